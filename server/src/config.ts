@@ -1,0 +1,132 @@
+// Every setting, parsed and validated once. Nothing else in the codebase reads process.env:
+// composition roots call loadConfig(process.env) and pass the result down.
+import { z } from "zod";
+import { shutdownDrainMsDefault } from "@stampede/shared/limits";
+
+/** Secrets with development defaults: printed loudly at start, refused under NODE_ENV=production. */
+const devSecrets = {
+  ADMIN_PASSWORD: "stampede-dev-admin",
+  MOCKPAY_WEBHOOK_SECRET: "whsec_stampede_dev_only",
+  SECRET_KEY: "stampede-dev-secret-key-do-not-use-in-production",
+} as const;
+type DevSecret = keyof typeof devSecrets;
+
+const rate = z.coerce.number().min(0).max(1).default(0);
+const flag = z
+  .enum(["true", "false", "1", "0", ""])
+  .default("false")
+  .transform((v) => v === "true" || v === "1");
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  PUBLIC_URL: z.url().optional(),
+  DATABASE_URL: z.url().default("postgres://postgres@127.0.0.1:5432/stampede"),
+  REDIS_URL: z.url().default("redis://127.0.0.1:6379"),
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]*$/, "letters, digits, _ . - only").default("stampede"),
+  LEDGER: z.enum(["postgres", "tigerbeetle"]).default("postgres"),
+  TB_ADDRESS: z.string().optional(),
+  TB_CLUSTER_ID: z.coerce.bigint().default(0n),
+  ADMIN_USER: z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/).default("admin"),
+  ADMIN_PASSWORD: z.string().min(8).optional(),
+  MOCKPAY_WEBHOOK_SECRET: z.string().min(16).optional(),
+  SECRET_KEY: z.string().min(32).optional(),
+  MOCKPAY_DUPLICATE_RATE: rate,
+  MOCKPAY_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
+  MOCKPAY_REORDER: flag,
+  MOCKPAY_FAIL_RATE: rate,
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(shutdownDrainMsDefault),
+  PRESENCE_GRACE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
+});
+
+export interface Config {
+  env: "development" | "test" | "production";
+  host: string;
+  port: number;
+  publicUrl: string;
+  databaseUrl: string;
+  redisUrl: string;
+  redisPrefix: string;
+  ledger: { kind: "postgres" } | { kind: "tigerbeetle"; address: string; clusterId: bigint };
+  admin: { username: string; password: string };
+  mockpay: {
+    webhookSecret: string;
+    chaos: { duplicateRate: number; delayMs: number; reorder: boolean; failRate: number };
+  };
+  secretKey: string;
+  logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
+  trustProxyHops: number;
+  shutdownTimeoutMs: number;
+  presenceGraceSeconds: number;
+  /** Secrets that fell back to their development default (printed loudly at start). */
+  devDefaultsUsed: DevSecret[];
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+}
+
+/** Parses the whole environment at once and lists every bad variable, not just the first. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  const devDefaultsUsed = (Object.keys(devSecrets) as DevSecret[]).filter((k) => e[k] === undefined);
+  if (e.NODE_ENV === "production") {
+    for (const k of devDefaultsUsed) problems.push(`${k}: must be set when NODE_ENV=production`);
+    for (const k of Object.keys(devSecrets) as DevSecret[]) {
+      if (e[k] === devSecrets[k]) problems.push(`${k}: the development default is refused when NODE_ENV=production`);
+    }
+  }
+  if (e.LEDGER === "tigerbeetle" && !e.TB_ADDRESS) problems.push("TB_ADDRESS: required when LEDGER=tigerbeetle");
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/$/, ""),
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
+    ledger:
+      e.LEDGER === "tigerbeetle"
+        ? { kind: "tigerbeetle", address: e.TB_ADDRESS ?? "", clusterId: e.TB_CLUSTER_ID }
+        : { kind: "postgres" },
+    admin: { username: e.ADMIN_USER, password: e.ADMIN_PASSWORD ?? devSecrets.ADMIN_PASSWORD },
+    mockpay: {
+      webhookSecret: e.MOCKPAY_WEBHOOK_SECRET ?? devSecrets.MOCKPAY_WEBHOOK_SECRET,
+      chaos: {
+        duplicateRate: e.MOCKPAY_DUPLICATE_RATE,
+        delayMs: e.MOCKPAY_DELAY_MS,
+        reorder: e.MOCKPAY_REORDER,
+        failRate: e.MOCKPAY_FAIL_RATE,
+      },
+    },
+    secretKey: e.SECRET_KEY ?? devSecrets.SECRET_KEY,
+    logLevel: e.LOG_LEVEL,
+    trustProxyHops: e.TRUST_PROXY_HOPS,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    presenceGraceSeconds: e.PRESENCE_GRACE_SECONDS,
+    devDefaultsUsed,
+  };
+}
+
+/** The loud banner printed at start when development secrets are in use. */
+export function devDefaultsBanner(config: Config): string | null {
+  if (config.devDefaultsUsed.length === 0) return null;
+  const lines = config.devDefaultsUsed.map((k) =>
+    k === "ADMIN_PASSWORD" ? `  ${k} = ${config.admin.password}   (admin user: ${config.admin.username})` : `  ${k} = <development default>`,
+  );
+  const bar = "!".repeat(78);
+  return [bar, "!! DEVELOPMENT DEFAULTS IN USE — set these in the environment for anything real:", ...lines, "!! NODE_ENV=production refuses to start with them.", bar].join("\n");
+}

@@ -1,0 +1,69 @@
+// Test isolation against the real services: each test file gets its own PostgreSQL database
+// (created, migrated, dropped) and its own Redis key prefix. Never used by production code.
+import { randomBytes } from "node:crypto";
+import { dropDatabase, ensureDatabase } from "../adapters/postgres/database.js";
+import { migrate } from "../adapters/postgres/migrate.js";
+import { createRedis, type Redis } from "../adapters/redis/connection.js";
+
+export const testPostgresBase = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+export const testRedisUrl = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+
+export function uniqueSuffix(): string {
+  return `${Date.now().toString(36)}_${randomBytes(4).toString("hex")}`;
+}
+
+export interface TestDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh database, migrated unless told otherwise. */
+export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
+  const url = new URL(testPostgresBase);
+  url.pathname = `/stampede_test_${uniqueSuffix()}`;
+  const dbUrl = url.toString();
+  await ensureDatabase(dbUrl);
+  if (options.migrate !== false) await migrate(dbUrl);
+  return { url: dbUrl, drop: () => dropDatabase(dbUrl) };
+}
+
+export interface TestRedis {
+  url: string;
+  prefix: string;
+  client: Redis;
+  /** Deletes every key under this test's prefix and closes the client. */
+  cleanup(): Promise<void>;
+}
+
+export async function createTestRedis(): Promise<TestRedis> {
+  const prefix = `stampede_test_${uniqueSuffix()}`;
+  const client = createRedis(testRedisUrl, "app");
+  return {
+    url: testRedisUrl,
+    prefix,
+    client,
+    async cleanup() {
+      let cursor = "0";
+      do {
+        const [next, keys] = await client.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
+        cursor = next;
+        if (keys.length > 0) await client.del(...keys);
+      } while (cursor !== "0");
+      client.disconnect();
+    },
+  };
+}
+
+/** A TCP port on which nothing listens (to test a dependency that is down). */
+export async function closedPort(): Promise<number> {
+  const { createServer } = await import("node:net");
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const address = srv.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}

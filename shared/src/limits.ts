@@ -1,0 +1,25 @@
+// Every limit in one place, unit last in the name, each with a one-line why.
+
+/** Largest JSON request body; bigger requests are answered 413 before any work is done. */
+export const httpJsonBodyBytesMax = 64 * 1024;
+/** A readiness probe must answer fast; a dependency slower than this counts as down. */
+export const readinessCheckTimeoutMs = 1_000;
+/** A start must not hang on a dead dependency; fail with a clear line instead. */
+export const startupConnectTimeoutMs = 3_000;
+/** Graceful shutdown waits this long for in-flight requests before cutting connections. */
+export const shutdownDrainMsDefault = 10_000;
+/** Admin sessions end after this long without use. */
+export const adminSessionTtlSeconds = 12 * 60 * 60;
+/** Login attempts per username+IP before a cool-down: slows password guessing. */
+export const adminLoginAttemptsMax = 10;
+/** The window over which login attempts are counted. */
+export const adminLoginWindowSeconds = 15 * 60;
+/** Login attempts per IP across all usernames in the window: slows credential stuffing. */
+export const adminLoginAttemptsPerIpMax = 50;
+/** Shortest admin password accepted when an account is created. */
+export const adminPasswordLengthMin = 8;
+/** Hold duration bounds from the contract (holdSeconds 5..3600). */
+export const holdSecondsMin = 5;
+export const holdSecondsMax = 3_600;
+/** Page size cap for list endpoints: bounds one response's work. */
+export const listPageSizeMax = 200;

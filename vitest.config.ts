@@ -1,0 +1,23 @@
+// Three places hold tests: unit tests beside the code (x.ts + x.test.ts), conformance suites per
+// port, and end-to-end tests with real processes under server/test and client/test. Everything
+// runs against the real Redis and PostgreSQL; each test file isolates itself (own database,
+// own key prefix).
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "node",
+          include: ["shared/src/**/*.test.ts", "server/src/**/*.test.ts", "workers/src/**/*.test.ts", "server/test/**/*.test.ts", "bench/**/*.test.ts"],
+          environment: "node",
+          pool: "forks",
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      "client/vitest.config.ts",
+    ],
+  },
+});
