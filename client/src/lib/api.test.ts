@@ -1,0 +1,128 @@
+// Goal: every way a call can end — data, a contract error, a proxy's error page, no network,
+// too slow, cancelled — comes back as one typed outcome, and admin writes carry the CSRF token.
+import { describe, expect, it } from "vitest";
+import { createApi, parseRetryAfter, plainMessage, type ApiError } from "./api.js";
+import { apiError, fakeFetch, hangUntilAborted, json } from "./test-support.js";
+
+describe("createApi", () => {
+  it("sends and reads JSON with same-origin credentials", async () => {
+    const fetch = fakeFetch(() => json(201, { id: "x" }));
+    const api = createApi({ fetch });
+    const result = await api.post<{ id: string }>("/api/things", { a: 1 });
+    expect(result).toEqual({ ok: true, data: { id: "x" } });
+    expect(fetch.calls[0]).toMatchObject({
+      path: "/api/things",
+      method: "POST",
+      body: { a: 1 },
+      credentials: "same-origin",
+      headers: { Accept: "application/json", "Content-Type": "application/json" },
+    });
+  });
+
+  it("reads an empty 204 as undefined data", async () => {
+    const api = createApi({ fetch: fakeFetch(() => new Response(null, { status: 204 })) });
+    expect(await api.post("/api/admin/logout")).toEqual({ ok: true, data: undefined });
+  });
+
+  it("maps the contract's error shape to a typed ApiError", async () => {
+    const api = createApi({ fetch: fakeFetch(() => apiError(409, "sold_out", "class GA has 0 left")) });
+    expect(await api.get("/api/x")).toEqual({
+      ok: false,
+      error: { status: 409, code: "sold_out", message: "class GA has 0 left", retryAfterSeconds: null },
+    });
+  });
+
+  it("maps unknown codes and non-JSON error pages by HTTP status", async () => {
+    const unknown = createApi({ fetch: fakeFetch(() => apiError(404, "no_such_code")) });
+    expect(await unknown.get("/api/x")).toMatchObject({ ok: false, error: { status: 404, code: "not_found" } });
+    const proxy = createApi({ fetch: fakeFetch(() => new Response("<html>Bad Gateway</html>", { status: 502 })) });
+    expect(await proxy.get("/api/x")).toMatchObject({ ok: false, error: { status: 502, code: "internal_error", message: "HTTP 502" } });
+  });
+
+  it("reports a 200 that is not JSON as bad_response", async () => {
+    const api = createApi({ fetch: fakeFetch(() => new Response("<html></html>", { status: 200 })) });
+    expect(await api.get("/api/x")).toMatchObject({ ok: false, error: { status: 200, code: "bad_response" } });
+  });
+
+  it("reads Retry-After on rate limits", async () => {
+    const api = createApi({ fetch: fakeFetch(() => apiError(429, "rate_limited", "slow down", { "Retry-After": "42" })) });
+    const result = await api.post("/api/admin/login", {});
+    expect(result).toMatchObject({ ok: false, error: { code: "rate_limited", retryAfterSeconds: 42 } });
+  });
+
+  it("turns a thrown fetch into network_error", async () => {
+    const api = createApi({ fetch: fakeFetch(() => Promise.reject(new TypeError("Failed to fetch"))) });
+    expect(await api.get("/api/x")).toMatchObject({ ok: false, error: { status: 0, code: "network_error" } });
+  });
+
+  it("gives up after the deadline with timeout", async () => {
+    const api = createApi({ fetch: fakeFetch((_, signal) => hangUntilAborted(signal)), timeoutMs: 20 });
+    expect(await api.get("/api/slow")).toMatchObject({ ok: false, error: { status: 0, code: "timeout" } });
+  });
+
+  it("reports the caller's cancel as aborted, not as a timeout", async () => {
+    const api = createApi({ fetch: fakeFetch((_, signal) => hangUntilAborted(signal)) });
+    const caller = new AbortController();
+    const pending = api.get("/api/slow", { signal: caller.signal });
+    caller.abort();
+    expect(await pending).toMatchObject({ ok: false, error: { code: "aborted" } });
+  });
+
+  it("adds X-CSRF-Token to admin writes only, once a token is set", async () => {
+    const fetch = fakeFetch(() => json(200, {}));
+    const api = createApi({ fetch });
+    await api.post("/api/admin/login", {});
+    api.setCsrfToken("tok");
+    await api.get("/api/admin/events");
+    await api.patch("/api/admin/events/e1/waiting-room", {});
+    await api.delete("/api/admin/things/1");
+    await api.post("/api/session");
+    api.setCsrfToken(null);
+    await api.post("/api/admin/logout");
+    expect(fetch.calls.map((c) => [c.method, c.path, c.headers["X-CSRF-Token"]])).toEqual([
+      ["POST", "/api/admin/login", undefined],
+      ["GET", "/api/admin/events", undefined],
+      ["PATCH", "/api/admin/events/e1/waiting-room", "tok"],
+      ["DELETE", "/api/admin/things/1", "tok"],
+      ["POST", "/api/session", undefined],
+      ["POST", "/api/admin/logout", undefined],
+    ]);
+  });
+
+  it("asserts on relative paths (a programmer error)", async () => {
+    const api = createApi({ fetch: fakeFetch(() => json(200, {})) });
+    await expect(api.get("api/x")).rejects.toThrow(/absolute/);
+  });
+});
+
+describe("parseRetryAfter", () => {
+  it("reads seconds and HTTP dates", () => {
+    const now = Date.parse("2030-01-01T00:00:00Z");
+    expect(parseRetryAfter("7", now)).toBe(7);
+    expect(parseRetryAfter("Tue, 01 Jan 2030 00:00:30 GMT", now)).toBe(30);
+    expect(parseRetryAfter("Mon, 31 Dec 2029 00:00:00 GMT", now)).toBe(0);
+    expect(parseRetryAfter("soon", now)).toBeNull();
+    expect(parseRetryAfter(null, now)).toBeNull();
+  });
+});
+
+describe("plainMessage", () => {
+  const error = (code: ApiError["code"], status: number, retryAfterSeconds: number | null = null): ApiError => ({
+    status,
+    code,
+    message: "developer words",
+    retryAfterSeconds,
+  });
+
+  it("says how long to wait when rate limited", () => {
+    expect(plainMessage(error("rate_limited", 429, 30))).toBe("Too many attempts — try again in 30 seconds.");
+    expect(plainMessage(error("rate_limited", 429, 1))).toBe("Too many attempts — try again in 1 second.");
+    expect(plainMessage(error("rate_limited", 429))).toBe("Too many attempts — try again in a moment.");
+  });
+
+  it("never shows the server's developer message", () => {
+    for (const code of ["network_error", "timeout", "sold_out", "internal_error", "not_found"] as const) {
+      expect(plainMessage(error(code, 500))).not.toContain("developer words");
+    }
+  });
+});
