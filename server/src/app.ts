@@ -1,0 +1,100 @@
+// The app factory: takes connected adapters, wires services and routes, returns an Express app.
+// It reads no environment and opens no connections (main.ts does that), so tests build it freely.
+import { randomUUID } from "node:crypto";
+import express, { type Express, type Request } from "express";
+import helmet from "helmet";
+import { pinoHttp } from "pino-http";
+import { httpJsonBodyBytesMax } from "@stampede/shared/limits";
+import type { Pool } from "./adapters/postgres/pool.js";
+import type { Redis } from "./adapters/redis/connection.js";
+import type { Logger } from "./logger.js";
+import { docsRouter } from "./http/docs.js";
+import { errorHandler, notFoundHandler } from "./http/errors.js";
+import { healthRouter, type ReadinessChecks } from "./http/health.js";
+import { createMetrics, metricsHandler, metricsMiddleware, type Metrics } from "./http/metrics.js";
+import { OpenApiRegistry } from "./http/openapi.js";
+import { clientRouter } from "./http/static.js";
+import { AdminUsers } from "./services/admin/admin-users.js";
+import { AdminAudit } from "./services/admin/audit.js";
+import type { AdminAuthDeps } from "./services/admin/guards.js";
+import { LoginLimiter } from "./services/admin/login-limiter.js";
+import { adminAuthRoutes } from "./services/admin/routes.js";
+import { AdminSessions } from "./services/admin/sessions.js";
+
+export interface AppDeps {
+  publicUrl: string;
+  trustProxyHops: number;
+  redisPrefix: string;
+  logger: Logger;
+  pool: Pool;
+  redis: Redis;
+  readiness: ReadinessChecks;
+  clientDistDir: string;
+  version?: string;
+}
+
+export interface App {
+  app: Express;
+  metrics: Metrics;
+  admin: AdminAuthDeps;
+}
+
+const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
+
+function requestId(req: Request): string {
+  const given = req.headers["x-request-id"];
+  return typeof given === "string" && requestIdPattern.test(given) ? given : randomUUID();
+}
+
+export function createApp(deps: AppDeps): App {
+  const app = express();
+  const metrics = createMetrics();
+  const registry = new OpenApiRegistry();
+  const https = deps.publicUrl.startsWith("https:");
+  const admin: AdminAuthDeps = {
+    users: new AdminUsers(deps.pool),
+    sessions: new AdminSessions(deps.redis, deps.redisPrefix),
+    limiter: new LoginLimiter(deps.redis, deps.redisPrefix),
+    audit: new AdminAudit(deps.pool, deps.logger),
+  };
+
+  app.disable("x-powered-by");
+  // Only the configured number of proxy hops is trusted for the client IP — never "everything",
+  // or anyone could pick their own IP with X-Forwarded-For and dodge the rate limits.
+  app.set("trust proxy", deps.trustProxyHops);
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: (req, res) => {
+        const id = requestId(req as Request);
+        res.setHeader("X-Request-Id", id);
+        return id;
+      },
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : "info"),
+      autoLogging: { ignore: (req) => req.url === "/healthz" || req.url === "/metrics" },
+    }),
+  );
+  app.use(
+    helmet({
+      contentSecurityPolicy: { directives: { upgradeInsecureRequests: https ? [] : null, connectSrc: ["'self'", "ws:", "wss:"] } },
+      strictTransportSecurity: https,
+    }),
+  );
+  app.use(metricsMiddleware(metrics));
+  app.use(express.json({ limit: httpJsonBodyBytesMax }));
+
+  app.use(healthRouter(deps.readiness));
+  app.get("/metrics", metricsHandler(metrics));
+  app.use(adminAuthRoutes(admin, registry, { secureCookies: https }));
+  app.use(docsRouter(() => registry.document({ title: "Stampede API", version: deps.version ?? "1", serverUrl: deps.publicUrl })));
+
+  app.use("/api", notFoundHandler);
+  app.use(clientRouter(deps.clientDistDir));
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return { app, metrics, admin };
+}

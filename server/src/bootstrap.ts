@@ -1,0 +1,68 @@
+// What every start command does first: check that PostgreSQL and Redis answer (one clear line if
+// not), create the database if missing and apply migrations (safe when processes start together).
+import pg from "pg";
+import { startupConnectTimeoutMs } from "@stampede/shared/limits";
+import { createRedis } from "./adapters/redis/connection.js";
+import { ensureDatabase } from "./adapters/postgres/database.js";
+import { migrate } from "./adapters/postgres/migrate.js";
+import type { Config } from "./config.js";
+
+export class StartupError extends Error {
+  override name = "StartupError";
+}
+
+function hostPort(url: string, defaultPort: number): string {
+  const u = new URL(url);
+  return `${u.hostname || "127.0.0.1"}:${u.port || defaultPort}`;
+}
+
+function reason(err: unknown): string {
+  const e = err as { code?: string; message?: string };
+  if (e.code === "ECONNREFUSED") return "is not answering (connection refused)";
+  if (e.code === "ENOTFOUND" || e.code === "EAI_AGAIN") return "host name does not resolve";
+  if (e.code === "ETIMEDOUT" || /timeout/i.test(e.message ?? "")) return "did not answer in time";
+  return `refused the connection: ${e.message ?? String(err)}`;
+}
+
+export async function checkPostgres(databaseUrl: string): Promise<void> {
+  const url = new URL(databaseUrl);
+  url.pathname = "/postgres";
+  const client = new pg.Client({ connectionString: url.toString(), connectionTimeoutMillis: startupConnectTimeoutMs });
+  client.on("error", () => {});
+  try {
+    await client.connect();
+    await client.query("SELECT 1");
+  } catch (err) {
+    throw new StartupError(
+      `PostgreSQL at ${hostPort(databaseUrl, 5432)} ${reason(err)} (DATABASE_URL). Start it, e.g. \`pg_ctlcluster 15 main start\` or \`docker compose up -d postgres\`.`,
+    );
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+export async function checkRedis(redisUrl: string): Promise<void> {
+  const client = createRedis(redisUrl, "app", { lazyConnect: true, retryStrategy: () => null, connectTimeout: startupConnectTimeoutMs, maxRetriesPerRequest: 0 });
+  // ioredis reports the socket's own error (ECONNREFUSED …) as an event, then rejects with a generic one.
+  let socketError: unknown;
+  client.on("error", (err) => (socketError ??= err));
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (err) {
+    throw new StartupError(
+      `Redis at ${hostPort(redisUrl, 6379)} ${reason(socketError ?? err)} (REDIS_URL). Start it, e.g. \`redis-server --daemonize yes\` or \`docker compose up -d redis\`.`,
+    );
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** Preflight both services, then create and migrate the database. */
+export async function prepareServices(config: Pick<Config, "databaseUrl" | "redisUrl">): Promise<void> {
+  const results = await Promise.allSettled([checkPostgres(config.databaseUrl), checkRedis(config.redisUrl)]);
+  const failures = results.flatMap((r) => (r.status === "rejected" ? [r.reason instanceof Error ? r.reason.message : String(r.reason)] : []));
+  if (failures.length > 0) throw new StartupError(failures.join("\n"));
+  await ensureDatabase(config.databaseUrl);
+  await migrate(config.databaseUrl);
+}

@@ -1,0 +1,66 @@
+// Goal: configuration is parsed once, every bad variable is reported together, development
+// defaults are flagged, and production refuses them.
+import { describe, expect, it } from "vitest";
+import { ConfigError, devDefaultsBanner, loadConfig } from "./config.js";
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("loadConfig", () => {
+  it("uses the contract's defaults", () => {
+    const c = loadConfig({});
+    expect(c.port).toBe(3000);
+    expect(c.host).toBe("127.0.0.1");
+    expect(c.publicUrl).toBe("http://127.0.0.1:3000");
+    expect(c.databaseUrl).toBe("postgres://postgres@127.0.0.1:5432/stampede");
+    expect(c.redisUrl).toBe("redis://127.0.0.1:6379");
+    expect(c.ledger).toEqual({ kind: "postgres" });
+    expect(c.devDefaultsUsed.sort()).toEqual(["ADMIN_PASSWORD", "MOCKPAY_WEBHOOK_SECRET", "SECRET_KEY"]);
+  });
+
+  it("derives PUBLIC_URL from the port and strips a trailing slash when given", () => {
+    expect(loadConfig({ PORT: "8080" }).publicUrl).toBe("http://127.0.0.1:8080");
+    expect(loadConfig({ PUBLIC_URL: "https://tickets.example.com/" }).publicUrl).toBe("https://tickets.example.com");
+  });
+
+  it("lists every bad variable at once", () => {
+    const list = problems({ PORT: "seventy", REDIS_URL: "not a url", LEDGER: "mysql", MOCKPAY_FAIL_RATE: "2" });
+    expect(list).toHaveLength(4);
+    for (const name of ["PORT", "REDIS_URL", "LEDGER", "MOCKPAY_FAIL_RATE"]) expect(list.some((p) => p.startsWith(`${name}:`))).toBe(true);
+  });
+
+  it("requires TB_ADDRESS for the TigerBeetle ledger", () => {
+    expect(problems({ LEDGER: "tigerbeetle" })).toEqual(["TB_ADDRESS: required when LEDGER=tigerbeetle"]);
+    expect(loadConfig({ LEDGER: "tigerbeetle", TB_ADDRESS: "3000", TB_CLUSTER_ID: "7" }).ledger).toEqual({ kind: "tigerbeetle", address: "3000", clusterId: 7n });
+  });
+
+  it("refuses development secrets under NODE_ENV=production and names each one", () => {
+    const list = problems({ NODE_ENV: "production" });
+    expect(list.map((p) => p.split(":")[0]).sort()).toEqual(["ADMIN_PASSWORD", "MOCKPAY_WEBHOOK_SECRET", "SECRET_KEY"]);
+    const copied = problems({ NODE_ENV: "production", ADMIN_PASSWORD: "stampede-dev-admin", MOCKPAY_WEBHOOK_SECRET: "w".repeat(20), SECRET_KEY: "k".repeat(40) });
+    expect(copied).toEqual(["ADMIN_PASSWORD: the development default is refused when NODE_ENV=production"]);
+  });
+
+  it("accepts real secrets in production and prints no banner", () => {
+    const c = loadConfig({ NODE_ENV: "production", ADMIN_PASSWORD: "a-long-password", MOCKPAY_WEBHOOK_SECRET: "w".repeat(20), SECRET_KEY: "k".repeat(40) });
+    expect(c.devDefaultsUsed).toEqual([]);
+    expect(devDefaultsBanner(c)).toBeNull();
+  });
+
+  it("prints the development admin password in the banner", () => {
+    const banner = devDefaultsBanner(loadConfig({}));
+    expect(banner).toContain("ADMIN_PASSWORD = stampede-dev-admin");
+    expect(banner).toContain("NODE_ENV=production refuses");
+  });
+
+  it("rejects a short SECRET_KEY", () => {
+    expect(problems({ SECRET_KEY: "short" })[0]).toMatch(/^SECRET_KEY:/);
+  });
+});

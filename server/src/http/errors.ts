@@ -1,0 +1,55 @@
+// The contract's error shape, produced in one place: {"error":{"code","message"}} with a status.
+import type { ErrorRequestHandler, RequestHandler, Response } from "express";
+import type { ErrorBody, ErrorCode } from "@stampede/shared/errors";
+
+/** An outcome the client caused (bad input, missing auth, sold out …): answered as 4xx/503, never logged as a bug. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export function sendError(res: Response, status: number, code: ErrorCode, message: string, details?: unknown): void {
+  const body: ErrorBody = { error: { code, message, ...(details === undefined ? {} : { details }) } };
+  res.status(status).json(body);
+}
+
+export const notFoundHandler: RequestHandler = (req, res) => {
+  sendError(res, 404, "not_found", `no route for ${req.method} ${req.path}`);
+};
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+}
+
+/** Maps thrown errors to the error shape. Unknown errors are bugs: logged with the request id, answered 500. */
+export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next) => {
+  if (res.headersSent) {
+    req.log?.error({ err }, "error after the response started");
+    res.end();
+    return;
+  }
+  if (err instanceof HttpError) {
+    for (const [name, value] of Object.entries(err.headers)) res.setHeader(name, value);
+    sendError(res, err.status, err.code, err.message, err.details);
+    return;
+  }
+  const parserError = err as BodyParserError;
+  if (parserError.type === "entity.too.large") return sendError(res, 413, "payload_too_large", "request body is too large");
+  if (parserError.type === "entity.parse.failed") return sendError(res, 400, "invalid_json", "request body is not valid JSON");
+  if (parserError.type === "charset.unsupported" || parserError.type === "encoding.unsupported") {
+    return sendError(res, 415 as number, "invalid_request", "unsupported body encoding");
+  }
+  if (typeof parserError.status === "number" && parserError.status >= 400 && parserError.status < 500) {
+    return sendError(res, parserError.status, "invalid_request", "the request could not be read");
+  }
+  req.log?.error({ err }, "unhandled error");
+  sendError(res, 500, "internal_error", "something went wrong on our side; please try again");
+};

@@ -1,0 +1,119 @@
+// Admin authentication for every /api/admin route: a session cookie (browser) or HTTP Basic
+// (scripts). Cookie-authenticated writes must carry the session's CSRF token; Basic cannot be
+// sent by a browser on its own because the server never asks for it (no WWW-Authenticate).
+import { timingSafeEqual } from "node:crypto";
+import type { Request, RequestHandler, Response } from "express";
+import { parse as parseCookies } from "cookie";
+import type { AdminRole } from "@stampede/shared/roles";
+import { HttpError } from "../../http/errors.js";
+import type { AdminUsers } from "./admin-users.js";
+import type { AdminAudit } from "./audit.js";
+import type { LoginLimiter } from "./login-limiter.js";
+import { decoyHash, verifyPassword } from "./passwords.js";
+import type { AdminSessions } from "./sessions.js";
+
+export const adminCookieName = "stampede_admin";
+export const csrfHeaderName = "x-csrf-token";
+
+export interface AdminPrincipal {
+  adminId: string;
+  username: string;
+  role: AdminRole;
+  via: "cookie" | "basic";
+  sessionId?: string;
+  csrfToken?: string;
+}
+
+export interface AdminAuthDeps {
+  users: AdminUsers;
+  sessions: AdminSessions;
+  limiter: LoginLimiter;
+  audit: AdminAudit;
+}
+
+const safeMethods = new Set(["GET", "HEAD", "OPTIONS"]);
+
+export function currentAdmin(res: Response): AdminPrincipal {
+  const admin = res.locals.admin as AdminPrincipal | undefined;
+  if (!admin) throw new Error("currentAdmin() called on a route without requireAdmin");
+  return admin;
+}
+
+export function clientIp(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? "unknown";
+}
+
+function parseBasic(header: string): { username: string; password: string } | null {
+  const decoded = Buffer.from(header.slice("Basic ".length).trim(), "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  if (colon <= 0) return null;
+  return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+/** Checks a username and password (rate-limited); used by the login route and by Basic auth. */
+export async function verifyCredentials(deps: AdminAuthDeps, ip: string, username: string, password: string) {
+  await deps.limiter.assertAllowed(ip, username);
+  const user = await deps.users.findByUsername(username);
+  const ok = await verifyPassword(password, user?.passwordHash ?? decoyHash);
+  if (!user || !ok) {
+    await deps.limiter.recordFailure(ip, username);
+    return null;
+  }
+  await deps.limiter.recordSuccess(ip, username);
+  return user;
+}
+
+async function authenticate(deps: AdminAuthDeps, req: Request): Promise<AdminPrincipal | null> {
+  const authorization = req.headers.authorization;
+  if (authorization?.startsWith("Basic ")) {
+    const creds = parseBasic(authorization);
+    if (!creds) return null;
+    const user = await verifyCredentials(deps, clientIp(req), creds.username, creds.password);
+    return user ? { adminId: user.id, username: user.username, role: user.role, via: "basic" } : null;
+  }
+  const sessionId = parseCookies(req.headers.cookie ?? "")[adminCookieName];
+  if (!sessionId) return null;
+  const session = await deps.sessions.get(sessionId);
+  if (!session) return null;
+  return { ...session, via: "cookie", sessionId };
+}
+
+function csrfMatches(expected: string | undefined, given: string | string[] | undefined): boolean {
+  if (!expected || typeof given !== "string") return false;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function auditOnFinish(deps: AdminAuthDeps, req: Request, res: Response, admin: AdminPrincipal | null): void {
+  res.on("finish", () => {
+    deps.audit.record({
+      adminId: admin?.adminId ?? null,
+      username: admin?.username ?? null,
+      action: `${req.method} ${req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : req.path}`,
+      target: req.originalUrl,
+      status: res.statusCode,
+      requestId: String(req.id ?? ""),
+      ip: clientIp(req),
+    });
+  });
+}
+
+/** Allows the given roles (admin is always allowed). Every write attempt is audit-logged,
+ * including the refused ones (no auth, wrong role, bad CSRF token). */
+export function requireAdmin(deps: AdminAuthDeps, roles: AdminRole[] = []): RequestHandler {
+  return async (req, res, next) => {
+    const admin = await authenticate(deps, req);
+    const unsafe = !safeMethods.has(req.method);
+    if (unsafe) auditOnFinish(deps, req, res, admin);
+    if (!admin) throw new HttpError(401, "unauthorized", "sign in as an admin (session cookie or HTTP Basic)");
+    if (admin.role !== "admin" && !roles.includes(admin.role)) {
+      throw new HttpError(403, "forbidden", `the ${admin.role} role may not do this`);
+    }
+    if (unsafe && admin.via === "cookie" && !csrfMatches(admin.csrfToken, req.headers[csrfHeaderName])) {
+      throw new HttpError(403, "csrf_failed", `missing or wrong ${csrfHeaderName} header`);
+    }
+    res.locals.admin = admin;
+    next();
+  };
+}

@@ -1,0 +1,142 @@
+// Events with their ticket classes and perks in PostgreSQL. Stock is not here: it is in the ledger.
+import { uuidv7 } from "@stampede/shared/ids";
+import type { CreateEventInput, EventStatus, WaitingRoomSettings } from "@stampede/shared/api/events";
+import { inTransaction, type Pool, type PoolClient } from "../../adapters/postgres/pool.js";
+
+export interface ClassRecord {
+  id: string;
+  code: string;
+  name: string;
+  priceCents: number;
+  currency: string;
+  capacity: number;
+  perOrderMax: number;
+}
+
+export interface PerkRecord {
+  id: string;
+  code: string;
+  name: string;
+  capacity: number;
+}
+
+export interface EventRecord {
+  id: string;
+  slug: string;
+  name: string;
+  venue: string;
+  startsAt: string | null;
+  status: EventStatus;
+  /** The event's ledger number (u32 in TigerBeetle). */
+  ledger: number;
+  paused: boolean;
+  waitingRoom: WaitingRoomSettings;
+  classes: ClassRecord[];
+  perks: PerkRecord[];
+}
+
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+function slugify(name: string): string {
+  const base = name.toLowerCase().normalize("NFKD").replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60);
+  return base || "event";
+}
+
+type EventRow = Record<string, unknown> & { id: string };
+
+function toRecord(row: EventRow, classes: ClassRecord[], perks: PerkRecord[]): EventRecord {
+  return {
+    id: row.id,
+    slug: row.slug as string,
+    name: row.name as string,
+    venue: row.venue as string,
+    startsAt: iso(row.starts_at as Date | null),
+    status: row.status as EventStatus,
+    ledger: Number(row.ledger),
+    paused: row.wr_paused as boolean,
+    waitingRoom: {
+      mode: row.wr_mode as WaitingRoomSettings["mode"],
+      opensAt: iso(row.wr_opens_at as Date | null),
+      admitPerMinute: row.wr_admit_per_minute as number,
+      maxActiveCheckouts: row.wr_max_active_checkouts as number,
+      admissionTtlSeconds: row.wr_admission_ttl_seconds as number,
+      holdSeconds: row.wr_hold_seconds as number,
+      perFanMax: row.wr_per_fan_max as number,
+      endAdmissionOnPaid: row.wr_end_admission_on_paid as boolean,
+    },
+    classes,
+    perks,
+  };
+}
+
+async function uniqueSlug(client: PoolClient, wanted: string): Promise<string> {
+  const { rows } = await client.query<{ slug: string }>("SELECT slug FROM events WHERE slug = $1 OR slug LIKE $1 || '-%'", [wanted]);
+  const taken = new Set(rows.map((r) => r.slug));
+  if (!taken.has(wanted)) return wanted;
+  for (let n = 2; ; n++) if (!taken.has(`${wanted}-${n}`)) return `${wanted}-${n}`;
+}
+
+export class EventsRepo {
+  constructor(private readonly pool: Pool) {}
+
+  async create(input: CreateEventInput): Promise<EventRecord> {
+    const id = uuidv7();
+    await inTransaction(this.pool, async (client) => {
+      const slug = await uniqueSlug(client, input.slug ?? slugify(input.name));
+      const wr = input.waitingRoom;
+      await client.query(
+        `INSERT INTO events (id, slug, name, venue, starts_at, status, wr_mode, wr_opens_at, wr_admit_per_minute,
+           wr_max_active_checkouts, wr_admission_ttl_seconds, wr_hold_seconds, wr_per_fan_max, wr_end_admission_on_paid)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+        [id, slug, input.name, input.venue, input.startsAt, input.status, wr.mode, wr.opensAt, wr.admitPerMinute,
+          wr.maxActiveCheckouts, wr.admissionTtlSeconds, wr.holdSeconds, wr.perFanMax, wr.endAdmissionOnPaid],
+      );
+      for (const [position, c] of input.classes.entries()) {
+        await client.query(
+          `INSERT INTO ticket_classes (id, event_id, position, code, name, price_cents, currency, capacity, per_order_max)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+          [uuidv7(), id, position, c.code, c.name, c.priceCents, c.currency, c.capacity, c.perOrderMax],
+        );
+      }
+      for (const p of input.perks) {
+        await client.query(`INSERT INTO perks (id, event_id, code, name, capacity) VALUES ($1, $2, $3, $4, $5)`, [uuidv7(), id, p.code, p.name, p.capacity]);
+      }
+    });
+    const created = await this.get(id);
+    if (!created) throw new Error(`event ${id} vanished right after it was created`);
+    return created;
+  }
+
+  async get(id: string): Promise<EventRecord | null> {
+    const [found] = await this.load("WHERE e.id = $1", [id]);
+    return found ?? null;
+  }
+
+  async list(statuses?: readonly EventStatus[]): Promise<EventRecord[]> {
+    return statuses ? this.load("WHERE e.status = ANY($1)", [statuses]) : this.load("", []);
+  }
+
+  async count(): Promise<number> {
+    const { rows } = await this.pool.query<{ n: string }>("SELECT count(*) AS n FROM events");
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  private async load(where: string, params: unknown[]): Promise<EventRecord[]> {
+    const { rows } = await this.pool.query<EventRow>(`SELECT e.* FROM events e ${where} ORDER BY e.starts_at NULLS LAST, e.created_at`, params);
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => r.id);
+    const [classes, perks] = await Promise.all([
+      this.pool.query(`SELECT * FROM ticket_classes WHERE event_id = ANY($1) ORDER BY position`, [ids]),
+      this.pool.query(`SELECT * FROM perks WHERE event_id = ANY($1) ORDER BY code`, [ids]),
+    ]);
+    return rows.map((row) =>
+      toRecord(
+        row,
+        classes.rows.filter((c) => c.event_id === row.id).map((c) => ({
+          id: c.id, code: c.code, name: c.name, priceCents: Number(c.price_cents), currency: c.currency, capacity: c.capacity, perOrderMax: c.per_order_max,
+        })),
+        perks.rows.filter((p) => p.event_id === row.id).map((p) => ({ id: p.id, code: p.code, name: p.name, capacity: p.capacity })),
+      ),
+    );
+  }
+}

@@ -1,0 +1,63 @@
+// Builds the real app against the real services, isolated per test file (own database, own Redis
+// prefix), listening on an ephemeral port.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createPool, type Pool } from "../adapters/postgres/pool.js";
+import { closeRedis, createRedis, type Redis } from "../adapters/redis/connection.js";
+import { createApp, type App, type AppDeps } from "../app.js";
+import type { ReadinessChecks } from "../http/health.js";
+import { createLogger } from "../logger.js";
+import { AdminUsers } from "../services/admin/admin-users.js";
+import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from "./services.js";
+
+export interface TestApp extends App {
+  url: string;
+  server: Server;
+  pool: Pool;
+  redis: Redis;
+  db: TestDatabase;
+  testRedis: TestRedis;
+  close(): Promise<void>;
+}
+
+export const testAdmin = { username: "admin", password: "correct-horse-battery" } as const;
+
+/** `readiness` entries replace the default checks of the same name (to break one on purpose). */
+export async function startTestApp(overrides: Partial<Omit<AppDeps, "readiness">> & { readiness?: ReadinessChecks } = {}): Promise<TestApp> {
+  const db = await createTestDatabase();
+  const testRedis = await createTestRedis();
+  const pool = createPool(db.url, { max: 10 });
+  const redis = createRedis(testRedis.url, "app");
+  await new AdminUsers(pool).bootstrap(testAdmin.username, testAdmin.password);
+  const built = createApp({
+    publicUrl: "http://127.0.0.1",
+    trustProxyHops: 0,
+    redisPrefix: testRedis.prefix,
+    logger: createLogger("silent", "test"),
+    pool,
+    redis,
+    clientDistDir: "/nonexistent-client-dist",
+    ...overrides,
+    readiness: { redis: () => redis.ping(), postgres: () => pool.query("SELECT 1"), ...overrides.readiness },
+  });
+  const server = createServer(built.app);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    ...built,
+    url: `http://127.0.0.1:${port}`,
+    server,
+    pool,
+    redis,
+    db,
+    testRedis,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await pool.end();
+      await closeRedis(redis);
+      await testRedis.cleanup();
+      await db.drop();
+    },
+  };
+}

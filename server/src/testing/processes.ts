@@ -1,0 +1,50 @@
+// Starts real server/workers processes for end-to-end tests (the same entry points as
+// `npm run start:server` / `start:workers`), on port 0, isolated by database and Redis prefix.
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
+
+export interface RunningProcess {
+  child: ChildProcess;
+  output: () => string;
+  /** Resolves with the exit code once the process has ended. */
+  exited: Promise<number | null>;
+}
+
+export interface RunningServer extends RunningProcess {
+  port: number;
+  url: string;
+}
+
+export function startProcess(entry: "server" | "workers", env: Record<string, string>): RunningProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", `${entry}/src/main.ts`], {
+    cwd: repoRoot,
+    env: { ...process.env, LOG_LEVEL: "warn", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return { child, output: () => out, exited };
+}
+
+/** Starts a server process and waits for its "listening" line (or its exit). */
+export async function startServerProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<RunningServer> {
+  const proc = startProcess("server", { PORT: "0", ...env });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const match = /listening on http:\/\/[^:]+:(\d+)/.exec(proc.output());
+    if (match?.[1]) {
+      const port = Number(match[1]);
+      return { ...proc, port, url: `http://127.0.0.1:${port}` };
+    }
+    if (proc.child.exitCode !== null) throw new Error(`server exited during start:\n${proc.output()}`);
+    if (Date.now() > deadline) {
+      proc.child.kill("SIGKILL");
+      throw new Error(`server did not start within ${timeoutMs} ms:\n${proc.output()}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

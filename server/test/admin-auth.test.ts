@@ -1,0 +1,141 @@
+// Goal: admin authentication holds — session cookie login/logout, HTTP Basic for scripts, roles
+// (admin / viewer / scanner), CSRF on cookie-authenticated writes, wrong passwords, the login
+// rate limit (429 + Retry-After), and an audit row for every admin action.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApp, testAdmin, type TestApp } from "../src/testing/app.js";
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(() => t.close());
+
+const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString("base64")}`;
+const json = { "content-type": "application/json" };
+
+async function login(username: string, password: string, ip?: string) {
+  const res = await fetch(`${t.url}/api/admin/login`, {
+    method: "POST",
+    headers: { ...json, ...(ip ? { "x-forwarded-for": ip } : {}) },
+    body: JSON.stringify({ username, password }),
+  });
+  const cookie = res.headers.get("set-cookie")?.split(";")[0] ?? "";
+  return { res, cookie, body: (await res.json()) as { username?: string; role?: string; csrfToken?: string; error?: { code: string } } };
+}
+
+async function createUser(username: string, role: string, password = "a-good-password") {
+  const res = await fetch(`${t.url}/api/admin/users`, {
+    method: "POST",
+    headers: { ...json, authorization: basic(testAdmin.username, testAdmin.password) },
+    body: JSON.stringify({ username, password, role }),
+  });
+  expect(res.status).toBe(201);
+  return { username, password };
+}
+
+describe("admin auth", () => {
+  it("signs in with a session cookie that is HttpOnly and SameSite", async () => {
+    const { res, body } = await login(testAdmin.username, testAdmin.password);
+    expect(res.status).toBe(200);
+    expect(body).toMatchObject({ username: "admin", role: "admin" });
+    expect(body.csrfToken).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+    const setCookie = res.headers.get("set-cookie") ?? "";
+    expect(setCookie).toMatch(/^stampede_admin=/);
+    expect(setCookie).toContain("HttpOnly");
+    expect(setCookie).toContain("SameSite=Strict");
+  });
+
+  it("answers 401 without credentials and with a wrong password, never saying which part was wrong", async () => {
+    expect((await fetch(`${t.url}/api/admin/me`)).status).toBe(401);
+    const wrong = await login(testAdmin.username, "not-the-password");
+    expect(wrong.res.status).toBe(401);
+    const unknown = await login("nobody", "not-the-password");
+    expect(unknown.res.status).toBe(401);
+    expect(wrong.body).toEqual(unknown.body);
+    expect((await fetch(`${t.url}/api/admin/me`, { headers: { cookie: "stampede_admin=forged" } })).status).toBe(401);
+  });
+
+  it("accepts HTTP Basic for scripts and never asks browsers for it", async () => {
+    const ok = await fetch(`${t.url}/api/admin/me`, { headers: { authorization: basic(testAdmin.username, testAdmin.password) } });
+    expect(ok.status).toBe(200);
+    expect((await ok.json()).csrfToken).toBeNull();
+    const bad = await fetch(`${t.url}/api/admin/me`, { headers: { authorization: basic(testAdmin.username, "wrong") } });
+    expect(bad.status).toBe(401);
+    expect(bad.headers.get("www-authenticate")).toBeNull();
+  });
+
+  it("requires the CSRF token for cookie-authenticated writes, not for Basic", async () => {
+    const { cookie, body } = await login(testAdmin.username, testAdmin.password);
+    const payload = JSON.stringify({ username: "csrf-check", password: "a-good-password", role: "viewer" });
+    const noToken = await fetch(`${t.url}/api/admin/users`, { method: "POST", headers: { ...json, cookie }, body: payload });
+    expect(noToken.status).toBe(403);
+    expect((await noToken.json()).error.code).toBe("csrf_failed");
+    const wrongToken = await fetch(`${t.url}/api/admin/users`, { method: "POST", headers: { ...json, cookie, "x-csrf-token": "x".repeat(32) }, body: payload });
+    expect(wrongToken.status).toBe(403);
+    const list = await (await fetch(`${t.url}/api/admin/users`, { headers: { cookie } })).json();
+    expect(list.users.map((u: { username: string }) => u.username)).not.toContain("csrf-check");
+    const withToken = await fetch(`${t.url}/api/admin/users`, { method: "POST", headers: { ...json, cookie, "x-csrf-token": body.csrfToken ?? "" }, body: payload });
+    expect(withToken.status).toBe(201);
+  });
+
+  it("enforces roles: viewer reads but cannot manage users; scanner is signed in but not an admin", async () => {
+    const viewer = await createUser("vera", "viewer");
+    const scanner = await createUser("sam", "scanner");
+    const asViewer = { authorization: basic(viewer.username, viewer.password) };
+    expect((await fetch(`${t.url}/api/admin/me`, { headers: asViewer })).status).toBe(200);
+    const denied = await fetch(`${t.url}/api/admin/users`, { headers: asViewer });
+    expect(denied.status).toBe(403);
+    expect((await denied.json()).error.code).toBe("forbidden");
+    const asScanner = { authorization: basic(scanner.username, scanner.password) };
+    expect((await (await fetch(`${t.url}/api/admin/me`, { headers: asScanner })).json()).role).toBe("scanner");
+    expect((await fetch(`${t.url}/api/admin/users`, { method: "POST", headers: { ...json, ...asScanner }, body: "{}" })).status).toBe(403);
+  });
+
+  it("rejects a duplicate username with 409 and a short password with 422", async () => {
+    const auth = { ...json, authorization: basic(testAdmin.username, testAdmin.password) };
+    const dupe = await fetch(`${t.url}/api/admin/users`, { method: "POST", headers: auth, body: JSON.stringify({ username: "admin", password: "a-good-password", role: "viewer" }) });
+    expect(dupe.status).toBe(409);
+    const short = await fetch(`${t.url}/api/admin/users`, { method: "POST", headers: auth, body: JSON.stringify({ username: "shorty", password: "123", role: "viewer" }) });
+    expect(short.status).toBe(422);
+    expect((await short.json()).error.message).toMatch(/^body\.password:/);
+  });
+
+  it("signs out: the cookie stops working", async () => {
+    const { cookie, body } = await login(testAdmin.username, testAdmin.password);
+    expect((await fetch(`${t.url}/api/admin/me`, { headers: { cookie } })).status).toBe(200);
+    const out = await fetch(`${t.url}/api/admin/logout`, { method: "POST", headers: { cookie, "x-csrf-token": body.csrfToken ?? "" } });
+    expect(out.status).toBe(204);
+    expect((await fetch(`${t.url}/api/admin/me`, { headers: { cookie } })).status).toBe(401);
+  });
+
+  it("rate-limits failed sign-ins per username and IP with 429 and Retry-After, even for the right password", async () => {
+    const user = await createUser("target", "viewer");
+    let last: Awaited<ReturnType<typeof login>> | undefined;
+    for (let i = 0; i < 10; i++) last = await login(user.username, "guess-" + i);
+    expect(last?.res.status).toBe(401);
+    const limited = await login(user.username, user.password);
+    expect(limited.res.status).toBe(429);
+    expect(limited.body.error?.code).toBe("rate_limited");
+    expect(Number(limited.res.headers.get("retry-after"))).toBeGreaterThan(0);
+    // Basic auth goes through the same limiter.
+    const viaBasic = await fetch(`${t.url}/api/admin/me`, { headers: { authorization: basic(user.username, user.password) } });
+    expect(viaBasic.status).toBe(429);
+    // Another account is not affected.
+    expect((await login(testAdmin.username, testAdmin.password)).res.status).toBe(200);
+  });
+
+  it("ignores X-Forwarded-For when no proxy is trusted (a spoofed IP cannot dodge the limit)", async () => {
+    const user = await createUser("spoofed", "viewer");
+    for (let i = 0; i < 10; i++) await login(user.username, "guess", `10.0.0.${i}`);
+    expect((await login(user.username, user.password, "10.9.9.9")).res.status).toBe(429);
+  });
+
+  it("writes an audit row for sign-ins and admin writes", async () => {
+    await createUser("audited", "viewer");
+    await new Promise((r) => setTimeout(r, 200));
+    const { rows } = await t.pool.query<{ action: string; username: string; status: number }>("SELECT action, username, status FROM admin_audit ORDER BY id");
+    expect(rows).toContainEqual({ action: "POST /api/admin/users", username: "admin", status: 201 });
+    expect(rows).toContainEqual({ action: "login", username: "admin", status: 401 });
+    expect(rows.filter((r) => r.action === "POST /api/admin/users" && r.status === 403).length).toBeGreaterThan(0);
+  });
+});
