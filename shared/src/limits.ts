@@ -23,3 +23,15 @@ export const holdSecondsMin = 5;
 export const holdSecondsMax = 3_600;
 /** Page size cap for list endpoints: bounds one response's work. */
 export const listPageSizeMax = 200;
+
+// The ledger.
+/** TigerBeetle's largest request (events per batch); every ledger backend holds to it. */
+export const ledgerBatchEventsMax = 8_189;
+/** The auto-batcher sends at most this many transfers per call: bounds one transaction's lock time. */
+export const ledgerBatchTransfersMax = 2_000;
+/** Longest a transfer waits for company before its batch goes out: bounds the latency batching adds. */
+export const ledgerBatchWaitMs = 0;
+/** Batches in flight per process: the next one is parsed and queued while the previous commits. */
+export const ledgerBatchesInFlightMax = 2;
+/** Every ledger call answers within this or fails as unavailable; the caller retries with the same ids. */
+export const ledgerCallTimeoutMs = 2_000;
