@@ -1,0 +1,63 @@
+// The client's routes (contract.md "Pages"). To add a page: add a member to `Route`, a line to
+// `routeTable`, and a branch in App.svelte. Paths the server answers itself never reach here.
+import { assert } from "@stampede/shared/assert";
+
+export type Route =
+  | { name: "home" }
+  | { name: "event"; eventId: string }
+  | { name: "admin" }
+  | { name: "not_found"; pathname: string };
+
+type Params = Readonly<Record<string, string>>;
+
+function param(params: Params, name: string): string {
+  const value = params[name];
+  assert(value !== undefined, `route pattern has no :${name}`);
+  return value;
+}
+
+const routeTable: ReadonlyArray<readonly [pattern: string, build: (params: Params) => Route]> = [
+  ["/", () => ({ name: "home" })],
+  ["/events/:eventId", (p) => ({ name: "event", eventId: param(p, "eventId") })],
+  ["/admin", () => ({ name: "admin" })],
+];
+
+/** Served by the server (API, payment pages, probes): links there load for real. */
+export const serverPathPrefixes = ["/api/", "/mockpay/", "/socket.io/", "/healthz", "/readyz", "/metrics"] as const;
+
+export function isServerPath(pathname: string): boolean {
+  return serverPathPrefixes.some((prefix) => pathname === prefix.replace(/\/$/, "") || pathname.startsWith(prefix));
+}
+
+function segments(pathname: string): string[] {
+  return pathname.split("/").filter((s) => s !== "");
+}
+
+/** `/events/:id` against `/events/abc` → `{id: "abc"}`; null when it doesn't match. */
+export function matchPattern(pattern: string, pathname: string): Params | null {
+  const want = segments(pattern);
+  const have = segments(pathname);
+  if (want.length !== have.length) return null;
+  const params: Record<string, string> = {};
+  for (const [i, w] of want.entries()) {
+    const h = have[i] ?? "";
+    if (w.startsWith(":")) {
+      try {
+        params[w.slice(1)] = decodeURIComponent(h);
+      } catch {
+        return null; // malformed %-escape: no route has that value
+      }
+    } else if (w !== h) {
+      return null;
+    }
+  }
+  return params;
+}
+
+export function matchRoute(pathname: string): Route {
+  for (const [pattern, build] of routeTable) {
+    const params = matchPattern(pattern, pathname);
+    if (params !== null) return build(params);
+  }
+  return { name: "not_found", pathname };
+}

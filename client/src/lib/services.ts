@@ -1,0 +1,26 @@
+// The app's long-lived objects, built once in main.ts (the composition root) and handed to every
+// component through context: `const { api, router, adminSession } = getServices();`.
+import { assert } from "@stampede/shared/assert";
+import { getContext } from "svelte";
+import type { AdminSession } from "./admin-session.svelte.js";
+import type { Api } from "./api.js";
+import type { Router } from "./router.svelte.js";
+
+export interface Services {
+  api: Api;
+  router: Router;
+  adminSession: AdminSession;
+}
+
+const key = Symbol("stampede services");
+
+/** The `context` option of `mount()` for the root component. */
+export function servicesContext(services: Services): Map<symbol, Services> {
+  return new Map([[key, services]]);
+}
+
+export function getServices(): Services {
+  const services = getContext<Services | undefined>(key);
+  assert(services !== undefined, "getServices() outside a tree mounted with servicesContext()");
+  return services;
+}
