@@ -1,0 +1,240 @@
+// Goal: docker-compose.yml stays a valid and complete description of the whole stack
+// (architecture.md "Scale-out"): TigerBeetle, Redis with AOF + noeviction, PostgreSQL, two server
+// replicas on the TigerBeetle ledger behind an nginx proxy with WebSocket upgrade, and workers,
+// every long-running service with a healthcheck and every dependency waited for by condition.
+//
+// No Docker engine is needed: `docker-compose config` (the Debian docker-compose 1.29 client)
+// validates the file against the Compose schema and prints it normalised (interpolated, anchors
+// and merge keys expanded). That YAML is turned into JSON by python3-yaml, a dependency of the
+// docker-compose package. A missing docker-compose is a failure, not a skip: CI installs it.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
+
+const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
+
+interface Healthcheck {
+  test?: string | string[];
+  disable?: boolean;
+}
+interface Service {
+  image?: string;
+  build?: unknown;
+  command?: string | string[];
+  entrypoint?: string | string[];
+  environment?: Record<string, string | null>;
+  healthcheck?: Healthcheck;
+  depends_on?: Record<string, { condition?: string }>;
+  ports?: ({ published?: number | string; target?: number | string } | string)[];
+  volumes?: (string | { source?: string; target?: string })[];
+  networks?: Record<string, { ipv4_address?: string } | null>;
+  restart?: string;
+}
+interface ComposeConfig {
+  services: Record<string, Service>;
+  volumes?: Record<string, unknown>;
+}
+
+const expectedServices = ["tigerbeetle", "redis", "postgres", "server1", "server2", "workers", "proxy"];
+
+function hasCommand(name: string): boolean {
+  return spawnSync("sh", ["-c", `command -v ${name}`], { encoding: "utf8" }).status === 0;
+}
+
+function words(value: string | string[] | undefined): string[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : value.split(/\s+/).filter(Boolean);
+}
+
+/** Services that others wait for with service_completed_successfully: one-shot jobs. */
+function oneShotServices(config: ComposeConfig): Set<string> {
+  const oneShot = new Set<string>();
+  for (const service of Object.values(config.services)) {
+    for (const [dep, spec] of Object.entries(service.depends_on ?? {})) {
+      if (spec.condition === "service_completed_successfully") oneShot.add(dep);
+    }
+  }
+  return oneShot;
+}
+
+let rendered = "";
+let exitStatus: number | null = null;
+let config: ComposeConfig;
+
+beforeAll(() => {
+  if (!hasCommand("docker-compose")) {
+    throw new Error(
+      "docker-compose is not installed, so docker-compose.yml cannot be validated: " +
+        "`apt-get install docker-compose` (.ci/run installs it)",
+    );
+  }
+  // Render the file's own defaults: no variables from this shell (vitest sets NODE_ENV=test)
+  // and no developer's .env file.
+  const dir = mkdtempSync(join(tmpdir(), "stampede-compose-"));
+  try {
+    const emptyEnvFile = join(dir, "empty.env");
+    writeFileSync(emptyEnvFile, "");
+    const result = spawnSync(
+      "docker-compose",
+      ["--env-file", emptyEnvFile, "-f", "docker-compose.yml", "config"],
+      {
+        cwd: repoRoot,
+        encoding: "utf8",
+        env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir, LANG: "C.UTF-8" },
+        timeout: 60_000,
+      },
+    );
+    exitStatus = result.status;
+    rendered = result.stdout;
+    if (result.status !== 0) {
+      throw new Error(`docker-compose config exited ${String(result.status)}:\n${result.stderr}${result.error?.message ?? ""}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const toJson = spawnSync(
+    "python3",
+    ["-c", "import json, sys, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)"],
+    { input: rendered, encoding: "utf8", timeout: 30_000 },
+  );
+  if (toJson.status !== 0) {
+    throw new Error(
+      `could not read the rendered compose file with python3-yaml (it comes with the docker-compose ` +
+        `package: \`apt-get install docker-compose\`):\n${toJson.stderr}${toJson.error?.message ?? ""}`,
+    );
+  }
+  config = JSON.parse(toJson.stdout) as ComposeConfig;
+}, 90_000);
+
+function service(name: string): Service {
+  const found = config.services[name];
+  if (!found) throw new Error(`docker-compose.yml has no service "${name}"`);
+  return found;
+}
+
+describe("docker-compose.yml", () => {
+  it("is accepted by `docker-compose config` (exit 0)", () => {
+    expect(exitStatus).toBe(0);
+    expect(rendered).toContain("services:");
+  });
+
+  it("defines the whole stack", () => {
+    expect(Object.keys(config.services)).toEqual(expect.arrayContaining(expectedServices));
+  });
+
+  it("runs Redis with AOF on and the noeviction policy", () => {
+    const argv = words(service("redis").command);
+    expect(argv).toContain("--appendonly");
+    expect(argv[argv.indexOf("--appendonly") + 1]).toBe("yes");
+    expect(argv).toContain("--maxmemory-policy");
+    expect(argv[argv.indexOf("--maxmemory-policy") + 1]).toBe("noeviction");
+  });
+
+  it("formats TigerBeetle once, then starts it, with a server image matching tigerbeetle-node", () => {
+    const tb = service("tigerbeetle");
+    const start = words(tb.command);
+    expect(start).toContain("start");
+    expect(start).toContain("--addresses=0.0.0.0:3000");
+    expect(start).toContain("--development");
+    const format = oneShotServices(config);
+    expect(tb.depends_on).toBeDefined();
+    const formatter = Object.keys(tb.depends_on ?? {}).find((dep) => format.has(dep));
+    expect(formatter, "tigerbeetle waits for a one-shot format service").toBeDefined();
+    const formatCommand = [...words(service(formatter ?? "").entrypoint), ...words(service(formatter ?? "").command)].join(" ");
+    expect(formatCommand).toMatch(/format --cluster=0 --replica=0 --replica-count=1 --development/);
+    expect(formatCommand).toMatch(/-f \/data\/0_0\.tigerbeetle/); // only when the data file is missing
+    expect(service(formatter ?? "").image).toBe(tb.image);
+
+    const client = JSON.parse(readFileSync(join(repoRoot, "node_modules/tigerbeetle-node/package.json"), "utf8")) as {
+      version: string;
+    };
+    const minor = (v: string) => v.split(".").slice(0, 2).join(".");
+    const tag = tb.image?.split(":").pop() ?? "";
+    expect(tb.image).toMatch(/^ghcr\.io\/tigerbeetle\/tigerbeetle:/);
+    expect(minor(tag), `image ${tb.image} vs tigerbeetle-node ${client.version}`).toBe(minor(client.version));
+  });
+
+  it("points both servers and the workers at TigerBeetle, Redis and PostgreSQL", () => {
+    const tb = service("tigerbeetle");
+    const tbAddresses = Object.values(tb.networks ?? {}).map((n) => n?.ipv4_address).filter(Boolean);
+    for (const name of ["server1", "server2", "workers"]) {
+      const env = service(name).environment ?? {};
+      expect(env.LEDGER, name).toBe("tigerbeetle");
+      // The TigerBeetle client only takes IP addresses, so TB_ADDRESS is the service's fixed one.
+      const [host, port] = (env.TB_ADDRESS ?? "").split(":");
+      expect(port, name).toBe("3000");
+      expect([...tbAddresses, "tigerbeetle"], `${name} TB_ADDRESS=${env.TB_ADDRESS}`).toContain(host);
+      expect(env.REDIS_URL, name).toMatch(/^redis:\/\/redis:6379/);
+      expect(env.DATABASE_URL, name).toMatch(/^postgres:\/\/[^@]+@postgres:5432\/stampede$/);
+      expect(env.HOST, name).toBe("0.0.0.0");
+      for (const dep of ["tigerbeetle", "redis", "postgres"]) {
+        expect(service(name).depends_on?.[dep]?.condition, `${name} → ${dep}`).toBe("service_healthy");
+      }
+    }
+    for (const name of ["server1", "server2"]) {
+      expect(words(service(name).command).join(" "), name).toMatch(/server\/src\/main\.ts/);
+      expect(words(service(name).healthcheck?.test).join(" "), name).toMatch(/\/readyz/);
+    }
+    expect(words(service("workers").command).join(" ")).toMatch(/workers\/src\/main\.ts/);
+  });
+
+  it("gives every long-running service a healthcheck", () => {
+    const oneShot = oneShotServices(config);
+    const longRunning = Object.keys(config.services).filter((name) => !oneShot.has(name));
+    expect(longRunning).toEqual(expect.arrayContaining(expectedServices));
+    for (const name of longRunning) {
+      const check = service(name).healthcheck;
+      expect(check, `${name} has no healthcheck`).toBeDefined();
+      expect(check?.disable ?? false, name).toBe(false);
+      expect(words(check?.test).length, name).toBeGreaterThan(1);
+    }
+    for (const name of oneShot) expect(service(name).restart ?? "no", name).toBe("no");
+  });
+
+  it("waits on every dependency with a condition, and on one-shot jobs by completion", () => {
+    const oneShot = oneShotServices(config);
+    for (const [name, svc] of Object.entries(config.services)) {
+      for (const [dep, spec] of Object.entries(svc.depends_on ?? {})) {
+        expect(Object.keys(config.services), `${name} depends on unknown ${dep}`).toContain(dep);
+        const wanted = oneShot.has(dep) ? "service_completed_successfully" : "service_healthy";
+        expect(spec.condition, `${name} → ${dep}`).toBe(wanted);
+      }
+    }
+  });
+
+  it("puts nginx on port 8080 in front of both servers, with WebSocket upgrade", () => {
+    const proxy = service("proxy");
+    const published = (proxy.ports ?? []).map((p) => (typeof p === "string" ? p : `${String(p.published)}:${String(p.target)}`));
+    expect(published.some((p) => /^(\S+:)?8080:/.test(p))).toBe(true);
+    expect(proxy.depends_on?.server1?.condition).toBe("service_healthy");
+    expect(proxy.depends_on?.server2?.condition).toBe("service_healthy");
+    const mounts = (proxy.volumes ?? []).map((v) => (typeof v === "string" ? v : `${v.source ?? ""}:${v.target ?? ""}`));
+    expect(mounts.some((m) => m.includes("deploy/nginx.conf:/etc/nginx/nginx.conf"))).toBe(true);
+
+    const nginx = readFileSync(join(repoRoot, "deploy/nginx.conf"), "utf8").replace(/#.*$/gm, "");
+    expect(nginx).toMatch(/server\s+server1:3000/);
+    expect(nginx).toMatch(/server\s+server2:3000/);
+    expect(nginx).toMatch(/proxy_set_header\s+Upgrade\s+\$http_upgrade;/);
+    expect(nginx).toMatch(/proxy_set_header\s+Connection\s+\$connection_upgrade;/);
+    expect(nginx).toMatch(/proxy_http_version\s+1\.1;/);
+    expect(nginx).toMatch(/\bip_hash;/);
+  });
+
+  it("keeps data in named volumes", () => {
+    const named = Object.keys(config.volumes ?? {});
+    const mountsOf = (name: string) =>
+      (service(name).volumes ?? []).map((v) => (typeof v === "string" ? (v.split(":")[0] ?? "") : (v.source ?? "")));
+    for (const [name, volume] of [
+      ["tigerbeetle", "/data"],
+      ["redis", "/data"],
+      ["postgres", "/var/lib/postgresql/data"],
+    ] as const) {
+      const mounted = (service(name).volumes ?? []).map((v) => (typeof v === "string" ? v : `${v.source ?? ""}:${v.target ?? ""}`));
+      expect(mounted.some((m) => m.includes(`:${volume}`)), `${name} mounts ${volume}`).toBe(true);
+      expect(mountsOf(name).some((source) => named.includes(source)), `${name} uses a named volume`).toBe(true);
+    }
+  });
+});
