@@ -1,7 +1,7 @@
 // Goal: every way a call can end — data, a contract error, a proxy's error page, no network,
 // too slow, cancelled — comes back as one typed outcome, and admin writes carry the CSRF token.
 import { describe, expect, it } from "vitest";
-import { createApi, parseRetryAfter, plainMessage, type ApiError } from "./api.js";
+import { createApi, isRetryable, parseRetryAfter, plainMessage, type ApiError } from "./api.js";
 import { apiError, fakeFetch, hangUntilAborted, json } from "./test-support.js";
 
 describe("createApi", () => {
@@ -118,6 +118,14 @@ describe("plainMessage", () => {
     expect(plainMessage(error("rate_limited", 429, 30))).toBe("Too many attempts — try again in 30 seconds.");
     expect(plainMessage(error("rate_limited", 429, 1))).toBe("Too many attempts — try again in 1 second.");
     expect(plainMessage(error("rate_limited", 429))).toBe("Too many attempts — try again in a moment.");
+  });
+
+  it("offers a retry only where one can help", () => {
+    expect(isRetryable(error("network_error", 0))).toBe(true);
+    expect(isRetryable(error("internal_error", 502))).toBe(true);
+    expect(isRetryable(error("rate_limited", 429, 5))).toBe(true);
+    expect(isRetryable(error("not_found", 404))).toBe(false);
+    expect(isRetryable(error("forbidden", 403))).toBe(false);
   });
 
   it("never shows the server's developer message", () => {

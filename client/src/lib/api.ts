@@ -156,6 +156,11 @@ function seconds(n: number): string {
   return n === 1 ? "1 second" : `${n} seconds`;
 }
 
+/** Worth a "Try again" button: nothing answered, the server struggled, or it asked us to wait. */
+export function isRetryable(error: ApiError): boolean {
+  return error.status === 0 || error.status >= 500 || error.code === "rate_limited";
+}
+
 /** Plain words for people; the server's message is for developers and logs. */
 const plainMessages: Partial<Record<ApiErrorCode, (error: ApiError) => string>> = {
   network_error: () => "We can't reach Stampede right now. Check your connection and try again.",
