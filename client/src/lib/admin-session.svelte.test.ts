@@ -27,6 +27,13 @@ describe("AdminSession", () => {
     expect(session.csrfToken).toBe("csrf-123");
   });
 
+  it("me() for an HTTP Basic caller signs in without a CSRF token", async () => {
+    const { session } = server({ "GET /api/admin/me": () => json(200, { ...me, csrfToken: null }) });
+    await session.me();
+    expect(session.signedIn).toBe(true);
+    expect(session.csrfToken).toBeNull();
+  });
+
   it("me() without a session is signed out with no error to show", async () => {
     const { session } = server({ "GET /api/admin/me": () => apiError(401, "unauthorized") });
     await session.me();

@@ -16,9 +16,9 @@ export interface EventListView {
   events: EventView[];
 }
 
-/** `GET /api/admin/me` and `POST /api/admin/login`. */
+/** `GET /api/admin/me` and `POST /api/admin/login`; `csrfToken` is null for HTTP Basic callers. */
 export interface AdminMeView {
   username: string;
   role: AdminRole;
-  csrfToken: string;
+  csrfToken: string | null;
 }
