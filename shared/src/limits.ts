@@ -35,3 +35,13 @@ export const ledgerBatchWaitMs = 0;
 export const ledgerBatchesInFlightMax = 2;
 /** Every ledger call answers within this or fails as unavailable; the caller retries with the same ids. */
 export const ledgerCallTimeoutMs = 2_000;
+
+// The waiting room.
+/** Fans numbered per pre-queue opening script call: numbering 20k fans must not block Redis in one go. */
+export const preQueueOpenBatchFansMax = 1_000;
+/** Away fans returned per presence sweep: bounds one sweep's work; the rest come on the next sweep. */
+export const awayDueBatchFansMax = 1_000;
+/** Random bytes in a new lottery seed: far beyond guessing from the published hash. */
+export const lotterySeedBytes = 32;
+/** Shortest seed a lottery accepts: a short seed could be brute-forced from its published hash. */
+export const lotterySeedBytesMin = 16;
