@@ -1,0 +1,31 @@
+// The waiting room's Lua scripts, read once at module load and registered on a connection with
+// ioredis defineCommand (EVALSHA, falling back to EVAL when Redis does not know the script yet).
+import { readFileSync } from "node:fs";
+import type { Redis } from "../connection.js";
+
+type Arg = string | number;
+type Command = (...args: Arg[]) => Promise<unknown>;
+
+const scripts = {
+  wrJoin: { file: "join.lua", keys: 7 },
+  wrLeave: { file: "leave.lua", keys: 5 },
+  wrAdmit: { file: "admit.lua", keys: 8 },
+  wrRelease: { file: "release.lua", keys: 2 },
+  wrSnapshot: { file: "snapshot.lua", keys: 7 },
+  wrSetPreQueue: { file: "set-pre-queue.lua", keys: 2 },
+  wrOpenPreQueue: { file: "open-pre-queue.lua", keys: 4 },
+} as const;
+
+export type WaitingRoomCommands = Record<keyof typeof scripts, Command>;
+
+const sources = Object.fromEntries(
+  Object.entries(scripts).map(([name, s]) => [name, readFileSync(new URL(s.file, import.meta.url), "utf8")]),
+) as Record<keyof typeof scripts, string>;
+
+/** Registers the scripts on this connection (again is harmless) and returns it typed with them. */
+export function withWaitingRoomCommands(redis: Redis): Redis & WaitingRoomCommands {
+  for (const [name, s] of Object.entries(scripts) as [keyof typeof scripts, (typeof scripts)[keyof typeof scripts]][]) {
+    if (!(name in redis)) redis.defineCommand(name, { numberOfKeys: s.keys, lua: sources[name] });
+  }
+  return redis as Redis & WaitingRoomCommands;
+}

@@ -1,0 +1,240 @@
+// The waiting room in Redis: queue numbers, admission ticks, checkout slots, the pre-queue and
+// presence, one event per hash tag. Every change that must be atomic is one Lua script call;
+// the caller owns the clock (nowMs), so tests drive time and all nodes agree on one tick's now.
+// Outcomes come back as values; a reply of the wrong shape is a bug and fails an assertion.
+import { randomBytes } from "node:crypto";
+import { assert } from "@stampede/shared/assert";
+import { awayDueBatchFansMax, preQueueOpenBatchFansMax } from "@stampede/shared/limits";
+import type { Redis } from "../connection.js";
+import { waitingRoomKeys, type WaitingRoomKeys } from "./keys.js";
+import { withWaitingRoomCommands, type WaitingRoomCommands } from "./scripts.js";
+
+export type Phase = "pre" | "opening" | "open";
+export type JoinState = "pre_queue" | "waiting" | "admitted";
+/** As joined, or how the last admission ended (a fan who joins again then queues at the back). */
+export type EntryState = JoinState | "admission_expired" | "admission_ended";
+
+export interface Admission {
+  jti: string;
+  expiresAtMs: number;
+}
+
+export interface JoinResult {
+  state: JoinState;
+  queueNumber: number | null;
+  admission?: Admission;
+}
+
+export interface WaitingRoomEntry {
+  state: EntryState;
+  queueNumber: number | null;
+  joinedAtMs: number;
+  /** The last admission; an "admitted" one whose expiresAtMs has passed is over even before a tick drops it. */
+  admission?: Admission;
+}
+
+export interface WaitingRoomSnapshot {
+  phase: Phase;
+  servedUpTo: number;
+  waiting: number;
+  preQueued: number;
+  activeCheckouts: number;
+  admittedTotal: number;
+  lastNumber: number;
+}
+
+export interface AdmitOptions {
+  nowMs: number;
+  admitPerMinute: number;
+  maxActiveCheckouts: number;
+  admissionTtlMs: number;
+  paused: boolean;
+}
+
+export interface AdmittedFan {
+  fanId: string;
+  queueNumber: number;
+  jti: string;
+  expiresAtMs: number;
+}
+
+export type SetPreQueueOutcome = { kind: "pre_queue" } | { kind: "opening" } | { kind: "already_numbered" };
+
+const phases: readonly string[] = ["pre", "opening", "open"] satisfies Phase[];
+const entryStates: readonly string[] = ["pre_queue", "waiting", "admitted", "admission_expired", "admission_ended"] satisfies EntryState[];
+
+function list(reply: unknown, length?: number): unknown[] {
+  assert(Array.isArray(reply) && (length === undefined || reply.length === length), `unexpected script reply ${JSON.stringify(reply)}`);
+  return reply;
+}
+
+function int(value: unknown): number {
+  const n = typeof value === "string" ? Number(value) : value;
+  assert(typeof n === "number" && Number.isSafeInteger(n), `not an integer: ${String(value)}`);
+  return n;
+}
+
+function str(value: unknown): string {
+  assert(typeof value === "string", `not a string: ${String(value)}`);
+  return value;
+}
+
+function checkTime(nowMs: number): void {
+  assert(Number.isSafeInteger(nowMs) && nowMs >= 0, `bad nowMs ${nowMs}`);
+}
+
+function parseSnapshot(reply: unknown): WaitingRoomSnapshot {
+  const [phase, servedUpTo, waiting, preQueued, activeCheckouts, admittedTotal, lastNumber] = list(reply, 7);
+  assert(phases.includes(str(phase)), `unknown phase ${String(phase)}`);
+  return {
+    phase: phase as Phase,
+    servedUpTo: int(servedUpTo),
+    waiting: int(waiting),
+    preQueued: int(preQueued),
+    activeCheckouts: int(activeCheckouts),
+    admittedTotal: int(admittedTotal),
+    lastNumber: int(lastNumber),
+  };
+}
+
+export class WaitingRoomStore {
+  private readonly redis: Redis & WaitingRoomCommands;
+
+  constructor(
+    redis: Redis,
+    private readonly prefix: string,
+  ) {
+    this.redis = withWaitingRoomCommands(redis);
+  }
+
+  /** The event's key names (for the ticker lease, tests and tools). */
+  keys(eventId: string): WaitingRoomKeys {
+    return waitingRoomKeys(this.prefix, eventId);
+  }
+
+  /** Idempotent: a fan already in line gets the same state and number back. */
+  async join(eventId: string, fanId: string, nowMs: number): Promise<JoinResult> {
+    checkTime(nowMs);
+    const k = this.keys(eventId);
+    const reply = await this.redis.wrJoin(k.phase, k.seq, k.q, k.pre, k.preseq, k.active, k.fan(fanId), fanId, nowMs);
+    const [state, number, jti, expiresAtMs] = list(reply, 4);
+    switch (str(state)) {
+      case "pre_queue":
+        return { state: "pre_queue", queueNumber: null };
+      case "waiting":
+        return { state: "waiting", queueNumber: int(number) };
+      case "admitted":
+        return { state: "admitted", queueNumber: int(number), admission: { jti: str(jti), expiresAtMs: int(expiresAtMs) } };
+    }
+    assert(false, `unknown join state ${String(state)}`);
+  }
+
+  /** Out of line, and out of the checkout slot if admitted. Returns whether the fan was in. */
+  async leave(eventId: string, fanId: string): Promise<boolean> {
+    const k = this.keys(eventId);
+    return int(await this.redis.wrLeave(k.q, k.pre, k.active, k.away, k.fan(fanId), fanId)) === 1;
+  }
+
+  /** One admission tick (one script call): expired slots out, the next fans in by number. */
+  async admit(eventId: string, options: AdmitOptions): Promise<{ admitted: AdmittedFan[]; snapshot: WaitingRoomSnapshot }> {
+    const { nowMs, admitPerMinute, maxActiveCheckouts, admissionTtlMs, paused } = options;
+    checkTime(nowMs);
+    assert(Number.isSafeInteger(admitPerMinute) && admitPerMinute >= 1, `bad admitPerMinute ${admitPerMinute}`);
+    assert(Number.isSafeInteger(maxActiveCheckouts) && maxActiveCheckouts >= 0, `bad maxActiveCheckouts ${maxActiveCheckouts}`);
+    assert(Number.isSafeInteger(admissionTtlMs) && admissionTtlMs > 0, `bad admissionTtlMs ${admissionTtlMs}`);
+    const k = this.keys(eventId);
+    // A random nonce per tick plus the admission counter: unique per admission, even across a Redis flush.
+    const nonce = randomBytes(12).toString("base64url");
+    const reply = await this.redis.wrAdmit(
+      ...[k.q, k.active, k.cursor, k.bucket, k.admitted, k.phase, k.pre, k.seq],
+      ...[nowMs, admitPerMinute, maxActiveCheckouts, nowMs + admissionTtlMs, paused ? 1 : 0, nonce, k.fanKeyBase],
+    );
+    const [flat, snapshot] = list(reply, 2);
+    const fields = list(flat);
+    assert(fields.length % 4 === 0, "admit reply not in fours");
+    const admitted: AdmittedFan[] = [];
+    for (let i = 0; i < fields.length; i += 4) {
+      admitted.push({ fanId: str(fields[i]), queueNumber: int(fields[i + 1]), jti: str(fields[i + 2]), expiresAtMs: int(fields[i + 3]) });
+    }
+    return { admitted, snapshot: parseSnapshot(snapshot) };
+  }
+
+  /** Frees the slot of this admission only; a stale jti frees nothing. Returns whether it did. */
+  async releaseSlot(eventId: string, fanId: string, jti: string): Promise<boolean> {
+    const k = this.keys(eventId);
+    return int(await this.redis.wrRelease(k.active, k.fan(fanId), fanId, jti)) === 1;
+  }
+
+  async snapshot(eventId: string): Promise<WaitingRoomSnapshot> {
+    const k = this.keys(eventId);
+    return parseSnapshot(await this.redis.wrSnapshot(k.phase, k.cursor, k.q, k.pre, k.active, k.admitted, k.seq));
+  }
+
+  /** The fan's place as stored, or null when they are not in this room. */
+  async entry(eventId: string, fanId: string): Promise<WaitingRoomEntry | null> {
+    const h = await this.redis.hgetall(this.keys(eventId).fan(fanId));
+    if (h.state === undefined) return null;
+    assert(entryStates.includes(h.state), `unknown fan state ${h.state}`);
+    const entry: WaitingRoomEntry = {
+      state: h.state as EntryState,
+      queueNumber: h.number === undefined ? null : int(h.number),
+      joinedAtMs: int(h.joinedAt ?? "0"),
+    };
+    if (h.jti !== undefined) entry.admission = { jti: h.jti, expiresAtMs: int(h.expiresAt) };
+    return entry;
+  }
+
+  /** Joins collect in the pre-queue until openPreQueue; only before anyone holds a number. */
+  async setPreQueue(eventId: string): Promise<SetPreQueueOutcome> {
+    const k = this.keys(eventId);
+    const outcome = str(await this.redis.wrSetPreQueue(k.phase, k.seq));
+    if (outcome === "pre") return { kind: "pre_queue" };
+    assert(outcome === "opening" || outcome === "already_numbered", `unknown outcome ${outcome}`);
+    return { kind: outcome };
+  }
+
+  /** Pre-queued fans in arrival order (the FIFO order; the lottery reorders them). */
+  async preQueueMembers(eventId: string): Promise<string[]> {
+    return this.redis.zrange(this.keys(eventId).pre, 0, -1);
+  }
+
+  /**
+   * Numbers the pre-queue 1..P in the given order, in batches, then latecomers who joined during
+   * the opening in arrival order; the room opens in the call that empties the pre-queue. Safe to
+   * call again after a crash (with the order of those still waiting). Returns how many got numbers.
+   */
+  async openPreQueue(eventId: string, orderedFanIds: readonly string[]): Promise<number> {
+    assert(new Set(orderedFanIds).size === orderedFanIds.length, "duplicate fan ids in the opening order");
+    const k = this.keys(eventId);
+    const keys = [k.phase, k.seq, k.q, k.pre];
+    let total = 0;
+    for (let i = 0; i < orderedFanIds.length; i += preQueueOpenBatchFansMax) {
+      const batch = orderedFanIds.slice(i, i + preQueueOpenBatchFansMax);
+      const [numbered] = list(await this.redis.wrOpenPreQueue(...keys, k.fanKeyBase, preQueueOpenBatchFansMax, ...batch), 2);
+      total += int(numbered);
+    }
+    for (;;) {
+      const [numbered, phase] = list(await this.redis.wrOpenPreQueue(...keys, k.fanKeyBase, preQueueOpenBatchFansMax), 2);
+      total += int(numbered);
+      if (str(phase) === "open") return total;
+      // Still opening means the pre-queue was not empty, so this call must have numbered someone.
+      assert(int(numbered) > 0, "opening made no progress");
+    }
+  }
+
+  /** A fan's last socket went away: the grace starts now (an earlier start is kept). */
+  async markAway(eventId: string, fanId: string, nowMs: number): Promise<void> {
+    checkTime(nowMs);
+    await this.redis.zadd(this.keys(eventId).away, "NX", nowMs, fanId);
+  }
+
+  async markBack(eventId: string, fanId: string): Promise<void> {
+    await this.redis.zrem(this.keys(eventId).away, fanId);
+  }
+
+  /** Fans away since before cutoffMs (at most a batch); the caller checks sockets, then leave or markBack. */
+  async dueAway(eventId: string, cutoffMs: number): Promise<string[]> {
+    checkTime(cutoffMs);
+    return this.redis.zrangebyscore(this.keys(eventId).away, "-inf", `(${cutoffMs}`, "LIMIT", 0, awayDueBatchFansMax);
+  }
+}
