@@ -20,14 +20,23 @@ import type { AdminAuthDeps } from "./services/admin/guards.js";
 import { LoginLimiter } from "./services/admin/login-limiter.js";
 import { adminAuthRoutes } from "./services/admin/routes.js";
 import { AdminSessions } from "./services/admin/sessions.js";
+import { EventsRepo } from "./services/events/events-repo.js";
+import { EventsService } from "./services/events/events-service.js";
+import { eventRoutes } from "./services/events/routes.js";
+import type { Ledger } from "@stampede/shared/ledger/port";
+import { fanSessionRoutes } from "./services/fans/routes.js";
+import { TokenService } from "./services/fans/tokens.js";
 
 export interface AppDeps {
   publicUrl: string;
   trustProxyHops: number;
   redisPrefix: string;
+  /** Signing secret (SECRET_KEY); per-purpose keys are derived from it. */
+  secretKey: string;
   logger: Logger;
   pool: Pool;
   redis: Redis;
+  ledger: Ledger;
   readiness: ReadinessChecks;
   clientDistDir: string;
   version?: string;
@@ -37,6 +46,8 @@ export interface App {
   app: Express;
   metrics: Metrics;
   admin: AdminAuthDeps;
+  events: EventsService;
+  tokens: TokenService;
 }
 
 const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
@@ -57,6 +68,9 @@ export function createApp(deps: AppDeps): App {
     limiter: new LoginLimiter(deps.redis, deps.redisPrefix),
     audit: new AdminAudit(deps.pool, deps.logger),
   };
+
+  const events = new EventsService(new EventsRepo(deps.pool), deps.ledger);
+  const tokens = new TokenService(deps.secretKey);
 
   app.disable("x-powered-by");
   // Only the configured number of proxy hops is trusted for the client IP — never "everything",
@@ -90,11 +104,13 @@ export function createApp(deps: AppDeps): App {
   app.use(healthRouter(deps.readiness));
   app.get("/metrics", metricsHandler(metrics));
   app.use(adminAuthRoutes(admin, registry, { secureCookies: https }));
+  app.use(fanSessionRoutes(tokens, registry, { secureCookies: https }));
+  app.use(eventRoutes({ events, ledger: deps.ledger, admin }, registry));
   app.use(docsRouter(() => registry.document({ title: "Stampede API", version: deps.version ?? "1", serverUrl: deps.publicUrl })));
 
   app.use("/api", notFoundHandler);
   app.use(clientRouter(deps.clientDistDir));
   app.use(notFoundHandler);
   app.use(errorHandler);
-  return { app, metrics, admin };
+  return { app, metrics, admin, events, tokens };
 }

@@ -4,6 +4,8 @@ import { fileURLToPath } from "node:url";
 import { closeRedis, createRedis } from "./adapters/redis/connection.js";
 import { createPool } from "./adapters/postgres/pool.js";
 import { createApp } from "./app.js";
+import { createLedger } from "./adapters/ledger.js";
+import { accountId } from "@stampede/shared/core/ledger-ids";
 import { prepareServices } from "./bootstrap.js";
 import { devDefaultsBanner, type Config } from "./config.js";
 import { closeHttpServer, onShutdownSignals, runClosers } from "./lifecycle.js";
@@ -21,19 +23,27 @@ async function start(config: Config): Promise<void> {
   await prepareServices(config);
   const pool = createPool(config.databaseUrl, { applicationName: "stampede-server" });
   const redis = createRedis(config.redisUrl, "app");
+  const ledger =
+    config.ledger.kind === "tigerbeetle"
+      ? createLedger("tigerbeetle", { address: config.ledger.address, clusterId: config.ledger.clusterId })
+      : createLedger("postgres", { databaseUrl: config.databaseUrl });
   await new AdminUsers(pool).bootstrap(config.admin.username, config.admin.password);
 
   const { app } = createApp({
     publicUrl: config.publicUrl,
     trustProxyHops: config.trustProxyHops,
     redisPrefix: config.redisPrefix,
+    secretKey: config.secretKey,
     logger,
     pool,
     redis,
+    ledger,
     clientDistDir,
     readiness: {
       redis: () => redis.ping(),
       postgres: () => pool.query("SELECT 1"),
+      // A lookup of an id nobody uses: a full round trip through the ledger, whichever backend.
+      ledger: () => ledger.lookupAccounts([accountId("issuer", 0xffff_ffff)]),
     },
   });
   const server = createServer(app);
@@ -52,6 +62,7 @@ async function start(config: Config): Promise<void> {
     logger.info({ outcome }, "http server closed");
     await runClosers(
       [
+        { name: "ledger", close: () => ledger.close() },
         { name: "postgres", close: () => pool.end() },
         { name: "redis", close: () => closeRedis(redis) },
       ],

@@ -1,6 +1,7 @@
 // Goal: admin authentication holds — session cookie login/logout, HTTP Basic for scripts, roles
 // (admin / viewer / scanner), CSRF on cookie-authenticated writes, wrong passwords, the login
 // rate limit (429 + Retry-After), and an audit row for every admin action.
+import { json } from "../src/testing/services.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, testAdmin, type TestApp } from "../src/testing/app.js";
 
@@ -11,22 +12,22 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString("base64")}`;
-const json = { "content-type": "application/json" };
+const jsonType = { "content-type": "application/json" };
 
 async function login(username: string, password: string, ip?: string) {
   const res = await fetch(`${t.url}/api/admin/login`, {
     method: "POST",
-    headers: { ...json, ...(ip ? { "x-forwarded-for": ip } : {}) },
+    headers: { ...jsonType, ...(ip ? { "x-forwarded-for": ip } : {}) },
     body: JSON.stringify({ username, password }),
   });
   const cookie = res.headers.get("set-cookie")?.split(";")[0] ?? "";
-  return { res, cookie, body: (await res.json()) as { username?: string; role?: string; csrfToken?: string; error?: { code: string } } };
+  return { res, cookie, body: (await json(res)) as { username?: string; role?: string; csrfToken?: string; error?: { code: string } } };
 }
 
 async function createUser(username: string, role: string, password = "a-good-password") {
   const res = await fetch(`${t.url}/api/admin/users`, {
     method: "POST",
-    headers: { ...json, authorization: basic(testAdmin.username, testAdmin.password) },
+    headers: { ...jsonType, authorization: basic(testAdmin.username, testAdmin.password) },
     body: JSON.stringify({ username, password, role }),
   });
   expect(res.status).toBe(201);
@@ -58,7 +59,7 @@ describe("admin auth", () => {
   it("accepts HTTP Basic for scripts and never asks browsers for it", async () => {
     const ok = await fetch(`${t.url}/api/admin/me`, { headers: { authorization: basic(testAdmin.username, testAdmin.password) } });
     expect(ok.status).toBe(200);
-    expect((await ok.json()).csrfToken).toBeNull();
+    expect((await json(ok)).csrfToken).toBeNull();
     const bad = await fetch(`${t.url}/api/admin/me`, { headers: { authorization: basic(testAdmin.username, "wrong") } });
     expect(bad.status).toBe(401);
     expect(bad.headers.get("www-authenticate")).toBeNull();
@@ -67,14 +68,14 @@ describe("admin auth", () => {
   it("requires the CSRF token for cookie-authenticated writes, not for Basic", async () => {
     const { cookie, body } = await login(testAdmin.username, testAdmin.password);
     const payload = JSON.stringify({ username: "csrf-check", password: "a-good-password", role: "viewer" });
-    const noToken = await fetch(`${t.url}/api/admin/users`, { method: "POST", headers: { ...json, cookie }, body: payload });
+    const noToken = await fetch(`${t.url}/api/admin/users`, { method: "POST", headers: { ...jsonType, cookie }, body: payload });
     expect(noToken.status).toBe(403);
-    expect((await noToken.json()).error.code).toBe("csrf_failed");
-    const wrongToken = await fetch(`${t.url}/api/admin/users`, { method: "POST", headers: { ...json, cookie, "x-csrf-token": "x".repeat(32) }, body: payload });
+    expect((await json(noToken)).error.code).toBe("csrf_failed");
+    const wrongToken = await fetch(`${t.url}/api/admin/users`, { method: "POST", headers: { ...jsonType, cookie, "x-csrf-token": "x".repeat(32) }, body: payload });
     expect(wrongToken.status).toBe(403);
-    const list = await (await fetch(`${t.url}/api/admin/users`, { headers: { cookie } })).json();
+    const list = await json(await fetch(`${t.url}/api/admin/users`, { headers: { cookie } }));
     expect(list.users.map((u: { username: string }) => u.username)).not.toContain("csrf-check");
-    const withToken = await fetch(`${t.url}/api/admin/users`, { method: "POST", headers: { ...json, cookie, "x-csrf-token": body.csrfToken ?? "" }, body: payload });
+    const withToken = await fetch(`${t.url}/api/admin/users`, { method: "POST", headers: { ...jsonType, cookie, "x-csrf-token": body.csrfToken ?? "" }, body: payload });
     expect(withToken.status).toBe(201);
   });
 
@@ -85,19 +86,19 @@ describe("admin auth", () => {
     expect((await fetch(`${t.url}/api/admin/me`, { headers: asViewer })).status).toBe(200);
     const denied = await fetch(`${t.url}/api/admin/users`, { headers: asViewer });
     expect(denied.status).toBe(403);
-    expect((await denied.json()).error.code).toBe("forbidden");
+    expect((await json(denied)).error.code).toBe("forbidden");
     const asScanner = { authorization: basic(scanner.username, scanner.password) };
-    expect((await (await fetch(`${t.url}/api/admin/me`, { headers: asScanner })).json()).role).toBe("scanner");
-    expect((await fetch(`${t.url}/api/admin/users`, { method: "POST", headers: { ...json, ...asScanner }, body: "{}" })).status).toBe(403);
+    expect((await json(await fetch(`${t.url}/api/admin/me`, { headers: asScanner }))).role).toBe("scanner");
+    expect((await fetch(`${t.url}/api/admin/users`, { method: "POST", headers: { ...jsonType, ...asScanner }, body: "{}" })).status).toBe(403);
   });
 
   it("rejects a duplicate username with 409 and a short password with 422", async () => {
-    const auth = { ...json, authorization: basic(testAdmin.username, testAdmin.password) };
+    const auth = { ...jsonType, authorization: basic(testAdmin.username, testAdmin.password) };
     const dupe = await fetch(`${t.url}/api/admin/users`, { method: "POST", headers: auth, body: JSON.stringify({ username: "admin", password: "a-good-password", role: "viewer" }) });
     expect(dupe.status).toBe(409);
     const short = await fetch(`${t.url}/api/admin/users`, { method: "POST", headers: auth, body: JSON.stringify({ username: "shorty", password: "123", role: "viewer" }) });
     expect(short.status).toBe(422);
-    expect((await short.json()).error.message).toMatch(/^body\.password:/);
+    expect((await json(short)).error.message).toMatch(/^body\.password:/);
   });
 
   it("signs out: the cookie stops working", async () => {

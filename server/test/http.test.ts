@@ -1,5 +1,6 @@
 // Goal: the HTTP plumbing answers as the contract says — JSON errors with codes (404, 413, bad
 // JSON), request ids, metrics, the OpenAPI document and its rendered page.
+import { json } from "../src/testing/services.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../src/testing/app.js";
 
@@ -13,25 +14,25 @@ describe("http plumbing", () => {
   it("answers unknown API routes with a JSON 404", async () => {
     const res = await fetch(`${t.url}/api/nothing-here`);
     expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({ error: { code: "not_found", message: "no route for GET /nothing-here" } });
+    expect(await json(res)).toEqual({ error: { code: "not_found", message: "no route for GET /nothing-here" } });
   });
 
   it("answers 413 payload_too_large for a body over the limit, before doing any work", async () => {
     const res = await fetch(`${t.url}/api/admin/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "x".repeat(100_000), password: "p" }) });
     expect(res.status).toBe(413);
-    expect((await res.json()).error.code).toBe("payload_too_large");
+    expect((await json(res)).error.code).toBe("payload_too_large");
   });
 
   it("answers 400 invalid_json for a body that is not JSON", async () => {
     const res = await fetch(`${t.url}/api/admin/login`, { method: "POST", headers: { "content-type": "application/json" }, body: "{nope" });
     expect(res.status).toBe(400);
-    expect((await res.json()).error.code).toBe("invalid_json");
+    expect((await json(res)).error.code).toBe("invalid_json");
   });
 
   it("answers 422 invalid_request naming the field", async () => {
     const res = await fetch(`${t.url}/api/admin/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "admin" }) });
     expect(res.status).toBe(422);
-    const body = await res.json();
+    const body = await json(res);
     expect(body.error.code).toBe("invalid_request");
     expect(body.error.message).toMatch(/^body\.password:/);
   });
@@ -58,7 +59,7 @@ describe("http plumbing", () => {
   });
 
   it("serves an OpenAPI 3.1 document generated from the route schemas, and a docs page", async () => {
-    const doc = await (await fetch(`${t.url}/api/openapi.json`)).json();
+    const doc = await json(await fetch(`${t.url}/api/openapi.json`));
     expect(doc.openapi).toBe("3.1.0");
     const login = doc.paths["/api/admin/login"].post;
     expect(login.requestBody.content["application/json"].schema.required).toEqual(["username", "password"]);
@@ -72,6 +73,6 @@ describe("http plumbing", () => {
   it("says plainly when the client is not built, for page routes only", async () => {
     const page = await fetch(`${t.url}/events/some-id`);
     expect(page.status).toBe(503);
-    expect((await page.json()).error.message).toContain("npm run build");
+    expect((await json(page)).error.message).toContain("npm run build");
   });
 });

@@ -1,6 +1,7 @@
 // Goal: /healthz says the process runs; /readyz is 200 only while Redis and PostgreSQL answer,
 // 503 naming what failed when one is down (a closed port, or a Redis we stop), and 200 again when
 // it comes back.
+import { json } from "../src/testing/services.js";
 import { afterAll, describe, expect, it } from "vitest";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createPool } from "../src/adapters/postgres/pool.js";
@@ -17,7 +18,7 @@ afterAll(async () => {
 
 async function readyz(url: string) {
   const res = await fetch(`${url}/readyz`);
-  return { status: res.status, body: (await res.json()) as { checks: Record<string, string>; error?: { code: string; message: string } } };
+  return { status: res.status, body: (await json(res)) as { checks: Record<string, string>; error?: { code: string; message: string } } };
 }
 
 async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {

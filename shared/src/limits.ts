@@ -36,6 +36,12 @@ export const ledgerBatchesInFlightMax = 2;
 /** Every ledger call answers within this or fails as unavailable; the caller retries with the same ids. */
 export const ledgerCallTimeoutMs = 2_000;
 
+// Fans.
+/** A fan session (anonymous, signed) lasts this long: long enough to keep a place in line across a whole sale. */
+export const fanTokenTtlSeconds = 7 * 24 * 3600;
+/** A dropped socket that reconnects within this window gets its rooms and missed packets back. */
+export const socketRecoveryWindowMs = 2 * 60 * 1000;
+
 // The waiting room.
 /** Fans numbered per pre-queue opening script call: numbering 20k fans must not block Redis in one go. */
 export const preQueueOpenBatchFansMax = 1_000;
@@ -45,3 +51,5 @@ export const awayDueBatchFansMax = 1_000;
 export const lotterySeedBytes = 32;
 /** Shortest seed a lottery accepts: a short seed could be brute-forced from its published hash. */
 export const lotterySeedBytesMin = 16;
+/** Connections of the PostgreSQL ledger's own pool: batches run one at a time, a few more serve reads. */
+export const ledgerPoolConnectionsMax = 6;

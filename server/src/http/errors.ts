@@ -1,6 +1,7 @@
 // The contract's error shape, produced in one place: {"error":{"code","message"}} with a status.
 import type { ErrorRequestHandler, RequestHandler, Response } from "express";
 import type { ErrorBody, ErrorCode } from "@stampede/shared/errors";
+import { LedgerUnavailableError } from "@stampede/shared/ledger/port";
 
 /** An outcome the client caused (bad input, missing auth, sold out …): answered as 4xx/503, never logged as a bug. */
 export class HttpError extends Error {
@@ -40,6 +41,11 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
     for (const [name, value] of Object.entries(err.headers)) res.setHeader(name, value);
     sendError(res, err.status, err.code, err.message, err.details);
     return;
+  }
+  if (err instanceof LedgerUnavailableError) {
+    req.log?.warn({ err }, "ledger unavailable");
+    res.setHeader("Retry-After", "1");
+    return sendError(res, 503, "ledger_unavailable", "the ticket ledger is not answering; retry in a moment (the same request is safe to repeat)");
   }
   const parserError = err as BodyParserError;
   if (parserError.type === "entity.too.large") return sendError(res, 413, "payload_too_large", "request body is too large");

@@ -21,7 +21,8 @@ CREATE TABLE events (
   wr_hold_seconds         integer NOT NULL DEFAULT 300 CHECK (wr_hold_seconds BETWEEN 5 AND 3600),
   wr_per_fan_max          integer NOT NULL DEFAULT 6 CHECK (wr_per_fan_max > 0),
   wr_end_admission_on_paid boolean NOT NULL DEFAULT true,
-  wr_paused               boolean NOT NULL DEFAULT false,
+  -- Set once the event's ledger accounts exist and are funded (set-up is re-run until then).
+  ledger_ready            boolean NOT NULL DEFAULT false,
   created_at              timestamptz NOT NULL DEFAULT now(),
   updated_at              timestamptz NOT NULL DEFAULT now()
 );

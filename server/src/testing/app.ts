@@ -5,6 +5,8 @@ import type { AddressInfo } from "node:net";
 import { createPool, type Pool } from "../adapters/postgres/pool.js";
 import { closeRedis, createRedis, type Redis } from "../adapters/redis/connection.js";
 import { createApp, type App, type AppDeps } from "../app.js";
+import { createLedger } from "../adapters/ledger.js";
+import type { Ledger } from "@stampede/shared/ledger/port";
 import type { ReadinessChecks } from "../http/health.js";
 import { createLogger } from "../logger.js";
 import { AdminUsers } from "../services/admin/admin-users.js";
@@ -15,6 +17,7 @@ export interface TestApp extends App {
   server: Server;
   pool: Pool;
   redis: Redis;
+  ledger: Ledger;
   db: TestDatabase;
   testRedis: TestRedis;
   close(): Promise<void>;
@@ -28,14 +31,17 @@ export async function startTestApp(overrides: Partial<Omit<AppDeps, "readiness">
   const testRedis = await createTestRedis();
   const pool = createPool(db.url, { max: 10 });
   const redis = createRedis(testRedis.url, "app");
+  const ledger = createLedger("postgres", { databaseUrl: db.url });
   await new AdminUsers(pool).bootstrap(testAdmin.username, testAdmin.password);
   const built = createApp({
     publicUrl: "http://127.0.0.1",
     trustProxyHops: 0,
     redisPrefix: testRedis.prefix,
+    secretKey: "test-secret-key-with-at-least-32-characters",
     logger: createLogger("silent", "test"),
     pool,
     redis,
+    ledger,
     clientDistDir: "/nonexistent-client-dist",
     ...overrides,
     readiness: { redis: () => redis.ping(), postgres: () => pool.query("SELECT 1"), ...overrides.readiness },
@@ -49,11 +55,13 @@ export async function startTestApp(overrides: Partial<Omit<AppDeps, "readiness">
     server,
     pool,
     redis,
+    ledger,
     db,
     testRedis,
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
+      await ledger.close();
       await pool.end();
       await closeRedis(redis);
       await testRedis.cleanup();

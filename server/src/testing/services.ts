@@ -67,3 +67,9 @@ export async function closedPort(): Promise<number> {
     });
   });
 }
+
+/** A response body for assertions. Tests read loosely typed JSON; the assertions are the types. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function json(res: Response): Promise<any> {
+  return res.json();
+}

@@ -20,7 +20,7 @@ function seedBytes(seedHex: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-function hmacKey(seedHex: string): Promise<CryptoKey> {
+function hmacKey(seedHex: string): ReturnType<typeof globalThis.crypto.subtle.importKey> {
   return globalThis.crypto.subtle.importKey("raw", seedBytes(seedHex), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
 }
 

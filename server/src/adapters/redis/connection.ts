@@ -5,16 +5,18 @@ import { Redis, type RedisOptions } from "ioredis";
 
 export type { Redis };
 
-export type RedisRole = "app" | "bullmq" | "subscriber";
+/** app: request/response commands; bullmq: BullMQ queues and workers; stream: blocking readers (the Socket.IO adapter). */
+export type RedisRole = "app" | "bullmq" | "stream";
 
 const redisCommandTimeoutMs = 2_000;
 
 export function createRedis(url: string, role: RedisRole, extra: RedisOptions = {}): Redis {
   const base: RedisOptions =
-    role === "bullmq"
-      ? { maxRetriesPerRequest: null, enableReadyCheck: false }
-      : // Fail fast when Redis is gone: API calls answer 503 instead of queueing forever.
-        { maxRetriesPerRequest: 1, commandTimeout: redisCommandTimeoutMs, enableOfflineQueue: true };
+    role === "app"
+      ? // Fail fast when Redis is gone: API calls answer 503 instead of queueing forever.
+        { maxRetriesPerRequest: 1, commandTimeout: redisCommandTimeoutMs, enableOfflineQueue: true }
+      : // BullMQ and the Socket.IO adapter block on reads (XREAD/BRPOPLPUSH) and retry on their own.
+        { maxRetriesPerRequest: null, enableReadyCheck: role !== "bullmq" };
   const client = new Redis(url, {
     connectionName: `stampede:${role}`,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),

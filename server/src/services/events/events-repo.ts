@@ -29,7 +29,7 @@ export interface EventRecord {
   status: EventStatus;
   /** The event's ledger number (u32 in TigerBeetle). */
   ledger: number;
-  paused: boolean;
+  ledgerReady: boolean;
   waitingRoom: WaitingRoomSettings;
   classes: ClassRecord[];
   perks: PerkRecord[];
@@ -53,7 +53,7 @@ function toRecord(row: EventRow, classes: ClassRecord[], perks: PerkRecord[]): E
     startsAt: iso(row.starts_at as Date | null),
     status: row.status as EventStatus,
     ledger: Number(row.ledger),
-    paused: row.wr_paused as boolean,
+    ledgerReady: row.ledger_ready as boolean,
     waitingRoom: {
       mode: row.wr_mode as WaitingRoomSettings["mode"],
       opensAt: iso(row.wr_opens_at as Date | null),
@@ -114,6 +114,24 @@ export class EventsRepo {
 
   async list(statuses?: readonly EventStatus[]): Promise<EventRecord[]> {
     return statuses ? this.load("WHERE e.status = ANY($1)", [statuses]) : this.load("", []);
+  }
+
+  /** Compare-and-set: moves the status only if it is still `from`; false when someone else moved it first. */
+  async setStatus(id: string, from: EventStatus, to: EventStatus): Promise<boolean> {
+    const { rowCount } = await this.pool.query("UPDATE events SET status = $3, updated_at = now() WHERE id = $1 AND status = $2", [id, from, to]);
+    return rowCount === 1;
+  }
+
+  async updateAdmission(id: string, patch: { admitPerMinute?: number | undefined; maxActiveCheckouts?: number | undefined }): Promise<void> {
+    await this.pool.query(
+      `UPDATE events SET wr_admit_per_minute = COALESCE($2, wr_admit_per_minute),
+         wr_max_active_checkouts = COALESCE($3, wr_max_active_checkouts), updated_at = now() WHERE id = $1`,
+      [id, patch.admitPerMinute ?? null, patch.maxActiveCheckouts ?? null],
+    );
+  }
+
+  async markLedgerReady(id: string): Promise<void> {
+    await this.pool.query("UPDATE events SET ledger_ready = true WHERE id = $1", [id]);
   }
 
   async count(): Promise<number> {

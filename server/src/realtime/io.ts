@@ -1,0 +1,62 @@
+// The Socket.IO server: typed from shared/src/protocol.ts, websocket transport, rooms shared
+// across server nodes through the Redis Streams adapter (which also keeps connection-state
+// recovery working across nodes). Fans authenticate on connect — and again after a recovery,
+// because recovery re-runs the middlewares (skipMiddlewares: false).
+import type { Server as HttpServer } from "node:http";
+import { createAdapter } from "@socket.io/redis-streams-adapter";
+import { parse as parseCookies } from "cookie";
+import { Server, type Socket } from "socket.io";
+import { fanCookieName, rooms, type ClientToServerEvents, type ServerToClientEvents } from "@stampede/shared/protocol";
+import { socketRecoveryWindowMs } from "@stampede/shared/limits";
+import type { Redis } from "../adapters/redis/connection.js";
+import type { TokenService } from "../services/fans/tokens.js";
+
+export interface SocketData {
+  fanId: string;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface InterServerEvents {}
+
+export type StampedeIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type FanSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+export interface IoDeps {
+  tokens: TokenService;
+  /** A dedicated connection (role "stream"): the adapter blocks on XREAD. */
+  adapterRedis: Redis;
+  redisPrefix: string;
+}
+
+function handshakeToken(socket: FanSocket): string | null {
+  const auth = socket.handshake.auth as { fanToken?: unknown } | undefined;
+  if (typeof auth?.fanToken === "string") return auth.fanToken;
+  return parseCookies(socket.handshake.headers.cookie ?? "")[fanCookieName] ?? null;
+}
+
+export function createIo(httpServer: HttpServer, deps: IoDeps): StampedeIo {
+  const io: StampedeIo = new Server(httpServer, {
+    transports: ["websocket", "polling"],
+    serveClient: false,
+    adapter: createAdapter(deps.adapterRedis, {
+      streamName: `${deps.redisPrefix}:socket.io`,
+      channelPrefix: `${deps.redisPrefix}:socket.io`,
+      sessionKeyPrefix: `${deps.redisPrefix}:sio:session:`,
+      onlyPlaintext: true,
+    }),
+    connectionStateRecovery: { maxDisconnectionDuration: socketRecoveryWindowMs, skipMiddlewares: false },
+  });
+  io.use(async (socket, next) => {
+    const token = handshakeToken(socket);
+    const fanId = token ? await deps.tokens.verifyFan(token) : null;
+    if (!fanId) return next(new Error("unauthorized"));
+    // After a recovery the socket keeps its old data: it must belong to the same fan.
+    if (socket.data.fanId && socket.data.fanId !== fanId) return next(new Error("unauthorized"));
+    socket.data.fanId = fanId;
+    next();
+  });
+  io.on("connection", (socket) => {
+    void socket.join(rooms.fan(socket.data.fanId));
+  });
+  return io;
+}

@@ -1,0 +1,58 @@
+// The invariant audit: for every tier, the ledger's budget account must satisfy
+// available + held + sold = capacity with held + sold ≤ capacity, agree with the event's stated
+// capacity, and mirror its spent account (double entry); perks granted never exceed their budget.
+import { accountId } from "@stampede/shared/core/ledger-ids";
+import type { Ledger } from "@stampede/shared/ledger/port";
+import type { EventRecord } from "./events-repo.js";
+
+export interface TierAudit {
+  classId: string;
+  code: string;
+  capacity: number;
+  available: number;
+  held: number;
+  sold: number;
+  ok: boolean;
+  problems: string[];
+}
+
+export interface EventAudit {
+  eventId: string;
+  ok: boolean;
+  checkedAt: string;
+  classes: TierAudit[];
+  perks: Array<{ perkId: string; code: string; capacity: number; granted: number; ok: boolean }>;
+}
+
+export async function auditEvent(ledger: Ledger, event: EventRecord): Promise<EventAudit> {
+  const ids = event.classes.flatMap((c) => [accountId("budget", event.ledger, c.id), accountId("spent", event.ledger, c.id)]);
+  ids.push(...event.perks.map((p) => accountId("perk_budget", event.ledger, p.id)));
+  const found = new Map((await ledger.lookupAccounts(ids)).map((a) => [a.id, a]));
+
+  const classes = event.classes.map((c): TierAudit => {
+    const budget = found.get(accountId("budget", event.ledger, c.id));
+    const spent = found.get(accountId("spent", event.ledger, c.id));
+    if (!budget || !spent) {
+      return { classId: c.id, code: c.code, capacity: c.capacity, available: 0, held: 0, sold: 0, ok: false, problems: ["ledger accounts missing"] };
+    }
+    const capacity = BigInt(c.capacity);
+    const held = budget.debits_pending;
+    const sold = budget.debits_posted;
+    const available = budget.credits_posted - sold - held;
+    const problems: string[] = [];
+    if (budget.credits_posted !== capacity) problems.push(`budget funded with ${budget.credits_posted}, capacity is ${capacity}`);
+    if (available < 0n) problems.push(`available is negative (${available})`);
+    if (held + sold > capacity) problems.push(`held + sold = ${held + sold} exceeds capacity ${capacity}`);
+    if (available + held + sold !== capacity) problems.push(`available + held + sold = ${available + held + sold}, not ${capacity}`);
+    if (spent.credits_pending !== held || spent.credits_posted !== sold) problems.push("spent account does not mirror the budget");
+    return { classId: c.id, code: c.code, capacity: c.capacity, available: Number(available), held: Number(held), sold: Number(sold), ok: problems.length === 0, problems };
+  });
+
+  const perks = event.perks.map((p) => {
+    const budget = found.get(accountId("perk_budget", event.ledger, p.id));
+    const granted = budget ? Number(budget.debits_posted) : 0;
+    return { perkId: p.id, code: p.code, capacity: p.capacity, granted, ok: budget !== undefined && granted <= p.capacity && budget.credits_posted === BigInt(p.capacity) };
+  });
+
+  return { eventId: event.id, ok: classes.every((c) => c.ok) && perks.every((p) => p.ok), checkedAt: new Date().toISOString(), classes, perks };
+}

@@ -1,0 +1,79 @@
+// Events: create (rows in PostgreSQL, then accounts in the ledger), read with live stock, move
+// through the status workflow, tune admission. Outcomes are tagged, never thrown.
+import type { CreateEventInput, EventStatus, EventView } from "@stampede/shared/api/events";
+import { canTransition } from "@stampede/shared/core/event-status";
+import type { Ledger } from "@stampede/shared/ledger/port";
+import type { EventRecord, EventsRepo } from "./events-repo.js";
+import { readStock, setUpEventLedger, type EventStock } from "./inventory.js";
+
+export type TransitionOutcome =
+  | { kind: "moved"; event: EventView }
+  | { kind: "not_found" }
+  | { kind: "invalid_transition"; from: EventStatus; to: EventStatus };
+
+export class EventsService {
+  constructor(
+    readonly repo: EventsRepo,
+    private readonly ledger: Ledger,
+  ) {}
+
+  async create(input: CreateEventInput): Promise<EventView> {
+    const record = await this.repo.create(input);
+    await this.ensureLedger(record);
+    return this.view(record);
+  }
+
+  /** Set-up is re-run until it has succeeded once (a ledger outage during create leaves it pending). */
+  async ensureLedger(record: EventRecord): Promise<void> {
+    if (record.ledgerReady) return;
+    await setUpEventLedger(this.ledger, record);
+    await this.repo.markLedgerReady(record.id);
+    record.ledgerReady = true;
+  }
+
+  async get(id: string): Promise<EventRecord | null> {
+    return this.repo.get(id);
+  }
+
+  async list(statuses?: readonly EventStatus[]): Promise<EventRecord[]> {
+    return this.repo.list(statuses);
+  }
+
+  async view(record: EventRecord): Promise<EventView> {
+    const [view] = await this.views([record]);
+    if (!view) throw new Error("views() returned nothing for one record");
+    return view;
+  }
+
+  async views(records: readonly EventRecord[]): Promise<EventView[]> {
+    for (const r of records) await this.ensureLedger(r);
+    const stock = await readStock(this.ledger, records);
+    return records.map((r) => toView(r, stock.get(r.id)));
+  }
+
+  async transition(id: string, to: EventStatus): Promise<TransitionOutcome> {
+    const record = await this.repo.get(id);
+    if (!record) return { kind: "not_found" };
+    if (!canTransition(record.status, to) || !(await this.repo.setStatus(id, record.status, to))) {
+      return { kind: "invalid_transition", from: record.status, to };
+    }
+    return { kind: "moved", event: await this.view({ ...record, status: to }) };
+  }
+}
+
+function toView(r: EventRecord, stock: EventStock | undefined): EventView {
+  return {
+    id: r.id,
+    slug: r.slug,
+    name: r.name,
+    venue: r.venue,
+    startsAt: r.startsAt,
+    status: r.status,
+    waitingRoom: r.waitingRoom,
+    classes: r.classes.map((c) => {
+      const s = stock?.classes.get(c.id) ?? { available: 0, held: 0, sold: 0 };
+      return { ...c, available: s.available, held: s.held, sold: s.sold };
+    }),
+    perks: r.perks.map((p) => ({ ...p, granted: stock?.perks.get(p.id)?.granted ?? 0 })),
+  };
+}

@@ -1,0 +1,100 @@
+// Event routes: the public catalogue with live stock, and the admin API (create, status
+// workflow, admission settings, invariant audit).
+import { Router } from "express";
+import { z } from "zod";
+import { createEventInput, eventStatuses } from "@stampede/shared/api/events";
+import { publishedStatuses } from "@stampede/shared/core/event-status";
+import { isUuid } from "@stampede/shared/ids";
+import { HttpError } from "../../http/errors.js";
+import type { OpenApiRegistry } from "../../http/openapi.js";
+import { defineRoute } from "../../http/route.js";
+import { requireAdmin, type AdminAuthDeps } from "../admin/guards.js";
+import { auditEvent } from "./audit.js";
+import type { EventRecord } from "./events-repo.js";
+import type { EventsService } from "./events-service.js";
+import type { Ledger } from "@stampede/shared/ledger/port";
+
+const eventParams = z.object({ eventId: z.string() });
+const statusBody = z.object({ status: z.enum(eventStatuses) });
+const waitingRoomPatch = z
+  .object({
+    admitPerMinute: z.number().int().min(1).max(1_000_000).optional(),
+    maxActiveCheckouts: z.number().int().min(1).max(1_000_000).optional(),
+    paused: z.boolean().optional(),
+  })
+  .refine((p) => Object.keys(p).length > 0, "give at least one of admitPerMinute, maxActiveCheckouts, paused");
+
+export interface EventRoutesDeps {
+  events: EventsService;
+  ledger: Ledger;
+  admin: AdminAuthDeps;
+}
+
+async function findEvent(events: EventsService, eventId: string, published: boolean): Promise<EventRecord> {
+  const record = isUuid(eventId) ? await events.get(eventId) : null;
+  if (!record || (published && !publishedStatuses.includes(record.status))) throw new HttpError(404, "not_found", "no such event");
+  return record;
+}
+
+export function eventRoutes(deps: EventRoutesDeps, registry: OpenApiRegistry): Router {
+  const router = Router();
+  const { events } = deps;
+  const publicTags = ["events"];
+  const adminTags = ["admin: events"];
+  const viewer = [requireAdmin(deps.admin, ["viewer"])];
+  const adminOnly = [requireAdmin(deps.admin)];
+
+  defineRoute(router, registry, { method: "get", path: "/api/events", summary: "Published events with live stock per tier", tags: publicTags, responses: { 200: { description: "events" } } },
+    async (_i, _req, res) => {
+      res.json({ events: await events.views(await events.list(publishedStatuses)) });
+    });
+
+  defineRoute(router, registry, { method: "get", path: "/api/events/:eventId", summary: "One published event with live stock per tier", tags: publicTags, params: eventParams, responses: { 200: { description: "the event" }, 404: { description: "no such event" } } },
+    async ({ params }, _req, res) => {
+      res.json(await events.view(await findEvent(events, params.eventId, true)));
+    });
+
+  defineRoute(router, registry, { method: "get", path: "/api/admin/events", summary: "All events, any status", tags: adminTags, security: "admin", guards: viewer, responses: { 200: { description: "events" } } },
+    async (_i, _req, res) => {
+      res.json({ events: await events.views(await events.list()) });
+    });
+
+  defineRoute(router, registry, { method: "get", path: "/api/admin/events/:eventId", summary: "One event, any status", tags: adminTags, security: "admin", guards: viewer, params: eventParams, responses: { 200: { description: "the event" } } },
+    async ({ params }, _req, res) => {
+      res.json(await events.view(await findEvent(events, params.eventId, false)));
+    });
+
+  defineRoute(router, registry, { method: "post", path: "/api/admin/events", summary: "Create an event with its tiers and perks (funds the ledger)", tags: adminTags, security: "admin", guards: adminOnly, body: createEventInput, responses: { 201: { description: "created" }, 422: { description: "invalid" } } },
+    async ({ body }, _req, res) => {
+      res.status(201).json(await events.create(body));
+    });
+
+  defineRoute(router, registry, { method: "post", path: "/api/admin/events/:eventId/status", summary: "Move an event through draft → scheduled → on_sale ⇄ paused → closed / cancelled", tags: adminTags, security: "admin", guards: adminOnly, params: eventParams, body: statusBody, responses: { 200: { description: "moved" }, 409: { description: "invalid_transition" } } },
+    async ({ params, body }, _req, res) => {
+      const record = await findEvent(events, params.eventId, false);
+      const outcome = await events.transition(record.id, body.status);
+      if (outcome.kind === "not_found") throw new HttpError(404, "not_found", "no such event");
+      if (outcome.kind === "invalid_transition") throw new HttpError(409, "invalid_transition", `cannot move from ${outcome.from} to ${outcome.to}`);
+      res.json(outcome.event);
+    });
+
+  defineRoute(router, registry, { method: "patch", path: "/api/admin/events/:eventId/waiting-room", summary: "Tune admission (rate, checkout slots) or pause/resume", tags: adminTags, security: "admin", guards: adminOnly, params: eventParams, body: waitingRoomPatch, responses: { 200: { description: "updated" }, 409: { description: "cannot pause/resume from this status" } } },
+    async ({ params, body }, _req, res) => {
+      const record = await findEvent(events, params.eventId, false);
+      if (body.paused !== undefined && body.paused !== (record.status === "paused")) {
+        const outcome = await events.transition(record.id, body.paused ? "paused" : "on_sale");
+        if (outcome.kind !== "moved") throw new HttpError(409, "invalid_transition", `cannot ${body.paused ? "pause" : "resume"} an event that is ${record.status}`);
+      }
+      await events.repo.updateAdmission(record.id, body);
+      res.json(await events.view(await findEvent(events, record.id, false)));
+    });
+
+  defineRoute(router, registry, { method: "get", path: "/api/admin/events/:eventId/audit", summary: "Check the ledger invariant per tier: available + held + sold = capacity", tags: adminTags, security: "admin", guards: viewer, params: eventParams, responses: { 200: { description: "audit" } } },
+    async ({ params }, _req, res) => {
+      const record = await findEvent(events, params.eventId, false);
+      await events.ensureLedger(record);
+      res.json(await auditEvent(deps.ledger, record));
+    });
+
+  return router;
+}

@@ -1,0 +1,147 @@
+// Goal: the events API — admins create events whose stock lives in the ledger, move them through
+// the status workflow and tune admission; the public sees published events with live counts; the
+// audit proves available + held + sold = capacity and catches a tier that does not add up.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { planHold } from "@stampede/shared/core/ledger-plans";
+import { uuidv7 } from "@stampede/shared/ids";
+import { startTestApp, testAdmin, type TestApp } from "../src/testing/app.js";
+import { json } from "../src/testing/services.js";
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(() => t.close());
+
+const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString("base64")}`;
+const asAdmin = { "content-type": "application/json", authorization: basic(testAdmin.username, testAdmin.password) };
+
+const sample = (overrides: Record<string, unknown> = {}) => ({
+  name: "Night Owls Live",
+  venue: "Hall 1",
+  startsAt: "2027-03-01T19:30:00Z",
+  classes: [
+    { code: "VIP", name: "VIP", priceCents: 10_000, capacity: 10, perOrderMax: 2 },
+    { code: "GA", name: "General", priceCents: 1_000, capacity: 100 },
+  ],
+  perks: [{ code: "POSTER", name: "Tour poster", capacity: 5 }],
+  ...overrides,
+});
+
+async function create(body: unknown) {
+  const res = await fetch(`${t.url}/api/admin/events`, { method: "POST", headers: asAdmin, body: JSON.stringify(body) });
+  return { status: res.status, body: await json(res) };
+}
+
+async function setStatus(id: string, status: string) {
+  const res = await fetch(`${t.url}/api/admin/events/${id}/status`, { method: "POST", headers: asAdmin, body: JSON.stringify({ status }) });
+  return { status: res.status, body: await json(res) };
+}
+
+async function eventCount(): Promise<number> {
+  const { rows } = await t.pool.query<{ n: string }>("SELECT count(*) AS n FROM events");
+  return Number(rows[0]?.n);
+}
+
+describe("events", () => {
+  it("creates an event with the contract's defaults and its stock funded in the ledger", async () => {
+    const { status, body } = await create(sample());
+    expect(status).toBe(201);
+    expect(body).toMatchObject({ name: "Night Owls Live", slug: "night-owls-live", venue: "Hall 1", status: "draft", startsAt: "2027-03-01T19:30:00.000Z" });
+    expect(body.waitingRoom).toEqual({ mode: "fifo", opensAt: null, admitPerMinute: 600, maxActiveCheckouts: 200, admissionTtlSeconds: 600, holdSeconds: 300, perFanMax: 6, endAdmissionOnPaid: true });
+    expect(body.classes.map((c: { code: string; available: number; held: number; sold: number; currency: string; perOrderMax: number }) => [c.code, c.available, c.held, c.sold, c.currency, c.perOrderMax])).toEqual([
+      ["VIP", 10, 0, 0, "USD", 2],
+      ["GA", 100, 0, 0, "USD", 4],
+    ]);
+    expect(body.perks).toEqual([expect.objectContaining({ code: "POSTER", capacity: 5, granted: 0 })]);
+  });
+
+  it("rejects invalid input with 422 naming the field, and creates nothing", async () => {
+    const before = await eventCount();
+    const bad = await create(sample({ classes: [{ code: "GA", name: "General", priceCents: 1000, capacity: 0 }] }));
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.code).toBe("invalid_request");
+    expect(bad.body.error.message).toMatch(/^body\.classes\.0\.capacity:/);
+    const dupes = await create(sample({ classes: [{ code: "GA", name: "A", priceCents: 1, capacity: 1 }, { code: "GA", name: "B", priceCents: 1, capacity: 1 }] }));
+    expect(dupes.status).toBe(422);
+    expect(dupes.body.error.message).toContain("duplicate class code GA");
+    const hold = await create(sample({ waitingRoom: { holdSeconds: 4 } }));
+    expect(hold.body.error.message).toMatch(/^body\.waitingRoom\.holdSeconds:/);
+    expect(await eventCount()).toBe(before);
+  });
+
+  it("gives each event a unique slug", async () => {
+    const a = await create(sample({ name: "Same Name" }));
+    const b = await create(sample({ name: "Same Name" }));
+    expect([a.body.slug, b.body.slug]).toEqual(["same-name", "same-name-2"]);
+  });
+
+  it("shows the public only published events", async () => {
+    const draft = (await create(sample({ name: "Hidden Draft" }))).body;
+    const live = (await create(sample({ name: "On Sale Now", status: "on_sale" }))).body;
+    const list = await json(await fetch(`${t.url}/api/events`));
+    const ids = list.events.map((e: { id: string }) => e.id);
+    expect(ids).toContain(live.id);
+    expect(ids).not.toContain(draft.id);
+    expect((await fetch(`${t.url}/api/events/${draft.id}`)).status).toBe(404);
+    expect((await fetch(`${t.url}/api/events/not-a-uuid`)).status).toBe(404);
+    const one = await json(await fetch(`${t.url}/api/events/${live.id}`));
+    expect(one.classes[1]).toMatchObject({ code: "GA", capacity: 100, available: 100 });
+    expect((await fetch(`${t.url}/api/admin/events/${draft.id}`, { headers: asAdmin })).status).toBe(200);
+  });
+
+  it("follows the status workflow and refuses illegal moves with 409", async () => {
+    const e = (await create(sample({ name: "Workflow" }))).body;
+    expect((await setStatus(e.id, "scheduled")).body.status).toBe("scheduled");
+    expect((await setStatus(e.id, "on_sale")).body.status).toBe("on_sale");
+    const back = await setStatus(e.id, "draft");
+    expect(back.status).toBe(409);
+    expect(back.body.error.code).toBe("invalid_transition");
+    expect((await setStatus(e.id, "sold_out")).status).toBe(409);
+    expect((await setStatus(e.id, "closed")).body.status).toBe("closed");
+    expect((await setStatus(e.id, "on_sale")).status).toBe(409);
+    expect((await setStatus(uuidv7(), "on_sale")).status).toBe(404);
+  });
+
+  it("tunes admission and pauses/resumes through the waiting-room settings", async () => {
+    const e = (await create(sample({ name: "Tuning", status: "on_sale" }))).body;
+    const patch = (body: unknown) => fetch(`${t.url}/api/admin/events/${e.id}/waiting-room`, { method: "PATCH", headers: asAdmin, body: JSON.stringify(body) });
+    const tuned = await json(await patch({ admitPerMinute: 1200, maxActiveCheckouts: 50 }));
+    expect(tuned.waitingRoom).toMatchObject({ admitPerMinute: 1200, maxActiveCheckouts: 50 });
+    expect((await json(await patch({ paused: true }))).status).toBe("paused");
+    expect((await json(await patch({ paused: false }))).status).toBe("on_sale");
+    expect((await patch({})).status).toBe(422);
+    expect((await patch({ admitPerMinute: 0 })).status).toBe(422);
+    const draft = (await create(sample({ name: "Draft Pause" }))).body;
+    const res = await fetch(`${t.url}/api/admin/events/${draft.id}/waiting-room`, { method: "PATCH", headers: asAdmin, body: JSON.stringify({ paused: true }) });
+    expect(res.status).toBe(409);
+  });
+
+  it("lets viewers read but not write", async () => {
+    await fetch(`${t.url}/api/admin/users`, { method: "POST", headers: asAdmin, body: JSON.stringify({ username: "viewer1", password: "viewer-password", role: "viewer" }) });
+    const asViewer = { "content-type": "application/json", authorization: basic("viewer1", "viewer-password") };
+    expect((await fetch(`${t.url}/api/admin/events`, { headers: asViewer })).status).toBe(200);
+    expect((await fetch(`${t.url}/api/admin/events`, { method: "POST", headers: asViewer, body: JSON.stringify(sample()) })).status).toBe(403);
+    expect((await fetch(`${t.url}/api/admin/events`)).status).toBe(401);
+  });
+
+  it("reports live counts and a passing audit after a hold, and a failing audit when a tier does not add up", async () => {
+    const e = (await create(sample({ name: "Audited", status: "on_sale" }))).body;
+    const vip = e.classes[0];
+    const record = await t.events.get(e.id);
+    const plan = planHold({ ledger: record!.ledger, holdId: uuidv7(), fanId: uuidv7(), perFanMax: 6, holdSeconds: 60, items: [{ tierId: vip.id, quantity: 2 }] });
+    await t.ledger.createAccounts(plan.accounts);
+    await t.ledger.createTransfers(plan.transfers);
+    const view = await json(await fetch(`${t.url}/api/events/${e.id}`));
+    expect(view.classes[0]).toMatchObject({ capacity: 10, available: 8, held: 2, sold: 0 });
+    const audit = await json(await fetch(`${t.url}/api/admin/events/${e.id}/audit`, { headers: asAdmin }));
+    expect(audit.ok).toBe(true);
+    expect(audit.classes[0]).toMatchObject({ code: "VIP", capacity: 10, available: 8, held: 2, sold: 0, ok: true });
+
+    // Negative control: a capacity that disagrees with the ledger must fail the audit.
+    await t.pool.query("UPDATE ticket_classes SET capacity = capacity + 1 WHERE id = $1", [vip.id]);
+    const broken = await json(await fetch(`${t.url}/api/admin/events/${e.id}/audit`, { headers: asAdmin }));
+    expect(broken.ok).toBe(false);
+    expect(broken.classes[0].problems).toContain("budget funded with 10, capacity is 11");
+  });
+});

@@ -1,0 +1,83 @@
+// THE wire contract of the waiting room, typed for both ends: the server's Socket.IO `Server<…>`
+// and the client's `Socket<…>` use these maps, so an event name or payload cannot drift.
+// Events are `noun:verb`; acks are `{ok: true, data} | {ok: false, error}`.
+import type { ErrorCode } from "./errors.js";
+
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: ErrorCode; message: string } };
+
+export type QueueState = "pre_queue" | "waiting" | "admitted" | "paused" | "sold_out" | "closed";
+
+export interface Admission {
+  token: string;
+  expiresAt: string;
+}
+
+export interface QueueEntry {
+  eventId: string;
+  state: QueueState;
+  queueNumber: number | null;
+  /** People ahead of this fan plus one (1 = next); null before a number is given. */
+  position: number | null;
+  admission?: Admission;
+}
+
+export interface QueueStatus {
+  eventId: string;
+  state: QueueState;
+  /** The highest queue number admitted so far; a fan's position is queueNumber − servedUpTo. */
+  servedUpTo: number;
+  waiting: number;
+  admitPerMinute: number;
+  activeCheckouts: number;
+  /** When the pre-queue opens into the queue (scheduled on-sale), else null. */
+  opensAt?: string | null;
+  /** Server time of this tick (ms since epoch): clients measure push latency with it. */
+  sentAtMs?: number;
+}
+
+export interface QueueAdmitted {
+  eventId: string;
+  token: string;
+  expiresAt: string;
+}
+
+export interface StockClass {
+  id: string;
+  code: string;
+  available: number;
+  held: number;
+  sold: number;
+}
+
+export interface StockUpdate {
+  eventId: string;
+  classes: StockClass[];
+}
+
+export type OrderStatus = "held" | "paid" | "expired" | "cancelled" | "payment_failed" | "refunded";
+
+export interface OrderUpdate {
+  orderId: string;
+  status: OrderStatus;
+}
+
+export interface ClientToServerEvents {
+  "queue:join": (payload: { eventId: string }, ack: (result: Ack<QueueEntry>) => void) => void;
+  "queue:leave": (payload: { eventId: string }, ack: (result: Ack<{ left: boolean }>) => void) => void;
+}
+
+export interface ServerToClientEvents {
+  "queue:status": (status: QueueStatus) => void;
+  "queue:admitted": (admitted: QueueAdmitted) => void;
+  stock: (stock: StockUpdate) => void;
+  "order:update": (update: OrderUpdate) => void;
+}
+
+/** Room names: one per event (status, stock) and one per fan (admission, orders — every tab, every node). */
+export const rooms = {
+  event: (eventId: string) => `event:${eventId}`,
+  fan: (fanId: string) => `fan:${fanId}`,
+} as const;
+
+/** Cookie names shared by server and client. */
+export const fanCookieName = "stampede_fan";
