@@ -29,6 +29,10 @@ export interface QueueStatus {
   waiting: number;
   admitPerMinute: number;
   activeCheckouts: number;
+  /** Checkout slots in all: with activeCheckouts, clients tell how many are free (for the ETA). */
+  maxActiveCheckouts: number;
+  /** Fans admitted so far (the transparency board). */
+  admittedTotal: number;
   /** When the pre-queue opens into the queue (scheduled on-sale), else null. */
   opensAt?: string | null;
   /** Server time of this tick (ms since epoch): clients measure push latency with it. */
@@ -59,6 +63,25 @@ export type OrderStatus = "held" | "paid" | "expired" | "cancelled" | "payment_f
 export interface OrderUpdate {
   orderId: string;
   status: OrderStatus;
+}
+
+/** REST fallback (`GET`/`POST /api/events/:eventId/queue`): the fan's entry and the room's status. */
+export interface QueueView {
+  entry: QueueEntry | null;
+  status: QueueStatus;
+}
+
+/** The verifiable lottery (`GET /api/events/:eventId/lottery`): the seed's hash is published when
+ * the pre-queue opens; the seed and the participants' public ids are published at the draw, so
+ * anyone can recompute the order with HMAC-SHA256(seed, publicId). */
+export interface LotteryView {
+  eventId: string;
+  mode: "fifo" | "lottery";
+  seedHash: string | null;
+  seed: string | null;
+  drawnAt: string | null;
+  /** Public ids in draw order (after the draw). */
+  order: string[] | null;
 }
 
 export interface ClientToServerEvents {
