@@ -26,6 +26,14 @@ import { eventRoutes } from "./services/events/routes.js";
 import type { Ledger } from "@stampede/shared/ledger/port";
 import { fanSessionRoutes } from "./services/fans/routes.js";
 import { TokenService } from "./services/fans/tokens.js";
+import { WaitingRoomStore } from "./adapters/redis/waiting-room/store.js";
+import { RateLimit } from "./http/rate-limit.js";
+import { EventCache } from "./services/events/event-cache.js";
+import { LotteryRepo } from "./services/waiting-room/lottery-repo.js";
+import { waitingRoomRoutes } from "./services/waiting-room/routes.js";
+import { StockCache } from "./services/waiting-room/stock-cache.js";
+import { WaitingRoomService } from "./services/waiting-room/waiting-room-service.js";
+import { joinsPerFanPerMinuteMax } from "@stampede/shared/limits";
 
 export interface AppDeps {
   publicUrl: string;
@@ -38,6 +46,8 @@ export interface AppDeps {
   redis: Redis;
   ledger: Ledger;
   readiness: ReadinessChecks;
+  /** Per-IP limits (config): new fan sessions and queue joins per minute. */
+  limits: { sessionsPerIpPerMinute: number; joinsPerIpPerMinute: number };
   clientDistDir: string;
   version?: string;
 }
@@ -48,6 +58,18 @@ export interface App {
   admin: AdminAuthDeps;
   events: EventsService;
   tokens: TokenService;
+  waitingRoom: WaitingRoomParts;
+}
+
+/** The waiting room's parts, shared by the HTTP routes and the realtime layer. */
+export interface WaitingRoomParts {
+  store: WaitingRoomStore;
+  service: WaitingRoomService;
+  eventCache: EventCache;
+  eventsRepo: EventsRepo;
+  lottery: LotteryRepo;
+  stock: StockCache;
+  joinLimits: { perIp: RateLimit; perFan: RateLimit };
 }
 
 const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
@@ -69,8 +91,24 @@ export function createApp(deps: AppDeps): App {
     audit: new AdminAudit(deps.pool, deps.logger),
   };
 
-  const events = new EventsService(new EventsRepo(deps.pool), deps.ledger);
+  const eventsRepo = new EventsRepo(deps.pool);
+  const events = new EventsService(eventsRepo, deps.ledger);
   const tokens = new TokenService(deps.secretKey);
+  const store = new WaitingRoomStore(deps.redis, deps.redisPrefix);
+  const eventCache = new EventCache(eventsRepo);
+  const waitingRoom: WaitingRoomParts = {
+    store,
+    eventCache,
+    eventsRepo,
+    service: new WaitingRoomService(store, eventCache, tokens),
+    lottery: new LotteryRepo(deps.pool),
+    stock: new StockCache(deps.ledger),
+    joinLimits: {
+      perIp: new RateLimit(deps.redis, deps.redisPrefix, "join-ip", deps.limits.joinsPerIpPerMinute),
+      perFan: new RateLimit(deps.redis, deps.redisPrefix, "join-fan", joinsPerFanPerMinuteMax),
+    },
+  };
+  const sessionLimit = new RateLimit(deps.redis, deps.redisPrefix, "session-ip", deps.limits.sessionsPerIpPerMinute);
 
   app.disable("x-powered-by");
   // Only the configured number of proxy hops is trusted for the client IP — never "everything",
@@ -104,7 +142,8 @@ export function createApp(deps: AppDeps): App {
   app.use(healthRouter(deps.readiness));
   app.get("/metrics", metricsHandler(metrics));
   app.use(adminAuthRoutes(admin, registry, { secureCookies: https }));
-  app.use(fanSessionRoutes(tokens, registry, { secureCookies: https }));
+  app.use(fanSessionRoutes(tokens, registry, { secureCookies: https, perIp: sessionLimit }));
+  app.use(waitingRoomRoutes({ waitingRoom: waitingRoom.service, lottery: waitingRoom.lottery, tokens, joinLimits: waitingRoom.joinLimits }, registry));
   app.use(eventRoutes({ events, ledger: deps.ledger, admin }, registry));
   app.use(docsRouter(() => registry.document({ title: "Stampede API", version: deps.version ?? "1", serverUrl: deps.publicUrl })));
 
@@ -112,5 +151,5 @@ export function createApp(deps: AppDeps): App {
   app.use(clientRouter(deps.clientDistDir));
   app.use(notFoundHandler);
   app.use(errorHandler);
-  return { app, metrics, admin, events, tokens };
+  return { app, metrics, admin, events, tokens, waitingRoom };
 }

@@ -6,6 +6,8 @@ import { createRedis } from "./adapters/redis/connection.js";
 import { ensureDatabase } from "./adapters/postgres/database.js";
 import { migrate } from "./adapters/postgres/migrate.js";
 import type { Config } from "./config.js";
+import type { Ledger } from "@stampede/shared/ledger/port";
+import { createLedger } from "./adapters/ledger.js";
 
 export class StartupError extends Error {
   override name = "StartupError";
@@ -65,4 +67,11 @@ export async function prepareServices(config: Pick<Config, "databaseUrl" | "redi
   if (failures.length > 0) throw new StartupError(failures.join("\n"));
   await ensureDatabase(config.databaseUrl);
   await migrate(config.databaseUrl);
+}
+
+/** The ledger backend the configuration names (TigerBeetle, or the PostgreSQL ledger). */
+export function createConfiguredLedger(config: Pick<Config, "ledger" | "databaseUrl">): Ledger {
+  return config.ledger.kind === "tigerbeetle"
+    ? createLedger("tigerbeetle", { address: config.ledger.address, clusterId: config.ledger.clusterId })
+    : createLedger("postgres", { databaseUrl: config.databaseUrl });
 }

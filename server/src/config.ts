@@ -40,6 +40,8 @@ const envSchema = z.object({
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(shutdownDrainMsDefault),
   PRESENCE_GRACE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
+  SESSION_LIMIT_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(120),
+  JOIN_LIMIT_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(1_200),
 });
 
 export interface Config {
@@ -61,6 +63,8 @@ export interface Config {
   trustProxyHops: number;
   shutdownTimeoutMs: number;
   presenceGraceSeconds: number;
+  /** Per-IP limits (bots); a load test from one address raises them. Per-fan limits are fixed in limits.ts. */
+  limits: { sessionsPerIpPerMinute: number; joinsPerIpPerMinute: number };
   /** Secrets that fell back to their development default (printed loudly at start). */
   devDefaultsUsed: DevSecret[];
 }
@@ -117,6 +121,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     trustProxyHops: e.TRUST_PROXY_HOPS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     presenceGraceSeconds: e.PRESENCE_GRACE_SECONDS,
+    limits: { sessionsPerIpPerMinute: e.SESSION_LIMIT_PER_IP_PER_MINUTE, joinsPerIpPerMinute: e.JOIN_LIMIT_PER_IP_PER_MINUTE },
     devDefaultsUsed,
   };
 }

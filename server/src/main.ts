@@ -4,14 +4,14 @@ import { fileURLToPath } from "node:url";
 import { closeRedis, createRedis } from "./adapters/redis/connection.js";
 import { createPool } from "./adapters/postgres/pool.js";
 import { createApp } from "./app.js";
-import { createLedger } from "./adapters/ledger.js";
 import { accountId } from "@stampede/shared/core/ledger-ids";
-import { prepareServices } from "./bootstrap.js";
+import { createConfiguredLedger, prepareServices } from "./bootstrap.js";
 import { devDefaultsBanner, type Config } from "./config.js";
 import { closeHttpServer, onShutdownSignals, runClosers } from "./lifecycle.js";
 import { createLogger } from "./logger.js";
 import { AdminUsers } from "./services/admin/admin-users.js";
 import { runMain } from "./run-main.js";
+import { startRealtime } from "./realtime/start.js";
 
 const clientDistDir = fileURLToPath(new URL("../../client/dist", import.meta.url));
 
@@ -24,16 +24,15 @@ async function start(config: Config): Promise<void> {
   const pool = createPool(config.databaseUrl, { applicationName: "stampede-server" });
   const redis = createRedis(config.redisUrl, "app");
   const ledger =
-    config.ledger.kind === "tigerbeetle"
-      ? createLedger("tigerbeetle", { address: config.ledger.address, clusterId: config.ledger.clusterId })
-      : createLedger("postgres", { databaseUrl: config.databaseUrl });
+createConfiguredLedger(config);
   await new AdminUsers(pool).bootstrap(config.admin.username, config.admin.password);
 
-  const { app } = createApp({
+  const built = createApp({
     publicUrl: config.publicUrl,
     trustProxyHops: config.trustProxyHops,
     redisPrefix: config.redisPrefix,
     secretKey: config.secretKey,
+    limits: config.limits,
     logger,
     pool,
     redis,
@@ -46,7 +45,15 @@ async function start(config: Config): Promise<void> {
       ledger: () => ledger.lookupAccounts([accountId("issuer", 0xffff_ffff)]),
     },
   });
-  const server = createServer(app);
+  const server = createServer(built.app);
+  const realtime = startRealtime(server, built, {
+    redis,
+    adapterRedis: createRedis(config.redisUrl, "stream"),
+    redisPrefix: config.redisPrefix,
+    trustProxyHops: config.trustProxyHops,
+    presenceGraceMs: config.presenceGraceSeconds * 1000,
+    logger,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, resolve);
@@ -58,6 +65,7 @@ async function start(config: Config): Promise<void> {
   console.log(`stampede server listening on http://${config.host}:${port}`);
 
   onShutdownSignals(async () => {
+    await realtime.close();
     const outcome = await closeHttpServer(server, config.shutdownTimeoutMs);
     logger.info({ outcome }, "http server closed");
     await runClosers(

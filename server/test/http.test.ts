@@ -14,7 +14,7 @@ describe("http plumbing", () => {
   it("answers unknown API routes with a JSON 404", async () => {
     const res = await fetch(`${t.url}/api/nothing-here`);
     expect(res.status).toBe(404);
-    expect(await json(res)).toEqual({ error: { code: "not_found", message: "no route for GET /nothing-here" } });
+    expect(await json(res)).toEqual({ error: { code: "not_found", message: "no route for GET /api/nothing-here" } });
   });
 
   it("answers 413 payload_too_large for a body over the limit, before doing any work", async () => {

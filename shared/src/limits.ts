@@ -53,3 +53,17 @@ export const lotterySeedBytes = 32;
 export const lotterySeedBytesMin = 16;
 /** Connections of the PostgreSQL ledger's own pool: batches run one at a time, a few more serve reads. */
 export const ledgerPoolConnectionsMax = 6;
+/** One admission tick: admissions are paid out per tick and queue:status goes out each tick (≥ every 2 s per the contract). */
+export const admissionTickMs = 500;
+/** Stock is read from the ledger and pushed at most this often per event (≤ 4 per second). */
+export const stockTickMs = 250;
+/** A ticker's leadership lease: if its node dies, another takes over within two lease periods. */
+export const tickerLeaseMs = 2_000;
+/** How often each node re-reads which events are live (status changes reach tickers this fast). */
+export const liveEventsRefreshMs = 1_000;
+/** Events read per cache entry stay this fresh for joins: a join must not cost a database read. */
+export const eventCacheMs = 1_000;
+/** Acks from the server to a socket call never take longer than this for the client to give up. */
+export const socketAckTimeoutMs = 5_000;
+/** Queue joins per fan per minute: re-joins are cheap and idempotent, but a script hammering them is not a fan. */
+export const joinsPerFanPerMinuteMax = 60;

@@ -1,14 +1,11 @@
 // Chooses the ledger backend. TigerBeetle when a cluster address is configured; otherwise the
 // PostgreSQL ledger, on a pool of its own whose statement_timeout is the ledger deadline (so a
 // stuck batch is cancelled in the database too, not only abandoned by the caller).
-import { ledgerCallTimeoutMs } from "@stampede/shared/limits";
+import { ledgerCallTimeoutMs, ledgerPoolConnectionsMax } from "@stampede/shared/limits";
 import type { Ledger } from "@stampede/shared/ledger/port";
 import { createPostgresLedger, type PostgresLedgerOptions } from "./ledger-postgres/ledger.js";
 import { createTigerBeetleLedger } from "./ledger-tigerbeetle/ledger.js";
 import { createPool, type Pool } from "./postgres/pool.js";
-
-/** Connections of the ledger's own pool: batches run one at a time, a few more serve reads. */
-const ledgerPoolConnectionsMax = 6;
 
 export type PostgresLedgerDeps = ({ databaseUrl: string } | { pool: Pool }) & Omit<PostgresLedgerOptions, "ownsPool">;
 export interface TigerBeetleLedgerDeps {

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createPool } from "../adapters/postgres/pool.js";
-import { prepareServices, StartupError } from "../bootstrap.js";
+import { createConfiguredLedger, prepareServices, StartupError } from "../bootstrap.js";
 import type { Config } from "../config.js";
 import { runMain } from "../run-main.js";
 import { seedDemoIfEmpty } from "./seed.js";
@@ -54,7 +54,9 @@ async function start(config: Config): Promise<void> {
   await prepareServices(config);
   await buildClientIfNeeded();
   const pool = createPool(config.databaseUrl);
-  const seeded = await seedDemoIfEmpty(pool, config).finally(() => pool.end());
+  const ledger =
+createConfiguredLedger(config);
+  const seeded = await seedDemoIfEmpty(pool, ledger).finally(() => Promise.all([pool.end(), ledger.close()]));
 
   const children = [startProcess("server", "server/src/main.ts"), startProcess("workers", "workers/src/main.ts")];
   let stopping = false;

@@ -22,7 +22,7 @@ export function sendError(res: Response, status: number, code: ErrorCode, messag
 }
 
 export const notFoundHandler: RequestHandler = (req, res) => {
-  sendError(res, 404, "not_found", `no route for ${req.method} ${req.path}`);
+  sendError(res, 404, "not_found", `no route for ${req.method} ${req.originalUrl.split("?")[0]}`);
 };
 
 interface BodyParserError {

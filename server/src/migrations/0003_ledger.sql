@@ -178,42 +178,46 @@ END $$;
 
 -- create_transfers. Status codes are TigerBeetle's CreateTransferStatus values (created = 0
 -- here, as for accounts). The checks run in the order of TigerBeetle's state machine
--- (create_transfer, post_or_void_pending_transfer, create_transfer_exists): first the ones that
--- depend only on the request and the accounts, computed set-based; then, event by event in
--- memory, the ones that depend on what came before (ids, balances, pending transfers).
+-- (create_transfer, post_or_void_pending_transfer, create_transfer_exists). One query gives each
+-- event what can be known up front — the checks that depend only on the request and the
+-- accounts, the stored transfer its id or pending id names, the earlier events of the batch
+-- with the same id — and the loop applies the events in order, in memory: balances, chains,
+-- and ids made earlier in the batch. Then every change is written set-based.
 CREATE FUNCTION ledger_create_transfers(
   p_id uuid[], p_debit uuid[], p_credit uuid[], p_amount numeric[], p_pending uuid[],
   p_ud128 uuid[], p_ud64 numeric[], p_ud32 bigint[], p_timeout bigint[], p_ledger bigint[],
   p_code integer[], p_flags integer[], p_timestamp bigint[],
   OUT statuses integer[], OUT timestamps bigint[])
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql
+-- Plan each statement for this batch's real sizes (a cached generic plan guesses the arrays'
+-- lengths and may scan the ever-growing transfers table instead of probing its index), and
+-- join in the order written, which is already the right one: planning stays cheap.
+SET plan_cache_mode = force_custom_plan
+SET join_collapse_limit = 1
+AS $$
 DECLARE
   z CONSTANT uuid := '00000000-0000-0000-0000-000000000000';
   u128max CONSTANT numeric := 340282366920938463463374607431768211455;
   n integer := coalesce(cardinality(p_id), 0);
-  t0 bigint; tl bigint; ts bigint; rts bigint;
-  -- Accounts the batch touches (by index), balances as of now (due pending transfers expired).
+  t0 bigint; ts bigint; rts bigint;
+  e record;
+  -- The accounts the batch touches, by index; balances as of now (due holds expired).
   a_id uuid[]; a_ledger bigint[]; a_flags integer[];
   a_dp numeric[]; a_dpo numeric[]; a_cp numeric[]; a_cpo numeric[];
-  -- "Groups": every transfer id the batch names (its ids and pending ids), as stored before it.
-  g_id uuid[]; g_db boolean[]; g_failed boolean[]; g_failed0 boolean[]; g_ev integer[];
-  g_debit uuid[]; g_credit uuid[]; g_amount numeric[]; g_pending uuid[]; g_ud128 uuid[];
-  g_ud64 numeric[]; g_ud32 bigint[]; g_timeout bigint[]; g_ledger bigint[]; g_code integer[];
-  g_flags integer[]; g_ts bigint[]; g_expires bigint[]; g_dri integer[]; g_cri integer[];
-  g_pstatus smallint[]; g_pstatus0 smallint[];
-  -- Per event: static check results, account and group indexes, and what the event became.
-  s1 integer[]; s2 integer[]; s3 integer[]; e_dri integer[]; e_cri integer[]; e_g integer[]; e_pg integer[];
-  r_kind smallint[]; -- 0 nothing, 1 pending, 2 posted, 3 posted a pending one, 4 voided one
+  -- Per event: what it became (r_kind: 0 nothing, 1 pending, 2 posted, 3 posted a pending one,
+  -- 4 voided one), its resolved fields, links to earlier events, pending statuses it changed.
+  r_kind smallint[]; r_failed boolean[]; r_prev integer[]; r_pj integer[]; r_fref integer[];
+  r_pstat smallint[]; db_pstat smallint[];
   r_debit uuid[]; r_credit uuid[]; r_amount numeric[]; r_ud128 uuid[]; r_ud64 numeric[];
   r_ud32 bigint[]; r_ledger bigint[]; r_code integer[]; r_dri integer[]; r_cri integer[];
   r_pamount numeric[];
-  i integer; j integer; k integer; g integer; pg integer; ev integer; pev integer; st integer;
-  fl integer; dri integer; cri integer; ps smallint; amt numeric;
-  chain integer := 0; broken boolean := false; linked boolean;
+  i integer; j integer; k integer; st integer; fl integer; xj integer; pj integer;
+  amt numeric; ps smallint; linked boolean; failed_before boolean;
+  chain integer := 0; broken boolean := false;
   -- The pending transfer a post/void names (q_) and the transfer an id already names (x_).
   q_found boolean; q_flags integer; q_debit uuid; q_credit uuid; q_amount numeric; q_ud128 uuid;
   q_ud64 numeric; q_ud32 bigint; q_ledger bigint; q_code integer; q_dri integer; q_cri integer;
-  q_expires bigint;
+  q_status smallint; q_expires bigint;
   x_flags integer; x_pending uuid; x_timeout bigint; x_debit uuid; x_credit uuid; x_amount numeric;
   x_ud128 uuid; x_ud64 numeric; x_ud32 bigint; x_ledger bigint; x_code integer; x_ts bigint;
 BEGIN
@@ -221,22 +225,15 @@ BEGIN
   IF EXISTS (SELECT 1 FROM unnest(p_flags) f WHERE (f & 496) <> 0) THEN
     RAISE EXCEPTION 'ledger: balancing, closing and imported transfers are not supported';
   END IF;
-  t0 := ledger_tick(n);
-  tl := t0 + n;
+  -- One batch at a time: the clock row is every batch's first lock, so locks are always taken
+  -- in the same order (clock, then accounts by id) and batches never deadlock.
+  UPDATE ledger_clock SET last_timestamp = greatest(last_timestamp, ledger_now_ns()) + n
+  RETURNING last_timestamp - n INTO t0;
 
-  -- Lock every account the batch may touch, in id order.
-  PERFORM 1 FROM ledger_accounts a WHERE a.id IN (
-      SELECT unnest(p_debit) UNION SELECT unnest(p_credit)
-      UNION SELECT t.debit_account_id FROM ledger_transfers t WHERE t.id = ANY (p_pending)
-      UNION SELECT t.credit_account_id FROM ledger_transfers t WHERE t.id = ANY (p_pending)
-      UNION SELECT t.debit_account_id FROM ledger_transfers t WHERE t.pending_status = 1 AND t.expires_at <= tl
-      UNION SELECT t.credit_account_id FROM ledger_transfers t WHERE t.pending_status = 1 AND t.expires_at <= tl)
-    ORDER BY a.id FOR UPDATE;
-
-  -- Expire what is due by the end of this batch, and load the accounts net of it.
+  -- Expire every hold due by the end of this batch, and load the accounts net of them.
   WITH due AS (
     UPDATE ledger_transfers t SET pending_status = 4
-    WHERE t.pending_status = 1 AND t.expires_at <= tl
+    WHERE t.pending_status = 1 AND t.expires_at <= t0 + n
     RETURNING t.debit_account_id, t.credit_account_id, t.amount
   ), moved AS (
     SELECT m.id, sum(m.dp) AS dp, sum(m.cp) AS cp FROM (
@@ -245,8 +242,7 @@ BEGIN
     GROUP BY m.id
   ), wanted AS (
     SELECT unnest(p_debit) AS id UNION SELECT unnest(p_credit)
-    UNION SELECT t.debit_account_id FROM ledger_transfers t WHERE t.id = ANY (p_pending)
-    UNION SELECT t.credit_account_id FROM ledger_transfers t WHERE t.id = ANY (p_pending)
+    UNION SELECT unnest(ARRAY[t.debit_account_id, t.credit_account_id]) FROM ledger_transfers t WHERE t.id = ANY (p_pending)
     UNION SELECT moved.id FROM moved
   )
   SELECT coalesce(array_agg(a.id ORDER BY a.id), '{}'), coalesce(array_agg(a.ledger ORDER BY a.id), '{}'),
@@ -258,95 +254,109 @@ BEGIN
   INTO a_id, a_ledger, a_flags, a_dp, a_dpo, a_cp, a_cpo
   FROM ledger_accounts a JOIN wanted w ON w.id = a.id LEFT JOIN moved m ON m.id = a.id;
 
-  WITH g AS (SELECT DISTINCT x AS id FROM unnest(p_id || p_pending) x)
-  SELECT array_agg(g.id ORDER BY g.id), array_agg(t.id IS NOT NULL ORDER BY g.id),
-         array_agg(f.id IS NOT NULL ORDER BY g.id), array_agg(0 ORDER BY g.id),
-         array_agg(t.debit_account_id ORDER BY g.id), array_agg(t.credit_account_id ORDER BY g.id),
-         array_agg(t.amount ORDER BY g.id), array_agg(t.pending_id ORDER BY g.id),
-         array_agg(t.user_data_128 ORDER BY g.id), array_agg(t.user_data_64 ORDER BY g.id),
-         array_agg(t.user_data_32 ORDER BY g.id), array_agg(t.timeout ORDER BY g.id),
-         array_agg(t.ledger ORDER BY g.id), array_agg(t.code ORDER BY g.id),
-         array_agg(t.flags ORDER BY g.id), array_agg(t.timestamp ORDER BY g.id),
-         array_agg(t.expires_at ORDER BY g.id), array_agg(coalesce(ad.ai, 0)::integer ORDER BY g.id),
-         array_agg(coalesce(ac.ai, 0)::integer ORDER BY g.id),
-         array_agg(coalesce(t.pending_status, 0) ORDER BY g.id)
-  INTO g_id, g_db, g_failed, g_ev, g_debit, g_credit, g_amount, g_pending, g_ud128, g_ud64, g_ud32,
-       g_timeout, g_ledger, g_code, g_flags, g_ts, g_expires, g_dri, g_cri, g_pstatus
-  FROM g LEFT JOIN ledger_transfers t ON t.id = g.id
-  LEFT JOIN ledger_failed_transfers f ON f.id = g.id
-  LEFT JOIN unnest(a_id) WITH ORDINALITY ad(id, ai) ON ad.id = t.debit_account_id
-  LEFT JOIN unnest(a_id) WITH ORDINALITY ac(id, ai) ON ac.id = t.credit_account_id;
-  g_failed0 := g_failed;
-  g_pstatus0 := g_pstatus;
-
-  -- s1: checks before the id lookup; s2: after it (post/void: flags and pending id; others:
-  -- ids, flags, ledger, code, accounts found); s3: overflows_timeout, which comes last.
-  SELECT array_agg(gi.gi::integer ORDER BY e.ord), array_agg(gp.gi::integer ORDER BY e.ord),
-         array_agg(coalesce(d.ai, 0)::integer ORDER BY e.ord), array_agg(coalesce(c.ai, 0)::integer ORDER BY e.ord),
-         array_agg(CASE WHEN e.ts <> 0 THEN 3 WHEN (e.flags & ~511) <> 0 THEN 4 WHEN e.id = z THEN 5
-                        WHEN e.id = 'ffffffff-ffff-ffff-ffff-ffffffffffff' THEN 6 ELSE 0 END ORDER BY e.ord),
-         array_agg(CASE WHEN (e.flags & 12) <> 0 THEN
-                     CASE WHEN (e.flags & 12) = 12 OR (e.flags & 2) <> 0 THEN 7 WHEN e.pid = z THEN 14
-                          WHEN e.pid = 'ffffffff-ffff-ffff-ffff-ffffffffffff' THEN 15 WHEN e.pid = e.id THEN 16
-                          WHEN e.timeout <> 0 THEN 17 ELSE 0 END
-                   ELSE
-                     CASE WHEN e.dr = z THEN 8 WHEN e.dr = 'ffffffff-ffff-ffff-ffff-ffffffffffff' THEN 9
-                          WHEN e.cr = z THEN 10 WHEN e.cr = 'ffffffff-ffff-ffff-ffff-ffffffffffff' THEN 11
-                          WHEN e.dr = e.cr THEN 12 WHEN e.pid <> z THEN 13
-                          WHEN (e.flags & 2) = 0 AND e.timeout <> 0 THEN 17 WHEN e.ledger = 0 THEN 19
-                          WHEN e.code = 0 THEN 20 WHEN d.ai IS NULL THEN 21 WHEN c.ai IS NULL THEN 22
-                          WHEN d.ledger <> c.ledger THEN 23 WHEN e.ledger <> d.ledger THEN 24 ELSE 0 END
-                   END ORDER BY e.ord),
-         array_agg(CASE WHEN t0 + e.ord > 9223372036854775807 - e.timeout * 1000000000 THEN 53 ELSE 0 END ORDER BY e.ord)
-  INTO e_g, e_pg, e_dri, e_cri, s1, s2, s3
-  FROM unnest(p_id, p_debit, p_credit, p_pending, p_timeout, p_ledger, p_code, p_flags, p_timestamp)
-       WITH ORDINALITY e(id, dr, cr, pid, timeout, ledger, code, flags, ts, ord)
-  JOIN unnest(g_id) WITH ORDINALITY gi(id, gi) ON gi.id = e.id
-  JOIN unnest(g_id) WITH ORDINALITY gp(id, gi) ON gp.id = e.pid
-  LEFT JOIN unnest(a_id, a_ledger) WITH ORDINALITY d(id, ledger, ai) ON d.id = e.dr
-  LEFT JOIN unnest(a_id, a_ledger) WITH ORDINALITY c(id, ledger, ai) ON c.id = e.cr;
-
+  r_kind := array_fill(0::smallint, ARRAY[n]); r_failed := array_fill(false, ARRAY[n]);
+  r_prev := array_fill(0, ARRAY[n]); r_pj := array_fill(0, ARRAY[n]); r_fref := array_fill(0, ARRAY[n]);
+  r_pstat := array_fill(0::smallint, ARRAY[n]); db_pstat := array_fill(0::smallint, ARRAY[n]);
   r_debit := p_debit; r_credit := p_credit; r_amount := p_amount; r_ud128 := p_ud128;
   r_ud64 := p_ud64; r_ud32 := p_ud32; r_ledger := p_ledger; r_code := p_code;
-  r_kind := array_fill(0::smallint, ARRAY[n]); r_dri := array_fill(0, ARRAY[n]);
-  r_cri := array_fill(0, ARRAY[n]); r_pamount := array_fill(0::numeric, ARRAY[n]);
+  r_dri := array_fill(0, ARRAY[n]); r_cri := array_fill(0, ARRAY[n]); r_pamount := array_fill(0::numeric, ARRAY[n]);
   statuses := array_fill(0, ARRAY[n]); timestamps := array_fill(0::bigint, ARRAY[n]);
 
-  FOR i IN 1..n LOOP
-    ts := t0 + i; rts := ts;
-    fl := p_flags[i];
+  FOR e IN
+    WITH ev AS (
+      SELECT * FROM unnest(p_id, p_debit, p_credit, p_amount, p_pending, p_ud128, p_ud64, p_ud32,
+                           p_timeout, p_ledger, p_code, p_flags, p_timestamp)
+        WITH ORDINALITY AS ev(id, dr, cr, amount, pid, ud128, ud64, ud32, timeout, ledger, code, flags, ts, ord)
+    ), occ AS (
+      -- Each event's id and pending id as occurrences; prev = the last earlier event with that id.
+      SELECT o.ord, o.kind, max(o.ord) FILTER (WHERE o.kind = 1) OVER w AS prev,
+             min(o.ord) FILTER (WHERE o.kind = 0) OVER (PARTITION BY o.id) AS fref
+      FROM (SELECT id, ord, 1 AS kind FROM ev UNION ALL SELECT pid, ord, 0 FROM ev WHERE pid <> z) o
+      WINDOW w AS (PARTITION BY o.id ORDER BY o.ord, o.kind ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+    )
+    SELECT ev.ord, ev.flags, oi.prev, op.prev AS pref, op.fref,
+           coalesce(d.ai, 0)::integer AS dri, coalesce(c.ai, 0)::integer AS cri,
+           CASE WHEN ev.ts <> 0 THEN 3 WHEN (ev.flags & ~511) <> 0 THEN 4 WHEN ev.id = z THEN 5
+                WHEN ev.id = 'ffffffff-ffff-ffff-ffff-ffffffffffff' THEN 6 ELSE 0 END AS s1,
+           CASE WHEN (ev.flags & 12) <> 0 THEN
+             CASE WHEN (ev.flags & 12) = 12 OR (ev.flags & 2) <> 0 THEN 7 WHEN ev.pid = z THEN 14
+                  WHEN ev.pid = 'ffffffff-ffff-ffff-ffff-ffffffffffff' THEN 15 WHEN ev.pid = ev.id THEN 16
+                  WHEN ev.timeout <> 0 THEN 17 ELSE 0 END
+           ELSE
+             CASE WHEN ev.dr = z THEN 8 WHEN ev.dr = 'ffffffff-ffff-ffff-ffff-ffffffffffff' THEN 9
+                  WHEN ev.cr = z THEN 10 WHEN ev.cr = 'ffffffff-ffff-ffff-ffff-ffffffffffff' THEN 11
+                  WHEN ev.dr = ev.cr THEN 12 WHEN ev.pid <> z THEN 13
+                  WHEN (ev.flags & 2) = 0 AND ev.timeout <> 0 THEN 17 WHEN ev.ledger = 0 THEN 19
+                  WHEN ev.code = 0 THEN 20 WHEN d.ai IS NULL THEN 21 WHEN c.ai IS NULL THEN 22
+                  WHEN d.ledger <> c.ledger THEN 23 WHEN ev.ledger <> d.ledger THEN 24 ELSE 0 END
+           END AS s2,
+           t0 + ev.ord > 9223372036854775807 - ev.timeout * 1000000000 AS timeout_overflows,
+           x.id IS NOT NULL AS x_found, x.flags AS x_flags, x.pending_id AS x_pending, x.timeout AS x_timeout,
+           x.debit_account_id AS x_debit, x.credit_account_id AS x_credit, x.amount AS x_amount,
+           x.user_data_128 AS x_ud128, x.user_data_64 AS x_ud64, x.user_data_32 AS x_ud32,
+           x.ledger AS x_ledger, x.code AS x_code, x.timestamp AS x_ts, f.id IS NOT NULL AS failed,
+           q.id IS NOT NULL AS q_found, q.flags AS q_flags, q.debit_account_id AS q_debit,
+           q.credit_account_id AS q_credit, q.amount AS q_amount, q.user_data_128 AS q_ud128,
+           q.user_data_64 AS q_ud64, q.user_data_32 AS q_ud32, q.ledger AS q_ledger, q.code AS q_code,
+           q.pending_status AS q_status, q.expires_at AS q_expires,
+           coalesce(qd.ai, 0)::integer AS q_dri, coalesce(qc.ai, 0)::integer AS q_cri
+    FROM ev
+    JOIN occ oi ON oi.ord = ev.ord AND oi.kind = 1
+    LEFT JOIN occ op ON op.ord = ev.ord AND op.kind = 0
+    LEFT JOIN unnest(a_id, a_ledger) WITH ORDINALITY d(id, ledger, ai) ON d.id = ev.dr
+    LEFT JOIN unnest(a_id, a_ledger) WITH ORDINALITY c(id, ledger, ai) ON c.id = ev.cr
+    LEFT JOIN ledger_transfers x ON x.id = ev.id
+    LEFT JOIN ledger_failed_transfers f ON f.id = ev.id
+    LEFT JOIN ledger_transfers q ON q.id = ev.pid AND (ev.flags & 12) <> 0
+    LEFT JOIN unnest(a_id) WITH ORDINALITY qd(id, ai) ON qd.id = q.debit_account_id
+    LEFT JOIN unnest(a_id) WITH ORDINALITY qc(id, ai) ON qc.id = q.credit_account_id
+    ORDER BY ev.ord
+  LOOP
+    i := e.ord; ts := t0 + i; rts := ts; fl := e.flags;
+    r_prev[i] := coalesce(e.prev, 0);
     linked := (fl & 1) <> 0;
     IF linked AND chain = 0 THEN chain := i; END IF;
     IF linked AND i = n THEN st := 2;
     ELSIF broken THEN st := 1;
-    ELSIF s1[i] <> 0 THEN st := s1[i];
+    ELSIF e.s1 <> 0 THEN st := e.s1;
     ELSE
-      g := e_g[i]; ev := g_ev[g]; pg := e_pg[i]; q_found := false;
-      IF (fl & 12) <> 0 AND pg > 0 THEN
-        pev := g_ev[pg];
-        IF pev > 0 THEN -- made earlier in this batch
-          q_found := true; q_flags := p_flags[pev]; q_debit := r_debit[pev]; q_credit := r_credit[pev];
-          q_amount := r_amount[pev]; q_ud128 := r_ud128[pev]; q_ud64 := r_ud64[pev]; q_ud32 := r_ud32[pev];
-          q_ledger := r_ledger[pev]; q_code := r_code[pev]; q_dri := r_dri[pev]; q_cri := r_cri[pev];
-          q_expires := CASE WHEN p_timeout[pev] > 0 THEN t0 + pev + p_timeout[pev] * 1000000000 END;
-        ELSIF g_db[pg] THEN
-          q_found := true; q_flags := g_flags[pg]; q_debit := g_debit[pg]; q_credit := g_credit[pg];
-          q_amount := g_amount[pg]; q_ud128 := g_ud128[pg]; q_ud64 := g_ud64[pg]; q_ud32 := g_ud32[pg];
-          q_ledger := g_ledger[pg]; q_code := g_code[pg]; q_dri := g_dri[pg]; q_cri := g_cri[pg];
-          q_expires := g_expires[pg];
+      -- Did an earlier event of this batch make (or transiently fail) this id?
+      xj := 0; failed_before := e.failed; j := r_prev[i];
+      WHILE j > 0 LOOP
+        IF r_kind[j] > 0 THEN xj := j; EXIT; END IF;
+        failed_before := failed_before OR r_failed[j];
+        j := r_prev[j];
+      END LOOP;
+      IF (fl & 12) <> 0 THEN -- the pending transfer named: made earlier in this batch, or stored
+        pj := 0; j := coalesce(e.pref, 0);
+        WHILE j > 0 LOOP
+          IF r_kind[j] > 0 THEN pj := j; EXIT; END IF;
+          j := r_prev[j];
+        END LOOP;
+        q_found := pj > 0 OR e.q_found;
+        IF pj > 0 THEN
+          q_flags := p_flags[pj]; q_debit := r_debit[pj]; q_credit := r_credit[pj]; q_amount := r_amount[pj];
+          q_ud128 := r_ud128[pj]; q_ud64 := r_ud64[pj]; q_ud32 := r_ud32[pj]; q_ledger := r_ledger[pj];
+          q_code := r_code[pj]; q_dri := r_dri[pj]; q_cri := r_cri[pj]; q_status := r_pstat[pj];
+          q_expires := CASE WHEN p_timeout[pj] > 0 THEN t0 + pj + p_timeout[pj] * 1000000000 END;
+        ELSIF e.q_found THEN
+          q_flags := e.q_flags; q_debit := e.q_debit; q_credit := e.q_credit; q_amount := e.q_amount;
+          q_ud128 := e.q_ud128; q_ud64 := e.q_ud64; q_ud32 := e.q_ud32; q_ledger := e.q_ledger;
+          q_code := e.q_code; q_dri := e.q_dri; q_cri := e.q_cri; q_expires := e.q_expires;
+          q_status := CASE WHEN db_pstat[e.fref] <> 0 THEN db_pstat[e.fref] ELSE e.q_status END;
         END IF;
       END IF;
-      IF ev > 0 OR g_db[g] THEN -- the id exists: same body (exists) or not (exists_with_different_*)
-        IF ev > 0 THEN
-          x_flags := p_flags[ev]; x_pending := p_pending[ev]; x_timeout := p_timeout[ev];
-          x_debit := r_debit[ev]; x_credit := r_credit[ev]; x_amount := r_amount[ev]; x_ud128 := r_ud128[ev];
-          x_ud64 := r_ud64[ev]; x_ud32 := r_ud32[ev]; x_ledger := r_ledger[ev]; x_code := r_code[ev];
-          x_ts := t0 + ev;
+      IF xj > 0 OR e.x_found THEN -- the id exists: same body (exists) or not (exists_with_different_*)
+        IF xj > 0 THEN
+          x_flags := p_flags[xj]; x_pending := p_pending[xj]; x_timeout := p_timeout[xj];
+          x_debit := r_debit[xj]; x_credit := r_credit[xj]; x_amount := r_amount[xj]; x_ud128 := r_ud128[xj];
+          x_ud64 := r_ud64[xj]; x_ud32 := r_ud32[xj]; x_ledger := r_ledger[xj]; x_code := r_code[xj];
+          x_ts := t0 + xj;
         ELSE
-          x_flags := g_flags[g]; x_pending := g_pending[g]; x_timeout := g_timeout[g];
-          x_debit := g_debit[g]; x_credit := g_credit[g]; x_amount := g_amount[g]; x_ud128 := g_ud128[g];
-          x_ud64 := g_ud64[g]; x_ud32 := g_ud32[g]; x_ledger := g_ledger[g]; x_code := g_code[g];
-          x_ts := g_ts[g];
+          x_flags := e.x_flags; x_pending := e.x_pending; x_timeout := e.x_timeout;
+          x_debit := e.x_debit; x_credit := e.x_credit; x_amount := e.x_amount; x_ud128 := e.x_ud128;
+          x_ud64 := e.x_ud64; x_ud32 := e.x_ud32; x_ledger := e.x_ledger; x_code := e.x_code;
+          x_ts := e.x_ts;
         END IF;
         st := CASE WHEN fl <> x_flags THEN 36 WHEN p_pending[i] <> x_pending THEN 40
                    WHEN p_timeout[i] <> x_timeout THEN 44
@@ -367,8 +377,8 @@ BEGIN
                           WHEN p_code[i] <> 0 AND p_code[i] <> x_code THEN 45 ELSE 46 END
               END;
         IF st = 46 THEN rts := x_ts; END IF;
-      ELSIF g_failed[g] THEN st := 68;
-      ELSIF s2[i] <> 0 THEN st := s2[i];
+      ELSIF failed_before THEN st := 68;
+      ELSIF e.s2 <> 0 THEN st := e.s2;
       ELSIF (fl & 12) <> 0 THEN -- post or void a pending transfer
         IF NOT q_found THEN st := 25;
         ELSIF (q_flags & 2) = 0 THEN st := 26;
@@ -379,16 +389,18 @@ BEGIN
         ELSE
           amt := CASE WHEN (fl & 4) <> 0 THEN CASE WHEN p_amount[i] = u128max THEN q_amount ELSE p_amount[i] END
                       WHEN p_amount[i] > 0 THEN p_amount[i] ELSE q_amount END;
-          ps := g_pstatus[pg];
           st := CASE WHEN amt > q_amount THEN 31 WHEN (fl & 8) <> 0 AND amt < q_amount THEN 32
-                     WHEN ps = 2 THEN 33 WHEN ps = 3 THEN 34 WHEN ps = 4 OR q_expires <= ts THEN 35 ELSE 0 END;
+                     WHEN q_status = 2 THEN 33 WHEN q_status = 3 THEN 34
+                     WHEN q_status = 4 OR q_expires <= ts THEN 35 ELSE 0 END;
           IF st = 0 THEN
+            ps := CASE WHEN (fl & 4) <> 0 THEN 2 ELSE 3 END;
+            IF pj > 0 THEN r_pstat[pj] := ps; ELSE db_pstat[e.fref] := ps; END IF;
+            r_pj[i] := pj; r_fref[i] := e.fref;
             a_dp[q_dri] := a_dp[q_dri] - q_amount; a_cp[q_cri] := a_cp[q_cri] - q_amount;
-            IF (fl & 4) <> 0 THEN
-              a_dpo[q_dri] := a_dpo[q_dri] + amt; a_cpo[q_cri] := a_cpo[q_cri] + amt;
-              g_pstatus[pg] := 2; r_kind[i] := 3;
+            IF ps = 2 THEN
+              a_dpo[q_dri] := a_dpo[q_dri] + amt; a_cpo[q_cri] := a_cpo[q_cri] + amt; r_kind[i] := 3;
             ELSE
-              g_pstatus[pg] := 3; r_kind[i] := 4;
+              r_kind[i] := 4;
             END IF;
             r_debit[i] := q_debit; r_credit[i] := q_credit; r_amount[i] := amt; r_pamount[i] := q_amount;
             IF p_ud128[i] = z THEN r_ud128[i] := q_ud128; END IF;
@@ -398,29 +410,27 @@ BEGIN
           END IF;
         END IF;
       ELSE -- a new pending or posted transfer
-        dri := e_dri[i]; cri := e_cri[i]; amt := p_amount[i];
-        IF amt + a_dp[dri] + a_dpo[dri] > u128max OR amt + a_cp[cri] + a_cpo[cri] > u128max THEN
-          st := CASE WHEN (fl & 2) <> 0 AND amt + a_dp[dri] > u128max THEN 47
-                     WHEN (fl & 2) <> 0 AND amt + a_cp[cri] > u128max THEN 48
-                     WHEN amt + a_dpo[dri] > u128max THEN 49 WHEN amt + a_cpo[cri] > u128max THEN 50
-                     WHEN amt + a_dp[dri] + a_dpo[dri] > u128max THEN 51 ELSE 52 END;
-        ELSIF (fl & 2) <> 0 AND s3[i] <> 0 THEN st := 53;
-        ELSIF (a_flags[dri] & 2) <> 0 AND a_dp[dri] + a_dpo[dri] + amt > a_cpo[dri] THEN st := 54;
-        ELSIF (a_flags[cri] & 4) <> 0 AND a_cp[cri] + a_cpo[cri] + amt > a_dpo[cri] THEN st := 55;
+        j := e.dri; k := e.cri; amt := p_amount[i];
+        IF amt + a_dp[j] + a_dpo[j] > u128max OR amt + a_cp[k] + a_cpo[k] > u128max THEN
+          st := CASE WHEN (fl & 2) <> 0 AND amt + a_dp[j] > u128max THEN 47
+                     WHEN (fl & 2) <> 0 AND amt + a_cp[k] > u128max THEN 48
+                     WHEN amt + a_dpo[j] > u128max THEN 49 WHEN amt + a_cpo[k] > u128max THEN 50
+                     WHEN amt + a_dp[j] + a_dpo[j] > u128max THEN 51 ELSE 52 END;
+        ELSIF (fl & 2) <> 0 AND e.timeout_overflows THEN st := 53;
+        ELSIF (a_flags[j] & 2) <> 0 AND a_dp[j] + a_dpo[j] + amt > a_cpo[j] THEN st := 54;
+        ELSIF (a_flags[k] & 4) <> 0 AND a_cp[k] + a_cpo[k] + amt > a_dpo[k] THEN st := 55;
         ELSIF (fl & 2) <> 0 THEN
-          st := 0; r_kind[i] := 1; g_pstatus[g] := 1;
-          a_dp[dri] := a_dp[dri] + amt; a_cp[cri] := a_cp[cri] + amt;
+          st := 0; r_kind[i] := 1; r_pstat[i] := 1;
+          a_dp[j] := a_dp[j] + amt; a_cp[k] := a_cp[k] + amt;
         ELSE
           st := 0; r_kind[i] := 2;
-          a_dpo[dri] := a_dpo[dri] + amt; a_cpo[cri] := a_cpo[cri] + amt;
+          a_dpo[j] := a_dpo[j] + amt; a_cpo[k] := a_cpo[k] + amt;
         END IF;
-        r_dri[i] := dri; r_cri[i] := cri;
+        r_dri[i] := j; r_cri[i] := k;
       END IF;
     END IF;
 
-    IF st = 0 THEN
-      g_ev[g] := i;
-    ELSE
+    IF st <> 0 THEN
       IF chain > 0 AND NOT broken THEN
         broken := true; -- roll the chain back, newest first: its earlier events fail with it
         FOR j IN REVERSE i - 1 .. chain LOOP
@@ -429,36 +439,40 @@ BEGIN
             a_dp[r_dri[j]] := a_dp[r_dri[j]] - r_amount[j]; a_cp[r_cri[j]] := a_cp[r_cri[j]] - r_amount[j];
           ELSIF k = 2 THEN
             a_dpo[r_dri[j]] := a_dpo[r_dri[j]] - r_amount[j]; a_cpo[r_cri[j]] := a_cpo[r_cri[j]] - r_amount[j];
-          ELSE
+          ELSIF k >= 3 THEN
             a_dp[r_dri[j]] := a_dp[r_dri[j]] + r_pamount[j]; a_cp[r_cri[j]] := a_cp[r_cri[j]] + r_pamount[j];
             IF k = 3 THEN
               a_dpo[r_dri[j]] := a_dpo[r_dri[j]] - r_amount[j]; a_cpo[r_cri[j]] := a_cpo[r_cri[j]] - r_amount[j];
             END IF;
-            g_pstatus[e_pg[j]] := 1;
+            IF r_pj[j] > 0 THEN r_pstat[r_pj[j]] := 1; ELSE db_pstat[r_fref[j]] := 1; END IF;
           END IF;
-          g_ev[e_g[j]] := 0; r_kind[j] := 0; statuses[j] := 1;
+          r_kind[j] := 0; statuses[j] := 1;
         END LOOP;
       END IF;
       -- Transient failures (the same request could succeed later) fail their id for good.
-      IF st IN (21, 22, 25, 54, 55) THEN g_failed[g] := true; END IF;
+      IF st IN (21, 22, 25, 54, 55) THEN r_failed[i] := true; END IF;
     END IF;
     statuses[i] := st; timestamps[i] := rts;
     IF chain > 0 AND (NOT linked OR st = 2) THEN chain := 0; broken := false; END IF;
   END LOOP;
 
   INSERT INTO ledger_transfers
-  SELECT e.id, e.debit, e.credit, e.amount, e.pending, e.ud128, e.ud64, e.ud32, e.timeout, e.ledger,
-         e.code, e.flags, t0 + e.ord, CASE WHEN e.kind = 1 THEN g_pstatus[e.g] ELSE 0 END,
-         CASE WHEN e.kind = 1 AND e.timeout > 0 THEN t0 + e.ord + e.timeout * 1000000000 END
+  SELECT v.id, v.debit, v.credit, v.amount, v.pending, v.ud128, v.ud64, v.ud32, v.timeout, v.ledger,
+         v.code, v.flags, t0 + v.ord, CASE WHEN v.kind = 1 THEN v.pstat ELSE 0 END,
+         CASE WHEN v.kind = 1 AND v.timeout > 0 THEN t0 + v.ord + v.timeout * 1000000000 END
   FROM unnest(p_id, r_debit, r_credit, r_amount, p_pending, r_ud128, r_ud64, r_ud32, p_timeout,
-              r_ledger, r_code, p_flags, r_kind, e_g)
-       WITH ORDINALITY e(id, debit, credit, amount, pending, ud128, ud64, ud32, timeout, ledger, code, flags, kind, g, ord)
-  WHERE e.kind > 0;
+              r_ledger, r_code, p_flags, r_kind, r_pstat)
+       WITH ORDINALITY v(id, debit, credit, amount, pending, ud128, ud64, ud32, timeout, ledger, code, flags, kind, pstat, ord)
+  WHERE v.kind > 0;
 
   UPDATE ledger_transfers t SET pending_status = u.ps
-  FROM unnest(g_id, g_pstatus, g_pstatus0, g_db) u(id, ps, ps0, db)
-  WHERE u.db AND u.ps <> u.ps0 AND t.id = u.id;
+  FROM unnest(p_pending, db_pstat) u(id, ps)
+  WHERE u.ps <> 0 AND t.id = u.id AND t.pending_status <> u.ps;
 
+  -- Write each changed account once, locking them in id order first.
+  PERFORM 1 FROM ledger_accounts a JOIN unnest(a_id, a_dp, a_dpo, a_cp, a_cpo) u(id, dp, dpo, cp, cpo) ON a.id = u.id
+  WHERE (a.debits_pending, a.debits_posted, a.credits_pending, a.credits_posted) IS DISTINCT FROM (u.dp, u.dpo, u.cp, u.cpo)
+  ORDER BY a.id FOR UPDATE OF a;
   UPDATE ledger_accounts a
   SET debits_pending = u.dp, debits_posted = u.dpo, credits_pending = u.cp, credits_posted = u.cpo
   FROM unnest(a_id, a_dp, a_dpo, a_cp, a_cpo) u(id, dp, dpo, cp, cpo)
@@ -467,7 +481,7 @@ BEGIN
         IS DISTINCT FROM (u.dp, u.dpo, u.cp, u.cpo);
 
   INSERT INTO ledger_failed_transfers
-  SELECT u.id FROM unnest(g_id, g_failed, g_failed0) u(id, f, f0) WHERE u.f AND NOT u.f0;
+  SELECT u.id FROM unnest(p_id, r_failed) u(id, f) WHERE u.f ON CONFLICT DO NOTHING;
 END $$;
 
 -- Down Migration

@@ -38,6 +38,7 @@ export async function startTestApp(overrides: Partial<Omit<AppDeps, "readiness">
     trustProxyHops: 0,
     redisPrefix: testRedis.prefix,
     secretKey: "test-secret-key-with-at-least-32-characters",
+    limits: { sessionsPerIpPerMinute: 100_000, joinsPerIpPerMinute: 100_000 },
     logger: createLogger("silent", "test"),
     pool,
     redis,

@@ -18,6 +18,7 @@ import {
   accountFromRow,
   accountParams,
   accountResults,
+  arrayLiteral,
   transferFromRow,
   transferParams,
   transferResults,
@@ -92,13 +93,13 @@ class PostgresLedger implements Ledger {
 
   async lookupAccounts(ids: readonly bigint[]): Promise<Account[]> {
     assert(ids.length <= ledgerBatchEventsMax, "too many ids in one lookup");
-    const rows = await this.query<AccountRow>("lookup_accounts", lookupAccountsCall, [ids.map(u128ToText)]);
+    const rows = await this.query<AccountRow>("lookup_accounts", lookupAccountsCall, [arrayLiteral(ids.map(u128ToText))]);
     return rows.map(accountFromRow);
   }
 
   async lookupTransfers(ids: readonly bigint[]): Promise<Transfer[]> {
     assert(ids.length <= ledgerBatchEventsMax, "too many ids in one lookup");
-    const rows = await this.query<TransferRow>("lookup_transfers", lookupTransfersCall, [ids.map(u128ToText)]);
+    const rows = await this.query<TransferRow>("lookup_transfers", lookupTransfersCall, [arrayLiteral(ids.map(u128ToText))]);
     return rows.map(transferFromRow);
   }
 

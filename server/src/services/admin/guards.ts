@@ -6,6 +6,7 @@ import type { Request, RequestHandler, Response } from "express";
 import { parse as parseCookies } from "cookie";
 import type { AdminRole } from "@stampede/shared/roles";
 import { HttpError } from "../../http/errors.js";
+import { clientIp } from "../../http/rate-limit.js";
 import type { AdminUsers } from "./admin-users.js";
 import type { AdminAudit } from "./audit.js";
 import type { LoginLimiter } from "./login-limiter.js";
@@ -37,10 +38,6 @@ export function currentAdmin(res: Response): AdminPrincipal {
   const admin = res.locals.admin as AdminPrincipal | undefined;
   if (!admin) throw new Error("currentAdmin() called on a route without requireAdmin");
   return admin;
-}
-
-export function clientIp(req: Request): string {
-  return req.ip ?? req.socket.remoteAddress ?? "unknown";
 }
 
 function parseBasic(header: string): { username: string; password: string } | null {

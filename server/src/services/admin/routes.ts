@@ -4,9 +4,10 @@ import { z } from "zod";
 import { adminSessionTtlSeconds, adminPasswordLengthMin } from "@stampede/shared/limits";
 import { adminRoles } from "@stampede/shared/roles";
 import { HttpError } from "../../http/errors.js";
+import { clientIp } from "../../http/rate-limit.js";
 import type { OpenApiRegistry } from "../../http/openapi.js";
 import { defineRoute } from "../../http/route.js";
-import { adminCookieName, clientIp, currentAdmin, requireAdmin, verifyCredentials, type AdminAuthDeps } from "./guards.js";
+import { adminCookieName, currentAdmin, requireAdmin, verifyCredentials, type AdminAuthDeps } from "./guards.js";
 
 const loginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) });
 const meResponse = z.object({ username: z.string(), role: z.enum(adminRoles), csrfToken: z.string().nullable() });

@@ -1,0 +1,144 @@
+// Goal (R1, I1, I2): the last ticket is sold exactly once. Capacity 1; 2, 10 and 50 concurrent
+// holds, 30 rounds each, through the auto-batcher and without it (one call per hold, each on its
+// own pool connection): exactly one hold is placed every round, the rest are sold out. Perks
+// under concurrency are granted exactly N times. Afterwards every budget account used here
+// satisfies available + held + sold = capacity and held + sold ≤ capacity.
+// Negative control: the same harness drives a deliberately unguarded hold (read the balance,
+// then write, on the same tables) and must show an oversell — otherwise this test proves nothing.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { accountId } from "@stampede/shared/core/ledger-ids";
+import { holdOutcome, inventoryFromAccount, perkOutcome, planEventSetup, planHold, planPerkGrant } from "@stampede/shared/core/ledger-plans";
+import { uuidv7 } from "@stampede/shared/ids";
+import type { Ledger } from "@stampede/shared/ledger/port";
+import { isAccountSuccess, isTransferSuccess } from "@stampede/shared/ledger/types";
+import { createLedger } from "../ledger.js";
+import { newLedgerNumber } from "../ledger-conformance/harness.js";
+import { createPool, type Pool } from "../postgres/pool.js";
+import { createTestDatabase, type TestDatabase } from "../../testing/services.js";
+import { u128ToText } from "./codec.js";
+
+const rounds = 30;
+const concurrencies = [2, 10, 50];
+
+let db: TestDatabase;
+let pool: Pool;
+let batched: Ledger;
+let direct: Ledger;
+/** Budgets of the guarded runs (checked for I1/I2 at the end) and of the control (meant to break). */
+const budgetsUsed: { ledger: number; capacity: number }[] = [];
+const controlBudgets: number[] = [];
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  pool = createPool(db.url, { max: 52 });
+  batched = createLedger("postgres", { databaseUrl: db.url });
+  direct = createLedger("postgres", { pool, batching: false });
+});
+afterAll(async () => {
+  await batched?.close();
+  await direct?.close();
+  await pool?.end();
+  await db?.drop();
+});
+
+/** A fresh event with one tier of `capacity` (and a perk), set up through the real plans. */
+async function freshEvent(ledger: Ledger, capacity: number, perkCapacity = 1, control = false): Promise<number> {
+  const number = newLedgerNumber();
+  const setup = planEventSetup({ ledger: number, tiers: [{ tierId: "ga", capacity }], perks: [{ perkId: "poster", capacity: perkCapacity }] });
+  expect((await ledger.createAccounts(setup.accounts)).every((r) => isAccountSuccess(r.status))).toBe(true);
+  expect((await ledger.createTransfers(setup.transfers)).every((r) => isTransferSuccess(r.status))).toBe(true);
+  if (control) controlBudgets.push(number);
+  else budgetsUsed.push({ ledger: number, capacity });
+  return number;
+}
+
+type HoldAttempt = (ledgerNumber: number, fan: number) => Promise<boolean>;
+
+/** The harness: `concurrency` holds of 1 at once on a capacity-1 tier, `rounds` times; successes per round. */
+async function race(hold: HoldAttempt, setUp: () => Promise<number>, concurrency: number): Promise<number[]> {
+  const successes: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const number = await setUp();
+    const placed = await Promise.all(Array.from({ length: concurrency }, (_, fan) => hold(number, fan)));
+    successes.push(placed.filter(Boolean).length);
+  }
+  return successes;
+}
+
+function ledgerHold(ledger: Ledger): HoldAttempt {
+  return async (number, fan) => {
+    const plan = planHold({ ledger: number, holdId: uuidv7(), fanId: `fan-${fan}`, perFanMax: 4, holdSeconds: 60, items: [{ tierId: "ga", quantity: 1 }] });
+    await ledger.createAccounts(plan.accounts);
+    const outcome = holdOutcome(plan, await ledger.createTransfers(plan.transfers));
+    expect(["placed", "sold_out"]).toContain(outcome.kind);
+    return outcome.kind === "placed";
+  };
+}
+
+/** THE NEGATIVE CONTROL: check-then-write with no lock, on the ledger's own tables. Never do this. */
+function unguardedHold(): HoldAttempt {
+  return async (number) => {
+    const budget = u128ToText(accountId("budget", number, "ga"));
+    const { rows } = await pool.query<{ available: string }>(
+      "SELECT credits_posted - debits_posted - debits_pending AS available FROM ledger_accounts WHERE id = $1",
+      [budget],
+    );
+    if (BigInt(rows[0]!.available) < 1n) return false;
+    await pool.query("UPDATE ledger_accounts SET debits_pending = debits_pending + 1 WHERE id = $1", [budget]);
+    return true;
+  };
+}
+
+describe("R1: the last ticket", () => {
+  for (const concurrency of concurrencies) {
+    it(`${concurrency} concurrent holds through the auto-batcher: exactly one placed, ${rounds} rounds`, async () => {
+      expect(await race(ledgerHold(batched), () => freshEvent(batched, 1), concurrency)).toEqual(Array(rounds).fill(1));
+    });
+
+    it(`${concurrency} concurrent holds, one call each on its own connection: exactly one placed, ${rounds} rounds`, async () => {
+      expect(await race(ledgerHold(direct), () => freshEvent(direct, 1), concurrency)).toEqual(Array(rounds).fill(1));
+    });
+  }
+
+  it("negative control: the same harness catches an oversell when the guard is removed", async () => {
+    const oversold: Record<number, number> = {};
+    for (const concurrency of concurrencies) {
+      const successes = await race(unguardedHold(), () => freshEvent(batched, 1, 1, true), concurrency);
+      oversold[concurrency] = successes.filter((n) => n > 1).length;
+    }
+    console.log(`negative control: rounds oversold (of ${rounds}) by concurrency: ${JSON.stringify(oversold)}`);
+    expect(oversold[10]! + oversold[50]!).toBeGreaterThan(0);
+    // The same I2 check as below flags the control's budgets: held + sold > capacity.
+    const accounts = await batched.lookupAccounts(controlBudgets.map((n) => accountId("budget", n, "ga")));
+    expect(accounts.filter((a) => a.debits_pending + a.debits_posted > a.credits_posted).length).toBeGreaterThan(0);
+  });
+});
+
+describe("perks under concurrency", () => {
+  for (const [name, ledger] of [["batched", () => batched], ["one call each", () => direct]] as const) {
+    it(`5 perks, 50 concurrent grants, each order twice: exactly 5 granted (${name})`, async () => {
+      const number = await freshEvent(ledger(), 10, 5);
+      const orders = Array.from({ length: 50 }, () => uuidv7());
+      const grant = async (orderId: string) => perkOutcome((await ledger().createTransfers([planPerkGrant({ ledger: number, perkId: "poster", orderId })]))[0]!);
+      const first = await Promise.all(orders.map(grant));
+      const again = await Promise.all(orders.map(grant));
+      expect(first.filter((o) => o === "granted")).toHaveLength(5);
+      expect(again).toEqual(first); // a retry gets the first answer, never a second perk
+      const [granted] = await ledger().lookupAccounts([accountId("perk_granted", number, "poster")]);
+      expect(granted!.credits_posted).toBe(5n);
+    });
+  }
+});
+
+describe("I1/I2 after the races", () => {
+  it("every budget of the guarded runs: available + held + sold = capacity, held + sold ≤ capacity", async () => {
+    expect(budgetsUsed.length).toBeGreaterThanOrEqual(concurrencies.length * rounds * 2);
+    const accounts = await batched.lookupAccounts(budgetsUsed.map((b) => accountId("budget", b.ledger, "ga")));
+    expect(accounts).toHaveLength(budgetsUsed.length);
+    for (const [i, account] of accounts.entries()) {
+      const inv = inventoryFromAccount(account); // asserts available ≥ 0
+      expect(inv.available + inv.held + inv.sold).toBe(budgetsUsed[i]!.capacity);
+      expect(inv.held + inv.sold).toBeLessThanOrEqual(budgetsUsed[i]!.capacity);
+    }
+  });
+});

@@ -1,0 +1,79 @@
+// Goal: the PostgreSQL ledger answers within its deadline when the database is stuck or gone
+// (LedgerUnavailableError: "retry with the same ids"), and a retry with the same ids gives one
+// effect whether or not the abandoned call was applied (R13 at the ledger level).
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LedgerUnavailableError } from "@stampede/shared/ledger/port";
+import { CreateTransferStatus as TS, isTransferSuccess } from "@stampede/shared/ledger/types";
+import { createLedger } from "../ledger.js";
+import { Book } from "../ledger-conformance/harness.js";
+import { createPool } from "../postgres/pool.js";
+import { closedPort, createTestDatabase, type TestDatabase } from "../../testing/services.js";
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+/** Holds the ledger's clock row from another session, as a stuck batch would. */
+async function stall(url: string): Promise<{ release(): Promise<void> }> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query("BEGIN");
+  await client.query("SELECT * FROM ledger_clock FOR UPDATE");
+  return {
+    async release() {
+      await client.query("COMMIT");
+      await client.end();
+    },
+  };
+}
+
+describe("PostgreSQL ledger deadlines", () => {
+  for (const batching of [true, false]) {
+    it(`a stuck database gives LedgerUnavailableError in time, and the retry applies once (batching ${batching})`, async () => {
+      const ledger = createLedger("postgres", { databaseUrl: db.url, callTimeoutMs: 300, batching });
+      const book = new Book(ledger);
+      const [a, b] = await book.open({}, {});
+      const t = book.transfer(a!, b!, 5n);
+      const stuck = await stall(db.url);
+      const started = Date.now();
+      await expect(ledger.createTransfers([t])).rejects.toBeInstanceOf(LedgerUnavailableError);
+      expect(Date.now() - started).toBeLessThan(1_000);
+      await stuck.release();
+      expect(await book.send(t)).toEqual(["created"]); // statement_timeout cancelled the first try
+      expect(await book.balances(b!)).toMatchObject({ cpo: 5n });
+      await ledger.close();
+    });
+  }
+
+  it("when the abandoned call commits after all, the retry answers `exists`: still one effect", async () => {
+    // A pool whose statement_timeout is longer than the caller's deadline: the call outlives it.
+    const pool = createPool(db.url, { statementTimeoutMs: 10_000 });
+    const ledger = createLedger("postgres", { pool, callTimeoutMs: 300 });
+    const book = new Book(ledger);
+    const [a, b] = await book.open({}, {});
+    const t = book.transfer(a!, b!, 5n);
+    const stuck = await stall(db.url);
+    await expect(ledger.createTransfers([t])).rejects.toBeInstanceOf(LedgerUnavailableError);
+    await stuck.release();
+    await new Promise((r) => setTimeout(r, 200));
+    const [retry] = await ledger.createTransfers([t]);
+    expect(retry!.status).toBe(TS.exists);
+    expect(isTransferSuccess(retry!.status)).toBe(true);
+    expect(await book.balances(b!)).toMatchObject({ cpo: 5n });
+    await ledger.close();
+    await pool.end();
+  });
+
+  it("an unreachable database gives LedgerUnavailableError, not a crash", async () => {
+    const port = await closedPort();
+    const ledger = createLedger("postgres", { databaseUrl: `postgres://postgres@127.0.0.1:${port}/none`, callTimeoutMs: 500 });
+    await expect(ledger.lookupAccounts([1n])).rejects.toBeInstanceOf(LedgerUnavailableError);
+    await expect(ledger.createTransfers([new Book(ledger).transfer(1n, 2n, 1n)])).rejects.toBeInstanceOf(LedgerUnavailableError);
+    await ledger.close();
+  });
+});

@@ -1,0 +1,84 @@
+// Socket handlers of the waiting room: queue:join and queue:leave with acks, and presence — a fan
+// whose sockets are all gone starts the grace period; the ticker removes them if they stay away.
+import { z } from "zod";
+import { rooms, type Ack } from "@stampede/shared/protocol";
+import type { WaitingRoomStore } from "../adapters/redis/waiting-room/store.js";
+import { clientAddress, type RateLimit } from "../http/rate-limit.js";
+import type { Logger } from "../logger.js";
+import type { StockCache } from "../services/waiting-room/stock-cache.js";
+import type { WaitingRoomService } from "../services/waiting-room/waiting-room-service.js";
+import type { FanSocket, StampedeIo } from "./io.js";
+
+export interface QueueHandlerDeps {
+  waitingRoom: WaitingRoomService;
+  store: WaitingRoomStore;
+  stock: StockCache;
+  joinLimits: { perIp: RateLimit; perFan: RateLimit };
+  trustProxyHops: number;
+  logger: Logger;
+  now?: () => number;
+}
+
+const eventPayload = z.object({ eventId: z.string().min(1).max(64) });
+
+function failure<T>(code: "invalid_request" | "not_found" | "rate_limited" | "internal_error", message: string): Ack<T> {
+  return { ok: false, error: { code, message } };
+}
+
+/** Runs a handler; a bug becomes an internal_error ack (and a log line), never a silent hang. */
+function guarded<T>(logger: Logger, ack: unknown, work: (reply: (r: Ack<T>) => void) => Promise<void>): void {
+  if (typeof ack !== "function") return; // the contract requires an ack; without one there is no one to answer
+  const reply = ack as (r: Ack<T>) => void;
+  work(reply).catch((err: unknown) => {
+    logger.error({ err }, "socket handler failed");
+    reply(failure("internal_error", "something went wrong on our side; please try again"));
+  });
+}
+
+async function limited(deps: QueueHandlerDeps, socket: FanSocket): Promise<number | null> {
+  const ip = clientAddress(socket.handshake.address, socket.handshake.headers["x-forwarded-for"], deps.trustProxyHops);
+  return (await deps.joinLimits.perFan.take(socket.data.fanId)) ?? (await deps.joinLimits.perIp.take(ip));
+}
+
+export function attachQueueHandlers(io: StampedeIo, deps: QueueHandlerDeps): void {
+  const now = deps.now ?? Date.now;
+  io.on("connection", (socket) => {
+    const joined = new Set<string>();
+
+    socket.on("queue:join", (payload, ack) =>
+      guarded(deps.logger, ack, async (reply) => {
+        const parsed = eventPayload.safeParse(payload);
+        if (!parsed.success) return reply(failure("invalid_request", "queue:join needs {eventId}"));
+        const wait = await limited(deps, socket);
+        if (wait !== null) return reply(failure("rate_limited", `too many joins; try again in ${wait} s`));
+        const outcome = await deps.waitingRoom.join(parsed.data.eventId, socket.data.fanId);
+        if (outcome.kind === "not_found") return reply(failure("not_found", "no such event"));
+        const eventId = parsed.data.eventId;
+        await socket.join(rooms.event(eventId));
+        joined.add(eventId);
+        reply({ ok: true, data: outcome.entry });
+        const event = await deps.waitingRoom.event(eventId);
+        if (event) socket.emit("stock", await deps.stock.get(event));
+      }),
+    );
+
+    socket.on("queue:leave", (payload, ack) =>
+      guarded(deps.logger, ack, async (reply) => {
+        const parsed = eventPayload.safeParse(payload);
+        if (!parsed.success) return reply(failure("invalid_request", "queue:leave needs {eventId}"));
+        const left = await deps.waitingRoom.leave(parsed.data.eventId, socket.data.fanId);
+        await socket.leave(rooms.event(parsed.data.eventId));
+        joined.delete(parsed.data.eventId);
+        reply({ ok: true, data: { left } });
+      }),
+    );
+
+    socket.on("disconnect", () => {
+      // Start the grace period for each queue this socket was in; the ticker checks, after the
+      // grace, whether the fan has any socket left (any tab, any node) before removing them.
+      for (const eventId of joined) {
+        deps.store.markAway(eventId, socket.data.fanId, now()).catch((err: unknown) => deps.logger.warn({ err, eventId }, "markAway failed"));
+      }
+    });
+  });
+}

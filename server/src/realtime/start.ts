@@ -1,0 +1,63 @@
+// Starts the realtime side of a server node on its HTTP server: Socket.IO (rooms shared through
+// Redis), the waiting-room handlers and the per-event tickers. Returns one close() for shutdown.
+import type { Server as HttpServer } from "node:http";
+import { tickerLeaseMs } from "@stampede/shared/limits";
+import type { App } from "../app.js";
+import { closeRedis, type Redis } from "../adapters/redis/connection.js";
+import type { Logger } from "../logger.js";
+import { Lease } from "../services/waiting-room/lease.js";
+import { RoomTickers } from "../services/waiting-room/ticker.js";
+import { createIo, type StampedeIo } from "./io.js";
+import { attachQueueHandlers } from "./queue-handlers.js";
+
+export interface RealtimeDeps {
+  /** The node's request/response connection (leases). */
+  redis: Redis;
+  /** A dedicated blocking-read connection for the Socket.IO adapter; closed by close(). */
+  adapterRedis: Redis;
+  redisPrefix: string;
+  trustProxyHops: number;
+  presenceGraceMs: number;
+  logger: Logger;
+}
+
+export interface Realtime {
+  io: StampedeIo;
+  tickers: RoomTickers;
+  /** Stops the tickers (handing leases over), disconnects every socket, closes the adapter. */
+  close(): Promise<void>;
+}
+
+export function startRealtime(server: HttpServer, app: App, deps: RealtimeDeps): Realtime {
+  const io = createIo(server, { tokens: app.tokens, adapterRedis: deps.adapterRedis, redisPrefix: deps.redisPrefix });
+  const wr = app.waitingRoom;
+  attachQueueHandlers(io, { waitingRoom: wr.service, store: wr.store, stock: wr.stock, joinLimits: wr.joinLimits, trustProxyHops: deps.trustProxyHops, logger: deps.logger });
+  const tickers = new RoomTickers({
+    io,
+    store: wr.store,
+    repo: wr.eventsRepo,
+    eventCache: wr.eventCache,
+    lease: new Lease(deps.redis, tickerLeaseMs),
+    lottery: wr.lottery,
+    stock: wr.stock,
+    waitingRoom: wr.service,
+    logger: deps.logger,
+    redisPrefix: deps.redisPrefix,
+    presenceGraceMs: deps.presenceGraceMs,
+  });
+  tickers.start();
+  return {
+    io,
+    tickers,
+    async close() {
+      await tickers.stop();
+      // Only this node's sockets (a plain disconnectSockets would reach every node). Clients
+      // reconnect to another node and keep their numbers. Not io.close(): that would also close
+      // the HTTP server, which the caller drains itself.
+      io.local.disconnectSockets(true);
+      io.engine.close();
+      await Promise.allSettled([...io._nsps.values()].map((nsp) => nsp.adapter.close()));
+      await closeRedis(deps.adapterRedis);
+    },
+  };
+}

@@ -1,0 +1,61 @@
+// What the room and each fan are told, from the event's status and the queue's phase. Pure.
+import type { EventRecord } from "../events/events-repo.js";
+import type { QueueEntry, QueueState, QueueStatus } from "@stampede/shared/protocol";
+import { position } from "@stampede/shared/core/admission";
+import type { JoinResult, Phase, WaitingRoomSnapshot } from "../../adapters/redis/waiting-room/store.js";
+
+/** Before opensAt (or while the event is only scheduled) fans collect in the pre-queue. */
+export function inPreQueuePeriod(event: EventRecord, nowMs: number): boolean {
+  const opensAtMs = event.waitingRoom.opensAt ? Date.parse(event.waitingRoom.opensAt) : null;
+  return event.status === "scheduled" || (opensAtMs !== null && nowMs < opensAtMs);
+}
+
+export function roomState(event: EventRecord, phase: Phase): QueueState {
+  switch (event.status) {
+    case "closed":
+    case "cancelled":
+    case "draft":
+      return "closed";
+    case "sold_out":
+      return "sold_out";
+    case "paused":
+      return "paused";
+    default:
+      return phase === "open" ? "waiting" : "pre_queue";
+  }
+}
+
+export function queueStatus(event: EventRecord, snapshot: WaitingRoomSnapshot, nowMs: number): QueueStatus {
+  return {
+    eventId: event.id,
+    state: roomState(event, snapshot.phase),
+    servedUpTo: snapshot.servedUpTo,
+    waiting: snapshot.waiting + snapshot.preQueued,
+    admitPerMinute: event.waitingRoom.admitPerMinute,
+    activeCheckouts: snapshot.activeCheckouts,
+    maxActiveCheckouts: event.waitingRoom.maxActiveCheckouts,
+    admittedTotal: snapshot.admittedTotal,
+    opensAt: event.waitingRoom.opensAt,
+    sentAtMs: nowMs,
+  };
+}
+
+/** A fan's entry: their own state, unless the room's state (closed, sold out, paused) says more. */
+export function queueEntry(
+  event: EventRecord,
+  phase: Phase,
+  joined: Pick<JoinResult, "state" | "queueNumber">,
+  servedUpTo: number,
+  admission?: { token: string; expiresAt: string },
+): QueueEntry {
+  const room = roomState(event, phase);
+  const state: QueueState = room === "closed" || room === "sold_out" || room === "paused" ? room : joined.state;
+  const entry: QueueEntry = {
+    eventId: event.id,
+    state,
+    queueNumber: joined.queueNumber,
+    position: joined.queueNumber !== null && joined.state === "waiting" ? position(joined.queueNumber, servedUpTo) : null,
+  };
+  if (admission && joined.state === "admitted") entry.admission = admission;
+  return entry;
+}

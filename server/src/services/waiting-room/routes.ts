@@ -1,0 +1,60 @@
+// The waiting room over plain HTTP: the REST fallback for clients without WebSockets (join, then
+// poll), leave, and the verifiable lottery record.
+import { Router } from "express";
+import { z } from "zod";
+import type { OpenApiRegistry } from "../../http/openapi.js";
+import { HttpError } from "../../http/errors.js";
+import { clientIp, rateLimited, type RateLimit } from "../../http/rate-limit.js";
+import { defineRoute } from "../../http/route.js";
+import { currentFan, requireFan } from "../fans/guards.js";
+import type { TokenService } from "../fans/tokens.js";
+import type { LotteryRepo } from "./lottery-repo.js";
+import type { WaitingRoomService } from "./waiting-room-service.js";
+
+const eventParams = z.object({ eventId: z.string() });
+
+export interface WaitingRoomRoutesDeps {
+  waitingRoom: WaitingRoomService;
+  lottery: LotteryRepo;
+  tokens: TokenService;
+  joinLimits: { perIp: RateLimit; perFan: RateLimit };
+}
+
+export function waitingRoomRoutes(deps: WaitingRoomRoutesDeps, registry: OpenApiRegistry): Router {
+  const router = Router();
+  const tags = ["waiting room"];
+  const fan = [requireFan(deps.tokens)];
+  const notFound = () => new HttpError(404, "not_found", "no such event");
+
+  defineRoute(router, registry, { method: "post", path: "/api/events/:eventId/queue", summary: "Join the waiting room (REST fallback; idempotent: the same number every time)", tags, security: "fan", guards: fan, params: eventParams, responses: { 200: { description: "the fan's entry and the room's status" }, 429: { description: "rate_limited" } } },
+    async ({ params }, req, res) => {
+      const fanId = currentFan(res);
+      const wait = (await deps.joinLimits.perFan.take(fanId)) ?? (await deps.joinLimits.perIp.take(clientIp(req)));
+      if (wait !== null) throw rateLimited(wait, "joins");
+      const outcome = await deps.waitingRoom.join(params.eventId, fanId);
+      if (outcome.kind === "not_found") throw notFound();
+      const view = await deps.waitingRoom.view(params.eventId, fanId);
+      res.json({ ...view, entry: outcome.entry });
+    });
+
+  defineRoute(router, registry, { method: "get", path: "/api/events/:eventId/queue", summary: "The fan's entry and the room's status (poll every 2 s)", tags, security: "fan", guards: fan, params: eventParams, responses: { 200: { description: "entry and status" } } },
+    async ({ params }, _req, res) => {
+      const view = await deps.waitingRoom.view(params.eventId, currentFan(res));
+      if (!view) throw notFound();
+      res.json(view);
+    });
+
+  defineRoute(router, registry, { method: "delete", path: "/api/events/:eventId/queue", summary: "Leave the waiting room", tags, security: "fan", guards: fan, params: eventParams, responses: { 200: { description: "left (or was not in)" } } },
+    async ({ params }, _req, res) => {
+      res.json({ left: await deps.waitingRoom.leave(params.eventId, currentFan(res)) });
+    });
+
+  defineRoute(router, registry, { method: "get", path: "/api/events/:eventId/lottery", summary: "The lottery record: seed hash before the draw; seed and order after, so anyone can recompute it", tags, params: eventParams, responses: { 200: { description: "lottery view" } } },
+    async ({ params }, _req, res) => {
+      const event = await deps.waitingRoom.event(params.eventId);
+      if (!event) throw notFound();
+      res.json(await deps.lottery.view(event.id, event.waitingRoom.mode));
+    });
+
+  return router;
+}

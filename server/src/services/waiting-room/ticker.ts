@@ -1,0 +1,184 @@
+// The per-event tickers. Every node runs this loop; for each live event only the holder of the
+// event's lease works: it opens the pre-queue at opensAt (FIFO or lottery), admits the next fans
+// once per tick (rate budget + free checkout slots), pushes one queue:status frame to the event
+// room, pushes stock when it changes (≤ 4 Hz), moves the event to sold_out and back, and removes
+// fans who left for longer than the presence grace.
+import { admissionTickMs, liveEventsRefreshMs, stockTickMs } from "@stampede/shared/limits";
+import { statusAfterStock } from "@stampede/shared/core/event-status";
+import { lotteryOrder } from "@stampede/shared/core/lottery";
+import { rooms } from "@stampede/shared/protocol";
+import type { EventStatus } from "@stampede/shared/api/events";
+import { waitingRoomKeyPrefix } from "../../adapters/redis/waiting-room/keys.js";
+import type { WaitingRoomStore } from "../../adapters/redis/waiting-room/store.js";
+import type { Logger } from "../../logger.js";
+import type { StampedeIo } from "../../realtime/io.js";
+import type { EventCache } from "../events/event-cache.js";
+import type { EventRecord, EventsRepo } from "../events/events-repo.js";
+import { Lease } from "./lease.js";
+import type { LotteryRepo } from "./lottery-repo.js";
+import { inPreQueuePeriod, queueStatus } from "./room-state.js";
+import { stockTotals, type StockCache } from "./stock-cache.js";
+import type { WaitingRoomService } from "./waiting-room-service.js";
+
+const liveStatuses: readonly EventStatus[] = ["scheduled", "on_sale", "paused", "sold_out"];
+const presenceSweepEveryTicks = 4;
+
+export interface TickerDeps {
+  io: StampedeIo;
+  store: WaitingRoomStore;
+  repo: EventsRepo;
+  eventCache: EventCache;
+  lease: Lease;
+  lottery: LotteryRepo;
+  stock: StockCache;
+  waitingRoom: WaitingRoomService;
+  logger: Logger;
+  redisPrefix: string;
+  presenceGraceMs: number;
+  now?: () => number;
+}
+
+export class RoomTickers {
+  private live: EventRecord[] = [];
+  private readonly led = new Set<string>();
+  private readonly lastStock = new Map<string, string>();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private ticks = 0;
+  private running: Promise<unknown> = Promise.resolve();
+  private readonly now: () => number;
+
+  constructor(private readonly deps: TickerDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  start(): void {
+    const every = (ms: number, fn: () => Promise<void>) => {
+      let busy = false;
+      this.timers.push(
+        setInterval(() => {
+          if (busy) return; // a slow tick is skipped, never stacked
+          busy = true;
+          this.running = fn()
+            .catch((err: unknown) => this.deps.logger.warn({ err }, "ticker step failed"))
+            .finally(() => (busy = false));
+        }, ms),
+      );
+    };
+    every(liveEventsRefreshMs, () => this.refreshLive());
+    every(admissionTickMs, () => this.admissionTick());
+    every(stockTickMs, () => this.stockTick());
+    void this.refreshLive();
+  }
+
+  /** Stops the loops and hands the leases back so another node takes over at once. */
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    await this.running.catch(() => {});
+    await Promise.all([...this.led].map((id) => this.deps.lease.release(this.leaseKey(id)).catch(() => {})));
+    this.led.clear();
+  }
+
+  private leaseKey(eventId: string): string {
+    return `${waitingRoomKeyPrefix(this.deps.redisPrefix, eventId)}:leader`;
+  }
+
+  private async refreshLive(): Promise<void> {
+    this.live = await this.deps.repo.list(liveStatuses);
+  }
+
+  private async admissionTick(): Promise<void> {
+    this.ticks++;
+    await Promise.all(this.live.map((e) => this.tickEvent(e)));
+  }
+
+  private async tickEvent(event: EventRecord): Promise<void> {
+    if (!(await this.deps.lease.hold(this.leaseKey(event.id)))) {
+      this.led.delete(event.id);
+      return;
+    }
+    this.led.add(event.id);
+    const nowMs = this.now();
+    if (inPreQueuePeriod(event, nowMs)) {
+      await this.keepPreQueue(event);
+    } else {
+      await this.openIfDue(event, nowMs);
+      const { admitted } = await this.deps.store.admit(event.id, {
+        nowMs,
+        admitPerMinute: event.waitingRoom.admitPerMinute,
+        maxActiveCheckouts: event.waitingRoom.maxActiveCheckouts,
+        admissionTtlMs: event.waitingRoom.admissionTtlSeconds * 1000,
+        paused: event.status !== "on_sale",
+      });
+      for (const fan of admitted) {
+        const admission = await this.deps.waitingRoom.admissionToken(event.id, fan.fanId, fan);
+        this.deps.io.to(rooms.fan(fan.fanId)).emit("queue:admitted", { eventId: event.id, ...admission });
+      }
+    }
+    await this.broadcastStatus(event, nowMs);
+    if (this.ticks % presenceSweepEveryTicks === 0) await this.sweepPresence(event, nowMs);
+  }
+
+  private async broadcastStatus(event: EventRecord, nowMs: number): Promise<void> {
+    const snapshot = await this.deps.store.snapshot(event.id);
+    // One frame for the whole room: clients compute their own position from servedUpTo.
+    this.deps.io.to(rooms.event(event.id)).emit("queue:status", queueStatus(event, snapshot, nowMs));
+  }
+
+  private async keepPreQueue(event: EventRecord): Promise<void> {
+    await this.deps.store.setPreQueue(event.id);
+    if (event.waitingRoom.mode === "lottery") await this.deps.lottery.ensureSeed(event.id);
+  }
+
+  /** At opening: order the pre-queue (arrival, or the lottery), record it, hand out numbers 1..P. */
+  private async openIfDue(event: EventRecord, _nowMs: number): Promise<void> {
+    const snapshot = await this.deps.store.snapshot(event.id);
+    if (snapshot.phase !== "open") {
+      let order = await this.deps.store.preQueueMembers(event.id);
+      if (event.waitingRoom.mode === "lottery") {
+        const recorded = await this.deps.lottery.drawnOrder(event.id);
+        if (recorded) order = recorded;
+        else {
+          order = await lotteryOrder(await this.deps.lottery.ensureSeed(event.id), order);
+          await this.deps.lottery.recordDraw(event.id, order);
+          order = (await this.deps.lottery.drawnOrder(event.id)) ?? order; // another node's draw wins
+        }
+      }
+      const numbered = await this.deps.store.openPreQueue(event.id, order);
+      this.deps.logger.info({ eventId: event.id, mode: event.waitingRoom.mode, numbered }, "pre-queue opened");
+    }
+    if (event.status === "scheduled" && (await this.deps.repo.setStatus(event.id, "scheduled", "on_sale"))) {
+      event.status = "on_sale";
+      this.deps.eventCache.forget(event.id);
+    }
+  }
+
+  private async sweepPresence(event: EventRecord, nowMs: number): Promise<void> {
+    const due = await this.deps.store.dueAway(event.id, nowMs - this.deps.presenceGraceMs);
+    for (const fanId of due) {
+      const sockets = await this.deps.io.in(rooms.fan(fanId)).fetchSockets();
+      if (sockets.some((s) => s.rooms.has(rooms.event(event.id)))) await this.deps.store.markBack(event.id, fanId);
+      else await this.deps.store.leave(event.id, fanId);
+    }
+  }
+
+  private async stockTick(): Promise<void> {
+    await Promise.all(this.live.filter((e) => this.led.has(e.id)).map((e) => this.pushStock(e)));
+  }
+
+  private async pushStock(event: EventRecord): Promise<void> {
+    const stock = await this.deps.stock.get(event);
+    const encoded = JSON.stringify(stock.classes);
+    if (this.lastStock.get(event.id) !== encoded) {
+      this.lastStock.set(event.id, encoded);
+      this.deps.io.to(rooms.event(event.id)).emit("stock", stock);
+    }
+    const next = statusAfterStock(event.status, stockTotals(stock));
+    if (next !== event.status && (await this.deps.repo.setStatus(event.id, event.status, next))) {
+      this.deps.logger.info({ eventId: event.id, from: event.status, to: next }, "status moved by stock");
+      event.status = next;
+      this.deps.eventCache.forget(event.id);
+      await this.broadcastStatus(event, this.now());
+    }
+  }
+}
+
