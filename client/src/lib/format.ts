@@ -27,3 +27,39 @@ export function formatDateTime(iso: string | null, locale?: string, timeZone?: s
 export function formatCount(n: number, locale?: string): string {
   return new Intl.NumberFormat(locale).format(n);
 }
+
+/** A countdown for the eye: "4:05", "1:02:03", "3 days 4 h"; never negative. */
+export function formatCountdown(ms: number): string {
+  const total = Math.max(0, Math.ceil(ms / 1000));
+  const days = Math.floor(total / 86_400);
+  const hours = Math.floor((total % 86_400) / 3_600);
+  const minutes = Math.floor((total % 3_600) / 60);
+  const seconds = total % 60;
+  const two = (n: number): string => String(n).padStart(2, "0");
+  if (days > 0) return `${days} ${days === 1 ? "day" : "days"} ${hours} h`;
+  if (hours > 0) return `${hours}:${two(minutes)}:${two(seconds)}`;
+  return `${two(minutes)}:${two(seconds)}`;
+}
+
+/**
+ * A countdown for the ear, in whole minutes rounded up, so its text — and what a live region
+ * reads out — changes once a minute, not every second.
+ */
+export function spokenCountdown(ms: number): string {
+  const minutes = Math.ceil(Math.max(0, ms) / 60_000);
+  if (minutes === 0) return "Time is up.";
+  if (minutes === 1) return "Less than a minute left.";
+  if (minutes < 120) return `About ${minutes} minutes left.`;
+  const hours = Math.round(minutes / 60);
+  return hours < 48 ? `About ${hours} hours left.` : `About ${Math.round(hours / 24)} days left.`;
+}
+
+/** An honest wait in words: "about 3 minutes", "less than a minute"; null stays "unknown". */
+export function formatWait(seconds: number | null): string | null {
+  if (seconds === null) return null;
+  if (seconds < 60) return "less than a minute";
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 90) return minutes === 1 ? "about 1 minute" : `about ${minutes} minutes`;
+  const hours = Math.round(minutes / 60);
+  return hours === 1 ? "about 1 hour" : `about ${hours} hours`;
+}

@@ -3,3 +3,33 @@
 
 /** No page waits forever on one HTTP call; long enough for a busy server on a phone network. */
 export const apiRequestTimeoutMs = 10_000;
+
+// The waiting room's socket.
+/** Every queue:join / queue:leave waits this long for its ack, then retries: a busy server acks well within. */
+export const socketAckTimeoutMs = 5_000;
+/** Pause before a join that got no ack (or a retryable refusal) is sent again. */
+export const joinRetryDelayMs = 2_000;
+/** One Engine.IO handshake attempt: a proxy that swallows websockets hangs rather than fails. */
+export const socketHandshakeTimeoutMs = 5_000;
+/** Longest pause between reconnection attempts: a fan back online is back in line within this. */
+export const socketReconnectDelayMaxMs = 5_000;
+/** Failed connection attempts before the page falls back to REST polling (the socket keeps trying). */
+export const socketConnectErrorsMax = 3;
+/** No socket within this long after the page opens (or drops) → REST polling, the socket keeps trying. */
+export const socketConnectGiveUpMs = 6_000;
+
+// The REST fallback.
+/** The contract's fallback rhythm: the fan's place is at most this stale. */
+export const queuePollIntervalMs = 2_000;
+/** While polling, stock (no socket pushes) is refreshed from the event every this many polls. */
+export const stockRefreshEveryPolls = 5;
+
+// Countdowns and estimates.
+/** Countdowns redraw once a second; screen readers hear them once a minute. */
+export const countdownTickMs = 1_000;
+/** The observed admission rate is measured over this window: long enough to smooth tick jitter. */
+export const admissionRateWindowMs = 60_000;
+/** An observed rate from less than this much history is noise, so the ETA does not use it. */
+export const admissionRateSpanMinMs = 10_000;
+/** At most this many ids of a lottery's order are drawn on the page; "find my id" searches them all. */
+export const lotteryOrderShownMax = 100;

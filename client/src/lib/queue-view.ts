@@ -1,0 +1,80 @@
+// Pure helpers behind the waiting room: the phase a fan sees, live stock merged into the event's
+// tiers, the queue progress and the admission rate actually observed. Position and ETA come
+// from shared/src/core/admission.ts — the same math the server uses.
+import type { Admission, QueueEntry, QueueStatus, StockUpdate } from "@stampede/shared/protocol";
+import { admissionRateSpanMinMs, admissionRateWindowMs } from "./limits.js";
+import type { TicketClassView } from "./views.js";
+
+/** What the fan is looking at, in order of what matters most. */
+export type FanPhase =
+  | "starting" // no session or entry yet
+  | "pre_queue" // joined before opening: a countdown, no number yet (or a number waiting for the opening)
+  | "waiting" // in line with a number
+  | "admitted" // their turn: pick tickets before the admission expires
+  | "admission_expired" // the turn ran out: join again
+  | "paused" // the sale is paused; places are kept
+  | "sold_out"
+  | "closed"
+  | "left"; // the fan left the queue
+
+export interface PhaseInput {
+  entry: QueueEntry | null;
+  status: QueueStatus | null;
+  admission: Admission | null;
+  admissionRemainingMs: number | null;
+  left: boolean;
+}
+
+export function fanPhase(input: PhaseInput): FanPhase {
+  const { entry, status, admission } = input;
+  const room = status?.state ?? null;
+  if (room === "sold_out" || room === "closed") return room;
+  if (entry?.state === "sold_out" || entry?.state === "closed") return entry.state;
+  if (input.left) return "left";
+  if (admission !== null) return (input.admissionRemainingMs ?? 0) > 0 ? "admitted" : "admission_expired";
+  if (room === "paused" || entry?.state === "paused") return "paused";
+  if (entry === null) return room === "pre_queue" ? "pre_queue" : "starting";
+  if (entry.state === "pre_queue" || room === "pre_queue" || entry.queueNumber === null) return "pre_queue";
+  return "waiting";
+}
+
+/** The event's tiers with the latest pushed counts (tiers the push does not name keep theirs). */
+export function mergeStock(classes: readonly TicketClassView[], stock: StockUpdate | null): TicketClassView[] {
+  if (stock === null) return [...classes];
+  const byId = new Map(stock.classes.map((c) => [c.id, c]));
+  return classes.map((c) => {
+    const live = byId.get(c.id);
+    return live ? { ...c, available: live.available, held: live.held, sold: live.sold } : c;
+  });
+}
+
+/** 0..1: how much of the line that was ahead when the fan joined has gone in since. */
+export function progressOf(startPosition: number | null, position: number | null): number {
+  if (startPosition === null || position === null) return 0;
+  if (startPosition <= 0 || position <= 0) return 1;
+  return Math.min(1, Math.max(0, (startPosition - position) / startPosition));
+}
+
+export interface RateSample {
+  atMs: number;
+  admittedTotal: number;
+}
+
+/** Adds a sample and drops those older than the window (the newest always stays). */
+export function addRateSample(samples: readonly RateSample[], sample: RateSample): RateSample[] {
+  const last = samples.at(-1);
+  if (last && (sample.atMs < last.atMs || sample.admittedTotal < last.admittedTotal)) return [sample]; // a restart or a new clock: start over
+  return [...samples, sample].filter((s) => s.atMs >= sample.atMs - admissionRateWindowMs);
+}
+
+/**
+ * Fans admitted per minute over the window, or null with too little history. When every
+ * checkout slot is taken, each admission needs a slot to free first, so this is also how fast
+ * slots free up — what the ETA needs once a fan's place is past the free slots.
+ */
+export function observedPerMinute(samples: readonly RateSample[]): number | null {
+  const first = samples[0];
+  const last = samples.at(-1);
+  if (!first || !last || last.atMs - first.atMs < admissionRateSpanMinMs) return null;
+  return ((last.admittedTotal - first.admittedTotal) * 60_000) / (last.atMs - first.atMs);
+}

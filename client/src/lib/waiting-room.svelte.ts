@@ -1,0 +1,285 @@
+// The live waiting room of one event, for one fan: joins over the socket (or the REST fallback),
+// keeps the latest room status and the fan's entry, and derives what the page shows — place,
+// people ahead, honest ETA, progress, admission countdown, live stock per tier.
+//
+// I/O is injected (session, socket factory, api, clock, storage), so tests drive all of it.
+// Wire (shared/src/protocol.ts): emit `queue:join {eventId}` with ack on every connect (the server
+// gives the same number back), listen to `queue:status`, `queue:admitted`, `stock`,
+// `order:update`; `queue:leave` with ack. A refused token ("unauthorized") renews the session
+// once. No socket after a few errors or seconds → POST then GET `/api/events/:id/queue` every
+// 2 s, while the socket keeps trying; the first connect ends the polling.
+import { etaSeconds, position } from "@stampede/shared/core/admission";
+import type { Admission, OrderUpdate, QueueEntry, QueueStatus, StockUpdate } from "@stampede/shared/protocol";
+import type { Api, ApiError } from "./api.js";
+import { systemClock, type Clock } from "./clock.js";
+import type { FanSessionPort } from "./fan-session.svelte.js";
+import { countdownTickMs, socketConnectErrorsMax, socketConnectGiveUpMs } from "./limits.js";
+import { QueuePoller } from "./queue-poller.js";
+import { addRateSample, fanPhase, mergeStock, observedPerMinute, progressOf, type RateSample } from "./queue-view.js";
+import { QueueLink, type JoinProblem } from "./queue-link.js";
+import type { SocketFactory } from "./socket.js";
+import { readJson, storageKeys, writeJson, type KeyValueStorage } from "./storage.js";
+import type { EventView } from "./views.js";
+
+export type ConnectionState = "connecting" | "connected" | "reconnecting" | "offline" | "polling";
+
+export interface WaitingRoomDeps {
+  /** The event as loaded; read again on every use, so a reloaded event shows through. */
+  event: () => EventView;
+  api: Pick<Api, "get" | "post">;
+  session: FanSessionPort;
+  createSocket: SocketFactory;
+  clock?: Clock;
+  storage?: KeyValueStorage | null;
+}
+
+export class WaitingRoom {
+  connection = $state<ConnectionState>("connecting");
+  /** The fan's entry as the server last gave it; replaced whole. */
+  entry = $state.raw<QueueEntry | null>(null);
+  /** The room's latest status tick; replaced whole. */
+  status = $state.raw<QueueStatus | null>(null);
+  admission = $state.raw<Admission | null>(null);
+  stock = $state.raw<StockUpdate | null>(null);
+  lastOrder = $state.raw<OrderUpdate | null>(null);
+  /** Why the fan is not in line (session or join refused), in plain words; null when fine. */
+  problem = $state.raw<JoinProblem | null>(null);
+  left = $state(false);
+  nowMs = $state(0);
+
+  #event: () => EventView;
+  #session: FanSessionPort;
+  #clock: Clock;
+  #storage: KeyValueStorage | null;
+  #link: QueueLink;
+  #poller: QueuePoller;
+  #ticker: ReturnType<Clock["setInterval"]> | null = null;
+  #giveUp: ReturnType<Clock["setTimeout"]> | null = null;
+  #connectErrors = 0;
+  #everConnected = false;
+  #lastSentAtMs = 0;
+  #destroyed = false;
+  #serverOffsetMs = $state(0);
+  #startPosition = $state<number | null>(null);
+  #samples = $state.raw<RateSample[]>([]);
+
+  eventId: string;
+  /** Server time now: countdowns run against the server's clock, not a phone's wrong one. */
+  serverNowMs = $derived(this.nowMs + this.#serverOffsetMs);
+  position = $derived.by(() => {
+    const number = this.entry?.queueNumber ?? null;
+    if (number === null) return null;
+    return this.status ? position(number, this.status.servedUpTo) : this.entry?.position ?? null;
+  });
+  ahead = $derived(this.position === null ? null : Math.max(0, this.position - 1));
+  observedAdmitPerMinute = $derived(observedPerMinute(this.#samples));
+  etaSeconds = $derived.by(() => {
+    if (this.position === null || this.status === null) return null;
+    const s = this.status;
+    return etaSeconds({
+      position: this.position,
+      admitPerMinute: s.admitPerMinute,
+      freeSlots: Math.max(0, s.maxActiveCheckouts - s.activeCheckouts),
+      slotsFreedPerMinute: this.observedAdmitPerMinute ?? undefined,
+      paused: s.state === "paused",
+    });
+  });
+  progress = $derived(progressOf(this.#startPosition, this.position));
+  admissionRemainingMs = $derived(this.admission ? Date.parse(this.admission.expiresAt) - this.serverNowMs : null);
+  phase = $derived(
+    fanPhase({ entry: this.entry, status: this.status, admission: this.admission, admissionRemainingMs: this.admissionRemainingMs, left: this.left }),
+  );
+  paused = $derived(this.status?.state === "paused");
+  opensAt = $derived.by(() => this.status?.opensAt ?? this.#event().waitingRoom.opensAt);
+  opensInMs = $derived(this.opensAt === null ? null : Math.max(0, Date.parse(this.opensAt) - this.serverNowMs));
+  tiers = $derived.by(() => mergeStock(this.#event().classes, this.stock));
+
+  constructor(deps: WaitingRoomDeps) {
+    this.#event = deps.event;
+    this.eventId = deps.event().id;
+    this.#session = deps.session;
+    this.#clock = deps.clock ?? systemClock;
+    this.#storage = deps.storage ?? null;
+    this.nowMs = this.#clock.nowMs();
+    const handlers = {
+      entry: (entry: QueueEntry) => this.#applyEntry(entry),
+      status: (status: QueueStatus) => this.#applyStatus(status),
+      problem: (problem: JoinProblem | null) => (this.problem = problem),
+    };
+    this.#link = new QueueLink({
+      eventId: this.eventId,
+      session: deps.session,
+      createSocket: deps.createSocket,
+      clock: this.#clock,
+      ...handlers,
+      admitted: (admission) => this.#admit(admission),
+      stock: (stock) => this.#applyStock(stock),
+      order: (update) => (this.lastOrder = update),
+      connected: () => this.#onConnected(),
+      dropped: (willRetry) => this.#onDropped(willRetry),
+      connectFailed: () => this.#onConnectFailed(),
+      wantsJoin: () => !this.left && !this.#destroyed,
+    });
+    this.#poller = new QueuePoller({
+      eventId: this.eventId,
+      api: deps.api,
+      session: deps.session,
+      clock: this.#clock,
+      ...handlers,
+      stock: (stock) => this.#applyStock(stock),
+      reachable: (ok) => {
+        if (this.connection === "polling" || this.connection === "offline") this.connection = ok ? "polling" : "offline";
+      },
+      needsJoin: () => this.entry === null && !this.left,
+    });
+  }
+
+  /** Starts the session, the socket and the countdown clock. Call once; `destroy()` ends it all. */
+  async start(): Promise<void> {
+    this.#ticker = this.#clock.setInterval(() => (this.nowMs = this.#clock.nowMs()), countdownTickMs);
+    this.#armGiveUp();
+    const session = await this.#session.ensure();
+    if (this.#destroyed) return;
+    if (!session.ok) {
+      this.problem = sessionProblem(session.error);
+      this.connection = "offline";
+      return;
+    }
+    this.problem = null;
+    this.#link.open(session.data.fanToken);
+  }
+
+  /** Try again after a failed start (the page's button). */
+  retry(): void {
+    if (this.#destroyed) return;
+    if (!this.#link.isOpen) {
+      void this.start();
+      return;
+    }
+    this.problem = null;
+    if (this.#poller.running) this.#poller.pollNow();
+    else this.#link.join();
+  }
+
+  /** Leaves the line for good: the place goes to the next fan. */
+  async leave(): Promise<void> {
+    this.left = true;
+    this.#poller.stop();
+    await this.#link.leave();
+    if (this.connection === "polling") this.connection = "offline";
+  }
+
+  /** After leaving or an expired turn: back in line (a new number at the back, unless the server still has ours). */
+  rejoin(): void {
+    this.left = false;
+    this.admission = null;
+    this.entry = null;
+    this.#startPosition = null;
+    this.retry();
+  }
+
+  destroy(): void {
+    this.#destroyed = true;
+    if (this.#ticker !== null) this.#clock.clearInterval(this.#ticker);
+    this.#clearGiveUp();
+    this.#poller.stop();
+    this.#link.close();
+  }
+
+  #onConnected(): void {
+    this.connection = "connected";
+    this.#everConnected = true;
+    this.#connectErrors = 0;
+    this.#clearGiveUp();
+    this.#poller.stop();
+  }
+
+  #onDropped(willRetry: boolean): void {
+    if (this.#poller.running) return;
+    this.connection = willRetry ? "reconnecting" : "offline";
+    this.#armGiveUp();
+  }
+
+  #onConnectFailed(): void {
+    this.#connectErrors += 1;
+    if (!this.#poller.running) this.connection = this.#everConnected ? "reconnecting" : "connecting";
+    if (this.#connectErrors >= socketConnectErrorsMax) this.#fallBack();
+  }
+
+  #armGiveUp(): void {
+    this.#clearGiveUp();
+    this.#giveUp = this.#clock.setTimeout(() => this.#fallBack(), socketConnectGiveUpMs);
+  }
+
+  #clearGiveUp(): void {
+    if (this.#giveUp !== null) this.#clock.clearTimeout(this.#giveUp);
+    this.#giveUp = null;
+  }
+
+  #fallBack(): void {
+    this.#clearGiveUp();
+    if (this.#destroyed || this.left || this.#link.connected || this.#poller.running) return;
+    if (this.#session.token === null) return; // no session yet: start() reports that
+    this.connection = "polling";
+    this.#poller.start();
+  }
+
+  #applyEntry(entry: QueueEntry): void {
+    if (entry.eventId !== this.eventId || this.left) return;
+    this.entry = entry;
+    this.problem = null;
+    if (entry.admission) this.admission = entry.admission;
+    else if (entry.state !== "admitted") this.admission = null;
+    this.#rememberStart(entry);
+  }
+
+  #applyStatus(status: QueueStatus): void {
+    if (status.eventId !== this.eventId) return;
+    const now = this.#clock.nowMs();
+    if (status.sentAtMs !== undefined) {
+      if (status.sentAtMs < this.#lastSentAtMs) return; // an older tick overtaken by a newer one
+      this.#lastSentAtMs = status.sentAtMs;
+      this.#serverOffsetMs = status.sentAtMs - now;
+    }
+    const wasPreQueue = this.entry !== null && this.entry.queueNumber === null;
+    this.status = status;
+    this.nowMs = now;
+    this.#samples = addRateSample(this.#samples, { atMs: status.sentAtMs ?? now, admittedTotal: status.admittedTotal });
+    // The opening numbers the pre-queue; no per-fan push says so, so ask for our number.
+    if (wasPreQueue && status.state === "waiting") this.#link.join();
+  }
+
+  #admit(admission: Admission & { eventId: string }): void {
+    if (admission.eventId !== this.eventId || this.left) return;
+    this.admission = { token: admission.token, expiresAt: admission.expiresAt };
+    if (this.entry) this.entry = { ...this.entry, state: "admitted", position: 0 };
+  }
+
+  #applyStock(stock: StockUpdate): void {
+    if (stock.eventId === this.eventId) this.stock = stock;
+  }
+
+  /** The place at joining, kept per tab so a reload does not restart the progress bar. */
+  #rememberStart(entry: QueueEntry): void {
+    if (entry.queueNumber === null || entry.position === null || this.#startPosition !== null) return;
+    const key = storageKeys.queueStart(this.eventId);
+    const stored = readJson(this.#storage, key) as { queueNumber?: unknown; startPosition?: unknown } | null;
+    if (stored && stored.queueNumber === entry.queueNumber && typeof stored.startPosition === "number") {
+      this.#startPosition = stored.startPosition;
+      return;
+    }
+    this.#startPosition = entry.position;
+    writeJson(this.#storage, key, { queueNumber: entry.queueNumber, startPosition: entry.position });
+  }
+}
+
+function sessionProblem(error: ApiError): JoinProblem {
+  const retryable = error.status === 0 || error.status >= 500 || error.code === "rate_limited";
+  return {
+    code: error.code,
+    message: retryable
+      ? "We couldn't start your place in line — Stampede didn't answer. Check your connection; we'll keep trying when you press Try again."
+      : "We couldn't start your place in line. Reload the page to try again.",
+    retryable,
+  };
+}
