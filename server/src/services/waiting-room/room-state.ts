@@ -4,10 +4,11 @@ import type { QueueEntry, QueueState, QueueStatus } from "@stampede/shared/proto
 import { position } from "@stampede/shared/core/admission";
 import type { JoinResult, Phase, WaitingRoomSnapshot } from "../../adapters/redis/waiting-room/store.js";
 
-/** Before opensAt (or while the event is only scheduled) fans collect in the pre-queue. */
+/** Fans collect in the pre-queue before opensAt; with no opensAt, while the event is only
+ * scheduled (it opens when an admin puts it on sale). */
 export function inPreQueuePeriod(event: EventRecord, nowMs: number): boolean {
   const opensAtMs = event.waitingRoom.opensAt ? Date.parse(event.waitingRoom.opensAt) : null;
-  return event.status === "scheduled" || (opensAtMs !== null && nowMs < opensAtMs);
+  return opensAtMs !== null ? nowMs < opensAtMs : event.status === "scheduled";
 }
 
 export function roomState(event: EventRecord, phase: Phase): QueueState {

@@ -6,13 +6,16 @@ import type { WaitingRoomStore, Admission } from "../../adapters/redis/waiting-r
 import type { EventCache } from "../events/event-cache.js";
 import type { EventRecord } from "../events/events-repo.js";
 import type { TokenService } from "../fans/tokens.js";
-import { queueEntry, queueStatus } from "./room-state.js";
+import { inPreQueuePeriod, queueEntry, queueStatus } from "./room-state.js";
 
 export type JoinOutcome = { kind: "joined"; entry: QueueEntry } | { kind: "not_found" } | { kind: "closed"; entry: QueueEntry };
 
 const joinableStatuses = new Set(["scheduled", "on_sale", "paused", "sold_out"]);
 
 export class WaitingRoomService {
+  /** Events whose pre-queue this node has already set up (saves a Redis call per join). */
+  private readonly preQueueReady = new Set<string>();
+
   constructor(
     private readonly store: WaitingRoomStore,
     private readonly events: EventCache,
@@ -39,6 +42,11 @@ export class WaitingRoomService {
     if (!joinableStatuses.has(event.status)) {
       const snapshot = await this.store.snapshot(eventId);
       return { kind: "closed", entry: queueEntry(event, snapshot.phase, { state: "waiting", queueNumber: null }, snapshot.servedUpTo) };
+    }
+    if (inPreQueuePeriod(event, nowMs) && !this.preQueueReady.has(eventId)) {
+      // Before opening, joins must land in the pre-queue even if no ticker has run yet.
+      await this.store.setPreQueue(eventId);
+      this.preQueueReady.add(eventId);
     }
     const joined = await this.store.join(eventId, fanId, nowMs);
     await this.store.markBack(eventId, fanId);

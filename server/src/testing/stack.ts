@@ -1,0 +1,58 @@
+// A real Stampede for end-to-end tests: its own database and Redis prefix, and as many server
+// processes as the test wants (multi-node), all started the way `npm run start:server` does.
+import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from "./services.js";
+import { startProcess, startServerProcess, type RunningProcess, type RunningServer } from "./processes.js";
+
+export const stackAdmin = { username: "admin", password: "e2e-admin-password" } as const;
+export const stackSecretKey = "e2e-secret-key-0123456789abcdef0123456789";
+
+export interface TestStack {
+  db: TestDatabase;
+  redis: TestRedis;
+  env: Record<string, string>;
+  servers: RunningServer[];
+  addServer(extraEnv?: Record<string, string>): Promise<RunningServer>;
+  addWorkers(extraEnv?: Record<string, string>): RunningProcess;
+  close(): Promise<void>;
+}
+
+export async function startStack(env: Record<string, string> = {}): Promise<TestStack> {
+  const db = await createTestDatabase({ migrate: false });
+  const redis = await createTestRedis();
+  const baseEnv = {
+    DATABASE_URL: db.url,
+    REDIS_PREFIX: redis.prefix,
+    SECRET_KEY: stackSecretKey,
+    ADMIN_USER: stackAdmin.username,
+    ADMIN_PASSWORD: stackAdmin.password,
+    SESSION_LIMIT_PER_IP_PER_MINUTE: "100000",
+    JOIN_LIMIT_PER_IP_PER_MINUTE: "100000",
+    SHUTDOWN_TIMEOUT_MS: "2000",
+    ...env,
+  };
+  const processes: RunningProcess[] = [];
+  const stack: TestStack = {
+    db,
+    redis,
+    env: baseEnv,
+    servers: [],
+    async addServer(extraEnv = {}) {
+      const server = await startServerProcess({ ...baseEnv, ...extraEnv });
+      stack.servers.push(server);
+      processes.push(server);
+      return server;
+    },
+    addWorkers(extraEnv = {}) {
+      const workers = startProcess("workers", { ...baseEnv, ...extraEnv });
+      processes.push(workers);
+      return workers;
+    },
+    async close() {
+      for (const p of processes) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill("SIGKILL");
+      await Promise.all(processes.map((p) => p.exited));
+      await redis.cleanup();
+      await db.drop();
+    },
+  };
+  return stack;
+}

@@ -1,0 +1,145 @@
+// Goal: the live waiting room on a real server process with real sockets — fans are admitted in
+// queue order at the configured rate, checkout slots cap admissions, a reconnect or a second tab
+// keeps the number, a fan who stays away past the grace is skipped, and the REST fallback and
+// rate limits answer as the contract says.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { QueueEntry } from "@stampede/shared/protocol";
+import { connectFan, createEvent, newSession, waitFor, type TestFan } from "../src/testing/fans.js";
+import { stackAdmin, startStack, type TestStack } from "../src/testing/stack.js";
+
+let stack: TestStack;
+let url: string;
+const fans: TestFan[] = [];
+beforeAll(async () => {
+  stack = await startStack({ PRESENCE_GRACE_SECONDS: "1" });
+  url = (await stack.addServer()).url;
+});
+afterAll(async () => {
+  for (const f of fans) f.close();
+  await stack.close();
+});
+
+const eventBody = (waitingRoom: Record<string, unknown>, capacity = 1000) => ({
+  name: "Queue test",
+  status: "on_sale",
+  classes: [{ code: "GA", name: "General", priceCents: 1000, capacity }],
+  waitingRoom,
+});
+
+async function joinedFan(eventId: string): Promise<{ fan: TestFan; entry: QueueEntry }> {
+  const fan = await connectFan(url);
+  fans.push(fan);
+  const ack = await fan.join(eventId);
+  if (!ack.ok) throw new Error(JSON.stringify(ack));
+  return { fan, entry: ack.data };
+}
+
+describe("waiting room (one node)", () => {
+  it("admits 200 fans in queue order at the configured rate", async () => {
+    // 1,200/min = 20/s; the bucket starts with one second's worth, so 200 fans take ≥ 9 s.
+    const event = await createEvent(url, stackAdmin, eventBody({ admitPerMinute: 1200, maxActiveCheckouts: 1000 }));
+    const startedMs = Date.now();
+    const joined = await Promise.all(Array.from({ length: 200 }, () => joinedFan(event.id)));
+    const numbers = joined.map((j) => j.entry.queueNumber ?? 0).sort((a, b) => a - b);
+    expect(numbers).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+    await waitFor("everyone admitted", () => joined.every((j) => j.fan.admitted.length === 1 || j.entry.state === "admitted"), 30_000);
+    const admittedAt = joined
+      .filter((j) => j.entry.state !== "admitted")
+      .map((j) => ({ n: j.entry.queueNumber ?? 0, at: j.fan.admitted[0]?.atMs ?? 0 }))
+      .sort((a, b) => a.n - b.n);
+    // Order: nobody is admitted in a tick before a lower number's tick (one tick = 500 ms; allow delivery jitter).
+    for (let i = 1; i < admittedAt.length; i++) expect(admittedAt[i]!.at).toBeGreaterThanOrEqual(admittedAt[i - 1]!.at - 250);
+    const tookMs = Math.max(...admittedAt.map((a) => a.at)) - startedMs;
+    expect(tookMs).toBeGreaterThanOrEqual(8_000);
+    expect(tookMs).toBeLessThan(20_000);
+    // Every admission carries a signed token for this fan and event.
+    const sample = joined.find((j) => j.fan.admitted[0])!;
+    expect(sample.fan.admitted[0]!.eventId).toBe(event.id);
+    expect(sample.fan.admitted[0]!.token.split(".")).toHaveLength(3);
+  }, 60_000);
+
+  it("pushes one queue:status per tick to the room with the contract's fields, and the stock", async () => {
+    const event = await createEvent(url, stackAdmin, eventBody({ admitPerMinute: 60, maxActiveCheckouts: 1 }));
+    const { fan } = await joinedFan(event.id);
+    await waitFor("three status frames", () => fan.statuses.length >= 3);
+    const status = fan.statuses.at(-1)!;
+    expect(Object.keys(status).sort()).toEqual(["activeCheckouts", "admitPerMinute", "admittedTotal", "eventId", "maxActiveCheckouts", "opensAt", "sentAtMs", "servedUpTo", "state", "waiting"]);
+    expect(status).toMatchObject({ eventId: event.id, state: "waiting", admitPerMinute: 60, maxActiveCheckouts: 1 });
+    expect(fan.stock[0]).toEqual({ eventId: event.id, classes: [{ id: event.classes[0]!.id, code: "GA", available: 1000, held: 0, sold: 0 }] });
+  });
+
+  it("caps concurrent checkouts at the slot count; leaving frees a slot for the next fan", async () => {
+    const event = await createEvent(url, stackAdmin, eventBody({ admitPerMinute: 60_000, maxActiveCheckouts: 3 }));
+    const joined: Array<{ fan: TestFan; entry: QueueEntry }> = [];
+    for (let i = 0; i < 6; i++) joined.push(await joinedFan(event.id));
+    const admitted = () => joined.filter((j) => j.fan.admitted.length > 0 || j.entry.state === "admitted");
+    await waitFor("three admitted", () => admitted().length === 3);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(admitted().map((j) => j.entry.queueNumber)).toEqual([1, 2, 3]);
+    const leave = await joined[0]!.fan.socket.timeout(5000).emitWithAck("queue:leave", { eventId: event.id });
+    expect(leave).toEqual({ ok: true, data: { left: true } });
+    await waitFor("the fourth admitted", () => joined[3]!.fan.admitted.length === 1);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(admitted().map((j) => j.entry.queueNumber)).toEqual([1, 2, 3, 4]);
+  });
+
+  it("keeps the number across a reconnect and a second tab", async () => {
+    const event = await createEvent(url, stackAdmin, eventBody({ admitPerMinute: 1, maxActiveCheckouts: 1 }));
+    await joinedFan(event.id); // someone ahead, holding the only slot
+    const first = await joinedFan(event.id);
+    first.fan.close();
+    const again = await connectFan(url, { fanId: first.fan.fanId, fanToken: first.fan.fanToken });
+    const secondTab = await connectFan(url, { fanId: first.fan.fanId, fanToken: first.fan.fanToken });
+    fans.push(again, secondTab);
+    const [a, b] = await Promise.all([again.join(event.id), secondTab.join(event.id)]);
+    expect(a.ok && a.data.queueNumber).toBe(first.entry.queueNumber);
+    expect(b.ok && b.data.queueNumber).toBe(first.entry.queueNumber);
+    expect(a.ok && a.data.state).toBe("waiting");
+  });
+
+  it("skips a fan who stays away longer than the grace, and keeps one who comes back in time", async () => {
+    const event = await createEvent(url, stackAdmin, eventBody({ admitPerMinute: 60_000, maxActiveCheckouts: 1 }));
+    const holder = await joinedFan(event.id); // admitted: holds the only slot
+    const gone = await joinedFan(event.id);
+    const back = await joinedFan(event.id);
+    const next = await joinedFan(event.id);
+    await waitFor("holder admitted", () => holder.fan.admitted.length === 1 || holder.entry.state === "admitted");
+    gone.fan.close();
+    back.fan.close();
+    const returned = await connectFan(url, { fanId: back.fan.fanId, fanToken: back.fan.fanToken });
+    fans.push(returned);
+    expect((await returned.join(event.id)).ok).toBe(true);
+    await new Promise((r) => setTimeout(r, 3500)); // grace 1 s + sweeps every 2 s
+    // Free the slot: the next admission must skip the departed fan and reach the one who came back.
+    await holder.fan.socket.timeout(5000).emitWithAck("queue:leave", { eventId: event.id });
+    await waitFor("the returning fan admitted", () => returned.admitted.length === 1);
+    expect(next.fan.admitted).toHaveLength(0);
+    const rejoined = await connectFan(url, { fanId: gone.fan.fanId, fanToken: gone.fan.fanToken });
+    fans.push(rejoined);
+    const ack = await rejoined.join(event.id);
+    expect(ack.ok && ack.data.queueNumber).toBeGreaterThan(next.entry.queueNumber ?? 0); // back of the line
+  });
+
+  it("serves the REST fallback: join, then poll entry and status", async () => {
+    const event = await createEvent(url, stackAdmin, eventBody({ admitPerMinute: 1, maxActiveCheckouts: 1 }));
+    const { fanToken } = await newSession(url);
+    const auth = { authorization: `Bearer ${fanToken}` };
+    const joined = await fetch(`${url}/api/events/${event.id}/queue`, { method: "POST", headers: auth });
+    expect(joined.status).toBe(200);
+    const first = (await joined.json()) as { entry: QueueEntry; status: { eventId: string } };
+    expect(first.entry.queueNumber).toBeGreaterThan(0);
+    const polled = (await (await fetch(`${url}/api/events/${event.id}/queue`, { headers: auth })).json()) as { entry: QueueEntry; status: { eventId: string; state: string } };
+    expect(polled.entry.queueNumber).toBe(first.entry.queueNumber);
+    expect(polled.status).toMatchObject({ eventId: event.id });
+    expect((await fetch(`${url}/api/events/${event.id}/queue`, { method: "POST" })).status).toBe(401);
+    expect((await fetch(`${url}/api/events/00000000-0000-7000-8000-000000000000/queue`, { method: "POST", headers: auth })).status).toBe(404);
+  });
+
+  it("answers queue:join for an unknown event or a bad payload with an error ack", async () => {
+    const fan = await connectFan(url);
+    fans.push(fan);
+    expect(await fan.join("00000000-0000-7000-8000-000000000000")).toEqual({ ok: false, error: { code: "not_found", message: "no such event" } });
+    const bad = await fan.socket.timeout(5000).emitWithAck("queue:join", { nope: 1 } as unknown as { eventId: string });
+    expect(bad.ok).toBe(false);
+  });
+});
