@@ -1,6 +1,6 @@
 // Goal: integer minor units become the right amount for each currency's decimals.
 import { describe, expect, it } from "vitest";
-import { formatDateTime, formatMoney } from "./format.js";
+import { formatCountdown, formatDateTime, formatMoney, formatWait, spokenCountdown } from "./format.js";
 
 /** Intl puts non-breaking and narrow spaces between parts; compare them as plain spaces. */
 const plain = (s: string | null): string | null => s?.replace(/\s/g, " ") ?? null;
@@ -22,5 +22,31 @@ describe("formatDateTime", () => {
   it("has nothing to say about missing or broken dates", () => {
     expect(formatDateTime(null)).toBeNull();
     expect(formatDateTime("not a date")).toBeNull();
+  });
+});
+
+describe("countdowns and waits", () => {
+  it("draws mm:ss, h:mm:ss and days", () => {
+    expect(formatCountdown(65_000)).toBe("01:05");
+    expect(formatCountdown(400)).toBe("00:01");
+    expect(formatCountdown(-5)).toBe("00:00");
+    expect(formatCountdown(3_723_000)).toBe("1:02:03");
+    expect(formatCountdown(2 * 86_400_000 + 3 * 3_600_000)).toBe("2 days 3 h");
+  });
+
+  it("speaks in whole minutes so a live region changes once a minute", () => {
+    expect(spokenCountdown(0)).toBe("Time is up.");
+    expect(spokenCountdown(59_000)).toBe("Less than a minute left.");
+    expect(spokenCountdown(60_001)).toBe("About 2 minutes left.");
+    expect(spokenCountdown(119_000)).toBe(spokenCountdown(61_000));
+    expect(spokenCountdown(5 * 3_600_000)).toBe("About 5 hours left.");
+  });
+
+  it("words an ETA, and has no words for an unknown one", () => {
+    expect(formatWait(null)).toBeNull();
+    expect(formatWait(20)).toBe("less than a minute");
+    expect(formatWait(89)).toBe("about 1 minute");
+    expect(formatWait(600)).toBe("about 10 minutes");
+    expect(formatWait(7200)).toBe("about 2 hours");
   });
 });

@@ -1,0 +1,156 @@
+// Goal: an admitted fan can only pick what the rules allow (perOrderMax, what is left, perFanMax),
+// a hold is placed once per attempt however often the button is pressed or the network fails,
+// the order's private link is kept before the browser leaves for the payment page, and every
+// refusal reads as plain words with a next step.
+import { describe, expect, it } from "vitest";
+import { createApi } from "./api.js";
+import { HoldForm, holdProblem, type HoldView } from "./checkout.svelte.js";
+import { memoryStorage } from "./storage.js";
+import { apiError, fakeFetch, json, tier, type Responder } from "./test-support.js";
+import type { TicketClassView } from "./views.js";
+
+const held: HoldView = {
+  orderId: "o1",
+  orderToken: "ot1",
+  status: "held",
+  expiresAt: "2030-03-14T18:05:00Z",
+  items: [{ classId: "c1", code: "GA", quantity: 2, unitPriceCents: 4500 }],
+  totalCents: 9000,
+  currency: "USD",
+  paymentUrl: "http://127.0.0.1:3000/mockpay/checkout/s1",
+};
+
+function setup(responder: Responder = () => json(201, held), tiers: TicketClassView[] = [tier(), tier({ id: "c2", code: "VIP", name: "VIP", priceCents: 9900, perOrderMax: 2, available: 1 })]) {
+  const fetch = fakeFetch(responder);
+  const storage = memoryStorage();
+  const visited: string[] = [];
+  let keys = 0;
+  let admission: string | null = "adm-1";
+  const form = new HoldForm({
+    api: createApi({ fetch }),
+    eventId: "e1",
+    perFanMax: 6,
+    tiers: () => tiers,
+    admissionToken: () => admission,
+    fanToken: () => "fan-token",
+    goTo: (url) => visited.push(url),
+    storage,
+    newKey: () => `key-${++keys}`,
+  });
+  return { form, fetch, storage, visited, dropAdmission: () => (admission = null) };
+}
+
+describe("HoldForm: the choice", () => {
+  it("caps each tier at its perOrderMax and what is left, and the whole at perFanMax", () => {
+    const { form } = setup(undefined, [
+      tier({ id: "a", perOrderMax: 4, available: 100 }),
+      tier({ id: "b", perOrderMax: 4, available: 100 }),
+      tier({ id: "c", perOrderMax: 4, available: 2 }),
+    ]);
+    form.setQuantity("a", 9);
+    expect(form.quantities.a).toBe(4);
+    form.setQuantity("c", 3);
+    expect(form.quantities.c).toBe(2); // only 2 left
+    expect(form.maxFor(form.tiers[1]!)).toBe(0); // 4 + 2 = perFanMax 6
+    form.setQuantity("b", 1);
+    expect(form.quantities.b).toBe(0);
+    form.setQuantity("a", -3);
+    expect(form.quantities.a).toBe(0);
+  });
+
+  it("offers only tiers with tickets left", () => {
+    const { form } = setup(undefined, [tier({ id: "a", available: 0 }), tier({ id: "b" })]);
+    expect(form.tiers.map((t) => t.id)).toEqual(["b"]);
+  });
+
+  it("totals the choice and validates it and the email", () => {
+    const { form } = setup();
+    expect(form.choiceError).toBe("Pick at least one ticket.");
+    form.setQuantity("c1", 2);
+    form.setQuantity("c2", 1);
+    expect(form.total).toEqual({ cents: 2 * 4500 + 9900, currency: "USD" });
+    expect(form.emailError).not.toBeNull();
+    form.email = " fan@example.com ";
+    expect(form.valid).toBe(true);
+  });
+});
+
+describe("HoldForm: placing the hold", () => {
+  it("posts the admission, items and email with the fan token and a key, keeps the order link, then goes to pay", async () => {
+    const { form, fetch, storage, visited } = setup();
+    form.setQuantity("c1", 2);
+    form.email = "fan@example.com";
+    expect(await form.submit()).toBe(true);
+    expect(fetch.calls[0]).toMatchObject({
+      method: "POST",
+      path: "/api/events/e1/holds",
+      headers: { Authorization: "Bearer fan-token", "Idempotency-Key": "key-1" },
+      body: { admissionToken: "adm-1", items: [{ classId: "c1", quantity: 2 }], email: "fan@example.com" },
+    });
+    expect(JSON.parse(storage.items.get("stampede:order:o1") ?? "null")).toEqual({ orderId: "o1", orderToken: "ot1" });
+    expect(visited).toEqual([held.paymentUrl]);
+  });
+
+  it("does not send an invalid form, and shows field errors only after a try", async () => {
+    const { form, fetch } = setup();
+    expect(form.tried).toBe(false);
+    expect(await form.submit()).toBe(false);
+    expect(form.tried).toBe(true);
+    expect(fetch.calls).toHaveLength(0);
+  });
+
+  it("reuses the key when no answer came, and makes a new one after a refusal or a changed choice", async () => {
+    const answers = [() => Promise.reject(new TypeError("Failed to fetch")), () => apiError(503, "ledger_unavailable"), () => apiError(409, "insufficient_stock"), () => json(201, held)];
+    let n = 0;
+    const { form, fetch } = setup(() => answers[n++]!());
+    form.setQuantity("c1", 4);
+    form.email = "fan@example.com";
+    await form.submit();
+    expect(form.problem?.next).toBe("retry");
+    await form.submit();
+    expect(form.problem?.message).toMatch(/press Hold tickets again/);
+    await form.submit();
+    expect(form.problem).toMatchObject({ code: "insufficient_stock", next: "change" });
+    form.setQuantity("c1", 1);
+    await form.submit();
+    expect(fetch.calls.map((c) => c.headers["Idempotency-Key"])).toEqual(["key-1", "key-1", "key-1", "key-2"]);
+  });
+
+  it("ignores a second press while the first is in flight", async () => {
+    let release: (r: Response) => void = () => {};
+    const { form, fetch } = setup(() => new Promise((r) => (release = r)));
+    form.setQuantity("c1", 1);
+    form.email = "fan@example.com";
+    const first = form.submit();
+    expect(await form.submit()).toBe(false);
+    release(json(201, held));
+    expect(await first).toBe(true);
+    expect(fetch.calls).toHaveLength(1);
+  });
+
+  it("without an admission it says to join again and sends nothing", async () => {
+    const { form, fetch, dropAdmission } = setup();
+    dropAdmission();
+    form.setQuantity("c1", 1);
+    form.email = "fan@example.com";
+    expect(await form.submit()).toBe(false);
+    expect(form.problem?.next).toBe("rejoin");
+    expect(fetch.calls).toHaveLength(0);
+  });
+});
+
+describe("holdProblem", () => {
+  const err = (status: number, code: string) => ({ status, code, message: code, retryAfterSeconds: null }) as Parameters<typeof holdProblem>[0];
+
+  it("says each refusal in plain words with what to do next", () => {
+    expect(holdProblem(err(403, "admission_required"), 6)).toMatchObject({ next: "rejoin", message: expect.stringMatching(/Join the queue again/) });
+    expect(holdProblem(err(409, "sold_out"), 6)).toMatchObject({ next: "none", message: expect.stringMatching(/^Sold out/) });
+    expect(holdProblem(err(409, "insufficient_stock"), 6).next).toBe("change");
+    expect(holdProblem(err(409, "hold_active"), 6).message).toMatch(/already have tickets on hold/);
+    expect(holdProblem(err(409, "sale_not_open"), 6).message).toMatch(/paused/);
+    expect(holdProblem(err(422, "invalid_request"), 6).next).toBe("change");
+    expect(holdProblem(err(429, "fan_limit_reached"), 6).message).toMatch(/limit of 6 tickets per fan/);
+    expect(holdProblem(err(503, "ledger_unavailable"), 6).next).toBe("retry");
+    expect(holdProblem(err(0, "timeout"), 6).message).toMatch(/won't get two holds/);
+  });
+});

@@ -1,0 +1,191 @@
+// The hold form of an admitted fan: pick tiers and quantities within each tier's perOrderMax,
+// what is left, and the event's perFanMax; give an email; place the hold.
+// `POST /api/events/:eventId/holds` carries the fan token (Bearer) and an Idempotency-Key made
+// once per attempt: a retry of the same choice after no answer (network, timeout, 5xx) reuses
+// it, so a double click or a flaky network never places two holds; a changed choice, or an answer
+// that refused the hold, starts a new attempt. On 201 the order's private link is kept in
+// sessionStorage and the browser goes to the payment page.
+import type { Api, ApiError } from "./api.js";
+import { plainMessage } from "./api.js";
+import { storageKeys, writeJson, type KeyValueStorage } from "./storage.js";
+import type { TicketClassView } from "./views.js";
+
+export interface HoldItem {
+  classId: string;
+  quantity: number;
+}
+
+/** `201` of `POST /api/events/:eventId/holds` (contract.md "Checkout"). */
+export interface HoldView {
+  orderId: string;
+  orderToken: string;
+  status: "held";
+  expiresAt: string;
+  items: { classId: string; code: string; quantity: number; unitPriceCents: number }[];
+  totalCents: number;
+  currency: string;
+  paymentUrl: string;
+}
+
+/** What to offer next to the message. */
+export type HoldNext = "retry" | "rejoin" | "change" | "reload" | "none";
+
+export interface HoldProblem {
+  code: string;
+  message: string;
+  next: HoldNext;
+}
+
+export interface HoldFormDeps {
+  api: Pick<Api, "post">;
+  eventId: string;
+  perFanMax: number;
+  /** Live tiers (stock pushes included). */
+  tiers: () => readonly TicketClassView[];
+  admissionToken: () => string | null;
+  fanToken: () => string | null;
+  /** Leaves the app for the payment page (a real page load). */
+  goTo: (url: string) => void;
+  storage?: KeyValueStorage | null;
+  newKey?: () => string;
+}
+
+const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export class HoldForm {
+  /** Tickets wanted per tier id. */
+  quantities = $state<Record<string, number>>({});
+  email = $state("");
+  submitting = $state(false);
+  problem = $state.raw<HoldProblem | null>(null);
+  /** Set by the first submit: field errors show from then on, not while the fan is still typing. */
+  tried = $state(false);
+
+  #deps: HoldFormDeps;
+  #attempt: { key: string; body: string } | null = null;
+
+  /** Tiers a fan can pick now. A tier that runs out drops from the list and from the choice. */
+  tiers = $derived.by(() => this.#deps.tiers().filter((t) => t.available > 0));
+  items = $derived.by((): HoldItem[] =>
+    this.tiers.flatMap((t) => {
+      const quantity = this.quantities[t.id] ?? 0;
+      return quantity > 0 ? [{ classId: t.id, quantity }] : [];
+    }),
+  );
+  count = $derived(this.items.reduce((sum, i) => sum + i.quantity, 0));
+  total = $derived.by(() => {
+    const chosen = this.tiers.filter((t) => (this.quantities[t.id] ?? 0) > 0);
+    const currency = chosen[0]?.currency ?? null;
+    if (currency === null || chosen.some((t) => t.currency !== currency)) return null;
+    return { cents: chosen.reduce((sum, t) => sum + t.priceCents * (this.quantities[t.id] ?? 0), 0), currency };
+  });
+  emailError = $derived(emailPattern.test(this.email.trim()) ? null : "Enter the email address your tickets should go to, like name@example.com.");
+  choiceError = $derived.by(() => {
+    if (this.count === 0) return "Pick at least one ticket.";
+    if (this.count > this.#deps.perFanMax) return `You can have at most ${this.#deps.perFanMax} tickets for this event.`;
+    const over = this.tiers.find((t) => (this.quantities[t.id] ?? 0) > this.maxFor(t));
+    return over ? `Only ${this.maxFor(over)} ${over.name} tickets can be picked now.` : null;
+  });
+  valid = $derived(this.emailError === null && this.choiceError === null);
+
+  constructor(deps: HoldFormDeps) {
+    this.#deps = deps;
+  }
+
+  /** The most of this tier the fan can pick, given the other tiers already picked. */
+  maxFor(tier: TicketClassView): number {
+    const others = this.count - (this.quantities[tier.id] ?? 0);
+    return Math.max(0, Math.min(tier.perOrderMax, tier.available, this.#deps.perFanMax - others));
+  }
+
+  setQuantity(classId: string, quantity: number): void {
+    const tier = this.tiers.find((t) => t.id === classId);
+    if (!tier || !Number.isFinite(quantity)) return;
+    this.quantities = { ...this.quantities, [classId]: Math.max(0, Math.min(Math.trunc(quantity), this.maxFor(tier))) };
+  }
+
+  /** Places the hold; on success the browser leaves for the payment page. Returns whether it did. */
+  async submit(): Promise<boolean> {
+    if (this.submitting) return false;
+    this.tried = true;
+    if (!this.valid) return false;
+    const admissionToken = this.#deps.admissionToken();
+    if (admissionToken === null) {
+      this.problem = { code: "admission_required", message: holdMessages.admission_required, next: "rejoin" };
+      return false;
+    }
+    const body = { admissionToken, items: this.items, email: this.email.trim() };
+    const bodyText = JSON.stringify(body);
+    if (this.#attempt === null || this.#attempt.body !== bodyText) this.#attempt = { key: this.#newKey(), body: bodyText };
+    this.submitting = true;
+    this.problem = null;
+    const result = await this.#deps.api.post<HoldView>(`/api/events/${encodeURIComponent(this.#deps.eventId)}/holds`, body, {
+      headers: { Authorization: `Bearer ${this.#deps.fanToken() ?? ""}`, "Idempotency-Key": this.#attempt.key },
+    });
+    this.submitting = false;
+    if (!result.ok) {
+      // An answer that refused the hold ends this attempt; no answer (or a 5xx) may have placed it: same key again.
+      if (result.error.status >= 400 && result.error.status < 500) this.#attempt = null;
+      this.problem = holdProblem(result.error, this.#deps.perFanMax);
+      return false;
+    }
+    const { orderId, orderToken, paymentUrl } = result.data;
+    writeJson(this.#deps.storage ?? null, storageKeys.order(orderId), { orderId, orderToken });
+    writeJson(this.#deps.storage ?? null, storageKeys.lastOrder, { orderId, orderToken, eventId: this.#deps.eventId });
+    this.#deps.goTo(paymentUrl);
+    return true;
+  }
+
+  #newKey(): string {
+    return this.#deps.newKey ? this.#deps.newKey() : globalThis.crypto.randomUUID();
+  }
+}
+
+const holdMessages = {
+  admission_required: "Your turn has ended, so these tickets can't be held. Join the queue again to get a new turn.",
+  sold_out: "Sold out — every ticket has been taken. Tickets held by other fans may come back if they don't pay, so you can keep this page open.",
+  insufficient_stock: "There aren't enough tickets left for that many. Pick fewer, or another tier, and press Hold tickets again.",
+  hold_active: "You already have tickets on hold from this turn. Finish paying for them (check your other tabs), or wait for that hold to end.",
+  sale_not_open: "The sale is paused right now. Keep this page open — you keep your turn while it lasts — and try again when it resumes.",
+  invalid_request: "Something in your choice wasn't accepted. Check the number of tickets and your email, then try again.",
+  ledger_unavailable: "Ticketing is busy for a moment. Your choice is kept — press Hold tickets again in a few seconds.",
+  unauthorized: "Your session has ended. Reload the page to continue — your place in line is kept.",
+  network: "We couldn't reach Stampede. Check your connection and press Hold tickets again — you won't get two holds.",
+} as const;
+
+/** Plain words for a failed hold, with the next step the page offers. */
+export function holdProblem(error: ApiError, perFanMax: number): HoldProblem {
+  const code = error.code;
+  const is = (c: keyof typeof holdMessages, next: HoldNext): HoldProblem => ({ code, message: holdMessages[c], next });
+  switch (code) {
+    case "admission_required":
+      return is("admission_required", "rejoin");
+    case "sold_out":
+      return is("sold_out", "none");
+    case "insufficient_stock":
+      return is("insufficient_stock", "change");
+    case "hold_active":
+      return is("hold_active", "none");
+    case "sale_not_open":
+      return is("sale_not_open", "retry");
+    case "invalid_request":
+    case "invalid_json":
+      return is("invalid_request", "change");
+    case "fan_limit_reached":
+      return {
+        code,
+        message: `That would take you over the limit of ${perFanMax} tickets per fan for this event (orders you already have count too). Pick fewer tickets.`,
+        next: "change",
+      };
+    case "ledger_unavailable":
+    case "not_ready":
+      return is("ledger_unavailable", "retry");
+    case "unauthorized":
+      return is("unauthorized", "reload");
+    case "network_error":
+    case "timeout":
+      return is("network", "retry");
+    default:
+      return { code, message: plainMessage(error), next: error.status === 0 || error.status >= 500 || code === "rate_limited" ? "retry" : "none" };
+  }
+}

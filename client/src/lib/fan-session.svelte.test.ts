@@ -1,0 +1,40 @@
+// Goal: a page open starts one fan session (concurrent callers share the call), keeps its token
+// for the socket and the REST calls, and renewal asks the server for a fresh one.
+import { describe, expect, it } from "vitest";
+import { createApi } from "./api.js";
+import { FanSession } from "./fan-session.svelte.js";
+import { memoryStorage } from "./storage.js";
+import { apiError, fakeFetch, json } from "./test-support.js";
+
+describe("FanSession", () => {
+  it("ensure() posts /api/session once, shares the call, and keeps the token", async () => {
+    const fetch = fakeFetch(() => json(201, { fanId: "f1", fanToken: "t1" }));
+    const storage = memoryStorage();
+    const session = new FanSession(createApi({ fetch }), storage);
+    const [a, b] = await Promise.all([session.ensure(), session.ensure()]);
+    expect(a).toEqual({ ok: true, data: { fanId: "f1", fanToken: "t1" } });
+    expect(b).toEqual(a);
+    expect(await session.ensure()).toEqual(a);
+    expect(fetch.calls.map((c) => `${c.method} ${c.path}`)).toEqual(["POST /api/session"]);
+    expect(fetch.calls[0]?.credentials).toBe("same-origin");
+    expect(session.token).toBe("t1");
+    expect(new FanSession(createApi({ fetch }), storage).rememberedFanId()).toBe("f1");
+  });
+
+  it("renew() asks again and replaces the token", async () => {
+    let n = 0;
+    const session = new FanSession(createApi({ fetch: fakeFetch(() => json(201, { fanId: `f${++n}`, fanToken: `t${n}` })) }), null);
+    await session.ensure();
+    await session.renew();
+    expect(session.token).toBe("t2");
+  });
+
+  it("fails with the error, and an answer without a token counts as a bad response", async () => {
+    const down = new FanSession(createApi({ fetch: fakeFetch(() => apiError(503, "not_ready")) }), null);
+    expect(await down.ensure()).toMatchObject({ ok: false, error: { code: "not_ready" } });
+    expect(down.state.kind).toBe("failed");
+    const odd = new FanSession(createApi({ fetch: fakeFetch(() => json(200, { fanId: "f" })) }), null);
+    expect(await odd.ensure()).toMatchObject({ ok: false, error: { code: "bad_response" } });
+    expect(odd.rememberedFanId()).toBeNull();
+  });
+});

@@ -1,0 +1,60 @@
+// Goal: the phase a fan sees follows the room and the entry in the right priority, progress and
+// the observed admission rate are honest at their edges, and pushed stock lands on the right tier.
+import { describe, expect, it } from "vitest";
+import { addRateSample, fanPhase, mergeStock, observedPerMinute, progressOf, type PhaseInput } from "./queue-view.js";
+import { queueEntry, queueStatus, tier } from "./test-support.js";
+
+const base: PhaseInput = { entry: queueEntry(), status: queueStatus(), admission: null, admissionRemainingMs: null, left: false };
+
+describe("fanPhase", () => {
+  it("sold out and closed win over everything, then leaving, then the turn, then pause", () => {
+    const admission = { token: "a", expiresAt: "2030-01-01T00:00:00Z" };
+    expect(fanPhase({ ...base, status: queueStatus({ state: "sold_out" }), admission, admissionRemainingMs: 1 })).toBe("sold_out");
+    expect(fanPhase({ ...base, status: queueStatus({ state: "closed" }) })).toBe("closed");
+    expect(fanPhase({ ...base, left: true })).toBe("left");
+    expect(fanPhase({ ...base, status: queueStatus({ state: "paused" }), admission, admissionRemainingMs: 1000 })).toBe("admitted");
+    expect(fanPhase({ ...base, admission, admissionRemainingMs: 0 })).toBe("admission_expired");
+    expect(fanPhase({ ...base, status: queueStatus({ state: "paused" }) })).toBe("paused");
+  });
+
+  it("is pre-queue without a number, starting without an entry, waiting in line", () => {
+    expect(fanPhase({ ...base, entry: null, status: null })).toBe("starting");
+    expect(fanPhase({ ...base, entry: null, status: queueStatus({ state: "pre_queue" }) })).toBe("pre_queue");
+    expect(fanPhase({ ...base, entry: queueEntry({ state: "pre_queue", queueNumber: null, position: null }) })).toBe("pre_queue");
+    expect(fanPhase(base)).toBe("waiting");
+  });
+});
+
+describe("progressOf", () => {
+  it("goes from 0 at joining to 1 at the front", () => {
+    expect(progressOf(20, 20)).toBe(0);
+    expect(progressOf(20, 5)).toBe(0.75);
+    expect(progressOf(20, 0)).toBe(1);
+    expect(progressOf(1, 1)).toBe(0);
+    expect(progressOf(null, 3)).toBe(0);
+  });
+});
+
+describe("observed admission rate", () => {
+  it("needs enough history, keeps a one-minute window, and starts over when counts go back", () => {
+    let samples = addRateSample([], { atMs: 0, admittedTotal: 0 });
+    samples = addRateSample(samples, { atMs: 5_000, admittedTotal: 5 });
+    expect(observedPerMinute(samples)).toBeNull();
+    samples = addRateSample(samples, { atMs: 30_000, admittedTotal: 30 });
+    expect(observedPerMinute(samples)).toBe(60);
+    samples = addRateSample(samples, { atMs: 70_000, admittedTotal: 100 });
+    expect(samples[0]?.atMs).toBe(30_000);
+    expect(observedPerMinute(samples)).toBe(105);
+    expect(addRateSample(samples, { atMs: 71_000, admittedTotal: 3 })).toEqual([{ atMs: 71_000, admittedTotal: 3 }]);
+  });
+});
+
+describe("mergeStock", () => {
+  it("takes pushed counts by tier id and keeps the rest", () => {
+    const classes = [tier({ id: "a" }), tier({ id: "b", available: 5 })];
+    expect(mergeStock(classes, null)).toEqual(classes);
+    const merged = mergeStock(classes, { eventId: "e1", classes: [{ id: "a", code: "GA", available: 1, held: 2, sold: 97 }] });
+    expect(merged[0]).toMatchObject({ id: "a", available: 1, held: 2, sold: 97, name: "General admission" });
+    expect(merged[1]?.available).toBe(5);
+  });
+});
