@@ -60,9 +60,9 @@ createConfiguredLedger(config);
   });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
-  logger.info({ port, publicUrl: config.publicUrl }, "server listening");
+  logger.info({ port, publicUrl: config.publicUrl, nodeId: realtime.nodeId }, "server listening");
   // A line for humans and for test harnesses that start this process on port 0.
-  console.log(`stampede server listening on http://${config.host}:${port}`);
+  console.log(`stampede server listening on http://${config.host}:${port} (node ${realtime.nodeId})`);
 
   onShutdownSignals(async () => {
     await realtime.close();

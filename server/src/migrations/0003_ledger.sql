@@ -180,9 +180,9 @@ END $$;
 -- here, as for accounts). The checks run in the order of TigerBeetle's state machine
 -- (create_transfer, post_or_void_pending_transfer, create_transfer_exists). One query gives each
 -- event what can be known up front — the checks that depend only on the request and the
--- accounts, the stored transfer its id or pending id names, the earlier events of the batch
--- with the same id — and the loop applies the events in order, in memory: balances, chains,
--- and ids made earlier in the batch. Then every change is written set-based.
+-- accounts, and the stored transfers its id and pending id name — and the loop applies the
+-- events in order, in memory: balances, chains, and ids made earlier in the same batch. Then
+-- every change is written set-based: a hot account is written once per batch.
 CREATE FUNCTION ledger_create_transfers(
   p_id uuid[], p_debit uuid[], p_credit uuid[], p_amount numeric[], p_pending uuid[],
   p_ud128 uuid[], p_ud64 numeric[], p_ud32 bigint[], p_timeout bigint[], p_ledger bigint[],
@@ -204,10 +204,15 @@ DECLARE
   -- The accounts the batch touches, by index; balances as of now (due holds expired).
   a_id uuid[]; a_ledger bigint[]; a_flags integer[];
   a_dp numeric[]; a_dpo numeric[]; a_cp numeric[]; a_cpo numeric[];
+  -- No sum of two balances and an amount can pass 2^128 unless some value is that large.
+  may_overflow boolean;
   -- Per event: what it became (r_kind: 0 nothing, 1 pending, 2 posted, 3 posted a pending one,
-  -- 4 voided one), its resolved fields, links to earlier events, pending statuses it changed.
-  r_kind smallint[]; r_failed boolean[]; r_prev integer[]; r_pj integer[]; r_fref integer[];
-  r_pstat smallint[]; db_pstat smallint[];
+  -- 4 voided one) and its resolved fields; the last earlier event with its id (r_prev) or with
+  -- its pending id as id (r_pref), the first event naming its pending id (r_fref); pending
+  -- statuses changed in this batch (r_pstat for pending transfers made in it, db_pstat at
+  -- r_fref for stored ones).
+  r_kind smallint[]; r_failed boolean[]; r_prev integer[]; r_pref integer[]; r_fref integer[];
+  r_pj integer[]; r_pstat smallint[]; db_pstat smallint[];
   r_debit uuid[]; r_credit uuid[]; r_amount numeric[]; r_ud128 uuid[]; r_ud64 numeric[];
   r_ud32 bigint[]; r_ledger bigint[]; r_code integer[]; r_dri integer[]; r_cri integer[];
   r_pamount numeric[];
@@ -241,41 +246,54 @@ BEGIN
       UNION ALL SELECT credit_account_id, 0, amount FROM due) m
     GROUP BY m.id
   ), wanted AS (
-    SELECT unnest(p_debit) AS id UNION SELECT unnest(p_credit)
-    UNION SELECT unnest(ARRAY[t.debit_account_id, t.credit_account_id]) FROM ledger_transfers t WHERE t.id = ANY (p_pending)
+    SELECT x.id FROM unnest(p_debit || p_credit || ARRAY(
+             SELECT unnest(ARRAY[t.debit_account_id, t.credit_account_id]) FROM ledger_transfers t
+             WHERE t.id = ANY (p_pending) AND t.id <> z)) x(id)
     UNION SELECT moved.id FROM moved
+  ), loaded AS (
+    -- (LATERAL … LIMIT 1: one index probe per account, never a scan of every fan's account;
+    -- the LIMIT keeps the planner from flattening the probe into a hash join.)
+    SELECT a.id, a.ledger, a.flags, a.debits_pending - coalesce(m.dp, 0) AS dp, a.debits_posted AS dpo,
+           a.credits_pending - coalesce(m.cp, 0) AS cp, a.credits_posted AS cpo
+    FROM wanted w
+    JOIN LATERAL (SELECT * FROM ledger_accounts a WHERE a.id = w.id LIMIT 1) a ON true
+    LEFT JOIN moved m ON m.id = a.id
+    ORDER BY a.id
   )
-  SELECT coalesce(array_agg(a.id ORDER BY a.id), '{}'), coalesce(array_agg(a.ledger ORDER BY a.id), '{}'),
-         coalesce(array_agg(a.flags ORDER BY a.id), '{}'),
-         coalesce(array_agg(a.debits_pending - coalesce(m.dp, 0) ORDER BY a.id), '{}'),
-         coalesce(array_agg(a.debits_posted ORDER BY a.id), '{}'),
-         coalesce(array_agg(a.credits_pending - coalesce(m.cp, 0) ORDER BY a.id), '{}'),
-         coalesce(array_agg(a.credits_posted ORDER BY a.id), '{}')
-  INTO a_id, a_ledger, a_flags, a_dp, a_dpo, a_cp, a_cpo
-  FROM ledger_accounts a JOIN wanted w ON w.id = a.id LEFT JOIN moved m ON m.id = a.id;
+  SELECT coalesce(array_agg(id), '{}'), coalesce(array_agg(ledger), '{}'), coalesce(array_agg(flags), '{}'),
+         coalesce(array_agg(dp), '{}'), coalesce(array_agg(dpo), '{}'), coalesce(array_agg(cp), '{}'),
+         coalesce(array_agg(cpo), '{}'),
+         coalesce(max(greatest(dp, dpo, cp, cpo)), 0) >= 2::numeric ^ 126
+  INTO a_id, a_ledger, a_flags, a_dp, a_dpo, a_cp, a_cpo, may_overflow
+  FROM loaded;
+  may_overflow := may_overflow OR (SELECT max(x) >= 2::numeric ^ 126 FROM unnest(p_amount) x);
 
   r_kind := array_fill(0::smallint, ARRAY[n]); r_failed := array_fill(false, ARRAY[n]);
-  r_prev := array_fill(0, ARRAY[n]); r_pj := array_fill(0, ARRAY[n]); r_fref := array_fill(0, ARRAY[n]);
-  r_pstat := array_fill(0::smallint, ARRAY[n]); db_pstat := array_fill(0::smallint, ARRAY[n]);
+  r_prev := array_fill(0, ARRAY[n]); r_pref := array_fill(0, ARRAY[n]); r_fref := array_fill(0, ARRAY[n]);
+  r_pj := array_fill(0, ARRAY[n]); r_pstat := array_fill(0::smallint, ARRAY[n]); db_pstat := array_fill(0::smallint, ARRAY[n]);
   r_debit := p_debit; r_credit := p_credit; r_amount := p_amount; r_ud128 := p_ud128;
   r_ud64 := p_ud64; r_ud32 := p_ud32; r_ledger := p_ledger; r_code := p_code;
   r_dri := array_fill(0, ARRAY[n]); r_cri := array_fill(0, ARRAY[n]); r_pamount := array_fill(0::numeric, ARRAY[n]);
   statuses := array_fill(0, ARRAY[n]); timestamps := array_fill(0::bigint, ARRAY[n]);
 
+  -- Events that name an earlier event of the same batch (a repeated id, a pending transfer made
+  -- in the batch, a pending id named twice): rare, found with three hash self-joins.
   FOR e IN
-    WITH ev AS (
-      SELECT * FROM unnest(p_id, p_debit, p_credit, p_amount, p_pending, p_ud128, p_ud64, p_ud32,
-                           p_timeout, p_ledger, p_code, p_flags, p_timestamp)
-        WITH ORDINALITY AS ev(id, dr, cr, amount, pid, ud128, ud64, ud32, timeout, ledger, code, flags, ts, ord)
-    ), occ AS (
-      -- Each event's id and pending id as occurrences; prev = the last earlier event with that id.
-      SELECT o.ord, o.kind, max(o.ord) FILTER (WHERE o.kind = 1) OVER w AS prev,
-             min(o.ord) FILTER (WHERE o.kind = 0) OVER (PARTITION BY o.id) AS fref
-      FROM (SELECT id, ord, 1 AS kind FROM ev UNION ALL SELECT pid, ord, 0 FROM ev WHERE pid <> z) o
-      WINDOW w AS (PARTITION BY o.id ORDER BY o.ord, o.kind ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
-    )
-    SELECT ev.ord, ev.flags, oi.prev, op.prev AS pref, op.fref,
-           coalesce(d.ai, 0)::integer AS dri, coalesce(c.ai, 0)::integer AS cri,
+    WITH ev AS MATERIALIZED (SELECT * FROM unnest(p_id, p_pending) WITH ORDINALITY AS ev(id, pid, ord))
+    SELECT l.ord, max(l.other) FILTER (WHERE l.kind = 1) AS prev, max(l.other) FILTER (WHERE l.kind = 2) AS pref,
+           min(l.other) FILTER (WHERE l.kind = 3) AS fref
+    FROM (SELECT a.ord, 1 AS kind, b.ord AS other FROM ev a JOIN ev b ON b.id = a.id AND b.ord < a.ord
+          UNION ALL
+          SELECT a.ord, 2, b.ord FROM ev a JOIN ev b ON b.id = a.pid AND b.ord < a.ord WHERE a.pid <> z
+          UNION ALL
+          SELECT a.ord, 3, b.ord FROM ev a JOIN ev b ON b.pid = a.pid AND b.ord < a.ord WHERE a.pid <> z) l
+    GROUP BY l.ord
+  LOOP
+    r_prev[e.ord] := coalesce(e.prev, 0); r_pref[e.ord] := coalesce(e.pref, 0); r_fref[e.ord] := coalesce(e.fref, 0);
+  END LOOP;
+
+  FOR e IN
+    SELECT ev.ord, ev.flags, coalesce(d.ai, 0)::integer AS dri, coalesce(c.ai, 0)::integer AS cri,
            CASE WHEN ev.ts <> 0 THEN 3 WHEN (ev.flags & ~511) <> 0 THEN 4 WHEN ev.id = z THEN 5
                 WHEN ev.id = 'ffffffff-ffff-ffff-ffff-ffffffffffff' THEN 6 ELSE 0 END AS s1,
            CASE WHEN (ev.flags & 12) <> 0 THEN
@@ -300,20 +318,19 @@ BEGIN
            q.user_data_64 AS q_ud64, q.user_data_32 AS q_ud32, q.ledger AS q_ledger, q.code AS q_code,
            q.pending_status AS q_status, q.expires_at AS q_expires,
            coalesce(qd.ai, 0)::integer AS q_dri, coalesce(qc.ai, 0)::integer AS q_cri
-    FROM ev
-    JOIN occ oi ON oi.ord = ev.ord AND oi.kind = 1
-    LEFT JOIN occ op ON op.ord = ev.ord AND op.kind = 0
+    FROM unnest(p_id, p_debit, p_credit, p_pending, p_timeout, p_ledger, p_code, p_flags, p_timestamp)
+         WITH ORDINALITY AS ev(id, dr, cr, pid, timeout, ledger, code, flags, ts, ord)
     LEFT JOIN unnest(a_id, a_ledger) WITH ORDINALITY d(id, ledger, ai) ON d.id = ev.dr
     LEFT JOIN unnest(a_id, a_ledger) WITH ORDINALITY c(id, ledger, ai) ON c.id = ev.cr
-    LEFT JOIN ledger_transfers x ON x.id = ev.id
-    LEFT JOIN ledger_failed_transfers f ON f.id = ev.id
-    LEFT JOIN ledger_transfers q ON q.id = ev.pid AND (ev.flags & 12) <> 0
+    -- (LATERAL … LIMIT 1: one index probe per event; a hash join would read the whole table.)
+    LEFT JOIN LATERAL (SELECT * FROM ledger_transfers x WHERE x.id = ev.id LIMIT 1) x ON true
+    LEFT JOIN LATERAL (SELECT f.id FROM ledger_failed_transfers f WHERE f.id = ev.id LIMIT 1) f ON true
+    LEFT JOIN LATERAL (SELECT * FROM ledger_transfers q WHERE q.id = ev.pid AND (ev.flags & 12) <> 0 LIMIT 1) q ON true
     LEFT JOIN unnest(a_id) WITH ORDINALITY qd(id, ai) ON qd.id = q.debit_account_id
     LEFT JOIN unnest(a_id) WITH ORDINALITY qc(id, ai) ON qc.id = q.credit_account_id
     ORDER BY ev.ord
   LOOP
     i := e.ord; ts := t0 + i; rts := ts; fl := e.flags;
-    r_prev[i] := coalesce(e.prev, 0);
     linked := (fl & 1) <> 0;
     IF linked AND chain = 0 THEN chain := i; END IF;
     IF linked AND i = n THEN st := 2;
@@ -328,11 +345,12 @@ BEGIN
         j := r_prev[j];
       END LOOP;
       IF (fl & 12) <> 0 THEN -- the pending transfer named: made earlier in this batch, or stored
-        pj := 0; j := coalesce(e.pref, 0);
+        pj := 0; j := r_pref[i];
         WHILE j > 0 LOOP
           IF r_kind[j] > 0 THEN pj := j; EXIT; END IF;
           j := r_prev[j];
         END LOOP;
+        IF r_fref[i] = 0 THEN r_fref[i] := i; END IF;
         q_found := pj > 0 OR e.q_found;
         IF pj > 0 THEN
           q_flags := p_flags[pj]; q_debit := r_debit[pj]; q_credit := r_credit[pj]; q_amount := r_amount[pj];
@@ -343,7 +361,7 @@ BEGIN
           q_flags := e.q_flags; q_debit := e.q_debit; q_credit := e.q_credit; q_amount := e.q_amount;
           q_ud128 := e.q_ud128; q_ud64 := e.q_ud64; q_ud32 := e.q_ud32; q_ledger := e.q_ledger;
           q_code := e.q_code; q_dri := e.q_dri; q_cri := e.q_cri; q_expires := e.q_expires;
-          q_status := CASE WHEN db_pstat[e.fref] <> 0 THEN db_pstat[e.fref] ELSE e.q_status END;
+          q_status := CASE WHEN db_pstat[r_fref[i]] <> 0 THEN db_pstat[r_fref[i]] ELSE e.q_status END;
         END IF;
       END IF;
       IF xj > 0 OR e.x_found THEN -- the id exists: same body (exists) or not (exists_with_different_*)
@@ -394,8 +412,8 @@ BEGIN
                      WHEN q_status = 4 OR q_expires <= ts THEN 35 ELSE 0 END;
           IF st = 0 THEN
             ps := CASE WHEN (fl & 4) <> 0 THEN 2 ELSE 3 END;
-            IF pj > 0 THEN r_pstat[pj] := ps; ELSE db_pstat[e.fref] := ps; END IF;
-            r_pj[i] := pj; r_fref[i] := e.fref;
+            IF pj > 0 THEN r_pstat[pj] := ps; ELSE db_pstat[r_fref[i]] := ps; END IF;
+            r_pj[i] := pj;
             a_dp[q_dri] := a_dp[q_dri] - q_amount; a_cp[q_cri] := a_cp[q_cri] - q_amount;
             IF ps = 2 THEN
               a_dpo[q_dri] := a_dpo[q_dri] + amt; a_cpo[q_cri] := a_cpo[q_cri] + amt; r_kind[i] := 3;
@@ -411,7 +429,7 @@ BEGIN
         END IF;
       ELSE -- a new pending or posted transfer
         j := e.dri; k := e.cri; amt := p_amount[i];
-        IF amt + a_dp[j] + a_dpo[j] > u128max OR amt + a_cp[k] + a_cpo[k] > u128max THEN
+        IF may_overflow AND (amt + a_dp[j] + a_dpo[j] > u128max OR amt + a_cp[k] + a_cpo[k] > u128max) THEN
           st := CASE WHEN (fl & 2) <> 0 AND amt + a_dp[j] > u128max THEN 47
                      WHEN (fl & 2) <> 0 AND amt + a_cp[k] > u128max THEN 48
                      WHEN amt + a_dpo[j] > u128max THEN 49 WHEN amt + a_cpo[k] > u128max THEN 50
@@ -420,13 +438,12 @@ BEGIN
         ELSIF (a_flags[j] & 2) <> 0 AND a_dp[j] + a_dpo[j] + amt > a_cpo[j] THEN st := 54;
         ELSIF (a_flags[k] & 4) <> 0 AND a_cp[k] + a_cpo[k] + amt > a_dpo[k] THEN st := 55;
         ELSIF (fl & 2) <> 0 THEN
-          st := 0; r_kind[i] := 1; r_pstat[i] := 1;
+          st := 0; r_kind[i] := 1; r_pstat[i] := 1; r_dri[i] := j; r_cri[i] := k;
           a_dp[j] := a_dp[j] + amt; a_cp[k] := a_cp[k] + amt;
         ELSE
-          st := 0; r_kind[i] := 2;
+          st := 0; r_kind[i] := 2; r_dri[i] := j; r_cri[i] := k;
           a_dpo[j] := a_dpo[j] + amt; a_cpo[k] := a_cpo[k] + amt;
         END IF;
-        r_dri[i] := j; r_cri[i] := k;
       END IF;
     END IF;
 
@@ -465,18 +482,21 @@ BEGIN
        WITH ORDINALITY v(id, debit, credit, amount, pending, ud128, ud64, ud32, timeout, ledger, code, flags, kind, pstat, ord)
   WHERE v.kind > 0;
 
+  -- (Every statement below names its rows with = ANY (ids): index probes, never a table scan.)
   UPDATE ledger_transfers t SET pending_status = u.ps
   FROM unnest(p_pending, db_pstat) u(id, ps)
-  WHERE u.ps <> 0 AND t.id = u.id AND t.pending_status <> u.ps;
+  WHERE t.id = ANY (ARRAY(SELECT c.id FROM unnest(p_pending, db_pstat) c(id, ps) WHERE c.ps <> 0))
+    AND t.id = u.id AND u.ps <> 0 AND t.pending_status <> u.ps;
 
   -- Write each changed account once, locking them in id order first.
   PERFORM 1 FROM ledger_accounts a JOIN unnest(a_id, a_dp, a_dpo, a_cp, a_cpo) u(id, dp, dpo, cp, cpo) ON a.id = u.id
-  WHERE (a.debits_pending, a.debits_posted, a.credits_pending, a.credits_posted) IS DISTINCT FROM (u.dp, u.dpo, u.cp, u.cpo)
+  WHERE a.id = ANY (a_id)
+    AND (a.debits_pending, a.debits_posted, a.credits_pending, a.credits_posted) IS DISTINCT FROM (u.dp, u.dpo, u.cp, u.cpo)
   ORDER BY a.id FOR UPDATE OF a;
   UPDATE ledger_accounts a
   SET debits_pending = u.dp, debits_posted = u.dpo, credits_pending = u.cp, credits_posted = u.cpo
   FROM unnest(a_id, a_dp, a_dpo, a_cp, a_cpo) u(id, dp, dpo, cp, cpo)
-  WHERE a.id = u.id
+  WHERE a.id = ANY (a_id) AND a.id = u.id
     AND (a.debits_pending, a.debits_posted, a.credits_pending, a.credits_posted)
         IS DISTINCT FROM (u.dp, u.dpo, u.cp, u.cpo);
 

@@ -23,6 +23,8 @@ export interface RealtimeDeps {
 
 export interface Realtime {
   io: StampedeIo;
+  /** This node's id: the value it writes into the ticker leases it holds. */
+  nodeId: string;
   tickers: RoomTickers;
   /** Stops the tickers (handing leases over), disconnects every socket, closes the adapter. */
   close(): Promise<void>;
@@ -32,12 +34,13 @@ export function startRealtime(server: HttpServer, app: App, deps: RealtimeDeps):
   const io = createIo(server, { tokens: app.tokens, adapterRedis: deps.adapterRedis, redisPrefix: deps.redisPrefix });
   const wr = app.waitingRoom;
   attachQueueHandlers(io, { waitingRoom: wr.service, store: wr.store, stock: wr.stock, joinLimits: wr.joinLimits, trustProxyHops: deps.trustProxyHops, logger: deps.logger });
+  const lease = new Lease(deps.redis, tickerLeaseMs);
   const tickers = new RoomTickers({
     io,
     store: wr.store,
     repo: wr.eventsRepo,
     eventCache: wr.eventCache,
-    lease: new Lease(deps.redis, tickerLeaseMs),
+    lease,
     lottery: wr.lottery,
     stock: wr.stock,
     waitingRoom: wr.service,
@@ -48,6 +51,7 @@ export function startRealtime(server: HttpServer, app: App, deps: RealtimeDeps):
   tickers.start();
   return {
     io,
+    nodeId: lease.nodeId,
     tickers,
     async close() {
       await tickers.stop();

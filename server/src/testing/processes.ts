@@ -15,6 +15,8 @@ export interface RunningProcess {
 export interface RunningServer extends RunningProcess {
   port: number;
   url: string;
+  /** The node id it holds ticker leases under. */
+  nodeId: string;
 }
 
 export function startProcess(entry: "server" | "workers", env: Record<string, string>): RunningProcess {
@@ -35,10 +37,10 @@ export async function startServerProcess(env: Record<string, string>, timeoutMs 
   const proc = startProcess("server", { PORT: "0", ...env });
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const match = /listening on http:\/\/[^:]+:(\d+)/.exec(proc.output());
-    if (match?.[1]) {
+    const match = /listening on http:\/\/[^:]+:(\d+) \(node ([0-9a-f-]+)\)/.exec(proc.output());
+    if (match?.[1] && match[2]) {
       const port = Number(match[1]);
-      return { ...proc, port, url: `http://127.0.0.1:${port}` };
+      return { ...proc, port, url: `http://127.0.0.1:${port}`, nodeId: match[2] };
     }
     if (proc.child.exitCode !== null) throw new Error(`server exited during start:\n${proc.output()}`);
     if (Date.now() > deadline) {

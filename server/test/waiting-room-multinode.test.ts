@@ -1,0 +1,95 @@
+// Goal: several server processes share one waiting room — one FIFO order across nodes, a fan
+// moving between nodes keeps their number and still gets their admission, and when the node
+// leading an event's ticker dies another node takes over within two lease periods.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tickerLeaseMs } from "@stampede/shared/limits";
+import { connectFan, createEvent, waitFor, type TestFan } from "../src/testing/fans.js";
+import { stackAdmin, startStack, type TestStack } from "../src/testing/stack.js";
+import type { RunningServer } from "../src/testing/processes.js";
+
+let stack: TestStack;
+let a: RunningServer;
+let b: RunningServer;
+const fans: TestFan[] = [];
+beforeAll(async () => {
+  stack = await startStack();
+  [a, b] = await Promise.all([stack.addServer(), stack.addServer()]);
+});
+afterAll(async () => {
+  for (const f of fans) f.close();
+  await stack.close();
+});
+
+const eventBody = (waitingRoom: Record<string, unknown>) => ({
+  name: "Two nodes",
+  status: "on_sale",
+  classes: [{ code: "GA", name: "General", priceCents: 1000, capacity: 1000 }],
+  waitingRoom,
+});
+
+async function fanOn(node: RunningServer, session?: { fanId: string; fanToken: string }) {
+  const fan = await connectFan(node.url, session);
+  fans.push(fan);
+  return fan;
+}
+
+describe("waiting room across two server processes", () => {
+  it("gives one FIFO order across both nodes and admits in that order", async () => {
+    const event = await createEvent(a.url, stackAdmin, eventBody({ admitPerMinute: 600, maxActiveCheckouts: 1000 }));
+    const joined = await Promise.all(
+      Array.from({ length: 60 }, async (_, i) => {
+        const fan = await fanOn(i % 2 === 0 ? a : b);
+        const ack = await fan.join(event.id);
+        if (!ack.ok) throw new Error(JSON.stringify(ack));
+        return { fan, n: ack.data.queueNumber ?? 0, admittedAtJoin: ack.data.state === "admitted" };
+      }),
+    );
+    expect(joined.map((j) => j.n).sort((x, y) => x - y)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    await waitFor("all admitted", () => joined.every((j) => j.admittedAtJoin || j.fan.admitted.length === 1), 30_000);
+    const order = joined.filter((j) => !j.admittedAtJoin).sort((x, y) => x.n - y.n);
+    for (let i = 1; i < order.length; i++) expect(order[i]!.fan.admitted[0]!.atMs).toBeGreaterThanOrEqual(order[i - 1]!.fan.admitted[0]!.atMs - 250);
+    // Both nodes' sockets got the room's status frames.
+    expect(joined[0]!.fan.statuses.length).toBeGreaterThan(0);
+    expect(joined[1]!.fan.statuses.length).toBeGreaterThan(0);
+  }, 45_000);
+
+  it("keeps a fan's number when they move to the other node, and admits them there", async () => {
+    const event = await createEvent(a.url, stackAdmin, eventBody({ admitPerMinute: 60_000, maxActiveCheckouts: 1 }));
+    const ahead = await fanOn(a);
+    await ahead.join(event.id); // takes the only slot
+    const mover = await fanOn(a);
+    const first = await mover.join(event.id);
+    mover.close();
+    const moved = await fanOn(b, { fanId: mover.fanId, fanToken: mover.fanToken });
+    const again = await moved.join(event.id);
+    expect(again.ok && first.ok && again.data.queueNumber === first.data.queueNumber).toBe(true);
+    await ahead.socket.timeout(5000).emitWithAck("queue:leave", { eventId: event.id });
+    await waitFor("the mover admitted on node b", () => moved.admitted.length === 1);
+  });
+
+  it("hands the ticker over within two lease periods when the leading node dies", async () => {
+    const event = await createEvent(a.url, stackAdmin, eventBody({ admitPerMinute: 600, maxActiveCheckouts: 1000 }));
+    const watchers = [await fanOn(a), await fanOn(b)];
+    for (const w of watchers) await w.join(event.id);
+    await waitFor("status frames on both nodes", () => watchers.every((w) => w.statuses.length >= 2));
+    const leaderKey = `${stack.redis.prefix}:wr:{${event.id}}:leader`;
+    const leaderNode = await stack.redis.client.get(leaderKey);
+    expect(leaderNode).toBeTruthy();
+    // Kill the process that holds the lease.
+    const victim = [a, b].find((n) => n.nodeId === leaderNode);
+    if (!victim) throw new Error(`no node has id ${leaderNode}`);
+    const survivor = victim === a ? b : a;
+    const watcher = watchers[victim === a ? 1 : 0]!;
+    victim.child.kill("SIGKILL");
+    const killedAt = Date.now();
+    const before = watcher.statuses.length;
+    await waitFor("status frames again", () => watcher.statuses.length > before + 1, 3 * tickerLeaseMs + 5_000);
+    const gapMs = Date.now() - killedAt;
+    expect(gapMs).toBeLessThanOrEqual(2 * tickerLeaseMs + 1_500);
+    expect(await stack.redis.client.get(leaderKey)).toBe(survivor.nodeId);
+    // Joining on the survivor still works and the order continues.
+    const late = await fanOn(survivor);
+    const ack = await late.join(event.id);
+    expect(ack.ok && (ack.data.queueNumber ?? 0) > 2).toBe(true);
+  }, 30_000);
+});
