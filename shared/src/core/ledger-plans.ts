@@ -24,6 +24,7 @@ import {
   type CreateTransferStatusName,
   type Transfer,
 } from "../ledger/types.js";
+import { uuidToU128 } from "../ids.js";
 import { accountId, childTransferId, referenceBits, setupTransferId } from "./ledger-ids.js";
 
 export const accountCodes = {
@@ -139,13 +140,22 @@ export function planHold(req: HoldRequest): HoldPlan {
     code: transferCodes.fund_allowance,
   });
   const total = req.items.reduce((sum, i) => sum + quantity(i.quantity, "quantity"), 0n);
-  const pending = (id: bigint, debit: bigint, credit: bigint, amount: bigint, code: number): Transfer =>
-    transfer({ id, debit_account_id: debit, credit_account_id: credit, amount, ledger, code, user_data_128: referenceBits(holdId), timeout: req.holdSeconds, flags: TransferFlags.pending | TransferFlags.linked });
+  const holdBits = uuidToU128(holdId);
+  const pending = (slot: string, debit: bigint, credit: bigint, amount: bigint, code: number): Transfer =>
+    transfer({
+      id: childTransferId(holdId, slot, holdBits),
+      debit_account_id: debit,
+      credit_account_id: credit,
+      amount,
+      ledger,
+      code,
+      user_data_128: holdBits,
+      timeout: req.holdSeconds,
+      flags: TransferFlags.pending | TransferFlags.linked,
+    });
   const chain = [
-    pending(childTransferId(holdId, "allowance"), allowance.id, accountId("allowance_used", ledger), total, transferCodes.hold_allowance),
-    ...req.items.map((i) =>
-      pending(childTransferId(holdId, `tier/${i.tierId}`), accountId("budget", ledger, i.tierId), accountId("spent", ledger, i.tierId), BigInt(i.quantity), transferCodes.hold_tier),
-    ),
+    pending("allowance", allowance.id, accountId("allowance_used", ledger), total, transferCodes.hold_allowance),
+    ...req.items.map((i) => pending(`tier/${i.tierId}`, accountId("budget", ledger, i.tierId), accountId("spent", ledger, i.tierId), BigInt(i.quantity), transferCodes.hold_tier)),
   ];
   chain[chain.length - 1]!.flags &= ~TransferFlags.linked;
   return { accounts: [allowance], transfers: [fund, ...chain], hold: { ledger, holdId, tierIds: req.items.map((i) => i.tierId) } };
