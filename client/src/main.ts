@@ -1,11 +1,14 @@
-// Composition root: the only place that touches the real window and fetch.
+// Composition root: the only place that touches the real window, fetch, storage and socket.
 import { mount } from "svelte";
 import "./app.css";
 import App from "./App.svelte";
 import { AdminSession } from "./lib/admin-session.svelte.js";
 import { createApi } from "./lib/api.js";
+import { FanSession } from "./lib/fan-session.svelte.js";
 import { Router } from "./lib/router.svelte.js";
 import { servicesContext } from "./lib/services.js";
+import { fanSocketFactory } from "./lib/socket.js";
+import { browserSessionStorage } from "./lib/storage.js";
 
 const target = document.getElementById("app");
 if (!target) throw new Error("#app is missing from index.html");
@@ -14,5 +17,18 @@ const api = createApi({ fetch: (input, init) => window.fetch(input, init) });
 const router = new Router(window);
 router.start();
 const adminSession = new AdminSession(api);
+const storage = browserSessionStorage();
+const fanSession = new FanSession(api, storage);
 
-export default mount(App, { target, context: servicesContext({ api, router, adminSession }) });
+export default mount(App, {
+  target,
+  context: servicesContext({
+    api,
+    router,
+    adminSession,
+    fanSession,
+    createSocket: fanSocketFactory,
+    storage,
+    loadPage: (url) => window.location.assign(url),
+  }),
+});

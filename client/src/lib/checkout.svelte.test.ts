@@ -29,7 +29,7 @@ function setup(responder: Responder = () => json(201, held), tiers: TicketClassV
   const form = new HoldForm({
     api: createApi({ fetch }),
     eventId: "e1",
-    perFanMax: 6,
+    perFanMax: () => 6,
     tiers: () => tiers,
     admissionToken: () => admission,
     fanToken: () => "fan-token",

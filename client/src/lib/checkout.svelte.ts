@@ -39,7 +39,8 @@ export interface HoldProblem {
 export interface HoldFormDeps {
   api: Pick<Api, "post">;
   eventId: string;
-  perFanMax: number;
+  /** The event's per-fan ticket limit (read on use: a reloaded event shows through). */
+  perFanMax: () => number;
   /** Live tiers (stock pushes included). */
   tiers: () => readonly TicketClassView[];
   admissionToken: () => string | null;
@@ -82,7 +83,7 @@ export class HoldForm {
   emailError = $derived(emailPattern.test(this.email.trim()) ? null : "Enter the email address your tickets should go to, like name@example.com.");
   choiceError = $derived.by(() => {
     if (this.count === 0) return "Pick at least one ticket.";
-    if (this.count > this.#deps.perFanMax) return `You can have at most ${this.#deps.perFanMax} tickets for this event.`;
+    if (this.count > this.#deps.perFanMax()) return `You can have at most ${this.#deps.perFanMax()} tickets for this event.`;
     const over = this.tiers.find((t) => (this.quantities[t.id] ?? 0) > this.maxFor(t));
     return over ? `Only ${this.maxFor(over)} ${over.name} tickets can be picked now.` : null;
   });
@@ -95,7 +96,7 @@ export class HoldForm {
   /** The most of this tier the fan can pick, given the other tiers already picked. */
   maxFor(tier: TicketClassView): number {
     const others = this.count - (this.quantities[tier.id] ?? 0);
-    return Math.max(0, Math.min(tier.perOrderMax, tier.available, this.#deps.perFanMax - others));
+    return Math.max(0, Math.min(tier.perOrderMax, tier.available, this.#deps.perFanMax() - others));
   }
 
   setQuantity(classId: string, quantity: number): void {
@@ -126,7 +127,7 @@ export class HoldForm {
     if (!result.ok) {
       // An answer that refused the hold ends this attempt; no answer (or a 5xx) may have placed it: same key again.
       if (result.error.status >= 400 && result.error.status < 500) this.#attempt = null;
-      this.problem = holdProblem(result.error, this.#deps.perFanMax);
+      this.problem = holdProblem(result.error, this.#deps.perFanMax());
       return false;
     }
     const { orderId, orderToken, paymentUrl } = result.data;

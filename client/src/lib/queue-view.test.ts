@@ -1,7 +1,7 @@
 // Goal: the phase a fan sees follows the room and the entry in the right priority, progress and
 // the observed admission rate are honest at their edges, and pushed stock lands on the right tier.
 import { describe, expect, it } from "vitest";
-import { addRateSample, fanPhase, mergeStock, observedPerMinute, progressOf, type PhaseInput } from "./queue-view.js";
+import { addRateSample, fanPhase, mergeStock, observedPerMinute, progressOf, spokenPlace, type PhaseInput } from "./queue-view.js";
 import { queueEntry, queueStatus, tier } from "./test-support.js";
 
 const base: PhaseInput = { entry: queueEntry(), status: queueStatus(), admission: null, admissionRemainingMs: null, left: false };
@@ -56,5 +56,16 @@ describe("mergeStock", () => {
     const merged = mergeStock(classes, { eventId: "e1", classes: [{ id: "a", code: "GA", available: 1, held: 2, sold: 97 }] });
     expect(merged[0]).toMatchObject({ id: "a", available: 1, held: 2, sold: 97, name: "General admission" });
     expect(merged[1]?.available).toBe(5);
+  });
+});
+
+describe("spokenPlace", () => {
+  it("is exact near the front and rounded further back, so it changes now and then", () => {
+    expect(spokenPlace(null, null)).toBe("");
+    expect(spokenPlace(0, null)).toBe("It's your turn any moment now.");
+    expect(spokenPlace(3, "less than a minute")).toBe("You are number 3 in line. Estimated wait: less than a minute.");
+    expect(spokenPlace(47, null)).toBe("About 50 people are ahead of you.");
+    expect(spokenPlace(44, null)).toBe(spokenPlace(48, null));
+    expect(spokenPlace(12_345, "about 2 hours")).toBe("About 12000 people are ahead of you. Estimated wait: about 2 hours.");
   });
 });

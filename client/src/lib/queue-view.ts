@@ -78,3 +78,19 @@ export function observedPerMinute(samples: readonly RateSample[]): number | null
   if (!first || !last || last.atMs - first.atMs < admissionRateSpanMinMs) return null;
   return ((last.admittedTotal - first.admittedTotal) * 60_000) / (last.atMs - first.atMs);
 }
+
+/**
+ * The place in words for a live region. Exact near the front, rounded further back, so a screen
+ * reader hears a change every so often, not every tick of a fast-moving line.
+ */
+export function spokenPlace(position: number | null, wait: string | null): string {
+  if (position === null) return "";
+  if (position === 0) return "It's your turn any moment now.";
+  const place = position <= 10 ? `You are number ${position} in line.` : `About ${roundPlace(position)} people are ahead of you.`;
+  return wait === null ? place : `${place} Estimated wait: ${wait}.`;
+}
+
+function roundPlace(position: number): number {
+  const step = position <= 100 ? 10 : position <= 1_000 ? 100 : 1_000;
+  return Math.round((position - 1) / step) * step || step;
+}

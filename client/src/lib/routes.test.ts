@@ -8,6 +8,8 @@ describe("matchRoute", () => {
     expect(matchRoute("/")).toEqual({ name: "home" });
     expect(matchRoute("/events/e-1")).toEqual({ name: "event", eventId: "e-1" });
     expect(matchRoute("/events/a%20b")).toEqual({ name: "event", eventId: "a b" });
+    expect(matchRoute("/events/e-1/board")).toEqual({ name: "board", eventId: "e-1" });
+    expect(matchRoute("/events/e-1/lottery")).toEqual({ name: "lottery", eventId: "e-1" });
     expect(matchRoute("/admin")).toEqual({ name: "admin" });
     expect(matchRoute("/admin/")).toEqual({ name: "admin" });
   });

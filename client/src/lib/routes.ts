@@ -5,6 +5,8 @@ import { assert } from "@stampede/shared/assert";
 export type Route =
   | { name: "home" }
   | { name: "event"; eventId: string }
+  | { name: "board"; eventId: string }
+  | { name: "lottery"; eventId: string }
   | { name: "admin" }
   | { name: "not_found"; pathname: string };
 
@@ -19,6 +21,8 @@ function param(params: Params, name: string): string {
 const routeTable: ReadonlyArray<readonly [pattern: string, build: (params: Params) => Route]> = [
   ["/", () => ({ name: "home" })],
   ["/events/:eventId", (p) => ({ name: "event", eventId: param(p, "eventId") })],
+  ["/events/:eventId/board", (p) => ({ name: "board", eventId: param(p, "eventId") })],
+  ["/events/:eventId/lottery", (p) => ({ name: "lottery", eventId: param(p, "eventId") })],
   ["/admin", () => ({ name: "admin" })],
 ];
 

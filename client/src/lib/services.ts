@@ -4,12 +4,22 @@ import { assert } from "@stampede/shared/assert";
 import { getContext } from "svelte";
 import type { AdminSession } from "./admin-session.svelte.js";
 import type { Api } from "./api.js";
+import type { FanSession } from "./fan-session.svelte.js";
 import type { Router } from "./router.svelte.js";
+import type { SocketFactory } from "./socket.js";
+import type { KeyValueStorage } from "./storage.js";
 
 export interface Services {
   api: Api;
   router: Router;
   adminSession: AdminSession;
+  fanSession: FanSession;
+  /** Opens the waiting-room socket (lib/socket.ts). */
+  createSocket: SocketFactory;
+  /** This tab's sessionStorage, or null where the browser refuses it. */
+  storage: KeyValueStorage | null;
+  /** Leaves the app for a server page with a real page load (the payment provider). */
+  loadPage: (url: string) => void;
 }
 
 const key = Symbol("stampede services");
