@@ -1,4 +1,4 @@
-// The invariant audit: for every tier, the ledger's budget account must satisfy
+// The invariant audit: for every tier, the ledger's budget and spent accounts must satisfy
 // available + held + sold = capacity with held + sold ≤ capacity, agree with the event's stated
 // capacity, and mirror its spent account (double entry); perks granted never exceed their budget.
 import { accountId } from "@stampede/shared/core/ledger-ids";
@@ -35,16 +35,18 @@ export async function auditEvent(ledger: Ledger, event: EventRecord): Promise<Ev
     if (!budget || !spent) {
       return { classId: c.id, code: c.code, capacity: c.capacity, available: 0, held: 0, sold: 0, ok: false, problems: ["ledger accounts missing"] };
     }
+    // Returned tickets (refunds) flow spent → budget: they count as funding again, not as sold.
     const capacity = BigInt(c.capacity);
+    const returned = spent.debits_posted;
     const held = budget.debits_pending;
-    const sold = budget.debits_posted;
-    const available = budget.credits_posted - sold - held;
+    const sold = budget.debits_posted - returned;
+    const available = budget.credits_posted - budget.debits_posted - held;
     const problems: string[] = [];
-    if (budget.credits_posted !== capacity) problems.push(`budget funded with ${budget.credits_posted}, capacity is ${capacity}`);
+    if (budget.credits_posted - returned !== capacity) problems.push(`budget funded with ${budget.credits_posted - returned}, capacity is ${capacity}`);
     if (available < 0n) problems.push(`available is negative (${available})`);
     if (held + sold > capacity) problems.push(`held + sold = ${held + sold} exceeds capacity ${capacity}`);
     if (available + held + sold !== capacity) problems.push(`available + held + sold = ${available + held + sold}, not ${capacity}`);
-    if (spent.credits_pending !== held || spent.credits_posted !== sold) problems.push("spent account does not mirror the budget");
+    if (spent.credits_pending !== held || spent.credits_posted - returned !== sold) problems.push("spent account does not mirror the budget");
     return { classId: c.id, code: c.code, capacity: c.capacity, available: Number(available), held: Number(held), sold: Number(sold), ok: problems.length === 0, problems };
   });
 

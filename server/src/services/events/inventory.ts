@@ -1,7 +1,8 @@
 // Stock per tier and perks granted, read from the ledger's budget accounts in one lookup for any
 // number of events. The ledger is the only source of these numbers.
 import { accountId } from "@stampede/shared/core/ledger-ids";
-import { inventoryFromAccount, planEventSetup, type Inventory } from "@stampede/shared/core/ledger-plans";
+import { planEventSetup, type Inventory } from "@stampede/shared/core/ledger-plans";
+import { tierInventory } from "@stampede/shared/core/stock";
 import { accountStatusName, isAccountSuccess, isTransferSuccess, transferStatusName } from "@stampede/shared/ledger/types";
 import type { Ledger } from "@stampede/shared/ledger/port";
 import type { EventRecord } from "./events-repo.js";
@@ -29,7 +30,7 @@ export async function setUpEventLedger(ledger: Ledger, event: EventRecord): Prom
 export async function readStock(ledger: Ledger, events: readonly EventRecord[]): Promise<Map<string, EventStock>> {
   const ids: bigint[] = [];
   for (const e of events) {
-    for (const c of e.classes) ids.push(accountId("budget", e.ledger, c.id));
+    for (const c of e.classes) ids.push(accountId("budget", e.ledger, c.id), accountId("spent", e.ledger, c.id));
     for (const p of e.perks) ids.push(accountId("perk_budget", e.ledger, p.id));
   }
   const found = new Map((await ledger.lookupAccounts(ids)).map((a) => [a.id, a]));
@@ -38,7 +39,8 @@ export async function readStock(ledger: Ledger, events: readonly EventRecord[]):
     const classes = new Map<string, Inventory>();
     for (const c of e.classes) {
       const budget = found.get(accountId("budget", e.ledger, c.id));
-      classes.set(c.id, budget ? inventoryFromAccount(budget) : { capacity: c.capacity, available: 0, held: 0, sold: 0 });
+      const spent = found.get(accountId("spent", e.ledger, c.id));
+      classes.set(c.id, budget && spent ? tierInventory(budget, spent) : { capacity: c.capacity, available: 0, held: 0, sold: 0 });
     }
     const perks = new Map<string, { granted: number }>();
     for (const p of e.perks) {

@@ -1,0 +1,43 @@
+// Goal: a refund's return transfers put stock back so that available + held + sold = capacity
+// still holds, checked against the in-memory reference ledger.
+import { describe, expect, it } from "vitest";
+import { uuidv7 } from "../ids.js";
+import { isTransferSuccess } from "../ledger/types.js";
+import { accountId } from "./ledger-ids.js";
+import { createLedgerModel } from "./ledger-model.js";
+import { planEventSetup, planHold, planPost, settleOutcome } from "./ledger-plans.js";
+import { planReturn, tierInventory } from "./stock.js";
+
+describe("returns", () => {
+  it("return sold tickets to the pool and restore the fan's allowance", async () => {
+    const ledger = createLedgerModel();
+    const tierId = uuidv7();
+    const fanId = uuidv7();
+    const setup = planEventSetup({ ledger: 7, tiers: [{ tierId, capacity: 10 }], perks: [] });
+    await ledger.createAccounts(setup.accounts);
+    await ledger.createTransfers(setup.transfers);
+    const hold = planHold({ ledger: 7, holdId: uuidv7(), fanId, perFanMax: 3, holdSeconds: 60, items: [{ tierId, quantity: 3 }] });
+    await ledger.createAccounts(hold.accounts);
+    await ledger.createTransfers(hold.transfers);
+    await ledger.createTransfers(planPost(hold.hold));
+    const read = async () => {
+      const [budget, spent] = await ledger.lookupAccounts([accountId("budget", 7, tierId), accountId("spent", 7, tierId)]);
+      return tierInventory(budget!, spent!);
+    };
+    expect(await read()).toEqual({ capacity: 10, available: 7, held: 0, sold: 3 });
+    // At the fan's limit, a further hold fails until the refund returns the allowance.
+    const again = () => planHold({ ledger: 7, holdId: uuidv7(), fanId, perFanMax: 3, holdSeconds: 60, items: [{ tierId, quantity: 1 }] });
+    expect((await ledger.createTransfers(again().transfers)).slice(1).every((r) => isTransferSuccess(r.status))).toBe(false);
+
+    const orderId = uuidv7();
+    const results = await ledger.createTransfers(planReturn({ ledger: 7, orderId, fanId, items: [{ tierId, quantity: 3 }] }));
+    expect(results.every((r) => isTransferSuccess(r.status))).toBe(true);
+    expect(await read()).toEqual({ capacity: 10, available: 10, held: 0, sold: 0 });
+    // A retry is `exists`, not a second return.
+    const retry = await ledger.createTransfers(planReturn({ ledger: 7, orderId, fanId, items: [{ tierId, quantity: 3 }] }));
+    // (TigerBeetle answers a retried chain `exists` for its first event, which breaks the chain.)
+    expect(settleOutcome(retry)).toEqual({ kind: "done", retried: true });
+    expect(await read()).toEqual({ capacity: 10, available: 10, held: 0, sold: 0 });
+    expect((await ledger.createTransfers(again().transfers)).slice(1).every((r) => isTransferSuccess(r.status))).toBe(true);
+  });
+});
