@@ -1,6 +1,6 @@
 // Goal: only the lifecycle's moves are allowed; settled orders stay settled.
 import { describe, expect, it } from "vitest";
-import { canMove, isFinal } from "./hold-state.js";
+import { canMove, isFinal, isLatePayment } from "./hold-state.js";
 
 describe("hold lifecycle", () => {
   it("allows held to end exactly one way", () => {
@@ -14,11 +14,18 @@ describe("hold lifecycle", () => {
     expect(canMove("paid", "held")).toBe(false);
     expect(canMove("paid", "expired")).toBe(false);
   });
-  it("never leaves cancelled, payment_failed or refunded", () => {
-    for (const s of ["cancelled", "payment_failed", "refunded"] as const) {
-      expect(isFinal(s)).toBe(true);
-      expect(canMove(s, "paid")).toBe(false);
+  it("takes a payment captured after a cancel or decline as a late payment", () => {
+    for (const s of ["cancelled", "payment_failed", "expired"] as const) {
+      expect(isLatePayment(s)).toBe(true);
+      expect(canMove(s, "paid")).toBe(true);
+      expect(canMove(s, "refunded")).toBe(true);
+      expect(canMove(s, "held")).toBe(false);
     }
+  });
+  it("never leaves refunded", () => {
+    expect(isFinal("refunded")).toBe(true);
+    expect(canMove("refunded", "paid")).toBe(false);
     expect(isFinal("held")).toBe(false);
+    expect(isLatePayment("paid")).toBe(false);
   });
 });

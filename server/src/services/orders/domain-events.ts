@@ -1,0 +1,81 @@
+// Domain events on a Redis Stream: whoever changes an order (a server node, a worker) appends
+// one; every server node reads the stream and pushes to its own sockets (order:update to the
+// fan, the sales feed to admins). Workers never talk to sockets directly.
+import type { OrderStatus } from "@stampede/shared/protocol";
+import { redisKey, type Redis } from "../../adapters/redis/connection.js";
+import type { Logger } from "../../logger.js";
+
+export type DomainEventType =
+  | "hold.placed"
+  | "hold.posted"
+  | "hold.voided"
+  | "hold.expired"
+  | "order.paid"
+  | "order.refunded";
+
+export interface DomainEvent {
+  type: DomainEventType;
+  orderId: string;
+  eventId: string;
+  fanId: string;
+  status: OrderStatus;
+  quantity: number;
+  totalCents: number;
+  atMs: number;
+}
+
+/** Entries kept in the stream: enough for any node that blinks to catch up, bounded memory. */
+const streamMaxLen = 10_000;
+const readBlockMs = 2_000;
+
+export function domainStreamKey(prefix: string): string {
+  return redisKey(prefix, "domain-events");
+}
+
+export class DomainEvents {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Appends an event. A failure is logged, not thrown: the order change itself is already durable. */
+  async publish(event: DomainEvent): Promise<void> {
+    try {
+      await this.redis.xadd(domainStreamKey(this.prefix), "MAXLEN", "~", String(streamMaxLen), "*", "e", JSON.stringify(event));
+    } catch (err) {
+      this.logger.warn({ err, event }, "domain event not published");
+    }
+  }
+}
+
+/** Reads new events from now on and hands each to the handler; stop() ends the loop. */
+export function consumeDomainEvents(redis: Redis, prefix: string, handler: (e: DomainEvent) => void, logger: Logger): { stop(): Promise<void> } {
+  let stopped = false;
+  let lastId = "$";
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        const reply = (await redis.xread("COUNT", 500, "BLOCK", readBlockMs, "STREAMS", domainStreamKey(prefix), lastId)) as Array<[string, Array<[string, string[]]>]> | null;
+        for (const [, entries] of reply ?? []) {
+          for (const [id, fields] of entries) {
+            lastId = id;
+            const raw = fields[1];
+            if (raw) handler(JSON.parse(raw) as DomainEvent);
+          }
+        }
+      } catch (err) {
+        if (stopped) break;
+        logger.warn({ err }, "domain event read failed; retrying");
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      redis.disconnect(); // unblocks the pending XREAD
+      await loop;
+    },
+  };
+}

@@ -1,0 +1,61 @@
+// Ending a hold without a payment: at its expiry (the worker's delayed job and the sweeper) or
+// when the fan cancels. Voids the ledger hold (already voided / expired are outcomes), moves the
+// order held → expired | cancelled by compare-and-set, frees the checkout slot on expiry, and
+// announces the change. Needs no payment provider, so the workers run it as is.
+import { planVoid, settleOutcome } from "@stampede/shared/core/ledger-plans";
+import type { Ledger } from "@stampede/shared/ledger/port";
+import { inTransaction, type Pool } from "../../adapters/postgres/pool.js";
+import type { WaitingRoomStore } from "../../adapters/redis/waiting-room/store.js";
+import type { EventsRepo } from "../events/events-repo.js";
+import type { DomainEvents } from "./domain-events.js";
+import type { OrderRecord, OrdersRepo } from "./orders-repo.js";
+import { announce, assertSettled, holdRef, type SettleResult } from "./settle-common.js";
+
+export interface HoldEndingDeps {
+  pool: Pool;
+  orders: OrdersRepo;
+  events: EventsRepo;
+  ledger: Ledger;
+  store: WaitingRoomStore;
+  domainEvents: DomainEvents;
+  now?: () => number;
+}
+
+export class HoldEnding {
+  private readonly now: () => number;
+  constructor(private readonly deps: HoldEndingDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  /** Ends a hold at its expiry (worker job or sweeper); a paid or settled order is left alone. */
+  async expire(orderId: string): Promise<SettleResult> {
+    return this.endHold(orderId, "expired", (o) => o.expiresAt <= new Date(this.now() + 1_000).toISOString());
+  }
+
+  /** The fan cancels a held order. */
+  async cancel(orderId: string): Promise<SettleResult> {
+    return this.endHold(orderId, "cancelled", () => true);
+  }
+
+  private async endHold(orderId: string, to: "expired" | "cancelled", due: (o: OrderRecord) => boolean): Promise<SettleResult> {
+    const after: Array<() => Promise<void>> = [];
+    const result = await inTransaction(this.deps.pool, async (client): Promise<SettleResult> => {
+      const order = await this.deps.orders.getForUpdate(client, orderId);
+      if (!order) return { kind: "not_found" };
+      if (order.status !== "held") return to === "cancelled" ? { kind: "conflict", status: order.status } : { kind: "unchanged", status: order.status };
+      if (!due(order)) return { kind: "unchanged", status: order.status };
+      const event = await this.deps.events.get(order.eventId);
+      if (!event) throw new Error(`order ${order.id} refers to a missing event`);
+      const voided = assertSettled(settleOutcome(await this.deps.ledger.createTransfers(planVoid(holdRef(event, order)))), "void");
+      if (voided.kind === "already_posted") return { kind: "conflict", status: order.status };
+      await this.deps.orders.move(client, order.id, "held", to);
+      after.push(async () => {
+        await announce(this.deps.domainEvents, order, to === "expired" ? "hold.expired" : "hold.voided", to, this.now());
+        if (to === "expired") await this.deps.store.releaseSlot(order.eventId, order.fanId, order.admissionJti);
+      });
+      return { kind: "moved", to };
+    });
+    for (const fn of after) await fn();
+    return result;
+  }
+}

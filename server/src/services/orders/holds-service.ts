@@ -1,0 +1,139 @@
+// Placing a hold: the admission is checked (signed, this fan, this event, still the fan's live
+// admission, no other active hold), then one linked ledger batch holds every tier and the fan's
+// allowance, all or nothing. The order row, the payment session and the expiry job follow; a
+// crash between the ledger and the order row leaves a hold that simply times out in the ledger.
+import { holdOutcome, planHold, planVoid } from "@stampede/shared/core/ledger-plans";
+import { uuidv7 } from "@stampede/shared/ids";
+import type { Ledger } from "@stampede/shared/ledger/port";
+import type { WaitingRoomStore } from "../../adapters/redis/waiting-room/store.js";
+import { HttpError } from "../../http/errors.js";
+import type { PaymentProvider } from "../../payments/provider.js";
+import type { EventCache } from "../events/event-cache.js";
+import type { EventRecord } from "../events/events-repo.js";
+import type { TokenService } from "../fans/tokens.js";
+import type { StockCache } from "../waiting-room/stock-cache.js";
+import type { DomainEvents } from "./domain-events.js";
+import { newOrderToken } from "./order-token.js";
+import type { OrderItem, OrdersRepo } from "./orders-repo.js";
+
+export interface HoldRequestBody {
+  admissionToken: string;
+  items: Array<{ classId: string; quantity: number }>;
+  email: string;
+}
+
+export interface PlacedHold {
+  orderId: string;
+  orderToken: string;
+  status: "held";
+  expiresAt: string;
+  items: OrderItem[];
+  totalCents: number;
+  currency: string;
+  paymentUrl: string;
+}
+
+export interface HoldsDeps {
+  orders: OrdersRepo;
+  events: EventCache;
+  tokens: TokenService;
+  store: WaitingRoomStore;
+  ledger: Ledger;
+  stock: StockCache;
+  provider: PaymentProvider;
+  domainEvents: DomainEvents;
+  /** Schedules the expiry job (layer 2) at expiresAt; best effort — the sweeper and the ledger timeout back it up. */
+  scheduleExpiry: (orderId: string, expiresAtMs: number) => Promise<void>;
+  publicUrl: () => string;
+  now?: () => number;
+}
+
+const refuse = (status: number, code: ConstructorParameters<typeof HttpError>[1], message: string) => new HttpError(status, code, message);
+
+export class HoldsService {
+  private readonly now: () => number;
+  constructor(private readonly deps: HoldsDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  private async checkAdmission(event: EventRecord, fanId: string, token: string): Promise<string> {
+    const claims = await this.deps.tokens.verifyAdmission(token);
+    const denied = refuse(403, "admission_required", "wait for your turn in the queue: this checkout needs a valid admission");
+    if (!claims || claims.fanId !== fanId || claims.eventId !== event.id || claims.expiresAtMs <= this.now()) throw denied;
+    const entry = await this.deps.store.entry(event.id, fanId);
+    // The token must still be the fan's live admission (not one that ended when they left or paid).
+    if (entry?.state !== "admitted" || entry.admission?.jti !== claims.jti || entry.admission.expiresAtMs <= this.now()) throw denied;
+    return claims.jti;
+  }
+
+  private orderItems(event: EventRecord, items: HoldRequestBody["items"]): OrderItem[] {
+    if (new Set(items.map((i) => i.classId)).size !== items.length) throw refuse(422, "invalid_request", "body.items: one line per ticket class");
+    return items.map((item, i) => {
+      const c = event.classes.find((x) => x.id === item.classId);
+      if (!c) throw refuse(422, "invalid_request", `body.items.${i}.classId: not a ticket class of this event`);
+      if (item.quantity > c.perOrderMax) throw refuse(422, "invalid_request", `body.items.${i}.quantity: at most ${c.perOrderMax} ${c.name} tickets per order`);
+      return { classId: c.id, code: c.code, quantity: item.quantity, unitPriceCents: c.priceCents };
+    });
+  }
+
+  async place(fanId: string, eventId: string, body: HoldRequestBody): Promise<PlacedHold> {
+    const event = await this.deps.events.get(eventId);
+    if (!event || event.status === "draft") throw refuse(404, "not_found", "no such event");
+    const jti = await this.checkAdmission(event, fanId, body.admissionToken);
+    if (event.status === "sold_out") throw refuse(409, "sold_out", "every ticket is taken");
+    if (event.status !== "on_sale") throw refuse(409, "sale_not_open", `the sale is ${event.status.replace("_", " ")}`);
+    const items = this.orderItems(event, body.items);
+    if (await this.deps.orders.hasActiveHold(jti)) throw refuse(409, "hold_active", "you already hold tickets: pay for them or cancel first");
+
+    const orderId = uuidv7();
+    const expiresAtMs = this.now() + event.waitingRoom.holdSeconds * 1000;
+    await this.holdInLedger(event, fanId, orderId, items);
+    const { token, hash } = newOrderToken();
+    const totalCents = items.reduce((s, i) => s + i.quantity * i.unitPriceCents, 0);
+    const currency = event.classes[0]?.currency ?? "USD";
+    const session = await this.deps.provider.createSession({
+      orderId,
+      amountCents: totalCents,
+      currency,
+      description: `${event.name}: ${items.map((i) => `${i.quantity} × ${i.code}`).join(", ")}`,
+      returnUrl: `${this.deps.publicUrl()}/orders/${orderId}?token=${token}`,
+    });
+    const inserted = await this.deps.orders.insertHeld({
+      id: orderId, eventId, fanId, email: body.email, admissionJti: jti, holdId: orderId, items, totalCents, currency,
+      orderTokenHash: hash, paymentSessionId: session.sessionId, paymentUrl: session.paymentUrl, expiresAt: new Date(expiresAtMs).toISOString(),
+    });
+    if (!inserted) {
+      // Lost a race with another request on the same admission: give the stock back now.
+      await this.deps.ledger.createTransfers(planVoid({ ledger: event.ledger, holdId: orderId, tierIds: items.map((i) => i.classId) }));
+      throw refuse(409, "hold_active", "you already hold tickets: pay for them or cancel first");
+    }
+    await this.deps.scheduleExpiry(orderId, expiresAtMs).catch(() => {}); // the sweeper is the backstop
+    const quantity = items.reduce((s, i) => s + i.quantity, 0);
+    await this.deps.domainEvents.publish({ type: "hold.placed", orderId, eventId, fanId, status: "held", quantity, totalCents, atMs: this.now() });
+    return { orderId, orderToken: token, status: "held", expiresAt: new Date(expiresAtMs).toISOString(), items, totalCents, currency, paymentUrl: session.paymentUrl };
+  }
+
+  private async holdInLedger(event: EventRecord, fanId: string, orderId: string, items: OrderItem[]): Promise<void> {
+    const plan = planHold({
+      ledger: event.ledger, holdId: orderId, fanId, perFanMax: event.waitingRoom.perFanMax, holdSeconds: event.waitingRoom.holdSeconds,
+      items: items.map((i) => ({ tierId: i.classId, quantity: i.quantity })),
+    });
+    await this.deps.ledger.createAccounts(plan.accounts);
+    const outcome = holdOutcome(plan, await this.deps.ledger.createTransfers(plan.transfers));
+    switch (outcome.kind) {
+      case "placed":
+        return;
+      case "fan_limit_reached":
+        throw refuse(429, "fan_limit_reached", `at most ${event.waitingRoom.perFanMax} tickets per fan for this event`);
+      case "sold_out": {
+        const stock = await this.deps.stock.get(event);
+        const left = stock.classes.find((c) => c.id === outcome.tierId)?.available ?? 0;
+        const code = event.classes.find((c) => c.id === outcome.tierId)?.code ?? "?";
+        if (left > 0) throw refuse(409, "insufficient_stock", `only ${left} ${code} tickets left`);
+        throw refuse(409, "sold_out", `${code} is sold out`);
+      }
+      default:
+        throw new Error(`hold ${orderId} refused by the ledger: ${JSON.stringify(outcome)}`);
+    }
+  }
+}

@@ -1,0 +1,104 @@
+// Orders in PostgreSQL. Status moves are compare-and-set on the current status, so two racing
+// settlements (webhook vs expiry vs cancel) can never both win.
+import type { OrderStatus } from "@stampede/shared/protocol";
+import type { Pool, PoolClient } from "../../adapters/postgres/pool.js";
+
+export interface OrderItem {
+  classId: string;
+  code: string;
+  quantity: number;
+  unitPriceCents: number;
+}
+
+export interface OrderRecord {
+  id: string;
+  eventId: string;
+  fanId: string;
+  email: string;
+  status: OrderStatus;
+  admissionJti: string;
+  holdId: string;
+  items: OrderItem[];
+  totalCents: number;
+  currency: string;
+  orderTokenHash: string;
+  paymentSessionId: string | null;
+  paymentUrl: string | null;
+  expiresAt: string;
+  createdAt: string;
+  paidAt: string | null;
+}
+
+type Db = Pool | PoolClient;
+
+const toRecord = (r: Record<string, unknown>): OrderRecord => ({
+  id: r.id as string,
+  eventId: r.event_id as string,
+  fanId: r.fan_id as string,
+  email: r.email as string,
+  status: r.status as OrderStatus,
+  admissionJti: r.admission_jti as string,
+  holdId: r.hold_id as string,
+  items: r.items as OrderItem[],
+  totalCents: Number(r.total_cents),
+  currency: r.currency as string,
+  orderTokenHash: r.order_token_hash as string,
+  paymentSessionId: (r.payment_session_id as string | null) ?? null,
+  paymentUrl: (r.payment_url as string | null) ?? null,
+  expiresAt: (r.expires_at as Date).toISOString(),
+  createdAt: (r.created_at as Date).toISOString(),
+  paidAt: r.paid_at ? (r.paid_at as Date).toISOString() : null,
+});
+
+export type NewOrder = Omit<OrderRecord, "status" | "createdAt" | "paidAt">;
+
+export class OrdersRepo {
+  constructor(readonly pool: Pool) {}
+
+  /** Inserts a held order; returns false when this admission already has an active hold. */
+  async insertHeld(o: NewOrder): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `INSERT INTO orders (id, event_id, fan_id, email, status, admission_jti, hold_id, items, total_cents, currency,
+         order_token_hash, payment_session_id, payment_url, expires_at)
+       VALUES ($1, $2, $3, $4, 'held', $5, $6, $7, $8, $9, $10, $11, $12, $13)
+       ON CONFLICT (admission_jti) WHERE status = 'held' DO NOTHING`,
+      [o.id, o.eventId, o.fanId, o.email, o.admissionJti, o.holdId, JSON.stringify(o.items), o.totalCents, o.currency,
+        o.orderTokenHash, o.paymentSessionId, o.paymentUrl, o.expiresAt],
+    );
+    return rowCount === 1;
+  }
+
+  async get(id: string, db: Db = this.pool): Promise<OrderRecord | null> {
+    const { rows } = await db.query("SELECT * FROM orders WHERE id = $1", [id]);
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  async getForUpdate(client: PoolClient, id: string): Promise<OrderRecord | null> {
+    const { rows } = await client.query("SELECT * FROM orders WHERE id = $1 FOR UPDATE", [id]);
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  async hasActiveHold(admissionJti: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query("SELECT 1 FROM orders WHERE admission_jti = $1 AND status = 'held'", [admissionJti]);
+    return (rowCount ?? 0) > 0;
+  }
+
+  /** Compare-and-set on the status; returns whether this call made the move. */
+  async move(db: Db, id: string, from: OrderStatus, to: OrderStatus, extra: { holdId?: string; reason?: string } = {}): Promise<boolean> {
+    const { rowCount } = await db.query(
+      `UPDATE orders SET status = $3, updated_at = now(), status_reason = COALESCE($5, status_reason),
+         hold_id = COALESCE($4, hold_id),
+         paid_at = CASE WHEN $3 = 'paid' THEN now() ELSE paid_at END,
+         refunded_at = CASE WHEN $3 = 'refunded' THEN now() ELSE refunded_at END
+       WHERE id = $1 AND status = $2`,
+      [id, from, to, extra.holdId ?? null, extra.reason ?? null],
+    );
+    return rowCount === 1;
+  }
+
+  /** Held orders past their expiry (the sweeper's work list), oldest first. */
+  async dueHolds(cutoff: Date, limit: number): Promise<OrderRecord[]> {
+    const { rows } = await this.pool.query("SELECT * FROM orders WHERE status = 'held' AND expires_at <= $1 ORDER BY expires_at LIMIT $2", [cutoff, limit]);
+    return rows.map(toRecord);
+  }
+}
