@@ -248,6 +248,22 @@ describe("WaitingRoom: REST fallback", () => {
     room.destroy();
   });
 
+  it("after leaving while polling, joining again goes in over REST", async () => {
+    const { room, fetch } = setup({ fetch: server() });
+    await room.start();
+    await vi.advanceTimersByTimeAsync(6_000);
+    await room.leave();
+    expect(room.phase).toBe("left");
+    const posts = () => fetch.calls.filter((c) => c.path === "/api/events/e1/queue" && c.method === "POST").length;
+    expect(posts()).toBe(1);
+    room.rejoin();
+    await flush();
+    expect(posts()).toBe(2);
+    expect(room.connection).toBe("polling");
+    expect(room.phase).toBe("waiting");
+    room.destroy();
+  });
+
   it("shows offline while polls get no answer, and polling again once they do", async () => {
     let down = true;
     const up = server();
@@ -337,6 +353,25 @@ describe("WaitingRoom: leaving and cleaning up", () => {
     expect(sockets.made).toHaveLength(0);
     expect(room.connection).toBe("offline");
     expect(room.problem?.retryable).toBe(true);
+    room.destroy();
+  });
+
+  it("Try again after a failed session start starts over, with one countdown clock", async () => {
+    let fail = true;
+    const sockets = fakeSockets(() => ({ ok: true, data: queueEntry() }));
+    const good = fakeSession();
+    const session = { get token() { return good.token; }, ensure: () => (fail ? Promise.resolve({ ok: false as const, error: { status: 0, code: "network_error" as const, message: "down", retryAfterSeconds: null } }) : good.ensure()), renew: () => good.renew() };
+    const room = new WaitingRoom({ event: () => event(), api: createApi({ fetch: fakeFetch(() => json(200, {})) }), session, createSocket: sockets.create });
+    await room.start();
+    expect(room.problem).not.toBeNull();
+    fail = false;
+    room.retry();
+    await flush();
+    sockets.latest().serverConnect();
+    await flush();
+    expect(room.problem).toBeNull();
+    expect(room.phase).toBe("waiting");
+    expect(vi.getTimerCount()).toBe(1); // connected: only the countdown clock runs (one, not one per start)
     room.destroy();
   });
 });

@@ -134,10 +134,9 @@ export class WaitingRoom {
     });
   }
 
-  /** Starts the session, the socket and the countdown clock. Call once; `destroy()` ends it all. */
+  /** Starts the session, the socket and the countdown clock; `destroy()` ends it all. Safe to call again after a failed start. */
   async start(): Promise<void> {
-    this.#ticker = this.#clock.setInterval(() => (this.nowMs = this.#clock.nowMs()), countdownTickMs);
-    this.#armGiveUp();
+    this.#ticker ??= this.#clock.setInterval(() => (this.nowMs = this.#clock.nowMs()), countdownTickMs);
     const session = await this.#session.ensure();
     if (this.#destroyed) return;
     if (!session.ok) {
@@ -147,9 +146,10 @@ export class WaitingRoom {
     }
     this.problem = null;
     this.#link.open(session.data.fanToken);
+    this.#armGiveUp();
   }
 
-  /** Try again after a failed start (the page's button). */
+  /** Try again after a failed start or a refused join (the page's button). */
   retry(): void {
     if (this.#destroyed) return;
     if (!this.#link.isOpen) {
@@ -157,8 +157,9 @@ export class WaitingRoom {
       return;
     }
     this.problem = null;
-    if (this.#poller.running) this.#poller.pollNow();
-    else this.#link.join();
+    if (this.#link.connected) this.#link.join();
+    else if (this.#poller.running) this.#poller.pollNow();
+    else this.#fallBack(); // no socket right now: go in over REST
   }
 
   /** Leaves the line for good: the place goes to the next fan. */
