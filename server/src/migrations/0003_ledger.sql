@@ -91,7 +91,9 @@ CREATE FUNCTION ledger_create_accounts(
   p_id uuid[], p_dp numeric[], p_dpo numeric[], p_cp numeric[], p_cpo numeric[], p_ud128 uuid[],
   p_ud64 numeric[], p_ud32 bigint[], p_reserved integer[], p_ledger bigint[], p_code integer[],
   p_flags integer[], p_timestamp bigint[], OUT statuses integer[], OUT timestamps bigint[])
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql
+SET jit = off -- (see ledger_create_transfers)
+AS $$
 DECLARE
   n integer := coalesce(cardinality(p_id), 0);
   t0 bigint;
@@ -189,9 +191,13 @@ CREATE FUNCTION ledger_create_transfers(
   p_code integer[], p_flags integer[], p_timestamp bigint[],
   OUT statuses integer[], OUT timestamps bigint[])
 LANGUAGE plpgsql
--- Plan each statement for this batch's real sizes (a cached generic plan guesses the arrays'
--- lengths and may scan the ever-growing transfers table instead of probing its index), and
--- join in the order written, which is already the right one: planning stays cheap.
+-- A batch touches a few rows of tables that only grow: every table access must be an index
+-- probe, never a scan (a scan that tests each row against a batch-sized id list costs rows ×
+-- batch). Plan each statement for this batch's real sizes, in the join order written (already
+-- the right one, and planning stays cheap). No JIT: the planner's row guesses for joined
+-- arrays are huge, which would make it spend a second compiling what runs in milliseconds.
+SET jit = off
+SET enable_seqscan = off
 SET plan_cache_mode = force_custom_plan
 SET join_collapse_limit = 1
 AS $$
@@ -248,7 +254,7 @@ BEGIN
   ), wanted AS (
     SELECT x.id FROM unnest(p_debit || p_credit || ARRAY(
              SELECT unnest(ARRAY[t.debit_account_id, t.credit_account_id]) FROM ledger_transfers t
-             WHERE t.id = ANY (p_pending) AND t.id <> z)) x(id)
+             WHERE t.id = ANY (ARRAY(SELECT DISTINCT u FROM unnest(p_pending) u WHERE u <> z)))) x(id)
     UNION SELECT moved.id FROM moved
   ), loaded AS (
     -- (LATERAL … LIMIT 1: one index probe per account, never a scan of every fan's account;
@@ -293,7 +299,7 @@ BEGIN
   END LOOP;
 
   FOR e IN
-    SELECT ev.ord, ev.flags, coalesce(d.ai, 0)::integer AS dri, coalesce(c.ai, 0)::integer AS cri,
+    SELECT ev.ord, ev.flags, coalesce(ev.dai, 0)::integer AS dri, coalesce(ev.cai, 0)::integer AS cri,
            CASE WHEN ev.ts <> 0 THEN 3 WHEN (ev.flags & ~511) <> 0 THEN 4 WHEN ev.id = z THEN 5
                 WHEN ev.id = 'ffffffff-ffff-ffff-ffff-ffffffffffff' THEN 6 ELSE 0 END AS s1,
            CASE WHEN (ev.flags & 12) <> 0 THEN
@@ -305,8 +311,8 @@ BEGIN
                   WHEN ev.cr = z THEN 10 WHEN ev.cr = 'ffffffff-ffff-ffff-ffff-ffffffffffff' THEN 11
                   WHEN ev.dr = ev.cr THEN 12 WHEN ev.pid <> z THEN 13
                   WHEN (ev.flags & 2) = 0 AND ev.timeout <> 0 THEN 17 WHEN ev.ledger = 0 THEN 19
-                  WHEN ev.code = 0 THEN 20 WHEN d.ai IS NULL THEN 21 WHEN c.ai IS NULL THEN 22
-                  WHEN d.ledger <> c.ledger THEN 23 WHEN ev.ledger <> d.ledger THEN 24 ELSE 0 END
+                  WHEN ev.code = 0 THEN 20 WHEN ev.dai IS NULL THEN 21 WHEN ev.cai IS NULL THEN 22
+                  WHEN ev.dledger <> ev.cledger THEN 23 WHEN ev.ledger <> ev.dledger THEN 24 ELSE 0 END
            END AS s2,
            t0 + ev.ord > 9223372036854775807 - ev.timeout * 1000000000 AS timeout_overflows,
            x.id IS NOT NULL AS x_found, x.flags AS x_flags, x.pending_id AS x_pending, x.timeout AS x_timeout,
@@ -318,14 +324,22 @@ BEGIN
            q.user_data_64 AS q_ud64, q.user_data_32 AS q_ud32, q.ledger AS q_ledger, q.code AS q_code,
            q.pending_status AS q_status, q.expires_at AS q_expires,
            coalesce(qd.ai, 0)::integer AS q_dri, coalesce(qc.ai, 0)::integer AS q_cri
-    FROM unnest(p_id, p_debit, p_credit, p_pending, p_timeout, p_ledger, p_code, p_flags, p_timestamp)
-         WITH ORDINALITY AS ev(id, dr, cr, pid, timeout, ledger, code, flags, ts, ord)
-    LEFT JOIN unnest(a_id, a_ledger) WITH ORDINALITY d(id, ledger, ai) ON d.id = ev.dr
-    LEFT JOIN unnest(a_id, a_ledger) WITH ORDINALITY c(id, ledger, ai) ON c.id = ev.cr
-    -- (LATERAL … LIMIT 1: one index probe per event; a hash join would read the whole table.)
-    LEFT JOIN LATERAL (SELECT * FROM ledger_transfers x WHERE x.id = ev.id LIMIT 1) x ON true
-    LEFT JOIN LATERAL (SELECT f.id FROM ledger_failed_transfers f WHERE f.id = ev.id LIMIT 1) f ON true
-    LEFT JOIN LATERAL (SELECT * FROM ledger_transfers q WHERE q.id = ev.pid AND (ev.flags & 12) <> 0 LIMIT 1) q ON true
+    FROM (
+      -- Events with their accounts' indexes; OFFSET 0 keeps this a unit the probes below run on.
+      SELECT ev.*, d.ai AS dai, d.ledger AS dledger, c.ai AS cai, c.ledger AS cledger
+      FROM unnest(p_id, p_debit, p_credit, p_pending, p_timeout, p_ledger, p_code, p_flags, p_timestamp)
+           WITH ORDINALITY AS ev(id, dr, cr, pid, timeout, ledger, code, flags, ts, ord)
+      LEFT JOIN unnest(a_id, a_ledger) WITH ORDINALITY d(id, ledger, ai) ON d.id = ev.dr
+      LEFT JOIN unnest(a_id, a_ledger) WITH ORDINALITY c(id, ledger, ai) ON c.id = ev.cr
+      OFFSET 0
+    ) ev
+    -- (= ANY: one index scan fetches every stored transfer the batch names; OFFSET 0 keeps the
+    -- planner from turning it into a scan of the whole, ever-growing table.)
+    LEFT JOIN (SELECT * FROM ledger_transfers WHERE id = ANY (p_id) OFFSET 0) x ON x.id = ev.id
+    LEFT JOIN (SELECT id FROM ledger_failed_transfers WHERE id = ANY (p_id) OFFSET 0) f ON f.id = ev.id
+    LEFT JOIN (SELECT * FROM ledger_transfers
+               WHERE id = ANY (ARRAY(SELECT DISTINCT u FROM unnest(p_pending) u WHERE u <> z)) OFFSET 0) q
+           ON q.id = ev.pid AND (ev.flags & 12) <> 0
     LEFT JOIN unnest(a_id) WITH ORDINALITY qd(id, ai) ON qd.id = q.debit_account_id
     LEFT JOIN unnest(a_id) WITH ORDINALITY qc(id, ai) ON qc.id = q.credit_account_id
     ORDER BY ev.ord
