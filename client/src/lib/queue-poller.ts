@@ -1,7 +1,7 @@
 // The REST fallback for fans whose network blocks websockets: `POST /api/events/:id/queue`
 // joins, then `GET` every 2 s returns the fan's entry and the room's status (QueueView), with
-// the fan token as `Authorization: Bearer`. Stock has no push here, so the event is re-read
-// every few polls. The owner stops it the moment the socket connects.
+// the fan token as `Authorization: Bearer`; `DELETE` leaves. Stock has no push here, so the
+// event is re-read every few polls. The owner stops it the moment the socket connects.
 import type { QueueEntry, QueueStatus, QueueView, StockUpdate } from "@stampede/shared/protocol";
 import type { Api, ApiResult } from "./api.js";
 import type { Clock } from "./clock.js";
@@ -12,7 +12,7 @@ import type { EventView } from "./views.js";
 
 export interface QueuePollerDeps {
   eventId: string;
-  api: Pick<Api, "get" | "post">;
+  api: Pick<Api, "get" | "post" | "delete">;
   session: FanSessionPort;
   clock: Clock;
   entry(entry: QueueEntry): void;
@@ -50,6 +50,15 @@ export class QueuePoller {
     this.#clearTimer();
     this.#inFlight?.abort();
     this.#inFlight = null;
+  }
+
+  /** `DELETE /api/events/:id/queue`: leaves without a socket. Returns whether the server answered yes. */
+  async leave(): Promise<boolean> {
+    const d = this.#deps;
+    const result = await d.api.delete<{ left: boolean }>(`/api/events/${encodeURIComponent(d.eventId)}/queue`, {
+      headers: { Authorization: `Bearer ${d.session.token ?? ""}` },
+    });
+    return result.ok;
   }
 
   pollNow(): void {

@@ -209,6 +209,7 @@ describe("WaitingRoom: REST fallback", () => {
   function server(): Responder {
     let served = 100;
     return (call) => {
+      if (call.path === "/api/events/e1/queue" && call.method === "DELETE") return json(200, { left: true });
       if (call.path === "/api/events/e1/queue") return json(call.method === "POST" ? 201 : 200, view((served += 2)));
       if (call.path === "/api/events/e1") return json(200, event({ classes: [tier({ id: "c1", available: 7 })] }));
       return apiError(404, "not_found");
@@ -256,6 +257,7 @@ describe("WaitingRoom: REST fallback", () => {
     expect(room.phase).toBe("left");
     const posts = () => fetch.calls.filter((c) => c.path === "/api/events/e1/queue" && c.method === "POST").length;
     expect(posts()).toBe(1);
+    expect(fetch.calls.find((c) => c.method === "DELETE")).toMatchObject({ path: "/api/events/e1/queue", headers: { Authorization: "Bearer token-1" } });
     room.rejoin();
     await flush();
     expect(posts()).toBe(2);

@@ -5,8 +5,8 @@
 // I/O is injected (session, socket factory, api, clock, storage), so tests drive all of it.
 // Wire (shared/src/protocol.ts): emit `queue:join {eventId}` with ack on every connect (the server
 // gives the same number back), listen to `queue:status`, `queue:admitted`, `stock`,
-// `order:update`; `queue:leave` with ack. A refused token ("unauthorized") renews the session
-// once. No socket after a few errors or seconds → POST then GET `/api/events/:id/queue` every
+// `order:update`; `queue:leave` with ack (REST `DELETE /api/events/:id/queue` without a
+// socket). A refused token ("unauthorized") renews the session once. No socket after a few errors or seconds → POST then GET `/api/events/:id/queue` every
 // 2 s, while the socket keeps trying; the first connect ends the polling.
 import { etaSeconds, position } from "@stampede/shared/core/admission";
 import type { Admission, OrderUpdate, QueueEntry, QueueStatus, StockUpdate } from "@stampede/shared/protocol";
@@ -26,7 +26,7 @@ export type ConnectionState = "connecting" | "connected" | "reconnecting" | "off
 export interface WaitingRoomDeps {
   /** The event as loaded; read again on every use, so a reloaded event shows through. */
   event: () => EventView;
-  api: Pick<Api, "get" | "post">;
+  api: Pick<Api, "get" | "post" | "delete">;
   session: FanSessionPort;
   createSocket: SocketFactory;
   clock?: Clock;
@@ -166,7 +166,8 @@ export class WaitingRoom {
   async leave(): Promise<void> {
     this.left = true;
     this.#poller.stop();
-    await this.#link.leave();
+    const acknowledged = await this.#link.leave();
+    if (!acknowledged) await this.#poller.leave(); // no socket (or no ack): leave over REST
     if (this.connection === "polling") this.connection = "offline";
   }
 
