@@ -34,9 +34,17 @@ import { waitingRoomRoutes } from "./services/waiting-room/routes.js";
 import { StockCache } from "./services/waiting-room/stock-cache.js";
 import { WaitingRoomService } from "./services/waiting-room/waiting-room-service.js";
 import { joinsPerFanPerMinuteMax } from "@stampede/shared/limits";
+import type { ChaosSettings } from "./mockpay/index.js";
+import { createCheckout, type Checkout } from "./services/orders/checkout.js";
 
 export interface AppDeps {
-  publicUrl: string;
+  /** The public base URL; a function because a node listening on port 0 learns its port late. */
+  publicUrl: () => string;
+  /** BullMQ connection for the queues this node adds jobs to (expiry jobs, webhook deliveries). */
+  bullRedis: Redis;
+  /** MockPay's webhook secret(s): several during a rotation. */
+  webhookSecrets: () => string[];
+  mockpayChaos: ChaosSettings;
   trustProxyHops: number;
   redisPrefix: string;
   /** Signing secret (SECRET_KEY); per-purpose keys are derived from it. */
@@ -59,6 +67,7 @@ export interface App {
   events: EventsService;
   tokens: TokenService;
   waitingRoom: WaitingRoomParts;
+  checkout: Checkout;
 }
 
 /** The waiting room's parts, shared by the HTTP routes and the realtime layer. */
@@ -83,7 +92,7 @@ export function createApp(deps: AppDeps): App {
   const app = express();
   const metrics = createMetrics();
   const registry = new OpenApiRegistry();
-  const https = deps.publicUrl.startsWith("https:");
+  const https = deps.publicUrl().startsWith("https:");
   const admin: AdminAuthDeps = {
     users: new AdminUsers(deps.pool),
     sessions: new AdminSessions(deps.redis, deps.redisPrefix),
@@ -108,6 +117,11 @@ export function createApp(deps: AppDeps): App {
       perFan: new RateLimit(deps.redis, deps.redisPrefix, "join-fan", joinsPerFanPerMinuteMax),
     },
   };
+  const checkout = createCheckout({
+    pool: deps.pool, redis: deps.redis, bullRedis: deps.bullRedis, redisPrefix: deps.redisPrefix, ledger: deps.ledger, logger: deps.logger, registry,
+    publicUrl: deps.publicUrl, secretKey: deps.secretKey, webhookSecrets: deps.webhookSecrets, chaos: deps.mockpayChaos, admin, tokens, events, eventsRepo,
+    eventCache, store, stock: waitingRoom.stock,
+  });
   const sessionLimit = new RateLimit(deps.redis, deps.redisPrefix, "session-ip", deps.limits.sessionsPerIpPerMinute);
 
   app.disable("x-powered-by");
@@ -137,6 +151,7 @@ export function createApp(deps: AppDeps): App {
     }),
   );
   app.use(metricsMiddleware(metrics));
+  app.use(checkout.webhookRouter);
   app.use(express.json({ limit: httpJsonBodyBytesMax }));
 
   app.use(healthRouter(deps.readiness));
@@ -145,11 +160,12 @@ export function createApp(deps: AppDeps): App {
   app.use(fanSessionRoutes(tokens, registry, { secureCookies: https, perIp: sessionLimit }));
   app.use(waitingRoomRoutes({ waitingRoom: waitingRoom.service, lottery: waitingRoom.lottery, tokens, joinLimits: waitingRoom.joinLimits }, registry));
   app.use(eventRoutes({ events, ledger: deps.ledger, admin }, registry));
-  app.use(docsRouter(() => registry.document({ title: "Stampede API", version: deps.version ?? "1", serverUrl: deps.publicUrl })));
+  for (const router of checkout.routers) app.use(router);
+  app.use(docsRouter(() => registry.document({ title: "Stampede API", version: deps.version ?? "1", serverUrl: deps.publicUrl() })));
 
   app.use("/api", notFoundHandler);
   app.use(clientRouter(deps.clientDistDir));
   app.use(notFoundHandler);
   app.use(errorHandler);
-  return { app, metrics, admin, events, tokens, waitingRoom };
+  return { app, metrics, admin, events, tokens, waitingRoom, checkout };
 }

@@ -49,6 +49,8 @@ export interface Config {
   host: string;
   port: number;
   publicUrl: string;
+  /** Whether PUBLIC_URL was set; if not, a server on port 0 derives it from the port it got. */
+  publicUrlConfigured: boolean;
   databaseUrl: string;
   redisUrl: string;
   redisPrefix: string;
@@ -99,6 +101,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     host: e.HOST,
     port: e.PORT,
     publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/$/, ""),
+    publicUrlConfigured: e.PUBLIC_URL !== undefined,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,

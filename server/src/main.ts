@@ -27,8 +27,13 @@ async function start(config: Config): Promise<void> {
 createConfiguredLedger(config);
   await new AdminUsers(pool).bootstrap(config.admin.username, config.admin.password);
 
+  let publicUrl = config.publicUrl;
+  const bullRedis = createRedis(config.redisUrl, "bullmq");
   const built = createApp({
-    publicUrl: config.publicUrl,
+    publicUrl: () => publicUrl,
+    bullRedis,
+    webhookSecrets: () => [config.mockpay.webhookSecret],
+    mockpayChaos: config.mockpay.chaos,
     trustProxyHops: config.trustProxyHops,
     redisPrefix: config.redisPrefix,
     secretKey: config.secretKey,
@@ -49,6 +54,7 @@ createConfiguredLedger(config);
   const realtime = startRealtime(server, built, {
     redis,
     adapterRedis: createRedis(config.redisUrl, "stream"),
+    eventsRedis: createRedis(config.redisUrl, "stream"),
     redisPrefix: config.redisPrefix,
     trustProxyHops: config.trustProxyHops,
     presenceGraceMs: config.presenceGraceSeconds * 1000,
@@ -60,7 +66,8 @@ createConfiguredLedger(config);
   });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
-  logger.info({ port, publicUrl: config.publicUrl, nodeId: realtime.nodeId }, "server listening");
+  if (!config.publicUrlConfigured) publicUrl = `http://${config.host}:${port}`;
+  logger.info({ port, publicUrl, nodeId: realtime.nodeId }, "server listening");
   // A line for humans and for test harnesses that start this process on port 0.
   console.log(`stampede server listening on http://${config.host}:${port} (node ${realtime.nodeId})`);
 
@@ -70,6 +77,8 @@ createConfiguredLedger(config);
     logger.info({ outcome }, "http server closed");
     await runClosers(
       [
+        { name: "queues", close: () => built.checkout.close() },
+        { name: "bullmq redis", close: () => closeRedis(bullRedis) },
         { name: "ledger", close: () => ledger.close() },
         { name: "postgres", close: () => pool.end() },
         { name: "redis", close: () => closeRedis(redis) },

@@ -1,9 +1,14 @@
 // Composition root of a workers process: the same config and start checks as the server, one
 // BullMQ Worker per registered queue, graceful shutdown (finish the jobs in hand, then close).
-import { Worker } from "bullmq";
+import { Queue, Worker } from "bullmq";
 import { closeRedis, createRedis } from "@stampede/server/adapters/redis/connection";
 import { createPool } from "@stampede/server/adapters/postgres/pool";
-import { prepareServices } from "@stampede/server/bootstrap";
+import { createConfiguredLedger, prepareServices } from "@stampede/server/bootstrap";
+import { WaitingRoomStore } from "@stampede/server/adapters/redis/waiting-room/store";
+import { EventsRepo } from "@stampede/server/services/events/events-repo";
+import { DomainEvents } from "@stampede/server/services/orders/domain-events";
+import { HoldEnding } from "@stampede/server/services/orders/hold-ending";
+import { OrdersRepo } from "@stampede/server/services/orders/orders-repo";
 import { devDefaultsBanner, type Config } from "@stampede/server/config";
 import { onShutdownSignals, runClosers } from "@stampede/server/lifecycle";
 import { createLogger } from "@stampede/server/logger";
@@ -19,14 +24,22 @@ async function start(config: Config): Promise<void> {
   const pool = createPool(config.databaseUrl, { applicationName: "stampede-workers" });
   const redis = createRedis(config.redisUrl, "app");
   const bullConnection = createRedis(config.redisUrl, "bullmq");
-  const deps = { logger, pool, redis, redisPrefix: config.redisPrefix };
+  const ledger = createConfiguredLedger(config);
+  const orders = new OrdersRepo(pool);
+  const ending = new HoldEnding({
+    pool, orders, ledger, events: new EventsRepo(pool), store: new WaitingRoomStore(redis, config.redisPrefix), domainEvents: new DomainEvents(redis, config.redisPrefix, logger),
+  });
+  const deps = { logger, pool, redis, redisPrefix: config.redisPrefix, webhookSecret: config.mockpay.webhookSecret, orders, ending };
+  const bull = { connection: bullConnection, prefix: `${config.redisPrefix}:bull` };
+  // Repeatable jobs (the sweeper): upserting the scheduler is idempotent across workers and restarts.
+  for (const p of processors.filter((x) => x.schedule)) {
+    const queue = new Queue(p.queue, bull);
+    await queue.upsertJobScheduler(p.schedule!.id, { every: p.schedule!.everyMs }, { name: p.schedule!.id });
+    await queue.close();
+  }
   const workers = processors.map(
     (p) =>
-      new Worker(p.queue, p.create(deps), {
-        connection: bullConnection,
-        prefix: `${config.redisPrefix}:bull`,
-        concurrency: p.concurrency,
-      }),
+      new Worker(p.queue, p.create(deps), { ...bull, concurrency: p.concurrency }),
   );
   for (const w of workers) w.on("failed", (job, err) => logger.warn({ queue: w.name, jobId: job?.id, err }, "job failed"));
   logger.info({ queues: processors.map((p) => p.queue) }, "workers running");
@@ -38,6 +51,7 @@ async function start(config: Config): Promise<void> {
         ...workers.map((w) => ({ name: `worker ${w.name}`, close: () => w.close() })),
         { name: "bullmq redis", close: () => closeRedis(bullConnection) },
         { name: "redis", close: () => closeRedis(redis) },
+        { name: "ledger", close: () => ledger.close() },
         { name: "postgres", close: () => pool.end() },
       ],
       logger,

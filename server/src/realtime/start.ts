@@ -9,12 +9,16 @@ import { Lease } from "../services/waiting-room/lease.js";
 import { RoomTickers } from "../services/waiting-room/ticker.js";
 import { createIo, type StampedeIo } from "./io.js";
 import { attachQueueHandlers } from "./queue-handlers.js";
+import { rooms } from "@stampede/shared/protocol";
+import { consumeDomainEvents } from "../services/orders/domain-events.js";
 
 export interface RealtimeDeps {
   /** The node's request/response connection (leases). */
   redis: Redis;
   /** A dedicated blocking-read connection for the Socket.IO adapter; closed by close(). */
   adapterRedis: Redis;
+  /** A second blocking-read connection: the domain-event stream reader; closed by close(). */
+  eventsRedis: Redis;
   redisPrefix: string;
   trustProxyHops: number;
   presenceGraceMs: number;
@@ -49,12 +53,18 @@ export function startRealtime(server: HttpServer, app: App, deps: RealtimeDeps):
     presenceGraceMs: deps.presenceGraceMs,
   });
   tickers.start();
+  // Order changes from any process (this node, another node, a worker) reach the fan's sockets
+  // on this node; each node pushes to its own sockets only, so nothing is sent twice.
+  const domainEvents = consumeDomainEvents(deps.eventsRedis, deps.redisPrefix, (e) => {
+    io.local.to(rooms.fan(e.fanId)).emit("order:update", { orderId: e.orderId, status: e.status });
+  }, deps.logger);
   return {
     io,
     nodeId: lease.nodeId,
     tickers,
     async close() {
       await tickers.stop();
+      await domainEvents.stop();
       // Only this node's sockets (a plain disconnectSockets would reach every node). Clients
       // reconnect to another node and keep their numbers. Not io.close(): that would also close
       // the HTTP server, which the caller drains itself.

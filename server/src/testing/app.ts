@@ -23,6 +23,7 @@ export interface TestApp extends App {
   close(): Promise<void>;
 }
 
+export const testWebhookSecret = "whsec_test_0123456789abcdef";
 export const testAdmin = { username: "admin", password: "correct-horse-battery" } as const;
 
 /** `readiness` entries replace the default checks of the same name (to break one on purpose). */
@@ -32,9 +33,14 @@ export async function startTestApp(overrides: Partial<Omit<AppDeps, "readiness">
   const pool = createPool(db.url, { max: 10 });
   const redis = createRedis(testRedis.url, "app");
   const ledger = createLedger("postgres", { databaseUrl: db.url });
+  const bullRedis = createRedis(testRedis.url, "bullmq");
+  let publicUrl = "http://127.0.0.1";
   await new AdminUsers(pool).bootstrap(testAdmin.username, testAdmin.password);
   const built = createApp({
-    publicUrl: "http://127.0.0.1",
+    publicUrl: () => publicUrl,
+    bullRedis,
+    webhookSecrets: () => [testWebhookSecret],
+    mockpayChaos: { duplicateRate: 0, delayMs: 0, reorder: false, failRate: 0 },
     trustProxyHops: 0,
     redisPrefix: testRedis.prefix,
     secretKey: "test-secret-key-with-at-least-32-characters",
@@ -50,6 +56,7 @@ export async function startTestApp(overrides: Partial<Omit<AppDeps, "readiness">
   const server = createServer(built.app);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
+  publicUrl = `http://127.0.0.1:${port}`;
   return {
     ...built,
     url: `http://127.0.0.1:${port}`,
@@ -62,6 +69,8 @@ export async function startTestApp(overrides: Partial<Omit<AppDeps, "readiness">
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
+      await built.checkout.close();
+      await closeRedis(bullRedis);
       await ledger.close();
       await pool.end();
       await closeRedis(redis);

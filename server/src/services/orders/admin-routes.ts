@@ -1,0 +1,116 @@
+// Admin side of orders: search with a cursor, refunds, door check-in, and the live stats of an
+// event (stock from the ledger, orders and revenue from PostgreSQL, the queue from Redis).
+import { Router } from "express";
+import { z } from "zod";
+import { isUuid } from "@stampede/shared/ids";
+import { listPageSizeMax } from "@stampede/shared/limits";
+import type { WaitingRoomStore } from "../../adapters/redis/waiting-room/store.js";
+import { HttpError } from "../../http/errors.js";
+import type { OpenApiRegistry } from "../../http/openapi.js";
+import { defineRoute } from "../../http/route.js";
+import { currentAdmin, requireAdmin, type AdminAuthDeps } from "../admin/guards.js";
+import type { EventsService } from "../events/events-service.js";
+import { readStock } from "../events/inventory.js";
+import type { Ledger } from "@stampede/shared/ledger/port";
+import { orderView } from "./order-view.js";
+import type { OrdersRepo } from "./orders-repo.js";
+import type { Settlement } from "./settlement.js";
+import type { TicketCodes } from "./ticket-codes.js";
+
+const orderStatuses = ["held", "paid", "expired", "cancelled", "payment_failed", "refunded"] as const;
+const listQuery = z.object({
+  eventId: z.string().optional(),
+  status: z.enum(orderStatuses).optional(),
+  q: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(listPageSizeMax).default(50),
+  cursor: z.string().optional(),
+});
+
+export interface AdminOrderDeps {
+  admin: AdminAuthDeps;
+  orders: OrdersRepo;
+  settlement: Settlement;
+  codes: TicketCodes;
+  events: EventsService;
+  ledger: Ledger;
+  store: WaitingRoomStore;
+}
+
+export function adminOrderRoutes(deps: AdminOrderDeps, registry: OpenApiRegistry): Router {
+  const router = Router();
+  const tags = ["admin: orders"];
+  const pool = deps.orders.pool;
+
+  defineRoute(router, registry, { method: "get", path: "/api/admin/orders", summary: "Search orders (email or order id), newest first, with a cursor", tags, security: "admin", guards: [requireAdmin(deps.admin, ["viewer"])], query: listQuery, responses: { 200: { description: "{orders, nextCursor}" } } },
+    async ({ query }, _req, res) => {
+      const where: string[] = [];
+      const args: unknown[] = [];
+      // Each condition names its one parameter as $n (used twice by the search).
+      const add = (sql: (n: string) => string, v: unknown) => {
+        args.push(v);
+        where.push(sql(`$${args.length}`));
+      };
+      if (query.eventId) add((n) => `event_id::text = ${n}`, query.eventId);
+      if (query.status) add((n) => `status = ${n}`, query.status);
+      if (query.q) add((n) => `(lower(email) LIKE '%' || lower(${n}) || '%' OR id::text LIKE lower(${n}) || '%')`, query.q);
+      if (query.cursor && isUuid(query.cursor)) add((n) => `id < ${n}`, query.cursor);
+      const sql = `SELECT id FROM orders ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ${query.limit + 1}`;
+      const { rows } = await pool.query<{ id: string }>(sql, args);
+      const page = rows.slice(0, query.limit);
+      const orders = await Promise.all(page.map(async (r) => { const o = await deps.orders.get(r.id); return o ? { ...(await orderView(pool, o, null)), fanId: o.fanId } : null; }));
+      res.json({ orders: orders.filter(Boolean), nextCursor: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null });
+    });
+
+  defineRoute(router, registry, { method: "post", path: "/api/admin/orders/:orderId/refund", summary: "Refund a paid order: money back, tickets void, stock returned to the pool", tags, security: "admin", guards: [requireAdmin(deps.admin)], params: z.object({ orderId: z.string() }), responses: { 200: { description: "refunded" }, 409: { description: "not paid" } } },
+    async ({ params }, _req, res) => {
+      if (!isUuid(params.orderId)) throw new HttpError(404, "not_found", "no such order");
+      const result = await deps.settlement.refund(params.orderId);
+      if (result.kind === "not_found") throw new HttpError(404, "not_found", "no such order");
+      if (result.kind === "conflict") throw new HttpError(409, "conflict", `only paid orders can be refunded; this one is ${result.status}`);
+      const order = await deps.orders.get(params.orderId);
+      res.json(order ? await orderView(pool, order, null) : null);
+    });
+
+  defineRoute(router, registry, { method: "post", path: "/api/admin/checkin", summary: "Check a ticket in at the door: the first scan wins", tags: ["admin: check-in"], security: "admin", guards: [requireAdmin(deps.admin, ["scanner"])], body: z.object({ code: z.string().min(1).max(1024) }), responses: { 200: { description: "first scan" }, 404: { description: "invalid_ticket" }, 409: { description: "already_checked_in" } } },
+    async ({ body }, _req, res) => {
+      const claims = deps.codes.verify(body.code);
+      const invalid = new HttpError(404, "invalid_ticket", "this is not a valid ticket");
+      if (!claims) throw invalid;
+      const scanner = currentAdmin(res).username;
+      const { rows } = await pool.query<{ checked_in_at: Date | null; voided_at: Date | null; class_code: string; updated: boolean }>(
+        `WITH t AS (SELECT id, class_code, checked_in_at, voided_at FROM tickets WHERE id = $1 AND code = $2),
+              u AS (UPDATE tickets SET checked_in_at = now(), checked_in_by = $3 WHERE id = $1 AND code = $2 AND checked_in_at IS NULL AND voided_at IS NULL RETURNING checked_in_at)
+         SELECT t.class_code, t.voided_at, COALESCE(u.checked_in_at, t.checked_in_at) AS checked_in_at, u.checked_in_at IS NOT NULL AS updated FROM t LEFT JOIN u ON true`,
+        [claims.ticketId, body.code.trim(), scanner],
+      );
+      const row = rows[0];
+      if (!row) throw invalid;
+      if (row.voided_at) throw new HttpError(404, "invalid_ticket", "this ticket was refunded and no longer admits anyone");
+      const checkedInAt = row.checked_in_at?.toISOString() ?? null;
+      if (!row.updated) throw new HttpError(409, "already_checked_in", `already checked in at ${checkedInAt}`, { checkedInAt, ticketId: claims.ticketId, classCode: row.class_code });
+      res.json({ ticketId: claims.ticketId, classCode: row.class_code, checkedInAt, firstScan: true });
+    });
+
+  defineRoute(router, registry, { method: "get", path: "/api/admin/events/:eventId/stats", summary: "Live stats: stock per tier, perks, orders by status, revenue, queue", tags: ["admin: events"], security: "admin", guards: [requireAdmin(deps.admin, ["viewer"])], params: z.object({ eventId: z.string() }), responses: { 200: { description: "stats" } } },
+    async ({ params }, _req, res) => {
+      const event = isUuid(params.eventId) ? await deps.events.get(params.eventId) : null;
+      if (!event) throw new HttpError(404, "not_found", "no such event");
+      await deps.events.ensureLedger(event);
+      const [stock, counts, queue] = await Promise.all([
+        readStock(deps.ledger, [event]),
+        pool.query<{ status: string; n: string; revenue: string }>("SELECT status, count(*) AS n, COALESCE(sum(total_cents), 0) AS revenue FROM orders WHERE event_id = $1 GROUP BY status", [event.id]),
+        deps.store.snapshot(event.id),
+      ]);
+      const s = stock.get(event.id);
+      const orders = Object.fromEntries(orderStatuses.map((st) => [st, Number(counts.rows.find((r) => r.status === st)?.n ?? 0)]));
+      res.json({
+        classes: event.classes.map((c) => ({ id: c.id, code: c.code, ...(s?.classes.get(c.id) ?? { capacity: c.capacity, available: 0, held: 0, sold: 0 }) })),
+        perks: event.perks.map((p) => ({ code: p.code, capacity: p.capacity, granted: s?.perks.get(p.id)?.granted ?? 0 })),
+        orders,
+        revenueCents: Number(counts.rows.find((r) => r.status === "paid")?.revenue ?? 0),
+        queue: { waiting: queue.waiting + queue.preQueued, servedUpTo: queue.servedUpTo, admittedTotal: queue.admittedTotal, activeCheckouts: queue.activeCheckouts },
+      });
+    });
+
+  return router;
+}

@@ -1,0 +1,97 @@
+// Wires checkout: MockPay (the simulated provider), holds, settlement, hold ending, tickets and
+// their routes. The app factory calls this once; the parts are returned for the realtime layer,
+// the tests, and shutdown.
+import type { Router } from "express";
+import { Queue } from "bullmq";
+import type { Ledger } from "@stampede/shared/ledger/port";
+import type { Pool } from "../../adapters/postgres/pool.js";
+import type { Redis } from "../../adapters/redis/connection.js";
+import type { WaitingRoomStore } from "../../adapters/redis/waiting-room/store.js";
+import type { Logger } from "../../logger.js";
+import type { OpenApiRegistry } from "../../http/openapi.js";
+import { createMockPay, mockpayWebhookQueue, type ChaosSettings, type MockPay, type MockPayJobData } from "../../mockpay/index.js";
+import type { AdminAuthDeps } from "../admin/guards.js";
+import type { EventCache } from "../events/event-cache.js";
+import type { EventsRepo } from "../events/events-repo.js";
+import type { EventsService } from "../events/events-service.js";
+import type { TokenService } from "../fans/tokens.js";
+import type { StockCache } from "../waiting-room/stock-cache.js";
+import { adminOrderRoutes } from "./admin-routes.js";
+import { DomainEvents } from "./domain-events.js";
+import { HoldEnding } from "./hold-ending.js";
+import { HoldsService } from "./holds-service.js";
+import { IdempotentRequests } from "./idempotency.js";
+import { OrdersRepo } from "./orders-repo.js";
+import { orderRoutes } from "./routes.js";
+import { Settlement } from "./settlement.js";
+import { TicketCodes } from "./ticket-codes.js";
+import { webhookRoutes } from "./webhook-route.js";
+
+/** BullMQ queue of the expiry jobs (`hold-<orderId>`, run by the workers at expiresAt). */
+export const holdExpiryQueue = "hold-expiry";
+
+export interface CheckoutDeps {
+  pool: Pool;
+  redis: Redis;
+  /** A BullMQ connection (maxRetriesPerRequest: null) for the queues this node adds jobs to. */
+  bullRedis: Redis;
+  redisPrefix: string;
+  ledger: Ledger;
+  logger: Logger;
+  registry: OpenApiRegistry;
+  publicUrl: () => string;
+  secretKey: string;
+  webhookSecrets: () => string[];
+  chaos: ChaosSettings;
+  admin: AdminAuthDeps;
+  tokens: TokenService;
+  events: EventsService;
+  eventsRepo: EventsRepo;
+  eventCache: EventCache;
+  store: WaitingRoomStore;
+  stock: StockCache;
+}
+
+export interface Checkout {
+  /** Mounted before the JSON body parser: it verifies signatures over the raw body. */
+  webhookRouter: Router;
+  routers: Router[];
+  mockpay: MockPay;
+  orders: OrdersRepo;
+  holds: HoldsService;
+  settlement: Settlement;
+  ending: HoldEnding;
+  codes: TicketCodes;
+  domainEvents: DomainEvents;
+  close(): Promise<void>;
+}
+
+export function createCheckout(deps: CheckoutDeps): Checkout {
+  const bull = { connection: deps.bullRedis, prefix: `${deps.redisPrefix}:bull` };
+  const webhookQueue = new Queue<MockPayJobData>(mockpayWebhookQueue, bull);
+  const expiryQueue = new Queue<{ orderId: string }>(holdExpiryQueue, bull);
+  const mockpay = createMockPay({ pool: deps.pool, queue: webhookQueue, publicUrl: deps.publicUrl, webhookUrl: () => `${deps.publicUrl()}/api/payments/webhook`, chaos: deps.chaos, logger: deps.logger, registry: deps.registry });
+  const orders = new OrdersRepo(deps.pool);
+  const codes = new TicketCodes(deps.secretKey);
+  const domainEvents = new DomainEvents(deps.redis, deps.redisPrefix, deps.logger);
+  const ending = new HoldEnding({ pool: deps.pool, orders, events: deps.eventsRepo, ledger: deps.ledger, store: deps.store, domainEvents });
+  const settlement = new Settlement({ pool: deps.pool, orders, events: deps.eventsRepo, ledger: deps.ledger, provider: mockpay.provider, codes, store: deps.store, domainEvents, logger: deps.logger });
+  const holds = new HoldsService({
+    orders, events: deps.eventCache, tokens: deps.tokens, store: deps.store, ledger: deps.ledger, stock: deps.stock, provider: mockpay.provider, domainEvents, publicUrl: deps.publicUrl,
+    scheduleExpiry: async (orderId, expiresAtMs) => {
+      await expiryQueue.add("expire", { orderId }, { jobId: `hold-${orderId}`, delay: Math.max(0, expiresAtMs - Date.now()), removeOnComplete: true, removeOnFail: 1_000, attempts: 5, backoff: { type: "exponential", delay: 1_000 } });
+    },
+  });
+  return {
+    webhookRouter: webhookRoutes({ settlement, secrets: deps.webhookSecrets, logger: deps.logger }, deps.registry),
+    routers: [
+      mockpay.router,
+      orderRoutes({ holds, idempotency: new IdempotentRequests(deps.pool), orders, ending, tokens: deps.tokens, codes }, deps.registry),
+      adminOrderRoutes({ admin: deps.admin, orders, settlement, codes, events: deps.events, ledger: deps.ledger, store: deps.store }, deps.registry),
+    ],
+    mockpay, orders, holds, settlement, ending, codes, domainEvents,
+    async close() {
+      await Promise.all([webhookQueue.close(), expiryQueue.close()]);
+    },
+  };
+}

@@ -1,0 +1,113 @@
+// Checkout over HTTP: place a hold (fan + admission token, Idempotency-Key), read an order
+// (order token or its fan), cancel it, and fetch ticket QR codes.
+import { Router, type Request, type Response } from "express";
+import QRCode from "qrcode";
+import { z } from "zod";
+import { isUuid } from "@stampede/shared/ids";
+import { HttpError } from "../../http/errors.js";
+import type { OpenApiRegistry } from "../../http/openapi.js";
+import { defineRoute } from "../../http/route.js";
+import { currentFan, fanIdFrom, requireFan } from "../fans/guards.js";
+import type { TokenService } from "../fans/tokens.js";
+import type { HoldEnding } from "./hold-ending.js";
+import type { HoldsService } from "./holds-service.js";
+import { requestHash, type IdempotentRequests } from "./idempotency.js";
+import { orderTokenMatches } from "./order-token.js";
+import { orderView } from "./order-view.js";
+import type { OrderRecord, OrdersRepo } from "./orders-repo.js";
+import type { TicketCodes } from "./ticket-codes.js";
+
+const holdBody = z.object({
+  admissionToken: z.string().min(1).max(4096),
+  items: z.array(z.object({ classId: z.string().min(1).max(64), quantity: z.number().int().min(1).max(100) })).min(1).max(20),
+  email: z.email().max(254),
+});
+const eventParams = z.object({ eventId: z.string() });
+const orderParams = z.object({ orderId: z.string() });
+const ticketParams = z.object({ ticketId: z.string() });
+const idempotencyKey = z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, "1–128 letters, digits, _ . : -");
+
+export interface OrderRoutesDeps {
+  holds: HoldsService;
+  idempotency: IdempotentRequests;
+  orders: OrdersRepo;
+  ending: HoldEnding;
+  tokens: TokenService;
+  codes: TicketCodes;
+}
+
+function bearer(req: Request): string | null {
+  const auth = req.headers.authorization;
+  if (auth?.startsWith("Bearer ")) return auth.slice(7).trim();
+  return typeof req.query.token === "string" ? req.query.token : null;
+}
+
+/** The order, if the caller holds its token or is the fan who placed it; 404 otherwise (never says which). */
+async function authorizedOrder(deps: OrderRoutesDeps, req: Request, orderId: string): Promise<{ order: OrderRecord; token: string | null }> {
+  const order = isUuid(orderId) ? await deps.orders.get(orderId) : null;
+  const token = bearer(req);
+  if (order && token && orderTokenMatches(token, order.orderTokenHash)) return { order, token };
+  if (order && (await fanIdFrom(deps.tokens, req)) === order.fanId) return { order, token: null };
+  throw new HttpError(404, "not_found", "no such order (or the link is incomplete)");
+}
+
+async function sendQr(deps: OrderRoutesDeps, req: Request, res: Response, ticketId: string, format: "svg" | "png"): Promise<void> {
+  const { rows } = isUuid(ticketId) ? await deps.orders.pool.query<{ order_id: string; code: string }>("SELECT order_id, code FROM tickets WHERE id = $1", [ticketId]) : { rows: [] };
+  const ticket = rows[0];
+  if (!ticket) throw new HttpError(404, "not_found", "no such ticket");
+  await authorizedOrder(deps, req, ticket.order_id);
+  res.setHeader("Cache-Control", "private, max-age=3600");
+  if (format === "svg") res.type("image/svg+xml").send(await QRCode.toString(ticket.code, { type: "svg", margin: 2, errorCorrectionLevel: "M" }));
+  else res.type("image/png").setHeader("Content-Disposition", `attachment; filename="ticket-${ticketId}.png"`).send(await QRCode.toBuffer(ticket.code, { type: "png", margin: 2, scale: 8 }));
+}
+
+export function orderRoutes(deps: OrderRoutesDeps, registry: OpenApiRegistry): Router {
+  const router = Router();
+  const tags = ["checkout"];
+
+  defineRoute(router, registry, { method: "post", path: "/api/events/:eventId/holds", summary: "Hold tickets (needs the fan's admission token); answers with the payment link", tags, security: "fan", guards: [requireFan(deps.tokens)], params: eventParams, body: holdBody,
+    responses: { 201: { description: "held" }, 403: { description: "admission_required" }, 409: { description: "sale_not_open, sold_out, insufficient_stock, hold_active" }, 422: { description: "invalid_request" }, 429: { description: "fan_limit_reached" }, 503: { description: "ledger_unavailable" } } },
+    async ({ params, body }, req, res) => {
+      const fanId = currentFan(res);
+      const place = async () => ({ status: 201, body: await deps.holds.place(fanId, params.eventId, body) });
+      const rawKey = req.headers["idempotency-key"];
+      if (rawKey === undefined) {
+        const answer = await place();
+        res.status(answer.status).json(answer.body);
+        return;
+      }
+      const key = idempotencyKey.safeParse(rawKey);
+      if (!key.success) throw new HttpError(422, "invalid_request", `Idempotency-Key: ${key.error.issues[0]?.message ?? "invalid"}`);
+      const answer = await deps.idempotency.run(fanId, key.data, requestHash({ eventId: params.eventId, body }), place);
+      res.status(answer.status).json(answer.body);
+    });
+
+  defineRoute(router, registry, { method: "get", path: "/api/orders/:orderId", summary: "An order with its tickets and perks (order token as Bearer or ?token=, or the fan's own auth)", tags, security: "order", params: orderParams, responses: { 200: { description: "the order" }, 404: { description: "not found" } } },
+    async ({ params }, req, res) => {
+      const { order, token } = await authorizedOrder(deps, req, params.orderId);
+      res.setHeader("Cache-Control", "no-store");
+      res.json(await orderView(deps.orders.pool, order, token));
+    });
+
+  defineRoute(router, registry, { method: "post", path: "/api/orders/:orderId/cancel", summary: "Cancel a held order (stock goes back at once)", tags, security: "order", params: orderParams, responses: { 200: { description: "cancelled" }, 409: { description: "not held" } } },
+    async ({ params }, req, res) => {
+      const { order, token } = await authorizedOrder(deps, req, params.orderId);
+      const result = await deps.ending.cancel(order.id);
+      if (result.kind === "conflict") throw new HttpError(409, "conflict", `the order is ${result.status}, not held`);
+      const fresh = await deps.orders.get(order.id);
+      res.json(await orderView(deps.orders.pool, fresh ?? order, token));
+    });
+
+  defineRoute(router, registry, { method: "get", path: "/api/tickets/:ticketId/qr.svg", summary: "A ticket's QR code (SVG)", tags: ["tickets"], security: "order", params: ticketParams, responses: { 200: { description: "SVG" } } },
+    ({ params }, req, res) => sendQr(deps, req, res, params.ticketId, "svg"));
+
+  defineRoute(router, registry, { method: "get", path: "/api/tickets/:ticketId/qr.png", summary: "A ticket's QR code (PNG download)", tags: ["tickets"], security: "order", params: ticketParams, responses: { 200: { description: "PNG" } } },
+    ({ params }, req, res) => sendQr(deps, req, res, params.ticketId, "png"));
+
+  defineRoute(router, registry, { method: "get", path: "/api/tickets/public-key", summary: "The Ed25519 public key that verifies ticket codes offline (PEM)", tags: ["tickets"], responses: { 200: { description: "PEM" } } },
+    (_i, _req, res) => {
+      res.type("application/x-pem-file").send(deps.codes.publicKeyPem());
+    });
+
+  return router;
+}

@@ -1,0 +1,34 @@
+// The payment webhook: the signature is checked over the raw bytes (so this router parses its own
+// body, before the app's JSON parser), then the event is applied exactly once. Forged, stale or
+// malformed deliveries get 400 and change nothing.
+import express, { Router } from "express";
+import { sendError } from "../../http/errors.js";
+import type { OpenApiRegistry } from "../../http/openapi.js";
+import { verifyWebhook, webhookEventSchema, webhookSignatureHeader } from "../../payments/webhook.js";
+import type { Logger } from "../../logger.js";
+import type { Settlement } from "./settlement.js";
+
+export function webhookRoutes(deps: { settlement: Settlement; secrets: () => string[]; logger: Logger }, registry: OpenApiRegistry): Router {
+  const router = Router();
+  registry.add({
+    method: "post", path: "/api/payments/webhook", summary: "Payment provider webhook (MockPay-Signature: t=…,v1=…)", tags: ["payments"],
+    responses: { 200: { description: "received (applied or duplicate)" }, 400: { description: "invalid_signature or invalid_payload" } },
+  });
+  router.post("/api/payments/webhook", express.raw({ type: () => true, limit: "64kb" }), async (req, res) => {
+    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const verdict = verifyWebhook(req.header(webhookSignatureHeader), raw, deps.secrets(), Math.floor(Date.now() / 1000));
+    if (!verdict.ok) return sendError(res, 400, "invalid_signature", `webhook signature rejected: ${verdict.reason}`);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw.toString("utf8"));
+    } catch {
+      return sendError(res, 400, "invalid_payload", "webhook body is not JSON");
+    }
+    const event = webhookEventSchema.safeParse(parsed);
+    if (!event.success) return sendError(res, 400, "invalid_payload", `webhook body: ${event.error.issues[0]?.message ?? "invalid"}`);
+    const result = await deps.settlement.applyWebhook(event.data);
+    deps.logger.info({ eventId: event.data.id, type: event.data.type, orderId: event.data.data.orderId, result }, "webhook");
+    res.json({ received: true });
+  });
+  return router;
+}

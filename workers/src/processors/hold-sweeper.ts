@@ -1,0 +1,31 @@
+// Layer 3 of hold expiry: every few seconds, end the holds still `held` past their expiry (a lost
+// delayed job, a Redis flush, workers that were down). Layer 1 — the ledger's own timeout — has
+// already returned the stock by then; this makes the orders and the slots agree.
+import type { Processor } from "bullmq";
+import type { ProcessorDeps, ProcessorEntry } from "../processors.js";
+
+export const holdSweeperQueue = "hold-sweeper";
+/** How often the sweeper runs: with the ledger timeout, stock is back within holdSeconds + this. */
+export const holdSweepEveryMs = 5_000;
+/** Orders ended per sweep: bounds one run; the rest wait for the next. */
+const sweepBatchMax = 500;
+
+export function createHoldSweeper(deps: ProcessorDeps): Processor {
+  return async () => {
+    const due = await deps.orders.dueHolds(new Date(), sweepBatchMax);
+    let expired = 0;
+    for (const order of due) {
+      const result = await deps.ending.expire(order.id);
+      if (result.kind === "moved") expired++;
+    }
+    if (expired > 0) deps.logger.info({ expired }, "sweeper ended overdue holds");
+    return { due: due.length, expired };
+  };
+}
+
+export const holdSweeperProcessor: ProcessorEntry = {
+  queue: holdSweeperQueue,
+  concurrency: 1,
+  create: createHoldSweeper,
+  schedule: { id: "sweep-overdue-holds", everyMs: holdSweepEveryMs },
+};
