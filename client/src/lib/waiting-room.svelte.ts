@@ -6,8 +6,9 @@
 // Wire (shared/src/protocol.ts): emit `queue:join {eventId}` with ack on every connect (the server
 // gives the same number back), listen to `queue:status`, `queue:admitted`, `stock`,
 // `order:update`; `queue:leave` with ack (REST `DELETE /api/events/:id/queue` without a
-// socket). A refused token ("unauthorized") renews the session once. No socket after a few errors or seconds → POST then GET `/api/events/:id/queue` every
-// 2 s, while the socket keeps trying; the first connect ends the polling.
+// socket). A refused token ("unauthorized") renews the session once. No socket after a few
+// errors or seconds → POST then GET `/api/events/:id/queue` every 2 s, while the socket keeps
+// trying; the first connect ends the polling.
 import { etaSeconds, position } from "@stampede/shared/core/admission";
 import type { Admission, OrderUpdate, QueueEntry, QueueStatus, StockUpdate } from "@stampede/shared/protocol";
 import type { Api, ApiError } from "./api.js";
