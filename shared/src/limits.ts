@@ -67,3 +67,33 @@ export const eventCacheMs = 1_000;
 export const socketAckTimeoutMs = 5_000;
 /** Queue joins per fan per minute: re-joins are cheap and idempotent, but a script hammering them is not a fan. */
 export const joinsPerFanPerMinuteMax = 60;
+
+// Payments.
+/** A MockPay session can be completed this long after it was created (the contract's 24 h), even after the shop's hold ended. */
+export const mockpaySessionTtlSeconds = 24 * 3600;
+/** Webhook timestamps further than this from now are refused: bounds how long a captured webhook can be replayed. */
+export const webhookToleranceSeconds = 300;
+/** Longest MockPay-Signature header read: anything longer is garbage, refused before any HMAC work. */
+export const webhookSignatureHeaderLengthMax = 2_048;
+/** v1 signatures checked per header: a secret rotation needs two or three; dozens would only burn CPU. */
+export const webhookSignaturesMax = 8;
+/** Delivery attempts per webhook event: with the doubling backoff they span ~8 min, riding out a shop restart. */
+export const webhookDeliveryAttemptsMax = 12;
+/** First retry delay of a webhook delivery; each next one doubles, with jitter so a recovering shop is not hit by all retries at once. */
+export const webhookBackoffBaseMs = 250;
+/** One delivery attempt waits this long for the shop's answer, then counts as failed. */
+export const webhookDeliveryTimeoutMs = 5_000;
+/** Webhook deliveries in flight per workers process: a slow shop must not pin every connection. */
+export const webhookDeliveryConcurrency = 16;
+/** Delivered webhook jobs stay in BullMQ this long (inspection; re-enqueues of a delivered event dedupe against them). */
+export const webhookJobsKeptSeconds = 3_600;
+/** Extra chaos deliveries of one event at most: enough to exercise duplicates, bounded so duplicateRate 1 still ends. */
+export const mockpayChaosDuplicatesMax = 3;
+/** Reorder spread when no delay is configured: a later event can overtake an earlier one by up to this much. */
+export const mockpayChaosReorderSpreadMs = 1_000;
+/** Largest hosted-page form body (one outcome field). */
+export const mockpayFormBodyBytesMax = 1_024;
+/** Undelivered events re-enqueued per relay call: bounds one call's work; the rest come on the next call. */
+export const mockpayRedeliverBatchMax = 500;
+/** Queueing a webhook after its commit waits this long: BullMQ's connection would wait for Redis forever. */
+export const webhookEnqueueTimeoutMs = 2_000;

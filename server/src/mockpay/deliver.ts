@@ -1,0 +1,70 @@
+// One delivery attempt of one webhook event: read the event from the outbox, sign it afresh, POST
+// it to the session's webhook URL, record the attempt. Only a 2xx counts; anything else (status,
+// redirect, timeout, network error, a chaos drop) is a failure the queue retries. At least once:
+// the shop must dedupe by event id, and will see duplicates.
+import { assert } from "@stampede/shared/assert";
+import { webhookDeliveryTimeoutMs } from "@stampede/shared/limits";
+import type { Pool } from "../adapters/postgres/pool.js";
+import { signWebhook, webhookBody, webhookSignatureHeader } from "../payments/webhook.js";
+import { dropAttempt } from "./chaos.js";
+import type { MockPayJobData } from "./queue.js";
+import { deliveryTarget, recordAttempt } from "./store.js";
+
+export interface DeliverDeps {
+  pool: Pool;
+  webhookSecret: string;
+  random?: () => number;
+  nowSeconds?: () => number;
+}
+
+export type DeliveryOutcome =
+  | { kind: "delivered"; status: number }
+  | { kind: "failed"; error: string }
+  | { kind: "dropped" }
+  /** The event row is gone (database reset): nothing to send, and retrying will not bring it back. */
+  | { kind: "unknown_event" };
+
+function describeFetchError(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const cause = err.cause as { code?: string; message?: string } | undefined;
+  const detail = cause?.code ?? cause?.message;
+  return detail ? `${err.message}: ${detail}` : `${err.name}: ${err.message}`;
+}
+
+async function post(url: string, body: string, signature: string): Promise<{ status: number } | { error: string }> {
+  try {
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", "user-agent": "MockPay-Webhooks/1", [webhookSignatureHeader]: signature },
+      body,
+      // A redirect is not an acknowledgement: it counts as a failed attempt, never followed.
+      redirect: "manual",
+      signal: AbortSignal.timeout(webhookDeliveryTimeoutMs),
+    });
+    await res.body?.cancel();
+    return { status: res.status };
+  } catch (err) {
+    return { error: describeFetchError(err) };
+  }
+}
+
+export async function deliverWebhook(deps: DeliverDeps, job: MockPayJobData, attempt: { isLast: boolean }): Promise<DeliveryOutcome> {
+  assert(deps.webhookSecret.length > 0, "the webhook secret is not configured for delivery");
+  const random = deps.random ?? Math.random;
+  const target = await deliveryTarget(deps.pool, job.eventId);
+  if (!target) return { kind: "unknown_event" };
+  if (dropAttempt(job.chaosFailRate, attempt.isLast, random)) {
+    await recordAttempt(deps.pool, job.eventId, "chaos: attempt dropped before sending");
+    return { kind: "dropped" };
+  }
+  const body = webhookBody(target.event);
+  const nowSeconds = deps.nowSeconds?.() ?? Math.floor(Date.now() / 1000);
+  const answer = await post(target.webhookUrl, body, signWebhook(deps.webhookSecret, body, nowSeconds));
+  if ("status" in answer && answer.status >= 200 && answer.status < 300) {
+    await recordAttempt(deps.pool, job.eventId, null);
+    return { kind: "delivered", status: answer.status };
+  }
+  const error = "status" in answer ? `HTTP ${answer.status}` : answer.error;
+  await recordAttempt(deps.pool, job.eventId, error);
+  return { kind: "failed", error };
+}

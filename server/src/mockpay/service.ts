@@ -1,0 +1,189 @@
+// MockPay's behaviour behind its HTTP routes and the PaymentProvider port. Every state change and
+// the webhook event reporting it commit in one transaction (the events table is the outbox); the
+// delivery job is enqueued after the commit. If that enqueue fails, the caller gets an error and a
+// repeat of the same call re-drives delivery, as does redeliverUndelivered().
+import { assert } from "@stampede/shared/assert";
+import { mockpayRedeliverBatchMax, webhookEnqueueTimeoutMs } from "@stampede/shared/limits";
+import { inTransaction, type Pool } from "../adapters/postgres/pool.js";
+import type { Logger } from "../logger.js";
+import type { CreateSessionInput, PaymentProvider, PaymentSession, RefundInput, RefundOutcome } from "../payments/provider.js";
+import type { WebhookEvent, WebhookEventType } from "../payments/webhook.js";
+import type { ChaosSettings } from "./chaos.js";
+import { enqueueNewEvent, enqueueRedelivery, type MockPayQueue } from "./queue.js";
+import { decideCompletion, eventTypeFor, newEventId, newRefundId, newSessionId, redirectUrlFor, type CompletionOutcome, type SessionStatus } from "./rules.js";
+import * as store from "./store.js";
+
+export interface MockPayServiceDeps {
+  pool: Pool;
+  queue: MockPayQueue;
+  publicUrl: () => string;
+  webhookUrl: () => string;
+  chaos: ChaosSettings;
+  logger: Logger;
+  random: () => number;
+}
+
+export interface SessionView {
+  sessionId: string;
+  orderId: string;
+  /** `expired`: still open but past its expiry, so it can no longer complete. */
+  status: SessionStatus | "expired";
+  amountCents: number;
+  currency: string;
+  description: string;
+  returnUrl: string;
+  paymentUrl: string;
+  createdAt: string;
+  expiresAt: string;
+  completedAt: string | null;
+  refund: { refundId: string; createdAt: string } | null;
+}
+
+export type CompleteOutcome =
+  | { kind: "completed"; redirectUrl: string }
+  | { kind: "already_completed"; redirectUrl: string }
+  | { kind: "not_found" }
+  | { kind: "conflict"; status: Exclude<SessionStatus, "open"> }
+  | { kind: "expired" };
+
+/** The enqueue after a commit failed: the change is recorded, its webhook not yet queued; repeating the call is safe. */
+export class WebhookQueueError extends Error {
+  override name = "WebhookQueueError";
+}
+
+/** What to enqueue once the transaction has committed. */
+type AfterCommit = { newEvent: string } | { redeliver: string } | null;
+
+function buildEvent(s: store.SessionRow, type: WebhookEventType): WebhookEvent {
+  return {
+    id: newEventId(),
+    type,
+    created: Math.floor(Date.now() / 1000),
+    data: { sessionId: s.id, orderId: s.orderId, amountCents: s.amountCents, currency: s.currency },
+  };
+}
+
+function afterExisting(event: store.EventState | null): AfterCommit {
+  assert(event, "a completed or refunded session has its event row (written in the same transaction)");
+  return event.delivered ? null : { redeliver: event.id };
+}
+
+async function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export class MockPayService implements PaymentProvider {
+  constructor(private readonly deps: MockPayServiceDeps) {}
+
+  paymentUrl(sessionId: string): string {
+    return `${this.deps.publicUrl().replace(/\/$/, "")}/mockpay/checkout/${sessionId}`;
+  }
+
+  async createSession(input: CreateSessionInput): Promise<PaymentSession> {
+    assert(input.orderId.length > 0 && input.orderId.length <= 128, "orderId must be 1..128 characters");
+    assert(Number.isSafeInteger(input.amountCents) && input.amountCents >= 0, "amountCents must be a whole number ≥ 0");
+    assert(/^[A-Z]{3}$/.test(input.currency), `currency must be ISO 4217 upper case, got ${input.currency}`);
+    assert(URL.canParse(input.returnUrl) && /^https?:$/.test(new URL(input.returnUrl).protocol), "returnUrl must be an absolute http(s) URL");
+    const session = await store.insertOrGetSession(this.deps.pool, {
+      id: newSessionId(), orderId: input.orderId, amountCents: input.amountCents, currency: input.currency,
+      description: input.description, returnUrl: input.returnUrl, webhookUrl: this.deps.webhookUrl(),
+    });
+    assert(
+      session.amountCents === input.amountCents && session.currency === input.currency,
+      `order ${input.orderId} already has a session for ${session.amountCents} ${session.currency}, not ${input.amountCents} ${input.currency}`,
+    );
+    return { sessionId: session.id, paymentUrl: this.paymentUrl(session.id) };
+  }
+
+  async getSession(sessionId: string): Promise<SessionView | null> {
+    const s = await store.sessionById(this.deps.pool, sessionId);
+    if (!s) return null;
+    const refund = s.status === "succeeded" ? await store.refundOf(this.deps.pool, s.id) : null;
+    return {
+      sessionId: s.id, orderId: s.orderId, status: s.status === "open" && s.expired ? "expired" : s.status,
+      amountCents: s.amountCents, currency: s.currency, description: s.description, returnUrl: s.returnUrl,
+      paymentUrl: this.paymentUrl(s.id), createdAt: s.createdAt.toISOString(), expiresAt: s.expiresAt.toISOString(),
+      completedAt: s.completedAt?.toISOString() ?? null,
+      refund: refund ? { refundId: refund.id, createdAt: refund.createdAt.toISOString() } : null,
+    };
+  }
+
+  /** Pay / decline / cancel. Idempotent per (session, outcome); throws WebhookQueueError if the webhook could not be queued. */
+  async complete(sessionId: string, outcome: CompletionOutcome): Promise<CompleteOutcome> {
+    const type = eventTypeFor(outcome);
+    const result = await inTransaction(this.deps.pool, async (db) => {
+      const s = await store.sessionById(db, sessionId, { forUpdate: true });
+      if (!s) return { outcome: { kind: "not_found" } as const, after: null };
+      const decision = decideCompletion(s, outcome);
+      const redirectUrl = redirectUrlFor(s.returnUrl, s.id, outcome);
+      switch (decision.kind) {
+        case "complete": {
+          const event = buildEvent(s, type);
+          await store.markCompleted(db, s.id, outcome);
+          await store.insertEvent(db, event);
+          this.deps.logger.info({ sessionId: s.id, orderId: s.orderId, outcome, eventId: event.id }, "mockpay session completed");
+          return { outcome: { kind: "completed", redirectUrl } as const, after: { newEvent: event.id } };
+        }
+        case "already_completed":
+          return { outcome: { kind: "already_completed", redirectUrl } as const, after: afterExisting(await store.eventOf(db, s.id, type)) };
+        case "conflict":
+        case "expired":
+          return { outcome: decision, after: null };
+      }
+    });
+    await this.dispatch(result.after);
+    return result.outcome;
+  }
+
+  async refund(input: RefundInput): Promise<RefundOutcome> {
+    const result = await inTransaction(this.deps.pool, async (db): Promise<{ outcome: RefundOutcome; after: AfterCommit }> => {
+      const s = await store.sessionById(db, input.sessionId, { forUpdate: true });
+      if (!s) return { outcome: { kind: "not_refundable", reason: "unknown_session" }, after: null };
+      if (s.status !== "succeeded") return { outcome: { kind: "not_refundable", reason: "not_succeeded" }, after: null };
+      const existing = await store.refundOf(db, s.id);
+      if (existing) return { outcome: { kind: "refunded", refundId: existing.id }, after: afterExisting(await store.eventOf(db, s.id, "refund.succeeded")) };
+      const refundId = newRefundId();
+      const event = buildEvent(s, "refund.succeeded");
+      await store.insertRefund(db, { id: refundId, sessionId: s.id, amountCents: s.amountCents, reason: input.reason });
+      await store.insertEvent(db, event);
+      this.deps.logger.info({ sessionId: s.id, orderId: s.orderId, refundId, eventId: event.id, reason: input.reason }, "mockpay refund");
+      return { outcome: { kind: "refunded", refundId }, after: { newEvent: event.id } };
+    });
+    await this.dispatch(result.after);
+    return result.outcome;
+  }
+
+  /**
+   * The outbox relay: re-enqueues events still undelivered after `minAgeSeconds` (their enqueue was
+   * lost, or every attempt failed). Events whose job is still queued are not duplicated (same job id).
+   */
+  async redeliverUndelivered(minAgeSeconds: number): Promise<number> {
+    const ids = await store.undeliveredEventIds(this.deps.pool, minAgeSeconds, mockpayRedeliverBatchMax);
+    for (const id of ids) await withDeadline(enqueueRedelivery(this.deps.queue, id, this.deps.chaos), webhookEnqueueTimeoutMs, "queueing the webhook");
+    return ids.length;
+  }
+
+  private async dispatch(after: AfterCommit): Promise<void> {
+    if (!after) return;
+    const enqueue =
+      "newEvent" in after
+        ? enqueueNewEvent(this.deps.queue, after.newEvent, this.deps.chaos, this.deps.random)
+        : enqueueRedelivery(this.deps.queue, after.redeliver, this.deps.chaos);
+    try {
+      // A late enqueue that lands after the deadline is harmless: job ids dedupe, duplicates are allowed.
+      await withDeadline(enqueue, webhookEnqueueTimeoutMs, "queueing the webhook");
+    } catch (err) {
+      const eventId = "newEvent" in after ? after.newEvent : after.redeliver;
+      this.deps.logger.warn({ err, eventId }, "mockpay webhook not queued; a repeat of the call or the relay will queue it");
+      throw new WebhookQueueError(`webhook ${eventId} is recorded but not queued`, { cause: err });
+    }
+  }
+}

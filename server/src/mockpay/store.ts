@@ -1,0 +1,144 @@
+// MockPay's SQL, and only MockPay's tables (mockpay_*). Each function is one statement; the service
+// decides which run together in a transaction.
+import { assert } from "@stampede/shared/assert";
+import { mockpaySessionTtlSeconds } from "@stampede/shared/limits";
+import type { Pool, PoolClient } from "../adapters/postgres/pool.js";
+import { webhookEventSchema, type WebhookEvent, type WebhookEventType } from "../payments/webhook.js";
+import type { SessionStatus } from "./rules.js";
+
+export type Db = Pool | PoolClient;
+
+export interface SessionRow {
+  id: string;
+  orderId: string;
+  amountCents: number;
+  currency: string;
+  description: string;
+  returnUrl: string;
+  webhookUrl: string;
+  status: SessionStatus;
+  createdAt: Date;
+  expiresAt: Date;
+  completedAt: Date | null;
+  /** Past its expiry by the database's clock (one clock for every node). */
+  expired: boolean;
+}
+
+interface RawSession {
+  id: string;
+  order_id: string;
+  amount_cents: string;
+  currency: string;
+  description: string;
+  return_url: string;
+  webhook_url: string;
+  status: SessionStatus;
+  created_at: Date;
+  expires_at: Date;
+  completed_at: Date | null;
+  expired: boolean;
+}
+
+const sessionColumns = "id, order_id, amount_cents, currency, description, return_url, webhook_url, status, created_at, expires_at, completed_at, expires_at <= now() AS expired";
+
+function toSession(r: RawSession): SessionRow {
+  const amountCents = Number(r.amount_cents);
+  assert(Number.isSafeInteger(amountCents), `amount_cents out of range in session ${r.id}`);
+  return {
+    id: r.id, orderId: r.order_id, amountCents, currency: r.currency, description: r.description, returnUrl: r.return_url,
+    webhookUrl: r.webhook_url, status: r.status, createdAt: r.created_at, expiresAt: r.expires_at, completedAt: r.completed_at, expired: r.expired,
+  };
+}
+
+export type NewSession = Omit<SessionRow, "status" | "createdAt" | "expiresAt" | "completedAt" | "expired">;
+
+/** Inserts unless the order already has a session; returns the order's session either way. */
+export async function insertOrGetSession(db: Db, s: NewSession): Promise<SessionRow> {
+  const inserted = await db.query<RawSession>(
+    `INSERT INTO mockpay_sessions (id, order_id, amount_cents, currency, description, return_url, webhook_url, expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, now() + make_interval(secs => $8))
+     ON CONFLICT (order_id) DO NOTHING RETURNING ${sessionColumns}`,
+    [s.id, s.orderId, s.amountCents, s.currency, s.description, s.returnUrl, s.webhookUrl, mockpaySessionTtlSeconds],
+  );
+  const row = inserted.rows[0] ?? (await db.query<RawSession>(`SELECT ${sessionColumns} FROM mockpay_sessions WHERE order_id = $1`, [s.orderId])).rows[0];
+  assert(row, `session for order ${s.orderId} neither inserted nor found`);
+  return toSession(row);
+}
+
+export async function sessionById(db: Db, id: string, options: { forUpdate?: boolean } = {}): Promise<SessionRow | null> {
+  const { rows } = await db.query<RawSession>(`SELECT ${sessionColumns} FROM mockpay_sessions WHERE id = $1${options.forUpdate ? " FOR UPDATE" : ""}`, [id]);
+  return rows[0] ? toSession(rows[0]) : null;
+}
+
+export async function markCompleted(db: Db, id: string, status: Exclude<SessionStatus, "open">): Promise<void> {
+  const { rowCount } = await db.query("UPDATE mockpay_sessions SET status = $2, completed_at = now() WHERE id = $1 AND status = 'open'", [id, status]);
+  assert(rowCount === 1, `session ${id} was not open when completed (callers lock it first)`);
+}
+
+export async function insertEvent(db: Db, event: WebhookEvent): Promise<void> {
+  await db.query("INSERT INTO mockpay_events (id, session_id, type, payload) VALUES ($1, $2, $3, $4)", [event.id, event.data.sessionId, event.type, JSON.stringify(event)]);
+}
+
+export interface EventState {
+  id: string;
+  delivered: boolean;
+}
+
+export async function eventOf(db: Db, sessionId: string, type: WebhookEventType): Promise<EventState | null> {
+  const { rows } = await db.query<{ id: string; delivered: boolean }>(
+    "SELECT id, delivered_at IS NOT NULL AS delivered FROM mockpay_events WHERE session_id = $1 AND type = $2",
+    [sessionId, type],
+  );
+  return rows[0] ?? null;
+}
+
+export interface RefundRow {
+  id: string;
+  createdAt: Date;
+}
+
+export async function refundOf(db: Db, sessionId: string): Promise<RefundRow | null> {
+  const { rows } = await db.query<{ id: string; created_at: Date }>("SELECT id, created_at FROM mockpay_refunds WHERE session_id = $1", [sessionId]);
+  return rows[0] ? { id: rows[0].id, createdAt: rows[0].created_at } : null;
+}
+
+export async function insertRefund(db: Db, r: { id: string; sessionId: string; amountCents: number; reason: string }): Promise<void> {
+  await db.query("INSERT INTO mockpay_refunds (id, session_id, amount_cents, reason) VALUES ($1, $2, $3, $4)", [r.id, r.sessionId, r.amountCents, r.reason]);
+}
+
+/** Undelivered events created at least `minAgeSeconds` ago, oldest first. */
+export async function undeliveredEventIds(db: Db, minAgeSeconds: number, limit: number): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    "SELECT id FROM mockpay_events WHERE delivered_at IS NULL AND created_at <= now() - make_interval(secs => $1) ORDER BY created_at LIMIT $2",
+    [minAgeSeconds, limit],
+  );
+  return rows.map((r) => r.id);
+}
+
+export interface DeliveryTarget {
+  event: WebhookEvent;
+  webhookUrl: string;
+}
+
+export async function deliveryTarget(db: Db, eventId: string): Promise<DeliveryTarget | null> {
+  const { rows } = await db.query<{ payload: unknown; webhook_url: string }>(
+    "SELECT e.payload, s.webhook_url FROM mockpay_events e JOIN mockpay_sessions s ON s.id = e.session_id WHERE e.id = $1",
+    [eventId],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  return { event: webhookEventSchema.parse(row.payload), webhookUrl: row.webhook_url };
+}
+
+/**
+ * Counts one attempt; `error` null means the shop answered 2xx. The first success time is kept,
+ * and so is the last error (it tells why earlier attempts needed a retry).
+ */
+export async function recordAttempt(db: Db, eventId: string, error: string | null): Promise<void> {
+  await db.query(
+    `UPDATE mockpay_events SET attempts = attempts + 1, last_error = coalesce($2, last_error),
+       delivered_at = CASE WHEN $2::text IS NULL THEN coalesce(delivered_at, now()) ELSE delivered_at END
+     WHERE id = $1`,
+    [eventId, error === null ? null : error.slice(0, 500)],
+  );
+}
