@@ -1,7 +1,7 @@
 // Fans for end-to-end tests: a real session over HTTP and a real Socket.IO client, recording
 // everything the server pushes.
 import { io, type Socket } from "socket.io-client";
-import type { ClientToServerEvents, QueueAdmitted, QueueEntry, QueueStatus, ServerToClientEvents, StockUpdate, Ack } from "@stampede/shared/protocol";
+import type { ClientToServerEvents, OrderUpdate, QueueAdmitted, QueueEntry, QueueStatus, ServerToClientEvents, StockUpdate, Ack } from "@stampede/shared/protocol";
 
 export type FanClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -12,6 +12,7 @@ export interface TestFan {
   statuses: QueueStatus[];
   admitted: Array<QueueAdmitted & { atMs: number }>;
   stock: StockUpdate[];
+  orderUpdates: OrderUpdate[];
   join(eventId: string): Promise<Ack<QueueEntry>>;
   close(): void;
 }
@@ -43,12 +44,14 @@ export async function connectFan(url: string, session?: { fanId: string; fanToke
     statuses: [],
     admitted: [],
     stock: [],
+    orderUpdates: [],
     join: (eventId) => socket.timeout(10_000).emitWithAck("queue:join", { eventId }),
     close: () => socket.close(),
   };
   socket.on("queue:status", (st) => fan.statuses.push(st));
   socket.on("queue:admitted", (a) => fan.admitted.push({ ...a, atMs: Date.now() }));
   socket.on("stock", (st) => fan.stock.push(st));
+  socket.on("order:update", (u) => fan.orderUpdates.push(u));
   return fan;
 }
 
