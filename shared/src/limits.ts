@@ -97,3 +97,7 @@ export const mockpayFormBodyBytesMax = 1_024;
 export const mockpayRedeliverBatchMax = 500;
 /** Queueing a webhook after its commit waits this long: BullMQ's connection would wait for Redis forever. */
 export const webhookEnqueueTimeoutMs = 2_000;
+/** The outbox relay runs this often in the workers: a webhook whose job was lost is re-queued within about this long. */
+export const mockpayRelayEveryMs = 30_000;
+/** The relay leaves younger events alone: their first delivery is normally still under way. */
+export const mockpayRelayMinAgeSeconds = 60;

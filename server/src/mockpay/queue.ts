@@ -2,11 +2,15 @@
 // event id (the body is read from the outbox row, the secret from the worker's deps), so nothing
 // secret or stale sits in Redis.
 import type { JobsOptions, Queue } from "bullmq";
-import { webhookBackoffBaseMs, webhookDeliveryAttemptsMax, webhookJobsKeptSeconds } from "@stampede/shared/limits";
+import { mockpayRedeliverBatchMax, webhookBackoffBaseMs, webhookDeliveryAttemptsMax, webhookJobsKeptSeconds } from "@stampede/shared/limits";
+import type { Pool } from "../adapters/postgres/pool.js";
 import { planDeliveries, type ChaosSettings } from "./chaos.js";
+import { undeliveredEventIds } from "./store.js";
 
 export const mockpayWebhookQueue = "mockpay-webhooks";
 export const deliveryJobName = "deliver";
+/** The relay's job (a repeatable job on the same queue, scheduled by the workers). */
+export const relayJobName = "mockpay-relay";
 
 export interface MockPayJobData {
   eventId: string;
@@ -39,6 +43,30 @@ export async function enqueueNewEvent(queue: MockPayQueue, eventId: string, chao
 }
 
 /** Re-drives an event that is not delivered yet; a no-op while its job is still queued (same job id). */
-export async function enqueueRedelivery(queue: MockPayQueue, eventId: string, chaos: ChaosSettings): Promise<void> {
-  await queue.add(deliveryJobName, { eventId, chaosFailRate: chaos.failRate }, { ...deliveryJobOptions, jobId: eventId });
+export async function enqueueRedelivery(queue: MockPayQueue, eventId: string, chaosFailRate: number): Promise<void> {
+  await queue.add(deliveryJobName, { eventId, chaosFailRate }, { ...deliveryJobOptions, jobId: eventId });
+}
+
+/**
+ * The outbox relay: re-enqueues events still undelivered after `minAgeSeconds` (their enqueue was
+ * lost, Redis was flushed, or every attempt of their job failed). Events whose job is still queued
+ * are not duplicated (same job id). Returns how many were re-driven.
+ */
+export async function relayUndelivered(pool: Pool, queue: MockPayQueue, options: { minAgeSeconds: number; chaosFailRate: number; timeoutMs: number }): Promise<number> {
+  const ids = await undeliveredEventIds(pool, options.minAgeSeconds, mockpayRedeliverBatchMax);
+  for (const id of ids) await withDeadline(enqueueRedelivery(queue, id, options.chaosFailRate), options.timeoutMs, "queueing a webhook");
+  return ids.length;
+}
+
+/** BullMQ's connection waits for Redis forever; every enqueue gets a deadline. A late add that lands anyway is harmless (job ids dedupe). */
+export async function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -3,13 +3,13 @@
 // delivery job is enqueued after the commit. If that enqueue fails, the caller gets an error and a
 // repeat of the same call re-drives delivery, as does redeliverUndelivered().
 import { assert } from "@stampede/shared/assert";
-import { mockpayRedeliverBatchMax, webhookEnqueueTimeoutMs } from "@stampede/shared/limits";
+import { webhookEnqueueTimeoutMs } from "@stampede/shared/limits";
 import { inTransaction, type Pool } from "../adapters/postgres/pool.js";
 import type { Logger } from "../logger.js";
 import type { CreateSessionInput, PaymentProvider, PaymentSession, RefundInput, RefundOutcome } from "../payments/provider.js";
 import type { WebhookEvent, WebhookEventType } from "../payments/webhook.js";
 import type { ChaosSettings } from "./chaos.js";
-import { enqueueNewEvent, enqueueRedelivery, type MockPayQueue } from "./queue.js";
+import { enqueueNewEvent, enqueueRedelivery, relayUndelivered, withDeadline, type MockPayQueue } from "./queue.js";
 import { decideCompletion, eventTypeFor, newEventId, newRefundId, newSessionId, redirectUrlFor, type CompletionOutcome, type SessionStatus } from "./rules.js";
 import * as store from "./store.js";
 
@@ -66,18 +66,6 @@ function buildEvent(s: store.SessionRow, type: WebhookEventType): WebhookEvent {
 function afterExisting(event: store.EventState | null): AfterCommit {
   assert(event, "a completed or refunded session has its event row (written in the same transaction)");
   return event.delivered ? null : { redeliver: event.id };
-}
-
-async function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([work, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 export class MockPayService implements PaymentProvider {
@@ -161,14 +149,9 @@ export class MockPayService implements PaymentProvider {
     return result.outcome;
   }
 
-  /**
-   * The outbox relay: re-enqueues events still undelivered after `minAgeSeconds` (their enqueue was
-   * lost, or every attempt failed). Events whose job is still queued are not duplicated (same job id).
-   */
+  /** The outbox relay (see relayUndelivered); the workers run it on a schedule, tests and tools call it here. */
   async redeliverUndelivered(minAgeSeconds: number): Promise<number> {
-    const ids = await store.undeliveredEventIds(this.deps.pool, minAgeSeconds, mockpayRedeliverBatchMax);
-    for (const id of ids) await withDeadline(enqueueRedelivery(this.deps.queue, id, this.deps.chaos), webhookEnqueueTimeoutMs, "queueing the webhook");
-    return ids.length;
+    return relayUndelivered(this.deps.pool, this.deps.queue, { minAgeSeconds, chaosFailRate: this.deps.chaos.failRate, timeoutMs: webhookEnqueueTimeoutMs });
   }
 
   private async dispatch(after: AfterCommit): Promise<void> {
@@ -176,7 +159,7 @@ export class MockPayService implements PaymentProvider {
     const enqueue =
       "newEvent" in after
         ? enqueueNewEvent(this.deps.queue, after.newEvent, this.deps.chaos, this.deps.random)
-        : enqueueRedelivery(this.deps.queue, after.redeliver, this.deps.chaos);
+        : enqueueRedelivery(this.deps.queue, after.redeliver, this.deps.chaos.failRate);
     try {
       // A late enqueue that lands after the deadline is harmless: job ids dedupe, duplicates are allowed.
       await withDeadline(enqueue, webhookEnqueueTimeoutMs, "queueing the webhook");

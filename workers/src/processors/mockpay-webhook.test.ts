@@ -10,6 +10,7 @@ import { createLogger } from "@stampede/server/logger";
 import { closedPort, json } from "@stampede/server/testing/services";
 import { webhookEnqueueTimeoutMs } from "@stampede/shared/limits";
 import { deliverWebhook } from "@stampede/server/mockpay/deliver";
+import { relayJobName } from "@stampede/server/mockpay/queue";
 import { createMockPay, mockpayWebhookQueue, noChaos, type ChaosSettings, type MockPayQueue } from "@stampede/server/mockpay/index";
 import {
   completeViaApi, eventRows, harnessWebhookSecret, newSession, startMockPayHarness, waitFor, type MockPayHarness, type ReceivedWebhook,
@@ -22,7 +23,7 @@ const workers: Worker[] = [];
 async function start(options: { chaos?: ChaosSettings; random?: () => number; workerRandom?: () => number } = {}): Promise<MockPayHarness> {
   const h = await startMockPayHarness({ chaos: options.chaos, random: options.random });
   harnesses.push(h);
-  const deps = { logger: createLogger("silent", "workers-test"), pool: h.pool, webhookSecret: harnessWebhookSecret, random: options.workerRandom };
+  const deps = { logger: createLogger("silent", "workers-test"), pool: h.pool, redis: h.testRedis.client, redisPrefix: h.testRedis.prefix, webhookSecret: harnessWebhookSecret, random: options.workerRandom };
   workers.push(new Worker(mockpayWebhookQueue, createMockPayWebhookProcessor(deps), { connection: h.bullConnection, prefix: h.bullPrefix, concurrency: 8 }));
   return h;
 }
@@ -153,7 +154,7 @@ describe("one attempt at a time (deliverWebhook)", () => {
   });
 
   it("the processor asserts at creation when the workers were not given the webhook secret", () => {
-    expect(() => createMockPayWebhookProcessor({ logger: createLogger("silent", "t"), pool: undefined as never, webhookSecret: "" })).toThrow(/MOCKPAY_WEBHOOK_SECRET/);
+    expect(() => createMockPayWebhookProcessor({ logger: createLogger("silent", "t"), pool: undefined as never, redis: undefined as never, redisPrefix: "x", webhookSecret: "" })).toThrow(/MOCKPAY_WEBHOOK_SECRET/);
   });
 });
 
@@ -177,6 +178,22 @@ describe("outbox: an enqueue lost after the commit", () => {
     await waitFor("the relayed delivery", async () => (await eventRows(h, other.sessionId))[0]?.delivered_at != null);
     expect(await h.mockpay.service.redeliverUndelivered(0)).toBe(0);
     expect(h.receiver.received.every(verifies)).toBe(true);
+  });
+
+  it("the workers' scheduled relay job re-queues an event older than a minute that nobody queued", async () => {
+    const h = await start();
+    const brokenQueue = { addBulk: () => Promise.reject(new Error("redis down")), add: () => Promise.reject(new Error("redis down")) } as unknown as MockPayQueue;
+    const broken = createMockPay({ pool: h.pool, queue: brokenQueue, publicUrl: () => h.url, webhookUrl: () => h.receiver.url, chaos: noChaos, logger: createLogger("silent", "t") });
+    const fresh = await newSession(h);
+    const old = await newSession(h);
+    await expect(broken.service.complete(fresh.sessionId, "succeeded")).rejects.toThrow(/not queued/);
+    await expect(broken.service.complete(old.sessionId, "succeeded")).rejects.toThrow(/not queued/);
+    await h.pool.query("UPDATE mockpay_events SET created_at = now() - interval '2 minutes' WHERE session_id = $1", [old.sessionId]);
+    const relay = await h.queue.add(relayJobName, undefined as never);
+    await waitFor("the relay job", async () => (await relay.getState()) === "completed");
+    expect((await h.queue.getJob(relay.id ?? ""))?.returnvalue).toEqual({ relayed: 1 });
+    await waitFor("the relayed delivery", async () => (await eventRows(h, old.sessionId))[0]?.delivered_at != null);
+    expect((await eventRows(h, fresh.sessionId))[0]?.delivered_at).toBeNull();
   });
 });
 
