@@ -205,11 +205,12 @@ DECLARE
   z CONSTANT uuid := '00000000-0000-0000-0000-000000000000';
   u128max CONSTANT numeric := 340282366920938463463374607431768211455;
   n integer := coalesce(cardinality(p_id), 0);
-  t0 bigint; ts bigint; rts bigint;
+  t0 bigint;
   e record;
   -- The accounts the batch touches, by index; balances as of now (due holds expired).
   a_id uuid[]; a_ledger bigint[]; a_flags integer[];
   a_dp numeric[]; a_dpo numeric[]; a_cp numeric[]; a_cpo numeric[];
+  due_id uuid[]; due_dp numeric[]; due_cp numeric[];
   -- No sum of two balances and an amount can pass 2^128 unless some value is that large.
   may_overflow boolean;
   -- Per event: what it became (r_kind: 0 nothing, 1 pending, 2 posted, 3 posted a pending one,
@@ -225,53 +226,55 @@ DECLARE
   i integer; j integer; k integer; st integer; fl integer; xj integer; pj integer;
   amt numeric; ps smallint; linked boolean; failed_before boolean;
   chain integer := 0; broken boolean := false;
-  -- The pending transfer a post/void names (q_) and the transfer an id already names (x_).
+  -- The pending transfer a post/void names (q_) and a transfer made earlier in the batch with
+  -- the same id (x_).
   q_found boolean; q_flags integer; q_debit uuid; q_credit uuid; q_amount numeric; q_ud128 uuid;
   q_ud64 numeric; q_ud32 bigint; q_ledger bigint; q_code integer; q_dri integer; q_cri integer;
   q_status smallint; q_expires bigint;
   x_flags integer; x_pending uuid; x_timeout bigint; x_debit uuid; x_credit uuid; x_amount numeric;
-  x_ud128 uuid; x_ud64 numeric; x_ud32 bigint; x_ledger bigint; x_code integer; x_ts bigint;
+  x_ud128 uuid; x_ud64 numeric; x_ud32 bigint; x_ledger bigint; x_code integer;
 BEGIN
   IF n = 0 THEN statuses := '{}'; timestamps := '{}'; RETURN; END IF;
   IF EXISTS (SELECT 1 FROM unnest(p_flags) f WHERE (f & 496) <> 0) THEN
     RAISE EXCEPTION 'ledger: balancing, closing and imported transfers are not supported';
   END IF;
-  -- One batch at a time: the clock row is every batch's first lock, so locks are always taken
-  -- in the same order (clock, then accounts by id) and batches never deadlock.
+  -- One batch at a time: the clock row is every batch's first lock, then the accounts in id
+  -- order — locks are always taken in the same order, so batches never deadlock.
   UPDATE ledger_clock SET last_timestamp = greatest(last_timestamp, ledger_now_ns()) + n
   RETURNING last_timestamp - n INTO t0;
 
-  -- Expire every hold due by the end of this batch, and load the accounts net of them.
+  -- Expire every hold due by the end of this batch; its accounts are corrected as they load.
   WITH due AS (
     UPDATE ledger_transfers t SET pending_status = 4
     WHERE t.pending_status = 1 AND t.expires_at <= t0 + n
     RETURNING t.debit_account_id, t.credit_account_id, t.amount
-  ), moved AS (
-    SELECT m.id, sum(m.dp) AS dp, sum(m.cp) AS cp FROM (
-      SELECT debit_account_id AS id, amount AS dp, 0 AS cp FROM due
-      UNION ALL SELECT credit_account_id, 0, amount FROM due) m
-    GROUP BY m.id
-  ), wanted AS (
-    SELECT x.id FROM unnest(p_debit || p_credit || ARRAY(
-             SELECT unnest(ARRAY[t.debit_account_id, t.credit_account_id]) FROM ledger_transfers t
-             WHERE t.id = ANY (ARRAY(SELECT DISTINCT u FROM unnest(p_pending) u WHERE u <> z)))) x(id)
-    UNION SELECT moved.id FROM moved
-  ), loaded AS (
-    -- (LATERAL … LIMIT 1: one index probe per account, never a scan of every fan's account;
-    -- the LIMIT keeps the planner from flattening the probe into a hash join.)
+  )
+  SELECT coalesce(array_agg(m.id), '{}'), coalesce(array_agg(m.dp), '{}'), coalesce(array_agg(m.cp), '{}')
+  INTO due_id, due_dp, due_cp
+  FROM (SELECT u.id, sum(u.dp) AS dp, sum(u.cp) AS cp FROM (
+          SELECT debit_account_id AS id, amount AS dp, 0 AS cp FROM due
+          UNION ALL SELECT credit_account_id, 0, amount FROM due) u
+        GROUP BY u.id) m;
+
+  -- Load every account the batch touches, locking them in id order as they are read.
+  SELECT coalesce(array_agg(l.id ORDER BY l.id), '{}'), coalesce(array_agg(l.ledger ORDER BY l.id), '{}'),
+         coalesce(array_agg(l.flags ORDER BY l.id), '{}'), coalesce(array_agg(l.dp ORDER BY l.id), '{}'),
+         coalesce(array_agg(l.dpo ORDER BY l.id), '{}'), coalesce(array_agg(l.cp ORDER BY l.id), '{}'),
+         coalesce(array_agg(l.cpo ORDER BY l.id), '{}'),
+         coalesce(max(greatest(l.dp, l.dpo, l.cp, l.cpo)), 0) >= 2::numeric ^ 126
+  INTO a_id, a_ledger, a_flags, a_dp, a_dpo, a_cp, a_cpo, may_overflow
+  FROM (
     SELECT a.id, a.ledger, a.flags, a.debits_pending - coalesce(m.dp, 0) AS dp, a.debits_posted AS dpo,
            a.credits_pending - coalesce(m.cp, 0) AS cp, a.credits_posted AS cpo
-    FROM wanted w
-    JOIN LATERAL (SELECT * FROM ledger_accounts a WHERE a.id = w.id LIMIT 1) a ON true
-    LEFT JOIN moved m ON m.id = a.id
+    FROM ledger_accounts a
+    LEFT JOIN unnest(due_id, due_dp, due_cp) m(id, dp, cp) ON m.id = a.id
+    WHERE a.id = ANY (ARRAY(
+      SELECT DISTINCT x FROM unnest(p_debit || p_credit || due_id || ARRAY(
+        SELECT unnest(ARRAY[t.debit_account_id, t.credit_account_id]) FROM ledger_transfers t
+        WHERE t.id = ANY (ARRAY(SELECT DISTINCT u FROM unnest(p_pending) u WHERE u <> z)))) x))
     ORDER BY a.id
-  )
-  SELECT coalesce(array_agg(id), '{}'), coalesce(array_agg(ledger), '{}'), coalesce(array_agg(flags), '{}'),
-         coalesce(array_agg(dp), '{}'), coalesce(array_agg(dpo), '{}'), coalesce(array_agg(cp), '{}'),
-         coalesce(array_agg(cpo), '{}'),
-         coalesce(max(greatest(dp, dpo, cp, cpo)), 0) >= 2::numeric ^ 126
-  INTO a_id, a_ledger, a_flags, a_dp, a_dpo, a_cp, a_cpo, may_overflow
-  FROM loaded;
+    FOR UPDATE OF a
+  ) l;
   may_overflow := may_overflow OR (SELECT max(x) >= 2::numeric ^ 126 FROM unnest(p_amount) x);
 
   r_kind := array_fill(0::smallint, ARRAY[n]); r_failed := array_fill(false, ARRAY[n]);
@@ -280,7 +283,8 @@ BEGIN
   r_debit := p_debit; r_credit := p_credit; r_amount := p_amount; r_ud128 := p_ud128;
   r_ud64 := p_ud64; r_ud32 := p_ud32; r_ledger := p_ledger; r_code := p_code;
   r_dri := array_fill(0, ARRAY[n]); r_cri := array_fill(0, ARRAY[n]); r_pamount := array_fill(0::numeric, ARRAY[n]);
-  statuses := array_fill(0, ARRAY[n]); timestamps := array_fill(0::bigint, ARRAY[n]);
+  statuses := array_fill(0, ARRAY[n]);
+  timestamps := ARRAY(SELECT t0 + g FROM generate_series(1, n) g); -- exists answers the first one
 
   -- Events that name an earlier event of the same batch (a repeated id, a pending transfer made
   -- in the batch, a pending id named twice): rare, found with three hash self-joins.
@@ -299,55 +303,92 @@ BEGIN
   END LOOP;
 
   FOR e IN
-    SELECT ev.ord, ev.flags, coalesce(ev.dai, 0)::integer AS dri, coalesce(ev.cai, 0)::integer AS cri,
-           CASE WHEN ev.ts <> 0 THEN 3 WHEN (ev.flags & ~511) <> 0 THEN 4 WHEN ev.id = z THEN 5
-                WHEN ev.id = 'ffffffff-ffff-ffff-ffff-ffffffffffff' THEN 6 ELSE 0 END AS s1,
-           CASE WHEN (ev.flags & 12) <> 0 THEN
-             CASE WHEN (ev.flags & 12) = 12 OR (ev.flags & 2) <> 0 THEN 7 WHEN ev.pid = z THEN 14
-                  WHEN ev.pid = 'ffffffff-ffff-ffff-ffff-ffffffffffff' THEN 15 WHEN ev.pid = ev.id THEN 16
-                  WHEN ev.timeout <> 0 THEN 17 ELSE 0 END
-           ELSE
-             CASE WHEN ev.dr = z THEN 8 WHEN ev.dr = 'ffffffff-ffff-ffff-ffff-ffffffffffff' THEN 9
-                  WHEN ev.cr = z THEN 10 WHEN ev.cr = 'ffffffff-ffff-ffff-ffff-ffffffffffff' THEN 11
-                  WHEN ev.dr = ev.cr THEN 12 WHEN ev.pid <> z THEN 13
-                  WHEN (ev.flags & 2) = 0 AND ev.timeout <> 0 THEN 17 WHEN ev.ledger = 0 THEN 19
-                  WHEN ev.code = 0 THEN 20 WHEN ev.dai IS NULL THEN 21 WHEN ev.cai IS NULL THEN 22
-                  WHEN ev.dledger <> ev.cledger THEN 23 WHEN ev.ledger <> ev.dledger THEN 24 ELSE 0 END
-           END AS s2,
-           t0 + ev.ord > 9223372036854775807 - ev.timeout * 1000000000 AS timeout_overflows,
-           x.id IS NOT NULL AS x_found, x.flags AS x_flags, x.pending_id AS x_pending, x.timeout AS x_timeout,
-           x.debit_account_id AS x_debit, x.credit_account_id AS x_credit, x.amount AS x_amount,
-           x.user_data_128 AS x_ud128, x.user_data_64 AS x_ud64, x.user_data_32 AS x_ud32,
-           x.ledger AS x_ledger, x.code AS x_code, x.timestamp AS x_ts, f.id IS NOT NULL AS failed,
-           q.id IS NOT NULL AS q_found, q.flags AS q_flags, q.debit_account_id AS q_debit,
-           q.credit_account_id AS q_credit, q.amount AS q_amount, q.user_data_128 AS q_ud128,
-           q.user_data_64 AS q_ud64, q.user_data_32 AS q_ud32, q.ledger AS q_ledger, q.code AS q_code,
-           q.pending_status AS q_status, q.expires_at AS q_expires,
-           coalesce(qd.ai, 0)::integer AS q_dri, coalesce(qc.ai, 0)::integer AS q_cri
+    -- fast: a new transfer that passes every check but the balance ones (nearly every hold).
+    SELECT m.*, m.s1 = 0 AND m.s2 = 0 AND m.x_status = 0 AND NOT m.failed AND (m.flags & 12) = 0
+           AND NOT (m.timeout_overflows AND (m.flags & 2) <> 0) AND NOT may_overflow AS fast
     FROM (
-      -- Events with their accounts' indexes; OFFSET 0 keeps this a unit the probes below run on.
-      SELECT ev.*, d.ai AS dai, d.ledger AS dledger, c.ai AS cai, c.ledger AS cledger
-      FROM unnest(p_id, p_debit, p_credit, p_pending, p_timeout, p_ledger, p_code, p_flags, p_timestamp)
-           WITH ORDINALITY AS ev(id, dr, cr, pid, timeout, ledger, code, flags, ts, ord)
-      LEFT JOIN unnest(a_id, a_ledger) WITH ORDINALITY d(id, ledger, ai) ON d.id = ev.dr
-      LEFT JOIN unnest(a_id, a_ledger) WITH ORDINALITY c(id, ledger, ai) ON c.id = ev.cr
-      OFFSET 0
-    ) ev
-    -- (= ANY: one index scan fetches every stored transfer the batch names; OFFSET 0 keeps the
-    -- planner from turning it into a scan of the whole, ever-growing table.)
-    LEFT JOIN (SELECT * FROM ledger_transfers WHERE id = ANY (p_id) OFFSET 0) x ON x.id = ev.id
-    LEFT JOIN (SELECT id FROM ledger_failed_transfers WHERE id = ANY (p_id) OFFSET 0) f ON f.id = ev.id
-    LEFT JOIN (SELECT * FROM ledger_transfers
-               WHERE id = ANY (ARRAY(SELECT DISTINCT u FROM unnest(p_pending) u WHERE u <> z)) OFFSET 0) q
-           ON q.id = ev.pid AND (ev.flags & 12) <> 0
-    LEFT JOIN unnest(a_id) WITH ORDINALITY qd(id, ai) ON qd.id = q.debit_account_id
-    LEFT JOIN unnest(a_id) WITH ORDINALITY qc(id, ai) ON qc.id = q.credit_account_id
-    ORDER BY ev.ord
+        SELECT ev.ord, ev.flags, ev.amount, ev.dflags, ev.cflags, coalesce(ev.dai, 0)::integer AS dri,
+               coalesce(ev.cai, 0)::integer AS cri,
+               CASE WHEN ev.ts <> 0 THEN 3 WHEN (ev.flags & ~511) <> 0 THEN 4 WHEN ev.id = z THEN 5
+                    WHEN ev.id = 'ffffffff-ffff-ffff-ffff-ffffffffffff' THEN 6 ELSE 0 END AS s1,
+               CASE WHEN (ev.flags & 12) <> 0 THEN
+                 CASE WHEN (ev.flags & 12) = 12 OR (ev.flags & 2) <> 0 THEN 7 WHEN ev.pid = z THEN 14
+                      WHEN ev.pid = 'ffffffff-ffff-ffff-ffff-ffffffffffff' THEN 15 WHEN ev.pid = ev.id THEN 16
+                      WHEN ev.timeout <> 0 THEN 17 ELSE 0 END
+               ELSE
+                 CASE WHEN ev.dr = z THEN 8 WHEN ev.dr = 'ffffffff-ffff-ffff-ffff-ffffffffffff' THEN 9
+                      WHEN ev.cr = z THEN 10 WHEN ev.cr = 'ffffffff-ffff-ffff-ffff-ffffffffffff' THEN 11
+                      WHEN ev.dr = ev.cr THEN 12 WHEN ev.pid <> z THEN 13
+                      WHEN (ev.flags & 2) = 0 AND ev.timeout <> 0 THEN 17 WHEN ev.ledger = 0 THEN 19
+                      WHEN ev.code = 0 THEN 20 WHEN ev.dai IS NULL THEN 21 WHEN ev.cai IS NULL THEN 22
+                      WHEN ev.dledger <> ev.cledger THEN 23 WHEN ev.ledger <> ev.dledger THEN 24 ELSE 0 END
+               END AS s2,
+               -- A stored transfer with this id: exists, or the first field that differs (a post/void's
+               -- zero fields stand for its pending transfer's, which is stored too).
+               CASE WHEN x.id IS NULL THEN 0
+                    WHEN ev.flags <> x.flags THEN 36 WHEN ev.pid <> x.pending_id THEN 40
+                    WHEN ev.timeout <> x.timeout THEN 44
+                    WHEN (ev.flags & 12) = 0 THEN
+                      CASE WHEN ev.dr <> x.debit_account_id THEN 37 WHEN ev.cr <> x.credit_account_id THEN 38
+                           WHEN ev.amount <> x.amount THEN 39 WHEN ev.ud128 <> x.user_data_128 THEN 41
+                           WHEN ev.ud64 <> x.user_data_64 THEN 42 WHEN ev.ud32 <> x.user_data_32 THEN 43
+                           WHEN ev.ledger <> x.ledger THEN 67 WHEN ev.code <> x.code THEN 45 ELSE 46 END
+                    ELSE
+                      CASE WHEN ev.dr <> z AND ev.dr <> x.debit_account_id THEN 37
+                           WHEN ev.cr <> z AND ev.cr <> x.credit_account_id THEN 38
+                           WHEN CASE WHEN ev.amount = CASE WHEN (ev.flags & 4) <> 0 THEN u128max ELSE 0 END
+                                     THEN q.amount ELSE ev.amount END <> x.amount THEN 39
+                           WHEN CASE WHEN ev.ud128 = z THEN q.user_data_128 ELSE ev.ud128 END <> x.user_data_128 THEN 41
+                           WHEN CASE WHEN ev.ud64 = 0 THEN q.user_data_64 ELSE ev.ud64 END <> x.user_data_64 THEN 42
+                           WHEN CASE WHEN ev.ud32 = 0 THEN q.user_data_32 ELSE ev.ud32 END <> x.user_data_32 THEN 43
+                           WHEN ev.ledger <> 0 AND ev.ledger <> x.ledger THEN 67
+                           WHEN ev.code <> 0 AND ev.code <> x.code THEN 45 ELSE 46 END
+               END AS x_status,
+               x.timestamp AS x_ts, f.id IS NOT NULL AS failed,
+               t0 + ev.ord > 9223372036854775807 - ev.timeout * 1000000000 AS timeout_overflows,
+               q.id IS NOT NULL AS q_found, q.flags AS q_flags, q.debit_account_id AS q_debit,
+               q.credit_account_id AS q_credit, q.amount AS q_amount, q.user_data_128 AS q_ud128,
+               q.user_data_64 AS q_ud64, q.user_data_32 AS q_ud32, q.ledger AS q_ledger, q.code AS q_code,
+               q.pending_status AS q_status, q.expires_at AS q_expires,
+               coalesce(qd.ai, 0)::integer AS q_dri, coalesce(qc.ai, 0)::integer AS q_cri
+        FROM (
+          -- Events with their accounts' indexes; OFFSET 0 keeps this a unit the probes below run on.
+          SELECT ev.*, d.ai AS dai, d.ledger AS dledger, d.flags AS dflags, c.ai AS cai, c.ledger AS cledger, c.flags AS cflags
+          FROM unnest(p_id, p_debit, p_credit, p_amount, p_pending, p_ud128, p_ud64, p_ud32, p_timeout, p_ledger,
+                      p_code, p_flags, p_timestamp)
+               WITH ORDINALITY AS ev(id, dr, cr, amount, pid, ud128, ud64, ud32, timeout, ledger, code, flags, ts, ord)
+          LEFT JOIN unnest(a_id, a_ledger, a_flags) WITH ORDINALITY d(id, ledger, flags, ai) ON d.id = ev.dr
+          LEFT JOIN unnest(a_id, a_ledger, a_flags) WITH ORDINALITY c(id, ledger, flags, ai) ON c.id = ev.cr
+          OFFSET 0
+        ) ev
+        -- (= ANY: one index scan fetches every stored transfer the batch names; OFFSET 0 keeps the
+        -- planner from turning it into a scan of the whole, ever-growing table.)
+        LEFT JOIN (SELECT * FROM ledger_transfers WHERE id = ANY (p_id) OFFSET 0) x ON x.id = ev.id
+        LEFT JOIN (SELECT id FROM ledger_failed_transfers WHERE id = ANY (p_id) OFFSET 0) f ON f.id = ev.id
+        LEFT JOIN (SELECT * FROM ledger_transfers
+                   WHERE id = ANY (ARRAY(SELECT DISTINCT u FROM unnest(p_pending) u WHERE u <> z)) OFFSET 0) q
+               ON q.id = ev.pid AND (ev.flags & 12) <> 0
+        LEFT JOIN unnest(a_id) WITH ORDINALITY qd(id, ai) ON qd.id = q.debit_account_id
+        LEFT JOIN unnest(a_id) WITH ORDINALITY qc(id, ai) ON qc.id = q.credit_account_id
+    ) m
+    ORDER BY m.ord
   LOOP
-    i := e.ord; ts := t0 + i; rts := ts; fl := e.flags;
+    i := e.ord; fl := e.flags;
     linked := (fl & 1) <> 0;
     IF linked AND chain = 0 THEN chain := i; END IF;
-    IF linked AND i = n THEN st := 2;
+    IF e.fast AND r_prev[i] = 0 AND NOT broken AND NOT (linked AND i = n) THEN
+      -- Only the balances decide (the same steps as the last branch below, fewer statements).
+      j := e.dri; k := e.cri; amt := e.amount;
+      IF (e.dflags & 2) <> 0 AND a_dp[j] + a_dpo[j] + amt > a_cpo[j] THEN st := 54;
+      ELSIF (e.cflags & 4) <> 0 AND a_cp[k] + a_cpo[k] + amt > a_dpo[k] THEN st := 55;
+      ELSIF (fl & 2) <> 0 THEN
+        st := 0; r_kind[i] := 1; r_pstat[i] := 1; r_dri[i] := j; r_cri[i] := k;
+        a_dp[j] := a_dp[j] + amt; a_cp[k] := a_cp[k] + amt;
+      ELSE
+        st := 0; r_kind[i] := 2; r_dri[i] := j; r_cri[i] := k;
+        a_dpo[j] := a_dpo[j] + amt; a_cpo[k] := a_cpo[k] + amt;
+      END IF;
+    ELSIF linked AND i = n THEN st := 2;
     ELSIF broken THEN st := 1;
     ELSIF e.s1 <> 0 THEN st := e.s1;
     ELSE
@@ -378,18 +419,13 @@ BEGIN
           q_status := CASE WHEN db_pstat[r_fref[i]] <> 0 THEN db_pstat[r_fref[i]] ELSE e.q_status END;
         END IF;
       END IF;
-      IF xj > 0 OR e.x_found THEN -- the id exists: same body (exists) or not (exists_with_different_*)
-        IF xj > 0 THEN
-          x_flags := p_flags[xj]; x_pending := p_pending[xj]; x_timeout := p_timeout[xj];
-          x_debit := r_debit[xj]; x_credit := r_credit[xj]; x_amount := r_amount[xj]; x_ud128 := r_ud128[xj];
-          x_ud64 := r_ud64[xj]; x_ud32 := r_ud32[xj]; x_ledger := r_ledger[xj]; x_code := r_code[xj];
-          x_ts := t0 + xj;
-        ELSE
-          x_flags := e.x_flags; x_pending := e.x_pending; x_timeout := e.x_timeout;
-          x_debit := e.x_debit; x_credit := e.x_credit; x_amount := e.x_amount; x_ud128 := e.x_ud128;
-          x_ud64 := e.x_ud64; x_ud32 := e.x_ud32; x_ledger := e.x_ledger; x_code := e.x_code;
-          x_ts := e.x_ts;
-        END IF;
+      IF e.x_status <> 0 THEN -- stored: same body (exists) or not (exists_with_different_*)
+        st := e.x_status;
+        IF st = 46 THEN timestamps[i] := e.x_ts; END IF;
+      ELSIF xj > 0 THEN -- made earlier in this batch: compare with what that event stored
+        x_flags := p_flags[xj]; x_pending := p_pending[xj]; x_timeout := p_timeout[xj];
+        x_debit := r_debit[xj]; x_credit := r_credit[xj]; x_amount := r_amount[xj]; x_ud128 := r_ud128[xj];
+        x_ud64 := r_ud64[xj]; x_ud32 := r_ud32[xj]; x_ledger := r_ledger[xj]; x_code := r_code[xj];
         st := CASE WHEN fl <> x_flags THEN 36 WHEN p_pending[i] <> x_pending THEN 40
                    WHEN p_timeout[i] <> x_timeout THEN 44
                    WHEN (fl & 12) = 0 THEN
@@ -408,7 +444,7 @@ BEGIN
                           WHEN p_ledger[i] <> 0 AND p_ledger[i] <> x_ledger THEN 67
                           WHEN p_code[i] <> 0 AND p_code[i] <> x_code THEN 45 ELSE 46 END
               END;
-        IF st = 46 THEN rts := x_ts; END IF;
+        IF st = 46 THEN timestamps[i] := t0 + xj; END IF;
       ELSIF failed_before THEN st := 68;
       ELSIF e.s2 <> 0 THEN st := e.s2;
       ELSIF (fl & 12) <> 0 THEN -- post or void a pending transfer
@@ -423,7 +459,7 @@ BEGIN
                       WHEN p_amount[i] > 0 THEN p_amount[i] ELSE q_amount END;
           st := CASE WHEN amt > q_amount THEN 31 WHEN (fl & 8) <> 0 AND amt < q_amount THEN 32
                      WHEN q_status = 2 THEN 33 WHEN q_status = 3 THEN 34
-                     WHEN q_status = 4 OR q_expires <= ts THEN 35 ELSE 0 END;
+                     WHEN q_status = 4 OR q_expires <= t0 + i THEN 35 ELSE 0 END;
           IF st = 0 THEN
             ps := CASE WHEN (fl & 4) <> 0 THEN 2 ELSE 3 END;
             IF pj > 0 THEN r_pstat[pj] := ps; ELSE db_pstat[r_fref[i]] := ps; END IF;
@@ -483,7 +519,7 @@ BEGIN
       -- Transient failures (the same request could succeed later) fail their id for good.
       IF st IN (21, 22, 25, 54, 55) THEN r_failed[i] := true; END IF;
     END IF;
-    statuses[i] := st; timestamps[i] := rts;
+    statuses[i] := st;
     IF chain > 0 AND (NOT linked OR st = 2) THEN chain := 0; broken := false; END IF;
   END LOOP;
 
@@ -502,11 +538,7 @@ BEGIN
   WHERE t.id = ANY (ARRAY(SELECT c.id FROM unnest(p_pending, db_pstat) c(id, ps) WHERE c.ps <> 0))
     AND t.id = u.id AND u.ps <> 0 AND t.pending_status <> u.ps;
 
-  -- Write each changed account once, locking them in id order first.
-  PERFORM 1 FROM ledger_accounts a JOIN unnest(a_id, a_dp, a_dpo, a_cp, a_cpo) u(id, dp, dpo, cp, cpo) ON a.id = u.id
-  WHERE a.id = ANY (a_id)
-    AND (a.debits_pending, a.debits_posted, a.credits_pending, a.credits_posted) IS DISTINCT FROM (u.dp, u.dpo, u.cp, u.cpo)
-  ORDER BY a.id FOR UPDATE OF a;
+  -- Write each changed account once (all locked since they were read).
   UPDATE ledger_accounts a
   SET debits_pending = u.dp, debits_posted = u.dpo, credits_pending = u.cp, credits_posted = u.cpo
   FROM unnest(a_id, a_dp, a_dpo, a_cp, a_cpo) u(id, dp, dpo, cp, cpo)
