@@ -1,0 +1,103 @@
+// Goal: holds end on time in all three layers — with workers running the delayed job expires the
+// order; with workers stopped the ledger's own timeout returns the stock within holdSeconds + 10 s
+// and the sweeper settles the order once workers are back — and late payments are re-booked when
+// stock is left and refunded automatically when it is not, never overselling.
+import { afterAll, describe, expect, it } from "vitest";
+import { admittedFan, auditOk, completePayment, getOrder, hold, orderReaches, stockOf, type AdmittedFan } from "../src/testing/checkout.js";
+import { basicAuth, createEvent, waitFor } from "../src/testing/fans.js";
+import { stackAdmin, startStack, type TestStack } from "../src/testing/stack.js";
+
+const stacks: TestStack[] = [];
+const fans: AdmittedFan[] = [];
+const basic = basicAuth(stackAdmin.username, stackAdmin.password);
+afterAll(async () => {
+  for (const f of fans) f.close();
+  for (const s of stacks) await s.close();
+});
+
+async function stackWith(workers: boolean) {
+  const stack = await startStack();
+  stacks.push(stack);
+  const server = await stack.addServer();
+  const worker = workers ? stack.addWorkers() : null;
+  return { stack, url: server.url, worker };
+}
+
+async function shortHoldEvent(url: string, capacity = 10) {
+  const event = await createEvent(url, stackAdmin, {
+    name: "Short holds",
+    status: "on_sale",
+    classes: [{ code: "GA", name: "General", priceCents: 1_000, capacity }],
+    waitingRoom: { admitPerMinute: 60_000, maxActiveCheckouts: 500, holdSeconds: 5 },
+  });
+  return { id: event.id, ga: event.classes[0]!.id };
+}
+
+async function fan(url: string, eventId: string) {
+  const f = await admittedFan(url, eventId);
+  fans.push(f);
+  return f;
+}
+
+describe("hold expiry", () => {
+  it("expires an unpaid hold with the workers running, returns the stock and tells the fan", async () => {
+    const { url } = await stackWith(true);
+    const event = await shortHoldEvent(url);
+    const f = await fan(url, event.id);
+    const held = await hold(url, f, event.id, [{ classId: event.ga, quantity: 2 }]);
+    const placedAt = Date.now();
+    await orderReaches(url, held.body.orderId, held.body.orderToken, "expired", 15_000);
+    expect(Date.now() - placedAt).toBeLessThan(5_000 + 4_000);
+    expect((await stockOf(url, event.id))[0]).toMatchObject({ available: 10, held: 0 });
+    await waitFor("order:update expired", () => f.orderUpdates.some((u) => u.orderId === held.body.orderId && u.status === "expired"));
+    expect(await auditOk(url, event.id, basic)).toBe(true);
+  }, 30_000);
+
+  it("returns the stock with no workers at all (ledger timeout), and the sweeper settles the order later", async () => {
+    const { stack, url } = await stackWith(false);
+    const event = await shortHoldEvent(url);
+    const f = await fan(url, event.id);
+    const held = await hold(url, f, event.id, [{ classId: event.ga, quantity: 3 }]);
+    const placedAt = Date.now();
+    expect((await stockOf(url, event.id))[0]).toMatchObject({ available: 7, held: 3 });
+    await waitFor("stock back", async () => ((await stockOf(url, event.id))[0]!.available === 10 ? true : null), 20_000);
+    expect(Date.now() - placedAt).toBeLessThanOrEqual(5_000 + 10_000);
+    expect((await getOrder(url, held.body.orderId, held.body.orderToken)).status).toBe("held"); // nobody has settled it yet
+    stack.addWorkers();
+    await orderReaches(url, held.body.orderId, held.body.orderToken, "expired", 20_000);
+    expect((await stockOf(url, event.id))[0]).toMatchObject({ available: 10, held: 0, sold: 0 });
+    expect(await auditOk(url, event.id, basic)).toBe(true);
+  }, 60_000);
+
+  it("re-books a late payment when stock is left", async () => {
+    const { url } = await stackWith(true);
+    const event = await shortHoldEvent(url);
+    const f = await fan(url, event.id);
+    const held = await hold(url, f, event.id, [{ classId: event.ga, quantity: 2 }]);
+    await orderReaches(url, held.body.orderId, held.body.orderToken, "expired", 15_000);
+    expect((await completePayment(url, held.body.paymentUrl, "succeeded")).status).toBe(200);
+    const paid = await orderReaches(url, held.body.orderId, held.body.orderToken, "paid");
+    expect(paid.tickets).toHaveLength(2);
+    expect((await stockOf(url, event.id))[0]).toMatchObject({ available: 8, held: 0, sold: 2 });
+    expect(await auditOk(url, event.id, basic)).toBe(true);
+  }, 30_000);
+
+  it("refunds a late payment automatically when the stock is gone, and never oversells", async () => {
+    const { url } = await stackWith(true);
+    const event = await shortHoldEvent(url, 1);
+    const late = await fan(url, event.id);
+    const lateHold = await hold(url, late, event.id, [{ classId: event.ga, quantity: 1 }]);
+    await orderReaches(url, lateHold.body.orderId, lateHold.body.orderToken, "expired", 15_000);
+    const buyer = await fan(url, event.id);
+    const bought = await hold(url, buyer, event.id, [{ classId: event.ga, quantity: 1 }]);
+    await completePayment(url, bought.body.paymentUrl, "succeeded");
+    await orderReaches(url, bought.body.orderId, bought.body.orderToken, "paid");
+    await completePayment(url, lateHold.body.paymentUrl, "succeeded");
+    const refunded = await orderReaches(url, lateHold.body.orderId, lateHold.body.orderToken, "refunded");
+    expect(refunded.tickets).toHaveLength(0);
+    const session = (await (await fetch(`${url}/mockpay/api/sessions/${new URL(lateHold.body.paymentUrl).pathname.split("/").pop()}`)).json()) as { status: string; refund?: unknown; refunded?: unknown };
+    expect(JSON.stringify(session)).toMatch(/refund/i);
+    expect((await stockOf(url, event.id))[0]).toMatchObject({ capacity: 1, available: 0, held: 0, sold: 1 });
+    expect(await auditOk(url, event.id, basic)).toBe(true);
+  }, 40_000);
+});
