@@ -40,7 +40,7 @@ async function saleEvent(overrides: Record<string, unknown> = {}, waitingRoom: R
     ...overrides,
   });
   eventsMade.push(event.id);
-  const [vip, ga] = event.classes as [{ id: string }, { id: string }];
+  const [vip, ga] = event.classes as unknown as [{ id: string }, { id: string }];
   return { event, vip: vip.id, ga: ga.id };
 }
 
