@@ -70,6 +70,8 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
   const bull = { connection: deps.bullRedis, prefix: `${deps.redisPrefix}:bull` };
   const webhookQueue = new Queue<MockPayJobData>(mockpayWebhookQueue, bull);
   const expiryQueue = new Queue<{ orderId: string }>(holdExpiryQueue, bull);
+  // Without listeners BullMQ prints connection errors to stderr while Redis is away.
+  for (const q of [webhookQueue, expiryQueue]) q.on("error", (err) => deps.logger.warn({ err, queue: q.name }, "queue connection error"));
   const mockpay = createMockPay({ pool: deps.pool, queue: webhookQueue, publicUrl: deps.publicUrl, webhookUrl: () => `${deps.publicUrl()}/api/payments/webhook`, chaos: deps.chaos, logger: deps.logger, registry: deps.registry });
   const orders = new OrdersRepo(deps.pool);
   const codes = new TicketCodes(deps.secretKey);
