@@ -68,6 +68,7 @@ export interface App {
   tokens: TokenService;
   waitingRoom: WaitingRoomParts;
   checkout: Checkout;
+  ledger: Ledger;
 }
 
 /** The waiting room's parts, shared by the HTTP routes and the realtime layer. */
@@ -167,5 +168,5 @@ export function createApp(deps: AppDeps): App {
   app.use(clientRouter(deps.clientDistDir));
   app.use(notFoundHandler);
   app.use(errorHandler);
-  return { app, metrics, admin, events, tokens, waitingRoom, checkout };
+  return { app, metrics, admin, events, tokens, waitingRoom, checkout, ledger: deps.ledger };
 }

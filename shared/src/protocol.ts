@@ -87,6 +87,9 @@ export interface LotteryView {
 export interface ClientToServerEvents {
   "queue:join": (payload: { eventId: string }, ack: (result: Ack<QueueEntry>) => void) => void;
   "queue:leave": (payload: { eventId: string }, ack: (result: Ack<{ left: boolean }>) => void) => void;
+  /** Follow an event's room (queue:status, stock) without queuing: the transparency board. */
+  "event:watch": (payload: { eventId: string }, ack: (result: Ack<QueueStatus>) => void) => void;
+  "event:unwatch": (payload: { eventId: string }, ack: (result: Ack<{ watching: false }>) => void) => void;
 }
 
 export interface ServerToClientEvents {
@@ -104,3 +107,41 @@ export const rooms = {
 
 /** Cookie names shared by server and client. */
 export const fanCookieName = "stampede_fan";
+
+// The admin namespace (`/admin`): signed-in admins (session cookie) watch an event live.
+
+export interface AdminSale {
+  type: string;
+  orderId: string;
+  status: OrderStatus;
+  quantity: number;
+  totalCents: number;
+  atMs: number;
+}
+
+export interface AdminStats {
+  eventId: string;
+  atMs: number;
+  status: string;
+  classes: Array<{ id: string; code: string; capacity: number; available: number; held: number; sold: number }>;
+  perks: Array<{ code: string; capacity: number; granted: number }>;
+  orders: Record<OrderStatus, number>;
+  revenueCents: number;
+  queue: { waiting: number; servedUpTo: number; admittedTotal: number; activeCheckouts: number };
+}
+
+export interface AdminClientToServerEvents {
+  "admin:watch": (payload: { eventId: string }, ack: (result: Ack<AdminStats>) => void) => void;
+  "admin:unwatch": (payload: { eventId: string }, ack: (result: Ack<{ watching: false }>) => void) => void;
+}
+
+export interface AdminServerToClientEvents {
+  /** Sales feed, batched per tick: every order change of the event since the last batch. */
+  "sales:batch": (batch: { eventId: string; sales: AdminSale[] }) => void;
+  /** The event's live figures, once a second while watched. */
+  "stats:tick": (stats: AdminStats) => void;
+}
+
+export const adminRooms = {
+  event: (eventId: string) => `admin:event:${eventId}`,
+} as const;

@@ -73,6 +73,29 @@ export function attachQueueHandlers(io: StampedeIo, deps: QueueHandlerDeps): voi
       }),
     );
 
+    socket.on("event:watch", (payload, ack) =>
+      guarded(deps.logger, ack, async (reply) => {
+        const parsed = eventPayload.safeParse(payload);
+        if (!parsed.success) return reply(failure("invalid_request", "event:watch needs {eventId}"));
+        const status = await deps.waitingRoom.status(parsed.data.eventId);
+        if (!status) return reply(failure("not_found", "no such event"));
+        await socket.join(rooms.event(parsed.data.eventId));
+        reply({ ok: true, data: status });
+        const event = await deps.waitingRoom.event(parsed.data.eventId);
+        if (event) socket.emit("stock", await deps.stock.get(event));
+      }),
+    );
+
+    socket.on("event:unwatch", (payload, ack) =>
+      guarded(deps.logger, ack, async (reply) => {
+        const parsed = eventPayload.safeParse(payload);
+        if (!parsed.success) return reply(failure("invalid_request", "event:unwatch needs {eventId}"));
+        // A fan still in the queue keeps the room: their status frames come from it.
+        if (!joined.has(parsed.data.eventId)) await socket.leave(rooms.event(parsed.data.eventId));
+        reply({ ok: true, data: { watching: false } });
+      }),
+    );
+
     socket.on("disconnect", () => {
       // Start the grace period for each queue this socket was in; the ticker checks, after the
       // grace, whether the fan has any socket left (any tab, any node) before removing them.

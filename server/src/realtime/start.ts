@@ -11,6 +11,8 @@ import { createIo, type StampedeIo } from "./io.js";
 import { attachQueueHandlers } from "./queue-handlers.js";
 import { rooms } from "@stampede/shared/protocol";
 import { consumeDomainEvents } from "../services/orders/domain-events.js";
+import { eventStats } from "../services/orders/stats.js";
+import { attachAdminNamespace } from "./admin.js";
 
 export interface RealtimeDeps {
   /** The node's request/response connection (leases). */
@@ -55,8 +57,18 @@ export function startRealtime(server: HttpServer, app: App, deps: RealtimeDeps):
   tickers.start();
   // Order changes from any process (this node, another node, a worker) reach the fan's sockets
   // on this node; each node pushes to its own sockets only, so nothing is sent twice.
+  const admin = attachAdminNamespace(io, {
+    admin: app.admin,
+    events: app.events,
+    logger: deps.logger,
+    stats: async (eventId) => {
+      const event = await app.events.get(eventId);
+      return event ? eventStats({ pool: app.checkout.orders.pool, ledger: app.ledger, store: wr.store }, event) : null;
+    },
+  });
   const domainEvents = consumeDomainEvents(deps.eventsRedis, deps.redisPrefix, (e) => {
     io.local.to(rooms.fan(e.fanId)).emit("order:update", { orderId: e.orderId, status: e.status });
+    admin.onDomainEvent(e);
   }, deps.logger);
   return {
     io,
@@ -64,6 +76,7 @@ export function startRealtime(server: HttpServer, app: App, deps: RealtimeDeps):
     tickers,
     async close() {
       await tickers.stop();
+      admin.stop();
       await domainEvents.stop();
       // Only this node's sockets (a plain disconnectSockets would reach every node). Clients
       // reconnect to another node and keep their numbers. Not io.close(): that would also close

@@ -68,11 +68,14 @@ async function authenticate(deps: AdminAuthDeps, req: Request): Promise<AdminPri
     const user = await verifyCredentials(deps, clientIp(req), creds.username, creds.password);
     return user ? { adminId: user.id, username: user.username, role: user.role, via: "basic" } : null;
   }
-  const sessionId = parseCookies(req.headers.cookie ?? "")[adminCookieName];
-  if (!sessionId) return null;
-  const session = await deps.sessions.get(sessionId);
-  if (!session) return null;
-  return { ...session, via: "cookie", sessionId };
+  return adminFromCookie(deps, req.headers.cookie);
+}
+
+/** The admin signed in with this Cookie header (for sockets), or null. */
+export async function adminFromCookie(deps: Pick<AdminAuthDeps, "sessions">, cookieHeader: string | undefined): Promise<AdminPrincipal | null> {
+  const sessionId = parseCookies(cookieHeader ?? "")[adminCookieName];
+  const session = sessionId ? await deps.sessions.get(sessionId) : null;
+  return session && sessionId ? { ...session, via: "cookie", sessionId } : null;
 }
 
 function csrfMatches(expected: string | undefined, given: string | string[] | undefined): boolean {

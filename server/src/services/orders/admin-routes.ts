@@ -3,6 +3,7 @@
 import { Router } from "express";
 import { z } from "zod";
 import { isUuid } from "@stampede/shared/ids";
+import type { OrderStatus } from "@stampede/shared/protocol";
 import { listPageSizeMax } from "@stampede/shared/limits";
 import type { WaitingRoomStore } from "../../adapters/redis/waiting-room/store.js";
 import { HttpError } from "../../http/errors.js";
@@ -10,17 +11,16 @@ import type { OpenApiRegistry } from "../../http/openapi.js";
 import { defineRoute } from "../../http/route.js";
 import { currentAdmin, requireAdmin, type AdminAuthDeps } from "../admin/guards.js";
 import type { EventsService } from "../events/events-service.js";
-import { readStock } from "../events/inventory.js";
 import type { Ledger } from "@stampede/shared/ledger/port";
 import { orderView } from "./order-view.js";
+import { eventStats, orderStatuses } from "./stats.js";
 import type { OrdersRepo } from "./orders-repo.js";
 import type { Settlement } from "./settlement.js";
 import type { TicketCodes } from "./ticket-codes.js";
 
-const orderStatuses = ["held", "paid", "expired", "cancelled", "payment_failed", "refunded"] as const;
 const listQuery = z.object({
   eventId: z.string().optional(),
-  status: z.enum(orderStatuses).optional(),
+  status: z.enum(orderStatuses as [OrderStatus, ...OrderStatus[]]).optional(),
   q: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(listPageSizeMax).default(50),
   cursor: z.string().optional(),
@@ -96,20 +96,8 @@ export function adminOrderRoutes(deps: AdminOrderDeps, registry: OpenApiRegistry
       const event = isUuid(params.eventId) ? await deps.events.get(params.eventId) : null;
       if (!event) throw new HttpError(404, "not_found", "no such event");
       await deps.events.ensureLedger(event);
-      const [stock, counts, queue] = await Promise.all([
-        readStock(deps.ledger, [event]),
-        pool.query<{ status: string; n: string; revenue: string }>("SELECT status, count(*) AS n, COALESCE(sum(total_cents), 0) AS revenue FROM orders WHERE event_id = $1 GROUP BY status", [event.id]),
-        deps.store.snapshot(event.id),
-      ]);
-      const s = stock.get(event.id);
-      const orders = Object.fromEntries(orderStatuses.map((st) => [st, Number(counts.rows.find((r) => r.status === st)?.n ?? 0)]));
-      res.json({
-        classes: event.classes.map((c) => ({ id: c.id, code: c.code, ...(s?.classes.get(c.id) ?? { capacity: c.capacity, available: 0, held: 0, sold: 0 }) })),
-        perks: event.perks.map((p) => ({ code: p.code, capacity: p.capacity, granted: s?.perks.get(p.id)?.granted ?? 0 })),
-        orders,
-        revenueCents: Number(counts.rows.find((r) => r.status === "paid")?.revenue ?? 0),
-        queue: { waiting: queue.waiting + queue.preQueued, servedUpTo: queue.servedUpTo, admittedTotal: queue.admittedTotal, activeCheckouts: queue.activeCheckouts },
-      });
+      const { eventId: _id, atMs: _at, status: _st, ...stats } = await eventStats({ pool, ledger: deps.ledger, store: deps.store }, event);
+      res.json(stats);
     });
 
   return router;

@@ -1,6 +1,6 @@
 // Joining, leaving and reading the waiting room, for sockets and the REST fallback alike.
 // Outcomes are tagged; the transport maps them to acks or HTTP answers.
-import type { QueueEntry, QueueView } from "@stampede/shared/protocol";
+import type { QueueEntry, QueueStatus, QueueView } from "@stampede/shared/protocol";
 import { isUuid } from "@stampede/shared/ids";
 import type { WaitingRoomStore, Admission } from "../../adapters/redis/waiting-room/store.js";
 import type { EventCache } from "../events/event-cache.js";
@@ -58,6 +58,13 @@ export class WaitingRoomService {
   async leave(eventId: string, fanId: string): Promise<boolean> {
     if (!isUuid(eventId)) return false;
     return this.store.leave(eventId, fanId);
+  }
+
+  /** The room's status alone (the transparency board). */
+  async status(eventId: string): Promise<QueueStatus | null> {
+    const event = await this.event(eventId);
+    if (!event) return null;
+    return queueStatus(event, await this.store.snapshot(eventId), this.now());
   }
 
   /** The REST fallback's poll: the fan's entry (if any) and the room's status. */

@@ -1,0 +1,79 @@
+// Goal: the live admin view and the public board over sockets — an admin (session cookie) watching
+// an event gets its figures at once, a sale in the sales feed within a second, and a stats tick
+// every second; no admin session, no connection; the board follows an event without queuing.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { io } from "socket.io-client";
+import type { AdminSale, AdminStats } from "@stampede/shared/protocol";
+import { admittedFan, completePayment, hold, orderReaches, type AdmittedFan } from "../src/testing/checkout.js";
+import { connectFan, createEvent, waitFor } from "../src/testing/fans.js";
+import { stackAdmin, startStack, type TestStack } from "../src/testing/stack.js";
+
+let stack: TestStack;
+let url: string;
+const closers: Array<() => void> = [];
+beforeAll(async () => {
+  stack = await startStack();
+  url = (await stack.addServer()).url;
+  stack.addWorkers();
+});
+afterAll(async () => {
+  for (const c of closers) c();
+  await stack.close();
+});
+
+async function adminCookie(): Promise<string> {
+  const res = await fetch(`${url}/api/admin/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(stackAdmin) });
+  return res.headers.get("set-cookie")?.split(";")[0] ?? "";
+}
+
+function adminSocket(cookie: string) {
+  const socket = io(`${url}/admin`, { transports: ["websocket"], extraHeaders: cookie ? { cookie } : {}, reconnection: false, forceNew: true });
+  closers.push(() => socket.close());
+  return socket;
+}
+
+describe("admin live view", () => {
+  it("refuses a socket without an admin session", async () => {
+    const socket = adminSocket("");
+    const err = await new Promise<Error>((resolve) => socket.once("connect_error", resolve));
+    expect(err.message).toBe("unauthorized");
+  });
+
+  it("pushes the figures, the sales feed within a second, and a tick every second", async () => {
+    const event = await createEvent(url, stackAdmin, { name: "Live", status: "on_sale", classes: [{ code: "GA", name: "General", priceCents: 1_500, capacity: 50 }], waitingRoom: { admitPerMinute: 60_000 } });
+    const socket = adminSocket(await adminCookie());
+    const sales: AdminSale[] = [];
+    const ticks: AdminStats[] = [];
+    socket.on("sales:batch", (b: { sales: AdminSale[] }) => sales.push(...b.sales.map((s) => ({ ...s, receivedAtMs: Date.now() }))));
+    socket.on("stats:tick", (s: AdminStats) => ticks.push(s));
+    const ack = (await socket.timeout(5_000).emitWithAck("admin:watch", { eventId: event.id })) as { ok: boolean; data: AdminStats };
+    expect(ack.ok).toBe(true);
+    expect(ack.data.classes[0]).toMatchObject({ code: "GA", capacity: 50, available: 50 });
+
+    const fan: AdmittedFan = await admittedFan(url, event.id);
+    closers.push(() => fan.close());
+    const held = await hold(url, fan, event.id, [{ classId: event.classes[0]!.id, quantity: 2 }]);
+    await completePayment(url, held.body.paymentUrl, "succeeded");
+    await orderReaches(url, held.body.orderId, held.body.orderToken, "paid");
+    const paidAt = Date.now();
+    const sale = await waitFor("the sale in the feed", () => sales.find((s) => s.orderId === held.body.orderId && s.status === "paid"));
+    expect((sale as AdminSale & { receivedAtMs: number }).receivedAtMs - sale.atMs).toBeLessThan(1_000);
+    expect(Date.now() - paidAt).toBeLessThan(1_500);
+    expect(sales.map((s) => s.type)).toContain("hold.placed");
+    await waitFor("a tick showing the sale", () => ticks.find((t) => t.classes[0]!.sold === 2 && t.revenueCents === 3_000));
+  });
+});
+
+describe("public board", () => {
+  it("follows an event's room without joining the queue", async () => {
+    const event = await createEvent(url, stackAdmin, { name: "Board", status: "on_sale", classes: [{ code: "GA", name: "General", priceCents: 100, capacity: 9 }] });
+    const viewer = await connectFan(url);
+    closers.push(() => viewer.close());
+    const ack = await viewer.socket.timeout(5_000).emitWithAck("event:watch", { eventId: event.id });
+    expect(ack.ok && ack.data).toMatchObject({ eventId: event.id, state: "waiting", servedUpTo: 0, waiting: 0 });
+    await waitFor("status frames", () => viewer.statuses.length >= 2);
+    await waitFor("stock", () => viewer.stock.find((s) => s.classes[0]!.available === 9));
+    const view = (await (await fetch(`${url}/api/events/${event.id}/queue`, { headers: { authorization: `Bearer ${viewer.fanToken}` } })).json()) as { entry: unknown };
+    expect(view.entry).toBeNull(); // watching is not queuing
+  });
+});
