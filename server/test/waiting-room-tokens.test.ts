@@ -72,6 +72,26 @@ describe("rate limits", () => {
   });
 });
 
+describe("join limits", () => {
+  it("limits queue joins per fan with 429 and Retry-After", async () => {
+    const event = await createEvent(url, stackAdmin, { name: "Join limit", status: "on_sale", classes: [{ code: "GA", name: "General", priceCents: 100, capacity: 10 }] });
+    const { fanToken } = spareSessions.pop()!;
+    const statuses: number[] = [];
+    let limited: Response | undefined;
+    for (let i = 0; i < 70 && !limited; i++) {
+      const res = await fetch(`${url}/api/events/${event.id}/queue`, { method: "POST", headers: { authorization: `Bearer ${fanToken}` } });
+      statuses.push(res.status);
+      if (res.status === 429) limited = res;
+    }
+    expect(statuses.filter((s) => s === 200)).toHaveLength(60);
+    expect(Number(limited?.headers.get("retry-after"))).toBeGreaterThan(0);
+    // Over the socket the same limit answers an error ack.
+    const fan = await connectFan(url, { fanId: "x", fanToken });
+    fans.push(fan);
+    expect(await fan.join(event.id)).toMatchObject({ ok: false, error: { code: "rate_limited" } });
+  });
+});
+
 describe("lottery", () => {
   it("publishes the seed hash before the draw, then the seed and an order anyone can recompute", async () => {
     const opensAt = new Date(Date.now() + 4_000).toISOString();
@@ -119,7 +139,7 @@ describe("lottery", () => {
 /** Sessions for the lottery test, made before the per-IP session limit test can starve them. */
 const spareSessions: Array<{ fanId: string; fanToken: string }> = [];
 beforeAll(async () => {
-  for (let i = 0; i < 15; i++) spareSessions.push(await newSession(url));
+  for (let i = 0; i < 16; i++) spareSessions.push(await newSession(url));
 });
 async function newSessionFromExisting() {
   const s = spareSessions.pop();
