@@ -1,15 +1,18 @@
 // Benchmark `ledger`: holds per second straight into the PostgreSQL ledger through the
 // auto-batcher, closed loop at concurrency 1/10/100/1000 on one hot tier (stock ≫ requests).
-// A hold is the real plan: [fund allowance (exists), allowance pending, tier pending] — three
-// transfers, the last two a linked chain. Each fan's allowance is created before the timed phase.
+// Three shapes of hold, each the real plan from shared/src/core/ledger-plans.ts:
+//   first  — a fan's first hold: createAccounts([allowance]) then [fund allowance, allowance
+//            pending, tier pending] (4 events, 2 calls) — the flash-sale shape, one hold per fan;
+//   repeat — a fan who holds again: the same 3 transfers, the funding answers `exists`;
+//   tier   — the tier's pending transfer alone (1 event): the bare stock check, for comparison.
 // Calibration: `SELECT 1` round trips per second on the same pool at the same concurrency, so a
 // figure reads as a fraction of what this box does at all. Own temporary database, dropped after.
-//   npm run bench -- ledger [--seconds 5] [--holds-max 300000] [--concurrency 1,10,100,1000]
+//   npm run bench -- ledger [--seconds 5] [--holds-max 300000] [--concurrency 1,10,100,1000] [--shapes first,repeat,tier]
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { accountId } from "@stampede/shared/core/ledger-ids";
-import { holdOutcome, inventoryFromAccount, planEventSetup, planHold } from "@stampede/shared/core/ledger-plans";
+import { holdOutcome, inventoryFromAccount, planEventSetup, planHold, type HoldPlan } from "@stampede/shared/core/ledger-plans";
 import { uuidv7 } from "@stampede/shared/ids";
 import { ledgerBatchTransfersMax, ledgerBatchWaitMs, ledgerBatchesInFlightMax, ledgerPoolConnectionsMax } from "@stampede/shared/limits";
 import type { Ledger } from "@stampede/shared/ledger/port";
@@ -18,22 +21,27 @@ import { dropDatabase, ensureDatabase } from "@stampede/server/adapters/postgres
 import { migrate } from "@stampede/server/adapters/postgres/migrate";
 import { createPool, type Pool } from "@stampede/server/adapters/postgres/pool";
 
+const shapes = ["first", "repeat", "tier"] as const;
+type Shape = (typeof shapes)[number];
+
 interface Config {
   seconds: number;
   warmupSeconds: number;
   calibrationSeconds: number;
   holdsMax: number;
   concurrency: number[];
+  shapes: Shape[];
   poolConnections: number;
 }
 
 interface Figure {
+  shape: Shape;
   concurrency: number;
   holds: number;
   seconds: number;
   holdsPerSecond: number;
   batches: number;
-  meanBatchTransfers: number;
+  meanBatchEvents: number;
   meanBatchHolds: number;
   p50Ms: number;
   p99Ms: number;
@@ -43,7 +51,7 @@ interface Figure {
 
 const ledgerNumber = 1;
 const tierId = "hot";
-const transfersPerHold = 3;
+const eventsPerHold: Record<Shape, number> = { first: 3, repeat: 3, tier: 1 }; // transfers per hold
 
 function parseArgs(args: string[]): Config {
   const get = (flag: string) => {
@@ -56,13 +64,13 @@ function parseArgs(args: string[]): Config {
     calibrationSeconds: 2,
     holdsMax: Number(get("--holds-max") ?? 300_000),
     concurrency: (get("--concurrency") ?? "1,10,100,1000").split(",").map(Number),
+    shapes: (get("--shapes") ?? shapes.join(",")).split(",").filter((s): s is Shape => (shapes as readonly string[]).includes(s)),
     poolConnections: ledgerPoolConnectionsMax,
   };
 }
 
-function percentile(sorted: Float64Array, p: number): number {
-  return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
+const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
+const percentile = (sorted: Float64Array, p: number) => (sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!);
 
 /** Runs `op` in `concurrency` closed loops until `seconds` pass or `max` ops are done; returns latencies (ms). */
 async function closedLoop(concurrency: number, seconds: number, max: number, op: (worker: number) => Promise<void>): Promise<{ latencies: Float64Array; elapsed: number }> {
@@ -81,60 +89,65 @@ async function closedLoop(concurrency: number, seconds: number, max: number, op:
   return { latencies: latencies.slice(0, done).sort(), elapsed: (performance.now() - started) / 1_000 };
 }
 
-async function prepareFans(ledger: Ledger, count: number, offset: number): Promise<void> {
-  for (let start = 0; start < count; start += 200) {
-    await Promise.all(
-      Array.from({ length: Math.min(200, count - start) }, async (_, i) => {
-        const plan = planHold({ ledger: ledgerNumber, holdId: uuidv7(), fanId: `fan-${offset + start + i}`, perFanMax: 1_000_000_000, holdSeconds: 3_600, items: [{ tierId, quantity: 1 }] });
-        await ledger.createAccounts(plan.accounts);
-        const outcome = holdOutcome(plan, await ledger.createTransfers(plan.transfers));
-        if (outcome.kind !== "placed") throw new Error(`fan preparation failed: ${JSON.stringify(outcome)}`);
-      }),
-    );
-  }
+function plan(fanId: string): HoldPlan {
+  return planHold({ ledger: ledgerNumber, holdId: uuidv7(), fanId, perFanMax: 1_000_000_000, holdSeconds: 3_600, items: [{ tierId, quantity: 1 }] });
 }
 
-async function measureLevel(ledger: Ledger, pool: Pool, batches: { count: number; events: number }, concurrency: number, offset: number, config: Config): Promise<Figure> {
-  await prepareFans(ledger, concurrency, offset);
-  const hold = async (w: number) => {
-    const plan = planHold({ ledger: ledgerNumber, holdId: uuidv7(), fanId: `fan-${offset + w}`, perFanMax: 1_000_000_000, holdSeconds: 3_600, items: [{ tierId, quantity: 1 }] });
-    const outcome = holdOutcome(plan, await ledger.createTransfers(plan.transfers));
-    if (outcome.kind !== "placed") throw new Error(`hold failed: ${JSON.stringify(outcome)}`);
+/** One hold of the given shape; asserts it was placed (stock ≫ requests, so anything else is a bug). */
+function holdOp(ledger: Ledger, shape: Shape, level: number): (worker: number) => Promise<void> {
+  let fans = 0;
+  return async (w) => {
+    const p = plan(shape === "first" ? `first-${level}-${fans++}` : `repeat-${level}-${w}`);
+    if (shape === "first") await ledger.createAccounts(p.accounts);
+    const transfers = shape === "tier" ? [{ ...p.transfers[2]!, flags: p.transfers[2]!.flags & ~1 }] : p.transfers;
+    const results = await ledger.createTransfers(transfers);
+    const ok = shape === "tier" ? results[0]!.status === 0xffffffff : holdOutcome(p, results).kind === "placed";
+    if (!ok) throw new Error(`${shape} hold not placed: ${JSON.stringify(results.map((r) => r.status))}`);
   };
-  await closedLoop(concurrency, config.warmupSeconds, config.holdsMax, hold);
-  batches.count = 0;
-  batches.events = 0;
-  const run = await closedLoop(concurrency, config.seconds, config.holdsMax, hold);
+}
+
+async function measure(ledger: Ledger, pool: Pool, batches: { count: number; events: number }, shape: Shape, concurrency: number, calibration: number, config: Config): Promise<Figure> {
+  if (shape === "repeat") {
+    await Promise.all(Array.from({ length: concurrency }, async (_, w) => {
+      const p = plan(`repeat-${concurrency}-${w}`);
+      await ledger.createAccounts(p.accounts);
+      await ledger.createTransfers(p.transfers);
+    }));
+  }
+  const op = holdOp(ledger, shape, concurrency);
+  await closedLoop(concurrency, config.warmupSeconds, config.holdsMax, op);
+  Object.assign(batches, { count: 0, events: 0 });
+  const run = await closedLoop(concurrency, config.seconds, config.holdsMax, op);
   const { count, events } = batches;
-  const calibration = await closedLoop(concurrency, config.calibrationSeconds, 10_000_000, async () => {
-    await pool.query("SELECT 1");
-  });
   const holdsPerSecond = run.latencies.length / run.elapsed;
-  const roundTrips = calibration.latencies.length / calibration.elapsed;
   return {
+    shape,
     concurrency,
     holds: run.latencies.length,
     seconds: round(run.elapsed, 2),
     holdsPerSecond: Math.round(holdsPerSecond),
     batches: count,
-    meanBatchTransfers: round(events / Math.max(1, count), 1),
-    meanBatchHolds: round(events / transfersPerHold / Math.max(1, count), 1),
+    meanBatchEvents: round(events / Math.max(1, count), 1),
+    meanBatchHolds: round(events / eventsPerHold[shape] / Math.max(1, count), 1),
     p50Ms: round(percentile(run.latencies, 50), 2),
     p99Ms: round(percentile(run.latencies, 99), 2),
-    calibrationRoundTripsPerSecond: Math.round(roundTrips),
-    holdsPerRoundTrip: round(holdsPerSecond / roundTrips, 2),
+    calibrationRoundTripsPerSecond: Math.round(calibration),
+    holdsPerRoundTrip: round(holdsPerSecond / calibration, 2),
   };
 }
 
-function round(v: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(v * f) / f;
+function table(figures: Figure[]): string {
+  const head = "| hold | concurrency | holds/s | mean batch (holds) | p50 ms | p99 ms | SELECT 1 round trips/s | holds per round trip |";
+  const rows = figures.map((f) => `| ${f.shape} | ${f.concurrency} | ${f.holdsPerSecond} | ${f.meanBatchHolds} | ${f.p50Ms} | ${f.p99Ms} | ${f.calibrationRoundTripsPerSecond} | ${f.holdsPerRoundTrip} |`);
+  return [head, "| --- | --- | --- | --- | --- | --- | --- | --- |", ...rows].join("\n");
 }
 
-function table(figures: Figure[]): string {
-  const head = "| concurrency | holds/s | mean batch (holds) | p50 ms | p99 ms | SELECT 1 round trips/s | holds per round trip |";
-  const rows = figures.map((f) => `| ${f.concurrency} | ${f.holdsPerSecond} | ${f.meanBatchHolds} | ${f.p50Ms} | ${f.p99Ms} | ${f.calibrationRoundTripsPerSecond} | ${f.holdsPerRoundTrip} |`);
-  return [head, "| --- | --- | --- | --- | --- | --- | --- |", ...rows].join("\n");
+async function machine(pool: Pool) {
+  const postgres = (await pool.query<{ version: string }>("SELECT version()")).rows[0]!.version;
+  return {
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryBytes: os.totalmem(), platform: `${os.platform()} ${os.release()}`, loadAverage1mAtStart: os.loadavg()[0] },
+    versions: { node: process.version, postgres },
+  };
 }
 
 export async function run(args: string[]): Promise<void> {
@@ -148,33 +161,32 @@ export async function run(args: string[]): Promise<void> {
   const batches = { count: 0, events: 0 };
   const ledger = createLedger("postgres", { pool, onBatch: (events) => ((batches.count += 1), (batches.events += events)) });
   try {
+    const startedAt = new Date().toISOString();
+    const env = await machine(pool);
     const setup = planEventSetup({ ledger: ledgerNumber, tiers: [{ tierId, capacity: 1_000_000_000_000 }], perks: [] });
     await ledger.createAccounts(setup.accounts);
     await ledger.createTransfers(setup.transfers);
     const figures: Figure[] = [];
-    let offset = 0;
     for (const concurrency of config.concurrency) {
-      figures.push(await measureLevel(ledger, pool, batches, concurrency, offset, config));
-      offset += concurrency;
+      const cal = await closedLoop(concurrency, config.calibrationSeconds, 10_000_000, async () => void (await pool.query("SELECT 1")));
+      for (const shape of config.shapes) figures.push(await measure(ledger, pool, batches, shape, concurrency, cal.latencies.length / cal.elapsed, config));
     }
     const [budget] = await ledger.lookupAccounts([accountId("budget", ledgerNumber, tierId)]);
     const inventory = inventoryFromAccount(budget!);
-    if (inventory.available + inventory.held + inventory.sold !== inventory.capacity) throw new Error("I1 broken");
-    const postgres = (await pool.query<{ version: string }>("SELECT version()")).rows[0]!.version;
+    if (inventory.available + inventory.held + inventory.sold !== inventory.capacity) throw new Error("I1 broken after the benchmark");
     const result = {
       name: "ledger",
-      startedAt: new Date().toISOString(),
-      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryBytes: os.totalmem(), platform: `${os.platform()} ${os.release()}` },
-      versions: { node: process.version, postgres },
-      config: { ...config, transfersPerHold, batchTransfersMax: ledgerBatchTransfersMax, batchWaitMs: ledgerBatchWaitMs, batchesInFlightMax: ledgerBatchesInFlightMax },
+      startedAt,
+      ...env,
+      config: { ...config, eventsPerHold, batchTransfersMax: ledgerBatchTransfersMax, batchWaitMs: ledgerBatchWaitMs, batchesInFlightMax: ledgerBatchesInFlightMax },
       figures,
       inventoryAfter: inventory,
     };
     const dir = fileURLToPath(new URL("./results/", import.meta.url));
     mkdirSync(dir, { recursive: true });
-    const file = `${dir}${result.startedAt.replaceAll(":", "-")}-ledger.json`;
+    const file = `${dir}${startedAt.replaceAll(":", "-")}-ledger.json`;
     writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-    console.log(`\n## ledger — holds into the PostgreSQL ledger (auto-batcher), ${config.seconds} s per level\n\n${table(figures)}\n\nwritten: ${file}`);
+    console.log(`\n## ledger — holds into the PostgreSQL ledger through the auto-batcher, ${config.seconds} s per cell (load average at start ${env.machine.loadAverage1mAtStart?.toFixed(2)})\n\n${table(figures)}\n\nwritten: ${file}`);
   } finally {
     await ledger.close();
     await pool.end();

@@ -55,7 +55,9 @@ CREATE TABLE ledger_failed_transfers (id uuid PRIMARY KEY);
 CREATE FUNCTION ledger_now_ns() RETURNS bigint LANGUAGE sql VOLATILE AS
 $$ SELECT (extract(epoch FROM clock_timestamp()) * 1000000000)::bigint $$;
 
--- Reserves n timestamps (t0+1 .. t0+n) and serializes batches; returns t0.
+-- Reserves n timestamps (t0+1 .. t0+n); returns t0. It is every batch's first lock, held to
+-- commit: batches run one at a time (TigerBeetle's state machine does too) and take their other
+-- locks (accounts, in id order) in the same order always, so they never deadlock.
 CREATE FUNCTION ledger_tick(n integer) RETURNS bigint LANGUAGE sql AS $$
   UPDATE ledger_clock SET last_timestamp = greatest(last_timestamp, ledger_now_ns()) + n
   RETURNING last_timestamp - n
@@ -92,7 +94,11 @@ CREATE FUNCTION ledger_create_accounts(
   p_ud64 numeric[], p_ud32 bigint[], p_reserved integer[], p_ledger bigint[], p_code integer[],
   p_flags integer[], p_timestamp bigint[], OUT statuses integer[], OUT timestamps bigint[])
 LANGUAGE plpgsql
-SET jit = off -- (see ledger_create_transfers)
+-- (Index scans and hash joins only, no JIT: see ledger_create_transfers.)
+SET jit = off
+SET enable_seqscan = off
+SET enable_nestloop = off
+SET join_collapse_limit = 1
 AS $$
 DECLARE
   n integer := coalesce(cardinality(p_id), 0);
@@ -116,7 +122,7 @@ BEGIN
          array_agg(a.ledger ORDER BY g.id), array_agg(a.code ORDER BY g.id),
          array_agg(a.timestamp ORDER BY g.id), array_agg(0 ORDER BY g.id)
   INTO g_id, g_db, g_flags, g_ud128, g_ud64, g_ud32, g_ledger, g_code, g_ts, g_ev
-  FROM g LEFT JOIN ledger_accounts a ON a.id = g.id;
+  FROM g LEFT JOIN (SELECT * FROM ledger_accounts WHERE id = ANY (p_id) OFFSET 0) a ON a.id = g.id;
   SELECT array_agg(gg.gi ORDER BY e.ord) INTO e_g
   FROM unnest(p_id) WITH ORDINALITY e(id, ord)
   JOIN unnest(g_id) WITH ORDINALITY gg(id, gi) ON gg.id = e.id;
@@ -192,13 +198,14 @@ CREATE FUNCTION ledger_create_transfers(
   OUT statuses integer[], OUT timestamps bigint[])
 LANGUAGE plpgsql
 -- A batch touches a few rows of tables that only grow: every table access must be an index
--- probe, never a scan (a scan that tests each row against a batch-sized id list costs rows ×
--- batch). Plan each statement for this batch's real sizes, in the join order written (already
--- the right one, and planning stays cheap). No JIT: the planner's row guesses for joined
--- arrays are huge, which would make it spend a second compiling what runs in milliseconds.
+-- scan (a scan that tests each row against a batch-sized id list costs rows × batch), and every
+-- join a hash or merge join (a nested loop over two batch-sized lists costs batch²). With both
+-- ruled out, the cached generic plans are as good as fresh ones and each call skips planning.
+-- Joins go in the order written. No JIT: the planner's row guesses for joined arrays are huge,
+-- which would make it spend a second compiling what runs in milliseconds.
 SET jit = off
 SET enable_seqscan = off
-SET plan_cache_mode = force_custom_plan
+SET enable_nestloop = off
 SET join_collapse_limit = 1
 AS $$
 DECLARE
@@ -238,10 +245,7 @@ BEGIN
   IF EXISTS (SELECT 1 FROM unnest(p_flags) f WHERE (f & 496) <> 0) THEN
     RAISE EXCEPTION 'ledger: balancing, closing and imported transfers are not supported';
   END IF;
-  -- One batch at a time: the clock row is every batch's first lock, then the accounts in id
-  -- order — locks are always taken in the same order, so batches never deadlock.
-  UPDATE ledger_clock SET last_timestamp = greatest(last_timestamp, ledger_now_ns()) + n
-  RETURNING last_timestamp - n INTO t0;
+  t0 := ledger_tick(n);
 
   -- Expire every hold due by the end of this batch; its accounts are corrected as they load.
   WITH due AS (
