@@ -1,24 +1,13 @@
 // Events with their ticket classes and perks in PostgreSQL. Stock is not here: it is in the ledger.
 import { uuidv7 } from "@stampede/shared/ids";
-import type { CreateEventInput, EventStatus, WaitingRoomSettings } from "@stampede/shared/api/events";
+import type { ClassView, CreateEventInput, EventStatus, PerkView, WaitingRoomSettings } from "@stampede/shared/api/events";
 import { inTransaction, type Pool, type PoolClient } from "../../adapters/postgres/pool.js";
 
-export interface ClassRecord {
-  id: string;
-  code: string;
-  name: string;
-  priceCents: number;
-  currency: string;
-  capacity: number;
-  perOrderMax: number;
-}
+/** A tier as stored: the public ClassView without the live counts (those come from the ledger). */
+export type ClassRecord = Omit<ClassView, "available" | "held" | "sold">;
 
-export interface PerkRecord {
-  id: string;
-  code: string;
-  name: string;
-  capacity: number;
-}
+/** A perk as stored: the public PerkView without the granted count (the ledger's). */
+export type PerkRecord = Omit<PerkView, "granted">;
 
 export interface EventRecord {
   id: string;

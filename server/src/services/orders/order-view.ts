@@ -1,22 +1,8 @@
-// The contract's OrderView: the order, its tickets (with QR links) and its perks.
+// Builds the contract's OrderView (shared/src/api/orders.ts): the order, its tickets with QR links, its perks.
 import type { Pool } from "../../adapters/postgres/pool.js";
+import type { OrderView } from "@stampede/shared/api/orders";
 import type { OrderRecord } from "./orders-repo.js";
 
-export interface OrderView {
-  orderId: string;
-  eventId: string;
-  status: OrderRecord["status"];
-  email: string;
-  items: OrderRecord["items"];
-  totalCents: number;
-  currency: string;
-  expiresAt: string;
-  createdAt: string;
-  paidAt: string | null;
-  paymentUrl?: string;
-  tickets: Array<{ ticketId: string; classCode: string; code: string; qrSvgUrl: string; qrPngUrl: string; checkedInAt: string | null; voided: boolean }>;
-  perks: Array<{ code: string; name: string }>;
-}
 
 export async function orderView(pool: Pool, order: OrderRecord, tokenForLinks: string | null): Promise<OrderView> {
   const [tickets, perks] = await Promise.all([

@@ -1,14 +1,10 @@
 // Orders in PostgreSQL. Status moves are compare-and-set on the current status, so two racing
 // settlements (webhook vs expiry vs cancel) can never both win.
 import type { OrderStatus } from "@stampede/shared/protocol";
+import type { OrderItemView } from "@stampede/shared/api/orders";
 import type { Pool, PoolClient } from "../../adapters/postgres/pool.js";
 
-export interface OrderItem {
-  classId: string;
-  code: string;
-  quantity: number;
-  unitPriceCents: number;
-}
+export type OrderItem = OrderItemView;
 
 export interface OrderRecord {
   id: string;

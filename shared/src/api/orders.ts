@@ -1,0 +1,37 @@
+// The order as the contract shows it (GET /api/orders/:orderId), shared by server and client.
+import type { OrderStatus } from "../protocol.js";
+
+export interface OrderItemView {
+  classId: string;
+  code: string;
+  quantity: number;
+  unitPriceCents: number;
+}
+
+export interface TicketView {
+  ticketId: string;
+  classCode: string;
+  /** The signed code the QR carries (verifiable offline with /api/tickets/public-key). */
+  code: string;
+  qrSvgUrl: string;
+  qrPngUrl: string;
+  checkedInAt: string | null;
+  voided: boolean;
+}
+
+export interface OrderView {
+  orderId: string;
+  eventId: string;
+  status: OrderStatus;
+  email: string;
+  items: OrderItemView[];
+  totalCents: number;
+  currency: string;
+  expiresAt: string;
+  createdAt: string;
+  paidAt: string | null;
+  /** Only while the order is held. */
+  paymentUrl?: string;
+  tickets: TicketView[];
+  perks: Array<{ code: string; name: string }>;
+}
