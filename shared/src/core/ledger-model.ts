@@ -50,10 +50,10 @@ export class LedgerModel implements Ledger {
 
   async createAccounts(batch: readonly Account[]): Promise<CreateAccountResult[]> {
     const base = this.tick(batch.length);
-    return this.applyBatch(batch, base, AS.created, AS.linked_event_failed, AS.linked_event_chain_open, (a, ts, undo) => ({
-      status: this.createAccount(a, ts, undo),
-      timestamp: this.accounts.get(a.id)?.timestamp ?? ts,
-    }));
+    return this.applyBatch(batch, base, AS.created, AS.linked_event_failed, AS.linked_event_chain_open, (a, ts, undo) => {
+      const status = this.createAccount(a, ts, undo);
+      return { status, timestamp: status === AS.exists ? this.accounts.get(a.id)!.timestamp : ts };
+    });
   }
 
   async createTransfers(batch: readonly Transfer[]): Promise<CreateTransferResult[]> {
@@ -153,9 +153,8 @@ export class LedgerModel implements Ledger {
       if (a.code !== e.code) return AS.exists_with_different_code;
       return AS.exists;
     }
-    if (hasFlag(a.flags, AF.debits_must_not_exceed_credits) && hasFlag(a.flags, AF.credits_must_not_exceed_debits)) {
-      return AS.flags_are_mutually_exclusive;
-    }
+    const bothLimits = AF.debits_must_not_exceed_credits | AF.credits_must_not_exceed_debits;
+    if ((a.flags & bothLimits) === bothLimits) return AS.flags_are_mutually_exclusive;
     if (a.debits_pending !== 0n) return AS.debits_pending_must_be_zero;
     if (a.debits_posted !== 0n) return AS.debits_posted_must_be_zero;
     if (a.credits_pending !== 0n) return AS.credits_pending_must_be_zero;
@@ -177,9 +176,7 @@ export class LedgerModel implements Ledger {
     const e = this.transfers.get(t.id);
     if (e !== undefined) return this.transferExists(t, e);
     if (this.failedIds.has(t.id)) return TS.id_already_failed;
-    if (hasFlag(t.flags, TF.post_pending_transfer) || hasFlag(t.flags, TF.void_pending_transfer)) {
-      return this.postOrVoid(t, ts, undo);
-    }
+    if (hasFlag(t.flags, TF.post_pending_transfer | TF.void_pending_transfer)) return this.postOrVoid(t, ts, undo);
     if (t.debit_account_id === 0n) return TS.debit_account_id_must_not_be_zero;
     if (t.debit_account_id === u128Max) return TS.debit_account_id_must_not_be_int_max;
     if (t.credit_account_id === 0n) return TS.credit_account_id_must_not_be_zero;
@@ -204,14 +201,11 @@ export class LedgerModel implements Ledger {
     if (a + dr.debits_pending + dr.debits_posted > u128Max) return TS.overflows_debits;
     if (a + cr.credits_pending + cr.credits_posted > u128Max) return TS.overflows_credits;
     if (ts + BigInt(t.timeout) * nsPerSecond > timestampMax) return TS.overflows_timeout;
-    if (hasFlag(dr.flags, AF.debits_must_not_exceed_credits) && dr.debits_pending + dr.debits_posted + a > dr.credits_posted) {
-      return TS.exceeds_credits;
-    }
-    if (hasFlag(cr.flags, AF.credits_must_not_exceed_debits) && cr.credits_pending + cr.credits_posted + a > cr.debits_posted) {
-      return TS.exceeds_debits;
-    }
-    const field = pending ? "pending" : "posted";
-    this.move(dr, cr, field, a, undo);
+    const drLimited = hasFlag(dr.flags, AF.debits_must_not_exceed_credits);
+    if (drLimited && dr.debits_pending + dr.debits_posted + a > dr.credits_posted) return TS.exceeds_credits;
+    const crLimited = hasFlag(cr.flags, AF.credits_must_not_exceed_debits);
+    if (crLimited && cr.credits_pending + cr.credits_posted + a > cr.debits_posted) return TS.exceeds_debits;
+    this.move(dr, cr, pending ? "pending" : "posted", a, undo);
     this.insert({ ...t, timestamp: ts }, undo);
     if (pending) {
       this.pendingStatus.set(t.id, "pending");
@@ -271,24 +265,18 @@ export class LedgerModel implements Ledger {
     if (t.flags !== e.flags) return TS.exists_with_different_flags;
     if (t.pending_id !== e.pending_id) return TS.exists_with_different_pending_id;
     if (t.timeout !== e.timeout) return TS.exists_with_different_timeout;
-    const postOrVoid = hasFlag(t.flags, TF.post_pending_transfer) || hasFlag(t.flags, TF.void_pending_transfer);
-    // A post/void may leave fields zero ("same as the pending transfer"): compare what they stand for.
-    const p = postOrVoid ? this.transfers.get(t.pending_id)! : null;
-    const same = <T>(mine: T, zero: T, existing: T, fromPending: T | undefined): boolean =>
-      p === null ? mine === existing : mine === zero ? existing === fromPending : mine === existing;
-    if (p !== null ? t.debit_account_id !== 0n && t.debit_account_id !== e.debit_account_id : t.debit_account_id !== e.debit_account_id) {
-      return TS.exists_with_different_debit_account_id;
-    }
-    if (p !== null ? t.credit_account_id !== 0n && t.credit_account_id !== e.credit_account_id : t.credit_account_id !== e.credit_account_id) {
-      return TS.exists_with_different_credit_account_id;
-    }
+    // A post/void may leave fields zero ("as in the pending transfer"): compare what they stand for.
+    const p = hasFlag(t.flags, TF.post_pending_transfer | TF.void_pending_transfer) ? this.transfers.get(t.pending_id)! : null;
+    const differs = <T>(mine: T, zero: T, existing: T, whenZero: T | undefined) => (p !== null && mine === zero ? whenZero : mine) !== existing;
     const fullAmount = hasFlag(t.flags, TF.post_pending_transfer) ? u128Max : 0n;
-    if (!same(t.amount, fullAmount, e.amount, p?.amount)) return TS.exists_with_different_amount;
-    if (!same(t.user_data_128, 0n, e.user_data_128, p?.user_data_128)) return TS.exists_with_different_user_data_128;
-    if (!same(t.user_data_64, 0n, e.user_data_64, p?.user_data_64)) return TS.exists_with_different_user_data_64;
-    if (!same(t.user_data_32, 0, e.user_data_32, p?.user_data_32)) return TS.exists_with_different_user_data_32;
-    if (p !== null ? t.ledger !== 0 && t.ledger !== e.ledger : t.ledger !== e.ledger) return TS.exists_with_different_ledger;
-    if (p !== null ? t.code !== 0 && t.code !== e.code : t.code !== e.code) return TS.exists_with_different_code;
+    if (differs(t.debit_account_id, 0n, e.debit_account_id, e.debit_account_id)) return TS.exists_with_different_debit_account_id;
+    if (differs(t.credit_account_id, 0n, e.credit_account_id, e.credit_account_id)) return TS.exists_with_different_credit_account_id;
+    if (differs(t.amount, fullAmount, e.amount, p?.amount)) return TS.exists_with_different_amount;
+    if (differs(t.user_data_128, 0n, e.user_data_128, p?.user_data_128)) return TS.exists_with_different_user_data_128;
+    if (differs(t.user_data_64, 0n, e.user_data_64, p?.user_data_64)) return TS.exists_with_different_user_data_64;
+    if (differs(t.user_data_32, 0, e.user_data_32, p?.user_data_32)) return TS.exists_with_different_user_data_32;
+    if (differs(t.ledger, 0, e.ledger, e.ledger)) return TS.exists_with_different_ledger;
+    if (differs(t.code, 0, e.code, e.code)) return TS.exists_with_different_code;
     return TS.exists;
   }
 
