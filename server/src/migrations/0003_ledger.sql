@@ -218,7 +218,7 @@ DECLARE
   a_id uuid[]; a_ledger bigint[]; a_flags integer[];
   a_dp numeric[]; a_dpo numeric[]; a_cp numeric[]; a_cpo numeric[];
   due_id uuid[]; due_dp numeric[]; due_cp numeric[];
-  -- No sum of two balances and an amount can pass 2^128 unless some value is that large.
+  -- No sum of two balances and an amount can pass 2^128 unless one of them is past 2^126.
   may_overflow boolean;
   -- Per event: what it became (r_kind: 0 nothing, 1 pending, 2 posted, 3 posted a pending one,
   -- 4 voided one) and its resolved fields; the last earlier event with its id (r_prev) or with
@@ -279,7 +279,9 @@ BEGIN
     ORDER BY a.id
     FOR UPDATE OF a
   ) l;
-  may_overflow := may_overflow OR (SELECT max(x) >= 2::numeric ^ 126 FROM unnest(p_amount) x);
+  -- (A post's amount_max means "the pending amount": it never adds to a balance as such.)
+  may_overflow := may_overflow OR coalesce((SELECT max(u.x) >= 2::numeric ^ 126 FROM unnest(p_amount, p_flags) u(x, f)
+                                            WHERE (u.f & 12) = 0), false);
 
   r_kind := array_fill(0::smallint, ARRAY[n]); r_failed := array_fill(false, ARRAY[n]);
   r_prev := array_fill(0, ARRAY[n]); r_pref := array_fill(0, ARRAY[n]); r_fref := array_fill(0, ARRAY[n]);

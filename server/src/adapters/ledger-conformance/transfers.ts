@@ -141,6 +141,33 @@ export function transferCases(ledger: () => Ledger): void {
     expect(await book.send({ ...t, code: 0 }, { ...t, credit_account_id: a! }, t)).toEqual(["code_must_not_be_zero", "accounts_must_be_different", "created"]);
   });
 
+  it("refuses to overflow a u128 balance, with the code for the first sum that would", async () => {
+    const book = new Book(ledger());
+    const [a, b, c, d, e] = await book.open({}, {}, {}, {}, {});
+    const pending = { flags: TransferFlags.pending, timeout: 60 };
+    expect(
+      await book.send(
+        book.transfer(a!, b!, u128Max),
+        book.transfer(a!, c!, 1n),
+        book.transfer(d!, b!, 1n),
+        book.transfer(c!, d!, u128Max, pending),
+        book.transfer(c!, a!, 1n, pending),
+        book.transfer(e!, d!, 1n, pending),
+        book.transfer(c!, e!, 1n),
+        book.transfer(e!, d!, 1n),
+      ),
+    ).toEqual([
+      "created",
+      "overflows_debits_posted",
+      "overflows_credits_posted",
+      "created",
+      "overflows_debits_pending",
+      "overflows_credits_pending",
+      "overflows_debits",
+      "overflows_credits",
+    ]);
+  });
+
   it("posted transfers of amount 0 are allowed (TigerBeetle 0.17 has no amount_must_not_be_zero)", async () => {
     const book = new Book(ledger());
     const [a, b] = await book.open({}, {});
