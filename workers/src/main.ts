@@ -31,12 +31,12 @@ async function start(config: Config): Promise<void> {
   });
   const deps = { logger, pool, redis, redisPrefix: config.redisPrefix, webhookSecret: config.mockpay.webhookSecret, orders, ending };
   const bull = { connection: bullConnection, prefix: `${config.redisPrefix}:bull` };
-  // Repeatable jobs (the sweeper): upserting the scheduler is idempotent across workers and restarts.
-  for (const p of processors.filter((x) => x.schedule)) {
-    const queue = new Queue(p.queue, bull);
-    await queue.upsertJobScheduler(p.schedule!.id, { every: p.schedule!.everyMs }, { name: p.schedule!.id });
-    await queue.close();
-  }
+  // Repeatable jobs (the sweeper, MockPay's relay). Upserting a scheduler is idempotent across
+  // workers and restarts; it is repeated every minute so a Redis flush cannot stop them for good.
+  const scheduled = processors.filter((x) => x.schedule).map((p) => ({ queue: new Queue(p.queue, bull), schedule: p.schedule! }));
+  const upsertSchedules = () => Promise.all(scheduled.map(({ queue, schedule }) => queue.upsertJobScheduler(schedule.id, { every: schedule.everyMs }, { name: schedule.id })));
+  await upsertSchedules();
+  const reschedule = setInterval(() => void upsertSchedules().catch((err: unknown) => logger.warn({ err }, "re-upserting job schedulers failed")), 60_000);
   const workers = processors.map(
     (p) =>
       new Worker(p.queue, p.create(deps), { ...bull, concurrency: p.concurrency }),
@@ -46,8 +46,10 @@ async function start(config: Config): Promise<void> {
   console.log(`stampede workers running (${processors.length} queues)`);
 
   onShutdownSignals(async () => {
+    clearInterval(reschedule);
     await runClosers(
       [
+        ...scheduled.map(({ queue }) => ({ name: `queue ${queue.name}`, close: () => queue.close() })),
         ...workers.map((w) => ({ name: `worker ${w.name}`, close: () => w.close() })),
         { name: "bullmq redis", close: () => closeRedis(bullConnection) },
         { name: "redis", close: () => closeRedis(redis) },

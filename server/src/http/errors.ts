@@ -25,6 +25,17 @@ export const notFoundHandler: RequestHandler = (req, res) => {
   sendError(res, 404, "not_found", `no route for ${req.method} ${req.originalUrl.split("?")[0]}`);
 };
 
+/** Redis or PostgreSQL went away mid-request: the request fails closed with 503 (nothing was
+ * half-done that a retry cannot finish: every write path is idempotent or transactional). */
+export function dependencyUnavailable(err: unknown): "redis" | "postgres" | null {
+  const e = err as { name?: string; message?: string; code?: string };
+  const message = e.message ?? "";
+  if (e.name === "MaxRetriesPerRequestError" || /^Command timed out|Connection is closed|Stream isn't writeable|enableOfflineQueue/.test(message)) return "redis";
+  if (["ECONNREFUSED", "ECONNRESET", "57P01", "57P02", "57P03", "08006", "08001", "53300"].includes(e.code ?? "")) return "postgres";
+  if (/Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(message)) return "postgres";
+  return null;
+}
+
 interface BodyParserError {
   type?: string;
   status?: number;
@@ -46,6 +57,12 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
     req.log?.warn({ err }, "ledger unavailable");
     res.setHeader("Retry-After", "1");
     return sendError(res, 503, "ledger_unavailable", "the ticket ledger is not answering; retry in a moment (the same request is safe to repeat)");
+  }
+  const dependency = dependencyUnavailable(err);
+  if (dependency) {
+    req.log?.warn({ err, dependency }, "dependency unavailable");
+    res.setHeader("Retry-After", "2");
+    return sendError(res, 503, "not_ready", `${dependency === "redis" ? "Redis" : "the database"} is not answering; please retry in a moment`);
   }
   const parserError = err as BodyParserError;
   if (parserError.type === "entity.too.large") return sendError(res, 413, "payload_too_large", "request body is too large");
