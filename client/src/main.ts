@@ -7,7 +7,7 @@ import { createApi } from "./lib/api.js";
 import { FanSession } from "./lib/fan-session.svelte.js";
 import { Router } from "./lib/router.svelte.js";
 import { servicesContext } from "./lib/services.js";
-import { fanSocketFactory } from "./lib/socket.js";
+import { adminSocketFactory, fanSocketFactory } from "./lib/socket.js";
 import { browserSessionStorage } from "./lib/storage.js";
 
 const target = document.getElementById("app");
@@ -28,6 +28,7 @@ export default mount(App, {
     adminSession,
     fanSession,
     createSocket: fanSocketFactory,
+    createAdminSocket: adminSocketFactory,
     storage,
     loadPage: (url) => window.location.assign(url),
   }),

@@ -134,3 +134,25 @@ describe("plainMessage", () => {
     }
   });
 });
+
+describe("details and text answers", () => {
+  it("keeps the server's error details and reads text bodies", async () => {
+    const fetch = fakeFetch((call) =>
+      call.path === "/api/svg"
+        ? new Response("<svg></svg>", { status: 200, headers: { "Content-Type": "image/svg+xml" } })
+        : apiError409(),
+    );
+    const api = createApi({ fetch });
+    expect(await api.getText("/api/svg")).toEqual({ ok: true, data: "<svg></svg>" });
+    const failed = await api.post("/api/admin/checkin", { code: "x" });
+    expect(failed.ok).toBe(false);
+    if (!failed.ok) expect(failed.error.details).toEqual({ checkedInAt: "2030-03-14T20:31:05.000Z" });
+  });
+});
+
+function apiError409(): Response {
+  return new Response(JSON.stringify({ error: { code: "already_checked_in", message: "already", details: { checkedInAt: "2030-03-14T20:31:05.000Z" } } }), {
+    status: 409,
+    headers: { "Content-Type": "application/json" },
+  });
+}

@@ -21,6 +21,8 @@ export interface ApiError {
   message: string;
   /** From the Retry-After header on 429/503, in whole seconds. */
   retryAfterSeconds: number | null;
+  /** The server's `error.details` when it sent some (422 field issues, a first check-in time). */
+  details?: unknown;
 }
 
 export type ApiResult<T> = { ok: true; data: T } | { ok: false; error: ApiError };
@@ -40,6 +42,8 @@ export interface Api {
   patch<T>(path: string, body?: unknown, options?: RequestOptions): Promise<ApiResult<T>>;
   put<T>(path: string, body?: unknown, options?: RequestOptions): Promise<ApiResult<T>>;
   delete<T>(path: string, options?: RequestOptions): Promise<ApiResult<T>>;
+  /** A GET whose answer is text, not JSON (an SVG); errors still read the JSON error body. */
+  getText(path: string, options?: RequestOptions): Promise<ApiResult<string>>;
   /** Set by AdminSession after login/me; cleared on logout. */
   setCsrfToken(token: string | null): void;
 }
@@ -58,9 +62,9 @@ export function createApi(config: ApiConfig): Api {
   let csrfToken: string | null = null;
   const nowMs = config.nowMs ?? Date.now;
 
-  async function request<T>(method: string, path: string, body: unknown, options: RequestOptions = {}): Promise<ApiResult<T>> {
+  async function request<T>(method: string, path: string, body: unknown, options: RequestOptions = {}, as: "json" | "text" = "json"): Promise<ApiResult<T>> {
     assert(path.startsWith("/"), `api paths are absolute: ${path}`);
-    const headers: Record<string, string> = { Accept: "application/json", ...options.headers };
+    const headers: Record<string, string> = { Accept: as === "json" ? "application/json" : "*/*", ...options.headers };
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (!safeMethods.has(method) && path.startsWith(adminPathPrefix) && csrfToken !== null) {
       headers["X-CSRF-Token"] = csrfToken;
@@ -76,6 +80,7 @@ export function createApi(config: ApiConfig): Api {
         credentials: "same-origin",
         signal,
       });
+      if (as === "text" && response.ok) return { ok: true, data: (await response.text()) as T };
       const parsed = await readJson(response);
       if (response.ok) {
         return parsed.ok ? { ok: true, data: parsed.value as T } : failure(response.status, "bad_response", "response is not JSON");
@@ -96,6 +101,7 @@ export function createApi(config: ApiConfig): Api {
     patch: (path, body, options) => request("PATCH", path, body, options),
     put: (path, body, options) => request("PUT", path, body, options),
     delete: (path, options) => request("DELETE", path, undefined, options),
+    getText: (path, options) => request<string>("GET", path, undefined, options, "text"),
     setCsrfToken(token) {
       csrfToken = token;
     },
@@ -124,7 +130,9 @@ export function errorFromResponse(response: Response, body: unknown, nowMs: numb
   const error = isRecord(body) && isRecord(body.error) ? body.error : {};
   const code = typeof error.code === "string" && knownCodes.has(error.code) ? (error.code as ErrorCode) : codeForStatus(response.status);
   const message = typeof error.message === "string" ? error.message : `HTTP ${response.status}`;
-  return { status: response.status, code, message, retryAfterSeconds: parseRetryAfter(response.headers.get("Retry-After"), nowMs) };
+  const apiError: ApiError = { status: response.status, code, message, retryAfterSeconds: parseRetryAfter(response.headers.get("Retry-After"), nowMs) };
+  if (error.details !== undefined) apiError.details = error.details;
+  return apiError;
 }
 
 function codeForStatus(status: number): ErrorCode {

@@ -57,6 +57,26 @@ describe("BoardFeed", () => {
     feed.destroy();
   });
 
+  it("watches the event on every connect and goes live on the ack, without joining", async () => {
+    let admittedTotal = 500;
+    const sockets = fakeSockets((event) => (event === "event:watch" ? { ok: true, data: queueStatus({ waiting: 7, admittedTotal: (admittedTotal += 1) }) } : undefined));
+    const fetch = fakeFetch((call) => (call.path === "/api/events/e1" ? json(200, event()) : json(200, { entry: null, status: queueStatus() })));
+    const feed = new BoardFeed({ eventId: "e1", api: createApi({ fetch }), session: fakeSession(), createSocket: sockets.create });
+    await feed.start();
+    const socket = sockets.latest();
+    socket.serverConnect();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(socket.emitted("event:watch")).toEqual([{ eventId: "e1" }]);
+    expect(socket.emitted("queue:join")).toEqual([]);
+    expect(feed.connection).toBe("live");
+    expect(feed.status?.waiting).toBe(7);
+    socket.serverDrop();
+    socket.serverConnect();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(socket.emitted("event:watch")).toHaveLength(2);
+    feed.destroy();
+  });
+
   it("destroy() disconnects and stops polling", async () => {
     const { feed, sockets } = setup();
     await feed.start();

@@ -1,13 +1,14 @@
 // The public transparency board of one event: queued now, admitted so far, the admission rate,
-// checkouts in progress and what is left per tier. It listens on the socket for `queue:status`
-// and `stock`, and while no push has arrived lately it reads the same numbers over REST
-// (`GET /api/events/:id/queue` with a fan token — a board never joins the line — and the event
-// for stock), so the board is right whether or not the server pushes to watchers.
-import type { QueueStatus, QueueView, StockUpdate } from "@stampede/shared/protocol";
+// checkouts in progress and what is left per tier. On every socket connect it emits
+// `event:watch {eventId}` (the ack is the room's status; a watcher never joins the line), then
+// `queue:status` and `stock` are pushed as to fans. While no push has arrived lately (no socket,
+// a proxy without websockets) it reads the same numbers over REST (`GET /api/events/:id/queue`
+// with a fan token, and the event for stock), so the board stays right either way.
+import type { Ack, QueueStatus, QueueView, StockUpdate } from "@stampede/shared/protocol";
 import type { Api } from "./api.js";
 import { systemClock, type Clock } from "./clock.js";
 import type { FanSessionPort } from "./fan-session.svelte.js";
-import { countdownTickMs, queuePollIntervalMs } from "./limits.js";
+import { countdownTickMs, queuePollIntervalMs, socketAckTimeoutMs } from "./limits.js";
 import { addRateSample, mergeStock, observedPerMinute, type RateSample } from "./queue-view.js";
 import type { QueueSocket, SocketFactory } from "./socket.js";
 import type { EventView } from "./views.js";
@@ -78,6 +79,7 @@ export class BoardFeed {
   #openSocket(fanToken: string): void {
     const socket = this.#deps.createSocket(fanToken);
     this.#socket = socket;
+    socket.on("connect", () => void this.#watch(socket));
     socket.on("queue:status", (status) => {
       if (status.eventId !== this.#deps.eventId) return;
       this.#pushed();
@@ -88,6 +90,19 @@ export class BoardFeed {
       this.#pushed();
       this.stock = stock;
     });
+  }
+
+  /** Follows the event's room; without an ack the REST reads carry on until the next connect. */
+  async #watch(socket: QueueSocket): Promise<void> {
+    let result: Ack<QueueStatus>;
+    try {
+      result = await socket.timeout(socketAckTimeoutMs).emitWithAck("event:watch", { eventId: this.#deps.eventId });
+    } catch {
+      return; // no ack in time: polling covers it, and the next connect watches again
+    }
+    if (this.#stopped || socket !== this.#socket || !result.ok) return;
+    this.#pushed();
+    this.#applyStatus(result.data);
   }
 
   #pushed(): void {

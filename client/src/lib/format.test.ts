@@ -1,6 +1,6 @@
 // Goal: integer minor units become the right amount for each currency's decimals.
 import { describe, expect, it } from "vitest";
-import { formatCountdown, formatDateTime, formatMoney, formatWait, spokenCountdown } from "./format.js";
+import { formatAgo, formatClockTime, formatCountdown, formatDateTime, formatMoney, formatWait, spokenCountdown } from "./format.js";
 
 /** Intl puts non-breaking and narrow spaces between parts; compare them as plain spaces. */
 const plain = (s: string | null): string | null => s?.replace(/\s/g, " ") ?? null;
@@ -48,5 +48,23 @@ describe("countdowns and waits", () => {
     expect(formatWait(89)).toBe("about 1 minute");
     expect(formatWait(600)).toBe("about 10 minutes");
     expect(formatWait(7200)).toBe("about 2 hours");
+  });
+});
+
+describe("formatClockTime", () => {
+  const now = Date.parse("2030-03-14T21:00:00Z");
+  it("gives the time to the second, with the date when it isn't today", () => {
+    expect(formatClockTime("2030-03-14T20:31:05Z", now, "en-GB", "UTC")).toBe("20:31:05");
+    expect(plain(formatClockTime("2030-03-13T20:31:05Z", now, "en-US", "UTC"))).toBe("Mar 13, 20:31:05");
+    expect(formatClockTime("nonsense", now)).toBe("nonsense");
+  });
+});
+
+describe("formatAgo", () => {
+  it("counts up in words", () => {
+    const now = Date.parse("2030-03-14T21:00:00Z");
+    expect(formatAgo(now - 500, now)).toBe("just now");
+    expect(formatAgo(now - 12_000, now)).toBe("12 s ago");
+    expect(formatAgo(now - 300_000, now)).toBe("5 min ago");
   });
 });

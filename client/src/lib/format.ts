@@ -63,3 +63,22 @@ export function formatWait(seconds: number | null): string | null {
   const hours = Math.round(minutes / 60);
   return hours === 1 ? "about 1 hour" : `about ${hours} hours`;
 }
+
+/** A time of day to the second, 24-hour ("20:31:05"), with the date in front when it isn't today. */
+export function formatClockTime(iso: string, nowMs: number, locale?: string, timeZone?: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const time = new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23", timeZone }).format(date);
+  const day = (d: Date): string => new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(d);
+  if (day(date) === day(new Date(nowMs))) return time;
+  return `${new Intl.DateTimeFormat(locale, { month: "short", day: "numeric", timeZone }).format(date)}, ${time}`;
+}
+
+/** "just now", "3 s ago", "5 min ago", then the clock time: for a live feed's lines. */
+export function formatAgo(atMs: number, nowMs: number): string {
+  const s = Math.max(0, Math.round((nowMs - atMs) / 1_000));
+  if (s < 2) return "just now";
+  if (s < 60) return `${s} s ago`;
+  if (s < 3_600) return `${Math.floor(s / 60)} min ago`;
+  return formatClockTime(new Date(atMs).toISOString(), nowMs);
+}

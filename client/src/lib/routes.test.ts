@@ -12,6 +12,9 @@ describe("matchRoute", () => {
     expect(matchRoute("/events/e-1/lottery")).toEqual({ name: "lottery", eventId: "e-1" });
     expect(matchRoute("/admin")).toEqual({ name: "admin" });
     expect(matchRoute("/admin/")).toEqual({ name: "admin" });
+    expect(matchRoute("/orders/o-1")).toEqual({ name: "order", orderId: "o-1" });
+    expect(matchRoute("/admin/events/e-1")).toEqual({ name: "admin_event", eventId: "e-1" });
+    expect(matchRoute("/admin/checkin")).toEqual({ name: "admin_checkin" });
   });
 
   it("sends anything else to not-found", () => {

@@ -7,7 +7,10 @@ export type Route =
   | { name: "event"; eventId: string }
   | { name: "board"; eventId: string }
   | { name: "lottery"; eventId: string }
+  | { name: "order"; orderId: string }
   | { name: "admin" }
+  | { name: "admin_event"; eventId: string }
+  | { name: "admin_checkin" }
   | { name: "not_found"; pathname: string };
 
 type Params = Readonly<Record<string, string>>;
@@ -23,8 +26,16 @@ const routeTable: ReadonlyArray<readonly [pattern: string, build: (params: Param
   ["/events/:eventId", (p) => ({ name: "event", eventId: param(p, "eventId") })],
   ["/events/:eventId/board", (p) => ({ name: "board", eventId: param(p, "eventId") })],
   ["/events/:eventId/lottery", (p) => ({ name: "lottery", eventId: param(p, "eventId") })],
+  ["/orders/:orderId", (p) => ({ name: "order", orderId: param(p, "orderId") })],
   ["/admin", () => ({ name: "admin" })],
+  ["/admin/checkin", () => ({ name: "admin_checkin" })],
+  ["/admin/events/:eventId", (p) => ({ name: "admin_event", eventId: param(p, "eventId") })],
 ];
+
+/** Admin pages: signed-in only, laid out wide (the check-in page stays phone-sized). */
+export function isAdminRoute(route: Route): boolean {
+  return route.name === "admin" || route.name === "admin_event" || route.name === "admin_checkin";
+}
 
 /** Served by the server (API, payment pages, probes): links there load for real. */
 export const serverPathPrefixes = ["/api/", "/mockpay/", "/socket.io/", "/healthz", "/readyz", "/metrics"] as const;

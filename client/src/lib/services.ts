@@ -6,7 +6,7 @@ import type { AdminSession } from "./admin-session.svelte.js";
 import type { Api } from "./api.js";
 import type { FanSession } from "./fan-session.svelte.js";
 import type { Router } from "./router.svelte.js";
-import type { SocketFactory } from "./socket.js";
+import type { AdminSocketFactory, SocketFactory } from "./socket.js";
 import type { KeyValueStorage } from "./storage.js";
 
 export interface Services {
@@ -16,6 +16,8 @@ export interface Services {
   fanSession: FanSession;
   /** Opens the waiting-room socket (lib/socket.ts). */
   createSocket: SocketFactory;
+  /** Opens the admin namespace socket (the live dashboard). */
+  createAdminSocket: AdminSocketFactory;
   /** This tab's sessionStorage, or null where the browser refuses it. */
   storage: KeyValueStorage | null;
   /** Leaves the app for a server page with a real page load (the payment provider). */

@@ -1,7 +1,13 @@
-// The one place that calls io(): a socket to the waiting room, typed from shared/src/protocol.ts
-// so an event name or payload cannot drift from the server. State classes take a SocketFactory
-// (the real one is `createFanSocket`, tests pass a fake) and use only the QueueSocket part.
-import type { ClientToServerEvents, ServerToClientEvents } from "@stampede/shared/protocol";
+// The one place that calls io(): a socket to the waiting room and one to the admin namespace,
+// typed from shared/src/protocol.ts so an event name or payload cannot drift from the server.
+// State classes take a factory (the real ones are below, tests pass fakes) and use only the
+// QueueSocket / AdminLiveSocket part.
+import type {
+  AdminClientToServerEvents,
+  AdminServerToClientEvents,
+  ClientToServerEvents,
+  ServerToClientEvents,
+} from "@stampede/shared/protocol";
 import { io, type Socket } from "socket.io-client";
 import { socketHandshakeTimeoutMs, socketReconnectDelayMaxMs } from "./limits.js";
 
@@ -37,3 +43,36 @@ export function createFanSocket(fanToken: string): FanSocket {
 }
 
 export const fanSocketFactory: SocketFactory = createFanSocket;
+
+// ---- The admin namespace: the live dashboard ----
+
+export type AdminSocket = Socket<AdminServerToClientEvents, AdminClientToServerEvents>;
+
+/** What AdminLive uses of an AdminSocket. */
+export interface AdminLiveSocket {
+  readonly connected: boolean;
+  readonly active: boolean;
+  on<E extends keyof AdminServerToClientEvents>(event: E, listener: AdminServerToClientEvents[E]): unknown;
+  on(event: "connect", listener: () => void): unknown;
+  on(event: "disconnect", listener: (reason: Socket.DisconnectReason) => void): unknown;
+  on(event: "connect_error", listener: (error: Error) => void): unknown;
+  connect(): unknown;
+  disconnect(): unknown;
+  timeout(ms: number): AdminAckEmitter;
+}
+
+export type AdminAckEmitter = Pick<ReturnType<AdminSocket["timeout"]>, "emitWithAck">;
+
+export type AdminSocketFactory = () => AdminLiveSocket;
+
+/** Same origin, `/admin` namespace, websocket only; the admin session cookie authenticates it. */
+export function createAdminSocket(): AdminSocket {
+  return io("/admin", {
+    transports: ["websocket"],
+    withCredentials: true,
+    timeout: socketHandshakeTimeoutMs,
+    reconnectionDelayMax: socketReconnectDelayMaxMs,
+  });
+}
+
+export const adminSocketFactory: AdminSocketFactory = createAdminSocket;

@@ -1,9 +1,9 @@
 // Test doubles for the client's injected I/O: a scripted fetch that records every call, a fake
 // socket the test plays the server on, and a fake fan session.
-import type { QueueEntry, QueueStatus, ServerToClientEvents } from "@stampede/shared/protocol";
+import type { AdminServerToClientEvents, AdminStats, QueueEntry, QueueStatus, ServerToClientEvents } from "@stampede/shared/protocol";
 import type { ApiError, ApiResult, FetchLike } from "./api.js";
 import type { FanSessionPort, FanSessionView } from "./fan-session.svelte.js";
-import type { AckEmitter, QueueSocket, SocketFactory } from "./socket.js";
+import type { AckEmitter, AdminAckEmitter, AdminLiveSocket, AdminSocketFactory, QueueSocket, SocketFactory } from "./socket.js";
 import type { EventView, TicketClassView } from "./views.js";
 
 export interface RecordedCall {
@@ -97,7 +97,7 @@ export type AckResponder = (event: string, payload: unknown) => unknown;
  * A socket that records what the client emits and lets the test play the server: connect,
  * drop, refuse, push events and answer acks. Ack timeouts run on the (fake) timers.
  */
-export class FakeSocket implements QueueSocket {
+export class FakeSocket implements QueueSocket, AdminLiveSocket {
   connected = false;
   active = true;
   readonly fanToken: string;
@@ -132,7 +132,7 @@ export class FakeSocket implements QueueSocket {
     return this;
   }
 
-  timeout(ms: number): AckEmitter {
+  timeout(ms: number): AckEmitter & AdminAckEmitter {
     const emitWithAck = (event: string, payload: unknown): Promise<unknown> => {
       this.emits.push({ event, payload });
       const answer = this.respond(event, payload);
@@ -140,7 +140,7 @@ export class FakeSocket implements QueueSocket {
       return new Promise((_, reject) => setTimeout(() => reject(new Error("operation has timed out")), ms));
     };
     // The real signature is generic over the protocol's events; this fake answers any of them.
-    return { emitWithAck: emitWithAck as AckEmitter["emitWithAck"] };
+    return { emitWithAck: emitWithAck as AckEmitter["emitWithAck"] & AdminAckEmitter["emitWithAck"] };
   }
 
   emitted(event: string): unknown[] {
@@ -168,6 +168,10 @@ export class FakeSocket implements QueueSocket {
   }
 
   push<E extends keyof ServerToClientEvents>(event: E, ...args: Parameters<ServerToClientEvents[E]>): void {
+    this.fire(event, ...args);
+  }
+
+  pushAdmin<E extends keyof AdminServerToClientEvents>(event: E, ...args: Parameters<AdminServerToClientEvents[E]>): void {
     this.fire(event, ...args);
   }
 
@@ -239,4 +243,36 @@ export function queueStatus(overrides: Partial<QueueStatus> = {}): QueueStatus {
 
 export function queueEntry(overrides: Partial<QueueEntry> = {}): QueueEntry {
   return { eventId: "e1", state: "waiting", queueNumber: 120, position: 20, ...overrides };
+}
+
+/** An AdminSocketFactory that keeps every socket it made (the admin namespace has no token). */
+export function fakeAdminSockets(respond: AckResponder = () => undefined): { create: AdminSocketFactory; made: FakeSocket[]; latest(): FakeSocket } {
+  const made: FakeSocket[] = [];
+  return {
+    made,
+    create: () => {
+      const socket = new FakeSocket("", respond);
+      made.push(socket);
+      return socket;
+    },
+    latest() {
+      const socket = made.at(-1);
+      if (!socket) throw new Error("no socket was made");
+      return socket;
+    },
+  };
+}
+
+export function adminStats(overrides: Partial<AdminStats> = {}): AdminStats {
+  return {
+    eventId: "e1",
+    atMs: Date.parse("2030-03-14T18:00:00Z"),
+    status: "on_sale",
+    classes: [{ id: "c1", code: "GA", capacity: 100, available: 90, held: 4, sold: 6 }],
+    perks: [{ code: "POSTER", capacity: 10, granted: 2 }],
+    orders: { held: 2, paid: 3, expired: 1, cancelled: 0, payment_failed: 1, refunded: 0 },
+    revenueCents: 27_000,
+    queue: { waiting: 40, servedUpTo: 10, admittedTotal: 10, activeCheckouts: 2 },
+    ...overrides,
+  };
 }

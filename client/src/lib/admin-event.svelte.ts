@@ -1,0 +1,191 @@
+// The operator's controls of one event on the dashboard: the event itself, the status moves the
+// workflow allows from where it is (shared/src/core/event-status.ts, the server's own table), the
+// admission settings (rate, checkout slots) with save, and the invariant audit on demand.
+// Writes need the admin role; the page hides them from viewers. I/O is the injected Api.
+import { allowedTransitions } from "@stampede/shared/core/event-status";
+import { plainMessage, type Api, type ApiError } from "./api.js";
+import { systemClock, type Clock } from "./clock.js";
+import { Loader } from "./loader.svelte.js";
+import type { AuditView, EventStatus, EventView } from "./views.js";
+
+export interface StatusAction {
+  to: EventStatus;
+  label: string;
+  /** Cannot be undone: the page asks first. */
+  destructive: boolean;
+  /** The question the confirmation asks. */
+  confirm: string | null;
+}
+
+/** The buttons for the moves the workflow allows from `from`, in the order an operator reads them. */
+export function statusActions(from: EventStatus): StatusAction[] {
+  const order: EventStatus[] = ["on_sale", "scheduled", "paused", "draft", "closed", "cancelled"];
+  return allowedTransitions(from)
+    .filter((to) => order.includes(to))
+    .sort((a, b) => order.indexOf(a) - order.indexOf(b))
+    .map((to) => ({ to, ...actionWords(from, to) }));
+}
+
+function actionWords(from: EventStatus, to: EventStatus): Omit<StatusAction, "to"> {
+  switch (to) {
+    case "on_sale":
+      return { label: from === "paused" ? "Resume the sale" : "Put on sale", destructive: false, confirm: null };
+    case "scheduled":
+      return { label: "Schedule", destructive: false, confirm: null };
+    case "paused":
+      return { label: "Pause the sale", destructive: false, confirm: null };
+    case "draft":
+      return { label: "Back to draft", destructive: false, confirm: null };
+    case "closed":
+      return { label: "Close the sale", destructive: true, confirm: "Close the sale for good? Nobody else gets in; fans still in line are told it's over. This can't be undone." };
+    default:
+      return { label: "Cancel the event", destructive: true, confirm: "Cancel the event? The sale stops and the event disappears from the public pages. This can't be undone." };
+  }
+}
+
+/** A whole number ≥ 1 typed in a field, or null. */
+export function positiveInt(text: string): number | null {
+  const t = text.trim();
+  if (!/^\d+$/.test(t)) return null;
+  const n = Number(t);
+  return n >= 1 && n <= 1_000_000 ? n : null;
+}
+
+export interface AdminEventDeps {
+  api: Pick<Api, "get" | "post" | "patch">;
+  eventId: string;
+  onUnauthorized?: () => void;
+  clock?: Clock;
+}
+
+/** A live tick's status is ignored this long after our own move, so an older tick can't undo it on screen. */
+const ownMoveWinsMs = 3_000;
+
+export class AdminEventControl {
+  #loader: Loader<EventView>;
+  #audit: Loader<AuditView>;
+  #deps: AdminEventDeps;
+  #clock: Clock;
+  #movedAtMs = Number.NEGATIVE_INFINITY;
+
+  /** The event as last read or changed here; replaced whole. */
+  event = $state.raw<EventView | null>(null);
+  loadState = $derived.by(() => this.#loader.state);
+  auditState = $derived.by(() => this.#audit.state);
+  /** The status move in flight, if any. */
+  moving = $state<EventStatus | null>(null);
+  /** The last failed write, in plain words. */
+  problem = $state<string | null>(null);
+  /** The admission fields as typed. */
+  admitPerMinute = $state("");
+  maxActiveCheckouts = $state("");
+  saving = $state(false);
+  saved = $state(false);
+
+  actions = $derived(this.event ? statusActions(this.event.status) : []);
+  admissionErrors = $derived({
+    admitPerMinute: positiveInt(this.admitPerMinute) === null ? "A whole number of fans per minute, at least 1." : null,
+    maxActiveCheckouts: positiveInt(this.maxActiveCheckouts) === null ? "A whole number of checkout slots, at least 1." : null,
+  });
+  admissionChanged = $derived(
+    this.event !== null &&
+      (positiveInt(this.admitPerMinute) !== this.event.waitingRoom.admitPerMinute ||
+        positiveInt(this.maxActiveCheckouts) !== this.event.waitingRoom.maxActiveCheckouts),
+  );
+
+  constructor(deps: AdminEventDeps) {
+    this.#deps = deps;
+    this.#clock = deps.clock ?? systemClock;
+    const id = encodeURIComponent(deps.eventId);
+    this.#loader = new Loader(async (signal) => this.#checked(await deps.api.get<EventView>(`/api/admin/events/${id}`, { signal })));
+    this.#audit = new Loader(async (signal) => this.#checked(await deps.api.get<AuditView>(`/api/admin/events/${id}/audit`, { signal })));
+  }
+
+  async load(): Promise<void> {
+    await this.#loader.load();
+    if (this.#loader.data) this.#show(this.#loader.data);
+  }
+
+  cancel(): void {
+    this.#loader.cancel();
+    this.#audit.cancel();
+  }
+
+  runAudit(): Promise<void> {
+    return this.#audit.load();
+  }
+
+  /** A status seen in a live tick (another admin, or the system's sold-out). */
+  observeStatus(status: string): void {
+    if (this.event === null || this.moving !== null || status === this.event.status) return;
+    if (this.#clock.nowMs() - this.#movedAtMs < ownMoveWinsMs) return;
+    if (!isEventStatus(status)) return;
+    this.event = { ...this.event, status };
+  }
+
+  async move(to: EventStatus): Promise<boolean> {
+    if (this.moving !== null || this.event === null) return false;
+    this.moving = to;
+    this.problem = null;
+    const result = await this.#deps.api.post<EventView>(`/api/admin/events/${encodeURIComponent(this.#deps.eventId)}/status`, { status: to });
+    this.moving = null;
+    if (!result.ok) {
+      this.problem = this.#words(result.error, "That status change");
+      if (result.error.code === "invalid_transition") await this.#refresh(); // someone (or the system) moved it first
+      return false;
+    }
+    this.#movedAtMs = this.#clock.nowMs();
+    this.event = result.data;
+    return true;
+  }
+
+  async saveAdmission(): Promise<boolean> {
+    const admitPerMinute = positiveInt(this.admitPerMinute);
+    const maxActiveCheckouts = positiveInt(this.maxActiveCheckouts);
+    if (this.saving || admitPerMinute === null || maxActiveCheckouts === null) return false;
+    this.saving = true;
+    this.saved = false;
+    this.problem = null;
+    const result = await this.#deps.api.patch<EventView>(`/api/admin/events/${encodeURIComponent(this.#deps.eventId)}/waiting-room`, {
+      admitPerMinute,
+      maxActiveCheckouts,
+    });
+    this.saving = false;
+    if (!result.ok) {
+      this.problem = this.#words(result.error, "Saving the admission settings");
+      return false;
+    }
+    this.#show(result.data);
+    this.saved = true;
+    return true;
+  }
+
+  async #refresh(): Promise<void> {
+    const result = await this.#deps.api.get<EventView>(`/api/admin/events/${encodeURIComponent(this.#deps.eventId)}`);
+    if (result.ok) this.event = result.data;
+  }
+
+  #show(event: EventView): void {
+    this.event = event;
+    this.admitPerMinute = String(event.waitingRoom.admitPerMinute);
+    this.maxActiveCheckouts = String(event.waitingRoom.maxActiveCheckouts);
+  }
+
+  #checked<T>(result: { ok: true; data: T } | { ok: false; error: ApiError }): typeof result {
+    if (!result.ok && result.error.code === "unauthorized") this.#deps.onUnauthorized?.();
+    return result;
+  }
+
+  #words(error: ApiError, what: string): string {
+    if (error.code === "unauthorized") this.#deps.onUnauthorized?.();
+    if (error.code === "invalid_transition") return `${what} isn't allowed from the event's current status. The page now shows the latest status; try again.`;
+    if (error.code === "forbidden") return `${what} needs the admin role; your account can only look.`;
+    return `${what} didn't go through. ${plainMessage(error)}`;
+  }
+}
+
+const statuses: readonly string[] = ["draft", "scheduled", "on_sale", "paused", "sold_out", "closed", "cancelled"];
+
+function isEventStatus(status: string): status is EventStatus {
+  return statuses.includes(status);
+}

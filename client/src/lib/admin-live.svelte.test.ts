@@ -1,0 +1,121 @@
+// Goal: the dashboard watches its event on every connect, shows the ack's figures at once, keeps
+// each tick (newest wins) and its chart point, keeps the sales feed newest first and bounded,
+// speaks the figures at most once a minute, and says plainly when the session ended.
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { AdminSale } from "@stampede/shared/protocol";
+import { AdminLive } from "./admin-live.svelte.js";
+import { adminStats, fakeAdminSockets, type AckResponder } from "./test-support.js";
+
+const t0 = Date.parse("2030-03-14T18:00:00Z");
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  vi.setSystemTime(t0);
+});
+afterEach(() => vi.useRealTimers());
+
+function sale(orderId: string, over: Partial<AdminSale> = {}): AdminSale {
+  return { type: "order.paid", orderId, status: "paid", quantity: 2, totalCents: 9_000, atMs: t0, ...over };
+}
+
+function setup(respond: AckResponder = (event) => (event === "admin:watch" ? { ok: true, data: adminStats() } : undefined)) {
+  const sockets = fakeAdminSockets(respond);
+  const onUnauthorized = vi.fn();
+  const live = new AdminLive({ eventId: "e1", createSocket: sockets.create, onUnauthorized, salesMax: 3 });
+  live.start();
+  return { live, sockets, onUnauthorized };
+}
+
+describe("AdminLive", () => {
+  it("watches the event on connect and shows the ack's figures", async () => {
+    const { live, sockets } = setup();
+    expect(live.connection).toBe("connecting");
+    sockets.latest().serverConnect();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sockets.latest().emitted("admin:watch")).toEqual([{ eventId: "e1" }]);
+    expect(live.connection).toBe("live");
+    expect(live.stats?.revenueCents).toBe(27_000);
+    expect(live.series.points).toHaveLength(1);
+  });
+
+  it("watches again after a reconnect", async () => {
+    const { live, sockets } = setup();
+    const socket = sockets.latest();
+    socket.serverConnect();
+    socket.serverDrop();
+    expect(live.connection).toBe("reconnecting");
+    socket.serverConnect();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(socket.emitted("admin:watch")).toHaveLength(2);
+  });
+
+  it("asks again when the watch gets no ack", async () => {
+    let answer = false;
+    const { live, sockets } = setup((event) => (event === "admin:watch" && answer ? { ok: true, data: adminStats() } : undefined));
+    sockets.latest().serverConnect();
+    await vi.advanceTimersByTimeAsync(5_000); // ack timeout
+    answer = true;
+    await vi.advanceTimersByTimeAsync(2_000); // retry delay
+    expect(sockets.latest().emitted("admin:watch")).toHaveLength(2);
+    expect(live.stats).not.toBeNull();
+  });
+
+  it("says so when the event does not exist", async () => {
+    const { live, sockets } = setup(() => ({ ok: false, error: { code: "not_found", message: "no such event" } }));
+    sockets.latest().serverConnect();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(live.problem).toMatch(/no event/);
+  });
+
+  it("keeps the newest tick and adds one chart point per tick", async () => {
+    const { live, sockets } = setup();
+    const socket = sockets.latest();
+    socket.serverConnect();
+    await vi.advanceTimersByTimeAsync(0);
+    socket.pushAdmin("stats:tick", adminStats({ atMs: t0 + 1_000, revenueCents: 30_000 }));
+    socket.pushAdmin("stats:tick", adminStats({ atMs: t0 + 500, revenueCents: 1 })); // late
+    socket.pushAdmin("stats:tick", adminStats({ eventId: "other", atMs: t0 + 2_000 }));
+    expect(live.stats?.revenueCents).toBe(30_000);
+    expect(live.series.points).toHaveLength(2);
+  });
+
+  it("keeps the sales feed newest first and bounded", () => {
+    const { live, sockets } = setup();
+    const socket = sockets.latest();
+    socket.pushAdmin("sales:batch", { eventId: "e1", sales: [sale("o1"), sale("o2")] });
+    socket.pushAdmin("sales:batch", { eventId: "e1", sales: [sale("o3"), sale("o4")] });
+    socket.pushAdmin("sales:batch", { eventId: "other", sales: [sale("x")] });
+    expect(live.sales.map((s) => s.orderId)).toEqual(["o4", "o3", "o2"]);
+    expect(new Set(live.sales.map((s) => s.key)).size).toBe(3);
+  });
+
+  it("renews the spoken figures at most once a minute", async () => {
+    const { live, sockets } = setup();
+    const socket = sockets.latest();
+    socket.pushAdmin("stats:tick", adminStats({ atMs: t0, revenueCents: 1 }));
+    expect(live.spokenStats?.revenueCents).toBe(1);
+    await vi.advanceTimersByTimeAsync(30_000);
+    socket.pushAdmin("stats:tick", adminStats({ atMs: t0 + 30_000, revenueCents: 2 }));
+    expect(live.spokenStats?.revenueCents).toBe(1);
+    await vi.advanceTimersByTimeAsync(30_000);
+    socket.pushAdmin("stats:tick", adminStats({ atMs: t0 + 60_000, revenueCents: 3 }));
+    expect(live.spokenStats?.revenueCents).toBe(3);
+  });
+
+  it("a refused socket means the session ended", () => {
+    const { live, sockets, onUnauthorized } = setup();
+    sockets.latest().refuse("unauthorized");
+    expect(live.connection).toBe("refused");
+    expect(live.problem).toMatch(/session has ended/);
+    expect(onUnauthorized).toHaveBeenCalledOnce();
+  });
+
+  it("destroy() disconnects and leaves no timers", async () => {
+    const { live, sockets } = setup(() => undefined);
+    sockets.latest().serverConnect();
+    live.destroy();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(sockets.latest().disconnectCalls).toBe(1);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});

@@ -1,0 +1,140 @@
+// The live side of the admin dashboard: the `/admin` socket (the session cookie authenticates
+// it), `admin:watch {eventId}` with ack on every connect, then `stats:tick` once a second and
+// `sales:batch` whenever orders change. Keeps the latest figures, a bounded sales feed (newest
+// first) and the chart series built from the ticks (lib/series.ts).
+// Wire: shared/src/protocol.ts (AdminClientToServerEvents, AdminServerToClientEvents).
+import type { Ack, AdminSale, AdminStats } from "@stampede/shared/protocol";
+import { systemClock, type Clock } from "./clock.js";
+import { joinRetryDelayMs, socketAckTimeoutMs } from "./limits.js";
+import { addSample, emptySeries, sampleOf, type Series } from "./series.js";
+import type { AdminLiveSocket, AdminSocketFactory } from "./socket.js";
+
+export type AdminConnection = "connecting" | "live" | "reconnecting" | "refused";
+
+/** A feed line: the sale plus a key unique on this page (one order changes several times). */
+export interface FeedSale extends AdminSale {
+  key: string;
+}
+
+export interface AdminLiveDeps {
+  eventId: string;
+  createSocket: AdminSocketFactory;
+  clock?: Clock;
+  /** The socket was refused: the admin session ended. */
+  onUnauthorized?: () => void;
+  /** Feed lines kept; older ones drop off the bottom. */
+  salesMax?: number;
+}
+
+/** Screen readers hear the figures at most this often, not every tick. */
+export const spokenEveryMs = 60_000;
+
+export class AdminLive {
+  connection = $state<AdminConnection>("connecting");
+  /** The latest tick (or the watch ack); replaced whole. */
+  stats = $state.raw<AdminStats | null>(null);
+  /** Newest first, at most `salesMax`. */
+  sales = $state.raw<FeedSale[]>([]);
+  series = $state.raw<Series>(emptySeries);
+  /** The figures for the polite live region: renewed on the first tick, then once a minute. */
+  spokenStats = $state.raw<AdminStats | null>(null);
+  /** Why the page has no live figures, in plain words; null when fine. */
+  problem = $state<string | null>(null);
+
+  #deps: AdminLiveDeps;
+  #clock: Clock;
+  #socket: AdminLiveSocket | null = null;
+  #retry: ReturnType<Clock["setTimeout"]> | null = null;
+  #seq = 0;
+  #spokenAtMs = Number.NEGATIVE_INFINITY;
+  #stopped = false;
+
+  constructor(deps: AdminLiveDeps) {
+    this.#deps = deps;
+    this.#clock = deps.clock ?? systemClock;
+  }
+
+  start(): void {
+    const socket = this.#deps.createSocket();
+    this.#socket = socket;
+    socket.on("connect", () => {
+      this.connection = "live";
+      void this.#watch(socket);
+    });
+    socket.on("disconnect", (reason) => {
+      if (this.#stopped || reason === "io client disconnect") return;
+      this.connection = "reconnecting";
+      if (!socket.active) this.#later(() => socket.connect()); // the server closed us: come back by hand
+    });
+    socket.on("connect_error", (error) => {
+      if (this.#stopped) return;
+      if (error.message === "unauthorized") {
+        this.connection = "refused";
+        this.problem = "Your admin session has ended, so the live figures stopped. Sign in again.";
+        this.#deps.onUnauthorized?.();
+        return;
+      }
+      this.connection = "reconnecting";
+      if (!socket.active) this.#later(() => socket.connect());
+    });
+    socket.on("stats:tick", (stats) => {
+      if (stats.eventId === this.#deps.eventId) this.#apply(stats);
+    });
+    socket.on("sales:batch", (batch) => {
+      if (batch.eventId === this.#deps.eventId) this.#addSales(batch.sales);
+    });
+  }
+
+  destroy(): void {
+    this.#stopped = true;
+    if (this.#retry !== null) this.#clock.clearTimeout(this.#retry);
+    this.#socket?.disconnect();
+    this.#socket = null;
+  }
+
+  async #watch(socket: AdminLiveSocket): Promise<void> {
+    let result: Ack<AdminStats>;
+    try {
+      result = await socket.timeout(socketAckTimeoutMs).emitWithAck("admin:watch", { eventId: this.#deps.eventId });
+    } catch {
+      if (socket === this.#socket && socket.connected) this.#later(() => void this.#watch(socket)); // no ack in time: ask again
+      return;
+    }
+    if (socket !== this.#socket) return;
+    if (result.ok) {
+      this.problem = null;
+      this.#apply(result.data);
+    } else if (result.error.code === "not_found") {
+      this.problem = "There is no event with this id, so there is nothing to watch.";
+    } else {
+      this.problem = "The live figures aren't available right now; trying again…";
+      this.#later(() => void this.#watch(socket));
+    }
+  }
+
+  #apply(stats: AdminStats): void {
+    if (this.stats !== null && stats.atMs < this.stats.atMs) return; // an older tick overtaken
+    this.stats = stats;
+    this.series = addSample(this.series, sampleOf(stats));
+    const now = this.#clock.nowMs();
+    if (now - this.#spokenAtMs >= spokenEveryMs) {
+      this.#spokenAtMs = now;
+      this.spokenStats = stats;
+    }
+  }
+
+  #addSales(sales: readonly AdminSale[]): void {
+    if (sales.length === 0) return;
+    const max = this.#deps.salesMax ?? 50;
+    const lines = sales.map((s) => ({ ...s, key: `${(this.#seq += 1)}` })).reverse(); // a batch is oldest first
+    this.sales = [...lines, ...this.sales].slice(0, max);
+  }
+
+  #later(run: () => void): void {
+    if (this.#retry !== null) this.#clock.clearTimeout(this.#retry);
+    this.#retry = this.#clock.setTimeout(() => {
+      this.#retry = null;
+      if (!this.#stopped) run();
+    }, joinRetryDelayMs);
+  }
+}

@@ -1,0 +1,158 @@
+// The dashboard's orders table: search by email or order id, filter by status, page on with the
+// server's cursor (newest first), refund a paid order, and export CSV — the loaded rows, or every
+// matching order paged through (bounded). `GET /api/admin/orders?eventId=&status=&q=&limit=&cursor=`.
+import { plainMessage, type Api, type ApiError } from "./api.js";
+import { ordersCsv } from "./csv.js";
+import { appendPage, orderListPath, type OrderFilters } from "./order-list.js";
+import type { AdminOrderPage, AdminOrderView, OrderStatus, OrderView } from "./views.js";
+
+export const orderStatusFilters: readonly OrderStatus[] = ["held", "paid", "expired", "cancelled", "payment_failed", "refunded"];
+
+/** The server's page size cap (shared/src/limits.ts listPageSizeMax). */
+const exportPageSize = 200;
+/** An export stops here: beyond it, a database export is the right tool, not a browser. */
+export const exportRowsMax = 20_000;
+
+export interface OrdersBrowserDeps {
+  api: Pick<Api, "get" | "post">;
+  eventId: string;
+  pageSize?: number;
+  onUnauthorized?: () => void;
+}
+
+export type OrdersLoad = "idle" | "loading" | "loaded" | "failed";
+
+export class OrdersBrowser {
+  /** The search box and the status filter as set; applied by `search()`. */
+  query = $state("");
+  status = $state<OrderStatus | "">("");
+  rows = $state.raw<AdminOrderView[]>([]);
+  nextCursor = $state<string | null>(null);
+  load = $state<OrdersLoad>("idle");
+  loadingMore = $state(false);
+  /** The order whose refund is in flight. */
+  refunding = $state<string | null>(null);
+  exporting = $state(false);
+  /** The last outcome worth telling (a refund done, an export cut short, a failure), in plain words. */
+  notice = $state<{ kind: "ok" | "error"; text: string } | null>(null);
+
+  #deps: OrdersBrowserDeps;
+  #applied: OrderFilters = { q: "", status: "" };
+  #inFlight: AbortController | null = null;
+
+  constructor(deps: OrdersBrowserDeps) {
+    this.#deps = deps;
+  }
+
+  /** First page for the filters as set now; a newer search wins over one still in flight. */
+  async search(): Promise<void> {
+    this.#applied = { q: this.query.trim(), status: this.status };
+    this.load = "loading";
+    this.notice = null;
+    const page = await this.#page(this.#applied, null, this.#deps.pageSize ?? 25);
+    if (page === "overtaken") return;
+    if (!page.ok) {
+      this.load = "failed";
+      this.notice = { kind: "error", text: `The orders couldn't be loaded. ${plainMessage(page.error)}` };
+      return;
+    }
+    this.rows = page.data.orders;
+    this.nextCursor = page.data.nextCursor;
+    this.load = "loaded";
+  }
+
+  /** The next page, appended. */
+  async more(): Promise<void> {
+    if (this.nextCursor === null || this.loadingMore) return;
+    this.loadingMore = true;
+    const page = await this.#page(this.#applied, this.nextCursor, this.#deps.pageSize ?? 25);
+    this.loadingMore = false;
+    if (page === "overtaken") return;
+    if (!page.ok) {
+      this.notice = { kind: "error", text: `More orders couldn't be loaded. ${plainMessage(page.error)}` };
+      return;
+    }
+    this.rows = appendPage(this.rows, page.data.orders);
+    this.nextCursor = page.data.nextCursor;
+  }
+
+  async refund(orderId: string): Promise<boolean> {
+    if (this.refunding !== null) return false;
+    this.refunding = orderId;
+    this.notice = null;
+    const result = await this.#deps.api.post<OrderView>(`/api/admin/orders/${encodeURIComponent(orderId)}/refund`);
+    this.refunding = null;
+    if (!result.ok) {
+      this.#checkAuth(result.error);
+      const why = result.error.code === "conflict" ? "Only paid orders can be refunded, and this one isn't paid (any more)." : plainMessage(result.error);
+      this.notice = { kind: "error", text: `Order ${shortId(orderId)} wasn't refunded. ${why}` };
+      return false;
+    }
+    this.rows = this.rows.map((r) => (r.orderId === orderId ? { ...result.data, fanId: r.fanId } : r));
+    this.notice = { kind: "ok", text: `Order ${shortId(orderId)} is refunded; its tickets no longer admit anyone and went back on sale.` };
+    return true;
+  }
+
+  /** CSV of the rows on the page. */
+  loadedCsv(): string {
+    return ordersCsv(this.rows);
+  }
+
+  /** CSV of every order matching the applied filters, paged through; null when a page failed. */
+  async exportAll(): Promise<{ csv: string; rows: number; truncated: boolean } | null> {
+    if (this.exporting) return null;
+    this.exporting = true;
+    this.notice = null;
+    const all: AdminOrderView[] = [];
+    let cursor: string | null = null;
+    try {
+      do {
+        const page = await this.#page(this.#applied, cursor, exportPageSize, false);
+        if (page === "overtaken") return null;
+        if (!page.ok) {
+          this.notice = { kind: "error", text: `The export stopped after ${all.length} orders. ${plainMessage(page.error)}` };
+          return null;
+        }
+        all.push(...page.data.orders);
+        cursor = page.data.nextCursor;
+      } while (cursor !== null && all.length < exportRowsMax);
+    } finally {
+      this.exporting = false;
+    }
+    const truncated = cursor !== null;
+    if (truncated) this.notice = { kind: "error", text: `The export holds the newest ${all.length} orders only; narrow the search for the rest.` };
+    return { csv: ordersCsv(all), rows: all.length, truncated };
+  }
+
+  cancel(): void {
+    this.#inFlight?.abort();
+    this.#inFlight = null;
+  }
+
+  async #page(
+    filters: OrderFilters,
+    cursor: string | null,
+    limit: number,
+    exclusive = true,
+  ): Promise<{ ok: true; data: AdminOrderPage } | { ok: false; error: ApiError } | "overtaken"> {
+    const call = new AbortController();
+    if (exclusive) {
+      this.#inFlight?.abort();
+      this.#inFlight = call;
+    }
+    const result = await this.#deps.api.get<AdminOrderPage>(orderListPath(this.#deps.eventId, filters, cursor, limit), { signal: call.signal });
+    if (exclusive && this.#inFlight !== call) return "overtaken";
+    if (exclusive) this.#inFlight = null;
+    if (!result.ok) this.#checkAuth(result.error);
+    return result;
+  }
+
+  #checkAuth(error: ApiError): void {
+    if (error.code === "unauthorized") this.#deps.onUnauthorized?.();
+  }
+}
+
+/** The first 8 characters of an id: enough to tell orders apart on screen. */
+export function shortId(id: string): string {
+  return id.slice(0, 8);
+}

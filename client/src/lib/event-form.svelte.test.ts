@@ -1,0 +1,122 @@
+// Goal: the New event form sends the contract's body (money in minor units, times in UTC,
+// numbers as numbers), refuses what can't be converted on the right field, and puts the
+// server's 422 on the fields it names, in plain words.
+import { describe, expect, it } from "vitest";
+import { createApi } from "./api.js";
+import { EventDraft } from "./event-form.svelte.js";
+import { fieldErrorsFrom, isoToLocal, localToIso, parseMoney, plainIssue, wholeNumber } from "./field-errors.js";
+import { apiError, event, fakeFetch, json } from "./test-support.js";
+
+describe("conversions", () => {
+  it("reads money in the currency's minor units", () => {
+    expect(parseMoney("45", "USD")).toBe(4_500);
+    expect(parseMoney("45.5", "USD")).toBe(4_550);
+    expect(parseMoney("1,045.05", "USD")).toBe(104_505);
+    expect(parseMoney("1250", "JPY")).toBe(1_250);
+    for (const bad of ["", "abc", "4.555", "-1", "1e3"]) expect(parseMoney(bad, "USD"), bad).toBeNull();
+    expect(parseMoney("1.5", "JPY")).toBeNull();
+    expect(parseMoney("1", "not a currency")).toBeNull();
+  });
+
+  it("reads whole numbers and local times", () => {
+    expect(wholeNumber(" 12 ")).toBe(12);
+    expect(wholeNumber("1.5")).toBeNull();
+    expect(localToIso("")).toBeNull();
+    expect(localToIso("yesterday")).toBeUndefined();
+    const iso = "2030-03-14T19:30:00.000Z";
+    expect(localToIso(isoToLocal(iso))).toBe(iso);
+  });
+
+  it("says zod's messages in plain words", () => {
+    expect(plainIssue("Too small: expected number to be >=1")).toBe("Must be at least 1.");
+    expect(plainIssue("Too big: expected number to be <=100")).toBe("Must be at most 100.");
+    expect(plainIssue("Too small: expected string to have >=1 characters")).toBe("Required.");
+    expect(plainIssue("Too small: expected array to have >=1 items")).toBe("Add at least one.");
+    expect(plainIssue("duplicate class code A")).toBe("Duplicate class code A.");
+  });
+
+  it("maps a 422 to fields, from details or from the message", () => {
+    const withDetails = {
+      status: 422,
+      code: "invalid_request" as const,
+      message: "body.classes.0.capacity: Too small: expected number to be >=1",
+      retryAfterSeconds: null,
+      details: { issues: [{ field: "body.classes.0.capacity", message: "Too small: expected number to be >=1" }, { field: "body.name", message: "Too big: expected string to have <=200 characters" }] },
+    };
+    expect(fieldErrorsFrom(withDetails)).toEqual({ "classes.0.capacity": "Must be at least 1.", name: "At most 200 characters." });
+    expect(fieldErrorsFrom({ ...withDetails, details: undefined })).toEqual({ "classes.0.capacity": "Must be at least 1." });
+  });
+});
+
+function setup(answer: () => Response = () => json(201, event({ id: "new-1" }))) {
+  const fetch = fakeFetch(answer);
+  return { fetch, draft: new EventDraft(createApi({ fetch })) };
+}
+
+describe("EventDraft", () => {
+  it("starts with one tier and sends the contract's body", async () => {
+    const { draft, fetch } = setup();
+    draft.name = "  Spring Night ";
+    draft.venue = "Hall 1";
+    draft.startsAt = isoToLocal("2030-03-14T19:30:00.000Z");
+    draft.status = "on_sale";
+    draft.tiers[0]!.price = "99.50";
+    draft.addTier();
+    Object.assign(draft.tiers[1]!, { code: "VIP", name: "VIP", price: "150", capacity: "20", perOrderMax: "2" });
+    draft.addPerk();
+    Object.assign(draft.perks[0]!, { code: "POSTER", name: "Poster", capacity: "50" });
+    draft.mode = "lottery";
+    draft.opensAt = isoToLocal("2030-03-01T10:00:00.000Z");
+    expect((await draft.submit())?.id).toBe("new-1");
+    expect(fetch.calls[0]?.body).toEqual({
+      name: "Spring Night",
+      venue: "Hall 1",
+      startsAt: "2030-03-14T19:30:00.000Z",
+      status: "on_sale",
+      classes: [
+        { code: "GA", name: "General admission", priceCents: 9_950, currency: "USD", capacity: 500, perOrderMax: 4 },
+        { code: "VIP", name: "VIP", priceCents: 15_000, currency: "USD", capacity: 20, perOrderMax: 2 },
+      ],
+      perks: [{ code: "POSTER", name: "Poster", capacity: 50 }],
+      waitingRoom: {
+        mode: "lottery",
+        opensAt: "2030-03-01T10:00:00.000Z",
+        admitPerMinute: 600,
+        maxActiveCheckouts: 200,
+        admissionTtlSeconds: 600,
+        holdSeconds: 300,
+        perFanMax: 6,
+        endAdmissionOnPaid: true,
+      },
+    });
+  });
+
+  it("refuses what it can't convert, on the right field, without calling the server", async () => {
+    const { draft, fetch } = setup();
+    draft.tiers[0]!.price = "lots";
+    draft.holdSeconds = "5.5";
+    expect(await draft.submit()).toBeNull();
+    expect(draft.errors).toEqual({ name: "Required.", "classes.0.priceCents": expect.any(String), "waitingRoom.holdSeconds": "A whole number." });
+    expect(fetch.calls).toEqual([]);
+  });
+
+  it("puts the server's 422 on its fields", async () => {
+    const { draft } = setup(() =>
+      json(422, { error: { code: "invalid_request", message: "body.classes.0.capacity: x", details: { issues: [{ field: "body.classes.0.capacity", message: "Too small: expected number to be >=1" }] } } }),
+    );
+    draft.name = "X";
+    draft.tiers[0]!.capacity = "0";
+    expect(await draft.submit()).toBeNull();
+    expect(draft.errors).toEqual({ "classes.0.capacity": "Must be at least 1." });
+    expect(draft.errorCount).toBe(1);
+  });
+
+  it("says other failures plainly; keeps at least one tier", async () => {
+    const { draft } = setup(() => apiError(403, "forbidden"));
+    draft.name = "X";
+    await draft.submit();
+    expect(draft.problem).toBe("Creating events needs the admin role.");
+    draft.removeTier(draft.tiers[0]!.key);
+    expect(draft.tiers).toHaveLength(1);
+  });
+});

@@ -1,0 +1,113 @@
+// Browser tests and the screenshot script share this: a real Stampede (own database and Redis
+// prefix, a real server process serving client/dist, workers) from server/src/testing/stack.ts,
+// Debian's Chromium driven by playwright-core, and small steps a fan or an admin takes in it.
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { createEvent } from "../../server/src/testing/fans.js";
+import { stackAdmin, startStack, type TestStack } from "../../server/src/testing/stack.js";
+
+export { stackAdmin };
+
+export const distIndex = fileURLToPath(new URL("../dist/index.html", import.meta.url));
+export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+/** The pages are the built client: without it the server answers 503 and every test would fail obscurely. */
+export function requireBuiltClient(): void {
+  if (!existsSync(distIndex)) {
+    throw new Error(`client/dist/index.html is missing: build the client first with \`npm run build -w client\` (npm test does it before vitest).`);
+  }
+}
+
+export function launchBrowser(): Promise<Browser> {
+  if (!existsSync(chromiumPath)) throw new Error(`no Chromium at ${chromiumPath} (apt-get install chromium, or set CHROMIUM_PATH)`);
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+  });
+}
+
+export interface Site {
+  stack: TestStack;
+  url: string;
+}
+
+/** One server process (serving client/dist) and the workers (webhooks, expiry), on a fresh database. */
+export async function startSite(env: Record<string, string> = {}): Promise<Site> {
+  requireBuiltClient();
+  const stack = await startStack(env);
+  try {
+    const server = await stack.addServer();
+    stack.addWorkers();
+    return { stack, url: server.url };
+  } catch (error) {
+    await stack.close();
+    throw error;
+  }
+}
+
+export interface SaleOptions {
+  name?: string;
+  maxActiveCheckouts?: number;
+  admitPerMinute?: number;
+  classes?: Array<{ code: string; name: string; priceCents: number; capacity: number; perOrderMax?: number }>;
+  perks?: Array<{ code: string; name: string; capacity: number }>;
+  holdSeconds?: number;
+}
+
+export interface Sale {
+  id: string;
+  classes: Array<{ id: string; code: string }>;
+}
+
+/** An event on sale now, created through the admin API. */
+export async function createSale(url: string, options: SaleOptions = {}): Promise<Sale> {
+  return createEvent(url, stackAdmin, {
+    name: options.name ?? "Browser Test Night",
+    venue: "Test Hall",
+    startsAt: new Date(Date.now() + 30 * 24 * 3600 * 1000).toISOString(),
+    status: "on_sale",
+    classes: options.classes ?? [
+      { code: "VIP", name: "VIP", priceCents: 12_000, capacity: 20, perOrderMax: 4 },
+      { code: "GA", name: "General admission", priceCents: 4_500, capacity: 200, perOrderMax: 4 },
+    ],
+    perks: options.perks ?? [{ code: "POSTER", name: "Tour poster", capacity: 10 }],
+    waitingRoom: {
+      admitPerMinute: options.admitPerMinute ?? 6_000,
+      maxActiveCheckouts: options.maxActiveCheckouts ?? 50,
+      holdSeconds: options.holdSeconds ?? 300,
+      perFanMax: 6,
+    },
+  });
+}
+
+/** A fan's browser: its own context (cookies, sessionStorage), a phone-sized page. */
+export async function fanPage(browser: Browser, viewport = { width: 390, height: 844 }): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  return { context, page };
+}
+
+/** On the event page once admitted: pick `quantity` of the tier named `tierName`, give an email, hold. Lands on MockPay. */
+export async function holdTickets(page: Page, tierName: string, quantity: number, email = "fan@example.test"): Promise<void> {
+  await page.getByRole("heading", { name: "It's your turn" }).waitFor({ timeout: 20_000 });
+  await page.getByLabel(tierName, { exact: false }).first().selectOption(String(quantity));
+  await page.getByLabel("Email for your tickets").fill(email);
+  await page.getByRole("button", { name: "Hold tickets" }).click();
+  await page.waitForURL(/\/mockpay\/checkout\//, { timeout: 15_000 });
+}
+
+/** On MockPay's page: press Pay; lands back on the order page. */
+export async function payOnMockPay(page: Page): Promise<void> {
+  await page.getByRole("button", { name: /^Pay / }).click();
+  await page.waitForURL(/\/orders\//, { timeout: 15_000 });
+}
+
+/** Signs in through the admin form on `/admin`. */
+export async function adminSignIn(page: Page, url: string): Promise<void> {
+  await page.goto(`${url}/admin`);
+  await page.getByLabel("Username").fill(stackAdmin.username);
+  await page.getByLabel("Password").fill(stackAdmin.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByText("Signed in as").waitFor();
+}
