@@ -22,10 +22,13 @@ const u64Max = (1n << 64n) - 1n;
 const u32Max = 0xffff_ffff;
 const u16Max = 0xffff;
 
+const zeroText = "00000000000000000000000000000000";
+
+/** A u128 as uuid input text: 32 hex digits (PostgreSQL reads uuids with or without dashes). */
 export function u128ToText(value: bigint): string {
-  assert(value >= 0n && value <= u128Max, "u128 out of range");
-  const h = value.toString(16).padStart(32, "0");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  if (value === 0n) return zeroText;
+  assert(value > 0n && value <= u128Max, "u128 out of range");
+  return value.toString(16).padStart(32, "0");
 }
 
 export function textToU128(text: string): bigint {
