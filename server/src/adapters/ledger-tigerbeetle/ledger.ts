@@ -4,7 +4,8 @@
 // deadline and turns into LedgerUnavailableError ("retry with the same ids") when it passes.
 // The shared types mirror tigerbeetle-node's field for field and code for code (checked by
 // codes.test.ts), so results pass through unchanged.
-import { createClient, ErrorCodes, RequestError, type Client } from "tigerbeetle-node";
+import { createRequire } from "node:module";
+import type { Client } from "tigerbeetle-node";
 import { ledgerCallTimeoutMs } from "@stampede/shared/limits";
 import { withDeadline } from "@stampede/shared/ledger/deadline";
 import { LedgerUnavailableError, type Ledger } from "@stampede/shared/ledger/port";
@@ -17,13 +18,22 @@ export interface TigerBeetleLedgerOptions {
   callTimeoutMs?: number;
 }
 
+// Loaded on first use, not at import: the PostgreSQL-only setup never needs the native client
+// (and a platform without its prebuilt binary can still run everything else).
+type TigerBeetleModule = typeof import("tigerbeetle-node");
+let tigerbeetle: TigerBeetleModule | undefined;
+function tb(): TigerBeetleModule {
+  tigerbeetle ??= createRequire(import.meta.url)("tigerbeetle-node") as TigerBeetleModule;
+  return tigerbeetle;
+}
+
 const clients = new Map<string, { client: Client; users: number }>();
 
 function acquire(address: string, clusterId: bigint): Client {
   const key = `${clusterId}/${address}`;
   let entry = clients.get(key);
   if (entry === undefined) {
-    entry = { client: createClient({ cluster_id: clusterId, replica_addresses: address.split(",").map((a) => a.trim()) }), users: 0 };
+    entry = { client: tb().createClient({ cluster_id: clusterId, replica_addresses: address.split(",").map((a) => a.trim()) }), users: 0 };
     clients.set(key, entry);
   }
   entry.users += 1;
@@ -82,6 +92,7 @@ class TigerBeetleLedger implements Ledger {
       return await withDeadline(request(), this.deadlineMs, what);
     } catch (err) {
       // A closed or evicted client cannot answer; anything else (ERR_TOO_MUCH_DATA) is a bug.
+      const { RequestError, ErrorCodes } = tb();
       if (err instanceof RequestError && (err.code === ErrorCodes.ERR_CLIENT_CLOSED || err.code === ErrorCodes.ERR_CLIENT_EVICTED)) {
         throw new LedgerUnavailableError(`ledger ${what}: ${err.message}`, { cause: err });
       }
