@@ -1,0 +1,122 @@
+// HTTP load generator (a process of its own; see lib/child.ts). Modes:
+//   noop      GET /noop closed loop (calibration)
+//   holds     one hold per prepared admitted fan (holds, last-ticket)
+//   purchase  closed loop: hold → MockPay complete → poll the order every 100 ms until paid
+//   rest-join one REST queue join per prepared fan
+import { generatorMain, type GeneratorConfig } from "../lib/child.js";
+import { bearer, httpClient, type HttpClient } from "../lib/http.js";
+import { admittedFans, newSessions, type BenchFan } from "../lib/fans.js";
+import { nowMs, sleep } from "../lib/stats.js";
+
+export interface HttpGenConfig extends GeneratorConfig {
+  mode: "noop" | "holds" | "purchase" | "rest-join";
+  url: string;
+  concurrency: number;
+  seconds: number;
+  /** Ops at most (noop); for the fan modes, the number of fans prepared. */
+  count: number;
+  eventId?: string;
+  classId?: string;
+  quantity?: number;
+  localAddress?: string;
+}
+
+export interface HttpGenResult {
+  ops: number;
+  latenciesMs: Float64Array;
+  /** Op end times relative to the go signal (ms), in completion order. */
+  endsMs: Float64Array;
+  statuses: Record<string, number>;
+  elapsedMs: number;
+  /** For holds: when the last 201 arrived (ms after go). */
+  lastGrantedMs?: number;
+  firstErrors: string[];
+  prepareMs: number;
+}
+
+interface State {
+  client: HttpClient;
+  fans: BenchFan[];
+  prepareMs: number;
+}
+
+async function prepare(c: HttpGenConfig): Promise<{ state: State; info: Record<string, unknown> }> {
+  const client = httpClient(c.url, Math.max(c.concurrency, 64), c.localAddress);
+  const t = nowMs();
+  let fans: BenchFan[] = [];
+  if (c.mode === "holds" || c.mode === "purchase") fans = await admittedFans(client, c.eventId!, c.count);
+  else if (c.mode === "rest-join") fans = await newSessions(client, c.count);
+  // Warm the keep-alive pool so connection setup is not in the timed phase.
+  await Promise.all(Array.from({ length: c.concurrency }, () => client.request("GET", c.mode === "noop" ? "/noop" : "/healthz")));
+  const prepareMs = nowMs() - t;
+  return { state: { client, fans, prepareMs }, info: { fans: fans.length, prepareMs } };
+}
+
+type Op = (i: number) => Promise<string>; // returns a status tally key
+
+function ops(c: HttpGenConfig, s: State, r: HttpGenResult, t0: number): Op {
+  const { client, fans } = s;
+  const items = [{ classId: c.classId, quantity: c.quantity ?? 1 }];
+  const holdOf = async (fan: BenchFan) =>
+    client.request<{ orderId: string; orderToken: string; paymentUrl: string; error?: { code: string } }>("POST", `/api/events/${c.eventId}/holds`, { admissionToken: fan.admissionToken, items, email: "bench@example.test" }, bearer(fan.fanToken));
+  switch (c.mode) {
+    case "noop":
+      return async () => String((await client.request("GET", "/noop")).status);
+    case "rest-join":
+      return async (i) => String((await client.request("POST", `/api/events/${c.eventId}/queue`, undefined, bearer(fans[i]!.fanToken))).status);
+    case "holds":
+      return async (i) => {
+        const a = await holdOf(fans[i]!);
+        if (a.status === 201) r.lastGrantedMs = nowMs() - t0;
+        return a.status === 201 ? "201" : `${a.status} ${a.body.error?.code ?? ""}`.trim();
+      };
+    case "purchase":
+      return async (i) => {
+        const h = await holdOf(fans[i]!);
+        if (h.status !== 201) return `hold ${h.status} ${h.body.error?.code ?? ""}`;
+        const sessionId = new URL(h.body.paymentUrl).pathname.split("/").filter(Boolean).pop();
+        const p = await client.request("POST", `/mockpay/api/sessions/${sessionId}/complete`, { outcome: "succeeded" });
+        if (p.status !== 200) return `pay ${p.status}`;
+        const deadline = Date.now() + 20_000;
+        for (;;) {
+          const o = await client.request<{ status: string }>("GET", `/api/orders/${h.body.orderId}`, undefined, bearer(h.body.orderToken));
+          if (o.body.status === "paid") return "paid";
+          if (o.status !== 200 || o.body.status !== "held" || Date.now() > deadline) return `order ${o.status} ${o.body.status}`;
+          await sleep(100);
+        }
+      };
+  }
+}
+
+async function run(c: HttpGenConfig, s: State): Promise<HttpGenResult> {
+  const max = c.mode === "noop" ? c.count : s.fans.length;
+  const r: HttpGenResult = { ops: 0, latenciesMs: new Float64Array(max), endsMs: new Float64Array(max), statuses: {}, elapsedMs: 0, firstErrors: [], prepareMs: s.prepareMs };
+  const t0 = nowMs();
+  const stopAt = t0 + c.seconds * 1_000;
+  const op = ops(c, s, r, t0);
+  let next = 0;
+  await Promise.all(Array.from({ length: c.concurrency }, async () => {
+    while (next < max && nowMs() < stopAt) {
+      const i = next++;
+      const t = nowMs();
+      let key: string;
+      try {
+        key = await op(i);
+      } catch (e) {
+        key = `error ${(e as Error).message}`;
+        if (r.firstErrors.length < 5) r.firstErrors.push((e as Error).message);
+      }
+      const end = nowMs();
+      r.latenciesMs[r.ops] = end - t;
+      r.endsMs[r.ops++] = end - t0;
+      r.statuses[key] = (r.statuses[key] ?? 0) + 1;
+    }
+  }));
+  r.elapsedMs = nowMs() - t0;
+  r.latenciesMs = r.latenciesMs.slice(0, r.ops);
+  r.endsMs = r.endsMs.slice(0, r.ops);
+  s.client.close();
+  return r;
+}
+
+generatorMain<HttpGenConfig, State>(prepare, run);

@@ -1,0 +1,128 @@
+// Socket.IO load generator (a process of its own; see lib/child.ts). Modes:
+//   noop-ack  closed loop of `noop` emits with ack over `sockets` sockets (calibration)
+//   join      one queue:join with ack per connected socket
+//   idle      waiting-room sockets joined to the event, counting queue:status frames and their
+//             push latency (receipt − the frame's sentAtMs; same clock, same box)
+import { io, type Socket } from "socket.io-client";
+import { generatorMain, type GeneratorConfig } from "../lib/child.js";
+import { httpClient } from "../lib/http.js";
+import { newSessions, pool } from "../lib/fans.js";
+import { nowMs } from "../lib/stats.js";
+
+export interface SocketGenConfig extends GeneratorConfig {
+  mode: "noop-ack" | "join" | "idle";
+  url: string;
+  sockets: number;
+  /** Emits in flight at once (noop-ack, join). */
+  concurrency: number;
+  seconds: number;
+  count: number;
+  eventId?: string;
+  localAddress?: string;
+  connectParallel?: number;
+}
+
+export interface SocketGenResult {
+  ops: number;
+  latenciesMs: Float64Array;
+  statuses: Record<string, number>;
+  elapsedMs: number;
+  connected: number;
+  connectFailed: number;
+  connectMs: number;
+  /** idle: frames received per socket and push latencies. */
+  frames?: number;
+  framesPerSocketMin?: number;
+  pushLatenciesMs?: Float64Array;
+  disconnects?: number;
+  firstErrors: string[];
+}
+
+interface State {
+  sockets: Socket[];
+  connectMs: number;
+  connectFailed: number;
+  firstErrors: string[];
+}
+
+/** Ack deadline of one emit in the generator (an ack that never comes counts as an error). */
+const emitTimeoutMs = 10_000;
+
+function connect(c: SocketGenConfig, fanToken: string): Promise<Socket> {
+  const socket = io(c.url, { auth: { fanToken }, transports: ["websocket"], reconnection: false, forceNew: true, timeout: 20_000, ...(c.localAddress ? { localAddress: c.localAddress } : {}) } as Parameters<typeof io>[1]);
+  return new Promise((resolve, reject) => {
+    socket.once("connect", () => resolve(socket));
+    socket.once("connect_error", (err) => (socket.close(), reject(err)));
+  });
+}
+
+async function prepare(c: SocketGenConfig): Promise<{ state: State; info: Record<string, unknown> }> {
+  const tokens = c.mode === "noop-ack" ? Array.from({ length: c.sockets }, () => "noop") : (await newSessions(httpClient(c.url, 64, c.localAddress), c.sockets)).map((f) => f.fanToken);
+  const state: State = { sockets: [], connectMs: 0, connectFailed: 0, firstErrors: [] };
+  const t = nowMs();
+  await pool(tokens, c.connectParallel ?? 200, async (tok) => {
+    try {
+      state.sockets.push(await connect(c, tok));
+    } catch (e) {
+      state.connectFailed++;
+      if (state.firstErrors.length < 5) state.firstErrors.push(`connect: ${(e as Error).message}`);
+    }
+  });
+  state.connectMs = nowMs() - t;
+  if (c.mode === "idle") {
+    await pool(state.sockets, 200, async (s) => {
+      const ack = (await s.timeout(emitTimeoutMs).emitWithAck("queue:join", { eventId: c.eventId })) as { ok: boolean };
+      if (!ack.ok && state.firstErrors.length < 5) state.firstErrors.push(`join: ${JSON.stringify(ack)}`);
+    });
+  }
+  return { state, info: { connected: state.sockets.length, connectFailed: state.connectFailed, connectMs: state.connectMs } };
+}
+
+async function run(c: SocketGenConfig, s: State): Promise<SocketGenResult> {
+  const base = { connected: s.sockets.length, connectFailed: s.connectFailed, connectMs: s.connectMs, firstErrors: s.firstErrors };
+  const t0 = nowMs();
+  if (c.mode === "idle") {
+    const push: number[] = [];
+    const perSocket = new Map<Socket, number>();
+    let disconnects = 0;
+    for (const sock of s.sockets) {
+      perSocket.set(sock, 0);
+      sock.on("queue:status", (st: { sentAtMs?: number }) => {
+        perSocket.set(sock, perSocket.get(sock)! + 1);
+        if (st.sentAtMs) push.push(Date.now() - st.sentAtMs);
+      });
+      sock.on("disconnect", () => disconnects++);
+    }
+    await new Promise((r) => setTimeout(r, c.seconds * 1_000));
+    for (const sock of s.sockets) sock.close();
+    const counts = [...perSocket.values()];
+    return { ...base, ops: push.length, latenciesMs: new Float64Array(), statuses: {}, elapsedMs: nowMs() - t0, frames: push.length, framesPerSocketMin: counts.length ? Math.min(...counts) : 0, pushLatenciesMs: Float64Array.from(push), disconnects };
+  }
+  const max = c.mode === "join" ? s.sockets.length : c.count;
+  const lat = new Float64Array(max);
+  const statuses: Record<string, number> = {};
+  let next = 0;
+  let done = 0;
+  const stopAt = t0 + c.seconds * 1_000;
+  await Promise.all(Array.from({ length: Math.min(c.concurrency, max) }, async (_, w) => {
+    while (next < max && nowMs() < stopAt) {
+      const i = next++;
+      const sock = c.mode === "join" ? s.sockets[i]! : s.sockets[w % s.sockets.length]!;
+      const t = nowMs();
+      let key: string;
+      try {
+        const ack = (await sock.timeout(emitTimeoutMs).emitWithAck(c.mode === "join" ? "queue:join" : "noop", c.mode === "join" ? { eventId: c.eventId } : {})) as { ok: boolean; error?: { code: string } };
+        key = ack.ok ? "ok" : `error ${ack.error?.code}`;
+      } catch (e) {
+        key = `error ${(e as Error).message}`;
+      }
+      lat[done++] = nowMs() - t;
+      statuses[key] = (statuses[key] ?? 0) + 1;
+    }
+  }));
+  const elapsedMs = nowMs() - t0;
+  for (const sock of s.sockets) sock.close();
+  return { ...base, ops: done, latenciesMs: lat.slice(0, done), statuses, elapsedMs };
+}
+
+generatorMain<SocketGenConfig, State>(prepare, run);

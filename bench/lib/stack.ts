@@ -1,0 +1,76 @@
+// A Stampede for one benchmark run: the test harness's stack (own database, own Redis prefix, real
+// server and workers processes on free ports) with per-IP limits raised for load from one box.
+import { execFileSync } from "node:child_process";
+import { startStack, stackAdmin, type TestStack } from "@stampede/server/testing/stack";
+import { basicAuth, createEvent } from "@stampede/server/testing/fans";
+import type { RunningServer } from "@stampede/server/testing/processes";
+
+export const benchStackEnv: Record<string, string> = {
+  SESSION_LIMIT_PER_IP_PER_MINUTE: "10000000",
+  JOIN_LIMIT_PER_IP_PER_MINUTE: "10000000",
+  PRESENCE_GRACE_SECONDS: "3600",
+  LOG_LEVEL: "warn",
+};
+
+export const adminAuth = basicAuth(stackAdmin.username, stackAdmin.password);
+
+export interface BenchStack {
+  stack: TestStack;
+  server: RunningServer;
+  close(): Promise<void>;
+}
+
+/** Starts the stack, one server and (unless told otherwise) one workers process. `BENCH_NODE_OPTIONS` reaches the server (e.g. --cpu-prof). */
+export async function startBenchStack(opts: { workers?: boolean; env?: Record<string, string>; fdsMax?: number } = {}): Promise<BenchStack> {
+  const stack = await startStack({ ...benchStackEnv, ...(opts.env ?? {}) });
+  try {
+    const server = await stack.addServer(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {});
+    if (opts.fdsMax && server.child.pid) raiseFds(server.child.pid, opts.fdsMax);
+    if (opts.workers !== false) stack.addWorkers();
+    return {
+      stack,
+      server,
+      close: async () => {
+        if (process.env.BENCH_NODE_OPTIONS?.includes("cpu-prof")) {
+          server.child.kill("SIGINT"); // --cpu-prof writes its profile on a clean exit
+          await Promise.race([server.exited, new Promise((r) => setTimeout(r, 5_000))]);
+        }
+        await stack.close();
+      },
+    };
+  } catch (e) {
+    await stack.close();
+    throw e;
+  }
+}
+
+/** Raises a running process's open-files limit (root on this box): the server must hold N sockets. */
+export function raiseFds(pid: number, fdsMax: number): void {
+  try {
+    execFileSync("prlimit", ["--pid", String(pid), `--nofile=${fdsMax}:${fdsMax}`]);
+  } catch (e) {
+    console.warn(`could not raise the open-files limit of ${pid}: ${(e as Error).message}`);
+  }
+}
+
+export interface BenchEvent {
+  id: string;
+  classes: Array<{ id: string; code: string }>;
+}
+
+/** An on-sale event where admission is not the bottleneck (1M/min, the API maximum, slots ≥ fans). */
+export async function benchEvent(url: string, opts: { name: string; classes: Array<{ code: string; capacity: number; perOrderMax?: number }>; waitingRoom?: Record<string, unknown>; status?: string }): Promise<BenchEvent> {
+  return createEvent(url, stackAdmin, {
+    name: opts.name,
+    status: opts.status ?? "on_sale",
+    classes: opts.classes.map((c) => ({ code: c.code, name: c.code, priceCents: 1_000, capacity: c.capacity, perOrderMax: c.perOrderMax ?? 4 })),
+    waitingRoom: { admitPerMinute: 1_000_000, maxActiveCheckouts: 1_000_000, admissionTtlSeconds: 3_600, holdSeconds: 600, perFanMax: 6, ...(opts.waitingRoom ?? {}) },
+  });
+}
+
+/** Parses `--flag value` pairs. */
+export function flag(args: string[], name: string): string | undefined {
+  const i = args.indexOf(`--${name}`);
+  return i === -1 ? undefined : args[i + 1];
+}
+export const numFlag = (args: string[], name: string, def: number): number => Number(flag(args, name) ?? def);
