@@ -75,7 +75,9 @@ describe("WaitingRoom: joining and the line moving", () => {
     const { room, sockets } = await joined();
     const socket = sockets.latest();
     const t0 = Date.now();
+    expect(room.slotsFull).toBe(false);
     socket.push("queue:status", queueStatus({ activeCheckouts: 200, admittedTotal: 100, sentAtMs: t0 }));
+    expect(room.slotsFull).toBe(true);
     expect(room.etaSeconds).toBeNull();
     await vi.advanceTimersByTimeAsync(12_000);
     socket.push("queue:status", queueStatus({ activeCheckouts: 200, admittedTotal: 112, servedUpTo: 100, sentAtMs: t0 + 12_000 }));

@@ -91,6 +91,8 @@ export class WaitingRoom {
     fanPhase({ entry: this.entry, status: this.status, admission: this.admission, admissionRemainingMs: this.admissionRemainingMs, left: this.left }),
   );
   paused = $derived(this.status?.state === "paused");
+  /** Every checkout slot is taken: the next fan goes in when someone ahead finishes, not on the rate. */
+  slotsFull = $derived(this.status !== null && this.status.activeCheckouts >= this.status.maxActiveCheckouts);
   opensAt = $derived.by(() => this.status?.opensAt ?? this.#event().waitingRoom.opensAt);
   opensInMs = $derived(this.opensAt === null ? null : Math.max(0, Date.parse(this.opensAt) - this.serverNowMs));
   tiers = $derived.by(() => mergeStock(this.#event().classes, this.stock));

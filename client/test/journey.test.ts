@@ -1,0 +1,62 @@
+// Goal: one fan's whole journey on a phone-sized page — event page, admitted, pick a tier, hold,
+// MockPay's page, Pay, back on the order page: paid, a QR code drawn inline per ticket, the PNG
+// download answering a PNG, the perk badge; the order page found again from this tab without
+// the token in the link.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser } from "playwright-core";
+import { createSale, fanPage, holdTickets, launchBrowser, payOnMockPay, requireBuiltClient, startSite, type Site } from "./support.js";
+
+let site: Site | undefined;
+let browser: Browser | undefined;
+
+beforeAll(async () => {
+  requireBuiltClient();
+  [site, browser] = await Promise.all([startSite(), launchBrowser()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await site?.stack.close();
+});
+
+describe("a fan's journey to a QR ticket", () => {
+  it("ends on a paid order with inline QR codes, a PNG download and the perk", async () => {
+    if (!site || !browser) throw new Error("setup failed");
+    const sale = await createSale(site.url);
+    const { context, page } = await fanPage(browser);
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+
+    await page.goto(`${site.url}/events/${sale.id}`);
+    await page.getByRole("heading", { name: "Browser Test Night" }).waitFor();
+    await holdTickets(page, "VIP", 2);
+    expect(await page.getByText("$240.00").first().isVisible()).toBe(true); // MockPay shows the amount
+
+    await payOnMockPay(page);
+    const url = new URL(page.url());
+    expect(url.searchParams.get("outcome")).toBe("succeeded");
+    expect(url.searchParams.get("token")).toBeTruthy();
+    await page.getByRole("heading", { name: "You're going!" }).waitFor({ timeout: 15_000 });
+
+    const qrs = page.locator(".qr svg");
+    await qrs.nth(1).waitFor({ timeout: 10_000 });
+    expect(await qrs.count()).toBe(2);
+    expect(await qrs.first().isVisible()).toBe(true);
+    expect(await page.getByRole("img", { name: /QR code of ticket 1 of 2, VIP/ }).count()).toBe(1);
+
+    const png = await page.getByRole("link", { name: "Download PNG" }).first().getAttribute("href");
+    expect(png).toMatch(/\/qr\.png\?token=/);
+    const answer = await page.request.get(`${site.url}${png}`);
+    expect(answer.status()).toBe(200);
+    expect(answer.headers()["content-type"]).toBe("image/png");
+    expect([...(await answer.body()).subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+
+    expect(await page.locator(".perk-badge").innerText()).toContain("Tour poster");
+
+    // The same tab finds the order again without the token in the link (sessionStorage).
+    await page.goto(`${site.url}${url.pathname}`);
+    await page.getByRole("heading", { name: "You're going!" }).waitFor({ timeout: 10_000 });
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
+});
