@@ -32,6 +32,8 @@ export interface HttpGenResult {
   lastGrantedMs?: number;
   firstErrors: string[];
   prepareMs: number;
+  /** Requests re-sent after connection errors during the timed phase. */
+  retries: number;
 }
 
 interface State {
@@ -47,10 +49,13 @@ async function prepare(c: HttpGenConfig): Promise<{ state: State; info: Record<s
   if (c.mode === "holds" || c.mode === "purchase") fans = await admittedFans(client, c.eventId!, c.count);
   else if (c.mode === "rest-join") fans = await newSessions(client, c.count);
   // Warm the keep-alive pool so connection setup is not in the timed phase.
-  await Promise.all(Array.from({ length: c.concurrency }, () => client.request("GET", c.mode === "noop" ? "/noop" : "/healthz")));
+  await Promise.all(Array.from({ length: Math.min(c.concurrency, warmConnectionsMax) }, () => client.request("GET", c.mode === "noop" ? "/noop" : "/healthz")));
   const prepareMs = nowMs() - t;
   return { state: { client, fans, prepareMs }, info: { fans: fans.length, prepareMs } };
 }
+
+/** Connections opened before the timed phase; beyond this, opening them at once overflows the listen backlog. */
+const warmConnectionsMax = 500;
 
 type Op = (i: number) => Promise<string>; // returns a status tally key
 
@@ -58,7 +63,7 @@ function ops(c: HttpGenConfig, s: State, r: HttpGenResult, t0: number): Op {
   const { client, fans } = s;
   const items = [{ classId: c.classId, quantity: c.quantity ?? 1 }];
   const holdOf = async (fan: BenchFan) =>
-    client.request<{ orderId: string; orderToken: string; paymentUrl: string; error?: { code: string } }>("POST", `/api/events/${c.eventId}/holds`, { admissionToken: fan.admissionToken, items, email: "bench@example.test" }, bearer(fan.fanToken));
+    client.request<{ orderId: string; orderToken: string; paymentUrl: string; error?: { code: string } }>("POST", `/api/events/${c.eventId}/holds`, { admissionToken: fan.admissionToken, items, email: "bench@example.test" }, { ...bearer(fan.fanToken), "idempotency-key": `bench-${fan.fanId}` });
   switch (c.mode) {
     case "noop":
       return async () => String((await client.request("GET", "/noop")).status);
@@ -90,7 +95,8 @@ function ops(c: HttpGenConfig, s: State, r: HttpGenResult, t0: number): Op {
 
 async function run(c: HttpGenConfig, s: State): Promise<HttpGenResult> {
   const max = c.mode === "noop" ? c.count : s.fans.length;
-  const r: HttpGenResult = { ops: 0, latenciesMs: new Float64Array(max), endsMs: new Float64Array(max), statuses: {}, elapsedMs: 0, firstErrors: [], prepareMs: s.prepareMs };
+  const r: HttpGenResult = { ops: 0, latenciesMs: new Float64Array(max), endsMs: new Float64Array(max), statuses: {}, elapsedMs: 0, firstErrors: [], prepareMs: s.prepareMs, retries: 0 };
+  const retriesBefore = s.client.retries;
   const t0 = nowMs();
   const stopAt = t0 + c.seconds * 1_000;
   const op = ops(c, s, r, t0);
@@ -113,6 +119,7 @@ async function run(c: HttpGenConfig, s: State): Promise<HttpGenResult> {
     }
   }));
   r.elapsedMs = nowMs() - t0;
+  r.retries = s.client.retries - retriesBefore;
   r.latenciesMs = r.latenciesMs.slice(0, r.ops);
   r.endsMs = r.endsMs.slice(0, r.ops);
   s.client.close();

@@ -8,6 +8,8 @@ export interface Answer<T = unknown> {
 }
 
 export interface HttpClient {
+  /** Requests re-sent after a connection error (reset, refused, hang up) — reported with the figures. */
+  retries: number;
   request<T = Record<string, unknown>>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Answer<T>>;
   close(): void;
 }
@@ -15,11 +17,13 @@ export interface HttpClient {
 /** Requests that take longer than this count as errors: every network await has a deadline. */
 export const benchRequestTimeoutMs = 30_000;
 
+/** Attempts per request when the connection fails (the listen backlog overflows under 10k connects). */
+export const connectionRetriesMax = 5;
+
 export function httpClient(baseUrl: string, socketsMax: number, localAddress?: string): HttpClient {
   const base = new URL(baseUrl);
   const agent = new http.Agent({ keepAlive: true, maxSockets: socketsMax, maxFreeSockets: socketsMax, ...(localAddress ? { localAddress } : {}) });
-  return {
-    request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> {
+  const once = <T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> => {
       const payload = body === undefined ? undefined : JSON.stringify(body);
       return new Promise((resolve, reject) => {
         const req = http.request(
@@ -41,9 +45,25 @@ export function httpClient(baseUrl: string, socketsMax: number, localAddress?: s
         if (payload) req.write(payload);
         req.end();
       });
+  };
+  const client: HttpClient = {
+    retries: 0,
+    /** Connection errors are retried (the caller makes non-idempotent calls safe with an Idempotency-Key). */
+    async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await once<T>(method, path, body, headers);
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+          if (attempt >= connectionRetriesMax || !["ECONNRESET", "ECONNREFUSED", "EPIPE", "socket hang up"].includes(code)) throw e;
+          client.retries++;
+          await new Promise((r) => setTimeout(r, 20 * attempt + Math.random() * 50));
+        }
+      }
     },
     close: () => agent.destroy(),
   };
+  return client;
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

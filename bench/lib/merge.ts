@@ -8,6 +8,7 @@ export interface Merged {
   statuses: Record<string, number>;
   latency: LatencySummary;
   firstErrors: string[];
+  retries: number;
 }
 
 export function mergeHttp(results: HttpGenResult[]): Merged {
@@ -20,6 +21,7 @@ export function mergeHttp(results: HttpGenResult[]): Merged {
     statuses: results.reduce((a, r) => mergeCounts(a, r.statuses), {} as Record<string, number>),
     latency: summarize(all),
     firstErrors: results.flatMap((r) => r.firstErrors).slice(0, 5),
+    retries: results.reduce((a, r) => a + r.retries, 0),
   };
 }
 

@@ -70,7 +70,7 @@ export function writeResult(r: BenchResult): string {
   mkdirSync(dir, { recursive: true });
   const file = `${dir}${r.startedAt.replaceAll(":", "-")}-${r.name}.json`;
   const { env, ...rest } = r;
-  writeFileSync(file, `${JSON.stringify({ name: r.name, startedAt: r.startedAt, ...env, ...rest }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ ...rest, ...env }, null, 2)}\n`);
   const notes = (r.notes ?? []).map((n) => `- ${n}`).join("\n");
   console.log(`\n## ${r.name} — ${r.title} (load average at start ${env.machine.loadAverage1mAtStart?.toFixed(2)})\n\n${markdownTable(r.figures)}\n\ncalibration (same generator, same run):\n\n${markdownTable(r.calibration)}\n${notes ? `\n${notes}\n` : ""}\nwritten: ${file}`);
   return file;

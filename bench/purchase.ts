@@ -1,0 +1,58 @@
+// Benchmark `purchase` (performance.md): the TigerFans shape, closed loop at concurrency 30 and
+// 200: hold → MockPay complete (succeeded) → webhook (workers) → order `paid` observed by polling
+// GET /api/orders/:id every 100 ms → next. Admission tokens are fetched before the timed phase.
+//   npm run bench -- purchase [--concurrency 30,200] [--seconds 10] [--fans 3000] [--generators 1]
+import { auditOk } from "@stampede/server/testing/checkout";
+import { calibrate, fraction, type Calibration } from "./lib/calibrate.js";
+import { runGenerators } from "./lib/child.js";
+import { mergeHttp, okCount, split } from "./lib/merge.js";
+import { machineInfo, writeResult, type Row } from "./lib/result.js";
+import { adminAuth, benchEvent, flag, numFlag, startBenchStack } from "./lib/stack.js";
+import { round } from "./lib/stats.js";
+import type { HttpGenResult } from "./gen/http.js";
+
+export async function run(args: string[]): Promise<void> {
+  const config = {
+    concurrency: (flag(args, "concurrency") ?? "30,200").split(",").map(Number),
+    seconds: numFlag(args, "seconds", 10),
+    fans: numFlag(args, "fans", 3_000),
+    generators: numFlag(args, "generators", 1),
+  };
+  const startedAt = new Date().toISOString();
+  const env = machineInfo();
+  const figures: Row[] = [];
+  const calRows: Row[] = [];
+  const extra: Record<string, unknown> = {};
+  for (const c of config.concurrency) {
+    const cal: Calibration = await calibrate({ httpConcurrency: c, sockets: c, generators: config.generators });
+    calRows.push(...cal.rows);
+    const bench = await startBenchStack();
+    try {
+      const event = await benchEvent(bench.server.url, { name: `bench purchase c=${c}`, classes: [{ code: "GA", capacity: 10_000_000 }] });
+      const { results } = await runGenerators<HttpGenResult>("http", split(config.fans, config.generators).map((count) => ({
+        deadlineSeconds: 600, mode: "purchase", url: bench.server.url, concurrency: Math.ceil(c / config.generators), seconds: config.seconds, count, eventId: event.id, classId: event.classes[0]!.id,
+      })));
+      const m = mergeHttp(results);
+      const paid = okCount(m.statuses, "paid");
+      const perSecond = round(paid / m.elapsedSeconds, 1);
+      figures.push({
+        concurrency: c, "paid tickets/s": perSecond, target: c === 200 ? "≥ 1500" : "", "p50 ms": m.latency.p50Ms, "p90 ms": m.latency.p90Ms, "p99 ms": m.latency.p99Ms, "p99 target": c === 200 ? "≤ 250" : "",
+        paid, errors: m.ops - paid, seconds: round(m.elapsedSeconds), "fraction of GET /noop": fraction(perSecond, cal.httpPerSecond), "audit ok": await auditOk(bench.server.url, event.id, adminAuth),
+      });
+      extra[`c${c}`] = { statuses: m.statuses, firstErrors: m.firstErrors };
+    } finally {
+      await bench.close();
+    }
+  }
+  writeResult({
+    name: "purchase",
+    title: "hold → MockPay → webhook → paid observed (100 ms poll), closed loop",
+    startedAt,
+    env,
+    config,
+    calibration: calRows,
+    figures,
+    extra: { ...extra, ledgerBatch: "not exposed by the server (no metric)" },
+    notes: Object.entries(extra).map(([k, v]) => `${k}: ${JSON.stringify(v)}`),
+  });
+}
