@@ -33,6 +33,7 @@ export interface SocketGenResult {
   /** idle: frames received per socket and push latencies. */
   frames?: number;
   framesPerSocketMin?: number;
+  framesPerSocketMax?: number;
   pushLatenciesMs?: Float64Array;
   disconnects?: number;
   firstErrors: string[];
@@ -96,7 +97,7 @@ async function run(c: SocketGenConfig, s: State): Promise<SocketGenResult> {
     await new Promise((r) => setTimeout(r, c.seconds * 1_000));
     for (const sock of s.sockets) sock.close();
     const counts = [...perSocket.values()];
-    return { ...base, ops: push.length, latenciesMs: new Float64Array(), statuses: {}, elapsedMs: nowMs() - t0, frames: push.length, framesPerSocketMin: counts.length ? Math.min(...counts) : 0, pushLatenciesMs: Float64Array.from(push), disconnects };
+    return { ...base, ops: push.length, latenciesMs: new Float64Array(), statuses: {}, elapsedMs: nowMs() - t0, frames: push.length, framesPerSocketMin: counts.reduce((a, b) => Math.min(a, b), Infinity), framesPerSocketMax: counts.reduce((a, b) => Math.max(a, b), 0), pushLatenciesMs: Float64Array.from(push), disconnects };
   }
   const max = c.mode === "join" ? s.sockets.length : c.count;
   const lat = new Float64Array(max);

@@ -71,10 +71,11 @@ export function generatorMain<C extends GeneratorConfig, P>(prepare: (c: C) => P
 }
 
 /** Forks n generators with per-index configs, waits until all are ready, starts them together. */
-export async function runGenerators<R>(kind: keyof typeof generatorPaths, configs: GeneratorConfig[]): Promise<{ results: R[]; readyInfo: Array<Record<string, unknown>>; startedAtMs: number }> {
+export async function runGenerators<R>(kind: keyof typeof generatorPaths, configs: GeneratorConfig[], onReady?: () => Promise<void>): Promise<{ results: R[]; readyInfo: Array<Record<string, unknown>>; startedAtMs: number }> {
   const gens = configs.map((c) => forkGenerator<R>(kind, c));
   try {
     const readyInfo = await Promise.all(gens.map((g) => g.ready));
+    if (onReady) await onReady();
     const startedAtMs = Date.now();
     for (const g of gens) g.go();
     return { results: await Promise.all(gens.map((g) => g.result)), readyInfo, startedAtMs };
