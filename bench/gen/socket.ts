@@ -35,6 +35,8 @@ export interface SocketGenResult {
   framesPerSocketMin?: number;
   framesPerSocketMax?: number;
   pushLatenciesMs?: Float64Array;
+  /** idle: per queue:status tick (its sentAtMs), how many of this generator's sockets got it. */
+  ticks?: Map<number, number>;
   disconnects?: number;
   firstErrors: string[];
 }
@@ -86,18 +88,22 @@ async function run(c: SocketGenConfig, s: State): Promise<SocketGenResult> {
     const push: number[] = [];
     const perSocket = new Map<Socket, number>();
     let disconnects = 0;
+    const ticks = new Map<number, number>();
     for (const sock of s.sockets) {
       perSocket.set(sock, 0);
       sock.on("queue:status", (st: { sentAtMs?: number }) => {
         perSocket.set(sock, perSocket.get(sock)! + 1);
-        if (st.sentAtMs) push.push(Date.now() - st.sentAtMs);
+        if (st.sentAtMs) {
+          push.push(Date.now() - st.sentAtMs);
+          ticks.set(st.sentAtMs, (ticks.get(st.sentAtMs) ?? 0) + 1);
+        }
       });
       sock.on("disconnect", () => disconnects++);
     }
     await new Promise((r) => setTimeout(r, c.seconds * 1_000));
-    for (const sock of s.sockets) sock.close();
+    for (const sock of s.sockets) sock.removeAllListeners("disconnect").close();
     const counts = [...perSocket.values()];
-    return { ...base, ops: push.length, latenciesMs: new Float64Array(), statuses: {}, elapsedMs: nowMs() - t0, frames: push.length, framesPerSocketMin: counts.reduce((a, b) => Math.min(a, b), Infinity), framesPerSocketMax: counts.reduce((a, b) => Math.max(a, b), 0), pushLatenciesMs: Float64Array.from(push), disconnects };
+    return { ...base, ops: push.length, latenciesMs: new Float64Array(), statuses: {}, elapsedMs: nowMs() - t0, frames: push.length, framesPerSocketMin: counts.reduce((a, b) => Math.min(a, b), Infinity), framesPerSocketMax: counts.reduce((a, b) => Math.max(a, b), 0), pushLatenciesMs: Float64Array.from(push), disconnects, ticks };
   }
   const max = c.mode === "join" ? s.sockets.length : c.count;
   const lat = new Float64Array(max);
