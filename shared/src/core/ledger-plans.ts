@@ -205,7 +205,8 @@ export interface Inventory {
   sold: number;
 }
 
-/** A tier's stock from its budget account: available + held + sold = capacity, by construction. */
+/** A tier's stock from its budget account alone: right while no tickets were returned (refunds);
+ * the app reads tiers with stock.ts's tierInventory(budget, spent), which counts returns. */
 export function inventoryFromAccount(budget: Account): Inventory {
   const available = budget.credits_posted - budget.debits_posted - budget.debits_pending;
   assert(available >= 0n, "budget account overdrawn: debits_must_not_exceed_credits was not enforced");
