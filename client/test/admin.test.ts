@@ -45,7 +45,7 @@ describe("the admin dashboard", () => {
       await completePayment(url, held.body.paymentUrl, "succeeded");
       await orderReaches(url, held.body.orderId, held.body.orderToken, "paid");
       const paidAt = Date.now();
-      const line = page.locator(".feed-line", { hasText: held.body.orderId.slice(0, 8) }).filter({ hasText: "Paid" });
+      const line = page.locator(".feed-line", { hasText: held.body.orderId.slice(-8) }).filter({ hasText: "Paid" });
       await line.waitFor({ timeout: 5_000 });
       expect(Date.now() - paidAt).toBeLessThan(1_000);
       expect(await line.innerText()).toContain("$240.00");

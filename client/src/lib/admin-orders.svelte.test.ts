@@ -1,7 +1,7 @@
 // Goal: the orders table searches with the filters as applied (not as half-typed), pages on with
 // the cursor, refunds in place with plain words, and exports CSV — quoted, formula-safe, every
 // page when asked, bounded.
-import { describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { OrdersBrowser } from "./admin-orders.svelte.js";
 import { createApi } from "./api.js";
 import { decimalAmount, ordersCsv, toCsv } from "./csv.js";
@@ -103,6 +103,42 @@ describe("OrdersBrowser", () => {
     expect(orders.load).toBe("failed");
     expect(orders.notice?.kind).toBe("error");
     expect(onUnauthorized).toHaveBeenCalled();
+  });
+});
+
+describe("OrdersBrowser: live changes", () => {
+  afterEach(() => vi.useRealTimers());
+
+  it("re-reads the first page a moment after the feed reports changes, once for a burst", async () => {
+    vi.useFakeTimers();
+    const { orders, fetch, all } = browser(3, 2);
+    orders.query = "fan";
+    await orders.search();
+    orders.query = "half-typed";
+    all.unshift(order(9));
+    orders.noteChanges();
+    orders.noteChanges();
+    expect(orders.stale).toBe(true);
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(fetch.calls).toHaveLength(2);
+    expect(new URL(fetch.calls[1]!.path, "http://x").searchParams.get("q")).toBe("fan");
+    expect(orders.rows[0]?.email).toBe("fan9@example.test");
+    expect(orders.stale).toBe(false);
+    orders.cancel();
+  });
+
+  it("with more pages loaded only marks the table out of date", async () => {
+    vi.useFakeTimers();
+    const { orders, fetch } = browser(5, 2);
+    await orders.search();
+    await orders.more();
+    orders.noteChanges();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(fetch.calls).toHaveLength(2);
+    expect(orders.stale).toBe(true);
+    await orders.reload();
+    expect(orders.rows).toHaveLength(2);
+    expect(orders.stale).toBe(false);
   });
 });
 

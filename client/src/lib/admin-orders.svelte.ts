@@ -1,8 +1,13 @@
 // The dashboard's orders table: search by email or order id, filter by status, page on with the
 // server's cursor (newest first), refund a paid order, and export CSV — the loaded rows, or every
 // matching order paged through (bounded). `GET /api/admin/orders?eventId=&status=&q=&limit=&cursor=`.
+// While only the first page is on screen, orders the live feed reports changed are re-read (at
+// most every few seconds); with more pages loaded the table says it is out of date instead of
+// moving rows under the reader.
 import { plainMessage, type Api, type ApiError } from "./api.js";
+import { systemClock, type Clock } from "./clock.js";
 import { ordersCsv } from "./csv.js";
+import { shortId } from "./format.js";
 import { appendPage, orderListPath, type OrderFilters } from "./order-list.js";
 import type { AdminOrderPage, AdminOrderView, OrderStatus, OrderView } from "./views.js";
 
@@ -12,12 +17,15 @@ export const orderStatusFilters: readonly OrderStatus[] = ["held", "paid", "expi
 const exportPageSize = 200;
 /** An export stops here: beyond it, a database export is the right tool, not a browser. */
 export const exportRowsMax = 20_000;
+/** The first page is re-read at most this often while orders keep changing. */
+export const ordersRefreshMs = 3_000;
 
 export interface OrdersBrowserDeps {
   api: Pick<Api, "get" | "post">;
   eventId: string;
   pageSize?: number;
   onUnauthorized?: () => void;
+  clock?: Clock;
 }
 
 export type OrdersLoad = "idle" | "loading" | "loaded" | "failed";
@@ -35,13 +43,20 @@ export class OrdersBrowser {
   exporting = $state(false);
   /** The last outcome worth telling (a refund done, an export cut short, a failure), in plain words. */
   notice = $state<{ kind: "ok" | "error"; text: string } | null>(null);
+  /** Orders changed since the rows on screen were read. */
+  stale = $state(false);
+  /** Pages on screen: only the first is re-read by itself. */
+  pages = $state(0);
 
   #deps: OrdersBrowserDeps;
+  #clock: Clock;
   #applied: OrderFilters = { q: "", status: "" };
   #inFlight: AbortController | null = null;
+  #refresh: ReturnType<Clock["setTimeout"]> | null = null;
 
   constructor(deps: OrdersBrowserDeps) {
     this.#deps = deps;
+    this.#clock = deps.clock ?? systemClock;
   }
 
   /** First page for the filters as set now; a newer search wins over one still in flight. */
@@ -49,6 +64,12 @@ export class OrdersBrowser {
     this.#applied = { q: this.query.trim(), status: this.status };
     this.load = "loading";
     this.notice = null;
+    await this.reload();
+  }
+
+  /** The first page again, for the filters of the last search (not what is half-typed in the box). */
+  async reload(): Promise<void> {
+    this.stale = false;
     const page = await this.#page(this.#applied, null, this.#deps.pageSize ?? 25);
     if (page === "overtaken") return;
     if (!page.ok) {
@@ -59,6 +80,18 @@ export class OrdersBrowser {
     this.rows = page.data.orders;
     this.nextCursor = page.data.nextCursor;
     this.load = "loaded";
+    this.pages = 1;
+  }
+
+  /** The live feed saw orders change: re-read the first page soon, or mark the table out of date. */
+  noteChanges(): void {
+    this.stale = true;
+    if (this.pages !== 1 || this.#refresh !== null) return;
+    this.#refresh = this.#clock.setTimeout(() => {
+      this.#refresh = null;
+      // Not while a refund is in flight or more pages were loaded meanwhile.
+      if (this.pages === 1 && this.refunding === null && this.load === "loaded") void this.reload();
+    }, ordersRefreshMs);
   }
 
   /** The next page, appended. */
@@ -74,6 +107,7 @@ export class OrdersBrowser {
     }
     this.rows = appendPage(this.rows, page.data.orders);
     this.nextCursor = page.data.nextCursor;
+    this.pages += 1;
   }
 
   async refund(orderId: string): Promise<boolean> {
@@ -127,6 +161,8 @@ export class OrdersBrowser {
   cancel(): void {
     this.#inFlight?.abort();
     this.#inFlight = null;
+    if (this.#refresh !== null) this.#clock.clearTimeout(this.#refresh);
+    this.#refresh = null;
   }
 
   async #page(
@@ -150,9 +186,4 @@ export class OrdersBrowser {
   #checkAuth(error: ApiError): void {
     if (error.code === "unauthorized") this.#deps.onUnauthorized?.();
   }
-}
-
-/** The first 8 characters of an id: enough to tell orders apart on screen. */
-export function shortId(id: string): string {
-  return id.slice(0, 8);
 }

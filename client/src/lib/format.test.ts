@@ -1,6 +1,6 @@
 // Goal: integer minor units become the right amount for each currency's decimals.
 import { describe, expect, it } from "vitest";
-import { formatAgo, formatClockTime, formatCountdown, formatDateTime, formatMoney, formatWait, spokenCountdown } from "./format.js";
+import { shortId, formatAgo, formatClockTime, formatCountdown, formatDateTime, formatMoney, formatWait, spokenCountdown } from "./format.js";
 
 /** Intl puts non-breaking and narrow spaces between parts; compare them as plain spaces. */
 const plain = (s: string | null): string | null => s?.replace(/\s/g, " ") ?? null;
@@ -66,5 +66,11 @@ describe("formatAgo", () => {
     expect(formatAgo(now - 500, now)).toBe("just now");
     expect(formatAgo(now - 12_000, now)).toBe("12 s ago");
     expect(formatAgo(now - 300_000, now)).toBe("5 min ago");
+  });
+});
+
+describe("shortId", () => {
+  it("keeps the random end of a UUIDv7", () => {
+    expect(shortId("01a2009c-0b1e-7000-8e3f-5b1d2c3a4f6e")).toBe("2c3a4f6e");
   });
 });

@@ -82,3 +82,11 @@ export function formatAgo(atMs: number, nowMs: number): string {
   if (s < 3_600) return `${Math.floor(s / 60)} min ago`;
   return formatClockTime(new Date(atMs).toISOString(), nowMs);
 }
+
+/**
+ * An id short enough to read out: its last 8 characters. Ids are UUIDv7, whose first characters
+ * are the creation time — orders placed in the same minute share them — so the end tells them apart.
+ */
+export function shortId(id: string): string {
+  return id.slice(-8);
+}

@@ -1,0 +1,194 @@
+// Screenshots of the main pages at phone (390×844) and desktop (1280×800) sizes, into
+// docs/screenshots/. Starts its own Stampede (own database and Redis prefix, like the browser
+// tests), stages a sale with fans made through the API, and photographs real pages.
+//   npm run build -w client && npx tsx client/test/screenshots.ts
+import { mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { Browser, Page } from "playwright-core";
+import { admittedFan, completePayment, hold, type AdmittedFan } from "../../server/src/testing/checkout.js";
+import { connectFan, type TestFan } from "../../server/src/testing/fans.js";
+import { adminSignIn, createSale, launchBrowser, payOnMockPay, startSite, type Sale } from "./support.js";
+
+const outDir = fileURLToPath(new URL("../../docs/screenshots/", import.meta.url));
+const phone = { width: 390, height: 844 };
+const desktop = { width: 1280, height: 800 };
+type Size = "phone" | "desktop";
+const sizes: Record<Size, typeof phone> = { phone, desktop };
+
+const demoTiers = [
+  { code: "VIP", name: "VIP", priceCents: 12_000, capacity: 100, perOrderMax: 4 },
+  { code: "FRONT", name: "Front Row", priceCents: 6_500, capacity: 300, perOrderMax: 4 },
+  { code: "GA", name: "General Admission", priceCents: 2_500, capacity: 1_500, perOrderMax: 6 },
+];
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Full pages are cut at this height: a long orders table would make a huge file. */
+const fullPageHeightMax = 1_900;
+
+async function shot(page: Page, name: string, fullPage = false): Promise<void> {
+  await page.evaluate(async () => {
+    await document.fonts.ready;
+    window.scrollTo(0, 0);
+  });
+  const height = fullPage ? Math.min(fullPageHeightMax, await page.evaluate(() => document.documentElement.scrollHeight)) : undefined;
+  const clip = height === undefined ? undefined : { x: 0, y: 0, width: page.viewportSize()?.width ?? desktop.width, height };
+  await page.screenshot({ path: `${outDir}${name}.png`, fullPage, clip, animations: "disabled", caret: "hide" });
+  console.log(`  ${name}.png`);
+}
+
+async function newPage(browser: Browser, size: Size): Promise<Page> {
+  const context = await browser.newContext({ viewport: sizes[size], deviceScaleFactor: 1, colorScheme: "light", timezoneId: "Europe/Berlin", locale: "en-US" });
+  return context.newPage();
+}
+
+/** A flash sale in miniature: fans join, wait for a slot, hold 1–3 tickets, most pay, a few are declined. */
+async function simulateSale(url: string, sale: Sale, fans: number): Promise<void> {
+  const runs: Promise<void>[] = [];
+  for (let i = 0; i < fans; i += 1) {
+    runs.push(
+      (async () => {
+        let fan: AdmittedFan | null = null;
+        let paid = false;
+        try {
+          fan = await admittedFan(url, sale.id);
+          const tier = sale.classes[i % sale.classes.length]!;
+          const held = await hold(url, fan, sale.id, [{ classId: tier.id, quantity: 1 + (i % 3) }]);
+          if (held.status !== 201) return;
+          await sleep(400 + ((i * 137) % 900));
+          paid = i % 9 !== 4;
+          await completePayment(url, held.body.paymentUrl, paid ? "succeeded" : "failed");
+        } catch {
+          // a fan who didn't get in within the helper's wait just goes home: fine for a picture
+        } finally {
+          // A paid order ends the turn; anyone else leaves the line so their slot goes to the next fan.
+          if (fan && !paid) await fan.socket.timeout(2_000).emitWithAck("queue:leave", { eventId: sale.id }).catch(() => null);
+          fan?.close();
+        }
+      })(),
+    );
+    await sleep(180);
+  }
+  await Promise.all(runs);
+}
+
+/** One fan's journey, photographed at each step. Returns the order page's URL. */
+async function fanJourney(browser: Browser, url: string, sale: Sale, size: Size): Promise<string> {
+  const page = await newPage(browser, size);
+  await page.goto(`${url}/events/${sale.id}`);
+  await page.getByRole("heading", { name: "It's your turn" }).waitFor({ timeout: 30_000 });
+  await page.getByLabel("VIP", { exact: false }).first().selectOption("2");
+  await page.getByLabel("Email for your tickets").fill(size === "phone" ? "maya@example.com" : "sam@example.com");
+  await page.mouse.move(0, 0);
+  await shot(page, `event-admitted-${size}`, size === "desktop");
+  await page.getByRole("button", { name: "Hold tickets" }).click();
+  await page.waitForURL(/\/mockpay\/checkout\//);
+  await shot(page, `mockpay-${size}`);
+  await payOnMockPay(page);
+  await page.getByRole("heading", { name: "You're going!" }).waitFor({ timeout: 15_000 });
+  await page.locator(".qr svg").nth(1).waitFor();
+  await shot(page, `order-paid-${size}`, true);
+  return page.url();
+}
+
+async function main(): Promise<void> {
+  mkdirSync(outDir, { recursive: true });
+  const startedMs = Date.now();
+  console.log("starting a stack…");
+  const site = await startSite();
+  const browser = await launchBrowser();
+  const fans: TestFan[] = [];
+  try {
+    const { url } = site;
+    // An event with a long line: two slots taken by fans who don't finish, 26 fans waiting.
+    const busy = await createSale(url, {
+      name: "Spring Arena Tour — Opening Night",
+      maxActiveCheckouts: 2,
+      admitPerMinute: 120,
+      classes: demoTiers,
+      perks: [{ code: "POSTER", name: "Signed tour poster", capacity: 100 }],
+    });
+    for (let i = 0; i < 2; i += 1) fans.push(await admittedFan(url, busy.id));
+    for (let i = 0; i < 26; i += 1) {
+      const fan = await connectFan(url);
+      await fan.join(busy.id);
+      fans.push(fan);
+    }
+    // The demo sale: open, a few slots, the dashboard watching it as fans buy.
+    const demo = await createSale(url, {
+      name: "Stampede Live — Demo Night",
+      maxActiveCheckouts: 6,
+      admitPerMinute: 600,
+      classes: demoTiers,
+      perks: [{ code: "POSTER", name: "Tour poster", capacity: 100 }],
+    });
+
+    console.log("admin dashboard, while a sale runs…");
+    const adminDesk = await newPage(browser, "desktop");
+    await adminSignIn(adminDesk, url);
+    await adminDesk.goto(`${url}/admin/events/${demo.id}`);
+    await adminDesk.getByText("✓ Every tier adds up").waitFor({ timeout: 10_000 });
+    const adminPhone = await newPage(browser, "phone");
+    await adminSignIn(adminPhone, url);
+    await adminPhone.goto(`${url}/admin/events/${demo.id}`);
+    await sleep(3_000);
+    await simulateSale(url, demo, 70);
+    await sleep(4_000);
+    await adminDesk.getByRole("button", { name: "Run audit" }).click();
+    await adminDesk.getByText(/Audit passed/).waitFor();
+    await shot(adminDesk, "admin-dashboard-desktop", true);
+    await adminPhone.getByRole("button", { name: "Run audit" }).click();
+    await adminPhone.getByText(/Audit passed/).waitFor();
+    await shot(adminPhone, "admin-dashboard-phone");
+
+    console.log("fan pages…");
+    for (const size of ["phone", "desktop"] as const) {
+      const page = await newPage(browser, size);
+      await page.goto(`${url}/events/${busy.id}`);
+      await page.locator(".place-number").waitFor({ timeout: 15_000 });
+      await page.getByText(/checkout slots are in use/).waitFor({ timeout: 10_000 });
+      await sleep(1_500);
+      await shot(page, `event-waiting-${size}`, size === "desktop");
+      const board = await newPage(browser, size);
+      await board.goto(`${url}/events/${busy.id}/board`);
+      await board.getByText("Live", { exact: true }).waitFor({ timeout: 10_000 });
+      await sleep(1_000);
+      await shot(board, `board-${size}`, size === "phone");
+    }
+    const [phoneOrder] = await Promise.all([fanJourney(browser, url, demo, "phone"), fanJourney(browser, url, demo, "desktop")]);
+
+    console.log("check-in…");
+    const order = new URL(phoneOrder);
+    const res = await fetch(`${url}/api/orders${order.pathname.slice("/orders".length)}`, { headers: { authorization: `Bearer ${order.searchParams.get("token")}` } });
+    const codes = ((await res.json()) as { tickets: Array<{ code: string }> }).tickets.map((t) => t.code);
+    for (const [size, page] of [["phone", adminPhone], ["desktop", adminDesk]] as const) {
+      await page.goto(`${url}/admin/checkin`);
+      const field = page.getByLabel("Ticket code");
+      if (size === "desktop") {
+        await field.fill("forged-or-mistyped-code");
+        await field.press("Enter");
+        await page.getByText("Not a valid ticket").waitFor();
+      }
+      await field.fill(codes[0]!);
+      await field.press("Enter");
+      await page.locator(".verdict").waitFor();
+      await shot(page, `checkin-${size}`);
+    }
+
+    console.log("admin events and the New event form…");
+    await adminDesk.goto(`${url}/admin`);
+    await adminDesk.getByRole("button", { name: "New event" }).click();
+    await adminDesk.locator("#ev-name").fill("Summer Festival");
+    await adminDesk.getByRole("button", { name: "Create event" }).focus();
+    await adminDesk.locator("#tier-capacity-1").fill("0");
+    await adminDesk.getByRole("button", { name: "Create event" }).click();
+    await adminDesk.getByText("Must be at least 1.").waitFor();
+    await shot(adminDesk, "admin-events-desktop", true);
+  } finally {
+    for (const fan of fans) fan.close();
+    await browser.close();
+    await site.stack.close();
+  }
+  console.log(`done in ${Math.round((Date.now() - startedMs) / 1000)} s → ${outDir}`);
+}
+
+await main();
