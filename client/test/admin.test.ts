@@ -1,11 +1,12 @@
 // Goal: an admin signs in through the form, opens an event's dashboard from the events list,
 // sees a sale a fan makes (through the API) in the live feed within a second of it being paid,
-// and pauses and resumes the sale from the page, the status following each click.
+// and pauses and resumes the sale from the page, the status following each click. A viewer
+// sees the same dashboard without any control that writes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { admittedFan, completePayment, hold, orderReaches } from "../../server/src/testing/checkout.js";
 import { waitFor } from "../../server/src/testing/fans.js";
-import { adminSignIn, createSale, launchBrowser, requireBuiltClient, startSite, type Site } from "./support.js";
+import { adminSignIn, createAdminUser, createSale, launchBrowser, requireBuiltClient, startSite, type Site } from "./support.js";
 
 let site: Site | undefined;
 let browser: Browser | undefined;
@@ -63,5 +64,13 @@ describe("the admin dashboard", () => {
     expect(await status.innerText()).toContain("On sale");
     expect(errors).toEqual([]);
     await context.close();
+
+    const viewer = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const viewerPage = await viewer.newPage();
+    await adminSignIn(viewerPage, url, await createAdminUser(site, "viewer"));
+    await viewerPage.goto(`${url}/admin/events/${sale.id}`);
+    await viewerPage.getByText("✓ Every tier adds up").waitFor({ timeout: 10_000 });
+    expect(await viewerPage.getByRole("button", { name: /Pause|Close|Cancel the event|Refund|Save/ }).count()).toBe(0);
+    await viewer.close();
   }, 60_000);
 });

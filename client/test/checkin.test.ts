@@ -1,10 +1,11 @@
 // Goal: at the door, the check-in page admits a ticket on its first scan (green, with the tier),
 // answers the second scan of the same code amber with the first scan's time, and a made-up code
-// red — through the real endpoint, with an admin signed in through the form.
+// red — through the real endpoint, with a scanner signed in through the form, who lands on the
+// check-in page whatever admin page they opened.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { admittedFan, completePayment, hold, orderReaches } from "../../server/src/testing/checkout.js";
-import { adminSignIn, createSale, launchBrowser, requireBuiltClient, startSite, type Site } from "./support.js";
+import { adminSignIn, createAdminUser, createSale, launchBrowser, requireBuiltClient, startSite, type Site } from "./support.js";
 
 let site: Site | undefined;
 let browser: Browser | undefined;
@@ -49,9 +50,9 @@ describe("check-in at the door", () => {
 
     const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
-    await adminSignIn(page, url);
-    await page.getByRole("link", { name: "Check-in" }).click();
-    await page.waitForURL(`${url}/admin/checkin`);
+    await adminSignIn(page, url, await createAdminUser(site, "scanner"));
+    await page.waitForURL(`${url}/admin/checkin`); // the scanner lands here from /admin
+    expect(await page.getByRole("link", { name: "Events" }).count()).toBe(0);
 
     const field = page.getByLabel("Ticket code");
     const verdict = page.locator(".scan-result .verdict");

@@ -1,7 +1,8 @@
 // Goal: one fan's whole journey on a phone-sized page — event page, admitted, pick a tier, hold,
-// MockPay's page, Pay, back on the order page: paid, a QR code drawn inline per ticket, the PNG
-// download answering a PNG, the perk badge; the order page found again from this tab without
-// the token in the link.
+// MockPay's page, Pay, back on the order page: "confirming your payment" while the webhook is on
+// its way (MockPay delays it here), then paid by itself, a QR code drawn inline per ticket, the PNG
+// download answering a PNG, the perk badge; the order page found again from this tab without the
+// token in the link.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { createSale, fanPage, holdTickets, launchBrowser, payOnMockPay, requireBuiltClient, startSite, type Site } from "./support.js";
@@ -11,7 +12,8 @@ let browser: Browser | undefined;
 
 beforeAll(async () => {
   requireBuiltClient();
-  [site, browser] = await Promise.all([startSite(), launchBrowser()]);
+  // The webhook lands 1.5 s after the payment, so the order page has to wait for it in view.
+  [site, browser] = await Promise.all([startSite({ MOCKPAY_DELAY_MS: "1500" }), launchBrowser()]);
 });
 
 afterAll(async () => {
@@ -36,6 +38,7 @@ describe("a fan's journey to a QR ticket", () => {
     const url = new URL(page.url());
     expect(url.searchParams.get("outcome")).toBe("succeeded");
     expect(url.searchParams.get("token")).toBeTruthy();
+    await page.getByRole("heading", { name: "Confirming your payment…" }).waitFor({ timeout: 5_000 });
     await page.getByRole("heading", { name: "You're going!" }).waitFor({ timeout: 15_000 });
 
     const qrs = page.locator(".qr svg");

@@ -4,6 +4,9 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { AdminRole } from "@stampede/shared/roles";
+import { createPool } from "../../server/src/adapters/postgres/pool.js";
+import { AdminUsers } from "../../server/src/services/admin/admin-users.js";
 import { createEvent } from "../../server/src/testing/fans.js";
 import { stackAdmin, startStack, type TestStack } from "../../server/src/testing/stack.js";
 
@@ -103,11 +106,29 @@ export async function payOnMockPay(page: Page): Promise<void> {
   await page.waitForURL(/\/orders\//, { timeout: 15_000 });
 }
 
-/** Signs in through the admin form on `/admin`. */
-export async function adminSignIn(page: Page, url: string): Promise<void> {
+export interface Credentials {
+  username: string;
+  password: string;
+}
+
+/** Signs in through the admin form on `/admin` (the stack's admin unless told otherwise). */
+export async function adminSignIn(page: Page, url: string, credentials: Credentials = stackAdmin): Promise<void> {
   await page.goto(`${url}/admin`);
-  await page.getByLabel("Username").fill(stackAdmin.username);
-  await page.getByLabel("Password").fill(stackAdmin.password);
+  await page.getByLabel("Username").fill(credentials.username);
+  await page.getByLabel("Password").fill(credentials.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByText("Signed in as").waitFor();
+}
+
+/** Another admin account (a viewer or a scanner), straight into the stack's database. */
+export async function createAdminUser(site: Site, role: AdminRole): Promise<Credentials> {
+  const pool = createPool(site.stack.db.url);
+  try {
+    const credentials = { username: `${role}-${Date.now().toString(36)}`, password: `${role}-password-123` };
+    const user = await new AdminUsers(pool).create(credentials.username, credentials.password, role);
+    if (!user) throw new Error(`could not create the ${role} user`);
+    return credentials;
+  } finally {
+    await pool.end();
+  }
 }
