@@ -21,6 +21,7 @@ export interface RunningGenerator<R> {
 const generatorPaths = {
   http: fileURLToPath(new URL("../gen/http.ts", import.meta.url)),
   socket: fileURLToPath(new URL("../gen/socket.ts", import.meta.url)),
+  flash: fileURLToPath(new URL("../gen/flash.ts", import.meta.url)),
 } as const;
 
 /** Forks a generator (`ulimit -n` raised through a shell so thousands of sockets fit). */

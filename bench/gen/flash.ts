@@ -1,0 +1,129 @@
+// Flash-sale fan generator (a process of its own; see lib/child.ts). Each fan: a session, a socket,
+// queue:join into the pre-queue (prepare). After "go" (the admin opens the sale) each fan waits for
+// queue:admitted, re-joins to learn its (lottery) queue number, holds 1–2 tickets of a random tier
+// and then: 20% abandon (the hold expires), 10% decline, 5% pay late (after the hold expired), the
+// rest pay. Every socket records when it is first told the sale is sold out (queue:status state).
+import { io, type Socket } from "socket.io-client";
+import { generatorMain, type GeneratorConfig } from "../lib/child.js";
+import { bearer, httpClient, type HttpClient } from "../lib/http.js";
+import { newSessions, pool, type BenchFan } from "../lib/fans.js";
+import { sleep } from "../lib/stats.js";
+
+export interface FlashGenConfig extends GeneratorConfig {
+  url: string;
+  eventId: string;
+  classes: Array<{ id: string; code: string; capacity: number }>;
+  fans: number;
+  seconds: number;
+  holdSeconds: number;
+  localAddress?: string;
+  seed: number;
+}
+
+export interface FlashFanRecord {
+  queueNumber: number | null;
+  admittedAtMs: number | null;
+  behaviour: "pay" | "abandon" | "decline" | "late";
+  outcome: string;
+  soldOutToldAtMs: number | null;
+  soldOutSentAtMs: number | null;
+}
+
+export interface FlashGenResult {
+  fans: FlashFanRecord[];
+  connected: number;
+  retries: number;
+  firstErrors: string[];
+}
+
+interface Fan extends BenchFan {
+  socket: Socket;
+  rec: FlashFanRecord;
+  admitted: Promise<string>;
+}
+
+/** Deterministic per-fan randomness (mulberry32) so runs are comparable. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function behaviourOf(r: number): FlashFanRecord["behaviour"] {
+  return r < 0.2 ? "abandon" : r < 0.3 ? "decline" : r < 0.35 ? "late" : "pay";
+}
+
+async function prepare(c: FlashGenConfig): Promise<{ state: { fans: Fan[]; client: HttpClient; errors: string[] }; info: Record<string, unknown> }> {
+  const client = httpClient(c.url, 256, c.localAddress);
+  const random = rng(c.seed);
+  const sessions = await newSessions(client, c.fans);
+  const errors: string[] = [];
+  const fans = await pool(sessions, 100, async (s) => {
+    const socket = io(c.url, { auth: { fanToken: s.fanToken }, transports: ["websocket"], reconnection: false, forceNew: true, timeout: 30_000, ...(c.localAddress ? { localAddress: c.localAddress } : {}) } as Parameters<typeof io>[1]);
+    const rec: FlashFanRecord = { queueNumber: null, admittedAtMs: null, behaviour: behaviourOf(random()), outcome: "not admitted", soldOutToldAtMs: null, soldOutSentAtMs: null };
+    socket.on("queue:status", (st: { state: string; sentAtMs?: number }) => {
+      if (st.state === "sold_out" && rec.soldOutToldAtMs === null) ((rec.soldOutToldAtMs = Date.now()), (rec.soldOutSentAtMs = st.sentAtMs ?? null));
+    });
+    const admitted = new Promise<string>((res) => socket.on("queue:admitted", (a: { token: string }) => ((rec.admittedAtMs ??= Date.now()), res(a.token))));
+    await new Promise<void>((res, rej) => (socket.once("connect", res), socket.once("connect_error", rej)));
+    const ack = (await socket.timeout(10_000).emitWithAck("queue:join", { eventId: c.eventId })) as { ok: boolean; data?: { state: string } };
+    if (!ack.ok && errors.length < 5) errors.push(`join: ${JSON.stringify(ack)}`);
+    return { ...s, socket, rec, admitted };
+  });
+  return { state: { fans, client, errors }, info: { fans: fans.length } };
+}
+
+async function buy(c: FlashGenConfig, client: HttpClient, fan: Fan, token: string, random: () => number): Promise<string> {
+  const j = (await fan.socket.timeout(10_000).emitWithAck("queue:join", { eventId: c.eventId })) as { ok: boolean; data?: { queueNumber: number | null } };
+  fan.rec.queueNumber = j.data?.queueNumber ?? null;
+  const total = c.classes.reduce((a, k) => a + k.capacity, 0);
+  let pick = random() * total;
+  const first = c.classes.find((k) => (pick -= k.capacity) < 0) ?? c.classes[0]!;
+  const quantity = random() < 0.5 ? 1 : 2;
+  for (const cls of [first, ...c.classes.filter((k) => k !== first)]) {
+    const h = await client.request<{ orderId: string; orderToken: string; paymentUrl: string; error?: { code: string } }>("POST", `/api/events/${c.eventId}/holds`, { admissionToken: token, items: [{ classId: cls.id, quantity }], email: "flash@example.test" }, { ...bearer(fan.fanToken), "idempotency-key": `flash-${fan.fanId}-${cls.id}` });
+    if (h.status === 409 && ["sold_out", "insufficient_stock"].includes(h.body.error?.code ?? "")) continue;
+    if (h.status !== 201) return `hold ${h.status} ${h.body.error?.code ?? ""}`;
+    const sessionId = new URL(h.body.paymentUrl).pathname.split("/").filter(Boolean).pop();
+    const pay = (outcome: string) => client.request("POST", `/mockpay/api/sessions/${sessionId}/complete`, { outcome });
+    switch (fan.rec.behaviour) {
+      case "abandon":
+        return "abandoned";
+      case "decline":
+        return (await pay("failed")).status === 200 ? "declined" : "decline refused";
+      case "late":
+        await sleep((c.holdSeconds + 3) * 1_000);
+        return (await pay("succeeded")).status === 200 ? "paid late" : "late pay refused";
+      case "pay":
+        return (await pay("succeeded")).status === 200 ? "paid" : "pay refused";
+    }
+  }
+  return "sold out at hold";
+}
+
+async function run(c: FlashGenConfig, s: { fans: Fan[]; client: HttpClient; errors: string[] }): Promise<FlashGenResult> {
+  const random = rng(c.seed ^ 0x9e3779b9);
+  const stopAt = Date.now() + c.seconds * 1_000;
+  const bounded = <T>(p: Promise<T>) => Promise.race([p, sleep(Math.max(0, stopAt - Date.now())).then(() => null)]);
+  await Promise.all(s.fans.map(async (fan) => {
+    const token = await bounded(fan.admitted);
+    if (token === null) return;
+    try {
+      fan.rec.outcome = (await bounded(buy(c, s.client, fan, token, random))) ?? "timed out";
+    } catch (e) {
+      fan.rec.outcome = `error ${(e as Error).message}`;
+      if (s.errors.length < 5) s.errors.push((e as Error).message);
+    }
+  }));
+  // Keep listening until every socket was told "sold out", or the time is up.
+  while (Date.now() < stopAt && s.fans.some((f) => f.rec.soldOutToldAtMs === null)) await sleep(200);
+  for (const f of s.fans) f.socket.close();
+  return { fans: s.fans.map((f) => f.rec), connected: s.fans.length, retries: s.client.retries, firstErrors: s.errors };
+}
+
+generatorMain(prepare, run);
