@@ -1,6 +1,8 @@
 // Composition root: the only place that touches the real window, fetch, storage and socket.
 import { mount } from "svelte";
 import "./app.css";
+import "./styles/admin.css";
+import "./styles/order.css";
 import App from "./App.svelte";
 import { AdminSession } from "./lib/admin-session.svelte.js";
 import { createApi } from "./lib/api.js";

@@ -1,7 +1,8 @@
 // Goal: an admin signs in through the form, opens an event's dashboard from the events list,
 // sees a sale a fan makes (through the API) in the live feed within a second of it being paid,
-// and pauses and resumes the sale from the page, the status following each click. A viewer
-// sees the same dashboard without any control that writes.
+// and pauses and resumes the sale from the page, the status following each click; creates an
+// event with the New event form and lands on its dashboard. A viewer sees the same dashboard
+// without any control that writes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { admittedFan, completePayment, hold, orderReaches } from "../../server/src/testing/checkout.js";
@@ -22,7 +23,7 @@ afterAll(async () => {
 });
 
 describe("the admin dashboard", () => {
-  it("shows a sale live and pauses and resumes the sale", async () => {
+  it("shows a sale live, pauses and resumes it, and creates an event from the form", async () => {
     if (!site || !browser) throw new Error("setup failed");
     const url = site.url;
     const sale = await createSale(url, { name: "Dashboard Night" });
@@ -62,6 +63,15 @@ describe("the admin dashboard", () => {
     // A tick after our own move keeps what the server says: still on sale a few seconds later.
     await page.waitForTimeout(3_500);
     expect(await status.innerText()).toContain("On sale");
+
+    await page.getByRole("link", { name: "All events" }).click();
+    await page.getByRole("button", { name: "New event" }).click();
+    await page.locator("#ev-name").fill("Form Night");
+    await page.getByLabel("On sale now").check();
+    await page.getByRole("button", { name: "Create event" }).click();
+    await page.getByRole("heading", { name: "Form Night" }).waitFor({ timeout: 10_000 });
+    expect(page.url()).toMatch(/\/admin\/events\/[0-9a-f-]{36}$/);
+    await page.locator(".dash-status").getByText("On sale").waitFor();
     expect(errors).toEqual([]);
     await context.close();
 
