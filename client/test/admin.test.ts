@@ -7,14 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { admittedFan, completePayment, hold, orderReaches } from "../../server/src/testing/checkout.js";
 import { waitFor } from "../../server/src/testing/fans.js";
-import { adminSignIn, createAdminUser, createSale, launchBrowser, requireBuiltClient, startSite, type Site } from "./support.js";
+import { adminSignIn, createAdminUser, createSale, openSite, type Site } from "./support.js";
 
 let site: Site | undefined;
 let browser: Browser | undefined;
 
 beforeAll(async () => {
-  requireBuiltClient();
-  [site, browser] = await Promise.all([startSite(), launchBrowser()]);
+  ({ site, browser } = await openSite());
 });
 
 afterAll(async () => {

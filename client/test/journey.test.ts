@@ -5,15 +5,14 @@
 // token in the link.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
-import { createSale, fanPage, holdTickets, launchBrowser, payOnMockPay, requireBuiltClient, startSite, type Site } from "./support.js";
+import { createSale, fanPage, holdTickets, openSite, payOnMockPay, type Site } from "./support.js";
 
 let site: Site | undefined;
 let browser: Browser | undefined;
 
 beforeAll(async () => {
-  requireBuiltClient();
   // The webhook lands 1.5 s after the payment, so the order page has to wait for it in view.
-  [site, browser] = await Promise.all([startSite({ MOCKPAY_DELAY_MS: "1500" }), launchBrowser()]);
+  ({ site, browser } = await openSite({ MOCKPAY_DELAY_MS: "1500" }));
 });
 
 afterAll(async () => {

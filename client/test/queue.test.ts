@@ -4,14 +4,13 @@
 // against a real server and workers.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
-import { createSale, fanPage, holdTickets, launchBrowser, payOnMockPay, requireBuiltClient, startSite, type Site } from "./support.js";
+import { createSale, fanPage, holdTickets, openSite, payOnMockPay, type Site } from "./support.js";
 
 let site: Site | undefined;
 let browser: Browser | undefined;
 
 beforeAll(async () => {
-  requireBuiltClient();
-  [site, browser] = await Promise.all([startSite(), launchBrowser()]);
+  ({ site, browser } = await openSite());
 });
 
 afterAll(async () => {

@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { admittedFan, completePayment, hold, type AdmittedFan } from "../../server/src/testing/checkout.js";
 import { connectFan, type TestFan } from "../../server/src/testing/fans.js";
-import { adminSignIn, createSale, launchBrowser, payOnMockPay, startSite, type Sale } from "./support.js";
+import { adminSignIn, createSale, openSite, payOnMockPay, type Sale } from "./support.js";
 
 const outDir = fileURLToPath(new URL("../../docs/screenshots/", import.meta.url));
 const phone = { width: 390, height: 844 };
@@ -94,8 +94,7 @@ async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   const startedMs = Date.now();
   console.log("starting a stack…");
-  const site = await startSite();
-  const browser = await launchBrowser();
+  const { site, browser } = await openSite();
   const fans: TestFan[] = [];
   try {
     const { url } = site;
@@ -154,7 +153,12 @@ async function main(): Promise<void> {
       await sleep(1_000);
       await shot(board, `board-${size}`, size === "phone");
     }
-    const [phoneOrder] = await Promise.all([fanJourney(browser, url, demo, "phone"), fanJourney(browser, url, demo, "desktop")]);
+    // Both journeys settle before anything closes: a failure in one must not leave the other
+    // running against a closed browser (an unhandled rejection would skip the clean-up).
+    const journeys = await Promise.allSettled([fanJourney(browser, url, demo, "phone"), fanJourney(browser, url, demo, "desktop")]);
+    const failed = journeys.find((j) => j.status === "rejected");
+    if (failed) throw failed.reason;
+    const phoneOrder = (journeys[0] as PromiseFulfilledResult<string>).value;
 
     console.log("check-in…");
     const order = new URL(phoneOrder);

@@ -49,6 +49,16 @@ export async function startSite(env: Record<string, string> = {}): Promise<Site>
   }
 }
 
+/** A site and a browser together; if either fails to start, the other is closed before the error is thrown. */
+export async function openSite(env: Record<string, string> = {}): Promise<{ site: Site; browser: Browser }> {
+  requireBuiltClient();
+  const [site, browser] = await Promise.allSettled([startSite(env), launchBrowser()]);
+  if (site.status === "fulfilled" && browser.status === "fulfilled") return { site: site.value, browser: browser.value };
+  if (site.status === "fulfilled") await site.value.stack.close();
+  if (browser.status === "fulfilled") await browser.value.close();
+  throw site.status === "rejected" ? site.reason : (browser as PromiseRejectedResult).reason;
+}
+
 export interface SaleOptions {
   name?: string;
   maxActiveCheckouts?: number;
