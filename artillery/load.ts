@@ -5,7 +5,7 @@
 // of a scenario, so the fan token must exist before the VU starts: it comes from the payload).
 // Telemetry is off (ARTILLERY_DISABLE_TELEMETRY) so the run does not wait for the network at exit.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";

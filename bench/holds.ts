@@ -19,7 +19,7 @@ export async function run(args: string[]): Promise<void> {
   const bench = await startBenchStack({ workers: false });
   try {
     const event = await benchEvent(bench.server.url, { name: "bench holds", classes: [{ code: "GA", capacity: 10_000_000 }] });
-    const { results, readyInfo } = await runGenerators<HttpGenResult>("http", split(config.fans, config.generators).map((count, g) => ({
+    const { results, readyInfo } = await runGenerators<HttpGenResult>("http", split(config.fans, config.generators).map((count) => ({
       deadlineSeconds: 300, mode: "holds", url: bench.server.url, concurrency: Math.ceil(config.concurrency / config.generators), seconds: config.seconds, count, eventId: event.id, classId: event.classes[0]!.id,
     })));
     const m = mergeHttp(results);

@@ -67,7 +67,10 @@ async function prepare(c: FlashGenConfig): Promise<{ state: { fans: Fan[]; clien
     const socket = io(c.url, { auth: { fanToken: s.fanToken }, transports: ["websocket"], reconnection: false, forceNew: true, timeout: 30_000, ...(c.localAddress ? { localAddress: c.localAddress } : {}) } as Parameters<typeof io>[1]);
     const rec: FlashFanRecord = { queueNumber: null, admittedAtMs: null, behaviour: behaviourOf(random()), outcome: "not admitted", soldOutToldAtMs: null, soldOutSentAtMs: null };
     socket.on("queue:status", (st: { state: string; sentAtMs?: number }) => {
-      if (st.state === "sold_out" && rec.soldOutToldAtMs === null) ((rec.soldOutToldAtMs = Date.now()), (rec.soldOutSentAtMs = st.sentAtMs ?? null));
+      if (st.state === "sold_out" && rec.soldOutToldAtMs === null) {
+        rec.soldOutToldAtMs = Date.now();
+        rec.soldOutSentAtMs = st.sentAtMs ?? null;
+      }
     });
     const admitted = new Promise<string>((res) => socket.on("queue:admitted", (a: { token: string }) => ((rec.admittedAtMs ??= Date.now()), res(a.token))));
     await new Promise<void>((res, rej) => (socket.once("connect", res), socket.once("connect_error", rej)));
