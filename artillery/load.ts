@@ -9,12 +9,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import yaml from "js-yaml";
+import { createRequire } from "node:module";
 import { benchEvent, flag, startBenchStack } from "../bench/lib/stack.js";
 import { httpClient } from "../bench/lib/http.js";
 import { newSessions } from "../bench/lib/fans.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+/** js-yaml comes with Artillery (no types installed): the two calls used here, typed by hand. */
+const yaml = createRequire(import.meta.url)("js-yaml") as { load(text: string): unknown; dump(value: unknown): string };
 
 interface Script {
   config: { phases?: Array<{ duration?: number; arrivalRate?: number; arrivalCount?: number }>; payload?: Record<string, unknown>; processor?: string };
