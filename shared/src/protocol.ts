@@ -110,8 +110,11 @@ export const fanCookieName = "stampede_fan";
 
 // The admin namespace (`/admin`): signed-in admins (session cookie) watch an event live.
 
+/** What happened to an order (the domain events of the sales feed). */
+export type SaleEventType = "hold.placed" | "hold.posted" | "hold.voided" | "hold.expired" | "order.paid" | "order.refunded";
+
 export interface AdminSale {
-  type: string;
+  type: SaleEventType;
   orderId: string;
   status: OrderStatus;
   quantity: number;
@@ -127,6 +130,8 @@ export interface AdminStats {
   perks: Array<{ code: string; capacity: number; granted: number }>;
   orders: Record<OrderStatus, number>;
   revenueCents: number;
+  /** The currency of revenueCents (the event's tiers share one). */
+  currency: string;
   queue: { waiting: number; servedUpTo: number; admittedTotal: number; activeCheckouts: number };
 }
 

@@ -1,5 +1,6 @@
 // Goal: every kind of order change reads as words in the sales feed, unknown kinds included.
 import { describe, expect, it } from "vitest";
+import type { AdminSale } from "@stampede/shared/protocol";
 import { saleWords } from "./sale-words.js";
 
 describe("saleWords", () => {
@@ -10,6 +11,6 @@ describe("saleWords", () => {
     expect(saleWords({ type: "hold.voided", status: "cancelled" }).text).toBe("Cancelled");
     expect(saleWords({ type: "hold.expired", status: "expired" }).text).toBe("Hold expired");
     expect(saleWords({ type: "order.refunded", status: "refunded" }).text).toBe("Refunded");
-    expect(saleWords({ type: "something.new", status: "payment_failed" }).text).toBe("payment failed");
+    expect(saleWords({ type: "something.new" as AdminSale["type"], status: "payment_failed" }).text).toBe("payment failed");
   });
 });

@@ -272,6 +272,7 @@ export function adminStats(overrides: Partial<AdminStats> = {}): AdminStats {
     perks: [{ code: "POSTER", capacity: 10, granted: 2 }],
     orders: { held: 2, paid: 3, expired: 1, cancelled: 0, payment_failed: 1, refunded: 0 },
     revenueCents: 27_000,
+    currency: "USD",
     queue: { waiting: 40, servedUpTo: 10, admittedTotal: 10, activeCheckouts: 2 },
     ...overrides,
   };

@@ -1,7 +1,7 @@
-// The JSON shapes the client reads from the HTTP API (contract.md: Events, Admin). Event shapes
-// come from shared (one definition for both ends); type-only, so zod stays out of the bundle.
+// The JSON shapes the client reads from the HTTP API (contract.md: Events, Admin). Event and order
+// shapes come from shared (one definition for both ends); type-only, so zod stays out of the bundle.
 import type { EventView } from "@stampede/shared/api/events";
-import type { OrderStatus } from "@stampede/shared/protocol";
+import type { OrderView } from "@stampede/shared/api/orders";
 import type { AdminRole } from "@stampede/shared/roles";
 
 export type {
@@ -26,34 +26,8 @@ export interface AdminMeView {
 
 export type { OrderStatus } from "@stampede/shared/protocol";
 
-/** One ticket of a paid order; the QR links carry `?token=` when the order was read with its token. */
-export interface TicketView {
-  ticketId: string;
-  classCode: string;
-  code: string;
-  qrSvgUrl: string;
-  qrPngUrl: string;
-  checkedInAt: string | null;
-  voided: boolean;
-}
-
-/** `GET /api/orders/:orderId` (contract.md "Checkout"). The server's shape lives in server/src/services/orders/order-view.ts. */
-export interface OrderView {
-  orderId: string;
-  eventId: string;
-  status: OrderStatus;
-  email: string;
-  items: { classId: string; code: string; quantity: number; unitPriceCents: number }[];
-  totalCents: number;
-  currency: string;
-  expiresAt: string;
-  createdAt: string;
-  paidAt: string | null;
-  /** Only while the order is held. */
-  paymentUrl?: string;
-  tickets: TicketView[];
-  perks: { code: string; name: string }[];
-}
+/** `GET /api/orders/:orderId` (contract.md "Checkout"): one definition for server and client. */
+export type { OrderView, TicketView } from "@stampede/shared/api/orders";
 
 /** A row of `GET /api/admin/orders`. */
 export interface AdminOrderView extends OrderView {

@@ -96,7 +96,7 @@ export function adminOrderRoutes(deps: AdminOrderDeps, registry: OpenApiRegistry
       const event = isUuid(params.eventId) ? await deps.events.get(params.eventId) : null;
       if (!event) throw new HttpError(404, "not_found", "no such event");
       await deps.events.ensureLedger(event);
-      const { eventId: _id, atMs: _at, status: _st, ...stats } = await eventStats({ pool, ledger: deps.ledger, store: deps.store }, event);
+      const { eventId: _id, atMs: _at, status: _st, currency: _cur, ...stats } = await eventStats({ pool, ledger: deps.ledger, store: deps.store }, event);
       res.json(stats);
     });
 

@@ -1,17 +1,11 @@
 // Domain events on a Redis Stream: whoever changes an order (a server node, a worker) appends
 // one; every server node reads the stream and pushes to its own sockets (order:update to the
 // fan, the sales feed to admins). Workers never talk to sockets directly.
-import type { OrderStatus } from "@stampede/shared/protocol";
+import type { OrderStatus, SaleEventType } from "@stampede/shared/protocol";
 import { redisKey, type Redis } from "../../adapters/redis/connection.js";
 import type { Logger } from "../../logger.js";
 
-export type DomainEventType =
-  | "hold.placed"
-  | "hold.posted"
-  | "hold.voided"
-  | "hold.expired"
-  | "order.paid"
-  | "order.refunded";
+export type DomainEventType = SaleEventType;
 
 export interface DomainEvent {
   type: DomainEventType;

@@ -25,6 +25,7 @@ export async function eventStats(deps: { pool: Pool; ledger: Ledger; store: Wait
     perks: event.perks.map((p) => ({ code: p.code, capacity: p.capacity, granted: s?.perks.get(p.id)?.granted ?? 0 })),
     orders: Object.fromEntries(orderStatuses.map((st) => [st, Number(counts.rows.find((r) => r.status === st)?.n ?? 0)])) as Record<OrderStatus, number>,
     revenueCents: Number(counts.rows.find((r) => r.status === "paid")?.revenue ?? 0),
+    currency: event.classes[0]?.currency ?? "USD",
     queue: { waiting: queue.waiting + queue.preQueued, servedUpTo: queue.servedUpTo, admittedTotal: queue.admittedTotal, activeCheckouts: queue.activeCheckouts },
   };
 }
