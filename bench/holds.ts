@@ -21,7 +21,7 @@ export async function run(args: string[]): Promise<void> {
     const event = await benchEvent(bench.server.url, { name: "bench holds", classes: [{ code: "GA", capacity: 10_000_000 }] });
     const { results, readyInfo } = await runGenerators<HttpGenResult>("http", split(config.fans, config.generators).map((count) => ({
       deadlineSeconds: 300, mode: "holds", url: bench.server.url, concurrency: Math.ceil(config.concurrency / config.generators), seconds: config.seconds, count, eventId: event.id, classId: event.classes[0]!.id,
-    })));
+    })), async () => bench.profileStart());
     const m = mergeHttp(results);
     const granted = okCount(m.statuses, "201");
     const holdsPerSecond = Math.round(granted / m.elapsedSeconds);

@@ -22,7 +22,7 @@ export async function run(args: string[]): Promise<void> {
     const parts = split(config.attempts, config.generators);
     const { results, readyInfo } = await runGenerators<HttpGenResult>("http", parts.map((count) => ({
       deadlineSeconds: 600, mode: "holds", url: bench.server.url, concurrency: count, seconds: config.seconds, count, eventId: event.id, classId: event.classes[0]!.id,
-    })));
+    })), async () => bench.profileStart());
     const m = mergeHttp(results);
     const granted = okCount(m.statuses, "201");
     const refused = Object.entries(m.statuses).filter(([k]) => k.startsWith("409")).reduce((a, [, v]) => a + v, 0);

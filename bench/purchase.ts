@@ -31,7 +31,7 @@ export async function run(args: string[]): Promise<void> {
       const event = await benchEvent(bench.server.url, { name: `bench purchase c=${c}`, classes: [{ code: "GA", capacity: 10_000_000 }] });
       const { results } = await runGenerators<HttpGenResult>("http", split(config.fans, config.generators).map((count) => ({
         deadlineSeconds: 600, mode: "purchase", url: bench.server.url, concurrency: Math.ceil(c / config.generators), seconds: config.seconds, count, eventId: event.id, classId: event.classes[0]!.id,
-      })));
+      })), async () => bench.profileStart());
       const m = mergeHttp(results);
       const paid = okCount(m.statuses, "paid");
       const perSecond = round(paid / m.elapsedSeconds, 1);

@@ -1,6 +1,8 @@
 // A Stampede for one benchmark run: the test harness's stack (own database, own Redis prefix, real
 // server and workers processes on free ports) with per-IP limits raised for load from one box.
 import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { startStack, stackAdmin, type TestStack } from "@stampede/server/testing/stack";
 import { basicAuth, createEvent } from "@stampede/server/testing/fans";
 import type { RunningServer } from "@stampede/server/testing/processes";
@@ -17,23 +19,31 @@ export const adminAuth = basicAuth(stackAdmin.username, stackAdmin.password);
 export interface BenchStack {
   stack: TestStack;
   server: RunningServer;
+  /** Starts the server's CPU profile (when BENCH_CPU_PROFILE_DIR is set): call as the timed phase starts. */
+  profileStart(): void;
   close(): Promise<void>;
 }
 
-/** Starts the stack, one server and (unless told otherwise) one workers process. `BENCH_NODE_OPTIONS` reaches the server (e.g. --cpu-prof). */
+/** Starts the stack, one server and (unless told otherwise) one workers process.
+ * `BENCH_CPU_PROFILE_DIR=/tmp/prof` profiles the server (see lib/cpu-profile.mjs). */
 export async function startBenchStack(opts: { workers?: boolean; env?: Record<string, string>; fdsMax?: number } = {}): Promise<BenchStack> {
   const stack = await startStack({ ...benchStackEnv, ...(opts.env ?? {}) });
+  const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
+  let profiling = false;
   try {
-    const server = await stack.addServer(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {});
+    const server = await stack.addServer(profileDir ? { NODE_OPTIONS: `--import ${fileURLToPath(new URL("./cpu-profile.mjs", import.meta.url))}`, BENCH_CPU_PROFILE_DIR: profileDir } : {});
     if (opts.fdsMax && server.child.pid) raiseFds(server.child.pid, opts.fdsMax);
     if (opts.workers !== false) stack.addWorkers();
     return {
       stack,
       server,
+      profileStart: () => void (profileDir && !profiling && (profiling = true) && server.child.kill("SIGUSR2")),
       close: async () => {
-        if (process.env.BENCH_NODE_OPTIONS?.includes("cpu-prof")) {
-          server.child.kill("SIGINT"); // --cpu-prof writes its profile on a clean exit
-          await Promise.race([server.exited, new Promise((r) => setTimeout(r, 5_000))]);
+        if (profiling && server.child.pid) {
+          const file = `${profileDir}/server-${server.child.pid}.cpuprofile`;
+          server.child.kill("SIGUSR2");
+          for (let i = 0; i < 100 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 100));
+          console.log(`server CPU profile: ${file}`);
         }
         await stack.close();
       },
