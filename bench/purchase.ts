@@ -6,9 +6,9 @@ import { auditOk } from "@stampede/server/testing/checkout";
 import { calibrate, fraction, type Calibration } from "./lib/calibrate.js";
 import { runGenerators } from "./lib/child.js";
 import { mergeHttp, okCount, split } from "./lib/merge.js";
-import { machineInfo, writeResult, type Row } from "./lib/result.js";
+import { machineInfo, markdownTable, writeResult, type Row } from "./lib/result.js";
 import { adminAuth, benchEvent, flag, numFlag, startBenchStack } from "./lib/stack.js";
-import { round } from "./lib/stats.js";
+import { round, summarize } from "./lib/stats.js";
 import type { HttpGenResult } from "./gen/http.js";
 
 export async function run(args: string[]): Promise<void> {
@@ -23,6 +23,7 @@ export async function run(args: string[]): Promise<void> {
   const figures: Row[] = [];
   const calRows: Row[] = [];
   const extra: Record<string, unknown> = {};
+  const stepRows: Row[] = [];
   for (const c of config.concurrency) {
     const cal: Calibration = await calibrate({ httpConcurrency: c, sockets: c, generators: config.generators });
     calRows.push(...cal.rows);
@@ -39,7 +40,10 @@ export async function run(args: string[]): Promise<void> {
         concurrency: c, "paid tickets/s": perSecond, target: c === 200 ? "≥ 1500" : "", "p50 ms": m.latency.p50Ms, "p90 ms": m.latency.p90Ms, "p99 ms": m.latency.p99Ms, "p99 target": c === 200 ? "≤ 250" : "",
         paid, errors: m.ops - paid, seconds: round(m.elapsedSeconds), "fraction of GET /noop": fraction(perSecond, cal.httpPerSecond), "audit ok": await auditOk(bench.server.url, event.id, adminAuth),
       });
-      extra[`c${c}`] = { statuses: m.statuses, firstErrors: m.firstErrors };
+      const step = (k: "holdMs" | "payMs" | "paidMs") => summarize(results.flatMap((r) => r.steps?.[k] ?? []));
+      const steps = { hold: step("holdMs"), mockpayComplete: step("payMs"), completeToPaidObserved: step("paidMs"), ordersPolled: results.reduce((a, r) => a + (r.steps?.polls ?? 0), 0) };
+      extra[`c${c}`] = { statuses: m.statuses, firstErrors: m.firstErrors, steps };
+      stepRows.push(...(["hold", "mockpayComplete", "completeToPaidObserved"] as const).map((k) => ({ concurrency: c, step: k, "p50 ms": steps[k].p50Ms, "p99 ms": steps[k].p99Ms, "GET order polls/s": round(steps.ordersPolled / m.elapsedSeconds) })));
     } finally {
       await bench.close();
     }
@@ -52,7 +56,7 @@ export async function run(args: string[]): Promise<void> {
     config,
     calibration: calRows,
     figures,
-    extra: { ...extra, ledgerBatch: "not exposed by the server (no metric)" },
-    notes: Object.entries(extra).map(([k, v]) => `${k}: ${JSON.stringify(v)}`),
+    extra: { ...extra, steps: stepRows, ledgerBatch: "not exposed by the server (no metric)" },
+    notes: [`where an op's time goes:\n\n${markdownTable(stepRows)}\n`, ...Object.entries(extra).map(([k, v]) => `${k}: ${JSON.stringify((v as { statuses: unknown }).statuses)}`)],
   });
 }

@@ -34,6 +34,8 @@ export interface HttpGenResult {
   prepareMs: number;
   /** Requests re-sent after connection errors during the timed phase. */
   retries: number;
+  /** purchase: per-step latencies (ms) and order polls made, to tell where an op's time goes. */
+  steps?: { holdMs: number[]; payMs: number[]; paidMs: number[]; polls: number };
 }
 
 interface State {
@@ -76,16 +78,27 @@ function ops(c: HttpGenConfig, s: State, r: HttpGenResult, t0: number): Op {
         return a.status === 201 ? "201" : `${a.status} ${a.body.error?.code ?? ""}`.trim();
       };
     case "purchase":
+      r.steps = { holdMs: [], payMs: [], paidMs: [], polls: 0 };
       return async (i) => {
+        const steps = r.steps!;
+        let t = nowMs();
         const h = await holdOf(fans[i]!);
+        steps.holdMs.push(nowMs() - t);
         if (h.status !== 201) return `hold ${h.status} ${h.body.error?.code ?? ""}`;
         const sessionId = new URL(h.body.paymentUrl).pathname.split("/").filter(Boolean).pop();
+        t = nowMs();
         const p = await client.request("POST", `/mockpay/api/sessions/${sessionId}/complete`, { outcome: "succeeded" });
+        steps.payMs.push(nowMs() - t);
         if (p.status !== 200) return `pay ${p.status}`;
+        t = nowMs();
         const deadline = Date.now() + 20_000;
         for (;;) {
           const o = await client.request<{ status: string }>("GET", `/api/orders/${h.body.orderId}`, undefined, bearer(h.body.orderToken));
-          if (o.body.status === "paid") return "paid";
+          steps.polls++;
+          if (o.body.status === "paid") {
+            steps.paidMs.push(nowMs() - t);
+            return "paid";
+          }
           if (o.status !== 200 || o.body.status !== "held" || Date.now() > deadline) return `order ${o.status} ${o.body.status}`;
           await sleep(100);
         }
