@@ -1,6 +1,6 @@
 // Events with their ticket classes and perks in PostgreSQL. Stock is not here: it is in the ledger.
 import { uuidv7 } from "@stampede/shared/ids";
-import type { ClassView, CreateEventInput, EventStatus, PerkView, WaitingRoomSettings } from "@stampede/shared/api/events";
+import type { ClassView, CreateEventInput, EventStatus, EventView, PerkView, WaitingRoomSettings } from "@stampede/shared/api/events";
 import { inTransaction, type Pool, type PoolClient } from "../../adapters/postgres/pool.js";
 
 /** A tier as stored: the public ClassView without the live counts (those come from the ledger). */
@@ -9,17 +9,11 @@ export type ClassRecord = Omit<ClassView, "available" | "held" | "sold">;
 /** A perk as stored: the public PerkView without the granted count (the ledger's). */
 export type PerkRecord = Omit<PerkView, "granted">;
 
-export interface EventRecord {
-  id: string;
-  slug: string;
-  name: string;
-  venue: string;
-  startsAt: string | null;
-  status: EventStatus;
+/** An event as stored: the public EventView without live counts, plus its ledger. */
+export interface EventRecord extends Omit<EventView, "classes" | "perks"> {
   /** The event's ledger number (u32 in TigerBeetle). */
   ledger: number;
   ledgerReady: boolean;
-  waitingRoom: WaitingRoomSettings;
   classes: ClassRecord[];
   perks: PerkRecord[];
 }
