@@ -65,6 +65,8 @@ describe("events", () => {
     const dupes = await create(sample({ classes: [{ code: "GA", name: "A", priceCents: 1, capacity: 1 }, { code: "GA", name: "B", priceCents: 1, capacity: 1 }] }));
     expect(dupes.status).toBe(422);
     expect(dupes.body.error.message).toContain("duplicate class code GA");
+    const currencies = await create(sample({ classes: [{ code: "A", name: "A", priceCents: 1, capacity: 1, currency: "EUR" }, { code: "B", name: "B", priceCents: 1, capacity: 1 }] }));
+    expect(currencies.body.error.message).toContain("same currency");
     const hold = await create(sample({ waitingRoom: { holdSeconds: 4 } }));
     expect(hold.body.error.message).toMatch(/^body\.waitingRoom\.holdSeconds:/);
     expect(await eventCount()).toBe(before);

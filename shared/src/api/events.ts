@@ -51,6 +51,8 @@ export const createEventInput = z
     const dupes = (codes: string[]) => codes.filter((c, i) => codes.indexOf(c) !== i);
     for (const c of dupes(e.classes.map((x) => x.code))) ctx.addIssue({ code: "custom", path: ["classes"], message: `duplicate class code ${c}` });
     for (const c of dupes(e.perks.map((x) => x.code))) ctx.addIssue({ code: "custom", path: ["perks"], message: `duplicate perk code ${c}` });
+    // One order is one payment in one currency.
+    if (new Set(e.classes.map((c) => c.currency)).size > 1) ctx.addIssue({ code: "custom", path: ["classes"], message: "every ticket class of an event must use the same currency" });
     e.classes.forEach((c, i) => {
       if (c.perOrderMax > e.waitingRoom.perFanMax) {
         ctx.addIssue({ code: "custom", path: ["classes", i, "perOrderMax"], message: "cannot exceed waitingRoom.perFanMax" });

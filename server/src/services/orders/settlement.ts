@@ -6,7 +6,7 @@ import { holdOutcome, planHold, planPost, planVoid, settleOutcome } from "@stamp
 import { announce, assertSettled, holdRef, type SettleResult } from "./settle-common.js";
 import { planReturn } from "@stampede/shared/core/stock";
 import { holdSecondsMin } from "@stampede/shared/limits";
-import { uuidv7 } from "@stampede/shared/ids";
+import { isUuid, uuidv7 } from "@stampede/shared/ids";
 import type { Ledger } from "@stampede/shared/ledger/port";
 import type { OrderStatus } from "@stampede/shared/protocol";
 import { inTransaction, type Pool, type PoolClient } from "../../adapters/postgres/pool.js";
@@ -55,7 +55,8 @@ export class Settlement {
   async applyWebhook(evt: WebhookEvent): Promise<WebhookResult> {
     const after: Array<() => Promise<void>> = [];
     const result = await inTransaction(this.deps.pool, async (client) => {
-      const order = await this.deps.orders.getForUpdate(client, evt.data.orderId).catch(() => null);
+      // Not a uuid: no order of ours (asked of the database it would be an error, not an answer).
+      const order = isUuid(evt.data.orderId) ? await this.deps.orders.getForUpdate(client, evt.data.orderId) : null;
       const inbox = async (outcome: string) =>
         (await client.query(
           "INSERT INTO payment_inbox (event_id, type, order_id, session_id, outcome) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
