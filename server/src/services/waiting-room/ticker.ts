@@ -42,6 +42,7 @@ export class RoomTickers {
   private live: EventRecord[] = [];
   private readonly led = new Set<string>();
   private readonly lastStock = new Map<string, string>();
+  private readonly sweeping = new Set<string>();
   private readonly timers: NodeJS.Timeout[] = [];
   private ticks = 0;
   private running: Promise<unknown> = Promise.resolve();
@@ -115,7 +116,18 @@ export class RoomTickers {
       }
     }
     await this.broadcastStatus(event, nowMs);
-    if (this.ticks % presenceSweepEveryTicks === 0) await this.sweepPresence(event, nowMs);
+    if (this.ticks % presenceSweepEveryTicks === 0) this.startSweep(event, nowMs);
+  }
+
+  /** The presence sweep asks every node for the fan's sockets (fetchSockets waits for all of them,
+   * up to the adapter's timeout if a node is dead), so it runs beside the tick, never inside it:
+   * admission must not stall behind a slow sweep. */
+  private startSweep(event: EventRecord, nowMs: number): void {
+    if (this.sweeping.has(event.id)) return;
+    this.sweeping.add(event.id);
+    this.sweepPresence(event, nowMs)
+      .catch((err: unknown) => this.deps.logger.warn({ err, eventId: event.id }, "presence sweep failed"))
+      .finally(() => this.sweeping.delete(event.id));
   }
 
   private async broadcastStatus(event: EventRecord, nowMs: number): Promise<void> {
