@@ -17,7 +17,12 @@ import { round, summarize } from "./lib/stats.js";
 import type { SocketGenResult } from "./gen/socket.js";
 
 async function memory(url: string) {
-  return { rssBytes: (await metric(url, "process_resident_memory_bytes")) ?? 0, heapUsedBytes: (await metric(url, "nodejs_heap_size_used_bytes")) ?? 0 };
+  try {
+    return { rssBytes: (await metric(url, "process_resident_memory_bytes")) ?? 0, heapUsedBytes: (await metric(url, "nodejs_heap_size_used_bytes")) ?? 0, error: null };
+  } catch (e) {
+    // At its open-files limit the server cannot accept one more connection, not even for /metrics.
+    return { rssBytes: 0, heapUsedBytes: 0, error: `${(e as Error).message}: ${String((e as { cause?: unknown }).cause ?? "")}` };
+  }
 }
 
 export async function run(args: string[]): Promise<void> {
@@ -46,7 +51,7 @@ export async function run(args: string[]): Promise<void> {
     const inner = tickTimes.filter((t) => t > startedAtMs + 1_000 && t < startedAtMs + (config.seconds - 1) * 1_000);
     const delivered = inner.reduce((a, t) => a + ticks.get(t)!, 0);
     const deliveryRatio = round(delivered / Math.max(1, inner.length * connected), 5);
-    const perSocketKb = (bytes: number) => round(bytes / Math.max(1, connected) / 1024, 1);
+    const perSocketKb = (bytes: number) => (after.error || before.error ? "n/a" : round(bytes / Math.max(1, connected) / 1024, 1));
     writeResult({
       name: "sockets",
       title: `${config.sockets} idle waiting-room sockets, ${config.generators} generators, ${config.seconds} s of queue:status`,
@@ -60,8 +65,8 @@ export async function run(args: string[]): Promise<void> {
         "delivery ratio": deliveryRatio, "ticks counted": inner.length, frames, "delivery target": "≥ 0.999", "frames/socket (min..max)": `${Math.min(...results.map((r) => r.framesPerSocketMin ?? 0))}..${perSocketMax}`,
         "push p50 ms": push.p50Ms, "push p99 ms": push.p99Ms, "push p99 target": "≤ 1000", disconnects: results.reduce((a, r) => a + (r.disconnects ?? 0), 0),
       }],
-      extra: { memoryBefore: before, memoryAfter: after, prepareSeconds: round((startedAtMs - t0) / 1_000), firstErrors: results.flatMap((r) => r.firstErrors).slice(0, 5) },
-      notes: results.flatMap((r) => r.firstErrors).slice(0, 5),
+      extra: { serverAlive: bench.server.child.exitCode === null, serverOutputTail: bench.server.output().slice(-2_000), memoryBefore: before, memoryAfter: after, prepareSeconds: round((startedAtMs - t0) / 1_000), firstErrors: results.flatMap((r) => r.firstErrors).slice(0, 5) },
+      notes: [...(after.error ? [`memory after: ${after.error}`] : []), `server alive: ${bench.server.child.exitCode === null}`, ...results.flatMap((r) => r.firstErrors).slice(0, 5)],
     });
   } finally {
     await bench.close();

@@ -38,6 +38,7 @@ export function forkGenerator<R>(kind: keyof typeof generatorPaths, config: Gene
     onFail = (e) => (prev(e), rej(e));
   });
   ready.catch(() => {}); // the result promise reports the same failure
+  result.catch(() => {}); // awaited by the caller; when a sibling failed first, this one's SIGKILL is no news
   child.on("message", (m: { type: string; info?: Record<string, unknown>; result?: R; error?: string }) => {
     if (m.type === "ready") onReady(m.info ?? {});
     else if (m.type === "result") onResult(m.result as R);
