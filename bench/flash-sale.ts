@@ -94,7 +94,17 @@ export async function run(args: string[]): Promise<void> {
     const told = Number.isFinite(soldOutRef) ? fans.filter((f) => f.soldOutToldAtMs !== null).map((f) => f.soldOutToldAtMs! - soldOutRef) : [];
     const toldLatency = summarize(told);
     const sentLag = soldOutAtMs === null || !Number.isFinite(firstFrame) ? null : firstFrame - soldOutAtMs;
-    const stats = (await (await fetch(`${url}/api/admin/events/${event.id}/stats`, { headers: { authorization: adminAuth } })).json()) as Stats & { orders: Record<string, number> };
+    // The final stats read retries: right after the sale the server may still be busy (or answer 503).
+    let stats: Stats & { orders: Record<string, number> } = { classes: [], queue: { admittedTotal: 0 }, orders: {} };
+    for (let i = 0; i < 10; i++) {
+      const body = (await (await fetch(`${url}/api/admin/events/${event.id}/stats`, { headers: { authorization: adminAuth } })).json()) as typeof stats;
+      if (Array.isArray(body.classes)) {
+        stats = body;
+        break;
+      }
+      pollErrors.push(`final stats: ${JSON.stringify(body).slice(0, 300)}`);
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
     const audit = await auditOk(url, event.id, adminAuth);
     writeResult({
       name: "flash-sale",
