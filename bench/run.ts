@@ -1,4 +1,5 @@
-// The benchmark dispatcher: `npm run bench -- <name> [options]` runs one benchmark program.
+// The benchmark dispatcher: `npm run bench -- <name> [options]` runs one benchmark program;
+// `npm run bench` with no name runs them all (`all`).
 // Each writes bench/results/<ISO timestamp>-<name>.json and prints a Markdown table.
 const benches: Record<string, { about: string; load: () => Promise<{ run(args: string[]): Promise<void> }> }> = {
   ledger: { about: "holds/s straight into the PostgreSQL ledger through the auto-batcher", load: () => import("./ledger.js") },
@@ -11,8 +12,8 @@ const benches: Record<string, { about: string; load: () => Promise<{ run(args: s
   all: { about: "every benchmark in sequence, each bounded in time", load: () => import("./all.js") },
 };
 
-const [name, ...args] = process.argv.slice(2);
-const bench = name === undefined ? undefined : benches[name];
+const [name = "all", ...args] = process.argv.slice(2);
+const bench = benches[name];
 if (bench === undefined) {
   console.error(`usage: npm run bench -- <name> [options]\n\nbenchmarks:\n${Object.entries(benches).map(([n, b]) => `  ${n.padEnd(12)} ${b.about}`).join("\n")}`);
   process.exit(2);
