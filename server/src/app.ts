@@ -142,7 +142,8 @@ export function createApp(deps: AppDeps): App {
         res: (res: { statusCode: number }) => ({ status: res.statusCode }),
       },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : "info"),
-      autoLogging: { ignore: (req) => req.url === "/healthz" || req.url === "/metrics" },
+      // Below info nothing would be printed: skip building a log line per request at all.
+      autoLogging: deps.logger.isLevelEnabled("info") ? { ignore: (req) => req.url === "/healthz" || req.url === "/metrics" } : false,
     }),
   );
   app.use(

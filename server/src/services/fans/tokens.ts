@@ -1,14 +1,15 @@
 // Signed tokens (jose, HS256 only — `alg: none` and other algorithms are refused on verify).
 // Each purpose has its own key derived from SECRET_KEY with HKDF, so a fan token can never pass
 // as an admission token or the other way round.
-import { hkdfSync } from "node:crypto";
+import { createSecretKey, hkdfSync, type KeyObject } from "node:crypto";
 import { SignJWT, jwtVerify } from "jose";
 import { fanTokenTtlSeconds } from "@stampede/shared/limits";
 
 const issuer = "stampede";
 
-function deriveKey(secret: string, purpose: string): Uint8Array {
-  return new Uint8Array(hkdfSync("sha256", secret, "stampede-token-keys", purpose, 32));
+/** A KeyObject made once: jose would otherwise import raw key bytes again on every sign and verify. */
+function deriveKey(secret: string, purpose: string): KeyObject {
+  return createSecretKey(Buffer.from(hkdfSync("sha256", secret, "stampede-token-keys", purpose, 32)));
 }
 
 export interface AdmissionClaims {
@@ -19,8 +20,8 @@ export interface AdmissionClaims {
 }
 
 export class TokenService {
-  private readonly fanKey: Uint8Array;
-  private readonly admissionKey: Uint8Array;
+  private readonly fanKey: KeyObject;
+  private readonly admissionKey: KeyObject;
 
   constructor(secretKey: string) {
     this.fanKey = deriveKey(secretKey, "fan-session");
