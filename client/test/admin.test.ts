@@ -3,27 +3,16 @@
 // and pauses and resumes the sale from the page, the status following each click; creates an
 // event with the New event form and lands on its dashboard. A viewer sees the same dashboard
 // without any control that writes.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { admittedFan, completePayment, hold, orderReaches } from "../../server/src/testing/checkout.js";
 import { waitFor } from "../../server/src/testing/fans.js";
-import { adminSignIn, createAdminUser, createSale, openSite, type Site } from "./support.js";
+import { adminSignIn, createAdminUser, createSale, useSite } from "./support.js";
 
-let site: Site | undefined;
-let browser: Browser | undefined;
-
-beforeAll(async () => {
-  ({ site, browser } = await openSite());
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await site?.stack.close();
-});
+const opened = useSite();
 
 describe("the admin dashboard", () => {
   it("shows a sale live, pauses and resumes it, and creates an event from the form", async () => {
-    if (!site || !browser) throw new Error("setup failed");
+    const { site, browser } = opened();
     const url = site.url;
     const sale = await createSale(url, { name: "Dashboard Night" });
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });

@@ -2,22 +2,11 @@
 // answers the second scan of the same code amber with the first scan's time, and a made-up code
 // red — through the real endpoint, with a scanner signed in through the form, who lands on the
 // check-in page whatever admin page they opened.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { admittedFan, completePayment, hold, orderReaches } from "../../server/src/testing/checkout.js";
-import { adminSignIn, createAdminUser, createSale, openSite, type Site } from "./support.js";
+import { adminSignIn, createAdminUser, createSale, useSite } from "./support.js";
 
-let site: Site | undefined;
-let browser: Browser | undefined;
-
-beforeAll(async () => {
-  ({ site, browser } = await openSite());
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await site?.stack.close();
-});
+const opened = useSite();
 
 /** When the order's first ticket was checked in, as the order API says. */
 async function checkedInAt(url: string, orderId: string, orderToken: string): Promise<string> {
@@ -37,7 +26,7 @@ function clockTime(iso: string): string {
 
 describe("check-in at the door", () => {
   it("admits the first scan and flags the second with the first time", async () => {
-    if (!site || !browser) throw new Error("setup failed");
+    const { site, browser } = opened();
     const url = site.url;
     const sale = await createSale(url, { name: "Door Night" });
     const fan = await admittedFan(url, sale.id);

@@ -3,26 +3,15 @@
 // its way (MockPay delays it here), then paid by itself, a QR code drawn inline per ticket, the PNG
 // download answering a PNG, the perk badge; the order page found again from this tab without the
 // token in the link.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
-import { createSale, fanPage, holdTickets, openSite, payOnMockPay, type Site } from "./support.js";
+import { describe, expect, it } from "vitest";
+import { createSale, fanPage, holdTickets, useSite, payOnMockPay } from "./support.js";
 
-let site: Site | undefined;
-let browser: Browser | undefined;
-
-beforeAll(async () => {
-  // The webhook lands 1.5 s after the payment, so the order page has to wait for it in view.
-  ({ site, browser } = await openSite({ MOCKPAY_DELAY_MS: "1500" }));
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await site?.stack.close();
-});
+// The webhook lands 1.5 s after the payment, so the order page has to wait for it in view.
+const opened = useSite({ MOCKPAY_DELAY_MS: "1500" });
 
 describe("a fan's journey to a QR ticket", () => {
   it("ends on a paid order with inline QR codes, a PNG download and the perk", async () => {
-    if (!site || !browser) throw new Error("setup failed");
+    const { site, browser } = opened();
     const sale = await createSale(site.url);
     const { context, page } = await fanPage(browser);
     const errors: string[] = [];

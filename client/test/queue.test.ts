@@ -2,25 +2,14 @@
 // MockPay and sees the order paid; meanwhile the second sees their place (next in line, queue
 // number 2, the slot in use) and is admitted as soon as the first has paid — all in real pages
 // against a real server and workers.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
-import { createSale, fanPage, holdTickets, openSite, payOnMockPay, type Site } from "./support.js";
+import { describe, expect, it } from "vitest";
+import { createSale, fanPage, holdTickets, useSite, payOnMockPay } from "./support.js";
 
-let site: Site | undefined;
-let browser: Browser | undefined;
-
-beforeAll(async () => {
-  ({ site, browser } = await openSite());
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await site?.stack.close();
-});
+const opened = useSite();
 
 describe("the waiting room in the browser", () => {
   it("lets the second fan in after the first pays", async () => {
-    if (!site || !browser) throw new Error("setup failed");
+    const { site, browser } = opened();
     const sale = await createSale(site.url, { maxActiveCheckouts: 1 });
     const first = await fanPage(browser);
     const second = await fanPage(browser);

@@ -1,6 +1,7 @@
 // Browser tests and the screenshot script share this: a real Stampede (own database and Redis
 // prefix, a real server process serving client/dist, workers) from server/src/testing/stack.ts,
 // Debian's Chromium driven by playwright-core, and small steps a fan or an admin takes in it.
+import { afterAll, beforeAll } from "vitest";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
@@ -57,6 +58,23 @@ export async function openSite(env: Record<string, string> = {}): Promise<{ site
   if (site.status === "fulfilled") await site.value.stack.close();
   if (browser.status === "fulfilled") await browser.value.close();
   throw site.status === "rejected" ? site.reason : (browser as PromiseRejectedResult).reason;
+}
+
+/** Registers the file's hooks: one site and one browser for all its tests, closed afterwards.
+ * Call the returned function inside a test to get them. */
+export function useSite(env: Record<string, string> = {}): () => { site: Site; browser: Browser } {
+  let opened: { site: Site; browser: Browser } | undefined;
+  beforeAll(async () => {
+    opened = await openSite(env);
+  });
+  afterAll(async () => {
+    await opened?.browser.close();
+    await opened?.site.stack.close();
+  });
+  return () => {
+    if (!opened) throw new Error("setup failed: the site or the browser did not start");
+    return opened;
+  };
 }
 
 export interface SaleOptions {
