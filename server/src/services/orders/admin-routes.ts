@@ -86,9 +86,14 @@ export function adminOrderRoutes(deps: AdminOrderDeps, registry: OpenApiRegistry
       const row = rows[0];
       if (!row) throw invalid;
       if (row.voided_at) throw new HttpError(404, "invalid_ticket", "this ticket was refunded and no longer admits anyone");
-      const checkedInAt = row.checked_in_at?.toISOString() ?? null;
-      if (!row.updated) throw new HttpError(409, "already_checked_in", `already checked in at ${checkedInAt}`, { checkedInAt, ticketId: claims.ticketId, classCode: row.class_code });
-      res.json({ ticketId: claims.ticketId, classCode: row.class_code, checkedInAt, firstScan: true });
+      if (!row.updated) {
+        // Lost to a concurrent scan: this statement's snapshot predates that scan's commit, so read
+        // the first scan's time afresh (READ COMMITTED: a new statement sees it).
+        const first = await pool.query<{ checked_in_at: Date }>("SELECT checked_in_at FROM tickets WHERE id = $1", [claims.ticketId]);
+        const checkedInAt = first.rows[0]?.checked_in_at?.toISOString() ?? null;
+        throw new HttpError(409, "already_checked_in", `already checked in at ${checkedInAt}`, { checkedInAt, ticketId: claims.ticketId, classCode: row.class_code });
+      }
+      res.json({ ticketId: claims.ticketId, classCode: row.class_code, checkedInAt: row.checked_in_at?.toISOString() ?? null, firstScan: true });
     });
 
   defineRoute(router, registry, { method: "get", path: "/api/admin/events/:eventId/stats", summary: "Live stats: stock per tier, perks, orders by status, revenue, queue", tags: ["admin: events"], security: "admin", guards: [requireAdmin(deps.admin, ["viewer"])], params: z.object({ eventId: z.string() }), responses: { 200: { description: "stats" } } },
