@@ -36,6 +36,8 @@ import { WaitingRoomService } from "./services/waiting-room/waiting-room-service
 import { joinsPerFanPerMinuteMax } from "@stampede/shared/limits";
 import type { ChaosSettings } from "./mockpay/index.js";
 import { createCheckout, type Checkout } from "./services/orders/checkout.js";
+import { benchRoutes } from "./services/bench/routes.js";
+import { BenchResultsStore } from "./services/bench/results-store.js";
 
 export interface AppDeps {
   /** The public base URL; a function because a node listening on port 0 learns its port late. */
@@ -57,6 +59,8 @@ export interface AppDeps {
   /** Per-IP limits (config): new fan sessions and queue joins per minute. */
   limits: { sessionsPerIpPerMinute: number; joinsPerIpPerMinute: number };
   clientDistDir: string;
+  /** Recorded benchmark runs served at /api/bench/results; null or absent: not served (404). */
+  benchResultsDir?: string | null;
   version?: string;
 }
 
@@ -163,6 +167,7 @@ export function createApp(deps: AppDeps): App {
   app.use(waitingRoomRoutes({ waitingRoom: waitingRoom.service, lottery: waitingRoom.lottery, tokens, joinLimits: waitingRoom.joinLimits }, registry));
   app.use(eventRoutes({ events, ledger: deps.ledger, admin }, registry));
   for (const router of checkout.routers) app.use(router);
+  app.use(benchRoutes(deps.benchResultsDir ? new BenchResultsStore(deps.benchResultsDir, deps.logger) : null, registry));
   app.use(docsRouter(() => registry.document({ title: "Stampede API", version: deps.version ?? "1", serverUrl: deps.publicUrl() })));
 
   app.use("/api", notFoundHandler);

@@ -1,5 +1,7 @@
 // Every setting, parsed and validated once. Nothing else in the codebase reads process.env:
 // composition roots call loadConfig(process.env) and pass the result down.
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { shutdownDrainMsDefault } from "@stampede/shared/limits";
 
@@ -10,6 +12,9 @@ const devSecrets = {
   SECRET_KEY: "stampede-dev-secret-key-do-not-use-in-production",
 } as const;
 type DevSecret = keyof typeof devSecrets;
+
+/** The repository's recorded benchmark runs (bench/results), found from this package like main.ts finds client/dist. */
+const benchResultsDirDefault = fileURLToPath(new URL("../../bench/results", import.meta.url));
 
 const rate = z.coerce.number().min(0).max(1).default(0);
 const flag = z
@@ -42,6 +47,7 @@ const envSchema = z.object({
   PRESENCE_GRACE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
   SESSION_LIMIT_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(120),
   JOIN_LIMIT_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(1_200),
+  BENCH_RESULTS_DIR: z.string().optional(),
 });
 
 export interface Config {
@@ -67,6 +73,8 @@ export interface Config {
   presenceGraceSeconds: number;
   /** Per-IP limits (bots); a load test from one address raises them. Per-fan limits are fixed in limits.ts. */
   limits: { sessionsPerIpPerMinute: number; joinsPerIpPerMinute: number };
+  /** Where GET /api/bench/results reads recorded runs; null (BENCH_RESULTS_DIR="") turns those routes off. */
+  benchResultsDir: string | null;
   /** Secrets that fell back to their development default (printed loudly at start). */
   devDefaultsUsed: DevSecret[];
 }
@@ -125,6 +133,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     presenceGraceSeconds: e.PRESENCE_GRACE_SECONDS,
     limits: { sessionsPerIpPerMinute: e.SESSION_LIMIT_PER_IP_PER_MINUTE, joinsPerIpPerMinute: e.JOIN_LIMIT_PER_IP_PER_MINUTE },
+    // Empty strings are dropped above as "unset"; for this one, set-but-empty means "off".
+    benchResultsDir: env.BENCH_RESULTS_DIR === "" ? null : path.resolve(e.BENCH_RESULTS_DIR ?? benchResultsDirDefault),
     devDefaultsUsed,
   };
 }

@@ -43,6 +43,7 @@ createConfiguredLedger(config);
     redis,
     ledger,
     clientDistDir,
+    benchResultsDir: config.benchResultsDir,
     readiness: {
       redis: () => redis.ping(),
       postgres: () => pool.query("SELECT 1"),

@@ -1,0 +1,44 @@
+// Recorded benchmark runs, read-only and public (the files are committed to the repository
+// anyway): the list for the client's /bench page, and one whole file. With BENCH_RESULTS_DIR
+// empty there is no store and both answer 404.
+import { Router, type RequestHandler } from "express";
+import { z } from "zod";
+import { HttpError } from "../../http/errors.js";
+import type { OpenApiRegistry } from "../../http/openapi.js";
+import { defineRoute } from "../../http/route.js";
+import { benchFileName } from "./file-name.js";
+import { benchRunList } from "./result-schema.js";
+import type { BenchResultsStore } from "./results-store.js";
+
+const fileParams = z.object({ file: benchFileName });
+
+/** A file name that is not result-shaped is a bad request (400), answered before any file is touched. */
+const requireResultFileName: RequestHandler = (req, _res, next) => {
+  const parsed = benchFileName.safeParse(req.params.file);
+  if (!parsed.success) throw new HttpError(400, "invalid_request", `params.file: ${parsed.error.issues[0]?.message ?? "not a result file name"}`);
+  next();
+};
+
+function storeOrNotFound(store: BenchResultsStore | null): BenchResultsStore {
+  if (store === null) throw new HttpError(404, "not_found", "benchmark results are not served here (BENCH_RESULTS_DIR is empty)");
+  return store;
+}
+
+export function benchRoutes(store: BenchResultsStore | null, registry: OpenApiRegistry): Router {
+  const router = Router();
+  const tags = ["benchmarks"];
+
+  defineRoute(router, registry, { method: "get", path: "/api/bench/results", summary: "Recorded benchmark runs, newest first (figures and calibration; no config or extra)", tags, responses: { 200: { description: "the runs", schema: benchRunList }, 404: { description: "not served (BENCH_RESULTS_DIR is empty)" } } },
+    async (_i, _req, res) => {
+      res.json({ runs: await storeOrNotFound(store).list() });
+    });
+
+  defineRoute(router, registry, { method: "get", path: "/api/bench/results/:file", summary: "One recorded benchmark run, the whole file", tags, params: fileParams, guards: [requireResultFileName], responses: { 200: { description: "the result file as written by the benchmark" }, 400: { description: "not a result file name" }, 404: { description: "no such readable result" } } },
+    async ({ params }, _req, res) => {
+      const result = await storeOrNotFound(store).read(params.file);
+      if (result === null) throw new HttpError(404, "not_found", `no benchmark result named ${params.file}`);
+      res.json(result);
+    });
+
+  return router;
+}

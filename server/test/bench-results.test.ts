@@ -1,0 +1,168 @@
+// Goal: GET /api/bench/results lists the recorded runs in a directory newest first, without their
+// config or extra, skipping (and warning once about) files that are not results; GET
+// /api/bench/results/:file answers one whole file, refuses anything that is not a result-shaped
+// name with 400 before touching the disk, and answers 404 for names it does not hold. With no
+// directory configured both routes answer 404.
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApp, type TestApp } from "../src/testing/app.js";
+import { json } from "../src/testing/services.js";
+
+function run(name: string, startedAt: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    name,
+    title: `${name} fixture`,
+    startedAt,
+    config: { concurrency: 200 },
+    calibration: [{ calibration: "GET /noop (Express)", concurrency: 200, "ops/s": 1200 }],
+    figures: [{ "holds/s": 180, target: "≥ 8000", errors: 0 }],
+    extra: { perSecond: [1, 2, 3] },
+    notes: ["a note"],
+    machine: { cpus: 2, cpuModel: "test cpu", loadAverage1mAtStart: 3.5 },
+    versions: { node: "v20", git: "abc1234" },
+    ...extra,
+  };
+}
+
+const older = "2026-11-22T00-14-15.189Z-holds.json";
+const newer = "2026-11-22T01-00-00.000Z-holds.json";
+const purchase = "2026-11-22T00-30-00.000Z-purchase.json";
+const ledger = "2026-11-22T00-11-12.264Z-ledger.json";
+const malformed = "2026-11-22T00-50-00.000Z-holds.json";
+const notAResult = "2026-11-22T00-51-00.000Z-joins.json";
+const linked = "2026-11-22T00-52-00.000Z-sockets.json";
+
+let t: TestApp;
+let dir: string;
+const warnings: Array<{ file?: string; msg?: string }> = [];
+
+async function put(file: string, body: unknown): Promise<void> {
+  await writeFile(path.join(dir, file), typeof body === "string" ? body : JSON.stringify(body));
+}
+
+async function listed(): Promise<Array<Record<string, unknown>>> {
+  const res = await fetch(`${t.url}/api/bench/results`);
+  expect(res.status).toBe(200);
+  return (await json(res)).runs;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), "stampede-bench-"));
+  await put(older, run("holds", "2026-11-22T00:14:15.189Z"));
+  await put(newer, run("holds", "2026-11-22T01:00:00.000Z"));
+  await put(purchase, run("purchase", "2026-11-22T00:30:00.000Z"));
+  // The first ledger runs: no title, no calibration, no notes, no git commit.
+  await put(ledger, { name: "ledger", startedAt: "2026-11-22T00:11:12.264Z", machine: { cpus: 2, loadAverage1mAtStart: 3.68 }, versions: { node: "v20" }, config: {}, figures: [{ shape: "first", concurrency: 1, holdsPerSecond: 246 }] });
+  await put(malformed, '{"name": "holds", "startedAt": ');
+  await put(notAResult, { name: "joins", figures: "none" });
+  await put("README.md", "# not a result");
+  await mkdir(path.join(dir, "2026-11-22T00-53-00.000Z-dir.json"));
+  const outside = path.join(await mkdtemp(path.join(os.tmpdir(), "stampede-outside-")), "secret.json");
+  await writeFile(outside, JSON.stringify(run("sockets", "2026-11-22T00:52:00.000Z")));
+  await symlink(outside, path.join(dir, linked));
+  const logger = pino({ level: "warn" }, { write: (line: string) => void warnings.push(JSON.parse(line) as { file?: string; msg?: string }) });
+  t = await startTestApp({ benchResultsDir: dir, logger });
+});
+
+afterAll(async () => {
+  await t.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("GET /api/bench/results", () => {
+  it("lists the readable runs newest first, with figures, calibration and notes but no config or extra", async () => {
+    const runs = await listed();
+    expect(runs.map((r) => r.file)).toEqual([newer, purchase, older, ledger]);
+    expect(runs[0]).toEqual({
+      file: newer,
+      name: "holds",
+      title: "holds fixture",
+      startedAt: "2026-11-22T01:00:00.000Z",
+      machine: { cpus: 2, loadAverage1mAtStart: 3.5 },
+      versions: { git: "abc1234" },
+      calibration: [{ calibration: "GET /noop (Express)", concurrency: 200, "ops/s": 1200 }],
+      figures: [{ "holds/s": 180, target: "≥ 8000", errors: 0 }],
+      notes: ["a note"],
+    });
+    expect(runs[3]).toMatchObject({ name: "ledger", title: null, versions: { git: null }, calibration: [], notes: [] });
+  });
+
+  it("skips a malformed file and a file that is not a result with one warning each, however often it is listed", async () => {
+    await listed();
+    await listed();
+    const skipped = warnings.filter((w) => w.msg?.startsWith("benchmark result skipped"));
+    expect(skipped.map((w) => w.file).sort()).toEqual([malformed, notAResult]);
+  });
+
+  it("sees a new file and a rewritten one on the next listing", async () => {
+    const added = "2026-11-22T02-00-00.000Z-last-ticket.json";
+    await put(added, run("last-ticket", "2026-11-22T02:00:00.000Z"));
+    await put(older, run("holds", "2026-11-22T00:14:15.189Z", { title: "holds, rewritten with a longer title" }));
+    const runs = await listed();
+    expect(runs[0]?.file).toBe(added);
+    expect(runs.find((r) => r.file === older)?.title).toBe("holds, rewritten with a longer title");
+    await rm(path.join(dir, added));
+    expect((await listed()).map((r) => r.file)).not.toContain(added);
+  });
+});
+
+describe("GET /api/bench/results/:file", () => {
+  it("answers one whole file, config and extra included", async () => {
+    const res = await fetch(`${t.url}/api/bench/results/${purchase}`);
+    expect(res.status).toBe(200);
+    const body = await json(res);
+    expect(body.config).toEqual({ concurrency: 200 });
+    expect(body.extra).toEqual({ perSecond: [1, 2, 3] });
+    expect(body.machine.cpuModel).toBe("test cpu");
+  });
+
+  it("refuses names that are not result-shaped, path traversal included, with 400 invalid_request", async () => {
+    for (const name of ["..%2F..%2Fpackage.json", "%2e%2e%2f%2e%2e%2fpackage.json", "..%5C..%5Cpackage.json", "README.md", `${older}.bak`, `x${older}`, "2026-11-22T00-14-15.189Z-HOLDS.json"]) {
+      const res = await fetch(`${t.url}/api/bench/results/${name}`);
+      expect(res.status, name).toBe(400);
+      const body = await json(res);
+      expect(body.error.code).toBe("invalid_request");
+      expect(body.error.message).toMatch(/^params\.file: /);
+    }
+  });
+
+  it("answers 404 not_found for a well-formed name it does not hold, a malformed file, a directory and a symlink", async () => {
+    for (const name of ["2020-01-01T00-00-00.000Z-holds.json", malformed, notAResult, "2026-11-22T00-53-00.000Z-dir.json", linked]) {
+      const res = await fetch(`${t.url}/api/bench/results/${name}`);
+      expect(res.status, name).toBe(404);
+      expect((await json(res)).error).toEqual({ code: "not_found", message: `no benchmark result named ${name}` });
+    }
+  });
+
+  it("is described in the OpenAPI document", async () => {
+    const doc = await json(await fetch(`${t.url}/api/openapi.json`));
+    expect(doc.paths["/api/bench/results"].get.tags).toEqual(["benchmarks"]);
+    const param = doc.paths["/api/bench/results/{file}"].get.parameters[0];
+    expect(param).toMatchObject({ name: "file", in: "path", required: true });
+    expect(param.schema.pattern).toBeTypeOf("string");
+  });
+
+  it("lists nothing once the directory is gone", async () => {
+    await rm(dir, { recursive: true, force: true });
+    expect(await listed()).toEqual([]);
+  });
+});
+
+describe("with no results directory configured", () => {
+  let off: TestApp;
+  beforeAll(async () => {
+    off = await startTestApp({ benchResultsDir: null });
+  });
+  afterAll(() => off.close());
+
+  it("answers 404 not_found on both routes", async () => {
+    for (const p of ["/api/bench/results", `/api/bench/results/${older}`]) {
+      const res = await fetch(`${off.url}${p}`);
+      expect(res.status).toBe(404);
+      expect((await json(res)).error.code).toBe("not_found");
+    }
+  });
+});
