@@ -11,6 +11,7 @@ export type Route =
   | { name: "admin" }
   | { name: "admin_event"; eventId: string }
   | { name: "admin_checkin" }
+  | { name: "bench" }
   | { name: "not_found"; pathname: string };
 
 type Params = Readonly<Record<string, string>>;
@@ -30,6 +31,7 @@ const routeTable: ReadonlyArray<readonly [pattern: string, build: (params: Param
   ["/admin", () => ({ name: "admin" })],
   ["/admin/checkin", () => ({ name: "admin_checkin" })],
   ["/admin/events/:eventId", (p) => ({ name: "admin_event", eventId: param(p, "eventId") })],
+  ["/bench", () => ({ name: "bench" })],
 ];
 
 /** Admin pages: signed-in only, laid out wide (the check-in page stays phone-sized). */
