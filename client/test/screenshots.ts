@@ -2,6 +2,7 @@
 // docs/screenshots/. Starts its own Stampede (own database and Redis prefix, like the browser
 // tests), stages a sale with fans made through the API, and photographs real pages.
 //   npm run build -w client && npx tsx client/test/screenshots.ts
+//   npx tsx client/test/screenshots.ts bench     only the benchmarks page (bench/results as recorded)
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
@@ -88,6 +89,26 @@ async function fanJourney(browser: Browser, url: string, sale: Sale, size: Size)
   await page.locator(".qr svg").nth(1).waitFor();
   await shot(page, `order-paid-${size}`, true);
   return page.url();
+}
+
+/** The benchmarks page over the runs recorded in bench/results (the server's default directory). */
+async function benchPage(browser: Browser, url: string): Promise<void> {
+  const page = await newPage(browser, "desktop");
+  await page.goto(`${url}/bench`);
+  await page.locator("section.bench-scenario .bench-chart canvas").first().waitFor({ timeout: 10_000 });
+  await sleep(500);
+  await shot(page, "bench", true);
+}
+
+async function benchOnly(): Promise<void> {
+  mkdirSync(outDir, { recursive: true });
+  const { site, browser } = await openSite();
+  try {
+    await benchPage(browser, site.url);
+  } finally {
+    await browser.close();
+    await site.stack.close();
+  }
 }
 
 async function main(): Promise<void> {
@@ -187,6 +208,9 @@ async function main(): Promise<void> {
     await adminDesk.getByRole("button", { name: "Create event" }).click();
     await adminDesk.getByText("Must be at least 1.").waitFor();
     await shot(adminDesk, "admin-events-desktop", true);
+
+    console.log("benchmarks…");
+    await benchPage(browser, url);
   } finally {
     for (const fan of fans) fan.close();
     await browser.close();
@@ -195,4 +219,4 @@ async function main(): Promise<void> {
   console.log(`done in ${Math.round((Date.now() - startedMs) / 1000)} s → ${outDir}`);
 }
 
-await main();
+await (process.argv[2] === "bench" ? benchOnly() : main());
