@@ -3,14 +3,14 @@
 // caller — and it keeps its bounds (events per call, calls in flight, every caller's deadline).
 import { describe, expect, it } from "vitest";
 import { LedgerUnavailableError } from "@stampede/shared/ledger/port";
-import { Batcher, type BatcherOptions } from "./batcher.js";
+import { Batcher, linkedChainOpen, type BatcherOptions } from "./batcher.js";
 
 interface Ev {
   id: number;
   flags: number;
 }
 
-const options: BatcherOptions = { maxEvents: 10, maxWaitMs: 0, maxInFlight: 1, deadlineMs: 1_000 };
+const options: BatcherOptions = { maxEvents: 10, maxWaitMs: 0, maxInFlight: 1, deadlineMs: 1_000, closesCall: linkedChainOpen };
 
 /** A fake backend that records each call and answers each event with its own id. */
 function recorder(delayMs = 5) {

@@ -1,8 +1,8 @@
-// The auto-batcher: concurrent create calls are coalesced into one backend call, because one
-// call of 500 holds costs about what one call of 1 costs on a hot account. Each caller gets back
-// exactly its own slice of the results.
+// The auto-batcher: concurrent calls are coalesced into one backend call, because one call of
+// 500 holds costs about what one call of 1 costs on a hot account (and one multi-row statement
+// about what one row costs). Each caller gets back exactly its own slice of the results.
 //
-// Rules that keep the ledger's meaning intact:
+// Rules that keep a ledger's meaning intact (the ledger passes `closesCall` = "still linked"):
 // - a caller's events are never split across calls and stay in order, so its linked chains
 //   stay whole; merging callers is like running them one after the other;
 // - a caller whose last event is still `linked` (an open chain) goes last in its call, so its
@@ -22,6 +22,10 @@ export interface BatcherOptions {
   deadlineMs: number;
   /** Called once per backend call with its size (metrics, benchmarks). */
   onBatch?: (events: number) => void;
+  /** A caller whose last event answers true goes last in its call (a ledger's open linked chain). */
+  closesCall?: (lastEvent: unknown) => boolean;
+  /** The error a caller gets when the backend does not answer in time or the batcher is closed. */
+  unavailable?: (message: string) => Error;
 }
 
 interface Submission<E, R> {
@@ -34,7 +38,10 @@ interface Submission<E, R> {
 
 const linkedFlag = 1; // the same bit for accounts and transfers
 
-export class Batcher<E extends { flags: number }, R> {
+/** For ledger events: an open linked chain closes the call. */
+export const linkedChainOpen = (e: unknown): boolean => ((e as { flags: number }).flags & linkedFlag) !== 0;
+
+export class Batcher<E, R> {
   private queue: Submission<E, R>[] = [];
   private queuedEvents = 0;
   private inFlight = 0;
@@ -50,8 +57,8 @@ export class Batcher<E extends { flags: number }, R> {
   }
 
   submit(events: readonly E[]): Promise<R[]> {
-    assert(!this.closed, "ledger batcher is closed");
-    assert(events.length <= ledgerBatchEventsMax, `a ledger request holds at most ${ledgerBatchEventsMax} events`);
+    assert(!this.closed, "batcher is closed");
+    assert(events.length <= ledgerBatchEventsMax, `a request holds at most ${ledgerBatchEventsMax} events`);
     if (events.length === 0) return Promise.resolve([]);
     return new Promise<R[]>((resolve, reject) => {
       const submission: Submission<E, R> = { events, resolve, reject, settled: false, timer: undefined as never };
@@ -65,7 +72,7 @@ export class Batcher<E extends { flags: number }, R> {
   /** Rejects whatever is still queued; calls in flight finish on their own. */
   close(): void {
     this.closed = true;
-    for (const s of this.queue) this.settle(s, () => s.reject(new LedgerUnavailableError("ledger closed")));
+    for (const s of this.queue) this.settle(s, () => s.reject(this.unavailable("closed")));
     this.queue = [];
     this.queuedEvents = 0;
   }
@@ -76,7 +83,11 @@ export class Batcher<E extends { flags: number }, R> {
       this.queue.splice(index, 1); // never sent: safe to drop
       this.queuedEvents -= s.events.length;
     }
-    this.settle(s, () => s.reject(new LedgerUnavailableError(`ledger: no answer within ${this.options.deadlineMs} ms`)));
+    this.settle(s, () => s.reject(this.unavailable(`no answer within ${this.options.deadlineMs} ms`)));
+  }
+
+  private unavailable(message: string): Error {
+    return this.options.unavailable ? this.options.unavailable(message) : new LedgerUnavailableError(`ledger: ${message}`);
   }
 
   private settle(s: Submission<E, R>, fn: () => void): void {
@@ -112,7 +123,7 @@ export class Batcher<E extends { flags: number }, R> {
       this.queue.shift();
       taken.push(next);
       events += next.events.length;
-      if ((next.events[next.events.length - 1]!.flags & linkedFlag) !== 0) break;
+      if (this.options.closesCall?.(next.events[next.events.length - 1])) break;
     }
     this.queuedEvents -= events;
     return taken;

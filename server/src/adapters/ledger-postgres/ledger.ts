@@ -13,7 +13,7 @@ import { withDeadline } from "@stampede/shared/ledger/deadline";
 import { LedgerUnavailableError, type Ledger } from "@stampede/shared/ledger/port";
 import type { Account, CreateAccountResult, CreateTransferResult, Transfer } from "@stampede/shared/ledger/types";
 import type { Pool } from "../postgres/pool.js";
-import { Batcher } from "./batcher.js";
+import { Batcher, linkedChainOpen } from "../batching/batcher.js";
 import {
   accountFromRow,
   accountParams,
@@ -78,6 +78,7 @@ class PostgresLedger implements Ledger {
       maxInFlight: options.batchesInFlightMax ?? ledgerBatchesInFlightMax,
       deadlineMs: this.deadlineMs,
       onBatch: options.onBatch,
+      closesCall: linkedChainOpen,
     };
     this.transfers = batching ? new Batcher((batch) => this.sendTransfers(batch), batcherOptions) : null;
     this.accounts = batching ? new Batcher((batch) => this.sendAccounts(batch), { ...batcherOptions, onBatch: undefined }) : null;

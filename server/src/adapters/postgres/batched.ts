@@ -1,0 +1,17 @@
+// coalesce() for PostgreSQL statements: a batch that cannot reach the database fails its callers
+// as "database unavailable" (503 not_ready); the deadline is the pool's statement timeout.
+import { coalesce, type Coalesced } from "../batching/coalesce.js";
+import { dependencyUnavailable } from "../../http/errors.js";
+
+/** The pool's statement_timeout (pool.ts) plus the time to get a connection. */
+const batchDeadlineMs = 15_000;
+
+export function pgBatched<I, O>(send: (items: I[]) => Promise<O[]>, onBatch?: (items: number) => void): Coalesced<I, O> {
+  return coalesce(send, {
+    deadlineMs: batchDeadlineMs,
+    isUnavailable: (err) => dependencyUnavailable(err) === "postgres",
+    // 57P03 cannot_connect_now: what errors.ts answers with 503 not_ready.
+    unavailable: (message) => Object.assign(new Error(`database: ${message}`), { code: "57P03" }),
+    onBatch,
+  });
+}
