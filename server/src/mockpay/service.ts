@@ -4,6 +4,7 @@
 // repeat of the same call re-drives delivery, as does redeliverUndelivered().
 import { assert } from "@stampede/shared/assert";
 import { webhookEnqueueTimeoutMs } from "@stampede/shared/limits";
+import { pgBatched } from "../adapters/postgres/batched.js";
 import { inTransaction, type Pool } from "../adapters/postgres/pool.js";
 import type { Logger } from "../logger.js";
 import type { CreateSessionInput, PaymentProvider, PaymentSession, RefundInput, RefundOutcome } from "../payments/provider.js";
@@ -71,6 +72,9 @@ function afterExisting(event: store.EventState | null): AfterCommit {
 export class MockPayService implements PaymentProvider {
   constructor(private readonly deps: MockPayServiceDeps) {}
 
+  /** Concurrent checkouts' sessions go in as one statement. */
+  private readonly insertSession = pgBatched((sessions: store.NewSession[]) => store.insertOrGetSessions(this.deps.pool, sessions));
+
   paymentUrl(sessionId: string): string {
     return `${this.deps.publicUrl().replace(/\/$/, "")}/mockpay/checkout/${sessionId}`;
   }
@@ -80,7 +84,7 @@ export class MockPayService implements PaymentProvider {
     assert(Number.isSafeInteger(input.amountCents) && input.amountCents >= 0, "amountCents must be a whole number ≥ 0");
     assert(/^[A-Z]{3}$/.test(input.currency), `currency must be ISO 4217 upper case, got ${input.currency}`);
     assert(URL.canParse(input.returnUrl) && /^https?:$/.test(new URL(input.returnUrl).protocol), "returnUrl must be an absolute http(s) URL");
-    const session = await store.insertOrGetSession(this.deps.pool, {
+    const session = await this.insertSession({
       id: newSessionId(), orderId: input.orderId, amountCents: input.amountCents, currency: input.currency,
       description: input.description, returnUrl: input.returnUrl, webhookUrl: this.deps.webhookUrl(),
     });

@@ -52,17 +52,29 @@ function toSession(r: RawSession): SessionRow {
 
 export type NewSession = Omit<SessionRow, "status" | "createdAt" | "expiresAt" | "completedAt" | "expired">;
 
-/** Inserts unless the order already has a session; returns the order's session either way. */
-export async function insertOrGetSession(db: Db, s: NewSession): Promise<SessionRow> {
+/** Inserts each session unless its order already has one (one statement for the lot); returns
+ * each order's session either way, in the order given. */
+export async function insertOrGetSessions(db: Db, sessions: NewSession[]): Promise<SessionRow[]> {
+  const col = <K extends keyof NewSession>(key: K) => sessions.map((s) => s[key]);
   const inserted = await db.query<RawSession>(
     `INSERT INTO mockpay_sessions (id, order_id, amount_cents, currency, description, return_url, webhook_url, expires_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, now() + make_interval(secs => $8))
+     SELECT id, order_id, amount_cents, currency, description, return_url, webhook_url, now() + make_interval(secs => $8)
+     FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[])
+       AS n(id, order_id, amount_cents, currency, description, return_url, webhook_url)
      ON CONFLICT (order_id) DO NOTHING RETURNING ${sessionColumns}`,
-    [s.id, s.orderId, s.amountCents, s.currency, s.description, s.returnUrl, s.webhookUrl, mockpaySessionTtlSeconds],
+    [col("id"), col("orderId"), col("amountCents"), col("currency"), col("description"), col("returnUrl"), col("webhookUrl"), mockpaySessionTtlSeconds],
   );
-  const row = inserted.rows[0] ?? (await db.query<RawSession>(`SELECT ${sessionColumns} FROM mockpay_sessions WHERE order_id = $1`, [s.orderId])).rows[0];
-  assert(row, `session for order ${s.orderId} neither inserted nor found`);
-  return toSession(row);
+  const byOrder = new Map(inserted.rows.map((r) => [r.order_id, r]));
+  const missing = [...new Set(sessions.map((s) => s.orderId).filter((id) => !byOrder.has(id)))];
+  if (missing.length > 0) {
+    const found = await db.query<RawSession>(`SELECT ${sessionColumns} FROM mockpay_sessions WHERE order_id = ANY($1::text[])`, [missing]);
+    for (const r of found.rows) byOrder.set(r.order_id, r);
+  }
+  return sessions.map((s) => {
+    const row = byOrder.get(s.orderId);
+    assert(row, `session for order ${s.orderId} neither inserted nor found`);
+    return toSession(row);
+  });
 }
 
 export async function sessionById(db: Db, id: string, options: { forUpdate?: boolean } = {}): Promise<SessionRow | null> {

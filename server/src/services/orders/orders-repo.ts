@@ -2,6 +2,7 @@
 // settlements (webhook vs expiry vs cancel) can never both win.
 import type { OrderStatus } from "@stampede/shared/protocol";
 import type { OrderItemView } from "@stampede/shared/api/orders";
+import { pgBatched } from "../../adapters/postgres/batched.js";
 import type { Pool, PoolClient } from "../../adapters/postgres/pool.js";
 
 export type OrderItem = OrderItemView;
@@ -48,21 +49,39 @@ const toRecord = (r: Record<string, unknown>): OrderRecord => ({
 
 export type NewOrder = Omit<OrderRecord, "status" | "createdAt" | "paidAt">;
 
+// Concurrent holds write their orders as one multi-row statement (and check for active holds as one).
+const insertHeldSql = `INSERT INTO orders (id, event_id, fan_id, email, status, admission_jti, hold_id, items, total_cents, currency,
+    order_token_hash, payment_session_id, payment_url, expires_at)
+  SELECT id, event_id, fan_id, email, 'held', admission_jti, hold_id, items, total_cents, currency, order_token_hash,
+    payment_session_id, payment_url, expires_at
+  FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::uuid[], $7::jsonb[], $8::bigint[], $9::text[],
+    $10::text[], $11::text[], $12::text[], $13::timestamptz[])
+    AS n(id, event_id, fan_id, email, admission_jti, hold_id, items, total_cents, currency, order_token_hash, payment_session_id, payment_url, expires_at)
+  ON CONFLICT (admission_jti) WHERE status = 'held' DO NOTHING
+  RETURNING id`;
+
+const column = <K extends keyof NewOrder>(orders: NewOrder[], key: K) => orders.map((o) => o[key]);
+
 export class OrdersRepo {
   constructor(readonly pool: Pool) {}
 
   /** Inserts a held order; returns false when this admission already has an active hold. */
-  async insertHeld(o: NewOrder): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
-      `INSERT INTO orders (id, event_id, fan_id, email, status, admission_jti, hold_id, items, total_cents, currency,
-         order_token_hash, payment_session_id, payment_url, expires_at)
-       VALUES ($1, $2, $3, $4, 'held', $5, $6, $7, $8, $9, $10, $11, $12, $13)
-       ON CONFLICT (admission_jti) WHERE status = 'held' DO NOTHING`,
-      [o.id, o.eventId, o.fanId, o.email, o.admissionJti, o.holdId, JSON.stringify(o.items), o.totalCents, o.currency,
-        o.orderTokenHash, o.paymentSessionId, o.paymentUrl, o.expiresAt],
-    );
-    return rowCount === 1;
-  }
+  readonly insertHeld = pgBatched(async (orders: NewOrder[]): Promise<boolean[]> => {
+    const { rows } = await this.pool.query<{ id: string }>(insertHeldSql, [
+      column(orders, "id"), column(orders, "eventId"), column(orders, "fanId"), column(orders, "email"), column(orders, "admissionJti"),
+      column(orders, "holdId"), orders.map((o) => JSON.stringify(o.items)), column(orders, "totalCents"), column(orders, "currency"),
+      column(orders, "orderTokenHash"), column(orders, "paymentSessionId"), column(orders, "paymentUrl"), column(orders, "expiresAt"),
+    ]);
+    const inserted = new Set(rows.map((r) => r.id));
+    return orders.map((o) => inserted.has(o.id));
+  });
+
+  /** Whether this admission has a held order now. */
+  readonly hasActiveHold = pgBatched(async (jtis: string[]): Promise<boolean[]> => {
+    const { rows } = await this.pool.query<{ admission_jti: string }>("SELECT admission_jti FROM orders WHERE admission_jti = ANY($1::text[]) AND status = 'held'", [jtis]);
+    const held = new Set(rows.map((r) => r.admission_jti));
+    return jtis.map((j) => held.has(j));
+  });
 
   async get(id: string, db: Db = this.pool): Promise<OrderRecord | null> {
     const { rows } = await db.query("SELECT * FROM orders WHERE id = $1", [id]);
@@ -72,11 +91,6 @@ export class OrdersRepo {
   async getForUpdate(client: PoolClient, id: string): Promise<OrderRecord | null> {
     const { rows } = await client.query("SELECT * FROM orders WHERE id = $1 FOR UPDATE", [id]);
     return rows[0] ? toRecord(rows[0]) : null;
-  }
-
-  async hasActiveHold(admissionJti: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query("SELECT 1 FROM orders WHERE admission_jti = $1 AND status = 'held'", [admissionJti]);
-    return (rowCount ?? 0) > 0;
   }
 
   /** Compare-and-set on the status; returns whether this call made the move. */

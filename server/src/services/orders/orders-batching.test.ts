@@ -1,0 +1,73 @@
+// Goal: batching the hold path's writes changes no answer. Concurrent orders for one admission
+// still yield exactly one held order (the partial unique index decides, also between rows of one
+// multi-row statement), a bad row fails only its own caller, and one Idempotency-Key still runs
+// its work once.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { uuidv7 } from "@stampede/shared/ids";
+import { createPool, type Pool } from "../../adapters/postgres/pool.js";
+import { createTestDatabase, type TestDatabase } from "../../testing/services.js";
+import { IdempotentRequests } from "./idempotency.js";
+import { OrdersRepo, type NewOrder } from "./orders-repo.js";
+
+let db: TestDatabase;
+let pool: Pool;
+const eventId = uuidv7();
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  pool = createPool(db.url);
+  await pool.query("INSERT INTO events (id, slug, name) VALUES ($1, 'batching', 'Batching')", [eventId]);
+});
+
+afterAll(async () => {
+  await pool.end();
+  await db.drop();
+});
+
+function order(jti: string, overrides: Partial<NewOrder> = {}): NewOrder {
+  const id = uuidv7();
+  return {
+    id, eventId, fanId: uuidv7(), email: "fan@example.test", admissionJti: jti, holdId: id, items: [{ classId: uuidv7(), code: "GA", quantity: 1, unitPriceCents: 100 }],
+    totalCents: 100, currency: "USD", orderTokenHash: "h", paymentSessionId: `ps_${id}`, paymentUrl: "http://pay.test", expiresAt: new Date(Date.now() + 60_000).toISOString(),
+    ...overrides,
+  };
+}
+
+describe("batched order writes", () => {
+  it("lets exactly one of many concurrent orders of one admission hold, alongside other admissions", async () => {
+    const repo = new OrdersRepo(pool);
+    const same = Array.from({ length: 6 }, () => order("jti-shared"));
+    const others = Array.from({ length: 20 }, (_, i) => order(`jti-${i}`));
+    const results = await Promise.all([...same, ...others].map((o) => repo.insertHeld(o)));
+    expect(results.slice(0, 6).filter(Boolean)).toHaveLength(1);
+    expect(results.slice(6).every(Boolean)).toBe(true);
+    expect(await Promise.all(["jti-shared", "jti-3", "jti-none"].map((j) => repo.hasActiveHold(j)))).toEqual([true, true, false]);
+  });
+
+  it("answers a bad row's caller alone with its error; the rest of the batch lands", async () => {
+    const repo = new OrdersRepo(pool);
+    const good = Array.from({ length: 5 }, (_, i) => order(`jti-good-${i}`));
+    const bad = order("jti-bad", { eventId: uuidv7() }); // no such event: foreign key violation
+    const results = await Promise.allSettled([...good.slice(0, 2), bad, ...good.slice(2)].map((o) => repo.insertHeld(o)));
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled", "fulfilled", "fulfilled"]);
+    const { rows } = await pool.query("SELECT count(*)::int AS n FROM orders WHERE admission_jti LIKE 'jti-good-%'");
+    expect(rows[0].n).toBe(5);
+  });
+
+  it("runs the work of one Idempotency-Key once when many requests race", async () => {
+    const requests = new IdempotentRequests(pool);
+    const fanId = uuidv7();
+    let runs = 0;
+    const work = async () => {
+      runs++;
+      await new Promise((r) => setTimeout(r, 20));
+      return { status: 201, body: { ok: true } };
+    };
+    const answers = await Promise.allSettled(Array.from({ length: 8 }, () => requests.run(fanId, "key-1", "hash", work)));
+    expect(runs).toBe(1);
+    expect(answers.filter((a) => a.status === "fulfilled")).toHaveLength(1);
+    const replay = await requests.run(fanId, "key-1", "hash", work);
+    expect(replay).toEqual({ status: 201, body: { ok: true } });
+    expect(runs).toBe(1);
+  });
+});
