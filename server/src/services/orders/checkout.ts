@@ -3,6 +3,7 @@
 // the tests, and shutdown.
 import type { Router } from "express";
 import { Queue } from "bullmq";
+import { coalesce } from "../../adapters/batching/coalesce.js";
 import type { Ledger } from "@stampede/shared/ledger/port";
 import type { Pool } from "../../adapters/postgres/pool.js";
 import type { Redis } from "../../adapters/redis/connection.js";
@@ -74,15 +75,21 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
   for (const q of [webhookQueue, expiryQueue]) q.on("error", (err) => deps.logger.warn({ err, queue: q.name }, "queue connection error"));
   const mockpay = createMockPay({ pool: deps.pool, queue: webhookQueue, publicUrl: deps.publicUrl, webhookUrl: () => `${deps.publicUrl()}/api/payments/webhook`, chaos: deps.chaos, logger: deps.logger, registry: deps.registry });
   const orders = new OrdersRepo(deps.pool);
+  // Concurrent holds' expiry jobs go to Redis as one addBulk (one round trip).
+  const scheduleExpiry = coalesce(async (holds: Array<{ orderId: string; expiresAtMs: number }>) => {
+    await expiryQueue.addBulk(holds.map(({ orderId, expiresAtMs }) => ({
+      name: "expire", data: { orderId },
+      opts: { jobId: `hold-${orderId}`, delay: Math.max(0, expiresAtMs - Date.now()), removeOnComplete: true, removeOnFail: 1_000, attempts: 5, backoff: { type: "exponential" as const, delay: 1_000 } },
+    })));
+    return holds.map(() => undefined);
+  }, { deadlineMs: 5_000, isUnavailable: () => true, unavailable: (message) => new Error(`expiry queue: ${message}`) });
   const codes = new TicketCodes(deps.secretKey);
   const domainEvents = new DomainEvents(deps.redis, deps.redisPrefix, deps.logger);
   const ending = new HoldEnding({ pool: deps.pool, orders, events: deps.eventsRepo, ledger: deps.ledger, store: deps.store, domainEvents });
   const settlement = new Settlement({ pool: deps.pool, orders, events: deps.eventsRepo, ledger: deps.ledger, provider: mockpay.provider, codes, store: deps.store, domainEvents, logger: deps.logger });
   const holds = new HoldsService({
     orders, events: deps.eventCache, tokens: deps.tokens, store: deps.store, ledger: deps.ledger, stock: deps.stock, provider: mockpay.provider, domainEvents, publicUrl: deps.publicUrl,
-    scheduleExpiry: async (orderId, expiresAtMs) => {
-      await expiryQueue.add("expire", { orderId }, { jobId: `hold-${orderId}`, delay: Math.max(0, expiresAtMs - Date.now()), removeOnComplete: true, removeOnFail: 1_000, attempts: 5, backoff: { type: "exponential", delay: 1_000 } });
-    },
+    scheduleExpiry: (orderId, expiresAtMs) => scheduleExpiry({ orderId, expiresAtMs }),
   });
   return {
     webhookRouter: webhookRoutes({ settlement, secrets: deps.webhookSecrets, logger: deps.logger }, deps.registry),

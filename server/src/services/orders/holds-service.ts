@@ -58,11 +58,11 @@ export class HoldsService {
 
   private async checkAdmission(event: EventRecord, fanId: string, token: string): Promise<string> {
     const claims = await this.deps.tokens.verifyAdmission(token);
-    const denied = refuse(403, "admission_required", "wait for your turn in the queue: this checkout needs a valid admission");
-    if (!claims || claims.fanId !== fanId || claims.eventId !== event.id || claims.expiresAtMs <= this.now()) throw denied;
+    const denied = () => refuse(403, "admission_required", "wait for your turn in the queue: this checkout needs a valid admission");
+    if (!claims || claims.fanId !== fanId || claims.eventId !== event.id || claims.expiresAtMs <= this.now()) throw denied();
     const entry = await this.deps.store.entry(event.id, fanId);
     // The token must still be the fan's live admission (not one that ended when they left or paid).
-    if (entry?.state !== "admitted" || entry.admission?.jti !== claims.jti || entry.admission.expiresAtMs <= this.now()) throw denied;
+    if (entry?.state !== "admitted" || entry.admission?.jti !== claims.jti || entry.admission.expiresAtMs <= this.now()) throw denied();
     return claims.jti;
   }
 
