@@ -2,7 +2,8 @@
 // Each purpose has its own key derived from SECRET_KEY with HKDF, so a fan token can never pass
 // as an admission token or the other way round.
 import { createSecretKey, hkdfSync, type KeyObject } from "node:crypto";
-import { SignJWT, jwtVerify } from "jose";
+import { SignJWT, jwtVerify, type JWTPayload } from "jose";
+import { LRUCache } from "lru-cache";
 import { fanTokenTtlSeconds } from "@stampede/shared/limits";
 
 const issuer = "stampede";
@@ -10,6 +11,28 @@ const issuer = "stampede";
 /** A KeyObject made once: jose would otherwise import raw key bytes again on every sign and verify. */
 function deriveKey(secret: string, purpose: string): KeyObject {
   return createSecretKey(Buffer.from(hkdfSync("sha256", secret, "stampede-token-keys", purpose, 32)));
+}
+
+/** Tokens already verified, by their exact text (a fan sends the same token on every request;
+ * HS256 verification through WebCrypto costs ~7 % of a loaded server's CPU). An entry never
+ * outlives the token's own expiry; a changed byte is a different key and is verified afresh. */
+const verifiedCacheEntries = 100_000;
+
+class VerifiedTokens {
+  private readonly cache = new LRUCache<string, JWTPayload>({ max: verifiedCacheEntries });
+
+  async verify(token: string, key: KeyObject, audience: string): Promise<JWTPayload | null> {
+    const cacheKey = `${audience} ${token}`;
+    const hit = this.cache.get(cacheKey);
+    if (hit && typeof hit.exp === "number" && hit.exp * 1000 > Date.now()) return hit;
+    try {
+      const { payload } = await jwtVerify(token, key, { algorithms: ["HS256"], issuer, audience });
+      if (typeof payload.exp === "number") this.cache.set(cacheKey, payload, { ttl: Math.max(1, payload.exp * 1000 - Date.now()) });
+      return payload;
+    } catch {
+      return null;
+    }
+  }
 }
 
 export interface AdmissionClaims {
@@ -22,6 +45,7 @@ export interface AdmissionClaims {
 export class TokenService {
   private readonly fanKey: KeyObject;
   private readonly admissionKey: KeyObject;
+  private readonly verified = new VerifiedTokens();
 
   constructor(secretKey: string) {
     this.fanKey = deriveKey(secretKey, "fan-session");
@@ -41,12 +65,8 @@ export class TokenService {
 
   /** The fan id, or null for a forged, expired or foreign token. */
   async verifyFan(token: string): Promise<string | null> {
-    try {
-      const { payload } = await jwtVerify(token, this.fanKey, { algorithms: ["HS256"], issuer, audience: "fan" });
-      return typeof payload.sub === "string" ? payload.sub : null;
-    } catch {
-      return null;
-    }
+    const payload = await this.verified.verify(token, this.fanKey, "fan");
+    return typeof payload?.sub === "string" ? payload.sub : null;
   }
 
   async signAdmission(claims: AdmissionClaims): Promise<string> {
@@ -63,13 +83,10 @@ export class TokenService {
 
   /** The claims, or null for a forged or expired token. Binding to fan and event is the caller's check. */
   async verifyAdmission(token: string): Promise<AdmissionClaims | null> {
-    try {
-      const { payload } = await jwtVerify(token, this.admissionKey, { algorithms: ["HS256"], issuer, audience: "admission" });
-      const { sub, jti, evt, exp } = payload;
-      if (typeof sub !== "string" || typeof jti !== "string" || typeof evt !== "string" || typeof exp !== "number") return null;
-      return { fanId: sub, eventId: evt, jti, expiresAtMs: exp * 1000 };
-    } catch {
-      return null;
-    }
+    const payload = await this.verified.verify(token, this.admissionKey, "admission");
+    if (!payload) return null;
+    const { sub, jti, evt, exp } = payload;
+    if (typeof sub !== "string" || typeof jti !== "string" || typeof evt !== "string" || typeof exp !== "number") return null;
+    return { fanId: sub, eventId: evt, jti, expiresAtMs: exp * 1000 };
   }
 }
