@@ -70,8 +70,8 @@ export async function prepareServices(config: Pick<Config, "databaseUrl" | "redi
 }
 
 /** The ledger backend the configuration names (TigerBeetle, or the PostgreSQL ledger). */
-export function createConfiguredLedger(config: Pick<Config, "ledger" | "databaseUrl">): Ledger {
+export function createConfiguredLedger(config: Pick<Config, "ledger" | "databaseUrl">, onBatch?: (events: number) => void): Ledger {
   return config.ledger.kind === "tigerbeetle"
     ? createLedger("tigerbeetle", { address: config.ledger.address, clusterId: config.ledger.clusterId })
-    : createLedger("postgres", { databaseUrl: config.databaseUrl });
+    : createLedger("postgres", { databaseUrl: config.databaseUrl, onBatch });
 }

@@ -23,8 +23,9 @@ async function start(config: Config): Promise<void> {
   await prepareServices(config);
   const pool = createPool(config.databaseUrl, { applicationName: "stampede-server" });
   const redis = createRedis(config.redisUrl, "app");
-  const ledger =
-createConfiguredLedger(config);
+  // The ledger exists before the app's metrics do: batch sizes are forwarded once they exist.
+  let observeBatch = (_events: number): void => {};
+  const ledger = createConfiguredLedger(config, (events) => observeBatch(events));
   await new AdminUsers(pool).bootstrap(config.admin.username, config.admin.password);
 
   let publicUrl = config.publicUrl;
@@ -51,6 +52,7 @@ createConfiguredLedger(config);
       ledger: () => ledger.lookupAccounts([accountId("issuer", 0xffff_ffff)]),
     },
   });
+  observeBatch = (events) => built.metrics.ledgerBatch.observe(events);
   const server = createServer(built.app);
   const realtime = startRealtime(server, built, {
     redis,

@@ -5,6 +5,8 @@ import { Histogram, Registry, collectDefaultMetrics } from "prom-client";
 export interface Metrics {
   registry: Registry;
   httpDuration: Histogram<"method" | "route" | "status">;
+  /** Events per ledger call after the auto-batcher (PostgreSQL ledger). */
+  ledgerBatch: Histogram;
 }
 
 export function createMetrics(): Metrics {
@@ -17,7 +19,13 @@ export function createMetrics(): Metrics {
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
-  return { registry, httpDuration };
+  const ledgerBatch = new Histogram({
+    name: "stampede_ledger_batch_events",
+    help: "Transfers per ledger call after auto-batching",
+    buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000],
+    registers: [registry],
+  });
+  return { registry, httpDuration, ledgerBatch };
 }
 
 /** Times every request, labelled by the matched route pattern (never the raw URL: bounded cardinality). */
