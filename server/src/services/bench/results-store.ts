@@ -51,7 +51,8 @@ export class BenchResultsStore {
   async list(): Promise<BenchRunSummary[]> {
     const names = await this.#fileNames();
     const summaries = await mapLimit(names, benchFileReadsInFlightMax, (name) => this.#summary(name));
-    for (const name of this.#cache.keys()) if (!names.includes(name)) this.#cache.delete(name);
+    const listed = new Set(names);
+    for (const name of this.#cache.keys()) if (!listed.has(name)) this.#cache.delete(name);
     return summaries.filter((s): s is BenchRunSummary => s !== null).sort(newestFirst);
   }
 
