@@ -8,6 +8,7 @@ import { runGenerators } from "./lib/child.js";
 import { mergeHttp, okCount, split } from "./lib/merge.js";
 import { machineInfo, writeResult } from "./lib/result.js";
 import { benchEvent, numFlag, startBenchStack } from "./lib/stack.js";
+import { cpuNote, cpuSnapshot, cpuSplit } from "./lib/proc-cpu.js";
 import { ledgerBatchTotals, meanBatch } from "./lib/server-metrics.js";
 import { round } from "./lib/stats.js";
 import type { HttpGenResult } from "./gen/http.js";
@@ -21,12 +22,15 @@ export async function run(args: string[]): Promise<void> {
   try {
     const event = await benchEvent(bench.server.url, { name: "bench holds", classes: [{ code: "GA", capacity: 10_000_000 }] });
     let batchBefore = { sum: 0, count: 0 };
+    let cpuBefore = cpuSnapshot();
     const { results, readyInfo } = await runGenerators<HttpGenResult>("http", split(config.fans, config.generators).map((count) => ({
       deadlineSeconds: 300, mode: "holds", url: bench.server.url, concurrency: Math.ceil(config.concurrency / config.generators), seconds: config.seconds, count, eventId: event.id, classId: event.classes[0]!.id,
     })), async () => {
       batchBefore = await ledgerBatchTotals(bench.server.url);
+      cpuBefore = cpuSnapshot();
       bench.profileStart();
     });
+    const cpuSeconds = cpuSplit(cpuBefore, cpuSnapshot());
     const batch = meanBatch(batchBefore, await ledgerBatchTotals(bench.server.url));
     const m = mergeHttp(results);
     const granted = okCount(m.statuses, "201");
@@ -42,8 +46,8 @@ export async function run(args: string[]): Promise<void> {
         "holds/s": holdsPerSecond, target: "≥ 8000", "p50 ms": m.latency.p50Ms, "p90 ms": m.latency.p90Ms, "p99 ms": m.latency.p99Ms, "p99 target": "≤ 100",
         holds: granted, attempts: m.ops, seconds: round(m.elapsedSeconds), errors: m.ops - granted, "mean ledger batch": batch, "fraction of GET /noop": fraction(holdsPerSecond, cal.httpPerSecond),
       }],
-      extra: { statuses: m.statuses, firstErrors: m.firstErrors, prepare: readyInfo },
-      notes: [`statuses: ${JSON.stringify(m.statuses)}`, ...m.firstErrors],
+      extra: { statuses: m.statuses, firstErrors: m.firstErrors, prepare: readyInfo, cpuSeconds },
+      notes: [`statuses: ${JSON.stringify(m.statuses)}`, cpuNote(cpuSeconds, granted, "hold"), ...m.firstErrors],
     });
   } finally {
     await bench.close();

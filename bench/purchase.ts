@@ -8,6 +8,7 @@ import { runGenerators } from "./lib/child.js";
 import { mergeHttp, okCount, split } from "./lib/merge.js";
 import { machineInfo, markdownTable, writeResult, type Row } from "./lib/result.js";
 import { adminAuth, benchEvent, flag, numFlag, startBenchStack } from "./lib/stack.js";
+import { cpuNote, cpuSnapshot, cpuSplit } from "./lib/proc-cpu.js";
 import { ledgerBatchTotals, meanBatch } from "./lib/server-metrics.js";
 import { round, summarize } from "./lib/stats.js";
 import type { HttpGenResult } from "./gen/http.js";
@@ -32,12 +33,15 @@ export async function run(args: string[]): Promise<void> {
     try {
       const event = await benchEvent(bench.server.url, { name: `bench purchase c=${c}`, classes: [{ code: "GA", capacity: 10_000_000 }] });
       let batchBefore = { sum: 0, count: 0 };
+      let cpuBefore = cpuSnapshot();
       const { results } = await runGenerators<HttpGenResult>("http", split(config.fans, config.generators).map((count) => ({
         deadlineSeconds: 600, mode: "purchase", url: bench.server.url, concurrency: Math.ceil(c / config.generators), seconds: config.seconds, count, eventId: event.id, classId: event.classes[0]!.id,
       })), async () => {
         batchBefore = await ledgerBatchTotals(bench.server.url);
+        cpuBefore = cpuSnapshot();
         bench.profileStart();
       });
+      const cpuSeconds = cpuSplit(cpuBefore, cpuSnapshot());
       const batch = meanBatch(batchBefore, await ledgerBatchTotals(bench.server.url));
       const m = mergeHttp(results);
       const paid = okCount(m.statuses, "paid");
@@ -48,7 +52,7 @@ export async function run(args: string[]): Promise<void> {
       });
       const step = (k: "holdMs" | "payMs" | "paidMs") => summarize(results.flatMap((r) => r.steps?.[k] ?? []));
       const steps = { hold: step("holdMs"), mockpayComplete: step("payMs"), completeToPaidObserved: step("paidMs"), ordersPolled: results.reduce((a, r) => a + (r.steps?.polls ?? 0), 0) };
-      extra[`c${c}`] = { statuses: m.statuses, firstErrors: m.firstErrors, steps };
+      extra[`c${c}`] = { statuses: m.statuses, firstErrors: m.firstErrors, steps, cpuSeconds, cpu: cpuNote(cpuSeconds, paid, "paid ticket") };
       stepRows.push(...(["hold", "mockpayComplete", "completeToPaidObserved"] as const).map((k) => ({ concurrency: c, step: k, "p50 ms": steps[k].p50Ms, "p99 ms": steps[k].p99Ms, "GET order polls/s": round(steps.ordersPolled / m.elapsedSeconds) })));
     } finally {
       await bench.close();
@@ -63,6 +67,6 @@ export async function run(args: string[]): Promise<void> {
     calibration: calRows,
     figures,
     extra: { ...extra, steps: stepRows },
-    notes: [`where an op's time goes:\n\n${markdownTable(stepRows)}\n`, ...Object.entries(extra).map(([k, v]) => `${k}: ${JSON.stringify((v as { statuses: unknown }).statuses)}`)],
+    notes: [`where an op's time goes:\n\n${markdownTable(stepRows)}\n`, ...Object.entries(extra).map(([k, v]) => `${k}: ${JSON.stringify((v as { statuses: unknown }).statuses)}; ${(v as { cpu: string }).cpu}`)],
   });
 }

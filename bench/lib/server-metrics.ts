@@ -1,18 +1,14 @@
-// Reads the server's own counters from /metrics (prom-client text format), so a run can report
-// the mean ledger batch the server actually saw during its timed phase.
+// The server's own counters around a timed phase: the mean ledger batch the server saw.
+import { metric } from "./merge.js";
+
 export interface HistogramTotals {
   sum: number;
   count: number;
 }
 
-export function histogramTotals(text: string, name: string): HistogramTotals {
-  const value = (suffix: string) => Number(new RegExp(`^${name}_${suffix}(?:\\{[^}]*\\})? (\\S+)$`, "m").exec(text)?.[1] ?? 0);
-  return { sum: value("sum"), count: value("count") };
-}
-
 export async function ledgerBatchTotals(serverUrl: string): Promise<HistogramTotals> {
-  const res = await fetch(`${serverUrl}/metrics`, { signal: AbortSignal.timeout(10_000) });
-  return histogramTotals(await res.text(), "stampede_ledger_batch_events");
+  const [sum, count] = await Promise.all([metric(serverUrl, "stampede_ledger_batch_events_sum"), metric(serverUrl, "stampede_ledger_batch_events_count")]);
+  return { sum: sum ?? 0, count: count ?? 0 };
 }
 
 /** Mean transfers per ledger call between two readings (null when no call happened). */
