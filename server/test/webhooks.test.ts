@@ -109,6 +109,26 @@ describe("payment webhooks", () => {
   });
 });
 
+describe("payment webhook racing the fan's cancel", () => {
+  it("ends every order paid with its tickets exactly once, whichever lands first, and the stock adds up", async () => {
+    const event = await saleEvent();
+    const orders = await Promise.all(Array.from({ length: 6 }, () => heldOrder(url, event, 2)));
+    await Promise.all(orders.map(async (o, i) => {
+      const evt: WebhookEvent = { id: `evt_race${i}x${Date.now()}`, type: "payment.succeeded", created: now(), data: { sessionId: sessionIdOf(o.paymentUrl), orderId: o.orderId, amountCents: 2_000, currency: "USD" } };
+      const body = webhookBody(evt);
+      const cancel = () => fetch(`${url}/api/orders/${o.orderId}/cancel`, { method: "POST", headers: { authorization: `Bearer ${o.orderToken}` } });
+      const answers = await Promise.all(i % 2 === 0 ? [post(body, signWebhook(secret, body, now())), cancel()] : [cancel(), post(body, signWebhook(secret, body, now()))]);
+      expect(answers[i % 2 === 0 ? 0 : 1]!.status).toBe(200); // the webhook is always acknowledged
+    }));
+    for (const o of orders) {
+      const paid = await orderReaches(url, o.orderId, o.orderToken, "paid");
+      expect(paid.tickets).toHaveLength(2);
+    }
+    expect((await stockOf(url, event.id))[0]).toMatchObject({ sold: 12, held: 0 });
+    expect(await auditOk(url, event.id, basic)).toBe(true);
+  });
+});
+
 describe("payment webhooks under chaos", () => {
   it("reaches the in-order final states with duplicated, delayed, reordered and dropped deliveries", async () => {
     const chaos = await startStack({ MOCKPAY_WEBHOOK_SECRET: secret, MOCKPAY_DUPLICATE_RATE: "1", MOCKPAY_DELAY_MS: "400", MOCKPAY_REORDER: "true", MOCKPAY_FAIL_RATE: "0.3" });

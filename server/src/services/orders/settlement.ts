@@ -2,7 +2,7 @@
 // late) and admin refunds. (Expiry and the fan's cancel are in hold-ending.ts.) Each is idempotent — already
 // settled is an outcome — and each order change is a compare-and-set inside one transaction.
 import { canMove, isLatePayment } from "@stampede/shared/core/hold-state";
-import { holdOutcome, planHold, planPost, planVoid, settleOutcome } from "@stampede/shared/core/ledger-plans";
+import { holdOutcome, planHold, planPost, planVoid, settleOutcome, type SettleOutcome } from "@stampede/shared/core/ledger-plans";
 import { announce, assertSettled, holdRef, type SettleResult } from "./settle-common.js";
 import { planReturn } from "@stampede/shared/core/stock";
 import { holdSecondsMin } from "@stampede/shared/limits";
@@ -35,6 +35,13 @@ export interface SettlementDeps {
 
 export type WebhookResult = "applied" | "duplicate" | "unknown_order" | "ignored";
 
+/** A payment's hold, posted before the settling transaction (see postEarly). */
+interface EarlyPost {
+  holdId: string;
+  posted: SettleOutcome;
+  event: EventRecord;
+}
+
 export class Settlement {
   private readonly now: () => number;
   constructor(private readonly deps: SettlementDeps) {
@@ -51,9 +58,25 @@ export class Settlement {
     return announce(this.deps.domainEvents, order, type, status, this.now());
   }
 
+  /**
+   * A payment for a held order is posted in the ledger before the transaction, so no database
+   * connection waits on the ledger. Posting is idempotent, and a concurrent void (cancel, expiry)
+   * that loses to it answers already_posted and leaves the order to this payment; if the void
+   * wins, the transaction below finds the order ended and takes the late-payment path.
+   */
+  private async postEarly(evt: WebhookEvent): Promise<EarlyPost | null> {
+    if (evt.type !== "payment.succeeded" || !isUuid(evt.data.orderId)) return null;
+    const order = await this.deps.orders.get(evt.data.orderId);
+    if (order?.status !== "held" || order.paymentSessionId !== evt.data.sessionId) return null;
+    const event = await this.event(order.eventId);
+    const posted = settleOutcome(await this.deps.ledger.createTransfers(planPost(holdRef(event, order))));
+    return { holdId: order.holdId, posted, event };
+  }
+
   /** Applies one provider event exactly once (the inbox row and the order change commit together). */
   async applyWebhook(evt: WebhookEvent): Promise<WebhookResult> {
     const after: Array<() => Promise<void>> = [];
+    const early = await this.postEarly(evt);
     const result = await inTransaction(this.deps.pool, async (client) => {
       // Not a uuid: no order of ours (asked of the database it would be an error, not an answer).
       const order = isUuid(evt.data.orderId) ? await this.deps.orders.getForUpdate(client, evt.data.orderId) : null;
@@ -66,7 +89,7 @@ export class Settlement {
       // and acknowledged: retrying could never change the answer, so no retry storm.
       if (!order || order.paymentSessionId !== evt.data.sessionId) return (await inbox("unknown_order")) ? "unknown_order" : "duplicate";
       if (!(await inbox("applied"))) return "duplicate";
-      const outcome = await this.applyToOrder(client, evt, order, after);
+      const outcome = await this.applyToOrder(client, evt, order, after, early);
       await client.query("UPDATE payment_inbox SET outcome = $2 WHERE event_id = $1", [evt.id, outcome]);
       return outcome === "ignored" ? "ignored" : "applied";
     });
@@ -74,11 +97,11 @@ export class Settlement {
     return result;
   }
 
-  private async applyToOrder(client: PoolClient, evt: WebhookEvent, order: OrderRecord, after: Array<() => Promise<void>>): Promise<string> {
-    const event = await this.event(order.eventId);
+  private async applyToOrder(client: PoolClient, evt: WebhookEvent, order: OrderRecord, after: Array<() => Promise<void>>, early: EarlyPost | null): Promise<string> {
+    const event = early?.event ?? (await this.event(order.eventId));
     switch (evt.type) {
       case "payment.succeeded":
-        return this.paymentSucceeded(client, event, order, after);
+        return this.paymentSucceeded(client, event, order, after, early?.holdId === order.holdId ? early.posted : null);
       case "payment.failed":
       case "payment.canceled": {
         if (order.status !== "held") return "ignored";
@@ -99,10 +122,10 @@ export class Settlement {
     }
   }
 
-  private async paymentSucceeded(client: PoolClient, event: EventRecord, order: OrderRecord, after: Array<() => Promise<void>>): Promise<string> {
+  private async paymentSucceeded(client: PoolClient, event: EventRecord, order: OrderRecord, after: Array<() => Promise<void>>, postedEarly: SettleOutcome | null): Promise<string> {
     if (order.status === "paid" || order.status === "refunded") return "ignored";
     if (order.status === "held") {
-      const posted = assertSettled(settleOutcome(await this.deps.ledger.createTransfers(planPost(holdRef(event, order)))), "post");
+      const posted = assertSettled(postedEarly ?? settleOutcome(await this.deps.ledger.createTransfers(planPost(holdRef(event, order)))), "post");
       if (posted.kind === "done" || posted.kind === "already_posted") return this.markPaid(client, event, order, "held", after);
       // expired or voided in the ledger before the payment landed: a late payment
     }
