@@ -84,7 +84,7 @@ export const webhookBackoffBaseMs = 250;
 /** One delivery attempt waits this long for the shop's answer, then counts as failed. */
 export const webhookDeliveryTimeoutMs = 5_000;
 /** Webhook deliveries in flight per workers process: a slow shop must not pin every connection. */
-export const webhookDeliveryConcurrency = 16;
+export const webhookDeliveryConcurrency = 48;
 /** Delivered webhook jobs stay in BullMQ this long (inspection; re-enqueues of a delivered event dedupe against them). */
 export const webhookJobsKeptSeconds = 3_600;
 /** Extra chaos deliveries of one event at most: enough to exercise duplicates, bounded so duplicateRate 1 still ends. */
