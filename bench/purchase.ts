@@ -1,7 +1,9 @@
 // Benchmark `purchase` (performance.md): the TigerFans shape, closed loop at concurrency 30 and
 // 200: hold → MockPay complete (succeeded) → webhook (workers) → order `paid` observed by polling
 // GET /api/orders/:id every 100 ms → next. Admission tokens are fetched before the timed phase.
-//   npm run bench -- purchase [--concurrency 30,200] [--seconds 10] [--fans 3000] [--generators 1]
+// The paid order is observed as the app's order page sees it: `order:update` pushed to the fan's
+// socket (`--observe poll` polls GET /api/orders/:id every 100 ms instead).
+//   npm run bench -- purchase [--concurrency 30,200] [--seconds 10] [--fans 3000] [--generators 1] [--observe push|poll]
 import { auditOk } from "@stampede/server/testing/checkout";
 import { calibrate, fraction, type Calibration } from "./lib/calibrate.js";
 import { runGenerators } from "./lib/child.js";
@@ -9,7 +11,7 @@ import { mergeHttp, okCount, split } from "./lib/merge.js";
 import { machineInfo, markdownTable, writeResult, type Row } from "./lib/result.js";
 import { adminAuth, benchEvent, flag, numFlag, startBenchStack } from "./lib/stack.js";
 import { cpuNote, cpuSnapshot, cpuSplit } from "./lib/proc-cpu.js";
-import { ledgerBatchTotals, meanBatch } from "./lib/server-metrics.js";
+import { ledgerBatchTotals, meanBatch, webhookTotals } from "./lib/server-metrics.js";
 import { round, summarize } from "./lib/stats.js";
 import type { HttpGenResult } from "./gen/http.js";
 
@@ -19,6 +21,7 @@ export async function run(args: string[]): Promise<void> {
     seconds: numFlag(args, "seconds", 10),
     fans: numFlag(args, "fans", 3_000),
     generators: numFlag(args, "generators", 1),
+    observe: flag(args, "observe") === "poll" ? ("poll" as const) : ("push" as const),
   };
   const startedAt = new Date().toISOString();
   const env = machineInfo();
@@ -33,34 +36,37 @@ export async function run(args: string[]): Promise<void> {
     try {
       const event = await benchEvent(bench.server.url, { name: `bench purchase c=${c}`, classes: [{ code: "GA", capacity: 10_000_000 }] });
       let batchBefore = { sum: 0, count: 0 };
+      let webhookBefore = { sum: 0, count: 0 };
       let cpuBefore = cpuSnapshot();
       const { results } = await runGenerators<HttpGenResult>("http", split(config.fans, config.generators).map((count) => ({
-        deadlineSeconds: 600, mode: "purchase", url: bench.server.url, concurrency: Math.ceil(c / config.generators), seconds: config.seconds, count, eventId: event.id, classId: event.classes[0]!.id,
+        deadlineSeconds: 600, mode: "purchase", url: bench.server.url, concurrency: Math.ceil(c / config.generators), seconds: config.seconds, count, eventId: event.id, classId: event.classes[0]!.id, observe: config.observe,
       })), async () => {
         batchBefore = await ledgerBatchTotals(bench.server.url);
+        webhookBefore = await webhookTotals(bench.server.url);
         cpuBefore = cpuSnapshot();
         bench.profileStart();
       });
       const cpuSeconds = cpuSplit(cpuBefore, cpuSnapshot());
       const batch = meanBatch(batchBefore, await ledgerBatchTotals(bench.server.url));
+      const webhookMs = meanBatch(webhookBefore, await webhookTotals(bench.server.url), 1_000);
       const m = mergeHttp(results);
       const paid = okCount(m.statuses, "paid");
       const perSecond = round(paid / m.elapsedSeconds, 1);
       figures.push({
         concurrency: c, "paid tickets/s": perSecond, target: c === 200 ? "≥ 1500" : "", "p50 ms": m.latency.p50Ms, "p90 ms": m.latency.p90Ms, "p99 ms": m.latency.p99Ms, "p99 target": c === 200 ? "≤ 250" : "",
-        paid, errors: m.ops - paid, "mean ledger batch": batch, seconds: round(m.elapsedSeconds), "fraction of GET /noop": fraction(perSecond, cal.httpPerSecond), "audit ok": await auditOk(bench.server.url, event.id, adminAuth),
+        paid, errors: m.ops - paid, "mean ledger batch": batch, "webhook mean ms": webhookMs, seconds: round(m.elapsedSeconds), "fraction of GET /noop": fraction(perSecond, cal.httpPerSecond), "audit ok": await auditOk(bench.server.url, event.id, adminAuth),
       });
       const step = (k: "holdMs" | "payMs" | "paidMs") => summarize(results.flatMap((r) => r.steps?.[k] ?? []));
-      const steps = { hold: step("holdMs"), mockpayComplete: step("payMs"), completeToPaidObserved: step("paidMs"), ordersPolled: results.reduce((a, r) => a + (r.steps?.polls ?? 0), 0) };
+      const steps = { hold: step("holdMs"), mockpayComplete: step("payMs"), completeToPaidObserved: step("paidMs"), ordersPolled: results.reduce((a, r) => a + (r.steps?.polls ?? 0), 0), pushesMissed: results.reduce((a, r) => a + (r.steps?.pushesMissed ?? 0), 0) };
       extra[`c${c}`] = { statuses: m.statuses, firstErrors: m.firstErrors, steps, cpuSeconds, cpu: cpuNote(cpuSeconds, paid, "paid ticket") };
-      stepRows.push(...(["hold", "mockpayComplete", "completeToPaidObserved"] as const).map((k) => ({ concurrency: c, step: k, "p50 ms": steps[k].p50Ms, "p99 ms": steps[k].p99Ms, "GET order polls/s": round(steps.ordersPolled / m.elapsedSeconds) })));
+      stepRows.push(...(["hold", "mockpayComplete", "completeToPaidObserved"] as const).map((k) => ({ concurrency: c, step: k, "p50 ms": steps[k].p50Ms, "p99 ms": steps[k].p99Ms, "GET order polls/s": round(steps.ordersPolled / m.elapsedSeconds), "pushes missed": steps.pushesMissed })));
     } finally {
       await bench.close();
     }
   }
   writeResult({
     name: "purchase",
-    title: "hold → MockPay → webhook → paid observed (100 ms poll), closed loop",
+    title: `hold → MockPay → webhook → paid observed (${config.observe === "push" ? "order:update push" : "100 ms poll"}), closed loop`,
     startedAt,
     env,
     config,

@@ -1,12 +1,14 @@
 // HTTP load generator (a process of its own; see lib/child.ts). Modes:
 //   noop      GET /noop closed loop (calibration)
 //   holds     one hold per prepared admitted fan (holds, last-ticket)
-//   purchase  closed loop: hold → MockPay complete → poll the order every 100 ms until paid
+//   purchase  closed loop: hold → MockPay complete → `order:update` paid pushed to the fan's socket
+//             (as the app's order page sees it); with `observe: "poll"`, GET the order every 100 ms
 //   rest-join one REST queue join per prepared fan
 import { generatorMain, type GeneratorConfig } from "../lib/child.js";
 import { bearer, httpClient, type HttpClient } from "../lib/http.js";
 import { admittedFans, newSessions, type BenchFan } from "../lib/fans.js";
 import { nowMs, sleep } from "../lib/stats.js";
+import { connectFans, waitForPush, type FanSockets } from "../lib/order-push.js";
 
 export interface HttpGenConfig extends GeneratorConfig {
   mode: "noop" | "holds" | "purchase" | "rest-join";
@@ -19,6 +21,8 @@ export interface HttpGenConfig extends GeneratorConfig {
   classId?: string;
   quantity?: number;
   localAddress?: string;
+  /** purchase: how the paid order is observed (default push). */
+  observe?: "push" | "poll";
 }
 
 export interface HttpGenResult {
@@ -34,14 +38,15 @@ export interface HttpGenResult {
   prepareMs: number;
   /** Requests re-sent after connection errors during the timed phase. */
   retries: number;
-  /** purchase: per-step latencies (ms) and order polls made, to tell where an op's time goes. */
-  steps?: { holdMs: number[]; payMs: number[]; paidMs: number[]; polls: number };
+  /** purchase: per-step latencies (ms), order polls made and pushes that never came, to tell where an op's time goes. */
+  steps?: { holdMs: number[]; payMs: number[]; paidMs: number[]; polls: number; pushesMissed: number };
 }
 
 interface State {
   client: HttpClient;
   fans: BenchFan[];
   prepareMs: number;
+  sockets?: FanSockets;
 }
 
 async function prepare(c: HttpGenConfig): Promise<{ state: State; info: Record<string, unknown> }> {
@@ -50,11 +55,15 @@ async function prepare(c: HttpGenConfig): Promise<{ state: State; info: Record<s
   let fans: BenchFan[] = [];
   if (c.mode === "holds" || c.mode === "purchase") fans = await admittedFans(client, c.eventId!, c.count);
   else if (c.mode === "rest-join") fans = await newSessions(client, c.count);
+  const sockets = c.mode === "purchase" && c.observe !== "poll" ? await connectFans(c.url, fans) : undefined;
   // Warm the keep-alive pool so connection setup is not in the timed phase.
   await Promise.all(Array.from({ length: Math.min(c.concurrency, warmConnectionsMax) }, () => client.request("GET", c.mode === "noop" ? "/noop" : "/healthz")));
   const prepareMs = nowMs() - t;
-  return { state: { client, fans, prepareMs }, info: { fans: fans.length, prepareMs } };
+  return { state: { client, fans, prepareMs, sockets }, info: { fans: fans.length, prepareMs, observe: c.mode === "purchase" ? (sockets ? "push" : "poll") : undefined } };
 }
+
+/** How long a purchase waits for the paid push before it asks for the order itself. */
+const pushWaitMs = 20_000;
 
 /** Connections opened before the timed phase; beyond this, opening them at once overflows the listen backlog. */
 const warmConnectionsMax = 500;
@@ -78,7 +87,7 @@ function ops(c: HttpGenConfig, s: State, r: HttpGenResult, t0: number): Op {
         return a.status === 201 ? "201" : `${a.status} ${a.body.error?.code ?? ""}`.trim();
       };
     case "purchase":
-      r.steps = { holdMs: [], payMs: [], paidMs: [], polls: 0 };
+      r.steps = { holdMs: [], payMs: [], paidMs: [], polls: 0, pushesMissed: 0 };
       return async (i) => {
         const steps = r.steps!;
         let t = nowMs();
@@ -86,11 +95,19 @@ function ops(c: HttpGenConfig, s: State, r: HttpGenResult, t0: number): Op {
         steps.holdMs.push(nowMs() - t);
         if (h.status !== 201) return `hold ${h.status} ${h.body.error?.code ?? ""}`;
         const sessionId = new URL(h.body.paymentUrl).pathname.split("/").filter(Boolean).pop();
+        const pushed = s.sockets ? waitForPush(s.sockets, fans[i]!.fanId, h.body.orderId, "paid", pushWaitMs) : null;
         t = nowMs();
         const p = await client.request("POST", `/mockpay/api/sessions/${sessionId}/complete`, { outcome: "succeeded" });
         steps.payMs.push(nowMs() - t);
         if (p.status !== 200) return `pay ${p.status}`;
         t = nowMs();
+        if (pushed) {
+          if (await pushed) {
+            steps.paidMs.push(nowMs() - t);
+            return "paid";
+          }
+          steps.pushesMissed++; // then the poll below tells what the order is
+        }
         const deadline = Date.now() + 20_000;
         for (;;) {
           const o = await client.request<{ status: string }>("GET", `/api/orders/${h.body.orderId}`, undefined, bearer(h.body.orderToken));
@@ -136,6 +153,7 @@ async function run(c: HttpGenConfig, s: State): Promise<HttpGenResult> {
   r.latenciesMs = r.latenciesMs.slice(0, r.ops);
   r.endsMs = r.endsMs.slice(0, r.ops);
   s.client.close();
+  s.sockets?.close();
   return r;
 }
 

@@ -31,12 +31,14 @@ export const okCount = (statuses: Record<string, number>, ...ok: string[]): numb
 /** Splits `total` into `parts` near-equal integers. */
 export const split = (total: number, parts: number): number[] => Array.from({ length: parts }, (_, i) => Math.floor(total / parts) + (i < total % parts ? 1 : 0));
 
-/** Reads one Prometheus sample (sum over labels) from the server's /metrics. */
-export async function metric(url: string, name: string): Promise<number | null> {
+/** Reads one Prometheus sample (sum over labels, or over the series whose labels contain `labelsWith`) from the server's /metrics. */
+export async function metric(url: string, name: string, labelsWith?: string): Promise<number | null> {
   const text = await (await fetch(`${url}/metrics`)).text();
   let sum: number | null = null;
   for (const line of text.split("\n")) {
-    if (line.startsWith(`${name} `) || line.startsWith(`${name}{`)) sum = (sum ?? 0) + Number(line.slice(line.lastIndexOf(" ") + 1));
+    if (!(line.startsWith(`${name} `) || line.startsWith(`${name}{`))) continue;
+    if (labelsWith && !line.slice(name.length, line.lastIndexOf(" ")).includes(labelsWith)) continue;
+    sum = (sum ?? 0) + Number(line.slice(line.lastIndexOf(" ") + 1));
   }
   return sum;
 }

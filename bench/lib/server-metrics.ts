@@ -6,13 +6,18 @@ export interface HistogramTotals {
   count: number;
 }
 
-export async function ledgerBatchTotals(serverUrl: string): Promise<HistogramTotals> {
-  const [sum, count] = await Promise.all([metric(serverUrl, "stampede_ledger_batch_events_sum"), metric(serverUrl, "stampede_ledger_batch_events_count")]);
+async function histogramTotals(serverUrl: string, name: string, labelsWith?: string): Promise<HistogramTotals> {
+  const [sum, count] = await Promise.all([metric(serverUrl, `${name}_sum`, labelsWith), metric(serverUrl, `${name}_count`, labelsWith)]);
   return { sum: sum ?? 0, count: count ?? 0 };
 }
 
-/** Mean transfers per ledger call between two readings (null when no call happened). */
-export function meanBatch(before: HistogramTotals, after: HistogramTotals): number | null {
+export const ledgerBatchTotals = (serverUrl: string) => histogramTotals(serverUrl, "stampede_ledger_batch_events");
+
+/** Time the server spent answering payment webhooks (seconds, from its request histogram). */
+export const webhookTotals = (serverUrl: string) => histogramTotals(serverUrl, "stampede_http_request_duration_seconds", 'route="/api/payments/webhook"');
+
+/** Mean per observation between two readings, × scale (null when nothing was observed). */
+export function meanBatch(before: HistogramTotals, after: HistogramTotals, scale = 1): number | null {
   const calls = after.count - before.count;
-  return calls > 0 ? Math.round(((after.sum - before.sum) / calls) * 10) / 10 : null;
+  return calls > 0 ? Math.round(((after.sum - before.sum) * scale / calls) * 10) / 10 : null;
 }
