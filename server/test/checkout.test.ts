@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { admittedFan, auditOk, completePayment, getOrder, hold, orderReaches, stockOf, type AdmittedFan } from "../src/testing/checkout.js";
 import { basicAuth, createEvent, waitFor } from "../src/testing/fans.js";
 import { stackAdmin, startStack, type TestStack } from "../src/testing/stack.js";
+import { stockTickMs } from "@stampede/shared/limits";
 
 let stack: TestStack;
 let url: string;
@@ -188,6 +189,25 @@ describe("checkout", () => {
     expect(again.error).toMatchObject({ code: "already_checked_in", details: { checkedInAt: first.checkedInAt } });
     const forged = order.tickets[0]!.code.slice(0, -4) + "AAAA";
     expect((await scan(forged)).status).toBe(404);
+  });
+
+  it("refuses a sold-out tier from the stock snapshot without asking the ledger, and sells again at once when a hold ends", async () => {
+    const { event, vip } = await saleEvent();
+    const buyers = await Promise.all([1, 2, 3].map(() => fan(event.id)));
+    const holds = await Promise.all([[2], [2], [1]].map(([q], i) => hold(url, buyers[i]!, event.id, [{ classId: vip, quantity: q! }])));
+    expect(holds.map((h) => h.status)).toEqual([201, 201, 201]); // VIP (5) is gone
+    await new Promise((r) => setTimeout(r, stockTickMs + 50)); // the snapshot has seen it
+    const ledgerCalls = () => fetch(`${url}/metrics`).then(async (r) => Number(/^stampede_ledger_batch_events_count (\S+)$/m.exec(await r.text())?.[1] ?? NaN));
+    const late = await fan(event.id);
+    const before = await ledgerCalls();
+    const refused = await hold(url, late, event.id, [{ classId: vip, quantity: 1 }]);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error?.code).toBe("sold_out");
+    expect(await ledgerCalls()).toBe(before);
+    // A hold ends: its stock is for sale again (the snapshot is dropped on the hold's domain event).
+    const cancelled = await fetch(`${url}/api/orders/${holds[2]!.body.orderId}/cancel`, { method: "POST", headers: { authorization: `Bearer ${holds[2]!.body.orderToken}` } });
+    expect(cancelled.status).toBe(200);
+    await waitFor("the returned VIP ticket to sell", async () => (await hold(url, late, event.id, [{ classId: vip, quantity: 1 }], { "idempotency-key": `retry-${Date.now()}` })).status === 201, 2_000);
   });
 
   it("refunds a paid order: money back, tickets void, stock returned to the pool", async () => {

@@ -10,7 +10,7 @@ import { RoomTickers } from "../services/waiting-room/ticker.js";
 import { createIo, type StampedeIo } from "./io.js";
 import { attachQueueHandlers } from "./queue-handlers.js";
 import { rooms } from "@stampede/shared/protocol";
-import { consumeDomainEvents } from "../services/orders/domain-events.js";
+import { consumeDomainEvents, type DomainEventType } from "../services/orders/domain-events.js";
 import { eventStats } from "../services/orders/stats.js";
 import { attachAdminNamespace } from "./admin.js";
 
@@ -35,6 +35,9 @@ export interface Realtime {
   /** Stops the tickers (handing leases over), disconnects every socket, closes the adapter. */
   close(): Promise<void>;
 }
+
+/** Domain events after which an event has stock again that a sold-out snapshot would not show. */
+const stockReturningEvents = new Set<DomainEventType>(["hold.voided", "hold.expired", "order.refunded"]);
 
 export function startRealtime(server: HttpServer, app: App, deps: RealtimeDeps): Realtime {
   const io = createIo(server, { tokens: app.tokens, adapterRedis: deps.adapterRedis, redisPrefix: deps.redisPrefix });
@@ -69,6 +72,7 @@ export function startRealtime(server: HttpServer, app: App, deps: RealtimeDeps):
   const domainEvents = consumeDomainEvents(deps.eventsRedis, deps.redisPrefix, (e) => {
     io.local.to(rooms.fan(e.fanId)).emit("order:update", { orderId: e.orderId, status: e.status });
     admin.onDomainEvent(e);
+    if (stockReturningEvents.has(e.type)) wr.stock.forget(e.eventId); // holds may be refused from the snapshot
   }, deps.logger);
   return {
     io,

@@ -83,6 +83,7 @@ export class HoldsService {
     if (event.status === "sold_out") throw refuse(409, "sold_out", "every ticket is taken");
     if (event.status !== "on_sale") throw refuse(409, "sale_not_open", `the sale is ${event.status.replace("_", " ")}`);
     const items = this.orderItems(event, body.items);
+    await this.refuseIfSoldOut(event, items);
     if (await this.deps.orders.hasActiveHold(jti)) throw refuse(409, "hold_active", "you already hold tickets: pay for them or cancel first");
 
     const orderId = uuidv7();
@@ -111,6 +112,18 @@ export class HoldsService {
     const quantity = items.reduce((s, i) => s + i.quantity, 0);
     await this.deps.domainEvents.publish({ type: "hold.placed", orderId, eventId, fanId, status: "held", quantity, totalCents, atMs: this.now() });
     return { orderId, orderToken: token, status: "held", expiresAt: new Date(expiresAtMs).toISOString(), items, totalCents, currency, paymentUrl: session.paymentUrl };
+  }
+
+  /**
+   * A tier at 0 in the stock snapshot (the one fans see, at most stockTickMs old, dropped when a
+   * hold ends or a refund returns stock) is answered sold out without the ledger: after a sell-out,
+   * the crowd's attempts cost one cached read. A snapshot that still shows stock refuses nothing —
+   * the ledger decides those, so this can never oversell.
+   */
+  private async refuseIfSoldOut(event: EventRecord, items: OrderItem[]): Promise<void> {
+    const stock = await this.deps.stock.get(event);
+    const gone = items.find((i) => stock.classes.find((c) => c.id === i.classId)?.available === 0);
+    if (gone) throw refuse(409, "sold_out", `${gone.code} is sold out`);
   }
 
   private async holdInLedger(event: EventRecord, fanId: string, orderId: string, items: OrderItem[]): Promise<void> {

@@ -31,6 +31,11 @@ export class StockCache {
     value.catch(() => this.entries.delete(event.id));
     return value;
   }
+
+  /** Stock came back (a hold ended, a refund): the next reader asks the ledger afresh. */
+  forget(eventId: string): void {
+    this.entries.delete(eventId);
+  }
 }
 
 export function stockTotals(stock: StockUpdate): { available: number; held: number } {
