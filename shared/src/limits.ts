@@ -83,6 +83,9 @@ export const webhookDeliveryAttemptsMax = 12;
 export const webhookBackoffBaseMs = 250;
 /** One delivery attempt waits this long for the shop's answer, then counts as failed. */
 export const webhookDeliveryTimeoutMs = 5_000;
+/** Hold requests worked on at once per server process; later ones wait their turn (FIFO) before any
+ * work, so a crowd of 10,000 attempts is served first come, first served instead of all at once. */
+export const holdsInFlightMax = 256;
 /** Webhook deliveries in flight per workers process: a slow shop must not pin every connection. */
 export const webhookDeliveryConcurrency = 48;
 /** Delivered webhook jobs stay in BullMQ this long (inspection; re-enqueues of a delivered event dedupe against them). */

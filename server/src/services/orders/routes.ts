@@ -1,9 +1,11 @@
 // Checkout over HTTP: place a hold (fan + admission token, Idempotency-Key), read an order
 // (order token or its fan), cancel it, and fetch ticket QR codes.
 import { Router, type Request, type Response } from "express";
+import pLimit from "p-limit";
 import QRCode from "qrcode";
 import { z } from "zod";
 import { isUuid } from "@stampede/shared/ids";
+import { holdsInFlightMax } from "@stampede/shared/limits";
 import { HttpError } from "../../http/errors.js";
 import type { OpenApiRegistry } from "../../http/openapi.js";
 import { defineRoute } from "../../http/route.js";
@@ -63,6 +65,7 @@ async function sendQr(deps: OrderRoutesDeps, req: Request, res: Response, ticket
 
 export function orderRoutes(deps: OrderRoutesDeps, registry: OpenApiRegistry): Router {
   const router = Router();
+  const holdsInFlight = pLimit(holdsInFlightMax);
   const tags = ["checkout"];
 
   defineRoute(router, registry, { method: "post", path: "/api/events/:eventId/holds", summary: "Hold tickets (needs the fan's admission token); answers with the payment link", tags, security: "fan", guards: [requireFan(deps.tokens)], params: eventParams, body: holdBody,
@@ -71,14 +74,9 @@ export function orderRoutes(deps: OrderRoutesDeps, registry: OpenApiRegistry): R
       const fanId = currentFan(res);
       const place = async () => ({ status: 201, body: await deps.holds.place(fanId, params.eventId, body) });
       const rawKey = req.headers["idempotency-key"];
-      if (rawKey === undefined) {
-        const answer = await place();
-        res.status(answer.status).json(answer.body);
-        return;
-      }
-      const key = idempotencyKey.safeParse(rawKey);
-      if (!key.success) throw new HttpError(422, "invalid_request", `Idempotency-Key: ${key.error.issues[0]?.message ?? "invalid"}`);
-      const answer = await deps.idempotency.run(fanId, key.data, requestHash({ eventId: params.eventId, body }), place);
+      const key = rawKey === undefined ? null : idempotencyKey.safeParse(rawKey);
+      if (key && !key.success) throw new HttpError(422, "invalid_request", `Idempotency-Key: ${key.error.issues[0]?.message ?? "invalid"}`);
+      const answer = await holdsInFlight(() => (key ? deps.idempotency.run(fanId, key.data, requestHash({ eventId: params.eventId, body }), place) : place()));
       res.status(answer.status).json(answer.body);
     });
 
