@@ -7,9 +7,10 @@
 // queue:status "sold_out" − the earlier of the server's first sold_out frame (its sentAtMs) and the
 // parent's 100 ms stats poll first seeing sold = capacity),
 // fairness inversions (a fan admitted before one with a lower lottery number), the audit at the end.
-//   npm run bench -- flash-sale [--fans 5000] [--generators 4] [--seconds 120] [--hold-seconds 10] [--admit-per-minute 2400] [--max-active 2000]
-// The waiting room admits at about what the checkout sustains on the reference box (purchase ≈ 40–50
-// paid/s): at 90/s the checkout overloaded, webhooks timed out and holds expired before payments landed.
+//   npm run bench -- flash-sale [--fans 5000] [--generators 4] [--seconds 120] [--hold-seconds 10] [--admit-per-minute 1200] [--max-active 2000]
+// The waiting room admits at what the checkout sustains on the reference box with 5,000 sockets
+// attached (measured: 20/s sells out with every invariant; 40/s and 90/s overloaded it — webhooks
+// timed out, holds expired before their payments landed, pool waits answered 503).
 import { auditOk } from "@stampede/server/testing/checkout";
 import { stackAdmin } from "@stampede/server/testing/stack";
 import { createEvent } from "@stampede/server/testing/fans";
@@ -41,7 +42,7 @@ export function inversions(fans: FlashFanRecord[], toleranceMs: number): number 
 }
 
 export async function run(args: string[]): Promise<void> {
-  const config = { fans: numFlag(args, "fans", 5_000), generators: numFlag(args, "generators", 4), seconds: numFlag(args, "seconds", 120), holdSeconds: numFlag(args, "hold-seconds", 10), admitPerMinute: numFlag(args, "admit-per-minute", 2_400), maxActiveCheckouts: numFlag(args, "max-active", 2_000), tiers };
+  const config = { fans: numFlag(args, "fans", 5_000), generators: numFlag(args, "generators", 4), seconds: numFlag(args, "seconds", 120), holdSeconds: numFlag(args, "hold-seconds", 10), admitPerMinute: numFlag(args, "admit-per-minute", 1_200), maxActiveCheckouts: numFlag(args, "max-active", 2_000), tiers };
   const startedAt = new Date().toISOString();
   const env = machineInfo();
   const cal = await calibrate({ httpConcurrency: 200, sockets: 200, generators: config.generators });
