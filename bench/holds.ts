@@ -9,7 +9,7 @@ import { mergeHttp, okCount, split } from "./lib/merge.js";
 import { machineInfo, writeResult } from "./lib/result.js";
 import { benchEvent, numFlag, startBenchStack } from "./lib/stack.js";
 import { cpuNote, cpuSnapshot, cpuSplit } from "./lib/proc-cpu.js";
-import { ledgerBatchTotals, meanBatch } from "./lib/server-metrics.js";
+import { ledgerBatchTotals, meanBetween } from "./lib/server-metrics.js";
 import { round } from "./lib/stats.js";
 import type { HttpGenResult } from "./gen/http.js";
 
@@ -31,7 +31,7 @@ export async function run(args: string[]): Promise<void> {
       bench.profileStart();
     });
     const cpuSeconds = cpuSplit(cpuBefore, cpuSnapshot());
-    const batch = meanBatch(batchBefore, await ledgerBatchTotals(bench.server.url));
+    const batch = meanBetween(batchBefore, await ledgerBatchTotals(bench.server.url));
     const m = mergeHttp(results);
     const granted = okCount(m.statuses, "201");
     const holdsPerSecond = Math.round(granted / m.elapsedSeconds);

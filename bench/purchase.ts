@@ -11,7 +11,7 @@ import { mergeHttp, okCount, split } from "./lib/merge.js";
 import { machineInfo, markdownTable, writeResult, type Row } from "./lib/result.js";
 import { adminAuth, benchEvent, flag, numFlag, startBenchStack } from "./lib/stack.js";
 import { cpuNote, cpuSnapshot, cpuSplit } from "./lib/proc-cpu.js";
-import { ledgerBatchTotals, meanBatch, webhookTotals } from "./lib/server-metrics.js";
+import { ledgerBatchTotals, meanBetween, webhookTotals } from "./lib/server-metrics.js";
 import { round, summarize } from "./lib/stats.js";
 import type { HttpGenResult } from "./gen/http.js";
 
@@ -47,8 +47,8 @@ export async function run(args: string[]): Promise<void> {
         bench.profileStart();
       });
       const cpuSeconds = cpuSplit(cpuBefore, cpuSnapshot());
-      const batch = meanBatch(batchBefore, await ledgerBatchTotals(bench.server.url));
-      const webhookMs = meanBatch(webhookBefore, await webhookTotals(bench.server.url), 1_000);
+      const batch = meanBetween(batchBefore, await ledgerBatchTotals(bench.server.url));
+      const webhookMs = meanBetween(webhookBefore, await webhookTotals(bench.server.url), 1_000);
       const m = mergeHttp(results);
       const paid = okCount(m.statuses, "paid");
       const perSecond = round(paid / m.elapsedSeconds, 1);

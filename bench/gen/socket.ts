@@ -3,7 +3,8 @@
 //   join      one queue:join with ack per connected socket
 //   idle      waiting-room sockets joined to the event, counting queue:status frames and their
 //             push latency (receipt − the frame's sentAtMs; same clock, same box)
-import { io, type Socket } from "socket.io-client";
+import type { Socket } from "socket.io-client";
+import { connectFanSocket } from "../lib/fan-socket.js";
 import { generatorMain, type GeneratorConfig } from "../lib/child.js";
 import { httpClient } from "../lib/http.js";
 import { newSessions, pool } from "../lib/fans.js";
@@ -51,13 +52,7 @@ interface State {
 /** Ack deadline of one emit in the generator (an ack that never comes counts as an error). */
 const emitTimeoutMs = 10_000;
 
-function connect(c: SocketGenConfig, fanToken: string): Promise<Socket> {
-  const socket = io(c.url, { auth: { fanToken }, transports: ["websocket"], reconnection: false, forceNew: true, timeout: 20_000, ...(c.localAddress ? { localAddress: c.localAddress } : {}) } as Parameters<typeof io>[1]);
-  return new Promise((resolve, reject) => {
-    socket.once("connect", () => resolve(socket));
-    socket.once("connect_error", (err) => (socket.close(), reject(err)));
-  });
-}
+const connect = (c: SocketGenConfig, fanToken: string): Promise<Socket> => connectFanSocket(c.url, fanToken, c.localAddress);
 
 async function prepare(c: SocketGenConfig): Promise<{ state: State; info: Record<string, unknown> }> {
   const tokens = c.mode === "noop-ack" ? Array.from({ length: c.sockets }, () => "noop") : (await newSessions(httpClient(c.url, 64, c.localAddress), c.sockets)).map((f) => f.fanToken);

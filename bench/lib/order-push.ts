@@ -1,6 +1,7 @@
 // Order updates pushed to fans' sockets (`order:update` to the fan's room, as the app's order page
 // receives them), for generators that observe a paid order the way a browser does.
-import { io, type Socket } from "socket.io-client";
+import type { Socket } from "socket.io-client";
+import { connectFanSocket } from "./fan-socket.js";
 import { pool, type BenchFan } from "./fans.js";
 
 type Waiter = { orderId: string; status: string; resolve: (seen: boolean) => void };
@@ -15,11 +16,7 @@ export async function connectFans(url: string, fans: BenchFan[], parallel = 100)
   const waiters = new Map<string, Waiter>();
   const sockets: Socket[] = [];
   await pool(fans, parallel, async (fan) => {
-    const socket = io(url, { auth: { fanToken: fan.fanToken }, transports: ["websocket"], reconnection: false, forceNew: true, timeout: 20_000 });
-    await new Promise<void>((resolve, reject) => {
-      socket.once("connect", () => resolve());
-      socket.once("connect_error", (err) => (socket.close(), reject(err)));
-    });
+    const socket = await connectFanSocket(url, fan.fanToken);
     socket.on("order:update", (u: { orderId: string; status: string }) => {
       const w = waiters.get(fan.fanId);
       if (w && w.orderId === u.orderId && u.status === w.status) w.resolve(true);

@@ -16,8 +16,8 @@ export const ledgerBatchTotals = (serverUrl: string) => histogramTotals(serverUr
 /** Time the server spent answering payment webhooks (seconds, from its request histogram). */
 export const webhookTotals = (serverUrl: string) => histogramTotals(serverUrl, "stampede_http_request_duration_seconds", 'route="/api/payments/webhook"');
 
-/** Mean per observation between two readings, × scale (null when nothing was observed). */
-export function meanBatch(before: HistogramTotals, after: HistogramTotals, scale = 1): number | null {
+/** Mean per observation of a histogram between two readings, × scale (null when nothing was observed). */
+export function meanBetween(before: HistogramTotals, after: HistogramTotals, scale = 1): number | null {
   const calls = after.count - before.count;
   return calls > 0 ? Math.round(((after.sum - before.sum) * scale / calls) * 10) / 10 : null;
 }
