@@ -2,6 +2,7 @@
 // decides which run together in a transaction.
 import { assert } from "@stampede/shared/assert";
 import { mockpaySessionTtlSeconds } from "@stampede/shared/limits";
+import { columnOf } from "../adapters/postgres/batched.js";
 import type { Pool, PoolClient } from "../adapters/postgres/pool.js";
 import { webhookEventSchema, type WebhookEvent, type WebhookEventType } from "../payments/webhook.js";
 import type { SessionStatus } from "./rules.js";
@@ -55,7 +56,7 @@ export type NewSession = Omit<SessionRow, "status" | "createdAt" | "expiresAt" |
 /** Inserts each session unless its order already has one (one statement for the lot); returns
  * each order's session either way, in the order given. */
 export async function insertOrGetSessions(db: Db, sessions: NewSession[]): Promise<SessionRow[]> {
-  const col = <K extends keyof NewSession>(key: K) => sessions.map((s) => s[key]);
+  const col = <K extends keyof NewSession>(key: K) => columnOf(sessions, key);
   const inserted = await db.query<RawSession>(
     `INSERT INTO mockpay_sessions (id, order_id, amount_cents, currency, description, return_url, webhook_url, expires_at)
      SELECT id, order_id, amount_cents, currency, description, return_url, webhook_url, now() + make_interval(secs => $8)

@@ -15,3 +15,8 @@ export function pgBatched<I, O>(send: (items: I[]) => Promise<O[]>, onBatch?: (i
     onBatch,
   });
 }
+
+/** One field of every row, as the array an `unnest($n::type[])` parameter takes. */
+export function columnOf<T, K extends keyof T>(rows: readonly T[], key: K): Array<T[K]> {
+  return rows.map((row) => row[key]);
+}

@@ -2,7 +2,7 @@
 // settlements (webhook vs expiry vs cancel) can never both win.
 import type { OrderStatus } from "@stampede/shared/protocol";
 import type { OrderItemView } from "@stampede/shared/api/orders";
-import { pgBatched } from "../../adapters/postgres/batched.js";
+import { columnOf, pgBatched } from "../../adapters/postgres/batched.js";
 import type { Pool, PoolClient } from "../../adapters/postgres/pool.js";
 
 export type OrderItem = OrderItemView;
@@ -60,7 +60,6 @@ const insertHeldSql = `INSERT INTO orders (id, event_id, fan_id, email, status, 
   ON CONFLICT (admission_jti) WHERE status = 'held' DO NOTHING
   RETURNING id`;
 
-const column = <K extends keyof NewOrder>(orders: NewOrder[], key: K) => orders.map((o) => o[key]);
 
 export class OrdersRepo {
   constructor(readonly pool: Pool) {}
@@ -68,9 +67,9 @@ export class OrdersRepo {
   /** Inserts a held order; returns false when this admission already has an active hold. */
   readonly insertHeld = pgBatched(async (orders: NewOrder[]): Promise<boolean[]> => {
     const { rows } = await this.pool.query<{ id: string }>(insertHeldSql, [
-      column(orders, "id"), column(orders, "eventId"), column(orders, "fanId"), column(orders, "email"), column(orders, "admissionJti"),
-      column(orders, "holdId"), orders.map((o) => JSON.stringify(o.items)), column(orders, "totalCents"), column(orders, "currency"),
-      column(orders, "orderTokenHash"), column(orders, "paymentSessionId"), column(orders, "paymentUrl"), column(orders, "expiresAt"),
+      columnOf(orders, "id"), columnOf(orders, "eventId"), columnOf(orders, "fanId"), columnOf(orders, "email"), columnOf(orders, "admissionJti"),
+      columnOf(orders, "holdId"), orders.map((o) => JSON.stringify(o.items)), columnOf(orders, "totalCents"), columnOf(orders, "currency"),
+      columnOf(orders, "orderTokenHash"), columnOf(orders, "paymentSessionId"), columnOf(orders, "paymentUrl"), columnOf(orders, "expiresAt"),
     ]);
     const inserted = new Set(rows.map((r) => r.id));
     return orders.map((o) => inserted.has(o.id));
