@@ -19,6 +19,7 @@ export const errorCodes = [
   "fan_limit_reached",
   "ledger_unavailable",
   "already_checked_in",
+  "wrong_event",
   "invalid_ticket",
   "invalid_signature",
   "invalid_payload",

@@ -16,6 +16,8 @@ export const adminLoginAttemptsMax = 10;
 export const adminLoginWindowSeconds = 15 * 60;
 /** Login attempts per IP across all usernames in the window: slows credential stuffing. */
 export const adminLoginAttemptsPerIpMax = 50;
+/** Unknown short codes per scanner account per minute at check-in: stewards rarely mistype 20 a minute; guessers get nowhere (see core/short-code.ts). */
+export const checkinShortCodeMissesPerMinuteMax = 20;
 /** Shortest admin password accepted when an account is created. */
 export const adminPasswordLengthMin = 8;
 /** Hold duration bounds from the contract (holdSeconds 5..3600). */

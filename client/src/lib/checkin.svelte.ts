@@ -1,15 +1,19 @@
-// The door: a ticket code (typed, pasted or read by the camera) goes to `POST /api/admin/checkin`
-// and comes back as one of three answers a steward can read from across the room — admitted
-// (with the tier), already checked in (with the first scan's time), not a valid ticket — or a
-// plain-words problem to retry. The camera reads the same code many times a second, so a code
-// just answered is not sent again for a moment.
-import { plainMessage, type Api } from "./api.js";
+// The door: a ticket code — the short code printed under the QR (typed as the steward likes: any
+// case, dashes or not; the server reads O as 0 and I/L as 1) or the QR's own code (pasted or read
+// by the camera) — goes to `POST /api/admin/checkin` and comes back as an answer a steward can
+// read from across the room — admitted (with the tier), already checked in (with the first
+// scan's time), for another event, refunded, not a valid ticket — or a plain-words problem to
+// retry. A door set up for one event (`eventId`) refuses other events' tickets. The camera reads
+// the same code many times a second, so a code just answered is not sent again for a moment.
+import { plainMessage, type Api, type ApiError } from "./api.js";
 import { systemClock, type Clock } from "./clock.js";
 import type { CheckinView } from "./views.js";
 
 export type ScanResult =
   | { kind: "admitted"; classCode: string; checkedInAt: string }
   | { kind: "already"; checkedInAt: string | null; classCode: string | null }
+  | { kind: "wrong_event"; classCode: string | null }
+  | { kind: "refunded"; classCode: string | null }
   | { kind: "invalid" }
   | { kind: "error"; message: string };
 
@@ -29,6 +33,8 @@ export interface CheckInDeps {
   api: Pick<Api, "post">;
   clock?: Clock;
   onUnauthorized?: () => void;
+  /** The event this door admits to; without it any event's ticket is admitted. */
+  eventId?: string | null;
 }
 
 export class CheckIn {
@@ -69,26 +75,32 @@ export class CheckIn {
     const code = raw.trim();
     if (code === "" || this.checking) return null;
     this.checking = true;
-    const answer = await this.#deps.api.post<CheckinView>("/api/admin/checkin", { code });
+    const answer = await this.#deps.api.post<CheckinView>("/api/admin/checkin", this.#deps.eventId ? { code, eventId: this.#deps.eventId } : { code });
     this.checking = false;
-    let result: ScanResult;
-    if (answer.ok) result = { kind: "admitted", classCode: answer.data.classCode, checkedInAt: answer.data.checkedInAt };
-    else if (answer.error.code === "already_checked_in") {
-      const details = (answer.error.details ?? {}) as { checkedInAt?: unknown; classCode?: unknown };
-      result = {
-        kind: "already",
-        checkedInAt: typeof details.checkedInAt === "string" ? details.checkedInAt : null,
-        classCode: typeof details.classCode === "string" ? details.classCode : null,
-      };
-    } else if (answer.error.code === "invalid_ticket") result = { kind: "invalid" };
-    else {
-      if (answer.error.code === "unauthorized") this.#deps.onUnauthorized?.();
-      const message = answer.error.code === "forbidden" ? "Your account isn't allowed to check tickets in." : plainMessage(answer.error);
-      result = { kind: "error", message };
-    }
+    const result: ScanResult = answer.ok ? { kind: "admitted", classCode: answer.data.classCode, checkedInAt: answer.data.checkedInAt } : this.#refusal(answer.error);
     const line: ScanLine = { key: (this.#seq += 1), code, atMs: this.#clock.nowMs(), result };
     this.last = line;
     this.history = [line, ...this.history].slice(0, scanHistoryMax);
     return result;
+  }
+
+  #refusal(error: ApiError): ScanResult {
+    const details = (error.details ?? {}) as { checkedInAt?: unknown; classCode?: unknown; refunded?: unknown };
+    const classCode = typeof details.classCode === "string" ? details.classCode : null;
+    switch (error.code) {
+      case "already_checked_in":
+        return { kind: "already", checkedInAt: typeof details.checkedInAt === "string" ? details.checkedInAt : null, classCode };
+      case "wrong_event":
+        return { kind: "wrong_event", classCode };
+      case "invalid_ticket":
+        return details.refunded === true ? { kind: "refunded", classCode } : { kind: "invalid" };
+      case "unauthorized":
+        this.#deps.onUnauthorized?.();
+        return { kind: "error", message: plainMessage(error) };
+      case "forbidden":
+        return { kind: "error", message: "Your account isn't allowed to check tickets in." };
+      default:
+        return { kind: "error", message: plainMessage(error) };
+    }
   }
 }

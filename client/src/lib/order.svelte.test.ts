@@ -41,8 +41,8 @@ const paid = order({
   status: "paid",
   paidAt: new Date(t0).toISOString(),
   tickets: [
-    { ticketId: "t1", classCode: "GA", code: "C1", qrSvgUrl: "/api/tickets/t1/qr.svg?token=tok", qrPngUrl: "/api/tickets/t1/qr.png?token=tok", checkedInAt: null, voided: false },
-    { ticketId: "t2", classCode: "GA", code: "C2", qrSvgUrl: "/api/tickets/t2/qr.svg?token=tok", qrPngUrl: "/api/tickets/t2/qr.png?token=tok", checkedInAt: null, voided: false },
+    { ticketId: "t1", classCode: "GA", code: "C1", shortCode: "AAAAA-BBBB1", qrSvgUrl: "/api/tickets/t1/qr.svg?token=tok", qrPngUrl: "/api/tickets/t1/qr.png?token=tok", checkedInAt: null, voided: false },
+    { ticketId: "t2", classCode: "GA", code: "C2", shortCode: "AAAAA-BBBB2", qrSvgUrl: "/api/tickets/t2/qr.svg?token=tok", qrPngUrl: "/api/tickets/t2/qr.png?token=tok", checkedInAt: null, voided: false },
   ],
   perks: [{ code: "POSTER", name: "Tour poster" }],
 });

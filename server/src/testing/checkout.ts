@@ -50,7 +50,7 @@ export async function completePayment(url: string, paymentUrl: string, outcome: 
 export interface OrderBody {
   orderId: string;
   status: string;
-  tickets: Array<{ ticketId: string; classCode: string; code: string; qrSvgUrl: string; qrPngUrl: string }>;
+  tickets: Array<{ ticketId: string; classCode: string; code: string; shortCode: string; qrSvgUrl: string; qrPngUrl: string }>;
   perks: Array<{ code: string; name: string }>;
   [k: string]: unknown;
 }

@@ -13,6 +13,8 @@ export interface TicketView {
   classCode: string;
   /** The signed code the QR carries (verifiable offline with /api/tickets/public-key). */
   code: string;
+  /** The short code to type at the door when the QR will not scan, shown as "K7QM2-XPD9C". */
+  shortCode: string;
   qrSvgUrl: string;
   qrPngUrl: string;
   checkedInAt: string | null;

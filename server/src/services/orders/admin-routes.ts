@@ -9,9 +9,10 @@ import type { WaitingRoomStore } from "../../adapters/redis/waiting-room/store.j
 import { HttpError } from "../../http/errors.js";
 import type { OpenApiRegistry } from "../../http/openapi.js";
 import { defineRoute } from "../../http/route.js";
-import { currentAdmin, requireAdmin, type AdminAuthDeps } from "../admin/guards.js";
+import { requireAdmin, type AdminAuthDeps } from "../admin/guards.js";
 import type { EventsService } from "../events/events-service.js";
 import type { Ledger } from "@stampede/shared/ledger/port";
+import { checkinRoute, type ShortCodeMisses } from "./checkin.js";
 import { orderView } from "./order-view.js";
 import { eventStats, orderStatuses } from "./stats.js";
 import type { OrdersRepo } from "./orders-repo.js";
@@ -34,6 +35,7 @@ export interface AdminOrderDeps {
   events: EventsService;
   ledger: Ledger;
   store: WaitingRoomStore;
+  checkinMisses: ShortCodeMisses;
 }
 
 export function adminOrderRoutes(deps: AdminOrderDeps, registry: OpenApiRegistry): Router {
@@ -71,30 +73,7 @@ export function adminOrderRoutes(deps: AdminOrderDeps, registry: OpenApiRegistry
       res.json(order ? await orderView(pool, order, null) : null);
     });
 
-  defineRoute(router, registry, { method: "post", path: "/api/admin/checkin", summary: "Check a ticket in at the door: the first scan wins", tags: ["admin: check-in"], security: "admin", guards: [requireAdmin(deps.admin, ["scanner"])], body: z.object({ code: z.string().min(1).max(1024) }), responses: { 200: { description: "first scan" }, 404: { description: "invalid_ticket" }, 409: { description: "already_checked_in" } } },
-    async ({ body }, _req, res) => {
-      const claims = deps.codes.verify(body.code);
-      const invalid = new HttpError(404, "invalid_ticket", "this is not a valid ticket");
-      if (!claims) throw invalid;
-      const scanner = currentAdmin(res).username;
-      const { rows } = await pool.query<{ checked_in_at: Date | null; voided_at: Date | null; class_code: string; updated: boolean }>(
-        `WITH t AS (SELECT id, class_code, checked_in_at, voided_at FROM tickets WHERE id = $1 AND code = $2),
-              u AS (UPDATE tickets SET checked_in_at = now(), checked_in_by = $3 WHERE id = $1 AND code = $2 AND checked_in_at IS NULL AND voided_at IS NULL RETURNING checked_in_at)
-         SELECT t.class_code, t.voided_at, COALESCE(u.checked_in_at, t.checked_in_at) AS checked_in_at, u.checked_in_at IS NOT NULL AS updated FROM t LEFT JOIN u ON true`,
-        [claims.ticketId, body.code.trim(), scanner],
-      );
-      const row = rows[0];
-      if (!row) throw invalid;
-      if (row.voided_at) throw new HttpError(404, "invalid_ticket", "this ticket was refunded and no longer admits anyone");
-      if (!row.updated) {
-        // Lost to a concurrent scan: this statement's snapshot predates that scan's commit, so read
-        // the first scan's time afresh (READ COMMITTED: a new statement sees it).
-        const first = await pool.query<{ checked_in_at: Date }>("SELECT checked_in_at FROM tickets WHERE id = $1", [claims.ticketId]);
-        const checkedInAt = first.rows[0]?.checked_in_at?.toISOString() ?? null;
-        throw new HttpError(409, "already_checked_in", `already checked in at ${checkedInAt}`, { checkedInAt, ticketId: claims.ticketId, classCode: row.class_code });
-      }
-      res.json({ ticketId: claims.ticketId, classCode: row.class_code, checkedInAt: row.checked_in_at?.toISOString() ?? null, firstScan: true });
-    });
+  checkinRoute(router, registry, { admin: deps.admin, pool, codes: deps.codes, misses: deps.checkinMisses });
 
   defineRoute(router, registry, { method: "get", path: "/api/admin/events/:eventId/stats", summary: "Live stats: stock per tier, perks, orders by status, revenue, queue", tags: ["admin: events"], security: "admin", guards: [requireAdmin(deps.admin, ["viewer"])], params: z.object({ eventId: z.string() }), responses: { 200: { description: "stats" } } },
     async ({ params }, _req, res) => {

@@ -18,6 +18,7 @@ import type { EventsService } from "../events/events-service.js";
 import type { TokenService } from "../fans/tokens.js";
 import type { StockCache } from "../waiting-room/stock-cache.js";
 import { adminOrderRoutes } from "./admin-routes.js";
+import { ShortCodeMisses } from "./checkin.js";
 import { DomainEvents } from "./domain-events.js";
 import { HoldEnding } from "./hold-ending.js";
 import { HoldsService } from "./holds-service.js";
@@ -96,7 +97,7 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
     routers: [
       mockpay.router,
       orderRoutes({ holds, idempotency: new IdempotentRequests(deps.pool), orders, ending, tokens: deps.tokens, codes }, deps.registry),
-      adminOrderRoutes({ admin: deps.admin, orders, settlement, codes, events: deps.events, ledger: deps.ledger, store: deps.store }, deps.registry),
+      adminOrderRoutes({ admin: deps.admin, orders, settlement, codes, events: deps.events, ledger: deps.ledger, store: deps.store, checkinMisses: new ShortCodeMisses(deps.redis, deps.redisPrefix) }, deps.registry),
     ],
     mockpay, orders, holds, settlement, ending, codes, domainEvents,
     async close() {

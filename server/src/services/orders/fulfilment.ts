@@ -1,26 +1,53 @@
-// What a paid order gets, inside the payment's transaction: its tickets (signed codes) and the
-// event's perks while they last (one ledger unit per perk per order: the first N paid orders).
+// What a paid order gets, inside the payment's transaction: its tickets (signed codes for the QR,
+// random short codes for typing at the door) and the event's perks while they last (one ledger
+// unit per perk per order: the first N paid orders).
 import { perkOutcome, planPerkGrant } from "@stampede/shared/core/ledger-plans";
+import { assert } from "@stampede/shared/assert";
 import { uuidv7 } from "@stampede/shared/ids";
 import type { Ledger } from "@stampede/shared/ledger/port";
+import { columnOf } from "../../adapters/postgres/batched.js";
 import type { PoolClient } from "../../adapters/postgres/pool.js";
 import type { EventRecord } from "../events/events-repo.js";
 import type { OrderRecord } from "./orders-repo.js";
-import type { TicketCodes } from "./ticket-codes.js";
+import { newShortCode, type TicketCodes } from "./ticket-codes.js";
 
-export async function issueTickets(client: PoolClient, codes: TicketCodes, order: OrderRecord): Promise<void> {
-  const rows: unknown[][] = [];
+/** Draws a ticket's short code; tests inject one that collides on purpose. */
+export type ShortCodeSource = () => string;
+
+/** Draws for one ticket before giving up: with 50-bit codes even a second draw is a one-in-billions event. */
+const shortCodeDrawsMax = 8;
+
+export async function issueTickets(client: PoolClient, codes: TicketCodes, order: OrderRecord, drawShortCode: ShortCodeSource = newShortCode): Promise<void> {
+  let rows: TicketRow[] = [];
   for (const item of order.items) {
     for (let n = 0; n < item.quantity; n++) {
-      const ticketId = uuidv7();
-      rows.push([ticketId, order.id, order.eventId, item.classId, item.code, codes.sign({ ticketId, eventId: order.eventId, classCode: item.code })]);
+      const id = uuidv7();
+      rows.push({ id, classId: item.classId, classCode: item.code, code: codes.sign({ ticketId: id, eventId: order.eventId, classCode: item.code }), shortCode: "" });
     }
   }
-  await client.query(
-    `INSERT INTO tickets (id, order_id, event_id, class_id, class_code, code)
-     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[])`,
-    [0, 1, 2, 3, 4, 5].map((col) => rows.map((r) => r[col])),
-  );
+  // A short code another ticket already has is skipped by ON CONFLICT (no error, so the payment's
+  // transaction goes on) and that ticket draws again.
+  for (let draw = 1; rows.length > 0; draw++) {
+    assert(draw <= shortCodeDrawsMax, `no free short code after ${shortCodeDrawsMax} draws`);
+    for (const row of rows) row.shortCode = drawShortCode();
+    const { rows: inserted } = await client.query<{ id: string }>(
+      `INSERT INTO tickets (id, order_id, event_id, class_id, class_code, code, short_code)
+       SELECT id, $2::uuid, $3::uuid, class_id, class_code, code, short_code
+       FROM unnest($1::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[]) AS t(id, class_id, class_code, code, short_code)
+       ON CONFLICT (short_code) DO NOTHING RETURNING id`,
+      [columnOf(rows, "id"), order.id, order.eventId, columnOf(rows, "classId"), columnOf(rows, "classCode"), columnOf(rows, "code"), columnOf(rows, "shortCode")],
+    );
+    const done = new Set(inserted.map((r) => r.id));
+    rows = rows.filter((r) => !done.has(r.id));
+  }
+}
+
+interface TicketRow {
+  id: string;
+  classId: string;
+  classCode: string;
+  code: string;
+  shortCode: string;
 }
 
 export async function grantPerks(client: PoolClient, ledger: Ledger, event: EventRecord, orderId: string): Promise<void> {

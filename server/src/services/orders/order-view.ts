@@ -1,12 +1,13 @@
 // Builds the contract's OrderView (shared/src/api/orders.ts): the order, its tickets with QR links, its perks.
 import type { Pool } from "../../adapters/postgres/pool.js";
 import type { OrderView } from "@stampede/shared/api/orders";
+import { formatShortCode } from "@stampede/shared/core/short-code";
 import type { OrderRecord } from "./orders-repo.js";
 
 
 export async function orderView(pool: Pool, order: OrderRecord, tokenForLinks: string | null): Promise<OrderView> {
   const [tickets, perks] = await Promise.all([
-    pool.query("SELECT id, class_code, code, checked_in_at, voided_at FROM tickets WHERE order_id = $1 ORDER BY class_code, id", [order.id]),
+    pool.query("SELECT id, class_code, code, short_code, checked_in_at, voided_at FROM tickets WHERE order_id = $1 ORDER BY class_code, id", [order.id]),
     pool.query("SELECT p.code, p.name FROM order_perks op JOIN perks p ON p.id = op.perk_id WHERE op.order_id = $1 ORDER BY p.code", [order.id]),
   ]);
   const query = tokenForLinks ? `?token=${encodeURIComponent(tokenForLinks)}` : "";
@@ -26,6 +27,7 @@ export async function orderView(pool: Pool, order: OrderRecord, tokenForLinks: s
       ticketId: t.id,
       classCode: t.class_code,
       code: t.code,
+      shortCode: formatShortCode(t.short_code),
       qrSvgUrl: `/api/tickets/${t.id}/qr.svg${query}`,
       qrPngUrl: `/api/tickets/${t.id}/qr.png${query}`,
       checkedInAt: t.checked_in_at ? (t.checked_in_at as Date).toISOString() : null,

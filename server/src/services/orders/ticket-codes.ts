@@ -1,7 +1,14 @@
 // Ticket codes that a door scanner can verify offline: "SP1.<payload>.<Ed25519 signature>", where
 // the payload names the ticket, the event and the tier. The key pair is derived from SECRET_KEY;
-// the public key is published at /api/tickets/public-key.
-import { createPrivateKey, createPublicKey, hkdfSync, sign, verify, type KeyObject } from "node:crypto";
+// the public key is published at /api/tickets/public-key. Beside it each ticket has a short code
+// for typing at the door (shared/src/core/short-code.ts), random and looked up in the database.
+import { createPrivateKey, createPublicKey, hkdfSync, randomBytes, sign, verify, type KeyObject } from "node:crypto";
+import { shortCodeFromBytes, shortCodeLength } from "@stampede/shared/core/short-code";
+
+/** A new short code: 50 bits from the CSPRNG, never derived from an id (nothing to predict). */
+export function newShortCode(): string {
+  return shortCodeFromBytes(randomBytes(shortCodeLength));
+}
 
 const pkcs8Ed25519Prefix = Buffer.from("302e020100300506032b657004220420", "hex");
 const version = "SP1";
