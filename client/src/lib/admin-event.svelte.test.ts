@@ -107,12 +107,12 @@ describe("AdminEventControl", () => {
     const { control, fetch } = setup();
     await control.load();
     control.admitPerMinute = "0";
-    expect(control.admissionErrors.admitPerMinute).toBe("Fans per minute: a whole number from 1 to 1,000,000.");
+    expect(control.admissionErrors.admitPerMinute).toBe("A whole number from 1 to 1,000,000.");
     expect(await control.saveAdmission()).toBe(false);
     control.admitPerMinute = "999999999"; // the rule, not "at least 1"
-    expect(control.admissionErrors.admitPerMinute).toBe("Fans per minute: a whole number from 1 to 1,000,000.");
+    expect(control.admissionErrors.admitPerMinute).toBe("A whole number from 1 to 1,000,000.");
     control.maxActiveCheckouts = "0";
-    expect(control.admissionErrors.maxActiveCheckouts).toBe("Checkout slots: a whole number from 1 to 1,000,000.");
+    expect(control.admissionErrors.maxActiveCheckouts).toBe("A whole number from 1 to 1,000,000.");
     control.admitPerMinute = "120";
     control.maxActiveCheckouts = "5";
     expect(control.admissionChanged).toBe(true);

@@ -5,6 +5,7 @@
 import { eventRules, inRange, ruleWords, type WholeRange } from "@stampede/shared/api/event-rules";
 import { allowedTransitions } from "@stampede/shared/core/event-status";
 import { plainMessage, type Api, type ApiError } from "./api.js";
+import { plainIssue } from "./field-errors.js";
 import { systemClock, type Clock } from "./clock.js";
 import { Loader } from "./loader.svelte.js";
 import type { AuditView, EventStatus, EventView } from "./views.js";
@@ -89,8 +90,8 @@ export class AdminEventControl {
   actions = $derived(this.event ? statusActions(this.event.status) : []);
   /** The server's rules (shared/src/api/event-rules.ts), in its words. */
   admissionErrors = $derived({
-    admitPerMinute: rate(this.admitPerMinute) === null ? `Fans per minute: ${ruleWords.whole(eventRules.admitPerMinute)}.` : null,
-    maxActiveCheckouts: slots(this.maxActiveCheckouts) === null ? `Checkout slots: ${ruleWords.whole(eventRules.maxActiveCheckouts)}.` : null,
+    admitPerMinute: rate(this.admitPerMinute) === null ? plainIssue(ruleWords.whole(eventRules.admitPerMinute)) : null,
+    maxActiveCheckouts: slots(this.maxActiveCheckouts) === null ? plainIssue(ruleWords.whole(eventRules.maxActiveCheckouts)) : null,
   });
   admissionChanged = $derived(
     this.event !== null &&
