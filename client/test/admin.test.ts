@@ -2,10 +2,13 @@
 // sees a sale a fan makes (through the API) in the live feed within a second of it being paid,
 // and pauses and resumes the sale from the page, the status following each click; creates an
 // event with the New event form and lands on its dashboard. A viewer sees the same dashboard
-// without any control that writes.
+// without any control that writes. After a reload the feed still shows the earlier sale (its
+// history is read back). On a 390 px phone the dashboard, with long emails in its orders, does not
+// scroll sideways. The New event form puts each error under its field, stating the rule.
 import { describe, expect, it } from "vitest";
 import { admittedFan, completePayment, hold, orderReaches } from "../../server/src/testing/checkout.js";
 import { waitFor } from "../../server/src/testing/fans.js";
+import type { Page } from "playwright-core";
 import { adminSignIn, createAdminUser, createSale, useSite } from "./support.js";
 
 const opened = useSite();
@@ -39,6 +42,12 @@ describe("the admin dashboard", () => {
       await line.waitFor({ timeout: 5_000 });
       expect(Date.now() - paidAt).toBeLessThan(1_000);
       expect(await line.innerText()).toContain("$240.00");
+
+      await page.reload(); // the feed is read back, not only pushed
+      const again = page.locator(".feed-line", { hasText: held.body.orderId.slice(-8) });
+      await again.filter({ hasText: "Paid" }).waitFor({ timeout: 10_000 });
+      await again.filter({ hasText: "Hold placed" }).waitFor();
+      expect(await again.count()).toBe(2);
     } finally {
       fan.close();
     }
@@ -71,4 +80,85 @@ describe("the admin dashboard", () => {
     expect(await viewerPage.getByRole("button", { name: /Pause|Close|Cancel the event|Refund|Save/ }).count()).toBe(0);
     await viewer.close();
   }, 60_000);
+
+  it("fits a 390 px phone: no sideways page scroll, long emails cut with the full address in a title", async () => {
+    const { site, browser } = opened();
+    const url = site.url;
+    const sale = await createSale(url, { name: "Narrow Night" });
+    const email = "a.very.long.address.for.the.orders.table@an-extremely-long-domain-name.example.test";
+    const fan = await admittedFan(url, sale.id);
+    try {
+      const res = await fetch(`${url}/api/events/${sale.id}/holds`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${fan.fanToken}` },
+        body: JSON.stringify({ admissionToken: fan.admissionToken, items: [{ classId: sale.classes[0]!.id, quantity: 1 }], email }),
+      });
+      expect(res.status).toBe(201);
+    } finally {
+      fan.close();
+    }
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await adminSignIn(page, url);
+    const pageWidth = () => page.evaluate(() => document.documentElement.scrollWidth);
+    expect(await pageWidth()).toBeLessThanOrEqual(390);
+    await page.goto(`${url}/admin/events/${sale.id}`);
+    const cell = page.locator(".orders td.email", { hasText: email.slice(0, 20) });
+    await cell.waitFor({ timeout: 10_000 });
+    await waitFor("the charts", async () => (await page.locator(".chart canvas").count()) >= 4, 10_000);
+    expect(await pageWidth()).toBeLessThanOrEqual(390);
+    expect(await cell.getAttribute("title")).toBe(email);
+    const box = await cell.boundingBox();
+    expect(box!.height).toBeLessThan(40); // one line, not a column of fragments
+
+    await page.locator("#adm-rate").fill("999999999");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expectFieldError(page, "#adm-rate", "A whole number from 1 to 1,000,000.");
+    expect(await pageWidth()).toBeLessThanOrEqual(390);
+    await context.close();
+  }, 60_000);
+
+  it("puts each New event error under its field, saying the rule", async () => {
+    const { site, browser } = opened();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await adminSignIn(page, site.url);
+    await page.getByRole("button", { name: "New event" }).click();
+    const tier1 = page.getByRole("group", { name: "Tier 1" });
+    const create = page.getByRole("button", { name: "Create event" });
+
+    await page.locator("#ev-name").fill("Errors Night");
+    await tier1.getByLabel("Currency").fill("zz");
+    await create.click();
+    await expectFieldError(page, "#" + (await tier1.getByLabel("Currency").getAttribute("id"))!, "A three-letter currency code such as USD.");
+    expect(await tier1.getByLabel("Price").getAttribute("aria-invalid")).toBe("false");
+    expect(await page.locator(".field-error").count()).toBe(1);
+
+    await tier1.getByLabel("Currency").fill("USD");
+    await page.getByLabel("Admit per minute").fill("999999999");
+    await create.click();
+    await expectFieldError(page, "#wr-admitPerMinute", "A whole number from 1 to 1,000,000.");
+    expect(await page.locator(".field-error").count()).toBe(1);
+
+    await page.getByLabel("Admit per minute").fill("600");
+    await page.locator("#ev-name").fill("");
+    await page.getByRole("button", { name: "Add a tier" }).click();
+    await create.click();
+    await expectFieldError(page, "#ev-name", "Required.");
+    const tier2 = page.getByRole("group", { name: "Tier 2" });
+    for (const [label, message] of [["Code", "1 to 32 letters, digits, _ or - (no spaces)."], ["Name", "Required."], ["Price", "An amount such as 45 or 45.50."], ["Capacity", "A whole number from 1 to 10,000,000."]] as const) {
+      await expectFieldError(page, "#" + (await tier2.getByLabel(label, { exact: true }).getAttribute("id"))!, message);
+    }
+    expect(await page.locator(".field-error").count()).toBe(5);
+    await context.close();
+  }, 60_000);
 });
+
+/** The field is marked invalid and its aria-describedby names the error shown under it, with this text. */
+async function expectFieldError(page: Page, field: string, message: string): Promise<void> {
+  const input = page.locator(field);
+  await waitFor(`${field} invalid`, async () => (await input.getAttribute("aria-invalid")) === "true", 5_000);
+  const errorId = await input.getAttribute("aria-describedby");
+  expect(errorId, field).toBeTruthy();
+  expect((await page.locator(`#${errorId}`).innerText()).trim()).toBe(message);
+}

@@ -206,7 +206,7 @@ async function main(): Promise<void> {
     await adminDesk.getByRole("button", { name: "Create event" }).focus();
     await adminDesk.locator("#tier-capacity-1").fill("0");
     await adminDesk.getByRole("button", { name: "Create event" }).click();
-    await adminDesk.getByText("Must be at least 1.").waitFor();
+    await adminDesk.getByText("A whole number from 1 to 10,000,000.").waitFor();
     await shot(adminDesk, "admin-events-desktop", true);
 
     console.log("benchmarks…");

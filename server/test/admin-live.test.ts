@@ -1,11 +1,13 @@
 // Goal: the live admin view and the public board over sockets — an admin (session cookie) watching
 // an event gets its figures at once, a sale in the sales feed within a second, and a stats tick
 // every second; no admin session, no connection; the board follows an event without queuing.
+// The feed's recent history comes back from PostgreSQL for a dashboard opened after the sales:
+// newest first, readable by a viewer, refused without a sign-in.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { io } from "socket.io-client";
 import type { AdminSale, AdminStats } from "@stampede/shared/protocol";
 import { admittedFan, completePayment, hold, orderReaches, type AdmittedFan } from "../src/testing/checkout.js";
-import { connectFan, createEvent, waitFor } from "../src/testing/fans.js";
+import { basicAuth, connectFan, createEvent, waitFor } from "../src/testing/fans.js";
 import { stackAdmin, startStack, type TestStack } from "../src/testing/stack.js";
 
 let stack: TestStack;
@@ -61,6 +63,46 @@ describe("admin live view", () => {
     expect(Date.now() - paidAt).toBeLessThan(1_500);
     expect(sales.map((s) => s.type)).toContain("hold.placed");
     await waitFor("a tick showing the sale", () => ticks.find((t) => t.classes[0]!.sold === 2 && t.revenueCents === 3_000));
+  });
+});
+
+describe("sales feed history", () => {
+  it("gives the last holds, payments and releases newest first, to a viewer too, and 401 without a sign-in", async () => {
+    const event = await createEvent(url, stackAdmin, { name: "History", status: "on_sale", classes: [{ code: "GA", name: "General", priceCents: 700, capacity: 50 }], waitingRoom: { admitPerMinute: 60_000 } });
+    const classId = event.classes[0]!.id;
+    const paidFan = await admittedFan(url, event.id);
+    const cancelledFan = await admittedFan(url, event.id);
+    closers.push(() => paidFan.close(), () => cancelledFan.close());
+    const paid = await hold(url, paidFan, event.id, [{ classId, quantity: 3 }]);
+    await completePayment(url, paid.body.paymentUrl, "succeeded");
+    await orderReaches(url, paid.body.orderId, paid.body.orderToken, "paid");
+    const cancelled = await hold(url, cancelledFan, event.id, [{ classId, quantity: 1 }]);
+    await completePayment(url, cancelled.body.paymentUrl, "canceled");
+    await orderReaches(url, cancelled.body.orderId, cancelled.body.orderToken, "cancelled");
+
+    const admin = basicAuth(stackAdmin.username, stackAdmin.password);
+    const viewer = { username: "feed-viewer", password: "a-good-password" };
+    const created = await fetch(`${url}/api/admin/users`, { method: "POST", headers: { "content-type": "application/json", authorization: admin }, body: JSON.stringify({ ...viewer, role: "viewer" }) });
+    expect(created.status).toBe(201);
+    const res = await fetch(`${url}/api/admin/events/${event.id}/sales`, { headers: { authorization: basicAuth(viewer.username, viewer.password) } });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { eventId: string; sales: AdminSale[] };
+    expect(body.eventId).toBe(event.id);
+    expect(body.sales.map((s) => [s.orderId, s.type, s.status, s.quantity, s.totalCents])).toEqual([
+      [cancelled.body.orderId, "hold.voided", "cancelled", 1, 700],
+      [cancelled.body.orderId, "hold.placed", "held", 1, 700],
+      [paid.body.orderId, "order.paid", "paid", 3, 2_100],
+      [paid.body.orderId, "hold.placed", "held", 3, 2_100],
+    ]);
+    const times = body.sales.map((s) => s.atMs);
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+
+    const one = (await (await fetch(`${url}/api/admin/events/${event.id}/sales?limit=1`, { headers: { authorization: admin } })).json()) as { sales: AdminSale[] };
+    expect(one.sales.map((s) => s.type)).toEqual(["hold.voided"]);
+    expect((await fetch(`${url}/api/admin/events/${event.id}/sales`)).status).toBe(401);
+    expect((await fetch(`${url}/api/admin/events/00000000-0000-4000-8000-000000000000/sales`, { headers: { authorization: admin } })).status).toBe(404);
+    const spec = (await (await fetch(`${url}/api/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    expect(spec.paths["/api/admin/events/{eventId}/sales"]).toBeDefined();
   });
 });
 

@@ -64,9 +64,11 @@ describe("events", () => {
     expect(bad.body.error.message).toMatch(/^body\.classes\.0\.capacity:/);
     const dupes = await create(sample({ classes: [{ code: "GA", name: "A", priceCents: 1, capacity: 1 }, { code: "GA", name: "B", priceCents: 1, capacity: 1 }] }));
     expect(dupes.status).toBe(422);
-    expect(dupes.body.error.message).toContain("duplicate class code GA");
+    expect(dupes.body.error.message).toBe("body.classes.1.code: another tier already has the code GA");
     const currencies = await create(sample({ classes: [{ code: "A", name: "A", priceCents: 1, capacity: 1, currency: "EUR" }, { code: "B", name: "B", priceCents: 1, capacity: 1 }] }));
-    expect(currencies.body.error.message).toContain("same currency");
+    expect(currencies.body.error.message).toMatch(/^body\.classes\.1\.currency: every tier of an event uses the same currency/);
+    const rate = await create(sample({ waitingRoom: { admitPerMinute: 999_999_999 } }));
+    expect(rate.body.error.message).toBe("body.waitingRoom.admitPerMinute: a whole number from 1 to 1,000,000");
     const hold = await create(sample({ waitingRoom: { holdSeconds: 4 } }));
     expect(hold.body.error.message).toMatch(/^body\.waitingRoom\.holdSeconds:/);
     expect(await eventCount()).toBe(before);

@@ -25,6 +25,8 @@ export const holdSecondsMin = 5;
 export const holdSecondsMax = 3_600;
 /** Page size cap for list endpoints: bounds one response's work. */
 export const listPageSizeMax = 200;
+/** Sales-feed lines on the dashboard, and the recent history it loads on open: a screenful. */
+export const salesFeedLinesMax = 50;
 
 // The ledger.
 /** TigerBeetle's largest request (events per batch); every ledger backend holds to it. */

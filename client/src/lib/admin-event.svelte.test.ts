@@ -2,7 +2,7 @@
 // first), a move shows its result and a refused one shows the latest status, live ticks can't
 // undo our own move on screen, admission settings validate and save, and 401 signs out.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { AdminEventControl, positiveInt, statusActions } from "./admin-event.svelte.js";
+import { AdminEventControl, statusActions, wholeIn } from "./admin-event.svelte.js";
 import { createApi } from "./api.js";
 import { apiError, event, fakeFetch, json, type RecordedCall } from "./test-support.js";
 import type { EventView } from "./views.js";
@@ -26,10 +26,12 @@ describe("statusActions", () => {
   });
 });
 
-describe("positiveInt", () => {
-  it("accepts whole numbers from 1", () => {
-    expect(positiveInt(" 600 ")).toBe(600);
-    for (const bad of ["", "0", "-1", "1.5", "abc", "2000000"]) expect(positiveInt(bad)).toBeNull();
+describe("wholeIn", () => {
+  it("accepts whole numbers in the range", () => {
+    const range = { min: 1, max: 1_000_000 };
+    expect(wholeIn(" 600 ", range)).toBe(600);
+    expect(wholeIn("1000000", range)).toBe(1_000_000);
+    for (const bad of ["", "0", "-1", "1.5", "abc", "2000000", "999999999"]) expect(wholeIn(bad, range)).toBeNull();
   });
 });
 
@@ -105,8 +107,12 @@ describe("AdminEventControl", () => {
     const { control, fetch } = setup();
     await control.load();
     control.admitPerMinute = "0";
-    expect(control.admissionErrors.admitPerMinute).not.toBeNull();
+    expect(control.admissionErrors.admitPerMinute).toBe("A whole number from 1 to 1,000,000.");
     expect(await control.saveAdmission()).toBe(false);
+    control.admitPerMinute = "999999999"; // the rule, not "at least 1"
+    expect(control.admissionErrors.admitPerMinute).toBe("A whole number from 1 to 1,000,000.");
+    control.maxActiveCheckouts = "0";
+    expect(control.admissionErrors.maxActiveCheckouts).toBe("A whole number from 1 to 1,000,000.");
     control.admitPerMinute = "120";
     control.maxActiveCheckouts = "5";
     expect(control.admissionChanged).toBe(true);

@@ -2,8 +2,10 @@
 // workflow allows from where it is (shared/src/core/event-status.ts, the server's own table), the
 // admission settings (rate, checkout slots) with save, and the invariant audit on demand.
 // Writes need the admin role; the page hides them from viewers. I/O is the injected Api.
+import { eventRules, inRange, ruleWords, type WholeRange } from "@stampede/shared/api/event-rules";
 import { allowedTransitions } from "@stampede/shared/core/event-status";
 import { plainMessage, type Api, type ApiError } from "./api.js";
+import { plainIssue } from "./field-errors.js";
 import { systemClock, type Clock } from "./clock.js";
 import { Loader } from "./loader.svelte.js";
 import type { AuditView, EventStatus, EventView } from "./views.js";
@@ -43,13 +45,16 @@ function actionWords(from: EventStatus, to: EventStatus): Omit<StatusAction, "to
   }
 }
 
-/** A whole number ≥ 1 typed in a field, or null. */
-export function positiveInt(text: string): number | null {
+/** A whole number in the range typed in a field, or null. */
+export function wholeIn(text: string, range: WholeRange): number | null {
   const t = text.trim();
-  if (!/^\d+$/.test(t)) return null;
+  if (!/^\d{1,12}$/.test(t)) return null;
   const n = Number(t);
-  return n >= 1 && n <= 1_000_000 ? n : null;
+  return inRange(n, range) ? n : null;
 }
+
+const rate = (text: string) => wholeIn(text, eventRules.admitPerMinute);
+const slots = (text: string) => wholeIn(text, eventRules.maxActiveCheckouts);
 
 export interface AdminEventDeps {
   api: Pick<Api, "get" | "post" | "patch">;
@@ -83,14 +88,14 @@ export class AdminEventControl {
   saved = $state(false);
 
   actions = $derived(this.event ? statusActions(this.event.status) : []);
+  /** The server's rules (shared/src/api/event-rules.ts), in its words. */
   admissionErrors = $derived({
-    admitPerMinute: positiveInt(this.admitPerMinute) === null ? "A whole number of fans per minute, at least 1." : null,
-    maxActiveCheckouts: positiveInt(this.maxActiveCheckouts) === null ? "A whole number of checkout slots, at least 1." : null,
+    admitPerMinute: rate(this.admitPerMinute) === null ? plainIssue(ruleWords.whole(eventRules.admitPerMinute)) : null,
+    maxActiveCheckouts: slots(this.maxActiveCheckouts) === null ? plainIssue(ruleWords.whole(eventRules.maxActiveCheckouts)) : null,
   });
   admissionChanged = $derived(
     this.event !== null &&
-      (positiveInt(this.admitPerMinute) !== this.event.waitingRoom.admitPerMinute ||
-        positiveInt(this.maxActiveCheckouts) !== this.event.waitingRoom.maxActiveCheckouts),
+      (rate(this.admitPerMinute) !== this.event.waitingRoom.admitPerMinute || slots(this.maxActiveCheckouts) !== this.event.waitingRoom.maxActiveCheckouts),
   );
 
   constructor(deps: AdminEventDeps) {
@@ -140,8 +145,8 @@ export class AdminEventControl {
   }
 
   async saveAdmission(): Promise<boolean> {
-    const admitPerMinute = positiveInt(this.admitPerMinute);
-    const maxActiveCheckouts = positiveInt(this.maxActiveCheckouts);
+    const admitPerMinute = rate(this.admitPerMinute);
+    const maxActiveCheckouts = slots(this.maxActiveCheckouts);
     if (this.saving || admitPerMinute === null || maxActiveCheckouts === null) return false;
     this.saving = true;
     this.saved = false;

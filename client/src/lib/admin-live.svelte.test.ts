@@ -4,7 +4,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { AdminSale } from "@stampede/shared/protocol";
 import { AdminLive } from "./admin-live.svelte.js";
-import { adminStats, fakeAdminSockets, type AckResponder } from "./test-support.js";
+import { createApi } from "./api.js";
+import { adminStats, apiError, fakeAdminSockets, fakeFetch, json, type AckResponder } from "./test-support.js";
 
 const t0 = Date.parse("2030-03-14T18:00:00Z");
 
@@ -117,5 +118,60 @@ describe("AdminLive", () => {
     await vi.advanceTimersByTimeAsync(10_000);
     expect(sockets.latest().disconnectCalls).toBe(1);
     expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+describe("AdminLive feed history", () => {
+  function withHistory(history: () => Promise<Response>) {
+    const fetch = fakeFetch((call) => (call.path === "/api/admin/events/e1/sales" ? history() : Promise.resolve(apiError(404, "not_found"))));
+    const sockets = fakeAdminSockets((event) => (event === "admin:watch" ? { ok: true, data: adminStats() } : undefined));
+    const onUnauthorized = vi.fn();
+    const live = new AdminLive({ eventId: "e1", createSocket: sockets.create, api: createApi({ fetch }), onUnauthorized, salesMax: 4 });
+    live.start();
+    return { live, sockets, fetch, onUnauthorized };
+  }
+
+  it("reads the history only after the watch, and merges it with live batches: newest first, no duplicates", async () => {
+    let answer: (r: Response) => void = () => undefined;
+    const { live, sockets, fetch } = withHistory(() => new Promise((resolve) => (answer = resolve)));
+    const socket = sockets.latest();
+    expect(fetch.calls).toHaveLength(0);
+    socket.serverConnect();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(socket.emitted("admin:watch")).toHaveLength(1);
+    expect(fetch.calls.map((c) => c.path)).toEqual(["/api/admin/events/e1/sales"]);
+    // While the history is on its way, a batch brings o2's payment (also in the history) and o3's hold.
+    socket.pushAdmin("sales:batch", { eventId: "e1", sales: [sale("o2", { atMs: t0 + 3_000 }), sale("o3", { type: "hold.placed", status: "held", atMs: t0 + 4_000 })] });
+    answer(json(200, { eventId: "e1", sales: [
+      sale("o2", { atMs: t0 + 2_999 }),
+      sale("o2", { type: "hold.placed", status: "held", atMs: t0 + 2_000 }),
+      sale("o1", { atMs: t0 + 1_000 }),
+    ] }));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(live.sales.map((s) => s.key)).toEqual(["o3:hold.placed", "o2:order.paid", "o2:hold.placed", "o1:order.paid"]);
+    socket.pushAdmin("sales:batch", { eventId: "e1", sales: [sale("o3", { atMs: t0 + 5_000 })] });
+    expect(live.sales.map((s) => s.key)).toEqual(["o3:order.paid", "o3:hold.placed", "o2:order.paid", "o2:hold.placed"]); // bounded
+  });
+
+  it("reads it again after a reconnect, filling what was missed without repeating what was shown", async () => {
+    let history = [sale("o1", { atMs: t0 + 1_000 })];
+    const { live, sockets, fetch } = withHistory(() => Promise.resolve(json(200, { eventId: "e1", sales: history })));
+    const socket = sockets.latest();
+    socket.serverConnect();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(live.sales.map((s) => s.key)).toEqual(["o1:order.paid"]);
+    socket.serverDrop();
+    history = [sale("o2", { atMs: t0 + 2_000 }), ...history]; // sold while the socket was down
+    socket.serverConnect();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(fetch.calls).toHaveLength(2);
+    expect(live.sales.map((s) => s.key)).toEqual(["o2:order.paid", "o1:order.paid"]);
+  });
+
+  it("a refused history read means the session ended", async () => {
+    const { sockets, onUnauthorized } = withHistory(() => Promise.resolve(apiError(401, "unauthorized")));
+    sockets.latest().serverConnect();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(onUnauthorized).toHaveBeenCalled();
   });
 });

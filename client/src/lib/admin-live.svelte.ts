@@ -2,23 +2,29 @@
 // it), `admin:watch {eventId}` with ack on every connect, then `stats:tick` once a second and
 // `sales:batch` whenever orders change. Keeps the latest figures, a bounded sales feed (newest
 // first) and the chart series built from the ticks (lib/series.ts).
+// The feed's history: after each watch ack (the socket is in the event's room, so nothing that
+// happens from then on is missed) the recent lines are read over HTTP and merged with whatever the
+// live batches already brought. A line is one change of one order, so order id + type identifies
+// it: a change both read and pushed shows once, and a reconnect's re-read fills the gap.
 // Wire: shared/src/protocol.ts (AdminClientToServerEvents, AdminServerToClientEvents).
+import { salesFeedLinesMax } from "@stampede/shared/limits";
 import type { Ack, AdminSale, AdminStats } from "@stampede/shared/protocol";
+import type { Api } from "./api.js";
 import { systemClock, type Clock } from "./clock.js";
+import { mergeSales, type FeedSale } from "./sales-feed.js";
 import { joinRetryDelayMs, socketAckTimeoutMs } from "./limits.js";
 import { addSample, emptySeries, sampleOf, type Series } from "./series.js";
 import type { AdminLiveSocket, AdminSocketFactory } from "./socket.js";
 
 export type AdminConnection = "connecting" | "live" | "reconnecting" | "refused";
 
-/** A feed line: the sale plus a key unique on this page (one order changes several times). */
-export interface FeedSale extends AdminSale {
-  key: string;
-}
+export type { FeedSale } from "./sales-feed.js";
 
 export interface AdminLiveDeps {
   eventId: string;
   createSocket: AdminSocketFactory;
+  /** Reads the feed's recent history (GET /api/admin/events/:id/sales); without it the feed starts empty. */
+  api?: Pick<Api, "get">;
   clock?: Clock;
   /** The socket was refused: the admin session ended. */
   onUnauthorized?: () => void;
@@ -45,7 +51,6 @@ export class AdminLive {
   #clock: Clock;
   #socket: AdminLiveSocket | null = null;
   #retry: ReturnType<Clock["setTimeout"]> | null = null;
-  #seq = 0;
   #spokenAtMs = Number.NEGATIVE_INFINITY;
   #stopped = false;
 
@@ -81,7 +86,7 @@ export class AdminLive {
       if (stats.eventId === this.#deps.eventId) this.#apply(stats);
     });
     socket.on("sales:batch", (batch) => {
-      if (batch.eventId === this.#deps.eventId) this.#addSales(batch.sales);
+      if (batch.eventId === this.#deps.eventId) this.#addSales([...batch.sales].reverse()); // a batch is oldest first
     });
   }
 
@@ -104,6 +109,7 @@ export class AdminLive {
     if (result.ok) {
       this.problem = null;
       this.#apply(result.data);
+      void this.#loadHistory(socket);
     } else if (result.error.code === "not_found") {
       this.problem = "There is no event with this id, so there is nothing to watch.";
     } else {
@@ -123,11 +129,20 @@ export class AdminLive {
     }
   }
 
+  /** Read after the socket joined the room: whatever happens meanwhile arrives live and merges by key. */
+  async #loadHistory(socket: AdminLiveSocket): Promise<void> {
+    const api = this.#deps.api;
+    if (!api) return;
+    const result = await api.get<{ sales: AdminSale[] }>(`/api/admin/events/${encodeURIComponent(this.#deps.eventId)}/sales`);
+    if (socket !== this.#socket || this.#stopped) return;
+    if (result.ok) this.#addSales(result.data.sales);
+    else if (result.error.code === "unauthorized") this.#deps.onUnauthorized?.();
+  }
+
+  /** Lines newest first. */
   #addSales(sales: readonly AdminSale[]): void {
     if (sales.length === 0) return;
-    const max = this.#deps.salesMax ?? 50;
-    const lines = sales.map((s) => ({ ...s, key: `${(this.#seq += 1)}` })).reverse(); // a batch is oldest first
-    this.sales = [...lines, ...this.sales].slice(0, max);
+    this.sales = mergeSales(this.sales, sales, this.#deps.salesMax ?? salesFeedLinesMax);
   }
 
   #later(run: () => void): void {

@@ -6,6 +6,16 @@ import { createApi } from "./api.js";
 import { EventDraft } from "./event-form.svelte.js";
 import { fieldErrorsFrom, isoToLocal, localToIso, parseMoney, plainIssue, wholeNumber } from "./field-errors.js";
 import { apiError, event, fakeFetch, json } from "./test-support.js";
+import { createEventInput } from "@stampede/shared/api/events";
+
+/** What the server's 422 would put on the form for this body: its schema, its field paths (http/route.ts). */
+function serverErrors(body: unknown) {
+  const parsed = createEventInput.safeParse(body);
+  const issues = parsed.success ? [] : parsed.error.issues.map((i) => ({ field: ["body", ...i.path].join("."), message: i.message }));
+  return fieldErrorsFrom({ status: 422, code: "invalid_request", message: "invalid", retryAfterSeconds: null, details: { issues } });
+}
+
+const tierOk = { code: "GA", name: "General", priceCents: 4_500, currency: "USD", capacity: 500, perOrderMax: 4 };
 
 describe("conversions", () => {
   it("reads money in the currency's minor units", () => {
@@ -15,7 +25,7 @@ describe("conversions", () => {
     expect(parseMoney("1250", "JPY")).toBe(1_250);
     for (const bad of ["", "abc", "4.555", "-1", "1e3"]) expect(parseMoney(bad, "USD"), bad).toBeNull();
     expect(parseMoney("1.5", "JPY")).toBeNull();
-    expect(parseMoney("1", "not a currency")).toBeNull();
+    expect(parseMoney("1", "ZZ")).toBe(100); // not a code: the currency field says so, the price still reads
   });
 
   it("reads whole numbers and local times", () => {
@@ -96,7 +106,7 @@ describe("EventDraft", () => {
     draft.tiers[0]!.price = "lots";
     draft.holdSeconds = "5.5";
     expect(await draft.submit()).toBeNull();
-    expect(draft.errors).toEqual({ name: "Required.", "classes.0.priceCents": expect.any(String), "waitingRoom.holdSeconds": "A whole number." });
+    expect(draft.errors).toEqual({ name: "Required.", "classes.0.priceCents": expect.any(String), "waitingRoom.holdSeconds": "A whole number from 5 to 3,600." });
     expect(fetch.calls).toEqual([]);
   });
 
@@ -105,7 +115,6 @@ describe("EventDraft", () => {
       json(422, { error: { code: "invalid_request", message: "body.classes.0.capacity: x", details: { issues: [{ field: "body.classes.0.capacity", message: "Too small: expected number to be >=1" }] } } }),
     );
     draft.name = "X";
-    draft.tiers[0]!.capacity = "0";
     expect(await draft.submit()).toBeNull();
     expect(draft.errors).toEqual({ "classes.0.capacity": "Must be at least 1." });
     expect(draft.errorCount).toBe(1);
@@ -118,5 +127,54 @@ describe("EventDraft", () => {
     expect(draft.problem).toBe("Creating events needs the admin role.");
     draft.removeTier(draft.tiers[0]!.key);
     expect(draft.tiers).toHaveLength(1);
+  });
+});
+
+describe("every message under its field, stating the rule, the same from the form and the server", () => {
+  it("a currency such as zz: under the currency, not under the good price", async () => {
+    const { draft, fetch } = setup();
+    draft.name = "X";
+    draft.tiers[0]!.currency = "zz";
+    expect(await draft.submit()).toBeNull();
+    expect(draft.errors).toEqual({ "classes.0.currency": "A three-letter currency code such as USD." });
+    expect(fetch.calls).toEqual([]);
+    expect(serverErrors({ name: "X", classes: [{ ...tierOk, currency: "ZZ" }] })).toEqual(draft.errors);
+  });
+
+  it("a rate of 999999999: the real range, not 'at least 1'", async () => {
+    const { draft } = setup();
+    draft.name = "X";
+    draft.admitPerMinute = "999999999";
+    expect(await draft.submit()).toBeNull();
+    expect(draft.errors).toEqual({ "waitingRoom.admitPerMinute": "A whole number from 1 to 1,000,000." });
+    expect(serverErrors({ name: "X", classes: [tierOk], waitingRoom: { admitPerMinute: 999_999_999 } })).toEqual(draft.errors);
+  });
+
+  it("an empty submit flags the name and every field of a blank tier row", async () => {
+    const { draft } = setup();
+    draft.addTier();
+    expect(await draft.submit()).toBeNull();
+    const blankRow = {
+      "classes.1.code": "1 to 32 letters, digits, _ or - (no spaces).",
+      "classes.1.name": "Required.",
+      "classes.1.priceCents": "An amount such as 45 or 45.50.",
+      "classes.1.capacity": "A whole number from 1 to 10,000,000.",
+    };
+    expect(draft.errors).toEqual({ name: "Required.", ...blankRow });
+    expect(serverErrors({ name: "", classes: [tierOk, { code: "", name: "", currency: "USD", perOrderMax: 4 }] })).toEqual(draft.errors);
+  });
+
+  it("rules across fields sit on the field to change", async () => {
+    const { draft } = setup();
+    draft.name = "X";
+    draft.addTier();
+    Object.assign(draft.tiers[1]!, { code: "GA", name: "Again", price: "10", currency: "EUR", capacity: "5", perOrderMax: "9" });
+    expect(await draft.submit()).toBeNull();
+    expect(draft.errors).toEqual({
+      "classes.1.code": "Another tier already has the code GA.",
+      "classes.1.currency": "Every tier of an event uses the same currency (the first tier's USD).",
+      "classes.1.perOrderMax": "At most the tickets per fan (6).",
+    });
+    expect(serverErrors({ name: "X", classes: [tierOk, { code: "GA", name: "Again", priceCents: 1_000, currency: "EUR", capacity: 5, perOrderMax: 9 }] })).toEqual(draft.errors);
   });
 });

@@ -2,8 +2,10 @@
 // waiting-room settings (FIFO or lottery, opening time, admission, holds, limits). Fields are
 // kept as typed; `body()` turns them into `POST /api/admin/events` (contract.md "Admin") or
 // into field errors, and the server's 422 lands on the same fields (lib/field-errors.ts).
+import { crossFieldIssues, eventRules as rules, ruleWords as words } from "@stampede/shared/api/event-rules";
 import { plainMessage, type Api } from "./api.js";
-import { fieldErrorsFrom, localToIso, parseMoney, wholeNumber, type FieldErrors } from "./field-errors.js";
+import { fieldErrorsFrom, localToIso, parseMoney, type FieldErrors } from "./field-errors.js";
+import { FormCheck } from "./form-check.js";
 import type { EventView } from "./views.js";
 
 export interface TierRow {
@@ -80,44 +82,41 @@ export class EventDraft {
     this.perks = this.perks.filter((p) => p.key !== key);
   }
 
-  /** The request body, or the fields that can't become one (keyed like the server's 422). */
+  /**
+   * The request body, or the fields that can't become one (keyed like the server's 422), checked
+   * against the same rules as the server (shared/src/api/event-rules.ts) and in the same words.
+   */
   body(): { ok: true; body: Record<string, unknown> } | { ok: false; errors: FieldErrors } {
-    const errors: FieldErrors = {};
-    const need = <T>(key: string, value: T | null | undefined, message: string): T | undefined => {
-      if (value === null || value === undefined) errors[key] = message;
-      return value ?? undefined;
-    };
-    const whole = "A whole number.";
-    if (this.name.trim() === "") errors.name = "Required.";
+    const check = new FormCheck();
+    const name = check.text("name", this.name, rules.nameLengthMax);
+    if (this.venue.trim().length > rules.venueLengthMax) check.fail("venue", words.textMax(rules.venueLengthMax));
     const time = (key: string, text: string): string | null => {
       const iso = localToIso(text);
-      if (iso === undefined) errors[key] = "Not a valid date and time.";
+      if (iso === undefined) check.fail(key, "not a valid date and time");
       return iso ?? null;
     };
     const startsAt = time("startsAt", this.startsAt);
-    const opensAt = time("waitingRoom.opensAt", this.opensAt);
-    const classes = this.tiers.map((t, i) => ({
-      code: t.code.trim(),
-      name: t.name.trim(),
-      priceCents: need(`classes.${i}.priceCents`, parseMoney(t.price, t.currency.trim().toUpperCase()), "An amount such as 45 or 45.50."),
-      currency: t.currency.trim().toUpperCase(),
-      capacity: need(`classes.${i}.capacity`, wholeNumber(t.capacity), whole),
-      perOrderMax: need(`classes.${i}.perOrderMax`, wholeNumber(t.perOrderMax), whole),
+    const classes = this.tiers.map((t, i) => tierBody(check, t, i));
+    const perks = this.perks.map((p, i) => ({
+      code: check.pattern(`perks.${i}.code`, p.code, rules.codePattern, words.code),
+      name: check.text(`perks.${i}.name`, p.name, rules.itemNameLengthMax),
+      capacity: check.whole(`perks.${i}.capacity`, p.capacity, rules.capacity),
     }));
-    const perks = this.perks.map((p, i) => ({ code: p.code.trim(), name: p.name.trim(), capacity: need(`perks.${i}.capacity`, wholeNumber(p.capacity), whole) }));
-    const room = (key: string, text: string): number | undefined => need(`waitingRoom.${key}`, wholeNumber(text), whole);
+    const room = (key: "admitPerMinute" | "maxActiveCheckouts" | "admissionTtlSeconds" | "holdSeconds" | "perFanMax"): number | undefined =>
+      check.whole(`waitingRoom.${key}`, this[key], rules[key]);
     const waitingRoom = {
       mode: this.mode,
-      opensAt,
-      admitPerMinute: room("admitPerMinute", this.admitPerMinute),
-      maxActiveCheckouts: room("maxActiveCheckouts", this.maxActiveCheckouts),
-      admissionTtlSeconds: room("admissionTtlSeconds", this.admissionTtlSeconds),
-      holdSeconds: room("holdSeconds", this.holdSeconds),
-      perFanMax: room("perFanMax", this.perFanMax),
+      opensAt: time("waitingRoom.opensAt", this.opensAt),
+      admitPerMinute: room("admitPerMinute"),
+      maxActiveCheckouts: room("maxActiveCheckouts"),
+      admissionTtlSeconds: room("admissionTtlSeconds"),
+      holdSeconds: room("holdSeconds"),
+      perFanMax: room("perFanMax"),
       endAdmissionOnPaid: this.endAdmissionOnPaid,
     };
-    if (Object.keys(errors).length > 0) return { ok: false, errors };
-    const body: Record<string, unknown> = { name: this.name.trim(), startsAt, status: this.status, classes, perks, waitingRoom };
+    for (const issue of crossFieldIssues({ classes, perks, perFanMax: waitingRoom.perFanMax })) check.fail(issue.path.join("."), issue.message);
+    if (!check.ok) return { ok: false, errors: check.errors };
+    const body: Record<string, unknown> = { name, startsAt, status: this.status, classes, perks, waitingRoom };
     if (this.venue.trim() !== "") body.venue = this.venue.trim();
     return { ok: true, body };
   }
@@ -144,4 +143,20 @@ export class EventDraft {
     }
     return null;
   }
+}
+
+/** One tier row as the API's class, each field checked by its rule. */
+function tierBody(check: FormCheck, t: TierRow, i: number) {
+  const currency = check.pattern(`classes.${i}.currency`, t.currency.toUpperCase(), rules.currencyPattern, words.currency);
+  const priceCents = parseMoney(t.price, currency);
+  if (priceCents === null) check.fail(`classes.${i}.priceCents`, words.price);
+  else if (priceCents > rules.priceCents.max) check.fail(`classes.${i}.priceCents`, words.priceMax);
+  return {
+    code: check.pattern(`classes.${i}.code`, t.code, rules.codePattern, words.code),
+    name: check.text(`classes.${i}.name`, t.name, rules.itemNameLengthMax),
+    priceCents: priceCents ?? undefined,
+    currency,
+    capacity: check.whole(`classes.${i}.capacity`, t.capacity, rules.capacity),
+    perOrderMax: check.whole(`classes.${i}.perOrderMax`, t.perOrderMax, rules.perOrderMax),
+  };
 }

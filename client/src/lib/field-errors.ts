@@ -52,13 +52,17 @@ export function wholeNumber(text: string): number | null {
   return /^\d{1,12}$/.test(t) ? Number(t) : null;
 }
 
-/** "45", "45.5", "45.50" → 4550 minor units for the currency's decimals; null when not an amount. */
+/**
+ * "45", "45.5", "45.50" → 4550 minor units for the currency's decimals; null when not an amount.
+ * A currency that isn't a code counts as two decimals: the currency field says what is wrong, and
+ * a good price beside it is not flagged for it.
+ */
 export function parseMoney(text: string, currency: string): number | null {
   let digits = 2;
   try {
     digits = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
   } catch {
-    return null; // not a currency code: the currency field says so
+    digits = 2;
   }
   const t = text.trim().replace(/,/g, "");
   const match = /^(\d{1,10})(?:\.(\d*))?$/.exec(t);

@@ -2,7 +2,8 @@
 // of running totals over real elapsed time, gauges as read, bounded length, and late, repeated
 // or reset ticks never make a negative or doubled point.
 import { describe, expect, it } from "vitest";
-import { addSample, chartColumns, emptySeries, latest, sampleOf, type Series, type StatsSample } from "./series.js";
+import { admissionsThisTick } from "@stampede/shared/core/admission";
+import { addSample, chartColumns, defaultSeriesLimits, emptySeries, latest, sampleOf, type Series, type StatsSample } from "./series.js";
 import { adminStats } from "./test-support.js";
 
 const t0 = Date.parse("2030-03-14T18:00:00Z");
@@ -39,15 +40,36 @@ describe("addSample", () => {
     expect(latest(series, "queueDepth")).toBe(850);
   });
 
-  it("measures admissions per minute over the trailing window, once there is enough history", () => {
-    const limits = { pointsMax: 100, rateWindowMs: 10_000, rateSpanMinMs: 2_000 };
+  it("measures admissions per minute over the last whole minute, once a minute has been seen", () => {
+    const limits = { pointsMax: 100, rateWindowMs: 10_000 };
     const samples = Array.from({ length: 21 }, (_, i) => sample(i, { admittedTotal: i * 5 })); // 5 a second
     const series = feed(samples, limits);
-    expect(series.points[0]?.admissionsPerMinute).toBeNull();
-    expect(series.points[1]?.admissionsPerMinute).toBeNull(); // 1 s of history
-    expect(series.points[2]?.admissionsPerMinute).toBe(300);
+    expect(series.points.slice(0, 10).every((p) => p.admissionsPerMinute === null)).toBe(true); // under 10 s seen
+    expect(series.points[10]?.admissionsPerMinute).toBe(300);
     expect(latest(series, "admissionsPerMinute")).toBe(300);
     expect(series.samples.length).toBe(11); // the 10 s window, both ends included
+  });
+
+  it("reads a slow admission rate as it is: 2/min paid out by the room's own bucket never shows as 6/min", () => {
+    // The room's bucket (shared/src/core/admission.ts) at 2/min, ticking every 500 ms with fans
+    // always waiting; the dashboard gets the running total once a second, for five minutes.
+    let bucket: { tokenParts: number | null; lastMs: number | null } = { tokenParts: null, lastMs: null };
+    let admitted = 0;
+    const samples: StatsSample[] = [];
+    for (let ms = 0; ms <= 300_000; ms += 500) {
+      const tick = admissionsThisTick({ ...bucket, nowMs: t0 + ms, admitPerMinute: 2, freeSlots: 100, waiting: 100 });
+      bucket = { tokenParts: tick.tokenParts, lastMs: tick.lastMs };
+      admitted += tick.admit;
+      if (ms % 1_000 === 0) samples.push(sample(ms / 1_000, { admittedTotal: admitted }));
+    }
+    expect(admitted).toBe(11); // the truth: one at once (a full bucket), then one every 30 s
+    const shown = feed(samples, { ...defaultSeriesLimits, pointsMax: samples.length }).points.map((p) => p.admissionsPerMinute);
+    expect(shown.slice(0, 60).every((v) => v === null)).toBe(true);
+    const measured = shown.filter((v): v is number => v !== null);
+    expect(measured.length).toBeGreaterThan(200);
+    expect(Math.max(...measured)).toBeLessThan(3.05); // a minute holds 2 admissions, 3 at a window's edge
+    expect(Math.min(...measured)).toBeGreaterThan(1.9);
+    expect(measured.filter((v) => Math.round(v) === 2).length / measured.length).toBeGreaterThan(0.9);
   });
 
   it("drops ticks that are not newer than the last one", () => {
@@ -57,7 +79,8 @@ describe("addSample", () => {
   });
 
   it("never goes negative when a total goes down (a refund, a restarted room)", () => {
-    const series = feed([sample(0, { sold: 10, admittedTotal: 50 }), sample(1, { sold: 8, admittedTotal: 50 }), sample(2, { sold: 8, admittedTotal: 0 })]);
+    const limits = { pointsMax: 10, rateWindowMs: 1_000 };
+    const series = feed([sample(0, { sold: 10, admittedTotal: 50 }), sample(1, { sold: 8, admittedTotal: 50 }), sample(2, { sold: 8, admittedTotal: 0 })], limits);
     expect(series.points.map((p) => p.salesPerSecond)).toEqual([0, 0, 0]);
     expect(latest(series, "admissionsPerMinute")).toBe(0);
   });
@@ -65,7 +88,7 @@ describe("addSample", () => {
   it("keeps at most pointsMax points, the newest", () => {
     const series = feed(
       Array.from({ length: 10 }, (_, i) => sample(i)),
-      { pointsMax: 4, rateWindowMs: 10_000, rateSpanMinMs: 2_000 },
+      { pointsMax: 4, rateWindowMs: 10_000 },
     );
     expect(series.points.map((p) => (p.atMs - t0) / 1_000)).toEqual([6, 7, 8, 9]);
   });

@@ -2,6 +2,10 @@
 // series — tickets sold per second and admissions per minute (differences of the running totals
 // over time), active holds and queue depth (read as they are). Bounded, so a dashboard left open
 // all day holds the last few minutes only. uPlot reads `chartColumns(series)` directly.
+//
+// Admissions per minute are the fans admitted over the last whole minute, never a shorter span
+// scaled up: at a slow rate (2/min is one fan every 30 s) a 10 s span holding one admission read
+// "6/min". Until a minute of ticks has been seen the figure is null ("measuring…").
 import type { AdminStats } from "@stampede/shared/protocol";
 
 /** The running totals and gauges of one tick. */
@@ -35,13 +39,15 @@ export interface Series {
 export interface SeriesLimits {
   /** Points kept: 300 at one tick a second is five minutes. */
   pointsMax: number;
-  /** Admissions per minute are measured over this trailing window: one second is too jumpy. */
+  /**
+   * Admissions per minute count the admissions over this trailing window (from the last tick at or
+   * before its start), and are null until a tick that old exists. A minute: a shorter span scaled
+   * up to a minute turns one slow admission into several.
+   */
   rateWindowMs: number;
-  /** Less history than this, and the admissions rate is not shown yet. */
-  rateSpanMinMs: number;
 }
 
-export const defaultSeriesLimits: SeriesLimits = { pointsMax: 300, rateWindowMs: 10_000, rateSpanMinMs: 2_000 };
+export const defaultSeriesLimits: SeriesLimits = { pointsMax: 300, rateWindowMs: 60_000 };
 
 export const emptySeries: Series = { samples: [], points: [] };
 
@@ -63,23 +69,31 @@ export function addSample(series: Series, sample: StatsSample, limits: SeriesLim
   const last = series.samples.at(-1);
   if (last && sample.atMs <= last.atMs) return series;
   const salesPerSecond = last ? Math.max(0, sample.sold - last.sold) / ((sample.atMs - last.atMs) / 1_000) : 0;
-  const samples = [...series.samples, sample].filter((s) => s.atMs >= sample.atMs - limits.rateWindowMs);
+  const windowStartMs = sample.atMs - limits.rateWindowMs;
+  const samples = fromWindowStart([...series.samples, sample], windowStartMs);
   const point: SeriesPoint = {
     atMs: sample.atMs,
     salesPerSecond,
     activeHolds: sample.activeHolds,
     queueDepth: sample.queueDepth,
-    admissionsPerMinute: admissionsPerMinute(samples, limits.rateSpanMinMs),
+    admissionsPerMinute: admissionsPerMinute(samples, windowStartMs),
   };
   const points = [...series.points, point];
   return { samples, points: points.length > limits.pointsMax ? points.slice(points.length - limits.pointsMax) : points };
 }
 
-function admissionsPerMinute(samples: readonly StatsSample[], spanMinMs: number): number | null {
-  const first = samples[0];
+/** The samples from the last one at or before `startMs` on (the window's base) to the newest. */
+function fromWindowStart(samples: readonly StatsSample[], startMs: number): StatsSample[] {
+  let base = 0;
+  while (base + 1 < samples.length && samples[base + 1]!.atMs <= startMs) base++;
+  return samples.slice(base);
+}
+
+function admissionsPerMinute(samples: readonly StatsSample[], windowStartMs: number): number | null {
+  const base = samples[0];
   const last = samples.at(-1);
-  if (!first || !last || last.atMs - first.atMs < spanMinMs) return null;
-  return (Math.max(0, last.admittedTotal - first.admittedTotal) * 60_000) / (last.atMs - first.atMs);
+  if (!base || !last || base.atMs > windowStartMs || last.atMs <= base.atMs) return null; // less than a minute seen
+  return (Math.max(0, last.admittedTotal - base.admittedTotal) * 60_000) / (last.atMs - base.atMs);
 }
 
 export type SeriesKey = "salesPerSecond" | "activeHolds" | "queueDepth" | "admissionsPerMinute";

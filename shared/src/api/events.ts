@@ -1,63 +1,63 @@
 // Event, tier and perk shapes of the public contract, shared by server (validation) and client.
 import { z } from "zod";
-import { holdSecondsMax, holdSecondsMin } from "../limits.js";
+import { crossFieldIssues, eventRules as r, ruleWords as w, type WholeRange } from "./event-rules.js";
 
 export const eventStatuses = ["draft", "scheduled", "on_sale", "paused", "sold_out", "closed", "cancelled"] as const;
 export type EventStatus = (typeof eventStatuses)[number];
 
 export const queueModes = ["fifo", "lottery"] as const;
 
-const code = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, "letters, digits, _ and - (1–32)");
+// Every message states the rule (event-rules.ts): the form shows it under the field as it is.
+const code = z.string({ error: w.code }).regex(r.codePattern, w.code);
 const isoTime = z.iso.datetime({ offset: true });
+const text = (max: number) => z.string({ error: w.required }).min(1, w.required).max(max, w.textMax(max));
+const whole = (range: WholeRange) => {
+  const rule = w.whole(range);
+  return z.number({ error: rule }).int(rule).min(range.min, rule).max(range.max, rule);
+};
 
 export const classInput = z.object({
   code,
-  name: z.string().min(1).max(100),
-  priceCents: z.number().int().min(0).max(100_000_000),
-  currency: z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code such as USD").default("USD"),
-  capacity: z.number().int().min(1).max(10_000_000),
-  perOrderMax: z.number().int().min(1).max(100).default(4),
+  name: text(r.itemNameLengthMax),
+  priceCents: z.number({ error: w.price }).int(w.price).min(r.priceCents.min, w.price).max(r.priceCents.max, w.priceMax),
+  currency: z.string({ error: w.currency }).regex(r.currencyPattern, w.currency).default("USD"),
+  capacity: whole(r.capacity),
+  perOrderMax: whole(r.perOrderMax).default(4),
 });
 
 export const perkInput = z.object({
   code,
-  name: z.string().min(1).max(100),
-  capacity: z.number().int().min(1).max(10_000_000),
+  name: text(r.itemNameLengthMax),
+  capacity: whole(r.capacity),
 });
+
+export const admitPerMinuteInput = whole(r.admitPerMinute);
+export const maxActiveCheckoutsInput = whole(r.maxActiveCheckouts);
 
 export const waitingRoomInput = z.object({
   mode: z.enum(queueModes).default("fifo"),
   opensAt: isoTime.nullable().default(null),
-  admitPerMinute: z.number().int().min(1).max(1_000_000).default(600),
-  maxActiveCheckouts: z.number().int().min(1).max(1_000_000).default(200),
-  admissionTtlSeconds: z.number().int().min(10).max(24 * 3600).default(600),
-  holdSeconds: z.number().int().min(holdSecondsMin).max(holdSecondsMax).default(300),
-  perFanMax: z.number().int().min(1).max(100).default(6),
+  admitPerMinute: admitPerMinuteInput.default(600),
+  maxActiveCheckouts: maxActiveCheckoutsInput.default(200),
+  admissionTtlSeconds: whole(r.admissionTtlSeconds).default(600),
+  holdSeconds: whole(r.holdSeconds).default(300),
+  perFanMax: whole(r.perFanMax).default(6),
   endAdmissionOnPaid: z.boolean().default(true),
 });
 
 export const createEventInput = z
   .object({
-    name: z.string().min(1).max(200),
+    name: text(r.nameLengthMax),
     slug: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$/, "lowercase letters, digits and dashes").optional(),
-    venue: z.string().max(200).default(""),
+    venue: z.string().max(r.venueLengthMax, w.textMax(r.venueLengthMax)).default(""),
     startsAt: isoTime.nullable().default(null),
     status: z.enum(["draft", "scheduled", "on_sale"]).default("draft"),
-    classes: z.array(classInput).min(1).max(20),
-    perks: z.array(perkInput).max(10).default([]),
+    classes: z.array(classInput).min(1, "add at least one tier").max(r.classesMax, `at most ${r.classesMax} tiers`),
+    perks: z.array(perkInput).max(r.perksMax, `at most ${r.perksMax} perks`).default([]),
     waitingRoom: waitingRoomInput.default(waitingRoomInput.parse({})),
   })
   .superRefine((e, ctx) => {
-    const dupes = (codes: string[]) => codes.filter((c, i) => codes.indexOf(c) !== i);
-    for (const c of dupes(e.classes.map((x) => x.code))) ctx.addIssue({ code: "custom", path: ["classes"], message: `duplicate class code ${c}` });
-    for (const c of dupes(e.perks.map((x) => x.code))) ctx.addIssue({ code: "custom", path: ["perks"], message: `duplicate perk code ${c}` });
-    // One order is one payment in one currency.
-    if (new Set(e.classes.map((c) => c.currency)).size > 1) ctx.addIssue({ code: "custom", path: ["classes"], message: "every ticket class of an event must use the same currency" });
-    e.classes.forEach((c, i) => {
-      if (c.perOrderMax > e.waitingRoom.perFanMax) {
-        ctx.addIssue({ code: "custom", path: ["classes", i, "perOrderMax"], message: "cannot exceed waitingRoom.perFanMax" });
-      }
-    });
+    for (const issue of crossFieldIssues({ classes: e.classes, perks: e.perks, perFanMax: e.waitingRoom.perFanMax })) ctx.addIssue({ code: "custom", ...issue });
   });
 export type CreateEventInput = z.output<typeof createEventInput>;
 

@@ -2,7 +2,7 @@
 // workflow, admission settings, invariant audit).
 import { Router } from "express";
 import { z } from "zod";
-import { createEventInput, eventStatuses } from "@stampede/shared/api/events";
+import { admitPerMinuteInput, createEventInput, eventStatuses, maxActiveCheckoutsInput } from "@stampede/shared/api/events";
 import { publishedStatuses } from "@stampede/shared/core/event-status";
 import { isUuid } from "@stampede/shared/ids";
 import { HttpError } from "../../http/errors.js";
@@ -18,8 +18,8 @@ const eventParams = z.object({ eventId: z.string() });
 const statusBody = z.object({ status: z.enum(eventStatuses) });
 const waitingRoomPatch = z
   .object({
-    admitPerMinute: z.number().int().min(1).max(1_000_000).optional(),
-    maxActiveCheckouts: z.number().int().min(1).max(1_000_000).optional(),
+    admitPerMinute: admitPerMinuteInput.optional(),
+    maxActiveCheckouts: maxActiveCheckoutsInput.optional(),
     paused: z.boolean().optional(),
   })
   .refine((p) => Object.keys(p).length > 0, "give at least one of admitPerMinute, maxActiveCheckouts, paused");

@@ -4,7 +4,7 @@ import { Router } from "express";
 import { z } from "zod";
 import { isUuid } from "@stampede/shared/ids";
 import type { OrderStatus } from "@stampede/shared/protocol";
-import { listPageSizeMax } from "@stampede/shared/limits";
+import { listPageSizeMax, salesFeedLinesMax } from "@stampede/shared/limits";
 import type { WaitingRoomStore } from "../../adapters/redis/waiting-room/store.js";
 import { HttpError } from "../../http/errors.js";
 import type { OpenApiRegistry } from "../../http/openapi.js";
@@ -14,7 +14,7 @@ import type { EventsService } from "../events/events-service.js";
 import type { Ledger } from "@stampede/shared/ledger/port";
 import { checkinRoute, type ShortCodeMisses } from "./checkin.js";
 import { orderView } from "./order-view.js";
-import { eventStats, orderStatuses } from "./stats.js";
+import { eventStats, orderStatuses, recentSales } from "./stats.js";
 import type { OrdersRepo } from "./orders-repo.js";
 import type { Settlement } from "./settlement.js";
 import type { TicketCodes } from "./ticket-codes.js";
@@ -26,6 +26,8 @@ const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(listPageSizeMax).default(50),
   cursor: z.string().optional(),
 });
+
+const salesQuery = z.object({ limit: z.coerce.number().int().min(1).max(salesFeedLinesMax).default(salesFeedLinesMax) });
 
 export interface AdminOrderDeps {
   admin: AdminAuthDeps;
@@ -82,6 +84,13 @@ export function adminOrderRoutes(deps: AdminOrderDeps, registry: OpenApiRegistry
       await deps.events.ensureLedger(event);
       const { eventId: _id, atMs: _at, status: _st, currency: _cur, ...stats } = await eventStats({ pool, ledger: deps.ledger, store: deps.store }, event);
       res.json(stats);
+    });
+
+  defineRoute(router, registry, { method: "get", path: "/api/admin/events/:eventId/sales", summary: "The sales feed's recent history: the last holds, payments, expiries and refunds, newest first (what sales:batch pushes live)", tags: ["admin: events"], security: "admin", guards: [requireAdmin(deps.admin, ["viewer"])], params: z.object({ eventId: z.string() }), query: salesQuery, responses: { 200: { description: "{eventId, sales: [{type, orderId, status, quantity, totalCents, atMs}]}" }, 404: { description: "no such event" } } },
+    async ({ params, query }, _req, res) => {
+      const event = isUuid(params.eventId) ? await deps.events.get(params.eventId) : null;
+      if (!event) throw new HttpError(404, "not_found", "no such event");
+      res.json({ eventId: event.id, sales: await recentSales(pool, event.id, query.limit) });
     });
 
   return router;

@@ -1,7 +1,7 @@
 // An event's live figures for admins: stock per tier and perks from the ledger, orders and
 // revenue from PostgreSQL, the queue from Redis. One function for the REST route and the
-// dashboard's once-a-second push.
-import type { AdminStats, OrderStatus } from "@stampede/shared/protocol";
+// dashboard's once-a-second push. And the sales feed's recent history, read back from the orders.
+import type { AdminSale, AdminStats, OrderStatus, SaleEventType } from "@stampede/shared/protocol";
 import type { Ledger } from "@stampede/shared/ledger/port";
 import type { Pool } from "../../adapters/postgres/pool.js";
 import type { WaitingRoomStore } from "../../adapters/redis/waiting-room/store.js";
@@ -28,4 +28,47 @@ export async function eventStats(deps: { pool: Pool; ledger: Ledger; store: Wait
     currency: event.classes[0]?.currency ?? "USD",
     queue: { waiting: queue.waiting + queue.preQueued, servedUpTo: queue.servedUpTo, admittedTotal: queue.admittedTotal, activeCheckouts: queue.activeCheckouts },
   };
+}
+
+interface SaleRow {
+  order_id: string;
+  type: SaleEventType;
+  status: OrderStatus;
+  items: Array<{ quantity: number }>;
+  total_cents: string;
+  at: Date;
+}
+
+/**
+ * The sales feed's last `limit` lines, newest first, as the live feed said them: each order's
+ * changes are read back from its row (placed at created_at, paid at paid_at, then expired, voided
+ * or refunded). Every change of an order is no later than its updated_at, so the `limit` orders
+ * changed last hold the `limit` newest lines. A line is unique by order and type, which is how
+ * the dashboard merges this with the live batches.
+ */
+export async function recentSales(pool: Pool, eventId: string, limit: number): Promise<AdminSale[]> {
+  const { rows } = await pool.query<SaleRow>(
+    `WITH recent AS (
+       SELECT id, status, items, total_cents, created_at, updated_at, paid_at, refunded_at
+         FROM orders WHERE event_id = $1 ORDER BY updated_at DESC LIMIT $2)
+     SELECT * FROM (
+       SELECT id AS order_id, 'hold.placed' AS type, 'held' AS status, items, total_cents, created_at AS at FROM recent
+       UNION ALL
+       SELECT id, 'order.paid', 'paid', items, total_cents, paid_at FROM recent WHERE paid_at IS NOT NULL
+       UNION ALL
+       SELECT id, CASE status WHEN 'expired' THEN 'hold.expired' ELSE 'hold.voided' END, status, items, total_cents, updated_at
+         FROM recent WHERE status IN ('expired', 'cancelled', 'payment_failed')
+       UNION ALL
+       SELECT id, 'order.refunded', 'refunded', items, total_cents, refunded_at FROM recent WHERE refunded_at IS NOT NULL
+     ) lines ORDER BY at DESC, order_id DESC, type DESC LIMIT $2`,
+    [eventId, limit],
+  );
+  return rows.map((r) => ({
+    type: r.type,
+    orderId: r.order_id,
+    status: r.status,
+    quantity: r.items.reduce((sum, i) => sum + i.quantity, 0),
+    totalCents: Number(r.total_cents),
+    atMs: r.at.getTime(),
+  }));
 }
