@@ -36,5 +36,6 @@ describe("place track", () => {
     expect(trackFromEntry(entry, [{ eventId: "e1", fromSeq: 5, numbers: [1] }])).toEqual({ kind: "gap" });
     expect(trackFromEntry(queueEntry(), [])).toBeNull(); // an older server: no basis
     expect(trackFromEntry(queueEntry({ state: "admitted", basis: { admittedTotal: 0, departedSeq: 0 } }), [])).toBeNull();
+    expect(trackFromEntry(queueEntry({ state: "paused", basis: { admittedTotal: 0, departedSeq: 0 } }), [])?.kind).toBe("tracking"); // waiting in a paused sale
   });
 });

@@ -29,7 +29,8 @@ export function trackDepartures(track: PlaceTrack, push: Pick<QueueDeparted, "fr
  * with the recent pushes that may have overtaken the entry on its way counted in.
  */
 export function trackFromEntry(entry: QueueEntry, recent: readonly QueueDeparted[]): TrackResult | null {
-  if (entry.state !== "waiting" || entry.queueNumber === null || entry.position === null || entry.position < 1 || !entry.basis) return null;
+  // The server sends a basis only while the fan waits with a number (the state may say "paused").
+  if (entry.state === "admitted" || entry.queueNumber === null || entry.position === null || entry.position < 1 || !entry.basis) return null;
   let track: PlaceTrack = { queueNumber: entry.queueNumber, basePosition: entry.position, baseAdmittedTotal: entry.basis.admittedTotal, seenSeq: entry.basis.departedSeq, departedAhead: 0 };
   for (const push of recent) {
     if (push.fromSeq + push.numbers.length <= track.seenSeq) continue; // already in the rank
