@@ -69,6 +69,8 @@ export const liveEventsRefreshMs = 1_000;
 export const eventCacheMs = 1_000;
 /** Acks from the server to a socket call never take longer than this for the client to give up. */
 export const socketAckTimeoutMs = 5_000;
+/** Queue numbers per queue:departed push: a mass departure goes out over a few ticks, never as one huge frame. */
+export const departuresPerPushMax = 2_000;
 /** Queue joins per fan per minute: re-joins are cheap and idempotent, but a script hammering them is not a fan. */
 export const joinsPerFanPerMinuteMax = 60;
 

@@ -1,6 +1,7 @@
 // THE wire contract of the waiting room, typed for both ends: the server's Socket.IO `Server<…>`
 // and the client's `Socket<…>` use these maps, so an event name or payload cannot drift.
 // Events are `noun:verb`; acks are `{ok: true, data} | {ok: false, error}`.
+import type { EventStatus } from "./api/events.js";
 import type { ErrorCode } from "./errors.js";
 
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: ErrorCode; message: string } };
@@ -16,15 +17,43 @@ export interface QueueEntry {
   eventId: string;
   state: QueueState;
   queueNumber: number | null;
-  /** People ahead of this fan plus one (1 = next); null before a number is given. */
+  /** People still waiting ahead of this fan plus one (1 = next); null before a number is given. */
   position: number | null;
   admission?: Admission;
+  /** While waiting: the room's counters `position` was read with, so the client keeps it current
+   * from the room's pushes (shared/src/core/admission.ts placeNow). */
+  basis?: PlaceBasis;
+}
+
+export interface PlaceBasis {
+  /** queue:status admittedTotal at that instant: each admission since moved the fan up one. */
+  admittedTotal: number;
+  /** The departure counter at that instant: queue:departed numbers after it, below the fan's number, moved them up one each. */
+  departedSeq: number;
+}
+
+/** Fans who left the line while waiting (left, or away past the presence grace), pushed to the
+ * room on the next tick. The i-th number (0-based) is departure fromSeq + i + 1; a client whose
+ * counter is below fromSeq missed a push and asks again with queue:join. */
+export interface QueueDeparted {
+  eventId: string;
+  fromSeq: number;
+  numbers: number[];
+}
+
+/** The event's sale status changed (an admin, or the system: opening, sold out and back). */
+export interface EventStatusChanged {
+  eventId: string;
+  status: EventStatus;
+  /** Server time of the change (ms since epoch). */
+  atMs: number;
 }
 
 export interface QueueStatus {
   eventId: string;
   state: QueueState;
-  /** The highest queue number admitted so far; a fan's position is queueNumber − servedUpTo. */
+  /** The highest queue number admitted so far: queueNumber − servedUpTo bounds a fan's position
+   * from above; fans ahead who left (queue:departed) come off it. */
   servedUpTo: number;
   waiting: number;
   admitPerMinute: number;
@@ -95,6 +124,8 @@ export interface ClientToServerEvents {
 export interface ServerToClientEvents {
   "queue:status": (status: QueueStatus) => void;
   "queue:admitted": (admitted: QueueAdmitted) => void;
+  "queue:departed": (departed: QueueDeparted) => void;
+  "event:status": (changed: EventStatusChanged) => void;
   stock: (stock: StockUpdate) => void;
   "order:update": (update: OrderUpdate) => void;
 }

@@ -24,6 +24,12 @@ export const queuePollIntervalMs = 2_000;
 /** While polling, stock (no socket pushes) is refreshed from the event every this many polls. */
 export const stockRefreshEveryPolls = 5;
 
+// The fan's place.
+/** Departure pushes kept to count in when a join's answer arrives after them (a push or two is the usual overlap). */
+export const recentDeparturePushesMax = 8;
+/** Live pushes come every half second (polling: every 2 s); a place older than this may have moved, and the page says so. */
+export const placeStaleAfterMs = 10_000;
+
 // Countdowns and estimates.
 /** Countdowns redraw once a second; screen readers hear them once a minute. */
 export const countdownTickMs = 1_000;

@@ -1,7 +1,7 @@
 // The waiting room's socket: opens it with the fan token, joins on every connect (the server
 // hands back the same queue number), forwards the server's pushes, renews a refused session
 // once, and reports connection changes to its owner (WaitingRoom), which decides what to show.
-import type { Ack, Admission, OrderUpdate, QueueEntry, QueueStatus, StockUpdate } from "@stampede/shared/protocol";
+import type { Ack, Admission, EventStatusChanged, OrderUpdate, QueueDeparted, QueueEntry, QueueStatus, StockUpdate } from "@stampede/shared/protocol";
 import type { ErrorCode } from "@stampede/shared/errors";
 import type { Clock } from "./clock.js";
 import type { FanSessionPort } from "./fan-session.svelte.js";
@@ -25,6 +25,10 @@ export interface QueueLinkDeps {
   admitted(admission: Admission & { eventId: string }): void;
   stock(stock: StockUpdate): void;
   order(update: OrderUpdate): void;
+  /** Fans who left the line since the last push (queue:departed). */
+  departed(push: QueueDeparted): void;
+  /** The sale's status changed (event:status). */
+  saleStatus(changed: EventStatusChanged): void;
   problem(problem: JoinProblem | null): void;
   connected(): void;
   /** The socket dropped; `willRetry`: it is reconnecting by itself (or we asked it to). */
@@ -84,6 +88,8 @@ export class QueueLink {
     socket.on("queue:admitted", (admitted) => mine() && d.admitted(admitted));
     socket.on("stock", (stock) => mine() && d.stock(stock));
     socket.on("order:update", (update) => mine() && d.order(update));
+    socket.on("queue:departed", (push) => mine() && d.departed(push));
+    socket.on("event:status", (changed) => mine() && d.saleStatus(changed));
   }
 
   /** Joins now if connected (every connect joins anyway); one join in flight at a time. */
@@ -177,6 +183,18 @@ const joinMessages: Partial<Record<ErrorCode, { message: string; retryable: bool
   forbidden: { message: "This session can't join the line. Reload the page to start a new one.", retryable: false },
   sold_out: { message: "Sold out — every ticket has been taken.", retryable: false },
 };
+
+/** Plain words for a session that could not start (the fan has no place yet), and whether to keep trying. */
+export function sessionProblem(error: { status: number; code: string }): JoinProblem {
+  const retryable = error.status === 0 || error.status >= 500 || error.code === "rate_limited";
+  return {
+    code: error.code,
+    message: retryable
+      ? "We couldn't start your place in line — Stampede didn't answer. Check your connection; we'll keep trying when you press Try again."
+      : "We couldn't start your place in line. Reload the page to try again.",
+    retryable,
+  };
+}
 
 /** Plain words for a refused join (socket ack or REST fallback), and whether to keep trying. */
 export function joinProblem(code: string): JoinProblem {

@@ -1,7 +1,7 @@
 // Goal: the phase a fan sees follows the room and the entry in the right priority, progress and
 // the observed admission rate are honest at their edges, and pushed stock lands on the right tier.
 import { describe, expect, it } from "vitest";
-import { addRateSample, fanPhase, mergeStock, observedPerMinute, progressOf, spokenPlace, type PhaseInput } from "./queue-view.js";
+import { addRateSample, fanPhase, mergeStock, observedPerMinute, progressOf, roomStateOf, spokenPlace, type PhaseInput } from "./queue-view.js";
 import { queueEntry, queueStatus, tier } from "./test-support.js";
 
 const base: PhaseInput = { entry: queueEntry(), status: queueStatus(), admission: null, admissionRemainingMs: null, left: false };
@@ -26,12 +26,34 @@ describe("fanPhase", () => {
 });
 
 describe("progressOf", () => {
-  it("goes from 0 at joining to 1 at the front", () => {
-    expect(progressOf(20, 20)).toBe(0);
-    expect(progressOf(20, 5)).toBe(0.75);
+  it("counts people ahead: 0 at joining, full exactly when nobody is ahead", () => {
+    expect(progressOf(21, 21)).toBe(0);
+    expect(progressOf(21, 6)).toBe(0.75); // 20 ahead at joining, 5 now
+    expect(progressOf(3, 2)).toBe(0.5);
+    expect(progressOf(3, 1)).toBe(1); // next in line, nobody ahead: the bar is full (it stopped at 67 % before)
     expect(progressOf(20, 0)).toBe(1);
-    expect(progressOf(1, 1)).toBe(0);
+    expect(progressOf(1, 1)).toBe(1); // joined with nobody ahead
     expect(progressOf(null, 3)).toBe(0);
+  });
+});
+
+describe("roomStateOf", () => {
+  it("a pushed sale status wins over a frame still carrying the old one", () => {
+    expect(roomStateOf(queueStatus({ state: "waiting" }), null)).toBe("waiting");
+    expect(roomStateOf(queueStatus({ state: "waiting" }), "closed")).toBe("closed");
+    expect(roomStateOf(queueStatus({ state: "waiting" }), "cancelled")).toBe("closed");
+    expect(roomStateOf(queueStatus({ state: "waiting" }), "paused")).toBe("paused");
+    expect(roomStateOf(queueStatus({ state: "paused" }), "on_sale")).toBe("waiting");
+    expect(roomStateOf(queueStatus({ state: "pre_queue" }), "on_sale")).toBe("pre_queue"); // still numbering the pre-queue
+    expect(roomStateOf(null, "sold_out")).toBe("sold_out");
+  });
+
+  it("turns an admitted fan's page to closed or keeps the turn while paused", () => {
+    const admission = { token: "a", expiresAt: "2030-01-01T00:00:00Z" };
+    const admitted = { ...base, admission, admissionRemainingMs: 60_000 };
+    expect(fanPhase({ ...admitted, sale: "closed" })).toBe("closed");
+    expect(fanPhase({ ...admitted, sale: "paused" })).toBe("admitted");
+    expect(fanPhase({ ...base, sale: "paused" })).toBe("paused");
   });
 });
 

@@ -1,9 +1,9 @@
 // Pure helpers behind the waiting room: the phase a fan sees, live stock merged into the event's
 // tiers, the queue progress and the admission rate actually observed. Position and ETA come
 // from shared/src/core/admission.ts — the same math the server uses.
-import type { Admission, QueueEntry, QueueStatus, StockUpdate } from "@stampede/shared/protocol";
+import type { Admission, QueueEntry, QueueState, QueueStatus, StockUpdate } from "@stampede/shared/protocol";
 import { admissionRateSpanMinMs, admissionRateWindowMs } from "./limits.js";
-import type { TicketClassView } from "./views.js";
+import type { EventStatus, TicketClassView } from "./views.js";
 
 /** What the fan is looking at, in order of what matters most. */
 export type FanPhase =
@@ -23,11 +23,37 @@ export interface PhaseInput {
   admission: Admission | null;
   admissionRemainingMs: number | null;
   left: boolean;
+  /** The sale's status as last pushed (event:status); null when none came over this connection. */
+  sale?: EventStatus | null;
+}
+
+/**
+ * The room's state: a pushed sale status comes straight from the change, so it wins over a
+ * queue:status frame, which may still carry the status from before it (a ticker learns of a
+ * change made on another node up to a second later).
+ */
+export function roomStateOf(status: QueueStatus | null, sale: EventStatus | null): QueueState | null {
+  const framed = status?.state ?? null;
+  switch (sale) {
+    case null:
+      return framed;
+    case "closed":
+    case "cancelled":
+    case "draft":
+      return "closed";
+    case "sold_out":
+    case "paused":
+      return sale;
+    case "on_sale":
+      return framed === null || framed === "paused" || framed === "sold_out" || framed === "closed" ? "waiting" : framed;
+    case "scheduled":
+      return framed ?? "pre_queue";
+  }
 }
 
 export function fanPhase(input: PhaseInput): FanPhase {
   const { entry, status, admission } = input;
-  const room = status?.state ?? null;
+  const room = roomStateOf(status, input.sale ?? null);
   if (room === "sold_out" || room === "closed") return room;
   if (entry?.state === "sold_out" || entry?.state === "closed") return entry.state;
   if (input.left) return "left";
@@ -48,11 +74,16 @@ export function mergeStock(classes: readonly TicketClassView[], stock: StockUpda
   });
 }
 
-/** 0..1: how much of the line that was ahead when the fan joined has gone in since. */
+/**
+ * 0..1: how much of the line that was ahead when the fan joined has gone in or left since —
+ * counted in people ahead, so nobody ahead is always 1 (the bar is full when the fan is next).
+ */
 export function progressOf(startPosition: number | null, position: number | null): number {
   if (startPosition === null || position === null) return 0;
-  if (startPosition <= 0 || position <= 0) return 1;
-  return Math.min(1, Math.max(0, (startPosition - position) / startPosition));
+  const startAhead = startPosition - 1;
+  const ahead = position - 1;
+  if (ahead <= 0 || startAhead <= 0) return 1;
+  return Math.min(1, Math.max(0, (startAhead - ahead) / startAhead));
 }
 
 export interface RateSample {

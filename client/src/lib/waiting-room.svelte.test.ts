@@ -67,7 +67,10 @@ describe("WaitingRoom: joining and the line moving", () => {
     expect(room.position).toBe(10);
     expect(room.ahead).toBe(9);
     expect(room.etaSeconds).toBe(1);
-    expect(room.progress).toBe(0.5);
+    expect(room.progress).toBe(10 / 19); // 19 ahead at joining, 9 now
+    socket.push("queue:status", queueStatus({ servedUpTo: 119 }));
+    expect(room.ahead).toBe(0);
+    expect(room.progress).toBe(1);
     room.destroy();
   });
 

@@ -1,26 +1,28 @@
 // The live waiting room of one event, for one fan: joins over the socket (or the REST fallback),
 // keeps the latest room status and the fan's entry, and derives what the page shows — place,
-// people ahead, honest ETA, progress, admission countdown, live stock per tier.
+// people ahead, honest ETA, progress, admission countdown, live stock per tier, how fresh the
+// place is, and the sale's status as pushed.
 //
 // I/O is injected (session, socket factory, api, clock, storage), so tests drive all of it.
 // Wire (shared/src/protocol.ts): emit `queue:join {eventId}` with ack on every connect (the server
-// gives the same number back), listen to `queue:status`, `queue:admitted`, `stock`,
-// `order:update`; `queue:leave` with ack (REST `DELETE /api/events/:id/queue` without a
+// gives the same number back), listen to `queue:status`, `queue:admitted`, `queue:departed`,
+// `event:status`, `stock`, `order:update`; `queue:leave` with ack (REST `DELETE /api/events/:id/queue` without a
 // socket). A refused token ("unauthorized") renews the session once. No socket after a few
 // errors or seconds → POST then GET `/api/events/:id/queue` every 2 s, while the socket keeps
 // trying; the first connect ends the polling.
 import { etaSeconds, position } from "@stampede/shared/core/admission";
-import type { Admission, OrderUpdate, QueueEntry, QueueStatus, StockUpdate } from "@stampede/shared/protocol";
-import type { Api, ApiError } from "./api.js";
+import type { Admission, EventStatusChanged, OrderUpdate, QueueDeparted, QueueEntry, QueueStatus, StockUpdate } from "@stampede/shared/protocol";
+import type { Api } from "./api.js";
 import { systemClock, type Clock } from "./clock.js";
 import type { FanSessionPort } from "./fan-session.svelte.js";
-import { countdownTickMs, socketConnectErrorsMax, socketConnectGiveUpMs } from "./limits.js";
+import { countdownTickMs, placeStaleAfterMs, socketConnectErrorsMax, socketConnectGiveUpMs } from "./limits.js";
+import { PlaceKeeper } from "./place-keeper.svelte.js";
 import { QueuePoller } from "./queue-poller.js";
-import { addRateSample, fanPhase, mergeStock, observedPerMinute, progressOf, type RateSample } from "./queue-view.js";
-import { QueueLink, type JoinProblem } from "./queue-link.js";
+import { addRateSample, fanPhase, mergeStock, observedPerMinute, progressOf, roomStateOf, type RateSample } from "./queue-view.js";
+import { QueueLink, sessionProblem, type JoinProblem } from "./queue-link.js";
 import type { SocketFactory } from "./socket.js";
-import { readJson, storageKeys, writeJson, type KeyValueStorage } from "./storage.js";
-import type { EventView } from "./views.js";
+import type { KeyValueStorage } from "./storage.js";
+import type { EventStatus, EventView } from "./views.js";
 
 export type ConnectionState = "connecting" | "connected" | "reconnecting" | "offline" | "polling";
 
@@ -47,11 +49,14 @@ export class WaitingRoom {
   problem = $state.raw<JoinProblem | null>(null);
   left = $state(false);
   nowMs = $state(0);
+  /** The sale's status as pushed over this connection (event:status); null until a change comes. */
+  sale = $state<EventStatus | null>(null);
+  /** When (this device's clock) the server last told us anything about the line; null before. */
+  lastUpdateMs = $state<number | null>(null);
 
   #event: () => EventView;
   #session: FanSessionPort;
   #clock: Clock;
-  #storage: KeyValueStorage | null;
   #link: QueueLink;
   #poller: QueuePoller;
   #ticker: ReturnType<Clock["setInterval"]> | null = null;
@@ -61,16 +66,22 @@ export class WaitingRoom {
   #lastSentAtMs = 0;
   #destroyed = false;
   #serverOffsetMs = $state(0);
-  #startPosition = $state<number | null>(null);
   #samples = $state.raw<RateSample[]>([]);
+  #place: PlaceKeeper;
+  #saleAtMs = 0;
 
   eventId: string;
   /** Server time now: countdowns run against the server's clock, not a phone's wrong one. */
   serverNowMs = $derived(this.nowMs + this.#serverOffsetMs);
+  /** The rank among fans still waiting (1 = next, 0 = the turn has come): the server's rank at
+   * joining moved by the admissions and departures ahead since; never above the cursor's bound. */
   position = $derived.by(() => {
     const number = this.entry?.queueNumber ?? null;
     if (number === null) return null;
-    return this.status ? position(number, this.status.servedUpTo) : this.entry?.position ?? null;
+    const bound = this.status ? position(number, this.status.servedUpTo) : null;
+    const tracked = this.#place.position(number, this.status?.admittedTotal ?? null) ?? this.entry?.position ?? null;
+    if (tracked === null) return bound;
+    return bound === null ? tracked : Math.min(bound, tracked);
   });
   ahead = $derived(this.position === null ? null : Math.max(0, this.position - 1));
   observedAdmitPerMinute = $derived(observedPerMinute(this.#samples));
@@ -82,15 +93,19 @@ export class WaitingRoom {
       admitPerMinute: s.admitPerMinute,
       freeSlots: Math.max(0, s.maxActiveCheckouts - s.activeCheckouts),
       slotsFreedPerMinute: this.observedAdmitPerMinute ?? undefined,
-      paused: s.state === "paused",
+      paused: this.paused,
     });
   });
-  progress = $derived(progressOf(this.#startPosition, this.position));
+  progress = $derived.by(() => progressOf(this.#place.startPosition, this.position));
   admissionRemainingMs = $derived(this.admission ? Date.parse(this.admission.expiresAt) - this.serverNowMs : null);
   phase = $derived(
-    fanPhase({ entry: this.entry, status: this.status, admission: this.admission, admissionRemainingMs: this.admissionRemainingMs, left: this.left }),
+    fanPhase({ entry: this.entry, status: this.status, admission: this.admission, admissionRemainingMs: this.admissionRemainingMs, left: this.left, sale: this.sale }),
   );
-  paused = $derived(this.status?.state === "paused");
+  paused = $derived(roomStateOf(this.status, this.sale) === "paused");
+  /** How long ago the line was last heard of; it ticks with the countdown clock. */
+  updatedAgoMs = $derived(this.lastUpdateMs === null ? null : Math.max(0, this.nowMs - this.lastUpdateMs));
+  /** Nothing heard for a while: the place shown may have moved since. */
+  stale = $derived(this.updatedAgoMs !== null && this.updatedAgoMs > placeStaleAfterMs);
   /** Every checkout slot is taken: the next fan goes in when someone ahead finishes, not on the rate. */
   slotsFull = $derived(this.status !== null && this.status.activeCheckouts >= this.status.maxActiveCheckouts);
   opensAt = $derived.by(() => this.status?.opensAt ?? this.#event().waitingRoom.opensAt);
@@ -102,7 +117,7 @@ export class WaitingRoom {
     this.eventId = deps.event().id;
     this.#session = deps.session;
     this.#clock = deps.clock ?? systemClock;
-    this.#storage = deps.storage ?? null;
+    this.#place = new PlaceKeeper(this.eventId, deps.storage ?? null);
     this.nowMs = this.#clock.nowMs();
     const handlers = {
       entry: (entry: QueueEntry) => this.#applyEntry(entry),
@@ -118,6 +133,8 @@ export class WaitingRoom {
       admitted: (admission) => this.#admit(admission),
       stock: (stock) => this.#applyStock(stock),
       order: (update) => (this.lastOrder = update),
+      departed: (push) => this.#applyDeparted(push),
+      saleStatus: (changed) => this.#applySale(changed),
       connected: () => this.#onConnected(),
       dropped: (willRetry) => this.#onDropped(willRetry),
       connectFailed: () => this.#onConnectFailed(),
@@ -179,7 +196,7 @@ export class WaitingRoom {
     this.left = false;
     this.admission = null;
     this.entry = null;
-    this.#startPosition = null;
+    this.#place.reset();
     this.retry();
   }
 
@@ -192,6 +209,9 @@ export class WaitingRoom {
   }
 
   #onConnected(): void {
+    // Status changes missed while away are not replayed unless the connection was recovered:
+    // the frames say the room's state until the next change is pushed.
+    this.sale = null;
     this.connection = "connected";
     this.#everConnected = true;
     this.#connectErrors = 0;
@@ -235,7 +255,22 @@ export class WaitingRoom {
     this.problem = null;
     if (entry.admission) this.admission = entry.admission;
     else if (entry.state !== "admitted") this.admission = null;
-    this.#rememberStart(entry);
+    this.lastUpdateMs = this.#clock.nowMs();
+    // A missed departures push: the place is read again (the join answers with a fresh rank).
+    if (!this.#place.entry(entry)) this.#link.join();
+  }
+
+  #applyDeparted(push: QueueDeparted): void {
+    if (push.eventId !== this.eventId) return;
+    this.lastUpdateMs = this.#clock.nowMs();
+    if (!this.#place.departed(push)) this.#link.join();
+  }
+
+  #applySale(changed: EventStatusChanged): void {
+    if (changed.eventId !== this.eventId || changed.atMs < this.#saleAtMs) return;
+    this.#saleAtMs = changed.atMs;
+    this.sale = changed.status;
+    this.lastUpdateMs = this.#clock.nowMs();
   }
 
   #applyStatus(status: QueueStatus): void {
@@ -249,6 +284,7 @@ export class WaitingRoom {
     const wasPreQueue = this.entry !== null && this.entry.queueNumber === null;
     this.status = status;
     this.nowMs = now;
+    this.lastUpdateMs = now;
     this.#samples = addRateSample(this.#samples, { atMs: status.sentAtMs ?? now, admittedTotal: status.admittedTotal });
     // The opening numbers the pre-queue; no per-fan push says so, so ask for our number.
     if (wasPreQueue && status.state === "waiting") this.#link.join();
@@ -263,28 +299,4 @@ export class WaitingRoom {
   #applyStock(stock: StockUpdate): void {
     if (stock.eventId === this.eventId) this.stock = stock;
   }
-
-  /** The place at joining, kept per tab so a reload does not restart the progress bar. */
-  #rememberStart(entry: QueueEntry): void {
-    if (entry.queueNumber === null || entry.position === null || this.#startPosition !== null) return;
-    const key = storageKeys.queueStart(this.eventId);
-    const stored = readJson(this.#storage, key) as { queueNumber?: unknown; startPosition?: unknown } | null;
-    if (stored && stored.queueNumber === entry.queueNumber && typeof stored.startPosition === "number") {
-      this.#startPosition = stored.startPosition;
-      return;
-    }
-    this.#startPosition = entry.position;
-    writeJson(this.#storage, key, { queueNumber: entry.queueNumber, startPosition: entry.position });
-  }
-}
-
-function sessionProblem(error: ApiError): JoinProblem {
-  const retryable = error.status === 0 || error.status >= 500 || error.code === "rate_limited";
-  return {
-    code: error.code,
-    message: retryable
-      ? "We couldn't start your place in line — Stampede didn't answer. Check your connection; we'll keep trying when you press Try again."
-      : "We couldn't start your place in line. Reload the page to try again.",
-    retryable,
-  };
 }

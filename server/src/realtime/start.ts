@@ -56,6 +56,7 @@ export function startRealtime(server: HttpServer, app: App, deps: RealtimeDeps):
     logger: deps.logger,
     redisPrefix: deps.redisPrefix,
     presenceGraceMs: deps.presenceGraceMs,
+    events: app.events,
   });
   tickers.start();
   // Order changes from any process (this node, another node, a worker) reach the fan's sockets

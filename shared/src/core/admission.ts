@@ -64,13 +64,55 @@ export function admissionsThisTick(input: TickInput): TickResult {
 }
 
 /**
- * Where a fan stands: 1 = next in line, 0 = their turn has come (the admission is on its way).
- * Fans ahead who left still count until the cursor passes them, so this never understates.
+ * An upper bound on where a fan stands: 1 = next in line, 0 = their turn has come (the admission
+ * is on its way). Fans ahead who left still count here until the cursor passes them; placeNow
+ * takes them off.
  */
 export function position(queueNumber: number, servedUpTo: number): number {
   assert(Number.isSafeInteger(queueNumber) && queueNumber >= 1, `bad queueNumber ${queueNumber}`);
   assert(Number.isSafeInteger(servedUpTo) && servedUpTo >= 0, `bad servedUpTo ${servedUpTo}`);
   return Math.max(0, queueNumber - servedUpTo);
+}
+
+export interface PlaceInput {
+  /** The fan's rank among those waiting (1 = next), read at one instant with the two counters below. */
+  basePosition: number;
+  baseAdmittedTotal: number;
+  /** Fans admitted so far, as the room's latest push says (older than the base counts as no change). */
+  admittedTotal: number;
+  /** Fans ahead of this one (lower numbers) who left the line since the base was read. */
+  departedAhead: number;
+}
+
+/**
+ * Where a fan stands now: the rank among fans still waiting. Admission is in number order, so
+ * every admission since the base was of someone ahead, and so was every departure counted in
+ * departedAhead: each moves the fan up exactly one. Queue numbers never change; ranks only
+ * improve. 0 = their turn has come.
+ */
+export function placeNow(input: PlaceInput): number {
+  const { basePosition, baseAdmittedTotal, admittedTotal, departedAhead } = input;
+  assert(Number.isSafeInteger(basePosition) && basePosition >= 1, `bad basePosition ${basePosition}`);
+  assert(Number.isSafeInteger(baseAdmittedTotal) && baseAdmittedTotal >= 0, `bad baseAdmittedTotal ${baseAdmittedTotal}`);
+  assert(Number.isSafeInteger(admittedTotal) && admittedTotal >= 0, `bad admittedTotal ${admittedTotal}`);
+  assert(Number.isSafeInteger(departedAhead) && departedAhead >= 0, `bad departedAhead ${departedAhead}`);
+  return Math.max(0, basePosition - Math.max(0, admittedTotal - baseAdmittedTotal) - departedAhead);
+}
+
+/**
+ * How many of a push's departures are news to a fan who has counted departures up to `seenSeq`,
+ * and how many of those were ahead of `queueNumber`; "gap" when the push starts past seenSeq (a
+ * push was missed: read the place again).
+ */
+export function departuresAhead(
+  seenSeq: number,
+  queueNumber: number,
+  push: { fromSeq: number; numbers: readonly number[] },
+): { kind: "counted"; seenSeq: number; ahead: number } | { kind: "gap" } {
+  if (push.fromSeq > seenSeq) return { kind: "gap" };
+  let ahead = 0;
+  for (let i = seenSeq - push.fromSeq; i < push.numbers.length; i++) if ((push.numbers[i] as number) < queueNumber) ahead++;
+  return { kind: "counted", seenSeq: Math.max(seenSeq, push.fromSeq + push.numbers.length), ahead };
 }
 
 export interface EtaInput {

@@ -11,7 +11,12 @@ export type TransitionOutcome =
   | { kind: "not_found" }
   | { kind: "invalid_transition"; from: EventStatus; to: EventStatus };
 
+/** A status change made here (an admin's move), for whoever must tell the fans at once. */
+export type StatusListener = (change: { eventId: string; status: EventStatus; atMs: number }) => void;
+
 export class EventsService {
+  private readonly statusListeners = new Set<StatusListener>();
+
   constructor(
     readonly repo: EventsRepo,
     private readonly ledger: Ledger,
@@ -51,12 +56,19 @@ export class EventsService {
     return records.map((r) => toView(r, stock.get(r.id)));
   }
 
+  /** Calls the listener after each status change made by transition(); returns the unsubscribe. */
+  onStatusChange(listener: StatusListener): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
   async transition(id: string, to: EventStatus): Promise<TransitionOutcome> {
     const record = await this.repo.get(id);
     if (!record) return { kind: "not_found" };
     if (!canTransition(record.status, to) || !(await this.repo.setStatus(id, record.status, to))) {
       return { kind: "invalid_transition", from: record.status, to };
     }
+    for (const listener of this.statusListeners) listener({ eventId: id, status: to, atMs: Date.now() });
     return { kind: "moved", event: await this.view({ ...record, status: to }) };
   }
 }

@@ -2,7 +2,7 @@
 import type { EventRecord } from "../events/events-repo.js";
 import type { QueueEntry, QueueState, QueueStatus } from "@stampede/shared/protocol";
 import { position } from "@stampede/shared/core/admission";
-import type { JoinResult, Phase, WaitingRoomSnapshot } from "../../adapters/redis/waiting-room/store.js";
+import type { JoinResult, Phase, Place, WaitingRoomSnapshot } from "../../adapters/redis/waiting-room/store.js";
 
 /** Fans collect in the pre-queue before opensAt; with no opensAt, while the event is only
  * scheduled (it opens when an admin puts it on sale). */
@@ -41,22 +41,29 @@ export function queueStatus(event: EventRecord, snapshot: WaitingRoomSnapshot, n
   };
 }
 
-/** A fan's entry: their own state, unless the room's state (closed, sold out, paused) says more. */
+/**
+ * A fan's entry: their own state, unless the room's state (closed, sold out, paused) says more.
+ * While waiting, the position is the rank among fans still waiting (place) with the counters it
+ * was read with, so the client keeps it current; without a place, the cursor's upper bound.
+ */
 export function queueEntry(
   event: EventRecord,
   phase: Phase,
   joined: Pick<JoinResult, "state" | "queueNumber">,
   servedUpTo: number,
   admission?: { token: string; expiresAt: string },
+  place?: Place | null,
 ): QueueEntry {
   const room = roomState(event, phase);
   const state: QueueState = room === "closed" || room === "sold_out" || room === "paused" ? room : joined.state;
+  const waiting = joined.queueNumber !== null && joined.state === "waiting";
   const entry: QueueEntry = {
     eventId: event.id,
     state,
     queueNumber: joined.queueNumber,
-    position: joined.queueNumber !== null && joined.state === "waiting" ? position(joined.queueNumber, servedUpTo) : null,
+    position: waiting ? (place?.position ?? position(joined.queueNumber as number, servedUpTo)) : null,
   };
+  if (waiting && place) entry.basis = { admittedTotal: place.admittedTotal, departedSeq: place.departedSeq };
   if (admission && joined.state === "admitted") entry.admission = admission;
   return entry;
 }

@@ -1,9 +1,16 @@
 // The per-event tickers. Every node runs this loop; for each live event only the holder of the
 // event's lease works: it opens the pre-queue at opensAt (FIFO or lottery), admits the next fans
 // once per tick (rate budget + free checkout slots), pushes one queue:status frame to the event
-// room, pushes stock when it changes (≤ 4 Hz), moves the event to sold_out and back, and removes
-// fans who left for longer than the presence grace.
-import { admissionTickMs, liveEventsRefreshMs, stockTickMs } from "@stampede/shared/limits";
+// room, pushes the queue numbers of fans who left the line since the last tick (queue:departed),
+// pushes stock when it changes (≤ 4 Hz), moves the event to sold_out and back, and removes fans
+// who left for longer than the presence grace. Every status change — the ticker's own, or an
+// admin's made on this node — goes to the event's room at once as event:status.
+//
+// Places stay one frame per room per tick: a fan's place is its rank among fans still waiting,
+// which the client keeps from the rank it got at joining plus the admissions (queue:status
+// admittedTotal) and the departures ahead (queue:departed) since. A departure frame carries only
+// the numbers that left in that tick, so its size follows the departures, not the queue.
+import { admissionTickMs, departuresPerPushMax, liveEventsRefreshMs, stockTickMs } from "@stampede/shared/limits";
 import { statusAfterStock } from "@stampede/shared/core/event-status";
 import { lotteryOrder } from "@stampede/shared/core/lottery";
 import { rooms } from "@stampede/shared/protocol";
@@ -13,6 +20,7 @@ import type { WaitingRoomStore } from "../../adapters/redis/waiting-room/store.j
 import type { Logger } from "../../logger.js";
 import type { StampedeIo } from "../../realtime/io.js";
 import type { EventCache } from "../events/event-cache.js";
+import type { EventsService, StatusListener } from "../events/events-service.js";
 import type { EventRecord, EventsRepo } from "../events/events-repo.js";
 import { Lease } from "./lease.js";
 import type { LotteryRepo } from "./lottery-repo.js";
@@ -35,6 +43,8 @@ export interface TickerDeps {
   logger: Logger;
   redisPrefix: string;
   presenceGraceMs: number;
+  /** Admin status changes made on this node are pushed to the fans from here. */
+  events?: Pick<EventsService, "onStatusChange">;
   now?: () => number;
 }
 
@@ -46,6 +56,7 @@ export class RoomTickers {
   private readonly timers: NodeJS.Timeout[] = [];
   private ticks = 0;
   private running: Promise<unknown> = Promise.resolve();
+  private stopListening: () => void = () => {};
   private readonly now: () => number;
 
   constructor(private readonly deps: TickerDeps) {
@@ -68,12 +79,23 @@ export class RoomTickers {
     every(liveEventsRefreshMs, () => this.refreshLive());
     every(admissionTickMs, () => this.admissionTick());
     every(stockTickMs, () => this.stockTick());
+    if (this.deps.events) this.stopListening = this.deps.events.onStatusChange(this.statusChanged);
     void this.refreshLive();
   }
+
+  /** Tells the event's room (every node's sockets) at once, and stops or resumes admitting here
+   * without waiting for the next refresh of the live list. */
+  readonly statusChanged: StatusListener = ({ eventId, status, atMs }) => {
+    const live = this.live.find((e) => e.id === eventId);
+    if (live) live.status = status;
+    this.deps.eventCache.forget(eventId);
+    this.deps.io.to(rooms.event(eventId)).emit("event:status", { eventId, status, atMs });
+  };
 
   /** Stops the loops and hands the leases back so another node takes over at once. */
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
+    this.stopListening();
     await this.running.catch(() => {});
     await Promise.all([...this.led].map((id) => this.deps.lease.release(this.leaseKey(id)).catch(() => {})));
     this.led.clear();
@@ -117,6 +139,7 @@ export class RoomTickers {
         this.deps.io.to(rooms.fan(fan.fanId)).emit("queue:admitted", { eventId: event.id, ...admission });
       }));
     }
+    await this.pushDepartures(event);
     await this.broadcastStatus(event, nowMs);
     if (this.ticks % presenceSweepEveryTicks === 0) this.startSweep(event, nowMs);
   }
@@ -136,6 +159,12 @@ export class RoomTickers {
     const snapshot = await this.deps.store.snapshot(event.id);
     // One frame for the whole room: clients compute their own position from servedUpTo.
     this.deps.io.to(rooms.event(event.id)).emit("queue:status", queueStatus(event, snapshot, nowMs));
+  }
+
+  /** The numbers that left the line since the last push (none: no frame). */
+  private async pushDepartures(event: EventRecord): Promise<void> {
+    const { fromSeq, numbers } = await this.deps.store.takeDepartures(event.id, departuresPerPushMax);
+    if (numbers.length > 0) this.deps.io.to(rooms.event(event.id)).emit("queue:departed", { eventId: event.id, fromSeq, numbers });
   }
 
   private async keepPreQueue(event: EventRecord): Promise<void> {
@@ -161,8 +190,8 @@ export class RoomTickers {
       this.deps.logger.info({ eventId: event.id, mode: event.waitingRoom.mode, numbered }, "pre-queue opened");
     }
     if (event.status === "scheduled" && (await this.deps.repo.setStatus(event.id, "scheduled", "on_sale"))) {
+      this.statusChanged({ eventId: event.id, status: "on_sale", atMs: this.now() });
       event.status = "on_sale";
-      this.deps.eventCache.forget(event.id);
     }
   }
 
@@ -189,8 +218,8 @@ export class RoomTickers {
     const next = statusAfterStock(event.status, stockTotals(stock));
     if (next !== event.status && (await this.deps.repo.setStatus(event.id, event.status, next))) {
       this.deps.logger.info({ eventId: event.id, from: event.status, to: next }, "status moved by stock");
+      this.statusChanged({ eventId: event.id, status: next, atMs: this.now() });
       event.status = next;
-      this.deps.eventCache.forget(event.id);
       await this.broadcastStatus(event, this.now());
     }
   }

@@ -50,9 +50,9 @@ export class WaitingRoomService {
     }
     const joined = await this.store.join(eventId, fanId, nowMs);
     await this.store.markBack(eventId, fanId);
-    const snapshot = await this.store.snapshot(eventId);
+    const [snapshot, place] = await Promise.all([this.store.snapshot(eventId), joined.state === "waiting" ? this.store.place(eventId, fanId) : null]);
     const admission = joined.admission && joined.admission.expiresAtMs > nowMs ? await this.admissionToken(eventId, fanId, joined.admission) : undefined;
-    return { kind: "joined", entry: queueEntry(event, snapshot.phase, joined, snapshot.servedUpTo, admission) };
+    return { kind: "joined", entry: queueEntry(event, snapshot.phase, joined, snapshot.servedUpTo, admission, place) };
   }
 
   async leave(eventId: string, fanId: string): Promise<boolean> {
@@ -72,13 +72,13 @@ export class WaitingRoomService {
     const event = await this.event(eventId);
     if (!event) return null;
     const nowMs = this.now();
-    const [snapshot, entry] = await Promise.all([this.store.snapshot(eventId), this.store.entry(eventId, fanId)]);
+    const [snapshot, entry, place] = await Promise.all([this.store.snapshot(eventId), this.store.entry(eventId, fanId), this.store.place(eventId, fanId)]);
     let fanEntry: QueueEntry | null = null;
     const liveAdmission = entry?.state === "admitted" && entry.admission && entry.admission.expiresAtMs > nowMs ? entry.admission : undefined;
     // An admission that has ended (expired, or used up) means the fan is no longer in line.
     if (entry && (entry.state === "pre_queue" || entry.state === "waiting" || liveAdmission)) {
       const admission = liveAdmission ? await this.admissionToken(eventId, fanId, liveAdmission) : undefined;
-      fanEntry = queueEntry(event, snapshot.phase, { state: entry.state as "pre_queue" | "waiting" | "admitted", queueNumber: entry.queueNumber }, snapshot.servedUpTo, admission);
+      fanEntry = queueEntry(event, snapshot.phase, { state: entry.state as "pre_queue" | "waiting" | "admitted", queueNumber: entry.queueNumber }, snapshot.servedUpTo, admission, place);
     }
     return { entry: fanEntry, status: queueStatus(event, snapshot, nowMs) };
   }

@@ -16,6 +16,8 @@ export const waitingRoomKeyNames = [
   "bucket", // hash tokenParts, lastMs: the rate budget
   "admitted", // admissions so far
   "away", // ZSET fan → since ms: fans with no socket left
+  "departedseq", // INCR: fans who left the line while waiting, so far
+  "departed", // LIST: queue numbers that left the line, oldest first, until a tick announces them
 ] as const;
 
 export type WaitingRoomKeyName = (typeof waitingRoomKeyNames)[number];

@@ -8,12 +8,14 @@ type Command = (...args: Arg[]) => Promise<unknown>;
 
 const scripts = {
   wrJoin: { file: "join.lua", keys: 7 },
-  wrLeave: { file: "leave.lua", keys: 5 },
+  wrLeave: { file: "leave.lua", keys: 7 },
   wrAdmit: { file: "admit.lua", keys: 8 },
   wrRelease: { file: "release.lua", keys: 2 },
   wrSnapshot: { file: "snapshot.lua", keys: 7 },
   wrSetPreQueue: { file: "set-pre-queue.lua", keys: 2 },
   wrOpenPreQueue: { file: "open-pre-queue.lua", keys: 4 },
+  wrPlace: { file: "place.lua", keys: 3 },
+  wrTakeDepartures: { file: "take-departures.lua", keys: 2 },
 } as const;
 
 export type WaitingRoomCommands = Record<keyof typeof scripts, Command>;

@@ -58,6 +58,20 @@ export interface AdmittedFan {
   expiresAtMs: number;
 }
 
+/** A waiting fan's place with the counters it was read with (one instant; see place.lua). */
+export interface Place {
+  /** 1 = next in line. */
+  position: number;
+  admittedTotal: number;
+  departedSeq: number;
+}
+
+/** Queue numbers that left the line; the i-th (0-based) is departure fromSeq + i + 1. */
+export interface Departures {
+  fromSeq: number;
+  numbers: number[];
+}
+
 export type SetPreQueueOutcome = { kind: "pre_queue" } | { kind: "opening" } | { kind: "already_numbered" };
 
 const phases: readonly string[] = ["pre", "opening", "open"] satisfies Phase[];
@@ -135,7 +149,23 @@ export class WaitingRoomStore {
   /** Out of line, and out of the checkout slot if admitted. Returns whether the fan was in. */
   async leave(eventId: string, fanId: string): Promise<boolean> {
     const k = this.keys(eventId);
-    return int(await this.redis.wrLeave(k.q, k.pre, k.active, k.away, k.fan(fanId), fanId)) === 1;
+    return int(await this.redis.wrLeave(k.q, k.pre, k.active, k.away, k.fan(fanId), k.departed, k.departedseq, fanId)) === 1;
+  }
+
+  /** The fan's rank among those still waiting (ZRANK + 1) and the counters it was read with; null when not waiting. */
+  async place(eventId: string, fanId: string): Promise<Place | null> {
+    const k = this.keys(eventId);
+    const [position, admittedTotal, departedSeq] = list(await this.redis.wrPlace(k.q, k.admitted, k.departedseq, fanId), 3).map(int);
+    if (!position) return null;
+    return { position, admittedTotal: admittedTotal as number, departedSeq: departedSeq as number };
+  }
+
+  /** Departures not yet announced (at most max, oldest first); each is handed out once. */
+  async takeDepartures(eventId: string, max: number): Promise<Departures> {
+    assert(Number.isSafeInteger(max) && max >= 1, `bad max ${max}`);
+    const k = this.keys(eventId);
+    const [fromSeq, numbers] = list(await this.redis.wrTakeDepartures(k.departed, k.departedseq, max), 2);
+    return { fromSeq: int(fromSeq), numbers: list(numbers).map(int) };
   }
 
   /** One admission tick (one script call): expired slots out, the next fans in by number. */
