@@ -108,6 +108,7 @@ export class HoldsService {
       currency,
       description: `${event.name}: ${items.map((i) => `${i.quantity} × ${i.code}`).join(", ")}`,
       returnUrl: `${this.deps.publicUrl()}/orders/${orderId}?token=${token}`,
+      payBy: new Date(expiresAtMs).toISOString(), // the page counts down to the hold's end
     });
     const inserted = await this.deps.orders.insertHeld({
       id: orderId, eventId, fanId, email: body.email, admissionJti: jti, holdId: orderId, items, totalCents, currency,
