@@ -46,6 +46,13 @@ describe("Back from the payment page", () => {
     expect(await paid.innerText()).toContain("2 × VIP");
     await paid.getByRole("link", { name: "See your tickets" }).click();
     await page.getByRole("heading", { name: "You're going!" }).waitFor({ timeout: 10_000 });
+
+    // Another tab of the same browser has no order token in its storage: the fan's own auth reads it.
+    const tab = await context.newPage();
+    await tab.goto(`${site.url}/events/${sale.id}`);
+    await tab.locator(".current-order").getByRole("link", { name: "See your tickets" }).click();
+    await tab.getByRole("heading", { name: "You're going!" }).waitFor({ timeout: 10_000 });
+    await tab.locator(".qr svg").nth(1).waitFor({ timeout: 10_000 });
     expect(errors).toEqual([]);
     await context.close();
   }, 90_000);
