@@ -78,6 +78,26 @@ describe("Back from the payment page", () => {
     await context.close();
   }, 90_000);
 
+  it("offers a fan with 2 of 6 tickets bought at most 4 more on their next turn", async () => {
+    const { site, browser } = opened();
+    const sale = await createSale(site.url, { classes: [{ code: "GA", name: "General admission", priceCents: 4_500, capacity: 200, perOrderMax: 6 }] });
+    const { context, page } = await fanPage(browser);
+    await page.goto(`${site.url}/events/${sale.id}`);
+    await holdTickets(page, "General admission", 2);
+    await payOnMockPay(page);
+    await page.getByRole("heading", { name: "You're going!" }).waitFor({ timeout: 15_000 });
+
+    await page.goto(`${site.url}/events/${sale.id}`);
+    const turn = page.getByRole("heading", { name: "It's your turn" });
+    const join = page.getByRole("button", { name: "Join the queue again" });
+    await waitFor("a new turn, or a way to get one", async () => (await turn.isVisible()) || (await join.isVisible()));
+    if (await join.isVisible()) await join.click();
+    await turn.waitFor({ timeout: 20_000 });
+    await page.getByText("You already have 2 of the 6 tickets allowed per fan for this event, so you can pick 4 more.").waitFor({ timeout: 15_000 });
+    expect(await page.getByLabel("General admission").locator("option").allInnerTexts()).toEqual(["0", "1", "2", "3", "4"]);
+    await context.close();
+  }, 90_000);
+
   it("MockPay's page says the payment has expired when the hold's time is up, and disables Pay", async () => {
     const { site, browser } = opened();
     const sale = await createSale(site.url, { holdSeconds: 20 });
