@@ -92,6 +92,8 @@ export const webhookDeliveryTimeoutMs = 5_000;
 /** Hold requests worked on at once per server process; later ones wait their turn (FIFO) before any
  * work, so a crowd of 10,000 attempts is served first come, first served instead of all at once. */
 export const holdsInFlightMax = 256;
+/** Orders listed in a fan's own orders for one event, newest first: bounds the answer (the limit per fan keeps the real count small). */
+export const fanOrdersListMax = 20;
 /** Webhook deliveries in flight per workers process: a slow shop must not pin every connection. */
 export const webhookDeliveryConcurrency = 48;
 /** Delivered webhook jobs stay in BullMQ this long (inspection; re-enqueues of a delivered event dedupe against them). */

@@ -58,6 +58,23 @@ describe("HoldForm: the choice", () => {
     expect(form.quantities.a).toBe(0);
   });
 
+  it("offers no more than the fan has left of perFanMax: tickets they already hold or bought count", () => {
+    const { form } = setup(undefined, [tier({ id: "a", perOrderMax: 8, available: 100 }), tier({ id: "b", perOrderMax: 8, available: 100 })]);
+    expect(form.maxFor(form.tiers[0]!)).toBe(6); // not known yet: the whole limit
+    let left: number | null = 4;
+    form.limitTo(() => left);
+    expect(form.maxFor(form.tiers[0]!)).toBe(4);
+    form.setQuantity("a", 6);
+    expect(form.quantities.a).toBe(4);
+    expect(form.maxFor(form.tiers[1]!)).toBe(0);
+    form.setQuantity("a", 3);
+    expect(form.maxFor(form.tiers[1]!)).toBe(1);
+    // The fan paid for more elsewhere meanwhile: the choice is now over what is left, and says why.
+    left = 2;
+    form.limitTo(() => left);
+    expect(form.choiceError).toBe("You can pick at most 2 more: you already have 4 of the 6 tickets allowed per fan for this event.");
+  });
+
   it("offers only tiers with tickets left", () => {
     const { form } = setup(undefined, [tier({ id: "a", available: 0 }), tier({ id: "b" })]);
     expect(form.tiers.map((t) => t.id)).toEqual(["b"]);

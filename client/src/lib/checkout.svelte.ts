@@ -1,5 +1,6 @@
 // The hold form of an admitted fan: pick tiers and quantities within each tier's perOrderMax,
-// what is left, and the event's perFanMax; give an email; place the hold.
+// what is left, and what the fan has left of the event's perFanMax (tickets they already hold or
+// bought count; see fan-orders.svelte.ts); give an email; place the hold.
 // `POST /api/events/:eventId/holds` carries the fan token (Bearer) and an Idempotency-Key made
 // once per attempt: a retry of the same choice after no answer (network, timeout, 5xx) reuses
 // it, so a double click or a flaky network never places two holds; a changed choice, or an answer
@@ -7,6 +8,7 @@
 // sessionStorage and the browser goes to the payment page.
 import type { Api, ApiError } from "./api.js";
 import { plainMessage } from "./api.js";
+import { maxQuantity } from "./quantity.js";
 import { storageKeys, writeJson, type KeyValueStorage } from "./storage.js";
 import type { TicketClassView } from "./views.js";
 
@@ -41,6 +43,8 @@ export interface HoldFormDeps {
   eventId: string;
   /** The event's per-fan ticket limit (read on use: a reloaded event shows through). */
   perFanMax: () => number;
+  /** Tickets the fan may still hold for this event (the limit minus what they hold or bought); null: not known yet. */
+  fanLeft?: () => number | null;
   /** Live tiers (stock pushes included). */
   tiers: () => readonly TicketClassView[];
   admissionToken: () => string | null;
@@ -64,6 +68,7 @@ export class HoldForm {
 
   #deps: HoldFormDeps;
   #attempt: { key: string; body: string } | null = null;
+  #fanLeft = $state.raw<() => number | null>(() => null);
 
   /** Tiers a fan can pick now. A tier that runs out drops from the list and from the choice. */
   tiers = $derived.by(() => this.#deps.tiers().filter((t) => t.available > 0));
@@ -74,6 +79,10 @@ export class HoldForm {
     }),
   );
   count = $derived(this.items.reduce((sum, i) => sum + i.quantity, 0));
+  /** Tickets this fan can pick in this order: what is left of the per-fan limit, or all of it while that is unknown. */
+  fanLimit = $derived.by(() => Math.min(this.#deps.perFanMax(), this.#fanLeft() ?? this.#deps.perFanMax()));
+  /** Tickets of this event the fan already holds or bought (0 while unknown). */
+  alreadyHave = $derived.by(() => Math.max(0, this.#deps.perFanMax() - this.fanLimit));
   total = $derived.by(() => {
     const chosen = this.tiers.filter((t) => (this.quantities[t.id] ?? 0) > 0);
     const currency = chosen[0]?.currency ?? null;
@@ -83,7 +92,12 @@ export class HoldForm {
   emailError = $derived(emailPattern.test(this.email.trim()) ? null : "Enter the email address your tickets should go to, like name@example.com.");
   choiceError = $derived.by(() => {
     if (this.count === 0) return "Pick at least one ticket.";
-    if (this.count > this.#deps.perFanMax()) return `You can have at most ${this.#deps.perFanMax()} tickets for this event.`;
+    if (this.count > this.fanLimit) {
+      const max = this.#deps.perFanMax();
+      return this.alreadyHave === 0
+        ? `You can have at most ${max} tickets for this event.`
+        : `You can pick at most ${this.fanLimit} more: you already have ${this.alreadyHave} of the ${max} tickets allowed per fan for this event.`;
+    }
     const over = this.tiers.find((t) => (this.quantities[t.id] ?? 0) > this.maxFor(t));
     return over ? `Only ${this.maxFor(over)} ${over.name} tickets can be picked now.` : null;
   });
@@ -91,12 +105,18 @@ export class HoldForm {
 
   constructor(deps: HoldFormDeps) {
     this.#deps = deps;
+    if (deps.fanLeft) this.#fanLeft = deps.fanLeft;
+  }
+
+  /** Where the fan's remaining allowance comes from, when it is known only after the form was made. */
+  limitTo(fanLeft: () => number | null): void {
+    this.#fanLeft = fanLeft;
   }
 
   /** The most of this tier the fan can pick, given the other tiers already picked. */
   maxFor(tier: TicketClassView): number {
-    const others = this.count - (this.quantities[tier.id] ?? 0);
-    return Math.max(0, Math.min(tier.perOrderMax, tier.available, this.#deps.perFanMax() - others));
+    const pickedElsewhere = this.count - (this.quantities[tier.id] ?? 0);
+    return maxQuantity({ perOrderMax: tier.perOrderMax, available: tier.available, fanLeft: this.fanLimit, pickedElsewhere });
   }
 
   setQuantity(classId: string, quantity: number): void {

@@ -1,6 +1,6 @@
 // Goal: integer minor units become the right amount for each currency's decimals.
 import { describe, expect, it } from "vitest";
-import { shortId, formatAgo, formatClockTime, formatCountdown, formatDateTime, formatMoney, formatWait, spokenCountdown } from "./format.js";
+import { shortId, formatAgo, formatClockTime, formatCountdown, formatDateTime, formatDuration, formatMoney, formatWait, spokenCountdown } from "./format.js";
 
 /** Intl puts non-breaking and narrow spaces between parts; compare them as plain spaces. */
 const plain = (s: string | null): string | null => s?.replace(/\s/g, " ") ?? null;
@@ -48,6 +48,26 @@ describe("countdowns and waits", () => {
     expect(formatWait(89)).toBe("about 1 minute");
     expect(formatWait(600)).toBe("about 10 minutes");
     expect(formatWait(7200)).toBe("about 2 hours");
+  });
+});
+
+describe("formatDuration", () => {
+  it("words a length of time exactly, never rounding seconds up to a minute", () => {
+    expect(formatDuration(5)).toBe("5 s");
+    expect(formatDuration(20)).toBe("20 s");
+    expect(formatDuration(59)).toBe("59 s");
+    expect(formatDuration(60)).toBe("1 min");
+    expect(formatDuration(61)).toBe("1 min 1 s");
+    expect(formatDuration(90)).toBe("1 min 30 s");
+    expect(formatDuration(300)).toBe("5 min");
+    expect(formatDuration(3_599)).toBe("59 min 59 s");
+    expect(formatDuration(3_600)).toBe("1 h");
+    expect(formatDuration(5_430)).toBe("1 h 30 min");
+  });
+
+  it("never goes below zero or shows fractions", () => {
+    expect(formatDuration(-3)).toBe("0 s");
+    expect(formatDuration(20.9)).toBe("20 s");
   });
 });
 

@@ -54,6 +54,20 @@ export function spokenCountdown(ms: number): string {
   return hours < 48 ? `About ${hours} hours left.` : `About ${Math.round(hours / 24)} days left.`;
 }
 
+/**
+ * A fixed length of time in exact words: "20 s", "1 min", "1 min 30 s", "2 h", "1 h 5 min".
+ * Never rounds up (a 20 s hold is not "1 min"); above an hour the seconds are left out.
+ */
+export function formatDuration(seconds: number): string {
+  const total = Math.max(0, Math.floor(seconds));
+  if (total < 60) return `${total} s`;
+  const hours = Math.floor(total / 3_600);
+  const minutes = Math.floor((total % 3_600) / 60);
+  const rest = total % 60;
+  if (hours > 0) return minutes > 0 ? `${hours} h ${minutes} min` : `${hours} h`;
+  return rest > 0 ? `${minutes} min ${rest} s` : `${minutes} min`;
+}
+
 /** An honest wait in words: "about 3 minutes", "less than a minute"; null stays "unknown". */
 export function formatWait(seconds: number | null): string | null {
   if (seconds === null) return null;

@@ -47,11 +47,12 @@ const paid = order({
   perks: [{ code: "POSTER", name: "Tour poster" }],
 });
 
-function setup(options: { outcome?: string | null; token?: string | null; orders?: () => OrderView | Response } = {}) {
+function setup(options: { outcome?: string | null; token?: string | null; orders?: () => OrderView | Response; fanOwns?: boolean } = {}) {
   let current: OrderView = order();
   const fetch = fakeFetch((call) => {
     if (call.path === "/api/orders/o1") {
-      if (call.headers.Authorization !== "Bearer tok") return apiError(404, "not_found");
+      const fan = options.fanOwns === true && call.headers.Authorization === "Bearer token-1";
+      if (call.headers.Authorization !== "Bearer tok" && !fan) return apiError(404, "not_found");
       const answer = options.orders ? options.orders() : current;
       return answer instanceof Response ? answer : json(200, answer);
     }
@@ -90,8 +91,26 @@ describe("orderToken", () => {
 });
 
 describe("OrderTracker", () => {
-  it("without a token asks for the full link and calls nothing", async () => {
+  it("without a token, and not this fan's order, asks for the full link", async () => {
     const { tracker, fetch } = setup({ token: null });
+    expect(tracker.phase).toBe("loading");
+    await tracker.start();
+    expect(tracker.phase).toBe("missing_link");
+    expect(fetch.calls.map((c) => [c.path, c.headers.Authorization])).toEqual([["/api/orders/o1", "Bearer token-1"]]);
+  });
+
+  it("without a token reads the fan's own order with the fan's auth (another tab of the same browser)", async () => {
+    const { tracker } = setup({ token: null, fanOwns: true });
+    await tracker.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(tracker.phase).toBe("held");
+    expect(tracker.order?.orderId).toBe("o1");
+    tracker.destroy();
+  });
+
+  it("without a token or a fan session asks for the full link and calls nothing", async () => {
+    const fetch = fakeFetch(() => apiError(404, "not_found"));
+    const tracker = new OrderTracker({ api: createApi({ fetch }), orderId: "o1", linkToken: null, outcome: null });
     await tracker.start();
     expect(tracker.phase).toBe("missing_link");
     expect(fetch.calls).toEqual([]);

@@ -1,4 +1,5 @@
-// The order page's state: one order read with its private token, kept current while it can still
+// The order page's state: one order read with its private token (or, without one, the fan's own
+// auth: a fan's own orders are theirs to read from any tab), kept current while it can still
 // change. MockPay sends the fan back with `?outcome=succeeded` before the webhook has landed, so
 // a held order with that outcome is "confirming your payment…": the page reads the order every
 // second for up to `confirmMs`, and the fan socket's `order:update` (the fan room; any tab, any
@@ -15,7 +16,7 @@ import { readJson, storageKeys, writeJson, type KeyValueStorage } from "./storag
 import type { EventView, OrderView } from "./views.js";
 
 export type OrderPhase =
-  | "missing_link" // no token in the link or this tab
+  | "missing_link" // no token in the link or this tab, and not this fan's order
   | "loading"
   | "not_found" // wrong link, or not this order's token
   | "failed" // the server didn't answer; retryable
@@ -75,6 +76,9 @@ export class OrderTracker {
   outcome: string | null;
   /** The order's private token, from the link or this tab; null: the link is incomplete. */
   token: string | null;
+  /** Without an order token: the fan's own token (their orders are theirs to read); null until started. */
+  #fanToken = $state<string | null>(null);
+  #fanTried = $state(false);
   phase: OrderPhase = $derived.by(() => this.#phase());
   holdRemainingMs = $derived(this.order?.status === "held" ? Math.max(0, Date.parse(this.order.expiresAt) - this.nowMs) : null);
   /** Tier code → name, from the event. */
@@ -86,11 +90,22 @@ export class OrderTracker {
     this.#clock = deps.clock ?? systemClock;
     this.outcome = deps.outcome;
     this.token = orderToken(deps.orderId, deps.linkToken, deps.storage ?? null);
+    this.#fanTried = this.token !== null || !deps.session;
     this.nowMs = this.#clock.nowMs();
   }
 
+  /** What the order calls carry: the order token, else the fan's own token. */
+  get #bearer(): string | null {
+    return this.token ?? this.#fanToken;
+  }
+
   async start(): Promise<void> {
-    if (this.token === null) return;
+    if (this.token === null && this.#deps.session) {
+      const started = await this.#deps.session.ensure();
+      this.#fanToken = started.ok ? started.data.fanToken : null;
+      this.#fanTried = true;
+    }
+    if (this.#bearer === null || this.#stopped) return;
     this.#ticker = this.#clock.setInterval(() => this.#tick(), countdownTickMs);
     await this.load();
     if (this.#stopped || this.order === null) return;
@@ -112,7 +127,7 @@ export class OrderTracker {
 
   async load(): Promise<void> {
     const { api, orderId } = this.#deps;
-    const token = this.token;
+    const token = this.#bearer;
     if (token === null) return;
     const result = await api.get<OrderView>(`/api/orders/${encodeURIComponent(orderId)}`, { signal: this.#abort.signal, headers: { Authorization: `Bearer ${token}` } });
     if (this.#stopped) return;
@@ -135,7 +150,7 @@ export class OrderTracker {
   /** Cancels the held order (stock goes back at once). */
   async cancel(): Promise<boolean> {
     const { api, orderId } = this.#deps;
-    const token = this.token;
+    const token = this.#bearer;
     if (this.cancelling || token === null) return false;
     this.cancelling = true;
     this.cancelProblem = null;
@@ -154,7 +169,10 @@ export class OrderTracker {
   }
 
   #phase(): OrderPhase {
-    if (this.token === null) return "missing_link";
+    if (this.token === null) {
+      if (!this.#fanTried) return "loading";
+      if (this.#fanToken === null || (this.order === null && this.error !== null && this.error.status < 500 && this.error.status > 0)) return "missing_link";
+    }
     const order = this.order;
     if (order === null) {
       if (this.error === null) return "loading";

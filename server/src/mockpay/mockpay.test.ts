@@ -178,7 +178,32 @@ describe("hosted page", () => {
     expect(html).toContain("2 × General admission — Stampede Live");
     expect(html).toContain(`<form method="post" action="/mockpay/checkout/${s.sessionId}/complete">`);
     for (const v of ["succeeded", "failed", "canceled"]) expect(html).toContain(`name="outcome" value="${v}"`);
-    expect(html).not.toMatch(/<script|on(click|submit|load)=/i);
+    expect(html).not.toMatch(/<script|on(click|submit|load)=/i); // no deadline from the shop: nothing to count down
+    expect(html).not.toMatch(/valid until|\d{4}-\d\d-\d\dT/); // no raw ISO times for a fan to decode
+  });
+
+  it("counts down to the shop's deadline: 'm:ss left to pay', kept live by a script file under the CSP", async () => {
+    const s = await newSession(h, 4_200, new Date(Date.now() + 161_000).toISOString());
+    const res = await fetch(s.paymentUrl);
+    const html = await res.text();
+    expect(html).toMatch(/<span data-left>2:(4[01]|39) left to pay<\/span>/);
+    expect(html).toMatch(/held until <time datetime="[^"]+">\d\d:\d\d UTC<\/time>/);
+    expect(html).toContain('<script src="/mockpay/assets/checkout.js" defer></script>');
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)|on(click|submit|load)=/i); // no inline code: the CSP would block it
+    expect(html).toMatch(/value="succeeded">/); // Pay is on
+    const script = await fetch(`${h.url}/mockpay/assets/checkout.js`);
+    expect(script.status).toBe(200);
+    expect(script.headers.get("content-type")).toMatch(/javascript/);
+    expect(await script.text()).toContain("left to pay");
+  });
+
+  it("says the payment has expired once the shop's deadline has passed, and disables Pay", async () => {
+    const s = await newSession(h, 4_200, new Date(Date.now() - 1_000).toISOString());
+    const html = await (await fetch(s.paymentUrl)).text();
+    expect(html).toContain("This payment has expired");
+    expect(html).not.toContain("left to pay");
+    expect(html).toMatch(/value="succeeded" disabled>/);
+    expect(html).toMatch(/value="canceled">/); // the way back to the shop stays
   });
 
   it("escapes what the shop sends", async () => {

@@ -1,6 +1,8 @@
 // The hosted checkout page. It must look like somebody else's site (a fan should see they left the
-// shop), and work under the shop's CSP (`script-src 'self'`): plain HTML forms, inline CSS only.
+// shop), and work under the shop's CSP (`script-src 'self'`): plain HTML forms, inline CSS, and one
+// script file from MockPay's own path (page-script.ts) for the live countdown to the shop's deadline.
 // Every value shown is escaped: descriptions and URLs come from the shop, not from MockPay.
+import { checkoutScriptPath } from "./page-script.js";
 import type { SessionView } from "./service.js";
 
 const escapes: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
@@ -29,7 +31,31 @@ const styles = `
   button{font:inherit;font-weight:700;padding:.8rem;border-radius:8px;border:2px solid #0f3d3e;cursor:pointer}
   .pay{background:#0f3d3e;color:#f7f4ea}.decline{background:#f7f4ea;color:#a4161a;border-color:#a4161a}.cancel{background:transparent;color:#0f3d3e}
   a{color:#0f3d3e;font-weight:700}
+  .left{font-size:1.1rem;font-weight:700;margin:.8rem 0 0}.left .muted{font-weight:400}
+  .expired{background:#fde2e1;color:#a4161a;font-weight:700;border-radius:8px;padding:.6rem .8rem;margin:.8rem 0 0}
+  button:disabled{opacity:.45;cursor:not-allowed}
 `;
+
+/** "2:41 left to pay" (minutes:seconds, rounded up so it reads 0:01 until the very end). */
+export function leftToPay(ms: number): string {
+  const s = Math.ceil(ms / 1000);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")} left to pay`;
+}
+
+/** The shop's deadline: a countdown the page script keeps live, or "expired" once it has passed. */
+function deadline(payBy: string | null, nowMs: number): { html: string; expired: boolean } {
+  if (payBy === null) return { html: "", expired: false };
+  const ms = Date.parse(payBy) - nowMs;
+  const clock = `${new Date(payBy).toISOString().slice(11, 16)} UTC`;
+  const gone = `<p class="expired" role="alert" data-expired${ms > 0 ? " hidden" : ""}>This payment has expired: the shop's hold on your order ended. Cancel to go back to the shop.</p>`;
+  if (ms <= 0) return { html: gone, expired: true };
+  return {
+    expired: false,
+    html: `<p class="left" role="timer" data-pay-by="${escapeHtml(payBy)}" data-server-now="${nowMs}"><span data-left>${leftToPay(ms)}</span> <span class="muted">(held until <time datetime="${escapeHtml(payBy)}">${clock}</time>)</span></p>
+${gone}
+<script src="${checkoutScriptPath}" defer></script>`,
+  };
+}
 
 function layout(title: string, content: string): string {
   return `<!doctype html>
@@ -47,16 +73,18 @@ ${content}
 `;
 }
 
-export function renderCheckoutPage(session: SessionView): string {
+export function renderCheckoutPage(session: SessionView, nowMs: number = Date.now()): string {
   const amount = formatAmount(session.amountCents, session.currency);
   const action = `/mockpay/checkout/${encodeURIComponent(session.sessionId)}/complete`;
+  const due = deadline(session.payBy, nowMs);
   return layout(`Pay ${amount}`, `
 <p class="muted">Payment requested by the merchant</p>
 <p>${escapeHtml(session.description)}</p>
 <p class="amount">${escapeHtml(amount)}</p>
-<p class="muted">Session ${escapeHtml(session.sessionId)} · valid until ${escapeHtml(session.expiresAt)}</p>
+<p class="muted">Session ${escapeHtml(session.sessionId)}</p>
+${due.html}
 <form method="post" action="${escapeHtml(action)}">
-  <button class="pay" type="submit" name="outcome" value="succeeded">Pay ${escapeHtml(amount)}</button>
+  <button class="pay" type="submit" name="outcome" value="succeeded"${due.expired ? " disabled" : ""}>Pay ${escapeHtml(amount)}</button>
   <button class="decline" type="submit" name="outcome" value="failed">Decline (simulate a refused card)</button>
   <button class="cancel" type="submit" name="outcome" value="canceled">Cancel and return to the shop</button>
 </form>`);

@@ -7,6 +7,7 @@ import { HttpError } from "../http/errors.js";
 import type { OpenApiRegistry } from "../http/openapi.js";
 import { defineRoute } from "../http/route.js";
 import { renderCheckoutPage, renderMessagePage, type MessagePage } from "./page.js";
+import { checkoutScript, checkoutScriptPath } from "./page-script.js";
 import { completionOutcomes, redirectUrlFor, type CompletionOutcome } from "./rules.js";
 import { WebhookQueueError, type CompleteOutcome, type MockPayService } from "./service.js";
 
@@ -74,6 +75,10 @@ function apiRoutes(router: Router, registry: OpenApiRegistry, service: MockPaySe
 }
 
 function pageRoutes(router: Router, service: MockPayService): void {
+  router.get(checkoutScriptPath, (_req, res) => {
+    res.type("text/javascript").setHeader("Cache-Control", "public, max-age=300").send(checkoutScript);
+  });
+
   router.get("/mockpay/checkout/:sessionId", async (req: Request<{ sessionId: string }>, res) => {
     const view = req.params.sessionId.length <= sessionIdLengthMax ? await service.getSession(req.params.sessionId) : null;
     if (!view) return sendPage(res, 404, renderMessagePage(unknownPage));

@@ -36,6 +36,8 @@ export interface SessionView {
   paymentUrl: string;
   createdAt: string;
   expiresAt: string;
+  /** The shop's deadline (its hold's end), if it gave one: the page counts down to it. */
+  payBy: string | null;
   completedAt: string | null;
   refund: { refundId: string; createdAt: string } | null;
 }
@@ -84,9 +86,11 @@ export class MockPayService implements PaymentProvider {
     assert(Number.isSafeInteger(input.amountCents) && input.amountCents >= 0, "amountCents must be a whole number ≥ 0");
     assert(/^[A-Z]{3}$/.test(input.currency), `currency must be ISO 4217 upper case, got ${input.currency}`);
     assert(URL.canParse(input.returnUrl) && /^https?:$/.test(new URL(input.returnUrl).protocol), "returnUrl must be an absolute http(s) URL");
+    assert(input.payBy === undefined || !Number.isNaN(Date.parse(input.payBy)), "payBy must be an ISO time");
     const session = await this.insertSession({
       id: newSessionId(), orderId: input.orderId, amountCents: input.amountCents, currency: input.currency,
       description: input.description, returnUrl: input.returnUrl, webhookUrl: this.deps.webhookUrl(),
+      payBy: input.payBy === undefined ? null : new Date(input.payBy),
     });
     assert(
       session.amountCents === input.amountCents && session.currency === input.currency,
@@ -103,7 +107,7 @@ export class MockPayService implements PaymentProvider {
       sessionId: s.id, orderId: s.orderId, status: s.status === "open" && s.expired ? "expired" : s.status,
       amountCents: s.amountCents, currency: s.currency, description: s.description, returnUrl: s.returnUrl,
       paymentUrl: this.paymentUrl(s.id), createdAt: s.createdAt.toISOString(), expiresAt: s.expiresAt.toISOString(),
-      completedAt: s.completedAt?.toISOString() ?? null,
+      payBy: s.payBy?.toISOString() ?? null, completedAt: s.completedAt?.toISOString() ?? null,
       refund: refund ? { refundId: refund.id, createdAt: refund.createdAt.toISOString() } : null,
     };
   }

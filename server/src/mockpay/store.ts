@@ -23,6 +23,8 @@ export interface SessionRow {
   completedAt: Date | null;
   /** Past its expiry by the database's clock (one clock for every node). */
   expired: boolean;
+  /** The shop's deadline (its hold's end), shown as a countdown; null when the shop gave none. */
+  payBy: Date | null;
 }
 
 interface RawSession {
@@ -38,9 +40,10 @@ interface RawSession {
   expires_at: Date;
   completed_at: Date | null;
   expired: boolean;
+  pay_by: Date | null;
 }
 
-const sessionColumns = "id, order_id, amount_cents, currency, description, return_url, webhook_url, status, created_at, expires_at, completed_at, expires_at <= now() AS expired";
+const sessionColumns = "id, order_id, amount_cents, currency, description, return_url, webhook_url, status, created_at, expires_at, completed_at, expires_at <= now() AS expired, pay_by";
 
 function toSession(r: RawSession): SessionRow {
   const amountCents = Number(r.amount_cents);
@@ -48,6 +51,7 @@ function toSession(r: RawSession): SessionRow {
   return {
     id: r.id, orderId: r.order_id, amountCents, currency: r.currency, description: r.description, returnUrl: r.return_url,
     webhookUrl: r.webhook_url, status: r.status, createdAt: r.created_at, expiresAt: r.expires_at, completedAt: r.completed_at, expired: r.expired,
+    payBy: r.pay_by,
   };
 }
 
@@ -58,12 +62,12 @@ export type NewSession = Omit<SessionRow, "status" | "createdAt" | "expiresAt" |
 export async function insertOrGetSessions(db: Db, sessions: NewSession[]): Promise<SessionRow[]> {
   const col = <K extends keyof NewSession>(key: K) => columnOf(sessions, key);
   const inserted = await db.query<RawSession>(
-    `INSERT INTO mockpay_sessions (id, order_id, amount_cents, currency, description, return_url, webhook_url, expires_at)
-     SELECT id, order_id, amount_cents, currency, description, return_url, webhook_url, now() + make_interval(secs => $8)
-     FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[])
-       AS n(id, order_id, amount_cents, currency, description, return_url, webhook_url)
+    `INSERT INTO mockpay_sessions (id, order_id, amount_cents, currency, description, return_url, webhook_url, expires_at, pay_by)
+     SELECT id, order_id, amount_cents, currency, description, return_url, webhook_url, now() + make_interval(secs => $8), pay_by
+     FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $9::timestamptz[])
+       AS n(id, order_id, amount_cents, currency, description, return_url, webhook_url, pay_by)
      ON CONFLICT (order_id) DO NOTHING RETURNING ${sessionColumns}`,
-    [col("id"), col("orderId"), col("amountCents"), col("currency"), col("description"), col("returnUrl"), col("webhookUrl"), mockpaySessionTtlSeconds],
+    [col("id"), col("orderId"), col("amountCents"), col("currency"), col("description"), col("returnUrl"), col("webhookUrl"), mockpaySessionTtlSeconds, col("payBy")],
   );
   const byOrder = new Map(inserted.rows.map((r) => [r.order_id, r]));
   const missing = [...new Set(sessions.map((s) => s.orderId).filter((id) => !byOrder.has(id)))];

@@ -124,10 +124,11 @@ export async function startMockPayHarness(options: HarnessOptions = {}): Promise
 let orders = 0;
 
 /** A session for a fresh order (the shop's createSession call). */
-export async function newSession(h: MockPayHarness, amountCents = 4_200): Promise<{ sessionId: string; paymentUrl: string; orderId: string }> {
+export async function newSession(h: MockPayHarness, amountCents = 4_200, payBy?: string): Promise<{ sessionId: string; paymentUrl: string; orderId: string }> {
   const orderId = `order-${process.pid}-${++orders}`;
   const session = await h.mockpay.provider.createSession({
     orderId, amountCents, currency: "USD", description: "2 × General admission — Stampede Live", returnUrl: `http://shop.test/orders/${orderId}?token=t0k`,
+    ...(payBy === undefined ? {} : { payBy }),
   });
   return { ...session, orderId };
 }

@@ -13,6 +13,11 @@ export interface CreateSessionInput {
   description: string;
   /** Absolute URL the fan is sent back to; `?session=<id>&outcome=<outcome>` is appended. */
   returnUrl: string;
+  /**
+   * The shop's deadline (ISO time: its hold's end), shown to the fan as a countdown. Display only:
+   * the session stays payable until its own expiry (a later payment is the late-payment case).
+   */
+  payBy?: string;
 }
 
 export interface PaymentSession {

@@ -37,3 +37,14 @@ export interface OrderView {
   tickets: TicketView[];
   perks: Array<{ code: string; name: string }>;
 }
+
+/** `GET /api/events/:eventId/orders/mine` (fan auth): the fan's own orders for one event. */
+export interface FanOrdersView {
+  eventId: string;
+  /** The event's per-fan ticket limit. */
+  perFanMax: number;
+  /** Tickets this fan may still hold: perFanMax minus what they hold or bought now (refunds count back). */
+  remaining: number;
+  /** Newest first, at most a few; links in them work with the fan's own auth. */
+  orders: OrderView[];
+}

@@ -2,6 +2,8 @@
 // admission, no other active hold), then one linked ledger batch holds every tier and the fan's
 // allowance, all or nothing. The order row, the payment session and the expiry job follow; a
 // crash between the ledger and the order row leaves a hold that simply times out in the ledger.
+import { allowanceLeft } from "@stampede/shared/core/allowance";
+import { accountId } from "@stampede/shared/core/ledger-ids";
 import { holdOutcome, planHold, planVoid } from "@stampede/shared/core/ledger-plans";
 import { uuidv7 } from "@stampede/shared/ids";
 import type { Ledger } from "@stampede/shared/ledger/port";
@@ -56,6 +58,14 @@ export class HoldsService {
     this.now = deps.now ?? Date.now;
   }
 
+  /** The published event and how many more tickets this fan may hold for it (the ledger's allowance); null: no such event. */
+  async fanAllowance(fanId: string, eventId: string): Promise<{ event: EventRecord; remaining: number } | null> {
+    const event = await this.deps.events.get(eventId);
+    if (!event || event.status === "draft") return null;
+    const [account] = await this.deps.ledger.lookupAccounts([accountId("allowance", event.ledger, fanId)]);
+    return { event, remaining: allowanceLeft(account ?? null, event.waitingRoom.perFanMax) };
+  }
+
   private async checkAdmission(event: EventRecord, fanId: string, token: string): Promise<string> {
     const claims = await this.deps.tokens.verifyAdmission(token);
     const denied = () => refuse(403, "admission_required", "wait for your turn in the queue: this checkout needs a valid admission");
@@ -98,6 +108,7 @@ export class HoldsService {
       currency,
       description: `${event.name}: ${items.map((i) => `${i.quantity} × ${i.code}`).join(", ")}`,
       returnUrl: `${this.deps.publicUrl()}/orders/${orderId}?token=${token}`,
+      payBy: new Date(expiresAtMs).toISOString(), // the page counts down to the hold's end
     });
     const inserted = await this.deps.orders.insertHeld({
       id: orderId, eventId, fanId, email: body.email, admissionJti: jti, holdId: orderId, items, totalCents, currency,

@@ -105,6 +105,12 @@ export class OrdersRepo {
     return rowCount === 1;
   }
 
+  /** One fan's orders for one event, newest first. */
+  async listForFan(eventId: string, fanId: string, limit: number): Promise<OrderRecord[]> {
+    const { rows } = await this.pool.query("SELECT * FROM orders WHERE fan_id = $1 AND event_id = $2 ORDER BY created_at DESC, id DESC LIMIT $3", [fanId, eventId, limit]);
+    return rows.map(toRecord);
+  }
+
   /** Held orders past their expiry (the sweeper's work list), oldest first. */
   async dueHolds(cutoff: Date, limit: number): Promise<OrderRecord[]> {
     const { rows } = await this.pool.query("SELECT * FROM orders WHERE status = 'held' AND expires_at <= $1 ORDER BY expires_at LIMIT $2", [cutoff, limit]);

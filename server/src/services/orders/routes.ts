@@ -1,11 +1,12 @@
-// Checkout over HTTP: place a hold (fan + admission token, Idempotency-Key), read an order
-// (order token or its fan), cancel it, and fetch ticket QR codes.
+// Checkout over HTTP: place a hold (fan + admission token, Idempotency-Key), list the fan's own
+// orders of an event, read an order (order token or its fan), cancel it, and fetch ticket QR codes.
 import { Router, type Request, type Response } from "express";
 import pLimit from "p-limit";
 import QRCode from "qrcode";
 import { z } from "zod";
 import { isUuid } from "@stampede/shared/ids";
-import { holdsInFlightMax } from "@stampede/shared/limits";
+import type { FanOrdersView } from "@stampede/shared/api/orders";
+import { fanOrdersListMax, holdsInFlightMax } from "@stampede/shared/limits";
 import { HttpError } from "../../http/errors.js";
 import type { OpenApiRegistry } from "../../http/openapi.js";
 import { defineRoute } from "../../http/route.js";
@@ -78,6 +79,19 @@ export function orderRoutes(deps: OrderRoutesDeps, registry: OpenApiRegistry): R
       if (key && !key.success) throw new HttpError(422, "invalid_request", `Idempotency-Key: ${key.error.issues[0]?.message ?? "invalid"}`);
       const answer = await holdsInFlight(() => (key ? deps.idempotency.run(fanId, key.data, requestHash({ eventId: params.eventId, body }), place) : place()));
       res.status(answer.status).json(answer.body);
+    });
+
+  defineRoute(router, registry, { method: "get", path: "/api/events/:eventId/orders/mine", summary: "The fan's own orders for this event, newest first, and how many more tickets they may hold (remaining of perFanMax)", tags, security: "fan", guards: [requireFan(deps.tokens)], params: eventParams,
+    responses: { 200: { description: "{eventId, perFanMax, remaining, orders: [OrderView]}" }, 401: { description: "unauthorized" }, 404: { description: "no such event" } } },
+    async ({ params }, _req, res) => {
+      const fanId = currentFan(res);
+      const allowance = isUuid(params.eventId) ? await deps.holds.fanAllowance(fanId, params.eventId) : null;
+      if (!allowance) throw new HttpError(404, "not_found", "no such event");
+      const records = await deps.orders.listForFan(allowance.event.id, fanId, fanOrdersListMax);
+      const orders = await Promise.all(records.map((order) => orderView(deps.orders.pool, order, null)));
+      const answer: FanOrdersView = { eventId: allowance.event.id, perFanMax: allowance.event.waitingRoom.perFanMax, remaining: allowance.remaining, orders };
+      res.setHeader("Cache-Control", "no-store");
+      res.json(answer);
     });
 
   defineRoute(router, registry, { method: "get", path: "/api/orders/:orderId", summary: "An order with its tickets and perks (order token as Bearer or ?token=, or the fan's own auth)", tags, security: "order", params: orderParams, responses: { 200: { description: "the order" }, 404: { description: "not found" } } },
