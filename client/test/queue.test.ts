@@ -90,6 +90,7 @@ describe("the waiting room in the browser", () => {
 
     await setSaleStatus(site.url, sale.id, "paused");
     await fan.page.getByText(/^Sales are paused: tickets can't be held until they resume/).waitFor({ timeout: 5_000 });
+    expect(await fan.page.getByRole("button", { name: /^Paused/ }).isDisabled()).toBe(true); // no hold the server would refuse
     await setSaleStatus(site.url, sale.id, "closed");
     await fan.page.getByText("Sales have closed.").waitFor({ timeout: 5_000 });
     expect(await fan.page.getByRole("heading", { name: "It's your turn" }).count()).toBe(0);
