@@ -119,12 +119,15 @@ async function main(): Promise<void> {
     if (!stopping) console.log(`crowd: stopping (${why}); fans still waiting leave the queue…`);
     stopping = true;
   };
-  let signals = 0;
+  let firstSignalMs = 0;
   const onSignal = () => {
-    if (++signals > 1) {
+    // npm relays the terminal's Ctrl-C as well: a copy within 2 s is the same request.
+    if (firstSignalMs && Date.now() - firstSignalMs < 2_000) return;
+    if (firstSignalMs) {
       console.log(`crowd: stopped at once; admission is still ${options.admitPerMinute}/min — restore it with:\n  ${restoreHint}`);
       process.exit(1);
     }
+    firstSignalMs = Date.now();
     stop("Ctrl-C");
   };
   process.on("SIGINT", onSignal);
