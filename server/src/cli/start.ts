@@ -54,13 +54,13 @@ function startProcess(entry: string): ChildProcess {
   });
 }
 
-/** Forwards each stop signal to the children once per signal received; exits when both ended. */
+/** Forwards a stop signal to the children (relayed copies count once); exits when both have ended, 0 if both stopped cleanly. */
 function superviseChildren(children: ChildProcess[]): void {
   let stopping = false;
   let lastForwardMs = 0;
   let exitCode = 0;
   const stop = (signal: NodeJS.Signals) => {
-    // npm and tsx relay the terminal's Ctrl-C to this process as well: copies that close together
+    // npm (and tsx, if run through it) relays the terminal's Ctrl-C here as well: copies close together
     // are one request. A later one (the user pressing again) is forwarded: "exit now".
     if (Date.now() - lastForwardMs < repeatedSignalMs) return;
     lastForwardMs = Date.now();
@@ -77,6 +77,10 @@ function superviseChildren(children: ChildProcess[]): void {
     });
   }
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => stop(signal === "SIGHUP" ? "SIGTERM" : signal));
+  // Own process groups do not die with this one: whatever ends it (a failed start included) ends them.
+  process.once("exit", () => {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGTERM");
+  });
   void Promise.all(ended).then(() => process.exit(exitCode));
 }
 
