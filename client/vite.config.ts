@@ -6,7 +6,13 @@ const target = "http://127.0.0.1:3000";
 
 export default defineConfig({
   plugins: [svelte()],
-  build: { outDir: "dist", emptyOutDir: true, sourcemap: true },
+  build: {
+    outDir: "dist",
+    emptyOutDir: true,
+    sourcemap: true,
+    // The bundler's "which plugin took how long" report is for profiling the build, not for every build.
+    rolldownOptions: { checks: { bundlerTimings: false } },
+  },
   server: {
     proxy: {
       "/api": target,

@@ -145,9 +145,10 @@ export function createApp(deps: AppDeps): App {
         req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
         res: (res: { statusCode: number }) => ({ status: res.statusCode }),
       },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : "info"),
-      // Below info nothing would be printed: skip building a log line per request at all.
-      autoLogging: deps.logger.isLevelEnabled("info") ? { ignore: (req) => req.url === "/healthz" || req.url === "/metrics" } : false,
+      // One line per request is debug detail (LOG_LEVEL=debug); info keeps start, stop and business events.
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : "debug"),
+      // Only server errors would be printed: skip building the other request lines at all.
+      autoLogging: deps.logger.isLevelEnabled("debug") ? { ignore: (req) => req.url === "/healthz" || req.url === "/metrics" } : false,
     }),
   );
   app.use(

@@ -60,6 +60,13 @@ describe("loadConfig", () => {
     expect(banner).toContain("NODE_ENV=production refuses");
   });
 
+  it("leaves the banner to the parent when DEV_DEFAULTS_BANNER=off (npm start prints it once)", () => {
+    const c = loadConfig({ DEV_DEFAULTS_BANNER: "off" });
+    expect(c.devDefaultsUsed).toContain("ADMIN_PASSWORD");
+    expect(devDefaultsBanner(c)).toBeNull();
+    expect(problems({ DEV_DEFAULTS_BANNER: "maybe" })[0]).toMatch(/^DEV_DEFAULTS_BANNER:/);
+  });
+
   it("rejects a short SECRET_KEY", () => {
     expect(problems({ SECRET_KEY: "short" })[0]).toMatch(/^SECRET_KEY:/);
   });

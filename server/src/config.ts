@@ -48,6 +48,8 @@ const envSchema = z.object({
   SESSION_LIMIT_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(120),
   JOIN_LIMIT_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(1_200),
   BENCH_RESULTS_DIR: z.string().optional(),
+  // `npm start` prints the development-defaults banner once itself and sets "off" for its children.
+  DEV_DEFAULTS_BANNER: z.enum(["on", "off"]).default("on"),
 });
 
 export interface Config {
@@ -77,6 +79,8 @@ export interface Config {
   benchResultsDir: string | null;
   /** Secrets that fell back to their development default (printed loudly at start). */
   devDefaultsUsed: DevSecret[];
+  /** Whether this process prints the banner (`npm start` prints it once for its children). */
+  devDefaultsBanner: boolean;
 }
 
 export class ConfigError extends Error {
@@ -136,12 +140,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     // Empty strings are dropped above as "unset"; for this one, set-but-empty means "off".
     benchResultsDir: env.BENCH_RESULTS_DIR === "" ? null : path.resolve(e.BENCH_RESULTS_DIR ?? benchResultsDirDefault),
     devDefaultsUsed,
+    devDefaultsBanner: e.DEV_DEFAULTS_BANNER === "on",
   };
 }
 
 /** The loud banner printed at start when development secrets are in use. */
 export function devDefaultsBanner(config: Config): string | null {
-  if (config.devDefaultsUsed.length === 0) return null;
+  if (config.devDefaultsUsed.length === 0 || !config.devDefaultsBanner) return null;
   const lines = config.devDefaultsUsed.map((k) =>
     k === "ADMIN_PASSWORD" ? `  ${k} = ${config.admin.password}   (admin user: ${config.admin.username})` : `  ${k} = <development default>`,
   );

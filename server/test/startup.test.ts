@@ -1,8 +1,10 @@
 // Goal: a start with a missing dependency or bad configuration ends with one clear line naming
 // what is wrong and how to fix it — not a wall of stack traces — and a non-zero exit.
+import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { closedPort } from "../src/testing/services.js";
-import { startProcess } from "../src/testing/processes.js";
+import { closedPort, createTestDatabase, createTestRedis } from "../src/testing/services.js";
+import { repoRoot, startProcess } from "../src/testing/processes.js";
+import { waitFor } from "../src/testing/fans.js";
 
 async function failedStart(entry: "server" | "workers", env: Record<string, string>) {
   const proc = startProcess(entry, { PORT: "0", ...env });
@@ -35,4 +37,46 @@ describe("start-up failures", () => {
     const prod = await failedStart("server", { NODE_ENV: "production" });
     expect(prod.lines.slice(1).map((l) => l.trim().split(":")[0]).sort()).toEqual(["- ADMIN_PASSWORD", "- MOCKPAY_WEBHOOK_SECRET", "- SECRET_KEY"]);
   });
+});
+
+/** `npm start` as a terminal runs it: its own process group, so a Ctrl-C reaches the whole group. */
+function startDemo(env: Record<string, string>) {
+  const { DEV_DEFAULTS_BANNER: _b, ADMIN_PASSWORD: _a, SECRET_KEY: _s, MOCKPAY_WEBHOOK_SECRET: _m, ...inherited } = process.env;
+  const child = spawn(process.execPath, ["--import", "tsx", "server/src/cli/start.ts"], {
+    cwd: repoRoot,
+    env: { ...inherited, LOG_LEVEL: "info", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  let out = "";
+  child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const ctrlC = () => process.kill(-child.pid!, "SIGINT");
+  return { output: () => out, exited, ctrlC, kill: () => child.exitCode === null && process.kill(-child.pid!, "SIGKILL") };
+}
+
+describe("npm start (the demo)", () => {
+  it("prints the banner once, logs requests only at debug, and stops on one Ctrl-C with exit 0", async () => {
+    const [db, redis, port] = await Promise.all([createTestDatabase({ migrate: false }), createTestRedis(), closedPort()]);
+    const demo = startDemo({ DATABASE_URL: db.url, REDIS_PREFIX: redis.prefix, PORT: String(port), SHUTDOWN_TIMEOUT_MS: "2000" });
+    try {
+      await waitFor("the where-to-go block", () => demo.output().includes("Ctrl-C stops everything."), 150_000);
+      const url = `http://127.0.0.1:${port}`;
+      expect((await fetch(`${url}/api/events`)).status).toBe(200);
+      expect((await fetch(`${url}/`)).status).toBe(200);
+      demo.ctrlC();
+      expect(await demo.exited).toBe(0);
+      const out = demo.output();
+      expect(out.match(/DEVELOPMENT DEFAULTS IN USE/g)).toHaveLength(1);
+      expect(out).toContain(`Demo event created: ${url}/events/`);
+      expect(out).toContain("server listening");
+      expect(out).not.toContain("request completed");
+      expect(out).not.toContain("second signal");
+    } finally {
+      demo.kill();
+      await redis.cleanup();
+      await db.drop();
+    }
+  }, 240_000);
 });
