@@ -1,13 +1,14 @@
 // Goal (R1, I1, I2): the last ticket is sold exactly once. Capacity 1; 2, 10 and 50 concurrent
 // holds, 30 rounds each, through the auto-batcher and without it (one call per hold, each on its
 // own pool connection): exactly one hold is placed every round, the rest are sold out. Perks
-// under concurrency are granted exactly N times. Afterwards every budget account used here
-// satisfies available + held + sold = capacity and held + sold ≤ capacity.
+// under concurrency are granted exactly N times. After each test, every budget account it used
+// satisfies available + held + sold = capacity and held + sold ≤ capacity (I1/I2). Each test sets
+// up its own events, so any one of them passes alone and in any order.
 // Negative control: the same harness drives a deliberately unguarded hold (read the balance,
 // then write, on the same tables) and must show an oversell — otherwise this test proves nothing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accountId } from "@stampede/shared/core/ledger-ids";
-import { holdOutcome, inventoryFromAccount, perkOutcome, planEventSetup, planHold, planPerkGrant } from "@stampede/shared/core/ledger-plans";
+import { holdOutcome, perkOutcome, planEventSetup, planHold, planPerkGrant } from "@stampede/shared/core/ledger-plans";
 import { uuidv7 } from "@stampede/shared/ids";
 import { LedgerUnavailableError, type Ledger } from "@stampede/shared/ledger/port";
 import { isAccountSuccess, isTransferSuccess } from "@stampede/shared/ledger/types";
@@ -24,9 +25,6 @@ let db: TestDatabase;
 let pool: Pool;
 let batched: Ledger;
 let direct: Ledger;
-/** Budgets of the guarded runs (checked for I1/I2 at the end) and of the control (meant to break). */
-const budgetsUsed: { ledger: number; capacity: number }[] = [];
-const controlBudgets: number[] = [];
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -42,27 +40,46 @@ afterAll(async () => {
 });
 
 /** A fresh event with one tier of `capacity` (and a perk), set up through the real plans. */
-async function freshEvent(ledger: Ledger, capacity: number, perkCapacity = 1, control = false): Promise<number> {
+async function freshEvent(ledger: Ledger, capacity: number, perkCapacity = 1): Promise<number> {
   const number = newLedgerNumber();
   const setup = planEventSetup({ ledger: number, tiers: [{ tierId: "ga", capacity }], perks: [{ perkId: "poster", capacity: perkCapacity }] });
   expect((await ledger.createAccounts(setup.accounts)).every((r) => isAccountSuccess(r.status))).toBe(true);
   expect((await ledger.createTransfers(setup.transfers)).every((r) => isTransferSuccess(r.status))).toBe(true);
-  if (control) controlBudgets.push(number);
-  else budgetsUsed.push({ ledger: number, capacity });
   return number;
+}
+
+/** Budget accounts of these events, all set up with `capacity`, that break I1 or I2. */
+async function unbalancedBudgets(ledgerNumbers: readonly number[], capacity: number): Promise<number[]> {
+  const accounts = await batched.lookupAccounts(ledgerNumbers.map((n) => accountId("budget", n, "ga")));
+  expect(accounts).toHaveLength(ledgerNumbers.length);
+  return ledgerNumbers.filter((_, i) => {
+    const account = accounts[i]!;
+    const held = account.debits_pending;
+    const sold = account.debits_posted;
+    const available = account.credits_posted - held - sold;
+    return available < 0n || available + held + sold !== BigInt(capacity) || held + sold > BigInt(capacity);
+  });
 }
 
 type HoldAttempt = (ledgerNumber: number, fan: number) => Promise<boolean>;
 
-/** The harness: `concurrency` holds of 1 at once on a capacity-1 tier, `rounds` times; successes per round. */
-async function race(hold: HoldAttempt, setUp: () => Promise<number>, concurrency: number): Promise<number[]> {
-  const successes: number[] = [];
+interface RaceResult {
+  /** Holds placed, per round. */
+  successes: number[];
+  /** The ledger number of each round's event. */
+  events: number[];
+}
+
+/** The harness: `concurrency` holds of 1 at once on a capacity-1 tier, `rounds` times. */
+async function race(hold: HoldAttempt, setUp: () => Promise<number>, concurrency: number): Promise<RaceResult> {
+  const result: RaceResult = { successes: [], events: [] };
   for (let round = 0; round < rounds; round++) {
     const number = await setUp();
     const placed = await Promise.all(Array.from({ length: concurrency }, (_, fan) => hold(number, fan)));
-    successes.push(placed.filter(Boolean).length);
+    result.successes.push(placed.filter(Boolean).length);
+    result.events.push(number);
   }
-  return successes;
+  return result;
 }
 
 /** As a caller must: an unavailable ledger (say, no free connection) is retried with the same ids. */
@@ -103,26 +120,31 @@ function unguardedHold(): HoldAttempt {
 
 describe("R1: the last ticket", () => {
   for (const concurrency of concurrencies) {
-    it(`${concurrency} concurrent holds through the auto-batcher: exactly one placed, ${rounds} rounds`, async () => {
-      expect(await race(ledgerHold(batched), () => freshEvent(batched, 1), concurrency)).toEqual(Array(rounds).fill(1));
+    it(`${concurrency} concurrent holds through the auto-batcher: exactly one placed, ${rounds} rounds; I1/I2 hold`, async () => {
+      const { successes, events } = await race(ledgerHold(batched), () => freshEvent(batched, 1), concurrency);
+      expect(successes).toEqual(Array(rounds).fill(1));
+      expect(await unbalancedBudgets(events, 1)).toEqual([]);
     });
 
-    it(`${concurrency} concurrent holds, one call each on its own connection: exactly one placed, ${rounds} rounds`, async () => {
-      expect(await race(ledgerHold(direct), () => freshEvent(direct, 1), concurrency)).toEqual(Array(rounds).fill(1));
+    it(`${concurrency} concurrent holds, one call each on its own connection: exactly one placed, ${rounds} rounds; I1/I2 hold`, async () => {
+      const { successes, events } = await race(ledgerHold(direct), () => freshEvent(direct, 1), concurrency);
+      expect(successes).toEqual(Array(rounds).fill(1));
+      expect(await unbalancedBudgets(events, 1)).toEqual([]);
     });
   }
 
   it("negative control: the same harness catches an oversell when the guard is removed", async () => {
     const oversold: Record<number, number> = {};
+    const controlEvents: number[] = [];
     for (const concurrency of concurrencies) {
-      const successes = await race(unguardedHold(), () => freshEvent(batched, 1, 1, true), concurrency);
+      const { successes, events } = await race(unguardedHold(), () => freshEvent(batched, 1), concurrency);
       oversold[concurrency] = successes.filter((n) => n > 1).length;
+      controlEvents.push(...events);
     }
     console.log(`negative control: rounds oversold (of ${rounds}) by concurrency: ${JSON.stringify(oversold)}`);
     expect(oversold[10]! + oversold[50]!).toBeGreaterThan(0);
-    // The same I2 check as below flags the control's budgets: held + sold > capacity.
-    const accounts = await batched.lookupAccounts(controlBudgets.map((n) => accountId("budget", n, "ga")));
-    expect(accounts.filter((a) => a.debits_pending + a.debits_posted > a.credits_posted).length).toBeGreaterThan(0);
+    // The same I1/I2 check as in the guarded runs flags the control's budgets.
+    expect((await unbalancedBudgets(controlEvents, 1)).length).toBeGreaterThan(0);
   });
 });
 
@@ -139,19 +161,7 @@ describe("perks under concurrency", () => {
       expect(again).toEqual(first); // a retry gets the first answer, never a second perk
       const [granted] = await ledger().lookupAccounts([accountId("perk_granted", number, "poster")]);
       expect(granted!.credits_posted).toBe(5n);
+      expect(await unbalancedBudgets([number], 10)).toEqual([]);
     });
   }
-});
-
-describe("I1/I2 after the races", () => {
-  it("every budget of the guarded runs: available + held + sold = capacity, held + sold ≤ capacity", async () => {
-    expect(budgetsUsed.length).toBeGreaterThanOrEqual(concurrencies.length * rounds * 2);
-    const accounts = await batched.lookupAccounts(budgetsUsed.map((b) => accountId("budget", b.ledger, "ga")));
-    expect(accounts).toHaveLength(budgetsUsed.length);
-    for (const [i, account] of accounts.entries()) {
-      const inv = inventoryFromAccount(account); // asserts available ≥ 0
-      expect(inv.available + inv.held + inv.sold).toBe(budgetsUsed[i]!.capacity);
-      expect(inv.held + inv.sold).toBeLessThanOrEqual(budgetsUsed[i]!.capacity);
-    }
-  });
 });
