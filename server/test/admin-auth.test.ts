@@ -4,6 +4,7 @@
 import { json } from "../src/testing/services.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, testAdmin, type TestApp } from "../src/testing/app.js";
+import { waitFor } from "../src/testing/fans.js";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -132,11 +133,30 @@ describe("admin auth", () => {
   });
 
   it("writes an audit row for sign-ins and admin writes", async () => {
-    await createUser("audited", "viewer");
-    await new Promise((r) => setTimeout(r, 200));
-    const { rows } = await t.pool.query<{ action: string; username: string; status: number }>("SELECT action, username, status FROM admin_audit ORDER BY id");
-    expect(rows).toContainEqual({ action: "POST /api/admin/users", username: "admin", status: 201 });
-    expect(rows).toContainEqual({ action: "login", username: "admin", status: 401 });
-    expect(rows.filter((r) => r.action === "POST /api/admin/users" && r.status === 403).length).toBeGreaterThan(0);
+    const viewer = await createUser("audited", "viewer");
+    // Rows are written after the response: tag this test's requests and wait for their rows.
+    const tag = `audit-${Date.now().toString(36)}`;
+    const request = (path: string, authorization: string | null, body: unknown, id: string) =>
+      fetch(`${t.url}${path}`, {
+        method: "POST",
+        headers: { ...jsonType, "x-request-id": `${tag}-${id}`, ...(authorization ? { authorization } : {}) },
+        body: JSON.stringify(body),
+      });
+    const newUser = (username: string) => ({ username, password: "a-good-password", role: "viewer" });
+    expect((await request("/api/admin/users", basic(testAdmin.username, testAdmin.password), newUser("audited-2"), "created")).status).toBe(201);
+    expect((await request("/api/admin/users", basic(viewer.username, viewer.password), newUser("audited-3"), "forbidden")).status).toBe(403);
+    expect((await request("/api/admin/login", null, { username: viewer.username, password: "wrong-password" }, "login")).status).toBe(401);
+    const rows = await waitFor("the three audit rows", async () => {
+      const { rows } = await t.pool.query<{ action: string; username: string | null; status: number; request_id: string }>(
+        "SELECT action, username, status, request_id FROM admin_audit WHERE request_id LIKE $1 ORDER BY request_id",
+        [`${tag}-%`],
+      );
+      return rows.length === 3 ? rows : null;
+    });
+    expect(rows.map(({ action, username, status, request_id }) => [request_id.slice(tag.length + 1), action, username, status])).toEqual([
+      ["created", "POST /api/admin/users", "admin", 201],
+      ["forbidden", "POST /api/admin/users", "audited", 403],
+      ["login", "login", "audited", 401],
+    ]);
   });
 });

@@ -6,7 +6,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { admittedFan, auditOk, completePayment, getOrder, hold, orderReaches, stockOf, type AdmittedFan } from "../src/testing/checkout.js";
 import { basicAuth, createEvent, waitFor } from "../src/testing/fans.js";
 import { stackAdmin, startStack, type TestStack } from "../src/testing/stack.js";
-import { stockTickMs } from "@stampede/shared/limits";
 
 let stack: TestStack;
 let url: string;
@@ -138,7 +137,11 @@ describe("checkout", () => {
     const fifth = await fan(event.id);
     expect(await code(hold(url, fifth, event.id, [{ classId: vip, quantity: 1 }]))).toBe("409 sold_out");
     await fetch(`${url}/api/admin/events/${event.id}/waiting-room`, { method: "PATCH", headers: asAdmin, body: JSON.stringify({ paused: true }) });
-    await new Promise((r) => setTimeout(r, 1_100)); // the event cache's freshness bound
+    // Holds read the event through the server's event cache; the queue view reads the same cache.
+    await waitFor("the event cache to see the pause", async () => {
+      const res = await fetch(`${url}/api/events/${event.id}/queue`, { headers: { authorization: `Bearer ${fifth.fanToken}` } });
+      return ((await res.json()) as { status: { state: string } }).status.state === "paused";
+    });
     expect(await code(hold(url, fifth, event.id, [{ classId: ga, quantity: 1 }]))).toBe("409 sale_not_open");
     expect((await stockOf(url, event.id)).map((c) => [c.code, c.available, c.held, c.sold])).toEqual([["VIP", 0, 5, 0], ["GA", 98, 0, 2]]);
   });
@@ -196,7 +199,8 @@ describe("checkout", () => {
     const buyers = await Promise.all([1, 2, 3].map(() => fan(event.id)));
     const holds = await Promise.all([[2], [2], [1]].map(([q], i) => hold(url, buyers[i]!, event.id, [{ classId: vip, quantity: q! }])));
     expect(holds.map((h) => h.status)).toEqual([201, 201, 201]); // VIP (5) is gone
-    await new Promise((r) => setTimeout(r, stockTickMs + 50)); // the snapshot has seen it
+    // The stock snapshot holds refuse from is the one pushed to fans: wait until a push shows VIP gone.
+    await waitFor("the stock snapshot to show VIP sold out", () => buyers[0]!.stock.at(-1)?.classes.find((c) => c.code === "VIP")?.available === 0);
     const ledgerCalls = () => fetch(`${url}/metrics`).then(async (r) => Number(/^stampede_ledger_batch_events_count (\S+)$/m.exec(await r.text())?.[1] ?? NaN));
     const late = await fan(event.id);
     const before = await ledgerCalls();

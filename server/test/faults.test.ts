@@ -2,7 +2,7 @@
 // 500 or a hang, sells nothing, and recovers by itself when Redis is back; holds still end on
 // time because the ledger, not Redis, owns the timeout.
 import { afterAll, describe, expect, it } from "vitest";
-import { spawn, type ChildProcess } from "node:child_process";
+import { startRedisServer, type SpareRedis } from "../src/testing/redis-server.js";
 import { closedPort } from "../src/testing/services.js";
 import { admittedFan, hold, stockOf, type AdmittedFan } from "../src/testing/checkout.js";
 import { createEvent, waitFor } from "../src/testing/fans.js";
@@ -13,17 +13,17 @@ afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
 });
 
-function redisServer(port: number): ChildProcess {
-  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
-  cleanups.push(() => void child.kill("SIGKILL"));
-  return child;
+/** A throwaway Redis on port, answering PING when this resolves; killed at the end of the file. */
+async function redisServer(port: number): Promise<SpareRedis> {
+  const redis = await startRedisServer(port);
+  cleanups.push(() => redis.kill());
+  return redis;
 }
 
 describe("a server whose Redis goes away", () => {
   it("answers 503 not_ready, sells nothing, lets held stock expire in the ledger, and recovers", async () => {
     const port = await closedPort();
-    let redis = redisServer(port);
-    await new Promise((r) => setTimeout(r, 300));
+    const redis = await redisServer(port);
     const stack: TestStack = await startStack({ REDIS_URL: `redis://127.0.0.1:${port}` });
     cleanups.push(() => stack.close());
     const url = (await stack.addServer()).url;
@@ -33,18 +33,18 @@ describe("a server whose Redis goes away", () => {
     const held = await hold(url, fan, event.id, [{ classId: event.classes[0]!.id, quantity: 2 }]);
     expect(held.status).toBe(201);
 
-    redis.kill("SIGKILL");
-    await new Promise((r) => setTimeout(r, 500));
+    await redis.kill();
+    // Wait until the server has seen its Redis go (its readiness check fails), then try to buy.
+    await waitFor("not ready", async () => ((await fetch(`${url}/readyz`)).status === 503 ? true : null), 15_000);
     const another = await hold(url, fan, event.id, [{ classId: event.classes[0]!.id, quantity: 1 }]);
     expect(another.status).toBe(503);
     expect(another.body.error?.code).toBe("not_ready");
     const session = await fetch(`${url}/api/session`, { method: "POST" });
     expect(session.status).toBe(503);
-    expect((await fetch(`${url}/readyz`)).status).toBe(503);
     // The ledger still returns the held stock at its timeout, with Redis (and every worker) gone.
     await waitFor("stock back", async () => ((await stockOf(url, event.id))[0]!.available === 10 ? true : null), 15_000);
 
-    redis = redisServer(port);
+    await redisServer(port);
     await waitFor("ready again", async () => ((await fetch(`${url}/readyz`)).status === 200 ? true : null), 15_000);
     expect((await fetch(`${url}/api/session`, { method: "POST" })).status).toBe(201);
   }, 60_000);

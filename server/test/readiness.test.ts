@@ -3,10 +3,10 @@
 // it comes back.
 import { json } from "../src/testing/services.js";
 import { afterAll, describe, expect, it } from "vitest";
-import { spawn, type ChildProcess } from "node:child_process";
 import { createPool } from "../src/adapters/postgres/pool.js";
 import { closeRedis, createRedis } from "../src/adapters/redis/connection.js";
 import { startTestApp, type TestApp } from "../src/testing/app.js";
+import { startRedisServer } from "../src/testing/redis-server.js";
 import { closedPort } from "../src/testing/services.js";
 
 const apps: TestApp[] = [];
@@ -21,18 +21,13 @@ async function readyz(url: string) {
   return { status: res.status, body: (await json(res)) as { checks: Record<string, string>; error?: { code: string; message: string } } };
 }
 
-async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
+async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await fn();
     if (ok(v) || Date.now() > deadline) return v;
     await new Promise((r) => setTimeout(r, 200));
   }
-}
-
-function startRedisServer(port: number): Promise<ChildProcess> {
-  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
-  return new Promise((resolve) => setTimeout(() => resolve(child), 300));
 }
 
 describe("health and readiness", () => {
@@ -61,14 +56,14 @@ describe("health and readiness", () => {
   it("turns 503 when Redis goes away and 200 when it comes back", async () => {
     const port = await closedPort();
     let redisServer = await startRedisServer(port);
-    cleanups.push(() => void redisServer.kill("SIGKILL"));
+    cleanups.push(() => redisServer.kill());
     const redis = createRedis(`redis://127.0.0.1:${port}`, "app");
     cleanups.push(() => closeRedis(redis));
     const app = await startTestApp({ readiness: { redis: () => redis.ping() } });
     apps.push(app);
     expect((await eventually(() => readyz(app.url), (r) => r.status === 200)).status).toBe(200);
 
-    redisServer.kill("SIGKILL");
+    await redisServer.kill();
     const down = await eventually(() => readyz(app.url), (r) => r.status === 503);
     expect(down.status).toBe(503);
     expect(down.body.error?.message).toBe("not ready: redis unavailable");

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect } from "node:net";
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from "../src/testing/services.js";
+import { waitFor } from "../src/testing/fans.js";
 import { startServerProcess } from "../src/testing/processes.js";
 
 let db: TestDatabase;
@@ -16,6 +17,18 @@ afterAll(async () => {
   await db.drop();
 });
 
+/** True when a new TCP connection to the port is refused. */
+function connectionRefused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = connect(port, "127.0.0.1");
+    probe.once("connect", () => {
+      probe.destroy();
+      resolve(false);
+    });
+    probe.once("error", () => resolve(true));
+  });
+}
+
 describe("graceful shutdown", () => {
   it("lets an in-flight request finish, refuses new ones, and exits 0", async () => {
     const server = await startServerProcess({ DATABASE_URL: db.url, REDIS_PREFIX: redis.prefix, SHUTDOWN_TIMEOUT_MS: "8000" });
@@ -24,20 +37,19 @@ describe("graceful shutdown", () => {
     await new Promise((r) => socket.once("connect", r));
     let response = "";
     socket.on("data", (d) => (response += d.toString()));
-    // Headers and half the body: the request is in flight when the signal arrives.
-    socket.write(`POST /api/admin/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`);
+    // Headers, then half the body once the server has answered "100 Continue", which it does
+    // only after it has parsed the headers: the request is provably in flight at the signal.
+    socket.write(`POST /api/admin/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n`);
+    await waitFor("100 Continue", () => response.startsWith("HTTP/1.1 100 Continue\r\n\r\n"));
     socket.write(body.slice(0, 10));
-    await new Promise((r) => setTimeout(r, 200));
 
     server.child.kill("SIGTERM");
-    await new Promise((r) => setTimeout(r, 500));
-    const refused = await fetch(`${server.url}/healthz`).then(() => false, () => true);
-    expect(refused).toBe(true);
+    await waitFor("new connections refused", () => connectionRefused(server.port));
     expect(server.child.exitCode).toBeNull();
 
     socket.write(body.slice(10));
     await new Promise((r) => socket.once("close", r));
-    expect(response).toMatch(/^HTTP\/1\.1 200 OK/);
+    expect(response).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 OK/);
     expect(response).toContain('"role":"admin"');
     expect(await server.exited).toBe(0);
   });

@@ -8,6 +8,7 @@ import { signWebhook, webhookBody, type WebhookEvent } from "../src/payments/web
 import { admittedFan, auditOk, completePayment, getOrder, hold, orderReaches, sessionIdOf, stockOf, type AdmittedFan } from "../src/testing/checkout.js";
 import { basicAuth, createEvent } from "../src/testing/fans.js";
 import { stackAdmin, startStack, type TestStack } from "../src/testing/stack.js";
+import { deliveriesSettled, stackWebhooks } from "../src/testing/webhook-jobs.js";
 
 const secret = "whsec_e2e_webhook_secret_0123456789";
 const stacks: TestStack[] = [];
@@ -102,7 +103,13 @@ describe("payment webhooks", () => {
     const answers = await Promise.all([form(), completePayment(url, order.paymentUrl, "succeeded"), form(), completePayment(url, order.paymentUrl, "succeeded")]);
     expect(answers.map((a) => a.status).every((s) => s === 200 || s === 303)).toBe(true);
     const paid = await orderReaches(url, order.orderId, order.orderToken, "paid");
-    await new Promise((r) => setTimeout(r, 1_500)); // any duplicate delivery has landed by now
+    // Every delivery of this payment has landed, and none is still queued: nothing can come later.
+    const webhooks = stackWebhooks(stack);
+    try {
+      await deliveriesSettled(webhooks.pool, webhooks.queue, [sessionId]);
+    } finally {
+      await webhooks.close();
+    }
     expect((await getOrder(url, order.orderId, order.orderToken)).tickets).toHaveLength(2);
     expect(paid.tickets).toHaveLength(2);
     expect((await stockOf(url, event.id))[0]).toMatchObject({ sold: 2, held: 0 });
@@ -141,7 +148,13 @@ describe("payment webhooks under chaos", () => {
     const orders = await Promise.all(plan.map(() => heldOrder(chaosUrl, event, 1)));
     await Promise.all(orders.map((o, i) => completePayment(chaosUrl, o.paymentUrl, plan[i]!)));
     for (const [i, o] of orders.entries()) await orderReaches(chaosUrl, o.orderId, o.orderToken, expected[plan[i]!], 30_000);
-    await new Promise((r) => setTimeout(r, 2_000)); // late duplicates still arriving must change nothing
+    // Late duplicates and retries must change nothing: wait until every one of them has landed.
+    const webhooks = stackWebhooks(chaos);
+    try {
+      await deliveriesSettled(webhooks.pool, webhooks.queue, orders.map((o) => sessionIdOf(o.paymentUrl)), 60_000);
+    } finally {
+      await webhooks.close();
+    }
     const final = await Promise.all(orders.map((o) => getOrder(chaosUrl, o.orderId, o.orderToken)));
     expect(final.map((o) => o.status)).toEqual(plan.map((p) => expected[p]));
     expect(final.map((o) => o.tickets.length)).toEqual(plan.map((p) => (p === "succeeded" ? 1 : 0)));

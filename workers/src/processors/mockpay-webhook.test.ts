@@ -15,6 +15,7 @@ import { createMockPay, mockpayWebhookQueue, noChaos, type ChaosSettings, type M
 import {
   completeViaApi, eventRows, harnessWebhookSecret, newSession, startMockPayHarness, waitFor, type MockPayHarness, type ReceivedWebhook,
 } from "@stampede/server/mockpay/testing";
+import { deliveriesSettled } from "@stampede/server/testing/webhook-jobs";
 import { createMockPayWebhookProcessor } from "./mockpay-webhook.js";
 
 const harnesses: MockPayHarness[] = [];
@@ -57,7 +58,8 @@ describe("webhook delivery", () => {
     expect(row).toMatchObject({ attempts: 1, last_error: null });
     // A repeated completion after delivery queues nothing new.
     await completeViaApi(h, s.sessionId, "succeeded");
-    await new Promise((r) => setTimeout(r, 300));
+    // Had it queued a delivery, the job would be pending or already delivered: wait until none is.
+    await deliveriesSettled(h.pool, h.queue, [s.sessionId]);
     expect(h.receiver.received).toHaveLength(1);
   });
 
@@ -120,8 +122,8 @@ describe("webhook delivery", () => {
     await completeViaApi(h, s.sessionId, "succeeded");
     const first = await h.mockpay.provider.refund({ sessionId: s.sessionId, reason: "late payment, sold out" });
     expect(await h.mockpay.provider.refund({ sessionId: s.sessionId, reason: "again" })).toEqual(first);
-    await waitFor("both events delivered", async () => (await eventRows(h, s.sessionId)).every((e) => e.delivered_at != null) && h.receiver.received.length >= 2);
-    await new Promise((r) => setTimeout(r, 300));
+    await deliveriesSettled(h.pool, h.queue, [s.sessionId]); // both delivered, nothing more queued
+    expect(await eventRows(h, s.sessionId)).toHaveLength(2);
     const types = h.receiver.received.map((d) => webhookEventSchema.parse(JSON.parse(d.rawBody)).type);
     expect(types.sort()).toEqual(["payment.succeeded", "refund.succeeded"]);
   });

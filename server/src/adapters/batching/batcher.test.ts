@@ -89,20 +89,28 @@ describe("Batcher", () => {
 
   it("answers every caller by its deadline; a caller still queued then is never sent", async () => {
     const calls: number[][] = [];
+    let sent = () => {};
+    const inFlight = new Promise<void>((resolve) => (sent = resolve));
+    let answer = () => {};
+    const backendAnswers = new Promise<void>((resolve) => (answer = resolve));
     const b = new Batcher<Ev, number>(
       async (events) => {
         calls.push(events.map((e) => e.id));
-        await new Promise((r) => setTimeout(r, 300));
+        sent();
+        await backendAnswers; // a backend stuck until the test lets it go
         return events.map((e) => e.id);
       },
       { ...options, deadlineMs: 100 },
     );
     const slow = b.submit(evs(1));
-    await new Promise((r) => setTimeout(r, 5));
+    await inFlight;
     const queued = b.submit(evs(2)); // waits behind the call in flight, past its deadline
     await expect(slow).rejects.toBeInstanceOf(LedgerUnavailableError);
     await expect(queued).rejects.toBeInstanceOf(LedgerUnavailableError);
-    await new Promise((r) => setTimeout(r, 400));
-    expect(calls).toEqual([[1]]);
+    // The backend answers at last; the next caller's call is sent after anything still queued
+    // (callers go in arrival order), so if 2 were still queued it would be sent by then.
+    answer();
+    expect(await b.submit(evs(3))).toEqual([3]);
+    expect(calls).toEqual([[1], [3]]);
   });
 });

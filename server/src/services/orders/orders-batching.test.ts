@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { uuidv7 } from "@stampede/shared/ids";
 import { createPool, type Pool } from "../../adapters/postgres/pool.js";
 import { createTestDatabase, type TestDatabase } from "../../testing/services.js";
+import { HttpError } from "../../http/errors.js";
 import { IdempotentRequests } from "./idempotency.js";
 import { OrdersRepo, type NewOrder } from "./orders-repo.js";
 
@@ -54,20 +55,50 @@ describe("batched order writes", () => {
     expect(rows[0].n).toBe(5);
   });
 
+  /**
+   * `requests` calls of run() at once, on the given keys. Each call's work waits until every call
+   * has either reached its work or settled, so all of them are provably in flight together before
+   * any work finishes, however slowly they arrive (and without a deadlock when all of them run).
+   */
+  async function gatedRace(requests: IdempotentRequests, fanId: string, keys: readonly string[]) {
+    let runs = 0;
+    let settled = 0;
+    let open = () => {};
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const check = () => runs + settled === keys.length && open();
+    const work = async () => {
+      runs++;
+      check();
+      await gate;
+      return { status: 201, body: { ok: true } };
+    };
+    const calls = keys.map((key) =>
+      requests.run(fanId, key, "hash", work).finally(() => {
+        settled++;
+        check();
+      }),
+    );
+    const answers = await Promise.allSettled(calls);
+    return { runs, answers, work };
+  }
+
   it("runs the work of one Idempotency-Key once when many requests race", async () => {
     const requests = new IdempotentRequests(pool);
     const fanId = uuidv7();
-    let runs = 0;
-    const work = async () => {
-      runs++;
-      await new Promise((r) => setTimeout(r, 20));
-      return { status: 201, body: { ok: true } };
-    };
-    const answers = await Promise.allSettled(Array.from({ length: 8 }, () => requests.run(fanId, "key-1", "hash", work)));
+    const { runs, answers, work } = await gatedRace(requests, fanId, Array(8).fill("key-1"));
     expect(runs).toBe(1);
     expect(answers.filter((a) => a.status === "fulfilled")).toHaveLength(1);
+    // The other seven came while the first was still at work: told so, not given a second run.
+    const refused = answers.flatMap((a) => (a.status === "rejected" ? [a.reason as HttpError] : []));
+    expect(refused.map((e) => [e.status, e.message])).toEqual(Array(7).fill([409, "a request with this Idempotency-Key is still in progress"]));
     const replay = await requests.run(fanId, "key-1", "hash", work);
     expect(replay).toEqual({ status: 201, body: { ok: true } });
-    expect(runs).toBe(1);
+  });
+
+  it("negative control: the same race on eight different keys runs the work eight times", async () => {
+    const requests = new IdempotentRequests(pool);
+    const { runs, answers } = await gatedRace(requests, uuidv7(), Array.from({ length: 8 }, (_, i) => `key-${i}`));
+    expect(runs).toBe(8);
+    expect(answers.every((a) => a.status === "fulfilled")).toBe(true);
   });
 });
