@@ -211,7 +211,7 @@ describe("checkout", () => {
     // A hold ends: its stock is for sale again (the snapshot is dropped on the hold's domain event).
     const cancelled = await fetch(`${url}/api/orders/${holds[2]!.body.orderId}/cancel`, { method: "POST", headers: { authorization: `Bearer ${holds[2]!.body.orderToken}` } });
     expect(cancelled.status).toBe(200);
-    await waitFor("the returned VIP ticket to sell", async () => (await hold(url, late, event.id, [{ classId: vip, quantity: 1 }], { "idempotency-key": `retry-${Date.now()}` })).status === 201, 2_000);
+    await waitFor("the returned VIP ticket to sell", async () => (await hold(url, late, event.id, [{ classId: vip, quantity: 1 }], { "idempotency-key": `retry-${Date.now()}` })).status === 201, 15_000);
   });
 
   it("refunds a paid order: money back, tickets void, stock returned to the pool", async () => {
