@@ -59,7 +59,7 @@ describe("ticket short codes in the database", () => {
   it("are backfilled for every ticket issued before them, unique, in the alphabet", async () => {
     const order = await insertOrder();
     for (let i = 0; i < 500; i++) await insertOldTicket(order.id);
-    expect(await migrate(db.url)).toEqual(["0007_ticket_short_codes"]);
+    expect((await migrate(db.url))[0]).toBe("0007_ticket_short_codes"); // later migrations may follow it
     const codes = await shortCodes();
     expect(codes).toHaveLength(500);
     for (const code of codes) {
