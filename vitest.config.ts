@@ -13,7 +13,7 @@ export default defineConfig({
           include: ["shared/src/**/*.test.ts", "server/src/**/*.test.ts", "workers/src/**/*.test.ts", "server/test/**/*.test.ts", "client/test/**/*.test.ts", "bench/**/*.test.ts"],
           environment: "node",
           pool: "forks",
-          testTimeout: 30_000,
+          testTimeout: 60_000,
           hookTimeout: 60_000,
         },
       },

@@ -46,12 +46,12 @@ describe("hold expiry", () => {
     const f = await fan(url, event.id);
     const held = await hold(url, f, event.id, [{ classId: event.ga, quantity: 2 }]);
     const placedAt = Date.now();
-    await orderReaches(url, held.body.orderId, held.body.orderToken, "expired", 15_000);
-    expect(Date.now() - placedAt).toBeLessThan(5_000 + 4_000);
+    await orderReaches(url, held.body.orderId, held.body.orderToken, "expired", 30_000);
+    expect(Date.now() - placedAt).toBeLessThanOrEqual(5_000 + 10_000); // I4: within holdSeconds + 10 s
     expect((await stockOf(url, event.id))[0]).toMatchObject({ available: 10, held: 0 });
     await waitFor("order:update expired", () => f.orderUpdates.some((u) => u.orderId === held.body.orderId && u.status === "expired"));
     expect(await auditOk(url, event.id, basic)).toBe(true);
-  }, 30_000);
+  }, 120_000); // a stack of its own: process starts are slow on a loaded machine
 
   it("returns the stock with no workers at all (ledger timeout), and the sweeper settles the order later", async () => {
     const { stack, url } = await stackWith(false);
@@ -67,27 +67,27 @@ describe("hold expiry", () => {
     await orderReaches(url, held.body.orderId, held.body.orderToken, "expired", 20_000);
     expect((await stockOf(url, event.id))[0]).toMatchObject({ available: 10, held: 0, sold: 0 });
     expect(await auditOk(url, event.id, basic)).toBe(true);
-  }, 60_000);
+  }, 120_000);
 
   it("re-books a late payment when stock is left", async () => {
     const { url } = await stackWith(true);
     const event = await shortHoldEvent(url);
     const f = await fan(url, event.id);
     const held = await hold(url, f, event.id, [{ classId: event.ga, quantity: 2 }]);
-    await orderReaches(url, held.body.orderId, held.body.orderToken, "expired", 15_000);
+    await orderReaches(url, held.body.orderId, held.body.orderToken, "expired", 30_000);
     expect((await completePayment(url, held.body.paymentUrl, "succeeded")).status).toBe(200);
     const paid = await orderReaches(url, held.body.orderId, held.body.orderToken, "paid");
     expect(paid.tickets).toHaveLength(2);
     expect((await stockOf(url, event.id))[0]).toMatchObject({ available: 8, held: 0, sold: 2 });
     expect(await auditOk(url, event.id, basic)).toBe(true);
-  }, 30_000);
+  }, 120_000); // a stack of its own: process starts are slow on a loaded machine
 
   it("refunds a late payment automatically when the stock is gone, and never oversells", async () => {
     const { url } = await stackWith(true);
     const event = await shortHoldEvent(url, 1);
     const late = await fan(url, event.id);
     const lateHold = await hold(url, late, event.id, [{ classId: event.ga, quantity: 1 }]);
-    await orderReaches(url, lateHold.body.orderId, lateHold.body.orderToken, "expired", 15_000);
+    await orderReaches(url, lateHold.body.orderId, lateHold.body.orderToken, "expired", 30_000);
     const buyer = await fan(url, event.id);
     const bought = await hold(url, buyer, event.id, [{ classId: event.ga, quantity: 1 }]);
     await completePayment(url, bought.body.paymentUrl, "succeeded");
@@ -99,5 +99,5 @@ describe("hold expiry", () => {
     expect(JSON.stringify(session)).toMatch(/refund/i);
     expect((await stockOf(url, event.id))[0]).toMatchObject({ capacity: 1, available: 0, held: 0, sold: 1 });
     expect(await auditOk(url, event.id, basic)).toBe(true);
-  }, 40_000);
+  }, 120_000);
 });
