@@ -10,11 +10,13 @@ export const startupConnectTimeoutMs = 3_000;
 export const shutdownDrainMsDefault = 10_000;
 /** Admin sessions end after this long without use. */
 export const adminSessionTtlSeconds = 12 * 60 * 60;
-/** Login attempts per username+IP before a cool-down: slows password guessing. */
-export const adminLoginAttemptsMax = 10;
-/** The window over which login attempts are counted. */
+/** Wait after a first wrong password from one IP for one username; each further failure doubles it: slows a guesser, not the owner. */
+export const adminLoginBackoffBaseMs = 1_000;
+/** Longest wait between two checked attempts (reached after ~9 failures): a guesser gets ~12 tries an hour, the owner waits minutes at most. */
+export const adminLoginBackoffMaxMs = 5 * 60 * 1000;
+/** Failures are forgotten this long after the last one (the window of the per-IP cap too). */
 export const adminLoginWindowSeconds = 15 * 60;
-/** Login attempts per IP across all usernames in the window: slows credential stuffing. */
+/** Failed (or in-flight) login attempts per IP across all usernames in the window: a cap on credential stuffing. */
 export const adminLoginAttemptsPerIpMax = 50;
 /** Unknown short codes per scanner account per minute at check-in: stewards rarely mistype 20 a minute; guessers get nowhere (see core/short-code.ts). */
 export const checkinShortCodeMissesPerMinuteMax = 20;
