@@ -7,7 +7,7 @@ import { pinoHttp } from "pino-http";
 import { httpJsonBodyBytesMax } from "@stampede/shared/limits";
 import type { Pool } from "./adapters/postgres/pool.js";
 import type { Redis } from "./adapters/redis/connection.js";
-import type { Logger } from "./logger.js";
+import { requestSerializer, type Logger } from "./logger.js";
 import { docsRouter } from "./http/docs.js";
 import { errorHandler, notFoundHandler } from "./http/errors.js";
 import { healthRouter, type ReadinessChecks } from "./http/health.js";
@@ -144,7 +144,8 @@ export function createApp(deps: AppDeps): App {
         return id;
       },
       serializers: {
-        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        // Order links carry their token in the query: logged URLs have such values redacted.
+        req: requestSerializer,
         res: (res: { statusCode: number }) => ({ status: res.statusCode }),
       },
       // One line per request is debug detail (LOG_LEVEL=debug); info keeps start, stop and business events.
