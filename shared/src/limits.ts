@@ -114,3 +114,15 @@ export const webhookEnqueueTimeoutMs = 2_000;
 export const mockpayRelayEveryMs = 30_000;
 /** The relay leaves younger events alone: their first delivery is normally still under way. */
 export const mockpayRelayMinAgeSeconds = 60;
+
+// Connections.
+/** Open TCP connections per remote address by default: far above a NAT full of fans, far below the process's open-file limit. */
+export const connectionsPerIpMaxDefault = 1_000;
+/** A connection with no traffic for this long is closed by default (above Socket.IO's 25 s long-poll, so a polling fan is never cut). */
+export const httpIdleTimeoutMsDefault = 60_000;
+/** A kept-alive HTTP connection waits this long for its next request before it is closed. */
+export const httpKeepAliveTimeoutMs = 5_000;
+/** A request's headers must arrive within this (more than the keep-alive wait, as Node requires): slow-header clients are cut. */
+export const httpHeadersTimeoutMs = 10_000;
+/** A Socket.IO connection must finish its handshake and fan auth within this, or it is closed. */
+export const socketConnectTimeoutMs = 5_000;
