@@ -7,7 +7,7 @@ import { pinoHttp } from "pino-http";
 import { httpJsonBodyBytesMax } from "@stampede/shared/limits";
 import type { Pool } from "./adapters/postgres/pool.js";
 import type { Redis } from "./adapters/redis/connection.js";
-import type { Logger } from "./logger.js";
+import { requestSerializer, type Logger } from "./logger.js";
 import { docsRouter } from "./http/docs.js";
 import { errorHandler, notFoundHandler } from "./http/errors.js";
 import { healthRouter, type ReadinessChecks } from "./http/health.js";
@@ -17,7 +17,7 @@ import { clientRouter } from "./http/static.js";
 import { AdminUsers } from "./services/admin/admin-users.js";
 import { AdminAudit } from "./services/admin/audit.js";
 import type { AdminAuthDeps } from "./services/admin/guards.js";
-import { LoginLimiter } from "./services/admin/login-limiter.js";
+import { LoginLimiter, type LoginBackoffOptions } from "./services/admin/login-limiter.js";
 import { adminAuthRoutes } from "./services/admin/routes.js";
 import { AdminSessions } from "./services/admin/sessions.js";
 import { EventsRepo } from "./services/events/events-repo.js";
@@ -61,6 +61,8 @@ export interface AppDeps {
   clientDistDir: string;
   /** Recorded benchmark runs served at /api/bench/results; null or absent: not served (404). */
   benchResultsDir?: string | null;
+  /** Admin sign-in backoff; defaults from limits.ts (tests use a clock they control). */
+  adminLoginBackoff?: LoginBackoffOptions;
   version?: string;
 }
 
@@ -101,7 +103,7 @@ export function createApp(deps: AppDeps): App {
   const admin: AdminAuthDeps = {
     users: new AdminUsers(deps.pool),
     sessions: new AdminSessions(deps.redis, deps.redisPrefix),
-    limiter: new LoginLimiter(deps.redis, deps.redisPrefix),
+    limiter: new LoginLimiter(deps.redis, deps.redisPrefix, deps.adminLoginBackoff),
     audit: new AdminAudit(deps.pool, deps.logger),
   };
 
@@ -142,7 +144,8 @@ export function createApp(deps: AppDeps): App {
         return id;
       },
       serializers: {
-        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        // Order links carry their token in the query: logged URLs have such values redacted.
+        req: requestSerializer,
         res: (res: { statusCode: number }) => ({ status: res.statusCode }),
       },
       // One line per request is debug detail (LOG_LEVEL=debug); info keeps start, stop and business events.

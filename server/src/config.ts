@@ -3,7 +3,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { shutdownDrainMsDefault } from "@stampede/shared/limits";
+import { connectionsPerIpMaxDefault, httpIdleTimeoutMsDefault, shutdownDrainMsDefault } from "@stampede/shared/limits";
 
 /** Secrets with development defaults: printed loudly at start, refused under NODE_ENV=production. */
 const devSecrets = {
@@ -47,6 +47,9 @@ const envSchema = z.object({
   PRESENCE_GRACE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
   SESSION_LIMIT_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(120),
   JOIN_LIMIT_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(1_200),
+  // Counted per TCP peer address: behind a proxy that is the proxy (TRUST_PROXY_HOPS cannot apply at TCP level).
+  CONNECTIONS_PER_IP_MAX: z.coerce.number().int().min(1).max(1_000_000).default(connectionsPerIpMaxDefault),
+  HTTP_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(httpIdleTimeoutMsDefault),
   BENCH_RESULTS_DIR: z.string().optional(),
   // `npm start` prints the development-defaults banner once itself and sets "off" for its children.
   DEV_DEFAULTS_BANNER: z.enum(["on", "off"]).default("on"),
@@ -75,6 +78,9 @@ export interface Config {
   presenceGraceSeconds: number;
   /** Per-IP limits (bots); a load test from one address raises them. Per-fan limits are fixed in limits.ts. */
   limits: { sessionsPerIpPerMinute: number; joinsPerIpPerMinute: number };
+  /** Open connections per TCP peer address (more are dropped at once) and the idle timeout. The
+   * peer is the proxy when there is one: X-Forwarded-For is not known at TCP level. */
+  connections: { perIpMax: number; idleTimeoutMs: number };
   /** Where GET /api/bench/results reads recorded runs; null (BENCH_RESULTS_DIR="") turns those routes off. */
   benchResultsDir: string | null;
   /** Secrets that fell back to their development default (printed loudly at start). */
@@ -137,6 +143,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     presenceGraceSeconds: e.PRESENCE_GRACE_SECONDS,
     limits: { sessionsPerIpPerMinute: e.SESSION_LIMIT_PER_IP_PER_MINUTE, joinsPerIpPerMinute: e.JOIN_LIMIT_PER_IP_PER_MINUTE },
+    connections: { perIpMax: e.CONNECTIONS_PER_IP_MAX, idleTimeoutMs: e.HTTP_IDLE_TIMEOUT_MS },
     // Empty strings are dropped above as "unset"; for this one, set-but-empty means "off".
     benchResultsDir: env.BENCH_RESULTS_DIR === "" ? null : path.resolve(e.BENCH_RESULTS_DIR ?? benchResultsDirDefault),
     devDefaultsUsed,

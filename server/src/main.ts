@@ -7,6 +7,7 @@ import { createApp } from "./app.js";
 import { accountId } from "@stampede/shared/core/ledger-ids";
 import { createConfiguredLedger, prepareServices } from "./bootstrap.js";
 import { devDefaultsBanner, type Config } from "./config.js";
+import { applyConnectionLimits } from "./connection-limits.js";
 import { closeHttpServer, onShutdownSignals, runClosers } from "./lifecycle.js";
 import { createLogger } from "./logger.js";
 import { AdminUsers } from "./services/admin/admin-users.js";
@@ -54,6 +55,7 @@ async function start(config: Config): Promise<void> {
   });
   observeBatch = (events) => built.metrics.ledgerBatch.observe(events);
   const server = createServer(built.app);
+  applyConnectionLimits(server, config.connections);
   const realtime = startRealtime(server, built, {
     redis,
     adapterRedis: createRedis(config.redisUrl, "stream"),

@@ -10,11 +10,13 @@ export const startupConnectTimeoutMs = 3_000;
 export const shutdownDrainMsDefault = 10_000;
 /** Admin sessions end after this long without use. */
 export const adminSessionTtlSeconds = 12 * 60 * 60;
-/** Login attempts per username+IP before a cool-down: slows password guessing. */
-export const adminLoginAttemptsMax = 10;
-/** The window over which login attempts are counted. */
+/** Wait after a first wrong password from one IP for one username; each further failure doubles it: slows a guesser, not the owner. */
+export const adminLoginBackoffBaseMs = 1_000;
+/** Longest wait between two checked attempts (reached after ~9 failures): a guesser gets ~12 tries an hour, the owner waits minutes at most. */
+export const adminLoginBackoffMaxMs = 5 * 60 * 1000;
+/** Failures are forgotten this long after the last one (the window of the per-IP cap too). */
 export const adminLoginWindowSeconds = 15 * 60;
-/** Login attempts per IP across all usernames in the window: slows credential stuffing. */
+/** Failed (or in-flight) login attempts per IP across all usernames in the window: a cap on credential stuffing. */
 export const adminLoginAttemptsPerIpMax = 50;
 /** Unknown short codes per scanner account per minute at check-in: stewards rarely mistype 20 a minute; guessers get nowhere (see core/short-code.ts). */
 export const checkinShortCodeMissesPerMinuteMax = 20;
@@ -112,3 +114,15 @@ export const webhookEnqueueTimeoutMs = 2_000;
 export const mockpayRelayEveryMs = 30_000;
 /** The relay leaves younger events alone: their first delivery is normally still under way. */
 export const mockpayRelayMinAgeSeconds = 60;
+
+// Connections.
+/** Open TCP connections per remote address by default: far above a NAT full of fans, far below the process's open-file limit. */
+export const connectionsPerIpMaxDefault = 1_000;
+/** A connection with no traffic for this long is closed by default (above Socket.IO's 25 s long-poll, so a polling fan is never cut). */
+export const httpIdleTimeoutMsDefault = 60_000;
+/** A kept-alive HTTP connection waits this long for its next request before it is closed. */
+export const httpKeepAliveTimeoutMs = 5_000;
+/** A request's headers must arrive within this (more than the keep-alive wait, as Node requires): slow-header clients are cut. */
+export const httpHeadersTimeoutMs = 10_000;
+/** A Socket.IO connection must finish its handshake and fan auth within this, or it is closed. */
+export const socketConnectTimeoutMs = 5_000;

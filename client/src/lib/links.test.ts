@@ -1,6 +1,6 @@
 // Goal: in-app links navigate in place; everything the browser should handle itself is left alone.
 import { describe, expect, it } from "vitest";
-import { inAppHref, parseUrl, type ClickLike, type LinkLike } from "./links.js";
+import { inAppHref, orderTokenFromUrl, parseUrl, privateOrderLink, type ClickLike, type LinkLike } from "./links.js";
 
 const current = parseUrl("https://shop.test/events/1?x=1");
 const click: ClickLike = { defaultPrevented: false, button: 0, metaKey: false, ctrlKey: false, shiftKey: false, altKey: false };
@@ -34,5 +34,20 @@ describe("inAppHref", () => {
     expect(inAppHref(click, link("/mockpay/checkout/s1"), current)).toBeNull();
     expect(inAppHref(click, link("/api/tickets/t/qr.png"), current)).toBeNull();
     expect(inAppHref(click, link("#main"), current)).toBeNull();
+  });
+});
+
+describe("order links", () => {
+  it("puts the token in the fragment and reads it back", () => {
+    const link = privateOrderLink("https://shop.test", "o 1", "a+b/c=");
+    expect(link).toBe("https://shop.test/orders/o%201#token=a%2Bb%2Fc%3D");
+    expect(orderTokenFromUrl(parseUrl(link))).toBe("a+b/c=");
+  });
+
+  it("still reads links sent with ?token=, and prefers the fragment when both are there", () => {
+    expect(orderTokenFromUrl(parseUrl("https://shop.test/orders/1?token=old&outcome=succeeded"))).toBe("old");
+    expect(orderTokenFromUrl(parseUrl("https://shop.test/orders/1?token=old#token=new"))).toBe("new");
+    expect(orderTokenFromUrl(parseUrl("https://shop.test/orders/1"))).toBeNull();
+    expect(orderTokenFromUrl(parseUrl("https://shop.test/orders/1?token=#token="))).toBeNull();
   });
 });

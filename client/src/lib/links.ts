@@ -50,3 +50,17 @@ export function inAppHref(click: ClickLike, link: LinkLike, current: UrlParts): 
   if (url.pathname === current.pathname && url.search === current.search && url.hash !== "") return null;
   return url.pathname + url.search + url.hash;
 }
+
+/** An order's private link. The token goes in the fragment, which browsers never send to the
+ * server, so it stays out of server and proxy logs. */
+export function privateOrderLink(origin: string, orderId: string, token: string): string {
+  return `${origin}/orders/${encodeURIComponent(orderId)}#token=${encodeURIComponent(token)}`;
+}
+
+/** The order token a link carries: `#token=` (current links), else `?token=` (links sent before,
+ * and the return from payment). Null when there is none. */
+export function orderTokenFromUrl(url: Pick<UrlParts, "search" | "hash">): string | null {
+  const fromHash = new URLSearchParams(url.hash.replace(/^#/, "")).get("token");
+  if (fromHash) return fromHash;
+  return new URLSearchParams(url.search).get("token") || null;
+}

@@ -39,7 +39,7 @@ export function orderToken(orderId: string, fromLink: string | null, storage: Ke
 export interface OrderTrackerDeps {
   api: Pick<Api, "get" | "post" | "getText">;
   orderId: string;
-  /** The link's `?token=`; without one, this tab's stored token (see orderToken). */
+  /** The link's token (`#token=`, or `?token=` on older links); without one, this tab's stored token (see orderToken). */
   linkToken: string | null;
   storage?: KeyValueStorage | null;
   /** MockPay's `outcome` query parameter, if the fan just came back from paying. */

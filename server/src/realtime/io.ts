@@ -7,7 +7,7 @@ import { createAdapter } from "@socket.io/redis-streams-adapter";
 import { parse as parseCookies } from "cookie";
 import { Server, type Socket } from "socket.io";
 import { fanCookieName, rooms, type ClientToServerEvents, type ServerToClientEvents } from "@stampede/shared/protocol";
-import { socketRecoveryWindowMs } from "@stampede/shared/limits";
+import { socketConnectTimeoutMs, socketRecoveryWindowMs } from "@stampede/shared/limits";
 import type { Redis } from "../adapters/redis/connection.js";
 import type { TokenService } from "../services/fans/tokens.js";
 
@@ -38,6 +38,8 @@ export function createIo(httpServer: HttpServer, deps: IoDeps): StampedeIo {
   const io: StampedeIo = new Server(httpServer, {
     transports: ["websocket", "polling"],
     serveClient: false,
+    // A connection that has not finished the handshake and fan auth by then is closed.
+    connectTimeout: socketConnectTimeoutMs,
     adapter: createAdapter(deps.adapterRedis, {
       streamName: `${deps.redisPrefix}:socket.io`,
       channelPrefix: `${deps.redisPrefix}:socket.io`,

@@ -1,43 +1,101 @@
-// Slows password guessing: failed attempts are counted per username+IP and per IP (Redis, so all
-// server nodes share the counts). A success clears the username+IP count.
+// Slows password guessing without locking the owner out. Per IP and username, each wrong password
+// doubles the wait before the next attempt is even checked (1 s, 2 s, 4 s … capped); a right
+// password after the wait signs in and clears the count. An attempt from another IP has its own
+// count, so a guesser elsewhere never delays the owner. Per IP, failed and in-flight attempts across
+// all usernames are capped over a window (credential stuffing). State lives in Redis, so every
+// server node shares it.
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
-import { adminLoginAttemptsMax, adminLoginAttemptsPerIpMax, adminLoginWindowSeconds } from "@stampede/shared/limits";
+import { adminLoginAttemptsPerIpMax, adminLoginBackoffBaseMs, adminLoginBackoffMaxMs, adminLoginWindowSeconds } from "@stampede/shared/limits";
 import { redisKey, type Redis } from "../../adapters/redis/connection.js";
 import { HttpError } from "../../http/errors.js";
 
+export interface LoginBackoffOptions {
+  baseMs?: number;
+  maxMs?: number;
+  /** The clock the waits are measured by (tests inject one they control). */
+  now?: () => number;
+}
+
+// The wait after `fails` failures: base · 2^(fails-1), capped. Shared by both scripts.
+const waitFn = `local function waitMs(fails, base, max)
+  if fails <= 0 then return 0 end
+  return math.floor(math.min(max, base * 2 ^ math.min(fails - 1, 40)))
+end
+`;
+
+// Check and claim: refused while the wait runs; otherwise, if there were failures, the next wait
+// starts now, so parallel guesses after a failure get one check, not one each. Returns ms left.
+const checkScript = `${waitFn}
+local now = tonumber(ARGV[1])
+local fails = tonumber(redis.call('HGET', KEYS[1], 'fails') or '0')
+local nextAt = tonumber(redis.call('HGET', KEYS[1], 'nextAt') or '0')
+if now < nextAt then return nextAt - now end
+if fails > 0 then redis.call('HSET', KEYS[1], 'nextAt', now + waitMs(fails, tonumber(ARGV[2]), tonumber(ARGV[3]))) end
+return 0`;
+
+// One more failure: the next attempt is checked only after the doubled wait. Returns that wait.
+const failScript = `${waitFn}
+local now = tonumber(ARGV[1])
+local fails = redis.call('HINCRBY', KEYS[1], 'fails', 1)
+local wait = waitMs(fails, tonumber(ARGV[2]), tonumber(ARGV[3]))
+redis.call('HSET', KEYS[1], 'nextAt', now + wait)
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[4]) + wait)
+return wait`;
+
+function tooMany(waitMs: number): HttpError {
+  const retryAfterSeconds = Math.max(1, Math.ceil(waitMs / 1000));
+  return new HttpError(429, "rate_limited", `too many sign-in attempts; try again in ${retryAfterSeconds} s`, { retryAfterSeconds, retryAfterMs: waitMs }, {
+    "Retry-After": String(retryAfterSeconds),
+  });
+}
+
 export class LoginLimiter {
-  private readonly perUser: RateLimiterRedis;
   private readonly perIp: RateLimiterRedis;
+  private readonly baseMs: number;
+  private readonly maxMs: number;
+  private readonly now: () => number;
 
-  constructor(redis: Redis, prefix: string) {
-    const common = { storeClient: redis, duration: adminLoginWindowSeconds, blockDuration: adminLoginWindowSeconds };
-    this.perUser = new RateLimiterRedis({ ...common, keyPrefix: redisKey(prefix, "rl", "admin-login-user"), points: adminLoginAttemptsMax });
-    this.perIp = new RateLimiterRedis({ ...common, keyPrefix: redisKey(prefix, "rl", "admin-login-ip"), points: adminLoginAttemptsPerIpMax });
-  }
-
-  private static userKey(ip: string, username: string): string {
-    return `${username.toLowerCase()}|${ip}`;
-  }
-
-  /** Throws 429 with Retry-After when either count is used up. */
-  async assertAllowed(ip: string, username: string): Promise<void> {
-    const [user, ipRes] = await Promise.all([this.perUser.get(LoginLimiter.userKey(ip, username)), this.perIp.get(ip)]);
-    const blocked = [user, ipRes].filter((r): r is RateLimiterRes => r !== null && r.remainingPoints <= 0);
-    if (blocked.length === 0) return;
-    const retryAfterSeconds = Math.max(1, Math.ceil(Math.max(...blocked.map((r) => r.msBeforeNext)) / 1000));
-    throw new HttpError(429, "rate_limited", `too many sign-in attempts; try again in ${retryAfterSeconds} s`, { retryAfterSeconds }, {
-      "Retry-After": String(retryAfterSeconds),
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    options: LoginBackoffOptions = {},
+  ) {
+    this.baseMs = options.baseMs ?? adminLoginBackoffBaseMs;
+    this.maxMs = options.maxMs ?? adminLoginBackoffMaxMs;
+    this.now = options.now ?? Date.now;
+    this.perIp = new RateLimiterRedis({
+      storeClient: redis,
+      keyPrefix: redisKey(prefix, "rl", "admin-login-ip"),
+      points: adminLoginAttemptsPerIpMax,
+      duration: adminLoginWindowSeconds,
     });
   }
 
+  private key(ip: string, username: string): string {
+    return redisKey(this.prefix, "admin-login", `${username.toLowerCase()}|${ip}`);
+  }
+
+  /** Throws 429 with Retry-After while this IP must wait for this username, or when the IP's cap
+   * is used up. Otherwise the attempt is counted against the IP until recordSuccess gives it back. */
+  async assertAllowed(ip: string, username: string): Promise<void> {
+    const args = [String(this.now()), String(this.baseMs), String(this.maxMs)];
+    const waitMs = Number(await this.redis.eval(checkScript, 1, this.key(ip, username), ...args));
+    if (waitMs > 0) throw tooMany(waitMs);
+    try {
+      await this.perIp.consume(ip);
+    } catch (e) {
+      if (!(e instanceof RateLimiterRes)) throw e;
+      await this.perIp.reward(ip, 1);
+      throw tooMany(e.msBeforeNext);
+    }
+  }
+
   async recordFailure(ip: string, username: string): Promise<void> {
-    await Promise.all([
-      this.perUser.penalty(LoginLimiter.userKey(ip, username), 1),
-      this.perIp.penalty(ip, 1),
-    ]);
+    const args = [String(this.now()), String(this.baseMs), String(this.maxMs), String(adminLoginWindowSeconds * 1000)];
+    await this.redis.eval(failScript, 1, this.key(ip, username), ...args);
   }
 
   async recordSuccess(ip: string, username: string): Promise<void> {
-    await this.perUser.delete(LoginLimiter.userKey(ip, username));
+    await Promise.all([this.redis.del(this.key(ip, username)), this.perIp.reward(ip, 1)]);
   }
 }
