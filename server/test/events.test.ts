@@ -133,9 +133,20 @@ describe("events", () => {
     const e = (await create(sample({ name: "Audited", status: "on_sale" }))).body;
     const vip = e.classes[0];
     const record = await t.events.get(e.id);
-    const plan = planHold({ ledger: record!.ledger, holdId: uuidv7(), fanId: uuidv7(), perFanMax: 6, holdSeconds: 60, items: [{ tierId: vip.id, quantity: 2 }] });
+    const holdId = uuidv7();
+    const fanId = uuidv7();
+    const plan = planHold({ ledger: record!.ledger, holdId, fanId, perFanMax: 6, holdSeconds: 60, items: [{ tierId: vip.id, quantity: 2 }] });
     await t.ledger.createAccounts(plan.accounts);
     await t.ledger.createTransfers(plan.transfers);
+    // The audit also holds the ledger to the orders: a ledger hold needs its held order.
+    const orphan = await json(await fetch(`${t.url}/api/admin/events/${e.id}/audit`, { headers: asAdmin }));
+    expect(orphan.ok).toBe(false);
+    expect(orphan.classes[0].problems).toContain("ledger held 2 is 2 more than held orders' tickets (0)");
+    await t.pool.query(
+      `INSERT INTO orders (id, event_id, fan_id, email, status, admission_jti, hold_id, items, total_cents, currency, order_token_hash, expires_at)
+       VALUES ($1, $2, $3, 'fan@example.test', 'held', $4, $1, $5, 0, 'USD', 'h', now() + interval '60 seconds')`,
+      [holdId, e.id, fanId, `jti-${holdId}`, JSON.stringify([{ classId: vip.id, code: vip.code, quantity: 2, unitPriceCents: 0 }])],
+    );
     const view = await json(await fetch(`${t.url}/api/events/${e.id}`));
     expect(view.classes[0]).toMatchObject({ capacity: 10, available: 8, held: 2, sold: 0 });
     const audit = await json(await fetch(`${t.url}/api/admin/events/${e.id}/audit`, { headers: asAdmin }));

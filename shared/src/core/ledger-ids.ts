@@ -7,7 +7,7 @@
 // "<holdId>/<slot>" — each transfer of a hold gets its own id, and a retry re-derives the same.
 // FNV-1a is not collision-resistant against chosen inputs; the inputs here are server-made ids.
 import { assert } from "../assert.js";
-import { isUuid, uuidToU128 } from "../ids.js";
+import { isUuid, u128ToUuid, uuidToU128 } from "../ids.js";
 
 const mask128 = (1n << 128n) - 1n;
 const mask64 = (1n << 64n) - 1n;
@@ -99,6 +99,15 @@ export function setupTransferId(kind: string, ledger: number, key: string): bigi
 /** A transfer id derived from a parent UUID (a hold, an order) and a slot name, time-ordered like the parent. */
 export function childTransferId(parentUuid: string, slot: string, parentBits: bigint = uuidToU128(parentUuid)): bigint {
   return checked(((parentBits >> 64n) << 64n) | (fnv1a128(`${parentUuid}/${slot}`) & mask64), slot);
+}
+
+/**
+ * The hold that re-books a late payment, derived from the order: every retry of the payment
+ * (after a failed commit, a crash, a re-delivered webhook) names the same hold, so the ledger
+ * answers `exists` instead of booking the tickets a second time.
+ */
+export function lateHoldId(orderId: string): string {
+  return u128ToUuid(childTransferId(orderId, "late"));
 }
 
 /** user_data_128 for a reference: the UUID's bits, or 0 when the reference is not a UUID. */

@@ -1,8 +1,13 @@
 // The invariant audit: for every tier, the ledger's budget and spent accounts must satisfy
 // available + held + sold = capacity with held + sold ≤ capacity, agree with the event's stated
 // capacity, and mirror its spent account (double entry); perks granted never exceed their budget.
+// And the ledger must agree with the orders (money and tickets): sold = paid orders' tickets, held
+// ≤ held orders' tickets, perks granted = paid orders with the perk, within what can be in flight
+// (audit-orders.ts says exactly what).
 import { accountId } from "@stampede/shared/core/ledger-ids";
 import type { Ledger } from "@stampede/shared/ledger/port";
+import type { Pool } from "../../adapters/postgres/pool.js";
+import { ordersFigures, tierAgainstOrders } from "./audit-orders.js";
 import type { EventRecord } from "./events-repo.js";
 
 export interface TierAudit {
@@ -14,6 +19,8 @@ export interface TierAudit {
   sold: number;
   ok: boolean;
   problems: string[];
+  /** What the orders say: tickets of paid and held orders, and of refunds still returning stock. */
+  orders: { paid: number; held: number; returning: number };
 }
 
 export interface EventAudit {
@@ -21,10 +28,13 @@ export interface EventAudit {
   ok: boolean;
   checkedAt: string;
   classes: TierAudit[];
-  perks: Array<{ perkId: string; code: string; capacity: number; granted: number; ok: boolean }>;
+  perks: Array<{ perkId: string; code: string; capacity: number; granted: number; recorded: number; ok: boolean; problems: string[] }>;
 }
 
-export async function auditEvent(ledger: Ledger, event: EventRecord): Promise<EventAudit> {
+export async function auditEvent(ledger: Ledger, pool: Pool, event: EventRecord): Promise<EventAudit> {
+  // Orders first, then the ledger: a settlement's ledger step precedes its commit, so whatever
+  // commits in between only makes the ledger look further ahead, which the bounds allow.
+  const figures = await ordersFigures(pool, event.id);
   const ids = event.classes.flatMap((c) => [accountId("budget", event.ledger, c.id), accountId("spent", event.ledger, c.id)]);
   ids.push(...event.perks.map((p) => accountId("perk_budget", event.ledger, p.id)));
   const found = new Map((await ledger.lookupAccounts(ids)).map((a) => [a.id, a]));
@@ -32,8 +42,9 @@ export async function auditEvent(ledger: Ledger, event: EventRecord): Promise<Ev
   const classes = event.classes.map((c): TierAudit => {
     const budget = found.get(accountId("budget", event.ledger, c.id));
     const spent = found.get(accountId("spent", event.ledger, c.id));
+    const orders = figures.tiers.get(c.id) ?? { paid: 0, held: 0, returning: 0 };
     if (!budget || !spent) {
-      return { classId: c.id, code: c.code, capacity: c.capacity, available: 0, held: 0, sold: 0, ok: false, problems: ["ledger accounts missing"] };
+      return { classId: c.id, code: c.code, capacity: c.capacity, available: 0, held: 0, sold: 0, ok: false, problems: ["ledger accounts missing"], orders };
     }
     // Returned tickets (refunds) flow spent → budget: they count as funding again, not as sold.
     const capacity = BigInt(c.capacity);
@@ -47,13 +58,20 @@ export async function auditEvent(ledger: Ledger, event: EventRecord): Promise<Ev
     if (held + sold > capacity) problems.push(`held + sold = ${held + sold} exceeds capacity ${capacity}`);
     if (available + held + sold !== capacity) problems.push(`available + held + sold = ${available + held + sold}, not ${capacity}`);
     if (spent.credits_pending !== held || spent.credits_posted - returned !== sold) problems.push("spent account does not mirror the budget");
-    return { classId: c.id, code: c.code, capacity: c.capacity, available: Number(available), held: Number(held), sold: Number(sold), ok: problems.length === 0, problems };
+    problems.push(...tierAgainstOrders({ held: Number(held), sold: Number(sold) }, orders));
+    return { classId: c.id, code: c.code, capacity: c.capacity, available: Number(available), held: Number(held), sold: Number(sold), ok: problems.length === 0, problems, orders };
   });
 
   const perks = event.perks.map((p) => {
     const budget = found.get(accountId("perk_budget", event.ledger, p.id));
     const granted = budget ? Number(budget.debits_posted) : 0;
-    return { perkId: p.id, code: p.code, capacity: p.capacity, granted, ok: budget !== undefined && granted <= p.capacity && budget.credits_posted === BigInt(p.capacity) };
+    const recorded = figures.perksRecorded.get(p.id) ?? 0;
+    const problems: string[] = [];
+    if (!budget) problems.push("ledger account missing");
+    else if (granted > p.capacity || budget.credits_posted !== BigInt(p.capacity)) problems.push(`granted ${granted} of a budget funded with ${budget.credits_posted}, capacity ${p.capacity}`);
+    if (granted < recorded) problems.push(`ledger granted ${granted}, ${recorded - granted} fewer than paid orders with the perk (${recorded})`);
+    if (granted > recorded + figures.heldOrders) problems.push(`ledger granted ${granted}, ${granted - recorded} more than paid orders with the perk (${recorded}), beyond the ${figures.heldOrders} held orders that may be mid-payment`);
+    return { perkId: p.id, code: p.code, capacity: p.capacity, granted, recorded, ok: problems.length === 0, problems };
   });
 
   return { eventId: event.id, ok: classes.every((c) => c.ok) && perks.every((p) => p.ok), checkedAt: new Date().toISOString(), classes, perks };

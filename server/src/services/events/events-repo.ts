@@ -60,7 +60,7 @@ async function uniqueSlug(client: PoolClient, wanted: string): Promise<string> {
 }
 
 export class EventsRepo {
-  constructor(private readonly pool: Pool) {}
+  constructor(readonly pool: Pool) {}
 
   async create(input: CreateEventInput): Promise<EventRecord> {
     const id = uuidv7();

@@ -89,11 +89,11 @@ export function eventRoutes(deps: EventRoutesDeps, registry: OpenApiRegistry): R
       res.json(await events.view(await findEvent(events, record.id, false)));
     });
 
-  defineRoute(router, registry, { method: "get", path: "/api/admin/events/:eventId/audit", summary: "Check the ledger invariant per tier: available + held + sold = capacity", tags: adminTags, security: "admin", guards: viewer, params: eventParams, responses: { 200: { description: "audit" } } },
+  defineRoute(router, registry, { method: "get", path: "/api/admin/events/:eventId/audit", summary: "Check the ledger invariant per tier (available + held + sold = capacity) and that the ledger agrees with the orders (sold, held, perks)", tags: adminTags, security: "admin", guards: viewer, params: eventParams, responses: { 200: { description: "audit" } } },
     async ({ params }, _req, res) => {
       const record = await findEvent(events, params.eventId, false);
       await events.ensureLedger(record);
-      res.json(await auditEvent(deps.ledger, record));
+      res.json(await auditEvent(deps.ledger, events.repo.pool, record));
     });
 
   return router;

@@ -1,4 +1,4 @@
-// What a paid order gets, inside the payment's transaction: its tickets (signed codes for the QR,
+// What a paid order gets: its tickets (signed codes for the QR,
 // random short codes for typing at the door) and the event's perks while they last (one ledger
 // unit per perk per order: the first N paid orders).
 import { perkOutcome, planPerkGrant } from "@stampede/shared/core/ledger-plans";
@@ -50,17 +50,20 @@ interface TicketRow {
   shortCode: string;
 }
 
-export async function grantPerks(client: PoolClient, ledger: Ledger, event: EventRecord, orderId: string): Promise<void> {
-  if (event.perks.length === 0) return;
+/** Asks the ledger for the event's perks for a paid order (before the order's transaction: the
+ * grant ids derive from the order, so a retry answers `exists`); returns the perks granted. */
+export async function grantPerks(ledger: Ledger, event: EventRecord, orderId: string): Promise<string[]> {
+  if (event.perks.length === 0) return [];
   const grants = event.perks.map((p) => planPerkGrant({ ledger: event.ledger, perkId: p.id, orderId }));
   // Unlinked: each perk is granted or gone on its own.
   const results = await ledger.createTransfers(grants);
-  for (const [i, perk] of event.perks.entries()) {
-    const result = results[i];
-    if (result && perkOutcome(result) === "granted") {
-      await client.query("INSERT INTO order_perks (order_id, perk_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", [orderId, perk.id]);
-    }
-  }
+  return event.perks.filter((_, i) => results[i] !== undefined && perkOutcome(results[i]) === "granted").map((p) => p.id);
+}
+
+/** Records the granted perks, inside the transaction that marks the order paid. */
+export async function recordPerks(client: PoolClient, orderId: string, perkIds: readonly string[]): Promise<void> {
+  if (perkIds.length === 0) return;
+  await client.query("INSERT INTO order_perks (order_id, perk_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING", [orderId, perkIds]);
 }
 
 /** A refunded order's tickets stop working at the door. */

@@ -4,7 +4,7 @@
 // announces the change. Needs no payment provider, so the workers run it as is.
 import { planVoid, settleOutcome } from "@stampede/shared/core/ledger-plans";
 import type { Ledger } from "@stampede/shared/ledger/port";
-import { inTransaction, type Pool } from "../../adapters/postgres/pool.js";
+import type { Pool } from "../../adapters/postgres/pool.js";
 import type { WaitingRoomStore } from "../../adapters/redis/waiting-room/store.js";
 import type { EventsRepo } from "../events/events-repo.js";
 import type { DomainEvents } from "./domain-events.js";
@@ -37,25 +37,27 @@ export class HoldEnding {
     return this.endHold(orderId, "cancelled", () => true);
   }
 
+  /**
+   * The void goes to the ledger with no transaction open (no row lock waits on it); the order then
+   * moves by one compare-and-set statement. A payment that posts first makes the void answer
+   * already_posted (conflict: the order is the payment's); one that posts after finds the hold
+   * voided and re-books as a late payment.
+   */
   private async endHold(orderId: string, to: "expired" | "cancelled", due: (o: OrderRecord) => boolean): Promise<SettleResult> {
-    const after: Array<() => Promise<void>> = [];
-    const result = await inTransaction(this.deps.pool, async (client): Promise<SettleResult> => {
-      const order = await this.deps.orders.getForUpdate(client, orderId);
-      if (!order) return { kind: "not_found" };
-      if (order.status !== "held") return to === "cancelled" ? { kind: "conflict", status: order.status } : { kind: "unchanged", status: order.status };
-      if (!due(order)) return { kind: "unchanged", status: order.status };
-      const event = await this.deps.events.get(order.eventId);
-      if (!event) throw new Error(`order ${order.id} refers to a missing event`);
-      const voided = assertSettled(settleOutcome(await this.deps.ledger.createTransfers(planVoid(holdRef(event, order)))), "void");
-      if (voided.kind === "already_posted") return { kind: "conflict", status: order.status };
-      await this.deps.orders.move(client, order.id, "held", to);
-      after.push(async () => {
-        await announce(this.deps.domainEvents, order, to === "expired" ? "hold.expired" : "hold.voided", to, this.now());
-        if (to === "expired") await this.deps.store.releaseSlot(order.eventId, order.fanId, order.admissionJti);
-      });
-      return { kind: "moved", to };
-    });
-    for (const fn of after) await fn();
-    return result;
+    const order = await this.deps.orders.get(orderId);
+    if (!order) return { kind: "not_found" };
+    if (order.status !== "held") return to === "cancelled" ? { kind: "conflict", status: order.status } : { kind: "unchanged", status: order.status };
+    if (!due(order)) return { kind: "unchanged", status: order.status };
+    const event = await this.deps.events.get(order.eventId);
+    if (!event) throw new Error(`order ${order.id} refers to a missing event`);
+    const voided = assertSettled(settleOutcome(await this.deps.ledger.createTransfers(planVoid(holdRef(event, order)))), "void");
+    if (voided.kind === "already_posted") return { kind: "conflict", status: order.status };
+    if (!(await this.deps.orders.move(this.deps.pool, order.id, "held", to))) {
+      const status = (await this.deps.orders.get(orderId))?.status ?? order.status;
+      return to === "cancelled" ? { kind: "conflict", status } : { kind: "unchanged", status };
+    }
+    await announce(this.deps.domainEvents, order, to === "expired" ? "hold.expired" : "hold.voided", to, this.now());
+    if (to === "expired") await this.deps.store.releaseSlot(order.eventId, order.fanId, order.admissionJti);
+    return { kind: "moved", to };
   }
 }

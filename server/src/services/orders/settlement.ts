@@ -1,12 +1,18 @@
 // How an order settles with money involved: the payment webhook (paid, declined, cancelled,
-// late) and admin refunds. (Expiry and the fan's cancel are in hold-ending.ts.) Each is idempotent — already
-// settled is an outcome — and each order change is a compare-and-set inside one transaction.
-import { canMove, isLatePayment } from "@stampede/shared/core/hold-state";
-import { holdOutcome, planHold, planPost, planVoid, settleOutcome, type SettleOutcome } from "@stampede/shared/core/ledger-plans";
-import { announce, assertSettled, holdRef, type SettleResult } from "./settle-common.js";
-import { planReturn } from "@stampede/shared/core/stock";
+// late) and admin refunds. (Expiry and the fan's cancel are in hold-ending.ts.)
+//
+// No database connection ever waits on the ledger or the provider while it holds a row lock:
+//  1. prepare: the ledger effect of the event, before any transaction, under ids derived from the
+//     order (its own hold, lateHoldId(order) for a late payment, perk grants per order), so a retry
+//     after a failed commit or a crash finds the same effect (`exists`) instead of a second one;
+//  2. one short transaction: the inbox row and the order's compare-and-set on its status (plus
+//     tickets, perks and any refund intent) commit together, exactly once;
+//  3. after the commit: announcements and refunds (refund-intents.ts).
+import { isLatePayment } from "@stampede/shared/core/hold-state";
+import { lateHoldId } from "@stampede/shared/core/ledger-ids";
+import { holdOutcome, planHold, planPost, planVoid, settleOutcome } from "@stampede/shared/core/ledger-plans";
 import { holdSecondsMin } from "@stampede/shared/limits";
-import { isUuid, uuidv7 } from "@stampede/shared/ids";
+import { isUuid } from "@stampede/shared/ids";
 import type { Ledger } from "@stampede/shared/ledger/port";
 import type { OrderStatus } from "@stampede/shared/protocol";
 import { inTransaction, type Pool, type PoolClient } from "../../adapters/postgres/pool.js";
@@ -16,8 +22,10 @@ import type { PaymentProvider } from "../../payments/provider.js";
 import type { WebhookEvent } from "../../payments/webhook.js";
 import type { EventRecord, EventsRepo } from "../events/events-repo.js";
 import type { DomainEvents, DomainEventType } from "./domain-events.js";
-import { grantPerks, issueTickets, voidTickets } from "./fulfilment.js";
+import { grantPerks, issueTickets, recordPerks, voidTickets } from "./fulfilment.js";
 import type { OrderRecord, OrdersRepo } from "./orders-repo.js";
+import { recordRefund, RefundRunner, type RefundIntent } from "./refund-intents.js";
+import { announce, assertSettled, holdRef, type SettleResult } from "./settle-common.js";
 import type { TicketCodes } from "./ticket-codes.js";
 
 export interface SettlementDeps {
@@ -35,17 +43,19 @@ export interface SettlementDeps {
 
 export type WebhookResult = "applied" | "duplicate" | "unknown_order" | "ignored";
 
-/** A payment's hold, posted before the settling transaction (see postEarly). */
-interface EarlyPost {
-  holdId: string;
-  posted: SettleOutcome;
-  event: EventRecord;
-}
+/** The ledger's part of a provider event, done before the transaction (see prepare). */
+type Prepared =
+  | { kind: "pay"; event: EventRecord; holdId: string; late: boolean; perks: string[] }
+  | { kind: "refund_late" }
+  | { kind: "voided" }
+  | { kind: "none" };
 
 export class Settlement {
   private readonly now: () => number;
+  readonly refunds: RefundRunner;
   constructor(private readonly deps: SettlementDeps) {
     this.now = deps.now ?? Date.now;
+    this.refunds = new RefundRunner(deps);
   }
 
   private async event(id: string): Promise<EventRecord> {
@@ -59,24 +69,52 @@ export class Settlement {
   }
 
   /**
-   * A payment for a held order is posted in the ledger before the transaction, so no database
-   * connection waits on the ledger. Posting is idempotent, and a concurrent void (cancel, expiry)
-   * that loses to it answers already_posted and leaves the order to this payment; if the void
-   * wins, the transaction below finds the order ended and takes the late-payment path.
+   * The ledger effect of an event for the order as read now (no lock). A payment posts the
+   * order's hold; if that hold is gone (expired, voided) it is a late payment. A concurrent void
+   * that loses to the post answers already_posted and leaves the order to this payment.
    */
-  private async postEarly(evt: WebhookEvent): Promise<EarlyPost | null> {
-    if (evt.type !== "payment.succeeded" || !isUuid(evt.data.orderId)) return null;
-    const order = await this.deps.orders.get(evt.data.orderId);
-    if (order?.status !== "held" || order.paymentSessionId !== evt.data.sessionId) return null;
-    const event = await this.event(order.eventId);
-    const posted = settleOutcome(await this.deps.ledger.createTransfers(planPost(holdRef(event, order))));
-    return { holdId: order.holdId, posted, event };
+  private async prepare(evt: WebhookEvent): Promise<Prepared> {
+    const order = isUuid(evt.data.orderId) ? await this.deps.orders.get(evt.data.orderId) : null;
+    if (!order || order.paymentSessionId !== evt.data.sessionId) return { kind: "none" };
+    if (evt.type === "payment.succeeded") {
+      if (order.status !== "held" && !isLatePayment(order.status)) return { kind: "none" };
+      const event = await this.event(order.eventId);
+      if (order.status === "held") {
+        const posted = assertSettled(settleOutcome(await this.deps.ledger.createTransfers(planPost(holdRef(event, order)))), "post");
+        if (posted.kind === "done" || posted.kind === "already_posted") return this.paying(event, order, order.holdId, false);
+      }
+      return this.rebook(event, order);
+    }
+    if ((evt.type === "payment.failed" || evt.type === "payment.canceled") && order.status === "held") {
+      const event = await this.event(order.eventId);
+      const voided = assertSettled(settleOutcome(await this.deps.ledger.createTransfers(planVoid(holdRef(event, order)))), "void");
+      // already_posted: a payment won; the order is that payment's to settle.
+      return voided.kind === "already_posted" ? { kind: "none" } : { kind: "voided" };
+    }
+    return { kind: "none" };
+  }
+
+  private async paying(event: EventRecord, order: OrderRecord, holdId: string, late: boolean): Promise<Prepared> {
+    return { kind: "pay", event, holdId, late, perks: await grantPerks(this.deps.ledger, event, order.id) };
+  }
+
+  /** The money is captured but the hold is gone: hold again under the order's late hold id and post at once, else refund. */
+  private async rebook(event: EventRecord, order: OrderRecord): Promise<Prepared> {
+    const holdId = lateHoldId(order.id);
+    const plan = planHold({ ledger: event.ledger, holdId, fanId: order.fanId, perFanMax: event.waitingRoom.perFanMax, holdSeconds: holdSecondsMin, items: order.items.map((i) => ({ tierId: i.classId, quantity: i.quantity })) });
+    await this.deps.ledger.createAccounts(plan.accounts);
+    // A retry answers `exists` (placed) or id_already_failed (the first try found no stock): never a second hold.
+    const held = holdOutcome(plan, await this.deps.ledger.createTransfers(plan.transfers));
+    if (held.kind !== "placed") return { kind: "refund_late" };
+    const posted = assertSettled(settleOutcome(await this.deps.ledger.createTransfers(planPost(plan.hold))), "late post");
+    if (posted.kind === "done" || posted.kind === "already_posted") return this.paying(event, order, holdId, true);
+    return { kind: "refund_late" }; // the late hold timed out between a crash and this retry
   }
 
   /** Applies one provider event exactly once (the inbox row and the order change commit together). */
   async applyWebhook(evt: WebhookEvent): Promise<WebhookResult> {
     const after: Array<() => Promise<void>> = [];
-    const early = await this.postEarly(evt);
+    const prepared = await this.prepare(evt);
     const result = await inTransaction(this.deps.pool, async (client) => {
       // Not a uuid: no order of ours (asked of the database it would be an error, not an answer).
       const order = isUuid(evt.data.orderId) ? await this.deps.orders.getForUpdate(client, evt.data.orderId) : null;
@@ -89,7 +127,7 @@ export class Settlement {
       // and acknowledged: retrying could never change the answer, so no retry storm.
       if (!order || order.paymentSessionId !== evt.data.sessionId) return (await inbox("unknown_order")) ? "unknown_order" : "duplicate";
       if (!(await inbox("applied"))) return "duplicate";
-      const outcome = await this.applyToOrder(client, evt, order, after, early);
+      const outcome = await this.applyToOrder(client, evt, order, prepared, after);
       await client.query("UPDATE payment_inbox SET outcome = $2 WHERE event_id = $1", [evt.id, outcome]);
       return outcome === "ignored" ? "ignored" : "applied";
     });
@@ -97,46 +135,40 @@ export class Settlement {
     return result;
   }
 
-  private async applyToOrder(client: PoolClient, evt: WebhookEvent, order: OrderRecord, after: Array<() => Promise<void>>, early: EarlyPost | null): Promise<string> {
-    const event = early?.event ?? (await this.event(order.eventId));
-    switch (evt.type) {
-      case "payment.succeeded":
-        return this.paymentSucceeded(client, event, order, after, early?.holdId === order.holdId ? early.posted : null);
-      case "payment.failed":
-      case "payment.canceled": {
-        if (order.status !== "held") return "ignored";
-        const to: OrderStatus = evt.type === "payment.failed" ? "payment_failed" : "cancelled";
-        const voided = assertSettled(settleOutcome(await this.deps.ledger.createTransfers(planVoid(holdRef(event, order)))), "void");
-        if (voided.kind === "already_posted") return "ignored"; // cannot happen without a payment; leave it to that event
-        await this.deps.orders.move(client, order.id, "held", to, { reason: evt.type });
-        after.push(() => this.announce(order, "hold.voided", to));
-        return to;
-      }
-      case "refund.succeeded":
-        if (order.status === "refunded") return "ignored";
-        if (!canMove(order.status, "refunded")) return "ignored";
-        await this.deps.orders.move(client, order.id, order.status, "refunded", { reason: "refund.succeeded" });
-        await voidTickets(client, order.id);
-        after.push(() => this.announce(order, "order.refunded", "refunded"));
-        return "refunded";
-    }
+  /** Compare-and-set; losing it means the order moved between prepare and the lock: fail, the provider retries. */
+  private async move(client: PoolClient, order: OrderRecord, from: OrderStatus, to: OrderStatus, extra: { holdId?: string; reason?: string } = {}): Promise<void> {
+    if (!(await this.deps.orders.move(client, order.id, from, to, extra))) throw new Error(`order ${order.id} is no longer ${from}; retry`);
   }
 
-  private async paymentSucceeded(client: PoolClient, event: EventRecord, order: OrderRecord, after: Array<() => Promise<void>>, postedEarly: SettleOutcome | null): Promise<string> {
-    if (order.status === "paid" || order.status === "refunded") return "ignored";
-    if (order.status === "held") {
-      const posted = assertSettled(postedEarly ?? settleOutcome(await this.deps.ledger.createTransfers(planPost(holdRef(event, order)))), "post");
-      if (posted.kind === "done" || posted.kind === "already_posted") return this.markPaid(client, event, order, "held", after);
-      // expired or voided in the ledger before the payment landed: a late payment
+  private async applyToOrder(client: PoolClient, evt: WebhookEvent, order: OrderRecord, prepared: Prepared, after: Array<() => Promise<void>>): Promise<string> {
+    const status = order.status;
+    if (evt.type === "refund.succeeded") return this.refundedByProvider(client, order, after);
+    if (status === "paid" || status === "refunded") return "ignored";
+    if (evt.type !== "payment.succeeded") {
+      if (status !== "held" || prepared.kind !== "voided") return "ignored";
+      const to: OrderStatus = evt.type === "payment.failed" ? "payment_failed" : "cancelled";
+      await this.move(client, order, "held", to, { reason: evt.type });
+      after.push(() => this.announce(order, "hold.voided", to));
+      return to;
     }
-    if (order.status === "held" || isLatePayment(order.status)) return this.latePayment(client, event, order, after);
-    return "ignored";
-  }
-
-  private async markPaid(client: PoolClient, event: EventRecord, order: OrderRecord, from: OrderStatus, after: Array<() => Promise<void>>, holdId?: string): Promise<string> {
-    if (!(await this.deps.orders.move(client, order.id, from, "paid", holdId ? { holdId } : {}))) throw new Error(`order ${order.id} moved under a row lock`);
+    if (prepared.kind === "none" || prepared.kind === "voided") throw new Error(`order ${order.id} changed while its payment was prepared; retry`);
+    // A late payment of a still-held order (its ledger hold timed out first) ends the hold on the way.
+    const late = prepared.kind === "refund_late" || prepared.late;
+    let from = status;
+    if (late && status === "held") {
+      await this.move(client, order, "held", "expired", { reason: "expired before payment" });
+      from = "expired";
+    }
+    if (prepared.kind === "refund_late") {
+      await this.move(client, order, from, "refunded", { reason: "late payment, no stock" });
+      const intent = await recordRefund(client, order, "late payment: no tickets left", false);
+      after.push(() => this.announce(order, "order.refunded", "refunded"), () => this.runRefund(intent));
+      return "refunded";
+    }
+    await this.move(client, order, from, "paid", prepared.late ? { holdId: prepared.holdId } : {});
     await issueTickets(client, this.deps.codes, order);
-    await grantPerks(client, this.deps.ledger, event, order.id);
+    await recordPerks(client, order.id, prepared.perks);
+    const event = prepared.event;
     after.push(async () => {
       await this.announce(order, "order.paid", "paid");
       if (event.waitingRoom.endAdmissionOnPaid) await this.deps.store.releaseSlot(order.eventId, order.fanId, order.admissionJti);
@@ -144,29 +176,30 @@ export class Settlement {
     return "paid";
   }
 
-  /** The money is captured but the hold is gone: hold again and post at once if stock is left, else refund. */
-  private async latePayment(client: PoolClient, event: EventRecord, order: OrderRecord, after: Array<() => Promise<void>>): Promise<string> {
-    const from = order.status;
-    const holdId = uuidv7();
-    const plan = planHold({ ledger: event.ledger, holdId, fanId: order.fanId, perFanMax: event.waitingRoom.perFanMax, holdSeconds: holdSecondsMin, items: order.items.map((i) => ({ tierId: i.classId, quantity: i.quantity })) });
-    await this.deps.ledger.createAccounts(plan.accounts);
-    const held = holdOutcome(plan, await this.deps.ledger.createTransfers(plan.transfers));
-    if (held.kind === "placed") {
-      const posted = assertSettled(settleOutcome(await this.deps.ledger.createTransfers(planPost(plan.hold))), "late post");
-      if (posted.kind === "done" || posted.kind === "already_posted") {
-        if (from === "held") await this.deps.orders.move(client, order.id, "held", "expired", { reason: "expired before payment" });
-        return this.markPaid(client, event, { ...order, holdId }, from === "held" ? "expired" : from, after, holdId);
-      }
-    }
-    const refund = await this.deps.provider.refund({ sessionId: order.paymentSessionId ?? "", reason: "late payment: no tickets left" });
-    this.deps.logger.info({ orderId: order.id, refund }, "late payment refunded");
-    if (from === "held") await this.deps.orders.move(client, order.id, "held", "expired", { reason: "expired before payment" });
-    await this.deps.orders.move(client, order.id, from === "held" ? "expired" : from, "refunded", { reason: "late payment, no stock" });
+  /** A refund made at the provider (ours or not): tickets void; a paid order's stock goes back through an intent. */
+  private async refundedByProvider(client: PoolClient, order: OrderRecord, after: Array<() => Promise<void>>): Promise<string> {
+    if (order.status !== "paid" && !isLatePayment(order.status)) return "ignored";
+    const wasPaid = order.status === "paid";
+    await this.move(client, order, order.status, "refunded", { reason: "refund.succeeded" });
+    await voidTickets(client, order.id);
     after.push(() => this.announce(order, "order.refunded", "refunded"));
+    if (wasPaid) {
+      const intent = await recordRefund(client, order, "refunded at the provider", true);
+      after.push(() => this.runRefund(intent));
+    }
     return "refunded";
   }
 
-  /** Admin refund of a paid order: money back through the provider, tickets void, stock back to the pool. */
+  /** A refund's effects after its commit; a failure leaves the intent pending for resumePending. */
+  private async runRefund(intent: RefundIntent): Promise<void> {
+    try {
+      await this.refunds.run(intent);
+    } catch (err) {
+      this.deps.logger.error({ err, orderId: intent.orderId }, "refund left pending");
+    }
+  }
+
+  /** Admin refund of a paid order: decided in one short transaction; money back and stock returned after it. */
   async refund(orderId: string): Promise<SettleResult> {
     const after: Array<() => Promise<void>> = [];
     const result = await inTransaction(this.deps.pool, async (client): Promise<SettleResult> => {
@@ -174,14 +207,10 @@ export class Settlement {
       if (!order) return { kind: "not_found" };
       if (order.status === "refunded") return { kind: "unchanged", status: order.status };
       if (order.status !== "paid") return { kind: "conflict", status: order.status };
-      const event = await this.event(order.eventId);
-      const refund = await this.deps.provider.refund({ sessionId: order.paymentSessionId ?? "", reason: "refunded by an admin" });
-      if (refund.kind !== "refunded") throw new Error(`provider refused the refund of paid order ${order.id}: ${refund.reason}`);
-      const returned = settleOutcome(await this.deps.ledger.createTransfers(planReturn({ ledger: event.ledger, orderId: order.id, fanId: order.fanId, items: order.items.map((i) => ({ tierId: i.classId, quantity: i.quantity })) })));
-      assertSettled(returned, "return");
-      await this.deps.orders.move(client, order.id, "paid", "refunded", { reason: "admin refund" });
+      await this.move(client, order, "paid", "refunded", { reason: "admin refund" });
       await voidTickets(client, order.id);
-      after.push(() => this.announce(order, "order.refunded", "refunded"));
+      const intent = await recordRefund(client, order, "refunded by an admin", true);
+      after.push(() => this.runRefund(intent), () => this.announce(order, "order.refunded", "refunded"));
       return { kind: "moved", to: "refunded" };
     });
     for (const fn of after) await fn();

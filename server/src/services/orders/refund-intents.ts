@@ -1,0 +1,65 @@
+// Refunds the shop has decided on. The decision (the order's move to refunded) and the intent row
+// commit together; the provider call and the stock return run after that commit, outside any
+// transaction, so no row lock is held while waiting on the provider or the ledger. Both effects
+// are idempotent (the provider per session, the ledger return per order), so a pending intent left
+// by a crash or an outage is simply run again (resumePending).
+import { planReturn } from "@stampede/shared/core/stock";
+import { settleOutcome } from "@stampede/shared/core/ledger-plans";
+import type { Ledger } from "@stampede/shared/ledger/port";
+import type { Pool, PoolClient } from "../../adapters/postgres/pool.js";
+import type { Logger } from "../../logger.js";
+import type { PaymentProvider } from "../../payments/provider.js";
+import type { EventsRepo } from "../events/events-repo.js";
+import type { OrderRecord } from "./orders-repo.js";
+import { assertSettled } from "./settle-common.js";
+
+export interface RefundIntent {
+  orderId: string;
+  sessionId: string;
+  reason: string;
+  returnStock: boolean;
+}
+
+/** Inside the transaction that moves the order to refunded. */
+export async function recordRefund(client: PoolClient, order: OrderRecord, reason: string, returnStock: boolean): Promise<RefundIntent> {
+  const intent = { orderId: order.id, sessionId: order.paymentSessionId ?? "", reason, returnStock };
+  await client.query("INSERT INTO refund_intents (order_id, session_id, reason, return_stock) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING", [intent.orderId, intent.sessionId, reason, returnStock]);
+  return intent;
+}
+
+export class RefundRunner {
+  constructor(private readonly deps: { pool: Pool; ledger: Ledger; events: EventsRepo; provider: PaymentProvider; logger: Logger }) {}
+
+  /** Runs one intent's effects (never inside a transaction); returns whether it is done. */
+  async run(intent: RefundIntent): Promise<boolean> {
+    if (intent.returnStock) await this.returnStock(intent.orderId);
+    const refund = await this.deps.provider.refund({ sessionId: intent.sessionId, reason: intent.reason });
+    if (refund.kind !== "refunded") {
+      // Left pending: a paid session the provider will not refund is for a person to look at.
+      this.deps.logger.error({ orderId: intent.orderId, refund }, "provider refused a refund; left pending");
+      return false;
+    }
+    await this.deps.pool.query("UPDATE refund_intents SET done_at = now() WHERE order_id = $1 AND done_at IS NULL", [intent.orderId]);
+    this.deps.logger.info({ orderId: intent.orderId, refund, reason: intent.reason }, "refunded");
+    return true;
+  }
+
+  /** Runs the intents still pending (after a crash or a provider outage); returns how many finished. */
+  async resumePending(limit = 100): Promise<number> {
+    const { rows } = await this.deps.pool.query<{ order_id: string; session_id: string; reason: string; return_stock: boolean }>(
+      "SELECT order_id, session_id, reason, return_stock FROM refund_intents WHERE done_at IS NULL ORDER BY created_at LIMIT $1", [limit]);
+    let done = 0;
+    for (const r of rows) if (await this.run({ orderId: r.order_id, sessionId: r.session_id, reason: r.reason, returnStock: r.return_stock })) done++;
+    return done;
+  }
+
+  private async returnStock(orderId: string): Promise<void> {
+    const { rows } = await this.deps.pool.query<{ event_id: string; fan_id: string; items: OrderRecord["items"] }>("SELECT event_id, fan_id, items FROM orders WHERE id = $1", [orderId]);
+    const order = rows[0];
+    if (!order) throw new Error(`refund intent for a missing order ${orderId}`);
+    const event = await this.deps.events.get(order.event_id);
+    if (!event) throw new Error(`order ${orderId} refers to a missing event`);
+    const plan = planReturn({ ledger: event.ledger, orderId, fanId: order.fan_id, items: order.items.map((i) => ({ tierId: i.classId, quantity: i.quantity })) });
+    assertSettled(settleOutcome(await this.deps.ledger.createTransfers(plan)), "return");
+  }
+}
