@@ -76,7 +76,10 @@ async function start(config: Config): Promise<void> {
   // A line for humans and for test harnesses that start this process on port 0.
   console.log(`stampede server listening on http://${config.host}:${port} (node ${realtime.nodeId})`);
 
+  const stopResumingRefunds = built.checkout.settlement.refunds.startResuming();
+
   onShutdownSignals(async () => {
+    stopResumingRefunds();
     await realtime.close();
     const outcome = await closeHttpServer(server, config.shutdownTimeoutMs);
     logger.info({ outcome }, "http server closed");

@@ -126,3 +126,8 @@ export const httpKeepAliveTimeoutMs = 5_000;
 export const httpHeadersTimeoutMs = 10_000;
 /** A Socket.IO connection must finish its handshake and fan auth within this, or it is closed. */
 export const socketConnectTimeoutMs = 5_000;
+
+/** Each server node looks for refunds left pending (a crash or provider outage between commit and refund) this often. */
+export const refundResumeEveryMs = 60_000;
+/** A pending refund younger than this is still being run by the request that recorded it. */
+export const refundResumeAfterSeconds = 30;

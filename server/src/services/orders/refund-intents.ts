@@ -6,6 +6,7 @@
 import { planReturn } from "@stampede/shared/core/stock";
 import { settleOutcome } from "@stampede/shared/core/ledger-plans";
 import type { Ledger } from "@stampede/shared/ledger/port";
+import { refundResumeAfterSeconds, refundResumeEveryMs } from "@stampede/shared/limits";
 import type { Pool, PoolClient } from "../../adapters/postgres/pool.js";
 import type { Logger } from "../../logger.js";
 import type { PaymentProvider } from "../../payments/provider.js";
@@ -44,13 +45,34 @@ export class RefundRunner {
     return true;
   }
 
-  /** Runs the intents still pending (after a crash or a provider outage); returns how many finished. */
-  async resumePending(limit = 100): Promise<number> {
+  /**
+   * Runs the intents still pending (after a crash or a provider outage) that are older than
+   * `olderThanSeconds` — younger ones are still being run by the request that recorded them (running
+   * one twice is harmless: ledger ids and the provider's refund are idempotent, but it costs).
+   * Returns how many finished.
+   */
+  async resumePending(limit = 100, olderThanSeconds = refundResumeAfterSeconds): Promise<number> {
     const { rows } = await this.deps.pool.query<{ order_id: string; session_id: string; reason: string; return_stock: boolean }>(
-      "SELECT order_id, session_id, reason, return_stock FROM refund_intents WHERE done_at IS NULL ORDER BY created_at LIMIT $1", [limit]);
+      `SELECT order_id, session_id, reason, return_stock FROM refund_intents
+        WHERE done_at IS NULL AND created_at <= now() - make_interval(secs => $2) ORDER BY created_at LIMIT $1`,
+      [limit, olderThanSeconds]);
     let done = 0;
     for (const r of rows) if (await this.run({ orderId: r.order_id, sessionId: r.session_id, reason: r.reason, returnStock: r.return_stock })) done++;
     return done;
+  }
+
+  /** Resumes pending intents now and then every `everyMs` (each server node); returns a stop function. */
+  startResuming(everyMs = refundResumeEveryMs): () => void {
+    const resume = (): void => {
+      this.resumePending().then(
+        (done) => { if (done > 0) this.deps.logger.info({ done }, "resumed pending refunds"); },
+        (err: unknown) => this.deps.logger.warn({ err }, "resuming pending refunds failed; next try later"),
+      );
+    };
+    resume();
+    const timer = setInterval(resume, everyMs);
+    timer.unref();
+    return () => clearInterval(timer);
   }
 
   private async returnStock(orderId: string): Promise<void> {
