@@ -23,21 +23,43 @@ export function createPool(databaseUrl: string, options: PoolOptions = {}): Pool
   // An idle client losing its connection (database restart) must not crash the process;
   // the pool drops it and the next query gets a fresh one.
   pool.on("error", () => {});
+  // pg-pool takes its own listener off a client it hands out: a checked-out client whose
+  // connection dies between queries (backend terminated, database stopped while the holder waits
+  // on something else) would emit an unhandled "error" and end the process. One listener covers
+  // the whole checkout and is removed on release.
+  pool.on("acquire", (client) => client.on("error", rememberLostConnection));
+  pool.on("release", (_err, client) => client.removeListener("error", rememberLostConnection));
   return pool;
 }
 
-/** Runs fn inside one transaction; rolls back on any throw. */
+/** The error that ended a checked-out client's connection, if it did. */
+const lostConnections = new WeakMap<object, Error>();
+
+function rememberLostConnection(this: PoolClient, err: Error): void {
+  lostConnections.set(this, err);
+}
+
+/** The connection error a checked-out client has seen, or undefined while it is healthy. */
+export function connectionLost(client: PoolClient): Error | undefined {
+  return lostConnections.get(client);
+}
+
+/** Runs fn inside one transaction; rolls back on any throw. A client whose connection failed
+ * is released with the error, so the pool discards it instead of handing it out again. */
 export async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  let failure: Error | undefined;
   try {
     await client.query("BEGIN");
     const result = await fn(client);
     await client.query("COMMIT");
     return result;
   } catch (err) {
-    await client.query("ROLLBACK").catch(() => {});
+    await client.query("ROLLBACK").catch((rollbackErr: unknown) => {
+      failure = rollbackErr instanceof Error ? rollbackErr : new Error(String(rollbackErr));
+    });
     throw err;
   } finally {
-    client.release();
+    client.release(connectionLost(client) ?? failure);
   }
 }
