@@ -4,7 +4,8 @@
 // is killed (-9) and restarted: no process exits; during each outage /readyz answers 503 and
 // requests answer 503 with a code and Retry-After (no 500, no hang); readiness comes back by
 // itself; afterwards a fan can still hold and pay.
-// OUTAGE_RESTARTS (default 2) sets the cycles per kind; 10 is the full campaign (several minutes).
+// OUTAGE_RESTARTS (default 2) sets the cycles: each is one -m immediate and one -m fast restart of
+// PostgreSQL and two Redis kills, so OUTAGE_RESTARTS=5 is the full 10 of each (about 3 minutes).
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { startPostgresServer, type SparePostgres } from "../src/testing/postgres-server.js";

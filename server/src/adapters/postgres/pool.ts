@@ -11,6 +11,20 @@ export interface PoolOptions {
   applicationName?: string;
 }
 
+/** The error that ended a client's connection, if one did. */
+const lostConnections = new WeakMap<object, Error>();
+
+/** pg-pool listens for errors only on idle clients: a checked-out client whose connection dies
+ * between queries (backend terminated, database stopped while the holder waits on the ledger)
+ * would emit an unhandled "error" and end the process. Every pool client listens from birth to
+ * end instead, and remembers the error so its holder can release it as broken. */
+class ListeningClient extends pg.Client {
+  constructor(config?: string | pg.ClientConfig) {
+    super(config);
+    this.on("error", (err: Error) => lostConnections.set(this, err));
+  }
+}
+
 export function createPool(databaseUrl: string, options: PoolOptions = {}): Pool {
   const pool = new pg.Pool({
     connectionString: databaseUrl,
@@ -19,27 +33,15 @@ export function createPool(databaseUrl: string, options: PoolOptions = {}): Pool
     statement_timeout: options.statementTimeoutMs ?? 10_000,
     application_name: options.applicationName ?? "stampede",
     idleTimeoutMillis: 30_000,
+    Client: ListeningClient,
   });
   // An idle client losing its connection (database restart) must not crash the process;
   // the pool drops it and the next query gets a fresh one.
   pool.on("error", () => {});
-  // pg-pool takes its own listener off a client it hands out: a checked-out client whose
-  // connection dies between queries (backend terminated, database stopped while the holder waits
-  // on something else) would emit an unhandled "error" and end the process. One listener covers
-  // the whole checkout and is removed on release.
-  pool.on("acquire", (client) => client.on("error", rememberLostConnection));
-  pool.on("release", (_err, client) => client.removeListener("error", rememberLostConnection));
   return pool;
 }
 
-/** The error that ended a checked-out client's connection, if it did. */
-const lostConnections = new WeakMap<object, Error>();
-
-function rememberLostConnection(this: PoolClient, err: Error): void {
-  lostConnections.set(this, err);
-}
-
-/** The connection error a checked-out client has seen, or undefined while it is healthy. */
+/** The connection error a client has seen, or undefined while it is healthy. */
 export function connectionLost(client: PoolClient): Error | undefined {
   return lostConnections.get(client);
 }
