@@ -112,3 +112,9 @@ export const webhookEnqueueTimeoutMs = 2_000;
 export const mockpayRelayEveryMs = 30_000;
 /** The relay leaves younger events alone: their first delivery is normally still under way. */
 export const mockpayRelayMinAgeSeconds = 60;
+/** `npm start` restarts a child that died after this long, doubling each time it dies again soon after. */
+export const restartBackoffBaseMs = 1_000;
+/** ...up to this long: a dependency that is down for minutes is retried about twice a minute. */
+export const restartBackoffMaxMs = 30_000;
+/** A child that ran this long before dying starts again from the base backoff. */
+export const restartStableRunMs = 60_000;
