@@ -199,6 +199,13 @@ describe("docker-compose.yml", () => {
     for (const name of oneShot) expect(service(name).restart ?? "no", name).toBe("no");
   });
 
+  it("restarts every long-running service that dies (a crashed process must not leave the site down)", () => {
+    const oneShot = oneShotServices(config);
+    for (const name of Object.keys(config.services).filter((n) => !oneShot.has(n))) {
+      expect(["unless-stopped", "always"], `${name} restart`).toContain(service(name).restart);
+    }
+  });
+
   it("waits on every dependency with a condition, and on one-shot jobs by completion", () => {
     const oneShot = oneShotServices(config);
     for (const [name, svc] of Object.entries(config.services)) {

@@ -1,6 +1,6 @@
 // Goal: a start with a missing dependency or bad configuration ends with one clear line naming
 // what is wrong and how to fix it — not a wall of stack traces — and a non-zero exit.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { closedPort, createTestDatabase, createTestRedis } from "../src/testing/services.js";
 import { repoRoot, startProcess } from "../src/testing/processes.js";
@@ -53,11 +53,18 @@ function startDemo(env: Record<string, string>) {
   child.stderr.on("data", (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const ctrlC = () => process.kill(-child.pid!, "SIGINT");
-  return { output: () => out, exited, ctrlC, kill: () => child.exitCode === null && process.kill(-child.pid!, "SIGKILL") };
+  return { pid: child.pid!, output: () => out, exited, ctrlC, kill: () => child.exitCode === null && process.kill(-child.pid!, "SIGKILL") };
+}
+
+/** The pid of the demo's server child (a direct child of the `npm start` process). */
+function serverChildPid(parentPid: number): number | null {
+  const rows = execFileSync("ps", ["-o", "pid=,args=", "--ppid", String(parentPid)]).toString().trim().split("\n");
+  const row = rows.find((r) => r.includes("server/src/main.ts"));
+  return row ? Number(row.trim().split(/\s+/)[0]) : null;
 }
 
 describe("npm start (the demo)", () => {
-  it("prints the banner once, logs requests only at debug, and stops on one Ctrl-C with exit 0", async () => {
+  it("prints the banner once, logs requests only at debug, restarts a child that dies, and stops on one Ctrl-C with exit 0", async () => {
     const [db, redis, port] = await Promise.all([createTestDatabase({ migrate: false }), createTestRedis(), closedPort()]);
     const demo = startDemo({ DATABASE_URL: db.url, REDIS_PREFIX: redis.prefix, PORT: String(port), SHUTDOWN_TIMEOUT_MS: "2000" });
     try {
@@ -65,6 +72,13 @@ describe("npm start (the demo)", () => {
       const url = `http://127.0.0.1:${port}`;
       expect((await fetch(`${url}/api/events`)).status).toBe(200);
       expect((await fetch(`${url}/`)).status).toBe(200);
+      // A server child that dies (a crash, the OOM killer) is started again: the site comes back by itself.
+      const crashed = serverChildPid(demo.pid);
+      expect(crashed).not.toBeNull();
+      process.kill(crashed!, "SIGKILL");
+      await waitFor("the restart message", () => /the server process exited unexpectedly \(SIGKILL\); restarting it in \d+ s/.test(demo.output()), 30_000);
+      await waitFor("a new server child", () => { const pid = serverChildPid(demo.pid); return pid !== null && pid !== crashed; }, 30_000);
+      await waitFor("ready again", () => fetch(`${url}/readyz`).then((r) => r.ok, () => false), 60_000);
       demo.ctrlC();
       expect(await demo.exited).toBe(0);
       const out = demo.output();

@@ -131,3 +131,9 @@ export const socketConnectTimeoutMs = 5_000;
 export const refundResumeEveryMs = 60_000;
 /** A pending refund younger than this is still being run by the request that recorded it. */
 export const refundResumeAfterSeconds = 30;
+/** `npm start` restarts a child that died after this long, doubling each time it dies again soon after. */
+export const restartBackoffBaseMs = 1_000;
+/** ...up to this long: a dependency that is down for minutes is retried about twice a minute. */
+export const restartBackoffMaxMs = 30_000;
+/** A child that ran this long before dying starts again from the base backoff. */
+export const restartStableRunMs = 60_000;

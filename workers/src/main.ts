@@ -42,6 +42,11 @@ async function start(config: Config): Promise<void> {
       new Worker(p.queue, p.create(deps), { ...bull, concurrency: p.concurrency }),
   );
   for (const w of workers) w.on("failed", (job, err) => logger.warn({ queue: w.name, jobId: job?.id, err }, "job failed"));
+  // Redis going away is reported here (and by failing jobs); BullMQ reconnects on its own. Without
+  // a listener the error would reach EventEmitter's "unhandled 'error'" path.
+  const onError = (queue: string) => (err: Error) => logger.warn({ err, queue }, "queue connection error");
+  for (const w of workers) w.on("error", onError(w.name));
+  for (const { queue } of scheduled) queue.on("error", onError(queue.name));
   logger.info({ queues: processors.map((p) => p.queue) }, "workers running");
   console.log(`stampede workers running (${processors.length} queues)`);
 

@@ -1,6 +1,6 @@
 // `npm start`: checks the services, builds the client if it is missing or stale, seeds the demo
 // event when there are no events, then runs one server and one workers process and prints where
-// to go. Ctrl-C stops both.
+// to go. Ctrl-C stops both; a child that dies on its own is restarted (with backoff).
 //
 // Output is kept short: the client build runs at --logLevel warn, the development-defaults banner
 // is printed once here (not by each child), and requests are logged at debug level.
@@ -15,6 +15,7 @@ import { createPool } from "../adapters/postgres/pool.js";
 import { createConfiguredLedger, prepareServices, StartupError } from "../bootstrap.js";
 import { devDefaultsBanner, type Config } from "../config.js";
 import { runMain } from "../run-main.js";
+import { restartBackoffBaseMs, restartBackoffMaxMs, restartStableRunMs } from "@stampede/shared/limits";
 import { seedDemoIfEmpty } from "./seed.js";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
@@ -54,40 +55,66 @@ function startProcess(entry: string): ChildProcess {
   });
 }
 
-/** Forwards a stop signal to the children (relayed copies count once); exits when both have ended, 0 if both stopped cleanly. */
-function superviseChildren(children: ChildProcess[]): void {
+interface Supervised {
+  name: string;
+  entry: string;
+  child: ChildProcess;
+}
+
+/** Forwards a stop signal to the children (relayed copies count once) and exits when all have
+ * ended, 0 if all stopped cleanly. A child that dies on its own is started again after a backoff
+ * (doubling while it keeps dying soon after starting): a crash must not leave the site down. */
+function superviseChildren(children: Supervised[]): void {
   let stopping = false;
   let lastForwardMs = 0;
   let exitCode = 0;
+  const restartTimers = new Set<NodeJS.Timeout>();
+  const running = new Set<ChildProcess>();
+  const finish = () => {
+    if (stopping && running.size === 0 && restartTimers.size === 0) process.exit(exitCode);
+  };
   const stop = (signal: NodeJS.Signals) => {
     // npm (and tsx, if run through it) relays the terminal's Ctrl-C here as well: copies close together
     // are one request. A later one (the user pressing again) is forwarded: "exit now".
     if (Date.now() - lastForwardMs < repeatedSignalMs) return;
     lastForwardMs = Date.now();
     stopping = true;
-    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill(signal);
+    for (const t of restartTimers) clearTimeout(t);
+    restartTimers.clear();
+    for (const c of running) c.kill(signal);
+    finish();
   };
-  const ended = children.map((c) => new Promise<void>((resolve) => c.once("exit", () => resolve())));
-  for (const c of children) {
-    c.once("exit", (code) => {
-      if (!stopping) {
-        exitCode = 1;
-        stop("SIGTERM");
-      } else if (code !== 0) exitCode = 1;
+  const watch = (s: Supervised, backoffMs: number) => {
+    const startedAt = Date.now();
+    running.add(s.child);
+    s.child.once("exit", (code, signal) => {
+      running.delete(s.child);
+      if (stopping) {
+        if (code !== 0) exitCode = 1;
+        return finish();
+      }
+      const delayMs = Date.now() - startedAt >= restartStableRunMs ? restartBackoffBaseMs : backoffMs;
+      console.error(`stampede: the ${s.name} process exited unexpectedly (${signal ?? `exit code ${String(code)}`}); restarting it in ${Math.round(delayMs / 1000)} s`);
+      const timer = setTimeout(() => {
+        restartTimers.delete(timer);
+        s.child = startProcess(s.entry);
+        watch(s, Math.min(delayMs * 2, restartBackoffMaxMs));
+      }, delayMs);
+      restartTimers.add(timer);
     });
-  }
+  };
+  for (const s of children) watch(s, restartBackoffBaseMs);
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => stop(signal === "SIGHUP" ? "SIGTERM" : signal));
   // Own process groups do not die with this one: whatever ends it (a failed start included) ends them.
   process.once("exit", () => {
-    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGTERM");
+    for (const c of running) c.kill("SIGTERM");
   });
-  void Promise.all(ended).then(() => process.exit(exitCode));
 }
 
-async function waitReady(url: string, child: ChildProcess): Promise<void> {
+async function waitReady(url: string, server: Supervised): Promise<void> {
   const deadline = Date.now() + readyTimeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new StartupError("the server process exited during start-up; see its output above");
+    if (server.child.exitCode !== null) throw new StartupError("the server process exited during start-up; see its output above");
     const ok = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
     if (ok) return;
     await new Promise((r) => setTimeout(r, 250));
@@ -103,10 +130,11 @@ async function start(config: Config): Promise<void> {
 createConfiguredLedger(config);
   const seeded = await seedDemoIfEmpty(pool, ledger).finally(() => Promise.all([pool.end(), ledger.close()]));
 
-  const children = [startProcess("server/src/main.ts"), startProcess("workers/src/main.ts")];
-  superviseChildren(children);
+  const server: Supervised = { name: "server", entry: "server/src/main.ts", child: startProcess("server/src/main.ts") };
+  const workers: Supervised = { name: "workers", entry: "workers/src/main.ts", child: startProcess("workers/src/main.ts") };
+  superviseChildren([server, workers]);
 
-  await waitReady(config.publicUrl, children[0] as ChildProcess);
+  await waitReady(config.publicUrl, server);
   const banner = devDefaultsBanner(config);
   const lines = [
     ...(banner ? ["", banner] : []),

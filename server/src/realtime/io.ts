@@ -34,6 +34,17 @@ function handshakeToken(socket: FanSocket): string | null {
   return parseCookies(socket.handshake.headers.cookie ?? "")[fanCookieName] ?? null;
 }
 
+/** Resolves with an Error to refuse the connection, or undefined to accept it. */
+async function authenticate(socket: FanSocket, tokens: TokenService): Promise<Error | undefined> {
+  const token = handshakeToken(socket);
+  const fanId = token ? await tokens.verifyFan(token) : null;
+  if (!fanId) return new Error("unauthorized");
+  // After a recovery the socket keeps its old data: it must belong to the same fan.
+  if (socket.data.fanId && socket.data.fanId !== fanId) return new Error("unauthorized");
+  socket.data.fanId = fanId;
+  return undefined;
+}
+
 export function createIo(httpServer: HttpServer, deps: IoDeps): StampedeIo {
   const io: StampedeIo = new Server(httpServer, {
     transports: ["websocket", "polling"],
@@ -48,14 +59,10 @@ export function createIo(httpServer: HttpServer, deps: IoDeps): StampedeIo {
     }),
     connectionStateRecovery: { maxDisconnectionDuration: socketRecoveryWindowMs, skipMiddlewares: false },
   });
-  io.use(async (socket, next) => {
-    const token = handshakeToken(socket);
-    const fanId = token ? await deps.tokens.verifyFan(token) : null;
-    if (!fanId) return next(new Error("unauthorized"));
-    // After a recovery the socket keeps its old data: it must belong to the same fan.
-    if (socket.data.fanId && socket.data.fanId !== fanId) return next(new Error("unauthorized"));
-    socket.data.fanId = fanId;
-    next();
+  // An async middleware that throws would be an unhandled rejection (which ends the process):
+  // a failure here refuses this one connection instead.
+  io.use((socket, next) => {
+    authenticate(socket, deps.tokens).then(next, (err: unknown) => next(err instanceof Error ? err : new Error(String(err))));
   });
   io.on("connection", (socket) => {
     void socket.join(rooms.fan(socket.data.fanId));

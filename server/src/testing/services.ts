@@ -17,9 +17,9 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh database, migrated unless told otherwise. */
-export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
-  const url = new URL(testPostgresBase);
+/** A fresh database, migrated unless told otherwise; on the shared cluster unless given another (base). */
+export async function createTestDatabase(options: { migrate?: boolean; base?: string } = {}): Promise<TestDatabase> {
+  const url = new URL(options.base ?? testPostgresBase);
   url.pathname = `/stampede_test_${uniqueSuffix()}`;
   const dbUrl = url.toString();
   await ensureDatabase(dbUrl);

@@ -16,8 +16,9 @@ export interface TestStack {
   close(): Promise<void>;
 }
 
-export async function startStack(env: Record<string, string> = {}): Promise<TestStack> {
-  const db = await createTestDatabase({ migrate: false });
+/** postgresBase: another PostgreSQL cluster (a throwaway one from postgres-server.ts) for its database. */
+export async function startStack(env: Record<string, string> = {}, options: { postgresBase?: string } = {}): Promise<TestStack> {
+  const db = await createTestDatabase({ migrate: false, base: options.postgresBase });
   const redis = await createTestRedis();
   const baseEnv = {
     DATABASE_URL: db.url,

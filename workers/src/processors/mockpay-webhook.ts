@@ -35,6 +35,7 @@ export function createMockPayWebhookProcessor(deps: MockPayWebhookDeps): Process
   assert(deps.webhookSecret.length > 0, "MockPay webhook delivery needs MOCKPAY_WEBHOOK_SECRET (ProcessorDeps.webhookSecret)");
   // Adds only (no blocking reads), so the app connection serves; nothing is opened here.
   const queue = new Queue<MockPayJobData>(mockpayWebhookQueue, { connection: deps.redis, prefix: `${deps.redisPrefix}:bull` });
+  queue.on("error", (err) => deps.logger.warn({ err, queue: queue.name }, "queue connection error"));
   return async (job: Job<MockPayJobData>) => {
     if (job.name !== relayJobName) return deliver(deps, job);
     // Relayed deliveries carry no chaos: the workers do not know the server's chaos settings.

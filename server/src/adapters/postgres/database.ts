@@ -18,6 +18,8 @@ function maintenanceUrl(databaseUrl: string): string {
 
 async function withMaintenanceClient<T>(databaseUrl: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: maintenanceUrl(databaseUrl), connectionTimeoutMillis: 5_000 });
+  // A connection lost between queries fails the next query; unheard, it would end the process.
+  client.on("error", () => {});
   await client.connect();
   try {
     return await fn(client);

@@ -11,6 +11,20 @@ export interface PoolOptions {
   applicationName?: string;
 }
 
+/** The error that ended a client's connection, if one did. */
+const lostConnections = new WeakMap<object, Error>();
+
+/** pg-pool listens for errors only on idle clients: a checked-out client whose connection dies
+ * between queries (backend terminated, database stopped while the holder waits on the ledger)
+ * would emit an unhandled "error" and end the process. Every pool client listens from birth to
+ * end instead, and remembers the error so its holder can release it as broken. */
+class ListeningClient extends pg.Client {
+  constructor(config?: string | pg.ClientConfig) {
+    super(config);
+    this.on("error", (err: Error) => lostConnections.set(this, err));
+  }
+}
+
 export function createPool(databaseUrl: string, options: PoolOptions = {}): Pool {
   const pool = new pg.Pool({
     connectionString: databaseUrl,
@@ -19,6 +33,7 @@ export function createPool(databaseUrl: string, options: PoolOptions = {}): Pool
     statement_timeout: options.statementTimeoutMs ?? 10_000,
     application_name: options.applicationName ?? "stampede",
     idleTimeoutMillis: 30_000,
+    Client: ListeningClient,
   });
   // An idle client losing its connection (database restart) must not crash the process;
   // the pool drops it and the next query gets a fresh one.
@@ -26,18 +41,27 @@ export function createPool(databaseUrl: string, options: PoolOptions = {}): Pool
   return pool;
 }
 
-/** Runs fn inside one transaction; rolls back on any throw. */
+/** The connection error a client has seen, or undefined while it is healthy. */
+export function connectionLost(client: PoolClient): Error | undefined {
+  return lostConnections.get(client);
+}
+
+/** Runs fn inside one transaction; rolls back on any throw. A client whose connection failed
+ * is released with the error, so the pool discards it instead of handing it out again. */
 export async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  let failure: Error | undefined;
   try {
     await client.query("BEGIN");
     const result = await fn(client);
     await client.query("COMMIT");
     return result;
   } catch (err) {
-    await client.query("ROLLBACK").catch(() => {});
+    await client.query("ROLLBACK").catch((rollbackErr: unknown) => {
+      failure = rollbackErr instanceof Error ? rollbackErr : new Error(String(rollbackErr));
+    });
     throw err;
   } finally {
-    client.release();
+    client.release(connectionLost(client) ?? failure);
   }
 }
