@@ -9,6 +9,7 @@ import { createConfiguredLedger, prepareServices } from "./bootstrap.js";
 import { devDefaultsBanner, type Config } from "./config.js";
 import { applyConnectionLimits } from "./connection-limits.js";
 import { closeHttpServer, onShutdownSignals, runClosers } from "./lifecycle.js";
+import { answerUnparsableRequests } from "./http/client-errors.js";
 import { createLogger } from "./logger.js";
 import { AdminUsers } from "./services/admin/admin-users.js";
 import { runMain } from "./run-main.js";
@@ -56,6 +57,7 @@ async function start(config: Config): Promise<void> {
   observeBatch = (events) => built.metrics.ledgerBatch.observe(events);
   const server = createServer(built.app);
   applyConnectionLimits(server, config.connections);
+  answerUnparsableRequests(server);
   const realtime = startRealtime(server, built, {
     redis,
     adapterRedis: createRedis(config.redisUrl, "stream"),

@@ -70,6 +70,7 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
   if (parserError.type === "charset.unsupported" || parserError.type === "encoding.unsupported") {
     return sendError(res, 415 as number, "invalid_request", "unsupported body encoding");
   }
+  if (parserError.status === 404) return sendError(res, 404, "not_found", "no such file"); // a static file (client assets)
   if (typeof parserError.status === "number" && parserError.status >= 400 && parserError.status < 500) {
     return sendError(res, parserError.status, "invalid_request", "the request could not be read");
   }

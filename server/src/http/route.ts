@@ -1,5 +1,6 @@
-// Declares a route once: its schemas validate the request (422 invalid_request naming the field)
-// and feed the OpenAPI document. Handlers receive parsed, typed input.
+// Declares a route once: its schemas validate the request (422 invalid_request naming the field;
+// a path that fails its params schema names nothing, so 404 not_found) and feed the OpenAPI
+// document. Handlers receive parsed, typed input that PostgreSQL can store (no NUL characters).
 import type { Request, RequestHandler, Response, Router } from "express";
 import type { z } from "zod";
 import { HttpError } from "./errors.js";
@@ -29,17 +30,35 @@ export type RouteHandler<B extends Schema, Q extends Schema, P extends Schema> =
   res: Response,
 ) => unknown;
 
-function describeIssues(where: string, error: z.ZodError): HttpError {
-  const issues = error.issues.map((i) => ({ field: [where, ...i.path].join("."), message: i.message }));
+type Where = "params" | "query" | "body";
+type Issue = { path: PropertyKey[]; message: string };
+
+function describeIssues(where: Where, rawIssues: Issue[]): HttpError {
+  const issues = rawIssues.map((i) => ({ field: [where, ...i.path.map(String)].join("."), message: i.message }));
   const first = issues[0];
   const message = first ? `${first.field}: ${first.message}` : `${where} is invalid`;
+  if (where === "params") return new HttpError(404, "not_found", `nothing here: ${message}`, { issues });
   return new HttpError(422, "invalid_request", message, { issues });
 }
 
-function parse<S extends Schema>(schema: S, value: unknown, where: string): Parsed<S> {
+/** Where a string holding U+0000 sits in the value, or null. PostgreSQL text cannot hold one and
+ * no field of ours needs one, so it is refused here rather than failing a query later. */
+export function nulCharacterAt(value: unknown, path: PropertyKey[] = []): PropertyKey[] | null {
+  if (typeof value === "string") return value.includes("\u0000") ? path : null;
+  if (value === null || typeof value !== "object") return null;
+  for (const [key, item] of Object.entries(value)) {
+    const found = nulCharacterAt(item, [...path, key]);
+    if (found) return found;
+  }
+  return null;
+}
+
+function parse<S extends Schema>(schema: S, value: unknown, where: Where): Parsed<S> {
   if (!schema) return undefined as Parsed<S>;
   const result = schema.safeParse(value);
-  if (!result.success) throw describeIssues(where, result.error);
+  if (!result.success) throw describeIssues(where, result.error.issues);
+  const nul = nulCharacterAt(result.data);
+  if (nul) throw describeIssues(where, [{ path: nul, message: "must not contain a NUL character" }]);
   return result.data as Parsed<S>;
 }
 

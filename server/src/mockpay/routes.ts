@@ -9,10 +9,9 @@ import { defineRoute } from "../http/route.js";
 import { renderCheckoutPage, renderMessagePage, type MessagePage } from "./page.js";
 import { checkoutScript, checkoutScriptPath } from "./page-script.js";
 import { completionOutcomes, redirectUrlFor, type CompletionOutcome } from "./rules.js";
-import { WebhookQueueError, type CompleteOutcome, type MockPayService } from "./service.js";
+import { sessionIdPattern, WebhookQueueError, type CompleteOutcome, type MockPayService } from "./service.js";
 
-const sessionIdLengthMax = 64;
-const sessionParams = z.object({ sessionId: z.string().min(1).max(sessionIdLengthMax) });
+const sessionParams = z.object({ sessionId: z.string().regex(sessionIdPattern, "not a payment session id") });
 const completeBody = z.object({ outcome: z.enum(completionOutcomes) });
 const redirectView = z.object({ redirectUrl: z.string() });
 const sessionView = z.object({
@@ -80,7 +79,7 @@ function pageRoutes(router: Router, service: MockPayService): void {
   });
 
   router.get("/mockpay/checkout/:sessionId", async (req: Request<{ sessionId: string }>, res) => {
-    const view = req.params.sessionId.length <= sessionIdLengthMax ? await service.getSession(req.params.sessionId) : null;
+    const view = await service.getSession(req.params.sessionId);
     if (!view) return sendPage(res, 404, renderMessagePage(unknownPage));
     if (view.status === "expired") return sendPage(res, 410, renderMessagePage(expiredPage));
     if (view.status !== "open") {
@@ -95,7 +94,6 @@ function pageRoutes(router: Router, service: MockPayService): void {
     const sessionId = req.params.sessionId;
     const body = completeBody.safeParse(req.body ?? {});
     if (!body.success) return sendPage(res, 422, renderMessagePage({ title: "Invalid request", message: "Choose Pay, Decline or Cancel on the payment page." }));
-    if (sessionId.length > sessionIdLengthMax) return sendPage(res, 404, renderMessagePage(unknownPage));
     let outcome: CompleteOutcome;
     try {
       outcome = await service.complete(sessionId, body.data.outcome);

@@ -14,6 +14,14 @@ import { enqueueNewEvent, enqueueRedelivery, relayUndelivered, withDeadline, typ
 import { decideCompletion, eventTypeFor, newEventId, newRefundId, newSessionId, redirectUrlFor, type CompletionOutcome, type SessionStatus } from "./rules.js";
 import * as store from "./store.js";
 
+/** The shape newSessionId() gives. Anything else is no session of ours, answered without a query
+ * (PostgreSQL would refuse some strings outright, a NUL character for one). */
+export const sessionIdPattern = /^ps_[0-9a-f]{32}$/;
+
+export function isSessionId(value: string): boolean {
+  return sessionIdPattern.test(value);
+}
+
 export interface MockPayServiceDeps {
   pool: Pool;
   queue: MockPayQueue;
@@ -100,6 +108,7 @@ export class MockPayService implements PaymentProvider {
   }
 
   async getSession(sessionId: string): Promise<SessionView | null> {
+    if (!isSessionId(sessionId)) return null;
     const s = await store.sessionById(this.deps.pool, sessionId);
     if (!s) return null;
     const refund = s.status === "succeeded" ? await store.refundOf(this.deps.pool, s.id) : null;
@@ -114,6 +123,7 @@ export class MockPayService implements PaymentProvider {
 
   /** Pay / decline / cancel. Idempotent per (session, outcome); throws WebhookQueueError if the webhook could not be queued. */
   async complete(sessionId: string, outcome: CompletionOutcome): Promise<CompleteOutcome> {
+    if (!isSessionId(sessionId)) return { kind: "not_found" };
     const type = eventTypeFor(outcome);
     const result = await inTransaction(this.deps.pool, async (db) => {
       const s = await store.sessionById(db, sessionId, { forUpdate: true });

@@ -17,8 +17,9 @@ export const webhookEventSchema = z.object({
   type: z.enum(webhookEventTypes),
   created: z.number().int().nonnegative(),
   data: z.object({
-    sessionId: z.string().min(1).max(128),
-    orderId: z.string().min(1).max(128),
+    // Provider ids are printable ASCII tokens (never a NUL, which PostgreSQL text cannot hold).
+    sessionId: z.string().regex(/^[\x21-\x7e]{1,128}$/, "1–128 printable ASCII characters"),
+    orderId: z.string().regex(/^[\x21-\x7e]{1,128}$/, "1–128 printable ASCII characters"),
     amountCents: z.number().int().nonnegative(),
     currency: z.string().regex(/^[A-Z]{3}$/),
   }),

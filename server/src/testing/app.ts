@@ -8,6 +8,7 @@ import { createApp, type App, type AppDeps } from "../app.js";
 import { createLedger } from "../adapters/ledger.js";
 import type { Ledger } from "@stampede/shared/ledger/port";
 import type { ReadinessChecks } from "../http/health.js";
+import { answerUnparsableRequests } from "../http/client-errors.js";
 import { createLogger } from "../logger.js";
 import { AdminUsers } from "../services/admin/admin-users.js";
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from "./services.js";
@@ -54,6 +55,7 @@ export async function startTestApp(overrides: Partial<Omit<AppDeps, "readiness">
     readiness: { redis: () => redis.ping(), postgres: () => pool.query("SELECT 1"), ...overrides.readiness },
   });
   const server = createServer(built.app);
+  answerUnparsableRequests(server);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   publicUrl = `http://127.0.0.1:${port}`;

@@ -40,10 +40,11 @@ export function currentAdmin(res: Response): AdminPrincipal {
   return admin;
 }
 
+/** A NUL character (PostgreSQL text cannot hold one) makes them wrong credentials, found without a query. */
 function parseBasic(header: string): { username: string; password: string } | null {
   const decoded = Buffer.from(header.slice("Basic ".length).trim(), "base64").toString("utf8");
   const colon = decoded.indexOf(":");
-  if (colon <= 0) return null;
+  if (colon <= 0 || decoded.includes("\u0000")) return null;
   return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 

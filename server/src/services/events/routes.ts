@@ -7,6 +7,7 @@ import { publishedStatuses } from "@stampede/shared/core/event-status";
 import { isUuid } from "@stampede/shared/ids";
 import { HttpError } from "../../http/errors.js";
 import type { OpenApiRegistry } from "../../http/openapi.js";
+import { uuidParam } from "../../http/params.js";
 import { defineRoute } from "../../http/route.js";
 import { requireAdmin, type AdminAuthDeps } from "../admin/guards.js";
 import { auditEvent } from "./audit.js";
@@ -14,7 +15,7 @@ import type { EventRecord } from "./events-repo.js";
 import type { EventsService } from "./events-service.js";
 import type { Ledger } from "@stampede/shared/ledger/port";
 
-const eventParams = z.object({ eventId: z.string() });
+const eventParams = z.object({ eventId: uuidParam });
 const statusBody = z.object({ status: z.enum(eventStatuses) });
 const waitingRoomPatch = z
   .object({

@@ -8,6 +8,7 @@ import { listPageSizeMax, salesFeedLinesMax } from "@stampede/shared/limits";
 import type { WaitingRoomStore } from "../../adapters/redis/waiting-room/store.js";
 import { HttpError } from "../../http/errors.js";
 import type { OpenApiRegistry } from "../../http/openapi.js";
+import { uuidParam } from "../../http/params.js";
 import { defineRoute } from "../../http/route.js";
 import { requireAdmin, type AdminAuthDeps } from "../admin/guards.js";
 import type { EventsService } from "../events/events-service.js";
@@ -65,7 +66,7 @@ export function adminOrderRoutes(deps: AdminOrderDeps, registry: OpenApiRegistry
       res.json({ orders: orders.filter(Boolean), nextCursor: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null });
     });
 
-  defineRoute(router, registry, { method: "post", path: "/api/admin/orders/:orderId/refund", summary: "Refund a paid order: money back, tickets void, stock returned to the pool", tags, security: "admin", guards: [requireAdmin(deps.admin)], params: z.object({ orderId: z.string() }), responses: { 200: { description: "refunded" }, 409: { description: "not paid" } } },
+  defineRoute(router, registry, { method: "post", path: "/api/admin/orders/:orderId/refund", summary: "Refund a paid order: money back, tickets void, stock returned to the pool", tags, security: "admin", guards: [requireAdmin(deps.admin)], params: z.object({ orderId: uuidParam }), responses: { 200: { description: "refunded" }, 409: { description: "not paid" } } },
     async ({ params }, _req, res) => {
       if (!isUuid(params.orderId)) throw new HttpError(404, "not_found", "no such order");
       const result = await deps.settlement.refund(params.orderId);
@@ -77,7 +78,7 @@ export function adminOrderRoutes(deps: AdminOrderDeps, registry: OpenApiRegistry
 
   checkinRoute(router, registry, { admin: deps.admin, pool, codes: deps.codes, misses: deps.checkinMisses });
 
-  defineRoute(router, registry, { method: "get", path: "/api/admin/events/:eventId/stats", summary: "Live stats: stock per tier, perks, orders by status, revenue, queue", tags: ["admin: events"], security: "admin", guards: [requireAdmin(deps.admin, ["viewer"])], params: z.object({ eventId: z.string() }), responses: { 200: { description: "stats" } } },
+  defineRoute(router, registry, { method: "get", path: "/api/admin/events/:eventId/stats", summary: "Live stats: stock per tier, perks, orders by status, revenue, queue", tags: ["admin: events"], security: "admin", guards: [requireAdmin(deps.admin, ["viewer"])], params: z.object({ eventId: uuidParam }), responses: { 200: { description: "stats" } } },
     async ({ params }, _req, res) => {
       const event = isUuid(params.eventId) ? await deps.events.get(params.eventId) : null;
       if (!event) throw new HttpError(404, "not_found", "no such event");
@@ -86,7 +87,7 @@ export function adminOrderRoutes(deps: AdminOrderDeps, registry: OpenApiRegistry
       res.json(stats);
     });
 
-  defineRoute(router, registry, { method: "get", path: "/api/admin/events/:eventId/sales", summary: "The sales feed's recent history: the last holds, payments, expiries and refunds, newest first (what sales:batch pushes live)", tags: ["admin: events"], security: "admin", guards: [requireAdmin(deps.admin, ["viewer"])], params: z.object({ eventId: z.string() }), query: salesQuery, responses: { 200: { description: "{eventId, sales: [{type, orderId, status, quantity, totalCents, atMs}]}" }, 404: { description: "no such event" } } },
+  defineRoute(router, registry, { method: "get", path: "/api/admin/events/:eventId/sales", summary: "The sales feed's recent history: the last holds, payments, expiries and refunds, newest first (what sales:batch pushes live)", tags: ["admin: events"], security: "admin", guards: [requireAdmin(deps.admin, ["viewer"])], params: z.object({ eventId: uuidParam }), query: salesQuery, responses: { 200: { description: "{eventId, sales: [{type, orderId, status, quantity, totalCents, atMs}]}" }, 404: { description: "no such event" } } },
     async ({ params, query }, _req, res) => {
       const event = isUuid(params.eventId) ? await deps.events.get(params.eventId) : null;
       if (!event) throw new HttpError(404, "not_found", "no such event");

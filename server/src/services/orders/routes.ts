@@ -9,6 +9,7 @@ import type { FanOrdersView } from "@stampede/shared/api/orders";
 import { fanOrdersListMax, holdsInFlightMax } from "@stampede/shared/limits";
 import { HttpError } from "../../http/errors.js";
 import type { OpenApiRegistry } from "../../http/openapi.js";
+import { uuidParam } from "../../http/params.js";
 import { defineRoute } from "../../http/route.js";
 import { currentFan, fanIdFrom, requireFan } from "../fans/guards.js";
 import type { TokenService } from "../fans/tokens.js";
@@ -25,9 +26,9 @@ const holdBody = z.object({
   items: z.array(z.object({ classId: z.string().min(1).max(64), quantity: z.number().int().min(1).max(100) })).min(1).max(20),
   email: z.email().max(254),
 });
-const eventParams = z.object({ eventId: z.string() });
-const orderParams = z.object({ orderId: z.string() });
-const ticketParams = z.object({ ticketId: z.string() });
+const eventParams = z.object({ eventId: uuidParam });
+const orderParams = z.object({ orderId: uuidParam });
+const ticketParams = z.object({ ticketId: uuidParam });
 const idempotencyKey = z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, "1–128 letters, digits, _ . : -");
 
 export interface OrderRoutesDeps {

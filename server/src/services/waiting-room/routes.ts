@@ -3,6 +3,7 @@
 import { Router } from "express";
 import { z } from "zod";
 import type { OpenApiRegistry } from "../../http/openapi.js";
+import { uuidParam } from "../../http/params.js";
 import { HttpError } from "../../http/errors.js";
 import { clientIp, rateLimited, type RateLimit } from "../../http/rate-limit.js";
 import { defineRoute } from "../../http/route.js";
@@ -11,7 +12,7 @@ import type { TokenService } from "../fans/tokens.js";
 import type { LotteryRepo } from "./lottery-repo.js";
 import type { WaitingRoomService } from "./waiting-room-service.js";
 
-const eventParams = z.object({ eventId: z.string() });
+const eventParams = z.object({ eventId: uuidParam });
 
 export interface WaitingRoomRoutesDeps {
   waitingRoom: WaitingRoomService;
