@@ -71,8 +71,9 @@ export class LoginLimiter {
     });
   }
 
+  /** Under the rate limits' "rl" namespace: this is throttling state, not data (a refused sign-in counts by design). */
   private key(ip: string, username: string): string {
-    return redisKey(this.prefix, "admin-login", `${username.toLowerCase()}|${ip}`);
+    return redisKey(this.prefix, "rl", "admin-login-backoff", `${username.toLowerCase()}|${ip}`);
   }
 
   /** Throws 429 with Retry-After while this IP must wait for this username, or when the IP's cap
