@@ -1,7 +1,7 @@
 // The app factory: takes connected adapters, wires services and routes, returns an Express app.
 // It reads no environment and opens no connections (main.ts does that), so tests build it freely.
 import { randomUUID } from "node:crypto";
-import express, { type Express, type Request } from "express";
+import express, { type Express, type Request, type RequestHandler } from "express";
 import helmet from "helmet";
 import { pinoHttp } from "pino-http";
 import { httpJsonBodyBytesMax } from "@stampede/shared/limits";
@@ -95,6 +95,27 @@ function requestId(req: Request): string {
   return typeof given === "string" && requestIdPattern.test(given) ? given : randomUUID();
 }
 
+/** One line per request at debug, with its id (also sent back as X-Request-Id) and tokens redacted. */
+function requestLogging(logger: Logger): RequestHandler {
+  return pinoHttp({
+    logger,
+    genReqId: (req, res) => {
+      const id = requestId(req as Request);
+      res.setHeader("X-Request-Id", id);
+      return id;
+    },
+    serializers: {
+      // Order links carry their token in the query: logged URLs have such values redacted.
+      req: requestSerializer,
+      res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+    },
+    // One line per request is debug detail (LOG_LEVEL=debug); info keeps start, stop and business events.
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : "debug"),
+    // Only server errors would be printed: skip building the other request lines at all.
+    autoLogging: logger.isLevelEnabled("debug") ? { ignore: (req) => req.url === "/healthz" || req.url === "/metrics" } : false,
+  });
+}
+
 export function createApp(deps: AppDeps): App {
   const app = express();
   const metrics = createMetrics();
@@ -135,25 +156,7 @@ export function createApp(deps: AppDeps): App {
   // Only the configured number of proxy hops is trusted for the client IP — never "everything",
   // or anyone could pick their own IP with X-Forwarded-For and dodge the rate limits.
   app.set("trust proxy", deps.trustProxyHops);
-  app.use(
-    pinoHttp({
-      logger: deps.logger,
-      genReqId: (req, res) => {
-        const id = requestId(req as Request);
-        res.setHeader("X-Request-Id", id);
-        return id;
-      },
-      serializers: {
-        // Order links carry their token in the query: logged URLs have such values redacted.
-        req: requestSerializer,
-        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
-      },
-      // One line per request is debug detail (LOG_LEVEL=debug); info keeps start, stop and business events.
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : "debug"),
-      // Only server errors would be printed: skip building the other request lines at all.
-      autoLogging: deps.logger.isLevelEnabled("debug") ? { ignore: (req) => req.url === "/healthz" || req.url === "/metrics" } : false,
-    }),
-  );
+  app.use(requestLogging(deps.logger));
   app.use(
     helmet({
       contentSecurityPolicy: { directives: { upgradeInsecureRequests: https ? [] : null, connectSrc: ["'self'", "ws:", "wss:"] } },
