@@ -84,14 +84,23 @@ describe("check-in at the door", () => {
     const shown = fanPage.locator(".ticket .short-code-value");
     await shown.first().waitFor({ timeout: 10_000 });
     expect(await shown.allTextContents()).toEqual(order.tickets.map((t) => t.shortCode));
-    for (const value of await shown.all()) {
-      const box = (await value.boundingBox())!;
-      expect(box.x).toBeGreaterThanOrEqual(0);
-      expect(box.x + box.width).toBeLessThanOrEqual(390);
-      expect(Number.parseFloat(await value.evaluate((el) => getComputedStyle(el).fontSize))).toBeGreaterThanOrEqual(24);
+    // Measured in one pass inside the page, so a re-render between finding a node and measuring it cannot
+    // leave a detached node (Playwright's boundingBox() answers null for those).
+    const layout = await fanPage.evaluate(() => {
+      const rect = (el: Element) => {
+        const r = el.getBoundingClientRect();
+        return { x: r.x, y: r.y, width: r.width, height: r.height };
+      };
+      const codes = [...document.querySelectorAll(".ticket .short-code-value")].map((el) => ({ ...rect(el), fontSize: getComputedStyle(el).fontSize }));
+      return { codes, qr: rect(document.querySelector(".ticket .qr")!) };
+    });
+    expect(layout.codes).toHaveLength(order.tickets.length);
+    for (const code of layout.codes) {
+      expect(code.x).toBeGreaterThanOrEqual(0);
+      expect(code.x + code.width).toBeLessThanOrEqual(390);
+      expect(Number.parseFloat(code.fontSize)).toBeGreaterThanOrEqual(24);
     }
-    const qrBox = (await fanPage.locator(".ticket .qr").first().boundingBox())!;
-    expect((await shown.first().boundingBox())!.y).toBeGreaterThanOrEqual(qrBox.y + qrBox.height); // right under the QR
+    expect(layout.codes[0]!.y).toBeGreaterThanOrEqual(layout.qr.y + layout.qr.height); // right under the QR
     const pageText = await fanPage.locator("main").innerText();
     expect(pageText).not.toContain(order.tickets[0]!.code);
     const typed = [(await shown.nth(0).textContent())!, (await shown.nth(1).textContent())!];
