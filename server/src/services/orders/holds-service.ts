@@ -6,12 +6,13 @@ import { allowanceLeft } from "@stampede/shared/core/allowance";
 import { accountId } from "@stampede/shared/core/ledger-ids";
 import { holdOutcome, planHold, planVoid } from "@stampede/shared/core/ledger-plans";
 import { uuidv7 } from "@stampede/shared/ids";
-import type { Ledger } from "@stampede/shared/ledger/port";
+import { LedgerUnavailableError, type Ledger } from "@stampede/shared/ledger/port";
 import type { WaitingRoomStore } from "../../adapters/redis/waiting-room/store.js";
 import { HttpError } from "../../http/errors.js";
 import type { PaymentProvider } from "../../payments/provider.js";
 import type { EventCache } from "../events/event-cache.js";
 import type { EventRecord } from "../events/events-repo.js";
+import { readStock } from "../events/inventory.js";
 import type { TokenService } from "../fans/tokens.js";
 import type { StockCache } from "../waiting-room/stock-cache.js";
 import type { DomainEvents } from "./domain-events.js";
@@ -137,6 +138,27 @@ export class HoldsService {
     if (gone) throw refuse(409, "sold_out", `${gone.code} is sold out`);
   }
 
+  /**
+   * The allowance is used up. A pending hold among its debits means a hold of this fan's is still
+   * open or being placed (concurrent requests on one admission): say so, not "limit reached".
+   */
+  private async overAllowance(event: EventRecord, fanId: string): Promise<HttpError> {
+    const [account] = await this.deps.ledger.lookupAccounts([accountId("allowance", event.ledger, fanId)]);
+    if (account && account.debits_pending > 0n) return refuse(409, "hold_active", "you already hold tickets: pay for them or cancel first");
+    return refuse(429, "fan_limit_reached", `at most ${event.waitingRoom.perFanMax} tickets per fan for this event`);
+  }
+
+  /**
+   * The tier could not cover the request. How many are left is read from the ledger now, not from
+   * the stock snapshot: fans racing for the last tickets lose to holds the snapshot has not seen.
+   */
+  private async outOfStock(event: EventRecord, tierId: string): Promise<HttpError> {
+    const left = (await readStock(this.deps.ledger, [event])).get(event.id)?.classes.get(tierId)?.available ?? 0;
+    const code = event.classes.find((c) => c.id === tierId)?.code ?? "?";
+    if (left > 0) return refuse(409, "insufficient_stock", `only ${left} ${code} tickets left`);
+    return refuse(409, "sold_out", `${code} is sold out`);
+  }
+
   private async holdInLedger(event: EventRecord, fanId: string, orderId: string, items: OrderItem[]): Promise<void> {
     const plan = planHold({
       ledger: event.ledger, holdId: orderId, fanId, perFanMax: event.waitingRoom.perFanMax, holdSeconds: event.waitingRoom.holdSeconds,
@@ -148,14 +170,11 @@ export class HoldsService {
       case "placed":
         return;
       case "fan_limit_reached":
-        throw refuse(429, "fan_limit_reached", `at most ${event.waitingRoom.perFanMax} tickets per fan for this event`);
-      case "sold_out": {
-        const stock = await this.deps.stock.get(event);
-        const left = stock.classes.find((c) => c.id === outcome.tierId)?.available ?? 0;
-        const code = event.classes.find((c) => c.id === outcome.tierId)?.code ?? "?";
-        if (left > 0) throw refuse(409, "insufficient_stock", `only ${left} ${code} tickets left`);
-        throw refuse(409, "sold_out", `${code} is sold out`);
-      }
+        throw await this.overAllowance(event, fanId);
+      case "sold_out":
+        throw await this.outOfStock(event, outcome.tierId);
+      case "already_failed": // a transient failure of this very hold id: nothing was held
+        throw new LedgerUnavailableError(`hold ${orderId}: an earlier attempt of this id failed transiently`);
       default:
         throw new Error(`hold ${orderId} refused by the ledger: ${JSON.stringify(outcome)}`);
     }
