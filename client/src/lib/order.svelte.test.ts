@@ -1,7 +1,9 @@
 // Goal: the order page finds its token (link first, then this tab), says "confirming" after
 // paying until the webhook's result shows — by polling each second or at once on order:update —
-// gives up politely after the limit, cancels a hold, re-reads an order whose hold ran out, and
-// draws QR codes inline only when they are plain drawings.
+// gives up politely after the limit, cancels a hold, re-reads an order whose hold ran out, follows
+// an ended order live (a late payment books it or refunds it; a paid one can be refunded) without
+// claiming "nothing was charged" to a fan back from paying, and draws QR codes inline only when
+// they are plain drawings.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createApi } from "./api.js";
 import { OrderTracker, orderToken } from "./order.svelte.js";
@@ -173,6 +175,55 @@ describe("OrderTracker", () => {
     await vi.advanceTimersByTimeAsync(1_000);
     expect(tracker.phase).toBe("payment_failed");
     tracker.destroy();
+  });
+
+  it("back from paying after the hold ran out: checking, not 'nothing was charged', until the late payment books it", async () => {
+    let reads = 0;
+    const { tracker } = setup({ outcome: "succeeded", orders: () => (++reads < 3 ? order({ status: "expired" }) : paid) });
+    await tracker.start();
+    expect(tracker.phase).toBe("late_payment");
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(tracker.phase).toBe("paid");
+    tracker.destroy();
+  });
+
+  it("a late payment with no tickets left ends refunded; with no word for 30 s it says so and can check again", async () => {
+    const { tracker, set } = setup({ outcome: "succeeded" });
+    set(order({ status: "cancelled" }));
+    await tracker.start();
+    expect(tracker.phase).toBe("late_payment");
+    await vi.advanceTimersByTimeAsync(31_000);
+    expect(tracker.phase).toBe("slow");
+    set(order({ status: "refunded" }));
+    tracker.checkAgain();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(tracker.phase).toBe("refunded");
+    tracker.destroy();
+  });
+
+  it("follows an ended order live: expired → paid, then paid → refunded; a refunded one is final", async () => {
+    const { tracker, sockets, set } = setup();
+    set(order({ status: "expired" }));
+    await tracker.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(tracker.phase).toBe("expired");
+    expect(sockets.made).toHaveLength(1);
+    set(paid);
+    sockets.latest().push("order:update", { orderId: "o1", status: "paid" });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(tracker.phase).toBe("paid");
+    set({ ...paid, status: "refunded" });
+    sockets.latest().push("order:update", { orderId: "o1", status: "refunded" });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(tracker.phase).toBe("refunded");
+    tracker.destroy();
+
+    const done = setup();
+    done.set({ ...paid, status: "refunded" });
+    await done.tracker.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(done.sockets.made).toHaveLength(0);
+    done.tracker.destroy();
   });
 
   it("cancels a held order; a second cancel is refused in plain words", async () => {

@@ -24,6 +24,7 @@ export type OrderPhase =
   | "confirming" // back from paying: waiting for the provider's word
   | "ending" // back from a declined or cancelled payment: the hold is being released
   | "slow" // confirming took longer than expected
+  | "late_payment" // back from paying, but the hold had already ended: the payment books it again or is refunded
   | Exclude<OrderStatus, "held">;
 
 /** The order's token from the link, else from this tab (written by the hold form); a link's token is kept for reloads. */
@@ -110,10 +111,10 @@ export class OrderTracker {
     await this.load();
     if (this.#stopped || this.order === null) return;
     void this.#loadEvent();
-    if (this.order.status === "held") {
-      void this.#listen();
-      if (this.outcome !== null) this.#confirm();
-    }
+    // Every status but refunded can still change (a late payment books an expired or cancelled
+    // order; a paid one can be refunded): the page follows it live.
+    if (this.order.status !== "refunded") void this.#listen();
+    if (this.outcome !== null && this.#awaitingPayment()) this.#confirm();
   }
 
   destroy(): void {
@@ -137,7 +138,7 @@ export class OrderTracker {
     }
     this.error = null;
     this.order = result.data;
-    if (result.data.status !== "held" && this.#poll !== null) this.#stopPolling();
+    if (!this.#awaitingPayment() && this.#poll !== null) this.#stopPolling();
     void this.#loadQrs(result.data);
   }
 
@@ -178,7 +179,10 @@ export class OrderTracker {
       if (this.error === null) return "loading";
       return this.error.code === "not_found" ? "not_found" : "failed";
     }
-    if (order.status !== "held") return order.status;
+    if (order.status !== "held") {
+      if (this.outcome !== "succeeded" || !endedUnpaid(order.status)) return order.status;
+      return this.confirmTimedOut ? "slow" : "late_payment";
+    }
     if (this.outcome === "succeeded") return this.confirmTimedOut ? "slow" : "confirming";
     if ((this.outcome === "failed" || this.outcome === "canceled") && !this.confirmTimedOut) return "ending";
     return "held";
@@ -204,10 +208,17 @@ export class OrderTracker {
     this.#poll = this.#clock.setTimeout(async () => {
       this.#poll = null;
       await this.load();
-      if (this.#stopped || this.order?.status !== "held") return;
+      if (this.#stopped || !this.#awaitingPayment()) return;
       if (this.#clock.nowMs() >= this.#pollUntilMs) this.confirmTimedOut = true;
       else this.#schedulePoll();
     }, this.#deps.pollMs ?? 1_000);
+  }
+
+  /** Back from paying and the provider's word not in yet: a success ends in paid or refunded (a late payment with no tickets left), anything else once the hold ends. */
+  #awaitingPayment(): boolean {
+    const status = this.order?.status;
+    if (status === undefined) return false;
+    return this.outcome === "succeeded" ? status !== "paid" && status !== "refunded" : status === "held";
   }
 
   #stopPolling(): void {
@@ -245,4 +256,9 @@ export class OrderTracker {
     );
     if (!this.#stopped) this.qr = { ...this.qr, ...Object.fromEntries(drawn) };
   }
+}
+
+/** The hold ended without a payment booked: a payment still on its way books it again or is refunded. */
+function endedUnpaid(status: OrderStatus): boolean {
+  return status === "expired" || status === "cancelled" || status === "payment_failed";
 }
