@@ -5,6 +5,7 @@ import { startupConnectTimeoutMs } from "@stampede/shared/limits";
 import { createRedis } from "./adapters/redis/connection.js";
 import { ensureDatabase } from "./adapters/postgres/database.js";
 import { migrate } from "./adapters/postgres/migrate.js";
+import { dependencyUnavailable } from "./adapters/dependency-errors.js";
 import type { Config } from "./config.js";
 import type { Ledger } from "@stampede/shared/ledger/port";
 import { createLedger } from "./adapters/ledger.js";
@@ -65,8 +66,30 @@ export async function prepareServices(config: Pick<Config, "databaseUrl" | "redi
   const results = await Promise.allSettled([checkPostgres(config.databaseUrl), checkRedis(config.redisUrl)]);
   const failures = results.flatMap((r) => (r.status === "rejected" ? [r.reason instanceof Error ? r.reason.message : String(r.reason)] : []));
   if (failures.length > 0) throw new StartupError(failures.join("\n"));
-  await ensureDatabase(config.databaseUrl);
-  await migrate(config.databaseUrl);
+  await retryWhileUnavailable(async () => {
+    await ensureDatabase(config.databaseUrl);
+    await migrate(config.databaseUrl);
+  });
+}
+
+/** How long start-up keeps retrying the database set-up while PostgreSQL comes and goes. */
+const setUpRetryMs = 60_000;
+
+/**
+ * PostgreSQL answered the preflight but went away during the set-up (restarted, or our backend
+ * terminated): try again, each second, for a minute — a process starting during a database
+ * restart waits for it rather than exiting. Both steps are safe to repeat.
+ */
+async function retryWhileUnavailable(step: () => Promise<void>): Promise<void> {
+  const deadline = Date.now() + setUpRetryMs;
+  for (;;) {
+    try {
+      return await step();
+    } catch (err) {
+      if (dependencyUnavailable(err) !== "postgres" || Date.now() >= deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
 }
 
 /** The ledger backend the configuration names (TigerBeetle, or the PostgreSQL ledger). */

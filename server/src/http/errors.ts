@@ -2,6 +2,7 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from "express";
 import type { ErrorBody, ErrorCode } from "@stampede/shared/errors";
 import { LedgerUnavailableError } from "@stampede/shared/ledger/port";
+import { dependencyUnavailable } from "../adapters/dependency-errors.js";
 
 /** An outcome the client caused (bad input, missing auth, sold out …): answered as 4xx/503, never logged as a bug. */
 export class HttpError extends Error {
@@ -24,17 +25,6 @@ export function sendError(res: Response, status: number, code: ErrorCode, messag
 export const notFoundHandler: RequestHandler = (req, res) => {
   sendError(res, 404, "not_found", `no route for ${req.method} ${req.originalUrl.split("?")[0]}`);
 };
-
-/** Redis or PostgreSQL went away mid-request: the request fails closed with 503 (nothing was
- * half-done that a retry cannot finish: every write path is idempotent or transactional). */
-export function dependencyUnavailable(err: unknown): "redis" | "postgres" | null {
-  const e = err as { name?: string; message?: string; code?: string };
-  const message = e.message ?? "";
-  if (e.name === "MaxRetriesPerRequestError" || /^Command timed out|Connection is closed|Stream isn't writeable|enableOfflineQueue/.test(message)) return "redis";
-  if (["ECONNREFUSED", "ECONNRESET", "57P01", "57P02", "57P03", "08006", "08001", "53300"].includes(e.code ?? "")) return "postgres";
-  if (/Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(message)) return "postgres";
-  return null;
-}
 
 interface BodyParserError {
   type?: string;

@@ -1,7 +1,7 @@
 // coalesce() for PostgreSQL statements: a batch that cannot reach the database fails its callers
 // as "database unavailable" (503 not_ready); the deadline is the pool's statement timeout.
 import { coalesce, type Coalesced } from "../batching/coalesce.js";
-import { dependencyUnavailable } from "../../http/errors.js";
+import { dependencyUnavailable } from "../dependency-errors.js";
 
 /** The pool's statement_timeout (pool.ts) plus the time to get a connection. */
 const batchDeadlineMs = 15_000;

@@ -1,9 +1,14 @@
 // Goal: every start command may create the database and migrate at the same time as others;
-// migrations apply exactly once, whether run twice in a row or by several processes at once.
+// migrations apply exactly once, whether run twice in a row or by several processes at once; a
+// backend terminated while a start waits on the migration lock fails that attempt (it does not
+// end the process) and start-up tries again until the database answers.
 import { afterAll, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
 import pg from "pg";
-import { createTestDatabase, testPostgresBase, uniqueSuffix } from "../../testing/services.js";
+import { prepareServices } from "../../bootstrap.js";
+import { waitFor } from "../../testing/fans.js";
+import { createTestDatabase, testPostgresBase, testRedisUrl, uniqueSuffix } from "../../testing/services.js";
+import { dependencyUnavailable } from "../dependency-errors.js";
 import { dropDatabase, ensureDatabase } from "./database.js";
 import { migrate } from "./migrate.js";
 
@@ -70,5 +75,53 @@ describe("migrations", () => {
     cleanups.push(() => dropDatabase(url));
     const created = await Promise.all([ensureDatabase(url), ensureDatabase(url), ensureDatabase(url)]);
     expect(created.filter(Boolean)).toHaveLength(1);
+  });
+
+  describe("a backend terminated while a start waits on the migration lock", () => {
+    const lockId = "7241865325823964"; // node-pg-migrate's advisory lock
+
+    async function holdingTheLock(url: string) {
+      const holder = new pg.Client({ connectionString: url });
+      await holder.connect();
+      await holder.query("SELECT pg_advisory_lock($1)", [lockId]);
+      cleanups.push(() => holder.end().catch(() => {}));
+      return holder;
+    }
+
+    /** Terminates the backend waiting for the lock in this database; resolves once one was. */
+    async function terminateWaiter(holder: pg.Client): Promise<void> {
+      await waitFor("a start waiting on the migration lock", async () => {
+        const { rows } = await holder.query(
+          "SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()",
+        );
+        return rows.some((r: { done: boolean }) => r.done);
+      }, 15_000);
+    }
+
+    it("fails that migrate call with a PostgreSQL error, not an unhandled 'error' event", async () => {
+      const db = await createTestDatabase({ migrate: false });
+      cleanups.push(db.drop);
+      const holder = await holdingTheLock(db.url);
+      const attempt = migrate(db.url).then(() => null, (err: unknown) => err);
+      await terminateWaiter(holder);
+      expect(dependencyUnavailable(await attempt)).toBe("postgres");
+      await holder.end();
+      expect((await migrate(db.url)).length).toBeGreaterThanOrEqual(2);
+    });
+
+    it("start-up tries again and migrates once the database answers", async () => {
+      const url = freshUrl();
+      cleanups.push(() => dropDatabase(url));
+      await ensureDatabase(url);
+      const holder = await holdingTheLock(url);
+      let started = false;
+      const starting = prepareServices({ databaseUrl: url, redisUrl: testRedisUrl }).then(() => (started = true));
+      await terminateWaiter(holder);
+      await terminateWaiter(holder); // the retry waits on the lock again: it was retried
+      expect(started).toBe(false);
+      await holder.end();
+      await starting;
+      expect(await tables(url)).toEqual(expect.arrayContaining(["events", "pgmigrations"]));
+    }, 60_000);
   });
 });

@@ -1,0 +1,13 @@
+// Which dependency an error says has gone away, by its code or message: the HTTP layer answers
+// those 503 not_ready, the batcher and start-up retry them.
+/** Redis or PostgreSQL went away mid-call (null: any other error). A request failing this way is
+ * answered 503 (nothing was half-done that a retry cannot finish: every write path is idempotent
+ * or transactional). */
+export function dependencyUnavailable(err: unknown): "redis" | "postgres" | null {
+  const e = err as { name?: string; message?: string; code?: string };
+  const message = e.message ?? "";
+  if (e.name === "MaxRetriesPerRequestError" || /^Command timed out|Connection is closed|Stream isn't writeable|enableOfflineQueue/.test(message)) return "redis";
+  if (["ECONNREFUSED", "ECONNRESET", "57P01", "57P02", "57P03", "08006", "08001", "53300"].includes(e.code ?? "")) return "postgres";
+  if (/Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(message)) return "postgres";
+  return null;
+}
