@@ -2,28 +2,18 @@
 // answers as its QR code — admitted once, then "already checked in at <first time>", refused for
 // another event, refused once refunded, unknown codes refused — five doors typing the same code
 // at once admit exactly one person, and guessing codes is slowed to a crawl per scanner account.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { checkinShortCodeMissesPerMinuteMax } from "@stampede/shared/limits";
 import { createPool } from "../src/adapters/postgres/pool.js";
 import { AdminUsers } from "../src/services/admin/admin-users.js";
-import { admittedFan, completePayment, hold, orderReaches, type AdmittedFan, type OrderBody } from "../src/testing/checkout.js";
+import { admittedFan, completePayment, hold, orderReaches, type OrderBody } from "../src/testing/checkout.js";
 import { basicAuth, createEvent } from "../src/testing/fans.js";
-import { stackAdmin, startStack, type TestStack } from "../src/testing/stack.js";
+import { stackAdmin } from "../src/testing/stack.js";
+import { useStack } from "../src/testing/use-stack.js";
 
-let stack: TestStack;
-let url: string;
-const fans: AdmittedFan[] = [];
 const asAdmin = basicAuth(stackAdmin.username, stackAdmin.password);
 
-beforeAll(async () => {
-  stack = await startStack();
-  url = (await stack.addServer()).url;
-  stack.addWorkers();
-});
-afterAll(async () => {
-  for (const f of fans) f.close();
-  await stack.close();
-});
+const served = useStack();
 
 interface Answer {
   status: number;
@@ -31,12 +21,12 @@ interface Answer {
 }
 
 async function scan(code: string, extra: Record<string, unknown> = {}, auth = asAdmin): Promise<Answer> {
-  const res = await fetch(`${url}/api/admin/checkin`, { method: "POST", headers: { "content-type": "application/json", authorization: auth }, body: JSON.stringify({ code, ...extra }) });
+  const res = await fetch(`${served.url}/api/admin/checkin`, { method: "POST", headers: { "content-type": "application/json", authorization: auth }, body: JSON.stringify({ code, ...extra }) });
   return { status: res.status, body: (await res.json()) as Answer["body"] };
 }
 
 async function sale(name: string): Promise<{ id: string; ga: string }> {
-  const event = await createEvent(url, stackAdmin, {
+  const event = await createEvent(served.url, stackAdmin, {
     name, status: "on_sale", classes: [{ code: "GA", name: "General", priceCents: 1_000, capacity: 100, perOrderMax: 4 }],
     waitingRoom: { admitPerMinute: 60_000, maxActiveCheckouts: 500, perFanMax: 6 },
   });
@@ -44,11 +34,11 @@ async function sale(name: string): Promise<{ id: string; ga: string }> {
 }
 
 async function paidOrder(event: { id: string; ga: string }, quantity: number): Promise<OrderBody> {
-  const f = await admittedFan(url, event.id);
-  fans.push(f);
-  const held = await hold(url, f, event.id, [{ classId: event.ga, quantity }]);
-  await completePayment(url, held.body.paymentUrl, "succeeded");
-  return orderReaches(url, held.body.orderId, held.body.orderToken, "paid");
+  const f = await admittedFan(served.url, event.id);
+  served.closeAfter(f);
+  const held = await hold(served.url, f, event.id, [{ classId: event.ga, quantity }]);
+  await completePayment(served.url, held.body.paymentUrl, "succeeded");
+  return orderReaches(served.url, held.body.orderId, held.body.orderToken, "paid");
 }
 
 /** The code as a hurried steward types it: lower case, no dash, 0 as o and 1 as l. */
@@ -56,7 +46,7 @@ const sloppy = (shortCode: string) => shortCode.replace("-", "").toLowerCase().r
 
 let scanners = 0;
 async function scanner(): Promise<string> {
-  const pool = createPool(stack.db.url);
+  const pool = createPool(served.stack.db.url);
   try {
     const credentials = { username: `door-${(scanners += 1)}`, password: "door-password-123" };
     expect(await new AdminUsers(pool).create(credentials.username, credentials.password, "scanner")).toBeTruthy();
@@ -102,7 +92,7 @@ describe("check-in by short code", () => {
 
   it("refuses unknown codes and a refunded ticket with 404 invalid_ticket", async () => {
     const refundedOrder = await paidOrder(event, 1);
-    const refund = await fetch(`${url}/api/admin/orders/${refundedOrder.orderId}/refund`, { method: "POST", headers: { authorization: asAdmin } });
+    const refund = await fetch(`${served.url}/api/admin/orders/${refundedOrder.orderId}/refund`, { method: "POST", headers: { authorization: asAdmin } });
     expect(refund.status).toBe(200);
     const refunded = await scan(refundedOrder.tickets[0]!.shortCode);
     expect(refunded.status).toBe(404);

@@ -2,33 +2,23 @@
 // processes — hold, MockPay, webhook, paid order with QR tickets and the perk — and every refusal
 // the contract names, idempotent holds, perks exactly N times under concurrency, check-in where
 // the first scan wins, admin refunds that return stock; the ledger audit passes after each test.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { admittedFan, auditOk, completePayment, getOrder, hold, orderReaches, stockOf, type AdmittedFan } from "../src/testing/checkout.js";
 import { basicAuth, createEvent, waitFor } from "../src/testing/fans.js";
-import { stackAdmin, startStack, type TestStack } from "../src/testing/stack.js";
+import { stackAdmin } from "../src/testing/stack.js";
+import { useStack } from "../src/testing/use-stack.js";
 
-let stack: TestStack;
-let url: string;
-const fans: AdmittedFan[] = [];
 const eventsMade: string[] = [];
 const basic = basicAuth(stackAdmin.username, stackAdmin.password);
 const asAdmin = { "content-type": "application/json", authorization: basic };
 
-beforeAll(async () => {
-  stack = await startStack();
-  url = (await stack.addServer()).url;
-  stack.addWorkers();
-});
-afterAll(async () => {
-  for (const f of fans) f.close();
-  await stack.close();
-});
+const served = useStack();
 afterEach(async () => {
-  for (const id of eventsMade.splice(0)) expect(await auditOk(url, id, basic)).toBe(true);
+  for (const id of eventsMade.splice(0)) expect(await auditOk(served.url, id, basic)).toBe(true);
 });
 
 async function saleEvent(overrides: Record<string, unknown> = {}, waitingRoom: Record<string, unknown> = {}) {
-  const event = await createEvent(url, stackAdmin, {
+  const event = await createEvent(served.url, stackAdmin, {
     name: "Checkout test",
     status: "on_sale",
     classes: [
@@ -45,8 +35,8 @@ async function saleEvent(overrides: Record<string, unknown> = {}, waitingRoom: R
 }
 
 async function fan(eventId: string): Promise<AdmittedFan> {
-  const f = await admittedFan(url, eventId);
-  fans.push(f);
+  const f = await admittedFan(served.url, eventId);
+  served.closeAfter(f);
   return f;
 }
 
@@ -54,55 +44,55 @@ describe("checkout", () => {
   it("sells: hold → MockPay → webhook → paid order with QR tickets, the perk, and a live update", async () => {
     const { event, vip, ga } = await saleEvent();
     const f = await fan(event.id);
-    const held = await hold(url, f, event.id, [{ classId: vip, quantity: 2 }, { classId: ga, quantity: 1 }]);
+    const held = await hold(served.url, f, event.id, [{ classId: vip, quantity: 2 }, { classId: ga, quantity: 1 }]);
     expect(held.status).toBe(201);
     expect(held.body).toMatchObject({ status: "held", totalCents: 21_000, currency: "USD" });
     expect(new URL(held.body.paymentUrl).pathname).toMatch(/^\/mockpay\/checkout\//);
-    expect((await stockOf(url, event.id)).map((c) => [c.code, c.available, c.held, c.sold])).toEqual([["VIP", 3, 2, 0], ["GA", 99, 1, 0]]);
+    expect((await stockOf(served.url, event.id)).map((c) => [c.code, c.available, c.held, c.sold])).toEqual([["VIP", 3, 2, 0], ["GA", 99, 1, 0]]);
 
     const page = await fetch(held.body.paymentUrl);
     expect(await page.text()).toContain("MockPay");
-    const pay = await completePayment(url, held.body.paymentUrl, "succeeded");
+    const pay = await completePayment(served.url, held.body.paymentUrl, "succeeded");
     expect(pay.status).toBe(200);
-    const order = await orderReaches(url, held.body.orderId, held.body.orderToken, "paid");
+    const order = await orderReaches(served.url, held.body.orderId, held.body.orderToken, "paid");
     expect(order.tickets.map((t) => t.classCode).sort()).toEqual(["GA", "VIP", "VIP"]);
     expect(order.perks).toEqual([{ code: "POSTER", name: "Tour poster" }]);
-    expect((await stockOf(url, event.id)).map((c) => [c.code, c.available, c.held, c.sold])).toEqual([["VIP", 3, 0, 2], ["GA", 99, 0, 1]]);
+    expect((await stockOf(served.url, event.id)).map((c) => [c.code, c.available, c.held, c.sold])).toEqual([["VIP", 3, 0, 2], ["GA", 99, 0, 1]]);
     await waitFor("order:update paid", () => f.orderUpdates.some((u) => u.orderId === held.body.orderId && u.status === "paid"));
     expect(f.orderUpdates.filter((u) => u.orderId === held.body.orderId).map((u) => u.status)).toEqual(["held", "paid"]);
 
-    const svg = await fetch(`${url}${order.tickets[0]!.qrSvgUrl}`);
+    const svg = await fetch(`${served.url}${order.tickets[0]!.qrSvgUrl}`);
     expect(svg.headers.get("content-type")).toContain("image/svg+xml");
     expect(await svg.text()).toContain("<svg");
-    const png = await fetch(`${url}${order.tickets[0]!.qrPngUrl}`);
+    const png = await fetch(`${served.url}${order.tickets[0]!.qrPngUrl}`);
     expect([...new Uint8Array(await png.arrayBuffer()).slice(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
-    expect((await fetch(`${url}/api/tickets/${order.tickets[0]!.ticketId}/qr.svg`)).status).toBe(404);
-    expect((await fetch(`${url}/api/orders/${held.body.orderId}`, { headers: { authorization: "Bearer wrong" } })).status).toBe(404);
+    expect((await fetch(`${served.url}/api/tickets/${order.tickets[0]!.ticketId}/qr.svg`)).status).toBe(404);
+    expect((await fetch(`${served.url}/api/orders/${held.body.orderId}`, { headers: { authorization: "Bearer wrong" } })).status).toBe(404);
   });
 
   it("answers a decline with payment_failed and MockPay's cancel with cancelled, stock back at once", async () => {
     const { event, ga } = await saleEvent();
     for (const [outcome, status] of [["failed", "payment_failed"], ["canceled", "cancelled"]] as const) {
       const f = await fan(event.id);
-      const held = await hold(url, f, event.id, [{ classId: ga, quantity: 3 }]);
-      await completePayment(url, held.body.paymentUrl, outcome);
-      await orderReaches(url, held.body.orderId, held.body.orderToken, status);
+      const held = await hold(served.url, f, event.id, [{ classId: ga, quantity: 3 }]);
+      await completePayment(served.url, held.body.paymentUrl, outcome);
+      await orderReaches(served.url, held.body.orderId, held.body.orderToken, status);
     }
-    expect((await stockOf(url, event.id))[1]).toMatchObject({ available: 100, held: 0, sold: 0 });
+    expect((await stockOf(served.url, event.id))[1]).toMatchObject({ available: 100, held: 0, sold: 0 });
   });
 
   it("lets the fan cancel a held order once", async () => {
     const { event, ga } = await saleEvent();
     const f = await fan(event.id);
-    const held = await hold(url, f, event.id, [{ classId: ga, quantity: 2 }]);
-    const cancel = () => fetch(`${url}/api/orders/${held.body.orderId}/cancel`, { method: "POST", headers: { authorization: `Bearer ${held.body.orderToken}` } });
+    const held = await hold(served.url, f, event.id, [{ classId: ga, quantity: 2 }]);
+    const cancel = () => fetch(`${served.url}/api/orders/${held.body.orderId}/cancel`, { method: "POST", headers: { authorization: `Bearer ${held.body.orderToken}` } });
     const first = await cancel();
     expect(first.status).toBe(200);
     expect(((await first.json()) as { status: string }).status).toBe("cancelled");
     expect((await cancel()).status).toBe(409);
-    expect((await stockOf(url, event.id))[1]).toMatchObject({ available: 100, held: 0 });
+    expect((await stockOf(served.url, event.id))[1]).toMatchObject({ available: 100, held: 0 });
     // The admission goes on: the fan may hold again.
-    expect((await hold(url, f, event.id, [{ classId: ga, quantity: 1 }])).status).toBe(201);
+    expect((await hold(served.url, f, event.id, [{ classId: ga, quantity: 1 }])).status).toBe(201);
   });
 
   it("refuses what the contract refuses, each with its code, and changes nothing", async () => {
@@ -116,60 +106,60 @@ describe("checkout", () => {
       const r = await p;
       return `${r.status} ${r.body.error?.code ?? "ok"}`;
     };
-    expect(await code(hold(url, { ...f, admissionToken: "forged.token.value" }, event.id, [{ classId: ga, quantity: 1 }]))).toBe("403 admission_required");
-    expect(await code(hold(url, { ...f, admissionToken: other.admissionToken }, event.id, [{ classId: ga, quantity: 1 }]))).toBe("403 admission_required");
-    expect(await code(hold(url, f, event.id, [{ classId: vip, quantity: 3 }]))).toBe("422 invalid_request");
-    expect(await code(hold(url, f, event.id, [{ classId: "00000000-0000-7000-8000-000000000000", quantity: 1 }]))).toBe("422 invalid_request");
-    expect((await fetch(`${url}/api/events/${event.id}/holds`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).status).toBe(401);
+    expect(await code(hold(served.url, { ...f, admissionToken: "forged.token.value" }, event.id, [{ classId: ga, quantity: 1 }]))).toBe("403 admission_required");
+    expect(await code(hold(served.url, { ...f, admissionToken: other.admissionToken }, event.id, [{ classId: ga, quantity: 1 }]))).toBe("403 admission_required");
+    expect(await code(hold(served.url, f, event.id, [{ classId: vip, quantity: 3 }]))).toBe("422 invalid_request");
+    expect(await code(hold(served.url, f, event.id, [{ classId: "00000000-0000-7000-8000-000000000000", quantity: 1 }]))).toBe("422 invalid_request");
+    expect((await fetch(`${served.url}/api/events/${event.id}/holds`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).status).toBe(401);
     // The per-fan limit spans orders: 2 paid, then 2 more is over 3.
-    const first = await hold(url, f, event.id, [{ classId: ga, quantity: 2 }]);
+    const first = await hold(served.url, f, event.id, [{ classId: ga, quantity: 2 }]);
     expect(first.status).toBe(201);
-    expect(await code(hold(url, f, event.id, [{ classId: ga, quantity: 1 }]))).toBe("409 hold_active");
-    await completePayment(url, first.body.paymentUrl, "succeeded");
-    await orderReaches(url, first.body.orderId, first.body.orderToken, "paid");
-    expect(await code(hold(url, f, event.id, [{ classId: ga, quantity: 2 }]))).toBe("429 fan_limit_reached");
-    expect(await code(hold(url, other, event.id, [{ classId: vip, quantity: 2 }]))).toBe("201 ok");
+    expect(await code(hold(served.url, f, event.id, [{ classId: ga, quantity: 1 }]))).toBe("409 hold_active");
+    await completePayment(served.url, first.body.paymentUrl, "succeeded");
+    await orderReaches(served.url, first.body.orderId, first.body.orderToken, "paid");
+    expect(await code(hold(served.url, f, event.id, [{ classId: ga, quantity: 2 }]))).toBe("429 fan_limit_reached");
+    expect(await code(hold(served.url, other, event.id, [{ classId: vip, quantity: 2 }]))).toBe("201 ok");
     const third = await fan(event.id);
-    expect(await code(hold(url, third, event.id, [{ classId: vip, quantity: 2 }]))).toBe("201 ok");
+    expect(await code(hold(served.url, third, event.id, [{ classId: vip, quantity: 2 }]))).toBe("201 ok");
     const fourth = await fan(event.id);
-    expect(await code(hold(url, fourth, event.id, [{ classId: vip, quantity: 2 }]))).toBe("409 insufficient_stock");
-    expect(await code(hold(url, fourth, event.id, [{ classId: vip, quantity: 1 }]))).toBe("201 ok");
+    expect(await code(hold(served.url, fourth, event.id, [{ classId: vip, quantity: 2 }]))).toBe("409 insufficient_stock");
+    expect(await code(hold(served.url, fourth, event.id, [{ classId: vip, quantity: 1 }]))).toBe("201 ok");
     const fifth = await fan(event.id);
-    expect(await code(hold(url, fifth, event.id, [{ classId: vip, quantity: 1 }]))).toBe("409 sold_out");
-    await fetch(`${url}/api/admin/events/${event.id}/waiting-room`, { method: "PATCH", headers: asAdmin, body: JSON.stringify({ paused: true }) });
+    expect(await code(hold(served.url, fifth, event.id, [{ classId: vip, quantity: 1 }]))).toBe("409 sold_out");
+    await fetch(`${served.url}/api/admin/events/${event.id}/waiting-room`, { method: "PATCH", headers: asAdmin, body: JSON.stringify({ paused: true }) });
     // Holds read the event through the server's event cache; the queue view reads the same cache.
     await waitFor("the event cache to see the pause", async () => {
-      const res = await fetch(`${url}/api/events/${event.id}/queue`, { headers: { authorization: `Bearer ${fifth.fanToken}` } });
+      const res = await fetch(`${served.url}/api/events/${event.id}/queue`, { headers: { authorization: `Bearer ${fifth.fanToken}` } });
       return ((await res.json()) as { status: { state: string } }).status.state === "paused";
     });
-    expect(await code(hold(url, fifth, event.id, [{ classId: ga, quantity: 1 }]))).toBe("409 sale_not_open");
-    expect((await stockOf(url, event.id)).map((c) => [c.code, c.available, c.held, c.sold])).toEqual([["VIP", 0, 5, 0], ["GA", 98, 0, 2]]);
+    expect(await code(hold(served.url, fifth, event.id, [{ classId: ga, quantity: 1 }]))).toBe("409 sale_not_open");
+    expect((await stockOf(served.url, event.id)).map((c) => [c.code, c.available, c.held, c.sold])).toEqual([["VIP", 0, 5, 0], ["GA", 98, 0, 2]]);
   });
 
   it("answers a repeated Idempotency-Key with the first response and creates nothing new", async () => {
     const { event, ga } = await saleEvent();
     const f = await fan(event.id);
     const key = { "idempotency-key": "order-attempt-1" };
-    const [a, b] = await Promise.all([hold(url, f, event.id, [{ classId: ga, quantity: 2 }], key), hold(url, f, event.id, [{ classId: ga, quantity: 2 }], key)]);
+    const [a, b] = await Promise.all([hold(served.url, f, event.id, [{ classId: ga, quantity: 2 }], key), hold(served.url, f, event.id, [{ classId: ga, quantity: 2 }], key)]);
     // Two at once: one places the hold, the other is told it is in progress (409) or gets the replay.
     expect([a.status, b.status]).toContain(201);
     expect([201, 409]).toContain(a.status === 201 ? b.status : a.status);
-    const again = await hold(url, f, event.id, [{ classId: ga, quantity: 2 }], key);
+    const again = await hold(served.url, f, event.id, [{ classId: ga, quantity: 2 }], key);
     expect(again.status, JSON.stringify([a, b, again])).toBe(201);
     expect(again.body.orderId).toBe((a.status === 201 ? a : b).body.orderId);
-    expect((await stockOf(url, event.id))[1]).toMatchObject({ held: 2 });
-    const changed = await hold(url, f, event.id, [{ classId: ga, quantity: 1 }], key);
+    expect((await stockOf(served.url, event.id))[1]).toMatchObject({ held: 2 });
+    const changed = await hold(served.url, f, event.id, [{ classId: ga, quantity: 1 }], key);
     expect(changed.status).toBe(422);
   });
 
   it("grants the perk to exactly N paid orders when many pay at once", async () => {
     const { event, ga } = await saleEvent();
     const buyers = await Promise.all(Array.from({ length: 8 }, () => fan(event.id)));
-    const holds = await Promise.all(buyers.map((b) => hold(url, b, event.id, [{ classId: ga, quantity: 1 }])));
-    await Promise.all(holds.map((h) => completePayment(url, h.body.paymentUrl, "succeeded")));
-    const orders = await Promise.all(holds.map((h) => orderReaches(url, h.body.orderId, h.body.orderToken, "paid")));
+    const holds = await Promise.all(buyers.map((b) => hold(served.url, b, event.id, [{ classId: ga, quantity: 1 }])));
+    await Promise.all(holds.map((h) => completePayment(served.url, h.body.paymentUrl, "succeeded")));
+    const orders = await Promise.all(holds.map((h) => orderReaches(served.url, h.body.orderId, h.body.orderToken, "paid")));
     expect(orders.filter((o) => o.perks.length === 1)).toHaveLength(2);
-    const stats = (await (await fetch(`${url}/api/admin/events/${event.id}/stats`, { headers: asAdmin })).json()) as { perks: Array<{ granted: number }>; orders: { paid: number }; revenueCents: number };
+    const stats = (await (await fetch(`${served.url}/api/admin/events/${event.id}/stats`, { headers: asAdmin })).json()) as { perks: Array<{ granted: number }>; orders: { paid: number }; revenueCents: number };
     expect(stats.perks[0]!.granted).toBe(2);
     expect(stats.orders.paid).toBe(8);
     expect(stats.revenueCents).toBe(8_000);
@@ -178,10 +168,10 @@ describe("checkout", () => {
   it("checks a ticket in once: the second scan gets 409 with the first time; forged codes are 404", async () => {
     const { event, ga } = await saleEvent();
     const f = await fan(event.id);
-    const held = await hold(url, f, event.id, [{ classId: ga, quantity: 1 }]);
-    await completePayment(url, held.body.paymentUrl, "succeeded");
-    const order = await orderReaches(url, held.body.orderId, held.body.orderToken, "paid");
-    const scan = (code: string) => fetch(`${url}/api/admin/checkin`, { method: "POST", headers: asAdmin, body: JSON.stringify({ code }) });
+    const held = await hold(served.url, f, event.id, [{ classId: ga, quantity: 1 }]);
+    await completePayment(served.url, held.body.paymentUrl, "succeeded");
+    const order = await orderReaches(served.url, held.body.orderId, held.body.orderToken, "paid");
+    const scan = (code: string) => fetch(`${served.url}/api/admin/checkin`, { method: "POST", headers: asAdmin, body: JSON.stringify({ code }) });
     // Five doors scan the same ticket at once: one wins, every other answer names the first time.
     const responses = await Promise.all(Array.from({ length: 5 }, () => scan(order.tickets[0]!.code)));
     const answers = (await Promise.all(responses.map((r) => r.json()))) as Array<{ firstScan?: boolean; checkedInAt?: string; error?: { code: string; details: { checkedInAt: string } } }>;
@@ -197,38 +187,38 @@ describe("checkout", () => {
   it("refuses a sold-out tier from the stock snapshot without asking the ledger, and sells again at once when a hold ends", async () => {
     const { event, vip } = await saleEvent();
     const buyers = await Promise.all([1, 2, 3].map(() => fan(event.id)));
-    const holds = await Promise.all([[2], [2], [1]].map(([q], i) => hold(url, buyers[i]!, event.id, [{ classId: vip, quantity: q! }])));
+    const holds = await Promise.all([[2], [2], [1]].map(([q], i) => hold(served.url, buyers[i]!, event.id, [{ classId: vip, quantity: q! }])));
     expect(holds.map((h) => h.status)).toEqual([201, 201, 201]); // VIP (5) is gone
     // The stock snapshot holds refuse from is the one pushed to fans: wait until a push shows VIP gone.
     await waitFor("the stock snapshot to show VIP sold out", () => buyers[0]!.stock.at(-1)?.classes.find((c) => c.code === "VIP")?.available === 0);
-    const ledgerCalls = () => fetch(`${url}/metrics`).then(async (r) => Number(/^stampede_ledger_batch_events_count (\S+)$/m.exec(await r.text())?.[1] ?? NaN));
+    const ledgerCalls = () => fetch(`${served.url}/metrics`).then(async (r) => Number(/^stampede_ledger_batch_events_count (\S+)$/m.exec(await r.text())?.[1] ?? NaN));
     const late = await fan(event.id);
     const before = await ledgerCalls();
-    const refused = await hold(url, late, event.id, [{ classId: vip, quantity: 1 }]);
+    const refused = await hold(served.url, late, event.id, [{ classId: vip, quantity: 1 }]);
     expect(refused.status).toBe(409);
     expect(refused.body.error?.code).toBe("sold_out");
     expect(await ledgerCalls()).toBe(before);
     // A hold ends: its stock is for sale again (the snapshot is dropped on the hold's domain event).
-    const cancelled = await fetch(`${url}/api/orders/${holds[2]!.body.orderId}/cancel`, { method: "POST", headers: { authorization: `Bearer ${holds[2]!.body.orderToken}` } });
+    const cancelled = await fetch(`${served.url}/api/orders/${holds[2]!.body.orderId}/cancel`, { method: "POST", headers: { authorization: `Bearer ${holds[2]!.body.orderToken}` } });
     expect(cancelled.status).toBe(200);
-    await waitFor("the returned VIP ticket to sell", async () => (await hold(url, late, event.id, [{ classId: vip, quantity: 1 }], { "idempotency-key": `retry-${Date.now()}` })).status === 201, 15_000);
+    await waitFor("the returned VIP ticket to sell", async () => (await hold(served.url, late, event.id, [{ classId: vip, quantity: 1 }], { "idempotency-key": `retry-${Date.now()}` })).status === 201, 15_000);
   });
 
   it("refunds a paid order: money back, tickets void, stock returned to the pool", async () => {
     const { event, ga } = await saleEvent();
     const f = await fan(event.id);
-    const held = await hold(url, f, event.id, [{ classId: ga, quantity: 2 }]);
-    await completePayment(url, held.body.paymentUrl, "succeeded");
-    const order = await orderReaches(url, held.body.orderId, held.body.orderToken, "paid");
-    const refund = await fetch(`${url}/api/admin/orders/${order.orderId}/refund`, { method: "POST", headers: asAdmin });
+    const held = await hold(served.url, f, event.id, [{ classId: ga, quantity: 2 }]);
+    await completePayment(served.url, held.body.paymentUrl, "succeeded");
+    const order = await orderReaches(served.url, held.body.orderId, held.body.orderToken, "paid");
+    const refund = await fetch(`${served.url}/api/admin/orders/${order.orderId}/refund`, { method: "POST", headers: asAdmin });
     expect(refund.status).toBe(200);
     expect(((await refund.json()) as { status: string }).status).toBe("refunded");
-    expect((await stockOf(url, event.id))[1]).toMatchObject({ capacity: 100, available: 100, held: 0, sold: 0 });
-    const scan = await fetch(`${url}/api/admin/checkin`, { method: "POST", headers: asAdmin, body: JSON.stringify({ code: order.tickets[0]!.code }) });
+    expect((await stockOf(served.url, event.id))[1]).toMatchObject({ capacity: 100, available: 100, held: 0, sold: 0 });
+    const scan = await fetch(`${served.url}/api/admin/checkin`, { method: "POST", headers: asAdmin, body: JSON.stringify({ code: order.tickets[0]!.code }) });
     expect(scan.status).toBe(404);
-    expect((await fetch(`${url}/api/admin/orders/${order.orderId}/refund`, { method: "POST", headers: asAdmin })).status).toBe(200);
-    expect((await getOrder(url, order.orderId, held.body.orderToken)).status).toBe("refunded");
-    const list = (await (await fetch(`${url}/api/admin/orders?eventId=${event.id}&status=refunded`, { headers: asAdmin })).json()) as { orders: Array<{ orderId: string }> };
+    expect((await fetch(`${served.url}/api/admin/orders/${order.orderId}/refund`, { method: "POST", headers: asAdmin })).status).toBe(200);
+    expect((await getOrder(served.url, order.orderId, held.body.orderToken)).status).toBe("refunded");
+    const list = (await (await fetch(`${served.url}/api/admin/orders?eventId=${event.id}&status=refunded`, { headers: asAdmin })).json()) as { orders: Array<{ orderId: string }> };
     expect(list.orders.map((o) => o.orderId)).toEqual([order.orderId]);
   });
 });

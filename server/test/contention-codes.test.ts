@@ -4,31 +4,21 @@
 // `fan_limit_reached`, which was the winner's pending hold using up the allowance; a fan whose
 // allowance is spent by paid tickets still gets `fan_limit_reached`: checkout.test.ts). Real server, workers, Redis and
 // PostgreSQL; the control checks that the losers were decided by the ledger, where the race is.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { admittedFan, auditOk, hold, type AdmittedFan, type HoldAnswer } from "../src/testing/checkout.js";
 import { basicAuth, createEvent } from "../src/testing/fans.js";
-import { stackAdmin, startStack, type TestStack } from "../src/testing/stack.js";
+import { stackAdmin } from "../src/testing/stack.js";
+import { useStack } from "../src/testing/use-stack.js";
 
-let stack: TestStack;
-let url: string;
-const fans: AdmittedFan[] = [];
 const eventsMade: string[] = [];
 
-beforeAll(async () => {
-  stack = await startStack();
-  url = (await stack.addServer()).url;
-  stack.addWorkers();
-}, 120_000);
-afterAll(async () => {
-  for (const f of fans) f.close();
-  await stack.close();
-});
+const served = useStack();
 afterEach(async () => {
-  for (const id of eventsMade.splice(0)) expect(await auditOk(url, id, basicAuth(stackAdmin.username, stackAdmin.password))).toBe(true);
+  for (const id of eventsMade.splice(0)) expect(await auditOk(served.url, id, basicAuth(stackAdmin.username, stackAdmin.password))).toBe(true);
 });
 
 async function sale(capacity: number, perFanMax: number): Promise<{ eventId: string; classId: string }> {
-  const event = await createEvent(url, stackAdmin, {
+  const event = await createEvent(served.url, stackAdmin, {
     name: "Contention",
     status: "on_sale",
     classes: [{ code: "GA", name: "General", priceCents: 1_000, capacity, perOrderMax: 6 }],
@@ -39,13 +29,13 @@ async function sale(capacity: number, perFanMax: number): Promise<{ eventId: str
 }
 
 async function admitted(eventId: string, count: number): Promise<AdmittedFan[]> {
-  const made = await Promise.all(Array.from({ length: count }, () => admittedFan(url, eventId)));
-  fans.push(...made);
+  const made = await Promise.all(Array.from({ length: count }, () => admittedFan(served.url, eventId)));
+  made.forEach((x) => served.closeAfter(x));
   return made;
 }
 
 /** Transfers the server has sent to the ledger so far (its batching histogram's sum). */
-const ledgerTransfers = () => fetch(`${url}/metrics`).then(async (r) => Number(/^stampede_ledger_batch_events_sum (\S+)$/m.exec(await r.text())?.[1] ?? NaN));
+const ledgerTransfers = () => fetch(`${served.url}/metrics`).then(async (r) => Number(/^stampede_ledger_batch_events_sum (\S+)$/m.exec(await r.text())?.[1] ?? NaN));
 
 const codes = (answers: HoldAnswer[]) => answers.map((a) => `${a.status} ${(a.body as { error?: { code: string } }).error?.code ?? "ok"}`).sort();
 
@@ -54,7 +44,7 @@ describe("codes under contention", () => {
     const { eventId, classId } = await sale(1, 6);
     const crowd = await admitted(eventId, 30);
     const before = await ledgerTransfers();
-    const answers = await Promise.all(crowd.map((f) => hold(url, f, eventId, [{ classId, quantity: 1 }])));
+    const answers = await Promise.all(crowd.map((f) => hold(served.url, f, eventId, [{ classId, quantity: 1 }])));
     expect(codes(answers)).toEqual(["201 ok", ...Array<string>(29).fill("409 sold_out")].sort());
     // Control: losers reached the ledger (a hold is 3 transfers), so the race was decided there, not only by the snapshot.
     expect((await ledgerTransfers()) - before).toBeGreaterThanOrEqual(6);
@@ -64,7 +54,7 @@ describe("codes under contention", () => {
     const { eventId, classId } = await sale(1_000, 6);
     const [fan] = await admitted(eventId, 1);
     const before = await ledgerTransfers();
-    const answers = await Promise.all(Array.from({ length: 20 }, () => hold(url, fan!, eventId, [{ classId, quantity: 6 }])));
+    const answers = await Promise.all(Array.from({ length: 20 }, () => hold(served.url, fan!, eventId, [{ classId, quantity: 6 }])));
     expect(codes(answers)).toEqual(["201 ok", ...Array<string>(19).fill("409 hold_active")].sort());
     expect((await ledgerTransfers()) - before).toBeGreaterThanOrEqual(6);
   }, 120_000);

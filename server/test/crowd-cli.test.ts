@@ -1,27 +1,18 @@
 // Goal: `npm run demo:crowd` brings a crowd to an on-sale event through the public contract: a
 // queue forms (admission slowed through the admin API), fans are admitted and some orders are
 // paid; admission is restored at the end, and Ctrl-C stops it cleanly (exit 0, nobody left waiting).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { stackAdmin, startStack, type TestStack } from "../src/testing/stack.js";
+import { describe, expect, it } from "vitest";
+import { stackAdmin } from "../src/testing/stack.js";
+import { useStack } from "../src/testing/use-stack.js";
 import { createEvent, basicAuth, waitFor } from "../src/testing/fans.js";
 import { startCli } from "./cli-run.js";
 
-let stack: TestStack;
-let url: string;
 const admin = `${stackAdmin.username}:${stackAdmin.password}`;
 
-beforeAll(async () => {
-  stack = await startStack();
-  url = (await stack.addServer()).url;
-  stack.addWorkers();
-}, 60_000);
-
-afterAll(async () => {
-  await stack?.close();
-});
+const served = useStack();
 
 async function newSale(admitPerMinute: number) {
-  return createEvent(url, stackAdmin, {
+  return createEvent(served.url, stackAdmin, {
     name: "Crowd test",
     status: "on_sale",
     classes: [{ code: "GA", name: "General Admission", priceCents: 1000, capacity: 500 }],
@@ -30,7 +21,7 @@ async function newSale(admitPerMinute: number) {
 }
 
 async function admitPerMinuteOf(eventId: string): Promise<number> {
-  const res = await fetch(`${url}/api/admin/events/${eventId}`, { headers: { authorization: basicAuth(stackAdmin.username, stackAdmin.password) } });
+  const res = await fetch(`${served.url}/api/admin/events/${eventId}`, { headers: { authorization: basicAuth(stackAdmin.username, stackAdmin.password) } });
   return ((await res.json()) as { waitingRoom: { admitPerMinute: number } }).waitingRoom.admitPerMinute;
 }
 
@@ -45,7 +36,7 @@ function lastProgress(output: string) {
 describe("npm run demo:crowd", () => {
   it("admits a crowd of 20 and some pay; admission is restored after", async () => {
     const sale = await newSale(6000);
-    const crowd = startCli("crowd", ["--url", url, "--event", sale.id, "--admin", admin, "--fans", "20", "--admit-per-minute", "300", "--minutes", "3"], 240_000);
+    const crowd = startCli("crowd", ["--url", served.url, "--event", sale.id, "--admin", admin, "--fans", "20", "--admit-per-minute", "300", "--minutes", "3"], 240_000);
     const run = await crowd.done;
     expect(run.output).toContain("admission slowed from 6000 to 300 a minute");
     const last = lastProgress(run.output);
@@ -61,7 +52,7 @@ describe("npm run demo:crowd", () => {
 
   it("stops on one Ctrl-C (delivered twice, as under npm): waiting fans leave, admission restored, exit 0", async () => {
     const sale = await newSale(6000);
-    const crowd = startCli("crowd", ["--url", url, "--event", sale.id, "--admin", admin, "--fans", "15", "--admit-per-minute", "1"], 240_000);
+    const crowd = startCli("crowd", ["--url", served.url, "--event", sale.id, "--admin", admin, "--fans", "15", "--admit-per-minute", "1"], 240_000);
     await waitFor("the crowd waiting", () => lastProgress(crowd.output()).waiting >= 5, 120_000);
     // A terminal's Ctrl-C under `npm run` arrives twice (the process group, and npm relaying it).
     crowd.child.kill("SIGINT");

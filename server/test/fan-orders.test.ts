@@ -1,27 +1,16 @@
 // Goal: a fan can find their own orders for an event again (after Back from the payment page, a
 // reload, another tab) with how many more tickets they may hold — and nobody else's.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { FanOrdersView } from "@stampede/shared/api/orders";
-import { admittedFan, completePayment, hold, orderReaches, type AdmittedFan } from "../src/testing/checkout.js";
+import { admittedFan, completePayment, hold, orderReaches } from "../src/testing/checkout.js";
 import { createEvent, newSession, waitFor } from "../src/testing/fans.js";
-import { stackAdmin, startStack, type TestStack } from "../src/testing/stack.js";
+import { stackAdmin } from "../src/testing/stack.js";
+import { useStack } from "../src/testing/use-stack.js";
 
-let stack: TestStack;
-let url: string;
-const fans: AdmittedFan[] = [];
-
-beforeAll(async () => {
-  stack = await startStack();
-  url = (await stack.addServer()).url;
-  stack.addWorkers();
-});
-afterAll(async () => {
-  for (const f of fans) f.close();
-  await stack.close();
-});
+const served = useStack();
 
 async function saleEvent() {
-  const event = await createEvent(url, stackAdmin, {
+  const event = await createEvent(served.url, stackAdmin, {
     name: "Fan orders test",
     status: "on_sale",
     classes: [{ code: "GA", name: "General", priceCents: 1_000, capacity: 50, perOrderMax: 4 }],
@@ -31,26 +20,26 @@ async function saleEvent() {
 }
 
 async function mine(eventId: string, fanToken: string | null): Promise<{ status: number; body: FanOrdersView & { error?: { code: string } } }> {
-  const res = await fetch(`${url}/api/events/${encodeURIComponent(eventId)}/orders/mine`, { headers: fanToken ? { authorization: `Bearer ${fanToken}` } : {} });
+  const res = await fetch(`${served.url}/api/events/${encodeURIComponent(eventId)}/orders/mine`, { headers: fanToken ? { authorization: `Bearer ${fanToken}` } : {} });
   return { status: res.status, body: (await res.json()) as FanOrdersView & { error?: { code: string } } };
 }
 
 describe("GET /api/events/:eventId/orders/mine", () => {
   it("lists the fan's held order with its payment link, then the paid one, and what is left of the per-fan limit", async () => {
     const { eventId, ga } = await saleEvent();
-    const fan = await admittedFan(url, eventId);
-    fans.push(fan);
+    const fan = await admittedFan(served.url, eventId);
+    served.closeAfter(fan);
     expect((await mine(eventId, fan.fanToken)).body).toEqual({ eventId, perFanMax: 6, remaining: 6, orders: [] });
 
-    const held = await hold(url, fan, eventId, [{ classId: ga, quantity: 2 }]);
+    const held = await hold(served.url, fan, eventId, [{ classId: ga, quantity: 2 }]);
     expect(held.status).toBe(201);
     const heldView = await mine(eventId, fan.fanToken);
     expect(heldView.status).toBe(200);
     expect(heldView.body.remaining).toBe(4);
     expect(heldView.body.orders.map((o) => [o.orderId, o.status, o.paymentUrl, o.expiresAt])).toEqual([[held.body.orderId, "held", held.body.paymentUrl, held.body.expiresAt]]);
 
-    expect((await completePayment(url, held.body.paymentUrl, "succeeded")).status).toBe(200);
-    await orderReaches(url, held.body.orderId, held.body.orderToken, "paid");
+    expect((await completePayment(served.url, held.body.paymentUrl, "succeeded")).status).toBe(200);
+    await orderReaches(served.url, held.body.orderId, held.body.orderToken, "paid");
     const paid = await waitFor("paid in the fan's list", async () => {
       const answer = await mine(eventId, fan.fanToken);
       return answer.body.orders[0]?.status === "paid" ? answer.body : null;
@@ -60,17 +49,17 @@ describe("GET /api/events/:eventId/orders/mine", () => {
     expect(paid.orders[0]?.paymentUrl).toBeUndefined();
     expect(paid.orders[0]?.tickets).toHaveLength(2);
     // The QR links work with the fan's own auth (no order token in them).
-    const qr = await fetch(`${url}${paid.orders[0]!.tickets[0]!.qrSvgUrl}`, { headers: { authorization: `Bearer ${fan.fanToken}` } });
+    const qr = await fetch(`${served.url}${paid.orders[0]!.tickets[0]!.qrSvgUrl}`, { headers: { authorization: `Bearer ${fan.fanToken}` } });
     expect(qr.status).toBe(200);
   });
 
   it("shows another fan nothing of it, and refuses no auth, bad and unknown ids", async () => {
     const { eventId, ga } = await saleEvent();
-    const fan = await admittedFan(url, eventId);
-    fans.push(fan);
-    expect((await hold(url, fan, eventId, [{ classId: ga, quantity: 1 }])).status).toBe(201);
+    const fan = await admittedFan(served.url, eventId);
+    served.closeAfter(fan);
+    expect((await hold(served.url, fan, eventId, [{ classId: ga, quantity: 1 }])).status).toBe(201);
 
-    const other = await newSession(url);
+    const other = await newSession(served.url);
     expect((await mine(eventId, other.fanToken)).body).toEqual({ eventId, perFanMax: 6, remaining: 6, orders: [] });
     const otherEvent = await saleEvent();
     expect((await mine(otherEvent.eventId, fan.fanToken)).body.orders).toEqual([]);
@@ -87,7 +76,7 @@ describe("GET /api/events/:eventId/orders/mine", () => {
   });
 
   it("is in the OpenAPI document, with fan auth", async () => {
-    const doc = (await (await fetch(`${url}/api/openapi.json`)).json()) as { paths: Record<string, Record<string, { security?: unknown[] }>> };
+    const doc = (await (await fetch(`${served.url}/api/openapi.json`)).json()) as { paths: Record<string, Record<string, { security?: unknown[] }>> };
     const op = doc.paths["/api/events/{eventId}/orders/mine"]?.get;
     expect(op).toBeDefined();
     expect(op?.security?.length).toBeGreaterThan(0);

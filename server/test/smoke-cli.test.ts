@@ -1,32 +1,22 @@
 // Goal: `npm run smoke -- <url> admin:<password>` walks one fan through the public contract against
 // a real server + workers and passes; when a step answers differently it names that step and exits 1.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { stackAdmin, startStack, type TestStack } from "../src/testing/stack.js";
+import { describe, expect, it } from "vitest";
+import { stackAdmin, startStack } from "../src/testing/stack.js";
+import { useStack } from "../src/testing/use-stack.js";
 import { runCli } from "./cli-run.js";
 
-let stack: TestStack;
-let url: string;
-
-beforeAll(async () => {
-  stack = await startStack();
-  url = (await stack.addServer()).url;
-  stack.addWorkers();
-}, 60_000);
-
-afterAll(async () => {
-  await stack?.close();
-});
+const served = useStack();
 
 describe("npm run smoke", () => {
   it("passes every step against a running server and workers", async () => {
-    const run = await runCli("smoke", [url, `${stackAdmin.username}:${stackAdmin.password}`]);
+    const run = await runCli("smoke", [served.url, `${stackAdmin.username}:${stackAdmin.password}`]);
     expect(run.output).toContain("every step answered as the contract says");
     expect(run.output).toContain("webhook → order paid");
     expect(run.code).toBe(0);
   }, 150_000);
 
   it("names the failing step and exits 1 (wrong admin password)", async () => {
-    const run = await runCli("smoke", [url, `${stackAdmin.username}:not-the-password`]);
+    const run = await runCli("smoke", [served.url, `${stackAdmin.username}:not-the-password`]);
     expect(run.output).toMatch(/FAILED at step 1\/\d+, "admin sign-in .*": 401/);
     expect(run.code).toBe(1);
   }, 150_000);
