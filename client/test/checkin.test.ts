@@ -91,7 +91,10 @@ describe("check-in at the door", () => {
         const r = el.getBoundingClientRect();
         return { x: r.x, y: r.y, width: r.width, height: r.height };
       };
-      const codes = Array.from(document.querySelectorAll(".ticket .short-code-value")).map((el) => ({ ...rect(el), fontSize: getComputedStyle(el).fontSize }));
+      const codes = Array.from(document.querySelectorAll(".ticket .short-code-value")).map((el) => ({
+        ...rect(el),
+        fontSize: getComputedStyle(el).fontSize,
+      }));
       return { codes, qr: rect(document.querySelector(".ticket .qr")!) };
     });
     expect(layout.codes).toHaveLength(order.tickets.length);

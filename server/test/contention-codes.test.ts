@@ -14,7 +14,8 @@ const eventsMade: string[] = [];
 
 const served = useStack();
 afterEach(async () => {
-  for (const id of eventsMade.splice(0)) expect(await auditOk(served.url, id, basicAuth(stackAdmin.username, stackAdmin.password))).toBe(true);
+  const basic = basicAuth(stackAdmin.username, stackAdmin.password);
+  for (const id of eventsMade.splice(0)) expect(await auditOk(served.url, id, basic)).toBe(true);
 });
 
 async function sale(capacity: number, perFanMax: number): Promise<{ eventId: string; classId: string }> {
@@ -35,9 +36,13 @@ async function admitted(eventId: string, count: number): Promise<AdmittedFan[]> 
 }
 
 /** Transfers the server has sent to the ledger so far (its batching histogram's sum). */
-const ledgerTransfers = () => fetch(`${served.url}/metrics`).then(async (r) => Number(/^stampede_ledger_batch_events_sum (\S+)$/m.exec(await r.text())?.[1] ?? NaN));
+const ledgerTransfers = async () => {
+  const metrics = await (await fetch(`${served.url}/metrics`)).text();
+  return Number(/^stampede_ledger_batch_events_sum (\S+)$/m.exec(metrics)?.[1] ?? NaN);
+};
 
-const codes = (answers: HoldAnswer[]) => answers.map((a) => `${a.status} ${(a.body as { error?: { code: string } }).error?.code ?? "ok"}`).sort();
+const codeOf = (a: HoldAnswer) => `${a.status} ${(a.body as { error?: { code: string } }).error?.code ?? "ok"}`;
+const codes = (answers: HoldAnswer[]) => answers.map(codeOf).sort();
 
 describe("codes under contention", () => {
   it("fans racing for the last ticket: one holds it, every other is told sold_out", async () => {

@@ -214,7 +214,10 @@ export class OrderTracker {
     }, this.#deps.pollMs ?? 1_000);
   }
 
-  /** Back from paying and the provider's word not in yet: a success ends in paid or refunded (a late payment with no tickets left), anything else once the hold ends. */
+  /**
+   * Back from paying and the provider's word not in yet: a success ends in paid or refunded (a
+   * late payment with no tickets left), anything else once the hold ends.
+   */
   #awaitingPayment(): boolean {
     const status = this.order?.status;
     if (status === undefined) return false;

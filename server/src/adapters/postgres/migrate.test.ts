@@ -92,7 +92,8 @@ describe("migrations", () => {
     async function terminateWaiter(holder: pg.Client): Promise<void> {
       await waitFor("a start waiting on the migration lock", async () => {
         const { rows } = await holder.query(
-          "SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()",
+          `SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity
+           WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
         );
         return rows.some((r: { done: boolean }) => r.done);
       }, 15_000);
