@@ -183,7 +183,7 @@ async function main(): Promise<void> {
 
     console.log("check-in…");
     const order = new URL(phoneOrder);
-    const res = await fetch(`${url}/api/orders${order.pathname.slice("/orders".length)}`, { headers: { authorization: `Bearer ${order.searchParams.get("token")}` } });
+    const res = await fetch(`${url}/api/orders${order.pathname.slice("/orders".length)}`, { headers: { authorization: `Bearer ${new URLSearchParams(order.hash.slice(1)).get("token")}` } });
     const codes = ((await res.json()) as { tickets: Array<{ code: string }> }).tickets.map((t) => t.code);
     for (const [size, page] of [["phone", adminPhone], ["desktop", adminDesk]] as const) {
       await page.goto(`${url}/admin/checkin`);

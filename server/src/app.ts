@@ -51,6 +51,8 @@ export interface AppDeps {
   redisPrefix: string;
   /** Signing secret (SECRET_KEY); per-purpose keys are derived from it. */
   secretKey: string;
+  /** How long a claimed Idempotency-Key stays in progress before a retry may resume it; 30 s if unset. */
+  idempotencyLeaseMs?: number;
   logger: Logger;
   pool: Pool;
   redis: Redis;
@@ -147,7 +149,7 @@ export function createApp(deps: AppDeps): App {
   };
   const checkout = createCheckout({
     pool: deps.pool, redis: deps.redis, bullRedis: deps.bullRedis, redisPrefix: deps.redisPrefix, ledger: deps.ledger, logger: deps.logger, registry,
-    publicUrl: deps.publicUrl, secretKey: deps.secretKey, webhookSecrets: deps.webhookSecrets, chaos: deps.mockpayChaos, admin, tokens, events, eventsRepo,
+    publicUrl: deps.publicUrl, secretKey: deps.secretKey, idempotencyLeaseMs: deps.idempotencyLeaseMs ?? 30_000, webhookSecrets: deps.webhookSecrets, chaos: deps.mockpayChaos, admin, tokens, events, eventsRepo,
     eventCache, store, stock: waitingRoom.stock,
   });
   const sessionLimit = new RateLimit(deps.redis, deps.redisPrefix, "session-ip", deps.limits.sessionsPerIpPerMinute);

@@ -44,6 +44,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(shutdownDrainMsDefault),
+  IDEMPOTENCY_LEASE_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
   PRESENCE_GRACE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
   SESSION_LIMIT_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(120),
   JOIN_LIMIT_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(1_200),
@@ -76,6 +77,8 @@ export interface Config {
   trustProxyHops: number;
   shutdownTimeoutMs: number;
   presenceGraceSeconds: number;
+  /** How long a claimed Idempotency-Key stays in progress before a retry may resume it (a crashed request). */
+  idempotencyLeaseSeconds: number;
   /** Per-IP limits (bots); a load test from one address raises them. Per-fan limits are fixed in limits.ts. */
   limits: { sessionsPerIpPerMinute: number; joinsPerIpPerMinute: number };
   /** Open connections per TCP peer address (more are dropped at once) and the idle timeout. The
@@ -142,6 +145,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     trustProxyHops: e.TRUST_PROXY_HOPS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     presenceGraceSeconds: e.PRESENCE_GRACE_SECONDS,
+    idempotencyLeaseSeconds: e.IDEMPOTENCY_LEASE_SECONDS,
     limits: { sessionsPerIpPerMinute: e.SESSION_LIMIT_PER_IP_PER_MINUTE, joinsPerIpPerMinute: e.JOIN_LIMIT_PER_IP_PER_MINUTE },
     connections: { perIpMax: e.CONNECTIONS_PER_IP_MAX, idleTimeoutMs: e.HTTP_IDLE_TIMEOUT_MS },
     // Empty strings are dropped above as "unset"; for this one, set-but-empty means "off".

@@ -50,6 +50,7 @@ async function start(config: Config): Promise<void> {
     trustProxyHops: config.trustProxyHops,
     redisPrefix: config.redisPrefix,
     secretKey: config.secretKey,
+    idempotencyLeaseMs: config.idempotencyLeaseSeconds * 1000,
     limits: config.limits,
     logger,
     pool,

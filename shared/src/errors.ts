@@ -24,6 +24,7 @@ export const errorCodes = [
   "invalid_signature",
   "invalid_payload",
   "conflict",
+  "request_in_progress",
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

@@ -117,7 +117,13 @@ describe("HoldForm: placing the hold", () => {
   });
 
   it("reuses the key when no answer came, and makes a new one after a refusal or a changed choice", async () => {
-    const answers = [() => Promise.reject(new TypeError("Failed to fetch")), () => apiError(503, "ledger_unavailable"), () => apiError(409, "insufficient_stock"), () => json(201, held)];
+    const answers = [
+      () => Promise.reject(new TypeError("Failed to fetch")),
+      () => apiError(503, "ledger_unavailable"),
+      () => apiError(409, "request_in_progress"),
+      () => apiError(409, "insufficient_stock"),
+      () => json(201, held),
+    ];
     let n = 0;
     const { form, fetch } = setup(() => answers[n++]!());
     form.setQuantity("c1", 4);
@@ -127,10 +133,12 @@ describe("HoldForm: placing the hold", () => {
     await form.submit();
     expect(form.problem?.message).toMatch(/press Hold tickets again/);
     await form.submit();
+    expect(form.problem).toMatchObject({ code: "request_in_progress", next: "retry" });
+    await form.submit();
     expect(form.problem).toMatchObject({ code: "insufficient_stock", next: "change" });
     form.setQuantity("c1", 1);
     await form.submit();
-    expect(fetch.calls.map((c) => c.headers["Idempotency-Key"])).toEqual(["key-1", "key-1", "key-1", "key-2"]);
+    expect(fetch.calls.map((c) => c.headers["Idempotency-Key"])).toEqual(["key-1", "key-1", "key-1", "key-1", "key-2"]);
   });
 
   it("ignores a second press while the first is in flight", async () => {

@@ -2,9 +2,10 @@
 // what is left, and what the fan has left of the event's perFanMax (tickets they already hold or
 // bought count; see fan-orders.svelte.ts); give an email; place the hold.
 // `POST /api/events/:eventId/holds` carries the fan token (Bearer) and an Idempotency-Key made
-// once per attempt: a retry of the same choice after no answer (network, timeout, 5xx) reuses
-// it, so a double click or a flaky network never places two holds; a changed choice, or an answer
-// that refused the hold, starts a new attempt. On 201 the order's private link is kept in
+// once per attempt: a retry of the same choice after no answer (network, timeout, 5xx) or after
+// `request_in_progress` (that attempt is still at work) reuses it, so a double click or a flaky
+// network never places two holds; a changed choice, or an answer that refused the hold, starts a
+// new attempt. On 201 the order's private link is kept in
 // sessionStorage and the browser goes to the payment page.
 import type { Api, ApiError } from "./api.js";
 import { plainMessage } from "./api.js";
@@ -146,7 +147,7 @@ export class HoldForm {
     this.submitting = false;
     if (!result.ok) {
       // An answer that refused the hold ends this attempt; no answer (or a 5xx) may have placed it: same key again.
-      if (result.error.status >= 400 && result.error.status < 500) this.#attempt = null;
+      if (result.error.status >= 400 && result.error.status < 500 && result.error.code !== "request_in_progress") this.#attempt = null;
       this.problem = holdProblem(result.error, this.#deps.perFanMax());
       return false;
     }
@@ -171,6 +172,7 @@ const holdMessages = {
   invalid_request: "Something in your choice wasn't accepted. Check the number of tickets and your email, then try again.",
   ledger_unavailable: "Ticketing is busy for a moment. Your choice is kept — press Hold tickets again in a few seconds.",
   unauthorized: "Your session has ended. Reload the page to continue — your place in line is kept.",
+  request_in_progress: "Your earlier press is still being worked on. Press Hold tickets again in a moment — you won't get two holds.",
   network: "We couldn't reach Stampede. Check your connection and press Hold tickets again — you won't get two holds.",
 } as const;
 
@@ -201,6 +203,8 @@ export function holdProblem(error: ApiError, perFanMax: number): HoldProblem {
     case "ledger_unavailable":
     case "not_ready":
       return is("ledger_unavailable", "retry");
+    case "request_in_progress":
+      return is("request_in_progress", "retry");
     case "unauthorized":
       return is("unauthorized", "reload");
     case "network_error":

@@ -1,7 +1,9 @@
 // Layer 3 of hold expiry: every few seconds, end the holds still `held` past their expiry (a lost
 // delayed job, a Redis flush, workers that were down). Layer 1 — the ledger's own timeout — has
-// already returned the stock by then; this makes the orders and the slots agree.
+// already returned the stock by then; this makes the orders and the slots agree. It also prunes
+// Idempotency-Keys older than a day, a bounded number per run.
 import type { Processor } from "bullmq";
+import { holdRequestsKeptMs, pruneHoldRequests } from "@stampede/server/services/orders/idempotency";
 import type { ProcessorDeps, ProcessorEntry } from "../processors.js";
 
 export const holdSweeperQueue = "hold-sweeper";
@@ -19,7 +21,8 @@ export function createHoldSweeper(deps: ProcessorDeps): Processor {
       if (result.kind === "moved") expired++;
     }
     if (expired > 0) deps.logger.info({ expired }, "sweeper ended overdue holds");
-    return { due: due.length, expired };
+    const pruned = await pruneHoldRequests(deps.pool, new Date(Date.now() - holdRequestsKeptMs), sweepBatchMax);
+    return { due: due.length, expired, pruned };
   };
 }
 

@@ -23,6 +23,7 @@ import { DomainEvents } from "./domain-events.js";
 import { HoldEnding } from "./hold-ending.js";
 import { HoldsService } from "./holds-service.js";
 import { IdempotentRequests } from "./idempotency.js";
+import { OrderTokens } from "./order-token.js";
 import { OrdersRepo } from "./orders-repo.js";
 import { orderRoutes } from "./routes.js";
 import { Settlement } from "./settlement.js";
@@ -43,6 +44,7 @@ export interface CheckoutDeps {
   registry: OpenApiRegistry;
   publicUrl: () => string;
   secretKey: string;
+  idempotencyLeaseMs: number;
   webhookSecrets: () => string[];
   chaos: ChaosSettings;
   admin: AdminAuthDeps;
@@ -85,18 +87,19 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
     return holds.map(() => undefined);
   }, { deadlineMs: 5_000, isUnavailable: () => true, unavailable: (message) => new Error(`expiry queue: ${message}`) });
   const codes = new TicketCodes(deps.secretKey);
+  const orderTokens = new OrderTokens(deps.secretKey);
   const domainEvents = new DomainEvents(deps.redis, deps.redisPrefix, deps.logger);
   const ending = new HoldEnding({ pool: deps.pool, orders, events: deps.eventsRepo, ledger: deps.ledger, store: deps.store, domainEvents });
   const settlement = new Settlement({ pool: deps.pool, orders, events: deps.eventsRepo, ledger: deps.ledger, provider: mockpay.provider, codes, store: deps.store, domainEvents, logger: deps.logger });
   const holds = new HoldsService({
-    orders, events: deps.eventCache, tokens: deps.tokens, store: deps.store, ledger: deps.ledger, stock: deps.stock, provider: mockpay.provider, domainEvents, publicUrl: deps.publicUrl,
+    orders, events: deps.eventCache, tokens: deps.tokens, store: deps.store, ledger: deps.ledger, stock: deps.stock, provider: mockpay.provider, orderTokens, domainEvents, publicUrl: deps.publicUrl,
     scheduleExpiry: (orderId, expiresAtMs) => scheduleExpiry({ orderId, expiresAtMs }),
   });
   return {
     webhookRouter: webhookRoutes({ settlement, secrets: deps.webhookSecrets, logger: deps.logger }, deps.registry),
     routers: [
       mockpay.router,
-      orderRoutes({ holds, idempotency: new IdempotentRequests(deps.pool), orders, ending, tokens: deps.tokens, codes }, deps.registry),
+      orderRoutes({ holds, idempotency: new IdempotentRequests(deps.pool, { leaseMs: deps.idempotencyLeaseMs }), orders, ending, tokens: deps.tokens, codes }, deps.registry),
       adminOrderRoutes({ admin: deps.admin, orders, settlement, codes, events: deps.events, ledger: deps.ledger, store: deps.store, checkinMisses: new ShortCodeMisses(deps.redis, deps.redisPrefix) }, deps.registry),
     ],
     mockpay, orders, holds, settlement, ending, codes, domainEvents,

@@ -2,9 +2,10 @@
 // admission, no other active hold), then one linked ledger batch holds every tier and the fan's
 // allowance, all or nothing. The order row, the payment session and the expiry job follow; a
 // crash between the ledger and the order row leaves a hold that simply times out in the ledger.
+import { assert } from "@stampede/shared/assert";
 import { allowanceLeft } from "@stampede/shared/core/allowance";
 import { accountId } from "@stampede/shared/core/ledger-ids";
-import { holdOutcome, planHold, planVoid } from "@stampede/shared/core/ledger-plans";
+import { holdOutcome, planHold, planVoid, settleOutcome, type HoldRef } from "@stampede/shared/core/ledger-plans";
 import { uuidv7 } from "@stampede/shared/ids";
 import { LedgerUnavailableError, type Ledger } from "@stampede/shared/ledger/port";
 import type { WaitingRoomStore } from "../../adapters/redis/waiting-room/store.js";
@@ -16,8 +17,10 @@ import { readStock } from "../events/inventory.js";
 import type { TokenService } from "../fans/tokens.js";
 import type { StockCache } from "../waiting-room/stock-cache.js";
 import type { DomainEvents } from "./domain-events.js";
-import { newOrderToken } from "./order-token.js";
-import type { OrderItem, OrdersRepo } from "./orders-repo.js";
+import { earlierHoldExpiry } from "./hold-resume.js";
+import { nothingHeld, type HoldAttempt } from "./idempotency.js";
+import type { OrderTokens } from "./order-token.js";
+import type { OrderItem, OrderRecord, OrdersRepo } from "./orders-repo.js";
 
 export interface HoldRequestBody {
   admissionToken: string;
@@ -44,11 +47,22 @@ export interface HoldsDeps {
   ledger: Ledger;
   stock: StockCache;
   provider: PaymentProvider;
+  orderTokens: OrderTokens;
   domainEvents: DomainEvents;
   /** Schedules the expiry job (layer 2) at expiresAt; best effort — the sweeper and the ledger timeout back it up. */
   scheduleExpiry: (orderId: string, expiresAtMs: number) => Promise<void>;
   publicUrl: () => string;
   now?: () => number;
+}
+
+interface HeldInLedger {
+  event: EventRecord;
+  fanId: string;
+  jti: string;
+  email: string;
+  orderId: string;
+  items: OrderItem[];
+  expiresAtMs: number;
 }
 
 const refuse = (status: number, code: ConstructorParameters<typeof HttpError>[1], message: string) => new HttpError(status, code, message);
@@ -87,20 +101,31 @@ export class HoldsService {
     });
   }
 
-  async place(fanId: string, eventId: string, body: HoldRequestBody): Promise<PlacedHold> {
+  /**
+   * Places a hold under the attempt's order id. A resumed attempt (the same Idempotency-Key after
+   * a crash or an ambiguous failure) answers with the order an earlier attempt made, or finishes
+   * what it left: the ledger answers the same ids with `exists`, so there is never a second hold.
+   */
+  async place(fanId: string, eventId: string, body: HoldRequestBody, attempt: HoldAttempt = { orderId: uuidv7(), resumed: false }): Promise<PlacedHold> {
     const event = await this.deps.events.get(eventId);
     if (!event || event.status === "draft") throw refuse(404, "not_found", "no such event");
+    const earlier = attempt.resumed ? await this.deps.orders.get(attempt.orderId) : null;
+    if (earlier) return this.earlierOrder(earlier, fanId);
     const jti = await this.checkAdmission(event, fanId, body.admissionToken);
     if (event.status === "sold_out") throw refuse(409, "sold_out", "every ticket is taken");
     if (event.status !== "on_sale") throw refuse(409, "sale_not_open", `the sale is ${event.status.replace("_", " ")}`);
     const items = this.orderItems(event, body.items);
-    await this.refuseIfSoldOut(event, items);
+    // A resumed attempt's own hold may be what took the last tickets from the snapshot.
+    if (!attempt.resumed) await this.refuseIfSoldOut(event, items);
     if (await this.deps.orders.hasActiveHold(jti)) throw refuse(409, "hold_active", "you already hold tickets: pay for them or cancel first");
+    const expiresAtMs = await this.holdInLedger(event, fanId, attempt.orderId, items);
+    return this.openOrder({ event, fanId, jti, email: body.email, orderId: attempt.orderId, items, expiresAtMs });
+  }
 
-    const orderId = uuidv7();
-    const expiresAtMs = this.now() + event.waitingRoom.holdSeconds * 1000;
-    await this.holdInLedger(event, fanId, orderId, items);
-    const { token, hash } = newOrderToken();
+  /** The payment session and the order row for a hold in place. */
+  private async openOrder(hold: HeldInLedger): Promise<PlacedHold> {
+    const { event, orderId, items, expiresAtMs } = hold;
+    const { token, hash } = this.deps.orderTokens.of(orderId);
     const totalCents = items.reduce((s, i) => s + i.quantity * i.unitPriceCents, 0);
     const currency = event.classes[0]?.currency ?? "USD";
     const session = await this.deps.provider.createSession({
@@ -108,22 +133,49 @@ export class HoldsService {
       amountCents: totalCents,
       currency,
       description: `${event.name}: ${items.map((i) => `${i.quantity} × ${i.code}`).join(", ")}`,
-      returnUrl: `${this.deps.publicUrl()}/orders/${orderId}?token=${token}`,
+      returnUrl: `${this.deps.publicUrl()}/orders/${orderId}#token=${token}`,
       payBy: new Date(expiresAtMs).toISOString(), // the page counts down to the hold's end
-    });
+    }).catch((err: unknown) => this.voidAfter(err, event, orderId, items));
+    const expiresAt = new Date(expiresAtMs).toISOString();
     const inserted = await this.deps.orders.insertHeld({
-      id: orderId, eventId, fanId, email: body.email, admissionJti: jti, holdId: orderId, items, totalCents, currency,
-      orderTokenHash: hash, paymentSessionId: session.sessionId, paymentUrl: session.paymentUrl, expiresAt: new Date(expiresAtMs).toISOString(),
+      id: orderId, eventId: event.id, fanId: hold.fanId, email: hold.email, admissionJti: hold.jti, holdId: orderId, items, totalCents, currency,
+      orderTokenHash: hash, paymentSessionId: session.sessionId, paymentUrl: session.paymentUrl, expiresAt,
     });
     if (!inserted) {
-      // Lost a race with another request on the same admission: give the stock back now.
+      // Already there (another attempt of this very request got in first), or another hold of this admission won the race.
+      const ours = await this.deps.orders.get(orderId);
+      if (ours) return this.earlierOrder(ours, hold.fanId);
       await this.deps.ledger.createTransfers(planVoid({ ledger: event.ledger, holdId: orderId, tierIds: items.map((i) => i.classId) }));
       throw refuse(409, "hold_active", "you already hold tickets: pay for them or cancel first");
     }
     await this.deps.scheduleExpiry(orderId, expiresAtMs).catch(() => {}); // the sweeper is the backstop
     const quantity = items.reduce((s, i) => s + i.quantity, 0);
-    await this.deps.domainEvents.publish({ type: "hold.placed", orderId, eventId, fanId, status: "held", quantity, totalCents, atMs: this.now() });
-    return { orderId, orderToken: token, status: "held", expiresAt: new Date(expiresAtMs).toISOString(), items, totalCents, currency, paymentUrl: session.paymentUrl };
+    await this.deps.domainEvents.publish({ type: "hold.placed", orderId, eventId: event.id, fanId: hold.fanId, status: "held", quantity, totalCents, atMs: this.now() });
+    return { orderId, orderToken: token, status: "held", expiresAt, items, totalCents, currency, paymentUrl: session.paymentUrl };
+  }
+
+  /**
+   * No payment session, so no order: give the stock back now rather than at the ledger timeout.
+   * Voided, the order id holds nothing and the retry may start afresh; if the void fails too, the
+   * retry resumes this hold (or the ledger's timeout ends it).
+   */
+  private async voidAfter(err: unknown, event: EventRecord, orderId: string, items: OrderItem[]): Promise<never> {
+    const voided = await this.deps.ledger
+      .createTransfers(planVoid({ ledger: event.ledger, holdId: orderId, tierIds: items.map((i) => i.classId) }))
+      .then((results) => ["done", "already_voided", "expired", "not_found"].includes(settleOutcome(results).kind))
+      .catch(() => false);
+    throw voided && typeof err === "object" && err !== null ? nothingHeld(err) : err;
+  }
+
+  /** The order an earlier attempt of this request made: its answer again while it is held. */
+  private earlierOrder(order: OrderRecord, fanId: string): PlacedHold {
+    assert(order.fanId === fanId, `order ${order.id} resumed by another fan`);
+    if (order.status !== "held") throw refuse(409, "conflict", `the hold this request placed has ended: the order is ${order.status}`);
+    assert(order.paymentUrl !== null, `held order ${order.id} without a payment link`);
+    return {
+      orderId: order.id, orderToken: this.deps.orderTokens.of(order.id).token, status: "held", expiresAt: order.expiresAt,
+      items: order.items, totalCents: order.totalCents, currency: order.currency, paymentUrl: order.paymentUrl,
+    };
   }
 
   /**
@@ -159,24 +211,33 @@ export class HoldsService {
     return refuse(409, "sold_out", `${code} is sold out`);
   }
 
-  private async holdInLedger(event: EventRecord, fanId: string, orderId: string, items: OrderItem[]): Promise<void> {
+  /** Holds the items in the ledger under orderId; returns when the hold ends (epoch ms). */
+  private async holdInLedger(event: EventRecord, fanId: string, orderId: string, items: OrderItem[]): Promise<number> {
     const plan = planHold({
       ledger: event.ledger, holdId: orderId, fanId, perFanMax: event.waitingRoom.perFanMax, holdSeconds: event.waitingRoom.holdSeconds,
       items: items.map((i) => ({ tierId: i.classId, quantity: i.quantity })),
     });
+    const placedAtMs = this.now();
     await this.deps.ledger.createAccounts(plan.accounts);
     const outcome = holdOutcome(plan, await this.deps.ledger.createTransfers(plan.transfers));
     switch (outcome.kind) {
       case "placed":
-        return;
+        return outcome.retried ? this.earlierHold(plan.hold) : placedAtMs + event.waitingRoom.holdSeconds * 1000;
       case "fan_limit_reached":
         throw await this.overAllowance(event, fanId);
       case "sold_out":
         throw await this.outOfStock(event, outcome.tierId);
-      case "already_failed": // a transient failure of this very hold id: nothing was held
-        throw new LedgerUnavailableError(`hold ${orderId}: an earlier attempt of this id failed transiently`);
+      case "already_failed": // a transient failure of this very hold id: nothing was held, nor ever will be under this id
+        throw nothingHeld(new LedgerUnavailableError(`hold ${orderId}: an earlier attempt of this id failed transiently`));
       default:
         throw new Error(`hold ${orderId} refused by the ledger: ${JSON.stringify(outcome)}`);
     }
+  }
+
+  /** The hold an earlier attempt placed under this id: its own end, or — ended already — a fresh start for the retry. */
+  private async earlierHold(hold: HoldRef): Promise<number> {
+    const expiresAtMs = await earlierHoldExpiry(this.deps.ledger, hold, this.now());
+    if (expiresAtMs === null) throw nothingHeld(new LedgerUnavailableError(`hold ${hold.holdId}: an earlier attempt's hold has already ended; retry`));
+    return expiresAtMs;
   }
 }

@@ -1,7 +1,11 @@
 // Idempotent hold requests: the same Idempotency-Key from the same fan returns the first answer
-// and creates nothing new. The key is claimed before the work starts, so two concurrent requests
-// with one key cannot both place a hold.
+// and creates nothing new. The key is claimed before the work starts, together with the order id
+// the work will place, so two concurrent requests with one key cannot both place a hold. The
+// claim is a lease: a request that died (kill -9) or failed ambiguously (the ledger did not
+// answer — the hold may be in place) leaves the key to a retry, which takes the claim over and
+// places the same order id again; the ledger answers that with `exists`, so there is one hold.
 import { createHash } from "node:crypto";
+import { uuidv7 } from "@stampede/shared/ids";
 import { pgBatched } from "../../adapters/postgres/batched.js";
 import type { Pool } from "../../adapters/postgres/pool.js";
 import { HttpError } from "../../http/errors.js";
@@ -11,16 +15,40 @@ export interface StoredAnswer {
   body: unknown;
 }
 
+/** What a claimed request works on: its order id, and whether an earlier attempt may have placed it. */
+export interface HoldAttempt {
+  orderId: string;
+  resumed: boolean;
+}
+
+export interface IdempotencyOptions {
+  /** How long a claim stays in progress before a retry may take it over; longer than any hold request takes. */
+  leaseMs: number;
+  now?: () => number;
+}
+
+/** Keys older than this are pruned (a retry a day later is a new request). */
+export const holdRequestsKeptMs = 24 * 3_600_000;
+
 const inProgress = 0;
 
 export function requestHash(value: unknown): string {
   return createHash("sha256").update(JSON.stringify(value)).digest("hex");
 }
 
+const failedWithNothingHeld = new WeakSet<object>();
+
+/** Marks an error after which this attempt's order id holds nothing (and never will): the key is freed for a new id. */
+export function nothingHeld<E extends object>(err: E): E {
+  failedWithNothingHeld.add(err);
+  return err;
+}
+
 interface Claim {
   fanId: string;
   key: string;
   hash: string;
+  orderId: string;
 }
 
 interface Answered {
@@ -29,9 +57,14 @@ interface Answered {
   answer: StoredAnswer;
 }
 
-const claimSql = `INSERT INTO hold_requests (fan_id, key, request_hash, status, response)
-  SELECT fan_id, key, request_hash, ${inProgress}, 'null' FROM unnest($1::uuid[], $2::text[], $3::text[]) AS c(fan_id, key, request_hash)
-  ON CONFLICT DO NOTHING RETURNING fan_id, key`;
+// A new key is inserted with the proposed order id; a key still in progress whose lease ran out
+// (same request) is taken over and keeps its order id. Returned rows are the claims won.
+const claimSql = `INSERT INTO hold_requests AS h (fan_id, key, request_hash, status, response, order_id, lease_until)
+  SELECT fan_id, key, request_hash, ${inProgress}, 'null', order_id, $5
+  FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[]) AS c(fan_id, key, request_hash, order_id)
+  ON CONFLICT (fan_id, key) DO UPDATE SET lease_until = EXCLUDED.lease_until
+    WHERE h.status = ${inProgress} AND h.lease_until < $6 AND h.request_hash = EXCLUDED.request_hash AND h.order_id IS NOT NULL
+  RETURNING h.fan_id, h.key, h.order_id`;
 const answerSql = `UPDATE hold_requests h SET status = a.status, response = a.response
   FROM unnest($1::uuid[], $2::text[], $3::integer[], $4::jsonb[]) AS a(fan_id, key, status, response)
   WHERE h.fan_id = a.fan_id AND h.key = a.key`;
@@ -39,16 +72,30 @@ const answerSql = `UPDATE hold_requests h SET status = a.status, response = a.re
 const claimKey = (fanId: string, key: string) => `${fanId} ${key}`;
 
 export class IdempotentRequests {
-  constructor(private readonly pool: Pool) {}
+  private readonly now: () => number;
+  constructor(
+    private readonly pool: Pool,
+    private readonly options: IdempotencyOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+  }
 
   /** Claims (fan, key) for concurrent requests in one statement; a key twice in one batch is claimed once. */
-  private readonly claim = pgBatched(async (claims: Claim[]): Promise<boolean[]> => {
+  private readonly claim = pgBatched(async (claims: Claim[]): Promise<Array<HoldAttempt | null>> => {
     const first = new Map<string, Claim>();
     for (const c of claims) if (!first.has(claimKey(c.fanId, c.key))) first.set(claimKey(c.fanId, c.key), c);
     const unique = [...first.values()];
-    const { rows } = await this.pool.query<{ fan_id: string; key: string }>(claimSql, [unique.map((c) => c.fanId), unique.map((c) => c.key), unique.map((c) => c.hash)]);
-    const won = new Set(rows.map((r) => claimKey(r.fan_id, r.key)));
-    return claims.map((c) => first.get(claimKey(c.fanId, c.key)) === c && won.has(claimKey(c.fanId, c.key)));
+    const now = this.now();
+    const { rows } = await this.pool.query<{ fan_id: string; key: string; order_id: string }>(claimSql, [
+      unique.map((c) => c.fanId), unique.map((c) => c.key), unique.map((c) => c.hash), unique.map((c) => c.orderId),
+      new Date(now + this.options.leaseMs), new Date(now),
+    ]);
+    const won = new Map(rows.map((r) => [claimKey(r.fan_id, r.key), r.order_id]));
+    return claims.map((c) => {
+      const orderId = won.get(claimKey(c.fanId, c.key));
+      if (first.get(claimKey(c.fanId, c.key)) !== c || orderId === undefined) return null;
+      return { orderId, resumed: orderId !== c.orderId };
+    });
   });
 
   private readonly store = pgBatched(async (answers: Answered[]): Promise<void[]> => {
@@ -57,15 +104,16 @@ export class IdempotentRequests {
   });
 
   /** Runs work once per (fan, key); replays the stored answer to a repeat with the same request. */
-  async run(fanId: string, key: string, hash: string, work: () => Promise<StoredAnswer>): Promise<StoredAnswer> {
-    if (!(await this.claim({ fanId, key, hash }))) return this.replay(fanId, key, hash);
+  async run(fanId: string, key: string, hash: string, work: (attempt: HoldAttempt) => Promise<StoredAnswer>): Promise<StoredAnswer> {
+    const attempt = await this.claim({ fanId, key, hash, orderId: uuidv7() });
+    if (!attempt) return this.replay(fanId, key, hash);
     let answer: StoredAnswer;
     try {
-      answer = await work();
+      answer = await work(attempt);
     } catch (err) {
       if (!(err instanceof HttpError) || err.status >= 500) {
-        // Not an answer worth keeping (the ledger was unavailable, a bug): free the key for a retry.
-        await this.pool.query("DELETE FROM hold_requests WHERE fan_id = $1 AND key = $2", [fanId, key]);
+        // Not an answer worth keeping (the ledger was unavailable, a bug): leave the key to a retry at once.
+        await this.release(fanId, key, typeof err === "object" && err !== null && failedWithNothingHeld.has(err)).catch(() => {}); // else the lease frees it
         throw err;
       }
       answer = { status: err.status, body: { error: { code: err.code, message: err.message } } };
@@ -74,15 +122,36 @@ export class IdempotentRequests {
     return answer;
   }
 
+  /** Nothing held: forget the key (a retry gets a new order id). Maybe held: end the lease (a retry resumes this order id). */
+  private async release(fanId: string, key: string, forget: boolean): Promise<void> {
+    const sql = forget
+      ? `DELETE FROM hold_requests WHERE fan_id = $1 AND key = $2 AND status = ${inProgress}`
+      : `UPDATE hold_requests SET lease_until = '-infinity' WHERE fan_id = $1 AND key = $2 AND status = ${inProgress}`;
+    await this.pool.query(sql, [fanId, key]);
+  }
+
   private async replay(fanId: string, key: string, hash: string): Promise<StoredAnswer> {
-    const { rows } = await this.pool.query<{ request_hash: string; status: number; response: unknown }>(
-      "SELECT request_hash, status, response FROM hold_requests WHERE fan_id = $1 AND key = $2",
+    const { rows } = await this.pool.query<{ request_hash: string; status: number; response: unknown; lease_until: Date }>(
+      "SELECT request_hash, status, response, lease_until FROM hold_requests WHERE fan_id = $1 AND key = $2",
       [fanId, key],
     );
     const row = rows[0];
-    if (!row) throw new HttpError(409, "conflict", "that Idempotency-Key was just released; retry");
+    const retry = (ms: number) => ({ "Retry-After": String(Math.max(1, Math.ceil(ms / 1000))) });
+    if (!row) throw new HttpError(409, "request_in_progress", "that Idempotency-Key was just released; retry", undefined, retry(0));
     if (row.request_hash !== hash) throw new HttpError(422, "invalid_request", "this Idempotency-Key was used for a different request");
-    if (row.status === inProgress) throw new HttpError(409, "conflict", "a request with this Idempotency-Key is still in progress");
+    if (row.status === inProgress) {
+      const wait = row.lease_until.getTime() - this.now();
+      throw new HttpError(409, "request_in_progress", "a request with this Idempotency-Key is still in progress; retry with the same key", undefined, retry(wait));
+    }
     return { status: row.status, body: row.response };
   }
+}
+
+/** Deletes up to `limit` keys claimed before `before`; returns how many. */
+export async function pruneHoldRequests(pool: Pool, before: Date, limit: number): Promise<number> {
+  const { rowCount } = await pool.query(
+    "DELETE FROM hold_requests WHERE ctid IN (SELECT ctid FROM hold_requests WHERE created_at < $1 LIMIT $2)",
+    [before, limit],
+  );
+  return rowCount ?? 0;
 }

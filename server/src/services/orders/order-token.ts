@@ -1,10 +1,20 @@
-// The private order token: shown once (in the hold answer and the order link), stored only as
-// its SHA-256, compared in constant time.
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+// The private order token: shown in the hold answer and the order link, stored only as its
+// SHA-256, compared in constant time. It is derived from the order id with a key made from
+// SECRET_KEY, so a hold request retried after a crash (same Idempotency-Key, same order id) is
+// answered with the same token the payment page's return link already carries.
+import { createHash, createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
 
-export function newOrderToken(): { token: string; hash: string } {
-  const token = randomBytes(24).toString("base64url");
-  return { token, hash: hashOrderToken(token) };
+export class OrderTokens {
+  private readonly key: Buffer;
+  constructor(secretKey: string) {
+    this.key = Buffer.from(hkdfSync("sha256", secretKey, "stampede-order-tokens", "order-token", 32));
+  }
+
+  /** The token of an order and its stored hash. */
+  of(orderId: string): { token: string; hash: string } {
+    const token = createHmac("sha256", this.key).update(orderId).digest("base64url");
+    return { token, hash: hashOrderToken(token) };
+  }
 }
 
 export function hashOrderToken(token: string): string {

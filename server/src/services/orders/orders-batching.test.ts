@@ -83,20 +83,20 @@ describe("batched order writes", () => {
   }
 
   it("runs the work of one Idempotency-Key once when many requests race", async () => {
-    const requests = new IdempotentRequests(pool);
+    const requests = new IdempotentRequests(pool, { leaseMs: 30_000 });
     const fanId = uuidv7();
     const { runs, answers, work } = await gatedRace(requests, fanId, Array(8).fill("key-1"));
     expect(runs).toBe(1);
     expect(answers.filter((a) => a.status === "fulfilled")).toHaveLength(1);
     // The other seven came while the first was still at work: told so, not given a second run.
     const refused = answers.flatMap((a) => (a.status === "rejected" ? [a.reason as HttpError] : []));
-    expect(refused.map((e) => [e.status, e.message])).toEqual(Array(7).fill([409, "a request with this Idempotency-Key is still in progress"]));
+    expect(refused.map((e) => [e.status, e.message])).toEqual(Array(7).fill([409, "a request with this Idempotency-Key is still in progress; retry with the same key"]));
     const replay = await requests.run(fanId, "key-1", "hash", work);
     expect(replay).toEqual({ status: 201, body: { ok: true } });
   });
 
   it("negative control: the same race on eight different keys runs the work eight times", async () => {
-    const requests = new IdempotentRequests(pool);
+    const requests = new IdempotentRequests(pool, { leaseMs: 30_000 });
     const { runs, answers } = await gatedRace(requests, uuidv7(), Array.from({ length: 8 }, (_, i) => `key-${i}`));
     expect(runs).toBe(8);
     expect(answers.every((a) => a.status === "fulfilled")).toBe(true);

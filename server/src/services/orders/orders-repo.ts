@@ -57,14 +57,14 @@ const insertHeldSql = `INSERT INTO orders (id, event_id, fan_id, email, status, 
   FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::uuid[], $7::jsonb[], $8::bigint[], $9::text[],
     $10::text[], $11::text[], $12::text[], $13::timestamptz[])
     AS n(id, event_id, fan_id, email, admission_jti, hold_id, items, total_cents, currency, order_token_hash, payment_session_id, payment_url, expires_at)
-  ON CONFLICT (admission_jti) WHERE status = 'held' DO NOTHING
+  ON CONFLICT DO NOTHING
   RETURNING id`;
 
 
 export class OrdersRepo {
   constructor(readonly pool: Pool) {}
 
-  /** Inserts a held order; returns false when this admission already has an active hold. */
+  /** Inserts a held order; returns false when this admission already has an active hold, or the order exists. */
   readonly insertHeld = pgBatched(async (orders: NewOrder[]): Promise<boolean[]> => {
     const { rows } = await this.pool.query<{ id: string }>(insertHeldSql, [
       columnOf(orders, "id"), columnOf(orders, "eventId"), columnOf(orders, "fanId"), columnOf(orders, "email"), columnOf(orders, "admissionJti"),

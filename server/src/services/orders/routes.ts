@@ -15,7 +15,7 @@ import { currentFan, fanIdFrom, requireFan } from "../fans/guards.js";
 import type { TokenService } from "../fans/tokens.js";
 import type { HoldEnding } from "./hold-ending.js";
 import type { HoldsService } from "./holds-service.js";
-import { requestHash, type IdempotentRequests } from "./idempotency.js";
+import { requestHash, type HoldAttempt, type IdempotentRequests } from "./idempotency.js";
 import { orderTokenMatches } from "./order-token.js";
 import { orderView } from "./order-view.js";
 import type { OrderRecord, OrdersRepo } from "./orders-repo.js";
@@ -71,10 +71,10 @@ export function orderRoutes(deps: OrderRoutesDeps, registry: OpenApiRegistry): R
   const tags = ["checkout"];
 
   defineRoute(router, registry, { method: "post", path: "/api/events/:eventId/holds", summary: "Hold tickets (needs the fan's admission token); answers with the payment link", tags, security: "fan", guards: [requireFan(deps.tokens)], params: eventParams, body: holdBody,
-    responses: { 201: { description: "held" }, 403: { description: "admission_required" }, 409: { description: "sale_not_open, sold_out, insufficient_stock, hold_active" }, 422: { description: "invalid_request" }, 429: { description: "fan_limit_reached" }, 503: { description: "ledger_unavailable" } } },
+    responses: { 201: { description: "held" }, 403: { description: "admission_required" }, 409: { description: "sale_not_open, sold_out, insufficient_stock, hold_active, request_in_progress (the same Idempotency-Key is at work: retry it after Retry-After), conflict (that request's hold has ended)" }, 422: { description: "invalid_request" }, 429: { description: "fan_limit_reached" }, 503: { description: "ledger_unavailable" } } },
     async ({ params, body }, req, res) => {
       const fanId = currentFan(res);
-      const place = async () => ({ status: 201, body: await deps.holds.place(fanId, params.eventId, body) });
+      const place = async (attempt?: HoldAttempt) => ({ status: 201, body: await deps.holds.place(fanId, params.eventId, body, attempt) });
       const rawKey = req.headers["idempotency-key"];
       const key = rawKey === undefined ? null : idempotencyKey.safeParse(rawKey);
       if (key && !key.success) throw new HttpError(422, "invalid_request", `Idempotency-Key: ${key.error.issues[0]?.message ?? "invalid"}`);
