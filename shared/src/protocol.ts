@@ -23,6 +23,23 @@ export interface QueueEntry {
   /** While waiting: the room's counters `position` was read with, so the client keeps it current
    * from the room's pushes (shared/src/core/admission.ts placeNow). */
   basis?: PlaceBasis;
+  /** While the fan holds a number: signed proof of it. Sent back with a join after the room was
+   * rebuilt (see roomEpoch), it gives the same number back. Keep it for as long as the sale lasts. */
+  placeToken?: string;
+  /** The room's incarnation this entry belongs to; a queue:status with another roomEpoch means the
+   * room was rebuilt (its store lost its data): join again with the placeToken and admission. */
+  roomEpoch?: string;
+  /** This join gave back a place or an admission from before the room was rebuilt. */
+  restored?: boolean;
+}
+
+/** What queue:join (and the REST join) carry: the event, and after a rebuild the fan's proofs. */
+export interface QueueJoinRequest {
+  eventId: string;
+  /** The placeToken of the fan's last entry for this event. */
+  placeToken?: string;
+  /** The fan's admission token for this event, if it has one that has not run out. */
+  admissionToken?: string;
 }
 
 export interface PlaceBasis {
@@ -66,6 +83,8 @@ export interface QueueStatus {
   opensAt?: string | null;
   /** Server time of this tick (ms since epoch): clients measure push latency with it. */
   sentAtMs?: number;
+  /** The room's incarnation: it changes when the room is rebuilt after its store lost its data. */
+  roomEpoch?: string;
 }
 
 export interface QueueAdmitted {
@@ -114,7 +133,7 @@ export interface LotteryView {
 }
 
 export interface ClientToServerEvents {
-  "queue:join": (payload: { eventId: string }, ack: (result: Ack<QueueEntry>) => void) => void;
+  "queue:join": (payload: QueueJoinRequest, ack: (result: Ack<QueueEntry>) => void) => void;
   "queue:leave": (payload: { eventId: string }, ack: (result: Ack<{ left: boolean }>) => void) => void;
   /** Follow an event's room (queue:status, stock) without queuing: the transparency board. */
   "event:watch": (payload: { eventId: string }, ack: (result: Ack<QueueStatus>) => void) => void;
