@@ -26,16 +26,20 @@ import { eventRoutes } from "./services/events/routes.js";
 import type { Ledger } from "@stampede/shared/ledger/port";
 import { fanSessionRoutes } from "./services/fans/routes.js";
 import { TokenService } from "./services/fans/tokens.js";
+import { RoomRestore } from "./adapters/redis/waiting-room/room-restore.js";
 import { WaitingRoomStore } from "./adapters/redis/waiting-room/store.js";
 import { RateLimit } from "./http/rate-limit.js";
 import { EventCache } from "./services/events/event-cache.js";
+import { CheckpointsRepo } from "./services/waiting-room/checkpoints-repo.js";
 import { LotteryRepo } from "./services/waiting-room/lottery-repo.js";
+import { RoomRecovery } from "./services/waiting-room/room-recovery.js";
 import { waitingRoomRoutes } from "./services/waiting-room/routes.js";
 import { StockCache } from "./services/waiting-room/stock-cache.js";
 import { WaitingRoomService } from "./services/waiting-room/waiting-room-service.js";
 import { joinsPerFanPerMinuteMax } from "@stampede/shared/limits";
 import type { ChaosSettings } from "./mockpay/index.js";
 import { createCheckout, type Checkout } from "./services/orders/checkout.js";
+import { OrdersRepo } from "./services/orders/orders-repo.js";
 import { benchRoutes } from "./services/bench/routes.js";
 import { BenchResultsStore } from "./services/bench/results-store.js";
 
@@ -83,6 +87,8 @@ export interface App {
 export interface WaitingRoomParts {
   store: WaitingRoomStore;
   service: WaitingRoomService;
+  /** Makes rooms, rebuilds lost ones, saves their checkpoints. */
+  recovery: RoomRecovery;
   eventCache: EventCache;
   eventsRepo: EventsRepo;
   lottery: LotteryRepo;
@@ -135,11 +141,17 @@ export function createApp(deps: AppDeps): App {
   const tokens = new TokenService(deps.secretKey);
   const store = new WaitingRoomStore(deps.redis, deps.redisPrefix);
   const eventCache = new EventCache(eventsRepo);
+  const ordersRepo = new OrdersRepo(deps.pool);
+  const recovery = new RoomRecovery({
+    restore: new RoomRestore(deps.redis, deps.redisPrefix), checkpoints: new CheckpointsRepo(deps.pool), tokens,
+    admissionUsed: (fanId, jti) => ordersRepo.admissionUsed(fanId, jti), logger: deps.logger,
+  });
   const waitingRoom: WaitingRoomParts = {
     store,
     eventCache,
     eventsRepo,
-    service: new WaitingRoomService(store, eventCache, tokens),
+    service: new WaitingRoomService(store, eventCache, tokens, recovery),
+    recovery,
     lottery: new LotteryRepo(deps.pool),
     stock: new StockCache(deps.ledger),
     joinLimits: {
@@ -150,7 +162,8 @@ export function createApp(deps: AppDeps): App {
   const checkout = createCheckout({
     pool: deps.pool, redis: deps.redis, bullRedis: deps.bullRedis, redisPrefix: deps.redisPrefix, ledger: deps.ledger, logger: deps.logger, registry,
     publicUrl: deps.publicUrl, secretKey: deps.secretKey, idempotencyLeaseMs: deps.idempotencyLeaseMs ?? 30_000, webhookSecrets: deps.webhookSecrets, chaos: deps.mockpayChaos, admin, tokens, events, eventsRepo,
-    eventCache, store, stock: waitingRoom.stock,
+    eventCache, store, stock: waitingRoom.stock, orders: ordersRepo,
+    restoreAdmission: (eventId, fanId, claims) => recovery.restoreAdmission(eventId, fanId, claims),
   });
   const sessionLimit = new RateLimit(deps.redis, deps.redisPrefix, "session-ip", deps.limits.sessionsPerIpPerMinute);
 

@@ -15,6 +15,9 @@ import { createLogger } from "@stampede/server/logger";
 import { runMain } from "@stampede/server/run-main";
 import { processors } from "./processors.js";
 
+/** How often the job schedulers are looked up (and put back if Redis lost them). */
+const schedulerCheckEveryMs = 5_000;
+
 async function start(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel, "workers");
   const banner = devDefaultsBanner(config);
@@ -32,11 +35,19 @@ async function start(config: Config): Promise<void> {
   const deps = { logger, pool, redis, redisPrefix: config.redisPrefix, webhookSecret: config.mockpay.webhookSecret, orders, ending };
   const bull = { connection: bullConnection, prefix: `${config.redisPrefix}:bull` };
   // Repeatable jobs (the sweeper, MockPay's relay). Upserting a scheduler is idempotent across
-  // workers and restarts; it is repeated every minute so a Redis flush cannot stop them for good.
+  // workers and restarts. Every few seconds each is looked up and put back if Redis lost it (a
+  // flush or a restart without persistence), so the sweeper's backstop is gone for seconds, not a minute.
   const scheduled = processors.filter((x) => x.schedule).map((p) => ({ queue: new Queue(p.queue, bull), schedule: p.schedule! }));
-  const upsertSchedules = () => Promise.all(scheduled.map(({ queue, schedule }) => queue.upsertJobScheduler(schedule.id, { every: schedule.everyMs }, { name: schedule.id })));
-  await upsertSchedules();
-  const reschedule = setInterval(() => void upsertSchedules().catch((err: unknown) => logger.warn({ err }, "re-upserting job schedulers failed")), 60_000);
+  const upsert = ({ queue, schedule }: (typeof scheduled)[number]) => queue.upsertJobScheduler(schedule.id, { every: schedule.everyMs }, { name: schedule.id });
+  await Promise.all(scheduled.map(upsert));
+  const restoreLost = async () => {
+    for (const s of scheduled) {
+      if (await s.queue.getJobScheduler(s.schedule.id)) continue;
+      await upsert(s);
+      logger.warn({ queue: s.queue.name, scheduler: s.schedule.id }, "job scheduler was missing from Redis (flushed or restarted): put back");
+    }
+  };
+  const reschedule = setInterval(() => void restoreLost().catch((err: unknown) => logger.warn({ err }, "checking job schedulers failed")), schedulerCheckEveryMs);
   const workers = processors.map(
     (p) =>
       new Worker(p.queue, p.create(deps), { ...bull, concurrency: p.concurrency }),

@@ -6,6 +6,7 @@ import type { WaitingRoomStore } from "../adapters/redis/waiting-room/store.js";
 import { clientAddress, type RateLimit } from "../http/rate-limit.js";
 import type { Logger } from "../logger.js";
 import type { StockCache } from "../services/waiting-room/stock-cache.js";
+import { fanProofs } from "../services/waiting-room/room-recovery.js";
 import type { WaitingRoomService } from "../services/waiting-room/waiting-room-service.js";
 import type { FanSocket, StampedeIo } from "./io.js";
 
@@ -20,6 +21,7 @@ export interface QueueHandlerDeps {
 }
 
 const eventPayload = z.object({ eventId: z.string().min(1).max(64) });
+const joinPayload = eventPayload.extend(fanProofs.shape);
 
 function failure<T>(code: "invalid_request" | "not_found" | "rate_limited" | "internal_error", message: string): Ack<T> {
   return { ok: false, error: { code, message } };
@@ -47,11 +49,12 @@ export function attachQueueHandlers(io: StampedeIo, deps: QueueHandlerDeps): voi
 
     socket.on("queue:join", (payload, ack) =>
       guarded(deps.logger, ack, async (reply) => {
-        const parsed = eventPayload.safeParse(payload);
-        if (!parsed.success) return reply(failure("invalid_request", "queue:join needs {eventId}"));
+        const parsed = joinPayload.safeParse(payload);
+        if (!parsed.success) return reply(failure("invalid_request", "queue:join needs {eventId}, and takes {placeToken, admissionToken}"));
         const wait = await limited(deps, socket);
         if (wait !== null) return reply(failure("rate_limited", `too many joins; try again in ${wait} s`));
-        const outcome = await deps.waitingRoom.join(parsed.data.eventId, socket.data.fanId);
+        const { eventId: _, ...proofs } = parsed.data;
+        const outcome = await deps.waitingRoom.join(parsed.data.eventId, socket.data.fanId, proofs);
         if (outcome.kind === "not_found") return reply(failure("not_found", "no such event"));
         const eventId = parsed.data.eventId;
         await socket.join(rooms.event(eventId));

@@ -53,6 +53,7 @@ export function startRealtime(server: HttpServer, app: App, deps: RealtimeDeps):
     lottery: wr.lottery,
     stock: wr.stock,
     waitingRoom: wr.service,
+    recovery: wr.recovery,
     logger: deps.logger,
     redisPrefix: deps.redisPrefix,
     presenceGraceMs: deps.presenceGraceMs,

@@ -13,7 +13,8 @@ export interface TestFan {
   admitted: Array<QueueAdmitted & { atMs: number }>;
   stock: StockUpdate[];
   orderUpdates: OrderUpdate[];
-  join(eventId: string): Promise<Ack<QueueEntry>>;
+  /** queue:join, with the fan's proofs when given (as a client sends them after a rebuild). */
+  join(eventId: string, proofs?: { placeToken?: string; admissionToken?: string }): Promise<Ack<QueueEntry>>;
   close(): void;
 }
 
@@ -45,7 +46,7 @@ export async function connectFan(url: string, session?: { fanId: string; fanToke
     admitted: [],
     stock: [],
     orderUpdates: [],
-    join: (eventId) => socket.timeout(10_000).emitWithAck("queue:join", { eventId }),
+    join: (eventId, proofs = {}) => socket.timeout(10_000).emitWithAck("queue:join", { eventId, ...proofs }),
     close: () => socket.close(),
   };
   socket.on("queue:status", (st) => fan.statuses.push(st));

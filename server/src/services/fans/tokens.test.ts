@@ -34,3 +34,23 @@ describe("TokenService verification cache", () => {
     expect(await tokens.verifyAdmission(admission)).toBeNull();
   });
 });
+
+describe("place tokens", () => {
+  it("prove a number for one fan and one event, and nothing after any change", () => {
+    const token = tokens.signPlace("fan-1", "ev-1", 42);
+    expect(tokens.verifyPlace(token, "fan-1", "ev-1")).toBe(42);
+    expect(tokens.verifyPlace(token, "fan-2", "ev-1")).toBeNull();
+    expect(tokens.verifyPlace(token, "fan-1", "ev-2")).toBeNull();
+    expect(tokens.verifyPlace(token.replace(/^42/, "41"), "fan-1", "ev-1")).toBeNull();
+    expect(tokens.verifyPlace(flip(token), "fan-1", "ev-1")).toBeNull();
+    for (const junk of ["", "42", "42.", "-1.AAAAAAAAAAAAAAAAAAAAAA", `42.${"A".repeat(64)}`]) expect(tokens.verifyPlace(junk, "fan-1", "ev-1")).toBeNull();
+    // Another secret signs other tokens.
+    expect(new TokenService("another test secret key, long enough too").verifyPlace(token, "fan-1", "ev-1")).toBeNull();
+  });
+
+  it("admission tokens carry the queue number when given one", async () => {
+    const claims = { fanId: "fan-1", eventId: "ev-1", jti: "j-3", expiresAtMs: Date.now() + 60_000 };
+    expect((await tokens.verifyAdmission(await tokens.signAdmission({ ...claims, queueNumber: 9 })))?.queueNumber).toBe(9);
+    expect((await tokens.verifyAdmission(await tokens.signAdmission(claims)))?.queueNumber).toBeUndefined();
+  });
+});

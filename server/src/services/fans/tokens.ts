@@ -1,7 +1,7 @@
 // Signed tokens (jose, HS256 only — `alg: none` and other algorithms are refused on verify).
 // Each purpose has its own key derived from SECRET_KEY with HKDF, so a fan token can never pass
 // as an admission token or the other way round.
-import { createSecretKey, hkdfSync, type KeyObject } from "node:crypto";
+import { createHmac, createSecretKey, hkdfSync, timingSafeEqual, type KeyObject } from "node:crypto";
 import { SignJWT, jwtVerify, type JWTPayload } from "jose";
 import { LRUCache } from "lru-cache";
 import { fanTokenTtlSeconds } from "@stampede/shared/limits";
@@ -40,16 +40,20 @@ export interface AdmissionClaims {
   eventId: string;
   jti: string;
   expiresAtMs: number;
+  /** The queue number the admission was for (tokens from before it was carried have none). */
+  queueNumber?: number;
 }
 
 export class TokenService {
   private readonly fanKey: KeyObject;
   private readonly admissionKey: KeyObject;
+  private readonly placeKey: Buffer;
   private readonly verified = new VerifiedTokens();
 
   constructor(secretKey: string) {
     this.fanKey = deriveKey(secretKey, "fan-session");
     this.admissionKey = deriveKey(secretKey, "admission");
+    this.placeKey = Buffer.from(hkdfSync("sha256", secretKey, "stampede-token-keys", "queue-place", 32));
   }
 
   async signFan(fanId: string): Promise<string> {
@@ -70,7 +74,7 @@ export class TokenService {
   }
 
   async signAdmission(claims: AdmissionClaims): Promise<string> {
-    return new SignJWT({ evt: claims.eventId })
+    return new SignJWT(claims.queueNumber === undefined ? { evt: claims.eventId } : { evt: claims.eventId, num: claims.queueNumber })
       .setProtectedHeader({ alg: "HS256", typ: "JWT" })
       .setSubject(claims.fanId)
       .setJti(claims.jti)
@@ -85,8 +89,32 @@ export class TokenService {
   async verifyAdmission(token: string): Promise<AdmissionClaims | null> {
     const payload = await this.verified.verify(token, this.admissionKey, "admission");
     if (!payload) return null;
-    const { sub, jti, evt, exp } = payload;
+    const { sub, jti, evt, exp, num } = payload;
     if (typeof sub !== "string" || typeof jti !== "string" || typeof evt !== "string" || typeof exp !== "number") return null;
-    return { fanId: sub, eventId: evt, jti, expiresAtMs: exp * 1000 };
+    const claims: AdmissionClaims = { fanId: sub, eventId: evt, jti, expiresAtMs: exp * 1000 };
+    if (Number.isSafeInteger(num) && (num as number) >= 0) claims.queueNumber = num as number;
+    return claims;
+  }
+
+  /**
+   * Proof of a fan's queue number in an event: `<number>.<mac>`, an HMAC over fan, event and
+   * number (signed on every join, so it is cheap: no JWT). It never expires by itself; it only
+   * counts when a rebuilt room does not know the fan, and then only ahead of the cursor.
+   */
+  signPlace(fanId: string, eventId: string, queueNumber: number): string {
+    return `${queueNumber}.${this.placeMac(fanId, eventId, queueNumber).toString("base64url")}`;
+  }
+
+  /** The number, or null for a forged token or one of another fan or event. */
+  verifyPlace(token: string, fanId: string, eventId: string): number | null {
+    const match = /^(\d{1,15})\.([\w-]{22})$/.exec(token);
+    if (!match) return null;
+    const number = Number(match[1]);
+    const given = Buffer.from(match[2] as string, "base64url");
+    return given.length === 16 && timingSafeEqual(given, this.placeMac(fanId, eventId, number)) ? number : null;
+  }
+
+  private placeMac(fanId: string, eventId: string, queueNumber: number): Buffer {
+    return createHmac("sha256", this.placeKey).update(`${fanId}\n${eventId}\n${queueNumber}`).digest().subarray(0, 16);
   }
 }

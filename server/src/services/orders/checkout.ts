@@ -21,7 +21,7 @@ import { adminOrderRoutes } from "./admin-routes.js";
 import { ShortCodeMisses } from "./checkin.js";
 import { DomainEvents } from "./domain-events.js";
 import { HoldEnding } from "./hold-ending.js";
-import { HoldsService } from "./holds-service.js";
+import { HoldsService, type HoldsDeps } from "./holds-service.js";
 import { IdempotentRequests } from "./idempotency.js";
 import { OrderTokens } from "./order-token.js";
 import { OrdersRepo } from "./orders-repo.js";
@@ -54,6 +54,9 @@ export interface CheckoutDeps {
   eventCache: EventCache;
   store: WaitingRoomStore;
   stock: StockCache;
+  orders: OrdersRepo;
+  /** Gives back an admission the waiting room lost with its store (HoldsDeps.restoreAdmission). */
+  restoreAdmission: HoldsDeps["restoreAdmission"];
 }
 
 export interface Checkout {
@@ -77,7 +80,7 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
   // Without listeners BullMQ prints connection errors to stderr while Redis is away.
   for (const q of [webhookQueue, expiryQueue]) q.on("error", (err) => deps.logger.warn({ err, queue: q.name }, "queue connection error"));
   const mockpay = createMockPay({ pool: deps.pool, queue: webhookQueue, publicUrl: deps.publicUrl, webhookUrl: () => `${deps.publicUrl()}/api/payments/webhook`, chaos: deps.chaos, logger: deps.logger, registry: deps.registry });
-  const orders = new OrdersRepo(deps.pool);
+  const orders = deps.orders;
   // Concurrent holds' expiry jobs go to Redis as one addBulk (one round trip).
   const scheduleExpiry = coalesce(async (holds: Array<{ orderId: string; expiresAtMs: number }>) => {
     await expiryQueue.addBulk(holds.map(({ orderId, expiresAtMs }) => ({
@@ -93,6 +96,7 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
   const settlement = new Settlement({ pool: deps.pool, orders, events: deps.eventsRepo, ledger: deps.ledger, provider: mockpay.provider, codes, store: deps.store, domainEvents, logger: deps.logger });
   const holds = new HoldsService({
     orders, events: deps.eventCache, tokens: deps.tokens, store: deps.store, ledger: deps.ledger, stock: deps.stock, provider: mockpay.provider, orderTokens, domainEvents, publicUrl: deps.publicUrl,
+    restoreAdmission: deps.restoreAdmission,
     scheduleExpiry: (orderId, expiresAtMs) => scheduleExpiry({ orderId, expiresAtMs }),
   });
   return {

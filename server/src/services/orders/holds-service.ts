@@ -14,7 +14,7 @@ import type { PaymentProvider } from "../../payments/provider.js";
 import type { EventCache } from "../events/event-cache.js";
 import type { EventRecord } from "../events/events-repo.js";
 import { readStock } from "../events/inventory.js";
-import type { TokenService } from "../fans/tokens.js";
+import type { AdmissionClaims, TokenService } from "../fans/tokens.js";
 import type { StockCache } from "../waiting-room/stock-cache.js";
 import type { DomainEvents } from "./domain-events.js";
 import { earlierHoldExpiry } from "./hold-resume.js";
@@ -52,6 +52,8 @@ export interface HoldsDeps {
   /** Schedules the expiry job (layer 2) at expiresAt; best effort — the sweeper and the ledger timeout back it up. */
   scheduleExpiry: (orderId: string, expiresAtMs: number) => Promise<void>;
   publicUrl: () => string;
+  /** Gives back an admission the waiting room lost with its store (a Redis restart or flush): true if it did. */
+  restoreAdmission: (eventId: string, fanId: string, claims: AdmissionClaims) => Promise<boolean>;
   now?: () => number;
 }
 
@@ -85,7 +87,9 @@ export class HoldsService {
     const claims = await this.deps.tokens.verifyAdmission(token);
     const denied = () => refuse(403, "admission_required", "wait for your turn in the queue: this checkout needs a valid admission");
     if (!claims || claims.fanId !== fanId || claims.eventId !== event.id || claims.expiresAtMs <= this.now()) throw denied();
-    const entry = await this.deps.store.entry(event.id, fanId);
+    let entry = await this.deps.store.entry(event.id, fanId);
+    // No trace of the fan at all: the room lost its store since the admission; the token is the proof.
+    if (!entry && (await this.deps.restoreAdmission(event.id, fanId, claims))) entry = await this.deps.store.entry(event.id, fanId);
     // The token must still be the fan's live admission (not one that ended when they left or paid).
     if (entry?.state !== "admitted" || entry.admission?.jti !== claims.jti || entry.admission.expiresAtMs <= this.now()) throw denied();
     return claims.jti;

@@ -75,6 +75,12 @@ export class OrdersRepo {
     return orders.map((o) => inserted.has(o.id));
   });
 
+  /** Whether this fan bought with this admission (it ended when they paid). */
+  async admissionUsed(fanId: string, jti: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query("SELECT 1 FROM orders WHERE fan_id = $1 AND admission_jti = $2 AND status IN ('paid', 'refunded') LIMIT 1", [fanId, jti]);
+    return (rowCount ?? 0) > 0;
+  }
+
   /** Whether this admission has a held order now. */
   readonly hasActiveHold = pgBatched(async (jtis: string[]): Promise<boolean[]> => {
     const { rows } = await this.pool.query<{ admission_jti: string }>("SELECT admission_jti FROM orders WHERE admission_jti = ANY($1::text[]) AND status = 'held'", [jtis]);

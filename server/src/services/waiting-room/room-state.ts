@@ -38,6 +38,7 @@ export function queueStatus(event: EventRecord, snapshot: WaitingRoomSnapshot, n
     admittedTotal: snapshot.admittedTotal,
     opensAt: event.waitingRoom.opensAt,
     sentAtMs: nowMs,
+    ...(snapshot.epoch ? { roomEpoch: snapshot.epoch } : {}),
   };
 }
 

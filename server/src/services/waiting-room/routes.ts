@@ -10,6 +10,7 @@ import { defineRoute } from "../../http/route.js";
 import { currentFan, requireFan } from "../fans/guards.js";
 import type { TokenService } from "../fans/tokens.js";
 import type { LotteryRepo } from "./lottery-repo.js";
+import { fanProofs } from "./room-recovery.js";
 import type { WaitingRoomService } from "./waiting-room-service.js";
 
 const eventParams = z.object({ eventId: uuidParam });
@@ -27,12 +28,12 @@ export function waitingRoomRoutes(deps: WaitingRoomRoutesDeps, registry: OpenApi
   const fan = [requireFan(deps.tokens)];
   const notFound = () => new HttpError(404, "not_found", "no such event");
 
-  defineRoute(router, registry, { method: "post", path: "/api/events/:eventId/queue", summary: "Join the waiting room (REST fallback; idempotent: the same number every time)", tags, security: "fan", guards: fan, params: eventParams, responses: { 200: { description: "the fan's entry and the room's status" }, 429: { description: "rate_limited" } } },
-    async ({ params }, req, res) => {
+  defineRoute(router, registry, { method: "post", path: "/api/events/:eventId/queue", summary: "Join the waiting room (REST fallback; idempotent: the same number every time; after the room was rebuilt, the proofs give the fan's place back)", tags, security: "fan", guards: fan, params: eventParams, body: fanProofs, responses: { 200: { description: "the fan's entry and the room's status" }, 429: { description: "rate_limited" } } },
+    async ({ params, body }, req, res) => {
       const fanId = currentFan(res);
       const wait = (await deps.joinLimits.perFan.take(fanId)) ?? (await deps.joinLimits.perIp.take(clientIp(req)));
       if (wait !== null) throw rateLimited(wait, "joins");
-      const outcome = await deps.waitingRoom.join(params.eventId, fanId);
+      const outcome = await deps.waitingRoom.join(params.eventId, fanId, body);
       if (outcome.kind === "not_found") throw notFound();
       const view = await deps.waitingRoom.view(params.eventId, fanId);
       res.json({ ...view, entry: outcome.entry });

@@ -24,6 +24,7 @@ import type { EventsService, StatusListener } from "../events/events-service.js"
 import type { EventRecord, EventsRepo } from "../events/events-repo.js";
 import { Lease } from "./lease.js";
 import type { LotteryRepo } from "./lottery-repo.js";
+import type { RoomRecovery } from "./room-recovery.js";
 import { inPreQueuePeriod, queueStatus } from "./room-state.js";
 import { stockTotals, type StockCache } from "./stock-cache.js";
 import type { WaitingRoomService } from "./waiting-room-service.js";
@@ -40,6 +41,7 @@ export interface TickerDeps {
   lottery: LotteryRepo;
   stock: StockCache;
   waitingRoom: WaitingRoomService;
+  recovery: RoomRecovery;
   logger: Logger;
   redisPrefix: string;
   presenceGraceMs: number;
@@ -120,6 +122,8 @@ export class RoomTickers {
       return;
     }
     this.led.add(event.id);
+    // A room the store lost is rebuilt before anything else touches it (room-recovery.ts).
+    await this.deps.recovery.ensure(event.id);
     const nowMs = this.now();
     if (inPreQueuePeriod(event, nowMs)) {
       await this.keepPreQueue(event);
@@ -159,6 +163,7 @@ export class RoomTickers {
     const snapshot = await this.deps.store.snapshot(event.id);
     // One frame for the whole room: clients compute their own position from servedUpTo.
     this.deps.io.to(rooms.event(event.id)).emit("queue:status", queueStatus(event, snapshot, nowMs));
+    await this.deps.recovery.checkpoint(event.id, snapshot);
   }
 
   /** The numbers that left the line since the last push (none: no frame). */

@@ -2,11 +2,13 @@
 // Outcomes are tagged; the transport maps them to acks or HTTP answers.
 import type { QueueEntry, QueueStatus, QueueView } from "@stampede/shared/protocol";
 import { isUuid } from "@stampede/shared/ids";
-import type { WaitingRoomStore, Admission } from "../../adapters/redis/waiting-room/store.js";
+import type { WaitingRoomStore, Admission, JoinResult } from "../../adapters/redis/waiting-room/store.js";
 import type { EventCache } from "../events/event-cache.js";
 import type { EventRecord } from "../events/events-repo.js";
+import { HttpError } from "../../http/errors.js";
 import type { TokenService } from "../fans/tokens.js";
 import { inPreQueuePeriod, queueEntry, queueStatus } from "./room-state.js";
+import type { FanProofs, RoomRecovery } from "./room-recovery.js";
 
 export type JoinOutcome = { kind: "joined"; entry: QueueEntry } | { kind: "not_found" } | { kind: "closed"; entry: QueueEntry };
 
@@ -20,6 +22,7 @@ export class WaitingRoomService {
     private readonly store: WaitingRoomStore,
     private readonly events: EventCache,
     private readonly tokens: TokenService,
+    private readonly recovery: RoomRecovery,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -29,13 +32,17 @@ export class WaitingRoomService {
     return event && event.status !== "draft" ? event : null;
   }
 
-  async admissionToken(eventId: string, fanId: string, admission: Admission): Promise<{ token: string; expiresAt: string }> {
-    const token = await this.tokens.signAdmission({ fanId, eventId, jti: admission.jti, expiresAtMs: admission.expiresAtMs });
+  async admissionToken(eventId: string, fanId: string, admission: Admission & { queueNumber?: number | null }): Promise<{ token: string; expiresAt: string }> {
+    const claims = { fanId, eventId, jti: admission.jti, expiresAtMs: admission.expiresAtMs };
+    const token = await this.tokens.signAdmission(admission.queueNumber ? { ...claims, queueNumber: admission.queueNumber } : claims);
     return { token, expiresAt: new Date(admission.expiresAtMs).toISOString() };
   }
 
-  /** Idempotent: the same fan gets the same number from any tab, node or reconnect. */
-  async join(eventId: string, fanId: string): Promise<JoinOutcome> {
+  /**
+   * Idempotent: the same fan gets the same number from any tab, node or reconnect. The proofs
+   * (the fan's place and admission tokens) count only in a room rebuilt without the fan.
+   */
+  async join(eventId: string, fanId: string, proofs: FanProofs = {}): Promise<JoinOutcome> {
     const event = await this.event(eventId);
     if (!event) return { kind: "not_found" };
     const nowMs = this.now();
@@ -48,11 +55,32 @@ export class WaitingRoomService {
       await this.store.setPreQueue(eventId);
       this.preQueueReady.add(eventId);
     }
-    const joined = await this.store.join(eventId, fanId, nowMs);
+    const restored = (await this.recovery.restoreFan(eventId, fanId, proofs)) === "restored";
+    const joined = await this.joinRoom(eventId, fanId, nowMs);
     await this.store.markBack(eventId, fanId);
     const [snapshot, place] = await Promise.all([this.store.snapshot(eventId), joined.state === "waiting" ? this.store.place(eventId, fanId) : null]);
-    const admission = joined.admission && joined.admission.expiresAtMs > nowMs ? await this.admissionToken(eventId, fanId, joined.admission) : undefined;
-    return { kind: "joined", entry: queueEntry(event, snapshot.phase, joined, snapshot.servedUpTo, admission, place) };
+    const admission = joined.admission && joined.admission.expiresAtMs > nowMs ? await this.admissionToken(eventId, fanId, { ...joined.admission, queueNumber: joined.queueNumber }) : undefined;
+    const entry = this.withProofs(queueEntry(event, snapshot.phase, joined, snapshot.servedUpTo, admission, place), fanId, joined.epoch);
+    if (restored) entry.restored = true;
+    return { kind: "joined", entry };
+  }
+
+  /** Joins, making the room (or rebuilding it from its checkpoint) when it has no epoch. */
+  private async joinRoom(eventId: string, fanId: string, nowMs: number): Promise<JoinResult> {
+    const joined = await this.store.join(eventId, fanId, nowMs);
+    if (joined) return joined;
+    await this.recovery.ensure(eventId);
+    const again = await this.store.join(eventId, fanId, nowMs);
+    // Lost again within a moment: the store is flapping, and the fan is told to retry (503).
+    if (!again) throw new HttpError(503, "not_ready", "the waiting room is being rebuilt; try again in a moment");
+    return again;
+  }
+
+  /** The place token (while the fan has a number) and the room's epoch, for a later rebuild. */
+  private withProofs(entry: QueueEntry, fanId: string, epoch: string): QueueEntry {
+    if (entry.queueNumber) entry.placeToken = this.tokens.signPlace(fanId, entry.eventId, entry.queueNumber);
+    if (epoch) entry.roomEpoch = epoch;
+    return entry;
   }
 
   async leave(eventId: string, fanId: string): Promise<boolean> {
@@ -77,8 +105,9 @@ export class WaitingRoomService {
     const liveAdmission = entry?.state === "admitted" && entry.admission && entry.admission.expiresAtMs > nowMs ? entry.admission : undefined;
     // An admission that has ended (expired, or used up) means the fan is no longer in line.
     if (entry && (entry.state === "pre_queue" || entry.state === "waiting" || liveAdmission)) {
-      const admission = liveAdmission ? await this.admissionToken(eventId, fanId, liveAdmission) : undefined;
-      fanEntry = queueEntry(event, snapshot.phase, { state: entry.state as "pre_queue" | "waiting" | "admitted", queueNumber: entry.queueNumber }, snapshot.servedUpTo, admission, place);
+      const admission = liveAdmission ? await this.admissionToken(eventId, fanId, { ...liveAdmission, queueNumber: entry.queueNumber }) : undefined;
+      const joined = { state: entry.state as "pre_queue" | "waiting" | "admitted", queueNumber: entry.queueNumber };
+      fanEntry = this.withProofs(queueEntry(event, snapshot.phase, joined, snapshot.servedUpTo, admission, place), fanId, snapshot.epoch);
     }
     return { entry: fanEntry, status: queueStatus(event, snapshot, nowMs) };
   }

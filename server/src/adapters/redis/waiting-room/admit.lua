@@ -3,7 +3,7 @@
   order is number order (I5) — and moves the cursor. The bucket arithmetic is admissionsThisTick
   of shared/src/core/admission.ts, step for step; a shared test keeps the two equal.
   KEYS[1] q  KEYS[2] active  KEYS[3] cursor  KEYS[4] bucket  KEYS[5] admitted  KEYS[6] phase
-  KEYS[7] pre  KEYS[8] seq
+  KEYS[7] pre  KEYS[8] seq  KEYS[9] epoch
   ARGV[1] nowMs  ARGV[2] admitPerMinute  ARGV[3] maxActiveCheckouts  ARGV[4] slot expiry ms
   ARGV[5] paused (1|0)  ARGV[6] jti nonce (random, per tick)  ARGV[7] fanKeyBase
   returns {{fanId, queueNumber, jti, expiresAtMs, ...}, {snapshot as in snapshot.lua}}
@@ -73,4 +73,5 @@ return {out, {
   redis.call('ZCARD', KEYS[2]),
   tonumber(redis.call('GET', KEYS[5]) or '0'),
   tonumber(redis.call('GET', KEYS[8]) or '0'),
+  redis.call('GET', KEYS[9]) or '',
 }}

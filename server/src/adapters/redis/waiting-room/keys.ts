@@ -18,6 +18,7 @@ export const waitingRoomKeyNames = [
   "away", // ZSET fan → since ms: fans with no socket left
   "departedseq", // INCR: fans who left the line while waiting, so far
   "departed", // LIST: queue numbers that left the line, oldest first, until a tick announces them
+  "epoch", // the room's incarnation: set when the room is made or rebuilt; gone = the store lost the room
 ] as const;
 
 export type WaitingRoomKeyName = (typeof waitingRoomKeyNames)[number];

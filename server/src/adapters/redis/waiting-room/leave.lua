@@ -5,6 +5,8 @@
   KEYS[1] q  KEYS[2] pre  KEYS[3] active  KEYS[4] away  KEYS[5] this fan's hash
   KEYS[6] departed  KEYS[7] departedseq
   ARGV[1] fanId
+  The fan's hash stays as a tombstone (state left): a missing hash means the store lost the room,
+  which is when a fan's signed place or admission may be restored (restore-fan.lua).
   returns 1 when the fan was waiting, pre-queued or holding a slot; 0 otherwise
 ]]
 local fan = ARGV[1]
@@ -13,6 +15,7 @@ local waiting = redis.call('ZREM', KEYS[1], fan)
 local was = waiting + redis.call('ZREM', KEYS[2], fan) + redis.call('ZREM', KEYS[3], fan)
 redis.call('ZREM', KEYS[4], fan)
 redis.call('DEL', KEYS[5])
+redis.call('HSET', KEYS[5], 'state', 'left')
 if waiting == 1 then
   redis.call('INCR', KEYS[7])
   redis.call('RPUSH', KEYS[6], number)

@@ -31,7 +31,7 @@ describe("presence", () => {
     await bed.store.markAway(eventId, a!, t0);
     await bed.store.markAway(eventId, b!, t0);
     await bed.store.markBack(eventId, a!);
-    expect(await bed.store.join(eventId, a!, t0 + 30_000)).toEqual({ state: "waiting", queueNumber: 1 });
+    expect(await bed.store.join(eventId, a!, t0 + 30_000)).toMatchObject({ state: "waiting", queueNumber: 1 });
     const due = await bed.store.dueAway(eventId, t0 + 60_000);
     expect(due).toEqual([b]);
     for (const f of due) await bed.store.leave(eventId, f);

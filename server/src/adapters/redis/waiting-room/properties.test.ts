@@ -47,8 +47,8 @@ describe("waiting room properties", () => {
             if (o.kind === "join") {
               const r = await bed.stores[o.conn]!.join(eventId, id, now);
               const slot = m.active.get(id);
-              if (m.waiting.has(id)) expect(r).toEqual({ state: "waiting", queueNumber: m.waiting.get(id) });
-              else if (slot && slot.expiresAtMs > now) expect(r).toEqual({ state: "admitted", queueNumber: expect.any(Number), admission: slot });
+              if (m.waiting.has(id)) expect(r).toMatchObject({ state: "waiting", queueNumber: m.waiting.get(id) });
+              else if (slot && slot.expiresAtMs > now) expect(r).toMatchObject({ state: "admitted", queueNumber: expect.any(Number), admission: slot });
               else {
                 m.active.delete(id);
                 expect(r.state).toBe("waiting");

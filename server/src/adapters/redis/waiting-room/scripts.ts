@@ -7,15 +7,17 @@ type Arg = string | number;
 type Command = (...args: Arg[]) => Promise<unknown>;
 
 const scripts = {
-  wrJoin: { file: "join.lua", keys: 7 },
+  wrJoin: { file: "join.lua", keys: 8 },
   wrLeave: { file: "leave.lua", keys: 7 },
-  wrAdmit: { file: "admit.lua", keys: 8 },
+  wrAdmit: { file: "admit.lua", keys: 9 },
   wrRelease: { file: "release.lua", keys: 2 },
-  wrSnapshot: { file: "snapshot.lua", keys: 7 },
+  wrSnapshot: { file: "snapshot.lua", keys: 8 },
   wrSetPreQueue: { file: "set-pre-queue.lua", keys: 2 },
   wrOpenPreQueue: { file: "open-pre-queue.lua", keys: 4 },
   wrPlace: { file: "place.lua", keys: 3 },
   wrTakeDepartures: { file: "take-departures.lua", keys: 2 },
+  wrRestoreRoom: { file: "restore-room.lua", keys: 6 },
+  wrRestoreFan: { file: "restore-fan.lua", keys: 7 },
 } as const;
 
 export type WaitingRoomCommands = Record<keyof typeof scripts, Command>;

@@ -7,12 +7,13 @@ import { assert } from "@stampede/shared/assert";
 import { awayDueBatchFansMax, preQueueOpenBatchFansMax } from "@stampede/shared/limits";
 import type { Redis } from "../connection.js";
 import { waitingRoomKeys, type WaitingRoomKeys } from "./keys.js";
+import { checkTime, int, list, str } from "./replies.js";
 import { withWaitingRoomCommands, type WaitingRoomCommands } from "./scripts.js";
 
 export type Phase = "pre" | "opening" | "open";
 export type JoinState = "pre_queue" | "waiting" | "admitted";
 /** As joined, or how the last admission ended (a fan who joins again then queues at the back). */
-export type EntryState = JoinState | "admission_expired" | "admission_ended";
+export type EntryState = JoinState | "admission_expired" | "admission_ended" | "left";
 
 export interface Admission {
   jti: string;
@@ -23,6 +24,8 @@ export interface JoinResult {
   state: JoinState;
   queueNumber: number | null;
   admission?: Admission;
+  /** The room's incarnation (keys.ts epoch). */
+  epoch: string;
 }
 
 export interface WaitingRoomEntry {
@@ -41,6 +44,8 @@ export interface WaitingRoomSnapshot {
   activeCheckouts: number;
   admittedTotal: number;
   lastNumber: number;
+  /** The room's incarnation; '' while it has none (never made, or lost with the store's data). */
+  epoch: string;
 }
 
 export interface AdmitOptions {
@@ -75,30 +80,10 @@ export interface Departures {
 export type SetPreQueueOutcome = { kind: "pre_queue" } | { kind: "opening" } | { kind: "already_numbered" };
 
 const phases: readonly string[] = ["pre", "opening", "open"] satisfies Phase[];
-const entryStates: readonly string[] = ["pre_queue", "waiting", "admitted", "admission_expired", "admission_ended"] satisfies EntryState[];
-
-function list(reply: unknown, length?: number): unknown[] {
-  assert(Array.isArray(reply) && (length === undefined || reply.length === length), `unexpected script reply ${JSON.stringify(reply)}`);
-  return reply;
-}
-
-function int(value: unknown): number {
-  const n = typeof value === "string" ? Number(value) : value;
-  assert(typeof n === "number" && Number.isSafeInteger(n), `not an integer: ${String(value)}`);
-  return n;
-}
-
-function str(value: unknown): string {
-  assert(typeof value === "string", `not a string: ${String(value)}`);
-  return value;
-}
-
-function checkTime(nowMs: number): void {
-  assert(Number.isSafeInteger(nowMs) && nowMs >= 0, `bad nowMs ${nowMs}`);
-}
+const entryStates: readonly string[] = ["pre_queue", "waiting", "admitted", "admission_expired", "admission_ended", "left"] satisfies EntryState[];
 
 function parseSnapshot(reply: unknown): WaitingRoomSnapshot {
-  const [phase, servedUpTo, waiting, preQueued, activeCheckouts, admittedTotal, lastNumber] = list(reply, 7);
+  const [phase, servedUpTo, waiting, preQueued, activeCheckouts, admittedTotal, lastNumber, epoch] = list(reply, 8);
   assert(phases.includes(str(phase)), `unknown phase ${String(phase)}`);
   return {
     phase: phase as Phase,
@@ -108,6 +93,7 @@ function parseSnapshot(reply: unknown): WaitingRoomSnapshot {
     activeCheckouts: int(activeCheckouts),
     admittedTotal: int(admittedTotal),
     lastNumber: int(lastNumber),
+    epoch: str(epoch),
   };
 }
 
@@ -129,19 +115,23 @@ export class WaitingRoomStore {
     return waitingRoomKeys(this.prefix, eventId);
   }
 
-  /** Idempotent: a fan already in line gets the same state and number back. */
-  async join(eventId: string, fanId: string, nowMs: number): Promise<JoinResult> {
+  /** Idempotent: a fan already in line gets the same state and number back. Null: the room has no
+   * epoch (never made, or lost with the store's data) — make or rebuild it first (room-restore.ts). */
+  async join(eventId: string, fanId: string, nowMs: number): Promise<JoinResult | null> {
     checkTime(nowMs);
     const k = this.keys(eventId);
-    const reply = await this.redis.wrJoin(k.phase, k.seq, k.q, k.pre, k.preseq, k.active, k.fan(fanId), fanId, nowMs);
-    const [state, number, jti, expiresAtMs] = list(reply, 4);
+    const reply = await this.redis.wrJoin(k.phase, k.seq, k.q, k.pre, k.preseq, k.active, k.fan(fanId), k.epoch, fanId, nowMs);
+    const [state, number, jti, expiresAtMs, epochValue] = list(reply, 5);
+    const epoch = str(epochValue);
     switch (str(state)) {
+      case "no_room":
+        return null;
       case "pre_queue":
-        return { state: "pre_queue", queueNumber: null };
+        return { state: "pre_queue", queueNumber: null, epoch };
       case "waiting":
-        return { state: "waiting", queueNumber: int(number) };
+        return { state: "waiting", queueNumber: int(number), epoch };
       case "admitted":
-        return { state: "admitted", queueNumber: int(number), admission: { jti: str(jti), expiresAtMs: int(expiresAtMs) } };
+        return { state: "admitted", queueNumber: int(number), admission: { jti: str(jti), expiresAtMs: int(expiresAtMs) }, epoch };
     }
     assert(false, `unknown join state ${String(state)}`);
   }
@@ -179,7 +169,7 @@ export class WaitingRoomStore {
     // A random nonce per tick plus the admission counter: unique per admission, even across a Redis flush.
     const nonce = randomBytes(12).toString("base64url");
     const reply = await this.redis.wrAdmit(
-      ...[k.q, k.active, k.cursor, k.bucket, k.admitted, k.phase, k.pre, k.seq],
+      ...[k.q, k.active, k.cursor, k.bucket, k.admitted, k.phase, k.pre, k.seq, k.epoch],
       ...[nowMs, admitPerMinute, maxActiveCheckouts, nowMs + admissionTtlMs, paused ? 1 : 0, nonce, k.fanKeyBase],
     );
     const [flat, snapshot] = list(reply, 2);
@@ -200,7 +190,7 @@ export class WaitingRoomStore {
 
   async snapshot(eventId: string): Promise<WaitingRoomSnapshot> {
     const k = this.keys(eventId);
-    return parseSnapshot(await this.redis.wrSnapshot(k.phase, k.cursor, k.q, k.pre, k.active, k.admitted, k.seq));
+    return parseSnapshot(await this.redis.wrSnapshot(k.phase, k.cursor, k.q, k.pre, k.active, k.admitted, k.seq, k.epoch));
   }
 
   /** The fan's place as stored, or null when they are not in this room. */

@@ -4,16 +4,41 @@
 import { randomUUID } from "node:crypto";
 import { createTestRedis, testRedisUrl, type TestRedis } from "../../../testing/services.js";
 import { createRedis, type Redis } from "../connection.js";
-import { WaitingRoomStore } from "./store.js";
+import { RoomRestore } from "./room-restore.js";
+import { WaitingRoomStore, type JoinResult } from "./store.js";
+
+/** A store whose join makes the room first when it has none, as the service does (room-restore.ts). */
+export class TestStore extends WaitingRoomStore {
+  private readonly restore: RoomRestore;
+
+  constructor(redis: Redis, prefix: string) {
+    super(redis, prefix);
+    this.restore = new RoomRestore(redis, prefix);
+  }
+
+  /** The store's own join: null while the room has no epoch. */
+  joinWithoutMaking(eventId: string, fanId: string, nowMs: number): Promise<JoinResult | null> {
+    return super.join(eventId, fanId, nowMs);
+  }
+
+  override async join(eventId: string, fanId: string, nowMs: number): Promise<JoinResult> {
+    const joined = await super.join(eventId, fanId, nowMs);
+    if (joined) return joined;
+    await this.restore.restoreRoom(eventId, null, nowMs);
+    const again = await super.join(eventId, fanId, nowMs);
+    if (!again) throw new Error(`room ${eventId} has no epoch right after it was made`);
+    return again;
+  }
+}
 
 export const t0 = 1_700_000_000_000;
 
 export interface WaitingRoomTestbed {
   redis: TestRedis;
   /** One store per connection; stores[0] uses the test's own client. */
-  stores: WaitingRoomStore[];
+  stores: TestStore[];
   connections: Redis[];
-  store: WaitingRoomStore;
+  store: TestStore;
   cleanup(): Promise<void>;
 }
 
@@ -21,12 +46,12 @@ export async function createTestbed(connectionCount = 4): Promise<WaitingRoomTes
   const redis = await createTestRedis();
   const extra = Array.from({ length: connectionCount - 1 }, () => createRedis(testRedisUrl, "app"));
   const connections = [redis.client, ...extra];
-  const stores = connections.map((c) => new WaitingRoomStore(c, redis.prefix));
+  const stores = connections.map((c) => new TestStore(c, redis.prefix));
   return {
     redis,
     stores,
     connections,
-    store: stores[0] as WaitingRoomStore,
+    store: stores[0] as TestStore,
     async cleanup() {
       for (const c of extra) c.disconnect();
       await redis.cleanup();
