@@ -38,6 +38,17 @@ export class PlaceKeeper {
     this.startPosition = null;
   }
 
+  /**
+   * The room was rebuilt (its store lost its data): the departures pushed so far were counted by
+   * the old room, whose counter the new one starts over, so they must not be matched against the
+   * new entry. A new number (the place was lost) also starts the progress bar over.
+   */
+  newRoom(newPlace: boolean): void {
+    this.#recent = [];
+    this.#track = null;
+    if (newPlace) this.startPosition = null;
+  }
+
   /** The rank now for this queue number, or null when there is nothing to keep it from. */
   position(queueNumber: number, admittedTotal: number | null): number | null {
     const track = this.#track;

@@ -1,11 +1,13 @@
 // The waiting room's socket: opens it with the fan token, joins on every connect (the server
-// hands back the same queue number), forwards the server's pushes, renews a refused session
-// once, and reports connection changes to its owner (WaitingRoom), which decides what to show.
+// hands back the same queue number; each join carries the fan's proofs, which a rebuilt room
+// reads to give the place back), forwards the server's pushes, renews a refused session once, and
+// reports connection changes to its owner (WaitingRoom), which decides what to show.
 import type { Ack, Admission, EventStatusChanged, OrderUpdate, QueueDeparted, QueueEntry, QueueStatus, StockUpdate } from "@stampede/shared/protocol";
 import type { ErrorCode } from "@stampede/shared/errors";
 import type { Clock } from "./clock.js";
 import type { FanSessionPort } from "./fan-session.svelte.js";
 import { joinRetryDelayMs, socketAckTimeoutMs } from "./limits.js";
+import type { JoinProofs } from "./room-rebuild.svelte.js";
 import type { QueueSocket, SocketFactory } from "./socket.js";
 
 /** Why the fan is not (yet) in line, in plain words, and whether trying again can help. */
@@ -37,6 +39,8 @@ export interface QueueLinkDeps {
   connectFailed(): void;
   /** False once the fan left: connects then stop joining. */
   wantsJoin(): boolean;
+  /** Sent with every join (the server reads them only after the room was rebuilt). */
+  proofs(): JoinProofs;
 }
 
 export class QueueLink {
@@ -92,13 +96,14 @@ export class QueueLink {
     socket.on("event:status", (changed) => mine() && d.saleStatus(changed));
   }
 
-  /** Joins now if connected (every connect joins anyway); one join in flight at a time. */
-  join(): void {
+  /** Joins now if connected (every connect joins anyway); one join in flight at a time. Returns whether it sent one. */
+  join(): boolean {
     const socket = this.#socket;
-    if (socket === null || !socket.connected || this.#joining || !this.#deps.wantsJoin()) return;
+    if (socket === null || !socket.connected || this.#joining || !this.#deps.wantsJoin()) return false;
     this.#clearRetry();
     this.#joining = true;
     void this.#joinOnce(socket).finally(() => (this.#joining = false));
+    return true;
   }
 
   /** Returns whether the server acknowledged; without an ack the presence grace drops the place anyway. */
@@ -124,7 +129,8 @@ export class QueueLink {
   async #joinOnce(socket: QueueSocket): Promise<void> {
     let result: Ack<QueueEntry>;
     try {
-      result = await socket.timeout(socketAckTimeoutMs).emitWithAck("queue:join", { eventId: this.#deps.eventId });
+      const request = { eventId: this.#deps.eventId, ...this.#deps.proofs() };
+      result = await socket.timeout(socketAckTimeoutMs).emitWithAck("queue:join", request);
     } catch {
       // No ack in time, or the socket dropped with the join in flight: ask again.
       if (socket === this.#socket) this.#later(() => this.join());

@@ -1,13 +1,15 @@
 // The REST fallback for fans whose network blocks websockets: `POST /api/events/:id/queue`
-// joins, then `GET` every 2 s returns the fan's entry and the room's status (QueueView), with
-// the fan token as `Authorization: Bearer`; `DELETE` leaves. Stock has no push here, so the
-// event is re-read every few polls. The owner stops it the moment the socket connects.
+// joins (its JSON body the fan's proofs `{placeToken?, admissionToken?}`, when it has any), then
+// `GET` every 2 s returns the fan's entry and the room's status (QueueView), with the fan token
+// as `Authorization: Bearer`; `DELETE` leaves. Stock has no push here, so the event is re-read
+// every few polls. The owner stops it the moment the socket connects.
 import type { QueueEntry, QueueStatus, QueueView, StockUpdate } from "@stampede/shared/protocol";
 import type { Api, ApiResult } from "./api.js";
 import type { Clock } from "./clock.js";
 import type { FanSessionPort } from "./fan-session.svelte.js";
 import { queuePollIntervalMs, stockRefreshEveryPolls } from "./limits.js";
 import { joinProblem, type JoinProblem } from "./queue-link.js";
+import type { JoinProofs } from "./room-rebuild.svelte.js";
 import type { EventView } from "./views.js";
 
 export interface QueuePollerDeps {
@@ -23,6 +25,8 @@ export interface QueuePollerDeps {
   reachable(ok: boolean): void;
   /** True when the fan has no entry yet: the next poll joins (POST) instead of reading (GET). */
   needsJoin(): boolean;
+  /** Sent as the body of every join (the server reads them only after the room was rebuilt). */
+  proofs(): JoinProofs;
 }
 
 export class QueuePoller {
@@ -61,6 +65,13 @@ export class QueuePoller {
     return result.ok;
   }
 
+  /** The room was rebuilt: the next poll joins (POST) with the proofs, at once. False when not polling. */
+  requestJoin(): boolean {
+    if (!this.running) return false;
+    this.#joinNext = true;
+    return true;
+  }
+
   pollNow(): void {
     if (!this.running) return;
     this.#clearTimer();
@@ -75,7 +86,9 @@ export class QueuePoller {
     const path = `/api/events/${encodeURIComponent(d.eventId)}/queue`;
     const options = { signal: call.signal, headers: { Authorization: `Bearer ${d.session.token ?? ""}` } };
     const join = this.#joinNext || d.needsJoin();
-    const result: ApiResult<QueueView> = join ? await d.api.post<QueueView>(path, undefined, options) : await d.api.get<QueueView>(path, options);
+    const result: ApiResult<QueueView> = join
+      ? await d.api.post<QueueView>(path, joinBody(d.proofs()), options)
+      : await d.api.get<QueueView>(path, options);
     if (!this.running || this.#inFlight !== call) return;
     let delayMs = queuePollIntervalMs;
     if (result.ok) {
@@ -84,6 +97,7 @@ export class QueuePoller {
       this.#joinNext = result.data.entry === null; // the server lost us (e.g. a flushed store): join again
       if (result.data.entry) d.entry(result.data.entry);
       d.status(result.data.status);
+      if (this.#joinNext && !join) delayMs = 0; // lost, or the room was rebuilt: join again at once, not a poll later
     } else if (result.error.code === "unauthorized" && !this.#renewed) {
       this.#renewed = true;
       await d.session.renew();
@@ -108,4 +122,9 @@ export class QueuePoller {
     if (this.#timer !== null) this.#deps.clock.clearTimeout(this.#timer);
     this.#timer = null;
   }
+}
+
+/** The join's JSON body: the proofs the fan has, or no body at all when it has none. */
+function joinBody(proofs: JoinProofs): JoinProofs | undefined {
+  return proofs.placeToken === undefined && proofs.admissionToken === undefined ? undefined : proofs;
 }

@@ -52,6 +52,8 @@ export function memoryStorage(): KeyValueStorage & { items: Map<string, string> 
 export const storageKeys = {
   fanSession: "stampede:fan",
   queueStart: (eventId: string) => `stampede:queue-start:${eventId}`,
+  /** The fan's last place in an event's line (its signed placeToken): a rebuilt room gives it back. */
+  place: (eventId: string) => `stampede:place:${eventId}`,
   order: (orderId: string) => `stampede:order:${orderId}`,
   lastOrder: "stampede:last-order",
 } as const;

@@ -4,12 +4,14 @@
 // place is, and the sale's status as pushed.
 //
 // I/O is injected (session, socket factory, api, clock, storage), so tests drive all of it.
-// Wire (shared/src/protocol.ts): emit `queue:join {eventId}` with ack on every connect (the server
-// gives the same number back), listen to `queue:status`, `queue:admitted`, `queue:departed`,
-// `event:status`, `stock`, `order:update`; `queue:leave` with ack (REST `DELETE /api/events/:id/queue` without a
-// socket). A refused token ("unauthorized") renews the session once. No socket after a few
-// errors or seconds → POST then GET `/api/events/:id/queue` every 2 s, while the socket keeps
-// trying; the first connect ends the polling.
+// Wire (shared/src/protocol.ts): emit `queue:join {eventId, placeToken?, admissionToken?}` with
+// ack on every connect (the server gives the same number back; after its store lost its data,
+// the proofs give it back, and a queue:status with a new roomEpoch makes us join again — see
+// room-rebuild.svelte.ts), listen to `queue:status`, `queue:admitted`, `queue:departed`,
+// `event:status`, `stock`, `order:update`; `queue:leave` with ack (REST `DELETE
+// /api/events/:id/queue` without a socket). A refused token ("unauthorized") renews the session
+// once. No socket after a few errors or seconds → POST then GET `/api/events/:id/queue` every
+// 2 s, while the socket keeps trying; the first connect ends the polling.
 import { etaSeconds, position } from "@stampede/shared/core/admission";
 import type { Admission, EventStatusChanged, OrderUpdate, QueueDeparted, QueueEntry, QueueStatus, StockUpdate } from "@stampede/shared/protocol";
 import type { Api } from "./api.js";
@@ -20,6 +22,7 @@ import { PlaceKeeper } from "./place-keeper.svelte.js";
 import { QueuePoller } from "./queue-poller.js";
 import { addRateSample, fanPhase, mergeStock, observedPerMinute, progressOf, roomStateOf, type RateSample } from "./queue-view.js";
 import { QueueLink, sessionProblem, type JoinProblem } from "./queue-link.js";
+import { RoomRebuild, type RestartNotice } from "./room-rebuild.svelte.js";
 import type { SocketFactory } from "./socket.js";
 import type { KeyValueStorage } from "./storage.js";
 import type { EventStatus, EventView } from "./views.js";
@@ -68,6 +71,7 @@ export class WaitingRoom {
   #serverOffsetMs = $state(0);
   #samples = $state.raw<RateSample[]>([]);
   #place: PlaceKeeper;
+  #rebuild: RoomRebuild;
   #saleAtMs = 0;
 
   eventId: string;
@@ -118,11 +122,13 @@ export class WaitingRoom {
     this.#session = deps.session;
     this.#clock = deps.clock ?? systemClock;
     this.#place = new PlaceKeeper(this.eventId, deps.storage ?? null);
+    this.#rebuild = new RoomRebuild(this.eventId, deps.storage ?? null);
     this.nowMs = this.#clock.nowMs();
     const handlers = {
       entry: (entry: QueueEntry) => this.#applyEntry(entry),
       status: (status: QueueStatus) => this.#applyStatus(status),
       problem: (problem: JoinProblem | null) => (this.problem = problem),
+      proofs: () => this.#rebuild.proofs(this.admission, this.#clock.nowMs() + this.#serverOffsetMs),
     };
     this.#link = new QueueLink({
       eventId: this.eventId,
@@ -185,6 +191,7 @@ export class WaitingRoom {
   /** Leaves the line for good: the place goes to the next fan. */
   async leave(): Promise<void> {
     this.left = true;
+    this.#rebuild.forget();
     this.#poller.stop();
     const acknowledged = await this.#link.leave();
     if (!acknowledged) await this.#poller.leave(); // no socket (or no ack): leave over REST
@@ -197,7 +204,17 @@ export class WaitingRoom {
     this.admission = null;
     this.entry = null;
     this.#place.reset();
+    this.#rebuild.forget();
     this.retry();
+  }
+
+  /** What a rebuilt room did to the fan's place ("kept_place", "kept_turn", "lost_place"), until dismissed. */
+  get restartNotice(): RestartNotice | null {
+    return this.#rebuild.notice;
+  }
+
+  dismissRestartNotice(): void {
+    this.#rebuild.dismiss();
   }
 
   destroy(): void {
@@ -251,6 +268,8 @@ export class WaitingRoom {
 
   #applyEntry(entry: QueueEntry): void {
     if (entry.eventId !== this.eventId || this.left) return;
+    const change = this.#rebuild.entry(entry);
+    if (change !== "same_room") this.#place.newRoom(change === "new_place");
     this.entry = entry;
     this.problem = null;
     if (entry.admission) this.admission = entry.admission;
@@ -288,6 +307,16 @@ export class WaitingRoom {
     this.#samples = addRateSample(this.#samples, { atMs: status.sentAtMs ?? now, admittedTotal: status.admittedTotal });
     // The opening numbers the pre-queue; no per-fan push says so, so ask for our number.
     if (wasPreQueue && status.state === "waiting") this.#link.join();
+    this.#rejoinIfRebuilt(status);
+  }
+
+  /** The room was rebuilt since our entry (its store lost its data): join again at once with the proofs, once per rebuild. */
+  #rejoinIfRebuilt(status: QueueStatus): void {
+    const inLine = this.phase === "pre_queue" || this.phase === "waiting" || this.phase === "paused" || this.phase === "admitted";
+    const epoch = inLine ? this.#rebuild.rebuiltSince(status, this.entry) : null;
+    if (epoch === null) return;
+    const sent = this.#link.connected ? this.#link.join() : this.#poller.requestJoin();
+    if (sent) this.#rebuild.asked(epoch); // not sent (a join in flight): the next frame asks again
   }
 
   #admit(admission: Admission & { eventId: string }): void {
