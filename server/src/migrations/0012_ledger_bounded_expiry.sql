@@ -8,22 +8,29 @@
 --
 -- What stays exact. The stored balances keep their meaning: an account's *_pending is the sum of
 -- its holds still marked pending (pending_status = 1), due or not. Everything that reads a balance
--- subtracts the due ones that are not marked yet, so it sees the ledger as of now:
--- - ledger_lookup_accounts already does (0003: it sums the due, unmarked holds per account).
--- - ledger_create_transfers corrects each account it touches by the same sum, works on the
---   corrected balances, and writes back "corrected + still unmarked": the stored meaning holds.
---   A post or void of a due hold answers pending_transfer_expired whether it is marked or not.
+-- subtracts the due ones not marked yet, so it sees the ledger as of now:
+-- - ledger_create_transfers corrects each account it touches, works on the corrected balances,
+--   and writes back "corrected + still unmarked". A post or void of a due hold answers
+--   pending_transfer_expired whether it is marked or not.
+-- - ledger_lookup_accounts corrects the same way (it summed every due hold before: also unbounded).
 -- - lookup_transfers reads stored rows, which carry no pending status: nothing changes there.
 --
--- Why a correction sum and not "expire the due holds of the touched accounts": in a flash sale
--- every hold debits the SAME tier budget account, so marking its due holds is the very unbounded
--- UPDATE this replaces. The sum is a read over the due index (ledger_transfers_due, partial on
--- pending_status = 1): no row is written, no index entry made, no WAL; it costs a small fraction
--- of marking the same rows, and each call shrinks it by up to the per-call limit. It is only run
--- when the marking hit its limit (a backlog may remain); otherwise nothing due is left unmarked
--- and the common call does no more work than before. Per-account due sums kept up to date (time
--- buckets, or a tree over expiry times) would bound even the read, but cost a write on every
--- hold and a second structure to keep exact; the read is cheap enough for any tier's stock.
+-- How the correction stays bounded. In a flash sale every hold debits the SAME tier budget
+-- account, so "expire (or sum) the due holds of the accounts touched" is as unbounded as before.
+-- Instead ledger_expiring keeps, per account, the amount of its holds still marked pending summed
+-- by the millisecond they expire in, kept up to date in the same set-based writes as the balances.
+-- An account's due-but-unmarked amount at a cutoff is then its rows for the milliseconds before
+-- the cutoff's (one row per millisecond of backlog, not per hold: a batch's holds share a
+-- millisecond) plus the holds expiring in the cutoff's own millisecond up to the cutoff, read one
+-- by one from the due index (only the holds expiring within that millisecond). A sum over every
+-- due hold read from the due index was the simpler choice and stays exact, but it reads every row
+-- of the backlog on each call (measured: about 0.3 s per call and 1 s per lookup at 100,000 due
+-- holds) — bounded only by the backlog, which is the thing that must not decide a call's cost.
+-- With ledger_expiring the same backlog costs about 20 ms per lookup and 50 ms per call (nearly
+-- all of it the bounded marking). The price: a batch upserts one ledger_expiring row per account
+-- and millisecond of expiry it adds to or ends (measured: a few to 20% more time per batch of
+-- holds), and marking takes the marked holds out again. Rows to sum grow with the milliseconds a
+-- backlog spans on one account, never with its holds; marking eats them from the oldest end.
 --
 -- TigerBeetle expires in bounded pulses too; its answers (post/void of an expired hold,
 -- available stock) are what this ledger gives, limit or not.
@@ -32,9 +39,105 @@
 -- far faster than holds can be placed, so a backlog drains within a few calls.
 CREATE FUNCTION ledger_expired_per_call_max() RETURNS integer LANGUAGE sql IMMUTABLE AS $$ SELECT 2000 $$;
 
--- Marks up to p_limit holds due by p_cutoff expired, the oldest first; returns how many, and by
--- how much each of their accounts' pending balances must go down. The caller holds the clock
--- lock (batches run one at a time) and locks and writes the accounts.
+-- Per account and millisecond of expiry (expires_at / 1e6): the amounts of its holds still marked
+-- pending, on the debit and the credit side. A row goes when both reach zero.
+CREATE TABLE ledger_expiring (
+  account_id uuid NOT NULL,
+  ms         bigint NOT NULL,
+  debits     numeric(39,0) NOT NULL,
+  credits    numeric(39,0) NOT NULL,
+  PRIMARY KEY (account_id, ms)
+) WITH (fillfactor = 50); -- a hot account's row changes every batch: keep its updates HOT
+INSERT INTO ledger_expiring
+SELECT u.id, u.ms, sum(u.dp), sum(u.cp) FROM (
+  SELECT debit_account_id AS id, expires_at / 1000000 AS ms, amount AS dp, 0 AS cp FROM ledger_transfers
+  WHERE pending_status = 1 AND expires_at IS NOT NULL
+  UNION ALL
+  SELECT credit_account_id, expires_at / 1000000, 0, amount FROM ledger_transfers
+  WHERE pending_status = 1 AND expires_at IS NOT NULL) u
+GROUP BY u.id, u.ms;
+
+-- Adds signed amounts of holds (their accounts and expiry times) to ledger_expiring: + for holds
+-- placed, − for holds posted, voided or marked expired. Holds without a timeout are skipped.
+-- Called under the clock lock, as every writer of the ledger is.
+CREATE FUNCTION ledger_expiring_add(p_debit uuid[], p_credit uuid[], p_amount numeric[], p_expires bigint[])
+RETURNS void
+LANGUAGE plpgsql
+SET jit = off
+SET enable_seqscan = off
+SET enable_nestloop = off
+AS $$
+DECLARE
+  negative integer; z_id uuid[]; z_ms bigint[];
+BEGIN
+  WITH d AS (
+    SELECT u.id, u.ms, sum(u.dp) AS dp, sum(u.cp) AS cp FROM (
+      SELECT x.dr AS id, x.ex / 1000000 AS ms, x.amt AS dp, 0 AS cp
+      FROM unnest(p_debit, p_credit, p_amount, p_expires) x(dr, cr, amt, ex) WHERE x.ex IS NOT NULL
+      UNION ALL
+      SELECT x.cr, x.ex / 1000000, 0, x.amt
+      FROM unnest(p_debit, p_credit, p_amount, p_expires) x(dr, cr, amt, ex) WHERE x.ex IS NOT NULL) u
+    GROUP BY u.id, u.ms
+  ),
+  up AS (
+    INSERT INTO ledger_expiring AS e SELECT d.id, d.ms, d.dp, d.cp FROM d ORDER BY d.id, d.ms
+    ON CONFLICT (account_id, ms) DO UPDATE SET debits = e.debits + excluded.debits, credits = e.credits + excluded.credits
+    RETURNING e.account_id, e.ms, e.debits, e.credits
+  )
+  SELECT count(*) FILTER (WHERE up.debits < 0 OR up.credits < 0),
+         coalesce(array_agg(up.account_id) FILTER (WHERE up.debits = 0 AND up.credits = 0), '{}'),
+         coalesce(array_agg(up.ms) FILTER (WHERE up.debits = 0 AND up.credits = 0), '{}')
+  INTO negative, z_id, z_ms FROM up;
+  IF negative > 0 THEN
+    RAISE EXCEPTION 'ledger: ledger_expiring went negative: it no longer matches the pending holds';
+  END IF;
+  DELETE FROM ledger_expiring e USING unnest(z_id, z_ms) z(id, ms)
+  WHERE e.account_id = ANY (z_id) AND e.account_id = z.id AND e.ms = z.ms AND e.debits = 0 AND e.credits = 0;
+END $$;
+
+-- Per account of p_ids with any: the amounts of its holds still marked pending yet due by
+-- p_cutoff. Whole milliseconds from ledger_expiring, the cutoff's own one hold by hold.
+CREATE FUNCTION ledger_due_unmarked(p_ids uuid[], p_cutoff bigint)
+RETURNS TABLE (id uuid, dp numeric, cp numeric)
+LANGUAGE sql STABLE
+SET jit = off
+SET enable_seqscan = off
+SET enable_nestloop = off
+AS $$
+  WITH edge AS (
+    SELECT t.debit_account_id, t.credit_account_id, t.amount FROM ledger_transfers t
+    WHERE t.pending_status = 1 AND t.expires_at >= p_cutoff / 1000000 * 1000000 AND t.expires_at <= p_cutoff
+  )
+  SELECT u.id, sum(u.dp), sum(u.cp) FROM (
+    SELECT e.account_id AS id, e.debits AS dp, e.credits AS cp FROM ledger_expiring e
+    WHERE e.account_id = ANY (p_ids) AND e.ms < p_cutoff / 1000000
+    UNION ALL SELECT edge.debit_account_id, edge.amount, 0 FROM edge WHERE edge.debit_account_id = ANY (p_ids)
+    UNION ALL SELECT edge.credit_account_id, 0, edge.amount FROM edge WHERE edge.credit_account_id = ANY (p_ids)
+  ) u
+  GROUP BY u.id
+$$;
+
+-- Reads see the ledger as of now: a pending transfer past its timeout counts as expired even
+-- before it is marked (as in 0003, with the bounded correction above).
+CREATE OR REPLACE FUNCTION ledger_lookup_accounts(p_ids uuid[])
+RETURNS TABLE (id uuid, debits_pending numeric, debits_posted numeric, credits_pending numeric,
+               credits_posted numeric, user_data_128 uuid, user_data_64 numeric, user_data_32 bigint,
+               ledger bigint, code integer, flags integer, "timestamp" bigint)
+LANGUAGE sql STABLE AS $$
+  WITH now AS (SELECT greatest(last_timestamp, ledger_now_ns()) AS ns FROM ledger_clock),
+  due AS (SELECT d.* FROM now, ledger_due_unmarked(p_ids, now.ns) d)
+  SELECT a.id, a.debits_pending - coalesce(due.dp, 0), a.debits_posted,
+         a.credits_pending - coalesce(due.cp, 0), a.credits_posted, a.user_data_128, a.user_data_64,
+         a.user_data_32, a.ledger, a.code, a.flags, a.timestamp
+  FROM unnest(p_ids) WITH ORDINALITY AS r(id, ord)
+  JOIN ledger_accounts a ON a.id = r.id
+  LEFT JOIN due ON due.id = a.id
+  ORDER BY r.ord
+$$;
+
+-- Marks up to p_limit holds due by p_cutoff expired, the oldest first, and takes them out of
+-- ledger_expiring; returns how many, and by how much each of their accounts' pending balances
+-- must go down. The caller holds the clock lock and locks and writes the accounts.
 CREATE FUNCTION ledger_mark_expired(p_cutoff bigint, p_limit integer,
   OUT marked integer, OUT ids uuid[], OUT dps numeric[], OUT cps numeric[])
 LANGUAGE plpgsql
@@ -42,6 +145,8 @@ SET jit = off
 SET enable_seqscan = off
 SET enable_nestloop = off
 AS $$
+DECLARE
+  m_dr uuid[]; m_cr uuid[]; m_amt numeric[]; m_ex bigint[];
 BEGIN
   WITH due AS (
     UPDATE ledger_transfers t SET pending_status = 4
@@ -49,21 +154,25 @@ BEGIN
                             WHERE d.pending_status = 1 AND d.expires_at <= p_cutoff
                             ORDER BY d.expires_at LIMIT p_limit))
       AND t.pending_status = 1
-    RETURNING t.debit_account_id, t.credit_account_id, t.amount
-  ),
-  counted AS (SELECT count(*)::integer AS c FROM due)
-  SELECT (SELECT c FROM counted), coalesce(array_agg(m.id ORDER BY m.id), '{}'),
-         coalesce(array_agg(m.dp ORDER BY m.id), '{}'), coalesce(array_agg(m.cp ORDER BY m.id), '{}')
-  INTO marked, ids, dps, cps
+    RETURNING t.debit_account_id, t.credit_account_id, t.amount, t.expires_at
+  )
+  SELECT coalesce(array_agg(due.debit_account_id), '{}'), coalesce(array_agg(due.credit_account_id), '{}'),
+         coalesce(array_agg(due.amount), '{}'), coalesce(array_agg(due.expires_at), '{}')
+  INTO m_dr, m_cr, m_amt, m_ex FROM due;
+  marked := cardinality(m_dr);
+  IF marked = 0 THEN ids := '{}'; dps := '{}'; cps := '{}'; RETURN; END IF;
+  PERFORM ledger_expiring_add(m_dr, m_cr, ARRAY(SELECT -x.a FROM unnest(m_amt) WITH ORDINALITY x(a, o) ORDER BY x.o), m_ex);
+  SELECT array_agg(m.id ORDER BY m.id), array_agg(m.dp ORDER BY m.id), array_agg(m.cp ORDER BY m.id)
+  INTO ids, dps, cps
   FROM (SELECT u.id, sum(u.dp) AS dp, sum(u.cp) AS cp FROM (
-          SELECT debit_account_id AS id, amount AS dp, 0 AS cp FROM due
-          UNION ALL SELECT credit_account_id, 0, amount FROM due) u
+          SELECT x.dr AS id, x.amt AS dp, 0 AS cp FROM unnest(m_dr, m_amt) x(dr, amt)
+          UNION ALL SELECT x.cr, 0, x.amt FROM unnest(m_cr, m_amt) x(cr, amt)) u
         GROUP BY u.id) m;
 END $$;
 
 -- Housekeeping: marks up to p_limit due holds expired and writes their accounts; returns how
--- many it marked (fewer than p_limit: none is left). Reads never need it (they correct for due
--- holds); it keeps the backlog, and so that correction, small while no batch runs.
+-- many it marked (fewer than p_limit: none is left). Nothing needs it to be right — batches mark
+-- a chunk each and every read corrects for the rest — but it drains a backlog while no batch runs.
 CREATE FUNCTION ledger_expire_due(p_limit integer) RETURNS integer
 LANGUAGE plpgsql
 SET jit = off
@@ -118,6 +227,7 @@ DECLARE
   -- touched accounts' are summed (un_).
   due_ns bigint; mk record; touched uuid[];
   un_id uuid[] := '{}'; un_dp numeric[] := '{}'; un_cp numeric[] := '{}';
+  mv_dr uuid[]; mv_cr uuid[]; mv_amt numeric[]; mv_ex bigint[];
   -- No sum of two balances and an amount can pass 2^128 unless one of them is past 2^126: until
   -- an amount or a balance the batch touches gets there, events skip the overflow checks.
   -- Balances grow event by event, so this is re-read after each event that moved one.
@@ -149,7 +259,6 @@ BEGIN
     RAISE EXCEPTION 'ledger: balancing, closing and imported transfers are not supported';
   END IF;
   t0 := ledger_tick(n);
-
   due_ns := t0 + n;
 
   -- Mark the oldest holds due by the end of this batch expired, a bounded number.
@@ -162,20 +271,12 @@ BEGIN
       WHERE t.id = ANY (ARRAY(SELECT DISTINCT u FROM unnest(p_pending) u WHERE u <> z)))) x
     ORDER BY x);
 
-  -- The limit reached: due holds may be left unmarked. Sum the touched accounts' (a read over the
-  -- due index, no writes): their balances must not count them as pending.
+  -- The limit reached: due holds may be left unmarked. The touched accounts' balances must not
+  -- count them as pending (a bounded read: see ledger_due_unmarked).
   IF mk.marked >= ledger_expired_per_call_max() THEN
-    WITH due AS (
-      SELECT t.debit_account_id, t.credit_account_id, t.amount FROM ledger_transfers t
-      WHERE t.pending_status = 1 AND t.expires_at <= due_ns
-        AND (t.debit_account_id = ANY (touched) OR t.credit_account_id = ANY (touched))
-    )
-    SELECT coalesce(array_agg(m.id), '{}'), coalesce(array_agg(m.dp), '{}'), coalesce(array_agg(m.cp), '{}')
+    SELECT coalesce(array_agg(d.id), '{}'), coalesce(array_agg(d.dp), '{}'), coalesce(array_agg(d.cp), '{}')
     INTO un_id, un_dp, un_cp
-    FROM (SELECT u.id, sum(u.dp) AS dp, sum(u.cp) AS cp FROM (
-            SELECT debit_account_id AS id, amount AS dp, 0 AS cp FROM due
-            UNION ALL SELECT credit_account_id, 0, amount FROM due) u
-          GROUP BY u.id) m;
+    FROM ledger_due_unmarked(touched, due_ns) d;
   END IF;
 
   -- Load every account the batch touches, locking them in id order as they are read.
@@ -463,10 +564,24 @@ BEGIN
   WHERE v.kind > 0;
 
   -- (Every statement below names its rows with = ANY (ids): index probes, never a table scan.)
-  UPDATE ledger_transfers t SET pending_status = u.ps
-  FROM unnest(p_pending, db_pstat) u(id, ps)
-  WHERE t.id = ANY (ARRAY(SELECT c.id FROM unnest(p_pending, db_pstat) c(id, ps) WHERE c.ps <> 0))
-    AND t.id = u.id AND u.ps <> 0 AND t.pending_status <> u.ps;
+  -- Stored holds posted or voided leave ledger_expiring; holds placed and still pending join it.
+  WITH ended AS (
+    UPDATE ledger_transfers t SET pending_status = u.ps
+    FROM unnest(p_pending, db_pstat) u(id, ps)
+    WHERE t.id = ANY (ARRAY(SELECT c.id FROM unnest(p_pending, db_pstat) c(id, ps) WHERE c.ps <> 0))
+      AND t.id = u.id AND u.ps <> 0 AND t.pending_status <> u.ps
+    RETURNING t.debit_account_id AS dr, t.credit_account_id AS cr, -t.amount AS amt, t.expires_at AS ex
+  ),
+  moved AS (
+    SELECT ended.* FROM ended WHERE ended.ex IS NOT NULL
+    UNION ALL
+    SELECT v.dr, v.cr, v.amt, t0 + v.ord + v.timeout * 1000000000
+    FROM unnest(r_debit, r_credit, r_amount, p_timeout, r_kind, r_pstat) WITH ORDINALITY v(dr, cr, amt, timeout, kind, pstat, ord)
+    WHERE v.kind = 1 AND v.pstat = 1 AND v.timeout > 0
+  )
+  SELECT array_agg(moved.dr), array_agg(moved.cr), array_agg(moved.amt), array_agg(moved.ex)
+  INTO mv_dr, mv_cr, mv_amt, mv_ex FROM moved;
+  IF mv_dr IS NOT NULL THEN PERFORM ledger_expiring_add(mv_dr, mv_cr, mv_amt, mv_ex); END IF;
 
   -- Write each changed account once (all locked since they were read). Due holds not marked yet
   -- stay in the stored pending balances, as their rows still say pending.

@@ -81,16 +81,19 @@ const markedExpired = () => count("pending_status = 4");
 const dueUnmarked = () =>
   count("pending_status = 1 AND expires_at <= (SELECT greatest(last_timestamp, ledger_now_ns()) FROM ledger_clock)");
 
-/** Stored pending balances are the sums of the holds still marked pending. */
+/** Stored pending balances are the sums of the holds still marked pending, and so are ledger_expiring's rows. */
 async function expectStoredMeaning(ids: bigint[]): Promise<void> {
-  const { rows } = await pool.query<{ dp: string; cp: string; mdp: string; mcp: string }>(
-    `SELECT a.debits_pending AS dp, a.credits_pending AS cp,
-       (SELECT coalesce(sum(amount), 0) FROM ledger_transfers WHERE debit_account_id = a.id AND pending_status = 1) AS mdp,
-       (SELECT coalesce(sum(amount), 0) FROM ledger_transfers WHERE credit_account_id = a.id AND pending_status = 1) AS mcp
+  const marked = (side: string, timed: boolean) =>
+    `(SELECT coalesce(sum(amount), 0) FROM ledger_transfers WHERE ${side}_account_id = a.id AND pending_status = 1
+      ${timed ? "AND expires_at IS NOT NULL" : ""})`;
+  const expiring = (side: string) => `(SELECT coalesce(sum(${side}), 0) FROM ledger_expiring WHERE account_id = a.id)`;
+  const { rows } = await pool.query<Record<string, string>>(
+    `SELECT a.debits_pending AS dp, a.credits_pending AS cp, ${marked("debit", false)} AS mdp, ${marked("credit", false)} AS mcp,
+            ${expiring("debits")} AS edp, ${expiring("credits")} AS ecp, ${marked("debit", true)} AS tdp, ${marked("credit", true)} AS tcp
      FROM ledger_accounts a WHERE a.id = ANY ($1::uuid[])`,
     [ids.map(u128ToText)],
   );
-  for (const r of rows) expect([r.dp, r.cp]).toEqual([r.mdp, r.mcp]);
+  for (const r of rows) expect([r.dp, r.cp, r.edp, r.ecp]).toEqual([r.mdp, r.mcp, r.tdp, r.tcp]);
 }
 
 function world(run: number) {

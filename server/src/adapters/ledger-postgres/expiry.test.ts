@@ -163,4 +163,25 @@ describe("hold expiry is bounded per call", () => {
     const [stored] = await sql<{ dp: string }>("SELECT debits_pending AS dp FROM ledger_accounts WHERE id = $1", [u128ToText(budget.id)]);
     expect(BigInt(stored!.dp)).toBe(BigInt(longHolds) + available);
   });
+
+  it("the edge: a hold not marked yet counts as pending 1 ns before its expiry and as expired at it", async () => {
+    const limit = await perCallMax();
+    const book = new Book(postgres);
+    const [source, budget, spent] = await book.open({}, { flags: AccountFlags.debits_must_not_exceed_credits }, {});
+    await book.send(book.transfer(source!, budget!, 10_000n));
+    const hold = (amount: bigint) => book.transfer(budget!, spent!, amount, { flags: TF.pending, timeout: holdSeconds });
+    // Older holds, enough that two calls each reach the limit and leave the last one unmarked.
+    const older = Array.from({ length: 2 * limit + 100 }, () => hold(1n));
+    expect((await book.send(...older)).every((n) => n === "created")).toBe(true);
+    const last = hold(5n);
+    expect(await book.send(last)).toEqual(["created"]);
+    const [row] = await sql<{ e: string }>("SELECT expires_at AS e FROM ledger_transfers WHERE id = $1", [u128ToText(last.id)]);
+    const expiresAt = BigInt(row!.e);
+    // The ledger's clock to 2 ns before: a one-event batch then checks as of expiresAt - 1.
+    await sql("UPDATE ledger_clock SET last_timestamp = $1", [(expiresAt - 2n).toString()]);
+    expect(await book.send(hold(10_000n - 5n + 1n))).toEqual(["exceeds_credits"]); // `last` still holds 5
+    // The next one-event batch checks as of expiresAt itself: `last` is due, in that very millisecond.
+    expect(await book.send(hold(10_000n))).toEqual(["created"]);
+    expect(await pendingStatus(last.id)).toBe(1); // not marked: the correction counted it
+  });
 });
