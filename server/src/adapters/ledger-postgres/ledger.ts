@@ -1,5 +1,5 @@
 // The Ledger port over PostgreSQL: each request is one call of a SQL function from migration
-// 0003_ledger.sql, as amended by 0010 (one round trip, one transaction), with a deadline. createTransfers and
+// 0003_ledger.sql, as amended by 0010 and 0012 (one round trip, one transaction), with a deadline. createTransfers and
 // createAccounts go through the auto-batcher unless batching is turned off.
 import {
   ledgerBatchEventsMax,
@@ -136,7 +136,7 @@ class PostgresLedger implements Ledger {
   }
 }
 
-/** The PostgreSQL ledger on this pool (migrated with 0003_ledger.sql and 0010). */
+/** The PostgreSQL ledger on this pool (migrated with 0003_ledger.sql, 0010 and 0012). */
 export function createPostgresLedger(pool: Pool, options: PostgresLedgerOptions = {}): Ledger {
   return new PostgresLedger(pool, options);
 }
