@@ -45,6 +45,7 @@ const envSchema = z.object({
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(shutdownDrainMsDefault),
   IDEMPOTENCY_LEASE_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
+  JOB_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
   PRESENCE_GRACE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
   SESSION_LIMIT_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(120),
   JOIN_LIMIT_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(1_200),
@@ -79,6 +80,9 @@ export interface Config {
   presenceGraceSeconds: number;
   /** How long a claimed Idempotency-Key stays in progress before a retry may resume it (a crashed request). */
   idempotencyLeaseSeconds: number;
+  /** How long a workers process holds a job without renewing its lock (BullMQ lockDuration, also the
+   * stalled-job check's interval): a job of a process that died goes to another one after 1–3 of these. */
+  jobLockMs: number;
   /** Per-IP limits (bots); a load test from one address raises them. Per-fan limits are fixed in limits.ts. */
   limits: { sessionsPerIpPerMinute: number; joinsPerIpPerMinute: number };
   /** Open connections per TCP peer address (more are dropped at once) and the idle timeout. The
@@ -146,6 +150,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     presenceGraceSeconds: e.PRESENCE_GRACE_SECONDS,
     idempotencyLeaseSeconds: e.IDEMPOTENCY_LEASE_SECONDS,
+    jobLockMs: e.JOB_LOCK_MS,
     limits: { sessionsPerIpPerMinute: e.SESSION_LIMIT_PER_IP_PER_MINUTE, joinsPerIpPerMinute: e.JOIN_LIMIT_PER_IP_PER_MINUTE },
     connections: { perIpMax: e.CONNECTIONS_PER_IP_MAX, idleTimeoutMs: e.HTTP_IDLE_TIMEOUT_MS },
     // Empty strings are dropped above as "unset"; for this one, set-but-empty means "off".

@@ -50,7 +50,13 @@ async function start(config: Config): Promise<void> {
   const reschedule = setInterval(() => void restoreLost().catch((err: unknown) => logger.warn({ err }, "checking job schedulers failed")), schedulerCheckEveryMs);
   const workers = processors.map(
     (p) =>
-      new Worker(p.queue, p.create(deps), { ...bull, concurrency: p.concurrency }),
+      // A job whose process died (its lock not renewed) is taken up by another workers process.
+      new Worker(p.queue, p.create(deps), {
+        ...bull,
+        concurrency: p.concurrency,
+        lockDuration: config.jobLockMs,
+        stalledInterval: config.jobLockMs,
+      }),
   );
   for (const w of workers) w.on("failed", (job, err) => logger.warn({ queue: w.name, jobId: job?.id, err }, "job failed"));
   // Redis going away is reported here (and by failing jobs); BullMQ reconnects on its own. Without

@@ -22,7 +22,8 @@ import type { OrderRecord, OrdersRepo } from "./orders-repo.js";
 import type { TicketCodes } from "./ticket-codes.js";
 
 const holdBody = z.object({
-  admissionToken: z.string().min(1).max(4096),
+  // Missing or empty is the contract's 403 admission_required (the checkout finds no admission), not a 422.
+  admissionToken: z.string().max(4096).default(""),
   items: z.array(z.object({ classId: z.string().min(1).max(64), quantity: z.number().int().min(1).max(100) })).min(1).max(20),
   email: z.email().max(254),
 });
