@@ -2,7 +2,11 @@
 // every fan retry with the same Idempotency-Key, as the checkout page does. Every fan ends with
 // one order and its link: no key stays "in progress" forever, no hold is left in the ledger
 // without an order, no fan holds twice. Real server, workers, Redis and PostgreSQL; the crash is
-// a real SIGKILL. The control: the kill did cut requests off mid-flight.
+// a real SIGKILL. The control: the kill did cut requests off mid-flight — a second wave of holds
+// is written to the server's sockets and the server killed before it can have answered them all
+// (a kill timed only by the first answer could come after every answer on a loaded machine:
+// coalesced holds are answered together).
+import { request } from "node:http";
 import { expect, it } from "vitest";
 import { admittedFan, auditOk, stockOf, type AdmittedFan, type HoldAnswer } from "../src/testing/checkout.js";
 import { basicAuth, createEvent } from "../src/testing/fans.js";
@@ -25,6 +29,36 @@ async function keyedHold(url: string, fan: AdmittedFan, eventId: string, classId
   } catch {
     return { answer: null }; // the server died with the request in flight
   }
+}
+
+/** A keyed hold whose request bytes are known to be written (sent) before its answer (done). */
+function sentHold(url: string, fan: AdmittedFan, eventId: string, classId: string, key: string): { sent: Promise<void>; done: Promise<Try> } {
+  const body = JSON.stringify({ admissionToken: fan.admissionToken, items: [{ classId, quantity: 1 }], email: "fan@example.test" });
+  let markSent = () => {};
+  const sent = new Promise<void>((resolve) => (markSent = resolve));
+  const done = new Promise<Try>((resolve) => {
+    const headers = { "content-type": "application/json", "content-length": Buffer.byteLength(body), authorization: `Bearer ${fan.fanToken}`, "idempotency-key": key };
+    const req = request(`${url}/api/events/${eventId}/holds`, { method: "POST", headers }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (text += chunk));
+      res.on("error", () => resolve({ answer: null }));
+      res.on("end", () => {
+        try {
+          resolve({ answer: { status: res.statusCode ?? 0, body: JSON.parse(text) as HoldAnswer["body"] }, retryAfterS: Number(res.headers["retry-after"] ?? 1) });
+        } catch {
+          resolve({ answer: null }); // cut off mid-answer
+        }
+      });
+    });
+    req.on("finish", markSent);
+    req.on("error", () => {
+      markSent();
+      resolve({ answer: null });
+    });
+    req.end(body);
+  });
+  return { sent, done };
 }
 
 /** Retries with the same key, as the page does, until an answer that is not "try again". */
@@ -50,18 +84,21 @@ it("kill -9 mid-burst: every fan who retries with the same key gets one hold and
   const classId = event.classes[0]!.id;
   const fans = await Promise.all(Array.from({ length: 150 }, () => admittedFan(served.url, event.id).then((f) => served.closeAfter(f))));
   const first = served.stack.servers[0]!;
-  let killed = false;
-  const burst = fans.map((fan, i) =>
+  // Wave one: a third of the fans. At its first 201 the server is working on holds: wave two is
+  // written to it, and the moment its bytes are out, the server is killed.
+  let firstHeld = () => {};
+  const held = new Promise<void>((resolve) => (firstHeld = resolve));
+  const waveOne = fans.slice(0, 50).map((fan, i) =>
     keyedHold(first.url, fan, event.id, classId, `key-${i}`).then((t) => {
-      if (!killed && t.answer?.status === 201) {
-        killed = true;
-        first.child.kill("SIGKILL"); // at the first hold answered, with the rest in flight
-      }
+      if (t.answer?.status === 201) firstHeld();
       return t;
     }),
   );
-  const firstRound = await Promise.all(burst);
-  expect(killed).toBe(true);
+  await held;
+  const waveTwo = fans.slice(50).map((fan, i) => sentHold(first.url, fan, event.id, classId, `key-${i + 50}`));
+  await Promise.all(waveTwo.map((w) => w.sent));
+  first.child.kill("SIGKILL");
+  const firstRound = await Promise.all([...waveOne, ...waveTwo.map((w) => w.done)]);
   // Control: the kill cut requests off mid-flight (so some keys were claimed and never answered).
   const cutOff = firstRound.filter((t) => t.answer === null).length;
   expect(cutOff).toBeGreaterThan(0);
