@@ -8,6 +8,7 @@
 // new key after the ambiguous failure holds the fan's tickets twice — what the key guards against.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { childTransferId } from "@stampede/shared/core/ledger-ids";
+import { ledgerPoolConnectionsMax } from "@stampede/shared/limits";
 import { u128ToText } from "../src/adapters/ledger-postgres/codec.js";
 import { createPool, type Pool } from "../src/adapters/postgres/pool.js";
 import { admittedFan, auditOk, stockOf, type AdmittedFan, type HoldAnswer } from "../src/testing/checkout.js";
@@ -26,13 +27,15 @@ interface Setup {
 
 let setup: Setup | undefined;
 const fans: AdmittedFan[] = [];
+/** Set: ledger connections opened from now on are out of the faults (a partition of the old ones only). */
+let sparesNewConnections = false;
 
 beforeAll(async () => {
   const shared = new URL(testPostgresBase);
   const proxy = await startTcpProxy({
     upstreamHost: shared.hostname,
     upstreamPort: Number(shared.port || 5432),
-    affects: (startup) => startup.includes("stampede-ledger"),
+    affects: (startup) => startup.includes("stampede-ledger") && !sparesNewConnections,
   });
   const stack = await startStack();
   setup = { url: "", proxy, direct: createPool(stack.db.url, { max: 2 }), stack };
@@ -182,5 +185,40 @@ describe("R13: a hold while the ledger is unreachable or slow", () => {
     expect(await pendingHold(stranded)).toBe(true);
     await heldNow(eventId, 4);
     expect(await audit(eventId)).toBe(false);
+  }, 120_000);
+});
+
+/** The ledger pool's connections open in the database now. */
+async function ledgerConnections(): Promise<number> {
+  const { rows } = await ready().direct.query<{ n: string }>(
+    "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'stampede-ledger'",
+  );
+  return Number(rows[0]!.n);
+}
+
+/** Reads the fan's allowance (one uncoalesced ledger lookup each) in bursts until the ledger pool is at its max. */
+async function fillLedgerPool(fan: AdmittedFan, eventId: string): Promise<void> {
+  await waitFor("the ledger pool at its max", async () => {
+    await Promise.all(Array.from({ length: 30 }, () => ordersOf(fan, eventId)));
+    return (await ledgerConnections()) >= ledgerPoolConnectionsMax;
+  }, 60_000);
+}
+
+describe("R13: the ledger's old connections partitioned for good, the database reachable anew", () => {
+  it("holds come back on new connections: stuck ones do not keep the ledger pool full", async () => {
+    const { proxy } = ready();
+    const { eventId, classId, fan } = await saleWithFan("Ledger partition");
+    await fillLedgerPool(fan, eventId);
+    sparesNewConnections = true;
+    proxy.setMode("blackhole");
+    try {
+      const retried = await settle(fan, eventId, classId, "part-1");
+      expect(retried.status).toBe(201);
+      expect(await ordersOf(fan, eventId)).toEqual([retried.body.orderId]);
+    } finally {
+      proxy.setMode("pass");
+      sparesNewConnections = false;
+    }
+    await heldNow(eventId, 2);
   }, 120_000);
 });
