@@ -6,6 +6,9 @@
 // application "stampede-ledger"), so the rest of the app still reaches the same database. The
 // ledger is read directly (not through the proxy) to see what was placed. Control: a retry with a
 // new key after the ambiguous failure holds the fan's tickets twice — what the key guards against.
+// Also: the ledger's old connections partitioned for good while new ones get through (the pool
+// must not stay full of stuck clients), and the failed attempt's request landing late, after the
+// retry placed the hold and the fan cancelled it (the same ids: nothing is held again).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { childTransferId } from "@stampede/shared/core/ledger-ids";
 import { ledgerPoolConnectionsMax } from "@stampede/shared/limits";
@@ -30,24 +33,30 @@ const fans: AdmittedFan[] = [];
 /** Set: ledger connections opened from now on are out of the faults (a partition of the old ones only). */
 let sparesNewConnections = false;
 
-beforeAll(async () => {
-  const shared = new URL(testPostgresBase);
-  const proxy = await startTcpProxy({
-    upstreamHost: shared.hostname,
-    upstreamPort: Number(shared.port || 5432),
-    affects: (startup) => startup.includes("stampede-ledger") && !sparesNewConnections,
-  });
-  const stack = await startStack();
-  setup = { url: "", proxy, direct: createPool(stack.db.url, { max: 2 }), stack };
-  setup.url = (await stack.addServer({ DATABASE_URL: viaProxy(stack.db.url, proxy) })).url;
-}, 120_000);
+/** Its own stack and proxy for the tests of the describe block that calls it: a test that spares new
+ * connections leaves ledger connections out of the faults, so it comes last in its block. */
+function proxiedStack(): void {
+  beforeAll(async () => {
+    sparesNewConnections = false;
+    const shared = new URL(testPostgresBase);
+    const proxy = await startTcpProxy({
+      upstreamHost: shared.hostname,
+      upstreamPort: Number(shared.port || 5432),
+      affects: (startup) => startup.includes("stampede-ledger") && !sparesNewConnections,
+    });
+    const stack = await startStack();
+    setup = { url: "", proxy, direct: createPool(stack.db.url, { max: 2 }), stack };
+    setup.url = (await stack.addServer({ DATABASE_URL: viaProxy(stack.db.url, proxy) })).url;
+  }, 120_000);
 
-afterAll(async () => {
-  fans.forEach((f) => f.close());
-  await setup?.direct.end();
-  await setup?.stack.close();
-  await setup?.proxy.close();
-});
+  afterAll(async () => {
+    fans.splice(0).forEach((f) => f.close());
+    await setup?.direct.end();
+    await setup?.stack.close();
+    await setup?.proxy.close();
+    setup = undefined;
+  });
+}
 
 function ready(): Setup {
   if (!setup?.url) throw new Error("setup failed: the stack did not start");
@@ -135,7 +144,25 @@ async function holdWithLateAnswer(fan: AdmittedFan, eventId: string, classId: st
   return orderId;
 }
 
+/** The ledger pool's connections open in the database now. */
+async function ledgerConnections(): Promise<number> {
+  const { rows } = await ready().direct.query<{ n: string }>(
+    "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'stampede-ledger'",
+  );
+  return Number(rows[0]!.n);
+}
+
+/** Reads the fan's allowance (one uncoalesced ledger lookup each) in bursts until the ledger pool is at its max. */
+async function fillLedgerPool(fan: AdmittedFan, eventId: string): Promise<void> {
+  await waitFor("the ledger pool at its max", async () => {
+    await Promise.all(Array.from({ length: 30 }, () => ordersOf(fan, eventId)));
+    return (await ledgerConnections()) >= ledgerPoolConnectionsMax;
+  }, 60_000);
+}
+
 describe("R13: a hold while the ledger is unreachable or slow", () => {
+  proxiedStack();
+
   it("blackholed ledger: 503 with Retry-After within the deadline, nothing placed; once it heals the same key places one hold", async () => {
     const { proxy } = ready();
     const { eventId, classId, fan } = await saleWithFan("Ledger blackhole");
@@ -186,26 +213,9 @@ describe("R13: a hold while the ledger is unreachable or slow", () => {
     await heldNow(eventId, 4);
     expect(await audit(eventId)).toBe(false);
   }, 120_000);
-});
 
-/** The ledger pool's connections open in the database now. */
-async function ledgerConnections(): Promise<number> {
-  const { rows } = await ready().direct.query<{ n: string }>(
-    "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'stampede-ledger'",
-  );
-  return Number(rows[0]!.n);
-}
-
-/** Reads the fan's allowance (one uncoalesced ledger lookup each) in bursts until the ledger pool is at its max. */
-async function fillLedgerPool(fan: AdmittedFan, eventId: string): Promise<void> {
-  await waitFor("the ledger pool at its max", async () => {
-    await Promise.all(Array.from({ length: 30 }, () => ordersOf(fan, eventId)));
-    return (await ledgerConnections()) >= ledgerPoolConnectionsMax;
-  }, 60_000);
-}
-
-describe("R13: the ledger's old connections partitioned for good, the database reachable anew", () => {
-  it("holds come back on new connections: stuck ones do not keep the ledger pool full", async () => {
+  // Last in the block: it leaves ledger connections out of the faults.
+  it("old ledger connections partitioned for good, new ones get through: holds come back; stuck clients do not keep the pool full", async () => {
     const { proxy } = ready();
     const { eventId, classId, fan } = await saleWithFan("Ledger partition");
     await fillLedgerPool(fan, eventId);
@@ -220,5 +230,47 @@ describe("R13: the ledger's old connections partitioned for good, the database r
       sparesNewConnections = false;
     }
     await heldNow(eventId, 2);
+  }, 120_000);
+});
+
+describe("R13: the failed attempt's hold request reaches the ledger late, after the retry", () => {
+  proxiedStack();
+
+  it("it lands after the retry placed the hold and the fan cancelled it: nothing is held again", async () => {
+    const { proxy } = ready();
+    const { eventId, classId, fan } = await saleWithFan("Ledger late request");
+    // Ledger writes (create_accounts, create_transfers) sent on the faulty connections, and their answers (which name
+    // the column "statuses"), to know when the late ones have been applied.
+    const counts = { sent: 0, answered: 0 };
+    proxy.onChunk((direction, chunk) => {
+      if (direction === "up" && chunk.includes("ledger_create_transfers") && !sparesNewConnections) {
+        proxy.setLatency("up", 600_000); // this very request waits in the proxy
+        sparesNewConnections = true; // the retry reaches the database on new connections
+      }
+      if (direction === "up" && chunk.includes("ledger_create_")) counts.sent += 1;
+      if (direction === "down" && chunk.includes("statuses")) counts.answered += 1;
+    });
+    let orderId = "";
+    try {
+      const first = await keyedHold(fan, eventId, classId, "late-request");
+      expect(first.body.error?.code).toBe("ledger_unavailable");
+      orderId = await claimedOrderId(fan, "late-request");
+      expect(await pendingHold(orderId)).toBe(false); // it has not reached the database
+      const retried = await settle(fan, eventId, classId, "late-request");
+      expect(retried.body.orderId).toBe(orderId);
+      const cancel = await fetch(`${ready().url}/api/orders/${orderId}/cancel`, { method: "POST", headers: { authorization: `Bearer ${retried.body.orderToken}` } });
+      expect(cancel.status).toBe(200);
+      await heldNow(eventId, 0);
+    } finally {
+      proxy.setLatency("up", 0); // the late copies land now
+      sparesNewConnections = false;
+    }
+    await waitFor("every late hold request answered by the ledger", () => counts.answered >= counts.sent);
+    proxy.onChunk(null);
+    expect(counts.sent).toBeGreaterThan(0);
+    expect(await pendingHold(orderId)).toBe(false);
+    await heldNow(eventId, 0);
+    expect(await ordersOf(fan, eventId)).toEqual([orderId]);
+    expect(await audit(eventId)).toBe(true);
   }, 120_000);
 });
