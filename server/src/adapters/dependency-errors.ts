@@ -8,6 +8,6 @@ export function dependencyUnavailable(err: unknown): "redis" | "postgres" | null
   const message = e.message ?? "";
   if (e.name === "MaxRetriesPerRequestError" || /^Command timed out|Connection is closed|Stream isn't writeable|enableOfflineQueue/.test(message)) return "redis";
   if (["ECONNREFUSED", "ECONNRESET", "57P01", "57P02", "57P03", "08006", "08001", "53300"].includes(e.code ?? "")) return "postgres";
-  if (/Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(message)) return "postgres";
+  if (/Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout/.test(message)) return "postgres";
   return null;
 }

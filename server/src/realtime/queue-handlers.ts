@@ -2,6 +2,7 @@
 // whose sockets are all gone starts the grace period; the ticker removes them if they stay away.
 import { z } from "zod";
 import { rooms, type Ack } from "@stampede/shared/protocol";
+import { dependencyUnavailable } from "../adapters/dependency-errors.js";
 import type { WaitingRoomStore } from "../adapters/redis/waiting-room/store.js";
 import { clientAddress, type RateLimit } from "../http/rate-limit.js";
 import type { Logger } from "../logger.js";
@@ -23,15 +24,21 @@ export interface QueueHandlerDeps {
 const eventPayload = z.object({ eventId: z.string().min(1).max(64) });
 const joinPayload = eventPayload.extend(fanProofs.shape);
 
-function failure<T>(code: "invalid_request" | "not_found" | "rate_limited" | "internal_error", message: string): Ack<T> {
+function failure<T>(code: "invalid_request" | "not_found" | "rate_limited" | "not_ready" | "internal_error", message: string): Ack<T> {
   return { ok: false, error: { code, message } };
 }
 
-/** Runs a handler; a bug becomes an internal_error ack (and a log line), never a silent hang. */
+/** Runs a handler; Redis or PostgreSQL not answering becomes a not_ready ack (as HTTP answers 503), a bug an
+ * internal_error ack (and a log line) — never a silent hang. */
 function guarded<T>(logger: Logger, ack: unknown, work: (reply: (r: Ack<T>) => void) => Promise<void>): void {
   if (typeof ack !== "function") return; // the contract requires an ack; without one there is no one to answer
   const reply = ack as (r: Ack<T>) => void;
   work(reply).catch((err: unknown) => {
+    const dependency = dependencyUnavailable(err);
+    if (dependency) {
+      logger.warn({ err, dependency }, "socket handler: dependency unavailable");
+      return reply(failure("not_ready", `${dependency === "redis" ? "Redis" : "the database"} is not answering; please retry in a moment`));
+    }
     logger.error({ err }, "socket handler failed");
     reply(failure("internal_error", "something went wrong on our side; please try again"));
   });

@@ -51,14 +51,15 @@ const lookupTransfersCall = `SELECT t.* FROM unnest($1::uuid[]) WITH ORDINALITY 
   JOIN ledger_transfers t ON t.id = r.id ORDER BY r.ord`;
 
 // What "the backend did not answer" looks like from node-pg: cancelled by statement_timeout,
-// connection refused/reset/terminated, pool wait timed out, server shutting down, overloaded.
+// connection refused/reset/terminated, pool wait timed out, no answer at all (query_timeout),
+// server shutting down, overloaded.
 const unavailableSqlStates = new Set(["57014", "57P01", "57P02", "57P03", "53300", "40001", "40P01"]);
 
 function isUnavailable(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   const code = (err as { code?: unknown }).code;
   if (typeof code === "string" && (unavailableSqlStates.has(code) || code.startsWith("08") || code.startsWith("E"))) return true;
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(err.message);
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout/i.test(err.message);
 }
 
 class PostgresLedger implements Ledger {

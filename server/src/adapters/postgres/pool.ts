@@ -25,12 +25,21 @@ class ListeningClient extends pg.Client {
   }
 }
 
+/** How much longer than its statement timeout a query may go unanswered before its connection is dropped. */
+const queryReadMarginMs = 1_000;
+
 export function createPool(databaseUrl: string, options: PoolOptions = {}): Pool {
+  const statementTimeoutMs = options.statementTimeoutMs ?? 10_000;
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: options.max ?? 20,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
-    statement_timeout: options.statementTimeoutMs ?? 10_000,
+    statement_timeout: statementTimeoutMs,
+    // statement_timeout needs the database to hear the query: on a connection where nothing comes
+    // back (a network partition) the query would wait forever and its client would never return
+    // to the pool. Past this the query fails and the pool drops that client, so a pool whose
+    // connections are all cut off opens new ones instead of staying full of stuck clients.
+    query_timeout: statementTimeoutMs + queryReadMarginMs,
     application_name: options.applicationName ?? "stampede",
     idleTimeoutMillis: 30_000,
     Client: ListeningClient,
