@@ -68,6 +68,15 @@ describe("npm run audit", () => {
     expect(brokenWatch.output).toContain("2 valid tickets belong to an order that is expired, not paid");
     expect(brokenWatch.output).toMatch(/ledger↔orders .* tier GA: ledger sold 2 is 2 more/);
     expect(brokenWatch.code).toBe(1);
+
+    // Paid again, but the captured payment is also refunded, and one ticket is gone: I3 twice.
+    await sql("UPDATE orders SET status = 'paid' WHERE id = $1", [held.body.orderId]);
+    await sql("INSERT INTO mockpay_refunds (id, session_id, amount_cents, reason) SELECT 're_' || md5(id), id, amount_cents, 'by hand' FROM mockpay_sessions WHERE order_id = $1", [held.body.orderId]);
+    await sql("DELETE FROM tickets WHERE id = (SELECT id FROM tickets WHERE order_id = $1 LIMIT 1)", [held.body.orderId]);
+    const refunded = await audit(["--watch", "1", "--grace", "0"], served.stack.db.url);
+    expect(refunded.output).toMatch(/I3 .* captured payment ps_[0-9a-f]+ is both a paid order and a refund/);
+    expect(refunded.output).toMatch(/I3 .* paid order has 1 tickets of tier [0-9a-f-]+, it bought 2/);
+    expect(refunded.code).toBe(1);
   }, 180_000);
 
   it("exits 2 on bad arguments, an unknown event, and a database it cannot reach", async () => {
