@@ -2,8 +2,8 @@
 // The ledger's own figures (conservation, no oversell, the spent mirror, perk budgets) hold at
 // every instant: any problem there is a violation. The comparison with the orders allows for what
 // is in flight (audit-orders.ts): a hold placed just before its order row, a payment posted just
-// before its commit. Those disagreements are violations only when they outlast every in-flight
-// step — a ledger hold ends by its own timeout, so nothing stays in flight past holdSeconds + 10 s.
+// before its commit (a crash there leaves it to the webhook's retry). Those disagreements are
+// violations only when they outlast that (history.ts) or are still there at rest.
 // The ledger selling fewer than the paid orders, or granting fewer perks, is never in flight.
 import type { EventAudit } from "../services/events/audit.js";
 import { tierAgainstOrders } from "../services/events/audit-orders.js";

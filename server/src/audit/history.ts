@@ -3,12 +3,16 @@
 // the time it was seen. At the end one last audit (nothing may be left in flight then) and the
 // settlement checks (I3, I4) close the history. A sample that fails because PostgreSQL is away is
 // counted, not a violation: the invariants are about what is stored, and nothing is read then.
+// A disagreement with the orders that a request in flight explains (classify.ts) is a violation
+// only if it outlasts `inFlightMaxMs` or is still there at rest: a payment posted in the ledger
+// whose commit a crash or a database restart interrupted is completed by the webhook's retry,
+// and those back off for minutes (webhookDeliveryAttemptsMax), so a short bound would cry wolf.
 import type { Ledger } from "@stampede/shared/ledger/port";
 import { dependencyUnavailable } from "../adapters/dependency-errors.js";
 import type { Pool } from "../adapters/postgres/pool.js";
 import { classifyProblems, problemKey, type AuditProblem } from "./classify.js";
 import { auditEvents, auditTargets, type AuditedEvent } from "./events.js";
-import { holdEndSlackSeconds, settlementProblems } from "./settlement.js";
+import { settlementProblems } from "./settlement.js";
 
 export interface Violation {
   /** When it was seen (epoch ms). */
@@ -25,8 +29,13 @@ export interface HistoryOptions {
   /** Only this event; else every event that is not a draft, read again at each sample. */
   eventId?: string;
   everyMs: number;
+  /** How long a disagreement that may be in flight may last before it counts (10 min by default:
+   * the webhook retries' span, ~8 min, and the outbox relay's pass). */
+  inFlightMaxMs?: number;
   now?: () => number;
 }
+
+const inFlightMaxMsDefault = 10 * 60_000;
 
 export interface HistoryResult {
   samples: number;
@@ -36,6 +45,8 @@ export interface HistoryResult {
   sampleErrors: string[];
   /** Disagreements with the orders seen in a sample and gone by a later one (in flight). */
   passingDisagreements: number;
+  /** The longest time one of those lasted (between the samples that saw it first and last). */
+  longestPassingMs: number;
   violations: Violation[];
   final: AuditedEvent[];
 }
@@ -45,13 +56,13 @@ export class HistoryChecker {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> = Promise.resolve();
   private stopped = false;
-  private readonly firstSeen = new Map<string, { atMs: number; reported: boolean }>();
-  private readonly result: HistoryResult = { samples: 0, failedSamples: 0, sampleErrors: [], passingDisagreements: 0, violations: [], final: [] };
-  /** Longest hold of the audited events + 10 s: nothing can stay in flight longer (I4). */
-  private inFlightMaxMs = 0;
+  private readonly firstSeen = new Map<string, { atMs: number; lastMs: number; reported: boolean }>();
+  private readonly result: HistoryResult = { samples: 0, failedSamples: 0, sampleErrors: [], passingDisagreements: 0, longestPassingMs: 0, violations: [], final: [] };
+  private readonly inFlightMaxMs: number;
 
   constructor(private readonly options: HistoryOptions) {
     this.now = options.now ?? Date.now;
+    this.inFlightMaxMs = options.inFlightMaxMs ?? inFlightMaxMsDefault;
   }
 
   get violations(): readonly Violation[] {
@@ -73,7 +84,6 @@ export class HistoryChecker {
     let audited: AuditedEvent[];
     try {
       const events = await auditTargets(this.options.pool, this.options.eventId);
-      this.inFlightMaxMs = (Math.max(0, ...events.map((e) => e.waitingRoom.holdSeconds)) + holdEndSlackSeconds) * 1000;
       audited = await auditEvents(this.options.ledger, this.options.pool, events);
     } catch (err) {
       // Unavailable dependencies are expected in a fault run; anything else is kept to be shown.
@@ -95,18 +105,20 @@ export class HistoryChecker {
       }
       const key = problemKey(p);
       present.add(key);
-      const seen = this.firstSeen.get(key) ?? { atMs, reported: false };
+      const seen = this.firstSeen.get(key) ?? { atMs, lastMs: atMs, reported: false };
+      seen.lastMs = atMs;
       this.firstSeen.set(key, seen);
       if (!seen.reported && atMs - seen.atMs > this.inFlightMaxMs) {
         seen.reported = true;
         const forS = Math.round((atMs - seen.atMs) / 1000);
-        this.result.violations.push({ atMs, invariant: p.invariant, eventId: p.eventId, subject: p.subject, problem: `${p.problem} (for ${forS} s, longer than anything stays in flight)` });
+        this.result.violations.push({ atMs, invariant: p.invariant, eventId: p.eventId, subject: p.subject, problem: `${p.problem} (for ${forS} s, longer than a request stays in flight)` });
       }
     }
-    for (const key of [...this.firstSeen.keys()]) {
+    for (const [key, seen] of [...this.firstSeen]) {
       if (present.has(key)) continue;
       this.firstSeen.delete(key);
       this.result.passingDisagreements++;
+      this.result.longestPassingMs = Math.max(this.result.longestPassingMs, seen.lastMs - seen.atMs);
     }
   }
 

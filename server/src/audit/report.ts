@@ -34,7 +34,7 @@ export function violationLine(v: Violation, startedMs: number): string {
 
 export function historyLines(h: HistoryResult, startedMs: number): string[] {
   const lines = [
-    `history: ${h.samples} samples taken, ${h.failedSamples} could not be taken (a dependency away), ${h.passingDisagreements} passing disagreements with the orders (in flight, gone by the next sample)`,
+    `history: ${h.samples} samples taken, ${h.failedSamples} could not be taken (a dependency away), ${h.passingDisagreements} passing disagreements with the orders (in flight, gone by a later sample; the longest lasted ${(h.longestPassingMs / 1000).toFixed(1)} s)`,
   ];
   for (const e of h.sampleErrors) lines.push(`  sample error: ${e}`);
   if (h.violations.length === 0) lines.push("history: no violation of I1–I4");

@@ -54,9 +54,8 @@ async function startParts(): Promise<Parts> {
   }
 }
 
-export async function startCluster(): Promise<Cluster> {
-  const parts = await startParts();
-  const env: Record<string, string> = {
+function processEnv(parts: Parts): Record<string, string> {
+  return {
     DATABASE_URL: parts.db.url,
     REDIS_URL: `redis://127.0.0.1:${parts.redisPort}`,
     REDIS_PREFIX: "chaos",
@@ -71,42 +70,50 @@ export async function startCluster(): Promise<Cluster> {
     IDEMPOTENCY_LEASE_SECONDS: "5",
     ...mockpayChaos,
   };
-  const servers: RunningServer[] = [];
-  const workers: RunningProcess[] = [];
-  const processes: RunningProcess[] = [];
-  const killed = new Set<RunningProcess>();
-  const updateBackends = () => parts.balancer.setBackends(servers.map((s) => s.port));
-  const addServer = async (slot: number) => {
-    const server = await startServerProcess(env, 60_000);
-    servers[slot] = server;
-    processes.push(server);
-    updateBackends();
-  };
-  const addWorkers = (slot: number) => {
-    workers[slot] = startProcess("workers", env);
-    processes.push(workers[slot]);
-  };
-  // One server first: it migrates the database; the others start on a migrated one.
-  await addServer(0);
-  await addServer(1);
-  addWorkers(0);
-  addWorkers(1);
+}
 
-  const kill = async (p: RunningProcess) => {
-    killed.add(p);
+/** The server and workers processes in their two slots each, and every one ever started. */
+class Processes {
+  readonly servers: RunningServer[] = [];
+  readonly workers: RunningProcess[] = [];
+  readonly all: RunningProcess[] = [];
+  readonly killed = new Set<RunningProcess>();
+
+  constructor(private readonly env: Record<string, string>, private readonly balancer: Balancer) {}
+
+  async addServer(slot: number): Promise<void> {
+    const server = await startServerProcess(this.env, 60_000);
+    this.servers[slot] = server;
+    this.all.push(server);
+    this.balancer.setBackends(this.servers.map((s) => s.port));
+  }
+
+  addWorkers(slot: number): void {
+    const workers = startProcess("workers", this.env);
+    this.workers[slot] = workers;
+    this.all.push(workers);
+  }
+
+  async kill(p: RunningProcess): Promise<void> {
+    this.killed.add(p);
     p.child.kill("SIGKILL");
     await p.exited;
-  };
-  const faults: Record<FaultPlan["kind"], (f: FaultPlan, keep: boolean) => Promise<void>> = {
-    async "kill-server"(f) {
-      const victim = servers[f.slot]!;
-      parts.balancer.setBackends(servers.filter((s) => s !== victim).map((s) => s.port));
-      await kill(victim);
-      await addServer(f.slot);
-    },
+  }
+
+  async killServer(slot: number): Promise<void> {
+    const victim = this.servers[slot]!;
+    this.balancer.setBackends(this.servers.filter((s) => s !== victim).map((s) => s.port));
+    await this.kill(victim);
+    await this.addServer(slot);
+  }
+}
+
+function faultActions(parts: Parts, processes: Processes): Record<FaultPlan["kind"], (f: FaultPlan, keep: boolean) => Promise<void>> {
+  return {
+    "kill-server": (f) => processes.killServer(f.slot),
     async "kill-workers"(f) {
-      await kill(workers[f.slot]!);
-      addWorkers(f.slot);
+      await processes.kill(processes.workers[f.slot]!);
+      processes.addWorkers(f.slot);
     },
     async "restart-redis"(f, keep) {
       await parts.redis.kill();
@@ -123,19 +130,36 @@ export async function startCluster(): Promise<Cluster> {
       await parts.postgres.start();
     },
   };
+}
+
+export async function startCluster(): Promise<Cluster> {
+  const parts = await startParts();
+  const processes = new Processes(processEnv(parts), parts.balancer);
+  const close = async () => {
+    for (const p of processes.all) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill("SIGKILL");
+    await Promise.all(processes.all.map((p) => p.exited));
+    await parts.balancer.close();
+    await parts.redis.kill();
+    rmSync(parts.redisDir, { recursive: true, force: true });
+    await parts.postgres.destroy(); // the database goes with the cluster
+  };
+  try {
+    // One server first: it migrates the database; the others start on a migrated one.
+    await processes.addServer(0);
+    await processes.addServer(1);
+    processes.addWorkers(0);
+    processes.addWorkers(1);
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  const actions = faultActions(parts, processes);
   return {
     url: parts.balancer.url,
     databaseUrl: parts.db.url,
-    processes,
-    fault: (f, keep) => faults[f.kind](f, keep),
-    unexpectedExits: () => processes.filter((p) => !killed.has(p) && (p.child.exitCode !== null || p.child.signalCode !== null)),
-    async close() {
-      for (const p of processes) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill("SIGKILL");
-      await Promise.all(processes.map((p) => p.exited));
-      await parts.balancer.close();
-      await parts.redis.kill();
-      rmSync(parts.redisDir, { recursive: true, force: true });
-      await parts.postgres.destroy(); // the database goes with the cluster
-    },
+    processes: processes.all,
+    fault: (f, keep) => actions[f.kind](f, keep),
+    unexpectedExits: () => processes.all.filter((p) => !processes.killed.has(p) && (p.child.exitCode !== null || p.child.signalCode !== null)),
+    close,
   };
 }

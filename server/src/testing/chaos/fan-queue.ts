@@ -22,6 +22,7 @@ export interface QueueFan {
 }
 
 const pollEveryMs = 1_000;
+const connectTimeoutMs = 10_000;
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function newQueueFan(base: string, eventId: string, deadlineMs: number, tally: Tally): Promise<QueueFan> {
@@ -43,16 +44,24 @@ export async function newQueueFan(base: string, eventId: string, deadlineMs: num
 /** Opens the socket; a failure leaves the fan on REST alone until the next try. */
 async function connect(fan: QueueFan): Promise<void> {
   fan.socket?.close();
-  const socket: FanSocket = io(fan.base, { auth: { fanToken: fan.fanToken }, transports: ["websocket"], reconnection: false, forceNew: true, timeout: 10_000 });
+  const socket: FanSocket = io(fan.base, { auth: { fanToken: fan.fanToken }, transports: ["websocket"], reconnection: false, forceNew: true, timeout: connectTimeoutMs });
   socket.on("queue:admitted", (a) => {
     if (a.eventId === fan.eventId) fan.pushedToken = a.token;
   });
   fan.socket = await new Promise<FanSocket | null>((resolve) => {
-    socket.once("connect", () => resolve(socket));
-    socket.once("connect_error", () => {
+    const fail = () => {
+      clearTimeout(timer);
       socket.close();
       resolve(null);
+    };
+    // The client's own timeout covers opening the transport only: a server killed (or its Redis
+    // gone) between that and Socket.IO's connect packet would leave this waiting for ever.
+    const timer = setTimeout(fail, connectTimeoutMs);
+    socket.once("connect", () => {
+      clearTimeout(timer);
+      resolve(socket);
     });
+    socket.once("connect_error", fail);
   });
 }
 

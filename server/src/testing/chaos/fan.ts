@@ -4,7 +4,7 @@
 // order), then what its plan says: pay, decline, abandon the hold, or pay after the hold expired.
 // A fan that a fault stops (no answer before its deadline) is counted, not an error.
 import { randomUUID } from "node:crypto";
-import { sendWithRetries, type Reply } from "./fan-http.js";
+import { send, sendWithRetries, type Reply } from "./fan-http.js";
 import { admission, newQueueFan, type QueueFan } from "./fan-queue.js";
 import type { FanPlan } from "./plan.js";
 import { FanStopped, stop, type FanOutcome, type Tally } from "./tally.js";
@@ -44,8 +44,10 @@ type Held = { kind: "held"; paymentUrl: string; expiresAt: string } | { kind: "s
 /** Admission then hold; an admission refused later (lost with Redis) is waited for again. */
 async function admittedHold(fan: QueueFan, event: SaleEvent, plan: FanPlan): Promise<Held> {
   for (let attempt = 0; ; attempt++) {
+    fan.tally.steps.set(plan.index, "queue");
     const admitted = await admission(fan);
     if (admitted.kind === "sold_out") return admitted;
+    fan.tally.steps.set(plan.index, "hold");
     await pause(plan.thinkMs);
     const reply = await placeHold(fan, event, plan, admitted.token);
     if (reply?.status === 201) return { kind: "held", paymentUrl: reply.json.paymentUrl as string, expiresAt: reply.json.expiresAt as string };
@@ -69,6 +71,7 @@ async function complete(fan: QueueFan, paymentUrl: string, outcome: "succeeded" 
 async function visit(fan: QueueFan, event: SaleEvent, plan: FanPlan): Promise<FanOutcome> {
   const held = await admittedHold(fan, event, plan);
   if (held.kind === "sold_out") return "sold_out";
+  fan.tally.steps.set(plan.index, plan.behaviour === "late" ? "waiting to pay late" : "paying");
   switch (plan.behaviour) {
     case "abandon":
       return "abandoned";
@@ -87,18 +90,29 @@ async function visit(fan: QueueFan, event: SaleEvent, plan: FanPlan): Promise<Fa
   }
 }
 
+/** Closing the tab politely: the admission's checkout slot goes to the next fan now rather than
+ * at the admission's expiry (a paid order has freed it already). One try: a fault leaves it to the expiry. */
+async function leave(fan: QueueFan): Promise<void> {
+  await send(fan.base, `/api/events/${fan.eventId}/queue`, { method: "DELETE", auth: `Bearer ${fan.fanToken}` });
+  fan.close();
+}
+
 /** Runs one fan; never throws (a fault that stops it is counted). */
 export async function runChaosFan(base: string, event: SaleEvent, plan: FanPlan, startedMs: number, lifetimeMs: number, tally: Tally): Promise<void> {
+  tally.steps.set(plan.index, "arriving");
   await pause(Math.max(0, startedMs + plan.arriveAtMs - Date.now()));
   let fan: QueueFan | null = null;
   let outcome: FanOutcome = "stopped_by_fault";
   try {
+    tally.steps.set(plan.index, "session");
     fan = await newQueueFan(base, event.id, Date.now() + lifetimeMs, tally);
     outcome = await visit(fan, event, plan);
   } catch (err) {
     if (!(err instanceof FanStopped)) throw err;
   } finally {
-    fan?.close();
+    if (fan) await leave(fan);
     tally.outcomes[outcome]++;
+    tally.steps.delete(plan.index);
+    tally.done++;
   }
 }

@@ -10,7 +10,7 @@ import { chaosAdmin, startCluster, type Cluster } from "./cluster.js";
 import { runChaosFan, type SaleEvent } from "./fan.js";
 import { sendWithRetries } from "./fan-http.js";
 import { describeFault, type ChaosPlan, type FaultPlan } from "./plan.js";
-import { newTally, type Tally } from "./tally.js";
+import { newTally, stepsLine, type Tally } from "./tally.js";
 
 export interface FaultRun {
   fault: FaultPlan;
@@ -38,6 +38,7 @@ export interface ChaosResult {
   unexpectedExits: string[];
 }
 
+const progressEveryMs = 10_000;
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function createSale(cluster: Cluster, plan: ChaosPlan, tally: Tally): Promise<SaleEvent> {
@@ -50,30 +51,33 @@ async function createSale(cluster: Cluster, plan: ChaosPlan, tally: Tally): Prom
       name: `Chaos seed ${plan.seed}`,
       status: "on_sale",
       classes: plan.tiers.map((t) => ({ code: t.code, name: t.code, priceCents: 2_500, capacity: t.capacity, perOrderMax: 2 })),
-      waitingRoom: { admitPerMinute, maxActiveCheckouts: 40, holdSeconds: plan.size.holdSeconds },
+      // Admissions short enough that a fan who never comes back (its leave lost to a fault) frees its slot within the run.
+      waitingRoom: { admitPerMinute, maxActiveCheckouts: 40, holdSeconds: plan.size.holdSeconds, admissionTtlSeconds: plan.size.holdSeconds * 4 },
     },
   }, Date.now() + 60_000, tally);
   if (reply?.status !== 201) throw new Error(`could not create the event: ${reply?.status ?? "no answer"} ${JSON.stringify(reply?.json)}`);
   return { id: reply.json.id as string, classIds: (reply.json.classes as Array<{ id: string }>).map((c) => c.id) };
 }
 
-/** The faults one after another, each at its moment (or right after the previous one ends). */
+/**
+ * Each fault at its moment, whether or not the one before has finished (a replacement server can
+ * take a while to start on a loaded machine; the schedule must not drift with it).
+ */
 async function runFaults(cluster: Cluster, plan: ChaosPlan, startedMs: number, log: (line: string) => void): Promise<FaultRun[]> {
-  const runs: FaultRun[] = [];
-  for (const fault of plan.faults) {
+  const at = (ms: number) => `+${((ms - startedMs) / 1000).toFixed(1)}s`;
+  return Promise.all(plan.faults.map(async (fault): Promise<FaultRun> => {
     await pause(Math.max(0, startedMs + fault.atMs - Date.now()));
     const run: FaultRun = { fault, startedAtMs: Date.now(), endedAtMs: 0, error: null };
-    log(`  +${((run.startedAtMs - startedMs) / 1000).toFixed(1)}s  ${describeFault(fault, plan)}…`);
+    log(`  ${at(run.startedAtMs)}  ${describeFault(fault, plan)}…`);
     try {
       await cluster.fault(fault, plan.redisKeepsData);
     } catch (err) {
       run.error = (err as Error).message;
     }
     run.endedAtMs = Date.now();
-    log(`  +${((run.endedAtMs - startedMs) / 1000).toFixed(1)}s  ${run.error ? `FAILED: ${run.error}` : "done"}`);
-    runs.push(run);
-  }
-  return runs;
+    log(`  ${at(run.endedAtMs)}  ${run.error ? `FAILED: ${run.error}` : "done"}: ${fault.kind}`);
+    return run;
+  }));
 }
 
 /** Waits until nothing is in flight: no held order, no undelivered webhook, no pending refund. */
@@ -101,8 +105,10 @@ async function saleFigures(pool: Pool): Promise<SaleFigures> {
   };
 }
 
-export async function runChaos(plan: ChaosPlan, fanLifetimeMs: number, log: (line: string) => void): Promise<ChaosResult> {
+/** `onCluster` is handed the cluster's close, for a caller that must tear it down on a signal. */
+export async function runChaos(plan: ChaosPlan, fanLifetimeMs: number, log: (line: string) => void, onCluster?: (close: () => Promise<void>) => void): Promise<ChaosResult> {
   const cluster = await startCluster();
+  onCluster?.(() => cluster.close());
   const pool = createPool(cluster.databaseUrl, { max: 3, applicationName: "stampede-chaos" });
   const ledger = createLedger("postgres", { databaseUrl: cluster.databaseUrl });
   try {
@@ -112,7 +118,9 @@ export async function runChaos(plan: ChaosPlan, fanLifetimeMs: number, log: (lin
     history.start();
     const startedMs = Date.now();
     log(`run: 2 servers behind ${cluster.url}, 2 workers; event ${event.id}`);
+    const progress = setInterval(() => log(`  +${((Date.now() - startedMs) / 1000).toFixed(0)}s  fans done ${tally.done}/${plan.fans.length}; still out: ${stepsLine(tally)}`), progressEveryMs);
     const [faults] = await Promise.all([runFaults(cluster, plan, startedMs, log), Promise.all(plan.fans.map((f) => runChaosFan(cluster.url, event, f, startedMs, fanLifetimeMs, tally)))]);
+    clearInterval(progress);
     const fansDoneMs = Date.now();
     log(`run: every fan done at +${((fansDoneMs - startedMs) / 1000).toFixed(1)}s; waiting for every hold, webhook and refund to end…`);
     const rested = await untilRest(pool, (plan.size.holdSeconds + 150) * 1000);

@@ -23,7 +23,12 @@ export interface Tally extends RetryCounters {
   doubleClickMismatches: string[];
   /** Why fans stopped (first of each kind). */
   stopReasons: Map<string, number>;
+  /** Where each fan still out is (for the progress line): its plan index → step. */
+  steps: Map<number, FanStep>;
+  done: number;
 }
+
+export type FanStep = "arriving" | "session" | "queue" | "hold" | "paying" | "waiting to pay late";
 
 export function newTally(): Tally {
   return {
@@ -37,14 +42,23 @@ export function newTally(): Tally {
     doubleClicks: 0,
     doubleClickMismatches: [],
     stopReasons: new Map(),
+    steps: new Map(),
+    done: 0,
   };
 }
 
 export class FanStopped extends Error {}
 
-/** A fan gives up here; the reason is counted by kind (digits and ids left out). */
+/** A fan gives up here; the reason is counted by kind (ids left out). */
 export function stop(tally: Tally, reason: string): never {
-  const kind = reason.replace(/[0-9a-f]{8}-[0-9a-f-]{27}|\d+/g, "#");
+  const kind = reason.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, "…");
   tally.stopReasons.set(kind, (tally.stopReasons.get(kind) ?? 0) + 1);
   throw new FanStopped(reason);
+}
+
+/** "12 in queue, 3 paying" — where the fans still out are. */
+export function stepsLine(tally: Tally): string {
+  const counts = new Map<FanStep, number>();
+  for (const step of tally.steps.values()) counts.set(step, (counts.get(step) ?? 0) + 1);
+  return [...counts].map(([step, n]) => `${n} ${step}`).join(", ") || "none";
 }
