@@ -40,7 +40,8 @@ interface Parts {
 }
 
 async function startParts(): Promise<Parts> {
-  const postgres = await startPostgresServer(await closedPort());
+  // A restart is -m immediate (a crash): every commit the processes saw succeed must survive it.
+  const postgres = await startPostgresServer(await closedPort(), { durableCommits: true });
   try {
     const redisPort = await closedPort();
     const redisDir = mkdtempSync(join(tmpdir(), "stampede-chaos-redis-"));
