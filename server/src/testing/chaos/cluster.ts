@@ -83,7 +83,8 @@ class Processes {
   constructor(private readonly env: Record<string, string>, private readonly balancer: Balancer) {}
 
   async addServer(slot: number): Promise<void> {
-    const server = await startServerProcess(this.env, 60_000);
+    // Generous: a replacement starts while the machine is busy with the sale (and maybe a restart).
+    const server = await startServerProcess(this.env, 120_000);
     this.servers[slot] = server;
     this.all.push(server);
     this.balancer.setBackends(this.servers.map((s) => s.port));
