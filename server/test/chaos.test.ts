@@ -17,6 +17,7 @@ describe("npm run chaos --quick", () => {
     // The sale did happen: tickets were sold and some payments came after expiry.
     expect(run.output).toMatch(/orders: .*paid [1-9]\d*.*valid tickets [1-9]/);
     expect(run.output).toMatch(/history: [1-9]\d* samples taken/);
+    expect(run.output).toMatch(/processes: \d+ starts refused while a dependency was down, each started again.*; 0 crashes/);
     expect(run.output).toContain("history: no violation of I1–I4");
     expect(run.output).toContain("chaos: PASS (seed 1)");
     expect(run.code).toBe(0);

@@ -23,8 +23,10 @@ export interface Cluster {
   /** Every process ever started, the killed ones included (their output, for a post-mortem). */
   processes: RunningProcess[];
   fault(f: FaultPlan, redisKeepsData: boolean): Promise<void>;
-  /** A process that ended without being killed by a fault (a crash: the run reports it). */
+  /** Processes that ended on their own, other than a start refused for a dependency (crashes). */
   unexpectedExits(): RunningProcess[];
+  /** Starts refused because a dependency was down then (each was started again, as `npm start` does). */
+  startRefusals(): string[];
   close(): Promise<void>;
 }
 
@@ -73,27 +75,67 @@ function processEnv(parts: Parts): Record<string, string> {
   };
 }
 
-/** The server and workers processes in their two slots each, and every one ever started. */
+/** A start refused because a dependency was down at that instant ("stampede: cannot start: …"). */
+const startRefused = /stampede: cannot start: [^\n]*/;
+
+/**
+ * The server and workers processes in their two slots each, and every one ever started. Like the
+ * supervisor of `npm start`, a process that ends on its own is started again (1 s, doubling): a
+ * replacement started while PostgreSQL or Redis is down refuses to start, by design, with one clear
+ * line. Those refusals are counted; any other ending is a crash, reported as a failure of the run.
+ */
 class Processes {
   readonly servers: RunningServer[] = [];
   readonly workers: RunningProcess[] = [];
   readonly all: RunningProcess[] = [];
   readonly killed = new Set<RunningProcess>();
+  readonly refusals: string[] = [];
+  readonly crashes: RunningProcess[] = [];
+  closing = false;
 
   constructor(private readonly env: Record<string, string>, private readonly balancer: Balancer) {}
 
-  async addServer(slot: number): Promise<void> {
-    // Generous: a replacement starts while the machine is busy with the sale (and maybe a restart).
-    const server = await startServerProcess(this.env, 120_000);
+  /** Whether this ending is a start refused for a dependency (counted, then started again). */
+  private refused(p: RunningProcess): boolean {
+    const line = startRefused.exec(p.output())?.[0];
+    if (line) this.refusals.push(line);
+    return line !== undefined;
+  }
+
+  private async restartLater<T>(attempt: number, start: () => Promise<T>): Promise<T> {
+    await pause(Math.min(1_000 * 2 ** attempt, 30_000));
+    return start();
+  }
+
+  async addServer(slot: number, attempt = 0): Promise<void> {
+    let server: RunningServer;
+    try {
+      // Generous: a replacement starts while the machine is busy with the sale (and maybe a restart).
+      server = await startServerProcess(this.env, 120_000);
+    } catch (err) {
+      const line = startRefused.exec((err as Error).message)?.[0];
+      if (!line || this.closing) throw err;
+      this.refusals.push(line);
+      return this.restartLater(attempt, () => this.addServer(slot, attempt + 1));
+    }
     this.servers[slot] = server;
-    this.all.push(server);
+    this.supervise(server, () => this.addServer(slot));
     this.balancer.setBackends(this.servers.map((s) => s.port));
   }
 
-  addWorkers(slot: number): void {
+  addWorkers(slot: number, attempt = 0): void {
     const workers = startProcess("workers", this.env);
     this.workers[slot] = workers;
-    this.all.push(workers);
+    this.supervise(workers, () => this.restartLater(attempt, async () => this.addWorkers(slot, attempt + 1)));
+  }
+
+  private supervise(p: RunningProcess, again: () => Promise<void>): void {
+    this.all.push(p);
+    void p.exited.then(() => {
+      if (this.killed.has(p) || this.closing) return;
+      if (!this.refused(p)) this.crashes.push(p);
+      void again().catch(() => {});
+    });
   }
 
   async kill(p: RunningProcess): Promise<void> {
@@ -138,6 +180,7 @@ export async function startCluster(): Promise<Cluster> {
   const parts = await startParts();
   const processes = new Processes(processEnv(parts), parts.balancer);
   const close = async () => {
+    processes.closing = true;
     for (const p of processes.all) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill("SIGKILL");
     await Promise.all(processes.all.map((p) => p.exited));
     await parts.balancer.close();
@@ -161,7 +204,8 @@ export async function startCluster(): Promise<Cluster> {
     databaseUrl: parts.db.url,
     processes: processes.all,
     fault: (f, keep) => actions[f.kind](f, keep),
-    unexpectedExits: () => processes.all.filter((p) => !processes.killed.has(p) && (p.child.exitCode !== null || p.child.signalCode !== null)),
+    unexpectedExits: () => processes.crashes,
+    startRefusals: () => processes.refusals,
     close,
   };
 }

@@ -36,6 +36,8 @@ export interface ChaosResult {
   /** Time from the last fan to rest, or null when rest never came (reported as a violation of I4 or I3). */
   restAfterMs: number | null;
   unexpectedExits: string[];
+  /** Replacements that refused to start while a dependency was down (started again). */
+  startRefusals: string[];
 }
 
 const progressEveryMs = 10_000;
@@ -126,7 +128,7 @@ export async function runChaos(plan: ChaosPlan, fanLifetimeMs: number, log: (lin
     const rested = await untilRest(pool, (plan.size.holdSeconds + 150) * 1000);
     const restAfterMs = rested ? Date.now() - fansDoneMs : null;
     const result = await history.finish(0);
-    return { plan, startedMs, tally, faults, history: result, sale: await saleFigures(pool), restAfterMs, unexpectedExits: cluster.unexpectedExits().map((p) => p.output().slice(-2_000)) };
+    return { plan, startedMs, tally, faults, history: result, sale: await saleFigures(pool), restAfterMs, unexpectedExits: cluster.unexpectedExits().map((p) => p.output().slice(-2_000)), startRefusals: cluster.startRefusals() };
   } finally {
     await ledger.close().catch(() => {});
     await pool.end().catch(() => {});

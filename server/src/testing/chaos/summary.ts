@@ -28,6 +28,7 @@ export function summaryLines(r: ChaosResult): string[] {
   lines.push(
     `  faults: ${r.faults.map((f) => `${f.fault.kind} at +${((f.startedAtMs - r.startedMs) / 1000).toFixed(1)}s (${((f.endedAtMs - f.startedAtMs) / 1000).toFixed(1)} s)${f.error ? " FAILED" : ""}`).join(", ")}`,
     `  orders: ${list(Object.entries(r.sale.orders))}; valid tickets ${r.sale.tickets}; captured payments ${r.sale.capturedPayments}, refunds ${r.sale.refunds}`,
+    `  processes: ${r.startRefusals.length} starts refused while a dependency was down, each started again${r.startRefusals.length ? ` (${[...new Set(r.startRefusals)].join("; ")})` : ""}; ${r.unexpectedExits.length} crashes`,
     `  rest: ${r.restAfterMs === null ? "NEVER reached" : `reached ${(r.restAfterMs / 1000).toFixed(1)} s after the last fan`}`,
     ...historyLines(r.history, r.startedMs).map((l) => `  ${l}`),
   );
