@@ -40,7 +40,12 @@ async function sql(text: string, params: unknown[]): Promise<void> {
 
 describe("npm run audit", () => {
   it("passes after a clean sale, and names the problem once the orders and the ledger disagree", async () => {
-    const event = await createEvent(served.url, stackAdmin, { name: "Audited", status: "on_sale", classes: [{ code: "GA", name: "General", priceCents: 100, capacity: 5 }], waitingRoom: { admitPerMinute: 60_000, holdSeconds: 60 } });
+    const event = await createEvent(served.url, stackAdmin, {
+      name: "Audited",
+      status: "on_sale",
+      classes: [{ code: "GA", name: "General", priceCents: 100, capacity: 5 }],
+      waitingRoom: { admitPerMinute: 60_000, holdSeconds: 60 },
+    });
     const fan = served.closeAfter(await admittedFan(served.url, event.id));
     const held = await hold(served.url, fan, event.id, [{ classId: event.classes[0]!.id, quantity: 2 }]);
     expect(held.status).toBe(201);
@@ -53,7 +58,8 @@ describe("npm run audit", () => {
     expect(clean.code).toBe(0);
     const json = await audit(["--json"], served.stack.db.url);
     expect(json.code).toBe(0);
-    expect(JSON.parse(json.output)).toMatchObject({ ok: true, events: [{ eventId: event.id, classes: [{ code: "GA", sold: 2, available: 3 }] }] });
+    const ga = { code: "GA", sold: 2, available: 3 };
+    expect(JSON.parse(json.output)).toMatchObject({ ok: true, events: [{ eventId: event.id, classes: [ga] }] });
     const watched = await audit(["--watch", "1", "--every", "0.5", "--grace", "0"], served.stack.db.url);
     expect(watched.output).toContain("history: no violation of I1–I4");
     expect(watched.code).toBe(0);
@@ -71,7 +77,11 @@ describe("npm run audit", () => {
 
     // Paid again, but the captured payment is also refunded, and one ticket is gone: I3 twice.
     await sql("UPDATE orders SET status = 'paid' WHERE id = $1", [held.body.orderId]);
-    await sql("INSERT INTO mockpay_refunds (id, session_id, amount_cents, reason) SELECT 're_' || md5(id), id, amount_cents, 'by hand' FROM mockpay_sessions WHERE order_id = $1", [held.body.orderId]);
+    await sql(
+      `INSERT INTO mockpay_refunds (id, session_id, amount_cents, reason)
+       SELECT 're_' || md5(id), id, amount_cents, 'by hand' FROM mockpay_sessions WHERE order_id = $1`,
+      [held.body.orderId],
+    );
     await sql("DELETE FROM tickets WHERE id = (SELECT id FROM tickets WHERE order_id = $1 LIMIT 1)", [held.body.orderId]);
     const refunded = await audit(["--watch", "1", "--grace", "0"], served.stack.db.url);
     expect(refunded.output).toMatch(/I3 .* captured payment ps_[0-9a-f]+ is both a paid order and a refund/);

@@ -8,11 +8,13 @@ import { classifyProblems, problemKey } from "./classify.js";
 
 function tier(figures: Pick<TierAudit, "held" | "sold" | "orders">, ledgerProblems: string[] = []): TierAudit {
   const problems = [...ledgerProblems, ...tierAgainstOrders({ held: figures.held, sold: figures.sold }, figures.orders)];
-  return { classId: "c1", code: "GA", capacity: 10, available: 10 - figures.held - figures.sold, ...figures, ok: problems.length === 0, problems };
+  const available = 10 - figures.held - figures.sold;
+  return { classId: "c1", code: "GA", capacity: 10, available, ...figures, ok: problems.length === 0, problems };
 }
 
 function audit(t: TierAudit, perkProblems: string[] = []): EventAudit {
-  return { eventId: "e1", ok: false, checkedAt: "", classes: [t], perks: [{ perkId: "p1", code: "EARLY", capacity: 5, granted: 1, recorded: 1, ok: perkProblems.length === 0, problems: perkProblems }] };
+  const perk = { perkId: "p1", code: "EARLY", capacity: 5, granted: 1, recorded: 1, ok: perkProblems.length === 0, problems: perkProblems };
+  return { eventId: "e1", ok: false, checkedAt: "", classes: [t], perks: [perk] };
 }
 
 describe("classifyProblems", () => {
@@ -26,7 +28,8 @@ describe("classifyProblems", () => {
   it("never excuses the ledger selling fewer than the paid orders, nor any figure of the ledger alone", () => {
     const fewer = classifyProblems(audit(tier({ held: 0, sold: 1, orders: { paid: 3, held: 0, returning: 0 } })));
     expect(fewer).toEqual([expect.objectContaining({ invariant: "ledger↔orders", mayBeInFlight: false })]);
-    const oversold = classifyProblems(audit(tier({ held: 0, sold: 0, orders: { paid: 0, held: 0, returning: 0 } }, ["held + sold = 11 exceeds capacity 10"])));
+    const none = { paid: 0, held: 0, returning: 0 };
+    const oversold = classifyProblems(audit(tier({ held: 0, sold: 0, orders: none }, ["held + sold = 11 exceeds capacity 10"])));
     expect(oversold).toEqual([expect.objectContaining({ invariant: "I1/I2", mayBeInFlight: false })]);
   });
 

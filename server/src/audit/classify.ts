@@ -21,17 +21,19 @@ export interface AuditProblem {
 
 export function classifyProblems(audit: EventAudit): AuditProblem[] {
   const out: AuditProblem[] = [];
+  const add = (subject: string, problem: string, fromOrders: boolean, mayBeInFlight: boolean) =>
+    out.push({ eventId: audit.eventId, subject, problem, invariant: fromOrders ? "ledger↔orders" : "I1/I2", mayBeInFlight });
   for (const tier of audit.classes) {
     const againstOrders = new Set(tierAgainstOrders({ held: tier.held, sold: tier.sold }, tier.orders));
     for (const problem of tier.problems) {
       const fromOrders = againstOrders.has(problem);
-      out.push({ eventId: audit.eventId, subject: `tier ${tier.code}`, problem, invariant: fromOrders ? "ledger↔orders" : "I1/I2", mayBeInFlight: fromOrders && !/ less than /.test(problem) });
+      add(`tier ${tier.code}`, problem, fromOrders, fromOrders && !/ less than /.test(problem));
     }
   }
   for (const perk of audit.perks) {
     for (const problem of perk.problems) {
       const fromOrders = /than paid orders with the perk/.test(problem);
-      out.push({ eventId: audit.eventId, subject: `perk ${perk.code}`, problem, invariant: fromOrders ? "ledger↔orders" : "I1/I2", mayBeInFlight: / more than paid orders/.test(problem) });
+      add(`perk ${perk.code}`, problem, fromOrders, / more than paid orders/.test(problem));
     }
   }
   return out;

@@ -57,7 +57,15 @@ export class HistoryChecker {
   private running: Promise<void> = Promise.resolve();
   private stopped = false;
   private readonly firstSeen = new Map<string, { atMs: number; lastMs: number; reported: boolean }>();
-  private readonly result: HistoryResult = { samples: 0, failedSamples: 0, sampleErrors: [], passingDisagreements: 0, longestPassingMs: 0, violations: [], final: [] };
+  private readonly result: HistoryResult = {
+    samples: 0,
+    failedSamples: 0,
+    sampleErrors: [],
+    passingDisagreements: 0,
+    longestPassingMs: 0,
+    violations: [],
+    final: [],
+  };
   private readonly inFlightMaxMs: number;
 
   constructor(private readonly options: HistoryOptions) {
@@ -111,7 +119,8 @@ export class HistoryChecker {
       if (!seen.reported && atMs - seen.atMs > this.inFlightMaxMs) {
         seen.reported = true;
         const forS = Math.round((atMs - seen.atMs) / 1000);
-        this.result.violations.push({ atMs, invariant: p.invariant, eventId: p.eventId, subject: p.subject, problem: `${p.problem} (for ${forS} s, longer than a request stays in flight)` });
+        const problem = `${p.problem} (for ${forS} s, longer than a request stays in flight)`;
+        this.result.violations.push({ atMs, invariant: p.invariant, eventId: p.eventId, subject: p.subject, problem });
       }
     }
     for (const [key, seen] of [...this.firstSeen]) {
@@ -148,13 +157,19 @@ export class HistoryChecker {
     }
     const settled = await settlementProblems(this.options.pool, events.map((e) => e.id), graceSeconds);
     const eventOf = await this.eventsOfOrders(settled.map((p) => p.orderId));
-    for (const p of settled) this.result.violations.push({ atMs, invariant: p.invariant, eventId: eventOf.get(p.orderId) ?? null, subject: `order ${p.orderId}`, problem: p.problem });
+    for (const p of settled) {
+      const eventId = eventOf.get(p.orderId) ?? null;
+      this.result.violations.push({ atMs, invariant: p.invariant, eventId, subject: `order ${p.orderId}`, problem: p.problem });
+    }
     return this.result;
   }
 
   private async eventsOfOrders(orderIds: string[]): Promise<Map<string, string>> {
     if (orderIds.length === 0) return new Map();
-    const { rows } = await this.options.pool.query<{ id: string; event_id: string }>("SELECT id, event_id FROM orders WHERE id = ANY($1::uuid[])", [orderIds]);
+    const { rows } = await this.options.pool.query<{ id: string; event_id: string }>(
+      "SELECT id, event_id FROM orders WHERE id = ANY($1::uuid[])",
+      [orderIds],
+    );
     return new Map(rows.map((r) => [r.id, r.event_id]));
   }
 }

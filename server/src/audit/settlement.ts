@@ -14,6 +14,8 @@ export interface SettlementProblem {
   problem: string;
 }
 
+const i3 = (orderId: string, problem: string): SettlementProblem => ({ invariant: "I3", orderId, problem });
+
 /** How long past its expiry a hold may still be `held` (I4). */
 export const holdEndSlackSeconds = 10;
 
@@ -36,8 +38,8 @@ async function ticketProblems(pool: Pool, eventIds: string[]): Promise<Settlemen
     [eventIds],
   );
   return [
-    ...counts.map((r) => ({ invariant: "I3" as const, orderId: r.order_id, problem: `paid order has ${r.have} tickets of tier ${r.class_id}, it bought ${r.want}` })),
-    ...strays.map((r) => ({ invariant: "I3" as const, orderId: r.order_id, problem: `${r.n} valid tickets belong to an order that is ${r.status}, not paid` })),
+    ...counts.map((r) => i3(r.order_id, `paid order has ${r.have} tickets of tier ${r.class_id}, it bought ${r.want}`)),
+    ...strays.map((r) => i3(r.order_id, `${r.n} valid tickets belong to an order that is ${r.status}, not paid`)),
   ];
 }
 
@@ -58,10 +60,12 @@ async function paymentProblems(pool: Pool, eventIds: string[], graceSeconds: num
   );
   const problems: SettlementProblem[] = [];
   for (const r of rows) {
-    if (r.paid && r.refunded) problems.push({ invariant: "I3", orderId: r.order_id, problem: `captured payment ${r.session_id} is both a paid order and a refund` });
-    if (!r.paid && !r.refunded) problems.push({ invariant: "I3", orderId: r.order_id, problem: `captured payment ${r.session_id} is neither a paid order nor refunded (order ${r.status ?? "missing"})` });
+    const payment = `captured payment ${r.session_id}`;
+    if (r.paid && r.refunded) problems.push(i3(r.order_id, `${payment} is both a paid order and a refund`));
+    const order = `order ${r.status ?? "missing"}`;
+    if (!r.paid && !r.refunded) problems.push(i3(r.order_id, `${payment} is neither a paid order nor refunded (${order})`));
   }
-  for (const r of unpaid) problems.push({ invariant: "I3", orderId: r.order_id, problem: `order is paid but its payment session is ${r.session ?? "missing"}` });
+  for (const r of unpaid) problems.push(i3(r.order_id, `order is paid but its payment session is ${r.session ?? "missing"}`));
   return problems;
 }
 
@@ -77,5 +81,9 @@ async function holdProblems(pool: Pool, eventIds: string[], graceSeconds: number
 /** I3 and I4 over the given events; empty when all hold. */
 export async function settlementProblems(pool: Pool, eventIds: string[], graceSeconds = 0): Promise<SettlementProblem[]> {
   if (eventIds.length === 0) return [];
-  return [...(await ticketProblems(pool, eventIds)), ...(await paymentProblems(pool, eventIds, graceSeconds)), ...(await holdProblems(pool, eventIds, graceSeconds))];
+  return [
+    ...(await ticketProblems(pool, eventIds)),
+    ...(await paymentProblems(pool, eventIds, graceSeconds)),
+    ...(await holdProblems(pool, eventIds, graceSeconds)),
+  ];
 }

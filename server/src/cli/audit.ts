@@ -47,13 +47,20 @@ function parseArgs(argv: string[]): Options {
     if (!Number.isFinite(n) || n < min || n > 86_400) throw new UsageError(`--${name} must be a number of seconds from ${min} to 86400`);
     return n;
   };
-  return { eventId: get("event"), json: argv.includes("--json"), watchSeconds: seconds("watch", null, 1), everySeconds: seconds("every", 1, 0.1)!, graceSeconds: seconds("grace", 60, 0)! };
+  return {
+    eventId: get("event"),
+    json: argv.includes("--json"),
+    watchSeconds: seconds("watch", null, 1),
+    everySeconds: seconds("every", 1, 0.1)!,
+    graceSeconds: seconds("grace", 60, 0)!,
+  };
 }
 
 async function auditOnce(ledger: Ledger, pool: Pool, options: Options): Promise<boolean> {
   const audited = await auditEvents(ledger, pool, await auditTargets(pool, options.eventId));
   const ok = audited.every((a) => a.audit.ok);
-  if (options.json) console.log(JSON.stringify({ ok, checkedAt: new Date().toISOString(), events: audited.map((a) => ({ name: a.event.name, status: a.event.status, ...a.audit })) }, null, 2));
+  const events = audited.map((a) => ({ name: a.event.name, status: a.event.status, ...a.audit }));
+  if (options.json) console.log(JSON.stringify({ ok, checkedAt: new Date().toISOString(), events }, null, 2));
   else for (const line of auditLines(audited)) console.log(line);
   return ok;
 }
@@ -67,7 +74,8 @@ async function watch(ledger: Ledger, pool: Pool, options: Options, seconds: numb
   await new Promise((r) => setTimeout(r, seconds * 1000));
   const result = await history.finish(options.graceSeconds);
   const ok = result.violations.length === 0;
-  if (options.json) console.log(JSON.stringify({ ok, startedAt: new Date(startedMs).toISOString(), ...result, final: result.final.map((a) => a.audit) }, null, 2));
+  const final = result.final.map((a) => a.audit);
+  if (options.json) console.log(JSON.stringify({ ok, startedAt: new Date(startedMs).toISOString(), ...result, final }, null, 2));
   else for (const line of [...result.final.flatMap(eventLines), ...historyLines(result, startedMs)]) console.log(line);
   return ok;
 }
@@ -78,7 +86,8 @@ function unreadable(err: unknown, databaseUrl: string): string | null {
   const where = new URL(databaseUrl).host;
   if (e.code === "3D000") return `the database in DATABASE_URL (${where}) does not exist`;
   if (e.code === "42P01") return `the database at ${where} has no Stampede tables (start the server once to migrate it)`;
-  if (e.code && /^(08|57P|28|ECONN|ENOTFOUND|EAI_AGAIN|ETIMEDOUT)/.test(e.code)) return `cannot read PostgreSQL at ${where} (DATABASE_URL): ${e.message ?? e.code}`;
+  const unreachable = /^(08|57P|28|ECONN|ENOTFOUND|EAI_AGAIN|ETIMEDOUT)/;
+  if (e.code && unreachable.test(e.code)) return `cannot read PostgreSQL at ${where} (DATABASE_URL): ${e.message ?? e.code}`;
   if (/timeout|terminated|connect/i.test(e.message ?? "")) return `cannot read PostgreSQL at ${where} (DATABASE_URL): ${e.message}`;
   return null;
 }
@@ -97,7 +106,8 @@ async function main(): Promise<number> {
   const pool = createPool(config.databaseUrl, { max: 2, applicationName: "stampede-audit", connectTimeoutMs: 5_000 });
   const ledger = createConfiguredLedger(config);
   try {
-    const ok = options.watchSeconds === null ? await auditOnce(ledger, pool, options) : await watch(ledger, pool, options, options.watchSeconds);
+    const { watchSeconds } = options;
+    const ok = watchSeconds === null ? await auditOnce(ledger, pool, options) : await watch(ledger, pool, options, watchSeconds);
     return ok ? 0 : 1;
   } catch (err) {
     if (err instanceof UnknownEventError) {

@@ -28,7 +28,8 @@ function parseArgs(argv: string[], quickEnv: boolean): { seed: number; quick: bo
   if (!Number.isSafeInteger(seed)) throw new Error("--seed must be an integer");
   const rawFans = value("fans");
   const fans = rawFans === undefined ? null : Number(rawFans);
-  if (fans !== null && (!Number.isInteger(fans) || fans < 10 || fans > 2_000)) throw new Error("--fans must be a whole number from 10 to 2000");
+  const badFans = fans !== null && (!Number.isInteger(fans) || fans < 10 || fans > 2_000);
+  if (badFans) throw new Error("--fans must be a whole number from 10 to 2000");
   return { seed: seed | 0, quick: argv.includes("--quick") || quickEnv, fans };
 }
 

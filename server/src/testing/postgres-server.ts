@@ -72,7 +72,9 @@ export async function startPostgresServer(port: number, spareOptions: SparePostg
   // fsync off is safe against a process crash (the OS keeps the written WAL); synchronous_commit
   // off is not: the last commits may still sit in PostgreSQL's own memory.
   const synchronousCommit = spareOptions.durableCommits ? "on" : "off";
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=${synchronousCommit} -c full_page_writes=off -c max_connections=200`;
+  const options =
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=${synchronousCommit} ` +
+    "-c full_page_writes=off -c max_connections=200";
   const pgCtl = (args: string[]) => runPg(asPostgres, join(bin, "pg_ctl"), ["-D", data, ...args]);
   const spare: SparePostgres = {
     port,

@@ -37,7 +37,9 @@ export interface SpareRedisOptions {
 
 /** Starts redis-server (no persistence unless asked) on port and waits until it answers PING. */
 export async function startRedisServer(port: number, timeoutMs = 20_000, options: SpareRedisOptions = {}): Promise<SpareRedis> {
-  const persistence = options.appendOnlyDir ? ["--appendonly", "yes", "--appendfsync", "always", "--dir", options.appendOnlyDir] : ["--appendonly", "no"];
+  const persistence = options.appendOnlyDir
+    ? ["--appendonly", "yes", "--appendfsync", "always", "--dir", options.appendOnlyDir]
+    : ["--appendonly", "no"];
   const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", ...persistence], {
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -15,7 +15,12 @@ import type { FaultPlan } from "./plan.js";
 export const chaosAdmin = { username: "admin", password: "chaos-admin-password" } as const;
 
 /** MockPay's webhook chaos (README, Configuration): duplicates, delays, reordering, dropped attempts. */
-export const mockpayChaos = { MOCKPAY_DUPLICATE_RATE: "0.3", MOCKPAY_DELAY_MS: "400", MOCKPAY_REORDER: "true", MOCKPAY_FAIL_RATE: "0.2" } as const;
+export const mockpayChaos = {
+  MOCKPAY_DUPLICATE_RATE: "0.3",
+  MOCKPAY_DELAY_MS: "400",
+  MOCKPAY_REORDER: "true",
+  MOCKPAY_FAIL_RATE: "0.2",
+} as const;
 
 export interface Cluster {
   url: string;

@@ -57,7 +57,13 @@ export function retryable(reply: Reply | null): boolean {
 }
 
 /** Sends until the answer is not retryable or the deadline passes (then the last answer, maybe null). */
-export async function sendWithRetries(base: string, path: string, options: CallOptions, deadlineMs: number, counters: RetryCounters): Promise<Reply | null> {
+export async function sendWithRetries(
+  base: string,
+  path: string,
+  options: CallOptions,
+  deadlineMs: number,
+  counters: RetryCounters,
+): Promise<Reply | null> {
   for (;;) {
     const reply = await send(base, path, options);
     if (!retryable(reply) || Date.now() >= deadlineMs) return reply;

@@ -44,7 +44,8 @@ export async function newQueueFan(base: string, eventId: string, deadlineMs: num
 /** Opens the socket; a failure leaves the fan on REST alone until the next try. */
 async function connect(fan: QueueFan): Promise<void> {
   fan.socket?.close();
-  const socket: FanSocket = io(fan.base, { auth: { fanToken: fan.fanToken }, transports: ["websocket"], reconnection: false, forceNew: true, timeout: connectTimeoutMs });
+  const options = { transports: ["websocket"], reconnection: false, forceNew: true, timeout: connectTimeoutMs };
+  const socket: FanSocket = io(fan.base, { auth: { fanToken: fan.fanToken }, ...options });
   socket.on("queue:admitted", (a) => {
     if (a.eventId === fan.eventId) fan.pushedToken = a.token;
   });

@@ -23,7 +23,11 @@ async function holdOnce(fan: QueueFan, event: SaleEvent, plan: FanPlan, token: s
     method: "POST",
     auth: `Bearer ${fan.fanToken}`,
     headers: { "idempotency-key": key },
-    body: { admissionToken: token, items: [{ classId: event.classIds[plan.tier]!, quantity: plan.quantity }], email: `fan${plan.index}@example.test` },
+    body: {
+      admissionToken: token,
+      items: [{ classId: event.classIds[plan.tier]!, quantity: plan.quantity }],
+      email: `fan${plan.index}@example.test`,
+    },
   }, fan.deadlineMs, fan.tally);
 }
 
@@ -50,7 +54,9 @@ async function admittedHold(fan: QueueFan, event: SaleEvent, plan: FanPlan): Pro
     fan.tally.steps.set(plan.index, "hold");
     await pause(plan.thinkMs);
     const reply = await placeHold(fan, event, plan, admitted.token);
-    if (reply?.status === 201) return { kind: "held", paymentUrl: reply.json.paymentUrl as string, expiresAt: reply.json.expiresAt as string };
+    if (reply?.status === 201) {
+      return { kind: "held", paymentUrl: reply.json.paymentUrl as string, expiresAt: reply.json.expiresAt as string };
+    }
     const code = reply?.json?.error?.code as string | undefined;
     if (code === "sold_out" || code === "insufficient_stock") return { kind: "sold_out" };
     if (code === "admission_required" && attempt < admissionRetriesMax) {
@@ -64,7 +70,8 @@ async function admittedHold(fan: QueueFan, event: SaleEvent, plan: FanPlan): Pro
 /** Presses Pay or Decline on the MockPay page (retried like any call; a repeat finds it completed). */
 async function complete(fan: QueueFan, paymentUrl: string, outcome: "succeeded" | "failed"): Promise<void> {
   const sessionId = new URL(paymentUrl).pathname.split("/").filter(Boolean).pop() ?? "";
-  const reply = await sendWithRetries(fan.base, `/mockpay/api/sessions/${sessionId}/complete`, { method: "POST", body: { outcome } }, fan.deadlineMs, fan.tally);
+  const path = `/mockpay/api/sessions/${sessionId}/complete`;
+  const reply = await sendWithRetries(fan.base, path, { method: "POST", body: { outcome } }, fan.deadlineMs, fan.tally);
   if (reply?.status !== 200 && reply?.status !== 409) stop(fan.tally, `MockPay complete answered ${reply?.status ?? "nothing"}`);
 }
 
@@ -98,7 +105,14 @@ async function leave(fan: QueueFan): Promise<void> {
 }
 
 /** Runs one fan; never throws (a fault that stops it is counted). */
-export async function runChaosFan(base: string, event: SaleEvent, plan: FanPlan, startedMs: number, lifetimeMs: number, tally: Tally): Promise<void> {
+export async function runChaosFan(
+  base: string,
+  event: SaleEvent,
+  plan: FanPlan,
+  startedMs: number,
+  lifetimeMs: number,
+  tally: Tally,
+): Promise<void> {
   tally.steps.set(plan.index, "arriving");
   await pause(Math.max(0, startedMs + plan.arriveAtMs - Date.now()));
   let fan: QueueFan | null = null;

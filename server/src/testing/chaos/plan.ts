@@ -97,7 +97,8 @@ export function makePlan(seed: number, size: ChaosSize, quick: boolean): ChaosPl
 const faultWords: Record<FaultKind, (f: FaultPlan, plan: ChaosPlan) => string> = {
   "kill-server": (f) => `kill -9 server ${f.slot + 1} of 2, start a replacement`,
   "kill-workers": (f) => `kill -9 workers ${f.slot + 1} of 2, start a replacement`,
-  "restart-redis": (f, plan) => `restart Redis (kill -9, down ${f.downMs} ms, ${plan.redisKeepsData ? "data kept in its append-only file" : "comes back empty"})`,
+  "restart-redis": (f, plan) =>
+    `restart Redis (kill -9, down ${f.downMs} ms, ${plan.redisKeepsData ? "data kept in its append-only file" : "comes back empty"})`,
   "restart-postgres": (f) => `restart PostgreSQL (pg_ctl stop -m immediate, down ${f.downMs} ms, start)`,
 };
 
@@ -109,7 +110,9 @@ export function planLines(plan: ChaosPlan): string[] {
   const count = (b: FanBehaviour) => plan.fans.filter((f) => f.behaviour === b).length;
   return [
     `chaos: seed ${plan.seed}`,
-    `plan: ${plan.fans.length} fans over ${plan.size.arrivalMs / 1000} s — ${count("pay")} pay, ${count("abandon")} abandon their hold, ${count("decline")} decline, ${count("late")} pay after expiry; ${plan.fans.filter((f) => f.doubleClick).length} double-click; holds last ${plan.size.holdSeconds} s`,
+    `plan: ${plan.fans.length} fans over ${plan.size.arrivalMs / 1000} s — ${count("pay")} pay, ${count("abandon")} abandon their hold, ` +
+      `${count("decline")} decline, ${count("late")} pay after expiry; ${plan.fans.filter((f) => f.doubleClick).length} double-click; ` +
+      `holds last ${plan.size.holdSeconds} s`,
     `stock: ${plan.tiers.map((t) => `${t.code} ${t.capacity}`).join(", ")}`,
     "faults:",
     ...plan.faults.map((f) => `  at +${(f.atMs / 1000).toFixed(1)}s  ${describeFault(f, plan)}`),

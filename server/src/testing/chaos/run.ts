@@ -45,6 +45,7 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function createSale(cluster: Cluster, plan: ChaosPlan, tally: Tally): Promise<SaleEvent> {
   const auth = `Basic ${Buffer.from(`${chaosAdmin.username}:${chaosAdmin.password}`).toString("base64")}`;
+  const { holdSeconds } = plan.size;
   const admitPerMinute = Math.max(60, Math.round((plan.size.fans / (plan.size.arrivalMs / 60_000)) * 1.2));
   const reply = await sendWithRetries(cluster.url, "/api/admin/events", {
     method: "POST",
@@ -54,7 +55,7 @@ async function createSale(cluster: Cluster, plan: ChaosPlan, tally: Tally): Prom
       status: "on_sale",
       classes: plan.tiers.map((t) => ({ code: t.code, name: t.code, priceCents: 2_500, capacity: t.capacity, perOrderMax: 2 })),
       // Admissions short enough that a fan who never comes back (its leave lost to a fault) frees its slot within the run.
-      waitingRoom: { admitPerMinute, maxActiveCheckouts: 40, holdSeconds: plan.size.holdSeconds, admissionTtlSeconds: plan.size.holdSeconds * 4 },
+      waitingRoom: { admitPerMinute, maxActiveCheckouts: 40, holdSeconds, admissionTtlSeconds: holdSeconds * 4 },
     },
   }, Date.now() + 60_000, tally);
   if (reply?.status !== 201) throw new Error(`could not create the event: ${reply?.status ?? "no answer"} ${JSON.stringify(reply?.json)}`);
@@ -108,7 +109,12 @@ async function saleFigures(pool: Pool): Promise<SaleFigures> {
 }
 
 /** `onCluster` is handed the cluster's close, for a caller that must tear it down on a signal. */
-export async function runChaos(plan: ChaosPlan, fanLifetimeMs: number, log: (line: string) => void, onCluster?: (close: () => Promise<void>) => void): Promise<ChaosResult> {
+export async function runChaos(
+  plan: ChaosPlan,
+  fanLifetimeMs: number,
+  log: (line: string) => void,
+  onCluster?: (close: () => Promise<void>) => void,
+): Promise<ChaosResult> {
   const cluster = await startCluster();
   onCluster?.(() => cluster.close());
   const pool = createPool(cluster.databaseUrl, { max: 3, applicationName: "stampede-chaos" });
@@ -120,15 +126,20 @@ export async function runChaos(plan: ChaosPlan, fanLifetimeMs: number, log: (lin
     history.start();
     const startedMs = Date.now();
     log(`run: 2 servers behind ${cluster.url}, 2 workers; event ${event.id}`);
-    const progress = setInterval(() => log(`  +${((Date.now() - startedMs) / 1000).toFixed(0)}s  fans done ${tally.done}/${plan.fans.length}; still out: ${stepsLine(tally)}`), progressEveryMs);
-    const [faults] = await Promise.all([runFaults(cluster, plan, startedMs, log), Promise.all(plan.fans.map((f) => runChaosFan(cluster.url, event, f, startedMs, fanLifetimeMs, tally)))]);
+    const seconds = () => ((Date.now() - startedMs) / 1000).toFixed(0);
+    const progressLine = () => `  +${seconds()}s  fans done ${tally.done}/${plan.fans.length}; still out: ${stepsLine(tally)}`;
+    const progress = setInterval(() => log(progressLine()), progressEveryMs);
+    const crowd = Promise.all(plan.fans.map((f) => runChaosFan(cluster.url, event, f, startedMs, fanLifetimeMs, tally)));
+    const [faults] = await Promise.all([runFaults(cluster, plan, startedMs, log), crowd]);
     clearInterval(progress);
     const fansDoneMs = Date.now();
     log(`run: every fan done at +${((fansDoneMs - startedMs) / 1000).toFixed(1)}s; waiting for every hold, webhook and refund to end…`);
     const rested = await untilRest(pool, (plan.size.holdSeconds + 150) * 1000);
     const restAfterMs = rested ? Date.now() - fansDoneMs : null;
     const result = await history.finish(0);
-    return { plan, startedMs, tally, faults, history: result, sale: await saleFigures(pool), restAfterMs, unexpectedExits: cluster.unexpectedExits().map((p) => p.output().slice(-2_000)), startRefusals: cluster.startRefusals() };
+    const unexpectedExits = cluster.unexpectedExits().map((p) => p.output().slice(-2_000));
+    const sale = await saleFigures(pool);
+    return { plan, startedMs, tally, faults, history: result, sale, restAfterMs, unexpectedExits, startRefusals: cluster.startRefusals() };
   } finally {
     await ledger.close().catch(() => {});
     await pool.end().catch(() => {});
