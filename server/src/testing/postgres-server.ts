@@ -50,8 +50,15 @@ async function runPg(asPostgres: boolean, bin: string, args: string[]): Promise<
   }
 }
 
+export interface SparePostgresOptions {
+  /** Every acknowledged commit survives `stop -m immediate` (synchronous_commit on). Off by default
+   * for speed; a test that judges what is stored after a crash needs it, or a commit the
+   * application saw succeed can vanish with the WAL buffers. */
+  durableCommits?: boolean;
+}
+
 /** initdb + pg_ctl start on port (pick one with closedPort()); resolves once it accepts connections. */
-export async function startPostgresServer(port: number): Promise<SparePostgres> {
+export async function startPostgresServer(port: number, spareOptions: SparePostgresOptions = {}): Promise<SparePostgres> {
   const bin = postgresBinDir();
   const asPostgres = process.getuid?.() === 0; // PostgreSQL refuses to run as root
   const dir = mkdtempSync(join(tmpdir(), "stampede-pg-"));
@@ -62,7 +69,12 @@ export async function startPostgresServer(port: number): Promise<SparePostgres> 
   const data = join(dir, "data");
   const log = join(dir, "server.log");
   await runPg(asPostgres, join(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C"]);
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
+  // fsync off is safe against a process crash (the OS keeps the written WAL); synchronous_commit
+  // off is not: the last commits may still sit in PostgreSQL's own memory.
+  const synchronousCommit = spareOptions.durableCommits ? "on" : "off";
+  const options =
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=${synchronousCommit} ` +
+    "-c full_page_writes=off -c max_connections=200";
   const pgCtl = (args: string[]) => runPg(asPostgres, join(bin, "pg_ctl"), ["-D", data, ...args]);
   const spare: SparePostgres = {
     port,

@@ -29,9 +29,18 @@ export function redisAnswersPing(port: number, timeoutMs = 1_000): Promise<boole
   });
 }
 
-/** Starts redis-server (no persistence) on port and waits until it answers PING. */
-export async function startRedisServer(port: number, timeoutMs = 20_000): Promise<SpareRedis> {
-  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
+export interface SpareRedisOptions {
+  /** Keep the data in an append-only file in this directory (fsync on every write, so a kill -9
+   * loses nothing acknowledged): a restart on the same directory comes back with it. */
+  appendOnlyDir?: string;
+}
+
+/** Starts redis-server (no persistence unless asked) on port and waits until it answers PING. */
+export async function startRedisServer(port: number, timeoutMs = 20_000, options: SpareRedisOptions = {}): Promise<SpareRedis> {
+  const persistence = options.appendOnlyDir
+    ? ["--appendonly", "yes", "--appendfsync", "always", "--dir", options.appendOnlyDir]
+    : ["--appendonly", "no"];
+  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", ...persistence], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = ""; // redis-server logs to stdout, "Address already in use" included
