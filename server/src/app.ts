@@ -124,6 +124,33 @@ function requestLogging(logger: Logger): RequestHandler {
   });
 }
 
+/** The waiting room's parts: the Redis store, its recovery from PostgreSQL, the service, limits. */
+function createWaitingRoom(deps: AppDeps, shared: { tokens: TokenService; eventsRepo: EventsRepo; orders: OrdersRepo }): WaitingRoomParts {
+  const { tokens, eventsRepo, orders } = shared;
+  const store = new WaitingRoomStore(deps.redis, deps.redisPrefix);
+  const eventCache = new EventCache(eventsRepo);
+  const recovery = new RoomRecovery({
+    restore: new RoomRestore(deps.redis, deps.redisPrefix),
+    checkpoints: new CheckpointsRepo(deps.pool),
+    tokens,
+    admissionUsed: (fanId, jti) => orders.admissionUsed(fanId, jti),
+    logger: deps.logger,
+  });
+  return {
+    store,
+    eventCache,
+    eventsRepo,
+    service: new WaitingRoomService(store, eventCache, tokens, recovery),
+    recovery,
+    lottery: new LotteryRepo(deps.pool),
+    stock: new StockCache(deps.ledger),
+    joinLimits: {
+      perIp: new RateLimit(deps.redis, deps.redisPrefix, "join-ip", deps.limits.joinsPerIpPerMinute),
+      perFan: new RateLimit(deps.redis, deps.redisPrefix, "join-fan", joinsPerFanPerMinuteMax),
+    },
+  };
+}
+
 export function createApp(deps: AppDeps): App {
   const app = express();
   const metrics = createMetrics();
@@ -139,26 +166,9 @@ export function createApp(deps: AppDeps): App {
   const eventsRepo = new EventsRepo(deps.pool);
   const events = new EventsService(eventsRepo, deps.ledger);
   const tokens = new TokenService(deps.secretKey);
-  const store = new WaitingRoomStore(deps.redis, deps.redisPrefix);
-  const eventCache = new EventCache(eventsRepo);
   const ordersRepo = new OrdersRepo(deps.pool);
-  const recovery = new RoomRecovery({
-    restore: new RoomRestore(deps.redis, deps.redisPrefix), checkpoints: new CheckpointsRepo(deps.pool), tokens,
-    admissionUsed: (fanId, jti) => ordersRepo.admissionUsed(fanId, jti), logger: deps.logger,
-  });
-  const waitingRoom: WaitingRoomParts = {
-    store,
-    eventCache,
-    eventsRepo,
-    service: new WaitingRoomService(store, eventCache, tokens, recovery),
-    recovery,
-    lottery: new LotteryRepo(deps.pool),
-    stock: new StockCache(deps.ledger),
-    joinLimits: {
-      perIp: new RateLimit(deps.redis, deps.redisPrefix, "join-ip", deps.limits.joinsPerIpPerMinute),
-      perFan: new RateLimit(deps.redis, deps.redisPrefix, "join-fan", joinsPerFanPerMinuteMax),
-    },
-  };
+  const waitingRoom = createWaitingRoom(deps, { tokens, eventsRepo, orders: ordersRepo });
+  const { store, eventCache, recovery } = waitingRoom;
   const checkout = createCheckout({
     pool: deps.pool, redis: deps.redis, bullRedis: deps.bullRedis, redisPrefix: deps.redisPrefix, ledger: deps.ledger, logger: deps.logger, registry,
     publicUrl: deps.publicUrl, secretKey: deps.secretKey, idempotencyLeaseMs: deps.idempotencyLeaseMs ?? 30_000, webhookSecrets: deps.webhookSecrets, chaos: deps.mockpayChaos, admin, tokens, events, eventsRepo,

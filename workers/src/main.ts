@@ -38,16 +38,18 @@ async function start(config: Config): Promise<void> {
   // workers and restarts. Every few seconds each is looked up and put back if Redis lost it (a
   // flush or a restart without persistence), so the sweeper's backstop is gone for seconds, not a minute.
   const scheduled = processors.filter((x) => x.schedule).map((p) => ({ queue: new Queue(p.queue, bull), schedule: p.schedule! }));
-  const upsert = ({ queue, schedule }: (typeof scheduled)[number]) => queue.upsertJobScheduler(schedule.id, { every: schedule.everyMs }, { name: schedule.id });
+  const upsert = ({ queue, schedule }: (typeof scheduled)[number]) =>
+    queue.upsertJobScheduler(schedule.id, { every: schedule.everyMs }, { name: schedule.id });
   await Promise.all(scheduled.map(upsert));
   const restoreLost = async () => {
     for (const s of scheduled) {
       if (await s.queue.getJobScheduler(s.schedule.id)) continue;
       await upsert(s);
-      logger.warn({ queue: s.queue.name, scheduler: s.schedule.id }, "job scheduler was missing from Redis (flushed or restarted): put back");
+      logger.warn({ queue: s.queue.name, scheduler: s.schedule.id }, "job scheduler was missing from Redis (flushed, restarted): put back");
     }
   };
-  const reschedule = setInterval(() => void restoreLost().catch((err: unknown) => logger.warn({ err }, "checking job schedulers failed")), schedulerCheckEveryMs);
+  const checkSchedulers = () => void restoreLost().catch((err: unknown) => logger.warn({ err }, "checking job schedulers failed"));
+  const reschedule = setInterval(checkSchedulers, schedulerCheckEveryMs);
   const workers = processors.map(
     (p) =>
       // A job whose process died (its lock not renewed) is taken up by another workers process.

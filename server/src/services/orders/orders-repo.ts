@@ -77,7 +77,10 @@ export class OrdersRepo {
 
   /** Whether this fan bought with this admission (it ended when they paid). */
   async admissionUsed(fanId: string, jti: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query("SELECT 1 FROM orders WHERE fan_id = $1 AND admission_jti = $2 AND status IN ('paid', 'refunded') LIMIT 1", [fanId, jti]);
+    const { rowCount } = await this.pool.query(
+      "SELECT 1 FROM orders WHERE fan_id = $1 AND admission_jti = $2 AND status IN ('paid', 'refunded') LIMIT 1",
+      [fanId, jti],
+    );
     return (rowCount ?? 0) > 0;
   }
 

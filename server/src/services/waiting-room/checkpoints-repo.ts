@@ -20,7 +20,12 @@ export class CheckpointsRepo {
     );
     const row = rows[0];
     if (!row) return null;
-    return { servedUpTo: Number(row.served_up_to), lastNumber: Number(row.last_number), admittedTotal: Number(row.admitted_total), phase: row.phase };
+    return {
+      servedUpTo: Number(row.served_up_to),
+      lastNumber: Number(row.last_number),
+      admittedTotal: Number(row.admitted_total),
+      phase: row.phase,
+    };
   }
 
   /** Saves the counters; each only grows and the phase only moves on (pre → opening → open). */

@@ -29,10 +29,18 @@ export const fanProofs = z.object({
 });
 export type FanProofs = z.infer<typeof fanProofs>;
 
+const admittedProof = (claims: AdmissionClaims): FanProof => ({
+  kind: "admitted",
+  jti: claims.jti,
+  expiresAtMs: claims.expiresAtMs,
+  queueNumber: claims.queueNumber ?? 0,
+});
+
 export class RoomRecovery {
   private readonly now: () => number;
   /** Last checkpoint saved from this node, per event: unchanged counters are not written again. */
   private readonly saved = new Map<string, string>();
+  private readonly saving = new Set<string>();
 
   constructor(private readonly deps: RoomRecoveryDeps) {
     this.now = deps.now ?? Date.now;
@@ -50,14 +58,22 @@ export class RoomRecovery {
     return made.epoch;
   }
 
-  /** Saves the room's counters if they changed since this node last saved them. */
-  async checkpoint(eventId: string, s: WaitingRoomSnapshot): Promise<void> {
-    if (!s.epoch) return; // a room without an epoch is not the room to save
+  /**
+   * Saves the room's counters if they changed since this node last saved them. In the
+   * background, one save per event at a time: admission never waits on PostgreSQL (a tick that
+   * waited out a database outage would stop the line), and a failed save is retried next tick.
+   */
+  checkpoint(eventId: string, s: WaitingRoomSnapshot): void {
+    if (!s.epoch || this.saving.has(eventId)) return; // a room without an epoch is not the room to save
     const c = { servedUpTo: s.servedUpTo, lastNumber: s.lastNumber, admittedTotal: s.admittedTotal, phase: s.phase };
     const key = JSON.stringify(c);
     if (this.saved.get(eventId) === key) return;
-    await this.deps.checkpoints.save(eventId, c);
-    this.saved.set(eventId, key);
+    this.saving.add(eventId);
+    this.deps.checkpoints
+      .save(eventId, c)
+      .then(() => this.saved.set(eventId, key))
+      .catch((err: unknown) => this.deps.logger.warn({ err, eventId }, "saving the room's checkpoint failed; the next tick tries again"))
+      .finally(() => this.saving.delete(eventId));
   }
 
   /**
@@ -71,7 +87,7 @@ export class RoomRecovery {
     if (await this.deps.restore.knows(eventId, fanId)) return "exists";
     const claims = proofs.admissionToken ? await this.deps.tokens.verifyAdmission(proofs.admissionToken) : null;
     if (claims && (await this.admissionProof(eventId, fanId, claims))) {
-      const outcome = await this.restore(eventId, fanId, { kind: "admitted", jti: claims.jti, expiresAtMs: claims.expiresAtMs, queueNumber: claims.queueNumber ?? 0 }, nowMs);
+      const outcome = await this.restore(eventId, fanId, admittedProof(claims), nowMs);
       if (outcome !== "stale") return outcome;
     }
     const number = proofs.placeToken ? this.deps.tokens.verifyPlace(proofs.placeToken, fanId, eventId) : null;
@@ -82,8 +98,7 @@ export class RoomRecovery {
   /** For a hold whose admission the room no longer knows: gives it back if the token allows it. */
   async restoreAdmission(eventId: string, fanId: string, claims: AdmissionClaims): Promise<boolean> {
     if (!(await this.admissionProof(eventId, fanId, claims))) return false;
-    const proof: FanProof = { kind: "admitted", jti: claims.jti, expiresAtMs: claims.expiresAtMs, queueNumber: claims.queueNumber ?? 0 };
-    return (await this.restore(eventId, fanId, proof, this.now())) === "restored";
+    return (await this.restore(eventId, fanId, admittedProof(claims), this.now())) === "restored";
   }
 
   private async admissionProof(eventId: string, fanId: string, claims: AdmissionClaims): Promise<boolean> {

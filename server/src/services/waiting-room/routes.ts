@@ -28,7 +28,16 @@ export function waitingRoomRoutes(deps: WaitingRoomRoutesDeps, registry: OpenApi
   const fan = [requireFan(deps.tokens)];
   const notFound = () => new HttpError(404, "not_found", "no such event");
 
-  defineRoute(router, registry, { method: "post", path: "/api/events/:eventId/queue", summary: "Join the waiting room (REST fallback; idempotent: the same number every time; after the room was rebuilt, the proofs give the fan's place back)", tags, security: "fan", guards: fan, params: eventParams, body: fanProofs, responses: { 200: { description: "the fan's entry and the room's status" }, 429: { description: "rate_limited" } } },
+  const joinSpec = {
+    method: "post",
+    path: "/api/events/:eventId/queue",
+    summary:
+      "Join the waiting room (REST fallback; idempotent: the same number every time; " +
+      "after the room was rebuilt, the proofs give the fan's place back)",
+    tags, security: "fan", guards: fan, params: eventParams, body: fanProofs,
+    responses: { 200: { description: "the fan's entry and the room's status" }, 429: { description: "rate_limited" } },
+  } as const;
+  defineRoute(router, registry, joinSpec,
     async ({ params, body }, req, res) => {
       const fanId = currentFan(res);
       const wait = (await deps.joinLimits.perFan.take(fanId)) ?? (await deps.joinLimits.perIp.take(clientIp(req)));

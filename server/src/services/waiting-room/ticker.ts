@@ -163,7 +163,7 @@ export class RoomTickers {
     const snapshot = await this.deps.store.snapshot(event.id);
     // One frame for the whole room: clients compute their own position from servedUpTo.
     this.deps.io.to(rooms.event(event.id)).emit("queue:status", queueStatus(event, snapshot, nowMs));
-    await this.deps.recovery.checkpoint(event.id, snapshot);
+    this.deps.recovery.checkpoint(event.id, snapshot);
   }
 
   /** The numbers that left the line since the last push (none: no frame). */

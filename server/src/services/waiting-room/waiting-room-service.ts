@@ -32,7 +32,11 @@ export class WaitingRoomService {
     return event && event.status !== "draft" ? event : null;
   }
 
-  async admissionToken(eventId: string, fanId: string, admission: Admission & { queueNumber?: number | null }): Promise<{ token: string; expiresAt: string }> {
+  async admissionToken(
+    eventId: string,
+    fanId: string,
+    admission: Admission & { queueNumber?: number | null },
+  ): Promise<{ token: string; expiresAt: string }> {
     const claims = { fanId, eventId, jti: admission.jti, expiresAtMs: admission.expiresAtMs };
     const token = await this.tokens.signAdmission(admission.queueNumber ? { ...claims, queueNumber: admission.queueNumber } : claims);
     return { token, expiresAt: new Date(admission.expiresAtMs).toISOString() };
@@ -59,7 +63,8 @@ export class WaitingRoomService {
     const joined = await this.joinRoom(eventId, fanId, nowMs);
     await this.store.markBack(eventId, fanId);
     const [snapshot, place] = await Promise.all([this.store.snapshot(eventId), joined.state === "waiting" ? this.store.place(eventId, fanId) : null]);
-    const admission = joined.admission && joined.admission.expiresAtMs > nowMs ? await this.admissionToken(eventId, fanId, { ...joined.admission, queueNumber: joined.queueNumber }) : undefined;
+    const live = joined.admission && joined.admission.expiresAtMs > nowMs ? joined.admission : undefined;
+    const admission = live ? await this.admissionToken(eventId, fanId, { ...live, queueNumber: joined.queueNumber }) : undefined;
     const entry = this.withProofs(queueEntry(event, snapshot.phase, joined, snapshot.servedUpTo, admission, place), fanId, joined.epoch);
     if (restored) entry.restored = true;
     return { kind: "joined", entry };
@@ -105,7 +110,8 @@ export class WaitingRoomService {
     const liveAdmission = entry?.state === "admitted" && entry.admission && entry.admission.expiresAtMs > nowMs ? entry.admission : undefined;
     // An admission that has ended (expired, or used up) means the fan is no longer in line.
     if (entry && (entry.state === "pre_queue" || entry.state === "waiting" || liveAdmission)) {
-      const admission = liveAdmission ? await this.admissionToken(eventId, fanId, { ...liveAdmission, queueNumber: entry.queueNumber }) : undefined;
+      const withNumber = liveAdmission && { ...liveAdmission, queueNumber: entry.queueNumber };
+      const admission = withNumber ? await this.admissionToken(eventId, fanId, withNumber) : undefined;
       const joined = { state: entry.state as "pre_queue" | "waiting" | "admitted", queueNumber: entry.queueNumber };
       fanEntry = this.withProofs(queueEntry(event, snapshot.phase, joined, snapshot.servedUpTo, admission, place), fanId, snapshot.epoch);
     }

@@ -66,9 +66,8 @@ export class RoomRestore {
     assert(Number.isSafeInteger(proof.queueNumber) && proof.queueNumber >= 0, `bad queue number ${proof.queueNumber}`);
     const k = waitingRoomKeys(this.prefix, eventId);
     const admission = proof.kind === "admitted" ? [proof.jti, proof.expiresAtMs] : ["", 0];
-    const outcome = str(
-      await this.redis.wrRestoreFan(...[k.fan(fanId), k.q, k.active, k.cursor, k.seq, k.phase, k.epoch], ...[fanId, proof.kind, proof.queueNumber, ...admission, nowMs]),
-    );
+    const keys = [k.fan(fanId), k.q, k.active, k.cursor, k.seq, k.phase, k.epoch];
+    const outcome = str(await this.redis.wrRestoreFan(...keys, ...[fanId, proof.kind, proof.queueNumber, ...admission, nowMs]));
     assert(fanOutcomes.includes(outcome), `unknown restore outcome ${outcome}`);
     return outcome as FanRestore;
   }

@@ -80,7 +80,14 @@ export interface Departures {
 export type SetPreQueueOutcome = { kind: "pre_queue" } | { kind: "opening" } | { kind: "already_numbered" };
 
 const phases: readonly string[] = ["pre", "opening", "open"] satisfies Phase[];
-const entryStates: readonly string[] = ["pre_queue", "waiting", "admitted", "admission_expired", "admission_ended", "left"] satisfies EntryState[];
+const entryStates: readonly string[] = [
+  "pre_queue",
+  "waiting",
+  "admitted",
+  "admission_expired",
+  "admission_ended",
+  "left",
+] satisfies EntryState[];
 
 function parseSnapshot(reply: unknown): WaitingRoomSnapshot {
   const [phase, servedUpTo, waiting, preQueued, activeCheckouts, admittedTotal, lastNumber, epoch] = list(reply, 8);
