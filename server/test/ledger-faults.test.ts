@@ -14,8 +14,8 @@ import { childTransferId } from "@stampede/shared/core/ledger-ids";
 import { ledgerPoolConnectionsMax } from "@stampede/shared/limits";
 import { u128ToText } from "../src/adapters/ledger-postgres/codec.js";
 import { createPool, type Pool } from "../src/adapters/postgres/pool.js";
-import { admittedFan, auditOk, stockOf, type AdmittedFan, type HoldAnswer } from "../src/testing/checkout.js";
-import { basicAuth, createEvent, waitFor } from "../src/testing/fans.js";
+import { admittedFan, auditOk, gaSale, holdBody, postAsFan, stockOf, type AdmittedFan, type TimedAnswer } from "../src/testing/checkout.js";
+import { basicAuth, waitFor } from "../src/testing/fans.js";
 import { testPostgresBase } from "../src/testing/services.js";
 import { stackAdmin, startStack, type TestStack } from "../src/testing/stack.js";
 import { startTcpProxy, viaProxy, type TcpProxy } from "../src/testing/tcp-proxy.js";
@@ -63,17 +63,11 @@ function ready(): Setup {
   return setup;
 }
 
-type Answer = HoldAnswer & { retryAfterS: number };
+type Answer = TimedAnswer;
 
 /** A hold with an Idempotency-Key, as the checkout page sends it; the client gives up after 30 s (a hang fails the test). */
-async function keyedHold(fan: AdmittedFan, eventId: string, classId: string, key: string): Promise<Answer> {
-  const res = await fetch(`${ready().url}/api/events/${eventId}/holds`, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${fan.fanToken}`, "idempotency-key": key },
-    body: JSON.stringify({ admissionToken: fan.admissionToken, items: [{ classId, quantity: 2 }], email: "fan@example.test" }),
-    signal: AbortSignal.timeout(30_000),
-  });
-  return { status: res.status, body: (await res.json()) as HoldAnswer["body"], retryAfterS: Number(res.headers.get("retry-after") ?? "NaN") };
+function keyedHold(fan: AdmittedFan, eventId: string, classId: string, key: string): Promise<Answer> {
+  return postAsFan(ready().url, `/api/events/${eventId}/holds`, fan.fanToken, holdBody(fan, classId, 2), { "idempotency-key": key });
 }
 
 /** Retries with the same key, as the page does, until an answer that is not "try again". */
@@ -86,15 +80,10 @@ async function settle(fan: AdmittedFan, eventId: string, classId: string, key: s
 
 async function saleWithFan(name: string): Promise<{ eventId: string; classId: string; fan: AdmittedFan }> {
   const { url } = ready();
-  const event = await createEvent(url, stackAdmin, {
-    name,
-    status: "on_sale",
-    classes: [{ code: "GA", name: "General", priceCents: 1_000, capacity: 100, perOrderMax: 4 }],
-    waitingRoom: { admitPerMinute: 60_000, perFanMax: 4, holdSeconds: 600 },
-  });
-  const fan = await admittedFan(url, event.id);
+  const { eventId, classId } = await gaSale(url, name);
+  const fan = await admittedFan(url, eventId);
   fans.push(fan);
-  return { eventId: event.id, classId: event.classes[0]!.id, fan };
+  return { eventId, classId, fan };
 }
 
 /** The order id the server claimed for this key (the hold id it places in the ledger). */

@@ -5,10 +5,10 @@
 // held, and everything works again once the network heals. The server's database connections run through a TCP proxy to the shared
 // PostgreSQL (which is never stopped); the stack's own database isolates the test.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { admittedFan, stockOf, type AdmittedFan, type HoldAnswer } from "../src/testing/checkout.js";
-import { connectFan, createEvent, newSession, waitFor, type TestFan } from "../src/testing/fans.js";
+import { admittedFan, gaSale, holdBody, postAsFan, stockOf, type AdmittedFan, type TimedAnswer } from "../src/testing/checkout.js";
+import { connectFan, newSession, waitFor, type TestFan } from "../src/testing/fans.js";
 import { testPostgresBase } from "../src/testing/services.js";
-import { stackAdmin, startStack, type TestStack } from "../src/testing/stack.js";
+import { startStack, type TestStack } from "../src/testing/stack.js";
 import { startTcpProxy, viaProxy, type TcpProxy } from "../src/testing/tcp-proxy.js";
 
 let setup: { url: string; proxy: TcpProxy; stack: TestStack } | undefined;
@@ -33,22 +33,10 @@ function ready(): { url: string; proxy: TcpProxy } {
   return setup;
 }
 
-interface Answer {
-  status: number;
-  body: HoldAnswer["body"];
-  retryAfterS: number;
-}
+type Answer = TimedAnswer;
 
-/** The client gives up after 30 s: an API that hangs fails the test. */
-async function post(path: string, token: string, body: unknown, headers: Record<string, string> = {}): Promise<Answer> {
-  const res = await fetch(`${ready().url}${path}`, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${token}`, ...headers },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(30_000),
-  });
-  return { status: res.status, body: (await res.json()) as HoldAnswer["body"], retryAfterS: Number(res.headers.get("retry-after") ?? "NaN") };
-}
+const post = (path: string, token: string, body: unknown, headers: Record<string, string> = {}): Promise<Answer> =>
+  postAsFan(ready().url, path, token, body, headers);
 
 function expectUnavailable(answer: Answer): void {
   expect(answer.status).toBe(503);
@@ -58,26 +46,20 @@ function expectUnavailable(answer: Answer): void {
 
 it("PostgreSQL blackholed: holds (with and without a key) answer 503, joins answer too, nothing is held; all recovers", async () => {
   const { url, proxy } = ready();
-  const event = await createEvent(url, stackAdmin, {
-    name: "PostgreSQL blackhole",
-    status: "on_sale",
-    classes: [{ code: "GA", name: "General", priceCents: 1_000, capacity: 100, perOrderMax: 4 }],
-    waitingRoom: { admitPerMinute: 60_000, perFanMax: 4, holdSeconds: 600 },
-  });
-  const classId = event.classes[0]!.id;
-  const fans: AdmittedFan[] = [await admittedFan(url, event.id), await admittedFan(url, event.id)];
+  const { eventId, classId } = await gaSale(url, "PostgreSQL blackhole");
+  const fans: AdmittedFan[] = [await admittedFan(url, eventId), await admittedFan(url, eventId)];
   const joiner = await newSession(url);
   const socketJoiner = await connectFan(url);
   toClose.push(...fans, socketJoiner);
   const hold = (fan: AdmittedFan, headers: Record<string, string> = {}) =>
-    post(`/api/events/${event.id}/holds`, fan.fanToken, { admissionToken: fan.admissionToken, items: [{ classId, quantity: 2 }], email: "fan@example.test" }, headers);
+    post(`/api/events/${eventId}/holds`, fan.fanToken, holdBody(fan, classId, 2), headers);
 
   proxy.setMode("blackhole");
   try {
     const [keyed, unkeyed, joined] = await Promise.all([
       hold(fans[0]!, { "idempotency-key": "pg-bh-1" }),
       hold(fans[1]!),
-      post(`/api/events/${event.id}/queue`, joiner.fanToken, {}),
+      post(`/api/events/${eventId}/queue`, joiner.fanToken, {}),
     ]);
     expectUnavailable(keyed);
     expectUnavailable(unkeyed);
@@ -85,19 +67,19 @@ it("PostgreSQL blackholed: holds (with and without a key) answer 503, joins answ
     expect([200, 503]).toContain(joined.status);
     if (joined.status === 503) expectUnavailable(joined);
     // Over the socket too (waiting as long as the HTTP client does: a read may wait out the pool's query timeout).
-    const ack = await socketJoiner.socket.timeout(30_000).emitWithAck("queue:join", { eventId: event.id });
+    const ack = await socketJoiner.socket.timeout(30_000).emitWithAck("queue:join", { eventId: eventId });
     if (!ack.ok) expect(ack.error.code).toBe("not_ready");
   } finally {
     proxy.setMode("pass");
   }
   await waitFor("ready again", async () => ((await fetch(`${url}/readyz`)).status === 200 ? true : null), 30_000);
-  expect((await stockOf(url, event.id))[0]).toMatchObject({ held: 0, sold: 0 });
+  expect((await stockOf(url, eventId))[0]).toMatchObject({ held: 0, sold: 0 });
   const retried = await waitFor("the keyed hold placed", async () => {
     const answer = await hold(fans[0]!, { "idempotency-key": "pg-bh-1" });
     return answer.status === 503 || answer.body.error?.code === "request_in_progress" ? null : answer;
   }, 60_000);
   expect(retried.status).toBe(201);
   expect((await hold(fans[1]!)).status).toBe(201);
-  expect((await post(`/api/events/${event.id}/queue`, joiner.fanToken, {})).status).toBe(200);
-  await waitFor("4 held", async () => ((await stockOf(url, event.id))[0]!.held === 4 ? true : null));
+  expect((await post(`/api/events/${eventId}/queue`, joiner.fanToken, {})).status).toBe(200);
+  await waitFor("4 held", async () => ((await stockOf(url, eventId))[0]!.held === 4 ? true : null));
 }, 180_000);

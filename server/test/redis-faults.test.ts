@@ -5,10 +5,10 @@
 // Redis answers. The server's Redis connections run through a TCP proxy to the shared Redis (which
 // is never stopped); the stack's own prefix isolates the test.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { admittedFan, stockOf, type AdmittedFan, type HoldAnswer } from "../src/testing/checkout.js";
-import { connectFan, createEvent, newSession, waitFor, type TestFan } from "../src/testing/fans.js";
+import { admittedFan, gaSale, holdBody, postAsFan, stockOf, type AdmittedFan, type TimedAnswer } from "../src/testing/checkout.js";
+import { connectFan, newSession, waitFor, type TestFan } from "../src/testing/fans.js";
 import { testRedisUrl } from "../src/testing/services.js";
-import { stackAdmin, startStack, type TestStack } from "../src/testing/stack.js";
+import { startStack, type TestStack } from "../src/testing/stack.js";
 import { startTcpProxy, viaProxy, type ProxyMode, type TcpProxy } from "../src/testing/tcp-proxy.js";
 
 let setup: { url: string; proxy: TcpProxy; stack: TestStack } | undefined;
@@ -33,25 +33,13 @@ function ready(): { url: string; proxy: TcpProxy } {
   return setup;
 }
 
-interface Answer {
-  status: number;
-  body: HoldAnswer["body"];
-  retryAfterS: number;
-}
+type Answer = TimedAnswer;
 
-/** The client gives up after 30 s: an API that hangs fails the test. */
-async function post(path: string, fanToken: string, body: unknown): Promise<Answer> {
-  const res = await fetch(`${ready().url}${path}`, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${fanToken}` },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(30_000),
-  });
-  return { status: res.status, body: (await res.json()) as HoldAnswer["body"], retryAfterS: Number(res.headers.get("retry-after") ?? "NaN") };
-}
+const post = (path: string, fanToken: string, body: unknown): Promise<Answer> =>
+  postAsFan(ready().url, path, fanToken, body);
 
 const holdTwo = (fan: AdmittedFan, eventId: string, classId: string) =>
-  post(`/api/events/${eventId}/holds`, fan.fanToken, { admissionToken: fan.admissionToken, items: [{ classId, quantity: 2 }], email: "fan@example.test" });
+  post(`/api/events/${eventId}/holds`, fan.fanToken, holdBody(fan, classId, 2));
 
 function expectNotReady(answer: Answer): void {
   expect(answer.status).toBe(503);
@@ -62,17 +50,12 @@ function expectNotReady(answer: Answer): void {
 /** An admitted fan (to hold), a fan with only a session (to join over HTTP) and one with a socket (to join over it). */
 async function saleAndFans(name: string) {
   const { url } = ready();
-  const event = await createEvent(url, stackAdmin, {
-    name,
-    status: "on_sale",
-    classes: [{ code: "GA", name: "General", priceCents: 1_000, capacity: 100, perOrderMax: 4 }],
-    waitingRoom: { admitPerMinute: 60_000, perFanMax: 4, holdSeconds: 600 },
-  });
-  const holder = await admittedFan(url, event.id);
+  const { eventId, classId } = await gaSale(url, name);
+  const holder = await admittedFan(url, eventId);
   const joiner = await newSession(url);
   const socketJoiner = await connectFan(url);
   toClose.push(holder, socketJoiner);
-  return { eventId: event.id, classId: event.classes[0]!.id, holder, joiner, socketJoiner };
+  return { eventId, classId, holder, joiner, socketJoiner };
 }
 
 async function whileRedisFails(mode: ProxyMode, name: string): Promise<void> {

@@ -1,6 +1,7 @@
 // Checkout steps for end-to-end tests: an admitted fan, a hold, a MockPay completion, waiting for
 // the order to reach a status — each through the public contract.
-import { connectFan, waitFor, type TestFan } from "./fans.js";
+import { connectFan, createEvent, waitFor, type TestFan } from "./fans.js";
+import { stackAdmin } from "./stack.js";
 
 export interface AdmittedFan extends TestFan {
   admissionToken: string;
@@ -34,6 +35,31 @@ export async function hold(url: string, fan: { fanToken: string; admissionToken:
   });
   return { status: res.status, body: (await res.json()) as HoldAnswer["body"] };
 }
+
+/** An answer with the Retry-After it carried (NaN without one). */
+export interface TimedAnswer {
+  status: number;
+  body: HoldAnswer["body"];
+  retryAfterS: number;
+}
+
+/** POST as a fan. The client gives up after 30 s: an API that hangs fails the test. */
+export async function postAsFan(url: string, path: string, fanToken: string, body: unknown, headers: Record<string, string> = {}): Promise<TimedAnswer> {
+  const res = await fetch(`${url}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${fanToken}`, ...headers },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(30_000),
+  });
+  return { status: res.status, body: (await res.json()) as HoldAnswer["body"], retryAfterS: Number(res.headers.get("retry-after") ?? "NaN") };
+}
+
+/** The body of a hold of `quantity` tickets of one class with the fan's admission. */
+export const holdBody = (fan: { admissionToken: string }, classId: string, quantity: number) => ({
+  admissionToken: fan.admissionToken,
+  items: [{ classId, quantity }],
+  email: "fan@example.test",
+});
 
 export function sessionIdOf(paymentUrl: string): string {
   return new URL(paymentUrl).pathname.split("/").filter(Boolean).pop() ?? "";
@@ -77,4 +103,15 @@ export async function stockOf(url: string, eventId: string): Promise<Array<{ cod
 export async function auditOk(url: string, eventId: string, basic: string): Promise<boolean> {
   const res = await fetch(`${url}/api/admin/events/${eventId}/audit`, { headers: { authorization: basic } });
   return ((await res.json()) as { ok: boolean }).ok;
+}
+
+/** An event on sale now with one class (GA, 100 tickets, up to 4 per order and per fan), admitting at once. */
+export async function gaSale(url: string, name: string): Promise<{ eventId: string; classId: string }> {
+  const event = await createEvent(url, stackAdmin, {
+    name,
+    status: "on_sale",
+    classes: [{ code: "GA", name: "General", priceCents: 1_000, capacity: 100, perOrderMax: 4 }],
+    waitingRoom: { admitPerMinute: 60_000, perFanMax: 4, holdSeconds: 600 },
+  });
+  return { eventId: event.id, classId: event.classes[0]!.id };
 }
