@@ -1,5 +1,9 @@
 // Which dependency an error says has gone away, by its code or message: the HTTP layer answers
 // those 503 not_ready, the batcher and start-up retry them.
+/** What node-pg says when the connection went away, could not be made, or never answered (query_timeout). */
+export const postgresConnectionLost =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout/i;
+
 /** Redis or PostgreSQL went away mid-call (null: any other error). A request failing this way is
  * answered 503 (nothing was half-done that a retry cannot finish: every write path is idempotent
  * or transactional). */
@@ -8,6 +12,6 @@ export function dependencyUnavailable(err: unknown): "redis" | "postgres" | null
   const message = e.message ?? "";
   if (e.name === "MaxRetriesPerRequestError" || /^Command timed out|Connection is closed|Stream isn't writeable|enableOfflineQueue/.test(message)) return "redis";
   if (["ECONNREFUSED", "ECONNRESET", "57P01", "57P02", "57P03", "08006", "08001", "53300"].includes(e.code ?? "")) return "postgres";
-  if (/Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout/.test(message)) return "postgres";
+  if (postgresConnectionLost.test(message)) return "postgres";
   return null;
 }

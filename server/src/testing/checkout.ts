@@ -44,14 +44,21 @@ export interface TimedAnswer {
 }
 
 /** POST as a fan. The client gives up after 30 s: an API that hangs fails the test. */
-export async function postAsFan(url: string, path: string, fanToken: string, body: unknown, headers: Record<string, string> = {}): Promise<TimedAnswer> {
+export async function postAsFan(
+  url: string,
+  path: string,
+  fanToken: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<TimedAnswer> {
   const res = await fetch(`${url}${path}`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${fanToken}`, ...headers },
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(30_000),
   });
-  return { status: res.status, body: (await res.json()) as HoldAnswer["body"], retryAfterS: Number(res.headers.get("retry-after") ?? "NaN") };
+  const retryAfterS = Number(res.headers.get("retry-after") ?? "NaN");
+  return { status: res.status, body: (await res.json()) as HoldAnswer["body"], retryAfterS };
 }
 
 /** The body of a hold of `quantity` tickets of one class with the fan's admission. */

@@ -12,6 +12,7 @@ import { assert } from "@stampede/shared/assert";
 import { withDeadline } from "@stampede/shared/ledger/deadline";
 import { LedgerUnavailableError, type Ledger } from "@stampede/shared/ledger/port";
 import type { Account, CreateAccountResult, CreateTransferResult, Transfer } from "@stampede/shared/ledger/types";
+import { postgresConnectionLost } from "../dependency-errors.js";
 import type { Pool } from "../postgres/pool.js";
 import { Batcher, linkedChainOpen } from "../batching/batcher.js";
 import {
@@ -59,7 +60,7 @@ function isUnavailable(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   const code = (err as { code?: unknown }).code;
   if (typeof code === "string" && (unavailableSqlStates.has(code) || code.startsWith("08") || code.startsWith("E"))) return true;
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout/i.test(err.message);
+  return postgresConnectionLost.test(err.message);
 }
 
 class PostgresLedger implements Ledger {
