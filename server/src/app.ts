@@ -171,7 +171,8 @@ export function createApp(deps: AppDeps): App {
   const { store, eventCache, recovery } = waitingRoom;
   const checkout = createCheckout({
     pool: deps.pool, redis: deps.redis, bullRedis: deps.bullRedis, redisPrefix: deps.redisPrefix, ledger: deps.ledger, logger: deps.logger, registry,
-    publicUrl: deps.publicUrl, secretKey: deps.secretKey, idempotencyLeaseMs: deps.idempotencyLeaseMs ?? 30_000, webhookSecrets: deps.webhookSecrets, chaos: deps.mockpayChaos, admin, tokens, events, eventsRepo,
+    publicUrl: deps.publicUrl, secretKey: deps.secretKey, idempotencyLeaseMs: deps.idempotencyLeaseMs ?? 30_000,
+    webhookSecrets: deps.webhookSecrets, chaos: deps.mockpayChaos, admin, tokens, events, eventsRepo,
     eventCache, store, stock: waitingRoom.stock, orders: ordersRepo,
     restoreAdmission: (eventId, fanId, claims) => recovery.restoreAdmission(eventId, fanId, claims),
   });

@@ -95,16 +95,22 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
   const ending = new HoldEnding({ pool: deps.pool, orders, events: deps.eventsRepo, ledger: deps.ledger, store: deps.store, domainEvents });
   const settlement = new Settlement({ pool: deps.pool, orders, events: deps.eventsRepo, ledger: deps.ledger, provider: mockpay.provider, codes, store: deps.store, domainEvents, logger: deps.logger });
   const holds = new HoldsService({
-    orders, events: deps.eventCache, tokens: deps.tokens, store: deps.store, ledger: deps.ledger, stock: deps.stock, provider: mockpay.provider, orderTokens, domainEvents, publicUrl: deps.publicUrl,
+    ...{ orders, events: deps.eventCache, tokens: deps.tokens, store: deps.store, ledger: deps.ledger, stock: deps.stock },
+    ...{ provider: mockpay.provider, orderTokens, domainEvents, publicUrl: deps.publicUrl },
     restoreAdmission: deps.restoreAdmission,
     scheduleExpiry: (orderId, expiresAtMs) => scheduleExpiry({ orderId, expiresAtMs }),
   });
+  const idempotency = new IdempotentRequests(deps.pool, { leaseMs: deps.idempotencyLeaseMs });
+  const checkinMisses = new ShortCodeMisses(deps.redis, deps.redisPrefix);
   return {
     webhookRouter: webhookRoutes({ settlement, secrets: deps.webhookSecrets, logger: deps.logger }, deps.registry),
     routers: [
       mockpay.router,
-      orderRoutes({ holds, idempotency: new IdempotentRequests(deps.pool, { leaseMs: deps.idempotencyLeaseMs }), orders, ending, tokens: deps.tokens, codes }, deps.registry),
-      adminOrderRoutes({ admin: deps.admin, orders, settlement, codes, events: deps.events, ledger: deps.ledger, store: deps.store, checkinMisses: new ShortCodeMisses(deps.redis, deps.redisPrefix) }, deps.registry),
+      orderRoutes({ holds, idempotency, orders, ending, tokens: deps.tokens, codes }, deps.registry),
+      adminOrderRoutes(
+        { admin: deps.admin, orders, settlement, codes, events: deps.events, ledger: deps.ledger, store: deps.store, checkinMisses },
+        deps.registry,
+      ),
     ],
     mockpay, orders, holds, settlement, ending, codes, domainEvents,
     async close() {

@@ -68,6 +68,7 @@ interface HeldInLedger {
 }
 
 const refuse = (status: number, code: ConstructorParameters<typeof HttpError>[1], message: string) => new HttpError(status, code, message);
+const holdActive = () => refuse(409, "hold_active", "you already hold tickets: pay for them or cancel first");
 
 export class HoldsService {
   private readonly now: () => number;
@@ -96,11 +97,15 @@ export class HoldsService {
   }
 
   private orderItems(event: EventRecord, items: HoldRequestBody["items"]): OrderItem[] {
-    if (new Set(items.map((i) => i.classId)).size !== items.length) throw refuse(422, "invalid_request", "body.items: one line per ticket class");
+    if (new Set(items.map((i) => i.classId)).size !== items.length) {
+      throw refuse(422, "invalid_request", "body.items: one line per ticket class");
+    }
     return items.map((item, i) => {
       const c = event.classes.find((x) => x.id === item.classId);
       if (!c) throw refuse(422, "invalid_request", `body.items.${i}.classId: not a ticket class of this event`);
-      if (item.quantity > c.perOrderMax) throw refuse(422, "invalid_request", `body.items.${i}.quantity: at most ${c.perOrderMax} ${c.name} tickets per order`);
+      if (item.quantity > c.perOrderMax) {
+        throw refuse(422, "invalid_request", `body.items.${i}.quantity: at most ${c.perOrderMax} ${c.name} tickets per order`);
+      }
       return { classId: c.id, code: c.code, quantity: item.quantity, unitPriceCents: c.priceCents };
     });
   }
@@ -110,7 +115,12 @@ export class HoldsService {
    * a crash or an ambiguous failure) answers with the order an earlier attempt made, or finishes
    * what it left: the ledger answers the same ids with `exists`, so there is never a second hold.
    */
-  async place(fanId: string, eventId: string, body: HoldRequestBody, attempt: HoldAttempt = { orderId: uuidv7(), resumed: false }): Promise<PlacedHold> {
+  async place(
+    fanId: string,
+    eventId: string,
+    body: HoldRequestBody,
+    attempt: HoldAttempt = { orderId: uuidv7(), resumed: false },
+  ): Promise<PlacedHold> {
     const event = await this.deps.events.get(eventId);
     if (!event || event.status === "draft") throw refuse(404, "not_found", "no such event");
     const earlier = attempt.resumed ? await this.deps.orders.get(attempt.orderId) : null;
@@ -121,7 +131,7 @@ export class HoldsService {
     const items = this.orderItems(event, body.items);
     // A resumed attempt's own hold may be what took the last tickets from the snapshot.
     if (!attempt.resumed) await this.refuseIfSoldOut(event, items);
-    if (await this.deps.orders.hasActiveHold(jti)) throw refuse(409, "hold_active", "you already hold tickets: pay for them or cancel first");
+    if (await this.deps.orders.hasActiveHold(jti)) throw holdActive();
     const expiresAtMs = await this.holdInLedger(event, fanId, attempt.orderId, items);
     return this.openOrder({ event, fanId, jti, email: body.email, orderId: attempt.orderId, items, expiresAtMs });
   }
@@ -142,19 +152,21 @@ export class HoldsService {
     }).catch((err: unknown) => this.voidAfter(err, event, orderId, items));
     const expiresAt = new Date(expiresAtMs).toISOString();
     const inserted = await this.deps.orders.insertHeld({
-      id: orderId, eventId: event.id, fanId: hold.fanId, email: hold.email, admissionJti: hold.jti, holdId: orderId, items, totalCents, currency,
-      orderTokenHash: hash, paymentSessionId: session.sessionId, paymentUrl: session.paymentUrl, expiresAt,
+      ...{ id: orderId, eventId: event.id, fanId: hold.fanId, email: hold.email, admissionJti: hold.jti, holdId: orderId },
+      ...{ items, totalCents, currency, orderTokenHash: hash, expiresAt },
+      ...{ paymentSessionId: session.sessionId, paymentUrl: session.paymentUrl },
     });
     if (!inserted) {
       // Already there (another attempt of this very request got in first), or another hold of this admission won the race.
       const ours = await this.deps.orders.get(orderId);
       if (ours) return this.earlierOrder(ours, hold.fanId);
       await this.deps.ledger.createTransfers(planVoid({ ledger: event.ledger, holdId: orderId, tierIds: items.map((i) => i.classId) }));
-      throw refuse(409, "hold_active", "you already hold tickets: pay for them or cancel first");
+      throw holdActive();
     }
     await this.deps.scheduleExpiry(orderId, expiresAtMs).catch(() => {}); // the sweeper is the backstop
     const quantity = items.reduce((s, i) => s + i.quantity, 0);
-    await this.deps.domainEvents.publish({ type: "hold.placed", orderId, eventId: event.id, fanId: hold.fanId, status: "held", quantity, totalCents, atMs: this.now() });
+    const placed = { orderId, eventId: event.id, fanId: hold.fanId, status: "held", quantity, totalCents, atMs: this.now() } as const;
+    await this.deps.domainEvents.publish({ type: "hold.placed", ...placed });
     return { orderId, orderToken: token, status: "held", expiresAt, items, totalCents, currency, paymentUrl: session.paymentUrl };
   }
 
@@ -200,7 +212,7 @@ export class HoldsService {
    */
   private async overAllowance(event: EventRecord, fanId: string): Promise<HttpError> {
     const [account] = await this.deps.ledger.lookupAccounts([accountId("allowance", event.ledger, fanId)]);
-    if (account && account.debits_pending > 0n) return refuse(409, "hold_active", "you already hold tickets: pay for them or cancel first");
+    if (account && account.debits_pending > 0n) return holdActive();
     return refuse(429, "fan_limit_reached", `at most ${event.waitingRoom.perFanMax} tickets per fan for this event`);
   }
 
@@ -241,7 +253,9 @@ export class HoldsService {
   /** The hold an earlier attempt placed under this id: its own end, or — ended already — a fresh start for the retry. */
   private async earlierHold(hold: HoldRef): Promise<number> {
     const expiresAtMs = await earlierHoldExpiry(this.deps.ledger, hold, this.now());
-    if (expiresAtMs === null) throw nothingHeld(new LedgerUnavailableError(`hold ${hold.holdId}: an earlier attempt's hold has already ended; retry`));
+    if (expiresAtMs === null) {
+      throw nothingHeld(new LedgerUnavailableError(`hold ${hold.holdId}: an earlier attempt's hold has already ended; retry`));
+    }
     return expiresAtMs;
   }
 }

@@ -99,7 +99,12 @@ export class IdempotentRequests {
   });
 
   private readonly store = pgBatched(async (answers: Answered[]): Promise<void[]> => {
-    await this.pool.query(answerSql, [answers.map((a) => a.fanId), answers.map((a) => a.key), answers.map((a) => a.answer.status), answers.map((a) => JSON.stringify(a.answer.body))]);
+    await this.pool.query(answerSql, [
+      answers.map((a) => a.fanId),
+      answers.map((a) => a.key),
+      answers.map((a) => a.answer.status),
+      answers.map((a) => JSON.stringify(a.answer.body)),
+    ]);
     return answers.map(() => undefined);
   });
 
@@ -113,7 +118,8 @@ export class IdempotentRequests {
     } catch (err) {
       if (!(err instanceof HttpError) || err.status >= 500) {
         // Not an answer worth keeping (the ledger was unavailable, a bug): leave the key to a retry at once.
-        await this.release(fanId, key, typeof err === "object" && err !== null && failedWithNothingHeld.has(err)).catch(() => {}); // else the lease frees it
+        const nothing = typeof err === "object" && err !== null && failedWithNothingHeld.has(err);
+        await this.release(fanId, key, nothing).catch(() => {}); // else the lease frees it
         throw err;
       }
       answer = { status: err.status, body: { error: { code: err.code, message: err.message } } };
@@ -141,7 +147,8 @@ export class IdempotentRequests {
     if (row.request_hash !== hash) throw new HttpError(422, "invalid_request", "this Idempotency-Key was used for a different request");
     if (row.status === inProgress) {
       const wait = row.lease_until.getTime() - this.now();
-      throw new HttpError(409, "request_in_progress", "a request with this Idempotency-Key is still in progress; retry with the same key", undefined, retry(wait));
+      const message = "a request with this Idempotency-Key is still in progress; retry with the same key";
+      throw new HttpError(409, "request_in_progress", message, undefined, retry(wait));
     }
     return { status: row.status, body: row.response };
   }

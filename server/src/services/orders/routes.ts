@@ -1,6 +1,6 @@
 // Checkout over HTTP: place a hold (fan + admission token, Idempotency-Key), list the fan's own
 // orders of an event, read an order (order token or its fan), cancel it, and fetch ticket QR codes.
-import { Router, type Request, type Response } from "express";
+import { Router, type Request, type RequestHandler, type Response } from "express";
 import pLimit from "p-limit";
 import QRCode from "qrcode";
 import { z } from "zod";
@@ -66,20 +66,35 @@ async function sendQr(deps: OrderRoutesDeps, req: Request, res: Response, ticket
   else res.type("image/png").setHeader("Content-Disposition", `attachment; filename="ticket-${ticketId}.png"`).send(await QRCode.toBuffer(ticket.code, { type: "png", margin: 2, scale: 8 }));
 }
 
+const holdConflicts =
+  "sale_not_open, sold_out, insufficient_stock, hold_active, " +
+  "request_in_progress (the same Idempotency-Key is at work: retry it after Retry-After), conflict (that request's hold has ended)";
+/** POST /holds as documented; the guards are the route's own. */
+const holdRoute = (guards: RequestHandler[]) => ({
+  method: "post" as const,
+  path: "/api/events/:eventId/holds",
+  summary: "Hold tickets (needs the fan's admission token); answers with the payment link",
+  tags: ["checkout"], security: "fan" as const, guards, params: eventParams, body: holdBody,
+  responses: {
+    201: { description: "held" }, 403: { description: "admission_required" }, 409: { description: holdConflicts },
+    422: { description: "invalid_request" }, 429: { description: "fan_limit_reached" }, 503: { description: "ledger_unavailable" },
+  },
+});
+
 export function orderRoutes(deps: OrderRoutesDeps, registry: OpenApiRegistry): Router {
   const router = Router();
   const holdsInFlight = pLimit(holdsInFlightMax);
   const tags = ["checkout"];
 
-  defineRoute(router, registry, { method: "post", path: "/api/events/:eventId/holds", summary: "Hold tickets (needs the fan's admission token); answers with the payment link", tags, security: "fan", guards: [requireFan(deps.tokens)], params: eventParams, body: holdBody,
-    responses: { 201: { description: "held" }, 403: { description: "admission_required" }, 409: { description: "sale_not_open, sold_out, insufficient_stock, hold_active, request_in_progress (the same Idempotency-Key is at work: retry it after Retry-After), conflict (that request's hold has ended)" }, 422: { description: "invalid_request" }, 429: { description: "fan_limit_reached" }, 503: { description: "ledger_unavailable" } } },
+  defineRoute(router, registry, holdRoute([requireFan(deps.tokens)]),
     async ({ params, body }, req, res) => {
       const fanId = currentFan(res);
       const place = async (attempt?: HoldAttempt) => ({ status: 201, body: await deps.holds.place(fanId, params.eventId, body, attempt) });
       const rawKey = req.headers["idempotency-key"];
       const key = rawKey === undefined ? null : idempotencyKey.safeParse(rawKey);
       if (key && !key.success) throw new HttpError(422, "invalid_request", `Idempotency-Key: ${key.error.issues[0]?.message ?? "invalid"}`);
-      const answer = await holdsInFlight(() => (key ? deps.idempotency.run(fanId, key.data, requestHash({ eventId: params.eventId, body }), place) : place()));
+      const keyed = (k: string) => deps.idempotency.run(fanId, k, requestHash({ eventId: params.eventId, body }), place);
+      const answer = await holdsInFlight(() => (key ? keyed(key.data) : place()));
       res.status(answer.status).json(answer.body);
     });
 
