@@ -183,7 +183,9 @@ async function main(): Promise<void> {
 
     console.log("check-in…");
     const order = new URL(phoneOrder);
-    const res = await fetch(`${url}/api/orders${order.pathname.slice("/orders".length)}`, { headers: { authorization: `Bearer ${new URLSearchParams(order.hash.slice(1)).get("token")}` } });
+    const orderToken = new URLSearchParams(order.hash.slice(1)).get("token");
+    const orderPath = `/api/orders${order.pathname.slice("/orders".length)}`;
+    const res = await fetch(`${url}${orderPath}`, { headers: { authorization: `Bearer ${orderToken}` } });
     const codes = ((await res.json()) as { tickets: Array<{ code: string }> }).tickets.map((t) => t.code);
     for (const [size, page] of [["phone", adminPhone], ["desktop", adminDesk]] as const) {
       await page.goto(`${url}/admin/checkin`);

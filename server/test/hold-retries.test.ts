@@ -25,19 +25,29 @@ async function keyedHold(url: string, fan: AdmittedFan, eventId: string, classId
       headers: { "content-type": "application/json", authorization: `Bearer ${fan.fanToken}`, "idempotency-key": key },
       body: JSON.stringify({ admissionToken: fan.admissionToken, items: [{ classId, quantity: 1 }], email: "fan@example.test" }),
     });
-    return { answer: { status: res.status, body: (await res.json()) as HoldAnswer["body"] }, retryAfterS: Number(res.headers.get("retry-after") ?? 1) };
+    const retryAfterS = Number(res.headers.get("retry-after") ?? 1);
+    return { answer: { status: res.status, body: (await res.json()) as HoldAnswer["body"] }, retryAfterS };
   } catch {
     return { answer: null }; // the server died with the request in flight
   }
 }
 
 /** A keyed hold whose request bytes are known to be written (sent) before its answer (done). */
-function sentHold(url: string, fan: AdmittedFan, eventId: string, classId: string, key: string): { sent: Promise<void>; done: Promise<Try> } {
+function sentHold(
+  url: string,
+  fan: AdmittedFan,
+  eventId: string,
+  classId: string,
+  key: string,
+): { sent: Promise<void>; done: Promise<Try> } {
   const body = JSON.stringify({ admissionToken: fan.admissionToken, items: [{ classId, quantity: 1 }], email: "fan@example.test" });
   let markSent = () => {};
   const sent = new Promise<void>((resolve) => (markSent = resolve));
   const done = new Promise<Try>((resolve) => {
-    const headers = { "content-type": "application/json", "content-length": Buffer.byteLength(body), authorization: `Bearer ${fan.fanToken}`, "idempotency-key": key };
+    const headers = {
+      ...{ "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+      ...{ authorization: `Bearer ${fan.fanToken}`, "idempotency-key": key },
+    };
     const req = request(`${url}/api/events/${eventId}/holds`, { method: "POST", headers }, (res) => {
       let text = "";
       res.setEncoding("utf8");
@@ -45,7 +55,8 @@ function sentHold(url: string, fan: AdmittedFan, eventId: string, classId: strin
       res.on("error", () => resolve({ answer: null }));
       res.on("end", () => {
         try {
-          resolve({ answer: { status: res.statusCode ?? 0, body: JSON.parse(text) as HoldAnswer["body"] }, retryAfterS: Number(res.headers["retry-after"] ?? 1) });
+          const retryAfterS = Number(res.headers["retry-after"] ?? 1);
+          resolve({ answer: { status: res.statusCode ?? 0, body: JSON.parse(text) as HoldAnswer["body"] }, retryAfterS });
         } catch {
           resolve({ answer: null }); // cut off mid-answer
         }
@@ -116,7 +127,9 @@ it("kill -9 mid-burst: every fan who retries with the same key gets one hold and
     return ((await res.json()) as { orders: Array<{ orderId: string }> }).orders.map((o) => o.orderId);
   }));
   expect(mine).toEqual(answers.map((a) => [a.body.orderId]));
-  const links = await Promise.all(answers.map((a) => fetch(`${second.url}/api/orders/${a.body.orderId}`, { headers: { authorization: `Bearer ${a.body.orderToken}` } })));
+  const openLink = (a: HoldAnswer) =>
+    fetch(`${second.url}/api/orders/${a.body.orderId}`, { headers: { authorization: `Bearer ${a.body.orderToken}` } });
+  const links = await Promise.all(answers.map(openLink));
   expect(links.map((r) => r.status)).toEqual(fans.map(() => 200));
   // No hold without an order: the ledger holds exactly one ticket per fan, and the audit agrees.
   expect((await stockOf(second.url, event.id))[0]).toMatchObject({ held: fans.length, sold: 0 });

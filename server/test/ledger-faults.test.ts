@@ -88,7 +88,8 @@ async function saleWithFan(name: string): Promise<{ eventId: string; classId: st
 
 /** The order id the server claimed for this key (the hold id it places in the ledger). */
 async function claimedOrderId(fan: AdmittedFan, key: string): Promise<string> {
-  const { rows } = await ready().direct.query<{ order_id: string }>("SELECT order_id FROM hold_requests WHERE fan_id = $1 AND key = $2", [fan.fanId, key]);
+  const sql = "SELECT order_id FROM hold_requests WHERE fan_id = $1 AND key = $2";
+  const { rows } = await ready().direct.query<{ order_id: string }>(sql, [fan.fanId, key]);
   expect(rows).toHaveLength(1);
   return rows[0]!.order_id;
 }
@@ -96,7 +97,8 @@ async function claimedOrderId(fan: AdmittedFan, key: string): Promise<string> {
 /** Whether the ledger holds a pending hold under this order id (its allowance transfer, pending_status 1). */
 async function pendingHold(orderId: string): Promise<boolean> {
   const id = u128ToText(childTransferId(orderId, "allowance"));
-  const { rows } = await ready().direct.query<{ pending_status: number }>("SELECT pending_status FROM ledger_transfers WHERE id = $1::uuid", [id]);
+  const sql = "SELECT pending_status FROM ledger_transfers WHERE id = $1::uuid";
+  const { rows } = await ready().direct.query<{ pending_status: number }>(sql, [id]);
   return rows[0]?.pending_status === 1;
 }
 
@@ -152,7 +154,7 @@ async function fillLedgerPool(fan: AdmittedFan, eventId: string): Promise<void> 
 describe("R13: a hold while the ledger is unreachable or slow", () => {
   proxiedStack();
 
-  it("blackholed ledger: 503 with Retry-After within the deadline, nothing placed; once it heals the same key places one hold", async () => {
+  it("blackholed ledger: 503 with Retry-After within the deadline, nothing placed; healed, the same key places one hold", async () => {
     const { proxy } = ready();
     const { eventId, classId, fan } = await saleWithFan("Ledger blackhole");
     const before = await transfersInLedger();
@@ -204,7 +206,7 @@ describe("R13: a hold while the ledger is unreachable or slow", () => {
   }, 120_000);
 
   // Last in the block: it leaves ledger connections out of the faults.
-  it("old ledger connections partitioned for good, new ones get through: holds come back; stuck clients do not keep the pool full", async () => {
+  it("old ledger connections cut off for good, new ones get through: holds come back; stuck clients leave the pool", async () => {
     const { proxy } = ready();
     const { eventId, classId, fan } = await saleWithFan("Ledger partition");
     await fillLedgerPool(fan, eventId);
@@ -247,7 +249,8 @@ describe("R13: the failed attempt's hold request reaches the ledger late, after 
       expect(await pendingHold(orderId)).toBe(false); // it has not reached the database
       const retried = await settle(fan, eventId, classId, "late-request");
       expect(retried.body.orderId).toBe(orderId);
-      const cancel = await fetch(`${ready().url}/api/orders/${orderId}/cancel`, { method: "POST", headers: { authorization: `Bearer ${retried.body.orderToken}` } });
+      const byOrderToken = { authorization: `Bearer ${retried.body.orderToken}` };
+      const cancel = await fetch(`${ready().url}/api/orders/${orderId}/cancel`, { method: "POST", headers: byOrderToken });
       expect(cancel.status).toBe(200);
       await heldNow(eventId, 0);
     } finally {

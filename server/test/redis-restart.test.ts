@@ -77,7 +77,8 @@ describe.each(["FLUSHALL", "restart"] as const)("a sale whose Redis loses everyt
     // One admission a second: wait for the first few, and let the first of them hold (never paying).
     await waitFor("first admissions", () => line.slice(0, admittedBefore).every((w) => admissionOf(w, event.id)), 20_000);
     const holder = line[0]!;
-    const held = await hold(url, { fanToken: holder.fan.fanToken, admissionToken: admissionOf(holder, event.id)! }, event.id, [{ classId, quantity: 1 }]);
+    const oneTicket = [{ classId, quantity: 1 }];
+    const held = await hold(url, { fanToken: holder.fan.fanToken, admissionToken: admissionOf(holder, event.id)! }, event.id, oneTicket);
     expect(held.status).toBe(201);
     // The third admitted fan buys before the loss: that admission has ended, and stays ended.
     const buyer = line[2]!;
@@ -97,7 +98,7 @@ describe.each(["FLUSHALL", "restart"] as const)("a sale whose Redis loses everyt
 
     // Admitted fans buy with the tokens they hold (the second admitted fan never held before).
     const second = line[1]!;
-    const bought = await hold(url, { fanToken: second.fan.fanToken, admissionToken: admissionOf(second, event.id)! }, event.id, [{ classId, quantity: 1 }]);
+    const bought = await hold(url, { fanToken: second.fan.fanToken, admissionToken: admissionOf(second, event.id)! }, event.id, oneTicket);
     expect(bought.status).toBe(201);
     // Control: the admission used to buy before the loss is not given back.
     const again = await hold(url, { fanToken: buyer.fan.fanToken, admissionToken: buyerAdmission }, event.id, [{ classId, quantity: 1 }]);

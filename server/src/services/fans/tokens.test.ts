@@ -43,7 +43,9 @@ describe("place tokens", () => {
     expect(tokens.verifyPlace(token, "fan-1", "ev-2")).toBeNull();
     expect(tokens.verifyPlace(token.replace(/^42/, "41"), "fan-1", "ev-1")).toBeNull();
     expect(tokens.verifyPlace(flip(token), "fan-1", "ev-1")).toBeNull();
-    for (const junk of ["", "42", "42.", "-1.AAAAAAAAAAAAAAAAAAAAAA", `42.${"A".repeat(64)}`]) expect(tokens.verifyPlace(junk, "fan-1", "ev-1")).toBeNull();
+    for (const junk of ["", "42", "42.", "-1.AAAAAAAAAAAAAAAAAAAAAA", `42.${"A".repeat(64)}`]) {
+      expect(tokens.verifyPlace(junk, "fan-1", "ev-1")).toBeNull();
+    }
     // Another secret signs other tokens.
     expect(new TokenService("another test secret key, long enough too").verifyPlace(token, "fan-1", "ev-1")).toBeNull();
   });

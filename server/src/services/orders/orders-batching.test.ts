@@ -90,7 +90,8 @@ describe("batched order writes", () => {
     expect(answers.filter((a) => a.status === "fulfilled")).toHaveLength(1);
     // The other seven came while the first was still at work: told so, not given a second run.
     const refused = answers.flatMap((a) => (a.status === "rejected" ? [a.reason as HttpError] : []));
-    expect(refused.map((e) => [e.status, e.message])).toEqual(Array(7).fill([409, "a request with this Idempotency-Key is still in progress; retry with the same key"]));
+    const inProgress = "a request with this Idempotency-Key is still in progress; retry with the same key";
+    expect(refused.map((e) => [e.status, e.message])).toEqual(Array(7).fill([409, inProgress]));
     const replay = await requests.run(fanId, "key-1", "hash", work);
     expect(replay).toEqual({ status: 201, body: { ok: true } });
   });

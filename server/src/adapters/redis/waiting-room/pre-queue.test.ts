@@ -29,7 +29,9 @@ describe("pre-queue", () => {
     expect(await bed.store.setPreQueue(eventId)).toEqual({ kind: "pre_queue" });
     expect(await bed.store.setPreQueue(eventId)).toEqual({ kind: "pre_queue" }); // again is fine
     const fans = fanIds(50);
-    for (const [i, f] of fans.entries()) expect(await bed.store.join(eventId, f, t0 + i)).toMatchObject({ state: "pre_queue", queueNumber: null });
+    for (const [i, f] of fans.entries()) {
+      expect(await bed.store.join(eventId, f, t0 + i)).toMatchObject({ state: "pre_queue", queueNumber: null });
+    }
     expect(await bed.store.join(eventId, fans[0]!, t0 + 99)).toMatchObject({ state: "pre_queue", queueNumber: null });
     expect(await bed.store.preQueueMembers(eventId)).toEqual(fans);
     expect(await bed.store.snapshot(eventId)).toMatchObject({ phase: "pre", preQueued: 50, waiting: 0, lastNumber: 0 });

@@ -48,7 +48,9 @@ describe("waiting room properties", () => {
               const r = await bed.stores[o.conn]!.join(eventId, id, now);
               const slot = m.active.get(id);
               if (m.waiting.has(id)) expect(r).toMatchObject({ state: "waiting", queueNumber: m.waiting.get(id) });
-              else if (slot && slot.expiresAtMs > now) expect(r).toMatchObject({ state: "admitted", queueNumber: expect.any(Number), admission: slot });
+              else if (slot && slot.expiresAtMs > now) {
+                expect(r).toMatchObject({ state: "admitted", queueNumber: expect.any(Number), admission: slot });
+              }
               else {
                 m.active.delete(id);
                 expect(r.state).toBe("waiting");

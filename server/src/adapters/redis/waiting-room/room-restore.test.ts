@@ -61,7 +61,8 @@ describe("rebuilding a lost room", () => {
     // The restored place is ahead of the newcomer; the admission is the fan's live one, in a slot.
     expect(await bed.store.place(eventId, early!)).toMatchObject({ position: 1 });
     expect(await bed.store.place(eventId, late!)).toMatchObject({ position: 2 });
-    expect(await bed.store.entry(eventId, admitted!)).toMatchObject({ state: "admitted", queueNumber: 7, admission: { jti: "n.7", expiresAtMs: t0 + 60_000 } });
+    const live = { state: "admitted", queueNumber: 7, admission: { jti: "n.7", expiresAtMs: t0 + 60_000 } };
+    expect(await bed.store.entry(eventId, admitted!)).toMatchObject(live);
     expect(await bed.store.snapshot(eventId)).toMatchObject({ activeCheckouts: 1, waiting: 2 });
   });
 
