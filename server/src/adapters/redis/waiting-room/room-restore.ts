@@ -33,7 +33,6 @@ export class RoomRestore {
     redis: Redis,
     private readonly prefix: string,
   ) {
-    assert(!redis.options.keyPrefix, "waiting-room connections must not set ioredis keyPrefix");
     this.redis = withWaitingRoomCommands(redis);
   }
 

@@ -1,6 +1,7 @@
 // The waiting room's Lua scripts, read once at module load and registered on a connection with
 // ioredis defineCommand (EVALSHA, falling back to EVAL when Redis does not know the script yet).
 import { readFileSync } from "node:fs";
+import { assert } from "@stampede/shared/assert";
 import type { Redis } from "../connection.js";
 
 type Arg = string | number;
@@ -28,6 +29,9 @@ const sources = Object.fromEntries(
 
 /** Registers the scripts on this connection (again is harmless) and returns it typed with them. */
 export function withWaitingRoomCommands(redis: Redis): Redis & WaitingRoomCommands {
+  // ioredis would prefix the KEYS but not the per-fan key base passed in ARGV: the scripts
+  // would write fan hashes outside the event's keys. Prefixes are passed explicitly instead.
+  assert(!redis.options.keyPrefix, "waiting-room connections must not set ioredis keyPrefix");
   for (const [name, s] of Object.entries(scripts) as [keyof typeof scripts, (typeof scripts)[keyof typeof scripts]][]) {
     if (!(name in redis)) redis.defineCommand(name, { numberOfKeys: s.keys, lua: sources[name] });
   }

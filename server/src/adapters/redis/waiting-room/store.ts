@@ -111,9 +111,6 @@ export class WaitingRoomStore {
     redis: Redis,
     private readonly prefix: string,
   ) {
-    // ioredis would prefix the KEYS but not the per-fan key base passed in ARGV: the scripts
-    // would write fan hashes outside the event's keys. Prefixes are passed explicitly instead.
-    assert(!redis.options.keyPrefix, "waiting-room connections must not set ioredis keyPrefix");
     this.redis = withWaitingRoomCommands(redis);
   }
 
