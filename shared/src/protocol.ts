@@ -91,6 +91,9 @@ export interface QueueAdmitted {
   eventId: string;
   token: string;
   expiresAt: string;
+  /** The number the fan was admitted with: a join answer read before the admission (state
+   * "waiting" with this number) arrives after this push and must not undo it. */
+  queueNumber?: number;
 }
 
 export interface StockClass {

@@ -2,7 +2,7 @@
 // hands back the same queue number; each join carries the fan's proofs, which a rebuilt room
 // reads to give the place back), forwards the server's pushes, renews a refused session once, and
 // reports connection changes to its owner (WaitingRoom), which decides what to show.
-import type { Ack, Admission, EventStatusChanged, OrderUpdate, QueueDeparted, QueueEntry, QueueStatus, StockUpdate } from "@stampede/shared/protocol";
+import type { Ack, EventStatusChanged, OrderUpdate, QueueAdmitted, QueueDeparted, QueueEntry, QueueStatus, StockUpdate } from "@stampede/shared/protocol";
 import type { ErrorCode } from "@stampede/shared/errors";
 import type { Clock } from "./clock.js";
 import type { FanSessionPort } from "./fan-session.svelte.js";
@@ -24,7 +24,7 @@ export interface QueueLinkDeps {
   clock: Clock;
   entry(entry: QueueEntry): void;
   status(status: QueueStatus): void;
-  admitted(admission: Admission & { eventId: string }): void;
+  admitted(admission: QueueAdmitted): void;
   stock(stock: StockUpdate): void;
   order(update: OrderUpdate): void;
   /** Fans who left the line since the last push (queue:departed). */

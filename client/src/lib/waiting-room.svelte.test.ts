@@ -129,6 +129,33 @@ describe("WaitingRoom: admission", () => {
     room.destroy();
   });
 
+  it("keeps the turn when a join read before the admission answers after its push", async () => {
+    let answer: (entry: unknown) => void = () => {};
+    const { room, sockets } = setup({ entry: () => new Promise((resolve) => (answer = resolve)) });
+    await room.start();
+    sockets.latest().serverConnect();
+    await flush(); // the join is on its way; the server read "waiting, #120" for it
+    const expiresAt = new Date(Date.now() + 600_000).toISOString();
+    sockets.latest().push("queue:admitted", { eventId: "e1", token: "adm-1", expiresAt, queueNumber: 120 });
+    answer({ ok: true, data: queueEntry({ state: "waiting", queueNumber: 120, position: 1 }) });
+    await flush();
+    expect(room.phase).toBe("admitted");
+    expect(room.admission).toEqual({ token: "adm-1", expiresAt });
+    expect(room.entry?.queueNumber).toBe(120);
+    room.destroy();
+  });
+
+  it("a waiting answer with another number than the admission's ends the turn (a new place)", async () => {
+    const { room, sockets } = await joined({ entry: () => ({ ok: true, data: queueEntry({ state: "waiting", queueNumber: 140, position: 5 }) }) });
+    sockets.latest().push("queue:admitted", { eventId: "e1", token: "adm-1", expiresAt: new Date(Date.now() + 600_000).toISOString(), queueNumber: 120 });
+    expect(room.phase).toBe("admitted");
+    room.retry(); // joins again: the server has given the fan #140 since
+    await flush();
+    expect(room.phase).toBe("waiting");
+    expect(room.admission).toBeNull();
+    room.destroy();
+  });
+
   it("counts down on the server's clock when the phone's clock is off", async () => {
     const { room, sockets } = await joined();
     const serverNow = Date.now() + 30_000; // the phone is 30 s behind

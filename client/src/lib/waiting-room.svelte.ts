@@ -13,7 +13,7 @@
 // once. No socket after a few errors or seconds → POST then GET `/api/events/:id/queue` every
 // 2 s, while the socket keeps trying; the first connect ends the polling.
 import { etaSeconds, position } from "@stampede/shared/core/admission";
-import type { Admission, EventStatusChanged, OrderUpdate, QueueDeparted, QueueEntry, QueueStatus, StockUpdate } from "@stampede/shared/protocol";
+import type { Admission, EventStatusChanged, OrderUpdate, QueueAdmitted, QueueDeparted, QueueEntry, QueueStatus, StockUpdate } from "@stampede/shared/protocol";
 import type { Api } from "./api.js";
 import { systemClock, type Clock } from "./clock.js";
 import type { FanSessionPort } from "./fan-session.svelte.js";
@@ -73,6 +73,8 @@ export class WaitingRoom {
   #place: PlaceKeeper;
   #rebuild: RoomRebuild;
   #saleAtMs = 0;
+  /** The number the current admission was given for (null: none, or not known). */
+  #admittedNumber: number | null = null;
 
   eventId: string;
   /** Server time now: countdowns run against the server's clock, not a phone's wrong one. */
@@ -202,6 +204,7 @@ export class WaitingRoom {
   rejoin(): void {
     this.left = false;
     this.admission = null;
+    this.#admittedNumber = null;
     this.entry = null;
     this.#place.reset();
     this.#rebuild.forget();
@@ -266,8 +269,11 @@ export class WaitingRoom {
     this.#poller.start();
   }
 
-  #applyEntry(entry: QueueEntry): void {
-    if (entry.eventId !== this.eventId || this.left) return;
+  #applyEntry(answer: QueueEntry): void {
+    if (answer.eventId !== this.eventId || this.left) return;
+    // A join read before the tick that admitted us can answer after the admission's push.
+    const entry: QueueEntry = this.#overtaken(answer) ? { ...answer, state: "admitted", position: 0 } : answer;
+    if (entry.admission) this.#admittedNumber = entry.queueNumber;
     const change = this.#rebuild.entry(entry);
     if (change !== "same_room") this.#place.newRoom(change === "new_place");
     this.entry = entry;
@@ -277,6 +283,13 @@ export class WaitingRoom {
     this.lastUpdateMs = this.#clock.nowMs();
     // A missed departures push: the place is read again (the join answers with a fresh rank).
     if (!this.#place.entry(entry)) this.#link.join();
+  }
+
+  /** "Waiting" with the very number we were admitted with: the answer predates the admission
+   * (a fan admitted with a number never waits with it again; a new place has a new number). */
+  #overtaken(entry: QueueEntry): boolean {
+    const admitted = this.#admittedNumber;
+    return entry.state === "waiting" && this.admission !== null && admitted !== null && entry.queueNumber === admitted;
   }
 
   #applyDeparted(push: QueueDeparted): void {
@@ -319,9 +332,10 @@ export class WaitingRoom {
     if (sent) this.#rebuild.asked(epoch); // not sent (a join in flight): the next frame asks again
   }
 
-  #admit(admission: Admission & { eventId: string }): void {
+  #admit(admission: QueueAdmitted): void {
     if (admission.eventId !== this.eventId || this.left) return;
     this.admission = { token: admission.token, expiresAt: admission.expiresAt };
+    this.#admittedNumber = admission.queueNumber ?? this.entry?.queueNumber ?? null;
     if (this.entry) this.entry = { ...this.entry, state: "admitted", position: 0 };
   }
 
