@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { admissionTickMs as admissionTickIntervalMs } from "@stampede/shared/limits";
 import type { QueueEntry, QueueStatus } from "@stampede/shared/protocol";
-import { connectFan, createEvent, newSession, waitFor, type TestFan } from "../src/testing/fans.js";
+import { basicAuth, connectFan, createEvent, newSession, waitFor, type TestFan } from "../src/testing/fans.js";
 import { stackAdmin, startStack, type TestStack } from "../src/testing/stack.js";
 
 /** Long enough for a fan to reconnect on a slow, loaded machine; the sweep runs every 2 s. */
@@ -125,6 +125,33 @@ describe("waiting room (one node)", () => {
       expect(frame).toMatchObject({ admittedTotal: 4, activeCheckouts: 3, waiting: 2 });
     }
     expect(admitted().map((j) => j.entry.queueNumber)).toEqual([1, 2, 3, 4]);
+  });
+
+  it("admits at an admin's new rate from the next tick, not after the next refresh of the live events", async () => {
+    // 6,000/min with a full bucket would let every fan below in at once; 1/min lets one in.
+    const event = await createEvent(url, stackAdmin, eventBody({ admitPerMinute: 6000, maxActiveCheckouts: 50 }));
+    const watcher = (await joinedFan(event.id)).fan; // admitted at once; watches the frames
+    await waitFor("the watcher admitted", () => watcher.admitted.length === 1);
+    const crowd = await Promise.all(Array.from({ length: 8 }, async () => fans[fans.push(await connectFan(url)) - 1]!));
+    const res = await fetch(`${url}/api/admin/events/${event.id}/waiting-room`, {
+      method: "PATCH",
+      headers: { "content-type": "application/json", authorization: basicAuth(stackAdmin.username, stackAdmin.password) },
+      body: JSON.stringify({ admitPerMinute: 1 }),
+    });
+    expect(res.status).toBe(200);
+    const patchedAtMs = Date.now();
+    const seenBefore = watcher.statuses.length;
+    const entries = await Promise.all(crowd.map(async (fan) => (await fan.join(event.id)) as { ok: true; data: QueueEntry }));
+    await nextFrames([watcher], 3);
+    // Every tick after the change (the refresh of the live events runs only once a second) used the new rate.
+    const framesAfter = watcher.statuses.slice(seenBefore).filter((f) => f.sentAtMs !== undefined && f.sentAtMs > patchedAtMs);
+    expect(framesAfter.map((f) => f.admitPerMinute)).toEqual(framesAfter.map(() => 1));
+    expect(framesAfter.at(-1)!.admittedTotal).toBeLessThanOrEqual(2); // the watcher, and at most one token
+    const admitted = crowd.flatMap((fan, i) => (fan.admitted.length > 0 ? [{ fan, entry: entries[i]!.data }] : []));
+    expect(admitted.length).toBeLessThanOrEqual(1);
+    // The push names the number it admitted (a page reads its earlier join answer by it).
+    for (const j of admitted) expect(j.fan.admitted[0]!.queueNumber).toBe(j.entry.queueNumber);
+    expect(watcher.admitted[0]!.queueNumber).toBe(1);
   });
 
   it("keeps the number across a reconnect and a second tab", async () => {

@@ -14,8 +14,14 @@ export type TransitionOutcome =
 /** A status change made here (an admin's move), for whoever must tell the fans at once. */
 export type StatusListener = (change: { eventId: string; status: EventStatus; atMs: number }) => void;
 
+/** Admission retuned here (rate, checkout slots): the event as it is now, for the ticker. */
+export type AdmissionListener = (record: EventRecord) => void;
+
+export type AdmissionPatch = Parameters<EventsRepo["updateAdmission"]>[1];
+
 export class EventsService {
   private readonly statusListeners = new Set<StatusListener>();
+  private readonly admissionListeners = new Set<AdmissionListener>();
 
   constructor(
     readonly repo: EventsRepo,
@@ -60,6 +66,21 @@ export class EventsService {
   onStatusChange(listener: StatusListener): () => void {
     this.statusListeners.add(listener);
     return () => this.statusListeners.delete(listener);
+  }
+
+  /** Calls the listener after each change made by tuneAdmission(); returns the unsubscribe. */
+  onAdmissionChange(listener: AdmissionListener): () => void {
+    this.admissionListeners.add(listener);
+    return () => this.admissionListeners.delete(listener);
+  }
+
+  /** Retunes admission; this node's ticker admits at the new rate from its next tick (the others
+   * within their refresh of the live events). Null when there is no such event. */
+  async tuneAdmission(id: string, patch: AdmissionPatch): Promise<EventRecord | null> {
+    await this.repo.updateAdmission(id, patch);
+    const record = await this.repo.get(id);
+    if (record) for (const listener of this.admissionListeners) listener(record);
+    return record;
   }
 
   async transition(id: string, to: EventStatus): Promise<TransitionOutcome> {

@@ -86,8 +86,9 @@ export function eventRoutes(deps: EventRoutesDeps, registry: OpenApiRegistry): R
         const outcome = await events.transition(record.id, body.paused ? "paused" : "on_sale");
         if (outcome.kind !== "moved") throw new HttpError(409, "invalid_transition", `cannot ${body.paused ? "pause" : "resume"} an event that is ${record.status}`);
       }
-      await events.repo.updateAdmission(record.id, body);
-      res.json(await events.view(await findEvent(events, record.id, false)));
+      const tuned = await events.tuneAdmission(record.id, body);
+      if (!tuned) throw new HttpError(404, "not_found", "no such event");
+      res.json(await events.view(tuned));
     });
 
   defineRoute(router, registry, { method: "get", path: "/api/admin/events/:eventId/audit", summary: "Check the ledger invariant per tier (available + held + sold = capacity) and that the ledger agrees with the orders (sold, held, perks)", tags: adminTags, security: "admin", guards: viewer, params: eventParams, responses: { 200: { description: "audit" } } },

@@ -20,7 +20,7 @@ import type { WaitingRoomStore } from "../../adapters/redis/waiting-room/store.j
 import type { Logger } from "../../logger.js";
 import type { StampedeIo } from "../../realtime/io.js";
 import type { EventCache } from "../events/event-cache.js";
-import type { EventsService, StatusListener } from "../events/events-service.js";
+import type { AdmissionListener, EventsService, StatusListener } from "../events/events-service.js";
 import type { EventRecord, EventsRepo } from "../events/events-repo.js";
 import { Lease } from "./lease.js";
 import type { LotteryRepo } from "./lottery-repo.js";
@@ -46,12 +46,14 @@ export interface TickerDeps {
   redisPrefix: string;
   presenceGraceMs: number;
   /** Admin status changes made on this node are pushed to the fans from here. */
-  events?: Pick<EventsService, "onStatusChange">;
+  events?: Pick<EventsService, "onStatusChange" | "onAdmissionChange">;
   now?: () => number;
 }
 
 export class RoomTickers {
   private live: EventRecord[] = [];
+  /** Status and admission changes made on this node, counted so a refresh that raced one is dropped. */
+  private localChanges = 0;
   private readonly led = new Set<string>();
   private readonly lastStock = new Map<string, string>();
   private readonly sweeping = new Set<string>();
@@ -81,17 +83,29 @@ export class RoomTickers {
     every(liveEventsRefreshMs, () => this.refreshLive());
     every(admissionTickMs, () => this.admissionTick());
     every(stockTickMs, () => this.stockTick());
-    if (this.deps.events) this.stopListening = this.deps.events.onStatusChange(this.statusChanged);
+    if (this.deps.events) {
+      const stops = [this.deps.events.onStatusChange(this.statusChanged), this.deps.events.onAdmissionChange(this.admissionChanged)];
+      this.stopListening = () => stops.forEach((stop) => stop());
+    }
     void this.refreshLive();
   }
 
   /** Tells the event's room (every node's sockets) at once, and stops or resumes admitting here
    * without waiting for the next refresh of the live list. */
   readonly statusChanged: StatusListener = ({ eventId, status, atMs }) => {
+    this.localChanges++;
     const live = this.live.find((e) => e.id === eventId);
     if (live) live.status = status;
     this.deps.eventCache.forget(eventId);
     this.deps.io.to(rooms.event(eventId)).emit("event:status", { eventId, status, atMs });
+  };
+
+  /** Admission retuned on this node: its ticks use the new settings at once, not after the next refresh. */
+  readonly admissionChanged: AdmissionListener = (record) => {
+    this.localChanges++;
+    const live = this.live.find((e) => e.id === record.id);
+    if (live) live.waitingRoom = record.waitingRoom;
+    this.deps.eventCache.forget(record.id);
   };
 
   /** Stops the loops and hands the leases back so another node takes over at once. */
@@ -108,7 +122,10 @@ export class RoomTickers {
   }
 
   private async refreshLive(): Promise<void> {
-    this.live = await this.deps.repo.list(liveStatuses);
+    const changesBefore = this.localChanges;
+    const live = await this.deps.repo.list(liveStatuses);
+    // A change made here while the list was read may be missing from it: keep ours until the next refresh.
+    if (this.localChanges === changesBefore) this.live = live;
   }
 
   private async admissionTick(): Promise<void> {
@@ -116,14 +133,16 @@ export class RoomTickers {
     await Promise.all(this.live.map((e) => this.tickEvent(e)));
   }
 
-  private async tickEvent(event: EventRecord): Promise<void> {
-    if (!(await this.deps.lease.hold(this.leaseKey(event.id)))) {
-      this.led.delete(event.id);
+  private async tickEvent(listed: EventRecord): Promise<void> {
+    if (!(await this.deps.lease.hold(this.leaseKey(listed.id)))) {
+      this.led.delete(listed.id);
       return;
     }
-    this.led.add(event.id);
+    this.led.add(listed.id);
     // A room the store lost is rebuilt before anything else touches it (room-recovery.ts).
-    await this.deps.recovery.ensure(event.id);
+    await this.deps.recovery.ensure(listed.id);
+    // The record as it is now: a change made while this tick waited (or a refresh) is in the current list.
+    const event = this.live.find((e) => e.id === listed.id) ?? listed;
     const nowMs = this.now();
     if (inPreQueuePeriod(event, nowMs)) {
       await this.keepPreQueue(event);
@@ -140,7 +159,8 @@ export class RoomTickers {
       // event loop (measured: 1,000 admissions took 61 s during a flash sale).
       await Promise.all(admitted.map(async (fan) => {
         const admission = await this.deps.waitingRoom.admissionToken(event.id, fan.fanId, fan);
-        this.deps.io.to(rooms.fan(fan.fanId)).emit("queue:admitted", { eventId: event.id, ...admission });
+        const pushed = { eventId: event.id, ...admission, queueNumber: fan.queueNumber };
+        this.deps.io.to(rooms.fan(fan.fanId)).emit("queue:admitted", pushed);
       }));
     }
     await this.pushDepartures(event);
