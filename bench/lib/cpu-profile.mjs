@@ -1,11 +1,13 @@
-// Preloaded into the server (NODE_OPTIONS="--import …/cpu-profile.mjs"; Node 20 refuses --cpu-prof
-// in NODE_OPTIONS) when BENCH_CPU_PROFILE_DIR is set. The first SIGUSR2 starts the profiler (the
-// scenario sends it when its timed phase starts), the second writes
-// <dir>/server-<pid>.cpuprofile. Summarize with `npx tsx bench/profile-summary.ts <file>`.
+// Preloaded into the server and the workers (NODE_OPTIONS="--import …/cpu-profile.mjs"; Node 20
+// refuses --cpu-prof in NODE_OPTIONS) when BENCH_CPU_PROFILE_DIR is set. The first SIGUSR2 starts
+// the profiler (the scenario sends it when its timed phase starts), the second writes
+// <dir>/<server|workers>-<pid>.cpuprofile. Summarize with `npx tsx bench/profile-summary.ts <file>`.
 import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector";
 
 const dir = process.env.BENCH_CPU_PROFILE_DIR;
+// The workers' entry point is workers/src/main.ts; everything else preloading this is the server.
+const kind = /[/\\]workers[/\\]src[/\\]main\.ts$/.test(process.argv[1] ?? "") ? "workers" : "server";
 if (dir) {
   const session = new Session();
   session.connect();
@@ -17,7 +19,7 @@ if (dir) {
       return;
     }
     session.post("Profiler.stop", (err, result) => {
-      if (!err) writeFileSync(`${dir}/server-${process.pid}.cpuprofile`, JSON.stringify(result.profile));
+      if (!err) writeFileSync(`${dir}/${kind}-${process.pid}.cpuprofile`, JSON.stringify(result.profile));
     });
   });
 }

@@ -1,6 +1,6 @@
 // A Stampede for one benchmark run: the test harness's stack (own database, own Redis prefix, real
 // server and workers processes on free ports) with per-IP limits raised for load from one box.
-import { execFileSync } from "node:child_process";
+import { execFileSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { startStack, stackAdmin, type TestStack } from "@stampede/server/testing/stack";
@@ -10,6 +10,7 @@ import type { RunningServer } from "@stampede/server/testing/processes";
 export const benchStackEnv: Record<string, string> = {
   SESSION_LIMIT_PER_IP_PER_MINUTE: "10000000",
   JOIN_LIMIT_PER_IP_PER_MINUTE: "10000000",
+  CONNECTIONS_PER_IP_MAX: "1000000",
   PRESENCE_GRACE_SECONDS: "3600",
   LOG_LEVEL: "warn",
 };
@@ -19,38 +20,51 @@ export const adminAuth = basicAuth(stackAdmin.username, stackAdmin.password);
 export interface BenchStack {
   stack: TestStack;
   server: RunningServer;
-  /** Starts the server's CPU profile (when BENCH_CPU_PROFILE_DIR is set): call as the timed phase starts. */
+  /** Starts the server's and the workers' CPU profiles (when BENCH_CPU_PROFILE_DIR is set): call as the timed phase starts. */
   profileStart(): void;
   close(): Promise<void>;
 }
 
 /** Starts the stack, one server and (unless told otherwise) one workers process.
- * `BENCH_CPU_PROFILE_DIR=/tmp/prof` profiles the server (see lib/cpu-profile.mjs). */
+ * `BENCH_CPU_PROFILE_DIR=/tmp/prof` profiles both (see lib/cpu-profile.mjs). */
 export async function startBenchStack(opts: { workers?: boolean; env?: Record<string, string>; fdsMax?: number } = {}): Promise<BenchStack> {
   const stack = await startStack({ ...benchStackEnv, ...(opts.env ?? {}) });
   const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
+  const profiled: Record<string, string> = profileDir ? { NODE_OPTIONS: `--import ${fileURLToPath(new URL("./cpu-profile.mjs", import.meta.url))}`, BENCH_CPU_PROFILE_DIR: profileDir } : {};
+  const profiles: Array<{ kind: string; child: ChildProcess }> = [];
   let profiling = false;
   try {
-    const server = await stack.addServer(profileDir ? { NODE_OPTIONS: `--import ${fileURLToPath(new URL("./cpu-profile.mjs", import.meta.url))}`, BENCH_CPU_PROFILE_DIR: profileDir } : {});
+    const server = await stack.addServer(profiled);
+    profiles.push({ kind: "server", child: server.child });
     if (opts.fdsMax && server.child.pid) raiseFds(server.child.pid, opts.fdsMax);
-    if (opts.workers !== false) stack.addWorkers();
+    if (opts.workers !== false) profiles.push({ kind: "workers", child: stack.addWorkers(profiled).child });
     return {
       stack,
       server,
-      profileStart: () => void (profileDir && !profiling && (profiling = true) && server.child.kill("SIGUSR2")),
+      profileStart: () => {
+        if (!profileDir || profiling) return;
+        profiling = true;
+        for (const p of profiles) p.child.kill("SIGUSR2");
+      },
       close: async () => {
-        if (profiling && server.child.pid) {
-          const file = `${profileDir}/server-${server.child.pid}.cpuprofile`;
-          server.child.kill("SIGUSR2");
-          for (let i = 0; i < 100 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 100));
-          console.log(`server CPU profile: ${file}`);
-        }
+        if (profileDir && profiling) await collectProfiles(profileDir, profiles);
         await stack.close();
       },
     };
   } catch (e) {
     await stack.close();
     throw e;
+  }
+}
+
+/** Asks each profiled process for its profile (the second SIGUSR2) and waits until it is written. */
+async function collectProfiles(dir: string, profiles: ReadonlyArray<{ kind: string; child: ChildProcess }>): Promise<void> {
+  for (const { kind, child } of profiles) {
+    if (!child.pid) continue;
+    const file = `${dir}/${kind}-${child.pid}.cpuprofile`;
+    child.kill("SIGUSR2");
+    for (let i = 0; i < 100 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 100));
+    console.log(`${kind} CPU profile: ${file}`);
   }
 }
 
