@@ -14,15 +14,10 @@ const sweepBatchMax = 500;
 
 export function createHoldSweeper(deps: ProcessorDeps): Processor {
   return async () => {
-    const due = await deps.orders.dueHolds(new Date(), sweepBatchMax);
-    let expired = 0;
-    for (const order of due) {
-      const result = await deps.ending.expire(order.id);
-      if (result.kind === "moved") expired++;
-    }
+    const { due, expired } = await deps.ending.expireDue(sweepBatchMax);
     if (expired > 0) deps.logger.info({ expired }, "sweeper ended overdue holds");
     const pruned = await pruneHoldRequests(deps.pool, new Date(Date.now() - holdRequestsKeptMs), sweepBatchMax);
-    return { due: due.length, expired, pruned };
+    return { due, expired, pruned };
   };
 }
 

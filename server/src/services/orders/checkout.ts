@@ -30,8 +30,15 @@ import { Settlement } from "./settlement.js";
 import { TicketCodes } from "./ticket-codes.js";
 import { webhookRoutes } from "./webhook-route.js";
 
-/** BullMQ queue of the expiry jobs (`hold-<orderId>`, run by the workers at expiresAt). */
+/** BullMQ queue of the expiry jobs: one per second in which holds expire (`expire-<unix second>`),
+ * run by the workers as that second ends; it ends every hold due by then. */
 export const holdExpiryQueue = "hold-expiry";
+
+/** The expiry job of the holds expiring at expiresAtMs: due when their second has ended. */
+export function expiryJob(expiresAtMs: number): { jobId: string; dueAtMs: number } {
+  const second = Math.ceil(expiresAtMs / 1000);
+  return { jobId: `expire-${second}`, dueAtMs: second * 1000 };
+}
 
 export interface CheckoutDeps {
   pool: Pool;
@@ -76,29 +83,34 @@ export interface Checkout {
 export function createCheckout(deps: CheckoutDeps): Checkout {
   const bull = { connection: deps.bullRedis, prefix: `${deps.redisPrefix}:bull` };
   const webhookQueue = new Queue<MockPayJobData>(mockpayWebhookQueue, bull);
-  const expiryQueue = new Queue<{ orderId: string }>(holdExpiryQueue, bull);
+  const expiryQueue = new Queue<{ dueAtMs: number }>(holdExpiryQueue, bull);
   // Without listeners BullMQ prints connection errors to stderr while Redis is away.
   for (const q of [webhookQueue, expiryQueue]) q.on("error", (err) => deps.logger.warn({ err, queue: q.name }, "queue connection error"));
   const mockpay = createMockPay({ pool: deps.pool, queue: webhookQueue, publicUrl: deps.publicUrl, webhookUrl: () => `${deps.publicUrl()}/api/payments/webhook`, chaos: deps.chaos, logger: deps.logger, registry: deps.registry });
   const orders = deps.orders;
-  // Concurrent holds' expiry jobs go to Redis as one addBulk (one round trip).
-  const scheduleExpiry = coalesce(async (holds: Array<{ orderId: string; expiresAtMs: number }>) => {
-    await expiryQueue.addBulk(holds.map(({ orderId, expiresAtMs }) => ({
-      name: "expire", data: { orderId },
-      opts: { jobId: `hold-${orderId}`, delay: Math.max(0, expiresAtMs - Date.now()), removeOnComplete: true, removeOnFail: 1_000, attempts: 5, backoff: { type: "exponential" as const, delay: 1_000 } },
+  // Not a job per hold: concurrent holds add their seconds' jobs as one addBulk, and a second
+  // that has a job already is not added again (this node remembers the seconds it scheduled).
+  const scheduled = new Set<string>();
+  const scheduleExpiry = coalesce(async (times: number[]) => {
+    const jobs = new Map(times.map((t) => expiryJob(t)).filter((j) => !scheduled.has(j.jobId)).map((j) => [j.jobId, j]));
+    await expiryQueue.addBulk([...jobs.values()].map(({ jobId, dueAtMs }) => ({
+      name: "expire-due", data: { dueAtMs },
+      opts: { jobId, delay: Math.max(0, dueAtMs - Date.now()), removeOnComplete: true, removeOnFail: 1_000, attempts: 5, backoff: { type: "exponential" as const, delay: 1_000 } },
     })));
-    return holds.map(() => undefined);
+    forgetPast(scheduled);
+    for (const jobId of jobs.keys()) scheduled.add(jobId);
+    return times.map(() => undefined);
   }, { deadlineMs: 5_000, isUnavailable: () => true, unavailable: (message) => new Error(`expiry queue: ${message}`) });
   const codes = new TicketCodes(deps.secretKey);
   const orderTokens = new OrderTokens(deps.secretKey);
   const domainEvents = new DomainEvents(deps.redis, deps.redisPrefix, deps.logger);
   const ending = new HoldEnding({ pool: deps.pool, orders, events: deps.eventsRepo, ledger: deps.ledger, store: deps.store, domainEvents });
-  const settlement = new Settlement({ pool: deps.pool, orders, events: deps.eventsRepo, ledger: deps.ledger, provider: mockpay.provider, codes, store: deps.store, domainEvents, logger: deps.logger });
+  const settlement = new Settlement({ pool: deps.pool, orders, events: deps.eventCache, ledger: deps.ledger, provider: mockpay.provider, codes, store: deps.store, domainEvents, logger: deps.logger });
   const holds = new HoldsService({
     ...{ orders, events: deps.eventCache, tokens: deps.tokens, store: deps.store, ledger: deps.ledger, stock: deps.stock },
     ...{ provider: mockpay.provider, orderTokens, domainEvents, publicUrl: deps.publicUrl },
     restoreAdmission: deps.restoreAdmission,
-    scheduleExpiry: (orderId, expiresAtMs) => scheduleExpiry({ orderId, expiresAtMs }),
+    scheduleExpiry: (_orderId, expiresAtMs) => scheduleExpiry(expiresAtMs),
   });
   const idempotency = new IdempotentRequests(deps.pool, { leaseMs: deps.idempotencyLeaseMs });
   const checkinMisses = new ShortCodeMisses(deps.redis, deps.redisPrefix);
@@ -117,4 +129,10 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
       await Promise.all([webhookQueue.close(), expiryQueue.close()]);
     },
   };
+}
+
+/** Drops the seconds already past from the scheduled set, so it stays as small as the hold time. */
+function forgetPast(scheduled: Set<string>): void {
+  const now = Math.floor(Date.now() / 1000);
+  for (const jobId of scheduled) if (Number(jobId.slice("expire-".length)) < now) scheduled.delete(jobId);
 }

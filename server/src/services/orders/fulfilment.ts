@@ -17,14 +17,14 @@ export type ShortCodeSource = () => string;
 /** Draws for one ticket before giving up: with 50-bit codes even a second draw is a one-in-billions event. */
 const shortCodeDrawsMax = 8;
 
+/** One order's tickets (see issueTicketsFor). */
 export async function issueTickets(client: PoolClient, codes: TicketCodes, order: OrderRecord, drawShortCode: ShortCodeSource = newShortCode): Promise<void> {
-  let rows: TicketRow[] = [];
-  for (const item of order.items) {
-    for (let n = 0; n < item.quantity; n++) {
-      const id = uuidv7();
-      rows.push({ id, classId: item.classId, classCode: item.code, code: codes.sign({ ticketId: id, eventId: order.eventId, classCode: item.code }), shortCode: "" });
-    }
-  }
+  await issueTicketsFor(client, codes, [order], drawShortCode);
+}
+
+/** The tickets of several orders paid in one transaction, as one multi-row insert. */
+export async function issueTicketsFor(client: PoolClient, codes: TicketCodes, orders: readonly OrderRecord[], drawShortCode: ShortCodeSource = newShortCode): Promise<void> {
+  let rows: TicketRow[] = orders.flatMap((order) => ticketRows(codes, order));
   // A short code another ticket already has is skipped by ON CONFLICT (no error, so the payment's
   // transaction goes on) and that ticket draws again.
   for (let draw = 1; rows.length > 0; draw++) {
@@ -32,18 +32,30 @@ export async function issueTickets(client: PoolClient, codes: TicketCodes, order
     for (const row of rows) row.shortCode = drawShortCode();
     const { rows: inserted } = await client.query<{ id: string }>(
       `INSERT INTO tickets (id, order_id, event_id, class_id, class_code, code, short_code)
-       SELECT id, $2::uuid, $3::uuid, class_id, class_code, code, short_code
-       FROM unnest($1::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[]) AS t(id, class_id, class_code, code, short_code)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[])
        ON CONFLICT (short_code) DO NOTHING RETURNING id`,
-      [columnOf(rows, "id"), order.id, order.eventId, columnOf(rows, "classId"), columnOf(rows, "classCode"), columnOf(rows, "code"), columnOf(rows, "shortCode")],
+      [...[columnOf(rows, "id"), columnOf(rows, "orderId"), columnOf(rows, "eventId"), columnOf(rows, "classId")],
+        ...[columnOf(rows, "classCode"), columnOf(rows, "code"), columnOf(rows, "shortCode")]],
     );
     const done = new Set(inserted.map((r) => r.id));
     rows = rows.filter((r) => !done.has(r.id));
   }
 }
 
+function ticketRows(codes: TicketCodes, order: OrderRecord): TicketRow[] {
+  return order.items.flatMap((item) =>
+    Array.from({ length: item.quantity }, () => {
+      const id = uuidv7();
+      const code = codes.sign({ ticketId: id, eventId: order.eventId, classCode: item.code });
+      return { id, orderId: order.id, eventId: order.eventId, classId: item.classId, classCode: item.code, code, shortCode: "" };
+    }),
+  );
+}
+
 interface TicketRow {
   id: string;
+  orderId: string;
+  eventId: string;
   classId: string;
   classCode: string;
   code: string;
@@ -62,8 +74,17 @@ export async function grantPerks(ledger: Ledger, event: EventRecord, orderId: st
 
 /** Records the granted perks, inside the transaction that marks the order paid. */
 export async function recordPerks(client: PoolClient, orderId: string, perkIds: readonly string[]): Promise<void> {
-  if (perkIds.length === 0) return;
-  await client.query("INSERT INTO order_perks (order_id, perk_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING", [orderId, perkIds]);
+  await recordPerksFor(client, [{ orderId, perkIds }]);
+}
+
+/** The granted perks of several orders paid in one transaction, as one insert. */
+export async function recordPerksFor(client: PoolClient, grants: ReadonlyArray<{ orderId: string; perkIds: readonly string[] }>): Promise<void> {
+  const rows = grants.flatMap((g) => g.perkIds.map((perkId) => ({ orderId: g.orderId, perkId })));
+  if (rows.length === 0) return;
+  await client.query("INSERT INTO order_perks (order_id, perk_id) SELECT * FROM unnest($1::uuid[], $2::uuid[]) ON CONFLICT DO NOTHING", [
+    columnOf(rows, "orderId"),
+    columnOf(rows, "perkId"),
+  ]);
 }
 
 /** A refunded order's tickets stop working at the door. */

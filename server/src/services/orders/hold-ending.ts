@@ -11,6 +11,9 @@ import type { DomainEvents } from "./domain-events.js";
 import type { OrderRecord, OrdersRepo } from "./orders-repo.js";
 import { announce, assertSettled, holdRef, type SettleResult } from "./settle-common.js";
 
+/** Holds ended at once by expireDue. */
+const expireTogetherMax = 32;
+
 export interface HoldEndingDeps {
   pool: Pool;
   orders: OrdersRepo;
@@ -30,6 +33,21 @@ export class HoldEnding {
   /** Ends a hold at its expiry (worker job or sweeper); a paid or settled order is left alone. */
   async expire(orderId: string): Promise<SettleResult> {
     return this.endHold(orderId, "expired", (o) => o.expiresAt <= new Date(this.now() + 1_000).toISOString());
+  }
+
+  /**
+   * Ends every hold due now, up to `limit` (the per-second expiry job and the sweeper): the voids
+   * go to the ledger together, so it batches them. Returns how many were due and how many ended here.
+   */
+  async expireDue(limit: number): Promise<{ due: number; expired: number }> {
+    const due = await this.deps.orders.dueHolds(new Date(this.now()), limit);
+    let expired = 0;
+    // A few dozen at a time: enough for the ledger to batch, few enough not to queue on the pool.
+    for (let i = 0; i < due.length; i += expireTogetherMax) {
+      const results = await Promise.all(due.slice(i, i + expireTogetherMax).map((order) => this.expire(order.id)));
+      expired += results.filter((r) => r.kind === "moved").length;
+    }
+    return { due: due.length, expired };
   }
 
   /** The fan cancels a held order. */

@@ -91,6 +91,13 @@ export class OrdersRepo {
     return jtis.map((j) => held.has(j));
   });
 
+  /** get() for hot paths: concurrent reads go to the database as one statement. */
+  readonly find = pgBatched(async (ids: string[]): Promise<Array<OrderRecord | null>> => {
+    const { rows } = await this.pool.query("SELECT * FROM orders WHERE id = ANY($1::uuid[])", [ids]);
+    const found = new Map(rows.map((r) => [r.id as string, toRecord(r)]));
+    return ids.map((id) => found.get(id) ?? null);
+  });
+
   async get(id: string, db: Db = this.pool): Promise<OrderRecord | null> {
     const { rows } = await db.query("SELECT * FROM orders WHERE id = $1", [id]);
     return rows[0] ? toRecord(rows[0]) : null;

@@ -29,7 +29,7 @@ export async function recordRefund(client: PoolClient, order: OrderRecord, reaso
 }
 
 export class RefundRunner {
-  constructor(private readonly deps: { pool: Pool; ledger: Ledger; events: EventsRepo; provider: PaymentProvider; logger: Logger }) {}
+  constructor(private readonly deps: { pool: Pool; ledger: Ledger; events: Pick<EventsRepo, "get">; provider: PaymentProvider; logger: Logger }) {}
 
   /** Runs one intent's effects (never inside a transaction); returns whether it is done. */
   async run(intent: RefundIntent): Promise<boolean> {

@@ -6,7 +6,8 @@
 //     order (its own hold, lateHoldId(order) for a late payment, perk grants per order), so a retry
 //     after a failed commit or a crash finds the same effect (`exists`) instead of a second one;
 //  2. one short transaction: the inbox row and the order's compare-and-set on its status (plus
-//     tickets, perks and any refund intent) commit together, exactly once;
+//     tickets, perks and any refund intent) commit together, exactly once — for the common case
+//     (paid while held) shared by every payment settling at the same moment (paid-batch.ts);
 //  3. after the commit: announcements and refunds (refund-intents.ts).
 import { isLatePayment } from "@stampede/shared/core/hold-state";
 import { lateHoldId } from "@stampede/shared/core/ledger-ids";
@@ -15,6 +16,7 @@ import { holdSecondsMin } from "@stampede/shared/limits";
 import { isUuid } from "@stampede/shared/ids";
 import type { Ledger } from "@stampede/shared/ledger/port";
 import type { OrderStatus } from "@stampede/shared/protocol";
+import { pgBatched } from "../../adapters/postgres/batched.js";
 import { inTransaction, type Pool, type PoolClient } from "../../adapters/postgres/pool.js";
 import type { WaitingRoomStore } from "../../adapters/redis/waiting-room/store.js";
 import type { Logger } from "../../logger.js";
@@ -24,6 +26,7 @@ import type { EventRecord, EventsRepo } from "../events/events-repo.js";
 import type { DomainEvents, DomainEventType } from "./domain-events.js";
 import { grantPerks, issueTickets, recordPerks, voidTickets } from "./fulfilment.js";
 import type { OrderRecord, OrdersRepo } from "./orders-repo.js";
+import { commitPaid, type PaidItem } from "./paid-batch.js";
 import { recordRefund, RefundRunner, type RefundIntent } from "./refund-intents.js";
 import { announce, assertSettled, holdRef, type SettleResult } from "./settle-common.js";
 import type { TicketCodes } from "./ticket-codes.js";
@@ -31,7 +34,8 @@ import type { TicketCodes } from "./ticket-codes.js";
 export interface SettlementDeps {
   pool: Pool;
   orders: OrdersRepo;
-  events: EventsRepo;
+  /** Event records (a cache: settlement reads only what never changes after creation, and perks). */
+  events: Pick<EventsRepo, "get">;
   ledger: Ledger;
   provider: PaymentProvider;
   codes: TicketCodes;
@@ -45,7 +49,7 @@ export type WebhookResult = "applied" | "duplicate" | "unknown_order" | "ignored
 
 /** The ledger's part of a provider event, done before the transaction (see prepare). */
 type Prepared =
-  | { kind: "pay"; event: EventRecord; holdId: string; late: boolean; perks: string[] }
+  | { kind: "pay"; event: EventRecord; order: OrderRecord; holdId: string; late: boolean; perks: string[] }
   | { kind: "refund_late" }
   | { kind: "voided" }
   | { kind: "none" };
@@ -53,6 +57,8 @@ type Prepared =
 export class Settlement {
   private readonly now: () => number;
   readonly refunds: RefundRunner;
+  /** Payments of held orders settling at the same moment: one transaction for all (paid-batch.ts). */
+  private readonly paidTogether = pgBatched((items: PaidItem[]) => commitPaid(this.deps.pool, this.deps.codes, items));
   constructor(private readonly deps: SettlementDeps) {
     this.now = deps.now ?? Date.now;
     this.refunds = new RefundRunner(deps);
@@ -74,7 +80,7 @@ export class Settlement {
    * that loses to the post answers already_posted and leaves the order to this payment.
    */
   private async prepare(evt: WebhookEvent): Promise<Prepared> {
-    const order = isUuid(evt.data.orderId) ? await this.deps.orders.get(evt.data.orderId) : null;
+    const order = isUuid(evt.data.orderId) ? await this.deps.orders.find(evt.data.orderId) : null;
     if (!order || order.paymentSessionId !== evt.data.sessionId) return { kind: "none" };
     if (evt.type === "payment.succeeded") {
       if (order.status !== "held" && !isLatePayment(order.status)) return { kind: "none" };
@@ -95,7 +101,7 @@ export class Settlement {
   }
 
   private async paying(event: EventRecord, order: OrderRecord, holdId: string, late: boolean): Promise<Prepared> {
-    return { kind: "pay", event, holdId, late, perks: await grantPerks(this.deps.ledger, event, order.id) };
+    return { kind: "pay", event, order, holdId, late, perks: await grantPerks(this.deps.ledger, event, order.id) };
   }
 
   /** The money is captured but the hold is gone: hold again under the order's late hold id and post at once, else refund. */
@@ -113,8 +119,19 @@ export class Settlement {
 
   /** Applies one provider event exactly once (the inbox row and the order change commit together). */
   async applyWebhook(evt: WebhookEvent): Promise<WebhookResult> {
-    const after: Array<() => Promise<void>> = [];
     const prepared = await this.prepare(evt);
+    if (prepared.kind === "pay" && !prepared.late && prepared.order.status === "held") {
+      if ((await this.paidTogether({ evt, order: prepared.order, perks: prepared.perks })) === "paid") {
+        await this.afterPaid(prepared.order, prepared.event);
+        return "applied";
+      }
+    }
+    return this.applyAlone(evt, prepared);
+  }
+
+  /** One event in its own transaction: every case the batch does not take. */
+  private async applyAlone(evt: WebhookEvent, prepared: Prepared): Promise<WebhookResult> {
+    const after: Array<() => Promise<void>> = [];
     const result = await inTransaction(this.deps.pool, async (client) => {
       // Not a uuid: no order of ours (asked of the database it would be an error, not an answer).
       const order = isUuid(evt.data.orderId) ? await this.deps.orders.getForUpdate(client, evt.data.orderId) : null;
@@ -168,12 +185,14 @@ export class Settlement {
     await this.move(client, order, from, "paid", prepared.late ? { holdId: prepared.holdId } : {});
     await issueTickets(client, this.deps.codes, order);
     await recordPerks(client, order.id, prepared.perks);
-    const event = prepared.event;
-    after.push(async () => {
-      await this.announce(order, "order.paid", "paid");
-      if (event.waitingRoom.endAdmissionOnPaid) await this.deps.store.releaseSlot(order.eventId, order.fanId, order.admissionJti);
-    });
+    after.push(() => this.afterPaid(order, prepared.event));
     return "paid";
+  }
+
+  /** After a payment's commit: the fan's pages are told, and the checkout slot goes to the next fan if the event says so. */
+  private async afterPaid(order: OrderRecord, event: EventRecord): Promise<void> {
+    await this.announce(order, "order.paid", "paid");
+    if (event.waitingRoom.endAdmissionOnPaid) await this.deps.store.releaseSlot(order.eventId, order.fanId, order.admissionJti);
   }
 
   /** A refund made at the provider (ours or not): tickets void; a paid order's stock goes back through an intent. */
