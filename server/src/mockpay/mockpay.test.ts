@@ -101,6 +101,23 @@ describe("POST /mockpay/api/sessions/:id/complete", () => {
     answers.forEach((res, i) => expect(res.status).toBe(outcomes[i] === winner ? 200 : 409));
   });
 
+  it("completes many sessions at once (one transaction) with each its own answer, event row and delivery job", async () => {
+    const open = await Promise.all(Array.from({ length: 12 }, () => newSession(h)));
+    const [expired, done] = [await newSession(h), await newSession(h)];
+    await expire(expired.sessionId);
+    await h.mockpay.service.complete(done.sessionId, "succeeded");
+    const calls = [...open.map((s, i) => ({ s, o: i % 3 === 0 ? "failed" : "succeeded" })), { s: expired, o: "succeeded" }, { s: done, o: "succeeded" }, { s: done, o: "failed" }];
+    const answers = await Promise.all(calls.map(({ s, o }) => h.mockpay.service.complete(s.sessionId, o as "succeeded" | "failed")));
+    expect(answers.map((a) => a.kind)).toEqual([...open.map(() => "completed"), "expired", "already_completed", "conflict"]);
+    for (const [i, s] of open.entries()) {
+      const events = await eventRows(h, s.sessionId);
+      expect(events.map((e) => e.type)).toEqual([i % 3 === 0 ? "payment.failed" : "payment.succeeded"]);
+      expect(await jobIds()).toContain(events[0]!.id);
+      expect(answers[i]).toMatchObject({ redirectUrl: expect.stringContaining(`session=${s.sessionId}`) });
+    }
+    expect(await eventRows(h, expired.sessionId)).toEqual([]);
+  });
+
   it("answers 404 to an unknown session, 422 to a bad body, 400 to broken JSON", async () => {
     const unknown = await completeViaApi(h, "ps_00000000000000000000000000000000", "succeeded");
     expect(unknown.status).toBe(404);

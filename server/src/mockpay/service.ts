@@ -62,6 +62,11 @@ export class WebhookQueueError extends Error {
   override name = "WebhookQueueError";
 }
 
+interface Completion {
+  sessionId: string;
+  outcome: CompletionOutcome;
+}
+
 /** What to enqueue once the transaction has committed. */
 type AfterCommit = { newEvent: string } | { redeliver: string } | null;
 
@@ -84,6 +89,8 @@ export class MockPayService implements PaymentProvider {
 
   /** Concurrent checkouts' sessions go in as one statement. */
   private readonly insertSession = pgBatched((sessions: store.NewSession[]) => store.insertOrGetSessions(this.deps.pool, sessions));
+  /** Concurrent completions of open sessions commit together (completeTogether). */
+  private readonly completeOpen = pgBatched((items: Completion[]) => this.completeTogether(items));
 
   paymentUrl(sessionId: string): string {
     return `${this.deps.publicUrl().replace(/\/$/, "")}/mockpay/checkout/${sessionId}`;
@@ -124,6 +131,35 @@ export class MockPayService implements PaymentProvider {
   /** Pay / decline / cancel. Idempotent per (session, outcome); throws WebhookQueueError if the webhook could not be queued. */
   async complete(sessionId: string, outcome: CompletionOutcome): Promise<CompleteOutcome> {
     if (!isSessionId(sessionId)) return { kind: "not_found" };
+    const completed = await this.completeOpen({ sessionId, outcome });
+    if (completed) {
+      await this.dispatch({ newEvent: completed.eventId });
+      return { kind: "completed", redirectUrl: redirectUrlFor(completed.returnUrl, sessionId, outcome) };
+    }
+    return this.completeAlone(sessionId, outcome);
+  }
+
+  /**
+   * The common completion — an open session paid, declined or cancelled — for many sessions in
+   * one transaction: the sessions and their events each in one statement. A session that is not
+   * open (already completed, expired, unknown) or comes twice in the batch answers null, and
+   * completeAlone gives it its exact answer.
+   */
+  private async completeTogether(items: Completion[]): Promise<Array<{ eventId: string; returnUrl: string } | null>> {
+    const first = new Map<string, number>();
+    items.forEach((item, i) => first.has(item.sessionId) || first.set(item.sessionId, i));
+    const done = await inTransaction(this.deps.pool, async (db) => {
+      const sessions = await store.completeOpenSessions(db, [...first.values()].map((i) => items[i]!));
+      const events = sessions.map((s) => buildEvent(s, eventTypeFor(s.status as CompletionOutcome)));
+      if (events.length > 0) await store.insertEvents(db, events);
+      return new Map(sessions.map((s, i) => [s.id, { eventId: events[i]!.id, returnUrl: s.returnUrl, orderId: s.orderId, status: s.status }]));
+    });
+    for (const [sessionId, d] of done) this.deps.logger.info({ sessionId, orderId: d.orderId, outcome: d.status, eventId: d.eventId }, "mockpay session completed");
+    return items.map((item, i) => (first.get(item.sessionId) === i ? (done.get(item.sessionId) ?? null) : null));
+  }
+
+  /** One completion in its own transaction, with every answer (already completed, conflict, expired, not found). */
+  private async completeAlone(sessionId: string, outcome: CompletionOutcome): Promise<CompleteOutcome> {
     const type = eventTypeFor(outcome);
     const result = await inTransaction(this.deps.pool, async (db) => {
       const s = await store.sessionById(db, sessionId, { forUpdate: true });

@@ -93,7 +93,34 @@ export async function markCompleted(db: Db, id: string, status: Exclude<SessionS
 }
 
 export async function insertEvent(db: Db, event: WebhookEvent): Promise<void> {
-  await db.query("INSERT INTO mockpay_events (id, session_id, type, payload) VALUES ($1, $2, $3, $4)", [event.id, event.data.sessionId, event.type, JSON.stringify(event)]);
+  await insertEvents(db, [event]);
+}
+
+export async function insertEvents(db: Db, events: readonly WebhookEvent[]): Promise<void> {
+  await db.query("INSERT INTO mockpay_events (id, session_id, type, payload) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[])", [
+    events.map((e) => e.id),
+    events.map((e) => e.data.sessionId),
+    events.map((e) => e.type),
+    events.map((e) => JSON.stringify(e)),
+  ]);
+}
+
+/**
+ * Completes those of the sessions that are open and not expired, each with its outcome (distinct
+ * ids), in the caller's transaction: locked in id order, then one update. Returns the sessions
+ * completed now; the others are left as they were.
+ */
+export async function completeOpenSessions(db: Db, items: ReadonlyArray<{ sessionId: string; outcome: Exclude<SessionStatus, "open"> }>): Promise<SessionRow[]> {
+  const ids = items.map((i) => i.sessionId);
+  await db.query("SELECT id FROM mockpay_sessions WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE", [ids]);
+  const { rows } = await db.query<RawSession>(
+    `UPDATE mockpay_sessions SET status = r.to_status, completed_at = now()
+     FROM unnest($1::text[], $2::text[]) AS r(session_id, to_status)
+     WHERE id = r.session_id AND status = 'open' AND expires_at > now()
+     RETURNING ${sessionColumns}`,
+    [ids, items.map((i) => i.outcome)],
+  );
+  return rows.map(toSession);
 }
 
 export interface EventState {
