@@ -4,11 +4,12 @@
 // the shop must dedupe by event id, and will see duplicates.
 import { assert } from "@stampede/shared/assert";
 import { webhookDeliveryTimeoutMs } from "@stampede/shared/limits";
+import { pgBatched } from "../adapters/postgres/batched.js";
 import type { Pool } from "../adapters/postgres/pool.js";
 import { signWebhook, webhookBody, webhookSignatureHeader } from "../payments/webhook.js";
 import { dropAttempt } from "./chaos.js";
 import type { MockPayJobData } from "./queue.js";
-import { deliveryTarget, recordAttempt } from "./store.js";
+import { deliveryTargets, recordAttempts, type Attempt, type DeliveryTarget } from "./store.js";
 
 export interface DeliverDeps {
   pool: Pool;
@@ -48,23 +49,40 @@ async function post(url: string, body: string, signature: string): Promise<{ sta
   }
 }
 
+/** Per pool: the outbox reads and attempt records of concurrent deliveries, as one statement each. */
+const outboxes = new WeakMap<Pool, { target: (eventId: string) => Promise<DeliveryTarget | null>; record: (attempt: Attempt) => Promise<void> }>();
+
+function outboxOf(pool: Pool) {
+  let outbox = outboxes.get(pool);
+  if (!outbox) {
+    const record = pgBatched(async (attempts: Attempt[]) => {
+      await recordAttempts(pool, attempts);
+      return attempts.map(() => undefined);
+    });
+    outbox = { target: pgBatched((ids: string[]) => deliveryTargets(pool, ids)), record };
+    outboxes.set(pool, outbox);
+  }
+  return outbox;
+}
+
 export async function deliverWebhook(deps: DeliverDeps, job: MockPayJobData, attempt: { isLast: boolean }): Promise<DeliveryOutcome> {
   assert(deps.webhookSecret.length > 0, "the webhook secret is not configured for delivery");
   const random = deps.random ?? Math.random;
-  const target = await deliveryTarget(deps.pool, job.eventId);
+  const outbox = outboxOf(deps.pool);
+  const target = await outbox.target(job.eventId);
   if (!target) return { kind: "unknown_event" };
   if (dropAttempt(job.chaosFailRate, attempt.isLast, random)) {
-    await recordAttempt(deps.pool, job.eventId, "chaos: attempt dropped before sending");
+    await outbox.record({ eventId: job.eventId, error: "chaos: attempt dropped before sending" });
     return { kind: "dropped" };
   }
   const body = webhookBody(target.event);
   const nowSeconds = deps.nowSeconds?.() ?? Math.floor(Date.now() / 1000);
   const answer = await post(target.webhookUrl, body, signWebhook(deps.webhookSecret, body, nowSeconds));
   if ("status" in answer && answer.status >= 200 && answer.status < 300) {
-    await recordAttempt(deps.pool, job.eventId, null);
+    await outbox.record({ eventId: job.eventId, error: null });
     return { kind: "delivered", status: answer.status };
   }
   const error = "status" in answer ? `HTTP ${answer.status}` : answer.error;
-  await recordAttempt(deps.pool, job.eventId, error);
+  await outbox.record({ eventId: job.eventId, error });
   return { kind: "failed", error };
 }

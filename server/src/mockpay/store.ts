@@ -164,25 +164,38 @@ export interface DeliveryTarget {
   webhookUrl: string;
 }
 
-export async function deliveryTarget(db: Db, eventId: string): Promise<DeliveryTarget | null> {
-  const { rows } = await db.query<{ payload: unknown; webhook_url: string }>(
-    "SELECT e.payload, s.webhook_url FROM mockpay_events e JOIN mockpay_sessions s ON s.id = e.session_id WHERE e.id = $1",
-    [eventId],
+/** What to send for each event (null: no such event), in the order given; one statement. */
+export async function deliveryTargets(db: Db, eventIds: readonly string[]): Promise<Array<DeliveryTarget | null>> {
+  const { rows } = await db.query<{ id: string; payload: unknown; webhook_url: string }>(
+    "SELECT e.id, e.payload, s.webhook_url FROM mockpay_events e JOIN mockpay_sessions s ON s.id = e.session_id WHERE e.id = ANY($1::text[])",
+    [eventIds],
   );
-  const row = rows[0];
-  if (!row) return null;
-  return { event: webhookEventSchema.parse(row.payload), webhookUrl: row.webhook_url };
+  const byId = new Map(rows.map((r) => [r.id, { event: webhookEventSchema.parse(r.payload), webhookUrl: r.webhook_url }]));
+  return eventIds.map((id) => byId.get(id) ?? null);
+}
+
+export interface Attempt {
+  eventId: string;
+  /** null: the shop answered 2xx. */
+  error: string | null;
 }
 
 /**
- * Counts one attempt; `error` null means the shop answered 2xx. The first success time is kept,
- * and so is the last error (it tells why earlier attempts needed a retry).
+ * Counts attempts, in one statement (several of one event, chaos copies, count each). The first
+ * success time is kept, and so is the last error (it tells why earlier attempts needed a retry).
  */
-export async function recordAttempt(db: Db, eventId: string, error: string | null): Promise<void> {
+export async function recordAttempts(db: Db, attempts: readonly Attempt[]): Promise<void> {
+  const byEvent = new Map<string, { n: number; lastError: string | null; delivered: boolean }>();
+  for (const a of attempts) {
+    const e = byEvent.get(a.eventId) ?? { n: 0, lastError: null, delivered: false };
+    byEvent.set(a.eventId, { n: e.n + 1, lastError: a.error === null ? e.lastError : a.error.slice(0, 500), delivered: e.delivered || a.error === null });
+  }
+  const rows = [...byEvent].map(([id, e]) => ({ id, ...e }));
   await db.query(
-    `UPDATE mockpay_events SET attempts = attempts + 1, last_error = coalesce($2, last_error),
-       delivered_at = CASE WHEN $2::text IS NULL THEN coalesce(delivered_at, now()) ELSE delivered_at END
-     WHERE id = $1`,
-    [eventId, error === null ? null : error.slice(0, 500)],
+    `UPDATE mockpay_events e SET attempts = e.attempts + a.n, last_error = coalesce(a.error, e.last_error),
+       delivered_at = CASE WHEN a.delivered THEN coalesce(e.delivered_at, now()) ELSE e.delivered_at END
+     FROM unnest($1::text[], $2::int[], $3::text[], $4::boolean[]) AS a(event_id, n, error, delivered)
+     WHERE e.id = a.event_id`,
+    [columnOf(rows, "id"), columnOf(rows, "n"), columnOf(rows, "lastError"), columnOf(rows, "delivered")],
   );
 }

@@ -2,6 +2,7 @@
 // one; every server node reads the stream and pushes to its own sockets (order:update to the
 // fan, the sales feed to admins). Workers never talk to sockets directly.
 import type { OrderStatus, SaleEventType } from "@stampede/shared/protocol";
+import { coalesce, type Coalesced } from "../../adapters/batching/coalesce.js";
 import { redisKey, type Redis } from "../../adapters/redis/connection.js";
 import type { Logger } from "../../logger.js";
 
@@ -20,6 +21,8 @@ export interface DomainEvent {
 
 /** Entries kept in the stream: enough for any node that blinks to catch up, bounded memory. */
 const streamMaxLen = 10_000;
+/** How long a publish may wait for Redis before it is reported as not published. */
+const appendDeadlineMs = 5_000;
 const readBlockMs = 2_000;
 
 export function domainStreamKey(prefix: string): string {
@@ -27,19 +30,33 @@ export function domainStreamKey(prefix: string): string {
 }
 
 export class DomainEvents {
+  /** Events published at the same moment (a batch of payments settled together) go as one pipeline. */
+  private readonly append: Coalesced<DomainEvent, Error | null>;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.append = coalesce((events: DomainEvent[]) => this.appendAll(events), {
+      deadlineMs: appendDeadlineMs,
+      isUnavailable: () => true, // the pipeline failed as a whole: every event of it is reported as not published
+      unavailable: (message) => new Error(`domain events: ${message}`),
+    });
+  }
 
   /** Appends an event. A failure is logged, not thrown: the order change itself is already durable. */
   async publish(event: DomainEvent): Promise<void> {
-    try {
-      await this.redis.xadd(domainStreamKey(this.prefix), "MAXLEN", "~", String(streamMaxLen), "*", "e", JSON.stringify(event));
-    } catch (err) {
-      this.logger.warn({ err, event }, "domain event not published");
-    }
+    const err = await this.append(event).catch((e: unknown) => e);
+    if (err) this.logger.warn({ err, event }, "domain event not published");
+  }
+
+  /** One XADD per event in one round trip; answers each event's own error (null: appended). */
+  private async appendAll(events: DomainEvent[]): Promise<Array<Error | null>> {
+    const pipeline = this.redis.pipeline();
+    for (const e of events) pipeline.xadd(domainStreamKey(this.prefix), "MAXLEN", "~", String(streamMaxLen), "*", "e", JSON.stringify(e));
+    const replies = await pipeline.exec();
+    return events.map((_, i) => replies?.[i]?.[0] ?? (replies ? null : new Error("the pipeline was discarded")));
   }
 }
 
