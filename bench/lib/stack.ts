@@ -30,7 +30,8 @@ export interface BenchStack {
 export async function startBenchStack(opts: { workers?: boolean; env?: Record<string, string>; fdsMax?: number } = {}): Promise<BenchStack> {
   const stack = await startStack({ ...benchStackEnv, ...(opts.env ?? {}) });
   const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
-  const profiled: Record<string, string> = profileDir ? { NODE_OPTIONS: `--import ${fileURLToPath(new URL("./cpu-profile.mjs", import.meta.url))}`, BENCH_CPU_PROFILE_DIR: profileDir } : {};
+  const preload = fileURLToPath(new URL("./cpu-profile.mjs", import.meta.url));
+  const profiled: Record<string, string> = profileDir ? { NODE_OPTIONS: `--import ${preload}`, BENCH_CPU_PROFILE_DIR: profileDir } : {};
   const profiles: Array<{ kind: string; child: ChildProcess }> = [];
   let profiling = false;
   try {

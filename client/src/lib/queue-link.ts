@@ -2,7 +2,9 @@
 // hands back the same queue number; each join carries the fan's proofs, which a rebuilt room
 // reads to give the place back), forwards the server's pushes, renews a refused session once, and
 // reports connection changes to its owner (WaitingRoom), which decides what to show.
-import type { Ack, EventStatusChanged, OrderUpdate, QueueAdmitted, QueueDeparted, QueueEntry, QueueStatus, StockUpdate } from "@stampede/shared/protocol";
+import type {
+  Ack, EventStatusChanged, OrderUpdate, QueueAdmitted, QueueDeparted, QueueEntry, QueueStatus, StockUpdate,
+} from "@stampede/shared/protocol";
 import type { ErrorCode } from "@stampede/shared/errors";
 import type { Clock } from "./clock.js";
 import type { FanSessionPort } from "./fan-session.svelte.js";

@@ -146,8 +146,10 @@ describe("WaitingRoom: admission", () => {
   });
 
   it("a waiting answer with another number than the admission's ends the turn (a new place)", async () => {
-    const { room, sockets } = await joined({ entry: () => ({ ok: true, data: queueEntry({ state: "waiting", queueNumber: 140, position: 5 }) }) });
-    sockets.latest().push("queue:admitted", { eventId: "e1", token: "adm-1", expiresAt: new Date(Date.now() + 600_000).toISOString(), queueNumber: 120 });
+    const newPlace = queueEntry({ state: "waiting", queueNumber: 140, position: 5 });
+    const { room, sockets } = await joined({ entry: () => ({ ok: true, data: newPlace }) });
+    const expiresAt = new Date(Date.now() + 600_000).toISOString();
+    sockets.latest().push("queue:admitted", { eventId: "e1", token: "adm-1", expiresAt, queueNumber: 120 });
     expect(room.phase).toBe("admitted");
     room.retry(); // joins again: the server has given the fan #140 since
     await flush();

@@ -13,7 +13,9 @@
 // once. No socket after a few errors or seconds → POST then GET `/api/events/:id/queue` every
 // 2 s, while the socket keeps trying; the first connect ends the polling.
 import { etaSeconds, position } from "@stampede/shared/core/admission";
-import type { Admission, EventStatusChanged, OrderUpdate, QueueAdmitted, QueueDeparted, QueueEntry, QueueStatus, StockUpdate } from "@stampede/shared/protocol";
+import type {
+  Admission, EventStatusChanged, OrderUpdate, QueueAdmitted, QueueDeparted, QueueEntry, QueueStatus, StockUpdate,
+} from "@stampede/shared/protocol";
 import type { Api } from "./api.js";
 import { systemClock, type Clock } from "./clock.js";
 import type { FanSessionPort } from "./fan-session.svelte.js";

@@ -49,10 +49,15 @@ async function post(url: string, body: string, signature: string): Promise<{ sta
   }
 }
 
-/** Per pool: the outbox reads and attempt records of concurrent deliveries, as one statement each. */
-const outboxes = new WeakMap<Pool, { target: (eventId: string) => Promise<DeliveryTarget | null>; record: (attempt: Attempt) => Promise<void> }>();
+interface Outbox {
+  target: (eventId: string) => Promise<DeliveryTarget | null>;
+  record: (attempt: Attempt) => Promise<void>;
+}
 
-function outboxOf(pool: Pool) {
+/** Per pool: the outbox reads and attempt records of concurrent deliveries, as one statement each. */
+const outboxes = new WeakMap<Pool, Outbox>();
+
+function outboxOf(pool: Pool): Outbox {
   let outbox = outboxes.get(pool);
   if (!outbox) {
     const record = pgBatched(async (attempts: Attempt[]) => {

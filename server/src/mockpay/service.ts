@@ -62,11 +62,6 @@ export class WebhookQueueError extends Error {
   override name = "WebhookQueueError";
 }
 
-interface Completion {
-  sessionId: string;
-  outcome: CompletionOutcome;
-}
-
 /** What to enqueue once the transaction has committed. */
 type AfterCommit = { newEvent: string } | { redeliver: string } | null;
 
@@ -90,7 +85,7 @@ export class MockPayService implements PaymentProvider {
   /** Concurrent checkouts' sessions go in as one statement. */
   private readonly insertSession = pgBatched((sessions: store.NewSession[]) => store.insertOrGetSessions(this.deps.pool, sessions));
   /** Concurrent completions of open sessions commit together (completeTogether). */
-  private readonly completeOpen = pgBatched((items: Completion[]) => this.completeTogether(items));
+  private readonly completeOpen = pgBatched((items: store.Completion[]) => this.completeTogether(items));
 
   paymentUrl(sessionId: string): string {
     return `${this.deps.publicUrl().replace(/\/$/, "")}/mockpay/checkout/${sessionId}`;
@@ -145,16 +140,17 @@ export class MockPayService implements PaymentProvider {
    * open (already completed, expired, unknown) or comes twice in the batch answers null, and
    * completeAlone gives it its exact answer.
    */
-  private async completeTogether(items: Completion[]): Promise<Array<{ eventId: string; returnUrl: string } | null>> {
+  private async completeTogether(items: store.Completion[]): Promise<Array<{ eventId: string; returnUrl: string } | null>> {
     const first = new Map<string, number>();
     items.forEach((item, i) => first.has(item.sessionId) || first.set(item.sessionId, i));
     const done = await inTransaction(this.deps.pool, async (db) => {
       const sessions = await store.completeOpenSessions(db, [...first.values()].map((i) => items[i]!));
       const events = sessions.map((s) => buildEvent(s, eventTypeFor(s.status as CompletionOutcome)));
       if (events.length > 0) await store.insertEvents(db, events);
-      return new Map(sessions.map((s, i) => [s.id, { eventId: events[i]!.id, returnUrl: s.returnUrl, orderId: s.orderId, status: s.status }]));
+      const completed = sessions.map((s, i) => ({ eventId: events[i]!.id, returnUrl: s.returnUrl, orderId: s.orderId, outcome: s.status }));
+      return new Map(sessions.map((s, i) => [s.id, completed[i]!]));
     });
-    for (const [sessionId, d] of done) this.deps.logger.info({ sessionId, orderId: d.orderId, outcome: d.status, eventId: d.eventId }, "mockpay session completed");
+    for (const [sessionId, { returnUrl: _, ...d }] of done) this.deps.logger.info({ sessionId, ...d }, "mockpay session completed");
     return items.map((item, i) => (first.get(item.sessionId) === i ? (done.get(item.sessionId) ?? null) : null));
   }
 

@@ -5,7 +5,7 @@ import { mockpaySessionTtlSeconds } from "@stampede/shared/limits";
 import { columnOf } from "../adapters/postgres/batched.js";
 import type { Pool, PoolClient } from "../adapters/postgres/pool.js";
 import { webhookEventSchema, type WebhookEvent, type WebhookEventType } from "../payments/webhook.js";
-import type { SessionStatus } from "./rules.js";
+import type { CompletionOutcome, SessionStatus } from "./rules.js";
 
 export type Db = Pool | PoolClient;
 
@@ -97,7 +97,9 @@ export async function insertEvent(db: Db, event: WebhookEvent): Promise<void> {
 }
 
 export async function insertEvents(db: Db, events: readonly WebhookEvent[]): Promise<void> {
-  await db.query("INSERT INTO mockpay_events (id, session_id, type, payload) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[])", [
+  const sql = `INSERT INTO mockpay_events (id, session_id, type, payload)
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[])`;
+  await db.query(sql, [
     events.map((e) => e.id),
     events.map((e) => e.data.sessionId),
     events.map((e) => e.type),
@@ -110,7 +112,13 @@ export async function insertEvents(db: Db, events: readonly WebhookEvent[]): Pro
  * ids), in the caller's transaction: locked in id order, then one update. Returns the sessions
  * completed now; the others are left as they were.
  */
-export async function completeOpenSessions(db: Db, items: ReadonlyArray<{ sessionId: string; outcome: Exclude<SessionStatus, "open"> }>): Promise<SessionRow[]> {
+/** A request to complete a session with an outcome. */
+export interface Completion {
+  sessionId: string;
+  outcome: CompletionOutcome;
+}
+
+export async function completeOpenSessions(db: Db, items: readonly Completion[]): Promise<SessionRow[]> {
   const ids = items.map((i) => i.sessionId);
   await db.query("SELECT id FROM mockpay_sessions WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE", [ids]);
   const { rows } = await db.query<RawSession>(
@@ -167,7 +175,8 @@ export interface DeliveryTarget {
 /** What to send for each event (null: no such event), in the order given; one statement. */
 export async function deliveryTargets(db: Db, eventIds: readonly string[]): Promise<Array<DeliveryTarget | null>> {
   const { rows } = await db.query<{ id: string; payload: unknown; webhook_url: string }>(
-    "SELECT e.id, e.payload, s.webhook_url FROM mockpay_events e JOIN mockpay_sessions s ON s.id = e.session_id WHERE e.id = ANY($1::text[])",
+    `SELECT e.id, e.payload, s.webhook_url FROM mockpay_events e JOIN mockpay_sessions s ON s.id = e.session_id
+     WHERE e.id = ANY($1::text[])`,
     [eventIds],
   );
   const byId = new Map(rows.map((r) => [r.id, { event: webhookEventSchema.parse(r.payload), webhookUrl: r.webhook_url }]));
@@ -188,7 +197,8 @@ export async function recordAttempts(db: Db, attempts: readonly Attempt[]): Prom
   const byEvent = new Map<string, { n: number; lastError: string | null; delivered: boolean }>();
   for (const a of attempts) {
     const e = byEvent.get(a.eventId) ?? { n: 0, lastError: null, delivered: false };
-    byEvent.set(a.eventId, { n: e.n + 1, lastError: a.error === null ? e.lastError : a.error.slice(0, 500), delivered: e.delivered || a.error === null });
+    const lastError = a.error === null ? e.lastError : a.error.slice(0, 500);
+    byEvent.set(a.eventId, { n: e.n + 1, lastError, delivered: e.delivered || a.error === null });
   }
   const rows = [...byEvent].map(([id, e]) => ({ id, ...e }));
   await db.query(

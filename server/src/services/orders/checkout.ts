@@ -34,6 +34,13 @@ import { webhookRoutes } from "./webhook-route.js";
  * run by the workers as that second ends; it ends every hold due by then. */
 export const holdExpiryQueue = "hold-expiry";
 
+const expiryJobOptions = {
+  removeOnComplete: true,
+  removeOnFail: 1_000,
+  attempts: 5,
+  backoff: { type: "exponential" as const, delay: 1_000 },
+};
+
 /** The expiry job of the holds expiring at expiresAtMs: due when their second has ended. */
 export function expiryJob(expiresAtMs: number): { jobId: string; dueAtMs: number } {
   const second = Math.ceil(expiresAtMs / 1000);
@@ -95,7 +102,7 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
     const jobs = new Map(times.map((t) => expiryJob(t)).filter((j) => !scheduled.has(j.jobId)).map((j) => [j.jobId, j]));
     await expiryQueue.addBulk([...jobs.values()].map(({ jobId, dueAtMs }) => ({
       name: "expire-due", data: { dueAtMs },
-      opts: { jobId, delay: Math.max(0, dueAtMs - Date.now()), removeOnComplete: true, removeOnFail: 1_000, attempts: 5, backoff: { type: "exponential" as const, delay: 1_000 } },
+      opts: { jobId, delay: Math.max(0, dueAtMs - Date.now()), ...expiryJobOptions },
     })));
     forgetPast(scheduled);
     for (const jobId of jobs.keys()) scheduled.add(jobId);
@@ -105,7 +112,10 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
   const orderTokens = new OrderTokens(deps.secretKey);
   const domainEvents = new DomainEvents(deps.redis, deps.redisPrefix, deps.logger);
   const ending = new HoldEnding({ pool: deps.pool, orders, events: deps.eventsRepo, ledger: deps.ledger, store: deps.store, domainEvents });
-  const settlement = new Settlement({ pool: deps.pool, orders, events: deps.eventCache, ledger: deps.ledger, provider: mockpay.provider, codes, store: deps.store, domainEvents, logger: deps.logger });
+  const settlement = new Settlement({
+    ...{ pool: deps.pool, orders, events: deps.eventCache, ledger: deps.ledger, provider: mockpay.provider },
+    ...{ codes, store: deps.store, domainEvents, logger: deps.logger },
+  });
   const holds = new HoldsService({
     ...{ orders, events: deps.eventCache, tokens: deps.tokens, store: deps.store, ledger: deps.ledger, stock: deps.stock },
     ...{ provider: mockpay.provider, orderTokens, domainEvents, publicUrl: deps.publicUrl },

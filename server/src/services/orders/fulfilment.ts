@@ -23,7 +23,12 @@ export async function issueTickets(client: PoolClient, codes: TicketCodes, order
 }
 
 /** The tickets of several orders paid in one transaction, as one multi-row insert. */
-export async function issueTicketsFor(client: PoolClient, codes: TicketCodes, orders: readonly OrderRecord[], drawShortCode: ShortCodeSource = newShortCode): Promise<void> {
+export async function issueTicketsFor(
+  client: PoolClient,
+  codes: TicketCodes,
+  orders: readonly OrderRecord[],
+  drawShortCode: ShortCodeSource = newShortCode,
+): Promise<void> {
   let rows: TicketRow[] = orders.flatMap((order) => ticketRows(codes, order));
   // A short code another ticket already has is skipped by ON CONFLICT (no error, so the payment's
   // transaction goes on) and that ticket draws again.
@@ -77,8 +82,13 @@ export async function recordPerks(client: PoolClient, orderId: string, perkIds: 
   await recordPerksFor(client, [{ orderId, perkIds }]);
 }
 
+export interface PerkGrants {
+  orderId: string;
+  perkIds: readonly string[];
+}
+
 /** The granted perks of several orders paid in one transaction, as one insert. */
-export async function recordPerksFor(client: PoolClient, grants: ReadonlyArray<{ orderId: string; perkIds: readonly string[] }>): Promise<void> {
+export async function recordPerksFor(client: PoolClient, grants: readonly PerkGrants[]): Promise<void> {
   const rows = grants.flatMap((g) => g.perkIds.map((perkId) => ({ orderId: g.orderId, perkId })));
   if (rows.length === 0) return;
   await client.query("INSERT INTO order_perks (order_id, perk_id) SELECT * FROM unnest($1::uuid[], $2::uuid[]) ON CONFLICT DO NOTHING", [

@@ -36,7 +36,8 @@ async function heldOrder(quantity = 2): Promise<OrderRecord> {
   const order: NewOrder = {
     id, eventId, fanId: uuidv7(), email: "fan@example.test", admissionJti: `jti-${id}`, holdId: id,
     items: [{ classId: uuidv7(), code: "GA", quantity, unitPriceCents: 100 }], totalCents: 100 * quantity, currency: "USD",
-    orderTokenHash: "h", paymentSessionId: `ps_${id}`, paymentUrl: "http://pay.test", expiresAt: new Date(Date.now() + 60_000).toISOString(),
+    orderTokenHash: "h", paymentSessionId: `ps_${id}`, paymentUrl: "http://pay.test",
+    expiresAt: new Date(Date.now() + 60_000).toISOString(),
   };
   expect(await repo.insertHeld(order)).toBe(true);
   return (await repo.get(id))!;
@@ -73,7 +74,8 @@ describe("payments settled together", () => {
     expect(states.map((s) => s.status)).toEqual(orders.map(() => "paid"));
     expect(states.map((s) => s.tickets)).toEqual(orders.map((_, i) => 1 + (i % 3)));
     expect(states.map((s) => [s.perks, s.inbox])).toEqual(orders.map((_, i) => [i === 0 ? 1 : 0, 1]));
-    const { rows } = await pool.query("SELECT count(DISTINCT short_code)::int AS n FROM tickets WHERE order_id = ANY($1::uuid[])", [orders.map((o) => o.id)]);
+    const distinct = "SELECT count(DISTINCT short_code)::int AS n FROM tickets WHERE order_id = ANY($1::uuid[])";
+    const { rows } = await pool.query(distinct, [orders.map((o) => o.id)]);
     expect(rows[0].n).toBe(states.reduce((sum, s) => sum + s.tickets, 0));
   });
 
@@ -82,7 +84,8 @@ describe("payments settled together", () => {
     const before = paidItem(paidBefore!);
     expect(await commitPaid(pool, codes, [before])).toEqual(["paid"]);
     await pool.query("UPDATE orders SET status = 'expired' WHERE id = $1", [moved!.id]);
-    const batch = [before, paidItem(moved!), paidItem(wrongSession!, { sessionId: "ps_other" }), paidItem(twice!), paidItem(twice!), paidItem(plain!)];
+    const foreign = paidItem(wrongSession!, { sessionId: "ps_other" });
+    const batch = [before, paidItem(moved!), foreign, paidItem(twice!), paidItem(twice!), paidItem(plain!)];
     expect(await commitPaid(pool, codes, batch)).toEqual(["fallback", "fallback", "fallback", "paid", "fallback", "paid"]);
     expect(await stateOf(paidBefore!)).toEqual({ status: "paid", tickets: 2, perks: 0, inbox: 1 });
     expect(await stateOf(moved!)).toEqual({ status: "expired", tickets: 0, perks: 0, inbox: 0 });

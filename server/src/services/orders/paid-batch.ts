@@ -61,7 +61,8 @@ async function insertInbox(client: PoolClient, items: readonly PaidItem[]): Prom
   if (items.length === 0) return new Set();
   const { rows } = await client.query<{ event_id: string }>(
     `INSERT INTO payment_inbox (event_id, type, order_id, session_id, outcome)
-     SELECT event_id, type, order_id, session_id, 'paid' FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[]) AS i(event_id, type, order_id, session_id)
+     SELECT event_id, type, order_id, session_id, 'paid'
+     FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[]) AS i(event_id, type, order_id, session_id)
      ON CONFLICT DO NOTHING RETURNING event_id`,
     [items.map((i) => i.evt.id), items.map((i) => i.evt.type), items.map((i) => i.order.id), items.map((i) => i.evt.data.sessionId)],
   );

@@ -28,8 +28,17 @@ export async function recordRefund(client: PoolClient, order: OrderRecord, reaso
   return intent;
 }
 
+export interface RefundRunnerDeps {
+  pool: Pool;
+  ledger: Ledger;
+  /** Event records (a cache serves: a refund reads only the event's ledger ids). */
+  events: Pick<EventsRepo, "get">;
+  provider: PaymentProvider;
+  logger: Logger;
+}
+
 export class RefundRunner {
-  constructor(private readonly deps: { pool: Pool; ledger: Ledger; events: Pick<EventsRepo, "get">; provider: PaymentProvider; logger: Logger }) {}
+  constructor(private readonly deps: RefundRunnerDeps) {}
 
   /** Runs one intent's effects (never inside a transaction); returns whether it is done. */
   async run(intent: RefundIntent): Promise<boolean> {
