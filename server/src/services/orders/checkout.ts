@@ -96,11 +96,12 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
   const mockpay = createMockPay({ pool: deps.pool, queue: webhookQueue, publicUrl: deps.publicUrl, webhookUrl: () => `${deps.publicUrl()}/api/payments/webhook`, chaos: deps.chaos, logger: deps.logger, registry: deps.registry });
   const orders = deps.orders;
   // Not a job per hold: concurrent holds add their seconds' jobs as one addBulk, and a second
-  // that has a job already is not added again (this node remembers the seconds it scheduled).
+  // that has a job already is not added again (this node remembers the seconds it scheduled;
+  // BullMQ dedupes the job ids of other nodes). A job lost with Redis leaves its holds to the sweeper.
   const scheduled = new Set<string>();
   const scheduleExpiry = coalesce(async (times: number[]) => {
     const jobs = new Map(times.map((t) => expiryJob(t)).filter((j) => !scheduled.has(j.jobId)).map((j) => [j.jobId, j]));
-    await expiryQueue.addBulk([...jobs.values()].map(({ jobId, dueAtMs }) => ({
+    if (jobs.size > 0) await expiryQueue.addBulk([...jobs.values()].map(({ jobId, dueAtMs }) => ({
       name: "expire-due", data: { dueAtMs },
       opts: { jobId, delay: Math.max(0, dueAtMs - Date.now()), ...expiryJobOptions },
     })));
