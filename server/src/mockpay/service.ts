@@ -4,6 +4,7 @@
 // repeat of the same call re-drives delivery, as does redeliverUndelivered().
 import { assert } from "@stampede/shared/assert";
 import { webhookEnqueueTimeoutMs } from "@stampede/shared/limits";
+import { firstIndexByKey } from "../adapters/batching/coalesce.js";
 import { pgBatched } from "../adapters/postgres/batched.js";
 import { inTransaction, type Pool } from "../adapters/postgres/pool.js";
 import type { Logger } from "../logger.js";
@@ -141,8 +142,7 @@ export class MockPayService implements PaymentProvider {
    * completeAlone gives it its exact answer.
    */
   private async completeTogether(items: store.Completion[]): Promise<Array<{ eventId: string; returnUrl: string } | null>> {
-    const first = new Map<string, number>();
-    items.forEach((item, i) => first.has(item.sessionId) || first.set(item.sessionId, i));
+    const first = firstIndexByKey(items, (item) => item.sessionId);
     const done = await inTransaction(this.deps.pool, async (db) => {
       const sessions = await store.completeOpenSessions(db, [...first.values()].map((i) => items[i]!));
       const events = sessions.map((s) => buildEvent(s, eventTypeFor(s.status as CompletionOutcome)));

@@ -59,3 +59,10 @@ export function coalesce<I, O>(send: (items: I[]) => Promise<O[]>, options: Coal
   };
   return Object.assign(call, { close: () => batcher.close() });
 }
+
+/** In a batch, the index of the first item of each key (later items of a key are left for the one-by-one path). */
+export function firstIndexByKey<T>(items: readonly T[], key: (item: T) => string): Map<string, number> {
+  const first = new Map<string, number>();
+  items.forEach((item, i) => first.has(key(item)) || first.set(key(item), i));
+  return first;
+}

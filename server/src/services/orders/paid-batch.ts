@@ -7,6 +7,7 @@
 // comes back as "fallback" for the one-by-one path, which has an answer for each. A batch that
 // fails is re-sent item by item by pgBatched, so a bad row fails alone.
 import { assert } from "@stampede/shared/assert";
+import { firstIndexByKey } from "../../adapters/batching/coalesce.js";
 import { columnOf } from "../../adapters/postgres/batched.js";
 import { inTransaction, type Pool, type PoolClient } from "../../adapters/postgres/pool.js";
 import type { WebhookEvent } from "../../payments/webhook.js";
@@ -26,8 +27,7 @@ export type PaidOutcome = "paid" | "fallback";
 
 export async function commitPaid(pool: Pool, codes: TicketCodes, items: readonly PaidItem[]): Promise<PaidOutcome[]> {
   const outcomes: PaidOutcome[] = items.map(() => "fallback");
-  const first = new Map<string, number>();
-  items.forEach((item, i) => first.has(item.order.id) || first.set(item.order.id, i));
+  const first = firstIndexByKey(items, (item) => item.order.id);
   await inTransaction(pool, async (client) => {
     const held = await lockHeld(client, [...first.keys()]);
     const candidates = [...first.values()].filter((i) => held.get(items[i]!.order.id) === items[i]!.evt.data.sessionId);
