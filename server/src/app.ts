@@ -1,13 +1,12 @@
 // The app factory: takes connected adapters, wires services and routes, returns an Express app.
 // It reads no environment and opens no connections (main.ts does that), so tests build it freely.
-import { randomUUID } from "node:crypto";
-import express, { type Express, type Request, type RequestHandler } from "express";
+import express, { type Express } from "express";
 import helmet from "helmet";
-import { pinoHttp } from "pino-http";
 import { httpJsonBodyBytesMax } from "@stampede/shared/limits";
 import type { Pool } from "./adapters/postgres/pool.js";
 import type { Redis } from "./adapters/redis/connection.js";
-import { requestSerializer, type Logger } from "./logger.js";
+import type { Logger } from "./logger.js";
+import { requestLogging } from "./http/request-logging.js";
 import { docsRouter } from "./http/docs.js";
 import { errorHandler, notFoundHandler } from "./http/errors.js";
 import { healthRouter, type ReadinessChecks } from "./http/health.js";
@@ -51,6 +50,8 @@ export interface AppDeps {
   /** MockPay's webhook secret(s): several during a rotation. */
   webhookSecrets: () => string[];
   mockpayChaos: ChaosSettings;
+  /** MockPay in its own process (MOCKPAY_URL and the shop's key); unset, MockPay is mounted in this app. */
+  paymentProvider?: { url: string; apiKey: string };
   trustProxyHops: number;
   redisPrefix: string;
   /** Signing secret (SECRET_KEY); per-purpose keys are derived from it. */
@@ -94,34 +95,6 @@ export interface WaitingRoomParts {
   lottery: LotteryRepo;
   stock: StockCache;
   joinLimits: { perIp: RateLimit; perFan: RateLimit };
-}
-
-const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
-
-function requestId(req: Request): string {
-  const given = req.headers["x-request-id"];
-  return typeof given === "string" && requestIdPattern.test(given) ? given : randomUUID();
-}
-
-/** One line per request at debug, with its id (also sent back as X-Request-Id) and tokens redacted. */
-function requestLogging(logger: Logger): RequestHandler {
-  return pinoHttp({
-    logger,
-    genReqId: (req, res) => {
-      const id = requestId(req as Request);
-      res.setHeader("X-Request-Id", id);
-      return id;
-    },
-    serializers: {
-      // Order links carry their token in the query: logged URLs have such values redacted.
-      req: requestSerializer,
-      res: (res: { statusCode: number }) => ({ status: res.statusCode }),
-    },
-    // One line per request is debug detail (LOG_LEVEL=debug); info keeps start, stop and business events.
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : "debug"),
-    // Only server errors would be printed: skip building the other request lines at all.
-    autoLogging: logger.isLevelEnabled("debug") ? { ignore: (req) => req.url === "/healthz" || req.url === "/metrics" } : false,
-  });
 }
 
 /** The waiting room's parts: the Redis store, its recovery from PostgreSQL, the service, limits. */
@@ -172,7 +145,7 @@ export function createApp(deps: AppDeps): App {
   const checkout = createCheckout({
     pool: deps.pool, redis: deps.redis, bullRedis: deps.bullRedis, redisPrefix: deps.redisPrefix, ledger: deps.ledger, logger: deps.logger, registry,
     publicUrl: deps.publicUrl, secretKey: deps.secretKey, idempotencyLeaseMs: deps.idempotencyLeaseMs ?? 30_000,
-    webhookSecrets: deps.webhookSecrets, chaos: deps.mockpayChaos, admin, tokens, events, eventsRepo,
+    webhookSecrets: deps.webhookSecrets, chaos: deps.mockpayChaos, provider: deps.paymentProvider, admin, tokens, events, eventsRepo,
     eventCache, store, stock: waitingRoom.stock, orders: ordersRepo,
     restoreAdmission: (eventId, fanId, claims) => recovery.restoreAdmission(eventId, fanId, claims),
   });

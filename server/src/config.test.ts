@@ -48,6 +48,23 @@ describe("loadConfig", () => {
     expect(copied).toEqual(["ADMIN_PASSWORD: the development default is refused when NODE_ENV=production"]);
   });
 
+  it("runs MockPay inside the server unless MOCKPAY_URL is set, and then wants a real API key in production", () => {
+    const inside = loadConfig({ PUBLIC_URL: "https://tickets.example.com" }).mockpay;
+    expect(inside).toMatchObject({ url: null, port: 3100, publicUrl: "http://127.0.0.1:3100", publicUrlConfigured: false });
+    expect(inside.webhookUrl).toBe("https://tickets.example.com/api/payments/webhook");
+    const apart = loadConfig({ MOCKPAY_URL: "http://mockpay:3100/", MOCKPAY_PUBLIC_URL: "https://pay.example.com/" }).mockpay;
+    expect(apart).toMatchObject({ url: "http://mockpay:3100", publicUrl: "https://pay.example.com", publicUrlConfigured: true });
+    const secrets = {
+      NODE_ENV: "production", ADMIN_PASSWORD: "a-long-password", MOCKPAY_WEBHOOK_SECRET: "w".repeat(20), SECRET_KEY: "k".repeat(40),
+    };
+    expect(problems({ ...secrets, MOCKPAY_URL: "http://mockpay:3100" })).toEqual([
+      "MOCKPAY_API_KEY: must be set (not the development default) when NODE_ENV=production and MOCKPAY_URL is set",
+    ]);
+    const key = "sk_".padEnd(24, "x");
+    expect(loadConfig({ ...secrets, MOCKPAY_URL: "http://mockpay:3100", MOCKPAY_API_KEY: key }).mockpay.apiKey).toBe(key);
+    expect(loadConfig(secrets).mockpay.url).toBeNull();
+  });
+
   it("accepts real secrets in production and prints no banner", () => {
     const c = loadConfig({ NODE_ENV: "production", ADMIN_PASSWORD: "a-long-password", MOCKPAY_WEBHOOK_SECRET: "w".repeat(20), SECRET_KEY: "k".repeat(40) });
     expect(c.devDefaultsUsed).toEqual([]);

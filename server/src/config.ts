@@ -12,6 +12,9 @@ const devSecrets = {
   SECRET_KEY: "stampede-dev-secret-key-do-not-use-in-production",
 } as const;
 type DevSecret = keyof typeof devSecrets;
+/** The shop's key for a separate MockPay process: needed only when there is one (MOCKPAY_URL), so
+ * it is not among the secrets every process must set. The MockPay process refuses it in production. */
+export const mockpayApiKeyDefault = "sk_stampede_dev_only_mockpay";
 
 /** The repository's recorded benchmark runs (bench/results), found from this package like main.ts finds client/dist. */
 const benchResultsDirDefault = fileURLToPath(new URL("../../bench/results", import.meta.url));
@@ -41,6 +44,12 @@ const envSchema = z.object({
   MOCKPAY_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
   MOCKPAY_REORDER: flag,
   MOCKPAY_FAIL_RATE: rate,
+  // MockPay as its own process (`npm run start:mockpay`): the shop reaches it at MOCKPAY_URL; unset, it runs inside the server.
+  MOCKPAY_URL: z.url().optional(),
+  MOCKPAY_API_KEY: z.string().min(16).optional(),
+  MOCKPAY_PORT: z.coerce.number().int().min(0).max(65_535).default(3100),
+  MOCKPAY_PUBLIC_URL: z.url().optional(),
+  MOCKPAY_WEBHOOK_URL: z.url().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(shutdownDrainMsDefault),
@@ -72,6 +81,16 @@ export interface Config {
   mockpay: {
     webhookSecret: string;
     chaos: { duplicateRate: number; delayMs: number; reorder: boolean; failRate: number };
+    /** Where the shop reaches MockPay's API when it runs as its own process; null: inside the server. */
+    url: string | null;
+    /** The shop's key for MockPay's API (Authorization: Bearer). */
+    apiKey: string;
+    /** The MockPay process: its port, the URL fans reach its pages at, and where it sends webhooks. */
+    port: number;
+    publicUrl: string;
+    /** Whether MOCKPAY_PUBLIC_URL was set; if not, a MockPay on port 0 derives it from the port it got. */
+    publicUrlConfigured: boolean;
+    webhookUrl: string;
   };
   secretKey: string;
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
@@ -119,6 +138,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       if (e[k] === devSecrets[k]) problems.push(`${k}: the development default is refused when NODE_ENV=production`);
     }
   }
+  if (e.NODE_ENV === "production" && e.MOCKPAY_URL && (e.MOCKPAY_API_KEY ?? mockpayApiKeyDefault) === mockpayApiKeyDefault) {
+    problems.push("MOCKPAY_API_KEY: must be set (not the development default) when NODE_ENV=production and MOCKPAY_URL is set");
+  }
   if (e.LEDGER === "tigerbeetle" && !e.TB_ADDRESS) problems.push("TB_ADDRESS: required when LEDGER=tigerbeetle");
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -143,6 +165,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         reorder: e.MOCKPAY_REORDER,
         failRate: e.MOCKPAY_FAIL_RATE,
       },
+      url: e.MOCKPAY_URL?.replace(/\/$/, "") ?? null,
+      apiKey: e.MOCKPAY_API_KEY ?? mockpayApiKeyDefault,
+      port: e.MOCKPAY_PORT,
+      publicUrl: (e.MOCKPAY_PUBLIC_URL ?? `http://${e.HOST}:${e.MOCKPAY_PORT}`).replace(/\/$/, ""),
+      publicUrlConfigured: e.MOCKPAY_PUBLIC_URL !== undefined,
+      webhookUrl: e.MOCKPAY_WEBHOOK_URL ?? `${(e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/$/, "")}/api/payments/webhook`,
     },
     secretKey: e.SECRET_KEY ?? devSecrets.SECRET_KEY,
     logLevel: e.LOG_LEVEL,

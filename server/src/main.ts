@@ -47,6 +47,7 @@ async function start(config: Config): Promise<void> {
     bullRedis,
     webhookSecrets: () => [config.mockpay.webhookSecret],
     mockpayChaos: config.mockpay.chaos,
+    ...(config.mockpay.url ? { paymentProvider: { url: config.mockpay.url, apiKey: config.mockpay.apiKey } } : {}),
     trustProxyHops: config.trustProxyHops,
     redisPrefix: config.redisPrefix,
     secretKey: config.secretKey,

@@ -38,7 +38,7 @@ interface ComposeConfig {
   volumes?: Record<string, unknown>;
 }
 
-const expectedServices = ["tigerbeetle", "redis", "postgres", "server1", "server2", "workers", "proxy"];
+const expectedServices = ["tigerbeetle", "redis", "postgres", "server1", "server2", "workers", "mockpay", "proxy"];
 
 /** Sets a value at a path of plain objects (for breaking a copy of the document). */
 function setAt(root: object, path: readonly string[], value: unknown): void {
@@ -184,6 +184,21 @@ describe("docker-compose.yml", () => {
       expect(words(service(name).healthcheck?.test).join(" "), name).toMatch(/\/readyz/);
     }
     expect(words(service("workers").command).join(" ")).toMatch(/workers\/src\/main\.ts/);
+  });
+
+  it("runs MockPay as its own service: the servers call it, the proxy routes its pages, it posts webhooks back", () => {
+    const mockpay = service("mockpay");
+    expect(words(mockpay.command).join(" ")).toMatch(/server\/src\/mockpay\/main\.ts/);
+    const port = mockpay.environment?.MOCKPAY_PORT;
+    expect(words(mockpay.healthcheck?.test).join(" ")).toContain(`127.0.0.1:${port}/readyz`);
+    for (const name of ["server1", "server2", "workers"]) {
+      expect(service(name).environment?.MOCKPAY_URL, name).toBe(`http://mockpay:${port}`);
+    }
+    expect(mockpay.environment?.MOCKPAY_WEBHOOK_URL).toBe("http://proxy/api/payments/webhook");
+    expect(service("proxy").depends_on?.mockpay?.condition).toBe("service_healthy");
+    const nginx = readFileSync(join(repoRoot, "deploy/nginx.conf"), "utf8").replace(/#.*$/gm, "");
+    expect(nginx).toMatch(new RegExp(`server\\s+mockpay:${port}`));
+    expect(nginx).toMatch(/location \/mockpay\/ \{\s*proxy_pass http:\/\/mockpay;/);
   });
 
   it("gives every long-running service a healthcheck", () => {

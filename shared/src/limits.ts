@@ -91,6 +91,11 @@ export const webhookDeliveryAttemptsMax = 12;
 export const webhookBackoffBaseMs = 250;
 /** One delivery attempt waits this long for the shop's answer, then counts as failed. */
 export const webhookDeliveryTimeoutMs = 5_000;
+/** A call from the shop to a payment provider in its own process (open a session, refund) gives up
+ * after this long, queueing for a connection included; the hold answers 503 and may be repeated. */
+export const paymentProviderCallTimeoutMs = 5_000;
+/** Connections per server process to a payment provider in its own process (kept alive). */
+export const paymentProviderConnectionsMax = 64;
 /** Hold requests worked on at once per server process; later ones wait their turn (FIFO) before any
  * work, so a crowd of 10,000 attempts is served first come, first served instead of all at once. */
 export const holdsInFlightMax = 256;

@@ -3,6 +3,7 @@ import type { ErrorRequestHandler, RequestHandler, Response } from "express";
 import type { ErrorBody, ErrorCode } from "@stampede/shared/errors";
 import { LedgerUnavailableError } from "@stampede/shared/ledger/port";
 import { dependencyUnavailable } from "../adapters/dependency-errors.js";
+import { PaymentProviderUnavailableError } from "../payments/provider.js";
 
 /** An outcome the client caused (bad input, missing auth, sold out …): answered as 4xx/503, never logged as a bug. */
 export class HttpError extends Error {
@@ -47,6 +48,12 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
     req.log?.warn({ err }, "ledger unavailable");
     res.setHeader("Retry-After", "1");
     return sendError(res, 503, "ledger_unavailable", "the ticket ledger is not answering; retry in a moment (the same request is safe to repeat)");
+  }
+  if (err instanceof PaymentProviderUnavailableError) {
+    req.log?.warn({ err }, "payment provider unavailable");
+    res.setHeader("Retry-After", "2");
+    const message = "the payment provider is not answering; retry in a moment (the same request is safe to repeat)";
+    return sendError(res, 503, "not_ready", message);
   }
   const dependency = dependencyUnavailable(err);
   if (dependency) {

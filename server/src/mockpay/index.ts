@@ -1,10 +1,12 @@
 // MockPay, the simulated external payment provider: its router (hosted page + API, mounted at the
-// app's root under /mockpay) and the PaymentProvider the shop calls. Webhook delivery runs in the
-// workers (queue "mockpay-webhooks", workers/src/processors/mockpay-webhook.ts).
+// app's root under /mockpay) and the PaymentProvider the shop calls. Inside the server (the default)
+// webhook delivery runs in the workers (queue "mockpay-webhooks", delivery-processor.ts); as its own
+// process (main.ts, `npm run start:mockpay`) MockPay serves its API to the shop and delivers itself.
 import type { Router } from "express";
 import { OpenApiRegistry } from "../http/openapi.js";
 import type { PaymentProvider } from "../payments/provider.js";
 import { assertChaos } from "./chaos.js";
+import { providerRoutes } from "./provider-routes.js";
 import { mockpayRoutes } from "./routes.js";
 import { MockPayService, type MockPayServiceDeps } from "./service.js";
 
@@ -17,6 +19,9 @@ export type { MockPayService, SessionView, CompleteOutcome } from "./service.js"
 export interface MockPayDeps extends Omit<MockPayServiceDeps, "random"> {
   registry?: OpenApiRegistry;
   random?: () => number;
+  /** Serves the server-to-server API (open a session, refund) to shops holding this key: MockPay
+   * as its own process. Inside the server the shop calls the service directly, and no key is set. */
+  providerApiKey?: string;
 }
 
 export interface MockPay {
@@ -37,5 +42,8 @@ export function createMockPay(deps: MockPayDeps): MockPay {
     logger: deps.logger,
     random: deps.random ?? Math.random,
   });
-  return { router: mockpayRoutes(service, deps.registry ?? new OpenApiRegistry()), provider: service, service };
+  const registry = deps.registry ?? new OpenApiRegistry();
+  const router = mockpayRoutes(service, registry);
+  if (deps.providerApiKey !== undefined) router.use(providerRoutes(service, registry, deps.providerApiKey));
+  return { router, provider: service, service };
 }

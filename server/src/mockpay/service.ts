@@ -2,7 +2,7 @@
 // the webhook event reporting it commit in one transaction (the events table is the outbox); the
 // delivery job is enqueued after the commit. If that enqueue fails, the caller gets an error and a
 // repeat of the same call re-drives delivery, as does redeliverUndelivered().
-import { assert } from "@stampede/shared/assert";
+import { assert, AssertionError } from "@stampede/shared/assert";
 import { webhookEnqueueTimeoutMs } from "@stampede/shared/limits";
 import { firstIndexByKey } from "../adapters/batching/coalesce.js";
 import { pgBatched } from "../adapters/postgres/batched.js";
@@ -93,6 +93,15 @@ export class MockPayService implements PaymentProvider {
   }
 
   async createSession(input: CreateSessionInput): Promise<PaymentSession> {
+    const session = await this.openSession(input);
+    // A changed price for the same order is a bug in the caller, not an outcome (the port's contract).
+    if ("conflict" in session) throw new AssertionError(session.conflict);
+    return session;
+  }
+
+  /** createSession, with a repeat for another amount or currency answered as a conflict (the
+   * HTTP API's 409) rather than asserted: over HTTP it is the caller's bad input. */
+  async openSession(input: CreateSessionInput): Promise<PaymentSession | { conflict: string }> {
     assert(input.orderId.length > 0 && input.orderId.length <= 128, "orderId must be 1..128 characters");
     assert(Number.isSafeInteger(input.amountCents) && input.amountCents >= 0, "amountCents must be a whole number ≥ 0");
     assert(/^[A-Z]{3}$/.test(input.currency), `currency must be ISO 4217 upper case, got ${input.currency}`);
@@ -103,10 +112,10 @@ export class MockPayService implements PaymentProvider {
       description: input.description, returnUrl: input.returnUrl, webhookUrl: this.deps.webhookUrl(),
       payBy: input.payBy === undefined ? null : new Date(input.payBy),
     });
-    assert(
-      session.amountCents === input.amountCents && session.currency === input.currency,
-      `order ${input.orderId} already has a session for ${session.amountCents} ${session.currency}, not ${input.amountCents} ${input.currency}`,
-    );
+    if (session.amountCents !== input.amountCents || session.currency !== input.currency) {
+      const asked = `${input.amountCents} ${input.currency}`;
+      return { conflict: `order ${input.orderId} already has a session for ${session.amountCents} ${session.currency}, not ${asked}` };
+    }
     return { sessionId: session.id, paymentUrl: this.paymentUrl(session.id) };
   }
 

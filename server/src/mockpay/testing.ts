@@ -1,22 +1,21 @@
-// Test harness for MockPay (never used by production code): MockPay mounted the way the app mounts
-// it (helmet's CSP, the JSON parser, the error handler) on its own database and Redis prefix, a
+// Test harness for MockPay (never used by production code): MockPay served the way its own process
+// serves it (mockpayApp: helmet's CSP, the JSON parser, the error handler) on its own database and Redis prefix, a
 // real BullMQ queue, and a tiny HTTP receiver standing in for the shop's webhook endpoint.
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Queue } from "bullmq";
-import express from "express";
-import helmet from "helmet";
-import { httpJsonBodyBytesMax } from "@stampede/shared/limits";
 import { createPool, type Pool } from "../adapters/postgres/pool.js";
 import { closeRedis, createRedis, type Redis } from "../adapters/redis/connection.js";
-import { errorHandler, notFoundHandler } from "../http/errors.js";
 import { createLogger } from "../logger.js";
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from "../testing/services.js";
 import { noChaos, type ChaosSettings } from "./chaos.js";
+import { mockpayApp } from "./app.js";
 import { createMockPay, type MockPay } from "./index.js";
 import { mockpayWebhookQueue, type MockPayJobData, type MockPayQueue } from "./queue.js";
 
 export const harnessWebhookSecret = "whsec_mockpay_test_0123456789";
+/** The key the harness's provider API accepts (Authorization: Bearer). */
+export const harnessApiKey = "sk_mockpay_test_0123456789";
 
 export interface ReceivedWebhook {
   headers: IncomingHttpHeaders;
@@ -94,17 +93,12 @@ export async function startMockPayHarness(options: HarnessOptions = {}): Promise
   queue.on("error", (err) => queueErrors.push(err));
   const receiver = await startReceiver();
   let baseUrl = "";
+  const logger = createLogger("silent", "mockpay-test");
   const mockpay = createMockPay({
     pool, queue, publicUrl: () => baseUrl, webhookUrl: () => receiver.url,
-    chaos: options.chaos ?? noChaos, logger: createLogger("silent", "mockpay-test"), random: options.random,
+    chaos: options.chaos ?? noChaos, logger, random: options.random, providerApiKey: harnessApiKey,
   });
-  const app = express();
-  app.use(helmet());
-  app.use(express.json({ limit: httpJsonBodyBytesMax }));
-  app.use(mockpay.router);
-  app.use(notFoundHandler);
-  app.use(errorHandler);
-  const server = createServer(app);
+  const server = createServer(mockpayApp(mockpay, { logger }));
   baseUrl = await listen(server);
   return {
     url: baseUrl, mockpay, pool, queue, db, testRedis, bullConnection, bullPrefix, receiver,

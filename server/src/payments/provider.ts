@@ -49,3 +49,9 @@ export interface PaymentProvider {
    */
   refund(input: RefundInput): Promise<RefundOutcome>;
 }
+
+/** The provider did not answer, or answered 5xx: nothing to conclude, and the call may be repeated
+ * (both calls are idempotent). The HTTP layer answers 503 with Retry-After. */
+export class PaymentProviderUnavailableError extends Error {
+  override name = "PaymentProviderUnavailableError";
+}

@@ -19,8 +19,10 @@ export interface RunningServer extends RunningProcess {
   nodeId: string;
 }
 
-export function startProcess(entry: "server" | "workers", env: Record<string, string>): RunningProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", `${entry}/src/main.ts`], {
+const entryFiles = { server: "server/src/main.ts", workers: "workers/src/main.ts", mockpay: "server/src/mockpay/main.ts" } as const;
+
+export function startProcess(entry: keyof typeof entryFiles, env: Record<string, string>): RunningProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", entryFiles[entry]], {
     cwd: repoRoot,
     env: { ...process.env, LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -32,21 +34,32 @@ export function startProcess(entry: "server" | "workers", env: Record<string, st
   return { child, output: () => out, exited };
 }
 
-/** Starts a server process and waits for its "listening" line (or its exit). */
-export async function startServerProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<RunningServer> {
-  const proc = startProcess("server", { PORT: "0", ...env });
+/** Waits for a started process's line matching `listening` (or its exit). */
+async function untilListening(proc: RunningProcess, what: string, listening: RegExp, timeoutMs: number): Promise<RegExpExecArray> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const match = /listening on http:\/\/[^:]+:(\d+) \(node ([0-9a-f-]+)\)/.exec(proc.output());
-    if (match?.[1] && match[2]) {
-      const port = Number(match[1]);
-      return { ...proc, port, url: `http://127.0.0.1:${port}`, nodeId: match[2] };
-    }
-    if (proc.child.exitCode !== null) throw new Error(`server exited during start:\n${proc.output()}`);
+    const match = listening.exec(proc.output());
+    if (match) return match;
+    if (proc.child.exitCode !== null) throw new Error(`${what} exited during start:\n${proc.output()}`);
     if (Date.now() > deadline) {
       proc.child.kill("SIGKILL");
-      throw new Error(`server did not start within ${timeoutMs} ms:\n${proc.output()}`);
+      throw new Error(`${what} did not start within ${timeoutMs} ms:\n${proc.output()}`);
     }
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** MockPay in its own process (`npm run start:mockpay`), on port 0 unless MOCKPAY_PORT is given. */
+export async function startMockPayProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<RunningProcess & { url: string }> {
+  const proc = startProcess("mockpay", { MOCKPAY_PORT: "0", ...env });
+  const match = await untilListening(proc, "mockpay", /mockpay listening on http:\/\/[^:]+:(\d+)/, timeoutMs);
+  return { ...proc, url: `http://127.0.0.1:${match[1]}` };
+}
+
+/** Starts a server process and waits for its "listening" line (or its exit). */
+export async function startServerProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<RunningServer> {
+  const proc = startProcess("server", { PORT: "0", ...env });
+  const match = await untilListening(proc, "server", /listening on http:\/\/[^:]+:(\d+) \(node ([0-9a-f-]+)\)/, timeoutMs);
+  const port = Number(match[1]);
+  return { ...proc, port, url: `http://127.0.0.1:${port}`, nodeId: match[2]! };
 }

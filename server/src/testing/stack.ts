@@ -1,7 +1,8 @@
 // A real Stampede for end-to-end tests: its own database and Redis prefix, and as many server
-// processes as the test wants (multi-node), all started the way `npm run start:server` does.
+// processes as the test wants (multi-node), all started the way `npm run start:server` does, and
+// MockPay in its own process when a test wants that.
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from "./services.js";
-import { startProcess, startServerProcess, type RunningProcess, type RunningServer } from "./processes.js";
+import { startMockPayProcess, startProcess, startServerProcess, type RunningProcess, type RunningServer } from "./processes.js";
 
 export const stackAdmin = { username: "admin", password: "e2e-admin-password" } as const;
 export const stackSecretKey = "e2e-secret-key-0123456789abcdef0123456789";
@@ -13,6 +14,8 @@ export interface TestStack {
   servers: RunningServer[];
   addServer(extraEnv?: Record<string, string>): Promise<RunningServer>;
   addWorkers(extraEnv?: Record<string, string>): RunningProcess;
+  /** MockPay as its own process on this stack's database and Redis; give the shop MOCKPAY_URL = its url. */
+  addMockPay(extraEnv?: Record<string, string>): Promise<RunningProcess & { url: string }>;
   close(): Promise<void>;
 }
 
@@ -47,6 +50,11 @@ export async function startStack(env: Record<string, string> = {}, options: { po
       const workers = startProcess("workers", { ...baseEnv, ...extraEnv });
       processes.push(workers);
       return workers;
+    },
+    async addMockPay(extraEnv = {}) {
+      const mockpay = await startMockPayProcess({ ...baseEnv, ...extraEnv });
+      processes.push(mockpay);
+      return mockpay;
     },
     async close() {
       for (const p of processes) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill("SIGKILL");

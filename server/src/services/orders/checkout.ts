@@ -10,6 +10,7 @@ import type { Redis } from "../../adapters/redis/connection.js";
 import type { WaitingRoomStore } from "../../adapters/redis/waiting-room/store.js";
 import type { Logger } from "../../logger.js";
 import type { OpenApiRegistry } from "../../http/openapi.js";
+import { MockPayClient } from "../../payments/mockpay-client.js";
 import { createMockPay, mockpayWebhookQueue, type ChaosSettings, type MockPay, type MockPayJobData } from "../../mockpay/index.js";
 import type { AdminAuthDeps } from "../admin/guards.js";
 import type { EventCache } from "../events/event-cache.js";
@@ -61,6 +62,8 @@ export interface CheckoutDeps {
   idempotencyLeaseMs: number;
   webhookSecrets: () => string[];
   chaos: ChaosSettings;
+  /** MockPay in its own process (MOCKPAY_URL): the shop calls its API; unset, MockPay runs in here. */
+  provider?: { url: string; apiKey: string };
   admin: AdminAuthDeps;
   tokens: TokenService;
   events: EventsService;
@@ -77,7 +80,8 @@ export interface Checkout {
   /** Mounted before the JSON body parser: it verifies signatures over the raw body. */
   webhookRouter: Router;
   routers: Router[];
-  mockpay: MockPay;
+  /** MockPay when it runs inside this server; null when it is its own process. */
+  mockpay: MockPay | null;
   orders: OrdersRepo;
   holds: HoldsService;
   settlement: Settlement;
@@ -87,13 +91,27 @@ export interface Checkout {
   close(): Promise<void>;
 }
 
+/** The provider the shop calls: MockPay's client when it is its own process, else MockPay in here
+ * (with the queue its webhooks are delivered from). */
+function paymentProvider(deps: CheckoutDeps, bull: { connection: Redis; prefix: string }) {
+  if (deps.provider) {
+    const client = new MockPayClient({ baseUrl: deps.provider.url, apiKey: deps.provider.apiKey });
+    return { provider: client, mockpay: null, queues: [], close: () => client.close() };
+  }
+  const queue = new Queue<MockPayJobData>(mockpayWebhookQueue, bull);
+  const webhookUrl = () => `${deps.publicUrl()}/api/payments/webhook`;
+  const mockpay = createMockPay({
+    pool: deps.pool, queue, publicUrl: deps.publicUrl, webhookUrl, chaos: deps.chaos, logger: deps.logger, registry: deps.registry,
+  });
+  return { provider: mockpay.provider, mockpay, queues: [queue], close: () => {} };
+}
+
 export function createCheckout(deps: CheckoutDeps): Checkout {
   const bull = { connection: deps.bullRedis, prefix: `${deps.redisPrefix}:bull` };
-  const webhookQueue = new Queue<MockPayJobData>(mockpayWebhookQueue, bull);
+  const { provider, mockpay, queues, close: closeProvider } = paymentProvider(deps, bull);
   const expiryQueue = new Queue<{ dueAtMs: number }>(holdExpiryQueue, bull);
   // Without listeners BullMQ prints connection errors to stderr while Redis is away.
-  for (const q of [webhookQueue, expiryQueue]) q.on("error", (err) => deps.logger.warn({ err, queue: q.name }, "queue connection error"));
-  const mockpay = createMockPay({ pool: deps.pool, queue: webhookQueue, publicUrl: deps.publicUrl, webhookUrl: () => `${deps.publicUrl()}/api/payments/webhook`, chaos: deps.chaos, logger: deps.logger, registry: deps.registry });
+  for (const q of [...queues, expiryQueue]) q.on("error", (err) => deps.logger.warn({ err, queue: q.name }, "queue connection error"));
   const orders = deps.orders;
   // Not a job per hold: concurrent holds add their seconds' jobs as one addBulk, and a second
   // that has a job already is not added again (this node remembers the seconds it scheduled;
@@ -114,12 +132,12 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
   const domainEvents = new DomainEvents(deps.redis, deps.redisPrefix, deps.logger);
   const ending = new HoldEnding({ pool: deps.pool, orders, events: deps.eventsRepo, ledger: deps.ledger, store: deps.store, domainEvents });
   const settlement = new Settlement({
-    ...{ pool: deps.pool, orders, events: deps.eventCache, ledger: deps.ledger, provider: mockpay.provider },
+    ...{ pool: deps.pool, orders, events: deps.eventCache, ledger: deps.ledger, provider },
     ...{ codes, store: deps.store, domainEvents, logger: deps.logger },
   });
   const holds = new HoldsService({
     ...{ orders, events: deps.eventCache, tokens: deps.tokens, store: deps.store, ledger: deps.ledger, stock: deps.stock },
-    ...{ provider: mockpay.provider, orderTokens, domainEvents, publicUrl: deps.publicUrl },
+    ...{ provider, orderTokens, domainEvents, publicUrl: deps.publicUrl },
     restoreAdmission: deps.restoreAdmission,
     scheduleExpiry: (_orderId, expiresAtMs) => scheduleExpiry(expiresAtMs),
   });
@@ -128,7 +146,7 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
   return {
     webhookRouter: webhookRoutes({ settlement, secrets: deps.webhookSecrets, logger: deps.logger }, deps.registry),
     routers: [
-      mockpay.router,
+      ...(mockpay ? [mockpay.router] : []),
       orderRoutes({ holds, idempotency, orders, ending, tokens: deps.tokens, codes }, deps.registry),
       adminOrderRoutes(
         { admin: deps.admin, orders, settlement, codes, events: deps.events, ledger: deps.ledger, store: deps.store, checkinMisses },
@@ -137,7 +155,8 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
     ],
     mockpay, orders, holds, settlement, ending, codes, domainEvents,
     async close() {
-      await Promise.all([webhookQueue.close(), expiryQueue.close()]);
+      await Promise.all([...queues, expiryQueue].map((q) => q.close()));
+      closeProvider();
     },
   };
 }

@@ -5,18 +5,18 @@
 // or the relay. Every delivery must verify with the shop's verifyWebhook.
 import { afterEach, describe, expect, it } from "vitest";
 import { Worker } from "bullmq";
-import { verifyWebhook, webhookEventSchema } from "@stampede/server/payments/webhook";
-import { createLogger } from "@stampede/server/logger";
-import { closedPort, json } from "@stampede/server/testing/services";
+import { verifyWebhook, webhookEventSchema } from "../payments/webhook.js";
+import { createLogger } from "../logger.js";
+import { closedPort, json } from "../testing/services.js";
 import { webhookEnqueueTimeoutMs } from "@stampede/shared/limits";
-import { deliverWebhook } from "@stampede/server/mockpay/deliver";
-import { relayJobName } from "@stampede/server/mockpay/queue";
-import { createMockPay, mockpayWebhookQueue, noChaos, type ChaosSettings, type MockPayQueue } from "@stampede/server/mockpay/index";
+import { deliverWebhook } from "./deliver.js";
+import { relayJobName } from "./queue.js";
+import { createMockPay, mockpayWebhookQueue, noChaos, type ChaosSettings, type MockPayQueue } from "./index.js";
 import {
   completeViaApi, eventRows, harnessWebhookSecret, newSession, startMockPayHarness, waitFor, type MockPayHarness, type ReceivedWebhook,
-} from "@stampede/server/mockpay/testing";
-import { deliveriesSettled } from "@stampede/server/testing/webhook-jobs";
-import { createMockPayWebhookProcessor } from "./mockpay-webhook.js";
+} from "./testing.js";
+import { deliveriesSettled } from "../testing/webhook-jobs.js";
+import { createMockPayWebhookProcessor } from "./delivery-processor.js";
 
 const harnesses: MockPayHarness[] = [];
 const workers: Worker[] = [];

@@ -1,0 +1,95 @@
+// The PaymentProvider port over HTTP, for MockPay in its own process (MOCKPAY_URL): the shop's
+// calls go to MockPay's server-to-server API (mockpay/provider-routes.ts) with its API key, on
+// kept-alive connections. A provider that does not answer in time, or answers 5xx, is
+// "unavailable" (503 to the fan, safe to repeat: both calls are idempotent); any other answer
+// the port does not describe is a bug or a misconfiguration and fails loudly.
+import http from "node:http";
+import https from "node:https";
+import { z } from "zod";
+import { AssertionError } from "@stampede/shared/assert";
+import { paymentProviderCallTimeoutMs, paymentProviderConnectionsMax } from "@stampede/shared/limits";
+import {
+  PaymentProviderUnavailableError, type CreateSessionInput, type PaymentProvider, type PaymentSession, type RefundInput, type RefundOutcome,
+} from "./provider.js";
+
+const sessionAnswer = z.object({ sessionId: z.string().min(1), paymentUrl: z.url() });
+const refundAnswer = z.object({ refundId: z.string().min(1) });
+
+interface Answer {
+  status: number;
+  body: unknown;
+}
+
+export interface MockPayClientOptions {
+  baseUrl: string;
+  apiKey: string;
+  timeoutMs?: number;
+}
+
+export class MockPayClient implements PaymentProvider {
+  private readonly agent: http.Agent;
+  private readonly request: typeof http.request;
+
+  constructor(private readonly options: MockPayClientOptions) {
+    const secure = options.baseUrl.startsWith("https:");
+    this.agent = new (secure ? https.Agent : http.Agent)({ keepAlive: true, maxSockets: paymentProviderConnectionsMax });
+    this.request = secure ? https.request : http.request;
+  }
+
+  async createSession(input: CreateSessionInput): Promise<PaymentSession> {
+    const answer = await this.post("/mockpay/api/sessions", input);
+    if (answer.status === 200) return sessionAnswer.parse(answer.body);
+    // The port asserts a changed amount for the same order: a bug in the caller, not an outcome.
+    if (answer.status === 409) throw new AssertionError(`MockPay refused the session of order ${input.orderId}: ${describe(answer)}`);
+    throw unexpected("opening a payment session", answer);
+  }
+
+  async refund(input: RefundInput): Promise<RefundOutcome> {
+    const answer = await this.post(`/mockpay/api/sessions/${encodeURIComponent(input.sessionId)}/refund`, { reason: input.reason });
+    if (answer.status === 200) return { kind: "refunded", refundId: refundAnswer.parse(answer.body).refundId };
+    if (answer.status === 404) return { kind: "not_refundable", reason: "unknown_session" };
+    if (answer.status === 409) return { kind: "not_refundable", reason: "not_succeeded" };
+    throw unexpected("refunding", answer);
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+
+  private post(path: string, body: unknown): Promise<Answer> {
+    const payload = JSON.stringify(body);
+    const headers = {
+      "content-type": "application/json", "content-length": Buffer.byteLength(payload), authorization: `Bearer ${this.options.apiKey}`,
+    };
+    const signal = AbortSignal.timeout(this.options.timeoutMs ?? paymentProviderCallTimeoutMs);
+    return new Promise<Answer>((resolve, reject) => {
+      const failed = (err: Error) =>
+        reject(new PaymentProviderUnavailableError(`MockPay at ${this.options.baseUrl} did not answer: ${err.message}`, { cause: err }));
+      const req = this.request(new URL(path, this.options.baseUrl), { method: "POST", headers, agent: this.agent, signal }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("error", failed);
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: parseJson(Buffer.concat(chunks).toString("utf8")) }));
+      });
+      req.on("error", failed);
+      req.end(payload);
+    });
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function describe(answer: Answer): string {
+  return `HTTP ${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`;
+}
+
+function unexpected(what: string, answer: Answer): Error {
+  if (answer.status >= 500) return new PaymentProviderUnavailableError(`MockPay failed ${what}: ${describe(answer)}`);
+  return new Error(`MockPay answered ${what} with ${describe(answer)} (is MOCKPAY_API_KEY the same on both sides?)`);
+}
