@@ -1,16 +1,20 @@
 // Benchmark `purchase` (performance.md): the TigerFans shape, closed loop at concurrency 30 and
-// 200: hold → MockPay complete (succeeded) → webhook (workers) → order `paid` observed by polling
+// 200: hold → MockPay complete (succeeded) → webhook (MockPay) → order `paid` observed by polling
 // GET /api/orders/:id every 100 ms → next. Admission tokens are fetched before the timed phase.
 // The paid order is observed as the app's order page sees it: `order:update` pushed to the fan's
 // socket (`--observe poll` polls GET /api/orders/:id every 100 ms instead).
+// MockPay runs in its own process, as a real provider does, so the shop's CPU per ticket is
+// reported apart from the provider's (`--mockpay inside` mounts it in the shop's server instead).
 //   npm run bench -- purchase [--concurrency 30,200] [--seconds 10] [--fans 3000] [--generators 1] [--observe push|poll]
+//     [--mockpay apart|inside]
 import { auditOk } from "@stampede/server/testing/checkout";
 import { calibrate, fraction, type Calibration } from "./lib/calibrate.js";
 import { runGenerators } from "./lib/child.js";
 import { mergeHttp, okCount, split } from "./lib/merge.js";
 import { machineInfo, markdownTable, writeResult, type Row } from "./lib/result.js";
 import { adminAuth, benchEvent, flag, numFlag, startBenchStack } from "./lib/stack.js";
-import { cpuNote, cpuSnapshot, cpuSplit } from "./lib/proc-cpu.js";
+import { postgresKinds } from "./lib/pg-backends.js";
+import { cpuNote, cpuSnapshot, cpuSplit, shopAndProvider } from "./lib/proc-cpu.js";
 import { ledgerBatchTotals, meanBetween, webhookTotals } from "./lib/server-metrics.js";
 import { round, summarize } from "./lib/stats.js";
 import type { HttpGenResult } from "./gen/http.js";
@@ -27,6 +31,8 @@ export async function run(args: string[]): Promise<void> {
     fans: numFlag(args, "fans", 3_000),
     generators: numFlag(args, "generators", 1),
     observe: flag(args, "observe") === "poll" ? ("poll" as const) : ("push" as const),
+    /** MockPay in its own process (default), as a real provider is, or inside the shop's server. */
+    mockpay: flag(args, "mockpay") === "inside" ? ("inside" as const) : ("apart" as const),
   };
   const startedAt = new Date().toISOString();
   const env = machineInfo();
@@ -37,7 +43,7 @@ export async function run(args: string[]): Promise<void> {
   for (const c of config.concurrency) {
     const cal: Calibration = await calibrate({ httpConcurrency: c, sockets: c, generators: config.generators });
     calRows.push(...cal.rows);
-    const bench = await startBenchStack();
+    const bench = await startBenchStack({ mockpay: config.mockpay === "apart" });
     try {
       const event = await benchEvent(bench.server.url, { name: `bench purchase c=${c}`, classes: [{ code: "GA", capacity: 10_000_000 }] });
       let batchBefore = { sum: 0, count: 0 };
@@ -45,22 +51,27 @@ export async function run(args: string[]): Promise<void> {
       let cpuBefore = cpuSnapshot();
       const { results } = await runGenerators<HttpGenResult>("http", split(config.fans, config.generators).map((count) => ({
         deadlineSeconds: 600, mode: "purchase", url: bench.server.url, concurrency: Math.ceil(c / config.generators), seconds: config.seconds, count, eventId: event.id, classId: event.classes[0]!.id, observe: config.observe,
+        ...(bench.mockpayUrl ? { mockpayUrl: bench.mockpayUrl } : {}),
       })), async () => {
         batchBefore = await ledgerBatchTotals(bench.server.url);
         webhookBefore = await webhookTotals(bench.server.url);
         cpuBefore = cpuSnapshot();
         bench.profileStart();
       });
-      const cpuSeconds = cpuSplit(cpuBefore, cpuSnapshot());
+      const cpuSeconds = cpuSplit(cpuBefore, cpuSnapshot(), await postgresKinds(bench.stack.db.url));
       const batch = meanBetween(batchBefore, await ledgerBatchTotals(bench.server.url));
       const webhookMs = meanBetween(webhookBefore, await webhookTotals(bench.server.url), 1_000);
       const m = mergeHttp(results);
       const paid = okCount(m.statuses, "paid");
       const perSecond = round(paid / m.elapsedSeconds, 1);
+      const { shopMs, providerMs } = shopAndProvider(cpuSeconds, paid);
       figures.push({
         concurrency: c, "paid tickets/s": perSecond, target: c === 200 ? paidTarget(cal.httpPerSecond) : "",
         "p50 ms": m.latency.p50Ms, "p90 ms": m.latency.p90Ms, "p99 ms": m.latency.p99Ms, "p99 target": c === 200 ? "≤ 500" : "",
-        paid, errors: m.ops - paid, "mean ledger batch": batch, "webhook mean ms": webhookMs, seconds: round(m.elapsedSeconds), "fraction of GET /noop": fraction(perSecond, cal.httpPerSecond), "audit ok": await auditOk(bench.server.url, event.id, adminAuth),
+        paid, errors: m.ops - paid, "mean ledger batch": batch, "webhook mean ms": webhookMs, seconds: round(m.elapsedSeconds),
+        "fraction of GET /noop": fraction(perSecond, cal.httpPerSecond),
+        "shop CPU ms/ticket": shopMs, "shop CPU target": c === 200 ? "≤ 3" : "", "provider CPU ms/ticket": providerMs,
+        "audit ok": await auditOk(bench.server.url, event.id, adminAuth),
       });
       const step = (k: "holdMs" | "payMs" | "paidMs") => summarize(results.flatMap((r) => r.steps?.[k] ?? []));
       const steps = { hold: step("holdMs"), mockpayComplete: step("payMs"), completeToPaidObserved: step("paidMs"), ordersPolled: results.reduce((a, r) => a + (r.steps?.polls ?? 0), 0), pushesMissed: results.reduce((a, r) => a + (r.steps?.pushesMissed ?? 0), 0) };

@@ -23,6 +23,8 @@ export interface HttpGenConfig extends GeneratorConfig {
   localAddress?: string;
   /** purchase: how the paid order is observed (default push). */
   observe?: "push" | "poll";
+  /** purchase: MockPay's own origin when it runs apart from the shop (else the shop serves it). */
+  mockpayUrl?: string;
 }
 
 export interface HttpGenResult {
@@ -44,6 +46,8 @@ export interface HttpGenResult {
 
 interface State {
   client: HttpClient;
+  /** Where fans pay: MockPay's own process, or the shop's client when MockPay is inside it. */
+  payClient: HttpClient;
   fans: BenchFan[];
   prepareMs: number;
   sockets?: FanSockets;
@@ -57,9 +61,17 @@ async function prepare(c: HttpGenConfig): Promise<{ state: State; info: Record<s
   else if (c.mode === "rest-join") fans = await newSessions(client, c.count);
   const sockets = c.mode === "purchase" && c.observe !== "poll" ? await connectFans(c.url, fans) : undefined;
   // Warm the keep-alive pool so connection setup is not in the timed phase.
-  await Promise.all(Array.from({ length: Math.min(c.concurrency, warmConnectionsMax) }, () => client.request("GET", c.mode === "noop" ? "/noop" : "/healthz")));
+  await warm(client, c.concurrency, c.mode === "noop" ? "/noop" : "/healthz");
+  const payClient = c.mockpayUrl ? httpClient(c.mockpayUrl, Math.max(c.concurrency, 64), c.localAddress) : client;
+  if (payClient !== client) await warm(payClient, c.concurrency, "/healthz");
   const prepareMs = nowMs() - t;
-  return { state: { client, fans, prepareMs, sockets }, info: { fans: fans.length, prepareMs, observe: c.mode === "purchase" ? (sockets ? "push" : "poll") : undefined } };
+  const observe = c.mode === "purchase" ? (sockets ? "push" : "poll") : undefined;
+  return { state: { client, payClient, fans, prepareMs, sockets }, info: { fans: fans.length, prepareMs, observe } };
+}
+
+/** Opens the keep-alive connections the timed phase will use. */
+async function warm(client: HttpClient, concurrency: number, path: string): Promise<void> {
+  await Promise.all(Array.from({ length: Math.min(concurrency, warmConnectionsMax) }, () => client.request("GET", path)));
 }
 
 /** How long a purchase waits for the paid push before it asks for the order itself. */
@@ -97,7 +109,7 @@ function ops(c: HttpGenConfig, s: State, r: HttpGenResult, t0: number): Op {
         const sessionId = new URL(h.body.paymentUrl).pathname.split("/").filter(Boolean).pop();
         const pushed = s.sockets ? waitForPush(s.sockets, fans[i]!.fanId, h.body.orderId, "paid", pushWaitMs) : null;
         t = nowMs();
-        const p = await client.request("POST", `/mockpay/api/sessions/${sessionId}/complete`, { outcome: "succeeded" });
+        const p = await s.payClient.request("POST", `/mockpay/api/sessions/${sessionId}/complete`, { outcome: "succeeded" });
         steps.payMs.push(nowMs() - t);
         if (p.status !== 200) return `pay ${p.status}`;
         t = nowMs();

@@ -12,6 +12,7 @@ export function processKind(cmdline: string): string | null {
   if (/postgres/.test(cmdline)) return "postgresql";
   if (/redis-server/.test(cmdline)) return "redis";
   if (/server\/src\/main\.ts/.test(cmdline)) return "server";
+  if (/server\/src\/mockpay\/main\.ts/.test(cmdline)) return "mockpay";
   if (/workers\/src\/main\.ts/.test(cmdline)) return "workers";
   if (/bench\/gen\//.test(cmdline) || /bench\/lib\/child/.test(cmdline)) return "generators";
   return null;
@@ -39,14 +40,32 @@ export function cpuSnapshot(): CpuSnapshot {
   return snap;
 }
 
-/** CPU seconds per kind between two snapshots (processes that started in between count from 0). */
-export function cpuSplit(before: CpuSnapshot, after: CpuSnapshot): Record<string, number> {
+/** CPU seconds per kind between two snapshots (processes that started in between count from 0).
+ * `kinds` renames some processes (PostgreSQL backends by the application they serve). */
+export function cpuSplit(before: CpuSnapshot, after: CpuSnapshot, kinds: ReadonlyMap<number, string> = new Map()): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [pid, a] of after) {
     const used = (a.ticks - (before.get(pid)?.ticks ?? 0)) / ticksPerSecond;
-    out[a.kind] = Math.round(((out[a.kind] ?? 0) + used) * 100) / 100;
+    const kind = kinds.get(pid) ?? a.kind;
+    out[kind] = Math.round(((out[kind] ?? 0) + used) * 100) / 100;
   }
   return out;
+}
+
+/** The kinds that are the payment provider's, not the shop's (MockPay in its own process). */
+export const providerKinds: ReadonlySet<string> = new Set(["mockpay", "postgresql (mockpay)"]);
+
+/** CPU milliseconds per op of the shop (every kind but the provider's and the load generators)
+ * and of the provider. */
+export function shopAndProvider(split: Record<string, number>, ops: number): { shopMs: number; providerMs: number } {
+  let shop = 0;
+  let provider = 0;
+  for (const [kind, seconds] of Object.entries(split)) {
+    if (providerKinds.has(kind)) provider += seconds;
+    else if (kind !== "generators") shop += seconds;
+  }
+  const perOp = (s: number) => (ops > 0 ? Math.round((s * 100_000) / ops) / 100 : 0);
+  return { shopMs: perOp(shop), providerMs: perOp(provider) };
 }
 
 /** "server 8.1 s (2.10 ms/hold), postgresql …" for a run's notes. */

@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { startStack, stackAdmin, type TestStack } from "@stampede/server/testing/stack";
 import { basicAuth, createEvent } from "@stampede/server/testing/fans";
+import { closedPort } from "@stampede/server/testing/services";
 import type { RunningServer } from "@stampede/server/testing/processes";
 
 export const benchStackEnv: Record<string, string> = {
@@ -20,14 +21,24 @@ export const adminAuth = basicAuth(stackAdmin.username, stackAdmin.password);
 export interface BenchStack {
   stack: TestStack;
   server: RunningServer;
+  /** MockPay's own process, when the stack runs it apart (`mockpay: true`): fans pay there. */
+  mockpayUrl: string | null;
   /** Starts the server's and the workers' CPU profiles (when BENCH_CPU_PROFILE_DIR is set): call as the timed phase starts. */
   profileStart(): void;
   close(): Promise<void>;
 }
 
-/** Starts the stack, one server and (unless told otherwise) one workers process.
- * `BENCH_CPU_PROFILE_DIR=/tmp/prof` profiles both (see lib/cpu-profile.mjs). */
-export async function startBenchStack(opts: { workers?: boolean; env?: Record<string, string>; fdsMax?: number } = {}): Promise<BenchStack> {
+export interface BenchStackOptions {
+  workers?: boolean;
+  /** MockPay in its own process, as a real provider is (the shop reaches it at MOCKPAY_URL). */
+  mockpay?: boolean;
+  env?: Record<string, string>;
+  fdsMax?: number;
+}
+
+/** Starts the stack, one server, (unless told otherwise) one workers process, and MockPay apart
+ * when asked. `BENCH_CPU_PROFILE_DIR=/tmp/prof` profiles each (see lib/cpu-profile.mjs). */
+export async function startBenchStack(opts: BenchStackOptions = {}): Promise<BenchStack> {
   const stack = await startStack({ ...benchStackEnv, ...(opts.env ?? {}) });
   const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
   const preload = fileURLToPath(new URL("./cpu-profile.mjs", import.meta.url));
@@ -35,13 +46,18 @@ export async function startBenchStack(opts: { workers?: boolean; env?: Record<st
   const profiles: Array<{ kind: string; child: ChildProcess }> = [];
   let profiling = false;
   try {
-    const server = await stack.addServer(profiled);
+    const apart = opts.mockpay ? await startMockPayApart(stack, profiled) : null;
+    if (apart) profiles.push({ kind: "mockpay", child: apart.mockpay.child });
+    const server = await stack.addServer({ ...profiled, ...(apart?.shopEnv ?? {}) });
     profiles.push({ kind: "server", child: server.child });
     if (opts.fdsMax && server.child.pid) raiseFds(server.child.pid, opts.fdsMax);
-    if (opts.workers !== false) profiles.push({ kind: "workers", child: stack.addWorkers(profiled).child });
+    if (opts.workers !== false) {
+      profiles.push({ kind: "workers", child: stack.addWorkers({ ...profiled, ...(apart?.shopEnv ?? {}) }).child });
+    }
     return {
       stack,
       server,
+      mockpayUrl: apart?.mockpay.url ?? null,
       profileStart: () => {
         if (!profileDir || profiling) return;
         profiling = true;
@@ -56,6 +72,13 @@ export async function startBenchStack(opts: { workers?: boolean; env?: Record<st
     await stack.close();
     throw e;
   }
+}
+
+/** MockPay's process first: it must know the shop's webhook URL, so the shop's port is picked now. */
+async function startMockPayApart(stack: TestStack, env: Record<string, string>) {
+  const shopPort = await closedPort();
+  const mockpay = await stack.addMockPay({ ...env, MOCKPAY_WEBHOOK_URL: `http://127.0.0.1:${shopPort}/api/payments/webhook` });
+  return { mockpay, shopEnv: { PORT: String(shopPort), MOCKPAY_URL: mockpay.url } };
 }
 
 /** Asks each profiled process for its profile (the second SIGUSR2) and waits until it is written. */
