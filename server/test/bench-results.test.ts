@@ -2,7 +2,9 @@
 // config or extra, skipping (and warning once about) files that are not results; GET
 // /api/bench/results/:file answers one whole file, refuses anything that is not a result-shaped
 // name with 400 before touching the disk, and answers 404 for names it does not hold. With no
-// directory configured both routes answer 404.
+// directory configured both routes answer 404. The list also lifts each run's per-process CPU out
+// of `extra`, and answers the baselines of baselines.json: none while it is missing, malformed
+// or a symlink, and the runs are listed all the same.
 import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -37,21 +39,34 @@ const linked = "2026-11-22T00-52-00.000Z-sockets.json";
 
 let t: TestApp;
 let dir: string;
-const warnings: Array<{ file?: string; msg?: string }> = [];
+type Warning = { file?: string; msg?: string; reason?: string };
+const warnings: Warning[] = [];
 
 async function put(file: string, body: unknown): Promise<void> {
   await writeFile(path.join(dir, file), typeof body === "string" ? body : JSON.stringify(body));
 }
 
-async function listed(): Promise<Array<Record<string, unknown>>> {
+async function listing(): Promise<{ runs: Array<Record<string, unknown>>; baselines: Record<string, unknown> }> {
   const res = await fetch(`${t.url}/api/bench/results`);
   expect(res.status).toBe(200);
-  return (await json(res)).runs;
+  return json(res);
+}
+
+async function listed(): Promise<Array<Record<string, unknown>>> {
+  return (await listing()).runs;
 }
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), "stampede-bench-"));
-  await put(older, run("holds", "2026-11-22T00:14:15.189Z"));
+  // CPU as holds records it (one phase) and as purchase does (a phase per concurrency), beside a
+  // malformed block and a key that is not a concurrency, which are left out.
+  const cpu = {
+    cpuSeconds: { server: 9.18, postgresql: 3.24 },
+    c200: { cpuSeconds: { server: 8.27 } },
+    c30: { cpuSeconds: { server: "lots" } },
+    c0: { cpuSeconds: { server: 1 } },
+  };
+  await put(older, run("holds", "2026-11-22T00:14:15.189Z", { extra: cpu }));
   await put(newer, run("holds", "2026-11-22T01:00:00.000Z"));
   await put(purchase, run("purchase", "2026-11-22T00:30:00.000Z"));
   // The first ledger runs: no title, no calibration, no notes, no git commit.
@@ -63,7 +78,7 @@ beforeAll(async () => {
   const outside = path.join(await mkdtemp(path.join(os.tmpdir(), "stampede-outside-")), "secret.json");
   await writeFile(outside, JSON.stringify(run("sockets", "2026-11-22T00:52:00.000Z")));
   await symlink(outside, path.join(dir, linked));
-  const logger = pino({ level: "warn" }, { write: (line: string) => void warnings.push(JSON.parse(line) as { file?: string; msg?: string }) });
+  const logger = pino({ level: "warn" }, { write: (line: string) => void warnings.push(JSON.parse(line) as Warning) });
   t = await startTestApp({ benchResultsDir: dir, logger });
 });
 
@@ -86,8 +101,13 @@ describe("GET /api/bench/results", () => {
       calibration: [{ calibration: "GET /noop (Express)", concurrency: 200, "ops/s": 1200 }],
       figures: [{ "holds/s": 180, target: "≥ 8000", errors: 0 }],
       notes: ["a note"],
+      cpu: [],
     });
-    expect(runs[3]).toMatchObject({ name: "ledger", title: null, versions: { git: null }, calibration: [], notes: [] });
+    expect(runs[2]?.cpu).toEqual([
+      { concurrency: null, seconds: { server: 9.18, postgresql: 3.24 } },
+      { concurrency: 200, seconds: { server: 8.27 } },
+    ]);
+    expect(runs[3]).toMatchObject({ name: "ledger", title: null, versions: { git: null }, calibration: [], notes: [], cpu: [] });
   });
 
   it("skips a malformed file and a file that is not a result with one warning each, however often it is listed", async () => {
@@ -106,6 +126,53 @@ describe("GET /api/bench/results", () => {
     expect(runs.find((r) => r.file === older)?.title).toBe("holds, rewritten with a longer title");
     await rm(path.join(dir, added));
     expect((await listed()).map((r) => r.file)).not.toContain(added);
+  });
+});
+
+describe("the baselines in GET /api/bench/results", () => {
+  const ignored = (): Array<{ reason?: string }> => warnings.filter((w) => w.msg?.startsWith("benchmark baselines ignored"));
+
+  it("are none while baselines.json is missing", async () => {
+    expect((await listing()).baselines).toEqual({});
+  });
+
+  it("are the file's, which is never listed as a run", async () => {
+    const batched = { commit: "4de5b1b", label: "before the purchase path was batched" };
+    await put("baselines.json", { purchase: batched, holds: { commit: "abc1234", label: " holds " } });
+    const { runs, baselines } = await listing();
+    expect(baselines).toEqual({ purchase: batched, holds: { commit: "abc1234", label: "holds" } });
+    expect(runs.map((r) => r.file)).not.toContain("baselines.json");
+    expect(ignored()).toEqual([]);
+  });
+
+  it("are none when the file is malformed, warned about once per change, and the runs are still listed", async () => {
+    const cases: Array<[unknown, RegExp]> = [
+      ['{"purchase": {"commit": ', /^not JSON/],
+      [{ purchase: { commit: "HEAD~1", label: "before" } }, /^purchase\.commit: a commit/],
+      [{ purchase: { commit: "4de5b1b", label: "" } }, /^purchase\.label: /],
+      [{ purchase: "4de5b1b" }, /^purchase: /],
+      [{ Purchase: { commit: "4de5b1b", label: "before" } }, /Purchase/],
+      [["purchase"], /^\(root\): /],
+    ];
+    for (const [body, reason] of cases) {
+      const before = ignored().length;
+      await put("baselines.json", body);
+      const { runs, baselines } = await listing();
+      await listing();
+      expect(baselines, JSON.stringify(body)).toEqual({});
+      expect(runs.length).toBeGreaterThan(0);
+      expect(ignored().slice(before).map((w) => w.reason), JSON.stringify(body)).toEqual([expect.stringMatching(reason)]);
+    }
+  });
+
+  it("are none when baselines.json is a symlink or is removed", async () => {
+    await rm(path.join(dir, "baselines.json"));
+    const elsewhere = path.join(await mkdtemp(path.join(os.tmpdir(), "stampede-outside-")), "baselines.json");
+    await writeFile(elsewhere, JSON.stringify({ purchase: { commit: "4de5b1b", label: "before" } }));
+    await symlink(elsewhere, path.join(dir, "baselines.json"));
+    expect((await listing()).baselines).toEqual({});
+    await rm(path.join(dir, "baselines.json"));
+    expect((await listing()).baselines).toEqual({});
   });
 });
 
@@ -140,6 +207,8 @@ describe("GET /api/bench/results/:file", () => {
   it("is described in the OpenAPI document", async () => {
     const doc = await json(await fetch(`${t.url}/api/openapi.json`));
     expect(doc.paths["/api/bench/results"].get.tags).toEqual(["benchmarks"]);
+    const listed = doc.paths["/api/bench/results"].get.responses["200"].content["application/json"].schema;
+    expect(Object.keys(listed.properties)).toEqual(["runs", "baselines"]);
     const param = doc.paths["/api/bench/results/{file}"].get.parameters[0];
     expect(param).toMatchObject({ name: "file", in: "path", required: true });
     expect(param.schema.pattern).toBeTypeOf("string");

@@ -2,6 +2,7 @@
 // summary the listing answers with. Lenient where older files differ: the first `ledger` runs
 // have no title, no calibration rows and no git commit. A file that fails this is skipped.
 import { z } from "zod";
+import { benchBaselines } from "./baselines.js";
 
 const cell = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 /** One row of a figures or calibration table: column name → value, as printed in Markdown. */
@@ -16,9 +17,36 @@ export const benchResultFile = z.object({
   calibration: z.array(benchRow).default([]),
   figures: z.array(benchRow),
   notes: z.array(z.string()).default([]),
+  extra: z.unknown().optional(),
 });
 
-/** One recorded run as `GET /api/bench/results` lists it: everything but `config` and `extra`. */
+/** CPU seconds per process kind (server, workers, postgresql, redis, …) in one timed phase. */
+export const benchCpu = z.object({
+  /** The phase's concurrency when a run has one phase per concurrency (`extra.c200`); null for a run's only phase. */
+  concurrency: z.number().int().positive().nullable(),
+  seconds: z.record(z.string().max(40), z.number().nonnegative()),
+});
+export type BenchCpu = z.infer<typeof benchCpu>;
+
+const cpuPhase = z.object({ cpuSeconds: benchCpu.shape.seconds });
+
+/** The per-process CPU a run recorded in `extra`: `extra.cpuSeconds` for the whole timed phase, or
+ * `extra.c<concurrency>.cpuSeconds` per phase. Older runs have none. `extra` is free-form, so a
+ * malformed block leaves that phase out instead of dropping the run. */
+export function cpuOf(extra: unknown): BenchCpu[] {
+  if (typeof extra !== "object" || extra === null || Array.isArray(extra)) return [];
+  const out: BenchCpu[] = [];
+  const whole = cpuPhase.safeParse(extra);
+  if (whole.success) out.push({ concurrency: null, seconds: whole.data.cpuSeconds });
+  for (const [key, value] of Object.entries(extra)) {
+    const concurrency = /^c([1-9]\d{0,5})$/.exec(key)?.[1];
+    const phase = concurrency === undefined ? null : cpuPhase.safeParse(value);
+    if (phase?.success) out.push({ concurrency: Number(concurrency), seconds: phase.data.cpuSeconds });
+  }
+  return out;
+}
+
+/** One recorded run as `GET /api/bench/results` lists it: everything but `config` and `extra`, whose per-process CPU is lifted out. */
 export const benchRunSummary = z.object({
   file: z.string(),
   name: z.string(),
@@ -29,10 +57,11 @@ export const benchRunSummary = z.object({
   calibration: z.array(benchRow),
   figures: z.array(benchRow),
   notes: z.array(z.string()),
+  cpu: z.array(benchCpu),
 });
 export type BenchRunSummary = z.infer<typeof benchRunSummary>;
 
-export const benchRunList = z.object({ runs: z.array(benchRunSummary) });
+export const benchRunList = z.object({ runs: z.array(benchRunSummary), baselines: benchBaselines });
 
 /** The summary of a parsed file, or why it is not a result. */
 export function summarize(file: string, json: unknown): { ok: true; summary: BenchRunSummary } | { ok: false; reason: string } {
@@ -54,6 +83,7 @@ export function summarize(file: string, json: unknown): { ok: true; summary: Ben
       calibration: r.calibration,
       figures: r.figures,
       notes: r.notes,
+      cpu: cpuOf(r.extra),
     },
   };
 }

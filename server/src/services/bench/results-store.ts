@@ -1,12 +1,13 @@
 // Reads recorded benchmark runs from one directory (BENCH_RESULTS_DIR), asynchronously. Each
 // file's summary is cached by its modification time and size, so a listing stats every file but
 // only reads the new or changed ones, and a malformed file is warned about once per change, not
-// on every request. Only regular files with a result-shaped name are ever opened.
+// on every request. Only regular files with a result-shaped name, and baselines.json, are ever opened.
 import type { Dirent } from "node:fs";
-import { readdir, readFile, stat } from "node:fs/promises";
+import { lstat, readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { assert } from "@stampede/shared/assert";
 import type { Logger } from "../../logger.js";
+import { benchBaselinesFile, parseBaselines, type BenchBaselines } from "./baselines.js";
 import { isBenchFileName } from "./file-name.js";
 import { newestFirst, summarize, type BenchRunSummary } from "./result-schema.js";
 
@@ -41,6 +42,7 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
 
 export class BenchResultsStore {
   readonly #cache = new Map<string, Cached>();
+  #baselinesCache: { mtimeMs: number; size: number; baselines: BenchBaselines } | null = null;
 
   constructor(
     readonly dir: string,
@@ -64,6 +66,27 @@ export class BenchResultsStore {
     if (size === null) return null;
     const parsed = await this.#parse(file, size);
     return parsed.ok && summarize(file, parsed.json).ok ? parsed.json : null;
+  }
+
+  /** The baselines in baselines.json: none when it is missing, and none (warned about once per
+   * change, like a malformed result) when it is malformed — the runs are listed either way. */
+  async baselines(): Promise<BenchBaselines> {
+    const info = await this.#stat(benchBaselinesFile);
+    if (info === null) {
+      this.#baselinesCache = null;
+      return {};
+    }
+    const cached = this.#baselinesCache;
+    if (cached && cached.mtimeMs === info.mtimeMs && cached.size === info.size) return cached.baselines;
+    const parsed = await this.#parse(benchBaselinesFile, info.size);
+    const outcome = parsed.ok ? parseBaselines(parsed.json) : parsed;
+    if (!outcome.ok) {
+      const fields = { file: benchBaselinesFile, dir: this.dir, reason: outcome.reason };
+      this.logger.warn(fields, "benchmark baselines ignored: not a readable baselines file");
+    }
+    const baselines = outcome.ok ? outcome.baselines : {};
+    this.#baselinesCache = { ...info, baselines };
+    return baselines;
   }
 
   async #fileNames(): Promise<string[]> {
@@ -91,11 +114,12 @@ export class BenchResultsStore {
     return summary;
   }
 
-  /** Null when the file is gone (removed since the directory was read). */
+  /** Null when the file is gone (removed since the directory was read) or is not a regular file:
+   * a symlink could point anywhere. */
   async #stat(file: string): Promise<{ mtimeMs: number; size: number } | null> {
     try {
-      const info = await stat(path.join(this.dir, file));
-      return { mtimeMs: info.mtimeMs, size: info.size };
+      const info = await lstat(path.join(this.dir, file));
+      return info.isFile() ? { mtimeMs: info.mtimeMs, size: info.size } : null;
     } catch (err) {
       if (errorCode(err) === "ENOENT") return null;
       throw err;

@@ -1,6 +1,6 @@
 // Recorded benchmark runs, read-only and public (the files are committed to the repository
-// anyway): the list for the client's /bench page, and one whole file. With BENCH_RESULTS_DIR
-// empty there is no store and both answer 404.
+// anyway): the list for the client's /bench page, with the baselines it compares against, and one
+// whole file. With BENCH_RESULTS_DIR empty there is no store and both answer 404.
 import { Router, type RequestHandler } from "express";
 import { z } from "zod";
 import { HttpError } from "../../http/errors.js";
@@ -28,9 +28,17 @@ export function benchRoutes(store: BenchResultsStore | null, registry: OpenApiRe
   const router = Router();
   const tags = ["benchmarks"];
 
-  defineRoute(router, registry, { method: "get", path: "/api/bench/results", summary: "Recorded benchmark runs, newest first (figures and calibration; no config or extra)", tags, responses: { 200: { description: "the runs", schema: benchRunList }, 404: { description: "not served (BENCH_RESULTS_DIR is empty)" } } },
+  const listSummary = "Recorded benchmark runs, newest first (figures, calibration and per-process CPU; no config or extra), " +
+    "and the baseline commit per benchmark from baselines.json (none when it is missing or malformed)";
+  const listResponses = {
+    200: { description: "the runs and the baselines", schema: benchRunList },
+    404: { description: "not served (BENCH_RESULTS_DIR is empty)" },
+  };
+  defineRoute(router, registry, { method: "get", path: "/api/bench/results", summary: listSummary, tags, responses: listResponses },
     async (_i, _req, res) => {
-      res.json({ runs: await storeOrNotFound(store).list() });
+      const served = storeOrNotFound(store);
+      const [runs, baselines] = await Promise.all([served.list(), served.baselines()]);
+      res.json({ runs, baselines });
     });
 
   defineRoute(router, registry, { method: "get", path: "/api/bench/results/:file", summary: "One recorded benchmark run, the whole file", tags, params: fileParams, guards: [requireResultFileName], responses: { 200: { description: "the result file as written by the benchmark" }, 400: { description: "not a result file name" }, 404: { description: "no such readable result" } } },
