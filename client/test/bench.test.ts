@@ -1,7 +1,8 @@
 // Goal: /bench, served by a real server whose BENCH_RESULTS_DIR holds a few recorded runs (and a
 // malformed file it must skip), draws a chart per benchmark and the latest run's figures and
 // calibration tables, in the page's benchmark order; picking an older run in the select shows that
-// run's figures instead.
+// run's figures instead. baselines.json gives holds a before → after table (its first run against
+// the newest) and purchase none, its baseline commit having no runs.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -41,6 +42,10 @@ write("2026-11-22T01:11:47.718Z", "purchase", {
 });
 write("2026-11-22T00:11:12.264Z", "ledger", { figures: [1, 10, 100, 1000].map((c) => ({ shape: "first", concurrency: c, holdsPerSecond: c * 3, calibrationRoundTripsPerSecond: 20_000 })) });
 writeFileSync(path.join(dir, "2026-11-22T00-50-00.000Z-holds.json"), '{"name": "holds", "figu');
+writeFileSync(path.join(dir, "baselines.json"), JSON.stringify({
+  holds: { commit: "c0ffee4", label: "before holds were batched" },
+  purchase: { commit: "0000000", label: "a commit with no runs" },
+}));
 
 const opened = useSite({ BENCH_RESULTS_DIR: dir });
 
@@ -79,6 +84,15 @@ describe("the benchmarks page", () => {
     await figures.locator("tbody td").first().getByText("178", { exact: true }).waitFor();
     expect(await calibration.locator("tbody td").allTextContents()).toContain("1,212");
     expect(await section.locator(".bench-chart-latest").textContent()).toBe("178/s (target 8,000)");
+
+    const compared = section.locator("table", { has: page.locator("caption", { hasText: "Before → after" }) });
+    expect(await compared.locator("caption").textContent()).toBe("Before → after: before holds were batched");
+    expect((await compared.locator("thead th").allTextContents()).map((t) => t.replace(/\s+/g, " ").trim()))
+      .toEqual(["Figure", "Before c0ffee4 median of 1 run", "After (newest) c0ffee2 median of 1 run", "Change"]);
+    const holdsRow = compared.locator("tbody tr", { has: page.getByRole("rowheader", { name: "Holds per second", exact: true }) });
+    const holdsCells = (await holdsRow.locator("td").allTextContents()).map((t) => t.replace(/\s+/g, " ").trim());
+    expect(holdsCells).toEqual(["178/s", "4,321/s", "×24.3 better"]);
+    expect(await page.locator("#bench-purchase table", { has: page.locator("caption", { hasText: "Before → after" }) }).count()).toBe(0);
 
     const raw = await page.request.get(`${site.url}/api/bench/results/2026-11-22T00-14-15.189Z-holds.json`);
     expect(raw.status()).toBe(200);

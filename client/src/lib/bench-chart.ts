@@ -48,11 +48,16 @@ export function chartData(spec: ChartSpec, runs: readonly BenchRun[]): ChartData
 export function figuresInWords(spec: ChartSpec, run: BenchRun): string {
   const parts = spec.series.map((series) => {
     const { value, target } = readSeries(series, run);
-    const shown = value === null ? "—" : `${formatNumber(value)}${spec.unit === "" ? "" : spec.unit.startsWith("/") ? spec.unit : ` ${spec.unit}`}`;
+    const shown = value === null ? "—" : formatFigure(value, spec.unit);
     const label = spec.series.length > 1 ? `${series.label} ` : "";
     return `${label}${shown}${target === null ? "" : ` (target ${formatNumber(target)})`}`;
   });
   return parts.join(" · ");
+}
+
+/** A figure with its unit: "23.4/s", "480 ms", "12" (no unit). */
+export function formatFigure(n: number, unit: string, locale?: string): string {
+  return `${formatNumber(n, locale)}${unit === "" ? "" : unit.startsWith("/") ? unit : ` ${unit}`}`;
 }
 
 /** Up to 3 significant decimals, thousands grouped: 1234.5678 → "1,234.568", 0.98691 → "0.987". */

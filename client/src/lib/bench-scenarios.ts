@@ -27,6 +27,18 @@ export interface ChartSpec {
   calibration: SeriesSpec;
   /** "shared": the calibration is a rate like the figure and is drawn on its axis; "own": a second axis. */
   calibrationAxis: "shared" | "own";
+  /** Which way the figure improves (a rate up, a time down): says whether a change is better or worse. */
+  better: "higher" | "lower";
+}
+
+/** How a benchmark's per-process CPU becomes CPU per operation, as its own note in the run does:
+ * the CPU of one timed phase divided by a figures cell counting the operations of that phase. */
+export interface CpuSpec {
+  /** The phase, for benchmarks that run one per concurrency; null for a run's only phase. */
+  concurrency: number | null;
+  ops: CellSource;
+  /** The operation, in words: "paid ticket". */
+  per: string;
 }
 
 const noop = (concurrency?: number): SeriesSpec => ({
@@ -50,12 +62,41 @@ export const scenarioCharts: Readonly<Record<string, readonly ChartSpec[]>> = {
     series: [fig("c=30", "paid tickets/s", { concurrency: 30 }, "target"), fig("c=200", "paid tickets/s", { concurrency: 200 }, "target")],
     calibration: noop(200),
     calibrationAxis: "shared",
+    better: "higher",
   }],
-  holds: [{ title: "Holds per second", unit: "/s", series: [fig("holds/s", "holds/s", undefined, "target")], calibration: noop(), calibrationAxis: "shared" }],
-  "last-ticket": [{ title: "Sold out in", unit: "s", series: [fig("sold out in", "sold out in s", undefined, "sold-out target")], calibration: noop(), calibrationAxis: "own" }],
+  holds: [{
+    title: "Holds per second",
+    unit: "/s",
+    series: [fig("holds/s", "holds/s", undefined, "target")],
+    calibration: noop(),
+    calibrationAxis: "shared",
+    better: "higher",
+  }],
+  "last-ticket": [{
+    title: "Sold out in",
+    unit: "s",
+    series: [fig("sold out in", "sold out in s", undefined, "sold-out target")],
+    calibration: noop(),
+    calibrationAxis: "own",
+    better: "lower",
+  }],
   sockets: [
-    { title: "Connected sockets", unit: "", series: [fig("connected", "connected"), fig("requested", "sockets")], calibration: noop(), calibrationAxis: "own" },
-    { title: "Push latency p99", unit: "ms", series: [fig("push p99", "push p99 ms", undefined, "push p99 target")], calibration: noop(), calibrationAxis: "own" },
+    {
+      title: "Connected sockets",
+      unit: "",
+      series: [fig("connected", "connected"), fig("requested", "sockets")],
+      calibration: noop(),
+      calibrationAxis: "own",
+      better: "higher",
+    },
+    {
+      title: "Push latency p99",
+      unit: "ms",
+      series: [fig("push p99", "push p99 ms", undefined, "push p99 target")],
+      calibration: noop(),
+      calibrationAxis: "own",
+      better: "lower",
+    },
   ],
   joins: [{
     title: "Joins per second",
@@ -63,8 +104,16 @@ export const scenarioCharts: Readonly<Record<string, readonly ChartSpec[]>> = {
     series: [fig("socket", "joins/s", { joins: "queue:join (socket)" }, "target"), fig("REST", "joins/s", { joins: "POST /queue (REST)" }, "target")],
     calibration: noop(),
     calibrationAxis: "shared",
+    better: "higher",
   }],
-  "flash-sale": [{ title: "Time to sell out", unit: "s", series: [fig("sold out in", "sold out in s")], calibration: noop(), calibrationAxis: "own" }],
+  "flash-sale": [{
+    title: "Time to sell out",
+    unit: "s",
+    series: [fig("sold out in", "sold out in s")],
+    calibration: noop(),
+    calibrationAxis: "own",
+    better: "lower",
+  }],
   ledger: [{
     title: "Holds per second into the ledger (first hold of a fan)",
     unit: "/s",
@@ -72,12 +121,24 @@ export const scenarioCharts: Readonly<Record<string, readonly ChartSpec[]>> = {
     // The ledger benchmark calibrates with `SELECT 1` round trips on its own pool, per row.
     calibration: { label: "SELECT 1 round trips/s (c=1000)", value: { table: "figures", where: { shape: "first", concurrency: 1000 }, column: "calibrationRoundTripsPerSecond" } },
     calibrationAxis: "shared",
+    better: "higher",
   }],
+};
+
+/** The benchmarks that record per-process CPU (bench/lib/proc-cpu.ts), and what their note divides it by. */
+export const scenarioCpu: Readonly<Record<string, CpuSpec>> = {
+  purchase: { concurrency: 200, ops: { table: "figures", where: { concurrency: 200 }, column: "paid" }, per: "paid ticket" },
+  holds: { concurrency: null, ops: { table: "figures", column: "holds" }, per: "hold" },
 };
 
 /** The charts of a benchmark; none for one this page does not know yet (its table still shows). */
 export function chartsFor(name: string): readonly ChartSpec[] {
   return Object.hasOwn(scenarioCharts, name) ? (scenarioCharts[name] ?? []) : [];
+}
+
+/** How a benchmark's CPU is counted per operation; null for one that records no CPU. */
+export function cpuFor(name: string): CpuSpec | null {
+  return Object.hasOwn(scenarioCpu, name) ? (scenarioCpu[name] ?? null) : null;
 }
 
 /** A figure as a number: numbers and numeric strings; words ("not within the run"), blanks and flags are no value. */

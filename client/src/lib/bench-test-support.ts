@@ -15,6 +15,7 @@ export function benchRun(overrides: Partial<BenchRun> = {}): BenchRun {
     calibration: [noopRow(1212), ackRow],
     figures: [{ "holds/s": 178, target: "≥ 8000", "p50 ms": 1056.23, "p99 ms": 1647.18, "p99 target": "≤ 100", errors: 0, "fraction of GET /noop": 0.15 }],
     notes: [],
+    cpu: [],
     ...overrides,
   };
 }

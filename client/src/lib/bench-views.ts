@@ -4,6 +4,13 @@
 export type BenchCell = string | number | boolean | null;
 export type BenchRow = Readonly<Record<string, BenchCell>>;
 
+/** CPU seconds per process kind (server, workers, postgresql, redis, …) in one timed phase of a run. */
+export interface BenchCpu {
+  /** The phase's concurrency when the run has one phase per concurrency; null for a run's only phase. */
+  concurrency: number | null;
+  seconds: Readonly<Record<string, number>>;
+}
+
 /** One recorded run: its figures and the calibration measured in the same run. */
 export interface BenchRun {
   file: string;
@@ -15,9 +22,17 @@ export interface BenchRun {
   calibration: BenchRow[];
   figures: BenchRow[];
   notes: string[];
+  cpu: BenchCpu[];
 }
 
-/** `GET /api/bench/results`: newest first. */
+/** bench/results/baselines.json: the commit whose runs a benchmark's "before" is (a prefix of what runs record). */
+export interface BenchBaseline {
+  commit: string;
+  label: string;
+}
+
+/** `GET /api/bench/results`: runs newest first, baselines by benchmark name. */
 export interface BenchRunList {
   runs: BenchRun[];
+  baselines: Readonly<Record<string, BenchBaseline>>;
 }

@@ -1,5 +1,6 @@
 // Goal: the /bench page's state loads the recorded runs once, groups them, shows the latest run of
-// each benchmark until an older one is picked, and reports empty and failed loads.
+// each benchmark until an older one is picked, compares a benchmark with the baseline the answer
+// names (none for a malformed one), and reports empty and failed loads.
 import { describe, expect, it } from "vitest";
 import { createApi } from "./api.js";
 import { BenchResults } from "./bench.svelte.js";
@@ -41,6 +42,26 @@ describe("BenchResults", () => {
     runs = [newer];
     await page.load();
     expect(page.shown(page.groups[0]!)?.file).toBe(newer.file);
+  });
+
+  it("compares a benchmark with its baseline, and leaves one with a malformed or runless baseline alone", async () => {
+    const baseline = benchRun({ ...older, versions: { git: "aaaa111" } });
+    const newest = benchRun({ ...newer, versions: { git: "bbbb222" }, figures: [{ "holds/s": 356 }] });
+    let baselines: unknown = { holds: { commit: "aaaa111", label: "before the batching" } };
+    const page = new BenchResults(createApi({ fetch: fakeFetch(() => json(200, { runs: [newest, baseline], baselines })) }));
+    await page.load();
+    const compared = page.comparison(page.groups[0]!);
+    expect(compared).toMatchObject({ label: "before the batching", before: { commit: "aaaa111", runs: 1 }, after: { commit: "bbbb222" } });
+    const holds = { label: "Holds per second", before: { median: 178 }, after: { median: 356 }, change: { text: "×2" } };
+    expect(compared?.rows[0]).toMatchObject(holds);
+    const malformed = { holds: { commit: "not a commit", label: "x" } };
+    const runless = { holds: { commit: "cccc333", label: "no runs" } };
+    for (const bad of [malformed, runless, "holds", null]) {
+      baselines = bad;
+      await page.load();
+      expect(page.state.kind).toBe("loaded");
+      expect(page.comparison(page.groups[0]!), JSON.stringify(bad)).toBeNull();
+    }
   });
 
   it("says when nothing is recorded", async () => {

@@ -1,6 +1,8 @@
-// State of the /bench page: the recorded runs (GET /api/bench/results) grouped per benchmark, and
-// which run each benchmark's table shows — the latest unless an older one was picked.
+// State of the /bench page: the recorded runs (GET /api/bench/results) grouped per benchmark, which
+// run each benchmark's table shows — the latest unless an older one was picked — and each
+// benchmark's before → after against its baseline.
 import type { Api } from "./api.js";
+import { compareScenario, usableBaselines, type ScenarioComparison } from "./bench-compare.js";
 import { groupRuns, type BenchGroup } from "./bench-runs.js";
 import type { BenchRun, BenchRunList } from "./bench-views.js";
 import { Loader } from "./loader.svelte.js";
@@ -8,19 +10,18 @@ import { Loader } from "./loader.svelte.js";
 type Get = Pick<Api, "get">;
 
 export class BenchResults {
-  #loader: Loader<BenchRun[]>;
+  #loader: Loader<BenchRunList>;
   state = $derived.by(() => this.#loader.state);
-  groups = $derived.by(() => groupRuns(this.#loader.data ?? []));
+  groups = $derived.by(() => groupRuns(this.#loader.data?.runs ?? []));
+  /** Benchmark name → its baseline, as far as the answer holds usable ones. */
+  baselines = $derived.by(() => usableBaselines(this.#loader.data?.baselines));
   /** Loaded, and not a single run recorded. */
-  empty = $derived.by(() => this.#loader.data !== null && this.#loader.data.length === 0);
+  empty = $derived.by(() => this.#loader.data !== null && this.#loader.data.runs.length === 0);
   /** Benchmark name → the file picked in its select; replaced whole. */
   #picked = $state.raw<Readonly<Record<string, string>>>({});
 
   constructor(api: Get) {
-    this.#loader = new Loader(async (signal) => {
-      const result = await api.get<BenchRunList>("/api/bench/results", { signal });
-      return result.ok ? { ok: true, data: result.data.runs } : result;
-    });
+    this.#loader = new Loader((signal) => api.get<BenchRunList>("/api/bench/results", { signal }));
   }
 
   load(): Promise<void> {
@@ -36,6 +37,11 @@ export class BenchResults {
     const group = this.groups.find((g) => g.name === name);
     if (!group?.runs.some((run) => run.file === file)) return;
     this.#picked = { ...this.#picked, [name]: file };
+  }
+
+  /** The benchmark's before → after, or null when it has nothing to compare. */
+  comparison(group: BenchGroup): ScenarioComparison | null {
+    return compareScenario(group, this.baselines[group.name]);
   }
 
   /** The run the benchmark's table shows: the picked one while it is still listed, else the latest. */
