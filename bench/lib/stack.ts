@@ -88,7 +88,7 @@ async function collectProfiles(dir: string, profiles: ReadonlyArray<{ kind: stri
     const file = `${dir}/${kind}-${child.pid}.cpuprofile`;
     child.kill("SIGUSR2");
     for (let i = 0; i < 100 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 100));
-    console.log(`${kind} CPU profile: ${file}`);
+    console.log(existsSync(file) ? `${kind} CPU profile: ${file}` : `${kind} CPU profile: not written (${file})`);
   }
 }
 
