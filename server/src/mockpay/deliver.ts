@@ -3,12 +3,13 @@
 // redirect, timeout, network error, a chaos drop) is a failure the queue retries. At least once:
 // the shop must dedupe by event id, and will see duplicates.
 import { assert } from "@stampede/shared/assert";
-import { webhookDeliveryTimeoutMs } from "@stampede/shared/limits";
+import { webhookDeliveryConcurrency, webhookDeliveryTimeoutMs } from "@stampede/shared/limits";
+import { HttpPoster } from "../adapters/http-post.js";
 import { pgBatched } from "../adapters/postgres/batched.js";
 import type { Pool } from "../adapters/postgres/pool.js";
 import { signWebhook, webhookBody, webhookSignatureHeader } from "../payments/webhook.js";
 import { dropAttempt } from "./chaos.js";
-import type { MockPayJobData } from "./queue.js";
+import type { DeliveryJobData } from "./queue.js";
 import { deliveryTargets, recordAttempts, type Attempt, type DeliveryTarget } from "./store.js";
 
 export interface DeliverDeps {
@@ -22,30 +23,26 @@ export type DeliveryOutcome =
   | { kind: "delivered"; status: number }
   | { kind: "failed"; error: string }
   | { kind: "dropped" }
+  /** Another job of the event got the shop's acknowledgement first: nothing sent (a chaos copy is always sent). */
+  | { kind: "already_delivered" }
   /** The event row is gone (database reset): nothing to send, and retrying will not bring it back. */
   | { kind: "unknown_event" };
 
-function describeFetchError(err: unknown): string {
+/** Delivery's connections, kept alive across deliveries to the same shop. */
+const poster = new HttpPoster({ connectionsMax: webhookDeliveryConcurrency });
+
+function describeNetworkError(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
-  const cause = err.cause as { code?: string; message?: string } | undefined;
-  const detail = cause?.code ?? cause?.message;
-  return detail ? `${err.message}: ${detail}` : `${err.name}: ${err.message}`;
+  const code = (err as { code?: string }).code;
+  return code && !err.message.includes(code) ? `${err.name}: ${err.message} (${code})` : `${err.name}: ${err.message}`;
 }
 
 async function post(url: string, body: string, signature: string): Promise<{ status: number } | { error: string }> {
+  const headers = { "content-type": "application/json", "user-agent": "MockPay-Webhooks/1", [webhookSignatureHeader]: signature };
   try {
-    const res = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json", "user-agent": "MockPay-Webhooks/1", [webhookSignatureHeader]: signature },
-      body,
-      // A redirect is not an acknowledgement: it counts as a failed attempt, never followed.
-      redirect: "manual",
-      signal: AbortSignal.timeout(webhookDeliveryTimeoutMs),
-    });
-    await res.body?.cancel();
-    return { status: res.status };
+    return { status: (await poster.post(url, body, headers, webhookDeliveryTimeoutMs)).status };
   } catch (err) {
-    return { error: describeFetchError(err) };
+    return { error: describeNetworkError(err) };
   }
 }
 
@@ -70,12 +67,17 @@ function outboxOf(pool: Pool): Outbox {
   return outbox;
 }
 
-export async function deliverWebhook(deps: DeliverDeps, job: MockPayJobData, attempt: { isLast: boolean }): Promise<DeliveryOutcome> {
+export async function deliverWebhook(
+  deps: DeliverDeps,
+  job: DeliveryJobData,
+  attempt: { isLast: boolean; chaosCopy?: boolean },
+): Promise<DeliveryOutcome> {
   assert(deps.webhookSecret.length > 0, "the webhook secret is not configured for delivery");
   const random = deps.random ?? Math.random;
   const outbox = outboxOf(deps.pool);
   const target = await outbox.target(job.eventId);
   if (!target) return { kind: "unknown_event" };
+  if (target.delivered && !attempt.chaosCopy) return { kind: "already_delivered" };
   if (dropAttempt(job.chaosFailRate, attempt.isLast, random)) {
     await outbox.record({ eventId: job.eventId, error: "chaos: attempt dropped before sending" });
     return { kind: "dropped" };

@@ -170,16 +170,22 @@ export async function undeliveredEventIds(db: Db, minAgeSeconds: number, limit: 
 export interface DeliveryTarget {
   event: WebhookEvent;
   webhookUrl: string;
+  /** The shop has acknowledged it already (by another job of it). */
+  delivered: boolean;
 }
 
 /** What to send for each event (null: no such event), in the order given; one statement. */
 export async function deliveryTargets(db: Db, eventIds: readonly string[]): Promise<Array<DeliveryTarget | null>> {
-  const { rows } = await db.query<{ id: string; payload: unknown; webhook_url: string }>(
-    `SELECT e.id, e.payload, s.webhook_url FROM mockpay_events e JOIN mockpay_sessions s ON s.id = e.session_id
+  const { rows } = await db.query<{ id: string; payload: unknown; webhook_url: string; delivered: boolean }>(
+    `SELECT e.id, e.payload, s.webhook_url, e.delivered_at IS NOT NULL AS delivered
+     FROM mockpay_events e JOIN mockpay_sessions s ON s.id = e.session_id
      WHERE e.id = ANY($1::text[])`,
     [eventIds],
   );
-  const byId = new Map(rows.map((r) => [r.id, { event: webhookEventSchema.parse(r.payload), webhookUrl: r.webhook_url }]));
+  const target = (r: (typeof rows)[number]) => ({
+    event: webhookEventSchema.parse(r.payload), webhookUrl: r.webhook_url, delivered: r.delivered,
+  });
+  const byId = new Map(rows.map((r) => [r.id, target(r)]));
   return eventIds.map((id) => byId.get(id) ?? null);
 }
 

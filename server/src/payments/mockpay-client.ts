@@ -3,11 +3,10 @@
 // kept-alive connections. A provider that does not answer in time, or answers 5xx, is
 // "unavailable" (503 to the fan, safe to repeat: both calls are idempotent); any other answer
 // the port does not describe is a bug or a misconfiguration and fails loudly.
-import http from "node:http";
-import https from "node:https";
 import { z } from "zod";
 import { AssertionError } from "@stampede/shared/assert";
 import { paymentProviderCallTimeoutMs, paymentProviderConnectionsMax } from "@stampede/shared/limits";
+import { HttpPoster } from "../adapters/http-post.js";
 import {
   PaymentProviderUnavailableError, type CreateSessionInput, type PaymentProvider, type PaymentSession, type RefundInput, type RefundOutcome,
 } from "./provider.js";
@@ -27,14 +26,9 @@ export interface MockPayClientOptions {
 }
 
 export class MockPayClient implements PaymentProvider {
-  private readonly agent: http.Agent;
-  private readonly request: typeof http.request;
+  private readonly http = new HttpPoster({ connectionsMax: paymentProviderConnectionsMax });
 
-  constructor(private readonly options: MockPayClientOptions) {
-    const secure = options.baseUrl.startsWith("https:");
-    this.agent = new (secure ? https.Agent : http.Agent)({ keepAlive: true, maxSockets: paymentProviderConnectionsMax });
-    this.request = secure ? https.request : http.request;
-  }
+  constructor(private readonly options: MockPayClientOptions) {}
 
   async createSession(input: CreateSessionInput): Promise<PaymentSession> {
     const answer = await this.post("/mockpay/api/sessions", input);
@@ -53,27 +47,19 @@ export class MockPayClient implements PaymentProvider {
   }
 
   close(): void {
-    this.agent.destroy();
+    this.http.close();
   }
 
-  private post(path: string, body: unknown): Promise<Answer> {
-    const payload = JSON.stringify(body);
-    const headers = {
-      "content-type": "application/json", "content-length": Buffer.byteLength(payload), authorization: `Bearer ${this.options.apiKey}`,
-    };
-    const signal = AbortSignal.timeout(this.options.timeoutMs ?? paymentProviderCallTimeoutMs);
-    return new Promise<Answer>((resolve, reject) => {
-      const failed = (err: Error) =>
-        reject(new PaymentProviderUnavailableError(`MockPay at ${this.options.baseUrl} did not answer: ${err.message}`, { cause: err }));
-      const req = this.request(new URL(path, this.options.baseUrl), { method: "POST", headers, agent: this.agent, signal }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.on("error", failed);
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: parseJson(Buffer.concat(chunks).toString("utf8")) }));
-      });
-      req.on("error", failed);
-      req.end(payload);
-    });
+  private async post(path: string, body: unknown): Promise<Answer> {
+    const headers = { "content-type": "application/json", authorization: `Bearer ${this.options.apiKey}` };
+    const timeoutMs = this.options.timeoutMs ?? paymentProviderCallTimeoutMs;
+    try {
+      const answer = await this.http.post(new URL(path, this.options.baseUrl), JSON.stringify(body), headers, timeoutMs);
+      return { status: answer.status, body: parseJson(answer.body) };
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      throw new PaymentProviderUnavailableError(`MockPay at ${this.options.baseUrl} did not answer: ${message}`, { cause: err });
+    }
   }
 }
 
