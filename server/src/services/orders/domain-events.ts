@@ -30,7 +30,7 @@ export function domainStreamKey(prefix: string): string {
 }
 
 export class DomainEvents {
-  /** Events published at the same moment (a batch of payments settled together) go as one pipeline. */
+  /** Events published at the same moment (a batch of payments settled together) go as one entry. */
   private readonly append: Coalesced<DomainEvent, Error | null>;
 
   constructor(
@@ -51,13 +51,20 @@ export class DomainEvents {
     if (err) this.logger.warn({ err, event }, "domain event not published");
   }
 
-  /** One XADD per event in one round trip; answers each event's own error (null: appended). */
+  /** One stream entry for the lot (field "b", the events in order): one XADD for Redis, and one
+   * entry for every node to read and parse, however many orders a batch settled. */
   private async appendAll(events: DomainEvent[]): Promise<Array<Error | null>> {
-    const pipeline = this.redis.pipeline();
-    for (const e of events) pipeline.xadd(domainStreamKey(this.prefix), "MAXLEN", "~", String(streamMaxLen), "*", "e", JSON.stringify(e));
-    const replies = await pipeline.exec();
-    return events.map((_, i) => replies?.[i]?.[0] ?? (replies ? null : new Error("the pipeline was discarded")));
+    await this.redis.xadd(domainStreamKey(this.prefix), "MAXLEN", "~", String(streamMaxLen), "*", "b", JSON.stringify(events));
+    return events.map(() => null);
   }
+}
+
+/** The events of one stream entry: a batch ("b", an array) or, as earlier releases wrote, one ("e"). */
+export function entryEvents(fields: readonly string[]): DomainEvent[] {
+  const [name, raw] = fields;
+  if (raw === undefined) return [];
+  if (name === "b") return JSON.parse(raw) as DomainEvent[];
+  return name === "e" ? [JSON.parse(raw) as DomainEvent] : [];
 }
 
 /** Reads new events from now on and hands each to the handler; stop() ends the loop. */
@@ -71,8 +78,7 @@ export function consumeDomainEvents(redis: Redis, prefix: string, handler: (e: D
         for (const [, entries] of reply ?? []) {
           for (const [id, fields] of entries) {
             lastId = id;
-            const raw = fields[1];
-            if (raw) handler(JSON.parse(raw) as DomainEvent);
+            for (const e of entryEvents(fields)) handler(e);
           }
         }
       } catch (err) {
