@@ -20,6 +20,10 @@ export function mockpayApp(mockpay: MockPay, options: { logger: Logger; readines
   app.use(express.json({ limit: httpJsonBodyBytesMax }));
   if (options.readiness) app.use(healthRouter(options.readiness));
   app.use(mockpay.router);
+  // Browsers ask every origin for one: no icon, and no 404 in the console of the payment page.
+  app.get("/favicon.ico", (_req, res) => {
+    res.status(204).end();
+  });
   app.use(notFoundHandler);
   app.use(errorHandler);
   return app;
