@@ -25,7 +25,7 @@ export async function run(args: string[]): Promise<void> {
     const per = Math.ceil(config.concurrency / config.generators);
     const sock = await runGenerators<SocketGenResult>("socket", split(config.sockets, config.generators).map((n, g) => ({
       deadlineSeconds: 600, mode: "join", url: bench.server.url, sockets: n, concurrency: per, seconds: config.seconds, count: n, eventId: sockEvent.id, localAddress: `127.0.0.${2 + g}`,
-    })));
+    })), async () => bench.profileStart());
     const sOk = sock.results.reduce((a, r) => a + (r.statuses.ok ?? 0), 0);
     const sOps = sock.results.reduce((a, r) => a + r.ops, 0);
     const sSec = Math.max(...sock.results.map((r) => r.elapsedMs)) / 1_000;
