@@ -10,6 +10,8 @@ export interface PostAnswer {
   body: string;
 }
 
+type Sent = { answer: PostAnswer } | { error: Error; staleConnection: boolean };
+
 export class HttpPoster {
   private readonly agents: { http: http.Agent; https: https.Agent };
 
@@ -18,25 +20,43 @@ export class HttpPoster {
     this.agents = { http: new http.Agent(agent), https: new https.Agent(agent) };
   }
 
-  /** Rejects with the network error (refused, reset, timed out: an AbortError); any status resolves. */
-  post(url: string | URL, body: string, headers: Record<string, string>, timeoutMs: number): Promise<PostAnswer> {
+  /**
+   * Rejects with the network error (refused, reset, timed out: an AbortError); any status resolves.
+   * A kept-alive connection the other side closed as it was reused (its idle timeout) is reset
+   * before anything was read: that request is sent once more on a new connection, as Node's
+   * documentation advises. Callers only send what may be repeated (idempotent calls, webhooks).
+   */
+  async post(url: string | URL, body: string, headers: Record<string, string>, timeoutMs: number): Promise<PostAnswer> {
     const target = typeof url === "string" ? new URL(url) : url;
+    const signal = AbortSignal.timeout(timeoutMs);
+    const first = await this.send(target, body, headers, signal);
+    if ("answer" in first) return first.answer;
+    if (!first.staleConnection) throw first.error;
+    const again = await this.send(target, body, headers, signal);
+    if ("answer" in again) return again.answer;
+    throw again.error;
+  }
+
+  private send(target: URL, body: string, headers: Record<string, string>, signal: AbortSignal): Promise<Sent> {
     const secure = target.protocol === "https:";
     const request = secure ? https.request : http.request;
     const options = {
       method: "POST",
       headers: { ...headers, "content-length": String(Buffer.byteLength(body)) },
       agent: secure ? this.agents.https : this.agents.http,
-      signal: AbortSignal.timeout(timeoutMs),
+      signal,
     };
-    return new Promise<PostAnswer>((resolve, reject) => {
+    return new Promise<Sent>((resolve) => {
       const req = request(target, options, (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.on("error", reject);
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+        res.on("error", (error) => resolve({ error, staleConnection: false }));
+        res.on("end", () => resolve({ answer: { status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") } }));
       });
-      req.on("error", reject);
+      req.on("error", (error: NodeJS.ErrnoException) => {
+        const reset = error.code === "ECONNRESET" || error.code === "EPIPE";
+        resolve({ error, staleConnection: reset && req.reusedSocket && !signal.aborted });
+      });
       req.end(body);
     });
   }
