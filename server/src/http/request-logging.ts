@@ -11,8 +11,19 @@ function requestId(req: Request): string {
   return typeof given === "string" && requestIdPattern.test(given) ? given : randomUUID();
 }
 
-/** One line per request at debug, with its id (also sent back as X-Request-Id) and tokens redacted. */
+const serializers = {
+  // Order links carry their token in the query: logged URLs have such values redacted.
+  req: requestSerializer,
+  res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+};
+
+/**
+ * One line per request at debug, with its id (also sent back as X-Request-Id) and tokens
+ * redacted. Below debug no request line is written, so no per-request logger is made either:
+ * `req.log` (what the error handler writes with) is made the first time it is read.
+ */
 export function requestLogging(logger: Logger): RequestHandler {
+  if (!logger.isLevelEnabled("debug")) return requestIds(logger.child({}, { serializers }));
   return pinoHttp({
     logger,
     genReqId: (req, res) => {
@@ -20,14 +31,27 @@ export function requestLogging(logger: Logger): RequestHandler {
       res.setHeader("X-Request-Id", id);
       return id;
     },
-    serializers: {
-      // Order links carry their token in the query: logged URLs have such values redacted.
-      req: requestSerializer,
-      res: (res: { statusCode: number }) => ({ status: res.statusCode }),
-    },
+    serializers,
     // One line per request is debug detail (LOG_LEVEL=debug); info keeps start, stop and business events.
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : "debug"),
-    // Only server errors would be printed: skip building the other request lines at all.
-    autoLogging: logger.isLevelEnabled("debug") ? { ignore: (req) => req.url === "/healthz" || req.url === "/metrics" } : false,
+    autoLogging: { ignore: (req) => req.url === "/healthz" || req.url === "/metrics" },
   });
+}
+
+/** The request id and a `req.log` bound to the request, made only when something logs with it. */
+function requestIds(base: Logger): RequestHandler {
+  return (req, res, next) => {
+    const id = requestId(req);
+    res.setHeader("X-Request-Id", id);
+    req.id = id;
+    let log: Logger | undefined;
+    Object.defineProperty(req, "log", {
+      configurable: true,
+      get: () => (log ??= base.child({ req })),
+      set: (value: Logger) => {
+        log = value;
+      },
+    });
+    next();
+  };
 }
