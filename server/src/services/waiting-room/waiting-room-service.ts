@@ -61,8 +61,11 @@ export class WaitingRoomService {
     }
     const restored = (await this.recovery.restoreFan(eventId, fanId, proofs)) === "restored";
     const joined = await this.joinRoom(eventId, fanId, nowMs);
-    await this.store.markBack(eventId, fanId);
-    const [snapshot, place] = await Promise.all([this.store.snapshot(eventId), joined.state === "waiting" ? this.store.place(eventId, fanId) : null]);
+    const [snapshot, place] = await Promise.all([
+      this.store.snapshot(eventId),
+      joined.state === "waiting" ? this.store.place(eventId, fanId) : null,
+      this.store.markBack(eventId, fanId),
+    ]);
     const live = joined.admission && joined.admission.expiresAtMs > nowMs ? joined.admission : undefined;
     const admission = live ? await this.admissionToken(eventId, fanId, { ...live, queueNumber: joined.queueNumber }) : undefined;
     const entry = this.withProofs(queueEntry(event, snapshot.phase, joined, snapshot.servedUpTo, admission, place), fanId, joined.epoch);

@@ -3,6 +3,7 @@
 // the caller owns the clock (nowMs), so tests drive time and all nodes agree on one tick's now.
 // Outcomes come back as values; a reply of the wrong shape is a bug and fails an assertion.
 import { randomBytes } from "node:crypto";
+import { LRUCache } from "lru-cache";
 import { assert } from "@stampede/shared/assert";
 import { awayDueBatchFansMax, preQueueOpenBatchFansMax } from "@stampede/shared/limits";
 import type { Redis } from "../connection.js";
@@ -104,6 +105,9 @@ function parseSnapshot(reply: unknown): WaitingRoomSnapshot {
   };
 }
 
+/** Events whose key names are kept: more than the sales that run at once on one install. */
+const keyCacheEvents = 1_000;
+
 export class WaitingRoomStore {
   private readonly redis: Redis & WaitingRoomCommands;
 
@@ -114,9 +118,17 @@ export class WaitingRoomStore {
     this.redis = withWaitingRoomCommands(redis);
   }
 
+  /** Key names of the events recently used: built once per event, not on every call. */
+  private readonly keyCache = new LRUCache<string, WaitingRoomKeys>({ max: keyCacheEvents });
+
   /** The event's key names (for the ticker lease, tests and tools). */
   keys(eventId: string): WaitingRoomKeys {
-    return waitingRoomKeys(this.prefix, eventId);
+    let keys = this.keyCache.get(eventId);
+    if (!keys) {
+      keys = waitingRoomKeys(this.prefix, eventId);
+      this.keyCache.set(eventId, keys);
+    }
+    return keys;
   }
 
   /** Idempotent: a fan already in line gets the same state and number back. Null: the room has no
