@@ -1,7 +1,17 @@
-// Graceful shutdown: stop accepting, let in-flight requests finish (bounded), then close
-// everything else in order. Used by the server and the workers.
+// Listening, and graceful shutdown: stop accepting, let in-flight requests finish (bounded), then
+// close everything else in order. Used by the server, the workers and MockPay's process.
 import type { Server } from "node:http";
 import type { Logger } from "./logger.js";
+
+/** Listens on host:port; returns the port (the one picked when port is 0). */
+export async function listen(server: Server, host: string, port: number): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, resolve);
+  });
+  const address = server.address();
+  return typeof address === "object" && address ? address.port : port;
+}
 
 export interface Closer {
   name: string;

@@ -1,5 +1,5 @@
 // Composition root of a server process: config → adapters → app → listen; graceful shutdown.
-import { createServer, type Server } from "node:http";
+import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
 import { closeRedis, createRedis } from "./adapters/redis/connection.js";
 import { createPool } from "./adapters/postgres/pool.js";
@@ -8,7 +8,7 @@ import { accountId } from "@stampede/shared/core/ledger-ids";
 import { createConfiguredLedger, prepareServices } from "./bootstrap.js";
 import { devDefaultsBanner, type Config } from "./config.js";
 import { applyConnectionLimits } from "./connection-limits.js";
-import { closeHttpServer, onShutdownSignals, runClosers } from "./lifecycle.js";
+import { closeHttpServer, listen, onShutdownSignals, runClosers } from "./lifecycle.js";
 import { answerUnparsableRequests } from "./http/client-errors.js";
 import { createLogger } from "./logger.js";
 import { AdminUsers } from "./services/admin/admin-users.js";
@@ -16,16 +16,6 @@ import { runMain } from "./run-main.js";
 import { startRealtime } from "./realtime/start.js";
 
 const clientDistDir = fileURLToPath(new URL("../../client/dist", import.meta.url));
-
-/** Listens where the config says; returns the port (the one picked when PORT=0). */
-async function listen(server: Server, config: Config): Promise<number> {
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(config.port, config.host, resolve);
-  });
-  const address = server.address();
-  return typeof address === "object" && address ? address.port : config.port;
-}
 
 async function start(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel, "server");
@@ -79,7 +69,7 @@ async function start(config: Config): Promise<void> {
     presenceGraceMs: config.presenceGraceSeconds * 1000,
     logger,
   });
-  const port = await listen(server, config);
+  const port = await listen(server, config.host, config.port);
   if (!config.publicUrlConfigured) publicUrl = `http://${config.host}:${port}`;
   logger.info({ port, publicUrl, nodeId: realtime.nodeId }, "server listening");
   // A line for humans and for test harnesses that start this process on port 0.

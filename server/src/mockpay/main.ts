@@ -2,7 +2,7 @@
 // its pages and API on MOCKPAY_PORT, its webhook delivery (a BullMQ worker and the outbox relay),
 // its tables in the same database (the end-of-run audit reconciles the two sides there). The shop
 // then runs with MOCKPAY_URL pointing here, and its workers leave MockPay's queue alone.
-import { createServer, type Server } from "node:http";
+import { createServer } from "node:http";
 import { Queue } from "bullmq";
 import { keepSchedulers, startWorker } from "../adapters/bullmq/run-queues.js";
 import { createPool } from "../adapters/postgres/pool.js";
@@ -10,22 +10,13 @@ import { closeRedis, createRedis } from "../adapters/redis/connection.js";
 import { prepareServices } from "../bootstrap.js";
 import { ConfigError, mockpayApiKeyDefault, type Config } from "../config.js";
 import { answerUnparsableRequests } from "../http/client-errors.js";
-import { closeHttpServer, onShutdownSignals, runClosers } from "../lifecycle.js";
+import { closeHttpServer, listen, onShutdownSignals, runClosers } from "../lifecycle.js";
 import { createLogger } from "../logger.js";
 import { runMain } from "../run-main.js";
 import { mockpayApp } from "./app.js";
 import { mockpayDeliveryQueue } from "./delivery-processor.js";
 import { createMockPay } from "./index.js";
 import { mockpayWebhookQueue, type MockPayJobData } from "./queue.js";
-
-async function listen(server: Server, host: string, port: number): Promise<number> {
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, resolve);
-  });
-  const address = server.address();
-  return typeof address === "object" && address ? address.port : port;
-}
 
 async function start(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel, "mockpay");

@@ -4,7 +4,4 @@
 import { mockpayDeliveryQueue } from "@stampede/server/mockpay/delivery-processor";
 import type { ProcessorEntry } from "../processors.js";
 
-export const mockpayWebhookProcessor: ProcessorEntry = {
-  ...mockpayDeliveryQueue,
-  create: (deps) => mockpayDeliveryQueue.create(deps),
-};
+export const mockpayWebhookProcessor: ProcessorEntry = mockpayDeliveryQueue;
