@@ -3,6 +3,7 @@
 import type { QueueEntry, QueueStatus, QueueView } from "@stampede/shared/protocol";
 import { isUuid } from "@stampede/shared/ids";
 import type { WaitingRoomStore, Admission, JoinResult } from "../../adapters/redis/waiting-room/store.js";
+import type { JoinView } from "../../adapters/redis/waiting-room/join-batch.js";
 import type { EventCache } from "../events/event-cache.js";
 import type { EventRecord } from "../events/events-repo.js";
 import { HttpError } from "../../http/errors.js";
@@ -60,12 +61,7 @@ export class WaitingRoomService {
       this.preQueueReady.add(eventId);
     }
     const restored = (await this.recovery.restoreFan(eventId, fanId, proofs)) === "restored";
-    const joined = await this.joinRoom(eventId, fanId, nowMs);
-    const [snapshot, place] = await Promise.all([
-      this.store.snapshot(eventId),
-      joined.state === "waiting" ? this.store.place(eventId, fanId) : null,
-      this.store.markBack(eventId, fanId),
-    ]);
+    const { joined, snapshot, place } = await this.joinRoom(eventId, fanId, nowMs);
     const live = joined.admission && joined.admission.expiresAtMs > nowMs ? joined.admission : undefined;
     const admission = live ? await this.admissionToken(eventId, fanId, { ...live, queueNumber: joined.queueNumber }) : undefined;
     const entry = this.withProofs(queueEntry(event, snapshot.phase, joined, snapshot.servedUpTo, admission, place), fanId, joined.epoch);
@@ -74,14 +70,14 @@ export class WaitingRoomService {
   }
 
   /** Joins, making the room (or rebuilding it from its checkpoint) when it has no epoch. */
-  private async joinRoom(eventId: string, fanId: string, nowMs: number): Promise<JoinResult> {
-    const joined = await this.store.join(eventId, fanId, nowMs);
-    if (joined) return joined;
+  private async joinRoom(eventId: string, fanId: string, nowMs: number): Promise<JoinView & { joined: JoinResult }> {
+    const view = await this.store.joinAndView(eventId, fanId, nowMs);
+    if (view.joined) return { ...view, joined: view.joined };
     await this.recovery.ensure(eventId);
-    const again = await this.store.join(eventId, fanId, nowMs);
+    const again = await this.store.joinAndView(eventId, fanId, nowMs);
     // Lost again within a moment: the store is flapping, and the fan is told to retry (503).
-    if (!again) throw new HttpError(503, "not_ready", "the waiting room is being rebuilt; try again in a moment");
-    return again;
+    if (!again.joined) throw new HttpError(503, "not_ready", "the waiting room is being rebuilt; try again in a moment");
+    return { ...again, joined: again.joined };
   }
 
   /** The place token (while the fan has a number) and the room's epoch, for a later rebuild. */

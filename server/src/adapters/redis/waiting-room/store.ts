@@ -7,103 +7,20 @@ import { LRUCache } from "lru-cache";
 import { assert } from "@stampede/shared/assert";
 import { awayDueBatchFansMax, preQueueOpenBatchFansMax } from "@stampede/shared/limits";
 import type { Redis } from "../connection.js";
+import type { Coalesced } from "../../batching/coalesce.js";
+import { joinBatches, type JoinRequest, type JoinView } from "./join-batch.js";
 import { waitingRoomKeys, type WaitingRoomKeys } from "./keys.js";
 import { checkTime, int, list, str } from "./replies.js";
+import {
+  entryStates, parseJoin, parsePlace, parseSnapshot, type AdmitOptions, type AdmittedFan, type Departures, type EntryState,
+  type JoinResult, type Place, type SetPreQueueOutcome, type WaitingRoomEntry, type WaitingRoomSnapshot,
+} from "./room-types.js";
 import { withWaitingRoomCommands, type WaitingRoomCommands } from "./scripts.js";
 
-export type Phase = "pre" | "opening" | "open";
-export type JoinState = "pre_queue" | "waiting" | "admitted";
-/** As joined, or how the last admission ended (a fan who joins again then queues at the back). */
-export type EntryState = JoinState | "admission_expired" | "admission_ended" | "left";
-
-export interface Admission {
-  jti: string;
-  expiresAtMs: number;
-}
-
-export interface JoinResult {
-  state: JoinState;
-  queueNumber: number | null;
-  admission?: Admission;
-  /** The room's incarnation (keys.ts epoch). */
-  epoch: string;
-}
-
-export interface WaitingRoomEntry {
-  state: EntryState;
-  queueNumber: number | null;
-  joinedAtMs: number;
-  /** The last admission; an "admitted" one whose expiresAtMs has passed is over even before a tick drops it. */
-  admission?: Admission;
-}
-
-export interface WaitingRoomSnapshot {
-  phase: Phase;
-  servedUpTo: number;
-  waiting: number;
-  preQueued: number;
-  activeCheckouts: number;
-  admittedTotal: number;
-  lastNumber: number;
-  /** The room's incarnation; '' while it has none (never made, or lost with the store's data). */
-  epoch: string;
-}
-
-export interface AdmitOptions {
-  nowMs: number;
-  admitPerMinute: number;
-  maxActiveCheckouts: number;
-  admissionTtlMs: number;
-  paused: boolean;
-}
-
-export interface AdmittedFan {
-  fanId: string;
-  queueNumber: number;
-  jti: string;
-  expiresAtMs: number;
-}
-
-/** A waiting fan's place with the counters it was read with (one instant; see place.lua). */
-export interface Place {
-  /** 1 = next in line. */
-  position: number;
-  admittedTotal: number;
-  departedSeq: number;
-}
-
-/** Queue numbers that left the line; the i-th (0-based) is departure fromSeq + i + 1. */
-export interface Departures {
-  fromSeq: number;
-  numbers: number[];
-}
-
-export type SetPreQueueOutcome = { kind: "pre_queue" } | { kind: "opening" } | { kind: "already_numbered" };
-
-const phases: readonly string[] = ["pre", "opening", "open"] satisfies Phase[];
-const entryStates: readonly string[] = [
-  "pre_queue",
-  "waiting",
-  "admitted",
-  "admission_expired",
-  "admission_ended",
-  "left",
-] satisfies EntryState[];
-
-function parseSnapshot(reply: unknown): WaitingRoomSnapshot {
-  const [phase, servedUpTo, waiting, preQueued, activeCheckouts, admittedTotal, lastNumber, epoch] = list(reply, 8);
-  assert(phases.includes(str(phase)), `unknown phase ${String(phase)}`);
-  return {
-    phase: phase as Phase,
-    servedUpTo: int(servedUpTo),
-    waiting: int(waiting),
-    preQueued: int(preQueued),
-    activeCheckouts: int(activeCheckouts),
-    admittedTotal: int(admittedTotal),
-    lastNumber: int(lastNumber),
-    epoch: str(epoch),
-  };
-}
+export type {
+  Admission, AdmitOptions, AdmittedFan, Departures, EntryState, JoinResult, JoinState, Phase, Place, SetPreQueueOutcome, WaitingRoomEntry,
+  WaitingRoomSnapshot,
+} from "./room-types.js";
 
 /** Events whose key names are kept: more than the sales that run at once on one install. */
 const keyCacheEvents = 1_000;
@@ -111,11 +28,15 @@ const keyCacheEvents = 1_000;
 export class WaitingRoomStore {
   private readonly redis: Redis & WaitingRoomCommands;
 
+  /** Joins of the same moment, one pipeline for them all (join-batch.ts). */
+  private readonly joins: Coalesced<JoinRequest, JoinView>;
+
   constructor(
     redis: Redis,
     private readonly prefix: string,
   ) {
     this.redis = withWaitingRoomCommands(redis);
+    this.joins = joinBatches(this.redis, (eventId) => this.keys(eventId));
   }
 
   /** Key names of the events recently used: built once per event, not on every call. */
@@ -136,20 +57,13 @@ export class WaitingRoomStore {
   async join(eventId: string, fanId: string, nowMs: number): Promise<JoinResult | null> {
     checkTime(nowMs);
     const k = this.keys(eventId);
-    const reply = await this.redis.wrJoin(k.phase, k.seq, k.q, k.pre, k.preseq, k.active, k.fan(fanId), k.epoch, fanId, nowMs);
-    const [state, number, jti, expiresAtMs, epochValue] = list(reply, 5);
-    const epoch = str(epochValue);
-    switch (str(state)) {
-      case "no_room":
-        return null;
-      case "pre_queue":
-        return { state: "pre_queue", queueNumber: null, epoch };
-      case "waiting":
-        return { state: "waiting", queueNumber: int(number), epoch };
-      case "admitted":
-        return { state: "admitted", queueNumber: int(number), admission: { jti: str(jti), expiresAtMs: int(expiresAtMs) }, epoch };
-    }
-    assert(false, `unknown join state ${String(state)}`);
+    return parseJoin(await this.redis.wrJoin(k.phase, k.seq, k.q, k.pre, k.preseq, k.active, k.fan(fanId), k.epoch, fanId, nowMs));
+  }
+
+  /** join, with presence marked back, the fan's place (when waiting) and the room's snapshot read
+   * right after it; batched with the other joins of the moment. joined is null as for join(). */
+  joinAndView(eventId: string, fanId: string, nowMs: number): Promise<JoinView> {
+    return this.joins({ eventId, fanId, nowMs });
   }
 
   /** Out of line, and out of the checkout slot if admitted. Returns whether the fan was in. */
@@ -161,9 +75,7 @@ export class WaitingRoomStore {
   /** The fan's rank among those still waiting (ZRANK + 1) and the counters it was read with; null when not waiting. */
   async place(eventId: string, fanId: string): Promise<Place | null> {
     const k = this.keys(eventId);
-    const [position, admittedTotal, departedSeq] = list(await this.redis.wrPlace(k.q, k.admitted, k.departedseq, fanId), 3).map(int);
-    if (!position) return null;
-    return { position, admittedTotal: admittedTotal as number, departedSeq: departedSeq as number };
+    return parsePlace(await this.redis.wrPlace(k.q, k.admitted, k.departedseq, fanId));
   }
 
   /** Departures not yet announced (at most max, oldest first); each is handed out once. */
