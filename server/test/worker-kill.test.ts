@@ -9,7 +9,7 @@
 // order stayed held until the second process delivered (nothing else settles it).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
-import { domainStreamKey } from "../src/services/orders/domain-events.js";
+import { domainStreamKey, entryEvents } from "../src/services/orders/domain-events.js";
 import { admittedFan, auditOk, completePayment, getOrder, hold, orderReaches, sessionIdOf, stockOf } from "../src/testing/checkout.js";
 import { basicAuth, createEvent, waitFor } from "../src/testing/fans.js";
 import { stackAdmin, startStack, type TestStack } from "../src/testing/stack.js";
@@ -36,7 +36,7 @@ afterAll(async () => {
 /** The order's statuses as announced on the domain-event stream (one entry when placed, one per transition). */
 async function transitionsOf(orderId: string): Promise<string[]> {
   const entries = await stack.redis.client.xrange(domainStreamKey(stack.redis.prefix), "-", "+");
-  const events = entries.map(([, fields]) => JSON.parse(fields[1] ?? "{}") as { orderId: string; status: string });
+  const events = entries.flatMap(([, fields]) => entryEvents(fields));
   return events.filter((e) => e.orderId === orderId).map((e) => e.status);
 }
 
