@@ -143,11 +143,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
   if (e.LEDGER === "tigerbeetle" && !e.TB_ADDRESS) problems.push("TB_ADDRESS: required when LEDGER=tigerbeetle");
   if (problems.length > 0) throw new ConfigError(problems);
+  const publicUrl = (e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/$/, "");
   return {
     env: e.NODE_ENV,
     host: e.HOST,
     port: e.PORT,
-    publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/$/, ""),
+    publicUrl,
     publicUrlConfigured: e.PUBLIC_URL !== undefined,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
@@ -170,7 +171,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       port: e.MOCKPAY_PORT,
       publicUrl: (e.MOCKPAY_PUBLIC_URL ?? `http://${e.HOST}:${e.MOCKPAY_PORT}`).replace(/\/$/, ""),
       publicUrlConfigured: e.MOCKPAY_PUBLIC_URL !== undefined,
-      webhookUrl: e.MOCKPAY_WEBHOOK_URL ?? `${(e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/$/, "")}/api/payments/webhook`,
+      webhookUrl: e.MOCKPAY_WEBHOOK_URL ?? `${publicUrl}/api/payments/webhook`,
     },
     secretKey: e.SECRET_KEY ?? devSecrets.SECRET_KEY,
     logLevel: e.LOG_LEVEL,

@@ -17,11 +17,6 @@ export interface ChaosSettings {
 
 export const noChaos: ChaosSettings = { duplicateRate: 0, delayMs: 0, reorder: false, failRate: 0 };
 
-/** Every knob off: deliveries are plain, and new events can share one batch job. */
-export function isNoChaos(chaos: ChaosSettings): boolean {
-  return chaos.duplicateRate === 0 && chaos.delayMs === 0 && !chaos.reorder && chaos.failRate === 0;
-}
-
 export function assertChaos(chaos: ChaosSettings): void {
   assert(chaos.duplicateRate >= 0 && chaos.duplicateRate <= 1, "chaos.duplicateRate must be within 0..1");
   assert(chaos.failRate >= 0 && chaos.failRate <= 1, "chaos.failRate must be within 0..1");

@@ -9,7 +9,7 @@ import { pgBatched } from "../adapters/postgres/batched.js";
 import type { Pool } from "../adapters/postgres/pool.js";
 import { signWebhook, webhookBody, webhookSignatureHeader } from "../payments/webhook.js";
 import { dropAttempt } from "./chaos.js";
-import type { DeliveryJobData } from "./queue.js";
+import type { MockPayJobData } from "./queue.js";
 import { deliveryTargets, recordAttempts, type Attempt, type DeliveryTarget } from "./store.js";
 
 export interface DeliverDeps {
@@ -69,7 +69,7 @@ function outboxOf(pool: Pool): Outbox {
 
 export async function deliverWebhook(
   deps: DeliverDeps,
-  job: DeliveryJobData,
+  job: MockPayJobData,
   attempt: { isLast: boolean; chaosCopy?: boolean },
 ): Promise<DeliveryOutcome> {
   assert(deps.webhookSecret.length > 0, "the webhook secret is not configured for delivery");

@@ -12,10 +12,7 @@ import type { Pool } from "../adapters/postgres/pool.js";
 import type { Redis } from "../adapters/redis/connection.js";
 import type { Logger } from "../logger.js";
 import { deliverWebhook } from "./deliver.js";
-import {
-  batchJobName, enqueueRetries, mockpayWebhookQueue, relayJobName, relayUndelivered, withDeadline,
-  type BatchJobData, type DeliveryJobData, type MockPayJobData, type MockPayQueue,
-} from "./queue.js";
+import { mockpayWebhookQueue, relayJobName, relayUndelivered, type MockPayJobData } from "./queue.js";
 
 /** What delivery needs; `random` pins chaos drops in tests. */
 export interface MockPayWebhookDeps {
@@ -29,7 +26,7 @@ export interface MockPayWebhookDeps {
   random?: () => number;
 }
 
-async function deliver(deps: MockPayWebhookDeps, job: Job<DeliveryJobData>): Promise<unknown> {
+async function deliver(deps: MockPayWebhookDeps, job: Job<MockPayJobData>): Promise<unknown> {
   const attempt = job.attemptsMade + 1;
   const isLast = attempt >= (job.opts.attempts ?? 1);
   const chaosCopy = job.id !== job.data.eventId;
@@ -52,32 +49,13 @@ async function deliver(deps: MockPayWebhookDeps, job: Job<DeliveryJobData>): Pro
   }
 }
 
-/**
- * The first attempt of a batch of new events, all at once (the outbox reads and attempt records
- * of the batch go as one statement each). An event whose attempt failed goes on as a delivery job
- * of its own, with the usual retries and backoff; if even that cannot be queued the batch job
- * fails and is retried whole (the shop dedupes by event id), and the relay is the backstop.
- */
-async function deliverBatch(deps: MockPayWebhookDeps, queue: MockPayQueue, job: Job<BatchJobData>): Promise<unknown> {
-  const deliverDeps = { pool: deps.pool, webhookSecret: deps.webhookSecret, random: deps.random };
-  const { eventIds } = job.data;
-  const first = { isLast: false };
-  const outcomes = await Promise.all(eventIds.map((eventId) => deliverWebhook(deliverDeps, { eventId, chaosFailRate: 0 }, first)));
-  const failed = eventIds.filter((_, i) => outcomes[i]!.kind === "failed" || outcomes[i]!.kind === "dropped");
-  const unknown = eventIds.filter((_, i) => outcomes[i]!.kind === "unknown_event");
-  if (unknown.length > 0) deps.logger.warn({ jobId: job.id, eventIds: unknown }, "mockpay webhooks for unknown events: dropped");
-  await withDeadline(enqueueRetries(queue, failed), webhookEnqueueTimeoutMs, "queueing webhook retries");
-  return { delivered: eventIds.length - failed.length - unknown.length, retried: failed.length };
-}
-
 export function createMockPayWebhookProcessor(deps: MockPayWebhookDeps): Processor<MockPayJobData> {
   assert(deps.webhookSecret.length > 0, "MockPay webhook delivery needs MOCKPAY_WEBHOOK_SECRET (ProcessorDeps.webhookSecret)");
   // Adds only (no blocking reads), so the app connection serves; nothing is opened here.
   const queue = new Queue<MockPayJobData>(mockpayWebhookQueue, { connection: deps.redis, prefix: `${deps.redisPrefix}:bull` });
   queue.on("error", (err) => deps.logger.warn({ err, queue: queue.name }, "queue connection error"));
   return async (job: Job<MockPayJobData>) => {
-    if (job.name === batchJobName) return deliverBatch(deps, queue, job as Job<BatchJobData>);
-    if (job.name !== relayJobName) return deliver(deps, job as Job<DeliveryJobData>);
+    if (job.name !== relayJobName) return deliver(deps, job);
     // Relayed deliveries carry no chaos: the workers do not know the server's chaos settings.
     const relay = { minAgeSeconds: mockpayRelayMinAgeSeconds, chaosFailRate: 0, timeoutMs: webhookEnqueueTimeoutMs };
     const relayed = await relayUndelivered(deps.pool, queue, relay);

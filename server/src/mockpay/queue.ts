@@ -1,7 +1,6 @@
-// The webhook delivery queue: one BullMQ job per delivery of an event, or, for the first attempt
-// of events completed together without chaos, one job for the batch. A job carries only event ids
-// (the body is read from the outbox row, the secret from the worker's deps), so nothing secret or
-// stale sits in Redis.
+// The webhook delivery queue: one BullMQ job per delivery of an event. The job carries only the
+// event id (the body is read from the outbox row, the secret from the worker's deps), so nothing
+// secret or stale sits in Redis.
 import type { JobsOptions, Queue } from "bullmq";
 import { mockpayRedeliverBatchMax, webhookBackoffBaseMs, webhookDeliveryAttemptsMax, webhookJobsKeptSeconds } from "@stampede/shared/limits";
 import type { Pool } from "../adapters/postgres/pool.js";
@@ -13,24 +12,13 @@ export const deliveryJobName = "deliver";
 /** The relay's job (a repeatable job on the same queue, scheduled by the workers). */
 export const relayJobName = "mockpay-relay";
 
-/** The job of one delivery of one event (its attempts retried with backoff). */
-export interface DeliveryJobData {
+export interface MockPayJobData {
   eventId: string;
   /** Chaos: the chance each attempt is lost before sending; decided by the server's config. */
   chaosFailRate: number;
 }
 
-/** The first attempt of many new events together (no chaos): each event that fails it goes on as
- * a delivery job of its own, with the usual retries. */
-export interface BatchJobData {
-  eventIds: string[];
-}
-
-export type MockPayJobData = DeliveryJobData | BatchJobData;
-
 export type MockPayQueue = Queue<MockPayJobData>;
-
-export const batchJobName = "deliver-batch";
 
 export const deliveryJobOptions: JobsOptions = {
   attempts: webhookDeliveryAttemptsMax,
@@ -52,28 +40,6 @@ export async function enqueueNewEvent(queue: MockPayQueue, eventId: string, chao
       opts: { ...deliveryJobOptions, jobId: p.jobId, ...(p.delayMs > 0 ? { delay: p.delayMs } : {}) },
     })),
   );
-}
-
-/** The first deliveries of new events without chaos: one job for them all. Its id is the first
- * event's, with a prefix that no event id has, so a repeat of the same add dedupes. */
-export async function enqueueNewEvents(queue: MockPayQueue, eventIds: readonly string[]): Promise<void> {
-  if (eventIds.length === 0) return;
-  await queue.add(batchJobName, { eventIds: [...eventIds] }, { ...deliveryJobOptions, attempts: 3, jobId: `batch-${eventIds[0]}` });
-}
-
-/** The events of a batch whose first attempt failed, each as its own delivery job, going on with
- * the schedule a delivery job of its own would have had: the batch's attempt was its first. */
-export async function enqueueRetries(queue: MockPayQueue, eventIds: readonly string[]): Promise<void> {
-  if (eventIds.length === 0) return;
-  const opts: JobsOptions = {
-    ...deliveryJobOptions,
-    attempts: webhookDeliveryAttemptsMax - 1,
-    backoff: { type: "exponential", delay: 2 * webhookBackoffBaseMs, jitter: 0.2 },
-    delay: webhookBackoffBaseMs,
-  };
-  const jobOf = (eventId: string) => ({ name: deliveryJobName, data: { eventId, chaosFailRate: 0 }, opts: { ...opts, jobId: eventId } });
-  const jobs = eventIds.map(jobOf);
-  await queue.addBulk(jobs);
 }
 
 /** Re-drives an event that is not delivered yet; a no-op while its job is still queued (same job id). */

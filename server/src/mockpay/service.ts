@@ -4,14 +4,14 @@
 // repeat of the same call re-drives delivery, as does redeliverUndelivered().
 import { assert, AssertionError } from "@stampede/shared/assert";
 import { webhookEnqueueTimeoutMs } from "@stampede/shared/limits";
-import { coalesce, firstIndexByKey } from "../adapters/batching/coalesce.js";
+import { firstIndexByKey } from "../adapters/batching/coalesce.js";
 import { pgBatched } from "../adapters/postgres/batched.js";
 import { inTransaction, type Pool } from "../adapters/postgres/pool.js";
 import type { Logger } from "../logger.js";
 import type { CreateSessionInput, PaymentProvider, PaymentSession, RefundInput, RefundOutcome } from "../payments/provider.js";
 import type { WebhookEvent, WebhookEventType } from "../payments/webhook.js";
-import { isNoChaos, type ChaosSettings } from "./chaos.js";
-import { enqueueNewEvent, enqueueNewEvents, enqueueRedelivery, relayUndelivered, withDeadline, type MockPayQueue } from "./queue.js";
+import type { ChaosSettings } from "./chaos.js";
+import { enqueueNewEvent, enqueueRedelivery, relayUndelivered, withDeadline, type MockPayQueue } from "./queue.js";
 import { decideCompletion, eventTypeFor, newEventId, newRefundId, newSessionId, redirectUrlFor, type CompletionOutcome, type SessionStatus } from "./rules.js";
 import * as store from "./store.js";
 
@@ -87,14 +87,6 @@ export class MockPayService implements PaymentProvider {
   private readonly insertSession = pgBatched((sessions: store.NewSession[]) => store.insertOrGetSessions(this.deps.pool, sessions));
   /** Concurrent completions of open sessions commit together (completeTogether). */
   private readonly completeOpen = pgBatched((items: store.Completion[]) => this.completeTogether(items));
-  /** Without chaos, the events of completions made together are queued as one delivery job. */
-  private readonly enqueueTogether = coalesce(
-    async (eventIds: string[]) => {
-      await enqueueNewEvents(this.deps.queue, eventIds);
-      return eventIds.map(() => undefined);
-    },
-    { deadlineMs: webhookEnqueueTimeoutMs, isUnavailable: () => true, unavailable: (message) => new Error(`webhook queue: ${message}`) },
-  );
 
   paymentUrl(sessionId: string): string {
     return `${this.deps.publicUrl().replace(/\/$/, "")}/mockpay/checkout/${sessionId}`;
@@ -223,12 +215,10 @@ export class MockPayService implements PaymentProvider {
 
   private async dispatch(after: AfterCommit): Promise<void> {
     if (!after) return;
-    const { queue, chaos, random } = this.deps;
-    const enqueue = !("newEvent" in after)
-      ? enqueueRedelivery(queue, after.redeliver, chaos.failRate)
-      : isNoChaos(chaos)
-        ? this.enqueueTogether(after.newEvent)
-        : enqueueNewEvent(queue, after.newEvent, chaos, random);
+    const enqueue =
+      "newEvent" in after
+        ? enqueueNewEvent(this.deps.queue, after.newEvent, this.deps.chaos, this.deps.random)
+        : enqueueRedelivery(this.deps.queue, after.redeliver, this.deps.chaos.failRate);
     try {
       // A late enqueue that lands after the deadline is harmless: job ids dedupe, duplicates are allowed.
       await withDeadline(enqueue, webhookEnqueueTimeoutMs, "queueing the webhook");
