@@ -39,6 +39,11 @@ import { joinsPerFanPerMinuteMax } from "@stampede/shared/limits";
 import type { ChaosSettings } from "./mockpay/index.js";
 import { createCheckout, type Checkout } from "./services/orders/checkout.js";
 import { OrdersRepo } from "./services/orders/orders-repo.js";
+import { CheckoutHealthMeter } from "./services/orders/checkout-health.js";
+import { CheckoutHealthStore } from "./adapters/redis/checkout-health-store.js";
+import { SteeringStore } from "./adapters/redis/waiting-room/steering-store.js";
+import { CheckoutLoadRepo } from "./services/waiting-room/checkout-load-repo.js";
+import { AdmissionSteering } from "./services/waiting-room/steering.js";
 import { benchRoutes } from "./services/bench/routes.js";
 import { BenchResultsStore } from "./services/bench/results-store.js";
 
@@ -60,6 +65,10 @@ export interface AppDeps {
   idempotencyLeaseMs?: number;
   logger: Logger;
   pool: Pool;
+  /** Settlement's own connections, so holds never starve payments; absent: the shared pool. */
+  settlementPool?: Pool;
+  /** Hold requests worked on at once and waiting (limits.ts defaults). */
+  holdGate?: { concurrency: number; queueMax: number };
   redis: Redis;
   ledger: Ledger;
   readiness: ReadinessChecks;
@@ -82,6 +91,9 @@ export interface App {
   waitingRoom: WaitingRoomParts;
   checkout: Checkout;
   ledger: Ledger;
+  /** This node's view of the checkout's health; published to Redis for self-tuning admission. */
+  health: CheckoutHealthMeter;
+  healthStore: CheckoutHealthStore;
 }
 
 /** The waiting room's parts, shared by the HTTP routes and the realtime layer. */
@@ -94,13 +106,28 @@ export interface WaitingRoomParts {
   eventsRepo: EventsRepo;
   lottery: LotteryRepo;
   stock: StockCache;
+  /** The admission plan of each tick: auto or manual rate, stock room (steering.ts). */
+  steering: AdmissionSteering;
+  /** Where the plan's controller keeps its state and steps (the dashboard reads them). */
+  steeringStore: SteeringStore;
   joinLimits: { perIp: RateLimit; perFan: RateLimit };
 }
 
 /** The waiting room's parts: the Redis store, its recovery from PostgreSQL, the service, limits. */
-function createWaitingRoom(deps: AppDeps, shared: { tokens: TokenService; eventsRepo: EventsRepo; orders: OrdersRepo }): WaitingRoomParts {
+function createWaitingRoom(
+  deps: AppDeps,
+  shared: { tokens: TokenService; eventsRepo: EventsRepo; orders: OrdersRepo; healthStore: CheckoutHealthStore },
+): WaitingRoomParts {
   const { tokens, eventsRepo, orders } = shared;
   const store = new WaitingRoomStore(deps.redis, deps.redisPrefix);
+  const stock = new StockCache(deps.ledger);
+  const steeringStore = new SteeringStore(deps.redis, (eventId) => store.keys(eventId));
+  const steering = new AdmissionSteering({
+    health: shared.healthStore,
+    store: steeringStore,
+    stock,
+    load: new CheckoutLoadRepo(deps.pool),
+  });
   const eventCache = new EventCache(eventsRepo);
   const recovery = new RoomRecovery({
     restore: new RoomRestore(deps.redis, deps.redisPrefix),
@@ -116,7 +143,9 @@ function createWaitingRoom(deps: AppDeps, shared: { tokens: TokenService; events
     service: new WaitingRoomService(store, eventCache, tokens, recovery),
     recovery,
     lottery: new LotteryRepo(deps.pool),
-    stock: new StockCache(deps.ledger),
+    stock,
+    steering,
+    steeringStore,
     joinLimits: {
       perIp: new RateLimit(deps.redis, deps.redisPrefix, "join-ip", deps.limits.joinsPerIpPerMinute),
       perFan: new RateLimit(deps.redis, deps.redisPrefix, "join-fan", joinsPerFanPerMinuteMax),
@@ -140,13 +169,16 @@ export function createApp(deps: AppDeps): App {
   const events = new EventsService(eventsRepo, deps.ledger);
   const tokens = new TokenService(deps.secretKey);
   const ordersRepo = new OrdersRepo(deps.pool);
-  const waitingRoom = createWaitingRoom(deps, { tokens, eventsRepo, orders: ordersRepo });
+  const health = new CheckoutHealthMeter();
+  const healthStore = new CheckoutHealthStore(deps.redis, deps.redisPrefix);
+  const waitingRoom = createWaitingRoom(deps, { tokens, eventsRepo, orders: ordersRepo, healthStore });
   const { store, eventCache, recovery } = waitingRoom;
   const checkout = createCheckout({
-    pool: deps.pool, redis: deps.redis, bullRedis: deps.bullRedis, redisPrefix: deps.redisPrefix, ledger: deps.ledger, logger: deps.logger, registry,
+    pool: deps.pool, ...(deps.settlementPool ? { settlementPool: deps.settlementPool } : {}), health,
+    ...(deps.holdGate ? { holdGate: deps.holdGate } : {}), redis: deps.redis, bullRedis: deps.bullRedis, redisPrefix: deps.redisPrefix, ledger: deps.ledger, logger: deps.logger, registry,
     publicUrl: deps.publicUrl, secretKey: deps.secretKey, idempotencyLeaseMs: deps.idempotencyLeaseMs ?? 30_000,
     webhookSecrets: deps.webhookSecrets, chaos: deps.mockpayChaos, provider: deps.paymentProvider, admin, tokens, events, eventsRepo,
-    eventCache, store, stock: waitingRoom.stock, orders: ordersRepo,
+    eventCache, store, stock: waitingRoom.stock, steering: waitingRoom.steeringStore, orders: ordersRepo,
     restoreAdmission: (eventId, fanId, claims) => recovery.restoreAdmission(eventId, fanId, claims),
   });
   const sessionLimit = new RateLimit(deps.redis, deps.redisPrefix, "session-ip", deps.limits.sessionsPerIpPerMinute);
@@ -180,5 +212,5 @@ export function createApp(deps: AppDeps): App {
   app.use(clientRouter(deps.clientDistDir));
   app.use(notFoundHandler);
   app.use(errorHandler);
-  return { app, metrics, admin, events, tokens, waitingRoom, checkout, ledger: deps.ledger };
+  return { app, metrics, admin, events, tokens, waitingRoom, checkout, ledger: deps.ledger, health, healthStore };
 }

@@ -3,7 +3,14 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { connectionsPerIpMaxDefault, httpIdleTimeoutMsDefault, shutdownDrainMsDefault } from "@stampede/shared/limits";
+import {
+  connectionsPerIpMaxDefault,
+  holdsInFlightMax,
+  holdsQueuedMax,
+  httpIdleTimeoutMsDefault,
+  settlementPoolMax,
+  shutdownDrainMsDefault,
+} from "@stampede/shared/limits";
 
 /** Secrets with development defaults: printed loudly at start, refused under NODE_ENV=production. */
 const devSecrets = {
@@ -61,6 +68,11 @@ const envSchema = z.object({
   // Counted per TCP peer address: behind a proxy that is the proxy (TRUST_PROXY_HOPS cannot apply at TCP level).
   CONNECTIONS_PER_IP_MAX: z.coerce.number().int().min(1).max(1_000_000).default(connectionsPerIpMaxDefault),
   HTTP_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(httpIdleTimeoutMsDefault),
+  // The checkout's bounded queues and connections (per server process): see limits.ts.
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(1_000).default(20),
+  SETTLEMENT_POOL_MAX: z.coerce.number().int().min(0).max(1_000).default(settlementPoolMax),
+  HOLDS_IN_FLIGHT_MAX: z.coerce.number().int().min(1).max(100_000).default(holdsInFlightMax),
+  HOLDS_QUEUED_MAX: z.coerce.number().int().min(0).max(1_000_000).default(holdsQueuedMax),
   BENCH_RESULTS_DIR: z.string().optional(),
   // `npm start` prints the development-defaults banner once itself and sets "off" for its children.
   DEV_DEFAULTS_BANNER: z.enum(["on", "off"]).default("on"),
@@ -107,6 +119,9 @@ export interface Config {
   /** Open connections per TCP peer address (more are dropped at once) and the idle timeout. The
    * peer is the proxy when there is one: X-Forwarded-For is not known at TCP level. */
   connections: { perIpMax: number; idleTimeoutMs: number };
+  /** Database connections (the shared pool; settlement's own, 0 = settlement shares the pool) and
+   * the hold requests worked on and waiting per process (past both: 503 overloaded). */
+  checkout: { poolMax: number; settlementPoolMax: number; holdsInFlightMax: number; holdsQueuedMax: number };
   /** Where GET /api/bench/results reads recorded runs; null (BENCH_RESULTS_DIR="") turns those routes off. */
   benchResultsDir: string | null;
   /** Secrets that fell back to their development default (printed loudly at start). */
@@ -182,6 +197,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     jobLockMs: e.JOB_LOCK_MS,
     limits: { sessionsPerIpPerMinute: e.SESSION_LIMIT_PER_IP_PER_MINUTE, joinsPerIpPerMinute: e.JOIN_LIMIT_PER_IP_PER_MINUTE },
     connections: { perIpMax: e.CONNECTIONS_PER_IP_MAX, idleTimeoutMs: e.HTTP_IDLE_TIMEOUT_MS },
+    checkout: {
+      poolMax: e.DB_POOL_MAX,
+      settlementPoolMax: e.SETTLEMENT_POOL_MAX,
+      holdsInFlightMax: e.HOLDS_IN_FLIGHT_MAX,
+      holdsQueuedMax: e.HOLDS_QUEUED_MAX,
+    },
     // Empty strings are dropped above as "unset"; for this one, set-but-empty means "off".
     benchResultsDir: env.BENCH_RESULTS_DIR === "" ? null : path.resolve(e.BENCH_RESULTS_DIR ?? benchResultsDirDefault),
     devDefaultsUsed,

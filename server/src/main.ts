@@ -23,7 +23,10 @@ async function start(config: Config): Promise<void> {
   if (banner) console.warn(banner);
 
   await prepareServices(config);
-  const pool = createPool(config.databaseUrl, { applicationName: "stampede-server" });
+  const pool = createPool(config.databaseUrl, { applicationName: "stampede-server", max: config.checkout.poolMax });
+  // Payments are settled on connections of their own: a flood of holds cannot take them (0: shared).
+  const { settlementPoolMax } = config.checkout;
+  const settlementPool = settlementPoolMax > 0 ? createPool(config.databaseUrl, { applicationName: "stampede-settlement", max: settlementPoolMax }) : null;
   const redis = createRedis(config.redisUrl, "app");
   // The ledger exists before the app's metrics do: batch sizes are forwarded once they exist.
   let observeBatch = (_events: number): void => {};
@@ -45,6 +48,8 @@ async function start(config: Config): Promise<void> {
     limits: config.limits,
     logger,
     pool,
+    ...(settlementPool ? { settlementPool } : {}),
+    holdGate: { concurrency: config.checkout.holdsInFlightMax, queueMax: config.checkout.holdsQueuedMax },
     redis,
     ledger,
     clientDistDir,
@@ -87,7 +92,7 @@ async function start(config: Config): Promise<void> {
         { name: "queues", close: () => built.checkout.close() },
         { name: "bullmq redis", close: () => closeRedis(bullRedis) },
         { name: "ledger", close: () => ledger.close() },
-        { name: "postgres", close: () => pool.end() },
+        { name: "postgres", close: () => Promise.all([pool.end(), settlementPool?.end()]) },
         { name: "redis", close: () => closeRedis(redis) },
       ],
       logger,

@@ -48,7 +48,11 @@ describe("events", () => {
     const { status, body } = await create(sample());
     expect(status).toBe(201);
     expect(body).toMatchObject({ name: "Night Owls Live", slug: "night-owls-live", venue: "Hall 1", status: "draft", startsAt: "2027-03-01T19:30:00.000Z" });
-    expect(body.waitingRoom).toEqual({ mode: "fifo", opensAt: null, admitPerMinute: 600, maxActiveCheckouts: 200, admissionTtlSeconds: 600, holdSeconds: 300, perFanMax: 6, endAdmissionOnPaid: true });
+    expect(body.waitingRoom).toEqual({
+      mode: "fifo", opensAt: null, admitPerMinute: 600, maxActiveCheckouts: 200, admissionTtlSeconds: 600, holdSeconds: 300, perFanMax: 6, endAdmissionOnPaid: true,
+      // Naming no rate: the room steers its own (auto), from 600/min, between the default floor and ceiling.
+      admission: "auto", admitPerMinuteFloor: 60, admitPerMinuteCeiling: 60_000,
+    });
     expect(body.classes.map((c: { code: string; available: number; held: number; sold: number; currency: string; perOrderMax: number }) => [c.code, c.available, c.held, c.sold, c.currency, c.perOrderMax])).toEqual([
       ["VIP", 10, 0, 0, "USD", 2],
       ["GA", 100, 0, 0, "USD", 4],
@@ -116,6 +120,17 @@ describe("events", () => {
     expect((await json(await patch({ paused: false }))).status).toBe("on_sale");
     expect((await patch({})).status).toBe(422);
     expect((await patch({ admitPerMinute: 0 })).status).toBe(422);
+    // auto ↔ manual: naming a rate alone makes it fixed; auto takes a floor and a ceiling, floor ≤ ceiling.
+    expect(tuned.waitingRoom.admission).toBe("manual");
+    const auto = await json(await patch({ admission: "auto", admitPerMinuteFloor: 120, admitPerMinuteCeiling: 3_000 }));
+    expect(auto.waitingRoom).toMatchObject({ admission: "auto", admitPerMinute: 1200, admitPerMinuteFloor: 120, admitPerMinuteCeiling: 3_000 });
+    const inverted = await patch({ admitPerMinuteFloor: 5_000 });
+    expect([inverted.status, (await json(inverted)).error]).toEqual([422, expect.objectContaining({ code: "invalid_request" })]);
+    expect((await patch({ admission: "sometimes" })).status).toBe(422);
+    expect((await json(await fetch(`${t.url}/api/admin/events/${e.id}`, { headers: asAdmin }))).waitingRoom).toMatchObject({
+      admission: "auto", admitPerMinuteFloor: 120, admitPerMinuteCeiling: 3_000,
+    });
+    expect((await json(await patch({ admitPerMinute: 900 }))).waitingRoom).toMatchObject({ admission: "manual", admitPerMinute: 900 });
     const draft = (await create(sample({ name: "Draft Pause" }))).body;
     const res = await fetch(`${t.url}/api/admin/events/${draft.id}/waiting-room`, { method: "PATCH", headers: asAdmin, body: JSON.stringify({ paused: true }) });
     expect(res.status).toBe(409);

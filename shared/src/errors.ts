@@ -9,6 +9,7 @@ export const errorCodes = [
   "csrf_failed",
   "rate_limited",
   "not_ready",
+  "overloaded",
   "internal_error",
   "invalid_transition",
   "admission_required",

@@ -99,6 +99,19 @@ export const paymentProviderConnectionsMax = 64;
 /** Hold requests worked on at once per server process; later ones wait their turn (FIFO) before any
  * work, so a crowd of 10,000 attempts is served first come, first served instead of all at once. */
 export const holdsInFlightMax = 256;
+/** Hold requests waiting their turn per server process; past it, or while the oldest has waited
+ * longer than holdQueueWaitMaxMs, a hold is refused at once: 503 overloaded with Retry-After. */
+export const holdsQueuedMax = 4_096;
+export const holdQueueWaitMaxMs = 1_000;
+/** Webhooks settled at once per server process, and waiting their turn; past that, 503 overloaded
+ * (the provider delivers again later). Settlement has its own database connections (settlementPoolMax). */
+export const webhooksInFlightMax = 64;
+export const webhooksQueuedMax = 2_048;
+export const webhookQueueWaitMaxMs = 2_000;
+/** Each server node writes its reading of the checkout's health to Redis this often. */
+export const healthPublishMs = 1_000;
+/** Database connections kept for settlement alone, so a flood of holds never starves payments. */
+export const settlementPoolMax = 8;
 /** Orders listed in a fan's own orders for one event, newest first: bounds the answer (the limit per fan keeps the real count small). */
 export const fanOrdersListMax = 20;
 /** Webhook deliveries in flight per workers process: a slow shop must not pin every connection. */

@@ -73,7 +73,13 @@ export interface QueueStatus {
    * from above; fans ahead who left (queue:departed) come off it. */
   servedUpTo: number;
   waiting: number;
+  /** The rate the room admits at now: the operator's (manual) or the one it steers to (auto). */
   admitPerMinute: number;
+  admission?: "auto" | "manual";
+  /** Admissions per minute as they actually happened over the last seconds (what an ETA should use). */
+  admittedPerMinute?: number;
+  /** Every ticket left is held by fans ahead: nobody is admitted until holds end (the next at `until`, when known). */
+  allHeld?: { until: string | null };
   activeCheckouts: number;
   /** Checkout slots in all: with activeCheckouts, clients tell how many are free (for the ETA). */
   maxActiveCheckouts: number;
@@ -186,6 +192,34 @@ export interface AdminStats {
   /** The currency of revenueCents (the event's tiers share one). */
   currency: string;
   queue: { waiting: number; servedUpTo: number; admittedTotal: number; activeCheckouts: number };
+  /** How the room admits now (null until its ticker has run once). */
+  admission: AdminAdmission | null;
+}
+
+/** The admission controller at work, for the dashboard (auto: steered; manual: the operator's rate). */
+export interface AdminAdmission {
+  mode: "auto" | "manual";
+  ratePerMinute: number;
+  /** Why the rate is what it is: the overload sign that cut or holds it (holdP95Ms, settlementLagMs,
+   * poolWaits, holdsInFlight, webhooksWaiting, overloadRefusals), or slow_start, recovering, ceiling,
+   * idle (nobody waiting), manual. */
+  reason: string;
+  floorPerMinute: number;
+  ceilingPerMinute: number;
+  /** When the rate was last cut (ms since epoch), null if never. */
+  lastCutAtMs: number | null;
+  /** The checkout's health as the controller last read it, over every node. */
+  health: {
+    holdP95Ms: number | null;
+    settlementLagMs: number | null;
+    poolWaits: number;
+    holdsInFlight: number;
+    webhooksWaiting: number;
+    overloadRefusals: number;
+  };
+  /** Auto: fans the stock left could still serve (0: nobody is admitted); null in manual. */
+  stockRoom: number | null;
+  atMs: number;
 }
 
 export interface AdminClientToServerEvents {

@@ -74,7 +74,10 @@ export function event(overrides: Partial<EventView> = {}): EventView {
     waitingRoom: {
       mode: "fifo",
       opensAt: null,
+      admission: "manual",
       admitPerMinute: 600,
+      admitPerMinuteFloor: 60,
+      admitPerMinuteCeiling: 60_000,
       maxActiveCheckouts: 200,
       admissionTtlSeconds: 600,
       holdSeconds: 300,
@@ -274,6 +277,7 @@ export function adminStats(overrides: Partial<AdminStats> = {}): AdminStats {
     revenueCents: 27_000,
     currency: "USD",
     queue: { waiting: 40, servedUpTo: 10, admittedTotal: 10, activeCheckouts: 2 },
+    admission: null,
     ...overrides,
   };
 }

@@ -2,6 +2,7 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from "express";
 import type { ErrorBody, ErrorCode } from "@stampede/shared/errors";
 import { LedgerUnavailableError } from "@stampede/shared/ledger/port";
+import { OverloadedError } from "../adapters/batching/admission-gate.js";
 import { dependencyUnavailable } from "../adapters/dependency-errors.js";
 import { PaymentProviderUnavailableError } from "../payments/provider.js";
 
@@ -43,6 +44,11 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
     for (const [name, value] of Object.entries(err.headers)) res.setHeader(name, value);
     sendError(res, err.status, err.code, err.message, err.details);
     return;
+  }
+  if (err instanceof OverloadedError) {
+    res.setHeader("Retry-After", String(err.retryAfterSeconds));
+    const message = `${err.message}: nothing was done; retry after Retry-After (the same request is safe to repeat)`;
+    return sendError(res, 503, "overloaded", message, { retryAfterSeconds: err.retryAfterSeconds });
   }
   if (err instanceof LedgerUnavailableError) {
     req.log?.warn({ err }, "ledger unavailable");

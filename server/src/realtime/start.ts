@@ -1,7 +1,7 @@
 // Starts the realtime side of a server node on its HTTP server: Socket.IO (rooms shared through
 // Redis), the waiting-room handlers and the per-event tickers. Returns one close() for shutdown.
 import type { Server as HttpServer } from "node:http";
-import { tickerLeaseMs } from "@stampede/shared/limits";
+import { healthPublishMs, tickerLeaseMs } from "@stampede/shared/limits";
 import type { App } from "../app.js";
 import { closeRedis, type Redis } from "../adapters/redis/connection.js";
 import type { Logger } from "../logger.js";
@@ -36,6 +36,20 @@ export interface Realtime {
   close(): Promise<void>;
 }
 
+/** This node's reading of the checkout's health, to Redis once a second (self-tuning admission reads every node's). */
+function publishHealth(app: App, nodeId: string, logger: Logger): () => void {
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    app.healthStore
+      .publish(nodeId, app.health.reading(), Date.now())
+      .catch((err: unknown) => logger.warn({ err }, "checkout health not published"))
+      .finally(() => (busy = false));
+  }, healthPublishMs);
+  return () => clearInterval(timer);
+}
+
 /** Domain events after which an event has stock again that a sold-out snapshot would not show. */
 const stockReturningEvents = new Set<DomainEventType>(["hold.voided", "hold.expired", "order.refunded"]);
 
@@ -58,8 +72,10 @@ export function startRealtime(server: HttpServer, app: App, deps: RealtimeDeps):
     redisPrefix: deps.redisPrefix,
     presenceGraceMs: deps.presenceGraceMs,
     events: app.events,
+    steering: wr.steering,
   });
   tickers.start();
+  const stopPublishing = publishHealth(app, lease.nodeId, deps.logger);
   // Order changes from any process (this node, another node, a worker) reach the fan's sockets
   // on this node; each node pushes to its own sockets only, so nothing is sent twice.
   const admin = attachAdminNamespace(io, {
@@ -68,7 +84,7 @@ export function startRealtime(server: HttpServer, app: App, deps: RealtimeDeps):
     logger: deps.logger,
     stats: async (eventId) => {
       const event = await app.events.get(eventId);
-      return event ? eventStats({ pool: app.checkout.orders.pool, ledger: app.ledger, store: wr.store }, event) : null;
+      return event ? eventStats({ pool: app.checkout.orders.pool, ledger: app.ledger, store: wr.store, steering: wr.steeringStore }, event) : null;
     },
   });
   const domainEvents = consumeDomainEvents(deps.eventsRedis, deps.redisPrefix, (e) => {
@@ -82,6 +98,7 @@ export function startRealtime(server: HttpServer, app: App, deps: RealtimeDeps):
     tickers,
     async close() {
       await tickers.stop();
+      stopPublishing();
       admin.stop();
       await domainEvents.stop();
       // Only this node's sockets (a plain disconnectSockets would reach every node). Clients

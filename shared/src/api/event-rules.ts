@@ -37,6 +37,7 @@ export const ruleWords = {
   price: "an amount such as 45 or 45.50",
   priceMax: `at most ${count(eventRules.priceCents.max)} in the currency's smallest unit (1,000,000.00 for USD)`,
   textMax: (n: number): string => `at most ${count(n)} characters`,
+  floorCeiling: "the floor must not be above the ceiling",
   whole: (range: WholeRange): string => `a whole number from ${count(range.min)} to ${count(range.max)}`,
 };
 

@@ -34,16 +34,44 @@ export const perkInput = z.object({
 export const admitPerMinuteInput = whole(r.admitPerMinute);
 export const maxActiveCheckoutsInput = whole(r.maxActiveCheckouts);
 
-export const waitingRoomInput = z.object({
-  mode: z.enum(queueModes).default("fifo"),
-  opensAt: isoTime.nullable().default(null),
-  admitPerMinute: admitPerMinuteInput.default(600),
-  maxActiveCheckouts: maxActiveCheckoutsInput.default(200),
-  admissionTtlSeconds: whole(r.admissionTtlSeconds).default(600),
-  holdSeconds: whole(r.holdSeconds).default(300),
-  perFanMax: whole(r.perFanMax).default(6),
-  endAdmissionOnPaid: z.boolean().default(true),
-});
+/** auto: the room steers its own rate from the checkout's health (admission-control.ts) between
+ * a floor and a ceiling, starting at admitPerMinute, and never admits more fans than the stock
+ * left could serve. manual: exactly admitPerMinute, as the operator set it. */
+export const admissionModes = ["auto", "manual"] as const;
+export type AdmissionMode = (typeof admissionModes)[number];
+
+export const admissionDefaults = { admitPerMinute: 600, floorPerMinute: 60, ceilingPerMinute: 60_000 } as const;
+
+/** An operator who names a rate and no mode gets that rate (manual); one who names neither, auto. */
+export function admissionModeFor(given: { admission?: AdmissionMode | undefined; admitPerMinute?: number | undefined }): AdmissionMode {
+  return given.admission ?? (given.admitPerMinute === undefined ? "auto" : "manual");
+}
+
+export const admissionModeInput = z.enum(admissionModes, { error: "auto or manual" });
+
+export const waitingRoomInput = z
+  .object({
+    mode: z.enum(queueModes).default("fifo"),
+    opensAt: isoTime.nullable().default(null),
+    admission: admissionModeInput.optional(),
+    admitPerMinute: admitPerMinuteInput.optional(),
+    admitPerMinuteFloor: admitPerMinuteInput.default(admissionDefaults.floorPerMinute),
+    admitPerMinuteCeiling: admitPerMinuteInput.default(admissionDefaults.ceilingPerMinute),
+    maxActiveCheckouts: maxActiveCheckoutsInput.default(200),
+    admissionTtlSeconds: whole(r.admissionTtlSeconds).default(600),
+    holdSeconds: whole(r.holdSeconds).default(300),
+    perFanMax: whole(r.perFanMax).default(6),
+    endAdmissionOnPaid: z.boolean().default(true),
+  })
+  .refine((wr) => wr.admitPerMinuteFloor <= wr.admitPerMinuteCeiling, {
+    message: w.floorCeiling,
+    path: ["admitPerMinuteFloor"],
+  })
+  .transform((wr) => ({
+    ...wr,
+    admission: admissionModeFor(wr),
+    admitPerMinute: wr.admitPerMinute ?? admissionDefaults.admitPerMinute,
+  }));
 
 export const createEventInput = z
   .object({
@@ -85,7 +113,11 @@ export interface PerkView {
 export interface WaitingRoomSettings {
   mode: (typeof queueModes)[number];
   opensAt: string | null;
+  admission: AdmissionMode;
+  /** manual: the rate; auto: where the room starts steering from. */
   admitPerMinute: number;
+  admitPerMinuteFloor: number;
+  admitPerMinuteCeiling: number;
   maxActiveCheckouts: number;
   admissionTtlSeconds: number;
   holdSeconds: number;

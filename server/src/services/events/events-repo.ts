@@ -9,6 +9,14 @@ export type ClassRecord = Omit<ClassView, "available" | "held" | "sold">;
 /** A perk as stored: the public PerkView without the granted count (the ledger's). */
 export type PerkRecord = Omit<PerkView, "granted">;
 
+export interface AdmissionSettingsPatch {
+  admission?: WaitingRoomSettings["admission"] | undefined;
+  admitPerMinute?: number | undefined;
+  admitPerMinuteFloor?: number | undefined;
+  admitPerMinuteCeiling?: number | undefined;
+  maxActiveCheckouts?: number | undefined;
+}
+
 /** An event as stored: the public EventView without live counts, plus its ledger. */
 export interface EventRecord extends Omit<EventView, "classes" | "perks"> {
   /** The event's ledger number (u32 in TigerBeetle). */
@@ -40,7 +48,10 @@ function toRecord(row: EventRow, classes: ClassRecord[], perks: PerkRecord[]): E
     waitingRoom: {
       mode: row.wr_mode as WaitingRoomSettings["mode"],
       opensAt: iso(row.wr_opens_at as Date | null),
+      admission: row.wr_admission as WaitingRoomSettings["admission"],
       admitPerMinute: row.wr_admit_per_minute as number,
+      admitPerMinuteFloor: row.wr_admit_floor as number,
+      admitPerMinuteCeiling: row.wr_admit_ceiling as number,
       maxActiveCheckouts: row.wr_max_active_checkouts as number,
       admissionTtlSeconds: row.wr_admission_ttl_seconds as number,
       holdSeconds: row.wr_hold_seconds as number,
@@ -69,10 +80,12 @@ export class EventsRepo {
       const wr = input.waitingRoom;
       await client.query(
         `INSERT INTO events (id, slug, name, venue, starts_at, status, wr_mode, wr_opens_at, wr_admit_per_minute,
-           wr_max_active_checkouts, wr_admission_ttl_seconds, wr_hold_seconds, wr_per_fan_max, wr_end_admission_on_paid)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+           wr_max_active_checkouts, wr_admission_ttl_seconds, wr_hold_seconds, wr_per_fan_max, wr_end_admission_on_paid,
+           wr_admission, wr_admit_floor, wr_admit_ceiling)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
         [id, slug, input.name, input.venue, input.startsAt, input.status, wr.mode, wr.opensAt, wr.admitPerMinute,
-          wr.maxActiveCheckouts, wr.admissionTtlSeconds, wr.holdSeconds, wr.perFanMax, wr.endAdmissionOnPaid],
+          wr.maxActiveCheckouts, wr.admissionTtlSeconds, wr.holdSeconds, wr.perFanMax, wr.endAdmissionOnPaid,
+          wr.admission, wr.admitPerMinuteFloor, wr.admitPerMinuteCeiling],
       );
       for (const [position, c] of input.classes.entries()) {
         await client.query(
@@ -105,12 +118,18 @@ export class EventsRepo {
     return rowCount === 1;
   }
 
-  async updateAdmission(id: string, patch: { admitPerMinute?: number | undefined; maxActiveCheckouts?: number | undefined }): Promise<void> {
-    await this.pool.query(
+  /** Writes the given admission settings; false (nothing written) when the result would put the
+   * floor above the ceiling. */
+  async updateAdmission(id: string, patch: AdmissionSettingsPatch): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
       `UPDATE events SET wr_admit_per_minute = COALESCE($2, wr_admit_per_minute),
-         wr_max_active_checkouts = COALESCE($3, wr_max_active_checkouts), updated_at = now() WHERE id = $1`,
-      [id, patch.admitPerMinute ?? null, patch.maxActiveCheckouts ?? null],
+         wr_max_active_checkouts = COALESCE($3, wr_max_active_checkouts), wr_admission = COALESCE($4, wr_admission),
+         wr_admit_floor = COALESCE($5, wr_admit_floor), wr_admit_ceiling = COALESCE($6, wr_admit_ceiling), updated_at = now()
+       WHERE id = $1 AND COALESCE($5, wr_admit_floor) <= COALESCE($6, wr_admit_ceiling)`,
+      [id, patch.admitPerMinute ?? null, patch.maxActiveCheckouts ?? null, patch.admission ?? null,
+        patch.admitPerMinuteFloor ?? null, patch.admitPerMinuteCeiling ?? null],
     );
+    return rowCount === 1;
   }
 
   async markLedgerReady(id: string): Promise<void> {

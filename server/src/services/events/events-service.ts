@@ -3,7 +3,7 @@
 import type { CreateEventInput, EventStatus, EventView } from "@stampede/shared/api/events";
 import { canTransition } from "@stampede/shared/core/event-status";
 import type { Ledger } from "@stampede/shared/ledger/port";
-import type { EventRecord, EventsRepo } from "./events-repo.js";
+import type { AdmissionSettingsPatch, EventRecord, EventsRepo } from "./events-repo.js";
 import { readStock, setUpEventLedger, type EventStock } from "./inventory.js";
 
 export type TransitionOutcome =
@@ -17,7 +17,9 @@ export type StatusListener = (change: { eventId: string; status: EventStatus; at
 /** Admission retuned here (rate, checkout slots): the event as it is now, for the ticker. */
 export type AdmissionListener = (record: EventRecord) => void;
 
-export type AdmissionPatch = Parameters<EventsRepo["updateAdmission"]>[1];
+export type AdmissionPatch = AdmissionSettingsPatch;
+
+export type TuneOutcome = { kind: "tuned"; record: EventRecord } | { kind: "not_found" } | { kind: "floor_above_ceiling" };
 
 export class EventsService {
   private readonly statusListeners = new Set<StatusListener>();
@@ -75,12 +77,16 @@ export class EventsService {
   }
 
   /** Retunes admission; this node's ticker admits at the new rate from its next tick (the others
-   * within their refresh of the live events). Null when there is no such event. */
-  async tuneAdmission(id: string, patch: AdmissionPatch): Promise<EventRecord | null> {
-    await this.repo.updateAdmission(id, patch);
+   * within their refresh of the live events). A rate given without a mode is a fixed rate (manual),
+   * as an operator who names one means it. */
+  async tuneAdmission(id: string, patch: AdmissionPatch): Promise<TuneOutcome> {
+    const admission = patch.admission ?? (patch.admitPerMinute !== undefined ? "manual" : undefined);
+    const written = await this.repo.updateAdmission(id, { ...patch, admission });
     const record = await this.repo.get(id);
-    if (record) for (const listener of this.admissionListeners) listener(record);
-    return record;
+    if (!record) return { kind: "not_found" };
+    if (!written) return { kind: "floor_above_ceiling" };
+    for (const listener of this.admissionListeners) listener(record);
+    return { kind: "tuned", record };
   }
 
   async transition(id: string, to: EventStatus): Promise<TransitionOutcome> {

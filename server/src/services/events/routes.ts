@@ -2,7 +2,14 @@
 // workflow, admission settings, invariant audit).
 import { Router } from "express";
 import { z } from "zod";
-import { admitPerMinuteInput, createEventInput, eventStatuses, maxActiveCheckoutsInput } from "@stampede/shared/api/events";
+import {
+  admissionModeInput,
+  admitPerMinuteInput,
+  createEventInput,
+  eventStatuses,
+  maxActiveCheckoutsInput,
+} from "@stampede/shared/api/events";
+import { ruleWords } from "@stampede/shared/api/event-rules";
 import { publishedStatuses } from "@stampede/shared/core/event-status";
 import { isUuid } from "@stampede/shared/ids";
 import { HttpError } from "../../http/errors.js";
@@ -19,11 +26,14 @@ const eventParams = z.object({ eventId: uuidParam });
 const statusBody = z.object({ status: z.enum(eventStatuses) });
 const waitingRoomPatch = z
   .object({
+    admission: admissionModeInput.optional(),
     admitPerMinute: admitPerMinuteInput.optional(),
+    admitPerMinuteFloor: admitPerMinuteInput.optional(),
+    admitPerMinuteCeiling: admitPerMinuteInput.optional(),
     maxActiveCheckouts: maxActiveCheckoutsInput.optional(),
     paused: z.boolean().optional(),
   })
-  .refine((p) => Object.keys(p).length > 0, "give at least one of admitPerMinute, maxActiveCheckouts, paused");
+  .refine((p) => Object.keys(p).length > 0, "give at least one setting (admission, admitPerMinute, its floor or ceiling, maxActiveCheckouts, paused)");
 
 export interface EventRoutesDeps {
   events: EventsService;
@@ -79,7 +89,7 @@ export function eventRoutes(deps: EventRoutesDeps, registry: OpenApiRegistry): R
       res.json(outcome.event);
     });
 
-  defineRoute(router, registry, { method: "patch", path: "/api/admin/events/:eventId/waiting-room", summary: "Tune admission (rate, checkout slots) or pause/resume", tags: adminTags, security: "admin", guards: adminOnly, params: eventParams, body: waitingRoomPatch, responses: { 200: { description: "updated" }, 409: { description: "cannot pause/resume from this status" } } },
+  defineRoute(router, registry, { method: "patch", path: "/api/admin/events/:eventId/waiting-room", summary: "Tune admission (auto or manual, rate, floor and ceiling, checkout slots) or pause/resume", tags: adminTags, security: "admin", guards: adminOnly, params: eventParams, body: waitingRoomPatch, responses: { 200: { description: "updated" }, 409: { description: "cannot pause/resume from this status" } } },
     async ({ params, body }, _req, res) => {
       const record = await findEvent(events, params.eventId, false);
       if (body.paused !== undefined && body.paused !== (record.status === "paused")) {
@@ -87,8 +97,12 @@ export function eventRoutes(deps: EventRoutesDeps, registry: OpenApiRegistry): R
         if (outcome.kind !== "moved") throw new HttpError(409, "invalid_transition", `cannot ${body.paused ? "pause" : "resume"} an event that is ${record.status}`);
       }
       const tuned = await events.tuneAdmission(record.id, body);
-      if (!tuned) throw new HttpError(404, "not_found", "no such event");
-      res.json(await events.view(tuned));
+      if (tuned.kind === "not_found") throw new HttpError(404, "not_found", "no such event");
+      if (tuned.kind === "floor_above_ceiling") {
+        const issue = { field: "body.admitPerMinuteFloor", message: ruleWords.floorCeiling };
+        throw new HttpError(422, "invalid_request", `${issue.field}: ${issue.message}`, { issues: [issue] });
+      }
+      res.json(await events.view(tuned.record));
     });
 
   defineRoute(router, registry, { method: "get", path: "/api/admin/events/:eventId/audit", summary: "Check the ledger invariant per tier (available + held + sold = capacity) and that the ledger agrees with the orders (sold, held, perks)", tags: adminTags, security: "admin", guards: viewer, params: eventParams, responses: { 200: { description: "audit" } } },

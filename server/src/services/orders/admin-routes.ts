@@ -6,6 +6,7 @@ import { isUuid } from "@stampede/shared/ids";
 import type { OrderStatus } from "@stampede/shared/protocol";
 import { listPageSizeMax, salesFeedLinesMax } from "@stampede/shared/limits";
 import type { WaitingRoomStore } from "../../adapters/redis/waiting-room/store.js";
+import type { SteeringStore } from "../../adapters/redis/waiting-room/steering-store.js";
 import { HttpError } from "../../http/errors.js";
 import type { OpenApiRegistry } from "../../http/openapi.js";
 import { uuidParam } from "../../http/params.js";
@@ -15,7 +16,7 @@ import type { EventsService } from "../events/events-service.js";
 import type { Ledger } from "@stampede/shared/ledger/port";
 import { checkinRoute, type ShortCodeMisses } from "./checkin.js";
 import { orderView } from "./order-view.js";
-import { eventStats, orderStatuses, recentSales } from "./stats.js";
+import { admissionView, eventStats, orderStatuses, recentSales } from "./stats.js";
 import type { OrdersRepo } from "./orders-repo.js";
 import type { Settlement } from "./settlement.js";
 import type { TicketCodes } from "./ticket-codes.js";
@@ -38,6 +39,8 @@ export interface AdminOrderDeps {
   events: EventsService;
   ledger: Ledger;
   store: WaitingRoomStore;
+  /** The admission controller's state and its recent steps (steering-store.ts). */
+  steering: SteeringStore;
   checkinMisses: ShortCodeMisses;
 }
 
@@ -83,7 +86,7 @@ export function adminOrderRoutes(deps: AdminOrderDeps, registry: OpenApiRegistry
       const event = isUuid(params.eventId) ? await deps.events.get(params.eventId) : null;
       if (!event) throw new HttpError(404, "not_found", "no such event");
       await deps.events.ensureLedger(event);
-      const { eventId: _id, atMs: _at, status: _st, currency: _cur, ...stats } = await eventStats({ pool, ledger: deps.ledger, store: deps.store }, event);
+      const { eventId: _id, atMs: _at, status: _st, currency: _cur, ...stats } = await eventStats({ pool, ledger: deps.ledger, store: deps.store, steering: deps.steering }, event);
       res.json(stats);
     });
 
@@ -92,6 +95,15 @@ export function adminOrderRoutes(deps: AdminOrderDeps, registry: OpenApiRegistry
       const event = isUuid(params.eventId) ? await deps.events.get(params.eventId) : null;
       if (!event) throw new HttpError(404, "not_found", "no such event");
       res.json({ eventId: event.id, sales: await recentSales(pool, event.id, query.limit) });
+    });
+
+  defineRoute(router, registry, { method: "get", path: "/api/admin/events/:eventId/admission", summary: "The admission controller: its current rate and why (auto or manual), the checkout's health it read, and its steps over the last minutes (oldest first) for the dashboard's chart", tags: ["admin: events"], security: "admin", guards: [requireAdmin(deps.admin, ["viewer"])], params: z.object({ eventId: uuidParam }), responses: { 200: { description: "{eventId, current: AdminAdmission|null, history: [{atMs, ratePerMinute, reason, holdP95Ms, settlementLagMs}]}" }, 404: { description: "no such event" } } },
+    async ({ params }, _req, res) => {
+      const event = isUuid(params.eventId) ? await deps.events.get(params.eventId) : null;
+      if (!event) throw new HttpError(404, "not_found", "no such event");
+      const [record, history] = await Promise.all([deps.steering.load(event.id), deps.steering.history(event.id)]);
+      res.setHeader("Cache-Control", "no-store");
+      res.json({ eventId: event.id, current: admissionView(event, record), history });
     });
 
   return router;

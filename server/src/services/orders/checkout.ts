@@ -3,11 +3,21 @@
 // the tests, and shutdown.
 import type { Router } from "express";
 import { Queue } from "bullmq";
+import {
+  holdQueueWaitMaxMs,
+  holdsInFlightMax,
+  holdsQueuedMax,
+  webhookQueueWaitMaxMs,
+  webhooksInFlightMax,
+  webhooksQueuedMax,
+} from "@stampede/shared/limits";
+import { admissionGate } from "../../adapters/batching/admission-gate.js";
 import { coalesce } from "../../adapters/batching/coalesce.js";
 import type { Ledger } from "@stampede/shared/ledger/port";
 import type { Pool } from "../../adapters/postgres/pool.js";
 import type { Redis } from "../../adapters/redis/connection.js";
 import type { WaitingRoomStore } from "../../adapters/redis/waiting-room/store.js";
+import type { SteeringStore } from "../../adapters/redis/waiting-room/steering-store.js";
 import type { Logger } from "../../logger.js";
 import type { OpenApiRegistry } from "../../http/openapi.js";
 import { MockPayClient } from "../../payments/mockpay-client.js";
@@ -19,6 +29,7 @@ import type { EventsService } from "../events/events-service.js";
 import type { TokenService } from "../fans/tokens.js";
 import type { StockCache } from "../waiting-room/stock-cache.js";
 import { adminOrderRoutes } from "./admin-routes.js";
+import type { CheckoutHealthMeter } from "./checkout-health.js";
 import { ShortCodeMisses } from "./checkin.js";
 import { DomainEvents } from "./domain-events.js";
 import { HoldEnding } from "./hold-ending.js";
@@ -50,6 +61,12 @@ export function expiryJob(expiresAtMs: number): { jobId: string; dueAtMs: number
 
 export interface CheckoutDeps {
   pool: Pool;
+  /** Settlement's own connections (holds cannot take them); absent: the shared pool. */
+  settlementPool?: Pool;
+  /** This node's view of the checkout's health (self-tuning admission reads it). */
+  health: CheckoutHealthMeter;
+  /** Hold requests worked on at once and waiting; default holdsInFlightMax and holdsQueuedMax. */
+  holdGate?: { concurrency: number; queueMax: number };
   redis: Redis;
   /** A BullMQ connection (maxRetriesPerRequest: null) for the queues this node adds jobs to. */
   bullRedis: Redis;
@@ -70,6 +87,7 @@ export interface CheckoutDeps {
   eventsRepo: EventsRepo;
   eventCache: EventCache;
   store: WaitingRoomStore;
+  steering: SteeringStore;
   stock: StockCache;
   orders: OrdersRepo;
   /** Gives back an admission the waiting room lost with its store (HoldsDeps.restoreAdmission). */
@@ -132,7 +150,7 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
   const domainEvents = new DomainEvents(deps.redis, deps.redisPrefix, deps.logger);
   const ending = new HoldEnding({ pool: deps.pool, orders, events: deps.eventsRepo, ledger: deps.ledger, store: deps.store, domainEvents });
   const settlement = new Settlement({
-    ...{ pool: deps.pool, orders, events: deps.eventCache, ledger: deps.ledger, provider },
+    ...{ pool: deps.settlementPool ?? deps.pool, orders, events: deps.eventCache, ledger: deps.ledger, provider },
     ...{ codes, store: deps.store, domainEvents, logger: deps.logger },
   });
   const holds = new HoldsService({
@@ -143,13 +161,20 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
   });
   const idempotency = new IdempotentRequests(deps.pool, { leaseMs: deps.idempotencyLeaseMs });
   const checkinMisses = new ShortCodeMisses(deps.redis, deps.redisPrefix);
+  const { holdGate, webhookGate } = checkoutGates(deps);
   return {
-    webhookRouter: webhookRoutes({ settlement, secrets: deps.webhookSecrets, logger: deps.logger }, deps.registry),
+    webhookRouter: webhookRoutes(
+      { settlement, secrets: deps.webhookSecrets, logger: deps.logger, gate: webhookGate, health: deps.health },
+      deps.registry,
+    ),
     routers: [
       ...(mockpay ? [mockpay.router] : []),
-      orderRoutes({ holds, idempotency, orders, ending, tokens: deps.tokens, codes }, deps.registry),
+      orderRoutes(
+        { holds, idempotency, orders, ending, tokens: deps.tokens, codes, holdGate, holdAnswered: (ms) => deps.health.holdAnswered(ms) },
+        deps.registry,
+      ),
       adminOrderRoutes(
-        { admin: deps.admin, orders, settlement, codes, events: deps.events, ledger: deps.ledger, store: deps.store, checkinMisses },
+        { admin: deps.admin, orders, settlement, codes, events: deps.events, ledger: deps.ledger, store: deps.store, steering: deps.steering, checkinMisses },
         deps.registry,
       ),
     ],
@@ -159,6 +184,24 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
       closeProvider();
     },
   };
+}
+
+/** The bounded queues in front of holds and webhook settlement; their fill is part of the checkout's health. */
+function checkoutGates(deps: CheckoutDeps) {
+  const holdGate = admissionGate({
+    what: "hold requests", concurrency: deps.holdGate?.concurrency ?? holdsInFlightMax,
+    queueMax: deps.holdGate?.queueMax ?? holdsQueuedMax, queueWaitMaxMs: holdQueueWaitMaxMs,
+    onRefused: () => deps.health.holdRefused(),
+  });
+  const webhookGate = admissionGate({
+    what: "payment webhooks", concurrency: webhooksInFlightMax, queueMax: webhooksQueuedMax, queueWaitMaxMs: webhookQueueWaitMaxMs,
+  });
+  deps.health.watch({
+    holdsInFlight: () => holdGate.active + holdGate.queued,
+    poolWaits: () => deps.pool.waitingCount + (deps.settlementPool?.waitingCount ?? 0),
+    webhooksWaiting: () => webhookGate.active + webhookGate.queued,
+  });
+  return { holdGate, webhookGate };
 }
 
 /** Drops the seconds already past from the scheduled set, so it stays as small as the hold time. */

@@ -1,12 +1,12 @@
 // Checkout over HTTP: place a hold (fan + admission token, Idempotency-Key), list the fan's own
 // orders of an event, read an order (order token or its fan), cancel it, and fetch ticket QR codes.
 import { Router, type Request, type RequestHandler, type Response } from "express";
-import pLimit from "p-limit";
 import QRCode from "qrcode";
 import { z } from "zod";
 import { isUuid } from "@stampede/shared/ids";
 import type { FanOrdersView } from "@stampede/shared/api/orders";
-import { fanOrdersListMax, holdsInFlightMax } from "@stampede/shared/limits";
+import { fanOrdersListMax } from "@stampede/shared/limits";
+import type { AdmissionGate } from "../../adapters/batching/admission-gate.js";
 import { HttpError } from "../../http/errors.js";
 import type { OpenApiRegistry } from "../../http/openapi.js";
 import { uuidParam } from "../../http/params.js";
@@ -39,6 +39,10 @@ export interface OrderRoutesDeps {
   ending: HoldEnding;
   tokens: TokenService;
   codes: TicketCodes;
+  /** Bounds the hold requests worked on and waiting (503 overloaded past it). */
+  holdGate: AdmissionGate;
+  /** Told how long each answered hold took (checkout-health.ts). */
+  holdAnswered: (latencyMs: number) => void;
 }
 
 function bearer(req: Request): string | null {
@@ -77,13 +81,13 @@ const holdRoute = (guards: RequestHandler[]) => ({
   tags: ["checkout"], security: "fan" as const, guards, params: eventParams, body: holdBody,
   responses: {
     201: { description: "held" }, 403: { description: "admission_required" }, 409: { description: holdConflicts },
-    422: { description: "invalid_request" }, 429: { description: "fan_limit_reached" }, 503: { description: "ledger_unavailable" },
+    422: { description: "invalid_request" }, 429: { description: "fan_limit_reached" },
+    503: { description: "overloaded (too many holds at once: nothing done, retry after Retry-After), ledger_unavailable, not_ready" },
   },
 });
 
 export function orderRoutes(deps: OrderRoutesDeps, registry: OpenApiRegistry): Router {
   const router = Router();
-  const holdsInFlight = pLimit(holdsInFlightMax);
   const tags = ["checkout"];
 
   defineRoute(router, registry, holdRoute([requireFan(deps.tokens)]),
@@ -94,7 +98,14 @@ export function orderRoutes(deps: OrderRoutesDeps, registry: OpenApiRegistry): R
       const key = rawKey === undefined ? null : idempotencyKey.safeParse(rawKey);
       if (key && !key.success) throw new HttpError(422, "invalid_request", `Idempotency-Key: ${key.error.issues[0]?.message ?? "invalid"}`);
       const keyed = (k: string) => deps.idempotency.run(fanId, k, requestHash({ eventId: params.eventId, body }), place);
-      const answer = await holdsInFlight(() => (key ? keyed(key.data) : place()));
+      const answer = await deps.holdGate.run(async () => {
+        const startedMs = performance.now();
+        try {
+          return await (key ? keyed(key.data) : place());
+        } finally {
+          deps.holdAnswered(performance.now() - startedMs);
+        }
+      });
       res.status(answer.status).json(answer.body);
     });
 

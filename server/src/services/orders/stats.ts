@@ -1,7 +1,8 @@
 // An event's live figures for admins: stock per tier and perks from the ledger, orders and
 // revenue from PostgreSQL, the queue from Redis. One function for the REST route and the
 // dashboard's once-a-second push. And the sales feed's recent history, read back from the orders.
-import type { AdminSale, AdminStats, OrderStatus, SaleEventType } from "@stampede/shared/protocol";
+import type { AdminAdmission, AdminSale, AdminStats, OrderStatus, SaleEventType } from "@stampede/shared/protocol";
+import type { SteeringRecord, SteeringStore } from "../../adapters/redis/waiting-room/steering-store.js";
 import type { Ledger } from "@stampede/shared/ledger/port";
 import type { Pool } from "../../adapters/postgres/pool.js";
 import type { WaitingRoomStore } from "../../adapters/redis/waiting-room/store.js";
@@ -10,11 +11,36 @@ import { readStock } from "../events/inventory.js";
 
 export const orderStatuses: readonly OrderStatus[] = ["held", "paid", "expired", "cancelled", "payment_failed", "refunded"];
 
-export async function eventStats(deps: { pool: Pool; ledger: Ledger; store: WaitingRoomStore }, event: EventRecord): Promise<AdminStats> {
-  const [stock, counts, queue] = await Promise.all([
+export interface StatsDeps {
+  pool: Pool;
+  ledger: Ledger;
+  store: WaitingRoomStore;
+  steering: Pick<SteeringStore, "load">;
+}
+
+/** The controller's last step as the dashboard shows it. */
+export function admissionView(event: EventRecord, record: SteeringRecord | null): AdminAdmission | null {
+  if (!record) return null;
+  const { holdP95Ms, settlementLagMs, poolWaits, holdsInFlight, webhooksWaiting, overloadRefusals } = record.health;
+  return {
+    mode: record.mode,
+    ratePerMinute: record.state.ratePerMinute,
+    reason: record.reason,
+    floorPerMinute: event.waitingRoom.admitPerMinuteFloor,
+    ceilingPerMinute: event.waitingRoom.admitPerMinuteCeiling,
+    lastCutAtMs: record.state.lastCutMs,
+    health: { holdP95Ms, settlementLagMs, poolWaits, holdsInFlight, webhooksWaiting, overloadRefusals },
+    stockRoom: record.stockRoom,
+    atMs: record.atMs,
+  };
+}
+
+export async function eventStats(deps: StatsDeps, event: EventRecord): Promise<AdminStats> {
+  const [stock, counts, queue, steering] = await Promise.all([
     readStock(deps.ledger, [event]),
     deps.pool.query<{ status: string; n: string; revenue: string }>("SELECT status, count(*) AS n, COALESCE(sum(total_cents), 0) AS revenue FROM orders WHERE event_id = $1 GROUP BY status", [event.id]),
     deps.store.snapshot(event.id),
+    deps.steering.load(event.id),
   ]);
   const s = stock.get(event.id);
   return {
@@ -27,6 +53,7 @@ export async function eventStats(deps: { pool: Pool; ledger: Ledger; store: Wait
     revenueCents: Number(counts.rows.find((r) => r.status === "paid")?.revenue ?? 0),
     currency: event.classes[0]?.currency ?? "USD",
     queue: { waiting: queue.waiting + queue.preQueued, servedUpTo: queue.servedUpTo, admittedTotal: queue.admittedTotal, activeCheckouts: queue.activeCheckouts },
+    admission: admissionView(event, steering),
   };
 }
 

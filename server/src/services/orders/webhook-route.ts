@@ -2,17 +2,32 @@
 // body, before the app's JSON parser), then the event is applied exactly once. Forged, stale or
 // malformed deliveries get 400 and change nothing.
 import express, { Router } from "express";
+import type { AdmissionGate } from "../../adapters/batching/admission-gate.js";
 import { sendError } from "../../http/errors.js";
 import type { OpenApiRegistry } from "../../http/openapi.js";
 import { verifyWebhook, webhookEventSchema, webhookSignatureHeader } from "../../payments/webhook.js";
 import type { Logger } from "../../logger.js";
+import type { CheckoutHealthMeter } from "./checkout-health.js";
 import type { Settlement } from "./settlement.js";
 
-export function webhookRoutes(deps: { settlement: Settlement; secrets: () => string[]; logger: Logger }, registry: OpenApiRegistry): Router {
+export interface WebhookRouteDeps {
+  settlement: Settlement;
+  secrets: () => string[];
+  logger: Logger;
+  /** Bounds the webhooks being settled and waiting: past it 503 overloaded, and the provider delivers again. */
+  gate: AdmissionGate;
+  /** Payments being settled and settled, as late as they are after the provider captured them. */
+  health: Pick<CheckoutHealthMeter, "settling" | "settled">;
+}
+
+export function webhookRoutes(deps: WebhookRouteDeps, registry: OpenApiRegistry): Router {
   const router = Router();
   registry.add({
     method: "post", path: "/api/payments/webhook", summary: "Payment provider webhook (MockPay-Signature: t=…,v1=…)", tags: ["payments"],
-    responses: { 200: { description: "received (applied or duplicate)" }, 400: { description: "invalid_signature or invalid_payload" } },
+    responses: {
+      200: { description: "received (applied or duplicate)" }, 400: { description: "invalid_signature or invalid_payload" },
+      503: { description: "overloaded or not_ready: nothing applied, deliver again later" },
+    },
   });
   router.post("/api/payments/webhook", express.raw({ type: () => true, limit: "64kb" }), async (req, res) => {
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
@@ -26,7 +41,16 @@ export function webhookRoutes(deps: { settlement: Settlement; secrets: () => str
     }
     const event = webhookEventSchema.safeParse(parsed);
     if (!event.success) return sendError(res, 400, "invalid_payload", `webhook body: ${event.error.issues[0]?.message ?? "invalid"}`);
-    const result = await deps.settlement.applyWebhook(event.data);
+    const capturedAtMs = event.data.created * 1000;
+    const result = await deps.gate.run(async () => {
+      const done = event.data.type === "payment.succeeded" ? deps.health.settling(capturedAtMs) : () => {};
+      try {
+        return await deps.settlement.applyWebhook(event.data);
+      } finally {
+        done();
+      }
+    });
+    if (result === "applied" && event.data.type === "payment.succeeded") deps.health.settled(Date.now() - capturedAtMs);
     deps.logger.info({ eventId: event.data.id, type: event.data.type, orderId: event.data.data.orderId, result }, "webhook");
     res.json({ received: true });
   });

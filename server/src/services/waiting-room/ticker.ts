@@ -25,7 +25,8 @@ import type { EventRecord, EventsRepo } from "../events/events-repo.js";
 import { Lease } from "./lease.js";
 import type { LotteryRepo } from "./lottery-repo.js";
 import type { RoomRecovery } from "./room-recovery.js";
-import { inPreQueuePeriod, queueStatus } from "./room-state.js";
+import { AdmissionRateMeter, inPreQueuePeriod, queueStatus, type RoomFacts } from "./room-state.js";
+import type { AdmissionPlan, AdmissionSteering } from "./steering.js";
 import { stockTotals, type StockCache } from "./stock-cache.js";
 import type { WaitingRoomService } from "./waiting-room-service.js";
 
@@ -45,6 +46,8 @@ export interface TickerDeps {
   logger: Logger;
   redisPrefix: string;
   presenceGraceMs: number;
+  /** The rate and stock room of each tick (auto or manual admission). */
+  steering: Pick<AdmissionSteering, "plan" | "forget">;
   /** Admin status changes made on this node are pushed to the fans from here. */
   events?: Pick<EventsService, "onStatusChange" | "onAdmissionChange">;
   now?: () => number;
@@ -57,6 +60,10 @@ export class RoomTickers {
   private readonly led = new Set<string>();
   private readonly lastStock = new Map<string, string>();
   private readonly sweeping = new Set<string>();
+  /** Per led event: the last tick's plan and room counts, and the admissions measured over time. */
+  private readonly plans = new Map<string, AdmissionPlan>();
+  private readonly rooms = new Map<string, { waiting: number; activeCheckouts: number }>();
+  private readonly admissionRates = new Map<string, AdmissionRateMeter>();
   private readonly timers: NodeJS.Timeout[] = [];
   private ticks = 0;
   private running: Promise<unknown> = Promise.resolve();
@@ -135,7 +142,7 @@ export class RoomTickers {
 
   private async tickEvent(listed: EventRecord): Promise<void> {
     if (!(await this.deps.lease.hold(this.leaseKey(listed.id)))) {
-      this.led.delete(listed.id);
+      if (this.led.delete(listed.id)) this.forgetLed(listed.id);
       return;
     }
     this.led.add(listed.id);
@@ -148,24 +155,41 @@ export class RoomTickers {
       await this.keepPreQueue(event);
     } else {
       await this.openIfDue(event, nowMs);
-      const { admitted } = await this.deps.store.admit(event.id, {
-        nowMs,
-        admitPerMinute: event.waitingRoom.admitPerMinute,
-        maxActiveCheckouts: event.waitingRoom.maxActiveCheckouts,
-        admissionTtlMs: event.waitingRoom.admissionTtlSeconds * 1000,
-        paused: event.status !== "on_sale",
-      });
-      // All of a tick's tokens are signed at once: one by one, each await waited a turn of a busy
-      // event loop (measured: 1,000 admissions took 61 s during a flash sale).
-      await Promise.all(admitted.map(async (fan) => {
-        const admission = await this.deps.waitingRoom.admissionToken(event.id, fan.fanId, fan);
-        const pushed = { eventId: event.id, ...admission, queueNumber: fan.queueNumber };
-        this.deps.io.to(rooms.fan(fan.fanId)).emit("queue:admitted", pushed);
-      }));
+      await this.admitDue(event, nowMs);
     }
     await this.pushDepartures(event);
     await this.broadcastStatus(event, nowMs);
     if (this.ticks % presenceSweepEveryTicks === 0) this.startSweep(event, nowMs);
+  }
+
+  /** One tick's admissions: the plan (rate, stock room) first, then the admit script, then each
+   * admitted fan's token to their sockets. */
+  private async admitDue(event: EventRecord, nowMs: number): Promise<void> {
+    const plan = await this.deps.steering.plan(event, this.rooms.get(event.id) ?? { waiting: 1, activeCheckouts: 0 }, nowMs);
+    this.plans.set(event.id, plan);
+    const { admitted, snapshot } = await this.deps.store.admit(event.id, {
+      nowMs,
+      admitPerMinute: plan.admitPerMinute,
+      maxActiveCheckouts: event.waitingRoom.maxActiveCheckouts,
+      admissionTtlMs: event.waitingRoom.admissionTtlSeconds * 1000,
+      paused: event.status !== "on_sale",
+      ...(plan.stockRoom === undefined ? {} : { stockRoom: plan.stockRoom }),
+    });
+    this.rooms.set(event.id, { waiting: snapshot.waiting, activeCheckouts: snapshot.activeCheckouts });
+    // All of a tick's tokens are signed at once: one by one, each await waited a turn of a busy
+    // event loop (measured: 1,000 admissions took 61 s during a flash sale).
+    await Promise.all(admitted.map(async (fan) => {
+      const admission = await this.deps.waitingRoom.admissionToken(event.id, fan.fanId, fan);
+      const pushed = { eventId: event.id, ...admission, queueNumber: fan.queueNumber };
+      this.deps.io.to(rooms.fan(fan.fanId)).emit("queue:admitted", pushed);
+    }));
+  }
+
+  private forgetLed(eventId: string): void {
+    this.deps.steering.forget(eventId);
+    this.plans.delete(eventId);
+    this.rooms.delete(eventId);
+    this.admissionRates.delete(eventId);
   }
 
   /** The presence sweep asks every node for the fan's sockets (fetchSockets waits for all of them,
@@ -181,8 +205,12 @@ export class RoomTickers {
 
   private async broadcastStatus(event: EventRecord, nowMs: number): Promise<void> {
     const snapshot = await this.deps.store.snapshot(event.id);
+    let meter = this.admissionRates.get(event.id);
+    if (!meter) this.admissionRates.set(event.id, (meter = new AdmissionRateMeter()));
+    const plan = this.plans.get(event.id);
+    const facts: RoomFacts = { admittedPerMinute: meter.add(nowMs, snapshot.admittedTotal), ...(plan ? { plan } : {}) };
     // One frame for the whole room: clients compute their own position from servedUpTo.
-    this.deps.io.to(rooms.event(event.id)).emit("queue:status", queueStatus(event, snapshot, nowMs));
+    this.deps.io.to(rooms.event(event.id)).emit("queue:status", queueStatus(event, snapshot, nowMs, facts));
     this.deps.recovery.checkpoint(event.id, snapshot);
   }
 

@@ -1,6 +1,6 @@
 // Goal: the admit script's rate budget is admissionsThisTick of shared/src/core/admission.ts, step
 // for step — same fans admitted per tick and the same bucket left behind — over random sequences
-// of tick gaps (including a clock going backwards), rate changes, slot limits and pauses. The two
+// of tick gaps (including a clock going backwards), rate changes, slot limits, stock caps and pauses. The two
 // implementations are written twice (Lua, TypeScript); this test is what keeps them one rule.
 import { admissionsThisTick } from "@stampede/shared/core/admission";
 import fc from "fast-check";
@@ -18,6 +18,7 @@ const step = fc.record({
   admitPerMinute: fc.oneof(fc.constantFrom(1, 7, 59, 60, 61, 600, 6_000), fc.integer({ min: 1, max: 200_000 })),
   extraSlots: fc.integer({ min: -3, max: 40 }),
   paused: fc.boolean(),
+  stockRoom: fc.option(fc.nat(30)),
 });
 
 describe("admission agreement (Lua ≡ TypeScript)", () => {
@@ -38,7 +39,8 @@ describe("admission agreement (Lua ≡ TypeScript)", () => {
             ...model,
             nowMs: now,
             admitPerMinute: s.admitPerMinute,
-            freeSlots: Math.max(0, maxActiveCheckouts - active),
+            // The stock room caps a tick like fewer free slots would (auto admission).
+            freeSlots: Math.min(Math.max(0, maxActiveCheckouts - active), s.stockRoom ?? Infinity),
             waiting,
             paused: s.paused,
           });
@@ -48,6 +50,7 @@ describe("admission agreement (Lua ≡ TypeScript)", () => {
             maxActiveCheckouts,
             admissionTtlMs: 365 * 24 * 3_600_000, // no slot expires here: slots are the test's input
             paused: s.paused,
+            ...(s.stockRoom === null ? {} : { stockRoom: s.stockRoom }),
           });
           expect(admitted.length).toBe(expected.admit);
           const [tokenParts, lastMs] = await bed.redis.client.hmget(k.bucket, "tokenParts", "lastMs");

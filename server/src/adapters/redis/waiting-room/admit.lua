@@ -1,11 +1,12 @@
 --[[ admit: one tick of admission, the only way a fan gets a checkout slot. Drops expired slots,
-  admits n = min(free slots, rate budget, waiting) fans — always the lowest numbers, so admission
+  admits n = min(free slots, rate budget, waiting, stock room) fans — always the lowest numbers, so admission
   order is number order (I5) — and moves the cursor. The bucket arithmetic is admissionsThisTick
   of shared/src/core/admission.ts, step for step; a shared test keeps the two equal.
   KEYS[1] q  KEYS[2] active  KEYS[3] cursor  KEYS[4] bucket  KEYS[5] admitted  KEYS[6] phase
   KEYS[7] pre  KEYS[8] seq  KEYS[9] epoch
   ARGV[1] nowMs  ARGV[2] admitPerMinute  ARGV[3] maxActiveCheckouts  ARGV[4] slot expiry ms
   ARGV[5] paused (1|0)  ARGV[6] jti nonce (random, per tick)  ARGV[7] fanKeyBase
+  ARGV[8] stock room: at most this many this tick (-1: no cap). Like a full checkout, it spends no budget.
   returns {{fanId, queueNumber, jti, expiresAtMs, ...}, {snapshot as in snapshot.lua}}
 ]]
 local PARTS = 60000          -- token parts per token (tokenPartsPerToken)
@@ -42,6 +43,8 @@ local n = 0
 if not paused then
   local free = math.max(maxActive - redis.call('ZCARD', KEYS[2]), 0)
   n = math.min(math.floor(parts / PARTS), free, redis.call('ZCARD', KEYS[1]))
+  local room = tonumber(ARGV[8] or '-1')
+  if room >= 0 then n = math.min(n, room) end
 end
 redis.call('HSET', KEYS[4], 'tokenParts', parts - n * PARTS, 'lastMs', ARGV[1])
 

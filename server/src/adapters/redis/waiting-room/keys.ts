@@ -19,6 +19,8 @@ export const waitingRoomKeyNames = [
   "departedseq", // INCR: fans who left the line while waiting, so far
   "departed", // LIST: queue numbers that left the line, oldest first, until a tick announces them
   "epoch", // the room's incarnation: set when the room is made or rebuilt; gone = the store lost the room
+  "steer", // STRING: the admission controller's state and the health it last read (steering-store.ts)
+  "steerlog", // LIST: the controller's recent steps, newest first, capped (the dashboard's chart)
 ] as const;
 
 export type WaitingRoomKeyName = (typeof waitingRoomKeyNames)[number];

@@ -47,6 +47,8 @@ export interface AdmitOptions {
   maxActiveCheckouts: number;
   admissionTtlMs: number;
   paused: boolean;
+  /** At most this many more fans this tick, for the stock left (auto admission); absent: no such cap. */
+  stockRoom?: number;
 }
 
 export interface AdmittedFan {

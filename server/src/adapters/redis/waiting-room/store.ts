@@ -93,12 +93,14 @@ export class WaitingRoomStore {
     assert(Number.isSafeInteger(admitPerMinute) && admitPerMinute >= 1, `bad admitPerMinute ${admitPerMinute}`);
     assert(Number.isSafeInteger(maxActiveCheckouts) && maxActiveCheckouts >= 0, `bad maxActiveCheckouts ${maxActiveCheckouts}`);
     assert(Number.isSafeInteger(admissionTtlMs) && admissionTtlMs > 0, `bad admissionTtlMs ${admissionTtlMs}`);
+    const stockRoom = options.stockRoom ?? -1;
+    assert(Number.isSafeInteger(stockRoom) && stockRoom >= -1, `bad stockRoom ${stockRoom}`);
     const k = this.keys(eventId);
     // A random nonce per tick plus the admission counter: unique per admission, even across a Redis flush.
     const nonce = randomBytes(12).toString("base64url");
     const reply = await this.redis.wrAdmit(
       ...[k.q, k.active, k.cursor, k.bucket, k.admitted, k.phase, k.pre, k.seq, k.epoch],
-      ...[nowMs, admitPerMinute, maxActiveCheckouts, nowMs + admissionTtlMs, paused ? 1 : 0, nonce, k.fanKeyBase],
+      ...[nowMs, admitPerMinute, maxActiveCheckouts, nowMs + admissionTtlMs, paused ? 1 : 0, nonce, k.fanKeyBase, stockRoom],
     );
     const [flat, snapshot] = list(reply, 2);
     const fields = list(flat);

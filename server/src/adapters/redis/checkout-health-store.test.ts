@@ -1,0 +1,33 @@
+// Goal: Redis is where the nodes' health readings meet: the reader gets the worst latency and lag
+// of any fresh node and the sum of what is queued, and a node that stopped writing drops out (its
+// last bad reading must not hold admission down).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { healthyCheckout } from "@stampede/shared/core/admission-control";
+import { createTestRedis, type TestRedis } from "../../testing/services.js";
+import { CheckoutHealthStore, healthStaleMs } from "./checkout-health-store.js";
+
+let redis: TestRedis;
+beforeAll(async () => {
+  redis = await createTestRedis();
+});
+afterAll(() => redis.cleanup());
+
+describe("CheckoutHealthStore", () => {
+  it("combines fresh nodes, drops stale ones", async () => {
+    const store = new CheckoutHealthStore(redis.client, `${redis.prefix}:a`);
+    const t = 5_000_000;
+    await store.publish("n1", { ...healthyCheckout, holdP95Ms: 120, holdsInFlight: 10, overloadRefusals: 1, poolWaits: 3 }, t);
+    await store.publish("n2", { ...healthyCheckout, holdP95Ms: 900, settlementLagMs: 50, holdsInFlight: 5, webhooksWaiting: 7, poolWaits: 1 }, t - 500);
+    await store.publish("dead", { ...healthyCheckout, holdP95Ms: 60_000, holdsInFlight: 1_000 }, t - healthStaleMs - 1);
+    expect(await store.read(t)).toEqual({
+      overloadRefusals: 1, holdP95Ms: 900, settlementLagMs: 50, poolWaits: 3, holdsInFlight: 15, webhooksWaiting: 7, nodes: 2,
+    });
+    expect(await redis.client.hkeys(`${redis.prefix}:a:checkout-health`)).toEqual(expect.arrayContaining(["n1", "n2"]));
+    expect(await redis.client.hexists(`${redis.prefix}:a:checkout-health`, "dead")).toBe(0);
+  });
+
+  it("reads no node as a healthy checkout", async () => {
+    const store = new CheckoutHealthStore(redis.client, `${redis.prefix}:b`);
+    expect(await store.read(1)).toEqual({ ...healthyCheckout, nodes: 0 });
+  });
+});
