@@ -68,7 +68,7 @@ export interface AppDeps {
   /** Settlement's own connections, so holds never starve payments; absent: the shared pool. */
   settlementPool?: Pool;
   /** Hold requests worked on at once and waiting (limits.ts defaults). */
-  holdGate?: { concurrency: number; queueMax: number };
+  holdGate?: { concurrency: number; queueMax: number; queueWaitMaxMs: number };
   redis: Redis;
   ledger: Ledger;
   readiness: ReadinessChecks;

@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import {
   connectionsPerIpMaxDefault,
+  holdQueueWaitMaxMs,
   holdsInFlightMax,
   holdsQueuedMax,
   httpIdleTimeoutMsDefault,
@@ -73,6 +74,7 @@ const envSchema = z.object({
   SETTLEMENT_POOL_MAX: z.coerce.number().int().min(0).max(1_000).default(settlementPoolMax),
   HOLDS_IN_FLIGHT_MAX: z.coerce.number().int().min(1).max(100_000).default(holdsInFlightMax),
   HOLDS_QUEUED_MAX: z.coerce.number().int().min(0).max(1_000_000).default(holdsQueuedMax),
+  HOLD_QUEUE_WAIT_MAX_MS: z.coerce.number().int().min(0).max(600_000).default(holdQueueWaitMaxMs),
   BENCH_RESULTS_DIR: z.string().optional(),
   // `npm start` prints the development-defaults banner once itself and sets "off" for its children.
   DEV_DEFAULTS_BANNER: z.enum(["on", "off"]).default("on"),
@@ -121,7 +123,7 @@ export interface Config {
   connections: { perIpMax: number; idleTimeoutMs: number };
   /** Database connections (the shared pool; settlement's own, 0 = settlement shares the pool) and
    * the hold requests worked on and waiting per process (past both: 503 overloaded). */
-  checkout: { poolMax: number; settlementPoolMax: number; holdsInFlightMax: number; holdsQueuedMax: number };
+  checkout: { poolMax: number; settlementPoolMax: number; holdsInFlightMax: number; holdsQueuedMax: number; holdQueueWaitMaxMs: number };
   /** Where GET /api/bench/results reads recorded runs; null (BENCH_RESULTS_DIR="") turns those routes off. */
   benchResultsDir: string | null;
   /** Secrets that fell back to their development default (printed loudly at start). */
@@ -202,6 +204,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       settlementPoolMax: e.SETTLEMENT_POOL_MAX,
       holdsInFlightMax: e.HOLDS_IN_FLIGHT_MAX,
       holdsQueuedMax: e.HOLDS_QUEUED_MAX,
+      holdQueueWaitMaxMs: e.HOLD_QUEUE_WAIT_MAX_MS,
     },
     // Empty strings are dropped above as "unset"; for this one, set-but-empty means "off".
     benchResultsDir: env.BENCH_RESULTS_DIR === "" ? null : path.resolve(e.BENCH_RESULTS_DIR ?? benchResultsDirDefault),

@@ -49,7 +49,7 @@ async function start(config: Config): Promise<void> {
     logger,
     pool,
     ...(settlementPool ? { settlementPool } : {}),
-    holdGate: { concurrency: config.checkout.holdsInFlightMax, queueMax: config.checkout.holdsQueuedMax },
+    holdGate: { concurrency: config.checkout.holdsInFlightMax, queueMax: config.checkout.holdsQueuedMax, queueWaitMaxMs: config.checkout.holdQueueWaitMaxMs },
     redis,
     ledger,
     clientDistDir,

@@ -23,8 +23,8 @@ import type { OpenApiRegistry } from "../../http/openapi.js";
 import { MockPayClient } from "../../payments/mockpay-client.js";
 import { createMockPay, mockpayWebhookQueue, type ChaosSettings, type MockPay, type MockPayJobData } from "../../mockpay/index.js";
 import type { AdminAuthDeps } from "../admin/guards.js";
-import type { EventCache } from "../events/event-cache.js";
-import type { EventsRepo } from "../events/events-repo.js";
+import { EventCache } from "../events/event-cache.js";
+import { EventsRepo } from "../events/events-repo.js";
 import type { EventsService } from "../events/events-service.js";
 import type { TokenService } from "../fans/tokens.js";
 import type { StockCache } from "../waiting-room/stock-cache.js";
@@ -66,7 +66,7 @@ export interface CheckoutDeps {
   /** This node's view of the checkout's health (self-tuning admission reads it). */
   health: CheckoutHealthMeter;
   /** Hold requests worked on at once and waiting; default holdsInFlightMax and holdsQueuedMax. */
-  holdGate?: { concurrency: number; queueMax: number };
+  holdGate?: { concurrency: number; queueMax: number; queueWaitMaxMs: number };
   redis: Redis;
   /** A BullMQ connection (maxRetriesPerRequest: null) for the queues this node adds jobs to. */
   bullRedis: Redis;
@@ -149,8 +149,11 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
   const orderTokens = new OrderTokens(deps.secretKey);
   const domainEvents = new DomainEvents(deps.redis, deps.redisPrefix, deps.logger);
   const ending = new HoldEnding({ pool: deps.pool, orders, events: deps.eventsRepo, ledger: deps.ledger, store: deps.store, domainEvents });
+  // Settlement reads orders and events on its own connections too, or a flood of holds would starve its reads.
+  const own = deps.settlementPool;
   const settlement = new Settlement({
-    ...{ pool: deps.settlementPool ?? deps.pool, orders, events: deps.eventCache, ledger: deps.ledger, provider },
+    ...{ pool: own ?? deps.pool, orders: own ? new OrdersRepo(own) : orders, ledger: deps.ledger, provider },
+    events: own ? new EventCache(new EventsRepo(own)) : deps.eventCache,
     ...{ codes, store: deps.store, domainEvents, logger: deps.logger },
   });
   const holds = new HoldsService({
@@ -190,7 +193,7 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
 function checkoutGates(deps: CheckoutDeps) {
   const holdGate = admissionGate({
     what: "hold requests", concurrency: deps.holdGate?.concurrency ?? holdsInFlightMax,
-    queueMax: deps.holdGate?.queueMax ?? holdsQueuedMax, queueWaitMaxMs: holdQueueWaitMaxMs,
+    queueMax: deps.holdGate?.queueMax ?? holdsQueuedMax, queueWaitMaxMs: deps.holdGate?.queueWaitMaxMs ?? holdQueueWaitMaxMs,
     onRefused: () => deps.health.holdRefused(),
   });
   const webhookGate = admissionGate({
