@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 
 /** One scenario may take this long (prepare + calibration + run + teardown) before it is killed. */
 const scenarioSecondsMax = 600;
-const scenarios = ["ledger", "holds", "last-ticket", "purchase", "joins", "sockets", "flash-sale"];
+const scenarios = ["ledger", "holds", "last-ticket", "purchase", "joins", "sockets", "flash-sale", "overload"];
 
 function runOne(name: string): Promise<{ name: string; code: number | null; seconds: number }> {
   const started = Date.now();

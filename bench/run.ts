@@ -9,6 +9,7 @@ const benches: Record<string, { about: string; load: () => Promise<{ run(args: s
   joins: { about: "queue:join on connected sockets and REST joins", load: () => import("./joins.js") },
   sockets: { about: "N idle waiting-room sockets: connect rate, memory, delivery, push latency", load: () => import("./sockets.js") },
   "flash-sale": { about: "a lottery flash sale: 1,300 tickets in 3 tiers, abandon/decline/late pay", load: () => import("./flash-sale.js") },
+  overload: { about: "fans arriving at 10× the checkout's measured capacity, admission auto", load: () => import("./overload.js") },
   all: { about: "every benchmark in sequence, each bounded in time", load: () => import("./all.js") },
 };
 

@@ -3,6 +3,9 @@
 // queue:admitted, re-joins to learn its (lottery) queue number, holds 1–2 tickets of a random tier
 // and then: 20% abandon (the hold expires), 10% decline, 5% pay late (after the hold expired), the
 // rest pay. Every socket records when it is first told the sale is sold out (queue:status state).
+// With arrivePerSecond (the `overload` shape) fans do not wait in a pre-queue: each joins the open
+// sale at its own moment after "go", at that rate. Holds answered 503 overloaded are sent again
+// after their Retry-After with jitter (lib/http.ts).
 import { io, type Socket } from "socket.io-client";
 import { generatorMain, type GeneratorConfig } from "../lib/child.js";
 import { bearer, httpClient, type HttpClient } from "../lib/http.js";
@@ -18,6 +21,8 @@ export interface FlashGenConfig extends GeneratorConfig {
   holdSeconds: number;
   localAddress?: string;
   seed: number;
+  /** Fans join after "go" at this rate (per generator) instead of in a pre-queue before it. */
+  arrivePerSecond?: number;
 }
 
 export interface FlashFanRecord {
@@ -27,12 +32,17 @@ export interface FlashFanRecord {
   outcome: string;
   soldOutToldAtMs: number | null;
   soldOutSentAtMs: number | null;
+  /** The hold request's time to its final answer (Retry-After waits included), when one was sent. */
+  holdMs: number | null;
 }
 
 export interface FlashGenResult {
   fans: FlashFanRecord[];
   connected: number;
   retries: number;
+  /** Holds sent again after 503 overloaded, and requests that got no answer in time. */
+  overloadRetries: number;
+  timeouts: number;
   firstErrors: string[];
 }
 
@@ -40,6 +50,7 @@ interface Fan extends BenchFan {
   socket: Socket;
   rec: FlashFanRecord;
   admitted: Promise<string>;
+  join: () => Promise<void>;
 }
 
 /** Deterministic per-fan randomness (mulberry32) so runs are comparable. */
@@ -65,7 +76,9 @@ async function prepare(c: FlashGenConfig): Promise<{ state: { fans: Fan[]; clien
   const errors: string[] = [];
   const fans = await pool(sessions, 100, async (s) => {
     const socket = io(c.url, { auth: { fanToken: s.fanToken }, transports: ["websocket"], reconnection: false, forceNew: true, timeout: 30_000, ...(c.localAddress ? { localAddress: c.localAddress } : {}) } as Parameters<typeof io>[1]);
-    const rec: FlashFanRecord = { queueNumber: null, admittedAtMs: null, behaviour: behaviourOf(random()), outcome: "not admitted", soldOutToldAtMs: null, soldOutSentAtMs: null };
+    const rec: FlashFanRecord = {
+      queueNumber: null, admittedAtMs: null, behaviour: behaviourOf(random()), outcome: "not admitted", soldOutToldAtMs: null, soldOutSentAtMs: null, holdMs: null,
+    };
     socket.on("queue:status", (st: { state: string; sentAtMs?: number }) => {
       if (st.state === "sold_out" && rec.soldOutToldAtMs === null) {
         rec.soldOutToldAtMs = Date.now();
@@ -74,9 +87,12 @@ async function prepare(c: FlashGenConfig): Promise<{ state: { fans: Fan[]; clien
     });
     const admitted = new Promise<string>((res) => socket.on("queue:admitted", (a: { token: string }) => ((rec.admittedAtMs ??= Date.now()), res(a.token))));
     await new Promise<void>((res, rej) => (socket.once("connect", res), socket.once("connect_error", rej)));
-    const ack = (await socket.timeout(10_000).emitWithAck("queue:join", { eventId: c.eventId })) as { ok: boolean; data?: { state: string } };
-    if (!ack.ok && errors.length < 5) errors.push(`join: ${JSON.stringify(ack)}`);
-    return { ...s, socket, rec, admitted };
+    const join = async () => {
+      const ack = (await socket.timeout(10_000).emitWithAck("queue:join", { eventId: c.eventId })) as { ok: boolean; data?: { state: string } };
+      if (!ack.ok && errors.length < 5) errors.push(`join: ${JSON.stringify(ack)}`);
+    };
+    if (!c.arrivePerSecond) await join();
+    return { ...s, socket, rec, admitted, join };
   });
   return { state: { fans, client, errors }, info: { fans: fans.length } };
 }
@@ -89,7 +105,9 @@ async function buy(c: FlashGenConfig, client: HttpClient, fan: Fan, token: strin
   const first = c.classes.find((k) => (pick -= k.capacity) < 0) ?? c.classes[0]!;
   const quantity = random() < 0.5 ? 1 : 2;
   for (const cls of [first, ...c.classes.filter((k) => k !== first)]) {
+    const startedMs = Date.now();
     const h = await client.request<{ orderId: string; orderToken: string; paymentUrl: string; error?: { code: string } }>("POST", `/api/events/${c.eventId}/holds`, { admissionToken: token, items: [{ classId: cls.id, quantity }], email: "flash@example.test" }, { ...bearer(fan.fanToken), "idempotency-key": `flash-${fan.fanId}-${cls.id}` });
+    fan.rec.holdMs = Date.now() - startedMs;
     if (h.status === 409 && ["sold_out", "insufficient_stock"].includes(h.body.error?.code ?? "")) continue;
     if (h.status !== 201) return `hold ${h.status} ${h.body.error?.code ?? ""}`;
     const sessionId = new URL(h.body.paymentUrl).pathname.split("/").filter(Boolean).pop();
@@ -113,7 +131,12 @@ async function run(c: FlashGenConfig, s: { fans: Fan[]; client: HttpClient; erro
   const random = rng(c.seed ^ 0x9e3779b9);
   const stopAt = Date.now() + c.seconds * 1_000;
   const bounded = <T>(p: Promise<T>) => Promise.race([p, sleep(Math.max(0, stopAt - Date.now())).then(() => null)]);
-  await Promise.all(s.fans.map(async (fan) => {
+  const goMs = Date.now();
+  await Promise.all(s.fans.map(async (fan, i) => {
+    if (c.arrivePerSecond) {
+      await sleep(Math.max(0, goMs + (i * 1_000) / c.arrivePerSecond - Date.now()));
+      await fan.join();
+    }
     const token = await bounded(fan.admitted);
     if (token === null) return;
     try {
@@ -126,7 +149,8 @@ async function run(c: FlashGenConfig, s: { fans: Fan[]; client: HttpClient; erro
   // Keep listening until every socket was told "sold out", or the time is up.
   while (Date.now() < stopAt && s.fans.some((f) => f.rec.soldOutToldAtMs === null)) await sleep(200);
   for (const f of s.fans) f.socket.close();
-  return { fans: s.fans.map((f) => f.rec), connected: s.fans.length, retries: s.client.retries, firstErrors: s.errors };
+  const { retries, overloadRetries, timeouts } = s.client;
+  return { fans: s.fans.map((f) => f.rec), connected: s.fans.length, retries, overloadRetries, timeouts, firstErrors: s.errors };
 }
 
 generatorMain(prepare, run);

@@ -40,6 +40,9 @@ export interface HttpGenResult {
   prepareMs: number;
   /** Requests re-sent after connection errors during the timed phase. */
   retries: number;
+  /** Requests sent again after 503 overloaded (Retry-After honoured), and requests that timed out. */
+  overloadRetries: number;
+  timeouts: number;
   /** purchase: per-step latencies (ms), order polls made and pushes that never came, to tell where an op's time goes. */
   steps?: { holdMs: number[]; payMs: number[]; paidMs: number[]; polls: number; pushesMissed: number };
 }
@@ -137,8 +140,9 @@ function ops(c: HttpGenConfig, s: State, r: HttpGenResult, t0: number): Op {
 
 async function run(c: HttpGenConfig, s: State): Promise<HttpGenResult> {
   const max = c.mode === "noop" ? c.count : s.fans.length;
-  const r: HttpGenResult = { ops: 0, latenciesMs: new Float64Array(max), endsMs: new Float64Array(max), statuses: {}, elapsedMs: 0, firstErrors: [], prepareMs: s.prepareMs, retries: 0 };
-  const retriesBefore = s.client.retries;
+  const r: HttpGenResult = { ops: 0, latenciesMs: new Float64Array(max), endsMs: new Float64Array(max), statuses: {}, elapsedMs: 0, firstErrors: [], prepareMs: s.prepareMs, retries: 0,
+    overloadRetries: 0, timeouts: 0 };
+  const before = { retries: s.client.retries, overload: s.client.overloadRetries, timeouts: s.client.timeouts };
   const t0 = nowMs();
   const stopAt = t0 + c.seconds * 1_000;
   const op = ops(c, s, r, t0);
@@ -161,7 +165,9 @@ async function run(c: HttpGenConfig, s: State): Promise<HttpGenResult> {
     }
   }));
   r.elapsedMs = nowMs() - t0;
-  r.retries = s.client.retries - retriesBefore;
+  r.retries = s.client.retries - before.retries;
+  r.overloadRetries = s.client.overloadRetries - before.overload;
+  r.timeouts = s.client.timeouts - before.timeouts;
   r.latenciesMs = r.latenciesMs.slice(0, r.ops);
   r.endsMs = r.endsMs.slice(0, r.ops);
   s.client.close();

@@ -5,11 +5,17 @@ import http from "node:http";
 export interface Answer<T = unknown> {
   status: number;
   body: T;
+  /** Retry-After in seconds, when the answer carried one. */
+  retryAfterS?: number;
 }
 
 export interface HttpClient {
   /** Requests re-sent after a connection error (reset, refused, hang up) — reported with the figures. */
   retries: number;
+  /** Requests sent again after 503 overloaded, once their Retry-After (plus jitter) had passed. */
+  overloadRetries: number;
+  /** Requests that got no answer within benchRequestTimeoutMs (what a fan's browser would give up on). */
+  timeouts: number;
   request<T = Record<string, unknown>>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Answer<T>>;
   close(): void;
 }
@@ -19,6 +25,14 @@ export const benchRequestTimeoutMs = 30_000;
 
 /** Attempts per request when the connection fails (the listen backlog overflows under 10k connects). */
 export const connectionRetriesMax = 5;
+
+/** Attempts per request answered 503 overloaded: each waits the answer's Retry-After plus up to half again. */
+export const overloadRetriesMax = 10;
+
+function isOverloaded(answer: Answer<unknown>): boolean {
+  const error = (answer.body as { error?: { code?: string } } | null)?.error;
+  return answer.status === 503 && error?.code === "overloaded";
+}
 
 export function httpClient(baseUrl: string, socketsMax: number, localAddress?: string): HttpClient {
   const base = new URL(baseUrl);
@@ -35,7 +49,8 @@ export function httpClient(baseUrl: string, socketsMax: number, localAddress?: s
               const text = Buffer.concat(chunks).toString();
               let parsed: unknown = text;
               if (text && (res.headers["content-type"] ?? "").includes("json")) parsed = JSON.parse(text);
-              resolve({ status: res.statusCode ?? 0, body: parsed as T });
+              const retryAfterS = Number(res.headers["retry-after"]);
+              resolve({ status: res.statusCode ?? 0, body: parsed as T, ...(Number.isFinite(retryAfterS) ? { retryAfterS } : {}) });
             });
             res.on("error", reject);
           },
@@ -46,19 +61,31 @@ export function httpClient(baseUrl: string, socketsMax: number, localAddress?: s
         req.end();
       });
   };
+  /** Connection errors are retried (the caller makes non-idempotent calls safe with an Idempotency-Key). */
+  const sent = async <T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await once<T>(method, path, body, headers);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+        if (code === "timeout") client.timeouts++;
+        if (attempt >= connectionRetriesMax || !["ECONNRESET", "ECONNREFUSED", "EPIPE", "socket hang up"].includes(code)) throw e;
+        client.retries++;
+        await new Promise((r) => setTimeout(r, 20 * attempt + Math.random() * 50));
+      }
+    }
+  };
   const client: HttpClient = {
     retries: 0,
-    /** Connection errors are retried (the caller makes non-idempotent calls safe with an Idempotency-Key). */
+    overloadRetries: 0,
+    timeouts: 0,
+    /** 503 overloaded is sent again after its Retry-After with jitter, as a fan's page does (same headers, same key). */
     async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> {
       for (let attempt = 1; ; attempt++) {
-        try {
-          return await once<T>(method, path, body, headers);
-        } catch (e) {
-          const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-          if (attempt >= connectionRetriesMax || !["ECONNRESET", "ECONNREFUSED", "EPIPE", "socket hang up"].includes(code)) throw e;
-          client.retries++;
-          await new Promise((r) => setTimeout(r, 20 * attempt + Math.random() * 50));
-        }
+        const answer = await sent<T>(method, path, body, headers);
+        if (!isOverloaded(answer) || attempt > overloadRetriesMax) return answer;
+        client.overloadRetries++;
+        await new Promise((r) => setTimeout(r, (answer.retryAfterS ?? 1) * 1_000 * (1 + Math.random() / 2)));
       }
     },
     close: () => agent.destroy(),

@@ -9,6 +9,8 @@ export interface Merged {
   latency: LatencySummary;
   firstErrors: string[];
   retries: number;
+  overloadRetries: number;
+  timeouts: number;
 }
 
 export function mergeHttp(results: HttpGenResult[]): Merged {
@@ -22,6 +24,8 @@ export function mergeHttp(results: HttpGenResult[]): Merged {
     latency: summarize(all),
     firstErrors: results.flatMap((r) => r.firstErrors).slice(0, 5),
     retries: results.reduce((a, r) => a + r.retries, 0),
+    overloadRetries: results.reduce((a, r) => a + (r.overloadRetries ?? 0), 0),
+    timeouts: results.reduce((a, r) => a + (r.timeouts ?? 0), 0),
   };
 }
 

@@ -1,0 +1,91 @@
+// One sale driven by flash-fan generators (gen/flash.ts) and watched from the admin's stats: the
+// part `flash-sale` and `overload` share. The caller makes the event; `open` runs at "go" (the
+// admin opening a scheduled sale), or nothing when the sale is already on and fans arrive over time.
+import { runGenerators } from "./child.js";
+import { adminAuth } from "./stack.js";
+import { split } from "./merge.js";
+import { watchSale, type SaleTimeline } from "./sale-poll.js";
+import { summarize, type LatencySummary } from "./stats.js";
+import type { FlashFanRecord, FlashGenResult } from "../gen/flash.js";
+
+export interface SaleRunInput {
+  url: string;
+  eventId: string;
+  classes: Array<{ id: string; code: string; capacity: number }>;
+  fans: number;
+  generators: number;
+  seconds: number;
+  holdSeconds: number;
+  /** Fans per second joining after "go" over all generators; absent: they wait in the pre-queue. */
+  arrivePerSecond?: number;
+  open?: () => Promise<void>;
+}
+
+export interface SaleRun {
+  fans: FlashFanRecord[];
+  results: FlashGenResult[];
+  openedAtMs: number;
+  timeline: SaleTimeline;
+  /** Sold out at the earlier of the stats poll seeing everything sold and the server's first sold_out frame. */
+  soldOutAtMs: number | null;
+  /** How long after sold out each fan was told so. */
+  told: number[];
+  toldLatency: LatencySummary;
+  holdLatency: LatencySummary;
+  outcomes: Record<string, number>;
+}
+
+export async function runSale(input: SaleRunInput): Promise<SaleRun> {
+  const tickets = input.classes.reduce((a, k) => a + k.capacity, 0);
+  let openedAtMs = 0;
+  let watcher: ReturnType<typeof watchSale> | null = null;
+  const parts = split(input.fans, input.generators);
+  const { results } = await runGenerators<FlashGenResult>("flash", parts.map((n, g) => ({
+    deadlineSeconds: input.seconds + 600, url: input.url, eventId: input.eventId, classes: input.classes, fans: n, seconds: input.seconds,
+    holdSeconds: input.holdSeconds, localAddress: `127.0.0.${2 + g}`, seed: 1_000 + g,
+    ...(input.arrivePerSecond ? { arrivePerSecond: (input.arrivePerSecond * n) / input.fans } : {}),
+  })), async () => {
+    await input.open?.();
+    openedAtMs = Date.now();
+    watcher = watchSale(input.url, input.eventId, tickets);
+  });
+  const timeline = await (watcher as ReturnType<typeof watchSale> | null)?.stop() ?? { firstEmptyAtMs: null, soldOutAtMs: null, admittedToNothing: 0, errors: [] };
+  const fans = results.flatMap((r) => r.fans);
+  const outcomes: Record<string, number> = {};
+  for (const f of fans) outcomes[f.outcome] = (outcomes[f.outcome] ?? 0) + 1;
+  const firstFrame = Math.min(...fans.filter((f) => f.soldOutSentAtMs !== null).map((f) => f.soldOutSentAtMs!));
+  const soldOut = Math.min(timeline.soldOutAtMs ?? Infinity, firstFrame);
+  const told = Number.isFinite(soldOut) ? fans.filter((f) => f.soldOutToldAtMs !== null).map((f) => f.soldOutToldAtMs! - soldOut) : [];
+  return {
+    fans, results, openedAtMs, timeline, soldOutAtMs: Number.isFinite(soldOut) ? soldOut : null, told, toldLatency: summarize(told),
+    holdLatency: summarize(fans.flatMap((f) => (f.holdMs === null ? [] : [f.holdMs]))), outcomes,
+  };
+}
+
+interface FinalStats {
+  classes: Array<{ code: string; capacity: number; available: number; held: number; sold: number }>;
+  orders: Record<string, number>;
+}
+
+/** Fans admitted after a fan with a higher queue number (beyond `toleranceMs` of jitter). */
+export function inversions(fans: FlashFanRecord[], toleranceMs: number): number {
+  const admitted = fans.filter((f) => f.queueNumber !== null && f.admittedAtMs !== null).sort((a, b) => a.queueNumber! - b.queueNumber!);
+  let latest = -Infinity;
+  let count = 0;
+  for (const f of admitted) {
+    if (f.admittedAtMs! + toleranceMs < latest) count++;
+    latest = Math.max(latest, f.admittedAtMs!);
+  }
+  return count;
+}
+
+/** The event's figures once the sale is over; right after it the server may still be busy (or answer 503), so it retries. */
+export async function finalStats(url: string, eventId: string, errors: string[]): Promise<FinalStats> {
+  for (let i = 0; i < 10; i++) {
+    const body = (await (await fetch(`${url}/api/admin/events/${eventId}/stats`, { headers: { authorization: adminAuth } })).json()) as FinalStats;
+    if (Array.isArray(body.classes)) return body;
+    errors.push(`final stats: ${JSON.stringify(body).slice(0, 300)}`);
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+  return { classes: [], orders: {} };
+}

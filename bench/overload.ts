@@ -1,0 +1,98 @@
+// Benchmark `overload` (performance.md): the checkout's capacity is measured first, the `purchase`
+// way on the same stack (paid tickets/s at concurrency 200); then fans arrive at an open FIFO sale
+// at 10× that rate, with admission `auto` and no operator setting, 20% abandon, 10% decline, 5% pay
+// late, the rest pay. Holds answered 503 overloaded are sent again after Retry-After with jitter.
+// Figures: goodput (tickets sold per second until sold out) against the capacity, client timeouts,
+// hold p99, payments captured before their hold expired yet not settled, sell-out time against the
+// ideal (tickets ÷ capacity), fairness inversions, fans admitted while nothing was available, the audit.
+//   npm run bench -- overload [--factor 10] [--sale-seconds 20] [--generators 4] [--seconds 120] [--hold-seconds 30]
+import pg from "pg";
+import { auditOk } from "@stampede/server/testing/checkout";
+import { stackAdmin } from "@stampede/server/testing/stack";
+import { createEvent } from "@stampede/server/testing/fans";
+import { calibrate } from "./lib/calibrate.js";
+import { measureCapacity, type Capacity } from "./lib/capacity.js";
+import { machineInfo, writeResult, type Row } from "./lib/result.js";
+import { finalStats, inversions, runSale, type SaleRun } from "./lib/sale-run.js";
+import { adminAuth, numFlag, startBenchStack } from "./lib/stack.js";
+import { round } from "./lib/stats.js";
+
+function configFrom(args: string[]) {
+  return {
+    factor: numFlag(args, "factor", 10), saleSeconds: numFlag(args, "sale-seconds", 20), generators: numFlag(args, "generators", 4),
+    seconds: numFlag(args, "seconds", 120), holdSeconds: numFlag(args, "hold-seconds", 30), capacitySeconds: numFlag(args, "capacity-seconds", 10),
+  };
+}
+
+/** Payments the provider captured before their order's hold expired, whose order nevertheless did not end paid. */
+async function capturedButUnsettled(databaseUrl: string, eventId: string): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>(
+      `SELECT count(*) AS n FROM mockpay_sessions s JOIN orders o ON o.id::text = s.order_id
+        WHERE o.event_id = $1 AND s.status = 'succeeded' AND s.completed_at < o.expires_at AND o.status <> 'paid'`,
+      [eventId],
+    );
+    return Number(rows[0]?.n ?? 0);
+  } finally {
+    await client.end();
+  }
+}
+
+function figuresOf(sale: SaleRun, capacity: Capacity, tickets: number, sold: number, unsettled: number, audit: boolean): Row {
+  const soldOutSeconds = sale.soldOutAtMs === null ? null : (sale.soldOutAtMs - sale.openedAtMs) / 1_000;
+  const lastPaidSeconds = Math.max(0.001, ...sale.fans.filter((f) => f.admittedAtMs !== null).map((f) => (f.admittedAtMs! - sale.openedAtMs) / 1_000));
+  const goodput = sold / (soldOutSeconds ?? lastPaidSeconds);
+  const idealSeconds = capacity.paidPerSecond > 0 ? tickets / capacity.paidPerSecond : null;
+  return {
+    "capacity paid/s": capacity.paidPerSecond, "goodput paid/s": round(goodput, 1), "goodput / capacity": round(goodput / capacity.paidPerSecond, 2),
+    "goodput target": "≥ 0.9", timeouts: sale.results.reduce((a, r) => a + r.timeouts, 0),
+    "hold p99 ms": sale.holdLatency.p99Ms, "hold p99 target": "≤ 1000", "overload retries": sale.results.reduce((a, r) => a + r.overloadRetries, 0),
+    "captured in time, unsettled": unsettled, tickets, sold,
+    "sold out in s": soldOutSeconds === null ? "not within the run" : round(soldOutSeconds), "ideal s": idealSeconds === null ? "" : round(idealSeconds),
+    "× ideal": soldOutSeconds === null || idealSeconds === null ? "" : round(soldOutSeconds / idealSeconds, 2),
+    "fairness inversions": inversions(sale.fans, 250), "admitted to nothing": sale.timeline.admittedToNothing, "audit ok": audit,
+  };
+}
+
+export async function run(args: string[]): Promise<void> {
+  const config = configFrom(args);
+  const startedAt = new Date().toISOString();
+  const env = machineInfo();
+  const cal = await calibrate({ httpConcurrency: 200, sockets: 200, generators: config.generators });
+  const bench = await startBenchStack({ env: { PRESENCE_GRACE_SECONDS: "600" } });
+  const url = bench.server.url;
+  try {
+    const capacity = await measureCapacity(url, { seconds: config.capacitySeconds });
+    const tickets = Math.max(100, Math.round(capacity.paidPerSecond * config.saleSeconds));
+    // About one ticket per arriving fan is bought (1–2 each, a third do not pay): twice the tickets in fans sells out.
+    const fans = tickets * 2;
+    const event = await createEvent(url, stackAdmin, {
+      name: "bench overload", status: "on_sale",
+      classes: [{ code: "GA", name: "GA", priceCents: 5_000, capacity: tickets, perOrderMax: 4 }],
+      waitingRoom: { admission: "auto", admissionTtlSeconds: 120, holdSeconds: config.holdSeconds, perFanMax: 6, maxActiveCheckouts: 1_000_000 },
+    });
+    const classes = [{ id: event.classes[0]!.id, code: "GA", capacity: tickets }];
+    const arrivePerSecond = Math.max(1, Math.round(capacity.paidPerSecond * config.factor));
+    const sale = await runSale({ url, eventId: event.id, classes, fans, generators: config.generators, seconds: config.seconds, holdSeconds: config.holdSeconds, arrivePerSecond });
+    const errors = [...sale.timeline.errors];
+    const stats = await finalStats(url, event.id, errors);
+    const sold = stats.classes.reduce((a, c) => a + c.sold, 0);
+    const unsettled = await capturedButUnsettled(bench.stack.db.url, event.id);
+    const firstErrors = sale.results.flatMap((r) => r.firstErrors).slice(0, 5);
+    writeResult({
+      name: "overload",
+      title: `fans arriving at ${config.factor}× the checkout's capacity, admission auto`,
+      startedAt,
+      env,
+      config: { ...config, tickets, fans, arrivePerSecond },
+      calibration: cal.rows,
+      figures: [figuresOf(sale, capacity, tickets, sold, unsettled, await auditOk(url, event.id, adminAuth))],
+      extra: { errors, outcomes: sale.outcomes, orders: stats.orders, capacity, firstErrors },
+      notes: [...errors, `fan outcomes: ${JSON.stringify(sale.outcomes)}`, `orders: ${JSON.stringify(stats.orders)}`, ...firstErrors],
+    });
+  } finally {
+    await bench.close();
+  }
+}
