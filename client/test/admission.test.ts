@@ -14,7 +14,9 @@ import { adminSignIn, createAdminUser, createSale, fanPage, useSite, type Sale }
 
 const opened = useSite();
 
-const allHeld = /^All remaining tickets are held by fans ahead of you\. Some may come back by \d\d:\d\d if they don't pay — keep this page open\.$/;
+const allHeld = new RegExp(
+  "^All remaining tickets are held by fans ahead of you\\. Some may come back by \\d\\d:\\d\\d if they don't pay — keep this page open\\.$",
+);
 
 /** An automatic sale on now with two tickets, up to 2 per order, starting at 6,000 fans a minute. */
 function tinySale(url: string, name: string): Promise<Sale> {

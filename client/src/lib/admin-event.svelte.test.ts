@@ -121,7 +121,8 @@ describe("AdminEventControl", () => {
     expect(control.admissionErrors).toEqual({});
     expect(control.admissionChanged).toBe(true);
     expect(await control.saveAdmission()).toBe(true);
-    expect(fetch.calls.at(-1)).toMatchObject({ method: "PATCH", body: { admission: "manual", admitPerMinute: 120, maxActiveCheckouts: 5 } });
+    const sent = { admission: "manual", admitPerMinute: 120, maxActiveCheckouts: 5 };
+    expect(fetch.calls.at(-1)).toMatchObject({ method: "PATCH", body: sent });
     expect(Object.keys(fetch.calls.at(-1)?.body as object)).toEqual(["admission", "admitPerMinute", "maxActiveCheckouts"]);
     expect(control.saved).toBe(true);
     expect(control.event?.waitingRoom.maxActiveCheckouts).toBe(5);
@@ -155,7 +156,8 @@ describe("AdminEventControl", () => {
 
   it("puts the server's refusal under the field it names until the field is edited", async () => {
     const issue = { field: "body.admitPerMinuteFloor", message: "the floor must not be above the ceiling" };
-    const refuse = () => json(422, { error: { code: "invalid_request", message: `${issue.field}: ${issue.message}`, details: { issues: [issue] } } });
+    const message = `${issue.field}: ${issue.message}`;
+    const refuse = () => json(422, { error: { code: "invalid_request", message, details: { issues: [issue] } } });
     const { control } = setup({ "PATCH /api/admin/events/e1/waiting-room": refuse });
     await control.load();
     control.admission.mode = "auto";

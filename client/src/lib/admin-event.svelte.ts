@@ -171,7 +171,9 @@ export class AdminEventControl {
     if (!result.ok) {
       if (result.error.status === 422) this.serverErrors = fieldErrorsFrom(result.error);
       const onFields = Object.keys(this.serverErrors).length > 0;
-      this.problem = onFields ? "The admission settings weren't saved — see the message under the field." : this.#words(result.error, "Saving the admission settings");
+      this.problem = onFields
+        ? "The admission settings weren't saved — see the message under the field."
+        : this.#words(result.error, "Saving the admission settings");
       return false;
     }
     this.#show(result.data);

@@ -199,8 +199,10 @@ describe("AdminLive admission controller", () => {
     });
 
   function withAdmission(answer: () => Promise<Response>) {
-    const fetch = fakeFetch((call) => (call.path === "/api/admin/events/e1/admission" ? answer() : Promise.resolve(json(200, { eventId: "e1", sales: [] }))));
-    const sockets = fakeAdminSockets((event) => (event === "admin:watch" ? { ok: true, data: adminStats({ atMs: t0 - 5_000 }) } : undefined));
+    const noSales = () => Promise.resolve(json(200, { eventId: "e1", sales: [] }));
+    const fetch = fakeFetch((call) => (call.path === "/api/admin/events/e1/admission" ? answer() : noSales()));
+    const watched = { ok: true, data: adminStats({ atMs: t0 - 5_000 }) };
+    const sockets = fakeAdminSockets((event) => (event === "admin:watch" ? watched : undefined));
     const onUnauthorized = vi.fn();
     const live = new AdminLive({ eventId: "e1", createSocket: sockets.create, api: createApi({ fetch }), onUnauthorized });
     live.start();

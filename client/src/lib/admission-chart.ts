@@ -71,5 +71,10 @@ function bounded(points: AdmissionPoint[], limits: AdmissionChartLimits): Admiss
 
 /** uPlot's data: x in Unix seconds, the rate (left scale), hold p95 and settlement lag (right scale, ms; null = none). */
 export function admissionColumns(points: readonly AdmissionPoint[]): [number[], number[], (number | null)[], (number | null)[]] {
-  return [points.map((p) => p.atMs / 1_000), points.map((p) => p.ratePerMinute), points.map((p) => p.holdP95Ms), points.map((p) => p.settlementLagMs)];
+  return [
+    points.map((p) => p.atMs / 1_000),
+    points.map((p) => p.ratePerMinute),
+    points.map((p) => p.holdP95Ms),
+    points.map((p) => p.settlementLagMs),
+  ];
 }

@@ -10,7 +10,8 @@ describe("admission choices", () => {
   it("offers automatic first and explains each mode in one plain sentence", () => {
     expect(admissionChoices.map((c) => c.label)).toEqual(["Automatic (recommended)", "Fixed rate"]);
     expect(admissionChoice("auto").explain).toBe(
-      "Stampede admits as fast as checkout keeps up, between the floor and the ceiling, and never more fans than the tickets left can serve.",
+      "Stampede admits as fast as checkout keeps up, between the floor and the ceiling, " +
+        "and never more fans than the tickets left can serve.",
     );
     expect(admissionChoice("manual").explain).toBe("Stampede admits exactly this many fans a minute, even when checkout struggles.");
   });
@@ -30,7 +31,8 @@ describe("AdmissionInputs", () => {
   it("sends the start, floor and ceiling in automatic mode and only the rate for a fixed one", () => {
     const inputs = new AdmissionInputs();
     expect(inputs.explain).toMatch(/^Stampede admits as fast as checkout keeps up/);
-    expect(inputs.settings(new FormCheck())).toEqual({ admission: "auto", admitPerMinute: 600, admitPerMinuteFloor: 60, admitPerMinuteCeiling: 60_000 });
+    const auto = { admission: "auto", admitPerMinute: 600, admitPerMinuteFloor: 60, admitPerMinuteCeiling: 60_000 };
+    expect(inputs.settings(new FormCheck())).toEqual(auto);
     inputs.mode = "manual";
     inputs.admitPerMinuteCeiling = "";
     expect(inputs.explain).toMatch(/^Stampede admits exactly this many fans a minute/);

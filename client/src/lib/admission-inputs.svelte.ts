@@ -19,7 +19,12 @@ export type AdmissionFigures = Pick<WaitingRoomSettings, "admission" | "admitPer
 
 /** The server's defaults for a new event (shared/src/api/events.ts admissionDefaults; a unit test keeps them equal).
  * Not imported from there: that module builds zod schemas, which stay out of the pages' bundle. */
-export const admissionFormDefaults: AdmissionFigures = { admission: "auto", admitPerMinute: 600, admitPerMinuteFloor: 60, admitPerMinuteCeiling: 60_000 };
+export const admissionFormDefaults: AdmissionFigures = {
+  admission: "auto",
+  admitPerMinute: 600,
+  admitPerMinuteFloor: 60,
+  admitPerMinuteCeiling: 60_000,
+};
 
 /** The choice as an operator reads it, with one sentence on what each mode does. */
 export const admissionChoices: ReadonlyArray<{ mode: AdmissionMode; label: string; short: string; explain: string }> = [
@@ -27,9 +32,16 @@ export const admissionChoices: ReadonlyArray<{ mode: AdmissionMode; label: strin
     mode: "auto",
     label: "Automatic (recommended)",
     short: "Automatic",
-    explain: "Stampede admits as fast as checkout keeps up, between the floor and the ceiling, and never more fans than the tickets left can serve.",
+    explain:
+      "Stampede admits as fast as checkout keeps up, between the floor and the ceiling, " +
+      "and never more fans than the tickets left can serve.",
   },
-  { mode: "manual", label: "Fixed rate", short: "Fixed rate", explain: "Stampede admits exactly this many fans a minute, even when checkout struggles." },
+  {
+    mode: "manual",
+    label: "Fixed rate",
+    short: "Fixed rate",
+    explain: "Stampede admits exactly this many fans a minute, even when checkout struggles.",
+  },
 ];
 
 export function admissionChoice(mode: AdmissionMode): (typeof admissionChoices)[number] {
@@ -75,6 +87,7 @@ export class AdmissionInputs {
   differsFrom(figures: AdmissionFigures): boolean {
     if (this.mode !== figures.admission || wholeNumber(this.admitPerMinute) !== figures.admitPerMinute) return true;
     if (this.mode === "manual") return false;
-    return wholeNumber(this.admitPerMinuteFloor) !== figures.admitPerMinuteFloor || wholeNumber(this.admitPerMinuteCeiling) !== figures.admitPerMinuteCeiling;
+    const floor = wholeNumber(this.admitPerMinuteFloor);
+    return floor !== figures.admitPerMinuteFloor || wholeNumber(this.admitPerMinuteCeiling) !== figures.admitPerMinuteCeiling;
   }
 }

@@ -7,7 +7,14 @@ import { admissionReasonWords, healthFigures, type ReasonContext } from "./admis
 
 const cutAt = Date.parse("2030-03-14T14:02:11Z");
 const context: ReasonContext = { available: 40, time: (atMs) => new Date(atMs).toISOString().slice(11, 19) };
-const healthy: AdminAdmission["health"] = { holdP95Ms: 120, settlementLagMs: 900, poolWaits: 0, holdsInFlight: 3, webhooksWaiting: 0, overloadRefusals: 0 };
+const healthy: AdminAdmission["health"] = {
+  holdP95Ms: 120,
+  settlementLagMs: 900,
+  poolWaits: 0,
+  holdsInFlight: 3,
+  webhooksWaiting: 0,
+  overloadRefusals: 0,
+};
 
 function admission(over: Partial<AdminAdmission> = {}): AdminAdmission {
   return {
@@ -48,7 +55,8 @@ describe("admissionReasonWords", () => {
   });
 
   it("says a fixed rate is the operator's", () => {
-    expect(admissionReasonWords(admission({ mode: "manual", reason: "manual", stockRoom: null }), context)).toBe("Fixed rate set by an operator");
+    const fixed = admission({ mode: "manual", reason: "manual", stockRoom: null });
+    expect(admissionReasonWords(fixed, context)).toBe("Fixed rate set by an operator");
   });
 
   it("holds while the tickets left can't serve another fan, saying why", () => {
@@ -68,8 +76,10 @@ describe("admissionReasonWords", () => {
 describe("healthFigures", () => {
   it("shows every figure with its limit and marks the ones past it", () => {
     const figures = healthFigures({ ...healthy, holdP95Ms: 820, settlementLagMs: null });
-    expect(figures.map((f) => f.signal)).toEqual(["overloadRefusals", "holdP95Ms", "settlementLagMs", "poolWaits", "holdsInFlight", "webhooksWaiting"]);
-    expect(figures.find((f) => f.signal === "holdP95Ms")).toMatchObject({ label: "Hold answers (p95)", value: "820 ms", limit: "750 ms", over: true });
+    const inCheckOrder = ["overloadRefusals", "holdP95Ms", "settlementLagMs", "poolWaits", "holdsInFlight", "webhooksWaiting"];
+    expect(figures.map((f) => f.signal)).toEqual(inCheckOrder);
+    const p95 = figures.find((f) => f.signal === "holdP95Ms");
+    expect(p95).toMatchObject({ label: "Hold answers (p95)", value: "820 ms", limit: "750 ms", over: true });
     expect(figures.find((f) => f.signal === "settlementLagMs")).toMatchObject({ value: "—", limit: "4,000 ms", over: false });
     expect(figures.filter((f) => f.over).map((f) => f.signal)).toEqual(["holdP95Ms"]);
     expect(healthFigures({ ...healthy, holdsInFlight: 400 }).some((f) => f.over)).toBe(false); // at the limit is not past it

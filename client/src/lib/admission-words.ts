@@ -16,7 +16,11 @@ const signals: Record<CheckoutSignal, { label: string; unit: (n: number) => stri
   settlementLagMs: { label: "Payment settling lag", unit: ms, cut: (v, l) => `payments took ${v} to settle (limit ${l})` },
   poolWaits: { label: "Waiting for the database", unit: formatCount, cut: (v, l) => `${v} requests waited for the database (limit ${l})` },
   holdsInFlight: { label: "Holds in progress", unit: formatCount, cut: (v, l) => `${v} holds were in progress at once (limit ${l})` },
-  webhooksWaiting: { label: "Payment confirmations waiting", unit: formatCount, cut: (v, l) => `${v} payment confirmations were waiting (limit ${l})` },
+  webhooksWaiting: {
+    label: "Payment confirmations waiting",
+    unit: formatCount,
+    cut: (v, l) => `${v} payment confirmations were waiting (limit ${l})`,
+  },
   overloadRefusals: { label: "Holds turned away (too busy)", unit: formatCount, cut: (v) => `checkout turned away ${v} holds as too busy` },
 };
 
@@ -47,7 +51,8 @@ export function admissionReasonWords(a: AdminAdmission, context: ReasonContext):
   if (a.reason === "ceiling") return "At the ceiling";
   if (a.reason === "slow_start") return "Rising: checkout healthy";
   if (a.reason === "recovering") {
-    return a.lastCutAtMs === null ? "Rising: checkout healthy" : `Rising: checkout healthy again since the cut at ${context.time(a.lastCutAtMs)}`;
+    if (a.lastCutAtMs === null) return "Rising: checkout healthy";
+    return `Rising: checkout healthy again since the cut at ${context.time(a.lastCutAtMs)}`;
   }
   return a.reason;
 }
@@ -75,6 +80,7 @@ export function healthFigures(health: Health): HealthFigure[] {
     const s = signals[signal];
     const value = health[signal];
     const limit = overloadThresholds[signal];
-    return { signal, label: s.label, value: value === null ? "—" : s.unit(value), limit: s.unit(limit), over: value !== null && value > limit };
+    const over = value !== null && value > limit;
+    return { signal, label: s.label, value: value === null ? "—" : s.unit(value), limit: s.unit(limit), over };
   });
 }

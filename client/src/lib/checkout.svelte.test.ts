@@ -221,7 +221,8 @@ describe("HoldForm: an overloaded checkout", () => {
     expect(await outcome).toBe(false);
     expect(fetch.calls).toHaveLength(6); // the first try and five retries
     expect(form.retryNotice).toBeNull();
-    expect(form.problem).toMatchObject({ code: "overloaded", next: "retry", message: expect.stringMatching(/you keep your turn, and you won't get two holds/) });
+    const message = expect.stringMatching(/you keep your turn, and you won't get two holds/);
+    expect(form.problem).toMatchObject({ code: "overloaded", next: "retry", message });
     const again = form.submit();
     await vi.advanceTimersByTimeAsync(0);
     expect(fetch.calls.at(-1)?.headers["Idempotency-Key"]).toBe("key-1");

@@ -191,7 +191,8 @@ export class HoldForm {
   }
 
   #post(attempt: { key: string; body: string }) {
-    return this.#deps.api.post<HoldView>(`/api/events/${encodeURIComponent(this.#deps.eventId)}/holds`, JSON.parse(attempt.body) as unknown, {
+    const path = `/api/events/${encodeURIComponent(this.#deps.eventId)}/holds`;
+    return this.#deps.api.post<HoldView>(path, JSON.parse(attempt.body) as unknown, {
       headers: { Authorization: `Bearer ${this.#deps.fanToken() ?? ""}`, "Idempotency-Key": attempt.key },
     });
   }
@@ -235,7 +236,9 @@ const holdMessages = {
   ledger_unavailable: "Ticketing is busy for a moment. Your choice is kept — press Hold tickets again in a few seconds.",
   unauthorized: "Your session has ended. Reload the page to continue — your place in line is kept.",
   request_in_progress: "Your earlier press is still being worked on. Press Hold tickets again in a moment — you won't get two holds.",
-  overloaded: "Lots of fans are checking out right now, so your tickets aren't held yet. Press Hold tickets again in a moment — you keep your turn, and you won't get two holds.",
+  overloaded:
+    "Lots of fans are checking out right now, so your tickets aren't held yet. " +
+    "Press Hold tickets again in a moment — you keep your turn, and you won't get two holds.",
   network: "We couldn't reach Stampede. Check your connection and press Hold tickets again — you won't get two holds.",
 } as const;
 

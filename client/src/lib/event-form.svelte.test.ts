@@ -174,7 +174,8 @@ describe("every message under its field, stating the rule, the same from the for
     draft.admission.admitPerMinuteCeiling = "1000";
     expect(await draft.submit()).toBeNull();
     expect(draft.errors).toEqual({ "waitingRoom.admitPerMinuteFloor": "The floor must not be above the ceiling." });
-    const body = { name: "X", classes: [tierOk], waitingRoom: { admission: "auto", admitPerMinuteFloor: 5_000, admitPerMinuteCeiling: 1_000 } };
+    const waitingRoom = { admission: "auto", admitPerMinuteFloor: 5_000, admitPerMinuteCeiling: 1_000 };
+    const body = { name: "X", classes: [tierOk], waitingRoom };
     expect(serverErrors(body)).toEqual(draft.errors);
   });
 

@@ -2,7 +2,8 @@
 // the observed admission rate are honest at their edges, and pushed stock lands on the right tier.
 import { describe, expect, it } from "vitest";
 import {
-  addRateSample, allHeldWords, clockMinutes, etaRatePerMinute, fanPhase, mergeStock, observedPerMinute, progressOf, roomStateOf, spokenPlace, type PhaseInput,
+  addRateSample, allHeldWords, clockMinutes, etaRatePerMinute, fanPhase, mergeStock, observedPerMinute, progressOf, roomStateOf,
+  spokenPlace, type PhaseInput,
 } from "./queue-view.js";
 import { queueEntry, queueStatus, tier } from "./test-support.js";
 

@@ -128,7 +128,11 @@ export function clockMinutes(atMs: number, locale?: string, timeZone?: string): 
  * What a fan in line reads while every ticket left is held by fans ahead (queue:status allHeld):
  * nobody goes in until holds end. The time the next hold ends is named while it is still ahead.
  */
-export function allHeldWords(allHeld: QueueStatus["allHeld"] | null, nowMs: number, time: (atMs: number) => string = clockMinutes): string | null {
+export function allHeldWords(
+  allHeld: QueueStatus["allHeld"] | null,
+  nowMs: number,
+  time: (atMs: number) => string = clockMinutes,
+): string | null {
   if (!allHeld) return null;
   const untilMs = allHeld.until === null ? Number.NaN : Date.parse(allHeld.until);
   const by = Number.isFinite(untilMs) && untilMs > nowMs ? ` by ${time(untilMs)}` : "";
