@@ -4,7 +4,8 @@
 // event with the New event form and lands on its dashboard. A viewer sees the same dashboard
 // without any control that writes. After a reload the feed still shows the earlier sale (its
 // history is read back). On a 390 px phone the dashboard, with long emails in its orders, does not
-// scroll sideways. The New event form puts each error under its field, stating the rule.
+// scroll sideways. The New event form puts each error under its field, stating the rule (a floor
+// above the ceiling of automatic admission included).
 import { describe, expect, it } from "vitest";
 import { admittedFan, completePayment, hold, orderReaches } from "../../server/src/testing/checkout.js";
 import { waitFor } from "../../server/src/testing/fans.js";
@@ -154,12 +155,21 @@ describe("the admin dashboard", () => {
     expect(await page.locator(".field-error").count()).toBe(1);
 
     await tier1.getByLabel("Currency").fill("USD");
-    await page.getByLabel("Admit per minute").fill("999999999");
+    await page.getByLabel("Fixed rate").check();
+    await page.getByLabel("Fans admitted per minute").fill("999999999");
     await create.click();
     await expectFieldError(page, "#wr-admitPerMinute", "A whole number from 1 to 1,000,000.");
     expect(await page.locator(".field-error").count()).toBe(1);
 
-    await page.getByLabel("Admit per minute").fill("600");
+    await page.getByLabel("Fans admitted per minute").fill("600");
+    await page.getByLabel("Automatic (recommended)").check();
+    await page.getByLabel("Floor (fans a minute)").fill("5000");
+    await page.getByLabel("Ceiling (fans a minute)").fill("1000");
+    await create.click();
+    await expectFieldError(page, "#wr-admitPerMinuteFloor", "The floor must not be above the ceiling.");
+    expect(await page.locator(".field-error").count()).toBe(1);
+
+    await page.getByLabel("Floor (fans a minute)").fill("60");
     await page.locator("#ev-name").fill("");
     await page.getByRole("button", { name: "Add a tier" }).click();
     await create.click();

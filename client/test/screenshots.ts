@@ -3,6 +3,7 @@
 // tests), stages a sale with fans made through the API, and photographs real pages.
 //   npm run build -w client && npx tsx client/test/screenshots.ts
 //   npx tsx client/test/screenshots.ts bench     only the benchmarks page (bench/results as recorded)
+//   npx tsx client/test/screenshots.ts admission only the dashboard's admission controller panel
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
@@ -100,11 +101,34 @@ async function benchPage(browser: Browser, url: string): Promise<void> {
   await shot(page, "bench", true);
 }
 
-async function benchOnly(): Promise<void> {
+/** The admission controller panel of an automatic sale while fans buy: the rate climbing from its
+ * start to the ceiling, the checkout's latency beside it. */
+async function admissionPanel(browser: Browser, url: string): Promise<void> {
+  const sale = await createSale(url, {
+    name: "Stampede Live — Controller Night",
+    maxActiveCheckouts: 4,
+    classes: demoTiers,
+    perks: [],
+    waitingRoom: { admission: "auto", admitPerMinute: 30, admitPerMinuteFloor: 30, admitPerMinuteCeiling: 1_200 },
+  });
+  const page = await newPage(browser, "desktop");
+  await adminSignIn(page, url);
+  await page.goto(`${url}/admin/events/${sale.id}`);
+  const panel = page.locator("section.controller");
+  await panel.locator(".controller-reason").waitFor({ timeout: 10_000 });
+  await simulateSale(url, sale, 60);
+  await sleep(2_000);
+  await page.mouse.move(0, 0);
+  await panel.screenshot({ path: `${outDir}admission-controller.png`, animations: "disabled", caret: "hide" });
+  console.log("  admission-controller.png");
+}
+
+/** Only one page's pictures, on a stack of its own. */
+async function only(take: (browser: Browser, url: string) => Promise<void>): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   const { site, browser } = await openSite();
   try {
-    await benchPage(browser, site.url);
+    await take(browser, site.url);
   } finally {
     await browser.close();
     await site.stack.close();
@@ -211,6 +235,9 @@ async function main(): Promise<void> {
     await adminDesk.getByText("A whole number from 1 to 10,000,000.").waitFor();
     await shot(adminDesk, "admin-events-desktop", true);
 
+    console.log("admission controller…");
+    await admissionPanel(browser, url);
+
     console.log("benchmarks…");
     await benchPage(browser, url);
   } finally {
@@ -221,4 +248,6 @@ async function main(): Promise<void> {
   console.log(`done in ${Math.round((Date.now() - startedMs) / 1000)} s → ${outDir}`);
 }
 
-await (process.argv[2] === "bench" ? benchOnly() : main());
+const parts: Record<string, (browser: Browser, url: string) => Promise<void>> = { bench: benchPage, admission: admissionPanel };
+const part = process.argv[2] === undefined ? undefined : parts[process.argv[2]];
+await (part ? only(part) : main());

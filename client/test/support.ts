@@ -84,6 +84,8 @@ export interface SaleOptions {
   classes?: Array<{ code: string; name: string; priceCents: number; capacity: number; perOrderMax?: number }>;
   perks?: Array<{ code: string; name: string; capacity: number }>;
   holdSeconds?: number;
+  /** More waiting-room settings, over the ones above (e.g. admission "auto" with a floor and a ceiling). */
+  waitingRoom?: Record<string, unknown>;
 }
 
 export interface Sale {
@@ -108,6 +110,7 @@ export async function createSale(url: string, options: SaleOptions = {}): Promis
       maxActiveCheckouts: options.maxActiveCheckouts ?? 50,
       holdSeconds: options.holdSeconds ?? 300,
       perFanMax: 6,
+      ...options.waitingRoom,
     },
   });
 }

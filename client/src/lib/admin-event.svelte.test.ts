@@ -62,7 +62,9 @@ describe("AdminEventControl", () => {
     const { control } = setup();
     await control.load();
     expect(control.event?.status).toBe("on_sale");
-    expect(control.admitPerMinute).toBe("600");
+    expect(control.admission.mode).toBe("manual");
+    expect(control.admission.admitPerMinute).toBe("600");
+    expect(control.admission.admitPerMinuteFloor).toBe("60");
     expect(control.maxActiveCheckouts).toBe("200");
     expect(control.admissionChanged).toBe(false);
   });
@@ -103,24 +105,67 @@ describe("AdminEventControl", () => {
     expect(control.event?.status).toBe("on_sale");
   });
 
-  it("validates and saves the admission settings", async () => {
+  it("validates and saves a fixed rate", async () => {
     const { control, fetch } = setup();
     await control.load();
-    control.admitPerMinute = "0";
+    control.admission.admitPerMinute = "0";
     expect(control.admissionErrors.admitPerMinute).toBe("A whole number from 1 to 1,000,000.");
     expect(await control.saveAdmission()).toBe(false);
-    control.admitPerMinute = "999999999"; // the rule, not "at least 1"
+    control.admission.admitPerMinute = "999999999"; // the rule, not "at least 1"
     expect(control.admissionErrors.admitPerMinute).toBe("A whole number from 1 to 1,000,000.");
     control.maxActiveCheckouts = "0";
     expect(control.admissionErrors.maxActiveCheckouts).toBe("A whole number from 1 to 1,000,000.");
-    control.admitPerMinute = "120";
+    control.admission.admitPerMinuteFloor = "oops"; // not used by a fixed rate: no message
+    control.admission.admitPerMinute = "120";
     control.maxActiveCheckouts = "5";
+    expect(control.admissionErrors).toEqual({});
     expect(control.admissionChanged).toBe(true);
     expect(await control.saveAdmission()).toBe(true);
-    expect(fetch.calls.at(-1)).toMatchObject({ method: "PATCH", body: { admitPerMinute: 120, maxActiveCheckouts: 5 } });
+    const sent = { admission: "manual", admitPerMinute: 120, maxActiveCheckouts: 5 };
+    expect(fetch.calls.at(-1)).toMatchObject({ method: "PATCH", body: sent });
+    expect(Object.keys(fetch.calls.at(-1)?.body as object)).toEqual(["admission", "admitPerMinute", "maxActiveCheckouts"]);
     expect(control.saved).toBe(true);
     expect(control.event?.waitingRoom.maxActiveCheckouts).toBe(5);
     expect(control.admissionChanged).toBe(false);
+  });
+
+  it("switches to automatic with a floor and a ceiling, the floor never above the ceiling", async () => {
+    const { control, fetch } = setup();
+    await control.load();
+    control.admission.mode = "auto";
+    expect(control.admissionChanged).toBe(true); // the mode alone is a change
+    control.admission.admitPerMinuteFloor = "5000";
+    control.admission.admitPerMinuteCeiling = "1000";
+    expect(control.admissionErrors).toEqual({ admitPerMinuteFloor: "The floor must not be above the ceiling." });
+    expect(await control.saveAdmission()).toBe(false);
+    control.admission.admitPerMinuteCeiling = "0";
+    expect(control.admissionErrors).toEqual({ admitPerMinuteCeiling: "A whole number from 1 to 1,000,000." });
+    control.admission.admitPerMinuteFloor = "100";
+    control.admission.admitPerMinuteCeiling = "9000";
+    expect(await control.saveAdmission()).toBe(true);
+    expect(fetch.calls.at(-1)?.body).toEqual({
+      admission: "auto",
+      admitPerMinute: 600,
+      admitPerMinuteFloor: 100,
+      admitPerMinuteCeiling: 9_000,
+      maxActiveCheckouts: 200,
+    });
+    expect(control.event?.waitingRoom).toMatchObject({ admission: "auto", admitPerMinuteFloor: 100, admitPerMinuteCeiling: 9_000 });
+    expect(control.admissionChanged).toBe(false);
+  });
+
+  it("puts the server's refusal under the field it names until the field is edited", async () => {
+    const issue = { field: "body.admitPerMinuteFloor", message: "the floor must not be above the ceiling" };
+    const message = `${issue.field}: ${issue.message}`;
+    const refuse = () => json(422, { error: { code: "invalid_request", message, details: { issues: [issue] } } });
+    const { control } = setup({ "PATCH /api/admin/events/e1/waiting-room": refuse });
+    await control.load();
+    control.admission.mode = "auto";
+    expect(await control.saveAdmission()).toBe(false);
+    expect(control.fieldError("admitPerMinuteFloor")).toBe("The floor must not be above the ceiling.");
+    expect(control.problem).toBe("The admission settings weren't saved — see the message under the field.");
+    control.edited();
+    expect(control.fieldError("admitPerMinuteFloor")).toBeUndefined();
   });
 
   it("runs the audit on demand", async () => {

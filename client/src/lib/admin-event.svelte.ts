@@ -1,11 +1,14 @@
 // The operator's controls of one event on the dashboard: the event itself, the status moves the
 // workflow allows from where it is (shared/src/core/event-status.ts, the server's own table), the
-// admission settings (rate, checkout slots) with save, and the invariant audit on demand.
+// admission settings (automatic or a fixed rate, floor and ceiling, checkout slots) with save, and
+// the invariant audit on demand.
 // Writes need the admin role; the page hides them from viewers. I/O is the injected Api.
-import { eventRules, inRange, ruleWords, type WholeRange } from "@stampede/shared/api/event-rules";
+import { eventRules, inRange, type WholeRange } from "@stampede/shared/api/event-rules";
 import { allowedTransitions } from "@stampede/shared/core/event-status";
+import { AdmissionInputs } from "./admission-inputs.svelte.js";
 import { plainMessage, type Api, type ApiError } from "./api.js";
-import { plainIssue } from "./field-errors.js";
+import { fieldErrorsFrom, type FieldErrors } from "./field-errors.js";
+import { FormCheck } from "./form-check.js";
 import { systemClock, type Clock } from "./clock.js";
 import { Loader } from "./loader.svelte.js";
 import type { AuditView, EventStatus, EventView } from "./views.js";
@@ -53,7 +56,6 @@ export function wholeIn(text: string, range: WholeRange): number | null {
   return inRange(n, range) ? n : null;
 }
 
-const rate = (text: string) => wholeIn(text, eventRules.admitPerMinute);
 const slots = (text: string) => wholeIn(text, eventRules.maxActiveCheckouts);
 
 export interface AdminEventDeps {
@@ -81,21 +83,20 @@ export class AdminEventControl {
   moving = $state<EventStatus | null>(null);
   /** The last failed write, in plain words. */
   problem = $state<string | null>(null);
-  /** The admission fields as typed. */
-  admitPerMinute = $state("");
+  /** The admission fields as typed: the mode and its rates, and the checkout slots. */
+  admission = new AdmissionInputs();
   maxActiveCheckouts = $state("");
   saving = $state(false);
   saved = $state(false);
+  /** Fields the server refused on the last save (a 422), until they are edited. */
+  serverErrors = $state.raw<FieldErrors>({});
 
   actions = $derived(this.event ? statusActions(this.event.status) : []);
-  /** The server's rules (shared/src/api/event-rules.ts), in its words. */
-  admissionErrors = $derived({
-    admitPerMinute: rate(this.admitPerMinute) === null ? plainIssue(ruleWords.whole(eventRules.admitPerMinute)) : null,
-    maxActiveCheckouts: slots(this.maxActiveCheckouts) === null ? plainIssue(ruleWords.whole(eventRules.maxActiveCheckouts)) : null,
-  });
+  /** The server's rules (shared/src/api/event-rules.ts), in its words, keyed like its 422. */
+  admissionErrors = $derived.by(() => this.#admissionChecked().errors);
   admissionChanged = $derived(
     this.event !== null &&
-      (rate(this.admitPerMinute) !== this.event.waitingRoom.admitPerMinute || slots(this.maxActiveCheckouts) !== this.event.waitingRoom.maxActiveCheckouts),
+      (this.admission.differsFrom(this.event.waitingRoom) || slots(this.maxActiveCheckouts) !== this.event.waitingRoom.maxActiveCheckouts),
   );
 
   constructor(deps: AdminEventDeps) {
@@ -144,20 +145,35 @@ export class AdminEventControl {
     return true;
   }
 
+  /** The message under an admission field: the rule it breaks as typed, else the server's last word on it. */
+  fieldError(key: string): string | undefined {
+    return this.admissionErrors[key] ?? this.serverErrors[key];
+  }
+
+  /** An admission field was typed in: the last save's outcome no longer describes it. */
+  edited(): void {
+    this.saved = false;
+    this.serverErrors = {};
+  }
+
   async saveAdmission(): Promise<boolean> {
-    const admitPerMinute = rate(this.admitPerMinute);
-    const maxActiveCheckouts = slots(this.maxActiveCheckouts);
-    if (this.saving || admitPerMinute === null || maxActiveCheckouts === null) return false;
+    const { settings, maxActiveCheckouts } = this.#admissionChecked();
+    if (this.saving || settings === undefined || maxActiveCheckouts === undefined) return false;
     this.saving = true;
     this.saved = false;
     this.problem = null;
+    this.serverErrors = {};
     const result = await this.#deps.api.patch<EventView>(`/api/admin/events/${encodeURIComponent(this.#deps.eventId)}/waiting-room`, {
-      admitPerMinute,
+      ...settings,
       maxActiveCheckouts,
     });
     this.saving = false;
     if (!result.ok) {
-      this.problem = this.#words(result.error, "Saving the admission settings");
+      if (result.error.status === 422) this.serverErrors = fieldErrorsFrom(result.error);
+      const onFields = Object.keys(this.serverErrors).length > 0;
+      this.problem = onFields
+        ? "The admission settings weren't saved — see the message under the field."
+        : this.#words(result.error, "Saving the admission settings");
       return false;
     }
     this.#show(result.data);
@@ -172,8 +188,15 @@ export class AdminEventControl {
 
   #show(event: EventView): void {
     this.event = event;
-    this.admitPerMinute = String(event.waitingRoom.admitPerMinute);
+    this.admission.fill(event.waitingRoom);
     this.maxActiveCheckouts = String(event.waitingRoom.maxActiveCheckouts);
+  }
+
+  #admissionChecked() {
+    const check = new FormCheck();
+    const settings = this.admission.settings(check);
+    const maxActiveCheckouts = check.whole("maxActiveCheckouts", this.maxActiveCheckouts, eventRules.maxActiveCheckouts);
+    return { settings, maxActiveCheckouts, errors: check.errors };
   }
 
   #checked<T>(result: { ok: true; data: T } | { ok: false; error: ApiError }): typeof result {

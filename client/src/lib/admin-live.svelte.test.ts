@@ -1,8 +1,9 @@
 // Goal: the dashboard watches its event on every connect, shows the ack's figures at once, keeps
 // each tick (newest wins) and its chart point, keeps the sales feed newest first and bounded,
-// speaks the figures at most once a minute, and says plainly when the session ended.
+// speaks the figures at most once a minute, and says plainly when the session ended. The admission
+// controller's chart starts from the server's history and grows with each tick, one point a step.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { AdminSale } from "@stampede/shared/protocol";
+import type { AdminAdmission, AdminSale } from "@stampede/shared/protocol";
 import { AdminLive } from "./admin-live.svelte.js";
 import { createApi } from "./api.js";
 import { adminStats, apiError, fakeAdminSockets, fakeFetch, json, type AckResponder } from "./test-support.js";
@@ -139,7 +140,7 @@ describe("AdminLive feed history", () => {
     socket.serverConnect();
     await vi.advanceTimersByTimeAsync(0);
     expect(socket.emitted("admin:watch")).toHaveLength(1);
-    expect(fetch.calls.map((c) => c.path)).toEqual(["/api/admin/events/e1/sales"]);
+    expect(fetch.calls.map((c) => c.path)).toEqual(["/api/admin/events/e1/sales", "/api/admin/events/e1/admission"]);
     // While the history is on its way, a batch brings o2's payment (also in the history) and o3's hold.
     socket.pushAdmin("sales:batch", { eventId: "e1", sales: [sale("o2", { atMs: t0 + 3_000 }), sale("o3", { type: "hold.placed", status: "held", atMs: t0 + 4_000 })] });
     answer(json(200, { eventId: "e1", sales: [
@@ -164,7 +165,7 @@ describe("AdminLive feed history", () => {
     history = [sale("o2", { atMs: t0 + 2_000 }), ...history]; // sold while the socket was down
     socket.serverConnect();
     await vi.advanceTimersByTimeAsync(0);
-    expect(fetch.calls).toHaveLength(2);
+    expect(fetch.calls.filter((c) => c.path.endsWith("/sales"))).toHaveLength(2);
     expect(live.sales.map((s) => s.key)).toEqual(["o2:order.paid", "o1:order.paid"]);
   });
 
@@ -173,5 +174,72 @@ describe("AdminLive feed history", () => {
     sockets.latest().serverConnect();
     await vi.advanceTimersByTimeAsync(0);
     expect(onUnauthorized).toHaveBeenCalled();
+  });
+});
+
+describe("AdminLive admission controller", () => {
+  function step(atS: number, over: Partial<AdminAdmission> = {}): AdminAdmission {
+    return {
+      mode: "auto",
+      ratePerMinute: 600 + atS,
+      reason: "slow_start",
+      floorPerMinute: 60,
+      ceilingPerMinute: 60_000,
+      lastCutAtMs: null,
+      health: { holdP95Ms: 100, settlementLagMs: null, poolWaits: 0, holdsInFlight: 0, webhooksWaiting: 0, overloadRefusals: 0 },
+      stockRoom: 100,
+      atMs: t0 + atS * 1_000,
+      ...over,
+    };
+  }
+  const history = (fromS: number, toS: number) =>
+    Array.from({ length: toS - fromS + 1 }, (_, i) => {
+      const s = step(fromS + i);
+      return { atMs: s.atMs, ratePerMinute: s.ratePerMinute, reason: s.reason, holdP95Ms: 100, settlementLagMs: null };
+    });
+
+  function withAdmission(answer: () => Promise<Response>) {
+    const noSales = () => Promise.resolve(json(200, { eventId: "e1", sales: [] }));
+    const fetch = fakeFetch((call) => (call.path === "/api/admin/events/e1/admission" ? answer() : noSales()));
+    const watched = { ok: true, data: adminStats({ atMs: t0 - 5_000 }) };
+    const sockets = fakeAdminSockets((event) => (event === "admin:watch" ? watched : undefined));
+    const onUnauthorized = vi.fn();
+    const live = new AdminLive({ eventId: "e1", createSocket: sockets.create, api: createApi({ fetch }), onUnauthorized });
+    live.start();
+    return { live, socket: sockets.latest(), onUnauthorized };
+  }
+
+  it("seeds the chart from the history read after the watch, and each tick's step extends it", async () => {
+    let answer: (r: Response) => void = () => undefined;
+    const { live, socket } = withAdmission(() => new Promise((resolve) => (answer = resolve)));
+    socket.serverConnect();
+    await vi.advanceTimersByTimeAsync(0);
+    socket.pushAdmin("stats:tick", adminStats({ atMs: t0 + 10_500, admission: step(10) })); // before the history arrives
+    expect(live.admission?.ratePerMinute).toBe(610);
+    answer(json(200, { eventId: "e1", current: step(9), history: history(0, 10) }));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(live.admissionPoints.map((p) => (p.atMs - t0) / 1_000)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(live.admission?.atMs).toBe(t0 + 10_000); // the older `current` doesn't replace the tick's
+    socket.pushAdmin("stats:tick", adminStats({ atMs: t0 + 11_500, admission: step(10) })); // the same step again
+    socket.pushAdmin("stats:tick", adminStats({ atMs: t0 + 12_500, admission: step(12, { reason: "ceiling" }) }));
+    expect(live.admissionPoints).toHaveLength(12);
+    expect(live.admission?.reason).toBe("ceiling");
+  });
+
+  it("still draws from the ticks when the history can't be read, and a refusal ends the session", async () => {
+    const { live, socket, onUnauthorized } = withAdmission(() => Promise.resolve(apiError(401, "unauthorized")));
+    socket.serverConnect();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(onUnauthorized).toHaveBeenCalled();
+    socket.pushAdmin("stats:tick", adminStats({ atMs: t0 + 1_000, admission: step(1) }));
+    expect(live.admissionPoints).toHaveLength(1);
+  });
+
+  it("shows the history's current step when no tick has brought one yet", async () => {
+    const { live, socket } = withAdmission(() => Promise.resolve(json(200, { eventId: "e1", current: step(3), history: history(0, 3) })));
+    socket.serverConnect();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(live.admission?.atMs).toBe(t0 + 3_000);
+    expect(live.admissionPoints).toHaveLength(4);
   });
 });

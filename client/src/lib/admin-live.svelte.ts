@@ -1,14 +1,17 @@
 // The live side of the admin dashboard: the `/admin` socket (the session cookie authenticates
 // it), `admin:watch {eventId}` with ack on every connect, then `stats:tick` once a second and
 // `sales:batch` whenever orders change. Keeps the latest figures, a bounded sales feed (newest
-// first) and the chart series built from the ticks (lib/series.ts).
+// first) and the chart series built from the ticks (lib/series.ts), and the admission controller:
+// its latest step and its chart (lib/admission-chart.ts), seeded from GET …/admission after each
+// watch ack and extended by each tick's `admission`.
 // The feed's history: after each watch ack (the socket is in the event's room, so nothing that
 // happens from then on is missed) the recent lines are read over HTTP and merged with whatever the
 // live batches already brought. A line is one change of one order, so order id + type identifies
 // it: a change both read and pushed shows once, and a reconnect's re-read fills the gap.
 // Wire: shared/src/protocol.ts (AdminClientToServerEvents, AdminServerToClientEvents).
 import { salesFeedLinesMax } from "@stampede/shared/limits";
-import type { Ack, AdminSale, AdminStats } from "@stampede/shared/protocol";
+import type { Ack, AdminAdmission, AdminSale, AdminStats } from "@stampede/shared/protocol";
+import { addAdmissionPoint, admissionPointOf, mergeAdmissionHistory, type AdmissionPoint } from "./admission-chart.js";
 import type { Api } from "./api.js";
 import { systemClock, type Clock } from "./clock.js";
 import { mergeSales, type FeedSale } from "./sales-feed.js";
@@ -44,6 +47,10 @@ export class AdminLive {
   series = $state.raw<Series>(emptySeries);
   /** The figures for the polite live region: renewed on the first tick, then once a minute. */
   spokenStats = $state.raw<AdminStats | null>(null);
+  /** The admission controller's latest step (from a tick or the history read); null before the first. */
+  admission = $state.raw<AdminAdmission | null>(null);
+  /** Its steps over the last minutes, oldest first, for the chart. */
+  admissionPoints = $state.raw<readonly AdmissionPoint[]>([]);
   /** Why the page has no live figures, in plain words; null when fine. */
   problem = $state<string | null>(null);
 
@@ -110,6 +117,7 @@ export class AdminLive {
       this.problem = null;
       this.#apply(result.data);
       void this.#loadHistory(socket);
+      void this.#loadAdmission(socket);
     } else if (result.error.code === "not_found") {
       this.problem = "There is no event with this id, so there is nothing to watch.";
     } else {
@@ -122,6 +130,7 @@ export class AdminLive {
     if (this.stats !== null && stats.atMs < this.stats.atMs) return; // an older tick overtaken
     this.stats = stats;
     this.series = addSample(this.series, sampleOf(stats));
+    if (stats.admission) this.#noteAdmission(stats.admission);
     const now = this.#clock.nowMs();
     if (now - this.#spokenAtMs >= spokenEveryMs) {
       this.#spokenAtMs = now;
@@ -137,6 +146,26 @@ export class AdminLive {
     if (socket !== this.#socket || this.#stopped) return;
     if (result.ok) this.#addSales(result.data.sales);
     else if (result.error.code === "unauthorized") this.#deps.onUnauthorized?.();
+  }
+
+  /** The controller's recent steps, read after the socket joined the room; ticks meanwhile merge by time. */
+  async #loadAdmission(socket: AdminLiveSocket): Promise<void> {
+    const api = this.#deps.api;
+    if (!api) return;
+    const path = `/api/admin/events/${encodeURIComponent(this.#deps.eventId)}/admission`;
+    const result = await api.get<{ current: AdminAdmission | null; history: AdmissionPoint[] }>(path);
+    if (socket !== this.#socket || this.#stopped) return;
+    if (!result.ok) {
+      if (result.error.code === "unauthorized") this.#deps.onUnauthorized?.();
+      return; // the ticks still draw the chart from now on
+    }
+    this.admissionPoints = mergeAdmissionHistory(this.admissionPoints, result.data.history);
+    if (result.data.current) this.#noteAdmission(result.data.current);
+  }
+
+  #noteAdmission(admission: AdminAdmission): void {
+    if (this.admission === null || admission.atMs >= this.admission.atMs) this.admission = admission;
+    this.admissionPoints = addAdmissionPoint(this.admissionPoints, admissionPointOf(admission));
   }
 
   /** Lines newest first. */

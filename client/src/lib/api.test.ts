@@ -120,6 +120,12 @@ describe("plainMessage", () => {
     expect(plainMessage(error("rate_limited", 429))).toBe("Too many attempts — try again in a moment.");
   });
 
+  it("says an overloaded server is busy with fans, and for how long when it said", () => {
+    expect(plainMessage(error("overloaded", 503, 2))).toBe("Lots of fans are checking out right now. Please try again in 2 seconds.");
+    expect(plainMessage(error("overloaded", 503))).toBe("Lots of fans are checking out right now. Please try again in a moment.");
+    expect(isRetryable(error("overloaded", 503, 2))).toBe(true);
+  });
+
   it("offers a retry only where one can help", () => {
     expect(isRetryable(error("network_error", 0))).toBe(true);
     expect(isRetryable(error("internal_error", 502))).toBe(true);

@@ -185,6 +185,10 @@ const plainMessages: Partial<Record<ApiErrorCode, (error: ApiError) => string>> 
   invalid_json: () => "Something in the request isn't right. Please check and try again.",
   payload_too_large: () => "That's too much data to send at once.",
   not_ready: () => "Stampede is starting up or under maintenance. Please try again in a moment.",
+  overloaded: (e) =>
+    e.retryAfterSeconds === null
+      ? "Lots of fans are checking out right now. Please try again in a moment."
+      : `Lots of fans are checking out right now. Please try again in ${seconds(e.retryAfterSeconds)}.`,
   internal_error: () => "Something went wrong on our side. Please try again in a moment.",
   ledger_unavailable: () => "Ticketing is briefly unavailable. Please try again in a moment.",
   invalid_transition: () => "That change isn't allowed in the event's current state.",

@@ -2,9 +2,9 @@
 // a hold is placed once per attempt however often the button is pressed or the network fails,
 // the order's private link is kept before the browser leaves for the payment page, and every
 // refusal reads as plain words with a next step.
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { createApi } from "./api.js";
-import { HoldForm, holdProblem, type HoldView } from "./checkout.svelte.js";
+import { HoldForm, holdProblem, overloadRetryDelayMs, overloadRetryWords, type HoldView } from "./checkout.svelte.js";
 import { memoryStorage } from "./storage.js";
 import { apiError, fakeFetch, json, tier, type Responder } from "./test-support.js";
 import type { TicketClassView } from "./views.js";
@@ -20,7 +20,11 @@ const held: HoldView = {
   paymentUrl: "http://127.0.0.1:3000/mockpay/checkout/s1",
 };
 
-function setup(responder: Responder = () => json(201, held), tiers: TicketClassView[] = [tier(), tier({ id: "c2", code: "VIP", name: "VIP", priceCents: 9900, perOrderMax: 2, available: 1 })]) {
+function setup(
+  responder: Responder = () => json(201, held),
+  tiers: TicketClassView[] = [tier(), tier({ id: "c2", code: "VIP", name: "VIP", priceCents: 9900, perOrderMax: 2, available: 1 })],
+  random: () => number = () => 0,
+) {
   const fetch = fakeFetch(responder);
   const storage = memoryStorage();
   const visited: string[] = [];
@@ -36,6 +40,7 @@ function setup(responder: Responder = () => json(201, held), tiers: TicketClassV
     goTo: (url) => visited.push(url),
     storage,
     newKey: () => `key-${++keys}`,
+    random,
   });
   return { form, fetch, storage, visited, dropAdmission: () => (admission = null) };
 }
@@ -161,6 +166,86 @@ describe("HoldForm: placing the hold", () => {
     expect(await form.submit()).toBe(false);
     expect(form.problem?.next).toBe("rejoin");
     expect(fetch.calls).toHaveLength(0);
+  });
+});
+
+describe("HoldForm: an overloaded checkout", () => {
+  afterEach(() => vi.useRealTimers());
+  const overloaded = (retryAfter = "2") => apiError(503, "overloaded", "hold queue full", { "Retry-After": retryAfter });
+
+  /** A form whose first `refusals` answers are 503 overloaded, then the hold; the fan has pressed Hold. */
+  async function pressed(refusals: number, random = () => 0) {
+    vi.useFakeTimers();
+    let n = 0;
+    const t = setup(() => (n++ < refusals ? overloaded() : json(201, held)), undefined, random);
+    t.form.setQuantity("c1", 2);
+    t.form.email = "fan@example.com";
+    const outcome = t.form.submit();
+    await vi.advanceTimersByTimeAsync(0);
+    return { ...t, outcome };
+  }
+
+  it("tries again by itself after Retry-After, with the same key, saying so and keeping the turn", async () => {
+    const { form, fetch, visited, outcome } = await pressed(2);
+    expect(fetch.calls).toHaveLength(1);
+    expect(form.retryNotice).toBe("Lots of fans are checking out right now — trying again in 2 s. You keep your turn.");
+    expect(form.problem).toBeNull();
+    expect(form.submitting).toBe(true);
+    expect(await form.submit()).toBe(false); // a press meanwhile sends nothing more
+    await vi.advanceTimersByTimeAsync(1_999);
+    expect(fetch.calls).toHaveLength(1); // not before Retry-After
+    await vi.advanceTimersByTimeAsync(1);
+    expect(fetch.calls).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(await outcome).toBe(true);
+    expect(fetch.calls.map((c) => c.headers["Idempotency-Key"])).toEqual(["key-1", "key-1", "key-1"]);
+    expect(fetch.calls.map((c) => c.body)).toEqual(Array(3).fill(fetch.calls[0]!.body));
+    expect(visited).toEqual([held.paymentUrl]);
+    expect(form.retryNotice).toBeNull();
+    expect(form.submitting).toBe(false);
+  });
+
+  it("adds up to half of Retry-After as jitter, so refused fans don't come back together", async () => {
+    const { form, fetch, outcome } = await pressed(1, () => 0.99);
+    expect(form.retryNotice).toMatch(/trying again in 3 s/); // 2 s + 0.99 × 1 s
+    await vi.advanceTimersByTimeAsync(2_989);
+    expect(fetch.calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await outcome).toBe(true);
+    expect(fetch.calls).toHaveLength(2);
+  });
+
+  it("stops after five retries and asks the fan to press again, still with the same key", async () => {
+    const { form, fetch, outcome } = await pressed(99);
+    await vi.advanceTimersByTimeAsync(5 * 2_000);
+    expect(await outcome).toBe(false);
+    expect(fetch.calls).toHaveLength(6); // the first try and five retries
+    expect(form.retryNotice).toBeNull();
+    const message = expect.stringMatching(/you keep your turn, and you won't get two holds/);
+    expect(form.problem).toMatchObject({ code: "overloaded", next: "retry", message });
+    const again = form.submit();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(fetch.calls.at(-1)?.headers["Idempotency-Key"]).toBe("key-1");
+    form.destroy();
+    expect(await again).toBe(false);
+  });
+
+  it("a page that goes away stops the waiting retry", async () => {
+    const { form, fetch, outcome } = await pressed(1);
+    form.destroy();
+    expect(await outcome).toBe(false);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(fetch.calls).toHaveLength(1);
+  });
+
+  it("bounds the wait and words it in whole seconds", () => {
+    expect(overloadRetryDelayMs(2, 0)).toBe(2_000);
+    expect(overloadRetryDelayMs(2, 0.5)).toBe(2_500);
+    expect(overloadRetryDelayMs(null, 0)).toBe(1_000); // no Retry-After: a second
+    expect(overloadRetryDelayMs(3_600, 0)).toBe(30_000); // a fan's turn is short
+    expect(overloadRetryDelayMs(0, 0)).toBe(0);
+    expect(overloadRetryWords(2_500)).toBe("Lots of fans are checking out right now — trying again in 3 s. You keep your turn.");
+    expect(overloadRetryWords(0)).toMatch(/in 1 s\./);
   });
 });
 

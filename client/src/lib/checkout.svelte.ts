@@ -7,8 +7,12 @@
 // network never places two holds; a changed choice, or an answer that refused the hold, starts a
 // new attempt. On 201 the order's private link is kept in
 // sessionStorage and the browser goes to the payment page.
+// A 503 `overloaded` (the server's hold queue is full; nothing was done) is tried again by itself
+// with the same key after Retry-After plus random jitter, a few times, while the fan keeps their turn.
 import type { Api, ApiError } from "./api.js";
 import { plainMessage } from "./api.js";
+import { systemClock, type Clock, type TimerHandle } from "./clock.js";
+import { holdOverloadRetriesMax, holdRetryAfterDefaultSeconds, holdRetryAfterMaxSeconds, holdRetryJitterFraction } from "./limits.js";
 import { maxQuantity } from "./quantity.js";
 import { storageKeys, writeJson, type KeyValueStorage } from "./storage.js";
 import type { TicketClassView } from "./views.js";
@@ -54,6 +58,21 @@ export interface HoldFormDeps {
   goTo: (url: string) => void;
   storage?: KeyValueStorage | null;
   newKey?: () => string;
+  /** Waits before an automatic retry; tests drive it. */
+  clock?: Clock;
+  /** 0 ≤ x < 1, for the retry's jitter; tests pin it. */
+  random?: () => number;
+}
+
+/** How long to wait before retrying an overloaded hold: Retry-After (bounded) plus 0–50 % jitter. */
+export function overloadRetryDelayMs(retryAfterSeconds: number | null, random: number): number {
+  const seconds = Math.min(retryAfterSeconds ?? holdRetryAfterDefaultSeconds, holdRetryAfterMaxSeconds);
+  return Math.round(seconds * 1_000 * (1 + holdRetryJitterFraction * Math.min(Math.max(random, 0), 1)));
+}
+
+/** What the fan reads while the hold waits to be tried again. */
+export function overloadRetryWords(delayMs: number): string {
+  return `Lots of fans are checking out right now — trying again in ${Math.max(1, Math.ceil(delayMs / 1_000))} s. You keep your turn.`;
 }
 
 const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -66,9 +85,13 @@ export class HoldForm {
   problem = $state.raw<HoldProblem | null>(null);
   /** Set by the first submit: field errors show from then on, not while the fan is still typing. */
   tried = $state(false);
+  /** While an overloaded hold waits to be tried again by itself: what the fan reads. */
+  retryNotice = $state<string | null>(null);
 
   #deps: HoldFormDeps;
   #attempt: { key: string; body: string } | null = null;
+  #retryTimer: { handle: TimerHandle; resolve: (go: boolean) => void } | null = null;
+  #destroyed = false;
   #fanLeft = $state.raw<() => number | null>(() => null);
 
   /** Tiers a fan can pick now. A tier that runs out drops from the list and from the choice. */
@@ -126,7 +149,8 @@ export class HoldForm {
     this.quantities = { ...this.quantities, [classId]: Math.max(0, Math.min(Math.trunc(quantity), this.maxFor(tier))) };
   }
 
-  /** Places the hold; on success the browser leaves for the payment page. Returns whether it did. */
+  /** Places the hold; on success the browser leaves for the payment page. Returns whether it did.
+   * An overloaded server is asked again by itself (same key) before this returns. */
   async submit(): Promise<boolean> {
     if (this.submitting) return false;
     this.tried = true;
@@ -136,22 +160,61 @@ export class HoldForm {
       this.problem = { code: "admission_required", message: holdMessages.admission_required, next: "rejoin" };
       return false;
     }
-    const body = { admissionToken, items: this.items, email: this.email.trim() };
-    const bodyText = JSON.stringify(body);
+    const bodyText = JSON.stringify({ admissionToken, items: this.items, email: this.email.trim() });
     if (this.#attempt === null || this.#attempt.body !== bodyText) this.#attempt = { key: this.#newKey(), body: bodyText };
+    const attempt = this.#attempt;
     this.submitting = true;
     this.problem = null;
-    const result = await this.#deps.api.post<HoldView>(`/api/events/${encodeURIComponent(this.#deps.eventId)}/holds`, body, {
-      headers: { Authorization: `Bearer ${this.#deps.fanToken() ?? ""}`, "Idempotency-Key": this.#attempt.key },
-    });
-    this.submitting = false;
-    if (!result.ok) {
-      // An answer that refused the hold ends this attempt; no answer (or a 5xx) may have placed it: same key again.
-      if (result.error.status >= 400 && result.error.status < 500 && result.error.code !== "request_in_progress") this.#attempt = null;
-      this.problem = holdProblem(result.error, this.#deps.perFanMax());
-      return false;
+    try {
+      for (let retries = 0; ; retries++) {
+        const result = await this.#post(attempt);
+        if (result.ok) return this.#leaveToPay(result.data);
+        if (result.error.code === "overloaded" && retries < holdOverloadRetriesMax) {
+          if (await this.#waitToRetry(result.error)) continue;
+          return false; // the page went away
+        }
+        // An answer that refused the hold ends this attempt; no answer (or a 5xx) may have placed it: same key again.
+        if (result.error.status >= 400 && result.error.status < 500 && result.error.code !== "request_in_progress") this.#attempt = null;
+        this.problem = holdProblem(result.error, this.#deps.perFanMax());
+        return false;
+      }
+    } finally {
+      this.submitting = false;
+      this.retryNotice = null;
     }
-    const { orderId, orderToken, paymentUrl } = result.data;
+  }
+
+  /** Stops a retry that is waiting (the page went away). */
+  destroy(): void {
+    this.#destroyed = true;
+    this.#retryTimer?.resolve(false);
+  }
+
+  #post(attempt: { key: string; body: string }) {
+    const path = `/api/events/${encodeURIComponent(this.#deps.eventId)}/holds`;
+    return this.#deps.api.post<HoldView>(path, JSON.parse(attempt.body) as unknown, {
+      headers: { Authorization: `Bearer ${this.#deps.fanToken() ?? ""}`, "Idempotency-Key": attempt.key },
+    });
+  }
+
+  /** Waits Retry-After plus jitter, saying so; false when stopped meanwhile. */
+  #waitToRetry(error: ApiError): Promise<boolean> {
+    if (this.#destroyed) return Promise.resolve(false);
+    const clock = this.#deps.clock ?? systemClock;
+    const delayMs = overloadRetryDelayMs(error.retryAfterSeconds, (this.#deps.random ?? Math.random)());
+    this.retryNotice = overloadRetryWords(delayMs);
+    return new Promise((resolve) => {
+      const done = (go: boolean): void => {
+        if (this.#retryTimer) clock.clearTimeout(this.#retryTimer.handle);
+        this.#retryTimer = null;
+        resolve(go);
+      };
+      this.#retryTimer = { handle: clock.setTimeout(() => done(true), delayMs), resolve: done };
+    });
+  }
+
+  #leaveToPay(hold: HoldView): boolean {
+    const { orderId, orderToken, paymentUrl } = hold;
     writeJson(this.#deps.storage ?? null, storageKeys.order(orderId), { orderId, orderToken });
     writeJson(this.#deps.storage ?? null, storageKeys.lastOrder, { orderId, orderToken, eventId: this.#deps.eventId });
     this.#deps.goTo(paymentUrl);
@@ -173,6 +236,9 @@ const holdMessages = {
   ledger_unavailable: "Ticketing is busy for a moment. Your choice is kept — press Hold tickets again in a few seconds.",
   unauthorized: "Your session has ended. Reload the page to continue — your place in line is kept.",
   request_in_progress: "Your earlier press is still being worked on. Press Hold tickets again in a moment — you won't get two holds.",
+  overloaded:
+    "Lots of fans are checking out right now, so your tickets aren't held yet. " +
+    "Press Hold tickets again in a moment — you keep your turn, and you won't get two holds.",
   network: "We couldn't reach Stampede. Check your connection and press Hold tickets again — you won't get two holds.",
 } as const;
 
@@ -205,6 +271,8 @@ export function holdProblem(error: ApiError, perFanMax: number): HoldProblem {
       return is("ledger_unavailable", "retry");
     case "request_in_progress":
       return is("request_in_progress", "retry");
+    case "overloaded":
+      return is("overloaded", "retry");
     case "unauthorized":
       return is("unauthorized", "reload");
     case "network_error":

@@ -91,7 +91,10 @@ describe("EventDraft", () => {
       waitingRoom: {
         mode: "lottery",
         opensAt: "2030-03-01T10:00:00.000Z",
+        admission: "auto",
         admitPerMinute: 600,
+        admitPerMinuteFloor: 60,
+        admitPerMinuteCeiling: 60_000,
         maxActiveCheckouts: 200,
         admissionTtlSeconds: 600,
         holdSeconds: 300,
@@ -99,6 +102,19 @@ describe("EventDraft", () => {
         endAdmissionOnPaid: true,
       },
     });
+  });
+
+  it("a fixed rate sends only the rate: the server keeps it as the operator set it", async () => {
+    const { draft, fetch } = setup();
+    draft.name = "Fixed";
+    draft.admission.mode = "manual";
+    draft.admission.admitPerMinute = "120";
+    draft.admission.admitPerMinuteFloor = "not used"; // a fixed rate has no floor: no message
+    expect(await draft.submit()).not.toBeNull();
+    const sent = (fetch.calls[0]?.body as { waitingRoom: Record<string, unknown> }).waitingRoom;
+    expect(sent).toMatchObject({ admission: "manual", admitPerMinute: 120 });
+    expect(sent).not.toHaveProperty("admitPerMinuteFloor");
+    expect(createEventInput.parse(fetch.calls[0]?.body).waitingRoom).toMatchObject({ admission: "manual", admitPerMinute: 120 });
   });
 
   it("refuses what it can't convert, on the right field, without calling the server", async () => {
@@ -144,10 +160,32 @@ describe("every message under its field, stating the rule, the same from the for
   it("a rate of 999999999: the real range, not 'at least 1'", async () => {
     const { draft } = setup();
     draft.name = "X";
-    draft.admitPerMinute = "999999999";
+    draft.admission.mode = "manual";
+    draft.admission.admitPerMinute = "999999999";
     expect(await draft.submit()).toBeNull();
     expect(draft.errors).toEqual({ "waitingRoom.admitPerMinute": "A whole number from 1 to 1,000,000." });
     expect(serverErrors({ name: "X", classes: [tierOk], waitingRoom: { admitPerMinute: 999_999_999 } })).toEqual(draft.errors);
+  });
+
+  it("a floor above the ceiling: under the floor, in the server's words", async () => {
+    const { draft } = setup();
+    draft.name = "X";
+    draft.admission.admitPerMinuteFloor = "5000";
+    draft.admission.admitPerMinuteCeiling = "1000";
+    expect(await draft.submit()).toBeNull();
+    expect(draft.errors).toEqual({ "waitingRoom.admitPerMinuteFloor": "The floor must not be above the ceiling." });
+    const waitingRoom = { admission: "auto", admitPerMinuteFloor: 5_000, admitPerMinuteCeiling: 1_000 };
+    const body = { name: "X", classes: [tierOk], waitingRoom };
+    expect(serverErrors(body)).toEqual(draft.errors);
+  });
+
+  it("a ceiling past the rule: under the ceiling, the same from both ends", async () => {
+    const { draft } = setup();
+    draft.name = "X";
+    draft.admission.admitPerMinuteCeiling = "2000000";
+    expect(await draft.submit()).toBeNull();
+    expect(draft.errors).toEqual({ "waitingRoom.admitPerMinuteCeiling": "A whole number from 1 to 1,000,000." });
+    expect(serverErrors({ name: "X", classes: [tierOk], waitingRoom: { admitPerMinuteCeiling: 2_000_000 } })).toEqual(draft.errors);
   });
 
   it("an empty submit flags the name and every field of a blank tier row", async () => {

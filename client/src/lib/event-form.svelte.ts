@@ -1,8 +1,10 @@
 // The "New event" form's state: name, venue, start, tiers and perks as repeatable rows, the
-// waiting-room settings (FIFO or lottery, opening time, admission, holds, limits). Fields are
+// waiting-room settings (FIFO or lottery, opening time, admission — automatic or a fixed rate —,
+// holds, limits). Fields are
 // kept as typed; `body()` turns them into `POST /api/admin/events` (contract.md "Admin") or
 // into field errors, and the server's 422 lands on the same fields (lib/field-errors.ts).
 import { crossFieldIssues, eventRules as rules, ruleWords as words } from "@stampede/shared/api/event-rules";
+import { AdmissionInputs } from "./admission-inputs.svelte.js";
 import { plainMessage, type Api } from "./api.js";
 import { fieldErrorsFrom, localToIso, parseMoney, type FieldErrors } from "./field-errors.js";
 import { FormCheck } from "./form-check.js";
@@ -36,7 +38,8 @@ export class EventDraft {
   perks = $state<PerkRow[]>([]);
   mode = $state<"fifo" | "lottery">("fifo");
   opensAt = $state("");
-  admitPerMinute = $state("600");
+  /** Automatic (the server's default) or a fixed rate, with its rates. */
+  admission = new AdmissionInputs();
   maxActiveCheckouts = $state("200");
   admissionTtlSeconds = $state("600");
   holdSeconds = $state("300");
@@ -102,12 +105,12 @@ export class EventDraft {
       name: check.text(`perks.${i}.name`, p.name, rules.itemNameLengthMax),
       capacity: check.whole(`perks.${i}.capacity`, p.capacity, rules.capacity),
     }));
-    const room = (key: "admitPerMinute" | "maxActiveCheckouts" | "admissionTtlSeconds" | "holdSeconds" | "perFanMax"): number | undefined =>
+    const room = (key: "maxActiveCheckouts" | "admissionTtlSeconds" | "holdSeconds" | "perFanMax"): number | undefined =>
       check.whole(`waitingRoom.${key}`, this[key], rules[key]);
     const waitingRoom = {
       mode: this.mode,
       opensAt: time("waitingRoom.opensAt", this.opensAt),
-      admitPerMinute: room("admitPerMinute"),
+      ...this.admission.settings(check, "waitingRoom."),
       maxActiveCheckouts: room("maxActiveCheckouts"),
       admissionTtlSeconds: room("admissionTtlSeconds"),
       holdSeconds: room("holdSeconds"),

@@ -39,3 +39,13 @@ export const admissionRateWindowMs = 60_000;
 export const admissionRateSpanMinMs = 10_000;
 /** At most this many ids of a lottery's order are drawn on the page; "find my id" searches them all. */
 export const lotteryOrderShownMax = 100;
+
+// A hold refused because the checkout is overloaded (503 overloaded, with Retry-After).
+/** Automatic retries of one hold (same Idempotency-Key) before the fan is asked to press again. */
+export const holdOverloadRetriesMax = 5;
+/** Each retry waits Retry-After plus up to this fraction more, so fans refused together don't all come back at once. */
+export const holdRetryJitterFraction = 0.5;
+/** The wait when the answer names none. */
+export const holdRetryAfterDefaultSeconds = 1;
+/** A longer Retry-After is cut to this: a fan's turn is only minutes long. */
+export const holdRetryAfterMaxSeconds = 30;

@@ -184,6 +184,7 @@ export class QueueLink {
 const joinMessages: Partial<Record<ErrorCode, { message: string; retryable: boolean }>> = {
   rate_limited: { message: "Lots of people are joining right now. We'll keep trying — stay on this page.", retryable: true },
   not_ready: { message: "Stampede is busy for a moment. We'll keep trying — stay on this page.", retryable: true },
+  overloaded: { message: "Lots of fans are arriving right now. We'll keep trying — stay on this page.", retryable: true },
   internal_error: { message: "Something went wrong on our side. We'll keep trying — stay on this page.", retryable: true },
   sale_not_open: { message: "The waiting room for this sale isn't open yet. Keep this page open and we'll let you in line as soon as it is.", retryable: true },
   not_found: { message: "We couldn't find this event's waiting room. The link may be old — go back to the events list.", retryable: false },

@@ -1,7 +1,10 @@
 // Goal: the phase a fan sees follows the room and the entry in the right priority, progress and
 // the observed admission rate are honest at their edges, and pushed stock lands on the right tier.
 import { describe, expect, it } from "vitest";
-import { addRateSample, fanPhase, mergeStock, observedPerMinute, progressOf, roomStateOf, spokenPlace, type PhaseInput } from "./queue-view.js";
+import {
+  addRateSample, allHeldWords, clockMinutes, etaRatePerMinute, fanPhase, mergeStock, observedPerMinute, progressOf, roomStateOf,
+  spokenPlace, type PhaseInput,
+} from "./queue-view.js";
 import { queueEntry, queueStatus, tier } from "./test-support.js";
 
 const base: PhaseInput = { entry: queueEntry(), status: queueStatus(), admission: null, admissionRemainingMs: null, left: false };
@@ -89,5 +92,41 @@ describe("spokenPlace", () => {
     expect(spokenPlace(47, null)).toBe("About 50 people are ahead of you.");
     expect(spokenPlace(42, null)).toBe(spokenPlace(45, null));
     expect(spokenPlace(12_345, "about 2 hours")).toBe("About 12000 people are ahead of you. Estimated wait: about 2 hours.");
+  });
+});
+
+describe("etaRatePerMinute", () => {
+  it("uses the admissions as they happened, the room's rate only until they are measured", () => {
+    expect(etaRatePerMinute({ admitPerMinute: 6_000, admittedPerMinute: 120 })).toBe(120);
+    expect(etaRatePerMinute({ admitPerMinute: 6_000, admittedPerMinute: 0 })).toBe(0); // nobody went in lately: no promise
+    expect(etaRatePerMinute({ admitPerMinute: 600 })).toBe(600);
+  });
+});
+
+describe("allHeldWords", () => {
+  const now = Date.parse("2030-03-14T14:00:00Z");
+  const time = (atMs: number) => clockMinutes(atMs, "en-GB", "UTC");
+
+  it("says every ticket left is held and when some may come back", () => {
+    expect(allHeldWords({ until: "2030-03-14T14:05:30Z" }, now, time)).toBe(
+      "All remaining tickets are held by fans ahead of you. Some may come back by 14:05 if they don't pay — keep this page open.",
+    );
+  });
+
+  it("leaves the time out when it is not known or already past", () => {
+    const words = "All remaining tickets are held by fans ahead of you. Some may come back if they don't pay — keep this page open.";
+    expect(allHeldWords({ until: null }, now, time)).toBe(words);
+    expect(allHeldWords({ until: "2030-03-14T13:59:00Z" }, now, time)).toBe(words);
+    expect(allHeldWords({ until: "not a time" }, now, time)).toBe(words);
+  });
+
+  it("says nothing while tickets are left", () => {
+    expect(allHeldWords(undefined, now)).toBeNull();
+    expect(allHeldWords(null, now)).toBeNull();
+  });
+
+  it("reads the time in 24 hours, in the given zone", () => {
+    expect(clockMinutes(Date.parse("2030-03-14T21:07:00Z"), "en-US", "UTC")).toBe("21:07");
+    expect(clockMinutes(Date.parse("2030-03-14T21:07:00Z"), "en-GB", "Europe/Berlin")).toBe("22:07");
   });
 });

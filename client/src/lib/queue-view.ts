@@ -111,6 +111,35 @@ export function observedPerMinute(samples: readonly RateSample[]): number | null
 }
 
 /**
+ * The rate the fan's ETA runs at: admissions as they actually happened lately (the server's
+ * measurement), and the room's rate only until there is one. A steered (auto) rate says what the
+ * room may admit; what it did admit is what a fan in line can count on.
+ */
+export function etaRatePerMinute(status: Pick<QueueStatus, "admitPerMinute" | "admittedPerMinute">): number {
+  return status.admittedPerMinute ?? status.admitPerMinute;
+}
+
+/** "14:05" in the fan's time zone (tests pass one). */
+export function clockMinutes(atMs: number, locale?: string, timeZone?: string): string {
+  return new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone }).format(new Date(atMs));
+}
+
+/**
+ * What a fan in line reads while every ticket left is held by fans ahead (queue:status allHeld):
+ * nobody goes in until holds end. The time the next hold ends is named while it is still ahead.
+ */
+export function allHeldWords(
+  allHeld: QueueStatus["allHeld"] | null,
+  nowMs: number,
+  time: (atMs: number) => string = clockMinutes,
+): string | null {
+  if (!allHeld) return null;
+  const untilMs = allHeld.until === null ? Number.NaN : Date.parse(allHeld.until);
+  const by = Number.isFinite(untilMs) && untilMs > nowMs ? ` by ${time(untilMs)}` : "";
+  return `All remaining tickets are held by fans ahead of you. Some may come back${by} if they don't pay — keep this page open.`;
+}
+
+/**
  * The place in words for a live region. Exact near the front, rounded further back, so a screen
  * reader hears a change every so often, not every tick of a fast-moving line.
  */

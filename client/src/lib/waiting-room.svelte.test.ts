@@ -89,6 +89,31 @@ describe("WaitingRoom: joining and the line moving", () => {
     room.destroy();
   });
 
+  it("runs the ETA at the rate admissions actually happened when the server measured it", async () => {
+    const { room, sockets } = await joined();
+    const socket = sockets.latest();
+    socket.push("queue:status", queueStatus({ admitPerMinute: 6_000, admittedPerMinute: 60 }));
+    expect(room.etaSeconds).toBe(20); // 20 places at 60 a minute, not at the 6,000 the room may admit
+    socket.push("queue:status", queueStatus({ admitPerMinute: 6_000 }));
+    expect(room.etaSeconds).toBe(1); // no measurement yet: the room's rate
+    room.destroy();
+  });
+
+  it("says every ticket left is held while the frames say so, and stops as soon as one doesn't", async () => {
+    const { room, sockets } = await joined();
+    const socket = sockets.latest();
+    const until = new Date(Date.now() + 4 * 60_000).toISOString();
+    expect(room.allHeldNotice).toBeNull();
+    socket.push("queue:status", queueStatus({ allHeld: { until }, sentAtMs: Date.now() }));
+    const held = "All remaining tickets are held by fans ahead of you.";
+    expect(room.allHeldNotice).toMatch(new RegExp(`^${held} Some may come back by \\d\\d:\\d\\d if they don't pay`));
+    socket.push("queue:status", queueStatus({ allHeld: { until: null }, sentAtMs: Date.now() + 500 }));
+    expect(room.allHeldNotice).toBe(`${held} Some may come back if they don't pay — keep this page open.`);
+    socket.push("queue:status", queueStatus({ sentAtMs: Date.now() + 1_000 }));
+    expect(room.allHeldNotice).toBeNull();
+    room.destroy();
+  });
+
   it("ignores a status tick older than the one it has", async () => {
     const { room, sockets } = await joined();
     const now = Date.now();

@@ -1,7 +1,8 @@
 // The live waiting room of one event, for one fan: joins over the socket (or the REST fallback),
 // keeps the latest room status and the fan's entry, and derives what the page shows — place,
-// people ahead, honest ETA, progress, admission countdown, live stock per tier, how fresh the
-// place is, and the sale's status as pushed.
+// people ahead, honest ETA (at the rate admissions actually happened), progress, admission
+// countdown, live stock per tier, how fresh the place is, whether every ticket left is held, and
+// the sale's status as pushed.
 //
 // I/O is injected (session, socket factory, api, clock, storage), so tests drive all of it.
 // Wire (shared/src/protocol.ts): emit `queue:join {eventId, placeToken?, admissionToken?}` with
@@ -22,7 +23,9 @@ import type { FanSessionPort } from "./fan-session.svelte.js";
 import { countdownTickMs, placeStaleAfterMs, socketConnectErrorsMax, socketConnectGiveUpMs } from "./limits.js";
 import { PlaceKeeper } from "./place-keeper.svelte.js";
 import { QueuePoller } from "./queue-poller.js";
-import { addRateSample, fanPhase, mergeStock, observedPerMinute, progressOf, roomStateOf, type RateSample } from "./queue-view.js";
+import {
+  addRateSample, allHeldWords, etaRatePerMinute, fanPhase, mergeStock, observedPerMinute, progressOf, roomStateOf, type RateSample,
+} from "./queue-view.js";
 import { QueueLink, sessionProblem, type JoinProblem } from "./queue-link.js";
 import { RoomRebuild, type RestartNotice } from "./room-rebuild.svelte.js";
 import type { SocketFactory } from "./socket.js";
@@ -98,7 +101,7 @@ export class WaitingRoom {
     const s = this.status;
     return etaSeconds({
       position: this.position,
-      admitPerMinute: s.admitPerMinute,
+      admitPerMinute: etaRatePerMinute(s),
       freeSlots: Math.max(0, s.maxActiveCheckouts - s.activeCheckouts),
       slotsFreedPerMinute: this.observedAdmitPerMinute ?? undefined,
       paused: this.paused,
@@ -114,6 +117,8 @@ export class WaitingRoom {
   updatedAgoMs = $derived(this.lastUpdateMs === null ? null : Math.max(0, this.nowMs - this.lastUpdateMs));
   /** Nothing heard for a while: the place shown may have moved since. */
   stale = $derived(this.updatedAgoMs !== null && this.updatedAgoMs > placeStaleAfterMs);
+  /** Every ticket left is held by fans ahead (the latest frame says so): nobody goes in until holds end. Words, or null. */
+  allHeldNotice = $derived(allHeldWords(this.status?.allHeld ?? null, this.serverNowMs));
   /** Every checkout slot is taken: the next fan goes in when someone ahead finishes, not on the rate. */
   slotsFull = $derived(this.status !== null && this.status.activeCheckouts >= this.status.maxActiveCheckouts);
   opensAt = $derived.by(() => this.status?.opensAt ?? this.#event().waitingRoom.opensAt);
