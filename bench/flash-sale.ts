@@ -21,7 +21,7 @@ import { createEvent } from "@stampede/server/testing/fans";
 import { calibrate } from "./lib/calibrate.js";
 import { measureCapacity, type Capacity } from "./lib/capacity.js";
 import { machineInfo, writeResult, type Row } from "./lib/result.js";
-import { finalStats, inversions, runSale, type SaleRun } from "./lib/sale-run.js";
+import { admissionSteps, finalStats, inversions, runSale, steeringSummary, type SaleRun } from "./lib/sale-run.js";
 import { adminAuth, flag, numFlag, startBenchStack } from "./lib/stack.js";
 import { round } from "./lib/stats.js";
 
@@ -91,6 +91,7 @@ export async function run(args: string[]): Promise<void> {
     const stats = await finalStats(url, eventId, errors);
     const sold = stats.classes.reduce((a, c) => a + c.sold, 0);
     const firstErrors = sale.results.flatMap((r) => r.firstErrors).slice(0, 5);
+    const steering = await admissionSteps(url, eventId);
     writeResult({
       name: "flash-sale",
       title: `${config.fans} socket fans in a lottery pre-queue, 1,300 tickets in 3 tiers, admission ${config.admission}`,
@@ -99,8 +100,11 @@ export async function run(args: string[]): Promise<void> {
       config,
       calibration: cal.rows,
       figures: [figuresOf(config, sale, capacity, sold, await auditOk(url, eventId, adminAuth))],
-      extra: { errors, outcomes: sale.outcomes, orders: stats.orders, classes: stats.classes, firstErrors, capacity, retries: sale.results.reduce((a, r) => a + r.retries, 0) },
-      notes: [...errors, `fan outcomes: ${JSON.stringify(sale.outcomes)}`, `orders: ${JSON.stringify(stats.orders)}`, ...firstErrors],
+      extra: { errors, outcomes: sale.outcomes, orders: stats.orders, classes: stats.classes, firstErrors, capacity, retries: sale.results.reduce((a, r) => a + r.retries, 0), steering },
+      notes: [
+        ...errors, `fan outcomes: ${JSON.stringify(sale.outcomes)}`, `orders: ${JSON.stringify(stats.orders)}`, ...firstErrors,
+        `admission steps (why the rate moved): ${steeringSummary(steering)}`,
+      ],
     });
   } finally {
     await bench.close();

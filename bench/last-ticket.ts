@@ -39,7 +39,8 @@ export async function run(args: string[]): Promise<void> {
       figures: [{
         granted, target: `exactly ${config.tickets}`, exact: granted === config.tickets, "sold out in s": round(soldOutSeconds), "sold-out target": "≤ 2 s",
         "409 share": round(refused / Math.max(1, m.ops), 3), "all answered in s": round(m.elapsedSeconds), "p50 ms": m.latency.p50Ms, "p99 ms": m.latency.p99Ms,
-        "other answers": m.ops - granted - refused, "connection retries": m.retries, "overload retries": m.overloadRetries, timeouts: m.timeouts, "held after": ga?.held ?? null, "available after": ga?.available ?? null, "audit ok": audit,
+        "other answers": m.ops - granted - refused, "connection retries": m.retries,
+        "overload retries": m.overloadRetries, timeouts: m.timeouts, "held after": ga?.held ?? null, "available after": ga?.available ?? null, "audit ok": audit,
       }],
       extra: { statuses: m.statuses, firstErrors: m.firstErrors, prepare: readyInfo },
       notes: [`statuses: ${JSON.stringify(m.statuses)}`, ...m.firstErrors],

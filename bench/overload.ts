@@ -7,21 +7,34 @@
 // ideal (tickets ÷ capacity), fairness inversions, fans admitted while nothing was available, the audit.
 //   npm run bench -- overload [--factor 10] [--sale-seconds 20] [--generators 4] [--seconds 120] [--hold-seconds 30]
 import pg from "pg";
-import { auditOk } from "@stampede/server/testing/checkout";
 import { stackAdmin } from "@stampede/server/testing/stack";
 import { createEvent } from "@stampede/server/testing/fans";
 import { calibrate } from "./lib/calibrate.js";
 import { measureCapacity, type Capacity } from "./lib/capacity.js";
 import { machineInfo, writeResult, type Row } from "./lib/result.js";
-import { finalStats, inversions, runSale, type SaleRun } from "./lib/sale-run.js";
+import { admissionSteps, finalStats, inversions, runSale, steeringSummary, type SaleRun } from "./lib/sale-run.js";
 import { adminAuth, numFlag, startBenchStack } from "./lib/stack.js";
 import { round } from "./lib/stats.js";
 
 function configFrom(args: string[]) {
   return {
     factor: numFlag(args, "factor", 10), saleSeconds: numFlag(args, "sale-seconds", 20), generators: numFlag(args, "generators", 4),
-    seconds: numFlag(args, "seconds", 120), holdSeconds: numFlag(args, "hold-seconds", 30), capacitySeconds: numFlag(args, "capacity-seconds", 10),
+    seconds: numFlag(args, "seconds", 120), holdSeconds: numFlag(args, "hold-seconds", 30),
+    capacitySeconds: numFlag(args, "capacity-seconds", 10),
   };
+}
+
+/** The audit's verdict right after the run, and (when that fails) its full answer once every hold has
+ * ended and the provider has had time to deliver: a read with work in flight from one that stays wrong. */
+async function audits(url: string, eventId: string, holdSeconds: number): Promise<{ atEnd: boolean; drained: unknown }> {
+  const read = async () => {
+    const res = await fetch(`${url}/api/admin/events/${eventId}/audit`, { headers: { authorization: adminAuth } });
+    return (await res.json()) as { ok: boolean };
+  };
+  const atEnd = (await read()).ok;
+  if (atEnd) return { atEnd, drained: null };
+  await new Promise((r) => setTimeout(r, (holdSeconds + 20) * 1_000));
+  return { atEnd, drained: await read() };
 }
 
 /** Payments the provider captured before their order's hold expired, whose order nevertheless did not end paid. */
@@ -40,17 +53,29 @@ async function capturedButUnsettled(databaseUrl: string, eventId: string): Promi
   }
 }
 
+/** Until the stock first ran out the checkout had both stock and demand: its pace then, free of abandoned holds' wait. */
+function earlyPace(sale: SaleRun): Row {
+  const { firstEmptyAtMs, soldAtFirstEmpty } = sale.timeline;
+  if (firstEmptyAtMs === null || soldAtFirstEmpty === null) return { "stock first empty in s": "", "paid/s until then": "" };
+  const seconds = (firstEmptyAtMs - sale.openedAtMs) / 1_000;
+  return { "stock first empty in s": round(seconds), "paid/s until then": round(soldAtFirstEmpty / Math.max(0.001, seconds), 1) };
+}
+
 function figuresOf(sale: SaleRun, capacity: Capacity, tickets: number, sold: number, unsettled: number, audit: boolean): Row {
   const soldOutSeconds = sale.soldOutAtMs === null ? null : (sale.soldOutAtMs - sale.openedAtMs) / 1_000;
-  const lastPaidSeconds = Math.max(0.001, ...sale.fans.filter((f) => f.admittedAtMs !== null).map((f) => (f.admittedAtMs! - sale.openedAtMs) / 1_000));
+  const admittedAt = sale.fans.filter((f) => f.admittedAtMs !== null).map((f) => (f.admittedAtMs! - sale.openedAtMs) / 1_000);
+  const lastPaidSeconds = Math.max(0.001, ...admittedAt);
   const goodput = sold / (soldOutSeconds ?? lastPaidSeconds);
   const idealSeconds = capacity.paidPerSecond > 0 ? tickets / capacity.paidPerSecond : null;
   return {
-    "capacity paid/s": capacity.paidPerSecond, "goodput paid/s": round(goodput, 1), "goodput / capacity": round(goodput / capacity.paidPerSecond, 2),
+    "capacity paid/s": capacity.paidPerSecond, "goodput paid/s": round(goodput, 1),
+    "goodput / capacity": round(goodput / capacity.paidPerSecond, 2),
     "goodput target": "≥ 0.9", timeouts: sale.results.reduce((a, r) => a + r.timeouts, 0),
-    "hold p99 ms": sale.holdLatency.p99Ms, "hold p99 target": "≤ 1000", "overload retries": sale.results.reduce((a, r) => a + r.overloadRetries, 0),
-    "captured in time, unsettled": unsettled, tickets, sold,
-    "sold out in s": soldOutSeconds === null ? "not within the run" : round(soldOutSeconds), "ideal s": idealSeconds === null ? "" : round(idealSeconds),
+    "hold p99 ms": sale.holdLatency.p99Ms, "hold p99 target": "≤ 1000",
+    "overload retries": sale.results.reduce((a, r) => a + r.overloadRetries, 0),
+    "captured in time, unsettled": unsettled, tickets, sold, ...earlyPace(sale),
+    "sold out in s": soldOutSeconds === null ? "not within the run" : round(soldOutSeconds),
+    "ideal s": idealSeconds === null ? "" : round(idealSeconds),
     "× ideal": soldOutSeconds === null || idealSeconds === null ? "" : round(soldOutSeconds / idealSeconds, 2),
     "fairness inversions": inversions(sale.fans, 250), "admitted to nothing": sale.timeline.admittedToNothing, "audit ok": audit,
   };
@@ -71,16 +96,21 @@ export async function run(args: string[]): Promise<void> {
     const event = await createEvent(url, stackAdmin, {
       name: "bench overload", status: "on_sale",
       classes: [{ code: "GA", name: "GA", priceCents: 5_000, capacity: tickets, perOrderMax: 4 }],
-      waitingRoom: { admission: "auto", admissionTtlSeconds: 120, holdSeconds: config.holdSeconds, perFanMax: 6, maxActiveCheckouts: 1_000_000 },
+      waitingRoom: {
+        admission: "auto", admissionTtlSeconds: 120, holdSeconds: config.holdSeconds, perFanMax: 6, maxActiveCheckouts: 1_000_000,
+      },
     });
     const classes = [{ id: event.classes[0]!.id, code: "GA", capacity: tickets }];
     const arrivePerSecond = Math.max(1, Math.round(capacity.paidPerSecond * config.factor));
-    const sale = await runSale({ url, eventId: event.id, classes, fans, generators: config.generators, seconds: config.seconds, holdSeconds: config.holdSeconds, arrivePerSecond });
+    const { generators, seconds, holdSeconds } = config;
+    const sale = await runSale({ url, eventId: event.id, classes, fans, generators, seconds, holdSeconds, arrivePerSecond });
     const errors = [...sale.timeline.errors];
     const stats = await finalStats(url, event.id, errors);
     const sold = stats.classes.reduce((a, c) => a + c.sold, 0);
+    const audit = await audits(url, event.id, config.holdSeconds);
     const unsettled = await capturedButUnsettled(bench.stack.db.url, event.id);
     const firstErrors = sale.results.flatMap((r) => r.firstErrors).slice(0, 5);
+    const steering = await admissionSteps(url, event.id);
     writeResult({
       name: "overload",
       title: `fans arriving at ${config.factor}× the checkout's capacity, admission auto`,
@@ -88,9 +118,15 @@ export async function run(args: string[]): Promise<void> {
       env,
       config: { ...config, tickets, fans, arrivePerSecond },
       calibration: cal.rows,
-      figures: [figuresOf(sale, capacity, tickets, sold, unsettled, await auditOk(url, event.id, adminAuth))],
-      extra: { errors, outcomes: sale.outcomes, orders: stats.orders, capacity, firstErrors },
-      notes: [...errors, `fan outcomes: ${JSON.stringify(sale.outcomes)}`, `orders: ${JSON.stringify(stats.orders)}`, ...firstErrors],
+      figures: [{
+        ...figuresOf(sale, capacity, tickets, sold, unsettled, audit.atEnd),
+        "audit ok after draining": audit.drained === null ? "" : (audit.drained as { ok: boolean }).ok,
+      }],
+      extra: { errors, outcomes: sale.outcomes, orders: stats.orders, capacity, firstErrors, steering, auditAfterDraining: audit.drained },
+      notes: [
+        ...errors, `fan outcomes: ${JSON.stringify(sale.outcomes)}`, `orders: ${JSON.stringify(stats.orders)}`, ...firstErrors,
+        `admission steps (why the rate moved): ${steeringSummary(steering)}`,
+      ],
     });
   } finally {
     await bench.close();

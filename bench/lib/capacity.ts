@@ -13,7 +13,10 @@ export interface Capacity {
   errors: number;
 }
 
-export async function measureCapacity(url: string, options: { seconds?: number; concurrency?: number; fans?: number } = {}): Promise<Capacity> {
+export async function measureCapacity(
+  url: string,
+  options: { seconds?: number; concurrency?: number; fans?: number } = {},
+): Promise<Capacity> {
   const concurrency = options.concurrency ?? 200;
   const event = await benchEvent(url, { name: "bench capacity", classes: [{ code: "GA", capacity: 10_000_000 }] });
   const { results } = await runGenerators<HttpGenResult>("http", [{

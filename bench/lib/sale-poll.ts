@@ -11,24 +11,32 @@ interface Stats {
 
 export interface SaleTimeline {
   firstEmptyAtMs: number | null;
+  /** Tickets sold when the stock first ran out (the checkout's pace while there was stock and demand). */
+  soldAtFirstEmpty: number | null;
   soldOutAtMs: number | null;
   admittedToNothing: number;
   errors: string[];
 }
 
 export function watchSale(url: string, eventId: string, capacity: number): { stop(): Promise<SaleTimeline> } {
-  const timeline: SaleTimeline = { firstEmptyAtMs: null, soldOutAtMs: null, admittedToNothing: 0, errors: [] };
+  const timeline: SaleTimeline = { firstEmptyAtMs: null, soldAtFirstEmpty: null, soldOutAtMs: null, admittedToNothing: 0, errors: [] };
   let polling = true;
   let last: { available: number; admitted: number } | null = null;
   const poll = async () => {
     while (polling) {
-      const s = (await (await fetch(`${url}/api/admin/events/${eventId}/stats`, { headers: { authorization: adminAuth } })).json()) as Stats;
+      const res = await fetch(`${url}/api/admin/events/${eventId}/stats`, { headers: { authorization: adminAuth } });
+      const s = (await res.json()) as Stats;
       if (Array.isArray(s.classes)) {
         const available = s.classes.reduce((a, c) => a + c.available, 0);
         const sold = s.classes.reduce((a, c) => a + c.sold, 0);
-        if (timeline.firstEmptyAtMs === null && available === 0) timeline.firstEmptyAtMs = Date.now();
+        if (timeline.firstEmptyAtMs === null && available === 0) {
+          timeline.firstEmptyAtMs = Date.now();
+          timeline.soldAtFirstEmpty = sold;
+        }
         if (timeline.soldOutAtMs === null && sold === capacity) timeline.soldOutAtMs = Date.now();
-        if (last && last.available === 0 && available === 0) timeline.admittedToNothing += Math.max(0, s.queue.admittedTotal - last.admitted);
+        if (last && last.available === 0 && available === 0) {
+          timeline.admittedToNothing += Math.max(0, s.queue.admittedTotal - last.admitted);
+        }
         last = { available, admitted: s.queue.admittedTotal };
       } else if (timeline.errors.length < 3) {
         timeline.errors.push(JSON.stringify(s).slice(0, 300));

@@ -49,7 +49,8 @@ export async function runSale(input: SaleRunInput): Promise<SaleRun> {
     openedAtMs = Date.now();
     watcher = watchSale(input.url, input.eventId, tickets);
   });
-  const timeline = await (watcher as ReturnType<typeof watchSale> | null)?.stop() ?? { firstEmptyAtMs: null, soldOutAtMs: null, admittedToNothing: 0, errors: [] };
+  const noTimeline: SaleTimeline = { firstEmptyAtMs: null, soldAtFirstEmpty: null, soldOutAtMs: null, admittedToNothing: 0, errors: [] };
+  const timeline = (await (watcher as ReturnType<typeof watchSale> | null)?.stop()) ?? noTimeline;
   const fans = results.flatMap((r) => r.fans);
   const outcomes: Record<string, number> = {};
   for (const f of fans) outcomes[f.outcome] = (outcomes[f.outcome] ?? 0) + 1;
@@ -82,10 +83,35 @@ export function inversions(fans: FlashFanRecord[], toleranceMs: number): number 
 /** The event's figures once the sale is over; right after it the server may still be busy (or answer 503), so it retries. */
 export async function finalStats(url: string, eventId: string, errors: string[]): Promise<FinalStats> {
   for (let i = 0; i < 10; i++) {
-    const body = (await (await fetch(`${url}/api/admin/events/${eventId}/stats`, { headers: { authorization: adminAuth } })).json()) as FinalStats;
+    const res = await fetch(`${url}/api/admin/events/${eventId}/stats`, { headers: { authorization: adminAuth } });
+    const body = (await res.json()) as FinalStats;
     if (Array.isArray(body.classes)) return body;
     errors.push(`final stats: ${JSON.stringify(body).slice(0, 300)}`);
     await new Promise((r) => setTimeout(r, 1_000));
   }
   return { classes: [], orders: {} };
+}
+
+export interface SteerStep {
+  atMs: number;
+  ratePerMinute: number;
+  reason: string;
+  holdP95Ms: number | null;
+  settlementLagMs: number | null;
+}
+
+/** The admission controller's steps over the sale (GET /api/admin/events/:id/admission), oldest first. */
+export async function admissionSteps(url: string, eventId: string): Promise<SteerStep[]> {
+  const res = await fetch(`${url}/api/admin/events/${eventId}/admission`, { headers: { authorization: adminAuth } });
+  return res.status === 200 ? ((await res.json()) as { history: SteerStep[] }).history : [];
+}
+
+/** How long the rate spent for each reason, and its range: "settlementLagMs 12 s, recovering 30 s; 60–4,800/min". */
+export function steeringSummary(steps: readonly SteerStep[]): string {
+  if (steps.length === 0) return "none recorded";
+  const seconds: Record<string, number> = {};
+  for (const s of steps) seconds[s.reason] = (seconds[s.reason] ?? 0) + 1;
+  const rates = steps.map((s) => s.ratePerMinute);
+  const reasons = Object.entries(seconds).map(([r, n]) => `${r} ${n} s`).join(", ");
+  return `${reasons}; ${Math.min(...rates)}–${Math.max(...rates)}/min`;
 }

@@ -175,7 +175,8 @@ export function createApp(deps: AppDeps): App {
   const { store, eventCache, recovery } = waitingRoom;
   const checkout = createCheckout({
     pool: deps.pool, ...(deps.settlementPool ? { settlementPool: deps.settlementPool } : {}), health,
-    ...(deps.holdGate ? { holdGate: deps.holdGate } : {}), redis: deps.redis, bullRedis: deps.bullRedis, redisPrefix: deps.redisPrefix, ledger: deps.ledger, logger: deps.logger, registry,
+    ...(deps.holdGate ? { holdGate: deps.holdGate } : {}), redis: deps.redis, bullRedis: deps.bullRedis, redisPrefix: deps.redisPrefix,
+    ledger: deps.ledger, logger: deps.logger, registry,
     publicUrl: deps.publicUrl, secretKey: deps.secretKey, idempotencyLeaseMs: deps.idempotencyLeaseMs ?? 30_000,
     webhookSecrets: deps.webhookSecrets, chaos: deps.mockpayChaos, provider: deps.paymentProvider, admin, tokens, events, eventsRepo,
     eventCache, store, stock: waitingRoom.stock, steering: waitingRoom.steeringStore, orders: ordersRepo,

@@ -26,7 +26,8 @@ async function start(config: Config): Promise<void> {
   const pool = createPool(config.databaseUrl, { applicationName: "stampede-server", max: config.checkout.poolMax });
   // Payments are settled on connections of their own: a flood of holds cannot take them (0: shared).
   const { settlementPoolMax } = config.checkout;
-  const settlementPool = settlementPoolMax > 0 ? createPool(config.databaseUrl, { applicationName: "stampede-settlement", max: settlementPoolMax }) : null;
+  const settlementPool =
+    settlementPoolMax > 0 ? createPool(config.databaseUrl, { applicationName: "stampede-settlement", max: settlementPoolMax }) : null;
   const redis = createRedis(config.redisUrl, "app");
   // The ledger exists before the app's metrics do: batch sizes are forwarded once they exist.
   let observeBatch = (_events: number): void => {};
@@ -49,7 +50,11 @@ async function start(config: Config): Promise<void> {
     logger,
     pool,
     ...(settlementPool ? { settlementPool } : {}),
-    holdGate: { concurrency: config.checkout.holdsInFlightMax, queueMax: config.checkout.holdsQueuedMax, queueWaitMaxMs: config.checkout.holdQueueWaitMaxMs },
+    holdGate: {
+      concurrency: config.checkout.holdsInFlightMax,
+      queueMax: config.checkout.holdsQueuedMax,
+      queueWaitMaxMs: config.checkout.holdQueueWaitMaxMs,
+    },
     redis,
     ledger,
     clientDistDir,

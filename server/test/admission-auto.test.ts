@@ -24,7 +24,11 @@ const sockets: Array<TestFan | AdmittedFan> = [];
 
 beforeAll(async () => {
   const shared = new URL(testPostgresBase);
-  proxy = await startTcpProxy({ upstreamHost: shared.hostname, upstreamPort: Number(shared.port || 5432), affects: (s) => s.includes("stampede-settlement") });
+  proxy = await startTcpProxy({
+    upstreamHost: shared.hostname,
+    upstreamPort: Number(shared.port || 5432),
+    affects: (s) => s.includes("stampede-settlement"),
+  });
   stack = await startStack({ PRESENCE_GRACE_SECONDS: "600" });
   url = (await stack.addServer({ DATABASE_URL: viaProxy(stack.db.url, proxy) })).url;
   stack.addWorkers(); // delivers MockPay's webhooks
@@ -79,7 +83,9 @@ interface SteerPoint {
 }
 
 async function steps(eventId: string): Promise<SteerPoint[]> {
-  const res = await fetch(`${url}/api/admin/events/${eventId}/admission`, { headers: { authorization: basicAuth(stackAdmin.username, stackAdmin.password) } });
+  const res = await fetch(`${url}/api/admin/events/${eventId}/admission`, {
+    headers: { authorization: basicAuth(stackAdmin.username, stackAdmin.password) },
+  });
   return ((await res.json()) as { history: SteerPoint[] }).history;
 }
 
@@ -115,6 +121,8 @@ describe("auto admission", () => {
     expect(log[firstLagging]!.ratePerMinute).toBeLessThan(log[firstLagging - 1]!.ratePerMinute);
     expect(log.slice(firstLagging).some((p) => p.reason === "recovering" || p.reason === "ceiling")).toBe(true);
     // Control: the manual room kept its operator's rate all along.
-    expect(new Set(control.statuses.slice(controlFrom).map((s) => [s.admission, s.admitPerMinute].join(" ")))).toEqual(new Set([`manual ${manualRate}`]));
+    expect(new Set(control.statuses.slice(controlFrom).map((s) => [s.admission, s.admitPerMinute].join(" ")))).toEqual(
+      new Set([`manual ${manualRate}`]),
+    );
   }, 180_000);
 });

@@ -49,7 +49,8 @@ describe("events", () => {
     expect(status).toBe(201);
     expect(body).toMatchObject({ name: "Night Owls Live", slug: "night-owls-live", venue: "Hall 1", status: "draft", startsAt: "2027-03-01T19:30:00.000Z" });
     expect(body.waitingRoom).toEqual({
-      mode: "fifo", opensAt: null, admitPerMinute: 600, maxActiveCheckouts: 200, admissionTtlSeconds: 600, holdSeconds: 300, perFanMax: 6, endAdmissionOnPaid: true,
+      mode: "fifo", opensAt: null, admitPerMinute: 600, maxActiveCheckouts: 200, admissionTtlSeconds: 600, holdSeconds: 300, perFanMax: 6,
+      endAdmissionOnPaid: true,
       // Naming no rate: the room steers its own (auto), from 600/min, between the default floor and ceiling.
       admission: "auto", admitPerMinuteFloor: 60, admitPerMinuteCeiling: 60_000,
     });
@@ -123,7 +124,9 @@ describe("events", () => {
     // auto ↔ manual: naming a rate alone makes it fixed; auto takes a floor and a ceiling, floor ≤ ceiling.
     expect(tuned.waitingRoom.admission).toBe("manual");
     const auto = await json(await patch({ admission: "auto", admitPerMinuteFloor: 120, admitPerMinuteCeiling: 3_000 }));
-    expect(auto.waitingRoom).toMatchObject({ admission: "auto", admitPerMinute: 1200, admitPerMinuteFloor: 120, admitPerMinuteCeiling: 3_000 });
+    expect(auto.waitingRoom).toMatchObject({
+      admission: "auto", admitPerMinute: 1200, admitPerMinuteFloor: 120, admitPerMinuteCeiling: 3_000,
+    });
     const inverted = await patch({ admitPerMinuteFloor: 5_000 });
     expect([inverted.status, (await json(inverted)).error]).toEqual([422, expect.objectContaining({ code: "invalid_request" })]);
     expect((await patch({ admission: "sometimes" })).status).toBe(422);

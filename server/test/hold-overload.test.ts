@@ -21,7 +21,11 @@ const fans: AdmittedFan[] = [];
 
 beforeAll(async () => {
   const shared = new URL(testPostgresBase);
-  proxy = await startTcpProxy({ upstreamHost: shared.hostname, upstreamPort: Number(shared.port || 5432), affects: (s) => s.includes("stampede-ledger") });
+  proxy = await startTcpProxy({
+    upstreamHost: shared.hostname,
+    upstreamPort: Number(shared.port || 5432),
+    affects: (s) => s.includes("stampede-ledger"),
+  });
   stack = await startStack();
   // The count bound alone decides here, however slowly a loaded machine lets the burst in (a queue's
   // age refuses too; admission-gate.test.ts covers that with a clock it controls).
@@ -42,14 +46,19 @@ interface Burst {
 }
 
 /** Eight fans send one hold each at once, each with its own Idempotency-Key. */
-async function burst(url: string, keyPrefix: string): Promise<{ burst: Burst; admitted: AdmittedFan[]; sale: { eventId: string; classId: string } }> {
+async function burst(
+  url: string,
+  keyPrefix: string,
+): Promise<{ burst: Burst; admitted: AdmittedFan[]; sale: { eventId: string; classId: string } }> {
   const sale = await gaSale(url, `overload ${keyPrefix}`);
   const admitted = await Promise.all(Array.from({ length: 8 }, () => admittedFan(url, sale.eventId)));
   fans.push(...admitted);
   const answers = new Map<number, TimedAnswer>();
   proxy.setMode("blackhole");
   const all = Promise.all(admitted.map(async (fan, i) => {
-    const answer = await postAsFan(url, `/api/events/${sale.eventId}/holds`, fan.fanToken, holdBody(fan, sale.classId, 1), { "idempotency-key": `${keyPrefix}-${i}` });
+    const answer = await postAsFan(url, `/api/events/${sale.eventId}/holds`, fan.fanToken, holdBody(fan, sale.classId, 1), {
+      "idempotency-key": `${keyPrefix}-${i}`,
+    });
     answers.set(i, answer);
     return answer;
   }));
@@ -72,7 +81,9 @@ describe("a saturated hold queue", () => {
     const refused = [...b.answers.entries()].filter(([, a]) => a.status === 503).map(([i]) => i);
     const retried = await Promise.all(refused.map((i) => {
       const fan = admitted[i]!;
-      return postAsFan(tight, `/api/events/${sale.eventId}/holds`, fan.fanToken, holdBody(fan, sale.classId, 1), { "idempotency-key": `tight-${i}` });
+      return postAsFan(tight, `/api/events/${sale.eventId}/holds`, fan.fanToken, holdBody(fan, sale.classId, 1), {
+        "idempotency-key": `tight-${i}`,
+      });
     }));
     expect(retried.map((a) => a.status)).toEqual([201, 201, 201, 201]);
     expect((await stockOf(tight, sale.eventId))[0]).toMatchObject({ held: 8 });

@@ -12,7 +12,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPool, type Pool } from "../src/adapters/postgres/pool.js";
 import { signWebhook, webhookBody, webhookSignatureHeader, type WebhookEvent } from "../src/payments/webhook.js";
-import { admittedFan, gaSale, getOrder, hold, holdBody, orderReaches, postAsFan, sessionIdOf, type AdmittedFan } from "../src/testing/checkout.js";
+import {
+  admittedFan,
+  gaSale,
+  getOrder,
+  hold,
+  holdBody,
+  orderReaches,
+  postAsFan,
+  sessionIdOf,
+  type AdmittedFan,
+} from "../src/testing/checkout.js";
 import { waitFor } from "../src/testing/fans.js";
 import { testPostgresBase } from "../src/testing/services.js";
 import { startStack, type TestStack } from "../src/testing/stack.js";
@@ -29,7 +39,11 @@ const fans: AdmittedFan[] = [];
 
 beforeAll(async () => {
   const shared = new URL(testPostgresBase);
-  proxy = await startTcpProxy({ upstreamHost: shared.hostname, upstreamPort: Number(shared.port || 5432), affects: (s) => s.includes("stampede-server") });
+  proxy = await startTcpProxy({
+    upstreamHost: shared.hostname,
+    upstreamPort: Number(shared.port || 5432),
+    affects: (s) => s.includes("stampede-server"),
+  });
   stack = await startStack({ MOCKPAY_WEBHOOK_SECRET: secret, DB_POOL_MAX: "2" });
   direct = createPool(stack.db.url, { max: 1 });
 }, 120_000);
@@ -52,12 +66,17 @@ function deliver(url: string, event: WebhookEvent): Promise<Response> {
   const body = webhookBody(event);
   const signature = signWebhook(secret, body, Math.floor(Date.now() / 1000));
   return fetch(`${url}/api/payments/webhook`, {
-    method: "POST", body, headers: { "content-type": "application/json", [webhookSignatureHeader]: signature }, signal: AbortSignal.timeout(60_000),
+    method: "POST",
+    body,
+    headers: { "content-type": "application/json", [webhookSignatureHeader]: signature },
+    signal: AbortSignal.timeout(60_000),
   });
 }
 
 /** Holds blackholed and queued, then the payment of an earlier hold: the webhook's answer and the order's status meanwhile. */
-async function floodThenPay(env: Record<string, string>): Promise<{ url: string; status: number; orderStatus: string; event: WebhookEvent; order: { id: string; token: string } }> {
+async function floodThenPay(
+  env: Record<string, string>,
+): Promise<{ url: string; status: number; orderStatus: string; event: WebhookEvent; order: { id: string; token: string } }> {
   const url = (await stack.addServer({ DATABASE_URL: viaProxy(stack.db.url, proxy), ...env })).url;
   const sale = await gaSale(url, `starvation ${stack.servers.length}`);
   const buyer = await admittedFan(url, sale.eventId);
@@ -86,7 +105,13 @@ async function floodThenPay(env: Record<string, string>): Promise<{ url: string;
   } finally {
     proxy.setMode("pass");
   }
-  return { url, status: res.status, orderStatus: rows[0]?.status ?? "missing", event, order: { id: held.body.orderId, token: held.body.orderToken } };
+  return {
+    url,
+    status: res.status,
+    orderStatus: rows[0]?.status ?? "missing",
+    event,
+    order: { id: held.body.orderId, token: held.body.orderToken },
+  };
 }
 
 describe("settlement under a flood of holds", () => {

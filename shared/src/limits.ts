@@ -110,6 +110,8 @@ export const webhooksQueuedMax = 2_048;
 export const webhookQueueWaitMaxMs = 2_000;
 /** Each server node writes its reading of the checkout's health to Redis this often. */
 export const healthPublishMs = 1_000;
+/** A health reading covers the last this-many ms (hold p95, settlement lag, pool waits). */
+export const checkoutHealthWindowMs = 5_000;
 /** Database connections kept for settlement alone, so a flood of holds never starves payments. */
 export const settlementPoolMax = 8;
 /** Orders listed in a fan's own orders for one event, newest first: bounds the answer (the limit per fan keeps the real count small). */

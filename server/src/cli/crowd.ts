@@ -51,7 +51,7 @@ function parseArgs(argv: string[]): Options {
 interface AdminEvent extends CrowdEvent {
   name: string;
   status: string;
-  waitingRoom: { admitPerMinute: number };
+  waitingRoom: { admitPerMinute: number; admission?: "auto" | "manual" };
 }
 
 /** The event to crowd: --event, else the demo event, else the first on sale. */
@@ -67,8 +67,14 @@ async function findEvent(options: Options, auth: string): Promise<AdminEvent> {
   return event;
 }
 
-function setAdmission(options: Options, auth: string, eventId: string, admitPerMinute: number) {
-  return call(options.url, `/api/admin/events/${eventId}/waiting-room`, { method: "PATCH", auth, body: { admitPerMinute } });
+/** A fixed rate (manual), or back to what the event had: its mode and its rate (auto's start rate). */
+function setAdmission(
+  options: Options,
+  auth: string,
+  eventId: string,
+  admission: { admitPerMinute: number; admission?: "auto" | "manual" },
+) {
+  return call(options.url, `/api/admin/events/${eventId}/waiting-room`, { method: "PATCH", auth, body: admission });
 }
 
 function progressLine(t: Tally, fans: number, startedMs: number): string {
@@ -107,8 +113,11 @@ async function main(): Promise<void> {
   const auth = basicAuth(options.admin);
   const event = await findEvent(options, auth);
   const before = event.waitingRoom.admitPerMinute;
-  const restoreHint = `curl -u '${options.admin.split(":")[0]}:…' -X PATCH -H 'content-type: application/json' -d '{"admitPerMinute":${before}}' ${options.url}/api/admin/events/${event.id}/waiting-room`;
-  const slowed = await setAdmission(options, auth, event.id, options.admitPerMinute);
+  const restore = { admitPerMinute: before, admission: event.waitingRoom.admission ?? "manual" };
+  const restoreHint =
+    `curl -u '${options.admin.split(":")[0]}:…' -X PATCH -H 'content-type: application/json' ` +
+    `-d '${JSON.stringify(restore)}' ${options.url}/api/admin/events/${event.id}/waiting-room`;
+  const slowed = await setAdmission(options, auth, event.id, { admitPerMinute: options.admitPerMinute, admission: "manual" });
   if (slowed.status !== 200) throw new Error(`cannot slow admission: ${describe(slowed)}`);
   console.log(`crowd: ${options.fans} fans for "${event.name}" (${options.url}/events/${event.id}); admission slowed from ${before} to ${options.admitPerMinute} a minute so a queue forms (restored at the end); stops after ${options.minutes} min or when every fan is done; Ctrl-C stops it.`);
 
@@ -141,8 +150,12 @@ async function main(): Promise<void> {
   clearInterval(progress);
   console.log(progressLine(tally, options.fans, startedMs));
   for (const e of tally.errors) console.log(`crowd: a fan failed: ${e}`);
-  const restored = await setAdmission(options, auth, event.id, before).catch(() => null);
-  console.log(restored?.status === 200 ? `crowd: done; admission restored to ${before} a minute.` : `crowd: done; could not restore admission — run:\n  ${restoreHint}`);
+  const restored = await setAdmission(options, auth, event.id, restore).catch(() => null);
+  console.log(
+    restored?.status === 200
+      ? `crowd: done; admission restored (${restore.admission}, ${before} a minute).`
+      : `crowd: done; could not restore admission — run:\n  ${restoreHint}`,
+  );
   process.exit(0);
 }
 

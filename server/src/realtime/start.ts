@@ -84,7 +84,9 @@ export function startRealtime(server: HttpServer, app: App, deps: RealtimeDeps):
     logger: deps.logger,
     stats: async (eventId) => {
       const event = await app.events.get(eventId);
-      return event ? eventStats({ pool: app.checkout.orders.pool, ledger: app.ledger, store: wr.store, steering: wr.steeringStore }, event) : null;
+      return event
+        ? eventStats({ pool: app.checkout.orders.pool, ledger: app.ledger, store: wr.store, steering: wr.steeringStore }, event)
+        : null;
     },
   });
   const domainEvents = consumeDomainEvents(deps.eventsRedis, deps.redisPrefix, (e) => {

@@ -17,6 +17,6 @@ export function demoEventInput(now: Date = new Date()): CreateEventInput {
       { code: "GA", name: "General Admission", priceCents: 1_000, capacity: 1_000, perOrderMax: 6 },
     ],
     perks: [{ code: "POSTER", name: "Tour poster", capacity: 100 }],
-    waitingRoom: { admitPerMinute: 600, maxActiveCheckouts: 200, holdSeconds: 300, perFanMax: 6 },
+    waitingRoom: { admission: "auto", admitPerMinute: 600, maxActiveCheckouts: 200, holdSeconds: 300, perFanMax: 6 },
   });
 }

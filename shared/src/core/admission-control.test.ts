@@ -62,13 +62,18 @@ describe("steerAdmission", () => {
 
   it.each(signals)("halves the rate on %s, and names it", (signal) => {
     const state = startSteering(4_000, 60, 10_000);
-    const next = steerAdmission({ state, health: overloaded(signal), floorPerMinute: 60, ceilingPerMinute: 10_000, nowMs: 10_000, elapsedMs: 500, demand: true });
+    const next = steerAdmission({
+      state, health: overloaded(signal), floorPerMinute: 60, ceilingPerMinute: 10_000, nowMs: 10_000, elapsedMs: 500, demand: true,
+    });
     expect(next).toMatchObject({ ratePerMinute: 2_000, reason: signal, lastCutMs: 10_000, cutFromPerMinute: 4_000 });
   });
 
   it("a signal at its threshold is not overload (negative control)", () => {
     const atThreshold = Object.fromEntries(signals.map((s) => [s, overloadThresholds[s]])) as unknown as CheckoutHealth;
-    const next = steerAdmission({ state: startSteering(4_000, 60, 10_000), health: atThreshold, floorPerMinute: 60, ceilingPerMinute: 10_000, nowMs: 1, elapsedMs: 1_000, demand: true });
+    const next = steerAdmission({
+      state: startSteering(4_000, 60, 10_000), health: atThreshold, floorPerMinute: 60, ceilingPerMinute: 10_000, nowMs: 1,
+      elapsedMs: 1_000, demand: true,
+    });
     expect(next).toMatchObject({ ratePerMinute: 8_000, reason: "slow_start" });
   });
 
@@ -80,7 +85,7 @@ describe("steerAdmission", () => {
       state = steerAdmission({ state, health: overloaded("holdP95Ms"), ...lim, nowMs: now, elapsedMs: 500, demand: true });
       rates.push(state.ratePerMinute);
     }
-    // Cuts at 0, 2 s, 4 s, 6 s, 8 s: five halvings over 17 ticks.
+    // Cuts at 0, 1, 2, 3 and 4 spacings: five halvings, none in between.
     expect(new Set(rates)).toEqual(new Set([4_000, 2_000, 1_000, 500, 250]));
   });
 
@@ -104,13 +109,18 @@ describe("steerAdmission", () => {
   });
 
   it("keeps the rate while nobody waits: unused budget says nothing about capacity", () => {
-    const next = steerAdmission({ state: startSteering(600, 60, 60_000), health: healthyCheckout, floorPerMinute: 60, ceilingPerMinute: 60_000, nowMs: 5_000, elapsedMs: 5_000, demand: false });
+    const next = steerAdmission({
+      state: startSteering(600, 60, 60_000), health: healthyCheckout, floorPerMinute: 60, ceilingPerMinute: 60_000, nowMs: 5_000,
+      elapsedMs: 5_000, demand: false,
+    });
     expect(next).toMatchObject({ ratePerMinute: 600, reason: "idle" });
   });
 
   it("follows the operator's new limits at once", () => {
     const state = startSteering(50_000, 60, 60_000);
-    const next = steerAdmission({ state, health: healthyCheckout, floorPerMinute: 60, ceilingPerMinute: 1_000, nowMs: 1, elapsedMs: 0, demand: false });
+    const next = steerAdmission({
+      state, health: healthyCheckout, floorPerMinute: 60, ceilingPerMinute: 1_000, nowMs: 1, elapsedMs: 0, demand: false,
+    });
     expect(next.ratePerMinute).toBe(1_000);
   });
 });
@@ -138,8 +148,12 @@ describe("stockRoom", () => {
   it("never lets the admitted fans without a hold pass what the stock could serve", () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 10_000 }), fc.nat(1_000), fc.nat(500), (available, activeCheckouts, holding) => {
-        const room = stockRoom({ available, ticketsTaken: 0, ordersTaken: 0, activeCheckouts, holding: Math.min(holding, activeCheckouts) });
-        expect(room + Math.max(0, activeCheckouts - Math.min(holding, activeCheckouts))).toBeLessThanOrEqual(Math.max(available, activeCheckouts));
+        const room = stockRoom({
+          available, ticketsTaken: 0, ordersTaken: 0, activeCheckouts, holding: Math.min(holding, activeCheckouts),
+        });
+        expect(room + Math.max(0, activeCheckouts - Math.min(holding, activeCheckouts))).toBeLessThanOrEqual(
+          Math.max(available, activeCheckouts),
+        );
       }),
     );
   });

@@ -4,13 +4,14 @@
 //
 // - Slow start: from the configured start rate the rate doubles every second while the checkout
 //   is healthy and fans are waiting, until the first overload sign.
-// - Any overload sign halves the rate, at most once per cut spacing: a cut needs that long to show
-//   in the signals, so a second cut before then would punish the same overload twice.
+// - Any overload sign halves the rate, at most once per cut spacing (the health window and one
+//   reading): a cut needs that long to show in the signals.
 // - After a cut the rate climbs back by a tenth of the rate it was cut from per second (at least
 //   a hundredth of the ceiling).
 // - With nobody waiting the rate stays where it is: budget unused says nothing about capacity.
 // Pure and deterministic (the caller passes the clock); property-tested in admission-control.test.ts.
 import { assert } from "../assert.js";
+import { checkoutHealthWindowMs, healthPublishMs } from "../limits.js";
 
 /** The checkout's health as the ticker reads it, summed or maxed over every node. */
 export interface CheckoutHealth {
@@ -73,14 +74,22 @@ export interface SteerInput {
   demand: boolean;
 }
 
-export const cutSpacingMs = 2_000;
+/** A cut shows in the signals only once the readings taken before it have left the health window:
+ * cutting again sooner would punish the same overload twice (measured: with 2 s, one burst cut a
+ * 36,000/min rate down to 251/min before the window cleared). */
+export const cutSpacingMs = checkoutHealthWindowMs + healthPublishMs;
 const cutFactor = 0.5;
 const recoveryFractionPerSecond = 0.1;
 /** The slowest climb, so a checkout that was cut deep is back at the ceiling within 100 s of health. */
 const ceilingFractionPerSecond = 0.01;
 
 export function startSteering(startPerMinute: number, floorPerMinute: number, ceilingPerMinute: number): SteerState {
-  return { ratePerMinute: clampRate(startPerMinute, floorPerMinute, ceilingPerMinute), reason: "slow_start", lastCutMs: null, cutFromPerMinute: null };
+  return {
+    ratePerMinute: clampRate(startPerMinute, floorPerMinute, ceilingPerMinute),
+    reason: "slow_start",
+    lastCutMs: null,
+    cutFromPerMinute: null,
+  };
 }
 
 /** The first signal past its threshold, or null when the checkout is healthy. */

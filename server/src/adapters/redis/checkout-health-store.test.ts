@@ -17,7 +17,11 @@ describe("CheckoutHealthStore", () => {
     const store = new CheckoutHealthStore(redis.client, `${redis.prefix}:a`);
     const t = 5_000_000;
     await store.publish("n1", { ...healthyCheckout, holdP95Ms: 120, holdsInFlight: 10, overloadRefusals: 1, poolWaits: 3 }, t);
-    await store.publish("n2", { ...healthyCheckout, holdP95Ms: 900, settlementLagMs: 50, holdsInFlight: 5, webhooksWaiting: 7, poolWaits: 1 }, t - 500);
+    await store.publish(
+      "n2",
+      { ...healthyCheckout, holdP95Ms: 900, settlementLagMs: 50, holdsInFlight: 5, webhooksWaiting: 7, poolWaits: 1 },
+      t - 500,
+    );
     await store.publish("dead", { ...healthyCheckout, holdP95Ms: 60_000, holdsInFlight: 1_000 }, t - healthStaleMs - 1);
     expect(await store.read(t)).toEqual({
       overloadRefusals: 1, holdP95Ms: 900, settlementLagMs: 50, poolWaits: 3, holdsInFlight: 15, webhooksWaiting: 7, nodes: 2,

@@ -33,7 +33,10 @@ const waitingRoomPatch = z
     maxActiveCheckouts: maxActiveCheckoutsInput.optional(),
     paused: z.boolean().optional(),
   })
-  .refine((p) => Object.keys(p).length > 0, "give at least one setting (admission, admitPerMinute, its floor or ceiling, maxActiveCheckouts, paused)");
+  .refine(
+    (p) => Object.keys(p).length > 0,
+    "give at least one setting (admission, admitPerMinute, its floor or ceiling, maxActiveCheckouts, paused)",
+  );
 
 export interface EventRoutesDeps {
   events: EventsService;
@@ -89,7 +92,20 @@ export function eventRoutes(deps: EventRoutesDeps, registry: OpenApiRegistry): R
       res.json(outcome.event);
     });
 
-  defineRoute(router, registry, { method: "patch", path: "/api/admin/events/:eventId/waiting-room", summary: "Tune admission (auto or manual, rate, floor and ceiling, checkout slots) or pause/resume", tags: adminTags, security: "admin", guards: adminOnly, params: eventParams, body: waitingRoomPatch, responses: { 200: { description: "updated" }, 409: { description: "cannot pause/resume from this status" } } },
+  defineRoute(
+    router,
+    registry,
+    {
+      method: "patch",
+      path: "/api/admin/events/:eventId/waiting-room",
+      summary: "Tune admission (auto or manual, rate, floor and ceiling, checkout slots) or pause/resume",
+      tags: adminTags,
+      security: "admin",
+      guards: adminOnly,
+      params: eventParams,
+      body: waitingRoomPatch,
+      responses: { 200: { description: "updated" }, 409: { description: "cannot pause/resume from this status" } },
+    },
     async ({ params, body }, _req, res) => {
       const record = await findEvent(events, params.eventId, false);
       if (body.paused !== undefined && body.paused !== (record.status === "paused")) {

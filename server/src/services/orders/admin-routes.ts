@@ -86,7 +86,10 @@ export function adminOrderRoutes(deps: AdminOrderDeps, registry: OpenApiRegistry
       const event = isUuid(params.eventId) ? await deps.events.get(params.eventId) : null;
       if (!event) throw new HttpError(404, "not_found", "no such event");
       await deps.events.ensureLedger(event);
-      const { eventId: _id, atMs: _at, status: _st, currency: _cur, ...stats } = await eventStats({ pool, ledger: deps.ledger, store: deps.store, steering: deps.steering }, event);
+      const { eventId: _id, atMs: _at, status: _st, currency: _cur, ...stats } = await eventStats(
+        { pool, ledger: deps.ledger, store: deps.store, steering: deps.steering },
+        event,
+      );
       res.json(stats);
     });
 
@@ -97,7 +100,26 @@ export function adminOrderRoutes(deps: AdminOrderDeps, registry: OpenApiRegistry
       res.json({ eventId: event.id, sales: await recentSales(pool, event.id, query.limit) });
     });
 
-  defineRoute(router, registry, { method: "get", path: "/api/admin/events/:eventId/admission", summary: "The admission controller: its current rate and why (auto or manual), the checkout's health it read, and its steps over the last minutes (oldest first) for the dashboard's chart", tags: ["admin: events"], security: "admin", guards: [requireAdmin(deps.admin, ["viewer"])], params: z.object({ eventId: uuidParam }), responses: { 200: { description: "{eventId, current: AdminAdmission|null, history: [{atMs, ratePerMinute, reason, holdP95Ms, settlementLagMs}]}" }, 404: { description: "no such event" } } },
+  defineRoute(
+    router,
+    registry,
+    {
+      method: "get",
+      path: "/api/admin/events/:eventId/admission",
+      summary:
+        "The admission controller: its current rate and why (auto or manual), the checkout's health it read, " +
+        "and its steps over the last minutes (oldest first) for the dashboard's chart",
+      tags: ["admin: events"],
+      security: "admin",
+      guards: [requireAdmin(deps.admin, ["viewer"])],
+      params: z.object({ eventId: uuidParam }),
+      responses: {
+        200: {
+          description: "{eventId, current: AdminAdmission|null, history: [{atMs, ratePerMinute, reason, holdP95Ms, settlementLagMs}]}",
+        },
+        404: { description: "no such event" },
+      },
+    },
     async ({ params }, _req, res) => {
       const event = isUuid(params.eventId) ? await deps.events.get(params.eventId) : null;
       if (!event) throw new HttpError(404, "not_found", "no such event");

@@ -12,7 +12,9 @@ function meter() {
 
 describe("CheckoutHealthMeter", () => {
   it("reads a quiet checkout as healthy", () => {
-    expect(meter().m.reading()).toEqual({ overloadRefusals: 0, holdP95Ms: null, settlementLagMs: null, poolWaits: 0, holdsInFlight: 0, webhooksWaiting: 0 });
+    expect(meter().m.reading()).toEqual({
+      overloadRefusals: 0, holdP95Ms: null, settlementLagMs: null, poolWaits: 0, holdsInFlight: 0, webhooksWaiting: 0,
+    });
   });
 
   it("gives the p95 of the hold latencies in the window, and forgets older ones", () => {

@@ -4,9 +4,10 @@
 // webhooks being settled). Every node publishes its reading to Redis once a second; each event's
 // ticker reads them all (checkout-health-store.ts). In memory and bounded.
 import type { CheckoutHealth } from "@stampede/shared/core/admission-control";
+import { checkoutHealthWindowMs } from "@stampede/shared/limits";
 
 /** The last seconds a reading covers. */
-export const healthWindowMs = 5_000;
+export const healthWindowMs = checkoutHealthWindowMs;
 /** Latency samples kept (the newest): bounds memory at any request rate. */
 const samplesMax = 4_096;
 

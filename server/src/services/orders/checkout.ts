@@ -177,7 +177,10 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
         deps.registry,
       ),
       adminOrderRoutes(
-        { admin: deps.admin, orders, settlement, codes, events: deps.events, ledger: deps.ledger, store: deps.store, steering: deps.steering, checkinMisses },
+        {
+          admin: deps.admin, orders, settlement, codes, events: deps.events, ledger: deps.ledger, store: deps.store,
+          steering: deps.steering, checkinMisses,
+        },
         deps.registry,
       ),
     ],

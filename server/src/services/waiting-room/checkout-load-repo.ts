@@ -20,6 +20,10 @@ export class CheckoutLoadRepo {
       [eventId],
     );
     const row = rows[0];
-    return { holding: Number(row?.holding ?? 0), ordersTaken: Number(row?.taken ?? 0), nextHoldEndMs: row?.next_end ? row.next_end.getTime() : null };
+    return {
+      holding: Number(row?.holding ?? 0),
+      ordersTaken: Number(row?.taken ?? 0),
+      nextHoldEndMs: row?.next_end ? row.next_end.getTime() : null,
+    };
   }
 }

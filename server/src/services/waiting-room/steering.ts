@@ -102,7 +102,13 @@ export class AdmissionSteering {
   }
 
   /** Auto: every step (the next leader carries on from it). Manual: once a second, for the dashboard. */
-  private async record(event: EventRecord, state: SteerState, health: CheckoutHealth | null, room: number | null, nowMs: number): Promise<void> {
+  private async record(
+    event: EventRecord,
+    state: SteerState,
+    health: CheckoutHealth | null,
+    room: number | null,
+    nowMs: number,
+  ): Promise<void> {
     const last = this.steered.get(event.id);
     const chart = !last || nowMs - last.chartedMs >= chartEveryMs;
     this.steered.set(event.id, { state, atMs: nowMs, chartedMs: chart ? nowMs : (last?.chartedMs ?? nowMs) });
@@ -111,7 +117,9 @@ export class AdmissionSteering {
     const seen = health ?? (await this.readHealth(nowMs));
     const reason: SteeringRecord["reason"] = mode === "manual" ? "manual" : state.reason;
     const record: SteeringRecord = { mode, state, reason, health: seen, stockRoom: room, atMs: nowMs };
-    const point = { atMs: nowMs, ratePerMinute: state.ratePerMinute, reason, holdP95Ms: seen.holdP95Ms, settlementLagMs: seen.settlementLagMs };
+    const point = {
+      atMs: nowMs, ratePerMinute: state.ratePerMinute, reason, holdP95Ms: seen.holdP95Ms, settlementLagMs: seen.settlementLagMs,
+    };
     await this.deps.store.save(event.id, record, chart ? point : undefined);
   }
 
