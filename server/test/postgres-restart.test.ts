@@ -145,8 +145,12 @@ describe("a server and workers whose PostgreSQL and Redis fail under load", () =
       for (const mode of ["immediate", "fast"] as const) {
         const paidBefore = load.paid;
         await waitFor("a purchase before the outage", () => load.paid > paidBefore, phaseMs);
+        const answersBefore = load.answers.length;
         await s.postgres.stop(mode);
         await expectOutageAnswers(s, "postgres");
+        // The database stays down until the fans' own traffic has met the outage (a request of theirs
+        // may be waiting for a connection when it starts): decided by their answers, not by time.
+        await waitFor("the load meets the outage", () => load.answers.slice(answersBefore).some((a) => a.status === 503), phaseMs);
         await s.postgres.start();
         await expectReadyAgain(s);
       }

@@ -57,14 +57,11 @@ export class AdmissionSteering {
 
   async plan(event: EventRecord, room: { waiting: number; activeCheckouts: number }, nowMs: number): Promise<AdmissionPlan> {
     const wr = event.waitingRoom;
-    // Fresh stock every tick: admission must not act on a count a hold has already changed.
-    this.deps.stock.forget(event.id);
-    const stock = await this.deps.stock.get(event);
-    const totals = stockTotals(stock);
-    const sold = stock.classes.reduce((n, c) => n + c.sold, 0);
-    const needLoad = wr.admission === "auto" || (totals.available === 0 && totals.held > 0);
-    const load = needLoad ? await this.deps.load.read(event.id) : null;
-    const allHeld = totals.available === 0 && totals.held > 0 ? { untilMs: load?.nextHoldEndMs ?? null } : null;
+    // The stock is read from the ledger (PostgreSQL by default). While it cannot be read, a manual
+    // room admits as before (admission is Redis's alone), and an automatic one admits nobody: fans
+    // let in then could buy nothing, and their turns would run out.
+    const seen = await this.observe(event, wr.admission === "auto").catch(() => null);
+    const allHeld = seen?.allHeld ?? null;
     if (wr.admission === "manual") {
       await this.record(event, startSteering(wr.admitPerMinute, 1, Number.MAX_SAFE_INTEGER), null, null, nowMs);
       return { admitPerMinute: wr.admitPerMinute, allHeld };
@@ -81,15 +78,29 @@ export class AdmissionSteering {
       elapsedMs: Math.min(stepMaxMs, Math.max(0, nowMs - before.atMs)),
       demand: room.waiting > 0,
     });
-    const roomLeft = stockRoom({
-      available: totals.available,
-      ticketsTaken: totals.held + sold,
-      ordersTaken: load?.ordersTaken ?? 0,
-      activeCheckouts: room.activeCheckouts,
-      holding: load?.holding ?? 0,
-    });
+    const roomLeft = seen ? stockRoom({ ...seen.stockRoom, activeCheckouts: room.activeCheckouts }) : 0;
     await this.record(event, state, health, roomLeft, nowMs);
     return { admitPerMinute: state.ratePerMinute, stockRoom: roomLeft, allHeld };
+  }
+
+  /** The stock (fresh for auto: admission must not act on a count a hold has already changed) and,
+   * when needed, what the checkout holds of the sale. */
+  private async observe(event: EventRecord, fresh: boolean) {
+    if (fresh) this.deps.stock.forget(event.id);
+    const stock = await this.deps.stock.get(event);
+    const totals = stockTotals(stock);
+    const sold = stock.classes.reduce((n, c) => n + c.sold, 0);
+    const everythingHeld = totals.available === 0 && totals.held > 0;
+    const load = fresh || everythingHeld ? await this.deps.load.read(event.id) : null;
+    return {
+      allHeld: everythingHeld ? { untilMs: load?.nextHoldEndMs ?? null } : null,
+      stockRoom: {
+        available: totals.available,
+        ticketsTaken: totals.held + sold,
+        ordersTaken: load?.ordersTaken ?? 0,
+        holding: load?.holding ?? 0,
+      },
+    };
   }
 
   private async current(event: EventRecord, nowMs: number): Promise<{ state: SteerState; atMs: number }> {
