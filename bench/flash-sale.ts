@@ -21,7 +21,7 @@ import { createEvent } from "@stampede/server/testing/fans";
 import { calibrate } from "./lib/calibrate.js";
 import { measureCapacity, type Capacity } from "./lib/capacity.js";
 import { machineInfo, writeResult, type Row } from "./lib/result.js";
-import { admissionSteps, finalStats, inversions, runSale, steeringSummary, type SaleRun } from "./lib/sale-run.js";
+import { inversions, runSale, saleReport, type SaleRun } from "./lib/sale-run.js";
 import { adminAuth, flag, numFlag, startBenchStack } from "./lib/stack.js";
 import { round } from "./lib/stats.js";
 
@@ -30,7 +30,8 @@ const tiers = [{ code: "VIP", capacity: 100 }, { code: "FRONT", capacity: 200 },
 function configFrom(args: string[]) {
   return {
     fans: numFlag(args, "fans", 5_000), generators: numFlag(args, "generators", 4), seconds: numFlag(args, "seconds", 120),
-    holdSeconds: numFlag(args, "hold-seconds", 10), admission: flag(args, "admission") === "manual" ? ("manual" as const) : ("auto" as const),
+    holdSeconds: numFlag(args, "hold-seconds", 10),
+    admission: flag(args, "admission") === "manual" ? ("manual" as const) : ("auto" as const),
     admitPerMinute: numFlag(args, "admit-per-minute", 1_200), maxActiveCheckouts: numFlag(args, "max-active", 2_000),
     capacitySeconds: numFlag(args, "capacity-seconds", 10), tiers,
   };
@@ -43,11 +44,15 @@ async function lotterySale(url: string, config: Config) {
   const event = await createEvent(url, stackAdmin, {
     name: "bench flash sale", status: "scheduled",
     classes: tiers.map((t) => ({ code: t.code, name: t.code, priceCents: 5_000, capacity: t.capacity, perOrderMax: 4 })),
-    waitingRoom: { mode: "lottery", ...rate, maxActiveCheckouts: config.maxActiveCheckouts, admissionTtlSeconds: 60, holdSeconds: config.holdSeconds, perFanMax: 6 },
+    waitingRoom: {
+      mode: "lottery", ...rate, maxActiveCheckouts: config.maxActiveCheckouts, admissionTtlSeconds: 60, holdSeconds: config.holdSeconds, perFanMax: 6,
+    },
   });
   const classes = event.classes.map((k) => ({ id: k.id, code: k.code, capacity: tiers.find((t) => t.code === k.code)!.capacity }));
   const open = async () => {
-    const res = await fetch(`${url}/api/admin/events/${event.id}/status`, { method: "POST", headers: { "content-type": "application/json", authorization: adminAuth }, body: JSON.stringify({ status: "on_sale" }) });
+    const res = await fetch(`${url}/api/admin/events/${event.id}/status`, {
+      method: "POST", headers: { "content-type": "application/json", authorization: adminAuth }, body: JSON.stringify({ status: "on_sale" }),
+    });
     if (res.status !== 200) throw new Error(`opening the sale answered ${res.status}: ${await res.text()}`);
   };
   return { eventId: event.id, classes, open };
@@ -66,11 +71,13 @@ function figuresOf(config: Config, sale: SaleRun, capacity: Capacity, sold: numb
     "sold out in s": soldOutSeconds === null ? "not within the run" : round(soldOutSeconds),
     "× ideal": soldOutSeconds === null || idealSeconds === null ? "" : round(soldOutSeconds / idealSeconds, 2), "× ideal target": "≤ 1.2",
     "stock first empty in s": sale.timeline.firstEmptyAtMs === null ? "" : round((sale.timeline.firstEmptyAtMs - sale.openedAtMs) / 1_000),
-    "admissions/s": admitted.length ? Math.round(admitted.length / Math.max(0.001, (lastAdmit - sale.openedAtMs) / 1_000)) : 0, admitted: admitted.length,
+    "admissions/s": admitted.length ? Math.round(admitted.length / Math.max(0.001, (lastAdmit - sale.openedAtMs) / 1_000)) : 0,
+    admitted: admitted.length,
     "admitted to nothing": sale.timeline.admittedToNothing,
     "told sold out": `${sale.told.length}/${sale.fans.length}`, "told within 2 s": sale.told.filter((t) => t <= 2_000).length,
     "sold-out told p50 ms": sale.toldLatency.p50Ms, "p99 ms": sale.toldLatency.p99Ms, "max ms": sale.toldLatency.maxMs,
-    "first frame − poll ms": sale.timeline.soldOutAtMs === null || !Number.isFinite(firstFrame) ? null : firstFrame - sale.timeline.soldOutAtMs,
+    "first frame − poll ms":
+      sale.timeline.soldOutAtMs === null || !Number.isFinite(firstFrame) ? null : firstFrame - sale.timeline.soldOutAtMs,
     "hold p99 ms": sale.holdLatency.p99Ms, timeouts: sale.results.reduce((a, r) => a + r.timeouts, 0),
     "fairness inversions": inversions(sale.fans, 250), "inversions (0 ms tolerance)": inversions(sale.fans, 0), sold, "audit ok": audit,
   };
@@ -86,12 +93,9 @@ export async function run(args: string[]): Promise<void> {
   try {
     const capacity = await measureCapacity(url, { seconds: config.capacitySeconds });
     const { eventId, classes, open } = await lotterySale(url, config);
-    const sale = await runSale({ url, eventId, classes, fans: config.fans, generators: config.generators, seconds: config.seconds, holdSeconds: config.holdSeconds, open });
-    const errors = [...sale.timeline.errors];
-    const stats = await finalStats(url, eventId, errors);
-    const sold = stats.classes.reduce((a, c) => a + c.sold, 0);
-    const firstErrors = sale.results.flatMap((r) => r.firstErrors).slice(0, 5);
-    const steering = await admissionSteps(url, eventId);
+    const { fans, generators, seconds, holdSeconds } = config;
+    const sale = await runSale({ url, eventId, classes, fans, generators, seconds, holdSeconds, open });
+    const report = await saleReport(url, eventId, sale);
     writeResult({
       name: "flash-sale",
       title: `${config.fans} socket fans in a lottery pre-queue, 1,300 tickets in 3 tiers, admission ${config.admission}`,
@@ -99,12 +103,9 @@ export async function run(args: string[]): Promise<void> {
       env,
       config,
       calibration: cal.rows,
-      figures: [figuresOf(config, sale, capacity, sold, await auditOk(url, eventId, adminAuth))],
-      extra: { errors, outcomes: sale.outcomes, orders: stats.orders, classes: stats.classes, firstErrors, capacity, retries: sale.results.reduce((a, r) => a + r.retries, 0), steering },
-      notes: [
-        ...errors, `fan outcomes: ${JSON.stringify(sale.outcomes)}`, `orders: ${JSON.stringify(stats.orders)}`, ...firstErrors,
-        `admission steps (why the rate moved): ${steeringSummary(steering)}`,
-      ],
+      figures: [figuresOf(config, sale, capacity, report.sold, await auditOk(url, eventId, adminAuth))],
+      extra: { ...report.extra, classes: report.stats.classes, capacity, retries: sale.results.reduce((a, r) => a + r.retries, 0) },
+      notes: report.notes,
     });
   } finally {
     await bench.close();

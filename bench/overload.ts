@@ -12,7 +12,7 @@ import { createEvent } from "@stampede/server/testing/fans";
 import { calibrate } from "./lib/calibrate.js";
 import { measureCapacity, type Capacity } from "./lib/capacity.js";
 import { machineInfo, writeResult, type Row } from "./lib/result.js";
-import { admissionSteps, finalStats, inversions, runSale, steeringSummary, type SaleRun } from "./lib/sale-run.js";
+import { inversions, runSale, saleReport, type SaleRun } from "./lib/sale-run.js";
 import { adminAuth, numFlag, startBenchStack } from "./lib/stack.js";
 import { round } from "./lib/stats.js";
 
@@ -104,13 +104,9 @@ export async function run(args: string[]): Promise<void> {
     const arrivePerSecond = Math.max(1, Math.round(capacity.paidPerSecond * config.factor));
     const { generators, seconds, holdSeconds } = config;
     const sale = await runSale({ url, eventId: event.id, classes, fans, generators, seconds, holdSeconds, arrivePerSecond });
-    const errors = [...sale.timeline.errors];
-    const stats = await finalStats(url, event.id, errors);
-    const sold = stats.classes.reduce((a, c) => a + c.sold, 0);
+    const report = await saleReport(url, event.id, sale);
     const audit = await audits(url, event.id, config.holdSeconds);
     const unsettled = await capturedButUnsettled(bench.stack.db.url, event.id);
-    const firstErrors = sale.results.flatMap((r) => r.firstErrors).slice(0, 5);
-    const steering = await admissionSteps(url, event.id);
     writeResult({
       name: "overload",
       title: `fans arriving at ${config.factor}× the checkout's capacity, admission auto`,
@@ -119,14 +115,11 @@ export async function run(args: string[]): Promise<void> {
       config: { ...config, tickets, fans, arrivePerSecond },
       calibration: cal.rows,
       figures: [{
-        ...figuresOf(sale, capacity, tickets, sold, unsettled, audit.atEnd),
+        ...figuresOf(sale, capacity, tickets, report.sold, unsettled, audit.atEnd),
         "audit ok after draining": audit.drained === null ? "" : (audit.drained as { ok: boolean }).ok,
       }],
-      extra: { errors, outcomes: sale.outcomes, orders: stats.orders, capacity, firstErrors, steering, auditAfterDraining: audit.drained },
-      notes: [
-        ...errors, `fan outcomes: ${JSON.stringify(sale.outcomes)}`, `orders: ${JSON.stringify(stats.orders)}`, ...firstErrors,
-        `admission steps (why the rate moved): ${steeringSummary(steering)}`,
-      ],
+      extra: { ...report.extra, capacity, auditAfterDraining: audit.drained },
+      notes: report.notes,
     });
   } finally {
     await bench.close();

@@ -77,7 +77,8 @@ async function prepare(c: FlashGenConfig): Promise<{ state: { fans: Fan[]; clien
   const fans = await pool(sessions, 100, async (s) => {
     const socket = io(c.url, { auth: { fanToken: s.fanToken }, transports: ["websocket"], reconnection: false, forceNew: true, timeout: 30_000, ...(c.localAddress ? { localAddress: c.localAddress } : {}) } as Parameters<typeof io>[1]);
     const rec: FlashFanRecord = {
-      queueNumber: null, admittedAtMs: null, behaviour: behaviourOf(random()), outcome: "not admitted", soldOutToldAtMs: null, soldOutSentAtMs: null, holdMs: null,
+      queueNumber: null, admittedAtMs: null, behaviour: behaviourOf(random()), outcome: "not admitted",
+      soldOutToldAtMs: null, soldOutSentAtMs: null, holdMs: null,
     };
     socket.on("queue:status", (st: { state: string; sentAtMs?: number }) => {
       if (st.state === "sold_out" && rec.soldOutToldAtMs === null) {
@@ -88,7 +89,7 @@ async function prepare(c: FlashGenConfig): Promise<{ state: { fans: Fan[]; clien
     const admitted = new Promise<string>((res) => socket.on("queue:admitted", (a: { token: string }) => ((rec.admittedAtMs ??= Date.now()), res(a.token))));
     await new Promise<void>((res, rej) => (socket.once("connect", res), socket.once("connect_error", rej)));
     const join = async () => {
-      const ack = (await socket.timeout(10_000).emitWithAck("queue:join", { eventId: c.eventId })) as { ok: boolean; data?: { state: string } };
+      const ack = (await socket.timeout(10_000).emitWithAck("queue:join", { eventId: c.eventId })) as { ok: boolean };
       if (!ack.ok && errors.length < 5) errors.push(`join: ${JSON.stringify(ack)}`);
     };
     if (!c.arrivePerSecond) await join();

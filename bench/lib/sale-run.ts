@@ -115,3 +115,28 @@ export function steeringSummary(steps: readonly SteerStep[]): string {
   const reasons = Object.entries(seconds).map(([r, n]) => `${r} ${n} s`).join(", ");
   return `${reasons}; ${Math.min(...rates)}–${Math.max(...rates)}/min`;
 }
+
+/** What both sale benchmarks report once the sale is over: the final figures, the first errors, the
+ * controller's steps, and the notes that say them in words. */
+export interface SaleReport {
+  stats: FinalStats;
+  sold: number;
+  extra: { errors: string[]; outcomes: Record<string, number>; orders: Record<string, number>; firstErrors: string[]; steering: SteerStep[] };
+  notes: string[];
+}
+
+export async function saleReport(url: string, eventId: string, sale: SaleRun): Promise<SaleReport> {
+  const errors = [...sale.timeline.errors];
+  const stats = await finalStats(url, eventId, errors);
+  const firstErrors = sale.results.flatMap((r) => r.firstErrors).slice(0, 5);
+  const steering = await admissionSteps(url, eventId);
+  return {
+    stats,
+    sold: stats.classes.reduce((a, c) => a + c.sold, 0),
+    extra: { errors, outcomes: sale.outcomes, orders: stats.orders, firstErrors, steering },
+    notes: [
+      ...errors, `fan outcomes: ${JSON.stringify(sale.outcomes)}`, `orders: ${JSON.stringify(stats.orders)}`, ...firstErrors,
+      `admission steps (why the rate moved): ${steeringSummary(steering)}`,
+    ],
+  };
+}
