@@ -11,7 +11,7 @@ import { admittedFan, completePayment, hold, orderReaches, type AdmittedFan } fr
 import { basicAuth, connectFan, createEvent, newSession, waitFor, type TestFan } from "../src/testing/fans.js";
 import { testPostgresBase } from "../src/testing/services.js";
 import { stackAdmin, startStack, type TestStack } from "../src/testing/stack.js";
-import { startTcpProxy, viaProxy, type TcpProxy } from "../src/testing/tcp-proxy.js";
+import { proxyPostgresPool, viaProxy, type TcpProxy } from "../src/testing/tcp-proxy.js";
 
 const ceiling = 1_200;
 const manualRate = 900;
@@ -23,12 +23,7 @@ let url: string;
 const sockets: Array<TestFan | AdmittedFan> = [];
 
 beforeAll(async () => {
-  const shared = new URL(testPostgresBase);
-  proxy = await startTcpProxy({
-    upstreamHost: shared.hostname,
-    upstreamPort: Number(shared.port || 5432),
-    affects: (s) => s.includes("stampede-settlement"),
-  });
+  proxy = await proxyPostgresPool(testPostgresBase, "stampede-settlement");
   stack = await startStack({ PRESENCE_GRACE_SECONDS: "600" });
   url = (await stack.addServer({ DATABASE_URL: viaProxy(stack.db.url, proxy) })).url;
   stack.addWorkers(); // delivers MockPay's webhooks

@@ -11,7 +11,7 @@ import { admittedFan, gaSale, holdBody, postAsFan, stockOf, type AdmittedFan, ty
 import { waitFor } from "../src/testing/fans.js";
 import { testPostgresBase } from "../src/testing/services.js";
 import { startStack, type TestStack } from "../src/testing/stack.js";
-import { startTcpProxy, viaProxy, type TcpProxy } from "../src/testing/tcp-proxy.js";
+import { proxyPostgresPool, viaProxy, type TcpProxy } from "../src/testing/tcp-proxy.js";
 
 let stack: TestStack;
 let proxy: TcpProxy;
@@ -20,12 +20,7 @@ let roomy: string;
 const fans: AdmittedFan[] = [];
 
 beforeAll(async () => {
-  const shared = new URL(testPostgresBase);
-  proxy = await startTcpProxy({
-    upstreamHost: shared.hostname,
-    upstreamPort: Number(shared.port || 5432),
-    affects: (s) => s.includes("stampede-ledger"),
-  });
+  proxy = await proxyPostgresPool(testPostgresBase, "stampede-ledger");
   stack = await startStack();
   // The count bound alone decides here, however slowly a loaded machine lets the burst in (a queue's
   // age refuses too; admission-gate.test.ts covers that with a clock it controls).

@@ -26,7 +26,7 @@ import {
 import { waitFor } from "../src/testing/fans.js";
 import { testPostgresBase } from "../src/testing/services.js";
 import { startStack, type TestStack } from "../src/testing/stack.js";
-import { startTcpProxy, viaProxy, type TcpProxy } from "../src/testing/tcp-proxy.js";
+import { proxyPostgresPool, viaProxy, type TcpProxy } from "../src/testing/tcp-proxy.js";
 
 const secret = "whsec_starvation_test_0123456789";
 const flood = 30;
@@ -38,12 +38,7 @@ let direct: Pool;
 const fans: AdmittedFan[] = [];
 
 beforeAll(async () => {
-  const shared = new URL(testPostgresBase);
-  proxy = await startTcpProxy({
-    upstreamHost: shared.hostname,
-    upstreamPort: Number(shared.port || 5432),
-    affects: (s) => s.includes("stampede-server"),
-  });
+  proxy = await proxyPostgresPool(testPostgresBase, "stampede-server");
   stack = await startStack({ MOCKPAY_WEBHOOK_SECRET: secret, DB_POOL_MAX: "2" });
   direct = createPool(stack.db.url, { max: 1 });
 }, 120_000);

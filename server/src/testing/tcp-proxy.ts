@@ -210,3 +210,15 @@ export function viaProxy(url: string, proxy: Pick<TcpProxy, "port">): string {
   u.port = String(proxy.port);
   return u.toString();
 }
+
+/** A proxy in front of the tests' shared PostgreSQL whose faults reach only the connections of one
+ * pool: PostgreSQL's startup message names the application ("stampede-ledger", "stampede-server",
+ * "stampede-settlement"). Give the app `viaProxy(db.url, proxy)` as its DATABASE_URL. */
+export function proxyPostgresPool(postgresBase: string, applicationName: string): Promise<TcpProxy> {
+  const upstream = new URL(postgresBase);
+  return startTcpProxy({
+    upstreamHost: upstream.hostname,
+    upstreamPort: Number(upstream.port || 5432),
+    affects: (startup) => startup.includes(applicationName),
+  });
+}
