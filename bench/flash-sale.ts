@@ -45,13 +45,16 @@ async function lotterySale(url: string, config: Config) {
     name: "bench flash sale", status: "scheduled",
     classes: tiers.map((t) => ({ code: t.code, name: t.code, priceCents: 5_000, capacity: t.capacity, perOrderMax: 4 })),
     waitingRoom: {
-      mode: "lottery", ...rate, maxActiveCheckouts: config.maxActiveCheckouts, admissionTtlSeconds: 60, holdSeconds: config.holdSeconds, perFanMax: 6,
+      mode: "lottery", ...rate, maxActiveCheckouts: config.maxActiveCheckouts,
+      admissionTtlSeconds: 60, holdSeconds: config.holdSeconds, perFanMax: 6,
     },
   });
   const classes = event.classes.map((k) => ({ id: k.id, code: k.code, capacity: tiers.find((t) => t.code === k.code)!.capacity }));
   const open = async () => {
     const res = await fetch(`${url}/api/admin/events/${event.id}/status`, {
-      method: "POST", headers: { "content-type": "application/json", authorization: adminAuth }, body: JSON.stringify({ status: "on_sale" }),
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: adminAuth },
+      body: JSON.stringify({ status: "on_sale" }),
     });
     if (res.status !== 200) throw new Error(`opening the sale answered ${res.status}: ${await res.text()}`);
   };

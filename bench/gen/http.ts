@@ -141,7 +141,8 @@ function ops(c: HttpGenConfig, s: State, r: HttpGenResult, t0: number): Op {
 async function run(c: HttpGenConfig, s: State): Promise<HttpGenResult> {
   const max = c.mode === "noop" ? c.count : s.fans.length;
   const r: HttpGenResult = {
-    ops: 0, latenciesMs: new Float64Array(max), endsMs: new Float64Array(max), statuses: {}, elapsedMs: 0, firstErrors: [], prepareMs: s.prepareMs,
+    ops: 0, latenciesMs: new Float64Array(max), endsMs: new Float64Array(max), statuses: {}, elapsedMs: 0,
+    firstErrors: [], prepareMs: s.prepareMs,
     retries: 0, overloadRetries: 0, timeouts: 0,
   };
   const before = { retries: s.client.retries, overload: s.client.overloadRetries, timeouts: s.client.timeouts };

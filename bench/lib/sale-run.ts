@@ -121,7 +121,13 @@ export function steeringSummary(steps: readonly SteerStep[]): string {
 export interface SaleReport {
   stats: FinalStats;
   sold: number;
-  extra: { errors: string[]; outcomes: Record<string, number>; orders: Record<string, number>; firstErrors: string[]; steering: SteerStep[] };
+  extra: {
+    errors: string[];
+    outcomes: Record<string, number>;
+    orders: Record<string, number>;
+    firstErrors: string[];
+    steering: SteerStep[];
+  };
   notes: string[];
 }
 
