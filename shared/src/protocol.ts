@@ -201,7 +201,8 @@ export interface AdminAdmission {
   mode: "auto" | "manual";
   ratePerMinute: number;
   /** Why the rate is what it is: the overload sign that cut or holds it (holdP95Ms, settlementLagMs,
-   * poolWaits, holdsInFlight, webhooksWaiting, overloadRefusals), or slow_start, recovering, ceiling,
+   * poolWaits, holdsInFlight, webhooksWaiting, overloadRefusals), or slow_start, recovering, pacing
+   * (growth held to the pace the checkout serves), ceiling,
    * idle (nobody waiting), manual. */
   reason: string;
   floorPerMinute: number;
@@ -216,6 +217,8 @@ export interface AdminAdmission {
     holdsInFlight: number;
     webhooksWaiting: number;
     overloadRefusals: number;
+    /** Hold requests answered per second: the pace the checkout serves, which caps the rate's growth. */
+    holdsPerSecond: number;
   };
   /** Auto: fans the stock left could still serve (0: nobody is admitted); null in manual. */
   stockRoom: number | null;

@@ -186,7 +186,9 @@ describe("AdminLive admission controller", () => {
       floorPerMinute: 60,
       ceilingPerMinute: 60_000,
       lastCutAtMs: null,
-      health: { holdP95Ms: 100, settlementLagMs: null, poolWaits: 0, holdsInFlight: 0, webhooksWaiting: 0, overloadRefusals: 0 },
+      health: {
+        holdP95Ms: 100, settlementLagMs: null, poolWaits: 0, holdsInFlight: 0, webhooksWaiting: 0, overloadRefusals: 0, holdsPerSecond: 0,
+      },
       stockRoom: 100,
       atMs: t0 + atS * 1_000,
       ...over,

@@ -62,7 +62,9 @@ describe("admissionPointOf and admissionColumns", () => {
       floorPerMinute: 60,
       ceilingPerMinute: 60_000,
       lastCutAtMs: t0,
-      health: { holdP95Ms: 820, settlementLagMs: 3_000, poolWaits: 0, holdsInFlight: 1, webhooksWaiting: 0, overloadRefusals: 0 },
+      health: {
+        holdP95Ms: 820, settlementLagMs: 3_000, poolWaits: 0, holdsInFlight: 1, webhooksWaiting: 0, overloadRefusals: 0, holdsPerSecond: 0,
+      },
       stockRoom: 10,
       atMs: t0 + 1_000,
     });

@@ -14,6 +14,7 @@ const healthy: AdminAdmission["health"] = {
   holdsInFlight: 3,
   webhooksWaiting: 0,
   overloadRefusals: 0,
+  holdsPerSecond: 20,
 };
 
 function admission(over: Partial<AdminAdmission> = {}): AdminAdmission {
@@ -41,6 +42,8 @@ describe("admissionReasonWords", () => {
     expect(admissionReasonWords(refused, context)).toBe("Cut at 14:02:11: checkout turned away 3 holds as too busy");
     const pool = admission({ reason: "poolWaits", lastCutAtMs: null, health: { ...healthy, poolWaits: 12 } });
     expect(admissionReasonWords(pool, context)).toBe("Held down: 12 requests waited for the database (limit 10)");
+    const paced = admission({ reason: "pacing", health: { ...healthy, holdsPerSecond: 20.4 } });
+    expect(admissionReasonWords(paced, context)).toBe("Rising with the checkout: held to the pace it answers holds (1,224 a minute)");
     const unknown = admission({ reason: "holdP95Ms", lastCutAtMs: cutAt, health: { ...healthy, holdP95Ms: null } });
     expect(admissionReasonWords(unknown, context)).toBe("Cut at 14:02:11: hold answers (p95) went past its limit of 750 ms");
   });

@@ -50,6 +50,10 @@ export function admissionReasonWords(a: AdminAdmission, context: ReasonContext):
   }
   if (a.reason === "ceiling") return "At the ceiling";
   if (a.reason === "slow_start") return "Rising: checkout healthy";
+  if (a.reason === "pacing") {
+    const perMinute = formatCount(Math.round(a.health.holdsPerSecond * 60));
+    return `Rising with the checkout: held to the pace it answers holds (${perMinute} a minute)`;
+  }
   if (a.reason === "recovering") {
     if (a.lastCutAtMs === null) return "Rising: checkout healthy";
     return `Rising: checkout healthy again since the cut at ${context.time(a.lastCutAtMs)}`;

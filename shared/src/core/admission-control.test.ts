@@ -4,8 +4,11 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   cutSpacingMs,
+  fansAboutToOrder,
   healthyCheckout,
   overloadThresholds,
+  recoveryGain,
+  slowStartGain,
   startSteering,
   steerAdmission,
   stockRoom,
@@ -32,8 +35,12 @@ const health: fc.Arbitrary<CheckoutHealth> = fc.oneof(
     poolWaits: fc.nat(30),
     holdsInFlight: fc.nat(1_000),
     webhooksWaiting: fc.nat(1_000),
+    holdsPerSecond: fc.nat(2_000),
   }),
 );
+
+/** A healthy checkout whose fans hold as soon as they are admitted at this rate a minute. */
+const servingAt = (ratePerMinute: number): CheckoutHealth => ({ ...healthyCheckout, holdsPerSecond: ratePerMinute / 60 });
 
 const step = fc.record({ health, elapsedMs: fc.integer({ min: 0, max: 3_000 }), demand: fc.boolean() });
 
@@ -54,6 +61,9 @@ describe("steerAdmission", () => {
           expect(next.ratePerMinute).toBeLessThanOrEqual(lim.ceilingPerMinute);
           if (isOverloaded(s.health)) expect(next.ratePerMinute).toBeLessThanOrEqual(state.ratePerMinute);
           if (!s.demand && !isOverloaded(s.health)) expect(next.ratePerMinute).toBe(state.ratePerMinute);
+          const slowest = state.ratePerMinute + Math.max(1, state.ratePerMinute * 0.03) * (s.elapsedMs / 1_000);
+          const paced = Math.max(slowest, Math.ceil(slowStartGain * 60 * s.health.holdsPerSecond), lim.floorPerMinute);
+          expect(next.ratePerMinute).toBeLessThanOrEqual(Math.min(lim.ceilingPerMinute, Math.ceil(paced)));
           state = next;
         }
       }),
@@ -69,7 +79,7 @@ describe("steerAdmission", () => {
   });
 
   it("a signal at its threshold is not overload (negative control)", () => {
-    const atThreshold = Object.fromEntries(signals.map((s) => [s, overloadThresholds[s]])) as unknown as CheckoutHealth;
+    const atThreshold = { ...servingAt(8_000), ...Object.fromEntries(signals.map((s) => [s, overloadThresholds[s]])) } as CheckoutHealth;
     const next = steerAdmission({
       state: startSteering(4_000, 60, 10_000), health: atThreshold, floorPerMinute: 60, ceilingPerMinute: 10_000, nowMs: 1,
       elapsedMs: 1_000, demand: true,
@@ -99,13 +109,43 @@ describe("steerAdmission", () => {
         }
         const reasons = new Set<string>();
         for (let i = 0; i === 0 || (i < 2_000 && state.ratePerMinute < lim.ceilingPerMinute); i++, now += 500) {
-          state = steerAdmission({ state, health: healthyCheckout, ...lim, nowMs: now, elapsedMs: 500, demand: true });
+          state = steerAdmission({ state, health: servingAt(state.ratePerMinute), ...lim, nowMs: now, elapsedMs: 500, demand: true });
           reasons.add(state.reason);
         }
         expect(state).toMatchObject({ ratePerMinute: lim.ceilingPerMinute, reason: "ceiling" });
-        if (reasons.size > 1) expect(reasons).toContain("recovering");
+        if (reasons.size > 1) expect([...reasons].some((r) => r === "recovering" || r === "pacing")).toBe(true);
       }),
     );
+  });
+
+  it("grows no faster than the checkout serves: twice the holds answered in slow start, 1.25 times after a cut", () => {
+    const lim = { floorPerMinute: 60, ceilingPerMinute: 6_000, demand: true, elapsedMs: 1_000 };
+    const slow = startSteering(600, 60, 6_000);
+    const from = (state: SteerState, health: CheckoutHealth, nowMs = 1_000, elapsedMs = 1_000) =>
+      steerAdmission({ state, health, ...lim, nowMs, elapsedMs });
+    // Nothing answered yet: only the slowest climb (3% a second).
+    expect(from(slow, healthyCheckout)).toMatchObject({ ratePerMinute: 618, reason: "pacing" });
+    // 7 holds a second (420 a minute): at most 840.
+    expect(from(slow, servingAt(420))).toMatchObject({ ratePerMinute: 840, reason: "pacing" });
+    // Negative control: serving all it is given, it doubles.
+    expect(from(slow, servingAt(600))).toMatchObject({ ratePerMinute: 1_200, reason: "slow_start" });
+    const cut = from(startSteering(6_000, 60, 6_000), overloaded("holdP95Ms"), 0);
+    expect(cut.ratePerMinute).toBe(3_000);
+    // Serving 2,400 a minute: held to 3,000 × 1.03 (the slowest climb beats 1.25 × 2,400 = 3,000).
+    expect(from(cut, servingAt(2_400), 10_000)).toMatchObject({ ratePerMinute: 3_090, reason: "pacing" });
+    expect(from(cut, servingAt(2_600), 10_000, 2_000)).toMatchObject({ ratePerMinute: Math.ceil(recoveryGain * 2_600), reason: "pacing" });
+    // Serving all it is given: 3% of the rate it was cut from a second.
+    expect(from(cut, servingAt(3_000), 10_000)).toMatchObject({ ratePerMinute: 3_180, reason: "recovering" });
+  });
+
+  it("starts from a learned pace (a fraction of it, climbing as after a cut) only when it beats the start rate", () => {
+    expect(startSteering(600, 60, 60_000, 10_000)).toEqual({
+      ratePerMinute: 8_000, reason: "recovering", lastCutMs: null, cutFromPerMinute: 8_000,
+    });
+    expect(startSteering(600, 60, 6_000, 10_000).ratePerMinute).toBe(6_000);
+    // Control: nothing learned, or less than the start rate: slow start from the start rate.
+    expect(startSteering(600, 60, 60_000, null)).toMatchObject({ ratePerMinute: 600, reason: "slow_start", cutFromPerMinute: null });
+    expect(startSteering(600, 60, 60_000, 500)).toMatchObject({ ratePerMinute: 600, reason: "slow_start" });
   });
 
   it("keeps the rate while nobody waits: unused budget says nothing about capacity", () => {
@@ -126,35 +166,43 @@ describe("steerAdmission", () => {
 });
 
 describe("stockRoom", () => {
-  const base = { available: 100, ticketsTaken: 0, ordersTaken: 0, activeCheckouts: 0, holding: 0 };
+  const base = { available: 100, ticketsTaken: 0, ordersTaken: 0, aboutToOrder: 0 };
 
   it("admits nobody while nothing is available, whatever else is true", () => {
     fc.assert(
-      fc.property(fc.nat(1_000), fc.nat(1_000), fc.nat(1_000), fc.nat(1_000), (ticketsTaken, ordersTaken, activeCheckouts, holding) => {
-        expect(stockRoom({ available: 0, ticketsTaken, ordersTaken, activeCheckouts, holding })).toBe(0);
+      fc.property(fc.nat(1_000), fc.nat(1_000), fc.nat(1_000), (ticketsTaken, ordersTaken, aboutToOrder) => {
+        expect(stockRoom({ available: 0, ticketsTaken, ordersTaken, aboutToOrder })).toBe(0);
       }),
     );
   });
 
-  it("is the orders the stock makes at this sale's tickets per order, less fans admitted who hold nothing", () => {
+  it("is the orders the stock makes at this sale's tickets per order, less fans about to order", () => {
     expect(stockRoom(base)).toBe(100);
     expect(stockRoom({ ...base, ticketsTaken: 300, ordersTaken: 100 })).toBe(33);
-    expect(stockRoom({ ...base, ticketsTaken: 300, ordersTaken: 100, activeCheckouts: 40, holding: 30 })).toBe(23);
-    expect(stockRoom({ ...base, activeCheckouts: 500, holding: 0 })).toBe(0);
+    expect(stockRoom({ ...base, ticketsTaken: 300, ordersTaken: 100, aboutToOrder: 10 })).toBe(23);
+    expect(stockRoom({ ...base, aboutToOrder: 500 })).toBe(0);
     // A last ticket or two still lets one fan in, even when orders run bigger.
     expect(stockRoom({ ...base, available: 1, ticketsTaken: 40, ordersTaken: 10 })).toBe(1);
   });
 
-  it("never lets the admitted fans without a hold pass what the stock could serve", () => {
+  it("never lets the fans about to order pass what the stock could serve", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 10_000 }), fc.nat(1_000), fc.nat(500), (available, activeCheckouts, holding) => {
-        const room = stockRoom({
-          available, ticketsTaken: 0, ordersTaken: 0, activeCheckouts, holding: Math.min(holding, activeCheckouts),
-        });
-        expect(room + Math.max(0, activeCheckouts - Math.min(holding, activeCheckouts))).toBeLessThanOrEqual(
-          Math.max(available, activeCheckouts),
-        );
+      fc.property(fc.integer({ min: 1, max: 10_000 }), fc.nat(1_000), (available, aboutToOrder) => {
+        const room = stockRoom({ available, ticketsTaken: 0, ordersTaken: 0, aboutToOrder });
+        expect(room + aboutToOrder).toBeLessThanOrEqual(Math.max(available, aboutToOrder));
       }),
     );
+  });
+});
+
+describe("fansAboutToOrder", () => {
+  it("counts fans admitted lately who have not ordered, never more than the admitted without an order", () => {
+    // 40 admitted, 30 ordered; 25 admitted lately, 20 of whom ordered: 5 about to order.
+    expect(fansAboutToOrder({ activeCheckouts: 40, ordered: 30, admittedRecently: 25, orderedRecently: 20 })).toBe(5);
+    // Fans admitted long ago who never ordered (told "insufficient stock", gone) do not count.
+    expect(fansAboutToOrder({ activeCheckouts: 40, ordered: 0, admittedRecently: 0, orderedRecently: 0 })).toBe(0);
+    // Control: just admitted, nobody ordered yet: all of them.
+    expect(fansAboutToOrder({ activeCheckouts: 40, ordered: 0, admittedRecently: 40, orderedRecently: 0 })).toBe(40);
+    expect(fansAboutToOrder({ activeCheckouts: 10, ordered: 10, admittedRecently: 5, orderedRecently: 0 })).toBe(0);
   });
 });

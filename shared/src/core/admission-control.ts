@@ -4,10 +4,14 @@
 //
 // - Slow start: from the configured start rate the rate doubles every second while the checkout
 //   is healthy and fans are waiting, until the first overload sign.
+// - Growth never runs ahead of what the checkout shows it serves: in slow start the rate grows to
+//   at most twice the holds answered per second (as fans a minute), afterwards 1.25 times, though
+//   always by the slowest climb (3% a second). Without it slow start doubled past the checkout's
+//   capacity before the first latency reading showed the strain (measured: 30,000+/min within 3 s
+//   against a checkout serving ~12,000/min).
 // - Any overload sign halves the rate, at most once per cut spacing (the health window and one
 //   reading): a cut needs that long to show in the signals.
-// - After a cut the rate climbs back by a tenth of the rate it was cut from per second (at least
-//   a hundredth of the ceiling).
+// - After a cut the rate climbs back by 3% of the rate it was cut from a second (then 3% of itself).
 // - With nobody waiting the rate stays where it is: budget unused says nothing about capacity.
 // Pure and deterministic (the caller passes the clock); property-tested in admission-control.test.ts.
 import { assert } from "../assert.js";
@@ -27,9 +31,12 @@ export interface CheckoutHealth {
   holdsInFlight: number;
   /** Webhook deliveries queued and not yet made. */
   webhooksWaiting: number;
+  /** Hold requests answered per second over the last seconds (not a sign: the pace the checkout serves). */
+  holdsPerSecond: number;
 }
 
-export type CheckoutSignal = keyof CheckoutHealth;
+/** The readings that are overload signs. */
+export type CheckoutSignal = Exclude<keyof CheckoutHealth, "holdsPerSecond">;
 
 /** Past these the checkout is overloaded. Checked in this order; the first one over names the cut. */
 export const overloadThresholds: Readonly<Record<CheckoutSignal, number>> = {
@@ -48,10 +55,11 @@ export const healthyCheckout: CheckoutHealth = {
   poolWaits: 0,
   holdsInFlight: 0,
   webhooksWaiting: 0,
+  holdsPerSecond: 0,
 };
 
 /** Why the rate is what it is: a signal that cut or holds it, or how it is growing. */
-export type SteerReason = CheckoutSignal | "slow_start" | "recovering" | "ceiling" | "idle";
+export type SteerReason = CheckoutSignal | "slow_start" | "recovering" | "pacing" | "ceiling" | "idle";
 
 export interface SteerState {
   ratePerMinute: number;
@@ -79,11 +87,30 @@ export interface SteerInput {
  * 36,000/min rate down to 251/min before the window cleared). */
 export const cutSpacingMs = checkoutHealthWindowMs + healthPublishMs;
 const cutFactor = 0.5;
-const recoveryFractionPerSecond = 0.1;
-/** The slowest climb, so a checkout that was cut deep is back at the ceiling within 100 s of health. */
-const ceilingFractionPerSecond = 0.01;
+/** After a cut the rate climbs by this fraction a second of the larger of the rate and the rate it
+ * was cut from: back where it was cut in about 17 s, then 3% a second — slow beside the 6 s a cut
+ * takes to show. (A tenth a second was measured to overshoot again within 5 s of every cut.) */
+const recoveryFractionPerSecond = 0.03;
+/** A learned pace is started from at this fraction of it: it was the most the checkout served. */
+export const learnedStartFraction = 0.8;
+/** Growth is held to this multiple of the holds answered a second, in slow start and afterwards. */
+export const slowStartGain = 2;
+export const recoveryGain = 1.25;
 
-export function startSteering(startPerMinute: number, floorPerMinute: number, ceilingPerMinute: number): SteerState {
+/**
+ * Where steering starts: slow start from the operator's start rate, or — when the checkout has
+ * shown it answers more holds a minute than that (learnedPerMinute, remembered from earlier
+ * sales) — from a fraction of that pace, climbing as after a cut: a sale's first seconds are when
+ * most fans wait, and slow start from a low rate spent them admitting few.
+ */
+export function startSteering(
+  startPerMinute: number,
+  floorPerMinute: number,
+  ceilingPerMinute: number,
+  learnedPerMinute: number | null = null,
+): SteerState {
+  const learned = learnedPerMinute === null ? 0 : clampRate(learnedPerMinute * learnedStartFraction, floorPerMinute, ceilingPerMinute);
+  if (learned > startPerMinute) return { ratePerMinute: learned, reason: "recovering", lastCutMs: null, cutFromPerMinute: learned };
   return {
     ratePerMinute: clampRate(startPerMinute, floorPerMinute, ceilingPerMinute),
     reason: "slow_start",
@@ -119,13 +146,17 @@ export function steerAdmission(input: SteerInput): SteerState {
     return { ratePerMinute: rate, reason: sign, lastCutMs: nowMs, cutFromPerMinute: state.ratePerMinute };
   }
   if (!input.demand) return { ...state, reason: "idle" };
+  const rising = state.cutFromPerMinute === null;
   const seconds = input.elapsedMs / 1_000;
-  const grown =
-    state.cutFromPerMinute === null
-      ? state.ratePerMinute * 2 ** seconds
-      : state.ratePerMinute + Math.max(1, state.cutFromPerMinute * recoveryFractionPerSecond, ceiling * ceilingFractionPerSecond) * seconds;
-  const rate = clampRate(Math.max(grown, state.ratePerMinute + (seconds > 0 ? 1 : 0)), floor, ceiling);
-  const reason: SteerReason = rate >= ceiling ? "ceiling" : state.cutFromPerMinute === null ? "slow_start" : "recovering";
+  const step = Math.max(1, recoveryFractionPerSecond * Math.max(state.ratePerMinute, state.cutFromPerMinute ?? 0));
+  const grown = rising ? state.ratePerMinute * 2 ** seconds : state.ratePerMinute + step * seconds;
+  const wanted = Math.max(grown, state.ratePerMinute + (seconds > 0 ? 1 : 0));
+  // Growth is held to the pace the checkout answers holds, but never below the slowest climb: fans
+  // who take their time (or never hold) must not keep the rate at its start for ever.
+  const slowest = state.ratePerMinute + Math.max(1, recoveryFractionPerSecond * state.ratePerMinute) * seconds;
+  const paced = Math.max(slowest, Math.ceil((rising ? slowStartGain : recoveryGain) * 60 * health.holdsPerSecond));
+  const rate = clampRate(Math.min(wanted, paced), floor, ceiling);
+  const reason: SteerReason = rate >= ceiling ? "ceiling" : wanted > paced ? "pacing" : rising ? "slow_start" : "recovering";
   return { ...state, ratePerMinute: rate, reason };
 }
 
@@ -135,9 +166,28 @@ export interface StockRoomInput {
   /** Tickets held and sold, and the orders (held or paid) they came in: this sale's own tickets per order. */
   ticketsTaken: number;
   ordersTaken: number;
-  /** Checkout slots taken (admitted fans), and how many of them hold tickets right now. */
+  /** Admitted fans expected to order still (fansAboutToOrder): they will want some of what is available. */
+  aboutToOrder: number;
+}
+
+/** A fan admitted longer ago than this who has not ordered is taken as gone (a sold-out answer, a
+ * closed tab): counting it kept fans out while tickets waited (measured: a sale stalled 15 s with
+ * tickets available, behind fans told "insufficient stock" who sat on their slots). */
+export const aboutToOrderWindowMs = 20_000;
+
+export interface AboutToOrderInput {
+  /** Checkout slots taken (admitted fans), and how many of them have ordered (holding, declined, cancelled). */
   activeCheckouts: number;
-  holding: number;
+  ordered: number;
+  /** Fans admitted within aboutToOrderWindowMs, and the fans who ordered within it. */
+  admittedRecently: number;
+  orderedRecently: number;
+}
+
+/** Admitted fans expected to order still: admitted lately and not ordered since, and never more than
+ * the admitted fans without an order. */
+export function fansAboutToOrder(input: AboutToOrderInput): number {
+  return Math.max(0, Math.min(input.activeCheckouts - input.ordered, input.admittedRecently - input.orderedRecently));
 }
 
 /** Tickets per order as this sale has shown it so far (1 before any order: assume the most fans). */
@@ -147,13 +197,13 @@ export function ticketsPerOrder(ticketsTaken: number, ordersTaken: number): numb
 
 /**
  * How many more fans the stock left could serve: the orders the available tickets make, less the
- * fans already admitted who hold nothing yet (they will want some of it). 0 while nothing is
- * available, so nobody is admitted to a sale with nothing to buy.
+ * fans admitted who are about to order (they will want some of it). 0 while nothing is available,
+ * so nobody is admitted to a sale with nothing to buy.
  */
 export function stockRoom(input: StockRoomInput): number {
-  const { available, activeCheckouts, holding } = input;
-  assert(available >= 0 && activeCheckouts >= 0 && holding >= 0, "bad stock room input");
+  const { available, aboutToOrder } = input;
+  assert(available >= 0 && aboutToOrder >= 0, "bad stock room input");
   if (available === 0) return 0;
   const orders = Math.max(1, Math.floor(available / ticketsPerOrder(input.ticketsTaken, input.ordersTaken)));
-  return Math.max(0, orders - Math.max(0, activeCheckouts - holding));
+  return Math.max(0, orders - aboutToOrder);
 }

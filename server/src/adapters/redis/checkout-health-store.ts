@@ -8,6 +8,8 @@ import { redisKey, type Redis } from "./connection.js";
 
 /** A node's reading older than this is gone (nodes write once a second). */
 export const healthStaleMs = 3_000;
+/** The most holds a second any node has answered is remembered this long: a new sale starts near it. */
+export const paceMemorySeconds = 24 * 3_600;
 
 interface StoredReading extends CheckoutHealth {
   atMs: number;
@@ -29,6 +31,8 @@ export function combineHealth(readings: readonly CheckoutHealth[]): CheckoutHeal
       poolWaits: Math.max(all.poolWaits, r.poolWaits),
       holdsInFlight: all.holdsInFlight + r.holdsInFlight,
       webhooksWaiting: all.webhooksWaiting + r.webhooksWaiting,
+      // A node that does not know the figure yet (an older one) adds nothing.
+      holdsPerSecond: all.holdsPerSecond + (r.holdsPerSecond ?? 0),
     }),
     healthyCheckout,
   );
@@ -36,18 +40,30 @@ export function combineHealth(readings: readonly CheckoutHealth[]): CheckoutHeal
 
 export class CheckoutHealthStore {
   private readonly key: string;
+  private readonly paceKey: string;
 
   constructor(
     private readonly redis: Redis,
     prefix: string,
   ) {
     this.key = redisKey(prefix, "checkout-health");
+    this.paceKey = redisKey(prefix, "checkout-pace");
   }
 
   async publish(nodeId: string, health: CheckoutHealth, nowMs: number): Promise<void> {
     assert(nodeId.length > 0, "empty node id");
     const stored: StoredReading = { ...health, atMs: nowMs };
     await this.redis.hset(this.key, nodeId, JSON.stringify(stored));
+    if (health.holdsPerSecond > ((await this.pace()) ?? 0)) {
+      await this.redis.set(this.paceKey, String(health.holdsPerSecond), "EX", paceMemorySeconds);
+    }
+  }
+
+  /** The most holds a second one node has answered lately (null: none remembered). Two nodes racing
+   * to raise it may leave the lower of their two: it is a starting point, not a promise. */
+  async pace(): Promise<number | null> {
+    const value = Number(await this.redis.get(this.paceKey));
+    return Number.isFinite(value) && value > 0 ? value : null;
   }
 
   /** Every fresh node's reading combined; stale nodes are removed. */

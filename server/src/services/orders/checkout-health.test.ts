@@ -2,7 +2,7 @@
 // hold latency, the worst settlement lag (a settlement still running counts by its age), refusals
 // since the last reading, the live gauges — and forgets what is older than the window.
 import { describe, expect, it } from "vitest";
-import { CheckoutHealthMeter, healthWindowMs } from "./checkout-health.js";
+import { CheckoutHealthMeter, healthWindowMs, paceWindowMs } from "./checkout-health.js";
 
 function meter() {
   let clock = 1_000_000;
@@ -14,6 +14,7 @@ describe("CheckoutHealthMeter", () => {
   it("reads a quiet checkout as healthy", () => {
     expect(meter().m.reading()).toEqual({
       overloadRefusals: 0, holdP95Ms: null, settlementLagMs: null, poolWaits: 0, holdsInFlight: 0, webhooksWaiting: 0,
+      holdsPerSecond: 0,
     });
   });
 
@@ -26,6 +27,18 @@ describe("CheckoutHealthMeter", () => {
     expect(m.reading().holdP95Ms).toBe(7);
     advance(healthWindowMs + 1);
     expect(m.reading().holdP95Ms).toBeNull();
+  });
+
+  it("counts the holds answered per second over the pace window, not the whole window", () => {
+    const { m, advance } = meter();
+    for (let i = 0; i < 50; i++) m.holdAnswered(10);
+    advance(paceWindowMs - 1);
+    for (let i = 0; i < 30; i++) m.holdAnswered(10);
+    // Both batches are in the pace window: 80 holds over it.
+    expect(m.reading().holdsPerSecond).toBe(80 / (paceWindowMs / 1_000));
+    advance(2);
+    // The first batch left the pace window but not the latency window.
+    expect(m.reading()).toMatchObject({ holdsPerSecond: 30 / (paceWindowMs / 1_000), holdP95Ms: 10 });
   });
 
   it("counts refusals from one reading to the next", () => {

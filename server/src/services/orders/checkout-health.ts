@@ -8,8 +8,11 @@ import { checkoutHealthWindowMs } from "@stampede/shared/limits";
 
 /** The last seconds a reading covers. */
 export const healthWindowMs = checkoutHealthWindowMs;
+/** The holds answered per second are counted over this much of the window: slow start doubles
+ * the rate every second, so a longer average would lag it. */
+export const paceWindowMs = 2_000;
 /** Latency samples kept (the newest): bounds memory at any request rate. */
-const samplesMax = 4_096;
+const samplesMax = 8_192;
 
 export interface HealthGauges {
   holdsInFlight: () => number;
@@ -28,6 +31,13 @@ class Window {
     }
     this.at.push(atMs);
     this.values.push(value);
+  }
+
+  /** How many samples are newer than sinceMs (none dropped). */
+  countSince(sinceMs: number): number {
+    let n = 0;
+    for (let i = this.at.length - 1; i >= 0 && (this.at[i] as number) >= sinceMs; i--) n++;
+    return n;
   }
 
   /** Values newer than sinceMs (older ones are dropped). */
@@ -88,8 +98,9 @@ export class CheckoutHealthMeter {
 
   /** The reading to publish; refusals count from the previous reading. */
   reading(): CheckoutHealth {
-    const since = this.now() - healthWindowMs;
     const now = this.now();
+    const since = now - healthWindowMs;
+    const holdsPerSecond = this.holds.countSince(now - paceWindowMs) / (paceWindowMs / 1_000);
     // The oldest settlement in flight is as late as any finished one (the webhook gate bounds how many there are).
     let oldest: number | null = null;
     for (const capturedAtMs of this.inSettlement.values()) oldest = oldest === null ? capturedAtMs : Math.min(oldest, capturedAtMs);
@@ -101,6 +112,7 @@ export class CheckoutHealthMeter {
       poolWaits: Math.max(this.gauges.poolWaits(), ...this.poolWaitSamples.since(since)),
       holdsInFlight: this.gauges.holdsInFlight(),
       webhooksWaiting: this.gauges.webhooksWaiting(),
+      holdsPerSecond,
     };
     this.refusals = 0;
     return health;

@@ -22,6 +22,7 @@ export interface StatsDeps {
 export function admissionView(event: EventRecord, record: SteeringRecord | null): AdminAdmission | null {
   if (!record) return null;
   const { holdP95Ms, settlementLagMs, poolWaits, holdsInFlight, webhooksWaiting, overloadRefusals } = record.health;
+  const holdsPerSecond = record.health.holdsPerSecond ?? 0; // a step saved before the figure existed
   return {
     mode: record.mode,
     ratePerMinute: record.state.ratePerMinute,
@@ -29,7 +30,7 @@ export function admissionView(event: EventRecord, record: SteeringRecord | null)
     floorPerMinute: event.waitingRoom.admitPerMinuteFloor,
     ceilingPerMinute: event.waitingRoom.admitPerMinuteCeiling,
     lastCutAtMs: record.state.lastCutMs,
-    health: { holdP95Ms, settlementLagMs, poolWaits, holdsInFlight, webhooksWaiting, overloadRefusals },
+    health: { holdP95Ms, settlementLagMs, poolWaits, holdsInFlight, webhooksWaiting, overloadRefusals, holdsPerSecond },
     stockRoom: record.stockRoom,
     atMs: record.atMs,
   };

@@ -4,6 +4,8 @@
 // and never admits past the stock room. The controller's state lives in Redis (steering-store.ts),
 // so the node that takes the ticker over carries on from the same rate.
 import {
+  aboutToOrderWindowMs,
+  fansAboutToOrder,
   startSteering,
   steerAdmission,
   stockRoom,
@@ -13,7 +15,7 @@ import {
 import type { CombinedHealth } from "../../adapters/redis/checkout-health-store.js";
 import type { SteeringRecord, SteeringStore } from "../../adapters/redis/waiting-room/steering-store.js";
 import type { EventRecord } from "../events/events-repo.js";
-import type { CheckoutLoad } from "./checkout-load-repo.js";
+import type { CheckoutLoadRepo } from "./checkout-load-repo.js";
 import { stockTotals, type StockCache } from "./stock-cache.js";
 
 /** The health reading is shared by every event's tick within this long. */
@@ -31,11 +33,18 @@ export interface AdmissionPlan {
   allHeld: { untilMs: number | null } | null;
 }
 
+/** The room as the last tick's admission left it. */
+export interface RoomCounts {
+  waiting: number;
+  activeCheckouts: number;
+  admittedTotal: number;
+}
+
 export interface SteeringDeps {
-  health: { read(nowMs: number): Promise<CombinedHealth> };
+  health: { read(nowMs: number): Promise<CombinedHealth>; pace(): Promise<number | null> };
   store: SteeringStore;
   stock: StockCache;
-  load: { read(eventId: string): Promise<CheckoutLoad> };
+  load: Pick<CheckoutLoadRepo, "read">;
 }
 
 interface Steered {
@@ -47,15 +56,18 @@ interface Steered {
 export class AdmissionSteering {
   private readonly steered = new Map<string, Steered>();
   private health: { atMs: number; value: Promise<CombinedHealth> } | null = null;
+  /** Per event: the room's admitted total at each step, back to aboutToOrderWindowMs ago. */
+  private readonly admittedSamples = new Map<string, Array<{ atMs: number; total: number }>>();
 
   constructor(private readonly deps: SteeringDeps) {}
 
   /** This node no longer leads the event: the next leader's state is in Redis. */
   forget(eventId: string): void {
     this.steered.delete(eventId);
+    this.admittedSamples.delete(eventId);
   }
 
-  async plan(event: EventRecord, room: { waiting: number; activeCheckouts: number }, nowMs: number): Promise<AdmissionPlan> {
+  async plan(event: EventRecord, room: RoomCounts, nowMs: number): Promise<AdmissionPlan> {
     const wr = event.waitingRoom;
     // The stock is read from the ledger (PostgreSQL by default). While it cannot be read, a manual
     // room admits as before (admission is Redis's alone), and an automatic one admits nobody: fans
@@ -78,7 +90,9 @@ export class AdmissionSteering {
       elapsedMs: Math.min(stepMaxMs, Math.max(0, nowMs - before.atMs)),
       demand: room.waiting > 0,
     });
-    const roomLeft = seen ? stockRoom({ ...seen.stockRoom, activeCheckouts: room.activeCheckouts }) : 0;
+    const admittedRecently = this.admittedRecently(event.id, room.admittedTotal, nowMs);
+    const aboutToOrder = seen ? fansAboutToOrder({ ...seen.orders, activeCheckouts: room.activeCheckouts, admittedRecently }) : 0;
+    const roomLeft = seen ? stockRoom({ ...seen.stockRoom, aboutToOrder }) : 0;
     await this.record(event, state, health, roomLeft, nowMs);
     return { admitPerMinute: state.ratePerMinute, stockRoom: roomLeft, allHeld };
   }
@@ -91,16 +105,27 @@ export class AdmissionSteering {
     const totals = stockTotals(stock);
     const sold = stock.classes.reduce((n, c) => n + c.sold, 0);
     const everythingHeld = totals.available === 0 && totals.held > 0;
-    const load = fresh || everythingHeld ? await this.deps.load.read(event.id) : null;
+    const wr = event.waitingRoom;
+    const admission = { ttlSeconds: wr.admissionTtlSeconds, endsOnPaid: wr.endAdmissionOnPaid };
+    const load = fresh || everythingHeld ? await this.deps.load.read(event.id, admission) : null;
     return {
       allHeld: everythingHeld ? { untilMs: load?.nextHoldEndMs ?? null } : null,
-      stockRoom: {
-        available: totals.available,
-        ticketsTaken: totals.held + sold,
-        ordersTaken: load?.ordersTaken ?? 0,
-        holding: load?.holding ?? 0,
-      },
+      stockRoom: { available: totals.available, ticketsTaken: totals.held + sold, ordersTaken: load?.ordersTaken ?? 0 },
+      orders: { ordered: load?.ordered ?? 0, orderedRecently: load?.orderedRecently ?? 0 },
     };
+  }
+
+  /** Fans admitted within aboutToOrderWindowMs; with less history than that (a new leader), as many
+   * as there are (fansAboutToOrder then counts every admitted fan without an order). */
+  private admittedRecently(eventId: string, total: number, nowMs: number): number {
+    const samples = this.admittedSamples.get(eventId) ?? [];
+    const last = samples[samples.length - 1];
+    if (last && (nowMs < last.atMs || total < last.total)) samples.length = 0; // clock or room reset
+    samples.push({ atMs: nowMs, total });
+    while (samples.length > 1 && nowMs - samples[1]!.atMs >= aboutToOrderWindowMs) samples.shift();
+    this.admittedSamples.set(eventId, samples);
+    const oldest = samples[0]!;
+    return nowMs - oldest.atMs < aboutToOrderWindowMs ? Number.MAX_SAFE_INTEGER : total - oldest.total;
   }
 
   private async current(event: EventRecord, nowMs: number): Promise<{ state: SteerState; atMs: number }> {
@@ -109,7 +134,9 @@ export class AdmissionSteering {
     const wr = event.waitingRoom;
     const saved = await this.deps.store.load(event.id);
     if (saved && saved.mode === "auto") return { state: saved.state, atMs: saved.atMs };
-    return { state: startSteering(wr.admitPerMinute, wr.admitPerMinuteFloor, wr.admitPerMinuteCeiling), atMs: nowMs };
+    const pace = await this.deps.health.pace().catch(() => null);
+    const learnedPerMinute = pace === null ? null : pace * 60;
+    return { state: startSteering(wr.admitPerMinute, wr.admitPerMinuteFloor, wr.admitPerMinuteCeiling, learnedPerMinute), atMs: nowMs };
   }
 
   /** Auto: every step (the next leader carries on from it). Manual: once a second, for the dashboard. */

@@ -1,15 +1,16 @@
 // The per-event tickers. Every node runs this loop; for each live event only the holder of the
 // event's lease works: it opens the pre-queue at opensAt (FIFO or lottery), admits the next fans
 // once per tick (rate budget + free checkout slots), pushes one queue:status frame to the event
-// room, pushes the queue numbers of fans who left the line since the last tick (queue:departed),
-// pushes stock when it changes (≤ 4 Hz), moves the event to sold_out and back, and removes fans
-// who left for longer than the presence grace. Every status change — the ticker's own, or an
+// room with the queue numbers of fans who left the line since the last one (queue:departed) just
+// before it, pushes stock when it changes (≤ 4 Hz) — both paced by the room's size
+// (frame-pacing.ts: a big room gets them less often, never less than the contract says) — moves
+// the event to sold_out and back, and removes fans who left for longer than the presence grace. Every status change — the ticker's own, or an
 // admin's made on this node — goes to the event's room at once as event:status.
 //
-// Places stay one frame per room per tick: a fan's place is its rank among fans still waiting,
-// which the client keeps from the rank it got at joining plus the admissions (queue:status
+// Places stay one frame per room per status push: a fan's place is its rank among fans still
+// waiting, which the client keeps from the rank it got at joining plus the admissions (queue:status
 // admittedTotal) and the departures ahead (queue:departed) since. A departure frame carries only
-// the numbers that left in that tick, so its size follows the departures, not the queue.
+// the numbers that left since the last push, so its size follows the departures, not the queue.
 import { admissionTickMs, departuresPerPushMax, liveEventsRefreshMs, stockTickMs } from "@stampede/shared/limits";
 import { statusAfterStock } from "@stampede/shared/core/event-status";
 import { lotteryOrder } from "@stampede/shared/core/lottery";
@@ -22,16 +23,19 @@ import type { StampedeIo } from "../../realtime/io.js";
 import type { EventCache } from "../events/event-cache.js";
 import type { AdmissionListener, EventsService, StatusListener } from "../events/events-service.js";
 import type { EventRecord, EventsRepo } from "../events/events-repo.js";
+import { FramePacer, routineEveryMs } from "./frame-pacing.js";
 import { Lease } from "./lease.js";
 import type { LotteryRepo } from "./lottery-repo.js";
 import type { RoomRecovery } from "./room-recovery.js";
 import { AdmissionRateMeter, inPreQueuePeriod, queueStatus, type RoomFacts } from "./room-state.js";
-import type { AdmissionPlan, AdmissionSteering } from "./steering.js";
+import type { AdmissionPlan, AdmissionSteering, RoomCounts } from "./steering.js";
 import { stockTotals, type StockCache } from "./stock-cache.js";
 import type { WaitingRoomService } from "./waiting-room-service.js";
 
 const liveStatuses: readonly EventStatus[] = ["scheduled", "on_sale", "paused", "sold_out"];
 const presenceSweepEveryTicks = 4;
+/** Departure frames sent before one status frame at most: a backlog beyond goes with the next. */
+const departurePushesPerFrameMax = 8;
 
 export interface TickerDeps {
   io: StampedeIo;
@@ -62,8 +66,9 @@ export class RoomTickers {
   private readonly sweeping = new Set<string>();
   /** Per led event: the last tick's plan and room counts, and the admissions measured over time. */
   private readonly plans = new Map<string, AdmissionPlan>();
-  private readonly rooms = new Map<string, { waiting: number; activeCheckouts: number }>();
+  private readonly rooms = new Map<string, RoomCounts>();
   private readonly admissionRates = new Map<string, AdmissionRateMeter>();
+  private readonly pacer = new FramePacer();
   private readonly timers: NodeJS.Timeout[] = [];
   private ticks = 0;
   private running: Promise<unknown> = Promise.resolve();
@@ -157,7 +162,6 @@ export class RoomTickers {
       await this.openIfDue(event, nowMs);
       await this.admitDue(event, nowMs);
     }
-    await this.pushDepartures(event);
     await this.broadcastStatus(event, nowMs);
     if (this.ticks % presenceSweepEveryTicks === 0) this.startSweep(event, nowMs);
   }
@@ -165,7 +169,8 @@ export class RoomTickers {
   /** One tick's admissions: the plan (rate, stock room) first, then the admit script, then each
    * admitted fan's token to their sockets. */
   private async admitDue(event: EventRecord, nowMs: number): Promise<void> {
-    const plan = await this.deps.steering.plan(event, this.rooms.get(event.id) ?? { waiting: 1, activeCheckouts: 0 }, nowMs);
+    const room = this.rooms.get(event.id) ?? { waiting: 1, activeCheckouts: 0, admittedTotal: 0 };
+    const plan = await this.deps.steering.plan(event, room, nowMs);
     this.plans.set(event.id, plan);
     const { admitted, snapshot } = await this.deps.store.admit(event.id, {
       nowMs,
@@ -175,7 +180,8 @@ export class RoomTickers {
       paused: event.status !== "on_sale",
       ...(plan.stockRoom === undefined ? {} : { stockRoom: plan.stockRoom }),
     });
-    this.rooms.set(event.id, { waiting: snapshot.waiting, activeCheckouts: snapshot.activeCheckouts });
+    const { waiting, activeCheckouts, admittedTotal } = snapshot;
+    this.rooms.set(event.id, { waiting, activeCheckouts, admittedTotal });
     // All of a tick's tokens are signed at once: one by one, each await waited a turn of a busy
     // event loop (measured: 1,000 admissions took 61 s during a flash sale).
     await Promise.all(admitted.map(async (fan) => {
@@ -190,6 +196,7 @@ export class RoomTickers {
     this.plans.delete(eventId);
     this.rooms.delete(eventId);
     this.admissionRates.delete(eventId);
+    this.pacer.forget(eventId);
   }
 
   /** The presence sweep asks every node for the fan's sockets (fetchSockets waits for all of them,
@@ -203,21 +210,32 @@ export class RoomTickers {
       .finally(() => this.sweeping.delete(event.id));
   }
 
+  /** The room's queue:status (and the departures before it), paced by the room's size (frame-pacing.ts);
+   * a new state, all-held notice or admission mode goes at once. */
   private async broadcastStatus(event: EventRecord, nowMs: number): Promise<void> {
     const snapshot = await this.deps.store.snapshot(event.id);
     let meter = this.admissionRates.get(event.id);
     if (!meter) this.admissionRates.set(event.id, (meter = new AdmissionRateMeter()));
     const plan = this.plans.get(event.id);
     const facts: RoomFacts = { admittedPerMinute: meter.add(nowMs, snapshot.admittedTotal), ...(plan ? { plan } : {}) };
-    // One frame for the whole room: clients compute their own position from servedUpTo.
-    this.deps.io.to(rooms.event(event.id)).emit("queue:status", queueStatus(event, snapshot, nowMs, facts));
+    const frame = queueStatus(event, snapshot, nowMs, facts);
     this.deps.recovery.checkpoint(event.id, snapshot);
+    const key = `${frame.state}|${frame.allHeld ? "all held" : ""}|${frame.admission}`;
+    const audience = snapshot.waiting + snapshot.preQueued + snapshot.activeCheckouts;
+    if (!this.pacer.due(`${event.id}:status`, key, routineEveryMs(audience, "status"), nowMs)) return;
+    this.pacer.sentNow(`${event.id}:status`, key, nowMs);
+    await this.pushDepartures(event);
+    // One frame for the whole room: clients compute their own position from servedUpTo.
+    this.deps.io.to(rooms.event(event.id)).emit("queue:status", frame);
   }
 
-  /** The numbers that left the line since the last push (none: no frame). */
+  /** The numbers that left the line since the last push (none: no frame), a bounded frame at a time. */
   private async pushDepartures(event: EventRecord): Promise<void> {
-    const { fromSeq, numbers } = await this.deps.store.takeDepartures(event.id, departuresPerPushMax);
-    if (numbers.length > 0) this.deps.io.to(rooms.event(event.id)).emit("queue:departed", { eventId: event.id, fromSeq, numbers });
+    for (let push = 0; push < departurePushesPerFrameMax; push++) {
+      const { fromSeq, numbers } = await this.deps.store.takeDepartures(event.id, departuresPerPushMax);
+      if (numbers.length > 0) this.deps.io.to(rooms.event(event.id)).emit("queue:departed", { eventId: event.id, fromSeq, numbers });
+      if (numbers.length < departuresPerPushMax) return;
+    }
   }
 
   private async keepPreQueue(event: EventRecord): Promise<void> {
@@ -261,11 +279,17 @@ export class RoomTickers {
     await Promise.all(this.live.filter((e) => this.led.has(e.id)).map((e) => this.pushStock(e)));
   }
 
+  /** Stock to the room when it changed, paced by the room's size; a tier running out or coming back goes at once. */
   private async pushStock(event: EventRecord): Promise<void> {
     const stock = await this.deps.stock.get(event);
     const encoded = JSON.stringify(stock.classes);
-    if (this.lastStock.get(event.id) !== encoded) {
+    const nowMs = this.now();
+    const key = stock.classes.map((c) => (c.available === 0 ? "0" : "+")).join("");
+    const room = this.rooms.get(event.id);
+    const every = routineEveryMs(room ? room.waiting + room.activeCheckouts : 0, "stock");
+    if (this.lastStock.get(event.id) !== encoded && this.pacer.due(`${event.id}:stock`, key, every, nowMs)) {
       this.lastStock.set(event.id, encoded);
+      this.pacer.sentNow(`${event.id}:stock`, key, nowMs);
       this.deps.io.to(rooms.event(event.id)).emit("stock", stock);
     }
     const next = statusAfterStock(event.status, stockTotals(stock));
