@@ -8,8 +8,8 @@
 // parent's 100 ms stats poll first seeing sold = capacity),
 // fairness inversions (a fan admitted before one with a lower lottery number), the audit at the end.
 // Admission is `auto` by default — no operator setting: the room steers its own rate from the
-// checkout's health — and the sell-out time is compared with the ideal (tickets ÷ the checkout's
-// capacity, measured the `purchase` way on the same stack first). `--admission manual` admits at
+// checkout's health — and the sell-out time is compared with the ideal: the same fans through a
+// checkout always at its capacity, measured the `purchase` way on the same stack first (lib/ideal.ts). `--admission manual` admits at
 // --admit-per-minute instead (measured before auto existed: 20/s sold out with every invariant;
 // 40/s and 90/s overloaded the checkout).
 // Also counted: fans admitted while nothing was available to buy (must be 0 in auto).
@@ -21,7 +21,7 @@ import { createEvent } from "@stampede/server/testing/fans";
 import { calibrate } from "./lib/calibrate.js";
 import { measureCapacity, type Capacity } from "./lib/capacity.js";
 import { machineInfo, writeResult, type Row } from "./lib/result.js";
-import { inversions, runSale, saleReport, type SaleRun } from "./lib/sale-run.js";
+import { idealFigures, inversions, runSale, saleReport, type SaleRun } from "./lib/sale-run.js";
 import { adminAuth, flag, numFlag, startBenchStack } from "./lib/stack.js";
 import { round } from "./lib/stats.js";
 
@@ -65,14 +65,10 @@ function figuresOf(config: Config, sale: SaleRun, capacity: Capacity, sold: numb
   const tickets = tiers.reduce((a, t) => a + t.capacity, 0);
   const admitted = sale.fans.filter((f) => f.admittedAtMs !== null);
   const lastAdmit = Math.max(...admitted.map((f) => f.admittedAtMs!));
-  const soldOutSeconds = sale.soldOutAtMs === null ? null : (sale.soldOutAtMs - sale.openedAtMs) / 1_000;
-  const idealSeconds = capacity.paidPerSecond > 0 ? tickets / capacity.paidPerSecond : null;
   const firstFrame = Math.min(...sale.fans.filter((f) => f.soldOutSentAtMs !== null).map((f) => f.soldOutSentAtMs!));
   return {
     fans: config.fans, admission: config.admission, connected: sale.results.reduce((a, r) => a + r.connected, 0),
-    "capacity paid/s": capacity.paidPerSecond, "ideal s": idealSeconds === null ? "" : round(idealSeconds),
-    "sold out in s": soldOutSeconds === null ? "not within the run" : round(soldOutSeconds),
-    "× ideal": soldOutSeconds === null || idealSeconds === null ? "" : round(soldOutSeconds / idealSeconds, 2), "× ideal target": "≤ 1.2",
+    "capacity paid/s": capacity.paidPerSecond, ...idealFigures(sale, tickets, capacity.paidPerSecond, config.holdSeconds),
     "stock first empty in s": sale.timeline.firstEmptyAtMs === null ? "" : round((sale.timeline.firstEmptyAtMs - sale.openedAtMs) / 1_000),
     "admissions/s": admitted.length ? Math.round(admitted.length / Math.max(0.001, (lastAdmit - sale.openedAtMs) / 1_000)) : 0,
     admitted: admitted.length,

@@ -29,6 +29,10 @@ export interface FlashFanRecord {
   queueNumber: number | null;
   admittedAtMs: number | null;
   behaviour: "pay" | "abandon" | "decline" | "late";
+  /** Tickets the fan asks for (1 or 2). */
+  quantity: number;
+  /** When the fan joined the line (after "go" with arrivePerSecond; before it in a pre-queue). */
+  joinedAtMs: number | null;
   outcome: string;
   soldOutToldAtMs: number | null;
   soldOutSentAtMs: number | null;
@@ -77,7 +81,8 @@ async function prepare(c: FlashGenConfig): Promise<{ state: { fans: Fan[]; clien
   const fans = await pool(sessions, 100, async (s) => {
     const socket = io(c.url, { auth: { fanToken: s.fanToken }, transports: ["websocket"], reconnection: false, forceNew: true, timeout: 30_000, ...(c.localAddress ? { localAddress: c.localAddress } : {}) } as Parameters<typeof io>[1]);
     const rec: FlashFanRecord = {
-      queueNumber: null, admittedAtMs: null, behaviour: behaviourOf(random()), outcome: "not admitted",
+      queueNumber: null, admittedAtMs: null, behaviour: behaviourOf(random()), quantity: random() < 0.5 ? 1 : 2, joinedAtMs: null,
+      outcome: "not admitted",
       soldOutToldAtMs: null, soldOutSentAtMs: null, holdMs: null,
     };
     socket.on("queue:status", (st: { state: string; sentAtMs?: number }) => {
@@ -89,6 +94,7 @@ async function prepare(c: FlashGenConfig): Promise<{ state: { fans: Fan[]; clien
     const admitted = new Promise<string>((res) => socket.on("queue:admitted", (a: { token: string }) => ((rec.admittedAtMs ??= Date.now()), res(a.token))));
     await new Promise<void>((res, rej) => (socket.once("connect", res), socket.once("connect_error", rej)));
     const join = async () => {
+      rec.joinedAtMs = Date.now();
       const ack = (await socket.timeout(10_000).emitWithAck("queue:join", { eventId: c.eventId })) as { ok: boolean };
       if (!ack.ok && errors.length < 5) errors.push(`join: ${JSON.stringify(ack)}`);
     };
@@ -104,7 +110,7 @@ async function buy(c: FlashGenConfig, client: HttpClient, fan: Fan, token: strin
   const total = c.classes.reduce((a, k) => a + k.capacity, 0);
   let pick = random() * total;
   const first = c.classes.find((k) => (pick -= k.capacity) < 0) ?? c.classes[0]!;
-  const quantity = random() < 0.5 ? 1 : 2;
+  const quantity = fan.rec.quantity;
   for (const cls of [first, ...c.classes.filter((k) => k !== first)]) {
     const startedMs = Date.now();
     const h = await client.request<{ orderId: string; orderToken: string; paymentUrl: string; error?: { code: string } }>("POST", `/api/events/${c.eventId}/holds`, { admissionToken: token, items: [{ classId: cls.id, quantity }], email: "flash@example.test" }, { ...bearer(fan.fanToken), "idempotency-key": `flash-${fan.fanId}-${cls.id}` });

@@ -14,14 +14,19 @@ export interface SaleTimeline {
   /** Tickets sold when the stock first ran out (the checkout's pace while there was stock and demand). */
   soldAtFirstEmpty: number | null;
   soldOutAtMs: number | null;
+  /** Time until sold out with something available to buy (goodput's clock: while everything left
+   * is held, no checkout can sell). */
+  stockedMs: number;
   admittedToNothing: number;
   errors: string[];
 }
 
 export function watchSale(url: string, eventId: string, capacity: number): { stop(): Promise<SaleTimeline> } {
-  const timeline: SaleTimeline = { firstEmptyAtMs: null, soldAtFirstEmpty: null, soldOutAtMs: null, admittedToNothing: 0, errors: [] };
+  const timeline: SaleTimeline = {
+    firstEmptyAtMs: null, soldAtFirstEmpty: null, soldOutAtMs: null, stockedMs: 0, admittedToNothing: 0, errors: [],
+  };
   let polling = true;
-  let last: { available: number; admitted: number } | null = null;
+  let last: { available: number; admitted: number; atMs: number } | null = null;
   const poll = async () => {
     while (polling) {
       const res = await fetch(`${url}/api/admin/events/${eventId}/stats`, { headers: { authorization: adminAuth } });
@@ -29,6 +34,8 @@ export function watchSale(url: string, eventId: string, capacity: number): { sto
       if (Array.isArray(s.classes)) {
         const available = s.classes.reduce((a, c) => a + c.available, 0);
         const sold = s.classes.reduce((a, c) => a + c.sold, 0);
+        const atMs = Date.now();
+        if (last && last.available > 0 && timeline.soldOutAtMs === null) timeline.stockedMs += atMs - last.atMs;
         if (timeline.firstEmptyAtMs === null && available === 0) {
           timeline.firstEmptyAtMs = Date.now();
           timeline.soldAtFirstEmpty = sold;
@@ -37,7 +44,7 @@ export function watchSale(url: string, eventId: string, capacity: number): { sto
         if (last && last.available === 0 && available === 0) {
           timeline.admittedToNothing += Math.max(0, s.queue.admittedTotal - last.admitted);
         }
-        last = { available, admitted: s.queue.admittedTotal };
+        last = { available, admitted: s.queue.admittedTotal, atMs };
       } else if (timeline.errors.length < 3) {
         timeline.errors.push(JSON.stringify(s).slice(0, 300));
       }

@@ -2,10 +2,12 @@
 // part `flash-sale` and `overload` share. The caller makes the event; `open` runs at "go" (the
 // admin opening a scheduled sale), or nothing when the sale is already on and fans arrive over time.
 import { runGenerators } from "./child.js";
+import { idealSellOutSeconds } from "./ideal.js";
 import { adminAuth } from "./stack.js";
 import { split } from "./merge.js";
 import { watchSale, type SaleTimeline } from "./sale-poll.js";
-import { summarize, type LatencySummary } from "./stats.js";
+import type { Row } from "./result.js";
+import { round, summarize, type LatencySummary } from "./stats.js";
 import type { FlashFanRecord, FlashGenResult } from "../gen/flash.js";
 
 export interface SaleRunInput {
@@ -49,7 +51,9 @@ export async function runSale(input: SaleRunInput): Promise<SaleRun> {
     openedAtMs = Date.now();
     watcher = watchSale(input.url, input.eventId, tickets);
   });
-  const noTimeline: SaleTimeline = { firstEmptyAtMs: null, soldAtFirstEmpty: null, soldOutAtMs: null, admittedToNothing: 0, errors: [] };
+  const noTimeline: SaleTimeline = {
+    firstEmptyAtMs: null, soldAtFirstEmpty: null, soldOutAtMs: null, stockedMs: 0, admittedToNothing: 0, errors: [],
+  };
   const timeline = (await (watcher as ReturnType<typeof watchSale> | null)?.stop()) ?? noTimeline;
   const fans = results.flatMap((r) => r.fans);
   const outcomes: Record<string, number> = {};
@@ -60,6 +64,31 @@ export async function runSale(input: SaleRunInput): Promise<SaleRun> {
   return {
     fans, results, openedAtMs, timeline, soldOutAtMs: Number.isFinite(soldOut) ? soldOut : null, told, toldLatency: summarize(told),
     holdLatency: summarize(fans.flatMap((f) => (f.holdMs === null ? [] : [f.holdMs]))), outcomes,
+  };
+}
+
+/** The ideal sell-out time of these fans in their line order (ideal.ts); null when they could not buy every ticket. */
+export function saleIdealSeconds(sale: SaleRun, tickets: number, capacityPerSecond: number, holdSeconds: number): number | null {
+  const byLine = (a: FlashFanRecord, b: FlashFanRecord) =>
+    (a.queueNumber ?? Infinity) - (b.queueNumber ?? Infinity) || (a.joinedAtMs ?? Infinity) - (b.joinedAtMs ?? Infinity);
+  const fans = [...sale.fans].sort(byLine).map((f) => ({
+    joinedAtS: f.joinedAtMs === null ? 0 : Math.max(0, (f.joinedAtMs - sale.openedAtMs) / 1_000),
+    quantity: f.quantity,
+    behaviour: f.behaviour,
+  }));
+  return idealSellOutSeconds({ tickets, capacityPerSecond, holdSeconds, fans });
+}
+
+/** Sell-out time against the ideal of these fans (and against tickets ÷ capacity, the ideal that ignores abandoned holds). */
+export function idealFigures(sale: SaleRun, tickets: number, capacityPerSecond: number, holdSeconds: number): Row {
+  const soldOutSeconds = sale.soldOutAtMs === null ? null : (sale.soldOutAtMs - sale.openedAtMs) / 1_000;
+  const ideal = saleIdealSeconds(sale, tickets, capacityPerSecond, holdSeconds);
+  return {
+    "sold out in s": soldOutSeconds === null ? "not within the run" : round(soldOutSeconds),
+    "ideal s": ideal === null ? "these fans cannot buy every ticket" : round(ideal),
+    "× ideal": soldOutSeconds === null || ideal === null ? "" : round(soldOutSeconds / ideal, 2),
+    "× ideal target": "≤ 1.2",
+    "tickets ÷ capacity s": capacityPerSecond > 0 ? round(tickets / capacityPerSecond) : "",
   };
 }
 
