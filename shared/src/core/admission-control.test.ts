@@ -76,6 +76,7 @@ describe("steerAdmission", () => {
       state, health: overloaded(signal), floorPerMinute: 60, ceilingPerMinute: 10_000, nowMs: 10_000, elapsedMs: 500, demand: true,
     });
     expect(next).toMatchObject({ ratePerMinute: 2_000, reason: signal, lastCutMs: 10_000, cutFromPerMinute: 4_000 });
+    expect(next.cutHoldOffMs).toBe(signal === "settlementLagMs" ? overloadThresholds.settlementLagMs + 1 : 0);
   });
 
   it("a signal at its threshold is not overload (negative control)", () => {
@@ -97,6 +98,19 @@ describe("steerAdmission", () => {
     }
     // Cuts at 0, 1, 2, 3 and 4 spacings: five halvings, none in between.
     expect(new Set(rates)).toEqual(new Set([4_000, 2_000, 1_000, 500, 250]));
+  });
+
+  it("lets a settlement backlog drain before cutting again", () => {
+    const lim = { floorPerMinute: 10, ceilingPerMinute: 100_000, demand: true, elapsedMs: 500 };
+    const lagging: CheckoutHealth = { ...healthyCheckout, settlementLagMs: 9_000 };
+    const cut = steerAdmission({ state: startSteering(8_000, 10, 100_000), health: lagging, ...lim, nowMs: 0 });
+    expect(cut).toMatchObject({ ratePerMinute: 4_000, cutHoldOffMs: 9_000 });
+    const held = steerAdmission({ state: cut, health: lagging, ...lim, nowMs: cutSpacingMs + 8_999 });
+    expect(held).toMatchObject({ ratePerMinute: 4_000, reason: "settlementLagMs" });
+    expect(steerAdmission({ state: held, health: lagging, ...lim, nowMs: cutSpacingMs + 9_000 }).ratePerMinute).toBe(2_000);
+    // Control: a cut on hold latency alone waits only the cut spacing.
+    const slow = steerAdmission({ state: startSteering(8_000, 10, 100_000), health: overloaded("holdP95Ms"), ...lim, nowMs: 0 });
+    expect(steerAdmission({ state: slow, health: overloaded("holdP95Ms"), ...lim, nowMs: cutSpacingMs }).ratePerMinute).toBe(2_000);
   });
 
   it("recovers: after the overload ends it climbs back to the ceiling, and says so on the way", () => {

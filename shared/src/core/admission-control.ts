@@ -10,7 +10,8 @@
 //   capacity before the first latency reading showed the strain (measured: 30,000+/min within 3 s
 //   against a checkout serving ~12,000/min).
 // - Any overload sign halves the rate, at most once per cut spacing (the health window and one
-//   reading): a cut needs that long to show in the signals.
+//   reading) plus the settlement lag read at the last cut: a cut needs that long to show in the
+//   signals.
 // - After a cut the rate climbs back by 3% of the rate it was cut from a second (then 3% of itself).
 // - With nobody waiting the rate stays where it is: budget unused says nothing about capacity.
 // Pure and deterministic (the caller passes the clock); property-tested in admission-control.test.ts.
@@ -66,6 +67,10 @@ export interface SteerState {
   reason: SteerReason;
   /** Clock of the last cut; null before the first (the controller is in slow start). */
   lastCutMs: number | null;
+  /** Beyond the cut spacing, how long the next cut waits: the settlement lag read at the last cut
+   * (payments already captured settle through that backlog whatever the new rate). Absent in
+   * states saved before it existed. */
+  cutHoldOffMs?: number;
   /** The rate the last cut started from: a tenth of it is the per-second climb afterwards. */
   cutFromPerMinute: number | null;
 }
@@ -87,6 +92,9 @@ export interface SteerInput {
  * 36,000/min rate down to 251/min before the window cleared). */
 export const cutSpacingMs = checkoutHealthWindowMs + healthPublishMs;
 const cutFactor = 0.5;
+/** The longest a settlement backlog holds the next cut off (measured: a 9 s backlog cut the rate
+ * twice, to a quarter, though the first cut had been enough). */
+const cutHoldOffMaxMs = 15_000;
 /** After a cut the rate climbs by this fraction a second of the larger of the rate and the rate it
  * was cut from: back where it was cut in about 17 s, then 3% a second — slow beside the 6 s a cut
  * takes to show. (A tenth a second was measured to overshoot again within 5 s of every cut.) */
@@ -140,10 +148,11 @@ export function steerAdmission(input: SteerInput): SteerState {
   const state = { ...input.state, ratePerMinute: clampRate(input.state.ratePerMinute, floor, ceiling) };
   const sign = overloadSign(health);
   if (sign) {
-    const spaced = state.lastCutMs === null || nowMs - state.lastCutMs >= cutSpacingMs;
+    const spaced = state.lastCutMs === null || nowMs - state.lastCutMs >= cutSpacingMs + (state.cutHoldOffMs ?? 0);
     if (!spaced) return { ...state, reason: sign };
     const rate = clampRate(state.ratePerMinute * cutFactor, floor, ceiling);
-    return { ratePerMinute: rate, reason: sign, lastCutMs: nowMs, cutFromPerMinute: state.ratePerMinute };
+    const cutHoldOffMs = Math.min(cutHoldOffMaxMs, health.settlementLagMs ?? 0);
+    return { ratePerMinute: rate, reason: sign, lastCutMs: nowMs, cutFromPerMinute: state.ratePerMinute, cutHoldOffMs };
   }
   if (!input.demand) return { ...state, reason: "idle" };
   const rising = state.cutFromPerMinute === null;
