@@ -8,7 +8,7 @@
 // timeouts, hold p99, payments captured before their hold expired yet not settled, sell-out time
 // against the ideal (the same fans through a checkout always at capacity: lib/ideal.ts), fairness
 // inversions, fans admitted while nothing was available, the audit.
-//   npm run bench -- overload [--factor 10] [--sale-seconds 20] [--generators 4] [--seconds 120] [--hold-seconds 30]
+//   npm run bench -- overload [--factor 10] [--sale-seconds 10] [--generators 4] [--seconds 120] [--hold-seconds 30]
 import pg from "pg";
 import { stackAdmin } from "@stampede/server/testing/stack";
 import { createEvent } from "@stampede/server/testing/fans";
@@ -21,7 +21,7 @@ import { round } from "./lib/stats.js";
 
 function configFrom(args: string[]) {
   return {
-    factor: numFlag(args, "factor", 10), saleSeconds: numFlag(args, "sale-seconds", 20), generators: numFlag(args, "generators", 4),
+    factor: numFlag(args, "factor", 10), saleSeconds: numFlag(args, "sale-seconds", 10), generators: numFlag(args, "generators", 4),
     seconds: numFlag(args, "seconds", 120), holdSeconds: numFlag(args, "hold-seconds", 30),
     capacitySeconds: numFlag(args, "capacity-seconds", 10),
   };

@@ -98,8 +98,9 @@ export function orderRoutes(deps: OrderRoutesDeps, registry: OpenApiRegistry): R
       const key = rawKey === undefined ? null : idempotencyKey.safeParse(rawKey);
       if (key && !key.success) throw new HttpError(422, "invalid_request", `Idempotency-Key: ${key.error.issues[0]?.message ?? "invalid"}`);
       const keyed = (k: string) => deps.idempotency.run(fanId, k, requestHash({ eventId: params.eventId, body }), place);
+      // Latency as the fan sees it: the wait in the gate's queue counts (a hold refused at once does not).
+      const startedMs = performance.now();
       const answer = await deps.holdGate.run(async () => {
-        const startedMs = performance.now();
         try {
           return await (key ? keyed(key.data) : place());
         } finally {
