@@ -16,6 +16,7 @@ import { calibrate } from "./lib/calibrate.js";
 import { measureCapacity, type Capacity } from "./lib/capacity.js";
 import { machineInfo, writeResult, type Row } from "./lib/result.js";
 import { idealFigures, inversions, runSale, saleReport, type SaleRun } from "./lib/sale-run.js";
+import { webhookAnswers } from "./lib/server-metrics.js";
 import { adminAuth, numFlag, startBenchStack } from "./lib/stack.js";
 import { round } from "./lib/stats.js";
 
@@ -106,11 +107,16 @@ export async function run(args: string[]): Promise<void> {
     const classes = [{ id: event.classes[0]!.id, code: "GA", capacity: tickets }];
     const arrivePerSecond = Math.max(1, Math.round(capacity.paidPerSecond * config.factor));
     const { generators, seconds, holdSeconds } = config;
+    const webhooksBefore = await webhookAnswers(url);
     const open = async () => bench.profileStart();
     const sale = await runSale({ url, eventId: event.id, classes, fans, generators, seconds, holdSeconds, arrivePerSecond, open });
     const report = await saleReport(url, event.id, sale);
     const audit = await audits(url, event.id, config.holdSeconds);
     const unsettled = await capturedButUnsettled(bench.stack.db.url, event.id);
+    const webhooksAfter = await webhookAnswers(url);
+    const webhooks = {
+      answered: webhooksAfter.answered - webhooksBefore.answered, refused: webhooksAfter.refused - webhooksBefore.refused,
+    };
     writeResult({
       name: "overload",
       title: `fans arriving at ${config.factor}× the checkout's capacity, admission auto`,
@@ -120,7 +126,8 @@ export async function run(args: string[]): Promise<void> {
       calibration: cal.rows,
       figures: [{
         ...figuresOf(sale, capacity, { tickets, holdSeconds }, report.sold),
-        "captured in time, unsettled": unsettled, "audit ok": audit.atEnd,
+        "captured in time, unsettled": unsettled, "webhooks refused (503)": `${webhooks.refused} of ${webhooks.answered}`,
+        "audit ok": audit.atEnd,
         "audit ok after draining": audit.drained === null ? "" : (audit.drained as { ok: boolean }).ok,
       }],
       extra: { ...report.extra, capacity, auditAfterDraining: audit.drained },

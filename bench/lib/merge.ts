@@ -36,12 +36,14 @@ export const okCount = (statuses: Record<string, number>, ...ok: string[]): numb
 export const split = (total: number, parts: number): number[] => Array.from({ length: parts }, (_, i) => Math.floor(total / parts) + (i < total % parts ? 1 : 0));
 
 /** Reads one Prometheus sample (sum over labels, or over the series whose labels contain `labelsWith`) from the server's /metrics. */
-export async function metric(url: string, name: string, labelsWith?: string): Promise<number | null> {
+export async function metric(url: string, name: string, labelsWith?: string | readonly string[]): Promise<number | null> {
+  const wanted = labelsWith === undefined ? [] : typeof labelsWith === "string" ? [labelsWith] : labelsWith;
   const text = await (await fetch(`${url}/metrics`)).text();
   let sum: number | null = null;
   for (const line of text.split("\n")) {
     if (!(line.startsWith(`${name} `) || line.startsWith(`${name}{`))) continue;
-    if (labelsWith && !line.slice(name.length, line.lastIndexOf(" ")).includes(labelsWith)) continue;
+    const labels = line.slice(name.length, line.lastIndexOf(" "));
+    if (!wanted.every((w) => labels.includes(w))) continue;
     sum = (sum ?? 0) + Number(line.slice(line.lastIndexOf(" ") + 1));
   }
   return sum;

@@ -16,6 +16,14 @@ export const ledgerBatchTotals = (serverUrl: string) => histogramTotals(serverUr
 /** Time the server spent answering payment webhooks (seconds, from its request histogram). */
 export const webhookTotals = (serverUrl: string) => histogramTotals(serverUrl, "stampede_http_request_duration_seconds", 'route="/api/payments/webhook"');
 
+/** Payment webhooks the server answered, and those it refused as overloaded (503: the provider delivers them again later). */
+export async function webhookAnswers(serverUrl: string): Promise<{ answered: number; refused: number }> {
+  const name = "stampede_http_request_duration_seconds_count";
+  const route = 'route="/api/payments/webhook"';
+  const [answered, refused] = await Promise.all([metric(serverUrl, name, route), metric(serverUrl, name, [route, 'status="503"'])]);
+  return { answered: answered ?? 0, refused: refused ?? 0 };
+}
+
 /** Mean per observation of a histogram between two readings, × scale (null when nothing was observed). */
 export function meanBetween(before: HistogramTotals, after: HistogramTotals, scale = 1): number | null {
   const calls = after.count - before.count;

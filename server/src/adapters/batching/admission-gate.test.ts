@@ -47,6 +47,27 @@ describe("admissionGate", () => {
     expect(await gate.run(async () => "fresh")).toBe("fresh");
   });
 
+  it("yields to more urgent work: refuses new arrivals while told to, and says how long its oldest waited", async () => {
+    let clock = 0;
+    let urgent = false;
+    const gate = admissionGate({
+      what: "holds", concurrency: 1, queueMax: 10, queueWaitMaxMs: 60_000, yieldWhile: () => urgent, now: () => clock,
+    });
+    const first = deferred();
+    const running = gate.run(() => first.promise);
+    const queued = gate.run(async () => "queued");
+    clock = 400;
+    expect(gate.oldestWaitMs).toBe(400);
+    urgent = true;
+    await expect(gate.run(async () => "new")).rejects.toBeInstanceOf(OverloadedError);
+    urgent = false; // control: the same call once nothing more urgent waits
+    const later = gate.run(async () => "later");
+    first.resolve();
+    await running;
+    expect([await queued, await later]).toEqual(["queued", "later"]);
+    expect(gate.oldestWaitMs).toBe(0);
+  });
+
   it("frees the slot when the work throws", async () => {
     const gate = admissionGate({ what: "holds", concurrency: 1, queueMax: 0, queueWaitMaxMs: 0 });
     await expect(gate.run(async () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");

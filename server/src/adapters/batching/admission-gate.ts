@@ -2,7 +2,8 @@
 // `queueMax` wait their turn (first come, first served), and a call that would queue behind a wait
 // already longer than `queueWaitMaxMs` is refused too. A refusal is immediate — OverloadedError,
 // which the HTTP layer answers 503 overloaded with Retry-After — never a request that waits until
-// a client gives up. A queue allowed to grow only turns overload into timeouts.
+// a client gives up. A queue allowed to grow only turns overload into timeouts. A gate may also
+// yield to more urgent work (`yieldWhile`): while that says so, new arrivals are refused the same way.
 import { assert } from "@stampede/shared/assert";
 
 export class OverloadedError extends Error {
@@ -22,6 +23,8 @@ export interface GateOptions {
   /** Refuse new arrivals while the oldest queued call has waited longer than this. */
   queueWaitMaxMs: number;
   retryAfterSeconds?: number;
+  /** Refuse new arrivals while this is true (more urgent work elsewhere is waiting). */
+  yieldWhile?: () => boolean;
   onRefused?: () => void;
   now?: () => number;
 }
@@ -35,6 +38,8 @@ export interface AdmissionGate {
   run<T>(fn: () => Promise<T>): Promise<T>;
   readonly active: number;
   readonly queued: number;
+  /** How long the oldest queued call has waited (0 with none queued). */
+  readonly oldestWaitMs: number;
 }
 
 export function admissionGate(options: GateOptions): AdmissionGate {
@@ -54,6 +59,7 @@ export function admissionGate(options: GateOptions): AdmissionGate {
     return new OverloadedError(options.what, options.retryAfterSeconds ?? 1);
   };
   const run = async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (options.yieldWhile?.()) throw refuse();
     if (active >= options.concurrency) {
       const oldest = waiting[0];
       if (waiting.length >= options.queueMax || (oldest && now() - oldest.sinceMs > options.queueWaitMaxMs)) throw refuse();
@@ -74,6 +80,10 @@ export function admissionGate(options: GateOptions): AdmissionGate {
     },
     get queued() {
       return waiting.length;
+    },
+    get oldestWaitMs() {
+      const oldest = waiting[0];
+      return oldest ? now() - oldest.sinceMs : 0;
     },
   };
 }

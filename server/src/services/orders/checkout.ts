@@ -192,15 +192,21 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
   };
 }
 
+/** New holds yield to payment webhooks that have waited this long for their turn. */
+const settleFirstAfterMs = 250;
+
 /** The bounded queues in front of holds and webhook settlement; their fill is part of the checkout's health. */
 function checkoutGates(deps: CheckoutDeps) {
+  const webhookGate = admissionGate({
+    what: "payment webhooks", concurrency: webhooksInFlightMax, queueMax: webhooksQueuedMax, queueWaitMaxMs: webhookQueueWaitMaxMs,
+  });
+  // Settlement first: while payments wait their turn, new holds are turned away (503, the page
+  // retries) rather than let a refused webhook wait out the provider's backoff.
   const holdGate = admissionGate({
     what: "hold requests", concurrency: deps.holdGate?.concurrency ?? holdsInFlightMax,
     queueMax: deps.holdGate?.queueMax ?? holdsQueuedMax, queueWaitMaxMs: deps.holdGate?.queueWaitMaxMs ?? holdQueueWaitMaxMs,
+    yieldWhile: () => webhookGate.oldestWaitMs > settleFirstAfterMs,
     onRefused: () => deps.health.holdRefused(),
-  });
-  const webhookGate = admissionGate({
-    what: "payment webhooks", concurrency: webhooksInFlightMax, queueMax: webhooksQueuedMax, queueWaitMaxMs: webhookQueueWaitMaxMs,
   });
   deps.health.watch({
     holdsInFlight: () => holdGate.active + holdGate.queued,
