@@ -77,7 +77,8 @@ function figuresOf(config: Config, sale: SaleRun, capacity: Capacity, sold: numb
     "sold-out told p50 ms": sale.toldLatency.p50Ms, "p99 ms": sale.toldLatency.p99Ms, "max ms": sale.toldLatency.maxMs,
     "first frame − poll ms":
       sale.timeline.soldOutAtMs === null || !Number.isFinite(firstFrame) ? null : firstFrame - sale.timeline.soldOutAtMs,
-    "hold p99 ms": sale.holdLatency.p99Ms, "hold p50 ms": sale.holdLatency.p50Ms, timeouts: sale.results.reduce((a, r) => a + r.timeouts, 0),
+    "hold p99 ms": sale.holdLatency.p99Ms, "hold p50 ms": sale.holdLatency.p50Ms,
+    timeouts: sale.results.reduce((a, r) => a + r.timeouts, 0),
     "overload retries": sale.results.reduce((a, r) => a + r.overloadRetries, 0),
     "fairness inversions": inversions(sale.fans, 250), "inversions (0 ms tolerance)": inversions(sale.fans, 0), sold, "audit ok": audit,
   };

@@ -5,7 +5,10 @@
 // its ledger connections run through a TCP proxy that is blackholed, so the holds in the gate
 // stay there until the test lifts it. Nothing here is decided by a sleep: the refusals are
 // counted while the other four are provably still unanswered (the ledger has not moved).
-// Control: a second server with a queue big enough for the same burst refuses nothing.
+// Control: a second server with a queue big enough for the same burst refuses nothing. Each server
+// has a proxy of its own: the first test's blackhole must not reach the control's ledger (sharing
+// one, the control answered all eight holds at once in one CI run, its ledger work of the first
+// test's time still stuck).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { admittedFan, gaSale, holdBody, postAsFan, stockOf, type AdmittedFan, type TimedAnswer } from "../src/testing/checkout.js";
 import { waitFor } from "../src/testing/fans.js";
@@ -14,25 +17,28 @@ import { startStack, type TestStack } from "../src/testing/stack.js";
 import { proxyPostgresPool, viaProxy, type TcpProxy } from "../src/testing/tcp-proxy.js";
 
 let stack: TestStack;
-let proxy: TcpProxy;
+let tightProxy: TcpProxy;
+let roomyProxy: TcpProxy;
 let tight: string;
 let roomy: string;
 const fans: AdmittedFan[] = [];
 
 beforeAll(async () => {
-  proxy = await proxyPostgresPool(testPostgresBase, "stampede-ledger");
+  tightProxy = await proxyPostgresPool(testPostgresBase, "stampede-ledger");
+  roomyProxy = await proxyPostgresPool(testPostgresBase, "stampede-ledger");
   stack = await startStack();
   // The count bound alone decides here, however slowly a loaded machine lets the burst in (a queue's
   // age refuses too; admission-gate.test.ts covers that with a clock it controls).
-  const base = { DATABASE_URL: viaProxy(stack.db.url, proxy), HOLDS_IN_FLIGHT_MAX: "2", HOLD_QUEUE_WAIT_MAX_MS: "600000" };
-  tight = (await stack.addServer({ ...base, HOLDS_QUEUED_MAX: "2" })).url;
-  roomy = (await stack.addServer({ ...base, HOLDS_QUEUED_MAX: "100" })).url;
+  const base = { HOLDS_IN_FLIGHT_MAX: "2", HOLD_QUEUE_WAIT_MAX_MS: "600000" };
+  tight = (await stack.addServer({ ...base, DATABASE_URL: viaProxy(stack.db.url, tightProxy), HOLDS_QUEUED_MAX: "2" })).url;
+  roomy = (await stack.addServer({ ...base, DATABASE_URL: viaProxy(stack.db.url, roomyProxy), HOLDS_QUEUED_MAX: "100" })).url;
 }, 120_000);
 
 afterAll(async () => {
   fans.splice(0).forEach((f) => f.close());
   await stack?.close();
-  await proxy?.close();
+  await tightProxy?.close();
+  await roomyProxy?.close();
 });
 
 interface Burst {
@@ -43,6 +49,7 @@ interface Burst {
 /** Eight fans send one hold each at once, each with its own Idempotency-Key. */
 async function burst(
   url: string,
+  proxy: TcpProxy,
   keyPrefix: string,
 ): Promise<{ burst: Burst; admitted: AdmittedFan[]; sale: { eventId: string; classId: string } }> {
   const sale = await gaSale(url, `overload ${keyPrefix}`);
@@ -62,7 +69,8 @@ async function burst(
 
 describe("a saturated hold queue", () => {
   it("refuses the holds past the queue at once with 503 overloaded and Retry-After, and a retry holds once", async () => {
-    const { burst: b, admitted, sale } = await burst(tight, "tight");
+    const proxy = tightProxy;
+    const { burst: b, admitted, sale } = await burst(tight, proxy, "tight");
     // 2 in the ledger, 2 queued, 4 refused: the four answers come while the ledger is blackholed.
     await waitFor("four refusals", () => b.answers.size >= 4, 20_000);
     await waitFor("the ledger hears the first holds", () => proxy.queued("up") > 0, 20_000);
@@ -85,9 +93,10 @@ describe("a saturated hold queue", () => {
   });
 
   it("control: with room in the queue the same burst waits its turn and nothing is refused", async () => {
-    const { burst: b, sale } = await burst(roomy, "roomy");
+    const proxy = roomyProxy;
+    const { burst: b, sale } = await burst(roomy, proxy, "roomy");
     await waitFor("the ledger hears the first holds", () => proxy.queued("up") > 0, 20_000);
-    expect(b.answers.size).toBe(0);
+    expect(b.answers.size, JSON.stringify([...b.answers.values()].map((a) => [a.status, a.body.error?.code]))).toBe(0);
     proxy.setMode("pass");
     const all = await b.all;
     expect(all.map((a) => a.status)).toEqual(Array(8).fill(201));

@@ -39,7 +39,8 @@ describe("CheckoutLoadRepo", () => {
   it("counts what the checkout holds of one sale", async () => {
     const repo = new CheckoutLoadRepo(pool);
     const admission = { ttlSeconds: 120, endsOnPaid: true };
-    expect(await repo.read(eventId, admission)).toEqual({ holding: 0, ordered: 0, orderedRecently: 0, ordersTaken: 0, nextHoldEndMs: null });
+    const none = { holding: 0, ordered: 0, orderedRecently: 0, ordersTaken: 0, nextHoldEndMs: null };
+    expect(await repo.read(eventId, admission)).toEqual(none);
     const twice = uuidv7();
     await order(eventId, "held", { fanId: twice, expiresInSeconds: 30 });
     await order(eventId, "payment_failed", { fanId: twice });

@@ -4,8 +4,9 @@
 // room with the queue numbers of fans who left the line since the last one (queue:departed) just
 // before it, pushes stock when it changes (≤ 4 Hz) — both paced by the room's size
 // (frame-pacing.ts: a big room gets them less often, never less than the contract says) — moves
-// the event to sold_out and back, and removes fans who left for longer than the presence grace. Every status change — the ticker's own, or an
-// admin's made on this node — goes to the event's room at once as event:status.
+// the event to sold_out and back, and removes fans who left for longer than the presence grace.
+// Every status change — the ticker's own, or an admin's made on this node — goes to the event's
+// room at once as event:status.
 //
 // Places stay one frame per room per status push: a fan's place is its rank among fans still
 // waiting, which the client keeps from the rank it got at joining plus the admissions (queue:status
