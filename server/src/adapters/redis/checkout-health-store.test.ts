@@ -16,7 +16,11 @@ describe("CheckoutHealthStore", () => {
   it("combines fresh nodes, drops stale ones", async () => {
     const store = new CheckoutHealthStore(redis.client, `${redis.prefix}:a`);
     const t = 5_000_000;
-    await store.publish("n1", { ...healthyCheckout, holdP95Ms: 120, holdsInFlight: 10, overloadRefusals: 1, poolWaits: 3, holdsPerSecond: 30 }, t);
+    await store.publish(
+      "n1",
+      { ...healthyCheckout, holdP95Ms: 120, holdsInFlight: 10, overloadRefusals: 1, poolWaits: 3, holdsPerSecond: 30 },
+      t,
+    );
     await store.publish(
       "n2",
       { ...healthyCheckout, holdP95Ms: 900, settlementLagMs: 50, holdsInFlight: 5, webhooksWaiting: 7, poolWaits: 1, holdsPerSecond: 20 },
