@@ -36,6 +36,13 @@ describe("loadConfig", () => {
     for (const name of ["PORT", "REDIS_URL", "LEDGER", "MOCKPAY_FAIL_RATE"]) expect(list.some((p) => p.startsWith(`${name}:`))).toBe(true);
   });
 
+  it("takes the listen backlog from LISTEN_BACKLOG, above Node's 511 by default, and refuses one out of range", () => {
+    expect(loadConfig({}).connections.listenBacklog).toBeGreaterThan(511);
+    expect(loadConfig({ LISTEN_BACKLOG: "8192" }).connections.listenBacklog).toBe(8192);
+    expect(problems({ LISTEN_BACKLOG: "0" })).toHaveLength(1);
+    expect(problems({ LISTEN_BACKLOG: "70000" })[0]).toMatch(/^LISTEN_BACKLOG:/);
+  });
+
   it("requires TB_ADDRESS for the TigerBeetle ledger", () => {
     expect(problems({ LEDGER: "tigerbeetle" })).toEqual(["TB_ADDRESS: required when LEDGER=tigerbeetle"]);
     expect(loadConfig({ LEDGER: "tigerbeetle", TB_ADDRESS: "3000", TB_CLUSTER_ID: "7" }).ledger).toEqual({ kind: "tigerbeetle", address: "3000", clusterId: 7n });

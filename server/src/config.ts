@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import {
   connectionsPerIpMaxDefault,
+  listenBacklogDefault,
   holdQueueWaitMaxMs,
   holdsInFlightMax,
   holdsQueuedMax,
@@ -68,6 +69,7 @@ const envSchema = z.object({
   JOIN_LIMIT_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(1_200),
   // Counted per TCP peer address: behind a proxy that is the proxy (TRUST_PROXY_HOPS cannot apply at TCP level).
   CONNECTIONS_PER_IP_MAX: z.coerce.number().int().min(1).max(1_000_000).default(connectionsPerIpMaxDefault),
+  LISTEN_BACKLOG: z.coerce.number().int().min(1).max(65_535).default(listenBacklogDefault),
   HTTP_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(httpIdleTimeoutMsDefault),
   // The checkout's bounded queues and connections (per server process): see limits.ts.
   DB_POOL_MAX: z.coerce.number().int().min(1).max(1_000).default(20),
@@ -119,8 +121,9 @@ export interface Config {
   /** Per-IP limits (bots); a load test from one address raises them. Per-fan limits are fixed in limits.ts. */
   limits: { sessionsPerIpPerMinute: number; joinsPerIpPerMinute: number };
   /** Open connections per TCP peer address (more are dropped at once) and the idle timeout. The
-   * peer is the proxy when there is one: X-Forwarded-For is not known at TCP level. */
-  connections: { perIpMax: number; idleTimeoutMs: number };
+   * peer is the proxy when there is one: X-Forwarded-For is not known at TCP level. The listen
+   * backlog: connections the kernel queues until the process accepts them. */
+  connections: { perIpMax: number; idleTimeoutMs: number; listenBacklog: number };
   /** Database connections (the shared pool; settlement's own, 0 = settlement shares the pool) and
    * the hold requests worked on and waiting per process (past both: 503 overloaded). */
   checkout: { poolMax: number; settlementPoolMax: number; holdsInFlightMax: number; holdsQueuedMax: number; holdQueueWaitMaxMs: number };
@@ -198,7 +201,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     idempotencyLeaseSeconds: e.IDEMPOTENCY_LEASE_SECONDS,
     jobLockMs: e.JOB_LOCK_MS,
     limits: { sessionsPerIpPerMinute: e.SESSION_LIMIT_PER_IP_PER_MINUTE, joinsPerIpPerMinute: e.JOIN_LIMIT_PER_IP_PER_MINUTE },
-    connections: { perIpMax: e.CONNECTIONS_PER_IP_MAX, idleTimeoutMs: e.HTTP_IDLE_TIMEOUT_MS },
+    connections: { perIpMax: e.CONNECTIONS_PER_IP_MAX, idleTimeoutMs: e.HTTP_IDLE_TIMEOUT_MS, listenBacklog: e.LISTEN_BACKLOG },
     checkout: {
       poolMax: e.DB_POOL_MAX,
       settlementPoolMax: e.SETTLEMENT_POOL_MAX,

@@ -3,11 +3,11 @@
 import type { Server } from "node:http";
 import type { Logger } from "./logger.js";
 
-/** Listens on host:port; returns the port (the one picked when port is 0). */
-export async function listen(server: Server, host: string, port: number): Promise<number> {
+/** Listens on host:port with the given accept backlog; returns the port (the one picked when port is 0). */
+export async function listen(server: Server, host: string, port: number, backlog: number): Promise<number> {
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(port, host, resolve);
+    server.listen({ port, host, backlog }, resolve);
   });
   const address = server.address();
   return typeof address === "object" && address ? address.port : port;

@@ -79,7 +79,7 @@ async function start(config: Config): Promise<void> {
     presenceGraceMs: config.presenceGraceSeconds * 1000,
     logger,
   });
-  const port = await listen(server, config.host, config.port);
+  const port = await listen(server, config.host, config.port, config.connections.listenBacklog);
   if (!config.publicUrlConfigured) publicUrl = `http://${config.host}:${port}`;
   logger.info({ port, publicUrl, nodeId: realtime.nodeId }, "server listening");
   // A line for humans and for test harnesses that start this process on port 0.

@@ -1,6 +1,9 @@
 // Goal: the server process applies the connection bounds from its config: a Socket.IO connection
 // that never finishes the handshake and fan auth is closed after a few seconds, and connections
-// over CONNECTIONS_PER_IP_MAX from one address are destroyed at once. A real server process.
+// over CONNECTIONS_PER_IP_MAX from one address are destroyed at once; its listening socket has the
+// LISTEN_BACKLOG it was given (as the kernel reports it). A real server process.
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { Manager } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,10 +11,11 @@ import { socketConnectTimeoutMs } from "@stampede/shared/limits";
 import { startStack, type TestStack } from "../src/testing/stack.js";
 
 const cap = 20;
+const backlog = 1_234;
 let stack: TestStack;
 let url: string;
 beforeAll(async () => {
-  stack = await startStack({ CONNECTIONS_PER_IP_MAX: String(cap) });
+  stack = await startStack({ CONNECTIONS_PER_IP_MAX: String(cap), LISTEN_BACKLOG: String(backlog) });
   url = (await stack.addServer()).url;
 });
 afterAll(() => stack.close());
@@ -51,5 +55,14 @@ describe("connection bounds of a server process", () => {
     const stillOpen = hoard.filter((s) => !s.closed).length;
     expect(stillOpen).toBe(cap);
     for (const s of hoard) s.destroy();
+  });
+
+  // `ss` (iproute2, in every standard Debian install) reports a listening socket's backlog as Send-Q.
+  it.skipIf(!existsSync("/usr/bin/ss") && !existsSync("/bin/ss"))("listens with LISTEN_BACKLOG as its accept backlog", () => {
+    const { port } = new URL(url);
+    const line = execFileSync("ss", ["-ltnH", `sport = :${port}`], { encoding: "utf8" }).trim();
+    const sendQ = Number(line.split(/\s+/)[2]);
+    const somaxconn = Number(readFileSync("/proc/sys/net/core/somaxconn", "utf8"));
+    expect(sendQ).toBe(Math.min(backlog, somaxconn));
   });
 });

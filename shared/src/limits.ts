@@ -138,6 +138,11 @@ export const mockpayRelayMinAgeSeconds = 60;
 // Connections.
 /** Open TCP connections per remote address by default: far above a NAT full of fans, far below the process's open-file limit. */
 export const connectionsPerIpMaxDefault = 1_000;
+/** Connections the kernel queues for a process before it accepts them (capped by net.core.somaxconn).
+ * Node's own default (511) overflowed when 10,000 fans clicked at once: the kernel dropped the
+ * handshakes past it and their retransmits took up to 30 s, so fans waited for a connection
+ * the server would have answered at once. */
+export const listenBacklogDefault = 4_096;
 /** A connection with no traffic for this long is closed by default (above Socket.IO's 25 s long-poll, so a polling fan is never cut). */
 export const httpIdleTimeoutMsDefault = 60_000;
 /** A kept-alive HTTP connection waits this long for its next request before it is closed. */

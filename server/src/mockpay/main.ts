@@ -46,7 +46,7 @@ async function start(config: Config): Promise<void> {
   const processor = mockpayDeliveryQueue.create(deliveryDeps);
   const worker = startWorker(deliveries, processor, { bull, concurrency, lockMs: config.jobLockMs, logger });
   const schedulers = await keepSchedulers([mockpayDeliveryQueue], bull, logger);
-  const port = await listen(server, config.host, config.mockpay.port);
+  const port = await listen(server, config.host, config.mockpay.port, config.connections.listenBacklog);
   if (!config.mockpay.publicUrlConfigured) publicUrl = `http://${config.host}:${port}`;
   logger.info({ port, publicUrl, webhookUrl: config.mockpay.webhookUrl }, "mockpay listening");
   // A line for humans and for harnesses that start this process on port 0.
