@@ -97,7 +97,8 @@ async function admittedBeforeOutage(s: Setup): Promise<AdmittedFan> {
 async function expectHoldRefusedForNow(s: Setup, fan: AdmittedFan): Promise<void> {
   const held = await postAsFan(s.url, `/api/events/${s.eventId}/holds`, fan.fanToken, holdBody(fan, s.classId, 1));
   const code = (held.body as unknown as { error?: { code: string } }).error?.code;
-  const seen = { status: held.status, refusedForNow: ["not_ready", "ledger_unavailable"].includes(code ?? ""), retryAfter: held.retryAfterS > 0 };
+  const refusedForNow = ["not_ready", "ledger_unavailable"].includes(code ?? "");
+  const seen = { status: held.status, refusedForNow, retryAfter: held.retryAfterS > 0 };
   expect(seen, JSON.stringify(held.body)).toEqual({ status: 503, refusedForNow: true, retryAfter: true });
   expectAlive(s);
 }
