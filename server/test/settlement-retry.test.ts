@@ -10,6 +10,7 @@ import type { Ledger } from "@stampede/shared/ledger/port";
 import { createLedger } from "../src/adapters/ledger.js";
 import { admittedFan, completePayment, hold, orderReaches, type AdmittedFan } from "../src/testing/checkout.js";
 import { basicAuth, createEvent, waitFor } from "../src/testing/fans.js";
+import { testPool } from "../src/testing/services.js";
 import { stackAdmin, startStack, type TestStack } from "../src/testing/stack.js";
 
 interface TierAudit { code: string; held: number; sold: number; ok: boolean; problems: string[]; orders: { paid: number; held: number } }
@@ -26,7 +27,7 @@ beforeAll(async () => {
   stack = await startStack();
   url = (await stack.addServer()).url;
   stack.addWorkers();
-  db = new pg.Pool({ connectionString: stack.db.url, max: 2 });
+  db = testPool(stack.db.url, 2);
   ledger = createLedger("postgres", { databaseUrl: stack.db.url });
 }, 60_000);
 

@@ -12,6 +12,7 @@ import pg from "pg";
 import { domainStreamKey, entryEvents } from "../src/services/orders/domain-events.js";
 import { admittedFan, auditOk, completePayment, getOrder, hold, orderReaches, sessionIdOf, stockOf } from "../src/testing/checkout.js";
 import { basicAuth, createEvent, waitFor } from "../src/testing/fans.js";
+import { testPool } from "../src/testing/services.js";
 import { stackAdmin, startStack, type TestStack } from "../src/testing/stack.js";
 import { deliveriesSettled, stackWebhooks } from "../src/testing/webhook-jobs.js";
 import { startWebhookGate, type WebhookGate } from "../src/testing/webhook-gate.js";
@@ -25,7 +26,7 @@ beforeAll(async () => {
   stack = await startStack({ PUBLIC_URL: gate.url, JOB_LOCK_MS: "2000" });
   url = (await stack.addServer()).url;
   gate.target = url;
-  db = new pg.Pool({ connectionString: stack.db.url, max: 2 });
+  db = testPool(stack.db.url, 2);
 }, 120_000);
 afterAll(async () => {
   await db?.end();

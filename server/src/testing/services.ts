@@ -1,6 +1,7 @@
 // Test isolation against the real services: each test file gets its own PostgreSQL database
 // (created, migrated, dropped) and its own Redis key prefix. Never used by production code.
 import { randomBytes } from "node:crypto";
+import pg from "pg";
 import { dropDatabase, ensureDatabase } from "../adapters/postgres/database.js";
 import { migrate } from "../adapters/postgres/migrate.js";
 import { createRedis, type Redis } from "../adapters/redis/connection.js";
@@ -25,6 +26,17 @@ export async function createTestDatabase(options: { migrate?: boolean; base?: st
   await ensureDatabase(dbUrl);
   if (options.migrate !== false) await migrate(dbUrl);
   return { url: dbUrl, drop: () => dropDatabase(dbUrl) };
+}
+
+/**
+ * A plain pool on a test database, for a test's own queries. It listens for errors: pool.end()
+ * resolves before its clients have closed, and dropping the database (WITH FORCE) may then end one
+ * of them from the server's side; without a listener that error would be thrown from nowhere.
+ */
+export function testPool(url: string, max: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max });
+  pool.on("error", () => {});
+  return pool;
 }
 
 export interface TestRedis {

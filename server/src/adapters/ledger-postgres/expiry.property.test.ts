@@ -23,7 +23,7 @@ import {
 } from "@stampede/shared/ledger/types";
 import { createLedger } from "../ledger.js";
 import { u128ToText } from "./codec.js";
-import { createTestDatabase, type TestDatabase } from "../../testing/services.js";
+import { createTestDatabase, testPool, type TestDatabase } from "../../testing/services.js";
 
 const numRuns = 100;
 const seed = Number(process.env.LEDGER_EXPIRY_SEED ?? Date.now() % 2_147_483_647);
@@ -75,7 +75,7 @@ const seen = new Map<string, number>();
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  pool = new pg.Pool({ connectionString: db.url, max: 2 });
+  pool = testPool(db.url, 2);
   await pool.query(`CREATE OR REPLACE FUNCTION ledger_expired_per_call_max() RETURNS integer LANGUAGE sql IMMUTABLE
                     AS $$ SELECT ${limit} $$`);
   postgres = createLedger("postgres", { databaseUrl: db.url, batching: false });

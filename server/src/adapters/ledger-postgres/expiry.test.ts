@@ -16,7 +16,7 @@ import { AccountFlags, TransferFlags as TF, type Account, type Transfer } from "
 import { createLedger } from "../ledger.js";
 import { Book, accountNames, transferNames } from "../ledger-conformance/harness.js";
 import { u128ToText } from "./codec.js";
-import { createTestDatabase, type TestDatabase } from "../../testing/services.js";
+import { createTestDatabase, testPool, type TestDatabase } from "../../testing/services.js";
 
 const dueHolds = 20_000;
 const longHolds = 500;
@@ -34,7 +34,7 @@ const model = createLedgerModel({ nowNs: () => BigInt(Date.now()) * 1_000_000n +
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  pool = new pg.Pool({ connectionString: db.url, max: 2 });
+  pool = testPool(db.url, 2);
   postgres = createLedger("postgres", { databaseUrl: db.url, batching: false, callTimeoutMs: 30_000 });
 });
 afterAll(async () => {

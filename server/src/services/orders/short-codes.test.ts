@@ -8,7 +8,7 @@ import pg from "pg";
 import { normalizeShortCode } from "@stampede/shared/core/short-code";
 import { uuidv7 } from "@stampede/shared/ids";
 import { migrate, migrationsDir } from "../../adapters/postgres/migrate.js";
-import { createTestDatabase, type TestDatabase } from "../../testing/services.js";
+import { createTestDatabase, testPool, type TestDatabase } from "../../testing/services.js";
 import { issueTickets } from "./fulfilment.js";
 import type { OrderRecord } from "./orders-repo.js";
 import { TicketCodes } from "./ticket-codes.js";
@@ -23,7 +23,7 @@ beforeAll(async () => {
   db = await createTestDatabase({ migrate: false });
   // The schema as it was before short codes: migrations up to 0006 only.
   await runner({ databaseUrl: db.url, dir: migrationsDir, direction: "up", count: 6, migrationsTable: "pgmigrations", log: () => {} });
-  pool = new pg.Pool({ connectionString: db.url, max: 4 });
+  pool = testPool(db.url, 4);
   await pool.query("INSERT INTO events (id, slug, name) VALUES ($1, $2, 'Short codes')", [eventId, `short-codes-${eventId}`]);
 });
 afterAll(async () => {

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import { uuidv7 } from "@stampede/shared/ids";
-import { createTestDatabase, type TestDatabase } from "../../testing/services.js";
+import { createTestDatabase, testPool, type TestDatabase } from "../../testing/services.js";
 import { CheckoutLoadRepo } from "./checkout-load-repo.js";
 
 let db: TestDatabase;
@@ -15,7 +15,7 @@ const otherEventId = uuidv7();
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  pool = new pg.Pool({ connectionString: db.url, max: 2 });
+  pool = testPool(db.url, 2);
   for (const id of [eventId, otherEventId]) {
     await pool.query("INSERT INTO events (id, slug, name) VALUES ($1, $2, 'Load')", [id, `load-${id}`]);
   }
