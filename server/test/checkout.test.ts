@@ -204,6 +204,38 @@ describe("checkout", () => {
     await waitFor("the returned VIP ticket to sell", async () => (await hold(served.url, late, event.id, [{ classId: vip, quantity: 1 }], { "idempotency-key": `retry-${Date.now()}` })).status === 201, 15_000);
   });
 
+  it("tells sold out before other work, keeps it as the key's answer, and replays the hold that took the last ticket", async () => {
+    const { event, vip } = await saleEvent();
+    const buyers = await Promise.all([1, 2, 3].map(() => fan(event.id)));
+    const lastKey = { "idempotency-key": "takes-the-last" };
+    const holdVip = (i: number, quantity: number, key = {}) => hold(served.url, buyers[i]!, event.id, [{ classId: vip, quantity }], key);
+    const holds = await Promise.all([holdVip(0, 2), holdVip(1, 2), holdVip(2, 1, lastKey)]);
+    expect(holds.map((h) => h.status)).toEqual([201, 201, 201]);
+    const vipLeft = () => buyers[0]!.stock.at(-1)?.classes.find((c) => c.code === "VIP")?.available;
+    await waitFor("the stock snapshot to show VIP sold out", () => vipLeft() === 0);
+    const again = await holdVip(2, 1, lastKey);
+    expect({ status: again.status, orderId: again.body.orderId }).toEqual({ status: 201, orderId: holds[2]!.body.orderId });
+    const late = await fan(event.id);
+    const answer = async (p: Promise<{ status: number; body: { error?: { code: string } } }>) => {
+      const r = await p;
+      return `${r.status} ${r.body.error?.code}`;
+    };
+    // Sold out is public (every fan's page shows the stock): told before the admission is checked.
+    const forged = { ...late, admissionToken: "forged.token.value" };
+    expect(await answer(hold(served.url, forged, event.id, [{ classId: vip, quantity: 1 }]))).toBe("409 sold_out");
+    expect(await answer(hold(served.url, late, event.id, [{ classId: vip, quantity: 3 }]))).toBe("422 invalid_request");
+    const lateKey = { "idempotency-key": "too-late" };
+    expect(await answer(hold(served.url, late, event.id, [{ classId: vip, quantity: 1 }], lateKey))).toBe("409 sold_out");
+    const last = holds[2]!.body;
+    const cancel = { method: "POST", headers: { authorization: `Bearer ${last.orderToken}` } };
+    const cancelled = await fetch(`${served.url}/api/orders/${last.orderId}/cancel`, cancel);
+    expect(cancelled.status).toBe(200);
+    await waitFor("the cancelled ticket back on sale", async () => (await stockOf(served.url, event.id))[0]!.available === 1);
+    // The refusal was the key's answer: the same request again gets it again; a new key buys.
+    expect(await answer(hold(served.url, late, event.id, [{ classId: vip, quantity: 1 }], lateKey))).toBe("409 sold_out");
+    expect((await hold(served.url, late, event.id, [{ classId: vip, quantity: 1 }], { "idempotency-key": "once-more" })).status).toBe(201);
+  });
+
   it("refunds a paid order: money back, tickets void, stock returned to the pool", async () => {
     const { event, ga } = await saleEvent();
     const f = await fan(event.id);

@@ -68,6 +68,7 @@ interface HeldInLedger {
 }
 
 const refuse = (status: number, code: ConstructorParameters<typeof HttpError>[1], message: string) => new HttpError(status, code, message);
+const soldOut = () => refuse(409, "sold_out", "every ticket is taken");
 const holdActive = () => refuse(409, "hold_active", "you already hold tickets: pay for them or cancel first");
 
 export class HoldsService {
@@ -126,7 +127,7 @@ export class HoldsService {
     const earlier = attempt.resumed ? await this.deps.orders.get(attempt.orderId) : null;
     if (earlier) return this.earlierOrder(earlier, fanId);
     const jti = await this.checkAdmission(event, fanId, body.admissionToken);
-    if (event.status === "sold_out") throw refuse(409, "sold_out", "every ticket is taken");
+    if (event.status === "sold_out") throw soldOut();
     if (event.status !== "on_sale") throw refuse(409, "sale_not_open", `the sale is ${event.status.replace("_", " ")}`);
     const items = this.orderItems(event, body.items);
     // A resumed attempt's own hold may be what took the last tickets from the snapshot.
@@ -195,15 +196,36 @@ export class HoldsService {
   }
 
   /**
+   * Sold out, told before any work: the event is marked sold out, or a tier asked for is at 0 in
+   * the stock snapshot. After a sell-out the crowd's attempts are answered for a cached read —
+   * no admission check, no idempotency claim, no turn at the checkout's gate (the stock is public:
+   * every fan's page shows it). Bad input still gets its 422 first. Null when the request must
+   * take the whole path; the caller must still let a request with an Idempotency-Key replay
+   * an earlier answer (see `IdempotentRequests.known`).
+   */
+  async soldOutAtOnce(eventId: string, body: HoldRequestBody): Promise<HttpError | null> {
+    const event = await this.deps.events.get(eventId);
+    if (!event || (event.status !== "on_sale" && event.status !== "sold_out")) return null;
+    const items = this.orderItems(event, body.items);
+    if (event.status === "sold_out") return soldOut();
+    return this.soldOutTier(event, items);
+  }
+
+  /**
    * A tier at 0 in the stock snapshot (the one fans see, at most stockTickMs old, dropped when a
    * hold ends or a refund returns stock) is answered sold out without the ledger: after a sell-out,
    * the crowd's attempts cost one cached read. A snapshot that still shows stock refuses nothing —
    * the ledger decides those, so this can never oversell.
    */
   private async refuseIfSoldOut(event: EventRecord, items: OrderItem[]): Promise<void> {
+    const refusal = await this.soldOutTier(event, items);
+    if (refusal) throw refusal;
+  }
+
+  private async soldOutTier(event: EventRecord, items: OrderItem[]): Promise<HttpError | null> {
     const stock = await this.deps.stock.get(event);
     const gone = items.find((i) => stock.classes.find((c) => c.id === i.classId)?.available === 0);
-    if (gone) throw refuse(409, "sold_out", `${gone.code} is sold out`);
+    return gone ? refuse(409, "sold_out", `${gone.code} is sold out`) : null;
   }
 
   /**

@@ -6,7 +6,7 @@
 // places the same order id again; the ledger answers that with `exists`, so there is one hold.
 import { createHash } from "node:crypto";
 import { uuidv7 } from "@stampede/shared/ids";
-import { pgBatched } from "../../adapters/postgres/batched.js";
+import { columnOf, pgBatched } from "../../adapters/postgres/batched.js";
 import type { Pool } from "../../adapters/postgres/pool.js";
 import { HttpError } from "../../http/errors.js";
 
@@ -34,6 +34,11 @@ const inProgress = 0;
 
 export function requestHash(value: unknown): string {
   return createHash("sha256").update(JSON.stringify(value)).digest("hex");
+}
+
+/** A refusal as it is kept for replay. */
+export function answerOf(err: HttpError): StoredAnswer {
+  return { status: err.status, body: { error: { code: err.code, message: err.message } } };
 }
 
 const failedWithNothingHeld = new WeakSet<object>();
@@ -68,6 +73,12 @@ const claimSql = `INSERT INTO hold_requests AS h (fan_id, key, request_hash, sta
 const answerSql = `UPDATE hold_requests h SET status = a.status, response = a.response
   FROM unnest($1::uuid[], $2::text[], $3::integer[], $4::jsonb[]) AS a(fan_id, key, status, response)
   WHERE h.fan_id = a.fan_id AND h.key = a.key`;
+
+// A key already there (claimed, answered, or twice in the batch) is left as it is.
+const answerAtOnceSql = `INSERT INTO hold_requests (fan_id, key, request_hash, status, response)
+  SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::integer[], $5::jsonb[])
+  ON CONFLICT (fan_id, key) DO NOTHING
+  RETURNING fan_id, key`;
 
 const claimKey = (fanId: string, key: string) => `${fanId} ${key}`;
 
@@ -108,6 +119,27 @@ export class IdempotentRequests {
     return answers.map(() => undefined);
   });
 
+  /**
+   * Keeps a refusal decided before any work (sold out) as (fan, key)'s answer, in one statement
+   * with the others of its moment: the key is never claimed, so no second statement answers it.
+   * False when the key was already there — the caller takes the whole path, which replays the
+   * earlier answer (a retry of the hold that took the last tickets gets its order).
+   */
+  readonly answerAtOnce = pgBatched(async (answers: Array<Answered & { hash: string }>): Promise<boolean[]> => {
+    const { rows } = await this.pool.query<{ fan_id: string; key: string }>(answerAtOnceSql, [
+      ...[columnOf(answers, "fanId"), columnOf(answers, "key"), columnOf(answers, "hash")],
+      ...[answers.map((a) => a.answer.status), answers.map((a) => JSON.stringify(a.answer.body))],
+    ]);
+    const kept = new Set(rows.map((r) => claimKey(r.fan_id, r.key)));
+    const first = new Set<string>();
+    return answers.map((a) => {
+      const k = claimKey(a.fanId, a.key);
+      if (first.has(k) || !kept.has(k)) return false; // a key twice in one batch: the first one is kept
+      first.add(k);
+      return true;
+    });
+  });
+
   /** Runs work once per (fan, key); replays the stored answer to a repeat with the same request. */
   async run(fanId: string, key: string, hash: string, work: (attempt: HoldAttempt) => Promise<StoredAnswer>): Promise<StoredAnswer> {
     const attempt = await this.claim({ fanId, key, hash, orderId: uuidv7() });
@@ -122,7 +154,7 @@ export class IdempotentRequests {
         await this.release(fanId, key, nothing).catch(() => {}); // else the lease frees it
         throw err;
       }
-      answer = { status: err.status, body: { error: { code: err.code, message: err.message } } };
+      answer = answerOf(err);
     }
     await this.store({ fanId, key, answer });
     return answer;
