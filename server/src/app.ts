@@ -12,6 +12,7 @@ import { errorHandler, notFoundHandler } from "./http/errors.js";
 import { healthRouter, type ReadinessChecks } from "./http/health.js";
 import { createMetrics, metricsHandler, metricsMiddleware, type Metrics } from "./http/metrics.js";
 import { OpenApiRegistry } from "./http/openapi.js";
+import { prefixGate } from "./http/prefix-gate.js";
 import { clientRouter } from "./http/static.js";
 import { AdminUsers } from "./services/admin/admin-users.js";
 import { AdminAudit } from "./services/admin/audit.js";
@@ -199,14 +200,15 @@ export function createApp(deps: AppDeps): App {
   app.use(checkout.webhookRouter);
   app.use(express.json({ limit: httpJsonBodyBytesMax }));
 
-  app.use(healthRouter(deps.readiness));
+  app.use(prefixGate(healthRouter(deps.readiness)));
   app.get("/metrics", metricsHandler(metrics));
-  app.use(adminAuthRoutes(admin, registry, { secureCookies: https }));
-  app.use(fanSessionRoutes(tokens, registry, { secureCookies: https, perIp: sessionLimit }));
-  app.use(waitingRoomRoutes({ waitingRoom: waitingRoom.service, lottery: waitingRoom.lottery, tokens, joinLimits: waitingRoom.joinLimits }, registry));
-  app.use(eventRoutes({ events, ledger: deps.ledger, admin }, registry));
-  for (const router of checkout.routers) app.use(router);
-  app.use(benchRoutes(deps.benchResultsDir ? new BenchResultsStore(deps.benchResultsDir, deps.logger) : null, registry));
+  app.use(prefixGate(adminAuthRoutes(admin, registry, { secureCookies: https })));
+  app.use(prefixGate(fanSessionRoutes(tokens, registry, { secureCookies: https, perIp: sessionLimit })));
+  const room = { waitingRoom: waitingRoom.service, lottery: waitingRoom.lottery, tokens, joinLimits: waitingRoom.joinLimits };
+  app.use(prefixGate(waitingRoomRoutes(room, registry)));
+  app.use(prefixGate(eventRoutes({ events, ledger: deps.ledger, admin }, registry)));
+  for (const router of checkout.routers) app.use(prefixGate(router));
+  app.use(prefixGate(benchRoutes(deps.benchResultsDir ? new BenchResultsStore(deps.benchResultsDir, deps.logger) : null, registry)));
   app.use(docsRouter(() => registry.document({ title: "Stampede API", version: deps.version ?? "1", serverUrl: deps.publicUrl() })));
 
   app.use("/api", notFoundHandler);
