@@ -201,7 +201,7 @@ export class HoldsService {
    * no admission check, no idempotency claim, no turn at the checkout's gate (the stock is public:
    * every fan's page shows it). Bad input still gets its 422 first. Null when the request must
    * take the whole path; the caller must still let a request with an Idempotency-Key replay
-   * an earlier answer (see `IdempotentRequests.known`).
+   * an earlier answer (see `IdempotentRequests.answerAtOnce`).
    */
   async soldOutAtOnce(eventId: string, body: HoldRequestBody): Promise<HttpError | null> {
     const event = await this.deps.events.get(eventId);

@@ -97,12 +97,12 @@ export function orderRoutes(deps: OrderRoutesDeps, registry: OpenApiRegistry): R
       const rawKey = req.headers["idempotency-key"];
       const key = rawKey === undefined ? null : idempotencyKey.safeParse(rawKey);
       if (key && !key.success) throw new HttpError(422, "invalid_request", `Idempotency-Key: ${key.error.issues[0]?.message ?? "invalid"}`);
-      const hash = requestHash({ eventId: params.eventId, body });
-      const keyed = (k: string) => deps.idempotency.run(fanId, k, hash, place);
+      const hash = () => requestHash({ eventId: params.eventId, body });
+      const keyed = (k: string) => deps.idempotency.run(fanId, k, hash(), place);
       // Sold out: told at once, and kept as the key's answer unless the key has one already.
       const soldOut = await deps.holds.soldOutAtOnce(params.eventId, body);
       if (soldOut) {
-        const kept = !key || (await deps.idempotency.answerAtOnce({ fanId, key: key.data, hash, answer: answerOf(soldOut) }));
+        const kept = !key || (await deps.idempotency.answerAtOnce({ fanId, key: key.data, hash: hash(), answer: answerOf(soldOut) }));
         if (kept) throw soldOut;
       }
       // Latency as the fan sees it: the wait in the gate's queue counts (a hold refused at once does not).
