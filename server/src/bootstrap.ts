@@ -78,9 +78,9 @@ const setUpRetryMs = 60_000;
 /**
  * PostgreSQL answered the preflight but went away during the set-up (restarted, or our backend
  * terminated): try again, each second, for a minute — a process starting during a database
- * restart waits for it rather than exiting. Both steps are safe to repeat.
+ * restart waits for it rather than exiting. Every step given must be safe to repeat.
  */
-async function retryWhileUnavailable(step: () => Promise<void>): Promise<void> {
+export async function retryWhileUnavailable(step: () => Promise<void>): Promise<void> {
   const deadline = Date.now() + setUpRetryMs;
   for (;;) {
     try {

@@ -5,7 +5,7 @@ import { closeRedis, createRedis } from "./adapters/redis/connection.js";
 import { createPool } from "./adapters/postgres/pool.js";
 import { createApp } from "./app.js";
 import { accountId } from "@stampede/shared/core/ledger-ids";
-import { createConfiguredLedger, prepareServices } from "./bootstrap.js";
+import { createConfiguredLedger, prepareServices, retryWhileUnavailable } from "./bootstrap.js";
 import { devDefaultsBanner, type Config } from "./config.js";
 import { applyConnectionLimits } from "./connection-limits.js";
 import { closeHttpServer, listen, onShutdownSignals, runClosers } from "./lifecycle.js";
@@ -32,7 +32,8 @@ async function start(config: Config): Promise<void> {
   // The ledger exists before the app's metrics do: batch sizes are forwarded once they exist.
   let observeBatch = (_events: number): void => {};
   const ledger = createConfiguredLedger(config, (events) => observeBatch(events));
-  await new AdminUsers(pool).bootstrap(config.admin.username, config.admin.password);
+  // The first statement on the app's own pool: PostgreSQL may restart between it and the set-up.
+  await retryWhileUnavailable(() => new AdminUsers(pool).bootstrap(config.admin.username, config.admin.password));
 
   let publicUrl = config.publicUrl;
   const bullRedis = createRedis(config.redisUrl, "bullmq");
