@@ -19,8 +19,8 @@ function literalPrefixes(router: Router): string[] | null {
 
 /**
  * Express tries every route of every router mounted before the one that answers a request: a
- * hold walked some sixty routes first (router and path-to-regexp: 9 % of the server's CPU while a
- * crowd was being refused). Behind this gate a router is entered only when the path can match one
+ * hold walked twenty-odd routes of other routers first (router and path-to-regexp: 9 % of the
+ * server's CPU while a crowd was being refused). Behind this gate a router is entered only when the path can match one
  * of its routes. The prefixes are read from the router on first use (its routes are defined by
  * then); a router with middleware of its own (`router.use`) is always entered. Paths compare
  * without case, as Express's routes do.
