@@ -130,8 +130,7 @@ export class HoldsService {
     if (event.status === "sold_out") throw soldOut();
     if (event.status !== "on_sale") throw refuse(409, "sale_not_open", `the sale is ${event.status.replace("_", " ")}`);
     const items = this.orderItems(event, body.items);
-    // A resumed attempt's own hold may be what took the last tickets from the snapshot.
-    if (!attempt.resumed) await this.refuseIfSoldOut(event, items);
+    // The stock snapshot was read before any of this (soldOutAtOnce): the ledger decides from here.
     if (await this.deps.orders.hasActiveHold(jti)) throw holdActive();
     const expiresAtMs = await this.holdInLedger(event, fanId, attempt.orderId, items);
     return this.openOrder({ event, fanId, jti, email: body.email, orderId: attempt.orderId, items, expiresAtMs });
@@ -213,15 +212,9 @@ export class HoldsService {
 
   /**
    * A tier at 0 in the stock snapshot (the one fans see, at most stockTickMs old, dropped when a
-   * hold ends or a refund returns stock) is answered sold out without the ledger: after a sell-out,
-   * the crowd's attempts cost one cached read. A snapshot that still shows stock refuses nothing —
-   * the ledger decides those, so this can never oversell.
+   * hold ends or a refund returns stock) is sold out without asking the ledger. A snapshot that
+   * still shows stock refuses nothing — the ledger decides those, so this can never oversell.
    */
-  private async refuseIfSoldOut(event: EventRecord, items: OrderItem[]): Promise<void> {
-    const refusal = await this.soldOutTier(event, items);
-    if (refusal) throw refusal;
-  }
-
   private async soldOutTier(event: EventRecord, items: OrderItem[]): Promise<HttpError | null> {
     const stock = await this.deps.stock.get(event);
     const gone = items.find((i) => stock.classes.find((c) => c.id === i.classId)?.available === 0);
