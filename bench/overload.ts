@@ -15,7 +15,9 @@ import { createEvent } from "@stampede/server/testing/fans";
 import { calibrate } from "./lib/calibrate.js";
 import { measureCapacity, type Capacity } from "./lib/capacity.js";
 import { machineInfo, writeResult, type Row } from "./lib/result.js";
-import { idealFigures, inversions, runSale, saleReport, type SaleRun } from "./lib/sale-run.js";
+import { idealEarlyGoodput } from "./lib/ideal.js";
+import { coresUsed, cpuSnapshot, cpuSplit, type CpuSnapshot } from "./lib/proc-cpu.js";
+import { idealFigures, idealSaleOf, inversions, runSale, saleReport, type SaleRun } from "./lib/sale-run.js";
 import { webhookAnswers } from "./lib/server-metrics.js";
 import { adminAuth, numFlag, startBenchStack } from "./lib/stack.js";
 import { round } from "./lib/stats.js";
@@ -73,15 +75,35 @@ function figuresOf(sale: SaleRun, capacity: Capacity, config: { tickets: number;
   // Never empty: the whole run is the early pace.
   const goodput = early?.paid ?? (stockedSeconds > 0 ? sold / stockedSeconds : 0);
   const perCapacity = (perSecond: number) => round(perSecond / capacity.paidPerSecond, 2);
+  const ideal = idealEarlyGoodput(idealSaleOf(sale, config.tickets, capacity.paidPerSecond, config.holdSeconds));
   return {
     "capacity paid/s": capacity.paidPerSecond, "stock first empty in s": early ? round(early.seconds) : "never",
     "goodput paid/s": round(goodput, 1), "goodput / capacity": perCapacity(goodput), "goodput target": "≥ 0.9",
+    "ideal goodput / capacity": ideal === null ? "" : perCapacity(ideal), "goodput / ideal": ideal ? round(goodput / ideal, 2) : "",
     "taken/s until then": early ? round(early.taken, 1) : "", "taken / capacity": early ? perCapacity(early.taken) : "",
     "paid/s with stock, whole run": round(stockedSeconds > 0 ? sold / stockedSeconds : 0, 1), "seconds with stock": round(stockedSeconds),
     timeouts: sale.results.reduce((a, r) => a + r.timeouts, 0), "hold p99 ms": sale.holdLatency.p99Ms, "hold p99 target": "≤ 1000",
     "overload retries": sale.results.reduce((a, r) => a + r.overloadRetries, 0),
     tickets: config.tickets, sold, ...idealFigures(sale, config.tickets, capacity.paidPerSecond, config.holdSeconds),
     "fairness inversions": inversions(sale.fans, 250), "admitted to nothing": sale.timeline.admittedToNothing,
+  };
+}
+
+interface SaleMarks {
+  opened?: { cpu: CpuSnapshot; atMs: number };
+  emptied?: { cpu: CpuSnapshot; atMs: number };
+}
+
+/** The cores the stack and the load generators kept busy while the capacity was measured, and in the
+ * sale until the stock first ran out: on a box where both share two cores, the crowd's own clients
+ * take part of what the checkout had in the capacity run. */
+function coresFigures(capacity: Capacity, marks: SaleMarks): Row {
+  const before = coresUsed(capacity.cpu.seconds, capacity.cpu.wallSeconds);
+  const { opened, emptied } = marks;
+  const sale = opened && emptied ? coresUsed(cpuSplit(opened.cpu, emptied.cpu), (emptied.atMs - opened.atMs) / 1_000) : null;
+  return {
+    "stack cores, capacity → sale": `${before.stack} → ${sale?.stack ?? "–"}`,
+    "generator cores, capacity → sale": `${before.generators} → ${sale?.generators ?? "–"}`,
   };
 }
 
@@ -108,8 +130,15 @@ export async function run(args: string[]): Promise<void> {
     const arrivePerSecond = Math.max(1, Math.round(capacity.paidPerSecond * config.factor));
     const { generators, seconds, holdSeconds } = config;
     const webhooksBefore = await webhookAnswers(url);
-    const open = async () => bench.profileStart();
-    const sale = await runSale({ url, eventId: event.id, classes, fans, generators, seconds, holdSeconds, arrivePerSecond, open });
+    const marks: SaleMarks = {};
+    const open = async () => {
+      marks.opened = { cpu: cpuSnapshot(), atMs: Date.now() };
+      bench.profileStart();
+    };
+    const onFirstEmpty = () => void (marks.emptied = { cpu: cpuSnapshot(), atMs: Date.now() });
+    const sale = await runSale({
+      url, eventId: event.id, classes, fans, generators, seconds, holdSeconds, arrivePerSecond, open, onFirstEmpty,
+    });
     const report = await saleReport(url, event.id, sale);
     const audit = await audits(url, event.id, config.holdSeconds);
     const unsettled = await capturedButUnsettled(bench.stack.db.url, event.id);
@@ -125,7 +154,7 @@ export async function run(args: string[]): Promise<void> {
       config: { ...config, tickets, fans, arrivePerSecond },
       calibration: cal.rows,
       figures: [{
-        ...figuresOf(sale, capacity, { tickets, holdSeconds }, report.sold),
+        ...figuresOf(sale, capacity, { tickets, holdSeconds }, report.sold), ...coresFigures(capacity, marks),
         "captured in time, unsettled": unsettled, "webhooks refused (503)": `${webhooks.refused} of ${webhooks.answered}`,
         "audit ok": audit.atEnd,
         "audit ok after draining": audit.drained === null ? "" : (audit.drained as { ok: boolean }).ok,

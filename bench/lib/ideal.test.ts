@@ -1,7 +1,8 @@
 // Goal: the ideal sell-out time is tickets ÷ capacity when every fan pays, and waits for abandoned
-// holds to come back when they do not; fans who cannot buy every ticket give no ideal.
+// holds to come back when they do not; fans who cannot buy every ticket give no ideal. The goodput
+// ideal is the capacity when every fan pays, and less when holds that never sell take its time.
 import { describe, expect, it } from "vitest";
-import { idealSellOutSeconds, type IdealFan } from "./ideal.js";
+import { idealEarlyGoodput, idealSellOutSeconds, nonPayerShareOfPurchase, type IdealFan } from "./ideal.js";
 
 const fans = (n: number, over: Partial<IdealFan> = {}): IdealFan[] =>
   Array.from({ length: n }, () => ({ joinedAtS: 0, quantity: 1, behaviour: "pay", ...over }));
@@ -25,5 +26,28 @@ describe("idealSellOutSeconds", () => {
   it("is null when the fans cannot buy every ticket (control: one fan more can)", () => {
     expect(idealSellOutSeconds({ tickets: 10, capacityPerSecond: 10, holdSeconds: 30, fans: fans(9) })).toBeNull();
     expect(idealSellOutSeconds({ tickets: 10, capacityPerSecond: 10, holdSeconds: 30, fans: fans(10) })).toBeCloseTo(1);
+  });
+});
+
+describe("idealEarlyGoodput", () => {
+  const sale = (line: IdealFan[], tickets = 10) => ({ tickets, capacityPerSecond: 10, holdSeconds: 30, fans: line });
+
+  it("is the capacity when every fan pays", () => {
+    expect(idealEarlyGoodput(sale(fans(20)))).toBeCloseTo(10);
+  });
+
+  it("is below the capacity when fans who hold and do not pay take the checkout's time", () => {
+    // 4 payers and 1 abandoner in turn: 2 rounds take all 10 tickets; each round costs (4 + share) tenths of a second.
+    const round = [...fans(4), ...fans(1, { behaviour: "abandon" })];
+    const expected = 8 / ((2 * (4 + nonPayerShareOfPurchase)) / 10);
+    expect(idealEarlyGoodput(sale([...round, ...round, ...fans(10)]))).toBeCloseTo(expected);
+    expect(expected).toBeLessThan(10);
+  });
+
+  it("does not count declined tickets as taken, and is null when the stock never runs out", () => {
+    const line = [...fans(2, { behaviour: "decline" }), ...fans(10)];
+    // The decliners cost 0.2 × 0.3 / 10 s; the 10 payers then take all 10 in 1 s.
+    expect(idealEarlyGoodput(sale(line))).toBeCloseTo(10 / (1 + (2 * nonPayerShareOfPurchase) / 10));
+    expect(idealEarlyGoodput(sale(fans(9)))).toBeNull();
   });
 });

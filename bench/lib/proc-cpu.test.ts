@@ -1,6 +1,6 @@
 // Goal: processes are sorted into the kinds the CPU split reports, and the split subtracts.
 import { describe, expect, it } from "vitest";
-import { cpuSplit, processKind, shopAndProvider } from "./proc-cpu.js";
+import { coresUsed, cpuSplit, processKind, shopAndProvider } from "./proc-cpu.js";
 
 describe("proc-cpu", () => {
   it("names the kinds", () => {
@@ -25,5 +25,10 @@ describe("proc-cpu", () => {
     const split = { server: 2, workers: 0.5, postgresql: 1, redis: 0.5, mockpay: 1.5, "postgresql (mockpay)": 0.5, generators: 9 };
     expect(shopAndProvider(split, 1_000)).toEqual({ shopMs: 4, providerMs: 2 });
     expect(shopAndProvider(split, 0)).toEqual({ shopMs: 0, providerMs: 0 });
+  });
+
+  it("counts the cores a phase kept busy, the stack apart from the generators", () => {
+    expect(coresUsed({ server: 4, postgresql: 2, generators: 3 }, 5)).toEqual({ stack: 1.2, generators: 0.6 });
+    expect(coresUsed({ server: 4 }, 0)).toEqual({ stack: 0, generators: 0 });
   });
 });

@@ -73,3 +73,11 @@ export function cpuNote(split: Record<string, number>, ops: number, unit: string
   const parts = Object.entries(split).sort((a, b) => b[1] - a[1]).map(([kind, s]) => `${kind} ${s} s (${ops > 0 ? ((s * 1_000) / ops).toFixed(2) : "–"} ms/${unit})`);
   return `CPU in the timed phase: ${parts.join(", ") || "not measured (no /proc)"}`;
 }
+
+/** Cores a phase kept busy: the stack under test (every kind but the load generators) and the generators. */
+export function coresUsed(split: Record<string, number>, wallSeconds: number): { stack: number; generators: number } {
+  const generators = split.generators ?? 0;
+  const stack = Object.values(split).reduce((a, s) => a + s, 0) - generators;
+  const per = (s: number) => (wallSeconds > 0 ? Math.round((s * 100) / wallSeconds) / 100 : 0);
+  return { stack: per(stack), generators: per(generators) };
+}

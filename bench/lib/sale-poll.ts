@@ -21,7 +21,7 @@ export interface SaleTimeline {
   errors: string[];
 }
 
-export function watchSale(url: string, eventId: string, capacity: number): { stop(): Promise<SaleTimeline> } {
+export function watchSale(url: string, eventId: string, capacity: number, onFirstEmpty?: () => void): { stop(): Promise<SaleTimeline> } {
   const timeline: SaleTimeline = {
     firstEmptyAtMs: null, soldAtFirstEmpty: null, soldOutAtMs: null, stockedMs: 0, admittedToNothing: 0, errors: [],
   };
@@ -39,6 +39,7 @@ export function watchSale(url: string, eventId: string, capacity: number): { sto
         if (timeline.firstEmptyAtMs === null && available === 0) {
           timeline.firstEmptyAtMs = Date.now();
           timeline.soldAtFirstEmpty = sold;
+          onFirstEmpty?.();
         }
         if (timeline.soldOutAtMs === null && sold === capacity) timeline.soldOutAtMs = Date.now();
         if (last && last.available === 0 && available === 0) {

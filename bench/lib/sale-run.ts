@@ -2,7 +2,7 @@
 // part `flash-sale` and `overload` share. The caller makes the event; `open` runs at "go" (the
 // admin opening a scheduled sale), or nothing when the sale is already on and fans arrive over time.
 import { runGenerators } from "./child.js";
-import { idealSellOutSeconds } from "./ideal.js";
+import { idealSellOutSeconds, type IdealSale } from "./ideal.js";
 import { adminAuth } from "./stack.js";
 import { split } from "./merge.js";
 import { watchSale, type SaleTimeline } from "./sale-poll.js";
@@ -21,6 +21,8 @@ export interface SaleRunInput {
   /** Fans per second joining after "go" over all generators; absent: they wait in the pre-queue. */
   arrivePerSecond?: number;
   open?: () => Promise<void>;
+  /** Called when the stats first show nothing available. */
+  onFirstEmpty?: () => void;
 }
 
 export interface SaleRun {
@@ -49,7 +51,7 @@ export async function runSale(input: SaleRunInput): Promise<SaleRun> {
   })), async () => {
     await input.open?.();
     openedAtMs = Date.now();
-    watcher = watchSale(input.url, input.eventId, tickets);
+    watcher = watchSale(input.url, input.eventId, tickets, input.onFirstEmpty);
   });
   const noTimeline: SaleTimeline = {
     firstEmptyAtMs: null, soldAtFirstEmpty: null, soldOutAtMs: null, stockedMs: 0, admittedToNothing: 0, errors: [],
@@ -67,8 +69,8 @@ export async function runSale(input: SaleRunInput): Promise<SaleRun> {
   };
 }
 
-/** The ideal sell-out time of these fans in their line order (ideal.ts); null when they could not buy every ticket. */
-export function saleIdealSeconds(sale: SaleRun, tickets: number, capacityPerSecond: number, holdSeconds: number): number | null {
+/** These fans in their line order, through the ideal checkout (ideal.ts). */
+export function idealSaleOf(sale: SaleRun, tickets: number, capacityPerSecond: number, holdSeconds: number): IdealSale {
   const byLine = (a: FlashFanRecord, b: FlashFanRecord) =>
     (a.queueNumber ?? Infinity) - (b.queueNumber ?? Infinity) || (a.joinedAtMs ?? Infinity) - (b.joinedAtMs ?? Infinity);
   const fans = [...sale.fans].sort(byLine).map((f) => ({
@@ -76,13 +78,13 @@ export function saleIdealSeconds(sale: SaleRun, tickets: number, capacityPerSeco
     quantity: f.quantity,
     behaviour: f.behaviour,
   }));
-  return idealSellOutSeconds({ tickets, capacityPerSecond, holdSeconds, fans });
+  return { tickets, capacityPerSecond, holdSeconds, fans };
 }
 
 /** Sell-out time against the ideal of these fans (and against tickets ÷ capacity, the ideal that ignores abandoned holds). */
 export function idealFigures(sale: SaleRun, tickets: number, capacityPerSecond: number, holdSeconds: number): Row {
   const soldOutSeconds = sale.soldOutAtMs === null ? null : (sale.soldOutAtMs - sale.openedAtMs) / 1_000;
-  const ideal = saleIdealSeconds(sale, tickets, capacityPerSecond, holdSeconds);
+  const ideal = idealSellOutSeconds(idealSaleOf(sale, tickets, capacityPerSecond, holdSeconds));
   return {
     "sold out in s": soldOutSeconds === null ? "not within the run" : round(soldOutSeconds),
     "ideal s": ideal === null ? "these fans cannot buy every ticket" : round(ideal),

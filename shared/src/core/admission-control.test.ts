@@ -1,9 +1,11 @@
 // Goal: the admission controller stays inside the operator's limits, backs off on every overload
-// sign, never grows while overloaded, and climbs back to the ceiling once the checkout is healthy.
+// sign (to what the checkout serves, between half and nine tenths of the rate), never grows while
+// overloaded, and climbs back to the ceiling once the checkout is healthy.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   cutSpacingMs,
+  cutToServedFraction,
   fansAboutToOrder,
   healthyCheckout,
   overloadThresholds,
@@ -77,6 +79,19 @@ describe("steerAdmission", () => {
     });
     expect(next).toMatchObject({ ratePerMinute: 2_000, reason: signal, lastCutMs: 10_000, cutFromPerMinute: 4_000 });
     expect(next.cutHoldOffMs).toBe(signal === "settlementLagMs" ? overloadThresholds.settlementLagMs + 1 : 0);
+  });
+
+  it("cuts to 90% of the holds the checkout answers, never below half the rate nor by less than a tenth", () => {
+    const cutWith = (holdsPerSecond: number) => steerAdmission({
+      state: startSteering(12_000, 60, 100_000), health: { ...overloaded("holdP95Ms"), holdsPerSecond }, floorPerMinute: 60,
+      ceilingPerMinute: 100_000, nowMs: 10_000, elapsedMs: 500, demand: true,
+    }).ratePerMinute;
+    // Serving 10,000 a minute of the 12,000 admitted: to 9,000 (halving would throw 3,000 more away).
+    expect(cutWith(10_000 / 60)).toBe(Math.round(cutToServedFraction * 10_000));
+    // Serving all it is given, yet slow: by a tenth. Serving little: by half, no deeper (control: nothing answered).
+    expect(cutWith(12_000 / 60)).toBe(10_800);
+    expect(cutWith(1_000 / 60)).toBe(6_000);
+    expect(cutWith(0)).toBe(6_000);
   });
 
   it("a signal at its threshold is not overload (negative control)", () => {

@@ -9,9 +9,13 @@
 //   always by the slowest climb (3% a second). Without it slow start doubled past the checkout's
 //   capacity before the first latency reading showed the strain (measured: 30,000+/min within 3 s
 //   against a checkout serving ~12,000/min).
-// - Any overload sign halves the rate, at most once per cut spacing (the health window and one
+// - Any overload sign cuts the rate, at most once per cut spacing (the health window and one
 //   reading) plus the settlement lag read at the last cut: a cut needs that long to show in the
-//   signals.
+//   signals. The cut goes to 90% of what the checkout showed it serves (holds answered a second,
+//   as TCP Westwood sets its window from the measured delivery rate), never below half the rate
+//   and always by a tenth at least: halving blindly threw away half of a checkout that was still
+//   serving nearly all it was given (measured: a burst of joins at the opening lifted hold p95 past
+//   the threshold for two seconds, and the halved rate took 15–25 s to climb back).
 // - After a cut the rate climbs back by 3% of the rate it was cut from a second (then 3% of itself).
 // - With nobody waiting the rate stays where it is: budget unused says nothing about capacity.
 // Pure and deterministic (the caller passes the clock); property-tested in admission-control.test.ts.
@@ -91,7 +95,11 @@ export interface SteerInput {
  * cutting again sooner would punish the same overload twice (measured: with 2 s, one burst cut a
  * 36,000/min rate down to 251/min before the window cleared). */
 export const cutSpacingMs = checkoutHealthWindowMs + healthPublishMs;
+/** The deepest cut (to half the rate), and the shallowest (by a tenth). */
 const cutFactor = 0.5;
+const cutFactorMax = 0.9;
+/** A cut goes to this fraction of the holds the checkout answers (as fans a minute): a backlog drains. */
+export const cutToServedFraction = 0.9;
 /** The longest a settlement backlog holds the next cut off (measured: a 9 s backlog cut the rate
  * twice, to a quarter, though the first cut had been enough). */
 const cutHoldOffMaxMs = 15_000;
@@ -150,7 +158,9 @@ export function steerAdmission(input: SteerInput): SteerState {
   if (sign) {
     const spaced = state.lastCutMs === null || nowMs - state.lastCutMs >= cutSpacingMs + (state.cutHoldOffMs ?? 0);
     if (!spaced) return { ...state, reason: sign };
-    const rate = clampRate(state.ratePerMinute * cutFactor, floor, ceiling);
+    const served = cutToServedFraction * 60 * health.holdsPerSecond;
+    const cutTo = Math.max(state.ratePerMinute * cutFactor, Math.min(state.ratePerMinute * cutFactorMax, served));
+    const rate = clampRate(cutTo, floor, ceiling);
     const cutHoldOffMs = Math.min(cutHoldOffMaxMs, health.settlementLagMs ?? 0);
     return { ratePerMinute: rate, reason: sign, lastCutMs: nowMs, cutFromPerMinute: state.ratePerMinute, cutHoldOffMs };
   }
