@@ -7,6 +7,7 @@ import {
   cutSpacingMs,
   cutToServedFraction,
   fansAboutToOrder,
+  hasHeadroom,
   healthyCheckout,
   overloadThresholds,
   recoveryGain,
@@ -163,8 +164,22 @@ describe("steerAdmission", () => {
     // Serving 2,400 a minute: held to 3,000 × 1.03 (the slowest climb beats 1.25 × 2,400 = 3,000).
     expect(from(cut, servingAt(2_400), 10_000)).toMatchObject({ ratePerMinute: 3_090, reason: "pacing" });
     expect(from(cut, servingAt(2_600), 10_000, 2_000)).toMatchObject({ ratePerMinute: Math.ceil(recoveryGain * 2_600), reason: "pacing" });
-    // Serving all it is given: 3% of the rate it was cut from a second.
-    expect(from(cut, servingAt(3_000), 10_000)).toMatchObject({ ratePerMinute: 3_180, reason: "recovering" });
+    // Serving all it is given, readings near a threshold: 3% of the rate it was cut from a second.
+    const warm = { ...servingAt(3_000), holdP95Ms: overloadThresholds.holdP95Ms * 0.75 };
+    expect(from(cut, warm, 10_000)).toMatchObject({ ratePerMinute: 3_180, reason: "recovering" });
+  });
+
+  it("climbs back faster (10% a second) while every reading is at most half its threshold", () => {
+    const lim = { floorPerMinute: 60, ceilingPerMinute: 6_000, demand: true, elapsedMs: 1_000, nowMs: 10_000 };
+    const cut = steerAdmission({ state: startSteering(6_000, 60, 6_000), health: overloaded("holdP95Ms"), ...lim, nowMs: 0 });
+    const cool = { ...servingAt(3_000), holdP95Ms: overloadThresholds.holdP95Ms / 2, settlementLagMs: overloadThresholds.settlementLagMs / 2 };
+    expect(hasHeadroom(cool)).toBe(true);
+    expect(steerAdmission({ state: cut, health: cool, ...lim })).toMatchObject({ ratePerMinute: 3_600, reason: "recovering" });
+    // Controls: any one reading past half its threshold (yet not over it), and the climb is 3% again.
+    for (const warm of [{ ...cool, settlementLagMs: overloadThresholds.settlementLagMs / 2 + 1 }, { ...cool, poolWaits: 6 }]) {
+      expect(hasHeadroom(warm)).toBe(false);
+      expect(steerAdmission({ state: cut, health: warm, ...lim }).ratePerMinute).toBe(3_180);
+    }
   });
 
   it("starts from a learned pace (a fraction of it, climbing as after a cut) only when it beats the start rate", () => {

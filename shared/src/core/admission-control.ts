@@ -16,7 +16,10 @@
 //   and always by a tenth at least: halving blindly threw away half of a checkout that was still
 //   serving nearly all it was given (measured: a burst of joins at the opening lifted hold p95 past
 //   the threshold for two seconds, and the halved rate took 15–25 s to climb back).
-// - After a cut the rate climbs back by 3% of the rate it was cut from a second (then 3% of itself).
+// - After a cut the rate climbs back by 3% of the rate it was cut from a second (then 3% of itself),
+//   or by 10% while every reading is at most half its threshold: a cut made by a passing strain (a
+//   burst of joins at the opening) otherwise kept the rate at half for 15–25 s of a 20 s sale while
+//   the checkout idled; near the thresholds the climb stays slow.
 // - With nobody waiting the rate stays where it is: budget unused says nothing about capacity.
 // Pure and deterministic (the caller passes the clock); property-tested in admission-control.test.ts.
 import { assert } from "../assert.js";
@@ -107,6 +110,9 @@ const cutHoldOffMaxMs = 15_000;
  * was cut from: back where it was cut in about 17 s, then 3% a second — slow beside the 6 s a cut
  * takes to show. (A tenth a second was measured to overshoot again within 5 s of every cut.) */
 const recoveryFractionPerSecond = 0.03;
+/** The climb while the checkout shows headroom: every reading at most headroomFraction of its threshold. */
+const headroomRecoveryFractionPerSecond = 0.1;
+const headroomFraction = 0.5;
 /** A learned pace is started from at this fraction of it: it was the most the checkout served. */
 export const learnedStartFraction = 0.8;
 /** Growth is held to this multiple of the holds answered a second, in slow start and afterwards. */
@@ -144,6 +150,14 @@ export function overloadSign(health: CheckoutHealth): CheckoutSignal | null {
   return null;
 }
 
+/** Every reading at most half its threshold (no refusals at all): room to climb faster. */
+export function hasHeadroom(health: CheckoutHealth): boolean {
+  return (Object.keys(overloadThresholds) as CheckoutSignal[]).every((signal) => {
+    const value = health[signal];
+    return value === null || value <= overloadThresholds[signal] * headroomFraction;
+  });
+}
+
 export function clampRate(rate: number, floor: number, ceiling: number): number {
   return Math.max(floor, Math.min(ceiling, Math.round(rate)));
 }
@@ -167,7 +181,8 @@ export function steerAdmission(input: SteerInput): SteerState {
   if (!input.demand) return { ...state, reason: "idle" };
   const rising = state.cutFromPerMinute === null;
   const seconds = input.elapsedMs / 1_000;
-  const step = Math.max(1, recoveryFractionPerSecond * Math.max(state.ratePerMinute, state.cutFromPerMinute ?? 0));
+  const climb = hasHeadroom(health) ? headroomRecoveryFractionPerSecond : recoveryFractionPerSecond;
+  const step = Math.max(1, climb * Math.max(state.ratePerMinute, state.cutFromPerMinute ?? 0));
   const grown = rising ? state.ratePerMinute * 2 ** seconds : state.ratePerMinute + step * seconds;
   const wanted = Math.max(grown, state.ratePerMinute + (seconds > 0 ? 1 : 0));
   // Growth is held to the pace the checkout answers holds, but never below the slowest climb: fans
