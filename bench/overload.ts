@@ -17,8 +17,9 @@ import { measureCapacity, type Capacity } from "./lib/capacity.js";
 import { machineInfo, writeResult, type Row } from "./lib/result.js";
 import { idealEarlyGoodput } from "./lib/ideal.js";
 import { coresUsed, cpuSnapshot, cpuSplit, type CpuSnapshot } from "./lib/proc-cpu.js";
-import { idealFigures, idealSaleOf, inversions, runSale, saleReport, type SaleRun } from "./lib/sale-run.js";
-import { webhookAnswers } from "./lib/server-metrics.js";
+import { holdByConnection, idealFigures, idealSaleOf, inversions, runSale, saleReport, type SaleRun } from "./lib/sale-run.js";
+import { holdTotals, meanBetween, webhookAnswers } from "./lib/server-metrics.js";
+import { metric } from "./lib/merge.js";
 import { adminAuth, numFlag, startBenchStack } from "./lib/stack.js";
 import { round } from "./lib/stats.js";
 
@@ -89,6 +90,11 @@ function figuresOf(sale: SaleRun, capacity: Capacity, config: { tickets: number;
   };
 }
 
+function connectionSplit(sale: SaleRun): string {
+  const { fresh, reused } = holdByConnection(sale);
+  return `${fresh.count}, ${fresh.meanMs} (${reused.count}, ${reused.meanMs})`;
+}
+
 interface SaleMarks {
   opened?: { cpu: CpuSnapshot; atMs: number };
   emptied?: { cpu: CpuSnapshot; atMs: number };
@@ -129,7 +135,7 @@ export async function run(args: string[]): Promise<void> {
     const classes = [{ id: event.classes[0]!.id, code: "GA", capacity: tickets }];
     const arrivePerSecond = Math.max(1, Math.round(capacity.paidPerSecond * config.factor));
     const { generators, seconds, holdSeconds } = config;
-    const webhooksBefore = await webhookAnswers(url);
+    const [webhooksBefore, holdsBefore] = await Promise.all([webhookAnswers(url), holdTotals(url)]);
     const marks: SaleMarks = {};
     const open = async () => {
       marks.opened = { cpu: cpuSnapshot(), atMs: Date.now() };
@@ -139,10 +145,13 @@ export async function run(args: string[]): Promise<void> {
     const sale = await runSale({
       url, eventId: event.id, classes, fans, generators, seconds, holdSeconds, arrivePerSecond, open, onFirstEmpty,
     });
+    // prom-client's event-loop figures cover the time since the previous scrape (the one before the sale).
+    const serverLoopMaxMs = Math.round(((await metric(url, "nodejs_eventloop_lag_max_seconds")) ?? 0) * 1_000);
     const report = await saleReport(url, event.id, sale);
     const audit = await audits(url, event.id, config.holdSeconds);
     const unsettled = await capturedButUnsettled(bench.stack.db.url, event.id);
     const webhooksAfter = await webhookAnswers(url);
+    const holdServerMs = meanBetween(holdsBefore, await holdTotals(url), 1_000);
     const webhooks = {
       answered: webhooksAfter.answered - webhooksBefore.answered, refused: webhooksAfter.refused - webhooksBefore.refused,
     };
@@ -155,6 +164,9 @@ export async function run(args: string[]): Promise<void> {
       calibration: cal.rows,
       figures: [{
         ...figuresOf(sale, capacity, { tickets, holdSeconds }, report.sold), ...coresFigures(capacity, marks),
+        "hold mean ms (client / server)": `${sale.holdLatency.meanMs} / ${holdServerMs ?? "–"}`,
+        "holds on new connections: n, mean ms (reused: n, mean)": connectionSplit(sale),
+        "loop delay max ms (generators / server)": `${Math.max(...sale.results.map((r) => r.loopDelay.maxMs))} / ${serverLoopMaxMs}`,
         "captured in time, unsettled": unsettled, "webhooks refused (503)": `${webhooks.refused} of ${webhooks.answered}`,
         "audit ok": audit.atEnd,
         "audit ok after draining": audit.drained === null ? "" : (audit.drained as { ok: boolean }).ok,

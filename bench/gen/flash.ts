@@ -6,6 +6,7 @@
 // With arrivePerSecond (the `overload` shape) fans do not wait in a pre-queue: each joins the open
 // sale at its own moment after "go", at that rate. Holds answered 503 overloaded are sent again
 // after their Retry-After with jitter (lib/http.ts).
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { io, type Socket } from "socket.io-client";
 import { generatorMain, type GeneratorConfig } from "../lib/child.js";
 import { bearer, httpClient, type HttpClient } from "../lib/http.js";
@@ -38,10 +39,15 @@ export interface FlashFanRecord {
   soldOutSentAtMs: number | null;
   /** The hold request's time to its final answer (Retry-After waits included), when one was sent. */
   holdMs: number | null;
+  /** Whether that answer came on a connection opened for it: a busy server accepts new connections
+   * one per turn of its event loop, so they can wait seconds in its accept queue. */
+  holdFresh: boolean | null;
 }
 
 export interface FlashGenResult {
   fans: FlashFanRecord[];
+  /** This generator's event-loop delay over the run (ms): a busy generator delays its own fans' requests. */
+  loopDelay: { p99Ms: number; maxMs: number };
   connected: number;
   retries: number;
   /** Holds sent again after 503 overloaded, and requests that got no answer in time. */
@@ -83,7 +89,7 @@ async function prepare(c: FlashGenConfig): Promise<{ state: { fans: Fan[]; clien
     const rec: FlashFanRecord = {
       queueNumber: null, admittedAtMs: null, behaviour: behaviourOf(random()), quantity: random() < 0.5 ? 1 : 2, joinedAtMs: null,
       outcome: "not admitted",
-      soldOutToldAtMs: null, soldOutSentAtMs: null, holdMs: null,
+      soldOutToldAtMs: null, soldOutSentAtMs: null, holdMs: null, holdFresh: null,
     };
     socket.on("queue:status", (st: { state: string; sentAtMs?: number }) => {
       if (st.state === "sold_out" && rec.soldOutToldAtMs === null) {
@@ -115,6 +121,7 @@ async function buy(c: FlashGenConfig, client: HttpClient, fan: Fan, token: strin
     const startedMs = Date.now();
     const h = await client.request<{ orderId: string; orderToken: string; paymentUrl: string; error?: { code: string } }>("POST", `/api/events/${c.eventId}/holds`, { admissionToken: token, items: [{ classId: cls.id, quantity }], email: "flash@example.test" }, { ...bearer(fan.fanToken), "idempotency-key": `flash-${fan.fanId}-${cls.id}` });
     fan.rec.holdMs = Date.now() - startedMs;
+    fan.rec.holdFresh = h.freshConnection ?? null;
     if (h.status === 409 && ["sold_out", "insufficient_stock"].includes(h.body.error?.code ?? "")) continue;
     if (h.status !== 201) return `hold ${h.status} ${h.body.error?.code ?? ""}`;
     const sessionId = new URL(h.body.paymentUrl).pathname.split("/").filter(Boolean).pop();
@@ -139,6 +146,8 @@ async function run(c: FlashGenConfig, s: { fans: Fan[]; client: HttpClient; erro
   const stopAt = Date.now() + c.seconds * 1_000;
   const bounded = <T>(p: Promise<T>) => Promise.race([p, sleep(Math.max(0, stopAt - Date.now())).then(() => null)]);
   const goMs = Date.now();
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
   await Promise.all(s.fans.map(async (fan, i) => {
     if (c.arrivePerSecond) {
       await sleep(Math.max(0, goMs + (i * 1_000) / c.arrivePerSecond - Date.now()));
@@ -157,7 +166,9 @@ async function run(c: FlashGenConfig, s: { fans: Fan[]; client: HttpClient; erro
   while (Date.now() < stopAt && s.fans.some((f) => f.rec.soldOutToldAtMs === null)) await sleep(200);
   for (const f of s.fans) f.socket.close();
   const { retries, overloadRetries, timeouts } = s.client;
-  return { fans: s.fans.map((f) => f.rec), connected: s.fans.length, retries, overloadRetries, timeouts, firstErrors: s.errors };
+  loop.disable();
+  const loopDelay = { p99Ms: Math.round(loop.percentile(99) / 1e6), maxMs: Math.round(loop.max / 1e6) };
+  return { fans: s.fans.map((f) => f.rec), loopDelay, connected: s.fans.length, retries, overloadRetries, timeouts, firstErrors: s.errors };
 }
 
 generatorMain(prepare, run);

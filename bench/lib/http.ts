@@ -7,6 +7,8 @@ export interface Answer<T = unknown> {
   body: T;
   /** Retry-After in seconds, when the answer carried one. */
   retryAfterS?: number;
+  /** The request went out on a connection opened for it (none was free and alive in the pool). */
+  freshConnection?: boolean;
 }
 
 export interface HttpClient {
@@ -39,6 +41,7 @@ export function httpClient(baseUrl: string, socketsMax: number, localAddress?: s
   const agent = new http.Agent({ keepAlive: true, maxSockets: socketsMax, maxFreeSockets: socketsMax, ...(localAddress ? { localAddress } : {}) });
   const once = <T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> => {
       const payload = body === undefined ? undefined : JSON.stringify(body);
+      let fresh = false;
       return new Promise((resolve, reject) => {
         const req = http.request(
           { agent, host: base.hostname, port: base.port, method, path, headers: { ...(payload ? { "content-type": "application/json", "content-length": Buffer.byteLength(payload) } : {}), ...headers } },
@@ -50,11 +53,13 @@ export function httpClient(baseUrl: string, socketsMax: number, localAddress?: s
               let parsed: unknown = text;
               if (text && (res.headers["content-type"] ?? "").includes("json")) parsed = JSON.parse(text);
               const retryAfterS = Number(res.headers["retry-after"]);
-              resolve({ status: res.statusCode ?? 0, body: parsed as T, ...(Number.isFinite(retryAfterS) ? { retryAfterS } : {}) });
+              const retry = Number.isFinite(retryAfterS) ? { retryAfterS } : {};
+              resolve({ status: res.statusCode ?? 0, body: parsed as T, freshConnection: fresh, ...retry });
             });
             res.on("error", reject);
           },
         );
+        req.on("socket", (socket) => (fresh = socket.connecting));
         req.setTimeout(benchRequestTimeoutMs, () => req.destroy(new Error("timeout")));
         req.on("error", reject);
         if (payload) req.write(payload);

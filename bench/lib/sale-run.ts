@@ -69,6 +69,13 @@ export async function runSale(input: SaleRunInput): Promise<SaleRun> {
   };
 }
 
+/** Hold latency on connections opened for the hold and on connections kept alive: a busy server
+ * accepts one new connection per turn of its event loop, so the first can wait in its accept queue. */
+export function holdByConnection(sale: SaleRun): { fresh: LatencySummary; reused: LatencySummary } {
+  const held = (fresh: boolean) => sale.fans.flatMap((f) => (f.holdMs !== null && f.holdFresh === fresh ? [f.holdMs] : []));
+  return { fresh: summarize(held(true)), reused: summarize(held(false)) };
+}
+
 /** These fans in their line order, through the ideal checkout (ideal.ts). */
 export function idealSaleOf(sale: SaleRun, tickets: number, capacityPerSecond: number, holdSeconds: number): IdealSale {
   const byLine = (a: FlashFanRecord, b: FlashFanRecord) =>
@@ -158,8 +165,28 @@ export interface SaleReport {
     orders: Record<string, number>;
     firstErrors: string[];
     steering: SteerStep[];
+    /** When the sale opened (the steering log's clock), and the fans joining and admitted each second after. */
+    openedAtMs: number;
+    perSecond: Array<{ s: number; joined: number; admitted: number }>;
   };
   notes: string[];
+}
+
+/** Fans joining and admitted in each second after the sale opened: the admissions beside the
+ * controller's rate (the steering log), to tell a rate held low from a room kept shut by the stock. */
+export function perSecond(sale: SaleRun): Array<{ s: number; joined: number; admitted: number }> {
+  const rows: Array<{ s: number; joined: number; admitted: number }> = [];
+  const count = (atMs: number | null, key: "joined" | "admitted") => {
+    if (atMs === null || atMs < sale.openedAtMs) return;
+    const s = Math.floor((atMs - sale.openedAtMs) / 1_000);
+    while (rows.length <= s) rows.push({ s: rows.length, joined: 0, admitted: 0 });
+    rows[s]![key]++;
+  };
+  for (const f of sale.fans) {
+    count(f.joinedAtMs, "joined");
+    count(f.admittedAtMs, "admitted");
+  }
+  return rows;
 }
 
 export async function saleReport(url: string, eventId: string, sale: SaleRun): Promise<SaleReport> {
@@ -170,7 +197,9 @@ export async function saleReport(url: string, eventId: string, sale: SaleRun): P
   return {
     stats,
     sold: stats.classes.reduce((a, c) => a + c.sold, 0),
-    extra: { errors, outcomes: sale.outcomes, orders: stats.orders, firstErrors, steering },
+    extra: {
+      errors, outcomes: sale.outcomes, orders: stats.orders, firstErrors, steering, openedAtMs: sale.openedAtMs, perSecond: perSecond(sale),
+    },
     notes: [
       ...errors, `fan outcomes: ${JSON.stringify(sale.outcomes)}`, `orders: ${JSON.stringify(stats.orders)}`, ...firstErrors,
       `admission steps (why the rate moved): ${steeringSummary(steering)}`,

@@ -16,6 +16,11 @@ export const ledgerBatchTotals = (serverUrl: string) => histogramTotals(serverUr
 /** Time the server spent answering payment webhooks (seconds, from its request histogram). */
 export const webhookTotals = (serverUrl: string) => histogramTotals(serverUrl, "stampede_http_request_duration_seconds", 'route="/api/payments/webhook"');
 
+/** Time the server spent answering hold requests (seconds, from its request histogram: from the
+ * request's arrival in Express, so a client's figure above it was spent on the way or in the client). */
+export const holdTotals = (serverUrl: string) =>
+  histogramTotals(serverUrl, "stampede_http_request_duration_seconds", 'route="/api/events/:eventId/holds"');
+
 /** Payment webhooks the server answered, and those it refused as overloaded (503: the provider delivers them again later). */
 export async function webhookAnswers(serverUrl: string): Promise<{ answered: number; refused: number }> {
   const name = "stampede_http_request_duration_seconds_count";
