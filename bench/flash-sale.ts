@@ -69,7 +69,7 @@ function figuresOf(config: Config, sale: SaleRun, capacity: Capacity, sold: numb
   return {
     fans: config.fans, admission: config.admission, connected: sale.results.reduce((a, r) => a + r.connected, 0),
     "capacity paid/s": capacity.paidPerSecond, ...idealFigures(sale, tickets, capacity.paidPerSecond, config.holdSeconds),
-    "stock first empty in s": sale.timeline.firstEmptyAtMs === null ? "" : round((sale.timeline.firstEmptyAtMs - sale.openedAtMs) / 1_000),
+    "stock ran out (≤ 1% left) in s": sale.timeline.ranOutAtMs === null ? "" : round((sale.timeline.ranOutAtMs - sale.openedAtMs) / 1_000),
     "admissions/s": admitted.length ? Math.round(admitted.length / Math.max(0.001, (lastAdmit - sale.openedAtMs) / 1_000)) : 0,
     admitted: admitted.length,
     "admitted to nothing": sale.timeline.admittedToNothing,

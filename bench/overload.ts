@@ -60,14 +60,14 @@ async function capturedButUnsettled(databaseUrl: string, eventId: string): Promi
   }
 }
 
-/** Until the stock first ran out the checkout had both stock and demand: its pace then, before
- * abandoned holds' wait. Paid tickets a second (goodput), and tickets taken (held or sold) a second
- * — what the checkout served, a fifth of which abandoned holds then give back. */
+/** Until the stock first ran out (1% left: sale-poll.ts) the checkout had both stock and demand: its
+ * pace then, before abandoned holds' wait. Paid tickets a second (goodput), and tickets taken (held
+ * or sold) a second — what the checkout served, a fifth of which abandoned holds then give back. */
 function earlyPace(sale: SaleRun, tickets: number): { seconds: number; paid: number; taken: number } | null {
-  const { firstEmptyAtMs, soldAtFirstEmpty } = sale.timeline;
-  if (firstEmptyAtMs === null || soldAtFirstEmpty === null) return null;
-  const seconds = Math.max(0.001, (firstEmptyAtMs - sale.openedAtMs) / 1_000);
-  return { seconds, paid: soldAtFirstEmpty / seconds, taken: tickets / seconds };
+  const { ranOutAtMs, soldAtRunOut, leftAtRunOut } = sale.timeline;
+  if (ranOutAtMs === null || soldAtRunOut === null || leftAtRunOut === null) return null;
+  const seconds = Math.max(0.001, (ranOutAtMs - sale.openedAtMs) / 1_000);
+  return { seconds, paid: soldAtRunOut / seconds, taken: (tickets - leftAtRunOut) / seconds };
 }
 
 function figuresOf(sale: SaleRun, capacity: Capacity, config: { tickets: number; holdSeconds: number }, sold: number): Row {
@@ -78,7 +78,7 @@ function figuresOf(sale: SaleRun, capacity: Capacity, config: { tickets: number;
   const perCapacity = (perSecond: number) => round(perSecond / capacity.paidPerSecond, 2);
   const ideal = idealEarlyGoodput(idealSaleOf(sale, config.tickets, capacity.paidPerSecond, config.holdSeconds));
   return {
-    "capacity paid/s": capacity.paidPerSecond, "stock first empty in s": early ? round(early.seconds) : "never",
+    "capacity paid/s": capacity.paidPerSecond, "stock ran out (≤ 1% left) in s": early ? round(early.seconds) : "never",
     "goodput paid/s": round(goodput, 1), "goodput / capacity": perCapacity(goodput), "goodput target": "≥ 0.9",
     "ideal goodput / capacity": ideal === null ? "" : perCapacity(ideal), "goodput / ideal": ideal ? round(goodput / ideal, 2) : "",
     "taken/s until then": early ? round(early.taken, 1) : "", "taken / capacity": early ? perCapacity(early.taken) : "",
@@ -97,7 +97,7 @@ function connectionSplit(sale: SaleRun): string {
 
 interface SaleMarks {
   opened?: { cpu: CpuSnapshot; atMs: number };
-  emptied?: { cpu: CpuSnapshot; atMs: number };
+  ranOut?: { cpu: CpuSnapshot; atMs: number };
 }
 
 /** The cores the stack and the load generators kept busy while the capacity was measured, and in the
@@ -105,8 +105,8 @@ interface SaleMarks {
  * take part of what the checkout had in the capacity run. */
 function coresFigures(capacity: Capacity, marks: SaleMarks): Row {
   const before = coresUsed(capacity.cpu.seconds, capacity.cpu.wallSeconds);
-  const { opened, emptied } = marks;
-  const sale = opened && emptied ? coresUsed(cpuSplit(opened.cpu, emptied.cpu), (emptied.atMs - opened.atMs) / 1_000) : null;
+  const { opened, ranOut } = marks;
+  const sale = opened && ranOut ? coresUsed(cpuSplit(opened.cpu, ranOut.cpu), (ranOut.atMs - opened.atMs) / 1_000) : null;
   return {
     "stack cores, capacity → sale": `${before.stack} → ${sale?.stack ?? "–"}`,
     "generator cores, capacity → sale": `${before.generators} → ${sale?.generators ?? "–"}`,
@@ -141,9 +141,9 @@ export async function run(args: string[]): Promise<void> {
       marks.opened = { cpu: cpuSnapshot(), atMs: Date.now() };
       bench.profileStart();
     };
-    const onFirstEmpty = () => void (marks.emptied = { cpu: cpuSnapshot(), atMs: Date.now() });
+    const onRunOut = () => void (marks.ranOut = { cpu: cpuSnapshot(), atMs: Date.now() });
     const sale = await runSale({
-      url, eventId: event.id, classes, fans, generators, seconds, holdSeconds, arrivePerSecond, open, onFirstEmpty,
+      url, eventId: event.id, classes, fans, generators, seconds, holdSeconds, arrivePerSecond, open, onRunOut,
     });
     // prom-client's event-loop figures cover the time since the previous scrape (the one before the sale).
     const serverLoopMaxMs = Math.round(((await metric(url, "nodejs_eventloop_lag_max_seconds")) ?? 0) * 1_000);

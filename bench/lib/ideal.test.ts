@@ -50,4 +50,9 @@ describe("idealEarlyGoodput", () => {
     expect(idealEarlyGoodput(sale(line))).toBeCloseTo(10 / (1 + (2 * nonPayerShareOfPurchase) / 10));
     expect(idealEarlyGoodput(sale(fans(9)))).toBeNull();
   });
+
+  it("stops its clock when at most runOutLeft tickets are left", () => {
+    // 9 payers of 10 tickets: never empty, but run out with 1 left after 0.9 s.
+    expect(idealEarlyGoodput({ ...sale(fans(9)), runOutLeft: 1 })).toBeCloseTo(10);
+  });
 });

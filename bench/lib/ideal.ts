@@ -21,6 +21,8 @@ export interface IdealSale {
   holdSeconds: number;
   /** In line order. */
   fans: readonly IdealFan[];
+  /** The stock counts as run out with this many tickets left (the goodput's clock; default 0). */
+  runOutLeft?: number;
 }
 
 /** What share of a purchase's checkout work a fan with this behaviour costs. */
@@ -39,8 +41,8 @@ const holdsOnlyForNonPayers: CostShare = (b) => (b === "pay" ? 1 : nonPayerShare
 interface Walked {
   /** When the last ticket sold, or null when these fans cannot buy them all. */
   soldOutS: number | null;
-  /** When the stock first ran out (everything held or sold), and the tickets paid by then. */
-  firstEmpty: { atS: number; sold: number } | null;
+  /** When the stock first ran out (at most runOutLeft available), and the tickets paid by then. */
+  ranOut: { atS: number; sold: number } | null;
 }
 
 /** The sale through a checkout that serves fans one after another at its capacity, each charged its share. */
@@ -48,7 +50,7 @@ function walk(sale: IdealSale, cost: CostShare): Walked {
   let available = sale.tickets;
   let sold = 0;
   let freeAtS = 0;
-  let firstEmpty: Walked["firstEmpty"] = null;
+  let ranOut: Walked["ranOut"] = null;
   // Tickets coming back when their hold expires, in time order (each taken later than the one before).
   const returns: Array<{ atS: number; tickets: number }> = [];
   for (const fan of sale.fans) {
@@ -56,7 +58,7 @@ function walk(sale: IdealSale, cost: CostShare): Walked {
     while (returns.length > 0 && returns[0]!.atS <= atS) available += returns.shift()!.tickets;
     if (available === 0) {
       const next = returns.shift();
-      if (!next) return { soldOutS: null, firstEmpty };
+      if (!next) return { soldOutS: null, ranOut };
       atS = Math.max(atS, next.atS);
       available += next.tickets;
     }
@@ -66,10 +68,10 @@ function walk(sale: IdealSale, cost: CostShare): Walked {
     if (fan.behaviour === "pay") sold += taken;
     else if (fan.behaviour === "decline") available += taken;
     else returns.push({ atS: atS + sale.holdSeconds, tickets: taken });
-    if (available === 0 && firstEmpty === null) firstEmpty = { atS: freeAtS, sold };
-    if (sold === sale.tickets) return { soldOutS: freeAtS, firstEmpty };
+    if (available <= (sale.runOutLeft ?? 0) && ranOut === null) ranOut = { atS: freeAtS, sold };
+    if (sold === sale.tickets) return { soldOutS: freeAtS, ranOut };
   }
-  return { soldOutS: null, firstEmpty };
+  return { soldOutS: null, ranOut };
 }
 
 const usable = (sale: IdealSale) => sale.capacityPerSecond > 0 && sale.tickets > 0;
@@ -87,6 +89,6 @@ export function idealSellOutSeconds(sale: IdealSale): number | null {
  * become sales take part of its time. Null when the stock never runs out.
  */
 export function idealEarlyGoodput(sale: IdealSale): number | null {
-  const first = usable(sale) ? walk(sale, holdsOnlyForNonPayers).firstEmpty : null;
+  const first = usable(sale) ? walk(sale, holdsOnlyForNonPayers).ranOut : null;
   return first && first.atS > 0 ? first.sold / first.atS : null;
 }

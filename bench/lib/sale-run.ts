@@ -5,7 +5,7 @@ import { runGenerators } from "./child.js";
 import { idealSellOutSeconds, type IdealSale } from "./ideal.js";
 import { adminAuth } from "./stack.js";
 import { split } from "./merge.js";
-import { watchSale, type SaleTimeline } from "./sale-poll.js";
+import { noTimeline, runOutLeftMax, watchSale, type SaleTimeline } from "./sale-poll.js";
 import type { Row } from "./result.js";
 import { round, summarize, type LatencySummary } from "./stats.js";
 import type { FlashFanRecord, FlashGenResult } from "../gen/flash.js";
@@ -21,8 +21,8 @@ export interface SaleRunInput {
   /** Fans per second joining after "go" over all generators; absent: they wait in the pre-queue. */
   arrivePerSecond?: number;
   open?: () => Promise<void>;
-  /** Called when the stats first show nothing available. */
-  onFirstEmpty?: () => void;
+  /** Called when the stats first show the stock run out (sale-poll.ts). */
+  onRunOut?: () => void;
 }
 
 export interface SaleRun {
@@ -51,12 +51,9 @@ export async function runSale(input: SaleRunInput): Promise<SaleRun> {
   })), async () => {
     await input.open?.();
     openedAtMs = Date.now();
-    watcher = watchSale(input.url, input.eventId, tickets, input.onFirstEmpty);
+    watcher = watchSale(input.url, input.eventId, tickets, input.onRunOut);
   });
-  const noTimeline: SaleTimeline = {
-    firstEmptyAtMs: null, soldAtFirstEmpty: null, soldOutAtMs: null, stockedMs: 0, admittedToNothing: 0, errors: [],
-  };
-  const timeline = (await (watcher as ReturnType<typeof watchSale> | null)?.stop()) ?? noTimeline;
+  const timeline = (await (watcher as ReturnType<typeof watchSale> | null)?.stop()) ?? noTimeline();
   const fans = results.flatMap((r) => r.fans);
   const outcomes: Record<string, number> = {};
   for (const f of fans) outcomes[f.outcome] = (outcomes[f.outcome] ?? 0) + 1;
@@ -85,7 +82,7 @@ export function idealSaleOf(sale: SaleRun, tickets: number, capacityPerSecond: n
     quantity: f.quantity,
     behaviour: f.behaviour,
   }));
-  return { tickets, capacityPerSecond, holdSeconds, fans };
+  return { tickets, capacityPerSecond, holdSeconds, fans, runOutLeft: runOutLeftMax(tickets) };
 }
 
 /** Sell-out time against the ideal of these fans (and against tickets ÷ capacity, the ideal that ignores abandoned holds). */
