@@ -9,6 +9,7 @@
 // against the ideal (the same fans through a checkout always at capacity: lib/ideal.ts), fairness
 // inversions, fans admitted while nothing was available, the audit.
 //   npm run bench -- overload [--factor 10] [--sale-seconds 10] [--generators 4] [--seconds 120] [--hold-seconds 30]
+//     [--keep-alive-ms N]  (the server's HTTP_KEEP_ALIVE_TIMEOUT_MS; its default when absent)
 import pg from "pg";
 import { stackAdmin } from "@stampede/server/testing/stack";
 import { createEvent } from "@stampede/server/testing/fans";
@@ -27,7 +28,7 @@ function configFrom(args: string[]) {
   return {
     factor: numFlag(args, "factor", 10), saleSeconds: numFlag(args, "sale-seconds", 10), generators: numFlag(args, "generators", 4),
     seconds: numFlag(args, "seconds", 120), holdSeconds: numFlag(args, "hold-seconds", 30),
-    capacitySeconds: numFlag(args, "capacity-seconds", 10),
+    capacitySeconds: numFlag(args, "capacity-seconds", 10), keepAliveMs: numFlag(args, "keep-alive-ms", 0),
   };
 }
 
@@ -118,7 +119,8 @@ export async function run(args: string[]): Promise<void> {
   const startedAt = new Date().toISOString();
   const env = machineInfo();
   const cal = await calibrate({ httpConcurrency: 200, sockets: 200, generators: config.generators });
-  const bench = await startBenchStack({ env: { PRESENCE_GRACE_SECONDS: "600" } });
+  const keepAlive: Record<string, string> = config.keepAliveMs > 0 ? { HTTP_KEEP_ALIVE_TIMEOUT_MS: String(config.keepAliveMs) } : {};
+  const bench = await startBenchStack({ env: { PRESENCE_GRACE_SECONDS: "600", ...keepAlive } });
   const url = bench.server.url;
   try {
     const capacity = await measureCapacity(url, { seconds: config.capacitySeconds });

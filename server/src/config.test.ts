@@ -43,6 +43,12 @@ describe("loadConfig", () => {
     expect(problems({ LISTEN_BACKLOG: "70000" })[0]).toMatch(/^LISTEN_BACKLOG:/);
   });
 
+  it("takes the keep-alive wait from HTTP_KEEP_ALIVE_TIMEOUT_MS (Node's 5 s by default), and refuses one out of range", () => {
+    expect(loadConfig({}).connections.keepAliveTimeoutMs).toBe(5_000);
+    expect(loadConfig({ HTTP_KEEP_ALIVE_TIMEOUT_MS: "65000" }).connections.keepAliveTimeoutMs).toBe(65_000);
+    expect(problems({ HTTP_KEEP_ALIVE_TIMEOUT_MS: "10" })[0]).toMatch(/^HTTP_KEEP_ALIVE_TIMEOUT_MS:/);
+  });
+
   it("requires TB_ADDRESS for the TigerBeetle ledger", () => {
     expect(problems({ LEDGER: "tigerbeetle" })).toEqual(["TB_ADDRESS: required when LEDGER=tigerbeetle"]);
     expect(loadConfig({ LEDGER: "tigerbeetle", TB_ADDRESS: "3000", TB_CLUSTER_ID: "7" }).ledger).toEqual({ kind: "tigerbeetle", address: "3000", clusterId: 7n });

@@ -10,6 +10,7 @@ import {
   holdsInFlightMax,
   holdsQueuedMax,
   httpIdleTimeoutMsDefault,
+  httpKeepAliveTimeoutMs,
   settlementPoolMax,
   shutdownDrainMsDefault,
 } from "@stampede/shared/limits";
@@ -71,6 +72,7 @@ const envSchema = z.object({
   CONNECTIONS_PER_IP_MAX: z.coerce.number().int().min(1).max(1_000_000).default(connectionsPerIpMaxDefault),
   LISTEN_BACKLOG: z.coerce.number().int().min(1).max(65_535).default(listenBacklogDefault),
   HTTP_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(httpIdleTimeoutMsDefault),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(httpKeepAliveTimeoutMs),
   // The checkout's bounded queues and connections (per server process): see limits.ts.
   DB_POOL_MAX: z.coerce.number().int().min(1).max(1_000).default(20),
   SETTLEMENT_POOL_MAX: z.coerce.number().int().min(0).max(1_000).default(settlementPoolMax),
@@ -123,7 +125,7 @@ export interface Config {
   /** Open connections per TCP peer address (more are dropped at once) and the idle timeout. The
    * peer is the proxy when there is one: X-Forwarded-For is not known at TCP level. The listen
    * backlog: connections the kernel queues until the process accepts them. */
-  connections: { perIpMax: number; idleTimeoutMs: number; listenBacklog: number };
+  connections: { perIpMax: number; idleTimeoutMs: number; keepAliveTimeoutMs: number; listenBacklog: number };
   /** Database connections (the shared pool; settlement's own, 0 = settlement shares the pool) and
    * the hold requests worked on and waiting per process (past both: 503 overloaded). */
   checkout: { poolMax: number; settlementPoolMax: number; holdsInFlightMax: number; holdsQueuedMax: number; holdQueueWaitMaxMs: number };
@@ -201,7 +203,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     idempotencyLeaseSeconds: e.IDEMPOTENCY_LEASE_SECONDS,
     jobLockMs: e.JOB_LOCK_MS,
     limits: { sessionsPerIpPerMinute: e.SESSION_LIMIT_PER_IP_PER_MINUTE, joinsPerIpPerMinute: e.JOIN_LIMIT_PER_IP_PER_MINUTE },
-    connections: { perIpMax: e.CONNECTIONS_PER_IP_MAX, idleTimeoutMs: e.HTTP_IDLE_TIMEOUT_MS, listenBacklog: e.LISTEN_BACKLOG },
+    connections: {
+      perIpMax: e.CONNECTIONS_PER_IP_MAX, idleTimeoutMs: e.HTTP_IDLE_TIMEOUT_MS, keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      listenBacklog: e.LISTEN_BACKLOG,
+    },
     checkout: {
       poolMax: e.DB_POOL_MAX,
       settlementPoolMax: e.SETTLEMENT_POOL_MAX,

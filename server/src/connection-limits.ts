@@ -15,12 +15,16 @@ export interface ConnectionLimits {
   perIpMax: number;
   /** A connection with no traffic in either direction for this long is closed (0: never). */
   idleTimeoutMs: number;
+  /** A kept-alive connection waits this long for its next request (default httpKeepAliveTimeoutMs). */
+  keepAliveTimeoutMs?: number;
 }
 
 /** Applies the timeouts and the per-address cap to a server; returns the live count per address (for tests and metrics). */
 export function applyConnectionLimits(server: Server, limits: ConnectionLimits): ReadonlyMap<string, number> {
-  server.keepAliveTimeout = Math.min(httpKeepAliveTimeoutMs, limits.idleTimeoutMs || httpKeepAliveTimeoutMs);
-  server.headersTimeout = httpHeadersTimeoutMs;
+  const keepAlive = limits.keepAliveTimeoutMs ?? httpKeepAliveTimeoutMs;
+  server.keepAliveTimeout = Math.min(keepAlive, limits.idleTimeoutMs || keepAlive);
+  // Node wants the headers timeout above the keep-alive wait.
+  server.headersTimeout = Math.max(httpHeadersTimeoutMs, server.keepAliveTimeout + 1_000);
   // Node closes a socket that times out when nothing else listens for its 'timeout'. WebSocket
   // upgrades turn this off for their own socket (Socket.IO pings keep those alive).
   server.timeout = limits.idleTimeoutMs;
