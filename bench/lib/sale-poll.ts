@@ -11,8 +11,8 @@ interface Stats {
 
 /** The stock counts as run out with this many tickets left (1% of them): a few tickets a declined
  * payment gave back can stay unclaimed while the stock-aware room expects fans already admitted to
- * take them (measured: 20 tickets kept the "stock empty" clock running from the 14th second to the
- * 39th, though everything else was sold or held). */
+ * take them (seen: a run's "stock empty" clock ran from the 14th second, when the room stopped
+ * admitting with nearly everything sold or held, to the 39th). */
 export function runOutLeftMax(capacity: number): number {
   return Math.floor(capacity / 100);
 }
