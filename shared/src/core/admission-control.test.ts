@@ -172,7 +172,11 @@ describe("steerAdmission", () => {
   it("climbs back faster (10% a second) while every reading is at most half its threshold", () => {
     const lim = { floorPerMinute: 60, ceilingPerMinute: 6_000, demand: true, elapsedMs: 1_000, nowMs: 10_000 };
     const cut = steerAdmission({ state: startSteering(6_000, 60, 6_000), health: overloaded("holdP95Ms"), ...lim, nowMs: 0 });
-    const cool = { ...servingAt(3_000), holdP95Ms: overloadThresholds.holdP95Ms / 2, settlementLagMs: overloadThresholds.settlementLagMs / 2 };
+    const cool = {
+      ...servingAt(3_000),
+      holdP95Ms: overloadThresholds.holdP95Ms / 2,
+      settlementLagMs: overloadThresholds.settlementLagMs / 2,
+    };
     expect(hasHeadroom(cool)).toBe(true);
     expect(steerAdmission({ state: cut, health: cool, ...lim })).toMatchObject({ ratePerMinute: 3_600, reason: "recovering" });
     // Controls: any one reading past half its threshold (yet not over it), and the climb is 3% again.
