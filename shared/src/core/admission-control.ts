@@ -108,7 +108,8 @@ export const cutToServedFraction = 0.9;
 const cutHoldOffMaxMs = 15_000;
 /** After a cut the rate climbs by this fraction a second of the larger of the rate and the rate it
  * was cut from: back where it was cut in about 17 s, then 3% a second — slow beside the 6 s a cut
- * takes to show. (A tenth a second was measured to overshoot again within 5 s of every cut.) */
+ * takes to show. (A tenth a second was measured to overshoot again within 5 s of every cut: it is
+ * kept for a checkout showing headroom.) */
 const recoveryFractionPerSecond = 0.03;
 /** The climb while the checkout shows headroom: every reading at most headroomFraction of its threshold. */
 const headroomRecoveryFractionPerSecond = 0.1;
@@ -141,21 +142,23 @@ export function startSteering(
   };
 }
 
-/** The first signal past its threshold, or null when the checkout is healthy. */
-export function overloadSign(health: CheckoutHealth): CheckoutSignal | null {
+/** The first signal past this fraction of its threshold, or null when none is. */
+function firstPast(health: CheckoutHealth, fraction: number): CheckoutSignal | null {
   for (const signal of Object.keys(overloadThresholds) as CheckoutSignal[]) {
     const value = health[signal];
-    if (value !== null && value > overloadThresholds[signal]) return signal;
+    if (value !== null && value > overloadThresholds[signal] * fraction) return signal;
   }
   return null;
 }
 
+/** The first signal past its threshold, or null when the checkout is healthy. */
+export function overloadSign(health: CheckoutHealth): CheckoutSignal | null {
+  return firstPast(health, 1);
+}
+
 /** Every reading at most half its threshold (no refusals at all): room to climb faster. */
 export function hasHeadroom(health: CheckoutHealth): boolean {
-  return (Object.keys(overloadThresholds) as CheckoutSignal[]).every((signal) => {
-    const value = health[signal];
-    return value === null || value <= overloadThresholds[signal] * headroomFraction;
-  });
+  return firstPast(health, headroomFraction) === null;
 }
 
 export function clampRate(rate: number, floor: number, ceiling: number): number {
