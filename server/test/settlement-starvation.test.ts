@@ -1,10 +1,11 @@
 // Goal: a flood of hold requests can never starve payment settlement. Settlement has database
 // connections of its own (SETTLEMENT_POOL_MAX), so a payment's webhook is settled even while every
-// connection of the shared pool is taken by holds and more holds wait for one. The shop's shared
-// pool (2 connections) reaches PostgreSQL through a TCP proxy that blackholes only connections named
+// connection of the shared pool is taken by holds. The shop's shared pool (2 connections) reaches
+// PostgreSQL through a TCP proxy of its own that blackholes only connections named
 // "stampede-server": the holds in flight never get their answers, 30 admitted fans send holds, and
-// once the pool has waiters (every connection taken) a signed payment webhook arrives for an order
-// placed before.
+// once the proxy holds a request on every connection of the pool (every connection taken, seen by
+// the proxy itself: the pool's waiters depend on which other reads happen to come meanwhile) a
+// signed payment webhook arrives for an order placed before.
 // Control: the same with SETTLEMENT_POOL_MAX=0 (settlement shares the pool): the webhook waits for
 // a connection it cannot get and is refused (503), the payment unsettled — the starvation its own
 // pool prevents. Both answers come while the blackhole is still on: decided by what answered, not
@@ -30,32 +31,27 @@ import { proxyPostgresPool, viaProxy, type TcpProxy } from "../src/testing/tcp-p
 
 const secret = "whsec_starvation_test_0123456789";
 const flood = 30;
+const sharedPoolMax = 2;
 
 let stack: TestStack;
-let proxy: TcpProxy;
+/** One proxy per server: only that server's shared pool goes through it. */
+const proxies: TcpProxy[] = [];
 /** The test's database, straight (not through the proxy). */
 let direct: Pool;
 const fans: AdmittedFan[] = [];
 
 beforeAll(async () => {
-  proxy = await proxyPostgresPool(testPostgresBase, "stampede-server");
-  stack = await startStack({ MOCKPAY_WEBHOOK_SECRET: secret, DB_POOL_MAX: "2" });
+  stack = await startStack({ MOCKPAY_WEBHOOK_SECRET: secret, DB_POOL_MAX: String(sharedPoolMax) });
   direct = createPool(stack.db.url, { max: 1 });
 }, 120_000);
 
 afterAll(async () => {
-  proxy?.setMode("pass");
+  proxies.forEach((proxy) => proxy.setMode("pass"));
   fans.splice(0).forEach((f) => f.close());
   await direct?.end();
   await stack?.close();
-  await proxy?.close();
+  await Promise.all(proxies.map((proxy) => proxy.close()));
 });
-
-/** The shared pool's waiters as the server last published them (checkout health, once a second). */
-async function poolWaits(): Promise<number> {
-  const all = await stack.redis.client.hgetall(`${stack.redis.prefix}:checkout-health`);
-  return Math.max(0, ...Object.values(all).map((t) => (JSON.parse(t) as { poolWaits: number }).poolWaits));
-}
 
 function deliver(url: string, event: WebhookEvent): Promise<Response> {
   const body = webhookBody(event);
@@ -72,6 +68,8 @@ function deliver(url: string, event: WebhookEvent): Promise<Response> {
 async function floodThenPay(
   env: Record<string, string>,
 ): Promise<{ url: string; status: number; orderStatus: string; event: WebhookEvent; order: { id: string; token: string } }> {
+  const proxy = await proxyPostgresPool(testPostgresBase, "stampede-server");
+  proxies.push(proxy);
   const url = (await stack.addServer({ DATABASE_URL: viaProxy(stack.db.url, proxy), ...env })).url;
   const sale = await gaSale(url, `starvation ${stack.servers.length}`);
   const buyer = await admittedFan(url, sale.eventId);
@@ -92,8 +90,7 @@ async function floodThenPay(
       const key = { "idempotency-key": `flood-${stack.servers.length}-${i}` };
       void postAsFan(url, `/api/events/${sale.eventId}/holds`, fan.fanToken, holdBody(fan, sale.classId, 1), key).catch(() => {});
     });
-    // pg's pool queues a waiter only when every connection is checked out: the shared pool is taken.
-    await waitFor("holds waiting for a shared connection", async () => (await poolWaits()) >= 1, 30_000);
+    await waitFor("every shared connection stuck on a hold", () => proxy.stalled() >= sharedPoolMax, 30_000);
     res = await deliver(url, event);
     // Read while the shared pool is still cut off, straight from the database.
     rows = (await direct.query<{ status: string }>("SELECT status FROM orders WHERE id = $1", [held.body.orderId])).rows;

@@ -132,18 +132,24 @@ describe("tcp proxy", () => {
   it("blackhole: old and new connections stay open, nothing moves; all of it arrives once lifted", async () => {
     const { echo, proxy, open } = await setUp();
     const old = await open();
+    const idle = await open();
     old.socket.write("1");
     await waitFor("the echo", () => old.received() === "1");
     proxy.setMode("blackhole");
     old.socket.write("2");
+    await waitFor("the first held", () => proxy.queued("up") === 1);
+    old.socket.write("4");
     const fresh = await open();
     fresh.socket.write("3");
-    await waitFor("both held", () => proxy.queued("up") === 2);
+    await waitFor("all three held", () => proxy.queued("up") === 3);
+    // Stalled counts connections with something held (not chunks, not the idle one).
+    expect(proxy.stalled()).toBe(2);
     expect(echo.received()).toBe("1");
-    expect([old.closed(), fresh.closed()]).toEqual([false, false]);
+    expect([old.closed(), fresh.closed(), idle.closed()]).toEqual([false, false, false]);
     proxy.setMode("pass");
-    await waitFor("the held bytes", () => old.received() === "12" && fresh.received() === "3");
-    expect(echo.received().split("").sort().join("")).toBe("123");
+    await waitFor("the held bytes", () => old.received() === "124" && fresh.received() === "3");
+    expect(echo.received().split("").sort().join("")).toBe("1234");
+    expect(proxy.stalled()).toBe(0);
   });
 
   it("refuse: a new connection is reset before the upstream hears of it; the open ones go on", async () => {

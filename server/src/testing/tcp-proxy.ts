@@ -32,6 +32,9 @@ export interface TcpProxy {
   connections(): number;
   /** Chunks held in the proxy in this direction now (waiting out a latency or a blackhole). */
   queued(direction: Direction): number;
+  /** Affected connections with anything held in the proxy now, a request or its answer: each is a
+   * connection its pool has checked out and cannot get back while the fault lasts. */
+  stalled(): number;
   /** Stops listening and destroys every connection. */
   close(): Promise<void>;
 }
@@ -195,6 +198,7 @@ export async function startTcpProxy(options: TcpProxyOptions): Promise<TcpProxy>
     },
     connections: () => affectedLinks().length,
     queued: (direction) => affectedLinks().reduce((sum, link) => sum + link.queued(direction), 0),
+    stalled: () => affectedLinks().filter((link) => link.queued("up") + link.queued("down") > 0).length,
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       [...links].forEach((link) => link.reset());
