@@ -59,7 +59,7 @@ export const lotterySeedBytes = 32;
 export const lotterySeedBytesMin = 16;
 /** Connections of the PostgreSQL ledger's own pool: batches run one at a time, a few more serve reads. */
 export const ledgerPoolConnectionsMax = 6;
-/** One admission tick: admissions are paid out per tick and queue:status goes out each tick (≥ every 2 s per the contract). */
+/** One admission tick: admissions are paid out per tick and queue:status goes out each tick, less often in a big room (frame-pacing.ts). */
 export const admissionTickMs = 500;
 /** Stock is read from the ledger and pushed at most this often per event (≤ 4 per second). */
 export const stockTickMs = 250;

@@ -27,7 +27,8 @@ export const stockRefreshEveryPolls = 5;
 // The fan's place.
 /** Departure pushes kept to count in when a join's answer arrives after them (a push or two is the usual overlap). */
 export const recentDeparturePushesMax = 8;
-/** Live pushes come every half second (polling: every 2 s); a place older than this may have moved, and the page says so. */
+/** Live pushes come every half second to 2 s (up to 5 s to a crowd past what a server holds within the contract; polling:
+ * every 2 s); a place older than this may have moved, and the page says so. */
 export const placeStaleAfterMs = 10_000;
 
 // Countdowns and estimates.

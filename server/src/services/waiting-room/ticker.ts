@@ -2,8 +2,9 @@
 // event's lease works: it opens the pre-queue at opensAt (FIFO or lottery), admits the next fans
 // once per tick (rate budget + free checkout slots), pushes one queue:status frame to the event
 // room with the queue numbers of fans who left the line since the last one (queue:departed) just
-// before it, pushes stock when it changes (≤ 4 Hz) — both paced by the room's size
-// (frame-pacing.ts: a big room gets them less often, never less than the contract says) — moves
+// before it, pushes stock when it changes (≤ 4 Hz) — both paced by the room's sockets on a node
+// (frame-pacing.ts: a big room gets them less often; past what one node can send within the
+// contract's bounds, less often than they say, so the frames never starve the checkout) — moves
 // the event to sold_out and back, and removes fans who left for longer than the presence grace.
 // Every status change — the ticker's own, or an admin's made on this node — goes to the event's
 // room at once as event:status.
@@ -222,12 +223,17 @@ export class RoomTickers {
     const frame = queueStatus(event, snapshot, nowMs, facts);
     this.deps.recovery.checkpoint(event.id, snapshot);
     const key = `${frame.state}|${frame.allHeld ? "all held" : ""}|${frame.admission}`;
-    const audience = snapshot.waiting + snapshot.preQueued + snapshot.activeCheckouts;
-    if (!this.pacer.due(`${event.id}:status`, key, routineEveryMs(audience, "status"), nowMs)) return;
+    if (!this.pacer.due(`${event.id}:status`, key, routineEveryMs(this.localSockets(event.id), "status"), nowMs)) return;
     this.pacer.sentNow(`${event.id}:status`, key, nowMs);
     await this.pushDepartures(event);
     // One frame for the whole room: clients compute their own position from servedUpTo.
     this.deps.io.to(rooms.event(event.id)).emit("queue:status", frame);
+  }
+
+  /** The event room's sockets on this node: what a routine frame costs here, and on each node as the
+   * balancer spreads sockets evenly (frame-pacing.ts). */
+  private localSockets(eventId: string): number {
+    return this.deps.io.sockets.adapter.rooms.get(rooms.event(eventId))?.size ?? 0;
   }
 
   /** The numbers that left the line since the last push (none: no frame), a bounded frame at a time. */
@@ -286,8 +292,7 @@ export class RoomTickers {
     const encoded = JSON.stringify(stock.classes);
     const nowMs = this.now();
     const key = stock.classes.map((c) => (c.available === 0 ? "0" : "+")).join("");
-    const room = this.rooms.get(event.id);
-    const every = routineEveryMs(room ? room.waiting + room.activeCheckouts : 0, "stock");
+    const every = routineEveryMs(this.localSockets(event.id), "stock");
     if (this.lastStock.get(event.id) !== encoded && this.pacer.due(`${event.id}:stock`, key, every, nowMs)) {
       this.lastStock.set(event.id, encoded);
       this.pacer.sentNow(`${event.id}:stock`, key, nowMs);
