@@ -7,7 +7,8 @@
 // taken (held or sold) per second until then, paid per second over all the time with stock, client
 // timeouts, hold p99, payments captured before their hold expired yet not settled, sell-out time
 // against the ideal (the same fans through a checkout always at capacity: lib/ideal.ts), fairness
-// inversions, fans admitted while nothing was available, the audit.
+// inversions, fans admitted while nothing was available, the audit; and where settlement lag comes
+// from: each payment webhook from the provider's event to the shop's 2xx, and the server's share.
 //   npm run bench -- overload [--factor 10] [--sale-seconds 10] [--generators 4] [--seconds 120] [--hold-seconds 30]
 //     [--keep-alive-ms N]  (the server's HTTP_KEEP_ALIVE_TIMEOUT_MS; its default when absent)
 import pg from "pg";
@@ -19,7 +20,7 @@ import { machineInfo, writeResult, type Row } from "./lib/result.js";
 import { idealEarlyGoodput } from "./lib/ideal.js";
 import { coresUsed, cpuSnapshot, cpuSplit, type CpuSnapshot } from "./lib/proc-cpu.js";
 import { holdByConnection, idealFigures, idealSaleOf, inversions, runSale, saleReport, type SaleRun } from "./lib/sale-run.js";
-import { holdTotals, meanBetween, webhookAnswers } from "./lib/server-metrics.js";
+import { holdTotals, meanBetween, webhookAnswers, webhookTotals } from "./lib/server-metrics.js";
 import { metric } from "./lib/merge.js";
 import { adminAuth, numFlag, startBenchStack } from "./lib/stack.js";
 import { round } from "./lib/stats.js";
@@ -45,20 +46,44 @@ async function audits(url: string, eventId: string, holdSeconds: number): Promis
   return { atEnd, drained: await read() };
 }
 
-/** Payments the provider captured before their order's hold expired, whose order nevertheless did not end paid. */
-async function capturedButUnsettled(databaseUrl: string, eventId: string): Promise<number> {
+async function withClient<T>(databaseUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Payments the provider captured before their order's hold expired, whose order nevertheless did not end paid. */
+function capturedButUnsettled(databaseUrl: string, eventId: string): Promise<number> {
+  return withClient(databaseUrl, async (client) => {
     const { rows } = await client.query<{ n: string }>(
       `SELECT count(*) AS n FROM mockpay_sessions s JOIN orders o ON o.id::text = s.order_id
         WHERE o.event_id = $1 AND s.status = 'succeeded' AND s.completed_at < o.expires_at AND o.status <> 'paid'`,
       [eventId],
     );
     return Number(rows[0]?.n ?? 0);
-  } finally {
-    await client.end();
-  }
+  });
+}
+
+/** Where settlement lag comes from: each captured payment's webhook, from the provider's event to the
+ * shop's 2xx (the provider's queue, the POST, the shop's settling), and how many needed a retry. */
+function webhookDelays(databaseUrl: string, eventId: string): Promise<string> {
+  return withClient(databaseUrl, async (client) => {
+    const { rows } = await client.query<{ p50: number | null; p99: number | null; retried: string; undelivered: string }>(
+      `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99,
+              count(*) FILTER (WHERE attempts > 1) AS retried, count(*) FILTER (WHERE ms IS NULL) AS undelivered
+         FROM (SELECT e.attempts, 1000 * extract(epoch FROM e.delivered_at - e.created_at)::float8 AS ms
+                 FROM mockpay_events e JOIN mockpay_sessions s ON s.id = e.session_id JOIN orders o ON o.id::text = s.order_id
+                WHERE o.event_id = $1 AND e.type = 'payment.succeeded') d`,
+      [eventId],
+    );
+    const r = rows[0];
+    const ms = (v: number | null | undefined) => (v === null || v === undefined ? "–" : Math.round(v));
+    return `${ms(r?.p50)} / ${ms(r?.p99)}; ${r?.retried ?? 0} retried, ${r?.undelivered ?? 0} undelivered`;
+  });
 }
 
 /** Until the stock first ran out (1% left: sale-poll.ts) the checkout had both stock and demand: its
@@ -137,7 +162,7 @@ export async function run(args: string[]): Promise<void> {
     const classes = [{ id: event.classes[0]!.id, code: "GA", capacity: tickets }];
     const arrivePerSecond = Math.max(1, Math.round(capacity.paidPerSecond * config.factor));
     const { generators, seconds, holdSeconds } = config;
-    const [webhooksBefore, holdsBefore] = await Promise.all([webhookAnswers(url), holdTotals(url)]);
+    const [webhooksBefore, holdsBefore, webhookTimeBefore] = await Promise.all([webhookAnswers(url), holdTotals(url), webhookTotals(url)]);
     const marks: SaleMarks = {};
     const open = async () => {
       marks.opened = { cpu: cpuSnapshot(), atMs: Date.now() };
@@ -152,8 +177,10 @@ export async function run(args: string[]): Promise<void> {
     const report = await saleReport(url, event.id, sale);
     const audit = await audits(url, event.id, config.holdSeconds);
     const unsettled = await capturedButUnsettled(bench.stack.db.url, event.id);
+    const webhookDelay = await webhookDelays(bench.stack.db.url, event.id);
     const webhooksAfter = await webhookAnswers(url);
     const holdServerMs = meanBetween(holdsBefore, await holdTotals(url), 1_000);
+    const webhookServerMs = meanBetween(webhookTimeBefore, await webhookTotals(url), 1_000);
     const webhooks = {
       answered: webhooksAfter.answered - webhooksBefore.answered, refused: webhooksAfter.refused - webhooksBefore.refused,
     };
@@ -170,6 +197,7 @@ export async function run(args: string[]): Promise<void> {
         "holds on new connections: n, mean ms (reused: n, mean)": connectionSplit(sale),
         "loop delay max ms (generators / server)": `${Math.max(...sale.results.map((r) => r.loopDelay.maxMs))} / ${serverLoopMaxMs}`,
         "captured in time, unsettled": unsettled, "webhooks refused (503)": `${webhooks.refused} of ${webhooks.answered}`,
+        "payment webhook p50 / p99 ms (event → 2xx)": webhookDelay, "webhook mean ms (server)": webhookServerMs ?? "–",
         "audit ok": audit.atEnd,
         "audit ok after draining": audit.drained === null ? "" : (audit.drained as { ok: boolean }).ok,
       }],
