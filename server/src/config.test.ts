@@ -43,8 +43,8 @@ describe("loadConfig", () => {
     expect(problems({ LISTEN_BACKLOG: "70000" })[0]).toMatch(/^LISTEN_BACKLOG:/);
   });
 
-  it("takes the keep-alive wait from HTTP_KEEP_ALIVE_TIMEOUT_MS (Node's 5 s by default), and refuses one out of range", () => {
-    expect(loadConfig({}).connections.keepAliveTimeoutMs).toBe(5_000);
+  it("takes the keep-alive wait from HTTP_KEEP_ALIVE_TIMEOUT_MS (60 s by default), and refuses one out of range", () => {
+    expect(loadConfig({}).connections.keepAliveTimeoutMs).toBe(60_000);
     expect(loadConfig({ HTTP_KEEP_ALIVE_TIMEOUT_MS: "65000" }).connections.keepAliveTimeoutMs).toBe(65_000);
     expect(problems({ HTTP_KEEP_ALIVE_TIMEOUT_MS: "10" })[0]).toMatch(/^HTTP_KEEP_ALIVE_TIMEOUT_MS:/);
   });
