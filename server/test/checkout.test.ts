@@ -7,6 +7,7 @@ import { admittedFan, auditOk, completePayment, getOrder, hold, orderReaches, st
 import { basicAuth, createEvent, waitFor } from "../src/testing/fans.js";
 import { stackAdmin } from "../src/testing/stack.js";
 import { useStack } from "../src/testing/use-stack.js";
+import { waitingRoomKeys } from "../src/adapters/redis/waiting-room/keys.js";
 
 const eventsMade: string[] = [];
 const basic = basicAuth(stackAdmin.username, stackAdmin.password);
@@ -126,6 +127,12 @@ describe("checkout", () => {
     expect(await code(hold(served.url, fourth, event.id, [{ classId: vip, quantity: 1 }]))).toBe("201 ok");
     const fifth = await fan(event.id);
     expect(await code(hold(served.url, fifth, event.id, [{ classId: vip, quantity: 1 }]))).toBe("409 sold_out");
+    // Stock-aware admission hears of the fans refused for want of stock — and of no other refusal
+    // (the first fan's 403s, 422s, hold_active and fan_limit_reached above are not among them).
+    const refused = waitingRoomKeys(served.stack.redis.prefix, event.id).refused;
+    const redis = served.stack.redis.client;
+    await waitFor("the stock refusals noted", async () => (await redis.zcard(refused)) >= 2 || null);
+    expect((await redis.zrange(refused, 0, -1)).sort()).toEqual([fourth.fanId, fifth.fanId].sort());
     await fetch(`${served.url}/api/admin/events/${event.id}/waiting-room`, { method: "PATCH", headers: asAdmin, body: JSON.stringify({ paused: true }) });
     // Holds read the event through the server's event cache; the queue view reads the same cache.
     await waitFor("the event cache to see the pause", async () => {

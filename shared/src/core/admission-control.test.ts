@@ -253,4 +253,16 @@ describe("fansAboutToOrder", () => {
     expect(fansAboutToOrder({ activeCheckouts: 40, ordered: 0, admittedRecently: 40, orderedRecently: 0 })).toBe(40);
     expect(fansAboutToOrder({ activeCheckouts: 10, ordered: 10, admittedRecently: 5, orderedRecently: 0 })).toBe(0);
   });
+
+  it("does not wait for fans refused at a hold for want of stock", () => {
+    // One seat left, one fan let in, refused (wanted two): nobody is about to order, the next may come.
+    const lastSeat = { activeCheckouts: 1, ordered: 0, admittedRecently: 1, orderedRecently: 0 };
+    const oneLeft = { available: 1, ticketsTaken: 0, ordersTaken: 0 };
+    expect(fansAboutToOrder({ ...lastSeat, refusedRecently: 1 })).toBe(0);
+    expect(stockRoom({ ...oneLeft, aboutToOrder: fansAboutToOrder({ ...lastSeat, refusedRecently: 1 }) })).toBe(1);
+    // Control: without the refusal the fan holds the last seat's room for the whole window.
+    expect(fansAboutToOrder(lastSeat)).toBe(1);
+    expect(stockRoom({ ...oneLeft, aboutToOrder: fansAboutToOrder(lastSeat) })).toBe(0);
+    expect(fansAboutToOrder({ activeCheckouts: 40, ordered: 0, admittedRecently: 40, orderedRecently: 0, refusedRecently: 50 })).toBe(0);
+  });
 });

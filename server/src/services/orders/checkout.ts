@@ -13,6 +13,7 @@ import {
 } from "@stampede/shared/limits";
 import { admissionGate } from "../../adapters/batching/admission-gate.js";
 import { coalesce } from "../../adapters/batching/coalesce.js";
+import { aboutToOrderWindowMs } from "@stampede/shared/core/admission-control";
 import type { Ledger } from "@stampede/shared/ledger/port";
 import type { Pool } from "../../adapters/postgres/pool.js";
 import type { Redis } from "../../adapters/redis/connection.js";
@@ -173,7 +174,10 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
     routers: [
       ...(mockpay ? [mockpay.router] : []),
       orderRoutes(
-        { holds, idempotency, orders, ending, tokens: deps.tokens, codes, holdGate, holdAnswered: (ms) => deps.health.holdAnswered(ms) },
+        {
+          holds, idempotency, orders, ending, tokens: deps.tokens, codes, holdGate, holdAnswered: (ms) => deps.health.holdAnswered(ms),
+          stockRefusals: { note: (eventId, fanId) => deps.steering.noteStockRefusal(eventId, fanId, Date.now(), aboutToOrderWindowMs) },
+        },
         deps.registry,
       ),
       adminOrderRoutes(

@@ -69,6 +69,18 @@ interface HeldInLedger {
 
 const refuse = (status: number, code: ConstructorParameters<typeof HttpError>[1], message: string) => new HttpError(status, code, message);
 const soldOut = () => refuse(409, "sold_out", "every ticket is taken");
+
+const stockRefusals = new WeakSet<HttpError>();
+/** Marks a refusal for want of stock while the sale may still have some (a tier gone, fewer left than asked). */
+function forStock(err: HttpError): HttpError {
+  stockRefusals.add(err);
+  return err;
+}
+/** A refusal for want of stock while the sale may still have some: the fan's try is over, though it
+ * left no order (stock-aware admission stops waiting for it: fansAboutToOrder). */
+export function isStockRefusal(err: unknown): boolean {
+  return err instanceof HttpError && stockRefusals.has(err);
+}
 const holdActive = () => refuse(409, "hold_active", "you already hold tickets: pay for them or cancel first");
 
 export class HoldsService {
@@ -218,7 +230,7 @@ export class HoldsService {
   private async soldOutTier(event: EventRecord, items: OrderItem[]): Promise<HttpError | null> {
     const stock = await this.deps.stock.get(event);
     const gone = items.find((i) => stock.classes.find((c) => c.id === i.classId)?.available === 0);
-    return gone ? refuse(409, "sold_out", `${gone.code} is sold out`) : null;
+    return gone ? forStock(refuse(409, "sold_out", `${gone.code} is sold out`)) : null;
   }
 
   /**
@@ -238,8 +250,8 @@ export class HoldsService {
   private async outOfStock(event: EventRecord, tierId: string): Promise<HttpError> {
     const left = (await readStock(this.deps.ledger, [event])).get(event.id)?.classes.get(tierId)?.available ?? 0;
     const code = event.classes.find((c) => c.id === tierId)?.code ?? "?";
-    if (left > 0) return refuse(409, "insufficient_stock", `only ${left} ${code} tickets left`);
-    return refuse(409, "sold_out", `${code} is sold out`);
+    if (left > 0) return forStock(refuse(409, "insufficient_stock", `only ${left} ${code} tickets left`));
+    return forStock(refuse(409, "sold_out", `${code} is sold out`));
   }
 
   /** Holds the items in the ledger under orderId; returns when the hold ends (epoch ms). */

@@ -14,7 +14,7 @@ import { defineRoute } from "../../http/route.js";
 import { currentFan, fanIdFrom, requireFan } from "../fans/guards.js";
 import type { TokenService } from "../fans/tokens.js";
 import type { HoldEnding } from "./hold-ending.js";
-import type { HoldsService } from "./holds-service.js";
+import { isStockRefusal, type HoldsService } from "./holds-service.js";
 import { answerOf, requestHash, type HoldAttempt, type IdempotentRequests } from "./idempotency.js";
 import { orderTokenMatches } from "./order-token.js";
 import { orderView } from "./order-view.js";
@@ -43,6 +43,8 @@ export interface OrderRoutesDeps {
   holdGate: AdmissionGate;
   /** Told how long each answered hold took (checkout-health.ts). */
   holdAnswered: (latencyMs: number) => void;
+  /** Told of each fan refused at a hold for want of stock while the sale may have some (best effort). */
+  stockRefusals: { note(eventId: string, fanId: string): Promise<void> };
 }
 
 function bearer(req: Request): string | null {
@@ -93,7 +95,14 @@ export function orderRoutes(deps: OrderRoutesDeps, registry: OpenApiRegistry): R
   defineRoute(router, registry, holdRoute([requireFan(deps.tokens)]),
     async ({ params, body }, req, res) => {
       const fanId = currentFan(res);
-      const place = async (attempt?: HoldAttempt) => ({ status: 201, body: await deps.holds.place(fanId, params.eventId, body, attempt) });
+      // Stock-aware admission stops waiting for a fan refused for want of stock; the error goes on.
+      const refused = (err: unknown): never => {
+        if (isStockRefusal(err)) void deps.stockRefusals.note(params.eventId, fanId).catch(() => {});
+        throw err;
+      };
+      const place = async (attempt?: HoldAttempt) => ({
+        status: 201, body: await deps.holds.place(fanId, params.eventId, body, attempt).catch(refused),
+      });
       const rawKey = req.headers["idempotency-key"];
       const key = rawKey === undefined ? null : idempotencyKey.safeParse(rawKey);
       if (key && !key.success) throw new HttpError(422, "invalid_request", `Idempotency-Key: ${key.error.issues[0]?.message ?? "invalid"}`);
@@ -103,7 +112,7 @@ export function orderRoutes(deps: OrderRoutesDeps, registry: OpenApiRegistry): R
       const soldOut = await deps.holds.soldOutAtOnce(params.eventId, body);
       if (soldOut) {
         const kept = !key || (await deps.idempotency.answerAtOnce({ fanId, key: key.data, hash: hash(), answer: answerOf(soldOut) }));
-        if (kept) throw soldOut;
+        if (kept) refused(soldOut);
       }
       // Latency as the fan sees it: the wait in the gate's queue counts (a hold refused at once does not).
       const startedMs = performance.now();

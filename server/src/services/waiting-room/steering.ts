@@ -91,7 +91,10 @@ export class AdmissionSteering {
       demand: room.waiting > 0,
     });
     const admittedRecently = this.admittedRecently(event.id, room.admittedTotal, nowMs);
-    const aboutToOrder = seen ? fansAboutToOrder({ ...seen.orders, activeCheckouts: room.activeCheckouts, admittedRecently }) : 0;
+    // Unread (Redis failing), no refusal is counted: the room waits for those fans as before.
+    const refusedRecently = seen ? await this.deps.store.stockRefusedSince(event.id, nowMs - aboutToOrderWindowMs).catch(() => 0) : 0;
+    const activeCheckouts = room.activeCheckouts;
+    const aboutToOrder = seen ? fansAboutToOrder({ ...seen.orders, activeCheckouts, admittedRecently, refusedRecently }) : 0;
     const roomLeft = seen ? stockRoom({ ...seen.stockRoom, aboutToOrder }) : 0;
     await this.record(event, state, health, roomLeft, nowMs);
     return { admitPerMinute: state.ratePerMinute, stockRoom: roomLeft, allHeld };

@@ -21,6 +21,7 @@ export const waitingRoomKeyNames = [
   "epoch", // the room's incarnation: set when the room is made or rebuilt; gone = the store lost the room
   "steer", // STRING: the admission controller's state and the health it last read (steering-store.ts)
   "steerlog", // LIST: the controller's recent steps, newest first, capped (the dashboard's chart)
+  "refused", // ZSET fan → ms: fans refused at a hold for want of stock lately (steering-store.ts)
 ] as const;
 
 export type WaitingRoomKeyName = (typeof waitingRoomKeyNames)[number];

@@ -1,6 +1,7 @@
 // Where an event's admission controller keeps its state (so a ticker that takes over the lease
-// carries on from the same rate) and its recent steps (what the dashboard charts: the rate against
-// the checkout's latency). One key each, under the event's hash tag.
+// carries on from the same rate), its recent steps (what the dashboard charts: the rate against
+// the checkout's latency), and the fans refused at a hold for want of stock lately (stock-aware
+// admission stops waiting for them: fansAboutToOrder). One key each, under the event's hash tag.
 import type { CheckoutHealth, SteerReason, SteerState } from "@stampede/shared/core/admission-control";
 import type { AdmissionMode } from "@stampede/shared/api/events";
 import type { Redis } from "../connection.js";
@@ -46,6 +47,17 @@ export class SteeringStore {
     const tx = this.redis.multi().set(k.steer, JSON.stringify(record));
     if (point) tx.lpush(k.steerlog, JSON.stringify(point)).ltrim(k.steerlog, 0, steerLogMax - 1);
     await tx.exec();
+  }
+
+  /** A fan was refused at a hold for want of stock (once per fan: a later refusal moves its time). */
+  async noteStockRefusal(eventId: string, fanId: string, atMs: number, keptMs: number): Promise<void> {
+    const key = this.keys(eventId).refused;
+    await this.redis.multi().zadd(key, atMs, fanId).zremrangebyscore(key, "-inf", `(${atMs - keptMs}`).pexpire(key, keptMs).exec();
+  }
+
+  /** Fans refused for want of stock at sinceMs or later. */
+  async stockRefusedSince(eventId: string, sinceMs: number): Promise<number> {
+    return this.redis.zcount(this.keys(eventId).refused, sinceMs, "+inf");
   }
 
   /** The last `count` steps, oldest first. */
