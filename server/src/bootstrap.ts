@@ -94,7 +94,8 @@ export async function retryWhileUnavailable(step: () => Promise<void>): Promise<
 
 /** The ledger backend the configuration names (TigerBeetle, or the PostgreSQL ledger). */
 export function createConfiguredLedger(config: Pick<Config, "ledger" | "databaseUrl">, onBatch?: (events: number) => void): Ledger {
+  const { callTimeoutMs } = config.ledger;
   return config.ledger.kind === "tigerbeetle"
-    ? createLedger("tigerbeetle", { address: config.ledger.address, clusterId: config.ledger.clusterId })
-    : createLedger("postgres", { databaseUrl: config.databaseUrl, onBatch });
+    ? createLedger("tigerbeetle", { address: config.ledger.address, clusterId: config.ledger.clusterId, callTimeoutMs })
+    : createLedger("postgres", { databaseUrl: config.databaseUrl, onBatch, callTimeoutMs });
 }

@@ -21,7 +21,7 @@ describe("loadConfig", () => {
     expect(c.publicUrl).toBe("http://127.0.0.1:3000");
     expect(c.databaseUrl).toBe("postgres://postgres@127.0.0.1:5432/stampede");
     expect(c.redisUrl).toBe("redis://127.0.0.1:6379");
-    expect(c.ledger).toEqual({ kind: "postgres" });
+    expect(c.ledger).toEqual({ kind: "postgres", callTimeoutMs: 2_000 });
     expect(c.devDefaultsUsed.sort()).toEqual(["ADMIN_PASSWORD", "MOCKPAY_WEBHOOK_SECRET", "SECRET_KEY"]);
   });
 
@@ -43,6 +43,11 @@ describe("loadConfig", () => {
     expect(problems({ LISTEN_BACKLOG: "70000" })[0]).toMatch(/^LISTEN_BACKLOG:/);
   });
 
+  it("takes the ledger's deadline from LEDGER_CALL_TIMEOUT_MS (2 s by default), and refuses one out of range", () => {
+    expect(loadConfig({ LEDGER_CALL_TIMEOUT_MS: "60000" }).ledger.callTimeoutMs).toBe(60_000);
+    expect(problems({ LEDGER_CALL_TIMEOUT_MS: "0" })[0]).toMatch(/^LEDGER_CALL_TIMEOUT_MS:/);
+  });
+
   it("takes the keep-alive wait from HTTP_KEEP_ALIVE_TIMEOUT_MS (60 s by default), and refuses one out of range", () => {
     expect(loadConfig({}).connections.keepAliveTimeoutMs).toBe(60_000);
     expect(loadConfig({ HTTP_KEEP_ALIVE_TIMEOUT_MS: "65000" }).connections.keepAliveTimeoutMs).toBe(65_000);
@@ -51,7 +56,8 @@ describe("loadConfig", () => {
 
   it("requires TB_ADDRESS for the TigerBeetle ledger", () => {
     expect(problems({ LEDGER: "tigerbeetle" })).toEqual(["TB_ADDRESS: required when LEDGER=tigerbeetle"]);
-    expect(loadConfig({ LEDGER: "tigerbeetle", TB_ADDRESS: "3000", TB_CLUSTER_ID: "7" }).ledger).toEqual({ kind: "tigerbeetle", address: "3000", clusterId: 7n });
+    const ledger = loadConfig({ LEDGER: "tigerbeetle", TB_ADDRESS: "3000", TB_CLUSTER_ID: "7" }).ledger;
+    expect(ledger).toEqual({ kind: "tigerbeetle", address: "3000", clusterId: 7n, callTimeoutMs: 2_000 });
   });
 
   it("refuses development secrets under NODE_ENV=production and names each one", () => {

@@ -13,6 +13,7 @@ import {
   httpKeepAliveTimeoutMs,
   settlementPoolMax,
   shutdownDrainMsDefault,
+  ledgerCallTimeoutMs,
 } from "@stampede/shared/limits";
 
 /** Secrets with development defaults: printed loudly at start, refused under NODE_ENV=production. */
@@ -46,6 +47,7 @@ const envSchema = z.object({
   LEDGER: z.enum(["postgres", "tigerbeetle"]).default("postgres"),
   TB_ADDRESS: z.string().optional(),
   TB_CLUSTER_ID: z.coerce.bigint().default(0n),
+  LEDGER_CALL_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(ledgerCallTimeoutMs),
   ADMIN_USER: z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/).default("admin"),
   ADMIN_PASSWORD: z.string().min(8).optional(),
   MOCKPAY_WEBHOOK_SECRET: z.string().min(16).optional(),
@@ -94,7 +96,8 @@ export interface Config {
   databaseUrl: string;
   redisUrl: string;
   redisPrefix: string;
-  ledger: { kind: "postgres" } | { kind: "tigerbeetle"; address: string; clusterId: bigint };
+  /** callTimeoutMs: every ledger call answers within it or fails as unavailable (the hold is refused 503). */
+  ledger: ({ kind: "postgres" } | { kind: "tigerbeetle"; address: string; clusterId: bigint }) & { callTimeoutMs: number };
   admin: { username: string; password: string };
   mockpay: {
     webhookSecret: string;
@@ -175,10 +178,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
-    ledger:
-      e.LEDGER === "tigerbeetle"
+    ledger: {
+      ...(e.LEDGER === "tigerbeetle"
         ? { kind: "tigerbeetle", address: e.TB_ADDRESS ?? "", clusterId: e.TB_CLUSTER_ID }
-        : { kind: "postgres" },
+        : { kind: "postgres" }),
+      callTimeoutMs: e.LEDGER_CALL_TIMEOUT_MS,
+    },
     admin: { username: e.ADMIN_USER, password: e.ADMIN_PASSWORD ?? devSecrets.ADMIN_PASSWORD },
     mockpay: {
       webhookSecret: e.MOCKPAY_WEBHOOK_SECRET ?? devSecrets.MOCKPAY_WEBHOOK_SECRET,

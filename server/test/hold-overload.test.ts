@@ -29,7 +29,10 @@ beforeAll(async () => {
   stack = await startStack();
   // The count bound alone decides here, however slowly a loaded machine lets the burst in (a queue's
   // age refuses too; admission-gate.test.ts covers that with a clock it controls).
-  const base = { HOLDS_IN_FLIGHT_MAX: "2", HOLD_QUEUE_WAIT_MAX_MS: "600000" };
+  // The ledger's deadline is a minute, so the holds in the gate wait for the test to lift the
+  // blackhole however slowly a loaded machine lets the burst in (with the 2 s default, a loaded run
+  // saw the first holds fail as ledger_unavailable before the last arrived, and nothing refused).
+  const base = { HOLDS_IN_FLIGHT_MAX: "2", HOLD_QUEUE_WAIT_MAX_MS: "600000", LEDGER_CALL_TIMEOUT_MS: "60000" };
   tight = (await stack.addServer({ ...base, DATABASE_URL: viaProxy(stack.db.url, tightProxy), HOLDS_QUEUED_MAX: "2" })).url;
   roomy = (await stack.addServer({ ...base, DATABASE_URL: viaProxy(stack.db.url, roomyProxy), HOLDS_QUEUED_MAX: "100" })).url;
 }, 120_000);

@@ -7,6 +7,7 @@ import { allowanceLeft } from "@stampede/shared/core/allowance";
 import { accountId } from "@stampede/shared/core/ledger-ids";
 import { holdOutcome, planHold, planVoid, settleOutcome, type HoldRef } from "@stampede/shared/core/ledger-plans";
 import { uuidv7 } from "@stampede/shared/ids";
+import { stockTickMs } from "@stampede/shared/limits";
 import { LedgerUnavailableError, type Ledger } from "@stampede/shared/ledger/port";
 import type { WaitingRoomStore } from "../../adapters/redis/waiting-room/store.js";
 import { HttpError } from "../../http/errors.js";
@@ -66,6 +67,9 @@ interface HeldInLedger {
   items: OrderItem[];
   expiresAtMs: number;
 }
+
+/** The oldest stock snapshot a hold may be told "sold out" from: one stock tick missed. */
+const soldOutSnapshotMaxAgeMs = 2 * stockTickMs;
 
 const refuse = (status: number, code: ConstructorParameters<typeof HttpError>[1], message: string) => new HttpError(status, code, message);
 const soldOut = () => refuse(409, "sold_out", "every ticket is taken");
@@ -223,12 +227,16 @@ export class HoldsService {
   }
 
   /**
-   * A tier at 0 in the stock snapshot (the one fans see, at most stockTickMs old, dropped when a
-   * hold ends or a refund returns stock) is sold out without asking the ledger. A snapshot that
+   * A tier at 0 in the stock snapshot (the one fans see, asked at most two stock ticks ago, dropped
+   * when a hold ends or a refund returns stock) is sold out without asking the ledger. A snapshot that
    * still shows stock refuses nothing — the ledger decides those, so this can never oversell.
    */
   private async soldOutTier(event: EventRecord, items: OrderItem[]): Promise<HttpError | null> {
-    const stock = await this.deps.stock.get(event);
+    // Never waits on the ledger: a shortcut must not make a hold fail or wait that the full path
+    // would serve (measured: with the ledger cut off, every hold waited out the ledger's deadline
+    // here, before the checkout's gate, and none was refused as overloaded).
+    const stock = this.deps.stock.recent(event, soldOutSnapshotMaxAgeMs);
+    if (!stock) return null;
     const gone = items.find((i) => stock.classes.find((c) => c.id === i.classId)?.available === 0);
     return gone ? forStock(refuse(409, "sold_out", `${gone.code} is sold out`)) : null;
   }

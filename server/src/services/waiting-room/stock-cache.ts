@@ -8,6 +8,8 @@ import { readStock } from "../events/inventory.js";
 
 export class StockCache {
   private readonly entries = new Map<string, { at: number; value: Promise<StockUpdate> }>();
+  /** The last read that answered, per event, with when it was asked. */
+  private readonly answered = new Map<string, { at: number; value: StockUpdate }>();
 
   constructor(
     private readonly ledger: Ledger,
@@ -27,14 +29,34 @@ export class StockCache {
         }),
       };
     });
-    this.entries.set(event.id, { at: this.now(), value });
-    value.catch(() => this.entries.delete(event.id));
+    const at = this.now();
+    this.entries.set(event.id, { at, value });
+    value.then(
+      (stock) => {
+        // Forgotten meanwhile (stock came back): this answer may be older than the news.
+        if (this.entries.get(event.id)?.value === value) this.answered.set(event.id, { at, value: stock });
+      },
+      () => this.entries.delete(event.id),
+    );
     return value;
+  }
+
+  /**
+   * The last stock read that answered, when asked less than maxAgeMs ago — without waiting for the
+   * ledger. Otherwise null, and a read starts for the next caller. For shortcuts that must never
+   * wait on the ledger (a hold's sold-out answer): without a recent snapshot the full path decides.
+   */
+  recent(event: EventRecord, maxAgeMs: number): StockUpdate | null {
+    const last = this.answered.get(event.id);
+    if (last && this.now() - last.at < maxAgeMs) return last.value;
+    void this.get(event).catch(() => {});
+    return null;
   }
 
   /** Stock came back (a hold ended, a refund): the next reader asks the ledger afresh. */
   forget(eventId: string): void {
     this.entries.delete(eventId);
+    this.answered.delete(eventId);
   }
 }
 
