@@ -46,44 +46,41 @@ async function audits(url: string, eventId: string, holdSeconds: number): Promis
   return { atEnd, drained: await read() };
 }
 
-async function withClient<T>(databaseUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
 /** Payments the provider captured before their order's hold expired, whose order nevertheless did not end paid. */
-function capturedButUnsettled(databaseUrl: string, eventId: string): Promise<number> {
-  return withClient(databaseUrl, async (client) => {
-    const { rows } = await client.query<{ n: string }>(
-      `SELECT count(*) AS n FROM mockpay_sessions s JOIN orders o ON o.id::text = s.order_id
-        WHERE o.event_id = $1 AND s.status = 'succeeded' AND s.completed_at < o.expires_at AND o.status <> 'paid'`,
-      [eventId],
-    );
-    return Number(rows[0]?.n ?? 0);
-  });
+async function capturedButUnsettled(client: pg.Client, eventId: string): Promise<number> {
+  const { rows } = await client.query<{ n: string }>(
+    `SELECT count(*) AS n FROM mockpay_sessions s JOIN orders o ON o.id::text = s.order_id
+      WHERE o.event_id = $1 AND s.status = 'succeeded' AND s.completed_at < o.expires_at AND o.status <> 'paid'`,
+    [eventId],
+  );
+  return Number(rows[0]?.n ?? 0);
 }
 
 /** Where settlement lag comes from: each captured payment's webhook, from the provider's event to the
  * shop's 2xx (the provider's queue, the POST, the shop's settling), and how many needed a retry. */
-function webhookDelays(databaseUrl: string, eventId: string): Promise<string> {
-  return withClient(databaseUrl, async (client) => {
-    const { rows } = await client.query<{ p50: number | null; p99: number | null; retried: string; undelivered: string }>(
-      `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99,
-              count(*) FILTER (WHERE attempts > 1) AS retried, count(*) FILTER (WHERE ms IS NULL) AS undelivered
-         FROM (SELECT e.attempts, 1000 * extract(epoch FROM e.delivered_at - e.created_at)::float8 AS ms
-                 FROM mockpay_events e JOIN mockpay_sessions s ON s.id = e.session_id JOIN orders o ON o.id::text = s.order_id
-                WHERE o.event_id = $1 AND e.type = 'payment.succeeded') d`,
-      [eventId],
-    );
-    const r = rows[0];
-    const ms = (v: number | null | undefined) => (v === null || v === undefined ? "–" : Math.round(v));
-    return `${ms(r?.p50)} / ${ms(r?.p99)}; ${r?.retried ?? 0} retried, ${r?.undelivered ?? 0} undelivered`;
-  });
+async function webhookDelays(client: pg.Client, eventId: string): Promise<string> {
+  const { rows } = await client.query<{ p50: number | null; p99: number | null; retried: string; undelivered: string }>(
+    `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99,
+            count(*) FILTER (WHERE attempts > 1) AS retried, count(*) FILTER (WHERE ms IS NULL) AS undelivered
+       FROM (SELECT e.attempts, 1000 * extract(epoch FROM e.delivered_at - e.created_at)::float8 AS ms
+               FROM mockpay_events e JOIN mockpay_sessions s ON s.id = e.session_id JOIN orders o ON o.id::text = s.order_id
+              WHERE o.event_id = $1 AND e.type = 'payment.succeeded') d`,
+    [eventId],
+  );
+  const r = rows[0];
+  const ms = (v: number | null | undefined) => (v === null || v === undefined ? "–" : Math.round(v));
+  return `${ms(r?.p50)} / ${ms(r?.p99)}; ${r?.retried ?? 0} retried, ${r?.undelivered ?? 0} undelivered`;
+}
+
+/** The payments' fate, read from the database in one connection. */
+async function settlementFigures(databaseUrl: string, eventId: string): Promise<{ unsettled: number; webhookDelay: string }> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return { unsettled: await capturedButUnsettled(client, eventId), webhookDelay: await webhookDelays(client, eventId) };
+  } finally {
+    await client.end();
+  }
 }
 
 /** Until the stock first ran out (1% left: sale-poll.ts) the checkout had both stock and demand: its
@@ -176,8 +173,7 @@ export async function run(args: string[]): Promise<void> {
     const serverLoopMaxMs = Math.round(((await metric(url, "nodejs_eventloop_lag_max_seconds")) ?? 0) * 1_000);
     const report = await saleReport(url, event.id, sale);
     const audit = await audits(url, event.id, config.holdSeconds);
-    const unsettled = await capturedButUnsettled(bench.stack.db.url, event.id);
-    const webhookDelay = await webhookDelays(bench.stack.db.url, event.id);
+    const { unsettled, webhookDelay } = await settlementFigures(bench.stack.db.url, event.id);
     const webhooksAfter = await webhookAnswers(url);
     const holdServerMs = meanBetween(holdsBefore, await holdTotals(url), 1_000);
     const webhookServerMs = meanBetween(webhookTimeBefore, await webhookTotals(url), 1_000);

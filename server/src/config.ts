@@ -11,9 +11,9 @@ import {
   holdsQueuedMax,
   httpIdleTimeoutMsDefault,
   httpKeepAliveTimeoutMs,
+  ledgerCallTimeoutMs,
   settlementPoolMax,
   shutdownDrainMsDefault,
-  ledgerCallTimeoutMs,
 } from "@stampede/shared/limits";
 
 /** Secrets with development defaults: printed loudly at start, refused under NODE_ENV=production. */

@@ -150,7 +150,7 @@ export const httpIdleTimeoutMsDefault = 60_000;
  * payment provider between bursts, and a busy server accepts new ones slowly (one per turn of its
  * event loop): in an overload run, webhooks took 4.8 s (p50) from the provider's event to the shop's
  * answer with 5 s, where the server spent 0.12 s on each; 0.3 s with 60 s (bench/README.md). */
-export const httpKeepAliveTimeoutMs = 60_000;
+export const httpKeepAliveTimeoutMs = httpIdleTimeoutMsDefault;
 /** A request's headers must arrive within this: slow-header clients are cut. Node (18+) applies it only
  * while a request's headers are arriving, so an idle kept-alive connection is not cut by it. */
 export const httpHeadersTimeoutMs = 10_000;

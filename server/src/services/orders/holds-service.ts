@@ -73,6 +73,7 @@ const soldOutSnapshotMaxAgeMs = 2 * stockTickMs;
 
 const refuse = (status: number, code: ConstructorParameters<typeof HttpError>[1], message: string) => new HttpError(status, code, message);
 const soldOut = () => refuse(409, "sold_out", "every ticket is taken");
+const holdActive = () => refuse(409, "hold_active", "you already hold tickets: pay for them or cancel first");
 
 const stockRefusals = new WeakSet<HttpError>();
 /** Marks a refusal for want of stock while the sale may still have some (a tier gone, fewer left than asked). */
@@ -85,7 +86,6 @@ function forStock(err: HttpError): HttpError {
 export function isStockRefusal(err: unknown): boolean {
   return err instanceof HttpError && stockRefusals.has(err);
 }
-const holdActive = () => refuse(409, "hold_active", "you already hold tickets: pay for them or cancel first");
 
 export class HoldsService {
   private readonly now: () => number;
