@@ -1,11 +1,12 @@
 // Flash-sale fan generator (a process of its own; see lib/child.ts). Each fan: a session, a socket,
 // queue:join into the pre-queue (prepare). After "go" (the admin opens the sale) each fan waits for
 // queue:admitted, re-joins to learn its (lottery) queue number, holds 1–2 tickets of a random tier
-// and then: 20% abandon (the hold expires), 10% decline, 5% pay late (after the hold expired), the
-// rest pay. Every socket records when it is first told the sale is sold out (queue:status state).
-// With arrivePerSecond (the `overload` shape) fans do not wait in a pre-queue: each joins the open
-// sale at its own moment after "go", at that rate. Holds answered 503 overloaded are sent again
-// after their Retry-After with jitter (lib/http.ts).
+// (fewer when told not enough are left, as the page tells a person to) and then: 20% abandon (the
+// hold expires), 10% decline, 5% pay late (after the hold expired), the rest pay. Every socket
+// records when it is first told the sale is sold out (queue:status state). With arrivePerSecond
+// (the `overload` shape) fans do not wait in a pre-queue: each joins the open sale at its own
+// moment after "go", at that rate. Holds answered 503 overloaded are sent again after their
+// Retry-After with jitter (lib/http.ts).
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { io, type Socket } from "socket.io-client";
 import { generatorMain, type GeneratorConfig } from "../lib/child.js";
@@ -110,35 +111,57 @@ async function prepare(c: FlashGenConfig): Promise<{ state: { fans: Fan[]; clien
   return { state: { fans, client, errors }, info: { fans: fans.length } };
 }
 
+type HoldAnswer = { status: number; body: { paymentUrl: string; error?: { code: string } } };
+
+/** A hold of `quantity` tickets of the first tier in `tiers` that has them. Told there are not
+ * enough left, the fan asks for fewer of the same tier, as the page tells a person to ("Try
+ * fewer"); told a tier is sold out, the next one. Null: nothing left for this fan. */
+async function holdSome(
+  c: FlashGenConfig,
+  client: HttpClient,
+  fan: Fan,
+  token: string,
+  tiers: FlashGenConfig["classes"],
+): Promise<HoldAnswer | null> {
+  for (const cls of tiers) {
+    for (let quantity = fan.rec.quantity; quantity > 0; quantity--) {
+      const startedMs = Date.now();
+      const body = { admissionToken: token, items: [{ classId: cls.id, quantity }], email: "flash@example.test" };
+      const headers = { ...bearer(fan.fanToken), "idempotency-key": `flash-${fan.fanId}-${cls.id}-${quantity}` };
+      const h = await client.request<HoldAnswer["body"]>("POST", `/api/events/${c.eventId}/holds`, body, headers);
+      fan.rec.holdMs = Date.now() - startedMs;
+      fan.rec.holdFresh = h.freshConnection ?? null;
+      const code = h.status === 409 ? h.body.error?.code : undefined;
+      if (code === "insufficient_stock") continue;
+      if (code !== "sold_out") return h;
+      break;
+    }
+  }
+  return null;
+}
+
 async function buy(c: FlashGenConfig, client: HttpClient, fan: Fan, token: string, random: () => number): Promise<string> {
   const j = (await fan.socket.timeout(10_000).emitWithAck("queue:join", { eventId: c.eventId })) as { ok: boolean; data?: { queueNumber: number | null } };
   fan.rec.queueNumber = j.data?.queueNumber ?? null;
   const total = c.classes.reduce((a, k) => a + k.capacity, 0);
   let pick = random() * total;
   const first = c.classes.find((k) => (pick -= k.capacity) < 0) ?? c.classes[0]!;
-  const quantity = fan.rec.quantity;
-  for (const cls of [first, ...c.classes.filter((k) => k !== first)]) {
-    const startedMs = Date.now();
-    const h = await client.request<{ orderId: string; orderToken: string; paymentUrl: string; error?: { code: string } }>("POST", `/api/events/${c.eventId}/holds`, { admissionToken: token, items: [{ classId: cls.id, quantity }], email: "flash@example.test" }, { ...bearer(fan.fanToken), "idempotency-key": `flash-${fan.fanId}-${cls.id}` });
-    fan.rec.holdMs = Date.now() - startedMs;
-    fan.rec.holdFresh = h.freshConnection ?? null;
-    if (h.status === 409 && ["sold_out", "insufficient_stock"].includes(h.body.error?.code ?? "")) continue;
-    if (h.status !== 201) return `hold ${h.status} ${h.body.error?.code ?? ""}`;
-    const sessionId = new URL(h.body.paymentUrl).pathname.split("/").filter(Boolean).pop();
-    const pay = (outcome: string) => client.request("POST", `/mockpay/api/sessions/${sessionId}/complete`, { outcome });
-    switch (fan.rec.behaviour) {
-      case "abandon":
-        return "abandoned";
-      case "decline":
-        return (await pay("failed")).status === 200 ? "declined" : "decline refused";
-      case "late":
-        await sleep((c.holdSeconds + 3) * 1_000);
-        return (await pay("succeeded")).status === 200 ? "paid late" : "late pay refused";
-      case "pay":
-        return (await pay("succeeded")).status === 200 ? "paid" : "pay refused";
-    }
+  const h = await holdSome(c, client, fan, token, [first, ...c.classes.filter((k) => k !== first)]);
+  if (h === null) return "sold out at hold";
+  if (h.status !== 201) return `hold ${h.status} ${h.body.error?.code ?? ""}`;
+  const sessionId = new URL(h.body.paymentUrl).pathname.split("/").filter(Boolean).pop();
+  const pay = (outcome: string) => client.request("POST", `/mockpay/api/sessions/${sessionId}/complete`, { outcome });
+  switch (fan.rec.behaviour) {
+    case "abandon":
+      return "abandoned";
+    case "decline":
+      return (await pay("failed")).status === 200 ? "declined" : "decline refused";
+    case "late":
+      await sleep((c.holdSeconds + 3) * 1_000);
+      return (await pay("succeeded")).status === 200 ? "paid late" : "late pay refused";
+    case "pay":
+      return (await pay("succeeded")).status === 200 ? "paid" : "pay refused";
   }
-  return "sold out at hold";
 }
 
 async function run(c: FlashGenConfig, s: { fans: Fan[]; client: HttpClient; errors: string[] }): Promise<FlashGenResult> {

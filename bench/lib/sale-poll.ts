@@ -1,12 +1,15 @@
 // Watches a sale from the admin's stats every 100 ms: when the stock first ran out, when everything
-// was sold, and how many fans were admitted while nothing was available to buy (the admitted total
-// grew between two reads that both saw 0 available — a conservative count: admissions in a gap
-// where stock came and went are not counted).
+// was sold, and how many fans were admitted while nothing was available to buy: the admitted total
+// grew between two reads that both saw 0 available, by more than the orders placed between them.
+// Each such order took a ticket that came back and went again between the reads (a hold ended, a
+// fan was let in for it and held it within 100 ms — seen in the last seconds of a flash sale),
+// and so accounts for one admission; what is left over was let in to nothing.
 import { adminAuth } from "./stack.js";
 
 interface Stats {
   classes: Array<{ available: number; sold: number }>;
   queue: { admittedTotal: number };
+  orders: Record<string, number>;
 }
 
 /** The stock counts as run out with this many tickets left (1% of them): a few tickets a declined
@@ -40,7 +43,7 @@ export function noTimeline(): SaleTimeline {
 export function watchSale(url: string, eventId: string, capacity: number, onRunOut?: () => void): { stop(): Promise<SaleTimeline> } {
   const timeline = noTimeline();
   let polling = true;
-  let last: { available: number; admitted: number; atMs: number } | null = null;
+  let last: { available: number; admitted: number; orders: number; atMs: number } | null = null;
   const poll = async () => {
     while (polling) {
       const res = await fetch(`${url}/api/admin/events/${eventId}/stats`, { headers: { authorization: adminAuth } });
@@ -55,10 +58,11 @@ export function watchSale(url: string, eventId: string, capacity: number, onRunO
           onRunOut?.();
         }
         if (timeline.soldOutAtMs === null && sold === capacity) timeline.soldOutAtMs = Date.now();
+        const orders = Object.values(s.orders).reduce((a, n) => a + n, 0);
         if (last && last.available === 0 && available === 0) {
-          timeline.admittedToNothing += Math.max(0, s.queue.admittedTotal - last.admitted);
+          timeline.admittedToNothing += Math.max(0, s.queue.admittedTotal - last.admitted - (orders - last.orders));
         }
-        last = { available, admitted: s.queue.admittedTotal, atMs };
+        last = { available, admitted: s.queue.admittedTotal, orders, atMs };
       } else if (timeline.errors.length < 3) {
         timeline.errors.push(JSON.stringify(s).slice(0, 300));
       }
