@@ -1,33 +1,8 @@
 // The job processors this process runs, one entry per BullMQ queue. Each processor lives in its
 // own file and must be idempotent: BullMQ delivers at least once.
-import type { Processor } from "bullmq";
-import type { Logger } from "@stampede/server/logger";
-import type { Pool } from "@stampede/server/adapters/postgres/pool";
-import type { Redis } from "@stampede/server/adapters/redis/connection";
-import type { HoldEnding } from "@stampede/server/services/orders/hold-ending";
-import type { OrdersRepo } from "@stampede/server/services/orders/orders-repo";
 import { mockpayWebhookProcessor } from "./processors/mockpay-webhook.js";
 import { holdExpiryProcessor } from "./processors/hold-expiry.js";
 import { holdSweeperProcessor } from "./processors/hold-sweeper.js";
-
-export interface ProcessorDeps {
-  logger: Logger;
-  pool: Pool;
-  redis: Redis;
-  redisPrefix: string;
-  /** MOCKPAY_WEBHOOK_SECRET: signs MockPay's webhook deliveries. */
-  webhookSecret: string;
-  orders: OrdersRepo;
-  /** Ends holds at expiry (void in the ledger, order expired, slot freed, fan told). */
-  ending: HoldEnding;
-}
-
-export interface ProcessorEntry {
-  queue: string;
-  concurrency: number;
-  create: (deps: ProcessorDeps) => Processor;
-  /** Repeatable jobs this queue runs on a schedule (registered idempotently at start). */
-  schedule?: { id: string; everyMs: number };
-}
+import type { ProcessorEntry } from "./processors/types.js";
 
 export const processors: ProcessorEntry[] = [mockpayWebhookProcessor, holdExpiryProcessor, holdSweeperProcessor];

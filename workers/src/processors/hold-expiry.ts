@@ -6,7 +6,7 @@
 // (`hold-<orderId>`, still queued from before an upgrade) ends its one hold.
 import type { Job, Processor } from "bullmq";
 import { holdExpiryQueue } from "@stampede/server/services/orders/checkout";
-import type { ProcessorDeps, ProcessorEntry } from "../processors.js";
+import type { ProcessorDeps, ProcessorEntry } from "./types.js";
 
 /** Holds ended per job run; a second with more due goes on in the same run. */
 const expireBatchMax = 500;

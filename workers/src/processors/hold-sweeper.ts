@@ -4,7 +4,7 @@
 // Idempotency-Keys older than a day, a bounded number per run.
 import type { Processor } from "bullmq";
 import { holdRequestsKeptMs, pruneHoldRequests } from "@stampede/server/services/orders/idempotency";
-import type { ProcessorDeps, ProcessorEntry } from "../processors.js";
+import type { ProcessorDeps, ProcessorEntry } from "./types.js";
 
 export const holdSweeperQueue = "hold-sweeper";
 /** How often the sweeper runs: with the ledger timeout, stock is back within holdSeconds + this. */

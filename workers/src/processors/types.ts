@@ -1,0 +1,28 @@
+// What every processor is given and how it is registered: the one module the processors and the
+// list of them (../processors.ts) both import, so neither imports the other.
+import type { Processor } from "bullmq";
+import type { Logger } from "@stampede/server/logger";
+import type { Pool } from "@stampede/server/adapters/postgres/pool";
+import type { Redis } from "@stampede/server/adapters/redis/connection";
+import type { HoldEnding } from "@stampede/server/services/orders/hold-ending";
+import type { OrdersRepo } from "@stampede/server/services/orders/orders-repo";
+
+export interface ProcessorDeps {
+  logger: Logger;
+  pool: Pool;
+  redis: Redis;
+  redisPrefix: string;
+  /** MOCKPAY_WEBHOOK_SECRET: signs MockPay's webhook deliveries. */
+  webhookSecret: string;
+  orders: OrdersRepo;
+  /** Ends holds at expiry (void in the ledger, order expired, slot freed, fan told). */
+  ending: HoldEnding;
+}
+
+export interface ProcessorEntry {
+  queue: string;
+  concurrency: number;
+  create: (deps: ProcessorDeps) => Processor;
+  /** Repeatable jobs this queue runs on a schedule (registered idempotently at start). */
+  schedule?: { id: string; everyMs: number };
+}
