@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { admittedFan, completePayment, hold, type AdmittedFan } from "../../server/src/testing/checkout.js";
 import { connectFan, type TestFan } from "../../server/src/testing/fans.js";
-import { adminSignIn, createSale, openSite, payOnMockPay, type Sale } from "./support.js";
+import { adminSignIn, createSale, openSite, payOnMockPay, shownQrSvgs, type Sale } from "./support.js";
 
 const outDir = fileURLToPath(new URL("../../docs/screenshots/", import.meta.url));
 const phone = { width: 390, height: 844 };
@@ -87,7 +87,7 @@ async function fanJourney(browser: Browser, url: string, sale: Sale, size: Size)
   await shot(page, `mockpay-${size}`);
   await payOnMockPay(page);
   await page.getByRole("heading", { name: "You're going!" }).waitFor({ timeout: 15_000 });
-  await page.locator(".qr svg").nth(1).waitFor();
+  await shownQrSvgs(page, 2);
   await shot(page, `order-paid-${size}`, true);
   return page.url();
 }

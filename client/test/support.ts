@@ -137,6 +137,29 @@ export async function payOnMockPay(page: Page): Promise<void> {
   await page.waitForURL(/\/orders\//, { timeout: 15_000 });
 }
 
+/** What the server's QR library draws: an SVG whose dark modules are one path (horizontal runs). */
+export const qrDrawing = /^<svg [^>]*viewBox="0 0 \d+ \d+"[^>]*>.*<path [^>]*d="M\d[^"]*h\d[^"]*"/s;
+
+/**
+ * On the order page: waits until it shows `count` QR codes, each an <img> drawn from the SVG its
+ * data: URL carries (loaded, with a size: a picture the browser could not draw has none), and
+ * answers those SVGs.
+ */
+export async function shownQrSvgs(page: Page, count: number, timeout = 10_000): Promise<string[]> {
+  const prefix = "data:image/svg+xml;charset=utf-8,";
+  const drawn = await page.waitForFunction(
+    ({ n, prefix }) => {
+      const images = Array.from(document.querySelectorAll<HTMLImageElement>(".ticket img.qr"));
+      const shown = images.every((img) => img.src.startsWith(prefix) && img.complete && img.naturalWidth > 0);
+      return images.length === n && shown ? images.map((img) => img.src) : null;
+    },
+    { n: count, prefix },
+    { timeout },
+  );
+  const sources = (await drawn.jsonValue()) as string[];
+  return sources.map((src) => decodeURIComponent(src.slice(prefix.length)));
+}
+
 export interface Credentials {
   username: string;
   password: string;

@@ -43,10 +43,6 @@ export function isBalanced(c: Pick<TicketClassView, "available" | "held" | "sold
   return c.available + c.held + c.sold === c.capacity;
 }
 
-export function totalAvailable(classes: readonly TicketClassView[]): number {
-  return classes.reduce((sum, c) => sum + c.available, 0);
-}
-
 /** One sentence on where the sale stands, for the event page. `formatDate` is injected for tests. */
 export function statusNote(event: Pick<EventView, "status" | "waitingRoom">, formatDate: (iso: string | null) => string | null): string {
   switch (event.status) {

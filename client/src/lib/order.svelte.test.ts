@@ -2,11 +2,11 @@
 // paying until the webhook's result shows — by polling each second or at once on order:update —
 // gives up politely after the limit, cancels a hold, re-reads an order whose hold ran out, follows
 // an ended order live (a late payment books it or refunds it; a paid one can be refunded) without
-// claiming "nothing was charged" to a fan back from paying, and draws QR codes inline only when
-// they are plain drawings.
+// claiming "nothing was charged" to a fan back from paying, and shows each QR code as an image of
+// the SVG it read (one that could not be read: from its own URL).
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createApi } from "./api.js";
-import { OrderTracker, orderToken } from "./order.svelte.js";
+import { OrderTracker, orderToken, qrImageSrc } from "./order.svelte.js";
 import { memoryStorage, storageKeys } from "./storage.js";
 import { apiError, event, fakeFetch, fakeSession, fakeSockets, json } from "./test-support.js";
 import type { OrderView } from "./views.js";
@@ -49,6 +49,12 @@ const paid = order({
   perks: [{ code: "POSTER", name: "Tour poster" }],
 });
 
+/** The SVG an image source carries as a data: URL; null for any other source. */
+function svgOf(src: string | null | undefined): string | null {
+  const prefix = "data:image/svg+xml;charset=utf-8,";
+  return src?.startsWith(prefix) ? decodeURIComponent(src.slice(prefix.length)) : null;
+}
+
 function setup(options: { outcome?: string | null; token?: string | null; orders?: () => OrderView | Response; fanOwns?: boolean } = {}) {
   let current: OrderView = order();
   const fetch = fakeFetch((call) => {
@@ -65,7 +71,6 @@ function setup(options: { outcome?: string | null; token?: string | null; orders
     }
     if (call.path === "/api/events/e1") return json(200, event({ classes: [] }));
     if (call.path.startsWith("/api/tickets/t1/")) return new Response(svg, { status: 200 });
-    if (call.path.startsWith("/api/tickets/t2/")) return new Response("<svg><script>x</script></svg>", { status: 200 });
     return apiError(404, "not_found");
   });
   const sockets = fakeSockets();
@@ -130,14 +135,15 @@ describe("OrderTracker", () => {
     tracker.destroy();
   });
 
-  it("after paying, polls each second until paid, then draws the QR codes it trusts", async () => {
+  it("after paying, polls each second until paid, then shows the QR codes as images", async () => {
     let reads = 0;
     const { tracker, fetch } = setup({ outcome: "succeeded", orders: () => (++reads < 3 ? order() : paid) });
     await tracker.start();
     expect(tracker.phase).toBe("confirming");
     await vi.advanceTimersByTimeAsync(2_000);
     expect(tracker.phase).toBe("paid");
-    expect(tracker.qr).toEqual({ t1: svg, t2: null });
+    expect(tracker.qr).toEqual({ t1: expect.any(String), t2: null }); // t2's read failed: the card shows its qrSvgUrl
+    expect(svgOf(tracker.qr.t1)).toBe(svg);
     const orderReads = fetch.calls.filter((c) => c.path === "/api/orders/o1").length;
     await vi.advanceTimersByTimeAsync(5_000);
     expect(fetch.calls.filter((c) => c.path === "/api/orders/o1")).toHaveLength(orderReads); // polling stopped
@@ -255,5 +261,14 @@ describe("OrderTracker", () => {
     await down.tracker.start();
     expect(down.tracker.phase).toBe("failed");
     down.tracker.destroy();
+  });
+});
+
+describe("qrImageSrc", () => {
+  it("carries the whole drawing, even the characters a URL would cut or change (#, %, non-ASCII)", () => {
+    const drawing = '<svg xmlns="http://www.w3.org/2000/svg"><path fill="#000000" d="M0 0h1"/><!-- 100% é --></svg>';
+    const src = qrImageSrc(drawing);
+    expect(src).not.toMatch(/[#\s"<>é]/); // a raw # would end the URL at the first colour
+    expect(svgOf(src)).toBe(drawing);
   });
 });

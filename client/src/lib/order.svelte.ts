@@ -3,14 +3,13 @@
 // change. MockPay sends the fan back with `?outcome=succeeded` before the webhook has landed, so
 // a held order with that outcome is "confirming your payment…": the page reads the order every
 // second for up to `confirmMs`, and the fan socket's `order:update` (the fan room; any tab, any
-// node) triggers a read at once. Paid orders get their QR codes inline (checked by qr-svg.ts).
+// node) triggers a read at once. Paid orders' QR codes are read once each and shown as images.
 // I/O is injected (api, session, socket factory, clock, storage), so tests drive all of it.
 import type { OrderStatus, OrderUpdate } from "@stampede/shared/protocol";
 import type { Api, ApiError } from "./api.js";
 import { systemClock, type Clock } from "./clock.js";
 import type { FanSessionPort } from "./fan-session.svelte.js";
 import { countdownTickMs } from "./limits.js";
-import { safeQrSvg } from "./qr-svg.js";
 import type { QueueSocket, SocketFactory } from "./socket.js";
 import { readJson, storageKeys, writeJson, type KeyValueStorage } from "./storage.js";
 import type { EventView, OrderView } from "./views.js";
@@ -57,7 +56,7 @@ export class OrderTracker {
   error = $state.raw<ApiError | null>(null);
   /** The event, for its name and tier names (absent when it can't be read). */
   event = $state.raw<EventView | null>(null);
-  /** Checked inline SVG per ticket id; null: show it as an image instead. */
+  /** Per ticket id, its QR code's image source (qrImageSrc); null: the read failed, show its qrSvgUrl instead. */
   qr = $state.raw<Record<string, string | null>>({});
   nowMs = $state(0);
   cancelling = $state(false);
@@ -254,11 +253,20 @@ export class OrderTracker {
     const drawn = await Promise.all(
       missing.map(async (t) => {
         const result = await this.#deps.api.getText(t.qrSvgUrl, { signal: this.#abort.signal });
-        return [t.ticketId, result.ok ? safeQrSvg(result.data) : null] as const;
+        return [t.ticketId, result.ok ? qrImageSrc(result.data) : null] as const;
       }),
     );
     if (!this.#stopped) this.qr = { ...this.qr, ...Object.fromEntries(drawn) };
   }
+}
+
+/**
+ * A QR code's SVG as an <img> source. An image runs nothing inside it (no scripts, handlers or
+ * links), so the drawing needs no checking, unlike markup put into the page; it stays a vector
+ * drawing, crisp at any size and in print, and shows without another request.
+ */
+export function qrImageSrc(svg: string): string {
+  return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
 }
 
 /** The hold ended without a payment booked: a payment still on its way books it again or is refunded. */
