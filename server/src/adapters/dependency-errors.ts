@@ -1,5 +1,7 @@
 // Which dependency an error says has gone away, by its code or message: the HTTP layer answers
 // those 503 not_ready, the batcher and start-up retry them.
+import { postgresUnavailableCodes } from "./postgres/sqlstate.js";
+
 /** What node-pg says when the connection went away, could not be made, or never answered (query_timeout). */
 export const postgresConnectionLost =
   /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout/i;
@@ -11,7 +13,7 @@ export function dependencyUnavailable(err: unknown): "redis" | "postgres" | null
   const e = err as { name?: string; message?: string; code?: string };
   const message = e.message ?? "";
   if (e.name === "MaxRetriesPerRequestError" || /^Command timed out|Connection is closed|Stream isn't writeable|enableOfflineQueue/.test(message)) return "redis";
-  if (["ECONNREFUSED", "ECONNRESET", "57P01", "57P02", "57P03", "08006", "08001", "53300"].includes(e.code ?? "")) return "postgres";
+  if (typeof e.code === "string" && postgresUnavailableCodes.has(e.code)) return "postgres";
   if (postgresConnectionLost.test(message)) return "postgres";
   return null;
 }

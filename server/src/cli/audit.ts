@@ -8,6 +8,7 @@
 // outlives its expiry by 10 s — leaving out what happened in the last --grace seconds (60).
 // Exit 0 when all is well, 1 on any problem, 2 on bad arguments or when the database cannot be read.
 import { createPool, type Pool } from "../adapters/postgres/pool.js";
+import { SqlState } from "../adapters/postgres/sqlstate.js";
 import { createConfiguredLedger } from "../bootstrap.js";
 import { ConfigError, loadConfig } from "../config.js";
 import { auditEvents, auditTargets, UnknownEventError } from "../audit/events.js";
@@ -84,8 +85,8 @@ async function watch(ledger: Ledger, pool: Pool, options: Options, seconds: numb
 function unreadable(err: unknown, databaseUrl: string): string | null {
   const e = err as { code?: string; message?: string };
   const where = new URL(databaseUrl).host;
-  if (e.code === "3D000") return `the database in DATABASE_URL (${where}) does not exist`;
-  if (e.code === "42P01") return `the database at ${where} has no Stampede tables (start the server once to migrate it)`;
+  if (e.code === SqlState.invalidCatalogName) return `the database in DATABASE_URL (${where}) does not exist`;
+  if (e.code === SqlState.undefinedTable) return `the database at ${where} has no Stampede tables (start the server once to migrate it)`;
   const unreachable = /^(08|57P|28|ECONN|ENOTFOUND|EAI_AGAIN|ETIMEDOUT)/;
   if (e.code && unreachable.test(e.code)) return `cannot read PostgreSQL at ${where} (DATABASE_URL): ${e.message ?? e.code}`;
   if (/timeout|terminated|connect/i.test(e.message ?? "")) return `cannot read PostgreSQL at ${where} (DATABASE_URL): ${e.message}`;

@@ -1,21 +1,10 @@
 // Liveness (the process runs) and readiness (every dependency answers within its deadline).
 import { Router } from "express";
+import { withDeadline } from "@stampede/shared/deadline";
 import { readinessCheckTimeoutMs } from "@stampede/shared/limits";
 
 /** A named dependency check; it rejects or times out when the dependency is not usable. */
 export type ReadinessChecks = Record<string, () => Promise<unknown>>;
-
-export async function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 export async function runChecks(checks: ReadinessChecks): Promise<Record<string, string>> {
   const entries = await Promise.all(

@@ -1,6 +1,8 @@
 // Request rate limits shared by every server node (counts in Redis): a limit that is used up
 // answers 429 rate_limited with Retry-After, for HTTP and for socket acks alike.
+import type { IncomingMessage } from "node:http";
 import type { Request } from "express";
+import proxyAddr from "proxy-addr";
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import { redisKey, type Redis } from "../adapters/redis/connection.js";
 import { HttpError } from "./errors.js";
@@ -28,11 +30,27 @@ export function rateLimited(retryAfterSeconds: number, what: string): HttpError 
   return new HttpError(429, "rate_limited", `too many ${what}; try again in ${retryAfterSeconds} s`, { retryAfterSeconds }, { "Retry-After": String(retryAfterSeconds) });
 }
 
-/** The client's address behind `hops` trusted proxies (the same rule as Express's "trust proxy" with a hop count). */
+/** Trusts the `hops` proxies nearest the server and no one else: Express's rule for a number as
+ * "trust proxy" (app.ts sets it from the same TRUST_PROXY_HOPS). */
+function trustHops(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops;
+}
+
+/** What proxy-addr reads of a request: the peer's address and X-Forwarded-For. */
+type ForwardedRequest = Pick<IncomingMessage, "headers"> & { socket: { remoteAddress: string | undefined } };
+
+/**
+ * The client's address behind `hops` trusted proxies, read by proxy-addr as Express reads req.ip,
+ * for a socket's handshake (which Express never sees). Entries a client writes into
+ * X-Forwarded-For itself lie beyond the trusted hops, so they cannot choose the address.
+ * Takes the address rather than the request: the handshake keeps the one engine.io read at
+ * connection time, while the request's own socket may be gone by the time a socket event asks.
+ */
 export function clientAddress(remoteAddress: string | undefined, forwardedFor: string | string[] | undefined, hops: number): string {
-  const chain = (Array.isArray(forwardedFor) ? forwardedFor.join(",") : (forwardedFor ?? "")).split(",").map((s) => s.trim()).filter(Boolean);
-  const addresses = [...chain, remoteAddress ?? "unknown"];
-  return addresses[Math.max(0, addresses.length - 1 - hops)] ?? "unknown";
+  // Node joins repeated X-Forwarded-For lines into one; a header given as a list is read the same way.
+  const header = Array.isArray(forwardedFor) ? forwardedFor.join(",") : forwardedFor;
+  const req: ForwardedRequest = { socket: { remoteAddress }, headers: header === undefined ? {} : { "x-forwarded-for": header } };
+  return proxyAddr(req as IncomingMessage, trustHops(hops)) || "unknown";
 }
 
 /** The client's address as Express sees it under the configured "trust proxy" hop count. */

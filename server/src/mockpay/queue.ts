@@ -2,6 +2,7 @@
 // event id (the body is read from the outbox row, the secret from the worker's deps), so nothing
 // secret or stale sits in Redis.
 import type { JobsOptions, Queue } from "bullmq";
+import { withDeadline } from "@stampede/shared/deadline";
 import { mockpayRedeliverBatchMax, webhookBackoffBaseMs, webhookDeliveryAttemptsMax, webhookJobsKeptSeconds } from "@stampede/shared/limits";
 import type { Pool } from "../adapters/postgres/pool.js";
 import { planDeliveries, type ChaosSettings } from "./chaos.js";
@@ -54,19 +55,8 @@ export async function enqueueRedelivery(queue: MockPayQueue, eventId: string, ch
  */
 export async function relayUndelivered(pool: Pool, queue: MockPayQueue, options: { minAgeSeconds: number; chaosFailRate: number; timeoutMs: number }): Promise<number> {
   const ids = await undeliveredEventIds(pool, options.minAgeSeconds, mockpayRedeliverBatchMax);
+  // BullMQ's connection waits for Redis forever, so each enqueue gets a deadline; a late add that
+  // lands anyway is harmless (job ids dedupe).
   for (const id of ids) await withDeadline(enqueueRedelivery(queue, id, options.chaosFailRate), options.timeoutMs, "queueing a webhook");
   return ids.length;
-}
-
-/** BullMQ's connection waits for Redis forever; every enqueue gets a deadline. A late add that lands anyway is harmless (job ids dedupe). */
-export async function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([work, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -3,6 +3,7 @@
 // delivery job is enqueued after the commit. If that enqueue fails, the caller gets an error and a
 // repeat of the same call re-drives delivery, as does redeliverUndelivered().
 import { assert, AssertionError } from "@stampede/shared/assert";
+import { withDeadline } from "@stampede/shared/deadline";
 import { webhookEnqueueTimeoutMs } from "@stampede/shared/limits";
 import { firstIndexByKey } from "../adapters/batching/coalesce.js";
 import { pgBatched } from "../adapters/postgres/batched.js";
@@ -11,7 +12,7 @@ import type { Logger } from "../logger.js";
 import type { CreateSessionInput, PaymentProvider, PaymentSession, RefundInput, RefundOutcome } from "../payments/provider.js";
 import type { WebhookEvent, WebhookEventType } from "../payments/webhook.js";
 import type { ChaosSettings } from "./chaos.js";
-import { enqueueNewEvent, enqueueRedelivery, relayUndelivered, withDeadline, type MockPayQueue } from "./queue.js";
+import { enqueueNewEvent, enqueueRedelivery, relayUndelivered, type MockPayQueue } from "./queue.js";
 import { decideCompletion, eventTypeFor, newEventId, newRefundId, newSessionId, redirectUrlFor, type CompletionOutcome, type SessionStatus } from "./rules.js";
 import * as store from "./store.js";
 

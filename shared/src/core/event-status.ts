@@ -24,11 +24,6 @@ export function allowedTransitions(from: EventStatus): readonly EventStatus[] {
 /** Statuses the public can see (drafts and cancelled events are hidden). */
 export const publishedStatuses: readonly EventStatus[] = ["scheduled", "on_sale", "paused", "sold_out", "closed"];
 
-/** Statuses in which holds may be placed. */
-export function isSelling(status: EventStatus): boolean {
-  return status === "on_sale";
-}
-
 /** The system's own moves on stock changes: sold out when nothing is available or held, back on sale when stock returns. */
 export function statusAfterStock(status: EventStatus, stock: { available: number; held: number }): EventStatus {
   if (status === "on_sale" && stock.available === 0 && stock.held === 0) return "sold_out";

@@ -9,11 +9,12 @@ import {
   ledgerCallTimeoutMs,
 } from "@stampede/shared/limits";
 import { assert } from "@stampede/shared/assert";
-import { withDeadline } from "@stampede/shared/ledger/deadline";
+import { withLedgerDeadline } from "@stampede/shared/ledger/deadline";
 import { LedgerUnavailableError, type Ledger } from "@stampede/shared/ledger/port";
 import type { Account, CreateAccountResult, CreateTransferResult, Transfer } from "@stampede/shared/ledger/types";
 import { postgresConnectionLost } from "../dependency-errors.js";
 import type { Pool } from "../postgres/pool.js";
+import { ledgerUnavailableCode } from "../postgres/sqlstate.js";
 import { Batcher, linkedChainOpen } from "../batching/batcher.js";
 import {
   accountFromRow,
@@ -51,15 +52,13 @@ const lookupAccountsCall = "SELECT * FROM ledger_lookup_accounts($1::uuid[])";
 const lookupTransfersCall = `SELECT t.* FROM unnest($1::uuid[]) WITH ORDINALITY r(id, ord)
   JOIN ledger_transfers t ON t.id = r.id ORDER BY r.ord`;
 
-// What "the backend did not answer" looks like from node-pg: cancelled by statement_timeout,
-// connection refused/reset/terminated, pool wait timed out, no answer at all (query_timeout),
-// server shutting down, overloaded.
-const unavailableSqlStates = new Set(["57014", "57P01", "57P02", "57P03", "53300", "40001", "40P01"]);
-
+// What "the backend did not answer" looks like from node-pg: an error code (cancelled by
+// statement_timeout, connection refused/reset, server shutting down, overloaded; see sqlstate.ts),
+// or only a message (connection terminated, pool wait timed out, no answer at all: query_timeout).
 function isUnavailable(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   const code = (err as { code?: unknown }).code;
-  if (typeof code === "string" && (unavailableSqlStates.has(code) || code.startsWith("08") || code.startsWith("E"))) return true;
+  if (typeof code === "string" && ledgerUnavailableCode(code)) return true;
   return postgresConnectionLost.test(err.message);
 }
 
@@ -128,7 +127,7 @@ class PostgresLedger implements Ledger {
 
   private async query<T>(what: string, text: string, values: unknown[]): Promise<T[]> {
     try {
-      const result = await withDeadline(this.pool.query(text, values), this.deadlineMs, what);
+      const result = await withLedgerDeadline(this.pool.query(text, values), this.deadlineMs, what);
       return result.rows as T[];
     } catch (err) {
       if (err instanceof LedgerUnavailableError) throw err;

@@ -7,7 +7,7 @@
 import { createRequire } from "node:module";
 import type { Client } from "tigerbeetle-node";
 import { ledgerCallTimeoutMs } from "@stampede/shared/limits";
-import { withDeadline } from "@stampede/shared/ledger/deadline";
+import { withLedgerDeadline } from "@stampede/shared/ledger/deadline";
 import { LedgerUnavailableError, type Ledger } from "@stampede/shared/ledger/port";
 import type { Account, CreateAccountResult, CreateTransferResult, Transfer } from "@stampede/shared/ledger/types";
 
@@ -89,7 +89,7 @@ class TigerBeetleLedger implements Ledger {
 
   private async call<T>(what: string, request: () => Promise<T>): Promise<T> {
     try {
-      return await withDeadline(request(), this.deadlineMs, what);
+      return await withLedgerDeadline(request(), this.deadlineMs, what);
     } catch (err) {
       // A closed or evicted client cannot answer; anything else (ERR_TOO_MUCH_DATA) is a bug.
       const { RequestError, ErrorCodes } = tb();

@@ -2,6 +2,7 @@
 // as "database unavailable" (503 not_ready); the deadline is the pool's statement timeout.
 import { coalesce, type Coalesced } from "../batching/coalesce.js";
 import { dependencyUnavailable } from "../dependency-errors.js";
+import { SqlState } from "./sqlstate.js";
 
 /** The pool's statement_timeout (pool.ts) plus the time to get a connection. */
 const batchDeadlineMs = 15_000;
@@ -10,8 +11,8 @@ export function pgBatched<I, O>(send: (items: I[]) => Promise<O[]>, onBatch?: (i
   return coalesce(send, {
     deadlineMs: batchDeadlineMs,
     isUnavailable: (err) => dependencyUnavailable(err) === "postgres",
-    // 57P03 cannot_connect_now: what errors.ts answers with 503 not_ready.
-    unavailable: (message) => Object.assign(new Error(`database: ${message}`), { code: "57P03" }),
+    // cannot_connect_now: what errors.ts answers with 503 not_ready.
+    unavailable: (message) => Object.assign(new Error(`database: ${message}`), { code: SqlState.cannotConnectNow }),
     onBatch,
   });
 }
