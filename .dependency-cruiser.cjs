@@ -1,0 +1,56 @@
+// The import rules `npm run cycles` enforces (dependency-cruiser): no cycles, type imports and
+// .svelte files included, and the directions the packages depend in — shared depends on none of
+// the others, the client on no server code, the server on no workers code, and nothing outside the
+// tests on a test file.
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: "no-circular",
+      severity: "error",
+      comment: "A cycle: one of these modules should not know the other (move what both need into a third).",
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: "shared-stands-alone",
+      severity: "error",
+      comment: "shared/ is what every process and the browser use: it imports nothing of theirs.",
+      from: { path: "^shared/src/" },
+      to: { path: "^(server|workers|client|bench)/" },
+    },
+    {
+      name: "client-no-server-code",
+      severity: "error",
+      comment: "The browser's code speaks to the server through the contract (shared/), never its modules.",
+      from: { path: "^client/src/" },
+      to: { path: "^(server|workers)/" },
+    },
+    {
+      name: "server-no-workers-code",
+      severity: "error",
+      comment: "The workers process is started beside the server, never imported by it.",
+      from: { path: "^server/src/" },
+      to: { path: "^workers/" },
+    },
+    {
+      name: "no-test-code-in-production",
+      severity: "error",
+      comment: "Production code never imports a test file or a test folder.",
+      from: { path: "^(shared|server|workers|client)/src/", pathNot: "[.]test[.]ts$" },
+      to: { path: "([.]test[.]ts$|^(server|client)/test/)" },
+    },
+  ],
+  options: {
+    doNotFollow: { path: "node_modules" },
+    exclude: { path: "(^|/)(node_modules|dist)/" },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: "tsconfig.json" },
+    combinedDependencies: true,
+    enhancedResolveOptions: {
+      exportsFields: ["exports"],
+      conditionNames: ["import", "types", "node", "default"],
+      extensions: [".ts", ".js", ".svelte", ".d.ts"],
+    },
+  },
+};
