@@ -1,7 +1,7 @@
 // The import rules `npm run cycles` enforces (dependency-cruiser): no cycles, type imports and
 // .svelte files included, and the directions the packages depend in — shared depends on none of
-// the others, the client on no server code, the server on no workers code, and nothing outside the
-// tests on a test file.
+// the others, the client on no server code, the server on no workers code, the server's adapters
+// on nothing above them, and nothing outside the tests on a test file.
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -32,6 +32,13 @@ module.exports = {
       comment: "The workers process is started beside the server, never imported by it.",
       from: { path: "^server/src/" },
       to: { path: "^workers/" },
+    },
+    {
+      name: "adapters-stay-below",
+      severity: "error",
+      comment: "An adapter speaks to Redis, PostgreSQL or the ledger; it knows nothing of HTTP, sockets or the services above it.",
+      from: { path: "^server/src/adapters/" },
+      to: { path: "^server/src/(http|services|realtime|mockpay|app[.]ts|main[.]ts)" },
     },
     {
       name: "no-test-code-in-production",
