@@ -12,6 +12,7 @@ import { errorHandler, notFoundHandler } from "./http/errors.js";
 import { healthRouter, type ReadinessChecks } from "./http/health.js";
 import { createMetrics, metricsHandler, metricsMiddleware, type Metrics } from "./http/metrics.js";
 import { OpenApiRegistry } from "./http/openapi.js";
+import { ResponseCheck } from "./http/response-check.js";
 import { prefixGate } from "./http/prefix-gate.js";
 import { clientRouter } from "./http/static.js";
 import { AdminUsers } from "./services/admin/admin-users.js";
@@ -81,6 +82,8 @@ export interface AppDeps {
   /** Admin sign-in backoff; defaults from limits.ts (tests use a clock they control). */
   adminLoginBackoff?: LoginBackoffOptions;
   version?: string;
+  /** Parse each JSON answer with its route's declared schema; log and count mismatches (config: responseCheck). Off if absent. */
+  checkResponses?: boolean;
 }
 
 export interface App {
@@ -95,6 +98,8 @@ export interface App {
   /** This node's view of the checkout's health; published to Redis for self-tuning admission. */
   health: CheckoutHealthMeter;
   healthStore: CheckoutHealthStore;
+  /** Null when answers are not checked (checkResponses). */
+  responseCheck: ResponseCheck | null;
 }
 
 /** The waiting room's parts, shared by the HTTP routes and the realtime layer. */
@@ -157,7 +162,8 @@ function createWaitingRoom(
 export function createApp(deps: AppDeps): App {
   const app = express();
   const metrics = createMetrics();
-  const registry = new OpenApiRegistry();
+  const responseCheck = deps.checkResponses ? new ResponseCheck(metrics.registry) : null;
+  const registry = new OpenApiRegistry(responseCheck);
   const https = deps.publicUrl().startsWith("https:");
   const admin: AdminAuthDeps = {
     users: new AdminUsers(deps.pool),
@@ -215,5 +221,5 @@ export function createApp(deps: AppDeps): App {
   app.use(clientRouter(deps.clientDistDir));
   app.use(notFoundHandler);
   app.use(errorHandler);
-  return { app, metrics, admin, events, tokens, waitingRoom, checkout, ledger: deps.ledger, health, healthStore };
+  return { app, metrics, admin, events, tokens, waitingRoom, checkout, ledger: deps.ledger, health, healthStore, responseCheck };
 }

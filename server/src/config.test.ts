@@ -103,6 +103,16 @@ describe("loadConfig", () => {
     expect(problems({ DEV_DEFAULTS_BANNER: "maybe" })[0]).toMatch(/^DEV_DEFAULTS_BANNER:/);
   });
 
+  it("checks answers against their schemas in development and tests, not in production unless RESPONSE_CHECK=on", () => {
+    const secrets = { ADMIN_PASSWORD: "a-real-password", MOCKPAY_WEBHOOK_SECRET: "whsec_a_real_secret_0123", SECRET_KEY: "k".repeat(40) };
+    expect(loadConfig({}).responseCheck).toBe(true);
+    expect(loadConfig({ NODE_ENV: "test" }).responseCheck).toBe(true);
+    expect(loadConfig({ NODE_ENV: "production", ...secrets }).responseCheck).toBe(false);
+    expect(loadConfig({ NODE_ENV: "production", RESPONSE_CHECK: "on", ...secrets }).responseCheck).toBe(true);
+    expect(loadConfig({ RESPONSE_CHECK: "off" }).responseCheck).toBe(false);
+    expect(problems({ RESPONSE_CHECK: "yes" })[0]).toMatch(/^RESPONSE_CHECK:/);
+  });
+
   it("rejects a short SECRET_KEY", () => {
     expect(problems({ SECRET_KEY: "short" })[0]).toMatch(/^SECRET_KEY:/);
   });

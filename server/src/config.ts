@@ -84,6 +84,8 @@ const envSchema = z.object({
   BENCH_RESULTS_DIR: z.string().optional(),
   // `npm start` prints the development-defaults banner once itself and sets "off" for its children.
   DEV_DEFAULTS_BANNER: z.enum(["on", "off"]).default("on"),
+  // Unset: on, except under NODE_ENV=production (it parses every answer).
+  RESPONSE_CHECK: z.enum(["on", "off"]).optional(),
 });
 
 export interface Config {
@@ -138,6 +140,9 @@ export interface Config {
   devDefaultsUsed: DevSecret[];
   /** Whether this process prints the banner (`npm start` prints it once for its children). */
   devDefaultsBanner: boolean;
+  /** Whether each JSON answer is parsed with its route's declared schema, mismatches logged and
+   * counted (http/response-check.ts): RESPONSE_CHECK, else on unless NODE_ENV=production. */
+  responseCheck: boolean;
 }
 
 export class ConfigError extends Error {
@@ -223,6 +228,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     benchResultsDir: env.BENCH_RESULTS_DIR === "" ? null : path.resolve(e.BENCH_RESULTS_DIR ?? benchResultsDirDefault),
     devDefaultsUsed,
     devDefaultsBanner: e.DEV_DEFAULTS_BANNER === "on",
+    responseCheck: (e.RESPONSE_CHECK ?? (e.NODE_ENV === "production" ? "off" : "on")) === "on",
   };
 }
 

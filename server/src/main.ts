@@ -60,6 +60,7 @@ async function start(config: Config): Promise<void> {
     ledger,
     clientDistDir,
     benchResultsDir: config.benchResultsDir,
+    checkResponses: config.responseCheck,
     readiness: {
       redis: () => redis.ping(),
       postgres: () => pool.query("SELECT 1"),

@@ -1,12 +1,14 @@
 // Goal: the whole purchase through the public contract against real server and workers
 // processes — hold, MockPay, webhook, paid order with QR tickets and the perk — and every refusal
 // the contract names, idempotent holds, perks exactly N times under concurrency, check-in where
-// the first scan wins, admin refunds that return stock; the ledger audit passes after each test.
+// the first scan wins, admin refunds that return stock; the ledger audit passes after each test,
+// and every JSON answer of the walk parsed with its route's declared schema (the response check).
 import { afterEach, describe, expect, it } from "vitest";
 import { admittedFan, auditOk, completePayment, getOrder, hold, orderReaches, stockOf, type AdmittedFan } from "../src/testing/checkout.js";
 import { basicAuth, createEvent, waitFor } from "../src/testing/fans.js";
 import { stackAdmin } from "../src/testing/stack.js";
 import { useStack } from "../src/testing/use-stack.js";
+import { mismatchLines, responseMismatches } from "../src/testing/response-check.js";
 import { waitingRoomKeys } from "../src/adapters/redis/waiting-room/keys.js";
 
 const eventsMade: string[] = [];
@@ -16,6 +18,8 @@ const asAdmin = { "content-type": "application/json", authorization: basic };
 const served = useStack();
 afterEach(async () => {
   for (const id of eventsMade.splice(0)) expect(await auditOk(served.url, id, basic)).toBe(true);
+  // 0, not null: the server checks its answers (on under NODE_ENV=test) and none differed from its schemas.
+  expect(await responseMismatches(served.url), mismatchLines(served.stack.servers[0]!.output())).toBe(0);
 });
 
 async function saleEvent(overrides: Record<string, unknown> = {}, waitingRoom: Record<string, unknown> = {}) {
@@ -69,6 +73,23 @@ describe("checkout", () => {
     expect([...new Uint8Array(await png.arrayBuffer()).slice(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
     expect((await fetch(`${served.url}/api/tickets/${order.tickets[0]!.ticketId}/qr.svg`)).status).toBe(404);
     expect((await fetch(`${served.url}/api/orders/${held.body.orderId}`, { headers: { authorization: "Bearer wrong" } })).status).toBe(404);
+
+    // The rest of the fan's REST routes and the dashboard's reads, for the response check (afterEach).
+    const asFan = { authorization: `Bearer ${f.fanToken}` };
+    const reads: Array<[string, RequestInit]> = [
+      ["/api/events", {}],
+      [`/api/events/${event.id}/queue`, { method: "POST", headers: asFan }],
+      [`/api/events/${event.id}/queue`, { headers: asFan }],
+      [`/api/events/${event.id}/orders/mine`, { headers: asFan }],
+      [`/api/events/${event.id}/lottery`, {}],
+      [`/api/admin/events/${event.id}`, { headers: asAdmin }],
+      [`/api/admin/events/${event.id}/sales`, { headers: asAdmin }],
+      [`/api/admin/events/${event.id}/admission`, { headers: asAdmin }],
+      [`/api/events/${event.id}/queue`, { method: "DELETE", headers: asFan }],
+    ];
+    for (const [path, init] of reads) {
+      expect((await fetch(`${served.url}${path}`, init)).status, `${init.method ?? "GET"} ${path}`).toBe(200);
+    }
   });
 
   it("answers a decline with payment_failed and MockPay's cancel with cancelled, stock back at once", async () => {

@@ -5,16 +5,11 @@
 // takes another, and a reconnect's re-read overlaps what the ticks brought: a point is known by its
 // time, so repeats and late ones are dropped. Bounded in time and length, so a dashboard left open
 // all day holds the last minutes only. uPlot reads `admissionColumns(points)` directly.
+import type { AdminAdmissionView } from "@stampede/shared/api/admin";
 import type { AdminAdmission } from "@stampede/shared/protocol";
 
 /** One controller step, as GET …/admission's history lists it. */
-export interface AdmissionPoint {
-  atMs: number;
-  ratePerMinute: number;
-  reason: string;
-  holdP95Ms: number | null;
-  settlementLagMs: number | null;
-}
+export type AdmissionPoint = AdminAdmissionView["history"][number];
 
 export interface AdmissionChartLimits {
   /** Steps kept: the server keeps ten minutes at one a second. */

@@ -9,6 +9,7 @@
 // sessionStorage and the browser goes to the payment page.
 // A 503 `overloaded` (the server's hold queue is full; nothing was done) is tried again by itself
 // with the same key after Retry-After plus random jitter, a few times, while the fan keeps their turn.
+import type { HoldView } from "@stampede/shared/api/orders";
 import type { Api, ApiError } from "./api.js";
 import { plainMessage } from "./api.js";
 import { systemClock, type Clock, type TimerHandle } from "./clock.js";
@@ -23,16 +24,7 @@ export interface HoldItem {
 }
 
 /** `201` of `POST /api/events/:eventId/holds` (contract.md "Checkout"). */
-export interface HoldView {
-  orderId: string;
-  orderToken: string;
-  status: "held";
-  expiresAt: string;
-  items: { classId: string; code: string; quantity: number; unitPriceCents: number }[];
-  totalCents: number;
-  currency: string;
-  paymentUrl: string;
-}
+export type { HoldView };
 
 /** What to offer next to the message. */
 export type HoldNext = "retry" | "rejoin" | "change" | "reload" | "none";

@@ -3,13 +3,11 @@
 // `auth` and the REST fallback and hold calls send as `Authorization: Bearer`. The token lives in
 // memory, mirrored in sessionStorage so other pages of this tab (the lottery's "find my id") know
 // the fan id without starting a session of their own.
+import type { FanSessionView } from "@stampede/shared/api/session";
 import type { Api, ApiError, ApiResult } from "./api.js";
 import { readJson, storageKeys, writeJson, type KeyValueStorage } from "./storage.js";
 
-export interface FanSessionView {
-  fanId: string;
-  fanToken: string;
-}
+export type { FanSessionView };
 
 export type FanSessionState =
   | { kind: "none" }

@@ -3,6 +3,7 @@
 // `GET` every 2 s returns the fan's entry and the room's status (QueueView), with the fan token
 // as `Authorization: Bearer`; `DELETE` leaves. Stock has no push here, so the event is re-read
 // every few polls. The owner stops it the moment the socket connects.
+import type { QueueLeaveView } from "@stampede/shared/api/queue";
 import type { QueueEntry, QueueStatus, QueueView, StockUpdate } from "@stampede/shared/protocol";
 import type { Api, ApiResult } from "./api.js";
 import type { Clock } from "./clock.js";
@@ -59,7 +60,7 @@ export class QueuePoller {
   /** `DELETE /api/events/:id/queue`: leaves without a socket. Returns whether the server answered yes. */
   async leave(): Promise<boolean> {
     const d = this.#deps;
-    const result = await d.api.delete<{ left: boolean }>(`/api/events/${encodeURIComponent(d.eventId)}/queue`, {
+    const result = await d.api.delete<QueueLeaveView>(`/api/events/${encodeURIComponent(d.eventId)}/queue`, {
       headers: { Authorization: `Bearer ${d.session.token ?? ""}` },
     });
     return result.ok;

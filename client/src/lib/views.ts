@@ -1,57 +1,20 @@
-// The JSON shapes the client reads from the HTTP API (contract.md: Events, Admin). Event and order
-// shapes come from shared (one definition for both ends); type-only, so zod stays out of the bundle.
-import type { EventView } from "@stampede/shared/api/events";
-import type { OrderView } from "@stampede/shared/api/orders";
-import type { AdminRole } from "@stampede/shared/roles";
-
+// The JSON shapes the client reads from the HTTP API (contract.md: Events, Checkout, Admin). Each is
+// the type of the schema the server's route declares in shared/src/api (its handler is typed from
+// it, its answers are checked against it, and the OpenAPI document shows it), so the two ends
+// cannot drift. Type-only imports, so zod stays out of the bundle.
 export type {
   ClassView as TicketClassView,
+  EventListView,
   EventStatus,
   EventView,
   PerkView,
   WaitingRoomSettings as WaitingRoomView,
 } from "@stampede/shared/api/events";
 
-/** `GET /api/events` and `GET /api/admin/events`. */
-export interface EventListView {
-  events: EventView[];
-}
+export type { OrderStatus } from "@stampede/shared/api/orders";
 
-/** `GET /api/admin/me` and `POST /api/admin/login`; `csrfToken` is null for HTTP Basic callers. */
-export interface AdminMeView {
-  username: string;
-  role: AdminRole;
-  csrfToken: string | null;
-}
+/** `GET /api/orders/:orderId` (contract.md "Checkout"), a row of `GET /api/admin/orders`, a page of it, and a first scan. */
+export type { AdminOrderPage, AdminOrderView, CheckinView, OrderView, TicketView } from "@stampede/shared/api/orders";
 
-export type { OrderStatus } from "@stampede/shared/protocol";
-
-/** `GET /api/orders/:orderId` (contract.md "Checkout"): one definition for server and client. */
-export type { OrderView, TicketView } from "@stampede/shared/api/orders";
-
-/** A row of `GET /api/admin/orders`. */
-export interface AdminOrderView extends OrderView {
-  fanId: string;
-}
-
-export interface AdminOrderPage {
-  orders: AdminOrderView[];
-  nextCursor: string | null;
-}
-
-/** `GET /api/admin/events/:id/audit`: the ledger invariant checked per tier. */
-export interface AuditView {
-  eventId: string;
-  ok: boolean;
-  checkedAt: string;
-  classes: { classId: string; code: string; capacity: number; available: number; held: number; sold: number; ok: boolean; problems: string[] }[];
-  perks: { perkId: string; code: string; capacity: number; granted: number; ok: boolean }[];
-}
-
-/** `200` of `POST /api/admin/checkin`. */
-export interface CheckinView {
-  ticketId: string;
-  classCode: string;
-  checkedInAt: string;
-  firstScan: true;
-}
+/** `GET /api/admin/me` and `POST /api/admin/login`; `GET /api/admin/events/:id/audit`. */
+export type { AdminMeView, AuditView } from "@stampede/shared/api/admin";

@@ -1,15 +1,19 @@
 // The contract's error shape, produced in one place: {"error":{"code","message"}} with a status.
-import type { ErrorRequestHandler, RequestHandler, Response } from "express";
+// A service's refusal (DomainError) gets its status from its code (errorStatus) and Retry-After
+// from its retry-after; an HttpError, the HTTP layer's own, says both itself.
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from "express";
 import type { ErrorBody, ErrorCode } from "@stampede/shared/errors";
 import { LedgerUnavailableError } from "@stampede/shared/ledger/port";
 import { OverloadedError } from "../adapters/batching/admission-gate.js";
 import { dependencyUnavailable } from "../adapters/dependency-errors.js";
 import { PaymentProviderUnavailableError } from "../payments/provider.js";
+import { DomainError, errorStatus } from "../services/errors.js";
 
 /**
  * An outcome the client caused (bad input, missing auth, sold out …): answered as 4xx/503, never
  * logged as a bug — so it carries no stack. Capturing one cost ~20 µs, 2 % of the server's CPU
- * while a sold-out crowd was being refused.
+ * while a sold-out crowd was being refused. For the HTTP layer's own answers (a route's input, a
+ * guard, a status its code does not have elsewhere); services throw DomainError instead.
  */
 export class HttpError extends Error {
   readonly status: number;
@@ -29,18 +33,72 @@ export class HttpError extends Error {
   }
 }
 
+/** An outcome the client caused, as a service or the HTTP layer itself words it. */
+export type Refusal = DomainError | HttpError;
+
+export function isRefusal(err: unknown): err is Refusal {
+  return err instanceof DomainError || err instanceof HttpError;
+}
+
+function bodyOf(code: ErrorCode, message: string, details: unknown): ErrorBody {
+  return { error: { code, message, ...(details === undefined ? {} : { details }) } };
+}
+
+/** A refusal as the contract words it: the body of its HTTP answer, and (code and message) of its socket ack. */
+export function errorBody(err: Refusal): ErrorBody {
+  return bodyOf(err.code, err.message, err.details);
+}
+
+/** A refusal's status and headers: a DomainError's from its code and its retry-after, an HttpError's its own. */
+export function answerHead(err: Refusal): { status: number; headers: Record<string, string> } {
+  if (err instanceof HttpError) return { status: err.status, headers: err.headers };
+  const headers: Record<string, string> = err.retryAfterSeconds === undefined ? {} : { "Retry-After": String(err.retryAfterSeconds) };
+  return { status: errorStatus[err.code], headers };
+}
+
+function sendRefusal(res: Response, err: Refusal): void {
+  const { status, headers } = answerHead(err);
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  res.status(status).json(errorBody(err));
+}
+
 export function sendError(res: Response, status: number, code: ErrorCode, message: string, details?: unknown): void {
-  const body: ErrorBody = { error: { code, message, ...(details === undefined ? {} : { details }) } };
-  res.status(status).json(body);
+  res.status(status).json(bodyOf(code, message, details));
 }
 
 export const notFoundHandler: RequestHandler = (req, res) => {
-  sendError(res, 404, "not_found", `no route for ${req.method} ${req.originalUrl.split("?")[0]}`);
+  sendRefusal(res, new DomainError("not_found", `no route for ${req.method} ${req.originalUrl.split("?")[0]}`));
 };
 
 interface BodyParserError {
   type?: string;
   status?: number;
+}
+
+const safeToRepeat = "(the same request is safe to repeat)";
+
+/** Too much work at once, or a dependency not answering, as the refusal it is answered with; null for any other error. */
+function unavailable(err: unknown, req: Request): DomainError | null {
+  if (err instanceof OverloadedError) {
+    const { retryAfterSeconds } = err;
+    const message = `${err.message}: nothing was done; retry after Retry-After ${safeToRepeat}`;
+    return new DomainError("overloaded", message, { details: { retryAfterSeconds }, retryAfterSeconds });
+  }
+  if (err instanceof LedgerUnavailableError) {
+    req.log?.warn({ err }, "ledger unavailable");
+    const message = `the ticket ledger is not answering; retry in a moment ${safeToRepeat}`;
+    return new DomainError("ledger_unavailable", message, { retryAfterSeconds: 1 });
+  }
+  if (err instanceof PaymentProviderUnavailableError) {
+    req.log?.warn({ err }, "payment provider unavailable");
+    const message = `the payment provider is not answering; retry in a moment ${safeToRepeat}`;
+    return new DomainError("not_ready", message, { retryAfterSeconds: 2 });
+  }
+  const dependency = dependencyUnavailable(err);
+  if (!dependency) return null;
+  req.log?.warn({ err, dependency }, "dependency unavailable");
+  const message = `${dependency === "redis" ? "Redis" : "the database"} is not answering; please retry in a moment`;
+  return new DomainError("not_ready", message, { retryAfterSeconds: 2 });
 }
 
 /** Maps thrown errors to the error shape. Unknown errors are bugs: logged with the request id, answered 500. */
@@ -50,43 +108,20 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
     res.end();
     return;
   }
-  if (err instanceof HttpError) {
-    for (const [name, value] of Object.entries(err.headers)) res.setHeader(name, value);
-    sendError(res, err.status, err.code, err.message, err.details);
-    return;
-  }
-  if (err instanceof OverloadedError) {
-    res.setHeader("Retry-After", String(err.retryAfterSeconds));
-    const message = `${err.message}: nothing was done; retry after Retry-After (the same request is safe to repeat)`;
-    return sendError(res, 503, "overloaded", message, { retryAfterSeconds: err.retryAfterSeconds });
-  }
-  if (err instanceof LedgerUnavailableError) {
-    req.log?.warn({ err }, "ledger unavailable");
-    res.setHeader("Retry-After", "1");
-    return sendError(res, 503, "ledger_unavailable", "the ticket ledger is not answering; retry in a moment (the same request is safe to repeat)");
-  }
-  if (err instanceof PaymentProviderUnavailableError) {
-    req.log?.warn({ err }, "payment provider unavailable");
-    res.setHeader("Retry-After", "2");
-    const message = "the payment provider is not answering; retry in a moment (the same request is safe to repeat)";
-    return sendError(res, 503, "not_ready", message);
-  }
-  const dependency = dependencyUnavailable(err);
-  if (dependency) {
-    req.log?.warn({ err, dependency }, "dependency unavailable");
-    res.setHeader("Retry-After", "2");
-    return sendError(res, 503, "not_ready", `${dependency === "redis" ? "Redis" : "the database"} is not answering; please retry in a moment`);
-  }
+  const refusal = isRefusal(err) ? err : unavailable(err, req);
+  if (refusal) return sendRefusal(res, refusal);
   const parserError = err as BodyParserError;
-  if (parserError.type === "entity.too.large") return sendError(res, 413, "payload_too_large", "request body is too large");
-  if (parserError.type === "entity.parse.failed") return sendError(res, 400, "invalid_json", "request body is not valid JSON");
+  const refuse = (code: ErrorCode, message: string) => sendRefusal(res, new DomainError(code, message));
+  if (parserError.type === "entity.too.large") return refuse("payload_too_large", "request body is too large");
+  if (parserError.type === "entity.parse.failed") return refuse("invalid_json", "request body is not valid JSON");
+  // invalid_request with the status the parser chose (415, or any 4xx), not its usual 422: the one code answered with several.
   if (parserError.type === "charset.unsupported" || parserError.type === "encoding.unsupported") {
-    return sendError(res, 415 as number, "invalid_request", "unsupported body encoding");
+    return sendError(res, 415, "invalid_request", "unsupported body encoding");
   }
-  if (parserError.status === 404) return sendError(res, 404, "not_found", "no such file"); // a static file (client assets)
+  if (parserError.status === 404) return refuse("not_found", "no such file"); // a static file (client assets)
   if (typeof parserError.status === "number" && parserError.status >= 400 && parserError.status < 500) {
     return sendError(res, parserError.status, "invalid_request", "the request could not be read");
   }
   req.log?.error({ err }, "unhandled error");
-  sendError(res, 500, "internal_error", "something went wrong on our side; please try again");
+  refuse("internal_error", "something went wrong on our side; please try again");
 };

@@ -1,6 +1,9 @@
-// OpenAPI 3.1 generated from the same zod schemas the routes validate with, so the document can
-// never drift from what the server accepts.
+// OpenAPI 3.1 generated from the same zod schemas the routes validate with and answer with, so
+// the document can never drift from what the server accepts; what it answers is held to the
+// declared schemas by the handlers' types and, where it is on, the response check.
 import { z } from "zod";
+import { errorBody } from "@stampede/shared/api/errors";
+import type { ResponseCheck } from "./response-check.js";
 
 export type HttpMethod = "get" | "post" | "put" | "patch" | "delete";
 
@@ -13,12 +16,16 @@ export interface OperationDoc {
   body?: z.ZodType;
   query?: z.ZodType;
   params?: z.ZodType;
-  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  /** Per status: the JSON answer's schema (z.unknown() in the document when absent), or the media
+   * type of an answer that is not JSON (an image, a key). Errors need no schema: they are ErrorBody. */
+  responses: Record<number, ResponseDoc>;
 }
 
-const errorSchema = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
-});
+export interface ResponseDoc {
+  description: string;
+  schema?: z.ZodType;
+  contentType?: string;
+}
 
 function jsonSchema(schema: z.ZodType, io: "input" | "output"): unknown {
   return z.toJSONSchema(schema, { io, unrepresentable: "any" });
@@ -42,8 +49,21 @@ const securityFor = {
   none: [],
 } as const;
 
+const errorBodyRef = { $ref: "#/components/schemas/ErrorBody" };
+
+/** One response's document: JSON by its schema, errors by the one ErrorBody, no content for a 204. */
+function responseDoc(status: number, r: ResponseDoc): unknown {
+  if (status === 204) return { description: r.description };
+  if (r.contentType) return { description: r.description, content: { [r.contentType]: {} } };
+  const schema = r.schema ? jsonSchema(r.schema, "output") : status >= 400 ? errorBodyRef : jsonSchema(z.unknown(), "output");
+  return { description: r.description, content: { "application/json": { schema } } };
+}
+
 export class OpenApiRegistry {
   private readonly operations: OperationDoc[] = [];
+
+  /** responseCheck: holds each answer of the routes declared here to their schemas (response-check.ts). */
+  constructor(readonly responseCheck: ResponseCheck | null = null) {}
 
   add(op: OperationDoc): void {
     this.operations.push(op);
@@ -53,15 +73,7 @@ export class OpenApiRegistry {
     const paths: Record<string, Record<string, unknown>> = {};
     for (const op of this.operations) {
       const path = op.path.replace(/:([A-Za-z0-9_]+)/g, "{$1}");
-      const responses = Object.fromEntries(
-        Object.entries(op.responses).map(([status, r]) => [
-          status,
-          {
-            description: r.description,
-            content: { "application/json": { schema: jsonSchema(r.schema ?? (Number(status) >= 400 ? errorSchema : z.unknown()), "output") } },
-          },
-        ]),
-      );
+      const responses = Object.fromEntries(Object.entries(op.responses).map(([status, r]) => [status, responseDoc(Number(status), r)]));
       (paths[path] ??= {})[op.method] = {
         summary: op.summary,
         tags: op.tags,
@@ -82,6 +94,7 @@ export class OpenApiRegistry {
           adminCookie: { type: "apiKey", in: "cookie", name: "stampede_admin" },
           fanCookie: { type: "apiKey", in: "cookie", name: "stampede_fan" },
         },
+        schemas: { ErrorBody: jsonSchema(errorBody, "output") },
       },
       paths,
     };

@@ -5,7 +5,6 @@ import type { Request } from "express";
 import proxyAddr from "proxy-addr";
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import { redisKey, type Redis } from "../adapters/redis/connection.js";
-import { HttpError } from "./errors.js";
 
 export class RateLimit {
   private readonly limiter: RateLimiterRedis;
@@ -26,9 +25,8 @@ export class RateLimit {
   }
 }
 
-export function rateLimited(retryAfterSeconds: number, what: string): HttpError {
-  return new HttpError(429, "rate_limited", `too many ${what}; try again in ${retryAfterSeconds} s`, { retryAfterSeconds }, { "Retry-After": String(retryAfterSeconds) });
-}
+// The refusal itself is defined below HTTP, so a service (the admin sign-in limiter) builds the same one.
+export { rateLimited } from "../services/errors.js";
 
 /** Trusts the `hops` proxies nearest the server and no one else: Express's rule for a number as
  * "trust proxy" (app.ts sets it from the same TRUST_PROXY_HOPS). */

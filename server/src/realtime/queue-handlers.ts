@@ -4,7 +4,8 @@ import { z } from "zod";
 import { rooms, type Ack } from "@stampede/shared/protocol";
 import { dependencyUnavailable } from "../adapters/dependency-errors.js";
 import type { WaitingRoomStore } from "../adapters/redis/waiting-room/store.js";
-import { clientAddress, type RateLimit } from "../http/rate-limit.js";
+import { errorBody, isRefusal, type Refusal } from "../http/errors.js";
+import { clientAddress, rateLimited, type RateLimit } from "../http/rate-limit.js";
 import type { Logger } from "../logger.js";
 import type { StockCache } from "../services/waiting-room/stock-cache.js";
 import { fanProofs } from "../services/waiting-room/room-recovery.js";
@@ -24,16 +25,23 @@ export interface QueueHandlerDeps {
 const eventPayload = z.object({ eventId: z.string().min(1).max(64) });
 const joinPayload = eventPayload.extend(fanProofs.shape);
 
-function failure<T>(code: "invalid_request" | "not_found" | "rate_limited" | "not_ready" | "internal_error", message: string): Ack<T> {
+function failure<T>(code: "invalid_request" | "not_found" | "not_ready" | "internal_error", message: string): Ack<T> {
   return { ok: false, error: { code, message } };
 }
 
-/** Runs a handler; Redis or PostgreSQL not answering becomes a not_ready ack (as HTTP answers 503), a bug an
- * internal_error ack (and a log line) — never a silent hang. */
+/** A refusal as its ack: the code and message its HTTP answer's body has (the ack carries no details). */
+function refused<T>(err: Refusal): Ack<T> {
+  const { code, message } = errorBody(err).error;
+  return { ok: false, error: { code, message } };
+}
+
+/** Runs a handler; a refusal (a service's DomainError) is acked as HTTP would answer it, Redis or PostgreSQL not
+ * answering becomes a not_ready ack (as HTTP answers 503), a bug an internal_error ack (and a log line) — never a silent hang. */
 function guarded<T>(logger: Logger, ack: unknown, work: (reply: (r: Ack<T>) => void) => Promise<void>): void {
   if (typeof ack !== "function") return; // the contract requires an ack; without one there is no one to answer
   const reply = ack as (r: Ack<T>) => void;
   work(reply).catch((err: unknown) => {
+    if (isRefusal(err)) return reply(refused(err));
     const dependency = dependencyUnavailable(err);
     if (dependency) {
       logger.warn({ err, dependency }, "socket handler: dependency unavailable");
@@ -59,7 +67,7 @@ export function attachQueueHandlers(io: StampedeIo, deps: QueueHandlerDeps): voi
         const parsed = joinPayload.safeParse(payload);
         if (!parsed.success) return reply(failure("invalid_request", "queue:join needs {eventId}, and takes {placeToken, admissionToken}"));
         const wait = await limited(deps, socket);
-        if (wait !== null) return reply(failure("rate_limited", `too many joins; try again in ${wait} s`));
+        if (wait !== null) return reply(refused(rateLimited(wait, "joins")));
         const { eventId: _, ...proofs } = parsed.data;
         const outcome = await deps.waitingRoom.join(parsed.data.eventId, socket.data.fanId, proofs);
         if (outcome.kind === "not_found") return reply(failure("not_found", "no such event"));

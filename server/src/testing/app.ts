@@ -51,6 +51,7 @@ export async function startTestApp(overrides: Partial<Omit<AppDeps, "readiness">
     redis,
     ledger,
     clientDistDir: "/nonexistent-client-dist",
+    checkResponses: true,
     ...overrides,
     readiness: { redis: () => redis.ping(), postgres: () => pool.query("SELECT 1"), ...overrides.readiness },
   });

@@ -89,50 +89,59 @@ export const createEventInput = z
   });
 export type CreateEventInput = z.output<typeof createEventInput>;
 
-export interface ClassView {
-  id: string;
-  code: string;
-  name: string;
-  priceCents: number;
-  currency: string;
-  capacity: number;
-  perOrderMax: number;
-  available: number;
-  held: number;
-  sold: number;
-}
+// The answers (contract.md "Events"): the server's handlers are typed from these and its response
+// check parses each answer with them; the client's views are the same types. Strict, as the
+// OpenAPI document says (no other field): a field the server adds must be declared here first.
+const count = z.int().min(0);
+/** Times go out as ISO-8601 UTC (toISOString), as the contract says. */
+const utcTime = z.iso.datetime();
 
-export interface PerkView {
-  id: string;
-  code: string;
-  name: string;
-  capacity: number;
-  granted: number;
-}
+export const classView = z.strictObject({
+  id: z.string(),
+  code: z.string(),
+  name: z.string(),
+  priceCents: z.int(),
+  currency: z.string(),
+  capacity: count,
+  perOrderMax: count,
+  available: count,
+  held: count,
+  sold: count,
+});
+export type ClassView = z.output<typeof classView>;
 
-export interface WaitingRoomSettings {
-  mode: (typeof queueModes)[number];
-  opensAt: string | null;
-  admission: AdmissionMode;
+export const perkView = z.strictObject({ id: z.string(), code: z.string(), name: z.string(), capacity: count, granted: count });
+export type PerkView = z.output<typeof perkView>;
+
+export const waitingRoomView = z.strictObject({
+  mode: z.enum(queueModes),
+  opensAt: utcTime.nullable(),
+  admission: z.enum(admissionModes),
   /** manual: the rate; auto: where the room starts steering from. */
-  admitPerMinute: number;
-  admitPerMinuteFloor: number;
-  admitPerMinuteCeiling: number;
-  maxActiveCheckouts: number;
-  admissionTtlSeconds: number;
-  holdSeconds: number;
-  perFanMax: number;
-  endAdmissionOnPaid: boolean;
-}
+  admitPerMinute: count,
+  admitPerMinuteFloor: count,
+  admitPerMinuteCeiling: count,
+  maxActiveCheckouts: count,
+  admissionTtlSeconds: count,
+  holdSeconds: count,
+  perFanMax: count,
+  endAdmissionOnPaid: z.boolean(),
+});
+export type WaitingRoomSettings = z.output<typeof waitingRoomView>;
 
-export interface EventView {
-  id: string;
-  slug: string;
-  name: string;
-  venue: string;
-  startsAt: string | null;
-  status: EventStatus;
-  waitingRoom: WaitingRoomSettings;
-  classes: ClassView[];
-  perks: PerkView[];
-}
+export const eventView = z.strictObject({
+  id: z.string(),
+  slug: z.string(),
+  name: z.string(),
+  venue: z.string(),
+  startsAt: utcTime.nullable(),
+  status: z.enum(eventStatuses),
+  waitingRoom: waitingRoomView,
+  classes: z.array(classView),
+  perks: z.array(perkView),
+});
+export type EventView = z.output<typeof eventView>;
+
+/** `GET /api/events` (published) and `GET /api/admin/events` (any status). */
+export const eventListView = z.strictObject({ events: z.array(eventView) });
+export type EventListView = z.output<typeof eventListView>;

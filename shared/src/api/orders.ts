@@ -1,50 +1,89 @@
-// The order as the contract shows it (GET /api/orders/:orderId), shared by server and client.
-import type { OrderStatus } from "../protocol.js";
+// Checkout's answers as the contract shows them (contract.md "Checkout", "Admin"), shared by server
+// and client: the server's handlers are typed from these schemas and its response check parses
+// each answer with them; the client reads the same types. Strict, like the OpenAPI document.
+import { z } from "zod";
 
-export interface OrderItemView {
-  classId: string;
-  code: string;
-  quantity: number;
-  unitPriceCents: number;
-}
+export const orderStatuses = ["held", "paid", "expired", "cancelled", "payment_failed", "refunded"] as const;
+export type OrderStatus = (typeof orderStatuses)[number];
 
-export interface TicketView {
-  ticketId: string;
-  classCode: string;
+const count = z.int().min(0);
+/** Times go out as ISO-8601 UTC (toISOString), as the contract says. */
+const utcTime = z.iso.datetime();
+
+export const orderItemView = z.strictObject({ classId: z.string(), code: z.string(), quantity: count, unitPriceCents: z.int() });
+export type OrderItemView = z.output<typeof orderItemView>;
+
+export const ticketView = z.strictObject({
+  ticketId: z.string(),
+  classCode: z.string(),
   /** The signed code the QR carries (verifiable offline with /api/tickets/public-key). */
-  code: string;
+  code: z.string(),
   /** The short code to type at the door when the QR will not scan, shown as "K7QM2-XPD9C". */
-  shortCode: string;
-  qrSvgUrl: string;
-  qrPngUrl: string;
-  checkedInAt: string | null;
-  voided: boolean;
-}
+  shortCode: z.string(),
+  qrSvgUrl: z.string(),
+  qrPngUrl: z.string(),
+  checkedInAt: utcTime.nullable(),
+  voided: z.boolean(),
+});
+export type TicketView = z.output<typeof ticketView>;
 
-export interface OrderView {
-  orderId: string;
-  eventId: string;
-  status: OrderStatus;
-  email: string;
-  items: OrderItemView[];
-  totalCents: number;
-  currency: string;
-  expiresAt: string;
-  createdAt: string;
-  paidAt: string | null;
+/** `GET /api/orders/:orderId`, `POST /api/orders/:orderId/cancel`, `POST /api/admin/orders/:orderId/refund`. */
+export const orderView = z.strictObject({
+  orderId: z.string(),
+  eventId: z.string(),
+  status: z.enum(orderStatuses),
+  email: z.string(),
+  items: z.array(orderItemView),
+  totalCents: z.int(),
+  currency: z.string(),
+  expiresAt: utcTime,
+  createdAt: utcTime,
+  paidAt: utcTime.nullable(),
   /** Only while the order is held. */
-  paymentUrl?: string;
-  tickets: TicketView[];
-  perks: Array<{ code: string; name: string }>;
-}
+  paymentUrl: z.string().optional(),
+  tickets: z.array(ticketView),
+  perks: z.array(z.strictObject({ code: z.string(), name: z.string() })),
+});
+export type OrderView = z.output<typeof orderView>;
 
 /** `GET /api/events/:eventId/orders/mine` (fan auth): the fan's own orders for one event. */
-export interface FanOrdersView {
-  eventId: string;
+export const fanOrdersView = z.strictObject({
+  eventId: z.string(),
   /** The event's per-fan ticket limit. */
-  perFanMax: number;
+  perFanMax: count,
   /** Tickets this fan may still hold: perFanMax minus what they hold or bought now (refunds count back). */
-  remaining: number;
+  remaining: count,
   /** Newest first, at most a few; links in them work with the fan's own auth. */
-  orders: OrderView[];
-}
+  orders: z.array(orderView),
+});
+export type FanOrdersView = z.output<typeof fanOrdersView>;
+
+/** `201` of `POST /api/events/:eventId/holds`: the order as held, with the order token and the payment link. */
+export const holdView = z.strictObject({
+  orderId: z.string(),
+  orderToken: z.string(),
+  status: z.literal("held"),
+  expiresAt: utcTime,
+  items: z.array(orderItemView),
+  totalCents: z.int(),
+  currency: z.string(),
+  paymentUrl: z.string(),
+});
+export type HoldView = z.output<typeof holdView>;
+
+/** A row of `GET /api/admin/orders`: the order and whose it is. */
+export const adminOrderView = orderView.extend({ fanId: z.string() });
+export type AdminOrderView = z.output<typeof adminOrderView>;
+
+/** `GET /api/admin/orders`: newest first; nextCursor continues the list (null: no more). */
+export const adminOrderPage = z.strictObject({ orders: z.array(adminOrderView), nextCursor: z.string().nullable() });
+export type AdminOrderPage = z.output<typeof adminOrderPage>;
+
+/** `200` of `POST /api/admin/checkin`: the first scan of a valid ticket. */
+export const checkinView = z.strictObject({
+  ticketId: z.string(),
+  classCode: z.string(),
+  checkedInAt: utcTime,
+  firstScan: z.literal(true),
+});
+export type CheckinView = z.output<typeof checkinView>;

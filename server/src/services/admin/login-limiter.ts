@@ -7,7 +7,7 @@
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import { adminLoginAttemptsPerIpMax, adminLoginBackoffBaseMs, adminLoginBackoffMaxMs, adminLoginWindowSeconds } from "@stampede/shared/limits";
 import { redisKey, type Redis } from "../../adapters/redis/connection.js";
-import { HttpError } from "../../http/errors.js";
+import { rateLimited, type DomainError } from "../errors.js";
 
 export interface LoginBackoffOptions {
   baseMs?: number;
@@ -42,11 +42,8 @@ redis.call('HSET', KEYS[1], 'nextAt', now + wait)
 redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[4]) + wait)
 return wait`;
 
-function tooMany(waitMs: number): HttpError {
-  const retryAfterSeconds = Math.max(1, Math.ceil(waitMs / 1000));
-  return new HttpError(429, "rate_limited", `too many sign-in attempts; try again in ${retryAfterSeconds} s`, { retryAfterSeconds, retryAfterMs: waitMs }, {
-    "Retry-After": String(retryAfterSeconds),
-  });
+function tooMany(waitMs: number): DomainError {
+  return rateLimited(Math.max(1, Math.ceil(waitMs / 1000)), "sign-in attempts", { retryAfterMs: waitMs });
 }
 
 export class LoginLimiter {
@@ -76,7 +73,7 @@ export class LoginLimiter {
     return redisKey(this.prefix, "rl", "admin-login-backoff", `${username.toLowerCase()}|${ip}`);
   }
 
-  /** Throws 429 with Retry-After while this IP must wait for this username, or when the IP's cap
+  /** Throws rate_limited with a retry-after while this IP must wait for this username, or when the IP's cap
    * is used up. Otherwise the attempt is counted against the IP until recordSuccess gives it back. */
   async assertAllowed(ip: string, username: string): Promise<void> {
     const args = [String(this.now()), String(this.baseMs), String(this.maxMs)];

@@ -2,6 +2,7 @@
 import { Router, type Response } from "express";
 import { z } from "zod";
 import { adminSessionTtlSeconds, adminPasswordLengthMin } from "@stampede/shared/limits";
+import { adminMeView, adminUserView } from "@stampede/shared/api/admin";
 import { adminRoles } from "@stampede/shared/roles";
 import { HttpError } from "../../http/errors.js";
 import { clientIp } from "../../http/rate-limit.js";
@@ -10,8 +11,6 @@ import { defineRoute } from "../../http/route.js";
 import { adminCookieName, currentAdmin, requireAdmin, verifyCredentials, type AdminAuthDeps } from "./guards.js";
 
 const loginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) });
-const meResponse = z.object({ username: z.string(), role: z.enum(adminRoles), csrfToken: z.string().nullable() });
-const userView = z.object({ id: z.string(), username: z.string(), role: z.enum(adminRoles), createdAt: z.string() });
 const createUserBody = z.object({
   username: z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, "letters, digits and _ . @ - (1–64)"),
   password: z.string().min(adminPasswordLengthMin).max(1024),
@@ -38,7 +37,10 @@ export function adminAuthRoutes(deps: AdminAuthDeps, registry: OpenApiRegistry, 
 
   defineRoute(router, registry, {
     method: "post", path: "/api/admin/login", summary: "Sign in; sets an HttpOnly session cookie", tags, body: loginBody,
-    responses: { 200: { description: "signed in", schema: meResponse }, 401: { description: "wrong credentials" }, 429: { description: "too many attempts" } },
+    responses: {
+      200: { description: "signed in", schema: adminMeView }, 401: { description: "wrong credentials" },
+      429: { description: "too many attempts" },
+    },
   }, async ({ body }, req, res) => {
     const ip = clientIp(req);
     const user = await verifyCredentials(deps, ip, body.username, body.password);
@@ -63,7 +65,7 @@ export function adminAuthRoutes(deps: AdminAuthDeps, registry: OpenApiRegistry, 
   defineRoute(router, registry, {
     method: "get", path: "/api/admin/me", summary: "The signed-in admin and the CSRF token for writes", tags, security: "admin",
     guards: [requireAdmin(deps, ["viewer", "scanner"])],
-    responses: { 200: { description: "signed in", schema: meResponse }, 401: { description: "not signed in" } },
+    responses: { 200: { description: "signed in", schema: adminMeView }, 401: { description: "not signed in" } },
   }, (_input, _req, res) => {
     const admin = currentAdmin(res);
     res.json({ username: admin.username, role: admin.role, csrfToken: admin.csrfToken ?? null });
@@ -72,7 +74,7 @@ export function adminAuthRoutes(deps: AdminAuthDeps, registry: OpenApiRegistry, 
   defineRoute(router, registry, {
     method: "get", path: "/api/admin/users", summary: "List admin users", tags, security: "admin",
     guards: [requireAdmin(deps)],
-    responses: { 200: { description: "users", schema: z.object({ users: z.array(userView) }) } },
+    responses: { 200: { description: "users", schema: z.strictObject({ users: z.array(adminUserView) }) } },
   }, async (_input, _req, res) => {
     const users = await deps.users.list();
     res.json({ users: users.map(({ id, username, role, createdAt }) => ({ id, username, role, createdAt })) });
@@ -81,7 +83,7 @@ export function adminAuthRoutes(deps: AdminAuthDeps, registry: OpenApiRegistry, 
   defineRoute(router, registry, {
     method: "post", path: "/api/admin/users", summary: "Create an admin, viewer or scanner account", tags, security: "admin",
     guards: [requireAdmin(deps)], body: createUserBody,
-    responses: { 201: { description: "created", schema: userView }, 409: { description: "username taken" } },
+    responses: { 201: { description: "created", schema: adminUserView }, 409: { description: "username taken" } },
   }, async ({ body }, _req, res) => {
     const user = await deps.users.create(body.username, body.password, body.role);
     if (!user) throw new HttpError(409, "conflict", `the username "${body.username}" is taken`);

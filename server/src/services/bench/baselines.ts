@@ -2,24 +2,11 @@
 // "before" next to the newest commit's runs, and a line saying what that commit was before.
 // Committed by hand, so it is checked as strictly as a request: a file that fails this serves no
 // baselines at all (with a warning) rather than a guess at what was meant.
-import { z } from "zod";
+// The schema is the listing's own (shared/src/api/bench.ts): the file is read as it is answered.
+import { benchBaselines, type BenchBaselines } from "@stampede/shared/api/bench";
 
 /** Beside the result files; its name is not result-shaped, so the listing never reads it as a run. */
 export const benchBaselinesFile = "baselines.json";
-
-/** A commit as the result files record it (`git rev-parse --short`), or any longer prefix of it. */
-export const benchBaselineCommit = z
-  .string()
-  .regex(/^[0-9a-f]{4,40}$/, "a commit as the result files record it: 4 to 40 lowercase hex digits");
-
-export const benchBaseline = z.object({
-  commit: benchBaselineCommit,
-  label: z.string().trim().min(1).max(200),
-});
-
-/** Benchmark name (as in the result files) → its baseline. */
-export const benchBaselines = z.record(z.string().regex(/^[a-z][a-z-]*$/, "a benchmark name like purchase"), benchBaseline);
-export type BenchBaselines = z.infer<typeof benchBaselines>;
 
 export function parseBaselines(json: unknown): { ok: true; baselines: BenchBaselines } | { ok: false; reason: string } {
   const parsed = benchBaselines.safeParse(json);

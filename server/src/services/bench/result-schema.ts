@@ -1,12 +1,9 @@
 // What a benchmark result file must hold to be listed (bench/lib/result.ts writes it), and the
-// summary the listing answers with. Lenient where older files differ: the first `ledger` runs
-// have no title, no calibration rows and no git commit. A file that fails this is skipped.
+// summary the listing answers with (its schema is shared/src/api/bench.ts, which the client reads
+// too). Lenient where older files differ: the first `ledger` runs have no title, no calibration
+// rows and no git commit. A file that fails this is skipped.
 import { z } from "zod";
-import { benchBaselines } from "./baselines.js";
-
-const cell = z.union([z.string(), z.number(), z.boolean(), z.null()]);
-/** One row of a figures or calibration table: column name → value, as printed in Markdown. */
-export const benchRow = z.record(z.string(), cell);
+import { benchCpu, benchRow, type BenchCpu, type BenchRunSummary } from "@stampede/shared/api/bench";
 
 export const benchResultFile = z.object({
   name: z.string().regex(/^[a-z][a-z-]*$/),
@@ -19,14 +16,6 @@ export const benchResultFile = z.object({
   notes: z.array(z.string()).default([]),
   extra: z.unknown().optional(),
 });
-
-/** CPU seconds per process kind (server, workers, postgresql, redis, …) in one timed phase. */
-export const benchCpu = z.object({
-  /** The phase's concurrency when a run has one phase per concurrency (`extra.c200`); null for a run's only phase. */
-  concurrency: z.number().int().positive().nullable(),
-  seconds: z.record(z.string().max(40), z.number().nonnegative()),
-});
-export type BenchCpu = z.infer<typeof benchCpu>;
 
 const cpuPhase = z.object({ cpuSeconds: benchCpu.shape.seconds });
 
@@ -45,23 +34,6 @@ export function cpuOf(extra: unknown): BenchCpu[] {
   }
   return out;
 }
-
-/** One recorded run as `GET /api/bench/results` lists it: everything but `config` and `extra`, whose per-process CPU is lifted out. */
-export const benchRunSummary = z.object({
-  file: z.string(),
-  name: z.string(),
-  title: z.string().nullable(),
-  startedAt: z.string(),
-  machine: z.object({ cpus: z.number().nullable(), loadAverage1mAtStart: z.number().nullable() }),
-  versions: z.object({ git: z.string().nullable() }),
-  calibration: z.array(benchRow),
-  figures: z.array(benchRow),
-  notes: z.array(z.string()),
-  cpu: z.array(benchCpu),
-});
-export type BenchRunSummary = z.infer<typeof benchRunSummary>;
-
-export const benchRunList = z.object({ runs: z.array(benchRunSummary), baselines: benchBaselines });
 
 /** The summary of a parsed file, or why it is not a result. */
 export function summarize(file: string, json: unknown): { ok: true; summary: BenchRunSummary } | { ok: false; reason: string } {

@@ -7,9 +7,10 @@ import { lstat, readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { assert } from "@stampede/shared/assert";
 import type { Logger } from "../../logger.js";
-import { benchBaselinesFile, parseBaselines, type BenchBaselines } from "./baselines.js";
+import type { BenchBaselines, BenchRunSummary } from "@stampede/shared/api/bench";
+import { benchBaselinesFile, parseBaselines } from "./baselines.js";
 import { isBenchFileName } from "./file-name.js";
-import { newestFirst, summarize, type BenchRunSummary } from "./result-schema.js";
+import { newestFirst, summarize } from "./result-schema.js";
 
 /** Files listed at most (the newest by name): a result is written per run, a few hundred a year. */
 export const benchResultFilesMax = 1_000;

@@ -7,7 +7,7 @@ import { HttpError } from "../../http/errors.js";
 import type { OpenApiRegistry } from "../../http/openapi.js";
 import { defineRoute } from "../../http/route.js";
 import { benchFileName } from "./file-name.js";
-import { benchRunList } from "./result-schema.js";
+import { benchRunList } from "@stampede/shared/api/bench";
 import type { BenchResultsStore } from "./results-store.js";
 
 const fileParams = z.object({ file: benchFileName });
@@ -35,10 +35,10 @@ export function benchRoutes(store: BenchResultsStore | null, registry: OpenApiRe
     404: { description: "not served (BENCH_RESULTS_DIR is empty)" },
   };
   defineRoute(router, registry, { method: "get", path: "/api/bench/results", summary: listSummary, tags, responses: listResponses },
-    async (_i, _req, res) => {
+    async () => {
       const served = storeOrNotFound(store);
       const [runs, baselines] = await Promise.all([served.list(), served.baselines()]);
-      res.json({ runs, baselines });
+      return { runs, baselines };
     });
 
   defineRoute(router, registry, { method: "get", path: "/api/bench/results/:file", summary: "One recorded benchmark run, the whole file", tags, params: fileParams, guards: [requireResultFileName], responses: { 200: { description: "the result file as written by the benchmark" }, 400: { description: "not a result file name" }, 404: { description: "no such readable result" } } },

@@ -4,32 +4,16 @@
 // And the ledger must agree with the orders (money and tickets): sold = paid orders' tickets, held
 // ≤ held orders' tickets, perks granted = paid orders with the perk, within what can be in flight
 // (audit-orders.ts says exactly what).
+import type { AuditView } from "@stampede/shared/api/admin";
 import { accountId } from "@stampede/shared/core/ledger-ids";
 import type { Ledger } from "@stampede/shared/ledger/port";
 import type { Pool } from "../../adapters/postgres/pool.js";
 import { ordersFigures, tierAgainstOrders } from "./audit-orders.js";
 import type { EventRecord } from "./events-repo.js";
 
-export interface TierAudit {
-  classId: string;
-  code: string;
-  capacity: number;
-  available: number;
-  held: number;
-  sold: number;
-  ok: boolean;
-  problems: string[];
-  /** What the orders say: tickets of paid and held orders, and of refunds still returning stock. */
-  orders: { paid: number; held: number; returning: number };
-}
-
-export interface EventAudit {
-  eventId: string;
-  ok: boolean;
-  checkedAt: string;
-  classes: TierAudit[];
-  perks: Array<{ perkId: string; code: string; capacity: number; granted: number; recorded: number; ok: boolean; problems: string[] }>;
-}
+/** What GET /api/admin/events/:id/audit answers (shared/src/api/admin.ts): the route and the CLI read one shape. */
+export type EventAudit = AuditView;
+export type TierAudit = AuditView["classes"][number];
 
 export async function auditEvent(ledger: Ledger, pool: Pool, event: EventRecord): Promise<EventAudit> {
   // Orders first, then the ledger: a settlement's ledger step precedes its commit, so whatever

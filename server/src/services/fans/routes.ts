@@ -1,7 +1,7 @@
 // Fan sessions: anonymous and signed; no sign-up. The same browser keeps its fan id (cookie),
 // and scripts keep theirs by sending the token back.
 import { Router } from "express";
-import { z } from "zod";
+import { fanSessionView } from "@stampede/shared/api/session";
 import { uuidv7 } from "@stampede/shared/ids";
 import { fanTokenTtlSeconds } from "@stampede/shared/limits";
 import { fanCookieName } from "@stampede/shared/protocol";
@@ -11,13 +11,14 @@ import { fanIdFrom, fanTokenFrom } from "./guards.js";
 import type { TokenService } from "./tokens.js";
 import { clientIp, rateLimited, type RateLimit } from "../../http/rate-limit.js";
 
-const sessionView = z.object({ fanId: z.string(), fanToken: z.string() });
-
 export function fanSessionRoutes(tokens: TokenService, registry: OpenApiRegistry, options: { secureCookies: boolean; perIp: RateLimit }): Router {
   const router = Router();
   defineRoute(router, registry, {
     method: "post", path: "/api/session", summary: "Start (or resume) an anonymous fan session; sets an HttpOnly cookie", tags: ["fans"],
-    responses: { 200: { description: "the existing session", schema: sessionView }, 201: { description: "a new session", schema: sessionView }, 429: { description: "too many new sessions from this address" } },
+    responses: {
+      200: { description: "the existing session", schema: fanSessionView }, 201: { description: "a new session", schema: fanSessionView },
+      429: { description: "too many new sessions from this address" },
+    },
   }, async (_input, req, res) => {
     const existing = await fanIdFrom(tokens, req);
     if (!existing) {
@@ -27,7 +28,8 @@ export function fanSessionRoutes(tokens: TokenService, registry: OpenApiRegistry
     const fanId = existing ?? uuidv7();
     const fanToken = existing ? (fanTokenFrom(req) as string) : await tokens.signFan(fanId);
     res.cookie(fanCookieName, fanToken, { httpOnly: true, sameSite: "lax", secure: options.secureCookies, path: "/", maxAge: fanTokenTtlSeconds * 1000 });
-    res.status(existing ? 200 : 201).json({ fanId, fanToken });
+    res.status(existing ? 200 : 201);
+    return { fanId, fanToken };
   });
   return router;
 }

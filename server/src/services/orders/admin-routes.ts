@@ -3,7 +3,8 @@
 import { Router } from "express";
 import { z } from "zod";
 import { isUuid } from "@stampede/shared/ids";
-import type { OrderStatus } from "@stampede/shared/protocol";
+import { adminAdmissionView, adminSalesView, adminStatsView } from "@stampede/shared/api/admin";
+import { adminOrderPage, orderStatuses, orderView as orderAnswer } from "@stampede/shared/api/orders";
 import { listPageSizeMax, salesFeedLinesMax } from "@stampede/shared/limits";
 import type { WaitingRoomStore } from "../../adapters/redis/waiting-room/store.js";
 import type { SteeringStore } from "../../adapters/redis/waiting-room/steering-store.js";
@@ -16,14 +17,14 @@ import type { EventsService } from "../events/events-service.js";
 import type { Ledger } from "@stampede/shared/ledger/port";
 import { checkinRoute, type ShortCodeMisses } from "./checkin.js";
 import { orderView } from "./order-view.js";
-import { admissionView, eventStats, orderStatuses, recentSales } from "./stats.js";
+import { admissionView, eventStats, recentSales } from "./stats.js";
 import type { OrdersRepo } from "./orders-repo.js";
 import type { Settlement } from "./settlement.js";
 import type { TicketCodes } from "./ticket-codes.js";
 
 const listQuery = z.object({
   eventId: z.string().optional(),
-  status: z.enum(orderStatuses as [OrderStatus, ...OrderStatus[]]).optional(),
+  status: z.enum(orderStatuses).optional(),
   q: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(listPageSizeMax).default(50),
   cursor: z.string().optional(),
@@ -49,8 +50,12 @@ export function adminOrderRoutes(deps: AdminOrderDeps, registry: OpenApiRegistry
   const tags = ["admin: orders"];
   const pool = deps.orders.pool;
 
-  defineRoute(router, registry, { method: "get", path: "/api/admin/orders", summary: "Search orders (email or order id), newest first, with a cursor", tags, security: "admin", guards: [requireAdmin(deps.admin, ["viewer"])], query: listQuery, responses: { 200: { description: "{orders, nextCursor}" } } },
-    async ({ query }, _req, res) => {
+  defineRoute(router, registry, {
+    method: "get", path: "/api/admin/orders", summary: "Search orders (email or order id), newest first, with a cursor", tags,
+    security: "admin", guards: [requireAdmin(deps.admin, ["viewer"])], query: listQuery,
+    responses: { 200: { description: "a page of orders", schema: adminOrderPage } },
+  },
+    async ({ query }) => {
       const where: string[] = [];
       const args: unknown[] = [];
       // Each condition names its one parameter as $n (used twice by the search).
@@ -66,23 +71,40 @@ export function adminOrderRoutes(deps: AdminOrderDeps, registry: OpenApiRegistry
       const { rows } = await pool.query<{ id: string }>(sql, args);
       const page = rows.slice(0, query.limit);
       const orders = await Promise.all(page.map(async (r) => { const o = await deps.orders.get(r.id); return o ? { ...(await orderView(pool, o, null)), fanId: o.fanId } : null; }));
-      res.json({ orders: orders.filter(Boolean), nextCursor: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null });
+      return { orders: orders.filter((o) => o !== null), nextCursor: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null };
     });
 
-  defineRoute(router, registry, { method: "post", path: "/api/admin/orders/:orderId/refund", summary: "Refund a paid order: money back, tickets void, stock returned to the pool", tags, security: "admin", guards: [requireAdmin(deps.admin)], params: z.object({ orderId: uuidParam }), responses: { 200: { description: "refunded" }, 409: { description: "not paid" } } },
-    async ({ params }, _req, res) => {
+  defineRoute(router, registry, {
+    method: "post", path: "/api/admin/orders/:orderId/refund",
+    summary: "Refund a paid order: money back, tickets void, stock returned to the pool", tags, security: "admin",
+    guards: [requireAdmin(deps.admin)], params: z.object({ orderId: uuidParam }),
+    responses: { 200: { description: "refunded", schema: orderAnswer }, 409: { description: "not paid" } },
+  },
+    async ({ params }) => {
       if (!isUuid(params.orderId)) throw new HttpError(404, "not_found", "no such order");
       const result = await deps.settlement.refund(params.orderId);
       if (result.kind === "not_found") throw new HttpError(404, "not_found", "no such order");
       if (result.kind === "conflict") throw new HttpError(409, "conflict", `only paid orders can be refunded; this one is ${result.status}`);
       const order = await deps.orders.get(params.orderId);
-      res.json(order ? await orderView(pool, order, null) : null);
+      if (!order) throw new HttpError(404, "not_found", "no such order");
+      return orderView(pool, order, null);
     });
 
   checkinRoute(router, registry, { admin: deps.admin, pool, codes: deps.codes, misses: deps.checkinMisses });
+  eventFigureRoutes(router, registry, deps);
+  return router;
+}
 
-  defineRoute(router, registry, { method: "get", path: "/api/admin/events/:eventId/stats", summary: "Live stats: stock per tier, perks, orders by status, revenue, queue", tags: ["admin: events"], security: "admin", guards: [requireAdmin(deps.admin, ["viewer"])], params: z.object({ eventId: uuidParam }), responses: { 200: { description: "stats" } } },
-    async ({ params }, _req, res) => {
+/** An event's figures for the dashboard: live stats, the sales feed's history, the admission controller. */
+function eventFigureRoutes(router: Router, registry: OpenApiRegistry, deps: AdminOrderDeps): void {
+  const pool = deps.orders.pool;
+  defineRoute(router, registry, {
+    method: "get", path: "/api/admin/events/:eventId/stats",
+    summary: "Live stats: stock per tier, perks, orders by status, revenue, queue", tags: ["admin: events"], security: "admin",
+    guards: [requireAdmin(deps.admin, ["viewer"])], params: z.object({ eventId: uuidParam }),
+    responses: { 200: { description: "stats", schema: adminStatsView }, 404: { description: "no such event" } },
+  },
+    async ({ params }) => {
       const event = isUuid(params.eventId) ? await deps.events.get(params.eventId) : null;
       if (!event) throw new HttpError(404, "not_found", "no such event");
       await deps.events.ensureLedger(event);
@@ -90,14 +112,20 @@ export function adminOrderRoutes(deps: AdminOrderDeps, registry: OpenApiRegistry
         { pool, ledger: deps.ledger, store: deps.store, steering: deps.steering },
         event,
       );
-      res.json(stats);
+      return stats;
     });
 
-  defineRoute(router, registry, { method: "get", path: "/api/admin/events/:eventId/sales", summary: "The sales feed's recent history: the last holds, payments, expiries and refunds, newest first (what sales:batch pushes live)", tags: ["admin: events"], security: "admin", guards: [requireAdmin(deps.admin, ["viewer"])], params: z.object({ eventId: uuidParam }), query: salesQuery, responses: { 200: { description: "{eventId, sales: [{type, orderId, status, quantity, totalCents, atMs}]}" }, 404: { description: "no such event" } } },
-    async ({ params, query }, _req, res) => {
+  defineRoute(router, registry, {
+    method: "get", path: "/api/admin/events/:eventId/sales",
+    summary: "The sales feed's recent history: the last holds, payments, expiries and refunds, newest first (what sales:batch pushes live)",
+    tags: ["admin: events"], security: "admin", guards: [requireAdmin(deps.admin, ["viewer"])], params: z.object({ eventId: uuidParam }),
+    query: salesQuery,
+    responses: { 200: { description: "the last lines of the feed", schema: adminSalesView }, 404: { description: "no such event" } },
+  },
+    async ({ params, query }) => {
       const event = isUuid(params.eventId) ? await deps.events.get(params.eventId) : null;
       if (!event) throw new HttpError(404, "not_found", "no such event");
-      res.json({ eventId: event.id, sales: await recentSales(pool, event.id, query.limit) });
+      return { eventId: event.id, sales: await recentSales(pool, event.id, query.limit) };
     });
 
   defineRoute(
@@ -114,9 +142,7 @@ export function adminOrderRoutes(deps: AdminOrderDeps, registry: OpenApiRegistry
       guards: [requireAdmin(deps.admin, ["viewer"])],
       params: z.object({ eventId: uuidParam }),
       responses: {
-        200: {
-          description: "{eventId, current: AdminAdmission|null, history: [{atMs, ratePerMinute, reason, holdP95Ms, settlementLagMs}]}",
-        },
+        200: { description: "the controller now and its steps", schema: adminAdmissionView },
         404: { description: "no such event" },
       },
     },
@@ -125,8 +151,6 @@ export function adminOrderRoutes(deps: AdminOrderDeps, registry: OpenApiRegistry
       if (!event) throw new HttpError(404, "not_found", "no such event");
       const [record, history] = await Promise.all([deps.steering.load(event.id), deps.steering.history(event.id)]);
       res.setHeader("Cache-Control", "no-store");
-      res.json({ eventId: event.id, current: admissionView(event, record), history });
+      return { eventId: event.id, current: admissionView(event, record), history };
     });
-
-  return router;
 }

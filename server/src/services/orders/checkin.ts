@@ -7,6 +7,7 @@
 import type { Router } from "express";
 import { RateLimiterRedis } from "rate-limiter-flexible";
 import { z } from "zod";
+import { checkinView, type CheckinView } from "@stampede/shared/api/orders";
 import { normalizeShortCode } from "@stampede/shared/core/short-code";
 import { isUuid } from "@stampede/shared/ids";
 import { checkinShortCodeMissesPerMinuteMax } from "@stampede/shared/limits";
@@ -22,12 +23,8 @@ import type { TicketCodes } from "./ticket-codes.js";
 /** Which ticket a scan names: the signed code (its id and the exact code) or a short code. */
 type TicketKey = { ticketId: string; code: string } | { shortCode: string };
 
-export interface CheckedIn {
-  ticketId: string;
-  classCode: string;
-  checkedInAt: string;
-  firstScan: true;
-}
+/** The first scan's answer (shared/src/api/orders.ts). */
+export type CheckedIn = CheckinView;
 
 interface ScanRow {
   id: string;
@@ -104,7 +101,11 @@ export function checkinRoute(router: Router, registry: OpenApiRegistry, deps: Ch
   defineRoute(router, registry, {
     method: "post", path: "/api/admin/checkin", tags: ["admin: check-in"], security: "admin", guards: [requireAdmin(deps.admin, ["scanner"])], body: checkinBody,
     summary: "Check a ticket in at the door by its QR code or its short code (any case, dashes optional): the first scan wins",
-    responses: { 200: { description: "first scan" }, 404: { description: "invalid_ticket (unknown, forged or refunded)" }, 409: { description: "already_checked_in, or wrong_event when eventId names another event" }, 429: { description: "too many unknown short codes" } },
+    responses: {
+      200: { description: "first scan", schema: checkinView }, 404: { description: "invalid_ticket (unknown, forged or refunded)" },
+      409: { description: "already_checked_in, or wrong_event when eventId names another event" },
+      429: { description: "too many unknown short codes" },
+    },
   }, async ({ body }, _req, res) => {
     const scanner = currentAdmin(res).username;
     const eventId = body.eventId ?? null;
@@ -113,8 +114,7 @@ export function checkinRoute(router: Router, registry: OpenApiRegistry, deps: Ch
       const claims = deps.codes.verify(body.code);
       const checkedIn = claims ? await checkIn(deps.pool, { ticketId: claims.ticketId, code: body.code.trim() }, scanner, eventId) : null;
       if (!checkedIn) throw invalid();
-      res.json(checkedIn);
-      return;
+      return checkedIn;
     }
     await deps.misses.assertAllowed(scanner);
     const checkedIn = await checkIn(deps.pool, { shortCode }, scanner, eventId);
@@ -122,6 +122,6 @@ export function checkinRoute(router: Router, registry: OpenApiRegistry, deps: Ch
       await deps.misses.miss(scanner);
       throw invalid();
     }
-    res.json(checkedIn);
+    return checkedIn;
   });
 }

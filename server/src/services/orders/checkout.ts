@@ -13,6 +13,7 @@ import {
 } from "@stampede/shared/limits";
 import { admissionGate } from "../../adapters/batching/admission-gate.js";
 import { coalesce } from "../../adapters/batching/coalesce.js";
+import type { HoldView } from "@stampede/shared/api/orders";
 import { aboutToOrderWindowMs } from "@stampede/shared/core/admission-control";
 import type { Ledger } from "@stampede/shared/ledger/port";
 import type { Pool } from "../../adapters/postgres/pool.js";
@@ -163,7 +164,7 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
     restoreAdmission: deps.restoreAdmission,
     scheduleExpiry: (_orderId, expiresAtMs) => scheduleExpiry(expiresAtMs),
   });
-  const idempotency = new IdempotentRequests(deps.pool, { leaseMs: deps.idempotencyLeaseMs });
+  const idempotency = new IdempotentRequests<HoldView>(deps.pool, { leaseMs: deps.idempotencyLeaseMs });
   const checkinMisses = new ShortCodeMisses(deps.redis, deps.redisPrefix);
   const { holdGate, webhookGate } = checkoutGates(deps);
   return {

@@ -2,16 +2,18 @@
 // admission, no other active hold), then one linked ledger batch holds every tier and the fan's
 // allowance, all or nothing. The order row, the payment session and the expiry job follow; a
 // crash between the ledger and the order row leaves a hold that simply times out in the ledger.
+import type { HoldView } from "@stampede/shared/api/orders";
 import { assert } from "@stampede/shared/assert";
 import { allowanceLeft } from "@stampede/shared/core/allowance";
 import { accountId } from "@stampede/shared/core/ledger-ids";
 import { holdOutcome, planHold, planVoid, settleOutcome, type HoldRef } from "@stampede/shared/core/ledger-plans";
+import type { ErrorCode } from "@stampede/shared/errors";
 import { uuidv7 } from "@stampede/shared/ids";
 import { stockTickMs } from "@stampede/shared/limits";
 import { LedgerUnavailableError, type Ledger } from "@stampede/shared/ledger/port";
 import type { WaitingRoomStore } from "../../adapters/redis/waiting-room/store.js";
-import { HttpError } from "../../http/errors.js";
 import type { PaymentProvider } from "../../payments/provider.js";
+import { DomainError } from "../errors.js";
 import type { EventCache } from "../events/event-cache.js";
 import type { EventRecord } from "../events/events-repo.js";
 import { readStock } from "../events/inventory.js";
@@ -29,16 +31,8 @@ export interface HoldRequestBody {
   email: string;
 }
 
-export interface PlacedHold {
-  orderId: string;
-  orderToken: string;
-  status: "held";
-  expiresAt: string;
-  items: OrderItem[];
-  totalCents: number;
-  currency: string;
-  paymentUrl: string;
-}
+/** The 201 of POST /api/events/:eventId/holds (shared/src/api/orders.ts). */
+export type PlacedHold = HoldView;
 
 export interface HoldsDeps {
   orders: OrdersRepo;
@@ -71,20 +65,20 @@ interface HeldInLedger {
 /** The oldest stock snapshot a hold may be told "sold out" from: one stock tick missed. */
 const soldOutSnapshotMaxAgeMs = 2 * stockTickMs;
 
-const refuse = (status: number, code: ConstructorParameters<typeof HttpError>[1], message: string) => new HttpError(status, code, message);
-const soldOut = () => refuse(409, "sold_out", "every ticket is taken");
-const holdActive = () => refuse(409, "hold_active", "you already hold tickets: pay for them or cancel first");
+const refuse = (code: ErrorCode, message: string) => new DomainError(code, message);
+const soldOut = () => refuse("sold_out", "every ticket is taken");
+const holdActive = () => refuse("hold_active", "you already hold tickets: pay for them or cancel first");
 
-const stockRefusals = new WeakSet<HttpError>();
+const stockRefusals = new WeakSet<DomainError>();
 /** Marks a refusal for want of stock while the sale may still have some (a tier gone, fewer left than asked). */
-function forStock(err: HttpError): HttpError {
+function forStock(err: DomainError): DomainError {
   stockRefusals.add(err);
   return err;
 }
 /** A refusal for want of stock while the sale may still have some: the fan's try is over, though it
  * left no order (stock-aware admission stops waiting for it: fansAboutToOrder). */
 export function isStockRefusal(err: unknown): boolean {
-  return err instanceof HttpError && stockRefusals.has(err);
+  return err instanceof DomainError && stockRefusals.has(err);
 }
 
 export class HoldsService {
@@ -103,7 +97,7 @@ export class HoldsService {
 
   private async checkAdmission(event: EventRecord, fanId: string, token: string): Promise<string> {
     const claims = await this.deps.tokens.verifyAdmission(token);
-    const denied = () => refuse(403, "admission_required", "wait for your turn in the queue: this checkout needs a valid admission");
+    const denied = () => refuse("admission_required", "wait for your turn in the queue: this checkout needs a valid admission");
     if (!claims || claims.fanId !== fanId || claims.eventId !== event.id || claims.expiresAtMs <= this.now()) throw denied();
     let entry = await this.deps.store.entry(event.id, fanId);
     // No trace of the fan at all: the room lost its store since the admission; the token is the proof.
@@ -115,13 +109,13 @@ export class HoldsService {
 
   private orderItems(event: EventRecord, items: HoldRequestBody["items"]): OrderItem[] {
     if (new Set(items.map((i) => i.classId)).size !== items.length) {
-      throw refuse(422, "invalid_request", "body.items: one line per ticket class");
+      throw refuse("invalid_request", "body.items: one line per ticket class");
     }
     return items.map((item, i) => {
       const c = event.classes.find((x) => x.id === item.classId);
-      if (!c) throw refuse(422, "invalid_request", `body.items.${i}.classId: not a ticket class of this event`);
+      if (!c) throw refuse("invalid_request", `body.items.${i}.classId: not a ticket class of this event`);
       if (item.quantity > c.perOrderMax) {
-        throw refuse(422, "invalid_request", `body.items.${i}.quantity: at most ${c.perOrderMax} ${c.name} tickets per order`);
+        throw refuse("invalid_request", `body.items.${i}.quantity: at most ${c.perOrderMax} ${c.name} tickets per order`);
       }
       return { classId: c.id, code: c.code, quantity: item.quantity, unitPriceCents: c.priceCents };
     });
@@ -139,12 +133,12 @@ export class HoldsService {
     attempt: HoldAttempt = { orderId: uuidv7(), resumed: false },
   ): Promise<PlacedHold> {
     const event = await this.deps.events.get(eventId);
-    if (!event || event.status === "draft") throw refuse(404, "not_found", "no such event");
+    if (!event || event.status === "draft") throw refuse("not_found", "no such event");
     const earlier = attempt.resumed ? await this.deps.orders.get(attempt.orderId) : null;
     if (earlier) return this.earlierOrder(earlier, fanId);
     const jti = await this.checkAdmission(event, fanId, body.admissionToken);
     if (event.status === "sold_out") throw soldOut();
-    if (event.status !== "on_sale") throw refuse(409, "sale_not_open", `the sale is ${event.status.replace("_", " ")}`);
+    if (event.status !== "on_sale") throw refuse("sale_not_open", `the sale is ${event.status.replace("_", " ")}`);
     const items = this.orderItems(event, body.items);
     // The stock snapshot was read before any of this (soldOutAtOnce): the ledger decides from here.
     if (await this.deps.orders.hasActiveHold(jti)) throw holdActive();
@@ -202,7 +196,7 @@ export class HoldsService {
   /** The order an earlier attempt of this request made: its answer again while it is held. */
   private earlierOrder(order: OrderRecord, fanId: string): PlacedHold {
     assert(order.fanId === fanId, `order ${order.id} resumed by another fan`);
-    if (order.status !== "held") throw refuse(409, "conflict", `the hold this request placed has ended: the order is ${order.status}`);
+    if (order.status !== "held") throw refuse("conflict", `the hold this request placed has ended: the order is ${order.status}`);
     assert(order.paymentUrl !== null, `held order ${order.id} without a payment link`);
     return {
       orderId: order.id, orderToken: this.deps.orderTokens.of(order.id).token, status: "held", expiresAt: order.expiresAt,
@@ -218,7 +212,7 @@ export class HoldsService {
    * take the whole path; the caller must still let a request with an Idempotency-Key replay
    * an earlier answer (see `IdempotentRequests.answerAtOnce`).
    */
-  async soldOutAtOnce(eventId: string, body: HoldRequestBody): Promise<HttpError | null> {
+  async soldOutAtOnce(eventId: string, body: HoldRequestBody): Promise<DomainError | null> {
     const event = await this.deps.events.get(eventId);
     if (!event || (event.status !== "on_sale" && event.status !== "sold_out")) return null;
     const items = this.orderItems(event, body.items);
@@ -231,35 +225,35 @@ export class HoldsService {
    * when a hold ends or a refund returns stock) is sold out without asking the ledger. A snapshot that
    * still shows stock refuses nothing — the ledger decides those, so this can never oversell.
    */
-  private async soldOutTier(event: EventRecord, items: OrderItem[]): Promise<HttpError | null> {
+  private async soldOutTier(event: EventRecord, items: OrderItem[]): Promise<DomainError | null> {
     // Never waits on the ledger: a shortcut must not make a hold fail or wait that the full path
     // would serve (measured: with the ledger cut off, every hold waited out the ledger's deadline
     // here, before the checkout's gate, and none was refused as overloaded).
     const stock = this.deps.stock.recent(event, soldOutSnapshotMaxAgeMs);
     if (!stock) return null;
     const gone = items.find((i) => stock.classes.find((c) => c.id === i.classId)?.available === 0);
-    return gone ? forStock(refuse(409, "sold_out", `${gone.code} is sold out`)) : null;
+    return gone ? forStock(refuse("sold_out", `${gone.code} is sold out`)) : null;
   }
 
   /**
    * The allowance is used up. A pending hold among its debits means a hold of this fan's is still
    * open or being placed (concurrent requests on one admission): say so, not "limit reached".
    */
-  private async overAllowance(event: EventRecord, fanId: string): Promise<HttpError> {
+  private async overAllowance(event: EventRecord, fanId: string): Promise<DomainError> {
     const [account] = await this.deps.ledger.lookupAccounts([accountId("allowance", event.ledger, fanId)]);
     if (account && account.debits_pending > 0n) return holdActive();
-    return refuse(429, "fan_limit_reached", `at most ${event.waitingRoom.perFanMax} tickets per fan for this event`);
+    return refuse("fan_limit_reached", `at most ${event.waitingRoom.perFanMax} tickets per fan for this event`);
   }
 
   /**
    * The tier could not cover the request. How many are left is read from the ledger now, not from
    * the stock snapshot: fans racing for the last tickets lose to holds the snapshot has not seen.
    */
-  private async outOfStock(event: EventRecord, tierId: string): Promise<HttpError> {
+  private async outOfStock(event: EventRecord, tierId: string): Promise<DomainError> {
     const left = (await readStock(this.deps.ledger, [event])).get(event.id)?.classes.get(tierId)?.available ?? 0;
     const code = event.classes.find((c) => c.id === tierId)?.code ?? "?";
-    if (left > 0) return forStock(refuse(409, "insufficient_stock", `only ${left} ${code} tickets left`));
-    return forStock(refuse(409, "sold_out", `${code} is sold out`));
+    if (left > 0) return forStock(refuse("insufficient_stock", `only ${left} ${code} tickets left`));
+    return forStock(refuse("sold_out", `${code} is sold out`));
   }
 
   /** Holds the items in the ledger under orderId; returns when the hold ends (epoch ms). */

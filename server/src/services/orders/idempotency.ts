@@ -5,14 +5,16 @@
 // answer — the hold may be in place) leaves the key to a retry, which takes the claim over and
 // places the same order id again; the ledger answers that with `exists`, so there is one hold.
 import { createHash } from "node:crypto";
+import type { ErrorBody } from "@stampede/shared/errors";
 import { uuidv7 } from "@stampede/shared/ids";
 import { columnOf, pgBatched } from "../../adapters/postgres/batched.js";
 import type { Pool } from "../../adapters/postgres/pool.js";
-import { HttpError } from "../../http/errors.js";
+import { DomainError, errorStatus } from "../errors.js";
 
-export interface StoredAnswer {
+/** An answer as kept for replay: what the work answered (B: the hold route's HoldView), or a refusal. */
+export interface StoredAnswer<B = unknown> {
   status: number;
-  body: unknown;
+  body: B | ErrorBody;
 }
 
 /** What a claimed request works on: its order id, and whether an earlier attempt may have placed it. */
@@ -36,9 +38,9 @@ export function requestHash(value: unknown): string {
   return createHash("sha256").update(JSON.stringify(value)).digest("hex");
 }
 
-/** A refusal as it is kept for replay. */
-export function answerOf(err: HttpError): StoredAnswer {
-  return { status: err.status, body: { error: { code: err.code, message: err.message } } };
+/** A refusal as it is kept for replay: the status HTTP answers its code with (errorStatus), and no details. */
+export function answerOf(err: DomainError): StoredAnswer<never> {
+  return { status: errorStatus[err.code], body: { error: { code: err.code, message: err.message } } };
 }
 
 const failedWithNothingHeld = new WeakSet<object>();
@@ -59,7 +61,7 @@ interface Claim {
 interface Answered {
   fanId: string;
   key: string;
-  answer: StoredAnswer;
+  answer: StoredAnswer<unknown>;
 }
 
 // A new key is inserted with the proposed order id; a key still in progress whose lease ran out
@@ -82,7 +84,8 @@ const answerAtOnceSql = `INSERT INTO hold_requests (fan_id, key, request_hash, s
 
 const claimKey = (fanId: string, key: string) => `${fanId} ${key}`;
 
-export class IdempotentRequests {
+/** B: what the work answers (kept as JSON, replayed as it was). */
+export class IdempotentRequests<B = unknown> {
   private readonly now: () => number;
   constructor(
     private readonly pool: Pool,
@@ -141,20 +144,21 @@ export class IdempotentRequests {
   });
 
   /** Runs work once per (fan, key); replays the stored answer to a repeat with the same request. */
-  async run(fanId: string, key: string, hash: string, work: (attempt: HoldAttempt) => Promise<StoredAnswer>): Promise<StoredAnswer> {
+  async run(fanId: string, key: string, hash: string, work: (attempt: HoldAttempt) => Promise<StoredAnswer<B>>): Promise<StoredAnswer<B>> {
     const attempt = await this.claim({ fanId, key, hash, orderId: uuidv7() });
     if (!attempt) return this.replay(fanId, key, hash);
-    let answer: StoredAnswer;
+    let answer: StoredAnswer<B>;
     try {
       answer = await work(attempt);
     } catch (err) {
-      if (!(err instanceof HttpError) || err.status >= 500) {
+      const refusal = err instanceof DomainError ? answerOf(err) : null;
+      if (!refusal || refusal.status >= 500) {
         // Not an answer worth keeping (the ledger was unavailable, a bug): leave the key to a retry at once.
         const nothing = typeof err === "object" && err !== null && failedWithNothingHeld.has(err);
         await this.release(fanId, key, nothing).catch(() => {}); // else the lease frees it
         throw err;
       }
-      answer = answerOf(err);
+      answer = refusal;
     }
     await this.store({ fanId, key, answer });
     return answer;
@@ -168,19 +172,19 @@ export class IdempotentRequests {
     await this.pool.query(sql, [fanId, key]);
   }
 
-  private async replay(fanId: string, key: string, hash: string): Promise<StoredAnswer> {
-    const { rows } = await this.pool.query<{ request_hash: string; status: number; response: unknown; lease_until: Date }>(
+  private async replay(fanId: string, key: string, hash: string): Promise<StoredAnswer<B>> {
+    const { rows } = await this.pool.query<{ request_hash: string; status: number; response: StoredAnswer<B>["body"]; lease_until: Date }>(
       "SELECT request_hash, status, response, lease_until FROM hold_requests WHERE fan_id = $1 AND key = $2",
       [fanId, key],
     );
     const row = rows[0];
-    const retry = (ms: number) => ({ "Retry-After": String(Math.max(1, Math.ceil(ms / 1000))) });
-    if (!row) throw new HttpError(409, "request_in_progress", "that Idempotency-Key was just released; retry", undefined, retry(0));
-    if (row.request_hash !== hash) throw new HttpError(422, "invalid_request", "this Idempotency-Key was used for a different request");
+    const retry = (ms: number) => ({ retryAfterSeconds: Math.max(1, Math.ceil(ms / 1000)) });
+    if (!row) throw new DomainError("request_in_progress", "that Idempotency-Key was just released; retry", retry(0));
+    if (row.request_hash !== hash) throw new DomainError("invalid_request", "this Idempotency-Key was used for a different request");
     if (row.status === inProgress) {
       const wait = row.lease_until.getTime() - this.now();
       const message = "a request with this Idempotency-Key is still in progress; retry with the same key";
-      throw new HttpError(409, "request_in_progress", message, undefined, retry(wait));
+      throw new DomainError("request_in_progress", message, retry(wait));
     }
     return { status: row.status, body: row.response };
   }

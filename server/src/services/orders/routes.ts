@@ -4,7 +4,7 @@ import { Router, type Request, type RequestHandler, type Response } from "expres
 import QRCode from "qrcode";
 import { z } from "zod";
 import { isUuid } from "@stampede/shared/ids";
-import type { FanOrdersView } from "@stampede/shared/api/orders";
+import { fanOrdersView, holdView, orderView as orderAnswer, type HoldView } from "@stampede/shared/api/orders";
 import { fanOrdersListMax } from "@stampede/shared/limits";
 import type { AdmissionGate } from "../../adapters/batching/admission-gate.js";
 import { HttpError } from "../../http/errors.js";
@@ -34,7 +34,7 @@ const idempotencyKey = z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, "1–128 let
 
 export interface OrderRoutesDeps {
   holds: HoldsService;
-  idempotency: IdempotentRequests;
+  idempotency: IdempotentRequests<HoldView>;
   orders: OrdersRepo;
   ending: HoldEnding;
   tokens: TokenService;
@@ -82,7 +82,7 @@ const holdRoute = (guards: RequestHandler[]) => ({
   summary: "Hold tickets (needs the fan's admission token); answers with the payment link",
   tags: ["checkout"], security: "fan" as const, guards, params: eventParams, body: holdBody,
   responses: {
-    201: { description: "held" }, 403: { description: "admission_required" }, 409: { description: holdConflicts },
+    201: { description: "held", schema: holdView }, 403: { description: "admission_required" }, 409: { description: holdConflicts },
     422: { description: "invalid_request" }, 429: { description: "fan_limit_reached" },
     503: { description: "overloaded (too many holds at once: nothing done, retry after Retry-After), ledger_unavailable, not_ready" },
   },
@@ -90,7 +90,6 @@ const holdRoute = (guards: RequestHandler[]) => ({
 
 export function orderRoutes(deps: OrderRoutesDeps, registry: OpenApiRegistry): Router {
   const router = Router();
-  const tags = ["checkout"];
 
   defineRoute(router, registry, holdRoute([requireFan(deps.tokens)]),
     async ({ params, body }, req, res) => {
@@ -126,45 +125,75 @@ export function orderRoutes(deps: OrderRoutesDeps, registry: OpenApiRegistry): R
       res.status(answer.status).json(answer.body);
     });
 
+  fanOrderRoutes(router, registry, deps);
+  ticketRoutes(router, registry, deps);
+  return router;
+}
+
+/** The orders a fan (or whoever holds an order's token) reads and cancels. */
+function fanOrderRoutes(router: Router, registry: OpenApiRegistry, deps: OrderRoutesDeps): void {
+  const tags = ["checkout"];
   defineRoute(router, registry, { method: "get", path: "/api/events/:eventId/orders/mine", summary: "The fan's own orders for this event, newest first, and how many more tickets they may hold (remaining of perFanMax)", tags, security: "fan", guards: [requireFan(deps.tokens)], params: eventParams,
-    responses: { 200: { description: "{eventId, perFanMax, remaining, orders: [OrderView]}" }, 401: { description: "unauthorized" }, 404: { description: "no such event" } } },
+    responses: {
+      200: { description: "the fan's orders and allowance", schema: fanOrdersView }, 401: { description: "unauthorized" },
+      404: { description: "no such event" },
+    } },
     async ({ params }, _req, res) => {
       const fanId = currentFan(res);
       const allowance = isUuid(params.eventId) ? await deps.holds.fanAllowance(fanId, params.eventId) : null;
       if (!allowance) throw new HttpError(404, "not_found", "no such event");
       const records = await deps.orders.listForFan(allowance.event.id, fanId, fanOrdersListMax);
       const orders = await Promise.all(records.map((order) => orderView(deps.orders.pool, order, null)));
-      const answer: FanOrdersView = { eventId: allowance.event.id, perFanMax: allowance.event.waitingRoom.perFanMax, remaining: allowance.remaining, orders };
       res.setHeader("Cache-Control", "no-store");
-      res.json(answer);
+      return { eventId: allowance.event.id, perFanMax: allowance.event.waitingRoom.perFanMax, remaining: allowance.remaining, orders };
     });
 
-  defineRoute(router, registry, { method: "get", path: "/api/orders/:orderId", summary: "An order with its tickets and perks (order token as Bearer or ?token=, or the fan's own auth)", tags, security: "order", params: orderParams, responses: { 200: { description: "the order" }, 404: { description: "not found" } } },
+  defineRoute(router, registry, {
+    method: "get", path: "/api/orders/:orderId",
+    summary: "An order with its tickets and perks (order token as Bearer or ?token=, or the fan's own auth)", tags, security: "order",
+    params: orderParams, responses: { 200: { description: "the order", schema: orderAnswer }, 404: { description: "not found" } },
+  },
     async ({ params }, req, res) => {
       const { order, token } = await authorizedOrder(deps, req, params.orderId);
       res.setHeader("Cache-Control", "no-store");
-      res.json(await orderView(deps.orders.pool, order, token));
+      return orderView(deps.orders.pool, order, token);
     });
 
-  defineRoute(router, registry, { method: "post", path: "/api/orders/:orderId/cancel", summary: "Cancel a held order (stock goes back at once)", tags, security: "order", params: orderParams, responses: { 200: { description: "cancelled" }, 409: { description: "not held" } } },
-    async ({ params }, req, res) => {
+  defineRoute(router, registry, {
+    method: "post", path: "/api/orders/:orderId/cancel", summary: "Cancel a held order (stock goes back at once)", tags,
+    security: "order", params: orderParams,
+    responses: { 200: { description: "cancelled", schema: orderAnswer }, 409: { description: "not held" } },
+  },
+    async ({ params }, req) => {
       const { order, token } = await authorizedOrder(deps, req, params.orderId);
       const result = await deps.ending.cancel(order.id);
       if (result.kind === "conflict") throw new HttpError(409, "conflict", `the order is ${result.status}, not held`);
       const fresh = await deps.orders.get(order.id);
-      res.json(await orderView(deps.orders.pool, fresh ?? order, token));
+      return orderView(deps.orders.pool, fresh ?? order, token);
     });
+}
 
-  defineRoute(router, registry, { method: "get", path: "/api/tickets/:ticketId/qr.svg", summary: "A ticket's QR code (SVG)", tags: ["tickets"], security: "order", params: ticketParams, responses: { 200: { description: "SVG" } } },
+/** Tickets' QR codes (the order's token or its fan) and the key that verifies them offline. */
+function ticketRoutes(router: Router, registry: OpenApiRegistry, deps: OrderRoutesDeps): void {
+  defineRoute(router, registry, {
+    method: "get", path: "/api/tickets/:ticketId/qr.svg", summary: "A ticket's QR code (SVG)", tags: ["tickets"], security: "order",
+    params: ticketParams,
+    responses: { 200: { description: "SVG", contentType: "image/svg+xml" }, 404: { description: "no such ticket" } },
+  },
     ({ params }, req, res) => sendQr(deps, req, res, params.ticketId, "svg"));
 
-  defineRoute(router, registry, { method: "get", path: "/api/tickets/:ticketId/qr.png", summary: "A ticket's QR code (PNG download)", tags: ["tickets"], security: "order", params: ticketParams, responses: { 200: { description: "PNG" } } },
+  defineRoute(router, registry, {
+    method: "get", path: "/api/tickets/:ticketId/qr.png", summary: "A ticket's QR code (PNG download)", tags: ["tickets"],
+    security: "order", params: ticketParams,
+    responses: { 200: { description: "PNG", contentType: "image/png" }, 404: { description: "no such ticket" } },
+  },
     ({ params }, req, res) => sendQr(deps, req, res, params.ticketId, "png"));
 
-  defineRoute(router, registry, { method: "get", path: "/api/tickets/public-key", summary: "The Ed25519 public key that verifies ticket codes offline (PEM)", tags: ["tickets"], responses: { 200: { description: "PEM" } } },
+  defineRoute(router, registry, {
+    method: "get", path: "/api/tickets/public-key", summary: "The Ed25519 public key that verifies ticket codes offline (PEM)",
+    tags: ["tickets"], responses: { 200: { description: "PEM", contentType: "application/x-pem-file" } },
+  },
     (_i, _req, res) => {
       res.type("application/x-pem-file").send(deps.codes.publicKeyPem());
     });
-
-  return router;
 }

@@ -1,6 +1,7 @@
 // An event's live figures for admins: stock per tier and perks from the ledger, orders and
 // revenue from PostgreSQL, the queue from Redis. One function for the REST route and the
 // dashboard's once-a-second push. And the sales feed's recent history, read back from the orders.
+import { orderStatuses } from "@stampede/shared/api/orders";
 import type { AdminAdmission, AdminSale, AdminStats, OrderStatus, SaleEventType } from "@stampede/shared/protocol";
 import type { SteeringRecord, SteeringStore } from "../../adapters/redis/waiting-room/steering-store.js";
 import type { Ledger } from "@stampede/shared/ledger/port";
@@ -9,7 +10,6 @@ import type { WaitingRoomStore } from "../../adapters/redis/waiting-room/store.j
 import type { EventRecord } from "../events/events-repo.js";
 import { readStock } from "../events/inventory.js";
 
-export const orderStatuses: readonly OrderStatus[] = ["held", "paid", "expired", "cancelled", "payment_failed", "refunded"];
 
 export interface StatsDeps {
   pool: Pool;

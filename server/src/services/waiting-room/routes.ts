@@ -2,6 +2,7 @@
 // poll), leave, and the verifiable lottery record.
 import { Router } from "express";
 import { z } from "zod";
+import { lotteryView, queueLeaveView, queueView } from "@stampede/shared/api/queue";
 import type { OpenApiRegistry } from "../../http/openapi.js";
 import { uuidParam } from "../../http/params.js";
 import { HttpError } from "../../http/errors.js";
@@ -35,7 +36,7 @@ export function waitingRoomRoutes(deps: WaitingRoomRoutesDeps, registry: OpenApi
       "Join the waiting room (REST fallback; idempotent: the same number every time; " +
       "after the room was rebuilt, the proofs give the fan's place back)",
     tags, security: "fan", guards: fan, params: eventParams, body: fanProofs,
-    responses: { 200: { description: "the fan's entry and the room's status" }, 429: { description: "rate_limited" } },
+    responses: { 200: { description: "the fan's entry and the room's status", schema: queueView }, 429: { description: "rate_limited" } },
   } as const;
   defineRoute(router, registry, joinSpec,
     async ({ params, body }, req, res) => {
@@ -45,26 +46,35 @@ export function waitingRoomRoutes(deps: WaitingRoomRoutesDeps, registry: OpenApi
       const outcome = await deps.waitingRoom.join(params.eventId, fanId, body);
       if (outcome.kind === "not_found") throw notFound();
       const view = await deps.waitingRoom.view(params.eventId, fanId);
-      res.json({ ...view, entry: outcome.entry });
+      if (!view) throw notFound();
+      return { ...view, entry: outcome.entry };
     });
 
-  defineRoute(router, registry, { method: "get", path: "/api/events/:eventId/queue", summary: "The fan's entry and the room's status (poll every 2 s)", tags, security: "fan", guards: fan, params: eventParams, responses: { 200: { description: "entry and status" } } },
+  defineRoute(router, registry, {
+    method: "get", path: "/api/events/:eventId/queue", summary: "The fan's entry and the room's status (poll every 2 s)", tags,
+    security: "fan", guards: fan, params: eventParams, responses: { 200: { description: "entry and status", schema: queueView } },
+  },
     async ({ params }, _req, res) => {
       const view = await deps.waitingRoom.view(params.eventId, currentFan(res));
       if (!view) throw notFound();
-      res.json(view);
+      return view;
     });
 
-  defineRoute(router, registry, { method: "delete", path: "/api/events/:eventId/queue", summary: "Leave the waiting room", tags, security: "fan", guards: fan, params: eventParams, responses: { 200: { description: "left (or was not in)" } } },
-    async ({ params }, _req, res) => {
-      res.json({ left: await deps.waitingRoom.leave(params.eventId, currentFan(res)) });
-    });
+  defineRoute(router, registry, {
+    method: "delete", path: "/api/events/:eventId/queue", summary: "Leave the waiting room", tags, security: "fan", guards: fan,
+    params: eventParams, responses: { 200: { description: "left (or was not in)", schema: queueLeaveView } },
+  },
+    async ({ params }, _req, res) => ({ left: await deps.waitingRoom.leave(params.eventId, currentFan(res)) }));
 
-  defineRoute(router, registry, { method: "get", path: "/api/events/:eventId/lottery", summary: "The lottery record: seed hash before the draw; seed and order after, so anyone can recompute it", tags, params: eventParams, responses: { 200: { description: "lottery view" } } },
-    async ({ params }, _req, res) => {
+  defineRoute(router, registry, {
+    method: "get", path: "/api/events/:eventId/lottery",
+    summary: "The lottery record: seed hash before the draw; seed and order after, so anyone can recompute it", tags, params: eventParams,
+    responses: { 200: { description: "lottery view", schema: lotteryView } },
+  },
+    async ({ params }) => {
       const event = await deps.waitingRoom.event(params.eventId);
       if (!event) throw notFound();
-      res.json(await deps.lottery.view(event.id, event.waitingRoom.mode));
+      return deps.lottery.view(event.id, event.waitingRoom.mode);
     });
 
   return router;

@@ -6,7 +6,7 @@ import type { WaitingRoomStore, Admission, JoinResult } from "../../adapters/red
 import type { JoinView } from "../../adapters/redis/waiting-room/join-batch.js";
 import type { EventCache } from "../events/event-cache.js";
 import type { EventRecord } from "../events/events-repo.js";
-import { HttpError } from "../../http/errors.js";
+import { DomainError } from "../errors.js";
 import type { TokenService } from "../fans/tokens.js";
 import { inPreQueuePeriod, queueEntry, queueStatus } from "./room-state.js";
 import type { FanProofs, RoomRecovery } from "./room-recovery.js";
@@ -75,8 +75,8 @@ export class WaitingRoomService {
     if (view.joined) return { ...view, joined: view.joined };
     await this.recovery.ensure(eventId);
     const again = await this.store.joinAndView(eventId, fanId, nowMs);
-    // Lost again within a moment: the store is flapping, and the fan is told to retry (503).
-    if (!again.joined) throw new HttpError(503, "not_ready", "the waiting room is being rebuilt; try again in a moment");
+    // Lost again within a moment: the store is flapping, and the fan is told to retry (not_ready).
+    if (!again.joined) throw new DomainError("not_ready", "the waiting room is being rebuilt; try again in a moment");
     return { ...again, joined: again.joined };
   }
 
