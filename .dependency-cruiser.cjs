@@ -36,7 +36,8 @@ module.exports = {
     {
       name: "adapters-stay-below",
       severity: "error",
-      comment: "An adapter speaks to Redis, PostgreSQL or the ledger; it knows nothing of HTTP, sockets or the services above it.",
+      comment:
+        "An adapter speaks to Redis, PostgreSQL or the ledger; it knows nothing of HTTP, sockets or the services above it.",
       from: { path: "^server/src/adapters/" },
       to: { path: "^server/src/(http|services|realtime|mockpay|app[.]ts|main[.]ts)" },
     },

@@ -10,7 +10,14 @@ export default defineConfig({
       {
         test: {
           name: "node",
-          include: ["shared/src/**/*.test.ts", "server/src/**/*.test.ts", "workers/src/**/*.test.ts", "server/test/**/*.test.ts", "client/test/**/*.test.ts", "bench/**/*.test.ts"],
+          include: [
+            "shared/src/**/*.test.ts",
+            "server/src/**/*.test.ts",
+            "workers/src/**/*.test.ts",
+            "server/test/**/*.test.ts",
+            "client/test/**/*.test.ts",
+            "bench/**/*.test.ts",
+          ],
           environment: "node",
           pool: "forks",
           testTimeout: 60_000,

@@ -19,12 +19,19 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const yaml = createRequire(import.meta.url)("js-yaml") as { load(text: string): unknown; dump(value: unknown): string };
 
 interface Script {
-  config: { phases?: Array<{ duration?: number; arrivalRate?: number; arrivalCount?: number }>; payload?: Record<string, unknown>; processor?: string };
+  config: {
+    phases?: Array<{ duration?: number; arrivalRate?: number; arrivalCount?: number }>;
+    payload?: Record<string, unknown>;
+    processor?: string;
+  };
 }
 
 /** VUs the phases will start (sessions to pre-create), with 10% to spare. */
 function arrivals(script: Script): number {
-  const n = (script.config.phases ?? []).reduce((a, p) => a + (p.arrivalCount ?? (p.duration ?? 0) * (p.arrivalRate ?? 0)), 0);
+  const n = (script.config.phases ?? []).reduce(
+    (a, p) => a + (p.arrivalCount ?? (p.duration ?? 0) * (p.arrivalRate ?? 0)),
+    0,
+  );
   return Math.ceil(n * 1.1) + 10;
 }
 
@@ -45,9 +52,19 @@ async function main(): Promise<void> {
   let code = 1;
   try {
     const url = bench.server.url;
-    const sale = await benchEvent(url, { name: `artillery ${scenario}`, classes: [{ code: "GA", capacity: 1_000_000 }] });
-    const soak = await benchEvent(url, { name: `artillery ${scenario} soak`, classes: [{ code: "GA", capacity: 1_000 }], waitingRoom: { admitPerMinute: 60, maxActiveCheckouts: 1 } });
-    const overrides: Record<string, unknown> = { target: url, variables: { target: [url], eventId: [sale.id], classId: [sale.classes[0]!.id], soakEventId: [soak.id] } };
+    const sale = await benchEvent(url, {
+      name: `artillery ${scenario}`,
+      classes: [{ code: "GA", capacity: 1_000_000 }],
+    });
+    const soak = await benchEvent(url, {
+      name: `artillery ${scenario} soak`,
+      classes: [{ code: "GA", capacity: 1_000 }],
+      waitingRoom: { admitPerMinute: 60, maxActiveCheckouts: 1 },
+    });
+    const overrides: Record<string, unknown> = {
+      target: url,
+      variables: { target: [url], eventId: [sale.id], classId: [sale.classes[0]!.id], soakEventId: [soak.id] },
+    };
     if (script.config.payload) {
       const fans = await newSessions(httpClient(url, 64), Number(flag(rest, "fans") ?? arrivals(script)));
       const csv = path.join(tmp, "fans.csv");
@@ -60,10 +77,14 @@ async function main(): Promise<void> {
     writeFileSync(runFile, yaml.dump(script));
     const report = path.join(tmp, "report.json");
     const bin = path.join(here, "../node_modules/.bin/artillery");
-    const child = spawn(bin, ["run", runFile, "--overrides", JSON.stringify({ config: overrides }), "--output", report, ...extra], {
-      stdio: "inherit",
-      env: { ...process.env, ARTILLERY_DISABLE_TELEMETRY: "true", DO_NOT_TRACK: "1" },
-    });
+    const child = spawn(
+      bin,
+      ["run", runFile, "--overrides", JSON.stringify({ config: overrides }), "--output", report, ...extra],
+      {
+        stdio: "inherit",
+        env: { ...process.env, ARTILLERY_DISABLE_TELEMETRY: "true", DO_NOT_TRACK: "1" },
+      },
+    );
     code = await new Promise<number>((resolve) => child.once("exit", (c) => resolve(c ?? 1)));
     console.log(`\nartillery exited ${code}; report kept at ${report}`);
   } finally {

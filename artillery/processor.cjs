@@ -40,7 +40,8 @@ function waitAdmitted(context, events, next) {
   const socket = fanSocket(context);
   const started = context.vars.joinedAtMs || Date.now();
   socket.timeout(10_000).emit("queue:join", { eventId: context.vars.eventId }, (err, ack) => {
-    if (!err && ack && ack.ok && ack.data.admission && !context.vars.admissionToken) context.vars.admissionToken = ack.data.admission.token;
+    if (!err && ack && ack.ok && ack.data.admission && !context.vars.admissionToken)
+      context.vars.admissionToken = ack.data.admission.token;
     const poll = setInterval(() => {
       if (context.vars.admissionToken) {
         clearInterval(poll);
@@ -75,7 +76,10 @@ function waitPaid(context, events, next) {
     // No socket: poll every 100 ms. With a socket the push decides; a 1 s poll is the safety net.
     if (!pushed || Date.now() - polledAtMs >= 1_000) {
       polledAtMs = Date.now();
-      const res = await fetch(`${context.vars.target}/api/orders/${orderId}`, { headers: { authorization: `Bearer ${orderToken}` }, signal: AbortSignal.timeout(5_000) });
+      const res = await fetch(`${context.vars.target}/api/orders/${orderId}`, {
+        headers: { authorization: `Bearer ${orderToken}` },
+        signal: AbortSignal.timeout(5_000),
+      });
       if (res.ok && (await res.json()).status === "paid") return done();
     }
     if (Date.now() - started > paidWaitMs) return next(new Error("order not paid in time"));

@@ -10,19 +10,30 @@ const scenarios = ["ledger", "holds", "last-ticket", "purchase", "joins", "socke
 
 function runOne(name: string): Promise<{ name: string; code: number | null; seconds: number }> {
   const started = Date.now();
-  const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./run.ts", import.meta.url)), name], { stdio: "inherit" });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", fileURLToPath(new URL("./run.ts", import.meta.url)), name],
+    { stdio: "inherit" },
+  );
   const timer = setTimeout(() => {
     console.error(`\n${name}: over ${scenarioSecondsMax} s, killed`);
     child.kill("SIGINT");
     setTimeout(() => child.kill("SIGKILL"), 10_000).unref();
   }, scenarioSecondsMax * 1_000);
-  return new Promise((resolve) => child.once("exit", (code) => (clearTimeout(timer), resolve({ name, code, seconds: Math.round((Date.now() - started) / 1_000) }))));
+  return new Promise((resolve) =>
+    child.once(
+      "exit",
+      (code) => (clearTimeout(timer), resolve({ name, code, seconds: Math.round((Date.now() - started) / 1_000) })),
+    ),
+  );
 }
 
 export async function run(args: string[]): Promise<void> {
   const only = args.length > 0 ? scenarios.filter((s) => args.includes(s)) : scenarios;
   const outcomes = [];
   for (const name of only) outcomes.push(await runOne(name));
-  console.log(`\n## all\n\n| scenario | exit | seconds |\n| --- | --- | --- |\n${outcomes.map((o) => `| ${o.name} | ${o.code} | ${o.seconds} |`).join("\n")}`);
+  console.log(
+    `\n## all\n\n| scenario | exit | seconds |\n| --- | --- | --- |\n${outcomes.map((o) => `| ${o.name} | ${o.code} | ${o.seconds} |`).join("\n")}`,
+  );
   if (outcomes.some((o) => o.code !== 0)) process.exitCode = 1;
 }

@@ -25,31 +25,57 @@ import { idealFigures, inversions, runSale, saleReport, type SaleRun } from "./l
 import { adminAuth, flag, numFlag, startBenchStack } from "./lib/stack.js";
 import { round } from "./lib/stats.js";
 
-const tiers = [{ code: "VIP", capacity: 100 }, { code: "FRONT", capacity: 200 }, { code: "GA", capacity: 1_000 }];
+const tiers = [
+  { code: "VIP", capacity: 100 },
+  { code: "FRONT", capacity: 200 },
+  { code: "GA", capacity: 1_000 },
+];
 
 function configFrom(args: string[]) {
   return {
-    fans: numFlag(args, "fans", 5_000), generators: numFlag(args, "generators", 4), seconds: numFlag(args, "seconds", 120),
+    fans: numFlag(args, "fans", 5_000),
+    generators: numFlag(args, "generators", 4),
+    seconds: numFlag(args, "seconds", 120),
     holdSeconds: numFlag(args, "hold-seconds", 10),
     admission: flag(args, "admission") === "manual" ? ("manual" as const) : ("auto" as const),
-    admitPerMinute: numFlag(args, "admit-per-minute", 1_200), maxActiveCheckouts: numFlag(args, "max-active", 2_000),
-    capacitySeconds: numFlag(args, "capacity-seconds", 10), tiers,
+    admitPerMinute: numFlag(args, "admit-per-minute", 1_200),
+    maxActiveCheckouts: numFlag(args, "max-active", 2_000),
+    capacitySeconds: numFlag(args, "capacity-seconds", 10),
+    tiers,
   };
 }
 
 type Config = ReturnType<typeof configFrom>;
 
 async function lotterySale(url: string, config: Config) {
-  const rate = config.admission === "manual" ? { admission: "manual", admitPerMinute: config.admitPerMinute } : { admission: "auto" };
+  const rate =
+    config.admission === "manual"
+      ? { admission: "manual", admitPerMinute: config.admitPerMinute }
+      : { admission: "auto" };
   const event = await createEvent(url, stackAdmin, {
-    name: "bench flash sale", status: "scheduled",
-    classes: tiers.map((t) => ({ code: t.code, name: t.code, priceCents: 5_000, capacity: t.capacity, perOrderMax: 4 })),
+    name: "bench flash sale",
+    status: "scheduled",
+    classes: tiers.map((t) => ({
+      code: t.code,
+      name: t.code,
+      priceCents: 5_000,
+      capacity: t.capacity,
+      perOrderMax: 4,
+    })),
     waitingRoom: {
-      mode: "lottery", ...rate, maxActiveCheckouts: config.maxActiveCheckouts,
-      admissionTtlSeconds: 60, holdSeconds: config.holdSeconds, perFanMax: 6,
+      mode: "lottery",
+      ...rate,
+      maxActiveCheckouts: config.maxActiveCheckouts,
+      admissionTtlSeconds: 60,
+      holdSeconds: config.holdSeconds,
+      perFanMax: 6,
     },
   });
-  const classes = event.classes.map((k) => ({ id: k.id, code: k.code, capacity: tiers.find((t) => t.code === k.code)!.capacity }));
+  const classes = event.classes.map((k) => ({
+    id: k.id,
+    code: k.code,
+    capacity: tiers.find((t) => t.code === k.code)!.capacity,
+  }));
   const open = async () => {
     const res = await fetch(`${url}/api/admin/events/${event.id}/status`, {
       method: "POST",
@@ -67,20 +93,35 @@ function figuresOf(config: Config, sale: SaleRun, capacity: Capacity, sold: numb
   const lastAdmit = Math.max(...admitted.map((f) => f.admittedAtMs!));
   const firstFrame = Math.min(...sale.fans.filter((f) => f.soldOutSentAtMs !== null).map((f) => f.soldOutSentAtMs!));
   return {
-    fans: config.fans, admission: config.admission, connected: sale.results.reduce((a, r) => a + r.connected, 0),
-    "capacity paid/s": capacity.paidPerSecond, ...idealFigures(sale, tickets, capacity.paidPerSecond, config.holdSeconds),
-    "stock ran out (≤ 1% left) in s": sale.timeline.ranOutAtMs === null ? "" : round((sale.timeline.ranOutAtMs - sale.openedAtMs) / 1_000),
-    "admissions/s": admitted.length ? Math.round(admitted.length / Math.max(0.001, (lastAdmit - sale.openedAtMs) / 1_000)) : 0,
+    fans: config.fans,
+    admission: config.admission,
+    connected: sale.results.reduce((a, r) => a + r.connected, 0),
+    "capacity paid/s": capacity.paidPerSecond,
+    ...idealFigures(sale, tickets, capacity.paidPerSecond, config.holdSeconds),
+    "stock ran out (≤ 1% left) in s":
+      sale.timeline.ranOutAtMs === null ? "" : round((sale.timeline.ranOutAtMs - sale.openedAtMs) / 1_000),
+    "admissions/s": admitted.length
+      ? Math.round(admitted.length / Math.max(0.001, (lastAdmit - sale.openedAtMs) / 1_000))
+      : 0,
     admitted: admitted.length,
     "admitted to nothing": sale.timeline.admittedToNothing,
-    "told sold out": `${sale.told.length}/${sale.fans.length}`, "told within 2 s": sale.told.filter((t) => t <= 2_000).length,
-    "sold-out told p50 ms": sale.toldLatency.p50Ms, "p99 ms": sale.toldLatency.p99Ms, "max ms": sale.toldLatency.maxMs,
+    "told sold out": `${sale.told.length}/${sale.fans.length}`,
+    "told within 2 s": sale.told.filter((t) => t <= 2_000).length,
+    "sold-out told p50 ms": sale.toldLatency.p50Ms,
+    "p99 ms": sale.toldLatency.p99Ms,
+    "max ms": sale.toldLatency.maxMs,
     "first frame − poll ms":
-      sale.timeline.soldOutAtMs === null || !Number.isFinite(firstFrame) ? null : firstFrame - sale.timeline.soldOutAtMs,
-    "hold p99 ms": sale.holdLatency.p99Ms, "hold p50 ms": sale.holdLatency.p50Ms,
+      sale.timeline.soldOutAtMs === null || !Number.isFinite(firstFrame)
+        ? null
+        : firstFrame - sale.timeline.soldOutAtMs,
+    "hold p99 ms": sale.holdLatency.p99Ms,
+    "hold p50 ms": sale.holdLatency.p50Ms,
     timeouts: sale.results.reduce((a, r) => a + r.timeouts, 0),
     "overload retries": sale.results.reduce((a, r) => a + r.overloadRetries, 0),
-    "fairness inversions": inversions(sale.fans, 250), "inversions (0 ms tolerance)": inversions(sale.fans, 0), sold, "audit ok": audit,
+    "fairness inversions": inversions(sale.fans, 250),
+    "inversions (0 ms tolerance)": inversions(sale.fans, 0),
+    sold,
+    "audit ok": audit,
   };
 }
 
@@ -105,7 +146,12 @@ export async function run(args: string[]): Promise<void> {
       config,
       calibration: cal.rows,
       figures: [figuresOf(config, sale, capacity, report.sold, await auditOk(url, eventId, adminAuth))],
-      extra: { ...report.extra, classes: report.stats.classes, capacity, retries: sale.results.reduce((a, r) => a + r.retries, 0) },
+      extra: {
+        ...report.extra,
+        classes: report.stats.classes,
+        capacity,
+        retries: sale.results.reduce((a, r) => a + r.retries, 0),
+      },
       notes: report.notes,
     });
   } finally {

@@ -14,22 +14,45 @@ import { round } from "./lib/stats.js";
 import type { HttpGenResult } from "./gen/http.js";
 
 export async function run(args: string[]): Promise<void> {
-  const config = { fans: numFlag(args, "fans", 20_000), concurrency: numFlag(args, "concurrency", 200), seconds: numFlag(args, "seconds", 10), generators: numFlag(args, "generators", 1) };
+  const config = {
+    fans: numFlag(args, "fans", 20_000),
+    concurrency: numFlag(args, "concurrency", 200),
+    seconds: numFlag(args, "seconds", 10),
+    generators: numFlag(args, "generators", 1),
+  };
   const startedAt = new Date().toISOString();
   const env = machineInfo();
-  const cal = await calibrate({ httpConcurrency: config.concurrency, sockets: config.concurrency, generators: config.generators });
+  const cal = await calibrate({
+    httpConcurrency: config.concurrency,
+    sockets: config.concurrency,
+    generators: config.generators,
+  });
   const bench = await startBenchStack({ workers: false });
   try {
-    const event = await benchEvent(bench.server.url, { name: "bench holds", classes: [{ code: "GA", capacity: 10_000_000 }] });
+    const event = await benchEvent(bench.server.url, {
+      name: "bench holds",
+      classes: [{ code: "GA", capacity: 10_000_000 }],
+    });
     let batchBefore = { sum: 0, count: 0 };
     let cpuBefore = cpuSnapshot();
-    const { results, readyInfo } = await runGenerators<HttpGenResult>("http", split(config.fans, config.generators).map((count) => ({
-      deadlineSeconds: 300, mode: "holds", url: bench.server.url, concurrency: Math.ceil(config.concurrency / config.generators), seconds: config.seconds, count, eventId: event.id, classId: event.classes[0]!.id,
-    })), async () => {
-      batchBefore = await ledgerBatchTotals(bench.server.url);
-      cpuBefore = cpuSnapshot();
-      bench.profileStart();
-    });
+    const { results, readyInfo } = await runGenerators<HttpGenResult>(
+      "http",
+      split(config.fans, config.generators).map((count) => ({
+        deadlineSeconds: 300,
+        mode: "holds",
+        url: bench.server.url,
+        concurrency: Math.ceil(config.concurrency / config.generators),
+        seconds: config.seconds,
+        count,
+        eventId: event.id,
+        classId: event.classes[0]!.id,
+      })),
+      async () => {
+        batchBefore = await ledgerBatchTotals(bench.server.url);
+        cpuBefore = cpuSnapshot();
+        bench.profileStart();
+      },
+    );
     const cpuSeconds = cpuSplit(cpuBefore, cpuSnapshot());
     const batch = meanBetween(batchBefore, await ledgerBatchTotals(bench.server.url));
     const m = mergeHttp(results);
@@ -42,10 +65,22 @@ export async function run(args: string[]): Promise<void> {
       env,
       config,
       calibration: cal.rows,
-      figures: [{
-        "holds/s": holdsPerSecond, target: "≥ 8000", "p50 ms": m.latency.p50Ms, "p90 ms": m.latency.p90Ms, "p99 ms": m.latency.p99Ms, "p99 target": "≤ 100",
-        holds: granted, attempts: m.ops, seconds: round(m.elapsedSeconds), errors: m.ops - granted, "mean ledger batch": batch, "fraction of GET /noop": fraction(holdsPerSecond, cal.httpPerSecond),
-      }],
+      figures: [
+        {
+          "holds/s": holdsPerSecond,
+          target: "≥ 8000",
+          "p50 ms": m.latency.p50Ms,
+          "p90 ms": m.latency.p90Ms,
+          "p99 ms": m.latency.p99Ms,
+          "p99 target": "≤ 100",
+          holds: granted,
+          attempts: m.ops,
+          seconds: round(m.elapsedSeconds),
+          errors: m.ops - granted,
+          "mean ledger batch": batch,
+          "fraction of GET /noop": fraction(holdsPerSecond, cal.httpPerSecond),
+        },
+      ],
       extra: { statuses: m.statuses, firstErrors: m.firstErrors, prepare: readyInfo, cpuSeconds },
       notes: [`statuses: ${JSON.stringify(m.statuses)}`, cpuNote(cpuSeconds, granted, "hold"), ...m.firstErrors],
     });

@@ -12,20 +12,41 @@ import { round } from "./lib/stats.js";
 import type { HttpGenResult } from "./gen/http.js";
 
 export async function run(args: string[]): Promise<void> {
-  const config = { attempts: numFlag(args, "attempts", 10_000), tickets: numFlag(args, "tickets", 1_000), generators: numFlag(args, "generators", 2), seconds: 60 };
+  const config = {
+    attempts: numFlag(args, "attempts", 10_000),
+    tickets: numFlag(args, "tickets", 1_000),
+    generators: numFlag(args, "generators", 2),
+    seconds: 60,
+  };
   const startedAt = new Date().toISOString();
   const env = machineInfo();
   const cal = await calibrate({ httpConcurrency: 200, sockets: 200, generators: config.generators });
   const bench = await startBenchStack({ workers: false });
   try {
-    const event = await benchEvent(bench.server.url, { name: "bench last ticket", classes: [{ code: "GA", capacity: config.tickets }] });
+    const event = await benchEvent(bench.server.url, {
+      name: "bench last ticket",
+      classes: [{ code: "GA", capacity: config.tickets }],
+    });
     const parts = split(config.attempts, config.generators);
-    const { results, readyInfo } = await runGenerators<HttpGenResult>("http", parts.map((count) => ({
-      deadlineSeconds: 600, mode: "holds", url: bench.server.url, concurrency: count, seconds: config.seconds, count, eventId: event.id, classId: event.classes[0]!.id,
-    })), async () => bench.profileStart());
+    const { results, readyInfo } = await runGenerators<HttpGenResult>(
+      "http",
+      parts.map((count) => ({
+        deadlineSeconds: 600,
+        mode: "holds",
+        url: bench.server.url,
+        concurrency: count,
+        seconds: config.seconds,
+        count,
+        eventId: event.id,
+        classId: event.classes[0]!.id,
+      })),
+      async () => bench.profileStart(),
+    );
     const m = mergeHttp(results);
     const granted = okCount(m.statuses, "201");
-    const refused = Object.entries(m.statuses).filter(([k]) => k.startsWith("409")).reduce((a, [, v]) => a + v, 0);
+    const refused = Object.entries(m.statuses)
+      .filter(([k]) => k.startsWith("409"))
+      .reduce((a, [, v]) => a + v, 0);
     const soldOutSeconds = Math.max(...results.map((r) => r.lastGrantedMs ?? 0)) / 1_000;
     const [ga] = await stockOf(bench.server.url, event.id);
     const audit = await auditOk(bench.server.url, event.id, adminAuth);
@@ -36,13 +57,26 @@ export async function run(args: string[]): Promise<void> {
       env,
       config,
       calibration: cal.rows,
-      figures: [{
-        granted, target: `exactly ${config.tickets}`, exact: granted === config.tickets, "sold out in s": round(soldOutSeconds), "sold-out target": "≤ 2 s",
-        "409 share": round(refused / Math.max(1, m.ops), 3), "all answered in s": round(m.elapsedSeconds), "p50 ms": m.latency.p50Ms, "p99 ms": m.latency.p99Ms,
-        "other answers": m.ops - granted - refused, "connection retries": m.retries,
-        "overload retries": m.overloadRetries, timeouts: m.timeouts,
-        "held after": ga?.held ?? null, "available after": ga?.available ?? null, "audit ok": audit,
-      }],
+      figures: [
+        {
+          granted,
+          target: `exactly ${config.tickets}`,
+          exact: granted === config.tickets,
+          "sold out in s": round(soldOutSeconds),
+          "sold-out target": "≤ 2 s",
+          "409 share": round(refused / Math.max(1, m.ops), 3),
+          "all answered in s": round(m.elapsedSeconds),
+          "p50 ms": m.latency.p50Ms,
+          "p99 ms": m.latency.p99Ms,
+          "other answers": m.ops - granted - refused,
+          "connection retries": m.retries,
+          "overload retries": m.overloadRetries,
+          timeouts: m.timeouts,
+          "held after": ga?.held ?? null,
+          "available after": ga?.available ?? null,
+          "audit ok": audit,
+        },
+      ],
       extra: { statuses: m.statuses, firstErrors: m.firstErrors, prepare: readyInfo },
       notes: [`statuses: ${JSON.stringify(m.statuses)}`, ...m.firstErrors],
     });

@@ -12,9 +12,20 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { accountId } from "@stampede/shared/core/ledger-ids";
-import { holdOutcome, inventoryFromAccount, planEventSetup, planHold, type HoldPlan } from "@stampede/shared/core/ledger-plans";
+import {
+  holdOutcome,
+  inventoryFromAccount,
+  planEventSetup,
+  planHold,
+  type HoldPlan,
+} from "@stampede/shared/core/ledger-plans";
 import { uuidv7 } from "@stampede/shared/ids";
-import { ledgerBatchTransfersMax, ledgerBatchWaitMs, ledgerBatchesInFlightMax, ledgerPoolConnectionsMax } from "@stampede/shared/limits";
+import {
+  ledgerBatchTransfersMax,
+  ledgerBatchWaitMs,
+  ledgerBatchesInFlightMax,
+  ledgerPoolConnectionsMax,
+} from "@stampede/shared/limits";
 import type { Ledger } from "@stampede/shared/ledger/port";
 import { createLedger } from "@stampede/server/adapters/ledger";
 import { dropDatabase, ensureDatabase } from "@stampede/server/adapters/postgres/database";
@@ -64,16 +75,24 @@ function parseArgs(args: string[]): Config {
     calibrationSeconds: 2,
     holdsMax: Number(get("--holds-max") ?? 300_000),
     concurrency: (get("--concurrency") ?? "1,10,100,1000").split(",").map(Number),
-    shapes: (get("--shapes") ?? shapes.join(",")).split(",").filter((s): s is Shape => (shapes as readonly string[]).includes(s)),
+    shapes: (get("--shapes") ?? shapes.join(","))
+      .split(",")
+      .filter((s): s is Shape => (shapes as readonly string[]).includes(s)),
     poolConnections: ledgerPoolConnectionsMax,
   };
 }
 
 const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
-const percentile = (sorted: Float64Array, p: number) => (sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!);
+const percentile = (sorted: Float64Array, p: number) =>
+  sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 /** Runs `op` in `concurrency` closed loops until `seconds` pass or `max` ops are done; returns latencies (ms). */
-async function closedLoop(concurrency: number, seconds: number, max: number, op: (worker: number) => Promise<void>): Promise<{ latencies: Float64Array; elapsed: number }> {
+async function closedLoop(
+  concurrency: number,
+  seconds: number,
+  max: number,
+  op: (worker: number) => Promise<void>,
+): Promise<{ latencies: Float64Array; elapsed: number }> {
   const latencies = new Float64Array(max);
   let done = 0;
   const started = performance.now();
@@ -90,7 +109,14 @@ async function closedLoop(concurrency: number, seconds: number, max: number, op:
 }
 
 function plan(fanId: string): HoldPlan {
-  return planHold({ ledger: ledgerNumber, holdId: uuidv7(), fanId, perFanMax: 1_000_000_000, holdSeconds: 3_600, items: [{ tierId, quantity: 1 }] });
+  return planHold({
+    ledger: ledgerNumber,
+    holdId: uuidv7(),
+    fanId,
+    perFanMax: 1_000_000_000,
+    holdSeconds: 3_600,
+    items: [{ tierId, quantity: 1 }],
+  });
 }
 
 /** One hold of the given shape; asserts it was placed (stock ≫ requests, so anything else is a bug). */
@@ -106,13 +132,23 @@ function holdOp(ledger: Ledger, shape: Shape, level: number): (worker: number) =
   };
 }
 
-async function measure(ledger: Ledger, pool: Pool, batches: { count: number; events: number }, shape: Shape, concurrency: number, calibration: number, config: Config): Promise<Figure> {
+async function measure(
+  ledger: Ledger,
+  pool: Pool,
+  batches: { count: number; events: number },
+  shape: Shape,
+  concurrency: number,
+  calibration: number,
+  config: Config,
+): Promise<Figure> {
   if (shape === "repeat") {
-    await Promise.all(Array.from({ length: concurrency }, async (_, w) => {
-      const p = plan(`repeat-${concurrency}-${w}`);
-      await ledger.createAccounts(p.accounts);
-      await ledger.createTransfers(p.transfers);
-    }));
+    await Promise.all(
+      Array.from({ length: concurrency }, async (_, w) => {
+        const p = plan(`repeat-${concurrency}-${w}`);
+        await ledger.createAccounts(p.accounts);
+        await ledger.createTransfers(p.transfers);
+      }),
+    );
   }
   const op = holdOp(ledger, shape, concurrency);
   await closedLoop(concurrency, config.warmupSeconds, config.holdsMax, op);
@@ -137,15 +173,25 @@ async function measure(ledger: Ledger, pool: Pool, batches: { count: number; eve
 }
 
 function table(figures: Figure[]): string {
-  const head = "| hold | concurrency | holds/s | mean batch (holds) | p50 ms | p99 ms | SELECT 1 round trips/s | holds per round trip |";
-  const rows = figures.map((f) => `| ${f.shape} | ${f.concurrency} | ${f.holdsPerSecond} | ${f.meanBatchHolds} | ${f.p50Ms} | ${f.p99Ms} | ${f.calibrationRoundTripsPerSecond} | ${f.holdsPerRoundTrip} |`);
+  const head =
+    "| hold | concurrency | holds/s | mean batch (holds) | p50 ms | p99 ms | SELECT 1 round trips/s | holds per round trip |";
+  const rows = figures.map(
+    (f) =>
+      `| ${f.shape} | ${f.concurrency} | ${f.holdsPerSecond} | ${f.meanBatchHolds} | ${f.p50Ms} | ${f.p99Ms} | ${f.calibrationRoundTripsPerSecond} | ${f.holdsPerRoundTrip} |`,
+  );
   return [head, "| --- | --- | --- | --- | --- | --- | --- | --- |", ...rows].join("\n");
 }
 
 async function machine(pool: Pool) {
   const postgres = (await pool.query<{ version: string }>("SELECT version()")).rows[0]!.version;
   return {
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryBytes: os.totalmem(), platform: `${os.platform()} ${os.release()}`, loadAverage1mAtStart: os.loadavg()[0] },
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      memoryBytes: os.totalmem(),
+      platform: `${os.platform()} ${os.release()}`,
+      loadAverage1mAtStart: os.loadavg()[0],
+    },
     versions: { node: process.version, postgres },
   };
 }
@@ -159,7 +205,10 @@ export async function run(args: string[]): Promise<void> {
   await migrate(url);
   const pool = createPool(url, { max: config.poolConnections, statementTimeoutMs: 10_000 });
   const batches = { count: 0, events: 0 };
-  const ledger = createLedger("postgres", { pool, onBatch: (events) => ((batches.count += 1), (batches.events += events)) });
+  const ledger = createLedger("postgres", {
+    pool,
+    onBatch: (events) => ((batches.count += 1), (batches.events += events)),
+  });
   try {
     const startedAt = new Date().toISOString();
     const env = await machine(pool);
@@ -168,17 +217,32 @@ export async function run(args: string[]): Promise<void> {
     await ledger.createTransfers(setup.transfers);
     const figures: Figure[] = [];
     for (const concurrency of config.concurrency) {
-      const cal = await closedLoop(concurrency, config.calibrationSeconds, 10_000_000, async () => void (await pool.query("SELECT 1")));
-      for (const shape of config.shapes) figures.push(await measure(ledger, pool, batches, shape, concurrency, cal.latencies.length / cal.elapsed, config));
+      const cal = await closedLoop(
+        concurrency,
+        config.calibrationSeconds,
+        10_000_000,
+        async () => void (await pool.query("SELECT 1")),
+      );
+      for (const shape of config.shapes)
+        figures.push(
+          await measure(ledger, pool, batches, shape, concurrency, cal.latencies.length / cal.elapsed, config),
+        );
     }
     const [budget] = await ledger.lookupAccounts([accountId("budget", ledgerNumber, tierId)]);
     const inventory = inventoryFromAccount(budget!);
-    if (inventory.available + inventory.held + inventory.sold !== inventory.capacity) throw new Error("I1 broken after the benchmark");
+    if (inventory.available + inventory.held + inventory.sold !== inventory.capacity)
+      throw new Error("I1 broken after the benchmark");
     const result = {
       name: "ledger",
       startedAt,
       ...env,
-      config: { ...config, eventsPerHold, batchTransfersMax: ledgerBatchTransfersMax, batchWaitMs: ledgerBatchWaitMs, batchesInFlightMax: ledgerBatchesInFlightMax },
+      config: {
+        ...config,
+        eventsPerHold,
+        batchTransfersMax: ledgerBatchTransfersMax,
+        batchWaitMs: ledgerBatchWaitMs,
+        batchesInFlightMax: ledgerBatchesInFlightMax,
+      },
       figures,
       inventoryAfter: inventory,
     };
@@ -186,7 +250,9 @@ export async function run(args: string[]): Promise<void> {
     mkdirSync(dir, { recursive: true });
     const file = `${dir}${startedAt.replaceAll(":", "-")}-ledger.json`;
     writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-    console.log(`\n## ledger — holds into the PostgreSQL ledger through the auto-batcher, ${config.seconds} s per cell (load average at start ${env.machine.loadAverage1mAtStart?.toFixed(2)})\n\n${table(figures)}\n\nwritten: ${file}`);
+    console.log(
+      `\n## ledger — holds into the PostgreSQL ledger through the auto-batcher, ${config.seconds} s per cell (load average at start ${env.machine.loadAverage1mAtStart?.toFixed(2)})\n\n${table(figures)}\n\nwritten: ${file}`,
+    );
   } finally {
     await ledger.close();
     await pool.end();

@@ -19,7 +19,15 @@ import { measureCapacity, type Capacity } from "./lib/capacity.js";
 import { machineInfo, writeResult, type Row } from "./lib/result.js";
 import { idealEarlyGoodput } from "./lib/ideal.js";
 import { coresUsed, cpuSnapshot, cpuSplit, type CpuSnapshot } from "./lib/proc-cpu.js";
-import { holdByConnection, idealFigures, idealSaleOf, inversions, runSale, saleReport, type SaleRun } from "./lib/sale-run.js";
+import {
+  holdByConnection,
+  idealFigures,
+  idealSaleOf,
+  inversions,
+  runSale,
+  saleReport,
+  type SaleRun,
+} from "./lib/sale-run.js";
 import { holdTotals, meanBetween, webhookAnswers, webhookTotals } from "./lib/server-metrics.js";
 import { metric } from "./lib/merge.js";
 import { adminAuth, numFlag, startBenchStack } from "./lib/stack.js";
@@ -27,15 +35,23 @@ import { round } from "./lib/stats.js";
 
 function configFrom(args: string[]) {
   return {
-    factor: numFlag(args, "factor", 10), saleSeconds: numFlag(args, "sale-seconds", 10), generators: numFlag(args, "generators", 4),
-    seconds: numFlag(args, "seconds", 120), holdSeconds: numFlag(args, "hold-seconds", 30),
-    capacitySeconds: numFlag(args, "capacity-seconds", 10), keepAliveMs: numFlag(args, "keep-alive-ms", 0),
+    factor: numFlag(args, "factor", 10),
+    saleSeconds: numFlag(args, "sale-seconds", 10),
+    generators: numFlag(args, "generators", 4),
+    seconds: numFlag(args, "seconds", 120),
+    holdSeconds: numFlag(args, "hold-seconds", 30),
+    capacitySeconds: numFlag(args, "capacity-seconds", 10),
+    keepAliveMs: numFlag(args, "keep-alive-ms", 0),
   };
 }
 
 /** The audit's verdict right after the run, and (when that fails) its full answer once every hold has
  * ended and the provider has had time to deliver: a read with work in flight from one that stays wrong. */
-async function audits(url: string, eventId: string, holdSeconds: number): Promise<{ atEnd: boolean; drained: unknown }> {
+async function audits(
+  url: string,
+  eventId: string,
+  holdSeconds: number,
+): Promise<{ atEnd: boolean; drained: unknown }> {
   const read = async () => {
     const res = await fetch(`${url}/api/admin/events/${eventId}/audit`, { headers: { authorization: adminAuth } });
     return (await res.json()) as { ok: boolean };
@@ -73,11 +89,17 @@ async function webhookDelays(client: pg.Client, eventId: string): Promise<string
 }
 
 /** The payments' fate, read from the database in one connection. */
-async function settlementFigures(databaseUrl: string, eventId: string): Promise<{ unsettled: number; webhookDelay: string }> {
+async function settlementFigures(
+  databaseUrl: string,
+  eventId: string,
+): Promise<{ unsettled: number; webhookDelay: string }> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    return { unsettled: await capturedButUnsettled(client, eventId), webhookDelay: await webhookDelays(client, eventId) };
+    return {
+      unsettled: await capturedButUnsettled(client, eventId),
+      webhookDelay: await webhookDelays(client, eventId),
+    };
   } finally {
     await client.end();
   }
@@ -93,7 +115,12 @@ function earlyPace(sale: SaleRun, tickets: number): { seconds: number; paid: num
   return { seconds, paid: soldAtRunOut / seconds, taken: (tickets - leftAtRunOut) / seconds };
 }
 
-function figuresOf(sale: SaleRun, capacity: Capacity, config: { tickets: number; holdSeconds: number }, sold: number): Row {
+function figuresOf(
+  sale: SaleRun,
+  capacity: Capacity,
+  config: { tickets: number; holdSeconds: number },
+  sold: number,
+): Row {
   const stockedSeconds = sale.timeline.stockedMs / 1_000;
   const early = earlyPace(sale, config.tickets);
   // Never empty: the whole run is the early pace.
@@ -101,15 +128,26 @@ function figuresOf(sale: SaleRun, capacity: Capacity, config: { tickets: number;
   const perCapacity = (perSecond: number) => round(perSecond / capacity.paidPerSecond, 2);
   const ideal = idealEarlyGoodput(idealSaleOf(sale, config.tickets, capacity.paidPerSecond, config.holdSeconds));
   return {
-    "capacity paid/s": capacity.paidPerSecond, "stock ran out (≤ 1% left) in s": early ? round(early.seconds) : "never",
-    "goodput paid/s": round(goodput, 1), "goodput / capacity": perCapacity(goodput), "goodput target": "≥ 0.9",
-    "ideal goodput / capacity": ideal === null ? "" : perCapacity(ideal), "goodput / ideal": ideal ? round(goodput / ideal, 2) : "",
-    "taken/s until then": early ? round(early.taken, 1) : "", "taken / capacity": early ? perCapacity(early.taken) : "",
-    "paid/s with stock, whole run": round(stockedSeconds > 0 ? sold / stockedSeconds : 0, 1), "seconds with stock": round(stockedSeconds),
-    timeouts: sale.results.reduce((a, r) => a + r.timeouts, 0), "hold p99 ms": sale.holdLatency.p99Ms, "hold p99 target": "≤ 1000",
+    "capacity paid/s": capacity.paidPerSecond,
+    "stock ran out (≤ 1% left) in s": early ? round(early.seconds) : "never",
+    "goodput paid/s": round(goodput, 1),
+    "goodput / capacity": perCapacity(goodput),
+    "goodput target": "≥ 0.9",
+    "ideal goodput / capacity": ideal === null ? "" : perCapacity(ideal),
+    "goodput / ideal": ideal ? round(goodput / ideal, 2) : "",
+    "taken/s until then": early ? round(early.taken, 1) : "",
+    "taken / capacity": early ? perCapacity(early.taken) : "",
+    "paid/s with stock, whole run": round(stockedSeconds > 0 ? sold / stockedSeconds : 0, 1),
+    "seconds with stock": round(stockedSeconds),
+    timeouts: sale.results.reduce((a, r) => a + r.timeouts, 0),
+    "hold p99 ms": sale.holdLatency.p99Ms,
+    "hold p99 target": "≤ 1000",
     "overload retries": sale.results.reduce((a, r) => a + r.overloadRetries, 0),
-    tickets: config.tickets, sold, ...idealFigures(sale, config.tickets, capacity.paidPerSecond, config.holdSeconds),
-    "fairness inversions": inversions(sale.fans, 250), "admitted to nothing": sale.timeline.admittedToNothing,
+    tickets: config.tickets,
+    sold,
+    ...idealFigures(sale, config.tickets, capacity.paidPerSecond, config.holdSeconds),
+    "fairness inversions": inversions(sale.fans, 250),
+    "admitted to nothing": sale.timeline.admittedToNothing,
   };
 }
 
@@ -129,7 +167,8 @@ interface SaleMarks {
 function coresFigures(capacity: Capacity, marks: SaleMarks): Row {
   const before = coresUsed(capacity.cpu.seconds, capacity.cpu.wallSeconds);
   const { opened, ranOut } = marks;
-  const sale = opened && ranOut ? coresUsed(cpuSplit(opened.cpu, ranOut.cpu), (ranOut.atMs - opened.atMs) / 1_000) : null;
+  const sale =
+    opened && ranOut ? coresUsed(cpuSplit(opened.cpu, ranOut.cpu), (ranOut.atMs - opened.atMs) / 1_000) : null;
   return {
     "stack cores, capacity → sale": `${before.stack} → ${sale?.stack ?? "–"}`,
     "generator cores, capacity → sale": `${before.generators} → ${sale?.generators ?? "–"}`,
@@ -141,7 +180,8 @@ export async function run(args: string[]): Promise<void> {
   const startedAt = new Date().toISOString();
   const env = machineInfo();
   const cal = await calibrate({ httpConcurrency: 200, sockets: 200, generators: config.generators });
-  const keepAlive: Record<string, string> = config.keepAliveMs > 0 ? { HTTP_KEEP_ALIVE_TIMEOUT_MS: String(config.keepAliveMs) } : {};
+  const keepAlive: Record<string, string> =
+    config.keepAliveMs > 0 ? { HTTP_KEEP_ALIVE_TIMEOUT_MS: String(config.keepAliveMs) } : {};
   const bench = await startBenchStack({ env: { PRESENCE_GRACE_SECONDS: "600", ...keepAlive } });
   const url = bench.server.url;
   try {
@@ -150,16 +190,25 @@ export async function run(args: string[]): Promise<void> {
     // About one ticket per arriving fan is bought (1–2 each, a third do not pay): twice the tickets in fans sells out.
     const fans = tickets * 2;
     const event = await createEvent(url, stackAdmin, {
-      name: "bench overload", status: "on_sale",
+      name: "bench overload",
+      status: "on_sale",
       classes: [{ code: "GA", name: "GA", priceCents: 5_000, capacity: tickets, perOrderMax: 4 }],
       waitingRoom: {
-        admission: "auto", admissionTtlSeconds: 120, holdSeconds: config.holdSeconds, perFanMax: 6, maxActiveCheckouts: 1_000_000,
+        admission: "auto",
+        admissionTtlSeconds: 120,
+        holdSeconds: config.holdSeconds,
+        perFanMax: 6,
+        maxActiveCheckouts: 1_000_000,
       },
     });
     const classes = [{ id: event.classes[0]!.id, code: "GA", capacity: tickets }];
     const arrivePerSecond = Math.max(1, Math.round(capacity.paidPerSecond * config.factor));
     const { generators, seconds, holdSeconds } = config;
-    const [webhooksBefore, holdsBefore, webhookTimeBefore] = await Promise.all([webhookAnswers(url), holdTotals(url), webhookTotals(url)]);
+    const [webhooksBefore, holdsBefore, webhookTimeBefore] = await Promise.all([
+      webhookAnswers(url),
+      holdTotals(url),
+      webhookTotals(url),
+    ]);
     const marks: SaleMarks = {};
     const open = async () => {
       marks.opened = { cpu: cpuSnapshot(), atMs: Date.now() };
@@ -167,7 +216,16 @@ export async function run(args: string[]): Promise<void> {
     };
     const onRunOut = () => void (marks.ranOut = { cpu: cpuSnapshot(), atMs: Date.now() });
     const sale = await runSale({
-      url, eventId: event.id, classes, fans, generators, seconds, holdSeconds, arrivePerSecond, open, onRunOut,
+      url,
+      eventId: event.id,
+      classes,
+      fans,
+      generators,
+      seconds,
+      holdSeconds,
+      arrivePerSecond,
+      open,
+      onRunOut,
     });
     // prom-client's event-loop figures cover the time since the previous scrape (the one before the sale).
     const serverLoopMaxMs = Math.round(((await metric(url, "nodejs_eventloop_lag_max_seconds")) ?? 0) * 1_000);
@@ -178,7 +236,8 @@ export async function run(args: string[]): Promise<void> {
     const holdServerMs = meanBetween(holdsBefore, await holdTotals(url), 1_000);
     const webhookServerMs = meanBetween(webhookTimeBefore, await webhookTotals(url), 1_000);
     const webhooks = {
-      answered: webhooksAfter.answered - webhooksBefore.answered, refused: webhooksAfter.refused - webhooksBefore.refused,
+      answered: webhooksAfter.answered - webhooksBefore.answered,
+      refused: webhooksAfter.refused - webhooksBefore.refused,
     };
     writeResult({
       name: "overload",
@@ -187,16 +246,21 @@ export async function run(args: string[]): Promise<void> {
       env,
       config: { ...config, tickets, fans, arrivePerSecond },
       calibration: cal.rows,
-      figures: [{
-        ...figuresOf(sale, capacity, { tickets, holdSeconds }, report.sold), ...coresFigures(capacity, marks),
-        "hold mean ms (client / server)": `${sale.holdLatency.meanMs} / ${holdServerMs ?? "–"}`,
-        "holds on new connections: n, mean ms (reused: n, mean)": connectionSplit(sale),
-        "loop delay max ms (generators / server)": `${Math.max(...sale.results.map((r) => r.loopDelay.maxMs))} / ${serverLoopMaxMs}`,
-        "captured in time, unsettled": unsettled, "webhooks refused (503)": `${webhooks.refused} of ${webhooks.answered}`,
-        "payment webhook p50 / p99 ms (event → 2xx)": webhookDelay, "webhook mean ms (server)": webhookServerMs ?? "–",
-        "audit ok": audit.atEnd,
-        "audit ok after draining": audit.drained === null ? "" : (audit.drained as { ok: boolean }).ok,
-      }],
+      figures: [
+        {
+          ...figuresOf(sale, capacity, { tickets, holdSeconds }, report.sold),
+          ...coresFigures(capacity, marks),
+          "hold mean ms (client / server)": `${sale.holdLatency.meanMs} / ${holdServerMs ?? "–"}`,
+          "holds on new connections: n, mean ms (reused: n, mean)": connectionSplit(sale),
+          "loop delay max ms (generators / server)": `${Math.max(...sale.results.map((r) => r.loopDelay.maxMs))} / ${serverLoopMaxMs}`,
+          "captured in time, unsettled": unsettled,
+          "webhooks refused (503)": `${webhooks.refused} of ${webhooks.answered}`,
+          "payment webhook p50 / p99 ms (event → 2xx)": webhookDelay,
+          "webhook mean ms (server)": webhookServerMs ?? "–",
+          "audit ok": audit.atEnd,
+          "audit ok after draining": audit.drained === null ? "" : (audit.drained as { ok: boolean }).ok,
+        },
+      ],
       extra: { ...report.extra, capacity, auditAfterDraining: audit.drained },
       notes: report.notes,
     });

@@ -24,9 +24,22 @@ for (const n of profile.nodes) {
   const url = n.callFrame.url.replace(/^file:\/\//, "").replace(/^.*\/work\/main\//, "");
   const key = `${n.callFrame.functionName || "(anonymous)"} ${url}:${n.callFrame.lineNumber + 1}`;
   byFunction.set(key, (byFunction.get(key) ?? 0) + hits);
-  const pkg = /node_modules\/((@[^/]+\/)?[^/]+)/.exec(url)?.[1] ?? (url.startsWith("node:") || url === "" ? n.callFrame.functionName.startsWith("(") ? n.callFrame.functionName : "node internals" : url.split("/").slice(0, 3).join("/"));
+  const pkg =
+    /node_modules\/((@[^/]+\/)?[^/]+)/.exec(url)?.[1] ??
+    (url.startsWith("node:") || url === ""
+      ? n.callFrame.functionName.startsWith("(")
+        ? n.callFrame.functionName
+        : "node internals"
+      : url.split("/").slice(0, 3).join("/"));
   byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + hits);
 }
 const total = profile.samples.length;
-const top = (m: Map<string, number>, n: number) => [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `| ${((100 * v) / total).toFixed(1)}% | ${k} |`).join("\n");
-console.log(`samples: ${total}\n\n| self | function |\n| --- | --- |\n${top(byFunction, Number(topArg ?? 25))}\n\n| self | package / area |\n| --- | --- |\n${top(byPackage, 15)}`);
+const top = (m: Map<string, number>, n: number) =>
+  [...m.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([k, v]) => `| ${((100 * v) / total).toFixed(1)}% | ${k} |`)
+    .join("\n");
+console.log(
+  `samples: ${total}\n\n| self | function |\n| --- | --- |\n${top(byFunction, Number(topArg ?? 25))}\n\n| self | package / area |\n| --- | --- |\n${top(byPackage, 15)}`,
+);

@@ -22,7 +22,8 @@ import type { HttpGenResult } from "./gen/http.js";
 /** Paid tickets per second at c=200 as a fraction of the same run's GET /noop rate (five times the
  * 0.026 measured before the purchase was batched). */
 const paidPerNoopTarget = 0.12;
-const paidTarget = (noopPerSecond: number) => `≥ ${Math.round(paidPerNoopTarget * noopPerSecond)} (${paidPerNoopTarget} of GET /noop)`;
+const paidTarget = (noopPerSecond: number) =>
+  `≥ ${Math.round(paidPerNoopTarget * noopPerSecond)} (${paidPerNoopTarget} of GET /noop)`;
 
 export async function run(args: string[]): Promise<void> {
   const config = {
@@ -45,19 +46,34 @@ export async function run(args: string[]): Promise<void> {
     calRows.push(...cal.rows);
     const bench = await startBenchStack({ mockpay: config.mockpay === "apart" });
     try {
-      const event = await benchEvent(bench.server.url, { name: `bench purchase c=${c}`, classes: [{ code: "GA", capacity: 10_000_000 }] });
+      const event = await benchEvent(bench.server.url, {
+        name: `bench purchase c=${c}`,
+        classes: [{ code: "GA", capacity: 10_000_000 }],
+      });
       let batchBefore = { sum: 0, count: 0 };
       let webhookBefore = { sum: 0, count: 0 };
       let cpuBefore = cpuSnapshot();
-      const { results } = await runGenerators<HttpGenResult>("http", split(config.fans, config.generators).map((count) => ({
-        deadlineSeconds: 600, mode: "purchase", url: bench.server.url, concurrency: Math.ceil(c / config.generators), seconds: config.seconds, count, eventId: event.id, classId: event.classes[0]!.id, observe: config.observe,
-        ...(bench.mockpayUrl ? { mockpayUrl: bench.mockpayUrl } : {}),
-      })), async () => {
-        batchBefore = await ledgerBatchTotals(bench.server.url);
-        webhookBefore = await webhookTotals(bench.server.url);
-        cpuBefore = cpuSnapshot();
-        bench.profileStart();
-      });
+      const { results } = await runGenerators<HttpGenResult>(
+        "http",
+        split(config.fans, config.generators).map((count) => ({
+          deadlineSeconds: 600,
+          mode: "purchase",
+          url: bench.server.url,
+          concurrency: Math.ceil(c / config.generators),
+          seconds: config.seconds,
+          count,
+          eventId: event.id,
+          classId: event.classes[0]!.id,
+          observe: config.observe,
+          ...(bench.mockpayUrl ? { mockpayUrl: bench.mockpayUrl } : {}),
+        })),
+        async () => {
+          batchBefore = await ledgerBatchTotals(bench.server.url);
+          webhookBefore = await webhookTotals(bench.server.url);
+          cpuBefore = cpuSnapshot();
+          bench.profileStart();
+        },
+      );
       const cpuSeconds = cpuSplit(cpuBefore, cpuSnapshot(), await postgresKinds(bench.stack.db.url));
       const batch = meanBetween(batchBefore, await ledgerBatchTotals(bench.server.url));
       const webhookMs = meanBetween(webhookBefore, await webhookTotals(bench.server.url), 1_000);
@@ -66,17 +82,49 @@ export async function run(args: string[]): Promise<void> {
       const perSecond = round(paid / m.elapsedSeconds, 1);
       const { shopMs, providerMs } = shopAndProvider(cpuSeconds, paid);
       figures.push({
-        concurrency: c, "paid tickets/s": perSecond, target: c === 200 ? paidTarget(cal.httpPerSecond) : "",
-        "p50 ms": m.latency.p50Ms, "p90 ms": m.latency.p90Ms, "p99 ms": m.latency.p99Ms, "p99 target": c === 200 ? "≤ 500" : "",
-        paid, errors: m.ops - paid, "mean ledger batch": batch, "webhook mean ms": webhookMs, seconds: round(m.elapsedSeconds),
+        concurrency: c,
+        "paid tickets/s": perSecond,
+        target: c === 200 ? paidTarget(cal.httpPerSecond) : "",
+        "p50 ms": m.latency.p50Ms,
+        "p90 ms": m.latency.p90Ms,
+        "p99 ms": m.latency.p99Ms,
+        "p99 target": c === 200 ? "≤ 500" : "",
+        paid,
+        errors: m.ops - paid,
+        "mean ledger batch": batch,
+        "webhook mean ms": webhookMs,
+        seconds: round(m.elapsedSeconds),
         "fraction of GET /noop": fraction(perSecond, cal.httpPerSecond),
-        "shop CPU ms/ticket": shopMs, "shop CPU target": c === 200 ? "≤ 3" : "", "provider CPU ms/ticket": providerMs,
+        "shop CPU ms/ticket": shopMs,
+        "shop CPU target": c === 200 ? "≤ 3" : "",
+        "provider CPU ms/ticket": providerMs,
         "audit ok": await auditOk(bench.server.url, event.id, adminAuth),
       });
       const step = (k: "holdMs" | "payMs" | "paidMs") => summarize(results.flatMap((r) => r.steps?.[k] ?? []));
-      const steps = { hold: step("holdMs"), mockpayComplete: step("payMs"), completeToPaidObserved: step("paidMs"), ordersPolled: results.reduce((a, r) => a + (r.steps?.polls ?? 0), 0), pushesMissed: results.reduce((a, r) => a + (r.steps?.pushesMissed ?? 0), 0) };
-      extra[`c${c}`] = { statuses: m.statuses, firstErrors: m.firstErrors, steps, cpuSeconds, cpu: cpuNote(cpuSeconds, paid, "paid ticket") };
-      stepRows.push(...(["hold", "mockpayComplete", "completeToPaidObserved"] as const).map((k) => ({ concurrency: c, step: k, "p50 ms": steps[k].p50Ms, "p99 ms": steps[k].p99Ms, "GET order polls/s": round(steps.ordersPolled / m.elapsedSeconds), "pushes missed": steps.pushesMissed })));
+      const steps = {
+        hold: step("holdMs"),
+        mockpayComplete: step("payMs"),
+        completeToPaidObserved: step("paidMs"),
+        ordersPolled: results.reduce((a, r) => a + (r.steps?.polls ?? 0), 0),
+        pushesMissed: results.reduce((a, r) => a + (r.steps?.pushesMissed ?? 0), 0),
+      };
+      extra[`c${c}`] = {
+        statuses: m.statuses,
+        firstErrors: m.firstErrors,
+        steps,
+        cpuSeconds,
+        cpu: cpuNote(cpuSeconds, paid, "paid ticket"),
+      };
+      stepRows.push(
+        ...(["hold", "mockpayComplete", "completeToPaidObserved"] as const).map((k) => ({
+          concurrency: c,
+          step: k,
+          "p50 ms": steps[k].p50Ms,
+          "p99 ms": steps[k].p99Ms,
+          "GET order polls/s": round(steps.ordersPolled / m.elapsedSeconds),
+          "pushes missed": steps.pushesMissed,
+        })),
+      );
     } finally {
       await bench.close();
     }
@@ -90,6 +138,11 @@ export async function run(args: string[]): Promise<void> {
     calibration: calRows,
     figures,
     extra: { ...extra, steps: stepRows },
-    notes: [`where an op's time goes:\n\n${markdownTable(stepRows)}\n`, ...Object.entries(extra).map(([k, v]) => `${k}: ${JSON.stringify((v as { statuses: unknown }).statuses)}; ${(v as { cpu: string }).cpu}`)],
+    notes: [
+      `where an op's time goes:\n\n${markdownTable(stepRows)}\n`,
+      ...Object.entries(extra).map(
+        ([k, v]) => `${k}: ${JSON.stringify((v as { statuses: unknown }).statuses)}; ${(v as { cpu: string }).cpu}`,
+      ),
+    ],
   });
 }

@@ -18,28 +18,58 @@ import type { SocketGenResult } from "./gen/socket.js";
 
 async function memory(url: string) {
   try {
-    return { rssBytes: (await metric(url, "process_resident_memory_bytes")) ?? 0, heapUsedBytes: (await metric(url, "nodejs_heap_size_used_bytes")) ?? 0, error: null };
+    return {
+      rssBytes: (await metric(url, "process_resident_memory_bytes")) ?? 0,
+      heapUsedBytes: (await metric(url, "nodejs_heap_size_used_bytes")) ?? 0,
+      error: null,
+    };
   } catch (e) {
     // At its open-files limit the server cannot accept one more connection, not even for /metrics.
-    return { rssBytes: 0, heapUsedBytes: 0, error: `${(e as Error).message}: ${String((e as { cause?: unknown }).cause ?? "")}` };
+    return {
+      rssBytes: 0,
+      heapUsedBytes: 0,
+      error: `${(e as Error).message}: ${String((e as { cause?: unknown }).cause ?? "")}`,
+    };
   }
 }
 
 export async function run(args: string[]): Promise<void> {
-  const config = { sockets: numFlag(args, "sockets", 10_000), generators: numFlag(args, "generators", 4), seconds: numFlag(args, "seconds", 20), connectParallel: numFlag(args, "connect-parallel", 100) };
+  const config = {
+    sockets: numFlag(args, "sockets", 10_000),
+    generators: numFlag(args, "generators", 4),
+    seconds: numFlag(args, "seconds", 20),
+    connectParallel: numFlag(args, "connect-parallel", 100),
+  };
   const startedAt = new Date().toISOString();
   const env = machineInfo();
   const cal = await calibrate({ httpConcurrency: 200, sockets: 200, generators: config.generators });
   const bench = await startBenchStack({ workers: false });
   try {
-    const event = await benchEvent(bench.server.url, { name: "bench sockets", classes: [{ code: "GA", capacity: 1_000 }], waitingRoom: { admitPerMinute: 60, maxActiveCheckouts: 1 } });
+    const event = await benchEvent(bench.server.url, {
+      name: "bench sockets",
+      classes: [{ code: "GA", capacity: 1_000 }],
+      waitingRoom: { admitPerMinute: 60, maxActiveCheckouts: 1 },
+    });
     await new Promise((r) => setTimeout(r, 1_000));
     const before = await memory(bench.server.url);
     let after = before;
     const t0 = Date.now();
-    const { results, startedAtMs } = await runGenerators<SocketGenResult>("socket", split(config.sockets, config.generators).map((n, g) => ({
-      deadlineSeconds: 900, mode: "idle", url: bench.server.url, sockets: n, concurrency: 1, seconds: config.seconds, count: n, eventId: event.id, localAddress: `127.0.0.${2 + g}`, connectParallel: Math.ceil(config.connectParallel / config.generators),
-    })), async () => void (after = await memory(bench.server.url)));
+    const { results, startedAtMs } = await runGenerators<SocketGenResult>(
+      "socket",
+      split(config.sockets, config.generators).map((n, g) => ({
+        deadlineSeconds: 900,
+        mode: "idle",
+        url: bench.server.url,
+        sockets: n,
+        concurrency: 1,
+        seconds: config.seconds,
+        count: n,
+        eventId: event.id,
+        localAddress: `127.0.0.${2 + g}`,
+        connectParallel: Math.ceil(config.connectParallel / config.generators),
+      })),
+      async () => void (after = await memory(bench.server.url)),
+    );
     const connected = results.reduce((a, r) => a + r.connected, 0);
     const connectSeconds = Math.max(...results.map((r) => r.connectMs)) / 1_000;
     const frames = results.reduce((a, r) => a + (r.frames ?? 0), 0);
@@ -51,7 +81,8 @@ export async function run(args: string[]): Promise<void> {
     const inner = tickTimes.filter((t) => t > startedAtMs + 1_000 && t < startedAtMs + (config.seconds - 1) * 1_000);
     const delivered = inner.reduce((a, t) => a + ticks.get(t)!, 0);
     const deliveryRatio = round(delivered / Math.max(1, inner.length * connected), 5);
-    const perSocketKb = (bytes: number) => (after.error || before.error ? "n/a" : round(bytes / Math.max(1, connected) / 1024, 1));
+    const perSocketKb = (bytes: number) =>
+      after.error || before.error ? "n/a" : round(bytes / Math.max(1, connected) / 1024, 1);
     writeResult({
       name: "sockets",
       title: `${config.sockets} idle waiting-room sockets, ${config.generators} generators, ${config.seconds} s of queue:status`,
@@ -59,14 +90,39 @@ export async function run(args: string[]): Promise<void> {
       env,
       config,
       calibration: cal.rows,
-      figures: [{
-        sockets: config.sockets, connected, "connect failures": results.reduce((a, r) => a + r.connectFailed, 0), "connects/s (incl. session + join)": Math.round(connected / connectSeconds),
-        "RSS KB/socket": perSocketKb(after.rssBytes - before.rssBytes), "heap KB/socket": perSocketKb(after.heapUsedBytes - before.heapUsedBytes), "memory target": "≤ 20 KB",
-        "delivery ratio": deliveryRatio, "ticks counted": inner.length, frames, "delivery target": "≥ 0.999", "frames/socket (min..max)": `${Math.min(...results.map((r) => r.framesPerSocketMin ?? 0))}..${perSocketMax}`,
-        "push p50 ms": push.p50Ms, "push p99 ms": push.p99Ms, "push p99 target": "≤ 1000", disconnects: results.reduce((a, r) => a + (r.disconnects ?? 0), 0),
-      }],
-      extra: { serverAlive: bench.server.child.exitCode === null, serverOutputTail: bench.server.output().slice(-2_000), memoryBefore: before, memoryAfter: after, prepareSeconds: round((startedAtMs - t0) / 1_000), firstErrors: results.flatMap((r) => r.firstErrors).slice(0, 5) },
-      notes: [...(after.error ? [`memory after: ${after.error}`] : []), `server alive: ${bench.server.child.exitCode === null}`, ...results.flatMap((r) => r.firstErrors).slice(0, 5)],
+      figures: [
+        {
+          sockets: config.sockets,
+          connected,
+          "connect failures": results.reduce((a, r) => a + r.connectFailed, 0),
+          "connects/s (incl. session + join)": Math.round(connected / connectSeconds),
+          "RSS KB/socket": perSocketKb(after.rssBytes - before.rssBytes),
+          "heap KB/socket": perSocketKb(after.heapUsedBytes - before.heapUsedBytes),
+          "memory target": "≤ 20 KB",
+          "delivery ratio": deliveryRatio,
+          "ticks counted": inner.length,
+          frames,
+          "delivery target": "≥ 0.999",
+          "frames/socket (min..max)": `${Math.min(...results.map((r) => r.framesPerSocketMin ?? 0))}..${perSocketMax}`,
+          "push p50 ms": push.p50Ms,
+          "push p99 ms": push.p99Ms,
+          "push p99 target": "≤ 1000",
+          disconnects: results.reduce((a, r) => a + (r.disconnects ?? 0), 0),
+        },
+      ],
+      extra: {
+        serverAlive: bench.server.child.exitCode === null,
+        serverOutputTail: bench.server.output().slice(-2_000),
+        memoryBefore: before,
+        memoryAfter: after,
+        prepareSeconds: round((startedAtMs - t0) / 1_000),
+        firstErrors: results.flatMap((r) => r.firstErrors).slice(0, 5),
+      },
+      notes: [
+        ...(after.error ? [`memory after: ${after.error}`] : []),
+        `server alive: ${bench.server.child.exitCode === null}`,
+        ...results.flatMap((r) => r.firstErrors).slice(0, 5),
+      ],
     });
   } finally {
     await bench.close();

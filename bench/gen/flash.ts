@@ -80,17 +80,33 @@ function behaviourOf(r: number): FlashFanRecord["behaviour"] {
   return r < 0.2 ? "abandon" : r < 0.3 ? "decline" : r < 0.35 ? "late" : "pay";
 }
 
-async function prepare(c: FlashGenConfig): Promise<{ state: { fans: Fan[]; client: HttpClient; errors: string[] }; info: Record<string, unknown> }> {
+async function prepare(
+  c: FlashGenConfig,
+): Promise<{ state: { fans: Fan[]; client: HttpClient; errors: string[] }; info: Record<string, unknown> }> {
   const client = httpClient(c.url, 256, c.localAddress);
   const random = rng(c.seed);
   const sessions = await newSessions(client, c.fans);
   const errors: string[] = [];
   const fans = await pool(sessions, 100, async (s) => {
-    const socket = io(c.url, { auth: { fanToken: s.fanToken }, transports: ["websocket"], reconnection: false, forceNew: true, timeout: 30_000, ...(c.localAddress ? { localAddress: c.localAddress } : {}) } as Parameters<typeof io>[1]);
+    const socket = io(c.url, {
+      auth: { fanToken: s.fanToken },
+      transports: ["websocket"],
+      reconnection: false,
+      forceNew: true,
+      timeout: 30_000,
+      ...(c.localAddress ? { localAddress: c.localAddress } : {}),
+    } as Parameters<typeof io>[1]);
     const rec: FlashFanRecord = {
-      queueNumber: null, admittedAtMs: null, behaviour: behaviourOf(random()), quantity: random() < 0.5 ? 1 : 2, joinedAtMs: null,
+      queueNumber: null,
+      admittedAtMs: null,
+      behaviour: behaviourOf(random()),
+      quantity: random() < 0.5 ? 1 : 2,
+      joinedAtMs: null,
       outcome: "not admitted",
-      soldOutToldAtMs: null, soldOutSentAtMs: null, holdMs: null, holdFresh: null,
+      soldOutToldAtMs: null,
+      soldOutSentAtMs: null,
+      holdMs: null,
+      holdFresh: null,
     };
     socket.on("queue:status", (st: { state: string; sentAtMs?: number }) => {
       if (st.state === "sold_out" && rec.soldOutToldAtMs === null) {
@@ -98,7 +114,9 @@ async function prepare(c: FlashGenConfig): Promise<{ state: { fans: Fan[]; clien
         rec.soldOutSentAtMs = st.sentAtMs ?? null;
       }
     });
-    const admitted = new Promise<string>((res) => socket.on("queue:admitted", (a: { token: string }) => ((rec.admittedAtMs ??= Date.now()), res(a.token))));
+    const admitted = new Promise<string>((res) =>
+      socket.on("queue:admitted", (a: { token: string }) => ((rec.admittedAtMs ??= Date.now()), res(a.token))),
+    );
     await new Promise<void>((res, rej) => (socket.once("connect", res), socket.once("connect_error", rej)));
     const join = async () => {
       rec.joinedAtMs = Date.now();
@@ -140,8 +158,17 @@ async function holdSome(
   return null;
 }
 
-async function buy(c: FlashGenConfig, client: HttpClient, fan: Fan, token: string, random: () => number): Promise<string> {
-  const j = (await fan.socket.timeout(10_000).emitWithAck("queue:join", { eventId: c.eventId })) as { ok: boolean; data?: { queueNumber: number | null } };
+async function buy(
+  c: FlashGenConfig,
+  client: HttpClient,
+  fan: Fan,
+  token: string,
+  random: () => number,
+): Promise<string> {
+  const j = (await fan.socket.timeout(10_000).emitWithAck("queue:join", { eventId: c.eventId })) as {
+    ok: boolean;
+    data?: { queueNumber: number | null };
+  };
   fan.rec.queueNumber = j.data?.queueNumber ?? null;
   const total = c.classes.reduce((a, k) => a + k.capacity, 0);
   let pick = random() * total;
@@ -164,34 +191,47 @@ async function buy(c: FlashGenConfig, client: HttpClient, fan: Fan, token: strin
   }
 }
 
-async function run(c: FlashGenConfig, s: { fans: Fan[]; client: HttpClient; errors: string[] }): Promise<FlashGenResult> {
+async function run(
+  c: FlashGenConfig,
+  s: { fans: Fan[]; client: HttpClient; errors: string[] },
+): Promise<FlashGenResult> {
   const random = rng(c.seed ^ 0x9e3779b9);
   const stopAt = Date.now() + c.seconds * 1_000;
   const bounded = <T>(p: Promise<T>) => Promise.race([p, sleep(Math.max(0, stopAt - Date.now())).then(() => null)]);
   const goMs = Date.now();
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
-  await Promise.all(s.fans.map(async (fan, i) => {
-    if (c.arrivePerSecond) {
-      await sleep(Math.max(0, goMs + (i * 1_000) / c.arrivePerSecond - Date.now()));
-      await fan.join();
-    }
-    const token = await bounded(fan.admitted);
-    if (token === null) return;
-    try {
-      fan.rec.outcome = (await bounded(buy(c, s.client, fan, token, random))) ?? "timed out";
-    } catch (e) {
-      fan.rec.outcome = `error ${(e as Error).message}`;
-      if (s.errors.length < 5) s.errors.push((e as Error).message);
-    }
-  }));
+  await Promise.all(
+    s.fans.map(async (fan, i) => {
+      if (c.arrivePerSecond) {
+        await sleep(Math.max(0, goMs + (i * 1_000) / c.arrivePerSecond - Date.now()));
+        await fan.join();
+      }
+      const token = await bounded(fan.admitted);
+      if (token === null) return;
+      try {
+        fan.rec.outcome = (await bounded(buy(c, s.client, fan, token, random))) ?? "timed out";
+      } catch (e) {
+        fan.rec.outcome = `error ${(e as Error).message}`;
+        if (s.errors.length < 5) s.errors.push((e as Error).message);
+      }
+    }),
+  );
   // Keep listening until every socket was told "sold out", or the time is up.
   while (Date.now() < stopAt && s.fans.some((f) => f.rec.soldOutToldAtMs === null)) await sleep(200);
   for (const f of s.fans) f.socket.close();
   const { retries, overloadRetries, timeouts } = s.client;
   loop.disable();
   const loopDelay = { p99Ms: Math.round(loop.percentile(99) / 1e6), maxMs: Math.round(loop.max / 1e6) };
-  return { fans: s.fans.map((f) => f.rec), loopDelay, connected: s.fans.length, retries, overloadRetries, timeouts, firstErrors: s.errors };
+  return {
+    fans: s.fans.map((f) => f.rec),
+    loopDelay,
+    connected: s.fans.length,
+    retries,
+    overloadRetries,
+    timeouts,
+    firstErrors: s.errors,
+  };
 }
 
 generatorMain(prepare, run);

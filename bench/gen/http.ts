@@ -74,7 +74,9 @@ async function prepare(c: HttpGenConfig): Promise<{ state: State; info: Record<s
 
 /** Opens the keep-alive connections the timed phase will use. */
 async function warm(client: HttpClient, concurrency: number, path: string): Promise<void> {
-  await Promise.all(Array.from({ length: Math.min(concurrency, warmConnectionsMax) }, () => client.request("GET", path)));
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, warmConnectionsMax) }, () => client.request("GET", path)),
+  );
 }
 
 /** How long a purchase waits for the paid push before it asks for the order itself. */
@@ -89,12 +91,20 @@ function ops(c: HttpGenConfig, s: State, r: HttpGenResult, t0: number): Op {
   const { client, fans } = s;
   const items = [{ classId: c.classId, quantity: c.quantity ?? 1 }];
   const holdOf = async (fan: BenchFan) =>
-    client.request<{ orderId: string; orderToken: string; paymentUrl: string; error?: { code: string } }>("POST", `/api/events/${c.eventId}/holds`, { admissionToken: fan.admissionToken, items, email: "bench@example.test" }, { ...bearer(fan.fanToken), "idempotency-key": `bench-${fan.fanId}` });
+    client.request<{ orderId: string; orderToken: string; paymentUrl: string; error?: { code: string } }>(
+      "POST",
+      `/api/events/${c.eventId}/holds`,
+      { admissionToken: fan.admissionToken, items, email: "bench@example.test" },
+      { ...bearer(fan.fanToken), "idempotency-key": `bench-${fan.fanId}` },
+    );
   switch (c.mode) {
     case "noop":
       return async () => String((await client.request("GET", "/noop")).status);
     case "rest-join":
-      return async (i) => String((await client.request("POST", `/api/events/${c.eventId}/queue`, undefined, bearer(fans[i]!.fanToken))).status);
+      return async (i) =>
+        String(
+          (await client.request("POST", `/api/events/${c.eventId}/queue`, undefined, bearer(fans[i]!.fanToken))).status,
+        );
     case "holds":
       return async (i) => {
         const a = await holdOf(fans[i]!);
@@ -112,7 +122,9 @@ function ops(c: HttpGenConfig, s: State, r: HttpGenResult, t0: number): Op {
         const sessionId = new URL(h.body.paymentUrl).pathname.split("/").filter(Boolean).pop();
         const pushed = s.sockets ? waitForPush(s.sockets, fans[i]!.fanId, h.body.orderId, "paid", pushWaitMs) : null;
         t = nowMs();
-        const p = await s.payClient.request("POST", `/mockpay/api/sessions/${sessionId}/complete`, { outcome: "succeeded" });
+        const p = await s.payClient.request("POST", `/mockpay/api/sessions/${sessionId}/complete`, {
+          outcome: "succeeded",
+        });
         steps.payMs.push(nowMs() - t);
         if (p.status !== 200) return `pay ${p.status}`;
         t = nowMs();
@@ -125,13 +137,19 @@ function ops(c: HttpGenConfig, s: State, r: HttpGenResult, t0: number): Op {
         }
         const deadline = Date.now() + 20_000;
         for (;;) {
-          const o = await client.request<{ status: string }>("GET", `/api/orders/${h.body.orderId}`, undefined, bearer(h.body.orderToken));
+          const o = await client.request<{ status: string }>(
+            "GET",
+            `/api/orders/${h.body.orderId}`,
+            undefined,
+            bearer(h.body.orderToken),
+          );
           steps.polls++;
           if (o.body.status === "paid") {
             steps.paidMs.push(nowMs() - t);
             return "paid";
           }
-          if (o.status !== 200 || o.body.status !== "held" || Date.now() > deadline) return `order ${o.status} ${o.body.status}`;
+          if (o.status !== 200 || o.body.status !== "held" || Date.now() > deadline)
+            return `order ${o.status} ${o.body.status}`;
           await sleep(100);
         }
       };
@@ -141,32 +159,41 @@ function ops(c: HttpGenConfig, s: State, r: HttpGenResult, t0: number): Op {
 async function run(c: HttpGenConfig, s: State): Promise<HttpGenResult> {
   const max = c.mode === "noop" ? c.count : s.fans.length;
   const r: HttpGenResult = {
-    ops: 0, latenciesMs: new Float64Array(max), endsMs: new Float64Array(max), statuses: {}, elapsedMs: 0,
-    firstErrors: [], prepareMs: s.prepareMs,
-    retries: 0, overloadRetries: 0, timeouts: 0,
+    ops: 0,
+    latenciesMs: new Float64Array(max),
+    endsMs: new Float64Array(max),
+    statuses: {},
+    elapsedMs: 0,
+    firstErrors: [],
+    prepareMs: s.prepareMs,
+    retries: 0,
+    overloadRetries: 0,
+    timeouts: 0,
   };
   const before = { retries: s.client.retries, overload: s.client.overloadRetries, timeouts: s.client.timeouts };
   const t0 = nowMs();
   const stopAt = t0 + c.seconds * 1_000;
   const op = ops(c, s, r, t0);
   let next = 0;
-  await Promise.all(Array.from({ length: c.concurrency }, async () => {
-    while (next < max && nowMs() < stopAt) {
-      const i = next++;
-      const t = nowMs();
-      let key: string;
-      try {
-        key = await op(i);
-      } catch (e) {
-        key = `error ${(e as Error).message}`;
-        if (r.firstErrors.length < 5) r.firstErrors.push((e as Error).message);
+  await Promise.all(
+    Array.from({ length: c.concurrency }, async () => {
+      while (next < max && nowMs() < stopAt) {
+        const i = next++;
+        const t = nowMs();
+        let key: string;
+        try {
+          key = await op(i);
+        } catch (e) {
+          key = `error ${(e as Error).message}`;
+          if (r.firstErrors.length < 5) r.firstErrors.push((e as Error).message);
+        }
+        const end = nowMs();
+        r.latenciesMs[r.ops] = end - t;
+        r.endsMs[r.ops++] = end - t0;
+        r.statuses[key] = (r.statuses[key] ?? 0) + 1;
       }
-      const end = nowMs();
-      r.latenciesMs[r.ops] = end - t;
-      r.endsMs[r.ops++] = end - t0;
-      r.statuses[key] = (r.statuses[key] ?? 0) + 1;
-    }
-  }));
+    }),
+  );
   r.elapsedMs = nowMs() - t0;
   r.retries = s.client.retries - before.retries;
   r.overloadRetries = s.client.overloadRetries - before.overload;

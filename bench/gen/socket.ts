@@ -52,10 +52,14 @@ interface State {
 /** Ack deadline of one emit in the generator (an ack that never comes counts as an error). */
 const emitTimeoutMs = 10_000;
 
-const connect = (c: SocketGenConfig, fanToken: string): Promise<Socket> => connectFanSocket(c.url, fanToken, c.localAddress);
+const connect = (c: SocketGenConfig, fanToken: string): Promise<Socket> =>
+  connectFanSocket(c.url, fanToken, c.localAddress);
 
 async function prepare(c: SocketGenConfig): Promise<{ state: State; info: Record<string, unknown> }> {
-  const tokens = c.mode === "noop-ack" ? Array.from({ length: c.sockets }, () => "noop") : (await newSessions(httpClient(c.url, 64, c.localAddress), c.sockets)).map((f) => f.fanToken);
+  const tokens =
+    c.mode === "noop-ack"
+      ? Array.from({ length: c.sockets }, () => "noop")
+      : (await newSessions(httpClient(c.url, 64, c.localAddress), c.sockets)).map((f) => f.fanToken);
   const state: State = { sockets: [], connectMs: 0, connectFailed: 0, firstErrors: [] };
   const t = nowMs();
   await pool(tokens, c.connectParallel ?? 200, async (tok) => {
@@ -73,11 +77,19 @@ async function prepare(c: SocketGenConfig): Promise<{ state: State; info: Record
       if (!ack.ok && state.firstErrors.length < 5) state.firstErrors.push(`join: ${JSON.stringify(ack)}`);
     });
   }
-  return { state, info: { connected: state.sockets.length, connectFailed: state.connectFailed, connectMs: state.connectMs } };
+  return {
+    state,
+    info: { connected: state.sockets.length, connectFailed: state.connectFailed, connectMs: state.connectMs },
+  };
 }
 
 async function run(c: SocketGenConfig, s: State): Promise<SocketGenResult> {
-  const base = { connected: s.sockets.length, connectFailed: s.connectFailed, connectMs: s.connectMs, firstErrors: s.firstErrors };
+  const base = {
+    connected: s.sockets.length,
+    connectFailed: s.connectFailed,
+    connectMs: s.connectMs,
+    firstErrors: s.firstErrors,
+  };
   const t0 = nowMs();
   if (c.mode === "idle") {
     const push: number[] = [];
@@ -98,7 +110,19 @@ async function run(c: SocketGenConfig, s: State): Promise<SocketGenResult> {
     await new Promise((r) => setTimeout(r, c.seconds * 1_000));
     for (const sock of s.sockets) sock.removeAllListeners("disconnect").close();
     const counts = [...perSocket.values()];
-    return { ...base, ops: push.length, latenciesMs: new Float64Array(), statuses: {}, elapsedMs: nowMs() - t0, frames: push.length, framesPerSocketMin: counts.reduce((a, b) => Math.min(a, b), Infinity), framesPerSocketMax: counts.reduce((a, b) => Math.max(a, b), 0), pushLatenciesMs: Float64Array.from(push), disconnects, ticks };
+    return {
+      ...base,
+      ops: push.length,
+      latenciesMs: new Float64Array(),
+      statuses: {},
+      elapsedMs: nowMs() - t0,
+      frames: push.length,
+      framesPerSocketMin: counts.reduce((a, b) => Math.min(a, b), Infinity),
+      framesPerSocketMax: counts.reduce((a, b) => Math.max(a, b), 0),
+      pushLatenciesMs: Float64Array.from(push),
+      disconnects,
+      ticks,
+    };
   }
   const max = c.mode === "join" ? s.sockets.length : c.count;
   const lat = new Float64Array(max);
@@ -106,22 +130,29 @@ async function run(c: SocketGenConfig, s: State): Promise<SocketGenResult> {
   let next = 0;
   let done = 0;
   const stopAt = t0 + c.seconds * 1_000;
-  await Promise.all(Array.from({ length: Math.min(c.concurrency, max) }, async (_, w) => {
-    while (next < max && nowMs() < stopAt) {
-      const i = next++;
-      const sock = c.mode === "join" ? s.sockets[i]! : s.sockets[w % s.sockets.length]!;
-      const t = nowMs();
-      let key: string;
-      try {
-        const ack = (await sock.timeout(emitTimeoutMs).emitWithAck(c.mode === "join" ? "queue:join" : "noop", c.mode === "join" ? { eventId: c.eventId } : {})) as { ok: boolean; error?: { code: string } };
-        key = ack.ok ? "ok" : `error ${ack.error?.code}`;
-      } catch (e) {
-        key = `error ${(e as Error).message}`;
+  await Promise.all(
+    Array.from({ length: Math.min(c.concurrency, max) }, async (_, w) => {
+      while (next < max && nowMs() < stopAt) {
+        const i = next++;
+        const sock = c.mode === "join" ? s.sockets[i]! : s.sockets[w % s.sockets.length]!;
+        const t = nowMs();
+        let key: string;
+        try {
+          const ack = (await sock
+            .timeout(emitTimeoutMs)
+            .emitWithAck(
+              c.mode === "join" ? "queue:join" : "noop",
+              c.mode === "join" ? { eventId: c.eventId } : {},
+            )) as { ok: boolean; error?: { code: string } };
+          key = ack.ok ? "ok" : `error ${ack.error?.code}`;
+        } catch (e) {
+          key = `error ${(e as Error).message}`;
+        }
+        lat[done++] = nowMs() - t;
+        statuses[key] = (statuses[key] ?? 0) + 1;
       }
-      lat[done++] = nowMs() - t;
-      statuses[key] = (statuses[key] ?? 0) + 1;
-    }
-  }));
+    }),
+  );
   const elapsedMs = nowMs() - t0;
   for (const sock of s.sockets) sock.close();
   return { ...base, ops: done, latenciesMs: lat.slice(0, done), statuses, elapsedMs };

@@ -26,14 +26,26 @@ export async function measureCapacity(
   // The CPU is read again as the timed phase ends, while the generators still run (an exited
   // process's time is gone from /proc).
   let phase: Promise<Capacity["cpu"]> = Promise.resolve({ seconds: {}, wallSeconds: 0 });
-  const { results } = await runGenerators<HttpGenResult>("http", [{
-    deadlineSeconds: 600, mode: "purchase", url, concurrency, seconds, count: options.fans ?? 3_000,
-    eventId: event.id, classId: event.classes[0]!.id,
-  }], async () => {
-    const before = cpuSnapshot();
-    const read = () => ({ seconds: cpuSplit(before, cpuSnapshot()), wallSeconds: seconds });
-    phase = new Promise((resolve) => setTimeout(() => resolve(read()), seconds * 1_000));
-  });
+  const { results } = await runGenerators<HttpGenResult>(
+    "http",
+    [
+      {
+        deadlineSeconds: 600,
+        mode: "purchase",
+        url,
+        concurrency,
+        seconds,
+        count: options.fans ?? 3_000,
+        eventId: event.id,
+        classId: event.classes[0]!.id,
+      },
+    ],
+    async () => {
+      const before = cpuSnapshot();
+      const read = () => ({ seconds: cpuSplit(before, cpuSnapshot()), wallSeconds: seconds });
+      phase = new Promise((resolve) => setTimeout(() => resolve(read()), seconds * 1_000));
+    },
+  );
   const cpu = await phase;
   const m = mergeHttp(results);
   const paid = okCount(m.statuses, "paid");

@@ -25,7 +25,11 @@ const generatorPaths = {
 } as const;
 
 /** Forks a generator (`ulimit -n` raised through a shell so thousands of sockets fit). */
-export function forkGenerator<R>(kind: keyof typeof generatorPaths, config: GeneratorConfig, fdsMax = 65_536): RunningGenerator<R> {
+export function forkGenerator<R>(
+  kind: keyof typeof generatorPaths,
+  config: GeneratorConfig,
+  fdsMax = 65_536,
+): RunningGenerator<R> {
   const cmd = `ulimit -n ${fdsMax} 2>/dev/null || true; exec "${process.execPath}" --import tsx "${generatorPaths[kind]}"`;
   const child = spawn("sh", ["-c", cmd], { stdio: ["ignore", "inherit", "inherit", "ipc"], serialization: "advanced" });
   let onReady: (v: Record<string, unknown>) => void = () => {};
@@ -44,13 +48,18 @@ export function forkGenerator<R>(kind: keyof typeof generatorPaths, config: Gene
     else if (m.type === "result") onResult(m.result as R);
     else if (m.type === "error") onFail(new Error(`generator ${kind}: ${m.error}`));
   });
-  child.once("exit", (code, signal) => onFail(new Error(`generator ${kind} exited (${code ?? signal}) before its result`)));
+  child.once("exit", (code, signal) =>
+    onFail(new Error(`generator ${kind} exited (${code ?? signal}) before its result`)),
+  );
   child.send(config);
   return { child, ready, go: () => child.send({ type: "go" }), result };
 }
 
 /** Generator side: runs prepare → ready → (go) → run → result → exit, within the deadline. */
-export function generatorMain<C extends GeneratorConfig, P>(prepare: (c: C) => Promise<{ state: P; info?: Record<string, unknown> }>, run: (c: C, state: P) => Promise<unknown>): void {
+export function generatorMain<C extends GeneratorConfig, P>(
+  prepare: (c: C) => Promise<{ state: P; info?: Record<string, unknown> }>,
+  run: (c: C, state: P) => Promise<unknown>,
+): void {
   process.once("message", (config: C) => {
     const deadline = setTimeout(() => {
       process.send?.({ type: "error", error: `deadline of ${config.deadlineSeconds} s reached` });
@@ -60,20 +69,28 @@ export function generatorMain<C extends GeneratorConfig, P>(prepare: (c: C) => P
     void (async () => {
       try {
         const { state, info } = await prepare(config);
-        const go = new Promise<void>((res) => process.on("message", (m: { type?: string }) => m.type === "go" && res()));
+        const go = new Promise<void>((res) =>
+          process.on("message", (m: { type?: string }) => m.type === "go" && res()),
+        );
         process.send?.({ type: "ready", info });
         await go;
         const result = await run(config, state);
         process.send?.({ type: "result", result }, () => process.exit(0));
       } catch (e) {
-        process.send?.({ type: "error", error: e instanceof Error ? e.stack ?? e.message : String(e) }, () => process.exit(1));
+        process.send?.({ type: "error", error: e instanceof Error ? (e.stack ?? e.message) : String(e) }, () =>
+          process.exit(1),
+        );
       }
     })();
   });
 }
 
 /** Forks n generators with per-index configs, waits until all are ready, starts them together. */
-export async function runGenerators<R>(kind: keyof typeof generatorPaths, configs: GeneratorConfig[], onReady?: () => Promise<void>): Promise<{ results: R[]; readyInfo: Array<Record<string, unknown>>; startedAtMs: number }> {
+export async function runGenerators<R>(
+  kind: keyof typeof generatorPaths,
+  configs: GeneratorConfig[],
+  onReady?: () => Promise<void>,
+): Promise<{ results: R[]; readyInfo: Array<Record<string, unknown>>; startedAtMs: number }> {
   const gens = configs.map((c) => forkGenerator<R>(kind, c));
   try {
     const readyInfo = await Promise.all(gens.map((g) => g.ready));

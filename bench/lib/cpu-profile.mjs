@@ -8,7 +8,11 @@ import { Session } from "node:inspector";
 const dir = process.env.BENCH_CPU_PROFILE_DIR;
 // Named by entry point: workers/src/main.ts, server/src/mockpay/main.ts; anything else is the server.
 const entry = process.argv[1] ?? "";
-const kind = /[/\\]workers[/\\]src[/\\]main\.ts$/.test(entry) ? "workers" : /[/\\]mockpay[/\\]main\.ts$/.test(entry) ? "mockpay" : "server";
+const kind = /[/\\]workers[/\\]src[/\\]main\.ts$/.test(entry)
+  ? "workers"
+  : /[/\\]mockpay[/\\]main\.ts$/.test(entry)
+    ? "mockpay"
+    : "server";
 if (dir) {
   const session = new Session();
   session.connect();
@@ -16,7 +20,9 @@ if (dir) {
   process.on("SIGUSR2", () => {
     if (!started) {
       started = true;
-      session.post("Profiler.enable", () => session.post("Profiler.setSamplingInterval", { interval: 1000 }, () => session.post("Profiler.start")));
+      session.post("Profiler.enable", () =>
+        session.post("Profiler.setSamplingInterval", { interval: 1000 }, () => session.post("Profiler.start")),
+      );
       return;
     }
     session.post("Profiler.stop", (err, result) => {

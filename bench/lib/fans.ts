@@ -13,21 +13,27 @@ export interface BenchFan {
 export async function pool<T, R>(items: T[], parallel: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array<R>(items.length);
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!, i);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(parallel, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]!, i);
+      }
+    }),
+  );
   return out;
 }
 
 export async function newSessions(client: HttpClient, count: number, parallel = 64): Promise<BenchFan[]> {
-  return pool(Array.from({ length: count }, (_, i) => i), parallel, async () => {
-    const r = await client.request<{ fanId: string; fanToken: string }>("POST", "/api/session");
-    if (r.status !== 201) throw new Error(`POST /api/session answered ${r.status}: ${JSON.stringify(r.body)}`);
-    return { fanId: r.body.fanId, fanToken: r.body.fanToken };
-  });
+  return pool(
+    Array.from({ length: count }, (_, i) => i),
+    parallel,
+    async () => {
+      const r = await client.request<{ fanId: string; fanToken: string }>("POST", "/api/session");
+      if (r.status !== 201) throw new Error(`POST /api/session answered ${r.status}: ${JSON.stringify(r.body)}`);
+      return { fanId: r.body.fanId, fanToken: r.body.fanToken };
+    },
+  );
 }
 
 interface QueueAnswer {
@@ -49,7 +55,12 @@ export async function admit(client: HttpClient, eventId: string, fan: BenchFan, 
   }
 }
 
-export async function admittedFans(client: HttpClient, eventId: string, count: number, parallel = 64): Promise<BenchFan[]> {
+export async function admittedFans(
+  client: HttpClient,
+  eventId: string,
+  count: number,
+  parallel = 64,
+): Promise<BenchFan[]> {
   const fans = await newSessions(client, count, parallel);
   await pool(fans, parallel * 4, async (f) => void (f.admissionToken = await admit(client, eventId, f)));
   return fans;

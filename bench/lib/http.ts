@@ -18,7 +18,12 @@ export interface HttpClient {
   overloadRetries: number;
   /** Requests that got no answer within benchRequestTimeoutMs (what a fan's browser would give up on). */
   timeouts: number;
-  request<T = Record<string, unknown>>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Answer<T>>;
+  request<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<Answer<T>>;
   close(): void;
 }
 
@@ -38,43 +43,72 @@ function isOverloaded(answer: Answer<unknown>): boolean {
 
 export function httpClient(baseUrl: string, socketsMax: number, localAddress?: string): HttpClient {
   const base = new URL(baseUrl);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: socketsMax, maxFreeSockets: socketsMax, ...(localAddress ? { localAddress } : {}) });
-  const once = <T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> => {
-      const payload = body === undefined ? undefined : JSON.stringify(body);
-      let fresh = false;
-      return new Promise((resolve, reject) => {
-        const req = http.request(
-          { agent, host: base.hostname, port: base.port, method, path, headers: { ...(payload ? { "content-type": "application/json", "content-length": Buffer.byteLength(payload) } : {}), ...headers } },
-          (res) => {
-            const chunks: Buffer[] = [];
-            res.on("data", (c: Buffer) => chunks.push(c));
-            res.on("end", () => {
-              const text = Buffer.concat(chunks).toString();
-              let parsed: unknown = text;
-              if (text && (res.headers["content-type"] ?? "").includes("json")) parsed = JSON.parse(text);
-              const retryAfterS = Number(res.headers["retry-after"]);
-              const retry = Number.isFinite(retryAfterS) ? { retryAfterS } : {};
-              resolve({ status: res.statusCode ?? 0, body: parsed as T, freshConnection: fresh, ...retry });
-            });
-            res.on("error", reject);
+  const agent = new http.Agent({
+    keepAlive: true,
+    maxSockets: socketsMax,
+    maxFreeSockets: socketsMax,
+    ...(localAddress ? { localAddress } : {}),
+  });
+  const once = <T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Answer<T>> => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    let fresh = false;
+    return new Promise((resolve, reject) => {
+      const req = http.request(
+        {
+          agent,
+          host: base.hostname,
+          port: base.port,
+          method,
+          path,
+          headers: {
+            ...(payload ? { "content-type": "application/json", "content-length": Buffer.byteLength(payload) } : {}),
+            ...headers,
           },
-        );
-        req.on("socket", (socket) => (fresh = socket.connecting));
-        req.setTimeout(benchRequestTimeoutMs, () => req.destroy(new Error("timeout")));
-        req.on("error", reject);
-        if (payload) req.write(payload);
-        req.end();
-      });
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => {
+            const text = Buffer.concat(chunks).toString();
+            let parsed: unknown = text;
+            if (text && (res.headers["content-type"] ?? "").includes("json")) parsed = JSON.parse(text);
+            const retryAfterS = Number(res.headers["retry-after"]);
+            const retry = Number.isFinite(retryAfterS) ? { retryAfterS } : {};
+            resolve({ status: res.statusCode ?? 0, body: parsed as T, freshConnection: fresh, ...retry });
+          });
+          res.on("error", reject);
+        },
+      );
+      req.on("socket", (socket) => (fresh = socket.connecting));
+      req.setTimeout(benchRequestTimeoutMs, () => req.destroy(new Error("timeout")));
+      req.on("error", reject);
+      if (payload) req.write(payload);
+      req.end();
+    });
   };
   /** Connection errors are retried (the caller makes non-idempotent calls safe with an Idempotency-Key). */
-  const sent = async <T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> => {
+  const sent = async <T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Answer<T>> => {
     for (let attempt = 1; ; attempt++) {
       try {
         return await once<T>(method, path, body, headers);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
         if (code === "timeout") client.timeouts++;
-        if (attempt >= connectionRetriesMax || !["ECONNRESET", "ECONNREFUSED", "EPIPE", "socket hang up"].includes(code)) throw e;
+        if (
+          attempt >= connectionRetriesMax ||
+          !["ECONNRESET", "ECONNREFUSED", "EPIPE", "socket hang up"].includes(code)
+        )
+          throw e;
         client.retries++;
         await new Promise((r) => setTimeout(r, 20 * attempt + Math.random() * 50));
       }
@@ -85,7 +119,12 @@ export function httpClient(baseUrl: string, socketsMax: number, localAddress?: s
     overloadRetries: 0,
     timeouts: 0,
     /** 503 overloaded is sent again after its Retry-After with jitter, as a fan's page does (same headers, same key). */
-    async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> {
+    async request<T>(
+      method: string,
+      path: string,
+      body?: unknown,
+      headers: Record<string, string> = {},
+    ): Promise<Answer<T>> {
       for (let attempt = 1; ; attempt++) {
         const answer = await sent<T>(method, path, body, headers);
         if (!isOverloaded(answer) || attempt > overloadRetriesMax) return answer;

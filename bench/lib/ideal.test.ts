@@ -9,7 +9,9 @@ const fans = (n: number, over: Partial<IdealFan> = {}): IdealFan[] =>
 
 describe("idealSellOutSeconds", () => {
   it("is tickets ÷ capacity when every fan pays at once", () => {
-    expect(idealSellOutSeconds({ tickets: 100, capacityPerSecond: 10, holdSeconds: 30, fans: fans(200) })).toBeCloseTo(10);
+    expect(idealSellOutSeconds({ tickets: 100, capacityPerSecond: 10, holdSeconds: 30, fans: fans(200) })).toBeCloseTo(
+      10,
+    );
   });
 
   it("waits for abandoned holds to expire before their tickets sell", () => {

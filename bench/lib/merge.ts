@@ -30,13 +30,19 @@ export function mergeHttp(results: HttpGenResult[]): Merged {
 }
 
 /** Count of results whose status key is one of `ok`. */
-export const okCount = (statuses: Record<string, number>, ...ok: string[]): number => ok.reduce((a, k) => a + (statuses[k] ?? 0), 0);
+export const okCount = (statuses: Record<string, number>, ...ok: string[]): number =>
+  ok.reduce((a, k) => a + (statuses[k] ?? 0), 0);
 
 /** Splits `total` into `parts` near-equal integers. */
-export const split = (total: number, parts: number): number[] => Array.from({ length: parts }, (_, i) => Math.floor(total / parts) + (i < total % parts ? 1 : 0));
+export const split = (total: number, parts: number): number[] =>
+  Array.from({ length: parts }, (_, i) => Math.floor(total / parts) + (i < total % parts ? 1 : 0));
 
 /** Reads one Prometheus sample (sum over labels, or over the series whose labels contain `labelsWith`) from the server's /metrics. */
-export async function metric(url: string, name: string, labelsWith?: string | readonly string[]): Promise<number | null> {
+export async function metric(
+  url: string,
+  name: string,
+  labelsWith?: string | readonly string[],
+): Promise<number | null> {
   const wanted = labelsWith === undefined ? [] : typeof labelsWith === "string" ? [labelsWith] : labelsWith;
   const text = await (await fetch(`${url}/metrics`)).text();
   let sum: number | null = null;

@@ -27,7 +27,13 @@ export async function connectFans(url: string, fans: BenchFan[], parallel = 100)
 }
 
 /** Resolves true when the order reaches `status` by push, false after `timeoutMs`. */
-export function waitForPush(s: FanSockets, fanId: string, orderId: string, status: string, timeoutMs: number): Promise<boolean> {
+export function waitForPush(
+  s: FanSockets,
+  fanId: string,
+  orderId: string,
+  status: string,
+  timeoutMs: number,
+): Promise<boolean> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => done(false), timeoutMs);
     const done = (seen: boolean) => {

@@ -9,7 +9,9 @@ export async function postgresKinds(databaseUrl: string): Promise<Map<number, st
     const { rows } = await pool.query<{ pid: number; application_name: string }>(
       "SELECT pid, application_name FROM pg_stat_activity WHERE datname = current_database()",
     );
-    return new Map(rows.filter((r) => r.application_name === "stampede-mockpay").map((r) => [r.pid, "postgresql (mockpay)"]));
+    return new Map(
+      rows.filter((r) => r.application_name === "stampede-mockpay").map((r) => [r.pid, "postgresql (mockpay)"]),
+    );
   } finally {
     await pool.end();
   }

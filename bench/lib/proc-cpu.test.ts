@@ -15,14 +15,26 @@ describe("proc-cpu", () => {
 
   it("sums CPU seconds per kind between snapshots", () => {
     const before = new Map([[1, { kind: "server", ticks: 100 }]]);
-    const after = new Map([[1, { kind: "server", ticks: 350 }], [2, { kind: "postgresql", ticks: 120 }], [3, { kind: "postgresql", ticks: 30 }]]);
+    const after = new Map([
+      [1, { kind: "server", ticks: 350 }],
+      [2, { kind: "postgresql", ticks: 120 }],
+      [3, { kind: "postgresql", ticks: 30 }],
+    ]);
     expect(cpuSplit(before, after)).toEqual({ server: 2.5, postgresql: 1.5 });
     const renamed = cpuSplit(before, after, new Map([[3, "postgresql (mockpay)"]]));
     expect(renamed).toEqual({ server: 2.5, postgresql: 1.2, "postgresql (mockpay)": 0.3 });
   });
 
   it("tells the shop's CPU per op from the provider's, leaving the load generators out", () => {
-    const split = { server: 2, workers: 0.5, postgresql: 1, redis: 0.5, mockpay: 1.5, "postgresql (mockpay)": 0.5, generators: 9 };
+    const split = {
+      server: 2,
+      workers: 0.5,
+      postgresql: 1,
+      redis: 0.5,
+      mockpay: 1.5,
+      "postgresql (mockpay)": 0.5,
+      generators: 9,
+    };
     expect(shopAndProvider(split, 1_000)).toEqual({ shopMs: 4, providerMs: 2 });
     expect(shopAndProvider(split, 0)).toEqual({ shopMs: 0, providerMs: 0 });
   });

@@ -42,7 +42,11 @@ export function cpuSnapshot(): CpuSnapshot {
 
 /** CPU seconds per kind between two snapshots (processes that started in between count from 0).
  * `kinds` renames some processes (PostgreSQL backends by the application they serve). */
-export function cpuSplit(before: CpuSnapshot, after: CpuSnapshot, kinds: ReadonlyMap<number, string> = new Map()): Record<string, number> {
+export function cpuSplit(
+  before: CpuSnapshot,
+  after: CpuSnapshot,
+  kinds: ReadonlyMap<number, string> = new Map(),
+): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [pid, a] of after) {
     const used = (a.ticks - (before.get(pid)?.ticks ?? 0)) / ticksPerSecond;
@@ -70,7 +74,9 @@ export function shopAndProvider(split: Record<string, number>, ops: number): { s
 
 /** "server 8.1 s (2.10 ms/hold), postgresql …" for a run's notes. */
 export function cpuNote(split: Record<string, number>, ops: number, unit: string): string {
-  const parts = Object.entries(split).sort((a, b) => b[1] - a[1]).map(([kind, s]) => `${kind} ${s} s (${ops > 0 ? ((s * 1_000) / ops).toFixed(2) : "–"} ms/${unit})`);
+  const parts = Object.entries(split)
+    .sort((a, b) => b[1] - a[1])
+    .map(([kind, s]) => `${kind} ${s} s (${ops > 0 ? ((s * 1_000) / ops).toFixed(2) : "–"} ms/${unit})`);
   return `CPU in the timed phase: ${parts.join(", ") || "not measured (no /proc)"}`;
 }
 

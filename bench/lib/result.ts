@@ -49,7 +49,11 @@ export function markdownTable(rows: Row[]): string {
   if (rows.length === 0) return "(no rows)";
   const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))];
   const cell = (v: Row[string] | undefined) => (v === undefined || v === null ? "" : String(v));
-  return [`| ${cols.join(" | ")} |`, `| ${cols.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${cols.map((c) => cell(r[c])).join(" | ")} |`)].join("\n");
+  return [
+    `| ${cols.join(" | ")} |`,
+    `| ${cols.map(() => "---").join(" | ")} |`,
+    ...rows.map((r) => `| ${cols.map((c) => cell(r[c])).join(" | ")} |`),
+  ].join("\n");
 }
 
 export interface BenchResult {
@@ -72,6 +76,8 @@ export function writeResult(r: BenchResult): string {
   const { env, ...rest } = r;
   writeFileSync(file, `${JSON.stringify({ ...rest, ...env }, null, 2)}\n`);
   const notes = (r.notes ?? []).map((n) => `- ${n}`).join("\n");
-  console.log(`\n## ${r.name} — ${r.title} (load average at start ${env.machine.loadAverage1mAtStart?.toFixed(2)})\n\n${markdownTable(r.figures)}\n\ncalibration (same generator, same run):\n\n${markdownTable(r.calibration)}\n${notes ? `\n${notes}\n` : ""}\nwritten: ${file}`);
+  console.log(
+    `\n## ${r.name} — ${r.title} (load average at start ${env.machine.loadAverage1mAtStart?.toFixed(2)})\n\n${markdownTable(r.figures)}\n\ncalibration (same generator, same run):\n\n${markdownTable(r.calibration)}\n${notes ? `\n${notes}\n` : ""}\nwritten: ${file}`,
+  );
   return file;
 }

@@ -36,11 +36,22 @@ export interface SaleTimeline {
 
 export function noTimeline(): SaleTimeline {
   return {
-    ranOutAtMs: null, soldAtRunOut: null, leftAtRunOut: null, soldOutAtMs: null, stockedMs: 0, admittedToNothing: 0, errors: [],
+    ranOutAtMs: null,
+    soldAtRunOut: null,
+    leftAtRunOut: null,
+    soldOutAtMs: null,
+    stockedMs: 0,
+    admittedToNothing: 0,
+    errors: [],
   };
 }
 
-export function watchSale(url: string, eventId: string, capacity: number, onRunOut?: () => void): { stop(): Promise<SaleTimeline> } {
+export function watchSale(
+  url: string,
+  eventId: string,
+  capacity: number,
+  onRunOut?: () => void,
+): { stop(): Promise<SaleTimeline> } {
   const timeline = noTimeline();
   let polling = true;
   let last: { available: number; admitted: number; orders: number; atMs: number } | null = null;

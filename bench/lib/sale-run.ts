@@ -44,39 +44,61 @@ export async function runSale(input: SaleRunInput): Promise<SaleRun> {
   let openedAtMs = 0;
   let watcher: ReturnType<typeof watchSale> | null = null;
   const parts = split(input.fans, input.generators);
-  const { results } = await runGenerators<FlashGenResult>("flash", parts.map((n, g) => ({
-    deadlineSeconds: input.seconds + 600, url: input.url, eventId: input.eventId, classes: input.classes, fans: n, seconds: input.seconds,
-    holdSeconds: input.holdSeconds, localAddress: `127.0.0.${2 + g}`, seed: 1_000 + g,
-    ...(input.arrivePerSecond ? { arrivePerSecond: (input.arrivePerSecond * n) / input.fans } : {}),
-  })), async () => {
-    await input.open?.();
-    openedAtMs = Date.now();
-    watcher = watchSale(input.url, input.eventId, tickets, input.onRunOut);
-  });
+  const { results } = await runGenerators<FlashGenResult>(
+    "flash",
+    parts.map((n, g) => ({
+      deadlineSeconds: input.seconds + 600,
+      url: input.url,
+      eventId: input.eventId,
+      classes: input.classes,
+      fans: n,
+      seconds: input.seconds,
+      holdSeconds: input.holdSeconds,
+      localAddress: `127.0.0.${2 + g}`,
+      seed: 1_000 + g,
+      ...(input.arrivePerSecond ? { arrivePerSecond: (input.arrivePerSecond * n) / input.fans } : {}),
+    })),
+    async () => {
+      await input.open?.();
+      openedAtMs = Date.now();
+      watcher = watchSale(input.url, input.eventId, tickets, input.onRunOut);
+    },
+  );
   const timeline = (await (watcher as ReturnType<typeof watchSale> | null)?.stop()) ?? noTimeline();
   const fans = results.flatMap((r) => r.fans);
   const outcomes: Record<string, number> = {};
   for (const f of fans) outcomes[f.outcome] = (outcomes[f.outcome] ?? 0) + 1;
   const firstFrame = Math.min(...fans.filter((f) => f.soldOutSentAtMs !== null).map((f) => f.soldOutSentAtMs!));
   const soldOut = Math.min(timeline.soldOutAtMs ?? Infinity, firstFrame);
-  const told = Number.isFinite(soldOut) ? fans.filter((f) => f.soldOutToldAtMs !== null).map((f) => f.soldOutToldAtMs! - soldOut) : [];
+  const told = Number.isFinite(soldOut)
+    ? fans.filter((f) => f.soldOutToldAtMs !== null).map((f) => f.soldOutToldAtMs! - soldOut)
+    : [];
   return {
-    fans, results, openedAtMs, timeline, soldOutAtMs: Number.isFinite(soldOut) ? soldOut : null, told, toldLatency: summarize(told),
-    holdLatency: summarize(fans.flatMap((f) => (f.holdMs === null ? [] : [f.holdMs]))), outcomes,
+    fans,
+    results,
+    openedAtMs,
+    timeline,
+    soldOutAtMs: Number.isFinite(soldOut) ? soldOut : null,
+    told,
+    toldLatency: summarize(told),
+    holdLatency: summarize(fans.flatMap((f) => (f.holdMs === null ? [] : [f.holdMs]))),
+    outcomes,
   };
 }
 
 /** Hold latency on connections opened for the hold and on connections kept alive: a busy server
  * accepts one new connection per turn of its event loop, so the first can wait in its accept queue. */
 export function holdByConnection(sale: SaleRun): { fresh: LatencySummary; reused: LatencySummary } {
-  const held = (fresh: boolean) => sale.fans.flatMap((f) => (f.holdMs !== null && f.holdFresh === fresh ? [f.holdMs] : []));
+  const held = (fresh: boolean) =>
+    sale.fans.flatMap((f) => (f.holdMs !== null && f.holdFresh === fresh ? [f.holdMs] : []));
   return { fresh: summarize(held(true)), reused: summarize(held(false)) };
 }
 
 /** These fans in their line order, through the ideal checkout (ideal.ts). */
 export function idealSaleOf(sale: SaleRun, tickets: number, capacityPerSecond: number, holdSeconds: number): IdealSale {
   const byLine = (a: FlashFanRecord, b: FlashFanRecord) =>
-    (a.queueNumber ?? Infinity) - (b.queueNumber ?? Infinity) || (a.joinedAtMs ?? Infinity) - (b.joinedAtMs ?? Infinity);
+    (a.queueNumber ?? Infinity) - (b.queueNumber ?? Infinity) ||
+    (a.joinedAtMs ?? Infinity) - (b.joinedAtMs ?? Infinity);
   const fans = [...sale.fans].sort(byLine).map((f) => ({
     joinedAtS: f.joinedAtMs === null ? 0 : Math.max(0, (f.joinedAtMs - sale.openedAtMs) / 1_000),
     quantity: f.quantity,
@@ -105,7 +127,9 @@ interface FinalStats {
 
 /** Fans admitted after a fan with a higher queue number (beyond `toleranceMs` of jitter). */
 export function inversions(fans: FlashFanRecord[], toleranceMs: number): number {
-  const admitted = fans.filter((f) => f.queueNumber !== null && f.admittedAtMs !== null).sort((a, b) => a.queueNumber! - b.queueNumber!);
+  const admitted = fans
+    .filter((f) => f.queueNumber !== null && f.admittedAtMs !== null)
+    .sort((a, b) => a.queueNumber! - b.queueNumber!);
   let latest = -Infinity;
   let count = 0;
   for (const f of admitted) {
@@ -147,7 +171,9 @@ export function steeringSummary(steps: readonly SteerStep[]): string {
   const seconds: Record<string, number> = {};
   for (const s of steps) seconds[s.reason] = (seconds[s.reason] ?? 0) + 1;
   const rates = steps.map((s) => s.ratePerMinute);
-  const reasons = Object.entries(seconds).map(([r, n]) => `${r} ${n} s`).join(", ");
+  const reasons = Object.entries(seconds)
+    .map(([r, n]) => `${r} ${n} s`)
+    .join(", ");
   return `${reasons}; ${Math.min(...rates)}–${Math.max(...rates)}/min`;
 }
 
@@ -195,10 +221,19 @@ export async function saleReport(url: string, eventId: string, sale: SaleRun): P
     stats,
     sold: stats.classes.reduce((a, c) => a + c.sold, 0),
     extra: {
-      errors, outcomes: sale.outcomes, orders: stats.orders, firstErrors, steering, openedAtMs: sale.openedAtMs, perSecond: perSecond(sale),
+      errors,
+      outcomes: sale.outcomes,
+      orders: stats.orders,
+      firstErrors,
+      steering,
+      openedAtMs: sale.openedAtMs,
+      perSecond: perSecond(sale),
     },
     notes: [
-      ...errors, `fan outcomes: ${JSON.stringify(sale.outcomes)}`, `orders: ${JSON.stringify(stats.orders)}`, ...firstErrors,
+      ...errors,
+      `fan outcomes: ${JSON.stringify(sale.outcomes)}`,
+      `orders: ${JSON.stringify(stats.orders)}`,
+      ...firstErrors,
       `admission steps (why the rate moved): ${steeringSummary(steering)}`,
     ],
   };

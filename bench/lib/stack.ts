@@ -44,7 +44,9 @@ export async function startBenchStack(opts: BenchStackOptions = {}): Promise<Ben
   const stack = await startStack({ ...benchStackEnv, ...(opts.env ?? {}) });
   const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
   const preload = fileURLToPath(new URL("./cpu-profile.mjs", import.meta.url));
-  const profiled: Record<string, string> = profileDir ? { NODE_OPTIONS: `--import ${preload}`, BENCH_CPU_PROFILE_DIR: profileDir } : {};
+  const profiled: Record<string, string> = profileDir
+    ? { NODE_OPTIONS: `--import ${preload}`, BENCH_CPU_PROFILE_DIR: profileDir }
+    : {};
   const profiles: Array<{ kind: string; child: ChildProcess }> = [];
   let profiling = false;
   try {
@@ -79,12 +81,18 @@ export async function startBenchStack(opts: BenchStackOptions = {}): Promise<Ben
 /** MockPay's process first: it must know the shop's webhook URL, so the shop's port is picked now. */
 async function startMockPayApart(stack: TestStack, env: Record<string, string>) {
   const shopPort = await closedPort();
-  const mockpay = await stack.addMockPay({ ...env, MOCKPAY_WEBHOOK_URL: `http://127.0.0.1:${shopPort}/api/payments/webhook` });
+  const mockpay = await stack.addMockPay({
+    ...env,
+    MOCKPAY_WEBHOOK_URL: `http://127.0.0.1:${shopPort}/api/payments/webhook`,
+  });
   return { mockpay, shopEnv: { PORT: String(shopPort), MOCKPAY_URL: mockpay.url } };
 }
 
 /** Asks each profiled process for its profile (the second SIGUSR2) and waits until it is written. */
-async function collectProfiles(dir: string, profiles: ReadonlyArray<{ kind: string; child: ChildProcess }>): Promise<void> {
+async function collectProfiles(
+  dir: string,
+  profiles: ReadonlyArray<{ kind: string; child: ChildProcess }>,
+): Promise<void> {
   for (const { kind, child } of profiles) {
     if (!child.pid) continue;
     const file = `${dir}/${kind}-${child.pid}.cpuprofile`;
@@ -109,12 +117,33 @@ export interface BenchEvent {
 }
 
 /** An on-sale event where admission is not the bottleneck (1M/min, the API maximum, slots ≥ fans). */
-export async function benchEvent(url: string, opts: { name: string; classes: Array<{ code: string; capacity: number; perOrderMax?: number }>; waitingRoom?: Record<string, unknown>; status?: string }): Promise<BenchEvent> {
+export async function benchEvent(
+  url: string,
+  opts: {
+    name: string;
+    classes: Array<{ code: string; capacity: number; perOrderMax?: number }>;
+    waitingRoom?: Record<string, unknown>;
+    status?: string;
+  },
+): Promise<BenchEvent> {
   return createEvent(url, stackAdmin, {
     name: opts.name,
     status: opts.status ?? "on_sale",
-    classes: opts.classes.map((c) => ({ code: c.code, name: c.code, priceCents: 1_000, capacity: c.capacity, perOrderMax: c.perOrderMax ?? 4 })),
-    waitingRoom: { admitPerMinute: 1_000_000, maxActiveCheckouts: 1_000_000, admissionTtlSeconds: 3_600, holdSeconds: 600, perFanMax: 6, ...(opts.waitingRoom ?? {}) },
+    classes: opts.classes.map((c) => ({
+      code: c.code,
+      name: c.code,
+      priceCents: 1_000,
+      capacity: c.capacity,
+      perOrderMax: c.perOrderMax ?? 4,
+    })),
+    waitingRoom: {
+      admitPerMinute: 1_000_000,
+      maxActiveCheckouts: 1_000_000,
+      admissionTtlSeconds: 3_600,
+      holdSeconds: 600,
+      perFanMax: 6,
+      ...(opts.waitingRoom ?? {}),
+    },
   });
 }
 

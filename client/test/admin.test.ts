@@ -72,10 +72,18 @@ describe("the admin dashboard", () => {
     const resumedMs = Date.now();
     await status.evaluate((el) => {
       const seen = [el.textContent ?? ""];
-      new MutationObserver(() => seen.push(el.textContent ?? "")).observe(el, { subtree: true, childList: true, characterData: true });
+      new MutationObserver(() => seen.push(el.textContent ?? "")).observe(el, {
+        subtree: true,
+        childList: true,
+        characterData: true,
+      });
       (window as unknown as { statusSeen: string[] }).statusSeen = seen;
     });
-    await waitFor("two stats ticks after our own move's window", () => tickTimes.filter((t) => t > resumedMs + 3_000).length >= 2, 20_000);
+    await waitFor(
+      "two stats ticks after our own move's window",
+      () => tickTimes.filter((t) => t > resumedMs + 3_000).length >= 2,
+      20_000,
+    );
     const seen = await page.evaluate(() => (window as unknown as { statusSeen: string[] }).statusSeen);
     expect(seen.length).toBeGreaterThan(0);
     for (const text of seen) expect(text).toContain("On sale");
@@ -110,7 +118,11 @@ describe("the admin dashboard", () => {
       const res = await fetch(`${url}/api/events/${sale.id}/holds`, {
         method: "POST",
         headers: { "content-type": "application/json", authorization: `Bearer ${fan.fanToken}` },
-        body: JSON.stringify({ admissionToken: fan.admissionToken, items: [{ classId: sale.classes[0]!.id, quantity: 1 }], email }),
+        body: JSON.stringify({
+          admissionToken: fan.admissionToken,
+          items: [{ classId: sale.classes[0]!.id, quantity: 1 }],
+          email,
+        }),
       });
       expect(res.status).toBe(201);
     } finally {
@@ -150,7 +162,11 @@ describe("the admin dashboard", () => {
     await page.locator("#ev-name").fill("Errors Night");
     await tier1.getByLabel("Currency").fill("zz");
     await create.click();
-    await expectFieldError(page, "#" + (await tier1.getByLabel("Currency").getAttribute("id"))!, "A three-letter currency code such as USD.");
+    await expectFieldError(
+      page,
+      "#" + (await tier1.getByLabel("Currency").getAttribute("id"))!,
+      "A three-letter currency code such as USD.",
+    );
     expect(await tier1.getByLabel("Price").getAttribute("aria-invalid")).toBe("false");
     expect(await page.locator(".field-error").count()).toBe(1);
 
@@ -175,7 +191,12 @@ describe("the admin dashboard", () => {
     await create.click();
     await expectFieldError(page, "#ev-name", "Required.");
     const tier2 = page.getByRole("group", { name: "Tier 2" });
-    for (const [label, message] of [["Code", "1 to 32 letters, digits, _ or - (no spaces)."], ["Name", "Required."], ["Price", "An amount such as 45 or 45.50."], ["Capacity", "A whole number from 1 to 10,000,000."]] as const) {
+    for (const [label, message] of [
+      ["Code", "1 to 32 letters, digits, _ or - (no spaces)."],
+      ["Name", "Required."],
+      ["Price", "An amount such as 45 or 45.50."],
+      ["Capacity", "A whole number from 1 to 10,000,000."],
+    ] as const) {
       await expectFieldError(page, "#" + (await tier2.getByLabel(label, { exact: true }).getAttribute("id"))!, message);
     }
     expect(await page.locator(".field-error").count()).toBe(5);

@@ -29,7 +29,10 @@ function tinySale(url: string, name: string): Promise<Sale> {
 }
 
 /** Fan A: admitted, holding every ticket of the sale. */
-async function holdingEverything(url: string, sale: Sale): Promise<{ fan: AdmittedFan; orderId: string; orderToken: string }> {
+async function holdingEverything(
+  url: string,
+  sale: Sale,
+): Promise<{ fan: AdmittedFan; orderId: string; orderToken: string }> {
   const fan = await admittedFan(url, sale.id);
   const held = await hold(url, fan, sale.id, [{ classId: sale.classes[0]!.id, quantity: 2 }]);
   expect(held.status).toBe(201);
@@ -37,7 +40,10 @@ async function holdingEverything(url: string, sale: Sale): Promise<{ fan: Admitt
 }
 
 async function cancelOrder(url: string, orderId: string, orderToken: string): Promise<void> {
-  const res = await fetch(`${url}/api/orders/${orderId}/cancel`, { method: "POST", headers: { authorization: `Bearer ${orderToken}` } });
+  const res = await fetch(`${url}/api/orders/${orderId}/cancel`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${orderToken}` },
+  });
   expect(res.status).toBe(200);
 }
 

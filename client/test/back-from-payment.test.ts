@@ -65,11 +65,16 @@ describe("Back from the payment page", () => {
     await holdTickets(page, "General admission", 1);
     const paymentUrl = page.url();
     await page.goBack();
-    await page.locator(".current-order").getByRole("heading", { name: "Your tickets are held" }).waitFor({ timeout: 15_000 });
+    await page
+      .locator(".current-order")
+      .getByRole("heading", { name: "Your tickets are held" })
+      .waitFor({ timeout: 15_000 });
 
     // Paid elsewhere (another device) while this page sat in the cache; then the cache restores it.
     const sessionId = new URL(paymentUrl).pathname.split("/").pop() ?? "";
-    const paid = await page.request.post(`${site.url}/mockpay/api/sessions/${sessionId}/complete`, { data: { outcome: "succeeded" } });
+    const paid = await page.request.post(`${site.url}/mockpay/api/sessions/${sessionId}/complete`, {
+      data: { outcome: "succeeded" },
+    });
     expect(paid.status()).toBe(200);
     await waitFor("the restored page to show the paid order", async () => {
       await page.evaluate(() => window.dispatchEvent(new PageTransitionEvent("pageshow", { persisted: true })));
@@ -80,7 +85,9 @@ describe("Back from the payment page", () => {
 
   it("offers a fan with 2 of 6 tickets bought at most 4 more on their next turn", async () => {
     const { site, browser } = opened();
-    const sale = await createSale(site.url, { classes: [{ code: "GA", name: "General admission", priceCents: 4_500, capacity: 200, perOrderMax: 6 }] });
+    const sale = await createSale(site.url, {
+      classes: [{ code: "GA", name: "General admission", priceCents: 4_500, capacity: 200, perOrderMax: 6 }],
+    });
     const { context, page } = await fanPage(browser);
     await page.goto(`${site.url}/events/${sale.id}`);
     await holdTickets(page, "General admission", 2);
@@ -93,8 +100,16 @@ describe("Back from the payment page", () => {
     await waitFor("a new turn, or a way to get one", async () => (await turn.isVisible()) || (await join.isVisible()));
     if (await join.isVisible()) await join.click();
     await turn.waitFor({ timeout: 20_000 });
-    await page.getByText("You already have 2 of the 6 tickets allowed per fan for this event, so you can pick 4 more.").waitFor({ timeout: 15_000 });
-    expect(await page.getByLabel("General admission").locator("option").allInnerTexts()).toEqual(["0", "1", "2", "3", "4"]);
+    await page
+      .getByText("You already have 2 of the 6 tickets allowed per fan for this event, so you can pick 4 more.")
+      .waitFor({ timeout: 15_000 });
+    expect(await page.getByLabel("General admission").locator("option").allInnerTexts()).toEqual([
+      "0",
+      "1",
+      "2",
+      "3",
+      "4",
+    ]);
     await context.close();
   }, 90_000);
 

@@ -25,9 +25,23 @@ function write(startedAt: string, name: string, body: Record<string, unknown>): 
   writeFileSync(path.join(dir, `${startedAt.replaceAll(":", "-")}-${name}.json`), JSON.stringify(result));
 }
 
-const noop = (opsPerSecond: number) => [{ calibration: "GET /noop (Express)", generators: 1, concurrency: 200, "ops/s": opsPerSecond, "p50 ms": 120, "p99 ms": 400, seconds: 3 }];
+const noop = (opsPerSecond: number) => [
+  {
+    calibration: "GET /noop (Express)",
+    generators: 1,
+    concurrency: 200,
+    "ops/s": opsPerSecond,
+    "p50 ms": 120,
+    "p99 ms": 400,
+    seconds: 3,
+  },
+];
 const holds = (startedAt: string, perSecond: number, noopOps: number): void =>
-  write(startedAt, "holds", { title: "one hold per admitted fan", calibration: noop(noopOps), figures: [{ "holds/s": perSecond, target: "≥ 8000", "p99 ms": 1647.18, "p99 target": "≤ 100", errors: 0 }] });
+  write(startedAt, "holds", {
+    title: "one hold per admitted fan",
+    calibration: noop(noopOps),
+    figures: [{ "holds/s": perSecond, target: "≥ 8000", "p99 ms": 1647.18, "p99 target": "≤ 100", errors: 0 }],
+  });
 
 holds("2026-11-22T00:14:15.189Z", 178, 1212);
 holds("2026-11-22T00:39:26.044Z", 203, 1287);
@@ -40,12 +54,22 @@ write("2026-11-22T01:11:47.718Z", "purchase", {
     { concurrency: 200, "paid tickets/s": 23.4, target: "≥ 1500", errors: 0 },
   ],
 });
-write("2026-11-22T00:11:12.264Z", "ledger", { figures: [1, 10, 100, 1000].map((c) => ({ shape: "first", concurrency: c, holdsPerSecond: c * 3, calibrationRoundTripsPerSecond: 20_000 })) });
+write("2026-11-22T00:11:12.264Z", "ledger", {
+  figures: [1, 10, 100, 1000].map((c) => ({
+    shape: "first",
+    concurrency: c,
+    holdsPerSecond: c * 3,
+    calibrationRoundTripsPerSecond: 20_000,
+  })),
+});
 writeFileSync(path.join(dir, "2026-11-22T00-50-00.000Z-holds.json"), '{"name": "holds", "figu');
-writeFileSync(path.join(dir, "baselines.json"), JSON.stringify({
-  holds: { commit: "c0ffee4", label: "before holds were batched" },
-  purchase: { commit: "0000000", label: "a commit with no runs" },
-}));
+writeFileSync(
+  path.join(dir, "baselines.json"),
+  JSON.stringify({
+    holds: { commit: "c0ffee4", label: "before holds were batched" },
+    purchase: { commit: "0000000", label: "a commit with no runs" },
+  }),
+);
 
 const opened = useSite({ BENCH_RESULTS_DIR: dir });
 
@@ -73,7 +97,13 @@ describe("the benchmarks page", () => {
     await expect.poll(() => section.locator(".bench-chart-latest").textContent()).toBe("4,321/s (target 8,000)");
 
     const figures = section.locator("table", { has: page.locator("caption", { hasText: "Figures" }) });
-    expect(await figures.locator("thead th").allTextContents()).toEqual(["holds/s", "target", "p99 ms", "p99 target", "errors"]);
+    expect(await figures.locator("thead th").allTextContents()).toEqual([
+      "holds/s",
+      "target",
+      "p99 ms",
+      "p99 target",
+      "errors",
+    ]);
     expect(await figures.locator("tbody td").first().textContent()).toBe("4,321");
     const calibration = section.locator("table", { has: page.locator("caption", { hasText: "Calibration" }) });
     expect(await calibration.locator("tbody td").allTextContents()).toContain("9,876");
@@ -87,12 +117,22 @@ describe("the benchmarks page", () => {
 
     const compared = section.locator("table", { has: page.locator("caption", { hasText: "Before → after" }) });
     expect(await compared.locator("caption").textContent()).toBe("Before → after: before holds were batched");
-    expect((await compared.locator("thead th").allTextContents()).map((t) => t.replace(/\s+/g, " ").trim()))
-      .toEqual(["Figure", "Before c0ffee4 median of 1 run", "After (newest) c0ffee2 median of 1 run", "Change"]);
-    const holdsRow = compared.locator("tbody tr", { has: page.getByRole("rowheader", { name: "Holds per second", exact: true }) });
+    expect((await compared.locator("thead th").allTextContents()).map((t) => t.replace(/\s+/g, " ").trim())).toEqual([
+      "Figure",
+      "Before c0ffee4 median of 1 run",
+      "After (newest) c0ffee2 median of 1 run",
+      "Change",
+    ]);
+    const holdsRow = compared.locator("tbody tr", {
+      has: page.getByRole("rowheader", { name: "Holds per second", exact: true }),
+    });
     const holdsCells = (await holdsRow.locator("td").allTextContents()).map((t) => t.replace(/\s+/g, " ").trim());
     expect(holdsCells).toEqual(["178/s", "4,321/s", "×24.3 better"]);
-    expect(await page.locator("#bench-purchase table", { has: page.locator("caption", { hasText: "Before → after" }) }).count()).toBe(0);
+    expect(
+      await page
+        .locator("#bench-purchase table", { has: page.locator("caption", { hasText: "Before → after" }) })
+        .count(),
+    ).toBe(0);
 
     const raw = await page.request.get(`${site.url}/api/bench/results/2026-11-22T00-14-15.189Z-holds.json`);
     expect(raw.status()).toBe(200);

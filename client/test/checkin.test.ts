@@ -128,7 +128,11 @@ describe("check-in at the door", () => {
     await field.press("Enter");
     await verdict.getByText("Ticket for another event").waitFor({ timeout: 5_000 });
     expect(await verdict.getAttribute("class")).toContain("verdict-invalid");
-    const after = await (await fetch(`${url}/api/orders/${order.orderId}`, { headers: { authorization: `Bearer ${held.body.orderToken}` } })).json() as { tickets: Array<{ checkedInAt: string | null }> };
+    const after = (await (
+      await fetch(`${url}/api/orders/${order.orderId}`, {
+        headers: { authorization: `Bearer ${held.body.orderToken}` },
+      })
+    ).json()) as { tickets: Array<{ checkedInAt: string | null }> };
     expect(after.tickets.map((t) => t.checkedInAt !== null)).toEqual([true, false]);
     await context.close();
   }, 90_000);

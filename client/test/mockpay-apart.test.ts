@@ -5,7 +5,16 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closedPort } from "../../server/src/testing/services.js";
 import { startStack, type TestStack } from "../../server/src/testing/stack.js";
-import { createSale, fanPage, holdTickets, launchBrowser, payOnMockPay, qrDrawing, requireBuiltClient, shownQrSvgs } from "./support.js";
+import {
+  createSale,
+  fanPage,
+  holdTickets,
+  launchBrowser,
+  payOnMockPay,
+  qrDrawing,
+  requireBuiltClient,
+  shownQrSvgs,
+} from "./support.js";
 
 let stack: TestStack;
 let browser: Browser;

@@ -38,7 +38,9 @@ describe("the waiting room in the browser", () => {
 
     await openInLine(second.page, eventUrl);
     expect(await second.page.locator(".place-number").innerText()).toBe("You're next");
-    expect(await second.page.locator(".ticket-number").innerText()).toMatch(/^Ticket #2 — your number in line; it never changes/);
+    expect(await second.page.locator(".ticket-number").innerText()).toMatch(
+      /^Ticket #2 — your number in line; it never changes/,
+    );
     expect(await second.page.locator(".place-updated").innerText()).toMatch(/^Updated /);
     const slotNote = second.page.getByText(/The checkout slot is in use by a fan ahead of you/);
     await slotNote.waitFor({ timeout: 5_000 });

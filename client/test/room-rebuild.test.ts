@@ -49,9 +49,15 @@ describe("a waiting room rebuilt after Redis lost its data", () => {
 
     await flushAll();
 
-    await first.page.getByText("The waiting room was restarted. You kept your turn to buy.").waitFor({ timeout: 20_000 });
-    await second.page.getByText("The waiting room was restarted. You kept your place in line.").waitFor({ timeout: 20_000 });
-    await third.page.getByText("The waiting room was restarted. You kept your place in line.").waitFor({ timeout: 20_000 });
+    await first.page
+      .getByText("The waiting room was restarted. You kept your turn to buy.")
+      .waitFor({ timeout: 20_000 });
+    await second.page
+      .getByText("The waiting room was restarted. You kept your place in line.")
+      .waitFor({ timeout: 20_000 });
+    await third.page
+      .getByText("The waiting room was restarted. You kept your place in line.")
+      .waitFor({ timeout: 20_000 });
     expect(await second.page.locator(".ticket-number").innerText()).toMatch(/^Ticket #2 /);
     expect(await third.page.locator(".ticket-number").innerText()).toMatch(/^Ticket #3 /);
     expect(await second.page.locator(".place-number").innerText()).toBe("You're next");

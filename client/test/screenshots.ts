@@ -32,14 +32,23 @@ async function shot(page: Page, name: string, fullPage = false): Promise<void> {
     await document.fonts.ready;
     window.scrollTo(0, 0);
   });
-  const height = fullPage ? Math.min(fullPageHeightMax, await page.evaluate(() => document.documentElement.scrollHeight)) : undefined;
-  const clip = height === undefined ? undefined : { x: 0, y: 0, width: page.viewportSize()?.width ?? desktop.width, height };
+  const height = fullPage
+    ? Math.min(fullPageHeightMax, await page.evaluate(() => document.documentElement.scrollHeight))
+    : undefined;
+  const clip =
+    height === undefined ? undefined : { x: 0, y: 0, width: page.viewportSize()?.width ?? desktop.width, height };
   await page.screenshot({ path: `${outDir}${name}.png`, fullPage, clip, animations: "disabled", caret: "hide" });
   console.log(`  ${name}.png`);
 }
 
 async function newPage(browser: Browser, size: Size): Promise<Page> {
-  const context = await browser.newContext({ viewport: sizes[size], deviceScaleFactor: 1, colorScheme: "light", timezoneId: "Europe/Berlin", locale: "en-US" });
+  const context = await browser.newContext({
+    viewport: sizes[size],
+    deviceScaleFactor: 1,
+    colorScheme: "light",
+    timezoneId: "Europe/Berlin",
+    locale: "en-US",
+  });
   return context.newPage();
 }
 
@@ -63,7 +72,11 @@ async function simulateSale(url: string, sale: Sale, fans: number): Promise<void
           // a fan who didn't get in within the helper's wait just goes home: fine for a picture
         } finally {
           // A paid order ends the turn; anyone else leaves the line so their slot goes to the next fan.
-          if (fan && !paid) await fan.socket.timeout(2_000).emitWithAck("queue:leave", { eventId: sale.id }).catch(() => null);
+          if (fan && !paid)
+            await fan.socket
+              .timeout(2_000)
+              .emitWithAck("queue:leave", { eventId: sale.id })
+              .catch(() => null);
           fan?.close();
         }
       })(),
@@ -200,7 +213,10 @@ async function main(): Promise<void> {
     }
     // Both journeys settle before anything closes: a failure in one must not leave the other
     // running against a closed browser (an unhandled rejection would skip the clean-up).
-    const journeys = await Promise.allSettled([fanJourney(browser, url, demo, "phone"), fanJourney(browser, url, demo, "desktop")]);
+    const journeys = await Promise.allSettled([
+      fanJourney(browser, url, demo, "phone"),
+      fanJourney(browser, url, demo, "desktop"),
+    ]);
     const failed = journeys.find((j) => j.status === "rejected");
     if (failed) throw failed.reason;
     const phoneOrder = (journeys[0] as PromiseFulfilledResult<string>).value;
@@ -211,7 +227,10 @@ async function main(): Promise<void> {
     const orderPath = `/api/orders${order.pathname.slice("/orders".length)}`;
     const res = await fetch(`${url}${orderPath}`, { headers: { authorization: `Bearer ${orderToken}` } });
     const codes = ((await res.json()) as { tickets: Array<{ code: string }> }).tickets.map((t) => t.code);
-    for (const [size, page] of [["phone", adminPhone], ["desktop", adminDesk]] as const) {
+    for (const [size, page] of [
+      ["phone", adminPhone],
+      ["desktop", adminDesk],
+    ] as const) {
       await page.goto(`${url}/admin/checkin`);
       const field = page.getByLabel("Ticket code");
       if (size === "desktop") {
@@ -248,6 +267,9 @@ async function main(): Promise<void> {
   console.log(`done in ${Math.round((Date.now() - startedMs) / 1000)} s → ${outDir}`);
 }
 
-const parts: Record<string, (browser: Browser, url: string) => Promise<void>> = { bench: benchPage, admission: admissionPanel };
+const parts: Record<string, (browser: Browser, url: string) => Promise<void>> = {
+  bench: benchPage,
+  admission: admissionPanel,
+};
 const part = process.argv[2] === undefined ? undefined : parts[process.argv[2]];
 await (part ? only(part) : main());

@@ -19,15 +19,26 @@ export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 /** The pages are the built client: without it the server answers 503 and every test would fail obscurely. */
 export function requireBuiltClient(): void {
   if (!existsSync(distIndex)) {
-    throw new Error(`client/dist/index.html is missing: build the client first with \`npm run build -w client\` (npm test does it before vitest).`);
+    throw new Error(
+      `client/dist/index.html is missing: build the client first with \`npm run build -w client\` (npm test does it before vitest).`,
+    );
   }
 }
 
 export function launchBrowser(): Promise<Browser> {
-  if (!existsSync(chromiumPath)) throw new Error(`no Chromium at ${chromiumPath} (apt-get install chromium, or set CHROMIUM_PATH)`);
+  if (!existsSync(chromiumPath))
+    throw new Error(`no Chromium at ${chromiumPath} (apt-get install chromium, or set CHROMIUM_PATH)`);
   return chromium.launch({
     executablePath: chromiumPath,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-quic",
+    ],
   });
 }
 
@@ -54,7 +65,8 @@ export async function startSite(env: Record<string, string> = {}): Promise<Site>
 export async function openSite(env: Record<string, string> = {}): Promise<{ site: Site; browser: Browser }> {
   requireBuiltClient();
   const [site, browser] = await Promise.allSettled([startSite(env), launchBrowser()]);
-  if (site.status === "fulfilled" && browser.status === "fulfilled") return { site: site.value, browser: browser.value };
+  if (site.status === "fulfilled" && browser.status === "fulfilled")
+    return { site: site.value, browser: browser.value };
   if (site.status === "fulfilled") await site.value.stack.close();
   if (browser.status === "fulfilled") await browser.value.close();
   throw site.status === "rejected" ? site.reason : (browser as PromiseRejectedResult).reason;
@@ -116,14 +128,22 @@ export async function createSale(url: string, options: SaleOptions = {}): Promis
 }
 
 /** A fan's browser: its own context (cookies, sessionStorage), a phone-sized page. */
-export async function fanPage(browser: Browser, viewport = { width: 390, height: 844 }): Promise<{ context: BrowserContext; page: Page }> {
+export async function fanPage(
+  browser: Browser,
+  viewport = { width: 390, height: 844 },
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
   const page = await context.newPage();
   return { context, page };
 }
 
 /** On the event page once admitted: pick `quantity` of the tier named `tierName`, give an email, hold. Lands on MockPay. */
-export async function holdTickets(page: Page, tierName: string, quantity: number, email = "fan@example.test"): Promise<void> {
+export async function holdTickets(
+  page: Page,
+  tierName: string,
+  quantity: number,
+  email = "fan@example.test",
+): Promise<void> {
   await page.getByRole("heading", { name: "It's your turn" }).waitFor({ timeout: 20_000 });
   await page.getByLabel(tierName, { exact: false }).first().selectOption(String(quantity));
   await page.getByLabel("Email for your tickets").fill(email);

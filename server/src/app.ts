@@ -181,12 +181,31 @@ export function createApp(deps: AppDeps): App {
   const waitingRoom = createWaitingRoom(deps, { tokens, eventsRepo, orders: ordersRepo, healthStore });
   const { store, eventCache, recovery } = waitingRoom;
   const checkout = createCheckout({
-    pool: deps.pool, ...(deps.settlementPool ? { settlementPool: deps.settlementPool } : {}), health,
-    ...(deps.holdGate ? { holdGate: deps.holdGate } : {}), redis: deps.redis, bullRedis: deps.bullRedis, redisPrefix: deps.redisPrefix,
-    ledger: deps.ledger, logger: deps.logger, registry,
-    publicUrl: deps.publicUrl, secretKey: deps.secretKey, idempotencyLeaseMs: deps.idempotencyLeaseMs ?? 30_000,
-    webhookSecrets: deps.webhookSecrets, chaos: deps.mockpayChaos, provider: deps.paymentProvider, admin, tokens, events, eventsRepo,
-    eventCache, store, stock: waitingRoom.stock, steering: waitingRoom.steeringStore, orders: ordersRepo,
+    pool: deps.pool,
+    ...(deps.settlementPool ? { settlementPool: deps.settlementPool } : {}),
+    health,
+    ...(deps.holdGate ? { holdGate: deps.holdGate } : {}),
+    redis: deps.redis,
+    bullRedis: deps.bullRedis,
+    redisPrefix: deps.redisPrefix,
+    ledger: deps.ledger,
+    logger: deps.logger,
+    registry,
+    publicUrl: deps.publicUrl,
+    secretKey: deps.secretKey,
+    idempotencyLeaseMs: deps.idempotencyLeaseMs ?? 30_000,
+    webhookSecrets: deps.webhookSecrets,
+    chaos: deps.mockpayChaos,
+    provider: deps.paymentProvider,
+    admin,
+    tokens,
+    events,
+    eventsRepo,
+    eventCache,
+    store,
+    stock: waitingRoom.stock,
+    steering: waitingRoom.steeringStore,
+    orders: ordersRepo,
     restoreAdmission: (eventId, fanId, claims) => recovery.restoreAdmission(eventId, fanId, claims),
   });
   const sessionLimit = new RateLimit(deps.redis, deps.redisPrefix, "session-ip", deps.limits.sessionsPerIpPerMinute);
@@ -198,7 +217,9 @@ export function createApp(deps: AppDeps): App {
   app.use(requestLogging(deps.logger));
   app.use(
     helmet({
-      contentSecurityPolicy: { directives: { upgradeInsecureRequests: https ? [] : null, connectSrc: ["'self'", "ws:", "wss:"] } },
+      contentSecurityPolicy: {
+        directives: { upgradeInsecureRequests: https ? [] : null, connectSrc: ["'self'", "ws:", "wss:"] },
+      },
       strictTransportSecurity: https,
     }),
   );
@@ -210,16 +231,41 @@ export function createApp(deps: AppDeps): App {
   app.get("/metrics", metricsHandler(metrics));
   app.use(prefixGate(adminAuthRoutes(admin, registry, { secureCookies: https })));
   app.use(prefixGate(fanSessionRoutes(tokens, registry, { secureCookies: https, perIp: sessionLimit })));
-  const room = { waitingRoom: waitingRoom.service, lottery: waitingRoom.lottery, tokens, joinLimits: waitingRoom.joinLimits };
+  const room = {
+    waitingRoom: waitingRoom.service,
+    lottery: waitingRoom.lottery,
+    tokens,
+    joinLimits: waitingRoom.joinLimits,
+  };
   app.use(prefixGate(waitingRoomRoutes(room, registry)));
   app.use(prefixGate(eventRoutes({ events, ledger: deps.ledger, admin }, registry)));
   for (const router of checkout.routers) app.use(prefixGate(router));
-  app.use(prefixGate(benchRoutes(deps.benchResultsDir ? new BenchResultsStore(deps.benchResultsDir, deps.logger) : null, registry)));
-  app.use(docsRouter(() => registry.document({ title: "Stampede API", version: deps.version ?? "1", serverUrl: deps.publicUrl() })));
+  app.use(
+    prefixGate(
+      benchRoutes(deps.benchResultsDir ? new BenchResultsStore(deps.benchResultsDir, deps.logger) : null, registry),
+    ),
+  );
+  app.use(
+    docsRouter(() =>
+      registry.document({ title: "Stampede API", version: deps.version ?? "1", serverUrl: deps.publicUrl() }),
+    ),
+  );
 
   app.use("/api", notFoundHandler);
   app.use(clientRouter(deps.clientDistDir));
   app.use(notFoundHandler);
   app.use(errorHandler);
-  return { app, metrics, admin, events, tokens, waitingRoom, checkout, ledger: deps.ledger, health, healthStore, responseCheck };
+  return {
+    app,
+    metrics,
+    admin,
+    events,
+    tokens,
+    waitingRoom,
+    checkout,
+    ledger: deps.ledger,
+    health,
+    healthStore,
+    responseCheck,
+  };
 }

@@ -45,7 +45,12 @@ export async function checkPostgres(databaseUrl: string): Promise<void> {
 }
 
 export async function checkRedis(redisUrl: string): Promise<void> {
-  const client = createRedis(redisUrl, "app", { lazyConnect: true, retryStrategy: () => null, connectTimeout: startupConnectTimeoutMs, maxRetriesPerRequest: 0 });
+  const client = createRedis(redisUrl, "app", {
+    lazyConnect: true,
+    retryStrategy: () => null,
+    connectTimeout: startupConnectTimeoutMs,
+    maxRetriesPerRequest: 0,
+  });
   // ioredis reports the socket's own error (ECONNREFUSED …) as an event, then rejects with a generic one.
   let socketError: unknown;
   client.on("error", (err) => (socketError ??= err));
@@ -64,7 +69,9 @@ export async function checkRedis(redisUrl: string): Promise<void> {
 /** Preflight both services, then create and migrate the database. */
 export async function prepareServices(config: Pick<Config, "databaseUrl" | "redisUrl">): Promise<void> {
   const results = await Promise.allSettled([checkPostgres(config.databaseUrl), checkRedis(config.redisUrl)]);
-  const failures = results.flatMap((r) => (r.status === "rejected" ? [r.reason instanceof Error ? r.reason.message : String(r.reason)] : []));
+  const failures = results.flatMap((r) =>
+    r.status === "rejected" ? [r.reason instanceof Error ? r.reason.message : String(r.reason)] : [],
+  );
   if (failures.length > 0) throw new StartupError(failures.join("\n"));
   await retryWhileUnavailable(async () => {
     await ensureDatabase(config.databaseUrl);
@@ -93,7 +100,10 @@ export async function retryWhileUnavailable(step: () => Promise<void>): Promise<
 }
 
 /** The ledger backend the configuration names (TigerBeetle, or the PostgreSQL ledger). */
-export function createConfiguredLedger(config: Pick<Config, "ledger" | "databaseUrl">, onBatch?: (events: number) => void): Ledger {
+export function createConfiguredLedger(
+  config: Pick<Config, "ledger" | "databaseUrl">,
+  onBatch?: (events: number) => void,
+): Ledger {
   const { callTimeoutMs } = config.ledger;
   return config.ledger.kind === "tigerbeetle"
     ? createLedger("tigerbeetle", { address: config.ledger.address, clusterId: config.ledger.clusterId, callTimeoutMs })

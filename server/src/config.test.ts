@@ -33,7 +33,8 @@ describe("loadConfig", () => {
   it("lists every bad variable at once", () => {
     const list = problems({ PORT: "seventy", REDIS_URL: "not a url", LEDGER: "mysql", MOCKPAY_FAIL_RATE: "2" });
     expect(list).toHaveLength(4);
-    for (const name of ["PORT", "REDIS_URL", "LEDGER", "MOCKPAY_FAIL_RATE"]) expect(list.some((p) => p.startsWith(`${name}:`))).toBe(true);
+    for (const name of ["PORT", "REDIS_URL", "LEDGER", "MOCKPAY_FAIL_RATE"])
+      expect(list.some((p) => p.startsWith(`${name}:`))).toBe(true);
   });
 
   it("takes the listen backlog from LISTEN_BACKLOG, above Node's 511 by default, and refuses one out of range", () => {
@@ -63,29 +64,56 @@ describe("loadConfig", () => {
   it("refuses development secrets under NODE_ENV=production and names each one", () => {
     const list = problems({ NODE_ENV: "production" });
     expect(list.map((p) => p.split(":")[0]).sort()).toEqual(["ADMIN_PASSWORD", "MOCKPAY_WEBHOOK_SECRET", "SECRET_KEY"]);
-    const copied = problems({ NODE_ENV: "production", ADMIN_PASSWORD: "stampede-dev-admin", MOCKPAY_WEBHOOK_SECRET: "w".repeat(20), SECRET_KEY: "k".repeat(40) });
+    const copied = problems({
+      NODE_ENV: "production",
+      ADMIN_PASSWORD: "stampede-dev-admin",
+      MOCKPAY_WEBHOOK_SECRET: "w".repeat(20),
+      SECRET_KEY: "k".repeat(40),
+    });
     expect(copied).toEqual(["ADMIN_PASSWORD: the development default is refused when NODE_ENV=production"]);
   });
 
   it("runs MockPay inside the server unless MOCKPAY_URL is set, and then wants a real API key in production", () => {
     const inside = loadConfig({ PUBLIC_URL: "https://tickets.example.com" }).mockpay;
-    expect(inside).toMatchObject({ url: null, port: 3100, publicUrl: "http://127.0.0.1:3100", publicUrlConfigured: false });
+    expect(inside).toMatchObject({
+      url: null,
+      port: 3100,
+      publicUrl: "http://127.0.0.1:3100",
+      publicUrlConfigured: false,
+    });
     expect(inside.webhookUrl).toBe("https://tickets.example.com/api/payments/webhook");
-    const apart = loadConfig({ MOCKPAY_URL: "http://mockpay:3100/", MOCKPAY_PUBLIC_URL: "https://pay.example.com/" }).mockpay;
-    expect(apart).toMatchObject({ url: "http://mockpay:3100", publicUrl: "https://pay.example.com", publicUrlConfigured: true });
+    const apart = loadConfig({
+      MOCKPAY_URL: "http://mockpay:3100/",
+      MOCKPAY_PUBLIC_URL: "https://pay.example.com/",
+    }).mockpay;
+    expect(apart).toMatchObject({
+      url: "http://mockpay:3100",
+      publicUrl: "https://pay.example.com",
+      publicUrlConfigured: true,
+    });
     const secrets = {
-      NODE_ENV: "production", ADMIN_PASSWORD: "a-long-password", MOCKPAY_WEBHOOK_SECRET: "w".repeat(20), SECRET_KEY: "k".repeat(40),
+      NODE_ENV: "production",
+      ADMIN_PASSWORD: "a-long-password",
+      MOCKPAY_WEBHOOK_SECRET: "w".repeat(20),
+      SECRET_KEY: "k".repeat(40),
     };
     expect(problems({ ...secrets, MOCKPAY_URL: "http://mockpay:3100" })).toEqual([
       "MOCKPAY_API_KEY: must be set (not the development default) when NODE_ENV=production and MOCKPAY_URL is set",
     ]);
     const key = "sk_".padEnd(24, "x");
-    expect(loadConfig({ ...secrets, MOCKPAY_URL: "http://mockpay:3100", MOCKPAY_API_KEY: key }).mockpay.apiKey).toBe(key);
+    expect(loadConfig({ ...secrets, MOCKPAY_URL: "http://mockpay:3100", MOCKPAY_API_KEY: key }).mockpay.apiKey).toBe(
+      key,
+    );
     expect(loadConfig(secrets).mockpay.url).toBeNull();
   });
 
   it("accepts real secrets in production and prints no banner", () => {
-    const c = loadConfig({ NODE_ENV: "production", ADMIN_PASSWORD: "a-long-password", MOCKPAY_WEBHOOK_SECRET: "w".repeat(20), SECRET_KEY: "k".repeat(40) });
+    const c = loadConfig({
+      NODE_ENV: "production",
+      ADMIN_PASSWORD: "a-long-password",
+      MOCKPAY_WEBHOOK_SECRET: "w".repeat(20),
+      SECRET_KEY: "k".repeat(40),
+    });
     expect(c.devDefaultsUsed).toEqual([]);
     expect(devDefaultsBanner(c)).toBeNull();
   });
@@ -104,7 +132,11 @@ describe("loadConfig", () => {
   });
 
   it("checks answers against their schemas in development and tests, not in production unless RESPONSE_CHECK=on", () => {
-    const secrets = { ADMIN_PASSWORD: "a-real-password", MOCKPAY_WEBHOOK_SECRET: "whsec_a_real_secret_0123", SECRET_KEY: "k".repeat(40) };
+    const secrets = {
+      ADMIN_PASSWORD: "a-real-password",
+      MOCKPAY_WEBHOOK_SECRET: "whsec_a_real_secret_0123",
+      SECRET_KEY: "k".repeat(40),
+    };
     expect(loadConfig({}).responseCheck).toBe(true);
     expect(loadConfig({ NODE_ENV: "test" }).responseCheck).toBe(true);
     expect(loadConfig({ NODE_ENV: "production", ...secrets }).responseCheck).toBe(false);

@@ -43,12 +43,18 @@ const envSchema = z.object({
   PUBLIC_URL: z.url().optional(),
   DATABASE_URL: z.url().default("postgres://postgres@127.0.0.1:5432/stampede"),
   REDIS_URL: z.url().default("redis://127.0.0.1:6379"),
-  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]*$/, "letters, digits, _ . - only").default("stampede"),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]*$/, "letters, digits, _ . - only")
+    .default("stampede"),
   LEDGER: z.enum(["postgres", "tigerbeetle"]).default("postgres"),
   TB_ADDRESS: z.string().optional(),
   TB_CLUSTER_ID: z.coerce.bigint().default(0n),
   LEDGER_CALL_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(ledgerCallTimeoutMs),
-  ADMIN_USER: z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/).default("admin"),
+  ADMIN_USER: z
+    .string()
+    .regex(/^[A-Za-z0-9_.@-]{1,64}$/)
+    .default("admin"),
   ADMIN_PASSWORD: z.string().min(8).optional(),
   MOCKPAY_WEBHOOK_SECRET: z.string().min(16).optional(),
   SECRET_KEY: z.string().min(32).optional(),
@@ -99,7 +105,9 @@ export interface Config {
   redisUrl: string;
   redisPrefix: string;
   /** callTimeoutMs: every ledger call answers within it or fails as unavailable (the hold is refused 503). */
-  ledger: ({ kind: "postgres" } | { kind: "tigerbeetle"; address: string; clusterId: bigint }) & { callTimeoutMs: number };
+  ledger: ({ kind: "postgres" } | { kind: "tigerbeetle"; address: string; clusterId: bigint }) & {
+    callTimeoutMs: number;
+  };
   admin: { username: string; password: string };
   mockpay: {
     webhookSecret: string;
@@ -133,7 +141,13 @@ export interface Config {
   connections: { perIpMax: number; idleTimeoutMs: number; keepAliveTimeoutMs: number; listenBacklog: number };
   /** Database connections (the shared pool; settlement's own, 0 = settlement shares the pool) and
    * the hold requests worked on and waiting per process (past both: 503 overloaded). */
-  checkout: { poolMax: number; settlementPoolMax: number; holdsInFlightMax: number; holdsQueuedMax: number; holdQueueWaitMaxMs: number };
+  checkout: {
+    poolMax: number;
+    settlementPoolMax: number;
+    holdsInFlightMax: number;
+    holdsQueuedMax: number;
+    holdQueueWaitMaxMs: number;
+  };
   /** Where GET /api/bench/results reads recorded runs; null (BENCH_RESULTS_DIR="") turns those routes off. */
   benchResultsDir: string | null;
   /** Secrets that fell back to their development default (printed loudly at start). */
@@ -168,8 +182,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       if (e[k] === devSecrets[k]) problems.push(`${k}: the development default is refused when NODE_ENV=production`);
     }
   }
-  if (e.NODE_ENV === "production" && e.MOCKPAY_URL && (e.MOCKPAY_API_KEY ?? mockpayApiKeyDefault) === mockpayApiKeyDefault) {
-    problems.push("MOCKPAY_API_KEY: must be set (not the development default) when NODE_ENV=production and MOCKPAY_URL is set");
+  if (
+    e.NODE_ENV === "production" &&
+    e.MOCKPAY_URL &&
+    (e.MOCKPAY_API_KEY ?? mockpayApiKeyDefault) === mockpayApiKeyDefault
+  ) {
+    problems.push(
+      "MOCKPAY_API_KEY: must be set (not the development default) when NODE_ENV=production and MOCKPAY_URL is set",
+    );
   }
   if (e.LEDGER === "tigerbeetle" && !e.TB_ADDRESS) problems.push("TB_ADDRESS: required when LEDGER=tigerbeetle");
   if (problems.length > 0) throw new ConfigError(problems);
@@ -212,9 +232,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     presenceGraceSeconds: e.PRESENCE_GRACE_SECONDS,
     idempotencyLeaseSeconds: e.IDEMPOTENCY_LEASE_SECONDS,
     jobLockMs: e.JOB_LOCK_MS,
-    limits: { sessionsPerIpPerMinute: e.SESSION_LIMIT_PER_IP_PER_MINUTE, joinsPerIpPerMinute: e.JOIN_LIMIT_PER_IP_PER_MINUTE },
+    limits: {
+      sessionsPerIpPerMinute: e.SESSION_LIMIT_PER_IP_PER_MINUTE,
+      joinsPerIpPerMinute: e.JOIN_LIMIT_PER_IP_PER_MINUTE,
+    },
     connections: {
-      perIpMax: e.CONNECTIONS_PER_IP_MAX, idleTimeoutMs: e.HTTP_IDLE_TIMEOUT_MS, keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      perIpMax: e.CONNECTIONS_PER_IP_MAX,
+      idleTimeoutMs: e.HTTP_IDLE_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
       listenBacklog: e.LISTEN_BACKLOG,
     },
     checkout: {
@@ -236,8 +261,16 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 export function devDefaultsBanner(config: Config): string | null {
   if (config.devDefaultsUsed.length === 0 || !config.devDefaultsBanner) return null;
   const lines = config.devDefaultsUsed.map((k) =>
-    k === "ADMIN_PASSWORD" ? `  ${k} = ${config.admin.password}   (admin user: ${config.admin.username})` : `  ${k} = <development default>`,
+    k === "ADMIN_PASSWORD"
+      ? `  ${k} = ${config.admin.password}   (admin user: ${config.admin.username})`
+      : `  ${k} = <development default>`,
   );
   const bar = "!".repeat(78);
-  return [bar, "!! DEVELOPMENT DEFAULTS IN USE — set these in the environment for anything real:", ...lines, "!! NODE_ENV=production refuses to start with them.", bar].join("\n");
+  return [
+    bar,
+    "!! DEVELOPMENT DEFAULTS IN USE — set these in the environment for anything real:",
+    ...lines,
+    "!! NODE_ENV=production refuses to start with them.",
+    bar,
+  ].join("\n");
 }

@@ -21,17 +21,20 @@ const redactPaths = ["authorization", "cookie", "set-cookie", "x-csrf-token", "m
 export function redactUrl(url: string): string {
   const q = url.indexOf("?");
   if (q < 0) return url;
-  const query = url.slice(q + 1).split("&").map((pair) => {
-    const eq = pair.indexOf("=");
-    const rawName = eq < 0 ? pair : pair.slice(0, eq);
-    let name = rawName;
-    try {
-      name = decodeURIComponent(rawName.replace(/\+/g, " "));
-    } catch {
-      // A malformed escape: judge the raw name.
-    }
-    return eq >= 0 && secretParamPattern.test(name) ? `${rawName}=${redactedValue}` : pair;
-  });
+  const query = url
+    .slice(q + 1)
+    .split("&")
+    .map((pair) => {
+      const eq = pair.indexOf("=");
+      const rawName = eq < 0 ? pair : pair.slice(0, eq);
+      let name = rawName;
+      try {
+        name = decodeURIComponent(rawName.replace(/\+/g, " "));
+      } catch {
+        // A malformed escape: judge the raw name.
+      }
+      return eq >= 0 && secretParamPattern.test(name) ? `${rawName}=${redactedValue}` : pair;
+    });
   return `${url.slice(0, q)}?${query.join("&")}`;
 }
 

@@ -27,7 +27,9 @@ async function start(config: Config): Promise<void> {
   // Payments are settled on connections of their own: a flood of holds cannot take them (0: shared).
   const { settlementPoolMax } = config.checkout;
   const settlementPool =
-    settlementPoolMax > 0 ? createPool(config.databaseUrl, { applicationName: "stampede-settlement", max: settlementPoolMax }) : null;
+    settlementPoolMax > 0
+      ? createPool(config.databaseUrl, { applicationName: "stampede-settlement", max: settlementPoolMax })
+      : null;
   const redis = createRedis(config.redisUrl, "app");
   // The ledger exists before the app's metrics do: batch sizes are forwarded once they exist.
   let observeBatch = (_events: number): void => {};

@@ -30,7 +30,11 @@ async function login(username: string, password: string, ip?: string) {
     body: JSON.stringify({ username, password }),
   });
   const cookie = res.headers.get("set-cookie")?.split(";")[0] ?? "";
-  return { res, cookie, body: (await json(res)) as { username?: string; role?: string; csrfToken?: string; error?: { code: string } } };
+  return {
+    res,
+    cookie,
+    body: (await json(res)) as { username?: string; role?: string; csrfToken?: string; error?: { code: string } },
+  };
 }
 
 async function createUser(username: string, role: string, password = "a-good-password") {
@@ -66,10 +70,14 @@ describe("admin auth", () => {
   });
 
   it("accepts HTTP Basic for scripts and never asks browsers for it", async () => {
-    const ok = await fetch(`${t.url}/api/admin/me`, { headers: { authorization: basic(testAdmin.username, testAdmin.password) } });
+    const ok = await fetch(`${t.url}/api/admin/me`, {
+      headers: { authorization: basic(testAdmin.username, testAdmin.password) },
+    });
     expect(ok.status).toBe(200);
     expect((await json(ok)).csrfToken).toBeNull();
-    const bad = await fetch(`${t.url}/api/admin/me`, { headers: { authorization: basic(testAdmin.username, "wrong") } });
+    const bad = await fetch(`${t.url}/api/admin/me`, {
+      headers: { authorization: basic(testAdmin.username, "wrong") },
+    });
     expect(bad.status).toBe(401);
     expect(bad.headers.get("www-authenticate")).toBeNull();
   });
@@ -77,14 +85,26 @@ describe("admin auth", () => {
   it("requires the CSRF token for cookie-authenticated writes, not for Basic", async () => {
     const { cookie, body } = await login(testAdmin.username, testAdmin.password);
     const payload = JSON.stringify({ username: "csrf-check", password: "a-good-password", role: "viewer" });
-    const noToken = await fetch(`${t.url}/api/admin/users`, { method: "POST", headers: { ...jsonType, cookie }, body: payload });
+    const noToken = await fetch(`${t.url}/api/admin/users`, {
+      method: "POST",
+      headers: { ...jsonType, cookie },
+      body: payload,
+    });
     expect(noToken.status).toBe(403);
     expect((await json(noToken)).error.code).toBe("csrf_failed");
-    const wrongToken = await fetch(`${t.url}/api/admin/users`, { method: "POST", headers: { ...jsonType, cookie, "x-csrf-token": "x".repeat(32) }, body: payload });
+    const wrongToken = await fetch(`${t.url}/api/admin/users`, {
+      method: "POST",
+      headers: { ...jsonType, cookie, "x-csrf-token": "x".repeat(32) },
+      body: payload,
+    });
     expect(wrongToken.status).toBe(403);
     const list = await json(await fetch(`${t.url}/api/admin/users`, { headers: { cookie } }));
     expect(list.users.map((u: { username: string }) => u.username)).not.toContain("csrf-check");
-    const withToken = await fetch(`${t.url}/api/admin/users`, { method: "POST", headers: { ...jsonType, cookie, "x-csrf-token": body.csrfToken ?? "" }, body: payload });
+    const withToken = await fetch(`${t.url}/api/admin/users`, {
+      method: "POST",
+      headers: { ...jsonType, cookie, "x-csrf-token": body.csrfToken ?? "" },
+      body: payload,
+    });
     expect(withToken.status).toBe(201);
   });
 
@@ -98,14 +118,25 @@ describe("admin auth", () => {
     expect((await json(denied)).error.code).toBe("forbidden");
     const asScanner = { authorization: basic(scanner.username, scanner.password) };
     expect((await json(await fetch(`${t.url}/api/admin/me`, { headers: asScanner }))).role).toBe("scanner");
-    expect((await fetch(`${t.url}/api/admin/users`, { method: "POST", headers: { ...jsonType, ...asScanner }, body: "{}" })).status).toBe(403);
+    expect(
+      (await fetch(`${t.url}/api/admin/users`, { method: "POST", headers: { ...jsonType, ...asScanner }, body: "{}" }))
+        .status,
+    ).toBe(403);
   });
 
   it("rejects a duplicate username with 409 and a short password with 422", async () => {
     const auth = { ...jsonType, authorization: basic(testAdmin.username, testAdmin.password) };
-    const dupe = await fetch(`${t.url}/api/admin/users`, { method: "POST", headers: auth, body: JSON.stringify({ username: "admin", password: "a-good-password", role: "viewer" }) });
+    const dupe = await fetch(`${t.url}/api/admin/users`, {
+      method: "POST",
+      headers: auth,
+      body: JSON.stringify({ username: "admin", password: "a-good-password", role: "viewer" }),
+    });
     expect(dupe.status).toBe(409);
-    const short = await fetch(`${t.url}/api/admin/users`, { method: "POST", headers: auth, body: JSON.stringify({ username: "shorty", password: "123", role: "viewer" }) });
+    const short = await fetch(`${t.url}/api/admin/users`, {
+      method: "POST",
+      headers: auth,
+      body: JSON.stringify({ username: "shorty", password: "123", role: "viewer" }),
+    });
     expect(short.status).toBe(422);
     expect((await json(short)).error.message).toMatch(/^body\.password:/);
   });
@@ -113,7 +144,10 @@ describe("admin auth", () => {
   it("signs out: the cookie stops working", async () => {
     const { cookie, body } = await login(testAdmin.username, testAdmin.password);
     expect((await fetch(`${t.url}/api/admin/me`, { headers: { cookie } })).status).toBe(200);
-    const out = await fetch(`${t.url}/api/admin/logout`, { method: "POST", headers: { cookie, "x-csrf-token": body.csrfToken ?? "" } });
+    const out = await fetch(`${t.url}/api/admin/logout`, {
+      method: "POST",
+      headers: { cookie, "x-csrf-token": body.csrfToken ?? "" },
+    });
     expect(out.status).toBe(204);
     expect((await fetch(`${t.url}/api/admin/me`, { headers: { cookie } })).status).toBe(401);
   });
@@ -126,7 +160,9 @@ describe("admin auth", () => {
     expect(limited.body.error?.code).toBe("rate_limited");
     expect(limited.res.headers.get("retry-after")).toBe("1");
     // Basic auth goes through the same limiter.
-    const viaBasic = await fetch(`${t.url}/api/admin/me`, { headers: { authorization: basic(user.username, user.password) } });
+    const viaBasic = await fetch(`${t.url}/api/admin/me`, {
+      headers: { authorization: basic(user.username, user.password) },
+    });
     expect(viaBasic.status).toBe(429);
     // Another account is not affected.
     expect((await login(testAdmin.username, testAdmin.password)).res.status).toBe(200);
@@ -152,17 +188,43 @@ describe("admin auth", () => {
         body: JSON.stringify(body),
       });
     const newUser = (username: string) => ({ username, password: "a-good-password", role: "viewer" });
-    expect((await request("/api/admin/users", basic(testAdmin.username, testAdmin.password), newUser("audited-2"), "created")).status).toBe(201);
-    expect((await request("/api/admin/users", basic(viewer.username, viewer.password), newUser("audited-3"), "forbidden")).status).toBe(403);
-    expect((await request("/api/admin/login", null, { username: viewer.username, password: "wrong-password" }, "login")).status).toBe(401);
+    expect(
+      (
+        await request(
+          "/api/admin/users",
+          basic(testAdmin.username, testAdmin.password),
+          newUser("audited-2"),
+          "created",
+        )
+      ).status,
+    ).toBe(201);
+    expect(
+      (await request("/api/admin/users", basic(viewer.username, viewer.password), newUser("audited-3"), "forbidden"))
+        .status,
+    ).toBe(403);
+    expect(
+      (await request("/api/admin/login", null, { username: viewer.username, password: "wrong-password" }, "login"))
+        .status,
+    ).toBe(401);
     const rows = await waitFor("the three audit rows", async () => {
-      const { rows } = await t.pool.query<{ action: string; username: string | null; status: number; request_id: string }>(
-        "SELECT action, username, status, request_id FROM admin_audit WHERE request_id LIKE $1 ORDER BY request_id",
-        [`${tag}-%`],
-      );
+      const { rows } = await t.pool.query<{
+        action: string;
+        username: string | null;
+        status: number;
+        request_id: string;
+      }>("SELECT action, username, status, request_id FROM admin_audit WHERE request_id LIKE $1 ORDER BY request_id", [
+        `${tag}-%`,
+      ]);
       return rows.length === 3 ? rows : null;
     });
-    expect(rows.map(({ action, username, status, request_id }) => [request_id.slice(tag.length + 1), action, username, status])).toEqual([
+    expect(
+      rows.map(({ action, username, status, request_id }) => [
+        request_id.slice(tag.length + 1),
+        action,
+        username,
+        status,
+      ]),
+    ).toEqual([
       ["created", "POST /api/admin/users", "admin", 201],
       ["forbidden", "POST /api/admin/users", "audited", 403],
       ["login", "login", "audited", 401],

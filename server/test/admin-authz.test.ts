@@ -56,18 +56,34 @@ beforeAll(async () => {
   t = await startTestApp();
   f = await makeFixtures(t);
   signedOut = await adminLogin(t.url, testAdmin.username, testAdmin.password);
-  const out = await fetch(`${t.url}/api/admin/logout`, { method: "POST", headers: { cookie: signedOut.cookie, "x-csrf-token": signedOut.csrfToken } });
+  const out = await fetch(`${t.url}/api/admin/logout`, {
+    method: "POST",
+    headers: { cookie: signedOut.cookie, "x-csrf-token": signedOut.csrfToken },
+  });
   expect(out.status).toBe(204);
-  const doc = (await (await fetch(`${t.url}/api/openapi.json`)).json()) as { paths: Record<string, Record<string, { security: unknown[]; requestBody?: { content: Record<string, { schema: JsonSchema }> } }>> };
+  const doc = (await (await fetch(`${t.url}/api/openapi.json`)).json()) as {
+    paths: Record<
+      string,
+      Record<string, { security: unknown[]; requestBody?: { content: Record<string, { schema: JsonSchema }> } }>
+    >;
+  };
   operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
     Object.entries(ops)
       .filter(([, op]) => op.security.length > 0 && path.startsWith("/api/admin/"))
-      .map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, method: method.toUpperCase(), path, body: op.requestBody?.content["application/json"]?.schema ?? null })),
+      .map(([method, op]) => ({
+        key: `${method.toUpperCase()} ${path}`,
+        method: method.toUpperCase(),
+        path,
+        body: op.requestBody?.content["application/json"]?.schema ?? null,
+      })),
   );
 }, 120_000);
 afterAll(() => t?.close());
 
-const cookie = (login: AdminLogin, csrf: string | null) => ({ cookie: login.cookie, ...(csrf === null ? {} : { "x-csrf-token": csrf }) });
+const cookie = (login: AdminLogin, csrf: string | null) => ({
+  cookie: login.cookie,
+  ...(csrf === null ? {} : { "x-csrf-token": csrf }),
+});
 const unsafe = (op: Operation) => op.method !== "GET";
 
 /** Every way in that must fail for this operation, with the answer it must get. */
@@ -77,15 +93,53 @@ function refusals(op: Operation): Refusal[] {
     { who: "no credentials", headers: {}, status: 401, code: "unauthorized" },
     { who: "a fan token", headers: { authorization: `Bearer ${f.fan.fanToken}` }, status: 401, code: "unauthorized" },
     { who: "a fan cookie", headers: { cookie: `stampede_fan=${f.fan.fanToken}` }, status: 401, code: "unauthorized" },
-    { who: "a forged session cookie", headers: { cookie: "stampede_admin=forged-session-id", "x-csrf-token": "forged" }, status: 401, code: "unauthorized" },
-    { who: "a signed-out session cookie", headers: cookie(signedOut, signedOut.csrfToken), status: 401, code: "unauthorized" },
+    {
+      who: "a forged session cookie",
+      headers: { cookie: "stampede_admin=forged-session-id", "x-csrf-token": "forged" },
+      status: 401,
+      code: "unauthorized",
+    },
+    {
+      who: "a signed-out session cookie",
+      headers: cookie(signedOut, signedOut.csrfToken),
+      status: 401,
+      code: "unauthorized",
+    },
   ];
-  if (!roles.includes("viewer")) list.push({ who: "the viewer role", headers: cookie(f.viewer, f.viewer.csrfToken), status: 403, code: "forbidden" });
-  if (!roles.includes("viewer")) list.push({ who: "the viewer role (Basic)", headers: { authorization: basicAuth(f.users.viewer.username, f.users.viewer.password) }, status: 403, code: "forbidden" });
-  if (!roles.includes("scanner")) list.push({ who: "the scanner role", headers: cookie(f.scanner, f.scanner.csrfToken), status: 403, code: "forbidden" });
+  if (!roles.includes("viewer"))
+    list.push({
+      who: "the viewer role",
+      headers: cookie(f.viewer, f.viewer.csrfToken),
+      status: 403,
+      code: "forbidden",
+    });
+  if (!roles.includes("viewer"))
+    list.push({
+      who: "the viewer role (Basic)",
+      headers: { authorization: basicAuth(f.users.viewer.username, f.users.viewer.password) },
+      status: 403,
+      code: "forbidden",
+    });
+  if (!roles.includes("scanner"))
+    list.push({
+      who: "the scanner role",
+      headers: cookie(f.scanner, f.scanner.csrfToken),
+      status: 403,
+      code: "forbidden",
+    });
   if (unsafe(op)) {
-    list.push({ who: "an admin cookie without a CSRF token", headers: cookie(f.admin, null), status: 403, code: "csrf_failed" });
-    list.push({ who: "an admin cookie with another session's CSRF token", headers: cookie(f.admin, f.viewer.csrfToken), status: 403, code: "csrf_failed" });
+    list.push({
+      who: "an admin cookie without a CSRF token",
+      headers: cookie(f.admin, null),
+      status: 403,
+      code: "csrf_failed",
+    });
+    list.push({
+      who: "an admin cookie with another session's CSRF token",
+      headers: cookie(f.admin, f.viewer.csrfToken),
+      status: 403,
+      code: "csrf_failed",
+    });
   }
   return list;
 }
@@ -93,7 +147,9 @@ function refusals(op: Operation): Refusal[] {
 /** The path with real ids, and a body the schema accepts: only the credentials are wrong. */
 function request(op: Operation): { path: string; body: string | undefined } {
   const path = op.path.replace("{eventId}", f.saleEventId).replace("{orderId}", f.paid.orderId);
-  const sample = op.body ? fc.sample(valueOf(op.body, { eventId: [f.saleEventId], code: [f.paid.ticketCode] }), { numRuns: 1, seed: 7 })[0] : undefined;
+  const sample = op.body
+    ? fc.sample(valueOf(op.body, { eventId: [f.saleEventId], code: [f.paid.ticketCode] }), { numRuns: 1, seed: 7 })[0]
+    : undefined;
   return { path, body: sample === undefined ? undefined : JSON.stringify(sample) };
 }
 
@@ -112,19 +168,39 @@ describe("admin authorization", () => {
       for (const refusal of refusals(op)) {
         const requestId = `authz-${++requestSeq}`;
         const before = await snapshot(t.pool, t.redis, t.testRedis.prefix);
-        const res = await fetch(`${t.url}${path}`, { method: op.method, headers: { "content-type": "application/json", "x-request-id": requestId, ...refusal.headers }, body });
+        const res = await fetch(`${t.url}${path}`, {
+          method: op.method,
+          headers: { "content-type": "application/json", "x-request-id": requestId, ...refusal.headers },
+          body,
+        });
         const answer = (await res.json()) as { error?: { code?: string } };
-        expect([res.status, answer.error?.code], `${op.key} with ${refusal.who}`).toEqual([refusal.status, refusal.code]);
-        expect(changes(before, await snapshot(t.pool, t.redis, t.testRedis.prefix)), `${op.key} with ${refusal.who}`).toEqual([]);
-        if (unsafe(op)) audited.push({ requestId, action: `${op.method} ${op.path.replace(/\{([A-Za-z]+)\}/g, ":$1")}`, status: refusal.status });
+        expect([res.status, answer.error?.code], `${op.key} with ${refusal.who}`).toEqual([
+          refusal.status,
+          refusal.code,
+        ]);
+        expect(
+          changes(before, await snapshot(t.pool, t.redis, t.testRedis.prefix)),
+          `${op.key} with ${refusal.who}`,
+        ).toEqual([]);
+        if (unsafe(op))
+          audited.push({
+            requestId,
+            action: `${op.method} ${op.path.replace(/\{([A-Za-z]+)\}/g, ":$1")}`,
+            status: refusal.status,
+          });
       }
     }
     // Audit rows are written once the response is sent: wait for all of them.
     const rows = await waitFor("an audit row for every refused write", async () => {
-      const { rows } = await t.pool.query<{ request_id: string; action: string; status: number }>("SELECT request_id, action, status FROM admin_audit WHERE request_id = ANY($1)", [audited.map((a) => a.requestId)]);
+      const { rows } = await t.pool.query<{ request_id: string; action: string; status: number }>(
+        "SELECT request_id, action, status FROM admin_audit WHERE request_id = ANY($1)",
+        [audited.map((a) => a.requestId)],
+      );
       return rows.length >= audited.length ? rows : null;
     });
-    const byId = new Map(rows.map((r) => [r.request_id, { requestId: r.request_id, action: r.action, status: r.status }]));
+    const byId = new Map(
+      rows.map((r) => [r.request_id, { requestId: r.request_id, action: r.action, status: r.status }]),
+    );
     expect(audited.map((a) => byId.get(a.requestId))).toEqual(audited);
   }, 300_000);
 
@@ -134,7 +210,11 @@ describe("admin authorization", () => {
       // Bodies broken on purpose and an unknown order id: past the guard, refused by validation, nothing done.
       const path = op.path.replace("{eventId}", f.saleEventId).replace("{orderId}", crypto.randomUUID());
       const body = op.body ? JSON.stringify({ unexpected: [] }) : undefined;
-      const res = await fetch(`${t.url}${path}`, { method: op.method, headers: { "content-type": "application/json", ...asAdmin }, body });
+      const res = await fetch(`${t.url}${path}`, {
+        method: op.method,
+        headers: { "content-type": "application/json", ...asAdmin },
+        body,
+      });
       expect([401, 403], `${op.key} as admin answered ${res.status}`).not.toContain(res.status);
     }
   }, 120_000);

@@ -24,12 +24,21 @@ afterAll(async () => {
 });
 
 async function adminCookie(): Promise<string> {
-  const res = await fetch(`${url}/api/admin/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(stackAdmin) });
+  const res = await fetch(`${url}/api/admin/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(stackAdmin),
+  });
   return res.headers.get("set-cookie")?.split(";")[0] ?? "";
 }
 
 function adminSocket(cookie: string) {
-  const socket = io(`${url}/admin`, { transports: ["websocket"], extraHeaders: cookie ? { cookie } : {}, reconnection: false, forceNew: true });
+  const socket = io(`${url}/admin`, {
+    transports: ["websocket"],
+    extraHeaders: cookie ? { cookie } : {},
+    reconnection: false,
+    forceNew: true,
+  });
   closers.push(() => socket.close());
   return socket;
 }
@@ -42,13 +51,21 @@ describe("admin live view", () => {
   });
 
   it("pushes the figures, the sales feed, and stats ticks", async () => {
-    const event = await createEvent(url, stackAdmin, { name: "Live", status: "on_sale", classes: [{ code: "GA", name: "General", priceCents: 1_500, capacity: 50 }], waitingRoom: { admitPerMinute: 60_000 } });
+    const event = await createEvent(url, stackAdmin, {
+      name: "Live",
+      status: "on_sale",
+      classes: [{ code: "GA", name: "General", priceCents: 1_500, capacity: 50 }],
+      waitingRoom: { admitPerMinute: 60_000 },
+    });
     const socket = adminSocket(await adminCookie());
     const sales: AdminSale[] = [];
     const ticks: AdminStats[] = [];
     socket.on("sales:batch", (b: { sales: AdminSale[] }) => sales.push(...b.sales));
     socket.on("stats:tick", (s: AdminStats) => ticks.push(s));
-    const ack = (await socket.timeout(5_000).emitWithAck("admin:watch", { eventId: event.id })) as { ok: boolean; data: AdminStats };
+    const ack = (await socket.timeout(5_000).emitWithAck("admin:watch", { eventId: event.id })) as {
+      ok: boolean;
+      data: AdminStats;
+    };
     expect(ack.ok).toBe(true);
     expect(ack.data.classes[0]).toMatchObject({ code: "GA", capacity: 50, available: 50 });
 
@@ -58,19 +75,31 @@ describe("admin live view", () => {
     await completePayment(url, held.body.paymentUrl, "succeeded");
     await orderReaches(url, held.body.orderId, held.body.orderToken, "paid");
     // Pushed to the watching socket (how fast is measured by the benchmarks, not asserted here).
-    await waitFor("the sale in the feed", () => sales.find((s) => s.orderId === held.body.orderId && s.status === "paid"));
+    await waitFor("the sale in the feed", () =>
+      sales.find((s) => s.orderId === held.body.orderId && s.status === "paid"),
+    );
     expect(sales.map((s) => s.type)).toContain("hold.placed");
-    await waitFor("a tick showing the sale", () => ticks.find((t) => t.classes[0]!.sold === 2 && t.revenueCents === 3_000));
+    await waitFor("a tick showing the sale", () =>
+      ticks.find((t) => t.classes[0]!.sold === 2 && t.revenueCents === 3_000),
+    );
   });
 });
 
 describe("sales feed history", () => {
   it("gives the last holds, payments and releases newest first, to a viewer too, and 401 without a sign-in", async () => {
-    const event = await createEvent(url, stackAdmin, { name: "History", status: "on_sale", classes: [{ code: "GA", name: "General", priceCents: 700, capacity: 50 }], waitingRoom: { admitPerMinute: 60_000 } });
+    const event = await createEvent(url, stackAdmin, {
+      name: "History",
+      status: "on_sale",
+      classes: [{ code: "GA", name: "General", priceCents: 700, capacity: 50 }],
+      waitingRoom: { admitPerMinute: 60_000 },
+    });
     const classId = event.classes[0]!.id;
     const paidFan = await admittedFan(url, event.id);
     const cancelledFan = await admittedFan(url, event.id);
-    closers.push(() => paidFan.close(), () => cancelledFan.close());
+    closers.push(
+      () => paidFan.close(),
+      () => cancelledFan.close(),
+    );
     const paid = await hold(url, paidFan, event.id, [{ classId, quantity: 3 }]);
     await completePayment(url, paid.body.paymentUrl, "succeeded");
     await orderReaches(url, paid.body.orderId, paid.body.orderToken, "paid");
@@ -80,9 +109,15 @@ describe("sales feed history", () => {
 
     const admin = basicAuth(stackAdmin.username, stackAdmin.password);
     const viewer = { username: "feed-viewer", password: "a-good-password" };
-    const created = await fetch(`${url}/api/admin/users`, { method: "POST", headers: { "content-type": "application/json", authorization: admin }, body: JSON.stringify({ ...viewer, role: "viewer" }) });
+    const created = await fetch(`${url}/api/admin/users`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: admin },
+      body: JSON.stringify({ ...viewer, role: "viewer" }),
+    });
     expect(created.status).toBe(201);
-    const res = await fetch(`${url}/api/admin/events/${event.id}/sales`, { headers: { authorization: basicAuth(viewer.username, viewer.password) } });
+    const res = await fetch(`${url}/api/admin/events/${event.id}/sales`, {
+      headers: { authorization: basicAuth(viewer.username, viewer.password) },
+    });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { eventId: string; sales: AdminSale[] };
     expect(body.eventId).toBe(event.id);
@@ -95,10 +130,18 @@ describe("sales feed history", () => {
     const times = body.sales.map((s) => s.atMs);
     expect(times).toEqual([...times].sort((a, b) => b - a));
 
-    const one = (await (await fetch(`${url}/api/admin/events/${event.id}/sales?limit=1`, { headers: { authorization: admin } })).json()) as { sales: AdminSale[] };
+    const one = (await (
+      await fetch(`${url}/api/admin/events/${event.id}/sales?limit=1`, { headers: { authorization: admin } })
+    ).json()) as { sales: AdminSale[] };
     expect(one.sales.map((s) => s.type)).toEqual(["hold.voided"]);
     expect((await fetch(`${url}/api/admin/events/${event.id}/sales`)).status).toBe(401);
-    expect((await fetch(`${url}/api/admin/events/00000000-0000-4000-8000-000000000000/sales`, { headers: { authorization: admin } })).status).toBe(404);
+    expect(
+      (
+        await fetch(`${url}/api/admin/events/00000000-0000-4000-8000-000000000000/sales`, {
+          headers: { authorization: admin },
+        })
+      ).status,
+    ).toBe(404);
     const spec = (await (await fetch(`${url}/api/openapi.json`)).json()) as { paths: Record<string, unknown> };
     expect(spec.paths["/api/admin/events/{eventId}/sales"]).toBeDefined();
   });
@@ -106,14 +149,20 @@ describe("sales feed history", () => {
 
 describe("public board", () => {
   it("follows an event's room without joining the queue", async () => {
-    const event = await createEvent(url, stackAdmin, { name: "Board", status: "on_sale", classes: [{ code: "GA", name: "General", priceCents: 100, capacity: 9 }] });
+    const event = await createEvent(url, stackAdmin, {
+      name: "Board",
+      status: "on_sale",
+      classes: [{ code: "GA", name: "General", priceCents: 100, capacity: 9 }],
+    });
     const viewer = await connectFan(url);
     closers.push(() => viewer.close());
     const ack = await viewer.socket.timeout(5_000).emitWithAck("event:watch", { eventId: event.id });
     expect(ack.ok && ack.data).toMatchObject({ eventId: event.id, state: "waiting", servedUpTo: 0, waiting: 0 });
     await waitFor("status frames", () => viewer.statuses.length >= 2);
     await waitFor("stock", () => viewer.stock.find((s) => s.classes[0]!.available === 9));
-    const view = (await (await fetch(`${url}/api/events/${event.id}/queue`, { headers: { authorization: `Bearer ${viewer.fanToken}` } })).json()) as { entry: unknown };
+    const view = (await (
+      await fetch(`${url}/api/events/${event.id}/queue`, { headers: { authorization: `Bearer ${viewer.fanToken}` } })
+    ).json()) as { entry: unknown };
     expect(view.entry).toBeNull(); // watching is not queuing
   });
 });

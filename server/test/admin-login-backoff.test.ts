@@ -33,14 +33,18 @@ describe("admin sign-in backoff", () => {
     for (let round = 0; round < 5; round++) {
       expect((await login(`guess-${round}`, attackerIp)).status).toBe(401);
       // Hammering during the wait is answered 429 without a check, and does not stretch the wait.
-      const hammered = await Promise.all(Array.from({ length: 5 }, (_, i) => login(`hammer-${round}-${i}`, attackerIp)));
+      const hammered = await Promise.all(
+        Array.from({ length: 5 }, (_, i) => login(`hammer-${round}-${i}`, attackerIp)),
+      );
       expect(hammered.map((r) => r.status)).toEqual([429, 429, 429, 429, 429]);
       const wait = hammered[0]?.waitMs ?? 0;
       expect(hammered[0]?.retryAfter).toBe(String(Math.ceil(wait / 1000)));
       waits.push(wait);
       // The owner, elsewhere, is never held up — by password or by Basic.
       expect((await login(testAdmin.password, ownerIp)).status).toBe(200);
-      const me = await fetch(`${t.url}/api/admin/me`, { headers: { authorization: basic(testAdmin.username, testAdmin.password), "x-forwarded-for": ownerIp } });
+      const me = await fetch(`${t.url}/api/admin/me`, {
+        headers: { authorization: basic(testAdmin.username, testAdmin.password), "x-forwarded-for": ownerIp },
+      });
       expect(me.status).toBe(200);
       clock += wait;
     }

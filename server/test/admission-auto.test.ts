@@ -47,11 +47,16 @@ const sale = (name: string, waitingRoom: Record<string, unknown>) =>
 /** Fans in line with no socket (REST joins), so the room always has someone waiting. */
 async function fillLine(eventId: string, count: number): Promise<void> {
   for (let i = 0; i < count; i += 100) {
-    await Promise.all(Array.from({ length: Math.min(100, count - i) }, async () => {
-      const { fanToken } = await newSession(url);
-      const res = await fetch(`${url}/api/events/${eventId}/queue`, { method: "POST", headers: { authorization: `Bearer ${fanToken}` } });
-      if (res.status !== 200) throw new Error(`join answered ${res.status}`);
-    }));
+    await Promise.all(
+      Array.from({ length: Math.min(100, count - i) }, async () => {
+        const { fanToken } = await newSession(url);
+        const res = await fetch(`${url}/api/events/${eventId}/queue`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${fanToken}` },
+        });
+        if (res.status !== 200) throw new Error(`join answered ${res.status}`);
+      }),
+    );
   }
 }
 
@@ -65,10 +70,14 @@ async function watcher(eventId: string): Promise<TestFan> {
 
 /** The first frame from index `from` on that passes, and its index. */
 async function frame(fan: TestFan, from: number, what: string, test: (s: QueueStatus) => boolean): Promise<number> {
-  return waitFor(what, () => {
-    const i = fan.statuses.findIndex((s, j) => j >= from && test(s));
-    return i === -1 ? null : i + 1;
-  }, 60_000).then((i) => i - 1);
+  return waitFor(
+    what,
+    () => {
+      const i = fan.statuses.findIndex((s, j) => j >= from && test(s));
+      return i === -1 ? null : i + 1;
+    },
+    60_000,
+  ).then((i) => i - 1);
 }
 
 interface SteerPoint {
@@ -87,7 +96,12 @@ async function steps(eventId: string): Promise<SteerPoint[]> {
 
 describe("auto admission", () => {
   it("climbs to the ceiling, cuts when settlement lags, and climbs back once it is fast again", async () => {
-    const auto = await sale("Auto", { admission: "auto", admitPerMinute: 960, admitPerMinuteFloor: 30, admitPerMinuteCeiling: ceiling });
+    const auto = await sale("Auto", {
+      admission: "auto",
+      admitPerMinute: 960,
+      admitPerMinuteFloor: 30,
+      admitPerMinuteCeiling: ceiling,
+    });
     const manual = await sale("Manual", { admitPerMinute: manualRate });
     // The buyer joins first (admitted in the first tick); the watchers join after the crowd.
     const buyer = await admittedFan(url, auto.id);
@@ -96,7 +110,12 @@ describe("auto admission", () => {
     await fillLine(manual.id, 200);
     const [fan, control] = await Promise.all([watcher(auto.id), watcher(manual.id)]);
 
-    const atCeiling = await frame(fan, 0, "the auto room at its ceiling", (s) => s.admission === "auto" && s.admitPerMinute === ceiling);
+    const atCeiling = await frame(
+      fan,
+      0,
+      "the auto room at its ceiling",
+      (s) => s.admission === "auto" && s.admitPerMinute === ceiling,
+    );
 
     proxy.setLatency("down", 2_500);
     const held = await hold(url, buyer, auto.id, [{ classId: auto.classes[0]!.id, quantity: 1 }]);

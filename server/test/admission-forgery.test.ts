@@ -7,7 +7,15 @@
 import { hkdfSync } from "node:crypto";
 import { decodeJwt, SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
-import { admittedFan, auditOk, completePayment, hold, orderReaches, stockOf, type AdmittedFan } from "../src/testing/checkout.js";
+import {
+  admittedFan,
+  auditOk,
+  completePayment,
+  hold,
+  orderReaches,
+  stockOf,
+  type AdmittedFan,
+} from "../src/testing/checkout.js";
 import { basicAuth, createEvent, newSession, waitFor } from "../src/testing/fans.js";
 import { stackAdmin, stackSecretKey } from "../src/testing/stack.js";
 import { useStack } from "../src/testing/use-stack.js";
@@ -27,7 +35,8 @@ async function saleEvent(waitingRoom: Record<string, unknown> = {}) {
 
 const fan = async (eventId: string): Promise<AdmittedFan> => served.closeAfter(await admittedFan(served.url, eventId));
 
-const keyFor = (secret: string, purpose: string) => new Uint8Array(hkdfSync("sha256", secret, "stampede-token-keys", purpose, 32));
+const keyFor = (secret: string, purpose: string) =>
+  new Uint8Array(hkdfSync("sha256", secret, "stampede-token-keys", purpose, 32));
 
 /** A token with exactly the claims of `genuine`, signed under the given key. */
 function resign(genuine: string, key: Uint8Array): Promise<string> {
@@ -59,7 +68,8 @@ async function ordersOf(f: AdmittedFan, eventId: string): Promise<number> {
   return ((await res.json()) as { orders: unknown[] }).orders.length;
 }
 
-const stockRow = async (eventId: string) => (await stockOf(served.url, eventId)).map((c) => [c.available, c.held, c.sold]);
+const stockRow = async (eventId: string) =>
+  (await stockOf(served.url, eventId)).map((c) => [c.available, c.held, c.sold]);
 
 type Sale = Awaited<ReturnType<typeof saleEvent>>;
 type Case = [name: string, who: { fanToken: string; admissionToken: string }, sale: Sale];
@@ -80,10 +90,16 @@ async function paidBuyer(sale: Sale): Promise<AdmittedFan> {
 /** A fan whose admission has run out: the room itself no longer shows them admitted. */
 async function expiredFan(sale: Sale): Promise<AdmittedFan> {
   const late = await fan(sale.id);
-  await waitFor("the admission to expire", async () => {
-    const res = await fetch(`${served.url}/api/events/${sale.id}/queue`, { headers: { authorization: `Bearer ${late.fanToken}` } });
-    return ((await res.json()) as { entry: { state: string } | null }).entry?.state !== "admitted";
-  }, 30_000);
+  await waitFor(
+    "the admission to expire",
+    async () => {
+      const res = await fetch(`${served.url}/api/events/${sale.id}/queue`, {
+        headers: { authorization: `Bearer ${late.fanToken}` },
+      });
+      return ((await res.json()) as { entry: { state: string } | null }).entry?.state !== "admitted";
+    },
+    30_000,
+  );
   return late;
 }
 
@@ -105,7 +121,11 @@ describe("admission tokens at POST /holds", () => {
       ["a flipped bit", { ...f, admissionToken: flipBit(mine) }, sale],
       ["alg:none", { ...f, admissionToken: algNone(mine) }, sale],
       ["HS256 under another secret", { ...f, admissionToken: await resign(mine, otherSecret) }, sale],
-      ["HS256 under the fan-token key", { ...f, admissionToken: await resign(mine, keyFor(stackSecretKey, "fan-session")) }, sale],
+      [
+        "HS256 under the fan-token key",
+        { ...f, admissionToken: await resign(mine, keyFor(stackSecretKey, "fan-session")) },
+        sale,
+      ],
       ["another fan's admission", { ...f, admissionToken: g.admissionToken }, sale],
       ["another event's admission", { ...f, admissionToken: elsewhere.admissionToken }, sale],
       ["this fan's admission at another event", f, other],
@@ -122,13 +142,21 @@ describe("admission tokens at POST /holds", () => {
     expect(answers).toEqual(cases.map(([name]) => `${name}: 403 admission_required`));
 
     // 0 holds: stock as it was, nobody but the buyer has an order, every ledger adds up.
-    expect([await stockRow(sale.id), await stockRow(other.id), await stockRow(short.id)]).toEqual([before, [[10, 0, 0]], [[10, 0, 0]]]);
+    expect([await stockRow(sale.id), await stockRow(other.id), await stockRow(short.id)]).toEqual([
+      before,
+      [[10, 0, 0]],
+      [[10, 0, 0]],
+    ]);
     const orders = [ordersOf(f, sale.id), ordersOf(f, other.id), ordersOf(late, short.id), ordersOf(buyer, sale.id)];
     expect(await Promise.all(orders)).toEqual([0, 0, 0, 1]);
     for (const id of [sale.id, other.id, short.id]) expect(await auditOk(served.url, id, basic)).toBe(true);
 
     // The control: the same claims signed with the server's own admission key buy.
-    const genuine = await holdOne(["genuine", { ...f, admissionToken: await resign(mine, keyFor(stackSecretKey, "admission")) }, sale]);
+    const genuine = await holdOne([
+      "genuine",
+      { ...f, admissionToken: await resign(mine, keyFor(stackSecretKey, "admission")) },
+      sale,
+    ]);
     expect(genuine.status).toBe(201);
   }, 60_000);
 });

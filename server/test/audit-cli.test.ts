@@ -82,7 +82,9 @@ describe("npm run audit", () => {
        SELECT 're_' || md5(id), id, amount_cents, 'by hand' FROM mockpay_sessions WHERE order_id = $1`,
       [held.body.orderId],
     );
-    await sql("DELETE FROM tickets WHERE id = (SELECT id FROM tickets WHERE order_id = $1 LIMIT 1)", [held.body.orderId]);
+    await sql("DELETE FROM tickets WHERE id = (SELECT id FROM tickets WHERE order_id = $1 LIMIT 1)", [
+      held.body.orderId,
+    ]);
     const refunded = await audit(["--watch", "1", "--grace", "0"], served.stack.db.url);
     expect(refunded.output).toMatch(/I3 .* captured payment ps_[0-9a-f]+ is both a paid order and a refund/);
     expect(refunded.output).toMatch(/I3 .* paid order has 1 tickets of tier [0-9a-f-]+, it bought 2/);

@@ -70,7 +70,14 @@ beforeAll(async () => {
   await put(newer, run("holds", "2026-11-22T01:00:00.000Z"));
   await put(purchase, run("purchase", "2026-11-22T00:30:00.000Z"));
   // The first ledger runs: no title, no calibration, no notes, no git commit.
-  await put(ledger, { name: "ledger", startedAt: "2026-11-22T00:11:12.264Z", machine: { cpus: 2, loadAverage1mAtStart: 3.68 }, versions: { node: "v20" }, config: {}, figures: [{ shape: "first", concurrency: 1, holdsPerSecond: 246 }] });
+  await put(ledger, {
+    name: "ledger",
+    startedAt: "2026-11-22T00:11:12.264Z",
+    machine: { cpus: 2, loadAverage1mAtStart: 3.68 },
+    versions: { node: "v20" },
+    config: {},
+    figures: [{ shape: "first", concurrency: 1, holdsPerSecond: 246 }],
+  });
   await put(malformed, '{"name": "holds", "startedAt": ');
   await put(notAResult, { name: "joins", figures: "none" });
   await put("README.md", "# not a result");
@@ -107,7 +114,14 @@ describe("GET /api/bench/results", () => {
       { concurrency: null, seconds: { server: 9.18, postgresql: 3.24 } },
       { concurrency: 200, seconds: { server: 8.27 } },
     ]);
-    expect(runs[3]).toMatchObject({ name: "ledger", title: null, versions: { git: null }, calibration: [], notes: [], cpu: [] });
+    expect(runs[3]).toMatchObject({
+      name: "ledger",
+      title: null,
+      versions: { git: null },
+      calibration: [],
+      notes: [],
+      cpu: [],
+    });
   });
 
   it("skips a malformed file and a file that is not a result with one warning each, however often it is listed", async () => {
@@ -130,7 +144,8 @@ describe("GET /api/bench/results", () => {
 });
 
 describe("the baselines in GET /api/bench/results", () => {
-  const ignored = (): Array<{ reason?: string }> => warnings.filter((w) => w.msg?.startsWith("benchmark baselines ignored"));
+  const ignored = (): Array<{ reason?: string }> =>
+    warnings.filter((w) => w.msg?.startsWith("benchmark baselines ignored"));
 
   it("are none while baselines.json is missing", async () => {
     expect((await listing()).baselines).toEqual({});
@@ -161,7 +176,12 @@ describe("the baselines in GET /api/bench/results", () => {
       await listing();
       expect(baselines, JSON.stringify(body)).toEqual({});
       expect(runs.length).toBeGreaterThan(0);
-      expect(ignored().slice(before).map((w) => w.reason), JSON.stringify(body)).toEqual([expect.stringMatching(reason)]);
+      expect(
+        ignored()
+          .slice(before)
+          .map((w) => w.reason),
+        JSON.stringify(body),
+      ).toEqual([expect.stringMatching(reason)]);
     }
   });
 
@@ -187,7 +207,15 @@ describe("GET /api/bench/results/:file", () => {
   });
 
   it("refuses names that are not result-shaped, path traversal included, with 400 invalid_request", async () => {
-    for (const name of ["..%2F..%2Fpackage.json", "%2e%2e%2f%2e%2e%2fpackage.json", "..%5C..%5Cpackage.json", "README.md", `${older}.bak`, `x${older}`, "2026-11-22T00-14-15.189Z-HOLDS.json"]) {
+    for (const name of [
+      "..%2F..%2Fpackage.json",
+      "%2e%2e%2f%2e%2e%2fpackage.json",
+      "..%5C..%5Cpackage.json",
+      "README.md",
+      `${older}.bak`,
+      `x${older}`,
+      "2026-11-22T00-14-15.189Z-HOLDS.json",
+    ]) {
       const res = await fetch(`${t.url}/api/bench/results/${name}`);
       expect(res.status, name).toBe(400);
       const body = await json(res);
@@ -197,7 +225,13 @@ describe("GET /api/bench/results/:file", () => {
   });
 
   it("answers 404 not_found for a well-formed name it does not hold, a malformed file, a directory and a symlink", async () => {
-    for (const name of ["2020-01-01T00-00-00.000Z-holds.json", malformed, notAResult, "2026-11-22T00-53-00.000Z-dir.json", linked]) {
+    for (const name of [
+      "2020-01-01T00-00-00.000Z-holds.json",
+      malformed,
+      notAResult,
+      "2026-11-22T00-53-00.000Z-dir.json",
+      linked,
+    ]) {
       const res = await fetch(`${t.url}/api/bench/results/${name}`);
       expect(res.status, name).toBe(404);
       expect((await json(res)).error).toEqual({ code: "not_found", message: `no benchmark result named ${name}` });

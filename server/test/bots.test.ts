@@ -15,7 +15,10 @@ import { useStack } from "../src/testing/use-stack.js";
 
 const sessionLimit = 30;
 const joinLimit = 100;
-const served = useStack({ SESSION_LIMIT_PER_IP_PER_MINUTE: String(sessionLimit), JOIN_LIMIT_PER_IP_PER_MINUTE: String(joinLimit) });
+const served = useStack({
+  SESSION_LIMIT_PER_IP_PER_MINUTE: String(sessionLimit),
+  JOIN_LIMIT_PER_IP_PER_MINUTE: String(joinLimit),
+});
 
 interface Answer {
   status: number;
@@ -31,14 +34,18 @@ interface SendOptions {
 
 function send(url: string, path: string, options: SendOptions = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request(`${url}${path}`, { method: "POST", localAddress: options.from ?? "127.0.0.1", headers: options.headers }, (res) => {
-      let text = "";
-      res.on("data", (d: Buffer) => (text += d.toString()));
-      res.on("end", () => {
-        const body = text ? (JSON.parse(text) as Answer["body"]) : {};
-        resolve({ status: res.statusCode ?? 0, retryAfter: res.headers["retry-after"], body });
-      });
-    });
+    const req = request(
+      `${url}${path}`,
+      { method: "POST", localAddress: options.from ?? "127.0.0.1", headers: options.headers },
+      (res) => {
+        let text = "";
+        res.on("data", (d: Buffer) => (text += d.toString()));
+        res.on("end", () => {
+          const body = text ? (JSON.parse(text) as Answer["body"]) : {};
+          resolve({ status: res.statusCode ?? 0, retryAfter: res.headers["retry-after"], body });
+        });
+      },
+    );
     req.on("error", reject);
     req.end();
   });
@@ -58,14 +65,24 @@ const spoofed = (i: number) => ({ "x-forwarded-for": `198.51.100.${i % 250}, 203
 const bearer = (a: Answer) => ({ authorization: `Bearer ${a.body.fanToken}` });
 const succeeded = (answers: Answer[]) => answers.filter((a) => a.status === 200 || a.status === 201);
 const refused = (answers: Answer[]) => answers.filter((a) => a.status !== 200 && a.status !== 201);
-const properly429 = (a: Answer) => a.status === 429 && a.body.error?.code === "rate_limited" && Number(a.retryAfter) > 0;
+const properly429 = (a: Answer) =>
+  a.status === 429 && a.body.error?.code === "rate_limited" && Number(a.retryAfter) > 0;
 
 /** The fan on the other address joins on the socket (from that address too) and gets the number REST gave. */
 async function socketJoinFrom(address: string, fanToken: string, eventId: string): Promise<number | undefined> {
   // localAddress reaches the websocket (engine.io-client passes it to ws) but is not in the client's types.
-  const options = { auth: { fanToken }, transports: ["websocket"], reconnection: false, forceNew: true, localAddress: address };
+  const options = {
+    auth: { fanToken },
+    transports: ["websocket"],
+    reconnection: false,
+    forceNew: true,
+    localAddress: address,
+  };
   const socket = served.closeAfter(io(served.url, options));
-  const ack = (await socket.timeout(10_000).emitWithAck("queue:join", { eventId })) as { ok: boolean; data?: { queueNumber: number } };
+  const ack = (await socket.timeout(10_000).emitWithAck("queue:join", { eventId })) as {
+    ok: boolean;
+    data?: { queueNumber: number };
+  };
   return ack.data?.queueNumber;
 }
 
@@ -73,7 +90,9 @@ describe("bots on one address", () => {
   it("get exactly the per-IP session and join limits, with 429 + Retry-After, while other fans are served", async () => {
     const earlier = await send(served.url, "/api/session");
     expect(earlier.status).toBe(201);
-    const attempts = await flood(999, 25, (i) => send(served.url, "/api/session", { headers: i % 2 ? spoofed(i) : {} }));
+    const attempts = await flood(999, 25, (i) =>
+      send(served.url, "/api/session", { headers: i % 2 ? spoofed(i) : {} }),
+    );
     const made = succeeded(attempts);
     expect([made.length, refused(attempts).length]).toEqual([sessionLimit - 1, 1_000 - sessionLimit]);
     expect(refused(attempts).every(properly429)).toBe(true);
@@ -88,7 +107,8 @@ describe("bots on one address", () => {
     const classes = [{ code: "GA", name: "General", priceCents: 100, capacity: 10 }];
     const event = await createEvent(served.url, stackAdmin, { name: "Bots", status: "on_sale", classes });
     const bots = [earlier, ...made].map(bearer);
-    const join = (headers: Record<string, string>, from?: string) => send(served.url, `/api/events/${event.id}/queue`, { headers, from });
+    const join = (headers: Record<string, string>, from?: string) =>
+      send(served.url, `/api/events/${event.id}/queue`, { headers, from });
     const joins = await flood(bots.length * 5, 25, (i) => join({ ...bots[i % bots.length], ...spoofed(i) }));
     expect(succeeded(joins)).toHaveLength(joinLimit);
     expect(refused(joins).every(properly429)).toBe(true);
@@ -97,13 +117,16 @@ describe("bots on one address", () => {
     expect(rest.status).toBe(200);
     expect(await socketJoinFrom("127.0.0.2", fan.body.fanToken!, event.id)).toBe(rest.body.entry?.queueNumber);
     // The control: the bot's address is out of joins on the socket too.
-    const botSocket = served.closeAfter(await connectFan(served.url, { fanId: "bot", fanToken: earlier.body.fanToken! }));
+    const botSocket = served.closeAfter(
+      await connectFan(served.url, { fanId: "bot", fanToken: earlier.body.fanToken! }),
+    );
     expect(await botSocket.join(event.id)).toMatchObject({ ok: false, error: { code: "rate_limited" } });
   }, 90_000);
 
   it("(control) behind a trusted proxy hop, X-Forwarded-For does name distinct clients", async () => {
     const proxied = await served.stack.addServer({ TRUST_PROXY_HOPS: "1" });
-    const session = (forwardedFor: string) => send(proxied.url, "/api/session", { headers: { "x-forwarded-for": forwardedFor } });
+    const session = (forwardedFor: string) =>
+      send(proxied.url, "/api/session", { headers: { "x-forwarded-for": forwardedFor } });
     const distinct = await flood(2 * sessionLimit, 20, (i) => session(`192.0.2.${i}`));
     expect(succeeded(distinct)).toHaveLength(2 * sessionLimit);
     // …and one client behind it is still limited.

@@ -13,11 +13,15 @@ describe("npm run chaos --quick", () => {
     const faultLines = run.output.split("\n").filter((l) => /^ {2}at \+\d/.test(l));
     expect(run.output.split("\n")[0]).toBe("chaos: seed 1");
     expect(faultLines).toHaveLength(4);
-    expect(run.output).toMatch(/fans: 60 — paid \d+, paid late \d+, declined \d+, abandoned \d+, sold out \d+, stopped by a fault \d+/);
+    expect(run.output).toMatch(
+      /fans: 60 — paid \d+, paid late \d+, declined \d+, abandoned \d+, sold out \d+, stopped by a fault \d+/,
+    );
     // The sale did happen: tickets were sold and some payments came after expiry.
     expect(run.output).toMatch(/orders: .*paid [1-9]\d*.*valid tickets [1-9]/);
     expect(run.output).toMatch(/history: [1-9]\d* samples taken/);
-    expect(run.output).toMatch(/processes: \d+ starts refused while a dependency was down, each started again.*; 0 crashes/);
+    expect(run.output).toMatch(
+      /processes: \d+ starts refused while a dependency was down, each started again.*; 0 crashes/,
+    );
     expect(run.output).toContain("history: no violation of I1–I4");
     expect(run.output).toContain("chaos: PASS (seed 1)");
     expect(run.code).toBe(0);

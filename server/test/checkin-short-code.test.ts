@@ -17,17 +17,29 @@ const served = useStack();
 
 interface Answer {
   status: number;
-  body: { ticketId?: string; classCode?: string; checkedInAt?: string; firstScan?: boolean; error?: { code: string; details?: Record<string, unknown> } };
+  body: {
+    ticketId?: string;
+    classCode?: string;
+    checkedInAt?: string;
+    firstScan?: boolean;
+    error?: { code: string; details?: Record<string, unknown> };
+  };
 }
 
 async function scan(code: string, extra: Record<string, unknown> = {}, auth = asAdmin): Promise<Answer> {
-  const res = await fetch(`${served.url}/api/admin/checkin`, { method: "POST", headers: { "content-type": "application/json", authorization: auth }, body: JSON.stringify({ code, ...extra }) });
+  const res = await fetch(`${served.url}/api/admin/checkin`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: auth },
+    body: JSON.stringify({ code, ...extra }),
+  });
   return { status: res.status, body: (await res.json()) as Answer["body"] };
 }
 
 async function sale(name: string): Promise<{ id: string; ga: string }> {
   const event = await createEvent(served.url, stackAdmin, {
-    name, status: "on_sale", classes: [{ code: "GA", name: "General", priceCents: 1_000, capacity: 100, perOrderMax: 4 }],
+    name,
+    status: "on_sale",
+    classes: [{ code: "GA", name: "General", priceCents: 1_000, capacity: 100, perOrderMax: 4 }],
     waitingRoom: { admitPerMinute: 60_000, maxActiveCheckouts: 500, perFanMax: 6 },
   });
   return { id: event.id, ga: (event.classes as unknown as Array<{ id: string }>)[0]!.id };
@@ -42,7 +54,8 @@ async function paidOrder(event: { id: string; ga: string }, quantity: number): P
 }
 
 /** The code as a hurried steward types it: lower case, no dash, 0 as o and 1 as l. */
-const sloppy = (shortCode: string) => shortCode.replace("-", "").toLowerCase().replaceAll("0", "o").replaceAll("1", "l");
+const sloppy = (shortCode: string) =>
+  shortCode.replace("-", "").toLowerCase().replaceAll("0", "o").replaceAll("1", "l");
 
 let scanners = 0;
 async function scanner(): Promise<string> {
@@ -76,7 +89,10 @@ describe("check-in by short code", () => {
     expect(first).toMatchObject({ status: 200, body: { ticketId: ticket.ticketId, classCode: "GA", firstScan: true } });
     for (const again of [await scan(ticket.shortCode), await scan(ticket.code)]) {
       expect(again.status).toBe(409);
-      expect(again.body.error).toMatchObject({ code: "already_checked_in", details: { checkedInAt: first.body.checkedInAt, ticketId: ticket.ticketId } });
+      expect(again.body.error).toMatchObject({
+        code: "already_checked_in",
+        details: { checkedInAt: first.body.checkedInAt, ticketId: ticket.ticketId },
+      });
     }
   });
 
@@ -87,12 +103,18 @@ describe("check-in by short code", () => {
     expect(wrong.status).toBe(409);
     expect(wrong.body.error).toMatchObject({ code: "wrong_event", details: { eventId: event.id, classCode: "GA" } });
     expect((await scan(ticket.code, { eventId: other.id })).body.error?.code).toBe("wrong_event");
-    expect(await scan(ticket.shortCode, { eventId: event.id })).toMatchObject({ status: 200, body: { firstScan: true } });
+    expect(await scan(ticket.shortCode, { eventId: event.id })).toMatchObject({
+      status: 200,
+      body: { firstScan: true },
+    });
   });
 
   it("refuses unknown codes and a refunded ticket with 404 invalid_ticket", async () => {
     const refundedOrder = await paidOrder(event, 1);
-    const refund = await fetch(`${served.url}/api/admin/orders/${refundedOrder.orderId}/refund`, { method: "POST", headers: { authorization: asAdmin } });
+    const refund = await fetch(`${served.url}/api/admin/orders/${refundedOrder.orderId}/refund`, {
+      method: "POST",
+      headers: { authorization: asAdmin },
+    });
     expect(refund.status).toBe(200);
     const refunded = await scan(refundedOrder.tickets[0]!.shortCode);
     expect(refunded.status).toBe(404);
@@ -113,9 +135,12 @@ describe("check-in by short code", () => {
     const same = await Promise.all(Array.from({ length: 5 }, () => scan(many.tickets[0]!.shortCode)));
     expect(same.map((a) => a.status).sort()).toEqual([200, 409, 409, 409, 409]);
     const first = same.find((a) => a.status === 200)!;
-    for (const later of same.filter((a) => a.status === 409)) expect(later.body.error?.details?.checkedInAt).toBe(first.body.checkedInAt);
+    for (const later of same.filter((a) => a.status === 409))
+      expect(later.body.error?.details?.checkedInAt).toBe(first.body.checkedInAt);
     // Negative control: five different tickets at once are all admitted (nothing serialises scans by accident).
-    const different = await Promise.all([...many.tickets.slice(1), ...more.tickets, order.tickets[2]!].map((t) => scan(t.shortCode)));
+    const different = await Promise.all(
+      [...many.tickets.slice(1), ...more.tickets, order.tickets[2]!].map((t) => scan(t.shortCode)),
+    );
     expect(different.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
   });
 

@@ -15,7 +15,10 @@ export interface RunningCli {
 }
 
 export function startCli(script: string, args: string[], timeoutMs = 120_000): RunningCli {
-  const child = spawn(process.execPath, ["--import", "tsx", `server/src/cli/${script}.ts`, ...args], { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", `server/src/cli/${script}.ts`, ...args], {
+    cwd: repoRoot,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (output += d.toString()));

@@ -148,7 +148,10 @@ describe("docker-compose.yml", () => {
     expect(tb.depends_on).toBeDefined();
     const formatter = Object.keys(tb.depends_on ?? {}).find((dep) => format.has(dep));
     expect(formatter, "tigerbeetle waits for a one-shot format service").toBeDefined();
-    const formatCommand = [...words(service(formatter ?? "").entrypoint), ...words(service(formatter ?? "").command)].join(" ");
+    const formatCommand = [
+      ...words(service(formatter ?? "").entrypoint),
+      ...words(service(formatter ?? "").command),
+    ].join(" ");
     expect(formatCommand).toMatch(/format --cluster=0 --replica=0 --replica-count=1 --development/);
     expect(formatCommand).toMatch(/-f \/data\/0_0\.tigerbeetle/); // only when the data file is missing
     expect(service(formatter ?? "").image).toBe(tb.image);
@@ -164,7 +167,9 @@ describe("docker-compose.yml", () => {
 
   it("points both servers and the workers at TigerBeetle, Redis and PostgreSQL", () => {
     const tb = service("tigerbeetle");
-    const tbAddresses = Object.values(tb.networks ?? {}).map((n) => n?.ipv4_address).filter(Boolean);
+    const tbAddresses = Object.values(tb.networks ?? {})
+      .map((n) => n?.ipv4_address)
+      .filter(Boolean);
     for (const name of ["server1", "server2", "workers"]) {
       const env = service(name).environment ?? {};
       expect(env.LEDGER, name).toBe("tigerbeetle");
@@ -234,11 +239,15 @@ describe("docker-compose.yml", () => {
 
   it("puts nginx on port 8080 in front of both servers, with WebSocket upgrade", () => {
     const proxy = service("proxy");
-    const published = (proxy.ports ?? []).map((p) => (typeof p === "string" ? p : `${String(p.published)}:${String(p.target)}`));
+    const published = (proxy.ports ?? []).map((p) =>
+      typeof p === "string" ? p : `${String(p.published)}:${String(p.target)}`,
+    );
     expect(published.some((p) => /^(\S+:)?8080:/.test(p))).toBe(true);
     expect(proxy.depends_on?.server1?.condition).toBe("service_healthy");
     expect(proxy.depends_on?.server2?.condition).toBe("service_healthy");
-    const mounts = (proxy.volumes ?? []).map((v) => (typeof v === "string" ? v : `${v.source ?? ""}:${v.target ?? ""}`));
+    const mounts = (proxy.volumes ?? []).map((v) =>
+      typeof v === "string" ? v : `${v.source ?? ""}:${v.target ?? ""}`,
+    );
     expect(mounts.some((m) => m.includes("deploy/nginx.conf:/etc/nginx/nginx.conf"))).toBe(true);
 
     const nginx = readFileSync(join(repoRoot, "deploy/nginx.conf"), "utf8").replace(/#.*$/gm, "");
@@ -259,9 +268,17 @@ describe("docker-compose.yml", () => {
       ["redis", "/data"],
       ["postgres", "/var/lib/postgresql/data"],
     ] as const) {
-      const mounted = (service(name).volumes ?? []).map((v) => (typeof v === "string" ? v : `${v.source ?? ""}:${v.target ?? ""}`));
-      expect(mounted.some((m) => m.includes(`:${volume}`)), `${name} mounts ${volume}`).toBe(true);
-      expect(mountsOf(name).some((source) => named.includes(source)), `${name} uses a named volume`).toBe(true);
+      const mounted = (service(name).volumes ?? []).map((v) =>
+        typeof v === "string" ? v : `${v.source ?? ""}:${v.target ?? ""}`,
+      );
+      expect(
+        mounted.some((m) => m.includes(`:${volume}`)),
+        `${name} mounts ${volume}`,
+      ).toBe(true);
+      expect(
+        mountsOf(name).some((source) => named.includes(source)),
+        `${name} uses a named volume`,
+      ).toBe(true);
     }
   });
 });

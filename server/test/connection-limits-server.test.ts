@@ -21,7 +21,11 @@ beforeAll(async () => {
 afterAll(() => stack.close());
 
 /** Resolves when `emitter` emits `event`; rejects after a generous bound (only a failure waits that long). */
-function once(emitter: { once(event: string, fn: () => void): unknown }, event: string, boundMs = 20_000): Promise<void> {
+function once(
+  emitter: { once(event: string, fn: () => void): unknown },
+  event: string,
+  boundMs = 20_000,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ${event} within ${boundMs} ms`)), boundMs);
     emitter.once(event, () => {
@@ -44,7 +48,8 @@ describe("connection bounds of a server process", () => {
 
   it("destroys connections over CONNECTIONS_PER_IP_MAX from one address at once", async () => {
     const { port } = new URL(url);
-    const dial = (): Socket => connect({ host: "127.0.0.1", port: Number(port), localAddress: "127.0.0.4" }).on("error", () => {});
+    const dial = (): Socket =>
+      connect({ host: "127.0.0.1", port: Number(port), localAddress: "127.0.0.4" }).on("error", () => {});
     const hoard = Array.from({ length: cap }, dial);
     await Promise.all(hoard.map((s) => once(s, "connect")));
     // The server accepts connections in the order the kernel queued them: the extra comes after the hoard.
@@ -58,11 +63,14 @@ describe("connection bounds of a server process", () => {
   });
 
   // `ss` (iproute2, in every standard Debian install) reports a listening socket's backlog as Send-Q.
-  it.skipIf(!existsSync("/usr/bin/ss") && !existsSync("/bin/ss"))("listens with LISTEN_BACKLOG as its accept backlog", () => {
-    const { port } = new URL(url);
-    const line = execFileSync("ss", ["-ltnH", `sport = :${port}`], { encoding: "utf8" }).trim();
-    const sendQ = Number(line.split(/\s+/)[2]);
-    const somaxconn = Number(readFileSync("/proc/sys/net/core/somaxconn", "utf8"));
-    expect(sendQ).toBe(Math.min(backlog, somaxconn));
-  });
+  it.skipIf(!existsSync("/usr/bin/ss") && !existsSync("/bin/ss"))(
+    "listens with LISTEN_BACKLOG as its accept backlog",
+    () => {
+      const { port } = new URL(url);
+      const line = execFileSync("ss", ["-ltnH", `sport = :${port}`], { encoding: "utf8" }).trim();
+      const sendQ = Number(line.split(/\s+/)[2]);
+      const somaxconn = Number(readFileSync("/proc/sys/net/core/somaxconn", "utf8"));
+      expect(sendQ).toBe(Math.min(backlog, somaxconn));
+    },
+  );
 });

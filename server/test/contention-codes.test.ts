@@ -59,7 +59,9 @@ describe("codes under contention", () => {
     const { eventId, classId } = await sale(1_000, 6);
     const [fan] = await admitted(eventId, 1);
     const before = await ledgerTransfers();
-    const answers = await Promise.all(Array.from({ length: 20 }, () => hold(served.url, fan!, eventId, [{ classId, quantity: 6 }])));
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => hold(served.url, fan!, eventId, [{ classId, quantity: 6 }])),
+    );
     expect(codes(answers)).toEqual(["201 ok", ...Array<string>(19).fill("409 hold_active")].sort());
     expect((await ledgerTransfers()) - before).toBeGreaterThanOrEqual(6);
   }, 120_000);

@@ -21,8 +21,12 @@ async function newSale(admitPerMinute: number, admission: "auto" | "manual" = "m
 }
 
 async function admissionOf(eventId: string): Promise<{ admission: string; admitPerMinute: number }> {
-  const res = await fetch(`${served.url}/api/admin/events/${eventId}`, { headers: { authorization: basicAuth(stackAdmin.username, stackAdmin.password) } });
-  const { admission, admitPerMinute } = ((await res.json()) as { waitingRoom: { admission: string; admitPerMinute: number } }).waitingRoom;
+  const res = await fetch(`${served.url}/api/admin/events/${eventId}`, {
+    headers: { authorization: basicAuth(stackAdmin.username, stackAdmin.password) },
+  });
+  const { admission, admitPerMinute } = (
+    (await res.json()) as { waitingRoom: { admission: string; admitPerMinute: number } }
+  ).waitingRoom;
   return { admission, admitPerMinute };
 }
 
@@ -31,13 +35,36 @@ function lastProgress(output: string) {
   const lines = output.split("\n").filter((l) => l.startsWith("crowd ") && l.includes("arrived"));
   const last = lines[lines.length - 1] ?? "";
   const n = (re: RegExp) => Number(re.exec(last)?.[1] ?? NaN);
-  return { arrived: n(/(\d+)\/\d+ arrived/), waiting: n(/(\d+) waiting/), admitted: n(/(\d+) admitted/), paid: n(/(\d+) paid/), failed: /failed/.test(last) };
+  return {
+    arrived: n(/(\d+)\/\d+ arrived/),
+    waiting: n(/(\d+) waiting/),
+    admitted: n(/(\d+) admitted/),
+    paid: n(/(\d+) paid/),
+    failed: /failed/.test(last),
+  };
 }
 
 describe("npm run demo:crowd", () => {
   it("admits a crowd of 20 and some pay; admission is restored after", async () => {
     const sale = await newSale(6000);
-    const crowd = startCli("crowd", ["--url", served.url, "--event", sale.id, "--admin", admin, "--fans", "20", "--admit-per-minute", "300", "--minutes", "3"], 240_000);
+    const crowd = startCli(
+      "crowd",
+      [
+        "--url",
+        served.url,
+        "--event",
+        sale.id,
+        "--admin",
+        admin,
+        "--fans",
+        "20",
+        "--admit-per-minute",
+        "300",
+        "--minutes",
+        "3",
+      ],
+      240_000,
+    );
     const run = await crowd.done;
     expect(run.output).toContain("admission slowed from 6000 to 300 a minute");
     const last = lastProgress(run.output);
@@ -54,7 +81,11 @@ describe("npm run demo:crowd", () => {
   it("stops on one Ctrl-C (delivered twice, as under npm): waiting fans leave, admission restored, exit 0", async () => {
     // An automatic room: the crowd fixes a slow rate while it runs, and gives the room its own steering back.
     const sale = await newSale(6000, "auto");
-    const crowd = startCli("crowd", ["--url", served.url, "--event", sale.id, "--admin", admin, "--fans", "15", "--admit-per-minute", "1"], 240_000);
+    const crowd = startCli(
+      "crowd",
+      ["--url", served.url, "--event", sale.id, "--admin", admin, "--fans", "15", "--admit-per-minute", "1"],
+      240_000,
+    );
     await waitFor("the crowd waiting", () => lastProgress(crowd.output()).waiting >= 5, 120_000);
     // A terminal's Ctrl-C under `npm run` arrives twice (the process group, and npm relaying it).
     crowd.child.kill("SIGINT");

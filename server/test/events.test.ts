@@ -29,12 +29,20 @@ const sample = (overrides: Record<string, unknown> = {}) => ({
 });
 
 async function create(body: unknown) {
-  const res = await fetch(`${t.url}/api/admin/events`, { method: "POST", headers: asAdmin, body: JSON.stringify(body) });
+  const res = await fetch(`${t.url}/api/admin/events`, {
+    method: "POST",
+    headers: asAdmin,
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: await json(res) };
 }
 
 async function setStatus(id: string, status: string) {
-  const res = await fetch(`${t.url}/api/admin/events/${id}/status`, { method: "POST", headers: asAdmin, body: JSON.stringify({ status }) });
+  const res = await fetch(`${t.url}/api/admin/events/${id}/status`, {
+    method: "POST",
+    headers: asAdmin,
+    body: JSON.stringify({ status }),
+  });
   return { status: res.status, body: await json(res) };
 }
 
@@ -47,14 +55,39 @@ describe("events", () => {
   it("creates an event with the contract's defaults and its stock funded in the ledger", async () => {
     const { status, body } = await create(sample());
     expect(status).toBe(201);
-    expect(body).toMatchObject({ name: "Night Owls Live", slug: "night-owls-live", venue: "Hall 1", status: "draft", startsAt: "2027-03-01T19:30:00.000Z" });
+    expect(body).toMatchObject({
+      name: "Night Owls Live",
+      slug: "night-owls-live",
+      venue: "Hall 1",
+      status: "draft",
+      startsAt: "2027-03-01T19:30:00.000Z",
+    });
     expect(body.waitingRoom).toEqual({
-      mode: "fifo", opensAt: null, admitPerMinute: 600, maxActiveCheckouts: 200, admissionTtlSeconds: 600, holdSeconds: 300, perFanMax: 6,
+      mode: "fifo",
+      opensAt: null,
+      admitPerMinute: 600,
+      maxActiveCheckouts: 200,
+      admissionTtlSeconds: 600,
+      holdSeconds: 300,
+      perFanMax: 6,
       endAdmissionOnPaid: true,
       // Naming no rate: the room steers its own (auto), from 600/min, between the default floor and ceiling.
-      admission: "auto", admitPerMinuteFloor: 60, admitPerMinuteCeiling: 60_000,
+      admission: "auto",
+      admitPerMinuteFloor: 60,
+      admitPerMinuteCeiling: 60_000,
     });
-    expect(body.classes.map((c: { code: string; available: number; held: number; sold: number; currency: string; perOrderMax: number }) => [c.code, c.available, c.held, c.sold, c.currency, c.perOrderMax])).toEqual([
+    expect(
+      body.classes.map(
+        (c: { code: string; available: number; held: number; sold: number; currency: string; perOrderMax: number }) => [
+          c.code,
+          c.available,
+          c.held,
+          c.sold,
+          c.currency,
+          c.perOrderMax,
+        ],
+      ),
+    ).toEqual([
       ["VIP", 10, 0, 0, "USD", 2],
       ["GA", 100, 0, 0, "USD", 4],
     ]);
@@ -67,11 +100,27 @@ describe("events", () => {
     expect(bad.status).toBe(422);
     expect(bad.body.error.code).toBe("invalid_request");
     expect(bad.body.error.message).toMatch(/^body\.classes\.0\.capacity:/);
-    const dupes = await create(sample({ classes: [{ code: "GA", name: "A", priceCents: 1, capacity: 1 }, { code: "GA", name: "B", priceCents: 1, capacity: 1 }] }));
+    const dupes = await create(
+      sample({
+        classes: [
+          { code: "GA", name: "A", priceCents: 1, capacity: 1 },
+          { code: "GA", name: "B", priceCents: 1, capacity: 1 },
+        ],
+      }),
+    );
     expect(dupes.status).toBe(422);
     expect(dupes.body.error.message).toBe("body.classes.1.code: another tier already has the code GA");
-    const currencies = await create(sample({ classes: [{ code: "A", name: "A", priceCents: 1, capacity: 1, currency: "EUR" }, { code: "B", name: "B", priceCents: 1, capacity: 1 }] }));
-    expect(currencies.body.error.message).toMatch(/^body\.classes\.1\.currency: every tier of an event uses the same currency/);
+    const currencies = await create(
+      sample({
+        classes: [
+          { code: "A", name: "A", priceCents: 1, capacity: 1, currency: "EUR" },
+          { code: "B", name: "B", priceCents: 1, capacity: 1 },
+        ],
+      }),
+    );
+    expect(currencies.body.error.message).toMatch(
+      /^body\.classes\.1\.currency: every tier of an event uses the same currency/,
+    );
     const rate = await create(sample({ waitingRoom: { admitPerMinute: 999_999_999 } }));
     expect(rate.body.error.message).toBe("body.waitingRoom.admitPerMinute: a whole number from 1 to 1,000,000");
     const hold = await create(sample({ waitingRoom: { holdSeconds: 4 } }));
@@ -114,7 +163,12 @@ describe("events", () => {
 
   it("tunes admission and pauses/resumes through the waiting-room settings", async () => {
     const e = (await create(sample({ name: "Tuning", status: "on_sale" }))).body;
-    const patch = (body: unknown) => fetch(`${t.url}/api/admin/events/${e.id}/waiting-room`, { method: "PATCH", headers: asAdmin, body: JSON.stringify(body) });
+    const patch = (body: unknown) =>
+      fetch(`${t.url}/api/admin/events/${e.id}/waiting-room`, {
+        method: "PATCH",
+        headers: asAdmin,
+        body: JSON.stringify(body),
+      });
     const tuned = await json(await patch({ admitPerMinute: 1200, maxActiveCheckouts: 50 }));
     expect(tuned.waitingRoom).toMatchObject({ admitPerMinute: 1200, maxActiveCheckouts: 50 });
     expect((await json(await patch({ paused: true }))).status).toBe("paused");
@@ -125,25 +179,49 @@ describe("events", () => {
     expect(tuned.waitingRoom.admission).toBe("manual");
     const auto = await json(await patch({ admission: "auto", admitPerMinuteFloor: 120, admitPerMinuteCeiling: 3_000 }));
     expect(auto.waitingRoom).toMatchObject({
-      admission: "auto", admitPerMinute: 1200, admitPerMinuteFloor: 120, admitPerMinuteCeiling: 3_000,
+      admission: "auto",
+      admitPerMinute: 1200,
+      admitPerMinuteFloor: 120,
+      admitPerMinuteCeiling: 3_000,
     });
     const inverted = await patch({ admitPerMinuteFloor: 5_000 });
-    expect([inverted.status, (await json(inverted)).error]).toEqual([422, expect.objectContaining({ code: "invalid_request" })]);
+    expect([inverted.status, (await json(inverted)).error]).toEqual([
+      422,
+      expect.objectContaining({ code: "invalid_request" }),
+    ]);
     expect((await patch({ admission: "sometimes" })).status).toBe(422);
-    expect((await json(await fetch(`${t.url}/api/admin/events/${e.id}`, { headers: asAdmin }))).waitingRoom).toMatchObject({
-      admission: "auto", admitPerMinuteFloor: 120, admitPerMinuteCeiling: 3_000,
+    expect(
+      (await json(await fetch(`${t.url}/api/admin/events/${e.id}`, { headers: asAdmin }))).waitingRoom,
+    ).toMatchObject({
+      admission: "auto",
+      admitPerMinuteFloor: 120,
+      admitPerMinuteCeiling: 3_000,
     });
-    expect((await json(await patch({ admitPerMinute: 900 }))).waitingRoom).toMatchObject({ admission: "manual", admitPerMinute: 900 });
+    expect((await json(await patch({ admitPerMinute: 900 }))).waitingRoom).toMatchObject({
+      admission: "manual",
+      admitPerMinute: 900,
+    });
     const draft = (await create(sample({ name: "Draft Pause" }))).body;
-    const res = await fetch(`${t.url}/api/admin/events/${draft.id}/waiting-room`, { method: "PATCH", headers: asAdmin, body: JSON.stringify({ paused: true }) });
+    const res = await fetch(`${t.url}/api/admin/events/${draft.id}/waiting-room`, {
+      method: "PATCH",
+      headers: asAdmin,
+      body: JSON.stringify({ paused: true }),
+    });
     expect(res.status).toBe(409);
   });
 
   it("lets viewers read but not write", async () => {
-    await fetch(`${t.url}/api/admin/users`, { method: "POST", headers: asAdmin, body: JSON.stringify({ username: "viewer1", password: "viewer-password", role: "viewer" }) });
+    await fetch(`${t.url}/api/admin/users`, {
+      method: "POST",
+      headers: asAdmin,
+      body: JSON.stringify({ username: "viewer1", password: "viewer-password", role: "viewer" }),
+    });
     const asViewer = { "content-type": "application/json", authorization: basic("viewer1", "viewer-password") };
     expect((await fetch(`${t.url}/api/admin/events`, { headers: asViewer })).status).toBe(200);
-    expect((await fetch(`${t.url}/api/admin/events`, { method: "POST", headers: asViewer, body: JSON.stringify(sample()) })).status).toBe(403);
+    expect(
+      (await fetch(`${t.url}/api/admin/events`, { method: "POST", headers: asViewer, body: JSON.stringify(sample()) }))
+        .status,
+    ).toBe(403);
     expect((await fetch(`${t.url}/api/admin/events`)).status).toBe(401);
   });
 
@@ -153,7 +231,14 @@ describe("events", () => {
     const record = await t.events.get(e.id);
     const holdId = uuidv7();
     const fanId = uuidv7();
-    const plan = planHold({ ledger: record!.ledger, holdId, fanId, perFanMax: 6, holdSeconds: 60, items: [{ tierId: vip.id, quantity: 2 }] });
+    const plan = planHold({
+      ledger: record!.ledger,
+      holdId,
+      fanId,
+      perFanMax: 6,
+      holdSeconds: 60,
+      items: [{ tierId: vip.id, quantity: 2 }],
+    });
     await t.ledger.createAccounts(plan.accounts);
     await t.ledger.createTransfers(plan.transfers);
     // The audit also holds the ledger to the orders: a ledger hold needs its held order.
@@ -163,7 +248,13 @@ describe("events", () => {
     await t.pool.query(
       `INSERT INTO orders (id, event_id, fan_id, email, status, admission_jti, hold_id, items, total_cents, currency, order_token_hash, expires_at)
        VALUES ($1, $2, $3, 'fan@example.test', 'held', $4, $1, $5, 0, 'USD', 'h', now() + interval '60 seconds')`,
-      [holdId, e.id, fanId, `jti-${holdId}`, JSON.stringify([{ classId: vip.id, code: vip.code, quantity: 2, unitPriceCents: 0 }])],
+      [
+        holdId,
+        e.id,
+        fanId,
+        `jti-${holdId}`,
+        JSON.stringify([{ classId: vip.id, code: vip.code, quantity: 2, unitPriceCents: 0 }]),
+      ],
     );
     const view = await json(await fetch(`${t.url}/api/events/${e.id}`));
     expect(view.classes[0]).toMatchObject({ capacity: 10, available: 8, held: 2, sold: 0 });

@@ -19,8 +19,13 @@ async function saleEvent() {
   return { eventId: event.id, ga: (event.classes as unknown as [{ id: string }])[0].id };
 }
 
-async function mine(eventId: string, fanToken: string | null): Promise<{ status: number; body: FanOrdersView & { error?: { code: string } } }> {
-  const res = await fetch(`${served.url}/api/events/${encodeURIComponent(eventId)}/orders/mine`, { headers: fanToken ? { authorization: `Bearer ${fanToken}` } : {} });
+async function mine(
+  eventId: string,
+  fanToken: string | null,
+): Promise<{ status: number; body: FanOrdersView & { error?: { code: string } } }> {
+  const res = await fetch(`${served.url}/api/events/${encodeURIComponent(eventId)}/orders/mine`, {
+    headers: fanToken ? { authorization: `Bearer ${fanToken}` } : {},
+  });
   return { status: res.status, body: (await res.json()) as FanOrdersView & { error?: { code: string } } };
 }
 
@@ -36,7 +41,9 @@ describe("GET /api/events/:eventId/orders/mine", () => {
     const heldView = await mine(eventId, fan.fanToken);
     expect(heldView.status).toBe(200);
     expect(heldView.body.remaining).toBe(4);
-    expect(heldView.body.orders.map((o) => [o.orderId, o.status, o.paymentUrl, o.expiresAt])).toEqual([[held.body.orderId, "held", held.body.paymentUrl, held.body.expiresAt]]);
+    expect(heldView.body.orders.map((o) => [o.orderId, o.status, o.paymentUrl, o.expiresAt])).toEqual([
+      [held.body.orderId, "held", held.body.paymentUrl, held.body.expiresAt],
+    ]);
 
     expect((await completePayment(served.url, held.body.paymentUrl, "succeeded")).status).toBe(200);
     await orderReaches(served.url, held.body.orderId, held.body.orderToken, "paid");
@@ -49,7 +56,9 @@ describe("GET /api/events/:eventId/orders/mine", () => {
     expect(paid.orders[0]?.paymentUrl).toBeUndefined();
     expect(paid.orders[0]?.tickets).toHaveLength(2);
     // The QR links work with the fan's own auth (no order token in them).
-    const qr = await fetch(`${served.url}${paid.orders[0]!.tickets[0]!.qrSvgUrl}`, { headers: { authorization: `Bearer ${fan.fanToken}` } });
+    const qr = await fetch(`${served.url}${paid.orders[0]!.tickets[0]!.qrSvgUrl}`, {
+      headers: { authorization: `Bearer ${fan.fanToken}` },
+    });
     expect(qr.status).toBe(200);
   });
 
@@ -76,7 +85,9 @@ describe("GET /api/events/:eventId/orders/mine", () => {
   });
 
   it("is in the OpenAPI document, with fan auth", async () => {
-    const doc = (await (await fetch(`${served.url}/api/openapi.json`)).json()) as { paths: Record<string, Record<string, { security?: unknown[] }>> };
+    const doc = (await (await fetch(`${served.url}/api/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { security?: unknown[] }>>;
+    };
     const op = doc.paths["/api/events/{eventId}/orders/mine"]?.get;
     expect(op).toBeDefined();
     expect(op?.security?.length).toBeGreaterThan(0);

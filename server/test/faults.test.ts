@@ -27,7 +27,12 @@ describe("a server whose Redis goes away", () => {
     const stack: TestStack = await startStack({ REDIS_URL: `redis://127.0.0.1:${port}` });
     cleanups.push(() => stack.close());
     const url = (await stack.addServer()).url;
-    const event = await createEvent(url, stackAdmin, { name: "Faults", status: "on_sale", classes: [{ code: "GA", name: "General", priceCents: 100, capacity: 10 }], waitingRoom: { admitPerMinute: 60_000, holdSeconds: 5 } });
+    const event = await createEvent(url, stackAdmin, {
+      name: "Faults",
+      status: "on_sale",
+      classes: [{ code: "GA", name: "General", priceCents: 100, capacity: 10 }],
+      waitingRoom: { admitPerMinute: 60_000, holdSeconds: 5 },
+    });
     const fan: AdmittedFan = await admittedFan(url, event.id);
     cleanups.push(() => fan.close());
     const held = await hold(url, fan, event.id, [{ classId: event.classes[0]!.id, quantity: 2 }]);
@@ -42,7 +47,11 @@ describe("a server whose Redis goes away", () => {
     const session = await fetch(`${url}/api/session`, { method: "POST" });
     expect(session.status).toBe(503);
     // The ledger still returns the held stock at its timeout, with Redis (and every worker) gone.
-    await waitFor("stock back", async () => ((await stockOf(url, event.id))[0]!.available === 10 ? true : null), 15_000);
+    await waitFor(
+      "stock back",
+      async () => ((await stockOf(url, event.id))[0]!.available === 10 ? true : null),
+      15_000,
+    );
 
     await redisServer(port);
     await waitFor("ready again", async () => ((await fetch(`${url}/readyz`)).status === 200 ? true : null), 15_000);

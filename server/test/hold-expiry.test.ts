@@ -3,7 +3,16 @@
 // and the sweeper settles the order once workers are back — and late payments are re-booked when
 // stock is left and refunded automatically when it is not, never overselling.
 import { afterAll, describe, expect, it } from "vitest";
-import { admittedFan, auditOk, completePayment, getOrder, hold, orderReaches, stockOf, type AdmittedFan } from "../src/testing/checkout.js";
+import {
+  admittedFan,
+  auditOk,
+  completePayment,
+  getOrder,
+  hold,
+  orderReaches,
+  stockOf,
+  type AdmittedFan,
+} from "../src/testing/checkout.js";
 import { basicAuth, createEvent, waitFor } from "../src/testing/fans.js";
 import { stackAdmin, startStack, type TestStack } from "../src/testing/stack.js";
 
@@ -49,7 +58,9 @@ describe("hold expiry", () => {
     await orderReaches(url, held.body.orderId, held.body.orderToken, "expired", 30_000);
     expect(Date.now() - placedAt).toBeLessThanOrEqual(5_000 + 10_000); // I4: within holdSeconds + 10 s
     expect((await stockOf(url, event.id))[0]).toMatchObject({ available: 10, held: 0 });
-    await waitFor("order:update expired", () => f.orderUpdates.some((u) => u.orderId === held.body.orderId && u.status === "expired"));
+    await waitFor("order:update expired", () =>
+      f.orderUpdates.some((u) => u.orderId === held.body.orderId && u.status === "expired"),
+    );
     expect(await auditOk(url, event.id, basic)).toBe(true);
   }, 120_000); // a stack of its own: process starts are slow on a loaded machine
 
@@ -60,7 +71,11 @@ describe("hold expiry", () => {
     const held = await hold(url, f, event.id, [{ classId: event.ga, quantity: 3 }]);
     const placedAt = Date.now();
     expect((await stockOf(url, event.id))[0]).toMatchObject({ available: 7, held: 3 });
-    await waitFor("stock back", async () => ((await stockOf(url, event.id))[0]!.available === 10 ? true : null), 20_000);
+    await waitFor(
+      "stock back",
+      async () => ((await stockOf(url, event.id))[0]!.available === 10 ? true : null),
+      20_000,
+    );
     expect(Date.now() - placedAt).toBeLessThanOrEqual(5_000 + 10_000);
     expect((await getOrder(url, held.body.orderId, held.body.orderToken)).status).toBe("held"); // nobody has settled it yet
     stack.addWorkers();
@@ -95,7 +110,9 @@ describe("hold expiry", () => {
     await completePayment(url, lateHold.body.paymentUrl, "succeeded");
     const refunded = await orderReaches(url, lateHold.body.orderId, lateHold.body.orderToken, "refunded");
     expect(refunded.tickets).toHaveLength(0);
-    const session = (await (await fetch(`${url}/mockpay/api/sessions/${new URL(lateHold.body.paymentUrl).pathname.split("/").pop()}`)).json()) as { status: string; refund?: unknown; refunded?: unknown };
+    const session = (await (
+      await fetch(`${url}/mockpay/api/sessions/${new URL(lateHold.body.paymentUrl).pathname.split("/").pop()}`)
+    ).json()) as { status: string; refund?: unknown; refunded?: unknown };
     expect(JSON.stringify(session)).toMatch(/refund/i);
     expect((await stockOf(url, event.id))[0]).toMatchObject({ capacity: 1, available: 0, held: 0, sold: 1 });
     expect(await auditOk(url, event.id, basic)).toBe(true);

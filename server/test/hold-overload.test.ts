@@ -10,7 +10,15 @@
 // one, the control answered all eight holds at once in one CI run, its ledger work of the first
 // test's time still stuck).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { admittedFan, gaSale, holdBody, postAsFan, stockOf, type AdmittedFan, type TimedAnswer } from "../src/testing/checkout.js";
+import {
+  admittedFan,
+  gaSale,
+  holdBody,
+  postAsFan,
+  stockOf,
+  type AdmittedFan,
+  type TimedAnswer,
+} from "../src/testing/checkout.js";
 import { waitFor } from "../src/testing/fans.js";
 import { testPostgresBase } from "../src/testing/services.js";
 import { startStack, type TestStack } from "../src/testing/stack.js";
@@ -33,8 +41,11 @@ beforeAll(async () => {
   // blackhole however slowly a loaded machine lets the burst in (with the 2 s default, a loaded run
   // saw the first holds fail as ledger_unavailable before the last arrived, and nothing refused).
   const base = { HOLDS_IN_FLIGHT_MAX: "2", HOLD_QUEUE_WAIT_MAX_MS: "600000", LEDGER_CALL_TIMEOUT_MS: "60000" };
-  tight = (await stack.addServer({ ...base, DATABASE_URL: viaProxy(stack.db.url, tightProxy), HOLDS_QUEUED_MAX: "2" })).url;
-  roomy = (await stack.addServer({ ...base, DATABASE_URL: viaProxy(stack.db.url, roomyProxy), HOLDS_QUEUED_MAX: "100" })).url;
+  tight = (await stack.addServer({ ...base, DATABASE_URL: viaProxy(stack.db.url, tightProxy), HOLDS_QUEUED_MAX: "2" }))
+    .url;
+  roomy = (
+    await stack.addServer({ ...base, DATABASE_URL: viaProxy(stack.db.url, roomyProxy), HOLDS_QUEUED_MAX: "100" })
+  ).url;
 }, 120_000);
 
 afterAll(async () => {
@@ -60,13 +71,21 @@ async function burst(
   fans.push(...admitted);
   const answers = new Map<number, TimedAnswer>();
   proxy.setMode("blackhole");
-  const all = Promise.all(admitted.map(async (fan, i) => {
-    const answer = await postAsFan(url, `/api/events/${sale.eventId}/holds`, fan.fanToken, holdBody(fan, sale.classId, 1), {
-      "idempotency-key": `${keyPrefix}-${i}`,
-    });
-    answers.set(i, answer);
-    return answer;
-  }));
+  const all = Promise.all(
+    admitted.map(async (fan, i) => {
+      const answer = await postAsFan(
+        url,
+        `/api/events/${sale.eventId}/holds`,
+        fan.fanToken,
+        holdBody(fan, sale.classId, 1),
+        {
+          "idempotency-key": `${keyPrefix}-${i}`,
+        },
+      );
+      answers.set(i, answer);
+      return answer;
+    }),
+  );
   return { burst: { answers, all }, admitted, sale };
 }
 
@@ -79,18 +98,22 @@ describe("a saturated hold queue", () => {
     await waitFor("the ledger hears the first holds", () => proxy.queued("up") > 0, 20_000);
     const early = [...b.answers.values()];
     expect(early).toHaveLength(4); // the other four wait on the blackholed ledger
-    expect(early.map((a) => [a.status, a.body.error?.code, a.retryAfterS >= 1])).toEqual(Array(4).fill([503, "overloaded", true]));
+    expect(early.map((a) => [a.status, a.body.error?.code, a.retryAfterS >= 1])).toEqual(
+      Array(4).fill([503, "overloaded", true]),
+    );
     proxy.setMode("pass");
     const all = await b.all;
     expect(all.filter((a) => a.status === 201)).toHaveLength(4);
     // The refused fans send the same request again (same key): each gets its one hold.
     const refused = [...b.answers.entries()].filter(([, a]) => a.status === 503).map(([i]) => i);
-    const retried = await Promise.all(refused.map((i) => {
-      const fan = admitted[i]!;
-      return postAsFan(tight, `/api/events/${sale.eventId}/holds`, fan.fanToken, holdBody(fan, sale.classId, 1), {
-        "idempotency-key": `tight-${i}`,
-      });
-    }));
+    const retried = await Promise.all(
+      refused.map((i) => {
+        const fan = admitted[i]!;
+        return postAsFan(tight, `/api/events/${sale.eventId}/holds`, fan.fanToken, holdBody(fan, sale.classId, 1), {
+          "idempotency-key": `tight-${i}`,
+        });
+      }),
+    );
     expect(retried.map((a) => a.status)).toEqual([201, 201, 201, 201]);
     expect((await stockOf(tight, sale.eventId))[0]).toMatchObject({ held: 8 });
   });

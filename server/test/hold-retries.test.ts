@@ -23,7 +23,11 @@ async function keyedHold(url: string, fan: AdmittedFan, eventId: string, classId
     const res = await fetch(`${url}/api/events/${eventId}/holds`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${fan.fanToken}`, "idempotency-key": key },
-      body: JSON.stringify({ admissionToken: fan.admissionToken, items: [{ classId, quantity: 1 }], email: "fan@example.test" }),
+      body: JSON.stringify({
+        admissionToken: fan.admissionToken,
+        items: [{ classId, quantity: 1 }],
+        email: "fan@example.test",
+      }),
     });
     const retryAfterS = Number(res.headers.get("retry-after") ?? 1);
     return { answer: { status: res.status, body: (await res.json()) as HoldAnswer["body"] }, retryAfterS };
@@ -40,7 +44,11 @@ function sentHold(
   classId: string,
   key: string,
 ): { sent: Promise<void>; done: Promise<Try> } {
-  const body = JSON.stringify({ admissionToken: fan.admissionToken, items: [{ classId, quantity: 1 }], email: "fan@example.test" });
+  const body = JSON.stringify({
+    admissionToken: fan.admissionToken,
+    items: [{ classId, quantity: 1 }],
+    email: "fan@example.test",
+  });
   let markSent = () => {};
   const sent = new Promise<void>((resolve) => (markSent = resolve));
   const done = new Promise<Try>((resolve) => {
@@ -56,7 +64,10 @@ function sentHold(
       res.on("end", () => {
         try {
           const retryAfterS = Number(res.headers["retry-after"] ?? 1);
-          resolve({ answer: { status: res.statusCode ?? 0, body: JSON.parse(text) as HoldAnswer["body"] }, retryAfterS });
+          resolve({
+            answer: { status: res.statusCode ?? 0, body: JSON.parse(text) as HoldAnswer["body"] },
+            retryAfterS,
+          });
         } catch {
           resolve({ answer: null }); // cut off mid-answer
         }
@@ -73,7 +84,14 @@ function sentHold(
 }
 
 /** Retries with the same key, as the page does, until an answer that is not "try again". */
-async function settle(url: string, fan: AdmittedFan, eventId: string, classId: string, key: string, seen: string[]): Promise<HoldAnswer> {
+async function settle(
+  url: string,
+  fan: AdmittedFan,
+  eventId: string,
+  classId: string,
+  key: string,
+  seen: string[],
+): Promise<HoldAnswer> {
   const deadline = Date.now() + 60_000;
   for (;;) {
     const t = await keyedHold(url, fan, eventId, classId, key);
@@ -93,7 +111,9 @@ it("kill -9 mid-burst: every fan who retries with the same key gets one hold and
     waitingRoom: { admitPerMinute: 600_000, maxActiveCheckouts: 1_000, perFanMax: 4, holdSeconds: 600 },
   });
   const classId = event.classes[0]!.id;
-  const fans = await Promise.all(Array.from({ length: 150 }, () => admittedFan(served.url, event.id).then((f) => served.closeAfter(f))));
+  const fans = await Promise.all(
+    Array.from({ length: 150 }, () => admittedFan(served.url, event.id).then((f) => served.closeAfter(f))),
+  );
   const first = served.stack.servers[0]!;
   // Wave one: a third of the fans. At its first 201 the server is working on holds: wave two is
   // written to it, and the moment its bytes are out, the server is killed.
@@ -116,16 +136,24 @@ it("kill -9 mid-burst: every fan who retries with the same key gets one hold and
 
   const second = await served.stack.addServer();
   const seen: string[][] = fans.map(() => []);
-  const answers = await Promise.all(fans.map((fan, i) => settle(second.url, fan, event.id, classId, `key-${i}`, seen[i]!)));
+  const answers = await Promise.all(
+    fans.map((fan, i) => settle(second.url, fan, event.id, classId, `key-${i}`, seen[i]!)),
+  );
   expect(answers.map((a) => a.status)).toEqual(fans.map(() => 201));
   // A fan answered before the kill gets that same order again.
-  firstRound.forEach((t, i) => t.answer?.status === 201 && expect(answers[i]!.body.orderId).toBe(t.answer.body.orderId));
+  firstRound.forEach(
+    (t, i) => t.answer?.status === 201 && expect(answers[i]!.body.orderId).toBe(t.answer.body.orderId),
+  );
 
   // Each fan has exactly that one order, reachable with the token it was given.
-  const mine = await Promise.all(fans.map(async (fan) => {
-    const res = await fetch(`${second.url}/api/events/${event.id}/orders/mine`, { headers: { authorization: `Bearer ${fan.fanToken}` } });
-    return ((await res.json()) as { orders: Array<{ orderId: string }> }).orders.map((o) => o.orderId);
-  }));
+  const mine = await Promise.all(
+    fans.map(async (fan) => {
+      const res = await fetch(`${second.url}/api/events/${event.id}/orders/mine`, {
+        headers: { authorization: `Bearer ${fan.fanToken}` },
+      });
+      return ((await res.json()) as { orders: Array<{ orderId: string }> }).orders.map((o) => o.orderId);
+    }),
+  );
   expect(mine).toEqual(answers.map((a) => [a.body.orderId]));
   const openLink = (a: HoldAnswer) =>
     fetch(`${second.url}/api/orders/${a.body.orderId}`, { headers: { authorization: `Bearer ${a.body.orderToken}` } });

@@ -18,19 +18,31 @@ describe("http plumbing", () => {
   });
 
   it("answers 413 payload_too_large for a body over the limit, before doing any work", async () => {
-    const res = await fetch(`${t.url}/api/admin/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "x".repeat(100_000), password: "p" }) });
+    const res = await fetch(`${t.url}/api/admin/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: "x".repeat(100_000), password: "p" }),
+    });
     expect(res.status).toBe(413);
     expect((await json(res)).error.code).toBe("payload_too_large");
   });
 
   it("answers 400 invalid_json for a body that is not JSON", async () => {
-    const res = await fetch(`${t.url}/api/admin/login`, { method: "POST", headers: { "content-type": "application/json" }, body: "{nope" });
+    const res = await fetch(`${t.url}/api/admin/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{nope",
+    });
     expect(res.status).toBe(400);
     expect((await json(res)).error.code).toBe("invalid_json");
   });
 
   it("answers 422 invalid_request naming the field", async () => {
-    const res = await fetch(`${t.url}/api/admin/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "admin" }) });
+    const res = await fetch(`${t.url}/api/admin/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: "admin" }),
+    });
     expect(res.status).toBe(422);
     const body = await json(res);
     expect(body.error.code).toBe("invalid_request");
@@ -55,7 +67,9 @@ describe("http plumbing", () => {
     await fetch(`${t.url}/healthz`);
     const text = await (await fetch(`${t.url}/metrics`)).text();
     expect(text).toContain("process_cpu_user_seconds_total");
-    expect(text).toMatch(/stampede_http_request_duration_seconds_count\{method="GET",route="\/healthz",status="200"\} \d+/);
+    expect(text).toMatch(
+      /stampede_http_request_duration_seconds_count\{method="GET",route="\/healthz",status="200"\} \d+/,
+    );
   });
 
   it("serves an OpenAPI 3.1 document generated from the route schemas, and a docs page", async () => {

@@ -14,7 +14,16 @@ import { childTransferId } from "@stampede/shared/core/ledger-ids";
 import { ledgerPoolConnectionsMax } from "@stampede/shared/limits";
 import { u128ToText } from "../src/adapters/ledger-postgres/codec.js";
 import { createPool, type Pool } from "../src/adapters/postgres/pool.js";
-import { admittedFan, auditOk, gaSale, holdBody, postAsFan, stockOf, type AdmittedFan, type TimedAnswer } from "../src/testing/checkout.js";
+import {
+  admittedFan,
+  auditOk,
+  gaSale,
+  holdBody,
+  postAsFan,
+  stockOf,
+  type AdmittedFan,
+  type TimedAnswer,
+} from "../src/testing/checkout.js";
 import { basicAuth, waitFor } from "../src/testing/fans.js";
 import { testPostgresBase } from "../src/testing/services.js";
 import { stackAdmin, startStack, type TestStack } from "../src/testing/stack.js";
@@ -67,15 +76,21 @@ type Answer = TimedAnswer;
 
 /** A hold with an Idempotency-Key, as the checkout page sends it; the client gives up after 30 s (a hang fails the test). */
 function keyedHold(fan: AdmittedFan, eventId: string, classId: string, key: string): Promise<Answer> {
-  return postAsFan(ready().url, `/api/events/${eventId}/holds`, fan.fanToken, holdBody(fan, classId, 2), { "idempotency-key": key });
+  return postAsFan(ready().url, `/api/events/${eventId}/holds`, fan.fanToken, holdBody(fan, classId, 2), {
+    "idempotency-key": key,
+  });
 }
 
 /** Retries with the same key, as the page does, until an answer that is not "try again". */
 async function settle(fan: AdmittedFan, eventId: string, classId: string, key: string): Promise<Answer> {
-  return waitFor(`key ${key} answered`, async () => {
-    const answer = await keyedHold(fan, eventId, classId, key);
-    return answer.status >= 500 || answer.body.error?.code === "request_in_progress" ? null : answer;
-  }, 60_000);
+  return waitFor(
+    `key ${key} answered`,
+    async () => {
+      const answer = await keyedHold(fan, eventId, classId, key);
+      return answer.status >= 500 || answer.body.error?.code === "request_in_progress" ? null : answer;
+    },
+    60_000,
+  );
 }
 
 async function saleWithFan(name: string): Promise<{ eventId: string; classId: string; fan: AdmittedFan }> {
@@ -108,7 +123,9 @@ async function transfersInLedger(): Promise<number> {
 }
 
 async function ordersOf(fan: AdmittedFan, eventId: string): Promise<string[]> {
-  const res = await fetch(`${ready().url}/api/events/${eventId}/orders/mine`, { headers: { authorization: `Bearer ${fan.fanToken}` } });
+  const res = await fetch(`${ready().url}/api/events/${eventId}/orders/mine`, {
+    headers: { authorization: `Bearer ${fan.fanToken}` },
+  });
   return ((await res.json()) as { orders: Array<{ orderId: string }> }).orders.map((o) => o.orderId);
 }
 
@@ -145,10 +162,14 @@ async function ledgerConnections(): Promise<number> {
 
 /** Reads the fan's allowance (one uncoalesced ledger lookup each) in bursts until the ledger pool is at its max. */
 async function fillLedgerPool(fan: AdmittedFan, eventId: string): Promise<void> {
-  await waitFor("the ledger pool at its max", async () => {
-    await Promise.all(Array.from({ length: 30 }, () => ordersOf(fan, eventId)));
-    return (await ledgerConnections()) >= ledgerPoolConnectionsMax;
-  }, 60_000);
+  await waitFor(
+    "the ledger pool at its max",
+    async () => {
+      await Promise.all(Array.from({ length: 30 }, () => ordersOf(fan, eventId)));
+      return (await ledgerConnections()) >= ledgerPoolConnectionsMax;
+    },
+    60_000,
+  );
 }
 
 describe("R13: a hold while the ledger is unreachable or slow", () => {
@@ -250,7 +271,10 @@ describe("R13: the failed attempt's hold request reaches the ledger late, after 
       const retried = await settle(fan, eventId, classId, "late-request");
       expect(retried.body.orderId).toBe(orderId);
       const byOrderToken = { authorization: `Bearer ${retried.body.orderToken}` };
-      const cancel = await fetch(`${ready().url}/api/orders/${orderId}/cancel`, { method: "POST", headers: byOrderToken });
+      const cancel = await fetch(`${ready().url}/api/orders/${orderId}/cancel`, {
+        method: "POST",
+        headers: byOrderToken,
+      });
       expect(cancel.status).toBe(200);
       await heldNow(eventId, 0);
     } finally {

@@ -21,22 +21,42 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const secrets = ["secret-order-token-1", "secret-fan-token-2", "secret-admission-3", "secret-bearer-4", "secret-cookie-5", "secret-order-6"];
+const secrets = [
+  "secret-order-token-1",
+  "secret-fan-token-2",
+  "secret-admission-3",
+  "secret-bearer-4",
+  "secret-cookie-5",
+  "secret-order-6",
+];
 
 describe("log redaction", () => {
   it("never writes query tokens, Authorization or Cookie values, even at debug level", async () => {
     const requestIds = [randomUUID(), randomUUID()];
     const query = `token=${secrets[0]}&fanToken=${secrets[1]}&admission=${secrets[2]}&orderToken=${secrets[5]}&page=2`;
     await fetch(`${t.url}/api/orders/${randomUUID()}?${query}`, {
-      headers: { authorization: `Bearer ${secrets[3]}`, cookie: `stampede_admin=${secrets[4]}`, "x-request-id": requestIds[0] ?? "" },
+      headers: {
+        authorization: `Bearer ${secrets[3]}`,
+        cookie: `stampede_admin=${secrets[4]}`,
+        "x-request-id": requestIds[0] ?? "",
+      },
     });
-    await fetch(`${t.url}/api/admin/me?token=${secrets[0]}`, { headers: { authorization: `Basic ${Buffer.from(`admin:${secrets[3]}`).toString("base64")}`, "x-request-id": requestIds[1] ?? "" } });
+    await fetch(`${t.url}/api/admin/me?token=${secrets[0]}`, {
+      headers: {
+        authorization: `Basic ${Buffer.from(`admin:${secrets[3]}`).toString("base64")}`,
+        "x-request-id": requestIds[1] ?? "",
+      },
+    });
     // Each request's line is written when its response finishes: wait for both.
-    await waitFor("both request log lines", () => (requestIds.every((id) => lines.some((l) => l.includes(id))) ? true : null));
+    await waitFor("both request log lines", () =>
+      requestIds.every((id) => lines.some((l) => l.includes(id))) ? true : null,
+    );
     const logged = lines.join("\n");
     for (const secret of secrets) expect(logged).not.toContain(secret);
     const first = lines.find((l) => l.includes(requestIds[0] ?? "-"));
-    expect(JSON.parse(first ?? "{}").req.url).toMatch(/token=\[redacted\]&fanToken=\[redacted\]&admission=\[redacted\]&orderToken=\[redacted\]&page=2$/);
+    expect(JSON.parse(first ?? "{}").req.url).toMatch(
+      /token=\[redacted\]&fanToken=\[redacted\]&admission=\[redacted\]&orderToken=\[redacted\]&page=2$/,
+    );
   });
 
   it("redacts token-like parameters by name and leaves the rest of the URL alone", () => {

@@ -5,7 +5,16 @@
 // MockPay down, a hold answers 503 with Retry-After at once and holds no stock.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  admittedFan, auditOk, completePayment, hold, holdBody, orderReaches, postAsFan, sessionIdOf, stockOf, type AdmittedFan,
+  admittedFan,
+  auditOk,
+  completePayment,
+  hold,
+  holdBody,
+  orderReaches,
+  postAsFan,
+  sessionIdOf,
+  stockOf,
+  type AdmittedFan,
 } from "../src/testing/checkout.js";
 import { basicAuth, createEvent, waitFor } from "../src/testing/fans.js";
 import { startProcess, type RunningProcess, type RunningServer } from "../src/testing/processes.js";
@@ -36,7 +45,8 @@ afterAll(async () => {
 
 async function sale(name: string) {
   const event = await createEvent(server.url, stackAdmin, {
-    name, status: "on_sale",
+    name,
+    status: "on_sale",
     classes: [{ code: "GA", name: "General", priceCents: 1_500, capacity: 10, perOrderMax: 4 }],
     waitingRoom: { admitPerMinute: 60_000, perFanMax: 4, holdSeconds: 600 },
   });
@@ -67,7 +77,10 @@ describe("MockPay in its own process", () => {
     expect(workers.output()).toMatch(/workers running \(2 queues\)/);
 
     const { orderId, orderToken, paymentUrl } = answer.body;
-    const refund = await fetch(`${server.url}/api/admin/orders/${orderId}/refund`, { method: "POST", headers: { authorization: basic } });
+    const refund = await fetch(`${server.url}/api/admin/orders/${orderId}/refund`, {
+      method: "POST",
+      headers: { authorization: basic },
+    });
     expect(refund.status).toBe(200);
     await orderReaches(server.url, orderId, orderToken, "refunded");
     const sessionAnswer = await fetch(`${mockpay.url}/mockpay/api/sessions/${sessionIdOf(paymentUrl)}`);

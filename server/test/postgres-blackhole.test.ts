@@ -5,7 +5,15 @@
 // held, and everything works again once the network heals. The server's database connections run through a TCP proxy to the shared
 // PostgreSQL (which is never stopped); the stack's own database isolates the test.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { admittedFan, gaSale, holdBody, postAsFan, stockOf, type AdmittedFan, type TimedAnswer } from "../src/testing/checkout.js";
+import {
+  admittedFan,
+  gaSale,
+  holdBody,
+  postAsFan,
+  stockOf,
+  type AdmittedFan,
+  type TimedAnswer,
+} from "../src/testing/checkout.js";
 import { connectFan, newSession, waitFor, type TestFan } from "../src/testing/fans.js";
 import { testPostgresBase } from "../src/testing/services.js";
 import { startStack, type TestStack } from "../src/testing/stack.js";
@@ -74,10 +82,14 @@ it("PostgreSQL blackholed: holds (with and without a key) answer 503, joins answ
   }
   await waitFor("ready again", async () => ((await fetch(`${url}/readyz`)).status === 200 ? true : null), 30_000);
   expect((await stockOf(url, eventId))[0]).toMatchObject({ held: 0, sold: 0 });
-  const retried = await waitFor("the keyed hold placed", async () => {
-    const answer = await hold(fans[0]!, { "idempotency-key": "pg-bh-1" });
-    return answer.status === 503 || answer.body.error?.code === "request_in_progress" ? null : answer;
-  }, 60_000);
+  const retried = await waitFor(
+    "the keyed hold placed",
+    async () => {
+      const answer = await hold(fans[0]!, { "idempotency-key": "pg-bh-1" });
+      return answer.status === 503 || answer.body.error?.code === "request_in_progress" ? null : answer;
+    },
+    60_000,
+  );
   expect(retried.status).toBe(201);
   expect((await hold(fans[1]!)).status).toBe(201);
   expect((await post(`/api/events/${eventId}/queue`, joiner.fanToken, {})).status).toBe(200);

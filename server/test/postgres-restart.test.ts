@@ -14,7 +14,15 @@ import { startPostgresServer, type SparePostgres } from "../src/testing/postgres
 import { startRedisServer, type SpareRedis } from "../src/testing/redis-server.js";
 import { closedPort } from "../src/testing/services.js";
 import { badAnswers, startOutageLoad, type OutageLoad } from "../src/testing/outage-load.js";
-import { admittedFan, completePayment, hold, holdBody, orderReaches, postAsFan, type AdmittedFan } from "../src/testing/checkout.js";
+import {
+  admittedFan,
+  completePayment,
+  hold,
+  holdBody,
+  orderReaches,
+  postAsFan,
+  type AdmittedFan,
+} from "../src/testing/checkout.js";
 import { basicAuth, createEvent, waitFor } from "../src/testing/fans.js";
 import { stackAdmin, startStack, type TestStack } from "../src/testing/stack.js";
 import type { RunningProcess } from "../src/testing/processes.js";
@@ -50,19 +58,37 @@ async function setUp(): Promise<Setup> {
   const server = await stack.addServer();
   const workers = stack.addWorkers();
   const event = await createEvent(server.url, stackAdmin, {
-    name: "Outages", status: "on_sale",
+    name: "Outages",
+    status: "on_sale",
     classes: [{ code: "GA", name: "General", priceCents: 100, capacity: 100_000 }],
     waitingRoom: { admitPerMinute: 600_000, holdSeconds: 60 },
   });
-  return { stack, url: server.url, eventId: event.id, classId: event.classes[0]!.id, processes: [server, workers], postgres, redisPort, redis };
+  return {
+    stack,
+    url: server.url,
+    eventId: event.id,
+    classId: event.classes[0]!.id,
+    processes: [server, workers],
+    postgres,
+    redisPort,
+    redis,
+  };
 }
 
 /** Every process is still running: a dependency failure must not end one. */
 function expectAlive(s: Setup): void {
-  for (const p of s.processes) expect(p.child.exitCode === null && p.child.signalCode === null, `process exited:\n${p.output().slice(-3_000)}`).toBe(true);
+  for (const p of s.processes)
+    expect(
+      p.child.exitCode === null && p.child.signalCode === null,
+      `process exited:\n${p.output().slice(-3_000)}`,
+    ).toBe(true);
 }
 
-const readyz = (url: string) => fetch(`${url}/readyz`, { signal: AbortSignal.timeout(10_000) }).then((r) => r.status, () => 0);
+const readyz = (url: string) =>
+  fetch(`${url}/readyz`, { signal: AbortSignal.timeout(10_000) }).then(
+    (r) => r.status,
+    () => 0,
+  );
 
 async function expectReadyAgain(s: Setup): Promise<void> {
   await waitFor("/readyz 200 again", async () => (await readyz(s.url)) === 200, phaseMs);
@@ -78,7 +104,11 @@ async function expectOutageAnswers(s: Setup, kind: "postgres" | "redis"): Promis
     signal: AbortSignal.timeout(30_000),
   });
   const body = (await res.json()) as { error?: { code: string } };
-  expect({ status: res.status, code: body.error?.code, retryAfter: Boolean(res.headers.get("retry-after")) }).toEqual({ status: 503, code: "not_ready", retryAfter: true });
+  expect({ status: res.status, code: body.error?.code, retryAfter: Boolean(res.headers.get("retry-after")) }).toEqual({
+    status: 503,
+    code: "not_ready",
+    retryAfter: true,
+  });
   expectAlive(s);
 }
 

@@ -13,7 +13,10 @@ import { stackAdmin } from "../src/testing/stack.js";
 import { useStack } from "../src/testing/use-stack.js";
 
 const served = useStack();
-const asAdmin = { "content-type": "application/json", authorization: basicAuth(stackAdmin.username, stackAdmin.password) };
+const asAdmin = {
+  "content-type": "application/json",
+  authorization: basicAuth(stackAdmin.username, stackAdmin.password),
+};
 
 const fan = async () => served.closeAfter(await connectFan(served.url));
 
@@ -35,7 +38,9 @@ async function restJoin(f: TestFan, eventId: string, body: Record<string, unknow
 
 /** The fan's state as the REST poll reads it (no join). */
 async function stateOf(f: TestFan, eventId: string): Promise<string | null> {
-  const res = await fetch(`${served.url}/api/events/${eventId}/queue`, { headers: { authorization: `Bearer ${f.fanToken}` } });
+  const res = await fetch(`${served.url}/api/events/${eventId}/queue`, {
+    headers: { authorization: `Bearer ${f.fanToken}` },
+  });
   return ((await res.json()) as { entry: QueueEntry | null }).entry?.state ?? null;
 }
 
@@ -85,7 +90,11 @@ describe("queue jumping", () => {
     const first = served.closeAfter(await admittedFan(served.url, event.id)); // takes the only slot
     const [b, c, d] = [await fan(), await fan(), await fan()];
     const entries = [await joined(b, event.id), await joined(c, event.id), await joined(d, event.id)];
-    expect(entries.map(rank)).toEqual([["waiting", 2, 1], ["waiting", 3, 2], ["waiting", 4, 3]]);
+    expect(entries.map(rank)).toEqual([
+      ["waiting", 2, 1],
+      ["waiting", 3, 2],
+      ["waiting", 4, 3],
+    ]);
     await refusesHoldsWithoutAdmission(event.id, (event.classes[0] as { id: string }).id, c, first);
 
     // Joining again, any way (socket, REST, a second tab), keeps the number and the place.
@@ -96,11 +105,21 @@ describe("queue jumping", () => {
     // Client-supplied fields and other fans' or forged proofs: a newcomer stays a newcomer.
     const expiresAt = "2999-01-01T00:00:00Z";
     const admissionToken = first.admissionToken;
-    const claims = { queueNumber: 1, position: 1, state: "admitted", admission: { token: admissionToken, expiresAt }, admissionToken };
+    const claims = {
+      queueNumber: 1,
+      position: 1,
+      state: "admitted",
+      admission: { token: admissionToken, expiresAt },
+      admissionToken,
+    };
     const bPlace = entries[0]!.placeToken!;
     const [jumper, restJumper] = [await fan(), await fan()];
     expect(rank(await joined(jumper, event.id, { ...claims, placeToken: bPlace }))).toEqual(["waiting", 5, 4]);
-    expect(rank(await restJoin(restJumper, event.id, { ...claims, placeToken: `1.${"A".repeat(22)}` }))).toEqual(["waiting", 6, 5]);
+    expect(rank(await restJoin(restJumper, event.id, { ...claims, placeToken: `1.${"A".repeat(22)}` }))).toEqual([
+      "waiting",
+      6,
+      5,
+    ]);
     expect(rank(await joined(d, event.id, { ...claims, placeToken: bPlace }))).toEqual(["waiting", 4, 3]);
     // The control: the proof is genuine — its own fan gets its own place with it.
     expect(rank(await joined(b, event.id, { placeToken: bPlace }))).toEqual(["waiting", 2, 1]);

@@ -18,7 +18,10 @@ afterAll(async () => {
 
 async function readyz(url: string) {
   const res = await fetch(`${url}/readyz`);
-  return { status: res.status, body: (await json(res)) as { checks: Record<string, string>; error?: { code: string; message: string } } };
+  return {
+    status: res.status,
+    body: (await json(res)) as { checks: Record<string, string>; error?: { code: string; message: string } },
+  };
 }
 
 async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
@@ -61,14 +64,31 @@ describe("health and readiness", () => {
     cleanups.push(() => closeRedis(redis));
     const app = await startTestApp({ readiness: { redis: () => redis.ping() } });
     apps.push(app);
-    expect((await eventually(() => readyz(app.url), (r) => r.status === 200)).status).toBe(200);
+    expect(
+      (
+        await eventually(
+          () => readyz(app.url),
+          (r) => r.status === 200,
+        )
+      ).status,
+    ).toBe(200);
 
     await redisServer.kill();
-    const down = await eventually(() => readyz(app.url), (r) => r.status === 503);
+    const down = await eventually(
+      () => readyz(app.url),
+      (r) => r.status === 503,
+    );
     expect(down.status).toBe(503);
     expect(down.body.error?.message).toBe("not ready: redis unavailable");
 
     redisServer = await startRedisServer(port);
-    expect((await eventually(() => readyz(app.url), (r) => r.status === 200)).status).toBe(200);
+    expect(
+      (
+        await eventually(
+          () => readyz(app.url),
+          (r) => r.status === 200,
+        )
+      ).status,
+    ).toBe(200);
   });
 });

@@ -5,7 +5,15 @@
 // Redis answers. The server's Redis connections run through a TCP proxy to the shared Redis (which
 // is never stopped); the stack's own prefix isolates the test.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { admittedFan, gaSale, holdBody, postAsFan, stockOf, type AdmittedFan, type TimedAnswer } from "../src/testing/checkout.js";
+import {
+  admittedFan,
+  gaSale,
+  holdBody,
+  postAsFan,
+  stockOf,
+  type AdmittedFan,
+  type TimedAnswer,
+} from "../src/testing/checkout.js";
 import { connectFan, newSession, waitFor, type TestFan } from "../src/testing/fans.js";
 import { testRedisUrl } from "../src/testing/services.js";
 import { startStack, type TestStack } from "../src/testing/stack.js";

@@ -42,7 +42,8 @@ async function joinInOrder(url: string, eventId: string): Promise<Waiting[]> {
 }
 
 /** The admission token a fan got (in its join answer or pushed since). */
-const admissionOf = (w: Waiting, eventId: string) => w.entry.admission?.token ?? w.fan.admitted.find((a) => a.eventId === eventId)?.token;
+const admissionOf = (w: Waiting, eventId: string) =>
+  w.entry.admission?.token ?? w.fan.admitted.find((a) => a.eventId === eventId)?.token;
 
 async function loseRedis(how: "FLUSHALL" | "restart", port: number, redis: SpareRedis): Promise<SpareRedis> {
   if (how === "FLUSHALL") {
@@ -68,22 +69,35 @@ describe.each(["FLUSHALL", "restart"] as const)("a sale whose Redis loses everyt
     stack.addWorkers();
     const url = (await stack.addServer()).url;
     const event = await createEvent(url, stackAdmin, {
-      name: `Lost Redis ${how}`, status: "on_sale", classes: [{ code: "GA", name: "General", priceCents: 100, capacity: 100 }],
+      name: `Lost Redis ${how}`,
+      status: "on_sale",
+      classes: [{ code: "GA", name: "General", priceCents: 100, capacity: 100 }],
       waitingRoom: { admitPerMinute: 60, maxActiveCheckouts: 1_000, holdSeconds: 5 },
     });
     const classId = event.classes[0]!.id;
     const line = await joinInOrder(url, event.id);
     expect(line.map((w) => w.entry.queueNumber)).toEqual(Array.from({ length: fanCount }, (_, i) => i + 1));
     // One admission a second: wait for the first few, and let the first of them hold (never paying).
-    await waitFor("first admissions", () => line.slice(0, admittedBefore).every((w) => admissionOf(w, event.id)), 20_000);
+    await waitFor(
+      "first admissions",
+      () => line.slice(0, admittedBefore).every((w) => admissionOf(w, event.id)),
+      20_000,
+    );
     const holder = line[0]!;
     const oneTicket = [{ classId, quantity: 1 }];
-    const held = await hold(url, { fanToken: holder.fan.fanToken, admissionToken: admissionOf(holder, event.id)! }, event.id, oneTicket);
+    const held = await hold(
+      url,
+      { fanToken: holder.fan.fanToken, admissionToken: admissionOf(holder, event.id)! },
+      event.id,
+      oneTicket,
+    );
     expect(held.status).toBe(201);
     // The third admitted fan buys before the loss: that admission has ended, and stays ended.
     const buyer = line[2]!;
     const buyerAdmission = admissionOf(buyer, event.id)!;
-    const bought0 = await hold(url, { fanToken: buyer.fan.fanToken, admissionToken: buyerAdmission }, event.id, [{ classId, quantity: 1 }]);
+    const bought0 = await hold(url, { fanToken: buyer.fan.fanToken, admissionToken: buyerAdmission }, event.id, [
+      { classId, quantity: 1 },
+    ]);
     expect(bought0.status).toBe(201);
     expect((await completePayment(url, bought0.body.paymentUrl, "succeeded")).status).toBe(200);
     await orderReaches(url, bought0.body.orderId, bought0.body.orderToken, "paid");
@@ -94,14 +108,25 @@ describe.each(["FLUSHALL", "restart"] as const)("a sale whose Redis loses everyt
 
     // Fans are told: the next status frames carry a new epoch.
     const watcher = line[fanCount - 1]!.fan;
-    await waitFor("a status with a new epoch", () => watcher.statuses.some((s) => s.roomEpoch && s.roomEpoch !== epochBefore), 30_000);
+    await waitFor(
+      "a status with a new epoch",
+      () => watcher.statuses.some((s) => s.roomEpoch && s.roomEpoch !== epochBefore),
+      30_000,
+    );
 
     // Admitted fans buy with the tokens they hold (the second admitted fan never held before).
     const second = line[1]!;
-    const bought = await hold(url, { fanToken: second.fan.fanToken, admissionToken: admissionOf(second, event.id)! }, event.id, oneTicket);
+    const bought = await hold(
+      url,
+      { fanToken: second.fan.fanToken, admissionToken: admissionOf(second, event.id)! },
+      event.id,
+      oneTicket,
+    );
     expect(bought.status).toBe(201);
     // Control: the admission used to buy before the loss is not given back.
-    const again = await hold(url, { fanToken: buyer.fan.fanToken, admissionToken: buyerAdmission }, event.id, [{ classId, quantity: 1 }]);
+    const again = await hold(url, { fanToken: buyer.fan.fanToken, admissionToken: buyerAdmission }, event.id, [
+      { classId, quantity: 1 },
+    ]);
     expect(again).toMatchObject({ status: 403, body: { error: { code: "admission_required" } } });
 
     // Waiting fans join again with their place tokens and get their own numbers back; the
@@ -123,10 +148,15 @@ describe.each(["FLUSHALL", "restart"] as const)("a sale whose Redis loses everyt
 
     // Admission resumes in number order: the restored fans first, lowest number first.
     const firstRestored = honest.slice(0, 2);
-    await waitFor("restored fans admitted", () => firstRestored.every((w) => w.fan.admitted.some((a) => a.eventId === event.id)), 30_000);
+    await waitFor(
+      "restored fans admitted",
+      () => firstRestored.every((w) => w.fan.admitted.some((a) => a.eventId === event.id)),
+      30_000,
+    );
     const admittedAt = (w: Waiting) => w.fan.admitted.find((a) => a.eventId === event.id)!.atMs;
     expect(admittedAt(firstRestored[0]!)).toBeLessThanOrEqual(admittedAt(firstRestored[1]!));
-    for (const control of [forger, borrower, noProof]) expect(control!.fan.admitted.some((a) => a.eventId === event.id)).toBe(false);
+    for (const control of [forger, borrower, noProof])
+      expect(control!.fan.admitted.some((a) => a.eventId === event.id)).toBe(false);
 
     // The hold placed before the loss (its expiry job gone with Redis) still ends: stock back,
     // order expired, within a few sweeps of its expiry.

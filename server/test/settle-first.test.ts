@@ -40,13 +40,17 @@ afterAll(async () => {
 /** A signed payment webhook for an order the settlement must look up: it hangs on the blackholed pool. */
 function deliver(n: number): void {
   const event: WebhookEvent = {
-    id: `evt_settlefirst${n}`, type: "payment.succeeded", created: Math.floor(Date.now() / 1000),
+    id: `evt_settlefirst${n}`,
+    type: "payment.succeeded",
+    created: Math.floor(Date.now() / 1000),
     data: { sessionId: `cs_settlefirst${n}`, orderId: crypto.randomUUID(), amountCents: 1_000, currency: "USD" },
   };
   const body = webhookBody(event);
   const signature = signWebhook(secret, body, Math.floor(Date.now() / 1000));
   void fetch(`${url}/api/payments/webhook`, {
-    method: "POST", body, signal: stuck.signal,
+    method: "POST",
+    body,
+    signal: stuck.signal,
     headers: { "content-type": "application/json", [webhookSignatureHeader]: signature },
   }).catch(() => {});
 }
@@ -64,7 +68,8 @@ describe("settlement first", () => {
     const sale = await gaSale(url, "settle first");
     const [control, turnedAway] = await Promise.all([admittedFan(url, sale.eventId), admittedFan(url, sale.eventId)]);
     fans.push(control, turnedAway);
-    const holdAs = (fan: AdmittedFan) => postAsFan(url, `/api/events/${sale.eventId}/holds`, fan.fanToken, holdBody(fan, sale.classId, 1));
+    const holdAs = (fan: AdmittedFan) =>
+      postAsFan(url, `/api/events/${sale.eventId}/holds`, fan.fanToken, holdBody(fan, sale.classId, 1));
 
     proxy.setMode("blackhole");
     for (let i = 0; i < 10; i++) deliver(i);
@@ -74,15 +79,23 @@ describe("settlement first", () => {
 
     for (let i = 10; i <= webhooksInFlightMax; i++) deliver(i);
     const full = webhooksInFlightMax + 1;
-    const queuedSince = await waitFor("a webhook queued behind a full gate", async () => {
-      const r = await reading();
-      return r && r.webhooksWaiting >= full ? r.atMs : null;
-    }, 30_000);
+    const queuedSince = await waitFor(
+      "a webhook queued behind a full gate",
+      async () => {
+        const r = await reading();
+        return r && r.webhooksWaiting >= full ? r.atMs : null;
+      },
+      30_000,
+    );
     // A later reading with it still queued: it has waited past the quarter second holds yield after.
-    await waitFor("the webhook still queued 300 ms later", async () => {
-      const r = await reading();
-      return r !== null && r.webhooksWaiting >= full && r.atMs >= queuedSince + 300;
-    }, 30_000);
+    await waitFor(
+      "the webhook still queued 300 ms later",
+      async () => {
+        const r = await reading();
+        return r !== null && r.webhooksWaiting >= full && r.atMs >= queuedSince + 300;
+      },
+      30_000,
+    );
     const answer = await holdAs(turnedAway);
     expect(answer.status).toBe(503);
     expect(answer.body).toMatchObject({ error: { code: "overloaded" } });

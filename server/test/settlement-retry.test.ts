@@ -13,8 +13,18 @@ import { basicAuth, createEvent, waitFor } from "../src/testing/fans.js";
 import { testPool } from "../src/testing/services.js";
 import { stackAdmin, startStack, type TestStack } from "../src/testing/stack.js";
 
-interface TierAudit { code: string; held: number; sold: number; ok: boolean; problems: string[]; orders: { paid: number; held: number } }
-interface Audit { ok: boolean; classes: TierAudit[] }
+interface TierAudit {
+  code: string;
+  held: number;
+  sold: number;
+  ok: boolean;
+  problems: string[];
+  orders: { paid: number; held: number };
+}
+interface Audit {
+  ok: boolean;
+  classes: TierAudit[];
+}
 
 let stack: TestStack;
 let url: string;
@@ -39,7 +49,9 @@ afterAll(async () => {
 });
 
 async function audit(eventId: string): Promise<Audit> {
-  return (await (await fetch(`${url}/api/admin/events/${eventId}/audit`, { headers: { authorization: basic } })).json()) as Audit;
+  return (await (
+    await fetch(`${url}/api/admin/events/${eventId}/audit`, { headers: { authorization: basic } })
+  ).json()) as Audit;
 }
 
 /** Test-only: the first COMMIT that marks this order paid fails (a deferred constraint trigger; a sequence counts across rollbacks). */
@@ -52,7 +64,9 @@ async function failFirstPaidCommit(orderId: string): Promise<void> {
       END IF;
       RETURN NULL;
     END $$`);
-  await db.query(`CREATE CONSTRAINT TRIGGER test_fail_paid AFTER UPDATE ON orders DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION test_fail_paid_once()`);
+  await db.query(
+    `CREATE CONSTRAINT TRIGGER test_fail_paid AFTER UPDATE ON orders DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION test_fail_paid_once()`,
+  );
 }
 
 describe("late payment whose commit fails once, then re-delivered", () => {
@@ -60,7 +74,8 @@ describe("late payment whose commit fails once, then re-delivered", () => {
 
   it("books the tickets once: ledger sold equals the paid order's tickets, the audit is ok", async () => {
     const created = await createEvent(url, stackAdmin, {
-      name: "Late retry", status: "on_sale",
+      name: "Late retry",
+      status: "on_sale",
       classes: [{ code: "GA", name: "General", priceCents: 1_000, capacity: 10 }],
       waitingRoom: { admitPerMinute: 60_000, maxActiveCheckouts: 500, holdSeconds: 5 },
     });
@@ -84,8 +99,18 @@ describe("late payment whose commit fails once, then re-delivered", () => {
   }, 120_000);
 
   it("fails the audit for a posted hold with no order, naming the tier and the difference", async () => {
-    const { rows } = await db.query<{ ledger: string; per_fan_max: number }>("SELECT ledger FROM events WHERE id = $1", [event.id]);
-    const plan = planHold({ ledger: Number(rows[0]!.ledger), holdId: uuidv7(), fanId: uuidv7(), perFanMax: 4, holdSeconds: 60, items: [{ tierId: event.ga, quantity: 1 }] });
+    const { rows } = await db.query<{ ledger: string; per_fan_max: number }>(
+      "SELECT ledger FROM events WHERE id = $1",
+      [event.id],
+    );
+    const plan = planHold({
+      ledger: Number(rows[0]!.ledger),
+      holdId: uuidv7(),
+      fanId: uuidv7(),
+      perFanMax: 4,
+      holdSeconds: 60,
+      items: [{ tierId: event.ga, quantity: 1 }],
+    });
     await ledger.createAccounts(plan.accounts);
     await ledger.createTransfers(plan.transfers);
     await ledger.createTransfers(planPost(plan.hold));

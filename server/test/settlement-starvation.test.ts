@@ -65,9 +65,13 @@ function deliver(url: string, event: WebhookEvent): Promise<Response> {
 }
 
 /** Holds blackholed and queued, then the payment of an earlier hold: the webhook's answer and the order's status meanwhile. */
-async function floodThenPay(
-  env: Record<string, string>,
-): Promise<{ url: string; status: number; orderStatus: string; event: WebhookEvent; order: { id: string; token: string } }> {
+async function floodThenPay(env: Record<string, string>): Promise<{
+  url: string;
+  status: number;
+  orderStatus: string;
+  event: WebhookEvent;
+  order: { id: string; token: string };
+}> {
   const proxy = await proxyPostgresPool(testPostgresBase, "stampede-server");
   proxies.push(proxy);
   const url = (await stack.addServer({ DATABASE_URL: viaProxy(stack.db.url, proxy), ...env })).url;
@@ -79,8 +83,15 @@ async function floodThenPay(
   expect(held.status).toBe(201);
 
   const event: WebhookEvent = {
-    id: `evt_starve${stack.servers.length}`, type: "payment.succeeded", created: Math.floor(Date.now() / 1000),
-    data: { sessionId: sessionIdOf(held.body.paymentUrl), orderId: held.body.orderId, amountCents: held.body.totalCents, currency: "USD" },
+    id: `evt_starve${stack.servers.length}`,
+    type: "payment.succeeded",
+    created: Math.floor(Date.now() / 1000),
+    data: {
+      sessionId: sessionIdOf(held.body.paymentUrl),
+      orderId: held.body.orderId,
+      amountCents: held.body.totalCents,
+      currency: "USD",
+    },
   };
   proxy.setMode("blackhole");
   let res: Response;
@@ -88,12 +99,15 @@ async function floodThenPay(
   try {
     crowd.forEach((fan, i) => {
       const key = { "idempotency-key": `flood-${stack.servers.length}-${i}` };
-      void postAsFan(url, `/api/events/${sale.eventId}/holds`, fan.fanToken, holdBody(fan, sale.classId, 1), key).catch(() => {});
+      void postAsFan(url, `/api/events/${sale.eventId}/holds`, fan.fanToken, holdBody(fan, sale.classId, 1), key).catch(
+        () => {},
+      );
     });
     await waitFor("every shared connection stuck on a hold", () => proxy.stalled() >= sharedPoolMax, 30_000);
     res = await deliver(url, event);
     // Read while the shared pool is still cut off, straight from the database.
-    rows = (await direct.query<{ status: string }>("SELECT status FROM orders WHERE id = $1", [held.body.orderId])).rows;
+    rows = (await direct.query<{ status: string }>("SELECT status FROM orders WHERE id = $1", [held.body.orderId]))
+      .rows;
   } finally {
     proxy.setMode("pass");
   }

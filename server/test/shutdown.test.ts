@@ -31,7 +31,11 @@ function connectionRefused(port: number): Promise<boolean> {
 
 describe("graceful shutdown", () => {
   it("lets an in-flight request finish, refuses new ones, and exits 0", async () => {
-    const server = await startServerProcess({ DATABASE_URL: db.url, REDIS_PREFIX: redis.prefix, SHUTDOWN_TIMEOUT_MS: "8000" });
+    const server = await startServerProcess({
+      DATABASE_URL: db.url,
+      REDIS_PREFIX: redis.prefix,
+      SHUTDOWN_TIMEOUT_MS: "8000",
+    });
     const body = JSON.stringify({ username: "admin", password: "stampede-dev-admin" });
     const socket = connect(server.port, "127.0.0.1");
     await new Promise((r) => socket.once("connect", r));
@@ -39,7 +43,9 @@ describe("graceful shutdown", () => {
     socket.on("data", (d) => (response += d.toString()));
     // Headers, then half the body once the server has answered "100 Continue", which it does
     // only after it has parsed the headers: the request is provably in flight at the signal.
-    socket.write(`POST /api/admin/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n`);
+    socket.write(
+      `POST /api/admin/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n`,
+    );
     await waitFor("100 Continue", () => response.startsWith("HTTP/1.1 100 Continue\r\n\r\n"));
     socket.write(body.slice(0, 10));
 

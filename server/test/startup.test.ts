@@ -9,15 +9,26 @@ import { waitFor } from "../src/testing/fans.js";
 async function failedStart(entry: "server" | "workers", env: Record<string, string>) {
   const proc = startProcess(entry, { PORT: "0", ...env });
   const code = await proc.exited;
-  return { code, lines: proc.output().trim().split("\n").filter((l) => !/^!!|^ {2}[A-Z_]+ = /.test(l)) };
+  return {
+    code,
+    lines: proc
+      .output()
+      .trim()
+      .split("\n")
+      .filter((l) => !/^!!|^ {2}[A-Z_]+ = /.test(l)),
+  };
 }
 
 describe("start-up failures", () => {
   it("names PostgreSQL when it is not answering", async () => {
     const port = await closedPort();
-    const { code, lines } = await failedStart("server", { DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/stampede` });
+    const { code, lines } = await failedStart("server", {
+      DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/stampede`,
+    });
     expect(code).toBe(1);
-    expect(lines).toEqual([`stampede: cannot start: PostgreSQL at 127.0.0.1:${port} is not answering (connection refused) (DATABASE_URL). Start it, e.g. \`pg_ctlcluster 15 main start\` or \`docker compose up -d postgres\`.`]);
+    expect(lines).toEqual([
+      `stampede: cannot start: PostgreSQL at 127.0.0.1:${port} is not answering (connection refused) (DATABASE_URL). Start it, e.g. \`pg_ctlcluster 15 main start\` or \`docker compose up -d postgres\`.`,
+    ]);
   });
 
   it("names Redis when it is not answering (workers too)", async () => {
@@ -33,15 +44,31 @@ describe("start-up failures", () => {
     const { code, lines } = await failedStart("server", { NODE_ENV: "production", PORT: "http" });
     expect(code).toBe(1);
     expect(lines[0]).toBe("stampede: cannot start: invalid configuration:");
-    expect(lines.slice(1).map((l) => l.trim().split(":")[0]).sort()).toEqual(["- PORT"]);
+    expect(
+      lines
+        .slice(1)
+        .map((l) => l.trim().split(":")[0])
+        .sort(),
+    ).toEqual(["- PORT"]);
     const prod = await failedStart("server", { NODE_ENV: "production" });
-    expect(prod.lines.slice(1).map((l) => l.trim().split(":")[0]).sort()).toEqual(["- ADMIN_PASSWORD", "- MOCKPAY_WEBHOOK_SECRET", "- SECRET_KEY"]);
+    expect(
+      prod.lines
+        .slice(1)
+        .map((l) => l.trim().split(":")[0])
+        .sort(),
+    ).toEqual(["- ADMIN_PASSWORD", "- MOCKPAY_WEBHOOK_SECRET", "- SECRET_KEY"]);
   });
 });
 
 /** `npm start` as a terminal runs it: its own process group, so a Ctrl-C reaches the whole group. */
 function startDemo(env: Record<string, string>) {
-  const { DEV_DEFAULTS_BANNER: _b, ADMIN_PASSWORD: _a, SECRET_KEY: _s, MOCKPAY_WEBHOOK_SECRET: _m, ...inherited } = process.env;
+  const {
+    DEV_DEFAULTS_BANNER: _b,
+    ADMIN_PASSWORD: _a,
+    SECRET_KEY: _s,
+    MOCKPAY_WEBHOOK_SECRET: _m,
+    ...inherited
+  } = process.env;
   const child = spawn(process.execPath, ["--import", "tsx", "server/src/cli/start.ts"], {
     cwd: repoRoot,
     env: { ...inherited, LOG_LEVEL: "info", ...env },
@@ -53,20 +80,38 @@ function startDemo(env: Record<string, string>) {
   child.stderr.on("data", (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const ctrlC = () => process.kill(-child.pid!, "SIGINT");
-  return { pid: child.pid!, output: () => out, exited, ctrlC, kill: () => child.exitCode === null && process.kill(-child.pid!, "SIGKILL") };
+  return {
+    pid: child.pid!,
+    output: () => out,
+    exited,
+    ctrlC,
+    kill: () => child.exitCode === null && process.kill(-child.pid!, "SIGKILL"),
+  };
 }
 
 /** The pid of the demo's server child (a direct child of the `npm start` process). */
 function serverChildPid(parentPid: number): number | null {
-  const rows = execFileSync("ps", ["-o", "pid=,args=", "--ppid", String(parentPid)]).toString().trim().split("\n");
+  const rows = execFileSync("ps", ["-o", "pid=,args=", "--ppid", String(parentPid)])
+    .toString()
+    .trim()
+    .split("\n");
   const row = rows.find((r) => r.includes("server/src/main.ts"));
   return row ? Number(row.trim().split(/\s+/)[0]) : null;
 }
 
 describe("npm start (the demo)", () => {
   it("prints the banner once, logs requests only at debug, restarts a child that dies, and stops on one Ctrl-C with exit 0", async () => {
-    const [db, redis, port] = await Promise.all([createTestDatabase({ migrate: false }), createTestRedis(), closedPort()]);
-    const demo = startDemo({ DATABASE_URL: db.url, REDIS_PREFIX: redis.prefix, PORT: String(port), SHUTDOWN_TIMEOUT_MS: "2000" });
+    const [db, redis, port] = await Promise.all([
+      createTestDatabase({ migrate: false }),
+      createTestRedis(),
+      closedPort(),
+    ]);
+    const demo = startDemo({
+      DATABASE_URL: db.url,
+      REDIS_PREFIX: redis.prefix,
+      PORT: String(port),
+      SHUTDOWN_TIMEOUT_MS: "2000",
+    });
     try {
       await waitFor("the where-to-go block", () => demo.output().includes("Ctrl-C stops everything."), 150_000);
       const url = `http://127.0.0.1:${port}`;
@@ -76,9 +121,28 @@ describe("npm start (the demo)", () => {
       const crashed = serverChildPid(demo.pid);
       expect(crashed).not.toBeNull();
       process.kill(crashed!, "SIGKILL");
-      await waitFor("the restart message", () => /the server process exited unexpectedly \(SIGKILL\); restarting it in \d+ s/.test(demo.output()), 30_000);
-      await waitFor("a new server child", () => { const pid = serverChildPid(demo.pid); return pid !== null && pid !== crashed; }, 30_000);
-      await waitFor("ready again", () => fetch(`${url}/readyz`).then((r) => r.ok, () => false), 60_000);
+      await waitFor(
+        "the restart message",
+        () => /the server process exited unexpectedly \(SIGKILL\); restarting it in \d+ s/.test(demo.output()),
+        30_000,
+      );
+      await waitFor(
+        "a new server child",
+        () => {
+          const pid = serverChildPid(demo.pid);
+          return pid !== null && pid !== crashed;
+        },
+        30_000,
+      );
+      await waitFor(
+        "ready again",
+        () =>
+          fetch(`${url}/readyz`).then(
+            (r) => r.ok,
+            () => false,
+          ),
+        60_000,
+      );
       demo.ctrlC();
       expect(await demo.exited).toBe(0);
       const out = demo.output();

@@ -39,7 +39,11 @@ const leave = (f: TestFan, eventId: string) => f.socket.timeout(5_000).emitWithA
 /** Frees the one checkout slot fan by fan: each time exactly the next number is admitted. */
 async function admitsInNumberOrder(eventId: string, inOrder: TestFan[]): Promise<void> {
   for (const [i, next] of inOrder.entries()) {
-    await waitFor(`the ${i + 1}. waiting fan admitted`, () => inOrder.filter((f) => f.admitted.length > 0).length > i, 20_000);
+    await waitFor(
+      `the ${i + 1}. waiting fan admitted`,
+      () => inOrder.filter((f) => f.admitted.length > 0).length > i,
+      20_000,
+    );
     expect(inOrder.map((f) => f.admitted.length)).toEqual(inOrder.map((_, j) => (j <= i ? 1 : 0)));
     await leave(next, eventId);
   }
@@ -73,7 +77,9 @@ describe("a server node killed under its waiting fans", () => {
     const newcomer = await fanOn(b);
     expect(await numberOf(newcomer, event.id)).toBe(10);
 
-    const byNumber = [...moved, ...waiting.filter((_, i) => i % 2 === 1)].sort((x, y) => x.number - y.number).map((w) => w.fan);
+    const byNumber = [...moved, ...waiting.filter((_, i) => i % 2 === 1)]
+      .sort((x, y) => x.number - y.number)
+      .map((w) => w.fan);
     await leave(holder, event.id);
     await admitsInNumberOrder(event.id, [...byNumber, newcomer]);
   }, 90_000);

@@ -41,7 +41,8 @@ async function joinedFan(eventId: string): Promise<LiveFan> {
 /** The place as the fan's page computes it: the rank at joining, moved by the pushes since. */
 function placeFromPushes(live: LiveFan, latest: QueueStatus | undefined): number {
   const { entry } = live;
-  if (!entry.basis || entry.position === null || entry.queueNumber === null) throw new Error(`no place basis in ${JSON.stringify(entry)}`);
+  if (!entry.basis || entry.position === null || entry.queueNumber === null)
+    throw new Error(`no place basis in ${JSON.stringify(entry)}`);
   let seen = entry.basis.departedSeq;
   let ahead = 0;
   for (const push of live.departed) {
@@ -51,10 +52,19 @@ function placeFromPushes(live: LiveFan, latest: QueueStatus | undefined): number
     ahead += counted.ahead;
   }
   const admittedTotal = latest?.admittedTotal ?? entry.basis.admittedTotal;
-  return placeNow({ basePosition: entry.position, baseAdmittedTotal: entry.basis.admittedTotal, admittedTotal, departedAhead: ahead });
+  return placeNow({
+    basePosition: entry.position,
+    baseAdmittedTotal: entry.basis.admittedTotal,
+    admittedTotal,
+    departedAhead: ahead,
+  });
 }
 
-const eventBody = { name: "Live pushes", status: "on_sale", classes: [{ code: "GA", name: "General", priceCents: 1000, capacity: 100 }] };
+const eventBody = {
+  name: "Live pushes",
+  status: "on_sale",
+  classes: [{ code: "GA", name: "General", priceCents: 1000, capacity: 100 }],
+};
 
 async function setStatus(eventId: string, status: string): Promise<void> {
   const res = await fetch(`${url}/api/admin/events/${eventId}/status`, {
@@ -68,21 +78,33 @@ async function setStatus(eventId: string, status: string): Promise<void> {
 describe("places move when fans ahead leave", () => {
   it("B behind A goes from place 2 to 1 when A leaves, with no admission, on the next push", async () => {
     // One checkout slot, taken by the first fan for 10 minutes: nobody else is admitted meanwhile.
-    const event = await createEvent(url, stackAdmin, { ...eventBody, waitingRoom: { admitPerMinute: 600, maxActiveCheckouts: 1, admissionTtlSeconds: 600 } });
+    const event = await createEvent(url, stackAdmin, {
+      ...eventBody,
+      waitingRoom: { admitPerMinute: 600, maxActiveCheckouts: 1, admissionTtlSeconds: 600 },
+    });
     const holder = await joinedFan(event.id);
-    await waitFor("the first fan admitted", () => holder.fan.admitted.length === 1 || holder.entry.state === "admitted");
+    await waitFor(
+      "the first fan admitted",
+      () => holder.fan.admitted.length === 1 || holder.entry.state === "admitted",
+    );
     const a = await joinedFan(event.id);
     const b = await joinedFan(event.id);
     expect(a.entry).toMatchObject({ state: "waiting", position: 1 });
     expect(b.entry).toMatchObject({ state: "waiting", position: 2 });
     expect(placeFromPushes(b, b.fan.statuses.at(-1))).toBe(2);
 
-    expect(await a.fan.socket.timeout(5000).emitWithAck("queue:leave", { eventId: event.id })).toEqual({ ok: true, data: { left: true } });
+    expect(await a.fan.socket.timeout(5000).emitWithAck("queue:leave", { eventId: event.id })).toEqual({
+      ok: true,
+      data: { left: true },
+    });
     await waitFor("A's departure pushed to B", () => b.departed.some((d) => d.numbers.includes(a.entry.queueNumber!)));
     const framesSoFar = b.fan.statuses.length;
     expect(placeFromPushes(b, b.fan.statuses.at(-1))).toBe(1);
     // No admission happened: the slot is still the first fan's, and the cursor has not moved past A.
-    const status = await waitFor("a status frame after the departure", () => b.fan.statuses.length > framesSoFar && b.fan.statuses.at(-1));
+    const status = await waitFor(
+      "a status frame after the departure",
+      () => b.fan.statuses.length > framesSoFar && b.fan.statuses.at(-1),
+    );
     expect(placeFromPushes(b, status)).toBe(1);
     expect(status).toMatchObject({ admittedTotal: 1, servedUpTo: holder.entry.queueNumber ?? 1 });
     expect(b.fan.admitted).toHaveLength(0);
@@ -94,13 +116,20 @@ describe("places move when fans ahead leave", () => {
 
 describe("the sale's status reaches the fans at once", () => {
   it("pushes event:status to the event's room when an admin pauses, resumes and closes the sale", async () => {
-    const event = await createEvent(url, stackAdmin, { ...eventBody, waitingRoom: { admitPerMinute: 600, maxActiveCheckouts: 5 } });
+    const event = await createEvent(url, stackAdmin, {
+      ...eventBody,
+      waitingRoom: { admitPerMinute: 600, maxActiveCheckouts: 5 },
+    });
     const admitted = await joinedFan(event.id);
     await waitFor("the fan admitted", () => admitted.fan.admitted.length === 1 || admitted.entry.state === "admitted");
     for (const status of ["paused", "on_sale", "closed"]) {
       const before = Date.now();
       await setStatus(event.id, status);
-      const pushed = await waitFor(`event:status ${status}`, () => admitted.statusChanges.find((s) => s.status === status), 5_000);
+      const pushed = await waitFor(
+        `event:status ${status}`,
+        () => admitted.statusChanges.find((s) => s.status === status),
+        5_000,
+      );
       expect(pushed).toMatchObject({ eventId: event.id, status });
       expect(pushed.atMs).toBeGreaterThanOrEqual(before - 1_000);
     }

@@ -47,7 +47,8 @@ describe("waiting room across two server processes", () => {
     expect(joined.map((j) => j.n).sort((x, y) => x - y)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
     await waitFor("all admitted", () => joined.every((j) => j.admittedAtJoin || j.fan.admitted.length === 1), 30_000);
     const order = joined.filter((j) => !j.admittedAtJoin).sort((x, y) => x.n - y.n);
-    for (let i = 1; i < order.length; i++) expect(order[i]!.fan.admitted[0]!.atMs).toBeGreaterThanOrEqual(order[i - 1]!.fan.admitted[0]!.atMs - 250);
+    for (let i = 1; i < order.length; i++)
+      expect(order[i]!.fan.admitted[0]!.atMs).toBeGreaterThanOrEqual(order[i - 1]!.fan.admitted[0]!.atMs - 250);
     // Both nodes' sockets got the room's status frames.
     expect(joined[0]!.fan.statuses.length).toBeGreaterThan(0);
     expect(joined[1]!.fan.statuses.length).toBeGreaterThan(0);

@@ -44,11 +44,26 @@ describe("fan tokens at connect", () => {
     const [h, p, sig] = fanToken.split(".") as [string, string, string];
     const flipped = `${h}.${p}.${sig.slice(0, -2)}${sig.at(-2) === "A" ? "B" : "A"}${sig.at(-1)}`;
     const none = `${Buffer.from(JSON.stringify({ alg: "none", typ: "JWT" })).toString("base64url")}.${p}.`;
-    const claims = () => new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject(fanId).setIssuer("stampede").setAudience("fan").setIssuedAt();
+    const claims = () =>
+      new SignJWT({})
+        .setProtectedHeader({ alg: "HS256" })
+        .setSubject(fanId)
+        .setIssuer("stampede")
+        .setAudience("fan")
+        .setIssuedAt();
     const otherKey = await claims().setExpirationTime("1h").sign(fanKey("some-other-secret-key-0123456789abcdef"));
-    const expired = await claims().setExpirationTime(Math.floor(Date.now() / 1000) - 60).sign(fanKey(stackSecretKey));
-    const wrongAudience = await new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject(fanId).setIssuer("stampede").setAudience("admission").setExpirationTime("1h").sign(fanKey(stackSecretKey));
-    for (const token of ["", "not-a-jwt", flipped, none, otherKey, expired, wrongAudience]) expect(await refused(token)).toBe("unauthorized");
+    const expired = await claims()
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+      .sign(fanKey(stackSecretKey));
+    const wrongAudience = await new SignJWT({})
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject(fanId)
+      .setIssuer("stampede")
+      .setAudience("admission")
+      .setExpirationTime("1h")
+      .sign(fanKey(stackSecretKey));
+    for (const token of ["", "not-a-jwt", flipped, none, otherKey, expired, wrongAudience])
+      expect(await refused(token)).toBe("unauthorized");
     // The control: the same construction with the real key and a live expiry is accepted.
     expect(await refused(await claims().setExpirationTime("1h").sign(fanKey(stackSecretKey)))).toBe("connected");
   });
@@ -66,20 +81,32 @@ describe("rate limits", () => {
     expect(Number(limited?.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(((await limited?.json()) as { error: { code: string } }).error.code).toBe("rate_limited");
     // Spoofing X-Forwarded-For does not help: no proxy is trusted.
-    expect((await fetch(`${url}/api/session`, { method: "POST", headers: { "x-forwarded-for": "203.0.113.9" } })).status).toBe(429);
-    const resumed = await fetch(`${url}/api/session`, { method: "POST", headers: { authorization: `Bearer ${existing.fanToken}` } });
+    expect(
+      (await fetch(`${url}/api/session`, { method: "POST", headers: { "x-forwarded-for": "203.0.113.9" } })).status,
+    ).toBe(429);
+    const resumed = await fetch(`${url}/api/session`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${existing.fanToken}` },
+    });
     expect(resumed.status).toBe(200);
   });
 });
 
 describe("join limits", () => {
   it("limits queue joins per fan with 429 and Retry-After", async () => {
-    const event = await createEvent(url, stackAdmin, { name: "Join limit", status: "on_sale", classes: [{ code: "GA", name: "General", priceCents: 100, capacity: 10 }] });
+    const event = await createEvent(url, stackAdmin, {
+      name: "Join limit",
+      status: "on_sale",
+      classes: [{ code: "GA", name: "General", priceCents: 100, capacity: 10 }],
+    });
     const { fanToken } = spareSessions.pop()!;
     const statuses: number[] = [];
     let limited: Response | undefined;
     for (let i = 0; i < 70 && !limited; i++) {
-      const res = await fetch(`${url}/api/events/${event.id}/queue`, { method: "POST", headers: { authorization: `Bearer ${fanToken}` } });
+      const res = await fetch(`${url}/api/events/${event.id}/queue`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${fanToken}` },
+      });
       statuses.push(res.status);
       if (res.status === 429) limited = res;
     }
@@ -116,19 +143,25 @@ describe("lottery", () => {
     });
     expect(before).toMatchObject({ mode: "lottery", seed: null, drawnAt: null, order: null });
 
-    const after = await waitFor("the draw", async () => {
-      const v = (await (await fetch(`${url}/api/events/${event.id}/lottery`)).json()) as LotteryView;
-      return v.drawnAt ? v : null;
-    }, 20_000);
+    const after = await waitFor(
+      "the draw",
+      async () => {
+        const v = (await (await fetch(`${url}/api/events/${event.id}/lottery`)).json()) as LotteryView;
+        return v.drawnAt ? v : null;
+      },
+      20_000,
+    );
     expect(after.seedHash).toBe(before.seedHash);
     expect(createHash("sha256").update(Buffer.from(after.seed!, "hex")).digest("hex")).toBe(before.seedHash);
     const ids = joined.map((j) => j.fan.fanId);
     expect(after.order).toEqual(await lotteryOrder(after.seed!, ids));
     // Numbers follow the drawn order.
-    const numbers = await Promise.all(joined.map(async (j) => {
-      const ack = await j.fan.join(event.id);
-      return { fanId: j.fan.fanId, n: ack.ok ? ack.data.queueNumber : null };
-    }));
+    const numbers = await Promise.all(
+      joined.map(async (j) => {
+        const ack = await j.fan.join(event.id);
+        return { fanId: j.fan.fanId, n: ack.ok ? ack.data.queueNumber : null };
+      }),
+    );
     const byNumber = numbers.sort((a, b) => (a.n ?? 0) - (b.n ?? 0)).map((x) => x.fanId);
     expect(byNumber).toEqual(after.order);
     const ev = (await (await fetch(`${url}/api/events/${event.id}`)).json()) as { status: string };

@@ -69,10 +69,17 @@ describe("waiting room (one node)", () => {
     const numbers = joined.map((j) => j.entry.queueNumber ?? 0).sort((a, b) => a - b);
     expect(numbers).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
     const pushed = joined.filter((j) => j.entry.state !== "admitted");
-    await waitFor("everyone admitted, and their admission tick's status frame", () => pushed.every((j) => admissionTickMs(j.fan) !== undefined), 90_000);
-    const admittedAt = pushed.map((j) => ({ n: j.entry.queueNumber ?? 0, tickMs: admissionTickMs(j.fan)! })).sort((a, b) => a.n - b.n);
+    await waitFor(
+      "everyone admitted, and their admission tick's status frame",
+      () => pushed.every((j) => admissionTickMs(j.fan) !== undefined),
+      90_000,
+    );
+    const admittedAt = pushed
+      .map((j) => ({ n: j.entry.queueNumber ?? 0, tickMs: admissionTickMs(j.fan)! }))
+      .sort((a, b) => a.n - b.n);
     // Order: nobody is admitted in an earlier tick than a lower number.
-    for (let i = 1; i < admittedAt.length; i++) expect(admittedAt[i]!.tickMs, `#${admittedAt[i]!.n}`).toBeGreaterThanOrEqual(admittedAt[i - 1]!.tickMs);
+    for (let i = 1; i < admittedAt.length; i++)
+      expect(admittedAt[i]!.tickMs, `#${admittedAt[i]!.n}`).toBeGreaterThanOrEqual(admittedAt[i - 1]!.tickMs);
     const spanMs = admittedAt.at(-1)!.tickMs - admittedAt[0]!.tickMs;
     expect(spanMs).toBeGreaterThanOrEqual(8_000); // not faster than the rate
     // And not slower: a tick comes no earlier than admissionTickMs after the last one and the bucket
@@ -82,11 +89,15 @@ describe("waiting room (one node)", () => {
     const perTick = (1200 / 60_000) * admissionTickIntervalMs;
     const admittedPerTick = new Map<number, number>();
     for (const a of admittedAt) admittedPerTick.set(a.tickMs, (admittedPerTick.get(a.tickMs) ?? 0) + 1);
-    const waitingAfterTick = new Map(pushed.map((j) => {
-      const frame = j.fan.statuses[framesAtAdmission.get(j.fan)!]!;
-      return [frame.sentAtMs, frame.waiting] as const;
-    }));
-    const shortTicks = [...admittedPerTick].filter(([tickMs, n]) => n < perTick - 1 && (waitingAfterTick.get(tickMs) ?? 0) > 0);
+    const waitingAfterTick = new Map(
+      pushed.map((j) => {
+        const frame = j.fan.statuses[framesAtAdmission.get(j.fan)!]!;
+        return [frame.sentAtMs, frame.waiting] as const;
+      }),
+    );
+    const shortTicks = [...admittedPerTick].filter(
+      ([tickMs, n]) => n < perTick - 1 && (waitingAfterTick.get(tickMs) ?? 0) > 0,
+    );
     expect(shortTicks.length, JSON.stringify(shortTicks)).toBeLessThanOrEqual(2);
     // Every admission carries a signed token for this fan and event.
     const sample = joined.find((j) => j.fan.admitted[0])!;
@@ -100,13 +111,34 @@ describe("waiting room (one node)", () => {
     await waitFor("three status frames", () => fan.statuses.length >= 3);
     const status = fan.statuses.at(-1)!;
     // admittedPerMinute comes once the room has two seconds of history; allHeld only while everything left is held.
-    expect(Object.keys(status).filter((k) => k !== "admittedPerMinute").sort()).toEqual([
-      ...["activeCheckouts", "admission", "admitPerMinute", "admittedTotal", "eventId", "maxActiveCheckouts", "opensAt"],
+    expect(
+      Object.keys(status)
+        .filter((k) => k !== "admittedPerMinute")
+        .sort(),
+    ).toEqual([
+      ...[
+        "activeCheckouts",
+        "admission",
+        "admitPerMinute",
+        "admittedTotal",
+        "eventId",
+        "maxActiveCheckouts",
+        "opensAt",
+      ],
       ...["roomEpoch", "sentAtMs", "servedUpTo", "state", "waiting"],
     ]);
     // A rate named at creation is a fixed rate (manual).
-    expect(status).toMatchObject({ eventId: event.id, state: "waiting", admission: "manual", admitPerMinute: 60, maxActiveCheckouts: 1 });
-    expect(fan.stock[0]).toEqual({ eventId: event.id, classes: [{ id: event.classes[0]!.id, code: "GA", available: 1000, held: 0, sold: 0 }] });
+    expect(status).toMatchObject({
+      eventId: event.id,
+      state: "waiting",
+      admission: "manual",
+      admitPerMinute: 60,
+      maxActiveCheckouts: 1,
+    });
+    expect(fan.stock[0]).toEqual({
+      eventId: event.id,
+      classes: [{ id: event.classes[0]!.id, code: "GA", available: 1000, held: 0, sold: 0 }],
+    });
   });
 
   it("caps concurrent checkouts at the slot count; leaving frees a slot for the next fan", async () => {
@@ -116,14 +148,20 @@ describe("waiting room (one node)", () => {
     const admitted = () => joined.filter((j) => j.fan.admitted.length > 0 || j.entry.state === "admitted");
     await waitFor("three admitted", () => admitted().length === 3);
     // Two later ticks, as the three still waiting saw them: nobody else admitted, slots full.
-    for (const frame of await nextFrames(joined.slice(3).map((j) => j.fan), 2)) {
+    for (const frame of await nextFrames(
+      joined.slice(3).map((j) => j.fan),
+      2,
+    )) {
       expect(frame).toMatchObject({ admittedTotal: 3, activeCheckouts: 3, waiting: 3 });
     }
     expect(admitted().map((j) => j.entry.queueNumber)).toEqual([1, 2, 3]);
     const leave = await joined[0]!.fan.socket.timeout(5000).emitWithAck("queue:leave", { eventId: event.id });
     expect(leave).toEqual({ ok: true, data: { left: true } });
     await waitFor("the fourth admitted", () => joined[3]!.fan.admitted.length === 1);
-    for (const frame of await nextFrames(joined.slice(4).map((j) => j.fan), 2)) {
+    for (const frame of await nextFrames(
+      joined.slice(4).map((j) => j.fan),
+      2,
+    )) {
       expect(frame).toMatchObject({ admittedTotal: 4, activeCheckouts: 3, waiting: 2 });
     }
     expect(admitted().map((j) => j.entry.queueNumber)).toEqual([1, 2, 3, 4]);
@@ -137,16 +175,23 @@ describe("waiting room (one node)", () => {
     const crowd = await Promise.all(Array.from({ length: 8 }, async () => fans[fans.push(await connectFan(url)) - 1]!));
     const res = await fetch(`${url}/api/admin/events/${event.id}/waiting-room`, {
       method: "PATCH",
-      headers: { "content-type": "application/json", authorization: basicAuth(stackAdmin.username, stackAdmin.password) },
+      headers: {
+        "content-type": "application/json",
+        authorization: basicAuth(stackAdmin.username, stackAdmin.password),
+      },
       body: JSON.stringify({ admitPerMinute: 1 }),
     });
     expect(res.status).toBe(200);
     const patchedAtMs = Date.now();
     const seenBefore = watcher.statuses.length;
-    const entries = await Promise.all(crowd.map(async (fan) => (await fan.join(event.id)) as { ok: true; data: QueueEntry }));
+    const entries = await Promise.all(
+      crowd.map(async (fan) => (await fan.join(event.id)) as { ok: true; data: QueueEntry }),
+    );
     await nextFrames([watcher], 3);
     // Every tick after the change (the refresh of the live events runs only once a second) used the new rate.
-    const framesAfter = watcher.statuses.slice(seenBefore).filter((f) => f.sentAtMs !== undefined && f.sentAtMs > patchedAtMs);
+    const framesAfter = watcher.statuses
+      .slice(seenBefore)
+      .filter((f) => f.sentAtMs !== undefined && f.sentAtMs > patchedAtMs);
     expect(framesAfter.map((f) => f.admitPerMinute)).toEqual(framesAfter.map(() => 1));
     expect(framesAfter.at(-1)!.admittedTotal).toBeLessThanOrEqual(2); // the watcher, and at most one token
     const admitted = crowd.flatMap((fan, i) => (fan.admitted.length > 0 ? [{ fan, entry: entries[i]!.data }] : []));
@@ -185,7 +230,11 @@ describe("waiting room (one node)", () => {
     // Waiting: gone, back, next. The sweep (every 2 s) takes out whoever stayed away past the
     // grace: wait for a status frame that shows it ran, then check who it took.
     const from = next.fan.statuses.length;
-    const swept = await waitFor("the presence sweep", () => next.fan.statuses.slice(from).find((s) => s.waiting < 3), (presenceGraceSeconds + 15) * 1000);
+    const swept = await waitFor(
+      "the presence sweep",
+      () => next.fan.statuses.slice(from).find((s) => s.waiting < 3),
+      (presenceGraceSeconds + 15) * 1000,
+    );
     expect(swept.waiting).toBe(2);
     // Free the slot: the next admission must skip the departed fan and reach the one who came back.
     await holder.fan.socket.timeout(5000).emitWithAck("queue:leave", { eventId: event.id });
@@ -205,17 +254,26 @@ describe("waiting room (one node)", () => {
     expect(joined.status).toBe(200);
     const first = (await joined.json()) as { entry: QueueEntry; status: { eventId: string } };
     expect(first.entry.queueNumber).toBeGreaterThan(0);
-    const polled = (await (await fetch(`${url}/api/events/${event.id}/queue`, { headers: auth })).json()) as { entry: QueueEntry; status: { eventId: string; state: string } };
+    const polled = (await (await fetch(`${url}/api/events/${event.id}/queue`, { headers: auth })).json()) as {
+      entry: QueueEntry;
+      status: { eventId: string; state: string };
+    };
     expect(polled.entry.queueNumber).toBe(first.entry.queueNumber);
     expect(polled.status).toMatchObject({ eventId: event.id });
     expect((await fetch(`${url}/api/events/${event.id}/queue`, { method: "POST" })).status).toBe(401);
-    expect((await fetch(`${url}/api/events/00000000-0000-7000-8000-000000000000/queue`, { method: "POST", headers: auth })).status).toBe(404);
+    expect(
+      (await fetch(`${url}/api/events/00000000-0000-7000-8000-000000000000/queue`, { method: "POST", headers: auth }))
+        .status,
+    ).toBe(404);
   });
 
   it("answers queue:join for an unknown event or a bad payload with an error ack", async () => {
     const fan = await connectFan(url);
     fans.push(fan);
-    expect(await fan.join("00000000-0000-7000-8000-000000000000")).toEqual({ ok: false, error: { code: "not_found", message: "no such event" } });
+    expect(await fan.join("00000000-0000-7000-8000-000000000000")).toEqual({
+      ok: false,
+      error: { code: "not_found", message: "no such event" },
+    });
     const bad = await fan.socket.timeout(5000).emitWithAck("queue:join", { nope: 1 } as unknown as { eventId: string });
     expect(bad.ok).toBe(false);
   });

@@ -5,7 +5,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPool } from "../src/adapters/postgres/pool.js";
 import { signWebhook, webhookBody, type WebhookEvent } from "../src/payments/webhook.js";
-import { admittedFan, auditOk, completePayment, getOrder, hold, orderReaches, sessionIdOf, stockOf, type AdmittedFan } from "../src/testing/checkout.js";
+import {
+  admittedFan,
+  auditOk,
+  completePayment,
+  getOrder,
+  hold,
+  orderReaches,
+  sessionIdOf,
+  stockOf,
+  type AdmittedFan,
+} from "../src/testing/checkout.js";
 import { basicAuth, createEvent } from "../src/testing/fans.js";
 import { stackAdmin, startStack, type TestStack } from "../src/testing/stack.js";
 import { deliveriesSettled, stackWebhooks } from "../src/testing/webhook-jobs.js";
@@ -47,7 +57,11 @@ async function heldOrder(target: string, event: { id: string; ga: string }, quan
 }
 
 function post(body: string, signature: string | null) {
-  return fetch(`${url}/api/payments/webhook`, { method: "POST", headers: { "content-type": "application/json", ...(signature === null ? {} : { "mockpay-signature": signature }) }, body });
+  return fetch(`${url}/api/payments/webhook`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(signature === null ? {} : { "mockpay-signature": signature }) },
+    body,
+  });
 }
 
 const now = () => Math.floor(Date.now() / 1000);
@@ -56,7 +70,12 @@ describe("payment webhooks", () => {
   it("rejects every forgery with 400 and changes nothing; a replay is a no-op", async () => {
     const event = await saleEvent();
     const order = await heldOrder(url, event, 2);
-    const evt: WebhookEvent = { id: "evt_forgerytest1", type: "payment.succeeded", created: now(), data: { sessionId: sessionIdOf(order.paymentUrl), orderId: order.orderId, amountCents: 2000, currency: "USD" } };
+    const evt: WebhookEvent = {
+      id: "evt_forgerytest1",
+      type: "payment.succeeded",
+      created: now(),
+      data: { sessionId: sessionIdOf(order.paymentUrl), orderId: order.orderId, amountCents: 2000, currency: "USD" },
+    };
     const body = webhookBody(evt);
     const changed = body.replace('"amountCents":2000', '"amountCents":2001');
     const table: Array<[string, string, string | null]> = [
@@ -88,7 +107,17 @@ describe("payment webhooks", () => {
   });
 
   it("records an event for an unknown order and answers 200 (no retry storm)", async () => {
-    const evt: WebhookEvent = { id: "evt_unknownorder1", type: "payment.succeeded", created: now(), data: { sessionId: "ps_nobody", orderId: "00000000-0000-7000-8000-000000000000", amountCents: 100, currency: "USD" } };
+    const evt: WebhookEvent = {
+      id: "evt_unknownorder1",
+      type: "payment.succeeded",
+      created: now(),
+      data: {
+        sessionId: "ps_nobody",
+        orderId: "00000000-0000-7000-8000-000000000000",
+        amountCents: 100,
+        currency: "USD",
+      },
+    };
     const body = webhookBody(evt);
     const res = await post(body, signWebhook(secret, body, now()));
     expect(res.status).toBe(200);
@@ -99,8 +128,19 @@ describe("payment webhooks", () => {
     const event = await saleEvent();
     const order = await heldOrder(url, event, 2);
     const sessionId = sessionIdOf(order.paymentUrl);
-    const form = () => fetch(`${url}/mockpay/checkout/${sessionId}/complete`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "outcome=succeeded", redirect: "manual" });
-    const answers = await Promise.all([form(), completePayment(url, order.paymentUrl, "succeeded"), form(), completePayment(url, order.paymentUrl, "succeeded")]);
+    const form = () =>
+      fetch(`${url}/mockpay/checkout/${sessionId}/complete`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: "outcome=succeeded",
+        redirect: "manual",
+      });
+    const answers = await Promise.all([
+      form(),
+      completePayment(url, order.paymentUrl, "succeeded"),
+      form(),
+      completePayment(url, order.paymentUrl, "succeeded"),
+    ]);
     expect(answers.map((a) => a.status).every((s) => s === 200 || s === 303)).toBe(true);
     const paid = await orderReaches(url, order.orderId, order.orderToken, "paid");
     // Every delivery of this payment has landed, and none is still queued: nothing can come later.
@@ -120,13 +160,28 @@ describe("payment webhook racing the fan's cancel", () => {
   it("ends every order paid with its tickets exactly once, whichever lands first, and the stock adds up", async () => {
     const event = await saleEvent();
     const orders = await Promise.all(Array.from({ length: 6 }, () => heldOrder(url, event, 2)));
-    await Promise.all(orders.map(async (o, i) => {
-      const evt: WebhookEvent = { id: `evt_race${i}x${Date.now()}`, type: "payment.succeeded", created: now(), data: { sessionId: sessionIdOf(o.paymentUrl), orderId: o.orderId, amountCents: 2_000, currency: "USD" } };
-      const body = webhookBody(evt);
-      const cancel = () => fetch(`${url}/api/orders/${o.orderId}/cancel`, { method: "POST", headers: { authorization: `Bearer ${o.orderToken}` } });
-      const answers = await Promise.all(i % 2 === 0 ? [post(body, signWebhook(secret, body, now())), cancel()] : [cancel(), post(body, signWebhook(secret, body, now()))]);
-      expect(answers[i % 2 === 0 ? 0 : 1]!.status).toBe(200); // the webhook is always acknowledged
-    }));
+    await Promise.all(
+      orders.map(async (o, i) => {
+        const evt: WebhookEvent = {
+          id: `evt_race${i}x${Date.now()}`,
+          type: "payment.succeeded",
+          created: now(),
+          data: { sessionId: sessionIdOf(o.paymentUrl), orderId: o.orderId, amountCents: 2_000, currency: "USD" },
+        };
+        const body = webhookBody(evt);
+        const cancel = () =>
+          fetch(`${url}/api/orders/${o.orderId}/cancel`, {
+            method: "POST",
+            headers: { authorization: `Bearer ${o.orderToken}` },
+          });
+        const answers = await Promise.all(
+          i % 2 === 0
+            ? [post(body, signWebhook(secret, body, now())), cancel()]
+            : [cancel(), post(body, signWebhook(secret, body, now()))],
+        );
+        expect(answers[i % 2 === 0 ? 0 : 1]!.status).toBe(200); // the webhook is always acknowledged
+      }),
+    );
     for (const o of orders) {
       const paid = await orderReaches(url, o.orderId, o.orderToken, "paid");
       expect(paid.tickets).toHaveLength(2);
@@ -138,20 +193,41 @@ describe("payment webhook racing the fan's cancel", () => {
 
 describe("payment webhooks under chaos", () => {
   it("reaches the in-order final states with duplicated, delayed, reordered and dropped deliveries", async () => {
-    const chaos = await startStack({ MOCKPAY_WEBHOOK_SECRET: secret, MOCKPAY_DUPLICATE_RATE: "1", MOCKPAY_DELAY_MS: "400", MOCKPAY_REORDER: "true", MOCKPAY_FAIL_RATE: "0.3" });
+    const chaos = await startStack({
+      MOCKPAY_WEBHOOK_SECRET: secret,
+      MOCKPAY_DUPLICATE_RATE: "1",
+      MOCKPAY_DELAY_MS: "400",
+      MOCKPAY_REORDER: "true",
+      MOCKPAY_FAIL_RATE: "0.3",
+    });
     stacks.push(chaos);
     const chaosUrl = (await chaos.addServer()).url;
     chaos.addWorkers();
     const event = await saleEvent(chaosUrl);
-    const plan = ["succeeded", "failed", "canceled", "succeeded", "succeeded", "failed", "succeeded", "canceled"] as const;
+    const plan = [
+      "succeeded",
+      "failed",
+      "canceled",
+      "succeeded",
+      "succeeded",
+      "failed",
+      "succeeded",
+      "canceled",
+    ] as const;
     const expected = { succeeded: "paid", failed: "payment_failed", canceled: "cancelled" } as const;
     const orders = await Promise.all(plan.map(() => heldOrder(chaosUrl, event, 1)));
     await Promise.all(orders.map((o, i) => completePayment(chaosUrl, o.paymentUrl, plan[i]!)));
-    for (const [i, o] of orders.entries()) await orderReaches(chaosUrl, o.orderId, o.orderToken, expected[plan[i]!], 30_000);
+    for (const [i, o] of orders.entries())
+      await orderReaches(chaosUrl, o.orderId, o.orderToken, expected[plan[i]!], 30_000);
     // Late duplicates and retries must change nothing: wait until every one of them has landed.
     const webhooks = stackWebhooks(chaos);
     try {
-      await deliveriesSettled(webhooks.pool, webhooks.queue, orders.map((o) => sessionIdOf(o.paymentUrl)), 60_000);
+      await deliveriesSettled(
+        webhooks.pool,
+        webhooks.queue,
+        orders.map((o) => sessionIdOf(o.paymentUrl)),
+        60_000,
+      );
     } finally {
       await webhooks.close();
     }
@@ -162,7 +238,9 @@ describe("payment webhooks under chaos", () => {
     expect((await stockOf(chaosUrl, event.id))[0]).toMatchObject({ available: 100 - paid, held: 0, sold: paid });
     expect(await auditOk(chaosUrl, event.id, basic)).toBe(true);
     const pool = createPool(chaos.db.url, { max: 1 });
-    const { rows } = await pool.query<{ n: string }>("SELECT count(*) AS n FROM payment_inbox WHERE outcome <> 'unknown_order'");
+    const { rows } = await pool.query<{ n: string }>(
+      "SELECT count(*) AS n FROM payment_inbox WHERE outcome <> 'unknown_order'",
+    );
     await pool.end();
     expect(Number(rows[0]!.n)).toBe(plan.length); // one applied row per provider event, whatever the duplicates
   }, 90_000);

@@ -10,7 +10,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import { domainStreamKey, entryEvents } from "../src/services/orders/domain-events.js";
-import { admittedFan, auditOk, completePayment, getOrder, hold, orderReaches, sessionIdOf, stockOf } from "../src/testing/checkout.js";
+import {
+  admittedFan,
+  auditOk,
+  completePayment,
+  getOrder,
+  hold,
+  orderReaches,
+  sessionIdOf,
+  stockOf,
+} from "../src/testing/checkout.js";
 import { basicAuth, createEvent, waitFor } from "../src/testing/fans.js";
 import { testPool } from "../src/testing/services.js";
 import { stackAdmin, startStack, type TestStack } from "../src/testing/stack.js";

@@ -56,7 +56,12 @@ describe("withDeadline", () => {
 
   it("rejects with the caller's error class when it names one", async () => {
     vi.useFakeTimers();
-    const guarded = withDeadline(new Promise<never>(() => {}), 50, "ledger lookup", (message) => new CustomError(message));
+    const guarded = withDeadline(
+      new Promise<never>(() => {}),
+      50,
+      "ledger lookup",
+      (message) => new CustomError(message),
+    );
     const expectation = expect(guarded).rejects.toSatisfy(
       (err) => err instanceof CustomError && err.message === "ledger lookup: no answer within 50 ms",
     );

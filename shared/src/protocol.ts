@@ -11,7 +11,15 @@ import type { ErrorCode } from "./errors.js";
 // against them); these names stay here for the sockets' maps and their users.
 export type { AdminAdmission, AdminSale, AdminStats, SaleEventType } from "./api/admin.js";
 export type { OrderStatus } from "./api/orders.js";
-export type { Admission, LotteryView, PlaceBasis, QueueEntry, QueueState, QueueStatus, QueueView } from "./api/queue.js";
+export type {
+  Admission,
+  LotteryView,
+  PlaceBasis,
+  QueueEntry,
+  QueueState,
+  QueueStatus,
+  QueueView,
+} from "./api/queue.js";
 
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: ErrorCode; message: string } };
 

@@ -28,9 +28,22 @@ async function start(config: Config): Promise<void> {
   const ledger = createConfiguredLedger(config);
   const orders = new OrdersRepo(pool);
   const ending = new HoldEnding({
-    pool, orders, ledger, events: new EventsRepo(pool), store: new WaitingRoomStore(redis, config.redisPrefix), domainEvents: new DomainEvents(redis, config.redisPrefix, logger),
+    pool,
+    orders,
+    ledger,
+    events: new EventsRepo(pool),
+    store: new WaitingRoomStore(redis, config.redisPrefix),
+    domainEvents: new DomainEvents(redis, config.redisPrefix, logger),
   });
-  const deps = { logger, pool, redis, redisPrefix: config.redisPrefix, webhookSecret: config.mockpay.webhookSecret, orders, ending };
+  const deps = {
+    logger,
+    pool,
+    redis,
+    redisPrefix: config.redisPrefix,
+    webhookSecret: config.mockpay.webhookSecret,
+    orders,
+    ending,
+  };
   const bull = { connection: bullConnection, prefix: `${config.redisPrefix}:bull` };
   // MockPay as its own process delivers its webhooks itself: this process leaves that queue alone.
   const running = processors.filter((p) => config.mockpay.url === null || p.queue !== mockpayWebhookQueue);

@@ -19,7 +19,13 @@ const comparison: ScenarioComparison = {
       after: { median: 227.6, runs: 1 },
       change: { factor: 2.9, text: "×2.9", verdict: "better" },
     },
-    { label: "p99 latency (c=30)", unit: "ms", before: { median: null, runs: 0 }, after: { median: 470.06, runs: 2 }, change: null },
+    {
+      label: "p99 latency (c=30)",
+      unit: "ms",
+      before: { median: null, runs: 0 },
+      after: { median: 470.06, runs: 2 },
+      change: null,
+    },
     {
       label: "CPU per paid ticket: server",
       unit: "ms",
@@ -32,7 +38,11 @@ const comparison: ScenarioComparison = {
 
 /** The text a reader gets: tags and Svelte's hydration comments dropped, whitespace collapsed. */
 function text(html: string): string {
-  return html.replace(/<!--[\s\S]*?-->/g, "").replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim();
+  return html
+    .replace(/<!--[\s\S]*?-->/g, "")
+    .replace(/<[^>]+>/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 function cells(html: string, tag: "th" | "td"): string[] {
@@ -42,14 +52,22 @@ function cells(html: string, tag: "th" | "td"): string[] {
 describe("BenchCompare", () => {
   const { body } = render(BenchCompare, { props: { comparison } });
   const thead = body.slice(body.indexOf("<thead>"), body.indexOf("</thead>"));
-  const rows = body.split("<tr").slice(2).map((tr) => `<tr${tr}`);
+  const rows = body
+    .split("<tr")
+    .slice(2)
+    .map((tr) => `<tr${tr}`);
 
   it("is a table captioned with the baseline's label, its columns naming each side's commit and runs", () => {
     expect(body).toContain("<table");
     const caption = body.slice(body.indexOf("<caption"), body.indexOf("</caption>"));
     expect(text(caption)).toBe("Before → after: before the purchase path was batched");
     expect(thead.match(/<th scope="col"/g)).toHaveLength(4);
-    expect(cells(thead, "th")).toEqual(["Figure", "Before 4de5b1b median of 3 runs", "After (newest) 9fe72cc median of 2 runs", "Change"]);
+    expect(cells(thead, "th")).toEqual([
+      "Figure",
+      "Before 4de5b1b median of 3 runs",
+      "After (newest) 9fe72cc median of 2 runs",
+      "Change",
+    ]);
   });
 
   it("heads each row with its figure, and gives both medians in their unit and the change in words", () => {

@@ -16,8 +16,16 @@ afterEach(() => vi.useRealTimers());
 describe("statusActions", () => {
   it("offers only the workflow's moves, with words and confirmations", () => {
     expect(statusActions("draft").map((a) => a.to)).toEqual(["on_sale", "scheduled", "cancelled"]);
-    expect(statusActions("on_sale").map((a) => a.label)).toEqual(["Pause the sale", "Close the sale", "Cancel the event"]);
-    expect(statusActions("paused").map((a) => a.label)).toEqual(["Resume the sale", "Close the sale", "Cancel the event"]);
+    expect(statusActions("on_sale").map((a) => a.label)).toEqual([
+      "Pause the sale",
+      "Close the sale",
+      "Cancel the event",
+    ]);
+    expect(statusActions("paused").map((a) => a.label)).toEqual([
+      "Resume the sale",
+      "Close the sale",
+      "Cancel the event",
+    ]);
     expect(statusActions("closed")).toEqual([]);
     expect(statusActions("cancelled")).toEqual([]);
     const close = statusActions("on_sale").find((a) => a.to === "closed");
@@ -49,7 +57,8 @@ function setup(handlers: Record<string, (call: RecordedCall) => Response> = {}) 
       current = { ...current, waitingRoom: { ...current.waitingRoom, ...(call.body as object) } };
       return json(200, current);
     }
-    if (call.path === "/api/admin/events/e1/audit") return json(200, { eventId: "e1", ok: true, checkedAt: "x", classes: [], perks: [] });
+    if (call.path === "/api/admin/events/e1/audit")
+      return json(200, { eventId: "e1", ok: true, checkedAt: "x", classes: [], perks: [] });
     return apiError(404, "not_found");
   });
   const onUnauthorized = vi.fn();
@@ -77,11 +86,16 @@ describe("AdminEventControl", () => {
     expect(control.actions[0]?.label).toBe("Resume the sale");
     await control.move("on_sale");
     expect(control.event?.status).toBe("on_sale");
-    expect(fetch.calls.filter((c) => c.method === "POST").map((c) => c.body)).toEqual([{ status: "paused" }, { status: "on_sale" }]);
+    expect(fetch.calls.filter((c) => c.method === "POST").map((c) => c.body)).toEqual([
+      { status: "paused" },
+      { status: "on_sale" },
+    ]);
   });
 
   it("a refused move says so and shows the latest status", async () => {
-    const { control, setCurrent } = setup({ "POST /api/admin/events/e1/status": () => apiError(409, "invalid_transition") });
+    const { control, setCurrent } = setup({
+      "POST /api/admin/events/e1/status": () => apiError(409, "invalid_transition"),
+    });
     await control.load();
     setCurrent(event({ status: "closed" }));
     expect(await control.move("paused")).toBe(false);
@@ -123,7 +137,11 @@ describe("AdminEventControl", () => {
     expect(await control.saveAdmission()).toBe(true);
     const sent = { admission: "manual", admitPerMinute: 120, maxActiveCheckouts: 5 };
     expect(fetch.calls.at(-1)).toMatchObject({ method: "PATCH", body: sent });
-    expect(Object.keys(fetch.calls.at(-1)?.body as object)).toEqual(["admission", "admitPerMinute", "maxActiveCheckouts"]);
+    expect(Object.keys(fetch.calls.at(-1)?.body as object)).toEqual([
+      "admission",
+      "admitPerMinute",
+      "maxActiveCheckouts",
+    ]);
     expect(control.saved).toBe(true);
     expect(control.event?.waitingRoom.maxActiveCheckouts).toBe(5);
     expect(control.admissionChanged).toBe(false);
@@ -150,7 +168,11 @@ describe("AdminEventControl", () => {
       admitPerMinuteCeiling: 9_000,
       maxActiveCheckouts: 200,
     });
-    expect(control.event?.waitingRoom).toMatchObject({ admission: "auto", admitPerMinuteFloor: 100, admitPerMinuteCeiling: 9_000 });
+    expect(control.event?.waitingRoom).toMatchObject({
+      admission: "auto",
+      admitPerMinuteFloor: 100,
+      admitPerMinuteCeiling: 9_000,
+    });
     expect(control.admissionChanged).toBe(false);
   });
 

@@ -42,9 +42,19 @@ function actionWords(from: EventStatus, to: EventStatus): Omit<StatusAction, "to
     case "draft":
       return { label: "Back to draft", destructive: false, confirm: null };
     case "closed":
-      return { label: "Close the sale", destructive: true, confirm: "Close the sale for good? Nobody else gets in; fans still in line are told it's over. This can't be undone." };
+      return {
+        label: "Close the sale",
+        destructive: true,
+        confirm:
+          "Close the sale for good? Nobody else gets in; fans still in line are told it's over. This can't be undone.",
+      };
     default:
-      return { label: "Cancel the event", destructive: true, confirm: "Cancel the event? The sale stops and the event disappears from the public pages. This can't be undone." };
+      return {
+        label: "Cancel the event",
+        destructive: true,
+        confirm:
+          "Cancel the event? The sale stops and the event disappears from the public pages. This can't be undone.",
+      };
   }
 }
 
@@ -96,15 +106,20 @@ export class AdminEventControl {
   admissionErrors = $derived.by(() => this.#admissionChecked().errors);
   admissionChanged = $derived(
     this.event !== null &&
-      (this.admission.differsFrom(this.event.waitingRoom) || slots(this.maxActiveCheckouts) !== this.event.waitingRoom.maxActiveCheckouts),
+      (this.admission.differsFrom(this.event.waitingRoom) ||
+        slots(this.maxActiveCheckouts) !== this.event.waitingRoom.maxActiveCheckouts),
   );
 
   constructor(deps: AdminEventDeps) {
     this.#deps = deps;
     this.#clock = deps.clock ?? systemClock;
     const id = encodeURIComponent(deps.eventId);
-    this.#loader = new Loader(async (signal) => this.#checked(await deps.api.get<EventView>(`/api/admin/events/${id}`, { signal })));
-    this.#audit = new Loader(async (signal) => this.#checked(await deps.api.get<AuditView>(`/api/admin/events/${id}/audit`, { signal })));
+    this.#loader = new Loader(async (signal) =>
+      this.#checked(await deps.api.get<EventView>(`/api/admin/events/${id}`, { signal })),
+    );
+    this.#audit = new Loader(async (signal) =>
+      this.#checked(await deps.api.get<AuditView>(`/api/admin/events/${id}/audit`, { signal })),
+    );
   }
 
   async load(): Promise<void> {
@@ -133,7 +148,10 @@ export class AdminEventControl {
     if (this.moving !== null || this.event === null) return false;
     this.moving = to;
     this.problem = null;
-    const result = await this.#deps.api.post<EventView>(`/api/admin/events/${encodeURIComponent(this.#deps.eventId)}/status`, { status: to });
+    const result = await this.#deps.api.post<EventView>(
+      `/api/admin/events/${encodeURIComponent(this.#deps.eventId)}/status`,
+      { status: to },
+    );
     this.moving = null;
     if (!result.ok) {
       this.problem = this.#words(result.error, "That status change");
@@ -163,10 +181,13 @@ export class AdminEventControl {
     this.saved = false;
     this.problem = null;
     this.serverErrors = {};
-    const result = await this.#deps.api.patch<EventView>(`/api/admin/events/${encodeURIComponent(this.#deps.eventId)}/waiting-room`, {
-      ...settings,
-      maxActiveCheckouts,
-    });
+    const result = await this.#deps.api.patch<EventView>(
+      `/api/admin/events/${encodeURIComponent(this.#deps.eventId)}/waiting-room`,
+      {
+        ...settings,
+        maxActiveCheckouts,
+      },
+    );
     this.saving = false;
     if (!result.ok) {
       if (result.error.status === 422) this.serverErrors = fieldErrorsFrom(result.error);
@@ -195,7 +216,11 @@ export class AdminEventControl {
   #admissionChecked() {
     const check = new FormCheck();
     const settings = this.admission.settings(check);
-    const maxActiveCheckouts = check.whole("maxActiveCheckouts", this.maxActiveCheckouts, eventRules.maxActiveCheckouts);
+    const maxActiveCheckouts = check.whole(
+      "maxActiveCheckouts",
+      this.maxActiveCheckouts,
+      eventRules.maxActiveCheckouts,
+    );
     return { settings, maxActiveCheckouts, errors: check.errors };
   }
 
@@ -206,7 +231,8 @@ export class AdminEventControl {
 
   #words(error: ApiError, what: string): string {
     if (error.code === "unauthorized") this.#deps.onUnauthorized?.();
-    if (error.code === "invalid_transition") return `${what} isn't allowed from the event's current status. The page now shows the latest status; try again.`;
+    if (error.code === "invalid_transition")
+      return `${what} isn't allowed from the event's current status. The page now shows the latest status; try again.`;
     if (error.code === "forbidden") return `${what} needs the admin role; your account can only look.`;
     return `${what} didn't go through. ${plainMessage(error)}`;
   }

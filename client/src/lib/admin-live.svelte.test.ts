@@ -20,7 +20,9 @@ function sale(orderId: string, over: Partial<AdminSale> = {}): AdminSale {
   return { type: "order.paid", orderId, status: "paid", quantity: 2, totalCents: 9_000, atMs: t0, ...over };
 }
 
-function setup(respond: AckResponder = (event) => (event === "admin:watch" ? { ok: true, data: adminStats() } : undefined)) {
+function setup(
+  respond: AckResponder = (event) => (event === "admin:watch" ? { ok: true, data: adminStats() } : undefined),
+) {
   const sockets = fakeAdminSockets(respond);
   const onUnauthorized = vi.fn();
   const live = new AdminLive({ eventId: "e1", createSocket: sockets.create, onUnauthorized, salesMax: 3 });
@@ -53,7 +55,9 @@ describe("AdminLive", () => {
 
   it("asks again when the watch gets no ack", async () => {
     let answer = false;
-    const { live, sockets } = setup((event) => (event === "admin:watch" && answer ? { ok: true, data: adminStats() } : undefined));
+    const { live, sockets } = setup((event) =>
+      event === "admin:watch" && answer ? { ok: true, data: adminStats() } : undefined,
+    );
     sockets.latest().serverConnect();
     await vi.advanceTimersByTimeAsync(5_000); // ack timeout
     answer = true;
@@ -124,10 +128,20 @@ describe("AdminLive", () => {
 
 describe("AdminLive feed history", () => {
   function withHistory(history: () => Promise<Response>) {
-    const fetch = fakeFetch((call) => (call.path === "/api/admin/events/e1/sales" ? history() : Promise.resolve(apiError(404, "not_found"))));
-    const sockets = fakeAdminSockets((event) => (event === "admin:watch" ? { ok: true, data: adminStats() } : undefined));
+    const fetch = fakeFetch((call) =>
+      call.path === "/api/admin/events/e1/sales" ? history() : Promise.resolve(apiError(404, "not_found")),
+    );
+    const sockets = fakeAdminSockets((event) =>
+      event === "admin:watch" ? { ok: true, data: adminStats() } : undefined,
+    );
     const onUnauthorized = vi.fn();
-    const live = new AdminLive({ eventId: "e1", createSocket: sockets.create, api: createApi({ fetch }), onUnauthorized, salesMax: 4 });
+    const live = new AdminLive({
+      eventId: "e1",
+      createSocket: sockets.create,
+      api: createApi({ fetch }),
+      onUnauthorized,
+      salesMax: 4,
+    });
     live.start();
     return { live, sockets, fetch, onUnauthorized };
   }
@@ -142,16 +156,34 @@ describe("AdminLive feed history", () => {
     expect(socket.emitted("admin:watch")).toHaveLength(1);
     expect(fetch.calls.map((c) => c.path)).toEqual(["/api/admin/events/e1/sales", "/api/admin/events/e1/admission"]);
     // While the history is on its way, a batch brings o2's payment (also in the history) and o3's hold.
-    socket.pushAdmin("sales:batch", { eventId: "e1", sales: [sale("o2", { atMs: t0 + 3_000 }), sale("o3", { type: "hold.placed", status: "held", atMs: t0 + 4_000 })] });
-    answer(json(200, { eventId: "e1", sales: [
-      sale("o2", { atMs: t0 + 2_999 }),
-      sale("o2", { type: "hold.placed", status: "held", atMs: t0 + 2_000 }),
-      sale("o1", { atMs: t0 + 1_000 }),
-    ] }));
+    socket.pushAdmin("sales:batch", {
+      eventId: "e1",
+      sales: [sale("o2", { atMs: t0 + 3_000 }), sale("o3", { type: "hold.placed", status: "held", atMs: t0 + 4_000 })],
+    });
+    answer(
+      json(200, {
+        eventId: "e1",
+        sales: [
+          sale("o2", { atMs: t0 + 2_999 }),
+          sale("o2", { type: "hold.placed", status: "held", atMs: t0 + 2_000 }),
+          sale("o1", { atMs: t0 + 1_000 }),
+        ],
+      }),
+    );
     await vi.advanceTimersByTimeAsync(0);
-    expect(live.sales.map((s) => s.key)).toEqual(["o3:hold.placed", "o2:order.paid", "o2:hold.placed", "o1:order.paid"]);
+    expect(live.sales.map((s) => s.key)).toEqual([
+      "o3:hold.placed",
+      "o2:order.paid",
+      "o2:hold.placed",
+      "o1:order.paid",
+    ]);
     socket.pushAdmin("sales:batch", { eventId: "e1", sales: [sale("o3", { atMs: t0 + 5_000 })] });
-    expect(live.sales.map((s) => s.key)).toEqual(["o3:order.paid", "o3:hold.placed", "o2:order.paid", "o2:hold.placed"]); // bounded
+    expect(live.sales.map((s) => s.key)).toEqual([
+      "o3:order.paid",
+      "o3:hold.placed",
+      "o2:order.paid",
+      "o2:hold.placed",
+    ]); // bounded
   });
 
   it("reads it again after a reconnect, filling what was missed without repeating what was shown", async () => {
@@ -187,7 +219,13 @@ describe("AdminLive admission controller", () => {
       ceilingPerMinute: 60_000,
       lastCutAtMs: null,
       health: {
-        holdP95Ms: 100, settlementLagMs: null, poolWaits: 0, holdsInFlight: 0, webhooksWaiting: 0, overloadRefusals: 0, holdsPerSecond: 0,
+        holdP95Ms: 100,
+        settlementLagMs: null,
+        poolWaits: 0,
+        holdsInFlight: 0,
+        webhooksWaiting: 0,
+        overloadRefusals: 0,
+        holdsPerSecond: 0,
       },
       stockRoom: 100,
       atMs: t0 + atS * 1_000,
@@ -206,7 +244,12 @@ describe("AdminLive admission controller", () => {
     const watched = { ok: true, data: adminStats({ atMs: t0 - 5_000 }) };
     const sockets = fakeAdminSockets((event) => (event === "admin:watch" ? watched : undefined));
     const onUnauthorized = vi.fn();
-    const live = new AdminLive({ eventId: "e1", createSocket: sockets.create, api: createApi({ fetch }), onUnauthorized });
+    const live = new AdminLive({
+      eventId: "e1",
+      createSocket: sockets.create,
+      api: createApi({ fetch }),
+      onUnauthorized,
+    });
     live.start();
     return { live, socket: sockets.latest(), onUnauthorized };
   }
@@ -238,7 +281,9 @@ describe("AdminLive admission controller", () => {
   });
 
   it("shows the history's current step when no tick has brought one yet", async () => {
-    const { live, socket } = withAdmission(() => Promise.resolve(json(200, { eventId: "e1", current: step(3), history: history(0, 3) })));
+    const { live, socket } = withAdmission(() =>
+      Promise.resolve(json(200, { eventId: "e1", current: step(3), history: history(0, 3) })),
+    );
     socket.serverConnect();
     await vi.advanceTimersByTimeAsync(0);
     expect(live.admission?.atMs).toBe(t0 + 3_000);

@@ -37,7 +37,10 @@ function server(count: number) {
       const cursor = url.searchParams.get("cursor");
       const start = cursor === null ? 0 : all.findIndex((o) => o.orderId === cursor) + 1;
       const page = all.slice(start, start + limit);
-      return json(200, { orders: page, nextCursor: start + limit < all.length ? (page.at(-1)?.orderId ?? null) : null });
+      return json(200, {
+        orders: page,
+        nextCursor: start + limit < all.length ? (page.at(-1)?.orderId ?? null) : null,
+      });
     }
     if (call.path.endsWith("/refund")) {
       const id = call.path.split("/")[4];
@@ -54,7 +57,12 @@ function server(count: number) {
 function browser(count: number, pageSize = 2) {
   const { fetch, all } = server(count);
   const onUnauthorized = vi.fn();
-  return { fetch, all, onUnauthorized, orders: new OrdersBrowser({ api: createApi({ fetch }), eventId: "e1", pageSize, onUnauthorized }) };
+  return {
+    fetch,
+    all,
+    onUnauthorized,
+    orders: new OrdersBrowser({ api: createApi({ fetch }), eventId: "e1", pageSize, onUnauthorized }),
+  };
 }
 
 describe("OrdersBrowser", () => {
@@ -70,7 +78,13 @@ describe("OrdersBrowser", () => {
     orders.query = "typed but not searched";
     await orders.more();
     await orders.more();
-    expect(orders.rows.map((r) => r.email)).toEqual(["fan5@example.test", "fan4@example.test", "fan3@example.test", "fan2@example.test", "fan1@example.test"]);
+    expect(orders.rows.map((r) => r.email)).toEqual([
+      "fan5@example.test",
+      "fan4@example.test",
+      "fan3@example.test",
+      "fan2@example.test",
+      "fan1@example.test",
+    ]);
     expect(orders.nextCursor).toBeNull();
     expect(new URL(fetch.calls[1]!.path, "http://x").searchParams.get("q")).toBe("fan");
   });
@@ -144,14 +158,18 @@ describe("OrdersBrowser: live changes", () => {
 
 describe("CSV", () => {
   it("quotes, doubles quotes and defuses formulas", () => {
-    expect(toCsv([["a", 'say "hi"', "x,y", "=SUM(A1)", "-1", 3, null]])).toBe('a,"say ""hi""","x,y",\'=SUM(A1),\'-1,3,\r\n');
+    expect(toCsv([["a", 'say "hi"', "x,y", "=SUM(A1)", "-1", 3, null]])).toBe(
+      'a,"say ""hi""","x,y",\'=SUM(A1),\'-1,3,\r\n',
+    );
   });
 
   it("writes one row per order with plain amounts", () => {
     const csv = ordersCsv([order(1)]);
     const [header, row] = csv.split("\r\n");
     expect(header).toBe("order_id,created_at,paid_at,status,email,items,tickets,total,currency,perks,fan_id");
-    expect(row).toBe("00000001-aaaa-bbbb-cccc-dddddddddddd,2030-03-14T18:00:00.000Z,2030-03-14T18:01:00.000Z,paid,fan1@example.test,2xGA,2,90.00,USD,POSTER,fan-1");
+    expect(row).toBe(
+      "00000001-aaaa-bbbb-cccc-dddddddddddd,2030-03-14T18:00:00.000Z,2030-03-14T18:01:00.000Z,paid,fan1@example.test,2xGA,2,90.00,USD,POSTER,fan-1",
+    );
     expect(decimalAmount(1_250, "JPY")).toBe("1250");
   });
 });

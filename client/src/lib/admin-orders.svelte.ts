@@ -11,7 +11,14 @@ import { shortId } from "./format.js";
 import { appendPage, orderListPath, type OrderFilters } from "./order-list.js";
 import type { AdminOrderPage, AdminOrderView, OrderStatus, OrderView } from "./views.js";
 
-export const orderStatusFilters: readonly OrderStatus[] = ["held", "paid", "expired", "cancelled", "payment_failed", "refunded"];
+export const orderStatusFilters: readonly OrderStatus[] = [
+  "held",
+  "paid",
+  "expired",
+  "cancelled",
+  "payment_failed",
+  "refunded",
+];
 
 /** The server's page size cap (shared/src/limits.ts listPageSizeMax). */
 const exportPageSize = 200;
@@ -118,12 +125,18 @@ export class OrdersBrowser {
     this.refunding = null;
     if (!result.ok) {
       this.#checkAuth(result.error);
-      const why = result.error.code === "conflict" ? "Only paid orders can be refunded, and this one isn't paid (any more)." : plainMessage(result.error);
+      const why =
+        result.error.code === "conflict"
+          ? "Only paid orders can be refunded, and this one isn't paid (any more)."
+          : plainMessage(result.error);
       this.notice = { kind: "error", text: `Order ${shortId(orderId)} wasn't refunded. ${why}` };
       return false;
     }
     this.rows = this.rows.map((r) => (r.orderId === orderId ? { ...result.data, fanId: r.fanId } : r));
-    this.notice = { kind: "ok", text: `Order ${shortId(orderId)} is refunded; its tickets no longer admit anyone and went back on sale.` };
+    this.notice = {
+      kind: "ok",
+      text: `Order ${shortId(orderId)} is refunded; its tickets no longer admit anyone and went back on sale.`,
+    };
     return true;
   }
 
@@ -144,7 +157,10 @@ export class OrdersBrowser {
         const page = await this.#page(this.#applied, cursor, exportPageSize, false);
         if (page === "overtaken") return null;
         if (!page.ok) {
-          this.notice = { kind: "error", text: `The export stopped after ${all.length} orders. ${plainMessage(page.error)}` };
+          this.notice = {
+            kind: "error",
+            text: `The export stopped after ${all.length} orders. ${plainMessage(page.error)}`,
+          };
           return null;
         }
         all.push(...page.data.orders);
@@ -154,7 +170,11 @@ export class OrdersBrowser {
       this.exporting = false;
     }
     const truncated = cursor !== null;
-    if (truncated) this.notice = { kind: "error", text: `The export holds the newest ${all.length} orders only; narrow the search for the rest.` };
+    if (truncated)
+      this.notice = {
+        kind: "error",
+        text: `The export holds the newest ${all.length} orders only; narrow the search for the rest.`,
+      };
     return { csv: ordersCsv(all), rows: all.length, truncated };
   }
 
@@ -176,7 +196,9 @@ export class OrdersBrowser {
       this.#inFlight?.abort();
       this.#inFlight = call;
     }
-    const result = await this.#deps.api.get<AdminOrderPage>(orderListPath(this.#deps.eventId, filters, cursor, limit), { signal: call.signal });
+    const result = await this.#deps.api.get<AdminOrderPage>(orderListPath(this.#deps.eventId, filters, cursor, limit), {
+      signal: call.signal,
+    });
     if (exclusive && this.#inFlight !== call) return "overtaken";
     if (exclusive) this.#inFlight = null;
     if (!result.ok) this.#checkAuth(result.error);

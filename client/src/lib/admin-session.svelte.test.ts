@@ -90,11 +90,17 @@ describe("AdminSession", () => {
     const { fetch, session } = server({
       "POST /api/admin/login": () => json(200, me),
       "POST /api/admin/logout": (call) =>
-        call.headers["X-CSRF-Token"] === "csrf-123" ? new Response(null, { status: 204 }) : apiError(403, "csrf_failed"),
+        call.headers["X-CSRF-Token"] === "csrf-123"
+          ? new Response(null, { status: 204 })
+          : apiError(403, "csrf_failed"),
     });
     await session.login("ada", "pw");
     expect(await session.logout()).toBe(true);
-    expect(fetch.calls[1]).toMatchObject({ method: "POST", path: "/api/admin/logout", headers: { "X-CSRF-Token": "csrf-123" } });
+    expect(fetch.calls[1]).toMatchObject({
+      method: "POST",
+      path: "/api/admin/logout",
+      headers: { "X-CSRF-Token": "csrf-123" },
+    });
     expect(session.state).toEqual({ kind: "signed_out", expired: false });
     expect(session.csrfToken).toBeNull();
   });

@@ -2,12 +2,25 @@
 // by ticks, one point per controller step however often a tick repeats it or a re-read overlaps
 // it, late points dropped, bounded in time and length, and laid out for uPlot's two scales.
 import { describe, expect, it } from "vitest";
-import { addAdmissionPoint, admissionColumns, admissionPointOf, mergeAdmissionHistory, type AdmissionPoint } from "./admission-chart.js";
+import {
+  addAdmissionPoint,
+  admissionColumns,
+  admissionPointOf,
+  mergeAdmissionHistory,
+  type AdmissionPoint,
+} from "./admission-chart.js";
 
 const t0 = Date.parse("2030-03-14T18:00:00Z");
 
 function point(atS: number, over: Partial<AdmissionPoint> = {}): AdmissionPoint {
-  return { atMs: t0 + atS * 1_000, ratePerMinute: 600 + atS, reason: "slow_start", holdP95Ms: 100, settlementLagMs: null, ...over };
+  return {
+    atMs: t0 + atS * 1_000,
+    ratePerMinute: 600 + atS,
+    reason: "slow_start",
+    holdP95Ms: 100,
+    settlementLagMs: null,
+    ...over,
+  };
 }
 
 const feed = (points: AdmissionPoint[], limits?: Parameters<typeof addAdmissionPoint>[2]) =>
@@ -22,8 +35,22 @@ describe("addAdmissionPoint", () => {
   });
 
   it("keeps the last window and at most pointsMax, the newest", () => {
-    expect(seconds(feed([0, 1, 2, 3, 4, 5].map((s) => point(s)), { pointsMax: 3, windowMs: 60_000 }))).toEqual([3, 4, 5]);
-    expect(seconds(feed([0, 50, 100, 130].map((s) => point(s)), { pointsMax: 100, windowMs: 60_000 }))).toEqual([100, 130]);
+    expect(
+      seconds(
+        feed(
+          [0, 1, 2, 3, 4, 5].map((s) => point(s)),
+          { pointsMax: 3, windowMs: 60_000 },
+        ),
+      ),
+    ).toEqual([3, 4, 5]);
+    expect(
+      seconds(
+        feed(
+          [0, 50, 100, 130].map((s) => point(s)),
+          { pointsMax: 100, windowMs: 60_000 },
+        ),
+      ),
+    ).toEqual([100, 130]);
   });
 
   it("ignores a point that isn't one", () => {
@@ -63,12 +90,24 @@ describe("admissionPointOf and admissionColumns", () => {
       ceilingPerMinute: 60_000,
       lastCutAtMs: t0,
       health: {
-        holdP95Ms: 820, settlementLagMs: 3_000, poolWaits: 0, holdsInFlight: 1, webhooksWaiting: 0, overloadRefusals: 0, holdsPerSecond: 0,
+        holdP95Ms: 820,
+        settlementLagMs: 3_000,
+        poolWaits: 0,
+        holdsInFlight: 1,
+        webhooksWaiting: 0,
+        overloadRefusals: 0,
+        holdsPerSecond: 0,
       },
       stockRoom: 10,
       atMs: t0 + 1_000,
     });
-    expect(p).toEqual({ atMs: t0 + 1_000, ratePerMinute: 1_200, reason: "holdP95Ms", holdP95Ms: 820, settlementLagMs: 3_000 });
+    expect(p).toEqual({
+      atMs: t0 + 1_000,
+      ratePerMinute: 1_200,
+      reason: "holdP95Ms",
+      holdP95Ms: 820,
+      settlementLagMs: 3_000,
+    });
     expect(admissionColumns([point(0), p])).toEqual([
       [t0 / 1_000, t0 / 1_000 + 1],
       [600, 1_200],

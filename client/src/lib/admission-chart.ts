@@ -50,7 +50,10 @@ export function mergeAdmissionHistory(
   const byTime = new Map<number, AdmissionPoint>();
   for (const p of history) if (validPoint(p)) byTime.set(p.atMs, p);
   for (const p of points) byTime.set(p.atMs, p); // a tick's step is the same step, read later
-  return bounded([...byTime.values()].sort((a, b) => a.atMs - b.atMs), limits);
+  return bounded(
+    [...byTime.values()].sort((a, b) => a.atMs - b.atMs),
+    limits,
+  );
 }
 
 function validPoint(p: AdmissionPoint): boolean {
@@ -65,7 +68,9 @@ function bounded(points: AdmissionPoint[], limits: AdmissionChartLimits): Admiss
 }
 
 /** uPlot's data: x in Unix seconds, the rate (left scale), hold p95 and settlement lag (right scale, ms; null = none). */
-export function admissionColumns(points: readonly AdmissionPoint[]): [number[], number[], (number | null)[], (number | null)[]] {
+export function admissionColumns(
+  points: readonly AdmissionPoint[],
+): [number[], number[], (number | null)[], (number | null)[]] {
   return [
     points.map((p) => p.atMs / 1_000),
     points.map((p) => p.ratePerMinute),

@@ -3,7 +3,12 @@
 // uses, and tells a change from the event's settings.
 import { describe, expect, it } from "vitest";
 import { admissionDefaults, waitingRoomInput } from "@stampede/shared/api/events";
-import { AdmissionInputs, admissionChoice, admissionChoices, admissionFormDefaults } from "./admission-inputs.svelte.js";
+import {
+  AdmissionInputs,
+  admissionChoice,
+  admissionChoices,
+  admissionFormDefaults,
+} from "./admission-inputs.svelte.js";
 import { FormCheck } from "./form-check.js";
 
 describe("admission choices", () => {
@@ -13,7 +18,9 @@ describe("admission choices", () => {
       "Stampede admits as fast as checkout keeps up, between the floor and the ceiling, " +
         "and never more fans than the tickets left can serve.",
     );
-    expect(admissionChoice("manual").explain).toBe("Stampede admits exactly this many fans a minute, even when checkout struggles.");
+    expect(admissionChoice("manual").explain).toBe(
+      "Stampede admits exactly this many fans a minute, even when checkout struggles.",
+    );
   });
 
   it("starts a new event from the server's defaults", () => {
@@ -56,7 +63,12 @@ describe("AdmissionInputs", () => {
   });
 
   it("tells a change from the event's settings, counting only what the mode uses", () => {
-    const event = { admission: "manual" as const, admitPerMinute: 300, admitPerMinuteFloor: 60, admitPerMinuteCeiling: 60_000 };
+    const event = {
+      admission: "manual" as const,
+      admitPerMinute: 300,
+      admitPerMinuteFloor: 60,
+      admitPerMinuteCeiling: 60_000,
+    };
     const inputs = new AdmissionInputs(event);
     expect(inputs.differsFrom(event)).toBe(false);
     inputs.admitPerMinuteFloor = "61"; // unused by a fixed rate

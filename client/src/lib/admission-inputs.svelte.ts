@@ -15,7 +15,10 @@ export type AdmissionSettings =
   | { admission: "manual"; admitPerMinute: number }
   | { admission: "auto"; admitPerMinute: number; admitPerMinuteFloor: number; admitPerMinuteCeiling: number };
 
-export type AdmissionFigures = Pick<WaitingRoomSettings, "admission" | "admitPerMinute" | "admitPerMinuteFloor" | "admitPerMinuteCeiling">;
+export type AdmissionFigures = Pick<
+  WaitingRoomSettings,
+  "admission" | "admitPerMinute" | "admitPerMinuteFloor" | "admitPerMinuteCeiling"
+>;
 
 /** The server's defaults for a new event (shared/src/api/events.ts admissionDefaults; a unit test keeps them equal).
  * Not imported from there: that module builds zod schemas, which stay out of the pages' bundle. */
@@ -70,9 +73,11 @@ export class AdmissionInputs {
 
   /** The settings to send, or undefined with the problems in `check` (keys `prefix` + field). Fixed: only the rate counts. */
   settings(check: FormCheck, prefix = ""): AdmissionSettings | undefined {
-    const rate = (key: AdmissionKey): number | undefined => check.whole(`${prefix}${key}`, this[key], rules.admitPerMinute);
+    const rate = (key: AdmissionKey): number | undefined =>
+      check.whole(`${prefix}${key}`, this[key], rules.admitPerMinute);
     const admitPerMinute = rate("admitPerMinute");
-    if (this.mode === "manual") return admitPerMinute === undefined ? undefined : { admission: "manual", admitPerMinute };
+    if (this.mode === "manual")
+      return admitPerMinute === undefined ? undefined : { admission: "manual", admitPerMinute };
     const floor = rate("admitPerMinuteFloor");
     const ceiling = rate("admitPerMinuteCeiling");
     if (floor !== undefined && ceiling !== undefined && floor > ceiling) {
@@ -88,6 +93,8 @@ export class AdmissionInputs {
     if (this.mode !== figures.admission || wholeNumber(this.admitPerMinute) !== figures.admitPerMinute) return true;
     if (this.mode === "manual") return false;
     const floor = wholeNumber(this.admitPerMinuteFloor);
-    return floor !== figures.admitPerMinuteFloor || wholeNumber(this.admitPerMinuteCeiling) !== figures.admitPerMinuteCeiling;
+    return (
+      floor !== figures.admitPerMinuteFloor || wholeNumber(this.admitPerMinuteCeiling) !== figures.admitPerMinuteCeiling
+    );
   }
 }

@@ -11,17 +11,36 @@ type Health = AdminAdmission["health"];
 const ms = (n: number): string => `${formatCount(Math.round(n))} ms`;
 
 /** Each overload sign: what it measures, and what it says when it cut the rate. */
-const signals: Record<CheckoutSignal, { label: string; unit: (n: number) => string; cut: (value: string, limit: string) => string }> = {
+const signals: Record<
+  CheckoutSignal,
+  { label: string; unit: (n: number) => string; cut: (value: string, limit: string) => string }
+> = {
   holdP95Ms: { label: "Hold answers (p95)", unit: ms, cut: (v, l) => `hold answers slowed to ${v} (p95, limit ${l})` },
-  settlementLagMs: { label: "Payment settling lag", unit: ms, cut: (v, l) => `payments took ${v} to settle (limit ${l})` },
-  poolWaits: { label: "Waiting for the database", unit: formatCount, cut: (v, l) => `${v} requests waited for the database (limit ${l})` },
-  holdsInFlight: { label: "Holds in progress", unit: formatCount, cut: (v, l) => `${v} holds were in progress at once (limit ${l})` },
+  settlementLagMs: {
+    label: "Payment settling lag",
+    unit: ms,
+    cut: (v, l) => `payments took ${v} to settle (limit ${l})`,
+  },
+  poolWaits: {
+    label: "Waiting for the database",
+    unit: formatCount,
+    cut: (v, l) => `${v} requests waited for the database (limit ${l})`,
+  },
+  holdsInFlight: {
+    label: "Holds in progress",
+    unit: formatCount,
+    cut: (v, l) => `${v} holds were in progress at once (limit ${l})`,
+  },
   webhooksWaiting: {
     label: "Payment confirmations waiting",
     unit: formatCount,
     cut: (v, l) => `${v} payment confirmations were waiting (limit ${l})`,
   },
-  overloadRefusals: { label: "Holds turned away (too busy)", unit: formatCount, cut: (v) => `checkout turned away ${v} holds as too busy` },
+  overloadRefusals: {
+    label: "Holds turned away (too busy)",
+    unit: formatCount,
+    cut: (v) => `checkout turned away ${v} holds as too busy`,
+  },
 };
 
 function isSignal(reason: string): reason is CheckoutSignal {

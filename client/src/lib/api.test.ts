@@ -36,7 +36,10 @@ describe("createApi", () => {
     const unknown = createApi({ fetch: fakeFetch(() => apiError(404, "no_such_code")) });
     expect(await unknown.get("/api/x")).toMatchObject({ ok: false, error: { status: 404, code: "not_found" } });
     const proxy = createApi({ fetch: fakeFetch(() => new Response("<html>Bad Gateway</html>", { status: 502 })) });
-    expect(await proxy.get("/api/x")).toMatchObject({ ok: false, error: { status: 502, code: "internal_error", message: "HTTP 502" } });
+    expect(await proxy.get("/api/x")).toMatchObject({
+      ok: false,
+      error: { status: 502, code: "internal_error", message: "HTTP 502" },
+    });
   });
 
   it("reports a 200 that is not JSON as bad_response", async () => {
@@ -45,7 +48,9 @@ describe("createApi", () => {
   });
 
   it("reads Retry-After on rate limits", async () => {
-    const api = createApi({ fetch: fakeFetch(() => apiError(429, "rate_limited", "slow down", { "Retry-After": "42" })) });
+    const api = createApi({
+      fetch: fakeFetch(() => apiError(429, "rate_limited", "slow down", { "Retry-After": "42" })),
+    });
     const result = await api.post("/api/admin/login", {});
     expect(result).toMatchObject({ ok: false, error: { code: "rate_limited", retryAfterSeconds: 42 } });
   });
@@ -121,8 +126,12 @@ describe("plainMessage", () => {
   });
 
   it("says an overloaded server is busy with fans, and for how long when it said", () => {
-    expect(plainMessage(error("overloaded", 503, 2))).toBe("Lots of fans are checking out right now. Please try again in 2 seconds.");
-    expect(plainMessage(error("overloaded", 503))).toBe("Lots of fans are checking out right now. Please try again in a moment.");
+    expect(plainMessage(error("overloaded", 503, 2))).toBe(
+      "Lots of fans are checking out right now. Please try again in 2 seconds.",
+    );
+    expect(plainMessage(error("overloaded", 503))).toBe(
+      "Lots of fans are checking out right now. Please try again in a moment.",
+    );
     expect(isRetryable(error("overloaded", 503, 2))).toBe(true);
   });
 
@@ -157,8 +166,13 @@ describe("details and text answers", () => {
 });
 
 function apiError409(): Response {
-  return new Response(JSON.stringify({ error: { code: "already_checked_in", message: "already", details: { checkedInAt: "2030-03-14T20:31:05.000Z" } } }), {
-    status: 409,
-    headers: { "Content-Type": "application/json" },
-  });
+  return new Response(
+    JSON.stringify({
+      error: { code: "already_checked_in", message: "already", details: { checkedInAt: "2030-03-14T20:31:05.000Z" } },
+    }),
+    {
+      status: 409,
+      headers: { "Content-Type": "application/json" },
+    },
+  );
 }

@@ -62,7 +62,13 @@ export function createApi(config: ApiConfig): Api {
   let csrfToken: string | null = null;
   const nowMs = config.nowMs ?? Date.now;
 
-  async function request<T>(method: string, path: string, body: unknown, options: RequestOptions = {}, as: "json" | "text" = "json"): Promise<ApiResult<T>> {
+  async function request<T>(
+    method: string,
+    path: string,
+    body: unknown,
+    options: RequestOptions = {},
+    as: "json" | "text" = "json",
+  ): Promise<ApiResult<T>> {
     assert(path.startsWith("/"), `api paths are absolute: ${path}`);
     const headers: Record<string, string> = { Accept: as === "json" ? "application/json" : "*/*", ...options.headers };
     if (body !== undefined) headers["Content-Type"] = "application/json";
@@ -83,7 +89,9 @@ export function createApi(config: ApiConfig): Api {
       if (as === "text" && response.ok) return { ok: true, data: (await response.text()) as T };
       const parsed = await readJson(response);
       if (response.ok) {
-        return parsed.ok ? { ok: true, data: parsed.value as T } : failure(response.status, "bad_response", "response is not JSON");
+        return parsed.ok
+          ? { ok: true, data: parsed.value as T }
+          : failure(response.status, "bad_response", "response is not JSON");
       }
       return { ok: false, error: errorFromResponse(response, parsed.ok ? parsed.value : undefined, nowMs()) };
     } catch (cause) {
@@ -128,9 +136,17 @@ const knownCodes: ReadonlySet<string> = new Set(errorCodes);
 /** Maps `{"error":{"code","message"}}` to an ApiError; a proxy's HTML error page maps by status. */
 export function errorFromResponse(response: Response, body: unknown, nowMs: number): ApiError {
   const error = isRecord(body) && isRecord(body.error) ? body.error : {};
-  const code = typeof error.code === "string" && knownCodes.has(error.code) ? (error.code as ErrorCode) : codeForStatus(response.status);
+  const code =
+    typeof error.code === "string" && knownCodes.has(error.code)
+      ? (error.code as ErrorCode)
+      : codeForStatus(response.status);
   const message = typeof error.message === "string" ? error.message : `HTTP ${response.status}`;
-  const apiError: ApiError = { status: response.status, code, message, retryAfterSeconds: parseRetryAfter(response.headers.get("Retry-After"), nowMs) };
+  const apiError: ApiError = {
+    status: response.status,
+    code,
+    message,
+    retryAfterSeconds: parseRetryAfter(response.headers.get("Retry-After"), nowMs),
+  };
   if (error.details !== undefined) apiError.details = error.details;
   return apiError;
 }
@@ -176,7 +192,9 @@ const plainMessages: Partial<Record<ApiErrorCode, (error: ApiError) => string>> 
   aborted: () => "The request was cancelled.",
   bad_response: () => "Stampede sent an answer we couldn't read. Please try again.",
   rate_limited: (e) =>
-    e.retryAfterSeconds === null ? "Too many attempts — try again in a moment." : `Too many attempts — try again in ${seconds(e.retryAfterSeconds)}.`,
+    e.retryAfterSeconds === null
+      ? "Too many attempts — try again in a moment."
+      : `Too many attempts — try again in ${seconds(e.retryAfterSeconds)}.`,
   unauthorized: () => "Please sign in to continue.",
   forbidden: () => "Your account isn't allowed to do that.",
   csrf_failed: () => "Your session needs a refresh. Reload the page and try again.",

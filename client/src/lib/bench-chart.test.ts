@@ -30,7 +30,10 @@ describe("chartData", () => {
   });
 
   it("gives a time figure's calibration its own axis", () => {
-    const run = benchRun({ name: "last-ticket", figures: [{ granted: 1000, "sold out in s": 3.73, "sold-out target": "≤ 2 s" }] });
+    const run = benchRun({
+      name: "last-ticket",
+      figures: [{ granted: 1000, "sold out in s": 3.73, "sold-out target": "≤ 2 s" }],
+    });
     const data = chartData(chartsFor("last-ticket")[0]!, [run]);
     expect(data.lines.at(-1)).toMatchObject({ kind: "calibration", axis: "calibration" });
     expect(data.columns).toEqual([[3.73], [2], [1212]]);

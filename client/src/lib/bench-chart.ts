@@ -39,7 +39,12 @@ export function chartData(spec: ChartSpec, runs: readonly BenchRun[]): ChartData
     }
   });
   const hasFigures = columns.some((column, i) => lines[i]?.kind === "figure" && column.some((v) => v !== null));
-  lines.push({ label: spec.calibration.label, kind: "calibration", seriesIndex: -1, axis: spec.calibrationAxis === "shared" ? "figure" : "calibration" });
+  lines.push({
+    label: spec.calibration.label,
+    kind: "calibration",
+    seriesIndex: -1,
+    axis: spec.calibrationAxis === "shared" ? "figure" : "calibration",
+  });
   columns.push(ordered.map((run) => readSeries(spec.calibration, run).value));
   return { x: ordered.map((run) => Date.parse(run.startedAt) / 1_000), lines, columns, hasFigures };
 }

@@ -4,7 +4,15 @@
 // concurrency, p99, CPU per operation per process, and the change in words. Nothing is shown —
 // and nothing throws — without a baseline, when its commit has no runs, or when nothing is newer.
 import { describe, expect, it } from "vitest";
-import { change, compareScenario, isCommit, median, newestCommit, usableBaselines, type CompareRow } from "./bench-compare.js";
+import {
+  change,
+  compareScenario,
+  isCommit,
+  median,
+  newestCommit,
+  usableBaselines,
+  type CompareRow,
+} from "./bench-compare.js";
 import { groupRuns, type BenchGroup } from "./bench-runs.js";
 import { benchRun } from "./bench-test-support.js";
 import type { BenchCell, BenchCpu, BenchRow, BenchRun } from "./bench-views.js";
@@ -23,7 +31,12 @@ interface Phase {
 }
 
 /** A purchase run as bench/purchase.ts records it: a figures row and a calibration row per concurrency. */
-function purchase(commit: string, startedAt: string, phases: { c30?: Phase; c200: Phase }, cpu: BenchCpu[] = []): BenchRun {
+function purchase(
+  commit: string,
+  startedAt: string,
+  phases: { c30?: Phase; c200: Phase },
+  cpu: BenchCpu[] = [],
+): BenchRun {
   const entries = Object.entries(phases).map(([key, p]) => [Number(key.slice(1)), p] as const);
   return benchRun({
     file: `${startedAt.replaceAll(":", "-")}-purchase.json`,
@@ -46,20 +59,37 @@ const cpu200 = (seconds: Record<string, number>): BenchCpu[] => [{ concurrency: 
 // Before: three runs at 4de5b1b (c=200 only); after: two runs at 9fe72cc, the newest commit, and
 // one run in between at c43df2b that is on neither side.
 const before = [
-  purchase("4de5b1b", "2026-12-05T12:12:58Z", { c200: { perSecond: 73.9, p99: 4335.5, paid: 835, noop: 5000 } },
-    cpu200({ server: 7.4, postgresql: 7.55 })),
-  purchase("4de5b1b", "2026-12-05T12:19:14Z", { c200: { perSecond: 78.4, p99: 4055.9, paid: 884, noop: 3441 } },
-    cpu200({ server: 7.48, postgresql: 7.49 })),
+  purchase(
+    "4de5b1b",
+    "2026-12-05T12:12:58Z",
+    { c200: { perSecond: 73.9, p99: 4335.5, paid: 835, noop: 5000 } },
+    cpu200({ server: 7.4, postgresql: 7.55 }),
+  ),
+  purchase(
+    "4de5b1b",
+    "2026-12-05T12:19:14Z",
+    { c200: { perSecond: 78.4, p99: 4055.9, paid: 884, noop: 3441 } },
+    cpu200({ server: 7.48, postgresql: 7.49 }),
+  ),
   purchase("4de5b1b", "2026-12-05T12:20:38Z", { c200: { perSecond: 87.8, p99: 3843.3, paid: 988, noop: 5879 } }),
 ];
 const between = purchase("c43df2b", "2026-12-05T12:30:00Z", { c200: { perSecond: 999, p99: 1, paid: 1, noop: 1 } });
 const after = [
-  purchase("9fe72cc", "2026-12-05T12:55:01Z", {
-    c30: { perSecond: 134.7, p99: 470.1, paid: 1364, noop: 6109 },
-    c200: { perSecond: 227.6, p99: 2028.5, paid: 2000, noop: 5923 },
-  }, cpu200({ server: 8, postgresql: 4, generators: 2 })),
-  purchase("9fe72cc", "2026-12-05T13:10:00Z", { c200: { perSecond: "not within the run", paid: 1000, noop: 6000 } },
-    cpu200({ server: 4, postgresql: 2 })),
+  purchase(
+    "9fe72cc",
+    "2026-12-05T12:55:01Z",
+    {
+      c30: { perSecond: 134.7, p99: 470.1, paid: 1364, noop: 6109 },
+      c200: { perSecond: 227.6, p99: 2028.5, paid: 2000, noop: 5923 },
+    },
+    cpu200({ server: 8, postgresql: 4, generators: 2 }),
+  ),
+  purchase(
+    "9fe72cc",
+    "2026-12-05T13:10:00Z",
+    { c200: { perSecond: "not within the run", paid: 1000, noop: 6000 } },
+    cpu200({ server: 4, postgresql: 2 }),
+  ),
 ];
 const baseline = { commit: "4de5b1b", label: "before the purchase path was batched" };
 
@@ -166,7 +196,10 @@ describe("compareScenario", () => {
     // 73.9 / 5000, 78.4 / 3441, 87.8 / 5879 → 0.01478, 0.02278, 0.01493.
     expect(ratio200.before.median).toBeCloseTo(87.8 / 5879, 10);
     expect(ratio200.after.median).toBeCloseTo(227.6 / 5923, 10);
-    expect(row(rows, "Paid tickets per second (c=30) ÷ GET /noop (Express)").after.median).toBeCloseTo(134.7 / 6109, 10);
+    expect(row(rows, "Paid tickets per second (c=30) ÷ GET /noop (Express)").after.median).toBeCloseTo(
+      134.7 / 6109,
+      10,
+    );
   });
 
   it("gives CPU per operation per process, an even count's median, and a total without the load generator", () => {

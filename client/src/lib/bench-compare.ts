@@ -4,7 +4,16 @@
 // the ones the page charts, each as a fraction of the same run's calibration, their p99, and the
 // CPU per operation of each process where the benchmark records it. Pure: no Svelte, no I/O.
 import type { BenchGroup } from "./bench-runs.js";
-import { chartsFor, cpuFor, findRow, numericCell, readSeries, type CellSource, type ChartSpec, type CpuSpec } from "./bench-scenarios.js";
+import {
+  chartsFor,
+  cpuFor,
+  findRow,
+  numericCell,
+  readSeries,
+  type CellSource,
+  type ChartSpec,
+  type CpuSpec,
+} from "./bench-scenarios.js";
 import type { BenchBaseline, BenchRun } from "./bench-views.js";
 
 /** One compared figure: how to read it from a run, and which way is better. */
@@ -55,7 +64,9 @@ export function median(values: readonly number[]): number | null {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 /** Whether a run's recorded commit is the named one: either may be the shorter prefix (runs record `--short`). */
@@ -75,16 +86,22 @@ export function newestCommit(runs: readonly BenchRun[]): string | null {
 }
 
 /** after ÷ before, in words; null when either is missing or before is not positive (no factor of nothing). */
-export function change(before: number | null, after: number | null, better: "higher" | "lower", locale?: string): Change | null {
+export function change(
+  before: number | null,
+  after: number | null,
+  better: "higher" | "lower",
+  locale?: string,
+): Change | null {
   if (before === null || after === null || !(before > 0) || !(after >= 0)) return null;
   const factor = after / before;
   if (!Number.isFinite(factor)) return null;
   const percent = Math.round((factor - 1) * 100);
   if (factor < 2 && percent === 0) return { factor, text: "±0 %", verdict: "same" };
-  const text = factor >= 2
-    ? `×${new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(factor)}`
-    : `${percent > 0 ? "+" : "−"}${Math.abs(percent)} %`;
-  return { factor, text, verdict: (factor > 1) === (better === "higher") ? "better" : "worse" };
+  const text =
+    factor >= 2
+      ? `×${new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(factor)}`
+      : `${percent > 0 ? "+" : "−"}${Math.abs(percent)} %`;
+  return { factor, text, verdict: factor > 1 === (better === "higher") ? "better" : "worse" };
 }
 
 /** The calibration a series is divided by: the benchmark's own "fraction of GET /noop" divides by
@@ -93,7 +110,8 @@ export function change(before: number | null, after: number | null, better: "hig
 function calibrationOf(chart: ChartSpec, series: CellSource): CellSource {
   const calibration = chart.calibration.value;
   const concurrency = series.where?.concurrency;
-  if (calibration.table !== "calibration" || calibration.where?.concurrency === undefined || concurrency === undefined) return calibration;
+  if (calibration.table !== "calibration" || calibration.where?.concurrency === undefined || concurrency === undefined)
+    return calibration;
   return { ...calibration, where: { ...calibration.where, concurrency } };
 }
 
@@ -105,7 +123,12 @@ function cellOf(source: CellSource, run: BenchRun): number | null {
 function chartMetrics(chart: ChartSpec): CompareMetric[] {
   return chart.series.flatMap((series) => {
     const named = chart.series.length > 1 ? `${chart.title} (${series.label})` : chart.title;
-    const value: CompareMetric = { label: named, unit: chart.unit, better: chart.better, read: (run) => readSeries(series, run).value };
+    const value: CompareMetric = {
+      label: named,
+      unit: chart.unit,
+      better: chart.better,
+      read: (run) => readSeries(series, run).value,
+    };
     const out = [value];
     if (chart.calibrationAxis === "shared") {
       const calibration = calibrationOf(chart, series.value);
@@ -143,12 +166,24 @@ function cpuMetrics(spec: CpuSpec, runs: readonly BenchRun[]): CompareMetric[] {
   const kinds = [...new Set(runs.flatMap((run) => Object.keys(phaseOf(run) ?? {})))];
   const rank = (k: string) => (processOrder.includes(k) ? processOrder.indexOf(k) : processOrder.length);
   kinds.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
-  const metric = (label: string, read: CompareMetric["read"]): CompareMetric => ({ label, unit: "ms", better: "lower", read });
-  const perKind = kinds.map((kind) => metric(`CPU per ${spec.per}: ${kind}`, (run) => perOp(run, phaseOf(run)?.[kind] ?? null)));
+  const metric = (label: string, read: CompareMetric["read"]): CompareMetric => ({
+    label,
+    unit: "ms",
+    better: "lower",
+    read,
+  });
+  const perKind = kinds.map((kind) =>
+    metric(`CPU per ${spec.per}: ${kind}`, (run) => perOp(run, phaseOf(run)?.[kind] ?? null)),
+  );
   const total = metric(`CPU per ${spec.per}: all processes`, (run) => {
     const phase = phaseOf(run);
     const system = Object.entries(phase ?? {}).filter(([kind]) => !notTheSystem.has(kind));
-    return phase === null ? null : perOp(run, system.reduce((sum, [, s]) => sum + s, 0));
+    return phase === null
+      ? null
+      : perOp(
+          run,
+          system.reduce((sum, [, s]) => sum + s, 0),
+        );
   });
   return kinds.length === 0 ? [] : [...perKind, total];
 }
@@ -166,7 +201,11 @@ function sideFigure(metric: CompareMetric, runs: readonly BenchRun[]): SideFigur
 }
 
 /** The rows of a comparison; a figure neither side has is left out. */
-export function compareRuns(metrics: readonly CompareMetric[], before: readonly BenchRun[], after: readonly BenchRun[]): CompareRow[] {
+export function compareRuns(
+  metrics: readonly CompareMetric[],
+  before: readonly BenchRun[],
+  after: readonly BenchRun[],
+): CompareRow[] {
   return metrics
     .map((m) => {
       const [b, a] = [sideFigure(m, before), sideFigure(m, after)];
@@ -201,7 +240,8 @@ export function usableBaselines(value: unknown): Record<string, BenchBaseline> {
   for (const [name, entry] of Object.entries(value as Record<string, unknown>)) {
     const { commit, label } = (typeof entry === "object" && entry !== null ? entry : {}) as Record<string, unknown>;
     const named = /^[a-z][a-z-]*$/.test(name);
-    if (named && typeof commit === "string" && /^[0-9a-f]{4,40}$/i.test(commit) && typeof label === "string") out[name] = { commit, label };
+    if (named && typeof commit === "string" && /^[0-9a-f]{4,40}$/i.test(commit) && typeof label === "string")
+      out[name] = { commit, label };
   }
   return out;
 }

@@ -21,7 +21,12 @@ describe("groupRuns", () => {
 
 describe("tableColumns", () => {
   it("takes every column in first-seen order", () => {
-    expect(tableColumns([{ a: 1, b: 2 }, { a: 3, c: 4 }])).toEqual(["a", "b", "c"]);
+    expect(
+      tableColumns([
+        { a: 1, b: 2 },
+        { a: 3, c: 4 },
+      ]),
+    ).toEqual(["a", "b", "c"]);
     expect(tableColumns([])).toEqual([]);
   });
 });

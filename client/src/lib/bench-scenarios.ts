@@ -43,10 +43,19 @@ export interface CpuSpec {
 
 const noop = (concurrency?: number): SeriesSpec => ({
   label: concurrency === undefined ? "GET /noop ops/s" : `GET /noop ops/s (c=${concurrency})`,
-  value: { table: "calibration", where: { calibration: "GET /noop (Express)", ...(concurrency === undefined ? {} : { concurrency }) }, column: "ops/s" },
+  value: {
+    table: "calibration",
+    where: { calibration: "GET /noop (Express)", ...(concurrency === undefined ? {} : { concurrency }) },
+    column: "ops/s",
+  },
 });
 
-const fig = (label: string, column: string, where?: Record<string, string | number>, targetColumn?: string): SeriesSpec => ({
+const fig = (
+  label: string,
+  column: string,
+  where?: Record<string, string | number>,
+  targetColumn?: string,
+): SeriesSpec => ({
   label,
   value: { table: "figures", column, ...(where ? { where } : {}) },
   ...(targetColumn ? { targetColumn } : {}),
@@ -56,30 +65,39 @@ const fig = (label: string, column: string, where?: Record<string, string | numb
 export const scenarioOrder = ["purchase", "holds", "last-ticket", "sockets", "joins", "flash-sale", "ledger"] as const;
 
 export const scenarioCharts: Readonly<Record<string, readonly ChartSpec[]>> = {
-  purchase: [{
-    title: "Paid tickets per second",
-    unit: "/s",
-    series: [fig("c=30", "paid tickets/s", { concurrency: 30 }, "target"), fig("c=200", "paid tickets/s", { concurrency: 200 }, "target")],
-    calibration: noop(200),
-    calibrationAxis: "shared",
-    better: "higher",
-  }],
-  holds: [{
-    title: "Holds per second",
-    unit: "/s",
-    series: [fig("holds/s", "holds/s", undefined, "target")],
-    calibration: noop(),
-    calibrationAxis: "shared",
-    better: "higher",
-  }],
-  "last-ticket": [{
-    title: "Sold out in",
-    unit: "s",
-    series: [fig("sold out in", "sold out in s", undefined, "sold-out target")],
-    calibration: noop(),
-    calibrationAxis: "own",
-    better: "lower",
-  }],
+  purchase: [
+    {
+      title: "Paid tickets per second",
+      unit: "/s",
+      series: [
+        fig("c=30", "paid tickets/s", { concurrency: 30 }, "target"),
+        fig("c=200", "paid tickets/s", { concurrency: 200 }, "target"),
+      ],
+      calibration: noop(200),
+      calibrationAxis: "shared",
+      better: "higher",
+    },
+  ],
+  holds: [
+    {
+      title: "Holds per second",
+      unit: "/s",
+      series: [fig("holds/s", "holds/s", undefined, "target")],
+      calibration: noop(),
+      calibrationAxis: "shared",
+      better: "higher",
+    },
+  ],
+  "last-ticket": [
+    {
+      title: "Sold out in",
+      unit: "s",
+      series: [fig("sold out in", "sold out in s", undefined, "sold-out target")],
+      calibration: noop(),
+      calibrationAxis: "own",
+      better: "lower",
+    },
+  ],
   sockets: [
     {
       title: "Connected sockets",
@@ -98,36 +116,56 @@ export const scenarioCharts: Readonly<Record<string, readonly ChartSpec[]>> = {
       better: "lower",
     },
   ],
-  joins: [{
-    title: "Joins per second",
-    unit: "/s",
-    series: [fig("socket", "joins/s", { joins: "queue:join (socket)" }, "target"), fig("REST", "joins/s", { joins: "POST /queue (REST)" }, "target")],
-    calibration: noop(),
-    calibrationAxis: "shared",
-    better: "higher",
-  }],
-  "flash-sale": [{
-    title: "Time to sell out",
-    unit: "s",
-    series: [fig("sold out in", "sold out in s")],
-    calibration: noop(),
-    calibrationAxis: "own",
-    better: "lower",
-  }],
-  ledger: [{
-    title: "Holds per second into the ledger (first hold of a fan)",
-    unit: "/s",
-    series: [1, 10, 100, 1000].map((c) => fig(`c=${c}`, "holdsPerSecond", { shape: "first", concurrency: c })),
-    // The ledger benchmark calibrates with `SELECT 1` round trips on its own pool, per row.
-    calibration: { label: "SELECT 1 round trips/s (c=1000)", value: { table: "figures", where: { shape: "first", concurrency: 1000 }, column: "calibrationRoundTripsPerSecond" } },
-    calibrationAxis: "shared",
-    better: "higher",
-  }],
+  joins: [
+    {
+      title: "Joins per second",
+      unit: "/s",
+      series: [
+        fig("socket", "joins/s", { joins: "queue:join (socket)" }, "target"),
+        fig("REST", "joins/s", { joins: "POST /queue (REST)" }, "target"),
+      ],
+      calibration: noop(),
+      calibrationAxis: "shared",
+      better: "higher",
+    },
+  ],
+  "flash-sale": [
+    {
+      title: "Time to sell out",
+      unit: "s",
+      series: [fig("sold out in", "sold out in s")],
+      calibration: noop(),
+      calibrationAxis: "own",
+      better: "lower",
+    },
+  ],
+  ledger: [
+    {
+      title: "Holds per second into the ledger (first hold of a fan)",
+      unit: "/s",
+      series: [1, 10, 100, 1000].map((c) => fig(`c=${c}`, "holdsPerSecond", { shape: "first", concurrency: c })),
+      // The ledger benchmark calibrates with `SELECT 1` round trips on its own pool, per row.
+      calibration: {
+        label: "SELECT 1 round trips/s (c=1000)",
+        value: {
+          table: "figures",
+          where: { shape: "first", concurrency: 1000 },
+          column: "calibrationRoundTripsPerSecond",
+        },
+      },
+      calibrationAxis: "shared",
+      better: "higher",
+    },
+  ],
 };
 
 /** The benchmarks that record per-process CPU (bench/lib/proc-cpu.ts), and what their note divides it by. */
 export const scenarioCpu: Readonly<Record<string, CpuSpec>> = {
-  purchase: { concurrency: 200, ops: { table: "figures", where: { concurrency: 200 }, column: "paid" }, per: "paid ticket" },
+  purchase: {
+    concurrency: 200,
+    ops: { table: "figures", where: { concurrency: 200 }, column: "paid" },
+    per: "paid ticket",
+  },
   holds: { concurrency: null, ops: { table: "figures", column: "holds" }, per: "hold" },
 };
 
@@ -163,8 +201,14 @@ export function findRow(rows: readonly BenchRow[], where: CellSource["where"]): 
 }
 
 /** A series' value and target in one run. */
-export function readSeries(spec: SeriesSpec, run: { figures: readonly BenchRow[]; calibration: readonly BenchRow[] }): { value: number | null; target: number | null } {
+export function readSeries(
+  spec: SeriesSpec,
+  run: { figures: readonly BenchRow[]; calibration: readonly BenchRow[] },
+): { value: number | null; target: number | null } {
   const row = findRow(spec.value.table === "figures" ? run.figures : run.calibration, spec.value.where);
   if (row === null) return { value: null, target: null };
-  return { value: numericCell(row[spec.value.column]), target: spec.targetColumn === undefined ? null : parseTarget(row[spec.targetColumn]) };
+  return {
+    value: numericCell(row[spec.value.column]),
+    target: spec.targetColumn === undefined ? null : parseTarget(row[spec.targetColumn]),
+  };
 }

@@ -48,11 +48,22 @@ describe("BenchResults", () => {
     const baseline = benchRun({ ...older, versions: { git: "aaaa111" } });
     const newest = benchRun({ ...newer, versions: { git: "bbbb222" }, figures: [{ "holds/s": 356 }] });
     let baselines: unknown = { holds: { commit: "aaaa111", label: "before the batching" } };
-    const page = new BenchResults(createApi({ fetch: fakeFetch(() => json(200, { runs: [newest, baseline], baselines })) }));
+    const page = new BenchResults(
+      createApi({ fetch: fakeFetch(() => json(200, { runs: [newest, baseline], baselines })) }),
+    );
     await page.load();
     const compared = page.comparison(page.groups[0]!);
-    expect(compared).toMatchObject({ label: "before the batching", before: { commit: "aaaa111", runs: 1 }, after: { commit: "bbbb222" } });
-    const holds = { label: "Holds per second", before: { median: 178 }, after: { median: 356 }, change: { text: "×2" } };
+    expect(compared).toMatchObject({
+      label: "before the batching",
+      before: { commit: "aaaa111", runs: 1 },
+      after: { commit: "bbbb222" },
+    });
+    const holds = {
+      label: "Holds per second",
+      before: { median: 178 },
+      after: { median: 356 },
+      change: { text: "×2" },
+    };
     expect(compared?.rows[0]).toMatchObject(holds);
     const malformed = { holds: { commit: "not a commit", label: "x" } };
     const runless = { holds: { commit: "cccc333", label: "no runs" } };

@@ -15,12 +15,22 @@ afterEach(() => vi.useRealTimers());
 function setup() {
   let admitted = 100;
   const fetch = fakeFetch((call) => {
-    if (call.path === "/api/events/e1") return json(200, event({ classes: [tier({ id: "c1", available: 40, capacity: 100 }), tier({ id: "c2", available: 0 })] }));
-    if (call.path === "/api/events/e1/queue") return json(200, { entry: null, status: queueStatus({ admittedTotal: (admitted += 10) }) });
+    if (call.path === "/api/events/e1")
+      return json(
+        200,
+        event({ classes: [tier({ id: "c1", available: 40, capacity: 100 }), tier({ id: "c2", available: 0 })] }),
+      );
+    if (call.path === "/api/events/e1/queue")
+      return json(200, { entry: null, status: queueStatus({ admittedTotal: (admitted += 10) }) });
     return apiError(404, "not_found");
   });
   const sockets = fakeSockets();
-  const feed = new BoardFeed({ eventId: "e1", api: createApi({ fetch }), session: fakeSession(), createSocket: sockets.create });
+  const feed = new BoardFeed({
+    eventId: "e1",
+    api: createApi({ fetch }),
+    session: fakeSession(),
+    createSocket: sockets.create,
+  });
   return { feed, fetch, sockets };
 }
 
@@ -59,9 +69,20 @@ describe("BoardFeed", () => {
 
   it("watches the event on every connect and goes live on the ack, without joining", async () => {
     let admittedTotal = 500;
-    const sockets = fakeSockets((event) => (event === "event:watch" ? { ok: true, data: queueStatus({ waiting: 7, admittedTotal: (admittedTotal += 1) }) } : undefined));
-    const fetch = fakeFetch((call) => (call.path === "/api/events/e1" ? json(200, event()) : json(200, { entry: null, status: queueStatus() })));
-    const feed = new BoardFeed({ eventId: "e1", api: createApi({ fetch }), session: fakeSession(), createSocket: sockets.create });
+    const sockets = fakeSockets((event) =>
+      event === "event:watch"
+        ? { ok: true, data: queueStatus({ waiting: 7, admittedTotal: (admittedTotal += 1) }) }
+        : undefined,
+    );
+    const fetch = fakeFetch((call) =>
+      call.path === "/api/events/e1" ? json(200, event()) : json(200, { entry: null, status: queueStatus() }),
+    );
+    const feed = new BoardFeed({
+      eventId: "e1",
+      api: createApi({ fetch }),
+      session: fakeSession(),
+      createSocket: sockets.create,
+    });
     await feed.start();
     const socket = sockets.latest();
     socket.serverConnect();

@@ -112,7 +112,10 @@ export class BoardFeed {
 
   #applyStatus(status: QueueStatus): void {
     this.status = status;
-    this.#samples = addRateSample(this.#samples, { atMs: status.sentAtMs ?? this.#clock.nowMs(), admittedTotal: status.admittedTotal });
+    this.#samples = addRateSample(this.#samples, {
+      atMs: status.sentAtMs ?? this.#clock.nowMs(),
+      admittedTotal: status.admittedTotal,
+    });
   }
 
   /** Reads over REST unless the socket pushed lately; the event (tiers, stock) is always re-read. */
@@ -123,7 +126,12 @@ export class BoardFeed {
     const fresh = this.#clock.nowMs() - this.#lastPushMs < pushFreshMs;
     const [event, queue] = await Promise.all([
       fresh && this.event !== null ? null : api.get<EventView>(`/api/events/${id}`, { signal }),
-      fresh || session.token === null ? null : api.get<QueueView>(`/api/events/${id}/queue`, { signal, headers: { Authorization: `Bearer ${session.token}` } }),
+      fresh || session.token === null
+        ? null
+        : api.get<QueueView>(`/api/events/${id}/queue`, {
+            signal,
+            headers: { Authorization: `Bearer ${session.token}` },
+          }),
     ]);
     if (this.#stopped) return;
     if (event?.ok) {

@@ -3,7 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { axisTicks, axisTop, tickLabel, tickStep } from "./chart-axis.js";
 
-const labels = (max: number, decimals: number): string[] => axisTicks(axisTop(max, decimals), decimals).map((v) => tickLabel(v, decimals));
+const labels = (max: number, decimals: number): string[] =>
+  axisTicks(axisTop(max, decimals), decimals).map((v) => tickLabel(v, decimals));
 
 describe("chart y axis", () => {
   it("labels a 0–1 whole-number range 0, 1 (not 0, 0, 0, 1, 1, 1)", () => {

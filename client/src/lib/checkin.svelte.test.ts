@@ -20,10 +20,20 @@ function setup(eventId: string | null = null) {
     if (code === "down") return apiError(503, "not_ready");
     if (code === "nope") return apiError(404, "invalid_ticket");
     if (code === "scanner-denied") return apiError(403, "forbidden");
-    if (code === "elsewhere") return json(409, { error: { code: "wrong_event", message: "x", details: { classCode: "GA", eventId: "e2" } } });
-    if (code === "refunded") return json(404, { error: { code: "invalid_ticket", message: "x", details: { refunded: true, classCode: "GA" } } });
+    if (code === "elsewhere")
+      return json(409, { error: { code: "wrong_event", message: "x", details: { classCode: "GA", eventId: "e2" } } });
+    if (code === "refunded")
+      return json(404, {
+        error: { code: "invalid_ticket", message: "x", details: { refunded: true, classCode: "GA" } },
+      });
     if (seen.has(code)) {
-      return json(409, { error: { code: "already_checked_in", message: "x", details: { checkedInAt: "2030-03-14T20:31:05.000Z", classCode: "VIP" } } });
+      return json(409, {
+        error: {
+          code: "already_checked_in",
+          message: "x",
+          details: { checkedInAt: "2030-03-14T20:31:05.000Z", classCode: "VIP" },
+        },
+      });
     }
     seen.add(code);
     return json(200, { ticketId: "t1", classCode: "VIP", checkedInAt: "2030-03-14T20:31:05.000Z", firstScan: true });
@@ -35,11 +45,19 @@ describe("CheckIn", () => {
   it("admits the first scan, then says when it was for the second", async () => {
     const { checkin, fetch } = setup();
     checkin.code = "  CODE-1  ";
-    expect(await checkin.submit()).toEqual({ kind: "admitted", classCode: "VIP", checkedInAt: "2030-03-14T20:31:05.000Z" });
+    expect(await checkin.submit()).toEqual({
+      kind: "admitted",
+      classCode: "VIP",
+      checkedInAt: "2030-03-14T20:31:05.000Z",
+    });
     expect(fetch.calls[0]?.body).toEqual({ code: "CODE-1" });
     expect(checkin.code).toBe("");
     checkin.code = "CODE-1";
-    expect(await checkin.submit()).toEqual({ kind: "already", checkedInAt: "2030-03-14T20:31:05.000Z", classCode: "VIP" });
+    expect(await checkin.submit()).toEqual({
+      kind: "already",
+      checkedInAt: "2030-03-14T20:31:05.000Z",
+      classCode: "VIP",
+    });
     expect(checkin.history.map((l) => l.result.kind)).toEqual(["already", "admitted"]);
     expect(checkin.last?.result.kind).toBe("already");
   });
@@ -51,7 +69,10 @@ describe("CheckIn", () => {
     checkin.code = "down";
     expect(await checkin.submit()).toMatchObject({ kind: "error" });
     expect(checkin.code).toBe("down");
-    expect(await checkin.check("scanner-denied")).toEqual({ kind: "error", message: "Your account isn't allowed to check tickets in." });
+    expect(await checkin.check("scanner-denied")).toEqual({
+      kind: "error",
+      message: "Your account isn't allowed to check tickets in.",
+    });
   });
 
   it("says when a genuine ticket is for another event or was refunded", async () => {

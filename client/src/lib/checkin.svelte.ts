@@ -66,7 +66,8 @@ export class CheckIn {
   async scanned(code: string): Promise<ScanResult | null> {
     const now = this.#clock.nowMs();
     const trimmed = code.trim();
-    if (this.#lastCamera && this.#lastCamera.code === trimmed && now - this.#lastCamera.atMs < cameraRepeatMs) return null;
+    if (this.#lastCamera && this.#lastCamera.code === trimmed && now - this.#lastCamera.atMs < cameraRepeatMs)
+      return null;
     this.#lastCamera = { code: trimmed, atMs: now };
     return this.check(trimmed);
   }
@@ -75,9 +76,14 @@ export class CheckIn {
     const code = raw.trim();
     if (code === "" || this.checking) return null;
     this.checking = true;
-    const answer = await this.#deps.api.post<CheckinView>("/api/admin/checkin", this.#deps.eventId ? { code, eventId: this.#deps.eventId } : { code });
+    const answer = await this.#deps.api.post<CheckinView>(
+      "/api/admin/checkin",
+      this.#deps.eventId ? { code, eventId: this.#deps.eventId } : { code },
+    );
     this.checking = false;
-    const result: ScanResult = answer.ok ? { kind: "admitted", classCode: answer.data.classCode, checkedInAt: answer.data.checkedInAt } : this.#refusal(answer.error);
+    const result: ScanResult = answer.ok
+      ? { kind: "admitted", classCode: answer.data.classCode, checkedInAt: answer.data.checkedInAt }
+      : this.#refusal(answer.error);
     const line: ScanLine = { key: (this.#seq += 1), code, atMs: this.#clock.nowMs(), result };
     this.last = line;
     this.history = [line, ...this.history].slice(0, scanHistoryMax);
@@ -89,7 +95,11 @@ export class CheckIn {
     const classCode = typeof details.classCode === "string" ? details.classCode : null;
     switch (error.code) {
       case "already_checked_in":
-        return { kind: "already", checkedInAt: typeof details.checkedInAt === "string" ? details.checkedInAt : null, classCode };
+        return {
+          kind: "already",
+          checkedInAt: typeof details.checkedInAt === "string" ? details.checkedInAt : null,
+          classCode,
+        };
       case "wrong_event":
         return { kind: "wrong_event", classCode };
       case "invalid_ticket":

@@ -22,7 +22,10 @@ const held: HoldView = {
 
 function setup(
   responder: Responder = () => json(201, held),
-  tiers: TicketClassView[] = [tier(), tier({ id: "c2", code: "VIP", name: "VIP", priceCents: 9900, perOrderMax: 2, available: 1 })],
+  tiers: TicketClassView[] = [
+    tier(),
+    tier({ id: "c2", code: "VIP", name: "VIP", priceCents: 9900, perOrderMax: 2, available: 1 }),
+  ],
   random: () => number = () => 0,
 ) {
   const fetch = fakeFetch(responder);
@@ -64,7 +67,10 @@ describe("HoldForm: the choice", () => {
   });
 
   it("offers no more than the fan has left of perFanMax: tickets they already hold or bought count", () => {
-    const { form } = setup(undefined, [tier({ id: "a", perOrderMax: 8, available: 100 }), tier({ id: "b", perOrderMax: 8, available: 100 })]);
+    const { form } = setup(undefined, [
+      tier({ id: "a", perOrderMax: 8, available: 100 }),
+      tier({ id: "b", perOrderMax: 8, available: 100 }),
+    ]);
     expect(form.maxFor(form.tiers[0]!)).toBe(6); // not known yet: the whole limit
     let left: number | null = 4;
     form.limitTo(() => left);
@@ -77,7 +83,9 @@ describe("HoldForm: the choice", () => {
     // The fan paid for more elsewhere meanwhile: the choice is now over what is left, and says why.
     left = 2;
     form.limitTo(() => left);
-    expect(form.choiceError).toBe("You can pick at most 2 more: you already have 4 of the 6 tickets allowed per fan for this event.");
+    expect(form.choiceError).toBe(
+      "You can pick at most 2 more: you already have 4 of the 6 tickets allowed per fan for this event.",
+    );
   });
 
   it("offers only tiers with tickets left", () => {
@@ -171,7 +179,8 @@ describe("HoldForm: placing the hold", () => {
 
 describe("HoldForm: an overloaded checkout", () => {
   afterEach(() => vi.useRealTimers());
-  const overloaded = (retryAfter = "2") => apiError(503, "overloaded", "hold queue full", { "Retry-After": retryAfter });
+  const overloaded = (retryAfter = "2") =>
+    apiError(503, "overloaded", "hold queue full", { "Retry-After": retryAfter });
 
   /** A form whose first `refusals` answers are 503 overloaded, then the hold; the fan has pressed Hold. */
   async function pressed(refusals: number, random = () => 0) {
@@ -244,17 +253,26 @@ describe("HoldForm: an overloaded checkout", () => {
     expect(overloadRetryDelayMs(null, 0)).toBe(1_000); // no Retry-After: a second
     expect(overloadRetryDelayMs(3_600, 0)).toBe(30_000); // a fan's turn is short
     expect(overloadRetryDelayMs(0, 0)).toBe(0);
-    expect(overloadRetryWords(2_500)).toBe("Lots of fans are checking out right now — trying again in 3 s. You keep your turn.");
+    expect(overloadRetryWords(2_500)).toBe(
+      "Lots of fans are checking out right now — trying again in 3 s. You keep your turn.",
+    );
     expect(overloadRetryWords(0)).toMatch(/in 1 s\./);
   });
 });
 
 describe("holdProblem", () => {
-  const err = (status: number, code: string) => ({ status, code, message: code, retryAfterSeconds: null }) as Parameters<typeof holdProblem>[0];
+  const err = (status: number, code: string) =>
+    ({ status, code, message: code, retryAfterSeconds: null }) as Parameters<typeof holdProblem>[0];
 
   it("says each refusal in plain words with what to do next", () => {
-    expect(holdProblem(err(403, "admission_required"), 6)).toMatchObject({ next: "rejoin", message: expect.stringMatching(/Join the queue again/) });
-    expect(holdProblem(err(409, "sold_out"), 6)).toMatchObject({ next: "none", message: expect.stringMatching(/^Sold out/) });
+    expect(holdProblem(err(403, "admission_required"), 6)).toMatchObject({
+      next: "rejoin",
+      message: expect.stringMatching(/Join the queue again/),
+    });
+    expect(holdProblem(err(409, "sold_out"), 6)).toMatchObject({
+      next: "none",
+      message: expect.stringMatching(/^Sold out/),
+    });
     expect(holdProblem(err(409, "insufficient_stock"), 6).next).toBe("change");
     expect(holdProblem(err(409, "hold_active"), 6).message).toMatch(/already have tickets on hold/);
     expect(holdProblem(err(409, "sale_not_open"), 6).message).toMatch(/paused/);

@@ -13,7 +13,12 @@ import type { HoldView } from "@stampede/shared/api/orders";
 import type { Api, ApiError } from "./api.js";
 import { plainMessage } from "./api.js";
 import { systemClock, type Clock, type TimerHandle } from "./clock.js";
-import { holdOverloadRetriesMax, holdRetryAfterDefaultSeconds, holdRetryAfterMaxSeconds, holdRetryJitterFraction } from "./limits.js";
+import {
+  holdOverloadRetriesMax,
+  holdRetryAfterDefaultSeconds,
+  holdRetryAfterMaxSeconds,
+  holdRetryJitterFraction,
+} from "./limits.js";
 import { maxQuantity } from "./quantity.js";
 import { storageKeys, writeJson, type KeyValueStorage } from "./storage.js";
 import type { TicketClassView } from "./views.js";
@@ -105,7 +110,11 @@ export class HoldForm {
     if (currency === null || chosen.some((t) => t.currency !== currency)) return null;
     return { cents: chosen.reduce((sum, t) => sum + t.priceCents * (this.quantities[t.id] ?? 0), 0), currency };
   });
-  emailError = $derived(emailPattern.test(this.email.trim()) ? null : "Enter the email address your tickets should go to, like name@example.com.");
+  emailError = $derived(
+    emailPattern.test(this.email.trim())
+      ? null
+      : "Enter the email address your tickets should go to, like name@example.com.",
+  );
   choiceError = $derived.by(() => {
     if (this.count === 0) return "Pick at least one ticket.";
     if (this.count > this.fanLimit) {
@@ -132,7 +141,12 @@ export class HoldForm {
   /** The most of this tier the fan can pick, given the other tiers already picked. */
   maxFor(tier: TicketClassView): number {
     const pickedElsewhere = this.count - (this.quantities[tier.id] ?? 0);
-    return maxQuantity({ perOrderMax: tier.perOrderMax, available: tier.available, fanLeft: this.fanLimit, pickedElsewhere });
+    return maxQuantity({
+      perOrderMax: tier.perOrderMax,
+      available: tier.available,
+      fanLeft: this.fanLimit,
+      pickedElsewhere,
+    });
   }
 
   setQuantity(classId: string, quantity: number): void {
@@ -153,7 +167,8 @@ export class HoldForm {
       return false;
     }
     const bodyText = JSON.stringify({ admissionToken, items: this.items, email: this.email.trim() });
-    if (this.#attempt === null || this.#attempt.body !== bodyText) this.#attempt = { key: this.#newKey(), body: bodyText };
+    if (this.#attempt === null || this.#attempt.body !== bodyText)
+      this.#attempt = { key: this.#newKey(), body: bodyText };
     const attempt = this.#attempt;
     this.submitting = true;
     this.problem = null;
@@ -166,7 +181,8 @@ export class HoldForm {
           return false; // the page went away
         }
         // An answer that refused the hold ends this attempt; no answer (or a 5xx) may have placed it: same key again.
-        if (result.error.status >= 400 && result.error.status < 500 && result.error.code !== "request_in_progress") this.#attempt = null;
+        if (result.error.status >= 400 && result.error.status < 500 && result.error.code !== "request_in_progress")
+          this.#attempt = null;
         this.problem = holdProblem(result.error, this.#deps.perFanMax());
         return false;
       }
@@ -220,14 +236,21 @@ export class HoldForm {
 
 const holdMessages = {
   admission_required: "Your turn has ended, so these tickets can't be held. Join the queue again to get a new turn.",
-  sold_out: "Sold out — every ticket has been taken. Tickets held by other fans may come back if they don't pay, so you can keep this page open.",
-  insufficient_stock: "There aren't enough tickets left for that many. Pick fewer, or another tier, and press Hold tickets again.",
-  hold_active: "You already have tickets on hold from this turn. Finish paying for them (check your other tabs), or wait for that hold to end.",
-  sale_not_open: "The sale is paused right now. Keep this page open — you keep your turn while it lasts — and try again when it resumes.",
-  invalid_request: "Something in your choice wasn't accepted. Check the number of tickets and your email, then try again.",
-  ledger_unavailable: "Ticketing is busy for a moment. Your choice is kept — press Hold tickets again in a few seconds.",
+  sold_out:
+    "Sold out — every ticket has been taken. Tickets held by other fans may come back if they don't pay, so you can keep this page open.",
+  insufficient_stock:
+    "There aren't enough tickets left for that many. Pick fewer, or another tier, and press Hold tickets again.",
+  hold_active:
+    "You already have tickets on hold from this turn. Finish paying for them (check your other tabs), or wait for that hold to end.",
+  sale_not_open:
+    "The sale is paused right now. Keep this page open — you keep your turn while it lasts — and try again when it resumes.",
+  invalid_request:
+    "Something in your choice wasn't accepted. Check the number of tickets and your email, then try again.",
+  ledger_unavailable:
+    "Ticketing is busy for a moment. Your choice is kept — press Hold tickets again in a few seconds.",
   unauthorized: "Your session has ended. Reload the page to continue — your place in line is kept.",
-  request_in_progress: "Your earlier press is still being worked on. Press Hold tickets again in a moment — you won't get two holds.",
+  request_in_progress:
+    "Your earlier press is still being worked on. Press Hold tickets again in a moment — you won't get two holds.",
   overloaded:
     "Lots of fans are checking out right now, so your tickets aren't held yet. " +
     "Press Hold tickets again in a moment — you keep your turn, and you won't get two holds.",
@@ -271,6 +294,10 @@ export function holdProblem(error: ApiError, perFanMax: number): HoldProblem {
     case "timeout":
       return is("network", "retry");
     default:
-      return { code, message: plainMessage(error), next: error.status === 0 || error.status >= 500 || code === "rate_limited" ? "retry" : "none" };
+      return {
+        code,
+        message: plainMessage(error),
+        next: error.status === 0 || error.status >= 500 || code === "rate_limited" ? "retry" : "none",
+      };
   }
 }

@@ -14,11 +14,24 @@ export function toCsv(rows: readonly (readonly (string | number | null)[])[]): s
   return rows.map((row) => row.map(cell).join(",")).join("\r\n") + "\r\n";
 }
 
-export const orderCsvHeader = ["order_id", "created_at", "paid_at", "status", "email", "items", "tickets", "total", "currency", "perks", "fan_id"] as const;
+export const orderCsvHeader = [
+  "order_id",
+  "created_at",
+  "paid_at",
+  "status",
+  "email",
+  "items",
+  "tickets",
+  "total",
+  "currency",
+  "perks",
+  "fan_id",
+] as const;
 
 /** Money as a plain decimal ("45.00") so spreadsheets sum it; the currency has its own column. */
 export function decimalAmount(cents: number, currency: string): string {
-  const digits = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  const digits =
+    new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
   return (cents / 10 ** digits).toFixed(digits);
 }
 

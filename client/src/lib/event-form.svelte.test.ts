@@ -11,8 +11,16 @@ import { createEventInput } from "@stampede/shared/api/events";
 /** What the server's 422 would put on the form for this body: its schema, its field paths (http/route.ts). */
 function serverErrors(body: unknown) {
   const parsed = createEventInput.safeParse(body);
-  const issues = parsed.success ? [] : parsed.error.issues.map((i) => ({ field: ["body", ...i.path].join("."), message: i.message }));
-  return fieldErrorsFrom({ status: 422, code: "invalid_request", message: "invalid", retryAfterSeconds: null, details: { issues } });
+  const issues = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => ({ field: ["body", ...i.path].join("."), message: i.message }));
+  return fieldErrorsFrom({
+    status: 422,
+    code: "invalid_request",
+    message: "invalid",
+    retryAfterSeconds: null,
+    details: { issues },
+  });
 }
 
 const tierOk = { code: "GA", name: "General", priceCents: 4_500, currency: "USD", capacity: 500, perOrderMax: 4 };
@@ -51,10 +59,20 @@ describe("conversions", () => {
       code: "invalid_request" as const,
       message: "body.classes.0.capacity: Too small: expected number to be >=1",
       retryAfterSeconds: null,
-      details: { issues: [{ field: "body.classes.0.capacity", message: "Too small: expected number to be >=1" }, { field: "body.name", message: "Too big: expected string to have <=200 characters" }] },
+      details: {
+        issues: [
+          { field: "body.classes.0.capacity", message: "Too small: expected number to be >=1" },
+          { field: "body.name", message: "Too big: expected string to have <=200 characters" },
+        ],
+      },
     };
-    expect(fieldErrorsFrom(withDetails)).toEqual({ "classes.0.capacity": "Must be at least 1.", name: "At most 200 characters." });
-    expect(fieldErrorsFrom({ ...withDetails, details: undefined })).toEqual({ "classes.0.capacity": "Must be at least 1." });
+    expect(fieldErrorsFrom(withDetails)).toEqual({
+      "classes.0.capacity": "Must be at least 1.",
+      name: "At most 200 characters.",
+    });
+    expect(fieldErrorsFrom({ ...withDetails, details: undefined })).toEqual({
+      "classes.0.capacity": "Must be at least 1.",
+    });
   });
 });
 
@@ -114,7 +132,10 @@ describe("EventDraft", () => {
     const sent = (fetch.calls[0]?.body as { waitingRoom: Record<string, unknown> }).waitingRoom;
     expect(sent).toMatchObject({ admission: "manual", admitPerMinute: 120 });
     expect(sent).not.toHaveProperty("admitPerMinuteFloor");
-    expect(createEventInput.parse(fetch.calls[0]?.body).waitingRoom).toMatchObject({ admission: "manual", admitPerMinute: 120 });
+    expect(createEventInput.parse(fetch.calls[0]?.body).waitingRoom).toMatchObject({
+      admission: "manual",
+      admitPerMinute: 120,
+    });
   });
 
   it("refuses what it can't convert, on the right field, without calling the server", async () => {
@@ -122,13 +143,23 @@ describe("EventDraft", () => {
     draft.tiers[0]!.price = "lots";
     draft.holdSeconds = "5.5";
     expect(await draft.submit()).toBeNull();
-    expect(draft.errors).toEqual({ name: "Required.", "classes.0.priceCents": expect.any(String), "waitingRoom.holdSeconds": "A whole number from 5 to 3,600." });
+    expect(draft.errors).toEqual({
+      name: "Required.",
+      "classes.0.priceCents": expect.any(String),
+      "waitingRoom.holdSeconds": "A whole number from 5 to 3,600.",
+    });
     expect(fetch.calls).toEqual([]);
   });
 
   it("puts the server's 422 on its fields", async () => {
     const { draft } = setup(() =>
-      json(422, { error: { code: "invalid_request", message: "body.classes.0.capacity: x", details: { issues: [{ field: "body.classes.0.capacity", message: "Too small: expected number to be >=1" }] } } }),
+      json(422, {
+        error: {
+          code: "invalid_request",
+          message: "body.classes.0.capacity: x",
+          details: { issues: [{ field: "body.classes.0.capacity", message: "Too small: expected number to be >=1" }] },
+        },
+      }),
     );
     draft.name = "X";
     expect(await draft.submit()).toBeNull();
@@ -164,7 +195,9 @@ describe("every message under its field, stating the rule, the same from the for
     draft.admission.admitPerMinute = "999999999";
     expect(await draft.submit()).toBeNull();
     expect(draft.errors).toEqual({ "waitingRoom.admitPerMinute": "A whole number from 1 to 1,000,000." });
-    expect(serverErrors({ name: "X", classes: [tierOk], waitingRoom: { admitPerMinute: 999_999_999 } })).toEqual(draft.errors);
+    expect(serverErrors({ name: "X", classes: [tierOk], waitingRoom: { admitPerMinute: 999_999_999 } })).toEqual(
+      draft.errors,
+    );
   });
 
   it("a floor above the ceiling: under the floor, in the server's words", async () => {
@@ -185,7 +218,9 @@ describe("every message under its field, stating the rule, the same from the for
     draft.admission.admitPerMinuteCeiling = "2000000";
     expect(await draft.submit()).toBeNull();
     expect(draft.errors).toEqual({ "waitingRoom.admitPerMinuteCeiling": "A whole number from 1 to 1,000,000." });
-    expect(serverErrors({ name: "X", classes: [tierOk], waitingRoom: { admitPerMinuteCeiling: 2_000_000 } })).toEqual(draft.errors);
+    expect(serverErrors({ name: "X", classes: [tierOk], waitingRoom: { admitPerMinuteCeiling: 2_000_000 } })).toEqual(
+      draft.errors,
+    );
   });
 
   it("an empty submit flags the name and every field of a blank tier row", async () => {
@@ -199,20 +234,37 @@ describe("every message under its field, stating the rule, the same from the for
       "classes.1.capacity": "A whole number from 1 to 10,000,000.",
     };
     expect(draft.errors).toEqual({ name: "Required.", ...blankRow });
-    expect(serverErrors({ name: "", classes: [tierOk, { code: "", name: "", currency: "USD", perOrderMax: 4 }] })).toEqual(draft.errors);
+    expect(
+      serverErrors({ name: "", classes: [tierOk, { code: "", name: "", currency: "USD", perOrderMax: 4 }] }),
+    ).toEqual(draft.errors);
   });
 
   it("rules across fields sit on the field to change", async () => {
     const { draft } = setup();
     draft.name = "X";
     draft.addTier();
-    Object.assign(draft.tiers[1]!, { code: "GA", name: "Again", price: "10", currency: "EUR", capacity: "5", perOrderMax: "9" });
+    Object.assign(draft.tiers[1]!, {
+      code: "GA",
+      name: "Again",
+      price: "10",
+      currency: "EUR",
+      capacity: "5",
+      perOrderMax: "9",
+    });
     expect(await draft.submit()).toBeNull();
     expect(draft.errors).toEqual({
       "classes.1.code": "Another tier already has the code GA.",
       "classes.1.currency": "Every tier of an event uses the same currency (the first tier's USD).",
       "classes.1.perOrderMax": "At most the tickets per fan (6).",
     });
-    expect(serverErrors({ name: "X", classes: [tierOk, { code: "GA", name: "Again", priceCents: 1_000, currency: "EUR", capacity: 5, perOrderMax: 9 }] })).toEqual(draft.errors);
+    expect(
+      serverErrors({
+        name: "X",
+        classes: [
+          tierOk,
+          { code: "GA", name: "Again", priceCents: 1_000, currency: "EUR", capacity: 5, perOrderMax: 9 },
+        ],
+      }),
+    ).toEqual(draft.errors);
   });
 });

@@ -105,8 +105,9 @@ export class EventDraft {
       name: check.text(`perks.${i}.name`, p.name, rules.itemNameLengthMax),
       capacity: check.whole(`perks.${i}.capacity`, p.capacity, rules.capacity),
     }));
-    const room = (key: "maxActiveCheckouts" | "admissionTtlSeconds" | "holdSeconds" | "perFanMax"): number | undefined =>
-      check.whole(`waitingRoom.${key}`, this[key], rules[key]);
+    const room = (
+      key: "maxActiveCheckouts" | "admissionTtlSeconds" | "holdSeconds" | "perFanMax",
+    ): number | undefined => check.whole(`waitingRoom.${key}`, this[key], rules[key]);
     const waitingRoom = {
       mode: this.mode,
       opensAt: time("waitingRoom.opensAt", this.opensAt),
@@ -117,7 +118,8 @@ export class EventDraft {
       perFanMax: room("perFanMax"),
       endAdmissionOnPaid: this.endAdmissionOnPaid,
     };
-    for (const issue of crossFieldIssues({ classes, perks, perFanMax: waitingRoom.perFanMax })) check.fail(issue.path.join("."), issue.message);
+    for (const issue of crossFieldIssues({ classes, perks, perFanMax: waitingRoom.perFanMax }))
+      check.fail(issue.path.join("."), issue.message);
     if (!check.ok) return { ok: false, errors: check.errors };
     const body: Record<string, unknown> = { name, startsAt, status: this.status, classes, perks, waitingRoom };
     if (this.venue.trim() !== "") body.venue = this.venue.trim();
@@ -140,9 +142,13 @@ export class EventDraft {
     if (result.ok) return result.data;
     if (result.error.status === 422) {
       this.errors = fieldErrorsFrom(result.error);
-      if (Object.keys(this.errors).length === 0) this.problem = "Something in the form wasn't accepted. Check the fields and try again.";
+      if (Object.keys(this.errors).length === 0)
+        this.problem = "Something in the form wasn't accepted. Check the fields and try again.";
     } else {
-      this.problem = result.error.code === "forbidden" ? "Creating events needs the admin role." : `The event wasn't created. ${plainMessage(result.error)}`;
+      this.problem =
+        result.error.code === "forbidden"
+          ? "Creating events needs the admin role."
+          : `The event wasn't created. ${plainMessage(result.error)}`;
     }
     return null;
   }
@@ -150,7 +156,12 @@ export class EventDraft {
 
 /** One tier row as the API's class, each field checked by its rule. */
 function tierBody(check: FormCheck, t: TierRow, i: number) {
-  const currency = check.pattern(`classes.${i}.currency`, t.currency.toUpperCase(), rules.currencyPattern, words.currency);
+  const currency = check.pattern(
+    `classes.${i}.currency`,
+    t.currency.toUpperCase(),
+    rules.currencyPattern,
+    words.currency,
+  );
   const priceCents = parseMoney(t.price, currency);
   if (priceCents === null) check.fail(`classes.${i}.priceCents`, words.price);
   else if (priceCents > rules.priceCents.max) check.fail(`classes.${i}.priceCents`, words.priceMax);

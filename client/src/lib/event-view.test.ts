@@ -26,8 +26,8 @@ describe("event view helpers", () => {
   it("says when a scheduled sale opens", () => {
     const scheduled = event({ status: "scheduled" });
     expect(statusNote(scheduled, () => null)).toBe("The sale hasn't opened yet.");
-    expect(statusNote({ ...scheduled, waitingRoom: { ...scheduled.waitingRoom, opensAt: "x" } }, () => "Fri 9 AM")).toBe(
-      "The sale opens Fri 9 AM.",
-    );
+    expect(
+      statusNote({ ...scheduled, waitingRoom: { ...scheduled.waitingRoom, opensAt: "x" } }, () => "Fri 9 AM"),
+    ).toBe("The sale opens Fri 9 AM.");
   });
 });

@@ -44,7 +44,10 @@ export function isBalanced(c: Pick<TicketClassView, "available" | "held" | "sold
 }
 
 /** One sentence on where the sale stands, for the event page. `formatDate` is injected for tests. */
-export function statusNote(event: Pick<EventView, "status" | "waitingRoom">, formatDate: (iso: string | null) => string | null): string {
+export function statusNote(
+  event: Pick<EventView, "status" | "waitingRoom">,
+  formatDate: (iso: string | null) => string | null,
+): string {
   switch (event.status) {
     case "draft":
       return "This event isn't published yet.";

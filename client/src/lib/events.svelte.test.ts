@@ -35,7 +35,9 @@ describe("EventsList", () => {
 
   it("fails with the mapped error and recovers on retry", async () => {
     let calls = 0;
-    const list = new EventsList(createApi({ fetch: fakeFetch(() => (++calls === 1 ? apiError(503, "not_ready") : json(200, { events: [] }))) }));
+    const list = new EventsList(
+      createApi({ fetch: fakeFetch(() => (++calls === 1 ? apiError(503, "not_ready") : json(200, { events: [] }))) }),
+    );
     await list.load();
     expect(list.state).toMatchObject({ kind: "failed", error: { status: 503, code: "not_ready" } });
     await list.load();
@@ -45,7 +47,11 @@ describe("EventsList", () => {
   it("drops a slow answer once a newer load has started", async () => {
     const first = deferred<Response>();
     let calls = 0;
-    const list = new EventsList(createApi({ fetch: fakeFetch(() => (++calls === 1 ? first.promise : json(200, { events: [event({ id: "new" })] }))) }));
+    const list = new EventsList(
+      createApi({
+        fetch: fakeFetch(() => (++calls === 1 ? first.promise : json(200, { events: [event({ id: "new" })] }))),
+      }),
+    );
     const slow = list.load();
     await list.load();
     first.resolve(json(200, { events: [event({ id: "old" })] }));
@@ -91,7 +97,10 @@ describe("AdminEventsList", () => {
 
   it("tells the session when the server says it has ended", async () => {
     let ended = 0;
-    const list = new AdminEventsList(createApi({ fetch: fakeFetch(() => apiError(401, "unauthorized")) }), () => ended++);
+    const list = new AdminEventsList(
+      createApi({ fetch: fakeFetch(() => apiError(401, "unauthorized")) }),
+      () => ended++,
+    );
     await list.load();
     expect(ended).toBe(1);
     expect(list.state.kind).toBe("failed");

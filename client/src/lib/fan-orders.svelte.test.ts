@@ -17,10 +17,20 @@ afterEach(() => vi.useRealTimers());
 
 function order(over: Partial<OrderView> = {}): OrderView {
   return {
-    orderId: "o1", eventId: "e1", status: "held", email: "fan@example.test",
-    items: [{ classId: "c1", code: "GA", quantity: 2, unitPriceCents: 4_500 }], totalCents: 9_000, currency: "USD",
-    expiresAt: new Date(t0 + 120_000).toISOString(), createdAt: new Date(t0).toISOString(), paidAt: null,
-    paymentUrl: "http://x/mockpay/checkout/s1", tickets: [], perks: [], ...over,
+    orderId: "o1",
+    eventId: "e1",
+    status: "held",
+    email: "fan@example.test",
+    items: [{ classId: "c1", code: "GA", quantity: 2, unitPriceCents: 4_500 }],
+    totalCents: 9_000,
+    currency: "USD",
+    expiresAt: new Date(t0 + 120_000).toISOString(),
+    createdAt: new Date(t0).toISOString(),
+    paidAt: null,
+    paymentUrl: "http://x/mockpay/checkout/s1",
+    tickets: [],
+    perks: [],
+    ...over,
   };
 }
 
@@ -29,21 +39,36 @@ function setup(first: FanOrdersView) {
   let returns: (() => void) | null = null;
   const fetch = fakeFetch((call) => {
     if (call.path !== "/api/events/e1/orders/mine") return apiError(404, "not_found");
-    if (call.headers.Authorization === "Bearer token-1" && answer.orders.some((o) => o.orderId === "stale-token")) return apiError(401, "unauthorized");
+    if (call.headers.Authorization === "Bearer token-1" && answer.orders.some((o) => o.orderId === "stale-token"))
+      return apiError(401, "unauthorized");
     return json(200, answer);
   });
   const session = fakeSession();
   const orders = new FanOrders({
-    api: createApi({ fetch }), session, eventId: "e1",
+    api: createApi({ fetch }),
+    session,
+    eventId: "e1",
     pageReturns: (run) => {
       returns = run;
       return () => (returns = null);
     },
   });
-  return { orders, fetch, session, set: (v: FanOrdersView) => (answer = v), pageReturn: () => returns?.(), listening: () => returns !== null };
+  return {
+    orders,
+    fetch,
+    session,
+    set: (v: FanOrdersView) => (answer = v),
+    pageReturn: () => returns?.(),
+    listening: () => returns !== null,
+  };
 }
 
-const view = (orders: OrderView[], remaining = 6): FanOrdersView => ({ eventId: "e1", perFanMax: 6, remaining, orders });
+const view = (orders: OrderView[], remaining = 6): FanOrdersView => ({
+  eventId: "e1",
+  perFanMax: 6,
+  remaining,
+  orders,
+});
 
 describe("currentOrder", () => {
   it("is a live hold first, else the newest paid order, else nothing", () => {

@@ -40,7 +40,11 @@ export const browserPageReturns: PageReturns = (run) => {
  * newest paid order; null when there is neither. Orders come newest first.
  */
 export function currentOrder(orders: readonly OrderView[], nowMs: number): OrderView | null {
-  return orders.find((o) => o.status === "held" && Date.parse(o.expiresAt) > nowMs) ?? orders.find((o) => o.status === "paid") ?? null;
+  return (
+    orders.find((o) => o.status === "held" && Date.parse(o.expiresAt) > nowMs) ??
+    orders.find((o) => o.status === "paid") ??
+    null
+  );
 }
 
 export interface FanOrdersDeps {
@@ -60,7 +64,9 @@ export class FanOrders {
   current = $derived(currentOrder(this.view?.orders ?? [], this.nowMs));
   /** Tickets the fan may still hold for this event; null until known. */
   remaining = $derived(this.view?.remaining ?? null);
-  holdRemainingMs = $derived(this.current?.status === "held" ? Math.max(0, Date.parse(this.current.expiresAt) - this.nowMs) : null);
+  holdRemainingMs = $derived(
+    this.current?.status === "held" ? Math.max(0, Date.parse(this.current.expiresAt) - this.nowMs) : null,
+  );
 
   #deps: FanOrdersDeps;
   #clock: Clock;
@@ -114,7 +120,10 @@ export class FanOrders {
 
   #get(fanToken: string) {
     const path = `/api/events/${encodeURIComponent(this.#deps.eventId)}/orders/mine`;
-    return this.#deps.api.get<FanOrdersView>(path, { signal: this.#abort.signal, headers: { Authorization: `Bearer ${fanToken}` } });
+    return this.#deps.api.get<FanOrdersView>(path, {
+      signal: this.#abort.signal,
+      headers: { Authorization: `Bearer ${fanToken}` },
+    });
   }
 
   #tick(): void {

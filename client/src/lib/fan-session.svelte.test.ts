@@ -23,7 +23,10 @@ describe("FanSession", () => {
 
   it("renew() asks again and replaces the token", async () => {
     let n = 0;
-    const session = new FanSession(createApi({ fetch: fakeFetch(() => json(201, { fanId: `f${++n}`, fanToken: `t${n}` })) }), null);
+    const session = new FanSession(
+      createApi({ fetch: fakeFetch(() => json(201, { fanId: `f${++n}`, fanToken: `t${n}` })) }),
+      null,
+    );
     await session.ensure();
     await session.renew();
     expect(session.token).toBe("t2");

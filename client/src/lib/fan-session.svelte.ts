@@ -40,7 +40,8 @@ export class FanSession implements FanSessionPort {
   }
 
   ensure(): Promise<ApiResult<FanSessionView>> {
-    if (this.state.kind === "ready") return Promise.resolve({ ok: true, data: { fanId: this.state.fanId, fanToken: this.state.fanToken } });
+    if (this.state.kind === "ready")
+      return Promise.resolve({ ok: true, data: { fanId: this.state.fanId, fanToken: this.state.fanToken } });
     return this.#inFlight ?? this.#start();
   }
 
@@ -67,7 +68,12 @@ export class FanSession implements FanSessionPort {
         return result;
       }
       const error: ApiError = result.ok
-        ? { status: 200, code: "bad_response", message: "session answer without fanId/fanToken", retryAfterSeconds: null }
+        ? {
+            status: 200,
+            code: "bad_response",
+            message: "session answer without fanId/fanToken",
+            retryAfterSeconds: null,
+          }
         : result.error;
       this.state = { kind: "failed", error };
       return { ok: false as const, error };

@@ -1,6 +1,16 @@
 // Goal: integer minor units become the right amount for each currency's decimals.
 import { describe, expect, it } from "vitest";
-import { shortId, formatAgo, formatClockTime, formatCountdown, formatDateTime, formatDuration, formatMoney, formatWait, spokenCountdown } from "./format.js";
+import {
+  shortId,
+  formatAgo,
+  formatClockTime,
+  formatCountdown,
+  formatDateTime,
+  formatDuration,
+  formatMoney,
+  formatWait,
+  spokenCountdown,
+} from "./format.js";
 
 /** Intl puts non-breaking and narrow spaces between parts; compare them as plain spaces. */
 const plain = (s: string | null): string | null => s?.replace(/\s/g, " ") ?? null;

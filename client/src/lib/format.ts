@@ -82,8 +82,15 @@ export function formatWait(seconds: number | null): string | null {
 export function formatClockTime(iso: string, nowMs: number, locale?: string, timeZone?: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  const time = new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23", timeZone }).format(date);
-  const day = (d: Date): string => new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(d);
+  const time = new Intl.DateTimeFormat(locale, {
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    hourCycle: "h23",
+    timeZone,
+  }).format(date);
+  const day = (d: Date): string =>
+    new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(d);
   if (day(date) === day(new Date(nowMs))) return time;
   return `${new Intl.DateTimeFormat(locale, { month: "short", day: "numeric", timeZone }).format(date)}, ${time}`;
 }

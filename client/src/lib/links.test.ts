@@ -3,7 +3,14 @@ import { describe, expect, it } from "vitest";
 import { inAppHref, orderTokenFromUrl, parseUrl, privateOrderLink, type ClickLike, type LinkLike } from "./links.js";
 
 const current = parseUrl("https://shop.test/events/1?x=1");
-const click: ClickLike = { defaultPrevented: false, button: 0, metaKey: false, ctrlKey: false, shiftKey: false, altKey: false };
+const click: ClickLike = {
+  defaultPrevented: false,
+  button: 0,
+  metaKey: false,
+  ctrlKey: false,
+  shiftKey: false,
+  altKey: false,
+};
 
 function link(href: string, attrs: Record<string, string> = {}): LinkLike {
   return {

@@ -4,10 +4,7 @@
 import type { ApiError, ApiResult } from "./api.js";
 
 export type LoadState<T> =
-  | { kind: "idle" }
-  | { kind: "loading" }
-  | { kind: "loaded"; data: T }
-  | { kind: "failed"; error: ApiError };
+  { kind: "idle" } | { kind: "loading" } | { kind: "loaded"; data: T } | { kind: "failed"; error: ApiError };
 
 export class Loader<T> {
   /** Replaced whole on every change. */

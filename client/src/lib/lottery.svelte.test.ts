@@ -64,7 +64,11 @@ describe("LotteryCheck", () => {
   it("published data the recipe refuses is a failed check with the reason", async () => {
     const check = await loaded(await published({ order: ["fan-a", "fan-a"] }));
     await check.check();
-    expect(check.verify).toMatchObject({ kind: "done", orderMatches: false, problem: expect.stringMatching(/duplicate/) });
+    expect(check.verify).toMatchObject({
+      kind: "done",
+      orderMatches: false,
+      problem: expect.stringMatching(/duplicate/),
+    });
   });
 
   it("there is nothing to check before the draw", async () => {

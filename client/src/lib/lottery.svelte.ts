@@ -36,7 +36,9 @@ export class LotteryCheck {
 
   constructor(api: Pick<Api, "get">, eventId: string, recipe: LotteryRecipe = { seedHash, lotteryOrder }) {
     this.#recipe = recipe;
-    this.#loader = new Loader((signal) => api.get<LotteryView>(`/api/events/${encodeURIComponent(eventId)}/lottery`, { signal }));
+    this.#loader = new Loader((signal) =>
+      api.get<LotteryView>(`/api/events/${encodeURIComponent(eventId)}/lottery`, { signal }),
+    );
   }
 
   load(): Promise<void> {
@@ -52,7 +54,10 @@ export class LotteryCheck {
     const view = this.view;
     if (view === null || view.seed === null || view.order === null) return;
     if (globalThis.crypto?.subtle === undefined) {
-      this.verify = { kind: "unavailable", reason: "This browser can't run the check on this page (it needs a secure https page)." };
+      this.verify = {
+        kind: "unavailable",
+        reason: "This browser can't run the check on this page (it needs a secure https page).",
+      };
       return;
     }
     this.verify = { kind: "checking" };
@@ -60,11 +65,21 @@ export class LotteryCheck {
       const hash = await this.#recipe.seedHash(view.seed);
       const order = await this.#recipe.lotteryOrder(view.seed, view.order);
       const orderMatches = order.length === view.order.length && order.every((id, i) => id === view.order?.[i]);
-      this.verify = { kind: "done", hashMatches: view.seedHash !== null && hash === view.seedHash, orderMatches, problem: null };
+      this.verify = {
+        kind: "done",
+        hashMatches: view.seedHash !== null && hash === view.seedHash,
+        orderMatches,
+        problem: null,
+      };
     } catch (error) {
       // The recipe refuses a malformed seed or duplicate ids: that is a failed check, said plainly.
       const reason = error instanceof Error ? error.message : String(error);
-      this.verify = { kind: "done", hashMatches: false, orderMatches: false, problem: `The published data can't be checked: ${reason}.` };
+      this.verify = {
+        kind: "done",
+        hashMatches: false,
+        orderMatches: false,
+        problem: `The published data can't be checked: ${reason}.`,
+      };
     }
   }
 }

@@ -43,8 +43,26 @@ const paid = order({
   status: "paid",
   paidAt: new Date(t0).toISOString(),
   tickets: [
-    { ticketId: "t1", classCode: "GA", code: "C1", shortCode: "AAAAA-BBBB1", qrSvgUrl: "/api/tickets/t1/qr.svg?token=tok", qrPngUrl: "/api/tickets/t1/qr.png?token=tok", checkedInAt: null, voided: false },
-    { ticketId: "t2", classCode: "GA", code: "C2", shortCode: "AAAAA-BBBB2", qrSvgUrl: "/api/tickets/t2/qr.svg?token=tok", qrPngUrl: "/api/tickets/t2/qr.png?token=tok", checkedInAt: null, voided: false },
+    {
+      ticketId: "t1",
+      classCode: "GA",
+      code: "C1",
+      shortCode: "AAAAA-BBBB1",
+      qrSvgUrl: "/api/tickets/t1/qr.svg?token=tok",
+      qrPngUrl: "/api/tickets/t1/qr.png?token=tok",
+      checkedInAt: null,
+      voided: false,
+    },
+    {
+      ticketId: "t2",
+      classCode: "GA",
+      code: "C2",
+      shortCode: "AAAAA-BBBB2",
+      qrSvgUrl: "/api/tickets/t2/qr.svg?token=tok",
+      qrPngUrl: "/api/tickets/t2/qr.png?token=tok",
+      checkedInAt: null,
+      voided: false,
+    },
   ],
   perks: [{ code: "POSTER", name: "Tour poster" }],
 });
@@ -55,7 +73,14 @@ function svgOf(src: string | null | undefined): string | null {
   return src?.startsWith(prefix) ? decodeURIComponent(src.slice(prefix.length)) : null;
 }
 
-function setup(options: { outcome?: string | null; token?: string | null; orders?: () => OrderView | Response; fanOwns?: boolean } = {}) {
+function setup(
+  options: {
+    outcome?: string | null;
+    token?: string | null;
+    orders?: () => OrderView | Response;
+    fanOwns?: boolean;
+  } = {},
+) {
   let current: OrderView = order();
   const fetch = fakeFetch((call) => {
     if (call.path === "/api/orders/o1") {
@@ -185,7 +210,10 @@ describe("OrderTracker", () => {
 
   it("back from paying after the hold ran out: checking, not 'nothing was charged', until the late payment books it", async () => {
     let reads = 0;
-    const { tracker } = setup({ outcome: "succeeded", orders: () => (++reads < 3 ? order({ status: "expired" }) : paid) });
+    const { tracker } = setup({
+      outcome: "succeeded",
+      orders: () => (++reads < 3 ? order({ status: "expired" }) : paid),
+    });
     await tracker.start();
     expect(tracker.phase).toBe("late_payment");
     await vi.advanceTimersByTimeAsync(2_000);

@@ -30,7 +30,8 @@ export type OrderPhase =
 export function orderToken(orderId: string, fromLink: string | null, storage: KeyValueStorage | null): string | null {
   const stored = readJson(storage, storageKeys.order(orderId)) as { orderToken?: unknown } | null;
   if (fromLink !== null && fromLink !== "") {
-    if (stored?.orderToken !== fromLink) writeJson(storage, storageKeys.order(orderId), { orderId, orderToken: fromLink });
+    if (stored?.orderToken !== fromLink)
+      writeJson(storage, storageKeys.order(orderId), { orderId, orderToken: fromLink });
     return fromLink;
   }
   return typeof stored?.orderToken === "string" && stored.orderToken !== "" ? stored.orderToken : null;
@@ -80,9 +81,13 @@ export class OrderTracker {
   #fanToken = $state<string | null>(null);
   #fanTried = $state(false);
   phase: OrderPhase = $derived.by(() => this.#phase());
-  holdRemainingMs = $derived(this.order?.status === "held" ? Math.max(0, Date.parse(this.order.expiresAt) - this.nowMs) : null);
+  holdRemainingMs = $derived(
+    this.order?.status === "held" ? Math.max(0, Date.parse(this.order.expiresAt) - this.nowMs) : null,
+  );
   /** Tier code → name, from the event. */
-  tierNames: Readonly<Record<string, string>> = $derived(Object.fromEntries((this.event?.classes ?? []).map((c) => [c.code, c.name])));
+  tierNames: Readonly<Record<string, string>> = $derived(
+    Object.fromEntries((this.event?.classes ?? []).map((c) => [c.code, c.name])),
+  );
   ticketCount = $derived(this.order?.items.reduce((sum, i) => sum + i.quantity, 0) ?? 0);
 
   constructor(deps: OrderTrackerDeps) {
@@ -129,7 +134,10 @@ export class OrderTracker {
     const { api, orderId } = this.#deps;
     const token = this.#bearer;
     if (token === null) return;
-    const result = await api.get<OrderView>(`/api/orders/${encodeURIComponent(orderId)}`, { signal: this.#abort.signal, headers: { Authorization: `Bearer ${token}` } });
+    const result = await api.get<OrderView>(`/api/orders/${encodeURIComponent(orderId)}`, {
+      signal: this.#abort.signal,
+      headers: { Authorization: `Bearer ${token}` },
+    });
     if (this.#stopped) return;
     if (!result.ok) {
       if (this.order === null || result.error.code === "not_found") this.error = result.error;
@@ -154,7 +162,9 @@ export class OrderTracker {
     if (this.cancelling || token === null) return false;
     this.cancelling = true;
     this.cancelProblem = null;
-    const result = await api.post<OrderView>(`/api/orders/${encodeURIComponent(orderId)}/cancel`, undefined, { headers: { Authorization: `Bearer ${token}` } });
+    const result = await api.post<OrderView>(`/api/orders/${encodeURIComponent(orderId)}/cancel`, undefined, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
     this.cancelling = false;
     if (result.ok) {
       this.order = result.data;
@@ -171,7 +181,11 @@ export class OrderTracker {
   #phase(): OrderPhase {
     if (this.token === null) {
       if (!this.#fanTried) return "loading";
-      if (this.#fanToken === null || (this.order === null && this.error !== null && this.error.status < 500 && this.error.status > 0)) return "missing_link";
+      if (
+        this.#fanToken === null ||
+        (this.order === null && this.error !== null && this.error.status < 500 && this.error.status > 0)
+      )
+        return "missing_link";
     }
     const order = this.order;
     if (order === null) {
@@ -191,7 +205,11 @@ export class OrderTracker {
     this.nowMs = this.#clock.nowMs();
     // The hold ran out on our clock: read once more so the page says so even without a push.
     const order = this.order;
-    if (order?.status === "held" && this.nowMs > Date.parse(order.expiresAt) + 2_000 && this.#expiryReadFor !== order.orderId) {
+    if (
+      order?.status === "held" &&
+      this.nowMs > Date.parse(order.expiresAt) + 2_000 &&
+      this.#expiryReadFor !== order.orderId
+    ) {
       this.#expiryReadFor = order.orderId;
       void this.load();
     }
@@ -243,7 +261,9 @@ export class OrderTracker {
   async #loadEvent(): Promise<void> {
     const eventId = this.order?.eventId;
     if (!eventId) return;
-    const result = await this.#deps.api.get<EventView>(`/api/events/${encodeURIComponent(eventId)}`, { signal: this.#abort.signal });
+    const result = await this.#deps.api.get<EventView>(`/api/events/${encodeURIComponent(eventId)}`, {
+      signal: this.#abort.signal,
+    });
     if (result.ok && !this.#stopped) this.event = result.data;
   }
 

@@ -32,10 +32,16 @@ describe("place track", () => {
 
   it("reports a gap when a push is missing, and has no track without a basis or a number", () => {
     const start = trackFromEntry(entry, []);
-    expect(start?.kind === "tracking" && trackDepartures(start.track, { fromSeq: 6, numbers: [1] })).toEqual({ kind: "gap" });
+    expect(start?.kind === "tracking" && trackDepartures(start.track, { fromSeq: 6, numbers: [1] })).toEqual({
+      kind: "gap",
+    });
     expect(trackFromEntry(entry, [{ eventId: "e1", fromSeq: 5, numbers: [1] }])).toEqual({ kind: "gap" });
     expect(trackFromEntry(queueEntry(), [])).toBeNull(); // an older server: no basis
-    expect(trackFromEntry(queueEntry({ state: "admitted", basis: { admittedTotal: 0, departedSeq: 0 } }), [])).toBeNull();
-    expect(trackFromEntry(queueEntry({ state: "paused", basis: { admittedTotal: 0, departedSeq: 0 } }), [])?.kind).toBe("tracking"); // waiting in a paused sale
+    expect(
+      trackFromEntry(queueEntry({ state: "admitted", basis: { admittedTotal: 0, departedSeq: 0 } }), []),
+    ).toBeNull();
+    expect(trackFromEntry(queueEntry({ state: "paused", basis: { admittedTotal: 0, departedSeq: 0 } }), [])?.kind).toBe(
+      "tracking",
+    ); // waiting in a paused sale
   });
 });

@@ -21,7 +21,10 @@ export type TrackResult = { kind: "tracking"; track: PlaceTrack } | { kind: "gap
 export function trackDepartures(track: PlaceTrack, push: Pick<QueueDeparted, "fromSeq" | "numbers">): TrackResult {
   const counted = departuresAhead(track.seenSeq, track.queueNumber, push);
   if (counted.kind === "gap") return counted;
-  return { kind: "tracking", track: { ...track, seenSeq: counted.seenSeq, departedAhead: track.departedAhead + counted.ahead } };
+  return {
+    kind: "tracking",
+    track: { ...track, seenSeq: counted.seenSeq, departedAhead: track.departedAhead + counted.ahead },
+  };
 }
 
 /**
@@ -30,8 +33,21 @@ export function trackDepartures(track: PlaceTrack, push: Pick<QueueDeparted, "fr
  */
 export function trackFromEntry(entry: QueueEntry, recent: readonly QueueDeparted[]): TrackResult | null {
   // The server sends a basis only while the fan waits with a number (the state may say "paused").
-  if (entry.state === "admitted" || entry.queueNumber === null || entry.position === null || entry.position < 1 || !entry.basis) return null;
-  let track: PlaceTrack = { queueNumber: entry.queueNumber, basePosition: entry.position, baseAdmittedTotal: entry.basis.admittedTotal, seenSeq: entry.basis.departedSeq, departedAhead: 0 };
+  if (
+    entry.state === "admitted" ||
+    entry.queueNumber === null ||
+    entry.position === null ||
+    entry.position < 1 ||
+    !entry.basis
+  )
+    return null;
+  let track: PlaceTrack = {
+    queueNumber: entry.queueNumber,
+    basePosition: entry.position,
+    baseAdmittedTotal: entry.basis.admittedTotal,
+    seenSeq: entry.basis.departedSeq,
+    departedAhead: 0,
+  };
   for (const push of recent) {
     if (push.fromSeq + push.numbers.length <= track.seenSeq) continue; // already in the rank
     const result = trackDepartures(track, push);

@@ -10,11 +10,16 @@ describe("joinProblem", () => {
       expect(problem.retryable, code).toBe(true);
       expect(problem.message, code).toMatch(/We'll keep trying — stay on this page\.$/);
     }
-    expect(joinProblem("overloaded").message).toBe("Lots of fans are arriving right now. We'll keep trying — stay on this page.");
+    expect(joinProblem("overloaded").message).toBe(
+      "Lots of fans are arriving right now. We'll keep trying — stay on this page.",
+    );
   });
 
   it("stops where trying again can't help", () => {
-    expect(joinProblem("sold_out")).toMatchObject({ retryable: false, message: "Sold out — every ticket has been taken." });
+    expect(joinProblem("sold_out")).toMatchObject({
+      retryable: false,
+      message: "Sold out — every ticket has been taken.",
+    });
     expect(joinProblem("not_found").retryable).toBe(false);
     expect(joinProblem("something_new")).toMatchObject({ retryable: true });
   });

@@ -3,7 +3,14 @@
 // reads to give the place back), forwards the server's pushes, renews a refused session once, and
 // reports connection changes to its owner (WaitingRoom), which decides what to show.
 import type {
-  Ack, EventStatusChanged, OrderUpdate, QueueAdmitted, QueueDeparted, QueueEntry, QueueStatus, StockUpdate,
+  Ack,
+  EventStatusChanged,
+  OrderUpdate,
+  QueueAdmitted,
+  QueueDeparted,
+  QueueEntry,
+  QueueStatus,
+  StockUpdate,
 } from "@stampede/shared/protocol";
 import type { ErrorCode } from "@stampede/shared/errors";
 import type { Clock } from "./clock.js";
@@ -114,7 +121,9 @@ export class QueueLink {
     const socket = this.#socket;
     if (socket === null || !socket.connected) return false;
     try {
-      const result = await socket.timeout(socketAckTimeoutMs).emitWithAck("queue:leave", { eventId: this.#deps.eventId });
+      const result = await socket
+        .timeout(socketAckTimeoutMs)
+        .emitWithAck("queue:leave", { eventId: this.#deps.eventId });
       return result.ok;
     } catch {
       return false; // no ack in time: reported as not acknowledged
@@ -153,7 +162,11 @@ export class QueueLink {
   async #renew(): Promise<void> {
     const refused = this.#socket;
     if (this.#renewed) {
-      this.#deps.problem({ code: "unauthorized", message: "Stampede didn't accept your session. Reload the page to start a new one.", retryable: false });
+      this.#deps.problem({
+        code: "unauthorized",
+        message: "Stampede didn't accept your session. Reload the page to start a new one.",
+        retryable: false,
+      });
       this.#deps.dropped(false);
       return;
     }
@@ -162,7 +175,11 @@ export class QueueLink {
     if (refused !== this.#socket) return; // closed meanwhile
     if (session.ok) this.open(session.data.fanToken);
     else {
-      this.#deps.problem({ code: session.error.code, message: "We couldn't renew your session. Check your connection and reload the page.", retryable: false });
+      this.#deps.problem({
+        code: session.error.code,
+        message: "We couldn't renew your session. Check your connection and reload the page.",
+        retryable: false,
+      });
       this.#deps.dropped(false);
     }
   }
@@ -182,12 +199,28 @@ export class QueueLink {
 }
 
 const joinMessages: Partial<Record<ErrorCode, { message: string; retryable: boolean }>> = {
-  rate_limited: { message: "Lots of people are joining right now. We'll keep trying — stay on this page.", retryable: true },
+  rate_limited: {
+    message: "Lots of people are joining right now. We'll keep trying — stay on this page.",
+    retryable: true,
+  },
   not_ready: { message: "Stampede is busy for a moment. We'll keep trying — stay on this page.", retryable: true },
-  overloaded: { message: "Lots of fans are arriving right now. We'll keep trying — stay on this page.", retryable: true },
-  internal_error: { message: "Something went wrong on our side. We'll keep trying — stay on this page.", retryable: true },
-  sale_not_open: { message: "The waiting room for this sale isn't open yet. Keep this page open and we'll let you in line as soon as it is.", retryable: true },
-  not_found: { message: "We couldn't find this event's waiting room. The link may be old — go back to the events list.", retryable: false },
+  overloaded: {
+    message: "Lots of fans are arriving right now. We'll keep trying — stay on this page.",
+    retryable: true,
+  },
+  internal_error: {
+    message: "Something went wrong on our side. We'll keep trying — stay on this page.",
+    retryable: true,
+  },
+  sale_not_open: {
+    message:
+      "The waiting room for this sale isn't open yet. Keep this page open and we'll let you in line as soon as it is.",
+    retryable: true,
+  },
+  not_found: {
+    message: "We couldn't find this event's waiting room. The link may be old — go back to the events list.",
+    retryable: false,
+  },
   unauthorized: { message: "Your session has ended. Reload the page to start a new one.", retryable: false },
   forbidden: { message: "This session can't join the line. Reload the page to start a new one.", retryable: false },
   sold_out: { message: "Sold out — every ticket has been taken.", retryable: false },
@@ -210,5 +243,9 @@ export function joinProblem(code: string): JoinProblem {
   const known = joinMessages[code as ErrorCode];
   return known
     ? { code, ...known }
-    : { code, message: "We couldn't put you in line just now. We'll keep trying — stay on this page.", retryable: true };
+    : {
+        code,
+        message: "We couldn't put you in line just now. We'll keep trying — stay on this page.",
+        retryable: true,
+      };
 }

@@ -116,7 +116,10 @@ export class QueuePoller {
     const d = this.#deps;
     const result = await d.api.get<EventView>(`/api/events/${encodeURIComponent(d.eventId)}`, { signal });
     if (!result.ok || !this.running) return; // stale stock is shown until the next refresh
-    d.stock({ eventId: d.eventId, classes: result.data.classes.map(({ id, code, available, held, sold }) => ({ id, code, available, held, sold })) });
+    d.stock({
+      eventId: d.eventId,
+      classes: result.data.classes.map(({ id, code, available, held, sold }) => ({ id, code, available, held, sold })),
+    });
   }
 
   #clearTimer(): void {

@@ -2,20 +2,39 @@
 // the observed admission rate are honest at their edges, and pushed stock lands on the right tier.
 import { describe, expect, it } from "vitest";
 import {
-  addRateSample, allHeldWords, clockMinutes, etaRatePerMinute, fanPhase, mergeStock, observedPerMinute, progressOf, roomStateOf,
-  spokenPlace, type PhaseInput,
+  addRateSample,
+  allHeldWords,
+  clockMinutes,
+  etaRatePerMinute,
+  fanPhase,
+  mergeStock,
+  observedPerMinute,
+  progressOf,
+  roomStateOf,
+  spokenPlace,
+  type PhaseInput,
 } from "./queue-view.js";
 import { queueEntry, queueStatus, tier } from "./test-support.js";
 
-const base: PhaseInput = { entry: queueEntry(), status: queueStatus(), admission: null, admissionRemainingMs: null, left: false };
+const base: PhaseInput = {
+  entry: queueEntry(),
+  status: queueStatus(),
+  admission: null,
+  admissionRemainingMs: null,
+  left: false,
+};
 
 describe("fanPhase", () => {
   it("sold out and closed win over everything, then leaving, then the turn, then pause", () => {
     const admission = { token: "a", expiresAt: "2030-01-01T00:00:00Z" };
-    expect(fanPhase({ ...base, status: queueStatus({ state: "sold_out" }), admission, admissionRemainingMs: 1 })).toBe("sold_out");
+    expect(fanPhase({ ...base, status: queueStatus({ state: "sold_out" }), admission, admissionRemainingMs: 1 })).toBe(
+      "sold_out",
+    );
     expect(fanPhase({ ...base, status: queueStatus({ state: "closed" }) })).toBe("closed");
     expect(fanPhase({ ...base, left: true })).toBe("left");
-    expect(fanPhase({ ...base, status: queueStatus({ state: "paused" }), admission, admissionRemainingMs: 1000 })).toBe("admitted");
+    expect(fanPhase({ ...base, status: queueStatus({ state: "paused" }), admission, admissionRemainingMs: 1000 })).toBe(
+      "admitted",
+    );
     expect(fanPhase({ ...base, admission, admissionRemainingMs: 0 })).toBe("admission_expired");
     expect(fanPhase({ ...base, status: queueStatus({ state: "paused" }) })).toBe("paused");
   });
@@ -23,7 +42,9 @@ describe("fanPhase", () => {
   it("is pre-queue without a number, starting without an entry, waiting in line", () => {
     expect(fanPhase({ ...base, entry: null, status: null })).toBe("starting");
     expect(fanPhase({ ...base, entry: null, status: queueStatus({ state: "pre_queue" }) })).toBe("pre_queue");
-    expect(fanPhase({ ...base, entry: queueEntry({ state: "pre_queue", queueNumber: null, position: null }) })).toBe("pre_queue");
+    expect(fanPhase({ ...base, entry: queueEntry({ state: "pre_queue", queueNumber: null, position: null }) })).toBe(
+      "pre_queue",
+    );
     expect(fanPhase(base)).toBe("waiting");
   });
 });
@@ -78,7 +99,10 @@ describe("mergeStock", () => {
   it("takes pushed counts by tier id and keeps the rest", () => {
     const classes = [tier({ id: "a" }), tier({ id: "b", available: 5 })];
     expect(mergeStock(classes, null)).toEqual(classes);
-    const merged = mergeStock(classes, { eventId: "e1", classes: [{ id: "a", code: "GA", available: 1, held: 2, sold: 97 }] });
+    const merged = mergeStock(classes, {
+      eventId: "e1",
+      classes: [{ id: "a", code: "GA", available: 1, held: 2, sold: 97 }],
+    });
     expect(merged[0]).toMatchObject({ id: "a", available: 1, held: 2, sold: 97, name: "General admission" });
     expect(merged[1]?.available).toBe(5);
   });
@@ -91,7 +115,9 @@ describe("spokenPlace", () => {
     expect(spokenPlace(3, "less than a minute")).toBe("You are number 3 in line. Estimated wait: less than a minute.");
     expect(spokenPlace(47, null)).toBe("About 50 people are ahead of you.");
     expect(spokenPlace(42, null)).toBe(spokenPlace(45, null));
-    expect(spokenPlace(12_345, "about 2 hours")).toBe("About 12000 people are ahead of you. Estimated wait: about 2 hours.");
+    expect(spokenPlace(12_345, "about 2 hours")).toBe(
+      "About 12000 people are ahead of you. Estimated wait: about 2 hours.",
+    );
   });
 });
 
@@ -114,7 +140,8 @@ describe("allHeldWords", () => {
   });
 
   it("leaves the time out when it is not known or already past", () => {
-    const words = "All remaining tickets are held by fans ahead of you. Some may come back if they don't pay — keep this page open.";
+    const words =
+      "All remaining tickets are held by fans ahead of you. Some may come back if they don't pay — keep this page open.";
     expect(allHeldWords({ until: null }, now, time)).toBe(words);
     expect(allHeldWords({ until: "2030-03-14T13:59:00Z" }, now, time)).toBe(words);
     expect(allHeldWords({ until: "not a time" }, now, time)).toBe(words);

@@ -45,7 +45,9 @@ export function roomStateOf(status: QueueStatus | null, sale: EventStatus | null
     case "paused":
       return sale;
     case "on_sale":
-      return framed === null || framed === "paused" || framed === "sold_out" || framed === "closed" ? "waiting" : framed;
+      return framed === null || framed === "paused" || framed === "sold_out" || framed === "closed"
+        ? "waiting"
+        : framed;
     case "scheduled":
       return framed ?? "pre_queue";
   }
@@ -121,7 +123,9 @@ export function etaRatePerMinute(status: Pick<QueueStatus, "admitPerMinute" | "a
 
 /** "14:05" in the fan's time zone (tests pass one). */
 export function clockMinutes(atMs: number, locale?: string, timeZone?: string): string {
-  return new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone }).format(new Date(atMs));
+  return new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone }).format(
+    new Date(atMs),
+  );
 }
 
 /**
@@ -146,7 +150,8 @@ export function allHeldWords(
 export function spokenPlace(position: number | null, wait: string | null): string {
   if (position === null) return "";
   if (position === 0) return "It's your turn any moment now.";
-  const place = position <= 10 ? `You are number ${position} in line.` : `About ${roundPlace(position)} people are ahead of you.`;
+  const place =
+    position <= 10 ? `You are number ${position} in line.` : `About ${roundPlace(position)} people are ahead of you.`;
   return wait === null ? place : `${place} Estimated wait: ${wait}.`;
 }
 

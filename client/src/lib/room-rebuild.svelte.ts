@@ -99,13 +99,15 @@ function changeOf(before: KeptPlace | null, entry: QueueEntry): RoomChange {
   if (entry.restored === true) return "new_room";
   if (!known || before === null) return "same_room";
   // A new number in a rebuilt room without "restored": the old place is gone.
-  const renumbered = before.queueNumber !== null && entry.queueNumber !== null && entry.queueNumber !== before.queueNumber;
+  const renumbered =
+    before.queueNumber !== null && entry.queueNumber !== null && entry.queueNumber !== before.queueNumber;
   return renumbered ? "new_place" : "new_room";
 }
 
 function noticeFor(change: RoomChange, entry: QueueEntry): RestartNotice | null {
   if (change === "same_room") return null;
-  if (entry.restored === true) return entry.state === "admitted" || entry.admission !== undefined ? "kept_turn" : "kept_place";
+  if (entry.restored === true)
+    return entry.state === "admitted" || entry.admission !== undefined ? "kept_turn" : "kept_place";
   return change === "new_place" ? "lost_place" : null; // the fan should know why the number changed
 }
 

@@ -34,7 +34,8 @@ describe("matchPattern", () => {
 
 describe("isServerPath", () => {
   it("knows what the server answers itself", () => {
-    for (const p of ["/api/events", "/mockpay/checkout/s1", "/healthz", "/metrics", "/socket.io/"]) expect(isServerPath(p)).toBe(true);
+    for (const p of ["/api/events", "/mockpay/checkout/s1", "/healthz", "/metrics", "/socket.io/"])
+      expect(isServerPath(p)).toBe(true);
     for (const p of ["/", "/events/1", "/admin", "/apiary"]) expect(isServerPath(p)).toBe(false);
   });
 });

@@ -11,6 +11,8 @@ describe("saleWords", () => {
     expect(saleWords({ type: "hold.voided", status: "cancelled" }).text).toBe("Cancelled");
     expect(saleWords({ type: "hold.expired", status: "expired" }).text).toBe("Hold expired");
     expect(saleWords({ type: "order.refunded", status: "refunded" }).text).toBe("Refunded");
-    expect(saleWords({ type: "something.new" as AdminSale["type"], status: "payment_failed" }).text).toBe("payment failed");
+    expect(saleWords({ type: "something.new" as AdminSale["type"], status: "payment_failed" }).text).toBe(
+      "payment failed",
+    );
   });
 });

@@ -13,7 +13,15 @@ export function saleWords(sale: Pick<AdminSale, "type" | "status">): { text: str
     case "hold.expired":
       return { text: "Hold expired", tone: "bad" };
     case "hold.voided":
-      return { text: sale.status === "payment_failed" ? "Payment failed" : sale.status === "cancelled" ? "Cancelled" : "Hold released", tone: "bad" };
+      return {
+        text:
+          sale.status === "payment_failed"
+            ? "Payment failed"
+            : sale.status === "cancelled"
+              ? "Cancelled"
+              : "Hold released",
+        tone: "bad",
+      };
     case "order.refunded":
       return { text: "Refunded", tone: "bad" };
     default:

@@ -3,7 +3,16 @@
 // or reset ticks never make a negative or doubled point.
 import { describe, expect, it } from "vitest";
 import { admissionsThisTick } from "@stampede/shared/core/admission";
-import { addSample, chartColumns, defaultSeriesLimits, emptySeries, latest, sampleOf, type Series, type StatsSample } from "./series.js";
+import {
+  addSample,
+  chartColumns,
+  defaultSeriesLimits,
+  emptySeries,
+  latest,
+  sampleOf,
+  type Series,
+  type StatsSample,
+} from "./series.js";
 import { adminStats } from "./test-support.js";
 
 const t0 = Date.parse("2030-03-14T18:00:00Z");
@@ -35,7 +44,10 @@ describe("addSample", () => {
   });
 
   it("keeps gauges as read", () => {
-    const series = feed([sample(0, { activeHolds: 5, queueDepth: 900 }), sample(1, { activeHolds: 7, queueDepth: 850 })]);
+    const series = feed([
+      sample(0, { activeHolds: 5, queueDepth: 900 }),
+      sample(1, { activeHolds: 7, queueDepth: 850 }),
+    ]);
     expect(latest(series, "activeHolds")).toBe(7);
     expect(latest(series, "queueDepth")).toBe(850);
   });
@@ -63,7 +75,9 @@ describe("addSample", () => {
       if (ms % 1_000 === 0) samples.push(sample(ms / 1_000, { admittedTotal: admitted }));
     }
     expect(admitted).toBe(11); // the truth: one at once (a full bucket), then one every 30 s
-    const shown = feed(samples, { ...defaultSeriesLimits, pointsMax: samples.length }).points.map((p) => p.admissionsPerMinute);
+    const shown = feed(samples, { ...defaultSeriesLimits, pointsMax: samples.length }).points.map(
+      (p) => p.admissionsPerMinute,
+    );
     expect(shown.slice(0, 60).every((v) => v === null)).toBe(true);
     const measured = shown.filter((v): v is number => v !== null);
     expect(measured.length).toBeGreaterThan(200);
@@ -73,14 +87,26 @@ describe("addSample", () => {
   });
 
   it("drops ticks that are not newer than the last one", () => {
-    const series = feed([sample(0, { sold: 1 }), sample(2, { sold: 5 }), sample(1, { sold: 3 }), sample(2, { sold: 9 })]);
+    const series = feed([
+      sample(0, { sold: 1 }),
+      sample(2, { sold: 5 }),
+      sample(1, { sold: 3 }),
+      sample(2, { sold: 9 }),
+    ]);
     expect(series.points.map((p) => p.atMs)).toEqual([t0, t0 + 2_000]);
     expect(series.points.map((p) => p.salesPerSecond)).toEqual([0, 2]);
   });
 
   it("never goes negative when a total goes down (a refund, a restarted room)", () => {
     const limits = { pointsMax: 10, rateWindowMs: 1_000 };
-    const series = feed([sample(0, { sold: 10, admittedTotal: 50 }), sample(1, { sold: 8, admittedTotal: 50 }), sample(2, { sold: 8, admittedTotal: 0 })], limits);
+    const series = feed(
+      [
+        sample(0, { sold: 10, admittedTotal: 50 }),
+        sample(1, { sold: 8, admittedTotal: 50 }),
+        sample(2, { sold: 8, admittedTotal: 0 }),
+      ],
+      limits,
+    );
     expect(series.points.map((p) => p.salesPerSecond)).toEqual([0, 0, 0]);
     expect(latest(series, "admissionsPerMinute")).toBe(0);
   });
@@ -97,7 +123,10 @@ describe("addSample", () => {
 describe("chartColumns", () => {
   it("gives uPlot x in Unix seconds and y with nulls kept", () => {
     const series = feed([sample(0, { admittedTotal: 0 }), sample(1, { admittedTotal: 1 })]);
-    expect(chartColumns(series, "admissionsPerMinute")).toEqual([[t0 / 1_000, t0 / 1_000 + 1], [null, null]]);
+    expect(chartColumns(series, "admissionsPerMinute")).toEqual([
+      [t0 / 1_000, t0 / 1_000 + 1],
+      [null, null],
+    ]);
     expect(chartColumns(emptySeries, "salesPerSecond")).toEqual([[], []]);
   });
 });

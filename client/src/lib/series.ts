@@ -79,7 +79,10 @@ export function addSample(series: Series, sample: StatsSample, limits: SeriesLim
     admissionsPerMinute: admissionsPerMinute(samples, windowStartMs),
   };
   const points = [...series.points, point];
-  return { samples, points: points.length > limits.pointsMax ? points.slice(points.length - limits.pointsMax) : points };
+  return {
+    samples,
+    points: points.length > limits.pointsMax ? points.slice(points.length - limits.pointsMax) : points,
+  };
 }
 
 /** The samples from the last one at or before `startMs` on (the window's base) to the newest. */

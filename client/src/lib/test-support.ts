@@ -1,9 +1,22 @@
 // Test doubles for the client's injected I/O: a scripted fetch that records every call, a fake
 // socket the test plays the server on, and a fake fan session.
-import type { AdminServerToClientEvents, AdminStats, QueueEntry, QueueStatus, ServerToClientEvents } from "@stampede/shared/protocol";
+import type {
+  AdminServerToClientEvents,
+  AdminStats,
+  QueueEntry,
+  QueueStatus,
+  ServerToClientEvents,
+} from "@stampede/shared/protocol";
 import type { ApiError, ApiResult, FetchLike } from "./api.js";
 import type { FanSessionPort, FanSessionView } from "./fan-session.svelte.js";
-import type { AckEmitter, AdminAckEmitter, AdminLiveSocket, AdminSocketFactory, QueueSocket, SocketFactory } from "./socket.js";
+import type {
+  AckEmitter,
+  AdminAckEmitter,
+  AdminLiveSocket,
+  AdminSocketFactory,
+  QueueSocket,
+  SocketFactory,
+} from "./socket.js";
 import type { EventView, TicketClassView } from "./views.js";
 
 export interface RecordedCall {
@@ -174,7 +187,10 @@ export class FakeSocket implements QueueSocket, AdminLiveSocket {
     this.fire(event, ...args);
   }
 
-  pushAdmin<E extends keyof AdminServerToClientEvents>(event: E, ...args: Parameters<AdminServerToClientEvents[E]>): void {
+  pushAdmin<E extends keyof AdminServerToClientEvents>(
+    event: E,
+    ...args: Parameters<AdminServerToClientEvents[E]>
+  ): void {
     this.fire(event, ...args);
   }
 
@@ -184,7 +200,11 @@ export class FakeSocket implements QueueSocket, AdminLiveSocket {
 }
 
 /** A SocketFactory that keeps every socket it made; each answers acks with `respond`. */
-export function fakeSockets(respond: AckResponder = () => undefined): { create: SocketFactory; made: FakeSocket[]; latest(): FakeSocket } {
+export function fakeSockets(respond: AckResponder = () => undefined): {
+  create: SocketFactory;
+  made: FakeSocket[];
+  latest(): FakeSocket;
+} {
   const made: FakeSocket[] = [];
   return {
     made,
@@ -219,7 +239,9 @@ export function fakeSession(options: { fail?: ApiError } = {}): FanSessionPort &
     },
     ensure() {
       session.ensures += 1;
-      return current === null ? next() : Promise.resolve({ ok: true as const, data: { fanId: "fan-1", fanToken: current } });
+      return current === null
+        ? next()
+        : Promise.resolve({ ok: true as const, data: { fanId: "fan-1", fanToken: current } });
     },
     renew() {
       session.renewals += 1;
@@ -249,7 +271,11 @@ export function queueEntry(overrides: Partial<QueueEntry> = {}): QueueEntry {
 }
 
 /** An AdminSocketFactory that keeps every socket it made (the admin namespace has no token). */
-export function fakeAdminSockets(respond: AckResponder = () => undefined): { create: AdminSocketFactory; made: FakeSocket[]; latest(): FakeSocket } {
+export function fakeAdminSockets(respond: AckResponder = () => undefined): {
+  create: AdminSocketFactory;
+  made: FakeSocket[];
+  latest(): FakeSocket;
+} {
   const made: FakeSocket[] = [];
   return {
     made,

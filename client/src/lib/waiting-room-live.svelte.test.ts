@@ -12,7 +12,13 @@ import { WaitingRoom } from "./waiting-room.svelte.js";
 async function joined(entry: QueueEntry) {
   const sockets = fakeSockets((name) => (name === "queue:join" ? { ok: true, data: entry } : undefined));
   const ev = event();
-  const room = new WaitingRoom({ event: () => ev, api: createApi({ fetch: fakeFetch(() => apiError(404, "not_found")) }), session: fakeSession(), createSocket: sockets.create, storage: memoryStorage() });
+  const room = new WaitingRoom({
+    event: () => ev,
+    api: createApi({ fetch: fakeFetch(() => apiError(404, "not_found")) }),
+    session: fakeSession(),
+    createSocket: sockets.create,
+    storage: memoryStorage(),
+  });
   await room.start();
   const socket = sockets.latest();
   socket.serverConnect();
@@ -75,7 +81,12 @@ describe("WaitingRoom: how fresh the place is", () => {
 });
 
 describe("WaitingRoom: the sale's status as pushed", () => {
-  const admitted = queueEntry({ state: "admitted", queueNumber: 1, position: null, admission: { token: "adm", expiresAt: "2030-03-14T18:10:00Z" } });
+  const admitted = queueEntry({
+    state: "admitted",
+    queueNumber: 1,
+    position: null,
+    admission: { token: "adm", expiresAt: "2030-03-14T18:10:00Z" },
+  });
 
   it("closes an admitted fan's turn at once, even if a later frame still says on sale", async () => {
     const { room, socket } = await joined(admitted);

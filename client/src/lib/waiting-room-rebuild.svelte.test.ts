@@ -8,7 +8,17 @@ import type { QueueEntry, QueueView } from "@stampede/shared/protocol";
 import { createApi } from "./api.js";
 import { restartNoticeWords } from "./room-rebuild.svelte.js";
 import { memoryStorage, storageKeys } from "./storage.js";
-import { apiError, event, fakeFetch, fakeSession, fakeSockets, json, queueEntry, queueStatus, type Responder } from "./test-support.js";
+import {
+  apiError,
+  event,
+  fakeFetch,
+  fakeSession,
+  fakeSockets,
+  json,
+  queueEntry,
+  queueStatus,
+  type Responder,
+} from "./test-support.js";
 import { WaitingRoom } from "./waiting-room.svelte.js";
 
 const flush = async (): Promise<void> => {
@@ -21,14 +31,28 @@ const inRoomA = queueEntry({ queueNumber: 120, position: 20, placeToken: "place-
 /** The fan's turn, as a join answers it, with the admission that runs out `inMs` from now. */
 function admittedEntry(inMs: number, overrides: Partial<QueueEntry> = {}): QueueEntry {
   const admission = { token: "adm-1", expiresAt: new Date(Date.now() + inMs).toISOString() };
-  return queueEntry({ state: "admitted", queueNumber: 120, position: 0, admission, placeToken: "place-120", ...overrides });
+  return queueEntry({
+    state: "admitted",
+    queueNumber: 120,
+    position: 0,
+    admission,
+    placeToken: "place-120",
+    ...overrides,
+  });
 }
 
 /** A room on a fake socket whose joins the server answers with `answer()` (read at each join). */
-function setup(answer: () => QueueEntry, options: { storage?: ReturnType<typeof memoryStorage>; fetch?: Responder } = {}) {
+function setup(
+  answer: () => QueueEntry,
+  options: { storage?: ReturnType<typeof memoryStorage>; fetch?: Responder } = {},
+) {
   const storage = options.storage ?? memoryStorage();
   const sockets = fakeSockets((name) =>
-    name === "queue:join" ? { ok: true, data: answer() } : name === "queue:leave" ? { ok: true, data: { left: true } } : undefined,
+    name === "queue:join"
+      ? { ok: true, data: answer() }
+      : name === "queue:leave"
+        ? { ok: true, data: { left: true } }
+        : undefined,
   );
   const fetch = fakeFetch(options.fetch ?? (() => apiError(404, "not_found")));
   const ev = event();
@@ -58,7 +82,11 @@ describe("WaitingRoom: the proofs every join carries", () => {
     socket.serverDrop();
     socket.serverConnect();
     await flush();
-    expect(socket.emitted("queue:join")[1]).toEqual({ eventId: "e1", placeToken: "place-120", admissionToken: "adm-1" });
+    expect(socket.emitted("queue:join")[1]).toEqual({
+      eventId: "e1",
+      placeToken: "place-120",
+      admissionToken: "adm-1",
+    });
     room.destroy();
   });
 
@@ -85,10 +113,14 @@ describe("WaitingRoom: the proofs every join carries", () => {
     const storage = memoryStorage();
     storage.setItem(placeKey, JSON.stringify({ placeToken: "place-120", roomEpoch: "A", queueNumber: 120 }));
     let lost = false;
-    const view = (entry: QueueEntry | null): QueueView => ({ entry, status: queueStatus({ roomEpoch: lost ? "B" : "A" }) });
+    const view = (entry: QueueEntry | null): QueueView => ({
+      entry,
+      status: queueStatus({ roomEpoch: lost ? "B" : "A" }),
+    });
     const fetch: Responder = (call) => {
       if (call.path !== "/api/events/e1/queue") return apiError(404, "not_found");
-      if (call.method === "POST") return json(201, view(lost ? { ...inRoomA, roomEpoch: "B", restored: true } : inRoomA));
+      if (call.method === "POST")
+        return json(201, view(lost ? { ...inRoomA, roomEpoch: "B", restored: true } : inRoomA));
       return json(200, view(lost ? null : inRoomA));
     };
     const t = setup(() => inRoomA, { storage, fetch });
@@ -189,7 +221,11 @@ describe("WaitingRoom: telling the fan what the rebuild did", () => {
     answer = { ...admitted, roomEpoch: "B", restored: true };
     socket.push("queue:status", queueStatus({ roomEpoch: "B" }));
     await flush();
-    expect(socket.emitted("queue:join")[1]).toEqual({ eventId: "e1", placeToken: "place-120", admissionToken: "adm-1" });
+    expect(socket.emitted("queue:join")[1]).toEqual({
+      eventId: "e1",
+      placeToken: "place-120",
+      admissionToken: "adm-1",
+    });
     expect(room.restartNotice).toBe("kept_turn");
     expect(restartNoticeWords.kept_turn).toMatch(/^The waiting room was restarted\. You kept your turn to buy\.$/);
     room.destroy();
@@ -203,7 +239,9 @@ describe("WaitingRoom: telling the fan what the rebuild did", () => {
     await flush();
     expect(room.entry?.queueNumber).toBe(480);
     expect(room.restartNotice).toBe("lost_place");
-    expect(restartNoticeWords.lost_place).toBe("The waiting room was restarted and your place could not be kept; you are back in line.");
+    expect(restartNoticeWords.lost_place).toBe(
+      "The waiting room was restarted and your place could not be kept; you are back in line.",
+    );
     // The progress bar starts over from the new place (not from the old one, which it would never reach).
     socket.push("queue:status", queueStatus({ roomEpoch: "B", servedUpTo: 290 }));
     expect(room.position).toBe(190);

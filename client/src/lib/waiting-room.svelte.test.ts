@@ -6,7 +6,18 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createApi } from "./api.js";
 import { WaitingRoom } from "./waiting-room.svelte.js";
 import { memoryStorage } from "./storage.js";
-import { apiError, event, fakeFetch, fakeSession, fakeSockets, json, queueEntry, queueStatus, tier, type Responder } from "./test-support.js";
+import {
+  apiError,
+  event,
+  fakeFetch,
+  fakeSession,
+  fakeSockets,
+  json,
+  queueEntry,
+  queueStatus,
+  tier,
+  type Responder,
+} from "./test-support.js";
 
 const flush = async (): Promise<void> => {
   await vi.advanceTimersByTimeAsync(0);
@@ -14,11 +25,19 @@ const flush = async (): Promise<void> => {
 
 function setup(options: { entry?: () => unknown; fetch?: Responder } = {}) {
   const entry = options.entry ?? (() => ({ ok: true, data: queueEntry() }));
-  const sockets = fakeSockets((name) => (name === "queue:join" ? entry() : name === "queue:leave" ? { ok: true, data: { left: true } } : undefined));
+  const sockets = fakeSockets((name) =>
+    name === "queue:join" ? entry() : name === "queue:leave" ? { ok: true, data: { left: true } } : undefined,
+  );
   const session = fakeSession();
   const fetch = fakeFetch(options.fetch ?? (() => apiError(404, "not_found")));
   const ev = event({ classes: [tier({ id: "c1", code: "GA" }), tier({ id: "c2", code: "VIP", available: 10 })] });
-  const room = new WaitingRoom({ event: () => ev, api: createApi({ fetch }), session, createSocket: sockets.create, storage: memoryStorage() });
+  const room = new WaitingRoom({
+    event: () => ev,
+    api: createApi({ fetch }),
+    session,
+    createSocket: sockets.create,
+    storage: memoryStorage(),
+  });
   return { room, sockets, session, fetch };
 }
 
@@ -83,7 +102,10 @@ describe("WaitingRoom: joining and the line moving", () => {
     expect(room.slotsFull).toBe(true);
     expect(room.etaSeconds).toBeNull();
     await vi.advanceTimersByTimeAsync(12_000);
-    socket.push("queue:status", queueStatus({ activeCheckouts: 200, admittedTotal: 112, servedUpTo: 100, sentAtMs: t0 + 12_000 }));
+    socket.push(
+      "queue:status",
+      queueStatus({ activeCheckouts: 200, admittedTotal: 112, servedUpTo: 100, sentAtMs: t0 + 12_000 }),
+    );
     expect(room.observedAdmitPerMinute).toBe(60);
     expect(room.etaSeconds).toBe(20); // 20 places at 60 a minute
     room.destroy();
@@ -141,14 +163,18 @@ describe("WaitingRoom: admission", () => {
 
   it("ignores another event's admission", async () => {
     const { room, sockets } = await joined();
-    sockets.latest().push("queue:admitted", { eventId: "other", token: "x", expiresAt: new Date(Date.now() + 60_000).toISOString() });
+    sockets
+      .latest()
+      .push("queue:admitted", { eventId: "other", token: "x", expiresAt: new Date(Date.now() + 60_000).toISOString() });
     expect(room.phase).toBe("waiting");
     room.destroy();
   });
 
   it("a join that answers with an admission (a reload mid-turn) shows the turn at once", async () => {
     const admission = { token: "adm-2", expiresAt: new Date(Date.now() + 120_000).toISOString() };
-    const { room } = await joined({ entry: () => ({ ok: true, data: queueEntry({ state: "admitted", position: 0, admission }) }) });
+    const { room } = await joined({
+      entry: () => ({ ok: true, data: queueEntry({ state: "admitted", position: 0, admission }) }),
+    });
     expect(room.phase).toBe("admitted");
     expect(room.admission).toEqual(admission);
     room.destroy();
@@ -187,7 +213,9 @@ describe("WaitingRoom: admission", () => {
     const { room, sockets } = await joined();
     const serverNow = Date.now() + 30_000; // the phone is 30 s behind
     sockets.latest().push("queue:status", queueStatus({ sentAtMs: serverNow }));
-    sockets.latest().push("queue:admitted", { eventId: "e1", token: "a", expiresAt: new Date(serverNow + 60_000).toISOString() });
+    sockets
+      .latest()
+      .push("queue:admitted", { eventId: "e1", token: "a", expiresAt: new Date(serverNow + 60_000).toISOString() });
     expect(room.admissionRemainingMs).toBe(60_000);
     room.destroy();
   });
@@ -223,7 +251,10 @@ describe("WaitingRoom: reconnecting", () => {
   it("a refused join says why in plain words and retries when it can help", async () => {
     let calls = 0;
     const { room } = await joined({
-      entry: () => (++calls === 1 ? { ok: false, error: { code: "rate_limited", message: "slow down" } } : { ok: true, data: queueEntry() }),
+      entry: () =>
+        ++calls === 1
+          ? { ok: false, error: { code: "rate_limited", message: "slow down" } }
+          : { ok: true, data: queueEntry() },
     });
     expect(room.problem?.message).toMatch(/Lots of people are joining/);
     await vi.advanceTimersByTimeAsync(2_000);
@@ -316,7 +347,10 @@ describe("WaitingRoom: REST fallback", () => {
     expect(room.phase).toBe("left");
     const posts = () => fetch.calls.filter((c) => c.path === "/api/events/e1/queue" && c.method === "POST").length;
     expect(posts()).toBe(1);
-    expect(fetch.calls.find((c) => c.method === "DELETE")).toMatchObject({ path: "/api/events/e1/queue", headers: { Authorization: "Bearer token-1" } });
+    expect(fetch.calls.find((c) => c.method === "DELETE")).toMatchObject({
+      path: "/api/events/e1/queue",
+      headers: { Authorization: "Bearer token-1" },
+    });
     room.rejoin();
     await flush();
     expect(posts()).toBe(2);
@@ -328,7 +362,9 @@ describe("WaitingRoom: REST fallback", () => {
   it("shows offline while polls get no answer, and polling again once they do", async () => {
     let down = true;
     const up = server();
-    const { room } = setup({ fetch: (call, signal) => (down ? Promise.reject(new TypeError("Failed to fetch")) : up(call, signal)) });
+    const { room } = setup({
+      fetch: (call, signal) => (down ? Promise.reject(new TypeError("Failed to fetch")) : up(call, signal)),
+    });
     await room.start();
     await vi.advanceTimersByTimeAsync(6_000);
     expect(room.connection).toBe("offline");
@@ -359,7 +395,12 @@ describe("WaitingRoom: the sale's state", () => {
   it("pre-queue counts down to the opening, then asks for its number when the queue opens", async () => {
     let open = false;
     const { room, sockets } = await joined({
-      entry: () => ({ ok: true, data: open ? queueEntry({ queueNumber: 7, position: 7 }) : queueEntry({ state: "pre_queue", queueNumber: null, position: null }) }),
+      entry: () => ({
+        ok: true,
+        data: open
+          ? queueEntry({ queueNumber: 7, position: 7 })
+          : queueEntry({ state: "pre_queue", queueNumber: null, position: null }),
+      }),
     });
     const opensAt = new Date(Date.now() + 90_000).toISOString();
     sockets.latest().push("queue:status", queueStatus({ state: "pre_queue", servedUpTo: 0, opensAt }));
@@ -377,9 +418,16 @@ describe("WaitingRoom: the sale's state", () => {
 
   it("merges pushed stock into the event's tiers and ignores other events' stock", async () => {
     const { room, sockets } = await joined();
-    sockets.latest().push("stock", { eventId: "e1", classes: [{ id: "c2", code: "VIP", available: 3, held: 5, sold: 92 }] });
-    expect(room.tiers.map((t) => [t.code, t.available])).toEqual([["GA", 90], ["VIP", 3]]);
-    sockets.latest().push("stock", { eventId: "other", classes: [{ id: "c2", code: "VIP", available: 0, held: 0, sold: 100 }] });
+    sockets
+      .latest()
+      .push("stock", { eventId: "e1", classes: [{ id: "c2", code: "VIP", available: 3, held: 5, sold: 92 }] });
+    expect(room.tiers.map((t) => [t.code, t.available])).toEqual([
+      ["GA", 90],
+      ["VIP", 3],
+    ]);
+    sockets
+      .latest()
+      .push("stock", { eventId: "other", classes: [{ id: "c2", code: "VIP", available: 0, held: 0, sold: 100 }] });
     expect(room.tiers[1]?.available).toBe(3);
     room.destroy();
   });
@@ -408,8 +456,15 @@ describe("WaitingRoom: leaving and cleaning up", () => {
 
   it("a failed session start says so in plain words", async () => {
     const sockets = fakeSockets();
-    const session = fakeSession({ fail: { status: 0, code: "network_error", message: "down", retryAfterSeconds: null } });
-    const room = new WaitingRoom({ event: () => event(), api: createApi({ fetch: fakeFetch(() => json(200, {})) }), session, createSocket: sockets.create });
+    const session = fakeSession({
+      fail: { status: 0, code: "network_error", message: "down", retryAfterSeconds: null },
+    });
+    const room = new WaitingRoom({
+      event: () => event(),
+      api: createApi({ fetch: fakeFetch(() => json(200, {})) }),
+      session,
+      createSocket: sockets.create,
+    });
     await room.start();
     expect(sockets.made).toHaveLength(0);
     expect(room.connection).toBe("offline");
@@ -421,8 +476,25 @@ describe("WaitingRoom: leaving and cleaning up", () => {
     let fail = true;
     const sockets = fakeSockets(() => ({ ok: true, data: queueEntry() }));
     const good = fakeSession();
-    const session = { get token() { return good.token; }, ensure: () => (fail ? Promise.resolve({ ok: false as const, error: { status: 0, code: "network_error" as const, message: "down", retryAfterSeconds: null } }) : good.ensure()), renew: () => good.renew() };
-    const room = new WaitingRoom({ event: () => event(), api: createApi({ fetch: fakeFetch(() => json(200, {})) }), session, createSocket: sockets.create });
+    const session = {
+      get token() {
+        return good.token;
+      },
+      ensure: () =>
+        fail
+          ? Promise.resolve({
+              ok: false as const,
+              error: { status: 0, code: "network_error" as const, message: "down", retryAfterSeconds: null },
+            })
+          : good.ensure(),
+      renew: () => good.renew(),
+    };
+    const room = new WaitingRoom({
+      event: () => event(),
+      api: createApi({ fetch: fakeFetch(() => json(200, {})) }),
+      session,
+      createSocket: sockets.create,
+    });
     await room.start();
     expect(room.problem).not.toBeNull();
     fail = false;

@@ -15,7 +15,14 @@
 // 2 s, while the socket keeps trying; the first connect ends the polling.
 import { etaSeconds, position } from "@stampede/shared/core/admission";
 import type {
-  Admission, EventStatusChanged, OrderUpdate, QueueAdmitted, QueueDeparted, QueueEntry, QueueStatus, StockUpdate,
+  Admission,
+  EventStatusChanged,
+  OrderUpdate,
+  QueueAdmitted,
+  QueueDeparted,
+  QueueEntry,
+  QueueStatus,
+  StockUpdate,
 } from "@stampede/shared/protocol";
 import type { Api } from "./api.js";
 import { systemClock, type Clock } from "./clock.js";
@@ -24,7 +31,15 @@ import { countdownTickMs, placeStaleAfterMs, socketConnectErrorsMax, socketConne
 import { PlaceKeeper } from "./place-keeper.svelte.js";
 import { QueuePoller } from "./queue-poller.js";
 import {
-  addRateSample, allHeldWords, etaRatePerMinute, fanPhase, mergeStock, observedPerMinute, progressOf, roomStateOf, type RateSample,
+  addRateSample,
+  allHeldWords,
+  etaRatePerMinute,
+  fanPhase,
+  mergeStock,
+  observedPerMinute,
+  progressOf,
+  roomStateOf,
+  type RateSample,
 } from "./queue-view.js";
 import { QueueLink, sessionProblem, type JoinProblem } from "./queue-link.js";
 import { RoomRebuild, type RestartNotice } from "./room-rebuild.svelte.js";
@@ -110,7 +125,14 @@ export class WaitingRoom {
   progress = $derived.by(() => progressOf(this.#place.startPosition, this.position));
   admissionRemainingMs = $derived(this.admission ? Date.parse(this.admission.expiresAt) - this.serverNowMs : null);
   phase = $derived(
-    fanPhase({ entry: this.entry, status: this.status, admission: this.admission, admissionRemainingMs: this.admissionRemainingMs, left: this.left, sale: this.sale }),
+    fanPhase({
+      entry: this.entry,
+      status: this.status,
+      admission: this.admission,
+      admissionRemainingMs: this.admissionRemainingMs,
+      left: this.left,
+      sale: this.sale,
+    }),
   );
   paused = $derived(roomStateOf(this.status, this.sale) === "paused");
   /** How long ago the line was last heard of; it ticks with the countdown clock. */
@@ -163,7 +185,8 @@ export class WaitingRoom {
       ...handlers,
       stock: (stock) => this.#applyStock(stock),
       reachable: (ok) => {
-        if (this.connection === "polling" || this.connection === "offline") this.connection = ok ? "polling" : "offline";
+        if (this.connection === "polling" || this.connection === "offline")
+          this.connection = ok ? "polling" : "offline";
       },
       needsJoin: () => this.entry === null && !this.left,
     });
@@ -332,7 +355,8 @@ export class WaitingRoom {
 
   /** The room was rebuilt since our entry (its store lost its data): join again at once with the proofs, once per rebuild. */
   #rejoinIfRebuilt(status: QueueStatus): void {
-    const inLine = this.phase === "pre_queue" || this.phase === "waiting" || this.phase === "paused" || this.phase === "admitted";
+    const inLine =
+      this.phase === "pre_queue" || this.phase === "waiting" || this.phase === "paused" || this.phase === "admitted";
     const epoch = inLine ? this.#rebuild.rebuiltSince(status, this.entry) : null;
     if (epoch === null) return;
     const sent = this.#link.connected ? this.#link.join() : this.#poller.requestJoin();

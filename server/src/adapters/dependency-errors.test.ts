@@ -20,7 +20,11 @@ function pool(url: string, options: Parameters<typeof createPool>[1] = {}): Pool
 }
 
 const withCode = (code: string) => Object.assign(new Error(`failed with ${code}`), { code });
-const failureOf = (work: Promise<unknown>) => work.then(() => null, (err: unknown) => err);
+const failureOf = (work: Promise<unknown>) =>
+  work.then(
+    () => null,
+    (err: unknown) => err,
+  );
 
 describe("dependencyUnavailable", () => {
   it("names PostgreSQL for the codes of a server that is not answering", () => {
@@ -49,7 +53,8 @@ describe("dependencyUnavailable", () => {
     for (const code of [SqlState.serializationFailure, SqlState.deadlockDetected, "08003", "ETIMEDOUT"]) {
       expect([code, ledgerUnavailableCode(code)]).toEqual([code, true]);
     }
-    for (const code of [SqlState.undefinedTable, "23505", "22012"]) expect([code, ledgerUnavailableCode(code)]).toEqual([code, false]);
+    for (const code of [SqlState.undefinedTable, "23505", "22012"])
+      expect([code, ledgerUnavailableCode(code)]).toEqual([code, false]);
   });
 
   it("names PostgreSQL for a statement the database did not finish within statement_timeout", async () => {

@@ -12,7 +12,11 @@ export const postgresConnectionLost =
 export function dependencyUnavailable(err: unknown): "redis" | "postgres" | null {
   const e = err as { name?: string; message?: string; code?: string };
   const message = e.message ?? "";
-  if (e.name === "MaxRetriesPerRequestError" || /^Command timed out|Connection is closed|Stream isn't writeable|enableOfflineQueue/.test(message)) return "redis";
+  if (
+    e.name === "MaxRetriesPerRequestError" ||
+    /^Command timed out|Connection is closed|Stream isn't writeable|enableOfflineQueue/.test(message)
+  )
+    return "redis";
   if (typeof e.code === "string" && postgresUnavailableCodes.has(e.code)) return "postgres";
   if (postgresConnectionLost.test(message)) return "postgres";
   return null;

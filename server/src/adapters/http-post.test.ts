@@ -54,6 +54,8 @@ describe("HttpPoster", () => {
     const s = await server(0);
     await expect(poster().post(s.url, "{}", {}, 5_000)).rejects.toMatchObject({ code: "ECONNRESET" });
     expect(s.requests()).toBe(1);
-    await expect(poster().post(`http://127.0.0.1:${await closedPort()}/`, "{}", {}, 5_000)).rejects.toMatchObject({ code: "ECONNREFUSED" });
+    await expect(poster().post(`http://127.0.0.1:${await closedPort()}/`, "{}", {}, 5_000)).rejects.toMatchObject({
+      code: "ECONNREFUSED",
+    });
   });
 });

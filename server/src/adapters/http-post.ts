@@ -51,7 +51,9 @@ export class HttpPoster {
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
         res.on("error", (error) => resolve({ error, staleConnection: false }));
-        res.on("end", () => resolve({ answer: { status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") } }));
+        res.on("end", () =>
+          resolve({ answer: { status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") } }),
+        );
       });
       req.on("error", (error: NodeJS.ErrnoException) => {
         const reset = error.code === "ECONNRESET" || error.code === "EPIPE";

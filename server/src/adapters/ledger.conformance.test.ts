@@ -41,7 +41,10 @@ if (tbAddress === undefined || tbAddress === "") {
 ledgerConformanceSuite(
   "TigerBeetle",
   async () => {
-    const ledger = createLedger("tigerbeetle", { address: tbAddress ?? "", clusterId: BigInt(process.env.TB_CLUSTER_ID ?? "0") });
+    const ledger = createLedger("tigerbeetle", {
+      address: tbAddress ?? "",
+      clusterId: BigInt(process.env.TB_CLUSTER_ID ?? "0"),
+    });
     return { ledger, close: () => ledger.close() };
   },
   { skip: tbAddress === undefined || tbAddress === "" },

@@ -16,11 +16,18 @@ export interface TigerBeetleLedgerDeps {
 
 export function createLedger(kind: "postgres", deps: PostgresLedgerDeps): Ledger;
 export function createLedger(kind: "tigerbeetle", deps: TigerBeetleLedgerDeps): Ledger;
-export function createLedger(kind: "postgres" | "tigerbeetle", deps: PostgresLedgerDeps | TigerBeetleLedgerDeps): Ledger {
+export function createLedger(
+  kind: "postgres" | "tigerbeetle",
+  deps: PostgresLedgerDeps | TigerBeetleLedgerDeps,
+): Ledger {
   if (kind === "tigerbeetle") return createTigerBeetleLedger(deps as TigerBeetleLedgerDeps);
   const pg = deps as PostgresLedgerDeps;
   if ("pool" in pg) return createPostgresLedger(pg.pool, pg);
   const callTimeoutMs = pg.callTimeoutMs ?? ledgerCallTimeoutMs;
-  const pool = createPool(pg.databaseUrl, { max: ledgerPoolConnectionsMax, statementTimeoutMs: callTimeoutMs, applicationName: "stampede-ledger" });
+  const pool = createPool(pg.databaseUrl, {
+    max: ledgerPoolConnectionsMax,
+    statementTimeoutMs: callTimeoutMs,
+    applicationName: "stampede-ledger",
+  });
   return createPostgresLedger(pool, { ...pg, callTimeoutMs, ownsPool: true });
 }

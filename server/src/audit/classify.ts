@@ -22,7 +22,13 @@ export interface AuditProblem {
 export function classifyProblems(audit: EventAudit): AuditProblem[] {
   const out: AuditProblem[] = [];
   const add = (subject: string, problem: string, fromOrders: boolean, mayBeInFlight: boolean) =>
-    out.push({ eventId: audit.eventId, subject, problem, invariant: fromOrders ? "ledger↔orders" : "I1/I2", mayBeInFlight });
+    out.push({
+      eventId: audit.eventId,
+      subject,
+      problem,
+      invariant: fromOrders ? "ledger↔orders" : "I1/I2",
+      mayBeInFlight,
+    });
   for (const tier of audit.classes) {
     const againstOrders = new Set(tierAgainstOrders({ held: tier.held, sold: tier.sold }, tier.orders));
     for (const problem of tier.problems) {

@@ -14,7 +14,9 @@ export async function auditTargets(pool: Pool, eventId?: string): Promise<EventR
   const repo = new EventsRepo(pool);
   if (eventId !== undefined) {
     // Asked of the database, a malformed id is an error rather than an answer.
-    const found = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(eventId) ? await repo.get(eventId) : null;
+    const found = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(eventId)
+      ? await repo.get(eventId)
+      : null;
     if (!found) throw new UnknownEventError(`no event ${eventId}`);
     return [found];
   }

@@ -96,7 +96,8 @@ export class HistoryChecker {
     } catch (err) {
       // Unavailable dependencies are expected in a fault run; anything else is kept to be shown.
       this.result.failedSamples++;
-      if (dependencyUnavailable(err) === null && this.result.sampleErrors.length < 5) this.result.sampleErrors.push((err as Error).message);
+      if (dependencyUnavailable(err) === null && this.result.sampleErrors.length < 5)
+        this.result.sampleErrors.push((err as Error).message);
       return;
     }
     this.result.samples++;
@@ -108,7 +109,13 @@ export class HistoryChecker {
     const present = new Set<string>();
     for (const p of problems) {
       if (!p.mayBeInFlight) {
-        this.result.violations.push({ atMs, invariant: p.invariant, eventId: p.eventId, subject: p.subject, problem: p.problem });
+        this.result.violations.push({
+          atMs,
+          invariant: p.invariant,
+          eventId: p.eventId,
+          subject: p.subject,
+          problem: p.problem,
+        });
         continue;
       }
       const key = problemKey(p);
@@ -152,14 +159,30 @@ export class HistoryChecker {
       for (const p of classifyProblems(a.audit)) {
         // Live (grace > 0) a disagreement may still be in flight: it counts when it outlasted the bound.
         if (graceSeconds > 0 && p.mayBeInFlight) continue;
-        this.result.violations.push({ atMs, invariant: p.invariant, eventId: p.eventId, subject: p.subject, problem: p.problem });
+        this.result.violations.push({
+          atMs,
+          invariant: p.invariant,
+          eventId: p.eventId,
+          subject: p.subject,
+          problem: p.problem,
+        });
       }
     }
-    const settled = await settlementProblems(this.options.pool, events.map((e) => e.id), graceSeconds);
+    const settled = await settlementProblems(
+      this.options.pool,
+      events.map((e) => e.id),
+      graceSeconds,
+    );
     const eventOf = await this.eventsOfOrders(settled.map((p) => p.orderId));
     for (const p of settled) {
       const eventId = eventOf.get(p.orderId) ?? null;
-      this.result.violations.push({ atMs, invariant: p.invariant, eventId, subject: `order ${p.orderId}`, problem: p.problem });
+      this.result.violations.push({
+        atMs,
+        invariant: p.invariant,
+        eventId,
+        subject: `order ${p.orderId}`,
+        problem: p.problem,
+      });
     }
     return this.result;
   }

@@ -7,8 +7,11 @@ const pad = (value: string | number, width: number) => String(value).padEnd(widt
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 export function eventLines({ event, audit }: AuditedEvent): string[] {
-  const problems = audit.classes.reduce((n, c) => n + c.problems.length, 0) + audit.perks.reduce((n, p) => n + p.problems.length, 0);
-  const lines = [`event "${event.name}" ${event.id} (${event.status}): ${audit.ok ? "ok" : plural(problems, "problem")}`];
+  const problems =
+    audit.classes.reduce((n, c) => n + c.problems.length, 0) + audit.perks.reduce((n, p) => n + p.problems.length, 0);
+  const lines = [
+    `event "${event.name}" ${event.id} (${event.status}): ${audit.ok ? "ok" : plural(problems, "problem")}`,
+  ];
   for (const c of audit.classes) {
     const figures = `capacity ${pad(c.capacity, 6)} available ${pad(c.available, 6)} held ${pad(c.held, 5)} sold ${pad(c.sold, 6)}`;
     const orders = `orders: paid ${c.orders.paid}, held ${c.orders.held}, refunds returning ${c.orders.returning}`;

@@ -44,7 +44,13 @@ async function ticketProblems(pool: Pool, eventIds: string[]): Promise<Settlemen
 }
 
 async function paymentProblems(pool: Pool, eventIds: string[], graceSeconds: number): Promise<SettlementProblem[]> {
-  const { rows } = await pool.query<{ order_id: string; session_id: string; status: string | null; paid: boolean; refunded: boolean }>(
+  const { rows } = await pool.query<{
+    order_id: string;
+    session_id: string;
+    status: string | null;
+    paid: boolean;
+    refunded: boolean;
+  }>(
     `SELECT s.order_id, s.id AS session_id, o.status,
             (o.status = 'paid' AND o.payment_session_id = s.id) AS paid,
             EXISTS (SELECT 1 FROM mockpay_refunds r WHERE r.session_id = s.id) AS refunded
@@ -63,9 +69,11 @@ async function paymentProblems(pool: Pool, eventIds: string[], graceSeconds: num
     const payment = `captured payment ${r.session_id}`;
     if (r.paid && r.refunded) problems.push(i3(r.order_id, `${payment} is both a paid order and a refund`));
     const order = `order ${r.status ?? "missing"}`;
-    if (!r.paid && !r.refunded) problems.push(i3(r.order_id, `${payment} is neither a paid order nor refunded (${order})`));
+    if (!r.paid && !r.refunded)
+      problems.push(i3(r.order_id, `${payment} is neither a paid order nor refunded (${order})`));
   }
-  for (const r of unpaid) problems.push(i3(r.order_id, `order is paid but its payment session is ${r.session ?? "missing"}`));
+  for (const r of unpaid)
+    problems.push(i3(r.order_id, `order is paid but its payment session is ${r.session ?? "missing"}`));
   return problems;
 }
 
@@ -75,11 +83,19 @@ async function holdProblems(pool: Pool, eventIds: string[], graceSeconds: number
       WHERE status = 'held' AND event_id = ANY($1::uuid[]) AND expires_at < now() - make_interval(secs => $2)`,
     [eventIds, holdEndSlackSeconds + graceSeconds],
   );
-  return rows.map((r) => ({ invariant: "I4" as const, orderId: r.id, problem: `still held ${r.late_s} s after its expiry` }));
+  return rows.map((r) => ({
+    invariant: "I4" as const,
+    orderId: r.id,
+    problem: `still held ${r.late_s} s after its expiry`,
+  }));
 }
 
 /** I3 and I4 over the given events; empty when all hold. */
-export async function settlementProblems(pool: Pool, eventIds: string[], graceSeconds = 0): Promise<SettlementProblem[]> {
+export async function settlementProblems(
+  pool: Pool,
+  eventIds: string[],
+  graceSeconds = 0,
+): Promise<SettlementProblem[]> {
   if (eventIds.length === 0) return [];
   return [
     ...(await ticketProblems(pool, eventIds)),

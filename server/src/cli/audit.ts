@@ -16,7 +16,8 @@ import { HistoryChecker } from "../audit/history.js";
 import { auditLines, eventLines, historyLines } from "../audit/report.js";
 import type { Ledger } from "@stampede/shared/ledger/port";
 
-const usage = "usage: npm run audit -- [--event <id>] [--json] [--watch <seconds> [--every <seconds>] [--grace <seconds>]]";
+const usage =
+  "usage: npm run audit -- [--event <id>] [--json] [--watch <seconds> [--every <seconds>] [--grace <seconds>]]";
 
 class UsageError extends Error {}
 
@@ -45,7 +46,8 @@ function parseArgs(argv: string[]): Options {
     const raw = get(name);
     if (raw === undefined) return fallback;
     const n = Number(raw);
-    if (!Number.isFinite(n) || n < min || n > 86_400) throw new UsageError(`--${name} must be a number of seconds from ${min} to 86400`);
+    if (!Number.isFinite(n) || n < min || n > 86_400)
+      throw new UsageError(`--${name} must be a number of seconds from ${min} to 86400`);
     return n;
   };
   return {
@@ -76,7 +78,8 @@ async function watch(ledger: Ledger, pool: Pool, options: Options, seconds: numb
   const result = await history.finish(options.graceSeconds);
   const ok = result.violations.length === 0;
   const final = result.final.map((a) => a.audit);
-  if (options.json) console.log(JSON.stringify({ ok, startedAt: new Date(startedMs).toISOString(), ...result, final }, null, 2));
+  if (options.json)
+    console.log(JSON.stringify({ ok, startedAt: new Date(startedMs).toISOString(), ...result, final }, null, 2));
   else for (const line of [...result.final.flatMap(eventLines), ...historyLines(result, startedMs)]) console.log(line);
   return ok;
 }
@@ -86,10 +89,13 @@ function unreadable(err: unknown, databaseUrl: string): string | null {
   const e = err as { code?: string; message?: string };
   const where = new URL(databaseUrl).host;
   if (e.code === SqlState.invalidCatalogName) return `the database in DATABASE_URL (${where}) does not exist`;
-  if (e.code === SqlState.undefinedTable) return `the database at ${where} has no Stampede tables (start the server once to migrate it)`;
+  if (e.code === SqlState.undefinedTable)
+    return `the database at ${where} has no Stampede tables (start the server once to migrate it)`;
   const unreachable = /^(08|57P|28|ECONN|ENOTFOUND|EAI_AGAIN|ETIMEDOUT)/;
-  if (e.code && unreachable.test(e.code)) return `cannot read PostgreSQL at ${where} (DATABASE_URL): ${e.message ?? e.code}`;
-  if (/timeout|terminated|connect/i.test(e.message ?? "")) return `cannot read PostgreSQL at ${where} (DATABASE_URL): ${e.message}`;
+  if (e.code && unreachable.test(e.code))
+    return `cannot read PostgreSQL at ${where} (DATABASE_URL): ${e.message ?? e.code}`;
+  if (/timeout|terminated|connect/i.test(e.message ?? ""))
+    return `cannot read PostgreSQL at ${where} (DATABASE_URL): ${e.message}`;
   return null;
 }
 
@@ -108,7 +114,8 @@ async function main(): Promise<number> {
   const ledger = createConfiguredLedger(config);
   try {
     const { watchSeconds } = options;
-    const ok = watchSeconds === null ? await auditOnce(ledger, pool, options) : await watch(ledger, pool, options, watchSeconds);
+    const ok =
+      watchSeconds === null ? await auditOnce(ledger, pool, options) : await watch(ledger, pool, options, watchSeconds);
     return ok ? 0 : 1;
   } catch (err) {
     if (err instanceof UnknownEventError) {

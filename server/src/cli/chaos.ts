@@ -42,18 +42,26 @@ async function main(): Promise<number> {
     return 2;
   }
   const base = args.quick ? quickSize : fullSize;
-  const size = args.fans === null ? base : { ...base, fans: args.fans, arrivalMs: Math.round((base.arrivalMs * args.fans) / base.fans) };
+  const size =
+    args.fans === null
+      ? base
+      : { ...base, fans: args.fans, arrivalMs: Math.round((base.arrivalMs * args.fans) / base.fans) };
   const plan = makePlan(args.seed, size, args.quick);
   for (const line of planLines(plan)) console.log(line);
   // Ctrl-C or a kill must not leave the run's PostgreSQL cluster, redis-server and processes behind.
-  const result = await runChaos(plan, args.quick ? 45_000 : 120_000, (line) => console.log(line), (close) => {
-    const onSignal = (signal: NodeJS.Signals) => {
-      console.log(`chaos: ${signal}: stopping the run's processes, Redis and PostgreSQL…`);
-      void close().finally(() => process.exit(130));
-    };
-    process.once("SIGINT", onSignal);
-    process.once("SIGTERM", onSignal);
-  });
+  const result = await runChaos(
+    plan,
+    args.quick ? 45_000 : 120_000,
+    (line) => console.log(line),
+    (close) => {
+      const onSignal = (signal: NodeJS.Signals) => {
+        console.log(`chaos: ${signal}: stopping the run's processes, Redis and PostgreSQL…`);
+        void close().finally(() => process.exit(130));
+      };
+      process.once("SIGINT", onSignal);
+      process.once("SIGTERM", onSignal);
+    },
+  );
   for (const line of summaryLines(result)) console.log(line);
   return failures(result).length === 0 ? 0 : 1;
 }

@@ -24,7 +24,8 @@ interface Options {
 }
 
 const progressEveryMs = 5_000;
-const usage = "usage: npm run demo:crowd -- [--fans 300] [--url http://127.0.0.1:3000] [--event <id>] [--admin admin:<password>] [--admit-per-minute 60] [--minutes 6] [--sessions-per-minute 100]";
+const usage =
+  "usage: npm run demo:crowd -- [--fans 300] [--url http://127.0.0.1:3000] [--event <id>] [--admin admin:<password>] [--admit-per-minute 60] [--minutes 6] [--sessions-per-minute 100]";
 
 function parseArgs(argv: string[]): Options {
   const get = (name: string) => {
@@ -61,7 +62,8 @@ async function findEvent(options: Options, auth: string): Promise<AdminEvent> {
   const events = res.json.events as Array<AdminEvent & { slug: string }>;
   const event = options.eventId
     ? events.find((e) => e.id === options.eventId)
-    : (events.find((e) => e.slug === "demo-night" && e.status === "on_sale") ?? events.find((e) => e.status === "on_sale"));
+    : (events.find((e) => e.slug === "demo-night" && e.status === "on_sale") ??
+      events.find((e) => e.status === "on_sale"));
   if (!event) throw new Error(options.eventId ? `no event ${options.eventId}` : "no event on sale; pass --event <id>");
   if (event.status !== "on_sale") throw new Error(`"${event.name}" is ${event.status}, not on sale`);
   return event;
@@ -84,7 +86,11 @@ function progressLine(t: Tally, fans: number, startedMs: number): string {
 }
 
 /** Starts fans no faster than the session budget allows (a rolling minute). */
-async function arrive(options: Options, start: () => Promise<unknown>, stopping: () => boolean): Promise<Array<Promise<unknown>>> {
+async function arrive(
+  options: Options,
+  start: () => Promise<unknown>,
+  stopping: () => boolean,
+): Promise<Array<Promise<unknown>>> {
   const running: Array<Promise<unknown>> = [];
   const startedAt: number[] = [];
   for (let i = 0; i < options.fans && !stopping(); i++) {
@@ -117,9 +123,14 @@ async function main(): Promise<void> {
   const restoreHint =
     `curl -u '${options.admin.split(":")[0]}:…' -X PATCH -H 'content-type: application/json' ` +
     `-d '${JSON.stringify(restore)}' ${options.url}/api/admin/events/${event.id}/waiting-room`;
-  const slowed = await setAdmission(options, auth, event.id, { admitPerMinute: options.admitPerMinute, admission: "manual" });
+  const slowed = await setAdmission(options, auth, event.id, {
+    admitPerMinute: options.admitPerMinute,
+    admission: "manual",
+  });
   if (slowed.status !== 200) throw new Error(`cannot slow admission: ${describe(slowed)}`);
-  console.log(`crowd: ${options.fans} fans for "${event.name}" (${options.url}/events/${event.id}); admission slowed from ${before} to ${options.admitPerMinute} a minute so a queue forms (restored at the end); stops after ${options.minutes} min or when every fan is done; Ctrl-C stops it.`);
+  console.log(
+    `crowd: ${options.fans} fans for "${event.name}" (${options.url}/events/${event.id}); admission slowed from ${before} to ${options.admitPerMinute} a minute so a queue forms (restored at the end); stops after ${options.minutes} min or when every fan is done; Ctrl-C stops it.`,
+  );
 
   const tally = newTally();
   const startedMs = Date.now();
@@ -133,7 +144,9 @@ async function main(): Promise<void> {
     // npm relays the terminal's Ctrl-C as well: a copy within 2 s is the same request.
     if (firstSignalMs && Date.now() - firstSignalMs < 2_000) return;
     if (firstSignalMs) {
-      console.log(`crowd: stopped at once; admission is still ${options.admitPerMinute}/min — restore it with:\n  ${restoreHint}`);
+      console.log(
+        `crowd: stopped at once; admission is still ${options.admitPerMinute}/min — restore it with:\n  ${restoreHint}`,
+      );
       process.exit(1);
     }
     firstSignalMs = Date.now();
@@ -144,7 +157,11 @@ async function main(): Promise<void> {
   const deadline = setTimeout(() => stop(`${options.minutes} min are up`), options.minutes * 60_000);
   const progress = setInterval(() => console.log(progressLine(tally, options.fans, startedMs)), progressEveryMs);
 
-  const fans = await arrive(options, () => runFan({ base: options.url, event, tally, stopping: () => stopping }), () => stopping);
+  const fans = await arrive(
+    options,
+    () => runFan({ base: options.url, event, tally, stopping: () => stopping }),
+    () => stopping,
+  );
   await Promise.all(fans);
   clearTimeout(deadline);
   clearInterval(progress);

@@ -1,7 +1,14 @@
 // A fan and an admin as seen from outside: the public HTTP + Socket.IO contract only, for the
 // command-line tools (contract smoke, demo crowd). No server code is imported but the wire types.
 import { io, type Socket } from "socket.io-client";
-import type { ClientToServerEvents, OrderUpdate, QueueAdmitted, QueueEntry, ServerToClientEvents, Ack } from "@stampede/shared/protocol";
+import type {
+  ClientToServerEvents,
+  OrderUpdate,
+  QueueAdmitted,
+  QueueEntry,
+  ServerToClientEvents,
+  Ack,
+} from "@stampede/shared/protocol";
 
 export type FanSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -23,7 +30,11 @@ export async function call(base: string, path: string, options: CallOptions = {}
   const headers: Record<string, string> = {};
   if (options.body !== undefined) headers["content-type"] = "application/json";
   if (options.auth) headers.authorization = options.auth;
-  const res = await fetch(base + path, { method: options.method ?? "GET", headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+  const res = await fetch(base + path, {
+    method: options.method ?? "GET",
+    headers,
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
   const text = await res.text();
   let json: unknown = null;
   try {
@@ -60,7 +71,13 @@ export async function newSession(base: string): Promise<Answer> {
 }
 
 export function connectSocket(base: string, fanToken: string): Promise<FanSocket> {
-  const socket: FanSocket = io(base, { auth: { fanToken }, transports: ["websocket"], reconnection: false, forceNew: true, timeout: 20_000 });
+  const socket: FanSocket = io(base, {
+    auth: { fanToken },
+    transports: ["websocket"],
+    reconnection: false,
+    forceNew: true,
+    timeout: 20_000,
+  });
   return new Promise((resolve, reject) => {
     socket.once("connect", () => resolve(socket));
     socket.once("connect_error", (err) => {
@@ -87,7 +104,11 @@ export function fanOf(session: { fanId: string; fanToken: string }, socket: FanS
 }
 
 /** Polls until `fn` gives a value or the time is up (then null). */
-export async function poll<T>(fn: () => T | null | undefined | false | Promise<T | null | undefined | false>, timeoutMs: number, everyMs = 100): Promise<T | null> {
+export async function poll<T>(
+  fn: () => T | null | undefined | false | Promise<T | null | undefined | false>,
+  timeoutMs: number,
+  everyMs = 100,
+): Promise<T | null> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await fn();
@@ -108,7 +129,13 @@ export interface HoldItem {
   quantity: number;
 }
 
-export function holdTickets(base: string, fan: Fan, eventId: string, admissionToken: string, items: HoldItem[]): Promise<Answer> {
+export function holdTickets(
+  base: string,
+  fan: Fan,
+  eventId: string,
+  admissionToken: string,
+  items: HoldItem[],
+): Promise<Answer> {
   return call(base, `/api/events/${eventId}/holds`, {
     method: "POST",
     auth: `Bearer ${fan.fanToken}`,
@@ -117,7 +144,11 @@ export function holdTickets(base: string, fan: Fan, eventId: string, admissionTo
 }
 
 /** Presses a button on the MockPay page: succeeded (Pay), failed (Decline) or canceled (Cancel). */
-export function completePayment(base: string, paymentUrl: string, outcome: "succeeded" | "failed" | "canceled"): Promise<Answer> {
+export function completePayment(
+  base: string,
+  paymentUrl: string,
+  outcome: "succeeded" | "failed" | "canceled",
+): Promise<Answer> {
   const sessionId = new URL(paymentUrl, base).pathname.split("/").filter(Boolean).pop() ?? "";
   return call(base, `/mockpay/api/sessions/${sessionId}/complete`, { method: "POST", body: { outcome } });
 }

@@ -4,7 +4,19 @@
 // and the ledger audit — and names the first step that answers differently. Exit 0 when every
 // step answered as the contract says, 1 at the first that did not, 2 on bad arguments.
 // The event it creates is closed at the end so it does not stay on sale in the demo.
-import { admissionOf, basicAuth, call, completePayment, connectSocket, describe, fanOf, holdTickets, newSession, poll, type Fan } from "./fan-client.js";
+import {
+  admissionOf,
+  basicAuth,
+  call,
+  completePayment,
+  connectSocket,
+  describe,
+  fanOf,
+  holdTickets,
+  newSession,
+  poll,
+  type Fan,
+} from "./fan-client.js";
 
 /** How long a step that waits on the server (admission, webhook, push) may take. */
 const stepWaitMs = 20_000;
@@ -51,7 +63,10 @@ const steps: Step[] = [
           waitingRoom: { admitPerMinute: 6000, maxActiveCheckouts: 10, holdSeconds: 120 },
         },
       });
-      check(res.status === 201 && typeof res.json?.id === "string" && typeof res.json.classes?.[0]?.id === "string", describe(res));
+      check(
+        res.status === 201 && typeof res.json?.id === "string" && typeof res.json.classes?.[0]?.id === "string",
+        describe(res),
+      );
       ctx.eventId = res.json.id;
       ctx.classId = res.json.classes[0].id;
     },
@@ -80,7 +95,9 @@ const steps: Step[] = [
   {
     name: "hold 2 tickets (POST /api/events/:eventId/holds)",
     async run(ctx) {
-      const res = await holdTickets(ctx.base, ctx.fan!, ctx.eventId, ctx.admissionToken, [{ classId: ctx.classId, quantity: 2 }]);
+      const res = await holdTickets(ctx.base, ctx.fan!, ctx.eventId, ctx.admissionToken, [
+        { classId: ctx.classId, quantity: 2 },
+      ]);
       check(res.status === 201 && res.json?.orderId && res.json.orderToken && res.json.paymentUrl, describe(res));
       ctx.order = { orderId: res.json.orderId, orderToken: res.json.orderToken, paymentUrl: res.json.paymentUrl };
     },
@@ -95,12 +112,21 @@ const steps: Step[] = [
   {
     name: "webhook → order paid (GET /api/orders/:orderId with the order token; order:update pushed)",
     async run(ctx) {
-      const paid = await poll(async () => {
-        const res = await call(ctx.base, `/api/orders/${ctx.order.orderId}`, { auth: `Bearer ${ctx.order.orderToken}` });
-        return res.json?.status === "paid" ? res : null;
-      }, stepWaitMs, 200);
+      const paid = await poll(
+        async () => {
+          const res = await call(ctx.base, `/api/orders/${ctx.order.orderId}`, {
+            auth: `Bearer ${ctx.order.orderToken}`,
+          });
+          return res.json?.status === "paid" ? res : null;
+        },
+        stepWaitMs,
+        200,
+      );
       check(paid, `the order is not paid ${stepWaitMs / 1000} s after Pay (are the workers running?)`);
-      const pushed = await poll(() => ctx.fan!.orders.some((o) => o.orderId === ctx.order.orderId && o.status === "paid"), stepWaitMs);
+      const pushed = await poll(
+        () => ctx.fan!.orders.some((o) => o.orderId === ctx.order.orderId && o.status === "paid"),
+        stepWaitMs,
+      );
       check(pushed, "no order:update with status paid reached the fan's socket");
     },
   },
@@ -112,7 +138,10 @@ const steps: Step[] = [
       check(tickets.length === 2, `expected 2 tickets, got ${tickets.length}: ${describe(res)}`);
       for (const t of tickets) {
         const qr = await fetch(new URL(t.qrSvgUrl, ctx.base));
-        check(qr.status === 200 && (qr.headers.get("content-type") ?? "").includes("svg"), `QR ${t.qrSvgUrl} answered ${qr.status}`);
+        check(
+          qr.status === 200 && (qr.headers.get("content-type") ?? "").includes("svg"),
+          `QR ${t.qrSvgUrl} answered ${qr.status}`,
+        );
       }
     },
   },
@@ -127,7 +156,11 @@ const steps: Step[] = [
   {
     name: "close the smoke event (POST /api/admin/events/:eventId/status)",
     async run(ctx) {
-      const res = await call(ctx.base, `/api/admin/events/${ctx.eventId}/status`, { method: "POST", auth: ctx.admin, body: { status: "closed" } });
+      const res = await call(ctx.base, `/api/admin/events/${ctx.eventId}/status`, {
+        method: "POST",
+        auth: ctx.admin,
+        body: { status: "closed" },
+      });
       check(res.status === 200, describe(res));
     },
   },
@@ -135,7 +168,15 @@ const steps: Step[] = [
 
 /** Runs the steps in order; the first that fails is named. */
 async function smoke(base: string, credentials: string, say: (line: string) => void): Promise<boolean> {
-  const ctx: Context = { base: base.replace(/\/$/, ""), admin: basicAuth(credentials), eventId: "", classId: "", fan: null, admissionToken: "", order: { orderId: "", orderToken: "", paymentUrl: "" } };
+  const ctx: Context = {
+    base: base.replace(/\/$/, ""),
+    admin: basicAuth(credentials),
+    eventId: "",
+    classId: "",
+    fan: null,
+    admissionToken: "",
+    order: { orderId: "", orderToken: "", paymentUrl: "" },
+  };
   try {
     for (const [i, step] of steps.entries()) {
       try {
@@ -156,7 +197,9 @@ async function smoke(base: string, credentials: string, say: (line: string) => v
 async function main(): Promise<void> {
   const [url, credentials] = process.argv.slice(2);
   if (!url || !credentials?.includes(":")) {
-    console.error("usage: npm run smoke -- <url> <admin-user>:<password>   e.g. npm run smoke -- http://127.0.0.1:3000 admin:stampede-dev-admin");
+    console.error(
+      "usage: npm run smoke -- <url> <admin-user>:<password>   e.g. npm run smoke -- http://127.0.0.1:3000 admin:stampede-dev-admin",
+    );
     process.exit(2);
   }
   const ok = await smoke(url, credentials, (line) => console.log(line));

@@ -32,7 +32,11 @@ function newestMtime(path: string): number {
 function run(cmd: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd: root, stdio: "inherit" });
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new StartupError(`${cmd} ${args.join(" ")} failed (exit ${code}); see its output above`))));
+    child.on("exit", (code) =>
+      code === 0
+        ? resolve()
+        : reject(new StartupError(`${cmd} ${args.join(" ")} failed (exit ${code}); see its output above`)),
+    );
   });
 }
 
@@ -94,7 +98,9 @@ function superviseChildren(children: Supervised[]): void {
         return finish();
       }
       const delayMs = Date.now() - startedAt >= restartStableRunMs ? restartBackoffBaseMs : backoffMs;
-      console.error(`stampede: the ${s.name} process exited unexpectedly (${signal ?? `exit code ${String(code)}`}); restarting it in ${Math.round(delayMs / 1000)} s`);
+      console.error(
+        `stampede: the ${s.name} process exited unexpectedly (${signal ?? `exit code ${String(code)}`}); restarting it in ${Math.round(delayMs / 1000)} s`,
+      );
       const timer = setTimeout(() => {
         restartTimers.delete(timer);
         s.child = startProcess(s.entry);
@@ -104,7 +110,8 @@ function superviseChildren(children: Supervised[]): void {
     });
   };
   for (const s of children) watch(s, restartBackoffBaseMs);
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => stop(signal === "SIGHUP" ? "SIGTERM" : signal));
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const)
+    process.on(signal, () => stop(signal === "SIGHUP" ? "SIGTERM" : signal));
   // Own process groups do not die with this one: whatever ends it (a failed start included) ends them.
   process.once("exit", () => {
     for (const c of running) c.kill("SIGTERM");
@@ -114,8 +121,12 @@ function superviseChildren(children: Supervised[]): void {
 async function waitReady(url: string, server: Supervised): Promise<void> {
   const deadline = Date.now() + readyTimeoutMs;
   while (Date.now() < deadline) {
-    if (server.child.exitCode !== null) throw new StartupError("the server process exited during start-up; see its output above");
-    const ok = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
+    if (server.child.exitCode !== null)
+      throw new StartupError("the server process exited during start-up; see its output above");
+    const ok = await fetch(`${url}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -126,12 +137,15 @@ async function start(config: Config): Promise<void> {
   await prepareServices(config);
   await buildClientIfNeeded();
   const pool = createPool(config.databaseUrl);
-  const ledger =
-createConfiguredLedger(config);
+  const ledger = createConfiguredLedger(config);
   const seeded = await seedDemoIfEmpty(pool, ledger).finally(() => Promise.all([pool.end(), ledger.close()]));
 
   const server: Supervised = { name: "server", entry: "server/src/main.ts", child: startProcess("server/src/main.ts") };
-  const workers: Supervised = { name: "workers", entry: "workers/src/main.ts", child: startProcess("workers/src/main.ts") };
+  const workers: Supervised = {
+    name: "workers",
+    entry: "workers/src/main.ts",
+    child: startProcess("workers/src/main.ts"),
+  };
   superviseChildren([server, workers]);
 
   await waitReady(config.publicUrl, server);
@@ -140,7 +154,9 @@ createConfiguredLedger(config);
     ...(banner ? ["", banner] : []),
     "",
     `  Stampede is running at ${config.publicUrl}`,
-    seeded ? `  Demo event created: ${config.publicUrl}/events/${seeded}` : "  Events: existing events kept (no demo seeded)",
+    seeded
+      ? `  Demo event created: ${config.publicUrl}/events/${seeded}`
+      : "  Events: existing events kept (no demo seeded)",
     `  Admin: ${config.publicUrl}/admin   user "${config.admin.username}"${config.devDefaultsUsed.includes("ADMIN_PASSWORD") ? `, password "${config.admin.password}" (development default)` : " (password from ADMIN_PASSWORD)"}`,
     `  API docs: ${config.publicUrl}/api/docs    Ctrl-C stops everything.`,
     "",

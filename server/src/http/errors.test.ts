@@ -16,8 +16,18 @@ describe("HttpError", () => {
   it("carries its answer and no stack frames, and leaves other errors their stacks", () => {
     const limit = Error.stackTraceLimit;
     const err = new HttpError(409, "sold_out", "every ticket is taken", { tier: "GA" }, { "Retry-After": "1" });
-    expect({ status: err.status, code: err.code, message: err.message, details: err.details, headers: err.headers }).toEqual({
-      status: 409, code: "sold_out", message: "every ticket is taken", details: { tier: "GA" }, headers: { "Retry-After": "1" },
+    expect({
+      status: err.status,
+      code: err.code,
+      message: err.message,
+      details: err.details,
+      headers: err.headers,
+    }).toEqual({
+      status: 409,
+      code: "sold_out",
+      message: "every ticket is taken",
+      details: { tier: "GA" },
+      headers: { "Retry-After": "1" },
     });
     expect(err).toBeInstanceOf(Error);
     expect(err.stack?.split("\n")).toEqual(["Error: every ticket is taken"]);
@@ -29,9 +39,20 @@ describe("HttpError", () => {
 describe("DomainError", () => {
   it("carries the contract's code, message, details and retry-after, and no stack frames", () => {
     const limit = Error.stackTraceLimit;
-    const err = new DomainError("rate_limited", "too many joins", { details: { retryAfterSeconds: 3 }, retryAfterSeconds: 3 });
-    expect({ code: err.code, message: err.message, details: err.details, retryAfterSeconds: err.retryAfterSeconds }).toEqual({
-      code: "rate_limited", message: "too many joins", details: { retryAfterSeconds: 3 }, retryAfterSeconds: 3,
+    const err = new DomainError("rate_limited", "too many joins", {
+      details: { retryAfterSeconds: 3 },
+      retryAfterSeconds: 3,
+    });
+    expect({
+      code: err.code,
+      message: err.message,
+      details: err.details,
+      retryAfterSeconds: err.retryAfterSeconds,
+    }).toEqual({
+      code: "rate_limited",
+      message: "too many joins",
+      details: { retryAfterSeconds: 3 },
+      retryAfterSeconds: 3,
     });
     expect(err.stack?.split("\n")).toEqual(["Error: too many joins"]);
     expect(Error.stackTraceLimit).toBe(limit);
@@ -39,14 +60,18 @@ describe("DomainError", () => {
 
   it("every error code has a status, and only those", () => {
     expect(Object.keys(errorStatus).sort()).toEqual([...errorCodes].sort());
-    const unlike = errorCodes.filter((code) => !Number.isInteger(errorStatus[code]) || errorStatus[code] < 400 || errorStatus[code] > 599);
+    const unlike = errorCodes.filter(
+      (code) => !Number.isInteger(errorStatus[code]) || errorStatus[code] < 400 || errorStatus[code] > 599,
+    );
     expect(unlike).toEqual([]);
   });
 });
 
 /** A refusal without details or retry-after: thrown before as HttpError(status, code, message), now as DomainError(code, message). */
 const plain = (status: number, code: ErrorCode, message: string): [string, HttpError, DomainError] => [
-  code, new HttpError(status, code, message), new DomainError(code, message),
+  code,
+  new HttpError(status, code, message),
+  new DomainError(code, message),
 ];
 
 // What each service threw before (the HttpError, copied from the code it replaced) and throws now.
@@ -68,14 +93,26 @@ const replaced: Array<[name: string, before: HttpError, now: DomainError]> = [
   ],
   [
     "rate_limited (joins)",
-    new HttpError(429, "rate_limited", "too many joins; try again in 7 s", { retryAfterSeconds: 7 }, { "Retry-After": "7" }),
+    new HttpError(
+      429,
+      "rate_limited",
+      "too many joins; try again in 7 s",
+      { retryAfterSeconds: 7 },
+      { "Retry-After": "7" },
+    ),
     rateLimited(7, "joins"),
   ],
   [
     "rate_limited (sign-ins)",
-    new HttpError(429, "rate_limited", "too many sign-in attempts; try again in 2 s", { retryAfterSeconds: 2, retryAfterMs: 1_500 }, {
-      "Retry-After": "2",
-    }),
+    new HttpError(
+      429,
+      "rate_limited",
+      "too many sign-in attempts; try again in 2 s",
+      { retryAfterSeconds: 2, retryAfterMs: 1_500 },
+      {
+        "Retry-After": "2",
+      },
+    ),
     rateLimited(2, "sign-in attempts", { retryAfterMs: 1_500 }),
   ],
 ];
@@ -100,29 +137,49 @@ describe("the answer to a thrown error", () => {
     thrown.set(name, err);
     const res = await fetch(`${url}/throw/${name}`);
     const { status, headers } = res;
-    return { status, retryAfter: headers.get("retry-after"), type: headers.get("content-type"), body: await res.text() };
+    return {
+      status,
+      retryAfter: headers.get("retry-after"),
+      type: headers.get("content-type"),
+      body: await res.text(),
+    };
   }
 
-  it.each(replaced)("%s: a DomainError is answered byte for byte as the HttpError it replaced", async (_name, before, now) => {
-    const old = await answerTo(before);
-    expect(old.status).toBe(before.status);
-    expect(await answerTo(now)).toEqual(old);
-    expect(errorStatus[now.code]).toBe(before.status);
-  });
+  it.each(replaced)(
+    "%s: a DomainError is answered byte for byte as the HttpError it replaced",
+    async (_name, before, now) => {
+      const old = await answerTo(before);
+      expect(old.status).toBe(before.status);
+      expect(await answerTo(now)).toEqual(old);
+      expect(errorStatus[now.code]).toBe(before.status);
+    },
+  );
 
   it("answers an overload and an unavailable ledger as before", async () => {
     expect(await answerTo(new OverloadedError("hold requests", 2))).toEqual({
-      status: 503, retryAfter: "2", type: "application/json; charset=utf-8",
-      body: JSON.stringify({ error: {
-        code: "overloaded",
-        message: "hold requests: too busy right now: nothing was done; retry after Retry-After (the same request is safe to repeat)",
-        details: { retryAfterSeconds: 2 },
-      } }),
+      status: 503,
+      retryAfter: "2",
+      type: "application/json; charset=utf-8",
+      body: JSON.stringify({
+        error: {
+          code: "overloaded",
+          message:
+            "hold requests: too busy right now: nothing was done; retry after Retry-After (the same request is safe to repeat)",
+          details: { retryAfterSeconds: 2 },
+        },
+      }),
     });
     const ledger = await answerTo(new LedgerUnavailableError("down"));
-    expect([ledger.status, ledger.retryAfter, JSON.parse(ledger.body)]).toEqual([503, "1", { error: {
-      code: "ledger_unavailable", message: "the ticket ledger is not answering; retry in a moment (the same request is safe to repeat)",
-    } }]);
+    expect([ledger.status, ledger.retryAfter, JSON.parse(ledger.body)]).toEqual([
+      503,
+      "1",
+      {
+        error: {
+          code: "ledger_unavailable",
+          message: "the ticket ledger is not answering; retry in a moment (the same request is safe to repeat)",
+        },
+      },
+    ]);
   });
 
   it("gives a socket's ack the code and message of the HTTP answer", () => {

@@ -21,7 +21,13 @@ export class HttpError extends Error {
   readonly details?: unknown;
   readonly headers: Record<string, string>;
 
-  constructor(status: number, code: ErrorCode, message: string, details?: unknown, headers: Record<string, string> = {}) {
+  constructor(
+    status: number,
+    code: ErrorCode,
+    message: string,
+    details?: unknown,
+    headers: Record<string, string> = {},
+  ) {
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     super(message);
@@ -52,7 +58,8 @@ export function errorBody(err: Refusal): ErrorBody {
 /** A refusal's status and headers: a DomainError's from its code and its retry-after, an HttpError's its own. */
 export function answerHead(err: Refusal): { status: number; headers: Record<string, string> } {
   if (err instanceof HttpError) return { status: err.status, headers: err.headers };
-  const headers: Record<string, string> = err.retryAfterSeconds === undefined ? {} : { "Retry-After": String(err.retryAfterSeconds) };
+  const headers: Record<string, string> =
+    err.retryAfterSeconds === undefined ? {} : { "Retry-After": String(err.retryAfterSeconds) };
   return { status: errorStatus[err.code], headers };
 }
 

@@ -55,7 +55,11 @@ const errorBodyRef = { $ref: "#/components/schemas/ErrorBody" };
 function responseDoc(status: number, r: ResponseDoc): unknown {
   if (status === 204) return { description: r.description };
   if (r.contentType) return { description: r.description, content: { [r.contentType]: {} } };
-  const schema = r.schema ? jsonSchema(r.schema, "output") : status >= 400 ? errorBodyRef : jsonSchema(z.unknown(), "output");
+  const schema = r.schema
+    ? jsonSchema(r.schema, "output")
+    : status >= 400
+      ? errorBodyRef
+      : jsonSchema(z.unknown(), "output");
   return { description: r.description, content: { "application/json": { schema } } };
 }
 
@@ -73,13 +77,22 @@ export class OpenApiRegistry {
     const paths: Record<string, Record<string, unknown>> = {};
     for (const op of this.operations) {
       const path = op.path.replace(/:([A-Za-z0-9_]+)/g, "{$1}");
-      const responses = Object.fromEntries(Object.entries(op.responses).map(([status, r]) => [status, responseDoc(Number(status), r)]));
+      const responses = Object.fromEntries(
+        Object.entries(op.responses).map(([status, r]) => [status, responseDoc(Number(status), r)]),
+      );
       (paths[path] ??= {})[op.method] = {
         summary: op.summary,
         tags: op.tags,
         security: securityFor[op.security ?? "none"],
         parameters: [...parametersOf(op.params, "path"), ...parametersOf(op.query, "query")],
-        ...(op.body ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(op.body, "input") } } } } : {}),
+        ...(op.body
+          ? {
+              requestBody: {
+                required: true,
+                content: { "application/json": { schema: jsonSchema(op.body, "input") } },
+              },
+            }
+          : {}),
         responses,
       };
     }

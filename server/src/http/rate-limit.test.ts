@@ -61,7 +61,10 @@ describe("clientAddress", () => {
       const app = express();
       app.set("trust proxy", hops);
       app.get("/ip", (req, res) => {
-        res.json({ express: req.ip, ours: clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], hops) });
+        res.json({
+          express: req.ip,
+          ours: clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], hops),
+        });
       });
       const url = await listen(createServer(app));
       for (const header of headers) {

@@ -10,7 +10,12 @@ export class RateLimit {
   private readonly limiter: RateLimiterRedis;
 
   constructor(redis: Redis, prefix: string, name: string, pointsPerMinute: number) {
-    this.limiter = new RateLimiterRedis({ storeClient: redis, keyPrefix: redisKey(prefix, "rl", name), points: pointsPerMinute, duration: 60 });
+    this.limiter = new RateLimiterRedis({
+      storeClient: redis,
+      keyPrefix: redisKey(prefix, "rl", name),
+      points: pointsPerMinute,
+      duration: 60,
+    });
   }
 
   /** Counts one attempt; returns the seconds to wait when the limit is used up, else null. */
@@ -44,10 +49,17 @@ type ForwardedRequest = Pick<IncomingMessage, "headers"> & { socket: { remoteAdd
  * Takes the address rather than the request: the handshake keeps the one engine.io read at
  * connection time, while the request's own socket may be gone by the time a socket event asks.
  */
-export function clientAddress(remoteAddress: string | undefined, forwardedFor: string | string[] | undefined, hops: number): string {
+export function clientAddress(
+  remoteAddress: string | undefined,
+  forwardedFor: string | string[] | undefined,
+  hops: number,
+): string {
   // Node joins repeated X-Forwarded-For lines into one; a header given as a list is read the same way.
   const header = Array.isArray(forwardedFor) ? forwardedFor.join(",") : forwardedFor;
-  const req: ForwardedRequest = { socket: { remoteAddress }, headers: header === undefined ? {} : { "x-forwarded-for": header } };
+  const req: ForwardedRequest = {
+    socket: { remoteAddress },
+    headers: header === undefined ? {} : { "x-forwarded-for": header },
+  };
   return proxyAddr(req as IncomingMessage, trustHops(hops)) || "unknown";
 }
 

@@ -50,7 +50,9 @@ describe("request logging", () => {
     try {
       await fetch(`${s.url}/ok`, { headers: { "x-request-id": "req-2" } });
       // Written when the response finishes, which the client may see first: wait for the line.
-      await waitFor("the request line", () => s.lines.some((l) => (JSON.parse(l) as { req?: { id: string } }).req?.id === "req-2"));
+      await waitFor("the request line", () =>
+        s.lines.some((l) => (JSON.parse(l) as { req?: { id: string } }).req?.id === "req-2"),
+      );
     } finally {
       await s.close();
     }

@@ -50,12 +50,16 @@ function routes(router: express.Router, registry: OpenApiRegistry): void {
   defineRoute(router, registry, { ...get("/bad-error"), responses: { 200: seat } }, (_i, _req, res) => {
     res.status(409).json({ error: { code: "double_booked" as "conflict", message: "taken" } });
   });
-  defineRoute(router, registry, { ...get("/undescribed"), responses: { 200: { description: "anything" } } }, () => ({ whatever: true }));
+  defineRoute(router, registry, { ...get("/undescribed"), responses: { 200: { description: "anything" } } }, () => ({
+    whatever: true,
+  }));
 }
 
 async function serve(withCheck: boolean): Promise<Served> {
   const lines: Served["lines"] = [];
-  const logger = createLogger("warn", "t", { write: (line: string) => void lines.push(JSON.parse(line) as Served["lines"][number]) });
+  const logger = createLogger("warn", "t", {
+    write: (line: string) => void lines.push(JSON.parse(line) as Served["lines"][number]),
+  });
   const metrics = new Registry();
   const check = new ResponseCheck(metrics);
   const registry = new OpenApiRegistry(withCheck ? check : null);
@@ -108,7 +112,9 @@ describe("the response check", () => {
       ["GET /accepted", 202],
       ["GET /bad-error", 409],
     ]);
-    expect(logged[0]?.responseMismatch?.issues).toEqual([{ path: "row", message: expect.stringContaining("expected number") }]);
+    expect(logged[0]?.responseMismatch?.issues).toEqual([
+      { path: "row", message: expect.stringContaining("expected number") },
+    ]);
     expect(logged[1]?.responseMismatch?.issues[0]?.message).toContain("price");
     expect(logged[2]?.msg).toContain("GET /accepted answered 202");
     expect(logged[3]?.responseMismatch?.issues[0]?.path).toBe("error.code");
@@ -124,10 +130,14 @@ describe("the response check", () => {
 
   it("puts the declared schemas in the OpenAPI document, and errors as the one ErrorBody", () => {
     const doc = on.registry.document({ title: "t", version: "1", serverUrl: "http://x" }) as {
-      paths: Record<string, { get: { responses: Record<string, { content: Record<string, { schema: Record<string, unknown> }> }> } }>;
+      paths: Record<
+        string,
+        { get: { responses: Record<string, { content: Record<string, { schema: Record<string, unknown> }> }> } }
+      >;
       components: { schemas: Record<string, { properties: Record<string, unknown> }> };
     };
-    const json = (path: string, status: string) => doc.paths[path]?.get.responses[status]?.content["application/json"]?.schema;
+    const json = (path: string, status: string) =>
+      doc.paths[path]?.get.responses[status]?.content["application/json"]?.schema;
     expect(json("/right", "200")).toMatchObject({
       type: "object",
       required: ["seat", "row"],

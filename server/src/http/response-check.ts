@@ -29,13 +29,23 @@ function schemaFor(responses: ResponseDocs, status: number): z.ZodType | "undecl
 }
 
 /** The mismatch of one answer, or null when it is what the route declares. */
-export function responseMismatch(route: string, responses: ResponseDocs, status: number, body: unknown): ResponseMismatch | null {
+export function responseMismatch(
+  route: string,
+  responses: ResponseDocs,
+  status: number,
+  body: unknown,
+): ResponseMismatch | null {
   const schema = schemaFor(responses, status);
   if (schema === null) return null;
-  if (schema === "undeclared") return { route, status, issues: [{ path: "", message: `the route does not declare status ${status}` }] };
+  if (schema === "undeclared")
+    return { route, status, issues: [{ path: "", message: `the route does not declare status ${status}` }] };
   const parsed = schema.safeParse(body);
   if (parsed.success) return null;
-  return { route, status, issues: parsed.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })) };
+  return {
+    route,
+    status,
+    issues: parsed.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })),
+  };
 }
 
 export class ResponseCheck {
@@ -63,7 +73,10 @@ export class ResponseCheck {
       if (mismatch) {
         this.count += 1;
         this.counter.inc();
-        req.log?.error({ responseMismatch: mismatch }, `${route} answered ${mismatch.status} with a body its schema does not describe`);
+        req.log?.error(
+          { responseMismatch: mismatch },
+          `${route} answered ${mismatch.status} with a body its schema does not describe`,
+        );
       }
       return send(body);
     };

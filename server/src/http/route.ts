@@ -23,8 +23,10 @@ export type ResponseBody<R> = [SuccessSchemas<R>] extends [never] ? unknown : z.
  * or nothing when it answered itself (a 204, an image, an answer replayed from storage). */
 export type RouteAnswer<R> = ResponseBody<R> | Response | void;
 
-export interface RouteSpec<B extends Schema, Q extends Schema, P extends Schema, R extends Responses>
-  extends Omit<OperationDoc, "body" | "query" | "params" | "responses"> {
+export interface RouteSpec<B extends Schema, Q extends Schema, P extends Schema, R extends Responses> extends Omit<
+  OperationDoc,
+  "body" | "query" | "params" | "responses"
+> {
   method: HttpMethod;
   body?: B;
   query?: Q;
@@ -84,12 +86,7 @@ export function defineRoute<
   Q extends Schema = undefined,
   P extends Schema = undefined,
   R extends Responses = Responses,
->(
-  router: Router,
-  registry: OpenApiRegistry,
-  spec: RouteSpec<B, Q, P, R>,
-  handler: RouteHandler<B, Q, P, R>,
-): void {
+>(router: Router, registry: OpenApiRegistry, spec: RouteSpec<B, Q, P, R>, handler: RouteHandler<B, Q, P, R>): void {
   const { guards = [], ...doc } = spec;
   registry.add(doc);
   const route = `${spec.method.toUpperCase()} ${spec.path}`;

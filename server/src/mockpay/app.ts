@@ -16,7 +16,13 @@ export function mockpayApp(mockpay: MockPay, options: { logger: Logger; readines
   app.use(requestLogging(options.logger));
   // The hosted page's form answers with a 303 to the shop's return URL, another origin: the CSP's
   // form-action must allow it (browsers apply it to the redirect too).
-  app.use(helmet({ contentSecurityPolicy: { directives: { formAction: ["'self'", "http:", "https:"], upgradeInsecureRequests: null } } }));
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: { formAction: ["'self'", "http:", "https:"], upgradeInsecureRequests: null },
+      },
+    }),
+  );
   app.use(express.json({ limit: httpJsonBodyBytesMax }));
   if (options.readiness) app.use(healthRouter(options.readiness));
   app.use(mockpay.router);

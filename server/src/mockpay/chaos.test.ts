@@ -28,7 +28,9 @@ describe("planDeliveries", () => {
   });
 
   it("duplicates: rate 1 ends at the cap", () => {
-    expect(planDeliveries(evt, { ...noChaos, duplicateRate: 1 }, () => 0.99)).toHaveLength(1 + mockpayChaosDuplicatesMax);
+    expect(planDeliveries(evt, { ...noChaos, duplicateRate: 1 }, () => 0.99)).toHaveLength(
+      1 + mockpayChaosDuplicatesMax,
+    );
   });
 
   it("delay: every delivery waits the configured time", () => {
@@ -37,7 +39,11 @@ describe("planDeliveries", () => {
   });
 
   it("reorder: adds 0..delayMs on top of the delay", () => {
-    const planned = planDeliveries(evt, { ...noChaos, duplicateRate: 1, delayMs: 1_000, reorder: true }, scripted(0, 0, 0, 0.9, 0, 0.5, 0.999999));
+    const planned = planDeliveries(
+      evt,
+      { ...noChaos, duplicateRate: 1, delayMs: 1_000, reorder: true },
+      scripted(0, 0, 0, 0.9, 0, 0.5, 0.999999),
+    );
     // 3 reads for the copies (the 4th copy is capped without a read), then one per delivery.
     expect(planned.map((p) => p.delayMs)).toEqual([1_900, 1_000, 1_500, 2_000]);
   });

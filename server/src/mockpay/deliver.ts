@@ -38,7 +38,11 @@ function describeNetworkError(err: unknown): string {
 }
 
 async function post(url: string, body: string, signature: string): Promise<{ status: number } | { error: string }> {
-  const headers = { "content-type": "application/json", "user-agent": "MockPay-Webhooks/1", [webhookSignatureHeader]: signature };
+  const headers = {
+    "content-type": "application/json",
+    "user-agent": "MockPay-Webhooks/1",
+    [webhookSignatureHeader]: signature,
+  };
   try {
     return { status: (await poster.post(url, body, headers, webhookDeliveryTimeoutMs)).status };
   } catch (err) {

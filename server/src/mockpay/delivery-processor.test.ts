@@ -13,7 +13,14 @@ import { deliverWebhook } from "./deliver.js";
 import { relayJobName } from "./queue.js";
 import { createMockPay, mockpayWebhookQueue, noChaos, type ChaosSettings, type MockPayQueue } from "./index.js";
 import {
-  completeViaApi, eventRows, harnessWebhookSecret, newSession, startMockPayHarness, waitFor, type MockPayHarness, type ReceivedWebhook,
+  completeViaApi,
+  eventRows,
+  harnessWebhookSecret,
+  newSession,
+  startMockPayHarness,
+  waitFor,
+  type MockPayHarness,
+  type ReceivedWebhook,
 } from "./testing.js";
 import { deliveriesSettled } from "../testing/webhook-jobs.js";
 import { createMockPayWebhookProcessor } from "./delivery-processor.js";
@@ -21,11 +28,26 @@ import { createMockPayWebhookProcessor } from "./delivery-processor.js";
 const harnesses: MockPayHarness[] = [];
 const workers: Worker[] = [];
 
-async function start(options: { chaos?: ChaosSettings; random?: () => number; workerRandom?: () => number } = {}): Promise<MockPayHarness> {
+async function start(
+  options: { chaos?: ChaosSettings; random?: () => number; workerRandom?: () => number } = {},
+): Promise<MockPayHarness> {
   const h = await startMockPayHarness({ chaos: options.chaos, random: options.random });
   harnesses.push(h);
-  const deps = { logger: createLogger("silent", "workers-test"), pool: h.pool, redis: h.testRedis.client, redisPrefix: h.testRedis.prefix, webhookSecret: harnessWebhookSecret, random: options.workerRandom };
-  workers.push(new Worker(mockpayWebhookQueue, createMockPayWebhookProcessor(deps), { connection: h.bullConnection, prefix: h.bullPrefix, concurrency: 8 }));
+  const deps = {
+    logger: createLogger("silent", "workers-test"),
+    pool: h.pool,
+    redis: h.testRedis.client,
+    redisPrefix: h.testRedis.prefix,
+    webhookSecret: harnessWebhookSecret,
+    random: options.workerRandom,
+  };
+  workers.push(
+    new Worker(mockpayWebhookQueue, createMockPayWebhookProcessor(deps), {
+      connection: h.bullConnection,
+      prefix: h.bullPrefix,
+      concurrency: 8,
+    }),
+  );
   return h;
 }
 
@@ -35,7 +57,12 @@ afterEach(async () => {
 });
 
 function verifies(d: ReceivedWebhook): boolean {
-  const outcome = verifyWebhook(d.headers["mockpay-signature"] as string | undefined, d.rawBody, [harnessWebhookSecret], Math.floor(Date.now() / 1000));
+  const outcome = verifyWebhook(
+    d.headers["mockpay-signature"] as string | undefined,
+    d.rawBody,
+    [harnessWebhookSecret],
+    Math.floor(Date.now() / 1000),
+  );
   return outcome.ok;
 }
 
@@ -46,14 +73,21 @@ describe("webhook delivery", () => {
     const h = await start();
     const s = await newSession(h);
     expect((await completeViaApi(h, s.sessionId, "succeeded")).status).toBe(200);
-    await waitFor("the delivery to be recorded", async () => (await eventRows(h, s.sessionId))[0]?.delivered_at != null);
+    await waitFor(
+      "the delivery to be recorded",
+      async () => (await eventRows(h, s.sessionId))[0]?.delivered_at != null,
+    );
     expect(h.receiver.received).toHaveLength(1);
     const [d] = h.receiver.received;
     expect(d && verifies(d)).toBe(true);
     expect(d?.headers["content-type"]).toBe("application/json");
     const body = webhookEventSchema.parse(JSON.parse(d?.rawBody ?? ""));
     const [row] = await eventRows(h, s.sessionId);
-    expect(body).toMatchObject({ id: row?.id, type: "payment.succeeded", data: { sessionId: s.sessionId, orderId: s.orderId, amountCents: 4_200, currency: "USD" } });
+    expect(body).toMatchObject({
+      id: row?.id,
+      type: "payment.succeeded",
+      data: { sessionId: s.sessionId, orderId: s.orderId, amountCents: 4_200, currency: "USD" },
+    });
     expect(Math.abs(body.created - Date.now() / 1000)).toBeLessThan(60);
     expect(row).toMatchObject({ attempts: 1, last_error: null });
     // A repeated completion after delivery queues nothing new.
@@ -111,9 +145,15 @@ describe("webhook delivery", () => {
     const h = await start({ chaos: { ...noChaos, failRate: 0.5 }, workerRandom: () => draws.shift() ?? 0.9 });
     const s = await newSession(h);
     await completeViaApi(h, s.sessionId, "succeeded");
-    await waitFor("delivery despite dropped attempts", async () => (await eventRows(h, s.sessionId))[0]?.delivered_at != null);
+    await waitFor(
+      "delivery despite dropped attempts",
+      async () => (await eventRows(h, s.sessionId))[0]?.delivered_at != null,
+    );
     expect(h.receiver.received).toHaveLength(1);
-    expect((await eventRows(h, s.sessionId))[0]).toMatchObject({ attempts: 3, last_error: "chaos: attempt dropped before sending" });
+    expect((await eventRows(h, s.sessionId))[0]).toMatchObject({
+      attempts: 3,
+      last_error: "chaos: attempt dropped before sending",
+    });
   });
 
   it("a refund emits refund.succeeded once, however often it is asked for", async () => {
@@ -142,29 +182,60 @@ describe("one attempt at a time (deliverWebhook)", () => {
 
     h.receiver.answer = () => 302;
     expect(await deliverWebhook(deps, job, { isLast: false })).toEqual({ kind: "failed", error: "HTTP 302" });
-    expect(await deliverWebhook({ ...deps, random: () => 0 }, { ...job, chaosFailRate: 1 }, { isLast: false })).toEqual({ kind: "dropped" });
-    await h.pool.query("UPDATE mockpay_sessions SET webhook_url = $2 WHERE id = $1", [s.sessionId, `http://127.0.0.1:${await closedPort()}/hook`]);
+    expect(await deliverWebhook({ ...deps, random: () => 0 }, { ...job, chaosFailRate: 1 }, { isLast: false })).toEqual(
+      { kind: "dropped" },
+    );
+    await h.pool.query("UPDATE mockpay_sessions SET webhook_url = $2 WHERE id = $1", [
+      s.sessionId,
+      `http://127.0.0.1:${await closedPort()}/hook`,
+    ]);
     const refused = await deliverWebhook(deps, job, { isLast: false });
     expect(refused).toMatchObject({ kind: "failed", error: expect.stringMatching(/ECONNREFUSED/) });
     await h.pool.query("UPDATE mockpay_sessions SET webhook_url = $2 WHERE id = $1", [s.sessionId, h.receiver.url]);
     h.receiver.answer = () => 204;
-    expect(await deliverWebhook({ ...deps, random: () => 0 }, { ...job, chaosFailRate: 1 }, { isLast: true })).toEqual({ kind: "delivered", status: 204 });
-    expect((await eventRows(h, s.sessionId))[0]).toMatchObject({ attempts: 4, last_error: expect.stringMatching(/ECONNREFUSED/) });
+    expect(await deliverWebhook({ ...deps, random: () => 0 }, { ...job, chaosFailRate: 1 }, { isLast: true })).toEqual({
+      kind: "delivered",
+      status: 204,
+    });
+    expect((await eventRows(h, s.sessionId))[0]).toMatchObject({
+      attempts: 4,
+      last_error: expect.stringMatching(/ECONNREFUSED/),
+    });
     expect(h.receiver.received.map((d) => d.status)).toEqual([302, 204]);
 
-    expect(await deliverWebhook(deps, { eventId: "evt_0000", chaosFailRate: 0 }, { isLast: false })).toEqual({ kind: "unknown_event" });
+    expect(await deliverWebhook(deps, { eventId: "evt_0000", chaosFailRate: 0 }, { isLast: false })).toEqual({
+      kind: "unknown_event",
+    });
   });
 
   it("the processor asserts at creation when the workers were not given the webhook secret", () => {
-    expect(() => createMockPayWebhookProcessor({ logger: createLogger("silent", "t"), pool: undefined as never, redis: undefined as never, redisPrefix: "x", webhookSecret: "" })).toThrow(/MOCKPAY_WEBHOOK_SECRET/);
+    expect(() =>
+      createMockPayWebhookProcessor({
+        logger: createLogger("silent", "t"),
+        pool: undefined as never,
+        redis: undefined as never,
+        redisPrefix: "x",
+        webhookSecret: "",
+      }),
+    ).toThrow(/MOCKPAY_WEBHOOK_SECRET/);
   });
 });
 
 describe("outbox: an enqueue lost after the commit", () => {
   it("answers 503, and a repeat of the call (or the relay) delivers the recorded event", async () => {
     const h = await start();
-    const brokenQueue = { addBulk: () => Promise.reject(new Error("redis down")), add: () => Promise.reject(new Error("redis down")) } as unknown as MockPayQueue;
-    const broken = createMockPay({ pool: h.pool, queue: brokenQueue, publicUrl: () => h.url, webhookUrl: () => h.receiver.url, chaos: noChaos, logger: createLogger("silent", "t") });
+    const brokenQueue = {
+      addBulk: () => Promise.reject(new Error("redis down")),
+      add: () => Promise.reject(new Error("redis down")),
+    } as unknown as MockPayQueue;
+    const broken = createMockPay({
+      pool: h.pool,
+      queue: brokenQueue,
+      publicUrl: () => h.url,
+      webhookUrl: () => h.receiver.url,
+      chaos: noChaos,
+      logger: createLogger("silent", "t"),
+    });
     const s = await newSession(h);
     await expect(broken.service.complete(s.sessionId, "succeeded")).rejects.toThrow(/recorded but not queued/);
     expect(await eventRows(h, s.sessionId)).toHaveLength(1);
@@ -184,13 +255,25 @@ describe("outbox: an enqueue lost after the commit", () => {
 
   it("the workers' scheduled relay job re-queues an event older than a minute that nobody queued", async () => {
     const h = await start();
-    const brokenQueue = { addBulk: () => Promise.reject(new Error("redis down")), add: () => Promise.reject(new Error("redis down")) } as unknown as MockPayQueue;
-    const broken = createMockPay({ pool: h.pool, queue: brokenQueue, publicUrl: () => h.url, webhookUrl: () => h.receiver.url, chaos: noChaos, logger: createLogger("silent", "t") });
+    const brokenQueue = {
+      addBulk: () => Promise.reject(new Error("redis down")),
+      add: () => Promise.reject(new Error("redis down")),
+    } as unknown as MockPayQueue;
+    const broken = createMockPay({
+      pool: h.pool,
+      queue: brokenQueue,
+      publicUrl: () => h.url,
+      webhookUrl: () => h.receiver.url,
+      chaos: noChaos,
+      logger: createLogger("silent", "t"),
+    });
     const fresh = await newSession(h);
     const old = await newSession(h);
     await expect(broken.service.complete(fresh.sessionId, "succeeded")).rejects.toThrow(/not queued/);
     await expect(broken.service.complete(old.sessionId, "succeeded")).rejects.toThrow(/not queued/);
-    await h.pool.query("UPDATE mockpay_events SET created_at = now() - interval '2 minutes' WHERE session_id = $1", [old.sessionId]);
+    await h.pool.query("UPDATE mockpay_events SET created_at = now() - interval '2 minutes' WHERE session_id = $1", [
+      old.sessionId,
+    ]);
     const relay = await h.queue.add(relayJobName, undefined as never);
     await waitFor("the relay job", async () => (await relay.getState()) === "completed");
     expect((await h.queue.getJob(relay.id ?? ""))?.returnvalue).toEqual({ relayed: 1 });

@@ -6,7 +6,10 @@
 import { Queue, type Job, type Processor } from "bullmq";
 import { assert } from "@stampede/shared/assert";
 import {
-  mockpayRelayEveryMs, mockpayRelayMinAgeSeconds, webhookDeliveryConcurrency, webhookEnqueueTimeoutMs,
+  mockpayRelayEveryMs,
+  mockpayRelayMinAgeSeconds,
+  webhookDeliveryConcurrency,
+  webhookEnqueueTimeoutMs,
 } from "@stampede/shared/limits";
 import type { Pool } from "../adapters/postgres/pool.js";
 import type { Redis } from "../adapters/redis/connection.js";
@@ -50,9 +53,15 @@ async function deliver(deps: MockPayWebhookDeps, job: Job<MockPayJobData>): Prom
 }
 
 export function createMockPayWebhookProcessor(deps: MockPayWebhookDeps): Processor<MockPayJobData> {
-  assert(deps.webhookSecret.length > 0, "MockPay webhook delivery needs MOCKPAY_WEBHOOK_SECRET (ProcessorDeps.webhookSecret)");
+  assert(
+    deps.webhookSecret.length > 0,
+    "MockPay webhook delivery needs MOCKPAY_WEBHOOK_SECRET (ProcessorDeps.webhookSecret)",
+  );
   // Adds only (no blocking reads), so the app connection serves; nothing is opened here.
-  const queue = new Queue<MockPayJobData>(mockpayWebhookQueue, { connection: deps.redis, prefix: `${deps.redisPrefix}:bull` });
+  const queue = new Queue<MockPayJobData>(mockpayWebhookQueue, {
+    connection: deps.redis,
+    prefix: `${deps.redisPrefix}:bull`,
+  });
   queue.on("error", (err) => deps.logger.warn({ err, queue: queue.name }, "queue connection error"));
   return async (job: Job<MockPayJobData>) => {
     if (job.name !== relayJobName) return deliver(deps, job);

@@ -35,13 +35,24 @@ async function start(config: Config): Promise<void> {
   queue.on("error", (err) => logger.warn({ err, queue: queue.name }, "queue connection error"));
   let publicUrl = config.mockpay.publicUrl;
   const mockpay = createMockPay({
-    pool, queue, publicUrl: () => publicUrl, webhookUrl: () => config.mockpay.webhookUrl, chaos: config.mockpay.chaos, logger,
+    pool,
+    queue,
+    publicUrl: () => publicUrl,
+    webhookUrl: () => config.mockpay.webhookUrl,
+    chaos: config.mockpay.chaos,
+    logger,
     providerApiKey: config.mockpay.apiKey,
   });
   const readiness = { redis: () => redis.ping(), postgres: () => pool.query("SELECT 1") };
   const server = createServer(mockpayApp(mockpay, { logger, readiness }));
   answerUnparsableRequests(server);
-  const deliveryDeps = { logger, pool, redis, redisPrefix: config.redisPrefix, webhookSecret: config.mockpay.webhookSecret };
+  const deliveryDeps = {
+    logger,
+    pool,
+    redis,
+    redisPrefix: config.redisPrefix,
+    webhookSecret: config.mockpay.webhookSecret,
+  };
   const { queue: deliveries, concurrency } = mockpayDeliveryQueue;
   const processor = mockpayDeliveryQueue.create(deliveryDeps);
   const worker = startWorker(deliveries, processor, { bull, concurrency, lockMs: config.jobLockMs, logger });

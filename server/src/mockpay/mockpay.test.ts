@@ -25,20 +25,40 @@ async function expire(sessionId: string): Promise<void> {
 
 describe("createSession", () => {
   it("gives one session per order, even when called concurrently", async () => {
-    const input = { orderId: "order-race", amountCents: 1_000, currency: "EUR", description: "x", returnUrl: "http://shop.test/r" };
+    const input = {
+      orderId: "order-race",
+      amountCents: 1_000,
+      currency: "EUR",
+      description: "x",
+      returnUrl: "http://shop.test/r",
+    };
     const sessions = await Promise.all(Array.from({ length: 8 }, () => h.mockpay.provider.createSession(input)));
     expect(new Set(sessions.map((s) => s.sessionId)).size).toBe(1);
     expect(sessions[0]?.paymentUrl).toBe(`${h.url}/mockpay/checkout/${sessions[0]?.sessionId}`);
-    const { rows } = await h.pool.query("SELECT count(*)::int AS n FROM mockpay_sessions WHERE order_id = 'order-race'");
+    const { rows } = await h.pool.query(
+      "SELECT count(*)::int AS n FROM mockpay_sessions WHERE order_id = 'order-race'",
+    );
     expect(rows[0].n).toBe(1);
   });
 
   it("asserts on a changed amount for the same order (a caller bug) and on bad input", async () => {
-    const input = { orderId: "order-changed", amountCents: 1_000, currency: "USD", description: "x", returnUrl: "http://shop.test/r" };
+    const input = {
+      orderId: "order-changed",
+      amountCents: 1_000,
+      currency: "USD",
+      description: "x",
+      returnUrl: "http://shop.test/r",
+    };
     await h.mockpay.provider.createSession(input);
-    await expect(h.mockpay.provider.createSession({ ...input, amountCents: 999 })).rejects.toThrow(/already has a session/);
-    await expect(h.mockpay.provider.createSession({ ...input, orderId: "o2", returnUrl: "javascript:alert(1)" })).rejects.toThrow(/returnUrl/);
-    await expect(h.mockpay.provider.createSession({ ...input, orderId: "o3", currency: "usd" })).rejects.toThrow(/currency/);
+    await expect(h.mockpay.provider.createSession({ ...input, amountCents: 999 })).rejects.toThrow(
+      /already has a session/,
+    );
+    await expect(
+      h.mockpay.provider.createSession({ ...input, orderId: "o2", returnUrl: "javascript:alert(1)" }),
+    ).rejects.toThrow(/returnUrl/);
+    await expect(h.mockpay.provider.createSession({ ...input, orderId: "o3", currency: "usd" })).rejects.toThrow(
+      /currency/,
+    );
   });
 
   it("is readable over the API, open, expiring in 24 h", async () => {
@@ -46,7 +66,15 @@ describe("createSession", () => {
     const res = await fetch(`${h.url}/mockpay/api/sessions/${s.sessionId}`);
     expect(res.status).toBe(200);
     const view = await json(res);
-    expect(view).toMatchObject({ sessionId: s.sessionId, orderId: s.orderId, status: "open", amountCents: 4_200, currency: "USD", completedAt: null, refund: null });
+    expect(view).toMatchObject({
+      sessionId: s.sessionId,
+      orderId: s.orderId,
+      status: "open",
+      amountCents: 4_200,
+      currency: "USD",
+      completedAt: null,
+      refund: null,
+    });
     const ttlMs = Date.parse(view.expiresAt) - Date.parse(view.createdAt);
     expect(ttlMs).toBe(24 * 3600 * 1000);
     expect((await fetch(`${h.url}/mockpay/api/sessions/ps_nope`)).status).toBe(404);
@@ -63,7 +91,10 @@ describe("POST /mockpay/api/sessions/:id/complete", () => {
     const events = await eventRows(h, s.sessionId);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ type: "payment.succeeded", delivered_at: null, attempts: 0 });
-    expect(events[0]?.payload).toMatchObject({ id: events[0]?.id, data: { sessionId: s.sessionId, orderId: s.orderId, amountCents: 4_200, currency: "USD" } });
+    expect(events[0]?.payload).toMatchObject({
+      id: events[0]?.id,
+      data: { sessionId: s.sessionId, orderId: s.orderId, amountCents: 4_200, currency: "USD" },
+    });
     expect(await jobIds()).toContain(events[0]?.id);
     const view = await json(await fetch(`${h.url}/mockpay/api/sessions/${s.sessionId}`));
     expect(view.status).toBe("succeeded");
@@ -106,10 +137,21 @@ describe("POST /mockpay/api/sessions/:id/complete", () => {
     const [expired, done] = [await newSession(h), await newSession(h)];
     await expire(expired.sessionId);
     await h.mockpay.service.complete(done.sessionId, "succeeded");
-    const others = [{ s: expired, o: "succeeded" }, { s: done, o: "succeeded" }, { s: done, o: "failed" }];
+    const others = [
+      { s: expired, o: "succeeded" },
+      { s: done, o: "succeeded" },
+      { s: done, o: "failed" },
+    ];
     const calls = [...open.map((s, i) => ({ s, o: i % 3 === 0 ? "failed" : "succeeded" })), ...others];
-    const answers = await Promise.all(calls.map(({ s, o }) => h.mockpay.service.complete(s.sessionId, o as "succeeded" | "failed")));
-    expect(answers.map((a) => a.kind)).toEqual([...open.map(() => "completed"), "expired", "already_completed", "conflict"]);
+    const answers = await Promise.all(
+      calls.map(({ s, o }) => h.mockpay.service.complete(s.sessionId, o as "succeeded" | "failed")),
+    );
+    expect(answers.map((a) => a.kind)).toEqual([
+      ...open.map(() => "completed"),
+      "expired",
+      "already_completed",
+      "conflict",
+    ]);
     for (const [i, s] of open.entries()) {
       const events = await eventRows(h, s.sessionId);
       expect(events.map((e) => e.type)).toEqual([i % 3 === 0 ? "payment.failed" : "payment.succeeded"]);
@@ -125,11 +167,19 @@ describe("POST /mockpay/api/sessions/:id/complete", () => {
     expect((await json(unknown)).error.code).toBe("not_found");
     const s = await newSession(h);
     for (const body of [{}, { outcome: "paid" }, { outcome: 1 }]) {
-      const res = await fetch(`${h.url}/mockpay/api/sessions/${s.sessionId}/complete`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      const res = await fetch(`${h.url}/mockpay/api/sessions/${s.sessionId}/complete`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
       expect(res.status).toBe(422);
       expect((await json(res)).error.code).toBe("invalid_request");
     }
-    const broken = await fetch(`${h.url}/mockpay/api/sessions/${s.sessionId}/complete`, { method: "POST", headers: { "content-type": "application/json" }, body: "{" });
+    const broken = await fetch(`${h.url}/mockpay/api/sessions/${s.sessionId}/complete`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{",
+    });
     expect(broken.status).toBe(400);
     expect(await eventRows(h, s.sessionId)).toHaveLength(0);
   });
@@ -151,7 +201,9 @@ describe("POST /mockpay/api/sessions/:id/complete", () => {
 
   it("completes in the session's last second (MockPay knows nothing of the shop's hold)", async () => {
     const s = await newSession(h);
-    await h.pool.query("UPDATE mockpay_sessions SET expires_at = now() + interval '1 second' WHERE id = $1", [s.sessionId]);
+    await h.pool.query("UPDATE mockpay_sessions SET expires_at = now() + interval '1 second' WHERE id = $1", [
+      s.sessionId,
+    ]);
     expect((await completeViaApi(h, s.sessionId, "succeeded")).status).toBe(200);
   });
 });
@@ -159,7 +211,10 @@ describe("POST /mockpay/api/sessions/:id/complete", () => {
 describe("refund", () => {
   it("refunds a succeeded session once: a repeat returns the first refund, one refund.succeeded event", async () => {
     const s = await newSession(h);
-    expect(await h.mockpay.provider.refund({ sessionId: s.sessionId, reason: "early" })).toEqual({ kind: "not_refundable", reason: "not_succeeded" });
+    expect(await h.mockpay.provider.refund({ sessionId: s.sessionId, reason: "early" })).toEqual({
+      kind: "not_refundable",
+      reason: "not_succeeded",
+    });
     await completeViaApi(h, s.sessionId, "succeeded");
     const [first, second] = await Promise.all([
       h.mockpay.provider.refund({ sessionId: s.sessionId, reason: "no stock left" }),
@@ -174,10 +229,16 @@ describe("refund", () => {
   });
 
   it("does not refund an unknown, declined or canceled session", async () => {
-    expect(await h.mockpay.provider.refund({ sessionId: "ps_unknown", reason: "x" })).toEqual({ kind: "not_refundable", reason: "unknown_session" });
+    expect(await h.mockpay.provider.refund({ sessionId: "ps_unknown", reason: "x" })).toEqual({
+      kind: "not_refundable",
+      reason: "unknown_session",
+    });
     const s = await newSession(h);
     await completeViaApi(h, s.sessionId, "failed");
-    expect(await h.mockpay.provider.refund({ sessionId: s.sessionId, reason: "x" })).toEqual({ kind: "not_refundable", reason: "not_succeeded" });
+    expect(await h.mockpay.provider.refund({ sessionId: s.sessionId, reason: "x" })).toEqual({
+      kind: "not_refundable",
+      reason: "not_succeeded",
+    });
   });
 });
 
@@ -226,7 +287,11 @@ describe("hosted page", () => {
 
   it("escapes what the shop sends", async () => {
     const session = await h.mockpay.provider.createSession({
-      orderId: "order-xss", amountCents: 100, currency: "JPY", description: `<img src=x onerror="alert(1)">`, returnUrl: "http://shop.test/r",
+      orderId: "order-xss",
+      amountCents: 100,
+      currency: "JPY",
+      description: `<img src=x onerror="alert(1)">`,
+      returnUrl: "http://shop.test/r",
     });
     const html = await (await fetch(session.paymentUrl)).text();
     expect(html).not.toContain("<img");
@@ -238,16 +303,23 @@ describe("hosted page", () => {
     const s = await newSession(h);
     const post = (outcome: string) =>
       fetch(`${h.url}/mockpay/checkout/${s.sessionId}/complete`, {
-        method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `outcome=${outcome}`,
+        method: "POST",
+        redirect: "manual",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: `outcome=${outcome}`,
       });
     const res = await post("succeeded");
     expect(res.status).toBe(303);
-    expect(res.headers.get("location")).toBe(`http://shop.test/orders/${s.orderId}?token=t0k&session=${s.sessionId}&outcome=succeeded`);
+    expect(res.headers.get("location")).toBe(
+      `http://shop.test/orders/${s.orderId}?token=t0k&session=${s.sessionId}&outcome=succeeded`,
+    );
     expect((await post("succeeded")).status).toBe(303);
     expect(await eventRows(h, s.sessionId)).toHaveLength(1);
     const conflict = await post("canceled");
     expect(conflict.status).toBe(409);
-    expect(await conflict.text()).toContain(`href="http://shop.test/orders/${s.orderId}?token=t0k&amp;session=${s.sessionId}&amp;outcome=succeeded"`);
+    expect(await conflict.text()).toContain(
+      `href="http://shop.test/orders/${s.orderId}?token=t0k&amp;session=${s.sessionId}&amp;outcome=succeeded"`,
+    );
     expect((await post("bogus")).status).toBe(422);
   });
 
@@ -275,7 +347,9 @@ describe("hosted page", () => {
   it("refuses an oversized form body before any work", async () => {
     const s = await newSession(h);
     const res = await fetch(`${h.url}/mockpay/checkout/${s.sessionId}/complete`, {
-      method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `outcome=succeeded&pad=${"x".repeat(4_000)}`,
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: `outcome=succeeded&pad=${"x".repeat(4_000)}`,
     });
     expect(res.status).toBe(413);
     expect(await eventRows(h, s.sessionId)).toHaveLength(0);

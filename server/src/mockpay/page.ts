@@ -77,7 +77,9 @@ export function renderCheckoutPage(session: SessionView, nowMs: number = Date.no
   const amount = formatAmount(session.amountCents, session.currency);
   const action = `/mockpay/checkout/${encodeURIComponent(session.sessionId)}/complete`;
   const due = deadline(session.payBy, nowMs);
-  return layout(`Pay ${amount}`, `
+  return layout(
+    `Pay ${amount}`,
+    `
 <p class="muted">Payment requested by the merchant</p>
 <p>${escapeHtml(session.description)}</p>
 <p class="amount">${escapeHtml(amount)}</p>
@@ -87,7 +89,8 @@ ${due.html}
   <button class="pay" type="submit" name="outcome" value="succeeded"${due.expired ? " disabled" : ""}>Pay ${escapeHtml(amount)}</button>
   <button class="decline" type="submit" name="outcome" value="failed">Decline (simulate a refused card)</button>
   <button class="cancel" type="submit" name="outcome" value="canceled">Cancel and return to the shop</button>
-</form>`);
+</form>`,
+  );
 }
 
 export interface MessagePage {

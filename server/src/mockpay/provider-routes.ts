@@ -41,32 +41,52 @@ export function providerRoutes(service: MockPayService, registry: OpenApiRegistr
   const router = Router();
   const guards = [requireApiKey(apiKey)];
   const tags = ["mockpay"];
-  defineRoute(router, registry, {
-    method: "post", path: "/mockpay/api/sessions",
-    summary: "MockPay: open the payment session of an order (one per order; a repeat returns it)",
-    tags, guards, body: createSessionBody,
-    responses: {
-      200: { description: "the order's session", schema: sessionCreated }, 401: { description: "no or wrong API key" },
-      409: { description: "the order has a session for another amount or currency" },
+  defineRoute(
+    router,
+    registry,
+    {
+      method: "post",
+      path: "/mockpay/api/sessions",
+      summary: "MockPay: open the payment session of an order (one per order; a repeat returns it)",
+      tags,
+      guards,
+      body: createSessionBody,
+      responses: {
+        200: { description: "the order's session", schema: sessionCreated },
+        401: { description: "no or wrong API key" },
+        409: { description: "the order has a session for another amount or currency" },
+      },
     },
-  }, async ({ body }, _req, res) => {
-    const session = await service.openSession(body);
-    if ("conflict" in session) throw new HttpError(409, "conflict", session.conflict);
-    res.json(session);
-  });
-  defineRoute(router, registry, {
-    method: "post", path: "/mockpay/api/sessions/:sessionId/refund",
-    summary: "MockPay: refund a paid session in full (a repeat returns the first refund)",
-    tags, guards, params: sessionParams, body: refundBody,
-    responses: {
-      200: { description: "refunded", schema: refundAnswer }, 401: { description: "no or wrong API key" },
-      404: { description: "unknown session" }, 409: { description: "the session was not paid" },
+    async ({ body }, _req, res) => {
+      const session = await service.openSession(body);
+      if ("conflict" in session) throw new HttpError(409, "conflict", session.conflict);
+      res.json(session);
     },
-  }, async ({ params, body }, _req, res) => {
-    const outcome = await service.refund({ sessionId: params.sessionId, reason: body.reason });
-    if (outcome.kind === "refunded") return res.json({ refundId: outcome.refundId });
-    if (outcome.reason === "unknown_session") throw new HttpError(404, "not_found", "no such payment session");
-    throw new HttpError(409, "conflict", "the session was not paid", { reason: outcome.reason });
-  });
+  );
+  defineRoute(
+    router,
+    registry,
+    {
+      method: "post",
+      path: "/mockpay/api/sessions/:sessionId/refund",
+      summary: "MockPay: refund a paid session in full (a repeat returns the first refund)",
+      tags,
+      guards,
+      params: sessionParams,
+      body: refundBody,
+      responses: {
+        200: { description: "refunded", schema: refundAnswer },
+        401: { description: "no or wrong API key" },
+        404: { description: "unknown session" },
+        409: { description: "the session was not paid" },
+      },
+    },
+    async ({ params, body }, _req, res) => {
+      const outcome = await service.refund({ sessionId: params.sessionId, reason: body.reason });
+      if (outcome.kind === "refunded") return res.json({ refundId: outcome.refundId });
+      if (outcome.reason === "unknown_session") throw new HttpError(404, "not_found", "no such payment session");
+      throw new HttpError(409, "conflict", "the session was not paid", { reason: outcome.reason });
+    },
+  );
   return router;
 }

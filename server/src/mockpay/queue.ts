@@ -3,7 +3,12 @@
 // secret or stale sits in Redis.
 import type { JobsOptions, Queue } from "bullmq";
 import { withDeadline } from "@stampede/shared/deadline";
-import { mockpayRedeliverBatchMax, webhookBackoffBaseMs, webhookDeliveryAttemptsMax, webhookJobsKeptSeconds } from "@stampede/shared/limits";
+import {
+  mockpayRedeliverBatchMax,
+  webhookBackoffBaseMs,
+  webhookDeliveryAttemptsMax,
+  webhookJobsKeptSeconds,
+} from "@stampede/shared/limits";
 import type { Pool } from "../adapters/postgres/pool.js";
 import { planDeliveries, type ChaosSettings } from "./chaos.js";
 import { undeliveredEventIds } from "./store.js";
@@ -32,7 +37,12 @@ export const deliveryJobOptions: JobsOptions = {
 };
 
 /** The first deliveries of a new event: the event itself plus any chaos copies. */
-export async function enqueueNewEvent(queue: MockPayQueue, eventId: string, chaos: ChaosSettings, random: () => number): Promise<void> {
+export async function enqueueNewEvent(
+  queue: MockPayQueue,
+  eventId: string,
+  chaos: ChaosSettings,
+  random: () => number,
+): Promise<void> {
   const planned = planDeliveries(eventId, chaos, random);
   await queue.addBulk(
     planned.map((p) => ({
@@ -53,10 +63,15 @@ export async function enqueueRedelivery(queue: MockPayQueue, eventId: string, ch
  * lost, Redis was flushed, or every attempt of their job failed). Events whose job is still queued
  * are not duplicated (same job id). Returns how many were re-driven.
  */
-export async function relayUndelivered(pool: Pool, queue: MockPayQueue, options: { minAgeSeconds: number; chaosFailRate: number; timeoutMs: number }): Promise<number> {
+export async function relayUndelivered(
+  pool: Pool,
+  queue: MockPayQueue,
+  options: { minAgeSeconds: number; chaosFailRate: number; timeoutMs: number },
+): Promise<number> {
   const ids = await undeliveredEventIds(pool, options.minAgeSeconds, mockpayRedeliverBatchMax);
   // BullMQ's connection waits for Redis forever, so each enqueue gets a deadline; a late add that
   // lands anyway is harmless (job ids dedupe).
-  for (const id of ids) await withDeadline(enqueueRedelivery(queue, id, options.chaosFailRate), options.timeoutMs, "queueing a webhook");
+  for (const id of ids)
+    await withDeadline(enqueueRedelivery(queue, id, options.chaosFailRate), options.timeoutMs, "queueing a webhook");
   return ids.length;
 }

@@ -15,19 +15,33 @@ const sessionParams = z.object({ sessionId: z.string().regex(sessionIdPattern, "
 const completeBody = z.object({ outcome: z.enum(completionOutcomes) });
 const redirectView = z.object({ redirectUrl: z.string() });
 const sessionView = z.object({
-  sessionId: z.string(), orderId: z.string(), status: z.enum(["open", "succeeded", "failed", "canceled", "expired"]),
-  amountCents: z.number().int(), currency: z.string(), description: z.string(), returnUrl: z.string(), paymentUrl: z.string(),
-  createdAt: z.string(), expiresAt: z.string(), completedAt: z.string().nullable(),
+  sessionId: z.string(),
+  orderId: z.string(),
+  status: z.enum(["open", "succeeded", "failed", "canceled", "expired"]),
+  amountCents: z.number().int(),
+  currency: z.string(),
+  description: z.string(),
+  returnUrl: z.string(),
+  paymentUrl: z.string(),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  completedAt: z.string().nullable(),
   refund: z.object({ refundId: z.string(), createdAt: z.string() }).nullable(),
 });
 
-const queueDownMessage = "the payment is recorded but its notification could not be queued; repeat the same request in a moment";
+const queueDownMessage =
+  "the payment is recorded but its notification could not be queued; repeat the same request in a moment";
 
-async function completeOr503(service: MockPayService, sessionId: string, outcome: CompletionOutcome): Promise<CompleteOutcome> {
+async function completeOr503(
+  service: MockPayService,
+  sessionId: string,
+  outcome: CompletionOutcome,
+): Promise<CompleteOutcome> {
   try {
     return await service.complete(sessionId, outcome);
   } catch (err) {
-    if (err instanceof WebhookQueueError) throw new HttpError(503, "not_ready", queueDownMessage, undefined, { "Retry-After": "1" });
+    if (err instanceof WebhookQueueError)
+      throw new HttpError(503, "not_ready", queueDownMessage, undefined, { "Retry-After": "1" });
     throw err;
   }
 }
@@ -36,41 +50,66 @@ function sendPage(res: Response, status: number, html: string): void {
   res.status(status).type("html").setHeader("Cache-Control", "no-store").send(html);
 }
 
-const unknownPage: MessagePage = { title: "Unknown payment", message: "This payment session does not exist. Check the link you were given by the shop." };
-const expiredPage: MessagePage = { title: "Payment expired", message: "This payment session has expired. Go back to the shop to start again." };
+const unknownPage: MessagePage = {
+  title: "Unknown payment",
+  message: "This payment session does not exist. Check the link you were given by the shop.",
+};
+const expiredPage: MessagePage = {
+  title: "Payment expired",
+  message: "This payment session has expired. Go back to the shop to start again.",
+};
 
 function apiRoutes(router: Router, registry: OpenApiRegistry, service: MockPayService): void {
-  defineRoute(router, registry, {
-    method: "get", path: "/mockpay/api/sessions/:sessionId", summary: "MockPay: read a payment session", tags: ["mockpay"], params: sessionParams,
-    responses: { 200: { description: "the session", schema: sessionView }, 404: { description: "unknown session" } },
-  }, async ({ params }, _req, res) => {
-    const view = await service.getSession(params.sessionId);
-    if (!view) throw new HttpError(404, "not_found", "no such payment session");
-    res.json(view);
-  });
-
-  defineRoute(router, registry, {
-    method: "post", path: "/mockpay/api/sessions/:sessionId/complete", summary: "MockPay: pay, decline or cancel a session (idempotent per outcome)",
-    tags: ["mockpay"], params: sessionParams, body: completeBody,
-    responses: {
-      200: { description: "completed (or already completed with this outcome)", schema: redirectView },
-      404: { description: "unknown session" }, 409: { description: "completed with another outcome, or expired" },
-      503: { description: "recorded, but the webhook could not be queued: repeat the request" },
+  defineRoute(
+    router,
+    registry,
+    {
+      method: "get",
+      path: "/mockpay/api/sessions/:sessionId",
+      summary: "MockPay: read a payment session",
+      tags: ["mockpay"],
+      params: sessionParams,
+      responses: { 200: { description: "the session", schema: sessionView }, 404: { description: "unknown session" } },
     },
-  }, async ({ params, body }, _req, res) => {
-    const outcome = await completeOr503(service, params.sessionId, body.outcome);
-    switch (outcome.kind) {
-      case "completed":
-      case "already_completed":
-        return res.json({ redirectUrl: outcome.redirectUrl });
-      case "not_found":
-        throw new HttpError(404, "not_found", "no such payment session");
-      case "conflict":
-        throw new HttpError(409, "conflict", `the session is already ${outcome.status}`, { status: outcome.status });
-      case "expired":
-        throw new HttpError(409, "conflict", "the session has expired", { status: "expired" });
-    }
-  });
+    async ({ params }, _req, res) => {
+      const view = await service.getSession(params.sessionId);
+      if (!view) throw new HttpError(404, "not_found", "no such payment session");
+      res.json(view);
+    },
+  );
+
+  defineRoute(
+    router,
+    registry,
+    {
+      method: "post",
+      path: "/mockpay/api/sessions/:sessionId/complete",
+      summary: "MockPay: pay, decline or cancel a session (idempotent per outcome)",
+      tags: ["mockpay"],
+      params: sessionParams,
+      body: completeBody,
+      responses: {
+        200: { description: "completed (or already completed with this outcome)", schema: redirectView },
+        404: { description: "unknown session" },
+        409: { description: "completed with another outcome, or expired" },
+        503: { description: "recorded, but the webhook could not be queued: repeat the request" },
+      },
+    },
+    async ({ params, body }, _req, res) => {
+      const outcome = await completeOr503(service, params.sessionId, body.outcome);
+      switch (outcome.kind) {
+        case "completed":
+        case "already_completed":
+          return res.json({ redirectUrl: outcome.redirectUrl });
+        case "not_found":
+          throw new HttpError(404, "not_found", "no such payment session");
+        case "conflict":
+          throw new HttpError(409, "conflict", `the session is already ${outcome.status}`, { status: outcome.status });
+        case "expired":
+          throw new HttpError(409, "conflict", "the session has expired", { status: "expired" });
+      }
+    },
+  );
 }
 
 function pageRoutes(router: Router, service: MockPayService): void {
@@ -84,7 +123,15 @@ function pageRoutes(router: Router, service: MockPayService): void {
     if (view.status === "expired") return sendPage(res, 410, renderMessagePage(expiredPage));
     if (view.status !== "open") {
       const href = redirectUrlFor(view.returnUrl, view.sessionId, view.status);
-      return sendPage(res, 200, renderMessagePage({ title: "Already completed", message: `This payment was already ${view.status}.`, link: { href, text: "Back to the shop" } }));
+      return sendPage(
+        res,
+        200,
+        renderMessagePage({
+          title: "Already completed",
+          message: `This payment was already ${view.status}.`,
+          link: { href, text: "Back to the shop" },
+        }),
+      );
     }
     sendPage(res, 200, renderCheckoutPage(view));
   });
@@ -93,7 +140,12 @@ function pageRoutes(router: Router, service: MockPayService): void {
   router.post("/mockpay/checkout/:sessionId/complete", form, async (req: Request<{ sessionId: string }>, res) => {
     const sessionId = req.params.sessionId;
     const body = completeBody.safeParse(req.body ?? {});
-    if (!body.success) return sendPage(res, 422, renderMessagePage({ title: "Invalid request", message: "Choose Pay, Decline or Cancel on the payment page." }));
+    if (!body.success)
+      return sendPage(
+        res,
+        422,
+        renderMessagePage({ title: "Invalid request", message: "Choose Pay, Decline or Cancel on the payment page." }),
+      );
     let outcome: CompleteOutcome;
     try {
       outcome = await service.complete(sessionId, body.data.outcome);
@@ -112,8 +164,18 @@ function pageRoutes(router: Router, service: MockPayService): void {
         return sendPage(res, 409, renderMessagePage(expiredPage));
       case "conflict": {
         const view = await service.getSession(sessionId);
-        const link = view ? { href: redirectUrlFor(view.returnUrl, sessionId, outcome.status), text: "Back to the shop" } : undefined;
-        return sendPage(res, 409, renderMessagePage({ title: "Already completed", message: `This payment was already ${outcome.status}; it cannot change now.`, link }));
+        const link = view
+          ? { href: redirectUrlFor(view.returnUrl, sessionId, outcome.status), text: "Back to the shop" }
+          : undefined;
+        return sendPage(
+          res,
+          409,
+          renderMessagePage({
+            title: "Already completed",
+            message: `This payment was already ${outcome.status}; it cannot change now.`,
+            link,
+          }),
+        );
       }
     }
   });

@@ -3,7 +3,15 @@
 // (while a completed one still answers its first outcome after expiry) — and the redirect and ids
 // have the shapes the shop and BullMQ need.
 import { describe, expect, it } from "vitest";
-import { completionOutcomes, decideCompletion, eventTypeFor, newEventId, newRefundId, newSessionId, redirectUrlFor } from "./rules.js";
+import {
+  completionOutcomes,
+  decideCompletion,
+  eventTypeFor,
+  newEventId,
+  newRefundId,
+  newSessionId,
+  redirectUrlFor,
+} from "./rules.js";
 
 describe("decideCompletion", () => {
   it.each(completionOutcomes)("an open session completes with %s", (outcome) => {
@@ -11,13 +19,21 @@ describe("decideCompletion", () => {
   });
 
   it("the same outcome again is already_completed, even after expiry", () => {
-    expect(decideCompletion({ status: "succeeded", expired: false }, "succeeded")).toEqual({ kind: "already_completed" });
+    expect(decideCompletion({ status: "succeeded", expired: false }, "succeeded")).toEqual({
+      kind: "already_completed",
+    });
     expect(decideCompletion({ status: "canceled", expired: true }, "canceled")).toEqual({ kind: "already_completed" });
   });
 
   it("another outcome on a completed session is a conflict naming the status", () => {
-    expect(decideCompletion({ status: "failed", expired: false }, "succeeded")).toEqual({ kind: "conflict", status: "failed" });
-    expect(decideCompletion({ status: "succeeded", expired: true }, "canceled")).toEqual({ kind: "conflict", status: "succeeded" });
+    expect(decideCompletion({ status: "failed", expired: false }, "succeeded")).toEqual({
+      kind: "conflict",
+      status: "failed",
+    });
+    expect(decideCompletion({ status: "succeeded", expired: true }, "canceled")).toEqual({
+      kind: "conflict",
+      status: "succeeded",
+    });
   });
 
   it("an open session past its expiry is expired", () => {
@@ -27,7 +43,9 @@ describe("decideCompletion", () => {
 
 describe("redirect and ids", () => {
   it("appends session and outcome, keeping the return URL's own query", () => {
-    expect(redirectUrlFor("https://shop.example/orders/o1?token=abc", "ps_1", "failed")).toBe("https://shop.example/orders/o1?token=abc&session=ps_1&outcome=failed");
+    expect(redirectUrlFor("https://shop.example/orders/o1?token=abc", "ps_1", "failed")).toBe(
+      "https://shop.example/orders/o1?token=abc&session=ps_1&outcome=failed",
+    );
   });
 
   it("maps outcomes to webhook types", () => {

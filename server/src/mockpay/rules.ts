@@ -22,7 +22,10 @@ export type CompletionDecision =
  * another outcome on a completed session is a conflict; an open session past its expiry can no
  * longer complete. The shop's hold plays no part: the provider knows nothing of it.
  */
-export function decideCompletion(session: { status: SessionStatus; expired: boolean }, outcome: CompletionOutcome): CompletionDecision {
+export function decideCompletion(
+  session: { status: SessionStatus; expired: boolean },
+  outcome: CompletionOutcome,
+): CompletionDecision {
   if (session.status === outcome) return { kind: "already_completed" };
   if (session.status !== "open") return { kind: "conflict", status: session.status };
   if (session.expired) return { kind: "expired" };

@@ -9,11 +9,26 @@ import { firstIndexByKey } from "../adapters/batching/coalesce.js";
 import { pgBatched } from "../adapters/postgres/batched.js";
 import { inTransaction, type Pool } from "../adapters/postgres/pool.js";
 import type { Logger } from "../logger.js";
-import type { CreateSessionInput, PaymentProvider, PaymentSession, RefundInput, RefundOutcome } from "../payments/provider.js";
+import type {
+  CreateSessionInput,
+  PaymentProvider,
+  PaymentSession,
+  RefundInput,
+  RefundOutcome,
+} from "../payments/provider.js";
 import type { WebhookEvent, WebhookEventType } from "../payments/webhook.js";
 import type { ChaosSettings } from "./chaos.js";
 import { enqueueNewEvent, enqueueRedelivery, relayUndelivered, type MockPayQueue } from "./queue.js";
-import { decideCompletion, eventTypeFor, newEventId, newRefundId, newSessionId, redirectUrlFor, type CompletionOutcome, type SessionStatus } from "./rules.js";
+import {
+  decideCompletion,
+  eventTypeFor,
+  newEventId,
+  newRefundId,
+  newSessionId,
+  redirectUrlFor,
+  type CompletionOutcome,
+  type SessionStatus,
+} from "./rules.js";
 import * as store from "./store.js";
 
 /** The shape newSessionId() gives. Anything else is no session of ours, answered without a query
@@ -85,7 +100,9 @@ export class MockPayService implements PaymentProvider {
   constructor(private readonly deps: MockPayServiceDeps) {}
 
   /** Concurrent checkouts' sessions go in as one statement. */
-  private readonly insertSession = pgBatched((sessions: store.NewSession[]) => store.insertOrGetSessions(this.deps.pool, sessions));
+  private readonly insertSession = pgBatched((sessions: store.NewSession[]) =>
+    store.insertOrGetSessions(this.deps.pool, sessions),
+  );
   /** Concurrent completions of open sessions commit together (completeTogether). */
   private readonly completeOpen = pgBatched((items: store.Completion[]) => this.completeTogether(items));
 
@@ -106,16 +123,26 @@ export class MockPayService implements PaymentProvider {
     assert(input.orderId.length > 0 && input.orderId.length <= 128, "orderId must be 1..128 characters");
     assert(Number.isSafeInteger(input.amountCents) && input.amountCents >= 0, "amountCents must be a whole number ≥ 0");
     assert(/^[A-Z]{3}$/.test(input.currency), `currency must be ISO 4217 upper case, got ${input.currency}`);
-    assert(URL.canParse(input.returnUrl) && /^https?:$/.test(new URL(input.returnUrl).protocol), "returnUrl must be an absolute http(s) URL");
+    assert(
+      URL.canParse(input.returnUrl) && /^https?:$/.test(new URL(input.returnUrl).protocol),
+      "returnUrl must be an absolute http(s) URL",
+    );
     assert(input.payBy === undefined || !Number.isNaN(Date.parse(input.payBy)), "payBy must be an ISO time");
     const session = await this.insertSession({
-      id: newSessionId(), orderId: input.orderId, amountCents: input.amountCents, currency: input.currency,
-      description: input.description, returnUrl: input.returnUrl, webhookUrl: this.deps.webhookUrl(),
+      id: newSessionId(),
+      orderId: input.orderId,
+      amountCents: input.amountCents,
+      currency: input.currency,
+      description: input.description,
+      returnUrl: input.returnUrl,
+      webhookUrl: this.deps.webhookUrl(),
       payBy: input.payBy === undefined ? null : new Date(input.payBy),
     });
     if (session.amountCents !== input.amountCents || session.currency !== input.currency) {
       const asked = `${input.amountCents} ${input.currency}`;
-      return { conflict: `order ${input.orderId} already has a session for ${session.amountCents} ${session.currency}, not ${asked}` };
+      return {
+        conflict: `order ${input.orderId} already has a session for ${session.amountCents} ${session.currency}, not ${asked}`,
+      };
     }
     return { sessionId: session.id, paymentUrl: this.paymentUrl(session.id) };
   }
@@ -126,10 +153,18 @@ export class MockPayService implements PaymentProvider {
     if (!s) return null;
     const refund = s.status === "succeeded" ? await store.refundOf(this.deps.pool, s.id) : null;
     return {
-      sessionId: s.id, orderId: s.orderId, status: s.status === "open" && s.expired ? "expired" : s.status,
-      amountCents: s.amountCents, currency: s.currency, description: s.description, returnUrl: s.returnUrl,
-      paymentUrl: this.paymentUrl(s.id), createdAt: s.createdAt.toISOString(), expiresAt: s.expiresAt.toISOString(),
-      payBy: s.payBy?.toISOString() ?? null, completedAt: s.completedAt?.toISOString() ?? null,
+      sessionId: s.id,
+      orderId: s.orderId,
+      status: s.status === "open" && s.expired ? "expired" : s.status,
+      amountCents: s.amountCents,
+      currency: s.currency,
+      description: s.description,
+      returnUrl: s.returnUrl,
+      paymentUrl: this.paymentUrl(s.id),
+      createdAt: s.createdAt.toISOString(),
+      expiresAt: s.expiresAt.toISOString(),
+      payBy: s.payBy?.toISOString() ?? null,
+      completedAt: s.completedAt?.toISOString() ?? null,
       refund: refund ? { refundId: refund.id, createdAt: refund.createdAt.toISOString() } : null,
     };
   }
@@ -151,16 +186,27 @@ export class MockPayService implements PaymentProvider {
    * open (already completed, expired, unknown) or comes twice in the batch answers null, and
    * completeAlone gives it its exact answer.
    */
-  private async completeTogether(items: store.Completion[]): Promise<Array<{ eventId: string; returnUrl: string } | null>> {
+  private async completeTogether(
+    items: store.Completion[],
+  ): Promise<Array<{ eventId: string; returnUrl: string } | null>> {
     const first = firstIndexByKey(items, (item) => item.sessionId);
     const done = await inTransaction(this.deps.pool, async (db) => {
-      const sessions = await store.completeOpenSessions(db, [...first.values()].map((i) => items[i]!));
+      const sessions = await store.completeOpenSessions(
+        db,
+        [...first.values()].map((i) => items[i]!),
+      );
       const events = sessions.map((s) => buildEvent(s, eventTypeFor(s.status as CompletionOutcome)));
       if (events.length > 0) await store.insertEvents(db, events);
-      const completed = sessions.map((s, i) => ({ eventId: events[i]!.id, returnUrl: s.returnUrl, orderId: s.orderId, outcome: s.status }));
+      const completed = sessions.map((s, i) => ({
+        eventId: events[i]!.id,
+        returnUrl: s.returnUrl,
+        orderId: s.orderId,
+        outcome: s.status,
+      }));
       return new Map(sessions.map((s, i) => [s.id, completed[i]!]));
     });
-    for (const [sessionId, { returnUrl: _, ...d }] of done) this.deps.logger.info({ sessionId, ...d }, "mockpay session completed");
+    for (const [sessionId, { returnUrl: _, ...d }] of done)
+      this.deps.logger.info({ sessionId, ...d }, "mockpay session completed");
     return items.map((item, i) => (first.get(item.sessionId) === i ? (done.get(item.sessionId) ?? null) : null));
   }
 
@@ -177,11 +223,17 @@ export class MockPayService implements PaymentProvider {
           const event = buildEvent(s, type);
           await store.markCompleted(db, s.id, outcome);
           await store.insertEvent(db, event);
-          this.deps.logger.info({ sessionId: s.id, orderId: s.orderId, outcome, eventId: event.id }, "mockpay session completed");
+          this.deps.logger.info(
+            { sessionId: s.id, orderId: s.orderId, outcome, eventId: event.id },
+            "mockpay session completed",
+          );
           return { outcome: { kind: "completed", redirectUrl } as const, after: { newEvent: event.id } };
         }
         case "already_completed":
-          return { outcome: { kind: "already_completed", redirectUrl } as const, after: afterExisting(await store.eventOf(db, s.id, type)) };
+          return {
+            outcome: { kind: "already_completed", redirectUrl } as const,
+            after: afterExisting(await store.eventOf(db, s.id, type)),
+          };
         case "conflict":
         case "expired":
           return { outcome: decision, after: null };
@@ -192,26 +244,46 @@ export class MockPayService implements PaymentProvider {
   }
 
   async refund(input: RefundInput): Promise<RefundOutcome> {
-    const result = await inTransaction(this.deps.pool, async (db): Promise<{ outcome: RefundOutcome; after: AfterCommit }> => {
-      const s = await store.sessionById(db, input.sessionId, { forUpdate: true });
-      if (!s) return { outcome: { kind: "not_refundable", reason: "unknown_session" }, after: null };
-      if (s.status !== "succeeded") return { outcome: { kind: "not_refundable", reason: "not_succeeded" }, after: null };
-      const existing = await store.refundOf(db, s.id);
-      if (existing) return { outcome: { kind: "refunded", refundId: existing.id }, after: afterExisting(await store.eventOf(db, s.id, "refund.succeeded")) };
-      const refundId = newRefundId();
-      const event = buildEvent(s, "refund.succeeded");
-      await store.insertRefund(db, { id: refundId, sessionId: s.id, amountCents: s.amountCents, reason: input.reason });
-      await store.insertEvent(db, event);
-      this.deps.logger.info({ sessionId: s.id, orderId: s.orderId, refundId, eventId: event.id, reason: input.reason }, "mockpay refund");
-      return { outcome: { kind: "refunded", refundId }, after: { newEvent: event.id } };
-    });
+    const result = await inTransaction(
+      this.deps.pool,
+      async (db): Promise<{ outcome: RefundOutcome; after: AfterCommit }> => {
+        const s = await store.sessionById(db, input.sessionId, { forUpdate: true });
+        if (!s) return { outcome: { kind: "not_refundable", reason: "unknown_session" }, after: null };
+        if (s.status !== "succeeded")
+          return { outcome: { kind: "not_refundable", reason: "not_succeeded" }, after: null };
+        const existing = await store.refundOf(db, s.id);
+        if (existing)
+          return {
+            outcome: { kind: "refunded", refundId: existing.id },
+            after: afterExisting(await store.eventOf(db, s.id, "refund.succeeded")),
+          };
+        const refundId = newRefundId();
+        const event = buildEvent(s, "refund.succeeded");
+        await store.insertRefund(db, {
+          id: refundId,
+          sessionId: s.id,
+          amountCents: s.amountCents,
+          reason: input.reason,
+        });
+        await store.insertEvent(db, event);
+        this.deps.logger.info(
+          { sessionId: s.id, orderId: s.orderId, refundId, eventId: event.id, reason: input.reason },
+          "mockpay refund",
+        );
+        return { outcome: { kind: "refunded", refundId }, after: { newEvent: event.id } };
+      },
+    );
     await this.dispatch(result.after);
     return result.outcome;
   }
 
   /** The outbox relay (see relayUndelivered); the workers run it on a schedule, tests and tools call it here. */
   async redeliverUndelivered(minAgeSeconds: number): Promise<number> {
-    return relayUndelivered(this.deps.pool, this.deps.queue, { minAgeSeconds, chaosFailRate: this.deps.chaos.failRate, timeoutMs: webhookEnqueueTimeoutMs });
+    return relayUndelivered(this.deps.pool, this.deps.queue, {
+      minAgeSeconds,
+      chaosFailRate: this.deps.chaos.failRate,
+      timeoutMs: webhookEnqueueTimeoutMs,
+    });
   }
 
   private async dispatch(after: AfterCommit): Promise<void> {
@@ -225,7 +297,10 @@ export class MockPayService implements PaymentProvider {
       await withDeadline(enqueue, webhookEnqueueTimeoutMs, "queueing the webhook");
     } catch (err) {
       const eventId = "newEvent" in after ? after.newEvent : after.redeliver;
-      this.deps.logger.warn({ err, eventId }, "mockpay webhook not queued; a repeat of the call or the relay will queue it");
+      this.deps.logger.warn(
+        { err, eventId },
+        "mockpay webhook not queued; a repeat of the call or the relay will queue it",
+      );
       throw new WebhookQueueError(`webhook ${eventId} is recorded but not queued`, { cause: err });
     }
   }

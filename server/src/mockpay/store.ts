@@ -43,14 +43,25 @@ interface RawSession {
   pay_by: Date | null;
 }
 
-const sessionColumns = "id, order_id, amount_cents, currency, description, return_url, webhook_url, status, created_at, expires_at, completed_at, expires_at <= now() AS expired, pay_by";
+const sessionColumns =
+  "id, order_id, amount_cents, currency, description, return_url, webhook_url, status, created_at, expires_at, completed_at, expires_at <= now() AS expired, pay_by";
 
 function toSession(r: RawSession): SessionRow {
   const amountCents = Number(r.amount_cents);
   assert(Number.isSafeInteger(amountCents), `amount_cents out of range in session ${r.id}`);
   return {
-    id: r.id, orderId: r.order_id, amountCents, currency: r.currency, description: r.description, returnUrl: r.return_url,
-    webhookUrl: r.webhook_url, status: r.status, createdAt: r.created_at, expiresAt: r.expires_at, completedAt: r.completed_at, expired: r.expired,
+    id: r.id,
+    orderId: r.order_id,
+    amountCents,
+    currency: r.currency,
+    description: r.description,
+    returnUrl: r.return_url,
+    webhookUrl: r.webhook_url,
+    status: r.status,
+    createdAt: r.created_at,
+    expiresAt: r.expires_at,
+    completedAt: r.completed_at,
+    expired: r.expired,
     payBy: r.pay_by,
   };
 }
@@ -67,12 +78,25 @@ export async function insertOrGetSessions(db: Db, sessions: NewSession[]): Promi
      FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $9::timestamptz[])
        AS n(id, order_id, amount_cents, currency, description, return_url, webhook_url, pay_by)
      ON CONFLICT (order_id) DO NOTHING RETURNING ${sessionColumns}`,
-    [col("id"), col("orderId"), col("amountCents"), col("currency"), col("description"), col("returnUrl"), col("webhookUrl"), mockpaySessionTtlSeconds, col("payBy")],
+    [
+      col("id"),
+      col("orderId"),
+      col("amountCents"),
+      col("currency"),
+      col("description"),
+      col("returnUrl"),
+      col("webhookUrl"),
+      mockpaySessionTtlSeconds,
+      col("payBy"),
+    ],
   );
   const byOrder = new Map(inserted.rows.map((r) => [r.order_id, r]));
   const missing = [...new Set(sessions.map((s) => s.orderId).filter((id) => !byOrder.has(id)))];
   if (missing.length > 0) {
-    const found = await db.query<RawSession>(`SELECT ${sessionColumns} FROM mockpay_sessions WHERE order_id = ANY($1::text[])`, [missing]);
+    const found = await db.query<RawSession>(
+      `SELECT ${sessionColumns} FROM mockpay_sessions WHERE order_id = ANY($1::text[])`,
+      [missing],
+    );
     for (const r of found.rows) byOrder.set(r.order_id, r);
   }
   return sessions.map((s) => {
@@ -82,13 +106,23 @@ export async function insertOrGetSessions(db: Db, sessions: NewSession[]): Promi
   });
 }
 
-export async function sessionById(db: Db, id: string, options: { forUpdate?: boolean } = {}): Promise<SessionRow | null> {
-  const { rows } = await db.query<RawSession>(`SELECT ${sessionColumns} FROM mockpay_sessions WHERE id = $1${options.forUpdate ? " FOR UPDATE" : ""}`, [id]);
+export async function sessionById(
+  db: Db,
+  id: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<SessionRow | null> {
+  const { rows } = await db.query<RawSession>(
+    `SELECT ${sessionColumns} FROM mockpay_sessions WHERE id = $1${options.forUpdate ? " FOR UPDATE" : ""}`,
+    [id],
+  );
   return rows[0] ? toSession(rows[0]) : null;
 }
 
 export async function markCompleted(db: Db, id: string, status: Exclude<SessionStatus, "open">): Promise<void> {
-  const { rowCount } = await db.query("UPDATE mockpay_sessions SET status = $2, completed_at = now() WHERE id = $1 AND status = 'open'", [id, status]);
+  const { rowCount } = await db.query(
+    "UPDATE mockpay_sessions SET status = $2, completed_at = now() WHERE id = $1 AND status = 'open'",
+    [id, status],
+  );
   assert(rowCount === 1, `session ${id} was not open when completed (callers lock it first)`);
 }
 
@@ -150,12 +184,23 @@ export interface RefundRow {
 }
 
 export async function refundOf(db: Db, sessionId: string): Promise<RefundRow | null> {
-  const { rows } = await db.query<{ id: string; created_at: Date }>("SELECT id, created_at FROM mockpay_refunds WHERE session_id = $1", [sessionId]);
+  const { rows } = await db.query<{ id: string; created_at: Date }>(
+    "SELECT id, created_at FROM mockpay_refunds WHERE session_id = $1",
+    [sessionId],
+  );
   return rows[0] ? { id: rows[0].id, createdAt: rows[0].created_at } : null;
 }
 
-export async function insertRefund(db: Db, r: { id: string; sessionId: string; amountCents: number; reason: string }): Promise<void> {
-  await db.query("INSERT INTO mockpay_refunds (id, session_id, amount_cents, reason) VALUES ($1, $2, $3, $4)", [r.id, r.sessionId, r.amountCents, r.reason]);
+export async function insertRefund(
+  db: Db,
+  r: { id: string; sessionId: string; amountCents: number; reason: string },
+): Promise<void> {
+  await db.query("INSERT INTO mockpay_refunds (id, session_id, amount_cents, reason) VALUES ($1, $2, $3, $4)", [
+    r.id,
+    r.sessionId,
+    r.amountCents,
+    r.reason,
+  ]);
 }
 
 /** Undelivered events created at least `minAgeSeconds` ago, oldest first. */
@@ -183,7 +228,9 @@ export async function deliveryTargets(db: Db, eventIds: readonly string[]): Prom
     [eventIds],
   );
   const target = (r: (typeof rows)[number]) => ({
-    event: webhookEventSchema.parse(r.payload), webhookUrl: r.webhook_url, delivered: r.delivered,
+    event: webhookEventSchema.parse(r.payload),
+    webhookUrl: r.webhook_url,
+    delivered: r.delivered,
   });
   const byId = new Map(rows.map((r) => [r.id, target(r)]));
   return eventIds.map((id) => byId.get(id) ?? null);

@@ -50,8 +50,15 @@ export async function startReceiver(): Promise<WebhookReceiver> {
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const status = receiver.answer(receiver.received.length);
-      receiver.received.push({ headers: req.headers, rawBody: Buffer.concat(chunks).toString("utf8"), status, atMs: Date.now() });
-      res.writeHead(status, { "content-type": "application/json" }).end(status < 300 ? '{"received":true}' : '{"error":{"code":"test","message":"test"}}');
+      receiver.received.push({
+        headers: req.headers,
+        rawBody: Buffer.concat(chunks).toString("utf8"),
+        status,
+        atMs: Date.now(),
+      });
+      res
+        .writeHead(status, { "content-type": "application/json" })
+        .end(status < 300 ? '{"received":true}' : '{"error":{"code":"test","message":"test"}}');
     });
   });
   receiver.url = `${await listen(server)}/api/payments/webhook`;
@@ -88,20 +95,37 @@ export async function startMockPayHarness(options: HarnessOptions = {}): Promise
   const bullConnection = createRedis(options.bullRedisUrl ?? testRedis.url, "bullmq");
   const bullPrefix = `${testRedis.prefix}:bull`;
   const queueErrors: Error[] = [];
-  const queue: MockPayQueue = new Queue<MockPayJobData>(mockpayWebhookQueue, { connection: bullConnection, prefix: bullPrefix });
+  const queue: MockPayQueue = new Queue<MockPayJobData>(mockpayWebhookQueue, {
+    connection: bullConnection,
+    prefix: bullPrefix,
+  });
   // Connection errors (the "Redis is down" test) are expected here; without a listener BullMQ prints them.
   queue.on("error", (err) => queueErrors.push(err));
   const receiver = await startReceiver();
   let baseUrl = "";
   const logger = createLogger("silent", "mockpay-test");
   const mockpay = createMockPay({
-    pool, queue, publicUrl: () => baseUrl, webhookUrl: () => receiver.url,
-    chaos: options.chaos ?? noChaos, logger, random: options.random, providerApiKey: harnessApiKey,
+    pool,
+    queue,
+    publicUrl: () => baseUrl,
+    webhookUrl: () => receiver.url,
+    chaos: options.chaos ?? noChaos,
+    logger,
+    random: options.random,
+    providerApiKey: harnessApiKey,
   });
   const server = createServer(mockpayApp(mockpay, { logger }));
   baseUrl = await listen(server);
   return {
-    url: baseUrl, mockpay, pool, queue, db, testRedis, bullConnection, bullPrefix, receiver,
+    url: baseUrl,
+    mockpay,
+    pool,
+    queue,
+    db,
+    testRedis,
+    bullConnection,
+    bullPrefix,
+    receiver,
     async close() {
       await closeServer(server);
       await receiver.close();
@@ -118,10 +142,18 @@ export async function startMockPayHarness(options: HarnessOptions = {}): Promise
 let orders = 0;
 
 /** A session for a fresh order (the shop's createSession call). */
-export async function newSession(h: MockPayHarness, amountCents = 4_200, payBy?: string): Promise<{ sessionId: string; paymentUrl: string; orderId: string }> {
+export async function newSession(
+  h: MockPayHarness,
+  amountCents = 4_200,
+  payBy?: string,
+): Promise<{ sessionId: string; paymentUrl: string; orderId: string }> {
   const orderId = `order-${process.pid}-${++orders}`;
   const session = await h.mockpay.provider.createSession({
-    orderId, amountCents, currency: "USD", description: "2 × General admission — Stampede Live", returnUrl: `http://shop.test/orders/${orderId}?token=t0k`,
+    orderId,
+    amountCents,
+    currency: "USD",
+    description: "2 × General admission — Stampede Live",
+    returnUrl: `http://shop.test/orders/${orderId}?token=t0k`,
     ...(payBy === undefined ? {} : { payBy }),
   });
   return { ...session, orderId };
@@ -129,7 +161,9 @@ export async function newSession(h: MockPayHarness, amountCents = 4_200, payBy?:
 
 export async function completeViaApi(h: MockPayHarness, sessionId: string, outcome: string): Promise<Response> {
   return fetch(`${h.url}/mockpay/api/sessions/${sessionId}/complete`, {
-    method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ outcome }),
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ outcome }),
   });
 }
 
@@ -143,12 +177,19 @@ export interface EventRow {
 }
 
 export async function eventRows(h: MockPayHarness, sessionId: string): Promise<EventRow[]> {
-  const { rows } = await h.pool.query<EventRow>("SELECT id, type, payload, delivered_at, attempts, last_error FROM mockpay_events WHERE session_id = $1 ORDER BY id", [sessionId]);
+  const { rows } = await h.pool.query<EventRow>(
+    "SELECT id, type, payload, delivered_at, attempts, last_error FROM mockpay_events WHERE session_id = $1 ORDER BY id",
+    [sessionId],
+  );
   return rows;
 }
 
 /** Polls until `check` holds; fails with `what` after the deadline. */
-export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+export async function waitFor(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 15_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

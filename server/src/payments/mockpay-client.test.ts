@@ -23,8 +23,13 @@ afterAll(async () => {
 });
 
 const input = (over: Partial<CreateSessionInput> = {}): CreateSessionInput => ({
-  orderId: `client-order-${process.pid}-${++orders}`, amountCents: 2_500, currency: "EUR", description: "2 × GA",
-  returnUrl: "http://shop.test/orders/x#token=t", payBy: new Date(Date.now() + 60_000).toISOString(), ...over,
+  orderId: `client-order-${process.pid}-${++orders}`,
+  amountCents: 2_500,
+  currency: "EUR",
+  description: "2 × GA",
+  returnUrl: "http://shop.test/orders/x#token=t",
+  payBy: new Date(Date.now() + 60_000).toISOString(),
+  ...over,
 });
 
 describe("MockPayClient", () => {
@@ -57,7 +62,9 @@ describe("MockPayClient", () => {
       expect(refused).not.toBeInstanceOf(PaymentProviderUnavailableError);
       expect((refused as Error).message).toMatch(/HTTP 401.*MOCKPAY_API_KEY/);
       await expect(down.createSession(input())).rejects.toBeInstanceOf(PaymentProviderUnavailableError);
-      await expect(down.refund({ sessionId: `ps_${"0".repeat(32)}`, reason: "x" })).rejects.toBeInstanceOf(PaymentProviderUnavailableError);
+      await expect(down.refund({ sessionId: `ps_${"0".repeat(32)}`, reason: "x" })).rejects.toBeInstanceOf(
+        PaymentProviderUnavailableError,
+      );
     } finally {
       wrong.close();
       down.close();

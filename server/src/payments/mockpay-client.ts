@@ -8,7 +8,12 @@ import { AssertionError } from "@stampede/shared/assert";
 import { paymentProviderCallTimeoutMs, paymentProviderConnectionsMax } from "@stampede/shared/limits";
 import { HttpPoster } from "../adapters/http-post.js";
 import {
-  PaymentProviderUnavailableError, type CreateSessionInput, type PaymentProvider, type PaymentSession, type RefundInput, type RefundOutcome,
+  PaymentProviderUnavailableError,
+  type CreateSessionInput,
+  type PaymentProvider,
+  type PaymentSession,
+  type RefundInput,
+  type RefundOutcome,
 } from "./provider.js";
 
 const sessionAnswer = z.object({ sessionId: z.string().min(1), paymentUrl: z.url() });
@@ -34,12 +39,15 @@ export class MockPayClient implements PaymentProvider {
     const answer = await this.post("/mockpay/api/sessions", input);
     if (answer.status === 200) return sessionAnswer.parse(answer.body);
     // The port asserts a changed amount for the same order: a bug in the caller, not an outcome.
-    if (answer.status === 409) throw new AssertionError(`MockPay refused the session of order ${input.orderId}: ${describe(answer)}`);
+    if (answer.status === 409)
+      throw new AssertionError(`MockPay refused the session of order ${input.orderId}: ${describe(answer)}`);
     throw unexpected("opening a payment session", answer);
   }
 
   async refund(input: RefundInput): Promise<RefundOutcome> {
-    const answer = await this.post(`/mockpay/api/sessions/${encodeURIComponent(input.sessionId)}/refund`, { reason: input.reason });
+    const answer = await this.post(`/mockpay/api/sessions/${encodeURIComponent(input.sessionId)}/refund`, {
+      reason: input.reason,
+    });
     if (answer.status === 200) return { kind: "refunded", refundId: refundAnswer.parse(answer.body).refundId };
     if (answer.status === 404) return { kind: "not_refundable", reason: "unknown_session" };
     if (answer.status === 409) return { kind: "not_refundable", reason: "not_succeeded" };
@@ -54,11 +62,18 @@ export class MockPayClient implements PaymentProvider {
     const headers = { "content-type": "application/json", authorization: `Bearer ${this.options.apiKey}` };
     const timeoutMs = this.options.timeoutMs ?? paymentProviderCallTimeoutMs;
     try {
-      const answer = await this.http.post(new URL(path, this.options.baseUrl), JSON.stringify(body), headers, timeoutMs);
+      const answer = await this.http.post(
+        new URL(path, this.options.baseUrl),
+        JSON.stringify(body),
+        headers,
+        timeoutMs,
+      );
       return { status: answer.status, body: parseJson(answer.body) };
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      throw new PaymentProviderUnavailableError(`MockPay at ${this.options.baseUrl} did not answer: ${message}`, { cause: err });
+      throw new PaymentProviderUnavailableError(`MockPay at ${this.options.baseUrl} did not answer: ${message}`, {
+        cause: err,
+      });
     }
   }
 }

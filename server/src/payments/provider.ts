@@ -32,8 +32,7 @@ export interface RefundInput {
 }
 
 export type RefundOutcome =
-  | { kind: "refunded"; refundId: string }
-  | { kind: "not_refundable"; reason: "unknown_session" | "not_succeeded" };
+  { kind: "refunded"; refundId: string } | { kind: "not_refundable"; reason: "unknown_session" | "not_succeeded" };
 
 export interface PaymentProvider {
   /**

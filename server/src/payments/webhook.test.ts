@@ -12,7 +12,12 @@ const event: WebhookEvent = {
   id: "evt_0196a1b2c3d4e5f6a7b8c9d0e1f2a3b4",
   type: "payment.succeeded",
   created: now,
-  data: { sessionId: "ps_00112233445566778899aabbccddeeff", orderId: "0196a1b2-c3d4-7e5f-a7b8-c9d0e1f2a3b4", amountCents: 4200, currency: "USD" },
+  data: {
+    sessionId: "ps_00112233445566778899aabbccddeeff",
+    orderId: "0196a1b2-c3d4-7e5f-a7b8-c9d0e1f2a3b4",
+    amountCents: 4200,
+    currency: "USD",
+  },
 };
 const body = webhookBody(event);
 const hex = (s: string, t: number, b: string) => createHmac("sha256", s).update(`${t}.${b}`).digest("hex");
@@ -40,8 +45,20 @@ describe("verifyWebhook: the forgery table", () => {
     ["301 s old: stale", good, body, now + 301, { ok: false, reason: "timestamp_out_of_tolerance" }],
     ["301 s in the future", good, body, now - 301, { ok: false, reason: "timestamp_out_of_tolerance" }],
     ["the wrong secret", `t=${now},v1=${wrong}`, body, now, { ok: false, reason: "signature_mismatch" }],
-    ["one changed byte in the body", good, body.replace("4200", "4201"), now, { ok: false, reason: "signature_mismatch" }],
-    ["a re-timed header with the old signature", `t=${now + 1},v1=${v1}`, body, now, { ok: false, reason: "signature_mismatch" }],
+    [
+      "one changed byte in the body",
+      good,
+      body.replace("4200", "4201"),
+      now,
+      { ok: false, reason: "signature_mismatch" },
+    ],
+    [
+      "a re-timed header with the old signature",
+      `t=${now + 1},v1=${v1}`,
+      body,
+      now,
+      { ok: false, reason: "signature_mismatch" },
+    ],
     ["no header", undefined, body, now, { ok: false, reason: "missing_header" }],
     ["an empty header", "  ", body, now, { ok: false, reason: "missing_header" }],
     ["garbage", "garbage", body, now, { ok: false, reason: "malformed_header" }],
@@ -54,13 +71,37 @@ describe("verifyWebhook: the forgery table", () => {
     ["a negative timestamp", `t=-${now},v1=${v1}`, body, now, { ok: false, reason: "malformed_header" }],
     ["blanks around the items are tolerated", ` t=${now} ,  v1=${v1} `, body, now, { ok: true }],
     ["a blank inside the timestamp", `t= ${now},v1=${v1}`, body, now, { ok: false, reason: "malformed_header" }],
-    ["a blank inside the signature", `t=${now},v1=${v1.slice(0, 10)} ${v1.slice(11)}`, body, now, { ok: false, reason: "malformed_header" }],
-    ["two v1, the second right (rotation on the sender's side)", `t=${now},v1=${wrong},v1=${v1}`, body, now, { ok: true }],
+    [
+      "a blank inside the signature",
+      `t=${now},v1=${v1.slice(0, 10)} ${v1.slice(11)}`,
+      body,
+      now,
+      { ok: false, reason: "malformed_header" },
+    ],
+    [
+      "two v1, the second right (rotation on the sender's side)",
+      `t=${now},v1=${wrong},v1=${v1}`,
+      body,
+      now,
+      { ok: true },
+    ],
     ["two v1, both wrong", `t=${now},v1=${wrong},v1=${wrong}`, body, now, { ok: false, reason: "signature_mismatch" }],
     ["an unknown scheme beside v1 is ignored", `t=${now},v0=abc,v1=${v1}`, body, now, { ok: true }],
     ["only an unknown scheme", `t=${now},v2=${v1}`, body, now, { ok: false, reason: "malformed_header" }],
-    ["an oversized header", `t=${now},v1=${v1},${"x=1,".repeat(600)}`, body, now, { ok: false, reason: "malformed_header" }],
-    ["too many v1", `t=${now},${`v1=${wrong},`.repeat(8)}v1=${v1}`, body, now, { ok: false, reason: "malformed_header" }],
+    [
+      "an oversized header",
+      `t=${now},v1=${v1},${"x=1,".repeat(600)}`,
+      body,
+      now,
+      { ok: false, reason: "malformed_header" },
+    ],
+    [
+      "too many v1",
+      `t=${now},${`v1=${wrong},`.repeat(8)}v1=${v1}`,
+      body,
+      now,
+      { ok: false, reason: "malformed_header" },
+    ],
   ];
 
   it.each(cases)("%s", (_name, header, rawBody, at, expected) => {
@@ -75,7 +116,10 @@ describe("verifyWebhook: the forgery table", () => {
   });
 
   it("honours a custom tolerance", () => {
-    expect(verifyWebhook(signWebhook(secret, body, now), body, [secret], now + 11, 10)).toEqual({ ok: false, reason: "timestamp_out_of_tolerance" });
+    expect(verifyWebhook(signWebhook(secret, body, now), body, [secret], now + 11, 10)).toEqual({
+      ok: false,
+      reason: "timestamp_out_of_tolerance",
+    });
   });
 
   it("asserts when no secret is configured (a wiring bug, not a forged request)", () => {

@@ -5,11 +5,20 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { assert } from "@stampede/shared/assert";
-import { webhookSignatureHeaderLengthMax, webhookSignaturesMax, webhookToleranceSeconds } from "@stampede/shared/limits";
+import {
+  webhookSignatureHeaderLengthMax,
+  webhookSignaturesMax,
+  webhookToleranceSeconds,
+} from "@stampede/shared/limits";
 
 export const webhookSignatureHeader = "MockPay-Signature";
 
-export const webhookEventTypes = ["payment.succeeded", "payment.failed", "payment.canceled", "refund.succeeded"] as const;
+export const webhookEventTypes = [
+  "payment.succeeded",
+  "payment.failed",
+  "payment.canceled",
+  "refund.succeeded",
+] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];
 
 export const webhookEventSchema = z.object({
@@ -94,7 +103,8 @@ export function verifyWebhook(
   if (header === undefined || header === null || header.trim() === "") return { ok: false, reason: "missing_header" };
   const parsed = parseHeader(header);
   if (!parsed) return { ok: false, reason: "malformed_header" };
-  if (Math.abs(nowSeconds - Number(parsed.timestamp)) > toleranceSeconds) return { ok: false, reason: "timestamp_out_of_tolerance" };
+  if (Math.abs(nowSeconds - Number(parsed.timestamp)) > toleranceSeconds)
+    return { ok: false, reason: "timestamp_out_of_tolerance" };
   for (const secret of secrets) {
     const expected = hmac(secret, parsed.timestamp, rawBody);
     // Both sides are 32 bytes (the v1 pattern guarantees it), as timingSafeEqual requires.

@@ -3,7 +3,14 @@
 // admin sockets from the domain-event stream and its own stats reads: nothing crosses nodes.
 import type { Namespace } from "socket.io";
 import { z } from "zod";
-import { adminRooms, type Ack, type AdminClientToServerEvents, type AdminSale, type AdminServerToClientEvents, type AdminStats } from "@stampede/shared/protocol";
+import {
+  adminRooms,
+  type Ack,
+  type AdminClientToServerEvents,
+  type AdminSale,
+  type AdminServerToClientEvents,
+  type AdminStats,
+} from "@stampede/shared/protocol";
 import type { Logger } from "../logger.js";
 import { adminFromCookie, type AdminAuthDeps } from "../services/admin/guards.js";
 import type { EventsService } from "../services/events/events-service.js";
@@ -23,7 +30,10 @@ export interface AdminRealtimeDeps {
 
 type AdminNamespace = Namespace<AdminClientToServerEvents, AdminServerToClientEvents>;
 
-export function attachAdminNamespace(io: StampedeIo, deps: AdminRealtimeDeps): { onDomainEvent(e: DomainEvent): void; stop(): void } {
+export function attachAdminNamespace(
+  io: StampedeIo,
+  deps: AdminRealtimeDeps,
+): { onDomainEvent(e: DomainEvent): void; stop(): void } {
   const ns = io.of("/admin") as unknown as AdminNamespace;
   ns.use(async (socket, next) => {
     const admin = await adminFromCookie(deps.admin, socket.handshake.headers.cookie).catch(() => null);
@@ -33,7 +43,8 @@ export function attachAdminNamespace(io: StampedeIo, deps: AdminRealtimeDeps): {
   ns.on("connection", (socket) => {
     socket.on("admin:watch", async (p, ack: (r: Ack<AdminStats>) => void) => {
       const parsed = payload.safeParse(p);
-      if (!parsed.success) return ack({ ok: false, error: { code: "invalid_request", message: "admin:watch needs {eventId}" } });
+      if (!parsed.success)
+        return ack({ ok: false, error: { code: "invalid_request", message: "admin:watch needs {eventId}" } });
       const stats = await deps.stats(parsed.data.eventId).catch((err: unknown) => {
         deps.logger.warn({ err }, "admin stats failed");
         return null;
@@ -50,19 +61,23 @@ export function attachAdminNamespace(io: StampedeIo, deps: AdminRealtimeDeps): {
   });
 
   const pending = new Map<string, AdminSale[]>();
-  const watched = () => [...ns.adapter.rooms.keys()].filter((r) => r.startsWith("admin:event:")).map((r) => r.slice("admin:event:".length));
+  const watched = () =>
+    [...ns.adapter.rooms.keys()].filter((r) => r.startsWith("admin:event:")).map((r) => r.slice("admin:event:".length));
   const flush = setInterval(() => {
-    for (const [eventId, sales] of pending) ns.local.to(adminRooms.event(eventId)).emit("sales:batch", { eventId, sales });
+    for (const [eventId, sales] of pending)
+      ns.local.to(adminRooms.event(eventId)).emit("sales:batch", { eventId, sales });
     pending.clear();
   }, salesFlushMs);
   let busy = false;
   const tick = setInterval(() => {
     if (busy) return;
     busy = true;
-    Promise.all(watched().map(async (eventId) => {
-      const stats = await deps.stats(eventId);
-      if (stats) ns.local.to(adminRooms.event(eventId)).emit("stats:tick", stats);
-    }))
+    Promise.all(
+      watched().map(async (eventId) => {
+        const stats = await deps.stats(eventId);
+        if (stats) ns.local.to(adminRooms.event(eventId)).emit("stats:tick", stats);
+      }),
+    )
       .catch((err: unknown) => deps.logger.warn({ err }, "admin stats tick failed"))
       .finally(() => (busy = false));
   }, statsTickMs);
@@ -71,7 +86,14 @@ export function attachAdminNamespace(io: StampedeIo, deps: AdminRealtimeDeps): {
     onDomainEvent(e) {
       if (!ns.adapter.rooms.has(adminRooms.event(e.eventId))) return;
       const list = pending.get(e.eventId) ?? [];
-      list.push({ type: e.type, orderId: e.orderId, status: e.status, quantity: e.quantity, totalCents: e.totalCents, atMs: e.atMs });
+      list.push({
+        type: e.type,
+        orderId: e.orderId,
+        status: e.status,
+        quantity: e.quantity,
+        totalCents: e.totalCents,
+        atMs: e.atMs,
+      });
       pending.set(e.eventId, list);
     },
     stop() {

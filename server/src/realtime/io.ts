@@ -62,7 +62,9 @@ export function createIo(httpServer: HttpServer, deps: IoDeps): StampedeIo {
   // An async middleware that throws would be an unhandled rejection (which ends the process):
   // a failure here refuses this one connection instead.
   io.use((socket, next) => {
-    authenticate(socket, deps.tokens).then(next, (err: unknown) => next(err instanceof Error ? err : new Error(String(err))));
+    authenticate(socket, deps.tokens).then(next, (err: unknown) =>
+      next(err instanceof Error ? err : new Error(String(err))),
+    );
   });
   io.on("connection", (socket) => {
     void socket.join(rooms.fan(socket.data.fanId));

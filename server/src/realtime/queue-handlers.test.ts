@@ -37,7 +37,11 @@ beforeAll(async () => {
     next();
   });
   attachQueueHandlers(io, {
-    waitingRoom, store: {} as WaitingRoomStore, stock: {} as StockCache, joinLimits: { perIp: limit, perFan: limit }, trustProxyHops: 0,
+    waitingRoom,
+    store: {} as WaitingRoomStore,
+    stock: {} as StockCache,
+    joinLimits: { perIp: limit, perFan: limit },
+    trustProxyHops: 0,
     logger: createLogger("warn", "t", { write: (line: string) => void logLines.push(line) }),
   });
   await new Promise<void>((r) => httpServer.listen(0, "127.0.0.1", r));
@@ -63,7 +67,10 @@ describe("queue:join acks", () => {
 
   it("acks a used-up join limit as rate_limited, worded as the REST join's 429", async () => {
     joinWait.seconds = 7;
-    expect(await join()).toEqual({ ok: false, error: { code: "rate_limited", message: "too many joins; try again in 7 s" } });
+    expect(await join()).toEqual({
+      ok: false,
+      error: { code: "rate_limited", message: "too many joins; try again in 7 s" },
+    });
   });
 
   it("control: any other error is a bug, acked internal_error and logged", async () => {

@@ -45,7 +45,12 @@ function guarded<T>(logger: Logger, ack: unknown, work: (reply: (r: Ack<T>) => v
     const dependency = dependencyUnavailable(err);
     if (dependency) {
       logger.warn({ err, dependency }, "socket handler: dependency unavailable");
-      return reply(failure("not_ready", `${dependency === "redis" ? "Redis" : "the database"} is not answering; please retry in a moment`));
+      return reply(
+        failure(
+          "not_ready",
+          `${dependency === "redis" ? "Redis" : "the database"} is not answering; please retry in a moment`,
+        ),
+      );
     }
     logger.error({ err }, "socket handler failed");
     reply(failure("internal_error", "something went wrong on our side; please try again"));
@@ -65,7 +70,10 @@ export function attachQueueHandlers(io: StampedeIo, deps: QueueHandlerDeps): voi
     socket.on("queue:join", (payload, ack) =>
       guarded(deps.logger, ack, async (reply) => {
         const parsed = joinPayload.safeParse(payload);
-        if (!parsed.success) return reply(failure("invalid_request", "queue:join needs {eventId}, and takes {placeToken, admissionToken}"));
+        if (!parsed.success)
+          return reply(
+            failure("invalid_request", "queue:join needs {eventId}, and takes {placeToken, admissionToken}"),
+          );
         const wait = await limited(deps, socket);
         if (wait !== null) return reply(refused(rateLimited(wait, "joins")));
         const { eventId: _, ...proofs } = parsed.data;
@@ -118,7 +126,9 @@ export function attachQueueHandlers(io: StampedeIo, deps: QueueHandlerDeps): voi
       // Start the grace period for each queue this socket was in; the ticker checks, after the
       // grace, whether the fan has any socket left (any tab, any node) before removing them.
       for (const eventId of joined) {
-        deps.store.markAway(eventId, socket.data.fanId, now()).catch((err: unknown) => deps.logger.warn({ err, eventId }, "markAway failed"));
+        deps.store
+          .markAway(eventId, socket.data.fanId, now())
+          .catch((err: unknown) => deps.logger.warn({ err, eventId }, "markAway failed"));
       }
     });
   });

@@ -56,7 +56,14 @@ const stockReturningEvents = new Set<DomainEventType>(["hold.voided", "hold.expi
 export function startRealtime(server: HttpServer, app: App, deps: RealtimeDeps): Realtime {
   const io = createIo(server, { tokens: app.tokens, adapterRedis: deps.adapterRedis, redisPrefix: deps.redisPrefix });
   const wr = app.waitingRoom;
-  attachQueueHandlers(io, { waitingRoom: wr.service, store: wr.store, stock: wr.stock, joinLimits: wr.joinLimits, trustProxyHops: deps.trustProxyHops, logger: deps.logger });
+  attachQueueHandlers(io, {
+    waitingRoom: wr.service,
+    store: wr.store,
+    stock: wr.stock,
+    joinLimits: wr.joinLimits,
+    trustProxyHops: deps.trustProxyHops,
+    logger: deps.logger,
+  });
   const lease = new Lease(deps.redis, tickerLeaseMs);
   const tickers = new RoomTickers({
     io,
@@ -85,15 +92,23 @@ export function startRealtime(server: HttpServer, app: App, deps: RealtimeDeps):
     stats: async (eventId) => {
       const event = await app.events.get(eventId);
       return event
-        ? eventStats({ pool: app.checkout.orders.pool, ledger: app.ledger, store: wr.store, steering: wr.steeringStore }, event)
+        ? eventStats(
+            { pool: app.checkout.orders.pool, ledger: app.ledger, store: wr.store, steering: wr.steeringStore },
+            event,
+          )
         : null;
     },
   });
-  const domainEvents = consumeDomainEvents(deps.eventsRedis, deps.redisPrefix, (e) => {
-    io.local.to(rooms.fan(e.fanId)).emit("order:update", { orderId: e.orderId, status: e.status });
-    admin.onDomainEvent(e);
-    if (stockReturningEvents.has(e.type)) wr.stock.forget(e.eventId); // holds may be refused from the snapshot
-  }, deps.logger);
+  const domainEvents = consumeDomainEvents(
+    deps.eventsRedis,
+    deps.redisPrefix,
+    (e) => {
+      io.local.to(rooms.fan(e.fanId)).emit("order:update", { orderId: e.orderId, status: e.status });
+      admin.onDomainEvent(e);
+      if (stockReturningEvents.has(e.type)) wr.stock.forget(e.eventId); // holds may be refused from the snapshot
+    },
+    deps.logger,
+  );
   return {
     io,
     nodeId: lease.nodeId,

@@ -66,7 +66,11 @@ export const errorStatus: Record<ErrorCode, number> = {
 };
 
 /** A used-up rate limit, for HTTP and socket acks alike; `details` adds to {retryAfterSeconds}. */
-export function rateLimited(retryAfterSeconds: number, what: string, details: Record<string, unknown> = {}): DomainError {
+export function rateLimited(
+  retryAfterSeconds: number,
+  what: string,
+  details: Record<string, unknown> = {},
+): DomainError {
   const message = `too many ${what}; try again in ${retryAfterSeconds} s`;
   return new DomainError("rate_limited", message, { details: { retryAfterSeconds, ...details }, retryAfterSeconds });
 }

@@ -28,7 +28,9 @@ export const testWebhookSecret = "whsec_test_0123456789abcdef";
 export const testAdmin = { username: "admin", password: "correct-horse-battery" } as const;
 
 /** `readiness` entries replace the default checks of the same name (to break one on purpose). */
-export async function startTestApp(overrides: Partial<Omit<AppDeps, "readiness">> & { readiness?: ReadinessChecks } = {}): Promise<TestApp> {
+export async function startTestApp(
+  overrides: Partial<Omit<AppDeps, "readiness">> & { readiness?: ReadinessChecks } = {},
+): Promise<TestApp> {
   const db = await createTestDatabase();
   const testRedis = await createTestRedis();
   const pool = createPool(db.url, { max: 10 });

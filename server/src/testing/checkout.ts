@@ -11,7 +11,9 @@ export async function admittedFan(url: string, eventId: string): Promise<Admitte
   const fan = await connectFan(url);
   const ack = await fan.join(eventId);
   if (!ack.ok) throw new Error(`join failed: ${JSON.stringify(ack)}`);
-  const token = ack.data.admission?.token ?? (await waitFor("admission", () => fan.admitted.find((a) => a.eventId === eventId)?.token, 15_000));
+  const token =
+    ack.data.admission?.token ??
+    (await waitFor("admission", () => fan.admitted.find((a) => a.eventId === eventId)?.token, 15_000));
   return Object.assign(fan, { admissionToken: token });
 }
 
@@ -27,7 +29,13 @@ export interface HoldAnswer {
   };
 }
 
-export async function hold(url: string, fan: { fanToken: string; admissionToken: string }, eventId: string, items: Array<{ classId: string; quantity: number }>, headers: Record<string, string> = {}): Promise<HoldAnswer> {
+export async function hold(
+  url: string,
+  fan: { fanToken: string; admissionToken: string },
+  eventId: string,
+  items: Array<{ classId: string; quantity: number }>,
+  headers: Record<string, string> = {},
+): Promise<HoldAnswer> {
   const res = await fetch(`${url}/api/events/${eventId}/holds`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${fan.fanToken}`, ...headers },
@@ -72,7 +80,11 @@ export function sessionIdOf(paymentUrl: string): string {
   return new URL(paymentUrl).pathname.split("/").filter(Boolean).pop() ?? "";
 }
 
-export async function completePayment(url: string, paymentUrl: string, outcome: "succeeded" | "failed" | "canceled"): Promise<Response> {
+export async function completePayment(
+  url: string,
+  paymentUrl: string,
+  outcome: "succeeded" | "failed" | "canceled",
+): Promise<Response> {
   return fetch(`${url}/mockpay/api/sessions/${sessionIdOf(paymentUrl)}/complete`, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -83,7 +95,14 @@ export async function completePayment(url: string, paymentUrl: string, outcome: 
 export interface OrderBody {
   orderId: string;
   status: string;
-  tickets: Array<{ ticketId: string; classCode: string; code: string; shortCode: string; qrSvgUrl: string; qrPngUrl: string }>;
+  tickets: Array<{
+    ticketId: string;
+    classCode: string;
+    code: string;
+    shortCode: string;
+    qrSvgUrl: string;
+    qrPngUrl: string;
+  }>;
   perks: Array<{ code: string; name: string }>;
   [k: string]: unknown;
 }
@@ -94,16 +113,33 @@ export async function getOrder(url: string, orderId: string, orderToken: string)
   return (await res.json()) as OrderBody;
 }
 
-export async function orderReaches(url: string, orderId: string, orderToken: string, status: string, timeoutMs = 15_000): Promise<OrderBody> {
-  return waitFor(`order ${orderId} ${status}`, async () => {
-    const o = await getOrder(url, orderId, orderToken);
-    return o.status === status ? o : null;
-  }, timeoutMs);
+export async function orderReaches(
+  url: string,
+  orderId: string,
+  orderToken: string,
+  status: string,
+  timeoutMs = 15_000,
+): Promise<OrderBody> {
+  return waitFor(
+    `order ${orderId} ${status}`,
+    async () => {
+      const o = await getOrder(url, orderId, orderToken);
+      return o.status === status ? o : null;
+    },
+    timeoutMs,
+  );
 }
 
-export async function stockOf(url: string, eventId: string): Promise<Array<{ code: string; available: number; held: number; sold: number; capacity: number }>> {
+export async function stockOf(
+  url: string,
+  eventId: string,
+): Promise<Array<{ code: string; available: number; held: number; sold: number; capacity: number }>> {
   const res = await fetch(`${url}/api/events/${eventId}`);
-  return ((await res.json()) as { classes: Array<{ code: string; available: number; held: number; sold: number; capacity: number }> }).classes;
+  return (
+    (await res.json()) as {
+      classes: Array<{ code: string; available: number; held: number; sold: number; capacity: number }>;
+    }
+  ).classes;
 }
 
 /** The audit endpoint's verdict: every tier adds up. */

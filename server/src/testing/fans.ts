@@ -1,7 +1,16 @@
 // Fans for end-to-end tests: a real session over HTTP and a real Socket.IO client, recording
 // everything the server pushes.
 import { io, type Socket } from "socket.io-client";
-import type { ClientToServerEvents, OrderUpdate, QueueAdmitted, QueueEntry, QueueStatus, ServerToClientEvents, StockUpdate, Ack } from "@stampede/shared/protocol";
+import type {
+  ClientToServerEvents,
+  OrderUpdate,
+  QueueAdmitted,
+  QueueEntry,
+  QueueStatus,
+  ServerToClientEvents,
+  StockUpdate,
+  Ack,
+} from "@stampede/shared/protocol";
 
 export type FanClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -25,7 +34,12 @@ export async function newSession(url: string): Promise<{ fanId: string; fanToken
 }
 
 export function connectSocket(url: string, fanToken: string): Promise<FanClientSocket> {
-  const socket: FanClientSocket = io(url, { auth: { fanToken }, transports: ["websocket"], reconnection: false, forceNew: true });
+  const socket: FanClientSocket = io(url, {
+    auth: { fanToken },
+    transports: ["websocket"],
+    reconnection: false,
+    forceNew: true,
+  });
   return new Promise((resolve, reject) => {
     socket.once("connect", () => resolve(socket));
     socket.once("connect_error", (err) => {
@@ -56,7 +70,11 @@ export async function connectFan(url: string, session?: { fanId: string; fanToke
   return fan;
 }
 
-export async function waitFor<T>(what: string, fn: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 15_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
@@ -66,11 +84,20 @@ export async function waitFor<T>(what: string, fn: () => T | undefined | null | 
   }
 }
 
-export const basicAuth = (username: string, password: string) => `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
+export const basicAuth = (username: string, password: string) =>
+  `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
 
 /** Creates an event through the admin API (HTTP Basic) and returns its EventView. */
-export async function createEvent(url: string, admin: { username: string; password: string }, body: Record<string, unknown>) {
-  const res = await fetch(`${url}/api/admin/events`, { method: "POST", headers: { "content-type": "application/json", authorization: basicAuth(admin.username, admin.password) }, body: JSON.stringify(body) });
+export async function createEvent(
+  url: string,
+  admin: { username: string; password: string },
+  body: Record<string, unknown>,
+) {
+  const res = await fetch(`${url}/api/admin/events`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: basicAuth(admin.username, admin.password) },
+    body: JSON.stringify(body),
+  });
   if (res.status !== 201) throw new Error(`create event answered ${res.status}: ${await res.text()}`);
   return (await res.json()) as { id: string; classes: Array<{ id: string; code: string }> };
 }

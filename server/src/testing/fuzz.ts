@@ -27,7 +27,10 @@ export interface JsonSchema {
 const shortMax = 24;
 
 function stringOf(schema: JsonSchema): fc.Arbitrary<string> {
-  if (schema.format === "date-time") return fc.date({ min: new Date("2000-01-01"), max: new Date("2100-01-01"), noInvalidDate: true }).map((d) => d.toISOString());
+  if (schema.format === "date-time")
+    return fc
+      .date({ min: new Date("2000-01-01"), max: new Date("2100-01-01"), noInvalidDate: true })
+      .map((d) => d.toISOString());
   if (schema.pattern) return fc.stringMatching(new RegExp(schema.pattern));
   if (schema.format === "email") return fc.emailAddress().filter((e) => e.length <= (schema.maxLength ?? 254));
   if (schema.format === "uuid") return fc.uuid();
@@ -57,7 +60,10 @@ export function valueOf(schema: JsonSchema, known: KnownValues = {}): fc.Arbitra
     case "null":
       return fc.constant(null);
     case "array":
-      return fc.array(valueOf(schema.items ?? {}, known), { minLength: schema.minItems ?? 0, maxLength: Math.max(schema.minItems ?? 0, Math.min(schema.maxItems ?? 3, 3)) });
+      return fc.array(valueOf(schema.items ?? {}, known), {
+        minLength: schema.minItems ?? 0,
+        maxLength: Math.max(schema.minItems ?? 0, Math.min(schema.maxItems ?? 3, 3)),
+      });
     case "object": {
       const props = Object.fromEntries(
         Object.entries(schema.properties ?? {}).map(([k, s]) => {
@@ -80,7 +86,30 @@ const nested = (depth: number): unknown => {
 
 /** A value a client should never send: wrong type, edge number, NUL, huge, deep, unicode. */
 export const hostile: fc.Arbitrary<unknown> = fc.oneof(
-  fc.constantFrom(null, true, false, 0, -1, 1.5, 1e308, -1e308, 2 ** 53 + 2, 1e21, "", "\u0000", "a\u0000b", "😀", "..", "../../etc/passwd", "' OR 1=1 --", "{}", [], {}, [[[]]], { $gt: "" }),
+  fc.constantFrom(
+    null,
+    true,
+    false,
+    0,
+    -1,
+    1.5,
+    1e308,
+    -1e308,
+    2 ** 53 + 2,
+    1e21,
+    "",
+    "\u0000",
+    "a\u0000b",
+    "😀",
+    "..",
+    "../../etc/passwd",
+    "' OR 1=1 --",
+    "{}",
+    [],
+    {},
+    [[[]]],
+    { $gt: "" },
+  ),
   fc.string({ unit: "binary", maxLength: 20 }),
   fc.string({ unit: "grapheme", maxLength: 20 }),
   fc.integer({ min: 1_000, max: 60_000 }).map((n) => "x".repeat(n)),
@@ -94,7 +123,8 @@ type Path = Array<string | number>;
 function pathsOf(value: unknown, at: Path = []): Path[] {
   const here = [at];
   if (Array.isArray(value)) return [...here, ...value.flatMap((v, i) => pathsOf(v, [...at, i]))];
-  if (value && typeof value === "object") return [...here, ...Object.entries(value).flatMap(([k, v]) => pathsOf(v, [...at, k]))];
+  if (value && typeof value === "object")
+    return [...here, ...Object.entries(value).flatMap(([k, v]) => pathsOf(v, [...at, k]))];
   return here;
 }
 
@@ -105,8 +135,15 @@ export function mutate(value: unknown, pick: number, how: Mutation, bad: unknown
   const copy: unknown = structuredClone(value);
   const paths = pathsOf(copy);
   const path = paths[pick % paths.length] ?? [];
-  if (path.length === 0) return how === "wrap" ? [copy] : how === "extra" && copy && typeof copy === "object" ? { ...copy, extra: bad } : bad;
-  const parent = path.slice(0, -1).reduce<unknown>((v, k) => (v as Record<string | number, unknown>)[k], copy) as Record<string | number, unknown>;
+  if (path.length === 0)
+    return how === "wrap"
+      ? [copy]
+      : how === "extra" && copy && typeof copy === "object"
+        ? { ...copy, extra: bad }
+        : bad;
+  const parent = path
+    .slice(0, -1)
+    .reduce<unknown>((v, k) => (v as Record<string | number, unknown>)[k], copy) as Record<string | number, unknown>;
   const key = path.at(-1) as string | number;
   if (how === "delete") {
     if (Array.isArray(parent)) parent.splice(Number(key), 1);
@@ -114,8 +151,7 @@ export function mutate(value: unknown, pick: number, how: Mutation, bad: unknown
   } else if (how === "extra") {
     if (Array.isArray(parent)) parent.push(bad);
     else parent.extraField = bad;
-  }
-  else if (how === "wrap") parent[key] = { value: parent[key] };
+  } else if (how === "wrap") parent[key] = { value: parent[key] };
   else parent[key] = bad;
   return copy;
 }
@@ -127,12 +163,26 @@ export interface RawBody {
 
 /** Bodies that are not the JSON the route wants: broken, empty, too big, the wrong media type. */
 export const rawBodies: fc.Arbitrary<RawBody> = fc.oneof(
-  fc.constantFrom("{", "{\"a\":", "nul", "[1,]", "\"", "{'a':1}", "\u0000", "null", "[]", "\"str\"", "1", "true", "").map((body) => ({ contentType: "application/json", body })),
-  fc.integer({ min: 100, max: 20_000 }).map((n) => ({ contentType: "application/json", body: "[".repeat(n) + "]".repeat(n) })),
+  fc
+    .constantFrom("{", '{"a":', "nul", "[1,]", '"', "{'a':1}", "\u0000", "null", "[]", '"str"', "1", "true", "")
+    .map((body) => ({ contentType: "application/json", body })),
+  fc
+    .integer({ min: 100, max: 20_000 })
+    .map((n) => ({ contentType: "application/json", body: "[".repeat(n) + "]".repeat(n) })),
   fc.constant({ contentType: "application/json", body: JSON.stringify({ pad: "x".repeat(200_000) }) }),
-  fc.constantFrom("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/json; charset=latin-9").map((contentType) => ({ contentType, body: "a=b&c=%00" })),
-  fc.constantFrom("{\"a\":1}", "{\"__proto__\":{\"admin\":true}}").map((body) => ({ contentType: null, body })),
-  fc.constant({ contentType: "application/json", body: "{\"__proto__\":{\"role\":\"admin\"},\"constructor\":{\"prototype\":{}}}" }),
+  fc
+    .constantFrom(
+      "text/plain",
+      "application/x-www-form-urlencoded",
+      "multipart/form-data; boundary=x",
+      "application/json; charset=latin-9",
+    )
+    .map((contentType) => ({ contentType, body: "a=b&c=%00" })),
+  fc.constantFrom('{"a":1}', '{"__proto__":{"admin":true}}').map((body) => ({ contentType: null, body })),
+  fc.constant({
+    contentType: "application/json",
+    body: '{"__proto__":{"role":"admin"},"constructor":{"prototype":{}}}',
+  }),
 );
 
 /** A path segment as it goes on the wire: a real id, a random uuid, or something hostile (raw, not re-encoded). */
@@ -141,7 +191,27 @@ export function pathSegment(realIds: readonly string[]): fc.Arbitrary<string> {
     { arbitrary: fc.constantFrom(...realIds), weight: 3 },
     fc.uuid(),
     fc.uuid().map((u) => u.toUpperCase()),
-    fc.constantFrom("%00", "%", "%zz", "..", "%2e%2e", ".", "%2F", "%20", "null", "0", "-1", "1e308", "%E2%82", "a%00b", "{x}", "%7B%7D", "__proto__", "ps_%00", "evt_1"),
+    fc.constantFrom(
+      "%00",
+      "%",
+      "%zz",
+      "..",
+      "%2e%2e",
+      ".",
+      "%2F",
+      "%20",
+      "null",
+      "0",
+      "-1",
+      "1e308",
+      "%E2%82",
+      "a%00b",
+      "{x}",
+      "%7B%7D",
+      "__proto__",
+      "ps_%00",
+      "evt_1",
+    ),
     fc.string({ unit: "grapheme", maxLength: 40 }).map(encodeURIComponent),
     fc.integer({ min: 100, max: 8_000 }).map((n) => "x".repeat(n)),
     fc.constant(""),
@@ -150,7 +220,7 @@ export function pathSegment(realIds: readonly string[]): fc.Arbitrary<string> {
 
 /** A query-string part for one parameter: absent, a schema value, hostile, repeated, or nested. */
 export function queryPart(name: string, schema: JsonSchema): fc.Arbitrary<string> {
-  const enc = (v: unknown) => encodeURIComponent(typeof v === "string" ? v : JSON.stringify(v) ?? "");
+  const enc = (v: unknown) => encodeURIComponent(typeof v === "string" ? v : (JSON.stringify(v) ?? ""));
   return fc.oneof(
     fc.constant(""),
     valueOf(schema).map((v) => `${name}=${enc(v)}`),
@@ -166,15 +236,36 @@ export interface RawResponse {
 }
 
 /** One request exactly as given; the response read whole. */
-export function send(base: string, method: string, path: string, headers: Record<string, string>, body?: string): Promise<RawResponse> {
+export function send(
+  base: string,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<RawResponse> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, method, path, headers: body === undefined ? headers : { ...headers, "content-length": String(Buffer.byteLength(body)) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, contentType: String(res.headers["content-type"] ?? ""), text: Buffer.concat(chunks).toString("utf8") }));
-      res.on("error", reject);
-    });
+    const req = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        method,
+        path,
+        headers: body === undefined ? headers : { ...headers, "content-length": String(Buffer.byteLength(body)) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            contentType: String(res.headers["content-type"] ?? ""),
+            text: Buffer.concat(chunks).toString("utf8"),
+          }),
+        );
+        res.on("error", reject);
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });

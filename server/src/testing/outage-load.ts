@@ -24,7 +24,12 @@ export interface OutageLoad {
   stop(): Promise<void>;
 }
 
-async function call(answers: Answer[], what: string, url: string, init: RequestInit = {}): Promise<{ status: number; body: Record<string, unknown> } | null> {
+async function call(
+  answers: Answer[],
+  what: string,
+  url: string,
+  init: RequestInit = {},
+): Promise<{ status: number; body: Record<string, unknown> } | null> {
   try {
     const res = await fetch(url, { ...init, signal: AbortSignal.timeout(hangMs) });
     const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
@@ -46,7 +51,11 @@ async function oneFan(base: string, eventId: string, classId: string, load: Outa
   try {
     const ack = await fan.join(eventId).catch(() => null);
     if (!ack?.ok) return;
-    const token = ack.data.admission?.token ?? (await waitFor("admission", () => fan.admitted.find((a) => a.eventId === eventId)?.token, admissionWaitMs).catch(() => null));
+    const token =
+      ack.data.admission?.token ??
+      (await waitFor("admission", () => fan.admitted.find((a) => a.eventId === eventId)?.token, admissionWaitMs).catch(
+        () => null,
+      ));
     if (!token) return;
     const held = await call(load.answers, "hold", `${base}/api/events/${eventId}/holds`, {
       method: "POST",

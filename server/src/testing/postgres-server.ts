@@ -27,7 +27,11 @@ export interface SparePostgres {
 /** The newest installed PostgreSQL's bin directory (Debian: /usr/lib/postgresql/<major>/bin). */
 export function postgresBinDir(): string {
   const base = "/usr/lib/postgresql";
-  const majors = existsSync(base) ? readdirSync(base).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a)) : [];
+  const majors = existsSync(base)
+    ? readdirSync(base)
+        .filter((v) => /^\d+$/.test(v))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
   const dir = majors.map((m) => join(base, m, "bin")).find((d) => existsSync(join(d, "pg_ctl")));
   if (!dir) throw new Error(`no PostgreSQL binaries under ${base}/*/bin`);
   return dir;
@@ -58,7 +62,10 @@ export interface SparePostgresOptions {
 }
 
 /** initdb + pg_ctl start on port (pick one with closedPort()); resolves once it accepts connections. */
-export async function startPostgresServer(port: number, spareOptions: SparePostgresOptions = {}): Promise<SparePostgres> {
+export async function startPostgresServer(
+  port: number,
+  spareOptions: SparePostgresOptions = {},
+): Promise<SparePostgres> {
   const bin = postgresBinDir();
   const asPostgres = process.getuid?.() === 0; // PostgreSQL refuses to run as root
   const dir = mkdtempSync(join(tmpdir(), "stampede-pg-"));
@@ -68,7 +75,17 @@ export async function startPostgresServer(port: number, spareOptions: SparePostg
   }
   const data = join(dir, "data");
   const log = join(dir, "server.log");
-  await runPg(asPostgres, join(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C"]);
+  await runPg(asPostgres, join(bin, "initdb"), [
+    "-D",
+    data,
+    "-U",
+    "postgres",
+    "--auth=trust",
+    "--no-sync",
+    "-E",
+    "UTF8",
+    "--locale=C",
+  ]);
   // fsync off is safe against a process crash (the OS keeps the written WAL); synchronous_commit
   // off is not: the last commits may still sit in PostgreSQL's own memory.
   const synchronousCommit = spareOptions.durableCommits ? "on" : "off";

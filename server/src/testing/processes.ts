@@ -19,7 +19,11 @@ export interface RunningServer extends RunningProcess {
   nodeId: string;
 }
 
-const entryFiles = { server: "server/src/main.ts", workers: "workers/src/main.ts", mockpay: "server/src/mockpay/main.ts" } as const;
+const entryFiles = {
+  server: "server/src/main.ts",
+  workers: "workers/src/main.ts",
+  mockpay: "server/src/mockpay/main.ts",
+} as const;
 
 export function startProcess(entry: keyof typeof entryFiles, env: Record<string, string>): RunningProcess {
   const child = spawn(process.execPath, ["--import", "tsx", entryFiles[entry]], {
@@ -35,7 +39,12 @@ export function startProcess(entry: keyof typeof entryFiles, env: Record<string,
 }
 
 /** Waits for a started process's line matching `listening` (or its exit). */
-async function untilListening(proc: RunningProcess, what: string, listening: RegExp, timeoutMs: number): Promise<RegExpExecArray> {
+async function untilListening(
+  proc: RunningProcess,
+  what: string,
+  listening: RegExp,
+  timeoutMs: number,
+): Promise<RegExpExecArray> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const match = listening.exec(proc.output());
@@ -50,7 +59,10 @@ async function untilListening(proc: RunningProcess, what: string, listening: Reg
 }
 
 /** MockPay in its own process (`npm run start:mockpay`), on port 0 unless MOCKPAY_PORT is given. */
-export async function startMockPayProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<RunningProcess & { url: string }> {
+export async function startMockPayProcess(
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+): Promise<RunningProcess & { url: string }> {
   const proc = startProcess("mockpay", { MOCKPAY_PORT: "0", ...env });
   const match = await untilListening(proc, "mockpay", /mockpay listening on http:\/\/[^:]+:(\d+)/, timeoutMs);
   return { ...proc, url: `http://127.0.0.1:${match[1]}` };
@@ -59,7 +71,12 @@ export async function startMockPayProcess(env: Record<string, string>, timeoutMs
 /** Starts a server process and waits for its "listening" line (or its exit). */
 export async function startServerProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<RunningServer> {
   const proc = startProcess("server", { PORT: "0", ...env });
-  const match = await untilListening(proc, "server", /listening on http:\/\/[^:]+:(\d+) \(node ([0-9a-f-]+)\)/, timeoutMs);
+  const match = await untilListening(
+    proc,
+    "server",
+    /listening on http:\/\/[^:]+:(\d+) \(node ([0-9a-f-]+)\)/,
+    timeoutMs,
+  );
   const port = Number(match[1]);
   return { ...proc, port, url: `http://127.0.0.1:${port}`, nodeId: match[2]! };
 }

@@ -36,7 +36,11 @@ export interface SpareRedisOptions {
 }
 
 /** Starts redis-server (no persistence unless asked) on port and waits until it answers PING. */
-export async function startRedisServer(port: number, timeoutMs = 20_000, options: SpareRedisOptions = {}): Promise<SpareRedis> {
+export async function startRedisServer(
+  port: number,
+  timeoutMs = 20_000,
+  options: SpareRedisOptions = {},
+): Promise<SpareRedis> {
   const persistence = options.appendOnlyDir
     ? ["--appendonly", "yes", "--appendfsync", "always", "--dir", options.appendOnlyDir]
     : ["--appendonly", "no"];

@@ -10,5 +10,8 @@ export async function responseMismatches(url: string): Promise<number | null> {
 
 /** The check's lines in a process's output, to say which answers did not match. */
 export function mismatchLines(output: string): string {
-  return output.split("\n").filter((line) => line.includes('"responseMismatch"')).join("\n");
+  return output
+    .split("\n")
+    .filter((line) => line.includes('"responseMismatch"'))
+    .join("\n");
 }

@@ -2,7 +2,13 @@
 // processes as the test wants (multi-node), all started the way `npm run start:server` does, and
 // MockPay in its own process when a test wants that.
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from "./services.js";
-import { startMockPayProcess, startProcess, startServerProcess, type RunningProcess, type RunningServer } from "./processes.js";
+import {
+  startMockPayProcess,
+  startProcess,
+  startServerProcess,
+  type RunningProcess,
+  type RunningServer,
+} from "./processes.js";
 
 export const stackAdmin = { username: "admin", password: "e2e-admin-password" } as const;
 export const stackSecretKey = "e2e-secret-key-0123456789abcdef0123456789";
@@ -20,7 +26,10 @@ export interface TestStack {
 }
 
 /** postgresBase: another PostgreSQL cluster (a throwaway one from postgres-server.ts) for its database. */
-export async function startStack(env: Record<string, string> = {}, options: { postgresBase?: string } = {}): Promise<TestStack> {
+export async function startStack(
+  env: Record<string, string> = {},
+  options: { postgresBase?: string } = {},
+): Promise<TestStack> {
   const db = await createTestDatabase({ migrate: false, base: options.postgresBase });
   const redis = await createTestRedis();
   const baseEnv = {

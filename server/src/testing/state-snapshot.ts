@@ -12,7 +12,9 @@ const redisLeftOut = /:rl:/;
 export type Snapshot = Record<string, string>;
 
 async function tables(pool: Pool): Promise<string[]> {
-  const { rows } = await pool.query<{ name: string }>("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename");
+  const { rows } = await pool.query<{ name: string }>(
+    "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
+  );
   return rows.map((r) => r.name).filter((name) => !tablesLeftOut.has(name));
 }
 
@@ -28,16 +30,31 @@ async function redisDigest(redis: Redis, prefix: string): Promise<Snapshot> {
   if (keys.length === 0) return out;
   // A key's type and size: enough to see a queue entry, a session, a job or a stream entry appear.
   const types = (await redis.pipeline(keys.map((k) => ["type", k])).exec()) ?? [];
-  const sizeCommand: Record<string, string> = { zset: "zcard", set: "scard", hash: "hlen", list: "llen", stream: "xlen", string: "strlen" };
-  const sizes = (await redis.pipeline(keys.map((k, i) => [sizeCommand[String(types[i]?.[1])] ?? "exists", k])).exec()) ?? [];
-  keys.forEach((k, i) => (out[`redis ${k.slice(prefix.length)}`] = `${String(types[i]?.[1])}/${String(sizes[i]?.[1])}`));
+  const sizeCommand: Record<string, string> = {
+    zset: "zcard",
+    set: "scard",
+    hash: "hlen",
+    list: "llen",
+    stream: "xlen",
+    string: "strlen",
+  };
+  const sizes =
+    (await redis.pipeline(keys.map((k, i) => [sizeCommand[String(types[i]?.[1])] ?? "exists", k])).exec()) ?? [];
+  keys.forEach(
+    (k, i) => (out[`redis ${k.slice(prefix.length)}`] = `${String(types[i]?.[1])}/${String(sizes[i]?.[1])}`),
+  );
   return out;
 }
 
 /** Table name → digest of its rows; Redis key → type/size. */
 export async function snapshot(pool: Pool, redis: Redis, prefix: string): Promise<Snapshot> {
   const names = await tables(pool);
-  const sql = names.map((n) => `SELECT '${n}' AS name, count(*)::int AS n, md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h FROM "${n}" x`).join(" UNION ALL ");
+  const sql = names
+    .map(
+      (n) =>
+        `SELECT '${n}' AS name, count(*)::int AS n, md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h FROM "${n}" x`,
+    )
+    .join(" UNION ALL ");
   const { rows } = await pool.query<{ name: string; n: number; h: string }>(sql);
   const out: Snapshot = Object.fromEntries(rows.map((r) => [r.name, `${r.n} rows ${r.h}`]));
   return { ...out, ...(await redisDigest(redis, prefix)) };
@@ -46,5 +63,7 @@ export async function snapshot(pool: Pool, redis: Redis, prefix: string): Promis
 /** What differs between two snapshots (empty: nothing changed). */
 export function changes(before: Snapshot, after: Snapshot): string[] {
   const names = new Set([...Object.keys(before), ...Object.keys(after)]);
-  return [...names].filter((n) => before[n] !== after[n]).map((n) => `${n}: ${before[n] ?? "absent"} → ${after[n] ?? "absent"}`);
+  return [...names]
+    .filter((n) => before[n] !== after[n])
+    .map((n) => `${n}: ${before[n] ?? "absent"} → ${after[n] ?? "absent"}`);
 }

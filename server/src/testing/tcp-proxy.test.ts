@@ -37,10 +37,11 @@ async function startEcho(): Promise<Echo> {
     received: () => received,
     accepted: () => accepted,
     resets: () => resets,
-    close: () => new Promise<void>((resolve) => {
-      sockets.forEach((s) => s.destroy());
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        sockets.forEach((s) => s.destroy());
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -79,7 +80,9 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function setUp(options: Partial<TcpProxyOptions> = {}): Promise<{ echo: Echo; proxy: TcpProxy; open: () => Promise<Client> }> {
+async function setUp(
+  options: Partial<TcpProxyOptions> = {},
+): Promise<{ echo: Echo; proxy: TcpProxy; open: () => Promise<Client> }> {
   const echo = await startEcho();
   cleanups.push(() => echo.close());
   const proxy = await startTcpProxy({ upstreamHost: "127.0.0.1", upstreamPort: echo.port, ...options });

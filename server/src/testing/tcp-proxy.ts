@@ -109,7 +109,10 @@ class Link {
     this.affectedNow = options.affects ? null : true;
     this.upstream = net.connect({ port: options.upstreamPort, host: options.upstreamHost, allowHalfOpen: true });
     const affected = () => this.affectedNow === true;
-    this.lanes = { up: new Lane("up", this.upstream, faults, affected), down: new Lane("down", client, faults, affected) };
+    this.lanes = {
+      up: new Lane("up", this.upstream, faults, affected),
+      down: new Lane("down", client, faults, affected),
+    };
     this.wire(client, "up", options);
     this.wire(this.upstream, "down", options);
   }

@@ -64,7 +64,13 @@ export async function startWebhookGate(): Promise<WebhookGate> {
     if (req.method !== "POST" || req.url !== "/api/payments/webhook") return void res.writeHead(404).end();
     void readBody(req).then((body) => {
       const eventId = (JSON.parse(body) as { id: string }).id;
-      const delivery: GatedDelivery = { eventId, body, signature: String(req.headers["mockpay-signature"]), cutOff: false, res };
+      const delivery: GatedDelivery = {
+        eventId,
+        body,
+        signature: String(req.headers["mockpay-signature"]),
+        cutOff: false,
+        res,
+      };
       res.on("close", () => (delivery.cutOff = !res.writableEnded));
       gate.deliveries.push(delivery);
       if (gate.open) void gate.forward(delivery);

@@ -18,7 +18,12 @@ export async function pendingDeliveryJobs(queue: MockPayQueue, eventIds: readonl
 }
 
 /** Waits until every event of these sessions is delivered and none of their delivery jobs is pending. */
-export async function deliveriesSettled(pool: Pool, queue: MockPayQueue, sessionIds: readonly string[], timeoutMs = 30_000): Promise<void> {
+export async function deliveriesSettled(
+  pool: Pool,
+  queue: MockPayQueue,
+  sessionIds: readonly string[],
+  timeoutMs = 30_000,
+): Promise<void> {
   await waitFor(
     "every webhook delivered, none still queued",
     async () => {
@@ -27,7 +32,14 @@ export async function deliveriesSettled(pool: Pool, queue: MockPayQueue, session
         [sessionIds],
       );
       if (rows.length === 0 || rows.some((r) => !r.delivered)) return false;
-      return (await pendingDeliveryJobs(queue, rows.map((r) => r.id))).length === 0;
+      return (
+        (
+          await pendingDeliveryJobs(
+            queue,
+            rows.map((r) => r.id),
+          )
+        ).length === 0
+      );
     },
     timeoutMs,
   );

@@ -10,7 +10,11 @@ import { orderStatuses, type OrderStatus } from "./orders.js";
 const count = z.int().min(0);
 
 /** `GET /api/admin/me` and `POST /api/admin/login`; `csrfToken` is null for HTTP Basic callers. */
-export const adminMeView = z.strictObject({ username: z.string(), role: z.enum(adminRoles), csrfToken: z.string().nullable() });
+export const adminMeView = z.strictObject({
+  username: z.string(),
+  role: z.enum(adminRoles),
+  csrfToken: z.string().nullable(),
+});
 export type AdminMeView = z.output<typeof adminMeView>;
 
 /** A row of `GET /api/admin/users`, and `201` of `POST /api/admin/users`. */
@@ -57,7 +61,14 @@ export const auditView = z.strictObject({
 export type AuditView = z.output<typeof auditView>;
 
 /** What happened to an order (the domain events of the sales feed). */
-export const saleEventTypes = ["hold.placed", "hold.posted", "hold.voided", "hold.expired", "order.paid", "order.refunded"] as const;
+export const saleEventTypes = [
+  "hold.placed",
+  "hold.posted",
+  "hold.voided",
+  "hold.expired",
+  "order.paid",
+  "order.refunded",
+] as const;
 export type SaleEventType = (typeof saleEventTypes)[number];
 
 export const adminSale = z.strictObject({
@@ -122,7 +133,9 @@ export type AdminAdmissionView = z.output<typeof adminAdmissionView>;
 
 /** `GET /api/admin/events/:id/stats` (contract.md "Admin"): stock per tier, perks, orders by status, revenue, queue. */
 export const adminStatsView = z.strictObject({
-  classes: z.array(z.strictObject({ id: z.string(), code: z.string(), capacity: count, available: count, held: count, sold: count })),
+  classes: z.array(
+    z.strictObject({ id: z.string(), code: z.string(), capacity: count, available: count, held: count, sold: count }),
+  ),
   perks: z.array(z.strictObject({ code: z.string(), capacity: count, granted: count })),
   orders: z.strictObject(Object.fromEntries(orderStatuses.map((s) => [s, count])) as Record<OrderStatus, typeof count>),
   revenueCents: z.int(),

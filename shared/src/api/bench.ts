@@ -30,7 +30,10 @@ export const benchBaseline = z.object({
 export type BenchBaseline = z.output<typeof benchBaseline>;
 
 /** Benchmark name (as in the result files) → its baseline. */
-export const benchBaselines = z.record(z.string().regex(/^[a-z][a-z-]*$/, "a benchmark name like purchase"), benchBaseline);
+export const benchBaselines = z.record(
+  z.string().regex(/^[a-z][a-z-]*$/, "a benchmark name like purchase"),
+  benchBaseline,
+);
 export type BenchBaselines = z.output<typeof benchBaselines>;
 
 /** One recorded run as listed: its figures and the calibration measured in the same run, and the

@@ -61,14 +61,27 @@ export function crossFieldIssues(e: CrossCheckInput): RuleIssue[] {
   const issues: RuleIssue[] = [];
   const repeated = (kind: "classes" | "perks", codes: string[], what: string) =>
     codes.forEach((c, i) => {
-      if (codes.indexOf(c) !== i) issues.push({ path: [kind, i, "code"], message: `another ${what} already has the code ${c}` });
+      if (codes.indexOf(c) !== i)
+        issues.push({ path: [kind, i, "code"], message: `another ${what} already has the code ${c}` });
     });
-  repeated("classes", e.classes.map((c) => c.code), "tier");
-  repeated("perks", e.perks.map((p) => p.code), "perk");
+  repeated(
+    "classes",
+    e.classes.map((c) => c.code),
+    "tier",
+  );
+  repeated(
+    "perks",
+    e.perks.map((p) => p.code),
+    "perk",
+  );
   const first = e.classes[0]?.currency;
   // One order is one payment in one currency.
   e.classes.forEach((c, i) => {
-    if (i > 0 && c.currency !== first) issues.push({ path: ["classes", i, "currency"], message: `every tier of an event uses the same currency (the first tier's ${first ?? ""})` });
+    if (i > 0 && c.currency !== first)
+      issues.push({
+        path: ["classes", i, "currency"],
+        message: `every tier of an event uses the same currency (the first tier's ${first ?? ""})`,
+      });
     if (c.perOrderMax !== undefined && e.perFanMax !== undefined && c.perOrderMax > e.perFanMax) {
       issues.push({ path: ["classes", i, "perOrderMax"], message: `at most the tickets per fan (${e.perFanMax})` });
     }

@@ -19,7 +19,11 @@ const whole = (range: WholeRange) => {
 export const classInput = z.object({
   code,
   name: text(r.itemNameLengthMax),
-  priceCents: z.number({ error: w.price }).int(w.price).min(r.priceCents.min, w.price).max(r.priceCents.max, w.priceMax),
+  priceCents: z
+    .number({ error: w.price })
+    .int(w.price)
+    .min(r.priceCents.min, w.price)
+    .max(r.priceCents.max, w.priceMax),
   currency: z.string({ error: w.currency }).regex(r.currencyPattern, w.currency).default("USD"),
   capacity: whole(r.capacity),
   perOrderMax: whole(r.perOrderMax).default(4),
@@ -43,7 +47,10 @@ export type AdmissionMode = (typeof admissionModes)[number];
 export const admissionDefaults = { admitPerMinute: 600, floorPerMinute: 60, ceilingPerMinute: 60_000 } as const;
 
 /** An operator who names a rate and no mode gets that rate (manual); one who names neither, auto. */
-export function admissionModeFor(given: { admission?: AdmissionMode | undefined; admitPerMinute?: number | undefined }): AdmissionMode {
+export function admissionModeFor(given: {
+  admission?: AdmissionMode | undefined;
+  admitPerMinute?: number | undefined;
+}): AdmissionMode {
   return given.admission ?? (given.admitPerMinute === undefined ? "auto" : "manual");
 }
 
@@ -76,7 +83,10 @@ export const waitingRoomInput = z
 export const createEventInput = z
   .object({
     name: text(r.nameLengthMax),
-    slug: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$/, "lowercase letters, digits and dashes").optional(),
+    slug: z
+      .string()
+      .regex(/^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$/, "lowercase letters, digits and dashes")
+      .optional(),
     venue: z.string().max(r.venueLengthMax, w.textMax(r.venueLengthMax)).default(""),
     startsAt: isoTime.nullable().default(null),
     status: z.enum(["draft", "scheduled", "on_sale"]).default("draft"),
@@ -85,7 +95,8 @@ export const createEventInput = z
     waitingRoom: waitingRoomInput.default(waitingRoomInput.parse({})),
   })
   .superRefine((e, ctx) => {
-    for (const issue of crossFieldIssues({ classes: e.classes, perks: e.perks, perFanMax: e.waitingRoom.perFanMax })) ctx.addIssue({ code: "custom", ...issue });
+    for (const issue of crossFieldIssues({ classes: e.classes, perks: e.perks, perFanMax: e.waitingRoom.perFanMax }))
+      ctx.addIssue({ code: "custom", ...issue });
   });
 export type CreateEventInput = z.output<typeof createEventInput>;
 
@@ -110,7 +121,13 @@ export const classView = z.strictObject({
 });
 export type ClassView = z.output<typeof classView>;
 
-export const perkView = z.strictObject({ id: z.string(), code: z.string(), name: z.string(), capacity: count, granted: count });
+export const perkView = z.strictObject({
+  id: z.string(),
+  code: z.string(),
+  name: z.string(),
+  capacity: count,
+  granted: count,
+});
 export type PerkView = z.output<typeof perkView>;
 
 export const waitingRoomView = z.strictObject({

@@ -10,7 +10,12 @@ const count = z.int().min(0);
 /** Times go out as ISO-8601 UTC (toISOString), as the contract says. */
 const utcTime = z.iso.datetime();
 
-export const orderItemView = z.strictObject({ classId: z.string(), code: z.string(), quantity: count, unitPriceCents: z.int() });
+export const orderItemView = z.strictObject({
+  classId: z.string(),
+  code: z.string(),
+  quantity: count,
+  unitPriceCents: z.int(),
+});
 export type OrderItemView = z.output<typeof orderItemView>;
 
 export const ticketView = z.strictObject({

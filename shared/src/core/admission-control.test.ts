@@ -22,7 +22,10 @@ import {
 
 const signals = Object.keys(overloadThresholds) as CheckoutSignal[];
 
-const overloaded = (signal: CheckoutSignal, by = 1): CheckoutHealth => ({ ...healthyCheckout, [signal]: overloadThresholds[signal] + by });
+const overloaded = (signal: CheckoutSignal, by = 1): CheckoutHealth => ({
+  ...healthyCheckout,
+  [signal]: overloadThresholds[signal] + by,
+});
 
 const limits = fc
   .tuple(fc.integer({ min: 1, max: 5_000 }), fc.integer({ min: 0, max: 200_000 }))
@@ -43,7 +46,10 @@ const health: fc.Arbitrary<CheckoutHealth> = fc.oneof(
 );
 
 /** A healthy checkout whose fans hold as soon as they are admitted at this rate a minute. */
-const servingAt = (ratePerMinute: number): CheckoutHealth => ({ ...healthyCheckout, holdsPerSecond: ratePerMinute / 60 });
+const servingAt = (ratePerMinute: number): CheckoutHealth => ({
+  ...healthyCheckout,
+  holdsPerSecond: ratePerMinute / 60,
+});
 
 const step = fc.record({ health, elapsedMs: fc.integer({ min: 0, max: 3_000 }), demand: fc.boolean() });
 
@@ -54,39 +60,60 @@ function isOverloaded(h: CheckoutHealth): boolean {
 describe("steerAdmission", () => {
   it("never leaves [floor, ceiling] and never grows while any sign shows overload", () => {
     fc.assert(
-      fc.property(limits, fc.integer({ min: 1, max: 1_000_000 }), fc.array(step, { maxLength: 60 }), (lim, start, steps) => {
-        let state: SteerState = startSteering(start, lim.floorPerMinute, lim.ceilingPerMinute);
-        let now = 0;
-        for (const s of steps) {
-          now += s.elapsedMs;
-          const next = steerAdmission({ state, ...lim, ...s, nowMs: now });
-          expect(next.ratePerMinute).toBeGreaterThanOrEqual(lim.floorPerMinute);
-          expect(next.ratePerMinute).toBeLessThanOrEqual(lim.ceilingPerMinute);
-          if (isOverloaded(s.health)) expect(next.ratePerMinute).toBeLessThanOrEqual(state.ratePerMinute);
-          if (!s.demand && !isOverloaded(s.health)) expect(next.ratePerMinute).toBe(state.ratePerMinute);
-          const slowest = state.ratePerMinute + Math.max(1, state.ratePerMinute * 0.03) * (s.elapsedMs / 1_000);
-          const paced = Math.max(slowest, Math.ceil(slowStartGain * 60 * s.health.holdsPerSecond), lim.floorPerMinute);
-          expect(next.ratePerMinute).toBeLessThanOrEqual(Math.min(lim.ceilingPerMinute, Math.ceil(paced)));
-          state = next;
-        }
-      }),
+      fc.property(
+        limits,
+        fc.integer({ min: 1, max: 1_000_000 }),
+        fc.array(step, { maxLength: 60 }),
+        (lim, start, steps) => {
+          let state: SteerState = startSteering(start, lim.floorPerMinute, lim.ceilingPerMinute);
+          let now = 0;
+          for (const s of steps) {
+            now += s.elapsedMs;
+            const next = steerAdmission({ state, ...lim, ...s, nowMs: now });
+            expect(next.ratePerMinute).toBeGreaterThanOrEqual(lim.floorPerMinute);
+            expect(next.ratePerMinute).toBeLessThanOrEqual(lim.ceilingPerMinute);
+            if (isOverloaded(s.health)) expect(next.ratePerMinute).toBeLessThanOrEqual(state.ratePerMinute);
+            if (!s.demand && !isOverloaded(s.health)) expect(next.ratePerMinute).toBe(state.ratePerMinute);
+            const slowest = state.ratePerMinute + Math.max(1, state.ratePerMinute * 0.03) * (s.elapsedMs / 1_000);
+            const paced = Math.max(
+              slowest,
+              Math.ceil(slowStartGain * 60 * s.health.holdsPerSecond),
+              lim.floorPerMinute,
+            );
+            expect(next.ratePerMinute).toBeLessThanOrEqual(Math.min(lim.ceilingPerMinute, Math.ceil(paced)));
+            state = next;
+          }
+        },
+      ),
     );
   });
 
   it.each(signals)("halves the rate on %s, and names it", (signal) => {
     const state = startSteering(4_000, 60, 10_000);
     const next = steerAdmission({
-      state, health: overloaded(signal), floorPerMinute: 60, ceilingPerMinute: 10_000, nowMs: 10_000, elapsedMs: 500, demand: true,
+      state,
+      health: overloaded(signal),
+      floorPerMinute: 60,
+      ceilingPerMinute: 10_000,
+      nowMs: 10_000,
+      elapsedMs: 500,
+      demand: true,
     });
     expect(next).toMatchObject({ ratePerMinute: 2_000, reason: signal, lastCutMs: 10_000, cutFromPerMinute: 4_000 });
     expect(next.cutHoldOffMs).toBe(signal === "settlementLagMs" ? overloadThresholds.settlementLagMs + 1 : 0);
   });
 
   it("cuts to 90% of the holds the checkout answers, never below half the rate nor by less than a tenth", () => {
-    const cutWith = (holdsPerSecond: number) => steerAdmission({
-      state: startSteering(12_000, 60, 100_000), health: { ...overloaded("holdP95Ms"), holdsPerSecond }, floorPerMinute: 60,
-      ceilingPerMinute: 100_000, nowMs: 10_000, elapsedMs: 500, demand: true,
-    }).ratePerMinute;
+    const cutWith = (holdsPerSecond: number) =>
+      steerAdmission({
+        state: startSteering(12_000, 60, 100_000),
+        health: { ...overloaded("holdP95Ms"), holdsPerSecond },
+        floorPerMinute: 60,
+        ceilingPerMinute: 100_000,
+        nowMs: 10_000,
+        elapsedMs: 500,
+        demand: true,
+      }).ratePerMinute;
     // Serving 10,000 a minute of the 12,000 admitted: to 9,000 (halving would throw 3,000 more away).
     expect(cutWith(10_000 / 60)).toBe(Math.round(cutToServedFraction * 10_000));
     // Serving all it is given, yet slow: by a tenth. Serving little: by half, no deeper (control: nothing answered).
@@ -96,10 +123,18 @@ describe("steerAdmission", () => {
   });
 
   it("a signal at its threshold is not overload (negative control)", () => {
-    const atThreshold = { ...servingAt(8_000), ...Object.fromEntries(signals.map((s) => [s, overloadThresholds[s]])) } as CheckoutHealth;
+    const atThreshold = {
+      ...servingAt(8_000),
+      ...Object.fromEntries(signals.map((s) => [s, overloadThresholds[s]])),
+    } as CheckoutHealth;
     const next = steerAdmission({
-      state: startSteering(4_000, 60, 10_000), health: atThreshold, floorPerMinute: 60, ceilingPerMinute: 10_000, nowMs: 1,
-      elapsedMs: 1_000, demand: true,
+      state: startSteering(4_000, 60, 10_000),
+      health: atThreshold,
+      floorPerMinute: 60,
+      ceilingPerMinute: 10_000,
+      nowMs: 1,
+      elapsedMs: 1_000,
+      demand: true,
     });
     expect(next).toMatchObject({ ratePerMinute: 8_000, reason: "slow_start" });
   });
@@ -109,7 +144,14 @@ describe("steerAdmission", () => {
     let state = startSteering(8_000, lim.floorPerMinute, lim.ceilingPerMinute);
     const rates: number[] = [];
     for (let now = 0; now <= 4 * cutSpacingMs; now += 500) {
-      state = steerAdmission({ state, health: overloaded("holdP95Ms"), ...lim, nowMs: now, elapsedMs: 500, demand: true });
+      state = steerAdmission({
+        state,
+        health: overloaded("holdP95Ms"),
+        ...lim,
+        nowMs: now,
+        elapsedMs: 500,
+        demand: true,
+      });
       rates.push(state.ratePerMinute);
     }
     // Cuts at 0, 1, 2, 3 and 4 spacings: five halvings, none in between.
@@ -123,10 +165,19 @@ describe("steerAdmission", () => {
     expect(cut).toMatchObject({ ratePerMinute: 4_000, cutHoldOffMs: 9_000 });
     const held = steerAdmission({ state: cut, health: lagging, ...lim, nowMs: cutSpacingMs + 8_999 });
     expect(held).toMatchObject({ ratePerMinute: 4_000, reason: "settlementLagMs" });
-    expect(steerAdmission({ state: held, health: lagging, ...lim, nowMs: cutSpacingMs + 9_000 }).ratePerMinute).toBe(2_000);
+    expect(steerAdmission({ state: held, health: lagging, ...lim, nowMs: cutSpacingMs + 9_000 }).ratePerMinute).toBe(
+      2_000,
+    );
     // Control: a cut on hold latency alone waits only the cut spacing.
-    const slow = steerAdmission({ state: startSteering(8_000, 10, 100_000), health: overloaded("holdP95Ms"), ...lim, nowMs: 0 });
-    expect(steerAdmission({ state: slow, health: overloaded("holdP95Ms"), ...lim, nowMs: cutSpacingMs }).ratePerMinute).toBe(2_000);
+    const slow = steerAdmission({
+      state: startSteering(8_000, 10, 100_000),
+      health: overloaded("holdP95Ms"),
+      ...lim,
+      nowMs: 0,
+    });
+    expect(
+      steerAdmission({ state: slow, health: overloaded("holdP95Ms"), ...lim, nowMs: cutSpacingMs }).ratePerMinute,
+    ).toBe(2_000);
   });
 
   it("recovers: after the overload ends it climbs back to the ceiling, and says so on the way", () => {
@@ -135,11 +186,25 @@ describe("steerAdmission", () => {
         let state = startSteering(lim.ceilingPerMinute, lim.floorPerMinute, lim.ceilingPerMinute);
         let now = 0;
         for (let i = 0; i < cuts; i++, now += cutSpacingMs) {
-          state = steerAdmission({ state, health: overloaded("poolWaits"), ...lim, nowMs: now, elapsedMs: cutSpacingMs, demand: true });
+          state = steerAdmission({
+            state,
+            health: overloaded("poolWaits"),
+            ...lim,
+            nowMs: now,
+            elapsedMs: cutSpacingMs,
+            demand: true,
+          });
         }
         const reasons = new Set<string>();
         for (let i = 0; i === 0 || (i < 2_000 && state.ratePerMinute < lim.ceilingPerMinute); i++, now += 500) {
-          state = steerAdmission({ state, health: servingAt(state.ratePerMinute), ...lim, nowMs: now, elapsedMs: 500, demand: true });
+          state = steerAdmission({
+            state,
+            health: servingAt(state.ratePerMinute),
+            ...lim,
+            nowMs: now,
+            elapsedMs: 500,
+            demand: true,
+          });
           reasons.add(state.reason);
         }
         expect(state).toMatchObject({ ratePerMinute: lim.ceilingPerMinute, reason: "ceiling" });
@@ -163,7 +228,10 @@ describe("steerAdmission", () => {
     expect(cut.ratePerMinute).toBe(3_000);
     // Serving 2,400 a minute: held to 3,000 × 1.03 (the slowest climb beats 1.25 × 2,400 = 3,000).
     expect(from(cut, servingAt(2_400), 10_000)).toMatchObject({ ratePerMinute: 3_090, reason: "pacing" });
-    expect(from(cut, servingAt(2_600), 10_000, 2_000)).toMatchObject({ ratePerMinute: Math.ceil(recoveryGain * 2_600), reason: "pacing" });
+    expect(from(cut, servingAt(2_600), 10_000, 2_000)).toMatchObject({
+      ratePerMinute: Math.ceil(recoveryGain * 2_600),
+      reason: "pacing",
+    });
     // Serving all it is given, readings near a threshold: 3% of the rate it was cut from a second.
     const warm = { ...servingAt(3_000), holdP95Ms: overloadThresholds.holdP95Ms * 0.75 };
     expect(from(cut, warm, 10_000)).toMatchObject({ ratePerMinute: 3_180, reason: "recovering" });
@@ -171,16 +239,27 @@ describe("steerAdmission", () => {
 
   it("climbs back faster (10% a second) while every reading is at most half its threshold", () => {
     const lim = { floorPerMinute: 60, ceilingPerMinute: 6_000, demand: true, elapsedMs: 1_000, nowMs: 10_000 };
-    const cut = steerAdmission({ state: startSteering(6_000, 60, 6_000), health: overloaded("holdP95Ms"), ...lim, nowMs: 0 });
+    const cut = steerAdmission({
+      state: startSteering(6_000, 60, 6_000),
+      health: overloaded("holdP95Ms"),
+      ...lim,
+      nowMs: 0,
+    });
     const cool = {
       ...servingAt(3_000),
       holdP95Ms: overloadThresholds.holdP95Ms / 2,
       settlementLagMs: overloadThresholds.settlementLagMs / 2,
     };
     expect(hasHeadroom(cool)).toBe(true);
-    expect(steerAdmission({ state: cut, health: cool, ...lim })).toMatchObject({ ratePerMinute: 3_600, reason: "recovering" });
+    expect(steerAdmission({ state: cut, health: cool, ...lim })).toMatchObject({
+      ratePerMinute: 3_600,
+      reason: "recovering",
+    });
     // Controls: any one reading past half its threshold (yet not over it), and the climb is 3% again.
-    for (const warm of [{ ...cool, settlementLagMs: overloadThresholds.settlementLagMs / 2 + 1 }, { ...cool, poolWaits: 6 }]) {
+    for (const warm of [
+      { ...cool, settlementLagMs: overloadThresholds.settlementLagMs / 2 + 1 },
+      { ...cool, poolWaits: 6 },
+    ]) {
       expect(hasHeadroom(warm)).toBe(false);
       expect(steerAdmission({ state: cut, health: warm, ...lim }).ratePerMinute).toBe(3_180);
     }
@@ -188,18 +267,30 @@ describe("steerAdmission", () => {
 
   it("starts from a learned pace (a fraction of it, climbing as after a cut) only when it beats the start rate", () => {
     expect(startSteering(600, 60, 60_000, 10_000)).toEqual({
-      ratePerMinute: 8_000, reason: "recovering", lastCutMs: null, cutFromPerMinute: 8_000,
+      ratePerMinute: 8_000,
+      reason: "recovering",
+      lastCutMs: null,
+      cutFromPerMinute: 8_000,
     });
     expect(startSteering(600, 60, 6_000, 10_000).ratePerMinute).toBe(6_000);
     // Control: nothing learned, or less than the start rate: slow start from the start rate.
-    expect(startSteering(600, 60, 60_000, null)).toMatchObject({ ratePerMinute: 600, reason: "slow_start", cutFromPerMinute: null });
+    expect(startSteering(600, 60, 60_000, null)).toMatchObject({
+      ratePerMinute: 600,
+      reason: "slow_start",
+      cutFromPerMinute: null,
+    });
     expect(startSteering(600, 60, 60_000, 500)).toMatchObject({ ratePerMinute: 600, reason: "slow_start" });
   });
 
   it("keeps the rate while nobody waits: unused budget says nothing about capacity", () => {
     const next = steerAdmission({
-      state: startSteering(600, 60, 60_000), health: healthyCheckout, floorPerMinute: 60, ceilingPerMinute: 60_000, nowMs: 5_000,
-      elapsedMs: 5_000, demand: false,
+      state: startSteering(600, 60, 60_000),
+      health: healthyCheckout,
+      floorPerMinute: 60,
+      ceilingPerMinute: 60_000,
+      nowMs: 5_000,
+      elapsedMs: 5_000,
+      demand: false,
     });
     expect(next).toMatchObject({ ratePerMinute: 600, reason: "idle" });
   });
@@ -207,7 +298,13 @@ describe("steerAdmission", () => {
   it("follows the operator's new limits at once", () => {
     const state = startSteering(50_000, 60, 60_000);
     const next = steerAdmission({
-      state, health: healthyCheckout, floorPerMinute: 60, ceilingPerMinute: 1_000, nowMs: 1, elapsedMs: 0, demand: false,
+      state,
+      health: healthyCheckout,
+      floorPerMinute: 60,
+      ceilingPerMinute: 1_000,
+      nowMs: 1,
+      elapsedMs: 0,
+      demand: false,
     });
     expect(next.ratePerMinute).toBe(1_000);
   });
@@ -263,6 +360,14 @@ describe("fansAboutToOrder", () => {
     // Control: without the refusal the fan holds the last seat's room for the whole window.
     expect(fansAboutToOrder(lastSeat)).toBe(1);
     expect(stockRoom({ ...oneLeft, aboutToOrder: fansAboutToOrder(lastSeat) })).toBe(0);
-    expect(fansAboutToOrder({ activeCheckouts: 40, ordered: 0, admittedRecently: 40, orderedRecently: 0, refusedRecently: 50 })).toBe(0);
+    expect(
+      fansAboutToOrder({
+        activeCheckouts: 40,
+        ordered: 0,
+        admittedRecently: 40,
+        orderedRecently: 0,
+        refusedRecently: 50,
+      }),
+    ).toBe(0);
   });
 });

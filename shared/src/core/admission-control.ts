@@ -132,8 +132,12 @@ export function startSteering(
   ceilingPerMinute: number,
   learnedPerMinute: number | null = null,
 ): SteerState {
-  const learned = learnedPerMinute === null ? 0 : clampRate(learnedPerMinute * learnedStartFraction, floorPerMinute, ceilingPerMinute);
-  if (learned > startPerMinute) return { ratePerMinute: learned, reason: "recovering", lastCutMs: null, cutFromPerMinute: learned };
+  const learned =
+    learnedPerMinute === null
+      ? 0
+      : clampRate(learnedPerMinute * learnedStartFraction, floorPerMinute, ceilingPerMinute);
+  if (learned > startPerMinute)
+    return { ratePerMinute: learned, reason: "recovering", lastCutMs: null, cutFromPerMinute: learned };
   return {
     ratePerMinute: clampRate(startPerMinute, floorPerMinute, ceilingPerMinute),
     reason: "slow_start",
@@ -193,7 +197,8 @@ export function steerAdmission(input: SteerInput): SteerState {
   const slowest = state.ratePerMinute + Math.max(1, recoveryFractionPerSecond * state.ratePerMinute) * seconds;
   const paced = Math.max(slowest, Math.ceil((rising ? slowStartGain : recoveryGain) * 60 * health.holdsPerSecond));
   const rate = clampRate(Math.min(wanted, paced), floor, ceiling);
-  const reason: SteerReason = rate >= ceiling ? "ceiling" : wanted > paced ? "pacing" : rising ? "slow_start" : "recovering";
+  const reason: SteerReason =
+    rate >= ceiling ? "ceiling" : wanted > paced ? "pacing" : rising ? "slow_start" : "recovering";
   return { ...state, ratePerMinute: rate, reason };
 }
 
@@ -231,7 +236,10 @@ export interface AboutToOrderInput {
  * each refused for wanting two or a tier that was gone). */
 export function fansAboutToOrder(input: AboutToOrderInput): number {
   const refused = input.refusedRecently ?? 0;
-  return Math.max(0, Math.min(input.activeCheckouts - input.ordered, input.admittedRecently - input.orderedRecently) - refused);
+  return Math.max(
+    0,
+    Math.min(input.activeCheckouts - input.ordered, input.admittedRecently - input.orderedRecently) - refused,
+  );
 }
 
 /** Tickets per order as this sale has shown it so far (1 before any order: assume the most fans). */

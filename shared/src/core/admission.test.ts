@@ -3,7 +3,14 @@
 // ETAs never promise more than the room can deliver.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { admissionsThisTick, bucketCapParts, etaSeconds, position, tokenPartsPerToken, type TickResult } from "./admission.js";
+import {
+  admissionsThisTick,
+  bucketCapParts,
+  etaSeconds,
+  position,
+  tokenPartsPerToken,
+  type TickResult,
+} from "./admission.js";
 
 const t0 = 1_700_000_000_000;
 
@@ -12,7 +19,14 @@ function run(admitPerMinute: number, stepMs: number, durationMs: number, start: 
   let state = start ?? { admit: 0, tokenParts: null as number | null, lastMs: null as number | null };
   const out: number[] = [];
   for (let now = t0; now < t0 + durationMs; now += stepMs) {
-    const r = admissionsThisTick({ tokenParts: state.tokenParts, lastMs: state.lastMs, nowMs: now, admitPerMinute, freeSlots: 1e6, waiting: 1e6 });
+    const r = admissionsThisTick({
+      tokenParts: state.tokenParts,
+      lastMs: state.lastMs,
+      nowMs: now,
+      admitPerMinute,
+      freeSlots: 1e6,
+      waiting: 1e6,
+    });
     out.push(r.admit);
     state = r;
   }
@@ -28,9 +42,23 @@ describe("admissionsThisTick", () => {
   });
 
   it("never bursts more than one second's worth after an idle minute", () => {
-    const busy = admissionsThisTick({ tokenParts: 0, lastMs: t0, nowMs: t0 + 60_000, admitPerMinute: 600, freeSlots: 1e6, waiting: 1e6 });
+    const busy = admissionsThisTick({
+      tokenParts: 0,
+      lastMs: t0,
+      nowMs: t0 + 60_000,
+      admitPerMinute: 600,
+      freeSlots: 1e6,
+      waiting: 1e6,
+    });
     expect(busy.admit).toBe(10);
-    const longIdle = admissionsThisTick({ tokenParts: 0, lastMs: 0, nowMs: t0, admitPerMinute: 600, freeSlots: 1e6, waiting: 1e6 });
+    const longIdle = admissionsThisTick({
+      tokenParts: 0,
+      lastMs: 0,
+      nowMs: t0,
+      admitPerMinute: 600,
+      freeSlots: 1e6,
+      waiting: 1e6,
+    });
     expect(longIdle.admit).toBe(10);
   });
 
@@ -41,7 +69,14 @@ describe("admissionsThisTick", () => {
   });
 
   it("admits no more than free slots or waiting fans, and keeps unspent tokens", () => {
-    const r = admissionsThisTick({ tokenParts: null, lastMs: null, nowMs: t0, admitPerMinute: 600, freeSlots: 3, waiting: 7 });
+    const r = admissionsThisTick({
+      tokenParts: null,
+      lastMs: null,
+      nowMs: t0,
+      admitPerMinute: 600,
+      freeSlots: 3,
+      waiting: 7,
+    });
     expect(r.admit).toBe(3);
     expect(r.tokenParts).toBe(7 * tokenPartsPerToken);
     const nobody = admissionsThisTick({ ...r, nowMs: t0 + 100, admitPerMinute: 600, freeSlots: 5, waiting: 0 });
@@ -51,14 +86,34 @@ describe("admissionsThisTick", () => {
 
   it("admits nobody while paused and does not fill the bucket meanwhile", () => {
     const empty = { tokenParts: 0, lastMs: t0 };
-    const paused = admissionsThisTick({ ...empty, nowMs: t0 + 60_000, admitPerMinute: 600, freeSlots: 10, waiting: 10, paused: true });
+    const paused = admissionsThisTick({
+      ...empty,
+      nowMs: t0 + 60_000,
+      admitPerMinute: 600,
+      freeSlots: 10,
+      waiting: 10,
+      paused: true,
+    });
     expect(paused).toEqual({ admit: 0, tokenParts: 0, lastMs: t0 + 60_000 });
-    const resumed = admissionsThisTick({ ...paused, nowMs: t0 + 60_100, admitPerMinute: 600, freeSlots: 10, waiting: 10 });
+    const resumed = admissionsThisTick({
+      ...paused,
+      nowMs: t0 + 60_100,
+      admitPerMinute: 600,
+      freeSlots: 10,
+      waiting: 10,
+    });
     expect(resumed.admit).toBe(1);
   });
 
   it("refills nothing when the clock goes backwards, then carries on from the new clock", () => {
-    const back = admissionsThisTick({ tokenParts: 0, lastMs: t0, nowMs: t0 - 5_000, admitPerMinute: 600, freeSlots: 10, waiting: 10 });
+    const back = admissionsThisTick({
+      tokenParts: 0,
+      lastMs: t0,
+      nowMs: t0 - 5_000,
+      admitPerMinute: 600,
+      freeSlots: 10,
+      waiting: 10,
+    });
     expect(back).toEqual({ admit: 0, tokenParts: 0, lastMs: t0 - 5_000 });
   });
 
@@ -66,14 +121,23 @@ describe("admissionsThisTick", () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 100_000 }),
-        fc.array(fc.record({ stepMs: fc.integer({ min: 0, max: 5_000 }), slots: fc.integer({ min: 0, max: 50 }) }), { maxLength: 60 }),
+        fc.array(fc.record({ stepMs: fc.integer({ min: 0, max: 5_000 }), slots: fc.integer({ min: 0, max: 50 }) }), {
+          maxLength: 60,
+        }),
         (admitPerMinute, steps) => {
           let state: TickResult = { admit: 0, tokenParts: 0, lastMs: t0 };
           let now = t0;
           let total = 0;
           for (const s of steps) {
             now += s.stepMs;
-            state = admissionsThisTick({ tokenParts: state.tokenParts, lastMs: state.lastMs, nowMs: now, admitPerMinute, freeSlots: s.slots, waiting: 1e6 });
+            state = admissionsThisTick({
+              tokenParts: state.tokenParts,
+              lastMs: state.lastMs,
+              nowMs: now,
+              admitPerMinute,
+              freeSlots: s.slots,
+              waiting: 1e6,
+            });
             total += state.admit;
             expect(state.admit).toBeLessThanOrEqual(Math.max(1, admitPerMinute / 60));
             expect(state.tokenParts).toBeGreaterThanOrEqual(0);
@@ -86,8 +150,12 @@ describe("admissionsThisTick", () => {
   });
 
   it("asserts on programmer errors", () => {
-    expect(() => admissionsThisTick({ tokenParts: null, lastMs: null, nowMs: t0, admitPerMinute: 0, freeSlots: 1, waiting: 1 })).toThrow(/admitPerMinute/);
-    expect(() => admissionsThisTick({ tokenParts: -1, lastMs: t0, nowMs: t0, admitPerMinute: 60, freeSlots: 1, waiting: 1 })).toThrow(/tokenParts/);
+    expect(() =>
+      admissionsThisTick({ tokenParts: null, lastMs: null, nowMs: t0, admitPerMinute: 0, freeSlots: 1, waiting: 1 }),
+    ).toThrow(/admitPerMinute/);
+    expect(() =>
+      admissionsThisTick({ tokenParts: -1, lastMs: t0, nowMs: t0, admitPerMinute: 60, freeSlots: 1, waiting: 1 }),
+    ).toThrow(/tokenParts/);
   });
 });
 

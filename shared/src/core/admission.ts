@@ -93,7 +93,10 @@ export interface PlaceInput {
 export function placeNow(input: PlaceInput): number {
   const { basePosition, baseAdmittedTotal, admittedTotal, departedAhead } = input;
   assert(Number.isSafeInteger(basePosition) && basePosition >= 1, `bad basePosition ${basePosition}`);
-  assert(Number.isSafeInteger(baseAdmittedTotal) && baseAdmittedTotal >= 0, `bad baseAdmittedTotal ${baseAdmittedTotal}`);
+  assert(
+    Number.isSafeInteger(baseAdmittedTotal) && baseAdmittedTotal >= 0,
+    `bad baseAdmittedTotal ${baseAdmittedTotal}`,
+  );
   assert(Number.isSafeInteger(admittedTotal) && admittedTotal >= 0, `bad admittedTotal ${admittedTotal}`);
   assert(Number.isSafeInteger(departedAhead) && departedAhead >= 0, `bad departedAhead ${departedAhead}`);
   return Math.max(0, basePosition - Math.max(0, admittedTotal - baseAdmittedTotal) - departedAhead);
@@ -111,7 +114,8 @@ export function departuresAhead(
 ): { kind: "counted"; seenSeq: number; ahead: number } | { kind: "gap" } {
   if (push.fromSeq > seenSeq) return { kind: "gap" };
   let ahead = 0;
-  for (let i = seenSeq - push.fromSeq; i < push.numbers.length; i++) if ((push.numbers[i] as number) < queueNumber) ahead++;
+  for (let i = seenSeq - push.fromSeq; i < push.numbers.length; i++)
+    if ((push.numbers[i] as number) < queueNumber) ahead++;
   return { kind: "counted", seenSeq: Math.max(seenSeq, push.fromSeq + push.numbers.length), ahead };
 }
 

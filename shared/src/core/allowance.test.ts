@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { allowanceLeft } from "./allowance.js";
 
-const account = (credits: bigint, posted: bigint, pending: bigint) => ({ credits_posted: credits, debits_posted: posted, debits_pending: pending });
+const account = (credits: bigint, posted: bigint, pending: bigint) => ({
+  credits_posted: credits,
+  debits_posted: posted,
+  debits_pending: pending,
+});
 
 describe("allowanceLeft", () => {
   it("is the whole per-fan limit before the fan's first hold", () => {

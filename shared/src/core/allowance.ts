@@ -7,7 +7,10 @@
 // refunds credit it back. A fan who never held has no account yet, so all of perFanMax is left.
 import type { Account } from "../ledger/types.js";
 
-export function allowanceLeft(account: Pick<Account, "credits_posted" | "debits_posted" | "debits_pending"> | null, perFanMax: number): number {
+export function allowanceLeft(
+  account: Pick<Account, "credits_posted" | "debits_posted" | "debits_pending"> | null,
+  perFanMax: number,
+): number {
   if (account === null) return Math.max(0, perFanMax);
   const left = account.credits_posted - account.debits_posted - account.debits_pending;
   return left <= 0n ? 0 : Number(left);

@@ -23,7 +23,8 @@ describe("event status workflow", () => {
   });
 
   it("can cancel any open event", () => {
-    for (const s of ["draft", "scheduled", "on_sale", "paused", "sold_out"] as const) expect(allowedTransitions(s)).toContain("cancelled");
+    for (const s of ["draft", "scheduled", "on_sale", "paused", "sold_out"] as const)
+      expect(allowedTransitions(s)).toContain("cancelled");
   });
 
   it("is sold out only when nothing is available and nothing is held, and comes back when stock returns", () => {

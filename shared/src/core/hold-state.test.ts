@@ -4,7 +4,8 @@ import { canMove, isFinal, isLatePayment } from "./hold-state.js";
 
 describe("hold lifecycle", () => {
   it("allows held to end exactly one way", () => {
-    for (const to of ["paid", "cancelled", "payment_failed", "expired"] as const) expect(canMove("held", to)).toBe(true);
+    for (const to of ["paid", "cancelled", "payment_failed", "expired"] as const)
+      expect(canMove("held", to)).toBe(true);
     expect(canMove("held", "refunded")).toBe(false);
   });
   it("lets a late payment re-book or refund an expired order, and only refund a paid one", () => {

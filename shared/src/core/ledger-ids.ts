@@ -27,7 +27,14 @@ export function fnv1a128(text: string): bigint {
   const bytes = isAscii(text) ? null : encoder.encode(text); // ASCII: the chars are the bytes
   const length = bytes === null ? text.length : bytes.length;
   // The offset basis 0x6c62272e07bb014262b821756295c58d, least significant limb first.
-  let h0 = 0xc58d, h1 = 0x6295, h2 = 0x2175, h3 = 0x62b8, h4 = 0x0142, h5 = 0x07bb, h6 = 0x272e, h7 = 0x6c62;
+  let h0 = 0xc58d,
+    h1 = 0x6295,
+    h2 = 0x2175,
+    h3 = 0x62b8,
+    h4 = 0x0142,
+    h5 = 0x07bb,
+    h6 = 0x272e,
+    h7 = 0x6c62;
   for (let i = 0; i < length; i++) {
     h0 ^= bytes === null ? text.charCodeAt(i) : bytes[i]!;
     // (h << 88) touches limbs 5..7 only, fed by limbs 0..2.
@@ -61,14 +68,7 @@ function checked(id: bigint, what: string): bigint {
 }
 
 export type AccountKind =
-  | "operator"
-  | "budget"
-  | "spent"
-  | "perk_budget"
-  | "perk_granted"
-  | "issuer"
-  | "allowance"
-  | "allowance_used";
+  "operator" | "budget" | "spent" | "perk_budget" | "perk_granted" | "issuer" | "allowance" | "allowance_used";
 
 // Every hold names the same few accounts again: remember recent names (bounded, so a long sale
 // with many fans cannot grow it without limit; dropping it all at once is fine — it is a cache).

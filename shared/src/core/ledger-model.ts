@@ -50,20 +50,34 @@ export class LedgerModel implements Ledger {
 
   async createAccounts(batch: readonly Account[]): Promise<CreateAccountResult[]> {
     const base = this.tick(batch.length);
-    return this.applyBatch(batch, base, AS.created, AS.linked_event_failed, AS.linked_event_chain_open, (a, ts, undo) => {
-      const status = this.createAccount(a, ts, undo);
-      return { status, timestamp: status === AS.exists ? this.accounts.get(a.id)!.timestamp : ts };
-    });
+    return this.applyBatch(
+      batch,
+      base,
+      AS.created,
+      AS.linked_event_failed,
+      AS.linked_event_chain_open,
+      (a, ts, undo) => {
+        const status = this.createAccount(a, ts, undo);
+        return { status, timestamp: status === AS.exists ? this.accounts.get(a.id)!.timestamp : ts };
+      },
+    );
   }
 
   async createTransfers(batch: readonly Transfer[]): Promise<CreateTransferResult[]> {
     const base = this.tick(batch.length);
     this.expireDue(base + BigInt(batch.length));
-    return this.applyBatch(batch, base, TS.created, TS.linked_event_failed, TS.linked_event_chain_open, (t, ts, undo) => {
-      const status = this.createTransfer(t, ts, undo);
-      if (status !== TS.created && transientTransferStatuses.has(status)) this.failedIds.add(t.id);
-      return { status, timestamp: status === TS.exists ? this.transfers.get(t.id)!.timestamp : ts };
-    });
+    return this.applyBatch(
+      batch,
+      base,
+      TS.created,
+      TS.linked_event_failed,
+      TS.linked_event_chain_open,
+      (t, ts, undo) => {
+        const status = this.createTransfer(t, ts, undo);
+        if (status !== TS.created && transientTransferStatuses.has(status)) this.failedIds.add(t.id);
+        return { status, timestamp: status === TS.exists ? this.transfers.get(t.id)!.timestamp : ts };
+      },
+    );
   }
 
   async lookupAccounts(ids: readonly bigint[]): Promise<Account[]> {
@@ -124,7 +138,8 @@ export class LedgerModel implements Ledger {
         chainBroken = true;
         for (const u of undo.reverse()) u();
         undo = [];
-        for (let i = chainStart; i < index; i++) results[i] = { status: linkedFailed, timestamp: results[i]!.timestamp };
+        for (let i = chainStart; i < index; i++)
+          results[i] = { status: linkedFailed, timestamp: results[i]!.timestamp };
       }
       results.push(result);
       if (chainStart !== null && (!linked || result.status === chainOpen)) {
@@ -137,7 +152,10 @@ export class LedgerModel implements Ledger {
   }
 
   private createAccount(a: Account, ts: bigint, undo: Undo[]): CreateAccountStatus {
-    assert(!hasFlag(a.flags, AF.imported) && !hasFlag(a.flags, AF.closed), "imported/closed accounts are not supported");
+    assert(
+      !hasFlag(a.flags, AF.imported) && !hasFlag(a.flags, AF.closed),
+      "imported/closed accounts are not supported",
+    );
     if (a.timestamp !== 0n) return AS.timestamp_must_be_zero;
     if (a.reserved !== 0) return AS.reserved_field;
     if ((a.flags & ~accountFlagsKnown) !== 0) return AS.reserved_flag;
@@ -225,8 +243,10 @@ export class LedgerModel implements Ledger {
     const p = this.transfers.get(t.pending_id);
     if (p === undefined) return TS.pending_transfer_not_found;
     if (!hasFlag(p.flags, TF.pending)) return TS.pending_transfer_not_pending;
-    if (t.debit_account_id !== 0n && t.debit_account_id !== p.debit_account_id) return TS.pending_transfer_has_different_debit_account_id;
-    if (t.credit_account_id !== 0n && t.credit_account_id !== p.credit_account_id) return TS.pending_transfer_has_different_credit_account_id;
+    if (t.debit_account_id !== 0n && t.debit_account_id !== p.debit_account_id)
+      return TS.pending_transfer_has_different_debit_account_id;
+    if (t.credit_account_id !== 0n && t.credit_account_id !== p.credit_account_id)
+      return TS.pending_transfer_has_different_credit_account_id;
     if (t.ledger !== 0 && t.ledger !== p.ledger) return TS.pending_transfer_has_different_ledger;
     if (t.code !== 0 && t.code !== p.code) return TS.pending_transfer_has_different_code;
     const amount = post ? (t.amount === u128Max ? p.amount : t.amount) : t.amount > 0n ? t.amount : p.amount;
@@ -266,11 +286,16 @@ export class LedgerModel implements Ledger {
     if (t.pending_id !== e.pending_id) return TS.exists_with_different_pending_id;
     if (t.timeout !== e.timeout) return TS.exists_with_different_timeout;
     // A post/void may leave fields zero ("as in the pending transfer"): compare what they stand for.
-    const p = hasFlag(t.flags, TF.post_pending_transfer | TF.void_pending_transfer) ? this.transfers.get(t.pending_id)! : null;
-    const differs = <T>(mine: T, zero: T, existing: T, whenZero: T | undefined) => (p !== null && mine === zero ? whenZero : mine) !== existing;
+    const p = hasFlag(t.flags, TF.post_pending_transfer | TF.void_pending_transfer)
+      ? this.transfers.get(t.pending_id)!
+      : null;
+    const differs = <T>(mine: T, zero: T, existing: T, whenZero: T | undefined) =>
+      (p !== null && mine === zero ? whenZero : mine) !== existing;
     const fullAmount = hasFlag(t.flags, TF.post_pending_transfer) ? u128Max : 0n;
-    if (differs(t.debit_account_id, 0n, e.debit_account_id, e.debit_account_id)) return TS.exists_with_different_debit_account_id;
-    if (differs(t.credit_account_id, 0n, e.credit_account_id, e.credit_account_id)) return TS.exists_with_different_credit_account_id;
+    if (differs(t.debit_account_id, 0n, e.debit_account_id, e.debit_account_id))
+      return TS.exists_with_different_debit_account_id;
+    if (differs(t.credit_account_id, 0n, e.credit_account_id, e.credit_account_id))
+      return TS.exists_with_different_credit_account_id;
     if (differs(t.amount, fullAmount, e.amount, p?.amount)) return TS.exists_with_different_amount;
     if (differs(t.user_data_128, 0n, e.user_data_128, p?.user_data_128)) return TS.exists_with_different_user_data_128;
     if (differs(t.user_data_64, 0n, e.user_data_64, p?.user_data_64)) return TS.exists_with_different_user_data_64;

@@ -34,7 +34,9 @@ async function setUp(): Promise<LedgerModel> {
   const model = createLedgerModel();
   const setup = planEventSetup(spec);
   expect((await model.createAccounts(setup.accounts)).every((r) => isAccountSuccess(r.status))).toBe(true);
-  expect((await model.createTransfers(setup.transfers)).map((r) => r.status)).toEqual(setup.transfers.map(() => TS.created));
+  expect((await model.createTransfers(setup.transfers)).map((r) => r.status)).toEqual(
+    setup.transfers.map(() => TS.created),
+  );
   return model;
 }
 
@@ -57,7 +59,12 @@ describe("ids", () => {
 
   it("are deterministic, distinct per kind/ledger/key, and child ids keep the parent's time bits", () => {
     expect(accountId("budget", 1, "ga")).toBe(accountId("budget", 1, "ga"));
-    const ids = new Set([accountId("budget", 1, "ga"), accountId("spent", 1, "ga"), accountId("budget", 2, "ga"), accountId("budget", 1, "vip")]);
+    const ids = new Set([
+      accountId("budget", 1, "ga"),
+      accountId("spent", 1, "ga"),
+      accountId("budget", 2, "ga"),
+      accountId("budget", 1, "vip"),
+    ]);
     expect(ids.size).toBe(4);
     const parent = uuidv7();
     const child = childTransferId(parent, "allowance");
@@ -96,7 +103,13 @@ describe("holds", () => {
 
   it("a multi-tier hold is all or nothing: one tier sold out takes nothing from the other", async () => {
     const model = await setUp();
-    const { outcome } = await hold(model, { items: [{ tierId: "ga", quantity: 1 }, { tierId: "vip", quantity: 3 }], perFanMax: 10 });
+    const { outcome } = await hold(model, {
+      items: [
+        { tierId: "ga", quantity: 1 },
+        { tierId: "vip", quantity: 3 },
+      ],
+      perFanMax: 10,
+    });
     expect(outcome).toEqual({ kind: "sold_out", tierId: "vip" });
     expect(await inventory(model, "ga")).toMatchObject({ available: 5, held: 0 });
   });
@@ -104,11 +117,16 @@ describe("holds", () => {
   it("the per-fan allowance spans holds: the first hold funds it once, later holds draw on it", async () => {
     const model = await setUp();
     expect((await hold(model, { items: [{ tierId: "ga", quantity: 3 }] })).outcome.kind).toBe("placed");
-    expect((await hold(model, { items: [{ tierId: "ga", quantity: 2 }] })).outcome).toEqual({ kind: "fan_limit_reached" });
+    expect((await hold(model, { items: [{ tierId: "ga", quantity: 2 }] })).outcome).toEqual({
+      kind: "fan_limit_reached",
+    });
     expect((await hold(model, { items: [{ tierId: "ga", quantity: 1 }] })).outcome.kind).toBe("placed");
     expect((await hold(model, { items: [{ tierId: "ga", quantity: 1 }], fanId: "fan-2" })).outcome.kind).toBe("placed");
     expect(await inventory(model, "ga")).toMatchObject({ available: 0, held: 5 });
-    expect((await hold(model, { items: [{ tierId: "ga", quantity: 1 }], fanId: "fan-3" })).outcome).toEqual({ kind: "sold_out", tierId: "ga" });
+    expect((await hold(model, { items: [{ tierId: "ga", quantity: 1 }], fanId: "fan-3" })).outcome).toEqual({
+      kind: "sold_out",
+      tierId: "ga",
+    });
   });
 
   it("a failed hold's ids never succeed later, even when stock comes back", async () => {
@@ -117,7 +135,9 @@ describe("holds", () => {
     const second = await hold(model, { items: [{ tierId: "vip", quantity: 1 }], fanId: "fan-2" });
     expect(second.outcome.kind).toBe("sold_out");
     await model.createTransfers(planVoid(first.plan.hold));
-    expect(holdOutcome(second.plan, await model.createTransfers(second.plan.transfers))).toEqual({ kind: "already_failed" });
+    expect(holdOutcome(second.plan, await model.createTransfers(second.plan.transfers))).toEqual({
+      kind: "already_failed",
+    });
   });
 
   it("an expired hold returns its stock and cannot be posted", async () => {
@@ -126,7 +146,14 @@ describe("holds", () => {
     const setup = planEventSetup(spec);
     await model.createAccounts(setup.accounts);
     await model.createTransfers(setup.transfers);
-    const plan = planHold({ ledger, holdId: uuidv7(), fanId: "f", perFanMax: 4, holdSeconds: 5, items: [{ tierId: "ga", quantity: 2 }] });
+    const plan = planHold({
+      ledger,
+      holdId: uuidv7(),
+      fanId: "f",
+      perFanMax: 4,
+      holdSeconds: 5,
+      items: [{ tierId: "ga", quantity: 2 }],
+    });
     await model.createAccounts(plan.accounts);
     await model.createTransfers(plan.transfers);
     const placedAt = nowNs;
@@ -138,10 +165,27 @@ describe("holds", () => {
   });
 
   it("shapes the batch as [fund, linked chain…] with the chain closed", () => {
-    const plan = planHold({ ledger, holdId: uuidv7(), fanId: "f", perFanMax: 4, holdSeconds: 5, items: [{ tierId: "ga", quantity: 1 }, { tierId: "vip", quantity: 1 }] });
-    expect(plan.transfers.map((t) => t.flags)).toEqual([0, TransferFlags.pending | TransferFlags.linked, TransferFlags.pending | TransferFlags.linked, TransferFlags.pending]);
+    const plan = planHold({
+      ledger,
+      holdId: uuidv7(),
+      fanId: "f",
+      perFanMax: 4,
+      holdSeconds: 5,
+      items: [
+        { tierId: "ga", quantity: 1 },
+        { tierId: "vip", quantity: 1 },
+      ],
+    });
+    expect(plan.transfers.map((t) => t.flags)).toEqual([
+      0,
+      TransferFlags.pending | TransferFlags.linked,
+      TransferFlags.pending | TransferFlags.linked,
+      TransferFlags.pending,
+    ]);
     expect(plan.transfers[1]!.amount).toBe(2n);
-    expect(() => planHold({ ...plan.hold, fanId: "f", perFanMax: 4, holdSeconds: 1, items: [{ tierId: "ga", quantity: 1 }] })).toThrow(/holdSeconds/);
+    expect(() =>
+      planHold({ ...plan.hold, fanId: "f", perFanMax: 4, holdSeconds: 1, items: [{ tierId: "ga", quantity: 1 }] }),
+    ).toThrow(/holdSeconds/);
   });
 });
 

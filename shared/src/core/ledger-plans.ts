@@ -38,7 +38,14 @@ export const accountCodes = {
   allowance_used: 8,
 } as const;
 
-export const transferCodes = { fund_budget: 1, fund_perk: 2, fund_allowance: 3, hold_tier: 10, hold_allowance: 11, perk_grant: 20 } as const;
+export const transferCodes = {
+  fund_budget: 1,
+  fund_perk: 2,
+  fund_allowance: 3,
+  hold_tier: 10,
+  hold_allowance: 11,
+  perk_grant: 20,
+} as const;
 
 export interface EventLedgerSpec {
   ledger: number;
@@ -72,7 +79,11 @@ export function planEventSetup(spec: EventLedgerSpec): LedgerBatch {
   const accounts = [newAccount("issuer", ledger, "", false), newAccount("allowance_used", ledger, "", false)];
   const transfers: Transfer[] = [];
   for (const { tierId, capacity } of spec.tiers) {
-    accounts.push(newAccount("operator", ledger, tierId, false), newAccount("budget", ledger, tierId, true), newAccount("spent", ledger, tierId, false));
+    accounts.push(
+      newAccount("operator", ledger, tierId, false),
+      newAccount("budget", ledger, tierId, true),
+      newAccount("spent", ledger, tierId, false),
+    );
     transfers.push(
       transfer({
         id: setupTransferId("fund_budget", ledger, tierId),
@@ -129,7 +140,10 @@ export function planHold(req: HoldRequest): HoldPlan {
   const { ledger, holdId, fanId } = req;
   assert(req.items.length > 0, "a hold needs at least one tier");
   assert(new Set(req.items.map((i) => i.tierId)).size === req.items.length, "one line per tier");
-  assert(Number.isInteger(req.holdSeconds) && req.holdSeconds >= holdSecondsMin && req.holdSeconds <= holdSecondsMax, "holdSeconds out of range");
+  assert(
+    Number.isInteger(req.holdSeconds) && req.holdSeconds >= holdSecondsMin && req.holdSeconds <= holdSecondsMax,
+    "holdSeconds out of range",
+  );
   const allowance = newAccount("allowance", ledger, fanId, true);
   const fund = transfer({
     id: setupTransferId("fund_allowance", ledger, fanId),
@@ -155,14 +169,29 @@ export function planHold(req: HoldRequest): HoldPlan {
     });
   const chain = [
     pending("allowance", allowance.id, accountId("allowance_used", ledger), total, transferCodes.hold_allowance),
-    ...req.items.map((i) => pending(`tier/${i.tierId}`, accountId("budget", ledger, i.tierId), accountId("spent", ledger, i.tierId), BigInt(i.quantity), transferCodes.hold_tier)),
+    ...req.items.map((i) =>
+      pending(
+        `tier/${i.tierId}`,
+        accountId("budget", ledger, i.tierId),
+        accountId("spent", ledger, i.tierId),
+        BigInt(i.quantity),
+        transferCodes.hold_tier,
+      ),
+    ),
   ];
   chain[chain.length - 1]!.flags &= ~TransferFlags.linked;
-  return { accounts: [allowance], transfers: [fund, ...chain], hold: { ledger, holdId, tierIds: req.items.map((i) => i.tierId) } };
+  return {
+    accounts: [allowance],
+    transfers: [fund, ...chain],
+    hold: { ledger, holdId, tierIds: req.items.map((i) => i.tierId) },
+  };
 }
 
 function settleChain(hold: HoldRef, verb: "post" | "void"): Transfer[] {
-  const pendingIds = [childTransferId(hold.holdId, "allowance"), ...hold.tierIds.map((t) => childTransferId(hold.holdId, `tier/${t}`))];
+  const pendingIds = [
+    childTransferId(hold.holdId, "allowance"),
+    ...hold.tierIds.map((t) => childTransferId(hold.holdId, `tier/${t}`)),
+  ];
   const flag = verb === "post" ? TransferFlags.post_pending_transfer : TransferFlags.void_pending_transfer;
   return pendingIds.map((pendingId, i) =>
     transfer({
@@ -214,7 +243,12 @@ export function inventoryFromAccount(budget: Account): Inventory {
     assert(v <= BigInt(Number.MAX_SAFE_INTEGER), "inventory beyond 2^53");
     return Number(v);
   };
-  return { capacity: n(budget.credits_posted), available: n(available), held: n(budget.debits_pending), sold: n(budget.debits_posted) };
+  return {
+    capacity: n(budget.credits_posted),
+    available: n(available),
+    held: n(budget.debits_pending),
+    sold: n(budget.debits_posted),
+  };
 }
 
 export type HoldOutcome =
@@ -235,7 +269,10 @@ export function holdOutcome(plan: HoldPlan, results: readonly CreateTransferResu
   assert(results.length === plan.transfers.length, "one result per transfer");
   const fund = results[0]!.status;
   // exists_with_different_amount: the fan was funded under an earlier perFanMax; that one stands.
-  assert(fund === TS.created || fund === TS.exists || fund === TS.exists_with_different_amount, `allowance funding failed: ${transferStatusName(fund)} (create the accounts first)`);
+  assert(
+    fund === TS.created || fund === TS.exists || fund === TS.exists_with_different_amount,
+    `allowance funding failed: ${transferStatusName(fund)} (create the accounts first)`,
+  );
   const chain = results.slice(1);
   const broken = chainBreak(chain);
   if (broken === null) return { kind: "placed", retried: false };
@@ -243,7 +280,9 @@ export function holdOutcome(plan: HoldPlan, results: readonly CreateTransferResu
   if (broken.index === 0 && broken.status === TS.exists) return { kind: "placed", retried: true };
   if (broken.status === TS.id_already_failed) return { kind: "already_failed" };
   if (broken.status === TS.exceeds_credits) {
-    return broken.index === 0 ? { kind: "fan_limit_reached" } : { kind: "sold_out", tierId: plan.hold.tierIds[broken.index - 1]! };
+    return broken.index === 0
+      ? { kind: "fan_limit_reached" }
+      : { kind: "sold_out", tierId: plan.hold.tierIds[broken.index - 1]! };
   }
   return { kind: "rejected", status: transferStatusName(broken.status) };
 }

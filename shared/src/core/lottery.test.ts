@@ -19,14 +19,19 @@ describe("lottery", () => {
       const s = newLotterySeed();
       const id = `fan-${i}-${crypto.randomUUID()}`;
       expect(await seedHash(s)).toBe(createHash("sha256").update(Buffer.from(s, "hex")).digest("hex"));
-      expect(await lotteryKey(s, id)).toBe(createHmac("sha256", Buffer.from(s, "hex")).update(id, "utf8").digest("hex"));
+      expect(await lotteryKey(s, id)).toBe(
+        createHmac("sha256", Buffer.from(s, "hex")).update(id, "utf8").digest("hex"),
+      );
     }
   });
 
   it("orders fans by key, the same way every time, whatever the input order", async () => {
     const ids = Array.from({ length: 200 }, (_, i) => `fan-${i}`);
     const order = await lotteryOrder(seed, ids);
-    const keys = ids.map((id) => ({ id, key: createHmac("sha256", Buffer.from(seed, "hex")).update(id).digest("hex") }));
+    const keys = ids.map((id) => ({
+      id,
+      key: createHmac("sha256", Buffer.from(seed, "hex")).update(id).digest("hex"),
+    }));
     keys.sort((a, b) => a.key.localeCompare(b.key));
     expect(order).toEqual(keys.map((k) => k.id));
     expect(await lotteryOrder(seed, [...ids].reverse())).toEqual(order);

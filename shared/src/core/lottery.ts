@@ -21,7 +21,9 @@ function seedBytes(seedHex: string): Uint8Array<ArrayBuffer> {
 }
 
 function hmacKey(seedHex: string): ReturnType<typeof globalThis.crypto.subtle.importKey> {
-  return globalThis.crypto.subtle.importKey("raw", seedBytes(seedHex), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  return globalThis.crypto.subtle.importKey("raw", seedBytes(seedHex), { name: "HMAC", hash: "SHA-256" }, false, [
+    "sign",
+  ]);
 }
 
 /** A fresh secret seed (hex). Keep it secret until the opening; publish seedHash(seed) now. */
@@ -45,7 +47,10 @@ export async function lotteryOrder(seedHex: string, fanPublicIds: readonly strin
   assert(new Set(fanPublicIds).size === fanPublicIds.length, "duplicate fan ids in a lottery");
   const key = await hmacKey(seedHex);
   const keyed = await Promise.all(
-    fanPublicIds.map(async (id) => ({ id, key: toHex(await globalThis.crypto.subtle.sign("HMAC", key, encoder.encode(id))) })),
+    fanPublicIds.map(async (id) => ({
+      id,
+      key: toHex(await globalThis.crypto.subtle.sign("HMAC", key, encoder.encode(id))),
+    })),
   );
   // Equal-length hex compares like the numbers it spells.
   keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

@@ -2,7 +2,13 @@
 // groups of five, and read back whatever way a steward types them (case, dashes, spaces, O/I/L).
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { formatShortCode, normalizeShortCode, shortCodeAlphabet, shortCodeFromBytes, shortCodeLength } from "./short-code.js";
+import {
+  formatShortCode,
+  normalizeShortCode,
+  shortCodeAlphabet,
+  shortCodeFromBytes,
+  shortCodeLength,
+} from "./short-code.js";
 
 const anyCode = fc.uint8Array({ minLength: shortCodeLength, maxLength: shortCodeLength }).map(shortCodeFromBytes);
 
@@ -14,8 +20,15 @@ describe("short codes", () => {
   });
 
   it("have ten characters of the alphabet, every value reachable", () => {
-    fc.assert(fc.property(anyCode, (code) => code.length === shortCodeLength && [...code].every((c) => shortCodeAlphabet.includes(c))));
-    const seen = [0, 1, 2, 3].map((k) => shortCodeFromBytes(Uint8Array.from({ length: 10 }, (_, i) => 10 * k + i))).join("");
+    fc.assert(
+      fc.property(
+        anyCode,
+        (code) => code.length === shortCodeLength && [...code].every((c) => shortCodeAlphabet.includes(c)),
+      ),
+    );
+    const seen = [0, 1, 2, 3]
+      .map((k) => shortCodeFromBytes(Uint8Array.from({ length: 10 }, (_, i) => 10 * k + i)))
+      .join("");
     expect(new Set(seen).size).toBe(32);
     expect(shortCodeFromBytes(Uint8Array.from([0, 31, 32, 63, 64, 255, 1, 2, 3, 4]))).toBe("0Z0Z0Z1234");
   });

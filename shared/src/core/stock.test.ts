@@ -16,28 +16,47 @@ describe("returns", () => {
     const setup = planEventSetup({ ledger: 7, tiers: [{ tierId, capacity: 10 }], perks: [] });
     await ledger.createAccounts(setup.accounts);
     await ledger.createTransfers(setup.transfers);
-    const hold = planHold({ ledger: 7, holdId: uuidv7(), fanId, perFanMax: 3, holdSeconds: 60, items: [{ tierId, quantity: 3 }] });
+    const hold = planHold({
+      ledger: 7,
+      holdId: uuidv7(),
+      fanId,
+      perFanMax: 3,
+      holdSeconds: 60,
+      items: [{ tierId, quantity: 3 }],
+    });
     await ledger.createAccounts(hold.accounts);
     await ledger.createTransfers(hold.transfers);
     await ledger.createTransfers(planPost(hold.hold));
     const read = async () => {
-      const [budget, spent] = await ledger.lookupAccounts([accountId("budget", 7, tierId), accountId("spent", 7, tierId)]);
+      const [budget, spent] = await ledger.lookupAccounts([
+        accountId("budget", 7, tierId),
+        accountId("spent", 7, tierId),
+      ]);
       return tierInventory(budget!, spent!);
     };
     expect(await read()).toEqual({ capacity: 10, available: 7, held: 0, sold: 3 });
     // At the fan's limit, a further hold fails until the refund returns the allowance.
-    const again = () => planHold({ ledger: 7, holdId: uuidv7(), fanId, perFanMax: 3, holdSeconds: 60, items: [{ tierId, quantity: 1 }] });
-    expect((await ledger.createTransfers(again().transfers)).slice(1).every((r) => isTransferSuccess(r.status))).toBe(false);
+    const again = () =>
+      planHold({ ledger: 7, holdId: uuidv7(), fanId, perFanMax: 3, holdSeconds: 60, items: [{ tierId, quantity: 1 }] });
+    expect((await ledger.createTransfers(again().transfers)).slice(1).every((r) => isTransferSuccess(r.status))).toBe(
+      false,
+    );
 
     const orderId = uuidv7();
-    const results = await ledger.createTransfers(planReturn({ ledger: 7, orderId, fanId, items: [{ tierId, quantity: 3 }] }));
+    const results = await ledger.createTransfers(
+      planReturn({ ledger: 7, orderId, fanId, items: [{ tierId, quantity: 3 }] }),
+    );
     expect(results.every((r) => isTransferSuccess(r.status))).toBe(true);
     expect(await read()).toEqual({ capacity: 10, available: 10, held: 0, sold: 0 });
     // A retry is `exists`, not a second return.
-    const retry = await ledger.createTransfers(planReturn({ ledger: 7, orderId, fanId, items: [{ tierId, quantity: 3 }] }));
+    const retry = await ledger.createTransfers(
+      planReturn({ ledger: 7, orderId, fanId, items: [{ tierId, quantity: 3 }] }),
+    );
     // (TigerBeetle answers a retried chain `exists` for its first event, which breaks the chain.)
     expect(settleOutcome(retry)).toEqual({ kind: "done", retried: true });
     expect(await read()).toEqual({ capacity: 10, available: 10, held: 0, sold: 0 });
-    expect((await ledger.createTransfers(again().transfers)).slice(1).every((r) => isTransferSuccess(r.status))).toBe(true);
+    expect((await ledger.createTransfers(again().transfers)).slice(1).every((r) => isTransferSuccess(r.status))).toBe(
+      true,
+    );
   });
 });

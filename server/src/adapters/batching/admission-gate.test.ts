@@ -12,7 +12,13 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
 describe("admissionGate", () => {
   it("runs up to the concurrency, queues the rest in order, and refuses past the queue at once", async () => {
     let refused = 0;
-    const gate = admissionGate({ what: "holds", concurrency: 2, queueMax: 2, queueWaitMaxMs: 60_000, onRefused: () => refused++ });
+    const gate = admissionGate({
+      what: "holds",
+      concurrency: 2,
+      queueMax: 2,
+      queueWaitMaxMs: 60_000,
+      onRefused: () => refused++,
+    });
     const blockers = [deferred(), deferred(), deferred(), deferred()];
     const started: number[] = [];
     const runs = blockers.map((b, i) => gate.run(async () => (started.push(i), await b.promise, i)));
@@ -32,7 +38,13 @@ describe("admissionGate", () => {
 
   it("refuses while the oldest queued call has waited longer than the limit, and queues again once it moves", async () => {
     let clock = 0;
-    const gate = admissionGate({ what: "holds", concurrency: 1, queueMax: 100, queueWaitMaxMs: 1_000, now: () => clock });
+    const gate = admissionGate({
+      what: "holds",
+      concurrency: 1,
+      queueMax: 100,
+      queueWaitMaxMs: 1_000,
+      now: () => clock,
+    });
     const first = deferred();
     const running = gate.run(() => first.promise);
     const queued = gate.run(async () => "queued");
@@ -51,7 +63,12 @@ describe("admissionGate", () => {
     let clock = 0;
     let urgent = false;
     const gate = admissionGate({
-      what: "holds", concurrency: 1, queueMax: 10, queueWaitMaxMs: 60_000, yieldWhile: () => urgent, now: () => clock,
+      what: "holds",
+      concurrency: 1,
+      queueMax: 10,
+      queueWaitMaxMs: 60_000,
+      yieldWhile: () => urgent,
+      now: () => clock,
     });
     const first = deferred();
     const running = gate.run(() => first.promise);

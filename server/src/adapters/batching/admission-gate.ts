@@ -62,7 +62,8 @@ export function admissionGate(options: GateOptions): AdmissionGate {
     if (options.yieldWhile?.()) throw refuse();
     if (active >= options.concurrency) {
       const oldest = waiting[0];
-      if (waiting.length >= options.queueMax || (oldest && now() - oldest.sinceMs > options.queueWaitMaxMs)) throw refuse();
+      if (waiting.length >= options.queueMax || (oldest && now() - oldest.sinceMs > options.queueWaitMaxMs))
+        throw refuse();
       await new Promise<void>((start) => waiting.push({ start, sinceMs: now() }));
     } else {
       active++;

@@ -10,7 +10,13 @@ interface Ev {
   flags: number;
 }
 
-const options: BatcherOptions = { maxEvents: 10, maxWaitMs: 0, maxInFlight: 1, deadlineMs: 1_000, closesCall: linkedChainOpen };
+const options: BatcherOptions = {
+  maxEvents: 10,
+  maxWaitMs: 0,
+  maxInFlight: 1,
+  deadlineMs: 1_000,
+  closesCall: linkedChainOpen,
+};
 
 /** A fake backend that records each call and answers each event with its own id. */
 function recorder(delayMs = 5) {
@@ -37,7 +43,12 @@ describe("Batcher", () => {
   it("never splits a caller; a call carries at most maxEvents unless one caller alone is bigger", async () => {
     const { calls, send } = recorder();
     const b = new Batcher<Ev, number>(send, { ...options, maxEvents: 4 });
-    const results = await Promise.all([b.submit(evs(1, 2, 3)), b.submit(evs(4, 5)), b.submit(evs(6, 7, 8, 9, 10, 11)), b.submit(evs(12))]);
+    const results = await Promise.all([
+      b.submit(evs(1, 2, 3)),
+      b.submit(evs(4, 5)),
+      b.submit(evs(6, 7, 8, 9, 10, 11)),
+      b.submit(evs(12)),
+    ]);
     expect(results.flat()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     expect(calls).toEqual([[1, 2, 3], [4, 5], [6, 7, 8, 9, 10, 11], [12]]);
   });
@@ -45,8 +56,19 @@ describe("Batcher", () => {
   it("puts a caller whose chain is still open last in its call, so it cannot join the next caller", async () => {
     const { calls, send } = recorder();
     const b = new Batcher<Ev, number>(send, options);
-    await Promise.all([b.submit(evs(1)), b.submit([{ id: 2, flags: 1 }, { id: 3, flags: 1 }]), b.submit(evs(4)), b.submit(evs(5))]);
-    expect(calls).toEqual([[1, 2, 3], [4, 5]]);
+    await Promise.all([
+      b.submit(evs(1)),
+      b.submit([
+        { id: 2, flags: 1 },
+        { id: 3, flags: 1 },
+      ]),
+      b.submit(evs(4)),
+      b.submit(evs(5)),
+    ]);
+    expect(calls).toEqual([
+      [1, 2, 3],
+      [4, 5],
+    ]);
   });
 
   it("keeps at most maxInFlight calls running; callers arriving meanwhile form the next call", async () => {

@@ -87,7 +87,9 @@ export class Batcher<E, R> {
   }
 
   private unavailable(message: string): Error {
-    return this.options.unavailable ? this.options.unavailable(message) : new LedgerUnavailableError(`ledger: ${message}`);
+    return this.options.unavailable
+      ? this.options.unavailable(message)
+      : new LedgerUnavailableError(`ledger: ${message}`);
   }
 
   private settle(s: Submission<E, R>, fn: () => void): void {

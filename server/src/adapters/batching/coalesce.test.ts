@@ -4,7 +4,11 @@ import { describe, expect, it } from "vitest";
 import { coalesce, type CoalesceOptions } from "./coalesce.js";
 
 class Down extends Error {}
-const options: CoalesceOptions = { deadlineMs: 1_000, isUnavailable: (e) => e instanceof Down, unavailable: (m) => new Down(m) };
+const options: CoalesceOptions = {
+  deadlineMs: 1_000,
+  isUnavailable: (e) => e instanceof Down,
+  unavailable: (m) => new Down(m),
+};
 
 describe("coalesce", () => {
   it("sends concurrent callers as one call and answers each with its own result", async () => {
@@ -48,7 +52,12 @@ describe("coalesce", () => {
 
   it("counts each backend call's size", async () => {
     const sizes: number[] = [];
-    const f = coalesce(async (items: number[]) => items, { ...options, maxItems: 3, maxInFlight: 1, onBatch: (n) => sizes.push(n) });
+    const f = coalesce(async (items: number[]) => items, {
+      ...options,
+      maxItems: 3,
+      maxInFlight: 1,
+      onBatch: (n) => sizes.push(n),
+    });
     await Promise.all([1, 2, 3, 4, 5].map(f));
     expect(sizes).toEqual([3, 2]);
   });

@@ -40,9 +40,14 @@ export function startWorker(
   return worker;
 }
 
-export async function keepSchedulers(jobs: readonly ScheduledJob[], bull: BullOptions, logger: Logger): Promise<KeptSchedulers> {
+export async function keepSchedulers(
+  jobs: readonly ScheduledJob[],
+  bull: BullOptions,
+  logger: Logger,
+): Promise<KeptSchedulers> {
   const scheduled = jobs.map((j) => ({ queue: new Queue(j.queue, bull), schedule: j.schedule }));
-  for (const { queue } of scheduled) queue.on("error", (err) => logger.warn({ err, queue: queue.name }, "queue connection error"));
+  for (const { queue } of scheduled)
+    queue.on("error", (err) => logger.warn({ err, queue: queue.name }, "queue connection error"));
   const upsert = ({ queue, schedule }: (typeof scheduled)[number]) =>
     queue.upsertJobScheduler(schedule.id, { every: schedule.everyMs }, { name: schedule.id });
   await Promise.all(scheduled.map(upsert));
@@ -50,10 +55,14 @@ export async function keepSchedulers(jobs: readonly ScheduledJob[], bull: BullOp
     for (const s of scheduled) {
       if (await s.queue.getJobScheduler(s.schedule.id)) continue;
       await upsert(s);
-      logger.warn({ queue: s.queue.name, scheduler: s.schedule.id }, "job scheduler was missing from Redis (flushed, restarted): put back");
+      logger.warn(
+        { queue: s.queue.name, scheduler: s.schedule.id },
+        "job scheduler was missing from Redis (flushed, restarted): put back",
+      );
     }
   };
-  const check = () => void restoreLost().catch((err: unknown) => logger.warn({ err }, "checking job schedulers failed"));
+  const check = () =>
+    void restoreLost().catch((err: unknown) => logger.warn({ err }, "checking job schedulers failed"));
   const timer = setInterval(check, schedulerCheckEveryMs);
   return { queues: scheduled.map((s) => s.queue), stop: () => clearInterval(timer) };
 }

@@ -14,7 +14,15 @@ export function accountCases(ledger: () => Ledger): void {
     expect(accountNames([first!, again!])).toEqual(["created", "exists"]);
     expect(again!.timestamp).toBe(first!.timestamp);
     const [found] = await ledger().lookupAccounts([a.id]);
-    expect(found).toMatchObject({ id: a.id, user_data_128: 7n, user_data_64: 8n, user_data_32: 9, ledger: book.ledgerNumber, code: 1, timestamp: first!.timestamp });
+    expect(found).toMatchObject({
+      id: a.id,
+      user_data_128: 7n,
+      user_data_64: 8n,
+      user_data_32: 9,
+      ledger: book.ledgerNumber,
+      code: 1,
+      timestamp: first!.timestamp,
+    });
   });
 
   it("answers exists_with_different_* for a changed body, field by field in TigerBeetle's order", async () => {
@@ -47,7 +55,9 @@ export function accountCases(ledger: () => Ledger): void {
       book.account({ flags: 1 << 12 }),
       book.account({ id: 0n }),
       book.account({ id: u128Max }),
-      book.account({ flags: AccountFlags.debits_must_not_exceed_credits | AccountFlags.credits_must_not_exceed_debits }),
+      book.account({
+        flags: AccountFlags.debits_must_not_exceed_credits | AccountFlags.credits_must_not_exceed_debits,
+      }),
       book.account({ debits_pending: 1n }),
       book.account({ debits_posted: 1n }),
       book.account({ credits_pending: 1n }),
@@ -83,14 +93,24 @@ export function accountCases(ledger: () => Ledger): void {
       d!, // independent: created
       { ...e!, flags: linked }, // open at the end of the batch
     ]);
-    expect(accountNames(results)).toEqual(["linked_event_failed", "linked_event_failed", "code_must_not_be_zero", "created", "linked_event_chain_open"]);
+    expect(accountNames(results)).toEqual([
+      "linked_event_failed",
+      "linked_event_failed",
+      "code_must_not_be_zero",
+      "created",
+      "linked_event_chain_open",
+    ]);
     expect((await ledger().lookupAccounts([a!.id, b!.id, c!.id, d!.id, e!.id])).map((x) => x.id)).toEqual([d!.id]);
   });
 
   it("sees an account created earlier in the same batch (duplicate id → exists)", async () => {
     const book = new Book(ledger());
     const a = book.account();
-    expect(accountNames(await ledger().createAccounts([a, a, { ...a, code: 3 }]))).toEqual(["created", "exists", "exists_with_different_code"]);
+    expect(accountNames(await ledger().createAccounts([a, a, { ...a, code: 3 }]))).toEqual([
+      "created",
+      "exists",
+      "exists_with_different_code",
+    ]);
   });
 
   it("looks up in request order and leaves out missing ids", async () => {

@@ -22,14 +22,27 @@ export function chainCases(ledger: () => Ledger): void {
       book.transfer(limited, sink!, 1n, { flags: L }),
       book.transfer(limited, sink!, 1n),
     );
-    expect(results).toEqual(["created", "linked_event_failed", "linked_event_failed", "exceeds_credits", "linked_event_failed", "created", "created", "created"]);
+    expect(results).toEqual([
+      "created",
+      "linked_event_failed",
+      "linked_event_failed",
+      "exceeds_credits",
+      "linked_event_failed",
+      "created",
+      "created",
+      "created",
+    ]);
     expect(await book.balances(limited)).toEqual({ dp: 0n, dpo: 4n, cp: 0n, cpo: 5n });
   });
 
   it("a chain left open at the end of the batch fails whole with linked_event_chain_open last", async () => {
     const book = new Book(ledger());
     const [a, b] = await book.open({}, {});
-    const results = await book.send(book.transfer(a!, b!, 1n), book.transfer(a!, b!, 1n, { flags: TF.linked }), book.transfer(a!, b!, 1n, { flags: TF.linked }));
+    const results = await book.send(
+      book.transfer(a!, b!, 1n),
+      book.transfer(a!, b!, 1n, { flags: TF.linked }),
+      book.transfer(a!, b!, 1n, { flags: TF.linked }),
+    );
     expect(results).toEqual(["created", "linked_event_failed", "linked_event_chain_open"]);
     expect(await book.balances(b!)).toMatchObject({ cpo: 1n });
   });
@@ -58,11 +71,22 @@ export function chainCases(ledger: () => Ledger): void {
     const [a, b] = await book.open({}, {});
     const limited = await book.limited(a!, 3n);
     const p = book.transfer(limited, b!, 3n, { flags: TF.pending | TF.linked, timeout: 60 });
-    const ps = transfer({ id: newId(), pending_id: p.id, amount: amountMax, flags: TF.post_pending_transfer | TF.linked });
+    const ps = transfer({
+      id: newId(),
+      pending_id: p.id,
+      amount: amountMax,
+      flags: TF.post_pending_transfer | TF.linked,
+    });
     const breaker = book.transfer(limited, b!, 1n); // closes the chain and fails: the hold is gone again
     const later = transfer({ id: newId(), pending_id: p.id, amount: amountMax, flags: TF.post_pending_transfer });
     const again = { ...p, flags: TF.pending }; // the rolled-back id is free again (linked_event_failed burns nothing)
-    expect(await book.send(p, ps, breaker, later, again)).toEqual(["linked_event_failed", "linked_event_failed", "exceeds_credits", "pending_transfer_not_found", "created"]);
+    expect(await book.send(p, ps, breaker, later, again)).toEqual([
+      "linked_event_failed",
+      "linked_event_failed",
+      "exceeds_credits",
+      "pending_transfer_not_found",
+      "created",
+    ]);
     expect(await book.balances(limited)).toEqual({ dp: 3n, dpo: 0n, cp: 0n, cpo: 3n });
   });
 

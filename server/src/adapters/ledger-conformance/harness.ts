@@ -64,7 +64,15 @@ export class Book {
   }
 
   transfer(debit: bigint, credit: bigint, amount: bigint, fields: Partial<Transfer> = {}): Transfer {
-    return transfer({ id: newId(), debit_account_id: debit, credit_account_id: credit, amount, ledger: this.ledgerNumber, code: 1, ...fields });
+    return transfer({
+      id: newId(),
+      debit_account_id: debit,
+      credit_account_id: credit,
+      amount,
+      ledger: this.ledgerNumber,
+      code: 1,
+      ...fields,
+    });
   }
 
   async balances(id: bigint): Promise<{ dp: bigint; dpo: bigint; cp: bigint; cpo: bigint }> {

@@ -58,18 +58,22 @@ export function transferCases(ledger: () => Ledger): void {
     const [source, sink] = await book.open({}, {});
     const limited = await book.limited(source!, 5n);
     const [capped] = await book.open({ flags: AccountFlags.credits_must_not_exceed_debits });
-    expect(await book.send(book.transfer(limited, sink!, 3n), book.transfer(limited, sink!, 3n), book.transfer(limited, sink!, 2n))).toEqual([
-      "created",
-      "exceeds_credits",
-      "created",
-    ]);
+    expect(
+      await book.send(
+        book.transfer(limited, sink!, 3n),
+        book.transfer(limited, sink!, 3n),
+        book.transfer(limited, sink!, 2n),
+      ),
+    ).toEqual(["created", "exceeds_credits", "created"]);
     expect(await book.balances(limited)).toEqual({ dp: 0n, dpo: 5n, cp: 0n, cpo: 5n });
     expect(await book.send(book.transfer(source!, capped!, 1n))).toEqual(["exceeds_debits"]);
-    expect(await book.send(book.transfer(capped!, sink!, 4n), book.transfer(source!, capped!, 4n), book.transfer(source!, capped!, 1n))).toEqual([
-      "created",
-      "created",
-      "exceeds_debits",
-    ]);
+    expect(
+      await book.send(
+        book.transfer(capped!, sink!, 4n),
+        book.transfer(source!, capped!, 4n),
+        book.transfer(source!, capped!, 1n),
+      ),
+    ).toEqual(["created", "created", "exceeds_debits"]);
   });
 
   it("a retry with the same id and body is `exists` (first timestamp), and moves nothing again", async () => {
@@ -116,10 +120,9 @@ export function transferCases(ledger: () => Ledger): void {
     await book.send(p);
     expect(await book.send({ ...p, timeout: 61 })).toEqual(["exists_with_different_timeout"]);
     // (Sent alone and last, a linked event would fail with linked_event_chain_open first.)
-    expect(await book.send({ ...p, flags: TransferFlags.pending | TransferFlags.linked }, book.transfer(a!, b!, 1n))).toEqual([
-      "exists_with_different_flags",
-      "linked_event_failed",
-    ]);
+    expect(
+      await book.send({ ...p, flags: TransferFlags.pending | TransferFlags.linked }, book.transfer(a!, b!, 1n)),
+    ).toEqual(["exists_with_different_flags", "linked_event_failed"]);
   });
 
   it("an id that failed transiently answers id_already_failed forever, even once it could succeed", async () => {
@@ -129,7 +132,11 @@ export function transferCases(ledger: () => Ledger): void {
     const t = book.transfer(limited, sink!, 2n);
     const missing = book.transfer(newId(), sink!, 1n);
     expect(await book.send(t, missing)).toEqual(["exceeds_credits", "debit_account_not_found"]);
-    expect(await book.send(book.transfer(source!, limited, 5n), t, { ...t, amount: 1n })).toEqual(["created", "id_already_failed", "id_already_failed"]);
+    expect(await book.send(book.transfer(source!, limited, 5n), t, { ...t, amount: 1n })).toEqual([
+      "created",
+      "id_already_failed",
+      "id_already_failed",
+    ]);
     expect(await book.send(missing)).toEqual(["id_already_failed"]);
     expect(await book.balances(limited)).toMatchObject({ dpo: 0n });
   });
@@ -138,7 +145,11 @@ export function transferCases(ledger: () => Ledger): void {
     const book = new Book(ledger());
     const [a, b] = await book.open({}, {});
     const t = book.transfer(a!, b!, 1n);
-    expect(await book.send({ ...t, code: 0 }, { ...t, credit_account_id: a! }, t)).toEqual(["code_must_not_be_zero", "accounts_must_be_different", "created"]);
+    expect(await book.send({ ...t, code: 0 }, { ...t, credit_account_id: a! }, t)).toEqual([
+      "code_must_not_be_zero",
+      "accounts_must_be_different",
+      "created",
+    ]);
   });
 
   it("refuses to overflow a u128 balance, with the code for the first sum that would", async () => {
@@ -173,7 +184,8 @@ export function transferCases(ledger: () => Ledger): void {
     const [a, b, c, d] = await book.open({}, {}, {}, {});
     const big = 2n ** 126n - 1n; // each below the size that alone could overflow
     const pending = { flags: TransferFlags.pending, timeout: 60 };
-    const five = (debit: bigint, credit: bigint, fields = {}) => Array.from({ length: 5 }, () => book.transfer(debit, credit, big, fields));
+    const five = (debit: bigint, credit: bigint, fields = {}) =>
+      Array.from({ length: 5 }, () => book.transfer(debit, credit, big, fields));
     const fourCreatedThen = (status: string) => [...Array<string>(4).fill("created"), status];
     expect(await book.send(...five(a!, b!))).toEqual(fourCreatedThen("overflows_debits_posted"));
     expect(await book.balances(a!)).toMatchObject({ dpo: 4n * big });
@@ -192,6 +204,9 @@ export function transferCases(ledger: () => Ledger): void {
     const limited = await book.limited(a!, 1n);
     const [t1, t2, failed] = [book.transfer(a!, b!, 1n), book.transfer(b!, a!, 1n), book.transfer(limited, b!, 9n)];
     await book.send(t1, t2, failed);
-    expect((await ledger().lookupTransfers([t2.id, newId(), failed.id, t1.id])).map((t) => t.id)).toEqual([t2.id, t1.id]);
+    expect((await ledger().lookupTransfers([t2.id, newId(), failed.id, t1.id])).map((t) => t.id)).toEqual([
+      t2.id,
+      t1.id,
+    ]);
   });
 }

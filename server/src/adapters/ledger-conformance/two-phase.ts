@@ -8,13 +8,15 @@ import { Book, newId, sleep } from "./harness.js";
 
 const post = (pendingId: bigint, amount: bigint = amountMax, fields = {}) =>
   transfer({ id: newId(), pending_id: pendingId, amount, flags: TF.post_pending_transfer, ...fields });
-const voidOf = (pendingId: bigint, amount = 0n, fields = {}) => transfer({ id: newId(), pending_id: pendingId, amount, flags: TF.void_pending_transfer, ...fields });
+const voidOf = (pendingId: bigint, amount = 0n, fields = {}) =>
+  transfer({ id: newId(), pending_id: pendingId, amount, flags: TF.void_pending_transfer, ...fields });
 
 async function stocked(ledger: Ledger, stock = 10n) {
   const book = new Book(ledger);
   const [source, spent] = await book.open({}, {});
   const budget = await book.limited(source!, stock);
-  const hold = (amount: bigint, timeout = 60, fields = {}) => book.transfer(budget, spent!, amount, { flags: TF.pending, timeout, ...fields });
+  const hold = (amount: bigint, timeout = 60, fields = {}) =>
+    book.transfer(budget, spent!, amount, { flags: TF.pending, timeout, ...fields });
   return { book, budget, spent: spent!, source: source!, hold };
 }
 
@@ -30,7 +32,15 @@ export function twoPhaseCases(ledger: () => Ledger): void {
     expect(await book.balances(spent)).toEqual({ dp: 0n, dpo: 0n, cp: 0n, cpo: 4n });
     const [stored] = await ledger().lookupTransfers([ps.id]);
     // A post's zero fields are filled from the pending transfer.
-    expect(stored).toMatchObject({ debit_account_id: budget, credit_account_id: spent, amount: 4n, ledger: p.ledger, code: p.code, user_data_64: 77n, pending_id: p.id });
+    expect(stored).toMatchObject({
+      debit_account_id: budget,
+      credit_account_id: spent,
+      amount: 4n,
+      ledger: p.ledger,
+      code: p.code,
+      user_data_64: 77n,
+      pending_id: p.id,
+    });
     expect(await book.send({ ...ps, amount: 3n })).toEqual(["exists_with_different_amount"]);
   });
 
@@ -47,11 +57,23 @@ export function twoPhaseCases(ledger: () => Ledger): void {
     const p = hold(4n);
     await book.send(p);
     const v = voidOf(p.id);
-    expect(await book.send(voidOf(p.id, 3n), voidOf(p.id, 5n), v, v)).toEqual(["pending_transfer_has_different_amount", "exceeds_pending_transfer_amount", "created", "exists"]);
+    expect(await book.send(voidOf(p.id, 3n), voidOf(p.id, 5n), v, v)).toEqual([
+      "pending_transfer_has_different_amount",
+      "exceeds_pending_transfer_amount",
+      "created",
+      "exists",
+    ]);
     expect(await book.balances(budget)).toMatchObject({ dp: 0n, dpo: 0n });
-    expect(await book.send(post(p.id), voidOf(p.id, 4n))).toEqual(["pending_transfer_already_voided", "pending_transfer_already_voided"]);
+    expect(await book.send(post(p.id), voidOf(p.id, 4n))).toEqual([
+      "pending_transfer_already_voided",
+      "pending_transfer_already_voided",
+    ]);
     const q = hold(1n);
-    expect(await book.send(q, post(q.id), voidOf(q.id))).toEqual(["created", "created", "pending_transfer_already_posted"]);
+    expect(await book.send(q, post(q.id), voidOf(q.id))).toEqual([
+      "created",
+      "created",
+      "pending_transfer_already_posted",
+    ]);
   });
 
   it("rejects bad posts and voids with TigerBeetle's codes", async () => {
@@ -122,7 +144,11 @@ export function twoPhaseCases(ledger: () => Ledger): void {
       expect(["created", "pending_transfer_expired"]).toContain(outcome);
       // Afterwards the hold is settled one way for good.
       const again = await book.send(post(h.id), voidOf(h.id));
-      expect(again).toEqual(outcome === "created" ? ["pending_transfer_already_posted", "pending_transfer_already_posted"] : ["pending_transfer_expired", "pending_transfer_expired"]);
+      expect(again).toEqual(
+        outcome === "created"
+          ? ["pending_transfer_already_posted", "pending_transfer_already_posted"]
+          : ["pending_transfer_expired", "pending_transfer_expired"],
+      );
       if (outcome === "created") posted += 1n;
     }
     console.log(`timeout race: ${posted} of ${holds.length} holds posted before their timeout, the rest expired`);

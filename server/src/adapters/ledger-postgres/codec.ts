@@ -50,7 +50,12 @@ function checkU128(value: bigint, field: string): string {
   return value.toString();
 }
 
-const transferFlagsUnsupported = TransferFlags.balancing_debit | TransferFlags.balancing_credit | TransferFlags.closing_debit | TransferFlags.closing_credit | TransferFlags.imported;
+const transferFlagsUnsupported =
+  TransferFlags.balancing_debit |
+  TransferFlags.balancing_credit |
+  TransferFlags.closing_debit |
+  TransferFlags.closing_credit |
+  TransferFlags.imported;
 const accountFlagsUnsupported = AccountFlags.imported | AccountFlags.closed;
 
 /** A PostgreSQL array literal of elements that need no quoting (uuids, integers). */
@@ -62,7 +67,10 @@ export function arrayLiteral(elements: readonly (string | number)[]): string {
 export function transferParams(batch: readonly Transfer[]): string[] {
   const cols: (string | number)[][] = Array.from({ length: 13 }, () => new Array<string | number>(batch.length));
   batch.forEach((t, i) => {
-    assert((t.flags & transferFlagsUnsupported) === 0, "balancing, closing and imported transfers are not supported by the PostgreSQL ledger");
+    assert(
+      (t.flags & transferFlagsUnsupported) === 0,
+      "balancing, closing and imported transfers are not supported by the PostgreSQL ledger",
+    );
     cols[0]![i] = u128ToText(t.id);
     cols[1]![i] = u128ToText(t.debit_account_id);
     cols[2]![i] = u128ToText(t.credit_account_id);
@@ -84,7 +92,10 @@ export function transferParams(batch: readonly Transfer[]): string[] {
 export function accountParams(batch: readonly Account[]): string[] {
   const cols: (string | number)[][] = Array.from({ length: 13 }, () => new Array<string | number>(batch.length));
   batch.forEach((a, i) => {
-    assert((a.flags & accountFlagsUnsupported) === 0, "imported and closed accounts are not supported by the PostgreSQL ledger");
+    assert(
+      (a.flags & accountFlagsUnsupported) === 0,
+      "imported and closed accounts are not supported by the PostgreSQL ledger",
+    );
     cols[0]![i] = u128ToText(a.id);
     cols[1]![i] = checkU128(a.debits_pending, "debits_pending");
     cols[2]![i] = checkU128(a.debits_posted, "debits_posted");

@@ -45,10 +45,17 @@ const holdArb = fc.record({
   short: fc.boolean(),
   paired: fc.boolean(),
 });
-const endArb = fc.record({ kind: fc.constantFrom("post" as const, "void" as const), target: fc.nat(), partial: fc.boolean() });
+const endArb = fc.record({
+  kind: fc.constantFrom("post" as const, "void" as const),
+  target: fc.nat(),
+  partial: fc.boolean(),
+});
 const opArb: fc.Arbitrary<Op> = fc.oneof({ weight: 3, arbitrary: holdArb }, { weight: 2, arbitrary: endArb });
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant("batch" as const), ops: fc.array(opArb, { minLength: 1, maxLength: 6 }) }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({ kind: fc.constant("batch" as const), ops: fc.array(opArb, { minLength: 1, maxLength: 6 }) }),
+  },
   { weight: 2, arbitrary: fc.constant({ kind: "jump" as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: "housekeep" as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: "legacy" as const }) },
@@ -88,7 +95,9 @@ afterAll(async () => {
 });
 
 async function count(where: string): Promise<number> {
-  return Number((await pool.query<{ n: string }>(`SELECT count(*) AS n FROM ledger_transfers WHERE ${where}`)).rows[0]!.n);
+  return Number(
+    (await pool.query<{ n: string }>(`SELECT count(*) AS n FROM ledger_transfers WHERE ${where}`)).rows[0]!.n,
+  );
 }
 const markedExpired = () => count("pending_status = 4");
 const dueUnmarked = () =>
@@ -142,7 +151,14 @@ function world(run: number) {
       const amount = op.partial && target.amount > 1n ? target.amount - 1n : amountMax;
       return [transfer({ id: id(), pending_id: target.id, amount, flags: TF.post_pending_transfer })];
     }
-    return [transfer({ id: id(), pending_id: target.id, amount: op.partial ? target.amount : 0n, flags: TF.void_pending_transfer })];
+    return [
+      transfer({
+        id: id(),
+        pending_id: target.id,
+        amount: op.partial ? target.amount : 0n,
+        flags: TF.void_pending_transfer,
+      }),
+    ];
   }
   return { accounts, all: [source, budget0, budget1, spent], funding, batchFor };
 }
@@ -162,7 +178,9 @@ async function play(steps: Step[]): Promise<void> {
   for (const step of steps) {
     const before = await markedExpired();
     if (step.kind === "jump") {
-      await pool.query("UPDATE ledger_clock SET last_timestamp = greatest(last_timestamp, ledger_now_ns()) + $1", [jumpNs.toString()]);
+      await pool.query("UPDATE ledger_clock SET last_timestamp = greatest(last_timestamp, ledger_now_ns()) + $1", [
+        jumpNs.toString(),
+      ]);
       offsetNs += jumpNs;
     } else if (step.kind === "housekeep") {
       await pool.query("SELECT ledger_expire_due($1)", [limit]);
@@ -172,7 +190,9 @@ async function play(steps: Step[]): Promise<void> {
       backlogSeenMax = Math.max(backlogSeenMax, await dueUnmarked());
       const batch = step.ops.flatMap((op) => w.batchFor(op));
       const names = (await postgres.createTransfers(batch)).map((r) => transferStatusName(r.status));
-      expect(names, JSON.stringify(step.ops)).toEqual((await model.createTransfers(batch)).map((r) => transferStatusName(r.status)));
+      expect(names, JSON.stringify(step.ops)).toEqual(
+        (await model.createTransfers(batch)).map((r) => transferStatusName(r.status)),
+      );
       for (const n of names) seen.set(n, (seen.get(n) ?? 0) + 1);
     }
     if (step.kind !== "legacy") expect(await markedExpired()).toBeLessThanOrEqual(before + limit);
@@ -182,14 +202,29 @@ async function play(steps: Step[]): Promise<void> {
 }
 
 describe("bounded hold expiry ≡ reference model on random histories", () => {
-  it(`agrees on every answer and balance, ${limit} holds marked per call (${numRuns} runs)`, { timeout: 180_000 }, async () => {
-    const histories = fc.array(stepArb, { minLength: 1, maxLength: 20 });
-    await fc.assert(fc.asyncProperty(histories, (steps) => play(steps)), { seed, numRuns, endOnFailure: true });
-    console.log(`answers seen: ${JSON.stringify(Object.fromEntries(seen))}; most due holds unmarked before a call: ${backlogSeenMax}`);
-    expect(backlogSeenMax, "no call ever met more due holds than the limit").toBeGreaterThan(limit);
-    const codes = ["created", "exceeds_credits", "pending_transfer_expired", "linked_event_failed", "pending_transfer_already_posted"];
-    for (const code of codes) {
-      expect(seen.get(code) ?? 0, `the runs never produced ${code}`).toBeGreaterThan(0);
-    }
-  });
+  it(
+    `agrees on every answer and balance, ${limit} holds marked per call (${numRuns} runs)`,
+    { timeout: 180_000 },
+    async () => {
+      const histories = fc.array(stepArb, { minLength: 1, maxLength: 20 });
+      await fc.assert(
+        fc.asyncProperty(histories, (steps) => play(steps)),
+        { seed, numRuns, endOnFailure: true },
+      );
+      console.log(
+        `answers seen: ${JSON.stringify(Object.fromEntries(seen))}; most due holds unmarked before a call: ${backlogSeenMax}`,
+      );
+      expect(backlogSeenMax, "no call ever met more due holds than the limit").toBeGreaterThan(limit);
+      const codes = [
+        "created",
+        "exceeds_credits",
+        "pending_transfer_expired",
+        "linked_event_failed",
+        "pending_transfer_already_posted",
+      ];
+      for (const code of codes) {
+        expect(seen.get(code) ?? 0, `the runs never produced ${code}`).toBeGreaterThan(0);
+      }
+    },
+  );
 });

@@ -52,16 +52,22 @@ async function perCallMax(): Promise<number> {
 }
 
 async function markedExpired(): Promise<number> {
-  return Number((await sql<{ n: string }>("SELECT count(*) AS n FROM ledger_transfers WHERE pending_status = 4"))[0]!.n);
+  return Number(
+    (await sql<{ n: string }>("SELECT count(*) AS n FROM ledger_transfers WHERE pending_status = 4"))[0]!.n,
+  );
 }
 
 async function pendingStatus(id: bigint): Promise<number> {
-  return (await sql<{ s: number }>("SELECT pending_status AS s FROM ledger_transfers WHERE id = $1", [u128ToText(id)]))[0]!.s;
+  return (
+    await sql<{ s: number }>("SELECT pending_status AS s FROM ledger_transfers WHERE id = $1", [u128ToText(id)])
+  )[0]!.s;
 }
 
 /** Moves both clocks past the holds' timeout: the ledger's clock row and the model's. */
 async function jumpClocks(): Promise<void> {
-  await sql("UPDATE ledger_clock SET last_timestamp = greatest(last_timestamp, ledger_now_ns()) + $1", [jumpNs.toString()]);
+  await sql("UPDATE ledger_clock SET last_timestamp = greatest(last_timestamp, ledger_now_ns()) + $1", [
+    jumpNs.toString(),
+  ]);
   modelOffsetNs += jumpNs;
 }
 
@@ -90,7 +96,13 @@ async function expectStoredMeaning(id: bigint): Promise<void> {
 }
 
 async function expectBalancesLikeModel(ids: bigint[]): Promise<void> {
-  const strip = (a: Account) => ({ id: a.id, dp: a.debits_pending, dpo: a.debits_posted, cp: a.credits_pending, cpo: a.credits_posted });
+  const strip = (a: Account) => ({
+    id: a.id,
+    dp: a.debits_pending,
+    dpo: a.debits_posted,
+    cp: a.credits_pending,
+    cpo: a.credits_posted,
+  });
   const [a, b] = await Promise.all([postgres.lookupAccounts(ids), model.lookupAccounts(ids)]);
   expect(a.map(strip)).toEqual(b.map(strip));
 }
@@ -104,7 +116,8 @@ describe("hold expiry is bounded per call", () => {
     const [source, spent] = [book.account(), book.account()];
     await createAccountsInBoth([source, budget, spent]);
     const accounts = [source.id, budget.id, spent.id];
-    const hold = (amount: bigint, timeout = holdSeconds) => book.transfer(budget.id, spent.id, amount, { flags: TF.pending, timeout });
+    const hold = (amount: bigint, timeout = holdSeconds) =>
+      book.transfer(budget.id, spent.id, amount, { flags: TF.pending, timeout });
     const postOrVoid = (flags: number, pending: Transfer) =>
       book.transfer(0n, 0n, 0n, { flags, pending_id: pending.id, ledger: 0, code: 0 });
     const setup = [book.transfer(source.id, budget.id, capacity), book.transfer(budget.id, spent.id, sold)];
@@ -117,7 +130,9 @@ describe("hold expiry is bounded per call", () => {
       const names = await sendToBoth(holds.slice(i, i + ledgerBatchEventsMax));
       expect(names.every((n) => n === "created")).toBe(true);
     }
-    expect(await sendToBoth(Array.from({ length: longHolds }, () => hold(1n, 3_600)))).toEqual(Array(longHolds).fill("created"));
+    expect(await sendToBoth(Array.from({ length: longHolds }, () => hold(1n, 3_600)))).toEqual(
+      Array(longHolds).fill("created"),
+    );
 
     await jumpClocks();
     // No write yet: reads already see the due holds as expired.
@@ -130,16 +145,23 @@ describe("hold expiry is bounded per call", () => {
     // hold not marked yet can be neither posted nor voided.
     const big = hold(available);
     const ends = [postOrVoid(TF.post_pending_transfer, newest), postOrVoid(TF.void_pending_transfer, another)];
-    expect(await sendToBoth([hold(available + 1n), big, ...ends]))
-      .toEqual(["exceeds_credits", "created", "pending_transfer_expired", "pending_transfer_expired"]);
+    expect(await sendToBoth([hold(available + 1n), big, ...ends])).toEqual([
+      "exceeds_credits",
+      "created",
+      "pending_transfer_expired",
+      "pending_transfer_expired",
+    ]);
     expect(await markedExpired()).toBe(limit);
     expect(await pendingStatus(newest.id)).toBe(1); // the case above was the unmarked one
     await expectBalancesLikeModel(accounts);
     await expectStoredMeaning(budget.id);
 
     // A second call marks the next chunk, no more; the stock the big hold returns is exact.
-    expect(await sendToBoth([postOrVoid(TF.void_pending_transfer, big), hold(available), hold(1n)]))
-      .toEqual(["created", "created", "exceeds_credits"]);
+    expect(await sendToBoth([postOrVoid(TF.void_pending_transfer, big), hold(available), hold(1n)])).toEqual([
+      "created",
+      "created",
+      "exceeds_credits",
+    ]);
     expect(await markedExpired()).toBe(2 * limit);
     await expectBalancesLikeModel(accounts);
     await expectStoredMeaning(budget.id);
@@ -160,7 +182,9 @@ describe("hold expiry is bounded per call", () => {
     await expectStoredMeaning(budget.id);
     await expectBalancesLikeModel(accounts);
     // Marked or not, the stored balance is now the as-of-now one.
-    const [stored] = await sql<{ dp: string }>("SELECT debits_pending AS dp FROM ledger_accounts WHERE id = $1", [u128ToText(budget.id)]);
+    const [stored] = await sql<{ dp: string }>("SELECT debits_pending AS dp FROM ledger_accounts WHERE id = $1", [
+      u128ToText(budget.id),
+    ]);
     expect(BigInt(stored!.dp)).toBe(BigInt(longHolds) + available);
   });
 
@@ -169,13 +193,16 @@ describe("hold expiry is bounded per call", () => {
     const book = new Book(postgres);
     const [source, budget, spent] = await book.open({}, { flags: AccountFlags.debits_must_not_exceed_credits }, {});
     await book.send(book.transfer(source!, budget!, 10_000n));
-    const hold = (amount: bigint) => book.transfer(budget!, spent!, amount, { flags: TF.pending, timeout: holdSeconds });
+    const hold = (amount: bigint) =>
+      book.transfer(budget!, spent!, amount, { flags: TF.pending, timeout: holdSeconds });
     // Older holds, enough that two calls each reach the limit and leave the last one unmarked.
     const older = Array.from({ length: 2 * limit + 100 }, () => hold(1n));
     expect((await book.send(...older)).every((n) => n === "created")).toBe(true);
     const last = hold(5n);
     expect(await book.send(last)).toEqual(["created"]);
-    const [row] = await sql<{ e: string }>("SELECT expires_at AS e FROM ledger_transfers WHERE id = $1", [u128ToText(last.id)]);
+    const [row] = await sql<{ e: string }>("SELECT expires_at AS e FROM ledger_transfers WHERE id = $1", [
+      u128ToText(last.id),
+    ]);
     const expiresAt = BigInt(row!.e);
     // The ledger's clock to 2 ns before: a one-event batch then checks as of expiresAt - 1.
     await sql("UPDATE ledger_clock SET last_timestamp = $1", [(expiresAt - 2n).toString()]);

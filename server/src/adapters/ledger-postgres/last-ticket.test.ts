@@ -44,7 +44,11 @@ afterAll(async () => {
 /** A fresh event with one tier of `capacity` (and a perk), set up through the real plans. */
 async function freshEvent(ledger: Ledger, capacity: number, perkCapacity = 1): Promise<number> {
   const number = newLedgerNumber();
-  const setup = planEventSetup({ ledger: number, tiers: [{ tierId: "ga", capacity }], perks: [{ perkId: "poster", capacity: perkCapacity }] });
+  const setup = planEventSetup({
+    ledger: number,
+    tiers: [{ tierId: "ga", capacity }],
+    perks: [{ perkId: "poster", capacity: perkCapacity }],
+  });
   expect((await ledger.createAccounts(setup.accounts)).every((r) => isAccountSuccess(r.status))).toBe(true);
   expect((await ledger.createTransfers(setup.transfers)).every((r) => isTransferSuccess(r.status))).toBe(true);
   return number;
@@ -102,7 +106,14 @@ async function retrying<T>(call: () => Promise<T>): Promise<{ value: T; retried:
 
 function ledgerHold(ledger: Ledger): HoldAttempt {
   return async (number, fan) => {
-    const plan = planHold({ ledger: number, holdId: uuidv7(), fanId: `fan-${fan}`, perFanMax: 4, holdSeconds: 60, items: [{ tierId: "ga", quantity: 1 }] });
+    const plan = planHold({
+      ledger: number,
+      holdId: uuidv7(),
+      fanId: `fan-${fan}`,
+      perFanMax: 4,
+      holdSeconds: 60,
+      items: [{ tierId: "ga", quantity: 1 }],
+    });
     await retrying(() => ledger.createAccounts(plan.accounts));
     const { value: results, retried } = await retrying(() => ledger.createTransfers(plan.transfers));
     const outcome = holdOutcome(plan, results);
@@ -129,48 +140,73 @@ function unguardedHold(): HoldAttempt {
 
 describe("R1: the last ticket", () => {
   for (const concurrency of concurrencies) {
-    it(`${concurrency} concurrent holds through the auto-batcher: exactly one placed, ${rounds} rounds; I1/I2 hold`, async () => {
-      const { successes, events } = await race(ledgerHold(batched), () => freshEvent(batched, 1), concurrency);
-      expect(successes).toEqual(Array(rounds).fill(1));
-      expect(await unbalancedBudgets(events, 1)).toEqual([]);
-    }, raceTimeoutMs);
+    it(
+      `${concurrency} concurrent holds through the auto-batcher: exactly one placed, ${rounds} rounds; I1/I2 hold`,
+      async () => {
+        const { successes, events } = await race(ledgerHold(batched), () => freshEvent(batched, 1), concurrency);
+        expect(successes).toEqual(Array(rounds).fill(1));
+        expect(await unbalancedBudgets(events, 1)).toEqual([]);
+      },
+      raceTimeoutMs,
+    );
 
-    it(`${concurrency} concurrent holds, one call each on its own connection: exactly one placed, ${rounds} rounds; I1/I2 hold`, async () => {
-      const { successes, events } = await race(ledgerHold(direct), () => freshEvent(direct, 1), concurrency);
-      expect(successes).toEqual(Array(rounds).fill(1));
-      expect(await unbalancedBudgets(events, 1)).toEqual([]);
-    }, raceTimeoutMs);
+    it(
+      `${concurrency} concurrent holds, one call each on its own connection: exactly one placed, ${rounds} rounds; I1/I2 hold`,
+      async () => {
+        const { successes, events } = await race(ledgerHold(direct), () => freshEvent(direct, 1), concurrency);
+        expect(successes).toEqual(Array(rounds).fill(1));
+        expect(await unbalancedBudgets(events, 1)).toEqual([]);
+      },
+      raceTimeoutMs,
+    );
   }
 
-  it("negative control: the same harness catches an oversell when the guard is removed", async () => {
-    const oversold: Record<number, number> = {};
-    const controlEvents: number[] = [];
-    for (const concurrency of concurrencies) {
-      const { successes, events } = await race(unguardedHold(), () => freshEvent(batched, 1), concurrency);
-      oversold[concurrency] = successes.filter((n) => n > 1).length;
-      controlEvents.push(...events);
-    }
-    console.log(`negative control: rounds oversold (of ${rounds}) by concurrency: ${JSON.stringify(oversold)}`);
-    expect(oversold[10]! + oversold[50]!).toBeGreaterThan(0);
-    // The same I1/I2 check as in the guarded runs flags the control's budgets.
-    expect((await unbalancedBudgets(controlEvents, 1)).length).toBeGreaterThan(0);
-  }, raceTimeoutMs);
+  it(
+    "negative control: the same harness catches an oversell when the guard is removed",
+    async () => {
+      const oversold: Record<number, number> = {};
+      const controlEvents: number[] = [];
+      for (const concurrency of concurrencies) {
+        const { successes, events } = await race(unguardedHold(), () => freshEvent(batched, 1), concurrency);
+        oversold[concurrency] = successes.filter((n) => n > 1).length;
+        controlEvents.push(...events);
+      }
+      console.log(`negative control: rounds oversold (of ${rounds}) by concurrency: ${JSON.stringify(oversold)}`);
+      expect(oversold[10]! + oversold[50]!).toBeGreaterThan(0);
+      // The same I1/I2 check as in the guarded runs flags the control's budgets.
+      expect((await unbalancedBudgets(controlEvents, 1)).length).toBeGreaterThan(0);
+    },
+    raceTimeoutMs,
+  );
 });
 
 describe("perks under concurrency", () => {
-  for (const [name, ledger] of [["batched", () => batched], ["one call each", () => direct]] as const) {
-    it(`5 perks, 50 concurrent grants, each order twice: exactly 5 granted (${name})`, async () => {
-      const number = await freshEvent(ledger(), 10, 5);
-      const orders = Array.from({ length: 50 }, () => uuidv7());
-      const grant = async (orderId: string) =>
-        perkOutcome((await retrying(() => ledger().createTransfers([planPerkGrant({ ledger: number, perkId: "poster", orderId })]))).value[0]!);
-      const first = await Promise.all(orders.map(grant));
-      const again = await Promise.all(orders.map(grant));
-      expect(first.filter((o) => o === "granted")).toHaveLength(5);
-      expect(again).toEqual(first); // a retry gets the first answer, never a second perk
-      const [granted] = await ledger().lookupAccounts([accountId("perk_granted", number, "poster")]);
-      expect(granted!.credits_posted).toBe(5n);
-      expect(await unbalancedBudgets([number], 10)).toEqual([]);
-    }, raceTimeoutMs);
+  for (const [name, ledger] of [
+    ["batched", () => batched],
+    ["one call each", () => direct],
+  ] as const) {
+    it(
+      `5 perks, 50 concurrent grants, each order twice: exactly 5 granted (${name})`,
+      async () => {
+        const number = await freshEvent(ledger(), 10, 5);
+        const orders = Array.from({ length: 50 }, () => uuidv7());
+        const grant = async (orderId: string) =>
+          perkOutcome(
+            (
+              await retrying(() =>
+                ledger().createTransfers([planPerkGrant({ ledger: number, perkId: "poster", orderId })]),
+              )
+            ).value[0]!,
+          );
+        const first = await Promise.all(orders.map(grant));
+        const again = await Promise.all(orders.map(grant));
+        expect(first.filter((o) => o === "granted")).toHaveLength(5);
+        expect(again).toEqual(first); // a retry gets the first answer, never a second perk
+        const [granted] = await ledger().lookupAccounts([accountId("perk_granted", number, "poster")]);
+        expect(granted!.credits_posted).toBe(5n);
+        expect(await unbalancedBudgets([number], 10)).toEqual([]);
+      },
+      raceTimeoutMs,
+    );
   }
 });

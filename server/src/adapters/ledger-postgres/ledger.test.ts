@@ -79,7 +79,10 @@ describe("PostgreSQL ledger deadlines", () => {
     await stuck.release();
     // The abandoned call was queued on the lock; it commits once the lock is free. Retry only
     // after it did, which is the case this test is about.
-    await waitFor("the abandoned call to commit", async () => (await untilAnswered(() => ledger.lookupTransfers([t.id]))).length === 1);
+    await waitFor(
+      "the abandoned call to commit",
+      async () => (await untilAnswered(() => ledger.lookupTransfers([t.id]))).length === 1,
+    );
     const [retry] = await untilAnswered(() => ledger.createTransfers([t]));
     expect(retry!.status).toBe(TS.exists);
     expect(isTransferSuccess(retry!.status)).toBe(true);
@@ -90,9 +93,14 @@ describe("PostgreSQL ledger deadlines", () => {
 
   it("an unreachable database gives LedgerUnavailableError, not a crash", async () => {
     const port = await closedPort();
-    const ledger = createLedger("postgres", { databaseUrl: `postgres://postgres@127.0.0.1:${port}/none`, callTimeoutMs: 500 });
+    const ledger = createLedger("postgres", {
+      databaseUrl: `postgres://postgres@127.0.0.1:${port}/none`,
+      callTimeoutMs: 500,
+    });
     await expect(ledger.lookupAccounts([1n])).rejects.toBeInstanceOf(LedgerUnavailableError);
-    await expect(ledger.createTransfers([new Book(ledger).transfer(1n, 2n, 1n)])).rejects.toBeInstanceOf(LedgerUnavailableError);
+    await expect(ledger.createTransfers([new Book(ledger).transfer(1n, 2n, 1n)])).rejects.toBeInstanceOf(
+      LedgerUnavailableError,
+    );
     await ledger.close();
   });
 });

@@ -82,7 +82,9 @@ class PostgresLedger implements Ledger {
       closesCall: linkedChainOpen,
     };
     this.transfers = batching ? new Batcher((batch) => this.sendTransfers(batch), batcherOptions) : null;
-    this.accounts = batching ? new Batcher((batch) => this.sendAccounts(batch), { ...batcherOptions, onBatch: undefined }) : null;
+    this.accounts = batching
+      ? new Batcher((batch) => this.sendAccounts(batch), { ...batcherOptions, onBatch: undefined })
+      : null;
   }
 
   createAccounts(batch: readonly Account[]): Promise<CreateAccountResult[]> {
@@ -95,13 +97,17 @@ class PostgresLedger implements Ledger {
 
   async lookupAccounts(ids: readonly bigint[]): Promise<Account[]> {
     assert(ids.length <= ledgerBatchEventsMax, "too many ids in one lookup");
-    const rows = await this.query<AccountRow>("lookup_accounts", lookupAccountsCall, [arrayLiteral(ids.map(u128ToText))]);
+    const rows = await this.query<AccountRow>("lookup_accounts", lookupAccountsCall, [
+      arrayLiteral(ids.map(u128ToText)),
+    ]);
     return rows.map(accountFromRow);
   }
 
   async lookupTransfers(ids: readonly bigint[]): Promise<Transfer[]> {
     assert(ids.length <= ledgerBatchEventsMax, "too many ids in one lookup");
-    const rows = await this.query<TransferRow>("lookup_transfers", lookupTransfersCall, [arrayLiteral(ids.map(u128ToText))]);
+    const rows = await this.query<TransferRow>("lookup_transfers", lookupTransfersCall, [
+      arrayLiteral(ids.map(u128ToText)),
+    ]);
     return rows.map(transferFromRow);
   }
 
@@ -114,14 +120,22 @@ class PostgresLedger implements Ledger {
   private async sendTransfers(batch: readonly Transfer[]): Promise<CreateTransferResult[]> {
     if (batch.length === 0) return [];
     assert(batch.length <= ledgerBatchEventsMax, `a ledger request holds at most ${ledgerBatchEventsMax} events`);
-    const [row] = await this.query<{ statuses: number[]; timestamps: string[] }>("create_transfers", transferCall, transferParams(batch));
+    const [row] = await this.query<{ statuses: number[]; timestamps: string[] }>(
+      "create_transfers",
+      transferCall,
+      transferParams(batch),
+    );
     return transferResults(row!);
   }
 
   private async sendAccounts(batch: readonly Account[]): Promise<CreateAccountResult[]> {
     if (batch.length === 0) return [];
     assert(batch.length <= ledgerBatchEventsMax, `a ledger request holds at most ${ledgerBatchEventsMax} events`);
-    const [row] = await this.query<{ statuses: number[]; timestamps: string[] }>("create_accounts", accountCall, accountParams(batch));
+    const [row] = await this.query<{ statuses: number[]; timestamps: string[] }>(
+      "create_accounts",
+      accountCall,
+      accountParams(batch),
+    );
     return accountResults(row!);
   }
 
@@ -131,7 +145,8 @@ class PostgresLedger implements Ledger {
       return result.rows as T[];
     } catch (err) {
       if (err instanceof LedgerUnavailableError) throw err;
-      if (isUnavailable(err)) throw new LedgerUnavailableError(`ledger ${what}: ${(err as Error).message}`, { cause: err });
+      if (isUnavailable(err))
+        throw new LedgerUnavailableError(`ledger ${what}: ${(err as Error).message}`, { cause: err });
       throw err;
     }
   }

@@ -4,7 +4,13 @@
 import { describe, expect, it } from "vitest";
 import * as tb from "tigerbeetle-node";
 import { LedgerUnavailableError } from "@stampede/shared/ledger/port";
-import { AccountFlags, CreateAccountStatus, CreateTransferStatus, TransferFlags, amountMax } from "@stampede/shared/ledger/types";
+import {
+  AccountFlags,
+  CreateAccountStatus,
+  CreateTransferStatus,
+  TransferFlags,
+  amountMax,
+} from "@stampede/shared/ledger/types";
 import { closedPort } from "../../testing/services.js";
 import { createTigerBeetleLedger } from "./ledger.js";
 

@@ -33,7 +33,10 @@ function acquire(address: string, clusterId: bigint): Client {
   const key = `${clusterId}/${address}`;
   let entry = clients.get(key);
   if (entry === undefined) {
-    entry = { client: tb().createClient({ cluster_id: clusterId, replica_addresses: address.split(",").map((a) => a.trim()) }), users: 0 };
+    entry = {
+      client: tb().createClient({ cluster_id: clusterId, replica_addresses: address.split(",").map((a) => a.trim()) }),
+      users: 0,
+    };
     clients.set(key, entry);
   }
   entry.users += 1;
@@ -68,7 +71,9 @@ class TigerBeetleLedger implements Ledger {
 
   async createTransfers(batch: readonly Transfer[]): Promise<CreateTransferResult[]> {
     if (batch.length === 0) return [];
-    return (await this.call("create_transfers", () => this.client.createTransfers([...batch]))) as CreateTransferResult[];
+    return (await this.call("create_transfers", () =>
+      this.client.createTransfers([...batch]),
+    )) as CreateTransferResult[];
   }
 
   async lookupAccounts(ids: readonly bigint[]): Promise<Account[]> {
@@ -93,7 +98,10 @@ class TigerBeetleLedger implements Ledger {
     } catch (err) {
       // A closed or evicted client cannot answer; anything else (ERR_TOO_MUCH_DATA) is a bug.
       const { RequestError, ErrorCodes } = tb();
-      if (err instanceof RequestError && (err.code === ErrorCodes.ERR_CLIENT_CLOSED || err.code === ErrorCodes.ERR_CLIENT_EVICTED)) {
+      if (
+        err instanceof RequestError &&
+        (err.code === ErrorCodes.ERR_CLIENT_CLOSED || err.code === ErrorCodes.ERR_CLIENT_EVICTED)
+      ) {
         throw new LedgerUnavailableError(`ledger ${what}: ${err.message}`, { cause: err });
       }
       throw err;

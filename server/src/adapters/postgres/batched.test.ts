@@ -12,7 +12,9 @@ const pool = createPool(testPostgresBase, { statementTimeoutMs: 100 });
 afterAll(() => pool.end());
 
 const settled = (calls: Array<Promise<unknown>>) =>
-  Promise.allSettled(calls).then((all) => all.map((s) => (s.status === "fulfilled" ? s.value : (s.reason as { code?: string }).code)));
+  Promise.allSettled(calls).then((all) =>
+    all.map((s) => (s.status === "fulfilled" ? s.value : (s.reason as { code?: string }).code)),
+  );
 
 describe("pgBatched", () => {
   it("a batch past the statement timeout fails each caller as unavailable, sent once", async () => {

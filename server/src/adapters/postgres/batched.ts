@@ -7,7 +7,10 @@ import { SqlState } from "./sqlstate.js";
 /** The pool's statement_timeout (pool.ts) plus the time to get a connection. */
 const batchDeadlineMs = 15_000;
 
-export function pgBatched<I, O>(send: (items: I[]) => Promise<O[]>, onBatch?: (items: number) => void): Coalesced<I, O> {
+export function pgBatched<I, O>(
+  send: (items: I[]) => Promise<O[]>,
+  onBatch?: (items: number) => void,
+): Coalesced<I, O> {
   return coalesce(send, {
     deadlineMs: batchDeadlineMs,
     isUnavailable: (err) => dependencyUnavailable(err) === "postgres",

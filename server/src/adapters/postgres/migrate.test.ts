@@ -20,7 +20,9 @@ afterAll(async () => {
 async function tables(url: string): Promise<string[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  const { rows } = await client.query<{ t: string }>("SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' ORDER BY 1");
+  const { rows } = await client.query<{ t: string }>(
+    "SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
+  );
   await client.end();
   return rows.map((r) => r.t);
 }
@@ -38,7 +40,9 @@ describe("migrations", () => {
     const first = await migrate(db.url);
     expect(first.length).toBeGreaterThanOrEqual(2);
     expect(await migrate(db.url)).toEqual([]);
-    expect(await tables(db.url)).toEqual(expect.arrayContaining(["admin_users", "admin_audit", "events", "ticket_classes", "perks", "pgmigrations"]));
+    expect(await tables(db.url)).toEqual(
+      expect.arrayContaining(["admin_users", "admin_audit", "events", "ticket_classes", "perks", "pgmigrations"]),
+    );
   });
 
   it("apply exactly once when several callers race in one process", async () => {
@@ -58,12 +62,17 @@ describe("migrations", () => {
       await ensureDatabase(process.env.DB_URL); console.log(JSON.stringify(await migrate(process.env.DB_URL)));`;
     const runOne = () =>
       new Promise<string[]>((resolve, reject) => {
-        const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { env: { ...process.env, DB_URL: url }, cwd: new URL("../../../../", import.meta.url).pathname });
+        const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+          env: { ...process.env, DB_URL: url },
+          cwd: new URL("../../../../", import.meta.url).pathname,
+        });
         let out = "";
         let err = "";
         child.stdout.on("data", (d: Buffer) => (out += d.toString()));
         child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-        child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop() ?? "[]") as string[]) : reject(new Error(err))));
+        child.on("exit", (code) =>
+          code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop() ?? "[]") as string[]) : reject(new Error(err)),
+        );
       });
     const results = await Promise.all([runOne(), runOne(), runOne()]);
     expect(results.filter((r) => r.length > 0)).toHaveLength(1);
@@ -90,20 +99,27 @@ describe("migrations", () => {
 
     /** Terminates the backend waiting for the lock in this database; resolves once one was. */
     async function terminateWaiter(holder: pg.Client): Promise<void> {
-      await waitFor("a start waiting on the migration lock", async () => {
-        const { rows } = await holder.query(
-          `SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity
+      await waitFor(
+        "a start waiting on the migration lock",
+        async () => {
+          const { rows } = await holder.query(
+            `SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity
            WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
-        );
-        return rows.some((r: { done: boolean }) => r.done);
-      }, 15_000);
+          );
+          return rows.some((r: { done: boolean }) => r.done);
+        },
+        15_000,
+      );
     }
 
     it("fails that migrate call with a PostgreSQL error, not an unhandled 'error' event", async () => {
       const db = await createTestDatabase({ migrate: false });
       cleanups.push(db.drop);
       const holder = await holdingTheLock(db.url);
-      const attempt = migrate(db.url).then(() => null, (err: unknown) => err);
+      const attempt = migrate(db.url).then(
+        () => null,
+        (err: unknown) => err,
+      );
       await terminateWaiter(holder);
       expect(dependencyUnavailable(await attempt)).toBe("postgres");
       await holder.end();

@@ -73,4 +73,3 @@ const ledgerUnavailableCodes: ReadonlySet<string> = new Set<string>([
 export function ledgerUnavailableCode(code: string): boolean {
   return ledgerUnavailableCodes.has(code) || code.startsWith(SqlStateClass.connectionException) || code.startsWith("E");
 }
-

@@ -23,12 +23,26 @@ describe("CheckoutHealthStore", () => {
     );
     await store.publish(
       "n2",
-      { ...healthyCheckout, holdP95Ms: 900, settlementLagMs: 50, holdsInFlight: 5, webhooksWaiting: 7, poolWaits: 1, holdsPerSecond: 20 },
+      {
+        ...healthyCheckout,
+        holdP95Ms: 900,
+        settlementLagMs: 50,
+        holdsInFlight: 5,
+        webhooksWaiting: 7,
+        poolWaits: 1,
+        holdsPerSecond: 20,
+      },
       t - 500,
     );
     await store.publish("dead", { ...healthyCheckout, holdP95Ms: 60_000, holdsInFlight: 1_000 }, t - healthStaleMs - 1);
     expect(await store.read(t)).toEqual({
-      overloadRefusals: 1, holdP95Ms: 900, settlementLagMs: 50, poolWaits: 3, holdsInFlight: 15, webhooksWaiting: 7, holdsPerSecond: 50,
+      overloadRefusals: 1,
+      holdP95Ms: 900,
+      settlementLagMs: 50,
+      poolWaits: 3,
+      holdsInFlight: 15,
+      webhooksWaiting: 7,
+      holdsPerSecond: 50,
       nodes: 2,
     });
     expect(await redis.client.hkeys(`${redis.prefix}:a:checkout-health`)).toEqual(expect.arrayContaining(["n1", "n2"]));

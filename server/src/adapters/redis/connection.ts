@@ -17,7 +17,12 @@ export function createRedis(url: string, role: RedisRole, extra: RedisOptions = 
         // Auto-pipelining: the commands of one tick go out in one write. Each was a write system call
         // of its own — the rate limits' scripts alone were 7 % of the server's CPU in `joins`. (Tried
         // before joins were batched, it made them slower; since, it made them faster: see bench/README.md.)
-        { maxRetriesPerRequest: 1, commandTimeout: redisCommandTimeoutMs, enableOfflineQueue: true, enableAutoPipelining: true }
+        {
+          maxRetriesPerRequest: 1,
+          commandTimeout: redisCommandTimeoutMs,
+          enableOfflineQueue: true,
+          enableAutoPipelining: true,
+        }
       : // BullMQ and the Socket.IO adapter block on reads (XREAD/BRPOPLPUSH) and retry on their own.
         { maxRetriesPerRequest: null, enableReadyCheck: role !== "bullmq" };
   const client = new Redis(url, {

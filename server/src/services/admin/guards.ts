@@ -73,7 +73,10 @@ async function authenticate(deps: AdminAuthDeps, req: Request): Promise<AdminPri
 }
 
 /** The admin signed in with this Cookie header (for sockets), or null. */
-export async function adminFromCookie(deps: Pick<AdminAuthDeps, "sessions">, cookieHeader: string | undefined): Promise<AdminPrincipal | null> {
+export async function adminFromCookie(
+  deps: Pick<AdminAuthDeps, "sessions">,
+  cookieHeader: string | undefined,
+): Promise<AdminPrincipal | null> {
   const sessionId = parseCookies(cookieHeader ?? "")[adminCookieName];
   const session = sessionId ? await deps.sessions.get(sessionId) : null;
   return session && sessionId ? { ...session, via: "cookie", sessionId } : null;

@@ -5,7 +5,12 @@
 // all usernames are capped over a window (credential stuffing). State lives in Redis, so every
 // server node shares it.
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
-import { adminLoginAttemptsPerIpMax, adminLoginBackoffBaseMs, adminLoginBackoffMaxMs, adminLoginWindowSeconds } from "@stampede/shared/limits";
+import {
+  adminLoginAttemptsPerIpMax,
+  adminLoginBackoffBaseMs,
+  adminLoginBackoffMaxMs,
+  adminLoginWindowSeconds,
+} from "@stampede/shared/limits";
 import { redisKey, type Redis } from "../../adapters/redis/connection.js";
 import { rateLimited, type DomainError } from "../errors.js";
 

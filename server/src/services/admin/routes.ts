@@ -35,60 +35,115 @@ export function adminAuthRoutes(deps: AdminAuthDeps, registry: OpenApiRegistry, 
   const router = Router();
   const tags = ["admin: auth"];
 
-  defineRoute(router, registry, {
-    method: "post", path: "/api/admin/login", summary: "Sign in; sets an HttpOnly session cookie", tags, body: loginBody,
-    responses: {
-      200: { description: "signed in", schema: adminMeView }, 401: { description: "wrong credentials" },
-      429: { description: "too many attempts" },
+  defineRoute(
+    router,
+    registry,
+    {
+      method: "post",
+      path: "/api/admin/login",
+      summary: "Sign in; sets an HttpOnly session cookie",
+      tags,
+      body: loginBody,
+      responses: {
+        200: { description: "signed in", schema: adminMeView },
+        401: { description: "wrong credentials" },
+        429: { description: "too many attempts" },
+      },
     },
-  }, async ({ body }, req, res) => {
-    const ip = clientIp(req);
-    const user = await verifyCredentials(deps, ip, body.username, body.password);
-    deps.audit.record({ adminId: user?.id ?? null, username: body.username, action: "login", target: null, status: user ? 200 : 401, requestId: String(req.id ?? ""), ip });
-    if (!user) throw new HttpError(401, "unauthorized", "wrong username or password");
-    const { sessionId, session } = await deps.sessions.create(user);
-    setSessionCookie(res, sessionId, options.secureCookies);
-    res.json({ username: session.username, role: session.role, csrfToken: session.csrfToken });
-  });
+    async ({ body }, req, res) => {
+      const ip = clientIp(req);
+      const user = await verifyCredentials(deps, ip, body.username, body.password);
+      deps.audit.record({
+        adminId: user?.id ?? null,
+        username: body.username,
+        action: "login",
+        target: null,
+        status: user ? 200 : 401,
+        requestId: String(req.id ?? ""),
+        ip,
+      });
+      if (!user) throw new HttpError(401, "unauthorized", "wrong username or password");
+      const { sessionId, session } = await deps.sessions.create(user);
+      setSessionCookie(res, sessionId, options.secureCookies);
+      res.json({ username: session.username, role: session.role, csrfToken: session.csrfToken });
+    },
+  );
 
-  defineRoute(router, registry, {
-    method: "post", path: "/api/admin/logout", summary: "Sign out (ends the session)", tags, security: "admin",
-    guards: [requireAdmin(deps, ["viewer", "scanner"])],
-    responses: { 204: { description: "signed out" } },
-  }, async (_input, _req, res) => {
-    const admin = currentAdmin(res);
-    if (admin.sessionId) await deps.sessions.destroy(admin.sessionId);
-    res.clearCookie(adminCookieName, { path: "/" });
-    res.status(204).end();
-  });
+  defineRoute(
+    router,
+    registry,
+    {
+      method: "post",
+      path: "/api/admin/logout",
+      summary: "Sign out (ends the session)",
+      tags,
+      security: "admin",
+      guards: [requireAdmin(deps, ["viewer", "scanner"])],
+      responses: { 204: { description: "signed out" } },
+    },
+    async (_input, _req, res) => {
+      const admin = currentAdmin(res);
+      if (admin.sessionId) await deps.sessions.destroy(admin.sessionId);
+      res.clearCookie(adminCookieName, { path: "/" });
+      res.status(204).end();
+    },
+  );
 
-  defineRoute(router, registry, {
-    method: "get", path: "/api/admin/me", summary: "The signed-in admin and the CSRF token for writes", tags, security: "admin",
-    guards: [requireAdmin(deps, ["viewer", "scanner"])],
-    responses: { 200: { description: "signed in", schema: adminMeView }, 401: { description: "not signed in" } },
-  }, (_input, _req, res) => {
-    const admin = currentAdmin(res);
-    res.json({ username: admin.username, role: admin.role, csrfToken: admin.csrfToken ?? null });
-  });
+  defineRoute(
+    router,
+    registry,
+    {
+      method: "get",
+      path: "/api/admin/me",
+      summary: "The signed-in admin and the CSRF token for writes",
+      tags,
+      security: "admin",
+      guards: [requireAdmin(deps, ["viewer", "scanner"])],
+      responses: { 200: { description: "signed in", schema: adminMeView }, 401: { description: "not signed in" } },
+    },
+    (_input, _req, res) => {
+      const admin = currentAdmin(res);
+      res.json({ username: admin.username, role: admin.role, csrfToken: admin.csrfToken ?? null });
+    },
+  );
 
-  defineRoute(router, registry, {
-    method: "get", path: "/api/admin/users", summary: "List admin users", tags, security: "admin",
-    guards: [requireAdmin(deps)],
-    responses: { 200: { description: "users", schema: z.strictObject({ users: z.array(adminUserView) }) } },
-  }, async (_input, _req, res) => {
-    const users = await deps.users.list();
-    res.json({ users: users.map(({ id, username, role, createdAt }) => ({ id, username, role, createdAt })) });
-  });
+  defineRoute(
+    router,
+    registry,
+    {
+      method: "get",
+      path: "/api/admin/users",
+      summary: "List admin users",
+      tags,
+      security: "admin",
+      guards: [requireAdmin(deps)],
+      responses: { 200: { description: "users", schema: z.strictObject({ users: z.array(adminUserView) }) } },
+    },
+    async (_input, _req, res) => {
+      const users = await deps.users.list();
+      res.json({ users: users.map(({ id, username, role, createdAt }) => ({ id, username, role, createdAt })) });
+    },
+  );
 
-  defineRoute(router, registry, {
-    method: "post", path: "/api/admin/users", summary: "Create an admin, viewer or scanner account", tags, security: "admin",
-    guards: [requireAdmin(deps)], body: createUserBody,
-    responses: { 201: { description: "created", schema: adminUserView }, 409: { description: "username taken" } },
-  }, async ({ body }, _req, res) => {
-    const user = await deps.users.create(body.username, body.password, body.role);
-    if (!user) throw new HttpError(409, "conflict", `the username "${body.username}" is taken`);
-    res.status(201).json({ id: user.id, username: user.username, role: user.role, createdAt: user.createdAt });
-  });
+  defineRoute(
+    router,
+    registry,
+    {
+      method: "post",
+      path: "/api/admin/users",
+      summary: "Create an admin, viewer or scanner account",
+      tags,
+      security: "admin",
+      guards: [requireAdmin(deps)],
+      body: createUserBody,
+      responses: { 201: { description: "created", schema: adminUserView }, 409: { description: "username taken" } },
+    },
+    async ({ body }, _req, res) => {
+      const user = await deps.users.create(body.username, body.password, body.role);
+      if (!user) throw new HttpError(409, "conflict", `the username "${body.username}" is taken`);
+      res.status(201).json({ id: user.id, username: user.username, role: user.role, createdAt: user.createdAt });
+    },
+  );
 
   return router;
 }

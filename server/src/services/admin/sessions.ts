@@ -22,9 +22,18 @@ export class AdminSessions {
     return redisKey(this.prefix, "admin-session", createHash("sha256").update(sessionId).digest("hex"));
   }
 
-  async create(admin: { id: string; username: string; role: AdminRole }): Promise<{ sessionId: string; session: AdminSession }> {
+  async create(admin: {
+    id: string;
+    username: string;
+    role: AdminRole;
+  }): Promise<{ sessionId: string; session: AdminSession }> {
     const sessionId = randomBytes(32).toString("base64url");
-    const session: AdminSession = { adminId: admin.id, username: admin.username, role: admin.role, csrfToken: randomBytes(24).toString("base64url") };
+    const session: AdminSession = {
+      adminId: admin.id,
+      username: admin.username,
+      role: admin.role,
+      csrfToken: randomBytes(24).toString("base64url"),
+    };
     await this.redis.set(this.key(sessionId), JSON.stringify(session), "EX", adminSessionTtlSeconds);
     return { sessionId, session };
   }

@@ -12,5 +12,8 @@ export function parseBaselines(json: unknown): { ok: true; baselines: BenchBasel
   const parsed = benchBaselines.safeParse(json);
   if (parsed.success) return { ok: true, baselines: parsed.data };
   const issue = parsed.error.issues[0];
-  return { ok: false, reason: issue ? `${issue.path.join(".") || "(root)"}: ${issue.message}` : "not a baselines file" };
+  return {
+    ok: false,
+    reason: issue ? `${issue.path.join(".") || "(root)"}: ${issue.message}` : "not a baselines file",
+  };
 }

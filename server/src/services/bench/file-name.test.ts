@@ -4,7 +4,11 @@ import { benchFileNameCharsMax, isBenchFileName } from "./file-name.js";
 
 describe("isBenchFileName", () => {
   it("accepts what the benchmarks write", () => {
-    for (const name of ["2026-11-22T00-14-15.189Z-holds.json", "2026-11-22T00-16-12.839Z-last-ticket.json", "2026-11-22T00-14-15Z-flash-sale.json"]) {
+    for (const name of [
+      "2026-11-22T00-14-15.189Z-holds.json",
+      "2026-11-22T00-16-12.839Z-last-ticket.json",
+      "2026-11-22T00-14-15Z-flash-sale.json",
+    ]) {
       expect(isBenchFileName(name), name).toBe(true);
     }
   });

@@ -9,7 +9,9 @@ export const benchResultFile = z.object({
   name: z.string().regex(/^[a-z][a-z-]*$/),
   title: z.string().optional(),
   startedAt: z.iso.datetime({ offset: true }),
-  machine: z.object({ cpus: z.number().int().positive().optional(), loadAverage1mAtStart: z.number().optional() }).optional(),
+  machine: z
+    .object({ cpus: z.number().int().positive().optional(), loadAverage1mAtStart: z.number().optional() })
+    .optional(),
   versions: z.object({ git: z.string().nullable().optional() }).optional(),
   calibration: z.array(benchRow).default([]),
   figures: z.array(benchRow),
@@ -36,7 +38,10 @@ export function cpuOf(extra: unknown): BenchCpu[] {
 }
 
 /** The summary of a parsed file, or why it is not a result. */
-export function summarize(file: string, json: unknown): { ok: true; summary: BenchRunSummary } | { ok: false; reason: string } {
+export function summarize(
+  file: string,
+  json: unknown,
+): { ok: true; summary: BenchRunSummary } | { ok: false; reason: string } {
   const parsed = benchResultFile.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -15,12 +15,18 @@ const fileParams = z.object({ file: benchFileName });
 /** A file name that is not result-shaped is a bad request (400), answered before any file is touched. */
 const requireResultFileName: RequestHandler = (req, _res, next) => {
   const parsed = benchFileName.safeParse(req.params.file);
-  if (!parsed.success) throw new HttpError(400, "invalid_request", `params.file: ${parsed.error.issues[0]?.message ?? "not a result file name"}`);
+  if (!parsed.success)
+    throw new HttpError(
+      400,
+      "invalid_request",
+      `params.file: ${parsed.error.issues[0]?.message ?? "not a result file name"}`,
+    );
   next();
 };
 
 function storeOrNotFound(store: BenchResultsStore | null): BenchResultsStore {
-  if (store === null) throw new HttpError(404, "not_found", "benchmark results are not served here (BENCH_RESULTS_DIR is empty)");
+  if (store === null)
+    throw new HttpError(404, "not_found", "benchmark results are not served here (BENCH_RESULTS_DIR is empty)");
   return store;
 }
 
@@ -28,25 +34,46 @@ export function benchRoutes(store: BenchResultsStore | null, registry: OpenApiRe
   const router = Router();
   const tags = ["benchmarks"];
 
-  const listSummary = "Recorded benchmark runs, newest first (figures, calibration and per-process CPU; no config or extra), " +
+  const listSummary =
+    "Recorded benchmark runs, newest first (figures, calibration and per-process CPU; no config or extra), " +
     "and the baseline commit per benchmark from baselines.json (none when it is missing or malformed)";
   const listResponses = {
     200: { description: "the runs and the baselines", schema: benchRunList },
     404: { description: "not served (BENCH_RESULTS_DIR is empty)" },
   };
-  defineRoute(router, registry, { method: "get", path: "/api/bench/results", summary: listSummary, tags, responses: listResponses },
+  defineRoute(
+    router,
+    registry,
+    { method: "get", path: "/api/bench/results", summary: listSummary, tags, responses: listResponses },
     async () => {
       const served = storeOrNotFound(store);
       const [runs, baselines] = await Promise.all([served.list(), served.baselines()]);
       return { runs, baselines };
-    });
+    },
+  );
 
-  defineRoute(router, registry, { method: "get", path: "/api/bench/results/:file", summary: "One recorded benchmark run, the whole file", tags, params: fileParams, guards: [requireResultFileName], responses: { 200: { description: "the result file as written by the benchmark" }, 400: { description: "not a result file name" }, 404: { description: "no such readable result" } } },
+  defineRoute(
+    router,
+    registry,
+    {
+      method: "get",
+      path: "/api/bench/results/:file",
+      summary: "One recorded benchmark run, the whole file",
+      tags,
+      params: fileParams,
+      guards: [requireResultFileName],
+      responses: {
+        200: { description: "the result file as written by the benchmark" },
+        400: { description: "not a result file name" },
+        404: { description: "no such readable result" },
+      },
+    },
     async ({ params }, _req, res) => {
       const result = await storeOrNotFound(store).read(params.file);
       if (result === null) throw new HttpError(404, "not_found", `no benchmark result named ${params.file}`);
       res.json(result);
-    });
+    },
+  );
 
   return router;
 }

@@ -41,9 +41,14 @@ export async function ordersFigures(pool: Pool, eventId: string): Promise<Orders
     "SELECT p.perk_id, count(*) AS n FROM order_perks p JOIN orders o ON o.id = p.order_id WHERE o.event_id = $1 AND o.status IN ('paid', 'refunded') GROUP BY 1",
     [eventId],
   );
-  const { rows: held } = await pool.query<{ n: string }>("SELECT count(*) AS n FROM orders WHERE event_id = $1 AND status = 'held'", [eventId]);
+  const { rows: held } = await pool.query<{ n: string }>(
+    "SELECT count(*) AS n FROM orders WHERE event_id = $1 AND status = 'held'",
+    [eventId],
+  );
   return {
-    tiers: new Map(rows.map((r) => [r.class_id, { paid: Number(r.paid), held: Number(r.held), returning: Number(r.returning) }])),
+    tiers: new Map(
+      rows.map((r) => [r.class_id, { paid: Number(r.paid), held: Number(r.held), returning: Number(r.returning) }]),
+    ),
     perksRecorded: new Map(perks.map((p) => [p.perk_id, Number(p.n)])),
     heldOrders: Number(held[0]?.n ?? 0),
   };
@@ -53,8 +58,17 @@ export async function ordersFigures(pool: Pool, eventId: string): Promise<Orders
 export function tierAgainstOrders(ledger: { held: number; sold: number }, orders: TierOrders): string[] {
   const problems: string[] = [];
   const settled = orders.paid + orders.returning;
-  if (ledger.sold < orders.paid) problems.push(`ledger sold ${ledger.sold} is ${orders.paid - ledger.sold} less than paid orders' tickets (${orders.paid})`);
-  if (ledger.sold > settled + orders.held) problems.push(`ledger sold ${ledger.sold} is ${ledger.sold - settled} more than paid orders' tickets (${orders.paid}) + refunds returning stock (${orders.returning}), beyond the ${orders.held} held that may be mid-payment`);
-  if (ledger.held > orders.held) problems.push(`ledger held ${ledger.held} is ${ledger.held - orders.held} more than held orders' tickets (${orders.held})`);
+  if (ledger.sold < orders.paid)
+    problems.push(
+      `ledger sold ${ledger.sold} is ${orders.paid - ledger.sold} less than paid orders' tickets (${orders.paid})`,
+    );
+  if (ledger.sold > settled + orders.held)
+    problems.push(
+      `ledger sold ${ledger.sold} is ${ledger.sold - settled} more than paid orders' tickets (${orders.paid}) + refunds returning stock (${orders.returning}), beyond the ${orders.held} held that may be mid-payment`,
+    );
+  if (ledger.held > orders.held)
+    problems.push(
+      `ledger held ${ledger.held} is ${ledger.held - orders.held} more than held orders' tickets (${orders.held})`,
+    );
   return problems;
 }

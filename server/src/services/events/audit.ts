@@ -19,7 +19,10 @@ export async function auditEvent(ledger: Ledger, pool: Pool, event: EventRecord)
   // Orders first, then the ledger: a settlement's ledger step precedes its commit, so whatever
   // commits in between only makes the ledger look further ahead, which the bounds allow.
   const figures = await ordersFigures(pool, event.id);
-  const ids = event.classes.flatMap((c) => [accountId("budget", event.ledger, c.id), accountId("spent", event.ledger, c.id)]);
+  const ids = event.classes.flatMap((c) => [
+    accountId("budget", event.ledger, c.id),
+    accountId("spent", event.ledger, c.id),
+  ]);
   ids.push(...event.perks.map((p) => accountId("perk_budget", event.ledger, p.id)));
   const found = new Map((await ledger.lookupAccounts(ids)).map((a) => [a.id, a]));
 
@@ -28,7 +31,17 @@ export async function auditEvent(ledger: Ledger, pool: Pool, event: EventRecord)
     const spent = found.get(accountId("spent", event.ledger, c.id));
     const orders = figures.tiers.get(c.id) ?? { paid: 0, held: 0, returning: 0 };
     if (!budget || !spent) {
-      return { classId: c.id, code: c.code, capacity: c.capacity, available: 0, held: 0, sold: 0, ok: false, problems: ["ledger accounts missing"], orders };
+      return {
+        classId: c.id,
+        code: c.code,
+        capacity: c.capacity,
+        available: 0,
+        held: 0,
+        sold: 0,
+        ok: false,
+        problems: ["ledger accounts missing"],
+        orders,
+      };
     }
     // Returned tickets (refunds) flow spent → budget: they count as funding again, not as sold.
     const capacity = BigInt(c.capacity);
@@ -37,13 +50,26 @@ export async function auditEvent(ledger: Ledger, pool: Pool, event: EventRecord)
     const sold = budget.debits_posted - returned;
     const available = budget.credits_posted - budget.debits_posted - held;
     const problems: string[] = [];
-    if (budget.credits_posted - returned !== capacity) problems.push(`budget funded with ${budget.credits_posted - returned}, capacity is ${capacity}`);
+    if (budget.credits_posted - returned !== capacity)
+      problems.push(`budget funded with ${budget.credits_posted - returned}, capacity is ${capacity}`);
     if (available < 0n) problems.push(`available is negative (${available})`);
     if (held + sold > capacity) problems.push(`held + sold = ${held + sold} exceeds capacity ${capacity}`);
-    if (available + held + sold !== capacity) problems.push(`available + held + sold = ${available + held + sold}, not ${capacity}`);
-    if (spent.credits_pending !== held || spent.credits_posted - returned !== sold) problems.push("spent account does not mirror the budget");
+    if (available + held + sold !== capacity)
+      problems.push(`available + held + sold = ${available + held + sold}, not ${capacity}`);
+    if (spent.credits_pending !== held || spent.credits_posted - returned !== sold)
+      problems.push("spent account does not mirror the budget");
     problems.push(...tierAgainstOrders({ held: Number(held), sold: Number(sold) }, orders));
-    return { classId: c.id, code: c.code, capacity: c.capacity, available: Number(available), held: Number(held), sold: Number(sold), ok: problems.length === 0, problems, orders };
+    return {
+      classId: c.id,
+      code: c.code,
+      capacity: c.capacity,
+      available: Number(available),
+      held: Number(held),
+      sold: Number(sold),
+      ok: problems.length === 0,
+      problems,
+      orders,
+    };
   });
 
   const perks = event.perks.map((p) => {
@@ -52,11 +78,24 @@ export async function auditEvent(ledger: Ledger, pool: Pool, event: EventRecord)
     const recorded = figures.perksRecorded.get(p.id) ?? 0;
     const problems: string[] = [];
     if (!budget) problems.push("ledger account missing");
-    else if (granted > p.capacity || budget.credits_posted !== BigInt(p.capacity)) problems.push(`granted ${granted} of a budget funded with ${budget.credits_posted}, capacity ${p.capacity}`);
-    if (granted < recorded) problems.push(`ledger granted ${granted}, ${recorded - granted} fewer than paid orders with the perk (${recorded})`);
-    if (granted > recorded + figures.heldOrders) problems.push(`ledger granted ${granted}, ${granted - recorded} more than paid orders with the perk (${recorded}), beyond the ${figures.heldOrders} held orders that may be mid-payment`);
+    else if (granted > p.capacity || budget.credits_posted !== BigInt(p.capacity))
+      problems.push(`granted ${granted} of a budget funded with ${budget.credits_posted}, capacity ${p.capacity}`);
+    if (granted < recorded)
+      problems.push(
+        `ledger granted ${granted}, ${recorded - granted} fewer than paid orders with the perk (${recorded})`,
+      );
+    if (granted > recorded + figures.heldOrders)
+      problems.push(
+        `ledger granted ${granted}, ${granted - recorded} more than paid orders with the perk (${recorded}), beyond the ${figures.heldOrders} held orders that may be mid-payment`,
+      );
     return { perkId: p.id, code: p.code, capacity: p.capacity, granted, recorded, ok: problems.length === 0, problems };
   });
 
-  return { eventId: event.id, ok: classes.every((c) => c.ok) && perks.every((p) => p.ok), checkedAt: new Date().toISOString(), classes, perks };
+  return {
+    eventId: event.id,
+    ok: classes.every((c) => c.ok) && perks.every((p) => p.ok),
+    checkedAt: new Date().toISOString(),
+    classes,
+    perks,
+  };
 }

@@ -1,6 +1,13 @@
 // Events with their ticket classes and perks in PostgreSQL. Stock is not here: it is in the ledger.
 import { uuidv7 } from "@stampede/shared/ids";
-import type { ClassView, CreateEventInput, EventStatus, EventView, PerkView, WaitingRoomSettings } from "@stampede/shared/api/events";
+import type {
+  ClassView,
+  CreateEventInput,
+  EventStatus,
+  EventView,
+  PerkView,
+  WaitingRoomSettings,
+} from "@stampede/shared/api/events";
 import { inTransaction, type Pool, type PoolClient } from "../../adapters/postgres/pool.js";
 
 /** A tier as stored: the public ClassView without the live counts (those come from the ledger). */
@@ -29,7 +36,12 @@ export interface EventRecord extends Omit<EventView, "classes" | "perks"> {
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
 function slugify(name: string): string {
-  const base = name.toLowerCase().normalize("NFKD").replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60);
+  const base = name
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 60);
   return base || "event";
 }
 
@@ -64,7 +76,10 @@ function toRecord(row: EventRow, classes: ClassRecord[], perks: PerkRecord[]): E
 }
 
 async function uniqueSlug(client: PoolClient, wanted: string): Promise<string> {
-  const { rows } = await client.query<{ slug: string }>("SELECT slug FROM events WHERE slug = $1 OR slug LIKE $1 || '-%'", [wanted]);
+  const { rows } = await client.query<{ slug: string }>(
+    "SELECT slug FROM events WHERE slug = $1 OR slug LIKE $1 || '-%'",
+    [wanted],
+  );
   const taken = new Set(rows.map((r) => r.slug));
   if (!taken.has(wanted)) return wanted;
   for (let n = 2; ; n++) if (!taken.has(`${wanted}-${n}`)) return `${wanted}-${n}`;
@@ -83,9 +98,25 @@ export class EventsRepo {
            wr_max_active_checkouts, wr_admission_ttl_seconds, wr_hold_seconds, wr_per_fan_max, wr_end_admission_on_paid,
            wr_admission, wr_admit_floor, wr_admit_ceiling)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
-        [id, slug, input.name, input.venue, input.startsAt, input.status, wr.mode, wr.opensAt, wr.admitPerMinute,
-          wr.maxActiveCheckouts, wr.admissionTtlSeconds, wr.holdSeconds, wr.perFanMax, wr.endAdmissionOnPaid,
-          wr.admission, wr.admitPerMinuteFloor, wr.admitPerMinuteCeiling],
+        [
+          id,
+          slug,
+          input.name,
+          input.venue,
+          input.startsAt,
+          input.status,
+          wr.mode,
+          wr.opensAt,
+          wr.admitPerMinute,
+          wr.maxActiveCheckouts,
+          wr.admissionTtlSeconds,
+          wr.holdSeconds,
+          wr.perFanMax,
+          wr.endAdmissionOnPaid,
+          wr.admission,
+          wr.admitPerMinuteFloor,
+          wr.admitPerMinuteCeiling,
+        ],
       );
       for (const [position, c] of input.classes.entries()) {
         await client.query(
@@ -95,7 +126,13 @@ export class EventsRepo {
         );
       }
       for (const p of input.perks) {
-        await client.query(`INSERT INTO perks (id, event_id, code, name, capacity) VALUES ($1, $2, $3, $4, $5)`, [uuidv7(), id, p.code, p.name, p.capacity]);
+        await client.query(`INSERT INTO perks (id, event_id, code, name, capacity) VALUES ($1, $2, $3, $4, $5)`, [
+          uuidv7(),
+          id,
+          p.code,
+          p.name,
+          p.capacity,
+        ]);
       }
     });
     const created = await this.get(id);
@@ -114,7 +151,10 @@ export class EventsRepo {
 
   /** Compare-and-set: moves the status only if it is still `from`; false when someone else moved it first. */
   async setStatus(id: string, from: EventStatus, to: EventStatus): Promise<boolean> {
-    const { rowCount } = await this.pool.query("UPDATE events SET status = $3, updated_at = now() WHERE id = $1 AND status = $2", [id, from, to]);
+    const { rowCount } = await this.pool.query(
+      "UPDATE events SET status = $3, updated_at = now() WHERE id = $1 AND status = $2",
+      [id, from, to],
+    );
     return rowCount === 1;
   }
 
@@ -126,8 +166,14 @@ export class EventsRepo {
          wr_max_active_checkouts = COALESCE($3, wr_max_active_checkouts), wr_admission = COALESCE($4, wr_admission),
          wr_admit_floor = COALESCE($5, wr_admit_floor), wr_admit_ceiling = COALESCE($6, wr_admit_ceiling), updated_at = now()
        WHERE id = $1 AND COALESCE($5, wr_admit_floor) <= COALESCE($6, wr_admit_ceiling)`,
-      [id, patch.admitPerMinute ?? null, patch.maxActiveCheckouts ?? null, patch.admission ?? null,
-        patch.admitPerMinuteFloor ?? null, patch.admitPerMinuteCeiling ?? null],
+      [
+        id,
+        patch.admitPerMinute ?? null,
+        patch.maxActiveCheckouts ?? null,
+        patch.admission ?? null,
+        patch.admitPerMinuteFloor ?? null,
+        patch.admitPerMinuteCeiling ?? null,
+      ],
     );
     return rowCount === 1;
   }
@@ -142,7 +188,10 @@ export class EventsRepo {
   }
 
   private async load(where: string, params: unknown[]): Promise<EventRecord[]> {
-    const { rows } = await this.pool.query<EventRow>(`SELECT e.* FROM events e ${where} ORDER BY e.starts_at NULLS LAST, e.created_at`, params);
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT e.* FROM events e ${where} ORDER BY e.starts_at NULLS LAST, e.created_at`,
+      params,
+    );
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.id);
     const [classes, perks] = await Promise.all([
@@ -152,10 +201,20 @@ export class EventsRepo {
     return rows.map((row) =>
       toRecord(
         row,
-        classes.rows.filter((c) => c.event_id === row.id).map((c) => ({
-          id: c.id, code: c.code, name: c.name, priceCents: Number(c.price_cents), currency: c.currency, capacity: c.capacity, perOrderMax: c.per_order_max,
-        })),
-        perks.rows.filter((p) => p.event_id === row.id).map((p) => ({ id: p.id, code: p.code, name: p.name, capacity: p.capacity })),
+        classes.rows
+          .filter((c) => c.event_id === row.id)
+          .map((c) => ({
+            id: c.id,
+            code: c.code,
+            name: c.name,
+            priceCents: Number(c.price_cents),
+            currency: c.currency,
+            capacity: c.capacity,
+            perOrderMax: c.per_order_max,
+          })),
+        perks.rows
+          .filter((p) => p.event_id === row.id)
+          .map((p) => ({ id: p.id, code: p.code, name: p.name, capacity: p.capacity })),
       ),
     );
   }

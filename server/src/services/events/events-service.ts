@@ -19,7 +19,8 @@ export type AdmissionListener = (record: EventRecord) => void;
 
 export type AdmissionPatch = AdmissionSettingsPatch;
 
-export type TuneOutcome = { kind: "tuned"; record: EventRecord } | { kind: "not_found" } | { kind: "floor_above_ceiling" };
+export type TuneOutcome =
+  { kind: "tuned"; record: EventRecord } | { kind: "not_found" } | { kind: "floor_above_ceiling" };
 
 export class EventsService {
   private readonly statusListeners = new Set<StatusListener>();

@@ -3,7 +3,12 @@
 import { accountId } from "@stampede/shared/core/ledger-ids";
 import { planEventSetup, type Inventory } from "@stampede/shared/core/ledger-plans";
 import { tierInventory } from "@stampede/shared/core/stock";
-import { accountStatusName, isAccountSuccess, isTransferSuccess, transferStatusName } from "@stampede/shared/ledger/types";
+import {
+  accountStatusName,
+  isAccountSuccess,
+  isTransferSuccess,
+  transferStatusName,
+} from "@stampede/shared/ledger/types";
 import type { Ledger } from "@stampede/shared/ledger/port";
 import type { EventRecord } from "./events-repo.js";
 
@@ -21,10 +26,12 @@ export async function setUpEventLedger(ledger: Ledger, event: EventRecord): Prom
   });
   const accounts = await ledger.createAccounts(plan.accounts);
   const failedAccount = accounts.find((r) => !isAccountSuccess(r.status));
-  if (failedAccount) throw new Error(`ledger set-up of event ${event.id}: account ${accountStatusName(failedAccount.status)}`);
+  if (failedAccount)
+    throw new Error(`ledger set-up of event ${event.id}: account ${accountStatusName(failedAccount.status)}`);
   const transfers = await ledger.createTransfers(plan.transfers);
   const failedTransfer = transfers.find((r) => !isTransferSuccess(r.status));
-  if (failedTransfer) throw new Error(`ledger set-up of event ${event.id}: transfer ${transferStatusName(failedTransfer.status)}`);
+  if (failedTransfer)
+    throw new Error(`ledger set-up of event ${event.id}: transfer ${transferStatusName(failedTransfer.status)}`);
 }
 
 export async function readStock(ledger: Ledger, events: readonly EventRecord[]): Promise<Map<string, EventStock>> {
@@ -40,7 +47,10 @@ export async function readStock(ledger: Ledger, events: readonly EventRecord[]):
     for (const c of e.classes) {
       const budget = found.get(accountId("budget", e.ledger, c.id));
       const spent = found.get(accountId("spent", e.ledger, c.id));
-      classes.set(c.id, budget && spent ? tierInventory(budget, spent) : { capacity: c.capacity, available: 0, held: 0, sold: 0 });
+      classes.set(
+        c.id,
+        budget && spent ? tierInventory(budget, spent) : { capacity: c.capacity, available: 0, held: 0, sold: 0 },
+      );
     }
     const perks = new Map<string, { granted: number }>();
     for (const p of e.perks) {

@@ -49,7 +49,8 @@ export interface EventRoutesDeps {
 
 async function findEvent(events: EventsService, eventId: string, published: boolean): Promise<EventRecord> {
   const record = isUuid(eventId) ? await events.get(eventId) : null;
-  if (!record || (published && !publishedStatuses.includes(record.status))) throw new HttpError(404, "not_found", "no such event");
+  if (!record || (published && !publishedStatuses.includes(record.status)))
+    throw new HttpError(404, "not_found", "no such event");
   return record;
 }
 
@@ -67,77 +68,139 @@ const adminTags = ["admin: events"];
 /** The public catalogue: published events only. */
 function publicEventRoutes(router: Router, registry: OpenApiRegistry, events: EventsService): void {
   const publicTags = ["events"];
-  defineRoute(router, registry, {
-    method: "get", path: "/api/events", summary: "Published events with live stock per tier", tags: publicTags, responses: { 200: list },
-  },
-    async () => ({ events: await events.views(await events.list(publishedStatuses)) }));
+  defineRoute(
+    router,
+    registry,
+    {
+      method: "get",
+      path: "/api/events",
+      summary: "Published events with live stock per tier",
+      tags: publicTags,
+      responses: { 200: list },
+    },
+    async () => ({ events: await events.views(await events.list(publishedStatuses)) }),
+  );
 
-  defineRoute(router, registry, {
-    method: "get", path: "/api/events/:eventId", summary: "One published event with live stock per tier", tags: publicTags,
-    params: eventParams, responses: { 200: { description: "the event", schema: eventView }, 404: { description: "no such event" } },
-  },
-    async ({ params }) => events.view(await findEvent(events, params.eventId, true)));
+  defineRoute(
+    router,
+    registry,
+    {
+      method: "get",
+      path: "/api/events/:eventId",
+      summary: "One published event with live stock per tier",
+      tags: publicTags,
+      params: eventParams,
+      responses: { 200: { description: "the event", schema: eventView }, 404: { description: "no such event" } },
+    },
+    async ({ params }) => events.view(await findEvent(events, params.eventId, true)),
+  );
 }
 
 /** What viewers and admins read: every event, any status, and the invariant audit. */
 function adminEventReads(router: Router, registry: OpenApiRegistry, deps: EventRoutesDeps): void {
   const { events } = deps;
   const viewer = [requireAdmin(deps.admin, ["viewer"])];
-  defineRoute(router, registry, {
-    method: "get", path: "/api/admin/events", summary: "All events, any status", tags: adminTags, security: "admin", guards: viewer,
-    responses: { 200: list },
-  },
-    async () => ({ events: await events.views(await events.list()) }));
+  defineRoute(
+    router,
+    registry,
+    {
+      method: "get",
+      path: "/api/admin/events",
+      summary: "All events, any status",
+      tags: adminTags,
+      security: "admin",
+      guards: viewer,
+      responses: { 200: list },
+    },
+    async () => ({ events: await events.views(await events.list()) }),
+  );
 
-  defineRoute(router, registry, {
-    method: "get", path: "/api/admin/events/:eventId", summary: "One event, any status", tags: adminTags, security: "admin",
-    guards: viewer, params: eventParams,
-    responses: { 200: { description: "the event", schema: eventView }, 404: { description: "no such event" } },
-  },
-    async ({ params }) => events.view(await findEvent(events, params.eventId, false)));
+  defineRoute(
+    router,
+    registry,
+    {
+      method: "get",
+      path: "/api/admin/events/:eventId",
+      summary: "One event, any status",
+      tags: adminTags,
+      security: "admin",
+      guards: viewer,
+      params: eventParams,
+      responses: { 200: { description: "the event", schema: eventView }, 404: { description: "no such event" } },
+    },
+    async ({ params }) => events.view(await findEvent(events, params.eventId, false)),
+  );
 
-  defineRoute(router, registry, {
-    method: "get", path: "/api/admin/events/:eventId/audit",
-    summary: "Check the ledger invariant per tier (available + held + sold = capacity) " +
-      "and that the ledger agrees with the orders (sold, held, perks)",
-    tags: adminTags, security: "admin", guards: viewer, params: eventParams,
-    responses: { 200: { description: "audit", schema: auditView } },
-  },
+  defineRoute(
+    router,
+    registry,
+    {
+      method: "get",
+      path: "/api/admin/events/:eventId/audit",
+      summary:
+        "Check the ledger invariant per tier (available + held + sold = capacity) " +
+        "and that the ledger agrees with the orders (sold, held, perks)",
+      tags: adminTags,
+      security: "admin",
+      guards: viewer,
+      params: eventParams,
+      responses: { 200: { description: "audit", schema: auditView } },
+    },
     async ({ params }) => {
       const record = await findEvent(events, params.eventId, false);
       await events.ensureLedger(record);
       return auditEvent(deps.ledger, events.repo.pool, record);
-    });
+    },
+  );
 }
 
 /** What only admins change: create an event, move it through the workflow, tune its admission. */
 function adminEventWrites(router: Router, registry: OpenApiRegistry, deps: EventRoutesDeps): void {
   const { events } = deps;
   const adminOnly = [requireAdmin(deps.admin)];
-  defineRoute(router, registry, {
-    method: "post", path: "/api/admin/events", summary: "Create an event with its tiers and perks (funds the ledger)", tags: adminTags,
-    security: "admin", guards: adminOnly, body: createEventInput,
-    responses: { 201: { description: "created", schema: eventView }, 422: { description: "invalid" } },
-  },
+  defineRoute(
+    router,
+    registry,
+    {
+      method: "post",
+      path: "/api/admin/events",
+      summary: "Create an event with its tiers and perks (funds the ledger)",
+      tags: adminTags,
+      security: "admin",
+      guards: adminOnly,
+      body: createEventInput,
+      responses: { 201: { description: "created", schema: eventView }, 422: { description: "invalid" } },
+    },
     async ({ body }, _req, res) => {
       const created = await events.create(body);
       res.status(201);
       return created;
-    });
+    },
+  );
 
-  defineRoute(router, registry, {
-    method: "post", path: "/api/admin/events/:eventId/status",
-    summary: "Move an event through draft → scheduled → on_sale ⇄ paused → closed / cancelled", tags: adminTags, security: "admin",
-    guards: adminOnly, params: eventParams, body: statusBody,
-    responses: { 200: { description: "moved", schema: eventView }, 409: { description: "invalid_transition" } },
-  },
+  defineRoute(
+    router,
+    registry,
+    {
+      method: "post",
+      path: "/api/admin/events/:eventId/status",
+      summary: "Move an event through draft → scheduled → on_sale ⇄ paused → closed / cancelled",
+      tags: adminTags,
+      security: "admin",
+      guards: adminOnly,
+      params: eventParams,
+      body: statusBody,
+      responses: { 200: { description: "moved", schema: eventView }, 409: { description: "invalid_transition" } },
+    },
     async ({ params, body }) => {
       const record = await findEvent(events, params.eventId, false);
       const outcome = await events.transition(record.id, body.status);
       if (outcome.kind === "not_found") throw new HttpError(404, "not_found", "no such event");
-      if (outcome.kind === "invalid_transition") throw new HttpError(409, "invalid_transition", `cannot move from ${outcome.from} to ${outcome.to}`);
+      if (outcome.kind === "invalid_transition")
+        throw new HttpError(409, "invalid_transition", `cannot move from ${outcome.from} to ${outcome.to}`);
       return outcome.event;
-    });
+    },
+  );
 
   defineRoute(
     router,
@@ -151,13 +214,21 @@ function adminEventWrites(router: Router, registry: OpenApiRegistry, deps: Event
       guards: adminOnly,
       params: eventParams,
       body: waitingRoomPatch,
-      responses: { 200: { description: "updated", schema: eventView }, 409: { description: "cannot pause/resume from this status" } },
+      responses: {
+        200: { description: "updated", schema: eventView },
+        409: { description: "cannot pause/resume from this status" },
+      },
     },
     async ({ params, body }) => {
       const record = await findEvent(events, params.eventId, false);
       if (body.paused !== undefined && body.paused !== (record.status === "paused")) {
         const outcome = await events.transition(record.id, body.paused ? "paused" : "on_sale");
-        if (outcome.kind !== "moved") throw new HttpError(409, "invalid_transition", `cannot ${body.paused ? "pause" : "resume"} an event that is ${record.status}`);
+        if (outcome.kind !== "moved")
+          throw new HttpError(
+            409,
+            "invalid_transition",
+            `cannot ${body.paused ? "pause" : "resume"} an event that is ${record.status}`,
+          );
       }
       const tuned = await events.tuneAdmission(record.id, body);
       if (tuned.kind === "not_found") throw new HttpError(404, "not_found", "no such event");
@@ -166,5 +237,6 @@ function adminEventWrites(router: Router, registry: OpenApiRegistry, deps: Event
         throw new HttpError(422, "invalid_request", `${issue.field}: ${issue.message}`, { issues: [issue] });
       }
       return events.view(tuned.record);
-    });
+    },
+  );
 }

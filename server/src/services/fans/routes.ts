@@ -11,25 +11,44 @@ import { fanIdFrom, fanTokenFrom } from "./guards.js";
 import type { TokenService } from "./tokens.js";
 import { clientIp, rateLimited, type RateLimit } from "../../http/rate-limit.js";
 
-export function fanSessionRoutes(tokens: TokenService, registry: OpenApiRegistry, options: { secureCookies: boolean; perIp: RateLimit }): Router {
+export function fanSessionRoutes(
+  tokens: TokenService,
+  registry: OpenApiRegistry,
+  options: { secureCookies: boolean; perIp: RateLimit },
+): Router {
   const router = Router();
-  defineRoute(router, registry, {
-    method: "post", path: "/api/session", summary: "Start (or resume) an anonymous fan session; sets an HttpOnly cookie", tags: ["fans"],
-    responses: {
-      200: { description: "the existing session", schema: fanSessionView }, 201: { description: "a new session", schema: fanSessionView },
-      429: { description: "too many new sessions from this address" },
+  defineRoute(
+    router,
+    registry,
+    {
+      method: "post",
+      path: "/api/session",
+      summary: "Start (or resume) an anonymous fan session; sets an HttpOnly cookie",
+      tags: ["fans"],
+      responses: {
+        200: { description: "the existing session", schema: fanSessionView },
+        201: { description: "a new session", schema: fanSessionView },
+        429: { description: "too many new sessions from this address" },
+      },
     },
-  }, async (_input, req, res) => {
-    const existing = await fanIdFrom(tokens, req);
-    if (!existing) {
-      const wait = await options.perIp.take(clientIp(req));
-      if (wait !== null) throw rateLimited(wait, "new sessions from this address");
-    }
-    const fanId = existing ?? uuidv7();
-    const fanToken = existing ? (fanTokenFrom(req) as string) : await tokens.signFan(fanId);
-    res.cookie(fanCookieName, fanToken, { httpOnly: true, sameSite: "lax", secure: options.secureCookies, path: "/", maxAge: fanTokenTtlSeconds * 1000 });
-    res.status(existing ? 200 : 201);
-    return { fanId, fanToken };
-  });
+    async (_input, req, res) => {
+      const existing = await fanIdFrom(tokens, req);
+      if (!existing) {
+        const wait = await options.perIp.take(clientIp(req));
+        if (wait !== null) throw rateLimited(wait, "new sessions from this address");
+      }
+      const fanId = existing ?? uuidv7();
+      const fanToken = existing ? (fanTokenFrom(req) as string) : await tokens.signFan(fanId);
+      res.cookie(fanCookieName, fanToken, {
+        httpOnly: true,
+        sameSite: "lax",
+        secure: options.secureCookies,
+        path: "/",
+        maxAge: fanTokenTtlSeconds * 1000,
+      });
+      res.status(existing ? 200 : 201);
+      return { fanId, fanToken };
+    },
+  );
   return router;
 }

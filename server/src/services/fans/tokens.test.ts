@@ -22,13 +22,23 @@ describe("TokenService verification cache", () => {
     expect(await tokens.verifyFan(fan)).toBe("fan-1");
     expect(await tokens.verifyFan(flip(fan))).toBeNull();
     expect(await tokens.verifyAdmission(fan)).toBeNull();
-    const admission = await tokens.signAdmission({ fanId: "fan-1", eventId: "ev-1", jti: "j-1", expiresAtMs: Date.now() + 60_000 });
+    const admission = await tokens.signAdmission({
+      fanId: "fan-1",
+      eventId: "ev-1",
+      jti: "j-1",
+      expiresAtMs: Date.now() + 60_000,
+    });
     expect((await tokens.verifyAdmission(admission))?.jti).toBe("j-1");
     expect(await tokens.verifyFan(admission)).toBeNull();
   });
 
   it("stops accepting a cached token once it expires", async () => {
-    const admission = await tokens.signAdmission({ fanId: "fan-2", eventId: "ev-1", jti: "j-2", expiresAtMs: Date.now() + 5_000 });
+    const admission = await tokens.signAdmission({
+      fanId: "fan-2",
+      eventId: "ev-1",
+      jti: "j-2",
+      expiresAtMs: Date.now() + 5_000,
+    });
     expect(await tokens.verifyAdmission(admission)).not.toBeNull();
     vi.useFakeTimers({ now: Date.now() + 6_000, toFake: ["Date"] });
     expect(await tokens.verifyAdmission(admission)).toBeNull();
@@ -52,7 +62,9 @@ describe("place tokens", () => {
 
   it("admission tokens carry the queue number when given one", async () => {
     const claims = { fanId: "fan-1", eventId: "ev-1", jti: "j-3", expiresAtMs: Date.now() + 60_000 };
-    expect((await tokens.verifyAdmission(await tokens.signAdmission({ ...claims, queueNumber: 9 })))?.queueNumber).toBe(9);
+    expect((await tokens.verifyAdmission(await tokens.signAdmission({ ...claims, queueNumber: 9 })))?.queueNumber).toBe(
+      9,
+    );
     expect((await tokens.verifyAdmission(await tokens.signAdmission(claims)))?.queueNumber).toBeUndefined();
   });
 });

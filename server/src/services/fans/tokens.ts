@@ -31,7 +31,8 @@ class VerifiedTokens {
     if (hit && typeof hit.exp === "number" && hit.exp * 1000 > Date.now()) return hit;
     try {
       const { payload } = await jwtVerify(token, await key, { algorithms: ["HS256"], issuer, audience });
-      if (typeof payload.exp === "number") this.cache.set(cacheKey, payload, { ttl: Math.max(1, payload.exp * 1000 - Date.now()) });
+      if (typeof payload.exp === "number")
+        this.cache.set(cacheKey, payload, { ttl: Math.max(1, payload.exp * 1000 - Date.now()) });
       return payload;
     } catch {
       return null;
@@ -78,7 +79,9 @@ export class TokenService {
   }
 
   async signAdmission(claims: AdmissionClaims): Promise<string> {
-    return new SignJWT(claims.queueNumber === undefined ? { evt: claims.eventId } : { evt: claims.eventId, num: claims.queueNumber })
+    return new SignJWT(
+      claims.queueNumber === undefined ? { evt: claims.eventId } : { evt: claims.eventId, num: claims.queueNumber },
+    )
       .setProtectedHeader({ alg: "HS256", typ: "JWT" })
       .setSubject(claims.fanId)
       .setJti(claims.jti)
@@ -94,7 +97,8 @@ export class TokenService {
     const payload = await this.verified.verify(token, this.admissionKey, "admission");
     if (!payload) return null;
     const { sub, jti, evt, exp, num } = payload;
-    if (typeof sub !== "string" || typeof jti !== "string" || typeof evt !== "string" || typeof exp !== "number") return null;
+    if (typeof sub !== "string" || typeof jti !== "string" || typeof evt !== "string" || typeof exp !== "number")
+      return null;
     const claims: AdmissionClaims = { fanId: sub, eventId: evt, jti, expiresAtMs: exp * 1000 };
     if (Number.isSafeInteger(num) && (num as number) >= 0) claims.queueNumber = num as number;
     return claims;

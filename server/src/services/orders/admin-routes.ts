@@ -30,7 +30,9 @@ const listQuery = z.object({
   cursor: z.string().optional(),
 });
 
-const salesQuery = z.object({ limit: z.coerce.number().int().min(1).max(salesFeedLinesMax).default(salesFeedLinesMax) });
+const salesQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(salesFeedLinesMax).default(salesFeedLinesMax),
+});
 
 export interface AdminOrderDeps {
   admin: AdminAuthDeps;
@@ -50,11 +52,19 @@ export function adminOrderRoutes(deps: AdminOrderDeps, registry: OpenApiRegistry
   const tags = ["admin: orders"];
   const pool = deps.orders.pool;
 
-  defineRoute(router, registry, {
-    method: "get", path: "/api/admin/orders", summary: "Search orders (email or order id), newest first, with a cursor", tags,
-    security: "admin", guards: [requireAdmin(deps.admin, ["viewer"])], query: listQuery,
-    responses: { 200: { description: "a page of orders", schema: adminOrderPage } },
-  },
+  defineRoute(
+    router,
+    registry,
+    {
+      method: "get",
+      path: "/api/admin/orders",
+      summary: "Search orders (email or order id), newest first, with a cursor",
+      tags,
+      security: "admin",
+      guards: [requireAdmin(deps.admin, ["viewer"])],
+      query: listQuery,
+      responses: { 200: { description: "a page of orders", schema: adminOrderPage } },
+    },
     async ({ query }) => {
       const where: string[] = [];
       const args: unknown[] = [];
@@ -65,30 +75,49 @@ export function adminOrderRoutes(deps: AdminOrderDeps, registry: OpenApiRegistry
       };
       if (query.eventId) add((n) => `event_id::text = ${n}`, query.eventId);
       if (query.status) add((n) => `status = ${n}`, query.status);
-      if (query.q) add((n) => `(lower(email) LIKE '%' || lower(${n}) || '%' OR id::text LIKE lower(${n}) || '%')`, query.q);
+      if (query.q)
+        add((n) => `(lower(email) LIKE '%' || lower(${n}) || '%' OR id::text LIKE lower(${n}) || '%')`, query.q);
       if (query.cursor && isUuid(query.cursor)) add((n) => `id < ${n}`, query.cursor);
       const sql = `SELECT id FROM orders ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ${query.limit + 1}`;
       const { rows } = await pool.query<{ id: string }>(sql, args);
       const page = rows.slice(0, query.limit);
-      const orders = await Promise.all(page.map(async (r) => { const o = await deps.orders.get(r.id); return o ? { ...(await orderView(pool, o, null)), fanId: o.fanId } : null; }));
-      return { orders: orders.filter((o) => o !== null), nextCursor: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null };
-    });
+      const orders = await Promise.all(
+        page.map(async (r) => {
+          const o = await deps.orders.get(r.id);
+          return o ? { ...(await orderView(pool, o, null)), fanId: o.fanId } : null;
+        }),
+      );
+      return {
+        orders: orders.filter((o) => o !== null),
+        nextCursor: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null,
+      };
+    },
+  );
 
-  defineRoute(router, registry, {
-    method: "post", path: "/api/admin/orders/:orderId/refund",
-    summary: "Refund a paid order: money back, tickets void, stock returned to the pool", tags, security: "admin",
-    guards: [requireAdmin(deps.admin)], params: z.object({ orderId: uuidParam }),
-    responses: { 200: { description: "refunded", schema: orderAnswer }, 409: { description: "not paid" } },
-  },
+  defineRoute(
+    router,
+    registry,
+    {
+      method: "post",
+      path: "/api/admin/orders/:orderId/refund",
+      summary: "Refund a paid order: money back, tickets void, stock returned to the pool",
+      tags,
+      security: "admin",
+      guards: [requireAdmin(deps.admin)],
+      params: z.object({ orderId: uuidParam }),
+      responses: { 200: { description: "refunded", schema: orderAnswer }, 409: { description: "not paid" } },
+    },
     async ({ params }) => {
       if (!isUuid(params.orderId)) throw new HttpError(404, "not_found", "no such order");
       const result = await deps.settlement.refund(params.orderId);
       if (result.kind === "not_found") throw new HttpError(404, "not_found", "no such order");
-      if (result.kind === "conflict") throw new HttpError(409, "conflict", `only paid orders can be refunded; this one is ${result.status}`);
+      if (result.kind === "conflict")
+        throw new HttpError(409, "conflict", `only paid orders can be refunded; this one is ${result.status}`);
       const order = await deps.orders.get(params.orderId);
       if (!order) throw new HttpError(404, "not_found", "no such order");
       return orderView(pool, order, null);
-    });
+    },
+  );
 
   checkinRoute(router, registry, { admin: deps.admin, pool, codes: deps.codes, misses: deps.checkinMisses });
   eventFigureRoutes(router, registry, deps);
@@ -98,35 +127,58 @@ export function adminOrderRoutes(deps: AdminOrderDeps, registry: OpenApiRegistry
 /** An event's figures for the dashboard: live stats, the sales feed's history, the admission controller. */
 function eventFigureRoutes(router: Router, registry: OpenApiRegistry, deps: AdminOrderDeps): void {
   const pool = deps.orders.pool;
-  defineRoute(router, registry, {
-    method: "get", path: "/api/admin/events/:eventId/stats",
-    summary: "Live stats: stock per tier, perks, orders by status, revenue, queue", tags: ["admin: events"], security: "admin",
-    guards: [requireAdmin(deps.admin, ["viewer"])], params: z.object({ eventId: uuidParam }),
-    responses: { 200: { description: "stats", schema: adminStatsView }, 404: { description: "no such event" } },
-  },
+  defineRoute(
+    router,
+    registry,
+    {
+      method: "get",
+      path: "/api/admin/events/:eventId/stats",
+      summary: "Live stats: stock per tier, perks, orders by status, revenue, queue",
+      tags: ["admin: events"],
+      security: "admin",
+      guards: [requireAdmin(deps.admin, ["viewer"])],
+      params: z.object({ eventId: uuidParam }),
+      responses: { 200: { description: "stats", schema: adminStatsView }, 404: { description: "no such event" } },
+    },
     async ({ params }) => {
       const event = isUuid(params.eventId) ? await deps.events.get(params.eventId) : null;
       if (!event) throw new HttpError(404, "not_found", "no such event");
       await deps.events.ensureLedger(event);
-      const { eventId: _id, atMs: _at, status: _st, currency: _cur, ...stats } = await eventStats(
-        { pool, ledger: deps.ledger, store: deps.store, steering: deps.steering },
-        event,
-      );
+      const {
+        eventId: _id,
+        atMs: _at,
+        status: _st,
+        currency: _cur,
+        ...stats
+      } = await eventStats({ pool, ledger: deps.ledger, store: deps.store, steering: deps.steering }, event);
       return stats;
-    });
+    },
+  );
 
-  defineRoute(router, registry, {
-    method: "get", path: "/api/admin/events/:eventId/sales",
-    summary: "The sales feed's recent history: the last holds, payments, expiries and refunds, newest first (what sales:batch pushes live)",
-    tags: ["admin: events"], security: "admin", guards: [requireAdmin(deps.admin, ["viewer"])], params: z.object({ eventId: uuidParam }),
-    query: salesQuery,
-    responses: { 200: { description: "the last lines of the feed", schema: adminSalesView }, 404: { description: "no such event" } },
-  },
+  defineRoute(
+    router,
+    registry,
+    {
+      method: "get",
+      path: "/api/admin/events/:eventId/sales",
+      summary:
+        "The sales feed's recent history: the last holds, payments, expiries and refunds, newest first (what sales:batch pushes live)",
+      tags: ["admin: events"],
+      security: "admin",
+      guards: [requireAdmin(deps.admin, ["viewer"])],
+      params: z.object({ eventId: uuidParam }),
+      query: salesQuery,
+      responses: {
+        200: { description: "the last lines of the feed", schema: adminSalesView },
+        404: { description: "no such event" },
+      },
+    },
     async ({ params, query }) => {
       const event = isUuid(params.eventId) ? await deps.events.get(params.eventId) : null;
       if (!event) throw new HttpError(404, "not_found", "no such event");
       return { eventId: event.id, sales: await recentSales(pool, event.id, query.limit) };
-    });
+    },
+  );
 
   defineRoute(
     router,
@@ -152,5 +204,6 @@ function eventFigureRoutes(router: Router, registry: OpenApiRegistry, deps: Admi
       const [record, history] = await Promise.all([deps.steering.load(event.id), deps.steering.history(event.id)]);
       res.setHeader("Cache-Control", "no-store");
       return { eventId: event.id, current: admissionView(event, record), history };
-    });
+    },
+  );
 }

@@ -13,7 +13,12 @@ function meter() {
 describe("CheckoutHealthMeter", () => {
   it("reads a quiet checkout as healthy", () => {
     expect(meter().m.reading()).toEqual({
-      overloadRefusals: 0, holdP95Ms: null, settlementLagMs: null, poolWaits: 0, holdsInFlight: 0, webhooksWaiting: 0,
+      overloadRefusals: 0,
+      holdP95Ms: null,
+      settlementLagMs: null,
+      poolWaits: 0,
+      holdsInFlight: 0,
+      webhooksWaiting: 0,
       holdsPerSecond: 0,
     });
   });

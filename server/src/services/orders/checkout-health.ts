@@ -103,7 +103,8 @@ export class CheckoutHealthMeter {
     const holdsPerSecond = this.holds.countSince(now - paceWindowMs) / (paceWindowMs / 1_000);
     // The oldest settlement in flight is as late as any finished one (the webhook gate bounds how many there are).
     let oldest: number | null = null;
-    for (const capturedAtMs of this.inSettlement.values()) oldest = oldest === null ? capturedAtMs : Math.min(oldest, capturedAtMs);
+    for (const capturedAtMs of this.inSettlement.values())
+      oldest = oldest === null ? capturedAtMs : Math.min(oldest, capturedAtMs);
     const lags = oldest === null ? this.lags.since(since) : [...this.lags.since(since), now - oldest];
     const health: CheckoutHealth = {
       overloadRefusals: this.refusals,

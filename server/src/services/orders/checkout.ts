@@ -23,7 +23,13 @@ import type { SteeringStore } from "../../adapters/redis/waiting-room/steering-s
 import type { Logger } from "../../logger.js";
 import type { OpenApiRegistry } from "../../http/openapi.js";
 import { MockPayClient } from "../../payments/mockpay-client.js";
-import { createMockPay, mockpayWebhookQueue, type ChaosSettings, type MockPay, type MockPayJobData } from "../../mockpay/index.js";
+import {
+  createMockPay,
+  mockpayWebhookQueue,
+  type ChaosSettings,
+  type MockPay,
+  type MockPayJobData,
+} from "../../mockpay/index.js";
 import type { AdminAuthDeps } from "../admin/guards.js";
 import { EventCache } from "../events/event-cache.js";
 import { EventsRepo } from "../events/events-repo.js";
@@ -121,7 +127,13 @@ function paymentProvider(deps: CheckoutDeps, bull: { connection: Redis; prefix: 
   const queue = new Queue<MockPayJobData>(mockpayWebhookQueue, bull);
   const webhookUrl = () => `${deps.publicUrl()}/api/payments/webhook`;
   const mockpay = createMockPay({
-    pool: deps.pool, queue, publicUrl: deps.publicUrl, webhookUrl, chaos: deps.chaos, logger: deps.logger, registry: deps.registry,
+    pool: deps.pool,
+    queue,
+    publicUrl: deps.publicUrl,
+    webhookUrl,
+    chaos: deps.chaos,
+    logger: deps.logger,
+    registry: deps.registry,
   });
   return { provider: mockpay.provider, mockpay, queues: [queue], close: () => {} };
 }
@@ -131,26 +143,46 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
   const { provider, mockpay, queues, close: closeProvider } = paymentProvider(deps, bull);
   const expiryQueue = new Queue<{ dueAtMs: number }>(holdExpiryQueue, bull);
   // Without listeners BullMQ prints connection errors to stderr while Redis is away.
-  for (const q of [...queues, expiryQueue]) q.on("error", (err) => deps.logger.warn({ err, queue: q.name }, "queue connection error"));
+  for (const q of [...queues, expiryQueue])
+    q.on("error", (err) => deps.logger.warn({ err, queue: q.name }, "queue connection error"));
   const orders = deps.orders;
   // Not a job per hold: concurrent holds add their seconds' jobs as one addBulk, and a second
   // that has a job already is not added again (this node remembers the seconds it scheduled;
   // BullMQ dedupes the job ids of other nodes). A job lost with Redis leaves its holds to the sweeper.
   const scheduled = new Set<string>();
-  const scheduleExpiry = coalesce(async (times: number[]) => {
-    const jobs = new Map(times.map((t) => expiryJob(t)).filter((j) => !scheduled.has(j.jobId)).map((j) => [j.jobId, j]));
-    if (jobs.size > 0) await expiryQueue.addBulk([...jobs.values()].map(({ jobId, dueAtMs }) => ({
-      name: "expire-due", data: { dueAtMs },
-      opts: { jobId, delay: Math.max(0, dueAtMs - Date.now()), ...expiryJobOptions },
-    })));
-    forgetPast(scheduled);
-    for (const jobId of jobs.keys()) scheduled.add(jobId);
-    return times.map(() => undefined);
-  }, { deadlineMs: 5_000, isUnavailable: () => true, unavailable: (message) => new Error(`expiry queue: ${message}`) });
+  const scheduleExpiry = coalesce(
+    async (times: number[]) => {
+      const jobs = new Map(
+        times
+          .map((t) => expiryJob(t))
+          .filter((j) => !scheduled.has(j.jobId))
+          .map((j) => [j.jobId, j]),
+      );
+      if (jobs.size > 0)
+        await expiryQueue.addBulk(
+          [...jobs.values()].map(({ jobId, dueAtMs }) => ({
+            name: "expire-due",
+            data: { dueAtMs },
+            opts: { jobId, delay: Math.max(0, dueAtMs - Date.now()), ...expiryJobOptions },
+          })),
+        );
+      forgetPast(scheduled);
+      for (const jobId of jobs.keys()) scheduled.add(jobId);
+      return times.map(() => undefined);
+    },
+    { deadlineMs: 5_000, isUnavailable: () => true, unavailable: (message) => new Error(`expiry queue: ${message}`) },
+  );
   const codes = new TicketCodes(deps.secretKey);
   const orderTokens = new OrderTokens(deps.secretKey);
   const domainEvents = new DomainEvents(deps.redis, deps.redisPrefix, deps.logger);
-  const ending = new HoldEnding({ pool: deps.pool, orders, events: deps.eventsRepo, ledger: deps.ledger, store: deps.store, domainEvents });
+  const ending = new HoldEnding({
+    pool: deps.pool,
+    orders,
+    events: deps.eventsRepo,
+    ledger: deps.ledger,
+    store: deps.store,
+    domainEvents,
+  });
   // Settlement reads orders and events on its own connections too, or a flood of holds would starve its reads.
   const own = deps.settlementPool;
   const settlement = new Settlement({
@@ -159,7 +191,14 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
     ...{ codes, store: deps.store, domainEvents, logger: deps.logger },
   });
   const holds = new HoldsService({
-    ...{ orders, events: deps.eventCache, tokens: deps.tokens, store: deps.store, ledger: deps.ledger, stock: deps.stock },
+    ...{
+      orders,
+      events: deps.eventCache,
+      tokens: deps.tokens,
+      store: deps.store,
+      ledger: deps.ledger,
+      stock: deps.stock,
+    },
     ...{ provider, orderTokens, domainEvents, publicUrl: deps.publicUrl },
     restoreAdmission: deps.restoreAdmission,
     scheduleExpiry: (_orderId, expiresAtMs) => scheduleExpiry(expiresAtMs),
@@ -176,20 +215,42 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
       ...(mockpay ? [mockpay.router] : []),
       orderRoutes(
         {
-          holds, idempotency, orders, ending, tokens: deps.tokens, codes, holdGate, holdAnswered: (ms) => deps.health.holdAnswered(ms),
-          stockRefusals: { note: (eventId, fanId) => deps.steering.noteStockRefusal(eventId, fanId, Date.now(), aboutToOrderWindowMs) },
+          holds,
+          idempotency,
+          orders,
+          ending,
+          tokens: deps.tokens,
+          codes,
+          holdGate,
+          holdAnswered: (ms) => deps.health.holdAnswered(ms),
+          stockRefusals: {
+            note: (eventId, fanId) => deps.steering.noteStockRefusal(eventId, fanId, Date.now(), aboutToOrderWindowMs),
+          },
         },
         deps.registry,
       ),
       adminOrderRoutes(
         {
-          admin: deps.admin, orders, settlement, codes, events: deps.events, ledger: deps.ledger, store: deps.store,
-          steering: deps.steering, checkinMisses,
+          admin: deps.admin,
+          orders,
+          settlement,
+          codes,
+          events: deps.events,
+          ledger: deps.ledger,
+          store: deps.store,
+          steering: deps.steering,
+          checkinMisses,
         },
         deps.registry,
       ),
     ],
-    mockpay, orders, holds, settlement, ending, codes, domainEvents,
+    mockpay,
+    orders,
+    holds,
+    settlement,
+    ending,
+    codes,
+    domainEvents,
     async close() {
       await Promise.all([...queues, expiryQueue].map((q) => q.close()));
       closeProvider();
@@ -203,13 +264,18 @@ const settleFirstAfterMs = 250;
 /** The bounded queues in front of holds and webhook settlement; their fill is part of the checkout's health. */
 function checkoutGates(deps: CheckoutDeps) {
   const webhookGate = admissionGate({
-    what: "payment webhooks", concurrency: webhooksInFlightMax, queueMax: webhooksQueuedMax, queueWaitMaxMs: webhookQueueWaitMaxMs,
+    what: "payment webhooks",
+    concurrency: webhooksInFlightMax,
+    queueMax: webhooksQueuedMax,
+    queueWaitMaxMs: webhookQueueWaitMaxMs,
   });
   // Settlement first: while payments wait their turn, new holds are turned away (503, the page
   // retries) rather than let a refused webhook wait out the provider's backoff.
   const holdGate = admissionGate({
-    what: "hold requests", concurrency: deps.holdGate?.concurrency ?? holdsInFlightMax,
-    queueMax: deps.holdGate?.queueMax ?? holdsQueuedMax, queueWaitMaxMs: deps.holdGate?.queueWaitMaxMs ?? holdQueueWaitMaxMs,
+    what: "hold requests",
+    concurrency: deps.holdGate?.concurrency ?? holdsInFlightMax,
+    queueMax: deps.holdGate?.queueMax ?? holdsQueuedMax,
+    queueWaitMaxMs: deps.holdGate?.queueWaitMaxMs ?? holdQueueWaitMaxMs,
     yieldWhile: () => webhookGate.oldestWaitMs > settleFirstAfterMs,
     onRefused: () => deps.health.holdRefused(),
   });

@@ -15,7 +15,14 @@ afterAll(async () => {
 });
 
 const event = (n: number): DomainEvent => ({
-  type: "order.paid", orderId: `order-${n}`, eventId: "event-1", fanId: `fan-${n}`, status: "paid", quantity: 1, totalCents: 100, atMs: n,
+  type: "order.paid",
+  orderId: `order-${n}`,
+  eventId: "event-1",
+  fanId: `fan-${n}`,
+  status: "paid",
+  quantity: 1,
+  totalCents: 100,
+  atMs: n,
 });
 
 describe("domain events", () => {

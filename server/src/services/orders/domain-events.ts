@@ -54,7 +54,15 @@ export class DomainEvents {
   /** One stream entry for the lot (field "b", the events in order): one XADD for Redis, and one
    * entry for every node to read and parse, however many orders a batch settled. */
   private async appendAll(events: DomainEvent[]): Promise<Array<Error | null>> {
-    await this.redis.xadd(domainStreamKey(this.prefix), "MAXLEN", "~", String(streamMaxLen), "*", "b", JSON.stringify(events));
+    await this.redis.xadd(
+      domainStreamKey(this.prefix),
+      "MAXLEN",
+      "~",
+      String(streamMaxLen),
+      "*",
+      "b",
+      JSON.stringify(events),
+    );
     return events.map(() => null);
   }
 }
@@ -68,13 +76,26 @@ export function entryEvents(fields: readonly string[]): DomainEvent[] {
 }
 
 /** Reads new events from now on and hands each to the handler; stop() ends the loop. */
-export function consumeDomainEvents(redis: Redis, prefix: string, handler: (e: DomainEvent) => void, logger: Logger): { stop(): Promise<void> } {
+export function consumeDomainEvents(
+  redis: Redis,
+  prefix: string,
+  handler: (e: DomainEvent) => void,
+  logger: Logger,
+): { stop(): Promise<void> } {
   let stopped = false;
   let lastId = "$";
   const loop = (async () => {
     while (!stopped) {
       try {
-        const reply = (await redis.xread("COUNT", 500, "BLOCK", readBlockMs, "STREAMS", domainStreamKey(prefix), lastId)) as Array<[string, Array<[string, string[]]>]> | null;
+        const reply = (await redis.xread(
+          "COUNT",
+          500,
+          "BLOCK",
+          readBlockMs,
+          "STREAMS",
+          domainStreamKey(prefix),
+          lastId,
+        )) as Array<[string, Array<[string, string[]]>]> | null;
         for (const [, entries] of reply ?? []) {
           for (const [id, fields] of entries) {
             lastId = id;

@@ -18,7 +18,12 @@ export type ShortCodeSource = () => string;
 const shortCodeDrawsMax = 8;
 
 /** One order's tickets (see issueTicketsFor). */
-export async function issueTickets(client: PoolClient, codes: TicketCodes, order: OrderRecord, drawShortCode: ShortCodeSource = newShortCode): Promise<void> {
+export async function issueTickets(
+  client: PoolClient,
+  codes: TicketCodes,
+  order: OrderRecord,
+  drawShortCode: ShortCodeSource = newShortCode,
+): Promise<void> {
   await issueTicketsFor(client, codes, [order], drawShortCode);
 }
 
@@ -39,8 +44,10 @@ export async function issueTicketsFor(
       `INSERT INTO tickets (id, order_id, event_id, class_id, class_code, code, short_code)
        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[])
        ON CONFLICT (short_code) DO NOTHING RETURNING id`,
-      [...[columnOf(rows, "id"), columnOf(rows, "orderId"), columnOf(rows, "eventId"), columnOf(rows, "classId")],
-        ...[columnOf(rows, "classCode"), columnOf(rows, "code"), columnOf(rows, "shortCode")]],
+      [
+        ...[columnOf(rows, "id"), columnOf(rows, "orderId"), columnOf(rows, "eventId"), columnOf(rows, "classId")],
+        ...[columnOf(rows, "classCode"), columnOf(rows, "code"), columnOf(rows, "shortCode")],
+      ],
     );
     const done = new Set(inserted.map((r) => r.id));
     rows = rows.filter((r) => !done.has(r.id));
@@ -52,7 +59,15 @@ function ticketRows(codes: TicketCodes, order: OrderRecord): TicketRow[] {
     Array.from({ length: item.quantity }, () => {
       const id = uuidv7();
       const code = codes.sign({ ticketId: id, eventId: order.eventId, classCode: item.code });
-      return { id, orderId: order.id, eventId: order.eventId, classId: item.classId, classCode: item.code, code, shortCode: "" };
+      return {
+        id,
+        orderId: order.id,
+        eventId: order.eventId,
+        classId: item.classId,
+        classCode: item.code,
+        code,
+        shortCode: "",
+      };
     }),
   );
 }
@@ -74,7 +89,9 @@ export async function grantPerks(ledger: Ledger, event: EventRecord, orderId: st
   const grants = event.perks.map((p) => planPerkGrant({ ledger: event.ledger, perkId: p.id, orderId }));
   // Unlinked: each perk is granted or gone on its own.
   const results = await ledger.createTransfers(grants);
-  return event.perks.filter((_, i) => results[i] !== undefined && perkOutcome(results[i]) === "granted").map((p) => p.id);
+  return event.perks
+    .filter((_, i) => results[i] !== undefined && perkOutcome(results[i]) === "granted")
+    .map((p) => p.id);
 }
 
 /** Records the granted perks, inside the transaction that marks the order paid. */
@@ -91,10 +108,10 @@ export interface PerkGrants {
 export async function recordPerksFor(client: PoolClient, grants: readonly PerkGrants[]): Promise<void> {
   const rows = grants.flatMap((g) => g.perkIds.map((perkId) => ({ orderId: g.orderId, perkId })));
   if (rows.length === 0) return;
-  await client.query("INSERT INTO order_perks (order_id, perk_id) SELECT * FROM unnest($1::uuid[], $2::uuid[]) ON CONFLICT DO NOTHING", [
-    columnOf(rows, "orderId"),
-    columnOf(rows, "perkId"),
-  ]);
+  await client.query(
+    "INSERT INTO order_perks (order_id, perk_id) SELECT * FROM unnest($1::uuid[], $2::uuid[]) ON CONFLICT DO NOTHING",
+    [columnOf(rows, "orderId"), columnOf(rows, "perkId")],
+  );
 }
 
 /** A refunded order's tickets stop working at the door. */

@@ -61,14 +61,24 @@ export class HoldEnding {
    * already_posted (conflict: the order is the payment's); one that posts after finds the hold
    * voided and re-books as a late payment.
    */
-  private async endHold(orderId: string, to: "expired" | "cancelled", due: (o: OrderRecord) => boolean): Promise<SettleResult> {
+  private async endHold(
+    orderId: string,
+    to: "expired" | "cancelled",
+    due: (o: OrderRecord) => boolean,
+  ): Promise<SettleResult> {
     const order = await this.deps.orders.get(orderId);
     if (!order) return { kind: "not_found" };
-    if (order.status !== "held") return to === "cancelled" ? { kind: "conflict", status: order.status } : { kind: "unchanged", status: order.status };
+    if (order.status !== "held")
+      return to === "cancelled"
+        ? { kind: "conflict", status: order.status }
+        : { kind: "unchanged", status: order.status };
     if (!due(order)) return { kind: "unchanged", status: order.status };
     const event = await this.deps.events.get(order.eventId);
     if (!event) throw new Error(`order ${order.id} refers to a missing event`);
-    const voided = assertSettled(settleOutcome(await this.deps.ledger.createTransfers(planVoid(holdRef(event, order)))), "void");
+    const voided = assertSettled(
+      settleOutcome(await this.deps.ledger.createTransfers(planVoid(holdRef(event, order)))),
+      "void",
+    );
     if (voided.kind === "already_posted") return { kind: "conflict", status: order.status };
     if (!(await this.deps.orders.move(this.deps.pool, order.id, "held", to))) {
       const status = (await this.deps.orders.get(orderId))?.status ?? order.status;

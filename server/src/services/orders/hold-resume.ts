@@ -10,7 +10,11 @@ const nsPerMs = 1_000_000n;
 /** When the earlier hold ends (epoch ms), or null when it was posted, voided or has timed out. */
 export async function earlierHoldExpiry(ledger: Ledger, hold: HoldRef, nowMs: number): Promise<number | null> {
   // A settling chain is linked, so its first transfer exists exactly when the whole chain does.
-  const ids = [childTransferId(hold.holdId, "allowance"), childTransferId(hold.holdId, "post/0"), childTransferId(hold.holdId, "void/0")];
+  const ids = [
+    childTransferId(hold.holdId, "allowance"),
+    childTransferId(hold.holdId, "post/0"),
+    childTransferId(hold.holdId, "void/0"),
+  ];
   const found = await ledger.lookupTransfers(ids);
   const pending = found.find((t) => t.id === ids[0]);
   if (!pending || found.length > 1) return null;

@@ -97,13 +97,17 @@ export class HoldsService {
 
   private async checkAdmission(event: EventRecord, fanId: string, token: string): Promise<string> {
     const claims = await this.deps.tokens.verifyAdmission(token);
-    const denied = () => refuse("admission_required", "wait for your turn in the queue: this checkout needs a valid admission");
-    if (!claims || claims.fanId !== fanId || claims.eventId !== event.id || claims.expiresAtMs <= this.now()) throw denied();
+    const denied = () =>
+      refuse("admission_required", "wait for your turn in the queue: this checkout needs a valid admission");
+    if (!claims || claims.fanId !== fanId || claims.eventId !== event.id || claims.expiresAtMs <= this.now())
+      throw denied();
     let entry = await this.deps.store.entry(event.id, fanId);
     // No trace of the fan at all: the room lost its store since the admission; the token is the proof.
-    if (!entry && (await this.deps.restoreAdmission(event.id, fanId, claims))) entry = await this.deps.store.entry(event.id, fanId);
+    if (!entry && (await this.deps.restoreAdmission(event.id, fanId, claims)))
+      entry = await this.deps.store.entry(event.id, fanId);
     // The token must still be the fan's live admission (not one that ended when they left or paid).
-    if (entry?.state !== "admitted" || entry.admission?.jti !== claims.jti || entry.admission.expiresAtMs <= this.now()) throw denied();
+    if (entry?.state !== "admitted" || entry.admission?.jti !== claims.jti || entry.admission.expiresAtMs <= this.now())
+      throw denied();
     return claims.jti;
   }
 
@@ -115,7 +119,10 @@ export class HoldsService {
       const c = event.classes.find((x) => x.id === item.classId);
       if (!c) throw refuse("invalid_request", `body.items.${i}.classId: not a ticket class of this event`);
       if (item.quantity > c.perOrderMax) {
-        throw refuse("invalid_request", `body.items.${i}.quantity: at most ${c.perOrderMax} ${c.name} tickets per order`);
+        throw refuse(
+          "invalid_request",
+          `body.items.${i}.quantity: at most ${c.perOrderMax} ${c.name} tickets per order`,
+        );
       }
       return { classId: c.id, code: c.code, quantity: item.quantity, unitPriceCents: c.priceCents };
     });
@@ -152,17 +159,26 @@ export class HoldsService {
     const { token, hash } = this.deps.orderTokens.of(orderId);
     const totalCents = items.reduce((s, i) => s + i.quantity * i.unitPriceCents, 0);
     const currency = event.classes[0]?.currency ?? "USD";
-    const session = await this.deps.provider.createSession({
-      orderId,
-      amountCents: totalCents,
-      currency,
-      description: `${event.name}: ${items.map((i) => `${i.quantity} × ${i.code}`).join(", ")}`,
-      returnUrl: `${this.deps.publicUrl()}/orders/${orderId}#token=${token}`,
-      payBy: new Date(expiresAtMs).toISOString(), // the page counts down to the hold's end
-    }).catch((err: unknown) => this.voidAfter(err, event, orderId, items));
+    const session = await this.deps.provider
+      .createSession({
+        orderId,
+        amountCents: totalCents,
+        currency,
+        description: `${event.name}: ${items.map((i) => `${i.quantity} × ${i.code}`).join(", ")}`,
+        returnUrl: `${this.deps.publicUrl()}/orders/${orderId}#token=${token}`,
+        payBy: new Date(expiresAtMs).toISOString(), // the page counts down to the hold's end
+      })
+      .catch((err: unknown) => this.voidAfter(err, event, orderId, items));
     const expiresAt = new Date(expiresAtMs).toISOString();
     const inserted = await this.deps.orders.insertHeld({
-      ...{ id: orderId, eventId: event.id, fanId: hold.fanId, email: hold.email, admissionJti: hold.jti, holdId: orderId },
+      ...{
+        id: orderId,
+        eventId: event.id,
+        fanId: hold.fanId,
+        email: hold.email,
+        admissionJti: hold.jti,
+        holdId: orderId,
+      },
       ...{ items, totalCents, currency, orderTokenHash: hash, expiresAt },
       ...{ paymentSessionId: session.sessionId, paymentUrl: session.paymentUrl },
     });
@@ -170,14 +186,33 @@ export class HoldsService {
       // Already there (another attempt of this very request got in first), or another hold of this admission won the race.
       const ours = await this.deps.orders.get(orderId);
       if (ours) return this.earlierOrder(ours, hold.fanId);
-      await this.deps.ledger.createTransfers(planVoid({ ledger: event.ledger, holdId: orderId, tierIds: items.map((i) => i.classId) }));
+      await this.deps.ledger.createTransfers(
+        planVoid({ ledger: event.ledger, holdId: orderId, tierIds: items.map((i) => i.classId) }),
+      );
       throw holdActive();
     }
     await this.deps.scheduleExpiry(orderId, expiresAtMs).catch(() => {}); // the sweeper is the backstop
     const quantity = items.reduce((s, i) => s + i.quantity, 0);
-    const placed = { orderId, eventId: event.id, fanId: hold.fanId, status: "held", quantity, totalCents, atMs: this.now() } as const;
+    const placed = {
+      orderId,
+      eventId: event.id,
+      fanId: hold.fanId,
+      status: "held",
+      quantity,
+      totalCents,
+      atMs: this.now(),
+    } as const;
     await this.deps.domainEvents.publish({ type: "hold.placed", ...placed });
-    return { orderId, orderToken: token, status: "held", expiresAt, items, totalCents, currency, paymentUrl: session.paymentUrl };
+    return {
+      orderId,
+      orderToken: token,
+      status: "held",
+      expiresAt,
+      items,
+      totalCents,
+      currency,
+      paymentUrl: session.paymentUrl,
+    };
   }
 
   /**
@@ -196,11 +231,18 @@ export class HoldsService {
   /** The order an earlier attempt of this request made: its answer again while it is held. */
   private earlierOrder(order: OrderRecord, fanId: string): PlacedHold {
     assert(order.fanId === fanId, `order ${order.id} resumed by another fan`);
-    if (order.status !== "held") throw refuse("conflict", `the hold this request placed has ended: the order is ${order.status}`);
+    if (order.status !== "held")
+      throw refuse("conflict", `the hold this request placed has ended: the order is ${order.status}`);
     assert(order.paymentUrl !== null, `held order ${order.id} without a payment link`);
     return {
-      orderId: order.id, orderToken: this.deps.orderTokens.of(order.id).token, status: "held", expiresAt: order.expiresAt,
-      items: order.items, totalCents: order.totalCents, currency: order.currency, paymentUrl: order.paymentUrl,
+      orderId: order.id,
+      orderToken: this.deps.orderTokens.of(order.id).token,
+      status: "held",
+      expiresAt: order.expiresAt,
+      items: order.items,
+      totalCents: order.totalCents,
+      currency: order.currency,
+      paymentUrl: order.paymentUrl,
     };
   }
 
@@ -259,7 +301,11 @@ export class HoldsService {
   /** Holds the items in the ledger under orderId; returns when the hold ends (epoch ms). */
   private async holdInLedger(event: EventRecord, fanId: string, orderId: string, items: OrderItem[]): Promise<number> {
     const plan = planHold({
-      ledger: event.ledger, holdId: orderId, fanId, perFanMax: event.waitingRoom.perFanMax, holdSeconds: event.waitingRoom.holdSeconds,
+      ledger: event.ledger,
+      holdId: orderId,
+      fanId,
+      perFanMax: event.waitingRoom.perFanMax,
+      holdSeconds: event.waitingRoom.holdSeconds,
       items: items.map((i) => ({ tierId: i.classId, quantity: i.quantity })),
     });
     const placedAtMs = this.now();
@@ -273,7 +319,9 @@ export class HoldsService {
       case "sold_out":
         throw await this.outOfStock(event, outcome.tierId);
       case "already_failed": // a transient failure of this very hold id: nothing was held, nor ever will be under this id
-        throw nothingHeld(new LedgerUnavailableError(`hold ${orderId}: an earlier attempt of this id failed transiently`));
+        throw nothingHeld(
+          new LedgerUnavailableError(`hold ${orderId}: an earlier attempt of this id failed transiently`),
+        );
       default:
         throw new Error(`hold ${orderId} refused by the ledger: ${JSON.stringify(outcome)}`);
     }
@@ -283,7 +331,9 @@ export class HoldsService {
   private async earlierHold(hold: HoldRef): Promise<number> {
     const expiresAtMs = await earlierHoldExpiry(this.deps.ledger, hold, this.now());
     if (expiresAtMs === null) {
-      throw nothingHeld(new LedgerUnavailableError(`hold ${hold.holdId}: an earlier attempt's hold has already ended; retry`));
+      throw nothingHeld(
+        new LedgerUnavailableError(`hold ${hold.holdId}: an earlier attempt's hold has already ended; retry`),
+      );
     }
     return expiresAtMs;
   }

@@ -59,11 +59,17 @@ describe("Idempotency-Key leases", () => {
     expect([status, headers["Retry-After"]]).toEqual([409, "1"]);
     expect(seen).toEqual([]);
     clock.ms += 2_000;
-    expect(await requests.run(fanId, "k", "hash", answerWith(seen))).toEqual({ status: 201, body: { orderId: died.orderId } });
+    expect(await requests.run(fanId, "k", "hash", answerWith(seen))).toEqual({
+      status: 201,
+      body: { orderId: died.orderId },
+    });
     expect(seen).toEqual([{ orderId: died.orderId, resumed: true }]);
     // Answered now: every later repeat gets that answer and runs nothing.
     clock.ms += leaseMs * 10;
-    expect(await requests.run(fanId, "k", "hash", answerWith(seen))).toEqual({ status: 201, body: { orderId: died.orderId } });
+    expect(await requests.run(fanId, "k", "hash", answerWith(seen))).toEqual({
+      status: 201,
+      body: { orderId: died.orderId },
+    });
     expect(seen).toHaveLength(1);
   });
 
@@ -111,7 +117,10 @@ describe("Idempotency-Key leases", () => {
     const requests = requestsAt({ ms: Date.now() });
     const fanId = uuidv7();
     await requests.run(fanId, "old", "hash", answerWith([]));
-    await pool.query("UPDATE hold_requests SET created_at = now() - interval '2 days' WHERE fan_id = $1 AND key = 'old'", [fanId]);
+    await pool.query(
+      "UPDATE hold_requests SET created_at = now() - interval '2 days' WHERE fan_id = $1 AND key = 'old'",
+      [fanId],
+    );
     await requests.run(fanId, "new", "hash", answerWith([]));
     expect(await pruneHoldRequests(pool, new Date(Date.now() - 86_400_000), 1_000)).toBe(1);
     const { rows } = await pool.query("SELECT key FROM hold_requests WHERE fan_id = $1", [fanId]);

@@ -101,8 +101,12 @@ export class IdempotentRequests<B = unknown> {
     const unique = [...first.values()];
     const now = this.now();
     const { rows } = await this.pool.query<{ fan_id: string; key: string; order_id: string }>(claimSql, [
-      unique.map((c) => c.fanId), unique.map((c) => c.key), unique.map((c) => c.hash), unique.map((c) => c.orderId),
-      new Date(now + this.options.leaseMs), new Date(now),
+      unique.map((c) => c.fanId),
+      unique.map((c) => c.key),
+      unique.map((c) => c.hash),
+      unique.map((c) => c.orderId),
+      new Date(now + this.options.leaseMs),
+      new Date(now),
     ]);
     const won = new Map(rows.map((r) => [claimKey(r.fan_id, r.key), r.order_id]));
     return claims.map((c) => {
@@ -144,7 +148,12 @@ export class IdempotentRequests<B = unknown> {
   });
 
   /** Runs work once per (fan, key); replays the stored answer to a repeat with the same request. */
-  async run(fanId: string, key: string, hash: string, work: (attempt: HoldAttempt) => Promise<StoredAnswer<B>>): Promise<StoredAnswer<B>> {
+  async run(
+    fanId: string,
+    key: string,
+    hash: string,
+    work: (attempt: HoldAttempt) => Promise<StoredAnswer<B>>,
+  ): Promise<StoredAnswer<B>> {
     const attempt = await this.claim({ fanId, key, hash, orderId: uuidv7() });
     if (!attempt) return this.replay(fanId, key, hash);
     let answer: StoredAnswer<B>;
@@ -173,14 +182,20 @@ export class IdempotentRequests<B = unknown> {
   }
 
   private async replay(fanId: string, key: string, hash: string): Promise<StoredAnswer<B>> {
-    const { rows } = await this.pool.query<{ request_hash: string; status: number; response: StoredAnswer<B>["body"]; lease_until: Date }>(
-      "SELECT request_hash, status, response, lease_until FROM hold_requests WHERE fan_id = $1 AND key = $2",
-      [fanId, key],
-    );
+    const { rows } = await this.pool.query<{
+      request_hash: string;
+      status: number;
+      response: StoredAnswer<B>["body"];
+      lease_until: Date;
+    }>("SELECT request_hash, status, response, lease_until FROM hold_requests WHERE fan_id = $1 AND key = $2", [
+      fanId,
+      key,
+    ]);
     const row = rows[0];
     const retry = (ms: number) => ({ retryAfterSeconds: Math.max(1, Math.ceil(ms / 1000)) });
     if (!row) throw new DomainError("request_in_progress", "that Idempotency-Key was just released; retry", retry(0));
-    if (row.request_hash !== hash) throw new DomainError("invalid_request", "this Idempotency-Key was used for a different request");
+    if (row.request_hash !== hash)
+      throw new DomainError("invalid_request", "this Idempotency-Key was used for a different request");
     if (row.status === inProgress) {
       const wait = row.lease_until.getTime() - this.now();
       const message = "a request with this Idempotency-Key is still in progress; retry with the same key";

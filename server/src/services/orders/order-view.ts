@@ -4,11 +4,16 @@ import type { OrderView } from "@stampede/shared/api/orders";
 import { formatShortCode } from "@stampede/shared/core/short-code";
 import type { OrderRecord } from "./orders-repo.js";
 
-
 export async function orderView(pool: Pool, order: OrderRecord, tokenForLinks: string | null): Promise<OrderView> {
   const [tickets, perks] = await Promise.all([
-    pool.query("SELECT id, class_code, code, short_code, checked_in_at, voided_at FROM tickets WHERE order_id = $1 ORDER BY class_code, id", [order.id]),
-    pool.query("SELECT p.code, p.name FROM order_perks op JOIN perks p ON p.id = op.perk_id WHERE op.order_id = $1 ORDER BY p.code", [order.id]),
+    pool.query(
+      "SELECT id, class_code, code, short_code, checked_in_at, voided_at FROM tickets WHERE order_id = $1 ORDER BY class_code, id",
+      [order.id],
+    ),
+    pool.query(
+      "SELECT p.code, p.name FROM order_perks op JOIN perks p ON p.id = op.perk_id WHERE op.order_id = $1 ORDER BY p.code",
+      [order.id],
+    ),
   ]);
   const query = tokenForLinks ? `?token=${encodeURIComponent(tokenForLinks)}` : "";
   return {

@@ -29,8 +29,19 @@ afterAll(async () => {
 function order(jti: string, overrides: Partial<NewOrder> = {}): NewOrder {
   const id = uuidv7();
   return {
-    id, eventId, fanId: uuidv7(), email: "fan@example.test", admissionJti: jti, holdId: id, items: [{ classId: uuidv7(), code: "GA", quantity: 1, unitPriceCents: 100 }],
-    totalCents: 100, currency: "USD", orderTokenHash: "h", paymentSessionId: `ps_${id}`, paymentUrl: "http://pay.test", expiresAt: new Date(Date.now() + 60_000).toISOString(),
+    id,
+    eventId,
+    fanId: uuidv7(),
+    email: "fan@example.test",
+    admissionJti: jti,
+    holdId: id,
+    items: [{ classId: uuidv7(), code: "GA", quantity: 1, unitPriceCents: 100 }],
+    totalCents: 100,
+    currency: "USD",
+    orderTokenHash: "h",
+    paymentSessionId: `ps_${id}`,
+    paymentUrl: "http://pay.test",
+    expiresAt: new Date(Date.now() + 60_000).toISOString(),
     ...overrides,
   };
 }
@@ -43,15 +54,28 @@ describe("batched order writes", () => {
     const results = await Promise.all([...same, ...others].map((o) => repo.insertHeld(o)));
     expect(results.slice(0, 6).filter(Boolean)).toHaveLength(1);
     expect(results.slice(6).every(Boolean)).toBe(true);
-    expect(await Promise.all(["jti-shared", "jti-3", "jti-none"].map((j) => repo.hasActiveHold(j)))).toEqual([true, true, false]);
+    expect(await Promise.all(["jti-shared", "jti-3", "jti-none"].map((j) => repo.hasActiveHold(j)))).toEqual([
+      true,
+      true,
+      false,
+    ]);
   });
 
   it("answers a bad row's caller alone with its error; the rest of the batch lands", async () => {
     const repo = new OrdersRepo(pool);
     const good = Array.from({ length: 5 }, (_, i) => order(`jti-good-${i}`));
     const bad = order("jti-bad", { eventId: uuidv7() }); // no such event: foreign key violation
-    const results = await Promise.allSettled([...good.slice(0, 2), bad, ...good.slice(2)].map((o) => repo.insertHeld(o)));
-    expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled", "fulfilled", "fulfilled"]);
+    const results = await Promise.allSettled(
+      [...good.slice(0, 2), bad, ...good.slice(2)].map((o) => repo.insertHeld(o)),
+    );
+    expect(results.map((r) => r.status)).toEqual([
+      "fulfilled",
+      "fulfilled",
+      "rejected",
+      "fulfilled",
+      "fulfilled",
+      "fulfilled",
+    ]);
     const { rows } = await pool.query("SELECT count(*)::int AS n FROM orders WHERE admission_jti LIKE 'jti-good-%'");
     expect(rows[0].n).toBe(5);
   });
@@ -99,7 +123,11 @@ describe("batched order writes", () => {
 
   it("negative control: the same race on eight different keys runs the work eight times", async () => {
     const requests = new IdempotentRequests(pool, { leaseMs: 30_000 });
-    const { runs, answers } = await gatedRace(requests, uuidv7(), Array.from({ length: 8 }, (_, i) => `key-${i}`));
+    const { runs, answers } = await gatedRace(
+      requests,
+      uuidv7(),
+      Array.from({ length: 8 }, (_, i) => `key-${i}`),
+    );
     expect(runs).toBe(8);
     expect(answers.every((a) => a.status === "fulfilled")).toBe(true);
   });

@@ -60,16 +60,25 @@ const insertHeldSql = `INSERT INTO orders (id, event_id, fan_id, email, status, 
   ON CONFLICT DO NOTHING
   RETURNING id`;
 
-
 export class OrdersRepo {
   constructor(readonly pool: Pool) {}
 
   /** Inserts a held order; returns false when this admission already has an active hold, or the order exists. */
   readonly insertHeld = pgBatched(async (orders: NewOrder[]): Promise<boolean[]> => {
     const { rows } = await this.pool.query<{ id: string }>(insertHeldSql, [
-      columnOf(orders, "id"), columnOf(orders, "eventId"), columnOf(orders, "fanId"), columnOf(orders, "email"), columnOf(orders, "admissionJti"),
-      columnOf(orders, "holdId"), orders.map((o) => JSON.stringify(o.items)), columnOf(orders, "totalCents"), columnOf(orders, "currency"),
-      columnOf(orders, "orderTokenHash"), columnOf(orders, "paymentSessionId"), columnOf(orders, "paymentUrl"), columnOf(orders, "expiresAt"),
+      columnOf(orders, "id"),
+      columnOf(orders, "eventId"),
+      columnOf(orders, "fanId"),
+      columnOf(orders, "email"),
+      columnOf(orders, "admissionJti"),
+      columnOf(orders, "holdId"),
+      orders.map((o) => JSON.stringify(o.items)),
+      columnOf(orders, "totalCents"),
+      columnOf(orders, "currency"),
+      columnOf(orders, "orderTokenHash"),
+      columnOf(orders, "paymentSessionId"),
+      columnOf(orders, "paymentUrl"),
+      columnOf(orders, "expiresAt"),
     ]);
     const inserted = new Set(rows.map((r) => r.id));
     return orders.map((o) => inserted.has(o.id));
@@ -86,7 +95,10 @@ export class OrdersRepo {
 
   /** Whether this admission has a held order now. */
   readonly hasActiveHold = pgBatched(async (jtis: string[]): Promise<boolean[]> => {
-    const { rows } = await this.pool.query<{ admission_jti: string }>("SELECT admission_jti FROM orders WHERE admission_jti = ANY($1::text[]) AND status = 'held'", [jtis]);
+    const { rows } = await this.pool.query<{ admission_jti: string }>(
+      "SELECT admission_jti FROM orders WHERE admission_jti = ANY($1::text[]) AND status = 'held'",
+      [jtis],
+    );
     const held = new Set(rows.map((r) => r.admission_jti));
     return jtis.map((j) => held.has(j));
   });
@@ -109,7 +121,13 @@ export class OrdersRepo {
   }
 
   /** Compare-and-set on the status; returns whether this call made the move. */
-  async move(db: Db, id: string, from: OrderStatus, to: OrderStatus, extra: { holdId?: string; reason?: string } = {}): Promise<boolean> {
+  async move(
+    db: Db,
+    id: string,
+    from: OrderStatus,
+    to: OrderStatus,
+    extra: { holdId?: string; reason?: string } = {},
+  ): Promise<boolean> {
     const { rowCount } = await db.query(
       `UPDATE orders SET status = $3, updated_at = now(), status_reason = COALESCE($5, status_reason),
          hold_id = COALESCE($4, hold_id),
@@ -123,13 +141,19 @@ export class OrdersRepo {
 
   /** One fan's orders for one event, newest first. */
   async listForFan(eventId: string, fanId: string, limit: number): Promise<OrderRecord[]> {
-    const { rows } = await this.pool.query("SELECT * FROM orders WHERE fan_id = $1 AND event_id = $2 ORDER BY created_at DESC, id DESC LIMIT $3", [fanId, eventId, limit]);
+    const { rows } = await this.pool.query(
+      "SELECT * FROM orders WHERE fan_id = $1 AND event_id = $2 ORDER BY created_at DESC, id DESC LIMIT $3",
+      [fanId, eventId, limit],
+    );
     return rows.map(toRecord);
   }
 
   /** Held orders past their expiry (the sweeper's work list), oldest first. */
   async dueHolds(cutoff: Date, limit: number): Promise<OrderRecord[]> {
-    const { rows } = await this.pool.query("SELECT * FROM orders WHERE status = 'held' AND expires_at <= $1 ORDER BY expires_at LIMIT $2", [cutoff, limit]);
+    const { rows } = await this.pool.query(
+      "SELECT * FROM orders WHERE status = 'held' AND expires_at <= $1 ORDER BY expires_at LIMIT $2",
+      [cutoff, limit],
+    );
     return rows.map(toRecord);
   }
 }

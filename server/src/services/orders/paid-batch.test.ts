@@ -34,21 +34,38 @@ afterAll(async () => {
 async function heldOrder(quantity = 2): Promise<OrderRecord> {
   const id = uuidv7();
   const order: NewOrder = {
-    id, eventId, fanId: uuidv7(), email: "fan@example.test", admissionJti: `jti-${id}`, holdId: id,
-    items: [{ classId: uuidv7(), code: "GA", quantity, unitPriceCents: 100 }], totalCents: 100 * quantity, currency: "USD",
-    orderTokenHash: "h", paymentSessionId: `ps_${id}`, paymentUrl: "http://pay.test",
+    id,
+    eventId,
+    fanId: uuidv7(),
+    email: "fan@example.test",
+    admissionJti: `jti-${id}`,
+    holdId: id,
+    items: [{ classId: uuidv7(), code: "GA", quantity, unitPriceCents: 100 }],
+    totalCents: 100 * quantity,
+    currency: "USD",
+    orderTokenHash: "h",
+    paymentSessionId: `ps_${id}`,
+    paymentUrl: "http://pay.test",
     expiresAt: new Date(Date.now() + 60_000).toISOString(),
   };
   expect(await repo.insertHeld(order)).toBe(true);
   return (await repo.get(id))!;
 }
 
-function paidItem(order: OrderRecord, overrides: { eventId?: string; sessionId?: string; perks?: string[] } = {}): PaidItem {
+function paidItem(
+  order: OrderRecord,
+  overrides: { eventId?: string; sessionId?: string; perks?: string[] } = {},
+): PaidItem {
   const evt: WebhookEvent = {
     id: overrides.eventId ?? `evt_${uuidv7().replaceAll("-", "")}`,
     type: "payment.succeeded",
     created: 1,
-    data: { sessionId: overrides.sessionId ?? order.paymentSessionId!, orderId: order.id, amountCents: order.totalCents, currency: "USD" },
+    data: {
+      sessionId: overrides.sessionId ?? order.paymentSessionId!,
+      orderId: order.id,
+      amountCents: order.totalCents,
+      currency: "USD",
+    },
   };
   return { evt, order, perks: overrides.perks ?? [] };
 }
@@ -68,7 +85,11 @@ describe("payments settled together", () => {
   it("pays every held order of the batch once, with its tickets, perks and inbox row", async () => {
     const orders = await Promise.all(Array.from({ length: 12 }, (_, i) => heldOrder(1 + (i % 3))));
     const perk = uuidv7();
-    const outcomes = await commitPaid(pool, codes, orders.map((o, i) => paidItem(o, { perks: i === 0 ? [perk] : [] })));
+    const outcomes = await commitPaid(
+      pool,
+      codes,
+      orders.map((o, i) => paidItem(o, { perks: i === 0 ? [perk] : [] })),
+    );
     expect(outcomes).toEqual(orders.map(() => "paid"));
     const states = await Promise.all(orders.map(stateOf));
     expect(states.map((s) => s.status)).toEqual(orders.map(() => "paid"));
@@ -86,7 +107,14 @@ describe("payments settled together", () => {
     await pool.query("UPDATE orders SET status = 'expired' WHERE id = $1", [moved!.id]);
     const foreign = paidItem(wrongSession!, { sessionId: "ps_other" });
     const batch = [before, paidItem(moved!), foreign, paidItem(twice!), paidItem(twice!), paidItem(plain!)];
-    expect(await commitPaid(pool, codes, batch)).toEqual(["fallback", "fallback", "fallback", "paid", "fallback", "paid"]);
+    expect(await commitPaid(pool, codes, batch)).toEqual([
+      "fallback",
+      "fallback",
+      "fallback",
+      "paid",
+      "fallback",
+      "paid",
+    ]);
     expect(await stateOf(paidBefore!)).toEqual({ status: "paid", tickets: 2, perks: 0, inbox: 1 });
     expect(await stateOf(moved!)).toEqual({ status: "expired", tickets: 0, perks: 0, inbox: 0 });
     expect(await stateOf(wrongSession!)).toEqual({ status: "held", tickets: 0, perks: 0, inbox: 0 });
@@ -104,7 +132,14 @@ describe("payments settled together", () => {
     // An order whose tickets cannot be written (no such event): the batch's transaction fails.
     const bad = { ...orders[2]!, eventId: uuidv7() };
     const results = await Promise.allSettled(orders.map((o, i) => settle(paidItem(i === 2 ? bad : o))));
-    expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled", "fulfilled", "fulfilled"]);
+    expect(results.map((r) => r.status)).toEqual([
+      "fulfilled",
+      "fulfilled",
+      "rejected",
+      "fulfilled",
+      "fulfilled",
+      "fulfilled",
+    ]);
     const states = await Promise.all(orders.map(stateOf));
     expect(states.map((s) => s.status)).toEqual(["paid", "paid", "held", "paid", "paid", "paid"]);
     expect(states[2]).toEqual({ status: "held", tickets: 0, perks: 0, inbox: 0 });

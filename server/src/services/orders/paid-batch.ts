@@ -31,7 +31,10 @@ export async function commitPaid(pool: Pool, codes: TicketCodes, items: readonly
   await inTransaction(pool, async (client) => {
     const held = await lockHeld(client, [...first.keys()]);
     const candidates = [...first.values()].filter((i) => held.get(items[i]!.order.id) === items[i]!.evt.data.sessionId);
-    const fresh = await insertInbox(client, candidates.map((i) => items[i]!));
+    const fresh = await insertInbox(
+      client,
+      candidates.map((i) => items[i]!),
+    );
     const paying = candidates.filter((i) => fresh.has(items[i]!.evt.id));
     for (const i of paying) outcomes[i] = "paid";
     if (paying.length === 0) return;
@@ -42,7 +45,10 @@ export async function commitPaid(pool: Pool, codes: TicketCodes, items: readonly
     );
     assert(rowCount === orders.length, `paid ${rowCount} of ${orders.length} locked held orders`);
     await issueTicketsFor(client, codes, orders);
-    await recordPerksFor(client, paying.map((i) => ({ orderId: items[i]!.order.id, perkIds: items[i]!.perks })));
+    await recordPerksFor(
+      client,
+      paying.map((i) => ({ orderId: items[i]!.order.id, perkIds: items[i]!.perks })),
+    );
   });
   return outcomes;
 }
@@ -64,7 +70,12 @@ async function insertInbox(client: PoolClient, items: readonly PaidItem[]): Prom
      SELECT event_id, type, order_id, session_id, 'paid'
      FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[]) AS i(event_id, type, order_id, session_id)
      ON CONFLICT DO NOTHING RETURNING event_id`,
-    [items.map((i) => i.evt.id), items.map((i) => i.evt.type), items.map((i) => i.order.id), items.map((i) => i.evt.data.sessionId)],
+    [
+      items.map((i) => i.evt.id),
+      items.map((i) => i.evt.type),
+      items.map((i) => i.order.id),
+      items.map((i) => i.evt.data.sessionId),
+    ],
   );
   return new Set(rows.map((r) => r.event_id));
 }

@@ -22,9 +22,17 @@ export interface RefundIntent {
 }
 
 /** Inside the transaction that moves the order to refunded. */
-export async function recordRefund(client: PoolClient, order: OrderRecord, reason: string, returnStock: boolean): Promise<RefundIntent> {
+export async function recordRefund(
+  client: PoolClient,
+  order: OrderRecord,
+  reason: string,
+  returnStock: boolean,
+): Promise<RefundIntent> {
   const intent = { orderId: order.id, sessionId: order.paymentSessionId ?? "", reason, returnStock };
-  await client.query("INSERT INTO refund_intents (order_id, session_id, reason, return_stock) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING", [intent.orderId, intent.sessionId, reason, returnStock]);
+  await client.query(
+    "INSERT INTO refund_intents (order_id, session_id, reason, return_stock) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+    [intent.orderId, intent.sessionId, reason, returnStock],
+  );
   return intent;
 }
 
@@ -49,7 +57,9 @@ export class RefundRunner {
       this.deps.logger.error({ orderId: intent.orderId, refund }, "provider refused a refund; left pending");
       return false;
     }
-    await this.deps.pool.query("UPDATE refund_intents SET done_at = now() WHERE order_id = $1 AND done_at IS NULL", [intent.orderId]);
+    await this.deps.pool.query("UPDATE refund_intents SET done_at = now() WHERE order_id = $1 AND done_at IS NULL", [
+      intent.orderId,
+    ]);
     this.deps.logger.info({ orderId: intent.orderId, refund, reason: intent.reason }, "refunded");
     return true;
   }
@@ -61,12 +71,22 @@ export class RefundRunner {
    * Returns how many finished.
    */
   async resumePending(limit = 100, olderThanSeconds = refundResumeAfterSeconds): Promise<number> {
-    const { rows } = await this.deps.pool.query<{ order_id: string; session_id: string; reason: string; return_stock: boolean }>(
+    const { rows } = await this.deps.pool.query<{
+      order_id: string;
+      session_id: string;
+      reason: string;
+      return_stock: boolean;
+    }>(
       `SELECT order_id, session_id, reason, return_stock FROM refund_intents
         WHERE done_at IS NULL AND created_at <= now() - make_interval(secs => $2) ORDER BY created_at LIMIT $1`,
-      [limit, olderThanSeconds]);
+      [limit, olderThanSeconds],
+    );
     let done = 0;
-    for (const r of rows) if (await this.run({ orderId: r.order_id, sessionId: r.session_id, reason: r.reason, returnStock: r.return_stock })) done++;
+    for (const r of rows)
+      if (
+        await this.run({ orderId: r.order_id, sessionId: r.session_id, reason: r.reason, returnStock: r.return_stock })
+      )
+        done++;
     return done;
   }
 
@@ -74,7 +94,9 @@ export class RefundRunner {
   startResuming(everyMs = refundResumeEveryMs): () => void {
     const resume = (): void => {
       this.resumePending().then(
-        (done) => { if (done > 0) this.deps.logger.info({ done }, "resumed pending refunds"); },
+        (done) => {
+          if (done > 0) this.deps.logger.info({ done }, "resumed pending refunds");
+        },
         (err: unknown) => this.deps.logger.warn({ err }, "resuming pending refunds failed; next try later"),
       );
     };
@@ -85,12 +107,20 @@ export class RefundRunner {
   }
 
   private async returnStock(orderId: string): Promise<void> {
-    const { rows } = await this.deps.pool.query<{ event_id: string; fan_id: string; items: OrderRecord["items"] }>("SELECT event_id, fan_id, items FROM orders WHERE id = $1", [orderId]);
+    const { rows } = await this.deps.pool.query<{ event_id: string; fan_id: string; items: OrderRecord["items"] }>(
+      "SELECT event_id, fan_id, items FROM orders WHERE id = $1",
+      [orderId],
+    );
     const order = rows[0];
     if (!order) throw new Error(`refund intent for a missing order ${orderId}`);
     const event = await this.deps.events.get(order.event_id);
     if (!event) throw new Error(`order ${orderId} refers to a missing event`);
-    const plan = planReturn({ ledger: event.ledger, orderId, fanId: order.fan_id, items: order.items.map((i) => ({ tierId: i.classId, quantity: i.quantity })) });
+    const plan = planReturn({
+      ledger: event.ledger,
+      orderId,
+      fanId: order.fan_id,
+      items: order.items.map((i) => ({ tierId: i.classId, quantity: i.quantity })),
+    });
     assertSettled(settleOutcome(await this.deps.ledger.createTransfers(plan)), "return");
   }
 }

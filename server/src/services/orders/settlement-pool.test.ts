@@ -40,17 +40,44 @@ beforeAll(async () => {
   ledger = createLedger("postgres", { databaseUrl: db.url });
   queue = new Queue("mockpay-webhooks", { connection: redis.client.duplicate(), prefix: `${redis.prefix}:bull` });
   const logger = createLogger("silent", "test");
-  mockpay = createMockPay({ pool, queue, publicUrl: () => "http://shop.test", webhookUrl: () => "http://shop.test/api/payments/webhook", chaos: noChaos, logger });
+  mockpay = createMockPay({
+    pool,
+    queue,
+    publicUrl: () => "http://shop.test",
+    webhookUrl: () => "http://shop.test/api/payments/webhook",
+    chaos: noChaos,
+    logger,
+  });
   const events = new EventsRepo(pool);
   orders = new OrdersRepo(pool);
   settlement = new Settlement({
-    pool, orders, events, ledger, provider: mockpay.provider, codes: new TicketCodes("test-secret-key-0123456789abcdef0123"),
-    store: new WaitingRoomStore(redis.client, redis.prefix), domainEvents: new DomainEvents(redis.client, redis.prefix, logger), logger,
+    pool,
+    orders,
+    events,
+    ledger,
+    provider: mockpay.provider,
+    codes: new TicketCodes("test-secret-key-0123456789abcdef0123"),
+    store: new WaitingRoomStore(redis.client, redis.prefix),
+    domainEvents: new DomainEvents(redis.client, redis.prefix, logger),
+    logger,
   });
-  event = await events.create(createEventInput.parse({ name: "Pool", status: "on_sale", classes: [{ code: "GA", name: "General", priceCents: 500, capacity: 1 }] }));
+  event = await events.create(
+    createEventInput.parse({
+      name: "Pool",
+      status: "on_sale",
+      classes: [{ code: "GA", name: "General", priceCents: 500, capacity: 1 }],
+    }),
+  );
   await setUpEventLedger(ledger, event);
   // Someone else holds the only ticket for the whole test: every late payment finds none left.
-  const taken = planHold({ ledger: event.ledger, holdId: uuidv7(), fanId: uuidv7(), perFanMax: 6, holdSeconds: 3_600, items: [{ tierId: event.classes[0]!.id, quantity: 1 }] });
+  const taken = planHold({
+    ledger: event.ledger,
+    holdId: uuidv7(),
+    fanId: uuidv7(),
+    perFanMax: 6,
+    holdSeconds: 3_600,
+    items: [{ tierId: event.classes[0]!.id, quantity: 1 }],
+  });
   await ledger.createAccounts(taken.accounts);
   await ledger.createTransfers(taken.transfers);
 }, 60_000);
@@ -66,12 +93,28 @@ afterAll(async () => {
 /** An order whose hold expired and whose payment the provider has just captured. */
 async function lateOrder(): Promise<{ orderId: string; sessionId: string }> {
   const orderId = uuidv7();
-  const session = await mockpay.provider.createSession({ orderId, amountCents: 500, currency: "USD", description: "GA", returnUrl: "http://shop.test/done" });
+  const session = await mockpay.provider.createSession({
+    orderId,
+    amountCents: 500,
+    currency: "USD",
+    description: "GA",
+    returnUrl: "http://shop.test/done",
+  });
   const tier = event.classes[0]!;
   await orders.insertHeld({
-    id: orderId, eventId: event.id, fanId: uuidv7(), email: "fan@example.test", admissionJti: `jti-${orderId}`, holdId: orderId,
-    items: [{ classId: tier.id, code: tier.code, quantity: 1, unitPriceCents: 500 }], totalCents: 500, currency: "USD", orderTokenHash: "h",
-    paymentSessionId: session.sessionId, paymentUrl: session.paymentUrl, expiresAt: new Date(Date.now() - 1_000).toISOString(),
+    id: orderId,
+    eventId: event.id,
+    fanId: uuidv7(),
+    email: "fan@example.test",
+    admissionJti: `jti-${orderId}`,
+    holdId: orderId,
+    items: [{ classId: tier.id, code: tier.code, quantity: 1, unitPriceCents: 500 }],
+    totalCents: 500,
+    currency: "USD",
+    orderTokenHash: "h",
+    paymentSessionId: session.sessionId,
+    paymentUrl: session.paymentUrl,
+    expiresAt: new Date(Date.now() - 1_000).toISOString(),
   });
   await pool.query("UPDATE orders SET status = 'expired' WHERE id = $1", [orderId]);
   await mockpay.service.complete(session.sessionId, "succeeded");
@@ -82,11 +125,23 @@ describe("late payments refunded with the pool full", () => {
   it(`settles ${poolSize} concurrent sold-out late payments on a pool of ${poolSize}: all refunded, none starved`, async () => {
     const late = [];
     for (let i = 0; i < poolSize; i++) late.push(await lateOrder());
-    const results = await Promise.allSettled(late.map((o, i) =>
-      settlement.applyWebhook({ id: `evt_late${i}`, type: "payment.succeeded", created: Math.floor(Date.now() / 1000), data: { sessionId: o.sessionId, orderId: o.orderId, amountCents: 500, currency: "USD" } })));
-    expect(results.map((r) => (r.status === "fulfilled" ? r.value : String(r.reason)))).toEqual(late.map(() => "applied"));
+    const results = await Promise.allSettled(
+      late.map((o, i) =>
+        settlement.applyWebhook({
+          id: `evt_late${i}`,
+          type: "payment.succeeded",
+          created: Math.floor(Date.now() / 1000),
+          data: { sessionId: o.sessionId, orderId: o.orderId, amountCents: 500, currency: "USD" },
+        }),
+      ),
+    );
+    expect(results.map((r) => (r.status === "fulfilled" ? r.value : String(r.reason)))).toEqual(
+      late.map(() => "applied"),
+    );
     const { rows } = await pool.query<{ status: string; done: boolean }>(
-      "SELECT o.status, r.done_at IS NOT NULL AS done FROM orders o LEFT JOIN refund_intents r ON r.order_id = o.id WHERE o.id = ANY($1::uuid[])", [late.map((o) => o.orderId)]);
+      "SELECT o.status, r.done_at IS NOT NULL AS done FROM orders o LEFT JOIN refund_intents r ON r.order_id = o.id WHERE o.id = ANY($1::uuid[])",
+      [late.map((o) => o.orderId)],
+    );
     expect(rows).toEqual(late.map(() => ({ status: "refunded", done: true })));
     for (const o of late) expect((await mockpay.service.getSession(o.sessionId))?.refund).not.toBeNull();
   }, 60_000);

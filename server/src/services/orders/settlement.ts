@@ -86,14 +86,21 @@ export class Settlement {
       if (order.status !== "held" && !isLatePayment(order.status)) return { kind: "none" };
       const event = await this.event(order.eventId);
       if (order.status === "held") {
-        const posted = assertSettled(settleOutcome(await this.deps.ledger.createTransfers(planPost(holdRef(event, order)))), "post");
-        if (posted.kind === "done" || posted.kind === "already_posted") return this.paying(event, order, order.holdId, false);
+        const posted = assertSettled(
+          settleOutcome(await this.deps.ledger.createTransfers(planPost(holdRef(event, order)))),
+          "post",
+        );
+        if (posted.kind === "done" || posted.kind === "already_posted")
+          return this.paying(event, order, order.holdId, false);
       }
       return this.rebook(event, order);
     }
     if ((evt.type === "payment.failed" || evt.type === "payment.canceled") && order.status === "held") {
       const event = await this.event(order.eventId);
-      const voided = assertSettled(settleOutcome(await this.deps.ledger.createTransfers(planVoid(holdRef(event, order)))), "void");
+      const voided = assertSettled(
+        settleOutcome(await this.deps.ledger.createTransfers(planVoid(holdRef(event, order)))),
+        "void",
+      );
       // already_posted: a payment won; the order is that payment's to settle.
       return voided.kind === "already_posted" ? { kind: "none" } : { kind: "voided" };
     }
@@ -107,12 +114,22 @@ export class Settlement {
   /** The money is captured but the hold is gone: hold again under the order's late hold id and post at once, else refund. */
   private async rebook(event: EventRecord, order: OrderRecord): Promise<Prepared> {
     const holdId = lateHoldId(order.id);
-    const plan = planHold({ ledger: event.ledger, holdId, fanId: order.fanId, perFanMax: event.waitingRoom.perFanMax, holdSeconds: holdSecondsMin, items: order.items.map((i) => ({ tierId: i.classId, quantity: i.quantity })) });
+    const plan = planHold({
+      ledger: event.ledger,
+      holdId,
+      fanId: order.fanId,
+      perFanMax: event.waitingRoom.perFanMax,
+      holdSeconds: holdSecondsMin,
+      items: order.items.map((i) => ({ tierId: i.classId, quantity: i.quantity })),
+    });
     await this.deps.ledger.createAccounts(plan.accounts);
     // A retry answers `exists` (placed) or id_already_failed (the first try found no stock): never a second hold.
     const held = holdOutcome(plan, await this.deps.ledger.createTransfers(plan.transfers));
     if (held.kind !== "placed") return { kind: "refund_late" };
-    const posted = assertSettled(settleOutcome(await this.deps.ledger.createTransfers(planPost(plan.hold))), "late post");
+    const posted = assertSettled(
+      settleOutcome(await this.deps.ledger.createTransfers(planPost(plan.hold))),
+      "late post",
+    );
     if (posted.kind === "done" || posted.kind === "already_posted") return this.paying(event, order, holdId, true);
     return { kind: "refund_late" }; // the late hold timed out between a crash and this retry
   }
@@ -136,13 +153,16 @@ export class Settlement {
       // Not a uuid: no order of ours (asked of the database it would be an error, not an answer).
       const order = isUuid(evt.data.orderId) ? await this.deps.orders.getForUpdate(client, evt.data.orderId) : null;
       const inbox = async (outcome: string) =>
-        (await client.query(
-          "INSERT INTO payment_inbox (event_id, type, order_id, session_id, outcome) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-          [evt.id, evt.type, order?.id ?? null, evt.data.sessionId, outcome],
-        )).rowCount === 1;
+        (
+          await client.query(
+            "INSERT INTO payment_inbox (event_id, type, order_id, session_id, outcome) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+            [evt.id, evt.type, order?.id ?? null, evt.data.sessionId, outcome],
+          )
+        ).rowCount === 1;
       // An event for an order we do not know (or a session that is not the order's) is recorded
       // and acknowledged: retrying could never change the answer, so no retry storm.
-      if (!order || order.paymentSessionId !== evt.data.sessionId) return (await inbox("unknown_order")) ? "unknown_order" : "duplicate";
+      if (!order || order.paymentSessionId !== evt.data.sessionId)
+        return (await inbox("unknown_order")) ? "unknown_order" : "duplicate";
       if (!(await inbox("applied"))) return "duplicate";
       const outcome = await this.applyToOrder(client, evt, order, prepared, after);
       await client.query("UPDATE payment_inbox SET outcome = $2 WHERE event_id = $1", [evt.id, outcome]);
@@ -153,11 +173,24 @@ export class Settlement {
   }
 
   /** Compare-and-set; losing it means the order moved between prepare and the lock: fail, the provider retries. */
-  private async move(client: PoolClient, order: OrderRecord, from: OrderStatus, to: OrderStatus, extra: { holdId?: string; reason?: string } = {}): Promise<void> {
-    if (!(await this.deps.orders.move(client, order.id, from, to, extra))) throw new Error(`order ${order.id} is no longer ${from}; retry`);
+  private async move(
+    client: PoolClient,
+    order: OrderRecord,
+    from: OrderStatus,
+    to: OrderStatus,
+    extra: { holdId?: string; reason?: string } = {},
+  ): Promise<void> {
+    if (!(await this.deps.orders.move(client, order.id, from, to, extra)))
+      throw new Error(`order ${order.id} is no longer ${from}; retry`);
   }
 
-  private async applyToOrder(client: PoolClient, evt: WebhookEvent, order: OrderRecord, prepared: Prepared, after: Array<() => Promise<void>>): Promise<string> {
+  private async applyToOrder(
+    client: PoolClient,
+    evt: WebhookEvent,
+    order: OrderRecord,
+    prepared: Prepared,
+    after: Array<() => Promise<void>>,
+  ): Promise<string> {
     const status = order.status;
     if (evt.type === "refund.succeeded") return this.refundedByProvider(client, order, after);
     if (status === "paid" || status === "refunded") return "ignored";
@@ -168,7 +201,8 @@ export class Settlement {
       after.push(() => this.announce(order, "hold.voided", to));
       return to;
     }
-    if (prepared.kind === "none" || prepared.kind === "voided") throw new Error(`order ${order.id} changed while its payment was prepared; retry`);
+    if (prepared.kind === "none" || prepared.kind === "voided")
+      throw new Error(`order ${order.id} changed while its payment was prepared; retry`);
     // A late payment of a still-held order (its ledger hold timed out first) ends the hold on the way.
     const late = prepared.kind === "refund_late" || prepared.late;
     let from = status;
@@ -179,7 +213,10 @@ export class Settlement {
     if (prepared.kind === "refund_late") {
       await this.move(client, order, from, "refunded", { reason: "late payment, no stock" });
       const intent = await recordRefund(client, order, "late payment: no tickets left", false);
-      after.push(() => this.announce(order, "order.refunded", "refunded"), () => this.runRefund(intent));
+      after.push(
+        () => this.announce(order, "order.refunded", "refunded"),
+        () => this.runRefund(intent),
+      );
       return "refunded";
     }
     await this.move(client, order, from, "paid", prepared.late ? { holdId: prepared.holdId } : {});
@@ -192,11 +229,16 @@ export class Settlement {
   /** After a payment's commit: the fan's pages are told, and the checkout slot goes to the next fan if the event says so. */
   private async afterPaid(order: OrderRecord, event: EventRecord): Promise<void> {
     await this.announce(order, "order.paid", "paid");
-    if (event.waitingRoom.endAdmissionOnPaid) await this.deps.store.releaseSlot(order.eventId, order.fanId, order.admissionJti);
+    if (event.waitingRoom.endAdmissionOnPaid)
+      await this.deps.store.releaseSlot(order.eventId, order.fanId, order.admissionJti);
   }
 
   /** A refund made at the provider (ours or not): tickets void; a paid order's stock goes back through an intent. */
-  private async refundedByProvider(client: PoolClient, order: OrderRecord, after: Array<() => Promise<void>>): Promise<string> {
+  private async refundedByProvider(
+    client: PoolClient,
+    order: OrderRecord,
+    after: Array<() => Promise<void>>,
+  ): Promise<string> {
     if (order.status !== "paid" && !isLatePayment(order.status)) return "ignored";
     const wasPaid = order.status === "paid";
     await this.move(client, order, order.status, "refunded", { reason: "refund.succeeded" });
@@ -229,7 +271,10 @@ export class Settlement {
       await this.move(client, order, "paid", "refunded", { reason: "admin refund" });
       await voidTickets(client, order.id);
       const intent = await recordRefund(client, order, "refunded by an admin", true);
-      after.push(() => this.runRefund(intent), () => this.announce(order, "order.refunded", "refunded"));
+      after.push(
+        () => this.runRefund(intent),
+        () => this.announce(order, "order.refunded", "refunded"),
+      );
       return { kind: "moved", to: "refunded" };
     });
     for (const fn of after) await fn();

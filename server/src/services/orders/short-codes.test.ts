@@ -22,9 +22,19 @@ const classId = uuidv7();
 beforeAll(async () => {
   db = await createTestDatabase({ migrate: false });
   // The schema as it was before short codes: migrations up to 0006 only.
-  await runner({ databaseUrl: db.url, dir: migrationsDir, direction: "up", count: 6, migrationsTable: "pgmigrations", log: () => {} });
+  await runner({
+    databaseUrl: db.url,
+    dir: migrationsDir,
+    direction: "up",
+    count: 6,
+    migrationsTable: "pgmigrations",
+    log: () => {},
+  });
   pool = testPool(db.url, 4);
-  await pool.query("INSERT INTO events (id, slug, name) VALUES ($1, $2, 'Short codes')", [eventId, `short-codes-${eventId}`]);
+  await pool.query("INSERT INTO events (id, slug, name) VALUES ($1, $2, 'Short codes')", [
+    eventId,
+    `short-codes-${eventId}`,
+  ]);
 });
 afterAll(async () => {
   await pool.end();
@@ -33,14 +43,38 @@ afterAll(async () => {
 
 async function insertOrder(): Promise<OrderRecord> {
   const order: OrderRecord = {
-    id: uuidv7(), eventId, fanId: uuidv7(), email: "fan@example.com", status: "paid", admissionJti: uuidv7(), holdId: uuidv7(),
-    items: [{ classId, code: "GA", quantity: 3, unitPriceCents: 1_000 }], totalCents: 3_000, currency: "USD", orderTokenHash: "x",
-    paymentSessionId: null, paymentUrl: null, expiresAt: new Date().toISOString(), createdAt: new Date().toISOString(), paidAt: null,
+    id: uuidv7(),
+    eventId,
+    fanId: uuidv7(),
+    email: "fan@example.com",
+    status: "paid",
+    admissionJti: uuidv7(),
+    holdId: uuidv7(),
+    items: [{ classId, code: "GA", quantity: 3, unitPriceCents: 1_000 }],
+    totalCents: 3_000,
+    currency: "USD",
+    orderTokenHash: "x",
+    paymentSessionId: null,
+    paymentUrl: null,
+    expiresAt: new Date().toISOString(),
+    createdAt: new Date().toISOString(),
+    paidAt: null,
   };
   await pool.query(
     `INSERT INTO orders (id, event_id, fan_id, email, status, admission_jti, hold_id, items, total_cents, currency, order_token_hash, expires_at)
      VALUES ($1, $2, $3, $4, 'paid', $5, $6, $7, $8, $9, $10, now())`,
-    [order.id, eventId, order.fanId, order.email, order.admissionJti, order.holdId, JSON.stringify(order.items), order.totalCents, order.currency, order.orderTokenHash],
+    [
+      order.id,
+      eventId,
+      order.fanId,
+      order.email,
+      order.admissionJti,
+      order.holdId,
+      JSON.stringify(order.items),
+      order.totalCents,
+      order.currency,
+      order.orderTokenHash,
+    ],
   );
   return order;
 }
@@ -48,11 +82,16 @@ async function insertOrder(): Promise<OrderRecord> {
 /** A ticket as the previous release wrote it: no short code named. */
 async function insertOldTicket(orderId: string): Promise<void> {
   const id = uuidv7();
-  await pool.query("INSERT INTO tickets (id, order_id, event_id, class_id, class_code, code) VALUES ($1, $2, $3, $4, 'GA', $5)", [id, orderId, eventId, classId, `SP1.${id}`]);
+  await pool.query(
+    "INSERT INTO tickets (id, order_id, event_id, class_id, class_code, code) VALUES ($1, $2, $3, $4, 'GA', $5)",
+    [id, orderId, eventId, classId, `SP1.${id}`],
+  );
 }
 
 async function shortCodes(): Promise<string[]> {
-  return (await pool.query<{ short_code: string }>("SELECT short_code FROM tickets ORDER BY id")).rows.map((r) => r.short_code);
+  return (await pool.query<{ short_code: string }>("SELECT short_code FROM tickets ORDER BY id")).rows.map(
+    (r) => r.short_code,
+  );
 }
 
 describe("ticket short codes in the database", () => {
@@ -75,8 +114,12 @@ describe("ticket short codes in the database", () => {
     const order = await insertOrder();
     await insertOldTicket(order.id);
     const [taken] = await shortCodes();
-    await expect(pool.query("UPDATE tickets SET short_code = NULL WHERE short_code = $1", [taken])).rejects.toThrow(/null value/);
-    await expect(pool.query("UPDATE tickets SET short_code = $1 WHERE short_code <> $1", [taken])).rejects.toThrow(/duplicate key/);
+    await expect(pool.query("UPDATE tickets SET short_code = NULL WHERE short_code = $1", [taken])).rejects.toThrow(
+      /null value/,
+    );
+    await expect(pool.query("UPDATE tickets SET short_code = $1 WHERE short_code <> $1", [taken])).rejects.toThrow(
+      /duplicate key/,
+    );
     expect(await shortCodes()).toHaveLength(501);
   });
 
@@ -89,14 +132,19 @@ describe("ticket short codes in the database", () => {
     const client = await pool.connect();
     try {
       await client.query("BEGIN");
-      await issueTickets(client, new TicketCodes("short-code-test-secret-0123456789abcdef"), order, () => draws.shift()!);
+      await issueTickets(client, new TicketCodes("short-code-test-secret-0123456789abcdef"), order, () =>
+        draws.shift()!,
+      );
       await client.query("UPDATE orders SET paid_at = now() WHERE id = $1", [order.id]); // the transaction is still usable
       await client.query("COMMIT");
     } finally {
       client.release();
     }
     expect(draws).toEqual([]);
-    const { rows } = await pool.query<{ short_code: string }>("SELECT short_code FROM tickets WHERE order_id = $1 ORDER BY short_code", [order.id]);
+    const { rows } = await pool.query<{ short_code: string }>(
+      "SELECT short_code FROM tickets WHERE order_id = $1 ORDER BY short_code",
+      [order.id],
+    );
     expect(rows.map((r) => r.short_code)).toEqual(fresh);
   });
 });

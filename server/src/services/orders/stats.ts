@@ -10,7 +10,6 @@ import type { WaitingRoomStore } from "../../adapters/redis/waiting-room/store.j
 import type { EventRecord } from "../events/events-repo.js";
 import { readStock } from "../events/inventory.js";
 
-
 export interface StatsDeps {
   pool: Pool;
   ledger: Ledger;
@@ -39,7 +38,10 @@ export function admissionView(event: EventRecord, record: SteeringRecord | null)
 export async function eventStats(deps: StatsDeps, event: EventRecord): Promise<AdminStats> {
   const [stock, counts, queue, steering] = await Promise.all([
     readStock(deps.ledger, [event]),
-    deps.pool.query<{ status: string; n: string; revenue: string }>("SELECT status, count(*) AS n, COALESCE(sum(total_cents), 0) AS revenue FROM orders WHERE event_id = $1 GROUP BY status", [event.id]),
+    deps.pool.query<{ status: string; n: string; revenue: string }>(
+      "SELECT status, count(*) AS n, COALESCE(sum(total_cents), 0) AS revenue FROM orders WHERE event_id = $1 GROUP BY status",
+      [event.id],
+    ),
     deps.store.snapshot(event.id),
     deps.steering.load(event.id),
   ]);
@@ -48,12 +50,23 @@ export async function eventStats(deps: StatsDeps, event: EventRecord): Promise<A
     eventId: event.id,
     atMs: Date.now(),
     status: event.status,
-    classes: event.classes.map((c) => ({ id: c.id, code: c.code, ...(s?.classes.get(c.id) ?? { capacity: c.capacity, available: 0, held: 0, sold: 0 }) })),
+    classes: event.classes.map((c) => ({
+      id: c.id,
+      code: c.code,
+      ...(s?.classes.get(c.id) ?? { capacity: c.capacity, available: 0, held: 0, sold: 0 }),
+    })),
     perks: event.perks.map((p) => ({ code: p.code, capacity: p.capacity, granted: s?.perks.get(p.id)?.granted ?? 0 })),
-    orders: Object.fromEntries(orderStatuses.map((st) => [st, Number(counts.rows.find((r) => r.status === st)?.n ?? 0)])) as Record<OrderStatus, number>,
+    orders: Object.fromEntries(
+      orderStatuses.map((st) => [st, Number(counts.rows.find((r) => r.status === st)?.n ?? 0)]),
+    ) as Record<OrderStatus, number>,
     revenueCents: Number(counts.rows.find((r) => r.status === "paid")?.revenue ?? 0),
     currency: event.classes[0]?.currency ?? "USD",
-    queue: { waiting: queue.waiting + queue.preQueued, servedUpTo: queue.servedUpTo, admittedTotal: queue.admittedTotal, activeCheckouts: queue.activeCheckouts },
+    queue: {
+      waiting: queue.waiting + queue.preQueued,
+      servedUpTo: queue.servedUpTo,
+      admittedTotal: queue.admittedTotal,
+      activeCheckouts: queue.activeCheckouts,
+    },
     admission: admissionView(event, steering),
   };
 }

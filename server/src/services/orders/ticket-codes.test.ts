@@ -4,7 +4,11 @@ import { createPublicKey, verify } from "node:crypto";
 import { newShortCode, TicketCodes } from "./ticket-codes.js";
 
 const codes = new TicketCodes("ticket-test-secret-key-0123456789abcdef");
-const claims = { ticketId: "01a20000-0000-7000-8000-000000000001", eventId: "01a20000-0000-7000-8000-000000000002", classCode: "VIP" };
+const claims = {
+  ticketId: "01a20000-0000-7000-8000-000000000001",
+  eventId: "01a20000-0000-7000-8000-000000000002",
+  classCode: "VIP",
+};
 
 describe("ticket codes", () => {
   it("round-trips the claims", () => {
@@ -23,7 +27,14 @@ describe("ticket codes", () => {
     const [v, payload, sig] = code.split(".") as [string, string, string];
     const otherTier = Buffer.from(`${claims.ticketId}|${claims.eventId}|GA`).toString("base64url");
     const foreign = new TicketCodes("another-secret-key-0123456789abcdefgh").sign(claims);
-    for (const bad of [`${v}.${otherTier}.${sig}`, foreign, `${v}.${payload}.${sig.slice(0, -3)}`, "SP2." + payload + "." + sig, "garbage", ""]) {
+    for (const bad of [
+      `${v}.${otherTier}.${sig}`,
+      foreign,
+      `${v}.${payload}.${sig.slice(0, -3)}`,
+      "SP2." + payload + "." + sig,
+      "garbage",
+      "",
+    ]) {
       expect(codes.verify(bad)).toBeNull();
     }
   });

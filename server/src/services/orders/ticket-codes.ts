@@ -25,7 +25,11 @@ export class TicketCodes {
 
   constructor(secretKey: string) {
     const seed = Buffer.from(hkdfSync("sha256", secretKey, "stampede-ticket-keys", "ticket-signing", 32));
-    this.privateKey = createPrivateKey({ key: Buffer.concat([pkcs8Ed25519Prefix, seed]), format: "der", type: "pkcs8" });
+    this.privateKey = createPrivateKey({
+      key: Buffer.concat([pkcs8Ed25519Prefix, seed]),
+      format: "der",
+      type: "pkcs8",
+    });
     this.publicKey = createPublicKey(this.privateKey);
   }
 

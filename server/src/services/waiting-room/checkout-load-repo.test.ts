@@ -25,13 +25,26 @@ afterAll(async () => {
   await db?.drop();
 });
 
-async function order(event: string, status: string, opts: { fanId?: string; ageSeconds?: number; expiresInSeconds?: number } = {}) {
+async function order(
+  event: string,
+  status: string,
+  opts: { fanId?: string; ageSeconds?: number; expiresInSeconds?: number } = {},
+) {
   await pool.query(
     `INSERT INTO orders (id, event_id, fan_id, email, status, admission_jti, hold_id, items, total_cents, currency, order_token_hash,
                          expires_at, created_at)
      VALUES ($1, $2, $3, 'fan@example.com', $4, $5, $6, '[]', 1000, 'USD', 'x',
              now() + make_interval(secs => $7), now() - make_interval(secs => $8))`,
-    [uuidv7(), event, opts.fanId ?? uuidv7(), status, uuidv7(), uuidv7(), opts.expiresInSeconds ?? 60, opts.ageSeconds ?? 0],
+    [
+      uuidv7(),
+      event,
+      opts.fanId ?? uuidv7(),
+      status,
+      uuidv7(),
+      uuidv7(),
+      opts.expiresInSeconds ?? 60,
+      opts.ageSeconds ?? 0,
+    ],
   );
 }
 

@@ -4,7 +4,13 @@
 // new is never held back.
 import { describe, expect, it } from "vitest";
 import {
-  contractSocketsMax, FramePacer, overloadEveryMaxMs, roomFramesPerSecond, routineEveryMs, statusEveryMaxMs, stockEveryMaxMs,
+  contractSocketsMax,
+  FramePacer,
+  overloadEveryMaxMs,
+  roomFramesPerSecond,
+  routineEveryMs,
+  statusEveryMaxMs,
+  stockEveryMaxMs,
 } from "./frame-pacing.js";
 
 /** Routine frames a second a room of this many sockets costs: status and departures, and stock. */

@@ -15,7 +15,9 @@ export class LotteryRepo {
       "UPDATE events SET lottery_seed = $2, lottery_seed_hash = $3 WHERE id = $1 AND lottery_seed IS NULL",
       [eventId, seed, await seedHash(seed)],
     );
-    const { rows } = await this.pool.query<{ lottery_seed: string }>("SELECT lottery_seed FROM events WHERE id = $1", [eventId]);
+    const { rows } = await this.pool.query<{ lottery_seed: string }>("SELECT lottery_seed FROM events WHERE id = $1", [
+      eventId,
+    ]);
     const stored = rows[0]?.lottery_seed;
     if (!stored) throw new Error(`event ${eventId} has no lottery seed after ensureSeed`);
     return stored;
@@ -23,15 +25,24 @@ export class LotteryRepo {
 
   /** The recorded order, or null before the draw. */
   async drawnOrder(eventId: string): Promise<string[] | null> {
-    const { rows } = await this.pool.query<{ drawn: Date | null }>("SELECT lottery_drawn_at AS drawn FROM events WHERE id = $1", [eventId]);
+    const { rows } = await this.pool.query<{ drawn: Date | null }>(
+      "SELECT lottery_drawn_at AS drawn FROM events WHERE id = $1",
+      [eventId],
+    );
     if (!rows[0]?.drawn) return null;
-    const order = await this.pool.query<{ fan_id: string }>("SELECT fan_id FROM lottery_draws WHERE event_id = $1 ORDER BY position", [eventId]);
+    const order = await this.pool.query<{ fan_id: string }>(
+      "SELECT fan_id FROM lottery_draws WHERE event_id = $1 ORDER BY position",
+      [eventId],
+    );
     return order.rows.map((r) => r.fan_id);
   }
 
   async recordDraw(eventId: string, order: readonly string[]): Promise<void> {
     await inTransaction(this.pool, async (client) => {
-      const { rowCount } = await client.query("UPDATE events SET lottery_drawn_at = now() WHERE id = $1 AND lottery_drawn_at IS NULL", [eventId]);
+      const { rowCount } = await client.query(
+        "UPDATE events SET lottery_drawn_at = now() WHERE id = $1 AND lottery_drawn_at IS NULL",
+        [eventId],
+      );
       if (rowCount !== 1) return; // drawn already (another node got there first): keep that record
       await client.query(
         "INSERT INTO lottery_draws (event_id, position, fan_id) SELECT $1, ord, fan FROM unnest($2::uuid[]) WITH ORDINALITY AS t(fan, ord)",

@@ -53,7 +53,10 @@ export class RoomRecovery {
     const checkpoint = await this.deps.checkpoints.get(eventId);
     const made = await this.deps.restore.restoreRoom(eventId, checkpoint, this.now());
     if (made.made && checkpoint) {
-      this.deps.logger.warn({ eventId, epoch: made.epoch, checkpoint }, "waiting room rebuilt from its checkpoint: the store had lost it");
+      this.deps.logger.warn(
+        { eventId, epoch: made.epoch, checkpoint },
+        "waiting room rebuilt from its checkpoint: the store had lost it",
+      );
     }
     return made.epoch;
   }
@@ -72,7 +75,9 @@ export class RoomRecovery {
     this.deps.checkpoints
       .save(eventId, c)
       .then(() => this.saved.set(eventId, key))
-      .catch((err: unknown) => this.deps.logger.warn({ err, eventId }, "saving the room's checkpoint failed; the next tick tries again"))
+      .catch((err: unknown) =>
+        this.deps.logger.warn({ err, eventId }, "saving the room's checkpoint failed; the next tick tries again"),
+      )
       .finally(() => this.saving.delete(eventId));
   }
 

@@ -19,7 +19,8 @@ export class AdmissionRateMeter {
     const last = this.samples[this.samples.length - 1];
     if (last && (atMs < last.atMs || admittedTotal < last.total)) this.samples.length = 0; // clock or room reset
     this.samples.push({ atMs, total: admittedTotal });
-    while (this.samples.length > 2 && atMs - (this.samples[1] as { atMs: number }).atMs >= measuredRateWindowMs) this.samples.shift();
+    while (this.samples.length > 2 && atMs - (this.samples[1] as { atMs: number }).atMs >= measuredRateWindowMs)
+      this.samples.shift();
     const first = this.samples[0] as { atMs: number; total: number };
     const span = atMs - first.atMs;
     return span < measuredRateMinSpanMs ? null : Math.round(((admittedTotal - first.total) * 60_000) / span);
@@ -54,7 +55,12 @@ export function roomState(event: EventRecord, phase: Phase): QueueState {
   }
 }
 
-export function queueStatus(event: EventRecord, snapshot: WaitingRoomSnapshot, nowMs: number, facts?: RoomFacts): QueueStatus {
+export function queueStatus(
+  event: EventRecord,
+  snapshot: WaitingRoomSnapshot,
+  nowMs: number,
+  facts?: RoomFacts,
+): QueueStatus {
   const allHeld = facts?.plan?.allHeld;
   return {
     eventId: event.id,
@@ -64,7 +70,9 @@ export function queueStatus(event: EventRecord, snapshot: WaitingRoomSnapshot, n
     admitPerMinute: facts?.plan?.admitPerMinute ?? event.waitingRoom.admitPerMinute,
     admission: event.waitingRoom.admission,
     ...(facts && facts.admittedPerMinute !== null ? { admittedPerMinute: facts.admittedPerMinute } : {}),
-    ...(allHeld ? { allHeld: { until: allHeld.untilMs === null ? null : new Date(allHeld.untilMs).toISOString() } } : {}),
+    ...(allHeld
+      ? { allHeld: { until: allHeld.untilMs === null ? null : new Date(allHeld.untilMs).toISOString() } }
+      : {}),
     activeCheckouts: snapshot.activeCheckouts,
     maxActiveCheckouts: event.waitingRoom.maxActiveCheckouts,
     admittedTotal: snapshot.admittedTotal,

@@ -35,47 +35,80 @@ export function waitingRoomRoutes(deps: WaitingRoomRoutesDeps, registry: OpenApi
     summary:
       "Join the waiting room (REST fallback; idempotent: the same number every time; " +
       "after the room was rebuilt, the proofs give the fan's place back)",
-    tags, security: "fan", guards: fan, params: eventParams, body: fanProofs,
-    responses: { 200: { description: "the fan's entry and the room's status", schema: queueView }, 429: { description: "rate_limited" } },
+    tags,
+    security: "fan",
+    guards: fan,
+    params: eventParams,
+    body: fanProofs,
+    responses: {
+      200: { description: "the fan's entry and the room's status", schema: queueView },
+      429: { description: "rate_limited" },
+    },
   } as const;
-  defineRoute(router, registry, joinSpec,
-    async ({ params, body }, req, res) => {
-      const fanId = currentFan(res);
-      const wait = (await deps.joinLimits.perFan.take(fanId)) ?? (await deps.joinLimits.perIp.take(clientIp(req)));
-      if (wait !== null) throw rateLimited(wait, "joins");
-      const outcome = await deps.waitingRoom.join(params.eventId, fanId, body);
-      if (outcome.kind === "not_found") throw notFound();
-      const view = await deps.waitingRoom.view(params.eventId, fanId);
-      if (!view) throw notFound();
-      return { ...view, entry: outcome.entry };
-    });
+  defineRoute(router, registry, joinSpec, async ({ params, body }, req, res) => {
+    const fanId = currentFan(res);
+    const wait = (await deps.joinLimits.perFan.take(fanId)) ?? (await deps.joinLimits.perIp.take(clientIp(req)));
+    if (wait !== null) throw rateLimited(wait, "joins");
+    const outcome = await deps.waitingRoom.join(params.eventId, fanId, body);
+    if (outcome.kind === "not_found") throw notFound();
+    const view = await deps.waitingRoom.view(params.eventId, fanId);
+    if (!view) throw notFound();
+    return { ...view, entry: outcome.entry };
+  });
 
-  defineRoute(router, registry, {
-    method: "get", path: "/api/events/:eventId/queue", summary: "The fan's entry and the room's status (poll every 2 s)", tags,
-    security: "fan", guards: fan, params: eventParams, responses: { 200: { description: "entry and status", schema: queueView } },
-  },
+  defineRoute(
+    router,
+    registry,
+    {
+      method: "get",
+      path: "/api/events/:eventId/queue",
+      summary: "The fan's entry and the room's status (poll every 2 s)",
+      tags,
+      security: "fan",
+      guards: fan,
+      params: eventParams,
+      responses: { 200: { description: "entry and status", schema: queueView } },
+    },
     async ({ params }, _req, res) => {
       const view = await deps.waitingRoom.view(params.eventId, currentFan(res));
       if (!view) throw notFound();
       return view;
-    });
+    },
+  );
 
-  defineRoute(router, registry, {
-    method: "delete", path: "/api/events/:eventId/queue", summary: "Leave the waiting room", tags, security: "fan", guards: fan,
-    params: eventParams, responses: { 200: { description: "left (or was not in)", schema: queueLeaveView } },
-  },
-    async ({ params }, _req, res) => ({ left: await deps.waitingRoom.leave(params.eventId, currentFan(res)) }));
+  defineRoute(
+    router,
+    registry,
+    {
+      method: "delete",
+      path: "/api/events/:eventId/queue",
+      summary: "Leave the waiting room",
+      tags,
+      security: "fan",
+      guards: fan,
+      params: eventParams,
+      responses: { 200: { description: "left (or was not in)", schema: queueLeaveView } },
+    },
+    async ({ params }, _req, res) => ({ left: await deps.waitingRoom.leave(params.eventId, currentFan(res)) }),
+  );
 
-  defineRoute(router, registry, {
-    method: "get", path: "/api/events/:eventId/lottery",
-    summary: "The lottery record: seed hash before the draw; seed and order after, so anyone can recompute it", tags, params: eventParams,
-    responses: { 200: { description: "lottery view", schema: lotteryView } },
-  },
+  defineRoute(
+    router,
+    registry,
+    {
+      method: "get",
+      path: "/api/events/:eventId/lottery",
+      summary: "The lottery record: seed hash before the draw; seed and order after, so anyone can recompute it",
+      tags,
+      params: eventParams,
+      responses: { 200: { description: "lottery view", schema: lotteryView } },
+    },
     async ({ params }) => {
       const event = await deps.waitingRoom.event(params.eventId);
       if (!event) throw notFound();
       return deps.lottery.view(event.id, event.waitingRoom.mode);
-    });
+    },
+  );
 
   return router;
 }

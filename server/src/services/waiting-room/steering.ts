@@ -92,9 +92,13 @@ export class AdmissionSteering {
     });
     const admittedRecently = this.admittedRecently(event.id, room.admittedTotal, nowMs);
     // Unread (Redis failing), no refusal is counted: the room waits for those fans as before.
-    const refusedRecently = seen ? await this.deps.store.stockRefusedSince(event.id, nowMs - aboutToOrderWindowMs).catch(() => 0) : 0;
+    const refusedRecently = seen
+      ? await this.deps.store.stockRefusedSince(event.id, nowMs - aboutToOrderWindowMs).catch(() => 0)
+      : 0;
     const activeCheckouts = room.activeCheckouts;
-    const aboutToOrder = seen ? fansAboutToOrder({ ...seen.orders, activeCheckouts, admittedRecently, refusedRecently }) : 0;
+    const aboutToOrder = seen
+      ? fansAboutToOrder({ ...seen.orders, activeCheckouts, admittedRecently, refusedRecently })
+      : 0;
     const roomLeft = seen ? stockRoom({ ...seen.stockRoom, aboutToOrder }) : 0;
     await this.record(event, state, health, roomLeft, nowMs);
     return { admitPerMinute: state.ratePerMinute, stockRoom: roomLeft, allHeld };
@@ -139,7 +143,10 @@ export class AdmissionSteering {
     if (saved && saved.mode === "auto") return { state: saved.state, atMs: saved.atMs };
     const pace = await this.deps.health.pace().catch(() => null);
     const learnedPerMinute = pace === null ? null : pace * 60;
-    return { state: startSteering(wr.admitPerMinute, wr.admitPerMinuteFloor, wr.admitPerMinuteCeiling, learnedPerMinute), atMs: nowMs };
+    return {
+      state: startSteering(wr.admitPerMinute, wr.admitPerMinuteFloor, wr.admitPerMinuteCeiling, learnedPerMinute),
+      atMs: nowMs,
+    };
   }
 
   /** Auto: every step (the next leader carries on from it). Manual: once a second, for the dashboard. */
@@ -159,7 +166,11 @@ export class AdmissionSteering {
     const reason: SteeringRecord["reason"] = mode === "manual" ? "manual" : state.reason;
     const record: SteeringRecord = { mode, state, reason, health: seen, stockRoom: room, atMs: nowMs };
     const point = {
-      atMs: nowMs, ratePerMinute: state.ratePerMinute, reason, holdP95Ms: seen.holdP95Ms, settlementLagMs: seen.settlementLagMs,
+      atMs: nowMs,
+      ratePerMinute: state.ratePerMinute,
+      reason,
+      holdP95Ms: seen.holdP95Ms,
+      settlementLagMs: seen.settlementLagMs,
     };
     await this.deps.store.save(event.id, record, chart ? point : undefined);
   }

@@ -7,11 +7,18 @@ import type { Account } from "@stampede/shared/ledger/types";
 import type { EventRecord } from "../events/events-repo.js";
 import { StockCache } from "./stock-cache.js";
 
-const event = { id: "e1", ledger: 7, classes: [{ id: "c1", code: "GA", capacity: 10 }], perks: [] } as unknown as EventRecord;
+const event = {
+  id: "e1",
+  ledger: 7,
+  classes: [{ id: "c1", code: "GA", capacity: 10 }],
+  perks: [],
+} as unknown as EventRecord;
 
 function stubLedger() {
   const pending: Array<(accounts: Account[]) => void> = [];
-  const ledger = { lookupAccounts: () => new Promise<Account[]>((resolve) => pending.push(resolve)) } as unknown as Ledger;
+  const ledger = {
+    lookupAccounts: () => new Promise<Account[]>((resolve) => pending.push(resolve)),
+  } as unknown as Ledger;
   return { ledger, pending, answerNext: () => pending.shift()?.([]) };
 }
 

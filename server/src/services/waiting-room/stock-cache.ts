@@ -61,5 +61,8 @@ export class StockCache {
 }
 
 export function stockTotals(stock: StockUpdate): { available: number; held: number } {
-  return stock.classes.reduce((t, c) => ({ available: t.available + c.available, held: t.held + c.held }), { available: 0, held: 0 });
+  return stock.classes.reduce((t, c) => ({ available: t.available + c.available, held: t.held + c.held }), {
+    available: 0,
+    held: 0,
+  });
 }

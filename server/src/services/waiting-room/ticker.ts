@@ -98,7 +98,10 @@ export class RoomTickers {
     every(admissionTickMs, () => this.admissionTick());
     every(stockTickMs, () => this.stockTick());
     if (this.deps.events) {
-      const stops = [this.deps.events.onStatusChange(this.statusChanged), this.deps.events.onAdmissionChange(this.admissionChanged)];
+      const stops = [
+        this.deps.events.onStatusChange(this.statusChanged),
+        this.deps.events.onAdmissionChange(this.admissionChanged),
+      ];
       this.stopListening = () => stops.forEach((stop) => stop());
     }
     void this.refreshLive();
@@ -186,11 +189,13 @@ export class RoomTickers {
     this.rooms.set(event.id, { waiting, activeCheckouts, admittedTotal });
     // All of a tick's tokens are signed at once: one by one, each await waited a turn of a busy
     // event loop (measured: 1,000 admissions took 61 s during a flash sale).
-    await Promise.all(admitted.map(async (fan) => {
-      const admission = await this.deps.waitingRoom.admissionToken(event.id, fan.fanId, fan);
-      const pushed = { eventId: event.id, ...admission, queueNumber: fan.queueNumber };
-      this.deps.io.to(rooms.fan(fan.fanId)).emit("queue:admitted", pushed);
-    }));
+    await Promise.all(
+      admitted.map(async (fan) => {
+        const admission = await this.deps.waitingRoom.admissionToken(event.id, fan.fanId, fan);
+        const pushed = { eventId: event.id, ...admission, queueNumber: fan.queueNumber };
+        this.deps.io.to(rooms.fan(fan.fanId)).emit("queue:admitted", pushed);
+      }),
+    );
   }
 
   private forgetLed(eventId: string): void {
@@ -223,7 +228,8 @@ export class RoomTickers {
     const frame = queueStatus(event, snapshot, nowMs, facts);
     this.deps.recovery.checkpoint(event.id, snapshot);
     const key = `${frame.state}|${frame.allHeld ? "all held" : ""}|${frame.admission}`;
-    if (!this.pacer.due(`${event.id}:status`, key, routineEveryMs(this.localSockets(event.id), "status"), nowMs)) return;
+    if (!this.pacer.due(`${event.id}:status`, key, routineEveryMs(this.localSockets(event.id), "status"), nowMs))
+      return;
     this.pacer.sentNow(`${event.id}:status`, key, nowMs);
     await this.pushDepartures(event);
     // One frame for the whole room: clients compute their own position from servedUpTo.
@@ -240,7 +246,8 @@ export class RoomTickers {
   private async pushDepartures(event: EventRecord): Promise<void> {
     for (let push = 0; push < departurePushesPerFrameMax; push++) {
       const { fromSeq, numbers } = await this.deps.store.takeDepartures(event.id, departuresPerPushMax);
-      if (numbers.length > 0) this.deps.io.to(rooms.event(event.id)).emit("queue:departed", { eventId: event.id, fromSeq, numbers });
+      if (numbers.length > 0)
+        this.deps.io.to(rooms.event(event.id)).emit("queue:departed", { eventId: event.id, fromSeq, numbers });
       if (numbers.length < departuresPerPushMax) return;
     }
   }
@@ -307,4 +314,3 @@ export class RoomTickers {
     }
   }
 }
-

@@ -11,7 +11,8 @@ import type { TokenService } from "../fans/tokens.js";
 import { inPreQueuePeriod, queueEntry, queueStatus } from "./room-state.js";
 import type { FanProofs, RoomRecovery } from "./room-recovery.js";
 
-export type JoinOutcome = { kind: "joined"; entry: QueueEntry } | { kind: "not_found" } | { kind: "closed"; entry: QueueEntry };
+export type JoinOutcome =
+  { kind: "joined"; entry: QueueEntry } | { kind: "not_found" } | { kind: "closed"; entry: QueueEntry };
 
 const joinableStatuses = new Set(["scheduled", "on_sale", "paused", "sold_out"]);
 
@@ -39,7 +40,9 @@ export class WaitingRoomService {
     admission: Admission & { queueNumber?: number | null },
   ): Promise<{ token: string; expiresAt: string }> {
     const claims = { fanId, eventId, jti: admission.jti, expiresAtMs: admission.expiresAtMs };
-    const token = await this.tokens.signAdmission(admission.queueNumber ? { ...claims, queueNumber: admission.queueNumber } : claims);
+    const token = await this.tokens.signAdmission(
+      admission.queueNumber ? { ...claims, queueNumber: admission.queueNumber } : claims,
+    );
     return { token, expiresAt: new Date(admission.expiresAtMs).toISOString() };
   }
 
@@ -53,7 +56,10 @@ export class WaitingRoomService {
     const nowMs = this.now();
     if (!joinableStatuses.has(event.status)) {
       const snapshot = await this.store.snapshot(eventId);
-      return { kind: "closed", entry: queueEntry(event, snapshot.phase, { state: "waiting", queueNumber: null }, snapshot.servedUpTo) };
+      return {
+        kind: "closed",
+        entry: queueEntry(event, snapshot.phase, { state: "waiting", queueNumber: null }, snapshot.servedUpTo),
+      };
     }
     if (inPreQueuePeriod(event, nowMs) && !this.preQueueReady.has(eventId)) {
       // Before opening, joins must land in the pre-queue even if no ticker has run yet.
@@ -63,8 +69,14 @@ export class WaitingRoomService {
     const restored = (await this.recovery.restoreFan(eventId, fanId, proofs)) === "restored";
     const { joined, snapshot, place } = await this.joinRoom(eventId, fanId, nowMs);
     const live = joined.admission && joined.admission.expiresAtMs > nowMs ? joined.admission : undefined;
-    const admission = live ? await this.admissionToken(eventId, fanId, { ...live, queueNumber: joined.queueNumber }) : undefined;
-    const entry = this.withProofs(queueEntry(event, snapshot.phase, joined, snapshot.servedUpTo, admission, place), fanId, joined.epoch);
+    const admission = live
+      ? await this.admissionToken(eventId, fanId, { ...live, queueNumber: joined.queueNumber })
+      : undefined;
+    const entry = this.withProofs(
+      queueEntry(event, snapshot.phase, joined, snapshot.servedUpTo, admission, place),
+      fanId,
+      joined.epoch,
+    );
     if (restored) entry.restored = true;
     return { kind: "joined", entry };
   }
@@ -104,15 +116,26 @@ export class WaitingRoomService {
     const event = await this.event(eventId);
     if (!event) return null;
     const nowMs = this.now();
-    const [snapshot, entry, place] = await Promise.all([this.store.snapshot(eventId), this.store.entry(eventId, fanId), this.store.place(eventId, fanId)]);
+    const [snapshot, entry, place] = await Promise.all([
+      this.store.snapshot(eventId),
+      this.store.entry(eventId, fanId),
+      this.store.place(eventId, fanId),
+    ]);
     let fanEntry: QueueEntry | null = null;
-    const liveAdmission = entry?.state === "admitted" && entry.admission && entry.admission.expiresAtMs > nowMs ? entry.admission : undefined;
+    const liveAdmission =
+      entry?.state === "admitted" && entry.admission && entry.admission.expiresAtMs > nowMs
+        ? entry.admission
+        : undefined;
     // An admission that has ended (expired, or used up) means the fan is no longer in line.
     if (entry && (entry.state === "pre_queue" || entry.state === "waiting" || liveAdmission)) {
       const withNumber = liveAdmission && { ...liveAdmission, queueNumber: entry.queueNumber };
       const admission = withNumber ? await this.admissionToken(eventId, fanId, withNumber) : undefined;
       const joined = { state: entry.state as "pre_queue" | "waiting" | "admitted", queueNumber: entry.queueNumber };
-      fanEntry = this.withProofs(queueEntry(event, snapshot.phase, joined, snapshot.servedUpTo, admission, place), fanId, snapshot.epoch);
+      fanEntry = this.withProofs(
+        queueEntry(event, snapshot.phase, joined, snapshot.servedUpTo, admission, place),
+        fanId,
+        snapshot.epoch,
+      );
     }
     return { entry: fanEntry, status: queueStatus(event, snapshot, nowMs) };
   }

@@ -98,7 +98,10 @@ class Processes {
   readonly crashes: RunningProcess[] = [];
   closing = false;
 
-  constructor(private readonly env: Record<string, string>, private readonly balancer: Balancer) {}
+  constructor(
+    private readonly env: Record<string, string>,
+    private readonly balancer: Balancer,
+  ) {}
 
   /** Whether this ending is a start refused for a dependency (counted, then started again). */
   private refused(p: RunningProcess): boolean {
@@ -157,7 +160,10 @@ class Processes {
   }
 }
 
-function faultActions(parts: Parts, processes: Processes): Record<FaultPlan["kind"], (f: FaultPlan, keep: boolean) => Promise<void>> {
+function faultActions(
+  parts: Parts,
+  processes: Processes,
+): Record<FaultPlan["kind"], (f: FaultPlan, keep: boolean) => Promise<void>> {
   return {
     "kill-server": (f) => processes.killServer(f.slot),
     async "kill-workers"(f) {
@@ -186,7 +192,8 @@ export async function startCluster(): Promise<Cluster> {
   const processes = new Processes(processEnv(parts), parts.balancer);
   const close = async () => {
     processes.closing = true;
-    for (const p of processes.all) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill("SIGKILL");
+    for (const p of processes.all)
+      if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill("SIGKILL");
     await Promise.all(processes.all.map((p) => p.exited));
     await parts.balancer.close();
     await parts.redis.kill();

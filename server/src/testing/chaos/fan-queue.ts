@@ -29,7 +29,10 @@ export async function newQueueFan(base: string, eventId: string, deadlineMs: num
   const session = await sendWithRetries(base, "/api/session", { method: "POST", body: {} }, deadlineMs, tally);
   if (session?.status !== 201) stop(tally, `session answered ${session?.status ?? "nothing"}`);
   const fan: QueueFan = {
-    base, eventId, deadlineMs, tally,
+    base,
+    eventId,
+    deadlineMs,
+    tally,
     fanId: session.json.fanId as string,
     fanToken: session.json.fanToken as string,
     socket: null,
@@ -69,10 +72,16 @@ async function connect(fan: QueueFan): Promise<void> {
 /** queue:join on the socket, else POST /queue; the entry, or null when neither answered. */
 async function join(fan: QueueFan): Promise<QueueEntry | null> {
   if (fan.socket?.connected) {
-    const ack = await fan.socket.timeout(10_000).emitWithAck("queue:join", { eventId: fan.eventId }).catch(() => null);
+    const ack = await fan.socket
+      .timeout(10_000)
+      .emitWithAck("queue:join", { eventId: fan.eventId })
+      .catch(() => null);
     if (ack?.ok) return ack.data;
   }
-  const reply = await send(fan.base, `/api/events/${fan.eventId}/queue`, { method: "POST", auth: `Bearer ${fan.fanToken}` });
+  const reply = await send(fan.base, `/api/events/${fan.eventId}/queue`, {
+    method: "POST",
+    auth: `Bearer ${fan.fanToken}`,
+  });
   return reply?.status === 200 ? (reply.json.entry as QueueEntry) : null;
 }
 
@@ -103,11 +112,14 @@ export async function admission(fan: QueueFan): Promise<AdmissionResult> {
     }
     token = fan.pushedToken;
     if (token) break;
-    const view: Reply | null = await send(fan.base, `/api/events/${fan.eventId}/queue`, { auth: `Bearer ${fan.fanToken}` });
+    const view: Reply | null = await send(fan.base, `/api/events/${fan.eventId}/queue`, {
+      auth: `Bearer ${fan.fanToken}`,
+    });
     if (view?.status !== 200) continue; // a fault: ask again next time
     const state = view.json.status?.state as string | undefined;
     if (state === "sold_out" || state === "closed") return { kind: "sold_out" };
-    token = tokenOf(view.json.entry) ?? (view.json.entry === null ? await joinAgain(fan, fan.queueNumber !== null) : null);
+    token =
+      tokenOf(view.json.entry) ?? (view.json.entry === null ? await joinAgain(fan, fan.queueNumber !== null) : null);
   }
   return { kind: "admitted", token };
 }

@@ -18,17 +18,29 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Admissions lost (Redis) and waited for again, at most. */
 const admissionRetriesMax = 3;
 
-async function holdOnce(fan: QueueFan, event: SaleEvent, plan: FanPlan, token: string, key: string): Promise<Reply | null> {
-  return sendWithRetries(fan.base, `/api/events/${event.id}/holds`, {
-    method: "POST",
-    auth: `Bearer ${fan.fanToken}`,
-    headers: { "idempotency-key": key },
-    body: {
-      admissionToken: token,
-      items: [{ classId: event.classIds[plan.tier]!, quantity: plan.quantity }],
-      email: `fan${plan.index}@example.test`,
+async function holdOnce(
+  fan: QueueFan,
+  event: SaleEvent,
+  plan: FanPlan,
+  token: string,
+  key: string,
+): Promise<Reply | null> {
+  return sendWithRetries(
+    fan.base,
+    `/api/events/${event.id}/holds`,
+    {
+      method: "POST",
+      auth: `Bearer ${fan.fanToken}`,
+      headers: { "idempotency-key": key },
+      body: {
+        admissionToken: token,
+        items: [{ classId: event.classIds[plan.tier]!, quantity: plan.quantity }],
+        email: `fan${plan.index}@example.test`,
+      },
     },
-  }, fan.deadlineMs, fan.tally);
+    fan.deadlineMs,
+    fan.tally,
+  );
 }
 
 /** The hold (twice at once for a double-clicker: both answers must name the same order). */
@@ -38,7 +50,9 @@ async function placeHold(fan: QueueFan, event: SaleEvent, plan: FanPlan, token: 
   fan.tally.doubleClicks++;
   const [a, b] = await Promise.all([holdOnce(fan, event, plan, token, key), holdOnce(fan, event, plan, token, key)]);
   if (a?.status === 201 && b?.status === 201 && a.json.orderId !== b.json.orderId) {
-    fan.tally.doubleClickMismatches.push(`fan ${plan.index}: one Idempotency-Key gave orders ${a.json.orderId} and ${b.json.orderId}`);
+    fan.tally.doubleClickMismatches.push(
+      `fan ${plan.index}: one Idempotency-Key gave orders ${a.json.orderId} and ${b.json.orderId}`,
+    );
   }
   return a?.status === 201 ? a : b?.status === 201 ? b : a;
 }
@@ -72,7 +86,8 @@ async function complete(fan: QueueFan, paymentUrl: string, outcome: "succeeded" 
   const sessionId = new URL(paymentUrl).pathname.split("/").filter(Boolean).pop() ?? "";
   const path = `/mockpay/api/sessions/${sessionId}/complete`;
   const reply = await sendWithRetries(fan.base, path, { method: "POST", body: { outcome } }, fan.deadlineMs, fan.tally);
-  if (reply?.status !== 200 && reply?.status !== 409) stop(fan.tally, `MockPay complete answered ${reply?.status ?? "nothing"}`);
+  if (reply?.status !== 200 && reply?.status !== 409)
+    stop(fan.tally, `MockPay complete answered ${reply?.status ?? "nothing"}`);
 }
 
 async function visit(fan: QueueFan, event: SaleEvent, plan: FanPlan): Promise<FanOutcome> {

@@ -21,7 +21,12 @@ describe("makePlan", () => {
     expect(share("late")).toBeGreaterThan(0.07);
     expect(share("late")).toBeLessThan(0.13);
     expect(plan.fans.some((f) => f.doubleClick)).toBe(true);
-    expect(plan.faults.map((f) => f.kind).sort()).toEqual(["kill-server", "kill-workers", "restart-postgres", "restart-redis"]);
+    expect(plan.faults.map((f) => f.kind).sort()).toEqual([
+      "kill-server",
+      "kill-workers",
+      "restart-postgres",
+      "restart-redis",
+    ]);
     for (const f of plan.faults) expect(f.atMs).toBeLessThan(plan.size.arrivalMs);
   });
 });

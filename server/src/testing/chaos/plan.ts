@@ -51,7 +51,12 @@ export const fullSize: ChaosSize = { fans: 300, arrivalMs: 45_000, holdSeconds: 
 /** Small enough for npm test (well under a minute of sale). */
 export const quickSize: ChaosSize = { fans: 60, arrivalMs: 12_000, holdSeconds: 5 };
 
-const behaviours: Array<[FanBehaviour, number]> = [["abandon", 0.2], ["decline", 0.1], ["late", 0.1], ["pay", 0.6]];
+const behaviours: Array<[FanBehaviour, number]> = [
+  ["abandon", 0.2],
+  ["decline", 0.1],
+  ["late", 0.1],
+  ["pay", 0.6],
+];
 const faultKinds: FaultKind[] = ["kill-server", "kill-workers", "restart-redis", "restart-postgres"];
 
 function fanPlan(r: SeededRandom, index: number, size: ChaosSize): FanPlan {
@@ -87,7 +92,10 @@ export function makePlan(seed: number, size: ChaosSize, quick: boolean): ChaosPl
   // Demand is about 1.5 tickets a fan; stock for about half of it, so the sale sells out and late
   // payments meet both "stock left" and "none left".
   const stock = Math.max(4, Math.round(size.fans * 0.75));
-  const tiers = [{ code: "GA", capacity: Math.round(stock * 0.8) }, { code: "VIP", capacity: Math.max(2, Math.round(stock * 0.2)) }];
+  const tiers = [
+    { code: "GA", capacity: Math.round(stock * 0.8) },
+    { code: "VIP", capacity: Math.max(2, Math.round(stock * 0.2)) },
+  ];
   const redisKeepsData = quick ? true : r.chance(0.5);
   const faults = faultPlans(r, size, quick);
   const fans = Array.from({ length: size.fans }, (_, i) => fanPlan(r, i, size));

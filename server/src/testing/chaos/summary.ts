@@ -35,7 +35,8 @@ export function summaryLines(r: ChaosResult): string[] {
       `${t.retries} retries (${t.networkErrors} network errors, ${t.serverErrors} 5xx); ` +
       `${t.doubleClicks} double clicks, ${t.doubleClickMismatches.length} with two orders`,
   ];
-  if (t.stopReasons.size > 0) lines.push(`  stopped because: ${[...t.stopReasons].map(([why, n]) => `${why} ×${n}`).join("; ")}`);
+  if (t.stopReasons.size > 0)
+    lines.push(`  stopped because: ${[...t.stopReasons].map(([why, n]) => `${why} ×${n}`).join("; ")}`);
   lines.push(
     `  faults: ${r.faults.map((f) => faultText(f, r.startedMs)).join(", ")}`,
     `  orders: ${list(Object.entries(r.sale.orders))}; valid tickets ${r.sale.tickets}; ` +
@@ -47,6 +48,10 @@ export function summaryLines(r: ChaosResult): string[] {
   );
   for (const out of r.unexpectedExits) lines.push(`  a process ended on its own; its last output:\n${out}`);
   const failed = failures(r);
-  lines.push(failed.length === 0 ? `chaos: PASS (seed ${r.plan.seed})` : `chaos: FAIL (seed ${r.plan.seed}): ${failed.join("; ")}`);
+  lines.push(
+    failed.length === 0
+      ? `chaos: PASS (seed ${r.plan.seed})`
+      : `chaos: FAIL (seed ${r.plan.seed}): ${failed.join("; ")}`,
+  );
   return lines;
 }

@@ -54,7 +54,10 @@ describe("admission agreement (Lua ≡ TypeScript)", () => {
           });
           expect(admitted.length).toBe(expected.admit);
           const [tokenParts, lastMs] = await bed.redis.client.hmget(k.bucket, "tokenParts", "lastMs");
-          expect({ tokenParts: Number(tokenParts), lastMs: Number(lastMs) }).toEqual({ tokenParts: expected.tokenParts, lastMs: expected.lastMs });
+          expect({ tokenParts: Number(tokenParts), lastMs: Number(lastMs) }).toEqual({
+            tokenParts: expected.tokenParts,
+            lastMs: expected.lastMs,
+          });
           active += expected.admit;
           waiting -= expected.admit;
           expect(snapshot).toMatchObject({ activeCheckouts: active, waiting });

@@ -28,7 +28,10 @@ describe("admit", () => {
     const order: number[] = [];
     for (let tick = 0, now = t0; order.length < 300 - leavers.length; tick++, now += 100) {
       expect(tick).toBeLessThan(1_000);
-      const { admitted, snapshot } = await bed.store.admit(eventId, admitOptions(now, { admitPerMinute: 6_000, maxActiveCheckouts: 20, admissionTtlMs: 250 }));
+      const { admitted, snapshot } = await bed.store.admit(
+        eventId,
+        admitOptions(now, { admitPerMinute: 6_000, maxActiveCheckouts: 20, admissionTtlMs: 250 }),
+      );
       for (const a of admitted) {
         expect(a.queueNumber).toBe(numbers.get(a.fanId));
         order.push(a.queueNumber);
@@ -36,7 +39,10 @@ describe("admit", () => {
       if (admitted.length > 0) expect(snapshot.servedUpTo).toBe(admitted.at(-1)!.queueNumber);
       expect(snapshot.activeCheckouts).toBeLessThanOrEqual(20);
     }
-    const expected = fans.filter((f) => !leavers.includes(f)).map((f) => numbers.get(f)!).sort((a, b) => a - b);
+    const expected = fans
+      .filter((f) => !leavers.includes(f))
+      .map((f) => numbers.get(f)!)
+      .sort((a, b) => a - b);
     expect(order).toEqual(expected);
   });
 
@@ -45,7 +51,8 @@ describe("admit", () => {
     await joinAll(eventId, fanIds(1_000));
     const perTick: number[] = [];
     let now = t0;
-    for (let i = 0; i < 100; i++, now += 100) perTick.push((await bed.store.admit(eventId, admitOptions(now))).admitted.length);
+    for (let i = 0; i < 100; i++, now += 100)
+      perTick.push((await bed.store.admit(eventId, admitOptions(now))).admitted.length);
     expect(perTick[0]).toBe(10); // a fresh bucket: one second's worth at most
     expect(perTick.slice(1).every((n) => n === 1)).toBe(true);
     now += 60_000; // nobody ticks for a minute
@@ -76,7 +83,8 @@ describe("admit", () => {
     const [a, b] = fanIds(2);
     await joinAll(eventId, [a!, b!]);
     const ttl = 1_000;
-    const opts = (now: number) => admitOptions(now, { admitPerMinute: 60_000, maxActiveCheckouts: 2, admissionTtlMs: ttl });
+    const opts = (now: number) =>
+      admitOptions(now, { admitPerMinute: 60_000, maxActiveCheckouts: 2, admissionTtlMs: ttl });
     const [first, other] = (await bed.store.admit(eventId, opts(t0))).admitted;
     await bed.store.admit(eventId, opts(t0 + ttl)); // a's first admission expires
     const rejoined = await bed.store.join(eventId, a!, t0 + ttl);
@@ -100,10 +108,17 @@ describe("admit", () => {
     const [adm] = (await bed.store.admit(eventId, opts(t0))).admitted;
     expect(adm!.expiresAtMs).toBe(t0 + 5_000);
     expect((await bed.store.admit(eventId, opts(t0 + 4_999))).snapshot.activeCheckouts).toBe(1);
-    const lastMillisecond = { state: "admitted", queueNumber: 1, admission: { jti: adm!.jti, expiresAtMs: t0 + 5_000 } };
+    const lastMillisecond = {
+      state: "admitted",
+      queueNumber: 1,
+      admission: { jti: adm!.jti, expiresAtMs: t0 + 5_000 },
+    };
     expect(await bed.store.join(eventId, a!, t0 + 4_999)).toMatchObject(lastMillisecond);
     expect((await bed.store.admit(eventId, opts(t0 + 5_000))).snapshot.activeCheckouts).toBe(0);
-    expect(await bed.store.entry(eventId, a!)).toMatchObject({ state: "admission_expired", admission: { jti: adm!.jti } });
+    expect(await bed.store.entry(eventId, a!)).toMatchObject({
+      state: "admission_expired",
+      admission: { jti: adm!.jti },
+    });
     expect(await bed.store.releaseSlot(eventId, a!, adm!.jti)).toBe(false);
   });
 
@@ -147,7 +162,15 @@ describe("admit", () => {
     await bed.store.leave(eventId, fans[24]!);
     const { snapshot } = await bed.store.admit(eventId, admitOptions(t0, { maxActiveCheckouts: 4 }));
     const expected = {
-      ...{ phase: "open", servedUpTo: 4, waiting: 20, preQueued: 0, activeCheckouts: 4, admittedTotal: 4, lastNumber: 25 },
+      ...{
+        phase: "open",
+        servedUpTo: 4,
+        waiting: 20,
+        preQueued: 0,
+        activeCheckouts: 4,
+        admittedTotal: 4,
+        lastNumber: 25,
+      },
       epoch: expect.stringMatching(/^\S+$/),
     };
     expect(snapshot).toEqual(expected);

@@ -8,7 +8,14 @@ import { coalesce, type Coalesced } from "../../batching/coalesce.js";
 import type { Redis } from "../connection.js";
 import type { WaitingRoomKeys } from "./keys.js";
 import { checkTime } from "./replies.js";
-import { parseJoin, parsePlace, parseSnapshot, type JoinResult, type Place, type WaitingRoomSnapshot } from "./room-types.js";
+import {
+  parseJoin,
+  parsePlace,
+  parseSnapshot,
+  type JoinResult,
+  type Place,
+  type WaitingRoomSnapshot,
+} from "./room-types.js";
 import type { WaitingRoomCommands } from "./scripts.js";
 
 export interface JoinRequest {

@@ -28,7 +28,9 @@ describe("join", () => {
     const eventId = newEventId();
     const fans = fanIds(100);
     const tabs = fans.flatMap((f) => [0, 1, 2, 3].map((tab) => ({ f, tab })));
-    const results = await Promise.all(tabs.map(({ f, tab }, i) => bed.stores[(i + tab) % bed.stores.length]!.join(eventId, f, t0 + tab)));
+    const results = await Promise.all(
+      tabs.map(({ f, tab }, i) => bed.stores[(i + tab) % bed.stores.length]!.join(eventId, f, t0 + tab)),
+    );
     const byFan = new Map<string, Set<number | null>>();
     tabs.forEach(({ f }, i) => byFan.set(f, (byFan.get(f) ?? new Set()).add(results[i]!.queueNumber)));
     expect([...byFan.values()].every((numbers) => numbers.size === 1)).toBe(true);

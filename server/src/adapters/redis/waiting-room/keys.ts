@@ -35,14 +35,20 @@ export type WaitingRoomKeys = Record<WaitingRoomKeyName, string> & {
 /** `<prefix>:wr:{<eventId>}` — the part every key of the event starts with. */
 export function waitingRoomKeyPrefix(prefix: string, eventId: string): string {
   // A brace in the prefix or the id would move or break the hash tag.
-  assert(!/[{}]/.test(prefix) && !/[{}]/.test(eventId) && eventId.length > 0, `bad waiting-room key parts ${prefix} ${eventId}`);
+  assert(
+    !/[{}]/.test(prefix) && !/[{}]/.test(eventId) && eventId.length > 0,
+    `bad waiting-room key parts ${prefix} ${eventId}`,
+  );
   return redisKey(prefix, "wr", `{${eventId}}`);
 }
 
 /** One event's waiting-room keys: `<prefix>:wr:{<eventId>}:<name>` and `…:fan:<fanId>`. */
 export function waitingRoomKeys(prefix: string, eventId: string): WaitingRoomKeys {
   const base = waitingRoomKeyPrefix(prefix, eventId);
-  const names = Object.fromEntries(waitingRoomKeyNames.map((n) => [n, `${base}:${n}`])) as Record<WaitingRoomKeyName, string>;
+  const names = Object.fromEntries(waitingRoomKeyNames.map((n) => [n, `${base}:${n}`])) as Record<
+    WaitingRoomKeyName,
+    string
+  >;
   const fanKeyBase = `${base}:fan:`;
   return {
     ...names,

@@ -35,12 +35,27 @@ describe("pre-queue", () => {
     expect(await bed.store.join(eventId, fans[0]!, t0 + 99)).toMatchObject({ state: "pre_queue", queueNumber: null });
     expect(await bed.store.preQueueMembers(eventId)).toEqual(fans);
     expect(await bed.store.snapshot(eventId)).toMatchObject({ phase: "pre", preQueued: 50, waiting: 0, lastNumber: 0 });
-    expect((await bed.store.admit(eventId, { nowMs: t0, admitPerMinute: 600, maxActiveCheckouts: 10, admissionTtlMs: 1_000, paused: false })).admitted).toEqual([]);
+    expect(
+      (
+        await bed.store.admit(eventId, {
+          nowMs: t0,
+          admitPerMinute: 600,
+          maxActiveCheckouts: 10,
+          admissionTtlMs: 1_000,
+          paused: false,
+        })
+      ).admitted,
+    ).toEqual([]);
 
     const order = await lotteryOrder(newLotterySeed(), await bed.store.preQueueMembers(eventId));
     expect(await bed.store.openPreQueue(eventId, order)).toBe(50);
     expect(await numbersOf(eventId, order)).toEqual(range(1, 50));
-    expect(await bed.store.snapshot(eventId)).toMatchObject({ phase: "open", preQueued: 0, waiting: 50, lastNumber: 50 });
+    expect(await bed.store.snapshot(eventId)).toMatchObject({
+      phase: "open",
+      preQueued: 0,
+      waiting: 50,
+      lastNumber: 50,
+    });
     expect(await bed.store.join(eventId, "late", t0 + 1_000)).toMatchObject({ state: "waiting", queueNumber: 51 });
     expect(await bed.store.openPreQueue(eventId, order)).toBe(0); // done is done
     expect(await bed.store.setPreQueue(eventId)).toEqual({ kind: "already_numbered" });
@@ -91,7 +106,9 @@ describe("pre-queue", () => {
     const racingJoins = async () => {
       let preQueuedLate = 0;
       for (let i = 0; i < late.length; i += 30) {
-        const wave = late.slice(i, i + 30).map((f, j) => bed.stores[1 + (j % (bed.stores.length - 1))]!.join(eventId, f, t0 + 1));
+        const wave = late
+          .slice(i, i + 30)
+          .map((f, j) => bed.stores[1 + (j % (bed.stores.length - 1))]!.join(eventId, f, t0 + 1));
         // An early fan re-joining from another tab during the opening keeps their one place.
         const rejoin = bed.stores[1]!.join(eventId, early[i]!, t0 + 1);
         preQueuedLate += (await Promise.all(wave)).filter((r) => r.state === "pre_queue").length;
@@ -125,7 +142,10 @@ describe("pre-queue", () => {
       await redis.set(k.phase, "open");
     };
     const late = fanIds(600, "late");
-    await Promise.all([naiveOpen(), ...late.map((f, i) => bed.stores[1 + (i % (bed.stores.length - 1))]!.join(eventId, f, t0 + 1))]);
+    await Promise.all([
+      naiveOpen(),
+      ...late.map((f, i) => bed.stores[1 + (i % (bed.stores.length - 1))]!.join(eventId, f, t0 + 1)),
+    ]);
     const stranded = await bed.connections[0]!.zcard(k.pre);
     expect(stranded).toBeGreaterThan(0); // pre-queued during the opening, and nobody will number them
   });

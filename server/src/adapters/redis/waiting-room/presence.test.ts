@@ -36,7 +36,13 @@ describe("presence", () => {
     expect(due).toEqual([b]);
     for (const f of due) await bed.store.leave(eventId, f);
     expect(await bed.store.dueAway(eventId, t0 + 60_000)).toEqual([]); // leave clears the away mark
-    const { admitted } = await bed.store.admit(eventId, { nowMs: t0 + 60_000, admitPerMinute: 600, maxActiveCheckouts: 10, admissionTtlMs: 1_000, paused: false });
+    const { admitted } = await bed.store.admit(eventId, {
+      nowMs: t0 + 60_000,
+      admitPerMinute: 600,
+      maxActiveCheckouts: 10,
+      admissionTtlMs: 1_000,
+      paused: false,
+    });
     expect(admitted.map((x) => x.queueNumber)).toEqual([1, 3]);
   });
 });

@@ -16,10 +16,23 @@ afterAll(() => bed.cleanup());
 const fanCount = 5;
 const fan = fc.integer({ min: 0, max: fanCount - 1 });
 const op = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant("join" as const), fan, conn: fc.integer({ min: 0, max: 2 }) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({ kind: fc.constant("join" as const), fan, conn: fc.integer({ min: 0, max: 2 }) }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("leave" as const), fan }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant("admit" as const), dtMs: fc.integer({ min: 0, max: 3_000 }) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant("release" as const), fan, jti: fc.constantFrom("current", "stale", "other") }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ kind: fc.constant("admit" as const), dtMs: fc.integer({ min: 0, max: 3_000 }) }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("release" as const),
+      fan,
+      jti: fc.constantFrom("current", "stale", "other"),
+    }),
+  },
 );
 
 interface Model {
@@ -40,7 +53,13 @@ describe("waiting room properties", () => {
         async (ops, maxActiveCheckouts, admissionTtlMs) => {
           const eventId = newEventId();
           const fans = Array.from({ length: fanCount }, (_, i) => `f${i}`);
-          const m: Model = { waiting: new Map(), active: new Map(), jtis: new Map(), numberOwner: new Map(), lastAdmitted: 0 };
+          const m: Model = {
+            waiting: new Map(),
+            active: new Map(),
+            jtis: new Map(),
+            numberOwner: new Map(),
+            lastAdmitted: 0,
+          };
           let now = t0;
           for (const o of ops) {
             const id = fans[o.kind === "admit" ? 0 : o.fan]!;
@@ -50,8 +69,7 @@ describe("waiting room properties", () => {
               if (m.waiting.has(id)) expect(r).toMatchObject({ state: "waiting", queueNumber: m.waiting.get(id) });
               else if (slot && slot.expiresAtMs > now) {
                 expect(r).toMatchObject({ state: "admitted", queueNumber: expect.any(Number), admission: slot });
-              }
-              else {
+              } else {
                 m.active.delete(id);
                 expect(r.state).toBe("waiting");
                 expect(m.numberOwner.has(r.queueNumber!)).toBe(false); // a fresh number, never handed out before
@@ -63,7 +81,12 @@ describe("waiting room properties", () => {
               expect(await bed.store.leave(eventId, id)).toBe(wasIn);
             } else if (o.kind === "release") {
               const own = m.jtis.get(id) ?? [];
-              const jti = o.jti === "current" ? own.at(-1) : o.jti === "stale" ? own.at(-2) : m.jtis.get(fans[(o.fan + 1) % fanCount]!)?.at(-1);
+              const jti =
+                o.jti === "current"
+                  ? own.at(-1)
+                  : o.jti === "stale"
+                    ? own.at(-2)
+                    : m.jtis.get(fans[(o.fan + 1) % fanCount]!)?.at(-1);
               if (jti === undefined) continue;
               // Only the fan's own, current admission frees a slot (one past expiry that no tick has
               // dropped yet included: it is freed a little early, never someone else's).
@@ -74,7 +97,13 @@ describe("waiting room properties", () => {
               now += o.dtMs;
               for (const [f, slot] of m.active) if (slot.expiresAtMs <= now) m.active.delete(f);
               const lowest = [...m.waiting.values()].sort((a, b) => a - b);
-              const { admitted, snapshot } = await bed.store.admit(eventId, { nowMs: now, admitPerMinute: 120, maxActiveCheckouts, admissionTtlMs, paused: false });
+              const { admitted, snapshot } = await bed.store.admit(eventId, {
+                nowMs: now,
+                admitPerMinute: 120,
+                maxActiveCheckouts,
+                admissionTtlMs,
+                paused: false,
+              });
               expect(admitted.map((a) => a.queueNumber)).toEqual(lowest.slice(0, admitted.length)); // the lowest numbers, in order
               expect(admitted.length).toBeLessThanOrEqual(maxActiveCheckouts - m.active.size);
               for (const a of admitted) {
@@ -90,7 +119,8 @@ describe("waiting room properties", () => {
               expect(snapshot.waiting).toBe(m.waiting.size);
             }
           }
-          for (const [id, number] of m.waiting) expect(await bed.store.entry(eventId, id)).toMatchObject({ state: "waiting", queueNumber: number });
+          for (const [id, number] of m.waiting)
+            expect(await bed.store.entry(eventId, id)).toMatchObject({ state: "waiting", queueNumber: number });
         },
       ),
       { numRuns: 80 },

@@ -3,7 +3,10 @@
 import { assert } from "@stampede/shared/assert";
 
 export function list(reply: unknown, length?: number): unknown[] {
-  assert(Array.isArray(reply) && (length === undefined || reply.length === length), `unexpected script reply ${JSON.stringify(reply)}`);
+  assert(
+    Array.isArray(reply) && (length === undefined || reply.length === length),
+    `unexpected script reply ${JSON.stringify(reply)}`,
+  );
   return reply;
 }
 

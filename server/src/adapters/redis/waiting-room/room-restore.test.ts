@@ -42,7 +42,12 @@ describe("rebuilding a lost room", () => {
     const rebuilt = await restore.restoreRoom(eventId, checkpoint, t0);
     expect(rebuilt.made).toBe(true);
     expect(rebuilt.epoch).not.toBe(before.epoch);
-    expect(await bed.store.snapshot(eventId)).toMatchObject({ servedUpTo: 10, lastNumber: 30, admittedTotal: 10, epoch: rebuilt.epoch });
+    expect(await bed.store.snapshot(eventId)).toMatchObject({
+      servedUpTo: 10,
+      lastNumber: 30,
+      admittedTotal: 10,
+      epoch: rebuilt.epoch,
+    });
     expect(await bed.store.join(eventId, "newcomer", t0)).toMatchObject({ state: "waiting", queueNumber: 31 });
   });
 
@@ -72,7 +77,9 @@ describe("rebuilding a lost room", () => {
     const [fan] = fanIds(1);
     const joined = await bed.store.join(eventId, fan!, t0);
     await bed.store.leave(eventId, fan!);
-    expect(await restore.restoreFan(eventId, fan!, { kind: "waiting", queueNumber: joined.queueNumber! }, t0)).toBe("exists");
+    expect(await restore.restoreFan(eventId, fan!, { kind: "waiting", queueNumber: joined.queueNumber! }, t0)).toBe(
+      "exists",
+    );
     expect(await bed.store.place(eventId, fan!)).toBeNull();
   });
 

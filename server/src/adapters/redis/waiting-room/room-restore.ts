@@ -47,13 +47,25 @@ export class RoomRestore {
   }
 
   /** Gives the room an epoch, restoring the checkpoint's counters if there is one; only the first caller does. */
-  async restoreRoom(eventId: string, checkpoint: RoomCheckpoint | null, nowMs: number): Promise<{ made: boolean; epoch: string }> {
+  async restoreRoom(
+    eventId: string,
+    checkpoint: RoomCheckpoint | null,
+    nowMs: number,
+  ): Promise<{ made: boolean; epoch: string }> {
     checkTime(nowMs);
     const k = waitingRoomKeys(this.prefix, eventId);
     const c = checkpoint ?? { servedUpTo: 0, lastNumber: 0, admittedTotal: 0, phase: "open" };
     const reply = await this.redis.wrRestoreRoom(
       ...[k.epoch, k.cursor, k.seq, k.admitted, k.phase, k.bucket],
-      ...[randomBytes(9).toString("base64url"), checkpoint ? 1 : 0, c.servedUpTo, c.lastNumber, c.admittedTotal, c.phase, nowMs],
+      ...[
+        randomBytes(9).toString("base64url"),
+        checkpoint ? 1 : 0,
+        c.servedUpTo,
+        c.lastNumber,
+        c.admittedTotal,
+        c.phase,
+        nowMs,
+      ],
     );
     const [made, epoch] = list(reply, 2);
     return { made: int(made) === 1, epoch: str(epoch) };
@@ -66,7 +78,9 @@ export class RoomRestore {
     const k = waitingRoomKeys(this.prefix, eventId);
     const admission = proof.kind === "admitted" ? [proof.jti, proof.expiresAtMs] : ["", 0];
     const keys = [k.fan(fanId), k.q, k.active, k.cursor, k.seq, k.phase, k.epoch];
-    const outcome = str(await this.redis.wrRestoreFan(...keys, ...[fanId, proof.kind, proof.queueNumber, ...admission, nowMs]));
+    const outcome = str(
+      await this.redis.wrRestoreFan(...keys, ...[fanId, proof.kind, proof.queueNumber, ...admission, nowMs]),
+    );
     assert(fanOutcomes.includes(outcome), `unknown restore outcome ${outcome}`);
     return outcome as FanRestore;
   }

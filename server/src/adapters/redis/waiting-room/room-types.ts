@@ -111,7 +111,12 @@ export function parseJoin(reply: unknown): JoinResult | null {
     case "waiting":
       return { state: "waiting", queueNumber: int(number), epoch };
     case "admitted":
-      return { state: "admitted", queueNumber: int(number), admission: { jti: str(jti), expiresAtMs: int(expiresAtMs) }, epoch };
+      return {
+        state: "admitted",
+        queueNumber: int(number),
+        admission: { jti: str(jti), expiresAtMs: int(expiresAtMs) },
+        epoch,
+      };
   }
   assert(false, `unknown join state ${String(state)}`);
 }

@@ -19,7 +19,10 @@ describe("a slow admission rate", () => {
     const admittedAtMs: number[] = [];
     let admittedTotal = 0;
     for (let now = t0; now < t0 + 300_000; now += admissionTickMs) {
-      const { admitted, snapshot } = await bed.store.admit(eventId, admitOptions(now, { admitPerMinute: 2, maxActiveCheckouts: 100, admissionTtlMs: 3_600_000 }));
+      const { admitted, snapshot } = await bed.store.admit(
+        eventId,
+        admitOptions(now, { admitPerMinute: 2, maxActiveCheckouts: 100, admissionTtlMs: 3_600_000 }),
+      );
       for (const _ of admitted) admittedAtMs.push(now - t0);
       admittedTotal = snapshot.admittedTotal;
     }

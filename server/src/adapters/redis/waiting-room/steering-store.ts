@@ -52,7 +52,12 @@ export class SteeringStore {
   /** A fan was refused at a hold for want of stock (once per fan: a later refusal moves its time). */
   async noteStockRefusal(eventId: string, fanId: string, atMs: number, keptMs: number): Promise<void> {
     const key = this.keys(eventId).refused;
-    await this.redis.multi().zadd(key, atMs, fanId).zremrangebyscore(key, "-inf", `(${atMs - keptMs}`).pexpire(key, keptMs).exec();
+    await this.redis
+      .multi()
+      .zadd(key, atMs, fanId)
+      .zremrangebyscore(key, "-inf", `(${atMs - keptMs}`)
+      .pexpire(key, keptMs)
+      .exec();
   }
 
   /** Fans refused for want of stock at sinceMs or later. */
@@ -63,7 +68,10 @@ export class SteeringStore {
   /** The last `count` steps, oldest first. */
   async history(eventId: string, count = steerLogMax): Promise<SteerPoint[]> {
     const items = await this.redis.lrange(this.keys(eventId).steerlog, 0, count - 1);
-    return items.map((text) => parse<SteerPoint>(text)).filter((p): p is SteerPoint => p !== null).reverse();
+    return items
+      .map((text) => parse<SteerPoint>(text))
+      .filter((p): p is SteerPoint => p !== null)
+      .reverse();
   }
 }
 

@@ -12,13 +12,34 @@ import { joinBatches, type JoinRequest, type JoinView } from "./join-batch.js";
 import { waitingRoomKeys, type WaitingRoomKeys } from "./keys.js";
 import { checkTime, int, list, str } from "./replies.js";
 import {
-  entryStates, parseJoin, parsePlace, parseSnapshot, type AdmitOptions, type AdmittedFan, type Departures, type EntryState,
-  type JoinResult, type Place, type SetPreQueueOutcome, type WaitingRoomEntry, type WaitingRoomSnapshot,
+  entryStates,
+  parseJoin,
+  parsePlace,
+  parseSnapshot,
+  type AdmitOptions,
+  type AdmittedFan,
+  type Departures,
+  type EntryState,
+  type JoinResult,
+  type Place,
+  type SetPreQueueOutcome,
+  type WaitingRoomEntry,
+  type WaitingRoomSnapshot,
 } from "./room-types.js";
 import { withWaitingRoomCommands, type WaitingRoomCommands } from "./scripts.js";
 
 export type {
-  Admission, AdmitOptions, AdmittedFan, Departures, EntryState, JoinResult, JoinState, Phase, Place, SetPreQueueOutcome, WaitingRoomEntry,
+  Admission,
+  AdmitOptions,
+  AdmittedFan,
+  Departures,
+  EntryState,
+  JoinResult,
+  JoinState,
+  Phase,
+  Place,
+  SetPreQueueOutcome,
+  WaitingRoomEntry,
   WaitingRoomSnapshot,
 } from "./room-types.js";
 
@@ -57,7 +78,9 @@ export class WaitingRoomStore {
   async join(eventId: string, fanId: string, nowMs: number): Promise<JoinResult | null> {
     checkTime(nowMs);
     const k = this.keys(eventId);
-    return parseJoin(await this.redis.wrJoin(k.phase, k.seq, k.q, k.pre, k.preseq, k.active, k.fan(fanId), k.epoch, fanId, nowMs));
+    return parseJoin(
+      await this.redis.wrJoin(k.phase, k.seq, k.q, k.pre, k.preseq, k.active, k.fan(fanId), k.epoch, fanId, nowMs),
+    );
   }
 
   /** join, with presence marked back, the fan's place (when waiting) and the room's snapshot read
@@ -69,7 +92,9 @@ export class WaitingRoomStore {
   /** Out of line, and out of the checkout slot if admitted. Returns whether the fan was in. */
   async leave(eventId: string, fanId: string): Promise<boolean> {
     const k = this.keys(eventId);
-    return int(await this.redis.wrLeave(k.q, k.pre, k.active, k.away, k.fan(fanId), k.departed, k.departedseq, fanId)) === 1;
+    return (
+      int(await this.redis.wrLeave(k.q, k.pre, k.active, k.away, k.fan(fanId), k.departed, k.departedseq, fanId)) === 1
+    );
   }
 
   /** The fan's rank among those still waiting (ZRANK + 1) and the counters it was read with; null when not waiting. */
@@ -87,11 +112,17 @@ export class WaitingRoomStore {
   }
 
   /** One admission tick (one script call): expired slots out, the next fans in by number. */
-  async admit(eventId: string, options: AdmitOptions): Promise<{ admitted: AdmittedFan[]; snapshot: WaitingRoomSnapshot }> {
+  async admit(
+    eventId: string,
+    options: AdmitOptions,
+  ): Promise<{ admitted: AdmittedFan[]; snapshot: WaitingRoomSnapshot }> {
     const { nowMs, admitPerMinute, maxActiveCheckouts, admissionTtlMs, paused } = options;
     checkTime(nowMs);
     assert(Number.isSafeInteger(admitPerMinute) && admitPerMinute >= 1, `bad admitPerMinute ${admitPerMinute}`);
-    assert(Number.isSafeInteger(maxActiveCheckouts) && maxActiveCheckouts >= 0, `bad maxActiveCheckouts ${maxActiveCheckouts}`);
+    assert(
+      Number.isSafeInteger(maxActiveCheckouts) && maxActiveCheckouts >= 0,
+      `bad maxActiveCheckouts ${maxActiveCheckouts}`,
+    );
     assert(Number.isSafeInteger(admissionTtlMs) && admissionTtlMs > 0, `bad admissionTtlMs ${admissionTtlMs}`);
     const stockRoom = options.stockRoom ?? -1;
     assert(Number.isSafeInteger(stockRoom) && stockRoom >= -1, `bad stockRoom ${stockRoom}`);
@@ -100,14 +131,28 @@ export class WaitingRoomStore {
     const nonce = randomBytes(12).toString("base64url");
     const reply = await this.redis.wrAdmit(
       ...[k.q, k.active, k.cursor, k.bucket, k.admitted, k.phase, k.pre, k.seq, k.epoch],
-      ...[nowMs, admitPerMinute, maxActiveCheckouts, nowMs + admissionTtlMs, paused ? 1 : 0, nonce, k.fanKeyBase, stockRoom],
+      ...[
+        nowMs,
+        admitPerMinute,
+        maxActiveCheckouts,
+        nowMs + admissionTtlMs,
+        paused ? 1 : 0,
+        nonce,
+        k.fanKeyBase,
+        stockRoom,
+      ],
     );
     const [flat, snapshot] = list(reply, 2);
     const fields = list(flat);
     assert(fields.length % 4 === 0, "admit reply not in fours");
     const admitted: AdmittedFan[] = [];
     for (let i = 0; i < fields.length; i += 4) {
-      admitted.push({ fanId: str(fields[i]), queueNumber: int(fields[i + 1]), jti: str(fields[i + 2]), expiresAtMs: int(fields[i + 3]) });
+      admitted.push({
+        fanId: str(fields[i]),
+        queueNumber: int(fields[i + 1]),
+        jti: str(fields[i + 2]),
+        expiresAtMs: int(fields[i + 3]),
+      });
     }
     return { admitted, snapshot: parseSnapshot(snapshot) };
   }
@@ -120,7 +165,9 @@ export class WaitingRoomStore {
 
   async snapshot(eventId: string): Promise<WaitingRoomSnapshot> {
     const k = this.keys(eventId);
-    return parseSnapshot(await this.redis.wrSnapshot(k.phase, k.cursor, k.q, k.pre, k.active, k.admitted, k.seq, k.epoch));
+    return parseSnapshot(
+      await this.redis.wrSnapshot(k.phase, k.cursor, k.q, k.pre, k.active, k.admitted, k.seq, k.epoch),
+    );
   }
 
   /** The fan's place as stored, or null when they are not in this room. */
@@ -163,11 +210,17 @@ export class WaitingRoomStore {
     let total = 0;
     for (let i = 0; i < orderedFanIds.length; i += preQueueOpenBatchFansMax) {
       const batch = orderedFanIds.slice(i, i + preQueueOpenBatchFansMax);
-      const [numbered] = list(await this.redis.wrOpenPreQueue(...keys, k.fanKeyBase, preQueueOpenBatchFansMax, ...batch), 2);
+      const [numbered] = list(
+        await this.redis.wrOpenPreQueue(...keys, k.fanKeyBase, preQueueOpenBatchFansMax, ...batch),
+        2,
+      );
       total += int(numbered);
     }
     for (;;) {
-      const [numbered, phase] = list(await this.redis.wrOpenPreQueue(...keys, k.fanKeyBase, preQueueOpenBatchFansMax), 2);
+      const [numbered, phase] = list(
+        await this.redis.wrOpenPreQueue(...keys, k.fanKeyBase, preQueueOpenBatchFansMax),
+        2,
+      );
       total += int(numbered);
       if (str(phase) === "open") return total;
       // Still opening means the pre-queue was not empty, so this call must have numbered someone.

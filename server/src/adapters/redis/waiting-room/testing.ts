@@ -69,5 +69,12 @@ export function fanIds(count: number, tag = "fan"): string[] {
 
 /** Settings with room to spare, overridden per test. */
 export function admitOptions(nowMs: number, overrides: Partial<Parameters<WaitingRoomStore["admit"]>[1]> = {}) {
-  return { nowMs, admitPerMinute: 600, maxActiveCheckouts: 1_000, admissionTtlMs: 600_000, paused: false, ...overrides };
+  return {
+    nowMs,
+    admitPerMinute: 600,
+    maxActiveCheckouts: 1_000,
+    admissionTtlMs: 600_000,
+    paused: false,
+    ...overrides,
+  };
 }
