@@ -1,7 +1,9 @@
-// The import rules `npm run cycles` enforces (dependency-cruiser): no cycles, type imports and
+// The import rules `npm run deps` enforces (dependency-cruiser): no cycles, type imports and
 // .svelte files included, and the directions the packages depend in — shared depends on none of
 // the others, the client on no server code, the server on no workers code, the server's adapters
-// on nothing above them, and nothing outside the tests on a test file.
+// on nothing above them, its services on neither edge (http/, realtime/) nor the wiring
+// (composition/, app.ts, main.ts), its edges not on the wiring, the workers on neither, and
+// nothing outside the tests on a test file.
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -39,7 +41,31 @@ module.exports = {
       comment:
         "An adapter speaks to Redis, PostgreSQL or the ledger; it knows nothing of HTTP, sockets or the services above it.",
       from: { path: "^server/src/adapters/" },
-      to: { path: "^server/src/(http|services|realtime|mockpay|app[.]ts|main[.]ts)" },
+      to: { path: "^server/src/(http|services|realtime|composition|mockpay|app[.]ts|main[.]ts)" },
+    },
+    {
+      name: "services-below-the-edges",
+      severity: "error",
+      comment:
+        "A service does the domain work and throws DomainError; it knows nothing of HTTP, sockets or the wiring that builds it.",
+      from: { path: "^server/src/services/" },
+      to: { path: "^server/src/(http/|realtime/|composition/|app[.]ts$|main[.]ts$)" },
+    },
+    {
+      name: "http-not-composition",
+      severity: "error",
+      comment:
+        "The edges (routes, guards, socket handlers) are given what they need; they never reach into the wiring.",
+      from: { path: "^server/src/(http|realtime)/" },
+      to: { path: "^server/src/(composition/|app[.]ts$|main[.]ts$)" },
+    },
+    {
+      name: "workers-not-server-edges",
+      severity: "error",
+      comment:
+        "The workers process runs jobs: it may use the server's services and adapters, never its edges or wiring.",
+      from: { path: "^workers/src/" },
+      to: { path: "^server/src/(http/|realtime/|composition/|app[.]ts$|main[.]ts$)" },
     },
     {
       name: "no-test-code-in-production",

@@ -13,7 +13,7 @@ import { answerUnparsableRequests } from "./http/client-errors.js";
 import { createLogger } from "./logger.js";
 import { AdminUsers } from "./services/admin/admin-users.js";
 import { runMain } from "./run-main.js";
-import { startRealtime } from "./realtime/start.js";
+import { startRealtime } from "./composition/realtime.js";
 
 const clientDistDir = fileURLToPath(new URL("../../client/dist", import.meta.url));
 

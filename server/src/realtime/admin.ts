@@ -12,7 +12,8 @@ import {
   type AdminStats,
 } from "@stampede/shared/protocol";
 import type { Logger } from "../logger.js";
-import { adminFromCookie, type AdminAuthDeps } from "../services/admin/guards.js";
+import { adminFromCookie } from "../http/guards/admin.js";
+import type { AdminAuthDeps } from "../services/admin/auth.js";
 import type { EventsService } from "../services/events/events-service.js";
 import type { DomainEvent } from "../services/orders/domain-events.js";
 import type { StampedeIo } from "./io.js";

@@ -9,7 +9,7 @@ import { io as connect, type Socket as ClientSocket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Ack, QueueEntry } from "@stampede/shared/protocol";
 import type { WaitingRoomStore } from "../adapters/redis/waiting-room/store.js";
-import type { RateLimit } from "../http/rate-limit.js";
+import type { RateLimit } from "../adapters/redis/rate-limit.js";
 import { createLogger } from "../logger.js";
 import { DomainError } from "../services/errors.js";
 import type { StockCache } from "../services/waiting-room/stock-cache.js";

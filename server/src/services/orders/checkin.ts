@@ -1,24 +1,16 @@
-// Door check-in: `POST /api/admin/checkin {code, eventId?}`. The code is either the signed QR
-// payload (verified with the key first, so a forgery never reaches the database) or the ticket's
-// short code as a steward typed it (normalised, then looked up). Either way one UPDATE decides:
-// the first scan wins, every other scan — even at the same instant — is told when it was.
+// Door check-in (`POST /api/admin/checkin {code, eventId?}`, routed in http/routes/checkin.ts). The
+// code is either the signed QR payload (verified with the key first, so a forgery never reaches the
+// database) or the ticket's short code as a steward typed it (normalised, then looked up). Either
+// way one UPDATE decides: the first scan wins, every other scan — even at the same instant — is
+// told when it was.
 // Unknown short codes are counted per scanner account (`checkinShortCodeMissesPerMinuteMax`), so
 // nobody can guess codes at speed (the arithmetic is in shared/src/core/short-code.ts).
-import type { Router } from "express";
 import { RateLimiterRedis } from "rate-limiter-flexible";
-import { z } from "zod";
-import { checkinView, type CheckinView } from "@stampede/shared/api/orders";
-import { normalizeShortCode } from "@stampede/shared/core/short-code";
-import { isUuid } from "@stampede/shared/ids";
+import type { CheckinView } from "@stampede/shared/api/orders";
 import { checkinShortCodeMissesPerMinuteMax } from "@stampede/shared/limits";
 import type { Pool } from "../../adapters/postgres/pool.js";
 import { redisKey, type Redis } from "../../adapters/redis/connection.js";
-import { HttpError } from "../../http/errors.js";
-import type { OpenApiRegistry } from "../../http/openapi.js";
-import { rateLimited } from "../../http/rate-limit.js";
-import { defineRoute } from "../../http/route.js";
-import { currentAdmin, requireAdmin, type AdminAuthDeps } from "../admin/guards.js";
-import type { TicketCodes } from "./ticket-codes.js";
+import { DomainError, rateLimited } from "../errors.js";
 
 /** Which ticket a scan names: the signed code (its id and the exact code) or a short code. */
 type TicketKey = { ticketId: string; code: string } | { shortCode: string };
@@ -35,10 +27,8 @@ interface ScanRow {
   updated: boolean;
 }
 
-const invalid = () => new HttpError(404, "invalid_ticket", "this is not a valid ticket");
-
 /** Checks the ticket in if it is valid (for `eventId` when given): null when no ticket has that
- * code; a refunded, other event's or already scanned ticket is thrown as an HttpError. */
+ * code; a refunded, other event's or already scanned ticket is thrown as a DomainError. */
 export async function checkIn(
   pool: Pool,
   key: TicketKey,
@@ -60,16 +50,12 @@ export async function checkIn(
   const row = rows[0];
   if (!row) return null;
   if (row.voided_at)
-    throw new HttpError(404, "invalid_ticket", "this ticket was refunded and no longer admits anyone", {
-      refunded: true,
-      ticketId: row.id,
-      classCode: row.class_code,
+    throw new DomainError("invalid_ticket", "this ticket was refunded and no longer admits anyone", {
+      details: { refunded: true, ticketId: row.id, classCode: row.class_code },
     });
   if (eventId !== null && row.event_id !== eventId) {
-    throw new HttpError(409, "wrong_event", "this ticket is for another event", {
-      ticketId: row.id,
-      classCode: row.class_code,
-      eventId: row.event_id,
+    throw new DomainError("wrong_event", "this ticket is for another event", {
+      details: { ticketId: row.id, classCode: row.class_code, eventId: row.event_id },
     });
   }
   if (!row.updated) {
@@ -79,10 +65,8 @@ export async function checkIn(
       row.id,
     ]);
     const checkedInAt = first.rows[0]?.checked_in_at?.toISOString() ?? null;
-    throw new HttpError(409, "already_checked_in", `already checked in at ${checkedInAt}`, {
-      checkedInAt,
-      ticketId: row.id,
-      classCode: row.class_code,
+    throw new DomainError("already_checked_in", `already checked in at ${checkedInAt}`, {
+      details: { checkedInAt, ticketId: row.id, classCode: row.class_code },
     });
   }
   return {
@@ -115,59 +99,4 @@ export class ShortCodeMisses {
   async miss(scanner: string): Promise<void> {
     await this.limiter.penalty(scanner, 1);
   }
-}
-
-export interface CheckinRouteDeps {
-  admin: AdminAuthDeps;
-  pool: Pool;
-  codes: TicketCodes;
-  misses: ShortCodeMisses;
-}
-
-const checkinBody = z.object({
-  code: z.string().min(1).max(1024),
-  eventId: z.string().refine(isUuid, "must be an event id").optional(),
-});
-
-export function checkinRoute(router: Router, registry: OpenApiRegistry, deps: CheckinRouteDeps): void {
-  defineRoute(
-    router,
-    registry,
-    {
-      method: "post",
-      path: "/api/admin/checkin",
-      tags: ["admin: check-in"],
-      security: "admin",
-      guards: [requireAdmin(deps.admin, ["scanner"])],
-      body: checkinBody,
-      summary:
-        "Check a ticket in at the door by its QR code or its short code (any case, dashes optional): the first scan wins",
-      responses: {
-        200: { description: "first scan", schema: checkinView },
-        404: { description: "invalid_ticket (unknown, forged or refunded)" },
-        409: { description: "already_checked_in, or wrong_event when eventId names another event" },
-        429: { description: "too many unknown short codes" },
-      },
-    },
-    async ({ body }, _req, res) => {
-      const scanner = currentAdmin(res).username;
-      const eventId = body.eventId ?? null;
-      const shortCode = normalizeShortCode(body.code);
-      if (shortCode === null) {
-        const claims = deps.codes.verify(body.code);
-        const checkedIn = claims
-          ? await checkIn(deps.pool, { ticketId: claims.ticketId, code: body.code.trim() }, scanner, eventId)
-          : null;
-        if (!checkedIn) throw invalid();
-        return checkedIn;
-      }
-      await deps.misses.assertAllowed(scanner);
-      const checkedIn = await checkIn(deps.pool, { shortCode }, scanner, eventId);
-      if (!checkedIn) {
-        await deps.misses.miss(scanner);
-        throw invalid();
-      }
-      return checkedIn;
-    },
-  );
 }

@@ -6,9 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { uuidv7 } from "@stampede/shared/ids";
 import { createPool, type Pool } from "../../adapters/postgres/pool.js";
-import { answerHead } from "../../http/errors.js";
 import { createTestDatabase, type TestDatabase } from "../../testing/services.js";
-import { DomainError } from "../errors.js";
+import { DomainError, errorStatus } from "../errors.js";
 import { IdempotentRequests, nothingHeld, pruneHoldRequests, type HoldAttempt } from "./idempotency.js";
 
 let db: TestDatabase;
@@ -55,8 +54,8 @@ describe("Idempotency-Key leases", () => {
     clock.ms += leaseMs - 1_000;
     const early = await requests.run(fanId, "k", "hash", answerWith(seen)).catch((e: unknown) => e);
     expect(early).toBeInstanceOf(DomainError);
-    const { status, headers } = answerHead(early as DomainError);
-    expect([status, headers["Retry-After"]]).toEqual([409, "1"]);
+    const { code, retryAfterSeconds } = early as DomainError;
+    expect([errorStatus[code], retryAfterSeconds]).toEqual([409, 1]);
     expect(seen).toEqual([]);
     clock.ms += 2_000;
     expect(await requests.run(fanId, "k", "hash", answerWith(seen))).toEqual({
@@ -80,7 +79,7 @@ describe("Idempotency-Key leases", () => {
     await dieMidWork(requests, fanId, "k");
     clock.ms += leaseMs * 2;
     const other = await requests.run(fanId, "k", "other-hash", answerWith([])).catch((e: unknown) => e);
-    expect(answerHead(other as DomainError).status).toBe(422);
+    expect(errorStatus[(other as DomainError).code]).toBe(422);
   });
 
   it("after a failure that may have placed the hold, the retry resumes the same order id at once", async () => {

@@ -6,8 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { uuidv7 } from "@stampede/shared/ids";
 import { createPool, type Pool } from "../../adapters/postgres/pool.js";
 import { createTestDatabase, type TestDatabase } from "../../testing/services.js";
-import { answerHead } from "../../http/errors.js";
-import type { DomainError } from "../errors.js";
+import { errorStatus, type DomainError } from "../errors.js";
 import { IdempotentRequests } from "./idempotency.js";
 import { OrdersRepo, type NewOrder } from "./orders-repo.js";
 
@@ -116,7 +115,7 @@ describe("batched order writes", () => {
     // The other seven came while the first was still at work: told so, not given a second run.
     const refused = answers.flatMap((a) => (a.status === "rejected" ? [a.reason as DomainError] : []));
     const inProgress = "a request with this Idempotency-Key is still in progress; retry with the same key";
-    expect(refused.map((e) => [answerHead(e).status, e.message])).toEqual(Array(7).fill([409, inProgress]));
+    expect(refused.map((e) => [errorStatus[e.code], e.message])).toEqual(Array(7).fill([409, inProgress]));
     const replay = await requests.run(fanId, "key-1", "hash", work);
     expect(replay).toEqual({ status: 201, body: { ok: true } });
   });

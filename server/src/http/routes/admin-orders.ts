@@ -8,19 +8,21 @@ import { adminOrderPage, orderStatuses, orderView as orderAnswer } from "@stampe
 import { listPageSizeMax, salesFeedLinesMax } from "@stampede/shared/limits";
 import type { WaitingRoomStore } from "../../adapters/redis/waiting-room/store.js";
 import type { SteeringStore } from "../../adapters/redis/waiting-room/steering-store.js";
-import { HttpError } from "../../http/errors.js";
-import type { OpenApiRegistry } from "../../http/openapi.js";
-import { uuidParam } from "../../http/params.js";
-import { defineRoute } from "../../http/route.js";
-import { requireAdmin, type AdminAuthDeps } from "../admin/guards.js";
-import type { EventsService } from "../events/events-service.js";
+import { HttpError } from "../errors.js";
+import type { OpenApiRegistry } from "../openapi.js";
+import { uuidParam } from "../params.js";
+import { defineRoute } from "../route.js";
+import type { AdminAuthDeps } from "../../services/admin/auth.js";
+import { requireAdmin } from "../guards/admin.js";
+import type { EventsService } from "../../services/events/events-service.js";
 import type { Ledger } from "@stampede/shared/ledger/port";
-import { checkinRoute, type ShortCodeMisses } from "./checkin.js";
-import { orderView } from "./order-view.js";
-import { admissionView, eventStats, recentSales } from "./stats.js";
-import type { OrdersRepo } from "./orders-repo.js";
-import type { Settlement } from "./settlement.js";
-import type { TicketCodes } from "./ticket-codes.js";
+import type { ShortCodeMisses } from "../../services/orders/checkin.js";
+import { checkinRoute } from "./checkin.js";
+import { orderView } from "../../services/orders/order-view.js";
+import { admissionView, eventStats, recentSales } from "../../services/orders/stats.js";
+import type { OrdersRepo } from "../../services/orders/orders-repo.js";
+import type { Settlement } from "../../services/orders/settlement.js";
+import type { TicketCodes } from "../../services/orders/ticket-codes.js";
 
 const listQuery = z.object({
   eventId: z.string().optional(),

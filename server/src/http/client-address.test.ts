@@ -8,7 +8,7 @@ import express from "express";
 import { Server } from "socket.io";
 import { io as connect } from "socket.io-client";
 import { afterAll, describe, expect, it } from "vitest";
-import { clientAddress } from "./rate-limit.js";
+import { clientAddress } from "./client-address.js";
 
 const servers: HttpServer[] = [];
 afterAll(async () => {

@@ -3,12 +3,12 @@
 // whole file. With BENCH_RESULTS_DIR empty there is no store and both answer 404.
 import { Router, type RequestHandler } from "express";
 import { z } from "zod";
-import { HttpError } from "../../http/errors.js";
-import type { OpenApiRegistry } from "../../http/openapi.js";
-import { defineRoute } from "../../http/route.js";
-import { benchFileName } from "./file-name.js";
+import { HttpError } from "../errors.js";
+import type { OpenApiRegistry } from "../openapi.js";
+import { defineRoute } from "../route.js";
+import { benchFileName } from "../../services/bench/file-name.js";
 import { benchRunList } from "@stampede/shared/api/bench";
-import type { BenchResultsStore } from "./results-store.js";
+import type { BenchResultsStore } from "../../services/bench/results-store.js";
 
 const fileParams = z.object({ file: benchFileName });
 

@@ -5,11 +5,13 @@ import { fanSessionView } from "@stampede/shared/api/session";
 import { uuidv7 } from "@stampede/shared/ids";
 import { fanTokenTtlSeconds } from "@stampede/shared/limits";
 import { fanCookieName } from "@stampede/shared/protocol";
-import type { OpenApiRegistry } from "../../http/openapi.js";
-import { defineRoute } from "../../http/route.js";
-import { fanIdFrom, fanTokenFrom } from "./guards.js";
-import type { TokenService } from "./tokens.js";
-import { clientIp, rateLimited, type RateLimit } from "../../http/rate-limit.js";
+import type { OpenApiRegistry } from "../openapi.js";
+import { defineRoute } from "../route.js";
+import { fanIdFrom, fanTokenFrom } from "../guards/fan.js";
+import type { TokenService } from "../../services/fans/tokens.js";
+import type { RateLimit } from "../../adapters/redis/rate-limit.js";
+import { rateLimited } from "../../services/errors.js";
+import { clientIp } from "../client-address.js";
 
 export function fanSessionRoutes(
   tokens: TokenService,

@@ -1,37 +1,8 @@
-// Request rate limits shared by every server node (counts in Redis): a limit that is used up
-// answers 429 rate_limited with Retry-After, for HTTP and for socket acks alike.
+// The client's address, as the edges read it: Express's req.ip for HTTP, proxy-addr under the same
+// trusted hop count for a socket's handshake. The rate limits count per address.
 import type { IncomingMessage } from "node:http";
 import type { Request } from "express";
 import proxyAddr from "proxy-addr";
-import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
-import { redisKey, type Redis } from "../adapters/redis/connection.js";
-
-export class RateLimit {
-  private readonly limiter: RateLimiterRedis;
-
-  constructor(redis: Redis, prefix: string, name: string, pointsPerMinute: number) {
-    this.limiter = new RateLimiterRedis({
-      storeClient: redis,
-      keyPrefix: redisKey(prefix, "rl", name),
-      points: pointsPerMinute,
-      duration: 60,
-    });
-  }
-
-  /** Counts one attempt; returns the seconds to wait when the limit is used up, else null. */
-  async take(key: string): Promise<number | null> {
-    try {
-      await this.limiter.consume(key, 1);
-      return null;
-    } catch (err) {
-      if (err instanceof RateLimiterRes) return Math.max(1, Math.ceil(err.msBeforeNext / 1000));
-      throw err;
-    }
-  }
-}
-
-// The refusal itself is defined below HTTP, so a service (the admin sign-in limiter) builds the same one.
-export { rateLimited } from "../services/errors.js";
 
 /** Trusts the `hops` proxies nearest the server and no one else: Express's rule for a number as
  * "trust proxy" (app.ts sets it from the same TRUST_PROXY_HOPS). */

@@ -5,13 +5,9 @@ import { timingSafeEqual } from "node:crypto";
 import type { Request, RequestHandler, Response } from "express";
 import { parse as parseCookies } from "cookie";
 import type { AdminRole } from "@stampede/shared/roles";
-import { HttpError } from "../../http/errors.js";
-import { clientIp } from "../../http/rate-limit.js";
-import type { AdminUsers } from "./admin-users.js";
-import type { AdminAudit } from "./audit.js";
-import type { LoginLimiter } from "./login-limiter.js";
-import { decoyHash, verifyPassword } from "./passwords.js";
-import type { AdminSessions } from "./sessions.js";
+import { HttpError } from "../errors.js";
+import { clientIp } from "../client-address.js";
+import { verifyCredentials, type AdminAuthDeps } from "../../services/admin/auth.js";
 
 export const adminCookieName = "stampede_admin";
 export const csrfHeaderName = "x-csrf-token";
@@ -23,13 +19,6 @@ export interface AdminPrincipal {
   via: "cookie" | "basic";
   sessionId?: string;
   csrfToken?: string;
-}
-
-export interface AdminAuthDeps {
-  users: AdminUsers;
-  sessions: AdminSessions;
-  limiter: LoginLimiter;
-  audit: AdminAudit;
 }
 
 const safeMethods = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -46,19 +35,6 @@ function parseBasic(header: string): { username: string; password: string } | nu
   const colon = decoded.indexOf(":");
   if (colon <= 0 || decoded.includes("\u0000")) return null;
   return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-}
-
-/** Checks a username and password (rate-limited); used by the login route and by Basic auth. */
-export async function verifyCredentials(deps: AdminAuthDeps, ip: string, username: string, password: string) {
-  await deps.limiter.assertAllowed(ip, username);
-  const user = await deps.users.findByUsername(username);
-  const ok = await verifyPassword(password, user?.passwordHash ?? decoyHash);
-  if (!user || !ok) {
-    await deps.limiter.recordFailure(ip, username);
-    return null;
-  }
-  await deps.limiter.recordSuccess(ip, username);
-  return user;
 }
 
 async function authenticate(deps: AdminAuthDeps, req: Request): Promise<AdminPrincipal | null> {

@@ -2,8 +2,8 @@
 import type { Request, RequestHandler, Response } from "express";
 import { parse as parseCookies } from "cookie";
 import { fanCookieName } from "@stampede/shared/protocol";
-import { HttpError } from "../../http/errors.js";
-import type { TokenService } from "./tokens.js";
+import { HttpError } from "../errors.js";
+import type { TokenService } from "../../services/fans/tokens.js";
 
 export function fanTokenFrom(req: Request): string | null {
   const authorization = req.headers.authorization;

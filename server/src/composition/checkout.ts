@@ -11,48 +11,45 @@ import {
   webhooksInFlightMax,
   webhooksQueuedMax,
 } from "@stampede/shared/limits";
-import { admissionGate } from "../../adapters/batching/admission-gate.js";
-import { coalesce } from "../../adapters/batching/coalesce.js";
+import { admissionGate } from "../adapters/batching/admission-gate.js";
+import { coalesce } from "../adapters/batching/coalesce.js";
 import type { HoldView } from "@stampede/shared/api/orders";
 import { aboutToOrderWindowMs } from "@stampede/shared/core/admission-control";
 import type { Ledger } from "@stampede/shared/ledger/port";
-import type { Pool } from "../../adapters/postgres/pool.js";
-import type { Redis } from "../../adapters/redis/connection.js";
-import type { WaitingRoomStore } from "../../adapters/redis/waiting-room/store.js";
-import type { SteeringStore } from "../../adapters/redis/waiting-room/steering-store.js";
-import type { Logger } from "../../logger.js";
-import type { OpenApiRegistry } from "../../http/openapi.js";
-import { MockPayClient } from "../../payments/mockpay-client.js";
+import type { Pool } from "../adapters/postgres/pool.js";
+import type { Redis } from "../adapters/redis/connection.js";
+import type { WaitingRoomStore } from "../adapters/redis/waiting-room/store.js";
+import type { SteeringStore } from "../adapters/redis/waiting-room/steering-store.js";
+import type { Logger } from "../logger.js";
+import type { OpenApiRegistry } from "../http/openapi.js";
+import { MockPayClient } from "../payments/mockpay-client.js";
 import {
   createMockPay,
   mockpayWebhookQueue,
   type ChaosSettings,
   type MockPay,
   type MockPayJobData,
-} from "../../mockpay/index.js";
-import type { AdminAuthDeps } from "../admin/guards.js";
-import { EventCache } from "../events/event-cache.js";
-import { EventsRepo } from "../events/events-repo.js";
-import type { EventsService } from "../events/events-service.js";
-import type { TokenService } from "../fans/tokens.js";
-import type { StockCache } from "../waiting-room/stock-cache.js";
-import { adminOrderRoutes } from "./admin-routes.js";
-import type { CheckoutHealthMeter } from "./checkout-health.js";
-import { ShortCodeMisses } from "./checkin.js";
-import { DomainEvents } from "./domain-events.js";
-import { HoldEnding } from "./hold-ending.js";
-import { HoldsService, type HoldsDeps } from "./holds-service.js";
-import { IdempotentRequests } from "./idempotency.js";
-import { OrderTokens } from "./order-token.js";
-import { OrdersRepo } from "./orders-repo.js";
-import { orderRoutes } from "./routes.js";
-import { Settlement } from "./settlement.js";
-import { TicketCodes } from "./ticket-codes.js";
-import { webhookRoutes } from "./webhook-route.js";
-
-/** BullMQ queue of the expiry jobs: one per second in which holds expire (`expire-<unix second>`),
- * run by the workers as that second ends; it ends every hold due by then. */
-export const holdExpiryQueue = "hold-expiry";
+} from "../mockpay/index.js";
+import type { AdminAuthDeps } from "../services/admin/auth.js";
+import { EventCache } from "../services/events/event-cache.js";
+import { EventsRepo } from "../services/events/events-repo.js";
+import type { EventsService } from "../services/events/events-service.js";
+import type { TokenService } from "../services/fans/tokens.js";
+import type { StockCache } from "../services/waiting-room/stock-cache.js";
+import { adminOrderRoutes } from "../http/routes/admin-orders.js";
+import type { CheckoutHealthMeter } from "../services/orders/checkout-health.js";
+import { ShortCodeMisses } from "../services/orders/checkin.js";
+import { DomainEvents } from "../services/orders/domain-events.js";
+import { HoldEnding } from "../services/orders/hold-ending.js";
+import { HoldsService, type HoldsDeps } from "../services/orders/holds-service.js";
+import { IdempotentRequests } from "../services/orders/idempotency.js";
+import { OrderTokens } from "../services/orders/order-token.js";
+import { OrdersRepo } from "../services/orders/orders-repo.js";
+import { orderRoutes } from "../http/routes/orders.js";
+import { Settlement } from "../services/orders/settlement.js";
+import { TicketCodes } from "../services/orders/ticket-codes.js";
+import { webhookRoutes } from "../http/routes/payment-webhook.js";
+import { expiryJob, holdExpiryQueue } from "../services/orders/queues.js";
 
 const expiryJobOptions = {
   removeOnComplete: true,
@@ -60,12 +57,6 @@ const expiryJobOptions = {
   attempts: 5,
   backoff: { type: "exponential" as const, delay: 1_000 },
 };
-
-/** The expiry job of the holds expiring at expiresAtMs: due when their second has ended. */
-export function expiryJob(expiresAtMs: number): { jobId: string; dueAtMs: number } {
-  const second = Math.ceil(expiresAtMs / 1000);
-  return { jobId: `expire-${second}`, dueAtMs: second * 1000 };
-}
 
 export interface CheckoutDeps {
   pool: Pool;

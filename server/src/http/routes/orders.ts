@@ -7,19 +7,19 @@ import { isUuid } from "@stampede/shared/ids";
 import { fanOrdersView, holdView, orderView as orderAnswer, type HoldView } from "@stampede/shared/api/orders";
 import { fanOrdersListMax } from "@stampede/shared/limits";
 import type { AdmissionGate } from "../../adapters/batching/admission-gate.js";
-import { HttpError } from "../../http/errors.js";
-import type { OpenApiRegistry } from "../../http/openapi.js";
-import { uuidParam } from "../../http/params.js";
-import { defineRoute } from "../../http/route.js";
-import { currentFan, fanIdFrom, requireFan } from "../fans/guards.js";
-import type { TokenService } from "../fans/tokens.js";
-import type { HoldEnding } from "./hold-ending.js";
-import { isStockRefusal, type HoldsService } from "./holds-service.js";
-import { answerOf, requestHash, type HoldAttempt, type IdempotentRequests } from "./idempotency.js";
-import { orderTokenMatches } from "./order-token.js";
-import { orderView } from "./order-view.js";
-import type { OrderRecord, OrdersRepo } from "./orders-repo.js";
-import type { TicketCodes } from "./ticket-codes.js";
+import { HttpError } from "../errors.js";
+import type { OpenApiRegistry } from "../openapi.js";
+import { uuidParam } from "../params.js";
+import { defineRoute } from "../route.js";
+import { currentFan, fanIdFrom, requireFan } from "../guards/fan.js";
+import type { TokenService } from "../../services/fans/tokens.js";
+import type { HoldEnding } from "../../services/orders/hold-ending.js";
+import { isStockRefusal, type HoldsService } from "../../services/orders/holds-service.js";
+import { answerOf, requestHash, type HoldAttempt, type IdempotentRequests } from "../../services/orders/idempotency.js";
+import { orderTokenMatches } from "../../services/orders/order-token.js";
+import { orderView } from "../../services/orders/order-view.js";
+import type { OrderRecord, OrdersRepo } from "../../services/orders/orders-repo.js";
+import type { TicketCodes } from "../../services/orders/ticket-codes.js";
 
 const holdBody = z.object({
   // Missing or empty is the contract's 403 admission_required (the checkout finds no admission), not a 422.

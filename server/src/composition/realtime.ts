@@ -6,13 +6,13 @@ import type { App } from "../app.js";
 import { closeRedis, type Redis } from "../adapters/redis/connection.js";
 import type { Logger } from "../logger.js";
 import { Lease } from "../services/waiting-room/lease.js";
-import { RoomTickers } from "../services/waiting-room/ticker.js";
-import { createIo, type StampedeIo } from "./io.js";
-import { attachQueueHandlers } from "./queue-handlers.js";
+import { RoomTickers } from "../realtime/room-tickers.js";
+import { createIo, type StampedeIo } from "../realtime/io.js";
+import { attachQueueHandlers } from "../realtime/queue-handlers.js";
 import { rooms } from "@stampede/shared/protocol";
 import { consumeDomainEvents, type DomainEventType } from "../services/orders/domain-events.js";
 import { eventStats } from "../services/orders/stats.js";
-import { attachAdminNamespace } from "./admin.js";
+import { attachAdminNamespace } from "../realtime/admin.js";
 
 export interface RealtimeDeps {
   /** The node's request/response connection (leases). */

@@ -3,16 +3,18 @@
 import { Router } from "express";
 import { z } from "zod";
 import { lotteryView, queueLeaveView, queueView } from "@stampede/shared/api/queue";
-import type { OpenApiRegistry } from "../../http/openapi.js";
-import { uuidParam } from "../../http/params.js";
-import { HttpError } from "../../http/errors.js";
-import { clientIp, rateLimited, type RateLimit } from "../../http/rate-limit.js";
-import { defineRoute } from "../../http/route.js";
-import { currentFan, requireFan } from "../fans/guards.js";
-import type { TokenService } from "../fans/tokens.js";
-import type { LotteryRepo } from "./lottery-repo.js";
-import { fanProofs } from "./room-recovery.js";
-import type { WaitingRoomService } from "./waiting-room-service.js";
+import type { OpenApiRegistry } from "../openapi.js";
+import { uuidParam } from "../params.js";
+import { HttpError } from "../errors.js";
+import type { RateLimit } from "../../adapters/redis/rate-limit.js";
+import { rateLimited } from "../../services/errors.js";
+import { clientIp } from "../client-address.js";
+import { defineRoute } from "../route.js";
+import { currentFan, requireFan } from "../guards/fan.js";
+import type { TokenService } from "../../services/fans/tokens.js";
+import type { LotteryRepo } from "../../services/waiting-room/lottery-repo.js";
+import { fanProofs } from "../../services/waiting-room/room-recovery.js";
+import type { WaitingRoomService } from "../../services/waiting-room/waiting-room-service.js";
 
 const eventParams = z.object({ eventId: uuidParam });
 

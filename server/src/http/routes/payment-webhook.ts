@@ -4,12 +4,12 @@
 import express, { Router } from "express";
 import { z } from "zod";
 import type { AdmissionGate } from "../../adapters/batching/admission-gate.js";
-import { sendError } from "../../http/errors.js";
-import type { OpenApiRegistry } from "../../http/openapi.js";
+import { sendError } from "../errors.js";
+import type { OpenApiRegistry } from "../openapi.js";
 import { verifyWebhook, webhookEventSchema, webhookSignatureHeader } from "../../payments/webhook.js";
 import type { Logger } from "../../logger.js";
-import type { CheckoutHealthMeter } from "./checkout-health.js";
-import type { Settlement } from "./settlement.js";
+import type { CheckoutHealthMeter } from "../../services/orders/checkout-health.js";
+import type { Settlement } from "../../services/orders/settlement.js";
 
 export interface WebhookRouteDeps {
   settlement: Settlement;

@@ -18,21 +18,26 @@ import { statusAfterStock } from "@stampede/shared/core/event-status";
 import { lotteryOrder } from "@stampede/shared/core/lottery";
 import { rooms } from "@stampede/shared/protocol";
 import type { EventStatus } from "@stampede/shared/api/events";
-import { waitingRoomKeyPrefix } from "../../adapters/redis/waiting-room/keys.js";
-import type { WaitingRoomStore } from "../../adapters/redis/waiting-room/store.js";
-import type { Logger } from "../../logger.js";
-import type { StampedeIo } from "../../realtime/io.js";
-import type { EventCache } from "../events/event-cache.js";
-import type { AdmissionListener, EventsService, StatusListener } from "../events/events-service.js";
-import type { EventRecord, EventsRepo } from "../events/events-repo.js";
-import { FramePacer, routineEveryMs } from "./frame-pacing.js";
-import { Lease } from "./lease.js";
-import type { LotteryRepo } from "./lottery-repo.js";
-import type { RoomRecovery } from "./room-recovery.js";
-import { AdmissionRateMeter, inPreQueuePeriod, queueStatus, type RoomFacts } from "./room-state.js";
-import type { AdmissionPlan, AdmissionSteering, RoomCounts } from "./steering.js";
-import { stockTotals, type StockCache } from "./stock-cache.js";
-import type { WaitingRoomService } from "./waiting-room-service.js";
+import { waitingRoomKeyPrefix } from "../adapters/redis/waiting-room/keys.js";
+import type { WaitingRoomStore } from "../adapters/redis/waiting-room/store.js";
+import type { Logger } from "../logger.js";
+import type { StampedeIo } from "./io.js";
+import type { EventCache } from "../services/events/event-cache.js";
+import type { AdmissionListener, EventsService, StatusListener } from "../services/events/events-service.js";
+import type { EventRecord, EventsRepo } from "../services/events/events-repo.js";
+import { FramePacer, routineEveryMs } from "../services/waiting-room/frame-pacing.js";
+import { Lease } from "../services/waiting-room/lease.js";
+import type { LotteryRepo } from "../services/waiting-room/lottery-repo.js";
+import type { RoomRecovery } from "../services/waiting-room/room-recovery.js";
+import {
+  AdmissionRateMeter,
+  inPreQueuePeriod,
+  queueStatus,
+  type RoomFacts,
+} from "../services/waiting-room/room-state.js";
+import type { AdmissionPlan, AdmissionSteering, RoomCounts } from "../services/waiting-room/steering.js";
+import { stockTotals, type StockCache } from "../services/waiting-room/stock-cache.js";
+import type { WaitingRoomService } from "../services/waiting-room/waiting-room-service.js";
 
 const liveStatuses: readonly EventStatus[] = ["scheduled", "on_sale", "paused", "sold_out"];
 const presenceSweepEveryTicks = 4;

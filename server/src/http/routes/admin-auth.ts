@@ -4,11 +4,12 @@ import { z } from "zod";
 import { adminSessionTtlSeconds, adminPasswordLengthMin } from "@stampede/shared/limits";
 import { adminMeView, adminUserView } from "@stampede/shared/api/admin";
 import { adminRoles } from "@stampede/shared/roles";
-import { HttpError } from "../../http/errors.js";
-import { clientIp } from "../../http/rate-limit.js";
-import type { OpenApiRegistry } from "../../http/openapi.js";
-import { defineRoute } from "../../http/route.js";
-import { adminCookieName, currentAdmin, requireAdmin, verifyCredentials, type AdminAuthDeps } from "./guards.js";
+import { HttpError } from "../errors.js";
+import { clientIp } from "../client-address.js";
+import type { OpenApiRegistry } from "../openapi.js";
+import { defineRoute } from "../route.js";
+import { verifyCredentials, type AdminAuthDeps } from "../../services/admin/auth.js";
+import { adminCookieName, currentAdmin, requireAdmin } from "../guards/admin.js";
 
 const loginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) });
 const createUserBody = z.object({
