@@ -1,4 +1,5 @@
-// Lint: typescript-eslint's recommended rules for all TypeScript, svelte's for the client.
+// Lint: typescript-eslint's recommended rules for all TypeScript, svelte's for the client, and
+// functions of at most 70 lines in production code (CONTRIBUTING.md's Style).
 import js from "@eslint/js";
 import globals from "globals";
 import svelte from "eslint-plugin-svelte";
@@ -20,5 +21,21 @@ export default tseslint.config(
   {
     files: ["**/*.svelte", "**/*.svelte.ts"],
     languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: [".svelte"] } },
+  },
+  {
+    // Split by structure into functions of one concern each — never by joining lines. A component's
+    // script block counts like a module (its functions, and the handlers in its markup).
+    files: ["**/*.ts", "**/*.svelte"],
+    ignores: [
+      // Tests: a describe's or an it's callback is as long as the cases it holds.
+      "**/*.test.ts",
+      "server/test/**",
+      "client/test/**",
+      // The ledger conformance suite: test cases (`it`) in describe-style functions, shared by the
+      // tests of both ledger adapters (ledger.conformance.test.ts runs them), so not *.test.ts.
+      // Its harness (helpers, no cases) stays under the rule.
+      "server/src/adapters/ledger-conformance/{suite,accounts,chains,transfers,two-phase}.ts",
+    ],
+    rules: { "max-lines-per-function": ["error", { max: 70, skipBlankLines: true, skipComments: true }] },
   },
 );

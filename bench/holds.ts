@@ -7,19 +7,56 @@ import { calibrate, fraction } from "./lib/calibrate.js";
 import { runGenerators } from "./lib/child.js";
 import { mergeHttp, okCount, split } from "./lib/merge.js";
 import { machineInfo, writeResult } from "./lib/result.js";
-import { benchEvent, numFlag, startBenchStack } from "./lib/stack.js";
+import { benchEvent, numFlag, startBenchStack, type BenchStack } from "./lib/stack.js";
 import { cpuNote, cpuSnapshot, cpuSplit } from "./lib/proc-cpu.js";
 import { ledgerBatchTotals, meanBetween } from "./lib/server-metrics.js";
 import { round } from "./lib/stats.js";
 import type { HttpGenResult } from "./gen/http.js";
 
-export async function run(args: string[]): Promise<void> {
-  const config = {
+function configFrom(args: string[]) {
+  return {
     fans: numFlag(args, "fans", 20_000),
     concurrency: numFlag(args, "concurrency", 200),
     seconds: numFlag(args, "seconds", 10),
     generators: numFlag(args, "generators", 1),
   };
+}
+
+type Config = ReturnType<typeof configFrom>;
+
+/** The timed phase: one hold per prepared fan on one hot tier; the ledger's batches and the CPU counted from the go. */
+async function timedHolds(bench: BenchStack, config: Config) {
+  const event = await benchEvent(bench.server.url, {
+    name: "bench holds",
+    classes: [{ code: "GA", capacity: 10_000_000 }],
+  });
+  let batchBefore = { sum: 0, count: 0 };
+  let cpuBefore = cpuSnapshot();
+  const { results, readyInfo } = await runGenerators<HttpGenResult>(
+    "http",
+    split(config.fans, config.generators).map((count) => ({
+      deadlineSeconds: 300,
+      mode: "holds",
+      url: bench.server.url,
+      concurrency: Math.ceil(config.concurrency / config.generators),
+      seconds: config.seconds,
+      count,
+      eventId: event.id,
+      classId: event.classes[0]!.id,
+    })),
+    async () => {
+      batchBefore = await ledgerBatchTotals(bench.server.url);
+      cpuBefore = cpuSnapshot();
+      bench.profileStart();
+    },
+  );
+  const cpuSeconds = cpuSplit(cpuBefore, cpuSnapshot());
+  const batch = meanBetween(batchBefore, await ledgerBatchTotals(bench.server.url));
+  return { results, readyInfo, cpuSeconds, batch };
+}
+
+export async function run(args: string[]): Promise<void> {
+  const config = configFrom(args);
   const startedAt = new Date().toISOString();
   const env = machineInfo();
   const cal = await calibrate({
@@ -29,32 +66,7 @@ export async function run(args: string[]): Promise<void> {
   });
   const bench = await startBenchStack({ workers: false });
   try {
-    const event = await benchEvent(bench.server.url, {
-      name: "bench holds",
-      classes: [{ code: "GA", capacity: 10_000_000 }],
-    });
-    let batchBefore = { sum: 0, count: 0 };
-    let cpuBefore = cpuSnapshot();
-    const { results, readyInfo } = await runGenerators<HttpGenResult>(
-      "http",
-      split(config.fans, config.generators).map((count) => ({
-        deadlineSeconds: 300,
-        mode: "holds",
-        url: bench.server.url,
-        concurrency: Math.ceil(config.concurrency / config.generators),
-        seconds: config.seconds,
-        count,
-        eventId: event.id,
-        classId: event.classes[0]!.id,
-      })),
-      async () => {
-        batchBefore = await ledgerBatchTotals(bench.server.url);
-        cpuBefore = cpuSnapshot();
-        bench.profileStart();
-      },
-    );
-    const cpuSeconds = cpuSplit(cpuBefore, cpuSnapshot());
-    const batch = meanBetween(batchBefore, await ledgerBatchTotals(bench.server.url));
+    const { results, readyInfo, cpuSeconds, batch } = await timedHolds(bench, config);
     const m = mergeHttp(results);
     const granted = okCount(m.statuses, "201");
     const holdsPerSecond = Math.round(granted / m.elapsedSeconds);

@@ -30,7 +30,7 @@ import {
 } from "./lib/sale-run.js";
 import { holdTotals, meanBetween, webhookAnswers, webhookTotals } from "./lib/server-metrics.js";
 import { metric } from "./lib/merge.js";
-import { adminAuth, numFlag, startBenchStack } from "./lib/stack.js";
+import { adminAuth, numFlag, startBenchStack, type BenchStack } from "./lib/stack.js";
 import { round } from "./lib/stats.js";
 
 function configFrom(args: string[]) {
@@ -175,6 +175,81 @@ function coresFigures(capacity: Capacity, marks: SaleMarks): Row {
   };
 }
 
+type Config = ReturnType<typeof configFrom>;
+
+/** The sale: an open FIFO event with admission auto, its tickets sized so that the capacity sells
+ * them in --sale-seconds. */
+async function overloadEvent(url: string, config: Config, capacity: Capacity) {
+  const tickets = Math.max(100, Math.round(capacity.paidPerSecond * config.saleSeconds));
+  // About one ticket per arriving fan is bought (1–2 each, a third do not pay): twice the tickets in fans sells out.
+  const fans = tickets * 2;
+  const event = await createEvent(url, stackAdmin, {
+    name: "bench overload",
+    status: "on_sale",
+    classes: [{ code: "GA", name: "GA", priceCents: 5_000, capacity: tickets, perOrderMax: 4 }],
+    waitingRoom: {
+      admission: "auto",
+      admissionTtlSeconds: 120,
+      holdSeconds: config.holdSeconds,
+      perFanMax: 6,
+      maxActiveCheckouts: 1_000_000,
+    },
+  });
+  const classes = [{ id: event.classes[0]!.id, code: "GA", capacity: tickets }];
+  return { eventId: event.id, classes, tickets, fans };
+}
+
+/** The server's totals the sale's figures are read against. */
+async function serverTotals(url: string) {
+  const [webhooks, holds, webhookTime] = await Promise.all([webhookAnswers(url), holdTotals(url), webhookTotals(url)]);
+  return { webhooks, holds, webhookTime };
+}
+
+/** The timed phase: fans arrive at the open sale at `arrivePerSecond`; the CPU marked at the
+ * opening and when the stock first ran out. */
+async function timedSale(
+  bench: BenchStack,
+  config: Config,
+  sale: Awaited<ReturnType<typeof overloadEvent>> & { arrivePerSecond: number },
+) {
+  const { eventId, classes, fans, arrivePerSecond } = sale;
+  const { generators, seconds, holdSeconds } = config;
+  const marks: SaleMarks = {};
+  const open = async () => {
+    marks.opened = { cpu: cpuSnapshot(), atMs: Date.now() };
+    bench.profileStart();
+  };
+  const onRunOut = () => void (marks.ranOut = { cpu: cpuSnapshot(), atMs: Date.now() });
+  const url = bench.server.url;
+  const saleRun = await runSale({
+    url,
+    eventId,
+    classes,
+    fans,
+    generators,
+    seconds,
+    holdSeconds,
+    arrivePerSecond,
+    open,
+    onRunOut,
+  });
+  // prom-client's event-loop figures cover the time since the previous scrape (the one before the sale).
+  const serverLoopMaxMs = Math.round(((await metric(url, "nodejs_eventloop_lag_max_seconds")) ?? 0) * 1_000);
+  return { sale: saleRun, marks, serverLoopMaxMs };
+}
+
+/** The server's side since `before`: webhooks answered and refused, and its mean hold and webhook times. */
+async function serverFigures(url: string, before: Awaited<ReturnType<typeof serverTotals>>) {
+  const webhooksAfter = await webhookAnswers(url);
+  const holdServerMs = meanBetween(before.holds, await holdTotals(url), 1_000);
+  const webhookServerMs = meanBetween(before.webhookTime, await webhookTotals(url), 1_000);
+  const webhooks = {
+    answered: webhooksAfter.answered - before.webhooks.answered,
+    refused: webhooksAfter.refused - before.webhooks.refused,
+  };
+  return { webhooks, holdServerMs, webhookServerMs };
+}
+
 export async function run(args: string[]): Promise<void> {
   const config = configFrom(args);
   const startedAt = new Date().toISOString();
@@ -186,59 +261,15 @@ export async function run(args: string[]): Promise<void> {
   const url = bench.server.url;
   try {
     const capacity = await measureCapacity(url, { seconds: config.capacitySeconds });
-    const tickets = Math.max(100, Math.round(capacity.paidPerSecond * config.saleSeconds));
-    // About one ticket per arriving fan is bought (1–2 each, a third do not pay): twice the tickets in fans sells out.
-    const fans = tickets * 2;
-    const event = await createEvent(url, stackAdmin, {
-      name: "bench overload",
-      status: "on_sale",
-      classes: [{ code: "GA", name: "GA", priceCents: 5_000, capacity: tickets, perOrderMax: 4 }],
-      waitingRoom: {
-        admission: "auto",
-        admissionTtlSeconds: 120,
-        holdSeconds: config.holdSeconds,
-        perFanMax: 6,
-        maxActiveCheckouts: 1_000_000,
-      },
-    });
-    const classes = [{ id: event.classes[0]!.id, code: "GA", capacity: tickets }];
+    const target = await overloadEvent(url, config, capacity);
+    const { eventId, tickets, fans } = target;
     const arrivePerSecond = Math.max(1, Math.round(capacity.paidPerSecond * config.factor));
-    const { generators, seconds, holdSeconds } = config;
-    const [webhooksBefore, holdsBefore, webhookTimeBefore] = await Promise.all([
-      webhookAnswers(url),
-      holdTotals(url),
-      webhookTotals(url),
-    ]);
-    const marks: SaleMarks = {};
-    const open = async () => {
-      marks.opened = { cpu: cpuSnapshot(), atMs: Date.now() };
-      bench.profileStart();
-    };
-    const onRunOut = () => void (marks.ranOut = { cpu: cpuSnapshot(), atMs: Date.now() });
-    const sale = await runSale({
-      url,
-      eventId: event.id,
-      classes,
-      fans,
-      generators,
-      seconds,
-      holdSeconds,
-      arrivePerSecond,
-      open,
-      onRunOut,
-    });
-    // prom-client's event-loop figures cover the time since the previous scrape (the one before the sale).
-    const serverLoopMaxMs = Math.round(((await metric(url, "nodejs_eventloop_lag_max_seconds")) ?? 0) * 1_000);
-    const report = await saleReport(url, event.id, sale);
-    const audit = await audits(url, event.id, config.holdSeconds);
-    const { unsettled, webhookDelay } = await settlementFigures(bench.stack.db.url, event.id);
-    const webhooksAfter = await webhookAnswers(url);
-    const holdServerMs = meanBetween(holdsBefore, await holdTotals(url), 1_000);
-    const webhookServerMs = meanBetween(webhookTimeBefore, await webhookTotals(url), 1_000);
-    const webhooks = {
-      answered: webhooksAfter.answered - webhooksBefore.answered,
-      refused: webhooksAfter.refused - webhooksBefore.refused,
-    };
+    const before = await serverTotals(url);
+    const { sale, marks, serverLoopMaxMs } = await timedSale(bench, config, { ...target, arrivePerSecond });
+    const report = await saleReport(url, eventId, sale);
+    const audit = await audits(url, eventId, config.holdSeconds);
+    const { unsettled, webhookDelay } = await settlementFigures(bench.stack.db.url, eventId);
+    const server = await serverFigures(url, before);
     writeResult({
       name: "overload",
       title: `fans arriving at ${config.factor}× the checkout's capacity, admission auto`,
@@ -248,15 +279,15 @@ export async function run(args: string[]): Promise<void> {
       calibration: cal.rows,
       figures: [
         {
-          ...figuresOf(sale, capacity, { tickets, holdSeconds }, report.sold),
+          ...figuresOf(sale, capacity, { tickets, holdSeconds: config.holdSeconds }, report.sold),
           ...coresFigures(capacity, marks),
-          "hold mean ms (client / server)": `${sale.holdLatency.meanMs} / ${holdServerMs ?? "–"}`,
+          "hold mean ms (client / server)": `${sale.holdLatency.meanMs} / ${server.holdServerMs ?? "–"}`,
           "holds on new connections: n, mean ms (reused: n, mean)": connectionSplit(sale),
           "loop delay max ms (generators / server)": `${Math.max(...sale.results.map((r) => r.loopDelay.maxMs))} / ${serverLoopMaxMs}`,
           "captured in time, unsettled": unsettled,
-          "webhooks refused (503)": `${webhooks.refused} of ${webhooks.answered}`,
+          "webhooks refused (503)": `${server.webhooks.refused} of ${server.webhooks.answered}`,
           "payment webhook p50 / p99 ms (event → 2xx)": webhookDelay,
-          "webhook mean ms (server)": webhookServerMs ?? "–",
+          "webhook mean ms (server)": server.webhookServerMs ?? "–",
           "audit ok": audit.atEnd,
           "audit ok after draining": audit.drained === null ? "" : (audit.drained as { ok: boolean }).ok,
         },

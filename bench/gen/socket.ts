@@ -83,47 +83,56 @@ async function prepare(c: SocketGenConfig): Promise<{ state: State; info: Record
   };
 }
 
+/** What every mode reports of the connecting (prepare's figures). */
+type Connecting = Pick<SocketGenResult, "connected" | "connectFailed" | "connectMs" | "firstErrors">;
+
 async function run(c: SocketGenConfig, s: State): Promise<SocketGenResult> {
-  const base = {
+  const base: Connecting = {
     connected: s.sockets.length,
     connectFailed: s.connectFailed,
     connectMs: s.connectMs,
     firstErrors: s.firstErrors,
   };
   const t0 = nowMs();
-  if (c.mode === "idle") {
-    const push: number[] = [];
-    const perSocket = new Map<Socket, number>();
-    let disconnects = 0;
-    const ticks = new Map<number, number>();
-    for (const sock of s.sockets) {
-      perSocket.set(sock, 0);
-      sock.on("queue:status", (st: { sentAtMs?: number }) => {
-        perSocket.set(sock, perSocket.get(sock)! + 1);
-        if (st.sentAtMs) {
-          push.push(Date.now() - st.sentAtMs);
-          ticks.set(st.sentAtMs, (ticks.get(st.sentAtMs) ?? 0) + 1);
-        }
-      });
-      sock.on("disconnect", () => disconnects++);
-    }
-    await new Promise((r) => setTimeout(r, c.seconds * 1_000));
-    for (const sock of s.sockets) sock.removeAllListeners("disconnect").close();
-    const counts = [...perSocket.values()];
-    return {
-      ...base,
-      ops: push.length,
-      latenciesMs: new Float64Array(),
-      statuses: {},
-      elapsedMs: nowMs() - t0,
-      frames: push.length,
-      framesPerSocketMin: counts.reduce((a, b) => Math.min(a, b), Infinity),
-      framesPerSocketMax: counts.reduce((a, b) => Math.max(a, b), 0),
-      pushLatenciesMs: Float64Array.from(push),
-      disconnects,
-      ticks,
-    };
+  return { ...base, ...(c.mode === "idle" ? await countFrames(c, s, t0) : await emitLoop(c, s, t0)) };
+}
+
+/** idle: counts each socket's queue:status frames, their push latency and ticks, for `seconds`. */
+async function countFrames(c: SocketGenConfig, s: State, t0: number): Promise<Omit<SocketGenResult, keyof Connecting>> {
+  const push: number[] = [];
+  const perSocket = new Map<Socket, number>();
+  let disconnects = 0;
+  const ticks = new Map<number, number>();
+  for (const sock of s.sockets) {
+    perSocket.set(sock, 0);
+    sock.on("queue:status", (st: { sentAtMs?: number }) => {
+      perSocket.set(sock, perSocket.get(sock)! + 1);
+      if (st.sentAtMs) {
+        push.push(Date.now() - st.sentAtMs);
+        ticks.set(st.sentAtMs, (ticks.get(st.sentAtMs) ?? 0) + 1);
+      }
+    });
+    sock.on("disconnect", () => disconnects++);
   }
+  await new Promise((r) => setTimeout(r, c.seconds * 1_000));
+  for (const sock of s.sockets) sock.removeAllListeners("disconnect").close();
+  const counts = [...perSocket.values()];
+  return {
+    ops: push.length,
+    latenciesMs: new Float64Array(),
+    statuses: {},
+    elapsedMs: nowMs() - t0,
+    frames: push.length,
+    framesPerSocketMin: counts.reduce((a, b) => Math.min(a, b), Infinity),
+    framesPerSocketMax: counts.reduce((a, b) => Math.max(a, b), 0),
+    pushLatenciesMs: Float64Array.from(push),
+    disconnects,
+    ticks,
+  };
+}
+
+/** noop-ack and join: emits with ack, `concurrency` at once, until `count` (join: one per socket) or time is up. */
+async function emitLoop(c: SocketGenConfig, s: State, t0: number): Promise<Omit<SocketGenResult, keyof Connecting>> {
   const max = c.mode === "join" ? s.sockets.length : c.count;
   const lat = new Float64Array(max);
   const statuses: Record<string, number> = {};
@@ -155,7 +164,7 @@ async function run(c: SocketGenConfig, s: State): Promise<SocketGenResult> {
   );
   const elapsedMs = nowMs() - t0;
   for (const sock of s.sockets) sock.close();
-  return { ...base, ops: done, latenciesMs: lat.slice(0, done), statuses, elapsedMs };
+  return { ops: done, latenciesMs: lat.slice(0, done), statuses, elapsedMs };
 }
 
 generatorMain<SocketGenConfig, State>(prepare, run);

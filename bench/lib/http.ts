@@ -49,71 +49,6 @@ export function httpClient(baseUrl: string, socketsMax: number, localAddress?: s
     maxFreeSockets: socketsMax,
     ...(localAddress ? { localAddress } : {}),
   });
-  const once = <T>(
-    method: string,
-    path: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ): Promise<Answer<T>> => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    let fresh = false;
-    return new Promise((resolve, reject) => {
-      const req = http.request(
-        {
-          agent,
-          host: base.hostname,
-          port: base.port,
-          method,
-          path,
-          headers: {
-            ...(payload ? { "content-type": "application/json", "content-length": Buffer.byteLength(payload) } : {}),
-            ...headers,
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("end", () => {
-            const text = Buffer.concat(chunks).toString();
-            let parsed: unknown = text;
-            if (text && (res.headers["content-type"] ?? "").includes("json")) parsed = JSON.parse(text);
-            const retryAfterS = Number(res.headers["retry-after"]);
-            const retry = Number.isFinite(retryAfterS) ? { retryAfterS } : {};
-            resolve({ status: res.statusCode ?? 0, body: parsed as T, freshConnection: fresh, ...retry });
-          });
-          res.on("error", reject);
-        },
-      );
-      req.on("socket", (socket) => (fresh = socket.connecting));
-      req.setTimeout(benchRequestTimeoutMs, () => req.destroy(new Error("timeout")));
-      req.on("error", reject);
-      if (payload) req.write(payload);
-      req.end();
-    });
-  };
-  /** Connection errors are retried (the caller makes non-idempotent calls safe with an Idempotency-Key). */
-  const sent = async <T>(
-    method: string,
-    path: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ): Promise<Answer<T>> => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await once<T>(method, path, body, headers);
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-        if (code === "timeout") client.timeouts++;
-        if (
-          attempt >= connectionRetriesMax ||
-          !["ECONNRESET", "ECONNREFUSED", "EPIPE", "socket hang up"].includes(code)
-        )
-          throw e;
-        client.retries++;
-        await new Promise((r) => setTimeout(r, 20 * attempt + Math.random() * 50));
-      }
-    }
-  };
   const client: HttpClient = {
     retries: 0,
     overloadRetries: 0,
@@ -125,8 +60,9 @@ export function httpClient(baseUrl: string, socketsMax: number, localAddress?: s
       body?: unknown,
       headers: Record<string, string> = {},
     ): Promise<Answer<T>> {
+      const once = () => sendOnce<T>(agent, base, { method, path, body, headers });
       for (let attempt = 1; ; attempt++) {
-        const answer = await sent<T>(method, path, body, headers);
+        const answer = await retryingConnectionErrors(once, client);
         if (!isOverloaded(answer) || attempt > overloadRetriesMax) return answer;
         client.overloadRetries++;
         await new Promise((r) => setTimeout(r, (answer.retryAfterS ?? 1) * 1_000 * (1 + Math.random() / 2)));
@@ -135,6 +71,69 @@ export function httpClient(baseUrl: string, socketsMax: number, localAddress?: s
     close: () => agent.destroy(),
   };
   return client;
+}
+
+/** One request on the agent's pool, its answer's body parsed when it is JSON. */
+function sendOnce<T>(
+  agent: http.Agent,
+  base: URL,
+  r: { method: string; path: string; body: unknown; headers: Record<string, string> },
+): Promise<Answer<T>> {
+  const payload = r.body === undefined ? undefined : JSON.stringify(r.body);
+  let fresh = false;
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        agent,
+        host: base.hostname,
+        port: base.port,
+        method: r.method,
+        path: r.path,
+        headers: {
+          ...(payload ? { "content-type": "application/json", "content-length": Buffer.byteLength(payload) } : {}),
+          ...r.headers,
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString();
+          let parsed: unknown = text;
+          if (text && (res.headers["content-type"] ?? "").includes("json")) parsed = JSON.parse(text);
+          const retryAfterS = Number(res.headers["retry-after"]);
+          const retry = Number.isFinite(retryAfterS) ? { retryAfterS } : {};
+          resolve({ status: res.statusCode ?? 0, body: parsed as T, freshConnection: fresh, ...retry });
+        });
+        res.on("error", reject);
+      },
+    );
+    req.on("socket", (socket) => (fresh = socket.connecting));
+    req.setTimeout(benchRequestTimeoutMs, () => req.destroy(new Error("timeout")));
+    req.on("error", reject);
+    if (payload) req.write(payload);
+    req.end();
+  });
+}
+
+/** Connection errors are retried (the caller makes non-idempotent calls safe with an Idempotency-Key);
+ * retries and timeouts are counted on the client. */
+async function retryingConnectionErrors<T>(
+  send: () => Promise<Answer<T>>,
+  counts: Pick<HttpClient, "retries" | "timeouts">,
+): Promise<Answer<T>> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+      if (code === "timeout") counts.timeouts++;
+      if (attempt >= connectionRetriesMax || !["ECONNRESET", "ECONNREFUSED", "EPIPE", "socket hang up"].includes(code))
+        throw e;
+      counts.retries++;
+      await new Promise((r) => setTimeout(r, 20 * attempt + Math.random() * 50));
+    }
+  }
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

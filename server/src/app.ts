@@ -1,6 +1,6 @@
 // The app factory: takes connected adapters, wires services and routes, returns an Express app.
 // It reads no environment and opens no connections (main.ts does that), so tests build it freely.
-import express, { type Express } from "express";
+import express, { type Express, type Router } from "express";
 import helmet from "helmet";
 import { httpJsonBodyBytesMax } from "@stampede/shared/limits";
 import type { Pool } from "./adapters/postgres/pool.js";
@@ -159,12 +159,9 @@ function createWaitingRoom(
   };
 }
 
-export function createApp(deps: AppDeps): App {
-  const app = express();
-  const metrics = createMetrics();
-  const responseCheck = deps.checkResponses ? new ResponseCheck(metrics.registry) : null;
-  const registry = new OpenApiRegistry(responseCheck);
-  const https = deps.publicUrl().startsWith("https:");
+/** The services the routes and the realtime layer share: admin auth, events, fans' tokens, the
+ * waiting room and the checkout (its routes are declared, in the OpenAPI registry too, as it is built). */
+function createServices(deps: AppDeps, registry: OpenApiRegistry) {
   const admin: AdminAuthDeps = {
     users: new AdminUsers(deps.pool),
     sessions: new AdminSessions(deps.redis, deps.redisPrefix),
@@ -175,15 +172,33 @@ export function createApp(deps: AppDeps): App {
   const eventsRepo = new EventsRepo(deps.pool);
   const events = new EventsService(eventsRepo, deps.ledger);
   const tokens = new TokenService(deps.secretKey);
-  const ordersRepo = new OrdersRepo(deps.pool);
+  const orders = new OrdersRepo(deps.pool);
   const health = new CheckoutHealthMeter();
   const healthStore = new CheckoutHealthStore(deps.redis, deps.redisPrefix);
-  const waitingRoom = createWaitingRoom(deps, { tokens, eventsRepo, orders: ordersRepo, healthStore });
-  const { store, eventCache, recovery } = waitingRoom;
-  const checkout = createCheckout({
+  const waitingRoom = createWaitingRoom(deps, { tokens, eventsRepo, orders, healthStore });
+  const checkout = wireCheckout(deps, registry, { admin, tokens, events, eventsRepo, orders, health, waitingRoom });
+  return { admin, events, tokens, waitingRoom, checkout, health, healthStore };
+}
+
+/** The checkout, given the app's settings and the services it shares with the rest of the app. */
+function wireCheckout(
+  deps: AppDeps,
+  registry: OpenApiRegistry,
+  shared: {
+    admin: AdminAuthDeps;
+    tokens: TokenService;
+    events: EventsService;
+    eventsRepo: EventsRepo;
+    orders: OrdersRepo;
+    health: CheckoutHealthMeter;
+    waitingRoom: WaitingRoomParts;
+  },
+): Checkout {
+  const { waitingRoom } = shared;
+  return createCheckout({
     pool: deps.pool,
     ...(deps.settlementPool ? { settlementPool: deps.settlementPool } : {}),
-    health,
+    health: shared.health,
     ...(deps.holdGate ? { holdGate: deps.holdGate } : {}),
     redis: deps.redis,
     bullRedis: deps.bullRedis,
@@ -197,19 +212,28 @@ export function createApp(deps: AppDeps): App {
     webhookSecrets: deps.webhookSecrets,
     chaos: deps.mockpayChaos,
     provider: deps.paymentProvider,
-    admin,
-    tokens,
-    events,
-    eventsRepo,
-    eventCache,
-    store,
+    admin: shared.admin,
+    tokens: shared.tokens,
+    events: shared.events,
+    eventsRepo: shared.eventsRepo,
+    eventCache: waitingRoom.eventCache,
+    store: waitingRoom.store,
     stock: waitingRoom.stock,
     steering: waitingRoom.steeringStore,
-    orders: ordersRepo,
-    restoreAdmission: (eventId, fanId, claims) => recovery.restoreAdmission(eventId, fanId, claims),
+    orders: shared.orders,
+    restoreAdmission: (eventId, fanId, claims) => waitingRoom.recovery.restoreAdmission(eventId, fanId, claims),
   });
-  const sessionLimit = new RateLimit(deps.redis, deps.redisPrefix, "session-ip", deps.limits.sessionsPerIpPerMinute);
+}
 
+type Services = ReturnType<typeof createServices>;
+
+/** What every request passes through before the routes: proxy trust, logging, security headers,
+ * metrics, the payment webhook (it needs the raw body) and the JSON body parser. */
+function mountMiddleware(
+  app: Express,
+  deps: AppDeps,
+  parts: { metrics: Metrics; webhookRouter: Router; https: boolean },
+): void {
   app.disable("x-powered-by");
   // Only the configured number of proxy hops is trusted for the client IP — never "everything",
   // or anyone could pick their own IP with X-Forwarded-For and dodge the rate limits.
@@ -218,17 +242,28 @@ export function createApp(deps: AppDeps): App {
   app.use(
     helmet({
       contentSecurityPolicy: {
-        directives: { upgradeInsecureRequests: https ? [] : null, connectSrc: ["'self'", "ws:", "wss:"] },
+        directives: { upgradeInsecureRequests: parts.https ? [] : null, connectSrc: ["'self'", "ws:", "wss:"] },
       },
-      strictTransportSecurity: https,
+      strictTransportSecurity: parts.https,
     }),
   );
-  app.use(metricsMiddleware(metrics));
-  app.use(checkout.webhookRouter);
+  app.use(metricsMiddleware(parts.metrics));
+  app.use(parts.webhookRouter);
   app.use(express.json({ limit: httpJsonBodyBytesMax }));
+}
 
+/** The API: health, metrics, each feature's routes behind its prefix gate, and the OpenAPI document. */
+function mountRoutes(
+  app: Express,
+  deps: AppDeps,
+  services: Services,
+  parts: { registry: OpenApiRegistry; metrics: Metrics; https: boolean },
+): void {
+  const { registry, https } = parts;
+  const { admin, events, tokens, waitingRoom, checkout } = services;
+  const sessionLimit = new RateLimit(deps.redis, deps.redisPrefix, "session-ip", deps.limits.sessionsPerIpPerMinute);
   app.use(prefixGate(healthRouter(deps.readiness)));
-  app.get("/metrics", metricsHandler(metrics));
+  app.get("/metrics", metricsHandler(parts.metrics));
   app.use(prefixGate(adminAuthRoutes(admin, registry, { secureCookies: https })));
   app.use(prefixGate(fanSessionRoutes(tokens, registry, { secureCookies: https, perIp: sessionLimit })));
   const room = {
@@ -250,22 +285,37 @@ export function createApp(deps: AppDeps): App {
       registry.document({ title: "Stampede API", version: deps.version ?? "1", serverUrl: deps.publicUrl() }),
     ),
   );
+}
 
+/** What no route answered: a JSON 404 under /api, the client's pages, then 404 and the error handler. */
+function mountFallbacks(app: Express, clientDistDir: string): void {
   app.use("/api", notFoundHandler);
-  app.use(clientRouter(deps.clientDistDir));
+  app.use(clientRouter(clientDistDir));
   app.use(notFoundHandler);
   app.use(errorHandler);
+}
+
+export function createApp(deps: AppDeps): App {
+  const app = express();
+  const metrics = createMetrics();
+  const responseCheck = deps.checkResponses ? new ResponseCheck(metrics.registry) : null;
+  const registry = new OpenApiRegistry(responseCheck);
+  const https = deps.publicUrl().startsWith("https:");
+  const services = createServices(deps, registry);
+  mountMiddleware(app, deps, { metrics, webhookRouter: services.checkout.webhookRouter, https });
+  mountRoutes(app, deps, services, { registry, metrics, https });
+  mountFallbacks(app, deps.clientDistDir);
   return {
     app,
     metrics,
-    admin,
-    events,
-    tokens,
-    waitingRoom,
-    checkout,
+    admin: services.admin,
+    events: services.events,
+    tokens: services.tokens,
+    waitingRoom: services.waitingRoom,
+    checkout: services.checkout,
     ledger: deps.ledger,
-    health,
-    healthStore,
+    health: services.health,
+    healthStore: services.healthStore,
     responseCheck,
   };
 }

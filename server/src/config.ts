@@ -93,6 +93,7 @@ const envSchema = z.object({
   // Unset: on, except under NODE_ENV=production (it parses every answer).
   RESPONSE_CHECK: z.enum(["on", "off"]).optional(),
 });
+type Env = z.infer<typeof envSchema>;
 
 export interface Config {
   env: "development" | "test" | "production";
@@ -124,7 +125,7 @@ export interface Config {
     webhookUrl: string;
   };
   secretKey: string;
-  logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
+  logLevel: Env["LOG_LEVEL"];
   trustProxyHops: number;
   shutdownTimeoutMs: number;
   presenceGraceSeconds: number;
@@ -168,14 +169,26 @@ export class ConfigError extends Error {
 
 /** Parses the whole environment at once and lists every bad variable, not just the first. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
+  const e = parseEnv(env);
+  const devDefaultsUsed = (Object.keys(devSecrets) as DevSecret[]).filter((k) => e[k] === undefined);
+  const problems = crossChecks(e, devDefaultsUsed);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return assembleConfig(e, env, devDefaultsUsed);
+}
+
+/** Every variable checked on its own; unset and empty ones take their defaults. */
+function parseEnv(env: Record<string, string | undefined>): Env {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const parsed = envSchema.safeParse(cleaned);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
   }
-  const e = parsed.data;
+  return parsed.data;
+}
+
+/** What no variable shows alone: development secrets in production, a ledger without its address. */
+function crossChecks(e: Env, devDefaultsUsed: DevSecret[]): string[] {
   const problems: string[] = [];
-  const devDefaultsUsed = (Object.keys(devSecrets) as DevSecret[]).filter((k) => e[k] === undefined);
   if (e.NODE_ENV === "production") {
     for (const k of devDefaultsUsed) problems.push(`${k}: must be set when NODE_ENV=production`);
     for (const k of Object.keys(devSecrets) as DevSecret[]) {
@@ -192,7 +205,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     );
   }
   if (e.LEDGER === "tigerbeetle" && !e.TB_ADDRESS) problems.push("TB_ADDRESS: required when LEDGER=tigerbeetle");
-  if (problems.length > 0) throw new ConfigError(problems);
+  return problems;
+}
+
+/** The checked variables as the processes read them: defaults filled in, URLs without a trailing slash. */
+function assembleConfig(e: Env, env: Record<string, string | undefined>, devDefaultsUsed: DevSecret[]): Config {
   const publicUrl = (e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/$/, "");
   return {
     env: e.NODE_ENV,
@@ -210,21 +227,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       callTimeoutMs: e.LEDGER_CALL_TIMEOUT_MS,
     },
     admin: { username: e.ADMIN_USER, password: e.ADMIN_PASSWORD ?? devSecrets.ADMIN_PASSWORD },
-    mockpay: {
-      webhookSecret: e.MOCKPAY_WEBHOOK_SECRET ?? devSecrets.MOCKPAY_WEBHOOK_SECRET,
-      chaos: {
-        duplicateRate: e.MOCKPAY_DUPLICATE_RATE,
-        delayMs: e.MOCKPAY_DELAY_MS,
-        reorder: e.MOCKPAY_REORDER,
-        failRate: e.MOCKPAY_FAIL_RATE,
-      },
-      url: e.MOCKPAY_URL?.replace(/\/$/, "") ?? null,
-      apiKey: e.MOCKPAY_API_KEY ?? mockpayApiKeyDefault,
-      port: e.MOCKPAY_PORT,
-      publicUrl: (e.MOCKPAY_PUBLIC_URL ?? `http://${e.HOST}:${e.MOCKPAY_PORT}`).replace(/\/$/, ""),
-      publicUrlConfigured: e.MOCKPAY_PUBLIC_URL !== undefined,
-      webhookUrl: e.MOCKPAY_WEBHOOK_URL ?? `${publicUrl}/api/payments/webhook`,
-    },
+    mockpay: mockpayConfig(e, publicUrl),
     secretKey: e.SECRET_KEY ?? devSecrets.SECRET_KEY,
     logLevel: e.LOG_LEVEL,
     trustProxyHops: e.TRUST_PROXY_HOPS,
@@ -249,11 +252,30 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       holdsQueuedMax: e.HOLDS_QUEUED_MAX,
       holdQueueWaitMaxMs: e.HOLD_QUEUE_WAIT_MAX_MS,
     },
-    // Empty strings are dropped above as "unset"; for this one, set-but-empty means "off".
+    // Empty strings are dropped by parseEnv as "unset"; for this one, set-but-empty means "off".
     benchResultsDir: env.BENCH_RESULTS_DIR === "" ? null : path.resolve(e.BENCH_RESULTS_DIR ?? benchResultsDirDefault),
     devDefaultsUsed,
     devDefaultsBanner: e.DEV_DEFAULTS_BANNER === "on",
     responseCheck: (e.RESPONSE_CHECK ?? (e.NODE_ENV === "production" ? "off" : "on")) === "on",
+  };
+}
+
+/** MockPay's settings: its chaos, where the shop reaches it, and its own process's port and URLs. */
+function mockpayConfig(e: Env, publicUrl: string): Config["mockpay"] {
+  return {
+    webhookSecret: e.MOCKPAY_WEBHOOK_SECRET ?? devSecrets.MOCKPAY_WEBHOOK_SECRET,
+    chaos: {
+      duplicateRate: e.MOCKPAY_DUPLICATE_RATE,
+      delayMs: e.MOCKPAY_DELAY_MS,
+      reorder: e.MOCKPAY_REORDER,
+      failRate: e.MOCKPAY_FAIL_RATE,
+    },
+    url: e.MOCKPAY_URL?.replace(/\/$/, "") ?? null,
+    apiKey: e.MOCKPAY_API_KEY ?? mockpayApiKeyDefault,
+    port: e.MOCKPAY_PORT,
+    publicUrl: (e.MOCKPAY_PUBLIC_URL ?? `http://${e.HOST}:${e.MOCKPAY_PORT}`).replace(/\/$/, ""),
+    publicUrlConfigured: e.MOCKPAY_PUBLIC_URL !== undefined,
+    webhookUrl: e.MOCKPAY_WEBHOOK_URL ?? `${publicUrl}/api/payments/webhook`,
   };
 }
 

@@ -1,28 +1,24 @@
 // Composition root of a server process: config → adapters → app → listen; graceful shutdown.
-import { createServer } from "node:http";
+import { createServer, type Server } from "node:http";
 import { fileURLToPath } from "node:url";
-import { closeRedis, createRedis } from "./adapters/redis/connection.js";
+import { closeRedis, createRedis, type Redis } from "./adapters/redis/connection.js";
 import { createPool } from "./adapters/postgres/pool.js";
-import { createApp } from "./app.js";
+import { createApp, type App } from "./app.js";
 import { accountId } from "@stampede/shared/core/ledger-ids";
 import { createConfiguredLedger, prepareServices, retryWhileUnavailable } from "./bootstrap.js";
 import { devDefaultsBanner, type Config } from "./config.js";
 import { applyConnectionLimits } from "./connection-limits.js";
 import { closeHttpServer, listen, onShutdownSignals, runClosers } from "./lifecycle.js";
 import { answerUnparsableRequests } from "./http/client-errors.js";
-import { createLogger } from "./logger.js";
+import { createLogger, type Logger } from "./logger.js";
 import { AdminUsers } from "./services/admin/admin-users.js";
 import { runMain } from "./run-main.js";
-import { startRealtime } from "./composition/realtime.js";
+import { startRealtime, type Realtime } from "./composition/realtime.js";
 
 const clientDistDir = fileURLToPath(new URL("../../client/dist", import.meta.url));
 
-async function start(config: Config): Promise<void> {
-  const logger = createLogger(config.logLevel, "server");
-  const banner = devDefaultsBanner(config);
-  if (banner) console.warn(banner);
-
-  await prepareServices(config);
+/** The process's connections: the app's pool, settlement's own, Redis and the ledger. */
+function openConnections(config: Config) {
   const pool = createPool(config.databaseUrl, { applicationName: "stampede-server", max: config.checkout.poolMax });
   // Payments are settled on connections of their own: a flood of holds cannot take them (0: shared).
   const { settlementPoolMax } = config.checkout;
@@ -32,16 +28,19 @@ async function start(config: Config): Promise<void> {
       : null;
   const redis = createRedis(config.redisUrl, "app");
   // The ledger exists before the app's metrics do: batch sizes are forwarded once they exist.
-  let observeBatch = (_events: number): void => {};
-  const ledger = createConfiguredLedger(config, (events) => observeBatch(events));
-  // The first statement on the app's own pool: PostgreSQL may restart between it and the set-up.
-  await retryWhileUnavailable(() => new AdminUsers(pool).bootstrap(config.admin.username, config.admin.password));
+  const batches = { observe: (_events: number): void => {} };
+  const ledger = createConfiguredLedger(config, (events) => batches.observe(events));
+  return { pool, settlementPool, redis, ledger, batches };
+}
 
-  let publicUrl = config.publicUrl;
-  const bullRedis = createRedis(config.redisUrl, "bullmq");
-  const built = createApp({
-    publicUrl: () => publicUrl,
-    bullRedis,
+type Connections = ReturnType<typeof openConnections> & { bullRedis: Redis };
+
+/** The app on this process's connections, as the config describes it. */
+function buildApp(config: Config, conns: Connections, logger: Logger, publicUrl: () => string): App {
+  const { pool, settlementPool, redis, ledger } = conns;
+  return createApp({
+    publicUrl,
+    bullRedis: conns.bullRedis,
     webhookSecrets: () => [config.mockpay.webhookSecret],
     mockpayChaos: config.mockpay.chaos,
     ...(config.mockpay.url ? { paymentProvider: { url: config.mockpay.url, apiKey: config.mockpay.apiKey } } : {}),
@@ -70,12 +69,52 @@ async function start(config: Config): Promise<void> {
       ledger: () => ledger.lookupAccounts([accountId("issuer", 0xffff_ffff)]),
     },
   });
-  observeBatch = (events) => built.metrics.ledgerBatch.observe(events);
+}
+
+/** Graceful shutdown: sockets, then HTTP (in-flight requests get the shutdown timeout), then the
+ * queues and connections, one after another. */
+async function shutDown(
+  config: Config,
+  logger: Logger,
+  running: { server: Server; realtime: Realtime; built: App; conns: Connections },
+): Promise<void> {
+  const { server, realtime, built, conns } = running;
+  await realtime.close();
+  const outcome = await closeHttpServer(server, config.shutdownTimeoutMs);
+  logger.info({ outcome }, "http server closed");
+  await runClosers(
+    [
+      { name: "queues", close: () => built.checkout.close() },
+      { name: "bullmq redis", close: () => closeRedis(conns.bullRedis) },
+      { name: "ledger", close: () => conns.ledger.close() },
+      { name: "postgres", close: () => Promise.all([conns.pool.end(), conns.settlementPool?.end()]) },
+      { name: "redis", close: () => closeRedis(conns.redis) },
+    ],
+    logger,
+  );
+}
+
+async function start(config: Config): Promise<void> {
+  const logger = createLogger(config.logLevel, "server");
+  const banner = devDefaultsBanner(config);
+  if (banner) console.warn(banner);
+
+  await prepareServices(config);
+  const opened = openConnections(config);
+  // The first statement on the app's own pool: PostgreSQL may restart between it and the set-up.
+  await retryWhileUnavailable(() =>
+    new AdminUsers(opened.pool).bootstrap(config.admin.username, config.admin.password),
+  );
+
+  let publicUrl = config.publicUrl;
+  const conns = { ...opened, bullRedis: createRedis(config.redisUrl, "bullmq") };
+  const built = buildApp(config, conns, logger, () => publicUrl);
+  opened.batches.observe = (events) => built.metrics.ledgerBatch.observe(events);
   const server = createServer(built.app);
   applyConnectionLimits(server, config.connections);
   answerUnparsableRequests(server);
   const realtime = startRealtime(server, built, {
-    redis,
+    redis: conns.redis,
     adapterRedis: createRedis(config.redisUrl, "stream"),
     eventsRedis: createRedis(config.redisUrl, "stream"),
     redisPrefix: config.redisPrefix,
@@ -93,19 +132,7 @@ async function start(config: Config): Promise<void> {
 
   onShutdownSignals(async () => {
     stopResumingRefunds();
-    await realtime.close();
-    const outcome = await closeHttpServer(server, config.shutdownTimeoutMs);
-    logger.info({ outcome }, "http server closed");
-    await runClosers(
-      [
-        { name: "queues", close: () => built.checkout.close() },
-        { name: "bullmq redis", close: () => closeRedis(bullRedis) },
-        { name: "ledger", close: () => ledger.close() },
-        { name: "postgres", close: () => Promise.all([pool.end(), settlementPool?.end()]) },
-        { name: "redis", close: () => closeRedis(redis) },
-      ],
-      logger,
-    );
+    await shutDown(config, logger, { server, realtime, built, conns });
   }, logger);
 }
 

@@ -11,7 +11,7 @@ import {
   webhooksInFlightMax,
   webhooksQueuedMax,
 } from "@stampede/shared/limits";
-import { admissionGate } from "../adapters/batching/admission-gate.js";
+import { admissionGate, type AdmissionGate } from "../adapters/batching/admission-gate.js";
 import { coalesce } from "../adapters/batching/coalesce.js";
 import type { HoldView } from "@stampede/shared/api/orders";
 import { aboutToOrderWindowMs } from "@stampede/shared/core/admission-control";
@@ -23,6 +23,7 @@ import type { SteeringStore } from "../adapters/redis/waiting-room/steering-stor
 import type { Logger } from "../logger.js";
 import type { OpenApiRegistry } from "../http/openapi.js";
 import { MockPayClient } from "../payments/mockpay-client.js";
+import type { PaymentProvider } from "../payments/provider.js";
 import {
   createMockPay,
   mockpayWebhookQueue,
@@ -136,12 +137,31 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
   // Without listeners BullMQ prints connection errors to stderr while Redis is away.
   for (const q of [...queues, expiryQueue])
     q.on("error", (err) => deps.logger.warn({ err, queue: q.name }, "queue connection error"));
-  const orders = deps.orders;
+  const parts = checkoutServices(deps, provider, expiryScheduler(expiryQueue));
+  const { holdGate, webhookGate } = checkoutGates(deps);
+  const { settlement } = parts;
+  return {
+    webhookRouter: webhookRoutes(
+      { settlement, secrets: deps.webhookSecrets, logger: deps.logger, gate: webhookGate, health: deps.health },
+      deps.registry,
+    ),
+    routers: [...(mockpay ? [mockpay.router] : []), ...checkoutRouters(deps, parts, holdGate)],
+    mockpay,
+    ...parts,
+    async close() {
+      await Promise.all([...queues, expiryQueue].map((q) => q.close()));
+      closeProvider();
+    },
+  };
+}
+
+/** Schedules the expiry jobs of holds: one job per second that holds expire in, not one per hold. */
+function expiryScheduler(expiryQueue: Queue<{ dueAtMs: number }>): (expiresAtMs: number) => Promise<void> {
   // Not a job per hold: concurrent holds add their seconds' jobs as one addBulk, and a second
   // that has a job already is not added again (this node remembers the seconds it scheduled;
   // BullMQ dedupes the job ids of other nodes). A job lost with Redis leaves its holds to the sweeper.
   const scheduled = new Set<string>();
-  const scheduleExpiry = coalesce(
+  return coalesce(
     async (times: number[]) => {
       const jobs = new Map(
         times
@@ -163,6 +183,15 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
     },
     { deadlineMs: 5_000, isUnavailable: () => true, unavailable: (message) => new Error(`expiry queue: ${message}`) },
   );
+}
+
+/** The checkout's services: ticket codes, domain events, hold ending, settlement and holds. */
+function checkoutServices(
+  deps: CheckoutDeps,
+  provider: PaymentProvider,
+  scheduleExpiry: (expiresAtMs: number) => Promise<void>,
+) {
+  const orders = deps.orders;
   const codes = new TicketCodes(deps.secretKey);
   const orderTokens = new OrderTokens(deps.secretKey);
   const domainEvents = new DomainEvents(deps.redis, deps.redisPrefix, deps.logger);
@@ -194,59 +223,50 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
     restoreAdmission: deps.restoreAdmission,
     scheduleExpiry: (_orderId, expiresAtMs) => scheduleExpiry(expiresAtMs),
   });
+  return { orders, holds, settlement, ending, codes, domainEvents };
+}
+
+/** The fans' order routes (holds behind their gate) and the admin's. */
+function checkoutRouters(
+  deps: CheckoutDeps,
+  parts: ReturnType<typeof checkoutServices>,
+  holdGate: AdmissionGate,
+): Router[] {
+  const { orders, holds, settlement, ending, codes } = parts;
   const idempotency = new IdempotentRequests<HoldView>(deps.pool, { leaseMs: deps.idempotencyLeaseMs });
   const checkinMisses = new ShortCodeMisses(deps.redis, deps.redisPrefix);
-  const { holdGate, webhookGate } = checkoutGates(deps);
-  return {
-    webhookRouter: webhookRoutes(
-      { settlement, secrets: deps.webhookSecrets, logger: deps.logger, gate: webhookGate, health: deps.health },
+  return [
+    orderRoutes(
+      {
+        holds,
+        idempotency,
+        orders,
+        ending,
+        tokens: deps.tokens,
+        codes,
+        holdGate,
+        holdAnswered: (ms) => deps.health.holdAnswered(ms),
+        stockRefusals: {
+          note: (eventId, fanId) => deps.steering.noteStockRefusal(eventId, fanId, Date.now(), aboutToOrderWindowMs),
+        },
+      },
       deps.registry,
     ),
-    routers: [
-      ...(mockpay ? [mockpay.router] : []),
-      orderRoutes(
-        {
-          holds,
-          idempotency,
-          orders,
-          ending,
-          tokens: deps.tokens,
-          codes,
-          holdGate,
-          holdAnswered: (ms) => deps.health.holdAnswered(ms),
-          stockRefusals: {
-            note: (eventId, fanId) => deps.steering.noteStockRefusal(eventId, fanId, Date.now(), aboutToOrderWindowMs),
-          },
-        },
-        deps.registry,
-      ),
-      adminOrderRoutes(
-        {
-          admin: deps.admin,
-          orders,
-          settlement,
-          codes,
-          events: deps.events,
-          ledger: deps.ledger,
-          store: deps.store,
-          steering: deps.steering,
-          checkinMisses,
-        },
-        deps.registry,
-      ),
-    ],
-    mockpay,
-    orders,
-    holds,
-    settlement,
-    ending,
-    codes,
-    domainEvents,
-    async close() {
-      await Promise.all([...queues, expiryQueue].map((q) => q.close()));
-      closeProvider();
-    },
-  };
+    adminOrderRoutes(
+      {
+        admin: deps.admin,
+        orders,
+        settlement,
+        codes,
+        events: deps.events,
+        ledger: deps.ledger,
+        store: deps.store,
+        steering: deps.steering,
+        checkinMisses,
+      },
+      deps.registry,
+    ),
+  ];
 }
 
 /** New holds yield to payment webhooks that have waited this long for their turn. */

@@ -34,8 +34,21 @@ function setSessionCookie(res: Response, sessionId: string, secure: boolean): vo
 
 export function adminAuthRoutes(deps: AdminAuthDeps, registry: OpenApiRegistry, options: AdminRoutesOptions): Router {
   const router = Router();
-  const tags = ["admin: auth"];
+  signInRoute(router, registry, deps, options);
+  sessionRoutes(router, registry, deps);
+  adminUserRoutes(router, registry, deps);
+  return router;
+}
 
+const tags = ["admin: auth"];
+
+/** Sign-in: checks the credentials (with the limiter's backoff), audits the attempt, sets the cookie. */
+function signInRoute(
+  router: Router,
+  registry: OpenApiRegistry,
+  deps: AdminAuthDeps,
+  options: AdminRoutesOptions,
+): void {
   defineRoute(
     router,
     registry,
@@ -69,7 +82,10 @@ export function adminAuthRoutes(deps: AdminAuthDeps, registry: OpenApiRegistry, 
       res.json({ username: session.username, role: session.role, csrfToken: session.csrfToken });
     },
   );
+}
 
+/** The signed-in admin's session: sign out, and who am I (with the CSRF token for writes). */
+function sessionRoutes(router: Router, registry: OpenApiRegistry, deps: AdminAuthDeps): void {
   defineRoute(
     router,
     registry,
@@ -107,7 +123,10 @@ export function adminAuthRoutes(deps: AdminAuthDeps, registry: OpenApiRegistry, 
       res.json({ username: admin.username, role: admin.role, csrfToken: admin.csrfToken ?? null });
     },
   );
+}
 
+/** Admin accounts: list them, and create one with its role (admins only). */
+function adminUserRoutes(router: Router, registry: OpenApiRegistry, deps: AdminAuthDeps): void {
   defineRoute(
     router,
     registry,
@@ -145,6 +164,4 @@ export function adminAuthRoutes(deps: AdminAuthDeps, registry: OpenApiRegistry, 
       res.status(201).json({ id: user.id, username: user.username, role: user.role, createdAt: user.createdAt });
     },
   );
-
-  return router;
 }

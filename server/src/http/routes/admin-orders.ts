@@ -51,9 +51,20 @@ export interface AdminOrderDeps {
 
 export function adminOrderRoutes(deps: AdminOrderDeps, registry: OpenApiRegistry): Router {
   const router = Router();
-  const tags = ["admin: orders"];
   const pool = deps.orders.pool;
+  orderSearchRoute(router, registry, deps);
+  refundRoute(router, registry, deps);
+  checkinRoute(router, registry, { admin: deps.admin, pool, codes: deps.codes, misses: deps.checkinMisses });
+  salesFigureRoutes(router, registry, deps);
+  admissionControllerRoute(router, registry, deps);
+  return router;
+}
 
+const tags = ["admin: orders"];
+
+/** Order search for the admin's list: filters, a text search over email and id, a cursor on the id. */
+function orderSearchRoute(router: Router, registry: OpenApiRegistry, deps: AdminOrderDeps): void {
+  const pool = deps.orders.pool;
   defineRoute(
     router,
     registry,
@@ -95,7 +106,10 @@ export function adminOrderRoutes(deps: AdminOrderDeps, registry: OpenApiRegistry
       };
     },
   );
+}
 
+/** A paid order's refund: money back, tickets void, stock returned. */
+function refundRoute(router: Router, registry: OpenApiRegistry, deps: AdminOrderDeps): void {
   defineRoute(
     router,
     registry,
@@ -117,17 +131,13 @@ export function adminOrderRoutes(deps: AdminOrderDeps, registry: OpenApiRegistry
         throw new HttpError(409, "conflict", `only paid orders can be refunded; this one is ${result.status}`);
       const order = await deps.orders.get(params.orderId);
       if (!order) throw new HttpError(404, "not_found", "no such order");
-      return orderView(pool, order, null);
+      return orderView(deps.orders.pool, order, null);
     },
   );
-
-  checkinRoute(router, registry, { admin: deps.admin, pool, codes: deps.codes, misses: deps.checkinMisses });
-  eventFigureRoutes(router, registry, deps);
-  return router;
 }
 
-/** An event's figures for the dashboard: live stats, the sales feed's history, the admission controller. */
-function eventFigureRoutes(router: Router, registry: OpenApiRegistry, deps: AdminOrderDeps): void {
+/** An event's sales figures for the dashboard: live stats, and the sales feed's history. */
+function salesFigureRoutes(router: Router, registry: OpenApiRegistry, deps: AdminOrderDeps): void {
   const pool = deps.orders.pool;
   defineRoute(
     router,
@@ -181,7 +191,10 @@ function eventFigureRoutes(router: Router, registry: OpenApiRegistry, deps: Admi
       return { eventId: event.id, sales: await recentSales(pool, event.id, query.limit) };
     },
   );
+}
 
+/** The admission controller for the dashboard: its rate now and why, and its recent steps. */
+function admissionControllerRoute(router: Router, registry: OpenApiRegistry, deps: AdminOrderDeps): void {
   defineRoute(
     router,
     registry,

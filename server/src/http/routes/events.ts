@@ -60,6 +60,7 @@ export function eventRoutes(deps: EventRoutesDeps, registry: OpenApiRegistry): R
   publicEventRoutes(router, registry, deps.events);
   adminEventReads(router, registry, deps);
   adminEventWrites(router, registry, deps);
+  waitingRoomSettingsRoute(router, registry, deps);
   return router;
 }
 
@@ -155,7 +156,7 @@ function adminEventReads(router: Router, registry: OpenApiRegistry, deps: EventR
   );
 }
 
-/** What only admins change: create an event, move it through the workflow, tune its admission. */
+/** What only admins change: create an event, move it through the workflow. */
 function adminEventWrites(router: Router, registry: OpenApiRegistry, deps: EventRoutesDeps): void {
   const { events } = deps;
   const adminOnly = [requireAdmin(deps.admin)];
@@ -202,7 +203,12 @@ function adminEventWrites(router: Router, registry: OpenApiRegistry, deps: Event
       return outcome.event;
     },
   );
+}
 
+/** The admin's waiting-room settings of an event: tune its admission, pause or resume it. */
+function waitingRoomSettingsRoute(router: Router, registry: OpenApiRegistry, deps: EventRoutesDeps): void {
+  const { events } = deps;
+  const adminOnly = [requireAdmin(deps.admin)];
   defineRoute(
     router,
     registry,

@@ -163,13 +163,14 @@ export function orderRoutes(deps: OrderRoutesDeps, registry: OpenApiRegistry): R
     res.status(answer.status).json(answer.body);
   });
 
-  fanOrderRoutes(router, registry, deps);
+  fanOrdersRoute(router, registry, deps);
+  orderLinkRoutes(router, registry, deps);
   ticketRoutes(router, registry, deps);
   return router;
 }
 
-/** The orders a fan (or whoever holds an order's token) reads and cancels. */
-function fanOrderRoutes(router: Router, registry: OpenApiRegistry, deps: OrderRoutesDeps): void {
+/** The fan's own orders of an event, and how many more tickets they may hold. */
+function fanOrdersRoute(router: Router, registry: OpenApiRegistry, deps: OrderRoutesDeps): void {
   const tags = ["checkout"];
   defineRoute(
     router,
@@ -204,7 +205,11 @@ function fanOrderRoutes(router: Router, registry: OpenApiRegistry, deps: OrderRo
       };
     },
   );
+}
 
+/** One order, read or cancelled by whoever holds its token or is the fan who placed it. */
+function orderLinkRoutes(router: Router, registry: OpenApiRegistry, deps: OrderRoutesDeps): void {
+  const tags = ["checkout"];
   defineRoute(
     router,
     registry,

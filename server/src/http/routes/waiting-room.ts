@@ -27,10 +27,18 @@ export interface WaitingRoomRoutesDeps {
 
 export function waitingRoomRoutes(deps: WaitingRoomRoutesDeps, registry: OpenApiRegistry): Router {
   const router = Router();
-  const tags = ["waiting room"];
-  const fan = [requireFan(deps.tokens)];
-  const notFound = () => new HttpError(404, "not_found", "no such event");
+  joinRoute(router, registry, deps);
+  queueEntryRoutes(router, registry, deps);
+  lotteryRoute(router, registry, deps);
+  return router;
+}
 
+const tags = ["waiting room"];
+const notFound = () => new HttpError(404, "not_found", "no such event");
+
+/** Joining over REST: rate-limited per fan and per IP, idempotent, and the fan's place back after a rebuild. */
+function joinRoute(router: Router, registry: OpenApiRegistry, deps: WaitingRoomRoutesDeps): void {
+  const fan = [requireFan(deps.tokens)];
   const joinSpec = {
     method: "post",
     path: "/api/events/:eventId/queue",
@@ -57,7 +65,11 @@ export function waitingRoomRoutes(deps: WaitingRoomRoutesDeps, registry: OpenApi
     if (!view) throw notFound();
     return { ...view, entry: outcome.entry };
   });
+}
 
+/** The fan's entry: polled for its place and the room's status, or given up. */
+function queueEntryRoutes(router: Router, registry: OpenApiRegistry, deps: WaitingRoomRoutesDeps): void {
+  const fan = [requireFan(deps.tokens)];
   defineRoute(
     router,
     registry,
@@ -93,7 +105,10 @@ export function waitingRoomRoutes(deps: WaitingRoomRoutesDeps, registry: OpenApi
     },
     async ({ params }, _req, res) => ({ left: await deps.waitingRoom.leave(params.eventId, currentFan(res)) }),
   );
+}
 
+/** The verifiable lottery record, public: anyone can recompute the draw once it is done. */
+function lotteryRoute(router: Router, registry: OpenApiRegistry, deps: WaitingRoomRoutesDeps): void {
   defineRoute(
     router,
     registry,
@@ -111,6 +126,4 @@ export function waitingRoomRoutes(deps: WaitingRoomRoutesDeps, registry: OpenApi
       return deps.lottery.view(event.id, event.waitingRoom.mode);
     },
   );
-
-  return router;
 }
