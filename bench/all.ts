@@ -32,8 +32,7 @@ export async function run(args: string[]): Promise<void> {
   const only = args.length > 0 ? scenarios.filter((s) => args.includes(s)) : scenarios;
   const outcomes = [];
   for (const name of only) outcomes.push(await runOne(name));
-  console.log(
-    `\n## all\n\n| scenario | exit | seconds |\n| --- | --- | --- |\n${outcomes.map((o) => `| ${o.name} | ${o.code} | ${o.seconds} |`).join("\n")}`,
-  );
+  const rows = outcomes.map((o) => `| ${o.name} | ${o.code} | ${o.seconds} |`);
+  console.log(["", "## all", "", "| scenario | exit | seconds |", "| --- | --- | --- |", ...rows].join("\n"));
   if (outcomes.some((o) => o.code !== 0)) process.exitCode = 1;
 }

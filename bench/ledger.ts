@@ -175,10 +175,10 @@ async function measure(
 function table(figures: Figure[]): string {
   const head =
     "| hold | concurrency | holds/s | mean batch (holds) | p50 ms | p99 ms | SELECT 1 round trips/s | holds per round trip |";
-  const rows = figures.map(
-    (f) =>
-      `| ${f.shape} | ${f.concurrency} | ${f.holdsPerSecond} | ${f.meanBatchHolds} | ${f.p50Ms} | ${f.p99Ms} | ${f.calibrationRoundTripsPerSecond} | ${f.holdsPerRoundTrip} |`,
-  );
+  const rows = figures.map((f) => {
+    const cells = [f.shape, f.concurrency, f.holdsPerSecond, f.meanBatchHolds, f.p50Ms, f.p99Ms];
+    return `| ${[...cells, f.calibrationRoundTripsPerSecond, f.holdsPerRoundTrip].join(" | ")} |`;
+  });
   return [head, "| --- | --- | --- | --- | --- | --- | --- | --- |", ...rows].join("\n");
 }
 
@@ -250,9 +250,9 @@ export async function run(args: string[]): Promise<void> {
     mkdirSync(dir, { recursive: true });
     const file = `${dir}${startedAt.replaceAll(":", "-")}-ledger.json`;
     writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-    console.log(
-      `\n## ledger — holds into the PostgreSQL ledger through the auto-batcher, ${config.seconds} s per cell (load average at start ${env.machine.loadAverage1mAtStart?.toFixed(2)})\n\n${table(figures)}\n\nwritten: ${file}`,
-    );
+    const load = env.machine.loadAverage1mAtStart?.toFixed(2);
+    const title = `holds into the PostgreSQL ledger through the auto-batcher, ${config.seconds} s per cell`;
+    console.log(`\n## ledger — ${title} (load average at start ${load})\n\n${table(figures)}\n\nwritten: ${file}`);
   } finally {
     await ledger.close();
     await pool.end();

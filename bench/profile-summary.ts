@@ -40,6 +40,6 @@ const top = (m: Map<string, number>, n: number) =>
     .slice(0, n)
     .map(([k, v]) => `| ${((100 * v) / total).toFixed(1)}% | ${k} |`)
     .join("\n");
-console.log(
-  `samples: ${total}\n\n| self | function |\n| --- | --- |\n${top(byFunction, Number(topArg ?? 25))}\n\n| self | package / area |\n| --- | --- |\n${top(byPackage, 15)}`,
-);
+const byFunctionTable = `| self | function |\n| --- | --- |\n${top(byFunction, Number(topArg ?? 25))}`;
+const byPackageTable = `| self | package / area |\n| --- | --- |\n${top(byPackage, 15)}`;
+console.log(`samples: ${total}\n\n${byFunctionTable}\n\n${byPackageTable}`);

@@ -76,8 +76,10 @@ export function writeResult(r: BenchResult): string {
   const { env, ...rest } = r;
   writeFileSync(file, `${JSON.stringify({ ...rest, ...env }, null, 2)}\n`);
   const notes = (r.notes ?? []).map((n) => `- ${n}`).join("\n");
+  const heading = `## ${r.name} — ${r.title} (load average at start ${env.machine.loadAverage1mAtStart?.toFixed(2)})`;
+  const calibration = `calibration (same generator, same run):\n\n${markdownTable(r.calibration)}`;
   console.log(
-    `\n## ${r.name} — ${r.title} (load average at start ${env.machine.loadAverage1mAtStart?.toFixed(2)})\n\n${markdownTable(r.figures)}\n\ncalibration (same generator, same run):\n\n${markdownTable(r.calibration)}\n${notes ? `\n${notes}\n` : ""}\nwritten: ${file}`,
+    `\n${heading}\n\n${markdownTable(r.figures)}\n\n${calibration}\n${notes ? `\n${notes}\n` : ""}\nwritten: ${file}`,
   );
   return file;
 }

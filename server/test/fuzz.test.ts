@@ -224,8 +224,8 @@ const isApi = (path: string) => path.startsWith("/api/") || path.startsWith("/mo
 async function check(a: Attempt): Promise<RawResponse> {
   const before = await snapshot(t.pool, t.redis, t.testRedis.prefix);
   const res = await send(t.url, a.method, a.path, a.headers, a.body);
-  const what = () =>
-    `${a.method} ${cut(a.path)} ${cut(JSON.stringify(a.headers))} body=${cut(a.body ?? "")}\n→ ${res.status} ${res.contentType} ${cut(res.text, 500)}`;
+  const sent = `${a.method} ${cut(a.path)} ${cut(JSON.stringify(a.headers))} body=${cut(a.body ?? "")}`;
+  const what = () => `${sent}\n→ ${res.status} ${res.contentType} ${cut(res.text, 500)}`;
   if (res.status >= 500) throw new Error(`5xx: ${what()}`);
   if (res.status < 400) return res;
   const code = errorCodeOf(res);

@@ -65,7 +65,8 @@ async function failFirstPaidCommit(orderId: string): Promise<void> {
       RETURN NULL;
     END $$`);
   await db.query(
-    `CREATE CONSTRAINT TRIGGER test_fail_paid AFTER UPDATE ON orders DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION test_fail_paid_once()`,
+    `CREATE CONSTRAINT TRIGGER test_fail_paid AFTER UPDATE ON orders DEFERRABLE INITIALLY DEFERRED
+       FOR EACH ROW EXECUTE FUNCTION test_fail_paid_once()`,
   );
 }
 

@@ -43,9 +43,15 @@ describe("graceful shutdown", () => {
     socket.on("data", (d) => (response += d.toString()));
     // Headers, then half the body once the server has answered "100 Continue", which it does
     // only after it has parsed the headers: the request is provably in flight at the signal.
-    socket.write(
-      `POST /api/admin/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n`,
-    );
+    const head = [
+      "POST /api/admin/login HTTP/1.1",
+      "Host: x",
+      "Content-Type: application/json",
+      `Content-Length: ${body.length}`,
+      "Expect: 100-continue",
+      "Connection: close",
+    ];
+    socket.write(`${head.join("\r\n")}\r\n\r\n`);
     await waitFor("100 Continue", () => response.startsWith("HTTP/1.1 100 Continue\r\n\r\n"));
     socket.write(body.slice(0, 10));
 

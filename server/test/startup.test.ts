@@ -27,7 +27,8 @@ describe("start-up failures", () => {
     });
     expect(code).toBe(1);
     expect(lines).toEqual([
-      `stampede: cannot start: PostgreSQL at 127.0.0.1:${port} is not answering (connection refused) (DATABASE_URL). Start it, e.g. \`pg_ctlcluster 15 main start\` or \`docker compose up -d postgres\`.`,
+      `stampede: cannot start: PostgreSQL at 127.0.0.1:${port} is not answering (connection refused) (DATABASE_URL).` +
+        " Start it, e.g. `pg_ctlcluster 15 main start` or `docker compose up -d postgres`.",
     ]);
   });
 

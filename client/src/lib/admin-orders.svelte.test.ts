@@ -168,7 +168,12 @@ describe("CSV", () => {
     const [header, row] = csv.split("\r\n");
     expect(header).toBe("order_id,created_at,paid_at,status,email,items,tickets,total,currency,perks,fan_id");
     expect(row).toBe(
-      "00000001-aaaa-bbbb-cccc-dddddddddddd,2030-03-14T18:00:00.000Z,2030-03-14T18:01:00.000Z,paid,fan1@example.test,2xGA,2,90.00,USD,POSTER,fan-1",
+      [
+        "00000001-aaaa-bbbb-cccc-dddddddddddd",
+        "2030-03-14T18:00:00.000Z",
+        "2030-03-14T18:01:00.000Z",
+        "paid,fan1@example.test,2xGA,2,90.00,USD,POSTER,fan-1",
+      ].join(","),
     );
     expect(decimalAmount(1_250, "JPY")).toBe("1250");
   });

@@ -24,8 +24,11 @@ interface Options {
 }
 
 const progressEveryMs = 5_000;
-const usage =
-  "usage: npm run demo:crowd -- [--fans 300] [--url http://127.0.0.1:3000] [--event <id>] [--admin admin:<password>] [--admit-per-minute 60] [--minutes 6] [--sessions-per-minute 100]";
+const usage = [
+  "usage: npm run demo:crowd --",
+  "[--fans 300] [--url http://127.0.0.1:3000] [--event <id>] [--admin admin:<password>]",
+  "[--admit-per-minute 60] [--minutes 6] [--sessions-per-minute 100]",
+].join(" ");
 
 function parseArgs(argv: string[]): Options {
   const get = (name: string) => {
@@ -82,7 +85,17 @@ function setAdmission(
 function progressLine(t: Tally, fans: number, startedMs: number): string {
   const d = t.done;
   const s = Math.round((Date.now() - startedMs) / 1000);
-  return `crowd ${s}s: ${t.arrived}/${fans} arrived, ${t.waiting} waiting, ${t.admitted} admitted — ${d.paid} paid, ${d.declined} declined, ${d.abandoned} abandoned holds, ${d.left} left the queue, ${d.sold_out} found it sold out${d.stopped ? `, ${d.stopped} sent home (stop)` : ""}${d.failed ? `, ${d.failed} failed` : ""}`;
+  const room = `${t.arrived}/${fans} arrived, ${t.waiting} waiting, ${t.admitted} admitted`;
+  const outcomes = [
+    `${d.paid} paid`,
+    `${d.declined} declined`,
+    `${d.abandoned} abandoned holds`,
+    `${d.left} left the queue`,
+    `${d.sold_out} found it sold out`,
+    ...(d.stopped ? [`${d.stopped} sent home (stop)`] : []),
+    ...(d.failed ? [`${d.failed} failed`] : []),
+  ];
+  return `crowd ${s}s: ${room} — ${outcomes.join(", ")}`;
 }
 
 /** Starts fans no faster than the session budget allows (a rolling minute). */
@@ -128,8 +141,10 @@ async function main(): Promise<void> {
     admission: "manual",
   });
   if (slowed.status !== 200) throw new Error(`cannot slow admission: ${describe(slowed)}`);
+  const slowedFrom = `admission slowed from ${before} to ${options.admitPerMinute} a minute so a queue forms (restored at the end)`;
+  const stops = `stops after ${options.minutes} min or when every fan is done; Ctrl-C stops it.`;
   console.log(
-    `crowd: ${options.fans} fans for "${event.name}" (${options.url}/events/${event.id}); admission slowed from ${before} to ${options.admitPerMinute} a minute so a queue forms (restored at the end); stops after ${options.minutes} min or when every fan is done; Ctrl-C stops it.`,
+    `crowd: ${options.fans} fans for "${event.name}" (${options.url}/events/${event.id}); ${slowedFrom}; ${stops}`,
   );
 
   const tally = newTally();

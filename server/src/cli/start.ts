@@ -98,8 +98,9 @@ function superviseChildren(children: Supervised[]): void {
         return finish();
       }
       const delayMs = Date.now() - startedAt >= restartStableRunMs ? restartBackoffBaseMs : backoffMs;
+      const how = signal ?? `exit code ${String(code)}`;
       console.error(
-        `stampede: the ${s.name} process exited unexpectedly (${signal ?? `exit code ${String(code)}`}); restarting it in ${Math.round(delayMs / 1000)} s`,
+        `stampede: the ${s.name} process exited unexpectedly (${how}); restarting it in ${Math.round(delayMs / 1000)} s`,
       );
       const timer = setTimeout(() => {
         restartTimers.delete(timer);
@@ -133,6 +134,12 @@ async function waitReady(url: string, server: Supervised): Promise<void> {
   throw new StartupError(`the server did not become ready within ${readyTimeoutMs / 1000} s`);
 }
 
+/** The banner's word on the admin password: shown while it is the development default. */
+function adminPasswordHint(config: Config): string {
+  if (!config.devDefaultsUsed.includes("ADMIN_PASSWORD")) return " (password from ADMIN_PASSWORD)";
+  return `, password "${config.admin.password}" (development default)`;
+}
+
 async function start(config: Config): Promise<void> {
   await prepareServices(config);
   await buildClientIfNeeded();
@@ -157,7 +164,7 @@ async function start(config: Config): Promise<void> {
     seeded
       ? `  Demo event created: ${config.publicUrl}/events/${seeded}`
       : "  Events: existing events kept (no demo seeded)",
-    `  Admin: ${config.publicUrl}/admin   user "${config.admin.username}"${config.devDefaultsUsed.includes("ADMIN_PASSWORD") ? `, password "${config.admin.password}" (development default)` : " (password from ADMIN_PASSWORD)"}`,
+    `  Admin: ${config.publicUrl}/admin   user "${config.admin.username}"${adminPasswordHint(config)}`,
     `  API docs: ${config.publicUrl}/api/docs    Ctrl-C stops everything.`,
     "",
   ];

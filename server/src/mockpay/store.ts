@@ -43,8 +43,10 @@ interface RawSession {
   pay_by: Date | null;
 }
 
-const sessionColumns =
-  "id, order_id, amount_cents, currency, description, return_url, webhook_url, status, created_at, expires_at, completed_at, expires_at <= now() AS expired, pay_by";
+const sessionColumns = [
+  "id, order_id, amount_cents, currency, description, return_url, webhook_url, status",
+  "created_at, expires_at, completed_at, expires_at <= now() AS expired, pay_by",
+].join(", ");
 
 function toSession(r: RawSession): SessionRow {
   const amountCents = Number(r.amount_cents);
@@ -206,7 +208,9 @@ export async function insertRefund(
 /** Undelivered events created at least `minAgeSeconds` ago, oldest first. */
 export async function undeliveredEventIds(db: Db, minAgeSeconds: number, limit: number): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
-    "SELECT id FROM mockpay_events WHERE delivered_at IS NULL AND created_at <= now() - make_interval(secs => $1) ORDER BY created_at LIMIT $2",
+    `SELECT id FROM mockpay_events
+      WHERE delivered_at IS NULL AND created_at <= now() - make_interval(secs => $1)
+      ORDER BY created_at LIMIT $2`,
     [minAgeSeconds, limit],
   );
   return rows.map((r) => r.id);

@@ -38,7 +38,8 @@ export async function ordersFigures(pool: Pool, eventId: string): Promise<Orders
     [eventId],
   );
   const { rows: perks } = await pool.query<{ perk_id: string; n: string }>(
-    "SELECT p.perk_id, count(*) AS n FROM order_perks p JOIN orders o ON o.id = p.order_id WHERE o.event_id = $1 AND o.status IN ('paid', 'refunded') GROUP BY 1",
+    `SELECT p.perk_id, count(*) AS n FROM order_perks p JOIN orders o ON o.id = p.order_id
+      WHERE o.event_id = $1 AND o.status IN ('paid', 'refunded') GROUP BY 1`,
     [eventId],
   );
   const { rows: held } = await pool.query<{ n: string }>(
@@ -64,7 +65,8 @@ export function tierAgainstOrders(ledger: { held: number; sold: number }, orders
     );
   if (ledger.sold > settled + orders.held)
     problems.push(
-      `ledger sold ${ledger.sold} is ${ledger.sold - settled} more than paid orders' tickets (${orders.paid}) + refunds returning stock (${orders.returning}), beyond the ${orders.held} held that may be mid-payment`,
+      `ledger sold ${ledger.sold} is ${ledger.sold - settled} more than paid orders' tickets (${orders.paid})` +
+        ` + refunds returning stock (${orders.returning}), beyond the ${orders.held} held that may be mid-payment`,
     );
   if (ledger.held > orders.held)
     problems.push(

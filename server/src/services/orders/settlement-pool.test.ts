@@ -139,7 +139,8 @@ describe("late payments refunded with the pool full", () => {
       late.map(() => "applied"),
     );
     const { rows } = await pool.query<{ status: string; done: boolean }>(
-      "SELECT o.status, r.done_at IS NOT NULL AS done FROM orders o LEFT JOIN refund_intents r ON r.order_id = o.id WHERE o.id = ANY($1::uuid[])",
+      `SELECT o.status, r.done_at IS NOT NULL AS done
+         FROM orders o LEFT JOIN refund_intents r ON r.order_id = o.id WHERE o.id = ANY($1::uuid[])`,
       [late.map((o) => o.orderId)],
     );
     expect(rows).toEqual(late.map(() => ({ status: "refunded", done: true })));
