@@ -1,9 +1,10 @@
 // The import rules `npm run deps` enforces (dependency-cruiser): no cycles, type imports and
 // .svelte files included, and the directions the packages depend in — shared depends on none of
-// the others, the client on no server code, the server on no workers code, the server's adapters
-// on nothing above them, its services on neither edge (http/, realtime/) nor the wiring
-// (composition/, app.ts, main.ts), its edges not on the wiring, the workers on neither, and
-// nothing outside the tests on a test file.
+// the others (its ports import types only), the client on no server code, the server on no
+// workers code, the server's adapters on nothing above them, its services on neither edge (http/,
+// realtime/) nor the wiring (composition/, app.ts, main.ts), its edges not on the wiring, the
+// workers on none of the server's services, edges and wiring (they run shared's core on the
+// adapters), and nothing outside the tests on a test file.
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -63,9 +64,16 @@ module.exports = {
       name: "workers-not-server-edges",
       severity: "error",
       comment:
-        "The workers process runs jobs: it may use the server's services and adapters, never its edges or wiring.",
+        "The workers run jobs on shared/'s core and ports and the adapters they need: never the server's services, edges or wiring.",
       from: { path: "^workers/src/" },
-      to: { path: "^server/src/(http/|realtime/|composition/|app[.]ts$|main[.]ts$)" },
+      to: { path: "^server/src/(services/|http/|realtime/|composition/|app[.]ts$|main[.]ts$)" },
+    },
+    {
+      name: "ports-are-contracts",
+      severity: "error",
+      comment: "A port in shared/src/ports is an interface the adapters implement: it names types, never code.",
+      from: { path: "^shared/src/ports/" },
+      to: { dependencyTypesNot: ["type-only"] },
     },
     {
       name: "no-test-code-in-production",

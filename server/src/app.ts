@@ -21,7 +21,7 @@ import type { AdminAuthDeps } from "./services/admin/auth.js";
 import { LoginLimiter, type LoginBackoffOptions } from "./services/admin/login-limiter.js";
 import { adminAuthRoutes } from "./http/routes/admin-auth.js";
 import { AdminSessions } from "./services/admin/sessions.js";
-import { EventsRepo } from "./services/events/events-repo.js";
+import { EventsRepo } from "./adapters/postgres/events-repo.js";
 import { EventsService } from "./services/events/events-service.js";
 import { eventRoutes } from "./http/routes/events.js";
 import type { Ledger } from "@stampede/shared/ledger/port";
@@ -40,7 +40,7 @@ import { WaitingRoomService } from "./services/waiting-room/waiting-room-service
 import { joinsPerFanPerMinuteMax } from "@stampede/shared/limits";
 import type { ChaosSettings } from "./mockpay/index.js";
 import { createCheckout, type Checkout } from "./composition/checkout.js";
-import { OrdersRepo } from "./services/orders/orders-repo.js";
+import { OrdersRepo } from "./adapters/postgres/orders-repo.js";
 import { CheckoutHealthMeter } from "./services/orders/checkout-health.js";
 import { CheckoutHealthStore } from "./adapters/redis/checkout-health-store.js";
 import { SteeringStore } from "./adapters/redis/waiting-room/steering-store.js";

@@ -9,7 +9,7 @@
 // order stayed held until the second process delivered (nothing else settles it).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
-import { domainStreamKey, entryEvents } from "../src/services/orders/domain-events.js";
+import { domainStreamKey, entryEvents } from "../src/adapters/redis/domain-events.js";
 import {
   admittedFan,
   auditOk,

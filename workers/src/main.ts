@@ -6,10 +6,10 @@ import { closeRedis, createRedis } from "@stampede/server/adapters/redis/connect
 import { createPool } from "@stampede/server/adapters/postgres/pool";
 import { createConfiguredLedger, prepareServices } from "@stampede/server/bootstrap";
 import { WaitingRoomStore } from "@stampede/server/adapters/redis/waiting-room/store";
-import { EventsRepo } from "@stampede/server/services/events/events-repo";
-import { DomainEvents } from "@stampede/server/services/orders/domain-events";
-import { HoldEnding } from "@stampede/server/services/orders/hold-ending";
-import { OrdersRepo } from "@stampede/server/services/orders/orders-repo";
+import { EventsRepo } from "@stampede/server/adapters/postgres/events-repo";
+import { DomainEvents } from "@stampede/server/adapters/redis/domain-events";
+import { HoldEnding } from "@stampede/shared/core/hold-ending";
+import { OrdersRepo } from "@stampede/server/adapters/postgres/orders-repo";
 import { devDefaultsBanner, type Config } from "@stampede/server/config";
 import { onShutdownSignals, runClosers } from "@stampede/server/lifecycle";
 import { createLogger } from "@stampede/server/logger";
@@ -28,7 +28,6 @@ async function start(config: Config): Promise<void> {
   const ledger = createConfiguredLedger(config);
   const orders = new OrdersRepo(pool);
   const ending = new HoldEnding({
-    pool,
     orders,
     ledger,
     events: new EventsRepo(pool),

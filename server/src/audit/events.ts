@@ -3,7 +3,7 @@
 import type { Ledger } from "@stampede/shared/ledger/port";
 import type { Pool } from "../adapters/postgres/pool.js";
 import { auditEvent, type EventAudit } from "../services/events/audit.js";
-import { EventsRepo, type EventRecord } from "../services/events/events-repo.js";
+import { EventsRepo, type EventRecord } from "../adapters/postgres/events-repo.js";
 
 export class UnknownEventError extends Error {
   override name = "UnknownEventError";

@@ -7,6 +7,7 @@
 // only if it outlasts `inFlightMaxMs` or is still there at rest: a payment posted in the ledger
 // whose commit a crash or a database restart interrupted is completed by the webhook's retry,
 // and those back off for minutes (webhookDeliveryAttemptsMax), so a short bound would cry wolf.
+import type { Clock } from "@stampede/shared/ports/clock";
 import type { Ledger } from "@stampede/shared/ledger/port";
 import { dependencyUnavailable } from "../adapters/dependency-errors.js";
 import type { Pool } from "../adapters/postgres/pool.js";
@@ -32,7 +33,7 @@ export interface HistoryOptions {
   /** How long a disagreement that may be in flight may last before it counts (10 min by default:
    * the webhook retries' span, ~8 min, and the outbox relay's pass). */
   inFlightMaxMs?: number;
-  now?: () => number;
+  now?: Clock;
 }
 
 const inFlightMaxMsDefault = 10 * 60_000;
@@ -52,7 +53,7 @@ export interface HistoryResult {
 }
 
 export class HistoryChecker {
-  private readonly now: () => number;
+  private readonly now: Clock;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> = Promise.resolve();
   private stopped = false;

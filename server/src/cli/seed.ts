@@ -4,7 +4,7 @@ import type { Pool } from "../adapters/postgres/pool.js";
 import type { Ledger } from "@stampede/shared/ledger/port";
 import { EventsService } from "../services/events/events-service.js";
 import { demoEventInput } from "../seed/demo.js";
-import { EventsRepo } from "../services/events/events-repo.js";
+import { EventsRepo } from "../adapters/postgres/events-repo.js";
 
 const seedLockKey = 0x5345_4544; // "SEED"
 

@@ -23,7 +23,7 @@ import type { SteeringStore } from "../adapters/redis/waiting-room/steering-stor
 import type { Logger } from "../logger.js";
 import type { OpenApiRegistry } from "../http/openapi.js";
 import { MockPayClient } from "../payments/mockpay-client.js";
-import type { PaymentProvider } from "../payments/provider.js";
+import type { PaymentProvider } from "@stampede/shared/ports/payment-provider";
 import {
   createMockPay,
   mockpayWebhookQueue,
@@ -33,24 +33,24 @@ import {
 } from "../mockpay/index.js";
 import type { AdminAuthDeps } from "../services/admin/auth.js";
 import { EventCache } from "../services/events/event-cache.js";
-import { EventsRepo } from "../services/events/events-repo.js";
+import { EventsRepo } from "../adapters/postgres/events-repo.js";
 import type { EventsService } from "../services/events/events-service.js";
 import type { TokenService } from "../services/fans/tokens.js";
 import type { StockCache } from "../services/waiting-room/stock-cache.js";
 import { adminOrderRoutes } from "../http/routes/admin-orders.js";
 import type { CheckoutHealthMeter } from "../services/orders/checkout-health.js";
 import { ShortCodeMisses } from "../services/orders/checkin.js";
-import { DomainEvents } from "../services/orders/domain-events.js";
-import { HoldEnding } from "../services/orders/hold-ending.js";
+import { DomainEvents } from "../adapters/redis/domain-events.js";
+import { HoldEnding } from "@stampede/shared/core/hold-ending";
 import { HoldsService, type HoldsDeps } from "../services/orders/holds-service.js";
 import { IdempotentRequests } from "../services/orders/idempotency.js";
 import { OrderTokens } from "../services/orders/order-token.js";
-import { OrdersRepo } from "../services/orders/orders-repo.js";
+import { OrdersRepo } from "../adapters/postgres/orders-repo.js";
 import { orderRoutes } from "../http/routes/orders.js";
 import { Settlement } from "../services/orders/settlement.js";
 import { TicketCodes } from "../services/orders/ticket-codes.js";
 import { webhookRoutes } from "../http/routes/payment-webhook.js";
-import { expiryJob, holdExpiryQueue } from "../services/orders/queues.js";
+import { expiryJob, holdExpiryQueue } from "../adapters/bullmq/hold-expiry-queue.js";
 
 const expiryJobOptions = {
   removeOnComplete: true,
@@ -196,7 +196,6 @@ function checkoutServices(
   const orderTokens = new OrderTokens(deps.secretKey);
   const domainEvents = new DomainEvents(deps.redis, deps.redisPrefix, deps.logger);
   const ending = new HoldEnding({
-    pool: deps.pool,
     orders,
     events: deps.eventsRepo,
     ledger: deps.ledger,

@@ -10,7 +10,7 @@ import { RoomTickers } from "../realtime/room-tickers.js";
 import { createIo, type StampedeIo } from "../realtime/io.js";
 import { attachQueueHandlers } from "../realtime/queue-handlers.js";
 import { rooms } from "@stampede/shared/protocol";
-import { consumeDomainEvents, type DomainEventType } from "../services/orders/domain-events.js";
+import { consumeDomainEvents, type DomainEventType } from "../adapters/redis/domain-events.js";
 import { eventStats } from "../services/orders/stats.js";
 import { attachAdminNamespace } from "../realtime/admin.js";
 

@@ -6,7 +6,7 @@ import type { ErrorBody, ErrorCode } from "@stampede/shared/errors";
 import { LedgerUnavailableError } from "@stampede/shared/ledger/port";
 import { OverloadedError } from "../adapters/batching/admission-gate.js";
 import { dependencyUnavailable } from "../adapters/dependency-errors.js";
-import { PaymentProviderUnavailableError } from "../payments/provider.js";
+import { PaymentProviderUnavailableError } from "@stampede/shared/ports/payment-provider";
 import { DomainError, errorStatus } from "../services/errors.js";
 
 /**

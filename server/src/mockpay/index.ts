@@ -4,7 +4,7 @@
 // process (main.ts, `npm run start:mockpay`) MockPay serves its API to the shop and delivers itself.
 import type { Router } from "express";
 import { OpenApiRegistry } from "../http/openapi.js";
-import type { PaymentProvider } from "../payments/provider.js";
+import type { PaymentProvider } from "@stampede/shared/ports/payment-provider";
 import { assertChaos } from "./chaos.js";
 import { providerRoutes } from "./provider-routes.js";
 import { mockpayRoutes } from "./routes.js";

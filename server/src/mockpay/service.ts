@@ -15,7 +15,7 @@ import type {
   PaymentSession,
   RefundInput,
   RefundOutcome,
-} from "../payments/provider.js";
+} from "@stampede/shared/ports/payment-provider";
 import type { WebhookEvent, WebhookEventType } from "../payments/webhook.js";
 import type { ChaosSettings } from "./chaos.js";
 import { enqueueNewEvent, enqueueRedelivery, relayUndelivered, type MockPayQueue } from "./queue.js";

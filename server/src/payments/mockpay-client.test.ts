@@ -7,7 +7,7 @@ import { AssertionError } from "@stampede/shared/assert";
 import { closedPort } from "../testing/services.js";
 import { completeViaApi, harnessApiKey, startMockPayHarness, type MockPayHarness } from "../mockpay/testing.js";
 import { MockPayClient } from "./mockpay-client.js";
-import { PaymentProviderUnavailableError, type CreateSessionInput } from "./provider.js";
+import { PaymentProviderUnavailableError, type CreateSessionInput } from "@stampede/shared/ports/payment-provider";
 
 let h: MockPayHarness;
 let client: MockPayClient;

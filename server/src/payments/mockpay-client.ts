@@ -14,7 +14,7 @@ import {
   type PaymentSession,
   type RefundInput,
   type RefundOutcome,
-} from "./provider.js";
+} from "@stampede/shared/ports/payment-provider";
 
 const sessionAnswer = z.object({ sessionId: z.string().min(1), paymentUrl: z.url() });
 const refundAnswer = z.object({ refundId: z.string().min(1) });

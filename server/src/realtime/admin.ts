@@ -15,7 +15,7 @@ import type { Logger } from "../logger.js";
 import { adminFromCookie } from "../http/guards/admin.js";
 import type { AdminAuthDeps } from "../services/admin/auth.js";
 import type { EventsService } from "../services/events/events-service.js";
-import type { DomainEvent } from "../services/orders/domain-events.js";
+import type { DomainEvent } from "../adapters/redis/domain-events.js";
 import type { StampedeIo } from "./io.js";
 
 const salesFlushMs = 250;

@@ -1,9 +1,10 @@
 // Socket handlers of the waiting room: queue:join and queue:leave with acks, and presence — a fan
 // whose sockets are all gone starts the grace period; the ticker removes them if they stay away.
+import type { Clock } from "@stampede/shared/ports/clock";
 import { z } from "zod";
 import { rooms, type Ack } from "@stampede/shared/protocol";
 import { dependencyUnavailable } from "../adapters/dependency-errors.js";
-import type { WaitingRoomStore } from "../adapters/redis/waiting-room/store.js";
+import type { WaitingRoom } from "@stampede/shared/ports/waiting-room";
 import { errorBody, isRefusal, type Refusal } from "../http/errors.js";
 import type { RateLimit } from "../adapters/redis/rate-limit.js";
 import { clientAddress } from "../http/client-address.js";
@@ -16,12 +17,12 @@ import type { FanSocket, StampedeIo } from "./io.js";
 
 export interface QueueHandlerDeps {
   waitingRoom: WaitingRoomService;
-  store: WaitingRoomStore;
+  store: WaitingRoom;
   stock: StockCache;
   joinLimits: { perIp: RateLimit; perFan: RateLimit };
   trustProxyHops: number;
   logger: Logger;
-  now?: () => number;
+  now?: Clock;
 }
 
 const eventPayload = z.object({ eventId: z.string().min(1).max(64) });

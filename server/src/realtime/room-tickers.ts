@@ -13,18 +13,19 @@
 // waiting, which the client keeps from the rank it got at joining plus the admissions (queue:status
 // admittedTotal) and the departures ahead (queue:departed) since. A departure frame carries only
 // the numbers that left since the last push, so its size follows the departures, not the queue.
+import type { Clock } from "@stampede/shared/ports/clock";
 import { admissionTickMs, departuresPerPushMax, liveEventsRefreshMs, stockTickMs } from "@stampede/shared/limits";
 import { statusAfterStock } from "@stampede/shared/core/event-status";
 import { lotteryOrder } from "@stampede/shared/core/lottery";
 import { rooms } from "@stampede/shared/protocol";
 import type { EventStatus } from "@stampede/shared/api/events";
 import { waitingRoomKeyPrefix } from "../adapters/redis/waiting-room/keys.js";
-import type { WaitingRoomStore } from "../adapters/redis/waiting-room/store.js";
+import type { WaitingRoom } from "@stampede/shared/ports/waiting-room";
 import type { Logger } from "../logger.js";
 import type { StampedeIo } from "./io.js";
 import type { EventCache } from "../services/events/event-cache.js";
 import type { AdmissionListener, EventsService, StatusListener } from "../services/events/events-service.js";
-import type { EventRecord, EventsRepo } from "../services/events/events-repo.js";
+import type { EventRecord, EventsRepo } from "../adapters/postgres/events-repo.js";
 import { FramePacer, routineEveryMs } from "../services/waiting-room/frame-pacing.js";
 import { Lease } from "../services/waiting-room/lease.js";
 import type { LotteryRepo } from "../services/waiting-room/lottery-repo.js";
@@ -46,7 +47,7 @@ const departurePushesPerFrameMax = 8;
 
 export interface TickerDeps {
   io: StampedeIo;
-  store: WaitingRoomStore;
+  store: WaitingRoom;
   repo: EventsRepo;
   eventCache: EventCache;
   lease: Lease;
@@ -61,7 +62,7 @@ export interface TickerDeps {
   steering: Pick<AdmissionSteering, "plan" | "forget">;
   /** Admin status changes made on this node are pushed to the fans from here. */
   events?: Pick<EventsService, "onStatusChange" | "onAdmissionChange">;
-  now?: () => number;
+  now?: Clock;
 }
 
 export class RoomTickers {
@@ -80,7 +81,7 @@ export class RoomTickers {
   private ticks = 0;
   private running: Promise<unknown> = Promise.resolve();
   private stopListening: () => void = () => {};
-  private readonly now: () => number;
+  private readonly now: Clock;
 
   constructor(private readonly deps: TickerDeps) {
     this.now = deps.now ?? Date.now;

@@ -1,11 +1,11 @@
 // Layer 2 of hold expiry: a delayed job per second in which holds expire (`expire-<second>`, see
-// expiryJob in server/src/services/orders/queues.ts), run as that second ends. It ends every hold
+// expiryJob in server/src/adapters/bullmq/hold-expiry-queue.ts), run as that second ends. It ends every hold
 // due by then — voids the hold, marks the order expired, frees the checkout slot, tells the fan —
 // in batches (HoldEnding.expireDue), instead of a job per hold. Idempotent: an order that was paid,
 // cancelled or already expired in the meantime is left as it is. A job of the older shape
 // (`hold-<orderId>`, still queued from before an upgrade) ends its one hold.
 import type { Job, Processor } from "bullmq";
-import { holdExpiryQueue } from "@stampede/server/services/orders/queues";
+import { holdExpiryQueue } from "@stampede/server/adapters/bullmq/hold-expiry-queue";
 import type { ProcessorDeps, ProcessorEntry } from "./types.js";
 
 /** Holds ended per job run; a second with more due goes on in the same run. */

@@ -3,7 +3,7 @@
 // already returned the stock by then; this makes the orders and the slots agree. It also prunes
 // Idempotency-Keys older than a day, a bounded number per run.
 import type { Processor } from "bullmq";
-import { holdRequestsKeptMs, pruneHoldRequests } from "@stampede/server/services/orders/idempotency";
+import { holdRequestsKeptMs, pruneHoldRequests } from "@stampede/server/adapters/postgres/hold-requests";
 import type { ProcessorDeps, ProcessorEntry } from "./types.js";
 
 export const holdSweeperQueue = "hold-sweeper";

@@ -4,8 +4,8 @@ import type { Processor } from "bullmq";
 import type { Logger } from "@stampede/server/logger";
 import type { Pool } from "@stampede/server/adapters/postgres/pool";
 import type { Redis } from "@stampede/server/adapters/redis/connection";
-import type { HoldEnding } from "@stampede/server/services/orders/hold-ending";
-import type { OrdersRepo } from "@stampede/server/services/orders/orders-repo";
+import type { HoldEnding } from "@stampede/shared/core/hold-ending";
+import type { OrdersRepo } from "@stampede/server/adapters/postgres/orders-repo";
 
 export interface ProcessorDeps {
   logger: Logger;

@@ -4,6 +4,7 @@
 // which the HTTP layer answers 503 overloaded with Retry-After — never a request that waits until
 // a client gives up. A queue allowed to grow only turns overload into timeouts. A gate may also
 // yield to more urgent work (`yieldWhile`): while that says so, new arrivals are refused the same way.
+import type { Clock } from "@stampede/shared/ports/clock";
 import { assert } from "@stampede/shared/assert";
 
 export class OverloadedError extends Error {
@@ -26,7 +27,7 @@ export interface GateOptions {
   /** Refuse new arrivals while this is true (more urgent work elsewhere is waiting). */
   yieldWhile?: () => boolean;
   onRefused?: () => void;
-  now?: () => number;
+  now?: Clock;
 }
 
 interface Waiter {

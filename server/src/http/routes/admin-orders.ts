@@ -6,7 +6,7 @@ import { isUuid } from "@stampede/shared/ids";
 import { adminAdmissionView, adminSalesView, adminStatsView } from "@stampede/shared/api/admin";
 import { adminOrderPage, orderStatuses, orderView as orderAnswer } from "@stampede/shared/api/orders";
 import { listPageSizeMax, salesFeedLinesMax } from "@stampede/shared/limits";
-import type { WaitingRoomStore } from "../../adapters/redis/waiting-room/store.js";
+import type { WaitingRoom } from "@stampede/shared/ports/waiting-room";
 import type { SteeringStore } from "../../adapters/redis/waiting-room/steering-store.js";
 import { HttpError } from "../errors.js";
 import type { OpenApiRegistry } from "../openapi.js";
@@ -20,7 +20,7 @@ import type { ShortCodeMisses } from "../../services/orders/checkin.js";
 import { checkinRoute } from "./checkin.js";
 import { orderView } from "../../services/orders/order-view.js";
 import { admissionView, eventStats, recentSales } from "../../services/orders/stats.js";
-import type { OrdersRepo } from "../../services/orders/orders-repo.js";
+import type { OrdersRepo } from "../../adapters/postgres/orders-repo.js";
 import type { Settlement } from "../../services/orders/settlement.js";
 import type { TicketCodes } from "../../services/orders/ticket-codes.js";
 
@@ -43,7 +43,7 @@ export interface AdminOrderDeps {
   codes: TicketCodes;
   events: EventsService;
   ledger: Ledger;
-  store: WaitingRoomStore;
+  store: WaitingRoom;
   /** The admission controller's state and its recent steps (steering-store.ts). */
   steering: SteeringStore;
   checkinMisses: ShortCodeMisses;

@@ -22,7 +22,7 @@ import { defineRoute } from "../route.js";
 import type { AdminAuthDeps } from "../../services/admin/auth.js";
 import { requireAdmin } from "../guards/admin.js";
 import { auditEvent } from "../../services/events/audit.js";
-import type { EventRecord } from "../../services/events/events-repo.js";
+import type { EventRecord } from "../../adapters/postgres/events-repo.js";
 import type { EventsService } from "../../services/events/events-service.js";
 import type { Ledger } from "@stampede/shared/ledger/port";
 

@@ -13,12 +13,12 @@ import { uuidParam } from "../params.js";
 import { defineRoute } from "../route.js";
 import { currentFan, fanIdFrom, requireFan } from "../guards/fan.js";
 import type { TokenService } from "../../services/fans/tokens.js";
-import type { HoldEnding } from "../../services/orders/hold-ending.js";
+import type { HoldEnding } from "@stampede/shared/core/hold-ending";
 import { isStockRefusal, type HoldsService } from "../../services/orders/holds-service.js";
 import { answerOf, requestHash, type HoldAttempt, type IdempotentRequests } from "../../services/orders/idempotency.js";
 import { orderTokenMatches } from "../../services/orders/order-token.js";
 import { orderView } from "../../services/orders/order-view.js";
-import type { OrderRecord, OrdersRepo } from "../../services/orders/orders-repo.js";
+import type { OrderRecord, OrdersRepo } from "../../adapters/postgres/orders-repo.js";
 import type { TicketCodes } from "../../services/orders/ticket-codes.js";
 
 const holdBody = z.object({

@@ -4,6 +4,7 @@
 // count, so a guesser elsewhere never delays the owner. Per IP, failed and in-flight attempts across
 // all usernames are capped over a window (credential stuffing). State lives in Redis, so every
 // server node shares it.
+import type { Clock } from "@stampede/shared/ports/clock";
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import {
   adminLoginAttemptsPerIpMax,
@@ -18,7 +19,7 @@ export interface LoginBackoffOptions {
   baseMs?: number;
   maxMs?: number;
   /** The clock the waits are measured by (tests inject one they control). */
-  now?: () => number;
+  now?: Clock;
 }
 
 // The wait after `fails` failures: base · 2^(fails-1), capped. Shared by both scripts.
@@ -55,7 +56,7 @@ export class LoginLimiter {
   private readonly perIp: RateLimiterRedis;
   private readonly baseMs: number;
   private readonly maxMs: number;
-  private readonly now: () => number;
+  private readonly now: Clock;
 
   constructor(
     private readonly redis: Redis,

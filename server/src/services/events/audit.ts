@@ -10,7 +10,7 @@ import type { Ledger } from "@stampede/shared/ledger/port";
 import type { Account } from "@stampede/shared/ledger/types";
 import type { Pool } from "../../adapters/postgres/pool.js";
 import { ordersFigures, tierAgainstOrders, type OrdersFigures, type TierOrders } from "./audit-orders.js";
-import type { ClassRecord, EventRecord, PerkRecord } from "./events-repo.js";
+import type { ClassRecord, EventRecord, PerkRecord } from "../../adapters/postgres/events-repo.js";
 
 /** What GET /api/admin/events/:id/audit answers (shared/src/api/admin.ts): the route and the CLI read one shape. */
 export type EventAudit = AuditView;

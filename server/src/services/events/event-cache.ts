@@ -1,7 +1,8 @@
 // A short-lived cache of event records for hot paths (joins, holds, tickers): a join must not
 // cost a database read, and a status change is seen everywhere within eventCacheMs.
+import type { Clock } from "@stampede/shared/ports/clock";
 import { eventCacheMs } from "@stampede/shared/limits";
-import type { EventRecord, EventsRepo } from "./events-repo.js";
+import type { EventRecord, EventsRepo } from "../../adapters/postgres/events-repo.js";
 
 export class EventCache {
   private readonly entries = new Map<string, { at: number; value: Promise<EventRecord | null> }>();
@@ -9,7 +10,7 @@ export class EventCache {
   constructor(
     private readonly repo: EventsRepo,
     private readonly ttlMs = eventCacheMs,
-    private readonly now: () => number = Date.now,
+    private readonly now: Clock = Date.now,
   ) {}
 
   get(id: string): Promise<EventRecord | null> {

@@ -3,7 +3,7 @@
 import type { CreateEventInput, EventStatus, EventView } from "@stampede/shared/api/events";
 import { canTransition } from "@stampede/shared/core/event-status";
 import type { Ledger } from "@stampede/shared/ledger/port";
-import type { AdmissionSettingsPatch, EventRecord, EventsRepo } from "./events-repo.js";
+import type { AdmissionSettingsPatch, EventRecord, EventsRepo } from "../../adapters/postgres/events-repo.js";
 import { readStock, setUpEventLedger, type EventStock } from "./inventory.js";
 
 export type TransitionOutcome =

@@ -10,7 +10,7 @@ import {
   transferStatusName,
 } from "@stampede/shared/ledger/types";
 import type { Ledger } from "@stampede/shared/ledger/port";
-import type { EventRecord } from "./events-repo.js";
+import type { EventRecord } from "../../adapters/postgres/events-repo.js";
 
 export interface EventStock {
   classes: Map<string, Inventory>;

@@ -3,6 +3,7 @@
 // requests refused as overloaded, and the live gauges (holds in flight, database pool waits,
 // webhooks being settled). Every node publishes its reading to Redis once a second; each event's
 // ticker reads them all (checkout-health-store.ts). In memory and bounded.
+import type { Clock } from "@stampede/shared/ports/clock";
 import type { CheckoutHealth } from "@stampede/shared/core/admission-control";
 import { checkoutHealthWindowMs } from "@stampede/shared/limits";
 
@@ -66,7 +67,7 @@ export class CheckoutHealthMeter {
   private settlingSeq = 0;
   private gauges: HealthGauges = { holdsInFlight: () => 0, poolWaits: () => 0, webhooksWaiting: () => 0 };
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(private readonly now: Clock = Date.now) {}
 
   /** Where the live gauges come from (wired once the pool and the gates exist). */
   watch(gauges: Partial<HealthGauges>): void {

@@ -7,8 +7,8 @@ import { uuidv7 } from "@stampede/shared/ids";
 import type { Ledger } from "@stampede/shared/ledger/port";
 import { columnOf } from "../../adapters/postgres/batched.js";
 import type { PoolClient } from "../../adapters/postgres/pool.js";
-import type { EventRecord } from "../events/events-repo.js";
-import type { OrderRecord } from "./orders-repo.js";
+import type { EventRecord } from "../../adapters/postgres/events-repo.js";
+import type { OrderRecord } from "../../adapters/postgres/orders-repo.js";
 import { newShortCode, type TicketCodes } from "./ticket-codes.js";
 
 /** Draws a ticket's short code; tests inject one that collides on purpose. */

@@ -2,6 +2,7 @@
 // admission, no other active hold), then one linked ledger batch holds every tier and the fan's
 // allowance, all or nothing. The order row, the payment session and the expiry job follow; a
 // crash between the ledger and the order row leaves a hold that simply times out in the ledger.
+import type { Clock } from "@stampede/shared/ports/clock";
 import type { HoldView } from "@stampede/shared/api/orders";
 import { assert } from "@stampede/shared/assert";
 import { allowanceLeft } from "@stampede/shared/core/allowance";
@@ -11,19 +12,19 @@ import type { ErrorCode } from "@stampede/shared/errors";
 import { uuidv7 } from "@stampede/shared/ids";
 import { stockTickMs } from "@stampede/shared/limits";
 import { LedgerUnavailableError, type Ledger } from "@stampede/shared/ledger/port";
-import type { WaitingRoomStore } from "../../adapters/redis/waiting-room/store.js";
-import type { PaymentProvider } from "../../payments/provider.js";
+import type { WaitingRoom } from "@stampede/shared/ports/waiting-room";
+import type { PaymentProvider } from "@stampede/shared/ports/payment-provider";
 import { DomainError } from "../errors.js";
 import type { EventCache } from "../events/event-cache.js";
-import type { EventRecord } from "../events/events-repo.js";
+import type { EventRecord } from "../../adapters/postgres/events-repo.js";
 import { readStock } from "../events/inventory.js";
 import type { AdmissionClaims, TokenService } from "../fans/tokens.js";
 import type { StockCache } from "../waiting-room/stock-cache.js";
-import type { DomainEvents } from "./domain-events.js";
+import type { DomainEvents } from "../../adapters/redis/domain-events.js";
 import { earlierHoldExpiry } from "./hold-resume.js";
 import { nothingHeld, type HoldAttempt } from "./idempotency.js";
 import type { OrderTokens } from "./order-token.js";
-import type { OrderItem, OrderRecord, OrdersRepo } from "./orders-repo.js";
+import type { OrderItem, OrderRecord, OrdersRepo } from "../../adapters/postgres/orders-repo.js";
 
 export interface HoldRequestBody {
   admissionToken: string;
@@ -38,7 +39,7 @@ export interface HoldsDeps {
   orders: OrdersRepo;
   events: EventCache;
   tokens: TokenService;
-  store: WaitingRoomStore;
+  store: WaitingRoom;
   ledger: Ledger;
   stock: StockCache;
   provider: PaymentProvider;
@@ -49,7 +50,7 @@ export interface HoldsDeps {
   publicUrl: () => string;
   /** Gives back an admission the waiting room lost with its store (a Redis restart or flush): true if it did. */
   restoreAdmission: (eventId: string, fanId: string, claims: AdmissionClaims) => Promise<boolean>;
-  now?: () => number;
+  now?: Clock;
 }
 
 interface HeldInLedger {
@@ -82,7 +83,7 @@ export function isStockRefusal(err: unknown): boolean {
 }
 
 export class HoldsService {
-  private readonly now: () => number;
+  private readonly now: Clock;
   constructor(private readonly deps: HoldsDeps) {
     this.now = deps.now ?? Date.now;
   }

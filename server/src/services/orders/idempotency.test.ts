@@ -8,7 +8,8 @@ import { uuidv7 } from "@stampede/shared/ids";
 import { createPool, type Pool } from "../../adapters/postgres/pool.js";
 import { createTestDatabase, type TestDatabase } from "../../testing/services.js";
 import { DomainError, errorStatus } from "../errors.js";
-import { IdempotentRequests, nothingHeld, pruneHoldRequests, type HoldAttempt } from "./idempotency.js";
+import { pruneHoldRequests } from "../../adapters/postgres/hold-requests.js";
+import { IdempotentRequests, nothingHeld, type HoldAttempt } from "./idempotency.js";
 
 let db: TestDatabase;
 let pool: Pool;

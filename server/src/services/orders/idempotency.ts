@@ -4,6 +4,7 @@
 // claim is a lease: a request that died (kill -9) or failed ambiguously (the ledger did not
 // answer — the hold may be in place) leaves the key to a retry, which takes the claim over and
 // places the same order id again; the ledger answers that with `exists`, so there is one hold.
+import type { Clock } from "@stampede/shared/ports/clock";
 import { createHash } from "node:crypto";
 import type { ErrorBody } from "@stampede/shared/errors";
 import { uuidv7 } from "@stampede/shared/ids";
@@ -26,11 +27,8 @@ export interface HoldAttempt {
 export interface IdempotencyOptions {
   /** How long a claim stays in progress before a retry may take it over; longer than any hold request takes. */
   leaseMs: number;
-  now?: () => number;
+  now?: Clock;
 }
-
-/** Keys older than this are pruned (a retry a day later is a new request). */
-export const holdRequestsKeptMs = 24 * 3_600_000;
 
 const inProgress = 0;
 
@@ -86,7 +84,7 @@ const claimKey = (fanId: string, key: string) => `${fanId} ${key}`;
 
 /** B: what the work answers (kept as JSON, replayed as it was). */
 export class IdempotentRequests<B = unknown> {
-  private readonly now: () => number;
+  private readonly now: Clock;
   constructor(
     private readonly pool: Pool,
     private readonly options: IdempotencyOptions,
@@ -203,13 +201,4 @@ export class IdempotentRequests<B = unknown> {
     }
     return { status: row.status, body: row.response };
   }
-}
-
-/** Deletes up to `limit` keys claimed before `before`; returns how many. */
-export async function pruneHoldRequests(pool: Pool, before: Date, limit: number): Promise<number> {
-  const { rowCount } = await pool.query(
-    "DELETE FROM hold_requests WHERE ctid IN (SELECT ctid FROM hold_requests WHERE created_at < $1 LIMIT $2)",
-    [before, limit],
-  );
-  return rowCount ?? 0;
 }

@@ -2,7 +2,7 @@
 import type { Pool } from "../../adapters/postgres/pool.js";
 import type { OrderView } from "@stampede/shared/api/orders";
 import { formatShortCode } from "@stampede/shared/core/short-code";
-import type { OrderRecord } from "./orders-repo.js";
+import type { OrderRecord } from "../../adapters/postgres/orders-repo.js";
 
 export async function orderView(pool: Pool, order: OrderRecord, tokenForLinks: string | null): Promise<OrderView> {
   const [tickets, perks] = await Promise.all([

@@ -8,7 +8,7 @@ import { createPool, type Pool } from "../../adapters/postgres/pool.js";
 import { createTestDatabase, type TestDatabase } from "../../testing/services.js";
 import { errorStatus, type DomainError } from "../errors.js";
 import { IdempotentRequests } from "./idempotency.js";
-import { OrdersRepo, type NewOrder } from "./orders-repo.js";
+import { OrdersRepo, type NewOrder } from "../../adapters/postgres/orders-repo.js";
 
 let db: TestDatabase;
 let pool: Pool;

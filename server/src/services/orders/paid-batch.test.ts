@@ -8,7 +8,7 @@ import { pgBatched } from "../../adapters/postgres/batched.js";
 import { createPool, type Pool } from "../../adapters/postgres/pool.js";
 import { createTestDatabase, type TestDatabase } from "../../testing/services.js";
 import type { WebhookEvent } from "../../payments/webhook.js";
-import { OrdersRepo, type NewOrder, type OrderRecord } from "./orders-repo.js";
+import { OrdersRepo, type NewOrder, type OrderRecord } from "../../adapters/postgres/orders-repo.js";
 import { commitPaid, type PaidItem } from "./paid-batch.js";
 import { TicketCodes } from "./ticket-codes.js";
 

@@ -12,7 +12,7 @@ import { columnOf } from "../../adapters/postgres/batched.js";
 import { inTransaction, type Pool, type PoolClient } from "../../adapters/postgres/pool.js";
 import type { WebhookEvent } from "../../payments/webhook.js";
 import { issueTicketsFor, recordPerksFor } from "./fulfilment.js";
-import type { OrderRecord } from "./orders-repo.js";
+import type { OrderRecord } from "../../adapters/postgres/orders-repo.js";
 import type { TicketCodes } from "./ticket-codes.js";
 
 export interface PaidItem {

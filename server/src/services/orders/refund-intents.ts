@@ -9,10 +9,10 @@ import type { Ledger } from "@stampede/shared/ledger/port";
 import { refundResumeAfterSeconds, refundResumeEveryMs } from "@stampede/shared/limits";
 import type { Pool, PoolClient } from "../../adapters/postgres/pool.js";
 import type { Logger } from "../../logger.js";
-import type { PaymentProvider } from "../../payments/provider.js";
-import type { EventsRepo } from "../events/events-repo.js";
-import type { OrderRecord } from "./orders-repo.js";
-import { assertSettled } from "./settle-common.js";
+import type { PaymentProvider } from "@stampede/shared/ports/payment-provider";
+import type { EventsRepo } from "../../adapters/postgres/events-repo.js";
+import type { OrderRecord } from "../../adapters/postgres/orders-repo.js";
+import { assertSettled } from "@stampede/shared/core/settle-common";
 
 export interface RefundIntent {
   orderId: string;

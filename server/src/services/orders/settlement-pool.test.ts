@@ -14,10 +14,10 @@ import { WaitingRoomStore } from "../../adapters/redis/waiting-room/store.js";
 import { createLogger } from "../../logger.js";
 import { createMockPay, noChaos, type MockPay } from "../../mockpay/index.js";
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from "../../testing/services.js";
-import { EventsRepo, type EventRecord } from "../events/events-repo.js";
+import { EventsRepo, type EventRecord } from "../../adapters/postgres/events-repo.js";
 import { setUpEventLedger } from "../events/inventory.js";
-import { DomainEvents } from "./domain-events.js";
-import { OrdersRepo } from "./orders-repo.js";
+import { DomainEvents } from "../../adapters/redis/domain-events.js";
+import { OrdersRepo } from "../../adapters/postgres/orders-repo.js";
 import { Settlement } from "./settlement.js";
 import { TicketCodes } from "./ticket-codes.js";
 

@@ -9,6 +9,7 @@
 //     tickets, perks and any refund intent) commit together, exactly once — for the common case
 //     (paid while held) shared by every payment settling at the same moment (paid-batch.ts);
 //  3. after the commit: announcements and refunds (refund-intents.ts).
+import type { Clock } from "@stampede/shared/ports/clock";
 import { isLatePayment } from "@stampede/shared/core/hold-state";
 import { lateHoldId } from "@stampede/shared/core/ledger-ids";
 import { holdOutcome, planHold, planPost, planVoid, settleOutcome } from "@stampede/shared/core/ledger-plans";
@@ -18,17 +19,17 @@ import type { Ledger } from "@stampede/shared/ledger/port";
 import type { OrderStatus } from "@stampede/shared/protocol";
 import { pgBatched } from "../../adapters/postgres/batched.js";
 import { inTransaction, type Pool, type PoolClient } from "../../adapters/postgres/pool.js";
-import type { WaitingRoomStore } from "../../adapters/redis/waiting-room/store.js";
+import type { WaitingRoom } from "@stampede/shared/ports/waiting-room";
 import type { Logger } from "../../logger.js";
-import type { PaymentProvider } from "../../payments/provider.js";
+import type { PaymentProvider } from "@stampede/shared/ports/payment-provider";
 import type { WebhookEvent } from "../../payments/webhook.js";
-import type { EventRecord, EventsRepo } from "../events/events-repo.js";
-import type { DomainEvents, DomainEventType } from "./domain-events.js";
+import type { EventRecord, EventsRepo } from "../../adapters/postgres/events-repo.js";
+import type { DomainEvents, DomainEventType } from "../../adapters/redis/domain-events.js";
 import { grantPerks, issueTickets, recordPerks, voidTickets } from "./fulfilment.js";
-import type { OrderRecord, OrdersRepo } from "./orders-repo.js";
+import type { OrderRecord, OrdersRepo } from "../../adapters/postgres/orders-repo.js";
 import { commitPaid, type PaidItem } from "./paid-batch.js";
 import { recordRefund, RefundRunner, type RefundIntent } from "./refund-intents.js";
-import { announce, assertSettled, holdRef, type SettleResult } from "./settle-common.js";
+import { announce, assertSettled, holdRef, type SettleResult } from "@stampede/shared/core/settle-common";
 import type { TicketCodes } from "./ticket-codes.js";
 
 export interface SettlementDeps {
@@ -39,10 +40,10 @@ export interface SettlementDeps {
   ledger: Ledger;
   provider: PaymentProvider;
   codes: TicketCodes;
-  store: WaitingRoomStore;
+  store: WaitingRoom;
   domainEvents: DomainEvents;
   logger: Logger;
-  now?: () => number;
+  now?: Clock;
 }
 
 export type WebhookResult = "applied" | "duplicate" | "unknown_order" | "ignored";
@@ -55,7 +56,7 @@ type Prepared =
   | { kind: "none" };
 
 export class Settlement {
-  private readonly now: () => number;
+  private readonly now: Clock;
   readonly refunds: RefundRunner;
   /** Payments of held orders settling at the same moment: one transaction for all (paid-batch.ts). */
   private readonly paidTogether = pgBatched((items: PaidItem[]) => commitPaid(this.deps.pool, this.deps.codes, items));

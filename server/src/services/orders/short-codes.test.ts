@@ -10,7 +10,7 @@ import { uuidv7 } from "@stampede/shared/ids";
 import { migrate, migrationsDir } from "../../adapters/postgres/migrate.js";
 import { createTestDatabase, testPool, type TestDatabase } from "../../testing/services.js";
 import { issueTickets } from "./fulfilment.js";
-import type { OrderRecord } from "./orders-repo.js";
+import type { OrderRecord } from "../../adapters/postgres/orders-repo.js";
 import { TicketCodes } from "./ticket-codes.js";
 
 const shortCodeShape = /^[0-9A-HJKMNP-TV-Z]{10}$/;

@@ -6,14 +6,14 @@ import type { AdminAdmission, AdminSale, AdminStats, OrderStatus, SaleEventType 
 import type { SteeringRecord, SteeringStore } from "../../adapters/redis/waiting-room/steering-store.js";
 import type { Ledger } from "@stampede/shared/ledger/port";
 import type { Pool } from "../../adapters/postgres/pool.js";
-import type { WaitingRoomStore } from "../../adapters/redis/waiting-room/store.js";
-import type { EventRecord } from "../events/events-repo.js";
+import type { WaitingRoom } from "@stampede/shared/ports/waiting-room";
+import type { EventRecord } from "../../adapters/postgres/events-repo.js";
 import { readStock } from "../events/inventory.js";
 
 export interface StatsDeps {
   pool: Pool;
   ledger: Ledger;
-  store: WaitingRoomStore;
+  store: WaitingRoom;
   steering: Pick<SteeringStore, "load">;
 }
 

@@ -1,6 +1,6 @@
 // The waiting room's checkpoints in PostgreSQL (migration 0013): what a lost room is rebuilt from.
 import type { RoomCheckpoint } from "../../adapters/redis/waiting-room/room-restore.js";
-import type { Phase } from "../../adapters/redis/waiting-room/store.js";
+import type { Phase } from "@stampede/shared/ports/waiting-room";
 import type { Pool } from "../../adapters/postgres/pool.js";
 
 interface CheckpointRow {

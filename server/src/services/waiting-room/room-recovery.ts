@@ -4,9 +4,10 @@
 // get back what their signed tokens prove: an admission that has not run out (unless it was
 // used to buy), or their queue number if it is still ahead of the cursor. Clients see the new
 // epoch in the next queue:status frame and join again with their tokens.
+import type { Clock } from "@stampede/shared/ports/clock";
 import { z } from "zod";
 import type { FanProof, FanRestore, RoomRestore } from "../../adapters/redis/waiting-room/room-restore.js";
-import type { WaitingRoomSnapshot } from "../../adapters/redis/waiting-room/store.js";
+import type { WaitingRoomSnapshot } from "@stampede/shared/ports/waiting-room";
 import type { Logger } from "../../logger.js";
 import type { AdmissionClaims, TokenService } from "../fans/tokens.js";
 import type { CheckpointsRepo } from "./checkpoints-repo.js";
@@ -18,7 +19,7 @@ export interface RoomRecoveryDeps {
   /** Whether the fan bought with this admission (then it ended, and is not given back). */
   admissionUsed: (fanId: string, jti: string) => Promise<boolean>;
   logger: Logger;
-  now?: () => number;
+  now?: Clock;
 }
 
 /** What a fan presents when joining again: the tokens of its last entry (they count only if the
@@ -37,7 +38,7 @@ const admittedProof = (claims: AdmissionClaims): FanProof => ({
 });
 
 export class RoomRecovery {
-  private readonly now: () => number;
+  private readonly now: Clock;
   /** Last checkpoint saved from this node, per event: unchanged counters are not written again. */
   private readonly saved = new Map<string, string>();
   private readonly saving = new Set<string>();

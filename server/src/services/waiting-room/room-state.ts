@@ -1,8 +1,8 @@
 // What the room and each fan are told, from the event's status and the queue's phase. Pure.
-import type { EventRecord } from "../events/events-repo.js";
+import type { EventRecord } from "../../adapters/postgres/events-repo.js";
 import type { QueueEntry, QueueState, QueueStatus } from "@stampede/shared/protocol";
 import { position } from "@stampede/shared/core/admission";
-import type { JoinResult, Phase, Place, WaitingRoomSnapshot } from "../../adapters/redis/waiting-room/store.js";
+import type { JoinResult, Phase, Place, WaitingRoomSnapshot } from "@stampede/shared/ports/waiting-room";
 import type { AdmissionPlan } from "./steering.js";
 
 /** The admission rate fans are told is measured over this long (what actually happened, not the setting). */

@@ -14,7 +14,7 @@ import {
 } from "@stampede/shared/core/admission-control";
 import type { CombinedHealth } from "../../adapters/redis/checkout-health-store.js";
 import type { SteeringRecord, SteeringStore } from "../../adapters/redis/waiting-room/steering-store.js";
-import type { EventRecord } from "../events/events-repo.js";
+import type { EventRecord } from "../../adapters/postgres/events-repo.js";
 import type { CheckoutLoadRepo } from "./checkout-load-repo.js";
 import { stockTotals, type StockCache } from "./stock-cache.js";
 

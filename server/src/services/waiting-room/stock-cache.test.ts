@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import type { Ledger } from "@stampede/shared/ledger/port";
 import type { Account } from "@stampede/shared/ledger/types";
-import type { EventRecord } from "../events/events-repo.js";
+import type { EventRecord } from "../../adapters/postgres/events-repo.js";
 import { StockCache } from "./stock-cache.js";
 
 const event = {

@@ -1,9 +1,10 @@
 // Live stock per event for pushing to fans, read from the ledger at most once per stockTickMs per
 // event on each node, however many fans join or ask.
+import type { Clock } from "@stampede/shared/ports/clock";
 import { stockTickMs } from "@stampede/shared/limits";
 import type { StockUpdate } from "@stampede/shared/protocol";
 import type { Ledger } from "@stampede/shared/ledger/port";
-import type { EventRecord } from "../events/events-repo.js";
+import type { EventRecord } from "../../adapters/postgres/events-repo.js";
 import { readStock } from "../events/inventory.js";
 
 export class StockCache {
@@ -13,7 +14,7 @@ export class StockCache {
 
   constructor(
     private readonly ledger: Ledger,
-    private readonly now: () => number = Date.now,
+    private readonly now: Clock = Date.now,
   ) {}
 
   get(event: EventRecord): Promise<StockUpdate> {

@@ -1,11 +1,11 @@
 // Joining, leaving and reading the waiting room, for sockets and the REST fallback alike.
 // Outcomes are tagged; the transport maps them to acks or HTTP answers.
+import type { Clock } from "@stampede/shared/ports/clock";
 import type { QueueEntry, QueueStatus, QueueView } from "@stampede/shared/protocol";
 import { isUuid } from "@stampede/shared/ids";
-import type { WaitingRoomStore, Admission, JoinResult } from "../../adapters/redis/waiting-room/store.js";
-import type { JoinView } from "../../adapters/redis/waiting-room/join-batch.js";
+import type { Admission, JoinResult, JoinView, WaitingRoom } from "@stampede/shared/ports/waiting-room";
 import type { EventCache } from "../events/event-cache.js";
-import type { EventRecord } from "../events/events-repo.js";
+import type { EventRecord } from "../../adapters/postgres/events-repo.js";
 import { DomainError } from "../errors.js";
 import type { TokenService } from "../fans/tokens.js";
 import { inPreQueuePeriod, queueEntry, queueStatus } from "./room-state.js";
@@ -21,11 +21,11 @@ export class WaitingRoomService {
   private readonly preQueueReady = new Set<string>();
 
   constructor(
-    private readonly store: WaitingRoomStore,
+    private readonly store: WaitingRoom,
     private readonly events: EventCache,
     private readonly tokens: TokenService,
     private readonly recovery: RoomRecovery,
-    private readonly now: () => number = Date.now,
+    private readonly now: Clock = Date.now,
   ) {}
 
   async event(eventId: string): Promise<EventRecord | null> {

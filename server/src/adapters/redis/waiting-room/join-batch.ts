@@ -8,14 +8,8 @@ import { coalesce, type Coalesced } from "../../batching/coalesce.js";
 import type { Redis } from "../connection.js";
 import type { WaitingRoomKeys } from "./keys.js";
 import { checkTime } from "./replies.js";
-import {
-  parseJoin,
-  parsePlace,
-  parseSnapshot,
-  type JoinResult,
-  type Place,
-  type WaitingRoomSnapshot,
-} from "./room-types.js";
+import { parseJoin, parsePlace, parseSnapshot } from "./room-types.js";
+import type { JoinView } from "@stampede/shared/ports/waiting-room";
 import type { WaitingRoomCommands } from "./scripts.js";
 
 export interface JoinRequest {
@@ -24,13 +18,7 @@ export interface JoinRequest {
   nowMs: number;
 }
 
-/** A join with the room as it stands after it; joined is null when the room has no epoch. */
-export interface JoinView {
-  joined: JoinResult | null;
-  snapshot: WaitingRoomSnapshot;
-  /** The fan's place when waiting. */
-  place: Place | null;
-}
+export type { JoinView };
 
 type Pipeline = ChainableCommander & WaitingRoomCommands;
 

@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { LRUCache } from "lru-cache";
 import { assert } from "@stampede/shared/assert";
+import type { WaitingRoom } from "@stampede/shared/ports/waiting-room";
 import { awayDueBatchFansMax, preQueueOpenBatchFansMax } from "@stampede/shared/limits";
 import type { Redis } from "../connection.js";
 import type { Coalesced } from "../../batching/coalesce.js";
@@ -46,7 +47,7 @@ export type {
 /** Events whose key names are kept: more than the sales that run at once on one install. */
 const keyCacheEvents = 1_000;
 
-export class WaitingRoomStore {
+export class WaitingRoomStore implements WaitingRoom {
   private readonly redis: Redis & WaitingRoomCommands;
 
   /** Joins of the same moment, one pipeline for them all (join-batch.ts). */

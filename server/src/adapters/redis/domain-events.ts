@@ -1,23 +1,12 @@
 // Domain events on a Redis Stream: whoever changes an order (a server node, a worker) appends
 // one; every server node reads the stream and pushes to its own sockets (order:update to the
 // fan, the sales feed to admins). Workers never talk to sockets directly.
-import type { OrderStatus, SaleEventType } from "@stampede/shared/protocol";
-import { coalesce, type Coalesced } from "../../adapters/batching/coalesce.js";
-import { redisKey, type Redis } from "../../adapters/redis/connection.js";
+import type { DomainEvent, DomainEventPublisher, DomainEventType } from "@stampede/shared/ports/domain-events";
+import { coalesce, type Coalesced } from "../batching/coalesce.js";
+import { redisKey, type Redis } from "./connection.js";
 import type { Logger } from "../../logger.js";
 
-export type DomainEventType = SaleEventType;
-
-export interface DomainEvent {
-  type: DomainEventType;
-  orderId: string;
-  eventId: string;
-  fanId: string;
-  status: OrderStatus;
-  quantity: number;
-  totalCents: number;
-  atMs: number;
-}
+export type { DomainEvent, DomainEventType };
 
 /** Entries kept in the stream: enough for any node that blinks to catch up, bounded memory. */
 const streamMaxLen = 10_000;
@@ -29,7 +18,7 @@ export function domainStreamKey(prefix: string): string {
   return redisKey(prefix, "domain-events");
 }
 
-export class DomainEvents {
+export class DomainEvents implements DomainEventPublisher {
   /** Events published at the same moment (a batch of payments settled together) go as one entry. */
   private readonly append: Coalesced<DomainEvent, Error | null>;
 

@@ -1,30 +1,11 @@
 // Orders in PostgreSQL. Status moves are compare-and-set on the current status, so two racing
 // settlements (webhook vs expiry vs cancel) can never both win.
 import type { OrderStatus } from "@stampede/shared/protocol";
-import type { OrderItemView } from "@stampede/shared/api/orders";
-import { columnOf, pgBatched } from "../../adapters/postgres/batched.js";
-import type { Pool, PoolClient } from "../../adapters/postgres/pool.js";
+import type { OrderItem, OrderRecord, OrderStatusStore } from "@stampede/shared/ports/orders";
+import { columnOf, pgBatched } from "./batched.js";
+import type { Pool, PoolClient } from "./pool.js";
 
-export type OrderItem = OrderItemView;
-
-export interface OrderRecord {
-  id: string;
-  eventId: string;
-  fanId: string;
-  email: string;
-  status: OrderStatus;
-  admissionJti: string;
-  holdId: string;
-  items: OrderItem[];
-  totalCents: number;
-  currency: string;
-  orderTokenHash: string;
-  paymentSessionId: string | null;
-  paymentUrl: string | null;
-  expiresAt: string;
-  createdAt: string;
-  paidAt: string | null;
-}
+export type { OrderItem, OrderRecord };
 
 type Db = Pool | PoolClient;
 
@@ -60,7 +41,7 @@ const insertHeldSql = `INSERT INTO orders (id, event_id, fan_id, email, status, 
   ON CONFLICT DO NOTHING
   RETURNING id`;
 
-export class OrdersRepo {
+export class OrdersRepo implements OrderStatusStore {
   constructor(readonly pool: Pool) {}
 
   /** Inserts a held order; returns false when this admission already has an active hold, or the order exists. */
@@ -137,6 +118,11 @@ export class OrdersRepo {
       [id, from, to, extra.holdId ?? null, extra.reason ?? null],
     );
     return rowCount === 1;
+  }
+
+  /** A status move on the pool, outside any transaction (the OrderStatusStore port's move). */
+  moveStatus(id: string, from: OrderStatus, to: OrderStatus): Promise<boolean> {
+    return this.move(this.pool, id, from, to);
   }
 
   /** One fan's orders for one event, newest first. */

@@ -1,9 +1,8 @@
-// Small pieces every settlement path shares.
-import type { SettleOutcome } from "@stampede/shared/core/ledger-plans";
-import type { OrderStatus } from "@stampede/shared/protocol";
-import type { EventRecord } from "../events/events-repo.js";
-import type { DomainEvents, DomainEventType } from "./domain-events.js";
-import type { OrderRecord } from "./orders-repo.js";
+// Small pieces every settlement path shares (the server's payments and refunds, and ending a hold).
+import type { DomainEventPublisher, DomainEventType } from "../ports/domain-events.js";
+import type { OrderRecord } from "../ports/orders.js";
+import type { OrderStatus } from "../protocol.js";
+import type { SettleOutcome } from "./ledger-plans.js";
 
 export type SettleResult =
   | { kind: "moved"; to: OrderStatus }
@@ -11,7 +10,7 @@ export type SettleResult =
   | { kind: "not_found" }
   | { kind: "conflict"; status: OrderStatus };
 
-export const holdRef = (event: EventRecord, order: OrderRecord) => ({
+export const holdRef = (event: { ledger: number }, order: OrderRecord) => ({
   ledger: event.ledger,
   holdId: order.holdId,
   tierIds: order.items.map((i) => i.classId),
@@ -25,7 +24,7 @@ export function assertSettled(outcome: SettleOutcome, what: string): SettleOutco
 }
 
 export async function announce(
-  events: DomainEvents,
+  events: DomainEventPublisher,
   order: OrderRecord,
   type: DomainEventType,
   status: OrderStatus,

@@ -8,7 +8,8 @@ import type {
   PerkView,
   WaitingRoomSettings,
 } from "@stampede/shared/api/events";
-import { inTransaction, type Pool, type PoolClient } from "../../adapters/postgres/pool.js";
+import type { EventLedgerLookup } from "@stampede/shared/ports/events";
+import { inTransaction, type Pool, type PoolClient } from "./pool.js";
 
 /** A tier as stored: the public ClassView without the live counts (those come from the ledger). */
 export type ClassRecord = Omit<ClassView, "available" | "held" | "sold">;
@@ -85,7 +86,7 @@ async function uniqueSlug(client: PoolClient, wanted: string): Promise<string> {
   for (let n = 2; ; n++) if (!taken.has(`${wanted}-${n}`)) return `${wanted}-${n}`;
 }
 
-export class EventsRepo {
+export class EventsRepo implements EventLedgerLookup {
   constructor(readonly pool: Pool) {}
 
   async create(input: CreateEventInput): Promise<EventRecord> {

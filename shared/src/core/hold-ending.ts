@@ -1,31 +1,31 @@
 // Ending a hold without a payment: at its expiry (the worker's delayed job and the sweeper) or
 // when the fan cancels. Voids the ledger hold (already voided / expired are outcomes), moves the
 // order held → expired | cancelled by compare-and-set, frees the checkout slot on expiry, and
-// announces the change. Needs no payment provider, so the workers run it as is.
-import { planVoid, settleOutcome } from "@stampede/shared/core/ledger-plans";
-import type { Ledger } from "@stampede/shared/ledger/port";
-import type { Pool } from "../../adapters/postgres/pool.js";
-import type { WaitingRoomStore } from "../../adapters/redis/waiting-room/store.js";
-import type { EventsRepo } from "../events/events-repo.js";
-import type { DomainEvents } from "./domain-events.js";
-import type { OrderRecord, OrdersRepo } from "./orders-repo.js";
+// announces the change. Needs no payment provider, so the workers run it as is; it sees the stores
+// through the ports in ../ports, so both processes run the same code on their own adapters.
+import type { Clock } from "../ports/clock.js";
+import type { Ledger } from "../ledger/port.js";
+import type { DomainEventPublisher } from "../ports/domain-events.js";
+import type { EventLedgerLookup } from "../ports/events.js";
+import type { OrderRecord, OrderStatusStore } from "../ports/orders.js";
+import type { CheckoutSlots } from "../ports/waiting-room.js";
+import { planVoid, settleOutcome } from "./ledger-plans.js";
 import { announce, assertSettled, holdRef, type SettleResult } from "./settle-common.js";
 
 /** Holds ended at once by expireDue. */
 const expireTogetherMax = 32;
 
 export interface HoldEndingDeps {
-  pool: Pool;
-  orders: OrdersRepo;
-  events: EventsRepo;
+  orders: OrderStatusStore;
+  events: EventLedgerLookup;
   ledger: Ledger;
-  store: WaitingRoomStore;
-  domainEvents: DomainEvents;
-  now?: () => number;
+  store: CheckoutSlots;
+  domainEvents: DomainEventPublisher;
+  now?: Clock;
 }
 
 export class HoldEnding {
-  private readonly now: () => number;
+  private readonly now: Clock;
   constructor(private readonly deps: HoldEndingDeps) {
     this.now = deps.now ?? Date.now;
   }
@@ -80,7 +80,7 @@ export class HoldEnding {
       "void",
     );
     if (voided.kind === "already_posted") return { kind: "conflict", status: order.status };
-    if (!(await this.deps.orders.move(this.deps.pool, order.id, "held", to))) {
+    if (!(await this.deps.orders.moveStatus(order.id, "held", to))) {
       const status = (await this.deps.orders.get(orderId))?.status ?? order.status;
       return to === "cancelled" ? { kind: "conflict", status } : { kind: "unchanged", status };
     }
