@@ -80,7 +80,7 @@ module.exports = {
       severity: "error",
       comment: "Production code never imports a test file or a test folder.",
       from: { path: "^(shared|server|workers|client)/src/", pathNot: "[.]test[.]ts$" },
-      to: { path: "([.]test[.]ts$|^(server|client)/test/)" },
+      to: { path: "([.]test[.]ts$|^(shared|server|client)/test/)" },
     },
   ],
   options: {

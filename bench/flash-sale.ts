@@ -15,9 +15,9 @@
 // Also counted: fans admitted while nothing was available to buy (must be 0 in auto).
 //   npm run bench -- flash-sale [--fans 5000] [--generators 4] [--seconds 120] [--hold-seconds 10] [--admission auto|manual]
 //     [--admit-per-minute 1200] [--max-active 2000] [--capacity-seconds 10]
-import { auditOk } from "@stampede/server/testing/checkout";
-import { stackAdmin } from "@stampede/server/testing/stack";
-import { createEvent } from "@stampede/server/testing/fans";
+import { auditOk } from "../server/test/support/checkout.js";
+import { stackAdmin } from "../server/test/support/stack.js";
+import { createEvent } from "../server/test/support/fans.js";
 import { calibrate } from "./lib/calibrate.js";
 import { measureCapacity, type Capacity } from "./lib/capacity.js";
 import { machineInfo, writeResult, type Row } from "./lib/result.js";

@@ -2,7 +2,7 @@
 // Exactly 1,000 must be granted; figures: time to sell out (go → last 201), 409 share, latency.
 // 10,000 admitted fans are prepared first (split over generator processes), then all fire at once.
 //   npm run bench -- last-ticket [--attempts 10000] [--tickets 1000] [--generators 2]
-import { stockOf, auditOk } from "@stampede/server/testing/checkout";
+import { stockOf, auditOk } from "../server/test/support/checkout.js";
 import { calibrate } from "./lib/calibrate.js";
 import { runGenerators } from "./lib/child.js";
 import { mergeHttp, okCount, split } from "./lib/merge.js";

@@ -12,8 +12,8 @@
 //   npm run bench -- overload [--factor 10] [--sale-seconds 10] [--generators 4] [--seconds 120] [--hold-seconds 30]
 //     [--keep-alive-ms N]  (the server's HTTP_KEEP_ALIVE_TIMEOUT_MS; its default when absent)
 import pg from "pg";
-import { stackAdmin } from "@stampede/server/testing/stack";
-import { createEvent } from "@stampede/server/testing/fans";
+import { stackAdmin } from "../server/test/support/stack.js";
+import { createEvent } from "../server/test/support/fans.js";
 import { calibrate } from "./lib/calibrate.js";
 import { measureCapacity, type Capacity } from "./lib/capacity.js";
 import { machineInfo, writeResult, type Row } from "./lib/result.js";

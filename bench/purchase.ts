@@ -7,7 +7,7 @@
 // reported apart from the provider's (`--mockpay inside` mounts it in the shop's server instead).
 //   npm run bench -- purchase [--concurrency 30,200] [--seconds 10] [--fans 3000] [--generators 1] [--observe push|poll]
 //     [--mockpay apart|inside]
-import { auditOk } from "@stampede/server/testing/checkout";
+import { auditOk } from "../server/test/support/checkout.js";
 import { calibrate, fraction, type Calibration } from "./lib/calibrate.js";
 import { runGenerators } from "./lib/child.js";
 import { mergeHttp, okCount, split, type Merged } from "./lib/merge.js";

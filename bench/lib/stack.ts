@@ -3,10 +3,10 @@
 import { execFileSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { startStack, stackAdmin, type TestStack } from "@stampede/server/testing/stack";
-import { basicAuth, createEvent } from "@stampede/server/testing/fans";
-import { closedPort } from "@stampede/server/testing/services";
-import type { RunningServer } from "@stampede/server/testing/processes";
+import { startStack, stackAdmin, type TestStack } from "../../server/test/support/stack.js";
+import { basicAuth, createEvent } from "../../server/test/support/fans.js";
+import { closedPort } from "../../server/test/support/services.js";
+import type { RunningServer } from "../../server/test/support/processes.js";
 
 export const benchStackEnv: Record<string, string> = {
   SESSION_LIMIT_PER_IP_PER_MINUTE: "10000000",

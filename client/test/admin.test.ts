@@ -7,8 +7,8 @@
 // scroll sideways. The New event form puts each error under its field, stating the rule (a floor
 // above the ceiling of automatic admission included).
 import { describe, expect, it } from "vitest";
-import { admittedFan, completePayment, hold, orderReaches } from "../../server/src/testing/checkout.js";
-import { waitFor } from "../../server/src/testing/fans.js";
+import { admittedFan, completePayment, hold, orderReaches } from "../../server/test/support/checkout.js";
+import { waitFor } from "../../server/test/support/fans.js";
 import type { Page } from "playwright-core";
 import { adminSignIn, createAdminUser, createSale, useSite } from "./support.js";
 

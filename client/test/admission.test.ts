@@ -8,8 +8,8 @@
 // is held (the server caps admission by the stock only in automatic mode), so B would not wait.
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { admittedFan, hold, type AdmittedFan } from "../../server/src/testing/checkout.js";
-import { connectFan, type TestFan } from "../../server/src/testing/fans.js";
+import { admittedFan, hold, type AdmittedFan } from "../../server/test/support/checkout.js";
+import { connectFan, type TestFan } from "../../server/test/support/fans.js";
 import { adminSignIn, createAdminUser, createSale, fanPage, useSite, type Sale } from "./support.js";
 
 const opened = useSite();

@@ -5,7 +5,7 @@
 // and says the payment has expired at 0.
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { waitFor } from "../../server/src/testing/fans.js";
+import { waitFor } from "../../server/test/support/fans.js";
 import { createSale, fanPage, holdTickets, payOnMockPay, qrDrawing, shownQrSvgs, useSite } from "./support.js";
 
 const opened = useSite();

@@ -5,7 +5,7 @@
 // under the QR, on a phone, is what the steward types — any case, no dash — and it admits them;
 // a door set up for another event turns the ticket away.
 import { describe, expect, it } from "vitest";
-import { admittedFan, completePayment, hold, orderReaches } from "../../server/src/testing/checkout.js";
+import { admittedFan, completePayment, hold, orderReaches } from "../../server/test/support/checkout.js";
 import { adminSignIn, createAdminUser, createSale, useSite } from "./support.js";
 
 const opened = useSite();

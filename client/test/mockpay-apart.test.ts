@@ -3,8 +3,8 @@
 // back to the shop's order page, which shows the paid tickets; no page errors on either origin.
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closedPort } from "../../server/src/testing/services.js";
-import { startStack, type TestStack } from "../../server/src/testing/stack.js";
+import { closedPort } from "../../server/test/support/services.js";
+import { startStack, type TestStack } from "../../server/test/support/stack.js";
 import {
   createSale,
   fanPage,

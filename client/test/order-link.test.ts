@@ -2,7 +2,7 @@
 // page: the link shown to keep is `/orders/<id>#token=…` (a fragment is never sent), it opens the
 // order in a fresh browser, and links sent before with `?token=` still open it.
 import { describe, expect, it } from "vitest";
-import { admittedFan, hold } from "../../server/src/testing/checkout.js";
+import { admittedFan, hold } from "../../server/test/support/checkout.js";
 import { createSale, useSite } from "./support.js";
 
 const opened = useSite();

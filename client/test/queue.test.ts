@@ -5,7 +5,7 @@
 // no action of theirs; an admitted fan's page changes as soon as an admin pauses or closes the sale.
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { basicAuth } from "../../server/src/testing/fans.js";
+import { basicAuth } from "../../server/test/support/fans.js";
 import { createSale, fanPage, holdTickets, stackAdmin, useSite, payOnMockPay } from "./support.js";
 
 const opened = useSite();

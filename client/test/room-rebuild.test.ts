@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { Redis } from "ioredis";
-import { startRedisServer, type SpareRedis } from "../../server/src/testing/redis-server.js";
-import { closedPort } from "../../server/src/testing/services.js";
+import { startRedisServer, type SpareRedis } from "../../server/test/support/redis-server.js";
+import { closedPort } from "../../server/test/support/services.js";
 import { createSale, fanPage, holdTickets, openSite, payOnMockPay, type Site } from "./support.js";
 
 let redisPort = 0;

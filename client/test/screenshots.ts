@@ -7,8 +7,8 @@
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
-import { admittedFan, completePayment, hold, type AdmittedFan } from "../../server/src/testing/checkout.js";
-import { connectFan, type TestFan } from "../../server/src/testing/fans.js";
+import { admittedFan, completePayment, hold, type AdmittedFan } from "../../server/test/support/checkout.js";
+import { connectFan, type TestFan } from "../../server/test/support/fans.js";
 import { adminSignIn, createSale, openSite, payOnMockPay, shownQrSvgs, type Sale } from "./support.js";
 
 const outDir = fileURLToPath(new URL("../../docs/screenshots/", import.meta.url));

@@ -1,5 +1,5 @@
 // Browser tests and the screenshot script share this: a real Stampede (own database and Redis
-// prefix, a real server process serving client/dist, workers) from server/src/testing/stack.ts,
+// prefix, a real server process serving client/dist, workers) from server/test/support/stack.ts,
 // Debian's Chromium driven by playwright-core, and small steps a fan or an admin takes in it.
 import { afterAll, beforeAll } from "vitest";
 import { existsSync } from "node:fs";
@@ -8,8 +8,8 @@ import { chromium, type Browser, type BrowserContext, type Page } from "playwrig
 import type { AdminRole } from "@stampede/shared/roles";
 import { createPool } from "../../server/src/adapters/postgres/pool.js";
 import { AdminUsers } from "../../server/src/services/admin/admin-users.js";
-import { createEvent } from "../../server/src/testing/fans.js";
-import { stackAdmin, startStack, type TestStack } from "../../server/src/testing/stack.js";
+import { createEvent } from "../../server/test/support/fans.js";
+import { stackAdmin, startStack, type TestStack } from "../../server/test/support/stack.js";
 
 export { stackAdmin };
 

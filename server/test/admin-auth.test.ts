@@ -2,11 +2,11 @@
 // (admin / viewer / scanner), CSRF on cookie-authenticated writes, wrong passwords, the login
 // backoff on wrong passwords (429 + Retry-After; slows a guesser, never locks the owner out), and
 // an audit row for every admin action.
-import { json } from "../src/testing/services.js";
+import { json } from "./support/services.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { adminLoginBackoffMaxMs } from "@stampede/shared/limits";
-import { startTestApp, testAdmin, type TestApp } from "../src/testing/app.js";
-import { waitFor } from "../src/testing/fans.js";
+import { startTestApp, testAdmin, type TestApp } from "./support/app.js";
+import { waitFor } from "./support/fans.js";
 
 // The sign-in backoff runs on this clock: a test moves it on instead of sleeping.
 let clock = Date.now();

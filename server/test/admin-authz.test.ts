@@ -5,11 +5,11 @@
 // The control: the same requests signed in as an admin get past the guard.
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApp, testAdmin, type TestApp } from "../src/testing/app.js";
-import { basicAuth, waitFor } from "../src/testing/fans.js";
-import { valueOf, type JsonSchema } from "../src/testing/fuzz.js";
-import { adminLogin, makeFixtures, type AdminLogin, type Fixtures } from "../src/testing/fuzz-fixtures.js";
-import { changes, snapshot } from "../src/testing/state-snapshot.js";
+import { startTestApp, testAdmin, type TestApp } from "./support/app.js";
+import { basicAuth, waitFor } from "./support/fans.js";
+import { valueOf, type JsonSchema } from "./support/fuzz.js";
+import { adminLogin, makeFixtures, type AdminLogin, type Fixtures } from "./support/fuzz-fixtures.js";
+import { changes, snapshot } from "./support/state-snapshot.js";
 
 type Role = "admin" | "viewer" | "scanner";
 

@@ -6,9 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { io } from "socket.io-client";
 import type { AdminSale, AdminStats } from "@stampede/shared/protocol";
-import { admittedFan, completePayment, hold, orderReaches, type AdmittedFan } from "../src/testing/checkout.js";
-import { basicAuth, connectFan, createEvent, waitFor } from "../src/testing/fans.js";
-import { stackAdmin, startStack, type TestStack } from "../src/testing/stack.js";
+import { admittedFan, completePayment, hold, orderReaches, type AdmittedFan } from "./support/checkout.js";
+import { basicAuth, connectFan, createEvent, waitFor } from "./support/fans.js";
+import { stackAdmin, startStack, type TestStack } from "./support/stack.js";
 
 let stack: TestStack;
 let url: string;

@@ -3,8 +3,8 @@
 // 4 s … between checked guesses; the owner signs in from another IP throughout; the owner on the
 // attacker's IP signs in once the current wait is over. The backoff runs on a clock the test moves.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApp, testAdmin, type TestApp } from "../src/testing/app.js";
-import { json } from "../src/testing/services.js";
+import { startTestApp, testAdmin, type TestApp } from "./support/app.js";
+import { json } from "./support/services.js";
 
 let clock = Date.now();
 let t: TestApp;

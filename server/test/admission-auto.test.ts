@@ -8,11 +8,11 @@
 // controller's own log says what it read at the step it cut.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { QueueStatus } from "@stampede/shared/protocol";
-import { admittedFan, completePayment, hold, orderReaches, type AdmittedFan } from "../src/testing/checkout.js";
-import { basicAuth, connectFan, createEvent, newSession, waitFor, type TestFan } from "../src/testing/fans.js";
-import { testPostgresBase } from "../src/testing/services.js";
-import { stackAdmin, startStack, type TestStack } from "../src/testing/stack.js";
-import { proxyPostgresPool, viaProxy, type TcpProxy } from "../src/testing/tcp-proxy.js";
+import { admittedFan, completePayment, hold, orderReaches, type AdmittedFan } from "./support/checkout.js";
+import { basicAuth, connectFan, createEvent, newSession, waitFor, type TestFan } from "./support/fans.js";
+import { testPostgresBase } from "./support/services.js";
+import { stackAdmin, startStack, type TestStack } from "./support/stack.js";
+import { proxyPostgresPool, viaProxy, type TcpProxy } from "./support/tcp-proxy.js";
 
 const ceiling = 1_200;
 const manualRate = 900;

@@ -15,10 +15,10 @@ import {
   orderReaches,
   stockOf,
   type AdmittedFan,
-} from "../src/testing/checkout.js";
-import { basicAuth, createEvent, newSession, waitFor } from "../src/testing/fans.js";
-import { stackAdmin, stackSecretKey } from "../src/testing/stack.js";
-import { useStack } from "../src/testing/use-stack.js";
+} from "./support/checkout.js";
+import { basicAuth, createEvent, newSession, waitFor } from "./support/fans.js";
+import { stackAdmin, stackSecretKey } from "./support/stack.js";
+import { useStack } from "./support/use-stack.js";
 
 const served = useStack();
 const basic = basicAuth(stackAdmin.username, stackAdmin.password);

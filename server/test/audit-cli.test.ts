@@ -6,12 +6,12 @@
 import { spawn } from "node:child_process";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { admittedFan, completePayment, hold, orderReaches } from "../src/testing/checkout.js";
-import { createEvent } from "../src/testing/fans.js";
-import { repoRoot } from "../src/testing/processes.js";
-import { closedPort } from "../src/testing/services.js";
-import { stackAdmin } from "../src/testing/stack.js";
-import { useStack } from "../src/testing/use-stack.js";
+import { admittedFan, completePayment, hold, orderReaches } from "./support/checkout.js";
+import { createEvent } from "./support/fans.js";
+import { repoRoot } from "./support/processes.js";
+import { closedPort } from "./support/services.js";
+import { stackAdmin } from "./support/stack.js";
+import { useStack } from "./support/use-stack.js";
 
 const served = useStack();
 

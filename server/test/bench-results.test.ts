@@ -10,8 +10,8 @@ import os from "node:os";
 import path from "node:path";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApp, type TestApp } from "../src/testing/app.js";
-import { json } from "../src/testing/services.js";
+import { startTestApp, type TestApp } from "./support/app.js";
+import { json } from "./support/services.js";
 
 function run(name: string, startedAt: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {

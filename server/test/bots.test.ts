@@ -9,9 +9,9 @@
 import { request } from "node:http";
 import { describe, expect, it } from "vitest";
 import { io } from "socket.io-client";
-import { connectFan, createEvent } from "../src/testing/fans.js";
-import { stackAdmin } from "../src/testing/stack.js";
-import { useStack } from "../src/testing/use-stack.js";
+import { connectFan, createEvent } from "./support/fans.js";
+import { stackAdmin } from "./support/stack.js";
+import { useStack } from "./support/use-stack.js";
 
 const sessionLimit = 30;
 const joinLimit = 100;

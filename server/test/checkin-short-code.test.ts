@@ -6,10 +6,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { checkinShortCodeMissesPerMinuteMax } from "@stampede/shared/limits";
 import { createPool } from "../src/adapters/postgres/pool.js";
 import { AdminUsers } from "../src/services/admin/admin-users.js";
-import { admittedFan, completePayment, hold, orderReaches, type OrderBody } from "../src/testing/checkout.js";
-import { basicAuth, createEvent } from "../src/testing/fans.js";
-import { stackAdmin } from "../src/testing/stack.js";
-import { useStack } from "../src/testing/use-stack.js";
+import { admittedFan, completePayment, hold, orderReaches, type OrderBody } from "./support/checkout.js";
+import { basicAuth, createEvent } from "./support/fans.js";
+import { stackAdmin } from "./support/stack.js";
+import { useStack } from "./support/use-stack.js";
 
 const asAdmin = basicAuth(stackAdmin.username, stackAdmin.password);
 

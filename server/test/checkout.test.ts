@@ -13,11 +13,11 @@ import {
   orderReaches,
   stockOf,
   type AdmittedFan,
-} from "../src/testing/checkout.js";
-import { basicAuth, createEvent, waitFor } from "../src/testing/fans.js";
-import { stackAdmin } from "../src/testing/stack.js";
-import { useStack } from "../src/testing/use-stack.js";
-import { mismatchLines, responseMismatches } from "../src/testing/response-check.js";
+} from "./support/checkout.js";
+import { basicAuth, createEvent, waitFor } from "./support/fans.js";
+import { stackAdmin } from "./support/stack.js";
+import { useStack } from "./support/use-stack.js";
+import { mismatchLines, responseMismatches } from "./support/response-check.js";
 import { waitingRoomKeys } from "../src/adapters/redis/waiting-room/keys.js";
 
 const eventsMade: string[] = [];

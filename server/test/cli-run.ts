@@ -1,6 +1,7 @@
-// Runs one of the command-line tools (server/src/cli/*.ts) as `npm run …` does, collecting its output.
+// Runs one of the command-line tools (server/src/cli/*.ts; the chaos run, a test tool, in
+// support/chaos/cli.ts) as `npm run …` does, collecting its output.
 import { spawn, type ChildProcess } from "node:child_process";
-import { repoRoot } from "../src/testing/processes.js";
+import { repoRoot } from "./support/processes.js";
 
 export interface CliRun {
   code: number | null;
@@ -14,8 +15,11 @@ export interface RunningCli {
   done: Promise<CliRun>;
 }
 
+const cliPath = (script: string): string =>
+  script === "chaos" ? "server/test/support/chaos/cli.ts" : `server/src/cli/${script}.ts`;
+
 export function startCli(script: string, args: string[], timeoutMs = 120_000): RunningCli {
-  const child = spawn(process.execPath, ["--import", "tsx", `server/src/cli/${script}.ts`, ...args], {
+  const child = spawn(process.execPath, ["--import", "tsx", cliPath(script), ...args], {
     cwd: repoRoot,
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -8,7 +8,7 @@ import { connect, type Socket } from "node:net";
 import { Manager } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { socketConnectTimeoutMs } from "@stampede/shared/limits";
-import { startStack, type TestStack } from "../src/testing/stack.js";
+import { startStack, type TestStack } from "./support/stack.js";
 
 const cap = 20;
 const backlog = 1_234;

@@ -6,9 +6,9 @@ import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { connect, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApp, type TestApp } from "../src/testing/app.js";
+import { startTestApp, type TestApp } from "./support/app.js";
 import { applyConnectionLimits } from "../src/connection-limits.js";
-import { waitFor } from "../src/testing/fans.js";
+import { waitFor } from "./support/fans.js";
 
 const cap = 50;
 const idleTimeoutMs = 1_000;

@@ -5,10 +5,10 @@
 // allowance is spent by paid tickets still gets `fan_limit_reached`: checkout.test.ts). Real server, workers, Redis and
 // PostgreSQL; the control checks that the losers were decided by the ledger, where the race is.
 import { afterEach, describe, expect, it } from "vitest";
-import { admittedFan, auditOk, hold, type AdmittedFan, type HoldAnswer } from "../src/testing/checkout.js";
-import { basicAuth, createEvent } from "../src/testing/fans.js";
-import { stackAdmin } from "../src/testing/stack.js";
-import { useStack } from "../src/testing/use-stack.js";
+import { admittedFan, auditOk, hold, type AdmittedFan, type HoldAnswer } from "./support/checkout.js";
+import { basicAuth, createEvent } from "./support/fans.js";
+import { stackAdmin } from "./support/stack.js";
+import { useStack } from "./support/use-stack.js";
 
 const eventsMade: string[] = [];
 

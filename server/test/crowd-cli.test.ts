@@ -2,9 +2,9 @@
 // queue forms (admission slowed through the admin API), fans are admitted and some orders are
 // paid; admission is restored at the end, and Ctrl-C stops it cleanly (exit 0, nobody left waiting).
 import { describe, expect, it } from "vitest";
-import { stackAdmin } from "../src/testing/stack.js";
-import { useStack } from "../src/testing/use-stack.js";
-import { createEvent, basicAuth, waitFor } from "../src/testing/fans.js";
+import { stackAdmin } from "./support/stack.js";
+import { useStack } from "./support/use-stack.js";
+import { createEvent, basicAuth, waitFor } from "./support/fans.js";
 import { startCli } from "./cli-run.js";
 
 const admin = `${stackAdmin.username}:${stackAdmin.password}`;

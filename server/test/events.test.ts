@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { planHold } from "@stampede/shared/core/ledger-plans";
 import { uuidv7 } from "@stampede/shared/ids";
-import { startTestApp, testAdmin, type TestApp } from "../src/testing/app.js";
-import { json } from "../src/testing/services.js";
+import { startTestApp, testAdmin, type TestApp } from "./support/app.js";
+import { json } from "./support/services.js";
 
 let t: TestApp;
 beforeAll(async () => {

@@ -2,10 +2,10 @@
 // reload, another tab) with how many more tickets they may hold — and nobody else's.
 import { describe, expect, it } from "vitest";
 import type { FanOrdersView } from "@stampede/shared/api/orders";
-import { admittedFan, completePayment, hold, orderReaches } from "../src/testing/checkout.js";
-import { createEvent, newSession, waitFor } from "../src/testing/fans.js";
-import { stackAdmin } from "../src/testing/stack.js";
-import { useStack } from "../src/testing/use-stack.js";
+import { admittedFan, completePayment, hold, orderReaches } from "./support/checkout.js";
+import { createEvent, newSession, waitFor } from "./support/fans.js";
+import { stackAdmin } from "./support/stack.js";
+import { useStack } from "./support/use-stack.js";
 
 const served = useStack();
 

@@ -2,11 +2,11 @@
 // 500 or a hang, sells nothing, and recovers by itself when Redis is back; holds still end on
 // time because the ledger, not Redis, owns the timeout.
 import { afterAll, describe, expect, it } from "vitest";
-import { startRedisServer, type SpareRedis } from "../src/testing/redis-server.js";
-import { closedPort } from "../src/testing/services.js";
-import { admittedFan, hold, stockOf, type AdmittedFan } from "../src/testing/checkout.js";
-import { createEvent, waitFor } from "../src/testing/fans.js";
-import { stackAdmin, startStack, type TestStack } from "../src/testing/stack.js";
+import { startRedisServer, type SpareRedis } from "./support/redis-server.js";
+import { closedPort } from "./support/services.js";
+import { admittedFan, hold, stockOf, type AdmittedFan } from "./support/checkout.js";
+import { createEvent, waitFor } from "./support/fans.js";
+import { stackAdmin, startStack, type TestStack } from "./support/stack.js";
 
 const cleanups: Array<() => Promise<unknown> | void> = [];
 afterAll(async () => {

@@ -13,8 +13,8 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorCodes } from "@stampede/shared/errors";
 import { signWebhook } from "../src/payments/webhook.js";
-import { startTestApp, testAdmin, testWebhookSecret, type TestApp } from "../src/testing/app.js";
-import { basicAuth } from "../src/testing/fans.js";
+import { startTestApp, testAdmin, testWebhookSecret, type TestApp } from "./support/app.js";
+import { basicAuth } from "./support/fans.js";
 import {
   errorCodeOf,
   hostile,
@@ -28,9 +28,9 @@ import {
   type KnownValues,
   type Mutation,
   type RawResponse,
-} from "../src/testing/fuzz.js";
-import { makeFixtures, type AdminLogin, type Fixtures } from "../src/testing/fuzz-fixtures.js";
-import { changes, snapshot } from "../src/testing/state-snapshot.js";
+} from "./support/fuzz.js";
+import { makeFixtures, type AdminLogin, type Fixtures } from "./support/fuzz-fixtures.js";
+import { changes, snapshot } from "./support/state-snapshot.js";
 
 const runs = Number(process.env.FUZZ_RUNS ?? 6);
 const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);

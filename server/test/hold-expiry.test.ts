@@ -12,9 +12,9 @@ import {
   orderReaches,
   stockOf,
   type AdmittedFan,
-} from "../src/testing/checkout.js";
-import { basicAuth, createEvent, waitFor } from "../src/testing/fans.js";
-import { stackAdmin, startStack, type TestStack } from "../src/testing/stack.js";
+} from "./support/checkout.js";
+import { basicAuth, createEvent, waitFor } from "./support/fans.js";
+import { stackAdmin, startStack, type TestStack } from "./support/stack.js";
 
 const stacks: TestStack[] = [];
 const fans: AdmittedFan[] = [];

@@ -8,10 +8,10 @@
 // coalesced holds are answered together).
 import { request } from "node:http";
 import { expect, it } from "vitest";
-import { admittedFan, auditOk, stockOf, type AdmittedFan, type HoldAnswer } from "../src/testing/checkout.js";
-import { basicAuth, createEvent } from "../src/testing/fans.js";
-import { stackAdmin } from "../src/testing/stack.js";
-import { useStack } from "../src/testing/use-stack.js";
+import { admittedFan, auditOk, stockOf, type AdmittedFan, type HoldAnswer } from "./support/checkout.js";
+import { basicAuth, createEvent } from "./support/fans.js";
+import { stackAdmin } from "./support/stack.js";
+import { useStack } from "./support/use-stack.js";
 
 const leaseSeconds = 2;
 const served = useStack({ IDEMPOTENCY_LEASE_SECONDS: String(leaseSeconds) });

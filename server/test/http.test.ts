@@ -1,8 +1,8 @@
 // Goal: the HTTP plumbing answers as the contract says — JSON errors with codes (404, 413, bad
 // JSON), request ids, metrics, the OpenAPI document and its rendered page.
-import { json } from "../src/testing/services.js";
+import { json } from "./support/services.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApp, type TestApp } from "../src/testing/app.js";
+import { startTestApp, type TestApp } from "./support/app.js";
 
 let t: TestApp;
 beforeAll(async () => {

@@ -23,11 +23,11 @@ import {
   stockOf,
   type AdmittedFan,
   type TimedAnswer,
-} from "../src/testing/checkout.js";
-import { basicAuth, waitFor } from "../src/testing/fans.js";
-import { testPostgresBase } from "../src/testing/services.js";
-import { stackAdmin, startStack, type TestStack } from "../src/testing/stack.js";
-import { startTcpProxy, viaProxy, type TcpProxy } from "../src/testing/tcp-proxy.js";
+} from "./support/checkout.js";
+import { basicAuth, waitFor } from "./support/fans.js";
+import { testPostgresBase } from "./support/services.js";
+import { stackAdmin, startStack, type TestStack } from "./support/stack.js";
+import { startTcpProxy, viaProxy, type TcpProxy } from "./support/tcp-proxy.js";
 
 interface Setup {
   url: string;

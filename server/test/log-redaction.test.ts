@@ -3,9 +3,9 @@
 import { Writable } from "node:stream";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApp, type TestApp } from "../src/testing/app.js";
+import { startTestApp, type TestApp } from "./support/app.js";
 import { createLogger, redactUrl } from "../src/logger.js";
-import { waitFor } from "../src/testing/fans.js";
+import { waitFor } from "./support/fans.js";
 
 const lines: string[] = [];
 const sink = new Writable({

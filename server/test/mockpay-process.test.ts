@@ -15,11 +15,11 @@ import {
   sessionIdOf,
   stockOf,
   type AdmittedFan,
-} from "../src/testing/checkout.js";
-import { basicAuth, createEvent, waitFor } from "../src/testing/fans.js";
-import { startProcess, type RunningProcess, type RunningServer } from "../src/testing/processes.js";
-import { closedPort } from "../src/testing/services.js";
-import { stackAdmin, startStack, type TestStack } from "../src/testing/stack.js";
+} from "./support/checkout.js";
+import { basicAuth, createEvent, waitFor } from "./support/fans.js";
+import { startProcess, type RunningProcess, type RunningServer } from "./support/processes.js";
+import { closedPort } from "./support/services.js";
+import { stackAdmin, startStack, type TestStack } from "./support/stack.js";
 
 const basic = basicAuth(stackAdmin.username, stackAdmin.password);
 const apiKey = "sk_e2e_mockpay_process_0123456789";

@@ -10,10 +10,10 @@
 // that is part of what it proves — see migrate.test.ts for the start-up path on its own.)
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { startPostgresServer, type SparePostgres } from "../src/testing/postgres-server.js";
-import { startRedisServer, type SpareRedis } from "../src/testing/redis-server.js";
-import { closedPort } from "../src/testing/services.js";
-import { badAnswers, startOutageLoad, type OutageLoad } from "../src/testing/outage-load.js";
+import { startPostgresServer, type SparePostgres } from "./support/postgres-server.js";
+import { startRedisServer, type SpareRedis } from "./support/redis-server.js";
+import { closedPort } from "./support/services.js";
+import { badAnswers, startOutageLoad, type OutageLoad } from "./support/outage-load.js";
 import {
   admittedFan,
   completePayment,
@@ -22,10 +22,10 @@ import {
   orderReaches,
   postAsFan,
   type AdmittedFan,
-} from "../src/testing/checkout.js";
-import { basicAuth, createEvent, waitFor } from "../src/testing/fans.js";
-import { stackAdmin, startStack, type TestStack } from "../src/testing/stack.js";
-import type { RunningProcess } from "../src/testing/processes.js";
+} from "./support/checkout.js";
+import { basicAuth, createEvent, waitFor } from "./support/fans.js";
+import { stackAdmin, startStack, type TestStack } from "./support/stack.js";
+import type { RunningProcess } from "./support/processes.js";
 
 const restarts = Number(process.env.OUTAGE_RESTARTS ?? "2");
 const phaseMs = 60_000; // per wait: a loaded box restarts PostgreSQL and reconnects slowly

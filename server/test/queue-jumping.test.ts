@@ -7,10 +7,10 @@
 // strictly in number order. The control: the fan the proofs belong to gets its own place with them.
 import { describe, expect, it } from "vitest";
 import type { QueueEntry } from "@stampede/shared/protocol";
-import { admittedFan, stockOf, type AdmittedFan } from "../src/testing/checkout.js";
-import { basicAuth, connectFan, createEvent, waitFor, type TestFan } from "../src/testing/fans.js";
-import { stackAdmin } from "../src/testing/stack.js";
-import { useStack } from "../src/testing/use-stack.js";
+import { admittedFan, stockOf, type AdmittedFan } from "./support/checkout.js";
+import { basicAuth, connectFan, createEvent, waitFor, type TestFan } from "./support/fans.js";
+import { stackAdmin } from "./support/stack.js";
+import { useStack } from "./support/use-stack.js";
 
 const served = useStack();
 const asAdmin = {

@@ -1,13 +1,13 @@
 // Goal: /healthz says the process runs; /readyz is 200 only while Redis and PostgreSQL answer,
 // 503 naming what failed when one is down (a closed port, or a Redis we stop), and 200 again when
 // it comes back.
-import { json } from "../src/testing/services.js";
+import { json } from "./support/services.js";
 import { afterAll, describe, expect, it } from "vitest";
 import { createPool } from "../src/adapters/postgres/pool.js";
 import { closeRedis, createRedis } from "../src/adapters/redis/connection.js";
-import { startTestApp, type TestApp } from "../src/testing/app.js";
-import { startRedisServer } from "../src/testing/redis-server.js";
-import { closedPort } from "../src/testing/services.js";
+import { startTestApp, type TestApp } from "./support/app.js";
+import { startRedisServer } from "./support/redis-server.js";
+import { closedPort } from "./support/services.js";
 
 const apps: TestApp[] = [];
 const cleanups: Array<() => Promise<unknown> | void> = [];

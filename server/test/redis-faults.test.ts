@@ -13,11 +13,11 @@ import {
   stockOf,
   type AdmittedFan,
   type TimedAnswer,
-} from "../src/testing/checkout.js";
-import { connectFan, newSession, waitFor, type TestFan } from "../src/testing/fans.js";
-import { testRedisUrl } from "../src/testing/services.js";
-import { startStack, type TestStack } from "../src/testing/stack.js";
-import { startTcpProxy, viaProxy, type ProxyMode, type TcpProxy } from "../src/testing/tcp-proxy.js";
+} from "./support/checkout.js";
+import { connectFan, newSession, waitFor, type TestFan } from "./support/fans.js";
+import { testRedisUrl } from "./support/services.js";
+import { startStack, type TestStack } from "./support/stack.js";
+import { startTcpProxy, viaProxy, type ProxyMode, type TcpProxy } from "./support/tcp-proxy.js";
 
 let setup: { url: string; proxy: TcpProxy; stack: TestStack } | undefined;
 const toClose: TestFan[] = [];

@@ -10,11 +10,11 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
 import type { QueueEntry } from "@stampede/shared/protocol";
-import { startRedisServer, type SpareRedis } from "../src/testing/redis-server.js";
-import { closedPort } from "../src/testing/services.js";
-import { completePayment, hold, orderReaches } from "../src/testing/checkout.js";
-import { connectFan, createEvent, waitFor, type TestFan } from "../src/testing/fans.js";
-import { stackAdmin, startStack } from "../src/testing/stack.js";
+import { startRedisServer, type SpareRedis } from "./support/redis-server.js";
+import { closedPort } from "./support/services.js";
+import { completePayment, hold, orderReaches } from "./support/checkout.js";
+import { connectFan, createEvent, waitFor, type TestFan } from "./support/fans.js";
+import { stackAdmin, startStack } from "./support/stack.js";
 
 const cleanups: Array<() => Promise<unknown> | void> = [];
 afterAll(async () => {

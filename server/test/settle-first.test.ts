@@ -9,11 +9,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { webhooksInFlightMax } from "@stampede/shared/limits";
 import { signWebhook, webhookBody, webhookSignatureHeader, type WebhookEvent } from "../src/payments/webhook.js";
-import { admittedFan, gaSale, holdBody, postAsFan, type AdmittedFan } from "../src/testing/checkout.js";
-import { waitFor } from "../src/testing/fans.js";
-import { testPostgresBase } from "../src/testing/services.js";
-import { startStack, type TestStack } from "../src/testing/stack.js";
-import { proxyPostgresPool, viaProxy, type TcpProxy } from "../src/testing/tcp-proxy.js";
+import { admittedFan, gaSale, holdBody, postAsFan, type AdmittedFan } from "./support/checkout.js";
+import { waitFor } from "./support/fans.js";
+import { testPostgresBase } from "./support/services.js";
+import { startStack, type TestStack } from "./support/stack.js";
+import { proxyPostgresPool, viaProxy, type TcpProxy } from "./support/tcp-proxy.js";
 
 const secret = "whsec_settle_first_test_0123456789";
 

@@ -8,10 +8,10 @@ import { planHold, planPost } from "@stampede/shared/core/ledger-plans";
 import { uuidv7 } from "@stampede/shared/ids";
 import type { Ledger } from "@stampede/shared/ledger/port";
 import { createLedger } from "../src/adapters/ledger.js";
-import { admittedFan, completePayment, hold, orderReaches, type AdmittedFan } from "../src/testing/checkout.js";
-import { basicAuth, createEvent, waitFor } from "../src/testing/fans.js";
-import { testPool } from "../src/testing/services.js";
-import { stackAdmin, startStack, type TestStack } from "../src/testing/stack.js";
+import { admittedFan, completePayment, hold, orderReaches, type AdmittedFan } from "./support/checkout.js";
+import { basicAuth, createEvent, waitFor } from "./support/fans.js";
+import { testPool } from "./support/services.js";
+import { stackAdmin, startStack, type TestStack } from "./support/stack.js";
 
 interface TierAudit {
   code: string;

@@ -23,11 +23,11 @@ import {
   postAsFan,
   sessionIdOf,
   type AdmittedFan,
-} from "../src/testing/checkout.js";
-import { waitFor } from "../src/testing/fans.js";
-import { testPostgresBase } from "../src/testing/services.js";
-import { startStack, type TestStack } from "../src/testing/stack.js";
-import { proxyPostgresPool, viaProxy, type TcpProxy } from "../src/testing/tcp-proxy.js";
+} from "./support/checkout.js";
+import { waitFor } from "./support/fans.js";
+import { testPostgresBase } from "./support/services.js";
+import { startStack, type TestStack } from "./support/stack.js";
+import { proxyPostgresPool, viaProxy, type TcpProxy } from "./support/tcp-proxy.js";
 
 const secret = "whsec_starvation_test_0123456789";
 const flood = 30;

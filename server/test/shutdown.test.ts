@@ -2,9 +2,9 @@
 // lets a request that is already in flight finish with a proper response, then exits 0.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect } from "node:net";
-import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from "../src/testing/services.js";
-import { waitFor } from "../src/testing/fans.js";
-import { startServerProcess } from "../src/testing/processes.js";
+import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from "./support/services.js";
+import { waitFor } from "./support/fans.js";
+import { startServerProcess } from "./support/processes.js";
 
 let db: TestDatabase;
 let redis: TestRedis;

@@ -1,8 +1,8 @@
 // Goal: `npm run smoke -- <url> admin:<password>` walks one fan through the public contract against
 // a real server + workers and passes; when a step answers differently it names that step and exits 1.
 import { describe, expect, it } from "vitest";
-import { stackAdmin, startStack } from "../src/testing/stack.js";
-import { useStack } from "../src/testing/use-stack.js";
+import { stackAdmin, startStack } from "./support/stack.js";
+import { useStack } from "./support/use-stack.js";
 import { runCli } from "./cli-run.js";
 
 const served = useStack();

@@ -2,9 +2,9 @@
 // what is wrong and how to fix it — not a wall of stack traces — and a non-zero exit.
 import { execFileSync, spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { closedPort, createTestDatabase, createTestRedis } from "../src/testing/services.js";
-import { repoRoot, startProcess } from "../src/testing/processes.js";
-import { waitFor } from "../src/testing/fans.js";
+import { closedPort, createTestDatabase, createTestRedis } from "./support/services.js";
+import { repoRoot, startProcess } from "./support/processes.js";
+import { waitFor } from "./support/fans.js";
 
 async function failedStart(entry: "server" | "workers", env: Record<string, string>) {
   const proc = startProcess(entry, { PORT: "0", ...env });

@@ -5,9 +5,9 @@
 // time, across the fans who moved and the fans who never left. The control: the kill really cut
 // the moved fans off (their sockets closed), and the node is gone (its process exited).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectFan, createEvent, waitFor, type TestFan } from "../src/testing/fans.js";
-import type { RunningServer } from "../src/testing/processes.js";
-import { stackAdmin, startStack, type TestStack } from "../src/testing/stack.js";
+import { connectFan, createEvent, waitFor, type TestFan } from "./support/fans.js";
+import type { RunningServer } from "./support/processes.js";
+import { stackAdmin, startStack, type TestStack } from "./support/stack.js";
 
 let stack: TestStack;
 let a: RunningServer;

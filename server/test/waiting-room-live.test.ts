@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { departuresAhead, placeNow } from "@stampede/shared/core/admission";
 import type { EventStatusChanged, QueueDeparted, QueueEntry, QueueStatus } from "@stampede/shared/protocol";
-import { basicAuth, connectFan, createEvent, waitFor, type TestFan } from "../src/testing/fans.js";
-import { stackAdmin, startStack, type TestStack } from "../src/testing/stack.js";
+import { basicAuth, connectFan, createEvent, waitFor, type TestFan } from "./support/fans.js";
+import { stackAdmin, startStack, type TestStack } from "./support/stack.js";
 
 let stack: TestStack;
 let url: string;

@@ -3,9 +3,9 @@
 // leading an event's ticker dies another node takes over within two lease periods.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tickerLeaseMs } from "@stampede/shared/limits";
-import { connectFan, createEvent, waitFor, type TestFan } from "../src/testing/fans.js";
-import { stackAdmin, startStack, type TestStack } from "../src/testing/stack.js";
-import type { RunningServer } from "../src/testing/processes.js";
+import { connectFan, createEvent, waitFor, type TestFan } from "./support/fans.js";
+import { stackAdmin, startStack, type TestStack } from "./support/stack.js";
+import type { RunningServer } from "./support/processes.js";
 
 let stack: TestStack;
 let a: RunningServer;

@@ -6,8 +6,8 @@ import { createHash, hkdfSync } from "node:crypto";
 import { SignJWT } from "jose";
 import { lotteryOrder } from "@stampede/shared/core/lottery";
 import type { LotteryView, QueueEntry } from "@stampede/shared/protocol";
-import { connectFan, connectSocket, createEvent, newSession, waitFor, type TestFan } from "../src/testing/fans.js";
-import { stackAdmin, stackSecretKey, startStack, type TestStack } from "../src/testing/stack.js";
+import { connectFan, connectSocket, createEvent, newSession, waitFor, type TestFan } from "./support/fans.js";
+import { stackAdmin, stackSecretKey, startStack, type TestStack } from "./support/stack.js";
 
 let stack: TestStack;
 let url: string;

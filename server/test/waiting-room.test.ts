@@ -8,8 +8,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { admissionTickMs as admissionTickIntervalMs } from "@stampede/shared/limits";
 import type { QueueEntry, QueueStatus } from "@stampede/shared/protocol";
-import { basicAuth, connectFan, createEvent, newSession, waitFor, type TestFan } from "../src/testing/fans.js";
-import { stackAdmin, startStack, type TestStack } from "../src/testing/stack.js";
+import { basicAuth, connectFan, createEvent, newSession, waitFor, type TestFan } from "./support/fans.js";
+import { stackAdmin, startStack, type TestStack } from "./support/stack.js";
 
 /** Long enough for a fan to reconnect on a slow, loaded machine; the sweep runs every 2 s. */
 const presenceGraceSeconds = 3;

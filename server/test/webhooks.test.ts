@@ -15,10 +15,10 @@ import {
   sessionIdOf,
   stockOf,
   type AdmittedFan,
-} from "../src/testing/checkout.js";
-import { basicAuth, createEvent } from "../src/testing/fans.js";
-import { stackAdmin, startStack, type TestStack } from "../src/testing/stack.js";
-import { deliveriesSettled, stackWebhooks } from "../src/testing/webhook-jobs.js";
+} from "./support/checkout.js";
+import { basicAuth, createEvent } from "./support/fans.js";
+import { stackAdmin, startStack, type TestStack } from "./support/stack.js";
+import { deliveriesSettled, stackWebhooks } from "./support/webhook-jobs.js";
 
 const secret = "whsec_e2e_webhook_secret_0123456789";
 const stacks: TestStack[] = [];

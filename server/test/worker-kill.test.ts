@@ -19,12 +19,12 @@ import {
   orderReaches,
   sessionIdOf,
   stockOf,
-} from "../src/testing/checkout.js";
-import { basicAuth, createEvent, waitFor } from "../src/testing/fans.js";
-import { testPool } from "../src/testing/services.js";
-import { stackAdmin, startStack, type TestStack } from "../src/testing/stack.js";
-import { deliveriesSettled, stackWebhooks } from "../src/testing/webhook-jobs.js";
-import { startWebhookGate, type WebhookGate } from "../src/testing/webhook-gate.js";
+} from "./support/checkout.js";
+import { basicAuth, createEvent, waitFor } from "./support/fans.js";
+import { testPool } from "./support/services.js";
+import { stackAdmin, startStack, type TestStack } from "./support/stack.js";
+import { deliveriesSettled, stackWebhooks } from "./support/webhook-jobs.js";
+import { startWebhookGate, type WebhookGate } from "./support/webhook-gate.js";
 
 let gate: WebhookGate;
 let stack: TestStack;

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { dependencyUnavailable } from "./dependency-errors.js";
 import { createPool, type Pool } from "./postgres/pool.js";
 import { ledgerUnavailableCode, postgresUnavailableCodes, SocketError, SqlState } from "./postgres/sqlstate.js";
-import { closedPort, testPostgresBase } from "../testing/services.js";
+import { closedPort, testPostgresBase } from "../../test/support/services.js";
 
 const pools: Pool[] = [];
 afterAll(async () => {

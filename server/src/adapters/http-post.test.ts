@@ -4,7 +4,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { closedPort } from "../testing/services.js";
+import { closedPort } from "../../test/support/services.js";
 import { HttpPoster } from "./http-post.js";
 
 const servers: Server[] = [];

@@ -4,10 +4,10 @@
 // own), the in-memory reference model (the oracle the property tests trust), and TigerBeetle
 // itself when TB_ADDRESS names a running cluster (otherwise that run is skipped, loudly).
 import { afterAll, beforeAll } from "vitest";
-import { createLedgerModel } from "@stampede/shared/core/ledger-model";
+import { createLedgerModel } from "../../../shared/test/ledger-model.js";
 import { createLedger } from "./ledger.js";
-import { ledgerConformanceSuite } from "./ledger-conformance/suite.js";
-import { createTestDatabase, type TestDatabase } from "../testing/services.js";
+import { ledgerConformanceSuite } from "../../test/support/ledger-conformance/suite.js";
+import { createTestDatabase, type TestDatabase } from "../../test/support/services.js";
 
 let db: TestDatabase;
 beforeAll(async () => {

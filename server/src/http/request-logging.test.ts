@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import express from "express";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../logger.js";
-import { waitFor } from "../testing/fans.js";
+import { waitFor } from "../../test/support/fans.js";
 import { errorHandler } from "./errors.js";
 import { requestLogging } from "./request-logging.js";
 

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { Worker } from "bullmq";
 import { verifyWebhook, webhookEventSchema } from "../payments/webhook.js";
 import { createLogger } from "../logger.js";
-import { closedPort, json } from "../testing/services.js";
+import { closedPort, json } from "../../test/support/services.js";
 import { webhookEnqueueTimeoutMs } from "@stampede/shared/limits";
 import { deliverWebhook } from "./deliver.js";
 import { relayJobName } from "./queue.js";
@@ -21,8 +21,8 @@ import {
   waitFor,
   type MockPayHarness,
   type ReceivedWebhook,
-} from "./testing.js";
-import { deliveriesSettled } from "../testing/webhook-jobs.js";
+} from "../../test/support/mockpay.js";
+import { deliveriesSettled } from "../../test/support/webhook-jobs.js";
 import { createMockPayWebhookProcessor } from "./delivery-processor.js";
 
 const harnesses: MockPayHarness[] = [];

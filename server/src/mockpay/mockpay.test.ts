@@ -3,8 +3,14 @@
 // repeats, races or conflicting clicks; expiry is MockPay's own 24 h; refunds are once per session;
 // the page works with plain forms under the shop's CSP. Delivery itself is tested in the workers.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { json } from "../testing/services.js";
-import { completeViaApi, eventRows, newSession, startMockPayHarness, type MockPayHarness } from "./testing.js";
+import { json } from "../../test/support/services.js";
+import {
+  completeViaApi,
+  eventRows,
+  newSession,
+  startMockPayHarness,
+  type MockPayHarness,
+} from "../../test/support/mockpay.js";
 
 let h: MockPayHarness;
 beforeAll(async () => {

@@ -4,8 +4,8 @@
 // misconfiguration, not an outage); a provider that is not there is "unavailable" (503 upstream).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AssertionError } from "@stampede/shared/assert";
-import { closedPort } from "../testing/services.js";
-import { completeViaApi, harnessApiKey, startMockPayHarness, type MockPayHarness } from "../mockpay/testing.js";
+import { closedPort } from "../../test/support/services.js";
+import { completeViaApi, harnessApiKey, startMockPayHarness, type MockPayHarness } from "../../test/support/mockpay.js";
 import { MockPayClient } from "./mockpay-client.js";
 import { PaymentProviderUnavailableError, type CreateSessionInput } from "@stampede/shared/ports/payment-provider";
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { uuidv7 } from "../ids.js";
 import { CreateTransferStatus as TS, TransferFlags, isAccountSuccess } from "../ledger/types.js";
 import { accountId, childTransferId, fnv1a128 } from "./ledger-ids.js";
-import { createLedgerModel, type LedgerModel } from "./ledger-model.js";
+import { createLedgerModel, type LedgerModel } from "../../test/ledger-model.js";
 import {
   holdOutcome,
   inventoryFromAccount,

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { uuidv7 } from "../ids.js";
 import { isTransferSuccess } from "../ledger/types.js";
 import { accountId } from "./ledger-ids.js";
-import { createLedgerModel } from "./ledger-model.js";
+import { createLedgerModel } from "../../test/ledger-model.js";
 import { planEventSetup, planHold, planPost, settleOutcome } from "./ledger-plans.js";
 import { planReturn, tierInventory } from "./stock.js";
 

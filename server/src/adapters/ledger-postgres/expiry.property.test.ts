@@ -9,7 +9,7 @@
 import fc from "fast-check";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLedgerModel } from "@stampede/shared/core/ledger-model";
+import { createLedgerModel } from "../../../../shared/test/ledger-model.js";
 import type { Ledger } from "@stampede/shared/ledger/port";
 import {
   AccountFlags,
@@ -23,7 +23,7 @@ import {
 } from "@stampede/shared/ledger/types";
 import { createLedger } from "../ledger.js";
 import { u128ToText } from "./codec.js";
-import { createTestDatabase, testPool, type TestDatabase } from "../../testing/services.js";
+import { createTestDatabase, testPool, type TestDatabase } from "../../../test/support/services.js";
 
 const numRuns = 100;
 const seed = Number(process.env.LEDGER_EXPIRY_SEED ?? Date.now() % 2_147_483_647);

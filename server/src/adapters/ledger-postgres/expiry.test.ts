@@ -9,14 +9,14 @@
 // row (ledger_clock), never by waiting.
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLedgerModel } from "@stampede/shared/core/ledger-model";
+import { createLedgerModel } from "../../../../shared/test/ledger-model.js";
 import { ledgerBatchEventsMax } from "@stampede/shared/limits";
 import type { Ledger } from "@stampede/shared/ledger/port";
 import { AccountFlags, TransferFlags as TF, type Account, type Transfer } from "@stampede/shared/ledger/types";
 import { createLedger } from "../ledger.js";
-import { Book, accountNames, transferNames } from "../ledger-conformance/harness.js";
+import { Book, accountNames, transferNames } from "../../../test/support/ledger-conformance/harness.js";
 import { u128ToText } from "./codec.js";
-import { createTestDatabase, testPool, type TestDatabase } from "../../testing/services.js";
+import { createTestDatabase, testPool, type TestDatabase } from "../../../test/support/services.js";
 
 const dueHolds = 20_000;
 const longHolds = 500;

@@ -13,9 +13,9 @@ import { uuidv7 } from "@stampede/shared/ids";
 import { LedgerUnavailableError, type Ledger } from "@stampede/shared/ledger/port";
 import { isAccountSuccess, isTransferSuccess } from "@stampede/shared/ledger/types";
 import { createLedger } from "../ledger.js";
-import { newLedgerNumber } from "../ledger-conformance/harness.js";
+import { newLedgerNumber } from "../../../test/support/ledger-conformance/harness.js";
 import { createPool, type Pool } from "../postgres/pool.js";
-import { createTestDatabase, type TestDatabase } from "../../testing/services.js";
+import { createTestDatabase, type TestDatabase } from "../../../test/support/services.js";
 import { u128ToText } from "./codec.js";
 
 const rounds = 30;

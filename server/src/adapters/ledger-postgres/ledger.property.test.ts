@@ -6,7 +6,7 @@
 // balance and every stored transfer match. The seed is printed; set LEDGER_PROPERTY_SEED to replay.
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLedgerModel } from "@stampede/shared/core/ledger-model";
+import { createLedgerModel } from "../../../../shared/test/ledger-model.js";
 import type { Ledger } from "@stampede/shared/ledger/port";
 import {
   AccountFlags,
@@ -18,7 +18,7 @@ import {
   type Transfer,
 } from "@stampede/shared/ledger/types";
 import { createLedger } from "../ledger.js";
-import { createTestDatabase, type TestDatabase } from "../../testing/services.js";
+import { createTestDatabase, type TestDatabase } from "../../../test/support/services.js";
 
 const numRuns = 200;
 const seed = Number(process.env.LEDGER_PROPERTY_SEED ?? Date.now() % 2_147_483_647);

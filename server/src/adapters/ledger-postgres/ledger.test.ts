@@ -6,10 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LedgerUnavailableError } from "@stampede/shared/ledger/port";
 import { CreateTransferStatus as TS, isTransferSuccess } from "@stampede/shared/ledger/types";
 import { createLedger } from "../ledger.js";
-import { Book } from "../ledger-conformance/harness.js";
+import { Book } from "../../../test/support/ledger-conformance/harness.js";
 import { createPool } from "../postgres/pool.js";
-import { waitFor } from "../../testing/fans.js";
-import { closedPort, createTestDatabase, type TestDatabase } from "../../testing/services.js";
+import { waitFor } from "../../../test/support/fans.js";
+import { closedPort, createTestDatabase, type TestDatabase } from "../../../test/support/services.js";
 
 let db: TestDatabase;
 beforeAll(async () => {

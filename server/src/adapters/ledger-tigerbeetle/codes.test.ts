@@ -11,7 +11,7 @@ import {
   TransferFlags,
   amountMax,
 } from "@stampede/shared/ledger/types";
-import { closedPort } from "../../testing/services.js";
+import { closedPort } from "../../../test/support/services.js";
 import { createTigerBeetleLedger } from "./ledger.js";
 
 /** A TypeScript numeric enum as {name: value}, without its reverse mappings. */

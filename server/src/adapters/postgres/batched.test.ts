@@ -3,7 +3,7 @@
 // out. A batch that failed because of one bad row is re-sent row by row, and only that row fails.
 import { afterAll, describe, expect, it } from "vitest";
 import { dependencyUnavailable } from "../dependency-errors.js";
-import { testPostgresBase } from "../../testing/services.js";
+import { testPostgresBase } from "../../../test/support/services.js";
 import { pgBatched } from "./batched.js";
 import { createPool } from "./pool.js";
 import { SqlState } from "./sqlstate.js";

@@ -3,7 +3,7 @@
 // last bad reading must not hold admission down).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { healthyCheckout } from "@stampede/shared/core/admission-control";
-import { createTestRedis, type TestRedis } from "../../testing/services.js";
+import { createTestRedis, type TestRedis } from "../../../test/support/services.js";
 import { CheckoutHealthStore, healthStaleMs } from "./checkout-health-store.js";
 
 let redis: TestRedis;

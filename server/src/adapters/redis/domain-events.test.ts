@@ -3,7 +3,7 @@
 // events; entries of the one-event shape earlier releases wrote still read.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../logger.js";
-import { createTestRedis, type TestRedis } from "../../testing/services.js";
+import { createTestRedis, type TestRedis } from "../../../test/support/services.js";
 import { DomainEvents, domainStreamKey, entryEvents, type DomainEvent } from "./domain-events.js";
 
 let redis: TestRedis;

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { uuidv7 } from "@stampede/shared/ids";
 import { createPool, type Pool } from "../../adapters/postgres/pool.js";
-import { createTestDatabase, type TestDatabase } from "../../testing/services.js";
+import { createTestDatabase, type TestDatabase } from "../../../test/support/services.js";
 import { DomainError, errorStatus } from "../errors.js";
 import { pruneHoldRequests } from "../../adapters/postgres/hold-requests.js";
 import { IdempotentRequests, nothingHeld, type HoldAttempt } from "./idempotency.js";

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { uuidv7 } from "@stampede/shared/ids";
 import { createPool, type Pool } from "../../adapters/postgres/pool.js";
-import { createTestDatabase, type TestDatabase } from "../../testing/services.js";
+import { createTestDatabase, type TestDatabase } from "../../../test/support/services.js";
 import { errorStatus, type DomainError } from "../errors.js";
 import { IdempotentRequests } from "./idempotency.js";
 import { OrdersRepo, type NewOrder } from "../../adapters/postgres/orders-repo.js";

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { uuidv7 } from "@stampede/shared/ids";
 import { pgBatched } from "../../adapters/postgres/batched.js";
 import { createPool, type Pool } from "../../adapters/postgres/pool.js";
-import { createTestDatabase, type TestDatabase } from "../../testing/services.js";
+import { createTestDatabase, type TestDatabase } from "../../../test/support/services.js";
 import type { WebhookEvent } from "../../payments/webhook.js";
 import { OrdersRepo, type NewOrder, type OrderRecord } from "../../adapters/postgres/orders-repo.js";
 import { commitPaid, type PaidItem } from "./paid-batch.js";

@@ -13,7 +13,12 @@ import { createPool, type Pool } from "../../adapters/postgres/pool.js";
 import { WaitingRoomStore } from "../../adapters/redis/waiting-room/store.js";
 import { createLogger } from "../../logger.js";
 import { createMockPay, noChaos, type MockPay } from "../../mockpay/index.js";
-import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from "../../testing/services.js";
+import {
+  createTestDatabase,
+  createTestRedis,
+  type TestDatabase,
+  type TestRedis,
+} from "../../../test/support/services.js";
 import { EventsRepo, type EventRecord } from "../../adapters/postgres/events-repo.js";
 import { setUpEventLedger } from "../events/inventory.js";
 import { DomainEvents } from "../../adapters/redis/domain-events.js";

@@ -8,7 +8,7 @@ import pg from "pg";
 import { normalizeShortCode } from "@stampede/shared/core/short-code";
 import { uuidv7 } from "@stampede/shared/ids";
 import { migrate, migrationsDir } from "../../adapters/postgres/migrate.js";
-import { createTestDatabase, testPool, type TestDatabase } from "../../testing/services.js";
+import { createTestDatabase, testPool, type TestDatabase } from "../../../test/support/services.js";
 import { issueTickets } from "./fulfilment.js";
 import type { OrderRecord } from "../../adapters/postgres/orders-repo.js";
 import { TicketCodes } from "./ticket-codes.js";

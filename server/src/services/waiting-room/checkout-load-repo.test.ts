@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import { uuidv7 } from "@stampede/shared/ids";
-import { createTestDatabase, testPool, type TestDatabase } from "../../testing/services.js";
+import { createTestDatabase, testPool, type TestDatabase } from "../../../test/support/services.js";
 import { CheckoutLoadRepo } from "./checkout-load-repo.js";
 
 let db: TestDatabase;

@@ -5,7 +5,13 @@
 import { admissionsThisTick } from "@stampede/shared/core/admission";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestbed, fanIds, newEventId, t0, type WaitingRoomTestbed } from "./testing.js";
+import {
+  createTestbed,
+  fanIds,
+  newEventId,
+  t0,
+  type WaitingRoomTestbed,
+} from "../../../../test/support/waiting-room.js";
 
 let bed: WaitingRoomTestbed;
 beforeAll(async () => {

@@ -3,7 +3,14 @@
 // slots; a release frees exactly one slot and only for its own admission; slots end exactly at
 // their expiry; leavers are skipped; a paused room admits nobody; the snapshot adds up.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { admitOptions, createTestbed, fanIds, newEventId, t0, type WaitingRoomTestbed } from "./testing.js";
+import {
+  admitOptions,
+  createTestbed,
+  fanIds,
+  newEventId,
+  t0,
+  type WaitingRoomTestbed,
+} from "../../../../test/support/waiting-room.js";
 
 let bed: WaitingRoomTestbed;
 beforeAll(async () => {

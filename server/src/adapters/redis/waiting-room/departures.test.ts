@@ -2,7 +2,14 @@
 // behind up, with no admission — and the departures reach the room once each, in order, numbered
 // so a client can tell which it has counted (and which it missed).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { admitOptions, createTestbed, fanIds, newEventId, t0, type WaitingRoomTestbed } from "./testing.js";
+import {
+  admitOptions,
+  createTestbed,
+  fanIds,
+  newEventId,
+  t0,
+  type WaitingRoomTestbed,
+} from "../../../../test/support/waiting-room.js";
 
 let bed: WaitingRoomTestbed;
 beforeAll(async () => {

@@ -4,8 +4,15 @@
 // joins made one after another take a pipeline each, so the count can tell batched from not.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRedis, type Redis } from "../connection.js";
-import { testRedisUrl } from "../../../testing/services.js";
-import { createTestbed, fanIds, newEventId, t0, TestStore, type WaitingRoomTestbed } from "./testing.js";
+import { testRedisUrl } from "../../../../test/support/services.js";
+import {
+  createTestbed,
+  fanIds,
+  newEventId,
+  t0,
+  TestStore,
+  type WaitingRoomTestbed,
+} from "../../../../test/support/waiting-room.js";
 
 let bed: WaitingRoomTestbed;
 let connection: Redis;

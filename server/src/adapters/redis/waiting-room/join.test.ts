@@ -3,7 +3,13 @@
 // with a negative control: a non-atomic join (GET, INCR, SET) does hand out duplicates under the
 // same concurrency, so these tests can see the race. Leaving and joining again goes to the back.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestbed, fanIds, newEventId, t0, type WaitingRoomTestbed } from "./testing.js";
+import {
+  createTestbed,
+  fanIds,
+  newEventId,
+  t0,
+  type WaitingRoomTestbed,
+} from "../../../../test/support/waiting-room.js";
 
 let bed: WaitingRoomTestbed;
 beforeAll(async () => {

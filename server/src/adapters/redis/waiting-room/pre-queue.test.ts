@@ -5,7 +5,13 @@
 // who joined meanwhile, so the race test can tell.
 import { lotteryOrder, newLotterySeed } from "@stampede/shared/core/lottery";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestbed, fanIds, newEventId, t0, type WaitingRoomTestbed } from "./testing.js";
+import {
+  createTestbed,
+  fanIds,
+  newEventId,
+  t0,
+  type WaitingRoomTestbed,
+} from "../../../../test/support/waiting-room.js";
 
 let bed: WaitingRoomTestbed;
 beforeAll(async () => {

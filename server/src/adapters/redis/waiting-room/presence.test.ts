@@ -2,7 +2,13 @@
 // coming back within it keeps the number (I5), and the due list names exactly those away since
 // before the cutoff, so the departed are removed and admission never waits for them.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestbed, fanIds, newEventId, t0, type WaitingRoomTestbed } from "./testing.js";
+import {
+  createTestbed,
+  fanIds,
+  newEventId,
+  t0,
+  type WaitingRoomTestbed,
+} from "../../../../test/support/waiting-room.js";
 
 let bed: WaitingRoomTestbed;
 beforeAll(async () => {

@@ -5,7 +5,7 @@
 // Checked against a small model over random sequences (fast-check prints the seed on failure).
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestbed, newEventId, t0, type WaitingRoomTestbed } from "./testing.js";
+import { createTestbed, newEventId, t0, type WaitingRoomTestbed } from "../../../../test/support/waiting-room.js";
 
 let bed: WaitingRoomTestbed;
 beforeAll(async () => {

@@ -7,7 +7,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RoomRestore } from "./room-restore.js";
 import { waitingRoomKeyPrefix } from "./keys.js";
-import { admitOptions, createTestbed, fanIds, newEventId, t0, type WaitingRoomTestbed } from "./testing.js";
+import {
+  admitOptions,
+  createTestbed,
+  fanIds,
+  newEventId,
+  t0,
+  type WaitingRoomTestbed,
+} from "../../../../test/support/waiting-room.js";
 
 let bed: WaitingRoomTestbed;
 let restore: RoomRestore;

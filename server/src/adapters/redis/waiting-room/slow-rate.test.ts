@@ -4,7 +4,14 @@
 // "Admissions per minute" must read this (client/src/lib/series.test.ts feeds it the same totals).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { admissionTickMs } from "@stampede/shared/limits";
-import { admitOptions, createTestbed, fanIds, newEventId, t0, type WaitingRoomTestbed } from "./testing.js";
+import {
+  admitOptions,
+  createTestbed,
+  fanIds,
+  newEventId,
+  t0,
+  type WaitingRoomTestbed,
+} from "../../../../test/support/waiting-room.js";
 
 let bed: WaitingRoomTestbed;
 beforeAll(async () => {

@@ -2,7 +2,13 @@
 // asked for, and forgotten after it — so stock-aware admission stops waiting for them, and only them.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SteeringStore } from "./steering-store.js";
-import { createTestbed, fanIds, newEventId, t0, type WaitingRoomTestbed } from "./testing.js";
+import {
+  createTestbed,
+  fanIds,
+  newEventId,
+  t0,
+  type WaitingRoomTestbed,
+} from "../../../../test/support/waiting-room.js";
 
 let bed: WaitingRoomTestbed;
 let steering: SteeringStore;

@@ -2,15 +2,15 @@
 // prefix), listening on an ephemeral port.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createPool, type Pool } from "../adapters/postgres/pool.js";
-import { closeRedis, createRedis, type Redis } from "../adapters/redis/connection.js";
-import { createApp, type App, type AppDeps } from "../app.js";
-import { createLedger } from "../adapters/ledger.js";
+import { createPool, type Pool } from "../../src/adapters/postgres/pool.js";
+import { closeRedis, createRedis, type Redis } from "../../src/adapters/redis/connection.js";
+import { createApp, type App, type AppDeps } from "../../src/app.js";
+import { createLedger } from "../../src/adapters/ledger.js";
 import type { Ledger } from "@stampede/shared/ledger/port";
-import type { ReadinessChecks } from "../http/health.js";
-import { answerUnparsableRequests } from "../http/client-errors.js";
-import { createLogger } from "../logger.js";
-import { AdminUsers } from "../services/admin/admin-users.js";
+import type { ReadinessChecks } from "../../src/http/health.js";
+import { answerUnparsableRequests } from "../../src/http/client-errors.js";
+import { createLogger } from "../../src/logger.js";
+import { AdminUsers } from "../../src/services/admin/admin-users.js";
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from "./services.js";
 
 export interface TestApp extends App {

@@ -2,10 +2,10 @@
 // invariants every second, the seeded crowd and the seeded faults at once; then the run waits for
 // everything to come to rest (every hold ended, every webhook delivered, every refund carried
 // out), takes the final audit and the settlement checks, and reads what the sale came to.
-import type { Pool } from "../../adapters/postgres/pool.js";
-import { createPool } from "../../adapters/postgres/pool.js";
-import { createLedger } from "../../adapters/ledger.js";
-import { HistoryChecker, type HistoryResult } from "../../audit/history.js";
+import type { Pool } from "../../../src/adapters/postgres/pool.js";
+import { createPool } from "../../../src/adapters/postgres/pool.js";
+import { createLedger } from "../../../src/adapters/ledger.js";
+import { HistoryChecker, type HistoryResult } from "../../../src/audit/history.js";
 import { chaosAdmin, startCluster, type Cluster } from "./cluster.js";
 import { runChaosFan, type SaleEvent } from "./fan.js";
 import { sendWithRetries } from "./fan-http.js";

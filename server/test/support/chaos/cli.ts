@@ -8,9 +8,9 @@
 // decisions (not the same interleaving: that is the point of running several seeds).
 // --quick (or CHAOS_QUICK=1): 60 fans over 12 s. Exit 0 when nothing was violated, 1 otherwise,
 // 2 on bad arguments.
-import { fullSize, makePlan, planLines, quickSize } from "../testing/chaos/plan.js";
-import { runChaos } from "../testing/chaos/run.js";
-import { failures, summaryLines } from "../testing/chaos/summary.js";
+import { fullSize, makePlan, planLines, quickSize } from "./plan.js";
+import { runChaos } from "./run.js";
+import { failures, summaryLines } from "./summary.js";
 
 const usage = "usage: npm run chaos -- [--seed <integer>] [--quick] [--fans <10..2000>]";
 

@@ -1,6 +1,6 @@
 // The end of a chaos run in a few lines: what the fans did and met, the faults as they ran, what
 // the sale came to, and the invariants' history. It passes only when nothing was violated.
-import { historyLines } from "../../audit/report.js";
+import { historyLines } from "../../../src/audit/report.js";
 import type { ChaosResult, FaultRun } from "./run.js";
 
 const list = (entries: Array<[string, number]>) => entries.map(([k, n]) => `${k} ${n}`).join(", ");

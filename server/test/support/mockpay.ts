@@ -4,14 +4,14 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Queue } from "bullmq";
-import { createPool, type Pool } from "../adapters/postgres/pool.js";
-import { closeRedis, createRedis, type Redis } from "../adapters/redis/connection.js";
-import { createLogger } from "../logger.js";
-import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from "../testing/services.js";
-import { noChaos, type ChaosSettings } from "./chaos.js";
-import { mockpayApp } from "./app.js";
-import { createMockPay, type MockPay } from "./index.js";
-import { mockpayWebhookQueue, type MockPayJobData, type MockPayQueue } from "./queue.js";
+import { createPool, type Pool } from "../../src/adapters/postgres/pool.js";
+import { closeRedis, createRedis, type Redis } from "../../src/adapters/redis/connection.js";
+import { createLogger } from "../../src/logger.js";
+import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from "./services.js";
+import { noChaos, type ChaosSettings } from "../../src/mockpay/chaos.js";
+import { mockpayApp } from "../../src/mockpay/app.js";
+import { createMockPay, type MockPay } from "../../src/mockpay/index.js";
+import { mockpayWebhookQueue, type MockPayJobData, type MockPayQueue } from "../../src/mockpay/queue.js";
 
 export const harnessWebhookSecret = "whsec_mockpay_test_0123456789";
 /** The key the harness's provider API accepts (Authorization: Bearer). */

@@ -4,8 +4,8 @@
 // conformance suite runs against it too, and property tests compare the real backends to it.
 // Like the PostgreSQL ledger, it expires a due pending transfer before any request or read
 // that comes after its timeout. Unsupported flags (imported, closing, balancing) are asserted.
-import { assert } from "../assert.js";
-import type { Ledger } from "../ledger/port.js";
+import { assert } from "../src/assert.js";
+import type { Ledger } from "../src/ledger/port.js";
 import {
   AccountFlags as AF,
   CreateAccountStatus as AS,
@@ -20,7 +20,7 @@ import {
   type CreateTransferResult,
   type CreateTransferStatus,
   type Transfer,
-} from "../ledger/types.js";
+} from "../src/ledger/types.js";
 
 type PendingStatus = "pending" | "posted" | "voided" | "expired";
 type Undo = () => void;

@@ -2,9 +2,9 @@
 // (created, migrated, dropped) and its own Redis key prefix. Never used by production code.
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { dropDatabase, ensureDatabase } from "../adapters/postgres/database.js";
-import { migrate } from "../adapters/postgres/migrate.js";
-import { createRedis, type Redis } from "../adapters/redis/connection.js";
+import { dropDatabase, ensureDatabase } from "../../src/adapters/postgres/database.js";
+import { migrate } from "../../src/adapters/postgres/migrate.js";
+import { createRedis, type Redis } from "../../src/adapters/redis/connection.js";
 
 export const testPostgresBase = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 export const testRedisUrl = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";

@@ -2,10 +2,10 @@
 // given MockPay sessions is delivered, and no delivery job of theirs (the event's own or a chaos
 // copy) is still waiting, delayed for a retry or running. Read from the outbox and BullMQ.
 import { Queue } from "bullmq";
-import type { Pool } from "../adapters/postgres/pool.js";
-import { createPool } from "../adapters/postgres/pool.js";
-import { closeRedis, createRedis } from "../adapters/redis/connection.js";
-import { mockpayWebhookQueue, type MockPayQueue } from "../mockpay/queue.js";
+import type { Pool } from "../../src/adapters/postgres/pool.js";
+import { createPool } from "../../src/adapters/postgres/pool.js";
+import { closeRedis, createRedis } from "../../src/adapters/redis/connection.js";
+import { mockpayWebhookQueue, type MockPayQueue } from "../../src/mockpay/queue.js";
 import { waitFor } from "./fans.js";
 import type { TestStack } from "./stack.js";
 

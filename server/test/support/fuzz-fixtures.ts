@@ -2,7 +2,7 @@
 // in-process test app: events, fans, a held and a paid order (with tickets), MockPay sessions, and
 // signed-in admins of every role. The app runs no ticker, so the test admits fans itself with the
 // store's own admission step — and nothing changes in the background between two requests.
-import { signWebhook, webhookBody, webhookEventSchema } from "../payments/webhook.js";
+import { signWebhook, webhookBody, webhookEventSchema } from "../../src/payments/webhook.js";
 import type { TestApp } from "./app.js";
 import { testAdmin, testWebhookSecret } from "./app.js";
 import { sessionIdOf } from "./checkout.js";

@@ -3,8 +3,8 @@
 // records of refusals themselves: admin_audit (refused admin writes are audit-logged), stored
 // Idempotency-Key answers (a refused hold's answer is replayed to a repeat), and rate-limit
 // counters (they count refusals).
-import type { Pool } from "../adapters/postgres/pool.js";
-import type { Redis } from "../adapters/redis/connection.js";
+import type { Pool } from "../../src/adapters/postgres/pool.js";
+import type { Redis } from "../../src/adapters/redis/connection.js";
 
 const tablesLeftOut = new Set(["admin_audit", "hold_requests", "pgmigrations"]);
 const redisLeftOut = /:rl:/;

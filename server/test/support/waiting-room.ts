@@ -2,10 +2,10 @@
 // (so "concurrent" really means concurrent clients, as with several server nodes), and a fresh
 // event id per test so tests in one file never share a room. Never used by production code.
 import { randomUUID } from "node:crypto";
-import { createTestRedis, testRedisUrl, type TestRedis } from "../../../testing/services.js";
-import { createRedis, type Redis } from "../connection.js";
-import { RoomRestore } from "./room-restore.js";
-import { WaitingRoomStore, type JoinResult } from "./store.js";
+import { createTestRedis, testRedisUrl, type TestRedis } from "./services.js";
+import { createRedis, type Redis } from "../../src/adapters/redis/connection.js";
+import { RoomRestore } from "../../src/adapters/redis/waiting-room/room-restore.js";
+import { WaitingRoomStore, type JoinResult } from "../../src/adapters/redis/waiting-room/store.js";
 
 /** A store whose join makes the room first when it has none, as the service does (room-restore.ts). */
 export class TestStore extends WaitingRoomStore {
