@@ -4,12 +4,14 @@
 // name with 400 before touching the disk, and answers 404 for names it does not hold. With no
 // directory configured both routes answer 404. The list also lifts each run's per-process CPU out
 // of `extra`, and answers the baselines of baselines.json: none while it is missing, malformed
-// or a symlink, and the runs are listed all the same.
+// or a symlink, and the runs are listed all the same. A file is answered only as its schema
+// (benchRunFile) describes it: one the lenient listing shows but the schema refuses is a 404.
 import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { benchRunFile } from "@stampede/shared/api/bench";
 import { startTestApp, type TestApp } from "./support/app.js";
 import { json } from "./support/services.js";
 
@@ -204,6 +206,21 @@ describe("GET /api/bench/results/:file", () => {
     expect(body.config).toEqual({ concurrency: 200 });
     expect(body.extra).toEqual({ perSecond: [1, 2, 3] });
     expect(body.machine.cpuModel).toBe("test cpu");
+    expect(benchRunFile.parse(body)).toEqual(body);
+  });
+
+  it("answers 404 naming the reason for a listed file its schema does not describe, and warns", async () => {
+    const odd = "2026-11-22T00-31-00.000Z-purchase.json";
+    await put(odd, run("purchase", "2026-11-22T00:31:00.000Z", { surprise: true }));
+    expect((await listed()).map((r) => r.file)).toContain(odd);
+    const res = await fetch(`${t.url}/api/bench/results/${odd}`);
+    expect(res.status).toBe(404);
+    expect((await json(res)).error).toEqual({
+      code: "not_found",
+      message: `${odd} is not a result file as the benchmarks write it: (root): Unrecognized key: "surprise"`,
+    });
+    expect(warnings.filter((w) => w.msg?.startsWith("benchmark result not answered"))).toHaveLength(1);
+    await rm(path.join(dir, odd));
   });
 
   it("refuses names that are not result-shaped, path traversal included, with 400 invalid_request", async () => {
@@ -243,6 +260,9 @@ describe("GET /api/bench/results/:file", () => {
     expect(doc.paths["/api/bench/results"].get.tags).toEqual(["benchmarks"]);
     const listed = doc.paths["/api/bench/results"].get.responses["200"].content["application/json"].schema;
     expect(Object.keys(listed.properties)).toEqual(["runs", "baselines"]);
+    const file = doc.paths["/api/bench/results/{file}"].get.responses["200"].content["application/json"].schema;
+    expect(file.required).toEqual(["name", "startedAt", "machine", "versions", "config", "figures"]);
+    expect(file.additionalProperties).toBe(false);
     const param = doc.paths["/api/bench/results/{file}"].get.parameters[0];
     expect(param).toMatchObject({ name: "file", in: "path", required: true });
     expect(param.schema.pattern).toBeTypeOf("string");

@@ -7,6 +7,7 @@ import { eventRules, inRange, type WholeRange } from "@stampede/shared/api/event
 import { allowedTransitions } from "@stampede/shared/core/event-status";
 import { AdmissionInputs } from "./admission-inputs.svelte.js";
 import { plainMessage, type Api, type ApiError } from "./api.js";
+import * as endpoints from "./endpoints.js";
 import { fieldErrorsFrom, type FieldErrors } from "./field-errors.js";
 import { FormCheck } from "./form-check.js";
 import { systemClock, type Clock } from "./clock.js";
@@ -113,12 +114,11 @@ export class AdminEventControl {
   constructor(deps: AdminEventDeps) {
     this.#deps = deps;
     this.#clock = deps.clock ?? systemClock;
-    const id = encodeURIComponent(deps.eventId);
     this.#loader = new Loader(async (signal) =>
-      this.#checked(await deps.api.get<EventView>(`/api/admin/events/${id}`, { signal })),
+      this.#checked(await deps.api.get(endpoints.adminEvent(deps.eventId), { signal })),
     );
     this.#audit = new Loader(async (signal) =>
-      this.#checked(await deps.api.get<AuditView>(`/api/admin/events/${id}/audit`, { signal })),
+      this.#checked(await deps.api.get(endpoints.eventAudit(deps.eventId), { signal })),
     );
   }
 
@@ -148,10 +148,7 @@ export class AdminEventControl {
     if (this.moving !== null || this.event === null) return false;
     this.moving = to;
     this.problem = null;
-    const result = await this.#deps.api.post<EventView>(
-      `/api/admin/events/${encodeURIComponent(this.#deps.eventId)}/status`,
-      { status: to },
-    );
+    const result = await this.#deps.api.post(endpoints.moveEvent(this.#deps.eventId), { status: to });
     this.moving = null;
     if (!result.ok) {
       this.problem = this.#words(result.error, "That status change");
@@ -181,13 +178,10 @@ export class AdminEventControl {
     this.saved = false;
     this.problem = null;
     this.serverErrors = {};
-    const result = await this.#deps.api.patch<EventView>(
-      `/api/admin/events/${encodeURIComponent(this.#deps.eventId)}/waiting-room`,
-      {
-        ...settings,
-        maxActiveCheckouts,
-      },
-    );
+    const result = await this.#deps.api.patch(endpoints.updateWaitingRoom(this.#deps.eventId), {
+      ...settings,
+      maxActiveCheckouts,
+    });
     this.saving = false;
     if (!result.ok) {
       if (result.error.status === 422) this.serverErrors = fieldErrorsFrom(result.error);
@@ -203,7 +197,7 @@ export class AdminEventControl {
   }
 
   async #refresh(): Promise<void> {
-    const result = await this.#deps.api.get<EventView>(`/api/admin/events/${encodeURIComponent(this.#deps.eventId)}`);
+    const result = await this.#deps.api.get(endpoints.adminEvent(this.#deps.eventId));
     if (result.ok) this.event = result.data;
   }
 

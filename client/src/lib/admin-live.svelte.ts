@@ -9,11 +9,11 @@
 // live batches already brought. A line is one change of one order, so order id + type identifies
 // it: a change both read and pushed shows once, and a reconnect's re-read fills the gap.
 // Wire: shared/src/protocol.ts (AdminClientToServerEvents, AdminServerToClientEvents).
-import type { AdminAdmissionView, AdminSalesView } from "@stampede/shared/api/admin";
 import { salesFeedLinesMax } from "@stampede/shared/limits";
 import type { Ack, AdminAdmission, AdminSale, AdminStats } from "@stampede/shared/protocol";
 import { addAdmissionPoint, admissionPointOf, mergeAdmissionHistory, type AdmissionPoint } from "./admission-chart.js";
 import type { Api } from "./api.js";
+import * as endpoints from "./endpoints.js";
 import { systemClock, type Clock } from "./clock.js";
 import { mergeSales, type FeedSale } from "./sales-feed.js";
 import { joinRetryDelayMs, socketAckTimeoutMs } from "./limits.js";
@@ -143,7 +143,7 @@ export class AdminLive {
   async #loadHistory(socket: AdminLiveSocket): Promise<void> {
     const api = this.#deps.api;
     if (!api) return;
-    const result = await api.get<AdminSalesView>(`/api/admin/events/${encodeURIComponent(this.#deps.eventId)}/sales`);
+    const result = await api.get(endpoints.eventSales(this.#deps.eventId));
     if (socket !== this.#socket || this.#stopped) return;
     if (result.ok) this.#addSales(result.data.sales);
     else if (result.error.code === "unauthorized") this.#deps.onUnauthorized?.();
@@ -153,8 +153,7 @@ export class AdminLive {
   async #loadAdmission(socket: AdminLiveSocket): Promise<void> {
     const api = this.#deps.api;
     if (!api) return;
-    const path = `/api/admin/events/${encodeURIComponent(this.#deps.eventId)}/admission`;
-    const result = await api.get<AdminAdmissionView>(path);
+    const result = await api.get(endpoints.eventAdmission(this.#deps.eventId));
     if (socket !== this.#socket || this.#stopped) return;
     if (!result.ok) {
       if (result.error.code === "unauthorized") this.#deps.onUnauthorized?.();

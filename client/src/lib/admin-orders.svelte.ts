@@ -5,11 +5,12 @@
 // most every few seconds); with more pages loaded the table says it is out of date instead of
 // moving rows under the reader.
 import { plainMessage, type Api, type ApiError } from "./api.js";
+import * as endpoints from "./endpoints.js";
 import { systemClock, type Clock } from "./clock.js";
 import { ordersCsv } from "./csv.js";
 import { shortId } from "./format.js";
-import { appendPage, orderListPath, type OrderFilters } from "./order-list.js";
-import type { AdminOrderPage, AdminOrderView, OrderStatus, OrderView } from "./views.js";
+import { appendPage, type OrderFilters } from "./order-list.js";
+import type { AdminOrderPage, AdminOrderView, OrderStatus } from "./views.js";
 
 export const orderStatusFilters: readonly OrderStatus[] = [
   "held",
@@ -121,7 +122,7 @@ export class OrdersBrowser {
     if (this.refunding !== null) return false;
     this.refunding = orderId;
     this.notice = null;
-    const result = await this.#deps.api.post<OrderView>(`/api/admin/orders/${encodeURIComponent(orderId)}/refund`);
+    const result = await this.#deps.api.post(endpoints.refundOrder(orderId));
     this.refunding = null;
     if (!result.ok) {
       this.#checkAuth(result.error);
@@ -196,7 +197,7 @@ export class OrdersBrowser {
       this.#inFlight?.abort();
       this.#inFlight = call;
     }
-    const result = await this.#deps.api.get<AdminOrderPage>(orderListPath(this.#deps.eventId, filters, cursor, limit), {
+    const result = await this.#deps.api.get(endpoints.adminOrders(this.#deps.eventId, filters, cursor, limit), {
       signal: call.signal,
     });
     if (exclusive && this.#inFlight !== call) return "overtaken";

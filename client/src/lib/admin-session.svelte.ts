@@ -3,6 +3,7 @@
 // admin write must echo in `X-CSRF-Token` (handed to the Api, which adds the header).
 import type { AdminRole } from "@stampede/shared/roles";
 import { plainMessage, type Api, type ApiError } from "./api.js";
+import * as endpoints from "./endpoints.js";
 import type { AdminMeView } from "./views.js";
 
 export type AdminSessionState =
@@ -36,7 +37,7 @@ export class AdminSession {
   /** Asks the server whether the cookie is still a session. Signed out on 401 or on any failure. */
   async me(): Promise<void> {
     this.state = { kind: "checking" };
-    const result = await this.#api.get<AdminMeView>("/api/admin/me");
+    const result = await this.#api.get(endpoints.adminMe());
     if (result.ok) {
       this.#signIn(result.data);
       this.error = null;
@@ -51,7 +52,7 @@ export class AdminSession {
     if (this.submitting) return false;
     this.submitting = true;
     this.error = null;
-    const result = await this.#api.post<AdminMeView>("/api/admin/login", { username, password });
+    const result = await this.#api.post(endpoints.adminLogin(), { username, password });
     this.submitting = false;
     if (!result.ok) {
       this.error = result.error;
@@ -66,7 +67,7 @@ export class AdminSession {
     if (this.submitting) return false;
     this.submitting = true;
     this.error = null;
-    const result = await this.#api.post<undefined>("/api/admin/logout");
+    const result = await this.#api.post(endpoints.adminLogout());
     this.submitting = false;
     if (!result.ok && result.error.code !== "unauthorized") {
       this.error = result.error;

@@ -4,6 +4,8 @@
 // - gives every call a deadline (AbortController), so no page waits forever;
 // - returns an outcome, never throws for HTTP/network failures: `{ok: true, data}` or
 //   `{ok: false, error: ApiError}` — the same shape as the Socket.IO acks.
+// A call names its endpoint (endpoints.ts), never a path and a type of its own choosing: what an
+// answer is typed as follows from the endpoint, whose types are the server's declared schemas'.
 import { assert } from "@stampede/shared/assert";
 import { errorCodes, type ErrorCode } from "@stampede/shared/errors";
 import { apiRequestTimeoutMs } from "./limits.js";
@@ -36,12 +38,36 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
+export type HttpMethod = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+
+// Never set at run time: they only carry an endpoint's types to the Api's methods.
+declare const answerType: unique symbol;
+declare const bodyType: unique symbol;
+
+/** One call of the HTTP API: its method and absolute path (parameters encoded), and as types only
+ * what it answers (`Answer`) and what its request body is (`Body`; undefined: it sends none). */
+export interface Endpoint<M extends HttpMethod, Answer, Body = undefined> {
+  readonly method: M;
+  readonly path: string;
+  readonly [answerType]?: Answer;
+  /** A parameter, so an endpoint that takes a body is not accepted where none is sent. */
+  readonly [bodyType]?: (body: Body) => void;
+}
+
+/** The request body type an endpoint carries. */
+export type BodyOf<E> = E extends Endpoint<HttpMethod, unknown, infer B> ? B : never;
+
+/** A write's arguments after its endpoint: the body (optional when the endpoint sends none), then options. */
+export type WriteArgs<Body> = undefined extends Body
+  ? [body?: Body, options?: RequestOptions]
+  : [body: Body, options?: RequestOptions];
+
 export interface Api {
-  get<T>(path: string, options?: RequestOptions): Promise<ApiResult<T>>;
-  post<T>(path: string, body?: unknown, options?: RequestOptions): Promise<ApiResult<T>>;
-  patch<T>(path: string, body?: unknown, options?: RequestOptions): Promise<ApiResult<T>>;
-  put<T>(path: string, body?: unknown, options?: RequestOptions): Promise<ApiResult<T>>;
-  delete<T>(path: string, options?: RequestOptions): Promise<ApiResult<T>>;
+  get<A>(endpoint: Endpoint<"GET", A>, options?: RequestOptions): Promise<ApiResult<A>>;
+  post<A, B>(endpoint: Endpoint<"POST", A, B>, ...args: WriteArgs<NoInfer<B>>): Promise<ApiResult<A>>;
+  patch<A, B>(endpoint: Endpoint<"PATCH", A, B>, ...args: WriteArgs<NoInfer<B>>): Promise<ApiResult<A>>;
+  put<A, B>(endpoint: Endpoint<"PUT", A, B>, ...args: WriteArgs<NoInfer<B>>): Promise<ApiResult<A>>;
+  delete<A>(endpoint: Endpoint<"DELETE", A>, options?: RequestOptions): Promise<ApiResult<A>>;
   /** A GET whose answer is text, not JSON (an SVG); errors still read the JSON error body. */
   getText(path: string, options?: RequestOptions): Promise<ApiResult<string>>;
   /** Set by AdminSession after login/me; cleared on logout. */
@@ -103,12 +129,16 @@ export function createApi(config: ApiConfig): Api {
     }
   }
 
+  // The one place an answer gets its type: the endpoint's, whose schema the server answers by.
+  const call = <A>(endpoint: Endpoint<HttpMethod, A, never>, body: unknown, options?: RequestOptions) =>
+    request<A>(endpoint.method, endpoint.path, body, options);
+
   return {
-    get: (path, options) => request("GET", path, undefined, options),
-    post: (path, body, options) => request("POST", path, body, options),
-    patch: (path, body, options) => request("PATCH", path, body, options),
-    put: (path, body, options) => request("PUT", path, body, options),
-    delete: (path, options) => request("DELETE", path, undefined, options),
+    get: (endpoint, options) => call(endpoint, undefined, options),
+    post: (endpoint, ...[body, options]) => call(endpoint, body, options),
+    patch: (endpoint, ...[body, options]) => call(endpoint, body, options),
+    put: (endpoint, ...[body, options]) => call(endpoint, body, options),
+    delete: (endpoint, options) => call(endpoint, undefined, options),
     getText: (path, options) => request<string>("GET", path, undefined, options, "text"),
     setCsrfToken(token) {
       csrfToken = token;

@@ -2,6 +2,7 @@
 // run each benchmark's table shows — the latest unless an older one was picked — and each
 // benchmark's before → after against its baseline.
 import type { Api } from "./api.js";
+import * as endpoints from "./endpoints.js";
 import { compareScenario, usableBaselines, type ScenarioComparison } from "./bench-compare.js";
 import { groupRuns, type BenchGroup } from "./bench-runs.js";
 import type { BenchRun, BenchRunList } from "./bench-views.js";
@@ -21,7 +22,7 @@ export class BenchResults {
   #picked = $state.raw<Readonly<Record<string, string>>>({});
 
   constructor(api: Get) {
-    this.#loader = new Loader((signal) => api.get<BenchRunList>("/api/bench/results", { signal }));
+    this.#loader = new Loader((signal) => api.get(endpoints.benchResults(), { signal }));
   }
 
   load(): Promise<void> {

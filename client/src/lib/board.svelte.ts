@@ -4,8 +4,9 @@
 // `queue:status` and `stock` are pushed as to fans. While no push has arrived lately (no socket,
 // a proxy without websockets) it reads the same numbers over REST (`GET /api/events/:id/queue`
 // with a fan token, and the event for stock), so the board stays right either way.
-import type { Ack, QueueStatus, QueueView, StockUpdate } from "@stampede/shared/protocol";
+import type { Ack, QueueStatus, StockUpdate } from "@stampede/shared/protocol";
 import type { Api } from "./api.js";
+import * as endpoints from "./endpoints.js";
 import { systemClock, type Clock } from "./clock.js";
 import type { FanSessionPort } from "./fan-session.svelte.js";
 import { countdownTickMs, queuePollIntervalMs, socketAckTimeoutMs } from "./limits.js";
@@ -121,14 +122,13 @@ export class BoardFeed {
   /** Reads over REST unless the socket pushed lately; the event (tiers, stock) is always re-read. */
   async #poll(): Promise<void> {
     const { api, eventId, session } = this.#deps;
-    const id = encodeURIComponent(eventId);
     const signal = this.#abort.signal;
     const fresh = this.#clock.nowMs() - this.#lastPushMs < pushFreshMs;
     const [event, queue] = await Promise.all([
-      fresh && this.event !== null ? null : api.get<EventView>(`/api/events/${id}`, { signal }),
+      fresh && this.event !== null ? null : api.get(endpoints.event(eventId), { signal }),
       fresh || session.token === null
         ? null
-        : api.get<QueueView>(`/api/events/${id}/queue`, {
+        : api.get(endpoints.queue(eventId), {
             signal,
             headers: { Authorization: `Bearer ${session.token}` },
           }),

@@ -6,8 +6,8 @@
 // retry. A door set up for one event (`eventId`) refuses other events' tickets. The camera reads
 // the same code many times a second, so a code just answered is not sent again for a moment.
 import { plainMessage, type Api, type ApiError } from "./api.js";
+import * as endpoints from "./endpoints.js";
 import { systemClock, type Clock } from "./clock.js";
-import type { CheckinView } from "./views.js";
 
 export type ScanResult =
   | { kind: "admitted"; classCode: string; checkedInAt: string }
@@ -76,8 +76,8 @@ export class CheckIn {
     const code = raw.trim();
     if (code === "" || this.checking) return null;
     this.checking = true;
-    const answer = await this.#deps.api.post<CheckinView>(
-      "/api/admin/checkin",
+    const answer = await this.#deps.api.post(
+      endpoints.checkin(),
       this.#deps.eventId ? { code, eventId: this.#deps.eventId } : { code },
     );
     this.checking = false;

@@ -11,6 +11,7 @@
 // with the same key after Retry-After plus random jitter, a few times, while the fan keeps their turn.
 import type { HoldView } from "@stampede/shared/api/orders";
 import type { Api, ApiError } from "./api.js";
+import * as endpoints from "./endpoints.js";
 import { plainMessage } from "./api.js";
 import { systemClock, type Clock, type TimerHandle } from "./clock.js";
 import {
@@ -86,7 +87,8 @@ export class HoldForm {
   retryNotice = $state<string | null>(null);
 
   #deps: HoldFormDeps;
-  #attempt: { key: string; body: string } | null = null;
+  /** The hold being placed: its idempotency key, its body, and that body as sent (a changed one is a new attempt). */
+  #attempt: { key: string; body: endpoints.HoldBody; text: string } | null = null;
   #retryTimer: { handle: TimerHandle; resolve: (go: boolean) => void } | null = null;
   #destroyed = false;
   #fanLeft = $state.raw<() => number | null>(() => null);
@@ -166,9 +168,9 @@ export class HoldForm {
       this.problem = { code: "admission_required", message: holdMessages.admission_required, next: "rejoin" };
       return false;
     }
-    const bodyText = JSON.stringify({ admissionToken, items: this.items, email: this.email.trim() });
-    if (this.#attempt === null || this.#attempt.body !== bodyText)
-      this.#attempt = { key: this.#newKey(), body: bodyText };
+    const body: endpoints.HoldBody = { admissionToken, items: this.items, email: this.email.trim() };
+    const text = JSON.stringify(body);
+    if (this.#attempt === null || this.#attempt.text !== text) this.#attempt = { key: this.#newKey(), body, text };
     const attempt = this.#attempt;
     this.submitting = true;
     this.problem = null;
@@ -198,9 +200,8 @@ export class HoldForm {
     this.#retryTimer?.resolve(false);
   }
 
-  #post(attempt: { key: string; body: string }) {
-    const path = `/api/events/${encodeURIComponent(this.#deps.eventId)}/holds`;
-    return this.#deps.api.post<HoldView>(path, JSON.parse(attempt.body) as unknown, {
+  #post(attempt: { key: string; body: endpoints.HoldBody }) {
+    return this.#deps.api.post(endpoints.placeHold(this.#deps.eventId), attempt.body, {
       headers: { Authorization: `Bearer ${this.#deps.fanToken() ?? ""}`, "Idempotency-Key": attempt.key },
     });
   }

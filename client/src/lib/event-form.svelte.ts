@@ -3,9 +3,11 @@
 // holds, limits). Fields are
 // kept as typed; `body()` turns them into `POST /api/admin/events` (contract.md "Admin") or
 // into field errors, and the server's 422 lands on the same fields (lib/field-errors.ts).
+import { assert } from "@stampede/shared/assert";
 import { crossFieldIssues, eventRules as rules, ruleWords as words } from "@stampede/shared/api/event-rules";
 import { AdmissionInputs } from "./admission-inputs.svelte.js";
 import { plainMessage, type Api } from "./api.js";
+import * as endpoints from "./endpoints.js";
 import { fieldErrorsFrom, localToIso, parseMoney, type FieldErrors } from "./field-errors.js";
 import { FormCheck } from "./form-check.js";
 import type { EventView } from "./views.js";
@@ -89,7 +91,7 @@ export class EventDraft {
    * The request body, or the fields that can't become one (keyed like the server's 422), checked
    * against the same rules as the server (shared/src/api/event-rules.ts) and in the same words.
    */
-  body(): { ok: true; body: Record<string, unknown> } | { ok: false; errors: FieldErrors } {
+  body(): { ok: true; body: endpoints.CreateEventBody } | { ok: false; errors: FieldErrors } {
     const check = new FormCheck();
     const name = check.text("name", this.name, rules.nameLengthMax);
     if (this.venue.trim().length > rules.venueLengthMax) check.fail("venue", words.textMax(rules.venueLengthMax));
@@ -121,7 +123,14 @@ export class EventDraft {
     for (const issue of crossFieldIssues({ classes, perks, perFanMax: waitingRoom.perFanMax }))
       check.fail(issue.path.join("."), issue.message);
     if (!check.ok) return { ok: false, errors: check.errors };
-    const body: Record<string, unknown> = { name, startsAt, status: this.status, classes, perks, waitingRoom };
+    const body: endpoints.CreateEventBody = {
+      name,
+      startsAt,
+      status: this.status,
+      classes: classes.map((c) => ({ ...c, priceCents: checked(c.priceCents), capacity: checked(c.capacity) })),
+      perks: perks.map((p) => ({ ...p, capacity: checked(p.capacity) })),
+      waitingRoom,
+    };
     if (this.venue.trim() !== "") body.venue = this.venue.trim();
     return { ok: true, body };
   }
@@ -137,7 +146,7 @@ export class EventDraft {
     }
     this.errors = {};
     this.submitting = true;
-    const result = await this.#api.post<EventView>("/api/admin/events", built.body);
+    const result = await this.#api.post(endpoints.createEvent(), built.body);
     this.submitting = false;
     if (result.ok) return result.data;
     if (result.error.status === 422) {
@@ -152,6 +161,12 @@ export class EventDraft {
     }
     return null;
   }
+}
+
+/** A field's value once the whole form passed its check, which fails every field it could not read. */
+function checked<T>(value: T | undefined): T {
+  assert(value !== undefined, "a form that passed its check has every field");
+  return value;
 }
 
 /** One tier row as the API's class, each field checked by its rule. */

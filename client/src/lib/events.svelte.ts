@@ -1,8 +1,9 @@
 // Event state for the fan pages and the admin home. I/O is the injected Api, so tests pass a fake.
 import type { Api } from "./api.js";
+import * as endpoints from "./endpoints.js";
 import { sortForFans } from "./event-view.js";
 import { Loader } from "./loader.svelte.js";
-import type { EventListView, EventView } from "./views.js";
+import type { EventView } from "./views.js";
 
 type Get = Pick<Api, "get">;
 
@@ -14,7 +15,7 @@ export class EventsList {
 
   constructor(api: Get) {
     this.#loader = new Loader(async (signal) => {
-      const result = await api.get<EventListView>("/api/events", { signal });
+      const result = await api.get(endpoints.events(), { signal });
       return result.ok ? { ok: true, data: result.data.events } : result;
     });
   }
@@ -35,7 +36,7 @@ export class EventDetail {
   event = $derived.by(() => this.#loader.data);
 
   constructor(api: Get, eventId: string) {
-    this.#loader = new Loader((signal) => api.get<EventView>(`/api/events/${encodeURIComponent(eventId)}`, { signal }));
+    this.#loader = new Loader((signal) => api.get(endpoints.event(eventId), { signal }));
   }
 
   load(): Promise<void> {
@@ -55,7 +56,7 @@ export class AdminEventsList {
 
   constructor(api: Get, onUnauthorized: () => void = () => {}) {
     this.#loader = new Loader(async (signal) => {
-      const result = await api.get<EventListView>("/api/admin/events", { signal });
+      const result = await api.get(endpoints.adminEvents(), { signal });
       if (!result.ok && result.error.code === "unauthorized") onUnauthorized();
       return result.ok ? { ok: true, data: result.data.events } : result;
     });

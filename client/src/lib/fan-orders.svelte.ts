@@ -9,6 +9,7 @@
 // I/O is injected (api, session, clock, page-return events), so tests drive all of it.
 import type { FanOrdersView } from "@stampede/shared/api/orders";
 import type { Api, ApiError } from "./api.js";
+import * as endpoints from "./endpoints.js";
 import { systemClock, type Clock } from "./clock.js";
 import type { FanSessionPort } from "./fan-session.svelte.js";
 import { countdownTickMs } from "./limits.js";
@@ -119,8 +120,7 @@ export class FanOrders {
   }
 
   #get(fanToken: string) {
-    const path = `/api/events/${encodeURIComponent(this.#deps.eventId)}/orders/mine`;
-    return this.#deps.api.get<FanOrdersView>(path, {
+    return this.#deps.api.get(endpoints.fanOrders(this.#deps.eventId), {
       signal: this.#abort.signal,
       headers: { Authorization: `Bearer ${fanToken}` },
     });

@@ -5,6 +5,7 @@
 // the fan id without starting a session of their own.
 import type { FanSessionView } from "@stampede/shared/api/session";
 import type { Api, ApiError, ApiResult } from "./api.js";
+import * as endpoints from "./endpoints.js";
 import { readJson, storageKeys, writeJson, type KeyValueStorage } from "./storage.js";
 
 export type { FanSessionView };
@@ -60,7 +61,7 @@ export class FanSession implements FanSessionPort {
 
   #start(): Promise<ApiResult<FanSessionView>> {
     this.state = { kind: "starting" };
-    const call = this.#api.post<FanSessionView>("/api/session").then((result) => {
+    const call = this.#api.post(endpoints.session()).then((result) => {
       this.#inFlight = null;
       if (result.ok && isSessionView(result.data)) {
         this.state = { kind: "ready", fanId: result.data.fanId, fanToken: result.data.fanToken };

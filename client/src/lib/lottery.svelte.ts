@@ -5,6 +5,7 @@
 import { lotteryOrder, seedHash } from "@stampede/shared/core/lottery";
 import type { LotteryView } from "@stampede/shared/protocol";
 import type { Api } from "./api.js";
+import * as endpoints from "./endpoints.js";
 import { Loader } from "./loader.svelte.js";
 
 export type VerifyState =
@@ -36,9 +37,7 @@ export class LotteryCheck {
 
   constructor(api: Pick<Api, "get">, eventId: string, recipe: LotteryRecipe = { seedHash, lotteryOrder }) {
     this.#recipe = recipe;
-    this.#loader = new Loader((signal) =>
-      api.get<LotteryView>(`/api/events/${encodeURIComponent(eventId)}/lottery`, { signal }),
-    );
+    this.#loader = new Loader((signal) => api.get(endpoints.lottery(eventId), { signal }));
   }
 
   load(): Promise<void> {

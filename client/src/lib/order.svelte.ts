@@ -7,6 +7,7 @@
 // I/O is injected (api, session, socket factory, clock, storage), so tests drive all of it.
 import type { OrderStatus, OrderUpdate } from "@stampede/shared/protocol";
 import type { Api, ApiError } from "./api.js";
+import * as endpoints from "./endpoints.js";
 import { systemClock, type Clock } from "./clock.js";
 import type { FanSessionPort } from "./fan-session.svelte.js";
 import { countdownTickMs } from "./limits.js";
@@ -134,7 +135,7 @@ export class OrderTracker {
     const { api, orderId } = this.#deps;
     const token = this.#bearer;
     if (token === null) return;
-    const result = await api.get<OrderView>(`/api/orders/${encodeURIComponent(orderId)}`, {
+    const result = await api.get(endpoints.order(orderId), {
       signal: this.#abort.signal,
       headers: { Authorization: `Bearer ${token}` },
     });
@@ -162,7 +163,7 @@ export class OrderTracker {
     if (this.cancelling || token === null) return false;
     this.cancelling = true;
     this.cancelProblem = null;
-    const result = await api.post<OrderView>(`/api/orders/${encodeURIComponent(orderId)}/cancel`, undefined, {
+    const result = await api.post(endpoints.cancelOrder(orderId), undefined, {
       headers: { Authorization: `Bearer ${token}` },
     });
     this.cancelling = false;
@@ -261,7 +262,7 @@ export class OrderTracker {
   async #loadEvent(): Promise<void> {
     const eventId = this.order?.eventId;
     if (!eventId) return;
-    const result = await this.#deps.api.get<EventView>(`/api/events/${encodeURIComponent(eventId)}`, {
+    const result = await this.#deps.api.get(endpoints.event(eventId), {
       signal: this.#abort.signal,
     });
     if (result.ok && !this.#stopped) this.event = result.data;

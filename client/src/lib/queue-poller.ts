@@ -3,15 +3,14 @@
 // `GET` every 2 s returns the fan's entry and the room's status (QueueView), with the fan token
 // as `Authorization: Bearer`; `DELETE` leaves. Stock has no push here, so the event is re-read
 // every few polls. The owner stops it the moment the socket connects.
-import type { QueueLeaveView } from "@stampede/shared/api/queue";
 import type { QueueEntry, QueueStatus, QueueView, StockUpdate } from "@stampede/shared/protocol";
 import type { Api, ApiResult } from "./api.js";
+import * as endpoints from "./endpoints.js";
 import type { Clock } from "./clock.js";
 import type { FanSessionPort } from "./fan-session.svelte.js";
 import { queuePollIntervalMs, stockRefreshEveryPolls } from "./limits.js";
 import { joinProblem, type JoinProblem } from "./queue-link.js";
 import type { JoinProofs } from "./room-rebuild.svelte.js";
-import type { EventView } from "./views.js";
 
 export interface QueuePollerDeps {
   eventId: string;
@@ -60,7 +59,7 @@ export class QueuePoller {
   /** `DELETE /api/events/:id/queue`: leaves without a socket. Returns whether the server answered yes. */
   async leave(): Promise<boolean> {
     const d = this.#deps;
-    const result = await d.api.delete<QueueLeaveView>(`/api/events/${encodeURIComponent(d.eventId)}/queue`, {
+    const result = await d.api.delete(endpoints.leaveQueue(d.eventId), {
       headers: { Authorization: `Bearer ${d.session.token ?? ""}` },
     });
     return result.ok;
@@ -84,12 +83,11 @@ export class QueuePoller {
     const call = new AbortController();
     this.#inFlight = call;
     const d = this.#deps;
-    const path = `/api/events/${encodeURIComponent(d.eventId)}/queue`;
     const options = { signal: call.signal, headers: { Authorization: `Bearer ${d.session.token ?? ""}` } };
     const join = this.#joinNext || d.needsJoin();
     const result: ApiResult<QueueView> = join
-      ? await d.api.post<QueueView>(path, joinBody(d.proofs()), options)
-      : await d.api.get<QueueView>(path, options);
+      ? await d.api.post(endpoints.joinQueue(d.eventId), joinBody(d.proofs()), options)
+      : await d.api.get(endpoints.queue(d.eventId), options);
     if (!this.running || this.#inFlight !== call) return;
     let delayMs = queuePollIntervalMs;
     if (result.ok) {
@@ -114,7 +112,7 @@ export class QueuePoller {
 
   async #refreshStock(signal: AbortSignal): Promise<void> {
     const d = this.#deps;
-    const result = await d.api.get<EventView>(`/api/events/${encodeURIComponent(d.eventId)}`, { signal });
+    const result = await d.api.get(endpoints.event(d.eventId), { signal });
     if (!result.ok || !this.running) return; // stale stock is shown until the next refresh
     d.stock({
       eventId: d.eventId,

@@ -1,6 +1,7 @@
-// What `GET /api/bench/results` answers (the /bench page's list of recorded runs), shared by the
-// server's route (its handler is typed from these schemas, its answers checked against them) and
-// the client's views. The file formats the server reads are its own (services/bench).
+// What `GET /api/bench/results` answers (the /bench page's list of recorded runs) and what
+// `GET /api/bench/results/:file` answers (one result file, whole), shared by the server's routes
+// (their handlers are typed from these schemas, their answers checked against them) and the
+// client's views. Which files are listed is the server's own rule (services/bench).
 import { z } from "zod";
 
 export const benchCell = z.union([z.string(), z.number(), z.boolean(), z.null()]);
@@ -55,3 +56,53 @@ export type BenchRunSummary = z.output<typeof benchRunSummary>;
 /** `GET /api/bench/results`: runs newest first, baselines by benchmark name. */
 export const benchRunList = z.strictObject({ runs: z.array(benchRunSummary), baselines: benchBaselines });
 export type BenchRunList = z.output<typeof benchRunList>;
+
+// One result file as the benchmarks write it (bench/lib/result.ts writeResult, bench/ledger.ts),
+// every committed one included (bench.test.ts parses bench/results). Strict where the writers fix
+// the shape: a field a writer adds is declared here first. Only `config` and `extra`, each
+// benchmark's own, are open. Optional: what older files (the first ledger runs) or a missing CLI
+// leave out.
+
+/** What `os` said about the machine when the run started. */
+export const benchMachine = z.strictObject({
+  cpus: z.number().int().positive(),
+  cpuModel: z.string().optional(),
+  memoryBytes: z.number().int().positive().optional(),
+  platform: z.string().optional(),
+  loadAverage1mAtStart: z.number().nonnegative(),
+  /** 1, 5 and 15 minutes. */
+  loadAverageAtStart: z.array(z.number().nonnegative()).length(3).optional(),
+});
+
+/** A version a writer could not read (a CLI missing) is null. */
+const version = z.string().nullable();
+export const benchVersions = z.strictObject({
+  node: z.string(),
+  postgres: version.optional(),
+  redis: version.optional(),
+  express: version.optional(),
+  socketIo: version.optional(),
+  /** `git rev-parse --short HEAD` at the run. */
+  git: version.optional(),
+});
+
+const stock = z.int().min(0);
+
+/** `GET /api/bench/results/:file`: one recorded run, config and extra included. */
+export const benchRunFile = z.strictObject({
+  name: z.string().regex(/^[a-z][a-z-]*$/, "a benchmark name like purchase"),
+  title: z.string().optional(),
+  startedAt: z.iso.datetime({ offset: true }),
+  machine: benchMachine,
+  versions: benchVersions,
+  /** The run's settings (concurrency, durations, …): each benchmark's own. */
+  config: z.record(z.string(), z.unknown()),
+  calibration: z.array(benchRow).optional(),
+  figures: z.array(benchRow),
+  notes: z.array(z.string()).optional(),
+  /** Per-second series, per-process CPU (`cpuSeconds`, `c<concurrency>.cpuSeconds`), …: each benchmark's own. */
+  extra: z.record(z.string(), z.unknown()).optional(),
+  /** The ledger benchmark: its tier's stock after the run (capacity = available + held + sold). */
+  inventoryAfter: z.strictObject({ capacity: stock, available: stock, held: stock, sold: stock }).optional(),
+});
+export type BenchRunFile = z.output<typeof benchRunFile>;

@@ -1,13 +1,14 @@
 // Recorded benchmark runs, read-only and public (the files are committed to the repository
 // anyway): the list for the client's /bench page, with the baselines it compares against, and one
-// whole file. With BENCH_RESULTS_DIR empty there is no store and both answer 404.
+// whole file, answered only as its schema (shared/src/api/bench.ts benchRunFile) describes it. With
+// BENCH_RESULTS_DIR empty there is no store and both answer 404.
 import { Router, type RequestHandler } from "express";
 import { z } from "zod";
 import { HttpError } from "../errors.js";
 import type { OpenApiRegistry } from "../openapi.js";
 import { defineRoute } from "../route.js";
 import { benchFileName } from "../../services/bench/file-name.js";
-import { benchRunList } from "@stampede/shared/api/bench";
+import { benchRunFile, benchRunList } from "@stampede/shared/api/bench";
 import type { BenchResultsStore } from "../../services/bench/results-store.js";
 
 const fileParams = z.object({ file: benchFileName });
@@ -63,15 +64,26 @@ export function benchRoutes(store: BenchResultsStore | null, registry: OpenApiRe
       params: fileParams,
       guards: [requireResultFileName],
       responses: {
-        200: { description: "the result file as written by the benchmark" },
+        200: { description: "the result file as written by the benchmark", schema: benchRunFile },
         400: { description: "not a result file name" },
-        404: { description: "no such readable result" },
+        404: { description: "no such readable result, or one its schema does not describe" },
       },
     },
-    async ({ params }, _req, res) => {
+    async ({ params }, req) => {
       const result = await storeOrNotFound(store).read(params.file);
       if (result === null) throw new HttpError(404, "not_found", `no benchmark result named ${params.file}`);
-      res.json(result);
+      // The listing is more lenient (older files, services/bench): a file it shows that this schema
+      // refuses is answered 404 with the reason, never as a body the client would read as typed.
+      const file = benchRunFile.safeParse(result);
+      if (file.success) return file.data;
+      const issue = file.error.issues[0];
+      const reason = issue ? `${issue.path.join(".") || "(root)"}: ${issue.message}` : "not a result file";
+      req.log?.warn({ file: params.file, reason }, "benchmark result not answered: its schema does not describe it");
+      throw new HttpError(
+        404,
+        "not_found",
+        `${params.file} is not a result file as the benchmarks write it: ${reason}`,
+      );
     },
   );
 

@@ -1,0 +1,100 @@
+// Every HTTP call the client makes, one function each: it builds the path (parameters encoded) and
+// carries what the call answers, and the body it sends, as types only. The answers are the types of
+// the schemas the server's routes declare (shared/src/api), so `api.get(endpoints.event(id))` is a
+// Promise<ApiResult<EventView>> that no caller can retype. client/test/endpoints.test.ts holds each
+// method and path to the server's OpenAPI document. Type-only imports, so zod stays out of the bundle.
+import type { z } from "zod";
+import type { BenchRunFile, BenchRunList } from "@stampede/shared/api/bench";
+import type { AdmissionMode, createEventInput } from "@stampede/shared/api/events";
+import type { LotteryView, QueueLeaveView, QueueView } from "@stampede/shared/api/queue";
+import type { FanOrdersView, HoldView } from "@stampede/shared/api/orders";
+import type { AdminAdmissionView, AdminSalesView } from "@stampede/shared/api/admin";
+import type { FanSessionView } from "@stampede/shared/api/session";
+import type { QueueJoinRequest } from "@stampede/shared/protocol";
+import type { Endpoint } from "./api.js";
+import type { OrderFilters } from "./order-list.js";
+import type {
+  AdminMeView,
+  AdminOrderPage,
+  AuditView,
+  CheckinView,
+  EventListView,
+  EventStatus,
+  EventView,
+  OrderView,
+} from "./views.js";
+
+// The request bodies. `POST /api/admin/events` takes the shared schema's input; the others' schemas
+// are the server's own (its routes and services/waiting-room), so these say what the client sends.
+
+/** `POST /api/admin/events`: what createEventInput accepts (its defaults fill what is left out). */
+export type CreateEventBody = z.input<typeof createEventInput>;
+/** `POST /api/admin/login`. */
+export type LoginBody = { username: string; password: string };
+/** `POST /api/admin/checkin`: a QR or short code, and the event the door is for when one is picked. */
+export type CheckinBody = { code: string; eventId?: string };
+/** `POST /api/admin/events/:eventId/status`. */
+export type StatusBody = { status: EventStatus };
+/** `PATCH /api/admin/events/:eventId/waiting-room`: the settings to change, at least one. */
+export type WaitingRoomPatchBody = {
+  admission?: AdmissionMode;
+  admitPerMinute?: number;
+  admitPerMinuteFloor?: number;
+  admitPerMinuteCeiling?: number;
+  maxActiveCheckouts?: number;
+  paused?: boolean;
+};
+/** `POST /api/events/:eventId/queue`: the fan's proofs after a rebuild; none (no body) otherwise. */
+export type JoinBody = Omit<QueueJoinRequest, "eventId"> | undefined;
+/** `POST /api/events/:eventId/holds`: the admission token may be empty (the checkout answers admission_required). */
+export type HoldBody = { admissionToken: string; items: Array<{ classId: string; quantity: number }>; email: string };
+
+const get = <A>(path: string): Endpoint<"GET", A> => ({ method: "GET", path });
+const post = <A, B = undefined>(path: string): Endpoint<"POST", A, B> => ({ method: "POST", path });
+const patch = <A, B>(path: string): Endpoint<"PATCH", A, B> => ({ method: "PATCH", path });
+const del = <A>(path: string): Endpoint<"DELETE", A> => ({ method: "DELETE", path });
+const at = encodeURIComponent;
+
+// Fans.
+export const session = () => post<FanSessionView>("/api/session");
+export const events = () => get<EventListView>("/api/events");
+export const event = (eventId: string) => get<EventView>(`/api/events/${at(eventId)}`);
+export const queue = (eventId: string) => get<QueueView>(`/api/events/${at(eventId)}/queue`);
+export const joinQueue = (eventId: string) => post<QueueView, JoinBody>(`/api/events/${at(eventId)}/queue`);
+export const leaveQueue = (eventId: string) => del<QueueLeaveView>(`/api/events/${at(eventId)}/queue`);
+export const lottery = (eventId: string) => get<LotteryView>(`/api/events/${at(eventId)}/lottery`);
+export const placeHold = (eventId: string) => post<HoldView, HoldBody>(`/api/events/${at(eventId)}/holds`);
+export const fanOrders = (eventId: string) => get<FanOrdersView>(`/api/events/${at(eventId)}/orders/mine`);
+export const order = (orderId: string) => get<OrderView>(`/api/orders/${at(orderId)}`);
+export const cancelOrder = (orderId: string) => post<OrderView>(`/api/orders/${at(orderId)}/cancel`);
+
+// Admins.
+export const adminMe = () => get<AdminMeView>("/api/admin/me");
+export const adminLogin = () => post<AdminMeView, LoginBody>("/api/admin/login");
+/** Answers 204: no body. */
+export const adminLogout = () => post<undefined>("/api/admin/logout");
+export const adminEvents = () => get<EventListView>("/api/admin/events");
+export const createEvent = () => post<EventView, CreateEventBody>("/api/admin/events");
+export const adminEvent = (eventId: string) => get<EventView>(`/api/admin/events/${at(eventId)}`);
+export const eventAudit = (eventId: string) => get<AuditView>(`/api/admin/events/${at(eventId)}/audit`);
+export const moveEvent = (eventId: string) => post<EventView, StatusBody>(`/api/admin/events/${at(eventId)}/status`);
+export const updateWaitingRoom = (eventId: string) =>
+  patch<EventView, WaitingRoomPatchBody>(`/api/admin/events/${at(eventId)}/waiting-room`);
+export const eventSales = (eventId: string) => get<AdminSalesView>(`/api/admin/events/${at(eventId)}/sales`);
+export const eventAdmission = (eventId: string) =>
+  get<AdminAdmissionView>(`/api/admin/events/${at(eventId)}/admission`);
+/** `GET /api/admin/orders?eventId=&status=&q=&limit=&cursor=`: one page of an event's orders. */
+export function adminOrders(eventId: string, filters: OrderFilters, cursor: string | null, limit: number) {
+  const params = new URLSearchParams({ eventId, limit: String(limit) });
+  if (filters.q !== "") params.set("q", filters.q);
+  if (filters.status !== "") params.set("status", filters.status);
+  if (cursor !== null) params.set("cursor", cursor);
+  return get<AdminOrderPage>(`/api/admin/orders?${params.toString()}`);
+}
+export const refundOrder = (orderId: string) => post<OrderView>(`/api/admin/orders/${at(orderId)}/refund`);
+export const checkin = () => post<CheckinView, CheckinBody>("/api/admin/checkin");
+
+// Benchmarks.
+export const benchResults = () => get<BenchRunList>("/api/bench/results");
+/** One whole result file; the /bench page links to it rather than reading it. */
+export const benchResultFile = (file: string) => get<BenchRunFile>(`/api/bench/results/${at(file)}`);
