@@ -106,6 +106,44 @@ describe("payment webhooks", () => {
     expect(paid.tickets).toHaveLength(2);
   });
 
+  it("records a payment of another amount or currency as a mismatch and settles nothing", async () => {
+    const event = await saleEvent();
+    const order = await heldOrder(url, event, 2);
+    const sessionId = sessionIdOf(order.paymentUrl);
+    const paying = (id: string, amountCents: number, currency: string): WebhookEvent => ({
+      id,
+      type: "payment.succeeded",
+      created: now(),
+      data: { sessionId, orderId: order.orderId, amountCents, currency },
+    });
+    for (const evt of [paying("evt_shortpaid1", 1_999, "USD"), paying("evt_othercurrency1", 2_000, "EUR")]) {
+      const body = webhookBody(evt);
+      const res = await post(body, signWebhook(secret, body, now()));
+      expect(res.status, evt.id).toBe(200); // acknowledged: delivering it again could not change the answer
+      expect((await post(body, signWebhook(secret, body, now()))).status, evt.id).toBe(200);
+    }
+    const pool = createPool(stack.db.url, { max: 1 });
+    try {
+      const { rows } = await pool.query<{ event_id: string; outcome: string }>(
+        "SELECT event_id, outcome FROM payment_inbox WHERE order_id = $1 ORDER BY event_id",
+        [order.orderId],
+      );
+      expect(rows).toEqual([
+        { event_id: "evt_othercurrency1", outcome: "amount_mismatch" },
+        { event_id: "evt_shortpaid1", outcome: "amount_mismatch" },
+      ]);
+    } finally {
+      await pool.end();
+    }
+    const still = await getOrder(url, order.orderId, order.orderToken);
+    expect(still.status).toBe("held");
+    expect(still.tickets).toHaveLength(0);
+    // Negative control: the order's own amount and currency pay it.
+    const right = webhookBody(paying("evt_paidinfull1", 2_000, "USD"));
+    expect((await post(right, signWebhook(secret, right, now()))).status).toBe(200);
+    expect((await getOrder(url, order.orderId, order.orderToken)).status).toBe("paid");
+  });
+
   it("records an event for an unknown order and answers 200 (no retry storm)", async () => {
     const evt: WebhookEvent = {
       id: "evt_unknownorder1",

@@ -46,13 +46,15 @@ export interface SettlementDeps {
   now?: Clock;
 }
 
-export type WebhookResult = "applied" | "duplicate" | "unknown_order" | "ignored";
+/** mismatch: a payment whose amount or currency is not the order's — recorded, never settled. */
+export type WebhookResult = "applied" | "duplicate" | "unknown_order" | "ignored" | "mismatch";
 
 /** The ledger's part of a provider event, done before the transaction (see prepare). */
 type Prepared =
   | { kind: "pay"; event: EventRecord; order: OrderRecord; holdId: string; late: boolean; perks: string[] }
   | { kind: "refund_late" }
   | { kind: "voided" }
+  | { kind: "mismatch" }
   | { kind: "none" };
 
 export class Settlement {
@@ -83,6 +85,7 @@ export class Settlement {
   private async prepare(evt: WebhookEvent): Promise<Prepared> {
     const order = isUuid(evt.data.orderId) ? await this.deps.orders.find(evt.data.orderId) : null;
     if (!order || order.paymentSessionId !== evt.data.sessionId) return { kind: "none" };
+    if (evt.type === "payment.succeeded" && !paysInFull(evt, order)) return { kind: "mismatch" };
     if (evt.type === "payment.succeeded") {
       if (order.status !== "held" && !isLatePayment(order.status)) return { kind: "none" };
       const event = await this.event(order.eventId);
@@ -164,6 +167,8 @@ export class Settlement {
       // and acknowledged: retrying could never change the answer, so no retry storm.
       if (!order || order.paymentSessionId !== evt.data.sessionId)
         return (await inbox("unknown_order")) ? "unknown_order" : "duplicate";
+      if (prepared.kind === "mismatch")
+        return (await inbox("amount_mismatch")) ? this.mismatch(evt, order) : "duplicate";
       if (!(await inbox("applied"))) return "duplicate";
       const outcome = await this.applyToOrder(client, evt, order, prepared, after);
       await client.query("UPDATE payment_inbox SET outcome = $2 WHERE event_id = $1", [evt.id, outcome]);
@@ -171,6 +176,15 @@ export class Settlement {
     });
     for (const fn of after) await fn();
     return result;
+  }
+
+  /** The provider says it took another amount or currency than the order's: nothing is settled (the
+   * hold runs out as unpaid), and the admin is told — the money is for a person to sort out. */
+  private mismatch(evt: WebhookEvent, order: OrderRecord): "mismatch" {
+    const paid = { amountCents: evt.data.amountCents, currency: evt.data.currency };
+    const owed = { amountCents: order.totalCents, currency: order.currency };
+    this.deps.logger.error({ orderId: order.id, eventId: evt.id, paid, owed }, "payment does not match its order");
+    return "mismatch";
   }
 
   /** Compare-and-set; losing it means the order moved between prepare and the lock: fail, the provider retries. */
@@ -281,4 +295,9 @@ export class Settlement {
     for (const fn of after) await fn();
     return result;
   }
+}
+
+/** Whether a payment is for exactly what the order costs, in its currency. */
+function paysInFull(evt: WebhookEvent, order: OrderRecord): boolean {
+  return evt.data.amountCents === order.totalCents && evt.data.currency === order.currency;
 }
