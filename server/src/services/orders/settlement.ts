@@ -216,7 +216,7 @@ export class Settlement {
       after.push(() => this.announce(order, "hold.voided", to));
       return to;
     }
-    if (prepared.kind === "none" || prepared.kind === "voided")
+    if (prepared.kind === "none" || prepared.kind === "voided" || prepared.kind === "mismatch")
       throw new Error(`order ${order.id} changed while its payment was prepared; retry`);
     // A late payment of a still-held order (its ledger hold timed out first) ends the hold on the way.
     const late = prepared.kind === "refund_late" || prepared.late;
