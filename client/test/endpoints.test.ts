@@ -1,10 +1,10 @@
 // Goal: every endpoint the client calls (client/src/lib/endpoints.ts) is a route the server
 // declares, as its OpenAPI document says: the same method on a path of the same shape, query
 // parameters it reads, a JSON answer it describes with a schema (or a 204), and a request body
-// where and only where it takes one — the client's sample body valid by the server's schema, since
-// most request schemas are the server's own and the client's body types are written after them.
-// The answer types themselves are the shared schemas' (endpoints.ts imports them), so they cannot
-// drift; this holds the paths and the bodies. The client's code imports no server code; this test may.
+// where and only where it takes one — the client's sample body valid by the document's schema.
+// The answer and body types themselves are the shared schemas' (endpoints.ts imports them), so
+// they cannot drift; this holds the paths, and that a route takes a body exactly where the client
+// sends one. The client's code imports no server code; this test may.
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BodyOf, Endpoint, HttpMethod } from "../src/lib/api.js";

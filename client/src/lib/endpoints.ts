@@ -5,12 +5,11 @@
 // method and path to the server's OpenAPI document. Type-only imports, so zod stays out of the bundle.
 import type { z } from "zod";
 import type { BenchRunFile, BenchRunList } from "@stampede/shared/api/bench";
-import type { AdmissionMode, createEventInput } from "@stampede/shared/api/events";
-import type { LotteryView, QueueLeaveView, QueueView } from "@stampede/shared/api/queue";
-import type { FanOrdersView, HoldView } from "@stampede/shared/api/orders";
-import type { AdminAdmissionView, AdminSalesView } from "@stampede/shared/api/admin";
+import type { createEventInput, eventStatusInput, waitingRoomPatchInput } from "@stampede/shared/api/events";
+import type { fanProofs, LotteryView, QueueLeaveView, QueueView } from "@stampede/shared/api/queue";
+import type { checkinInput, FanOrdersView, holdInput, HoldView } from "@stampede/shared/api/orders";
+import type { AdminAdmissionView, adminLoginInput, AdminSalesView } from "@stampede/shared/api/admin";
 import type { FanSessionView } from "@stampede/shared/api/session";
-import type { QueueJoinRequest } from "@stampede/shared/protocol";
 import type { Endpoint } from "./api.js";
 import type { OrderFilters } from "./order-list.js";
 import type {
@@ -19,35 +18,27 @@ import type {
   AuditView,
   CheckinView,
   EventListView,
-  EventStatus,
   EventView,
   OrderView,
 } from "./views.js";
 
-// The request bodies. `POST /api/admin/events` takes the shared schema's input; the others' schemas
-// are the server's own (its routes and services/waiting-room), so these say what the client sends.
+// The request bodies: the input types of the schemas the server's routes validate them with
+// (shared/src/api), so the client cannot send what the route refuses for its shape.
 
 /** `POST /api/admin/events`: what createEventInput accepts (its defaults fill what is left out). */
 export type CreateEventBody = z.input<typeof createEventInput>;
 /** `POST /api/admin/login`. */
-export type LoginBody = { username: string; password: string };
+export type LoginBody = z.input<typeof adminLoginInput>;
 /** `POST /api/admin/checkin`: a QR or short code, and the event the door is for when one is picked. */
-export type CheckinBody = { code: string; eventId?: string };
+export type CheckinBody = z.input<typeof checkinInput>;
 /** `POST /api/admin/events/:eventId/status`. */
-export type StatusBody = { status: EventStatus };
+export type StatusBody = z.input<typeof eventStatusInput>;
 /** `PATCH /api/admin/events/:eventId/waiting-room`: the settings to change, at least one. */
-export type WaitingRoomPatchBody = {
-  admission?: AdmissionMode;
-  admitPerMinute?: number;
-  admitPerMinuteFloor?: number;
-  admitPerMinuteCeiling?: number;
-  maxActiveCheckouts?: number;
-  paused?: boolean;
-};
+export type WaitingRoomPatchBody = z.input<typeof waitingRoomPatchInput>;
 /** `POST /api/events/:eventId/queue`: the fan's proofs after a rebuild; none (no body) otherwise. */
-export type JoinBody = Omit<QueueJoinRequest, "eventId"> | undefined;
-/** `POST /api/events/:eventId/holds`: the admission token may be empty (the checkout answers admission_required). */
-export type HoldBody = { admissionToken: string; items: Array<{ classId: string; quantity: number }>; email: string };
+export type JoinBody = z.input<typeof fanProofs> | undefined;
+/** `POST /api/events/:eventId/holds`: an empty or missing admission token is answered admission_required. */
+export type HoldBody = z.input<typeof holdInput>;
 
 const get = <A>(path: string): Endpoint<"GET", A> => ({ method: "GET", path });
 const post = <A, B = undefined>(path: string): Endpoint<"POST", A, B> => ({ method: "POST", path });

@@ -11,7 +11,7 @@ import { clientAddress } from "../http/client-address.js";
 import { rateLimited } from "../services/errors.js";
 import type { Logger } from "../logger.js";
 import type { StockCache } from "../services/waiting-room/stock-cache.js";
-import { fanProofs } from "../services/waiting-room/room-recovery.js";
+import { fanProofs } from "@stampede/shared/api/queue";
 import type { WaitingRoomService } from "../services/waiting-room/waiting-room-service.js";
 import type { FanSocket, StampedeIo } from "./io.js";
 

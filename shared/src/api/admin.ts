@@ -1,13 +1,17 @@
 // The admin API's answers (contract.md "Admin") and the admin socket's payloads of the same names
 // (protocol.ts re-exports those types): sign-in, the invariant audit, live stats, the sales feed
 // and the admission controller. The server's handlers are typed from these schemas and its
-// response check parses each HTTP answer with them; the client reads the same types.
+// response check parses each HTTP answer with them; the client reads the same types. The sign-in
+// body is here too: the server's route validates it, the client sends its type.
 import { z } from "zod";
 import { adminRoles } from "../roles.js";
 import { admissionModes } from "./events.js";
 import { orderStatuses, type OrderStatus } from "./orders.js";
 
 const count = z.int().min(0);
+
+/** `POST /api/admin/login`. */
+export const adminLoginInput = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) });
 
 /** `GET /api/admin/me` and `POST /api/admin/login`; `csrfToken` is null for HTTP Basic callers. */
 export const adminMeView = z.strictObject({

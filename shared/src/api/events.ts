@@ -100,6 +100,25 @@ export const createEventInput = z
   });
 export type CreateEventInput = z.output<typeof createEventInput>;
 
+/** `POST /api/admin/events/:eventId/status`: where to move the event (the server refuses a move its workflow has not). */
+export const eventStatusInput = z.object({ status: z.enum(eventStatuses) });
+
+/** `PATCH /api/admin/events/:eventId/waiting-room`: the settings to change, at least one; `paused` pauses or
+ * resumes the sale. */
+export const waitingRoomPatchInput = z
+  .object({
+    admission: admissionModeInput.optional(),
+    admitPerMinute: admitPerMinuteInput.optional(),
+    admitPerMinuteFloor: admitPerMinuteInput.optional(),
+    admitPerMinuteCeiling: admitPerMinuteInput.optional(),
+    maxActiveCheckouts: maxActiveCheckoutsInput.optional(),
+    paused: z.boolean().optional(),
+  })
+  .refine(
+    (p) => Object.keys(p).length > 0,
+    "give at least one setting (admission, admitPerMinute, its floor or ceiling, maxActiveCheckouts, paused)",
+  );
+
 // The answers (contract.md "Events"): the server's handlers are typed from these and its response
 // check parses each answer with them; the client's views are the same types. Strict, as the
 // OpenAPI document says (no other field): a field the server adds must be declared here first.

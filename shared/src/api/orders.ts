@@ -1,7 +1,9 @@
-// Checkout's answers as the contract shows them (contract.md "Checkout", "Admin"), shared by server
-// and client: the server's handlers are typed from these schemas and its response check parses
-// each answer with them; the client reads the same types. Strict, like the OpenAPI document.
+// Checkout's request bodies and answers as the contract shows them (contract.md "Checkout", "Admin"),
+// shared by server and client: the server's routes validate the bodies with these schemas, its
+// handlers are typed from the answers' and its response check parses each answer with them; the
+// client sends and reads the same types. The answers are strict, like the OpenAPI document.
 import { z } from "zod";
+import { isUuid } from "../ids.js";
 
 export const orderStatuses = ["held", "paid", "expired", "cancelled", "payment_failed", "refunded"] as const;
 export type OrderStatus = (typeof orderStatuses)[number];
@@ -63,6 +65,17 @@ export const fanOrdersView = z.strictObject({
 });
 export type FanOrdersView = z.output<typeof fanOrdersView>;
 
+/** `POST /api/events/:eventId/holds`: the fan's admission token, the tiers and quantities, and where the tickets go. */
+export const holdInput = z.object({
+  // Missing or empty is the contract's 403 admission_required (the checkout finds no admission), not a 422.
+  admissionToken: z.string().max(4096).default(""),
+  items: z
+    .array(z.object({ classId: z.string().min(1).max(64), quantity: z.number().int().min(1).max(100) }))
+    .min(1)
+    .max(20),
+  email: z.email().max(254),
+});
+
 /** `201` of `POST /api/events/:eventId/holds`: the order as held, with the order token and the payment link. */
 export const holdView = z.strictObject({
   orderId: z.string(),
@@ -83,6 +96,12 @@ export type AdminOrderView = z.output<typeof adminOrderView>;
 /** `GET /api/admin/orders`: newest first; nextCursor continues the list (null: no more). */
 export const adminOrderPage = z.strictObject({ orders: z.array(adminOrderView), nextCursor: z.string().nullable() });
 export type AdminOrderPage = z.output<typeof adminOrderPage>;
+
+/** `POST /api/admin/checkin`: a QR payload or a short code, and the event the door is for when one is picked. */
+export const checkinInput = z.object({
+  code: z.string().min(1).max(1024),
+  eventId: z.string().refine(isUuid, "must be an event id").optional(),
+});
 
 /** `200` of `POST /api/admin/checkin`: the first scan of a valid ticket. */
 export const checkinView = z.strictObject({

@@ -1,8 +1,17 @@
 // The waiting room's shapes (contract.md "Waiting room"): the REST fallback's answers and the
 // Socket.IO payloads of the same names (protocol.ts re-exports the types). The server's handlers
-// are typed from these schemas and its response check parses each HTTP answer with them.
+// are typed from these schemas and its response check parses each HTTP answer with them. The
+// join's proofs are here too: the server validates the REST body and queue:join with them.
 import { z } from "zod";
 import { admissionModes, queueModes } from "./events.js";
+
+/** What a fan presents when joining again (`POST /api/events/:eventId/queue`, queue:join): the tokens
+ * of its last entry (they count only if the room was rebuilt without the fan). */
+export const fanProofs = z.object({
+  placeToken: z.string().max(64).optional(),
+  admissionToken: z.string().max(2048).optional(),
+});
+export type FanProofs = z.output<typeof fanProofs>;
 
 const count = z.int().min(0);
 /** Times go out as ISO-8601 UTC (toISOString), as the contract says. */

@@ -2,7 +2,7 @@
 import { Router, type Response } from "express";
 import { z } from "zod";
 import { adminSessionTtlSeconds, adminPasswordLengthMin } from "@stampede/shared/limits";
-import { adminMeView, adminUserView } from "@stampede/shared/api/admin";
+import { adminLoginInput, adminMeView, adminUserView } from "@stampede/shared/api/admin";
 import { adminRoles } from "@stampede/shared/roles";
 import { HttpError } from "../errors.js";
 import { clientIp } from "../client-address.js";
@@ -11,7 +11,6 @@ import { defineRoute } from "../route.js";
 import { verifyCredentials, type AdminAuthDeps } from "../../services/admin/auth.js";
 import { adminCookieName, currentAdmin, requireAdmin } from "../guards/admin.js";
 
-const loginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) });
 const createUserBody = z.object({
   username: z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, "letters, digits and _ . @ - (1–64)"),
   password: z.string().min(adminPasswordLengthMin).max(1024),
@@ -57,7 +56,7 @@ function signInRoute(
       path: "/api/admin/login",
       summary: "Sign in; sets an HttpOnly session cookie",
       tags,
-      body: loginBody,
+      body: adminLoginInput,
       responses: {
         200: { description: "signed in", schema: adminMeView },
         401: { description: "wrong credentials" },

@@ -2,10 +2,8 @@
 // verified with the key first (a forgery never reaches the database), a short code is normalised
 // and counted against the scanner's misses; the check-in itself is services/orders/checkin.ts.
 import type { Router } from "express";
-import { z } from "zod";
-import { checkinView } from "@stampede/shared/api/orders";
+import { checkinInput, checkinView } from "@stampede/shared/api/orders";
 import { normalizeShortCode } from "@stampede/shared/core/short-code";
-import { isUuid } from "@stampede/shared/ids";
 import type { Pool } from "../../adapters/postgres/pool.js";
 import type { AdminAuthDeps } from "../../services/admin/auth.js";
 import { checkIn, type ShortCodeMisses } from "../../services/orders/checkin.js";
@@ -24,11 +22,6 @@ export interface CheckinRouteDeps {
   misses: ShortCodeMisses;
 }
 
-const checkinBody = z.object({
-  code: z.string().min(1).max(1024),
-  eventId: z.string().refine(isUuid, "must be an event id").optional(),
-});
-
 export function checkinRoute(router: Router, registry: OpenApiRegistry, deps: CheckinRouteDeps): void {
   defineRoute(
     router,
@@ -39,7 +32,7 @@ export function checkinRoute(router: Router, registry: OpenApiRegistry, deps: Ch
       tags: ["admin: check-in"],
       security: "admin",
       guards: [requireAdmin(deps.admin, ["scanner"])],
-      body: checkinBody,
+      body: checkinInput,
       summary:
         "Check a ticket in at the door by its QR code or its short code (any case, dashes optional): the first scan wins",
       responses: {

@@ -3,13 +3,11 @@
 import { Router } from "express";
 import { z } from "zod";
 import {
-  admissionModeInput,
-  admitPerMinuteInput,
   createEventInput,
   eventListView,
-  eventStatuses,
+  eventStatusInput,
   eventView,
-  maxActiveCheckoutsInput,
+  waitingRoomPatchInput,
 } from "@stampede/shared/api/events";
 import { auditView } from "@stampede/shared/api/admin";
 import { ruleWords } from "@stampede/shared/api/event-rules";
@@ -27,20 +25,6 @@ import type { EventsService } from "../../services/events/events-service.js";
 import type { Ledger } from "@stampede/shared/ledger/port";
 
 const eventParams = z.object({ eventId: uuidParam });
-const statusBody = z.object({ status: z.enum(eventStatuses) });
-const waitingRoomPatch = z
-  .object({
-    admission: admissionModeInput.optional(),
-    admitPerMinute: admitPerMinuteInput.optional(),
-    admitPerMinuteFloor: admitPerMinuteInput.optional(),
-    admitPerMinuteCeiling: admitPerMinuteInput.optional(),
-    maxActiveCheckouts: maxActiveCheckoutsInput.optional(),
-    paused: z.boolean().optional(),
-  })
-  .refine(
-    (p) => Object.keys(p).length > 0,
-    "give at least one setting (admission, admitPerMinute, its floor or ceiling, maxActiveCheckouts, paused)",
-  );
 
 export interface EventRoutesDeps {
   events: EventsService;
@@ -191,7 +175,7 @@ function adminEventWrites(router: Router, registry: OpenApiRegistry, deps: Event
       security: "admin",
       guards: adminOnly,
       params: eventParams,
-      body: statusBody,
+      body: eventStatusInput,
       responses: { 200: { description: "moved", schema: eventView }, 409: { description: "invalid_transition" } },
     },
     async ({ params, body }) => {
@@ -220,7 +204,7 @@ function waitingRoomSettingsRoute(router: Router, registry: OpenApiRegistry, dep
       security: "admin",
       guards: adminOnly,
       params: eventParams,
-      body: waitingRoomPatch,
+      body: waitingRoomPatchInput,
       responses: {
         200: { description: "updated", schema: eventView },
         409: { description: "cannot pause/resume from this status" },

@@ -4,7 +4,13 @@ import { Router, type Request, type RequestHandler, type Response } from "expres
 import QRCode from "qrcode";
 import { z } from "zod";
 import { isUuid } from "@stampede/shared/ids";
-import { fanOrdersView, holdView, orderView as orderAnswer, type HoldView } from "@stampede/shared/api/orders";
+import {
+  fanOrdersView,
+  holdInput,
+  holdView,
+  orderView as orderAnswer,
+  type HoldView,
+} from "@stampede/shared/api/orders";
 import { fanOrdersListMax } from "@stampede/shared/limits";
 import type { AdmissionGate } from "../../adapters/batching/admission-gate.js";
 import { HttpError } from "../errors.js";
@@ -21,15 +27,6 @@ import { orderView } from "../../services/orders/order-view.js";
 import type { OrderRecord, OrdersRepo } from "../../adapters/postgres/orders-repo.js";
 import type { TicketCodes } from "../../services/orders/ticket-codes.js";
 
-const holdBody = z.object({
-  // Missing or empty is the contract's 403 admission_required (the checkout finds no admission), not a 422.
-  admissionToken: z.string().max(4096).default(""),
-  items: z
-    .array(z.object({ classId: z.string().min(1).max(64), quantity: z.number().int().min(1).max(100) }))
-    .min(1)
-    .max(20),
-  email: z.email().max(254),
-});
 const eventParams = z.object({ eventId: uuidParam });
 const orderParams = z.object({ orderId: uuidParam });
 const ticketParams = z.object({ ticketId: uuidParam });
@@ -109,7 +106,7 @@ const holdRoute = (guards: RequestHandler[]) => ({
   security: "fan" as const,
   guards,
   params: eventParams,
-  body: holdBody,
+  body: holdInput,
   responses: {
     201: { description: "held", schema: holdView },
     403: { description: "admission_required" },

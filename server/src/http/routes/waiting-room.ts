@@ -2,7 +2,7 @@
 // poll), leave, and the verifiable lottery record.
 import { Router } from "express";
 import { z } from "zod";
-import { lotteryView, queueLeaveView, queueView } from "@stampede/shared/api/queue";
+import { fanProofs, lotteryView, queueLeaveView, queueView } from "@stampede/shared/api/queue";
 import type { OpenApiRegistry } from "../openapi.js";
 import { uuidParam } from "../params.js";
 import { HttpError } from "../errors.js";
@@ -13,7 +13,6 @@ import { defineRoute } from "../route.js";
 import { currentFan, requireFan } from "../guards/fan.js";
 import type { TokenService } from "../../services/fans/tokens.js";
 import type { LotteryRepo } from "../../services/waiting-room/lottery-repo.js";
-import { fanProofs } from "../../services/waiting-room/room-recovery.js";
 import type { WaitingRoomService } from "../../services/waiting-room/waiting-room-service.js";
 
 const eventParams = z.object({ eventId: uuidParam });

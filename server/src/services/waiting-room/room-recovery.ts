@@ -5,7 +5,7 @@
 // used to buy), or their queue number if it is still ahead of the cursor. Clients see the new
 // epoch in the next queue:status frame and join again with their tokens.
 import type { Clock } from "@stampede/shared/ports/clock";
-import { z } from "zod";
+import type { FanProofs } from "@stampede/shared/api/queue";
 import type { FanProof, FanRestore, RoomRestore } from "../../adapters/redis/waiting-room/room-restore.js";
 import type { WaitingRoomSnapshot } from "@stampede/shared/ports/waiting-room";
 import type { Logger } from "../../logger.js";
@@ -21,14 +21,6 @@ export interface RoomRecoveryDeps {
   logger: Logger;
   now?: Clock;
 }
-
-/** What a fan presents when joining again: the tokens of its last entry (they count only if the
- * room was rebuilt without the fan). */
-export const fanProofs = z.object({
-  placeToken: z.string().max(64).optional(),
-  admissionToken: z.string().max(2048).optional(),
-});
-export type FanProofs = z.infer<typeof fanProofs>;
 
 const admittedProof = (claims: AdmissionClaims): FanProof => ({
   kind: "admitted",

@@ -2,6 +2,7 @@
 // Outcomes are tagged; the transport maps them to acks or HTTP answers.
 import type { Clock } from "@stampede/shared/ports/clock";
 import type { QueueEntry, QueueStatus, QueueView } from "@stampede/shared/protocol";
+import type { FanProofs } from "@stampede/shared/api/queue";
 import { isUuid } from "@stampede/shared/ids";
 import type { Admission, JoinResult, JoinView, WaitingRoom } from "@stampede/shared/ports/waiting-room";
 import type { EventCache } from "../events/event-cache.js";
@@ -9,7 +10,7 @@ import type { EventRecord } from "../../adapters/postgres/events-repo.js";
 import { DomainError } from "../errors.js";
 import type { TokenService } from "../fans/tokens.js";
 import { inPreQueuePeriod, queueEntry, queueStatus } from "./room-state.js";
-import type { FanProofs, RoomRecovery } from "./room-recovery.js";
+import type { RoomRecovery } from "./room-recovery.js";
 
 export type JoinOutcome =
   { kind: "joined"; entry: QueueEntry } | { kind: "not_found" } | { kind: "closed"; entry: QueueEntry };
