@@ -5,6 +5,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { assert } from "@stampede/shared/assert";
+import type { PaymentEvent, PaymentEventType } from "@stampede/shared/ports/payment-provider";
 import {
   webhookSignatureHeaderLengthMax,
   webhookSignaturesMax,
@@ -18,22 +19,30 @@ export const webhookEventTypes = [
   "payment.failed",
   "payment.canceled",
   "refund.succeeded",
-] as const;
-export type WebhookEventType = (typeof webhookEventTypes)[number];
+] as const satisfies readonly PaymentEventType[];
+/** MockPay's event types are the shop's own: its body is the provider-agnostic PaymentEvent as is. */
+export type WebhookEventType = PaymentEventType;
+
+/** Provider ids are printable ASCII tokens (never a NUL, which PostgreSQL text cannot hold). */
+export const providerTokenSchema = z.string().regex(/^[\x21-\x7e]{1,128}$/, "1–128 printable ASCII characters");
 
 export const webhookEventSchema = z.object({
   id: z.string().regex(/^evt_[A-Za-z0-9]{1,64}$/),
   type: z.enum(webhookEventTypes),
   created: z.number().int().nonnegative(),
   data: z.object({
-    // Provider ids are printable ASCII tokens (never a NUL, which PostgreSQL text cannot hold).
-    sessionId: z.string().regex(/^[\x21-\x7e]{1,128}$/, "1–128 printable ASCII characters"),
-    orderId: z.string().regex(/^[\x21-\x7e]{1,128}$/, "1–128 printable ASCII characters"),
+    sessionId: providerTokenSchema,
+    orderId: providerTokenSchema,
     amountCents: z.number().int().nonnegative(),
     currency: z.string().regex(/^[A-Z]{3}$/),
   }),
 });
-export type WebhookEvent = z.infer<typeof webhookEventSchema>;
+export type WebhookEvent = PaymentEvent;
+
+// Compile-time checks that MockPay's body is exactly the port's event: same fields, same types.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _schemaIsPaymentEvent: Same<z.infer<typeof webhookEventSchema>, PaymentEvent> = true;
+const _everyTypeListed: Same<(typeof webhookEventTypes)[number], PaymentEventType> = true;
 
 /** The exact bytes sent: fixed key order, so every delivery of one event carries the same body. */
 export function webhookBody(event: WebhookEvent): string {

@@ -86,6 +86,8 @@ export interface HarnessOptions {
   random?: () => number;
   /** The queue's Redis (default: the test Redis); point it at a closed port to play "Redis is down". */
   bullRedisUrl?: string;
+  /** Where sessions' webhooks go (default: the harness's own receiver). */
+  webhookUrl?: () => string;
 }
 
 export async function startMockPayHarness(options: HarnessOptions = {}): Promise<MockPayHarness> {
@@ -108,7 +110,7 @@ export async function startMockPayHarness(options: HarnessOptions = {}): Promise
     pool,
     queue,
     publicUrl: () => baseUrl,
-    webhookUrl: () => receiver.url,
+    webhookUrl: options.webhookUrl ?? (() => receiver.url),
     chaos: options.chaos ?? noChaos,
     logger,
     random: options.random,

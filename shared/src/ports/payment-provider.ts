@@ -1,6 +1,7 @@
-// The payment provider port: what the shop asks of a provider. MockPay implements it; a real
-// provider's adapter would too. Both calls are idempotent, so the shop may retry them freely after
-// a crash or a timeout and always get the first answer.
+// The payment provider port: what the shop asks of a provider (PaymentProvider: open a session,
+// refund), and what a provider tells the shop (PaymentWebhooks: a signed delivery turned into a
+// PaymentEvent). MockPay and Stripe implement both. Both calls are idempotent, so the shop may
+// retry them freely after a crash or a timeout and always get the first answer.
 
 export interface CreateSessionInput {
   /** The shop's order id: one session per order, so a retried hold never opens a second payment. */
@@ -53,4 +54,54 @@ export interface PaymentProvider {
  * (both calls are idempotent). The HTTP layer answers 503 with Retry-After. */
 export class PaymentProviderUnavailableError extends Error {
   override name = "PaymentProviderUnavailableError";
+}
+
+/** What happened to a session, in the shop's words (each provider maps its own event names onto these). */
+export type PaymentEventType = "payment.succeeded" | "payment.failed" | "payment.canceled" | "refund.succeeded";
+
+/**
+ * One provider event, provider-agnostic: what settlement applies. `id` is the provider's own event
+ * id, the key of the shop's inbox — every delivery of one event carries the same id, so it is
+ * applied at most once however often it arrives.
+ */
+export interface PaymentEvent {
+  id: string;
+  type: PaymentEventType;
+  /** Unix seconds: when the provider recorded the event (for a payment, about when it was captured). */
+  created: number;
+  data: {
+    sessionId: string;
+    orderId: string;
+    /** Integer minor units of `currency`: what the session charged (a refund is always in full). */
+    amountCents: number;
+    /** ISO 4217, upper case. */
+    currency: string;
+  };
+}
+
+/**
+ * What one webhook delivery is:
+ * - `event`: verified, and a change the shop applies;
+ * - `ignored`: verified, but a type the shop does not act on (a step the provider reports that
+ *   changes nothing for the order, or a type added after this adapter was written). Acknowledged
+ *   (2xx) and recorded, never applied: answering an error would only make the provider deliver it
+ *   again and again;
+ * - `refused`: not signed with a current secret, outside the time tolerance, or signed but not a
+ *   body the adapter can read. Answered 400 and changes nothing.
+ */
+export type ParsedDelivery =
+  | { kind: "event"; event: PaymentEvent }
+  | { kind: "ignored"; providerEventId: string; type: string }
+  | { kind: "refused"; reason: "invalid_signature" | "invalid_payload"; detail: string };
+
+export interface PaymentWebhooks {
+  /** The request header that carries the provider's signature (e.g. "MockPay-Signature", "Stripe-Signature"). */
+  readonly signatureHeader: string;
+  /**
+   * Verifies the raw bytes received (never a re-serialized body) against the header, at
+   * `nowSeconds`, then maps the provider's event onto a PaymentEvent. Never throws for a bad
+   * delivery (that is `refused`); throws PaymentProviderUnavailableError when the mapping must ask
+   * the provider and it does not answer — nothing was concluded, and the delivery may be repeated.
+   */
+  parse(raw: Buffer, signatureHeader: string | undefined, nowSeconds: number): Promise<ParsedDelivery>;
 }
