@@ -48,6 +48,8 @@ import { CheckoutLoadRepo } from "./services/waiting-room/checkout-load-repo.js"
 import { AdmissionSteering } from "./services/waiting-room/steering.js";
 import { benchRoutes } from "./http/routes/bench-results.js";
 import { BenchResultsStore } from "./services/bench/results-store.js";
+import { configuredProviders } from "./composition/payments.js";
+import type { StripeConfig } from "./config.js";
 
 export interface AppDeps {
   /** The public base URL; a function because a node listening on port 0 learns its port late. */
@@ -59,6 +61,8 @@ export interface AppDeps {
   mockpayChaos: ChaosSettings;
   /** MockPay in its own process (MOCKPAY_URL and the shop's key); unset, MockPay is mounted in this app. */
   paymentProvider?: { url: string; apiKey: string };
+  /** Stripe Checkout as a second provider events may choose; unset or null: MockPay only. */
+  stripe?: StripeConfig | null;
   trustProxyHops: number;
   redisPrefix: string;
   /** Signing secret (SECRET_KEY); per-purpose keys are derived from it. */
@@ -170,7 +174,7 @@ function createServices(deps: AppDeps, registry: OpenApiRegistry) {
   };
 
   const eventsRepo = new EventsRepo(deps.pool);
-  const events = new EventsService(eventsRepo, deps.ledger);
+  const events = new EventsService(eventsRepo, deps.ledger, configuredProviders(deps.stripe ?? null));
   const tokens = new TokenService(deps.secretKey);
   const orders = new OrdersRepo(deps.pool);
   const health = new CheckoutHealthMeter();
@@ -212,6 +216,7 @@ function wireCheckout(
     webhookSecrets: deps.webhookSecrets,
     chaos: deps.mockpayChaos,
     provider: deps.paymentProvider,
+    stripe: deps.stripe ?? null,
     admin: shared.admin,
     tokens: shared.tokens,
     events: shared.events,

@@ -6,6 +6,7 @@ import { createRedis } from "./adapters/redis/connection.js";
 import { ensureDatabase } from "./adapters/postgres/database.js";
 import { migrate } from "./adapters/postgres/migrate.js";
 import { dependencyUnavailable } from "./adapters/dependency-errors.js";
+import type { Pool } from "./adapters/postgres/pool.js";
 import type { Config } from "./config.js";
 import type { Ledger } from "@stampede/shared/ledger/port";
 import { createLedger } from "./adapters/ledger.js";
@@ -108,4 +109,25 @@ export function createConfiguredLedger(
   return config.ledger.kind === "tigerbeetle"
     ? createLedger("tigerbeetle", { address: config.ledger.address, clusterId: config.ledger.clusterId, callTimeoutMs })
     : createLedger("postgres", { databaseUrl: config.databaseUrl, onBatch, callTimeoutMs });
+}
+
+/**
+ * Events that take payments with Stripe need its keys: under NODE_ENV=production a server without
+ * them refuses to start (those events' holds could not be paid, their refunds not made); otherwise
+ * it says so and starts, and such holds are answered 503.
+ */
+export async function checkPaymentProviders(
+  pool: Pool,
+  config: Pick<Config, "env" | "stripe">,
+  warn: (message: string) => void,
+): Promise<void> {
+  if (config.stripe !== null) return;
+  const { rows } = await pool.query<{ n: string }>(
+    "SELECT count(*) AS n FROM events WHERE payment_provider = 'stripe'",
+  );
+  const events = Number(rows[0]?.n ?? 0);
+  if (events === 0) return;
+  const message = `STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET: not set, and ${events} event(s) take payments with Stripe`;
+  if (config.env === "production") throw new StartupError(message);
+  warn(`${message}; their holds are answered 503 until the keys are set`);
 }

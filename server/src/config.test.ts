@@ -61,6 +61,31 @@ describe("loadConfig", () => {
     expect(ledger).toEqual({ kind: "tigerbeetle", address: "3000", clusterId: 7n, callTimeoutMs: 2_000 });
   });
 
+  it("takes Stripe from STRIPE_SECRET_KEY with its webhook secrets, and refuses one without the other", () => {
+    expect(loadConfig({}).stripe).toBeNull();
+    const stripe = loadConfig({
+      STRIPE_SECRET_KEY: "sk_test_51abcDEF",
+      STRIPE_WEBHOOK_SECRET: "whsec_oldSecret1,whsec_newSecret2",
+      STRIPE_API_URL: "http://127.0.0.1:12111/",
+    }).stripe;
+    expect(stripe).toEqual({
+      secretKey: "sk_test_51abcDEF",
+      webhookSecrets: ["whsec_oldSecret1", "whsec_newSecret2"],
+      apiUrl: "http://127.0.0.1:12111",
+    });
+    expect(
+      loadConfig({ STRIPE_SECRET_KEY: "sk_live_51abcDEF", STRIPE_WEBHOOK_SECRET: "whsec_abcdefgh" }).stripe?.apiUrl,
+    ).toBeNull();
+    expect(problems({ STRIPE_SECRET_KEY: "sk_test_51abcDEF" })).toEqual([
+      "STRIPE_WEBHOOK_SECRET: required with STRIPE_SECRET_KEY (payments would never be settled)",
+    ]);
+    expect(problems({ STRIPE_WEBHOOK_SECRET: "whsec_abcdefgh" })).toEqual([
+      "STRIPE_SECRET_KEY: required with STRIPE_WEBHOOK_SECRET",
+    ]);
+    const bad = problems({ STRIPE_SECRET_KEY: "pk_test_51abcDEF", STRIPE_WEBHOOK_SECRET: "secret" });
+    expect(bad.map((p) => p.split(":")[0]).sort()).toEqual(["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"]);
+  });
+
   it("refuses development secrets under NODE_ENV=production and names each one", () => {
     const list = problems({ NODE_ENV: "production" });
     expect(list.map((p) => p.split(":")[0]).sort()).toEqual(["ADMIN_PASSWORD", "MOCKPAY_WEBHOOK_SECRET", "SECRET_KEY"]);

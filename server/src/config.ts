@@ -68,6 +68,17 @@ const envSchema = z.object({
   MOCKPAY_PORT: z.coerce.number().int().min(0).max(65_535).default(3100),
   MOCKPAY_PUBLIC_URL: z.url().optional(),
   MOCKPAY_WEBHOOK_URL: z.url().optional(),
+  // Stripe Checkout, the second payment provider (chosen per event): its secret API key, the webhook
+  // endpoint's signing secrets (comma-separated during a rotation), and where its API is (unset: Stripe's own).
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]{8,}$/, "a Stripe secret or restricted key (sk_test_…, sk_live_…)")
+    .optional(),
+  STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9]{8,}(,whsec_[A-Za-z0-9]{8,})*$/, "whsec_… (several comma-separated while rotating)")
+    .optional(),
+  STRIPE_API_URL: z.url().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(shutdownDrainMsDefault),
@@ -124,6 +135,8 @@ export interface Config {
     publicUrlConfigured: boolean;
     webhookUrl: string;
   };
+  /** Stripe Checkout; null when STRIPE_SECRET_KEY is unset (events may then only use MockPay). */
+  stripe: StripeConfig | null;
   secretKey: string;
   logLevel: Env["LOG_LEVEL"];
   trustProxyHops: number;
@@ -158,6 +171,14 @@ export interface Config {
   /** Whether each JSON answer is parsed with its route's declared schema, mismatches logged and
    * counted (http/response-check.ts): RESPONSE_CHECK, else on unless NODE_ENV=production. */
   responseCheck: boolean;
+}
+
+export interface StripeConfig {
+  secretKey: string;
+  /** Every secret a delivery may be signed with (the old and the new one while rotating). */
+  webhookSecrets: string[];
+  /** Where the Stripe API is: null for Stripe itself; a local stand-in in the tests. */
+  apiUrl: string | null;
 }
 
 export class ConfigError extends Error {
@@ -205,6 +226,10 @@ function crossChecks(e: Env, devDefaultsUsed: DevSecret[]): string[] {
     );
   }
   if (e.LEDGER === "tigerbeetle" && !e.TB_ADDRESS) problems.push("TB_ADDRESS: required when LEDGER=tigerbeetle");
+  if (e.STRIPE_SECRET_KEY && !e.STRIPE_WEBHOOK_SECRET)
+    problems.push("STRIPE_WEBHOOK_SECRET: required with STRIPE_SECRET_KEY (payments would never be settled)");
+  if (e.STRIPE_WEBHOOK_SECRET && !e.STRIPE_SECRET_KEY)
+    problems.push("STRIPE_SECRET_KEY: required with STRIPE_WEBHOOK_SECRET");
   return problems;
 }
 
@@ -228,6 +253,13 @@ function assembleConfig(e: Env, env: Record<string, string | undefined>, devDefa
     },
     admin: { username: e.ADMIN_USER, password: e.ADMIN_PASSWORD ?? devSecrets.ADMIN_PASSWORD },
     mockpay: mockpayConfig(e, publicUrl),
+    stripe: e.STRIPE_SECRET_KEY
+      ? {
+          secretKey: e.STRIPE_SECRET_KEY,
+          webhookSecrets: (e.STRIPE_WEBHOOK_SECRET ?? "").split(","),
+          apiUrl: e.STRIPE_API_URL?.replace(/\/$/, "") ?? null,
+        }
+      : null,
     secretKey: e.SECRET_KEY ?? devSecrets.SECRET_KEY,
     logLevel: e.LOG_LEVEL,
     trustProxyHops: e.TRUST_PROXY_HOPS,

@@ -5,7 +5,7 @@ import { closeRedis, createRedis, type Redis } from "./adapters/redis/connection
 import { createPool } from "./adapters/postgres/pool.js";
 import { createApp, type App } from "./app.js";
 import { accountId } from "@stampede/shared/core/ledger-ids";
-import { createConfiguredLedger, prepareServices, retryWhileUnavailable } from "./bootstrap.js";
+import { checkPaymentProviders, createConfiguredLedger, prepareServices, retryWhileUnavailable } from "./bootstrap.js";
 import { devDefaultsBanner, type Config } from "./config.js";
 import { applyConnectionLimits } from "./connection-limits.js";
 import { closeHttpServer, listen, onShutdownSignals, runClosers } from "./lifecycle.js";
@@ -44,6 +44,7 @@ function buildApp(config: Config, conns: Connections, logger: Logger, publicUrl:
     webhookSecrets: () => [config.mockpay.webhookSecret],
     mockpayChaos: config.mockpay.chaos,
     ...(config.mockpay.url ? { paymentProvider: { url: config.mockpay.url, apiKey: config.mockpay.apiKey } } : {}),
+    stripe: config.stripe,
     trustProxyHops: config.trustProxyHops,
     redisPrefix: config.redisPrefix,
     secretKey: config.secretKey,
@@ -105,6 +106,7 @@ async function start(config: Config): Promise<void> {
   await retryWhileUnavailable(() =>
     new AdminUsers(opened.pool).bootstrap(config.admin.username, config.admin.password),
   );
+  await checkPaymentProviders(opened.pool, config, (message) => logger.warn(message));
 
   let publicUrl = config.publicUrl;
   const conns = { ...opened, bullRedis: createRedis(config.redisUrl, "bullmq") };

@@ -61,6 +61,7 @@ describe("events", () => {
       venue: "Hall 1",
       status: "draft",
       startsAt: "2027-03-01T19:30:00.000Z",
+      paymentProvider: "mockpay",
     });
     expect(body.waitingRoom).toEqual({
       mode: "fifo",
@@ -125,6 +126,17 @@ describe("events", () => {
     expect(rate.body.error.message).toBe("body.waitingRoom.admitPerMinute: a whole number from 1 to 1,000,000");
     const hold = await create(sample({ waitingRoom: { holdSeconds: 4 } }));
     expect(hold.body.error.message).toMatch(/^body\.waitingRoom\.holdSeconds:/);
+    const provider = await create(sample({ paymentProvider: "paypal" }));
+    expect(provider.body.error.message).toMatch(/^body\.paymentProvider:/);
+    // Stripe is a provider Stampede knows, but this server has no STRIPE_SECRET_KEY.
+    const stripe = await create(sample({ paymentProvider: "stripe" }));
+    expect(stripe.status).toBe(422);
+    expect(stripe.body.error.message).toBe(
+      "body.paymentProvider: payment provider stripe is not configured on this server",
+    );
+    expect(stripe.body.error.details.issues).toEqual([
+      { field: "body.paymentProvider", message: "payment provider stripe is not configured on this server" },
+    ]);
     expect(await eventCount()).toBe(before);
   });
 

@@ -84,6 +84,7 @@ export function event(overrides: Partial<EventView> = {}): EventView {
     venue: "Main Hall",
     startsAt: "2030-03-14T19:00:00.000Z",
     status: "on_sale",
+    paymentProvider: "mockpay",
     waitingRoom: {
       mode: "fifo",
       opensAt: null,

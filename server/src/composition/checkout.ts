@@ -23,7 +23,7 @@ import type { SteeringStore } from "../adapters/redis/waiting-room/steering-stor
 import type { Logger } from "../logger.js";
 import type { OpenApiRegistry } from "../http/openapi.js";
 import { MockPayClient } from "../payments/mockpay-client.js";
-import type { PaymentProvider } from "@stampede/shared/ports/payment-provider";
+import type { PaymentProviders } from "@stampede/shared/ports/payment-providers";
 import {
   createMockPay,
   mockpayWebhookQueue,
@@ -50,6 +50,8 @@ import { orderRoutes } from "../http/routes/orders.js";
 import { Settlement } from "../services/orders/settlement.js";
 import { TicketCodes } from "../services/orders/ticket-codes.js";
 import { webhookRoutes } from "../http/routes/payment-webhook.js";
+import type { StripeConfig } from "../config.js";
+import { paymentProviderSet } from "./payments.js";
 import { expiryJob, holdExpiryQueue } from "../adapters/bullmq/hold-expiry-queue.js";
 
 const expiryJobOptions = {
@@ -78,6 +80,8 @@ export interface CheckoutDeps {
   secretKey: string;
   idempotencyLeaseMs: number;
   webhookSecrets: () => string[];
+  /** Stripe Checkout beside MockPay; null when STRIPE_SECRET_KEY is unset. */
+  stripe: StripeConfig | null;
   chaos: ChaosSettings;
   /** MockPay in its own process (MOCKPAY_URL): the shop calls its API; unset, MockPay runs in here. */
   provider?: { url: string; apiKey: string };
@@ -137,12 +141,14 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
   // Without listeners BullMQ prints connection errors to stderr while Redis is away.
   for (const q of [...queues, expiryQueue])
     q.on("error", (err) => deps.logger.warn({ err, queue: q.name }, "queue connection error"));
-  const parts = checkoutServices(deps, provider, expiryScheduler(expiryQueue));
+  const payments = paymentProviderSet(provider, deps.webhookSecrets, deps.stripe);
+  const parts = checkoutServices(deps, payments.providers, expiryScheduler(expiryQueue));
   const { holdGate, webhookGate } = checkoutGates(deps);
   const { settlement } = parts;
   return {
     webhookRouter: webhookRoutes(
-      { settlement, secrets: deps.webhookSecrets, logger: deps.logger, gate: webhookGate, health: deps.health },
+      { settlement, logger: deps.logger, gate: webhookGate, health: deps.health },
+      payments.endpoints,
       deps.registry,
     ),
     routers: [...(mockpay ? [mockpay.router] : []), ...checkoutRouters(deps, parts, holdGate)],
@@ -151,6 +157,7 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
     async close() {
       await Promise.all([...queues, expiryQueue].map((q) => q.close()));
       closeProvider();
+      payments.close();
     },
   };
 }
@@ -188,7 +195,7 @@ function expiryScheduler(expiryQueue: Queue<{ dueAtMs: number }>): (expiresAtMs:
 /** The checkout's services: ticket codes, domain events, hold ending, settlement and holds. */
 function checkoutServices(
   deps: CheckoutDeps,
-  provider: PaymentProvider,
+  providers: PaymentProviders,
   scheduleExpiry: (expiresAtMs: number) => Promise<void>,
 ) {
   const orders = deps.orders;
@@ -205,7 +212,7 @@ function checkoutServices(
   // Settlement reads orders and events on its own connections too, or a flood of holds would starve its reads.
   const own = deps.settlementPool;
   const settlement = new Settlement({
-    ...{ pool: own ?? deps.pool, orders: own ? new OrdersRepo(own) : orders, ledger: deps.ledger, provider },
+    ...{ pool: own ?? deps.pool, orders: own ? new OrdersRepo(own) : orders, ledger: deps.ledger, providers },
     events: own ? new EventCache(new EventsRepo(own)) : deps.eventCache,
     ...{ codes, store: deps.store, domainEvents, logger: deps.logger },
   });
@@ -218,7 +225,7 @@ function checkoutServices(
       ledger: deps.ledger,
       stock: deps.stock,
     },
-    ...{ provider, orderTokens, domainEvents, publicUrl: deps.publicUrl },
+    ...{ providers, orderTokens, domainEvents, publicUrl: deps.publicUrl },
     restoreAdmission: deps.restoreAdmission,
     scheduleExpiry: (_orderId, expiresAtMs) => scheduleExpiry(expiresAtMs),
   });

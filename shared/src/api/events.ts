@@ -5,6 +5,10 @@ import { crossFieldIssues, eventRules as r, ruleWords as w, type WholeRange } fr
 export const eventStatuses = ["draft", "scheduled", "on_sale", "paused", "sold_out", "closed", "cancelled"] as const;
 export type EventStatus = (typeof eventStatuses)[number];
 
+/** Who takes an event's payments: MockPay (simulated; the default and the demo's) or Stripe Checkout. */
+export const paymentProviderNames = ["mockpay", "stripe"] as const;
+export type PaymentProviderName = (typeof paymentProviderNames)[number];
+
 export const queueModes = ["fifo", "lottery"] as const;
 
 // Every message states the rule (event-rules.ts): the form shows it under the field as it is.
@@ -93,6 +97,7 @@ export const createEventInput = z
     classes: z.array(classInput).min(1, "add at least one tier").max(r.classesMax, `at most ${r.classesMax} tiers`),
     perks: z.array(perkInput).max(r.perksMax, `at most ${r.perksMax} perks`).default([]),
     waitingRoom: waitingRoomInput.default(waitingRoomInput.parse({})),
+    paymentProvider: z.enum(paymentProviderNames).default("mockpay"),
   })
   .superRefine((e, ctx) => {
     for (const issue of crossFieldIssues({ classes: e.classes, perks: e.perks, perFanMax: e.waitingRoom.perFanMax }))
@@ -172,6 +177,7 @@ export const eventView = z.strictObject({
   venue: z.string(),
   startsAt: utcTime.nullable(),
   status: z.enum(eventStatuses),
+  paymentProvider: z.enum(paymentProviderNames),
   waitingRoom: waitingRoomView,
   classes: z.array(classView),
   perks: z.array(perkView),

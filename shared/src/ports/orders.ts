@@ -1,6 +1,7 @@
 // The orders store as the domain code sees it (core/hold-ending.ts): an order as stored, and the
 // few calls ending a hold needs. The PostgreSQL repository (server/src/adapters/postgres/
 // orders-repo.ts) implements it; status moves are compare-and-set on the current status.
+import type { PaymentProviderName } from "../api/events.js";
 import type { OrderItemView } from "../api/orders.js";
 import type { OrderStatus } from "../protocol.js";
 
@@ -18,6 +19,8 @@ export interface OrderRecord {
   totalCents: number;
   currency: string;
   orderTokenHash: string;
+  /** The provider the order's payment session is with (refunds go there). */
+  paymentProvider: PaymentProviderName;
   paymentSessionId: string | null;
   paymentUrl: string | null;
   expiresAt: string;

@@ -5,6 +5,7 @@ import type {
   CreateEventInput,
   EventStatus,
   EventView,
+  PaymentProviderName,
   PerkView,
   WaitingRoomSettings,
 } from "@stampede/shared/api/events";
@@ -56,6 +57,7 @@ function toRecord(row: EventRow, classes: ClassRecord[], perks: PerkRecord[]): E
     venue: row.venue as string,
     startsAt: iso(row.starts_at as Date | null),
     status: row.status as EventStatus,
+    paymentProvider: row.payment_provider as PaymentProviderName,
     ledger: Number(row.ledger),
     ledgerReady: row.ledger_ready as boolean,
     waitingRoom: {
@@ -97,8 +99,8 @@ export class EventsRepo implements EventLedgerLookup {
       await client.query(
         `INSERT INTO events (id, slug, name, venue, starts_at, status, wr_mode, wr_opens_at, wr_admit_per_minute,
            wr_max_active_checkouts, wr_admission_ttl_seconds, wr_hold_seconds, wr_per_fan_max, wr_end_admission_on_paid,
-           wr_admission, wr_admit_floor, wr_admit_ceiling)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+           wr_admission, wr_admit_floor, wr_admit_ceiling, payment_provider)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
         [
           id,
           slug,
@@ -117,6 +119,7 @@ export class EventsRepo implements EventLedgerLookup {
           wr.admission,
           wr.admitPerMinuteFloor,
           wr.admitPerMinuteCeiling,
+          input.paymentProvider,
         ],
       );
       for (const [position, c] of input.classes.entries()) {

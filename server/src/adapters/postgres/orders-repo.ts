@@ -21,6 +21,7 @@ const toRecord = (r: Record<string, unknown>): OrderRecord => ({
   totalCents: Number(r.total_cents),
   currency: r.currency as string,
   orderTokenHash: r.order_token_hash as string,
+  paymentProvider: r.payment_provider as OrderRecord["paymentProvider"],
   paymentSessionId: (r.payment_session_id as string | null) ?? null,
   paymentUrl: (r.payment_url as string | null) ?? null,
   expiresAt: (r.expires_at as Date).toISOString(),
@@ -32,12 +33,13 @@ export type NewOrder = Omit<OrderRecord, "status" | "createdAt" | "paidAt">;
 
 // Concurrent holds write their orders as one multi-row statement (and check for active holds as one).
 const insertHeldSql = `INSERT INTO orders (id, event_id, fan_id, email, status, admission_jti, hold_id, items, total_cents, currency,
-    order_token_hash, payment_session_id, payment_url, expires_at)
+    order_token_hash, payment_provider, payment_session_id, payment_url, expires_at)
   SELECT id, event_id, fan_id, email, 'held', admission_jti, hold_id, items, total_cents, currency, order_token_hash,
-    payment_session_id, payment_url, expires_at
+    payment_provider, payment_session_id, payment_url, expires_at
   FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::uuid[], $7::jsonb[], $8::bigint[], $9::text[],
-    $10::text[], $11::text[], $12::text[], $13::timestamptz[])
-    AS n(id, event_id, fan_id, email, admission_jti, hold_id, items, total_cents, currency, order_token_hash, payment_session_id, payment_url, expires_at)
+    $10::text[], $11::text[], $12::text[], $13::text[], $14::timestamptz[])
+    AS n(id, event_id, fan_id, email, admission_jti, hold_id, items, total_cents, currency, order_token_hash,
+      payment_provider, payment_session_id, payment_url, expires_at)
   ON CONFLICT DO NOTHING
   RETURNING id`;
 
@@ -57,6 +59,7 @@ export class OrdersRepo implements OrderStatusStore {
       columnOf(orders, "totalCents"),
       columnOf(orders, "currency"),
       columnOf(orders, "orderTokenHash"),
+      columnOf(orders, "paymentProvider"),
       columnOf(orders, "paymentSessionId"),
       columnOf(orders, "paymentUrl"),
       columnOf(orders, "expiresAt"),

@@ -1,10 +1,11 @@
 // Events: create (rows in PostgreSQL, then accounts in the ledger), read with live stock, move
 // through the status workflow, tune admission. Outcomes are tagged, never thrown.
-import type { CreateEventInput, EventStatus, EventView } from "@stampede/shared/api/events";
+import type { CreateEventInput, EventStatus, EventView, PaymentProviderName } from "@stampede/shared/api/events";
 import { canTransition } from "@stampede/shared/core/event-status";
 import type { Ledger } from "@stampede/shared/ledger/port";
 import type { AdmissionSettingsPatch, EventRecord, EventsRepo } from "../../adapters/postgres/events-repo.js";
 import { readStock, setUpEventLedger, type EventStock } from "./inventory.js";
+import { DomainError } from "../errors.js";
 
 export type TransitionOutcome =
   | { kind: "moved"; event: EventView }
@@ -29,9 +30,16 @@ export class EventsService {
   constructor(
     readonly repo: EventsRepo,
     private readonly ledger: Ledger,
+    /** The providers this install is configured for: an event may only choose one of them. */
+    private readonly paymentProviders: readonly PaymentProviderName[] = ["mockpay"],
   ) {}
 
   async create(input: CreateEventInput): Promise<EventView> {
+    if (!this.paymentProviders.includes(input.paymentProvider)) {
+      const message = `payment provider ${input.paymentProvider} is not configured on this server`;
+      const issues = [{ field: "body.paymentProvider", message }];
+      throw new DomainError("invalid_request", `body.paymentProvider: ${message}`, { details: { issues } });
+    }
     const record = await this.repo.create(input);
     await this.ensureLedger(record);
     return this.view(record);
@@ -109,6 +117,7 @@ function toView(r: EventRecord, stock: EventStock | undefined): EventView {
     venue: r.venue,
     startsAt: r.startsAt,
     status: r.status,
+    paymentProvider: r.paymentProvider,
     waitingRoom: r.waitingRoom,
     classes: r.classes.map((c) => {
       const s = stock?.classes.get(c.id) ?? { available: 0, held: 0, sold: 0 };

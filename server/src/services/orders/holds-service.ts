@@ -13,7 +13,8 @@ import { uuidv7 } from "@stampede/shared/ids";
 import { stockTickMs } from "@stampede/shared/limits";
 import { LedgerUnavailableError, type Ledger } from "@stampede/shared/ledger/port";
 import type { WaitingRoom } from "@stampede/shared/ports/waiting-room";
-import type { PaymentProvider } from "@stampede/shared/ports/payment-provider";
+import { providerFor } from "@stampede/shared/core/payment-providers";
+import type { PaymentProviders } from "@stampede/shared/ports/payment-providers";
 import { DomainError } from "../errors.js";
 import type { EventCache } from "../events/event-cache.js";
 import type { EventRecord } from "../../adapters/postgres/events-repo.js";
@@ -42,7 +43,7 @@ export interface HoldsDeps {
   store: WaitingRoom;
   ledger: Ledger;
   stock: StockCache;
-  provider: PaymentProvider;
+  providers: PaymentProviders;
   orderTokens: OrderTokens;
   domainEvents: DomainEvents;
   /** Schedules the expiry job (layer 2) at expiresAt; best effort — the sweeper and the ledger timeout back it up. */
@@ -160,15 +161,18 @@ export class HoldsService {
     const { token, hash } = this.deps.orderTokens.of(orderId);
     const totalCents = items.reduce((s, i) => s + i.quantity * i.unitPriceCents, 0);
     const currency = event.classes[0]?.currency ?? "USD";
-    const session = await this.deps.provider
-      .createSession({
-        orderId,
-        amountCents: totalCents,
-        currency,
-        description: `${event.name}: ${items.map((i) => `${i.quantity} × ${i.code}`).join(", ")}`,
-        returnUrl: `${this.deps.publicUrl()}/orders/${orderId}#token=${token}`,
-        payBy: new Date(expiresAtMs).toISOString(), // the page counts down to the hold's end
-      })
+    const session = await Promise.resolve()
+      .then(() => providerFor(this.deps.providers, event.paymentProvider))
+      .then((provider) =>
+        provider.createSession({
+          orderId,
+          amountCents: totalCents,
+          currency,
+          description: `${event.name}: ${items.map((i) => `${i.quantity} × ${i.code}`).join(", ")}`,
+          returnUrl: `${this.deps.publicUrl()}/orders/${orderId}#token=${token}`,
+          payBy: new Date(expiresAtMs).toISOString(), // the page counts down to the hold's end
+        }),
+      )
       .catch((err: unknown) => this.voidAfter(err, event, orderId, items));
     const expiresAt = new Date(expiresAtMs).toISOString();
     const inserted = await this.deps.orders.insertHeld({
@@ -181,7 +185,11 @@ export class HoldsService {
         holdId: orderId,
       },
       ...{ items, totalCents, currency, orderTokenHash: hash, expiresAt },
-      ...{ paymentSessionId: session.sessionId, paymentUrl: session.paymentUrl },
+      ...{
+        paymentProvider: event.paymentProvider,
+        paymentSessionId: session.sessionId,
+        paymentUrl: session.paymentUrl,
+      },
     });
     if (!inserted) {
       // Already there (another attempt of this very request got in first), or another hold of this admission won the race.

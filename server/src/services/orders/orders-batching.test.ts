@@ -38,6 +38,7 @@ function order(jti: string, overrides: Partial<NewOrder> = {}): NewOrder {
     totalCents: 100,
     currency: "USD",
     orderTokenHash: "h",
+    paymentProvider: "mockpay",
     paymentSessionId: `ps_${id}`,
     paymentUrl: "http://pay.test",
     expiresAt: new Date(Date.now() + 60_000).toISOString(),

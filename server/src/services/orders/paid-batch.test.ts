@@ -44,6 +44,7 @@ async function heldOrder(quantity = 2): Promise<OrderRecord> {
     totalCents: 100 * quantity,
     currency: "USD",
     orderTokenHash: "h",
+    paymentProvider: "mockpay",
     paymentSessionId: `ps_${id}`,
     paymentUrl: "http://pay.test",
     expiresAt: new Date(Date.now() + 60_000).toISOString(),

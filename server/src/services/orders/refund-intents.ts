@@ -9,13 +9,17 @@ import type { Ledger } from "@stampede/shared/ledger/port";
 import { refundResumeAfterSeconds, refundResumeEveryMs } from "@stampede/shared/limits";
 import type { Pool, PoolClient } from "../../adapters/postgres/pool.js";
 import type { Logger } from "../../logger.js";
-import type { PaymentProvider } from "@stampede/shared/ports/payment-provider";
+import type { PaymentProviderName } from "@stampede/shared/api/events";
+import { providerFor } from "@stampede/shared/core/payment-providers";
+import type { PaymentProviders } from "@stampede/shared/ports/payment-providers";
 import type { EventsRepo } from "../../adapters/postgres/events-repo.js";
 import type { OrderRecord } from "../../adapters/postgres/orders-repo.js";
 import { assertSettled } from "@stampede/shared/core/settle-common";
 
 export interface RefundIntent {
   orderId: string;
+  /** Where the money was taken: the refund goes there. */
+  provider: PaymentProviderName;
   sessionId: string;
   reason: string;
   returnStock: boolean;
@@ -28,7 +32,13 @@ export async function recordRefund(
   reason: string,
   returnStock: boolean,
 ): Promise<RefundIntent> {
-  const intent = { orderId: order.id, sessionId: order.paymentSessionId ?? "", reason, returnStock };
+  const intent = {
+    orderId: order.id,
+    provider: order.paymentProvider,
+    sessionId: order.paymentSessionId ?? "",
+    reason,
+    returnStock,
+  };
   await client.query(
     "INSERT INTO refund_intents (order_id, session_id, reason, return_stock) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
     [intent.orderId, intent.sessionId, reason, returnStock],
@@ -41,7 +51,7 @@ export interface RefundRunnerDeps {
   ledger: Ledger;
   /** Event records (a cache serves: a refund reads only the event's ledger ids). */
   events: Pick<EventsRepo, "get">;
-  provider: PaymentProvider;
+  providers: PaymentProviders;
   logger: Logger;
 }
 
@@ -51,7 +61,8 @@ export class RefundRunner {
   /** Runs one intent's effects (never inside a transaction); returns whether it is done. */
   async run(intent: RefundIntent): Promise<boolean> {
     if (intent.returnStock) await this.returnStock(intent.orderId);
-    const refund = await this.deps.provider.refund({ sessionId: intent.sessionId, reason: intent.reason });
+    const provider = providerFor(this.deps.providers, intent.provider);
+    const refund = await provider.refund({ sessionId: intent.sessionId, reason: intent.reason });
     if (refund.kind !== "refunded") {
       // Left pending: a paid session the provider will not refund is for a person to look at.
       this.deps.logger.error({ orderId: intent.orderId, refund }, "provider refused a refund; left pending");
@@ -73,18 +84,26 @@ export class RefundRunner {
   async resumePending(limit = 100, olderThanSeconds = refundResumeAfterSeconds): Promise<number> {
     const { rows } = await this.deps.pool.query<{
       order_id: string;
+      provider: PaymentProviderName;
       session_id: string;
       reason: string;
       return_stock: boolean;
     }>(
-      `SELECT order_id, session_id, reason, return_stock FROM refund_intents
-        WHERE done_at IS NULL AND created_at <= now() - make_interval(secs => $2) ORDER BY created_at LIMIT $1`,
+      `SELECT r.order_id, o.payment_provider AS provider, r.session_id, r.reason, r.return_stock
+         FROM refund_intents r JOIN orders o ON o.id = r.order_id
+        WHERE r.done_at IS NULL AND r.created_at <= now() - make_interval(secs => $2) ORDER BY r.created_at LIMIT $1`,
       [limit, olderThanSeconds],
     );
     let done = 0;
     for (const r of rows)
       if (
-        await this.run({ orderId: r.order_id, sessionId: r.session_id, reason: r.reason, returnStock: r.return_stock })
+        await this.run({
+          orderId: r.order_id,
+          provider: r.provider,
+          sessionId: r.session_id,
+          reason: r.reason,
+          returnStock: r.return_stock,
+        })
       )
         done++;
     return done;

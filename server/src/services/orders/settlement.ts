@@ -21,7 +21,7 @@ import { pgBatched } from "../../adapters/postgres/batched.js";
 import { inTransaction, type Pool, type PoolClient } from "../../adapters/postgres/pool.js";
 import type { WaitingRoom } from "@stampede/shared/ports/waiting-room";
 import type { Logger } from "../../logger.js";
-import type { PaymentProvider } from "@stampede/shared/ports/payment-provider";
+import type { PaymentProviders } from "@stampede/shared/ports/payment-providers";
 import type { WebhookEvent } from "../../payments/webhook.js";
 import type { EventRecord, EventsRepo } from "../../adapters/postgres/events-repo.js";
 import type { DomainEvents, DomainEventType } from "../../adapters/redis/domain-events.js";
@@ -38,7 +38,7 @@ export interface SettlementDeps {
   /** Event records (a cache: settlement reads only what never changes after creation, and perks). */
   events: Pick<EventsRepo, "get">;
   ledger: Ledger;
-  provider: PaymentProvider;
+  providers: PaymentProviders;
   codes: TicketCodes;
   store: WaitingRoom;
   domainEvents: DomainEvents;
@@ -176,6 +176,14 @@ export class Settlement {
     });
     for (const fn of after) await fn();
     return result;
+  }
+
+  /** A provider event the shop has no use for (another integration's, a later API's): recorded, no effect. */
+  async recordIgnored(providerEventId: string, type: string): Promise<void> {
+    await this.deps.pool.query(
+      "INSERT INTO payment_inbox (event_id, type, outcome) VALUES ($1, $2, 'ignored_type') ON CONFLICT DO NOTHING",
+      [providerEventId, type],
+    );
   }
 
   /** The provider says it took another amount or currency than the order's: nothing is settled (the

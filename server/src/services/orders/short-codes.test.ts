@@ -54,6 +54,7 @@ async function insertOrder(): Promise<OrderRecord> {
     totalCents: 3_000,
     currency: "USD",
     orderTokenHash: "x",
+    paymentProvider: "mockpay",
     paymentSessionId: null,
     paymentUrl: null,
     expiresAt: new Date().toISOString(),
