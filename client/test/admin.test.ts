@@ -1,7 +1,8 @@
 // Goal: an admin signs in through the form, opens an event's dashboard from the events list,
 // sees a sale a fan makes (through the API) in the live feed as it is paid (pushed, no reload),
 // and pauses and resumes the sale from the page, the status following each click; creates an
-// event with the New event form and lands on its dashboard. A viewer sees the same dashboard
+// event with the New event form (MockPay the only provider offered: no Stripe keys) and lands on
+// its dashboard, which names the provider. A viewer sees the same dashboard
 // without any control that writes. After a reload the feed still shows the earlier sale (its
 // history is read back). On a 390 px phone the dashboard, with long emails in its orders, does not
 // scroll sideways. The New event form puts each error under its field, stating the rule (a floor
@@ -90,12 +91,18 @@ describe("the admin dashboard", () => {
 
     await page.getByRole("link", { name: "All events" }).click();
     await page.getByRole("button", { name: "New event" }).click();
+    // No Stripe keys on this server: the form offers MockPay alone, and says why.
+    const providers = page.getByRole("group", { name: "Payment provider" });
+    expect(await providers.getByRole("radio").count()).toBe(1);
+    expect(await providers.getByRole("radio", { name: /^MockPay/ }).isChecked()).toBe(true);
+    await providers.getByText("Stripe isn't set up on this server").waitFor();
     await page.locator("#ev-name").fill("Form Night");
     await page.getByLabel("On sale now").check();
     await page.getByRole("button", { name: "Create event" }).click();
     await page.getByRole("heading", { name: "Form Night" }).waitFor({ timeout: 10_000 });
     expect(page.url()).toMatch(/\/admin\/events\/[0-9a-f-]{36}$/);
     await page.locator(".dash-status").getByText("On sale").waitFor();
+    expect(await page.locator(".dash-provider").innerText()).toBe("Payments: MockPay");
     expect(errors).toEqual([]);
     await context.close();
 

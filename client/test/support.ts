@@ -137,18 +137,20 @@ export async function fanPage(
   return { context, page };
 }
 
-/** On the event page once admitted: pick `quantity` of the tier named `tierName`, give an email, hold. Lands on MockPay. */
+/** On the event page once admitted: pick `quantity` of the tier named `tierName`, give an email, hold. Lands on
+ * the payment provider's page: MockPay's unless told another (`paymentPage`: its URL as waitForURL takes it). */
 export async function holdTickets(
   page: Page,
   tierName: string,
   quantity: number,
   email = "fan@example.test",
+  paymentPage: Parameters<Page["waitForURL"]>[0] = /\/mockpay\/checkout\//,
 ): Promise<void> {
   await page.getByRole("heading", { name: "It's your turn" }).waitFor({ timeout: 20_000 });
   await page.getByLabel(tierName, { exact: false }).first().selectOption(String(quantity));
   await page.getByLabel("Email for your tickets").fill(email);
   await page.getByRole("button", { name: "Hold tickets" }).click();
-  await page.waitForURL(/\/mockpay\/checkout\//, { timeout: 15_000 });
+  await page.waitForURL(paymentPage, { timeout: 15_000 });
 }
 
 /** On MockPay's page: press Pay; lands back on the order page. */

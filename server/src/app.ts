@@ -174,14 +174,15 @@ function createServices(deps: AppDeps, registry: OpenApiRegistry) {
   };
 
   const eventsRepo = new EventsRepo(deps.pool);
-  const events = new EventsService(eventsRepo, deps.ledger, configuredProviders(deps.stripe ?? null));
+  const paymentProviders = configuredProviders(deps.stripe ?? null);
+  const events = new EventsService(eventsRepo, deps.ledger, paymentProviders);
   const tokens = new TokenService(deps.secretKey);
   const orders = new OrdersRepo(deps.pool);
   const health = new CheckoutHealthMeter();
   const healthStore = new CheckoutHealthStore(deps.redis, deps.redisPrefix);
   const waitingRoom = createWaitingRoom(deps, { tokens, eventsRepo, orders, healthStore });
   const checkout = wireCheckout(deps, registry, { admin, tokens, events, eventsRepo, orders, health, waitingRoom });
-  return { admin, events, tokens, waitingRoom, checkout, health, healthStore };
+  return { admin, events, tokens, waitingRoom, checkout, health, healthStore, paymentProviders };
 }
 
 /** The checkout, given the app's settings and the services it shares with the rest of the app. */
@@ -265,11 +266,11 @@ function mountRoutes(
   parts: { registry: OpenApiRegistry; metrics: Metrics; https: boolean },
 ): void {
   const { registry, https } = parts;
-  const { admin, events, tokens, waitingRoom, checkout } = services;
+  const { admin, events, tokens, waitingRoom, checkout, paymentProviders } = services;
   const sessionLimit = new RateLimit(deps.redis, deps.redisPrefix, "session-ip", deps.limits.sessionsPerIpPerMinute);
   app.use(prefixGate(healthRouter(deps.readiness)));
   app.get("/metrics", metricsHandler(parts.metrics));
-  app.use(prefixGate(adminAuthRoutes(admin, registry, { secureCookies: https })));
+  app.use(prefixGate(adminAuthRoutes(admin, registry, { secureCookies: https, paymentProviders })));
   app.use(prefixGate(fanSessionRoutes(tokens, registry, { secureCookies: https, perIp: sessionLimit })));
   const room = {
     waitingRoom: waitingRoom.service,

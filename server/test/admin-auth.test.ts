@@ -74,7 +74,9 @@ describe("admin auth", () => {
       headers: { authorization: basic(testAdmin.username, testAdmin.password) },
     });
     expect(ok.status).toBe(200);
-    expect((await json(ok)).csrfToken).toBeNull();
+    const me = await json(ok);
+    expect(me.csrfToken).toBeNull();
+    expect(me.paymentProviders).toEqual(["mockpay"]); // no Stripe keys on this server
     const bad = await fetch(`${t.url}/api/admin/me`, {
       headers: { authorization: basic(testAdmin.username, "wrong") },
     });

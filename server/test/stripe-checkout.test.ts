@@ -77,6 +77,13 @@ async function inbox(
   }
 }
 
+/** The admin orders list of an event: each order and the provider it pays with. */
+async function adminOrderProviders(eventId: string): Promise<Array<{ orderId: string; paymentProvider: string }>> {
+  const res = await fetch(`${url}/api/admin/orders?eventId=${eventId}`, { headers: { authorization: basic } });
+  const page = (await res.json()) as { orders: Array<{ orderId: string; paymentProvider: string }> };
+  return page.orders.map(({ orderId, paymentProvider }) => ({ orderId, paymentProvider }));
+}
+
 describe("Stripe Checkout", () => {
   it("sends the fan to the session's page and pays the order once when the completed session arrives twice", async () => {
     const event = await sale("stripe");
@@ -92,6 +99,7 @@ describe("Stripe Checkout", () => {
     const applied = await inbox("order_id", order.orderId);
     expect(applied.map((r) => r.outcome)).toEqual(["paid"]);
     expect(await auditOk(url, event.id, basic)).toBe(true);
+    expect(await adminOrderProviders(event.id)).toEqual([{ orderId: order.orderId, paymentProvider: "stripe" }]);
   });
 
   it("refunds through Stripe; the refund's own event then changes nothing", async () => {
@@ -132,11 +140,17 @@ describe("Stripe Checkout", () => {
     expect(((await forged.json()) as { error: { code: string } }).error.code).toBe("invalid_signature");
   });
 
+  it("tells an admin that events may choose Stripe on this server", async () => {
+    const me = await fetch(`${url}/api/admin/me`, { headers: { authorization: basic } });
+    expect(((await me.json()) as { paymentProviders: string[] }).paymentProviders).toEqual(["mockpay", "stripe"]);
+  });
+
   it("still pays a MockPay event on the same server through MockPay", async () => {
     const event = await sale("mockpay");
     const order = await heldOrder(event, 1);
     expect(order.paymentUrl.startsWith(`${url}/mockpay/`)).toBe(true);
     await completePayment(url, order.paymentUrl, "succeeded");
     await orderReaches(url, order.orderId, order.orderToken, "paid");
+    expect(await adminOrderProviders(event.id)).toEqual([{ orderId: order.orderId, paymentProvider: "mockpay" }]);
   });
 });

@@ -144,6 +144,40 @@ describe("payment webhooks", () => {
     expect((await getOrder(url, order.orderId, order.orderToken)).status).toBe("paid");
   });
 
+  it("counts each event's mismatched payments, with their orders, in the admin's stats", async () => {
+    const [event, other] = [await saleEvent(), await saleEvent()];
+    const [first, second, elsewhere] = [
+      await heldOrder(url, event),
+      await heldOrder(url, event),
+      await heldOrder(url, other),
+    ];
+    const paying = (id: string, order: typeof first, amountCents: number): string =>
+      webhookBody({
+        id,
+        type: "payment.succeeded",
+        created: now(),
+        data: { sessionId: sessionIdOf(order.paymentUrl), orderId: order.orderId, amountCents, currency: "USD" },
+      });
+    const sent = [
+      paying("evt_statsshort1", first, 999),
+      paying("evt_statsshort2", first, 998),
+      paying("evt_statsshort3", second, 1),
+      paying("evt_statspaid1", elsewhere, 1_000), // the order's own amount: no mismatch
+    ];
+    for (const body of sent) expect((await post(body, signWebhook(secret, body, now()))).status).toBe(200);
+    const stats = async (eventId: string) => {
+      const res = await fetch(`${url}/api/admin/events/${eventId}/stats`, { headers: { authorization: basic } });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { paymentMismatches: unknown }).paymentMismatches;
+    };
+    expect(await stats(event.id)).toEqual({
+      payments: 3,
+      orders: 2,
+      orderIds: [second.orderId, first.orderId], // newest first
+    });
+    expect(await stats(other.id)).toEqual({ payments: 0, orders: 0, orderIds: [] });
+  });
+
   it("records an event for an unknown order and answers 200 (no retry storm)", async () => {
     const evt: WebhookEvent = {
       id: "evt_unknownorder1",

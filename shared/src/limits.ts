@@ -29,6 +29,8 @@ export const holdSecondsMax = 3_600;
 export const listPageSizeMax = 200;
 /** Sales-feed lines on the dashboard, and the recent history it loads on open: a screenful. */
 export const salesFeedLinesMax = 50;
+/** Order ids the dashboard's payment-mismatch alert lists (newest first); the counts cover them all. */
+export const paymentMismatchOrdersShownMax = 20;
 
 // The ledger.
 /** TigerBeetle's largest request (events per batch); every ledger backend holds to it. */

@@ -23,6 +23,7 @@ function order(n: number, over: Partial<AdminOrderView> = {}): AdminOrderView {
     tickets: [],
     perks: [{ code: "POSTER", name: "Poster" }],
     fanId: `fan-${n}`,
+    paymentProvider: "mockpay",
     ...over,
   };
 }
@@ -47,7 +48,7 @@ function server(count: number) {
       const found = all.find((o) => o.orderId === id);
       if (!found || found.status !== "paid") return apiError(409, "conflict");
       found.status = "refunded";
-      return json(200, { ...found, fanId: undefined });
+      return json(200, { ...found, fanId: undefined, paymentProvider: undefined });
     }
     return apiError(404, "not_found");
   });
@@ -94,10 +95,21 @@ describe("OrdersBrowser", () => {
     await orders.search();
     const id = orders.rows[0]!.orderId;
     expect(await orders.refund(id)).toBe(true);
-    expect(orders.rows[0]).toMatchObject({ status: "refunded", fanId: "fan-2" });
+    expect(orders.rows[0]).toMatchObject({ status: "refunded", fanId: "fan-2", paymentProvider: "mockpay" });
     expect(orders.notice).toMatchObject({ kind: "ok" });
     expect(await orders.refund(id)).toBe(false);
     expect(orders.notice?.text).toMatch(/Only paid orders can be refunded/);
+  });
+
+  it("finds one order by its id whatever the filters were", async () => {
+    const { orders, fetch } = browser(3);
+    orders.query = "someone else";
+    orders.status = "refunded";
+    await orders.find("00000002-aaaa-bbbb-cccc-dddddddddddd");
+    const sent = new URL(fetch.calls.at(-1)!.path, "http://x").searchParams;
+    expect(Object.fromEntries(sent)).toEqual({ eventId: "e1", limit: "2", q: "00000002-aaaa-bbbb-cccc-dddddddddddd" });
+    expect(orders.query).toBe("00000002-aaaa-bbbb-cccc-dddddddddddd");
+    expect(orders.status).toBe("");
   });
 
   it("exports every matching order across pages", async () => {
@@ -166,13 +178,15 @@ describe("CSV", () => {
   it("writes one row per order with plain amounts", () => {
     const csv = ordersCsv([order(1)]);
     const [header, row] = csv.split("\r\n");
-    expect(header).toBe("order_id,created_at,paid_at,status,email,items,tickets,total,currency,perks,fan_id");
+    expect(header).toBe(
+      "order_id,created_at,paid_at,status,email,items,tickets,total,currency,perks,fan_id,payment_provider",
+    );
     expect(row).toBe(
       [
         "00000001-aaaa-bbbb-cccc-dddddddddddd",
         "2030-03-14T18:00:00.000Z",
         "2030-03-14T18:01:00.000Z",
-        "paid,fan1@example.test,2xGA,2,90.00,USD,POSTER,fan-1",
+        "paid,fan1@example.test,2xGA,2,90.00,USD,POSTER,fan-1,mockpay",
       ].join(","),
     );
     expect(decimalAmount(1_250, "JPY")).toBe("1250");

@@ -75,6 +75,13 @@ export class OrdersBrowser {
     await this.reload();
   }
 
+  /** One order by its id, whatever the filters were (the orders the mismatch alert names). */
+  find(orderId: string): Promise<void> {
+    this.query = orderId;
+    this.status = "";
+    return this.search();
+  }
+
   /** The first page again, for the filters of the last search (not what is half-typed in the box). */
   async reload(): Promise<void> {
     this.stale = false;
@@ -133,7 +140,10 @@ export class OrdersBrowser {
       this.notice = { kind: "error", text: `Order ${shortId(orderId)} wasn't refunded. ${why}` };
       return false;
     }
-    this.rows = this.rows.map((r) => (r.orderId === orderId ? { ...result.data, fanId: r.fanId } : r));
+    // The refund answers the order alone: whose it is and its provider stay as the list said.
+    this.rows = this.rows.map((r) =>
+      r.orderId === orderId ? { ...result.data, fanId: r.fanId, paymentProvider: r.paymentProvider } : r,
+    );
     this.notice = {
       kind: "ok",
       text: `Order ${shortId(orderId)} is refunded; its tickets no longer admit anyone and went back on sale.`,

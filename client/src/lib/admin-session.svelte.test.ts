@@ -5,7 +5,7 @@ import { AdminSession } from "./admin-session.svelte.js";
 import { createApi } from "./api.js";
 import { apiError, fakeFetch, json, type RecordedCall } from "./test-support.js";
 
-const me = { username: "ada", role: "admin", csrfToken: "csrf-123" };
+const me = { username: "ada", role: "admin", csrfToken: "csrf-123", paymentProviders: ["mockpay"] };
 
 function server(routes: Record<string, (call: RecordedCall) => Response>) {
   const fetch = fakeFetch((call) => {
@@ -25,6 +25,16 @@ describe("AdminSession", () => {
     expect(session.state).toEqual({ kind: "signed_in", username: "ada", role: "admin" });
     expect(session.role).toBe("admin");
     expect(session.csrfToken).toBe("csrf-123");
+    expect(session.paymentProviders).toEqual(["mockpay"]);
+  });
+
+  it("keeps the payment providers the server offers, for the New event form", async () => {
+    const { session } = server({
+      "POST /api/admin/login": () => json(200, { ...me, paymentProviders: ["mockpay", "stripe"] }),
+    });
+    expect(session.paymentProviders).toEqual(["mockpay"]); // before anyone signed in: MockPay only
+    await session.login("ada", "correct horse");
+    expect(session.paymentProviders).toEqual(["mockpay", "stripe"]);
   });
 
   it("me() for an HTTP Basic caller signs in without a CSRF token", async () => {

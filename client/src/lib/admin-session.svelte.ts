@@ -1,6 +1,8 @@
 // The signed-in admin, shared by every admin page. The session itself is an HttpOnly cookie the
 // client never sees; what the client keeps is who is signed in and the CSRF token that every
-// admin write must echo in `X-CSRF-Token` (handed to the Api, which adds the header).
+// admin write must echo in `X-CSRF-Token` (handed to the Api, which adds the header), and the
+// payment providers the server is configured for (the New event form offers only those).
+import type { PaymentProviderName } from "@stampede/shared/api/events";
 import type { AdminRole } from "@stampede/shared/roles";
 import { plainMessage, type Api, type ApiError } from "./api.js";
 import * as endpoints from "./endpoints.js";
@@ -22,6 +24,8 @@ export class AdminSession {
   /** True while login or logout is in flight: forms disable their button. */
   submitting = $state(false);
   csrfToken = $state<string | null>(null);
+  /** What events may choose on this server, as the last "who am I" said; MockPay until then. */
+  paymentProviders = $state.raw<readonly PaymentProviderName[]>(["mockpay"]);
 
   username = $derived(this.state.kind === "signed_in" ? this.state.username : null);
   role = $derived(this.state.kind === "signed_in" ? this.state.role : null);
@@ -85,6 +89,7 @@ export class AdminSession {
   #signIn(me: AdminMeView): void {
     this.state = { kind: "signed_in", username: me.username, role: me.role };
     this.csrfToken = me.csrfToken;
+    this.paymentProviders = me.paymentProviders;
     this.#api.setCsrfToken(me.csrfToken);
   }
 

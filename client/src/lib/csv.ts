@@ -26,6 +26,7 @@ export const orderCsvHeader = [
   "currency",
   "perks",
   "fan_id",
+  "payment_provider",
 ] as const;
 
 /** Money as a plain decimal ("45.00") so spreadsheets sum it; the currency has its own column. */
@@ -50,6 +51,7 @@ export function ordersCsv(orders: readonly AdminOrderView[]): string {
       o.currency,
       o.perks.map((p) => p.code).join(" "),
       o.fanId,
+      o.paymentProvider,
     ]),
   ]);
 }

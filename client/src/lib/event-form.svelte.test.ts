@@ -95,12 +95,15 @@ describe("EventDraft", () => {
     Object.assign(draft.perks[0]!, { code: "POSTER", name: "Poster", capacity: "50" });
     draft.mode = "lottery";
     draft.opensAt = isoToLocal("2030-03-01T10:00:00.000Z");
+    expect(draft.paymentProvider).toBe("mockpay"); // the default
+    draft.paymentProvider = "stripe";
     expect((await draft.submit())?.id).toBe("new-1");
     expect(fetch.calls[0]?.body).toEqual({
       name: "Spring Night",
       venue: "Hall 1",
       startsAt: "2030-03-14T19:30:00.000Z",
       status: "on_sale",
+      paymentProvider: "stripe",
       classes: [
         { code: "GA", name: "General admission", priceCents: 9_950, currency: "USD", capacity: 500, perOrderMax: 4 },
         { code: "VIP", name: "VIP", priceCents: 15_000, currency: "USD", capacity: 20, perOrderMax: 2 },
@@ -165,6 +168,23 @@ describe("EventDraft", () => {
     expect(await draft.submit()).toBeNull();
     expect(draft.errors).toEqual({ "classes.0.capacity": "Must be at least 1." });
     expect(draft.errorCount).toBe(1);
+  });
+
+  it("puts a provider the server is not configured for on the provider's field", async () => {
+    const message = "payment provider stripe is not configured on this server";
+    const { draft } = setup(() =>
+      json(422, {
+        error: {
+          code: "invalid_request",
+          message: `body.paymentProvider: ${message}`,
+          details: { issues: [{ field: "body.paymentProvider", message }] },
+        },
+      }),
+    );
+    draft.name = "X";
+    draft.paymentProvider = "stripe";
+    expect(await draft.submit()).toBeNull();
+    expect(draft.errors).toEqual({ paymentProvider: "Payment provider stripe is not configured on this server." });
   });
 
   it("says other failures plainly; keeps at least one tier", async () => {

@@ -1,10 +1,11 @@
 // The "New event" form's state: name, venue, start, tiers and perks as repeatable rows, the
-// waiting-room settings (FIFO or lottery, opening time, admission — automatic or a fixed rate —,
-// holds, limits). Fields are
+// payment provider (among those the server is configured for), the waiting-room settings (FIFO or
+// lottery, opening time, admission — automatic or a fixed rate —, holds, limits). Fields are
 // kept as typed; `body()` turns them into `POST /api/admin/events` (contract.md "Admin") or
 // into field errors, and the server's 422 lands on the same fields (lib/field-errors.ts).
 import { assert } from "@stampede/shared/assert";
 import { crossFieldIssues, eventRules as rules, ruleWords as words } from "@stampede/shared/api/event-rules";
+import type { PaymentProviderName } from "@stampede/shared/api/events";
 import { AdmissionInputs } from "./admission-inputs.svelte.js";
 import { plainMessage, type Api } from "./api.js";
 import * as endpoints from "./endpoints.js";
@@ -36,6 +37,8 @@ export class EventDraft {
   venue = $state("");
   startsAt = $state("");
   status = $state<InitialStatus>("draft");
+  /** Who takes the event's payments; MockPay unless the admin picks another the server offers. */
+  paymentProvider = $state<PaymentProviderName>("mockpay");
   tiers = $state<TierRow[]>([]);
   perks = $state<PerkRow[]>([]);
   mode = $state<"fifo" | "lottery">("fifo");
@@ -127,6 +130,7 @@ export class EventDraft {
       name,
       startsAt,
       status: this.status,
+      paymentProvider: this.paymentProvider,
       classes: classes.map((c) => ({ ...c, priceCents: checked(c.priceCents), capacity: checked(c.capacity) })),
       perks: perks.map((p) => ({ ...p, capacity: checked(p.capacity) })),
       waitingRoom,

@@ -305,6 +305,7 @@ export function adminStats(overrides: Partial<AdminStats> = {}): AdminStats {
     currency: "USD",
     queue: { waiting: 40, servedUpTo: 10, admittedTotal: 10, activeCheckouts: 2 },
     admission: null,
+    paymentMismatches: { payments: 0, orders: 0, orderIds: [] },
     ...overrides,
   };
 }

@@ -5,7 +5,7 @@
 // body is here too: the server's route validates it, the client sends its type.
 import { z } from "zod";
 import { adminRoles } from "../roles.js";
-import { admissionModes } from "./events.js";
+import { admissionModes, paymentProviderNames } from "./events.js";
 import { orderStatuses, type OrderStatus } from "./orders.js";
 
 const count = z.int().min(0);
@@ -13,11 +13,13 @@ const count = z.int().min(0);
 /** `POST /api/admin/login`. */
 export const adminLoginInput = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) });
 
-/** `GET /api/admin/me` and `POST /api/admin/login`; `csrfToken` is null for HTTP Basic callers. */
+/** `GET /api/admin/me` and `POST /api/admin/login`; `csrfToken` is null for HTTP Basic callers.
+ * `paymentProviders`: the providers this server is configured for, so the New event form offers only those. */
 export const adminMeView = z.strictObject({
   username: z.string(),
   role: z.enum(adminRoles),
   csrfToken: z.string().nullable(),
+  paymentProviders: z.array(z.enum(paymentProviderNames)),
 });
 export type AdminMeView = z.output<typeof adminMeView>;
 
@@ -146,6 +148,10 @@ export const adminStatsView = z.strictObject({
   queue: z.strictObject({ waiting: count, servedUpTo: count, admittedTotal: count, activeCheckouts: count }),
   /** How the room admits now (null until its ticker has run once). */
   admission: adminAdmission.nullable(),
+  /** Payments the provider reported with another amount or currency than their order's
+   * (`amount_mismatch` in the inbox): never settled, so a person must sort them out. `orderIds`:
+   * the orders they were for, newest first, at most paymentMismatchOrdersShownMax. */
+  paymentMismatches: z.strictObject({ payments: count, orders: count, orderIds: z.array(z.string()) }),
 });
 export type AdminStatsView = z.output<typeof adminStatsView>;
 

@@ -4,6 +4,7 @@
 // client sends and reads the same types. The answers are strict, like the OpenAPI document.
 import { z } from "zod";
 import { isUuid } from "../ids.js";
+import { paymentProviderNames } from "./events.js";
 
 export const orderStatuses = ["held", "paid", "expired", "cancelled", "payment_failed", "refunded"] as const;
 export type OrderStatus = (typeof orderStatuses)[number];
@@ -89,8 +90,8 @@ export const holdView = z.strictObject({
 });
 export type HoldView = z.output<typeof holdView>;
 
-/** A row of `GET /api/admin/orders`: the order and whose it is. */
-export const adminOrderView = orderView.extend({ fanId: z.string() });
+/** A row of `GET /api/admin/orders`: the order, whose it is, and the provider that takes (or took) its money. */
+export const adminOrderView = orderView.extend({ fanId: z.string(), paymentProvider: z.enum(paymentProviderNames) });
 export type AdminOrderView = z.output<typeof adminOrderView>;
 
 /** `GET /api/admin/orders`: newest first; nextCursor continues the list (null: no more). */

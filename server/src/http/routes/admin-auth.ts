@@ -2,7 +2,8 @@
 import { Router, type Response } from "express";
 import { z } from "zod";
 import { adminSessionTtlSeconds, adminPasswordLengthMin } from "@stampede/shared/limits";
-import { adminLoginInput, adminMeView, adminUserView } from "@stampede/shared/api/admin";
+import { adminLoginInput, adminMeView, adminUserView, type AdminMeView } from "@stampede/shared/api/admin";
+import type { PaymentProviderName } from "@stampede/shared/api/events";
 import { adminRoles } from "@stampede/shared/roles";
 import { HttpError } from "../errors.js";
 import { clientIp } from "../client-address.js";
@@ -19,6 +20,8 @@ const createUserBody = z.object({
 
 export interface AdminRoutesOptions {
   secureCookies: boolean;
+  /** The providers events may choose on this server; "who am I" says them so the event form offers only those. */
+  paymentProviders: readonly PaymentProviderName[];
 }
 
 function setSessionCookie(res: Response, sessionId: string, secure: boolean): void {
@@ -31,10 +34,23 @@ function setSessionCookie(res: Response, sessionId: string, secure: boolean): vo
   });
 }
 
+/** "Who am I": the admin, the CSRF token their writes echo (none for HTTP Basic), the server's providers. */
+function meAnswer(
+  admin: { username: string; role: AdminMeView["role"]; csrfToken?: string | null | undefined },
+  options: AdminRoutesOptions,
+): AdminMeView {
+  return {
+    username: admin.username,
+    role: admin.role,
+    csrfToken: admin.csrfToken ?? null,
+    paymentProviders: [...options.paymentProviders],
+  };
+}
+
 export function adminAuthRoutes(deps: AdminAuthDeps, registry: OpenApiRegistry, options: AdminRoutesOptions): Router {
   const router = Router();
   signInRoute(router, registry, deps, options);
-  sessionRoutes(router, registry, deps);
+  sessionRoutes(router, registry, deps, options);
   adminUserRoutes(router, registry, deps);
   return router;
 }
@@ -78,13 +94,18 @@ function signInRoute(
       if (!user) throw new HttpError(401, "unauthorized", "wrong username or password");
       const { sessionId, session } = await deps.sessions.create(user);
       setSessionCookie(res, sessionId, options.secureCookies);
-      res.json({ username: session.username, role: session.role, csrfToken: session.csrfToken });
+      res.json(meAnswer(session, options));
     },
   );
 }
 
 /** The signed-in admin's session: sign out, and who am I (with the CSRF token for writes). */
-function sessionRoutes(router: Router, registry: OpenApiRegistry, deps: AdminAuthDeps): void {
+function sessionRoutes(
+  router: Router,
+  registry: OpenApiRegistry,
+  deps: AdminAuthDeps,
+  options: AdminRoutesOptions,
+): void {
   defineRoute(
     router,
     registry,
@@ -119,7 +140,7 @@ function sessionRoutes(router: Router, registry: OpenApiRegistry, deps: AdminAut
     },
     (_input, _req, res) => {
       const admin = currentAdmin(res);
-      res.json({ username: admin.username, role: admin.role, csrfToken: admin.csrfToken ?? null });
+      res.json(meAnswer(admin, options));
     },
   );
 }

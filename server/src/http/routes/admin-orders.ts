@@ -97,7 +97,7 @@ function orderSearchRoute(router: Router, registry: OpenApiRegistry, deps: Admin
       const orders = await Promise.all(
         page.map(async (r) => {
           const o = await deps.orders.get(r.id);
-          return o ? { ...(await orderView(pool, o, null)), fanId: o.fanId } : null;
+          return o ? { ...(await orderView(pool, o, null)), fanId: o.fanId, paymentProvider: o.paymentProvider } : null;
         }),
       );
       return {

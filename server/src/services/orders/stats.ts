@@ -1,7 +1,9 @@
 // An event's live figures for admins: stock per tier and perks from the ledger, orders and
 // revenue from PostgreSQL, the queue from Redis. One function for the REST route and the
 // dashboard's once-a-second push. And the sales feed's recent history, read back from the orders.
+import type { AdminStatsView } from "@stampede/shared/api/admin";
 import { orderStatuses } from "@stampede/shared/api/orders";
+import { paymentMismatchOrdersShownMax } from "@stampede/shared/limits";
 import type { AdminAdmission, AdminSale, AdminStats, OrderStatus, SaleEventType } from "@stampede/shared/protocol";
 import type { SteeringRecord, SteeringStore } from "../../adapters/redis/waiting-room/steering-store.js";
 import type { Ledger } from "@stampede/shared/ledger/port";
@@ -36,7 +38,7 @@ export function admissionView(event: EventRecord, record: SteeringRecord | null)
 }
 
 export async function eventStats(deps: StatsDeps, event: EventRecord): Promise<AdminStats> {
-  const [stock, counts, queue, steering] = await Promise.all([
+  const [stock, counts, queue, steering, mismatches] = await Promise.all([
     readStock(deps.ledger, [event]),
     deps.pool.query<{ status: string; n: string; revenue: string }>(
       "SELECT status, count(*) AS n, COALESCE(sum(total_cents), 0) AS revenue FROM orders WHERE event_id = $1 GROUP BY status",
@@ -44,6 +46,7 @@ export async function eventStats(deps: StatsDeps, event: EventRecord): Promise<A
     ),
     deps.store.snapshot(event.id),
     deps.steering.load(event.id),
+    paymentMismatches(deps.pool, event.id),
   ]);
   const s = stock.get(event.id);
   return {
@@ -68,6 +71,29 @@ export async function eventStats(deps: StatsDeps, event: EventRecord): Promise<A
       activeCheckouts: queue.activeCheckouts,
     },
     admission: admissionView(event, steering),
+    paymentMismatches: mismatches,
+  };
+}
+
+/**
+ * The event's payments recorded as `amount_mismatch`: how many, for how many orders, and the
+ * newest orders' ids. Read every tick, so through the inbox's partial index on those rows
+ * (migration 0017), which stays as small as the mismatches are rare.
+ */
+export async function paymentMismatches(pool: Pool, eventId: string): Promise<AdminStatsView["paymentMismatches"]> {
+  const { rows } = await pool.query<{ order_id: string; payments: string; orders: string }>(
+    `SELECT i.order_id, sum(count(*)) OVER () AS payments, count(*) OVER () AS orders
+       FROM payment_inbox i JOIN orders o ON o.id = i.order_id
+      WHERE i.outcome = 'amount_mismatch' AND o.event_id = $1
+      GROUP BY i.order_id
+      ORDER BY max(i.received_at) DESC, i.order_id DESC
+      LIMIT $2`,
+    [eventId, paymentMismatchOrdersShownMax],
+  );
+  return {
+    payments: Number(rows[0]?.payments ?? 0),
+    orders: Number(rows[0]?.orders ?? 0),
+    orderIds: rows.map((r) => r.order_id),
   };
 }
 
