@@ -90,7 +90,16 @@ describe("Stripe Checkout", () => {
     const order = await heldOrder(event, 2);
     expect(order.paymentUrl.startsWith(`${stripe.url}/c/pay/cs_`)).toBe(true);
     const created = stripe.requests.filter((r) => r.method === "POST" && r.path === "/v1/checkout/sessions");
-    expect(created.at(-1)?.params).toMatchObject({ client_reference_id: order.orderId, mode: "payment" });
+    expect(created.at(-1)?.params).toMatchObject({
+      client_reference_id: order.orderId,
+      mode: "payment",
+      line_items: [
+        {
+          quantity: "2",
+          price_data: { currency: "eur", unit_amount: "2500", product_data: { name: "Paid with stripe — General" } },
+        },
+      ],
+    });
     stripe.complete(sessionIdOf(order.paymentUrl), { copies: 2 });
     const paid = await orderReaches(url, order.orderId, order.orderToken, "paid");
     expect(paid.tickets).toHaveLength(2);

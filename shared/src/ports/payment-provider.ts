@@ -19,6 +19,18 @@ export interface CreateSessionInput {
    * the session stays payable until its own expiry (a later payment is the late-payment case).
    */
   payBy?: string;
+  /**
+   * What the amount is for, a line per tier (shown on the provider's page). Their unit prices times
+   * quantities add up to `amountCents`; without them the provider shows the description alone.
+   */
+  lineItems?: readonly SessionLineItem[];
+}
+
+export interface SessionLineItem {
+  name: string;
+  /** Integer minor units of the session's currency. */
+  unitAmountCents: number;
+  quantity: number;
 }
 
 export interface PaymentSession {

@@ -136,6 +136,30 @@ describe("createSession", () => {
     };
     expect(params.line_items[0]!.price_data.product_data.name).toBe(`Order ${order.orderId}`);
   });
+
+  it("shows a line per tier when the shop names them, and asserts they add up to the amount", async () => {
+    const lineItems = [
+      { name: "Stampede Live — VIP", unitAmountCents: 5_000, quantity: 2 },
+      { name: "Stampede Live — General", unitAmountCents: 2_345, quantity: 1 },
+    ];
+    await provider.createSession(input({ lineItems }));
+    expect(lastRequest("/v1/checkout/sessions").params).toMatchObject({
+      line_items: [
+        {
+          quantity: "2",
+          price_data: { currency: "eur", unit_amount: "5000", product_data: { name: lineItems[0]!.name } },
+        },
+        {
+          quantity: "1",
+          price_data: { currency: "eur", unit_amount: "2345", product_data: { name: lineItems[1]!.name } },
+        },
+      ],
+    });
+    const before = standin.requests.length;
+    const short = [{ name: "Stampede Live — VIP", unitAmountCents: 5_000, quantity: 2 }];
+    await expect(provider.createSession(input({ lineItems: short }))).rejects.toThrow(AssertionError);
+    expect(standin.requests).toHaveLength(before); // refused before any call
+  });
 });
 
 describe("refund", () => {

@@ -79,19 +79,9 @@ export function sessionExpiresAt(payBy: string | undefined, stepOffset = 0): num
 export function sessionParams(input: CreateSessionInput, stepOffset = 0): Stripe.Checkout.SessionCreateParams {
   const metadata = { orderId: input.orderId };
   const expiresAt = sessionExpiresAt(input.payBy, stepOffset);
-  const name = input.description.trim() === "" ? `Order ${input.orderId}` : input.description;
   return {
     mode: "payment",
-    line_items: [
-      {
-        quantity: 1,
-        price_data: {
-          currency: input.currency.toLowerCase(),
-          unit_amount: input.amountCents,
-          product_data: { name },
-        },
-      },
-    ],
+    line_items: lineItemsOf(input),
     client_reference_id: input.orderId,
     metadata,
     // The payment's own metadata: copied onto its charge, so a refund's charge names the order too.
@@ -100,6 +90,17 @@ export function sessionParams(input: CreateSessionInput, stepOffset = 0): Stripe
     cancel_url: returnUrlFor(input.returnUrl, "canceled"),
     ...(expiresAt === undefined ? {} : { expires_at: expiresAt }),
   };
+}
+
+/** A line item per tier when the shop names them, else one for the whole amount under the description. */
+function lineItemsOf(input: CreateSessionInput): Stripe.Checkout.SessionCreateParams.LineItem[] {
+  const currency = input.currency.toLowerCase();
+  const name = input.description.trim() === "" ? `Order ${input.orderId}` : input.description;
+  const items = input.lineItems?.length ? input.lineItems : [{ name, unitAmountCents: input.amountCents, quantity: 1 }];
+  return items.map((item) => ({
+    quantity: item.quantity,
+    price_data: { currency, unit_amount: item.unitAmountCents, product_data: { name: item.name } },
+  }));
 }
 
 function assertInput(input: CreateSessionInput): void {
@@ -112,6 +113,15 @@ function assertInput(input: CreateSessionInput): void {
     "returnUrl must be an absolute http(s) URL",
   );
   assert(input.payBy === undefined || !Number.isNaN(Date.parse(input.payBy)), "payBy must be an ISO time");
+  if (input.lineItems?.length) {
+    const total = input.lineItems.reduce((sum, item) => sum + item.unitAmountCents * item.quantity, 0);
+    assert(total === input.amountCents, `line items add up to ${total}, not the amount ${input.amountCents}`);
+    for (const item of input.lineItems)
+      assert(
+        Number.isSafeInteger(item.quantity) && item.quantity >= 1 && item.name.trim() !== "",
+        "a line item needs a name and a quantity ≥ 1",
+      );
+  }
 }
 
 const paymentIntentOf = (session: Stripe.Checkout.Session): string | null =>

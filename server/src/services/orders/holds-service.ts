@@ -15,6 +15,7 @@ import { LedgerUnavailableError, type Ledger } from "@stampede/shared/ledger/por
 import type { WaitingRoom } from "@stampede/shared/ports/waiting-room";
 import { providerFor } from "@stampede/shared/core/payment-providers";
 import type { PaymentProviders } from "@stampede/shared/ports/payment-providers";
+import type { SessionLineItem } from "@stampede/shared/ports/payment-provider";
 import { DomainError } from "../errors.js";
 import type { EventCache } from "../events/event-cache.js";
 import type { EventRecord } from "../../adapters/postgres/events-repo.js";
@@ -171,6 +172,7 @@ export class HoldsService {
           description: `${event.name}: ${items.map((i) => `${i.quantity} × ${i.code}`).join(", ")}`,
           returnUrl: `${this.deps.publicUrl()}/orders/${orderId}#token=${token}`,
           payBy: new Date(expiresAtMs).toISOString(), // the page counts down to the hold's end
+          lineItems: lineItemsOf(event, items),
         }),
       )
       .catch((err: unknown) => this.voidAfter(err, event, orderId, items));
@@ -346,4 +348,13 @@ export class HoldsService {
     }
     return expiresAtMs;
   }
+}
+
+/** What the provider's page lists: a line per tier, named by the event and the tier. */
+function lineItemsOf(event: EventRecord, items: readonly OrderItem[]): SessionLineItem[] {
+  return items.map((i) => ({
+    name: `${event.name} — ${event.classes.find((c) => c.id === i.classId)?.name ?? i.code}`,
+    unitAmountCents: i.unitPriceCents,
+    quantity: i.quantity,
+  }));
 }
