@@ -1,36 +1,8 @@
 // The parsing of the waiting room scripts' replies into the values the port names
 // (shared/src/ports/waiting-room.ts) (a reply of the wrong shape is a bug and fails an assertion).
 import { assert } from "@stampede/shared/assert";
-import type {
-  Admission,
-  AdmitOptions,
-  AdmittedFan,
-  Departures,
-  EntryState,
-  JoinResult,
-  JoinState,
-  Phase,
-  Place,
-  SetPreQueueOutcome,
-  WaitingRoomEntry,
-  WaitingRoomSnapshot,
-} from "@stampede/shared/ports/waiting-room";
+import type { EntryState, JoinResult, Phase, Place, WaitingRoomSnapshot } from "@stampede/shared/ports/waiting-room";
 import { int, list, str } from "./replies.js";
-
-export type {
-  Admission,
-  AdmitOptions,
-  AdmittedFan,
-  Departures,
-  EntryState,
-  JoinResult,
-  JoinState,
-  Phase,
-  Place,
-  SetPreQueueOutcome,
-  WaitingRoomEntry,
-  WaitingRoomSnapshot,
-};
 
 const phases: readonly string[] = ["pre", "opening", "open"] satisfies Phase[];
 export const entryStates: readonly string[] = [

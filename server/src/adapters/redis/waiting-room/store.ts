@@ -5,28 +5,25 @@
 import { randomBytes } from "node:crypto";
 import { LRUCache } from "lru-cache";
 import { assert } from "@stampede/shared/assert";
-import type { WaitingRoom } from "@stampede/shared/ports/waiting-room";
+import type {
+  AdmitOptions,
+  AdmittedFan,
+  Departures,
+  EntryState,
+  JoinResult,
+  Place,
+  SetPreQueueOutcome,
+  WaitingRoom,
+  WaitingRoomEntry,
+  WaitingRoomSnapshot,
+} from "@stampede/shared/ports/waiting-room";
 import { awayDueBatchFansMax, preQueueOpenBatchFansMax } from "@stampede/shared/limits";
 import type { Redis } from "../connection.js";
 import type { Coalesced } from "../../batching/coalesce.js";
 import { joinBatches, type JoinRequest, type JoinView } from "./join-batch.js";
 import { waitingRoomKeys, type WaitingRoomKeys } from "./keys.js";
 import { checkTime, int, list, str } from "./replies.js";
-import {
-  entryStates,
-  parseJoin,
-  parsePlace,
-  parseSnapshot,
-  type AdmitOptions,
-  type AdmittedFan,
-  type Departures,
-  type EntryState,
-  type JoinResult,
-  type Place,
-  type SetPreQueueOutcome,
-  type WaitingRoomEntry,
-  type WaitingRoomSnapshot,
-} from "./room-types.js";
+import { entryStates, parseJoin, parsePlace, parseSnapshot } from "./room-types.js";
 import { withWaitingRoomCommands, type WaitingRoomCommands } from "./scripts.js";
 
 export type {
@@ -42,7 +39,7 @@ export type {
   SetPreQueueOutcome,
   WaitingRoomEntry,
   WaitingRoomSnapshot,
-} from "./room-types.js";
+} from "@stampede/shared/ports/waiting-room";
 
 /** Events whose key names are kept: more than the sales that run at once on one install. */
 const keyCacheEvents = 1_000;
