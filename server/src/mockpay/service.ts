@@ -3,6 +3,7 @@
 // delivery job is enqueued after the commit. If that enqueue fails, the caller gets an error and a
 // repeat of the same call re-drives delivery, as does redeliverUndelivered().
 import { assert, AssertionError } from "@stampede/shared/assert";
+import { assertSessionInput } from "@stampede/shared/core/payment-providers";
 import { withDeadline } from "@stampede/shared/deadline";
 import { webhookEnqueueTimeoutMs } from "@stampede/shared/limits";
 import { firstIndexByKey } from "../adapters/batching/coalesce.js";
@@ -120,14 +121,7 @@ export class MockPayService implements PaymentProvider {
   /** createSession, with a repeat for another amount or currency answered as a conflict (the
    * HTTP API's 409) rather than asserted: over HTTP it is the caller's bad input. */
   async openSession(input: CreateSessionInput): Promise<PaymentSession | { conflict: string }> {
-    assert(input.orderId.length > 0 && input.orderId.length <= 128, "orderId must be 1..128 characters");
-    assert(Number.isSafeInteger(input.amountCents) && input.amountCents >= 0, "amountCents must be a whole number ≥ 0");
-    assert(/^[A-Z]{3}$/.test(input.currency), `currency must be ISO 4217 upper case, got ${input.currency}`);
-    assert(
-      URL.canParse(input.returnUrl) && /^https?:$/.test(new URL(input.returnUrl).protocol),
-      "returnUrl must be an absolute http(s) URL",
-    );
-    assert(input.payBy === undefined || !Number.isNaN(Date.parse(input.payBy)), "payBy must be an ISO time");
+    assertSessionInput(input);
     const session = await this.insertSession({
       id: newSessionId(),
       orderId: input.orderId,

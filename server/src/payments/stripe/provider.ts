@@ -4,6 +4,7 @@
 // refund made otherwise (in the Dashboard, or after Stripe forgot the key) is found and returned.
 import Stripe from "stripe";
 import { assert, AssertionError } from "@stampede/shared/assert";
+import { assertSessionInput } from "@stampede/shared/core/payment-providers";
 import type {
   CreateSessionInput,
   PaymentProvider,
@@ -104,15 +105,8 @@ function lineItemsOf(input: CreateSessionInput): Stripe.Checkout.SessionCreatePa
 }
 
 function assertInput(input: CreateSessionInput): void {
-  // Stripe's limits: client_reference_id up to 200 characters, an idempotency key up to 255.
-  assert(input.orderId.length > 0 && input.orderId.length <= 128, "orderId must be 1..128 characters");
-  assert(Number.isSafeInteger(input.amountCents) && input.amountCents >= 0, "amountCents must be a whole number ≥ 0");
-  assert(/^[A-Z]{3}$/.test(input.currency), `currency must be ISO 4217 upper case, got ${input.currency}`);
-  assert(
-    URL.canParse(input.returnUrl) && /^https?:$/.test(new URL(input.returnUrl).protocol),
-    "returnUrl must be an absolute http(s) URL",
-  );
-  assert(input.payBy === undefined || !Number.isNaN(Date.parse(input.payBy)), "payBy must be an ISO time");
+  // Within Stripe's limits too: client_reference_id up to 200 characters, an idempotency key up to 255.
+  assertSessionInput(input);
   if (input.lineItems?.length) {
     const total = input.lineItems.reduce((sum, item) => sum + item.unitAmountCents * item.quantity, 0);
     assert(total === input.amountCents, `line items add up to ${total}, not the amount ${input.amountCents}`);
