@@ -2,7 +2,8 @@
 // .svelte files included, and the directions the packages depend in — shared depends on none of
 // the others (its ports import types only), the client on no server code, the server on no
 // workers code, the server's adapters on nothing above them, its services on neither edge (http/,
-// realtime/) nor the wiring (composition/, app.ts, main.ts), its edges not on the wiring, the
+// realtime/) nor the wiring (composition/, app.ts, main.ts), no SQL above the repositories (services,
+// routes and socket handlers never import pg or the pool), its edges not on the wiring, the
 // workers on none of the server's services, edges and wiring (they run shared's core on the
 // adapters), and nothing outside the tests on a test file.
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -53,6 +54,16 @@ module.exports = {
       to: { path: "^server/src/(http/|realtime/|composition/|app[.]ts$|main[.]ts$)" },
     },
     {
+      name: "repositories-own-sql",
+      severity: "error",
+      comment:
+        "SQL lives in the repositories (server/src/adapters/postgres): services, routes and socket handlers never hold " +
+        "a connection or the pool; writes that commit together pass a Tx (shared/src/ports/transaction.ts).",
+      // Their integration tests may: they arrange the world in the database before the service runs.
+      from: { path: "^server/src/(services|http|realtime)/", pathNot: "[.]test[.]ts$" },
+      to: { path: "(^server/src/adapters/postgres/(pool|batched)[.]ts$|(^|/)node_modules/pg/)" },
+    },
+    {
       name: "http-not-composition",
       severity: "error",
       comment:
@@ -85,7 +96,8 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: "node_modules" },
-    exclude: { path: "(^|/)(node_modules|dist)/" },
+    // node_modules stay in the graph as leaves (doNotFollow), so a rule can name a package (pg).
+    exclude: { path: "(^|/)dist/" },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
     combinedDependencies: true,

@@ -8,6 +8,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from "playwrig
 import type { AdminRole } from "@stampede/shared/roles";
 import { createPool } from "../../server/src/adapters/postgres/pool.js";
 import { AdminUsers } from "../../server/src/services/admin/admin-users.js";
+import { AdminUsersRepo } from "../../server/src/adapters/postgres/admin-users-repo.js";
 import { createEvent } from "../../server/test/support/fans.js";
 import { stackAdmin, startStack, type TestStack } from "../../server/test/support/stack.js";
 
@@ -201,7 +202,11 @@ export async function createAdminUser(site: Site, role: AdminRole): Promise<Cred
   const pool = createPool(site.stack.db.url);
   try {
     const credentials = { username: `${role}-${Date.now().toString(36)}`, password: `${role}-password-123` };
-    const user = await new AdminUsers(pool).create(credentials.username, credentials.password, role);
+    const user = await new AdminUsers(new AdminUsersRepo(pool)).create(
+      credentials.username,
+      credentials.password,
+      role,
+    );
     if (!user) throw new Error(`could not create the ${role} user`);
     return credentials;
   } finally {

@@ -16,7 +16,8 @@ import { ResponseCheck } from "./http/response-check.js";
 import { prefixGate } from "./http/prefix-gate.js";
 import { clientRouter } from "./http/static.js";
 import { AdminUsers } from "./services/admin/admin-users.js";
-import { AdminAudit } from "./services/admin/audit.js";
+import { AdminUsersRepo } from "./adapters/postgres/admin-users-repo.js";
+import { AdminAudit } from "./adapters/postgres/admin-audit-repo.js";
 import type { AdminAuthDeps } from "./services/admin/auth.js";
 import { LoginLimiter, type LoginBackoffOptions } from "./services/admin/login-limiter.js";
 import { adminAuthRoutes } from "./http/routes/admin-auth.js";
@@ -31,8 +32,8 @@ import { RoomRestore } from "./adapters/redis/waiting-room/room-restore.js";
 import { WaitingRoomStore } from "./adapters/redis/waiting-room/store.js";
 import { RateLimit } from "./adapters/redis/rate-limit.js";
 import { EventCache } from "./services/events/event-cache.js";
-import { CheckpointsRepo } from "./services/waiting-room/checkpoints-repo.js";
-import { LotteryRepo } from "./services/waiting-room/lottery-repo.js";
+import { CheckpointsRepo } from "./adapters/postgres/checkpoints-repo.js";
+import { LotteryRepo } from "./adapters/postgres/lottery-repo.js";
 import { RoomRecovery } from "./services/waiting-room/room-recovery.js";
 import { waitingRoomRoutes } from "./http/routes/waiting-room.js";
 import { StockCache } from "./services/waiting-room/stock-cache.js";
@@ -44,7 +45,8 @@ import { OrdersRepo } from "./adapters/postgres/orders-repo.js";
 import { CheckoutHealthMeter } from "./services/orders/checkout-health.js";
 import { CheckoutHealthStore } from "./adapters/redis/checkout-health-store.js";
 import { SteeringStore } from "./adapters/redis/waiting-room/steering-store.js";
-import { CheckoutLoadRepo } from "./services/waiting-room/checkout-load-repo.js";
+import { CheckoutLoadRepo } from "./adapters/postgres/checkout-load-repo.js";
+import { AuditFiguresRepo } from "./adapters/postgres/audit-figures.js";
 import { AdmissionSteering } from "./services/waiting-room/steering.js";
 import { benchRoutes } from "./http/routes/bench-results.js";
 import { BenchResultsStore } from "./services/bench/results-store.js";
@@ -167,7 +169,7 @@ function createWaitingRoom(
  * waiting room and the checkout (its routes are declared, in the OpenAPI registry too, as it is built). */
 function createServices(deps: AppDeps, registry: OpenApiRegistry) {
   const admin: AdminAuthDeps = {
-    users: new AdminUsers(deps.pool),
+    users: new AdminUsers(new AdminUsersRepo(deps.pool)),
     sessions: new AdminSessions(deps.redis, deps.redisPrefix),
     limiter: new LoginLimiter(deps.redis, deps.redisPrefix, deps.adminLoginBackoff),
     audit: new AdminAudit(deps.pool, deps.logger),
@@ -279,7 +281,8 @@ function mountRoutes(
     joinLimits: waitingRoom.joinLimits,
   };
   app.use(prefixGate(waitingRoomRoutes(room, registry)));
-  app.use(prefixGate(eventRoutes({ events, ledger: deps.ledger, admin }, registry)));
+  const auditFigures = new AuditFiguresRepo(deps.pool);
+  app.use(prefixGate(eventRoutes({ events, ledger: deps.ledger, admin, auditFigures }, registry)));
   for (const router of checkout.routers) app.use(prefixGate(router));
   app.use(
     prefixGate(

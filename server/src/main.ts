@@ -12,6 +12,7 @@ import { closeHttpServer, listen, onShutdownSignals, runClosers } from "./lifecy
 import { answerUnparsableRequests } from "./http/client-errors.js";
 import { createLogger, type Logger } from "./logger.js";
 import { AdminUsers } from "./services/admin/admin-users.js";
+import { AdminUsersRepo } from "./adapters/postgres/admin-users-repo.js";
 import { runMain } from "./run-main.js";
 import { startRealtime, type Realtime } from "./composition/realtime.js";
 
@@ -104,7 +105,7 @@ async function start(config: Config): Promise<void> {
   const opened = openConnections(config);
   // The first statement on the app's own pool: PostgreSQL may restart between it and the set-up.
   await retryWhileUnavailable(() =>
-    new AdminUsers(opened.pool).bootstrap(config.admin.username, config.admin.password),
+    new AdminUsers(new AdminUsersRepo(opened.pool)).bootstrap(config.admin.username, config.admin.password),
   );
   await checkPaymentProviders(opened.pool, config, (message) => logger.warn(message));
 

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { checkinShortCodeMissesPerMinuteMax } from "@stampede/shared/limits";
 import { createPool } from "../src/adapters/postgres/pool.js";
 import { AdminUsers } from "../src/services/admin/admin-users.js";
+import { AdminUsersRepo } from "../src/adapters/postgres/admin-users-repo.js";
 import { admittedFan, completePayment, hold, orderReaches, type OrderBody } from "./support/checkout.js";
 import { basicAuth, createEvent } from "./support/fans.js";
 import { stackAdmin } from "./support/stack.js";
@@ -62,7 +63,9 @@ async function scanner(): Promise<string> {
   const pool = createPool(served.stack.db.url);
   try {
     const credentials = { username: `door-${(scanners += 1)}`, password: "door-password-123" };
-    expect(await new AdminUsers(pool).create(credentials.username, credentials.password, "scanner")).toBeTruthy();
+    expect(
+      await new AdminUsers(new AdminUsersRepo(pool)).create(credentials.username, credentials.password, "scanner"),
+    ).toBeTruthy();
     return basicAuth(credentials.username, credentials.password);
   } finally {
     await pool.end();

@@ -3,6 +3,7 @@
 import type { Ledger } from "@stampede/shared/ledger/port";
 import type { Pool } from "../adapters/postgres/pool.js";
 import { auditEvent, type EventAudit } from "../services/events/audit.js";
+import { AuditFiguresRepo } from "../adapters/postgres/audit-figures.js";
 import { EventsRepo, type EventRecord } from "../adapters/postgres/events-repo.js";
 
 export class UnknownEventError extends Error {
@@ -31,6 +32,7 @@ export interface AuditedEvent {
 /** One audit per event, one after the other (an audit is a few queries; no need to load the database). */
 export async function auditEvents(ledger: Ledger, pool: Pool, events: EventRecord[]): Promise<AuditedEvent[]> {
   const out: AuditedEvent[] = [];
-  for (const event of events) out.push({ event, audit: await auditEvent(ledger, pool, event) });
+  const figures = new AuditFiguresRepo(pool);
+  for (const event of events) out.push({ event, audit: await auditEvent(ledger, figures, event) });
   return out;
 }

@@ -16,7 +16,10 @@ import { coalesce } from "../adapters/batching/coalesce.js";
 import type { HoldView } from "@stampede/shared/api/orders";
 import { aboutToOrderWindowMs } from "@stampede/shared/core/admission-control";
 import type { Ledger } from "@stampede/shared/ledger/port";
-import type { Pool } from "../adapters/postgres/pool.js";
+import { transactionsOn, type Pool } from "../adapters/postgres/pool.js";
+import { PaidBatch } from "../adapters/postgres/paid-batch.js";
+import { PaymentInbox } from "../adapters/postgres/payment-inbox.js";
+import { RefundIntentsRepo } from "../adapters/postgres/refund-intents-repo.js";
 import type { Redis } from "../adapters/redis/connection.js";
 import type { WaitingRoomStore } from "../adapters/redis/waiting-room/store.js";
 import type { SteeringStore } from "../adapters/redis/waiting-room/steering-store.js";
@@ -46,9 +49,12 @@ import { HoldsService, type HoldsDeps } from "../services/orders/holds-service.j
 import { IdempotentRequests } from "../services/orders/idempotency.js";
 import { OrderTokens } from "../services/orders/order-token.js";
 import { OrdersRepo } from "../adapters/postgres/orders-repo.js";
+import { IdempotencyStore } from "../adapters/postgres/idempotency-store.js";
+import { SalesFigures } from "../adapters/postgres/sales-figures.js";
+import { TicketsRepo } from "../adapters/postgres/tickets-repo.js";
 import { orderRoutes } from "../http/routes/orders.js";
 import { Settlement } from "../services/orders/settlement.js";
-import { TicketCodes } from "../services/orders/ticket-codes.js";
+import { newShortCode, TicketCodes } from "../services/orders/ticket-codes.js";
 import { webhookRoutes } from "../http/routes/payment-webhook.js";
 import type { StripeConfig } from "../config.js";
 import { paymentProviderSet } from "./payments.js";
@@ -105,6 +111,9 @@ export interface Checkout {
   /** MockPay when it runs inside this server; null when it is its own process. */
   mockpay: MockPay | null;
   orders: OrdersRepo;
+  tickets: TicketsRepo;
+  /** The orders' counts, revenue and sales lines (the admin's stats, the dashboard's push). */
+  salesFigures: SalesFigures;
   holds: HoldsService;
   settlement: Settlement;
   ending: HoldEnding;
@@ -192,6 +201,16 @@ function expiryScheduler(expiryQueue: Queue<{ dueAtMs: number }>): (expiresAtMs:
   );
 }
 
+/** Settlement's transactions and the repositories of its writes, on the connections it settles on. */
+function settlementRepos(pool: Pool) {
+  return {
+    transactions: transactionsOn(pool),
+    inbox: new PaymentInbox(pool),
+    paidBatch: new PaidBatch(pool, newShortCode),
+    refundIntents: new RefundIntentsRepo(pool),
+  };
+}
+
 /** The checkout's services: ticket codes, domain events, hold ending, settlement and holds. */
 function checkoutServices(
   deps: CheckoutDeps,
@@ -212,7 +231,8 @@ function checkoutServices(
   // Settlement reads orders and events on its own connections too, or a flood of holds would starve its reads.
   const own = deps.settlementPool;
   const settlement = new Settlement({
-    ...{ pool: own ?? deps.pool, orders: own ? new OrdersRepo(own) : orders, ledger: deps.ledger, providers },
+    ...{ orders: own ? new OrdersRepo(own) : orders, ledger: deps.ledger, providers },
+    ...settlementRepos(own ?? deps.pool),
     events: own ? new EventCache(new EventsRepo(own)) : deps.eventCache,
     ...{ codes, store: deps.store, domainEvents, logger: deps.logger },
   });
@@ -229,7 +249,9 @@ function checkoutServices(
     restoreAdmission: deps.restoreAdmission,
     scheduleExpiry: (_orderId, expiresAtMs) => scheduleExpiry(expiresAtMs),
   });
-  return { orders, holds, settlement, ending, codes, domainEvents };
+  const tickets = new TicketsRepo(deps.pool);
+  const salesFigures = new SalesFigures(deps.pool);
+  return { orders, tickets, salesFigures, holds, settlement, ending, codes, domainEvents };
 }
 
 /** The fans' order routes (holds behind their gate) and the admin's. */
@@ -238,8 +260,10 @@ function checkoutRouters(
   parts: ReturnType<typeof checkoutServices>,
   holdGate: AdmissionGate,
 ): Router[] {
-  const { orders, holds, settlement, ending, codes } = parts;
-  const idempotency = new IdempotentRequests<HoldView>(deps.pool, { leaseMs: deps.idempotencyLeaseMs });
+  const { orders, tickets, salesFigures, holds, settlement, ending, codes } = parts;
+  const idempotency = new IdempotentRequests<HoldView>(new IdempotencyStore(deps.pool), {
+    leaseMs: deps.idempotencyLeaseMs,
+  });
   const checkinMisses = new ShortCodeMisses(deps.redis, deps.redisPrefix);
   return [
     orderRoutes(
@@ -247,6 +271,7 @@ function checkoutRouters(
         holds,
         idempotency,
         orders,
+        tickets,
         ending,
         tokens: deps.tokens,
         codes,
@@ -262,6 +287,8 @@ function checkoutRouters(
       {
         admin: deps.admin,
         orders,
+        tickets,
+        figures: salesFigures,
         settlement,
         codes,
         events: deps.events,

@@ -93,7 +93,7 @@ export function startRealtime(server: HttpServer, app: App, deps: RealtimeDeps):
       const event = await app.events.get(eventId);
       return event
         ? eventStats(
-            { pool: app.checkout.orders.pool, ledger: app.ledger, store: wr.store, steering: wr.steeringStore },
+            { figures: app.checkout.salesFigures, ledger: app.ledger, store: wr.store, steering: wr.steeringStore },
             event,
           )
         : null;

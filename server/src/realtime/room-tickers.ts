@@ -28,7 +28,7 @@ import type { AdmissionListener, EventsService, StatusListener } from "../servic
 import type { EventRecord, EventsRepo } from "../adapters/postgres/events-repo.js";
 import { FramePacer, routineEveryMs } from "../services/waiting-room/frame-pacing.js";
 import { Lease } from "../services/waiting-room/lease.js";
-import type { LotteryRepo } from "../services/waiting-room/lottery-repo.js";
+import type { LotteryRepo } from "../adapters/postgres/lottery-repo.js";
 import type { RoomRecovery } from "../services/waiting-room/room-recovery.js";
 import {
   AdmissionRateMeter,

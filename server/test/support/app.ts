@@ -11,6 +11,7 @@ import type { ReadinessChecks } from "../../src/http/health.js";
 import { answerUnparsableRequests } from "../../src/http/client-errors.js";
 import { createLogger } from "../../src/logger.js";
 import { AdminUsers } from "../../src/services/admin/admin-users.js";
+import { AdminUsersRepo } from "../../src/adapters/postgres/admin-users-repo.js";
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from "./services.js";
 
 export interface TestApp extends App {
@@ -38,7 +39,7 @@ export async function startTestApp(
   const ledger = createLedger("postgres", { databaseUrl: db.url });
   const bullRedis = createRedis(testRedis.url, "bullmq");
   let publicUrl = "http://127.0.0.1";
-  await new AdminUsers(pool).bootstrap(testAdmin.username, testAdmin.password);
+  await new AdminUsers(new AdminUsersRepo(pool)).bootstrap(testAdmin.username, testAdmin.password);
   const built = createApp({
     publicUrl: () => publicUrl,
     bullRedis,

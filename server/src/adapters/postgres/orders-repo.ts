@@ -3,11 +3,10 @@
 import type { OrderStatus } from "@stampede/shared/protocol";
 import type { OrderItem, OrderRecord, OrderStatusStore } from "@stampede/shared/ports/orders";
 import { columnOf, pgBatched } from "./batched.js";
-import type { Pool, PoolClient } from "./pool.js";
+import type { Tx } from "@stampede/shared/ports/transaction";
+import { clientOf, type Pool, type PoolClient } from "./pool.js";
 
 export type { OrderItem, OrderRecord };
-
-type Db = Pool | PoolClient;
 
 const toRecord = (r: Record<string, unknown>): OrderRecord => ({
   id: r.id as string,
@@ -31,6 +30,17 @@ const toRecord = (r: Record<string, unknown>): OrderRecord => ({
 
 export type NewOrder = Omit<OrderRecord, "status" | "createdAt" | "paidAt">;
 
+/** The admin's order search: each filter given narrows it (text: a part of the email, or the start of the id). */
+export interface OrderSearch {
+  /** Compared as text, so any string is safe to pass. */
+  eventId?: string;
+  status?: OrderStatus;
+  text?: string;
+  /** Only orders with a lower id (the cursor): must be a UUID. */
+  beforeId?: string;
+  limit: number;
+}
+
 // Concurrent holds write their orders as one multi-row statement (and check for active holds as one).
 const insertHeldSql = `INSERT INTO orders (id, event_id, fan_id, email, status, admission_jti, hold_id, items, total_cents, currency,
     order_token_hash, payment_provider, payment_session_id, payment_url, expires_at)
@@ -44,7 +54,7 @@ const insertHeldSql = `INSERT INTO orders (id, event_id, fan_id, email, status, 
   RETURNING id`;
 
 export class OrdersRepo implements OrderStatusStore {
-  constructor(readonly pool: Pool) {}
+  constructor(private readonly pool: Pool) {}
 
   /** Inserts a held order; returns false when this admission already has an active hold, or the order exists. */
   readonly insertHeld = pgBatched(async (orders: NewOrder[]): Promise<boolean[]> => {
@@ -94,19 +104,29 @@ export class OrdersRepo implements OrderStatusStore {
     return ids.map((id) => found.get(id) ?? null);
   });
 
-  async get(id: string, db: Db = this.pool): Promise<OrderRecord | null> {
-    const { rows } = await db.query("SELECT * FROM orders WHERE id = $1", [id]);
+  async get(id: string): Promise<OrderRecord | null> {
+    const { rows } = await this.pool.query("SELECT * FROM orders WHERE id = $1", [id]);
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
-  async getForUpdate(client: PoolClient, id: string): Promise<OrderRecord | null> {
-    const { rows } = await client.query("SELECT * FROM orders WHERE id = $1 FOR UPDATE", [id]);
+  async getForUpdate(tx: Tx, id: string): Promise<OrderRecord | null> {
+    const { rows } = await clientOf(tx).query("SELECT * FROM orders WHERE id = $1 FOR UPDATE", [id]);
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
   /** Compare-and-set on the status; returns whether this call made the move. */
-  async move(
-    db: Db,
+  move(
+    tx: Tx,
+    id: string,
+    from: OrderStatus,
+    to: OrderStatus,
+    extra: { holdId?: string; reason?: string } = {},
+  ): Promise<boolean> {
+    return this.moveOn(clientOf(tx), id, from, to, extra);
+  }
+
+  private async moveOn(
+    db: Pool | PoolClient,
     id: string,
     from: OrderStatus,
     to: OrderStatus,
@@ -125,7 +145,7 @@ export class OrdersRepo implements OrderStatusStore {
 
   /** A status move on the pool, outside any transaction (the OrderStatusStore port's move). */
   moveStatus(id: string, from: OrderStatus, to: OrderStatus): Promise<boolean> {
-    return this.move(this.pool, id, from, to);
+    return this.moveOn(this.pool, id, from, to);
   }
 
   /** One fan's orders for one event, newest first. */
@@ -144,5 +164,34 @@ export class OrdersRepo implements OrderStatusStore {
       [cutoff, limit],
     );
     return rows.map(toRecord);
+  }
+
+  /** An order's perks (code and name), by code. */
+  async perksOf(orderId: string): Promise<Array<{ code: string; name: string }>> {
+    const { rows } = await this.pool.query<{ code: string; name: string }>(
+      "SELECT p.code, p.name FROM order_perks op JOIN perks p ON p.id = op.perk_id WHERE op.order_id = $1 ORDER BY p.code",
+      [orderId],
+    );
+    return rows.map((p) => ({ code: p.code, name: p.name }));
+  }
+
+  /** The admin's order search: ids of the orders that match every filter given, highest id (newest) first. */
+  async searchIds(search: OrderSearch): Promise<string[]> {
+    if (!Number.isSafeInteger(search.limit) || search.limit < 1) throw new RangeError(`limit ${search.limit}`);
+    const where: string[] = [];
+    const args: unknown[] = [];
+    // Each condition names its one parameter as $n (used twice by the search).
+    const add = (sql: (n: string) => string, v: unknown) => {
+      args.push(v);
+      where.push(sql(`$${args.length}`));
+    };
+    if (search.eventId) add((n) => `event_id::text = ${n}`, search.eventId);
+    if (search.status) add((n) => `status = ${n}`, search.status);
+    if (search.text)
+      add((n) => `(lower(email) LIKE '%' || lower(${n}) || '%' OR id::text LIKE lower(${n}) || '%')`, search.text);
+    if (search.beforeId) add((n) => `id < ${n}`, search.beforeId);
+    const sql = `SELECT id FROM orders ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ${search.limit}`;
+    const { rows } = await this.pool.query<{ id: string }>(sql, args);
+    return rows.map((r) => r.id);
   }
 }

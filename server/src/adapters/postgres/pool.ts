@@ -1,5 +1,6 @@
 // One pg.Pool per process. Every query carries a statement timeout so no request waits forever.
 import pg from "pg";
+import type { Transactions, Tx } from "@stampede/shared/ports/transaction";
 
 export type Pool = pg.Pool;
 export type PoolClient = pg.PoolClient;
@@ -73,4 +74,14 @@ export async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => P
   } finally {
     client.release(connectionLost(client) ?? failure);
   }
+}
+
+/** The connection behind a services' transaction handle (only repositories look inside one). */
+export function clientOf(tx: Tx): PoolClient {
+  return tx as unknown as PoolClient;
+}
+
+/** Transactions on this pool, handing services an opaque Tx instead of the connection. */
+export function transactionsOn(pool: Pool): Transactions {
+  return (fn) => inTransaction(pool, (client) => fn(client as unknown as Tx));
 }

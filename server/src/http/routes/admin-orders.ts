@@ -21,6 +21,8 @@ import { checkinRoute } from "./checkin.js";
 import { orderView } from "../../services/orders/order-view.js";
 import { admissionView, eventStats, recentSales } from "../../services/orders/stats.js";
 import type { OrdersRepo } from "../../adapters/postgres/orders-repo.js";
+import type { SalesFigures } from "../../adapters/postgres/sales-figures.js";
+import type { TicketsRepo } from "../../adapters/postgres/tickets-repo.js";
 import type { Settlement } from "../../services/orders/settlement.js";
 import type { TicketCodes } from "../../services/orders/ticket-codes.js";
 
@@ -39,6 +41,9 @@ const salesQuery = z.object({
 export interface AdminOrderDeps {
   admin: AdminAuthDeps;
   orders: OrdersRepo;
+  tickets: TicketsRepo;
+  /** The orders' counts, revenue and sales lines (stats and the sales feed). */
+  figures: SalesFigures;
   settlement: Settlement;
   codes: TicketCodes;
   events: EventsService;
@@ -51,10 +56,14 @@ export interface AdminOrderDeps {
 
 export function adminOrderRoutes(deps: AdminOrderDeps, registry: OpenApiRegistry): Router {
   const router = Router();
-  const pool = deps.orders.pool;
   orderSearchRoute(router, registry, deps);
   refundRoute(router, registry, deps);
-  checkinRoute(router, registry, { admin: deps.admin, pool, codes: deps.codes, misses: deps.checkinMisses });
+  checkinRoute(router, registry, {
+    admin: deps.admin,
+    tickets: deps.tickets,
+    codes: deps.codes,
+    misses: deps.checkinMisses,
+  });
   salesFigureRoutes(router, registry, deps);
   admissionControllerRoute(router, registry, deps);
   return router;
@@ -64,7 +73,6 @@ const tags = ["admin: orders"];
 
 /** Order search for the admin's list: filters, a text search over email and id, a cursor on the id. */
 function orderSearchRoute(router: Router, registry: OpenApiRegistry, deps: AdminOrderDeps): void {
-  const pool = deps.orders.pool;
   defineRoute(
     router,
     registry,
@@ -79,30 +87,24 @@ function orderSearchRoute(router: Router, registry: OpenApiRegistry, deps: Admin
       responses: { 200: { description: "a page of orders", schema: adminOrderPage } },
     },
     async ({ query }) => {
-      const where: string[] = [];
-      const args: unknown[] = [];
-      // Each condition names its one parameter as $n (used twice by the search).
-      const add = (sql: (n: string) => string, v: unknown) => {
-        args.push(v);
-        where.push(sql(`$${args.length}`));
-      };
-      if (query.eventId) add((n) => `event_id::text = ${n}`, query.eventId);
-      if (query.status) add((n) => `status = ${n}`, query.status);
-      if (query.q)
-        add((n) => `(lower(email) LIKE '%' || lower(${n}) || '%' OR id::text LIKE lower(${n}) || '%')`, query.q);
-      if (query.cursor && isUuid(query.cursor)) add((n) => `id < ${n}`, query.cursor);
-      const sql = `SELECT id FROM orders ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ${query.limit + 1}`;
-      const { rows } = await pool.query<{ id: string }>(sql, args);
-      const page = rows.slice(0, query.limit);
+      // One more than the page: whether there is a next page. A cursor that is no order id is ignored.
+      const ids = await deps.orders.searchIds({
+        eventId: query.eventId,
+        status: query.status,
+        text: query.q,
+        beforeId: query.cursor && isUuid(query.cursor) ? query.cursor : undefined,
+        limit: query.limit + 1,
+      });
+      const page = ids.slice(0, query.limit);
       const orders = await Promise.all(
-        page.map(async (r) => {
-          const o = await deps.orders.get(r.id);
-          return o ? { ...(await orderView(pool, o, null)), fanId: o.fanId, paymentProvider: o.paymentProvider } : null;
+        page.map(async (id) => {
+          const o = await deps.orders.get(id);
+          return o ? { ...(await orderView(deps, o, null)), fanId: o.fanId, paymentProvider: o.paymentProvider } : null;
         }),
       );
       return {
         orders: orders.filter((o) => o !== null),
-        nextCursor: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null,
+        nextCursor: ids.length > query.limit ? (page.at(-1) ?? null) : null,
       };
     },
   );
@@ -131,14 +133,13 @@ function refundRoute(router: Router, registry: OpenApiRegistry, deps: AdminOrder
         throw new HttpError(409, "conflict", `only paid orders can be refunded; this one is ${result.status}`);
       const order = await deps.orders.get(params.orderId);
       if (!order) throw new HttpError(404, "not_found", "no such order");
-      return orderView(deps.orders.pool, order, null);
+      return orderView(deps, order, null);
     },
   );
 }
 
 /** An event's sales figures for the dashboard: live stats, and the sales feed's history. */
 function salesFigureRoutes(router: Router, registry: OpenApiRegistry, deps: AdminOrderDeps): void {
-  const pool = deps.orders.pool;
   defineRoute(
     router,
     registry,
@@ -162,7 +163,10 @@ function salesFigureRoutes(router: Router, registry: OpenApiRegistry, deps: Admi
         status: _st,
         currency: _cur,
         ...stats
-      } = await eventStats({ pool, ledger: deps.ledger, store: deps.store, steering: deps.steering }, event);
+      } = await eventStats(
+        { figures: deps.figures, ledger: deps.ledger, store: deps.store, steering: deps.steering },
+        event,
+      );
       return stats;
     },
   );
@@ -188,7 +192,7 @@ function salesFigureRoutes(router: Router, registry: OpenApiRegistry, deps: Admi
     async ({ params, query }) => {
       const event = isUuid(params.eventId) ? await deps.events.get(params.eventId) : null;
       if (!event) throw new HttpError(404, "not_found", "no such event");
-      return { eventId: event.id, sales: await recentSales(pool, event.id, query.limit) };
+      return { eventId: event.id, sales: await recentSales(deps.figures, event.id, query.limit) };
     },
   );
 }

@@ -4,7 +4,7 @@
 import type { Router } from "express";
 import { checkinInput, checkinView } from "@stampede/shared/api/orders";
 import { normalizeShortCode } from "@stampede/shared/core/short-code";
-import type { Pool } from "../../adapters/postgres/pool.js";
+import type { TicketsRepo } from "../../adapters/postgres/tickets-repo.js";
 import type { AdminAuthDeps } from "../../services/admin/auth.js";
 import { checkIn, type ShortCodeMisses } from "../../services/orders/checkin.js";
 import type { TicketCodes } from "../../services/orders/ticket-codes.js";
@@ -17,7 +17,7 @@ const invalid = () => new HttpError(404, "invalid_ticket", "this is not a valid 
 
 export interface CheckinRouteDeps {
   admin: AdminAuthDeps;
-  pool: Pool;
+  tickets: TicketsRepo;
   codes: TicketCodes;
   misses: ShortCodeMisses;
 }
@@ -49,13 +49,13 @@ export function checkinRoute(router: Router, registry: OpenApiRegistry, deps: Ch
       if (shortCode === null) {
         const claims = deps.codes.verify(body.code);
         const checkedIn = claims
-          ? await checkIn(deps.pool, { ticketId: claims.ticketId, code: body.code.trim() }, scanner, eventId)
+          ? await checkIn(deps.tickets, { ticketId: claims.ticketId, code: body.code.trim() }, scanner, eventId)
           : null;
         if (!checkedIn) throw invalid();
         return checkedIn;
       }
       await deps.misses.assertAllowed(scanner);
-      const checkedIn = await checkIn(deps.pool, { shortCode }, scanner, eventId);
+      const checkedIn = await checkIn(deps.tickets, { shortCode }, scanner, eventId);
       if (!checkedIn) {
         await deps.misses.miss(scanner);
         throw invalid();

@@ -21,6 +21,7 @@ import type { AdminAuthDeps } from "../../services/admin/auth.js";
 import { requireAdmin } from "../guards/admin.js";
 import { auditEvent } from "../../services/events/audit.js";
 import type { EventRecord } from "../../adapters/postgres/events-repo.js";
+import type { AuditFiguresRepo } from "../../adapters/postgres/audit-figures.js";
 import type { EventsService } from "../../services/events/events-service.js";
 import type { Ledger } from "@stampede/shared/ledger/port";
 
@@ -30,6 +31,8 @@ export interface EventRoutesDeps {
   events: EventsService;
   ledger: Ledger;
   admin: AdminAuthDeps;
+  /** What the invariant audit reads of the orders. */
+  auditFigures: AuditFiguresRepo;
 }
 
 async function findEvent(events: EventsService, eventId: string, published: boolean): Promise<EventRecord> {
@@ -135,7 +138,7 @@ function adminEventReads(router: Router, registry: OpenApiRegistry, deps: EventR
     async ({ params }) => {
       const record = await findEvent(events, params.eventId, false);
       await events.ensureLedger(record);
-      return auditEvent(deps.ledger, events.repo.pool, record);
+      return auditEvent(deps.ledger, deps.auditFigures, record);
     },
   );
 }

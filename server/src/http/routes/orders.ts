@@ -25,6 +25,7 @@ import { answerOf, requestHash, type HoldAttempt, type IdempotentRequests } from
 import { orderTokenMatches } from "../../services/orders/order-token.js";
 import { orderView } from "../../services/orders/order-view.js";
 import type { OrderRecord, OrdersRepo } from "../../adapters/postgres/orders-repo.js";
+import type { TicketsRepo } from "../../adapters/postgres/tickets-repo.js";
 import type { TicketCodes } from "../../services/orders/ticket-codes.js";
 
 const eventParams = z.object({ eventId: uuidParam });
@@ -36,6 +37,7 @@ export interface OrderRoutesDeps {
   holds: HoldsService;
   idempotency: IdempotentRequests<HoldView>;
   orders: OrdersRepo;
+  tickets: TicketsRepo;
   ending: HoldEnding;
   tokens: TokenService;
   codes: TicketCodes;
@@ -73,15 +75,9 @@ async function sendQr(
   ticketId: string,
   format: "svg" | "png",
 ): Promise<void> {
-  const { rows } = isUuid(ticketId)
-    ? await deps.orders.pool.query<{ order_id: string; code: string }>(
-        "SELECT order_id, code FROM tickets WHERE id = $1",
-        [ticketId],
-      )
-    : { rows: [] };
-  const ticket = rows[0];
+  const ticket = isUuid(ticketId) ? await deps.tickets.codeOf(ticketId) : null;
   if (!ticket) throw new HttpError(404, "not_found", "no such ticket");
-  await authorizedOrder(deps, req, ticket.order_id);
+  await authorizedOrder(deps, req, ticket.orderId);
   res.setHeader("Cache-Control", "private, max-age=3600");
   if (format === "svg")
     res
@@ -192,7 +188,7 @@ function fanOrdersRoute(router: Router, registry: OpenApiRegistry, deps: OrderRo
       const allowance = isUuid(params.eventId) ? await deps.holds.fanAllowance(fanId, params.eventId) : null;
       if (!allowance) throw new HttpError(404, "not_found", "no such event");
       const records = await deps.orders.listForFan(allowance.event.id, fanId, fanOrdersListMax);
-      const orders = await Promise.all(records.map((order) => orderView(deps.orders.pool, order, null)));
+      const orders = await Promise.all(records.map((order) => orderView(deps, order, null)));
       res.setHeader("Cache-Control", "no-store");
       return {
         eventId: allowance.event.id,
@@ -222,7 +218,7 @@ function orderLinkRoutes(router: Router, registry: OpenApiRegistry, deps: OrderR
     async ({ params }, req, res) => {
       const { order, token } = await authorizedOrder(deps, req, params.orderId);
       res.setHeader("Cache-Control", "no-store");
-      return orderView(deps.orders.pool, order, token);
+      return orderView(deps, order, token);
     },
   );
 
@@ -243,7 +239,7 @@ function orderLinkRoutes(router: Router, registry: OpenApiRegistry, deps: OrderR
       const result = await deps.ending.cancel(order.id);
       if (result.kind === "conflict") throw new HttpError(409, "conflict", `the order is ${result.status}, not held`);
       const fresh = await deps.orders.get(order.id);
-      return orderView(deps.orders.pool, fresh ?? order, token);
+      return orderView(deps, fresh ?? order, token);
     },
   );
 }

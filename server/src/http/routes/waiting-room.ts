@@ -12,7 +12,7 @@ import { clientIp } from "../client-address.js";
 import { defineRoute } from "../route.js";
 import { currentFan, requireFan } from "../guards/fan.js";
 import type { TokenService } from "../../services/fans/tokens.js";
-import type { LotteryRepo } from "../../services/waiting-room/lottery-repo.js";
+import type { LotteryRepo } from "../../adapters/postgres/lottery-repo.js";
 import type { WaitingRoomService } from "../../services/waiting-room/waiting-room-service.js";
 
 const eventParams = z.object({ eventId: uuidParam });

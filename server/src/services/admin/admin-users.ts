@@ -1,70 +1,32 @@
-// Admin accounts in PostgreSQL.
-import { uuidv7 } from "@stampede/shared/ids";
+// Admin accounts: passwords are hashed here (passwords.ts) before the repository stores them
+// (adapters/postgres/admin-users-repo.ts holds the SQL).
 import type { AdminRole } from "@stampede/shared/roles";
-import type { Pool } from "../../adapters/postgres/pool.js";
+import type { AdminUser, AdminUsersRepo } from "../../adapters/postgres/admin-users-repo.js";
 import { hashPassword } from "./passwords.js";
 
-export interface AdminUser {
-  id: string;
-  username: string;
-  role: AdminRole;
-  passwordHash: string;
-  createdAt: string;
-}
-
-interface Row {
-  id: string;
-  username: string;
-  role: AdminRole;
-  password_hash: string;
-  created_at: Date;
-}
-
-const toUser = (r: Row): AdminUser => ({
-  id: r.id,
-  username: r.username,
-  role: r.role,
-  passwordHash: r.password_hash,
-  createdAt: r.created_at.toISOString(),
-});
-
 export class AdminUsers {
-  constructor(private readonly pool: Pool) {}
+  constructor(private readonly repo: AdminUsersRepo) {}
 
-  async findByUsername(username: string): Promise<AdminUser | null> {
-    const { rows } = await this.pool.query<Row>("SELECT * FROM admin_users WHERE username = $1", [username]);
-    return rows[0] ? toUser(rows[0]) : null;
+  findByUsername(username: string): Promise<AdminUser | null> {
+    return this.repo.findByUsername(username);
   }
 
-  async findById(id: string): Promise<AdminUser | null> {
-    const { rows } = await this.pool.query<Row>("SELECT * FROM admin_users WHERE id = $1", [id]);
-    return rows[0] ? toUser(rows[0]) : null;
+  findById(id: string): Promise<AdminUser | null> {
+    return this.repo.findById(id);
   }
 
-  async list(): Promise<AdminUser[]> {
-    const { rows } = await this.pool.query<Row>("SELECT * FROM admin_users ORDER BY username");
-    return rows.map(toUser);
+  list(): Promise<AdminUser[]> {
+    return this.repo.list();
   }
 
   /** Creates a user; returns null when the username is taken. */
   async create(username: string, password: string, role: AdminRole): Promise<AdminUser | null> {
-    const hash = await hashPassword(password);
-    const { rows } = await this.pool.query<Row>(
-      `INSERT INTO admin_users (id, username, password_hash, role) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (username) DO NOTHING RETURNING *`,
-      [uuidv7(), username, hash, role],
-    );
-    return rows[0] ? toUser(rows[0]) : null;
+    return this.repo.create(username, await hashPassword(password), role);
   }
 
   /** The bootstrap admin from ADMIN_USER/ADMIN_PASSWORD: created, or its password and role reset
    * to what the environment says, so the configured credentials always work. */
   async bootstrap(username: string, password: string): Promise<void> {
-    const hash = await hashPassword(password);
-    await this.pool.query(
-      `INSERT INTO admin_users (id, username, password_hash, role) VALUES ($1, $2, $3, 'admin')
-       ON CONFLICT (username) DO UPDATE SET password_hash = EXCLUDED.password_hash, role = 'admin', updated_at = now()`,
-      [uuidv7(), username, hash],
-    );
+    await this.repo.bootstrap(username, await hashPassword(password));
   }
 }

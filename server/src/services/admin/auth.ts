@@ -1,7 +1,7 @@
 // Admin sign-in below HTTP: the admin services the guards and routes are given, and the password
 // check (slowed per address and username) that the login route and HTTP Basic both use.
 import type { AdminUsers } from "./admin-users.js";
-import type { AdminAudit } from "./audit.js";
+import type { AdminAudit } from "../../adapters/postgres/admin-audit-repo.js";
 import type { LoginLimiter } from "./login-limiter.js";
 import { decoyHash, verifyPassword } from "./passwords.js";
 import type { AdminSessions } from "./sessions.js";

@@ -1,4 +1,5 @@
-// What the orders say the ledger should hold, per tier and per perk, for the audit to compare.
+// How far the ledger may differ from what the orders say it should hold, per tier and per perk
+// (adapters/postgres/audit-figures.ts reads those figures).
 //
 // Consistency actually guaranteed (the ledger step of every settlement runs before its commit,
 // and a refund's stock return runs after its commit):
@@ -12,48 +13,7 @@
 // A late payment re-booked in the ledger but not yet committed is not allowed for: that window is
 // one short transaction, and a commit that failed and was never retried is the orphan the audit
 // exists to find; an audit racing a late payment may report it, and a re-run clears it.
-import type { Pool } from "../../adapters/postgres/pool.js";
-
-export interface TierOrders {
-  paid: number;
-  held: number;
-  returning: number;
-}
-
-export interface OrdersFigures {
-  tiers: Map<string, TierOrders>;
-  perksRecorded: Map<string, number>;
-  heldOrders: number;
-}
-
-export async function ordersFigures(pool: Pool, eventId: string): Promise<OrdersFigures> {
-  const { rows } = await pool.query<{ class_id: string; paid: string; held: string; returning: string }>(
-    `SELECT item->>'classId' AS class_id,
-       COALESCE(SUM((item->>'quantity')::int) FILTER (WHERE o.status = 'paid'), 0) AS paid,
-       COALESCE(SUM((item->>'quantity')::int) FILTER (WHERE o.status = 'held'), 0) AS held,
-       COALESCE(SUM((item->>'quantity')::int) FILTER (WHERE o.status = 'refunded' AND r.return_stock AND r.done_at IS NULL), 0) AS returning
-     FROM orders o CROSS JOIN LATERAL jsonb_array_elements(o.items) AS item
-     LEFT JOIN refund_intents r ON r.order_id = o.id
-     WHERE o.event_id = $1 GROUP BY 1`,
-    [eventId],
-  );
-  const { rows: perks } = await pool.query<{ perk_id: string; n: string }>(
-    `SELECT p.perk_id, count(*) AS n FROM order_perks p JOIN orders o ON o.id = p.order_id
-      WHERE o.event_id = $1 AND o.status IN ('paid', 'refunded') GROUP BY 1`,
-    [eventId],
-  );
-  const { rows: held } = await pool.query<{ n: string }>(
-    "SELECT count(*) AS n FROM orders WHERE event_id = $1 AND status = 'held'",
-    [eventId],
-  );
-  return {
-    tiers: new Map(
-      rows.map((r) => [r.class_id, { paid: Number(r.paid), held: Number(r.held), returning: Number(r.returning) }]),
-    ),
-    perksRecorded: new Map(perks.map((p) => [p.perk_id, Number(p.n)])),
-    heldOrders: Number(held[0]?.n ?? 0),
-  };
-}
+import type { TierOrders } from "../../adapters/postgres/audit-figures.js";
 
 /** The tier's problems when the ledger and the orders disagree beyond what is in flight. */
 export function tierAgainstOrders(ledger: { held: number; sold: number }, orders: TierOrders): string[] {

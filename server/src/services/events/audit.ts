@@ -8,18 +8,23 @@ import type { AuditView } from "@stampede/shared/api/admin";
 import { accountId } from "@stampede/shared/core/ledger-ids";
 import type { Ledger } from "@stampede/shared/ledger/port";
 import type { Account } from "@stampede/shared/ledger/types";
-import type { Pool } from "../../adapters/postgres/pool.js";
-import { ordersFigures, tierAgainstOrders, type OrdersFigures, type TierOrders } from "./audit-orders.js";
+import type { AuditFiguresRepo, OrdersFigures, TierOrders } from "../../adapters/postgres/audit-figures.js";
+import { tierAgainstOrders } from "./audit-orders.js";
 import type { ClassRecord, EventRecord, PerkRecord } from "../../adapters/postgres/events-repo.js";
 
 /** What GET /api/admin/events/:id/audit answers (shared/src/api/admin.ts): the route and the CLI read one shape. */
 export type EventAudit = AuditView;
 export type TierAudit = AuditView["classes"][number];
 
-export async function auditEvent(ledger: Ledger, pool: Pool, event: EventRecord): Promise<EventAudit> {
+/** Audits one event; `orders` reads what its orders say (the audit-figures repository). */
+export async function auditEvent(
+  ledger: Ledger,
+  orders: Pick<AuditFiguresRepo, "ordersFigures">,
+  event: EventRecord,
+): Promise<EventAudit> {
   // Orders first, then the ledger: a settlement's ledger step precedes its commit, so whatever
   // commits in between only makes the ledger look further ahead, which the bounds allow.
-  const figures = await ordersFigures(pool, event.id);
+  const figures = await orders.ordersFigures(event.id);
   const ids = event.classes.flatMap((c) => [
     accountId("budget", event.ledger, c.id),
     accountId("spent", event.ledger, c.id),

@@ -9,6 +9,7 @@ import { createPool, type Pool } from "../../adapters/postgres/pool.js";
 import { createTestDatabase, type TestDatabase } from "../../../test/support/services.js";
 import { DomainError, errorStatus } from "../errors.js";
 import { pruneHoldRequests } from "../../adapters/postgres/hold-requests.js";
+import { IdempotencyStore } from "../../adapters/postgres/idempotency-store.js";
 import { IdempotentRequests, nothingHeld, type HoldAttempt } from "./idempotency.js";
 
 let db: TestDatabase;
@@ -26,7 +27,7 @@ afterAll(async () => {
 
 const leaseMs = 30_000;
 function requestsAt(clock: { ms: number }) {
-  return new IdempotentRequests(pool, { leaseMs, now: () => clock.ms });
+  return new IdempotentRequests(new IdempotencyStore(pool), { leaseMs, now: () => clock.ms });
 }
 
 /** Claims a key and never finishes (the process died): resolves with the attempt it was given. */

@@ -8,6 +8,7 @@ import { createPool, type Pool } from "../../adapters/postgres/pool.js";
 import { createTestDatabase, type TestDatabase } from "../../../test/support/services.js";
 import { errorStatus, type DomainError } from "../errors.js";
 import { IdempotentRequests } from "./idempotency.js";
+import { IdempotencyStore } from "../../adapters/postgres/idempotency-store.js";
 import { OrdersRepo, type NewOrder } from "../../adapters/postgres/orders-repo.js";
 
 let db: TestDatabase;
@@ -108,7 +109,7 @@ describe("batched order writes", () => {
   }
 
   it("runs the work of one Idempotency-Key once when many requests race", async () => {
-    const requests = new IdempotentRequests(pool, { leaseMs: 30_000 });
+    const requests = new IdempotentRequests(new IdempotencyStore(pool), { leaseMs: 30_000 });
     const fanId = uuidv7();
     const { runs, answers, work } = await gatedRace(requests, fanId, Array(8).fill("key-1"));
     expect(runs).toBe(1);
@@ -122,7 +123,7 @@ describe("batched order writes", () => {
   });
 
   it("negative control: the same race on eight different keys runs the work eight times", async () => {
-    const requests = new IdempotentRequests(pool, { leaseMs: 30_000 });
+    const requests = new IdempotentRequests(new IdempotencyStore(pool), { leaseMs: 30_000 });
     const { runs, answers } = await gatedRace(
       requests,
       uuidv7(),

@@ -2,52 +2,24 @@
 // commit together; the provider call and the stock return run after that commit, outside any
 // transaction, so no row lock is held while waiting on the provider or the ledger. Both effects
 // are idempotent (the provider per session, the ledger return per order), so a pending intent left
-// by a crash or an outage is simply run again (resumePending).
+// by a crash or an outage is simply run again (resumePending). The rows: adapters/postgres/refund-intents-repo.ts.
 import { planReturn } from "@stampede/shared/core/stock";
 import { settleOutcome } from "@stampede/shared/core/ledger-plans";
 import type { Ledger } from "@stampede/shared/ledger/port";
 import { refundResumeAfterSeconds, refundResumeEveryMs } from "@stampede/shared/limits";
-import type { Pool, PoolClient } from "../../adapters/postgres/pool.js";
+import type { Tx } from "@stampede/shared/ports/transaction";
 import type { Logger } from "../../logger.js";
-import type { PaymentProviderName } from "@stampede/shared/api/events";
 import { providerFor } from "@stampede/shared/core/payment-providers";
 import type { PaymentProviders } from "@stampede/shared/ports/payment-providers";
 import type { EventsRepo } from "../../adapters/postgres/events-repo.js";
 import type { OrderRecord } from "../../adapters/postgres/orders-repo.js";
+import type { RefundIntent, RefundIntentsRepo } from "../../adapters/postgres/refund-intents-repo.js";
 import { assertSettled } from "@stampede/shared/core/settle-common";
 
-export interface RefundIntent {
-  orderId: string;
-  /** Where the money was taken: the refund goes there. */
-  provider: PaymentProviderName;
-  sessionId: string;
-  reason: string;
-  returnStock: boolean;
-}
-
-/** Inside the transaction that moves the order to refunded. */
-export async function recordRefund(
-  client: PoolClient,
-  order: OrderRecord,
-  reason: string,
-  returnStock: boolean,
-): Promise<RefundIntent> {
-  const intent = {
-    orderId: order.id,
-    provider: order.paymentProvider,
-    sessionId: order.paymentSessionId ?? "",
-    reason,
-    returnStock,
-  };
-  await client.query(
-    "INSERT INTO refund_intents (order_id, session_id, reason, return_stock) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-    [intent.orderId, intent.sessionId, reason, returnStock],
-  );
-  return intent;
-}
+export type { RefundIntent };
 
 export interface RefundRunnerDeps {
-  pool: Pool;
+  refundIntents: RefundIntentsRepo;
   ledger: Ledger;
   /** Event records (a cache serves: a refund reads only the event's ledger ids). */
   events: Pick<EventsRepo, "get">;
@@ -57,6 +29,19 @@ export interface RefundRunnerDeps {
 
 export class RefundRunner {
   constructor(private readonly deps: RefundRunnerDeps) {}
+
+  /** Inside the transaction that moves the order to refunded. */
+  async record(tx: Tx, order: OrderRecord, reason: string, returnStock: boolean): Promise<RefundIntent> {
+    const intent = {
+      orderId: order.id,
+      provider: order.paymentProvider,
+      sessionId: order.paymentSessionId ?? "",
+      reason,
+      returnStock,
+    };
+    await this.deps.refundIntents.record(tx, intent);
+    return intent;
+  }
 
   /** Runs one intent's effects (never inside a transaction); returns whether it is done. */
   async run(intent: RefundIntent): Promise<boolean> {
@@ -68,9 +53,7 @@ export class RefundRunner {
       this.deps.logger.error({ orderId: intent.orderId, refund }, "provider refused a refund; left pending");
       return false;
     }
-    await this.deps.pool.query("UPDATE refund_intents SET done_at = now() WHERE order_id = $1 AND done_at IS NULL", [
-      intent.orderId,
-    ]);
+    await this.deps.refundIntents.markDone(intent.orderId);
     this.deps.logger.info({ orderId: intent.orderId, refund, reason: intent.reason }, "refunded");
     return true;
   }
@@ -82,30 +65,9 @@ export class RefundRunner {
    * Returns how many finished.
    */
   async resumePending(limit = 100, olderThanSeconds = refundResumeAfterSeconds): Promise<number> {
-    const { rows } = await this.deps.pool.query<{
-      order_id: string;
-      provider: PaymentProviderName;
-      session_id: string;
-      reason: string;
-      return_stock: boolean;
-    }>(
-      `SELECT r.order_id, o.payment_provider AS provider, r.session_id, r.reason, r.return_stock
-         FROM refund_intents r JOIN orders o ON o.id = r.order_id
-        WHERE r.done_at IS NULL AND r.created_at <= now() - make_interval(secs => $2) ORDER BY r.created_at LIMIT $1`,
-      [limit, olderThanSeconds],
-    );
     let done = 0;
-    for (const r of rows)
-      if (
-        await this.run({
-          orderId: r.order_id,
-          provider: r.provider,
-          sessionId: r.session_id,
-          reason: r.reason,
-          returnStock: r.return_stock,
-        })
-      )
-        done++;
+    for (const intent of await this.deps.refundIntents.pending(limit, olderThanSeconds))
+      if (await this.run(intent)) done++;
     return done;
   }
 
@@ -126,18 +88,14 @@ export class RefundRunner {
   }
 
   private async returnStock(orderId: string): Promise<void> {
-    const { rows } = await this.deps.pool.query<{ event_id: string; fan_id: string; items: OrderRecord["items"] }>(
-      "SELECT event_id, fan_id, items FROM orders WHERE id = $1",
-      [orderId],
-    );
-    const order = rows[0];
+    const order = await this.deps.refundIntents.refundedStock(orderId);
     if (!order) throw new Error(`refund intent for a missing order ${orderId}`);
-    const event = await this.deps.events.get(order.event_id);
+    const event = await this.deps.events.get(order.eventId);
     if (!event) throw new Error(`order ${orderId} refers to a missing event`);
     const plan = planReturn({
       ledger: event.ledger,
       orderId,
-      fanId: order.fan_id,
+      fanId: order.fanId,
       items: order.items.map((i) => ({ tierId: i.classId, quantity: i.quantity })),
     });
     assertSettled(settleOutcome(await this.deps.ledger.createTransfers(plan)), "return");

@@ -9,7 +9,10 @@ import { planHold } from "@stampede/shared/core/ledger-plans";
 import { uuidv7 } from "@stampede/shared/ids";
 import type { Ledger } from "@stampede/shared/ledger/port";
 import { createLedger } from "../../adapters/ledger.js";
-import { createPool, type Pool } from "../../adapters/postgres/pool.js";
+import { createPool, transactionsOn, type Pool } from "../../adapters/postgres/pool.js";
+import { PaidBatch } from "../../adapters/postgres/paid-batch.js";
+import { PaymentInbox } from "../../adapters/postgres/payment-inbox.js";
+import { RefundIntentsRepo } from "../../adapters/postgres/refund-intents-repo.js";
 import { WaitingRoomStore } from "../../adapters/redis/waiting-room/store.js";
 import { createLogger } from "../../logger.js";
 import { createMockPay, noChaos, type MockPay } from "../../mockpay/index.js";
@@ -24,7 +27,7 @@ import { setUpEventLedger } from "../events/inventory.js";
 import { DomainEvents } from "../../adapters/redis/domain-events.js";
 import { OrdersRepo } from "../../adapters/postgres/orders-repo.js";
 import { Settlement } from "./settlement.js";
-import { TicketCodes } from "./ticket-codes.js";
+import { newShortCode, TicketCodes } from "./ticket-codes.js";
 
 const poolSize = 4;
 let db: TestDatabase;
@@ -56,8 +59,11 @@ beforeAll(async () => {
   const events = new EventsRepo(pool);
   orders = new OrdersRepo(pool);
   settlement = new Settlement({
-    pool,
+    transactions: transactionsOn(pool),
     orders,
+    paidBatch: new PaidBatch(pool, newShortCode),
+    inbox: new PaymentInbox(pool),
+    refundIntents: new RefundIntentsRepo(pool),
     events,
     ledger,
     providers: { mockpay: mockpay.provider },

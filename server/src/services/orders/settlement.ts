@@ -9,6 +9,8 @@
 //     tickets, perks and any refund intent) commit together, exactly once — for the common case
 //     (paid while held) shared by every payment settling at the same moment (paid-batch.ts);
 //  3. after the commit: announcements and refunds (refund-intents.ts).
+// The SQL of all this is in the repositories (adapters/postgres: orders-repo.ts, payment-inbox.ts,
+// paid-batch.ts, fulfilment-repo.ts, refund-intents-repo.ts); a transaction here is an opaque Tx.
 import type { Clock } from "@stampede/shared/ports/clock";
 import { isLatePayment } from "@stampede/shared/core/hold-state";
 import { lateHoldId } from "@stampede/shared/core/ledger-ids";
@@ -17,24 +19,30 @@ import { holdSecondsMin } from "@stampede/shared/limits";
 import { isUuid } from "@stampede/shared/ids";
 import type { Ledger } from "@stampede/shared/ledger/port";
 import type { OrderStatus } from "@stampede/shared/protocol";
-import { pgBatched } from "../../adapters/postgres/batched.js";
-import { inTransaction, type Pool, type PoolClient } from "../../adapters/postgres/pool.js";
+import type { Transactions, Tx } from "@stampede/shared/ports/transaction";
 import type { WaitingRoom } from "@stampede/shared/ports/waiting-room";
 import type { Logger } from "../../logger.js";
 import type { PaymentProviders } from "@stampede/shared/ports/payment-providers";
 import type { WebhookEvent } from "../../payments/webhook.js";
 import type { EventRecord, EventsRepo } from "../../adapters/postgres/events-repo.js";
 import type { DomainEvents, DomainEventType } from "../../adapters/redis/domain-events.js";
-import { grantPerks, issueTickets, recordPerks, voidTickets } from "./fulfilment.js";
+import { grantPerks, issueTickets, ticketRows } from "./fulfilment.js";
+import { recordPerks, voidTickets } from "../../adapters/postgres/fulfilment-repo.js";
 import type { OrderRecord, OrdersRepo } from "../../adapters/postgres/orders-repo.js";
-import { commitPaid, type PaidItem } from "./paid-batch.js";
-import { recordRefund, RefundRunner, type RefundIntent } from "./refund-intents.js";
+import type { PaidBatch } from "../../adapters/postgres/paid-batch.js";
+import type { PaymentInbox } from "../../adapters/postgres/payment-inbox.js";
+import type { RefundIntentsRepo } from "../../adapters/postgres/refund-intents-repo.js";
+import { RefundRunner, type RefundIntent } from "./refund-intents.js";
 import { announce, assertSettled, holdRef, type SettleResult } from "@stampede/shared/core/settle-common";
 import type { TicketCodes } from "./ticket-codes.js";
 
 export interface SettlementDeps {
-  pool: Pool;
+  transactions: Transactions;
   orders: OrdersRepo;
+  /** Payments of held orders settling at the same moment: one transaction for all (paid-batch.ts). */
+  paidBatch: PaidBatch;
+  inbox: PaymentInbox;
+  refundIntents: RefundIntentsRepo;
   /** Event records (a cache: settlement reads only what never changes after creation, and perks). */
   events: Pick<EventsRepo, "get">;
   ledger: Ledger;
@@ -60,8 +68,6 @@ type Prepared =
 export class Settlement {
   private readonly now: Clock;
   readonly refunds: RefundRunner;
-  /** Payments of held orders settling at the same moment: one transaction for all (paid-batch.ts). */
-  private readonly paidTogether = pgBatched((items: PaidItem[]) => commitPaid(this.deps.pool, this.deps.codes, items));
   constructor(private readonly deps: SettlementDeps) {
     this.now = deps.now ?? Date.now;
     this.refunds = new RefundRunner(deps);
@@ -142,8 +148,11 @@ export class Settlement {
   async applyWebhook(evt: WebhookEvent): Promise<WebhookResult> {
     const prepared = await this.prepare(evt);
     if (prepared.kind === "pay" && !prepared.late && prepared.order.status === "held") {
-      if ((await this.paidTogether({ evt, order: prepared.order, perks: prepared.perks })) === "paid") {
-        await this.afterPaid(prepared.order, prepared.event);
+      const { order, perks } = prepared;
+      // The tickets' codes are signed here; the batch writes them if it is the one to pay the order.
+      const tickets = ticketRows(this.deps.codes, order);
+      if ((await this.deps.paidBatch.commitPaid({ evt, order, perks, tickets })) === "paid") {
+        await this.afterPaid(order, prepared.event);
         return "applied";
       }
     }
@@ -153,16 +162,11 @@ export class Settlement {
   /** One event in its own transaction: every case the batch does not take. */
   private async applyAlone(evt: WebhookEvent, prepared: Prepared): Promise<WebhookResult> {
     const after: Array<() => Promise<void>> = [];
-    const result = await inTransaction(this.deps.pool, async (client) => {
+    const result = await this.deps.transactions(async (tx) => {
       // Not a uuid: no order of ours (asked of the database it would be an error, not an answer).
-      const order = isUuid(evt.data.orderId) ? await this.deps.orders.getForUpdate(client, evt.data.orderId) : null;
-      const inbox = async (outcome: string) =>
-        (
-          await client.query(
-            "INSERT INTO payment_inbox (event_id, type, order_id, session_id, outcome) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-            [evt.id, evt.type, order?.id ?? null, evt.data.sessionId, outcome],
-          )
-        ).rowCount === 1;
+      const order = isUuid(evt.data.orderId) ? await this.deps.orders.getForUpdate(tx, evt.data.orderId) : null;
+      const entry = { eventId: evt.id, type: evt.type, orderId: order?.id ?? null, sessionId: evt.data.sessionId };
+      const inbox = (outcome: string) => this.deps.inbox.record(tx, entry, outcome);
       // An event for an order we do not know (or a session that is not the order's) is recorded
       // and acknowledged: retrying could never change the answer, so no retry storm.
       if (!order || order.paymentSessionId !== evt.data.sessionId)
@@ -170,8 +174,8 @@ export class Settlement {
       if (prepared.kind === "mismatch")
         return (await inbox("amount_mismatch")) ? this.mismatch(evt, order) : "duplicate";
       if (!(await inbox("applied"))) return "duplicate";
-      const outcome = await this.applyToOrder(client, evt, order, prepared, after);
-      await client.query("UPDATE payment_inbox SET outcome = $2 WHERE event_id = $1", [evt.id, outcome]);
+      const outcome = await this.applyToOrder(tx, evt, order, prepared, after);
+      await this.deps.inbox.setOutcome(tx, evt.id, outcome);
       return outcome === "ignored" ? "ignored" : "applied";
     });
     for (const fn of after) await fn();
@@ -180,10 +184,7 @@ export class Settlement {
 
   /** A provider event the shop has no use for (another integration's, a later API's): recorded, no effect. */
   async recordIgnored(providerEventId: string, type: string): Promise<void> {
-    await this.deps.pool.query(
-      "INSERT INTO payment_inbox (event_id, type, outcome) VALUES ($1, $2, 'ignored_type') ON CONFLICT DO NOTHING",
-      [providerEventId, type],
-    );
+    await this.deps.inbox.recordIgnored(providerEventId, type);
   }
 
   /** The provider says it took another amount or currency than the order's: nothing is settled (the
@@ -197,30 +198,30 @@ export class Settlement {
 
   /** Compare-and-set; losing it means the order moved between prepare and the lock: fail, the provider retries. */
   private async move(
-    client: PoolClient,
+    tx: Tx,
     order: OrderRecord,
     from: OrderStatus,
     to: OrderStatus,
     extra: { holdId?: string; reason?: string } = {},
   ): Promise<void> {
-    if (!(await this.deps.orders.move(client, order.id, from, to, extra)))
+    if (!(await this.deps.orders.move(tx, order.id, from, to, extra)))
       throw new Error(`order ${order.id} is no longer ${from}; retry`);
   }
 
   private async applyToOrder(
-    client: PoolClient,
+    tx: Tx,
     evt: WebhookEvent,
     order: OrderRecord,
     prepared: Prepared,
     after: Array<() => Promise<void>>,
   ): Promise<string> {
     const status = order.status;
-    if (evt.type === "refund.succeeded") return this.refundedByProvider(client, order, after);
+    if (evt.type === "refund.succeeded") return this.refundedByProvider(tx, order, after);
     if (status === "paid" || status === "refunded") return "ignored";
     if (evt.type !== "payment.succeeded") {
       if (status !== "held" || prepared.kind !== "voided") return "ignored";
       const to: OrderStatus = evt.type === "payment.failed" ? "payment_failed" : "cancelled";
-      await this.move(client, order, "held", to, { reason: evt.type });
+      await this.move(tx, order, "held", to, { reason: evt.type });
       after.push(() => this.announce(order, "hold.voided", to));
       return to;
     }
@@ -230,21 +231,21 @@ export class Settlement {
     const late = prepared.kind === "refund_late" || prepared.late;
     let from = status;
     if (late && status === "held") {
-      await this.move(client, order, "held", "expired", { reason: "expired before payment" });
+      await this.move(tx, order, "held", "expired", { reason: "expired before payment" });
       from = "expired";
     }
     if (prepared.kind === "refund_late") {
-      await this.move(client, order, from, "refunded", { reason: "late payment, no stock" });
-      const intent = await recordRefund(client, order, "late payment: no tickets left", false);
+      await this.move(tx, order, from, "refunded", { reason: "late payment, no stock" });
+      const intent = await this.refunds.record(tx, order, "late payment: no tickets left", false);
       after.push(
         () => this.announce(order, "order.refunded", "refunded"),
         () => this.runRefund(intent),
       );
       return "refunded";
     }
-    await this.move(client, order, from, "paid", prepared.late ? { holdId: prepared.holdId } : {});
-    await issueTickets(client, this.deps.codes, order);
-    await recordPerks(client, order.id, prepared.perks);
+    await this.move(tx, order, from, "paid", prepared.late ? { holdId: prepared.holdId } : {});
+    await issueTickets(tx, this.deps.codes, order);
+    await recordPerks(tx, order.id, prepared.perks);
     after.push(() => this.afterPaid(order, prepared.event));
     return "paid";
   }
@@ -257,18 +258,14 @@ export class Settlement {
   }
 
   /** A refund made at the provider (ours or not): tickets void; a paid order's stock goes back through an intent. */
-  private async refundedByProvider(
-    client: PoolClient,
-    order: OrderRecord,
-    after: Array<() => Promise<void>>,
-  ): Promise<string> {
+  private async refundedByProvider(tx: Tx, order: OrderRecord, after: Array<() => Promise<void>>): Promise<string> {
     if (order.status !== "paid" && !isLatePayment(order.status)) return "ignored";
     const wasPaid = order.status === "paid";
-    await this.move(client, order, order.status, "refunded", { reason: "refund.succeeded" });
-    await voidTickets(client, order.id);
+    await this.move(tx, order, order.status, "refunded", { reason: "refund.succeeded" });
+    await voidTickets(tx, order.id);
     after.push(() => this.announce(order, "order.refunded", "refunded"));
     if (wasPaid) {
-      const intent = await recordRefund(client, order, "refunded at the provider", true);
+      const intent = await this.refunds.record(tx, order, "refunded at the provider", true);
       after.push(() => this.runRefund(intent));
     }
     return "refunded";
@@ -286,14 +283,14 @@ export class Settlement {
   /** Admin refund of a paid order: decided in one short transaction; money back and stock returned after it. */
   async refund(orderId: string): Promise<SettleResult> {
     const after: Array<() => Promise<void>> = [];
-    const result = await inTransaction(this.deps.pool, async (client): Promise<SettleResult> => {
-      const order = await this.deps.orders.getForUpdate(client, orderId);
+    const result = await this.deps.transactions(async (tx): Promise<SettleResult> => {
+      const order = await this.deps.orders.getForUpdate(tx, orderId);
       if (!order) return { kind: "not_found" };
       if (order.status === "refunded") return { kind: "unchanged", status: order.status };
       if (order.status !== "paid") return { kind: "conflict", status: order.status };
-      await this.move(client, order, "paid", "refunded", { reason: "admin refund" });
-      await voidTickets(client, order.id);
-      const intent = await recordRefund(client, order, "refunded by an admin", true);
+      await this.move(tx, order, "paid", "refunded", { reason: "admin refund" });
+      await voidTickets(tx, order.id);
+      const intent = await this.refunds.record(tx, order, "refunded by an admin", true);
       after.push(
         () => this.runRefund(intent),
         () => this.announce(order, "order.refunded", "refunded"),

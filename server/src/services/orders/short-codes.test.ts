@@ -8,6 +8,7 @@ import pg from "pg";
 import { normalizeShortCode } from "@stampede/shared/core/short-code";
 import { uuidv7 } from "@stampede/shared/ids";
 import { migrate, migrationsDir } from "../../adapters/postgres/migrate.js";
+import { clientOf, transactionsOn } from "../../adapters/postgres/pool.js";
 import { createTestDatabase, testPool, type TestDatabase } from "../../../test/support/services.js";
 import { issueTickets } from "./fulfilment.js";
 import type { OrderRecord } from "../../adapters/postgres/orders-repo.js";
@@ -130,17 +131,10 @@ describe("ticket short codes in the database", () => {
     const fresh = ["AAAAAAAAA1", "AAAAAAAAA2", "AAAAAAAAA3"];
     // The first two draws collide: one with an older ticket, one with the order's own first ticket.
     const draws = [fresh[0]!, taken!, fresh[0]!, fresh[1]!, fresh[2]!];
-    const client = await pool.connect();
-    try {
-      await client.query("BEGIN");
-      await issueTickets(client, new TicketCodes("short-code-test-secret-0123456789abcdef"), order, () =>
-        draws.shift()!,
-      );
-      await client.query("UPDATE orders SET paid_at = now() WHERE id = $1", [order.id]); // the transaction is still usable
-      await client.query("COMMIT");
-    } finally {
-      client.release();
-    }
+    await transactionsOn(pool)(async (tx) => {
+      await issueTickets(tx, new TicketCodes("short-code-test-secret-0123456789abcdef"), order, () => draws.shift()!);
+      await clientOf(tx).query("UPDATE orders SET paid_at = now() WHERE id = $1", [order.id]); // the transaction is still usable
+    });
     expect(draws).toEqual([]);
     const { rows } = await pool.query<{ short_code: string }>(
       "SELECT short_code FROM tickets WHERE order_id = $1 ORDER BY short_code",

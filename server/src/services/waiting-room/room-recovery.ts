@@ -10,7 +10,7 @@ import type { FanProof, FanRestore, RoomRestore } from "../../adapters/redis/wai
 import type { WaitingRoomSnapshot } from "@stampede/shared/ports/waiting-room";
 import type { Logger } from "../../logger.js";
 import type { AdmissionClaims, TokenService } from "../fans/tokens.js";
-import type { CheckpointsRepo } from "./checkpoints-repo.js";
+import type { CheckpointsRepo } from "../../adapters/postgres/checkpoints-repo.js";
 
 export interface RoomRecoveryDeps {
   restore: RoomRestore;

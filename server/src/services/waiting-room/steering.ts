@@ -15,7 +15,7 @@ import {
 import type { CombinedHealth } from "../../adapters/redis/checkout-health-store.js";
 import type { SteeringRecord, SteeringStore } from "../../adapters/redis/waiting-room/steering-store.js";
 import type { EventRecord } from "../../adapters/postgres/events-repo.js";
-import type { CheckoutLoadRepo } from "./checkout-load-repo.js";
+import type { CheckoutLoadRepo } from "../../adapters/postgres/checkout-load-repo.js";
 import { stockTotals, type StockCache } from "./stock-cache.js";
 
 /** The health reading is shared by every event's tick within this long. */

@@ -1,7 +1,7 @@
 // The waiting room's checkpoints in PostgreSQL (migration 0013): what a lost room is rebuilt from.
-import type { RoomCheckpoint } from "../../adapters/redis/waiting-room/room-restore.js";
+import type { RoomCheckpoint } from "../redis/waiting-room/room-restore.js";
 import type { Phase } from "@stampede/shared/ports/waiting-room";
-import type { Pool } from "../../adapters/postgres/pool.js";
+import type { Pool } from "./pool.js";
 
 interface CheckpointRow {
   served_up_to: string;

@@ -1,34 +1,50 @@
 // Group commit for the common webhook: a payment that succeeded for an order still held, whose
 // hold the ledger has just posted. Concurrent ones commit in one transaction — the orders locked
 // in id order, one inbox insert, one status update, one ticket insert, one perks insert — instead
-// of a transaction each (settlement.ts). An item this cannot settle as plainly (the order moved
-// since it was read — a redelivery of an event applied before is one —, a session that is not
-// the order's, an event id already in the inbox, a second event for the same order in the batch)
-// comes back as "fallback" for the one-by-one path, which has an answer for each. A batch that
-// fails is re-sent item by item by pgBatched, so a bad row fails alone.
+// of a transaction each (services/orders/settlement.ts). An item this cannot settle as plainly
+// (the order moved since it was read — a redelivery of an event applied before is one —, a
+// session that is not the order's, an event id already in the inbox, a second event for the same
+// order in the batch) comes back as "fallback" for the one-by-one path, which has an answer for
+// each. A batch that fails is re-sent item by item by pgBatched, so a bad row fails alone.
 import { assert } from "@stampede/shared/assert";
-import { firstIndexByKey } from "../../adapters/batching/coalesce.js";
-import { columnOf } from "../../adapters/postgres/batched.js";
-import { inTransaction, type Pool, type PoolClient } from "../../adapters/postgres/pool.js";
-import type { WebhookEvent } from "../../payments/webhook.js";
-import { issueTicketsFor, recordPerksFor } from "./fulfilment.js";
-import type { OrderRecord } from "../../adapters/postgres/orders-repo.js";
-import type { TicketCodes } from "./ticket-codes.js";
+import type { OrderRecord } from "@stampede/shared/ports/orders";
+import type { PaymentEvent } from "@stampede/shared/ports/payment-provider";
+import { firstIndexByKey, type Coalesced } from "../batching/coalesce.js";
+import { columnOf, pgBatched } from "./batched.js";
+import { insertTickets, recordPerksFor, type NewTicket, type ShortCodeSource } from "./fulfilment-repo.js";
+import { clientOf, transactionsOn, type Pool, type PoolClient } from "./pool.js";
 
 export interface PaidItem {
-  evt: WebhookEvent;
+  evt: PaymentEvent;
   /** The order as read before its hold was posted (status held). */
   order: OrderRecord;
   perks: string[];
+  /** The order's tickets, codes signed (written only if it is paid here). */
+  tickets: NewTicket[];
 }
 
 /** paid: settled here; fallback: settle it one by one (nothing of it was written here). */
 export type PaidOutcome = "paid" | "fallback";
 
-export async function commitPaid(pool: Pool, codes: TicketCodes, items: readonly PaidItem[]): Promise<PaidOutcome[]> {
+export class PaidBatch {
+  /** Payments of held orders settling at the same moment: one transaction for all (commitPaid). */
+  readonly commitPaid: Coalesced<PaidItem, PaidOutcome>;
+
+  constructor(pool: Pool, drawShortCode: ShortCodeSource) {
+    this.commitPaid = pgBatched((items: PaidItem[]) => commitPaid(pool, items, drawShortCode));
+  }
+}
+
+/** One transaction for all the items (unbatched: PaidBatch.commitPaid coalesces concurrent calls). */
+export async function commitPaid(
+  pool: Pool,
+  items: readonly PaidItem[],
+  drawShortCode: ShortCodeSource,
+): Promise<PaidOutcome[]> {
   const outcomes: PaidOutcome[] = items.map(() => "fallback");
   const first = firstIndexByKey(items, (item) => item.order.id);
-  await inTransaction(pool, async (client) => {
+  await transactionsOn(pool)(async (tx) => {
+    const client = clientOf(tx);
     const held = await lockHeld(client, [...first.keys()]);
     const candidates = [...first.values()].filter((i) => held.get(items[i]!.order.id) === items[i]!.evt.data.sessionId);
     const fresh = await insertInbox(
@@ -44,9 +60,13 @@ export async function commitPaid(pool: Pool, codes: TicketCodes, items: readonly
       [columnOf(orders, "id")],
     );
     assert(rowCount === orders.length, `paid ${rowCount} of ${orders.length} locked held orders`);
-    await issueTicketsFor(client, codes, orders);
+    await insertTickets(
+      tx,
+      paying.flatMap((i) => items[i]!.tickets),
+      drawShortCode,
+    );
     await recordPerksFor(
-      client,
+      tx,
       paying.map((i) => ({ orderId: items[i]!.order.id, perkIds: items[i]!.perks })),
     );
   });

@@ -1,11 +1,12 @@
-// What the checkout holds of one sale right now, for stock-aware admission: fans holding tickets,
-// fans who have already ordered while still admitted (holding, declined or cancelled, or paid
-// when paying does not end the admission), orders taken so far (held or paid: this sale's own
-// tickets per order), and when the next hold ends (what fans in line are told while every ticket
-// left is held). One query over the event's orders (orders_event_status).
+// What the checkout holds of one sale right now, for stock-aware admission. One query over the
+// event's orders (orders_event_status).
 import { aboutToOrderWindowMs } from "@stampede/shared/core/admission-control";
-import type { Pool } from "../../adapters/postgres/pool.js";
+import type { Pool } from "./pool.js";
 
+/** Fans holding tickets, fans who have already ordered while still admitted (holding, declined or
+ * cancelled, or paid when paying does not end the admission), orders taken so far (held or paid:
+ * this sale's own tickets per order), and when the next hold ends (what fans in line are told
+ * while every ticket left is held). */
 export interface CheckoutLoad {
   holding: number;
   /** Fans who ordered within the last admission's length and whose admission that order did not end. */

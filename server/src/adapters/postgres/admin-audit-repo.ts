@@ -1,6 +1,6 @@
 // Every admin action lands in admin_audit: who, what, on which target, with which outcome.
 import type { Logger } from "pino";
-import type { Pool } from "../../adapters/postgres/pool.js";
+import type { Pool } from "./pool.js";
 
 export interface AuditEntry {
   adminId: string | null;

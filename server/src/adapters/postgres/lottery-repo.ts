@@ -3,7 +3,7 @@
 // same order instead of drawing again.
 import { newLotterySeed, seedHash } from "@stampede/shared/core/lottery";
 import type { LotteryView } from "@stampede/shared/protocol";
-import { inTransaction, type Pool } from "../../adapters/postgres/pool.js";
+import { inTransaction, type Pool } from "./pool.js";
 
 export class LotteryRepo {
   constructor(private readonly pool: Pool) {}

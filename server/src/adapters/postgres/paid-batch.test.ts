@@ -4,19 +4,20 @@
 // order goes back to the one-by-one path untouched; and a bad row fails only its own caller.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { uuidv7 } from "@stampede/shared/ids";
-import { pgBatched } from "../../adapters/postgres/batched.js";
-import { createPool, type Pool } from "../../adapters/postgres/pool.js";
+import { createPool, type Pool } from "./pool.js";
 import { createTestDatabase, type TestDatabase } from "../../../test/support/services.js";
 import type { WebhookEvent } from "../../payments/webhook.js";
-import { OrdersRepo, type NewOrder, type OrderRecord } from "../../adapters/postgres/orders-repo.js";
-import { commitPaid, type PaidItem } from "./paid-batch.js";
-import { TicketCodes } from "./ticket-codes.js";
+import { OrdersRepo, type NewOrder, type OrderRecord } from "./orders-repo.js";
+import { commitPaid, PaidBatch, type PaidItem } from "./paid-batch.js";
+import { randomBytes } from "node:crypto";
+import { shortCodeFromBytes, shortCodeLength } from "@stampede/shared/core/short-code";
+import type { NewTicket } from "./fulfilment-repo.js";
 
 let db: TestDatabase;
 let pool: Pool;
 let repo: OrdersRepo;
 const eventId = uuidv7();
-const codes = new TicketCodes("paid-batch-test-secret-0123456789abcdef");
+const newShortCode = () => shortCodeFromBytes(randomBytes(shortCodeLength));
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -68,7 +69,24 @@ function paidItem(
       currency: "USD",
     },
   };
-  return { evt, order, perks: overrides.perks ?? [] };
+  return { evt, order, perks: overrides.perks ?? [], tickets: ticketRows(order) };
+}
+
+/** The rows the service would issue (the signed code is opaque here: the repository stores it). */
+function ticketRows(order: OrderRecord): NewTicket[] {
+  return order.items.flatMap((item) =>
+    Array.from({ length: item.quantity }, () => {
+      const id = uuidv7();
+      return {
+        id,
+        orderId: order.id,
+        eventId: order.eventId,
+        classId: item.classId,
+        classCode: item.code,
+        code: `SP1.${id}`,
+      };
+    }),
+  );
 }
 
 async function stateOf(order: OrderRecord) {
@@ -88,8 +106,8 @@ describe("payments settled together", () => {
     const perk = uuidv7();
     const outcomes = await commitPaid(
       pool,
-      codes,
       orders.map((o, i) => paidItem(o, { perks: i === 0 ? [perk] : [] })),
+      newShortCode,
     );
     expect(outcomes).toEqual(orders.map(() => "paid"));
     const states = await Promise.all(orders.map(stateOf));
@@ -104,11 +122,11 @@ describe("payments settled together", () => {
   it("leaves a redelivery, a moved order, a foreign session and a second event for an order to the one-by-one path", async () => {
     const [paidBefore, moved, wrongSession, twice, plain] = await Promise.all([1, 2, 3, 4, 5].map(() => heldOrder()));
     const before = paidItem(paidBefore!);
-    expect(await commitPaid(pool, codes, [before])).toEqual(["paid"]);
+    expect(await commitPaid(pool, [before], newShortCode)).toEqual(["paid"]);
     await pool.query("UPDATE orders SET status = 'expired' WHERE id = $1", [moved!.id]);
     const foreign = paidItem(wrongSession!, { sessionId: "ps_other" });
     const batch = [before, paidItem(moved!), foreign, paidItem(twice!), paidItem(twice!), paidItem(plain!)];
-    expect(await commitPaid(pool, codes, batch)).toEqual([
+    expect(await commitPaid(pool, batch, newShortCode)).toEqual([
       "fallback",
       "fallback",
       "fallback",
@@ -123,12 +141,12 @@ describe("payments settled together", () => {
     // An event id the inbox has already (for a held order: only by hand) is not applied again here either.
     const replayed = await heldOrder();
     const reused = paidItem(replayed, { eventId: before.evt.id });
-    expect(await commitPaid(pool, codes, [reused, paidItem(await heldOrder())])).toEqual(["fallback", "paid"]);
+    expect(await commitPaid(pool, [reused, paidItem(await heldOrder())], newShortCode)).toEqual(["fallback", "paid"]);
     expect(await stateOf(replayed)).toEqual({ status: "held", tickets: 0, perks: 0, inbox: 0 });
   });
 
   it("fails a bad row alone when the batch is coalesced; the others are paid", async () => {
-    const settle = pgBatched((items: PaidItem[]) => commitPaid(pool, codes, items));
+    const settle = new PaidBatch(pool, newShortCode).commitPaid;
     const orders = await Promise.all(Array.from({ length: 6 }, () => heldOrder()));
     // An order whose tickets cannot be written (no such event): the batch's transaction fails.
     const bad = { ...orders[2]!, eventId: uuidv7() };

@@ -1,0 +1,70 @@
+// The refund_intents table: refunds the shop has decided on (services/orders/refund-intents.ts
+// runs them). An intent is recorded with the order's move to refunded and marked done once the
+// provider has refunded; the pending ones are what a crash or an outage left to run again.
+import type { PaymentProviderName } from "@stampede/shared/api/events";
+import type { OrderRecord } from "@stampede/shared/ports/orders";
+import type { Tx } from "@stampede/shared/ports/transaction";
+import { clientOf, type Pool } from "./pool.js";
+
+export interface RefundIntent {
+  orderId: string;
+  /** Where the money was taken: the refund goes there. */
+  provider: PaymentProviderName;
+  sessionId: string;
+  reason: string;
+  returnStock: boolean;
+}
+
+/** What a refund returns to stock: the order's event, fan and items. */
+export type RefundedStock = Pick<OrderRecord, "eventId" | "fanId" | "items">;
+
+export class RefundIntentsRepo {
+  constructor(private readonly pool: Pool) {}
+
+  /** Inside the transaction that moves the order to refunded (a second intent for it is a no-op). */
+  async record(tx: Tx, intent: RefundIntent): Promise<void> {
+    await clientOf(tx).query(
+      "INSERT INTO refund_intents (order_id, session_id, reason, return_stock) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+      [intent.orderId, intent.sessionId, intent.reason, intent.returnStock],
+    );
+  }
+
+  async markDone(orderId: string): Promise<void> {
+    await this.pool.query("UPDATE refund_intents SET done_at = now() WHERE order_id = $1 AND done_at IS NULL", [
+      orderId,
+    ]);
+  }
+
+  /** Intents not done yet, recorded at least `olderThanSeconds` ago, oldest first. */
+  async pending(limit: number, olderThanSeconds: number): Promise<RefundIntent[]> {
+    const { rows } = await this.pool.query<{
+      order_id: string;
+      provider: PaymentProviderName;
+      session_id: string;
+      reason: string;
+      return_stock: boolean;
+    }>(
+      `SELECT r.order_id, o.payment_provider AS provider, r.session_id, r.reason, r.return_stock
+         FROM refund_intents r JOIN orders o ON o.id = r.order_id
+        WHERE r.done_at IS NULL AND r.created_at <= now() - make_interval(secs => $2) ORDER BY r.created_at LIMIT $1`,
+      [limit, olderThanSeconds],
+    );
+    return rows.map((r) => ({
+      orderId: r.order_id,
+      provider: r.provider,
+      sessionId: r.session_id,
+      reason: r.reason,
+      returnStock: r.return_stock,
+    }));
+  }
+
+  /** The stock a refunded order gives back; null for an order that does not exist. */
+  async refundedStock(orderId: string): Promise<RefundedStock | null> {
+    const { rows } = await this.pool.query<{ event_id: string; fan_id: string; items: OrderRecord["items"] }>(
+      "SELECT event_id, fan_id, items FROM orders WHERE id = $1",
+      [orderId],
+    );
+    const order = rows[0];
+    return order ? { eventId: order.event_id, fanId: order.fan_id, items: order.items } : null;
+  }
+}
