@@ -3,7 +3,7 @@
 // Each writes bench/results/<ISO timestamp>-<name>.json and prints a Markdown table.
 const benches: Record<string, { about: string; load: () => Promise<{ run(args: string[]): Promise<void> }> }> = {
   ledger: {
-    about: "holds/s straight into the PostgreSQL ledger through the auto-batcher",
+    about: "holds/s straight into the PostgreSQL ledger through the auto-batcher (--ledger tigerbeetle: TB_ADDRESS)",
     load: () => import("./ledger.js"),
   },
   holds: { about: "hold placement only over HTTP, concurrency 200, one hot tier", load: () => import("./holds.js") },

@@ -8,6 +8,7 @@ import { migrate } from "./adapters/postgres/migrate.js";
 import { dependencyUnavailable } from "./adapters/dependency-errors.js";
 import type { Pool } from "./adapters/postgres/pool.js";
 import type { Config } from "./config.js";
+import type { Logger } from "./logger.js";
 import type { Ledger } from "@stampede/shared/ledger/port";
 import { createLedger } from "./adapters/ledger.js";
 
@@ -103,11 +104,18 @@ export async function retryWhileUnavailable(step: () => Promise<void>): Promise<
 /** The ledger backend the configuration names (TigerBeetle, or the PostgreSQL ledger). */
 export function createConfiguredLedger(
   config: Pick<Config, "ledger" | "databaseUrl">,
-  onBatch?: (events: number) => void,
+  observe: { onBatch?: (events: number) => void; logger?: Pick<Logger, "info"> } = {},
 ): Ledger {
   const { callTimeoutMs } = config.ledger;
+  const { onBatch, logger } = observe;
+  // The TigerBeetle client session's life (made, evicted, replaced) goes to the process's log.
+  const log = logger ? (message: string) => logger.info({ ledger: "tigerbeetle" }, message) : undefined;
   return config.ledger.kind === "tigerbeetle"
-    ? createLedger("tigerbeetle", { address: config.ledger.address, clusterId: config.ledger.clusterId, callTimeoutMs })
+    ? createLedger("tigerbeetle", {
+        ...{ address: config.ledger.address, clusterId: config.ledger.clusterId },
+        callTimeoutMs,
+        log,
+      })
     : createLedger("postgres", { databaseUrl: config.databaseUrl, onBatch, callTimeoutMs });
 }
 

@@ -19,7 +19,7 @@ import { startRealtime, type Realtime } from "./composition/realtime.js";
 const clientDistDir = fileURLToPath(new URL("../../client/dist", import.meta.url));
 
 /** The process's connections: the app's pool, settlement's own, Redis and the ledger. */
-function openConnections(config: Config) {
+function openConnections(config: Config, logger: Logger) {
   const pool = createPool(config.databaseUrl, { applicationName: "stampede-server", max: config.checkout.poolMax });
   // Payments are settled on connections of their own: a flood of holds cannot take them (0: shared).
   const { settlementPoolMax } = config.checkout;
@@ -30,7 +30,7 @@ function openConnections(config: Config) {
   const redis = createRedis(config.redisUrl, "app");
   // The ledger exists before the app's metrics do: batch sizes are forwarded once they exist.
   const batches = { observe: (_events: number): void => {} };
-  const ledger = createConfiguredLedger(config, (events) => batches.observe(events));
+  const ledger = createConfiguredLedger(config, { onBatch: (events) => batches.observe(events), logger });
   return { pool, settlementPool, redis, ledger, batches };
 }
 
@@ -102,7 +102,7 @@ async function start(config: Config): Promise<void> {
   if (banner) console.warn(banner);
 
   await prepareServices(config);
-  const opened = openConnections(config);
+  const opened = openConnections(config, logger);
   // The first statement on the app's own pool: PostgreSQL may restart between it and the set-up.
   await retryWhileUnavailable(() =>
     new AdminUsers(new AdminUsersRepo(opened.pool)).bootstrap(config.admin.username, config.admin.password),

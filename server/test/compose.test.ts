@@ -143,7 +143,8 @@ describe("docker-compose.yml", () => {
     const start = words(tb.command);
     expect(start).toContain("start");
     expect(start).toContain("--addresses=0.0.0.0:3000");
-    expect(start).toContain("--development");
+    // Production settings: --development (no Direct I/O, small caches) is for testing only.
+    expect(start).not.toContain("--development");
     const format = oneShotServices(config);
     expect(tb.depends_on).toBeDefined();
     const formatter = Object.keys(tb.depends_on ?? {}).find((dep) => format.has(dep));
@@ -152,7 +153,8 @@ describe("docker-compose.yml", () => {
       ...words(service(formatter ?? "").entrypoint),
       ...words(service(formatter ?? "").command),
     ].join(" ");
-    expect(formatCommand).toMatch(/format --cluster=0 --replica=0 --replica-count=1 --development/);
+    expect(formatCommand).toMatch(/format --cluster=0 --replica=0 --replica-count=1 /);
+    expect(formatCommand).not.toContain("--development");
     expect(formatCommand).toMatch(/-f \/data\/0_0\.tigerbeetle/); // only when the data file is missing
     expect(service(formatter ?? "").image).toBe(tb.image);
 

@@ -25,7 +25,7 @@ async function start(config: Config): Promise<void> {
   const pool = createPool(config.databaseUrl, { applicationName: "stampede-workers" });
   const redis = createRedis(config.redisUrl, "app");
   const bullConnection = createRedis(config.redisUrl, "bullmq");
-  const ledger = createConfiguredLedger(config);
+  const ledger = createConfiguredLedger(config, { logger });
   const orders = new OrdersRepo(pool);
   const ending = new HoldEnding({
     orders,

@@ -12,6 +12,8 @@ export interface TigerBeetleLedgerDeps {
   address: string;
   clusterId: bigint;
   callTimeoutMs?: number;
+  /** Where the client session's life is reported (stderr when absent). */
+  log?: (message: string) => void;
 }
 
 export function createLedger(kind: "postgres", deps: PostgresLedgerDeps): Ledger;
