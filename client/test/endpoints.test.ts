@@ -51,6 +51,10 @@ const samples: Samples = {
     },
   },
   adminEvent: { endpoint: endpoints.adminEvent(id) },
+  editEvent: {
+    endpoint: endpoints.editEvent(id),
+    body: { name: "Night show II", description: "Doors at 7", classes: [{ id, priceCents: 5000, capacity: 120 }] },
+  },
   eventAudit: { endpoint: endpoints.eventAudit(id) },
   moveEvent: { endpoint: endpoints.moveEvent(id), body: { status: "on_sale" } },
   updateWaitingRoom: {

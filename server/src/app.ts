@@ -3,7 +3,7 @@
 import express, { type Express, type Router } from "express";
 import helmet from "helmet";
 import { httpJsonBodyBytesMax } from "@stampede/shared/limits";
-import type { Pool } from "./adapters/postgres/pool.js";
+import { transactionsOn, type Pool } from "./adapters/postgres/pool.js";
 import type { Redis } from "./adapters/redis/connection.js";
 import type { Logger } from "./logger.js";
 import { requestLogging } from "./http/request-logging.js";
@@ -177,7 +177,7 @@ function createServices(deps: AppDeps, registry: OpenApiRegistry) {
 
   const eventsRepo = new EventsRepo(deps.pool);
   const paymentProviders = configuredProviders(deps.stripe ?? null);
-  const events = new EventsService(eventsRepo, deps.ledger, paymentProviders);
+  const events = new EventsService(eventsRepo, deps.ledger, paymentProviders, transactionsOn(deps.pool));
   const tokens = new TokenService(deps.secretKey);
   const orders = new OrdersRepo(deps.pool);
   const health = new CheckoutHealthMeter();

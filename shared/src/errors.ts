@@ -26,6 +26,8 @@ export const errorCodes = [
   "invalid_payload",
   "conflict",
   "request_in_progress",
+  "capacity_below_sold",
+  "event_ended",
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

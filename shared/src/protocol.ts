@@ -1,7 +1,7 @@
 // THE wire contract of the waiting room, typed for both ends: the server's Socket.IO `Server<…>`
 // and the client's `Socket<…>` use these maps, so an event name or payload cannot drift.
 // Events are `noun:verb`; acks are `{ok: true, data} | {ok: false, error}`.
-import type { EventStatus } from "./api/events.js";
+import type { EventStatus, EventView } from "./api/events.js";
 import type { AdminSale, AdminStats } from "./api/admin.js";
 import type { OrderStatus } from "./api/orders.js";
 import type { QueueEntry, QueueStatus } from "./api/queue.js";
@@ -49,6 +49,12 @@ export interface EventStatusChanged {
   atMs: number;
 }
 
+/** An admin edited the event (name, venue, description, date, tiers): the event as it is now. */
+export interface EventUpdated {
+  eventId: string;
+  event: EventView;
+}
+
 export interface QueueAdmitted {
   eventId: string;
   token: string;
@@ -89,6 +95,7 @@ export interface ServerToClientEvents {
   "queue:admitted": (admitted: QueueAdmitted) => void;
   "queue:departed": (departed: QueueDeparted) => void;
   "event:status": (changed: EventStatusChanged) => void;
+  "event:updated": (updated: EventUpdated) => void;
   stock: (stock: StockUpdate) => void;
   "order:update": (update: OrderUpdate) => void;
 }
@@ -114,6 +121,8 @@ export interface AdminServerToClientEvents {
   "sales:batch": (batch: { eventId: string; sales: AdminSale[] }) => void;
   /** The event's live figures, once a second while watched. */
   "stats:tick": (stats: AdminStats) => void;
+  /** An admin edited the event (any node): the event as it is now. */
+  "event:updated": (updated: EventUpdated) => void;
 }
 
 export const adminRooms = {

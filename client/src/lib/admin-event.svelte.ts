@@ -144,6 +144,11 @@ export class AdminEventControl {
     this.event = { ...this.event, status };
   }
 
+  /** The event as an edit left it (ours, or another admin's pushed live); the admission fields as typed stay. */
+  showEdited(event: EventView): void {
+    if (event.id === this.#deps.eventId) this.event = event;
+  }
+
   async move(to: EventStatus): Promise<boolean> {
     if (this.moving !== null || this.event === null) return false;
     this.moving = to;

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { AdminAdmission, AdminSale } from "@stampede/shared/protocol";
 import { AdminLive } from "./admin-live.svelte.js";
 import { createApi } from "./api.js";
-import { adminStats, apiError, fakeAdminSockets, fakeFetch, json, type AckResponder } from "./test-support.js";
+import { adminStats, apiError, event, fakeAdminSockets, fakeFetch, json, type AckResponder } from "./test-support.js";
 
 const t0 = Date.parse("2030-03-14T18:00:00Z");
 
@@ -64,6 +64,16 @@ describe("AdminLive", () => {
     await vi.advanceTimersByTimeAsync(2_000); // retry delay
     expect(sockets.latest().emitted("admin:watch")).toHaveLength(2);
     expect(live.stats).not.toBeNull();
+  });
+
+  it("keeps the event as an admin's edit pushed it (event:updated), not another event's", async () => {
+    const { live, sockets } = setup();
+    sockets.latest().serverConnect();
+    await vi.advanceTimersByTimeAsync(0);
+    sockets.latest().pushAdmin("event:updated", { eventId: "other", event: event({ id: "other" }) });
+    expect(live.edited).toBeNull();
+    sockets.latest().pushAdmin("event:updated", { eventId: "e1", event: event({ name: "Renamed" }) });
+    expect(live.edited?.name).toBe("Renamed");
   });
 
   it("says so when the event does not exist", async () => {

@@ -3,7 +3,7 @@
 // `sales:batch` whenever orders change. Keeps the latest figures, a bounded sales feed (newest
 // first) and the chart series built from the ticks (lib/series.ts), and the admission controller:
 // its latest step and its chart (lib/admission-chart.ts), seeded from GET …/admission after each
-// watch ack and extended by each tick's `admission`.
+// watch ack and extended by each tick's `admission`; and the event as an admin's edit pushed it.
 // The feed's history: after each watch ack (the socket is in the event's room, so nothing that
 // happens from then on is missed) the recent lines are read over HTTP and merged with whatever the
 // live batches already brought. A line is one change of one order, so order id + type identifies
@@ -19,6 +19,7 @@ import { mergeSales, type FeedSale } from "./sales-feed.js";
 import { joinRetryDelayMs, socketAckTimeoutMs } from "./limits.js";
 import { addSample, emptySeries, sampleOf, type Series } from "./series.js";
 import type { AdminLiveSocket, AdminSocketFactory } from "./socket.js";
+import type { EventView } from "./views.js";
 
 export type AdminConnection = "connecting" | "live" | "reconnecting" | "refused";
 
@@ -52,6 +53,8 @@ export class AdminLive {
   admission = $state.raw<AdminAdmission | null>(null);
   /** Its steps over the last minutes, oldest first, for the chart. */
   admissionPoints = $state.raw<readonly AdmissionPoint[]>([]);
+  /** The event as the last edit (by any admin) pushed it (`event:updated`); null before one. */
+  edited = $state.raw<EventView | null>(null);
   /** Why the page has no live figures, in plain words; null when fine. */
   problem = $state<string | null>(null);
 
@@ -92,6 +95,9 @@ export class AdminLive {
     });
     socket.on("stats:tick", (stats) => {
       if (stats.eventId === this.#deps.eventId) this.#apply(stats);
+    });
+    socket.on("event:updated", (updated) => {
+      if (updated.eventId === this.#deps.eventId) this.edited = updated.event;
     });
     socket.on("sales:batch", (batch) => {
       if (batch.eventId === this.#deps.eventId) this.#addSales([...batch.sales].reverse()); // a batch is oldest first

@@ -5,7 +5,12 @@
 // method and path to the server's OpenAPI document. Type-only imports, so zod stays out of the bundle.
 import type { z } from "zod";
 import type { BenchRunFile, BenchRunList } from "@stampede/shared/api/bench";
-import type { createEventInput, eventStatusInput, waitingRoomPatchInput } from "@stampede/shared/api/events";
+import type {
+  createEventInput,
+  eventEditInput,
+  eventStatusInput,
+  waitingRoomPatchInput,
+} from "@stampede/shared/api/events";
 import type { fanProofs, LotteryView, QueueLeaveView, QueueView } from "@stampede/shared/api/queue";
 import type { checkinInput, FanOrdersView, holdInput, HoldView } from "@stampede/shared/api/orders";
 import type { AdminAdmissionView, adminLoginInput, AdminSalesView } from "@stampede/shared/api/admin";
@@ -27,6 +32,8 @@ import type {
 
 /** `POST /api/admin/events`: what createEventInput accepts (its defaults fill what is left out). */
 export type CreateEventBody = z.input<typeof createEventInput>;
+/** `PATCH /api/admin/events/:eventId`: the fields that changed, at least one. */
+export type EditEventBody = z.input<typeof eventEditInput>;
 /** `POST /api/admin/login`. */
 export type LoginBody = z.input<typeof adminLoginInput>;
 /** `POST /api/admin/checkin`: a QR or short code, and the event the door is for when one is picked. */
@@ -67,6 +74,7 @@ export const adminLogout = () => post<undefined>("/api/admin/logout");
 export const adminEvents = () => get<EventListView>("/api/admin/events");
 export const createEvent = () => post<EventView, CreateEventBody>("/api/admin/events");
 export const adminEvent = (eventId: string) => get<EventView>(`/api/admin/events/${at(eventId)}`);
+export const editEvent = (eventId: string) => patch<EventView, EditEventBody>(`/api/admin/events/${at(eventId)}`);
 export const eventAudit = (eventId: string) => get<AuditView>(`/api/admin/events/${at(eventId)}/audit`);
 export const moveEvent = (eventId: string) => post<EventView, StatusBody>(`/api/admin/events/${at(eventId)}/status`);
 export const updateWaitingRoom = (eventId: string) =>

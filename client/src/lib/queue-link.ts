@@ -5,6 +5,7 @@
 import type {
   Ack,
   EventStatusChanged,
+  EventUpdated,
   OrderUpdate,
   QueueAdmitted,
   QueueDeparted,
@@ -40,6 +41,8 @@ export interface QueueLinkDeps {
   departed(push: QueueDeparted): void;
   /** The sale's status changed (event:status). */
   saleStatus(changed: EventStatusChanged): void;
+  /** An admin edited the event (event:updated): the event as it is now. */
+  eventUpdated?(updated: EventUpdated): void;
   problem(problem: JoinProblem | null): void;
   connected(): void;
   /** The socket dropped; `willRetry`: it is reconnecting by itself (or we asked it to). */
@@ -103,6 +106,7 @@ export class QueueLink {
     socket.on("order:update", (update) => mine() && d.order(update));
     socket.on("queue:departed", (push) => mine() && d.departed(push));
     socket.on("event:status", (changed) => mine() && d.saleStatus(changed));
+    socket.on("event:updated", (updated) => mine() && d.eventUpdated?.(updated));
   }
 
   /** Joins now if connected (every connect joins anyway); one join in flight at a time. Returns whether it sent one. */

@@ -82,6 +82,7 @@ export function event(overrides: Partial<EventView> = {}): EventView {
     slug: "the-show",
     name: "The Show",
     venue: "Main Hall",
+    description: "",
     startsAt: "2030-03-14T19:00:00.000Z",
     status: "on_sale",
     paymentProvider: "mockpay",

@@ -112,4 +112,13 @@ describe("WaitingRoom: the sale's status as pushed", () => {
     expect(room.phase).toBe("admitted");
     room.destroy();
   });
+
+  it("keeps an admin's edit of the event for the page around it (event:updated), not another event's", async () => {
+    const { room, socket } = await joined(admitted);
+    socket.push("event:updated", { eventId: "other", event: event({ id: "other", name: "Other" }) });
+    expect(room.edited).toBeNull();
+    socket.push("event:updated", { eventId: "e1", event: event({ name: "Renamed" }) });
+    expect(room.edited?.name).toBe("Renamed");
+    room.destroy();
+  });
 });

@@ -9,7 +9,7 @@
 // ack on every connect (the server gives the same number back; after its store lost its data,
 // the proofs give it back, and a queue:status with a new roomEpoch makes us join again — see
 // room-rebuild.svelte.ts), listen to `queue:status`, `queue:admitted`, `queue:departed`,
-// `event:status`, `stock`, `order:update`; `queue:leave` with ack (REST `DELETE
+// `event:status`, `event:updated`, `stock`, `order:update`; `queue:leave` with ack (REST `DELETE
 // /api/events/:id/queue` without a socket). A refused token ("unauthorized") renews the session
 // once. No socket after a few errors or seconds → POST then GET `/api/events/:id/queue` every
 // 2 s, while the socket keeps trying; the first connect ends the polling.
@@ -72,6 +72,8 @@ export class WaitingRoom {
   problem = $state.raw<JoinProblem | null>(null);
   left = $state(false);
   nowMs = $state(0);
+  /** The event as an admin's edit pushed it (event:updated): name, date, tiers; null until one comes. */
+  edited = $state.raw<EventView | null>(null);
   /** The sale's status as pushed over this connection (event:status); null until a change comes. */
   sale = $state<EventStatus | null>(null);
   /** When (this device's clock) the server last told us anything about the line; null before. */
@@ -172,6 +174,9 @@ export class WaitingRoom {
       order: (update) => (this.lastOrder = update),
       departed: (push) => this.#applyDeparted(push),
       saleStatus: (changed) => this.#applySale(changed),
+      eventUpdated: (updated) => {
+        if (updated.eventId === this.eventId) this.edited = updated.event;
+      },
       connected: () => this.#onConnected(),
       dropped: (willRetry) => this.#onDropped(willRetry),
       connectFailed: () => this.#onConnectFailed(),

@@ -17,14 +17,19 @@ import type { Clock } from "@stampede/shared/ports/clock";
 import { admissionTickMs, departuresPerPushMax, liveEventsRefreshMs, stockTickMs } from "@stampede/shared/limits";
 import { statusAfterStock } from "@stampede/shared/core/event-status";
 import { lotteryOrder } from "@stampede/shared/core/lottery";
-import { rooms } from "@stampede/shared/protocol";
+import { adminRooms, rooms } from "@stampede/shared/protocol";
 import type { EventStatus } from "@stampede/shared/api/events";
 import { waitingRoomKeyPrefix } from "../adapters/redis/waiting-room/keys.js";
 import type { WaitingRoom } from "@stampede/shared/ports/waiting-room";
 import type { Logger } from "../logger.js";
 import type { StampedeIo } from "./io.js";
 import type { EventCache } from "../services/events/event-cache.js";
-import type { AdmissionListener, EventsService, StatusListener } from "../services/events/events-service.js";
+import type {
+  AdmissionListener,
+  EditListener,
+  EventsService,
+  StatusListener,
+} from "../services/events/events-service.js";
 import type { EventRecord, EventsRepo } from "../adapters/postgres/events-repo.js";
 import { FramePacer, routineEveryMs } from "../services/waiting-room/frame-pacing.js";
 import { Lease } from "../services/waiting-room/lease.js";
@@ -61,7 +66,7 @@ export interface TickerDeps {
   /** The rate and stock room of each tick (auto or manual admission). */
   steering: Pick<AdmissionSteering, "plan" | "forget">;
   /** Admin status changes made on this node are pushed to the fans from here. */
-  events?: Pick<EventsService, "onStatusChange" | "onAdmissionChange">;
+  events?: Pick<EventsService, "onStatusChange" | "onAdmissionChange" | "onEdit">;
   now?: Clock;
 }
 
@@ -107,6 +112,7 @@ export class RoomTickers {
       const stops = [
         this.deps.events.onStatusChange(this.statusChanged),
         this.deps.events.onAdmissionChange(this.admissionChanged),
+        this.deps.events.onEdit(this.edited),
       ];
       this.stopListening = () => stops.forEach((stop) => stop());
     }
@@ -129,6 +135,20 @@ export class RoomTickers {
     const live = this.live.find((e) => e.id === record.id);
     if (live) live.waitingRoom = record.waitingRoom;
     this.deps.eventCache.forget(record.id);
+  };
+
+  /** An admin edited the event on this node: its open pages and dashboards (every node's sockets,
+   * through the adapter) get it at once, and this node's ticks and holds read the new record (a
+   * price applies to the next hold). */
+  readonly edited: EditListener = ({ record, view }) => {
+    this.localChanges++;
+    const at = this.live.findIndex((e) => e.id === record.id);
+    if (at !== -1) this.live[at] = { ...record, status: this.live[at]!.status };
+    this.deps.eventCache.forget(record.id);
+    this.deps.stock.forget(record.id);
+    const updated = { eventId: record.id, event: view };
+    this.deps.io.to(rooms.event(record.id)).emit("event:updated", updated);
+    this.deps.io.of("/admin").to(adminRooms.event(record.id)).emit("event:updated", updated);
   };
 
   /** Stops the loops and hands the leases back so another node takes over at once. */

@@ -63,6 +63,8 @@ export const errorStatus: Record<ErrorCode, number> = {
   invalid_payload: 400,
   conflict: 409,
   request_in_progress: 409,
+  capacity_below_sold: 409,
+  event_ended: 409,
 };
 
 /** A used-up rate limit, for HTTP and socket acks alike; `details` adds to {retryAfterSeconds}. */

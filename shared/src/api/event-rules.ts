@@ -11,6 +11,7 @@ export interface WholeRange {
 export const eventRules = {
   nameLengthMax: 200,
   venueLengthMax: 200,
+  descriptionLengthMax: 2000,
   /** Tier and perk names. */
   itemNameLengthMax: 100,
   classesMax: 20,

@@ -20,14 +20,17 @@ const whole = (range: WholeRange) => {
   return z.number({ error: rule }).int(rule).min(range.min, rule).max(range.max, rule);
 };
 
+const description = z.string().max(r.descriptionLengthMax, w.textMax(r.descriptionLengthMax));
+const priceCents = z
+  .number({ error: w.price })
+  .int(w.price)
+  .min(r.priceCents.min, w.price)
+  .max(r.priceCents.max, w.priceMax);
+
 export const classInput = z.object({
   code,
   name: text(r.itemNameLengthMax),
-  priceCents: z
-    .number({ error: w.price })
-    .int(w.price)
-    .min(r.priceCents.min, w.price)
-    .max(r.priceCents.max, w.priceMax),
+  priceCents,
   currency: z.string({ error: w.currency }).regex(r.currencyPattern, w.currency).default("USD"),
   capacity: whole(r.capacity),
   perOrderMax: whole(r.perOrderMax).default(4),
@@ -92,6 +95,7 @@ export const createEventInput = z
       .regex(/^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$/, "lowercase letters, digits and dashes")
       .optional(),
     venue: z.string().max(r.venueLengthMax, w.textMax(r.venueLengthMax)).default(""),
+    description: description.default(""),
     startsAt: isoTime.nullable().default(null),
     status: z.enum(["draft", "scheduled", "on_sale"]).default("draft"),
     classes: z.array(classInput).min(1, "add at least one tier").max(r.classesMax, `at most ${r.classesMax} tiers`),
@@ -123,6 +127,38 @@ export const waitingRoomPatchInput = z
     (p) => Object.keys(p).length > 0,
     "give at least one setting (admission, admitPerMinute, its floor or ceiling, maxActiveCheckouts, paused)",
   );
+
+/** One tier's changes in `PATCH /api/admin/events/:eventId`, named by its id; what is not given
+ * stays. A new price applies to holds placed after the edit: an order keeps the price it was held
+ * at. Capacity is refused below what is sold and held (409 capacity_below_sold). */
+export const classEditInput = z.strictObject({
+  id: z.string({ error: "the id of one of the event's tiers" }),
+  name: text(r.itemNameLengthMax).optional(),
+  priceCents: priceCents.optional(),
+  capacity: whole(r.capacity).optional(),
+});
+
+/** A start date must still be ahead when it is set (null: to be announced). */
+const futureTime = isoTime.refine((t) => Date.parse(t) > Date.now(), "a date and time in the future");
+
+/** `PATCH /api/admin/events/:eventId`: the fields to change, at least one; an unknown field is refused. */
+export const eventEditInput = z
+  .strictObject({
+    name: text(r.nameLengthMax).optional(),
+    venue: z.string().max(r.venueLengthMax, w.textMax(r.venueLengthMax)).optional(),
+    description: description.optional(),
+    startsAt: futureTime.nullable().optional(),
+    classes: z.array(classEditInput).max(r.classesMax, `at most ${r.classesMax} tiers`).optional(),
+  })
+  .refine((e) => Object.keys(e).length > 0, "give at least one field (name, venue, description, startsAt, classes)")
+  .superRefine((e, ctx) => {
+    const ids = (e.classes ?? []).map((c) => c.id);
+    ids.forEach((id, i) => {
+      if (ids.indexOf(id) !== i)
+        ctx.addIssue({ code: "custom", path: ["classes", i, "id"], message: "one line per tier" });
+    });
+  });
+export type EventEditInput = z.output<typeof eventEditInput>;
 
 // The answers (contract.md "Events"): the server's handlers are typed from these and its response
 // check parses each answer with them; the client's views are the same types. Strict, as the
@@ -175,6 +211,7 @@ export const eventView = z.strictObject({
   slug: z.string(),
   name: z.string(),
   venue: z.string(),
+  description: z.string(),
   startsAt: utcTime.nullable(),
   status: z.enum(eventStatuses),
   paymentProvider: z.enum(paymentProviderNames),

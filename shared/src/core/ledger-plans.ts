@@ -3,6 +3,7 @@
 //
 //   issuer ──fund perFanMax──▶ allowance(fan) ──hold q (pending)──▶ allowance_used
 //   operator(tier) ──fund capacity──▶ budget(tier) ──hold q (pending)──▶ spent(tier)
+//   operator(tier) ◀──lower capacity── budget(tier)      (an edit; raising is another fund)
 //   issuer ──fund N──▶ perk_budget ──grant 1──▶ perk_granted
 //
 // budget, allowance and perk_budget carry debits_must_not_exceed_credits: that flag is the
@@ -45,6 +46,8 @@ export const transferCodes = {
   hold_tier: 10,
   hold_allowance: 11,
   perk_grant: 20,
+  capacity_raise: 40,
+  capacity_lower: 41,
 } as const;
 
 export interface EventLedgerSpec {
@@ -225,6 +228,54 @@ export function planPerkGrant(req: { ledger: number; perkId: string; orderId: st
     code: transferCodes.perk_grant,
     user_data_128: referenceBits(req.orderId),
   });
+}
+
+export interface CapacityChange {
+  ledger: number;
+  /** The edit's own UUID: every transfer id of the change derives from it. */
+  editId: string;
+  /** Per tier, how much to add (> 0) or take away (< 0); zeros are left out. */
+  deltas: readonly { tierId: string; delta: number }[];
+}
+
+/**
+ * Changes tiers' capacities in one linked batch (all or nothing). Raising funds the budget from
+ * the operator, as set-up does; lowering moves unsold stock back to the operator, and the budget's
+ * debits_must_not_exceed_credits refuses it (exceeds_credits) when less than that is available —
+ * so the capacity never drops below sold + held, whatever holds race with it.
+ */
+export function planCapacityChange(change: CapacityChange): Transfer[] {
+  const { ledger, editId } = change;
+  const deltas = change.deltas.filter((d) => d.delta !== 0);
+  const bits = uuidToU128(editId);
+  const transfers = deltas.map(({ tierId, delta }) => {
+    const [from, to] = delta > 0 ? (["operator", "budget"] as const) : (["budget", "operator"] as const);
+    return transfer({
+      id: childTransferId(editId, `capacity/${tierId}`, bits),
+      debit_account_id: accountId(from, ledger, tierId),
+      credit_account_id: accountId(to, ledger, tierId),
+      amount: quantity(Math.abs(delta), "capacity change"),
+      ledger,
+      code: delta > 0 ? transferCodes.capacity_raise : transferCodes.capacity_lower,
+      user_data_128: bits,
+      flags: TransferFlags.linked,
+    });
+  });
+  if (transfers.length > 0) transfers[transfers.length - 1]!.flags &= ~TransferFlags.linked;
+  return transfers;
+}
+
+export type CapacityOutcome =
+  { kind: "changed" } | { kind: "below_sold"; tierId: string } | { kind: "rejected"; status: CreateTransferStatusName };
+
+/** Reads the answer to planCapacityChange's transfers (in the order of its non-zero deltas). */
+export function capacityOutcome(change: CapacityChange, results: readonly CreateTransferResult[]): CapacityOutcome {
+  const tierIds = change.deltas.filter((d) => d.delta !== 0).map((d) => d.tierId);
+  assert(results.length === tierIds.length, "one result per transfer");
+  const broken = chainBreak(results);
+  if (broken === null) return { kind: "changed" };
+  if (broken.status === TS.exceeds_credits) return { kind: "below_sold", tierId: tierIds[broken.index]! };
+  return { kind: "rejected", status: transferStatusName(broken.status) };
 }
 
 export interface Inventory {

@@ -59,15 +59,19 @@ const safe = (v: bigint): number => {
   return Number(v);
 };
 
-/** A tier's stock from its budget and spent accounts, counting returned tickets as available again. */
-export function tierInventory(budget: Account, spent: Account): Inventory {
+/** A tier's stock from its budget and spent accounts, counting returned tickets as available again.
+ * `operator` (the tier's funding account) is needed once the capacity was ever lowered: a lowering
+ * is a posted budget → operator transfer (ledger-plans.ts planCapacityChange), which is neither sold
+ * nor capacity — its credits say how much. */
+export function tierInventory(budget: Account, spent: Account, operator?: Account): Inventory {
   const returned = spent.debits_posted;
+  const lowered = operator?.credits_posted ?? 0n;
   const available = budget.credits_posted - budget.debits_posted - budget.debits_pending;
   assert(available >= 0n, "budget account overdrawn: debits_must_not_exceed_credits was not enforced");
   return {
-    capacity: safe(budget.credits_posted - returned),
+    capacity: safe(budget.credits_posted - returned - lowered),
     available: safe(available),
     held: safe(budget.debits_pending),
-    sold: safe(budget.debits_posted - returned),
+    sold: safe(budget.debits_posted - returned - lowered),
   };
 }

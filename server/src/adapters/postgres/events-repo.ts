@@ -10,7 +10,8 @@ import type {
   WaitingRoomSettings,
 } from "@stampede/shared/api/events";
 import type { EventLedgerLookup } from "@stampede/shared/ports/events";
-import { inTransaction, type Pool, type PoolClient } from "./pool.js";
+import type { Tx } from "@stampede/shared/ports/transaction";
+import { clientOf, inTransaction, type Pool, type PoolClient } from "./pool.js";
 
 /** A tier as stored: the public ClassView without the live counts (those come from the ledger). */
 export type ClassRecord = Omit<ClassView, "available" | "held" | "sold">;
@@ -24,6 +25,22 @@ export interface AdmissionSettingsPatch {
   admitPerMinuteFloor?: number | undefined;
   admitPerMinuteCeiling?: number | undefined;
   maxActiveCheckouts?: number | undefined;
+}
+
+/** The fields an edit writes (already checked by the service); a field left undefined stays. */
+export interface EventFieldsEdit {
+  name?: string | undefined;
+  venue?: string | undefined;
+  description?: string | undefined;
+  startsAt?: string | null | undefined;
+  classes: readonly { id: string; name?: string | undefined; priceCents?: number | undefined; capacity?: number }[];
+}
+
+/** Who made an edit and what it changed, for the event's edit history (event_edits). */
+export interface EventEditNote {
+  adminId: string | null;
+  username: string | null;
+  changes: Record<string, unknown>;
 }
 
 /** An event as stored: the public EventView without live counts, plus its ledger. */
@@ -55,6 +72,7 @@ function toRecord(row: EventRow, classes: ClassRecord[], perks: PerkRecord[]): E
     slug: row.slug as string,
     name: row.name as string,
     venue: row.venue as string,
+    description: row.description as string,
     startsAt: iso(row.starts_at as Date | null),
     status: row.status as EventStatus,
     paymentProvider: row.payment_provider as PaymentProviderName,
@@ -99,8 +117,8 @@ export class EventsRepo implements EventLedgerLookup {
       await client.query(
         `INSERT INTO events (id, slug, name, venue, starts_at, status, wr_mode, wr_opens_at, wr_admit_per_minute,
            wr_max_active_checkouts, wr_admission_ttl_seconds, wr_hold_seconds, wr_per_fan_max, wr_end_admission_on_paid,
-           wr_admission, wr_admit_floor, wr_admit_ceiling, payment_provider)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+           wr_admission, wr_admit_floor, wr_admit_ceiling, payment_provider, description)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
         [
           id,
           slug,
@@ -120,6 +138,7 @@ export class EventsRepo implements EventLedgerLookup {
           wr.admitPerMinuteFloor,
           wr.admitPerMinuteCeiling,
           input.paymentProvider,
+          input.description,
         ],
       );
       for (const [position, c] of input.classes.entries()) {
@@ -182,6 +201,57 @@ export class EventsRepo implements EventLedgerLookup {
     return rowCount === 1;
   }
 
+  /** The event, its row locked until tx ends: edits of one event run one at a time, and a status
+   * move waits for the edit (its compare-and-set updates the same row). */
+  async lockForEdit(tx: Tx, id: string): Promise<EventRecord | null> {
+    const client = clientOf(tx);
+    const { rowCount } = await client.query("SELECT 1 FROM events WHERE id = $1 FOR UPDATE", [id]);
+    if (rowCount !== 1) return null;
+    const [found] = await this.load("WHERE e.id = $1", [id], client);
+    return found ?? null;
+  }
+
+  /** Writes an edit and its entry in the event's edit history, in tx. */
+  async applyEdit(tx: Tx, id: string, edit: EventFieldsEdit, note: EventEditNote): Promise<void> {
+    const client = clientOf(tx);
+    const startsAtGiven = edit.startsAt !== undefined;
+    await client.query(
+      `UPDATE events SET name = COALESCE($2, name), venue = COALESCE($3, venue),
+         description = COALESCE($4, description), starts_at = CASE WHEN $5 THEN $6::timestamptz ELSE starts_at END,
+         updated_at = now()
+       WHERE id = $1`,
+      [id, edit.name ?? null, edit.venue ?? null, edit.description ?? null, startsAtGiven, edit.startsAt ?? null],
+    );
+    for (const c of edit.classes) {
+      await client.query(
+        `UPDATE ticket_classes SET name = COALESCE($3, name), price_cents = COALESCE($4, price_cents),
+           capacity = COALESCE($5, capacity)
+         WHERE id = $1 AND event_id = $2`,
+        [c.id, id, c.name ?? null, c.priceCents ?? null, c.capacity ?? null],
+      );
+    }
+    await client.query(`INSERT INTO event_edits (event_id, admin_id, username, changes) VALUES ($1, $2, $3, $4)`, [
+      id,
+      note.adminId,
+      note.username,
+      JSON.stringify(note.changes),
+    ]);
+  }
+
+  /** The event's edit history, newest first. */
+  async edits(id: string, limit = 50): Promise<Array<EventEditNote & { at: string }>> {
+    const { rows } = await this.pool.query(
+      `SELECT admin_id, username, changes, at FROM event_edits WHERE event_id = $1 ORDER BY id DESC LIMIT $2`,
+      [id, limit],
+    );
+    return rows.map((r) => ({
+      adminId: r.admin_id as string | null,
+      username: r.username as string | null,
+      changes: r.changes as Record<string, unknown>,
+      at: (r.at as Date).toISOString(),
+    }));
+  }
+
   async markLedgerReady(id: string): Promise<void> {
     await this.pool.query("UPDATE events SET ledger_ready = true WHERE id = $1", [id]);
   }
@@ -191,16 +261,16 @@ export class EventsRepo implements EventLedgerLookup {
     return Number(rows[0]?.n ?? 0);
   }
 
-  private async load(where: string, params: unknown[]): Promise<EventRecord[]> {
-    const { rows } = await this.pool.query<EventRow>(
+  private async load(where: string, params: unknown[], db: Pool | PoolClient = this.pool): Promise<EventRecord[]> {
+    const { rows } = await db.query<EventRow>(
       `SELECT e.* FROM events e ${where} ORDER BY e.starts_at NULLS LAST, e.created_at`,
       params,
     );
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.id);
     const [classes, perks] = await Promise.all([
-      this.pool.query(`SELECT * FROM ticket_classes WHERE event_id = ANY($1) ORDER BY position`, [ids]),
-      this.pool.query(`SELECT * FROM perks WHERE event_id = ANY($1) ORDER BY code`, [ids]),
+      db.query(`SELECT * FROM ticket_classes WHERE event_id = ANY($1) ORDER BY position`, [ids]),
+      db.query(`SELECT * FROM perks WHERE event_id = ANY($1) ORDER BY code`, [ids]),
     ]);
     return rows.map((row) =>
       toRecord(

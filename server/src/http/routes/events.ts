@@ -1,9 +1,10 @@
-// Event routes: the public catalogue with live stock, and the admin API (create, status
+// Event routes: the public catalogue with live stock, and the admin API (create, edit, status
 // workflow, admission settings, invariant audit).
 import { Router } from "express";
 import { z } from "zod";
 import {
   createEventInput,
+  eventEditInput,
   eventListView,
   eventStatusInput,
   eventView,
@@ -18,7 +19,7 @@ import type { OpenApiRegistry } from "../openapi.js";
 import { uuidParam } from "../params.js";
 import { defineRoute } from "../route.js";
 import type { AdminAuthDeps } from "../../services/admin/auth.js";
-import { requireAdmin } from "../guards/admin.js";
+import { currentAdmin, requireAdmin } from "../guards/admin.js";
 import { auditEvent } from "../../services/events/audit.js";
 import type { EventRecord } from "../../adapters/postgres/events-repo.js";
 import type { AuditFiguresRepo } from "../../adapters/postgres/audit-figures.js";
@@ -47,6 +48,7 @@ export function eventRoutes(deps: EventRoutesDeps, registry: OpenApiRegistry): R
   publicEventRoutes(router, registry, deps.events);
   adminEventReads(router, registry, deps);
   adminEventWrites(router, registry, deps);
+  eventEditRoute(router, registry, deps);
   waitingRoomSettingsRoute(router, registry, deps);
   return router;
 }
@@ -192,6 +194,43 @@ function adminEventWrites(router: Router, registry: OpenApiRegistry, deps: Event
   );
 }
 
+/** Editing an event after creation: its words, date and tiers (capacity moves in the ledger). */
+function eventEditRoute(router: Router, registry: OpenApiRegistry, deps: EventRoutesDeps): void {
+  const { events } = deps;
+  defineRoute(
+    router,
+    registry,
+    {
+      method: "patch",
+      path: "/api/admin/events/:eventId",
+      summary:
+        "Edit an event: name, venue, description, date, and per tier its name, price (for holds placed " +
+        "from now on) and capacity (raised: funded in the ledger; lowered: never below sold + held)",
+      tags: adminTags,
+      security: "admin",
+      guards: [requireAdmin(deps.admin)],
+      params: eventParams,
+      body: eventEditInput,
+      responses: {
+        200: { description: "edited: the event as it is now", schema: eventView },
+        404: { description: "no such event" },
+        409: { description: "capacity_below_sold (nothing changed) or event_ended (closed or cancelled)" },
+        422: { description: "invalid (unknown field or tier, empty name, past date, bad capacity)" },
+      },
+    },
+    async ({ params, body }, _req, res) => {
+      const record = await findEvent(events, params.eventId, false);
+      const { adminId, username } = currentAdmin(res);
+      return events.edit(record.id, body, { adminId, username });
+    },
+  );
+}
+
+function floorAboveCeiling(): never {
+  const issue = { field: "body.admitPerMinuteFloor", message: ruleWords.floorCeiling };
+  throw new HttpError(422, "invalid_request", `${issue.field}: ${issue.message}`, { issues: [issue] });
+}
+
 /** The admin's waiting-room settings of an event: tune its admission, pause or resume it. */
 function waitingRoomSettingsRoute(router: Router, registry: OpenApiRegistry, deps: EventRoutesDeps): void {
   const { events } = deps;
@@ -215,6 +254,12 @@ function waitingRoomSettingsRoute(router: Router, registry: OpenApiRegistry, dep
     },
     async ({ params, body }) => {
       const record = await findEvent(events, params.eventId, false);
+      // Refused before pausing or resuming: a refused request must change nothing.
+      const wr = record.waitingRoom;
+      if (
+        (body.admitPerMinuteFloor ?? wr.admitPerMinuteFloor) > (body.admitPerMinuteCeiling ?? wr.admitPerMinuteCeiling)
+      )
+        floorAboveCeiling();
       if (body.paused !== undefined && body.paused !== (record.status === "paused")) {
         const outcome = await events.transition(record.id, body.paused ? "paused" : "on_sale");
         if (outcome.kind !== "moved")
@@ -226,10 +271,7 @@ function waitingRoomSettingsRoute(router: Router, registry: OpenApiRegistry, dep
       }
       const tuned = await events.tuneAdmission(record.id, body);
       if (tuned.kind === "not_found") throw new HttpError(404, "not_found", "no such event");
-      if (tuned.kind === "floor_above_ceiling") {
-        const issue = { field: "body.admitPerMinuteFloor", message: ruleWords.floorCeiling };
-        throw new HttpError(422, "invalid_request", `${issue.field}: ${issue.message}`, { issues: [issue] });
-      }
+      if (tuned.kind === "floor_above_ceiling") floorAboveCeiling();
       return events.view(tuned.record);
     },
   );

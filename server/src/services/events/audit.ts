@@ -28,6 +28,7 @@ export async function auditEvent(
   const ids = event.classes.flatMap((c) => [
     accountId("budget", event.ledger, c.id),
     accountId("spent", event.ledger, c.id),
+    accountId("operator", event.ledger, c.id),
   ]);
   ids.push(...event.perks.map((p) => accountId("perk_budget", event.ledger, p.id)));
   const found: Accounts = new Map((await ledger.lookupAccounts(ids)).map((a) => [a.id, a]));
@@ -64,15 +65,17 @@ function tierAudit(c: ClassRecord, found: Accounts, ledgerNumber: number, orders
       orders,
     };
   }
-  // Returned tickets (refunds) flow spent → budget: they count as funding again, not as sold.
+  // Returned tickets (refunds) flow spent → budget: they count as funding again, not as sold. A
+  // lowered capacity flows budget → operator (an edit): it is taken out of the funding, not sold.
   const capacity = BigInt(c.capacity);
   const returned = spent.debits_posted;
+  const lowered = found.get(accountId("operator", ledgerNumber, c.id))?.credits_posted ?? 0n;
   const held = budget.debits_pending;
-  const sold = budget.debits_posted - returned;
+  const sold = budget.debits_posted - returned - lowered;
   const available = budget.credits_posted - budget.debits_posted - held;
   const problems: string[] = [];
-  if (budget.credits_posted - returned !== capacity)
-    problems.push(`budget funded with ${budget.credits_posted - returned}, capacity is ${capacity}`);
+  if (budget.credits_posted - returned - lowered !== capacity)
+    problems.push(`budget funded with ${budget.credits_posted - returned - lowered}, capacity is ${capacity}`);
   if (available < 0n) problems.push(`available is negative (${available})`);
   if (held + sold > capacity) problems.push(`held + sold = ${held + sold} exceeds capacity ${capacity}`);
   if (available + held + sold !== capacity)

@@ -37,7 +37,12 @@ export async function setUpEventLedger(ledger: Ledger, event: EventRecord): Prom
 export async function readStock(ledger: Ledger, events: readonly EventRecord[]): Promise<Map<string, EventStock>> {
   const ids: bigint[] = [];
   for (const e of events) {
-    for (const c of e.classes) ids.push(accountId("budget", e.ledger, c.id), accountId("spent", e.ledger, c.id));
+    for (const c of e.classes)
+      ids.push(
+        accountId("budget", e.ledger, c.id),
+        accountId("spent", e.ledger, c.id),
+        accountId("operator", e.ledger, c.id),
+      );
     for (const p of e.perks) ids.push(accountId("perk_budget", e.ledger, p.id));
   }
   const found = new Map((await ledger.lookupAccounts(ids)).map((a) => [a.id, a]));
@@ -47,9 +52,12 @@ export async function readStock(ledger: Ledger, events: readonly EventRecord[]):
     for (const c of e.classes) {
       const budget = found.get(accountId("budget", e.ledger, c.id));
       const spent = found.get(accountId("spent", e.ledger, c.id));
+      const operator = found.get(accountId("operator", e.ledger, c.id));
       classes.set(
         c.id,
-        budget && spent ? tierInventory(budget, spent) : { capacity: c.capacity, available: 0, held: 0, sold: 0 },
+        budget && spent
+          ? tierInventory(budget, spent, operator)
+          : { capacity: c.capacity, available: 0, held: 0, sold: 0 },
       );
     }
     const perks = new Map<string, { granted: number }>();
