@@ -3,6 +3,7 @@
 import pg from "pg";
 import { startupConnectTimeoutMs } from "@stampede/shared/limits";
 import { createRedis } from "./adapters/redis/connection.js";
+import { redisDisplayAddress } from "./adapters/redis/redis-url.js";
 import { ensureDatabase } from "./adapters/postgres/database.js";
 import { migrate } from "./adapters/postgres/migrate.js";
 import { dependencyUnavailable } from "./adapters/dependency-errors.js";
@@ -61,7 +62,7 @@ export async function checkRedis(redisUrl: string): Promise<void> {
     await client.ping();
   } catch (err) {
     throw new StartupError(
-      `Redis at ${hostPort(redisUrl, 6379)} ${reason(socketError ?? err)} (REDIS_URL). Start it, e.g. \`redis-server --daemonize yes\` or \`docker compose up -d redis\`.`,
+      `Redis at ${redisDisplayAddress(redisUrl)} ${reason(socketError ?? err)} (REDIS_URL). Start it, e.g. \`redis-server --daemonize yes\` or \`docker compose up -d redis\`.`,
     );
   } finally {
     client.disconnect();

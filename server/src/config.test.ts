@@ -37,6 +37,13 @@ describe("loadConfig", () => {
       expect(list.some((p) => p.startsWith(`${name}:`))).toBe(true);
   });
 
+  it("takes a Redis Cluster as REDIS_URL=redis+cluster://host:port,… and refuses a malformed node list", () => {
+    expect(loadConfig({ REDIS_URL: "redis+cluster://10.0.0.1:7000,10.0.0.2:7000" }).redisUrl).toBe(
+      "redis+cluster://10.0.0.1:7000,10.0.0.2:7000",
+    );
+    expect(problems({ REDIS_URL: "redis+cluster://10.0.0.1" })[0]).toMatch(/^REDIS_URL:.*host:port/);
+  });
+
   it("takes the listen backlog from LISTEN_BACKLOG, above Node's 511 by default, and refuses one out of range", () => {
     expect(loadConfig({}).connections.listenBacklog).toBeGreaterThan(511);
     expect(loadConfig({ LISTEN_BACKLOG: "8192" }).connections.listenBacklog).toBe(8192);

@@ -3,6 +3,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { redisUrlProblem } from "./adapters/redis/redis-url.js";
 import {
   connectionsPerIpMaxDefault,
   listenBacklogDefault,
@@ -42,7 +43,14 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   PUBLIC_URL: z.url().optional(),
   DATABASE_URL: z.url().default("postgres://postgres@127.0.0.1:5432/stampede"),
-  REDIS_URL: z.url().default("redis://127.0.0.1:6379"),
+  // redis://… (one server) or redis+cluster://host:port,… (a Redis Cluster's seed nodes): see redis-url.ts.
+  REDIS_URL: z
+    .string()
+    .default("redis://127.0.0.1:6379")
+    .superRefine((url, ctx) => {
+      const problem = redisUrlProblem(url);
+      if (problem !== null) ctx.addIssue({ code: "custom", message: problem });
+    }),
   REDIS_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_.-]*$/, "letters, digits, _ . - only")

@@ -1,5 +1,6 @@
 // Composition root of a workers process: the same config and start checks as the server, one
 // BullMQ Worker per registered queue, graceful shutdown (finish the jobs in hand, then close).
+import { bullPrefix } from "@stampede/server/adapters/bullmq/prefix";
 import { keepSchedulers, startWorker } from "@stampede/server/adapters/bullmq/run-queues";
 import { mockpayWebhookQueue } from "@stampede/server/mockpay/queue";
 import { closeRedis, createRedis } from "@stampede/server/adapters/redis/connection";
@@ -43,7 +44,7 @@ async function start(config: Config): Promise<void> {
     orders,
     ending,
   };
-  const bull = { connection: bullConnection, prefix: `${config.redisPrefix}:bull` };
+  const bull = { connection: bullConnection, prefix: bullPrefix(config.redisPrefix, bullConnection) };
   // MockPay as its own process delivers its webhooks itself: this process leaves that queue alone.
   const running = processors.filter((p) => config.mockpay.url === null || p.queue !== mockpayWebhookQueue);
   const scheduled = running.flatMap((p) => (p.schedule ? [{ queue: p.queue, schedule: p.schedule }] : []));

@@ -21,6 +21,7 @@ import { PaidBatch } from "../adapters/postgres/paid-batch.js";
 import { PaymentInbox } from "../adapters/postgres/payment-inbox.js";
 import { RefundIntentsRepo } from "../adapters/postgres/refund-intents-repo.js";
 import type { Redis } from "../adapters/redis/connection.js";
+import { bullPrefix } from "../adapters/bullmq/prefix.js";
 import type { WaitingRoomStore } from "../adapters/redis/waiting-room/store.js";
 import type { SteeringStore } from "../adapters/redis/waiting-room/steering-store.js";
 import type { Logger } from "../logger.js";
@@ -144,7 +145,7 @@ function paymentProvider(deps: CheckoutDeps, bull: { connection: Redis; prefix: 
 }
 
 export function createCheckout(deps: CheckoutDeps): Checkout {
-  const bull = { connection: deps.bullRedis, prefix: `${deps.redisPrefix}:bull` };
+  const bull = { connection: deps.bullRedis, prefix: bullPrefix(deps.redisPrefix, deps.bullRedis) };
   const { provider, mockpay, queues, close: closeProvider } = paymentProvider(deps, bull);
   const expiryQueue = new Queue<{ dueAtMs: number }>(holdExpiryQueue, bull);
   // Without listeners BullMQ prints connection errors to stderr while Redis is away.

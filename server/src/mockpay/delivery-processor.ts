@@ -13,6 +13,7 @@ import {
 } from "@stampede/shared/limits";
 import type { Pool } from "../adapters/postgres/pool.js";
 import type { Redis } from "../adapters/redis/connection.js";
+import { bullPrefix } from "../adapters/bullmq/prefix.js";
 import type { Logger } from "../logger.js";
 import { deliverWebhook } from "./deliver.js";
 import { mockpayWebhookQueue, relayJobName, relayUndelivered, type MockPayJobData } from "./queue.js";
@@ -60,7 +61,7 @@ export function createMockPayWebhookProcessor(deps: MockPayWebhookDeps): Process
   // Adds only (no blocking reads), so the app connection serves; nothing is opened here.
   const queue = new Queue<MockPayJobData>(mockpayWebhookQueue, {
     connection: deps.redis,
-    prefix: `${deps.redisPrefix}:bull`,
+    prefix: bullPrefix(deps.redisPrefix, deps.redis),
   });
   queue.on("error", (err) => deps.logger.warn({ err, queue: queue.name }, "queue connection error"));
   return async (job: Job<MockPayJobData>) => {

@@ -4,6 +4,7 @@
 // then runs with MOCKPAY_URL pointing here, and its workers leave MockPay's queue alone.
 import { createServer } from "node:http";
 import { Queue } from "bullmq";
+import { bullPrefix } from "../adapters/bullmq/prefix.js";
 import { keepSchedulers, startWorker } from "../adapters/bullmq/run-queues.js";
 import { createPool } from "../adapters/postgres/pool.js";
 import { closeRedis, createRedis } from "../adapters/redis/connection.js";
@@ -29,7 +30,7 @@ async function start(config: Config): Promise<void> {
   const pool = createPool(config.databaseUrl, { applicationName: "stampede-mockpay" });
   const redis = createRedis(config.redisUrl, "app");
   const bullConnection = createRedis(config.redisUrl, "bullmq");
-  const bull = { connection: bullConnection, prefix: `${config.redisPrefix}:bull` };
+  const bull = { connection: bullConnection, prefix: bullPrefix(config.redisPrefix, bullConnection) };
   // Adds only (no blocking reads): the app connection serves.
   const queue = new Queue<MockPayJobData>(mockpayWebhookQueue, { connection: redis, prefix: bull.prefix });
   queue.on("error", (err) => logger.warn({ err, queue: queue.name }, "queue connection error"));

@@ -5,6 +5,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Queue } from "bullmq";
 import { createPool, type Pool } from "../../src/adapters/postgres/pool.js";
+import { bullPrefix } from "../../src/adapters/bullmq/prefix.js";
 import { closeRedis, createRedis, type Redis } from "../../src/adapters/redis/connection.js";
 import { createLogger } from "../../src/logger.js";
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from "./services.js";
@@ -95,11 +96,11 @@ export async function startMockPayHarness(options: HarnessOptions = {}): Promise
   const testRedis = await createTestRedis();
   const pool = createPool(db.url, { max: 10 });
   const bullConnection = createRedis(options.bullRedisUrl ?? testRedis.url, "bullmq");
-  const bullPrefix = `${testRedis.prefix}:bull`;
+  const queuePrefix = bullPrefix(testRedis.prefix, bullConnection);
   const queueErrors: Error[] = [];
   const queue: MockPayQueue = new Queue<MockPayJobData>(mockpayWebhookQueue, {
     connection: bullConnection,
-    prefix: bullPrefix,
+    prefix: queuePrefix,
   });
   // Connection errors (the "Redis is down" test) are expected here; without a listener BullMQ prints them.
   queue.on("error", (err) => queueErrors.push(err));
@@ -126,7 +127,7 @@ export async function startMockPayHarness(options: HarnessOptions = {}): Promise
     db,
     testRedis,
     bullConnection,
-    bullPrefix,
+    bullPrefix: queuePrefix,
     receiver,
     async close() {
       await closeServer(server);

@@ -33,6 +33,8 @@ export interface SpareRedisOptions {
   /** Keep the data in an append-only file in this directory (fsync on every write, so a kill -9
    * loses nothing acknowledged): a restart on the same directory comes back with it. */
   appendOnlyDir?: string;
+  /** More redis-server arguments (a cluster node's: redis-cluster.ts). */
+  args?: string[];
 }
 
 /** Starts redis-server (no persistence unless asked) on port and waits until it answers PING. */
@@ -44,9 +46,8 @@ export async function startRedisServer(
   const persistence = options.appendOnlyDir
     ? ["--appendonly", "yes", "--appendfsync", "always", "--dir", options.appendOnlyDir]
     : ["--appendonly", "no"];
-  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", ...persistence], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", ...persistence, ...(options.args ?? [])];
+  const child = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
   let output = ""; // redis-server logs to stdout, "Address already in use" included
   const collect = (d: Buffer) => (output = (output + d.toString()).slice(-4_000));
   child.stdout?.on("data", collect);

@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { dropDatabase, ensureDatabase } from "../../src/adapters/postgres/database.js";
 import { migrate } from "../../src/adapters/postgres/migrate.js";
-import { createRedis, type Redis } from "../../src/adapters/redis/connection.js";
+import { createRedis, isCluster, type Redis } from "../../src/adapters/redis/connection.js";
 
 export const testPostgresBase = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 export const testRedisUrl = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -47,23 +47,39 @@ export interface TestRedis {
   cleanup(): Promise<void>;
 }
 
-export async function createTestRedis(): Promise<TestRedis> {
+/** A fresh key prefix on the shared Redis, or on the Redis (a cluster: redis-cluster.ts) at url. */
+export async function createTestRedis(url = testRedisUrl): Promise<TestRedis> {
   const prefix = `stampede_test_${uniqueSuffix()}`;
-  const client = createRedis(testRedisUrl, "app");
+  const client = createRedis(url, "app");
   return {
-    url: testRedisUrl,
+    url,
     prefix,
     client,
     async cleanup() {
-      let cursor = "0";
-      do {
-        const [next, keys] = await client.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
-        cursor = next;
-        if (keys.length > 0) await client.del(...keys);
-      } while (cursor !== "0");
+      await deleteKeysUnder(client, prefix);
       client.disconnect();
     },
   };
+}
+
+/** The keys matching pattern. SCAN sees one server's keys: on a cluster, each master is scanned. */
+export async function keysMatching(client: Redis, pattern: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const node of isCluster(client) ? client.nodes("master") : [client]) {
+    let cursor = "0";
+    do {
+      const [next, keys] = await node.scan(cursor, "MATCH", pattern, "COUNT", 500);
+      cursor = next;
+      found.push(...keys);
+    } while (cursor !== "0");
+  }
+  return found;
+}
+
+/** One DEL per key: a cluster refuses a DEL of keys in different slots. */
+async function deleteKeysUnder(client: Redis, prefix: string): Promise<void> {
+  const keys = await keysMatching(client, `${prefix}*`);
+  for (let i = 0; i < keys.length; i += 500) await Promise.all(keys.slice(i, i + 500).map((k) => client.del(k)));
 }
 
 /** A TCP port on which nothing listens (to test a dependency that is down). */

@@ -42,9 +42,10 @@ export interface WaitingRoomTestbed {
   cleanup(): Promise<void>;
 }
 
-export async function createTestbed(connectionCount = 4): Promise<WaitingRoomTestbed> {
-  const redis = await createTestRedis();
-  const extra = Array.from({ length: connectionCount - 1 }, () => createRedis(testRedisUrl, "app"));
+/** connectionCount connections to the shared Redis, or to the Redis at url (a cluster: redis-backends.ts). */
+export async function createTestbed(connectionCount = 4, url = testRedisUrl): Promise<WaitingRoomTestbed> {
+  const redis = await createTestRedis(url);
+  const extra = Array.from({ length: connectionCount - 1 }, () => createRedis(url, "app"));
   const connections = [redis.client, ...extra];
   const stores = connections.map((c) => new TestStore(c, redis.prefix));
   return {

@@ -4,6 +4,7 @@
 import { Queue } from "bullmq";
 import type { Pool } from "../../src/adapters/postgres/pool.js";
 import { createPool } from "../../src/adapters/postgres/pool.js";
+import { bullPrefix } from "../../src/adapters/bullmq/prefix.js";
 import { closeRedis, createRedis } from "../../src/adapters/redis/connection.js";
 import { mockpayWebhookQueue, type MockPayQueue } from "../../src/mockpay/queue.js";
 import { waitFor } from "./fans.js";
@@ -49,7 +50,10 @@ export async function deliveriesSettled(
 export function stackWebhooks(stack: TestStack): { pool: Pool; queue: MockPayQueue; close(): Promise<void> } {
   const pool = createPool(stack.db.url, { max: 1 });
   const connection = createRedis(stack.redis.url, "bullmq");
-  const queue: MockPayQueue = new Queue(mockpayWebhookQueue, { connection, prefix: `${stack.redis.prefix}:bull` });
+  const queue: MockPayQueue = new Queue(mockpayWebhookQueue, {
+    connection,
+    prefix: bullPrefix(stack.redis.prefix, connection),
+  });
   return {
     pool,
     queue,

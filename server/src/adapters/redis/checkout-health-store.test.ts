@@ -5,14 +5,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { healthyCheckout } from "@stampede/shared/core/admission-control";
 import { createTestRedis, type TestRedis } from "../../../test/support/services.js";
 import { CheckoutHealthStore, healthStaleMs } from "./checkout-health-store.js";
+import { useRedisBackends } from "../../../test/support/redis-backends.js";
 
+const backends = useRedisBackends();
 let redis: TestRedis;
-beforeAll(async () => {
-  redis = await createTestRedis();
-});
-afterAll(() => redis.cleanup());
 
-describe("CheckoutHealthStore", () => {
+describe.each(backends)("CheckoutHealthStore on $name", (backend) => {
+  beforeAll(async () => {
+    redis = await createTestRedis(backend.url());
+  });
+  afterAll(() => redis.cleanup());
+
   it("combines fresh nodes, drops stale ones", async () => {
     const store = new CheckoutHealthStore(redis.client, `${redis.prefix}:a`);
     const t = 5_000_000;

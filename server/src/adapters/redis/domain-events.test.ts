@@ -5,14 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../logger.js";
 import { createTestRedis, type TestRedis } from "../../../test/support/services.js";
 import { DomainEvents, domainStreamKey, entryEvents, type DomainEvent } from "./domain-events.js";
+import { useRedisBackends } from "../../../test/support/redis-backends.js";
 
+const backends = useRedisBackends();
 let redis: TestRedis;
-beforeAll(async () => {
-  redis = await createTestRedis();
-});
-afterAll(async () => {
-  await redis.cleanup();
-});
 
 const event = (n: number): DomainEvent => ({
   type: "order.paid",
@@ -25,7 +21,14 @@ const event = (n: number): DomainEvent => ({
   atMs: n,
 });
 
-describe("domain events", () => {
+describe.each(backends)("domain events on $name", (backend) => {
+  beforeAll(async () => {
+    redis = await createTestRedis(backend.url());
+  });
+  afterAll(async () => {
+    await redis.cleanup();
+  });
+
   it("appends many concurrent publishes once each, in publishing order", async () => {
     const events = new DomainEvents(redis.client, redis.prefix, createLogger("silent", "test"));
     const published = Array.from({ length: 60 }, (_, n) => event(n));

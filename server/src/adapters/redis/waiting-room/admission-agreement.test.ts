@@ -12,12 +12,10 @@ import {
   t0,
   type WaitingRoomTestbed,
 } from "../../../../test/support/waiting-room.js";
+import { useRedisBackends } from "../../../../test/support/redis-backends.js";
 
+const backends = useRedisBackends();
 let bed: WaitingRoomTestbed;
-beforeAll(async () => {
-  bed = await createTestbed(1);
-});
-afterAll(() => bed.cleanup());
 
 const step = fc.record({
   dtMs: fc.oneof(fc.integer({ min: 0, max: 2_000 }), fc.constantFrom(-5_000, 59_999, 60_000, 3_600_000)),
@@ -27,7 +25,12 @@ const step = fc.record({
   stockRoom: fc.option(fc.nat(30)),
 });
 
-describe("admission agreement (Lua ≡ TypeScript)", () => {
+describe.each(backends)("admission agreement (Lua ≡ TypeScript) on $name", (backend) => {
+  beforeAll(async () => {
+    bed = await createTestbed(1, backend.url());
+  });
+  afterAll(() => bed.cleanup());
+
   it("admits the same number of fans and leaves the same bucket", async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 25 }), async (steps) => {

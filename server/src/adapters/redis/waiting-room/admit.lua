@@ -1,3 +1,4 @@
+#!lua
 --[[ admit: one tick of admission, the only way a fan gets a checkout slot. Drops expired slots,
   admits n = min(free slots, rate budget, waiting, stock room) fans — always the lowest numbers, so admission
   order is number order (I5) — and moves the cursor. The bucket arithmetic is admissionsThisTick

@@ -11,12 +11,10 @@ import {
   t0,
   type WaitingRoomTestbed,
 } from "../../../../test/support/waiting-room.js";
+import { useRedisBackends } from "../../../../test/support/redis-backends.js";
 
+const backends = useRedisBackends();
 let bed: WaitingRoomTestbed;
-beforeAll(async () => {
-  bed = await createTestbed(4);
-});
-afterAll(() => bed.cleanup());
 
 async function joinAll(eventId: string, fans: string[], nowMs = t0): Promise<Map<string, number>> {
   const numbers = new Map<string, number>();
@@ -25,7 +23,12 @@ async function joinAll(eventId: string, fans: string[], nowMs = t0): Promise<Map
   return numbers;
 }
 
-describe("admit", () => {
+describe.each(backends)("admit on $name", (backend) => {
+  beforeAll(async () => {
+    bed = await createTestbed(4, backend.url());
+  });
+  afterAll(() => bed.cleanup());
+
   it("admits in number order across many ticks, skipping fans who left (I5)", async () => {
     const eventId = newEventId();
     const fans = fanIds(300);

@@ -10,14 +10,17 @@ import {
   t0,
   type WaitingRoomTestbed,
 } from "../../../../test/support/waiting-room.js";
+import { useRedisBackends } from "../../../../test/support/redis-backends.js";
 
+const backends = useRedisBackends();
 let bed: WaitingRoomTestbed;
-beforeAll(async () => {
-  bed = await createTestbed(1);
-});
-afterAll(() => bed.cleanup());
 
-describe("places and departures", () => {
+describe.each(backends)("places and departures on $name", (backend) => {
+  beforeAll(async () => {
+    bed = await createTestbed(1, backend.url());
+  });
+  afterAll(() => bed.cleanup());
+
   it("ranks among fans still waiting: a departure ahead moves the fans behind up, one behind does not", async () => {
     const eventId = newEventId();
     const [a, b, c, d] = fanIds(4);

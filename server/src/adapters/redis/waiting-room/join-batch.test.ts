@@ -4,7 +4,6 @@
 // joins made one after another take a pipeline each, so the count can tell batched from not.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRedis, type Redis } from "../connection.js";
-import { testRedisUrl } from "../../../../test/support/services.js";
 import {
   createTestbed,
   fanIds,
@@ -13,37 +12,41 @@ import {
   TestStore,
   type WaitingRoomTestbed,
 } from "../../../../test/support/waiting-room.js";
+import { eventIdsOnDistinctNodes, useRedisBackends } from "../../../../test/support/redis-backends.js";
 
+const backends = useRedisBackends();
 let bed: WaitingRoomTestbed;
 let connection: Redis;
 let pipelines = 0;
 let store: TestStore;
 
-beforeAll(async () => {
-  bed = await createTestbed(1);
-  connection = createRedis(testRedisUrl, "app");
-  const pipeline = connection.pipeline.bind(connection);
-  connection.pipeline = ((...args: Parameters<Redis["pipeline"]>) => {
-    pipelines++;
-    return pipeline(...args);
-  }) as Redis["pipeline"];
-  store = new TestStore(connection, bed.redis.prefix);
-});
-afterAll(async () => {
-  connection.disconnect();
-  await bed.cleanup();
-});
-
 /** A room made by a first fan (number 1). */
-async function room(): Promise<string> {
-  const eventId = newEventId();
+async function room(eventId = newEventId()): Promise<string> {
   await bed.store.join(eventId, "first", t0);
   return eventId;
 }
 
-describe("joins in one pipeline", () => {
+describe.each(backends)("joins in one pipeline on $name", (backend) => {
+  beforeAll(async () => {
+    bed = await createTestbed(1, backend.url());
+    connection = createRedis(backend.url(), "app");
+    const pipeline = connection.pipeline.bind(connection);
+    connection.pipeline = ((...args: Parameters<Redis["pipeline"]>) => {
+      pipelines++;
+      return pipeline(...args);
+    }) as Redis["pipeline"];
+    store = new TestStore(connection, bed.redis.prefix);
+  });
+  afterAll(async () => {
+    connection.disconnect();
+    await bed.cleanup();
+  });
+
   it("numbers the fans of two events at the same moment, each with its place and the room after its join", async () => {
-    const [a, b] = [await room(), await room()];
+    // On a cluster, on two masters: a batch must not become one pipeline across nodes.
+    const [a, b] = (await Promise.all(
+      (await eventIdsOnDistinctNodes(connection, 2, "two-events")).map((id) => room(id)),
+    )) as [string, string];
     const fans = fanIds(100);
     const before = pipelines;
     const views = await Promise.all(fans.map((fan, i) => store.joinAndView(i % 2 === 0 ? a : b, fan, t0 + 1)));

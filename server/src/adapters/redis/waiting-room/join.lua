@@ -1,3 +1,4 @@
+#!lua
 --[[ join: put a fan in line, idempotently — a fan already in line (any tab, any node, any time)
   gets the same state and number back; everyone else joins at the back.
   KEYS[1] phase  KEYS[2] seq  KEYS[3] q  KEYS[4] pre  KEYS[5] preseq  KEYS[6] active

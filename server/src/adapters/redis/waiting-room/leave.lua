@@ -1,3 +1,4 @@
+#!lua
 --[[ leave: take a fan out of line — out of the queue or pre-queue, and out of their checkout
   slot if admitted, so the next fan can have it. Admission never waits for the departed.
   A fan who leaves while waiting with a number is recorded as a departure (its number, and one

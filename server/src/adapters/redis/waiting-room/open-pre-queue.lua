@@ -1,3 +1,4 @@
+#!lua
 --[[ open-pre-queue: one batch of the opening. Numbers the given fans (the caller's FIFO or
   lottery order) that are still in the pre-queue; with no fans given, numbers the next batch of
   the pre-queue in arrival order (fans who joined during the opening). The room opens in the

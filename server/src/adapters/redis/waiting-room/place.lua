@@ -1,3 +1,4 @@
+#!lua flags=no-writes
 --[[ place: where a waiting fan stands, read at one instant with the counters the room's pushes
   carry, so a client can keep the place current from them (see shared/src/core/admission.ts):
   it moves up one for each admission after admittedTotal and for each departure ahead after

@@ -12,12 +12,10 @@ import {
   t0,
   type WaitingRoomTestbed,
 } from "../../../../test/support/waiting-room.js";
+import { useRedisBackends } from "../../../../test/support/redis-backends.js";
 
+const backends = useRedisBackends();
 let bed: WaitingRoomTestbed;
-beforeAll(async () => {
-  bed = await createTestbed(6);
-});
-afterAll(() => bed.cleanup());
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
@@ -29,7 +27,12 @@ async function numbersOf(eventId: string, fans: string[]): Promise<number[]> {
   });
 }
 
-describe("pre-queue", () => {
+describe.each(backends)("pre-queue on $name", (backend) => {
+  beforeAll(async () => {
+    bed = await createTestbed(6, backend.url());
+  });
+  afterAll(() => bed.cleanup());
+
   it("collects joins without numbers, then numbers them in the lottery's order", async () => {
     const eventId = newEventId();
     expect(await bed.store.setPreQueue(eventId)).toEqual({ kind: "pre_queue" });

@@ -9,14 +9,17 @@ import {
   t0,
   type WaitingRoomTestbed,
 } from "../../../../test/support/waiting-room.js";
+import { useRedisBackends } from "../../../../test/support/redis-backends.js";
 
+const backends = useRedisBackends();
 let bed: WaitingRoomTestbed;
-beforeAll(async () => {
-  bed = await createTestbed(1);
-});
-afterAll(() => bed.cleanup());
 
-describe("presence", () => {
+describe.each(backends)("presence on $name", (backend) => {
+  beforeAll(async () => {
+    bed = await createTestbed(1, backend.url());
+  });
+  afterAll(() => bed.cleanup());
+
   it("lists fans away since before the cutoff; the first disconnect starts the grace", async () => {
     const eventId = newEventId();
     const [a, b, c] = fanIds(3);

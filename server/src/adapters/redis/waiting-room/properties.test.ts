@@ -6,12 +6,10 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestbed, newEventId, t0, type WaitingRoomTestbed } from "../../../../test/support/waiting-room.js";
+import { useRedisBackends } from "../../../../test/support/redis-backends.js";
 
+const backends = useRedisBackends();
 let bed: WaitingRoomTestbed;
-beforeAll(async () => {
-  bed = await createTestbed(3);
-});
-afterAll(() => bed.cleanup());
 
 const fanCount = 5;
 const fan = fc.integer({ min: 0, max: fanCount - 1 });
@@ -43,7 +41,12 @@ interface Model {
   lastAdmitted: number;
 }
 
-describe("waiting room properties", () => {
+describe.each(backends)("waiting room properties on $name", (backend) => {
+  beforeAll(async () => {
+    bed = await createTestbed(3, backend.url());
+  });
+  afterAll(() => bed.cleanup());
+
   it("keeps numbers unique, order by number, and slots within the limit", async () => {
     await fc.assert(
       fc.asyncProperty(

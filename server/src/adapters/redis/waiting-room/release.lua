@@ -1,3 +1,4 @@
+#!lua
 --[[ release: end an admission and free its checkout slot (order paid, admission given back).
   Only the admission named by jti is ended: a late or repeated release carrying an older jti
   never frees the slot of the fan's newer admission, nor anyone else's.

@@ -1,3 +1,4 @@
+#!lua
 --[[ restore-fan: after the store lost the room, give a fan back what their signed proof says —
   an admission (until it runs out) or their queue number (if still ahead of the cursor). Only
   for a fan the rebuilt room does not know: any hash, even a tombstone (left), wins, so a fan who

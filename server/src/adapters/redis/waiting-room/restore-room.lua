@@ -1,3 +1,4 @@
+#!lua
 --[[ restore-room: give the room an epoch — a new room, or one rebuilt after the store lost its
   data (a restart without persistence, a flush). Joins refuse a room without one (join.lua), so
   no number is handed out before the counters are back. With a checkpoint (the last counters

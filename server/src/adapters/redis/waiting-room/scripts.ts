@@ -1,5 +1,10 @@
 // The waiting room's Lua scripts, read once at module load and registered on a connection with
 // ioredis defineCommand (EVALSHA, falling back to EVAL when Redis does not know the script yet).
+// Every key a script touches carries its event's hash tag, so on a Redis Cluster one node runs it.
+// Each starts with a `#!lua` shebang (Redis 7): without one, a cluster lets a script reach a key of
+// another slot as long as that node happens to hold it — a mis-tagged key would work until the
+// slots move. With it the cluster refuses any key outside the script's slot (cluster-slots.test.ts).
+// The read-only ones say `flags=no-writes`, so they still answer on a full Redis.
 import { readFileSync } from "node:fs";
 import { assert } from "@stampede/shared/assert";
 import type { Redis } from "../connection.js";
@@ -24,7 +29,11 @@ const scripts = {
 export type WaitingRoomCommands = Record<keyof typeof scripts, Command>;
 
 const sources = Object.fromEntries(
-  Object.entries(scripts).map(([name, s]) => [name, readFileSync(new URL(s.file, import.meta.url), "utf8")]),
+  Object.entries(scripts).map(([name, s]) => {
+    const lua = readFileSync(new URL(s.file, import.meta.url), "utf8");
+    assert(lua.startsWith("#!lua"), `${s.file} must start with a #!lua shebang (see above)`);
+    return [name, lua];
+  }),
 ) as Record<keyof typeof scripts, string>;
 
 /** Registers the scripts on this connection (again is harmless) and returns it typed with them. */

@@ -1,3 +1,4 @@
+#!lua
 --[[ set-pre-queue: collect joins in the pre-queue until the opening. Only before anyone holds a
   number: turning a running queue into a pre-queue would take places away.
   KEYS[1] phase  KEYS[2] seq

@@ -12,14 +12,17 @@ import {
   t0,
   type WaitingRoomTestbed,
 } from "../../../../test/support/waiting-room.js";
+import { useRedisBackends } from "../../../../test/support/redis-backends.js";
 
+const backends = useRedisBackends();
 let bed: WaitingRoomTestbed;
-beforeAll(async () => {
-  bed = await createTestbed(1);
-});
-afterAll(() => bed.cleanup());
 
-describe("a slow admission rate", () => {
+describe.each(backends)("a slow admission rate on $name", (backend) => {
+  beforeAll(async () => {
+    bed = await createTestbed(1, backend.url());
+  });
+  afterAll(() => bed.cleanup());
+
   it("admits 2 a minute at 2/min, over five minutes of ticks", async () => {
     const eventId = newEventId();
     for (const fan of fanIds(40)) await bed.store.join(eventId, fan, t0);

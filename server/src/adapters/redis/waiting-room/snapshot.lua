@@ -1,3 +1,4 @@
+#!lua flags=no-writes
 --[[ snapshot: the room's counters, read at one instant.
   KEYS[1] phase  KEYS[2] cursor  KEYS[3] q  KEYS[4] pre  KEYS[5] active  KEYS[6] admitted
   KEYS[7] seq  KEYS[8] epoch

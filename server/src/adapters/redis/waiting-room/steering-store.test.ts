@@ -9,18 +9,21 @@ import {
   t0,
   type WaitingRoomTestbed,
 } from "../../../../test/support/waiting-room.js";
+import { useRedisBackends } from "../../../../test/support/redis-backends.js";
 
+const backends = useRedisBackends();
 let bed: WaitingRoomTestbed;
 let steering: SteeringStore;
-beforeAll(async () => {
-  bed = await createTestbed(1);
-  steering = new SteeringStore(bed.redis.client, (eventId) => bed.store.keys(eventId));
-});
-afterAll(() => bed.cleanup());
 
 const keptMs = 20_000;
 
-describe("stock refusals", () => {
+describe.each(backends)("stock refusals on $name", (backend) => {
+  beforeAll(async () => {
+    bed = await createTestbed(1, backend.url());
+    steering = new SteeringStore(bed.redis.client, (eventId) => bed.store.keys(eventId));
+  });
+  afterAll(() => bed.cleanup());
+
   it("counts each refused fan once, within the window, per event", async () => {
     const [eventId, other] = [newEventId(), newEventId()];
     const [a, b, c] = fanIds(3);

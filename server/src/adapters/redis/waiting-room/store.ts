@@ -47,7 +47,7 @@ const keyCacheEvents = 1_000;
 export class WaitingRoomStore implements WaitingRoom {
   private readonly redis: Redis & WaitingRoomCommands;
 
-  /** Joins of the same moment, one pipeline for them all (join-batch.ts). */
+  /** Joins of the same moment, one pipeline per event for them all (join-batch.ts). */
   private readonly joins: Coalesced<JoinRequest, JoinView>;
 
   constructor(

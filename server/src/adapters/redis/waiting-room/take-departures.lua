@@ -1,3 +1,4 @@
+#!lua
 --[[ take-departures: the queue numbers that left the line since the last call (at most ARGV[1]),
   oldest first, for one room push per tick. The i-th number (1-based) is departure fromSeq + i.
   KEYS[1] departed  KEYS[2] departedseq
