@@ -28,6 +28,10 @@ type DevSecret = keyof typeof devSecrets;
  * it is not among the secrets every process must set. The MockPay process refuses it in production. */
 export const mockpayApiKeyDefault = "sk_stampede_dev_only_mockpay";
 
+/** Where order emails are written as .eml files when no SMTP_URL is set (development): the repo's var/mail. */
+const mailDirDefault = fileURLToPath(new URL("../../var/mail", import.meta.url));
+const mailFromDefault = "Stampede <tickets@stampede.invalid>";
+
 /** The repository's recorded benchmark runs (bench/results), found from this package like main.ts finds client/dist. */
 const benchResultsDirDefault = fileURLToPath(new URL("../../bench/results", import.meta.url));
 
@@ -107,6 +111,12 @@ const envSchema = z.object({
   HOLDS_QUEUED_MAX: z.coerce.number().int().min(0).max(1_000_000).default(holdsQueuedMax),
   HOLD_QUEUE_WAIT_MAX_MS: z.coerce.number().int().min(0).max(600_000).default(holdQueueWaitMaxMs),
   BENCH_RESULTS_DIR: z.string().optional(),
+  // Order emails, sent by the workers: over SMTP (smtp:// or smtps://, credentials in the URL), or
+  // written as .eml files to MAIL_DIR when SMTP_URL is unset; MAIL_SWEEP_EVERY_MS paces the sweep.
+  SMTP_URL: z.url({ protocol: /^smtps?$/, error: "smtp://… or smtps://…" }).optional(),
+  MAIL_FROM: z.string().min(3).max(200).optional(),
+  MAIL_DIR: z.string().optional(),
+  MAIL_SWEEP_EVERY_MS: z.coerce.number().int().min(50).max(600_000).default(5_000),
   // `npm start` prints the development-defaults banner once itself and sets "off" for its children.
   DEV_DEFAULTS_BANNER: z.enum(["on", "off"]).default("on"),
   // Unset: on, except under NODE_ENV=production (it parses every answer).
@@ -170,6 +180,7 @@ export interface Config {
     holdsQueuedMax: number;
     holdQueueWaitMaxMs: number;
   };
+  mail: MailConfig;
   /** Where GET /api/bench/results reads recorded runs; null (BENCH_RESULTS_DIR="") turns those routes off. */
   benchResultsDir: string | null;
   /** Secrets that fell back to their development default (printed loudly at start). */
@@ -187,6 +198,18 @@ export interface StripeConfig {
   webhookSecrets: string[];
   /** Where the Stripe API is: null for Stripe itself; a local stand-in in the tests. */
   apiUrl: string | null;
+}
+
+/** Order emails (the workers' order-emails sweep). */
+export interface MailConfig {
+  /** Where to send: null writes each message as an .eml file to `dir` instead (development). */
+  smtpUrl: string | null;
+  /** The From header (MAIL_FROM). */
+  from: string;
+  fromConfigured: boolean;
+  dir: string;
+  /** How often the sweep looks for orders owing a message; also the first retry's delay. */
+  sweepEveryMs: number;
 }
 
 export class ConfigError extends Error {
@@ -292,6 +315,13 @@ function assembleConfig(e: Env, env: Record<string, string | undefined>, devDefa
       holdsQueuedMax: e.HOLDS_QUEUED_MAX,
       holdQueueWaitMaxMs: e.HOLD_QUEUE_WAIT_MAX_MS,
     },
+    mail: {
+      smtpUrl: e.SMTP_URL ?? null,
+      from: e.MAIL_FROM ?? mailFromDefault,
+      fromConfigured: e.MAIL_FROM !== undefined,
+      dir: path.resolve(e.MAIL_DIR ?? mailDirDefault),
+      sweepEveryMs: e.MAIL_SWEEP_EVERY_MS,
+    },
     // Empty strings are dropped by parseEnv as "unset"; for this one, set-but-empty means "off".
     benchResultsDir: env.BENCH_RESULTS_DIR === "" ? null : path.resolve(e.BENCH_RESULTS_DIR ?? benchResultsDirDefault),
     devDefaultsUsed,
@@ -317,6 +347,18 @@ function mockpayConfig(e: Env, publicUrl: string): Config["mockpay"] {
     publicUrlConfigured: e.MOCKPAY_PUBLIC_URL !== undefined,
     webhookUrl: e.MOCKPAY_WEBHOOK_URL ?? `${publicUrl}/api/payments/webhook`,
   };
+}
+
+/** What the process that sends order emails (the workers) refuses to start with. Only there: a
+ * server never sends mail, so it need not know SMTP. In production a missing SMTP_URL would
+ * write every fan's tickets to files on the box and mark them sent, so it is an error, not a warning. */
+export function mailProblems(config: Config): string[] {
+  if (config.env !== "production") return [];
+  const problems: string[] = [];
+  if (!config.mail.smtpUrl)
+    problems.push("SMTP_URL: required when NODE_ENV=production (order emails carry the tickets)");
+  if (!config.mail.fromConfigured) problems.push("MAIL_FROM: required when NODE_ENV=production");
+  return problems;
 }
 
 /** The loud banner printed at start when development secrets are in use. */

@@ -11,14 +11,20 @@ import { EventsRepo } from "@stampede/server/adapters/postgres/events-repo";
 import { DomainEvents } from "@stampede/server/adapters/redis/domain-events";
 import { HoldEnding } from "@stampede/shared/core/hold-ending";
 import { OrdersRepo } from "@stampede/server/adapters/postgres/orders-repo";
-import { devDefaultsBanner, type Config } from "@stampede/server/config";
+import { OrderEmailsRepo } from "@stampede/server/adapters/postgres/order-emails-repo";
+import { createMailTransport } from "@stampede/server/adapters/mail/transport";
+import { OrderTokens, orderPageUrl } from "@stampede/shared/core/order-token";
+import { ConfigError, devDefaultsBanner, mailProblems, type Config } from "@stampede/server/config";
 import { onShutdownSignals, runClosers } from "@stampede/server/lifecycle";
 import { createLogger } from "@stampede/server/logger";
 import { runMain } from "@stampede/server/run-main";
 import { processors } from "./processors.js";
+import type { ProcessorDeps } from "./processors/types.js";
 
 async function start(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel, "workers");
+  const mailRefused = mailProblems(config);
+  if (mailRefused.length > 0) throw new ConfigError(mailRefused);
   const banner = devDefaultsBanner(config);
   if (banner) console.warn(banner);
   await prepareServices(config);
@@ -43,11 +49,14 @@ async function start(config: Config): Promise<void> {
     webhookSecret: config.mockpay.webhookSecret,
     orders,
     ending,
+    mail: mailDeps(config, pool),
   };
   const bull = { connection: bullConnection, prefix: bullPrefix(config.redisPrefix, bullConnection) };
   // MockPay as its own process delivers its webhooks itself: this process leaves that queue alone.
   const running = processors.filter((p) => config.mockpay.url === null || p.queue !== mockpayWebhookQueue);
-  const scheduled = running.flatMap((p) => (p.schedule ? [{ queue: p.queue, schedule: p.schedule }] : []));
+  const scheduled = running.flatMap((p) =>
+    p.schedule ? [{ queue: p.queue, schedule: typeof p.schedule === "function" ? p.schedule(deps) : p.schedule }] : [],
+  );
   const schedulers = await keepSchedulers(scheduled, bull, logger);
   const workers = running.map((p) =>
     startWorker(p.queue, p.create(deps), { bull, concurrency: p.concurrency, lockMs: config.jobLockMs, logger }),
@@ -61,6 +70,7 @@ async function start(config: Config): Promise<void> {
       [
         ...schedulers.queues.map((queue) => ({ name: `queue ${queue.name}`, close: () => queue.close() })),
         ...workers.map((w) => ({ name: `worker ${w.name}`, close: () => w.close() })),
+        { name: "mail", close: async () => deps.mail.transport.close() },
         { name: "bullmq redis", close: () => closeRedis(bullConnection) },
         { name: "redis", close: () => closeRedis(redis) },
         { name: "ledger", close: () => ledger.close() },
@@ -70,6 +80,24 @@ async function start(config: Config): Promise<void> {
       config.shutdownTimeoutMs,
     );
   }, logger);
+}
+
+/** Order emails' dependencies; says at start where the messages go (the .eml folder, in development). */
+function mailDeps(config: Config, pool: ProcessorDeps["pool"]): ProcessorDeps["mail"] {
+  const transport = createMailTransport(config.mail);
+  const tokens = new OrderTokens(config.secretKey);
+  console.log(
+    config.mail.smtpUrl
+      ? `stampede workers: order emails sent over ${transport.where}`
+      : `stampede workers: no SMTP_URL, order emails written as .eml files to ${transport.where}`,
+  );
+  return {
+    emails: new OrderEmailsRepo(pool),
+    transport,
+    from: config.mail.from,
+    orderUrl: (orderId) => orderPageUrl(config.publicUrl, orderId, tokens.of(orderId).token),
+    sweepEveryMs: config.mail.sweepEveryMs,
+  };
 }
 
 await runMain(start);

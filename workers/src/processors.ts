@@ -3,6 +3,12 @@
 import { mockpayWebhookProcessor } from "./processors/mockpay-webhook.js";
 import { holdExpiryProcessor } from "./processors/hold-expiry.js";
 import { holdSweeperProcessor } from "./processors/hold-sweeper.js";
+import { orderEmailsProcessor } from "./processors/order-emails.js";
 import type { ProcessorEntry } from "./processors/types.js";
 
-export const processors: ProcessorEntry[] = [mockpayWebhookProcessor, holdExpiryProcessor, holdSweeperProcessor];
+export const processors: ProcessorEntry[] = [
+  mockpayWebhookProcessor,
+  holdExpiryProcessor,
+  holdSweeperProcessor,
+  orderEmailsProcessor,
+];

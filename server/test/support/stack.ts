@@ -1,6 +1,9 @@
 // A real Stampede for end-to-end tests: its own database and Redis prefix, and as many server
 // processes as the test wants (multi-node), all started the way `npm run start:server` does, and
 // MockPay in its own process when a test wants that.
+import { rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from "./services.js";
 import {
   startMockPayProcess,
@@ -41,6 +44,8 @@ export async function startStack(
     SESSION_LIMIT_PER_IP_PER_MINUTE: "100000",
     JOIN_LIMIT_PER_IP_PER_MINUTE: "100000",
     SHUTDOWN_TIMEOUT_MS: "2000",
+    // Without SMTP_URL the workers write order emails as .eml files: this stack's own folder, not the repo's.
+    MAIL_DIR: path.join(tmpdir(), `stampede-mail-${redis.prefix}`),
     ...env,
   };
   const processes: RunningProcess[] = [];
@@ -70,6 +75,7 @@ export async function startStack(
       await Promise.all(processes.map((p) => p.exited));
       await redis.cleanup();
       await db.drop();
+      await rm(baseEnv.MAIL_DIR, { recursive: true, force: true });
     },
   };
   return stack;

@@ -6,6 +6,8 @@ import type { Pool } from "@stampede/server/adapters/postgres/pool";
 import type { Redis } from "@stampede/server/adapters/redis/connection";
 import type { HoldEnding } from "@stampede/shared/core/hold-ending";
 import type { OrdersRepo } from "@stampede/server/adapters/postgres/orders-repo";
+import type { OrderEmailsRepo } from "@stampede/server/adapters/postgres/order-emails-repo";
+import type { MailTransport } from "@stampede/server/adapters/mail/transport";
 
 export interface ProcessorDeps {
   logger: Logger;
@@ -17,12 +19,26 @@ export interface ProcessorDeps {
   orders: OrdersRepo;
   /** Ends holds at expiry (void in the ledger, order expired, slot freed, fan told). */
   ending: HoldEnding;
+  /** Order emails: the work list, where messages go, the From, each order's page (with its token). */
+  mail: {
+    emails: OrderEmailsRepo;
+    transport: MailTransport;
+    from: string;
+    orderUrl: (orderId: string) => string;
+    sweepEveryMs: number;
+  };
+}
+
+export interface Schedule {
+  id: string;
+  everyMs: number;
 }
 
 export interface ProcessorEntry {
   queue: string;
   concurrency: number;
   create: (deps: ProcessorDeps) => Processor;
-  /** Repeatable jobs this queue runs on a schedule (registered idempotently at start). */
-  schedule?: { id: string; everyMs: number };
+  /** Repeatable jobs this queue runs on a schedule (registered idempotently at start); a function
+   * when the period is a setting. */
+  schedule?: Schedule | ((deps: ProcessorDeps) => Schedule);
 }

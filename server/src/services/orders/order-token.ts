@@ -1,28 +1,3 @@
-// The private order token: shown in the hold answer and the order link, stored only as its
-// SHA-256, compared in constant time. It is derived from the order id with a key made from
-// SECRET_KEY, so a hold request retried after a crash (same Idempotency-Key, same order id) is
-// answered with the same token the payment page's return link already carries.
-import { createHash, createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
-
-export class OrderTokens {
-  private readonly key: Buffer;
-  constructor(secretKey: string) {
-    this.key = Buffer.from(hkdfSync("sha256", secretKey, "stampede-order-tokens", "order-token", 32));
-  }
-
-  /** The token of an order and its stored hash. */
-  of(orderId: string): { token: string; hash: string } {
-    const token = createHmac("sha256", this.key).update(orderId).digest("base64url");
-    return { token, hash: hashOrderToken(token) };
-  }
-}
-
-export function hashOrderToken(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
-}
-
-export function orderTokenMatches(token: string, hash: string): boolean {
-  const a = Buffer.from(hashOrderToken(token), "hex");
-  const b = Buffer.from(hash, "hex");
-  return a.length === b.length && timingSafeEqual(a, b);
-}
+// The private order token lives in shared/src/core/order-token.ts (the workers derive it too, for
+// the order link in emails); this keeps the services' and routes' imports where they were.
+export { OrderTokens, hashOrderToken, orderPageUrl, orderTokenMatches } from "@stampede/shared/core/order-token";
