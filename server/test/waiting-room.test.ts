@@ -54,6 +54,23 @@ function admissionTickMs(fan: TestFan): number | undefined {
 }
 
 /** Waits until each fan has received `ticks` more queue:status frames; returns those frames. */
+/**
+ * `ticks` frames per fan after the first frame of each that shows `reached`. A frame from an
+ * earlier tick can still be on its way on one fan's socket after the test saw an event on
+ * another's, so "the next frames" only start where each page has seen the state itself.
+ */
+async function framesAfter(
+  of: readonly TestFan[],
+  what: string,
+  reached: (frame: QueueStatus) => boolean,
+  ticks: number,
+): Promise<QueueStatus[]> {
+  await waitFor(what, () => of.every((f) => f.statuses.some(reached)), 20_000);
+  const from = of.map((f) => f.statuses.findIndex(reached) + 1);
+  await waitFor(`${ticks} more status frames`, () => of.every((f, i) => f.statuses.length >= from[i]! + ticks), 20_000);
+  return of.flatMap((f, i) => f.statuses.slice(from[i], from[i]! + ticks));
+}
+
 async function nextFrames(of: readonly TestFan[], ticks: number): Promise<QueueStatus[]> {
   const from = of.map((f) => f.statuses.length);
   await waitFor(`${ticks} more status frames`, () => of.every((f, i) => f.statuses.length >= from[i]! + ticks), 20_000);
@@ -148,18 +165,20 @@ describe("waiting room (one node)", () => {
     const admitted = () => joined.filter((j) => j.fan.admitted.length > 0 || j.entry.state === "admitted");
     await waitFor("three admitted", () => admitted().length === 3);
     // Two later ticks, as the three still waiting saw them: nobody else admitted, slots full.
-    for (const frame of await nextFrames(
-      joined.slice(3).map((j) => j.fan),
-      2,
-    )) {
+    const full = (f: QueueStatus) => f.admittedTotal === 3 && f.waiting === 3;
+    const waiting = joined.slice(3).map((j) => j.fan);
+    for (const frame of await framesAfter(waiting, "six in, three waiting", full, 2)) {
       expect(frame).toMatchObject({ admittedTotal: 3, activeCheckouts: 3, waiting: 3 });
     }
     expect(admitted().map((j) => j.entry.queueNumber)).toEqual([1, 2, 3]);
     const leave = await joined[0]!.fan.socket.timeout(5000).emitWithAck("queue:leave", { eventId: event.id });
     expect(leave).toEqual({ ok: true, data: { left: true } });
     await waitFor("the fourth admitted", () => joined[3]!.fan.admitted.length === 1);
-    for (const frame of await nextFrames(
+    const fourth = (f: QueueStatus) => f.admittedTotal === 4;
+    for (const frame of await framesAfter(
       joined.slice(4).map((j) => j.fan),
+      "the fourth's tick",
+      fourth,
       2,
     )) {
       expect(frame).toMatchObject({ admittedTotal: 4, activeCheckouts: 3, waiting: 2 });
