@@ -1,6 +1,6 @@
-// Goal: a sale's burst of paid orders is mailed in one sweep at the sender's pace, not one batch
-// of emailBatchMax per sweep period — on real PostgreSQL and the real .eml transport. Control: a
-// work list no longer than one batch is one claim, and the sweep stops when a claim comes back short.
+// Goal: a sale's burst of paid orders is mailed in one sweep, paced at emailsPerSecondMax, not one
+// batch of emailBatchMax per sweep period — on real PostgreSQL and the real .eml transport. Control:
+// the sweep stops when a claim comes back short, and the next one finds nothing owed.
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";

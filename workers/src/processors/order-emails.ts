@@ -47,8 +47,14 @@ async function sendOne(deps: ProcessorDeps, claimed: ClaimedOrderEmail): Promise
 }
 
 /** How long one sweep keeps claiming while batches come back full (a sale's burst of paid orders
- * is mailed at the SMTP server's pace, not one batch per period); far below the lease. */
+ * is mailed in minutes, not one batch per period); far below the lease. */
 const sweepBudgetMs = 60_000;
+/** Messages per second one workers process renders and sends at most. A two-ticket confirmation
+ * costs about 15 ms of CPU here (its QR PNGs 7, the MIME body and file 5): unpaced, a sale's burst
+ * of confirmations took a third of a core from the checkout it was selling on (`npm run bench --
+ * purchase`: workers 0.1 → 3 s of CPU in its 10 s); at 5 a second under a tenth of a core, and a
+ * sale's 2,000 orders are mailed in 7 minutes by one workers process (faster with more). */
+export const emailsPerSecondMax = 5;
 
 /** One claimed batch, sent `sendConcurrency` at a time. */
 async function sendBatch(deps: ProcessorDeps): Promise<{ claimed: number; sent: number }> {
@@ -67,10 +73,13 @@ export function createOrderEmailSweep(deps: ProcessorDeps): Processor {
     const started = Date.now();
     const total = { claimed: 0, sent: 0 };
     for (;;) {
+      const batchStarted = Date.now();
       const batch = await sendBatch(deps);
       total.claimed += batch.claimed;
       total.sent += batch.sent;
       if (batch.claimed < emailBatchMax || Date.now() - started >= sweepBudgetMs) break;
+      const paceMs = (batch.claimed / emailsPerSecondMax) * 1_000 - (Date.now() - batchStarted);
+      if (paceMs > 0) await new Promise((resolve) => setTimeout(resolve, paceMs));
     }
     const failed = total.claimed - total.sent;
     if (total.claimed > 0) deps.logger.info({ sent: total.sent, failed }, "order emails swept");
