@@ -62,7 +62,8 @@ export async function checkRedis(redisUrl: string): Promise<void> {
     await client.ping();
   } catch (err) {
     throw new StartupError(
-      `Redis at ${redisDisplayAddress(redisUrl)} ${reason(socketError ?? err)} (REDIS_URL). Start it, e.g. \`redis-server --daemonize yes\` or \`docker compose up -d redis\`.`,
+      `Redis at ${redisDisplayAddress(redisUrl)} ${reason(socketError ?? err)} (REDIS_URL). ` +
+        "Start it, e.g. `redis-server --daemonize yes` or `docker compose up -d redis`.",
     );
   } finally {
     client.disconnect();

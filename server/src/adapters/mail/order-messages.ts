@@ -92,7 +92,8 @@ async function confirmation(content: OrderEmailContent, ctx: MessageContext): Pr
 <p>${event.map(escapeHtml).join("<br>")}</p>
 <p>Your tickets — show the QR code at the door, or type the code under it:</p>
 ${tickets}
-<p><a href="${escapeHtml(ctx.orderUrl)}">Your order, with the tickets</a>. Keep this link to yourself: whoever has it can see your tickets.</p>
+<p><a href="${escapeHtml(ctx.orderUrl)}">Your order, with the tickets</a>.
+Keep this link to yourself: whoever has it can see your tickets.</p>
 <p style="color:#666">Sent to ${escapeHtml(content.email)}.</p>`,
   );
   const attachments = await Promise.all(
