@@ -6,9 +6,9 @@
 //   const backends = useRedisBackends();            // at the top level of the test file
 //   describe.each(backends)("join on $name", (backend) => { … createTestbed(4, backend.url()) … });
 import { afterAll, beforeAll } from "vitest";
-import { isCluster, type Cluster, type Redis } from "../../src/adapters/redis/connection.js";
+import { closeRedis, createRedis, isCluster, type Cluster, type Redis } from "../../src/adapters/redis/connection.js";
 import { startRedisCluster, type TestRedisCluster } from "./redis-cluster.js";
-import { testRedisUrl } from "./services.js";
+import { createTestRedis, testRedisUrl, type TestRedis } from "./services.js";
 
 export interface RedisBackend {
   name: "single Redis" | "Redis Cluster";
@@ -84,4 +84,19 @@ async function slotPlacement(client: Cluster): Promise<(eventId: string) => Prom
     if (!master) throw new Error(`slot ${slot} is not served`);
     return { slot, master: master[2] };
   };
+}
+
+/** Inside a describe over the backends: a test Redis of its own prefix and a second connection to
+ * the same backend (as another node's), both closed after the suite. Read them in hooks or tests. */
+export function twoConnections(backend: RedisBackend, role: "app" | "bullmq"): { redis: TestRedis; other: Redis } {
+  const conns = {} as { redis: TestRedis; other: Redis };
+  beforeAll(async () => {
+    conns.redis = await createTestRedis(backend.url());
+    conns.other = createRedis(backend.url(), role);
+  });
+  afterAll(async () => {
+    await closeRedis(conns.other);
+    await conns.redis.cleanup();
+  });
+  return conns;
 }

@@ -3,32 +3,21 @@
 // queue under the prefix without a hash tag is refused by the cluster (BullMQ's scripts touch keys
 // in several slots), so the suite can see a prefix that would fail in production.
 import { Queue, Worker } from "bullmq";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeRedis, createRedis, type Redis } from "../redis/connection.js";
+import { describe, expect, it } from "vitest";
 import { bullPrefix } from "./prefix.js";
-import { useRedisBackends } from "../../../test/support/redis-backends.js";
-import { createTestRedis, type TestRedis } from "../../../test/support/services.js";
+import { twoConnections, useRedisBackends } from "../../../test/support/redis-backends.js";
 
 const backends = useRedisBackends();
 
 describe.each(backends)("BullMQ on $name", (backend) => {
-  let redis: TestRedis;
-  let connection: Redis;
-  beforeAll(async () => {
-    redis = await createTestRedis(backend.url());
-    connection = createRedis(backend.url(), "bullmq");
-  });
-  afterAll(async () => {
-    await closeRedis(connection);
-    await redis.cleanup();
-  });
+  const conns = twoConnections(backend, "bullmq");
 
   it("runs a job through a queue and a worker under the install's prefix", async () => {
-    const prefix = bullPrefix(redis.prefix, connection);
+    const prefix = bullPrefix(conns.redis.prefix, conns.other);
     expect(prefix.startsWith("{")).toBe(backend.name === "Redis Cluster");
-    const queue = new Queue<{ n: number }>("prefix-test", { connection, prefix });
+    const queue = new Queue<{ n: number }>("prefix-test", { connection: conns.other, prefix });
     const worker = new Worker<{ n: number }, number>("prefix-test", async (job) => job.data.n * 2, {
-      connection,
+      connection: conns.other,
       prefix,
     });
     try {
@@ -45,7 +34,7 @@ describe.each(backends)("BullMQ on $name", (backend) => {
   });
 
   it("negative control: without the hash tag the cluster refuses BullMQ's scripts", async () => {
-    const queue = new Queue("untagged", { connection, prefix: `${redis.prefix}:bull` });
+    const queue = new Queue("untagged", { connection: conns.other, prefix: `${conns.redis.prefix}:bull` });
     queue.on("error", () => {}); // the refusal is the expected outcome here
     try {
       const add = queue.add("x", {});

@@ -1,28 +1,17 @@
 // Goal: a rate limit is shared by every node (two connections count against one budget) on a single
 // Redis and on a Redis Cluster alike — rate-limiter-flexible's script keeps to its one key.
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRedis, type Redis } from "./connection.js";
+import { describe, expect, it } from "vitest";
 import { RateLimit } from "./rate-limit.js";
-import { useRedisBackends } from "../../../test/support/redis-backends.js";
-import { createTestRedis, type TestRedis } from "../../../test/support/services.js";
+import { twoConnections, useRedisBackends } from "../../../test/support/redis-backends.js";
 
 const backends = useRedisBackends();
 
 describe.each(backends)("rate limits on $name", (backend) => {
-  let redis: TestRedis;
-  let other: Redis;
-  beforeAll(async () => {
-    redis = await createTestRedis(backend.url());
-    other = createRedis(backend.url(), "app");
-  });
-  afterAll(async () => {
-    other.disconnect();
-    await redis.cleanup();
-  });
+  const conns = twoConnections(backend, "app");
 
   it("lets 3 a minute through across two nodes, then says how long to wait", async () => {
-    const nodes = [redis.client, other].map((c) => new RateLimit(c, redis.prefix, "test", 3));
+    const nodes = [conns.redis.client, conns.other].map((c) => new RateLimit(c, conns.redis.prefix, "test", 3));
     const ip = `ip-${randomUUID()}`;
     const waits = [];
     for (let i = 0; i < 4; i++) waits.push(await nodes[i % 2]!.take(ip));
