@@ -21,14 +21,15 @@ import {
 } from "./support/checkout.js";
 import { waitFor } from "./support/fans.js";
 import { testPostgresBase } from "./support/services.js";
+import type { RunningServer } from "./support/processes.js";
 import { startStack, type TestStack } from "./support/stack.js";
 import { proxyPostgresPool, viaProxy, type TcpProxy } from "./support/tcp-proxy.js";
 
 let stack: TestStack;
 let tightProxy: TcpProxy;
 let roomyProxy: TcpProxy;
-let tight: string;
-let roomy: string;
+let tight: RunningServer;
+let roomy: RunningServer;
 const fans: AdmittedFan[] = [];
 
 beforeAll(async () => {
@@ -41,11 +42,8 @@ beforeAll(async () => {
   // blackhole however slowly a loaded machine lets the burst in (with the 2 s default, a loaded run
   // saw the first holds fail as ledger_unavailable before the last arrived, and nothing refused).
   const base = { HOLDS_IN_FLIGHT_MAX: "2", HOLD_QUEUE_WAIT_MAX_MS: "600000", LEDGER_CALL_TIMEOUT_MS: "60000" };
-  tight = (await stack.addServer({ ...base, DATABASE_URL: viaProxy(stack.db.url, tightProxy), HOLDS_QUEUED_MAX: "2" }))
-    .url;
-  roomy = (
-    await stack.addServer({ ...base, DATABASE_URL: viaProxy(stack.db.url, roomyProxy), HOLDS_QUEUED_MAX: "100" })
-  ).url;
+  tight = await stack.addServer({ ...base, DATABASE_URL: viaProxy(stack.db.url, tightProxy), HOLDS_QUEUED_MAX: "2" });
+  roomy = await stack.addServer({ ...base, DATABASE_URL: viaProxy(stack.db.url, roomyProxy), HOLDS_QUEUED_MAX: "100" });
 }, 120_000);
 
 afterAll(async () => {
@@ -58,6 +56,17 @@ afterAll(async () => {
 interface Burst {
   answers: Map<number, TimedAnswer>;
   all: Promise<TimedAnswer[]>;
+}
+
+/** Waits until the server's ledger has been sent something (held by the blackholed proxy) or an
+ * answer has come; a timeout says what the server process was doing, for a run that cannot be repeated. */
+async function ledgerHeard(server: RunningServer, proxy: TcpProxy, b: Burst, until: () => boolean): Promise<void> {
+  try {
+    await waitFor("the ledger hears the first holds", () => proxy.queued("up") > 0 && until(), 20_000);
+  } catch (error) {
+    const state = { exitCode: server.child.exitCode, answers: [...b.answers.values()].map((a) => a.status) };
+    throw new Error(`${String(error)}: ${JSON.stringify(state)}\n${server.output().slice(-4_000)}`);
+  }
 }
 
 /** Eight fans send one hold each at once, each with its own Idempotency-Key. */
@@ -92,10 +101,9 @@ async function burst(
 describe("a saturated hold queue", () => {
   it("refuses the holds past the queue at once with 503 overloaded and Retry-After, and a retry holds once", async () => {
     const proxy = tightProxy;
-    const { burst: b, admitted, sale } = await burst(tight, proxy, "tight");
+    const { burst: b, admitted, sale } = await burst(tight.url, proxy, "tight");
     // 2 in the ledger, 2 queued, 4 refused: the four answers come while the ledger is blackholed.
-    await waitFor("four refusals", () => b.answers.size >= 4, 20_000);
-    await waitFor("the ledger hears the first holds", () => proxy.queued("up") > 0, 20_000);
+    await ledgerHeard(tight, proxy, b, () => b.answers.size >= 4);
     const early = [...b.answers.values()];
     expect(early).toHaveLength(4); // the other four wait on the blackholed ledger
     expect(early.map((a) => [a.status, a.body.error?.code, a.retryAfterS >= 1])).toEqual(
@@ -109,23 +117,23 @@ describe("a saturated hold queue", () => {
     const retried = await Promise.all(
       refused.map((i) => {
         const fan = admitted[i]!;
-        return postAsFan(tight, `/api/events/${sale.eventId}/holds`, fan.fanToken, holdBody(fan, sale.classId, 1), {
+        return postAsFan(tight.url, `/api/events/${sale.eventId}/holds`, fan.fanToken, holdBody(fan, sale.classId, 1), {
           "idempotency-key": `tight-${i}`,
         });
       }),
     );
     expect(retried.map((a) => a.status)).toEqual([201, 201, 201, 201]);
-    expect((await stockOf(tight, sale.eventId))[0]).toMatchObject({ held: 8 });
+    expect((await stockOf(tight.url, sale.eventId))[0]).toMatchObject({ held: 8 });
   });
 
   it("control: with room in the queue the same burst waits its turn and nothing is refused", async () => {
     const proxy = roomyProxy;
-    const { burst: b, sale } = await burst(roomy, proxy, "roomy");
-    await waitFor("the ledger hears the first holds", () => proxy.queued("up") > 0, 20_000);
+    const { burst: b, sale } = await burst(roomy.url, proxy, "roomy");
+    await ledgerHeard(roomy, proxy, b, () => true);
     expect(b.answers.size, JSON.stringify([...b.answers.values()].map((a) => [a.status, a.body.error?.code]))).toBe(0);
     proxy.setMode("pass");
     const all = await b.all;
     expect(all.map((a) => a.status)).toEqual(Array(8).fill(201));
-    expect((await stockOf(roomy, sale.eventId))[0]).toMatchObject({ held: 8 });
+    expect((await stockOf(roomy.url, sale.eventId))[0]).toMatchObject({ held: 8 });
   });
 });

@@ -27,7 +27,7 @@ import {
 import { basicAuth, waitFor } from "./support/fans.js";
 import { testPostgresBase } from "./support/services.js";
 import { stackAdmin, startStack, type TestStack } from "./support/stack.js";
-import { startTcpProxy, viaProxy, type TcpProxy } from "./support/tcp-proxy.js";
+import { onPostgresStartup, startTcpProxy, viaProxy, type TcpProxy } from "./support/tcp-proxy.js";
 
 interface Setup {
   url: string;
@@ -51,7 +51,7 @@ function proxiedStack(): void {
     const proxy = await startTcpProxy({
       upstreamHost: shared.hostname,
       upstreamPort: Number(shared.port || 5432),
-      affects: (startup) => startup.includes("stampede-ledger") && !sparesNewConnections,
+      affects: onPostgresStartup((startup) => startup.includes("stampede-ledger") && !sparesNewConnections),
     });
     const stack = await startStack();
     setup = { url: "", proxy, direct: createPool(stack.db.url, { max: 2 }), stack };

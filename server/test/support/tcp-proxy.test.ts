@@ -203,6 +203,27 @@ describe("tcp proxy", () => {
     expect(proxy.connections()).toBe(1);
   });
 
+  it("affects: a filter that needs more bytes holds the connection as affected until it can judge", async () => {
+    const { echo, proxy, open } = await setUp({
+      affects: (first) => (first.length < 4 ? undefined : first.toString().startsWith("slow")),
+    });
+    proxy.setMode("blackhole");
+    const slow = await open();
+    slow.socket.setNoDelay(true);
+    slow.socket.write("sl");
+    // Two chunks, so the filter first sees too little (the pause only makes the split likely; a run
+    // where they arrive as one chunk passes too).
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    slow.socket.write("ow");
+    const fast = await open();
+    fast.socket.write("fast");
+    await waitFor("the other connection's echo", () => fast.received() === "fast");
+    await waitFor("all of the matching one held", () => proxy.queued("up") >= 1 && proxy.connections() === 1);
+    expect(echo.received()).toBe("fast");
+    proxy.setMode("pass");
+    await waitFor("the held bytes", () => slow.received() === "slow");
+  });
+
   it("close(): stops listening and ends every connection", async () => {
     const { proxy, open } = await setUp();
     const client = await open();

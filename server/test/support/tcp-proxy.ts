@@ -14,8 +14,9 @@ export type ProxyMode = "pass" | "blackhole" | "refuse";
 export interface TcpProxyOptions {
   upstreamHost: string;
   upstreamPort: number;
-  /** Which connections the faults apply to, decided on the client's first chunk; default: every connection. */
-  affects?: (firstChunk: Buffer) => boolean;
+  /** Which connections the faults apply to, judged on the client's first bytes (all that has come so far;
+   * undefined: not enough yet — the connection is held as affected until judged); default: every one. */
+  affects?: (firstBytes: Buffer) => boolean | undefined;
 }
 
 export interface TcpProxy {
@@ -95,8 +96,10 @@ class Lane {
 }
 
 class Link {
-  /** null until the client's first chunk has been judged (only with an `affects` filter). */
+  /** null until the client's first bytes have been judged (only with an `affects` filter). */
   private affectedNow: boolean | null;
+  /** The client's bytes so far while not judged yet. */
+  private firstBytes = Buffer.alloc(0);
   private readonly upstream: net.Socket;
   private readonly lanes: Record<Direction, Lane>;
 
@@ -108,7 +111,8 @@ class Link {
   ) {
     this.affectedNow = options.affects ? null : true;
     this.upstream = net.connect({ port: options.upstreamPort, host: options.upstreamHost, allowHalfOpen: true });
-    const affected = () => this.affectedNow === true;
+    // Not judged yet counts as affected: a blackhole must not let a half-read startup message through.
+    const affected = () => this.affectedNow !== false;
     this.lanes = {
       up: new Lane("up", this.upstream, faults, affected),
       down: new Lane("down", client, faults, affected),
@@ -123,9 +127,8 @@ class Link {
 
   private wire(from: net.Socket, direction: Direction, options: TcpProxyOptions): void {
     from.on("data", (chunk: Buffer) => {
-      const judged = direction === "up" && this.affectedNow === null;
-      if (judged) this.affectedNow = options.affects?.(chunk) ?? true;
-      // With a filter, a new connection is known to be affected only at its first chunk: refused then.
+      const judged = direction === "up" && this.affectedNow === null && this.judge(chunk, options);
+      // With a filter, a new connection is known to be affected only once judged: refused then.
       if (judged && this.affected && this.faults.mode === "refuse") return this.reset();
       if (this.affected) this.faults.tap?.(direction, chunk);
       this.lanes[direction].push({ chunk, arrivedAt: Date.now() });
@@ -136,6 +139,17 @@ class Link {
     from.on("close", () => {
       if (this.client.destroyed && this.upstream.destroyed) this.finish();
     });
+  }
+
+  /** True when this chunk decided whether the connection is affected. */
+  private judge(chunk: Buffer, options: TcpProxyOptions): boolean {
+    this.firstBytes = Buffer.concat([this.firstBytes, chunk]);
+    const verdict = options.affects ? options.affects(this.firstBytes) : true;
+    if (verdict === undefined) return false;
+    this.affectedNow = verdict;
+    this.firstBytes = Buffer.alloc(0);
+    if (!verdict) this.flush(); // what was held while undecided goes on
+    return true;
   }
 
   flush(): void {
@@ -226,6 +240,12 @@ export function proxyPostgresPool(postgresBase: string, applicationName: string)
   return startTcpProxy({
     upstreamHost: upstream.hostname,
     upstreamPort: Number(upstream.port || 5432),
-    affects: (startup) => startup.includes(applicationName),
+    affects: onPostgresStartup((startup) => startup.includes(applicationName)),
   });
+}
+
+/** An `affects` filter for PostgreSQL connections: judged once the whole startup message has come
+ * (it starts with its length), which names the application. */
+export function onPostgresStartup(matches: (startup: Buffer) => boolean): (firstBytes: Buffer) => boolean | undefined {
+  return (bytes) => (bytes.length < 4 || bytes.length < bytes.readInt32BE(0) ? undefined : matches(bytes));
 }
