@@ -3,7 +3,9 @@
 // the contract names, idempotent holds, perks exactly N times under concurrency, check-in where
 // the first scan wins, admin refunds that return stock; the ledger audit passes after each test,
 // and every JSON answer of the walk parsed with its route's declared schema (the response check).
-import { afterEach, describe, expect, it } from "vitest";
+// All of it on a single Redis and on a Redis Cluster (the waiting room, BullMQ's webhooks and
+// expiry jobs, the rate limits and the Socket.IO adapter on both).
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   admittedFan,
   auditOk,
@@ -16,7 +18,8 @@ import {
 } from "./support/checkout.js";
 import { basicAuth, createEvent, waitFor } from "./support/fans.js";
 import { stackAdmin } from "./support/stack.js";
-import { useStack } from "./support/use-stack.js";
+import { useStack, type UsedStack } from "./support/use-stack.js";
+import { useRedisBackends } from "./support/redis-backends.js";
 import { mismatchLines, responseMismatches } from "./support/response-check.js";
 import { waitingRoomKeys } from "../src/adapters/redis/waiting-room/keys.js";
 
@@ -24,7 +27,9 @@ const eventsMade: string[] = [];
 const basic = basicAuth(stackAdmin.username, stackAdmin.password);
 const asAdmin = { "content-type": "application/json", authorization: basic };
 
-const served = useStack();
+const backends = useRedisBackends();
+/** The stack of the describe block running now (one per Redis backend). */
+let served: UsedStack;
 afterEach(async () => {
   for (const id of eventsMade.splice(0)) expect(await auditOk(served.url, id, basic)).toBe(true);
   // 0, not null: the server checks its answers (on under NODE_ENV=test) and none differed from its schemas.
@@ -54,7 +59,12 @@ async function fan(eventId: string): Promise<AdmittedFan> {
   return f;
 }
 
-describe("checkout", () => {
+describe.each(backends)("checkout on $name", (backend) => {
+  const stack = useStack({}, { redisUrl: backend.url });
+  beforeAll(() => {
+    served = stack;
+  });
+
   it("sells: hold → MockPay → webhook → paid order with QR tickets, the perk, and a live update", async () => {
     const { event, vip, ga } = await saleEvent();
     const f = await fan(event.id);

@@ -3,30 +3,15 @@
 // node with their sessions and join again: each gets back the number they had, a newcomer queues
 // behind all of them, and admission then goes strictly in number order, one checkout slot at a
 // time, across the fans who moved and the fans who never left. The control: the kill really cut
-// the moved fans off (their sockets closed), and the node is gone (its process exited).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectFan, createEvent, waitFor, type TestFan } from "./support/fans.js";
-import type { RunningServer } from "./support/processes.js";
-import { stackAdmin, startStack, type TestStack } from "./support/stack.js";
+// the moved fans off (their sockets closed), and the node is gone (its process exited). On a single
+// Redis and on a Redis Cluster.
+import { describe, expect, it } from "vitest";
+import { createEvent, waitFor, type TestFan } from "./support/fans.js";
+import { useRedisBackends } from "./support/redis-backends.js";
+import { stackAdmin } from "./support/stack.js";
+import { useTwoNodes } from "./support/two-nodes.js";
 
-let stack: TestStack;
-let a: RunningServer;
-let b: RunningServer;
-const fans: TestFan[] = [];
-beforeAll(async () => {
-  stack = await startStack();
-  [a, b] = await Promise.all([stack.addServer(), stack.addServer()]);
-}, 120_000);
-afterAll(async () => {
-  for (const f of fans) f.close();
-  await stack.close();
-});
-
-async function fanOn(node: RunningServer, session?: { fanId: string; fanToken: string }): Promise<TestFan> {
-  const fan = await connectFan(node.url, session);
-  fans.push(fan);
-  return fan;
-}
+const backends = useRedisBackends();
 
 async function numberOf(fan: TestFan, eventId: string): Promise<number> {
   const ack = await fan.join(eventId);
@@ -49,8 +34,11 @@ async function admitsInNumberOrder(eventId: string, inOrder: TestFan[]): Promise
   }
 }
 
-describe("a server node killed under its waiting fans", () => {
+describe.each(backends)("a server node killed under its waiting fans, on $name", (backend) => {
+  const nodes = useTwoNodes(backend);
+
   it("lets them reconnect to the other node with their numbers, and admits everyone in number order", async () => {
+    const { a, b, fanOn } = nodes;
     const event = await createEvent(b.url, stackAdmin, {
       name: "Node failover",
       status: "on_sale",

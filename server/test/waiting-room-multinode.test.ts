@@ -1,24 +1,16 @@
 // Goal: several server processes share one waiting room — one FIFO order across nodes, a fan
 // moving between nodes keeps their number and still gets their admission, and when the node
-// leading an event's ticker dies another node takes over within two lease periods.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// leading an event's ticker dies another node takes over within two lease periods. On a single
+// Redis and on a Redis Cluster: the waiting room's scripts, the ticker lease and the Socket.IO
+// adapter (a fan's admission and the room's status frames reach sockets on the other node) on both.
+import { describe, expect, it } from "vitest";
 import { tickerLeaseMs } from "@stampede/shared/limits";
-import { connectFan, createEvent, waitFor, type TestFan } from "./support/fans.js";
-import { stackAdmin, startStack, type TestStack } from "./support/stack.js";
-import type { RunningServer } from "./support/processes.js";
+import { createEvent, waitFor } from "./support/fans.js";
+import { useRedisBackends } from "./support/redis-backends.js";
+import { stackAdmin } from "./support/stack.js";
+import { useTwoNodes } from "./support/two-nodes.js";
 
-let stack: TestStack;
-let a: RunningServer;
-let b: RunningServer;
-const fans: TestFan[] = [];
-beforeAll(async () => {
-  stack = await startStack();
-  [a, b] = await Promise.all([stack.addServer(), stack.addServer()]);
-});
-afterAll(async () => {
-  for (const f of fans) f.close();
-  await stack.close();
-});
+const backends = useRedisBackends();
 
 const eventBody = (waitingRoom: Record<string, unknown>) => ({
   name: "Two nodes",
@@ -27,18 +19,18 @@ const eventBody = (waitingRoom: Record<string, unknown>) => ({
   waitingRoom,
 });
 
-async function fanOn(node: RunningServer, session?: { fanId: string; fanToken: string }) {
-  const fan = await connectFan(node.url, session);
-  fans.push(fan);
-  return fan;
-}
+describe.each(backends)("waiting room across two server processes on $name", (backend) => {
+  const nodes = useTwoNodes(backend);
 
-describe("waiting room across two server processes", () => {
   it("gives one FIFO order across both nodes and admits in that order", async () => {
-    const event = await createEvent(a.url, stackAdmin, eventBody({ admitPerMinute: 600, maxActiveCheckouts: 1000 }));
+    const event = await createEvent(
+      nodes.a.url,
+      stackAdmin,
+      eventBody({ admitPerMinute: 600, maxActiveCheckouts: 1000 }),
+    );
     const joined = await Promise.all(
       Array.from({ length: 60 }, async (_, i) => {
-        const fan = await fanOn(i % 2 === 0 ? a : b);
+        const fan = await nodes.fanOn(i % 2 === 0 ? nodes.a : nodes.b);
         const ack = await fan.join(event.id);
         if (!ack.ok) throw new Error(JSON.stringify(ack));
         return { fan, n: ack.data.queueNumber ?? 0, admittedAtJoin: ack.data.state === "admitted" };
@@ -55,13 +47,17 @@ describe("waiting room across two server processes", () => {
   }, 45_000);
 
   it("keeps a fan's number when they move to the other node, and admits them there", async () => {
-    const event = await createEvent(a.url, stackAdmin, eventBody({ admitPerMinute: 60_000, maxActiveCheckouts: 1 }));
-    const ahead = await fanOn(a);
+    const event = await createEvent(
+      nodes.a.url,
+      stackAdmin,
+      eventBody({ admitPerMinute: 60_000, maxActiveCheckouts: 1 }),
+    );
+    const ahead = await nodes.fanOn(nodes.a);
     await ahead.join(event.id); // takes the only slot
-    const mover = await fanOn(a);
+    const mover = await nodes.fanOn(nodes.a);
     const first = await mover.join(event.id);
     mover.close();
-    const moved = await fanOn(b, { fanId: mover.fanId, fanToken: mover.fanToken });
+    const moved = await nodes.fanOn(nodes.b, { fanId: mover.fanId, fanToken: mover.fanToken });
     const again = await moved.join(event.id);
     expect(again.ok && first.ok && again.data.queueNumber === first.data.queueNumber).toBe(true);
     await ahead.socket.timeout(5000).emitWithAck("queue:leave", { eventId: event.id });
@@ -69,14 +65,19 @@ describe("waiting room across two server processes", () => {
   });
 
   it("hands the ticker over within two lease periods when the leading node dies", async () => {
-    const event = await createEvent(a.url, stackAdmin, eventBody({ admitPerMinute: 600, maxActiveCheckouts: 1000 }));
-    const watchers = [await fanOn(a), await fanOn(b)];
+    const event = await createEvent(
+      nodes.a.url,
+      stackAdmin,
+      eventBody({ admitPerMinute: 600, maxActiveCheckouts: 1000 }),
+    );
+    const watchers = [await nodes.fanOn(nodes.a), await nodes.fanOn(nodes.b)];
     for (const w of watchers) await w.join(event.id);
     await waitFor("status frames on both nodes", () => watchers.every((w) => w.statuses.length >= 2));
-    const leaderKey = `${stack.redis.prefix}:wr:{${event.id}}:leader`;
-    const leaderNode = await stack.redis.client.get(leaderKey);
+    const leaderKey = `${nodes.stack.redis.prefix}:wr:{${event.id}}:leader`;
+    const leaderNode = await nodes.stack.redis.client.get(leaderKey);
     expect(leaderNode).toBeTruthy();
     // Kill the process that holds the lease.
+    const { a, b } = nodes;
     const victim = [a, b].find((n) => n.nodeId === leaderNode);
     if (!victim) throw new Error(`no node has id ${leaderNode}`);
     const survivor = victim === a ? b : a;
@@ -87,9 +88,9 @@ describe("waiting room across two server processes", () => {
     await waitFor("status frames again", () => watcher.statuses.length > before + 1, 3 * tickerLeaseMs + 5_000);
     const gapMs = Date.now() - killedAt;
     expect(gapMs).toBeLessThanOrEqual(2 * tickerLeaseMs + 1_500);
-    expect(await stack.redis.client.get(leaderKey)).toBe(survivor.nodeId);
+    expect(await nodes.stack.redis.client.get(leaderKey)).toBe(survivor.nodeId);
     // Joining on the survivor still works and the order continues.
-    const late = await fanOn(survivor);
+    const late = await nodes.fanOn(survivor);
     const ack = await late.join(event.id);
     expect(ack.ok && (ack.data.queueNumber ?? 0) > 2).toBe(true);
   }, 30_000);

@@ -6,7 +6,8 @@
 // delivers it; the order is paid once, with one set of tickets. The dead process's copy of the
 // delivery then reaches the shop too (it had been sent): nothing changes.
 // Controls: the first delivery really was cut off mid-flight with no attempt recorded, and the
-// order stayed held until the second process delivered (nothing else settles it).
+// order stayed held until the second process delivered (nothing else settles it). On a single Redis
+// and on a Redis Cluster (BullMQ's queues under a hash-tagged prefix).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import { domainStreamKey, entryEvents } from "../src/adapters/redis/domain-events.js";
@@ -22,26 +23,32 @@ import {
 } from "./support/checkout.js";
 import { basicAuth, createEvent, waitFor } from "./support/fans.js";
 import { testPool } from "./support/services.js";
+import { useRedisBackends, type RedisBackend } from "./support/redis-backends.js";
 import { stackAdmin, startStack, type TestStack } from "./support/stack.js";
 import { deliveriesSettled, stackWebhooks } from "./support/webhook-jobs.js";
 import { startWebhookGate, type WebhookGate } from "./support/webhook-gate.js";
 
+const backends = useRedisBackends();
 let gate: WebhookGate;
 let stack: TestStack;
 let url: string;
 let db: pg.Pool;
-beforeAll(async () => {
-  gate = await startWebhookGate();
-  stack = await startStack({ PUBLIC_URL: gate.url, JOB_LOCK_MS: "2000" });
-  url = (await stack.addServer()).url;
-  gate.target = url;
-  db = testPool(stack.db.url, 2);
-}, 120_000);
-afterAll(async () => {
-  await db?.end();
-  await stack?.close();
-  await gate?.close();
-});
+
+/** The gate, stack and pool of the describe block running now (one per Redis backend). */
+function gatedStack(backend: RedisBackend): void {
+  beforeAll(async () => {
+    gate = await startWebhookGate();
+    stack = await startStack({ PUBLIC_URL: gate.url, JOB_LOCK_MS: "2000" }, { redisUrl: backend.url() });
+    url = (await stack.addServer()).url;
+    gate.target = url;
+    db = testPool(stack.db.url, 2);
+  }, 120_000);
+  afterAll(async () => {
+    await db?.end();
+    await stack?.close();
+    await gate?.close();
+  });
+}
 
 /** The order's statuses as announced on the domain-event stream (one entry when placed, one per transition). */
 async function transitionsOf(orderId: string): Promise<string[]> {
@@ -66,7 +73,9 @@ async function heldOrder() {
   return { eventId: event.id, order: held.body };
 }
 
-describe("a workers process killed mid-job", () => {
+describe.each(backends)("a workers process killed mid-job, on $name", (backend) => {
+  gatedStack(backend);
+
   it("hands the webhook delivery to another workers process, which pays the order exactly once", async () => {
     const first = stack.addWorkers();
     const { eventId, order } = await heldOrder();

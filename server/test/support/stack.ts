@@ -28,15 +28,17 @@ export interface TestStack {
   close(): Promise<void>;
 }
 
-/** postgresBase: another PostgreSQL cluster (a throwaway one from postgres-server.ts) for its database. */
+/** postgresBase: another PostgreSQL cluster (a throwaway one from postgres-server.ts) for its database;
+ * redisUrl: another Redis (a Redis Cluster's `redis+cluster://…`, from redis-backends.ts) for its keys. */
 export async function startStack(
   env: Record<string, string> = {},
-  options: { postgresBase?: string } = {},
+  options: { postgresBase?: string; redisUrl?: string } = {},
 ): Promise<TestStack> {
   const db = await createTestDatabase({ migrate: false, base: options.postgresBase });
-  const redis = await createTestRedis();
+  const redis = await createTestRedis(options.redisUrl);
   const baseEnv = {
     DATABASE_URL: db.url,
+    REDIS_URL: redis.url,
     REDIS_PREFIX: redis.prefix,
     SECRET_KEY: stackSecretKey,
     ADMIN_USER: stackAdmin.username,

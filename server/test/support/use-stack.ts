@@ -11,11 +11,12 @@ export interface UsedStack {
   closeAfter<T extends { close(): void }>(thing: T): T;
 }
 
-export function useStack(env: Record<string, string> = {}): UsedStack {
+/** redisUrl: the Redis to run on (a backend of redis-backends.ts; read when the stack starts). */
+export function useStack(env: Record<string, string> = {}, options: { redisUrl?: () => string } = {}): UsedStack {
   let started: { stack: TestStack; url: string } | undefined;
   const toClose: Array<{ close(): void }> = [];
   beforeAll(async () => {
-    const stack = await startStack(env);
+    const stack = await startStack(env, { redisUrl: options.redisUrl?.() });
     started = { stack, url: "" };
     started.url = (await stack.addServer()).url;
     stack.addWorkers();
