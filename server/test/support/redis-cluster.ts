@@ -3,6 +3,7 @@
 // fails loudly), their cluster state in a temp dir, joined by `redis-cli --cluster create`. Ready
 // means every node's CLUSTER INFO says cluster_state:ok with all 16384 slots: redis-cli returns
 // before gossip has reached every node, and a node that has not heard yet answers CLUSTERDOWN.
+// With replicas, a master's slots can be handed to its replica mid-test (failOverMasterOf).
 // Never touches the shared Redis. Start one per test file: it takes a second or two.
 import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -18,9 +19,17 @@ const run = promisify(execFile);
 export interface TestRedisCluster {
   /** `redis+cluster://127.0.0.1:<port>,…`: the REDIS_URL that makes createRedis (and a process) use it. */
   url: string;
+  /** Every node's port, masters first. */
   ports: number[];
   /** Kills every node and removes the temp dir. */
   stop(): Promise<void>;
+}
+
+export interface RedisClusterOptions {
+  masters?: number;
+  /** Replicas per master (CLUSTER FAILOVER needs one); ready means each has synced with its master. */
+  replicas?: number;
+  timeoutMs?: number;
 }
 
 /** Distinct spare ports: a node's client port and its cluster bus port (which need not be port + 10000). */
@@ -30,23 +39,25 @@ async function sparePorts(count: number): Promise<number[]> {
   return [...ports];
 }
 
-/** Starts `masters` cluster nodes (no replicas), joins them and waits until every node says ok. */
-export async function startRedisCluster(masters = 3, timeoutMs = 20_000): Promise<TestRedisCluster> {
+/** Starts the cluster's nodes (3 masters, no replicas by default), joins them and waits until every node says ok. */
+export async function startRedisCluster(options: RedisClusterOptions = {}): Promise<TestRedisCluster> {
+  const shape = { masters: 3, replicas: 0, timeoutMs: 20_000, ...options };
   // A spare port is free when picked, but a parallel test file may take it before redis-server
   // binds it: then the whole start is tried again on other ports.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce(masters, timeoutMs);
+      return await startOnce(shape);
     } catch (err) {
       if (attempt >= 3 || !/Address already in use/.test(String(err))) throw err;
     }
   }
 }
 
-async function startOnce(masters: number, timeoutMs: number): Promise<TestRedisCluster> {
+async function startOnce({ masters, replicas, timeoutMs }: Required<RedisClusterOptions>): Promise<TestRedisCluster> {
   const dir = await mkdtemp(path.join(tmpdir(), "stampede-redis-cluster-"));
-  const allPorts = await sparePorts(masters * 2);
-  const ports = allPorts.slice(0, masters);
+  const count = masters * (1 + replicas);
+  const allPorts = await sparePorts(count * 2);
+  const ports = allPorts.slice(0, count);
   const nodes: SpareRedis[] = [];
   const stop = async () => {
     await Promise.all(nodes.map((n) => n.kill()));
@@ -54,14 +65,18 @@ async function startOnce(masters: number, timeoutMs: number): Promise<TestRedisC
   };
   // Pushed as each one starts, so a failure of one still stops the others.
   const starts = ports.map((port, i) =>
-    startRedisServer(port, timeoutMs, { args: nodeArgs(dir, port, allPorts[masters + i]!) }).then((n) => nodes.push(n)),
+    startRedisServer(port, timeoutMs, { args: nodeArgs(dir, port, allPorts[count + i]!) }).then((n) => nodes.push(n)),
   );
   try {
     await Promise.all(starts);
     const addresses = ports.map((p) => `127.0.0.1:${p}`);
-    await run("redis-cli", ["--cluster", "create", ...addresses, "--cluster-replicas", "0", "--cluster-yes"], {
-      timeout: timeoutMs,
-    });
+    await run(
+      "redis-cli",
+      ["--cluster", "create", ...addresses, "--cluster-replicas", String(replicas), "--cluster-yes"],
+      {
+        timeout: timeoutMs,
+      },
+    );
     await waitForClusterOk(ports, Date.now() + timeoutMs);
   } catch (err) {
     await Promise.allSettled(starts); // none still starting when stop() kills them
@@ -80,22 +95,97 @@ function nodeArgs(dir: string, port: number, busPort: number): string[] {
   ];
 }
 
-/** Polls CLUSTER INFO on every node until all say ok with every slot assigned. */
+/** Polls every node until all say cluster_state ok with every slot assigned, know every node, and
+ * each replica's link to its master is up (it has synced). */
 async function waitForClusterOk(ports: number[], deadline: number): Promise<void> {
+  await pollNodes(ports, deadline, "become ok", async (client) => {
+    const [info, replication] = [await client.cluster("INFO"), await client.info("replication")];
+    return (
+      /cluster_state:ok/.test(info) &&
+      /cluster_slots_ok:16384/.test(info) &&
+      info.includes(`cluster_known_nodes:${ports.length}`) &&
+      (/role:master/.test(replication) || /master_link_status:up/.test(replication))
+    );
+  });
+}
+
+/** Asks every node in turn until ready() is true on all of them (or the deadline passes). */
+async function pollNodes(
+  ports: number[],
+  deadline: number,
+  what: string,
+  ready: (client: Redis) => Promise<boolean>,
+): Promise<void> {
   const clients = ports.map(
     (port) => new Redis({ port, host: "127.0.0.1", lazyConnect: true, maxRetriesPerRequest: 1 }),
   );
   clients.forEach((c) => c.on("error", () => {}));
   try {
-    let last = "";
     while (Date.now() < deadline) {
-      const infos = await Promise.all(clients.map((c) => c.cluster("INFO")));
-      if (infos.every((info) => /cluster_state:ok/.test(info) && /cluster_slots_ok:16384/.test(info))) return;
-      last = infos.join("\n");
+      const states = await Promise.all(clients.map((c) => ready(c).catch(() => false)));
+      if (states.every(Boolean)) return;
       await new Promise((r) => setTimeout(r, 50));
     }
-    throw new Error(`the Redis cluster on ${ports.join(",")} did not become ok:\n${last}`);
+    throw new Error(`the Redis cluster on ${ports.join(",")} did not ${what}`);
   } finally {
     clients.forEach((c) => c.disconnect());
+  }
+}
+
+interface NodeLine {
+  id: string;
+  port: number;
+  master: boolean;
+  masterId: string;
+  slots: Array<[number, number]>;
+}
+
+/** CLUSTER NODES as one node sees it. */
+async function clusterNodes(client: Redis): Promise<NodeLine[]> {
+  const text = (await client.cluster("NODES")) as string;
+  return text
+    .trim()
+    .split("\n")
+    .map((line) => {
+      const [id, address, flags, masterId, , , , , ...slots] = line.split(" ");
+      return {
+        id: id!,
+        port: Number(address!.split("@")[0]!.split(":")[1]),
+        master: flags!.split(",").includes("master"),
+        masterId: masterId!,
+        slots: slots.filter((r) => !r.startsWith("[")).map((r) => r.split("-").map(Number) as [number, number]),
+      };
+    });
+}
+
+/**
+ * A manual failover (CLUSTER FAILOVER on a replica): the master serving key's slot hands it to its
+ * replica, with no acknowledged write lost. Resolves once every node agrees that the replica is that
+ * slot's master and the cluster is ok again; returns the old and new masters' ports.
+ */
+export async function failOverMasterOf(
+  cluster: TestRedisCluster,
+  key: string,
+  timeoutMs = 20_000,
+): Promise<{ from: number; to: number }> {
+  const client = new Redis({ port: cluster.ports[0]!, host: "127.0.0.1", lazyConnect: true });
+  client.on("error", () => {});
+  try {
+    const slot = Number(await client.cluster("KEYSLOT", key));
+    const nodes = await clusterNodes(client);
+    const serves = (n: NodeLine) => n.master && n.slots.some(([from, to = from]) => slot >= from && slot <= to);
+    const master = nodes.find(serves);
+    const replica = nodes.find((n) => !n.master && n.masterId === master?.id);
+    if (!master || !replica) throw new Error(`no master with a replica serves slot ${slot}: start with replicas`);
+    const onReplica = new Redis({ port: replica.port, host: "127.0.0.1", lazyConnect: true });
+    await onReplica.cluster("FAILOVER").finally(() => onReplica.disconnect());
+    await pollNodes(cluster.ports, Date.now() + timeoutMs, "agree on the failover", async (node) => {
+      const seen = await clusterNodes(node);
+      const info = await node.cluster("INFO");
+      return /cluster_state:ok/.test(info) && seen.find(serves)?.id === replica.id;
+    });
+    return { from: master.port, to: replica.port };
+  } finally {
+    client.disconnect();
   }
 }

@@ -48,12 +48,16 @@ export function createRedis(url: string, role: RedisRole, extra: RedisOptions = 
 
 /** The same options on a cluster: per-node ones under redisOptions, the client-wide ones on the Cluster. */
 function createCluster(target: Extract<RedisTarget, { kind: "cluster" }>, options: RedisOptions): Cluster {
-  const { lazyConnect, retryStrategy, enableOfflineQueue, enableAutoPipelining, enableReadyCheck, ...perNode } =
-    options;
+  const { lazyConnect, retryStrategy, enableOfflineQueue, enableReadyCheck, ...rest } = options;
+  const { enableAutoPipelining: _singleServerOnly, ...perNode } = rest;
   const clusterOptions: ClusterOptions = {
     lazyConnect,
     enableOfflineQueue,
-    enableAutoPipelining,
+    // Never on a cluster: ioredis sends an auto-pipeline per node and, when a slot moves (a master
+    // failing over to its replica), fails the batch's commands with MOVED instead of following the
+    // redirection (ioredis issue 2075); without it each command follows MOVED itself. Found by
+    // redis-cluster-failover.test.ts: joins answered internal_error during a failover.
+    enableAutoPipelining: false,
     enableReadyCheck,
     // Reconnecting to the cluster as a whole (every node lost) backs off like a single server's.
     clusterRetryStrategy: (attempt) => retryStrategy?.(attempt) ?? null,
