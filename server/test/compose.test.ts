@@ -53,8 +53,14 @@ function words(value: string | string[] | undefined): string[] {
 }
 
 /** Services that others wait for with service_completed_successfully: one-shot jobs. */
+/** Jobs that run once: waited for by completion, or declared `restart: "no"` (a job nothing may wait on,
+ * such as one inside a profile). */
 function oneShotServices(config: ComposeConfig): Set<string> {
-  const oneShot = new Set<string>();
+  const oneShot = new Set(
+    Object.entries(config.services)
+      .filter(([, service]) => service.restart === "no")
+      .map(([name]) => name),
+  );
   for (const service of Object.values(config.services)) {
     for (const [dep, spec] of Object.entries(service.depends_on ?? {})) {
       if (spec.condition === "service_completed_successfully") oneShot.add(dep);
