@@ -6,6 +6,10 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
+    // Two test files at a time, on any machine: most of a file's time is spent waiting on the
+    // processes, databases and browsers it drives (vitest's default on two cores is one), and each
+    // end-to-end file's stack opens tens of PostgreSQL connections (max_connections is 100).
+    maxWorkers: 2,
     projects: [
       {
         test: {
