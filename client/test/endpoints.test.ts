@@ -57,6 +57,7 @@ const samples: Samples = {
   },
   eventAudit: { endpoint: endpoints.eventAudit(id) },
   moveEvent: { endpoint: endpoints.moveEvent(id), body: { status: "on_sale" } },
+  eventCancellation: { endpoint: endpoints.eventCancellation(id) },
   updateWaitingRoom: {
     endpoint: endpoints.updateWaitingRoom(id),
     body: { admission: "auto", admitPerMinuteFloor: 60, admitPerMinuteCeiling: 6000, maxActiveCheckouts: 50 },

@@ -25,6 +25,9 @@ import { AdminSessions } from "./services/admin/sessions.js";
 import { EventsRepo } from "./adapters/postgres/events-repo.js";
 import { EventsService } from "./services/events/events-service.js";
 import { eventRoutes } from "./http/routes/events.js";
+import { eventCancelRoutes } from "./http/routes/event-cancel.js";
+import { EventCancellation } from "./services/events/cancellation.js";
+import { EventCancellationsRepo } from "./adapters/postgres/event-cancellations-repo.js";
 import type { Ledger } from "@stampede/shared/ledger/port";
 import { fanSessionRoutes } from "./http/routes/fan-session.js";
 import { TokenService } from "./services/fans/tokens.js";
@@ -235,6 +238,18 @@ function wireCheckout(
 
 type Services = ReturnType<typeof createServices>;
 
+/** Cancelling events: the status move and the refunds' work list in one transaction (the workers refund). */
+function eventCancellation(deps: AppDeps, services: Services): EventCancellation {
+  const { events, waitingRoom } = services;
+  const cancellations = new EventCancellationsRepo(deps.pool);
+  return new EventCancellation({
+    transactions: transactionsOn(deps.pool),
+    events,
+    eventsRepo: waitingRoom.eventsRepo,
+    cancellations,
+  });
+}
+
 /** What every request passes through before the routes: proxy trust, logging, security headers,
  * metrics, the payment webhook (it needs the raw body) and the JSON body parser. */
 function mountMiddleware(
@@ -282,7 +297,9 @@ function mountRoutes(
   };
   app.use(prefixGate(waitingRoomRoutes(room, registry)));
   const auditFigures = new AuditFiguresRepo(deps.pool);
-  app.use(prefixGate(eventRoutes({ events, ledger: deps.ledger, admin, auditFigures }, registry)));
+  const cancellation = eventCancellation(deps, services);
+  app.use(prefixGate(eventRoutes({ events, ledger: deps.ledger, admin, auditFigures, cancellation }, registry)));
+  app.use(prefixGate(eventCancelRoutes({ admin, cancellation }, registry)));
   for (const router of checkout.routers) app.use(prefixGate(router));
   app.use(
     prefixGate(

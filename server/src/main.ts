@@ -15,6 +15,8 @@ import { AdminUsers } from "./services/admin/admin-users.js";
 import { AdminUsersRepo } from "./adapters/postgres/admin-users-repo.js";
 import { runMain } from "./run-main.js";
 import { startRealtime, type Realtime } from "./composition/realtime.js";
+import { CancellationSweep } from "./services/events/cancellation-sweep.js";
+import { EventCancellationsRepo } from "./adapters/postgres/event-cancellations-repo.js";
 
 const clientDistDir = fileURLToPath(new URL("../../client/dist", import.meta.url));
 
@@ -132,11 +134,24 @@ async function start(config: Config): Promise<void> {
   console.log(`stampede server listening on http://${config.host}:${port} (node ${realtime.nodeId})`);
 
   const stopResumingRefunds = built.checkout.settlement.refunds.startResuming();
+  const stopCancellationSweep = cancellationSweep(built, conns, logger).start();
 
   onShutdownSignals(async () => {
     stopResumingRefunds();
+    stopCancellationSweep();
     await shutDown(config, logger, { server, realtime, built, conns });
   }, logger);
+}
+
+/** Cancelled events' holds ended and paid orders refunded, on every node (claims keep them apart). */
+function cancellationSweep(built: App, conns: Connections, logger: Logger): CancellationSweep {
+  const { settlement, ending } = built.checkout;
+  return new CancellationSweep({
+    cancellations: new EventCancellationsRepo(conns.pool),
+    refund: (orderId) => settlement.refund(orderId),
+    endHold: (orderId) => ending.cancel(orderId),
+    logger,
+  });
 }
 
 await runMain(start);

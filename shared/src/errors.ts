@@ -28,6 +28,7 @@ export const errorCodes = [
   "request_in_progress",
   "capacity_below_sold",
   "event_ended",
+  "already_cancelled",
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

@@ -15,6 +15,7 @@ import type { fanProofs, LotteryView, QueueLeaveView, QueueView } from "@stamped
 import type { checkinInput, FanOrdersView, holdInput, HoldView } from "@stampede/shared/api/orders";
 import type { AdminAdmissionView, adminLoginInput, AdminSalesView } from "@stampede/shared/api/admin";
 import type { FanSessionView } from "@stampede/shared/api/session";
+import type { CancellationView } from "@stampede/shared/api/cancellation";
 import type { Endpoint } from "./api.js";
 import type { OrderFilters } from "./order-list.js";
 import type {
@@ -77,6 +78,8 @@ export const adminEvent = (eventId: string) => get<EventView>(`/api/admin/events
 export const editEvent = (eventId: string) => patch<EventView, EditEventBody>(`/api/admin/events/${at(eventId)}`);
 export const eventAudit = (eventId: string) => get<AuditView>(`/api/admin/events/${at(eventId)}/audit`);
 export const moveEvent = (eventId: string) => post<EventView, StatusBody>(`/api/admin/events/${at(eventId)}/status`);
+export const eventCancellation = (eventId: string) =>
+  get<CancellationView>(`/api/admin/events/${at(eventId)}/cancellation`);
 export const updateWaitingRoom = (eventId: string) =>
   patch<EventView, WaitingRoomPatchBody>(`/api/admin/events/${at(eventId)}/waiting-room`);
 export const eventSales = (eventId: string) => get<AdminSalesView>(`/api/admin/events/${at(eventId)}/sales`);

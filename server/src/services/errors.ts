@@ -65,6 +65,7 @@ export const errorStatus: Record<ErrorCode, number> = {
   request_in_progress: 409,
   capacity_below_sold: 409,
   event_ended: 409,
+  already_cancelled: 409,
 };
 
 /** A used-up rate limit, for HTTP and socket acks alike; `details` adds to {retryAfterSeconds}. */

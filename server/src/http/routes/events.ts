@@ -12,7 +12,7 @@ import {
 } from "@stampede/shared/api/events";
 import { auditView } from "@stampede/shared/api/admin";
 import { ruleWords } from "@stampede/shared/api/event-rules";
-import { publishedStatuses } from "@stampede/shared/core/event-status";
+import { canTransition, publishedStatuses } from "@stampede/shared/core/event-status";
 import { isUuid } from "@stampede/shared/ids";
 import { HttpError } from "../errors.js";
 import type { OpenApiRegistry } from "../openapi.js";
@@ -24,6 +24,7 @@ import { auditEvent } from "../../services/events/audit.js";
 import type { EventRecord } from "../../adapters/postgres/events-repo.js";
 import type { AuditFiguresRepo } from "../../adapters/postgres/audit-figures.js";
 import type { EventsService } from "../../services/events/events-service.js";
+import type { EventCancellation } from "../../services/events/cancellation.js";
 import type { Ledger } from "@stampede/shared/ledger/port";
 
 const eventParams = z.object({ eventId: uuidParam });
@@ -34,6 +35,8 @@ export interface EventRoutesDeps {
   admin: AdminAuthDeps;
   /** What the invariant audit reads of the orders. */
   auditFigures: AuditFiguresRepo;
+  /** Cancelling: a move to cancelled refunds the paid orders (absent: a bare status move). */
+  cancellation?: EventCancellation;
 }
 
 async function findEvent(events: EventsService, eventId: string, published: boolean): Promise<EventRecord> {
@@ -183,8 +186,14 @@ function adminEventWrites(router: Router, registry: OpenApiRegistry, deps: Event
       body: eventStatusInput,
       responses: { 200: { description: "moved", schema: eventView }, 409: { description: "invalid_transition" } },
     },
-    async ({ params, body }) => {
+    async ({ params, body }, _req, res) => {
       const record = await findEvent(events, params.eventId, false);
+      // A cancel by the workflow is a cancellation like POST …/cancel: its paid orders are refunded.
+      if (body.status === "cancelled" && deps.cancellation && canTransition(record.status, "cancelled")) {
+        const { adminId, username } = currentAdmin(res);
+        await deps.cancellation.cancel(record.id, {}, { adminId, username });
+        return events.view(await findEvent(events, record.id, false));
+      }
       const outcome = await events.transition(record.id, body.status);
       if (outcome.kind === "not_found") throw new HttpError(404, "not_found", "no such event");
       if (outcome.kind === "invalid_transition")

@@ -174,8 +174,13 @@ export class EventsService {
     if (!canTransition(record.status, to) || !(await this.repo.setStatus(id, record.status, to))) {
       return { kind: "invalid_transition", from: record.status, to };
     }
-    for (const listener of this.statusListeners) listener({ eventId: id, status: to, atMs: Date.now() });
+    this.statusChanged(id, to);
     return { kind: "moved", event: await this.view({ ...record, status: to }) };
+  }
+
+  /** Tells the status listeners of a move made here (transition(), or a cancellation's own transaction). */
+  statusChanged(id: string, to: EventStatus): void {
+    for (const listener of this.statusListeners) listener({ eventId: id, status: to, atMs: Date.now() });
   }
 }
 
