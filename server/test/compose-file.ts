@@ -9,6 +9,24 @@ import { parseDocument } from "yaml";
 
 export type ComposeEnv = Readonly<Record<string, string>>;
 
+/** A service's fields as the profile tests read them (volumes in the short syntax this file uses). */
+export interface ComposeService {
+  image?: string;
+  profiles?: string[];
+  restart?: string;
+  command?: string | string[];
+  entrypoint?: string | string[];
+  environment?: Record<string, string | null>;
+  depends_on?: Record<string, { condition?: string }>;
+  volumes?: string[];
+  networks?: Record<string, { ipv4_address?: string } | null>;
+  healthcheck?: { test?: string | string[] };
+}
+export interface ComposeServices {
+  services: Record<string, ComposeService>;
+  volumes?: Record<string, unknown>;
+}
+
 /** Go duration syntax (what Compose accepts for intervals and timeouts): "10s", "1m30s", "500ms". */
 const durationPattern = /^(?:0|[-+]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|ms|s|m|h))+)$/;
 /** Short port syntax: [HOST:][PUBLISHED[-END]:]TARGET[-END][/PROTOCOL]; HOST may be [IPv6]. */

@@ -12,7 +12,14 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseRedisUrl } from "../src/adapters/redis/redis-url.js";
-import { composeSchemaErrors, describeErrors, readCompose, type ComposeEnv } from "./compose-file.js";
+import {
+  composeSchemaErrors,
+  describeErrors,
+  readCompose,
+  type ComposeEnv,
+  type ComposeService,
+  type ComposeServices,
+} from "./compose-file.js";
 import { startRedisCluster, type TestRedisCluster } from "./support/redis-cluster.js";
 import { closedPort, testRedisUrl } from "./support/services.js";
 
@@ -21,21 +28,8 @@ const profile = "redis-cluster";
 const nodes = [0, 1, 2, 3, 4, 5].map((i) => `redis-cluster-${i}`);
 const clusterUrl = "redis+cluster://172.30.90.20:6379,172.30.90.21:6379,172.30.90.22:6379";
 
-interface Service {
-  profiles?: string[];
-  restart?: string;
-  command?: string | string[];
-  entrypoint?: string | string[];
-  environment?: Record<string, string | null>;
-  depends_on?: Record<string, { condition?: string }>;
-  volumes?: string[];
-  networks?: Record<string, { ipv4_address?: string } | null>;
-  healthcheck?: { test?: string | string[] };
-}
-interface ComposeConfig {
-  services: Record<string, Service>;
-  volumes?: Record<string, unknown>;
-}
+type Service = ComposeService;
+type ComposeConfig = ComposeServices;
 
 let text = "";
 const read = (env: ComposeEnv = {}) => readCompose(text, env) as ComposeConfig;

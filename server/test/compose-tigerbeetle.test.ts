@@ -10,27 +10,22 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-import { composeSchemaErrors, describeErrors, readCompose, type ComposeEnv } from "./compose-file.js";
+import {
+  composeSchemaErrors,
+  describeErrors,
+  readCompose,
+  type ComposeEnv,
+  type ComposeService,
+  type ComposeServices,
+} from "./compose-file.js";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const profile = "tigerbeetle-cluster";
 const replicas = ["tigerbeetle-0", "tigerbeetle-1", "tigerbeetle-2"];
 const clusterAddress = "172.30.90.11:3000,172.30.90.12:3000,172.30.90.13:3000";
 
-interface Service {
-  image?: string;
-  profiles?: string[];
-  command?: string | string[];
-  entrypoint?: string | string[];
-  environment?: Record<string, string | null>;
-  depends_on?: Record<string, { condition?: string }>;
-  volumes?: string[];
-  networks?: Record<string, { ipv4_address?: string } | null>;
-}
-interface ComposeConfig {
-  services: Record<string, Service>;
-  volumes?: Record<string, unknown>;
-}
+type Service = ComposeService;
+type ComposeConfig = ComposeServices;
 
 let text = "";
 const read = (env: ComposeEnv = {}) => readCompose(text, env) as ComposeConfig;
