@@ -2,7 +2,7 @@
 // It reads no environment and opens no connections (main.ts does that), so tests build it freely.
 import express, { type Express, type Router } from "express";
 import helmet from "helmet";
-import { httpJsonBodyBytesMax } from "@stampede/shared/limits";
+import { accountOrdersListMax, httpJsonBodyBytesMax } from "@stampede/shared/limits";
 import { transactionsOn, type Pool } from "./adapters/postgres/pool.js";
 import type { Redis } from "./adapters/redis/connection.js";
 import type { Logger } from "./logger.js";
@@ -30,6 +30,11 @@ import { EventCancellation } from "./services/events/cancellation.js";
 import { EventCancellationsRepo } from "./adapters/postgres/event-cancellations-repo.js";
 import type { Ledger } from "@stampede/shared/ledger/port";
 import { fanSessionRoutes } from "./http/routes/fan-session.js";
+import { accountRoutes, type AccountRoutesDeps } from "./http/routes/accounts.js";
+import { Accounts } from "./services/accounts/accounts.js";
+import { AccountsRepo } from "./adapters/postgres/accounts-repo.js";
+import { OrderTokens } from "./services/orders/order-token.js";
+import { orderView } from "./services/orders/order-view.js";
 import { TokenService } from "./services/fans/tokens.js";
 import { RoomRestore } from "./adapters/redis/waiting-room/room-restore.js";
 import { WaitingRoomStore } from "./adapters/redis/waiting-room/store.js";
@@ -250,6 +255,24 @@ function eventCancellation(deps: AppDeps, services: Services): EventCancellation
   });
 }
 
+/** Fan accounts: sign-ins slowed like the admins' (counted apart), "My tickets" from the orders. */
+function accountRouteDeps(deps: AppDeps, services: Services, secureCookies: boolean): AccountRoutesDeps {
+  const { checkout, tokens } = services;
+  const limiter = new LoginLimiter(deps.redis, deps.redisPrefix, { ...deps.adminLoginBackoff, scope: "account-login" });
+  const accounts = new Accounts({ repo: new AccountsRepo(deps.pool), limiter });
+  const orderTokens = new OrderTokens(deps.secretKey);
+  const ordersOf = async (fanIds: string[]) => {
+    const records = await checkout.orders.listForFans(fanIds, accountOrdersListMax);
+    return Promise.all(
+      records.map(async (order) => {
+        const orderToken = orderTokens.of(order.id).token;
+        return { order: await orderView(checkout, order, orderToken), orderToken };
+      }),
+    );
+  };
+  return { accounts, tokens, ordersOf, secureCookies };
+}
+
 /** What every request passes through before the routes: proxy trust, logging, security headers,
  * metrics, the payment webhook (it needs the raw body) and the JSON body parser. */
 function mountMiddleware(
@@ -289,6 +312,7 @@ function mountRoutes(
   app.get("/metrics", metricsHandler(parts.metrics));
   app.use(prefixGate(adminAuthRoutes(admin, registry, { secureCookies: https, paymentProviders })));
   app.use(prefixGate(fanSessionRoutes(tokens, registry, { secureCookies: https, perIp: sessionLimit })));
+  app.use(prefixGate(accountRoutes(accountRouteDeps(deps, services, https), registry)));
   const room = {
     waitingRoom: waitingRoom.service,
     lottery: waitingRoom.lottery,

@@ -29,6 +29,9 @@ export const errorCodes = [
   "capacity_below_sold",
   "event_ended",
   "already_cancelled",
+  "email_taken",
+  "invalid_credentials",
+  "not_signed_in",
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

@@ -118,6 +118,8 @@ export const checkoutHealthWindowMs = 5_000;
 export const settlementPoolMax = 8;
 /** Orders listed in a fan's own orders for one event, newest first: bounds the answer (the limit per fan keeps the real count small). */
 export const fanOrdersListMax = 20;
+/** "My tickets" lists at most this many of an account's orders (newest first). */
+export const accountOrdersListMax = 200;
 /** Webhook deliveries in flight per workers process: a slow shop must not pin every connection. */
 export const webhookDeliveryConcurrency = 48;
 /** Delivered webhook jobs stay in BullMQ this long (inspection; re-enqueues of a delivered event dedupe against them). */

@@ -66,6 +66,9 @@ export const errorStatus: Record<ErrorCode, number> = {
   capacity_below_sold: 409,
   event_ended: 409,
   already_cancelled: 409,
+  email_taken: 409,
+  invalid_credentials: 401,
+  not_signed_in: 401,
 };
 
 /** A used-up rate limit, for HTTP and socket acks alike; `details` adds to {retryAfterSeconds}. */

@@ -157,6 +157,15 @@ export class OrdersRepo implements OrderStatusStore {
     return rows.map(toRecord);
   }
 
+  /** The orders under any of these fan ids (an account's devices), any event, newest first. */
+  async listForFans(fanIds: string[], limit: number): Promise<OrderRecord[]> {
+    const { rows } = await this.pool.query(
+      "SELECT * FROM orders WHERE fan_id = ANY($1::uuid[]) ORDER BY created_at DESC, id DESC LIMIT $2",
+      [fanIds, limit],
+    );
+    return rows.map(toRecord);
+  }
+
   /** Held orders past their expiry (the sweeper's work list), oldest first. */
   async dueHolds(cutoff: Date, limit: number): Promise<OrderRecord[]> {
     const { rows } = await this.pool.query(

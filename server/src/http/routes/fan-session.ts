@@ -1,6 +1,6 @@
 // Fan sessions: anonymous and signed; no sign-up. The same browser keeps its fan id (cookie),
 // and scripts keep theirs by sending the token back.
-import { Router } from "express";
+import { Router, type Response } from "express";
 import { fanSessionView } from "@stampede/shared/api/session";
 import { uuidv7 } from "@stampede/shared/ids";
 import { fanTokenTtlSeconds } from "@stampede/shared/limits";
@@ -12,6 +12,17 @@ import type { TokenService } from "../../services/fans/tokens.js";
 import type { RateLimit } from "../../adapters/redis/rate-limit.js";
 import { rateLimited } from "../../services/errors.js";
 import { clientIp } from "../client-address.js";
+
+/** The fan cookie: HttpOnly, for this fan token (a new session, or the one an account's devices share). */
+export function setFanCookie(res: Response, fanToken: string, secure: boolean): void {
+  res.cookie(fanCookieName, fanToken, {
+    httpOnly: true,
+    sameSite: "lax",
+    secure,
+    path: "/",
+    maxAge: fanTokenTtlSeconds * 1000,
+  });
+}
 
 export function fanSessionRoutes(
   tokens: TokenService,
@@ -41,13 +52,7 @@ export function fanSessionRoutes(
       }
       const fanId = existing ?? uuidv7();
       const fanToken = existing ? (fanTokenFrom(req) as string) : await tokens.signFan(fanId);
-      res.cookie(fanCookieName, fanToken, {
-        httpOnly: true,
-        sameSite: "lax",
-        secure: options.secureCookies,
-        path: "/",
-        maxAge: fanTokenTtlSeconds * 1000,
-      });
+      setFanCookie(res, fanToken, options.secureCookies);
       res.status(existing ? 200 : 201);
       return { fanId, fanToken };
     },

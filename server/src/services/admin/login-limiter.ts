@@ -20,6 +20,8 @@ export interface LoginBackoffOptions {
   maxMs?: number;
   /** The clock the waits are measured by (tests inject one they control). */
   now?: Clock;
+  /** Whose sign-ins: the keys' name, so admins' and fan accounts' attempts are counted apart. */
+  scope?: "admin-login" | "account-login";
 }
 
 // The wait after `fails` failures: base · 2^(fails-1), capped. Shared by both scripts.
@@ -57,6 +59,7 @@ export class LoginLimiter {
   private readonly baseMs: number;
   private readonly maxMs: number;
   private readonly now: Clock;
+  private readonly scope: string;
 
   constructor(
     private readonly redis: Redis,
@@ -66,9 +69,10 @@ export class LoginLimiter {
     this.baseMs = options.baseMs ?? adminLoginBackoffBaseMs;
     this.maxMs = options.maxMs ?? adminLoginBackoffMaxMs;
     this.now = options.now ?? Date.now;
+    this.scope = options.scope ?? "admin-login";
     this.perIp = new RateLimiterRedis({
       storeClient: redis,
-      keyPrefix: redisKey(prefix, "rl", "admin-login-ip"),
+      keyPrefix: redisKey(prefix, "rl", `${this.scope}-ip`),
       points: adminLoginAttemptsPerIpMax,
       duration: adminLoginWindowSeconds,
     });
@@ -76,7 +80,7 @@ export class LoginLimiter {
 
   /** Under the rate limits' "rl" namespace: this is throttling state, not data (a refused sign-in counts by design). */
   private key(ip: string, username: string): string {
-    return redisKey(this.prefix, "rl", "admin-login-backoff", `${username.toLowerCase()}|${ip}`);
+    return redisKey(this.prefix, "rl", `${this.scope}-backoff`, `${username.toLowerCase()}|${ip}`);
   }
 
   /** Throws rate_limited with a retry-after while this IP must wait for this username, or when the IP's cap

@@ -1,0 +1,165 @@
+// Fan accounts over HTTP: sign up, sign in, sign out, "who am I" and "My tickets". The account
+// cookie is HttpOnly and SameSite=Lax (a cross-site form cannot post with it); signing up or in
+// also sets the fan cookie to the account's fan identity and answers with its token, which the
+// browser uses from then on, on every device.
+import { Router, type Request, type Response } from "express";
+import { parse as parseCookies } from "cookie";
+import {
+  accountCredentialsInput,
+  accountOrdersView,
+  accountSignedInView,
+  accountView as accountViewSchema,
+  type AccountOrdersView,
+  type AccountSignedInView,
+} from "@stampede/shared/api/accounts";
+import { HttpError } from "../errors.js";
+import { clientIp } from "../client-address.js";
+import type { OpenApiRegistry } from "../openapi.js";
+import { defineRoute } from "../route.js";
+import { fanIdFrom } from "../guards/fan.js";
+import { setFanCookie } from "./fan-session.js";
+import {
+  accountSessionTtlSeconds,
+  accountView,
+  type Accounts,
+  type SignedIn,
+} from "../../services/accounts/accounts.js";
+import type { TokenService } from "../../services/fans/tokens.js";
+
+export const accountCookieName = "stampede_account";
+
+export interface AccountRoutesDeps {
+  accounts: Accounts;
+  tokens: TokenService;
+  /** "My tickets": the orders under these fan ids, newest first, with their order tokens. */
+  ordersOf(fanIds: string[]): Promise<AccountOrdersView["orders"]>;
+  secureCookies: boolean;
+}
+
+const tags = ["accounts"];
+const sessionOf = (req: Request) => parseCookies(req.headers.cookie ?? "")[accountCookieName];
+
+/** Sets both cookies and answers with the account and the fan session the browser now uses. */
+async function signedIn(deps: AccountRoutesDeps, res: Response, done: SignedIn): Promise<AccountSignedInView> {
+  res.cookie(accountCookieName, done.sessionId, {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: deps.secureCookies,
+    path: "/",
+    maxAge: accountSessionTtlSeconds * 1000,
+  });
+  const fanToken = await deps.tokens.signFan(done.account.fanId);
+  setFanCookie(res, fanToken, deps.secureCookies);
+  res.setHeader("Cache-Control", "no-store");
+  return { account: accountView(done.account), fanId: done.account.fanId, fanToken };
+}
+
+async function signedInAccount(deps: AccountRoutesDeps, req: Request) {
+  const account = await deps.accounts.fromSession(sessionOf(req));
+  if (!account) throw new HttpError(401, "not_signed_in", "sign in first (POST /api/account/signin)");
+  return account;
+}
+
+export function accountRoutes(deps: AccountRoutesDeps, registry: OpenApiRegistry): Router {
+  const router = Router();
+  signInRoutes(router, registry, deps);
+  sessionRoutes(router, registry, deps);
+  return router;
+}
+
+function signInRoutes(router: Router, registry: OpenApiRegistry, deps: AccountRoutesDeps): void {
+  defineRoute(
+    router,
+    registry,
+    {
+      method: "post",
+      path: "/api/account/signup",
+      summary: "Create an account and sign in; this browser's fan id becomes the account's",
+      tags,
+      body: accountCredentialsInput,
+      responses: {
+        201: { description: "signed up and in", schema: accountSignedInView },
+        409: { description: "email_taken" },
+      },
+    },
+    async ({ body }, req, res) => {
+      const done = await deps.accounts.signUp(body, await fanIdFrom(deps.tokens, req));
+      res.status(201);
+      return signedIn(deps, res, done);
+    },
+  );
+  defineRoute(
+    router,
+    registry,
+    {
+      method: "post",
+      path: "/api/account/signin",
+      summary: "Sign in (slowed after wrong passwords); this browser takes the account's fan identity",
+      tags,
+      body: accountCredentialsInput,
+      responses: {
+        200: { description: "signed in", schema: accountSignedInView },
+        401: { description: "invalid_credentials" },
+        429: { description: "rate_limited: wait Retry-After seconds" },
+      },
+    },
+    async ({ body }, req, res) =>
+      signedIn(deps, res, await deps.accounts.signIn(clientIp(req), body, await fanIdFrom(deps.tokens, req))),
+  );
+}
+
+function sessionRoutes(router: Router, registry: OpenApiRegistry, deps: AccountRoutesDeps): void {
+  defineRoute(
+    router,
+    registry,
+    {
+      method: "post",
+      path: "/api/account/signout",
+      summary: "Sign out (ends the session; the browser keeps its fan identity)",
+      tags,
+      responses: { 204: { description: "signed out" } },
+    },
+    async (_input, req, res) => {
+      await deps.accounts.signOut(sessionOf(req));
+      res.clearCookie(accountCookieName, { path: "/" });
+      res.status(204).end();
+    },
+  );
+  defineRoute(
+    router,
+    registry,
+    {
+      method: "get",
+      path: "/api/account",
+      summary: "The signed-in account",
+      tags,
+      responses: {
+        200: { description: "the account", schema: accountViewSchema },
+        401: { description: "not_signed_in" },
+      },
+    },
+    async (_input, req, res) => {
+      res.setHeader("Cache-Control", "no-store");
+      return accountView(await signedInAccount(deps, req));
+    },
+  );
+  defineRoute(
+    router,
+    registry,
+    {
+      method: "get",
+      path: "/api/account/orders",
+      summary: "My tickets: every order of the account, any event, any device it signed in on",
+      tags,
+      responses: {
+        200: { description: "the orders", schema: accountOrdersView },
+        401: { description: "not_signed_in" },
+      },
+    },
+    async (_input, req, res) => {
+      const account = await signedInAccount(deps, req);
+      res.setHeader("Cache-Control", "no-store");
+      return { orders: await deps.ordersOf(await deps.accounts.fanIds(account)) };
+    },
+  );
+}
