@@ -33,6 +33,8 @@ import { fanSessionRoutes } from "./http/routes/fan-session.js";
 import { accountRoutes, type AccountRoutesDeps } from "./http/routes/accounts.js";
 import { Accounts } from "./services/accounts/accounts.js";
 import { AccountsRepo } from "./adapters/postgres/accounts-repo.js";
+import { AccountLinksRepo } from "./adapters/postgres/account-links-repo.js";
+import { AccountLinkTokens } from "@stampede/shared/core/account-links";
 import { OrderTokens } from "./services/orders/order-token.js";
 import { orderView } from "./services/orders/order-view.js";
 import { TokenService } from "./services/fans/tokens.js";
@@ -259,7 +261,12 @@ function eventCancellation(deps: AppDeps, services: Services): EventCancellation
 function accountRouteDeps(deps: AppDeps, services: Services, secureCookies: boolean): AccountRoutesDeps {
   const { checkout, tokens } = services;
   const limiter = new LoginLimiter(deps.redis, deps.redisPrefix, { ...deps.adminLoginBackoff, scope: "account-login" });
-  const accounts = new Accounts({ repo: new AccountsRepo(deps.pool), limiter });
+  const accounts = new Accounts({
+    repo: new AccountsRepo(deps.pool),
+    links: new AccountLinksRepo(deps.pool),
+    linkTokens: new AccountLinkTokens(deps.secretKey),
+    limiter,
+  });
   const orderTokens = new OrderTokens(deps.secretKey);
   const ordersOf = async (fanIds: string[]) => {
     const records = await checkout.orders.listForFans(fanIds, accountOrdersListMax);

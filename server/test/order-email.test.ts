@@ -10,41 +10,13 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { simpleParser, type ParsedMail } from "mailparser";
-import { SMTPServer } from "smtp-server";
+import { simpleParser } from "mailparser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { admittedFan, completePayment, getOrder, orderReaches, postAsFan } from "./support/checkout.js";
 import { basicAuth, createEvent, waitFor } from "./support/fans.js";
 import { startProcess, type RunningProcess } from "./support/processes.js";
+import { smtpSink } from "./support/smtp-sink.js";
 import { stackAdmin, startStack, type TestStack } from "./support/stack.js";
-
-interface Arrived {
-  to: string[];
-  mail: ParsedMail;
-}
-
-/** An SMTP server that keeps what arrives, and refuses (451, "try later") the addresses in `refusing`. */
-function smtpSink() {
-  const arrived: Arrived[] = [];
-  const refusing = new Set<string>();
-  const refusals: string[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS", "AUTH"],
-    logger: false,
-    onRcptTo(address, _session, callback) {
-      if (!refusing.has(address.address)) return callback();
-      refusals.push(address.address);
-      callback(Object.assign(new Error("mailbox busy, try later"), { responseCode: 451 }));
-    },
-    onData(stream, session, callback) {
-      simpleParser(stream, { keepCidLinks: true })
-        .then((mail) => arrived.push({ to: session.envelope.rcptTo.map((r) => r.address), mail }))
-        .then(() => callback(), callback);
-    },
-  });
-  return { server, arrived, refusing, refusals };
-}
 
 const sink = smtpSink();
 let stack: TestStack;

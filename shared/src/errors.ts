@@ -32,6 +32,7 @@ export const errorCodes = [
   "email_taken",
   "invalid_credentials",
   "not_signed_in",
+  "invalid_link",
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

@@ -4,6 +4,7 @@ import { mockpayWebhookProcessor } from "./processors/mockpay-webhook.js";
 import { holdExpiryProcessor } from "./processors/hold-expiry.js";
 import { holdSweeperProcessor } from "./processors/hold-sweeper.js";
 import { orderEmailsProcessor } from "./processors/order-emails.js";
+import { accountEmailsProcessor } from "./processors/account-emails.js";
 import type { ProcessorEntry } from "./processors/types.js";
 
 export const processors: ProcessorEntry[] = [
@@ -11,4 +12,5 @@ export const processors: ProcessorEntry[] = [
   holdExpiryProcessor,
   holdSweeperProcessor,
   orderEmailsProcessor,
+  accountEmailsProcessor,
 ];

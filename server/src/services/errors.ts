@@ -69,6 +69,7 @@ export const errorStatus: Record<ErrorCode, number> = {
   email_taken: 409,
   invalid_credentials: 401,
   not_signed_in: 401,
+  invalid_link: 400,
 };
 
 /** A used-up rate limit, for HTTP and socket acks alike; `details` adds to {retryAfterSeconds}. */

@@ -15,6 +15,15 @@ export const accountCredentialsInput = z
   .strict();
 export type AccountCredentialsInput = z.infer<typeof accountCredentialsInput>;
 
+export const accountLinkInput = z.object({ token: z.string().min(20).max(200) }).strict();
+export const passwordResetRequestInput = z.object({ email: z.email().max(254) }).strict();
+export const passwordResetInput = z
+  .object({
+    token: z.string().min(20).max(200),
+    password: z.string().min(accountPasswordLength.min).max(accountPasswordLength.max),
+  })
+  .strict();
+
 export const accountView = z.object({
   email: z.string(),
   verified: z.boolean(),

@@ -8,6 +8,8 @@ import type { HoldEnding } from "@stampede/shared/core/hold-ending";
 import type { OrdersRepo } from "@stampede/server/adapters/postgres/orders-repo";
 import type { OrderEmailsRepo } from "@stampede/server/adapters/postgres/order-emails-repo";
 import type { MailTransport } from "@stampede/server/adapters/mail/transport";
+import type { AccountLinksRepo } from "@stampede/server/adapters/postgres/account-links-repo";
+import type { AccountLinkPurpose } from "@stampede/shared/core/account-links";
 
 export interface ProcessorDeps {
   logger: Logger;
@@ -19,9 +21,12 @@ export interface ProcessorDeps {
   orders: OrdersRepo;
   /** Ends holds at expiry (void in the ledger, order expired, slot freed, fan told). */
   ending: HoldEnding;
-  /** Order emails: the work list, where messages go, the From, each order's page (with its token). */
+  /** Order and account emails: the work lists, where messages go, the From, each order's page and
+   * each account link's address (with their tokens). */
   mail: {
     emails: OrderEmailsRepo;
+    accountLinks: AccountLinksRepo;
+    accountLinkUrl: (purpose: AccountLinkPurpose, linkId: string) => string;
     transport: MailTransport;
     from: string;
     orderUrl: (orderId: string) => string;

@@ -1,4 +1,5 @@
-// Fan accounts, their linked fan ids and their sessions (migration 0022). Passwords arrive hashed
+// Fan accounts, their linked fan ids and their sessions (migration 0022; their emailed links:
+// account-links-repo.ts). Passwords arrive hashed
 // and session ids as their SHA-256 (services/accounts/accounts.ts); emails as given and as their key
 // (lower case), which is what makes one address one account.
 import { uuidv7 } from "@stampede/shared/ids";
@@ -84,6 +85,31 @@ export class AccountsRepo {
       [accountId],
     );
     return rows.map((r) => r.fan_id);
+  }
+
+  async findById(id: string): Promise<AccountRecord | null> {
+    const { rows } = await this.pool.query<Row>("SELECT * FROM accounts WHERE id = $1", [id]);
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  /** Marks the address verified (the first time only); the account. */
+  async markVerified(id: string): Promise<AccountRecord | null> {
+    const { rows } = await this.pool.query<Row>(
+      "UPDATE accounts SET verified_at = COALESCE(verified_at, now()) WHERE id = $1 RETURNING *",
+      [id],
+    );
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  /** A new password, and every session of the account ended (whoever had the old one is out). The
+   * emailed link proved the address, so it counts as verified too. */
+  async resetPassword(id: string, passwordHash: string): Promise<AccountRecord | null> {
+    const { rows } = await this.pool.query<Row>(
+      `WITH ended AS (DELETE FROM account_sessions WHERE account_id = $1)
+       UPDATE accounts SET password_hash = $2, verified_at = COALESCE(verified_at, now()) WHERE id = $1 RETURNING *`,
+      [id, passwordHash],
+    );
+    return rows[0] ? toRecord(rows[0]) : null;
   }
 
   async createSession(idHash: string, accountId: string, expiresAt: Date): Promise<void> {

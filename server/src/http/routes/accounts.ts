@@ -1,11 +1,15 @@
-// Fan accounts over HTTP: sign up, sign in, sign out, "who am I" and "My tickets". The account
-// cookie is HttpOnly and SameSite=Lax (a cross-site form cannot post with it); signing up or in
-// also sets the fan cookie to the account's fan identity and answers with its token, which the
-// browser uses from then on, on every device.
+// Fan accounts over HTTP: sign up, sign in, sign out, "who am I", "My tickets" and the emailed
+// links (verify the address, reset the password). The account cookie is HttpOnly and SameSite=Lax
+// (a cross-site form cannot post with it); signing up or in also sets the fan cookie to the
+// account's fan identity and answers with its token, which the browser uses from then on, on every
+// device.
 import { Router, type Request, type Response } from "express";
 import { parse as parseCookies } from "cookie";
 import {
   accountCredentialsInput,
+  accountLinkInput,
+  passwordResetInput,
+  passwordResetRequestInput,
   accountOrdersView,
   accountSignedInView,
   accountView as accountViewSchema,
@@ -64,7 +68,55 @@ export function accountRoutes(deps: AccountRoutesDeps, registry: OpenApiRegistry
   const router = Router();
   signInRoutes(router, registry, deps);
   sessionRoutes(router, registry, deps);
+  linkRoutes(router, registry, deps);
   return router;
+}
+
+/** The emailed links: verify the address; ask for a reset link; set a new password with one. */
+function linkRoutes(router: Router, registry: OpenApiRegistry, deps: AccountRoutesDeps): void {
+  const invalid = { 400: { description: "invalid_link: used, expired or mistyped" } };
+  defineRoute(
+    router,
+    registry,
+    {
+      method: "post",
+      path: "/api/account/verify",
+      summary: "Verify the account's email with the emailed link's token",
+      tags,
+      body: accountLinkInput,
+      responses: { 200: { description: "verified", schema: accountViewSchema }, ...invalid },
+    },
+    async ({ body }) => accountView(await deps.accounts.verify(body.token)),
+  );
+  defineRoute(
+    router,
+    registry,
+    {
+      method: "post",
+      path: "/api/account/password-reset",
+      summary: "Email a password reset link (the same answer whether or not the address has an account)",
+      tags,
+      body: passwordResetRequestInput,
+      responses: { 202: { description: "if an account has this address, a link is on its way" } },
+    },
+    async ({ body }, _req, res) => {
+      await deps.accounts.requestReset(body.email);
+      res.status(202).end();
+    },
+  );
+  defineRoute(
+    router,
+    registry,
+    {
+      method: "post",
+      path: "/api/account/password",
+      summary: "Set a new password with the emailed reset link's token; ends every other session and signs in",
+      tags,
+      body: passwordResetInput,
+      responses: { 200: { description: "signed in", schema: accountSignedInView }, ...invalid },
+    },
+    async ({ body }, _req, res) => signedIn(deps, res, await deps.accounts.resetPassword(body.token, body.password)),
+  );
 }
 
 function signInRoutes(router: Router, registry: OpenApiRegistry, deps: AccountRoutesDeps): void {

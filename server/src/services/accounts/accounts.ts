@@ -1,21 +1,34 @@
 // Fan accounts below HTTP: sign-up, sign-in (slowed per address and email like the admins'), the
-// session behind the account cookie, and the fan identity a signed-in browser takes. An account's
-// fan id is the one every device uses once signed in, so the queue place and the per-fan allowance
+// emailed links (verify the address, reset the password: single-use, expiring), the session behind
+// the account cookie, and the fan identity a signed-in browser takes. An account's fan id is the
+// one every device uses once signed in, so the queue place and the per-fan allowance
 // (both kept by fan id) follow the account; the browser's own fan id before that is linked, so the
 // orders it placed as a guest are the account's too. The SQL: adapters/postgres/accounts-repo.ts.
 import { createHash, randomBytes } from "node:crypto";
 import { uuidv7 } from "@stampede/shared/ids";
 import type { AccountCredentialsInput, AccountView } from "@stampede/shared/api/accounts";
+import {
+  accountLinkTtlSeconds,
+  hashAccountLinkToken,
+  type AccountLinkPurpose,
+  type AccountLinkTokens,
+} from "@stampede/shared/core/account-links";
 import type { AccountRecord, AccountsRepo } from "../../adapters/postgres/accounts-repo.js";
+import type { AccountLinksRepo } from "../../adapters/postgres/account-links-repo.js";
 import type { LoginLimiter } from "../admin/login-limiter.js";
 import { DomainError } from "../errors.js";
 import { accountDecoyHash, hashAccountPassword, verifyAccountPassword } from "./passwords.js";
 
 /** How long a sign-in lasts. */
 export const accountSessionTtlSeconds = 30 * 24 * 3600;
+/** One reset email per account at most this often, however often it is asked for. */
+export const resetRequestEverySeconds = 60;
 
 export interface AccountsDeps {
   repo: AccountsRepo;
+  /** The emailed links (verify, reset); the workers send them. */
+  links: AccountLinksRepo;
+  linkTokens: AccountLinkTokens;
   limiter: Pick<LoginLimiter, "assertAllowed" | "recordFailure" | "recordSuccess">;
 }
 
@@ -48,6 +61,33 @@ export class Accounts {
       // Lost a race: the email was taken meanwhile (refused), or the fan id was linked meanwhile.
       ((await this.deps.repo.findByEmailKey(key)) ? null : await this.deps.repo.create({ ...fields, fanId: uuidv7() }));
     if (!account) throw emailTaken();
+    await this.newLink(account.id, "verify");
+    return { account, sessionId: await this.startSession(account.id) };
+  }
+
+  /** Follows a verification link: once, before it expires; invalid_link otherwise. */
+  async verify(token: string): Promise<AccountRecord> {
+    const accountId = await this.deps.links.use(hashAccountLinkToken(token), "verify");
+    const account = accountId ? await this.deps.repo.markVerified(accountId) : null;
+    if (!account) throw invalidLink();
+    return account;
+  }
+
+  /** Mails a reset link when the address has an account (at most one a minute); the caller is told
+   * the same either way, so the answer does not say which addresses have accounts. */
+  async requestReset(email: string): Promise<void> {
+    const account = await this.deps.repo.findByEmailKey(emailKey(email));
+    if (!account || (await this.deps.links.madeWithin(account.id, "reset", resetRequestEverySeconds))) return;
+    await this.newLink(account.id, "reset");
+  }
+
+  /** Follows a reset link (once, within the hour): a new password, every other session ended, signed in. */
+  async resetPassword(token: string, password: string): Promise<SignedIn> {
+    const accountId = await this.deps.links.use(hashAccountLinkToken(token), "reset");
+    const account = accountId
+      ? await this.deps.repo.resetPassword(accountId, await hashAccountPassword(password))
+      : null;
+    if (!account) throw invalidLink();
     return { account, sessionId: await this.startSession(account.id) };
   }
 
@@ -81,12 +121,22 @@ export class Accounts {
     return this.deps.repo.fanIds(account.id);
   }
 
+  private async newLink(accountId: string, purpose: AccountLinkPurpose): Promise<void> {
+    const id = uuidv7();
+    const expiresAt = new Date(Date.now() + accountLinkTtlSeconds[purpose] * 1000);
+    await this.deps.links.create({ id, tokenHash: this.deps.linkTokens.of(id).hash, accountId, purpose, expiresAt });
+  }
+
   private async startSession(accountId: string): Promise<string> {
     const sessionId = randomBytes(32).toString("base64url");
     const expiresAt = new Date(Date.now() + accountSessionTtlSeconds * 1000);
     await this.deps.repo.createSession(hashSession(sessionId), accountId, expiresAt);
     return sessionId;
   }
+}
+
+function invalidLink(): DomainError {
+  return new DomainError("invalid_link", "this link is not valid any more (used, expired or mistyped)");
 }
 
 function emailTaken(): DomainError {
