@@ -268,8 +268,8 @@ function accountRouteDeps(deps: AppDeps, services: Services, secureCookies: bool
     limiter,
   });
   const orderTokens = new OrderTokens(deps.secretKey);
-  const ordersOf = async (fanIds: string[]) => {
-    const records = await checkout.orders.listForFans(fanIds, accountOrdersListMax);
+  const ordersOf: AccountRoutesDeps["ordersOf"] = async (owner) => {
+    const records = await checkout.orders.listForAccount(owner, accountOrdersListMax);
     return Promise.all(
       records.map(async (order) => {
         const orderToken = orderTokens.of(order.id).token;

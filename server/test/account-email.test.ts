@@ -1,6 +1,7 @@
 // Goal: fan accounts' emailed links through the real stack and a real SMTP server. Signing up
 // mails a verification link whose token verifies the account, once (a second use, or a mistyped
-// token, is 400 invalid_link and changes nothing). A password reset request mails a link (one,
+// token, is 400 invalid_link and changes nothing); from then on "My tickets" also lists the orders
+// placed as a guest with that address (control: not before it is verified). A password reset request mails a link (one,
 // however often it is asked for within a minute; an address without an account gets the same 202
 // and no link at all); following it sets the new password, ends the sessions signed in with the
 // old one and signs in; it works once; the old password no longer signs in. The sweep runs every
@@ -8,10 +9,11 @@
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type pg from "pg";
-import { waitFor } from "./support/fans.js";
+import { admittedFan, holdBody, postAsFan } from "./support/checkout.js";
+import { createEvent, waitFor } from "./support/fans.js";
 import { testPool } from "./support/services.js";
 import { smtpSink } from "./support/smtp-sink.js";
-import { startStack, type TestStack } from "./support/stack.js";
+import { stackAdmin, startStack, type TestStack } from "./support/stack.js";
 
 const sink = smtpSink();
 let stack: TestStack;
@@ -51,6 +53,28 @@ async function post(path: string, body: unknown, cookie = "") {
   return { status: res.status, body: text ? JSON.parse(text) : null, cookie: session ?? "" };
 }
 
+/** A guest (another browser, no account) holds a ticket giving this email; the order's id. */
+async function guestOrderFor(email: string): Promise<string> {
+  const event = await createEvent(url, stackAdmin, {
+    name: "Guest with an email",
+    status: "on_sale",
+    classes: [{ code: "GA", name: "General", priceCents: 500, capacity: 10 }],
+    waitingRoom: { admitPerMinute: 60_000, maxActiveCheckouts: 100 },
+  });
+  const fan = await admittedFan(url, event.id);
+  fan.close();
+  const body = { ...holdBody(fan, event.classes[0]!.id, 1), email };
+  const held = await postAsFan(url, `/api/events/${event.id}/holds`, fan.fanToken, body);
+  expect(held.status).toBe(201);
+  return (held.body as unknown as { orderId: string }).orderId;
+}
+
+const myOrderIds = async (cookie: string): Promise<string[]> => {
+  const res = await fetch(`${url}/api/account/orders`, { headers: { cookie } });
+  const body = (await res.json()) as { orders: Array<{ order: { orderId: string } }> };
+  return body.orders.map((o) => o.order.orderId);
+};
+
 const me = async (cookie: string) => (await fetch(`${url}/api/account`, { headers: { cookie } })).status;
 
 /** The link's token from the message that arrived for this address with this subject. */
@@ -65,10 +89,12 @@ async function linkTokenFor(to: string, subject: string, nth = 1): Promise<{ tok
 }
 
 describe("account emails", () => {
-  it("verifies the address with the emailed link, once", async () => {
+  it("verifies the address with the emailed link, once; then the address's guest orders are the account's", async () => {
     const email = `verify-${Date.now()}@example.com`;
+    const guestOrder = await guestOrderFor(email.toUpperCase());
     const signedUp = await post("/api/account/signup", { email, password: "correct horse battery" });
     expect(signedUp.body.account.verified).toBe(false);
+    expect(await myOrderIds(signedUp.cookie)).toEqual([]); // not before the address is proven
     const link = await linkTokenFor(email, "Confirm your email");
     expect(link.path).toBe("/account/verify");
 
@@ -78,6 +104,7 @@ describe("account emails", () => {
     expect(verified).toMatchObject({ status: 200, body: { email, verified: true } });
     const again = await post("/api/account/verify", { token: link.token });
     expect([again.status, again.body.error.code]).toEqual([400, "invalid_link"]);
+    expect(await myOrderIds(signedUp.cookie)).toEqual([guestOrder]);
   });
 
   it("resets the password with the emailed link: once, ending the old sessions", async () => {

@@ -157,11 +157,16 @@ export class OrdersRepo implements OrderStatusStore {
     return rows.map(toRecord);
   }
 
-  /** The orders under any of these fan ids (an account's devices), any event, newest first. */
-  async listForFans(fanIds: string[], limit: number): Promise<OrderRecord[]> {
+  /** An account's orders, any event, newest first: those under its fan ids (its devices) and, once
+   * its address is verified, those placed as a guest with that address (lower case). */
+  async listForAccount(
+    owner: { fanIds: string[]; verifiedEmail: string | null },
+    limit: number,
+  ): Promise<OrderRecord[]> {
     const { rows } = await this.pool.query(
-      "SELECT * FROM orders WHERE fan_id = ANY($1::uuid[]) ORDER BY created_at DESC, id DESC LIMIT $2",
-      [fanIds, limit],
+      `SELECT * FROM orders WHERE fan_id = ANY($1::uuid[]) OR ($3::text IS NOT NULL AND lower(email) = $3)
+        ORDER BY created_at DESC, id DESC LIMIT $2`,
+      [owner.fanIds, limit, owner.verifiedEmail],
     );
     return rows.map(toRecord);
   }

@@ -25,6 +25,7 @@ import { setFanCookie } from "./fan-session.js";
 import {
   accountSessionTtlSeconds,
   accountView,
+  emailKey,
   type Accounts,
   type SignedIn,
 } from "../../services/accounts/accounts.js";
@@ -35,8 +36,8 @@ export const accountCookieName = "stampede_account";
 export interface AccountRoutesDeps {
   accounts: Accounts;
   tokens: TokenService;
-  /** "My tickets": the orders under these fan ids, newest first, with their order tokens. */
-  ordersOf(fanIds: string[]): Promise<AccountOrdersView["orders"]>;
+  /** "My tickets": the account's orders, newest first, with their order tokens (OrdersRepo.listForAccount). */
+  ordersOf(owner: { fanIds: string[]; verifiedEmail: string | null }): Promise<AccountOrdersView["orders"]>;
   secureCookies: boolean;
 }
 
@@ -201,7 +202,8 @@ function sessionRoutes(router: Router, registry: OpenApiRegistry, deps: AccountR
     {
       method: "get",
       path: "/api/account/orders",
-      summary: "My tickets: every order of the account, any event, any device it signed in on",
+      summary:
+        "My tickets: every order of the account (any event, any device it signed in on, and once verified its address's guest orders)",
       tags,
       responses: {
         200: { description: "the orders", schema: accountOrdersView },
@@ -211,7 +213,8 @@ function sessionRoutes(router: Router, registry: OpenApiRegistry, deps: AccountR
     async (_input, req, res) => {
       const account = await signedInAccount(deps, req);
       res.setHeader("Cache-Control", "no-store");
-      return { orders: await deps.ordersOf(await deps.accounts.fanIds(account)) };
+      const verifiedEmail = account.verifiedAt ? emailKey(account.email) : null;
+      return { orders: await deps.ordersOf({ fanIds: await deps.accounts.fanIds(account), verifiedEmail }) };
     },
   );
 }
