@@ -6,16 +6,22 @@
 // records when it is first told the sale is sold out (queue:status state). With arrivePerSecond
 // (the `overload` shape) fans do not wait in a pre-queue: each joins the open sale at its own
 // moment after "go", at that rate. Holds answered 503 overloaded are sent again after their
-// Retry-After with jitter (lib/http.ts).
+// Retry-After with jitter (lib/http.ts). With `urls` (one per server node) each fan's socket and
+// holds go to its node, round-robin by fan (lib/nodes.ts); sessions and payments stay on `url`.
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { io, type Socket } from "socket.io-client";
 import { generatorMain, type GeneratorConfig } from "../lib/child.js";
 import { bearer, httpClient, type HttpClient } from "../lib/http.js";
 import { newSessions, pool, type BenchFan } from "../lib/fans.js";
+import { nodeOf, urlOf } from "../lib/nodes.js";
 import { sleep } from "../lib/stats.js";
 
 export interface FlashGenConfig extends GeneratorConfig {
   url: string;
+  /** Server nodes to spread the fans over (round-robin from `firstIndex`); absent: all on `url`. */
+  urls?: string[];
+  /** This generator's first fan's index over all generators. */
+  firstIndex?: number;
   eventId: string;
   classes: Array<{ id: string; code: string; capacity: number }>;
   fans: number;
@@ -59,9 +65,20 @@ export interface FlashGenResult {
 
 interface Fan extends BenchFan {
   socket: Socket;
+  /** Where this fan's holds go: its node's client. */
+  client: HttpClient;
   rec: FlashFanRecord;
   admitted: Promise<string>;
   join: () => Promise<void>;
+}
+
+interface FlashState {
+  fans: Fan[];
+  /** Sessions and payments (`url`). */
+  client: HttpClient;
+  /** One per node (`urls`), the first being `client` when its url is `url`. */
+  nodeClients: HttpClient[];
+  errors: string[];
 }
 
 /** Deterministic per-fan randomness (mulberry32) so runs are comparable. */
@@ -80,15 +97,15 @@ function behaviourOf(r: number): FlashFanRecord["behaviour"] {
   return r < 0.2 ? "abandon" : r < 0.3 ? "decline" : r < 0.35 ? "late" : "pay";
 }
 
-async function prepare(
-  c: FlashGenConfig,
-): Promise<{ state: { fans: Fan[]; client: HttpClient; errors: string[] }; info: Record<string, unknown> }> {
+async function prepare(c: FlashGenConfig): Promise<{ state: FlashState; info: Record<string, unknown> }> {
   const client = httpClient(c.url, 256, c.localAddress);
+  const nodeClients = (c.urls ?? []).map((u) => (u === c.url ? client : httpClient(u, 256, c.localAddress)));
   const random = rng(c.seed);
   const sessions = await newSessions(client, c.fans);
   const errors: string[] = [];
-  const fans = await pool(sessions, 100, async (s) => {
-    const socket = io(c.url, {
+  const fans = await pool(sessions, 100, async (s, i) => {
+    const fanClient = nodeClients[nodeOf(c.firstIndex ?? 0, i, nodeClients.length)] ?? client;
+    const socket = io(urlOf(c, i), {
       auth: { fanToken: s.fanToken },
       transports: ["websocket"],
       reconnection: false,
@@ -124,9 +141,9 @@ async function prepare(
       if (!ack.ok && errors.length < 5) errors.push(`join: ${JSON.stringify(ack)}`);
     };
     if (!c.arrivePerSecond) await join();
-    return { ...s, socket, rec, admitted, join };
+    return { ...s, socket, client: fanClient, rec, admitted, join };
   });
-  return { state: { fans, client, errors }, info: { fans: fans.length } };
+  return { state: { fans, client, nodeClients, errors }, info: { fans: fans.length } };
 }
 
 type HoldAnswer = { status: number; body: { paymentUrl: string; error?: { code: string } } };
@@ -136,7 +153,6 @@ type HoldAnswer = { status: number; body: { paymentUrl: string; error?: { code: 
  * fewer"); told a tier is sold out, the next one. Null: nothing left for this fan. */
 async function holdSome(
   c: FlashGenConfig,
-  client: HttpClient,
   fan: Fan,
   token: string,
   tiers: FlashGenConfig["classes"],
@@ -146,7 +162,7 @@ async function holdSome(
       const startedMs = Date.now();
       const body = { admissionToken: token, items: [{ classId: cls.id, quantity }], email: "flash@example.test" };
       const headers = { ...bearer(fan.fanToken), "idempotency-key": `flash-${fan.fanId}-${cls.id}-${quantity}` };
-      const h = await client.request<HoldAnswer["body"]>("POST", `/api/events/${c.eventId}/holds`, body, headers);
+      const h = await fan.client.request<HoldAnswer["body"]>("POST", `/api/events/${c.eventId}/holds`, body, headers);
       fan.rec.holdMs = Date.now() - startedMs;
       fan.rec.holdFresh = h.freshConnection ?? null;
       const code = h.status === 409 ? h.body.error?.code : undefined;
@@ -173,7 +189,7 @@ async function buy(
   const total = c.classes.reduce((a, k) => a + k.capacity, 0);
   let pick = random() * total;
   const first = c.classes.find((k) => (pick -= k.capacity) < 0) ?? c.classes[0]!;
-  const h = await holdSome(c, client, fan, token, [first, ...c.classes.filter((k) => k !== first)]);
+  const h = await holdSome(c, fan, token, [first, ...c.classes.filter((k) => k !== first)]);
   if (h === null) return "sold out at hold";
   if (h.status !== 201) return `hold ${h.status} ${h.body.error?.code ?? ""}`;
   const sessionId = new URL(h.body.paymentUrl).pathname.split("/").filter(Boolean).pop();
@@ -191,10 +207,7 @@ async function buy(
   }
 }
 
-async function run(
-  c: FlashGenConfig,
-  s: { fans: Fan[]; client: HttpClient; errors: string[] },
-): Promise<FlashGenResult> {
+async function run(c: FlashGenConfig, s: FlashState): Promise<FlashGenResult> {
   const random = rng(c.seed ^ 0x9e3779b9);
   const stopAt = Date.now() + c.seconds * 1_000;
   const bounded = <T>(p: Promise<T>) => Promise.race([p, sleep(Math.max(0, stopAt - Date.now())).then(() => null)]);
@@ -220,16 +233,19 @@ async function run(
   // Keep listening until every socket was told "sold out", or the time is up.
   while (Date.now() < stopAt && s.fans.some((f) => f.rec.soldOutToldAtMs === null)) await sleep(200);
   for (const f of s.fans) f.socket.close();
-  const { retries, overloadRetries, timeouts } = s.client;
+  const clients = [...new Set([s.client, ...s.nodeClients])];
+  const [retries, overloadRetries, timeouts] = (["retries", "overloadRetries", "timeouts"] as const).map((k) =>
+    clients.reduce((a, cl) => a + cl[k], 0),
+  );
   loop.disable();
   const loopDelay = { p99Ms: Math.round(loop.percentile(99) / 1e6), maxMs: Math.round(loop.max / 1e6) };
   return {
     fans: s.fans.map((f) => f.rec),
     loopDelay,
     connected: s.fans.length,
-    retries,
-    overloadRetries,
-    timeouts,
+    retries: retries!,
+    overloadRetries: overloadRetries!,
+    timeouts: timeouts!,
     firstErrors: s.errors,
   };
 }

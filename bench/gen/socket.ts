@@ -3,16 +3,24 @@
 //   join      one queue:join with ack per connected socket
 //   idle      waiting-room sockets joined to the event, counting queue:status frames and their
 //             push latency (receipt − the frame's sentAtMs; same clock, same box)
+// With `urls` (one per server node) the sockets are spread over the nodes round-robin by their
+// overall index (lib/nodes.ts), each with a session made on its own node (so a node's memory
+// growth is its own sockets' and sessions', not the others').
 import type { Socket } from "socket.io-client";
 import { connectFanSocket } from "../lib/fan-socket.js";
 import { generatorMain, type GeneratorConfig } from "../lib/child.js";
 import { httpClient } from "../lib/http.js";
 import { newSessions, pool } from "../lib/fans.js";
+import { nodeOf, urlOf } from "../lib/nodes.js";
 import { nowMs } from "../lib/stats.js";
 
 export interface SocketGenConfig extends GeneratorConfig {
   mode: "noop-ack" | "join" | "idle";
   url: string;
+  /** Server nodes to spread the sockets over (round-robin from `firstIndex`); absent: all on `url`. */
+  urls?: string[];
+  /** This generator's first socket's index over all generators. */
+  firstIndex?: number;
   sockets: number;
   /** Emits in flight at once (noop-ack, join). */
   concurrency: number;
@@ -30,6 +38,8 @@ export interface SocketGenResult {
   elapsedMs: number;
   connected: number;
   connectFailed: number;
+  /** idle: queue:join acks that were not ok or did not come within the deadline. */
+  joinFailed?: number;
   connectMs: number;
   /** idle: frames received per socket and push latencies. */
   frames?: number;
@@ -38,33 +48,65 @@ export interface SocketGenResult {
   pushLatenciesMs?: Float64Array;
   /** idle: per queue:status tick (its sentAtMs), how many of this generator's sockets got it. */
   ticks?: Map<number, number>;
+  /** Sockets connected to each node (index in `urls`; one entry without them). */
+  connectedPerNode: number[];
+  /** idle: `ticks` per node, of the sockets on that node. */
+  nodeTicks?: Array<Map<number, number>>;
   disconnects?: number;
   firstErrors: string[];
 }
 
 interface State {
   sockets: Socket[];
+  /** The node index of each socket. */
+  nodeOf: Map<Socket, number>;
   connectMs: number;
   connectFailed: number;
+  joinFailed: number;
   firstErrors: string[];
 }
 
 /** Ack deadline of one emit in the generator (an ack that never comes counts as an error). */
 const emitTimeoutMs = 10_000;
 
-const connect = (c: SocketGenConfig, fanToken: string): Promise<Socket> =>
-  connectFanSocket(c.url, fanToken, c.localAddress);
+const nodes = (c: SocketGenConfig): number => c.urls?.length || 1;
+
+/** A fan token per socket, its session made on the socket's node ("noop" for the calibration). */
+async function sessionTokens(c: SocketGenConfig): Promise<string[]> {
+  if (c.mode === "noop-ack") return Array.from({ length: c.sockets }, () => "noop");
+  const node = Array.from({ length: c.sockets }, (_, i) => nodeOf(c.firstIndex ?? 0, i, nodes(c)));
+  const urls = c.urls?.length ? c.urls : [c.url];
+  const parallel = Math.ceil(64 / urls.length);
+  const perNode = await Promise.all(
+    urls.map(async (u, k) => {
+      const fans = await newSessions(
+        httpClient(u, parallel, c.localAddress),
+        node.filter((n) => n === k).length,
+        parallel,
+      );
+      return fans.map((f) => f.fanToken);
+    }),
+  );
+  const taken = urls.map(() => 0);
+  return node.map((k) => perNode[k]![taken[k]!++]!);
+}
 
 async function prepare(c: SocketGenConfig): Promise<{ state: State; info: Record<string, unknown> }> {
-  const tokens =
-    c.mode === "noop-ack"
-      ? Array.from({ length: c.sockets }, () => "noop")
-      : (await newSessions(httpClient(c.url, 64, c.localAddress), c.sockets)).map((f) => f.fanToken);
-  const state: State = { sockets: [], connectMs: 0, connectFailed: 0, firstErrors: [] };
+  const tokens = await sessionTokens(c);
+  const state: State = {
+    sockets: [],
+    nodeOf: new Map(),
+    connectMs: 0,
+    connectFailed: 0,
+    joinFailed: 0,
+    firstErrors: [],
+  };
   const t = nowMs();
-  await pool(tokens, c.connectParallel ?? 200, async (tok) => {
+  await pool(tokens, c.connectParallel ?? 200, async (tok, i) => {
     try {
-      state.sockets.push(await connect(c, tok));
+      const socket = await connectFanSocket(urlOf(c, i), tok, c.localAddress);
+      state.sockets.push(socket);
+      state.nodeOf.set(socket, nodeOf(c.firstIndex ?? 0, i, nodes(c)));
     } catch (e) {
       state.connectFailed++;
       if (state.firstErrors.length < 5) state.firstErrors.push(`connect: ${(e as Error).message}`);
@@ -73,25 +115,41 @@ async function prepare(c: SocketGenConfig): Promise<{ state: State; info: Record
   state.connectMs = nowMs() - t;
   if (c.mode === "idle") {
     await pool(state.sockets, 200, async (s) => {
-      const ack = (await s.timeout(emitTimeoutMs).emitWithAck("queue:join", { eventId: c.eventId })) as { ok: boolean };
-      if (!ack.ok && state.firstErrors.length < 5) state.firstErrors.push(`join: ${JSON.stringify(ack)}`);
+      // A join not answered in time is counted (the socket stays, as a fan's page would), not fatal.
+      const ack = (await s
+        .timeout(emitTimeoutMs)
+        .emitWithAck("queue:join", { eventId: c.eventId })
+        .catch((e: Error) => ({ ok: false, error: e.message }))) as { ok: boolean };
+      if (ack.ok) return;
+      state.joinFailed++;
+      if (state.firstErrors.length < 5) state.firstErrors.push(`join: ${JSON.stringify(ack)}`);
     });
   }
   return {
     state,
-    info: { connected: state.sockets.length, connectFailed: state.connectFailed, connectMs: state.connectMs },
+    info: {
+      connected: state.sockets.length,
+      connectFailed: state.connectFailed,
+      joinFailed: state.joinFailed,
+      connectMs: state.connectMs,
+    },
   };
 }
 
 /** What every mode reports of the connecting (prepare's figures). */
-type Connecting = Pick<SocketGenResult, "connected" | "connectFailed" | "connectMs" | "firstErrors">;
+type Connecting = Pick<
+  SocketGenResult,
+  "connected" | "connectFailed" | "joinFailed" | "connectMs" | "firstErrors" | "connectedPerNode"
+>;
 
 async function run(c: SocketGenConfig, s: State): Promise<SocketGenResult> {
   const base: Connecting = {
     connected: s.sockets.length,
     connectFailed: s.connectFailed,
+    joinFailed: s.joinFailed,
     connectMs: s.connectMs,
     firstErrors: s.firstErrors,
+    connectedPerNode: Array.from({ length: nodes(c) }, (_, k) => [...s.nodeOf.values()].filter((n) => n === k).length),
   };
   const t0 = nowMs();
   return { ...base, ...(c.mode === "idle" ? await countFrames(c, s, t0) : await emitLoop(c, s, t0)) };
@@ -103,13 +161,16 @@ async function countFrames(c: SocketGenConfig, s: State, t0: number): Promise<Om
   const perSocket = new Map<Socket, number>();
   let disconnects = 0;
   const ticks = new Map<number, number>();
+  const nodeTicks = Array.from({ length: nodes(c) }, () => new Map<number, number>());
   for (const sock of s.sockets) {
     perSocket.set(sock, 0);
+    const onNode = nodeTicks[s.nodeOf.get(sock) ?? 0]!;
     sock.on("queue:status", (st: { sentAtMs?: number }) => {
       perSocket.set(sock, perSocket.get(sock)! + 1);
       if (st.sentAtMs) {
         push.push(Date.now() - st.sentAtMs);
         ticks.set(st.sentAtMs, (ticks.get(st.sentAtMs) ?? 0) + 1);
+        onNode.set(st.sentAtMs, (onNode.get(st.sentAtMs) ?? 0) + 1);
       }
     });
     sock.on("disconnect", () => disconnects++);
@@ -128,6 +189,7 @@ async function countFrames(c: SocketGenConfig, s: State, t0: number): Promise<Om
     pushLatenciesMs: Float64Array.from(push),
     disconnects,
     ticks,
+    nodeTicks,
   };
 }
 

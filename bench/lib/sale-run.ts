@@ -5,6 +5,7 @@ import { runGenerators } from "./child.js";
 import { idealSellOutSeconds, type IdealSale } from "./ideal.js";
 import { adminAuth } from "./stack.js";
 import { split } from "./merge.js";
+import { firstIndexes } from "./nodes.js";
 import { noTimeline, runOutLeftMax, watchSale, type SaleTimeline } from "./sale-poll.js";
 import type { Row } from "./result.js";
 import { round, summarize, type LatencySummary } from "./stats.js";
@@ -12,6 +13,8 @@ import type { FlashFanRecord, FlashGenResult } from "../gen/flash.js";
 
 export interface SaleRunInput {
   url: string;
+  /** Server nodes the fans are spread over, round-robin by fan (lib/nodes.ts); absent: all on `url`. */
+  urls?: string[];
   eventId: string;
   classes: Array<{ id: string; code: string; capacity: number }>;
   fans: number;
@@ -44,11 +47,13 @@ export async function runSale(input: SaleRunInput): Promise<SaleRun> {
   let openedAtMs = 0;
   let watcher: ReturnType<typeof watchSale> | null = null;
   const parts = split(input.fans, input.generators);
+  const firsts = firstIndexes(parts);
   const { results } = await runGenerators<FlashGenResult>(
     "flash",
     parts.map((n, g) => ({
       deadlineSeconds: input.seconds + 600,
       url: input.url,
+      ...(input.urls && input.urls.length > 1 ? { urls: input.urls, firstIndex: firsts[g]! } : {}),
       eventId: input.eventId,
       classes: input.classes,
       fans: n,

@@ -22,7 +22,10 @@ export const adminAuth = basicAuth(stackAdmin.username, stackAdmin.password);
 
 export interface BenchStack {
   stack: TestStack;
+  /** The first server (every benchmark's single node): `servers[0]`. */
   server: RunningServer;
+  /** Every server node on this stack (`nodes` of them), in start order. */
+  servers: RunningServer[];
   /** MockPay's own process, when the stack runs it apart (`mockpay: true`): fans pay there. */
   mockpayUrl: string | null;
   /** Starts the server's and the workers' CPU profiles (when BENCH_CPU_PROFILE_DIR is set): call as the timed phase starts. */
@@ -35,11 +38,14 @@ export interface BenchStackOptions {
   /** MockPay in its own process, as a real provider is (the shop reaches it at MOCKPAY_URL). */
   mockpay?: boolean;
   env?: Record<string, string>;
+  /** Open-files limit raised for each server process (prlimit; not permitted on every box). */
   fdsMax?: number;
+  /** Server processes on the same stack (database, Redis, prefix): 1 unless told. */
+  nodes?: number;
 }
 
-/** Starts the stack, one server, (unless told otherwise) one workers process, and MockPay apart
- * when asked. `BENCH_CPU_PROFILE_DIR=/tmp/prof` profiles each (see lib/cpu-profile.mjs). */
+/** Starts the stack, `nodes` servers (one unless told), (unless told otherwise) one workers process,
+ * and MockPay apart when asked. `BENCH_CPU_PROFILE_DIR=/tmp/prof` profiles each (see lib/cpu-profile.mjs). */
 export async function startBenchStack(opts: BenchStackOptions = {}): Promise<BenchStack> {
   const stack = await startStack({ ...benchStackEnv, ...(opts.env ?? {}) });
   const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
@@ -52,15 +58,15 @@ export async function startBenchStack(opts: BenchStackOptions = {}): Promise<Ben
   try {
     const apart = opts.mockpay ? await startMockPayApart(stack, profiled) : null;
     if (apart) profiles.push({ kind: "mockpay", child: apart.mockpay.child });
-    const server = await stack.addServer({ ...profiled, ...(apart?.shopEnv ?? {}) });
-    profiles.push({ kind: "server", child: server.child });
-    if (opts.fdsMax && server.child.pid) raiseFds(server.child.pid, opts.fdsMax);
+    const servers = await startServers(stack, opts, { ...profiled, ...(apart?.shopEnv ?? {}) });
+    for (const s of servers) profiles.push({ kind: "server", child: s.child });
     if (opts.workers !== false) {
       profiles.push({ kind: "workers", child: stack.addWorkers({ ...profiled, ...(apart?.shopEnv ?? {}) }).child });
     }
     return {
       stack,
-      server,
+      server: servers[0]!,
+      servers,
       mockpayUrl: apart?.mockpay.url ?? null,
       profileStart: () => {
         if (!profileDir || profiling) return;
@@ -76,6 +82,23 @@ export async function startBenchStack(opts: BenchStackOptions = {}): Promise<Ben
     await stack.close();
     throw e;
   }
+}
+
+/** The server nodes, one after the other; with MockPay apart only the first takes the port its
+ * webhook URL names (the others reach MockPay at MOCKPAY_URL all the same). */
+async function startServers(
+  stack: TestStack,
+  opts: BenchStackOptions,
+  env: Record<string, string>,
+): Promise<RunningServer[]> {
+  const servers: RunningServer[] = [];
+  for (let i = 0; i < Math.max(1, opts.nodes ?? 1); i++) {
+    const { PORT: port, ...rest } = env;
+    const server = await stack.addServer(i === 0 && port !== undefined ? { ...rest, PORT: port } : rest);
+    if (opts.fdsMax && server.child.pid) raiseFds(server.child.pid, opts.fdsMax);
+    servers.push(server);
+  }
+  return servers;
 }
 
 /** MockPay's process first: it must know the shop's webhook URL, so the shop's port is picked now. */
