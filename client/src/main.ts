@@ -4,6 +4,7 @@ import "./app.css";
 import "./styles/admin.css";
 import "./styles/order.css";
 import App from "./App.svelte";
+import { AccountSession } from "./lib/account.svelte.js";
 import { AdminSession } from "./lib/admin-session.svelte.js";
 import { createApi } from "./lib/api.js";
 import { FanSession } from "./lib/fan-session.svelte.js";
@@ -21,6 +22,7 @@ router.start();
 const adminSession = new AdminSession(api);
 const storage = browserSessionStorage();
 const fanSession = new FanSession(api, storage);
+const account = new AccountSession(api);
 
 export default mount(App, {
   target,
@@ -29,6 +31,7 @@ export default mount(App, {
     router,
     adminSession,
     fanSession,
+    account,
     createSocket: fanSocketFactory,
     createAdminSocket: adminSocketFactory,
     storage,

@@ -34,6 +34,17 @@ const samples: Samples = {
   fanOrders: { endpoint: endpoints.fanOrders(id) },
   order: { endpoint: endpoints.order(id) },
   cancelOrder: { endpoint: endpoints.cancelOrder(id) },
+  account: { endpoint: endpoints.account() },
+  signUp: { endpoint: endpoints.signUp(), body: { email: "fan@example.com", password: "correct horse battery" } },
+  signIn: { endpoint: endpoints.signIn(), body: { email: "fan@example.com", password: "correct horse battery" } },
+  signOut: { endpoint: endpoints.signOut() },
+  accountOrders: { endpoint: endpoints.accountOrders() },
+  verifyEmail: { endpoint: endpoints.verifyEmail(), body: { token: "v".repeat(43) } },
+  requestPasswordReset: { endpoint: endpoints.requestPasswordReset(), body: { email: "fan@example.com" } },
+  resetPassword: {
+    endpoint: endpoints.resetPassword(),
+    body: { token: "r".repeat(43), password: "a new long password" },
+  },
   adminMe: { endpoint: endpoints.adminMe() },
   adminLogin: { endpoint: endpoints.adminLogin(), body: { username: "admin", password: "secret" } },
   adminLogout: { endpoint: endpoints.adminLogout() },
@@ -122,7 +133,7 @@ describe("the client's endpoints against the server's OpenAPI document", () => {
       const answers = Object.entries(operation.responses).filter(([status]) => /^2\d\d$/.test(status));
       expect(answers.length, `${name}: no 2xx answer declared`).toBeGreaterThan(0);
       for (const [status, answer] of answers) {
-        if (status === "204") continue;
+        if (status === "204" || (status === "202" && answer.content === undefined)) continue; // no body: nothing to describe
         const schema = answer.content?.["application/json"]?.schema ?? {};
         expect(Object.keys(schema), `${name}: ${status} answers a body no schema describes`).not.toEqual([]);
       }

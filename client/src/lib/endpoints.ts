@@ -16,6 +16,15 @@ import type { checkinInput, FanOrdersView, holdInput, HoldView } from "@stampede
 import type { AdminAdmissionView, adminLoginInput, AdminSalesView } from "@stampede/shared/api/admin";
 import type { FanSessionView } from "@stampede/shared/api/session";
 import type { CancellationView } from "@stampede/shared/api/cancellation";
+import type {
+  accountCredentialsInput,
+  accountLinkInput,
+  AccountOrdersView,
+  AccountSignedInView,
+  AccountView,
+  passwordResetInput,
+  passwordResetRequestInput,
+} from "@stampede/shared/api/accounts";
 import type { Endpoint } from "./api.js";
 import type { OrderFilters } from "./order-list.js";
 import type {
@@ -48,6 +57,15 @@ export type JoinBody = z.input<typeof fanProofs> | undefined;
 /** `POST /api/events/:eventId/holds`: an empty or missing admission token is answered admission_required. */
 export type HoldBody = z.input<typeof holdInput>;
 
+/** `POST /api/account/signup` and `/signin`. */
+export type CredentialsBody = z.input<typeof accountCredentialsInput>;
+/** `POST /api/account/verify`: the token of the link in the verification email. */
+export type VerifyBody = z.input<typeof accountLinkInput>;
+/** `POST /api/account/password-reset`: where to send the reset link (202 whether or not it exists). */
+export type ResetRequestBody = z.input<typeof passwordResetRequestInput>;
+/** `POST /api/account/password`: the reset link's token and the new password. */
+export type NewPasswordBody = z.input<typeof passwordResetInput>;
+
 const get = <A>(path: string): Endpoint<"GET", A> => ({ method: "GET", path });
 const post = <A, B = undefined>(path: string): Endpoint<"POST", A, B> => ({ method: "POST", path });
 const patch = <A, B>(path: string): Endpoint<"PATCH", A, B> => ({ method: "PATCH", path });
@@ -66,6 +84,18 @@ export const placeHold = (eventId: string) => post<HoldView, HoldBody>(`/api/eve
 export const fanOrders = (eventId: string) => get<FanOrdersView>(`/api/events/${at(eventId)}/orders/mine`);
 export const order = (orderId: string) => get<OrderView>(`/api/orders/${at(orderId)}`);
 export const cancelOrder = (orderId: string) => post<OrderView>(`/api/orders/${at(orderId)}/cancel`);
+
+// Fan accounts (optional: guest checkout stays the default).
+export const account = () => get<AccountView>("/api/account");
+export const signUp = () => post<AccountSignedInView, CredentialsBody>("/api/account/signup");
+export const signIn = () => post<AccountSignedInView, CredentialsBody>("/api/account/signin");
+/** Answers 204: no body. */
+export const signOut = () => post<undefined>("/api/account/signout");
+export const accountOrders = () => get<AccountOrdersView>("/api/account/orders");
+export const verifyEmail = () => post<AccountView, VerifyBody>("/api/account/verify");
+/** Answers 202, no body, whether or not an account has that email. */
+export const requestPasswordReset = () => post<undefined, ResetRequestBody>("/api/account/password-reset");
+export const resetPassword = () => post<AccountSignedInView, NewPasswordBody>("/api/account/password");
 
 // Admins.
 export const adminMe = () => get<AdminMeView>("/api/admin/me");

@@ -41,3 +41,32 @@ describe("FanSession", () => {
     expect(odd.rememberedFanId()).toBeNull();
   });
 });
+
+describe("FanSession.adopt", () => {
+  it("replaces the session at once, in memory and sessionStorage", async () => {
+    const storage = memoryStorage();
+    const session = new FanSession(
+      createApi({ fetch: fakeFetch(() => json(201, { fanId: "g", fanToken: "tg" })) }),
+      storage,
+    );
+    await session.ensure();
+    session.adopt({ fanId: "acct", fanToken: "ta" });
+    expect([session.fanId, session.token]).toEqual(["acct", "ta"]);
+    expect(new FanSession(createApi({ fetch: fakeFetch(() => json(500, {})) }), storage).rememberedFanId()).toBe(
+      "acct",
+    );
+    expect(await session.ensure()).toEqual({ ok: true, data: { fanId: "acct", fanToken: "ta" } });
+  });
+
+  it("wins over a session call still in flight", async () => {
+    let answer: (r: Response) => void = () => undefined;
+    const fetch = fakeFetch(() => new Promise<Response>((resolve) => (answer = resolve)));
+    const session = new FanSession(createApi({ fetch }), null);
+    const started = session.ensure();
+    await Promise.resolve();
+    session.adopt({ fanId: "acct", fanToken: "ta" });
+    answer(json(201, { fanId: "guest", fanToken: "tg" }));
+    expect(await started).toEqual({ ok: true, data: { fanId: "acct", fanToken: "ta" } });
+    expect(session.token).toBe("ta");
+  });
+});

@@ -34,6 +34,8 @@ export class FanSession implements FanSessionPort {
   #api: Pick<Api, "post">;
   #storage: KeyValueStorage | null;
   #inFlight: Promise<ApiResult<FanSessionView>> | null = null;
+  /** Bumped by adopt(): a session call started before it must not overwrite the adopted one. */
+  #generation = 0;
 
   constructor(api: Pick<Api, "post">, storage: KeyValueStorage | null) {
     this.#api = api;
@@ -52,6 +54,15 @@ export class FanSession implements FanSessionPort {
     return this.#start();
   }
 
+  /** Takes the fan identity a sign-in or sign-up answered with (the account's), at once. Whatever
+   * holds the old token (an open socket) keeps it until the next page load: callers load a page. */
+  adopt(view: FanSessionView): void {
+    this.#generation += 1;
+    this.#inFlight = null;
+    this.state = { kind: "ready", fanId: view.fanId, fanToken: view.fanToken };
+    writeJson(this.#storage, storageKeys.fanSession, { fanId: view.fanId, fanToken: view.fanToken });
+  }
+
   /** The fan id this tab last had, without asking the server (null when it never had one). */
   rememberedFanId(): string | null {
     if (this.state.kind === "ready") return this.state.fanId;
@@ -61,7 +72,9 @@ export class FanSession implements FanSessionPort {
 
   #start(): Promise<ApiResult<FanSessionView>> {
     this.state = { kind: "starting" };
+    const generation = this.#generation;
     const call = this.#api.post(endpoints.session()).then((result) => {
+      if (generation !== this.#generation) return this.ensure(); // adopt() replaced it meanwhile: that one
       this.#inFlight = null;
       if (result.ok && isSessionView(result.data)) {
         this.state = { kind: "ready", fanId: result.data.fanId, fanToken: result.data.fanToken };

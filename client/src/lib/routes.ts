@@ -12,7 +12,11 @@ export type Route =
   | { name: "admin_event"; eventId: string }
   | { name: "admin_checkin" }
   | { name: "bench" }
+  | { name: "account"; page: AccountPage }
   | { name: "not_found"; pathname: string };
+
+/** The fan account's pages under /account (optional accounts: guest checkout needs none of them). */
+export type AccountPage = "tickets" | "signin" | "signup" | "verify" | "reset";
 
 type Params = Readonly<Record<string, string>>;
 
@@ -32,6 +36,11 @@ const routeTable: ReadonlyArray<readonly [pattern: string, build: (params: Param
   ["/admin/checkin", () => ({ name: "admin_checkin" })],
   ["/admin/events/:eventId", (p) => ({ name: "admin_event", eventId: param(p, "eventId") })],
   ["/bench", () => ({ name: "bench" })],
+  ["/account", () => ({ name: "account", page: "tickets" })],
+  ["/account/signin", () => ({ name: "account", page: "signin" })],
+  ["/account/signup", () => ({ name: "account", page: "signup" })],
+  ["/account/verify", () => ({ name: "account", page: "verify" })],
+  ["/account/reset", () => ({ name: "account", page: "reset" })],
 ];
 
 /** Admin pages: signed-in only, laid out wide (the check-in page stays phone-sized). */

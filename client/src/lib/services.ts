@@ -2,6 +2,7 @@
 // component through context: `const { api, router, adminSession } = getServices();`.
 import { assert } from "@stampede/shared/assert";
 import { getContext } from "svelte";
+import type { AccountSession } from "./account.svelte.js";
 import type { AdminSession } from "./admin-session.svelte.js";
 import type { Api } from "./api.js";
 import type { FanSession } from "./fan-session.svelte.js";
@@ -14,6 +15,8 @@ export interface Services {
   router: Router;
   adminSession: AdminSession;
   fanSession: FanSession;
+  /** The fan's optional account (the header and the /account pages). */
+  account: AccountSession;
   /** Opens the waiting-room socket (lib/socket.ts). */
   createSocket: SocketFactory;
   /** Opens the admin namespace socket (the live dashboard). */
