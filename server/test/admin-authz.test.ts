@@ -23,6 +23,8 @@ const allowed: Record<string, Role[]> = {
   "POST /api/admin/events": ["admin"],
   "GET /api/admin/events/{eventId}": ["admin", "viewer"],
   "POST /api/admin/events/{eventId}/status": ["admin"],
+  "POST /api/admin/events/{eventId}/cancel": ["admin"],
+  "GET /api/admin/events/{eventId}/cancellation": ["admin", "viewer"],
   "PATCH /api/admin/events/{eventId}": ["admin"],
   "PATCH /api/admin/events/{eventId}/waiting-room": ["admin"],
   "GET /api/admin/events/{eventId}/audit": ["admin", "viewer"],
