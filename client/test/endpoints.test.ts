@@ -27,6 +27,7 @@ const samples: Samples = {
   joinQueue: { endpoint: endpoints.joinQueue(id), body: { placeToken: "p", admissionToken: "a" } },
   leaveQueue: { endpoint: endpoints.leaveQueue(id) },
   lottery: { endpoint: endpoints.lottery(id) },
+  fairness: { endpoint: endpoints.fairness(id) },
   placeHold: {
     endpoint: endpoints.placeHold(id),
     body: { admissionToken: "a", items: [{ classId: "c1", quantity: 2 }], email: "fan@example.com" },
@@ -67,6 +68,7 @@ const samples: Samples = {
     body: { name: "Night show II", description: "Doors at 7", classes: [{ id, priceCents: 5000, capacity: 120 }] },
   },
   eventAudit: { endpoint: endpoints.eventAudit(id) },
+  adminFairness: { endpoint: endpoints.adminFairness(id) },
   moveEvent: { endpoint: endpoints.moveEvent(id), body: { status: "on_sale" } },
   eventCancellation: { endpoint: endpoints.eventCancellation(id) },
   updateWaitingRoom: {

@@ -39,7 +39,12 @@ import { OrderTokens } from "./services/orders/order-token.js";
 import { orderView } from "./services/orders/order-view.js";
 import { TokenService } from "./services/fans/tokens.js";
 import { RoomRestore } from "./adapters/redis/waiting-room/room-restore.js";
-import { WaitingRoomStore } from "./adapters/redis/waiting-room/store.js";
+import type { WaitingRoomStore } from "./adapters/redis/waiting-room/store.js";
+import { RecordingWaitingRoomStore } from "./services/waiting-room/recording-store.js";
+import { AdmissionRecorder } from "./services/waiting-room/admission-recorder.js";
+import { AdmissionRecordsRepo } from "./adapters/postgres/admission-records-repo.js";
+import { FairnessReports } from "./services/events/fairness-report.js";
+import { fairnessRoutes } from "./http/routes/fairness.js";
 import { RateLimit } from "./adapters/redis/rate-limit.js";
 import { EventCache } from "./services/events/event-cache.js";
 import { CheckpointsRepo } from "./adapters/postgres/checkpoints-repo.js";
@@ -133,6 +138,9 @@ export interface WaitingRoomParts {
   /** Where the plan's controller keeps its state and steps (the dashboard reads them). */
   steeringStore: SteeringStore;
   joinLimits: { perIp: RateLimit; perFan: RateLimit };
+  /** The fairness audit's recording (buffered facts, flushed about once a second) and its reports. */
+  recorder: AdmissionRecorder;
+  fairness: FairnessReports;
 }
 
 /** The waiting room's parts: the Redis store, its recovery from PostgreSQL, the service, limits. */
@@ -141,7 +149,9 @@ function createWaitingRoom(
   shared: { tokens: TokenService; eventsRepo: EventsRepo; orders: OrdersRepo; healthStore: CheckoutHealthStore },
 ): WaitingRoomParts {
   const { tokens, eventsRepo, orders } = shared;
-  const store = new WaitingRoomStore(deps.redis, deps.redisPrefix);
+  const admissionRecords = new AdmissionRecordsRepo(deps.pool);
+  const recorder = new AdmissionRecorder(admissionRecords, deps.logger);
+  const store = new RecordingWaitingRoomStore(deps.redis, deps.redisPrefix, recorder);
   const stock = new StockCache(deps.ledger);
   const steeringStore = new SteeringStore(deps.redis, (eventId) => store.keys(eventId));
   const steering = new AdmissionSteering({
@@ -172,6 +182,8 @@ function createWaitingRoom(
       perIp: new RateLimit(deps.redis, deps.redisPrefix, "join-ip", deps.limits.joinsPerIpPerMinute),
       perFan: new RateLimit(deps.redis, deps.redisPrefix, "join-fan", joinsPerFanPerMinuteMax),
     },
+    recorder,
+    fairness: new FairnessReports(admissionRecords, recorder),
   };
 }
 
@@ -331,6 +343,7 @@ function mountRoutes(
   const cancellation = eventCancellation(deps, services);
   app.use(prefixGate(eventRoutes({ events, ledger: deps.ledger, admin, auditFigures, cancellation }, registry)));
   app.use(prefixGate(eventCancelRoutes({ admin, cancellation }, registry)));
+  app.use(prefixGate(fairnessRoutes({ events, admin, reports: waitingRoom.fairness }, registry)));
   for (const router of checkout.routers) app.use(prefixGate(router));
   app.use(
     prefixGate(

@@ -91,6 +91,8 @@ async function shutDown(
       { name: "queues", close: () => built.checkout.close() },
       { name: "bullmq redis", close: () => closeRedis(conns.bullRedis) },
       { name: "ledger", close: () => conns.ledger.close() },
+      // The last admissions and leaves (buffered for about a second) reach the fairness audit.
+      { name: "admission records", close: () => built.waitingRoom.recorder.flush() },
       { name: "postgres", close: () => Promise.all([conns.pool.end(), conns.settlementPool?.end()]) },
       { name: "redis", close: () => closeRedis(conns.redis) },
     ],

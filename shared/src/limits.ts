@@ -171,3 +171,12 @@ export const restartBackoffBaseMs = 1_000;
 export const restartBackoffMaxMs = 30_000;
 /** A child that ran this long before dying starts again from the base backoff. */
 export const restartStableRunMs = 60_000;
+
+/** Admission facts (joins, admissions, leaves) wait in a node's buffer at most this long before one upsert writes them. */
+export const admissionRecordFlushMs = 1_000;
+/** Fans a node buffers between flushes: a 100k-fan opening fits; beyond (PostgreSQL down), facts are dropped and counted. */
+export const admissionRecordBufferFansMax = 200_000;
+/** Facts per upsert statement: one statement stays well under the statement timeout. */
+export const admissionRecordBatchFansMax = 5_000;
+/** The public fairness summary is computed at most this often per event, however many boards read it. */
+export const fairnessSummaryCacheMs = 5_000;

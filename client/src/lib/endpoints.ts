@@ -25,6 +25,7 @@ import type {
   passwordResetInput,
   passwordResetRequestInput,
 } from "@stampede/shared/api/accounts";
+import type { FairnessReportView, FairnessSummary } from "@stampede/shared/api/fairness";
 import type { Endpoint } from "./api.js";
 import type { OrderFilters } from "./order-list.js";
 import type {
@@ -80,6 +81,7 @@ export const queue = (eventId: string) => get<QueueView>(`/api/events/${at(event
 export const joinQueue = (eventId: string) => post<QueueView, JoinBody>(`/api/events/${at(eventId)}/queue`);
 export const leaveQueue = (eventId: string) => del<QueueLeaveView>(`/api/events/${at(eventId)}/queue`);
 export const lottery = (eventId: string) => get<LotteryView>(`/api/events/${at(eventId)}/lottery`);
+export const fairness = (eventId: string) => get<FairnessSummary>(`/api/events/${at(eventId)}/fairness`);
 export const placeHold = (eventId: string) => post<HoldView, HoldBody>(`/api/events/${at(eventId)}/holds`);
 export const fanOrders = (eventId: string) => get<FanOrdersView>(`/api/events/${at(eventId)}/orders/mine`);
 export const order = (orderId: string) => get<OrderView>(`/api/orders/${at(orderId)}`);
@@ -107,6 +109,7 @@ export const createEvent = () => post<EventView, CreateEventBody>("/api/admin/ev
 export const adminEvent = (eventId: string) => get<EventView>(`/api/admin/events/${at(eventId)}`);
 export const editEvent = (eventId: string) => patch<EventView, EditEventBody>(`/api/admin/events/${at(eventId)}`);
 export const eventAudit = (eventId: string) => get<AuditView>(`/api/admin/events/${at(eventId)}/audit`);
+export const adminFairness = (eventId: string) => get<FairnessReportView>(`/api/admin/events/${at(eventId)}/fairness`);
 export const moveEvent = (eventId: string) => post<EventView, StatusBody>(`/api/admin/events/${at(eventId)}/status`);
 export const eventCancellation = (eventId: string) =>
   get<CancellationView>(`/api/admin/events/${at(eventId)}/cancellation`);

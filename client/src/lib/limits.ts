@@ -1,6 +1,8 @@
 // Client-side limits, unit last in the name, each with a one-line why.
 // TODO(shared): move into shared/src/limits.ts when that file is free to edit.
 
+/** The board re-reads the fairness audit's figures this often (the server recomputes them at most every 5 s). */
+export const fairnessRefreshMs = 15_000;
 /** No page waits forever on one HTTP call; long enough for a busy server on a phone network. */
 export const apiRequestTimeoutMs = 10_000;
 

@@ -10,6 +10,7 @@ export type Route =
   | { name: "order"; orderId: string }
   | { name: "admin" }
   | { name: "admin_event"; eventId: string }
+  | { name: "admin_fairness"; eventId: string }
   | { name: "admin_checkin" }
   | { name: "bench" }
   | { name: "account"; page: AccountPage }
@@ -35,6 +36,7 @@ const routeTable: ReadonlyArray<readonly [pattern: string, build: (params: Param
   ["/admin", () => ({ name: "admin" })],
   ["/admin/checkin", () => ({ name: "admin_checkin" })],
   ["/admin/events/:eventId", (p) => ({ name: "admin_event", eventId: param(p, "eventId") })],
+  ["/admin/events/:eventId/fairness", (p) => ({ name: "admin_fairness", eventId: param(p, "eventId") })],
   ["/bench", () => ({ name: "bench" })],
   ["/account", () => ({ name: "account", page: "tickets" })],
   ["/account/signin", () => ({ name: "account", page: "signin" })],
@@ -45,7 +47,12 @@ const routeTable: ReadonlyArray<readonly [pattern: string, build: (params: Param
 
 /** Admin pages: signed-in only, laid out wide (the check-in page stays phone-sized). */
 export function isAdminRoute(route: Route): boolean {
-  return route.name === "admin" || route.name === "admin_event" || route.name === "admin_checkin";
+  return (
+    route.name === "admin" ||
+    route.name === "admin_event" ||
+    route.name === "admin_fairness" ||
+    route.name === "admin_checkin"
+  );
 }
 
 /** Served by the server (API, payment pages, probes): links there load for real. */
