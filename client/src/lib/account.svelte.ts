@@ -1,6 +1,6 @@
 // The fan's optional account, shared by the header and the account pages. The session is an
 // HttpOnly cookie the client never sees; what it keeps is whether somebody is signed in and who
-// (GET /api/account: 200 signed in, 401 not_signed_in signed out). Signing in or up also hands the
+// (GET /api/account: 200 signed in, 204 signed out). Signing in or up also hands the
 // browser the account's fan identity: `finishSignIn` adopts it and loads the next page for real, so
 // nothing (an open socket) goes on with the old token. Guest checkout never needs any of this.
 import type { AccountSignedInView, AccountView } from "@stampede/shared/api/accounts";
@@ -45,7 +45,7 @@ export class AccountSession {
   async load(): Promise<void> {
     this.state = { kind: "checking" };
     const result = await this.#api.get(endpoints.account());
-    if (result.ok) this.state = { kind: "signed_in", account: result.data };
+    if (result.ok) this.state = result.data ? { kind: "signed_in", account: result.data } : { kind: "signed_out" };
     else if (isSignedOutError(result.error)) this.state = { kind: "signed_out" };
     else this.state = { kind: "failed", error: result.error };
   }

@@ -88,7 +88,8 @@ export const order = (orderId: string) => get<OrderView>(`/api/orders/${at(order
 export const cancelOrder = (orderId: string) => post<OrderView>(`/api/orders/${at(orderId)}/cancel`);
 
 // Fan accounts (optional: guest checkout stays the default).
-export const account = () => get<AccountView>("/api/account");
+/** Answers 204 (no body) when nobody is signed in. */
+export const account = () => get<AccountView | undefined>("/api/account");
 export const signUp = () => post<AccountSignedInView, CredentialsBody>("/api/account/signup");
 export const signIn = () => post<AccountSignedInView, CredentialsBody>("/api/account/signin");
 /** Answers 204: no body. */
