@@ -3,7 +3,8 @@
 // sale_not_open), the open hold ends, open pages are told by event:status, and the server refunds
 // every paid order through MockPay in the background — once each — with tickets void and stock
 // returned (the audit adds up); progress reaches done with matching counts. A second cancel is a
-// 409 already_cancelled that changes nothing; bad input and no admin change nothing either.
+// 409 already_cancelled that changes nothing; bad input and no admin change nothing either. A
+// closed sale's event can still be cancelled, its paid order refunded.
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { EventStatusChanged } from "@stampede/shared/protocol";
 import { admittedFan, auditOk, completePayment, hold, orderReaches } from "./support/checkout.js";
@@ -128,6 +129,20 @@ describe("cancelling an event", () => {
     const rows = await db().query("SELECT count(*)::int AS n FROM event_cancellations WHERE event_id = $1", [e.id]);
     expect(rows.rows[0].n).toBe(1);
   }, 120_000);
+
+  it("cancels an event whose sale is closed already, refunding its paid order", async () => {
+    const e = await sale("Closed, then called off");
+    const paid = await paidOrder(e.id, e.ga, 1);
+    const closed = await fetch(`${served.url}/api/admin/events/${e.id}/status`, {
+      method: "POST",
+      headers: asAdmin,
+      body: JSON.stringify({ status: "closed" }),
+    });
+    expect(closed.status).toBe(200);
+    expect((await cancel(e.id, {})).status).toBe(202);
+    await orderReaches(served.url, paid.orderId, paid.orderToken, "refunded", 30_000);
+    expect(await statusOf(e.id)).toBe("cancelled");
+  }, 60_000);
 
   it("refuses bad input, no admin and unknown events, changing nothing", async () => {
     const e = await sale("Keep me");

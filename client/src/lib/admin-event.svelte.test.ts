@@ -26,7 +26,7 @@ describe("statusActions", () => {
       "Close the sale",
       "Cancel the event",
     ]);
-    expect(statusActions("closed")).toEqual([]);
+    expect(statusActions("closed").map((a) => a.label)).toEqual(["Cancel the event"]);
     expect(statusActions("cancelled")).toEqual([]);
     const close = statusActions("on_sale").find((a) => a.to === "closed");
     expect(close).toMatchObject({ destructive: true, confirm: expect.stringMatching(/can't be undone/) });
@@ -101,7 +101,7 @@ describe("AdminEventControl", () => {
     expect(await control.move("paused")).toBe(false);
     expect(control.problem).toMatch(/isn't allowed/);
     expect(control.event?.status).toBe("closed");
-    expect(control.actions).toEqual([]);
+    expect(control.actions.map((a) => a.to)).toEqual(["cancelled"]);
   });
 
   it("takes the status from live ticks, except right after its own move", async () => {

@@ -12,9 +12,9 @@ describe("event status workflow", () => {
     expect(canTransition("paused", "closed")).toBe(true);
   });
 
-  it("never leaves closed or cancelled, and never sets sold_out by hand", () => {
+  it("leaves closed only to cancel, never leaves cancelled, and never sets sold_out by hand", () => {
     for (const s of eventStatuses) {
-      expect(canTransition("closed", s)).toBe(false);
+      expect(canTransition("closed", s)).toBe(s === "cancelled");
       expect(canTransition("cancelled", s)).toBe(false);
       expect(canTransition(s, "sold_out")).toBe(false);
     }

@@ -1,5 +1,6 @@
 // The event status workflow: draft → scheduled → on_sale ⇄ paused → closed, cancelled from any
-// open state. sold_out is entered and left by the system (stock gone / stock returned), never set
+// state but cancelled (a closed sale's event can still be called off: its paid orders are
+// refunded). sold_out is entered and left by the system (stock gone / stock returned), never set
 // by hand.
 import type { EventStatus } from "../api/events.js";
 
@@ -9,7 +10,7 @@ const adminTransitions: Record<EventStatus, readonly EventStatus[]> = {
   on_sale: ["paused", "closed", "cancelled"],
   paused: ["on_sale", "closed", "cancelled"],
   sold_out: ["paused", "closed", "cancelled"],
-  closed: [],
+  closed: ["cancelled"],
   cancelled: [],
 };
 
