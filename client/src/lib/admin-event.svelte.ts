@@ -54,7 +54,8 @@ function actionWords(from: EventStatus, to: EventStatus): Omit<StatusAction, "to
         label: "Cancel the event",
         destructive: true,
         confirm:
-          "Cancel the event? The sale stops, every paid order is refunded and the event disappears from the public pages. This can't be undone.",
+          "Cancel the event? The sale stops, every paid order is refunded and the event disappears from the public " +
+          "pages. This can't be undone.",
       };
   }
 }
