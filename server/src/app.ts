@@ -67,6 +67,8 @@ import { benchRoutes } from "./http/routes/bench-results.js";
 import { BenchResultsStore } from "./services/bench/results-store.js";
 import { configuredProviders } from "./composition/payments.js";
 import type { StripeConfig } from "./config.js";
+import { createResale, ResaleChanges } from "./composition/resale.js";
+import { resaleRoutes } from "./http/routes/resale.js";
 
 export interface AppDeps {
   /** The public base URL; a function because a node listening on port 0 learns its port late. */
@@ -121,6 +123,8 @@ export interface App {
   healthStore: CheckoutHealthStore;
   /** Null when answers are not checked (checkResponses). */
   responseCheck: ResponseCheck | null;
+  /** "This event's resale listings changed" on this node (the realtime layer tells the pages). */
+  resaleChanges: ResaleChanges;
 }
 
 /** The waiting room's parts, shared by the HTTP routes and the realtime layer. */
@@ -205,8 +209,12 @@ function createServices(deps: AppDeps, registry: OpenApiRegistry) {
   const health = new CheckoutHealthMeter();
   const healthStore = new CheckoutHealthStore(deps.redis, deps.redisPrefix);
   const waitingRoom = createWaitingRoom(deps, { tokens, eventsRepo, orders, healthStore });
-  const checkout = wireCheckout(deps, registry, { admin, tokens, events, eventsRepo, orders, health, waitingRoom });
-  return { admin, events, tokens, waitingRoom, checkout, health, healthStore, paymentProviders };
+  const resaleChanges = new ResaleChanges();
+  const checkout = wireCheckout(deps, registry, {
+    ...{ admin, tokens, events, eventsRepo, orders, health, waitingRoom },
+    resaleChanged: resaleChanges.changed,
+  });
+  return { admin, events, tokens, waitingRoom, checkout, health, healthStore, paymentProviders, resaleChanges };
 }
 
 /** The checkout, given the app's settings and the services it shares with the rest of the app. */
@@ -221,6 +229,7 @@ function wireCheckout(
     orders: OrdersRepo;
     health: CheckoutHealthMeter;
     waitingRoom: WaitingRoomParts;
+    resaleChanged: (eventId: string) => void;
   },
 ): Checkout {
   const { waitingRoom } = shared;
@@ -252,6 +261,7 @@ function wireCheckout(
     steering: waitingRoom.steeringStore,
     orders: shared.orders,
     restoreAdmission: (eventId, fanId, claims) => waitingRoom.recovery.restoreAdmission(eventId, fanId, claims),
+    resaleChanged: shared.resaleChanged,
   });
 }
 
@@ -331,7 +341,13 @@ function mountRoutes(
   app.get("/metrics", metricsHandler(parts.metrics));
   app.use(prefixGate(adminAuthRoutes(admin, registry, { secureCookies: https, paymentProviders })));
   app.use(prefixGate(fanSessionRoutes(tokens, registry, { secureCookies: https, perIp: sessionLimit })));
-  app.use(prefixGate(accountRoutes(accountRouteDeps(deps, services, https), registry)));
+  const accountDeps = accountRouteDeps(deps, services, https);
+  app.use(prefixGate(accountRoutes(accountDeps, registry)));
+  const resale = createResale({
+    ...{ pool: deps.pool, ledger: deps.ledger, events: waitingRoom.eventCache, providers: checkout.providers },
+    ...{ secretKey: deps.secretKey, publicUrl: deps.publicUrl, changes: services.resaleChanges },
+  });
+  app.use(prefixGate(resaleRoutes({ accounts: accountDeps.accounts, admin, ...resale }, registry)));
   const room = {
     waitingRoom: waitingRoom.service,
     lottery: waitingRoom.lottery,
@@ -387,5 +403,6 @@ export function createApp(deps: AppDeps): App {
     health: services.health,
     healthStore: services.healthStore,
     responseCheck,
+    resaleChanges: services.resaleChanges,
   };
 }

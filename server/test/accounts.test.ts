@@ -9,7 +9,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type pg from "pg";
 import { completePayment, hold, orderReaches } from "./support/checkout.js";
-import { connectFan, createEvent, newSession, waitFor, type TestFan } from "./support/fans.js";
+import { createEvent, newSession, type TestFan } from "./support/fans.js";
+import { admitted as admittedAs, call as callAs, device, type Device } from "./support/devices.js";
 import { testPool } from "./support/services.js";
 import { stackAdmin } from "./support/stack.js";
 import { useStack } from "./support/use-stack.js";
@@ -28,46 +29,15 @@ afterEach(async () => {
   expect(await responseMismatches(served.url), mismatchLines(served.stack.servers[0]!.output())).toBe(0);
 });
 
-interface Device {
-  cookies: Map<string, string>;
-}
-
-const device = (): Device => ({ cookies: new Map() });
-const cookieHeader = (d: Device) => [...d.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
-
-/** A request from a device: its cookies sent, the ones set kept (as a browser does). */
-async function call(d: Device, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${served.url}${path}`, {
-    method,
-    headers: { cookie: cookieHeader(d), ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  for (const line of res.headers.getSetCookie()) {
-    const [pair = ""] = line.split(";");
-    const eq = pair.indexOf("=");
-    const value = pair.slice(eq + 1);
-    if (value === "" || /Expires=Thu, 01 Jan 1970/i.test(line)) d.cookies.delete(pair.slice(0, eq));
-    else d.cookies.set(pair.slice(0, eq), value);
-  }
-  const text = await res.text();
-  return { status: res.status, retryAfter: res.headers.get("retry-after"), body: text ? JSON.parse(text) : null };
-}
+const call = (d: Device, method: string, path: string, body?: unknown) => callAs(served.url, d, method, path, body);
 
 const countAccounts = async () => Number((await db.query("SELECT count(*) AS n FROM accounts")).rows[0].n);
 const sockets: TestFan[] = [];
 afterAll(() => sockets.forEach((s) => s.close()));
 
 /** The fan on a device's fan identity, admitted to the event: its queue number and admission token. */
-async function admitted(session: { fanId: string; fanToken: string }, eventId: string) {
-  const fan = await connectFan(served.url, session);
-  sockets.push(fan);
-  const ack = await fan.join(eventId);
-  if (!ack.ok) throw new Error(JSON.stringify(ack));
-  const token =
-    ack.data.admission?.token ??
-    (await waitFor("admission", () => fan.admitted.find((a) => a.eventId === eventId)?.token));
-  return { ...session, admissionToken: token, queueNumber: ack.data.queueNumber };
-}
+const admitted = (session: { fanId: string; fanToken: string }, eventId: string) =>
+  admittedAs(served.url, session, eventId, sockets);
 
 describe("fan accounts", () => {
   it("share one fan identity across devices: queue place, per-fan limit and My tickets", async () => {

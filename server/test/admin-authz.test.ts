@@ -32,6 +32,8 @@ const allowed: Record<string, Role[]> = {
   "GET /api/admin/events/{eventId}/sales": ["admin", "viewer"],
   "GET /api/admin/events/{eventId}/admission": ["admin", "viewer"],
   "GET /api/admin/events/{eventId}/fairness": ["admin", "viewer"],
+  "GET /api/admin/events/{eventId}/resale": ["admin", "viewer"],
+  "PUT /api/admin/events/{eventId}/resale": ["admin"],
   "GET /api/admin/orders": ["admin", "viewer"],
   "POST /api/admin/orders/{orderId}/refund": ["admin"],
   "POST /api/admin/checkin": ["admin", "scanner"],

@@ -33,6 +33,14 @@ export const errorCodes = [
   "invalid_credentials",
   "not_signed_in",
   "invalid_link",
+  "resale_disabled",
+  "not_your_ticket",
+  "ticket_not_resellable",
+  "already_listed",
+  "price_above_cap",
+  "listing_locked",
+  "listing_unavailable",
+  "own_listing",
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

@@ -120,6 +120,8 @@ export const settlementPoolMax = 8;
 export const fanOrdersListMax = 20;
 /** "My tickets" lists at most this many of an account's orders (newest first). */
 export const accountOrdersListMax = 200;
+/** Resale listings one answer lists at most (an event's for sale, an account's, the admin's table). */
+export const resaleListingsListMax = 200;
 /** Webhook deliveries in flight per workers process: a slow shop must not pin every connection. */
 export const webhookDeliveryConcurrency = 48;
 /** Delivered webhook jobs stay in BullMQ this long (inspection; re-enqueues of a delivered event dedupe against them). */

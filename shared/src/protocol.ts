@@ -98,6 +98,8 @@ export interface ServerToClientEvents {
   "event:updated": (updated: EventUpdated) => void;
   stock: (stock: StockUpdate) => void;
   "order:update": (update: OrderUpdate) => void;
+  /** The event's resale listings changed (listed, locked, sold, withdrawn, re-priced): read them again. */
+  "resale:changed": (changed: { eventId: string }) => void;
 }
 
 /** Room names: one per event (status, stock) and one per fan (admission, orders — every tab, every node). */

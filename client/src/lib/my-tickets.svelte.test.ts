@@ -66,6 +66,7 @@ describe("MyTickets", () => {
       qrPngUrl: "",
       checkedInAt: null,
       voided: false,
+      resold: false,
     };
     expect(ticketCount(order({ tickets: [ticket, ticket, ticket] }))).toBe(3);
     expect(ticketCount(order({ tickets: [] }))).toBe(2);

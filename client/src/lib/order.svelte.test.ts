@@ -52,6 +52,7 @@ const paid = order({
       qrPngUrl: "/api/tickets/t1/qr.png?token=tok",
       checkedInAt: null,
       voided: false,
+      resold: false,
     },
     {
       ticketId: "t2",
@@ -62,6 +63,7 @@ const paid = order({
       qrPngUrl: "/api/tickets/t2/qr.png?token=tok",
       checkedInAt: null,
       voided: false,
+      resold: false,
     },
   ],
   perks: [{ code: "POSTER", name: "Tour poster" }],

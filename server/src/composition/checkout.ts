@@ -28,6 +28,7 @@ import type { Logger } from "../logger.js";
 import type { OpenApiRegistry } from "../http/openapi.js";
 import { MockPayClient } from "../payments/mockpay-client.js";
 import type { PaymentProviders } from "@stampede/shared/ports/payment-providers";
+import type { PaymentEvent } from "@stampede/shared/ports/payment-provider";
 import {
   createMockPay,
   mockpayWebhookQueue,
@@ -60,6 +61,8 @@ import { webhookRoutes } from "../http/routes/payment-webhook.js";
 import type { StripeConfig } from "../config.js";
 import { paymentProviderSet } from "./payments.js";
 import { expiryJob, holdExpiryQueue } from "../adapters/bullmq/hold-expiry-queue.js";
+import { ResaleRepo } from "../adapters/postgres/resale-repo.js";
+import { ResaleSettlement } from "../services/resale/resale-settlement.js";
 
 const expiryJobOptions = {
   removeOnComplete: true,
@@ -103,6 +106,8 @@ export interface CheckoutDeps {
   orders: OrdersRepo;
   /** Gives back an admission the waiting room lost with its store (HoldsDeps.restoreAdmission). */
   restoreAdmission: HoldsDeps["restoreAdmission"];
+  /** Tells an event's open pages that its resale listings changed. */
+  resaleChanged(eventId: string): void;
 }
 
 export interface Checkout {
@@ -117,6 +122,10 @@ export interface Checkout {
   salesFigures: SalesFigures;
   holds: HoldsService;
   settlement: Settlement;
+  /** Resale purchases' payments (their provider reference is `resale_<purchaseId>`). */
+  resaleSettlement: ResaleSettlement;
+  /** The payment providers this install takes payments with (by the name an event chooses). */
+  providers: PaymentProviders;
   ending: HoldEnding;
   codes: TicketCodes;
   domainEvents: DomainEvents;
@@ -154,10 +163,17 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
   const payments = paymentProviderSet(provider, deps.webhookSecrets, deps.stripe);
   const parts = checkoutServices(deps, payments.providers, expiryScheduler(expiryQueue));
   const { holdGate, webhookGate } = checkoutGates(deps);
-  const { settlement } = parts;
+  const { settlement, resaleSettlement } = parts;
+  // One endpoint per provider: a resale purchase's events go to its own settlement.
+  const settling = {
+    applyWebhook: (evt: PaymentEvent) =>
+      ResaleSettlement.owns(evt) ? resaleSettlement.applyWebhook(evt) : settlement.applyWebhook(evt),
+    recordIgnored: (id: string, type: string) => settlement.recordIgnored(id, type),
+  };
   return {
+    providers: payments.providers,
     webhookRouter: webhookRoutes(
-      { settlement, logger: deps.logger, gate: webhookGate, health: deps.health },
+      { settlement: settling, logger: deps.logger, gate: webhookGate, health: deps.health },
       payments.endpoints,
       deps.registry,
     ),
@@ -231,9 +247,10 @@ function checkoutServices(
   });
   // Settlement reads orders and events on its own connections too, or a flood of holds would starve its reads.
   const own = deps.settlementPool;
+  const repos = settlementRepos(own ?? deps.pool);
   const settlement = new Settlement({
     ...{ orders: own ? new OrdersRepo(own) : orders, ledger: deps.ledger, providers },
-    ...settlementRepos(own ?? deps.pool),
+    ...repos,
     events: own ? new EventCache(new EventsRepo(own)) : deps.eventCache,
     ...{ codes, store: deps.store, domainEvents, logger: deps.logger },
   });
@@ -252,7 +269,12 @@ function checkoutServices(
   });
   const tickets = new TicketsRepo(deps.pool);
   const salesFigures = new SalesFigures(deps.pool);
-  return { orders, tickets, salesFigures, holds, settlement, ending, codes, domainEvents };
+  const resaleSettlement = new ResaleSettlement({
+    ...{ repo: new ResaleRepo(own ?? deps.pool), ledger: deps.ledger, events: deps.eventCache },
+    ...{ transactions: repos.transactions, inbox: repos.inbox, refunds: settlement.refunds, codes, orderTokens },
+    ...{ domainEvents, changed: deps.resaleChanged, settleOrderEvent: (evt) => settlement.applyWebhook(evt) },
+  });
+  return { orders, tickets, salesFigures, holds, settlement, resaleSettlement, ending, codes, domainEvents };
 }
 
 /** The fans' order routes (holds behind their gate) and the admin's. */

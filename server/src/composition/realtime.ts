@@ -53,6 +53,11 @@ function publishHealth(app: App, nodeId: string, logger: Logger): () => void {
 /** Domain events after which an event has stock again that a sold-out snapshot would not show. */
 const stockReturningEvents = new Set<DomainEventType>(["hold.voided", "hold.expired", "order.refunded"]);
 
+/** Resale listings changed on this node: through the adapter, every node's sockets watching the event hear of it. */
+function pushResaleChanges(app: App, io: StampedeIo): () => void {
+  return app.resaleChanges.on((eventId) => io.to(rooms.event(eventId)).emit("resale:changed", { eventId }));
+}
+
 export function startRealtime(server: HttpServer, app: App, deps: RealtimeDeps): Realtime {
   const io = createIo(server, { tokens: app.tokens, adapterRedis: deps.adapterRedis, redisPrefix: deps.redisPrefix });
   const wr = app.waitingRoom;
@@ -82,7 +87,7 @@ export function startRealtime(server: HttpServer, app: App, deps: RealtimeDeps):
     steering: wr.steering,
   });
   tickers.start();
-  const stopPublishing = publishHealth(app, lease.nodeId, deps.logger);
+  const stops = [pushResaleChanges(app, io), publishHealth(app, lease.nodeId, deps.logger)];
   // Order changes from any process (this node, another node, a worker) reach the fan's sockets
   // on this node; each node pushes to its own sockets only, so nothing is sent twice.
   const admin = attachAdminNamespace(io, {
@@ -115,7 +120,7 @@ export function startRealtime(server: HttpServer, app: App, deps: RealtimeDeps):
     tickers,
     async close() {
       await tickers.stop();
-      stopPublishing();
+      for (const stop of stops) stop();
       admin.stop();
       await domainEvents.stop();
       // Only this node's sockets (a plain disconnectSockets would reach every node). Clients

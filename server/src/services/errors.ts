@@ -70,6 +70,14 @@ export const errorStatus: Record<ErrorCode, number> = {
   invalid_credentials: 401,
   not_signed_in: 401,
   invalid_link: 400,
+  resale_disabled: 409,
+  not_your_ticket: 403,
+  ticket_not_resellable: 409,
+  already_listed: 409,
+  price_above_cap: 422,
+  listing_locked: 409,
+  listing_unavailable: 409,
+  own_listing: 409,
 };
 
 /** A used-up rate limit, for HTTP and socket acks alike; `details` adds to {retryAfterSeconds}. */

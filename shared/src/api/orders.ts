@@ -32,6 +32,8 @@ export const ticketView = z.strictObject({
   qrPngUrl: z.string(),
   checkedInAt: utcTime.nullable(),
   voided: z.boolean(),
+  /** Sold on through resale: void here, the buyer holds a new ticket for the seat. */
+  resold: z.boolean(),
 });
 export type TicketView = z.output<typeof ticketView>;
 

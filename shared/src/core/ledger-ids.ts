@@ -68,7 +68,16 @@ function checked(id: bigint, what: string): bigint {
 }
 
 export type AccountKind =
-  "operator" | "budget" | "spent" | "perk_budget" | "perk_granted" | "issuer" | "allowance" | "allowance_used";
+  | "operator"
+  | "budget"
+  | "spent"
+  | "perk_budget"
+  | "perk_granted"
+  | "issuer"
+  | "allowance"
+  | "allowance_used"
+  | "listing"
+  | "listing_sink";
 
 // Every hold names the same few accounts again: remember recent names (bounded, so a long sale
 // with many fans cannot grow it without limit; dropping it all at once is fine — it is a cache).

@@ -37,6 +37,8 @@ export const accountCodes = {
   issuer: 6,
   allowance: 7,
   allowance_used: 8,
+  listing: 9,
+  listing_sink: 10,
 } as const;
 
 export const transferCodes = {
@@ -48,6 +50,9 @@ export const transferCodes = {
   perk_grant: 20,
   capacity_raise: 40,
   capacity_lower: 41,
+  fund_listing: 50,
+  resale_lock: 51,
+  listing_guard: 52,
 } as const;
 
 export interface EventLedgerSpec {
@@ -66,7 +71,7 @@ function quantity(n: number, what: string): bigint {
   return BigInt(n);
 }
 
-function newAccount(kind: keyof typeof accountCodes, ledger: number, key: string, limited: boolean): Account {
+export function newAccount(kind: keyof typeof accountCodes, ledger: number, key: string, limited: boolean): Account {
   return account({
     id: accountId(kind, ledger, key),
     ledger,
@@ -147,15 +152,7 @@ export function planHold(req: HoldRequest): HoldPlan {
     Number.isInteger(req.holdSeconds) && req.holdSeconds >= holdSecondsMin && req.holdSeconds <= holdSecondsMax,
     "holdSeconds out of range",
   );
-  const allowance = newAccount("allowance", ledger, fanId, true);
-  const fund = transfer({
-    id: setupTransferId("fund_allowance", ledger, fanId),
-    debit_account_id: accountId("issuer", ledger),
-    credit_account_id: allowance.id,
-    amount: quantity(req.perFanMax, "perFanMax"),
-    ledger,
-    code: transferCodes.fund_allowance,
-  });
+  const { allowance, fund } = allowanceFunding(ledger, fanId, req.perFanMax);
   const total = req.items.reduce((sum, i) => sum + quantity(i.quantity, "quantity"), 0n);
   const holdBits = uuidToU128(holdId);
   const pending = (slot: string, debit: bigint, credit: bigint, amount: bigint, code: number): Transfer =>
@@ -190,15 +187,42 @@ export function planHold(req: HoldRequest): HoldPlan {
   };
 }
 
+/** A fan's allowance account and the transfer that funds it with the per-fan limit (once per fan:
+ * later fundings answer `exists`, or exists_with_different_amount after the limit changed). */
+export function allowanceFunding(
+  ledger: number,
+  fanId: string,
+  perFanMax: number,
+): { allowance: Account; fund: Transfer } {
+  const allowance = newAccount("allowance", ledger, fanId, true);
+  const fund = transfer({
+    id: setupTransferId("fund_allowance", ledger, fanId),
+    debit_account_id: accountId("issuer", ledger),
+    credit_account_id: allowance.id,
+    amount: quantity(perFanMax, "perFanMax"),
+    ledger,
+    code: transferCodes.fund_allowance,
+  });
+  return { allowance, fund };
+}
+
 function settleChain(hold: HoldRef, verb: "post" | "void"): Transfer[] {
-  const pendingIds = [
-    childTransferId(hold.holdId, "allowance"),
-    ...hold.tierIds.map((t) => childTransferId(hold.holdId, `tier/${t}`)),
-  ];
+  return settlePending(hold.holdId, ["allowance", ...hold.tierIds.map((t) => `tier/${t}`)], verb);
+}
+
+/** Posts or voids, all or nothing, the pending transfers placed under `parentId` with these slots;
+ * the settling transfers' own slots are `<prefix><verb>/<i>`. */
+export function settlePending(
+  parentId: string,
+  slots: readonly string[],
+  verb: "post" | "void",
+  prefix = "",
+): Transfer[] {
+  const pendingIds = slots.map((slot) => childTransferId(parentId, slot));
   const flag = verb === "post" ? TransferFlags.post_pending_transfer : TransferFlags.void_pending_transfer;
   return pendingIds.map((pendingId, i) =>
     transfer({
-      id: childTransferId(hold.holdId, `${verb}/${i}`),
+      id: childTransferId(parentId, `${prefix}${verb}/${i}`),
       pending_id: pendingId,
       // Posting amount_max posts the whole pending amount; voiding 0 voids all of it.
       amount: verb === "post" ? amountMax : 0n,
@@ -310,7 +334,7 @@ export type HoldOutcome =
   | { kind: "rejected"; status: CreateTransferStatusName };
 
 /** The first failure of a chain: the one event that broke it (the others say linked_event_failed). */
-function chainBreak(results: readonly CreateTransferResult[]): { index: number; status: number } | null {
+export function chainBreak(results: readonly CreateTransferResult[]): { index: number; status: number } | null {
   const index = results.findIndex((r) => r.status !== TS.created && r.status !== TS.linked_event_failed);
   return index === -1 ? null : { index, status: results[index]!.status };
 }

@@ -19,13 +19,17 @@ export class AuditFiguresRepo {
 
   async ordersFigures(eventId: string): Promise<OrdersFigures> {
     const { rows } = await this.pool.query<{ class_id: string; paid: string; held: string; returning: string }>(
-      `SELECT item->>'classId' AS class_id,
-         COALESCE(SUM((item->>'quantity')::int) FILTER (WHERE o.status = 'paid'), 0) AS paid,
+      // A ticket resold (resale) is no longer its first order's: the buyer's order holds the seat now.
+      `WITH resold AS (SELECT order_id, class_id::text AS class_id, count(*)::int AS n FROM tickets
+         WHERE event_id = $1 AND resold_at IS NOT NULL GROUP BY 1, 2)
+       SELECT item->>'classId' AS class_id,
+         COALESCE(SUM((item->>'quantity')::int - COALESCE(rs.n, 0)) FILTER (WHERE o.status = 'paid'), 0) AS paid,
          COALESCE(SUM((item->>'quantity')::int) FILTER (WHERE o.status = 'held'), 0) AS held,
-         COALESCE(SUM((item->>'quantity')::int)
+         COALESCE(SUM((item->>'quantity')::int - COALESCE(rs.n, 0))
            FILTER (WHERE o.status = 'refunded' AND r.return_stock AND r.done_at IS NULL), 0) AS returning
        FROM orders o CROSS JOIN LATERAL jsonb_array_elements(o.items) AS item
        LEFT JOIN refund_intents r ON r.order_id = o.id
+       LEFT JOIN resold rs ON rs.order_id = o.id AND rs.class_id = item->>'classId'
        WHERE o.event_id = $1 GROUP BY 1`,
       [eventId],
     );

@@ -60,11 +60,24 @@ export class RefundIntentsRepo {
 
   /** The stock a refunded order gives back; null for an order that does not exist. */
   async refundedStock(orderId: string): Promise<RefundedStock | null> {
-    const { rows } = await this.pool.query<{ event_id: string; fan_id: string; items: OrderRecord["items"] }>(
-      "SELECT event_id, fan_id, items FROM orders WHERE id = $1",
+    const { rows } = await this.pool.query<{
+      event_id: string;
+      fan_id: string;
+      items: OrderRecord["items"];
+      resold: Array<{ class_id: string; n: number }>;
+    }>(
+      `SELECT event_id, fan_id, items, (SELECT COALESCE(jsonb_agg(x), '[]') FROM (SELECT class_id, count(*)::int AS n
+         FROM tickets WHERE order_id = $1 AND resold_at IS NOT NULL GROUP BY 1) x) AS resold
+       FROM orders WHERE id = $1`,
       [orderId],
     );
     const order = rows[0];
-    return order ? { eventId: order.event_id, fanId: order.fan_id, items: order.items } : null;
+    if (!order) return null;
+    // A resold ticket's seat is its buyer's now (their order returns it if refunded): not this order's to return.
+    const resold = new Map(order.resold.map((r) => [r.class_id, r.n]));
+    const items = order.items
+      .map((i) => ({ ...i, quantity: i.quantity - (resold.get(i.classId) ?? 0) }))
+      .filter((i) => i.quantity > 0);
+    return { eventId: order.event_id, fanId: order.fan_id, items };
   }
 }

@@ -10,6 +10,7 @@ export interface TicketRecord {
   shortCode: string;
   checkedInAt: Date | null;
   voidedAt: Date | null;
+  resoldAt: Date | null;
 }
 
 /** Which ticket a scan names: the signed code (its id and the exact code) or a short code. */
@@ -46,8 +47,10 @@ export class TicketsRepo {
       short_code: string;
       checked_in_at: Date | null;
       voided_at: Date | null;
+      resold_at: Date | null;
     }>(
-      "SELECT id, class_code, code, short_code, checked_in_at, voided_at FROM tickets WHERE order_id = $1 ORDER BY class_code, id",
+      `SELECT id, class_code, code, short_code, checked_in_at, voided_at, resold_at FROM tickets WHERE order_id = $1
+        ORDER BY class_code, id`,
       [orderId],
     );
     return rows.map((t) => ({
@@ -57,6 +60,7 @@ export class TicketsRepo {
       shortCode: t.short_code,
       checkedInAt: t.checked_in_at,
       voidedAt: t.voided_at,
+      resoldAt: t.resold_at,
     }));
   }
 

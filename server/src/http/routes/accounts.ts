@@ -42,7 +42,9 @@ export interface AccountRoutesDeps {
 }
 
 const tags = ["accounts"];
-const sessionOf = (req: Request) => parseCookies(req.headers.cookie ?? "")[accountCookieName];
+/** The account session id the request's cookie carries, if any. */
+export const sessionOf = (req: Request): string | undefined =>
+  parseCookies(req.headers.cookie ?? "")[accountCookieName];
 
 /** Sets both cookies and answers with the account and the fan session the browser now uses. */
 async function signedIn(deps: AccountRoutesDeps, res: Response, done: SignedIn): Promise<AccountSignedInView> {

@@ -123,10 +123,16 @@ function refundRoute(router: Router, registry: OpenApiRegistry, deps: AdminOrder
       security: "admin",
       guards: [requireAdmin(deps.admin)],
       params: z.object({ orderId: uuidParam }),
-      responses: { 200: { description: "refunded", schema: orderAnswer }, 409: { description: "not paid" } },
+      responses: {
+        200: { description: "refunded", schema: orderAnswer },
+        409: { description: "not paid, or a ticket of it was resold" },
+      },
     },
     async ({ params }) => {
       if (!isUuid(params.orderId)) throw new HttpError(404, "not_found", "no such order");
+      // Its full amount would go back though the buyer of a resold ticket paid the seller for it.
+      if ((await deps.tickets.ofOrder(params.orderId)).some((t) => t.resoldAt !== null))
+        throw new HttpError(409, "conflict", "a ticket of this order was resold: refund it at the provider by hand");
       const result = await deps.settlement.refund(params.orderId);
       if (result.kind === "not_found") throw new HttpError(404, "not_found", "no such order");
       if (result.kind === "conflict")

@@ -15,7 +15,8 @@ import type { CheckoutHealthMeter } from "../../services/orders/checkout-health.
 import type { Settlement } from "../../services/orders/settlement.js";
 
 export interface WebhookRouteDeps {
-  settlement: Settlement;
+  /** Settles a provider event exactly once (orders' and resale purchases' alike). */
+  settlement: Pick<Settlement, "applyWebhook" | "recordIgnored">;
   logger: Logger;
   /** Bounds the webhooks being settled and waiting: past it 503 overloaded, and the provider delivers again. */
   gate: AdmissionGate;

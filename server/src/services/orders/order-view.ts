@@ -38,6 +38,7 @@ export async function orderView(
       qrPngUrl: `/api/tickets/${t.id}/qr.png${query}`,
       checkedInAt: t.checkedInAt ? t.checkedInAt.toISOString() : null,
       voided: t.voidedAt !== null,
+      resold: t.resoldAt !== null,
     })),
     perks: perks.map((p) => ({ code: p.code, name: p.name })),
   };

@@ -90,6 +90,7 @@ export class RefundRunner {
   private async returnStock(orderId: string): Promise<void> {
     const order = await this.deps.refundIntents.refundedStock(orderId);
     if (!order) throw new Error(`refund intent for a missing order ${orderId}`);
+    if (order.items.length === 0) return; // every ticket of it was resold: their buyers hold the seats
     const event = await this.deps.events.get(order.eventId);
     if (!event) throw new Error(`order ${orderId} refers to a missing event`);
     const plan = planReturn({

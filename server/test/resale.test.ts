@@ -1,0 +1,209 @@
+// Goal: face-value resale against a real server, workers, MockPay, PostgreSQL and Redis. A signed-in
+// fan lists one of two paid tickets (bad listings refused with their codes, nothing created); six
+// signed-in fans try to buy it at the same moment and exactly one gets the lock; while they pay,
+// the seller can neither re-price nor withdraw, and the seller cannot buy their own listing. The
+// payment settles: the buyer has an order of their own with a new ticket, the seller's ticket is
+// void and marked resold, the old code is refused at the door and the new one admitted, the audit
+// still adds up (a resold ticket is still one seat). A buyer who cancels at the payment page gives
+// the listing back at once; the seller re-prices and withdraws it then.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type pg from "pg";
+import { auditOk, completePayment, hold, orderReaches, getOrder } from "./support/checkout.js";
+import { basicAuth, createEvent, waitFor, type TestFan } from "./support/fans.js";
+import { testPool } from "./support/services.js";
+import { stackAdmin } from "./support/stack.js";
+import { useStack } from "./support/use-stack.js";
+import { mismatchLines, responseMismatches } from "./support/response-check.js";
+import { admitted, call, device, type Device } from "./support/devices.js";
+
+const served = useStack();
+let db: pg.Pool;
+beforeAll(() => {
+  db = testPool(served.stack.db.url, 2);
+});
+afterAll(async () => {
+  await db?.end();
+});
+afterEach(async () => {
+  expect(await responseMismatches(served.url), mismatchLines(served.stack.servers[0]!.output())).toBe(0);
+});
+const sockets: TestFan[] = [];
+afterAll(() => sockets.forEach((s) => s.close()));
+
+const admin = basicAuth(stackAdmin.username, stackAdmin.password);
+const as = (d: Device, method: string, path: string, body?: unknown) => call(served.url, d, method, path, body);
+
+/** A device signed up to a fresh account; its fan session is the account's. */
+async function signedUp(name: string) {
+  const d = device();
+  const email = `${name}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}@example.com`;
+  const res = await as(d, "POST", "/api/account/signup", { email, password: "correct horse battery" });
+  expect(res.status).toBe(201);
+  return { device: d, email, session: { fanId: res.body.fanId as string, fanToken: res.body.fanToken as string } };
+}
+
+/** An on-sale event (GA at 50.00, four per fan) with resale on: cap 100 %, fee 10 %, lock 60 s. */
+async function resaleEvent(name: string) {
+  const event = await createEvent(served.url, stackAdmin, {
+    name,
+    status: "on_sale",
+    classes: [{ code: "GA", name: "General", priceCents: 5_000, capacity: 10, perOrderMax: 4 }],
+    waitingRoom: { admitPerMinute: 60_000, maxActiveCheckouts: 100, perFanMax: 4, holdSeconds: 600 },
+  });
+  const settings = { enabled: true, priceCapPercent: 100, feePercent: 10, lockSeconds: 60 };
+  const put = await fetch(`${served.url}/api/admin/events/${event.id}/resale`, {
+    method: "PUT",
+    headers: { authorization: admin, "content-type": "application/json" },
+    body: JSON.stringify(settings),
+  });
+  expect([put.status, await put.json()]).toEqual([200, settings]);
+  return { eventId: event.id, classId: event.classes[0]!.id };
+}
+
+/** The seller: signed up, two GA tickets bought and paid. */
+async function sellerWithTickets(sale: { eventId: string; classId: string }) {
+  const seller = await signedUp("seller");
+  const fan = await admitted(served.url, seller.session, sale.eventId, sockets);
+  const held = await hold(served.url, fan, sale.eventId, [{ classId: sale.classId, quantity: 2 }]);
+  expect(held.status).toBe(201);
+  await completePayment(served.url, held.body.paymentUrl, "succeeded");
+  const order = await orderReaches(served.url, held.body.orderId, held.body.orderToken, "paid");
+  return { ...seller, order, orderToken: held.body.orderToken as string };
+}
+
+const listingCount = async () => Number((await db.query("SELECT count(*) AS n FROM resale_listings")).rows[0].n);
+
+async function checkIn(code: string, eventId: string) {
+  const res = await fetch(`${served.url}/api/admin/checkin`, {
+    method: "POST",
+    headers: { authorization: admin, "content-type": "application/json" },
+    body: JSON.stringify({ code, eventId }),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+describe("resale", () => {
+  it("one buyer of six wins the lock; the sale voids the old code and issues a new one; the audit holds", async () => {
+    const sale = await resaleEvent("Resale night");
+    const seller = await sellerWithTickets(sale);
+    const [sold, kept] = seller.order.tickets;
+    const buyers = await Promise.all(Array.from({ length: 6 }, (_, i) => signedUp(`buyer${i}`)));
+
+    // Bad listings: refused with their codes, nothing written.
+    const before = await listingCount();
+    const refusals = [
+      [await as(seller.device, "POST", "/api/resale/listings", { ticketId: sold!.ticketId, priceCents: 5_001 }), 422],
+      [await as(seller.device, "POST", "/api/resale/listings", { ticketId: sold!.ticketId, priceCents: 0 }), 422],
+      [await as(seller.device, "POST", "/api/resale/listings", { ticketId: sold!.ticketId, priceCents: 10.5 }), 422],
+      [
+        await as(buyers[0]!.device, "POST", "/api/resale/listings", { ticketId: sold!.ticketId, priceCents: 4_000 }),
+        403,
+      ],
+      [await as(device(), "POST", "/api/resale/listings", { ticketId: sold!.ticketId, priceCents: 4_000 }), 401],
+    ] as const;
+    expect(refusals.map(([r, want]) => [r.status, want])).toEqual(refusals.map(([, want]) => [want, want]));
+    expect(refusals[0][0].body.error).toMatchObject({ code: "price_above_cap", details: { capCents: 5_000 } });
+    expect(refusals[3][0].body.error.code).toBe("not_your_ticket");
+    expect(await listingCount()).toBe(before);
+
+    const listed = await as(seller.device, "POST", "/api/resale/listings", {
+      ticketId: sold!.ticketId,
+      priceCents: 4_500,
+    });
+    expect(listed.status).toBe(201);
+    expect(listed.body).toMatchObject({ status: "listed", priceCents: 4_500, feeCents: 450, capCents: 5_000 });
+    const again = await as(seller.device, "POST", "/api/resale/listings", {
+      ticketId: sold!.ticketId,
+      priceCents: 4_000,
+    });
+    expect([again.status, again.body.error.code]).toEqual([409, "already_listed"]);
+    const own = await as(seller.device, "POST", `/api/resale/listings/${listed.body.listingId}/buy`, {});
+    expect([own.status, own.body.error.code]).toEqual([409, "own_listing"]);
+
+    // Six buyers at the same moment: exactly one lock.
+    const attempts = await Promise.all(
+      buyers.map((b) => as(b.device, "POST", `/api/resale/listings/${listed.body.listingId}/buy`, {})),
+    );
+    const won = attempts.filter((a) => a.status === 201);
+    expect(won).toHaveLength(1);
+    expect(attempts.filter((a) => a.status === 409).map((a) => a.body.error.code)).toEqual(
+      Array(5).fill("listing_locked"),
+    );
+    const purchase = won[0]!.body;
+    expect(purchase).toMatchObject({ status: "locked", priceCents: 4_500, feeCents: 450, totalCents: 4_950 });
+    const winner = buyers[attempts.indexOf(won[0]!)]!;
+
+    // While the winner pays: the seller can change nothing.
+    const path = `/api/resale/listings/${listed.body.listingId}`;
+    const reprice = await as(seller.device, "PATCH", path, { priceCents: 4_000 });
+    const withdraw = await as(seller.device, "DELETE", path);
+    expect([reprice.status, reprice.body.error.code, withdraw.status, withdraw.body.error.code]).toEqual([
+      409,
+      "listing_locked",
+      409,
+      "listing_locked",
+    ]);
+    const shown = (await fetch(`${served.url}/api/events/${sale.eventId}/resale`).then((r) => r.json())) as {
+      listings: Array<{ status: string }>;
+    };
+    expect(shown.listings.map((l: { status: string }) => l.status)).toEqual(["locked"]);
+
+    await completePayment(served.url, purchase.paymentUrl, "succeeded");
+    const paid = await waitFor("purchase paid", async () => {
+      const p = await as(winner.device, "GET", `/api/resale/purchases/${purchase.purchaseId}`);
+      return p.body.status === "paid" ? p.body : null;
+    });
+    const bought = await getOrder(served.url, paid.order.orderId, paid.order.orderToken);
+    expect(bought).toMatchObject({ status: "paid", totalCents: 4_950 });
+    expect(bought.tickets).toHaveLength(1);
+    const resold = await getOrder(served.url, seller.order.orderId, seller.orderToken);
+    const byId = new Map(resold.tickets.map((t) => [t.ticketId, t as typeof t & { voided: boolean; resold: boolean }]));
+    expect([byId.get(sold!.ticketId)?.voided, byId.get(sold!.ticketId)?.resold]).toEqual([true, true]);
+    expect([byId.get(kept!.ticketId)?.voided, byId.get(kept!.ticketId)?.resold]).toEqual([false, false]);
+
+    // At the door: the old code refused, the new one admitted; the seller's other ticket still good.
+    const oldScan = await checkIn(sold!.code, sale.eventId);
+    expect(oldScan.status).toBeGreaterThanOrEqual(400);
+    expect((await checkIn(bought.tickets[0]!.code, sale.eventId)).status).toBe(200);
+    expect((await checkIn(kept!.code, sale.eventId)).status).toBe(200);
+
+    // The buyer's My tickets shows it; the listing is sold; the ledger and the orders agree.
+    const mine = await as(winner.device, "GET", "/api/account/orders");
+    expect(mine.body.orders.map((o: { order: { orderId: string } }) => o.order.orderId)).toContain(paid.order.orderId);
+    const mySales = await as(seller.device, "GET", "/api/account/listings");
+    expect(mySales.body.listings.map((l: { status: string }) => l.status)).toEqual(["sold"]);
+    expect(await auditOk(served.url, sale.eventId, admin)).toBe(true);
+    const payout = await db.query("SELECT amount_cents FROM resale_payouts WHERE listing_id = $1", [
+      listed.body.listingId,
+    ]);
+    expect(payout.rows.map((r) => Number(r.amount_cents))).toEqual([4_500]);
+  });
+
+  it("a buyer who cancels gives the listing back at once; then the seller re-prices and withdraws", async () => {
+    const sale = await resaleEvent("Resale cancel night");
+    const seller = await sellerWithTickets(sale);
+    const buyer = await signedUp("canceller");
+    const ticketId = seller.order.tickets[0]!.ticketId;
+    const listed = await as(seller.device, "POST", "/api/resale/listings", { ticketId, priceCents: 5_000 });
+    const listingId = listed.body.listingId as string;
+    const bought = await as(buyer.device, "POST", `/api/resale/listings/${listingId}/buy`, {});
+    expect(bought.status).toBe(201);
+    await completePayment(served.url, bought.body.paymentUrl, "canceled");
+    await waitFor("purchase failed", async () => {
+      const p = await as(buyer.device, "GET", `/api/resale/purchases/${bought.body.purchaseId}`);
+      return p.body.status === "failed";
+    });
+    const repriced = await as(seller.device, "PATCH", `/api/resale/listings/${listingId}`, { priceCents: 4_000 });
+    expect([repriced.status, repriced.body.priceCents, repriced.body.status]).toEqual([200, 4_000, "listed"]);
+    const withdrawn = await as(seller.device, "DELETE", `/api/resale/listings/${listingId}`);
+    expect([withdrawn.status, withdrawn.body.status]).toEqual([200, "withdrawn"]);
+    const late = await as(buyer.device, "POST", `/api/resale/listings/${listingId}/buy`, {});
+    expect([late.status, late.body.error.code]).toEqual([409, "listing_unavailable"]);
+    // Withdrawn, the ticket can be listed again (a new listing) and is still the seller's.
+    const relisted = await as(seller.device, "POST", "/api/resale/listings", { ticketId, priceCents: 4_900 });
+    expect([relisted.status, relisted.body.status]).toEqual([201, "listed"]);
+    const order = await getOrder(served.url, seller.order.orderId, seller.orderToken);
+    expect(order.tickets.every((t) => !(t as { voided?: boolean }).voided)).toBe(true);
+    expect(await auditOk(served.url, sale.eventId, admin)).toBe(true);
+  });
+});
