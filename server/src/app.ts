@@ -125,6 +125,8 @@ export interface App {
   responseCheck: ResponseCheck | null;
   /** "This event's resale listings changed" on this node (the realtime layer tells the pages). */
   resaleChanges: ResaleChanges;
+  /** Resale's listings, purchases and repository (the tickers read the line-first offers). */
+  resale: ReturnType<typeof createResale>;
 }
 
 /** The waiting room's parts, shared by the HTTP routes and the realtime layer. */
@@ -214,7 +216,13 @@ function createServices(deps: AppDeps, registry: OpenApiRegistry) {
     ...{ admin, tokens, events, eventsRepo, orders, health, waitingRoom },
     resaleChanged: resaleChanges.changed,
   });
-  return { admin, events, tokens, waitingRoom, checkout, health, healthStore, paymentProviders, resaleChanges };
+  const resale = createResale({
+    ...{ pool: deps.pool, ledger: deps.ledger, events: waitingRoom.eventCache, providers: checkout.providers },
+    ...{ secretKey: deps.secretKey, publicUrl: deps.publicUrl, changes: resaleChanges },
+    waiting: async (eventId) => (await waitingRoom.store.snapshot(eventId)).waiting,
+    checkAdmission: (event, fanId, token) => checkout.holds.checkAdmission(event, fanId, token),
+  });
+  return { admin, events, tokens, waitingRoom, checkout, health, healthStore, paymentProviders, resaleChanges, resale };
 }
 
 /** The checkout, given the app's settings and the services it shares with the rest of the app. */
@@ -343,11 +351,7 @@ function mountRoutes(
   app.use(prefixGate(fanSessionRoutes(tokens, registry, { secureCookies: https, perIp: sessionLimit })));
   const accountDeps = accountRouteDeps(deps, services, https);
   app.use(prefixGate(accountRoutes(accountDeps, registry)));
-  const resale = createResale({
-    ...{ pool: deps.pool, ledger: deps.ledger, events: waitingRoom.eventCache, providers: checkout.providers },
-    ...{ secretKey: deps.secretKey, publicUrl: deps.publicUrl, changes: services.resaleChanges },
-  });
-  app.use(prefixGate(resaleRoutes({ accounts: accountDeps.accounts, admin, ...resale }, registry)));
+  app.use(prefixGate(resaleRoutes({ accounts: accountDeps.accounts, admin, ...services.resale }, registry)));
   const room = {
     waitingRoom: waitingRoom.service,
     lottery: waitingRoom.lottery,
@@ -404,5 +408,6 @@ export function createApp(deps: AppDeps): App {
     healthStore: services.healthStore,
     responseCheck,
     resaleChanges: services.resaleChanges,
+    resale: services.resale,
   };
 }

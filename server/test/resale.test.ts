@@ -8,13 +8,14 @@
 // the listing back at once; the seller re-prices and withdraws it then.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type pg from "pg";
-import { auditOk, completePayment, hold, orderReaches, getOrder } from "./support/checkout.js";
-import { basicAuth, createEvent, waitFor, type TestFan } from "./support/fans.js";
+import { auditOk, completePayment, getOrder } from "./support/checkout.js";
+import { basicAuth, waitFor, type TestFan } from "./support/fans.js";
 import { testPool } from "./support/services.js";
 import { stackAdmin } from "./support/stack.js";
 import { useStack } from "./support/use-stack.js";
 import { mismatchLines, responseMismatches } from "./support/response-check.js";
-import { admitted, call, device, type Device } from "./support/devices.js";
+import { call, device, type Device } from "./support/devices.js";
+import { resaleHelpers } from "./support/resale.js";
 
 const served = useStack();
 let db: pg.Pool;
@@ -33,43 +34,7 @@ afterAll(() => sockets.forEach((s) => s.close()));
 const admin = basicAuth(stackAdmin.username, stackAdmin.password);
 const as = (d: Device, method: string, path: string, body?: unknown) => call(served.url, d, method, path, body);
 
-/** A device signed up to a fresh account; its fan session is the account's. */
-async function signedUp(name: string) {
-  const d = device();
-  const email = `${name}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}@example.com`;
-  const res = await as(d, "POST", "/api/account/signup", { email, password: "correct horse battery" });
-  expect(res.status).toBe(201);
-  return { device: d, email, session: { fanId: res.body.fanId as string, fanToken: res.body.fanToken as string } };
-}
-
-/** An on-sale event (GA at 50.00, four per fan) with resale on: cap 100 %, fee 10 %, lock 60 s. */
-async function resaleEvent(name: string) {
-  const event = await createEvent(served.url, stackAdmin, {
-    name,
-    status: "on_sale",
-    classes: [{ code: "GA", name: "General", priceCents: 5_000, capacity: 10, perOrderMax: 4 }],
-    waitingRoom: { admitPerMinute: 60_000, maxActiveCheckouts: 100, perFanMax: 4, holdSeconds: 600 },
-  });
-  const settings = { enabled: true, priceCapPercent: 100, feePercent: 10, lockSeconds: 60 };
-  const put = await fetch(`${served.url}/api/admin/events/${event.id}/resale`, {
-    method: "PUT",
-    headers: { authorization: admin, "content-type": "application/json" },
-    body: JSON.stringify(settings),
-  });
-  expect([put.status, await put.json()]).toEqual([200, settings]);
-  return { eventId: event.id, classId: event.classes[0]!.id };
-}
-
-/** The seller: signed up, two GA tickets bought and paid. */
-async function sellerWithTickets(sale: { eventId: string; classId: string }) {
-  const seller = await signedUp("seller");
-  const fan = await admitted(served.url, seller.session, sale.eventId, sockets);
-  const held = await hold(served.url, fan, sale.eventId, [{ classId: sale.classId, quantity: 2 }]);
-  expect(held.status).toBe(201);
-  await completePayment(served.url, held.body.paymentUrl, "succeeded");
-  const order = await orderReaches(served.url, held.body.orderId, held.body.orderToken, "paid");
-  return { ...seller, order, orderToken: held.body.orderToken as string };
-}
+const { signedUp, resaleEvent, sellerWithTickets } = resaleHelpers(() => served.url, sockets);
 
 const listingCount = async () => Number((await db.query("SELECT count(*) AS n FROM resale_listings")).rows[0].n);
 

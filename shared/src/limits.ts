@@ -122,6 +122,8 @@ export const fanOrdersListMax = 20;
 export const accountOrdersListMax = 200;
 /** Resale listings one answer lists at most (an event's for sale, an account's, the admin's table). */
 export const resaleListingsListMax = 200;
+/** How long a ticket listed while the sale is sold out is offered to the fans in line first (fair resale). */
+export const resaleQueueFirstSeconds = 300;
 /** Webhook deliveries in flight per workers process: a slow shop must not pin every connection. */
 export const webhookDeliveryConcurrency = 48;
 /** Delivered webhook jobs stay in BullMQ this long (inspection; re-enqueues of a delivered event dedupe against them). */

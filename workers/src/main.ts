@@ -19,6 +19,7 @@ import { onShutdownSignals, runClosers } from "@stampede/server/lifecycle";
 import { createLogger } from "@stampede/server/logger";
 import { runMain } from "@stampede/server/run-main";
 import { AccountLinksRepo } from "@stampede/server/adapters/postgres/account-links-repo";
+import { ResaleNoticesRepo } from "@stampede/server/adapters/postgres/resale-notices-repo";
 import { AccountLinkTokens, accountLinkUrl } from "@stampede/shared/core/account-links";
 import { processors } from "./processors.js";
 import type { ProcessorDeps } from "./processors/types.js";
@@ -84,20 +85,22 @@ async function start(config: Config): Promise<void> {
   }, logger);
 }
 
-/** Order emails' dependencies; says at start where the messages go (the .eml folder, in development). */
+/** Order, account and resale emails' dependencies; says at start where the messages go (the .eml folder, in development). */
 function mailDeps(config: Config, pool: ProcessorDeps["pool"]): ProcessorDeps["mail"] {
   const transport = createMailTransport(config.mail);
   const tokens = new OrderTokens(config.secretKey);
   const linkTokens = new AccountLinkTokens(config.secretKey);
   console.log(
     config.mail.smtpUrl
-      ? `stampede workers: order and account emails sent over ${transport.where}`
-      : `stampede workers: no SMTP_URL, order and account emails written as .eml files to ${transport.where}`,
+      ? `stampede workers: order, account and resale emails sent over ${transport.where}`
+      : `stampede workers: no SMTP_URL, order, account and resale emails written as .eml files to ${transport.where}`,
   );
   return {
     emails: new OrderEmailsRepo(pool),
     accountLinks: new AccountLinksRepo(pool),
     accountLinkUrl: (purpose, linkId) => accountLinkUrl(config.publicUrl, purpose, linkTokens.of(linkId).token),
+    resaleNotices: new ResaleNoticesRepo(pool),
+    accountUrl: `${config.publicUrl}/account`,
     transport,
     from: config.mail.from,
     orderUrl: (orderId) => orderPageUrl(config.publicUrl, orderId, tokens.of(orderId).token),

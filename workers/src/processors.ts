@@ -5,6 +5,7 @@ import { holdExpiryProcessor } from "./processors/hold-expiry.js";
 import { holdSweeperProcessor } from "./processors/hold-sweeper.js";
 import { orderEmailsProcessor } from "./processors/order-emails.js";
 import { accountEmailsProcessor } from "./processors/account-emails.js";
+import { resaleNoticesProcessor } from "./processors/resale-notices.js";
 import type { ProcessorEntry } from "./processors/types.js";
 
 export const processors: ProcessorEntry[] = [
@@ -13,4 +14,5 @@ export const processors: ProcessorEntry[] = [
   holdSweeperProcessor,
   orderEmailsProcessor,
   accountEmailsProcessor,
+  resaleNoticesProcessor,
 ];

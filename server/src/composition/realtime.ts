@@ -58,19 +58,10 @@ function pushResaleChanges(app: App, io: StampedeIo): () => void {
   return app.resaleChanges.on((eventId) => io.to(rooms.event(eventId)).emit("resale:changed", { eventId }));
 }
 
-export function startRealtime(server: HttpServer, app: App, deps: RealtimeDeps): Realtime {
-  const io = createIo(server, { tokens: app.tokens, adapterRedis: deps.adapterRedis, redisPrefix: deps.redisPrefix });
+/** The per-event tickers of this node: admission, status frames, the line-first resale offers. */
+function createTickers(app: App, io: StampedeIo, lease: Lease, deps: RealtimeDeps): RoomTickers {
   const wr = app.waitingRoom;
-  attachQueueHandlers(io, {
-    waitingRoom: wr.service,
-    store: wr.store,
-    stock: wr.stock,
-    joinLimits: wr.joinLimits,
-    trustProxyHops: deps.trustProxyHops,
-    logger: deps.logger,
-  });
-  const lease = new Lease(deps.redis, tickerLeaseMs);
-  const tickers = new RoomTickers({
+  return new RoomTickers({
     io,
     store: wr.store,
     repo: wr.eventsRepo,
@@ -85,7 +76,23 @@ export function startRealtime(server: HttpServer, app: App, deps: RealtimeDeps):
     presenceGraceMs: deps.presenceGraceMs,
     events: app.events,
     steering: wr.steering,
+    resaleOffers: (eventId) => app.resale.repo.queueOffers(eventId),
   });
+}
+
+export function startRealtime(server: HttpServer, app: App, deps: RealtimeDeps): Realtime {
+  const io = createIo(server, { tokens: app.tokens, adapterRedis: deps.adapterRedis, redisPrefix: deps.redisPrefix });
+  const wr = app.waitingRoom;
+  attachQueueHandlers(io, {
+    waitingRoom: wr.service,
+    store: wr.store,
+    stock: wr.stock,
+    joinLimits: wr.joinLimits,
+    trustProxyHops: deps.trustProxyHops,
+    logger: deps.logger,
+  });
+  const lease = new Lease(deps.redis, tickerLeaseMs);
+  const tickers = createTickers(app, io, lease, deps);
   tickers.start();
   const stops = [pushResaleChanges(app, io), publishHealth(app, lease.nodeId, deps.logger)];
   // Order changes from any process (this node, another node, a worker) reach the fan's sockets

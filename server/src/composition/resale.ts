@@ -8,7 +8,7 @@ import { ResaleRepo } from "../adapters/postgres/resale-repo.js";
 import type { EventRecord } from "../adapters/postgres/events-repo.js";
 import { OrderTokens } from "../services/orders/order-token.js";
 import { ResaleListings } from "../services/resale/listings.js";
-import { ResalePurchases } from "../services/resale/purchases.js";
+import { ResalePurchases, type PurchasesDeps } from "../services/resale/purchases.js";
 
 /** Listeners of "this event's listings changed", on this node. */
 export class ResaleChanges {
@@ -25,6 +25,10 @@ export class ResaleChanges {
 }
 
 export interface ResaleWiring {
+  /** Fans waiting in an event's line now. */
+  waiting(eventId: string): Promise<number>;
+  /** A hold's admission check (HoldsService.checkAdmission). */
+  checkAdmission: PurchasesDeps["checkAdmission"];
   pool: Pool;
   ledger: Ledger;
   events: { get(id: string): Promise<EventRecord | null> };
@@ -36,13 +40,17 @@ export interface ResaleWiring {
 
 export function createResale(deps: ResaleWiring) {
   const repo = new ResaleRepo(deps.pool);
-  const shared = { repo, ledger: deps.ledger, events: deps.events, changed: deps.changes.changed };
+  const shared = {
+    ...{ repo, ledger: deps.ledger, events: deps.events },
+    ...{ changed: deps.changes.changed, waiting: deps.waiting },
+  };
   const listings = new ResaleListings(shared);
   const purchases = new ResalePurchases({
     ...shared,
     providers: deps.providers,
     orderTokens: new OrderTokens(deps.secretKey),
     publicUrl: deps.publicUrl,
+    checkAdmission: deps.checkAdmission,
   });
   return { repo, listings, purchases };
 }

@@ -67,6 +67,8 @@ export interface TickerDeps {
   steering: Pick<AdmissionSteering, "plan" | "forget">;
   /** Admin status changes made on this node are pushed to the fans from here. */
   events?: Pick<EventsService, "onStatusChange" | "onAdmissionChange" | "onEdit">;
+  /** Fair resale: tickets listed while sold out, offered to the line first and not held by anyone. */
+  resaleOffers?: (eventId: string) => Promise<number>;
   now?: Clock;
 }
 
@@ -203,13 +205,16 @@ export class RoomTickers {
     const room = this.rooms.get(event.id) ?? { waiting: 1, activeCheckouts: 0, admittedTotal: 0 };
     const plan = await this.deps.steering.plan(event, room, nowMs);
     this.plans.set(event.id, plan);
+    // Sold out, the line still moves for resold tickets offered to it first: one fan per ticket.
+    const offers = event.status === "sold_out" && room.waiting > 0 ? await this.resaleOffers(event.id) : 0;
+    const stockRoom = offers > 0 ? Math.max(0, offers - room.activeCheckouts) : plan.stockRoom;
     const { admitted, snapshot } = await this.deps.store.admit(event.id, {
       nowMs,
       admitPerMinute: plan.admitPerMinute,
       maxActiveCheckouts: event.waitingRoom.maxActiveCheckouts,
       admissionTtlMs: event.waitingRoom.admissionTtlSeconds * 1000,
-      paused: event.status !== "on_sale",
-      ...(plan.stockRoom === undefined ? {} : { stockRoom: plan.stockRoom }),
+      paused: event.status !== "on_sale" && offers === 0,
+      ...(stockRoom === undefined ? {} : { stockRoom }),
     });
     const { waiting, activeCheckouts, admittedTotal } = snapshot;
     this.rooms.set(event.id, { waiting, activeCheckouts, admittedTotal });
@@ -222,6 +227,15 @@ export class RoomTickers {
         this.deps.io.to(rooms.fan(fan.fanId)).emit("queue:admitted", pushed);
       }),
     );
+  }
+
+  /** Unread (the database away), none: the line waits, as it would for any stock it cannot see. */
+  private async resaleOffers(eventId: string): Promise<number> {
+    if (!this.deps.resaleOffers) return 0;
+    return this.deps.resaleOffers(eventId).catch((err: unknown) => {
+      this.deps.logger.warn({ err, eventId }, "resale offers unread; the line waits");
+      return 0;
+    });
   }
 
   private forgetLed(eventId: string): void {

@@ -49,6 +49,9 @@ export const listingView = z.strictObject({
   status: z.enum(listingStatuses),
   /** While locked: when the buyer's lock ends if they have not paid. */
   lockExpiresAt: utcTime.nullable(),
+  /** Listed while the sale was sold out and fans were waiting: until then only fans admitted from
+   * the line (in queue order) may buy it; null when it went straight to the open marketplace. */
+  queueUntil: utcTime.nullable(),
   createdAt: utcTime,
   soldAt: utcTime.nullable(),
 });
@@ -65,6 +68,7 @@ export const publicListingView = listingView.pick({
   faceValueCents: true,
   status: true,
   lockExpiresAt: true,
+  queueUntil: true,
 });
 export type PublicListingView = z.output<typeof publicListingView>;
 
@@ -93,8 +97,12 @@ export type EditListingInput = z.output<typeof editListingInput>;
 export const accountListingsView = z.strictObject({ listings: z.array(listingView) });
 export type AccountListingsView = z.output<typeof accountListingsView>;
 
-/** `POST /api/resale/listings/:listingId/buy` takes the email the new ticket goes to (the account's by default). */
-export const buyListingInput = z.strictObject({ email: z.email().max(254).optional() });
+/** `POST /api/resale/listings/:listingId/buy` takes the email the new ticket goes to (the account's by
+ * default) and, for a listing offered to the line first (queueUntil), the fan's admission token. */
+export const buyListingInput = z.strictObject({
+  email: z.email().max(254).optional(),
+  admissionToken: z.string().min(1).max(2_000).optional(),
+});
 export type BuyListingInput = z.output<typeof buyListingInput>;
 
 /** locked: paying; paid: the ticket is the buyer's (order); expired: not paid within the lock;

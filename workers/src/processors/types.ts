@@ -10,6 +10,7 @@ import type { OrderEmailsRepo } from "@stampede/server/adapters/postgres/order-e
 import type { MailTransport } from "@stampede/server/adapters/mail/transport";
 import type { AccountLinksRepo } from "@stampede/server/adapters/postgres/account-links-repo";
 import type { AccountLinkPurpose } from "@stampede/shared/core/account-links";
+import type { ResaleNoticesRepo } from "@stampede/server/adapters/postgres/resale-notices-repo";
 
 export interface ProcessorDeps {
   logger: Logger;
@@ -21,12 +22,14 @@ export interface ProcessorDeps {
   orders: OrdersRepo;
   /** Ends holds at expiry (void in the ledger, order expired, slot freed, fan told). */
   ending: HoldEnding;
-  /** Order and account emails: the work lists, where messages go, the From, each order's page and
-   * each account link's address (with their tokens). */
+  /** Order, account and resale emails: the work lists, where messages go, the From, each order's page,
+   * each account link's address (with their tokens) and the account page (PUBLIC_URL/account). */
   mail: {
     emails: OrderEmailsRepo;
     accountLinks: AccountLinksRepo;
     accountLinkUrl: (purpose: AccountLinkPurpose, linkId: string) => string;
+    resaleNotices: ResaleNoticesRepo;
+    accountUrl: string;
     transport: MailTransport;
     from: string;
     orderUrl: (orderId: string) => string;

@@ -20,13 +20,13 @@ export function escapeHtml(text: string): string {
 }
 
 /** One line for a header: no CR/LF (nodemailer encodes, but a header is never the place for a break). */
-const oneLine = (text: string): string => text.replace(/\s+/g, " ").trim();
+export const oneLine = (text: string): string => text.replace(/\s+/g, " ").trim();
 
 export function money(cents: number, currency: string): string {
   return new Intl.NumberFormat("en", { style: "currency", currency }).format(cents / 100);
 }
 
-function when(startsAt: Date | null): string | null {
+export function when(startsAt: Date | null): string | null {
   if (!startsAt) return null;
   const format = new Intl.DateTimeFormat("en-GB", { dateStyle: "full", timeStyle: "short", timeZone: "UTC" });
   return `${format.format(startsAt)} UTC`;
@@ -130,5 +130,5 @@ function refundNotice(content: OrderEmailContent, ctx: MessageContext): MailMess
   return { subject: oneLine(`Refund: ${content.event.name}`), text, html };
 }
 
-const page = (body: string): string =>
+export const page = (body: string): string =>
   `<!doctype html>\n<html><body style="font-family:sans-serif;max-width:600px">\n${body}\n</body></html>\n`;

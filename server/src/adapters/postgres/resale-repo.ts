@@ -29,6 +29,8 @@ export interface ListingRecord {
   /** The row's status, with `locked` when a buyer's lock has not run out. */
   status: ListingStatus;
   lockExpiresAt: Date | null;
+  /** Offered to the line first until then (fair resale), or null. */
+  queueUntil: Date | null;
   createdAt: Date;
   soldAt: Date | null;
 }
@@ -98,6 +100,7 @@ const toListing = (r: Record<string, unknown>): ListingRecord => ({
   currency: r.currency as string,
   status: r.shown_status as ListingStatus,
   lockExpiresAt: (r.live_lock as Date | null) ?? null,
+  queueUntil: (r.queue_until as Date | null) ?? null,
   createdAt: r.created_at as Date,
   soldAt: (r.sold_at as Date | null) ?? null,
 });
@@ -182,11 +185,11 @@ export class ResaleRepo {
   async insertListing(l: NewListing): Promise<boolean> {
     const { rowCount } = await this.pool.query(
       `INSERT INTO resale_listings (id, event_id, ticket_id, order_id, seller_account_id, class_id, class_code,
-         price_cents, face_value_cents, cap_cents, currency, status)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'listed') ON CONFLICT DO NOTHING`,
+         price_cents, face_value_cents, cap_cents, currency, status, queue_until)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'listed', $12) ON CONFLICT DO NOTHING`,
       [
         ...[l.id, l.eventId, l.ticketId, l.orderId, l.sellerAccountId, l.classId, l.classCode],
-        ...[l.priceCents, l.faceValueCents, l.capCents, l.currency],
+        ...[l.priceCents, l.faceValueCents, l.capCents, l.currency, l.queueUntil],
       ],
     );
     return rowCount === 1;
@@ -333,6 +336,16 @@ export class ResaleRepo {
         ...[order.paymentSessionId, order.paymentUrl, order.expiresAt, listingId],
       ],
     );
+  }
+
+  /** Listings offered to the line first right now that nobody holds: fans the room may admit for them. */
+  async queueOffers(eventId: string): Promise<number> {
+    const { rows } = await this.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM (${listingSelect}
+         WHERE l.event_id = $1 AND l.status = 'listed' AND l.queue_until > now()) x WHERE shown_status = 'listed'`,
+      [eventId],
+    );
+    return rows[0]?.n ?? 0;
   }
 
   /** How many listings of the event are in each state. */

@@ -25,7 +25,7 @@ import type { AdminAuthDeps } from "../../services/admin/auth.js";
 import { emailKey, type Accounts } from "../../services/accounts/accounts.js";
 import { sessionOf } from "./accounts.js";
 import type { ResaleRepo } from "../../adapters/postgres/resale-repo.js";
-import { listingView, type ResaleActor, type ResaleListings } from "../../services/resale/listings.js";
+import { listingView, publicListing, type ResaleActor, type ResaleListings } from "../../services/resale/listings.js";
 import type { ResalePurchases } from "../../services/resale/purchases.js";
 
 export interface ResaleRouteDeps {
@@ -84,11 +84,7 @@ function publicRoutes(router: Router, registry: OpenApiRegistry, deps: ResaleRou
       const event = await deps.listings.event(params.eventId);
       const settings = await deps.repo.settings(event.id);
       const listings = settings.enabled ? await deps.repo.onSale(event.id, resaleListingsListMax) : [];
-      const views = listings.map((l) => {
-        const { listingId, classId, classCode, priceCents, feeCents, currency, faceValueCents, status, lockExpiresAt } =
-          listingView(l, settings.feePercent);
-        return { listingId, classId, classCode, priceCents, feeCents, currency, faceValueCents, status, lockExpiresAt };
-      });
+      const views = listings.map((l) => publicListing(listingView(l, settings.feePercent)));
       return { eventId: event.id, ...settings, listings: views };
     },
   );
@@ -181,13 +177,15 @@ function buyerRoutes(router: Router, registry: OpenApiRegistry, deps: ResaleRout
       method: "post",
       path: "/api/resale/listings/:listingId/buy",
       summary:
-        "Buy a listed ticket: the listing is locked for you for the event's lock time while you pay at paymentUrl",
+        "Buy a listed ticket: the listing is locked for you for the event's lock time while you pay at paymentUrl " +
+        "(a listing offered to the line first, queueUntil, needs the buyer's admission token until then)",
       tags,
       params: listingParams,
       body: buyListingInput,
       responses: {
         201: { description: "locked for you: pay at paymentUrl", schema: purchaseView },
         ...signedOut,
+        403: { description: "admission_required: offered to the fans in line first (details.queueUntil)" },
         404: { description: "no such listing" },
         409: {
           description: "listing_locked (someone else is paying), listing_unavailable, own_listing, resale_disabled",
@@ -197,7 +195,7 @@ function buyerRoutes(router: Router, registry: OpenApiRegistry, deps: ResaleRout
       },
     },
     async ({ params, body }, req, res) => {
-      const purchase = await deps.purchases.buy(await actorOf(deps.accounts, req), params.listingId, body.email);
+      const purchase = await deps.purchases.buy(await actorOf(deps.accounts, req), params.listingId, body);
       res.status(201);
       return purchase;
     },

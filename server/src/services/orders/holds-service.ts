@@ -98,7 +98,8 @@ export class HoldsService {
     return { event, remaining: allowanceLeft(account ?? null, event.waitingRoom.perFanMax) };
   }
 
-  private async checkAdmission(event: EventRecord, fanId: string, token: string): Promise<string> {
+  /** The fan's live admission to the event: its jti; admission_required when the token is not one. */
+  async checkAdmission(event: EventRecord, fanId: string, token: string): Promise<string> {
     const claims = await this.deps.tokens.verifyAdmission(token);
     const denied = () =>
       refuse("admission_required", "wait for your turn in the queue: this checkout needs a valid admission");

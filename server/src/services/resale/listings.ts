@@ -2,8 +2,9 @@
 // withdraws it while no buyer holds its lock. The ledger decides the races (resale-plans.ts): a
 // listing's one unit is what a buyer's lock, a withdrawal and a price edit each need.
 import { assert } from "@stampede/shared/assert";
-import type { ListingView, ResaleSettingsView } from "@stampede/shared/api/resale";
+import type { ListingView, PublicListingView, ResaleSettingsView } from "@stampede/shared/api/resale";
 import { uuidv7 } from "@stampede/shared/ids";
+import { resaleQueueFirstSeconds } from "@stampede/shared/limits";
 import type { Ledger } from "@stampede/shared/ledger/port";
 import { planGuard, planGuardEnd, planListingSetup, singleOutcome } from "@stampede/shared/core/resale-plans";
 import { resaleCapCents, resaleFeeCents } from "@stampede/shared/core/resale-prices";
@@ -27,6 +28,9 @@ export interface ResaleDeps {
   events: { get(id: string): Promise<EventRecord | null> };
   /** Tells the event's open pages that its listings changed. */
   changed(eventId: string): void;
+  /** Fans waiting in the event's line now (fair resale offers a listing to them first). */
+  waiting(eventId: string): Promise<number>;
+  now?: () => number;
 }
 
 export function listingView(l: ListingRecord, feePercent: number): ListingView {
@@ -44,8 +48,18 @@ export function listingView(l: ListingRecord, feePercent: number): ListingView {
     capCents: l.capCents,
     status: l.status,
     lockExpiresAt: l.lockExpiresAt?.toISOString() ?? null,
+    queueUntil: l.queueUntil?.toISOString() ?? null,
     createdAt: l.createdAt.toISOString(),
     soldAt: l.soldAt?.toISOString() ?? null,
+  };
+}
+
+/** What anyone may see of a listing: not whose it is, nor which ticket or order. */
+export function publicListing(l: ListingView): PublicListingView {
+  const { listingId, classId, classCode, priceCents, feeCents, currency, faceValueCents, status } = l;
+  return {
+    ...{ listingId, classId, classCode, priceCents, feeCents, currency, faceValueCents, status },
+    ...{ lockExpiresAt: l.lockExpiresAt, queueUntil: l.queueUntil },
   };
 }
 
@@ -90,6 +104,7 @@ export class ResaleListings {
       ...{ id, eventId: event.id, ticketId, orderId: ticket.orderId, sellerAccountId: actor.accountId },
       ...{ classId: ticket.classId, classCode: ticket.classCode, priceCents },
       ...{ faceValueCents: ticket.unitPriceCents, capCents, currency: ticket.currency },
+      queueUntil: await this.queueUntil(event),
     });
     if (!inserted) throw new DomainError("already_listed", "this ticket is already listed");
     this.deps.changed(event.id);
@@ -139,6 +154,13 @@ export class ResaleListings {
       // expired: the guard ran out first; the unit is back, which a withdrawn row never offers again.
       assert(ended.kind === "done" || ended.kind === "expired", `ending the seller's guard: ${ended.kind}`);
     }
+  }
+
+  /** Fair resale: listed while the sale is sold out and fans still wait, it is offered to them first. */
+  private async queueUntil(event: EventRecord): Promise<Date | null> {
+    if (event.status !== "sold_out") return null;
+    const waiting = await this.deps.waiting(event.id).catch(() => 0); // the room unread: the open marketplace
+    return waiting > 0 ? new Date((this.deps.now ?? Date.now)() + resaleQueueFirstSeconds * 1000) : null;
   }
 
   async view(listingId: string, feePercent: number): Promise<ListingView> {

@@ -26,6 +26,8 @@ export function purchaseIdOf(reference: string): string | null {
 }
 
 export interface PurchasesDeps extends ResaleDeps {
+  /** The fan's live admission to the event (as a hold checks it): its jti, or admission_required. */
+  checkAdmission(event: EventRecord, fanId: string, token: string): Promise<string>;
   providers: PaymentProviders;
   orderTokens: OrderTokens;
   publicUrl: () => string;
@@ -57,7 +59,11 @@ export class ResalePurchases {
     this.now = deps.now ?? Date.now;
   }
 
-  async buy(actor: ResaleActor, listingId: string, email: string | undefined): Promise<PurchaseView> {
+  async buy(
+    actor: ResaleActor,
+    listingId: string,
+    body: { email?: string | undefined; admissionToken?: string | undefined },
+  ): Promise<PurchaseView> {
     const found = await this.deps.repo.listing(listingId);
     if (!found) throw new DomainError("not_found", "no such listing");
     if (found.status === "sold" || found.status === "withdrawn")
@@ -65,6 +71,7 @@ export class ResalePurchases {
     if (found.sellerAccountId === actor.accountId) throw new DomainError("own_listing", "this is your own listing");
     const event = await this.listings.event(found.eventId);
     const settings = await this.listings.openSettings(event);
+    await this.queueFirst(event, found, actor.fanId, body.admissionToken);
     const purchaseId = uuidv7();
     await this.lock(event, found, actor.fanId, purchaseId, settings.lockSeconds);
     // The row as it is under the lock: a seller's change needs the unit, so it cannot change now.
@@ -77,7 +84,7 @@ export class ResalePurchases {
     const lockExpiresAt = new Date(this.now() + settings.lockSeconds * 1000);
     const purchase = {
       ...{ id: purchaseId, listingId, eventId: event.id, buyerAccountId: actor.accountId, buyerFanId: actor.fanId },
-      ...{ email: email ?? actor.email, priceCents: listing.priceCents, feeCents, currency: listing.currency },
+      ...{ email: body.email ?? actor.email, priceCents: listing.priceCents, feeCents, currency: listing.currency },
       ...{ totalCents: listing.priceCents + feeCents, lockExpiresAt, paymentProvider: event.paymentProvider },
     };
     await this.deps.repo.insertPurchase(purchase);
@@ -90,6 +97,18 @@ export class ResalePurchases {
     // The lock ends by itself in the ledger; the pages hear of it about when it does.
     setTimeout(() => this.deps.changed(event.id), settings.lockSeconds * 1000 + 1_000).unref();
     return this.view(purchaseId, actor);
+  }
+
+  /** A listing offered to the line first: only a fan the room admitted (in queue order) may buy it until then. */
+  private async queueFirst(event: EventRecord, listing: ListingRecord, fanId: string, token: string | undefined) {
+    if (listing.queueUntil === null || listing.queueUntil.getTime() <= this.now()) return;
+    const refusal = new DomainError(
+      "admission_required",
+      `this ticket is offered to the fans waiting in line first, in queue order, until ${listing.queueUntil.toISOString()}`,
+      { details: { queueUntil: listing.queueUntil.toISOString() } },
+    );
+    if (token === undefined) throw refusal;
+    await this.deps.checkAdmission(event, fanId, token);
   }
 
   async view(purchaseId: string, actor: ResaleActor): Promise<PurchaseView> {
