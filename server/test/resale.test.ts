@@ -137,7 +137,24 @@ describe("resale", () => {
     expect(mine.body.orders.map((o: { order: { orderId: string } }) => o.order.orderId)).toContain(paid.order.orderId);
     const mySales = await as(seller.device, "GET", "/api/account/listings");
     expect(mySales.body.listings.map((l: { status: string }) => l.status)).toEqual(["sold"]);
-    expect(await auditOk(served.url, sale.eventId, admin)).toBe(true);
+    const audit = (await fetch(`${served.url}/api/admin/events/${sale.eventId}/audit`, {
+      headers: { authorization: admin },
+    }).then((r) => r.json())) as { ok: boolean; classes: Array<{ sold: number; orders: Record<string, number> }> };
+    // Two seats sold (one of them resold: the seller keeps one, the buyer has one), both in the ledger.
+    expect([audit.ok, audit.classes[0]!.sold, audit.classes[0]!.orders]).toEqual([
+      true,
+      2,
+      { paid: 2, held: 0, returning: 0, resold: 1 },
+    ]);
+    // Refunds: the seller's order (one of its tickets resold) is refused; the buyer's gives the seat back.
+    const refund = (orderId: string) =>
+      fetch(`${served.url}/api/admin/orders/${orderId}/refund`, { method: "POST", headers: { authorization: admin } });
+    expect((await refund(seller.order.orderId)).status).toBe(409);
+    expect((await refund(paid.order.orderId)).status).toBe(200);
+    const after = (await fetch(`${served.url}/api/admin/events/${sale.eventId}/audit`, {
+      headers: { authorization: admin },
+    }).then((r) => r.json())) as typeof audit;
+    expect([after.ok, after.classes[0]!.sold, after.classes[0]!.orders.paid]).toEqual([true, 1, 1]);
     const payout = await db.query("SELECT amount_cents FROM resale_payouts WHERE listing_id = $1", [
       listed.body.listingId,
     ]);

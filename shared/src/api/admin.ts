@@ -47,8 +47,9 @@ export const auditView = z.strictObject({
       sold: z.int(),
       ok: z.boolean(),
       problems: z.array(z.string()),
-      /** What the orders say: tickets of paid and held orders, and of refunds still returning stock. */
-      orders: z.strictObject({ paid: z.int(), held: z.int(), returning: z.int() }),
+      /** What the orders say: tickets of paid and held orders, and of refunds still returning stock;
+       * resold: tickets sold on through resale (still one seat each: counted with the buyer's order). */
+      orders: z.strictObject({ paid: z.int(), held: z.int(), returning: z.int(), resold: z.int().optional() }),
     }),
   ),
   perks: z.array(
