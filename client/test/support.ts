@@ -9,7 +9,7 @@ import type { AdminRole } from "@stampede/shared/roles";
 import { createPool } from "../../server/src/adapters/postgres/pool.js";
 import { AdminUsers } from "../../server/src/services/admin/admin-users.js";
 import { AdminUsersRepo } from "../../server/src/adapters/postgres/admin-users-repo.js";
-import { createEvent } from "../../server/test/support/fans.js";
+import { basicAuth, createEvent } from "../../server/test/support/fans.js";
 import { stackAdmin, startStack, type TestStack } from "../../server/test/support/stack.js";
 
 export { stackAdmin };
@@ -126,6 +126,34 @@ export async function createSale(url: string, options: SaleOptions = {}): Promis
       ...options.waitingRoom,
     },
   });
+}
+
+export interface ResaleSettings {
+  enabled: boolean;
+  priceCapPercent: number;
+  feePercent: number;
+  lockSeconds: number;
+}
+
+/** Sets an event's resale settings through the admin API (`PUT /api/admin/events/:eventId/resale`). */
+export async function setResale(url: string, eventId: string, settings: ResaleSettings): Promise<void> {
+  const res = await fetch(`${url}/api/admin/events/${encodeURIComponent(eventId)}/resale`, {
+    method: "PUT",
+    headers: { "content-type": "application/json", authorization: basicAuth(stackAdmin.username, stackAdmin.password) },
+    body: JSON.stringify(settings),
+  });
+  if (res.status !== 200) throw new Error(`resale settings answered ${res.status}: ${await res.text()}`);
+}
+
+/** Creates a fan account from the sign-up page and comes back to `next` (a real page load), signed in. */
+export async function signUpFan(page: Page, url: string, email: string, next: string): Promise<void> {
+  await page.goto(`${url}/account/signup?next=${encodeURIComponent(next)}`);
+  await page.getByRole("heading", { name: "Create an account", level: 1 }).waitFor();
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("correct horse battery");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.waitForURL(`${url}${next}`, { timeout: 10_000 });
+  await page.getByRole("navigation", { name: "Main" }).getByText(email).waitFor({ timeout: 10_000 });
 }
 
 /** A fan's browser: its own context (cookies, sessionStorage), a phone-sized page. */

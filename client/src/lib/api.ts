@@ -249,6 +249,15 @@ const plainMessages: Partial<Record<ApiErrorCode, (error: ApiError) => string>> 
   already_checked_in: () => "This ticket has already been scanned.",
   invalid_ticket: () => "This ticket isn't valid.",
   conflict: () => "That clashed with another change. Please reload and try again.",
+  not_signed_in: () => "Please sign in to continue.",
+  resale_disabled: () => "Resale isn't open for this event.",
+  not_your_ticket: () => "That ticket isn't yours to sell.",
+  ticket_not_resellable: () => "This ticket can't be resold: it is unpaid, checked in, refunded or already resold.",
+  already_listed: () => "This ticket is already for sale.",
+  price_above_cap: () => "That price is above the highest price allowed for this ticket.",
+  listing_locked: () => "Someone else is paying for this ticket right now. Try again in a few minutes.",
+  listing_unavailable: () => "This ticket is no longer for sale.",
+  own_listing: () => "This is your own listing.",
 };
 
 export function plainMessage(error: ApiError): string {

@@ -26,6 +26,18 @@ import type {
   passwordResetRequestInput,
 } from "@stampede/shared/api/accounts";
 import type { FairnessReportView, FairnessSummary } from "@stampede/shared/api/fairness";
+import type {
+  AccountListingsView,
+  AdminResaleView,
+  buyListingInput,
+  createListingInput,
+  editListingInput,
+  EventResaleView,
+  ListingView,
+  PurchaseView,
+  resaleSettingsInput,
+  ResaleSettingsView,
+} from "@stampede/shared/api/resale";
 import type { Endpoint } from "./api.js";
 import type { OrderFilters } from "./order-list.js";
 import type {
@@ -67,9 +79,19 @@ export type ResetRequestBody = z.input<typeof passwordResetRequestInput>;
 /** `POST /api/account/password`: the reset link's token and the new password. */
 export type NewPasswordBody = z.input<typeof passwordResetInput>;
 
+/** `POST /api/resale/listings`: a ticket of the account's and its price. */
+export type CreateListingBody = z.input<typeof createListingInput>;
+/** `PATCH /api/resale/listings/:listingId`: the new price. */
+export type EditListingBody = z.input<typeof editListingInput>;
+/** `POST /api/resale/listings/:listingId/buy`: the email the ticket goes to (the account's when left out). */
+export type BuyListingBody = z.input<typeof buyListingInput>;
+/** `PUT /api/admin/events/:eventId/resale`: the whole settings. */
+export type ResaleSettingsBody = z.input<typeof resaleSettingsInput>;
+
 const get = <A>(path: string): Endpoint<"GET", A> => ({ method: "GET", path });
 const post = <A, B = undefined>(path: string): Endpoint<"POST", A, B> => ({ method: "POST", path });
 const patch = <A, B>(path: string): Endpoint<"PATCH", A, B> => ({ method: "PATCH", path });
+const put = <A, B>(path: string): Endpoint<"PUT", A, B> => ({ method: "PUT", path });
 const del = <A>(path: string): Endpoint<"DELETE", A> => ({ method: "DELETE", path });
 const at = encodeURIComponent;
 
@@ -100,6 +122,18 @@ export const verifyEmail = () => post<AccountView, VerifyBody>("/api/account/ver
 export const requestPasswordReset = () => post<undefined, ResetRequestBody>("/api/account/password-reset");
 export const resetPassword = () => post<AccountSignedInView, NewPasswordBody>("/api/account/password");
 
+// Resale (accounts only: listing and buying need a signed-in fan).
+export const eventResale = (eventId: string) => get<EventResaleView>(`/api/events/${at(eventId)}/resale`);
+export const createListing = () => post<ListingView, CreateListingBody>("/api/resale/listings");
+export const editListing = (listingId: string) =>
+  patch<ListingView, EditListingBody>(`/api/resale/listings/${at(listingId)}`);
+/** Withdraws the listing: answers it with status "withdrawn". */
+export const withdrawListing = (listingId: string) => del<ListingView>(`/api/resale/listings/${at(listingId)}`);
+export const accountListings = () => get<AccountListingsView>("/api/account/listings");
+export const buyListing = (listingId: string) =>
+  post<PurchaseView, BuyListingBody>(`/api/resale/listings/${at(listingId)}/buy`);
+export const resalePurchase = (purchaseId: string) => get<PurchaseView>(`/api/resale/purchases/${at(purchaseId)}`);
+
 // Admins.
 export const adminMe = () => get<AdminMeView>("/api/admin/me");
 export const adminLogin = () => post<AdminMeView, LoginBody>("/api/admin/login");
@@ -128,6 +162,9 @@ export function adminOrders(eventId: string, filters: OrderFilters, cursor: stri
   return get<AdminOrderPage>(`/api/admin/orders?${params.toString()}`);
 }
 export const refundOrder = (orderId: string) => post<OrderView>(`/api/admin/orders/${at(orderId)}/refund`);
+export const adminResale = (eventId: string) => get<AdminResaleView>(`/api/admin/events/${at(eventId)}/resale`);
+export const updateResale = (eventId: string) =>
+  put<ResaleSettingsView, ResaleSettingsBody>(`/api/admin/events/${at(eventId)}/resale`);
 export const checkin = () => post<CheckinView, CheckinBody>("/api/admin/checkin");
 
 // Benchmarks.

@@ -7,6 +7,7 @@ import {
   formatCountdown,
   formatDateTime,
   formatDuration,
+  formatHourMinute,
   formatMoney,
   formatWait,
   spokenCountdown,
@@ -102,5 +103,13 @@ describe("formatAgo", () => {
 describe("shortId", () => {
   it("keeps the random end of a UUIDv7", () => {
     expect(shortId("01a2009c-0b1e-7000-8e3f-5b1d2c3a4f6e")).toBe("2c3a4f6e");
+  });
+});
+
+describe("formatHourMinute", () => {
+  it("says the time of day to the minute, 24-hour, and leaves what it can't read", () => {
+    expect(formatHourMinute("2030-03-14T19:05:59Z", "en-GB", "UTC")).toBe("19:05");
+    expect(formatHourMinute("2030-03-14T07:00:00Z", "en-US", "UTC")).toBe("07:00");
+    expect(formatHourMinute("soon", "en-US", "UTC")).toBe("soon");
   });
 });

@@ -95,6 +95,15 @@ export function formatClockTime(iso: string, nowMs: number, locale?: string, tim
   return `${new Intl.DateTimeFormat(locale, { month: "short", day: "numeric", timeZone }).format(date)}, ${time}`;
 }
 
+/** A time of day to the minute, 24-hour ("20:31"), for "back by 20:31"; an unreadable time stays as given. */
+export function formatHourMinute(iso: string, locale?: string, timeZone?: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone }).format(
+    date,
+  );
+}
+
 /** "just now", "3 s ago", "5 min ago", then the clock time: for a live feed's lines. */
 export function formatAgo(atMs: number, nowMs: number): string {
   const s = Math.max(0, Math.round((nowMs - atMs) / 1_000));

@@ -88,10 +88,21 @@ export class MyTickets {
   }
 
   async #readNames(orders: AccountOrdersView["orders"], signal?: AbortSignal): Promise<void> {
-    const ids = orders.map((o) => o.order.eventId).filter((id, i, all) => all.indexOf(id) === i);
-    const answers = await Promise.all(ids.map((id) => this.#api.get(endpoints.event(id), { signal })));
-    this.names = Object.fromEntries(
-      answers.flatMap((a): Array<[string, string]> => (a.ok ? [[a.data.id, a.data.name]] : [])),
+    this.names = await readEventNames(
+      this.#api,
+      orders.map((o) => o.order.eventId),
+      signal,
     );
   }
+}
+
+/** The names of these events (each read once); one that can't be read is left out. */
+export async function readEventNames(
+  api: Pick<Api, "get">,
+  eventIds: readonly string[],
+  signal?: AbortSignal,
+): Promise<EventNames> {
+  const ids = eventIds.filter((id, i, all) => all.indexOf(id) === i);
+  const answers = await Promise.all(ids.map((id) => api.get(endpoints.event(id), { signal })));
+  return Object.fromEntries(answers.flatMap((a): Array<[string, string]> => (a.ok ? [[a.data.id, a.data.name]] : [])));
 }

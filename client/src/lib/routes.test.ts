@@ -13,6 +13,7 @@ describe("matchRoute", () => {
     expect(matchRoute("/admin")).toEqual({ name: "admin" });
     expect(matchRoute("/admin/")).toEqual({ name: "admin" });
     expect(matchRoute("/orders/o-1")).toEqual({ name: "order", orderId: "o-1" });
+    expect(matchRoute("/resale/purchases/p-1")).toEqual({ name: "resale_purchase", purchaseId: "p-1" });
     expect(matchRoute("/admin/events/e-1")).toEqual({ name: "admin_event", eventId: "e-1" });
     expect(matchRoute("/admin/checkin")).toEqual({ name: "admin_checkin" });
   });

@@ -8,6 +8,7 @@ export type Route =
   | { name: "board"; eventId: string }
   | { name: "lottery"; eventId: string }
   | { name: "order"; orderId: string }
+  | { name: "resale_purchase"; purchaseId: string }
   | { name: "admin" }
   | { name: "admin_event"; eventId: string }
   | { name: "admin_fairness"; eventId: string }
@@ -33,6 +34,7 @@ const routeTable: ReadonlyArray<readonly [pattern: string, build: (params: Param
   ["/events/:eventId/board", (p) => ({ name: "board", eventId: param(p, "eventId") })],
   ["/events/:eventId/lottery", (p) => ({ name: "lottery", eventId: param(p, "eventId") })],
   ["/orders/:orderId", (p) => ({ name: "order", orderId: param(p, "orderId") })],
+  ["/resale/purchases/:purchaseId", (p) => ({ name: "resale_purchase", purchaseId: param(p, "purchaseId") })],
   ["/admin", () => ({ name: "admin" })],
   ["/admin/checkin", () => ({ name: "admin_checkin" })],
   ["/admin/events/:eventId", (p) => ({ name: "admin_event", eventId: param(p, "eventId") })],
