@@ -4,12 +4,23 @@
 //   npm run build -w client && npx tsx client/test/screenshots.ts
 //   npx tsx client/test/screenshots.ts bench     only the benchmarks page (bench/results as recorded)
 //   npx tsx client/test/screenshots.ts admission only the dashboard's admission controller panel
+//   npx tsx client/test/screenshots.ts resale    only the fan accounts and resale pages
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { admittedFan, completePayment, hold, type AdmittedFan } from "../../server/test/support/checkout.js";
 import { connectFan, type TestFan } from "../../server/test/support/fans.js";
-import { adminSignIn, createSale, openSite, payOnMockPay, shownQrSvgs, type Sale } from "./support.js";
+import {
+  adminSignIn,
+  createSale,
+  holdTickets,
+  openSite,
+  payOnMockPay,
+  setResale,
+  shownQrSvgs,
+  signUpFan,
+  type Sale,
+} from "./support.js";
 
 const outDir = fileURLToPath(new URL("../../docs/screenshots/", import.meta.url));
 const phone = { width: 390, height: 844 };
@@ -136,6 +147,93 @@ async function admissionPanel(browser: Browser, url: string): Promise<void> {
   console.log("  admission-controller.png");
 }
 
+/** A signed-in fan with a paid order of three GA tickets, the first put up for resale from the order
+ * page (the others still offer "Sell this ticket"). Answers the fan's page, on that order. */
+async function sellerWithListings(browser: Browser, url: string, eventPath: string): Promise<Page> {
+  const page = await newPage(browser, "phone");
+  await signUpFan(page, url, "ana@example.com", eventPath);
+  await holdTickets(page, "General Admission", 3, "ana@example.com");
+  await payOnMockPay(page);
+  await page.getByRole("heading", { name: "You're going!" }).waitFor({ timeout: 15_000 });
+  await shownQrSvgs(page, 3);
+  await listTicket(page, 1, "28");
+  await page.getByRole("group", { name: "Resale of ticket 2" }).getByText("Sell this ticket").waitFor();
+  return page;
+}
+
+/** On the order page: puts ticket `index` up for resale at `price` dollars. */
+async function listTicket(page: Page, index: number, price: string): Promise<void> {
+  const group = page.getByRole("group", { name: `Resale of ticket ${index}` });
+  await group.getByLabel(/^Price/).fill(price);
+  await group.getByRole("button", { name: "Put up for sale" }).click();
+  await group.getByText("For sale").waitFor({ timeout: 10_000 });
+}
+
+/** Another signed-in fan on the event page, its Resale section listing what is for sale. */
+async function resaleWatcher(browser: Browser, url: string, eventPath: string, email: string): Promise<Page> {
+  const page = await newPage(browser, "phone");
+  await signUpFan(page, url, email, eventPath);
+  await page.getByRole("region", { name: "Resale" }).getByRole("table").waitFor({ timeout: 10_000 });
+  return page;
+}
+
+/** Fan accounts and resale: sign-in, a seller's order and listings, the event's marketplace with one
+ * ticket available and one being bought (a fan left on the payment page), a paid resale purchase, and
+ * the dashboard's Resale panel. */
+async function resalePages(browser: Browser, url: string): Promise<void> {
+  const sale = await createSale(url, {
+    name: "Stampede Live — Resale Night",
+    classes: demoTiers,
+    perks: [{ code: "POSTER", name: "Tour poster", capacity: 100 }],
+  });
+  await setResale(url, sale.id, { enabled: true, priceCapPercent: 120, feePercent: 10, lockSeconds: 300 });
+  const eventPath = `/events/${sale.id}`;
+
+  const guest = await newPage(browser, "phone");
+  await guest.goto(`${url}/account/signin`);
+  await guest.getByRole("heading", { name: "Sign in", level: 1 }).waitFor({ timeout: 10_000 });
+  await shot(guest, "account-signin-phone");
+
+  const seller = await sellerWithListings(browser, url, eventPath);
+  await shot(seller, "resale-sell-phone", true);
+  await listTicket(seller, 2, "30");
+
+  // One fan locks the $30 ticket and stays on the payment page; another watches the marketplace.
+  const buyer = await resaleWatcher(browser, url, eventPath, "jonas@example.com");
+  const other = await resaleWatcher(browser, url, eventPath, "lee@example.com");
+  await other.getByRole("button", { name: /^Buy GA ticket for \$33\.00$/ }).click();
+  await other.waitForURL(/\/mockpay\/checkout\//, { timeout: 15_000 });
+  const market = buyer.getByRole("region", { name: "Resale" });
+  await market.getByRole("cell", { name: /^Being bought/ }).waitFor({ timeout: 10_000 });
+  await market.getByRole("cell", { name: "Available" }).waitFor();
+  await buyer.mouse.move(0, 0);
+  await shot(buyer, "resale-market-phone", true);
+
+  await market.getByRole("button", { name: /^Buy GA ticket for \$30\.80$/ }).click();
+  await buyer.waitForURL(/\/mockpay\/checkout\//, { timeout: 15_000 });
+  await buyer.getByRole("button", { name: /^Pay / }).click();
+  await buyer.waitForURL(/\/resale\/purchases\//, { timeout: 15_000 });
+  await buyer.getByText("Paid — the ticket is yours").waitFor({ timeout: 15_000 });
+  await shot(buyer, "resale-purchase-phone");
+
+  // The seller lists the third ticket too, then opens My tickets: For sale, being bought, sold.
+  await listTicket(seller, 3, "26");
+  await seller.goto(`${url}/account`);
+  const listings = seller.getByRole("region", { name: "My listings" });
+  await listings.getByRole("cell", { name: /^Sold/ }).waitFor({ timeout: 10_000 });
+  await listings.getByRole("cell", { name: /^A buyer is paying/ }).waitFor();
+  await shot(seller, "account-tickets-phone", true);
+
+  const admin = await newPage(browser, "desktop");
+  await adminSignIn(admin, url);
+  await admin.goto(`${url}/admin${eventPath}`);
+  const panel = admin.getByRole("region", { name: "Resale" });
+  await panel.getByRole("row", { name: /GA .*\$28\.00 .*Sold/ }).waitFor({ timeout: 10_000 });
+  await admin.mouse.move(0, 0);
+  await panel.screenshot({ path: `${outDir}resale-admin-desktop.png`, animations: "disabled", caret: "hide" });
+  console.log("  resale-admin-desktop.png");
+}
+
 /** Only one page's pictures, on a stack of its own. */
 async function only(take: (browser: Browser, url: string) => Promise<void>): Promise<void> {
   mkdirSync(outDir, { recursive: true });
@@ -257,6 +355,9 @@ async function main(): Promise<void> {
     console.log("admission controller…");
     await admissionPanel(browser, url);
 
+    console.log("fan accounts and resale…");
+    await resalePages(browser, url);
+
     console.log("benchmarks…");
     await benchPage(browser, url);
   } finally {
@@ -270,6 +371,7 @@ async function main(): Promise<void> {
 const parts: Record<string, (browser: Browser, url: string) => Promise<void>> = {
   bench: benchPage,
   admission: admissionPanel,
+  resale: resalePages,
 };
 const part = process.argv[2] === undefined ? undefined : parts[process.argv[2]];
 await (part ? only(part) : main());

@@ -189,3 +189,62 @@ describe("resale", () => {
     expect(await auditOk(served.url, sale.eventId, admin)).toBe(true);
   });
 });
+
+describe("resale locks that run out", () => {
+  const publicStatus = async (eventId: string) =>
+    (
+      (await fetch(`${served.url}/api/events/${eventId}/resale`).then((r) => r.json())) as {
+        listings: Array<{ status: string }>;
+      }
+    ).listings.map((l) => l.status);
+
+  // The event's shortest lock (60 s) really passes: the ledger ends it, nobody else does.
+  it("an unpaid lock ends by itself; a payment after it re-locks a free listing, or is refunded", async () => {
+    const sale = await resaleEvent("Resale late night");
+    const seller = await sellerWithTickets(sale);
+    const [late, slow, quick] = await Promise.all([signedUp("late"), signedUp("slow"), signedUp("quick")]);
+    const list = async (i: number) =>
+      (
+        await as(seller.device, "POST", "/api/resale/listings", {
+          ticketId: seller.order.tickets[i]!.ticketId,
+          priceCents: 5_000,
+        })
+      ).body.listingId as string;
+    const buy = async (who: { device: Device }, listingId: string) => {
+      const res = await as(who.device, "POST", `/api/resale/listings/${listingId}/buy`, {});
+      expect(res.status).toBe(201);
+      return res.body as { purchaseId: string; paymentUrl: string };
+    };
+    const purchase = (who: { device: Device }, id: string) =>
+      as(who.device, "GET", `/api/resale/purchases/${id}`).then((r) => r.body);
+
+    const [first, second] = [await list(0), await list(1)];
+    const lateBuy = await buy(late, first);
+    const slowBuy = await buy(slow, second);
+    expect(await publicStatus(sale.eventId)).toEqual(["locked", "locked"]);
+    // Nobody pays: both locks run out in the ledger, the listings are for sale again.
+    await waitFor("locks run out", async () => (await publicStatus(sale.eventId)).join() === "listed,listed", 90_000);
+    expect((await purchase(late, lateBuy.purchaseId)).status).toBe("expired");
+
+    // The first late payment finds its listing still free: re-locked and paid.
+    await completePayment(served.url, lateBuy.paymentUrl, "succeeded");
+    await waitFor("late payment paid", async () => (await purchase(late, lateBuy.purchaseId)).status === "paid");
+
+    // Another fan buys the second listing and pays; then the slow payment comes: refunded.
+    const quickBuy = await buy(quick, second);
+    await completePayment(served.url, quickBuy.paymentUrl, "succeeded");
+    await waitFor("quick paid", async () => (await purchase(quick, quickBuy.purchaseId)).status === "paid");
+    await completePayment(served.url, slowBuy.paymentUrl, "succeeded");
+    const refunded = await waitFor("slow refunded", async () => {
+      const p = await purchase(slow, slowBuy.purchaseId);
+      return p.status === "refunded" ? p : null;
+    });
+    const slowOrder = await waitFor("refund done", async () => {
+      const o = await getOrder(served.url, refunded.order.orderId, refunded.order.orderToken);
+      const intent = await db.query("SELECT done_at FROM refund_intents WHERE order_id = $1", [o.orderId]);
+      return o.status === "refunded" && intent.rows[0]?.done_at ? o : null;
+    });
+    expect(slowOrder.tickets).toEqual([]);
+    expect(await auditOk(served.url, sale.eventId, admin)).toBe(true);
+  }, 150_000);
+});
