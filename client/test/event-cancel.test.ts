@@ -44,6 +44,8 @@ describe("cancelling an event from its dashboard", () => {
         .getByText(/refunded/i)
         .first()
         .waitFor({ timeout: 15_000 });
+      // The page says why: the event is called off, the payment refunded in full.
+      await page.getByText(/is cancelled\. Your payment was refunded in full\./).waitFor({ timeout: 10_000 });
     } finally {
       await fanView.close();
     }

@@ -104,12 +104,17 @@ describe("cancelling an event", () => {
       [ids],
     );
     expect(valid.rows[0].n).toBe(0);
-    // Every ticket is back in the pool (the admin's view: a cancelled event is hidden from the public).
+    // Every ticket is back in the pool (the admin's view).
     const view = await json(
       await fetch(`${served.url}/api/admin/events/${e.id}`, { headers: { authorization: basic } }),
     );
     expect(view.classes[0]).toMatchObject({ capacity: 100, available: 100, held: 0, sold: 0 });
     expect(await auditOk(served.url, e.id, basic)).toBe(true);
+    // Out of the public catalogue, but its address still says it is cancelled (buyers' links, order pages).
+    const shown = await fetch(`${served.url}/api/events/${e.id}`);
+    expect([shown.status, ((await shown.json()) as { status: string }).status]).toEqual([200, "cancelled"]);
+    const listed = (await json(await fetch(`${served.url}/api/events`))) as { events: Array<{ id: string }> };
+    expect(listed.events.map((x) => x.id)).not.toContain(e.id);
 
     const row = await db().query("SELECT username, reason FROM event_cancellations WHERE event_id = $1", [e.id]);
     expect(row.rows).toEqual([{ username: stackAdmin.username, reason: "The venue flooded." }]);

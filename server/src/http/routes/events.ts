@@ -13,6 +13,7 @@ import {
 import { auditView } from "@stampede/shared/api/admin";
 import { ruleWords } from "@stampede/shared/api/event-rules";
 import { canTransition, publishedStatuses } from "@stampede/shared/core/event-status";
+import type { EventStatus } from "@stampede/shared/api/events";
 import { isUuid } from "@stampede/shared/ids";
 import { HttpError } from "../errors.js";
 import type { OpenApiRegistry } from "../openapi.js";
@@ -39,9 +40,13 @@ export interface EventRoutesDeps {
   cancellation?: EventCancellation;
 }
 
+/** Who reads: the public sees published events (and, by its address, a cancelled one: its buyers
+ * and their order pages must be able to say so); the admin sees every event. */
+const publicLookup: readonly EventStatus[] = [...publishedStatuses, "cancelled"];
+
 async function findEvent(events: EventsService, eventId: string, published: boolean): Promise<EventRecord> {
   const record = isUuid(eventId) ? await events.get(eventId) : null;
-  if (!record || (published && !publishedStatuses.includes(record.status)))
+  if (!record || (published && !publicLookup.includes(record.status)))
     throw new HttpError(404, "not_found", "no such event");
   return record;
 }
@@ -81,7 +86,7 @@ function publicEventRoutes(router: Router, registry: OpenApiRegistry, events: Ev
     {
       method: "get",
       path: "/api/events/:eventId",
-      summary: "One published event with live stock per tier",
+      summary: "One published (or cancelled) event with live stock per tier",
       tags: publicTags,
       params: eventParams,
       responses: { 200: { description: "the event", schema: eventView }, 404: { description: "no such event" } },
