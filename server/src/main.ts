@@ -136,10 +136,12 @@ async function start(config: Config): Promise<void> {
   console.log(`stampede server listening on http://${config.host}:${port} (node ${realtime.nodeId})`);
 
   const stopResumingRefunds = built.checkout.settlement.refunds.startResuming();
+  const stopResumingPayouts = built.checkout.resalePayouts.startResuming();
   const stopCancellationSweep = cancellationSweep(built, conns, logger).start();
 
   onShutdownSignals(async () => {
     stopResumingRefunds();
+    stopResumingPayouts();
     stopCancellationSweep();
     await shutDown(config, logger, { server, realtime, built, conns });
   }, logger);

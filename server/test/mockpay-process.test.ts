@@ -19,6 +19,7 @@ import {
 import { basicAuth, createEvent, waitFor } from "./support/fans.js";
 import { startProcess, type RunningProcess, type RunningServer } from "./support/processes.js";
 import { closedPort } from "./support/services.js";
+import { MockPayClient } from "../src/payments/mockpay-client.js";
 import { stackAdmin, startStack, type TestStack } from "./support/stack.js";
 
 const basic = basicAuth(stackAdmin.username, stackAdmin.password);
@@ -96,6 +97,18 @@ describe("MockPay in its own process", () => {
     const anonymous = await fetch(`${mockpay.url}/mockpay/api/sessions`, { method: "POST", headers, body: "{}" });
     expect(anonymous.status).toBe(401);
     expect(((await anonymous.json()) as { error: { code: string } }).error.code).toBe("unauthorized");
+  });
+
+  it("pays out over its API to the shop's client: a repeat of the key is the same payout", async () => {
+    const client = new MockPayClient({ baseUrl: mockpay.url, apiKey });
+    try {
+      const input = { payoutKey: `listing-${Date.now()}`, amountCents: 1_500, currency: "EUR" };
+      const payout = await client.payout({ ...input, recipient: "seller-account", description: "resale payout" });
+      expect(payout.payoutId).toMatch(/^po_[0-9a-f]{32}$/);
+      expect(await client.payout({ ...input, recipient: "seller-account", description: "again" })).toEqual(payout);
+    } finally {
+      client.close();
+    }
   });
 
   it("refuses to start in production with the development API key", async () => {

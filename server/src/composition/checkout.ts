@@ -63,6 +63,8 @@ import { paymentProviderSet } from "./payments.js";
 import { expiryJob, holdExpiryQueue } from "../adapters/bullmq/hold-expiry-queue.js";
 import { ResaleRepo } from "../adapters/postgres/resale-repo.js";
 import { ResaleSettlement } from "../services/resale/resale-settlement.js";
+import { ResalePayoutsRepo } from "../adapters/postgres/resale-payouts-repo.js";
+import { ResalePayouts } from "../services/resale/payouts.js";
 
 const expiryJobOptions = {
   removeOnComplete: true,
@@ -124,6 +126,8 @@ export interface Checkout {
   settlement: Settlement;
   /** Resale purchases' payments (their provider reference is `resale_<purchaseId>`). */
   resaleSettlement: ResaleSettlement;
+  /** Sellers' resale payouts through the event's provider (each node resumes the pending ones). */
+  resalePayouts: ResalePayouts;
   /** The payment providers this install takes payments with (by the name an event chooses). */
   providers: PaymentProviders;
   ending: HoldEnding;
@@ -269,12 +273,21 @@ function checkoutServices(
   });
   const tickets = new TicketsRepo(deps.pool);
   const salesFigures = new SalesFigures(deps.pool);
+  const resalePayouts = new ResalePayouts({
+    repo: new ResalePayoutsRepo(own ?? deps.pool),
+    providers,
+    logger: deps.logger,
+  });
   const resaleSettlement = new ResaleSettlement({
     ...{ repo: new ResaleRepo(own ?? deps.pool), ledger: deps.ledger, events: deps.eventCache },
     ...{ transactions: repos.transactions, inbox: repos.inbox, refunds: settlement.refunds, codes, orderTokens },
     ...{ domainEvents, changed: deps.resaleChanged, settleOrderEvent: (evt) => settlement.applyWebhook(evt) },
+    payouts: resalePayouts,
   });
-  return { orders, tickets, salesFigures, holds, settlement, resaleSettlement, ending, codes, domainEvents };
+  return {
+    ...{ orders, tickets, salesFigures, holds, settlement, resaleSettlement, resalePayouts },
+    ...{ ending, codes, domainEvents },
+  };
 }
 
 /** The fans' order routes (holds behind their gate) and the admin's. */

@@ -19,7 +19,7 @@ export type { MockPayService, SessionView, CompleteOutcome } from "./service.js"
 export interface MockPayDeps extends Omit<MockPayServiceDeps, "random"> {
   registry?: OpenApiRegistry;
   random?: () => number;
-  /** Serves the server-to-server API (open a session, refund) to shops holding this key: MockPay
+  /** Serves the server-to-server API (open a session, refund, pay out) to shops holding this key: MockPay
    * as its own process. Inside the server the shop calls the service directly, and no key is set. */
   providerApiKey?: string;
 }

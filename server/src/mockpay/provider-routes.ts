@@ -1,6 +1,7 @@
 // MockPay's server-to-server API, for a shop that reaches MockPay as a separate process: open a
-// payment session, refund one. Both are the PaymentProvider port over HTTP (payments/mockpay-client.ts
-// is the other end), idempotent like the port, and need the shop's key (Authorization: Bearer).
+// payment session, refund one, pay a reseller out. All are the PaymentProvider port over HTTP
+// (payments/mockpay-client.ts is the other end), idempotent like the port, and need the shop's key
+// (Authorization: Bearer).
 import { createHash, timingSafeEqual } from "node:crypto";
 import { Router, type RequestHandler } from "express";
 import { z } from "zod";
@@ -36,6 +37,21 @@ export const sessionCreated = z.object({ sessionId: z.string(), paymentUrl: z.st
 const refundBody = z.object({ reason: z.string().min(1).max(500) });
 export const refundAnswer = z.object({ refundId: z.string() });
 const sessionParams = z.object({ sessionId: z.string().regex(sessionIdPattern, "not a payment session id") });
+/** Text PostgreSQL stores as given (it refuses a NUL character outright). */
+const text = (min: number, max: number) =>
+  z
+    .string()
+    .min(min)
+    .max(max)
+    .refine((v) => !v.includes("\u0000"), "must not contain a NUL character");
+export const payoutBody = z.object({
+  payoutKey: text(1, 128),
+  amountCents: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  currency: z.string().regex(/^[A-Z]{3}$/, "ISO 4217, upper case"),
+  recipient: text(1, 128),
+  description: text(0, 500),
+});
+export const payoutAnswer = z.object({ payoutId: z.string(), status: z.literal("paid") });
 
 export function providerRoutes(service: MockPayService, registry: OpenApiRegistry, apiKey: string): Router {
   const router = Router();
@@ -88,5 +104,31 @@ export function providerRoutes(service: MockPayService, registry: OpenApiRegistr
       throw new HttpError(409, "conflict", "the session was not paid", { reason: outcome.reason });
     },
   );
+  payoutRoute(router, registry, service, guards);
   return router;
+}
+
+function payoutRoute(router: Router, registry: OpenApiRegistry, service: MockPayService, guards: RequestHandler[]) {
+  defineRoute(
+    router,
+    registry,
+    {
+      method: "post",
+      path: "/mockpay/api/payouts",
+      summary: "MockPay: pay money out to a recipient, paid at once (one payout per payoutKey; a repeat returns it)",
+      tags: ["mockpay"],
+      guards,
+      body: payoutBody,
+      responses: {
+        200: { description: "the key's payout", schema: payoutAnswer },
+        401: { description: "no or wrong API key" },
+        409: { description: "the key has a payout for another amount or currency" },
+      },
+    },
+    async ({ body }, _req, res) => {
+      const payout = await service.makePayout(body);
+      if ("conflict" in payout) throw new HttpError(409, "conflict", payout.conflict);
+      res.json({ payoutId: payout.payoutId, status: "paid" });
+    },
+  );
 }

@@ -1,5 +1,5 @@
 // MockPay's session rules, pure: how a completion request meets a session's state, the redirect
-// back to the shop, and the ids (prefixed like a real provider's, without ':' so they can be
+// back to the shop, and the ids (sessions, events, refunds, payouts) (prefixed like a real provider's, without ':' so they can be
 // BullMQ job ids).
 import { randomBytes } from "node:crypto";
 import { uuidv7 } from "@stampede/shared/ids";
@@ -56,4 +56,8 @@ export function newEventId(): string {
 
 export function newRefundId(): string {
   return `re_${uuidv7().replaceAll("-", "")}`;
+}
+
+export function newPayoutId(): string {
+  return `po_${uuidv7().replaceAll("-", "")}`;
 }

@@ -14,6 +14,7 @@ import type {
   CreateSessionInput,
   PaymentProvider,
   PaymentSession,
+  PayoutInput,
   RefundInput,
   RefundOutcome,
 } from "@stampede/shared/ports/payment-provider";
@@ -24,6 +25,7 @@ import {
   decideCompletion,
   eventTypeFor,
   newEventId,
+  newPayoutId,
   newRefundId,
   newSessionId,
   redirectUrlFor,
@@ -38,6 +40,15 @@ export const sessionIdPattern = /^ps_[0-9a-f]{32}$/;
 
 export function isSessionId(value: string): boolean {
   return sessionIdPattern.test(value);
+}
+
+/** What MockPay asserts of a payout request (its HTTP API validates the same with zod first). */
+function assertPayoutInput(input: PayoutInput): void {
+  assert(input.payoutKey.length > 0 && input.payoutKey.length <= 128, "payoutKey must be 1..128 characters");
+  assert(Number.isSafeInteger(input.amountCents) && input.amountCents > 0, "amountCents must be a whole number > 0");
+  assert(/^[A-Z]{3}$/.test(input.currency), `currency must be ISO 4217 upper case, got ${input.currency}`);
+  assert(input.recipient.length > 0 && input.recipient.length <= 128, "recipient must be 1..128 characters");
+  assert(input.description.length <= 500, "description must be at most 500 characters");
 }
 
 export interface MockPayServiceDeps {
@@ -269,6 +280,31 @@ export class MockPayService implements PaymentProvider {
     );
     await this.dispatch(result.after);
     return result.outcome;
+  }
+
+  async payout(input: PayoutInput): Promise<{ payoutId: string }> {
+    const payout = await this.makePayout(input);
+    // A changed amount for the same key is a bug in the caller, not an outcome (the port's contract).
+    if ("conflict" in payout) throw new AssertionError(payout.conflict);
+    return payout;
+  }
+
+  /** payout, with a repeat for another amount or currency answered as a conflict (the HTTP API's
+   * 409) rather than asserted. Paid at once: MockPay's payouts never fail and send no webhook. */
+  async makePayout(input: PayoutInput): Promise<{ payoutId: string } | { conflict: string }> {
+    assertPayoutInput(input);
+    const payout = await store.insertOrGetPayout(this.deps.pool, { id: newPayoutId(), ...input });
+    if (payout.amountCents !== input.amountCents || payout.currency !== input.currency) {
+      const asked = `${input.amountCents} ${input.currency}`;
+      return {
+        conflict: `payout ${input.payoutKey} was already made for ${payout.amountCents} ${payout.currency}, not ${asked}`,
+      };
+    }
+    this.deps.logger.info(
+      { payoutId: payout.id, payoutKey: input.payoutKey, amountCents: payout.amountCents, currency: payout.currency },
+      "mockpay payout",
+    );
+    return { payoutId: payout.id };
   }
 
   /** The outbox relay (see relayUndelivered); the workers run it on a schedule, tests and tools call it here. */

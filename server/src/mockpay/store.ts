@@ -266,3 +266,38 @@ export async function recordAttempts(db: Db, attempts: readonly Attempt[]): Prom
     [columnOf(rows, "id"), columnOf(rows, "n"), columnOf(rows, "lastError"), columnOf(rows, "delivered")],
   );
 }
+
+export interface PayoutRow {
+  id: string;
+  payoutKey: string;
+  amountCents: number;
+  currency: string;
+  recipient: string;
+  description: string;
+  createdAt: Date;
+}
+
+/** Inserts the payout unless its key has one already; returns the key's payout either way. */
+export async function insertOrGetPayout(db: Db, p: Omit<PayoutRow, "createdAt">): Promise<PayoutRow> {
+  const columns = "id, payout_key, amount_cents, currency, recipient, description, created_at";
+  type Raw = { id: string; payout_key: string; amount_cents: string; currency: string } & {
+    recipient: string;
+    description: string;
+    created_at: Date;
+  };
+  const inserted = await db.query<Raw>(
+    `INSERT INTO mockpay_payouts (id, payout_key, amount_cents, currency, recipient, description)
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (payout_key) DO NOTHING RETURNING ${columns}`,
+    [p.id, p.payoutKey, p.amountCents, p.currency, p.recipient, p.description],
+  );
+  const row =
+    inserted.rows[0] ??
+    (await db.query<Raw>(`SELECT ${columns} FROM mockpay_payouts WHERE payout_key = $1`, [p.payoutKey])).rows[0];
+  assert(row, `payout ${p.payoutKey} neither inserted nor found`);
+  const amountCents = Number(row.amount_cents);
+  assert(Number.isSafeInteger(amountCents), `amount_cents out of range in payout ${row.id}`);
+  return {
+    ...{ id: row.id, payoutKey: row.payout_key, amountCents, currency: row.currency },
+    ...{ recipient: row.recipient, description: row.description, createdAt: row.created_at },
+  };
+}

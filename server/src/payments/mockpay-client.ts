@@ -1,7 +1,7 @@
 // The PaymentProvider port over HTTP, for MockPay in its own process (MOCKPAY_URL): the shop's
 // calls go to MockPay's server-to-server API (mockpay/provider-routes.ts) with its API key, on
 // kept-alive connections. A provider that does not answer in time, or answers 5xx, is
-// "unavailable" (503 to the fan, safe to repeat: both calls are idempotent); any other answer
+// "unavailable" (503 to the fan, safe to repeat: every call is idempotent); any other answer
 // the port does not describe is a bug or a misconfiguration and fails loudly.
 import { z } from "zod";
 import { AssertionError } from "@stampede/shared/assert";
@@ -12,12 +12,14 @@ import {
   type CreateSessionInput,
   type PaymentProvider,
   type PaymentSession,
+  type PayoutInput,
   type RefundInput,
   type RefundOutcome,
 } from "@stampede/shared/ports/payment-provider";
 
 const sessionAnswer = z.object({ sessionId: z.string().min(1), paymentUrl: z.url() });
 const refundAnswer = z.object({ refundId: z.string().min(1) });
+const payoutAnswer = z.object({ payoutId: z.string().min(1), status: z.literal("paid") });
 
 interface Answer {
   status: number;
@@ -52,6 +54,15 @@ export class MockPayClient implements PaymentProvider {
     if (answer.status === 404) return { kind: "not_refundable", reason: "unknown_session" };
     if (answer.status === 409) return { kind: "not_refundable", reason: "not_succeeded" };
     throw unexpected("refunding", answer);
+  }
+
+  async payout(input: PayoutInput): Promise<{ payoutId: string }> {
+    const answer = await this.post("/mockpay/api/payouts", input);
+    if (answer.status === 200) return { payoutId: payoutAnswer.parse(answer.body).payoutId };
+    // The port asserts a changed amount for the same key: a bug in the caller, not an outcome.
+    if (answer.status === 409)
+      throw new AssertionError(`MockPay refused the payout ${input.payoutKey}: ${describe(answer)}`);
+    throw unexpected("paying out", answer);
   }
 
   close(): void {

@@ -1,7 +1,8 @@
 // The payment provider port: what the shop asks of a provider (PaymentProvider: open a session,
-// refund), and what a provider tells the shop (PaymentWebhooks: a signed delivery turned into a
-// PaymentEvent). MockPay and Stripe implement both. Both calls are idempotent, so the shop may
-// retry them freely after a crash or a timeout and always get the first answer.
+// refund, and — where the provider can — pay money out), and what a provider tells the shop
+// (PaymentWebhooks: a signed delivery turned into a PaymentEvent). MockPay and Stripe implement
+// both (MockPay alone pays out). Every call is idempotent, so the shop may retry them freely after
+// a crash or a timeout and always get the first answer.
 
 export interface CreateSessionInput {
   /** The shop's order id: one session per order, so a retried hold never opens a second payment. */
@@ -47,6 +48,19 @@ export interface RefundInput {
 export type RefundOutcome =
   { kind: "refunded"; refundId: string } | { kind: "not_refundable"; reason: "unknown_session" | "not_succeeded" };
 
+export interface PayoutInput {
+  /** The shop's key for the payout (a resale listing's id): one payout per key, whatever the repeats. */
+  payoutKey: string;
+  /** Integer minor units of `currency`, more than 0. */
+  amountCents: number;
+  /** ISO 4217, upper case. */
+  currency: string;
+  /** Who is paid (the shop's account id of the seller). */
+  recipient: string;
+  /** What the payout is for (shown in the provider's records). */
+  description: string;
+}
+
 export interface PaymentProvider {
   /**
    * Idempotent per orderId: a second call for the same order returns the same session (whatever
@@ -60,6 +74,14 @@ export interface PaymentProvider {
    * same session is always safe.
    */
   refund(input: RefundInput): Promise<RefundOutcome>;
+  /**
+   * Pays money out to a recipient (a reseller's payout). Optional: a provider without it cannot pay
+   * out (Stripe would need Connect). Idempotent per payoutKey: a repeat returns the first payout;
+   * a repeat for another amount or currency is a bug in the caller and is asserted, not an outcome.
+   * Infrastructure failures throw PaymentProviderUnavailableError; retrying with the same key is
+   * always safe.
+   */
+  payout?(input: PayoutInput): Promise<{ payoutId: string }>;
 }
 
 /** The provider did not answer, or answered 5xx: nothing to conclude, and the call may be repeated

@@ -38,6 +38,8 @@ export interface ResaleSettlementDeps {
   /** A provider event about the buyer's order itself (a refund): settled as any order's. */
   settleOrderEvent(evt: PaymentEvent): Promise<WebhookResult>;
   changed(eventId: string): void;
+  /** Pays the seller's recorded payout out after the sale commits (payouts.ts); absent: only recorded. */
+  payouts?: { run(listingId: string): Promise<void> };
 }
 
 type Prepared = { kind: "pay"; slot: LockSlot } | { kind: "refund_late" } | { kind: "voided" } | { kind: "none" };
@@ -154,6 +156,7 @@ export class ResaleSettlement {
     after.push(
       async () => this.deps.changed(event.id),
       () => announce(this.deps.domainEvents, order, "order.paid", "paid", Date.now()),
+      async () => this.deps.payouts?.run(listing.id),
     );
     return "paid";
   }
