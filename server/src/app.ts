@@ -69,6 +69,9 @@ import { configuredProviders } from "./composition/payments.js";
 import type { StripeConfig } from "./config.js";
 import { createResale, ResaleChanges } from "./composition/resale.js";
 import { resaleRoutes } from "./http/routes/resale.js";
+import { fanRefundRoutes, type FanRefundRouteDeps } from "./http/routes/fan-refunds.js";
+import { RefundPoliciesRepo } from "./adapters/postgres/refund-policies-repo.js";
+import { FanRefunds } from "./services/orders/fan-refunds.js";
 
 export interface AppDeps {
   /** The public base URL; a function because a node listening on port 0 learns its port late. */
@@ -310,6 +313,17 @@ function accountRouteDeps(deps: AppDeps, services: Services, secureCookies: bool
   return { accounts, tokens, ordersOf, secureCookies };
 }
 
+/** Fans' own refunds: the event's window decides, the admin's refund path refunds. */
+function fanRefundDeps(deps: AppDeps, services: Services): FanRefundRouteDeps {
+  const { checkout, tokens, admin, events, waitingRoom } = services;
+  const policies = new RefundPoliciesRepo(deps.pool);
+  const refunds = new FanRefunds({
+    ...{ policies, tickets: checkout.tickets, events: waitingRoom.eventCache },
+    refund: (orderId) => checkout.settlement.refund(orderId),
+  });
+  return { orders: checkout.orders, tickets: checkout.tickets, tokens, refunds, policies, events, admin };
+}
+
 /** What every request passes through before the routes: proxy trust, logging, security headers,
  * metrics, the payment webhook (it needs the raw body) and the JSON body parser. */
 function mountMiddleware(
@@ -352,6 +366,7 @@ function mountRoutes(
   const accountDeps = accountRouteDeps(deps, services, https);
   app.use(prefixGate(accountRoutes(accountDeps, registry)));
   app.use(prefixGate(resaleRoutes({ accounts: accountDeps.accounts, admin, ...services.resale }, registry)));
+  app.use(prefixGate(fanRefundRoutes(fanRefundDeps(deps, services), registry)));
   const room = {
     waitingRoom: waitingRoom.service,
     lottery: waitingRoom.lottery,

@@ -34,6 +34,8 @@ const allowed: Record<string, Role[]> = {
   "GET /api/admin/events/{eventId}/fairness": ["admin", "viewer"],
   "GET /api/admin/events/{eventId}/resale": ["admin", "viewer"],
   "PUT /api/admin/events/{eventId}/resale": ["admin"],
+  "GET /api/admin/events/{eventId}/refund-policy": ["admin", "viewer"],
+  "PUT /api/admin/events/{eventId}/refund-policy": ["admin"],
   "GET /api/admin/orders": ["admin", "viewer"],
   "POST /api/admin/orders/{orderId}/refund": ["admin"],
   "POST /api/admin/checkin": ["admin", "scanner"],

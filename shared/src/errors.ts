@@ -41,6 +41,7 @@ export const errorCodes = [
   "listing_locked",
   "listing_unavailable",
   "own_listing",
+  "refund_not_allowed",
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

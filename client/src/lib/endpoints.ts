@@ -16,6 +16,7 @@ import type { checkinInput, FanOrdersView, holdInput, HoldView } from "@stampede
 import type { AdminAdmissionView, adminLoginInput, AdminSalesView } from "@stampede/shared/api/admin";
 import type { FanSessionView } from "@stampede/shared/api/session";
 import type { CancellationView } from "@stampede/shared/api/cancellation";
+import type { FanRefundView, RefundPolicyView } from "@stampede/shared/api/refunds";
 import type {
   accountCredentialsInput,
   accountLinkInput,
@@ -108,6 +109,8 @@ export const placeHold = (eventId: string) => post<HoldView, HoldBody>(`/api/eve
 export const fanOrders = (eventId: string) => get<FanOrdersView>(`/api/events/${at(eventId)}/orders/mine`);
 export const order = (orderId: string) => get<OrderView>(`/api/orders/${at(orderId)}`);
 export const cancelOrder = (orderId: string) => post<OrderView>(`/api/orders/${at(orderId)}/cancel`);
+export const orderRefund = (orderId: string) => get<FanRefundView>(`/api/orders/${at(orderId)}/refund`);
+export const requestRefund = (orderId: string) => post<OrderView>(`/api/orders/${at(orderId)}/refund`);
 
 // Fan accounts (optional: guest checkout stays the default).
 /** Answers 204 (no body) when nobody is signed in. */
@@ -165,6 +168,10 @@ export const refundOrder = (orderId: string) => post<OrderView>(`/api/admin/orde
 export const adminResale = (eventId: string) => get<AdminResaleView>(`/api/admin/events/${at(eventId)}/resale`);
 export const updateResale = (eventId: string) =>
   put<ResaleSettingsView, ResaleSettingsBody>(`/api/admin/events/${at(eventId)}/resale`);
+export const refundPolicy = (eventId: string) =>
+  get<RefundPolicyView>(`/api/admin/events/${at(eventId)}/refund-policy`);
+export const updateRefundPolicy = (eventId: string) =>
+  put<RefundPolicyView, RefundPolicyView>(`/api/admin/events/${at(eventId)}/refund-policy`);
 export const checkin = () => post<CheckinView, CheckinBody>("/api/admin/checkin");
 
 // Benchmarks.

@@ -5,6 +5,7 @@
 // second for up to `confirmMs`, and the fan socket's `order:update` (the fan room; any tab, any
 // node) triggers a read at once. Paid orders' QR codes are read once each and shown as images.
 // I/O is injected (api, session, socket factory, clock, storage), so tests drive all of it.
+import type { FanRefundView } from "@stampede/shared/api/refunds";
 import type { OrderStatus, OrderUpdate } from "@stampede/shared/protocol";
 import type { Api, ApiError } from "./api.js";
 import * as endpoints from "./endpoints.js";
@@ -116,6 +117,7 @@ export class OrderTracker {
     await this.load();
     if (this.#stopped || this.order === null) return;
     void this.#loadEvent();
+    void this.#loadRefund();
     // Every status but refunded can still change (a late payment books an expired or cancelled
     // order; a paid one can be refunded): the page follows it live.
     if (this.order.status !== "refunded") void this.#listen();
@@ -157,6 +159,45 @@ export class OrderTracker {
   }
 
   /** Cancels the held order (stock goes back at once). */
+  /** The fan's own refund: whether the event's window allows it now (read once the order is paid). */
+  refund = $state.raw<FanRefundView | null>(null);
+  refunding = $state(false);
+  refundProblem = $state<string | null>(null);
+
+  async #loadRefund(): Promise<void> {
+    const token = this.#bearer;
+    if (token === null || this.order?.status !== "paid") return;
+    const result = await this.#deps.api.get(endpoints.orderRefund(this.#deps.orderId), {
+      headers: { Authorization: `Bearer ${token}` },
+      signal: this.#abort.signal,
+    });
+    if (result.ok && !this.#stopped) this.refund = result.data;
+  }
+
+  /** Asks for the refund the window allows; the page then shows the order refunded. */
+  async requestRefund(): Promise<boolean> {
+    const token = this.#bearer;
+    if (this.refunding || token === null) return false;
+    this.refunding = true;
+    this.refundProblem = null;
+    const result = await this.#deps.api.post(endpoints.requestRefund(this.#deps.orderId), undefined, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    this.refunding = false;
+    if (result.ok) {
+      this.order = result.data;
+      this.refund = null;
+      return true;
+    }
+    this.refundProblem =
+      result.error.code === "refund_not_allowed"
+        ? "This order can't be refunded any more. The page now shows where it stands."
+        : "We couldn't ask for the refund just now. Check your connection and try again.";
+    await this.load();
+    await this.#loadRefund();
+    return false;
+  }
+
   async cancel(): Promise<boolean> {
     const { api, orderId } = this.#deps;
     const token = this.#bearer;

@@ -78,6 +78,7 @@ export const errorStatus: Record<ErrorCode, number> = {
   listing_locked: 409,
   listing_unavailable: 409,
   own_listing: 409,
+  refund_not_allowed: 409,
 };
 
 /** A used-up rate limit, for HTTP and socket acks alike; `details` adds to {retryAfterSeconds}. */

@@ -56,8 +56,8 @@ function bearer(req: Request): string | null {
 }
 
 /** The order, if the caller holds its token or is the fan who placed it; 404 otherwise (never says which). */
-async function authorizedOrder(
-  deps: OrderRoutesDeps,
+export async function authorizedOrder(
+  deps: Pick<OrderRoutesDeps, "orders" | "tokens">,
   req: Request,
   orderId: string,
 ): Promise<{ order: OrderRecord; token: string | null }> {
