@@ -8,13 +8,13 @@
 // the listing back at once; the seller re-prices and withdraws it then.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type pg from "pg";
-import { auditOk, completePayment, getOrder } from "./support/checkout.js";
+import { auditOk, completePayment, getOrder, hold, orderReaches } from "./support/checkout.js";
 import { basicAuth, waitFor, type TestFan } from "./support/fans.js";
 import { testPool } from "./support/services.js";
 import { stackAdmin } from "./support/stack.js";
 import { useStack } from "./support/use-stack.js";
 import { mismatchLines, responseMismatches } from "./support/response-check.js";
-import { call, device, type Device } from "./support/devices.js";
+import { admitted, call, device, type Device } from "./support/devices.js";
 import { resaleHelpers } from "./support/resale.js";
 
 const served = useStack();
@@ -131,6 +131,11 @@ describe("resale", () => {
     expect(oldScan.status).toBeGreaterThanOrEqual(400);
     expect((await checkIn(bought.tickets[0]!.code, sale.eventId)).status).toBe(200);
     expect((await checkIn(kept!.code, sale.eventId)).status).toBe(200);
+    // Used at the door, a ticket cannot be listed; nor can one already resold.
+    for (const ticketId of [kept!.ticketId, sold!.ticketId]) {
+      const late = await as(seller.device, "POST", "/api/resale/listings", { ticketId, priceCents: 4_000 });
+      expect([late.status, late.body.error.code]).toEqual([409, "ticket_not_resellable"]);
+    }
 
     // The buyer's My tickets shows it; the listing is sold; the ledger and the orders agree.
     const mine = await as(winner.device, "GET", "/api/account/orders");
@@ -159,6 +164,25 @@ describe("resale", () => {
       listed.body.listingId,
     ]);
     expect(payout.rows.map((r) => Number(r.amount_cents))).toEqual([4_500]);
+  });
+
+  it("a buyer at their per-fan limit cannot buy a resold ticket (control: a fan under it can)", async () => {
+    const sale = await resaleEvent("Resale limit night");
+    const seller = await sellerWithTickets(sale);
+    const full = await sellerWithTickets(sale, "full"); // two tickets
+    const more = await admitted(served.url, full.session, sale.eventId, sockets);
+    const two = await hold(served.url, more, sale.eventId, [{ classId: sale.classId, quantity: 2 }]);
+    await completePayment(served.url, two.body.paymentUrl, "succeeded");
+    await orderReaches(served.url, two.body.orderId, two.body.orderToken, "paid"); // four: the limit
+    const listed = await as(seller.device, "POST", "/api/resale/listings", {
+      ticketId: seller.order.tickets[0]!.ticketId,
+      priceCents: 5_000,
+    });
+    const path = `/api/resale/listings/${listed.body.listingId}/buy`;
+    const refused = await as(full.device, "POST", path, {});
+    expect([refused.status, refused.body.error.code]).toEqual([429, "fan_limit_reached"]);
+    const other = await signedUp("under-limit");
+    expect((await as(other.device, "POST", path, {})).status).toBe(201);
   });
 
   it("a buyer who cancels gives the listing back at once; then the seller re-prices and withdraws", async () => {
