@@ -42,6 +42,22 @@ describe("dependencyUnavailable", () => {
     for (const code of down) expect([code, dependencyUnavailable(withCode(code))]).toEqual([code, "postgres"]);
   });
 
+  it("names Redis for what ioredis's Cluster says while a master fails over (messages as ioredis 5 words them)", () => {
+    const inFlux = [
+      "Too many Cluster redirections. Last error: ReplyError: MOVED 1622 127.0.0.1:33515",
+      "Too many Cluster redirections. Last error: Error: Connection is closed.",
+      "CLUSTERDOWN The cluster is down",
+      "TRYAGAIN Multiple keys request during rehashing of slot",
+      "Failed to refresh slots cache.",
+      "None of startup nodes is available",
+    ];
+    for (const message of inFlux)
+      expect([message, dependencyUnavailable(new Error(message))]).toEqual([message, "redis"]);
+    // Control: a script's own error, or a MOVED that ioredis followed itself, is not an outage.
+    for (const message of ["ERR Error running script (call to f_1): bad key", "WRONGTYPE Operation against a key"])
+      expect(dependencyUnavailable(new Error(message))).toBeNull();
+  });
+
   it("names nothing for an error of the statement or of the transaction", () => {
     const { undefinedTable, invalidCatalogName, serializationFailure, deadlockDetected } = SqlState;
     const statementErrors = [undefinedTable, invalidCatalogName, serializationFailure, deadlockDetected, "23505"];

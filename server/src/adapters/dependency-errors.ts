@@ -6,6 +6,12 @@ import { postgresUnavailableCodes } from "./postgres/sqlstate.js";
 export const postgresConnectionLost =
   /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout/i;
 
+/** What ioredis's Cluster says while a slot's master is gone or being replaced (a failover): its
+ * redirections ran out (MOVED to a node that is not ready yet), the cluster is down, or it cannot
+ * reach a node to learn the slots from. */
+const redisClusterInFlux =
+  /^Too many Cluster redirections|^CLUSTERDOWN|^TRYAGAIN|Failed to refresh slots cache|None of startup nodes is available/;
+
 /** Redis or PostgreSQL went away mid-call (null: any other error). A request failing this way is
  * answered 503 (nothing was half-done that a retry cannot finish: every write path is idempotent
  * or transactional). */
@@ -14,7 +20,8 @@ export function dependencyUnavailable(err: unknown): "redis" | "postgres" | null
   const message = e.message ?? "";
   if (
     e.name === "MaxRetriesPerRequestError" ||
-    /^Command timed out|Connection is closed|Stream isn't writeable|enableOfflineQueue/.test(message)
+    /^Command timed out|Connection is closed|Stream isn't writeable|enableOfflineQueue/.test(message) ||
+    redisClusterInFlux.test(message)
   )
     return "redis";
   if (typeof e.code === "string" && postgresUnavailableCodes.has(e.code)) return "postgres";

@@ -23,6 +23,8 @@ export interface TestRedisCluster {
   ports: number[];
   /** Kills every node and removes the temp dir. */
   stop(): Promise<void>;
+  /** SIGKILL of one node (by its port), resolved once it has exited. */
+  killNode(port: number): Promise<void>;
 }
 
 export interface RedisClusterOptions {
@@ -59,13 +61,17 @@ async function startOnce({ masters, replicas, timeoutMs }: Required<RedisCluster
   const allPorts = await sparePorts(count * 2);
   const ports = allPorts.slice(0, count);
   const nodes: SpareRedis[] = [];
+  const byPort = new Map<number, SpareRedis>();
   const stop = async () => {
     await Promise.all(nodes.map((n) => n.kill()));
     await rm(dir, { recursive: true, force: true });
   };
   // Pushed as each one starts, so a failure of one still stops the others.
   const starts = ports.map((port, i) =>
-    startRedisServer(port, timeoutMs, { args: nodeArgs(dir, port, allPorts[count + i]!) }).then((n) => nodes.push(n)),
+    startRedisServer(port, timeoutMs, { args: nodeArgs(dir, port, allPorts[count + i]!) }).then((n) => {
+      nodes.push(n);
+      byPort.set(port, n);
+    }),
   );
   try {
     await Promise.all(starts);
@@ -83,7 +89,12 @@ async function startOnce({ masters, replicas, timeoutMs }: Required<RedisCluster
     await stop();
     throw err;
   }
-  return { url: `redis+cluster://${ports.map((p) => `127.0.0.1:${p}`).join(",")}`, ports, stop };
+  const killNode = async (port: number) => {
+    const node = byPort.get(port);
+    if (!node) throw new Error(`no node of this cluster on port ${port}`);
+    await node.kill();
+  };
+  return { url: `redis+cluster://${ports.map((p) => `127.0.0.1:${p}`).join(",")}`, ports, stop, killNode };
 }
 
 function nodeArgs(dir: string, port: number, busPort: number): string[] {
@@ -158,6 +169,17 @@ async function clusterNodes(client: Redis): Promise<NodeLine[]> {
     });
 }
 
+/** The master serving key's slot and its replica (the test started the cluster with replicas). */
+async function servingPair(client: Redis, key: string) {
+  const slot = Number(await client.cluster("KEYSLOT", key));
+  const nodes = await clusterNodes(client);
+  const serves = (n: NodeLine) => n.master && n.slots.some(([from, to = from]) => slot >= from && slot <= to);
+  const master = nodes.find(serves);
+  const replica = nodes.find((n) => !n.master && n.masterId === master?.id);
+  if (!master || !replica) throw new Error(`no master with a replica serves slot ${slot}: start with replicas`);
+  return { master, replica, serves };
+}
+
 /**
  * A manual failover (CLUSTER FAILOVER on a replica): the master serving key's slot hands it to its
  * replica, with no acknowledged write lost. Resolves once every node agrees that the replica is that
@@ -171,12 +193,7 @@ export async function failOverMasterOf(
   const client = new Redis({ port: cluster.ports[0]!, host: "127.0.0.1", lazyConnect: true });
   client.on("error", () => {});
   try {
-    const slot = Number(await client.cluster("KEYSLOT", key));
-    const nodes = await clusterNodes(client);
-    const serves = (n: NodeLine) => n.master && n.slots.some(([from, to = from]) => slot >= from && slot <= to);
-    const master = nodes.find(serves);
-    const replica = nodes.find((n) => !n.master && n.masterId === master?.id);
-    if (!master || !replica) throw new Error(`no master with a replica serves slot ${slot}: start with replicas`);
+    const { master, replica, serves } = await servingPair(client, key);
     const onReplica = new Redis({ port: replica.port, host: "127.0.0.1", lazyConnect: true });
     await onReplica.cluster("FAILOVER").finally(() => onReplica.disconnect());
     await pollNodes(cluster.ports, Date.now() + timeoutMs, "agree on the failover", async (node) => {
@@ -188,4 +205,29 @@ export async function failOverMasterOf(
   } finally {
     client.disconnect();
   }
+}
+
+/**
+ * An abrupt failover: the master serving key's slot is killed (SIGKILL, no handover), and its
+ * replica is promoted once the others have seen it gone (cluster-node-timeout, 2 s here). Writes
+ * the master acknowledged but had not yet sent to its replica are lost, as in production. Resolves
+ * once every surviving node agrees the replica serves the slot and the cluster is ok again.
+ */
+export async function killMasterOf(
+  cluster: TestRedisCluster,
+  key: string,
+  timeoutMs = 30_000,
+): Promise<{ from: number; to: number }> {
+  // The lookup's connection is closed before the kill: one to the dying node would fail a command.
+  const client = new Redis({ port: cluster.ports[0]!, host: "127.0.0.1", lazyConnect: true });
+  client.on("error", () => {});
+  const { master, replica, serves } = await servingPair(client, key).finally(() => client.disconnect());
+  await cluster.killNode(master.port);
+  const alive = cluster.ports.filter((p) => p !== master.port);
+  await pollNodes(alive, Date.now() + timeoutMs, "promote the replica", async (node) => {
+    const seen = await clusterNodes(node);
+    const info = await node.cluster("INFO");
+    return /cluster_state:ok/.test(info) && seen.find(serves)?.id === replica.id;
+  });
+  return { from: master.port, to: replica.port };
 }
