@@ -8,6 +8,7 @@ import type { Processor } from "bullmq";
 import type { ClaimedOrderEmail } from "@stampede/server/adapters/postgres/order-emails-repo";
 import { orderMessage } from "@stampede/server/adapters/mail/order-messages";
 import type { ProcessorDeps, ProcessorEntry } from "./types.js";
+import { runPacedSweep } from "./paced-sweep.js";
 
 export const orderEmailsQueue = "order-emails";
 /** Orders claimed per sweep: bounds one run (and what a crash leaves to the lease); the rest wait. */
@@ -69,22 +70,15 @@ async function sendBatch(deps: ProcessorDeps): Promise<{ claimed: number; sent: 
 }
 
 export function createOrderEmailSweep(deps: ProcessorDeps): Processor {
-  return async () => {
-    const started = Date.now();
-    const total = { claimed: 0, sent: 0 };
-    for (;;) {
-      const batchStarted = Date.now();
-      const batch = await sendBatch(deps);
-      total.claimed += batch.claimed;
-      total.sent += batch.sent;
-      if (batch.claimed < emailBatchMax || Date.now() - started >= sweepBudgetMs) break;
-      const paceMs = (batch.claimed / emailsPerSecondMax) * 1_000 - (Date.now() - batchStarted);
-      if (paceMs > 0) await new Promise((resolve) => setTimeout(resolve, paceMs));
-    }
-    const failed = total.claimed - total.sent;
-    if (total.claimed > 0) deps.logger.info({ sent: total.sent, failed }, "order emails swept");
-    return { ...total, failed };
-  };
+  return () =>
+    runPacedSweep({
+      sendBatch: () => sendBatch(deps),
+      batchMax: emailBatchMax,
+      budgetMs: sweepBudgetMs,
+      perSecondMax: emailsPerSecondMax,
+      logger: deps.logger,
+      what: "order emails swept",
+    });
 }
 
 export const orderEmailsProcessor: ProcessorEntry = {

@@ -9,6 +9,7 @@ import type { ClaimedResaleNotice } from "@stampede/server/adapters/postgres/res
 import { resaleSoldMessage } from "@stampede/server/adapters/mail/resale-messages";
 import { emailLeaseMs, emailsPerSecondMax, retryDelayMs } from "./order-emails.js";
 import type { ProcessorDeps, ProcessorEntry } from "./types.js";
+import { runPacedSweep } from "./paced-sweep.js";
 
 export const resaleNoticesQueue = "resale-notices";
 /** Listings claimed per sweep: bounds one run (and what a crash leaves to the lease); the rest wait. */
@@ -44,23 +45,16 @@ async function sendBatch(deps: ProcessorDeps): Promise<{ claimed: number; sent: 
 }
 
 export function createResaleNoticeSweep(deps: ProcessorDeps): Processor {
-  return async () => {
-    const started = Date.now();
-    const total = { claimed: 0, sent: 0 };
-    for (;;) {
-      const batchStarted = Date.now();
-      const batch = await sendBatch(deps);
-      total.claimed += batch.claimed;
-      total.sent += batch.sent;
-      if (batch.claimed < batchMax || Date.now() - started >= sweepBudgetMs) break;
-      // Paced like the order emails: a burst of resales never takes the CPU a sale is selling on.
-      const paceMs = (batch.claimed / emailsPerSecondMax) * 1_000 - (Date.now() - batchStarted);
-      if (paceMs > 0) await new Promise((resolve) => setTimeout(resolve, paceMs));
-    }
-    const failed = total.claimed - total.sent;
-    if (total.claimed > 0) deps.logger.info({ sent: total.sent, failed }, "resale notices swept");
-    return { ...total, failed };
-  };
+  // Paced like the order emails: a burst of resales never takes the CPU a sale is selling on.
+  return () =>
+    runPacedSweep({
+      sendBatch: () => sendBatch(deps),
+      batchMax,
+      budgetMs: sweepBudgetMs,
+      perSecondMax: emailsPerSecondMax,
+      logger: deps.logger,
+      what: "resale notices swept",
+    });
 }
 
 export const resaleNoticesProcessor: ProcessorEntry = {
