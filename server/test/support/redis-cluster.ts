@@ -183,7 +183,7 @@ async function servingPair(client: Redis, key: string) {
 /**
  * A manual failover (CLUSTER FAILOVER on a replica): the master serving key's slot hands it to its
  * replica, with no acknowledged write lost. Resolves once every node agrees that the replica is that
- * slot's master and the cluster is ok again; returns the old and new masters' ports.
+ * slot's master, the old master its replica, and the cluster is ok again; returns both ports.
  */
 export async function failOverMasterOf(
   cluster: TestRedisCluster,
@@ -196,10 +196,15 @@ export async function failOverMasterOf(
     const { master, replica, serves } = await servingPair(client, key);
     const onReplica = new Redis({ port: replica.port, host: "127.0.0.1", lazyConnect: true });
     await onReplica.cluster("FAILOVER").finally(() => onReplica.disconnect());
+    // Done when every node sees the replica serving the slot AND the old master as its replica: the
+    // old master's own switch spreads a little later, and a next failover (or a ROLE check) read
+    // before it would find the new master without a replica (failed once in CI).
     await pollNodes(cluster.ports, Date.now() + timeoutMs, "agree on the failover", async (node) => {
       const seen = await clusterNodes(node);
       const info = await node.cluster("INFO");
-      return /cluster_state:ok/.test(info) && seen.find(serves)?.id === replica.id;
+      const old = seen.find((n) => n.id === master.id);
+      const swapped = old !== undefined && !old.master && old.masterId === replica.id;
+      return /cluster_state:ok/.test(info) && seen.find(serves)?.id === replica.id && swapped;
     });
     return { from: master.port, to: replica.port };
   } finally {
