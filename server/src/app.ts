@@ -2,7 +2,7 @@
 // It reads no environment and opens no connections (main.ts does that), so tests build it freely.
 import express, { type Express, type Router } from "express";
 import helmet from "helmet";
-import { accountOrdersListMax, httpJsonBodyBytesMax } from "@stampede/shared/limits";
+import { accountOrdersListMax, httpJsonBodyBytesMax, resaleWritesPerAccountPerMinute } from "@stampede/shared/limits";
 import { transactionsOn, type Pool } from "./adapters/postgres/pool.js";
 import type { Redis } from "./adapters/redis/connection.js";
 import type { Logger } from "./logger.js";
@@ -365,7 +365,8 @@ function mountRoutes(
   app.use(prefixGate(fanSessionRoutes(tokens, registry, { secureCookies: https, perIp: sessionLimit })));
   const accountDeps = accountRouteDeps(deps, services, https);
   app.use(prefixGate(accountRoutes(accountDeps, registry)));
-  app.use(prefixGate(resaleRoutes({ accounts: accountDeps.accounts, admin, ...services.resale }, registry)));
+  const writes = new RateLimit(deps.redis, deps.redisPrefix, "resale-account", resaleWritesPerAccountPerMinute);
+  app.use(prefixGate(resaleRoutes({ accounts: accountDeps.accounts, admin, writes, ...services.resale }, registry)));
   app.use(prefixGate(fanRefundRoutes(fanRefundDeps(deps, services), registry)));
   const room = {
     waitingRoom: waitingRoom.service,

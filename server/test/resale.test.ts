@@ -185,6 +185,25 @@ describe("resale", () => {
     expect((await as(other.device, "POST", path, {})).status).toBe(201);
   });
 
+  it("an account hammering Buy on a locked listing is slowed down (429, Retry-After); another is not", async () => {
+    const sale = await resaleEvent("Resale hammer night");
+    const seller = await sellerWithTickets(sale);
+    const [holder, hammer, other] = await Promise.all([signedUp("holder"), signedUp("hammer"), signedUp("other")]);
+    const listed = await as(seller.device, "POST", "/api/resale/listings", {
+      ticketId: seller.order.tickets[0]!.ticketId,
+      priceCents: 5_000,
+    });
+    const path = `/api/resale/listings/${listed.body.listingId}/buy`;
+    expect((await as(holder.device, "POST", path, {})).status).toBe(201);
+    const answers = [];
+    for (let i = 0; i < 31; i++) answers.push(await as(hammer.device, "POST", path, {}));
+    expect(answers.slice(0, 30).map((a) => a.body.error.code)).toEqual(Array(30).fill("listing_locked"));
+    const last = answers[30]!;
+    expect([last.status, last.body.error.code, Number(last.retryAfter) >= 1]).toEqual([429, "rate_limited", true]);
+    const control = await as(other.device, "POST", path, {});
+    expect([control.status, control.body.error.code]).toEqual([409, "listing_locked"]);
+  });
+
   it("a buyer who cancels gives the listing back at once; then the seller re-prices and withdraws", async () => {
     const sale = await resaleEvent("Resale cancel night");
     const seller = await sellerWithTickets(sale);

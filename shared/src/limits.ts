@@ -122,6 +122,9 @@ export const fanOrdersListMax = 20;
 export const accountOrdersListMax = 200;
 /** Resale listings one answer lists at most (an event's for sale, an account's, the admin's table). */
 export const resaleListingsListMax = 200;
+/** Resale writes (list, re-price, withdraw, buy) one account may make a minute: a refused lock
+ * still writes a failed ledger transfer, so hammering Buy on a locked listing is bounded. */
+export const resaleWritesPerAccountPerMinute = 30;
 /** How long a ticket listed while the sale is sold out is offered to the fans in line first (fair resale). */
 export const resaleQueueFirstSeconds = 300;
 /** Webhook deliveries in flight per workers process: a slow shop must not pin every connection. */

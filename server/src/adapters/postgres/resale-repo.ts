@@ -181,6 +181,15 @@ export class ResaleRepo {
     };
   }
 
+  /** Whether the ticket has a listing still for sale (the unique index decides; this spares the ledger a doomed account). */
+  async isListed(ticketId: string): Promise<boolean> {
+    const { rows } = await this.pool.query(
+      "SELECT 1 FROM resale_listings WHERE ticket_id = $1 AND status = 'listed' LIMIT 1",
+      [ticketId],
+    );
+    return rows.length > 0;
+  }
+
   /** False when the ticket already has an open listing. */
   async insertListing(l: NewListing): Promise<boolean> {
     const { rowCount } = await this.pool.query(

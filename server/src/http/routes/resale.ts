@@ -24,12 +24,16 @@ import { requireAdmin } from "../guards/admin.js";
 import type { AdminAuthDeps } from "../../services/admin/auth.js";
 import { emailKey, type Accounts } from "../../services/accounts/accounts.js";
 import { sessionOf } from "./accounts.js";
+import { rateLimited } from "../../services/errors.js";
+import type { RateLimit } from "../../adapters/redis/rate-limit.js";
 import type { ResaleRepo } from "../../adapters/postgres/resale-repo.js";
 import { listingView, publicListing, type ResaleActor, type ResaleListings } from "../../services/resale/listings.js";
 import type { ResalePurchases } from "../../services/resale/purchases.js";
 
 export interface ResaleRouteDeps {
   accounts: Accounts;
+  /** Resale writes per account (resaleWritesPerAccountPerMinute). */
+  writes: Pick<RateLimit, "take">;
   admin: AdminAuthDeps;
   repo: ResaleRepo;
   listings: ResaleListings;
@@ -40,6 +44,14 @@ const tags = ["resale"];
 const eventParams = z.object({ eventId: uuidParam });
 const listingParams = z.object({ listingId: uuidParam });
 const signedOut = { 401: { description: "not_signed_in" } };
+
+/** The signed-in account, counted against its resale writes: 429 with Retry-After past the limit. */
+async function writerOf(deps: ResaleRouteDeps, req: Request): Promise<ResaleActor> {
+  const actor = await actorOf(deps.accounts, req);
+  const wait = await deps.writes.take(actor.accountId);
+  if (wait !== null) throw rateLimited(wait, "resale requests from this account");
+  return actor;
+}
 
 /** The signed-in account as the resale services see it. */
 async function actorOf(accounts: Accounts, req: Request): Promise<ResaleActor> {
@@ -97,6 +109,7 @@ function sellerRoutes(router: Router, registry: OpenApiRegistry, deps: ResaleRou
     404: { description: "no such ticket or listing" },
     409: { description: "resale_disabled, ticket_not_resellable, already_listed, listing_locked, listing_unavailable" },
     422: { description: "invalid, or price_above_cap (details.capCents)" },
+    429: { description: "rate_limited: too many resale requests from this account (Retry-After)" },
   };
   defineRoute(
     router,
@@ -110,7 +123,7 @@ function sellerRoutes(router: Router, registry: OpenApiRegistry, deps: ResaleRou
       responses: { 201: { description: "listed", schema: listingViewSchema }, ...refusals },
     },
     async ({ body }, req, res) => {
-      const listing = await deps.listings.create(await actorOf(deps.accounts, req), body.ticketId, body.priceCents);
+      const listing = await deps.listings.create(await writerOf(deps, req), body.ticketId, body.priceCents);
       res.status(201);
       return listing;
     },
@@ -128,7 +141,7 @@ function sellerRoutes(router: Router, registry: OpenApiRegistry, deps: ResaleRou
       responses: { 200: { description: "re-priced", schema: listingViewSchema }, ...refusals },
     },
     async ({ params, body }, req) =>
-      deps.listings.reprice(await actorOf(deps.accounts, req), params.listingId, body.priceCents),
+      deps.listings.reprice(await writerOf(deps, req), params.listingId, body.priceCents),
   );
   defineRoute(
     router,
@@ -141,7 +154,7 @@ function sellerRoutes(router: Router, registry: OpenApiRegistry, deps: ResaleRou
       params: listingParams,
       responses: { 200: { description: "withdrawn", schema: listingViewSchema }, ...refusals },
     },
-    async ({ params }, req) => deps.listings.withdraw(await actorOf(deps.accounts, req), params.listingId),
+    async ({ params }, req) => deps.listings.withdraw(await writerOf(deps, req), params.listingId),
   );
 }
 
@@ -190,12 +203,12 @@ function buyerRoutes(router: Router, registry: OpenApiRegistry, deps: ResaleRout
         409: {
           description: "listing_locked (someone else is paying), listing_unavailable, own_listing, resale_disabled",
         },
-        429: { description: "fan_limit_reached" },
+        429: { description: "fan_limit_reached, or rate_limited (too many resale requests from this account)" },
         503: { description: "the payment provider or the ledger did not answer: nothing is locked" },
       },
     },
     async ({ params, body }, req, res) => {
-      const purchase = await deps.purchases.buy(await actorOf(deps.accounts, req), params.listingId, body);
+      const purchase = await deps.purchases.buy(await writerOf(deps, req), params.listingId, body);
       res.status(201);
       return purchase;
     },

@@ -94,6 +94,8 @@ export class ResaleListings {
     const settings = await this.openSettings(event);
     const capCents = resaleCapCents(ticket.unitPriceCents, settings.priceCapPercent);
     refuseAboveCap(priceCents, capCents);
+    if (await this.deps.repo.isListed(ticketId))
+      throw new DomainError("already_listed", "this ticket is already listed");
     const id = uuidv7();
     // The unit first: a listing row never exists without its ledger account (a retry gives `exists`).
     const setup = planListingSetup({ ledger: event.ledger, listingId: id });
