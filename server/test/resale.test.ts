@@ -151,15 +151,50 @@ describe("resale", () => {
       2,
       { paid: 2, held: 0, returning: 0, resold: 1 },
     ]);
-    // Refunds: the seller's order (one of its tickets resold) is refused; the buyer's gives the seat back.
+    // Refunds: the seller's order (one of its tickets resold) is refunded in part — the kept ticket's
+    // face value, not the resold one's (the buyer holds that seat, the seller was paid for it) — and
+    // gives the kept seat back; the buyer's order then gives the resold seat back.
     const refund = (orderId: string) =>
       fetch(`${served.url}/api/admin/orders/${orderId}/refund`, { method: "POST", headers: { authorization: admin } });
-    expect((await refund(seller.order.orderId)).status).toBe(409);
+    const auditNow = () =>
+      fetch(`${served.url}/api/admin/events/${sale.eventId}/audit`, { headers: { authorization: admin } }).then(
+        (r) => r.json() as Promise<typeof audit>,
+      );
+    const refunded = async (orderId: string) =>
+      (
+        await db.query<{ amount_cents: string }>(
+          `SELECT r.amount_cents FROM orders o JOIN mockpay_refunds r ON r.session_id = o.payment_session_id
+            WHERE o.id = $1`,
+          [orderId],
+        )
+      ).rows.map((r) => Number(r.amount_cents));
+    const sellerRefund = await refund(seller.order.orderId);
+    expect([sellerRefund.status, ((await sellerRefund.json()) as { status: string }).status]).toEqual([
+      200,
+      "refunded",
+    ]);
+    expect(await refunded(seller.order.orderId)).toEqual([5_000]);
+    const sellerAfter = await getOrder(served.url, seller.order.orderId, seller.orderToken);
+    expect(sellerAfter.status).toBe("refunded");
+    const afterSeller = await auditNow();
+    expect([afterSeller.ok, afterSeller.classes[0]!.sold, afterSeller.classes[0]!.orders.paid]).toEqual([true, 1, 1]);
     expect((await refund(paid.order.orderId)).status).toBe(200);
-    const after = (await fetch(`${served.url}/api/admin/events/${sale.eventId}/audit`, {
-      headers: { authorization: admin },
-    }).then((r) => r.json())) as typeof audit;
-    expect([after.ok, after.classes[0]!.sold, after.classes[0]!.orders.paid]).toEqual([true, 1, 1]);
+    expect(await refunded(paid.order.orderId)).toEqual([4_950]);
+    const after = await auditNow();
+    expect([after.ok, after.classes[0]!.sold, after.classes[0]!.orders.paid]).toEqual([true, 0, 0]);
+    // Refunded once: the partial refund's refund.succeeded comes back and changes nothing (no mismatch);
+    // a repeated admin refund neither.
+    const webhookOutcomes = await waitFor("the seller's refund webhook", async () => {
+      const { rows } = await db.query<{ outcome: string }>(
+        "SELECT outcome FROM payment_inbox WHERE order_id = $1 AND type = 'refund.succeeded'",
+        [seller.order.orderId],
+      );
+      return rows.length > 0 ? rows.map((r) => r.outcome) : null;
+    });
+    expect(webhookOutcomes).toEqual(["ignored"]);
+    expect((await refund(seller.order.orderId)).status).toBe(200);
+    expect(await refunded(seller.order.orderId)).toEqual([5_000]);
+    expect((await getOrder(served.url, seller.order.orderId, seller.orderToken)).status).toBe("refunded");
     const payout = await db.query("SELECT amount_cents FROM resale_payouts WHERE listing_id = $1", [
       listed.body.listingId,
     ]);

@@ -34,7 +34,11 @@ export const createSessionBody = z.object({
   payBy: z.iso.datetime({ offset: true }).optional(),
 });
 export const sessionCreated = z.object({ sessionId: z.string(), paymentUrl: z.string() });
-const refundBody = z.object({ reason: z.string().min(1).max(500) });
+const refundBody = z.object({
+  reason: z.string().min(1).max(500),
+  /** A partial refund (absent: the whole session); more than the session captured is refused (422). */
+  amountCents: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+});
 export const refundAnswer = z.object({ refundId: z.string() });
 const sessionParams = z.object({ sessionId: z.string().regex(sessionIdPattern, "not a payment session id") });
 /** Text PostgreSQL stores as given (it refuses a NUL character outright). */
@@ -85,7 +89,7 @@ export function providerRoutes(service: MockPayService, registry: OpenApiRegistr
     {
       method: "post",
       path: "/mockpay/api/sessions/:sessionId/refund",
-      summary: "MockPay: refund a paid session in full (a repeat returns the first refund)",
+      summary: "MockPay: refund a paid session, in full or amountCents of it (a repeat returns the first refund)",
       tags,
       guards,
       params: sessionParams,
@@ -95,10 +99,17 @@ export function providerRoutes(service: MockPayService, registry: OpenApiRegistr
         401: { description: "no or wrong API key" },
         404: { description: "unknown session" },
         409: { description: "the session was not paid" },
+        422: { description: "amountCents is not a whole number from 1 to what the session captured" },
       },
     },
     async ({ params, body }, _req, res) => {
-      const outcome = await service.refund({ sessionId: params.sessionId, reason: body.reason });
+      const { reason, amountCents } = body;
+      const outcome = await service.refundSession({
+        sessionId: params.sessionId,
+        reason,
+        ...(amountCents === undefined ? {} : { amountCents }),
+      });
+      if ("invalid" in outcome) throw new HttpError(422, "invalid_request", outcome.invalid);
       if (outcome.kind === "refunded") return res.json({ refundId: outcome.refundId });
       if (outcome.reason === "unknown_session") throw new HttpError(404, "not_found", "no such payment session");
       throw new HttpError(409, "conflict", "the session was not paid", { reason: outcome.reason });

@@ -26,7 +26,7 @@ const sessionView = z.object({
   createdAt: z.string(),
   expiresAt: z.string(),
   completedAt: z.string().nullable(),
-  refund: z.object({ refundId: z.string(), createdAt: z.string() }).nullable(),
+  refund: z.object({ refundId: z.string(), amountCents: z.number().int(), createdAt: z.string() }).nullable(),
 });
 
 const queueDownMessage =

@@ -76,7 +76,8 @@ export interface SessionView {
   /** The shop's deadline (its hold's end), if it gave one: the page counts down to it. */
   payBy: string | null;
   completedAt: string | null;
-  refund: { refundId: string; createdAt: string } | null;
+  /** The session's refund, if any: in full unless amountCents is less than the session's. */
+  refund: { refundId: string; amountCents: number; createdAt: string } | null;
 }
 
 export type CompleteOutcome =
@@ -94,12 +95,13 @@ export class WebhookQueueError extends Error {
 /** What to enqueue once the transaction has committed. */
 type AfterCommit = { newEvent: string } | { redeliver: string } | null;
 
-function buildEvent(s: store.SessionRow, type: WebhookEventType): WebhookEvent {
+/** The event of a session's change: its amount is the session's, or for a refund the amount refunded. */
+function buildEvent(s: store.SessionRow, type: WebhookEventType, amountCents = s.amountCents): WebhookEvent {
   return {
     id: newEventId(),
     type,
     created: Math.floor(Date.now() / 1000),
-    data: { sessionId: s.id, orderId: s.orderId, amountCents: s.amountCents, currency: s.currency },
+    data: { sessionId: s.id, orderId: s.orderId, amountCents, currency: s.currency },
   };
 }
 
@@ -170,7 +172,9 @@ export class MockPayService implements PaymentProvider {
       expiresAt: s.expiresAt.toISOString(),
       payBy: s.payBy?.toISOString() ?? null,
       completedAt: s.completedAt?.toISOString() ?? null,
-      refund: refund ? { refundId: refund.id, createdAt: refund.createdAt.toISOString() } : null,
+      refund: refund
+        ? { refundId: refund.id, amountCents: refund.amountCents, createdAt: refund.createdAt.toISOString() }
+        : null,
     };
   }
 
@@ -249,30 +253,44 @@ export class MockPayService implements PaymentProvider {
   }
 
   async refund(input: RefundInput): Promise<RefundOutcome> {
+    const outcome = await this.refundSession(input);
+    // An amount outside 1..captured is a bug in the caller, not an outcome (the port's contract).
+    if ("invalid" in outcome) throw new AssertionError(outcome.invalid);
+    return outcome;
+  }
+
+  /** refund, with an amount outside 1..captured answered as invalid (the HTTP API's 422) rather than
+   * asserted: over HTTP it is the caller's bad input. The first refund decides the amount. */
+  async refundSession(input: RefundInput): Promise<RefundOutcome | { invalid: string }> {
+    const asked = input.amountCents;
+    if (asked !== undefined && !(Number.isSafeInteger(asked) && asked >= 1))
+      return { invalid: `amountCents must be a whole number ≥ 1, got ${asked}` };
+    if (!isSessionId(input.sessionId)) return { kind: "not_refundable", reason: "unknown_session" };
     const result = await inTransaction(
       this.deps.pool,
-      async (db): Promise<{ outcome: RefundOutcome; after: AfterCommit }> => {
+      async (db): Promise<{ outcome: RefundOutcome | { invalid: string }; after: AfterCommit }> => {
         const s = await store.sessionById(db, input.sessionId, { forUpdate: true });
         if (!s) return { outcome: { kind: "not_refundable", reason: "unknown_session" }, after: null };
         if (s.status !== "succeeded")
           return { outcome: { kind: "not_refundable", reason: "not_succeeded" }, after: null };
+        if (asked !== undefined && asked > s.amountCents)
+          return {
+            outcome: { invalid: `amountCents ${asked} is more than the ${s.amountCents} captured` },
+            after: null,
+          };
         const existing = await store.refundOf(db, s.id);
         if (existing)
           return {
             outcome: { kind: "refunded", refundId: existing.id },
             after: afterExisting(await store.eventOf(db, s.id, "refund.succeeded")),
           };
+        const amountCents = asked ?? s.amountCents;
         const refundId = newRefundId();
-        const event = buildEvent(s, "refund.succeeded");
-        await store.insertRefund(db, {
-          id: refundId,
-          sessionId: s.id,
-          amountCents: s.amountCents,
-          reason: input.reason,
-        });
+        const event = buildEvent(s, "refund.succeeded", amountCents);
+        await store.insertRefund(db, { id: refundId, sessionId: s.id, amountCents, reason: input.reason });
         await store.insertEvent(db, event);
         this.deps.logger.info(
-          { sessionId: s.id, orderId: s.orderId, refundId, eventId: event.id, reason: input.reason },
+          { sessionId: s.id, orderId: s.orderId, refundId, amountCents, eventId: event.id, reason: input.reason },
           "mockpay refund",
         );
         return { outcome: { kind: "refunded", refundId }, after: { newEvent: event.id } };

@@ -182,15 +182,18 @@ export async function eventOf(db: Db, sessionId: string, type: WebhookEventType)
 
 export interface RefundRow {
   id: string;
+  /** What was refunded: the session's amount, or less for a partial refund. */
+  amountCents: number;
   createdAt: Date;
 }
 
 export async function refundOf(db: Db, sessionId: string): Promise<RefundRow | null> {
-  const { rows } = await db.query<{ id: string; created_at: Date }>(
-    "SELECT id, created_at FROM mockpay_refunds WHERE session_id = $1",
+  const { rows } = await db.query<{ id: string; amount_cents: string; created_at: Date }>(
+    "SELECT id, amount_cents, created_at FROM mockpay_refunds WHERE session_id = $1",
     [sessionId],
   );
-  return rows[0] ? { id: rows[0].id, createdAt: rows[0].created_at } : null;
+  const row = rows[0];
+  return row ? { id: row.id, amountCents: Number(row.amount_cents), createdAt: row.created_at } : null;
 }
 
 export async function insertRefund(

@@ -43,6 +43,13 @@ export interface PaymentSession {
 export interface RefundInput {
   sessionId: string;
   reason: string;
+  /**
+   * Integer minor units of the session's currency, 1 ≤ amountCents ≤ what the session captured:
+   * a partial refund (absent: the whole session). Outside that range it is a bug in the caller and
+   * is asserted, not an outcome. The first refund of a session decides the amount: a repeat returns
+   * the first refund, whatever amount it asks.
+   */
+  amountCents?: number;
 }
 
 export type RefundOutcome =
@@ -69,9 +76,11 @@ export interface PaymentProvider {
    */
   createSession(input: CreateSessionInput): Promise<PaymentSession>;
   /**
-   * Refunds a succeeded session in full; idempotent per session (a second call returns the first
-   * refund). Emits one `refund.succeeded` webhook. Infrastructure failures throw; retrying with the
-   * same session is always safe.
+   * Refunds a succeeded session, in full or `amountCents` of it; idempotent per session (a second
+   * call returns the first refund, and the first refund's amount is the one refunded). Emits one
+   * `refund.succeeded` webhook (a provider may report a partial refund otherwise, or not at all:
+   * the shop moves its order itself when it refunds). Infrastructure failures throw; retrying with
+   * the same session is always safe.
    */
   refund(input: RefundInput): Promise<RefundOutcome>;
   /**
@@ -106,7 +115,7 @@ export interface PaymentEvent {
   data: {
     sessionId: string;
     orderId: string;
-    /** Integer minor units of `currency`: what the session charged (a refund is always in full). */
+    /** Integer minor units of `currency`: what the session charged, or for `refund.succeeded` what was refunded. */
     amountCents: number;
     /** ISO 4217, upper case. */
     currency: string;

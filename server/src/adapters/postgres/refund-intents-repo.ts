@@ -13,6 +13,8 @@ export interface RefundIntent {
   sessionId: string;
   reason: string;
   returnStock: boolean;
+  /** What goes back: null for the whole session, else a partial refund (0: nothing, every ticket was resold). */
+  amountCents: number | null;
 }
 
 /** What a refund returns to stock: the order's event, fan and items. */
@@ -24,9 +26,19 @@ export class RefundIntentsRepo {
   /** Inside the transaction that moves the order to refunded (a second intent for it is a no-op). */
   async record(tx: Tx, intent: RefundIntent): Promise<void> {
     await clientOf(tx).query(
-      "INSERT INTO refund_intents (order_id, session_id, reason, return_stock) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-      [intent.orderId, intent.sessionId, intent.reason, intent.returnStock],
+      `INSERT INTO refund_intents (order_id, session_id, reason, return_stock, amount_cents) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT DO NOTHING`,
+      [intent.orderId, intent.sessionId, intent.reason, intent.returnStock, intent.amountCents],
     );
+  }
+
+  /** How many of the order's tickets were resold, per ticket class (none: an empty map). */
+  async resoldPerClass(tx: Tx, orderId: string): Promise<Map<string, number>> {
+    const { rows } = await clientOf(tx).query<{ class_id: string; n: number }>(
+      "SELECT class_id, count(*)::int AS n FROM tickets WHERE order_id = $1 AND resold_at IS NOT NULL GROUP BY 1",
+      [orderId],
+    );
+    return new Map(rows.map((r) => [r.class_id, r.n]));
   }
 
   async markDone(orderId: string): Promise<void> {
@@ -43,8 +55,9 @@ export class RefundIntentsRepo {
       session_id: string;
       reason: string;
       return_stock: boolean;
+      amount_cents: string | null;
     }>(
-      `SELECT r.order_id, o.payment_provider AS provider, r.session_id, r.reason, r.return_stock
+      `SELECT r.order_id, o.payment_provider AS provider, r.session_id, r.reason, r.return_stock, r.amount_cents
          FROM refund_intents r JOIN orders o ON o.id = r.order_id
         WHERE r.done_at IS NULL AND r.created_at <= now() - make_interval(secs => $2) ORDER BY r.created_at LIMIT $1`,
       [limit, olderThanSeconds],
@@ -55,6 +68,7 @@ export class RefundIntentsRepo {
       sessionId: r.session_id,
       reason: r.reason,
       returnStock: r.return_stock,
+      amountCents: r.amount_cents === null ? null : Number(r.amount_cents),
     }));
   }
 

@@ -110,7 +110,7 @@ function orderSearchRoute(router: Router, registry: OpenApiRegistry, deps: Admin
   );
 }
 
-/** A paid order's refund: money back, tickets void, stock returned. */
+/** A paid order's refund: money back, tickets void, stock returned (a resold ticket's neither: RefundRunner.record). */
 function refundRoute(router: Router, registry: OpenApiRegistry, deps: AdminOrderDeps): void {
   defineRoute(
     router,
@@ -118,21 +118,21 @@ function refundRoute(router: Router, registry: OpenApiRegistry, deps: AdminOrder
     {
       method: "post",
       path: "/api/admin/orders/:orderId/refund",
-      summary: "Refund a paid order: money back, tickets void, stock returned to the pool",
+      summary: "Refund a paid order: money back (less any resold ticket's face value), tickets void, stock returned",
       tags,
       security: "admin",
       guards: [requireAdmin(deps.admin)],
       params: z.object({ orderId: uuidParam }),
       responses: {
-        200: { description: "refunded", schema: orderAnswer },
-        409: { description: "not paid, or a ticket of it was resold" },
+        200: {
+          description: "refunded: in full, or less the face value of its resold tickets (their buyers keep the seats)",
+          schema: orderAnswer,
+        },
+        409: { description: "not paid" },
       },
     },
     async ({ params }) => {
       if (!isUuid(params.orderId)) throw new HttpError(404, "not_found", "no such order");
-      // Its full amount would go back though the buyer of a resold ticket paid the seller for it.
-      if ((await deps.tickets.ofOrder(params.orderId)).some((t) => t.resoldAt !== null))
-        throw new HttpError(409, "conflict", "a ticket of this order was resold: refund it at the provider by hand");
       const result = await deps.settlement.refund(params.orderId);
       if (result.kind === "not_found") throw new HttpError(404, "not_found", "no such order");
       if (result.kind === "conflict")

@@ -163,6 +163,7 @@ describe("createSession", () => {
 });
 
 describe("refund", () => {
+  const pi = (sessionId: string) => standin.account.session(sessionId).payment_intent;
   async function paidSession(): Promise<string> {
     const { sessionId } = await provider.createSession(input());
     standin.complete(sessionId);
@@ -200,6 +201,20 @@ describe("refund", () => {
     expect(outcome.kind).toBe("refunded");
     const refund = standin.account.refunds.get((outcome as { refundId: string }).refundId)!;
     expect(refund.amount).toBe(12_000);
+  });
+
+  it("refunds part of the payment when given an amount, once: a repeat returns the first, bad amounts asserted", async () => {
+    const sessionId = await paidSession();
+    standin.refundFromDashboard(sessionId, { amount: 345 }); // by hand: not the shop's refund
+    for (const amountCents of [0, 12_346])
+      await expect(provider.refund({ sessionId, reason: "bad", amountCents })).rejects.toBeInstanceOf(AssertionError);
+    const outcome = await provider.refund({ sessionId, reason: "a ticket was resold", amountCents: 5_000 });
+    expect(outcome.kind).toBe("refunded");
+    const refundId = (outcome as { refundId: string }).refundId;
+    expect(standin.account.refunds.get(refundId)!.amount).toBe(5_000);
+    expect(await provider.refund({ sessionId, reason: "again", amountCents: 4_000 })).toEqual(outcome);
+    expect(await provider.refund({ sessionId, reason: "in full" })).toEqual(outcome);
+    expect([...standin.account.refunds.values()].filter((r) => r.payment_intent === pi(sessionId))).toHaveLength(2);
   });
 
   it("does not refund an async payment still pending, and does once it has arrived", async () => {

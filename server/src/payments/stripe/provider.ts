@@ -166,17 +166,33 @@ export class StripeProvider implements PaymentProvider {
     );
   }
 
+  /**
+   * A partial refund first asks for the shop's own refunds of the payment: once the idempotency key
+   * has expired (24 hours), Stripe would make a second partial refund of what is left, where a full
+   * one finds the charge refunded already. The shop's first refund stands, whatever amount a repeat
+   * asks (a Dashboard refund, without the shop's metadata, is not the shop's: its amount is not the
+   * one the shop decided).
+   */
   async refund(input: RefundInput): Promise<RefundOutcome> {
+    const { amountCents } = input;
+    if (amountCents !== undefined)
+      assert(Number.isSafeInteger(amountCents) && amountCents >= 1, `amountCents must be a whole number ≥ 1`);
     if (!checkoutSessionIdPattern.test(input.sessionId)) return { kind: "not_refundable", reason: "unknown_session" };
     const session = await this.findSession(input.sessionId);
     if (!session) return { kind: "not_refundable", reason: "unknown_session" };
     const paymentIntent = paymentIntentOf(session);
     if (session.payment_status !== "paid" || paymentIntent === null)
       return { kind: "not_refundable", reason: "not_succeeded" };
+    if (amountCents !== undefined) {
+      const captured = session.amount_total ?? 0;
+      assert(amountCents <= captured, `amountCents ${amountCents} is more than the ${captured} captured`);
+      const first = await this.firstRefund(paymentIntent, { shopsOnly: true });
+      if (first !== null) return { kind: "refunded", refundId: first };
+    }
     const metadata = { orderId: session.client_reference_id ?? "", reason: input.reason.slice(0, metadataValueMax) };
     try {
       const refund = await this.client.stripe.refunds.create(
-        { payment_intent: paymentIntent, metadata },
+        { payment_intent: paymentIntent, metadata, ...(amountCents === undefined ? {} : { amount: amountCents }) },
         { idempotencyKey: refundIdempotencyKey(session.id) },
       );
       return { kind: "refunded", refundId: refund.id };
@@ -201,8 +217,11 @@ export class StripeProvider implements PaymentProvider {
     }
   }
 
-  /** The payment's earliest refund that did not fail: "the first refund" a repeat returns. */
-  private async firstRefund(paymentIntent: string): Promise<string | null> {
+  /**
+   * The payment's earliest refund that did not fail: "the first refund" a repeat returns — the
+   * shop's own (with its orderId) before one made by hand, and only the shop's when `shopsOnly`.
+   */
+  private async firstRefund(paymentIntent: string, options: { shopsOnly?: boolean } = {}): Promise<string | null> {
     let refunds: Stripe.Refund[];
     try {
       refunds = (await this.client.stripe.refunds.list({ payment_intent: paymentIntent, limit: 100 })).data;
@@ -210,8 +229,11 @@ export class StripeProvider implements PaymentProvider {
       throw stripeFailure(err, `listing the refunds of ${paymentIntent}`);
     }
     // Stripe lists newest first; reversed, a stable sort keeps the older of two made in one second first.
-    const standing = refunds.filter((r) => r.status !== "failed" && r.status !== "canceled").reverse();
-    standing.sort((a, b) => a.created - b.created);
+    const shops = (r: Stripe.Refund) => (r.metadata?.orderId ? 0 : 1);
+    const standing = refunds
+      .filter((r) => r.status !== "failed" && r.status !== "canceled" && (!options.shopsOnly || shops(r) === 0))
+      .reverse();
+    standing.sort((a, b) => shops(a) - shops(b) || a.created - b.created);
     return standing[0]?.id ?? null;
   }
 }

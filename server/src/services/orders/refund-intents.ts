@@ -30,14 +30,20 @@ export interface RefundRunnerDeps {
 export class RefundRunner {
   constructor(private readonly deps: RefundRunnerDeps) {}
 
-  /** Inside the transaction that moves the order to refunded. */
+  /**
+   * Inside the transaction that moves the order to refunded. A ticket of it that was resold is not
+   * refunded: its buyer holds the seat and its seller was paid for it, so the refund is the order's
+   * total less those tickets' face value (a partial refund); the whole session when none was.
+   */
   async record(tx: Tx, order: OrderRecord, reason: string, returnStock: boolean): Promise<RefundIntent> {
+    const resold = await this.deps.refundIntents.resoldPerClass(tx, order.id);
     const intent = {
       orderId: order.id,
       provider: order.paymentProvider,
       sessionId: order.paymentSessionId ?? "",
       reason,
       returnStock,
+      amountCents: refundAmount(order, resold),
     };
     await this.deps.refundIntents.record(tx, intent);
     return intent;
@@ -46,15 +52,22 @@ export class RefundRunner {
   /** Runs one intent's effects (never inside a transaction); returns whether it is done. */
   async run(intent: RefundIntent): Promise<boolean> {
     if (intent.returnStock) await this.returnStock(intent.orderId);
+    if (intent.amountCents === 0) {
+      // Every ticket was resold: nothing of the payment is the fan's to get back.
+      await this.deps.refundIntents.markDone(intent.orderId);
+      this.deps.logger.info({ orderId: intent.orderId, reason: intent.reason }, "refunded: nothing to pay back");
+      return true;
+    }
     const provider = providerFor(this.deps.providers, intent.provider);
-    const refund = await provider.refund({ sessionId: intent.sessionId, reason: intent.reason });
+    const { sessionId, reason, amountCents } = intent;
+    const refund = await provider.refund({ sessionId, reason, ...(amountCents === null ? {} : { amountCents }) });
     if (refund.kind !== "refunded") {
       // Left pending: a paid session the provider will not refund is for a person to look at.
       this.deps.logger.error({ orderId: intent.orderId, refund }, "provider refused a refund; left pending");
       return false;
     }
     await this.deps.refundIntents.markDone(intent.orderId);
-    this.deps.logger.info({ orderId: intent.orderId, refund, reason: intent.reason }, "refunded");
+    this.deps.logger.info({ orderId: intent.orderId, refund, amountCents, reason }, "refunded");
     return true;
   }
 
@@ -101,4 +114,23 @@ export class RefundRunner {
     });
     assertSettled(settleOutcome(await this.deps.ledger.createTransfers(plan)), "return");
   }
+}
+
+/**
+ * What a refund of the order gives back: null (the whole session) when none of its tickets was
+ * resold, else its total less each resold ticket's unit price (its class's, from the order's items),
+ * never below 0. The total is the items' prices plus, for a resale purchase, the buyer's fee: that
+ * stays in the amount refunded.
+ */
+export function refundAmount(
+  order: Pick<OrderRecord, "items" | "totalCents">,
+  resold: ReadonlyMap<string, number>,
+): number | null {
+  let kept = order.totalCents;
+  for (const [classId, n] of resold) {
+    const item = order.items.find((i) => i.classId === classId);
+    if (!item) throw new Error(`a resold ticket of class ${classId} is not among the order's items`);
+    kept -= item.unitPriceCents * Math.min(n, item.quantity);
+  }
+  return kept === order.totalCents ? null : Math.max(kept, 0);
 }

@@ -1,7 +1,9 @@
 // Conformance, part 2: refunds. A paid session is refunded once, whatever the repeats (the first
 // refund comes back), and reported by exactly one refund.succeeded; a session never paid, or none
-// at all, is not refundable, for the port's reason.
+// at all, is not refundable, for the port's reason. A partial refund is once too (the first decides
+// the amount), and an amount outside 1..captured is the caller's bug, asserted.
 import { expect, it } from "vitest";
+import { AssertionError } from "@stampede/shared/assert";
 import { closedPort } from "../services.js";
 import { PaymentProviderUnavailableError } from "@stampede/shared/ports/payment-provider";
 import type { ProviderUnderTest } from "./driver.js";
@@ -30,6 +32,29 @@ export function refundCases(under: () => ProviderUnderTest): void {
         data: { sessionId, orderId: order.orderId, amountCents: 9_900, currency: "USD" },
       },
     ]);
+  });
+
+  it("refunds part of a paid session once: the first refund decides, bad amounts are asserted", async () => {
+    const order = orderInput({ amountCents: 9_900 });
+    const since = under().receiver.deliveries.length;
+    const { sessionId } = await under().provider.createSession(order);
+    await under().drive(sessionId, "succeeded");
+    await waitForEvent(under(), sessionId, "payment.succeeded", since);
+    for (const amountCents of [0, 9_901])
+      await expect(under().provider.refund({ sessionId, reason: "bad", amountCents })).rejects.toBeInstanceOf(
+        AssertionError,
+      );
+    const first = await under().provider.refund({ sessionId, reason: "a ticket was resold", amountCents: 4_000 });
+    expect(first).toEqual({ kind: "refunded", refundId: expect.any(String) });
+    expect(await under().provider.refund({ sessionId, reason: "in full" })).toEqual(first);
+    expect(await under().provider.refund({ sessionId, reason: "other", amountCents: 1_000 })).toEqual(first);
+    await under().settled([sessionId]);
+    // A provider reports a partial refund with its amount, or not as a refund of the session at all
+    // (Stripe: a charge partly refunded is ignored) — never as the whole amount.
+    const refunds = (await eventsOf(under(), sessionId, since)).filter((e) => e.type === "refund.succeeded");
+    expect(refunds.length).toBeLessThanOrEqual(1);
+    for (const refund of refunds)
+      expect(refund.data).toEqual({ sessionId, orderId: order.orderId, amountCents: 4_000, currency: "USD" });
   });
 
   it("does not refund a session never paid, nor one that does not exist", async () => {
