@@ -14,7 +14,7 @@ import { admitted as admittedAs, call as callAs, device, type Device } from "./s
 import { testPool } from "./support/services.js";
 import { stackAdmin } from "./support/stack.js";
 import { useStack } from "./support/use-stack.js";
-import { mismatchLines, responseMismatches } from "./support/response-check.js";
+import { expectAnswersMatchSchemas } from "./support/response-check.js";
 
 const served = useStack();
 let db: pg.Pool;
@@ -26,7 +26,7 @@ afterAll(async () => {
 });
 afterEach(async () => {
   // Every answer matched its route's declared schema (the server checks them under NODE_ENV=test).
-  expect(await responseMismatches(served.url), mismatchLines(served.stack.servers[0]!.output())).toBe(0);
+  await expectAnswersMatchSchemas(served);
 });
 
 const call = (d: Device, method: string, path: string, body?: unknown) => callAs(served.url, d, method, path, body);

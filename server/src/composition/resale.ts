@@ -47,6 +47,7 @@ export function createResale(deps: ResaleWiring) {
   const listings = new ResaleListings(shared);
   const purchases = new ResalePurchases({
     ...shared,
+    listings,
     providers: deps.providers,
     orderTokens: new OrderTokens(deps.secretKey),
     publicUrl: deps.publicUrl,

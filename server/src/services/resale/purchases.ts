@@ -14,7 +14,7 @@ import type { EventRecord } from "../../adapters/postgres/events-repo.js";
 import type { ListingRecord, PurchaseRecord } from "../../adapters/postgres/resale-repo.js";
 import type { OrderTokens } from "../orders/order-token.js";
 import { DomainError } from "../errors.js";
-import { ResaleListings, type ResaleActor, type ResaleDeps } from "./listings.js";
+import type { ResaleActor, ResaleDeps, ResaleListings } from "./listings.js";
 
 /** The provider's reference of a resale purchase (its "order id" there). */
 export const resaleReference = (purchaseId: string): string => `resale_${purchaseId}`;
@@ -26,6 +26,8 @@ export function purchaseIdOf(reference: string): string | null {
 }
 
 export interface PurchasesDeps extends ResaleDeps {
+  /** The listings service (its event, settings and "who holds it" answers), shared, not made again. */
+  listings: ResaleListings;
   /** The fan's live admission to the event (as a hold checks it): its jti, or admission_required. */
   checkAdmission(event: EventRecord, fanId: string, token: string): Promise<string>;
   providers: PaymentProviders;
@@ -55,7 +57,7 @@ export class ResalePurchases {
   private readonly listings: ResaleListings;
   private readonly now: () => number;
   constructor(private readonly deps: PurchasesDeps) {
-    this.listings = new ResaleListings(deps);
+    this.listings = deps.listings;
     this.now = deps.now ?? Date.now;
   }
 
