@@ -5,6 +5,7 @@
 //   npx tsx client/test/screenshots.ts bench     only the benchmarks page (bench/results as recorded)
 //   npx tsx client/test/screenshots.ts admission only the dashboard's admission controller panel
 //   npx tsx client/test/screenshots.ts resale    only the fan accounts and resale pages
+//   npx tsx client/test/screenshots.ts codes     only presale and promo codes
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
@@ -21,6 +22,7 @@ import {
   signUpFan,
   type Sale,
 } from "./support.js";
+import { codesPages } from "./screenshots-codes.js";
 
 const outDir = fileURLToPath(new URL("../../docs/screenshots/", import.meta.url));
 const phone = { width: 390, height: 844 };
@@ -358,6 +360,9 @@ async function main(): Promise<void> {
     console.log("fan accounts and resale…");
     await resalePages(browser, url);
 
+    console.log("presale and codes…");
+    await codesPages(browser, url, outDir);
+
     console.log("benchmarks…");
     await benchPage(browser, url);
   } finally {
@@ -372,6 +377,7 @@ const parts: Record<string, (browser: Browser, url: string) => Promise<void>> = 
   bench: benchPage,
   admission: admissionPanel,
   resale: resalePages,
+  codes: (browser, url) => codesPages(browser, url, outDir),
 };
 const part = process.argv[2] === undefined ? undefined : parts[process.argv[2]];
 await (part ? only(part) : main());

@@ -42,6 +42,13 @@ export const errorCodes = [
   "listing_unavailable",
   "own_listing",
   "refund_not_allowed",
+  "challenge_required",
+  "challenge_failed",
+  "code_required",
+  "code_invalid",
+  "code_used_up",
+  "waitlist_unavailable",
+  "claim_expired",
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

@@ -4,7 +4,14 @@
 // refusal reads as plain words with a next step.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createApi } from "./api.js";
-import { HoldForm, holdProblem, overloadRetryDelayMs, overloadRetryWords, type HoldView } from "./checkout.svelte.js";
+import {
+  codeRefusalWords,
+  HoldForm,
+  holdProblem,
+  overloadRetryDelayMs,
+  overloadRetryWords,
+  type HoldView,
+} from "./checkout.svelte.js";
 import { memoryStorage } from "./storage.js";
 import { apiError, fakeFetch, json, tier, type Responder } from "./test-support.js";
 import type { TicketClassView } from "./views.js";
@@ -27,6 +34,7 @@ function setup(
     tier({ id: "c2", code: "VIP", name: "VIP", priceCents: 9900, perOrderMax: 2, available: 1 }),
   ],
   random: () => number = () => 0,
+  presaleOpen = false,
 ) {
   const fetch = fakeFetch(responder);
   const storage = memoryStorage();
@@ -44,6 +52,7 @@ function setup(
     storage,
     newKey: () => `key-${++keys}`,
     random,
+    presaleOpen: () => presaleOpen,
   });
   return { form, fetch, storage, visited, dropAdmission: () => (admission = null) };
 }
@@ -282,3 +291,42 @@ describe("holdProblem", () => {
     expect(holdProblem(err(0, "timeout"), 6).message).toMatch(/won't get two holds/);
   });
 });
+
+describe("HoldForm: codes", () => {
+  it("needs a code while the presale is on, sends it trimmed, and sends none when left empty", async () => {
+    const presale = setup(undefined, undefined, undefined, true);
+    presale.form.setQuantity("c1", 1);
+    presale.form.email = "fan@example.com";
+    expect(await presale.form.submit()).toBe(false);
+    expect(presale.form.codeError).toMatch(/presale is on/);
+    expect(presale.fetch.calls).toHaveLength(0);
+    presale.form.code = "  fans-7kq2 ";
+    expect(await presale.form.submit()).toBe(true);
+    expect(presale.fetch.calls[0]!.body).toMatchObject({ code: "fans-7kq2" });
+
+    const general = setup();
+    general.form.setQuantity("c1", 1);
+    general.form.email = "fan@example.com";
+    expect(general.form.codeError).toBeNull();
+    expect(await general.form.submit()).toBe(true);
+    expect(general.fetch.calls[0]!.body).not.toHaveProperty("code");
+  });
+
+  it("says why a code was refused, by its reason, and lets the fan change it", () => {
+    const invalid = (reason: unknown) => ({ ...apiErrorOf(409, "code_invalid"), details: { reason } });
+    expect(holdProblem(invalid("other_event"), 6)).toEqual({
+      code: "code_invalid",
+      message: "That code is for another event.",
+      next: "change",
+    });
+    expect(holdProblem(invalid("wrong_tier"), 6).message).toMatch(/tier that isn't in your choice/);
+    expect(codeRefusalWords({ reason: "something new" })).toMatch(/We don't know that code/);
+    expect(codeRefusalWords(undefined)).toMatch(/We don't know that code/);
+    expect(holdProblem(apiErrorOf(409, "code_used_up"), 6).next).toBe("change");
+    expect(holdProblem(apiErrorOf(403, "code_required"), 6).message).toMatch(/presale is on/);
+  });
+});
+
+function apiErrorOf(status: number, code: "code_invalid" | "code_used_up" | "code_required") {
+  return { status, code, message: code, retryAfterSeconds: null };
+}

@@ -1,6 +1,7 @@
 // The hold form of an admitted fan: pick tiers and quantities within each tier's perOrderMax,
 // what is left, and what the fan has left of the event's perFanMax (tickets they already hold or
-// bought count; see fan-orders.svelte.ts); give an email; place the hold.
+// bought count; see fan-orders.svelte.ts); give an email, and a presale or promo code (one is needed
+// while the event's presale is on); place the hold.
 // `POST /api/events/:eventId/holds` carries the fan token (Bearer) and an Idempotency-Key made
 // once per attempt: a retry of the same choice after no answer (network, timeout, 5xx) or after
 // `request_in_progress` (that attempt is still at work) reuses it, so a double click or a flaky
@@ -52,6 +53,8 @@ export interface HoldFormDeps {
   tiers: () => readonly TicketClassView[];
   admissionToken: () => string | null;
   fanToken: () => string | null;
+  /** The event's presale is on: a presale code is needed to hold (lib/presale.svelte.ts). */
+  presaleOpen?: () => boolean;
   /** Leaves the app for the payment page (a real page load). */
   goTo: (url: string) => void;
   storage?: KeyValueStorage | null;
@@ -79,6 +82,8 @@ export class HoldForm {
   /** Tickets wanted per tier id. */
   quantities = $state<Record<string, number>>({});
   email = $state("");
+  /** A presale or promo code, as typed. */
+  code = $state("");
   submitting = $state(false);
   problem = $state.raw<HoldProblem | null>(null);
   /** Set by the first submit: field errors show from then on, not while the fan is still typing. */
@@ -128,7 +133,13 @@ export class HoldForm {
     const over = this.tiers.find((t) => (this.quantities[t.id] ?? 0) > this.maxFor(t));
     return over ? `Only ${this.maxFor(over)} ${over.name} tickets can be picked now.` : null;
   });
-  valid = $derived(this.emailError === null && this.choiceError === null);
+  presaleOpen = $derived.by(() => this.#deps.presaleOpen?.() ?? false);
+  codeError = $derived(
+    this.presaleOpen && this.code.trim() === ""
+      ? "The presale is on: enter the presale code you were sent to buy tickets."
+      : null,
+  );
+  valid = $derived(this.emailError === null && this.choiceError === null && this.codeError === null);
 
   constructor(deps: HoldFormDeps) {
     this.#deps = deps;
@@ -168,7 +179,13 @@ export class HoldForm {
       this.problem = { code: "admission_required", message: holdMessages.admission_required, next: "rejoin" };
       return false;
     }
-    const body: endpoints.HoldBody = { admissionToken, items: this.items, email: this.email.trim() };
+    const code = this.code.trim();
+    const body: endpoints.HoldBody = {
+      admissionToken,
+      items: this.items,
+      email: this.email.trim(),
+      ...(code ? { code } : {}),
+    };
     const text = JSON.stringify(body);
     if (this.#attempt === null || this.#attempt.text !== text) this.#attempt = { key: this.#newKey(), body, text };
     const attempt = this.#attempt;
@@ -255,6 +272,8 @@ const holdMessages = {
   overloaded:
     "Lots of fans are checking out right now, so your tickets aren't held yet. " +
     "Press Hold tickets again in a moment — you keep your turn, and you won't get two holds.",
+  code_required: "The presale is on: enter the presale code you were sent, then press Hold tickets again.",
+  code_used_up: "That code has already been used as many times as it allows. Check it, or buy without it.",
   network: "We couldn't reach Stampede. Check your connection and press Hold tickets again — you won't get two holds.",
 } as const;
 
@@ -291,6 +310,12 @@ export function holdProblem(error: ApiError, perFanMax: number): HoldProblem {
       return is("overloaded", "retry");
     case "unauthorized":
       return is("unauthorized", "reload");
+    case "code_required":
+      return is("code_required", "change");
+    case "code_used_up":
+      return is("code_used_up", "change");
+    case "code_invalid":
+      return { code, message: codeRefusalWords(error.details), next: "change" };
     case "network_error":
     case "timeout":
       return is("network", "retry");
@@ -301,4 +326,19 @@ export function holdProblem(error: ApiError, perFanMax: number): HoldProblem {
         next: error.status === 0 || error.status >= 500 || code === "rate_limited" ? "retry" : "none",
       };
   }
+}
+
+const codeRefusals: Record<string, string> = {
+  unknown: "We don't know that code. Check it for typing mistakes and try again.",
+  other_event: "That code is for another event.",
+  outside_window: "That code can't be used at this time.",
+  presale_over: "The presale is over, so the presale code isn't needed: clear it and press Hold tickets again.",
+  presale_only: "Only presale codes work during the presale. Promo codes can be used once the general sale opens.",
+  wrong_tier: "That code is for a ticket tier that isn't in your choice.",
+};
+
+/** Why a code was refused (details.reason of code_invalid), in plain words. */
+export function codeRefusalWords(details: unknown): string {
+  const reason = typeof details === "object" && details !== null ? (details as { reason?: unknown }).reason : undefined;
+  return (typeof reason === "string" ? codeRefusals[reason] : undefined) ?? codeRefusals.unknown!;
 }

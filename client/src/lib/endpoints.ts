@@ -18,6 +18,13 @@ import type { FanSessionView } from "@stampede/shared/api/session";
 import type { CancellationView } from "@stampede/shared/api/cancellation";
 import type { FanRefundView, RefundPolicyView } from "@stampede/shared/api/refunds";
 import type {
+  codeBatchInput,
+  CodeBatchView,
+  CodeListView,
+  presaleInput,
+  PresaleView,
+} from "@stampede/shared/api/codes";
+import type {
   accountCredentialsInput,
   accountLinkInput,
   AccountOrdersView,
@@ -71,6 +78,11 @@ export type JoinBody = z.input<typeof fanProofs> | undefined;
 /** `POST /api/events/:eventId/holds`: an empty or missing admission token is answered admission_required. */
 export type HoldBody = z.input<typeof holdInput>;
 
+/** `POST /api/admin/events/:eventId/codes`: a batch of codes alike. */
+export type CodeBatchBody = z.input<typeof codeBatchInput>;
+/** `PUT /api/admin/events/:eventId/presale`: the presale's end (null: none). */
+export type PresaleBody = z.input<typeof presaleInput>;
+
 /** `POST /api/account/signup` and `/signin`. */
 export type CredentialsBody = z.input<typeof accountCredentialsInput>;
 /** `POST /api/account/verify`: the token of the link in the verification email. */
@@ -105,6 +117,7 @@ export const joinQueue = (eventId: string) => post<QueueView, JoinBody>(`/api/ev
 export const leaveQueue = (eventId: string) => del<QueueLeaveView>(`/api/events/${at(eventId)}/queue`);
 export const lottery = (eventId: string) => get<LotteryView>(`/api/events/${at(eventId)}/lottery`);
 export const fairness = (eventId: string) => get<FairnessSummary>(`/api/events/${at(eventId)}/fairness`);
+export const presale = (eventId: string) => get<PresaleView>(`/api/events/${at(eventId)}/presale`);
 export const placeHold = (eventId: string) => post<HoldView, HoldBody>(`/api/events/${at(eventId)}/holds`);
 export const fanOrders = (eventId: string) => get<FanOrdersView>(`/api/events/${at(eventId)}/orders/mine`);
 export const order = (orderId: string) => get<OrderView>(`/api/orders/${at(orderId)}`);
@@ -172,6 +185,13 @@ export const refundPolicy = (eventId: string) =>
   get<RefundPolicyView>(`/api/admin/events/${at(eventId)}/refund-policy`);
 export const updateRefundPolicy = (eventId: string) =>
   put<RefundPolicyView, RefundPolicyView>(`/api/admin/events/${at(eventId)}/refund-policy`);
+export const adminPresale = (eventId: string) => get<PresaleView>(`/api/admin/events/${at(eventId)}/presale`);
+export const updatePresale = (eventId: string) =>
+  put<PresaleView, PresaleBody>(`/api/admin/events/${at(eventId)}/presale`);
+export const eventCodes = (eventId: string, after: string | null) =>
+  get<CodeListView>(`/api/admin/events/${at(eventId)}/codes?limit=100${after ? `&after=${at(after)}` : ""}`);
+export const createCodes = (eventId: string) =>
+  post<CodeBatchView, CodeBatchBody>(`/api/admin/events/${at(eventId)}/codes`);
 export const checkin = () => post<CheckinView, CheckinBody>("/api/admin/checkin");
 
 // Benchmarks.

@@ -55,6 +55,9 @@ import { IdempotencyStore } from "../adapters/postgres/idempotency-store.js";
 import { SalesFigures } from "../adapters/postgres/sales-figures.js";
 import { TicketsRepo } from "../adapters/postgres/tickets-repo.js";
 import { orderRoutes } from "../http/routes/orders.js";
+import { accessCodeRoutes } from "../http/routes/access-codes.js";
+import { AccessCodes } from "../services/orders/access-codes.js";
+import { CodesRepo } from "../adapters/postgres/codes-repo.js";
 import { Settlement } from "../services/orders/settlement.js";
 import { newShortCode, TicketCodes } from "../services/orders/ticket-codes.js";
 import { webhookRoutes } from "../http/routes/payment-webhook.js";
@@ -258,7 +261,9 @@ function checkoutServices(
     events: own ? new EventCache(new EventsRepo(own)) : deps.eventCache,
     ...{ codes, store: deps.store, domainEvents, logger: deps.logger },
   });
+  const accessCodes = new AccessCodes({ repo: new CodesRepo(deps.pool), ledger: deps.ledger });
   const holds = new HoldsService({
+    codes: accessCodes,
     ...{
       orders,
       events: deps.eventCache,
@@ -286,7 +291,7 @@ function checkoutServices(
   });
   return {
     ...{ orders, tickets, salesFigures, holds, settlement, resaleSettlement, resalePayouts },
-    ...{ ending, codes, domainEvents },
+    ...{ ending, codes, domainEvents, accessCodes },
   };
 }
 
@@ -296,7 +301,7 @@ function checkoutRouters(
   parts: ReturnType<typeof checkoutServices>,
   holdGate: AdmissionGate,
 ): Router[] {
-  const { orders, tickets, salesFigures, holds, settlement, ending, codes } = parts;
+  const { orders, tickets, salesFigures, holds, settlement, ending, codes, accessCodes } = parts;
   const idempotency = new IdempotentRequests<HoldView>(new IdempotencyStore(deps.pool), {
     leaseMs: deps.idempotencyLeaseMs,
   });
@@ -335,6 +340,7 @@ function checkoutRouters(
       },
       deps.registry,
     ),
+    accessCodeRoutes({ codes: accessCodes, events: deps.events, admin: deps.admin }, deps.registry),
   ];
 }
 

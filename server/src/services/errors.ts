@@ -79,6 +79,13 @@ export const errorStatus: Record<ErrorCode, number> = {
   listing_unavailable: 409,
   own_listing: 409,
   refund_not_allowed: 409,
+  challenge_required: 403,
+  challenge_failed: 403,
+  code_required: 403,
+  code_invalid: 409,
+  code_used_up: 409,
+  waitlist_unavailable: 409,
+  claim_expired: 409,
 };
 
 /** A used-up rate limit, for HTTP and socket acks alike; `details` adds to {retryAfterSeconds}. */

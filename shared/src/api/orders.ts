@@ -51,6 +51,8 @@ export const orderView = z.strictObject({
   paidAt: utcTime.nullable(),
   /** Only while the order is held. */
   paymentUrl: z.string().optional(),
+  /** The presale or promo code the order was placed with (its prices are the code's). */
+  code: z.string().optional(),
   tickets: z.array(ticketView),
   perks: z.array(z.strictObject({ code: z.string(), name: z.string() })),
 });
@@ -77,6 +79,8 @@ export const holdInput = z.object({
     .min(1)
     .max(20),
   email: z.email().max(254),
+  /** A presale code (needed while the event's presale is open) or a promo code: one per order. */
+  code: z.string().max(64).optional(),
 });
 
 /** `201` of `POST /api/events/:eventId/holds`: the order as held, with the order token and the payment link. */

@@ -77,7 +77,9 @@ export type AccountKind =
   | "allowance"
   | "allowance_used"
   | "listing"
-  | "listing_sink";
+  | "listing_sink"
+  | "code"
+  | "code_used";
 
 // Every hold names the same few accounts again: remember recent names (bounded, so a long sale
 // with many fans cannot grow it without limit; dropping it all at once is fine — it is a cache).

@@ -12,6 +12,7 @@ import {
   perkOutcome,
   planEventSetup,
   planHold,
+  planCodeFunding,
   planPerkGrant,
   planPost,
   planVoid,
@@ -186,6 +187,36 @@ describe("holds", () => {
     expect(() =>
       planHold({ ...plan.hold, fanId: "f", perFanMax: 4, holdSeconds: 1, items: [{ tierId: "ga", quantity: 1 }] }),
     ).toThrow(/holdSeconds/);
+  });
+});
+
+describe("codes", () => {
+  it("a code's uses are held with the tickets: used up refuses the whole hold; a void gives the use back", async () => {
+    const model = await setUp();
+    const funding = planCodeFunding(ledger, [{ codeId: "fanclub", uses: 1 }]);
+    await model.createAccounts(funding.accounts);
+    expect((await model.createTransfers(funding.transfers)).map((r) => r.status)).toEqual([TS.created]);
+    const items = [{ tierId: "ga", quantity: 2 }];
+    const first = await hold(model, { items, codeId: "fanclub" });
+    expect(first.outcome).toEqual({ kind: "placed", retried: false });
+    const second = await hold(model, { items, codeId: "fanclub", fanId: "fan-2" });
+    expect(second.outcome).toEqual({ kind: "code_used_up" });
+    expect(await inventory(model, "ga")).toMatchObject({ available: 3, held: 2 });
+    // Negative control: the same hold without the code is placed.
+    expect((await hold(model, { items, fanId: "fan-2" })).outcome.kind).toBe("placed");
+    expect(settleOutcome(await model.createTransfers(planVoid(first.plan.hold)))).toEqual({
+      kind: "done",
+      retried: false,
+    });
+    const [code] = await model.lookupAccounts([accountId("code", ledger, "fanclub")]);
+    expect([code!.debits_pending, code!.debits_posted]).toEqual([0n, 0n]);
+    const third = await hold(model, { items: [{ tierId: "vip", quantity: 1 }], codeId: "fanclub", fanId: "fan-3" });
+    expect(settleOutcome(await model.createTransfers(planPost(third.plan.hold)))).toEqual({
+      kind: "done",
+      retried: false,
+    });
+    const [after] = await model.lookupAccounts([accountId("code", ledger, "fanclub")]);
+    expect(after!.debits_posted).toBe(1n);
   });
 });
 

@@ -5,11 +5,13 @@
 //   operator(tier) ──fund capacity──▶ budget(tier) ──hold q (pending)──▶ spent(tier)
 //   operator(tier) ◀──lower capacity── budget(tier)      (an edit; raising is another fund)
 //   issuer ──fund N──▶ perk_budget ──grant 1──▶ perk_granted
+//   issuer ──fund uses──▶ code(id) ──hold 1 (pending)──▶ code_used      (a presale or promo code)
 //
-// budget, allowance and perk_budget carry debits_must_not_exceed_credits: that flag is the
+// budget, allowance, perk_budget and code carry debits_must_not_exceed_credits: that flag is the
 // stock check, made by the ledger in the same step as the write.
 // A hold is [fund allowance (idempotent, unlinked)] + linked chain [allowance pending,
-// one pending per tier]: the per-fan limit and every tier's stock are checked all or nothing.
+// one pending per tier, the code's use if one is given]: the per-fan limit, every tier's stock and
+// the code's uses are checked all or nothing.
 import { assert } from "../assert.js";
 import { holdSecondsMax, holdSecondsMin } from "../limits.js";
 import {
@@ -39,6 +41,8 @@ export const accountCodes = {
   allowance_used: 8,
   listing: 9,
   listing_sink: 10,
+  code: 11,
+  code_used: 12,
 } as const;
 
 export const transferCodes = {
@@ -53,6 +57,8 @@ export const transferCodes = {
   fund_listing: 50,
   resale_lock: 51,
   listing_guard: 52,
+  fund_code: 60,
+  hold_code: 61,
 } as const;
 
 export interface EventLedgerSpec {
@@ -127,12 +133,15 @@ export interface HoldRequest {
   perFanMax: number;
   holdSeconds: number;
   items: readonly { tierId: string; quantity: number }[];
+  /** A presale or promo code the hold is placed with: one of its uses is held with the tickets. */
+  codeId?: string | null | undefined;
 }
 
 export interface HoldRef {
   ledger: number;
   holdId: string;
   tierIds: readonly string[];
+  codeId?: string | null | undefined;
 }
 
 export interface HoldPlan extends LedgerBatch {
@@ -179,11 +188,36 @@ export function planHold(req: HoldRequest): HoldPlan {
       ),
     ),
   ];
+  if (req.codeId) {
+    const use = accountId("code", ledger, req.codeId);
+    chain.push(pending("code", use, accountId("code_used", ledger), 1n, transferCodes.hold_code));
+  }
   chain[chain.length - 1]!.flags &= ~TransferFlags.linked;
   return {
     accounts: [allowance],
     transfers: [fund, ...chain],
-    hold: { ledger, holdId, tierIds: req.items.map((i) => i.tierId) },
+    hold: { ledger, holdId, tierIds: req.items.map((i) => i.tierId), codeId: req.codeId ?? null },
+  };
+}
+
+/** A code's accounts (made once per event: code_used; once per code: code) and the funding of its uses. */
+export function planCodeFunding(ledger: number, codes: readonly { codeId: string; uses: number }[]): LedgerBatch {
+  return {
+    accounts: [
+      newAccount("issuer", ledger, "", false),
+      newAccount("code_used", ledger, "", false),
+      ...codes.map((c) => newAccount("code", ledger, c.codeId, true)),
+    ],
+    transfers: codes.map((c) =>
+      transfer({
+        id: setupTransferId("fund_code", ledger, c.codeId),
+        debit_account_id: accountId("issuer", ledger),
+        credit_account_id: accountId("code", ledger, c.codeId),
+        amount: quantity(c.uses, "code uses"),
+        ledger,
+        code: transferCodes.fund_code,
+      }),
+    ),
   };
 }
 
@@ -207,7 +241,8 @@ export function allowanceFunding(
 }
 
 function settleChain(hold: HoldRef, verb: "post" | "void"): Transfer[] {
-  return settlePending(hold.holdId, ["allowance", ...hold.tierIds.map((t) => `tier/${t}`)], verb);
+  const slots = ["allowance", ...hold.tierIds.map((t) => `tier/${t}`), ...(hold.codeId ? ["code"] : [])];
+  return settlePending(hold.holdId, slots, verb);
 }
 
 /** Posts or voids, all or nothing, the pending transfers placed under `parentId` with these slots;
@@ -330,6 +365,7 @@ export type HoldOutcome =
   | { kind: "placed"; retried: boolean }
   | { kind: "sold_out"; tierId: string }
   | { kind: "fan_limit_reached" }
+  | { kind: "code_used_up" }
   | { kind: "already_failed" }
   | { kind: "rejected"; status: CreateTransferStatusName };
 
@@ -355,9 +391,9 @@ export function holdOutcome(plan: HoldPlan, results: readonly CreateTransferResu
   if (broken.index === 0 && broken.status === TS.exists) return { kind: "placed", retried: true };
   if (broken.status === TS.id_already_failed) return { kind: "already_failed" };
   if (broken.status === TS.exceeds_credits) {
-    return broken.index === 0
-      ? { kind: "fan_limit_reached" }
-      : { kind: "sold_out", tierId: plan.hold.tierIds[broken.index - 1]! };
+    if (broken.index === 0) return { kind: "fan_limit_reached" };
+    const tierId = plan.hold.tierIds[broken.index - 1];
+    return tierId === undefined ? { kind: "code_used_up" } : { kind: "sold_out", tierId };
   }
   return { kind: "rejected", status: transferStatusName(broken.status) };
 }

@@ -14,6 +14,8 @@ export const holdRef = (event: { ledger: number }, order: OrderRecord) => ({
   ledger: event.ledger,
   holdId: order.holdId,
   tierIds: order.items.map((i) => i.classId),
+  // Only the order's own hold took the code's use (a late payment's hold has none, and is never settled by this).
+  codeId: order.holdId === order.id ? (order.codeId ?? null) : null,
 });
 
 /** Rejected or not-found answers to a post/void of our own hold are bugs, not outcomes. */

@@ -26,6 +26,9 @@ export interface OrderRecord {
   expiresAt: string;
   createdAt: string;
   paidAt: string | null;
+  /** The presale or promo code the order was placed with (its hold took one of the code's uses). */
+  codeId?: string | null;
+  code?: string | null;
 }
 
 export interface OrderStatusStore {

@@ -26,6 +26,8 @@ const toRecord = (r: Record<string, unknown>): OrderRecord => ({
   expiresAt: (r.expires_at as Date).toISOString(),
   createdAt: (r.created_at as Date).toISOString(),
   paidAt: r.paid_at ? (r.paid_at as Date).toISOString() : null,
+  codeId: (r.code_id as string | null) ?? null,
+  code: (r.code as string | null) ?? null,
 });
 
 export type NewOrder = Omit<OrderRecord, "status" | "createdAt" | "paidAt">;
@@ -43,13 +45,13 @@ export interface OrderSearch {
 
 // Concurrent holds write their orders as one multi-row statement (and check for active holds as one).
 const insertHeldSql = `INSERT INTO orders (id, event_id, fan_id, email, status, admission_jti, hold_id, items, total_cents, currency,
-    order_token_hash, payment_provider, payment_session_id, payment_url, expires_at)
+    order_token_hash, payment_provider, payment_session_id, payment_url, expires_at, code_id, code)
   SELECT id, event_id, fan_id, email, 'held', admission_jti, hold_id, items, total_cents, currency, order_token_hash,
-    payment_provider, payment_session_id, payment_url, expires_at
+    payment_provider, payment_session_id, payment_url, expires_at, code_id, code
   FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::uuid[], $7::jsonb[], $8::bigint[], $9::text[],
-    $10::text[], $11::text[], $12::text[], $13::text[], $14::timestamptz[])
+    $10::text[], $11::text[], $12::text[], $13::text[], $14::timestamptz[], $15::uuid[], $16::text[])
     AS n(id, event_id, fan_id, email, admission_jti, hold_id, items, total_cents, currency, order_token_hash,
-      payment_provider, payment_session_id, payment_url, expires_at)
+      payment_provider, payment_session_id, payment_url, expires_at, code_id, code)
   ON CONFLICT DO NOTHING
   RETURNING id`;
 
@@ -73,6 +75,8 @@ export class OrdersRepo implements OrderStatusStore {
       columnOf(orders, "paymentSessionId"),
       columnOf(orders, "paymentUrl"),
       columnOf(orders, "expiresAt"),
+      orders.map((o) => o.codeId ?? null),
+      orders.map((o) => o.code ?? null),
     ]);
     const inserted = new Set(rows.map((r) => r.id));
     return orders.map((o) => inserted.has(o.id));

@@ -26,12 +26,14 @@ import type { DomainEvents } from "../../adapters/redis/domain-events.js";
 import { earlierHoldExpiry } from "./hold-resume.js";
 import { nothingHeld, type HoldAttempt } from "./idempotency.js";
 import type { OrderTokens } from "./order-token.js";
+import type { AccessCodes } from "./access-codes.js";
 import type { OrderItem, OrderRecord, OrdersRepo } from "../../adapters/postgres/orders-repo.js";
 
 export interface HoldRequestBody {
   admissionToken: string;
   items: Array<{ classId: string; quantity: number }>;
   email: string;
+  code?: string | undefined;
 }
 
 /** The 201 of POST /api/events/:eventId/holds (shared/src/api/orders.ts). */
@@ -47,6 +49,8 @@ export interface HoldsDeps {
   providers: PaymentProviders;
   orderTokens: OrderTokens;
   domainEvents: DomainEvents;
+  /** Presale and promo codes: the one a hold is placed with, checked and priced (its use is the ledger's). */
+  codes: Pick<AccessCodes, "forHold">;
   /** Schedules the expiry job (layer 2) at expiresAt; best effort — the sweeper and the ledger timeout back it up. */
   scheduleExpiry: (orderId: string, expiresAtMs: number) => Promise<void>;
   publicUrl: () => string;
@@ -62,6 +66,8 @@ interface HeldInLedger {
   email: string;
   orderId: string;
   items: OrderItem[];
+  codeId: string | null;
+  code: string | null;
   expiresAtMs: number;
 }
 
@@ -150,11 +156,15 @@ export class HoldsService {
     const jti = await this.checkAdmission(event, fanId, body.admissionToken);
     if (event.status === "sold_out") throw soldOut();
     if (event.status !== "on_sale") throw refuse("sale_not_open", `the sale is ${event.status.replace("_", " ")}`);
-    const items = this.orderItems(event, body.items);
+    const listed = this.orderItems(event, body.items);
+    const code = await this.deps.codes.forHold(event, body.code, listed);
+    const items = code?.items ?? listed;
+    const codeId = code?.codeId ?? null;
     // The stock snapshot was read before any of this (soldOutAtOnce): the ledger decides from here.
     if (await this.deps.orders.hasActiveHold(jti)) throw holdActive();
-    const expiresAtMs = await this.holdInLedger(event, fanId, attempt.orderId, items);
-    return this.openOrder({ event, fanId, jti, email: body.email, orderId: attempt.orderId, items, expiresAtMs });
+    const expiresAtMs = await this.holdInLedger(event, fanId, attempt.orderId, items, codeId);
+    const held = { event, fanId, jti, email: body.email, orderId: attempt.orderId, items, codeId };
+    return this.openOrder({ ...held, code: code?.code ?? null, expiresAtMs });
   }
 
   /** The payment session and the order row for a hold in place. */
@@ -176,7 +186,7 @@ export class HoldsService {
           lineItems: lineItemsOf(event, items),
         }),
       )
-      .catch((err: unknown) => this.voidAfter(err, event, orderId, items));
+      .catch((err: unknown) => this.voidAfter(err, holdRefOf(hold)));
     const expiresAt = new Date(expiresAtMs).toISOString();
     const inserted = await this.deps.orders.insertHeld({
       ...{
@@ -187,7 +197,7 @@ export class HoldsService {
         admissionJti: hold.jti,
         holdId: orderId,
       },
-      ...{ items, totalCents, currency, orderTokenHash: hash, expiresAt },
+      ...{ items, totalCents, currency, orderTokenHash: hash, expiresAt, codeId: hold.codeId, code: hold.code },
       ...{
         paymentProvider: event.paymentProvider,
         paymentSessionId: session.sessionId,
@@ -198,9 +208,7 @@ export class HoldsService {
       // Already there (another attempt of this very request got in first), or another hold of this admission won the race.
       const ours = await this.deps.orders.get(orderId);
       if (ours) return this.earlierOrder(ours, hold.fanId);
-      await this.deps.ledger.createTransfers(
-        planVoid({ ledger: event.ledger, holdId: orderId, tierIds: items.map((i) => i.classId) }),
-      );
+      await this.deps.ledger.createTransfers(planVoid(holdRefOf(hold)));
       throw holdActive();
     }
     await this.deps.scheduleExpiry(orderId, expiresAtMs).catch(() => {}); // the sweeper is the backstop
@@ -232,9 +240,9 @@ export class HoldsService {
    * Voided, the order id holds nothing and the retry may start afresh; if the void fails too, the
    * retry resumes this hold (or the ledger's timeout ends it).
    */
-  private async voidAfter(err: unknown, event: EventRecord, orderId: string, items: OrderItem[]): Promise<never> {
+  private async voidAfter(err: unknown, hold: HoldRef): Promise<never> {
     const voided = await this.deps.ledger
-      .createTransfers(planVoid({ ledger: event.ledger, holdId: orderId, tierIds: items.map((i) => i.classId) }))
+      .createTransfers(planVoid(hold))
       .then((results) => ["done", "already_voided", "expired", "not_found"].includes(settleOutcome(results).kind))
       .catch(() => false);
     throw voided && typeof err === "object" && err !== null ? nothingHeld(err) : err;
@@ -311,8 +319,15 @@ export class HoldsService {
   }
 
   /** Holds the items in the ledger under orderId; returns when the hold ends (epoch ms). */
-  private async holdInLedger(event: EventRecord, fanId: string, orderId: string, items: OrderItem[]): Promise<number> {
+  private async holdInLedger(
+    event: EventRecord,
+    fanId: string,
+    orderId: string,
+    items: OrderItem[],
+    codeId: string | null,
+  ): Promise<number> {
     const plan = planHold({
+      codeId,
       ledger: event.ledger,
       holdId: orderId,
       fanId,
@@ -328,6 +343,8 @@ export class HoldsService {
         return outcome.retried ? this.earlierHold(plan.hold) : placedAtMs + event.waitingRoom.holdSeconds * 1000;
       case "fan_limit_reached":
         throw await this.overAllowance(event, fanId);
+      case "code_used_up":
+        throw refuse("code_used_up", "this code has been used as many times as it may be");
       case "sold_out":
         throw await this.outOfStock(event, outcome.tierId);
       case "already_failed": // a transient failure of this very hold id: nothing was held, nor ever will be under this id
@@ -349,6 +366,16 @@ export class HoldsService {
     }
     return expiresAtMs;
   }
+}
+
+/** The ledger's hold of an order being placed: its tiers and its code's use. */
+function holdRefOf(hold: HeldInLedger): HoldRef {
+  return {
+    ledger: hold.event.ledger,
+    holdId: hold.orderId,
+    tierIds: hold.items.map((i) => i.classId),
+    codeId: hold.codeId,
+  };
 }
 
 /** What the provider's page lists: a line per tier, named by the event and the tier. */

@@ -29,6 +29,7 @@ export async function orderView(
     createdAt: order.createdAt,
     paidAt: order.paidAt,
     ...(order.status === "held" && order.paymentUrl ? { paymentUrl: order.paymentUrl } : {}),
+    ...(order.code ? { code: order.code } : {}),
     tickets: tickets.map((t) => ({
       ticketId: t.id,
       classCode: t.classCode,
