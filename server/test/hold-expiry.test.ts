@@ -117,4 +117,52 @@ describe("hold expiry", () => {
     expect((await stockOf(url, event.id))[0]).toMatchObject({ capacity: 1, available: 0, held: 0, sold: 1 });
     expect(await auditOk(url, event.id, basic)).toBe(true);
   }, 120_000);
+
+  it("re-books a late payment at a promo code's price only with a use of the code left", async () => {
+    const { url } = await stackWith(true);
+    const event = await shortHoldEvent(url);
+    const codeWith = async (uses: number): Promise<string> => {
+      const headers = { authorization: basic, "content-type": "application/json" };
+      const path = `${url}/api/admin/events/${event.id}/codes`;
+      const made = (await (
+        await fetch(path, { method: "POST", headers, body: JSON.stringify({ kind: "promo", percentOff: 50, uses }) })
+      ).json()) as { batchId: string };
+      const list = (await (await fetch(`${path}?batch=${made.batchId}`, { headers })).json()) as {
+        codes: Array<{ code: string }>;
+      };
+      return list.codes[0]!.code;
+    };
+    const holdWith = async (f: AdmittedFan, code: string) => {
+      const res = await fetch(`${url}/api/events/${event.id}/holds`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${f.fanToken}` },
+        body: JSON.stringify({
+          admissionToken: f.admissionToken,
+          items: [{ classId: event.ga, quantity: 1 }],
+          email: "a@b.test",
+          code,
+        }),
+      });
+      expect(res.status).toBe(201);
+      return (await res.json()) as { orderId: string; orderToken: string; paymentUrl: string };
+    };
+    // Each code: a hold expires unpaid, another fan uses the code and pays, then the first pays late.
+    const lateOutcome = async (uses: number) => {
+      const code = await codeWith(uses);
+      const late = await holdWith(await fan(url, event.id), code);
+      await orderReaches(url, late.orderId, late.orderToken, "expired", 30_000);
+      const bought = await holdWith(await fan(url, event.id), code);
+      await completePayment(url, bought.paymentUrl, "succeeded");
+      await orderReaches(url, bought.orderId, bought.orderToken, "paid");
+      await completePayment(url, late.paymentUrl, "succeeded");
+      return waitFor("the late payment settled", async () => {
+        const o = await getOrder(url, late.orderId, late.orderToken);
+        return o.status === "paid" || o.status === "refunded" ? o.status : null;
+      });
+    };
+    expect(await lateOutcome(1)).toBe("refunded"); // the code's one use went to the fan who paid in time
+    expect(await lateOutcome(2)).toBe("paid"); // control: a use was left
+    expect((await stockOf(url, event.id))[0]).toMatchObject({ available: 7, held: 0, sold: 3 });
+    expect(await auditOk(url, event.id, basic)).toBe(true);
+  }, 120_000);
 });

@@ -131,6 +131,8 @@ export class Settlement {
       perFanMax: event.waitingRoom.perFanMax,
       holdSeconds: holdSecondsMin,
       items: order.items.map((i) => ({ tierId: i.classId, quantity: i.quantity })),
+      // The order's price may be a promo code's: the late hold takes a use of it again, or is refused.
+      codeId: order.codeId ?? null,
     });
     await this.deps.ledger.createAccounts(plan.accounts);
     // A retry answers `exists` (placed) or id_already_failed (the first try found no stock): never a second hold.
