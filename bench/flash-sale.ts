@@ -8,7 +8,9 @@
 // Figures: time to sell out, admissions/s, sold-out broadcast latency (each socket's first
 // queue:status "sold_out" − the earlier of the server's first sold_out frame (its sentAtMs) and the
 // parent's 100 ms stats poll first seeing sold = capacity),
-// fairness inversions (a fan admitted before one with a lower lottery number), the audit at the end.
+// and the server's fairness report of the sale (GET /api/admin/events/:id/fairness: inversions — a
+// later number admitted before an earlier one —, time in line, drop-off, conversion, tickets by
+// tenth of the line; printed after the figures), the audit at the end.
 // Admission is `auto` by default — no operator setting: the room steers its own rate from the
 // checkout's health — and the sell-out time is compared with the ideal: the same fans through a
 // checkout always at its capacity, measured the `purchase` way on the same stack first (lib/ideal.ts). `--admission manual` admits at
@@ -23,7 +25,9 @@ import { createEvent } from "../server/test/support/fans.js";
 import { calibrate } from "./lib/calibrate.js";
 import { measureCapacity, type Capacity } from "./lib/capacity.js";
 import { machineInfo, writeResult, type Row } from "./lib/result.js";
-import { idealFigures, inversions, runSale, saleReport, type SaleRun } from "./lib/sale-run.js";
+import { idealFigures, runSale, saleReport, type SaleRun } from "./lib/sale-run.js";
+import { fairnessFigures } from "./lib/fairness.js";
+import type { FairnessSummary } from "@stampede/shared/api/fairness";
 import { adminAuth, flag, numFlag, startBenchStack } from "./lib/stack.js";
 import { round } from "./lib/stats.js";
 
@@ -90,7 +94,13 @@ async function lotterySale(url: string, config: Config) {
   return { eventId: event.id, classes, open };
 }
 
-function figuresOf(config: Config, sale: SaleRun, capacity: Capacity, sold: number, audit: boolean): Row {
+function figuresOf(
+  config: Config,
+  sale: SaleRun,
+  capacity: Capacity,
+  report: { sold: number; fairness: FairnessSummary },
+  audit: boolean,
+): Row {
   const tickets = tiers.reduce((a, t) => a + t.capacity, 0);
   const admitted = sale.fans.filter((f) => f.admittedAtMs !== null);
   const lastAdmit = Math.max(...admitted.map((f) => f.admittedAtMs!));
@@ -122,9 +132,8 @@ function figuresOf(config: Config, sale: SaleRun, capacity: Capacity, sold: numb
     "hold p50 ms": sale.holdLatency.p50Ms,
     timeouts: sale.results.reduce((a, r) => a + r.timeouts, 0),
     "overload retries": sale.results.reduce((a, r) => a + r.overloadRetries, 0),
-    "fairness inversions": inversions(sale.fans, 250),
-    "inversions (0 ms tolerance)": inversions(sale.fans, 0),
-    sold,
+    ...fairnessFigures(report.fairness),
+    sold: report.sold,
     "audit ok": audit,
   };
 }
@@ -152,7 +161,7 @@ export async function run(args: string[]): Promise<void> {
       env,
       config,
       calibration: cal.rows,
-      figures: [figuresOf(config, sale, capacity, report.sold, await auditOk(url, eventId, adminAuth))],
+      figures: [figuresOf(config, sale, capacity, report, await auditOk(url, eventId, adminAuth))],
       extra: {
         ...report.extra,
         classes: report.stats.classes,

@@ -19,17 +19,10 @@ import { measureCapacity, type Capacity } from "./lib/capacity.js";
 import { machineInfo, writeResult, type Row } from "./lib/result.js";
 import { idealEarlyGoodput } from "./lib/ideal.js";
 import { coresUsed, cpuSnapshot, cpuSplit, type CpuSnapshot } from "./lib/proc-cpu.js";
-import {
-  holdByConnection,
-  idealFigures,
-  idealSaleOf,
-  inversions,
-  runSale,
-  saleReport,
-  type SaleRun,
-} from "./lib/sale-run.js";
+import { holdByConnection, idealFigures, idealSaleOf, runSale, saleReport, type SaleRun } from "./lib/sale-run.js";
 import { holdTotals, meanBetween, webhookAnswers, webhookTotals } from "./lib/server-metrics.js";
 import { metric } from "./lib/merge.js";
+import { fairnessFigures } from "./lib/fairness.js";
 import { adminAuth, numFlag, startBenchStack, type BenchStack } from "./lib/stack.js";
 import { round } from "./lib/stats.js";
 
@@ -146,7 +139,6 @@ function figuresOf(
     tickets: config.tickets,
     sold,
     ...idealFigures(sale, config.tickets, capacity.paidPerSecond, config.holdSeconds),
-    "fairness inversions": inversions(sale.fans, 250),
     "admitted to nothing": sale.timeline.admittedToNothing,
   };
 }
@@ -280,6 +272,7 @@ export async function run(args: string[]): Promise<void> {
       figures: [
         {
           ...figuresOf(sale, capacity, { tickets, holdSeconds: config.holdSeconds }, report.sold),
+          ...fairnessFigures(report.fairness),
           ...coresFigures(capacity, marks),
           "hold mean ms (client / server)": `${sale.holdLatency.meanMs} / ${server.holdServerMs ?? "–"}`,
           "holds on new connections: n, mean ms (reused: n, mean)": connectionSplit(sale),

@@ -1,6 +1,8 @@
 // One sale driven by flash-fan generators (gen/flash.ts) and watched from the admin's stats: the
 // part `flash-sale` and `overload` share. The caller makes the event; `open` runs at "go" (the
 // admin opening a scheduled sale), or nothing when the sale is already on and fans arrive over time.
+import type { FairnessSummary } from "@stampede/shared/api/fairness";
+import { fairnessLines, fairnessOf } from "./fairness.js";
 import { runGenerators } from "./child.js";
 import { idealSellOutSeconds, type IdealSale } from "./ideal.js";
 import { adminAuth } from "./stack.js";
@@ -130,20 +132,6 @@ interface FinalStats {
   orders: Record<string, number>;
 }
 
-/** Fans admitted after a fan with a higher queue number (beyond `toleranceMs` of jitter). */
-export function inversions(fans: FlashFanRecord[], toleranceMs: number): number {
-  const admitted = fans
-    .filter((f) => f.queueNumber !== null && f.admittedAtMs !== null)
-    .sort((a, b) => a.queueNumber! - b.queueNumber!);
-  let latest = -Infinity;
-  let count = 0;
-  for (const f of admitted) {
-    if (f.admittedAtMs! + toleranceMs < latest) count++;
-    latest = Math.max(latest, f.admittedAtMs!);
-  }
-  return count;
-}
-
 /** The event's figures once the sale is over; right after it the server may still be busy (or answer 503), so it retries. */
 export async function finalStats(url: string, eventId: string, errors: string[]): Promise<FinalStats> {
   for (let i = 0; i < 10; i++) {
@@ -187,6 +175,8 @@ export function steeringSummary(steps: readonly SteerStep[]): string {
 export interface SaleReport {
   stats: FinalStats;
   sold: number;
+  /** The server's fairness audit of the sale (inversions, time in line, tickets by tenth of the line). */
+  fairness: FairnessSummary;
   extra: {
     errors: string[];
     outcomes: Record<string, number>;
@@ -196,6 +186,7 @@ export interface SaleReport {
     /** When the sale opened (the steering log's clock), and the fans joining and admitted each second after. */
     openedAtMs: number;
     perSecond: Array<{ s: number; joined: number; admitted: number }>;
+    fairness: FairnessSummary;
   };
   notes: string[];
 }
@@ -222,10 +213,13 @@ export async function saleReport(url: string, eventId: string, sale: SaleRun): P
   const stats = await finalStats(url, eventId, errors);
   const firstErrors = sale.results.flatMap((r) => r.firstErrors).slice(0, 5);
   const steering = await admissionSteps(url, eventId);
+  const fairness = await fairnessOf(url, eventId, sale.fans.filter((f) => f.queueNumber !== null).length);
   return {
     stats,
     sold: stats.classes.reduce((a, c) => a + c.sold, 0),
+    fairness,
     extra: {
+      fairness,
       errors,
       outcomes: sale.outcomes,
       orders: stats.orders,
@@ -240,6 +234,7 @@ export async function saleReport(url: string, eventId: string, sale: SaleRun): P
       `orders: ${JSON.stringify(stats.orders)}`,
       ...firstErrors,
       `admission steps (why the rate moved): ${steeringSummary(steering)}`,
+      ...fairnessLines(fairness),
     ],
   };
 }
