@@ -1,8 +1,9 @@
 // Goal: a presale in a real browser. The admin sets the presale's end and makes a presale code on
-// the dashboard's "Presale and codes" panel; a fan admitted to the event page is asked for the code
-// (the form refuses to send without one), told a wrong code is unknown, and with the code — typed
-// in lower case — holds, pays on MockPay and sees the code on the order page. The panel then
-// counts the code used. Control: an unknown code is refused by the server, not only the form.
+// the dashboard's "Presale and codes" panel; a fan on the event page is told of the presale before
+// their turn, asked for the code when admitted (the form refuses to send without one), told a wrong
+// code is unknown, and with the code — typed in lower case — holds, pays on MockPay and sees the
+// code on the order page. The panel then counts the code used. Control: an unknown code is refused
+// by the server, not only the form.
 import { describe, expect, it } from "vitest";
 import { adminSignIn, createSale, fanPage, payOnMockPay, useSite } from "./support.js";
 
@@ -37,6 +38,7 @@ describe("a presale", () => {
     const fan = await fanPage(browser);
     fan.page.on("pageerror", (e) => errors.push(e.message));
     await fan.page.goto(`${url}/events/${sale.id}`);
+    await fan.page.getByText(/^Presale: until .* only fans with a presale code can buy/).waitFor({ timeout: 10_000 });
     await fan.page.getByRole("heading", { name: "It's your turn" }).waitFor({ timeout: 20_000 });
     await fan.page.getByLabel("General admission", { exact: false }).first().selectOption("1");
     await fan.page.getByLabel("Email for your tickets").fill("presale@example.test");
