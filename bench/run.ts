@@ -25,6 +25,10 @@ const benches: Record<string, { about: string; load: () => Promise<{ run(args: s
     about: "fans arriving at 10× the checkout's measured capacity, admission auto",
     load: () => import("./overload.js"),
   },
+  challenge: {
+    about: "bot defence: proof-of-work solve time in Chromium (CPU throttled 4×) and server verifications/s",
+    load: () => import("./challenge.js"),
+  },
   all: { about: "every benchmark in sequence, each bounded in time", load: () => import("./all.js") },
 };
 

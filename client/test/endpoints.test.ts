@@ -26,7 +26,11 @@ const samples: Samples = {
   queue: { endpoint: endpoints.queue(id) },
   joinQueue: { endpoint: endpoints.joinQueue(id), body: { placeToken: "p", admissionToken: "a" } },
   leaveQueue: { endpoint: endpoints.leaveQueue(id) },
+  joinChallenge: { endpoint: endpoints.joinChallenge(id) },
   lottery: { endpoint: endpoints.lottery(id) },
+  waitlist: { endpoint: endpoints.waitlist(id) },
+  joinWaitlist: { endpoint: endpoints.joinWaitlist(id), body: {} },
+  leaveWaitlist: { endpoint: endpoints.leaveWaitlist(id) },
   fairness: { endpoint: endpoints.fairness(id) },
   presale: { endpoint: endpoints.presale(id) },
   placeHold: {
@@ -79,6 +83,7 @@ const samples: Samples = {
   },
   eventAudit: { endpoint: endpoints.eventAudit(id) },
   adminFairness: { endpoint: endpoints.adminFairness(id) },
+  adminWaitlist: { endpoint: endpoints.adminWaitlist(id) },
   moveEvent: { endpoint: endpoints.moveEvent(id), body: { status: "on_sale" } },
   eventCancellation: { endpoint: endpoints.eventCancellation(id) },
   updateWaitingRoom: {
@@ -102,6 +107,11 @@ const samples: Samples = {
   createCodes: {
     endpoint: endpoints.createCodes(id),
     body: { kind: "promo", count: 50, uses: 2, percentOff: 20, tierId: id, prefix: "SPRING" },
+  },
+  botDefence: { endpoint: endpoints.botDefence(id) },
+  updateBotDefence: {
+    endpoint: endpoints.updateBotDefence(id),
+    body: { mode: "auto", difficulty: 100_000, subnetJoinsPerMinute: 300, eventJoinsPerMinute: 50_000 },
   },
   checkin: { endpoint: endpoints.checkin(), body: { code: "K7QM2-XPD9C", eventId: id } },
   benchResults: { endpoint: endpoints.benchResults() },

@@ -5,12 +5,14 @@
 //   npx tsx client/test/screenshots.ts bench     only the benchmarks page (bench/results as recorded)
 //   npx tsx client/test/screenshots.ts admission only the dashboard's admission controller panel
 //   npx tsx client/test/screenshots.ts resale    only the fan accounts and resale pages
+//   npx tsx client/test/screenshots.ts challenge only the bot defence's browser check and its panel
+//   npx tsx client/test/screenshots.ts waitlist  only the waiting list after a sell-out
 //   npx tsx client/test/screenshots.ts codes     only presale and promo codes
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { admittedFan, completePayment, hold, type AdmittedFan } from "../../server/test/support/checkout.js";
-import { connectFan, type TestFan } from "../../server/test/support/fans.js";
+import { basicAuth, connectFan, type TestFan } from "../../server/test/support/fans.js";
 import {
   adminSignIn,
   createSale,
@@ -20,8 +22,10 @@ import {
   setResale,
   shownQrSvgs,
   signUpFan,
+  stackAdmin,
   type Sale,
 } from "./support.js";
+import { waitlistPages } from "./screenshots-waitlist.js";
 import { codesPages } from "./screenshots-codes.js";
 
 const outDir = fileURLToPath(new URL("../../docs/screenshots/", import.meta.url));
@@ -236,6 +240,40 @@ async function resalePages(browser: Browser, url: string): Promise<void> {
   console.log("  resale-admin-desktop.png");
 }
 
+/** Bot defence: the event page's "Checking your browser…" step (a hard challenge, so it stays up
+ * while the picture is taken) and the dashboard's Bot defence panel. */
+async function botDefencePages(browser: Browser, url: string): Promise<void> {
+  const sale = await createSale(url, { name: "Midnight Sun Tour" });
+  const res = await fetch(`${url}/api/admin/events/${sale.id}/bot-defence`, {
+    method: "PUT",
+    headers: { "content-type": "application/json", authorization: basicAuth(stackAdmin.username, stackAdmin.password) },
+    body: JSON.stringify({
+      mode: "always",
+      difficulty: 5_000_000,
+      subnetJoinsPerMinute: 300,
+      eventJoinsPerMinute: 50_000,
+    }),
+  });
+  if (res.status !== 200) throw new Error(`bot defence answered ${res.status}`);
+  const fan = await newPage(browser, "phone");
+  await fan.goto(`${url}/events/${sale.id}`);
+  await fan.getByText("Checking your browser…").waitFor({ timeout: 15_000 });
+  await fan.waitForFunction(
+    () => Number(document.querySelector(".browser-check progress")?.getAttribute("value")) >= 4,
+  );
+  await shot(fan, "bot-defence-check-phone");
+  await fan.context().close();
+
+  const admin = await newPage(browser, "desktop");
+  await adminSignIn(admin, url);
+  await admin.goto(`${url}/admin/events/${sale.id}`);
+  const panel = admin.getByRole("region", { name: "Bot defence" });
+  await panel.getByLabel("Browser check at the join").waitFor({ timeout: 10_000 });
+  await admin.mouse.move(0, 0);
+  await panel.screenshot({ path: `${outDir}bot-defence-admin-desktop.png`, animations: "disabled", caret: "hide" });
+  console.log("  bot-defence-admin-desktop.png");
+}
+
 /** Only one page's pictures, on a stack of its own. */
 async function only(take: (browser: Browser, url: string) => Promise<void>): Promise<void> {
   mkdirSync(outDir, { recursive: true });
@@ -360,8 +398,14 @@ async function main(): Promise<void> {
     console.log("fan accounts and resale…");
     await resalePages(browser, url);
 
+    console.log("waiting list…");
+    await waitlistPages(browser, url, outDir);
+
     console.log("presale and codes…");
     await codesPages(browser, url, outDir);
+
+    console.log("bot defence…");
+    await botDefencePages(browser, url);
 
     console.log("benchmarks…");
     await benchPage(browser, url);
@@ -377,6 +421,8 @@ const parts: Record<string, (browser: Browser, url: string) => Promise<void>> = 
   bench: benchPage,
   admission: admissionPanel,
   resale: resalePages,
+  challenge: botDefencePages,
+  waitlist: (browser, url) => waitlistPages(browser, url, outDir),
   codes: (browser, url) => codesPages(browser, url, outDir),
 };
 const part = process.argv[2] === undefined ? undefined : parts[process.argv[2]];

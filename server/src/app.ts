@@ -69,9 +69,17 @@ import { configuredProviders } from "./composition/payments.js";
 import type { StripeConfig } from "./config.js";
 import { createResale, ResaleChanges } from "./composition/resale.js";
 import { resaleRoutes } from "./http/routes/resale.js";
+import { waitlistRoutes } from "./http/routes/waitlist.js";
+import { createWaitlist } from "./composition/waitlist.js";
+import type { WaitlistService } from "./services/waiting-room/waitlist-service.js";
 import { fanRefundRoutes, type FanRefundRouteDeps } from "./http/routes/fan-refunds.js";
 import { RefundPoliciesRepo } from "./adapters/postgres/refund-policies-repo.js";
 import { FanRefunds } from "./services/orders/fan-refunds.js";
+import { botDefenceRoutes } from "./http/routes/bot-defence.js";
+import { BotDefenceRepo } from "./adapters/postgres/bot-defence-repo.js";
+import { JoinPressureStore } from "./adapters/redis/join-pressure.js";
+import { challengeKeyFrom, JoinChallenge } from "./services/waiting-room/join-challenge.js";
+import { botDefenceDefaults, type BotDefenceMode } from "@stampede/shared/api/bot-defence";
 
 export interface AppDeps {
   /** The public base URL; a function because a node listening on port 0 learns its port late. */
@@ -110,6 +118,8 @@ export interface AppDeps {
   version?: string;
   /** Parse each JSON answer with its route's declared schema; log and count mismatches (config: responseCheck). Off if absent. */
   checkResponses?: boolean;
+  /** Bot defence at the join: the challenges' HMAC key (CHALLENGE_HMAC_KEY; absent: derived from secretKey) and a clock (tests). */
+  botDefence?: { hmacKey?: string | null; defaultMode?: BotDefenceMode; now?: () => number };
 }
 
 export interface App {
@@ -147,9 +157,13 @@ export interface WaitingRoomParts {
   /** Where the plan's controller keeps its state and steps (the dashboard reads them). */
   steeringStore: SteeringStore;
   joinLimits: { perIp: RateLimit; perFan: RateLimit };
+  /** Bot defence: whether a join must bring a solved challenge (both join paths ask it first). */
+  joinChallenge: JoinChallenge;
   /** The fairness audit's recording (buffered facts, flushed about once a second) and its reports. */
   recorder: AdmissionRecorder;
   fairness: FairnessReports;
+  /** The waiting list after a sell-out: its routes and the tickers' offers. */
+  waitlist: WaitlistService;
 }
 
 /** The waiting room's parts: the Redis store, its recovery from PostgreSQL, the service, limits. */
@@ -177,11 +191,23 @@ function createWaitingRoom(
     admissionUsed: (fanId, jti) => orders.admissionUsed(fanId, jti),
     logger: deps.logger,
   });
+  const service = new WaitingRoomService(store, eventCache, tokens, recovery);
+  const joinChallenge = new JoinChallenge({
+    settings: new BotDefenceRepo(deps.pool),
+    pressure: new JoinPressureStore(deps.redis, deps.redisPrefix),
+    hmacKey: deps.botDefence?.hmacKey ?? challengeKeyFrom(deps.secretKey),
+    // Unconfigured (tests building the app), events without settings of their own are not checked.
+    defaults: { ...botDefenceDefaults, mode: deps.botDefence?.defaultMode ?? "off" },
+    inRoom: async (eventId, fanId) => (await store.entry(eventId, fanId)) !== null,
+    exists: async (eventId) => (await service.event(eventId)) !== null,
+    ...(deps.botDefence?.now ? { now: deps.botDefence.now } : {}),
+  });
   return {
     store,
     eventCache,
     eventsRepo,
-    service: new WaitingRoomService(store, eventCache, tokens, recovery),
+    service,
+    joinChallenge,
     recovery,
     lottery: new LotteryRepo(deps.pool),
     stock,
@@ -193,6 +219,7 @@ function createWaitingRoom(
     },
     recorder,
     fairness: new FairnessReports(admissionRecords, recorder),
+    waitlist: createWaitlist(deps, { room: service, store, stock }),
   };
 }
 
@@ -373,8 +400,13 @@ function mountRoutes(
     lottery: waitingRoom.lottery,
     tokens,
     joinLimits: waitingRoom.joinLimits,
+    joinChallenge: waitingRoom.joinChallenge,
   };
   app.use(prefixGate(waitingRoomRoutes(room, registry)));
+  const waitlist = { waitlist: waitingRoom.waitlist, tokens, perFan: waitingRoom.joinLimits.perFan, admin };
+  app.use(prefixGate(waitlistRoutes({ ...waitlist, joinChallenge: waitingRoom.joinChallenge }, registry)));
+  const botDefence = { challenges: waitingRoom.joinChallenge, waitingRoom: waitingRoom.service, events, tokens, admin };
+  app.use(prefixGate(botDefenceRoutes(botDefence, registry)));
   const auditFigures = new AuditFiguresRepo(deps.pool);
   const cancellation = eventCancellation(deps, services);
   app.use(prefixGate(eventRoutes({ events, ledger: deps.ledger, admin, auditFigures, cancellation }, registry)));

@@ -4,6 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { redisUrlProblem } from "./adapters/redis/redis-url.js";
+import { botDefenceModes, type BotDefenceMode } from "@stampede/shared/api/bot-defence";
 import {
   connectionsPerIpMaxDefault,
   listenBacklogDefault,
@@ -70,6 +71,10 @@ const envSchema = z.object({
   ADMIN_PASSWORD: z.string().min(8).optional(),
   MOCKPAY_WEBHOOK_SECRET: z.string().min(16).optional(),
   SECRET_KEY: z.string().min(32).optional(),
+  // The bot defence's challenge key; unset: derived from SECRET_KEY (whose development default production refuses).
+  CHALLENGE_HMAC_KEY: z.string().min(32).optional(),
+  // The bot defence of events whose admin has not set one (load tests from one box turn it off).
+  BOT_DEFENCE_DEFAULT_MODE: z.enum(botDefenceModes).default("auto"),
   MOCKPAY_DUPLICATE_RATE: rate,
   MOCKPAY_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
   MOCKPAY_REORDER: flag,
@@ -156,6 +161,10 @@ export interface Config {
   /** Stripe Checkout; null when STRIPE_SECRET_KEY is unset (events may then only use MockPay). */
   stripe: StripeConfig | null;
   secretKey: string;
+  /** Signs the join's proof-of-work challenges (CHALLENGE_HMAC_KEY); null: a key derived from secretKey. */
+  challengeHmacKey: string | null;
+  /** The bot defence mode of events without settings of their own (BOT_DEFENCE_DEFAULT_MODE). */
+  botDefenceDefaultMode: BotDefenceMode;
   logLevel: Env["LOG_LEVEL"];
   trustProxyHops: number;
   shutdownTimeoutMs: number;
@@ -292,6 +301,8 @@ function assembleConfig(e: Env, env: Record<string, string | undefined>, devDefa
         }
       : null,
     secretKey: e.SECRET_KEY ?? devSecrets.SECRET_KEY,
+    challengeHmacKey: e.CHALLENGE_HMAC_KEY ?? null,
+    botDefenceDefaultMode: e.BOT_DEFENCE_DEFAULT_MODE,
     logLevel: e.LOG_LEVEL,
     trustProxyHops: e.TRUST_PROXY_HOPS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

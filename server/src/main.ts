@@ -51,6 +51,7 @@ function buildApp(config: Config, conns: Connections, logger: Logger, publicUrl:
     trustProxyHops: config.trustProxyHops,
     redisPrefix: config.redisPrefix,
     secretKey: config.secretKey,
+    botDefence: { hmacKey: config.challengeHmacKey, defaultMode: config.botDefenceDefaultMode },
     idempotencyLeaseMs: config.idempotencyLeaseSeconds * 1000,
     limits: config.limits,
     logger,

@@ -30,6 +30,8 @@ export interface QueueJoinRequest {
   placeToken?: string;
   /** The fan's admission token for this event, if it has one that has not run out. */
   admissionToken?: string;
+  /** A solved bot-defence challenge (ALTCHA payload), when the join answered challenge_required. */
+  challenge?: string;
 }
 
 /** Fans who left the line while waiting (left, or away past the presence grace), pushed to the

@@ -20,6 +20,7 @@ import { createLogger } from "@stampede/server/logger";
 import { runMain } from "@stampede/server/run-main";
 import { AccountLinksRepo } from "@stampede/server/adapters/postgres/account-links-repo";
 import { ResaleNoticesRepo } from "@stampede/server/adapters/postgres/resale-notices-repo";
+import { WaitlistRepo } from "@stampede/server/adapters/postgres/waitlist-repo";
 import { AccountLinkTokens, accountLinkUrl } from "@stampede/shared/core/account-links";
 import { processors } from "./processors.js";
 import type { ProcessorDeps } from "./processors/types.js";
@@ -100,6 +101,8 @@ function mailDeps(config: Config, pool: ProcessorDeps["pool"]): ProcessorDeps["m
     accountLinks: new AccountLinksRepo(pool),
     accountLinkUrl: (purpose, linkId) => accountLinkUrl(config.publicUrl, purpose, linkTokens.of(linkId).token),
     resaleNotices: new ResaleNoticesRepo(pool),
+    waitlist: new WaitlistRepo(pool),
+    eventUrl: (eventId) => `${config.publicUrl}/events/${encodeURIComponent(eventId)}`,
     accountUrl: `${config.publicUrl}/account`,
     transport,
     from: config.mail.from,

@@ -6,6 +6,7 @@ import { holdSweeperProcessor } from "./processors/hold-sweeper.js";
 import { orderEmailsProcessor } from "./processors/order-emails.js";
 import { accountEmailsProcessor } from "./processors/account-emails.js";
 import { resaleNoticesProcessor } from "./processors/resale-notices.js";
+import { waitlistNoticesProcessor } from "./processors/waitlist-notices.js";
 import type { ProcessorEntry } from "./processors/types.js";
 
 export const processors: ProcessorEntry[] = [
@@ -15,4 +16,5 @@ export const processors: ProcessorEntry[] = [
   orderEmailsProcessor,
   accountEmailsProcessor,
   resaleNoticesProcessor,
+  waitlistNoticesProcessor,
 ];

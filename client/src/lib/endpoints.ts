@@ -12,6 +12,7 @@ import type {
   waitingRoomPatchInput,
 } from "@stampede/shared/api/events";
 import type { fanProofs, LotteryView, QueueLeaveView, QueueView } from "@stampede/shared/api/queue";
+import type { AdminWaitlistView, waitlistJoinInput, WaitlistView } from "@stampede/shared/api/waitlist";
 import type { checkinInput, FanOrdersView, holdInput, HoldView } from "@stampede/shared/api/orders";
 import type { AdminAdmissionView, adminLoginInput, AdminSalesView } from "@stampede/shared/api/admin";
 import type { FanSessionView } from "@stampede/shared/api/session";
@@ -24,6 +25,7 @@ import type {
   presaleInput,
   PresaleView,
 } from "@stampede/shared/api/codes";
+import type { BotDefenceInput, BotDefenceView, ChallengeView } from "@stampede/shared/api/bot-defence";
 import type {
   accountCredentialsInput,
   accountLinkInput,
@@ -75,6 +77,8 @@ export type StatusBody = z.input<typeof eventStatusInput>;
 export type WaitingRoomPatchBody = z.input<typeof waitingRoomPatchInput>;
 /** `POST /api/events/:eventId/queue`: the fan's proofs after a rebuild; none (no body) otherwise. */
 export type JoinBody = z.input<typeof fanProofs> | undefined;
+/** `POST /api/events/:eventId/waitlist`: nothing, or a solved bot-defence challenge. */
+export type WaitlistJoinBody = z.input<typeof waitlistJoinInput> | undefined;
 /** `POST /api/events/:eventId/holds`: an empty or missing admission token is answered admission_required. */
 export type HoldBody = z.input<typeof holdInput>;
 
@@ -115,7 +119,14 @@ export const event = (eventId: string) => get<EventView>(`/api/events/${at(event
 export const queue = (eventId: string) => get<QueueView>(`/api/events/${at(eventId)}/queue`);
 export const joinQueue = (eventId: string) => post<QueueView, JoinBody>(`/api/events/${at(eventId)}/queue`);
 export const leaveQueue = (eventId: string) => del<QueueLeaveView>(`/api/events/${at(eventId)}/queue`);
+/** The bot defence's proof-of-work challenge, when a join answered challenge_required. */
+export const joinChallenge = (eventId: string) => get<ChallengeView>(`/api/events/${at(eventId)}/challenge`);
 export const lottery = (eventId: string) => get<LotteryView>(`/api/events/${at(eventId)}/lottery`);
+/** The waiting list after a sell-out: the fan's entry, joining it, leaving it. */
+export const waitlist = (eventId: string) => get<WaitlistView>(`/api/events/${at(eventId)}/waitlist`);
+export const joinWaitlist = (eventId: string) =>
+  post<WaitlistView, WaitlistJoinBody>(`/api/events/${at(eventId)}/waitlist`);
+export const leaveWaitlist = (eventId: string) => del<WaitlistView>(`/api/events/${at(eventId)}/waitlist`);
 export const fairness = (eventId: string) => get<FairnessSummary>(`/api/events/${at(eventId)}/fairness`);
 export const presale = (eventId: string) => get<PresaleView>(`/api/events/${at(eventId)}/presale`);
 export const placeHold = (eventId: string) => post<HoldView, HoldBody>(`/api/events/${at(eventId)}/holds`);
@@ -161,6 +172,8 @@ export const adminEvent = (eventId: string) => get<EventView>(`/api/admin/events
 export const editEvent = (eventId: string) => patch<EventView, EditEventBody>(`/api/admin/events/${at(eventId)}`);
 export const eventAudit = (eventId: string) => get<AuditView>(`/api/admin/events/${at(eventId)}/audit`);
 export const adminFairness = (eventId: string) => get<FairnessReportView>(`/api/admin/events/${at(eventId)}/fairness`);
+/** The waiting list's size on the dashboard. */
+export const adminWaitlist = (eventId: string) => get<AdminWaitlistView>(`/api/admin/events/${at(eventId)}/waitlist`);
 export const moveEvent = (eventId: string) => post<EventView, StatusBody>(`/api/admin/events/${at(eventId)}/status`);
 export const eventCancellation = (eventId: string) =>
   get<CancellationView>(`/api/admin/events/${at(eventId)}/cancellation`);
@@ -185,6 +198,9 @@ export const refundPolicy = (eventId: string) =>
   get<RefundPolicyView>(`/api/admin/events/${at(eventId)}/refund-policy`);
 export const updateRefundPolicy = (eventId: string) =>
   put<RefundPolicyView, RefundPolicyView>(`/api/admin/events/${at(eventId)}/refund-policy`);
+export const botDefence = (eventId: string) => get<BotDefenceView>(`/api/admin/events/${at(eventId)}/bot-defence`);
+export const updateBotDefence = (eventId: string) =>
+  put<BotDefenceView, BotDefenceInput>(`/api/admin/events/${at(eventId)}/bot-defence`);
 export const adminPresale = (eventId: string) => get<PresaleView>(`/api/admin/events/${at(eventId)}/presale`);
 export const updatePresale = (eventId: string) =>
   put<PresaleView, PresaleBody>(`/api/admin/events/${at(eventId)}/presale`);

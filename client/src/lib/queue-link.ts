@@ -228,6 +228,9 @@ const joinMessages: Partial<Record<ErrorCode, { message: string; retryable: bool
   unauthorized: { message: "Your session has ended. Reload the page to start a new one.", retryable: false },
   forbidden: { message: "This session can't join the line. Reload the page to start a new one.", retryable: false },
   sold_out: { message: "Sold out — every ticket has been taken.", retryable: false },
+  // The waiting room answers these with its browser check (waiting-room.svelte.ts), not the join's retry.
+  challenge_required: { message: "Checking your browser…", retryable: false },
+  challenge_failed: { message: "Checking your browser again…", retryable: false },
 };
 
 /** Plain words for a session that could not start (the fan has no place yet), and whether to keep trying. */

@@ -128,5 +128,6 @@ export class QueuePoller {
 
 /** The join's JSON body: the proofs the fan has, or no body at all when it has none. */
 function joinBody(proofs: JoinProofs): JoinProofs | undefined {
-  return proofs.placeToken === undefined && proofs.admissionToken === undefined ? undefined : proofs;
+  const none = proofs.placeToken === undefined && proofs.admissionToken === undefined && proofs.challenge === undefined;
+  return none ? undefined : proofs;
 }

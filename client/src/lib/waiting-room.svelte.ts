@@ -25,6 +25,8 @@ import type {
   StockUpdate,
 } from "@stampede/shared/protocol";
 import type { Api } from "./api.js";
+import { BrowserCheck } from "./browser-check.svelte.js";
+import { workerSolver, type ChallengeSolver } from "./challenge-solver.js";
 import { systemClock, type Clock } from "./clock.js";
 import type { FanSessionPort } from "./fan-session.svelte.js";
 import { countdownTickMs, placeStaleAfterMs, socketConnectErrorsMax, socketConnectGiveUpMs } from "./limits.js";
@@ -57,7 +59,14 @@ export interface WaitingRoomDeps {
   createSocket: SocketFactory;
   clock?: Clock;
   storage?: KeyValueStorage | null;
+  /** Solves the join's proof-of-work challenge (bot defence); a Web Worker unless a test gives its own. */
+  solver?: ChallengeSolver;
 }
+
+/** Refusals the browser check answers (solve a challenge, join again) rather than the fan. */
+const challengeCodes = new Set(["challenge_required", "challenge_failed"]);
+/** Browser checks in a row whose solution was still refused before the fan is asked to try again. */
+const browserChecksMax = 3;
 
 export class WaitingRoom {
   connection = $state<ConnectionState>("connecting");
@@ -97,6 +106,9 @@ export class WaitingRoom {
   #saleAtMs = 0;
   /** The number the current admission was given for (null: none, or not known). */
   #admittedNumber: number | null = null;
+  #checksInARow = 0;
+  /** The "Checking your browser…" step, when the event's bot defence asks this join for a challenge. */
+  browserCheck: BrowserCheck;
 
   eventId: string;
   /** Server time now: countdowns run against the server's clock, not a phone's wrong one. */
@@ -157,11 +169,20 @@ export class WaitingRoom {
     this.#place = new PlaceKeeper(this.eventId, deps.storage ?? null);
     this.#rebuild = new RoomRebuild(this.eventId, deps.storage ?? null);
     this.nowMs = this.#clock.nowMs();
+    this.browserCheck = new BrowserCheck({
+      api: deps.api,
+      eventId: this.eventId,
+      fanToken: () => deps.session.token,
+      solver: deps.solver ?? workerSolver,
+    });
     const handlers = {
       entry: (entry: QueueEntry) => this.#applyEntry(entry),
       status: (status: QueueStatus) => this.#applyStatus(status),
-      problem: (problem: JoinProblem | null) => (this.problem = problem),
-      proofs: () => this.#rebuild.proofs(this.admission, this.#clock.nowMs() + this.#serverOffsetMs),
+      problem: (problem: JoinProblem | null) => this.#onProblem(problem),
+      proofs: () => ({
+        ...this.#rebuild.proofs(this.admission, this.#clock.nowMs() + this.#serverOffsetMs),
+        ...this.browserCheck.take(),
+      }),
     };
     this.#link = new QueueLink({
       eventId: this.eventId,
@@ -223,6 +244,28 @@ export class WaitingRoom {
     if (this.#link.connected) this.#link.join();
     else if (this.#poller.running) this.#poller.pollNow();
     else this.#fallBack(); // no socket right now: go in over REST
+  }
+
+  /** A refused join: the browser check takes challenge refusals (solve, then join again); the fan sees the rest. */
+  #onProblem(problem: JoinProblem | null): void {
+    if (problem === null || !challengeCodes.has(problem.code)) {
+      if (problem === null) this.#checksInARow = 0;
+      this.problem = problem;
+      return;
+    }
+    if (this.browserCheck.state === "checking") return; // the running check joins again when done
+    if (++this.#checksInARow > browserChecksMax) {
+      this.#checksInARow = 0;
+      this.problem = { code: problem.code, message: "We couldn't check your browser. Try again.", retryable: true };
+      return;
+    }
+    this.problem = null;
+    void this.browserCheck.run().then((solved) => {
+      if (this.#destroyed) return;
+      if (solved) this.retry();
+      else
+        this.problem = { code: problem.code, message: "We couldn't check your browser. Try again.", retryable: true };
+    });
   }
 
   /** Leaves the line for good: the place goes to the next fan. */

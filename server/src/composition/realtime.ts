@@ -77,6 +77,7 @@ function createTickers(app: App, io: StampedeIo, lease: Lease, deps: RealtimeDep
     events: app.events,
     steering: wr.steering,
     resaleOffers: (eventId) => app.resale.repo.queueOffers(eventId),
+    waitlist: wr.waitlist,
   });
 }
 
@@ -88,6 +89,7 @@ export function startRealtime(server: HttpServer, app: App, deps: RealtimeDeps):
     store: wr.store,
     stock: wr.stock,
     joinLimits: wr.joinLimits,
+    joinChallenge: wr.joinChallenge,
     trustProxyHops: deps.trustProxyHops,
     logger: deps.logger,
   });

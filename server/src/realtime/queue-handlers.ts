@@ -13,6 +13,7 @@ import type { Logger } from "../logger.js";
 import type { StockCache } from "../services/waiting-room/stock-cache.js";
 import { fanProofs } from "@stampede/shared/api/queue";
 import type { WaitingRoomService } from "../services/waiting-room/waiting-room-service.js";
+import type { JoinChallenge } from "../services/waiting-room/join-challenge.js";
 import type { FanSocket, StampedeIo } from "./io.js";
 
 export interface QueueHandlerDeps {
@@ -20,6 +21,8 @@ export interface QueueHandlerDeps {
   store: WaitingRoom;
   stock: StockCache;
   joinLimits: { perIp: RateLimit; perFan: RateLimit };
+  /** Bot defence: whether this join must bring a solved challenge (absent: none ever does). */
+  joinChallenge?: Pick<JoinChallenge, "check">;
   trustProxyHops: number;
   logger: Logger;
   now?: Clock;
@@ -60,8 +63,12 @@ function guarded<T>(logger: Logger, ack: unknown, work: (reply: (r: Ack<T>) => v
   });
 }
 
+function socketAddress(deps: QueueHandlerDeps, socket: FanSocket): string {
+  return clientAddress(socket.handshake.address, socket.handshake.headers["x-forwarded-for"], deps.trustProxyHops);
+}
+
 async function limited(deps: QueueHandlerDeps, socket: FanSocket): Promise<number | null> {
-  const ip = clientAddress(socket.handshake.address, socket.handshake.headers["x-forwarded-for"], deps.trustProxyHops);
+  const ip = socketAddress(deps, socket);
   return (await deps.joinLimits.perFan.take(socket.data.fanId)) ?? (await deps.joinLimits.perIp.take(ip));
 }
 
@@ -75,11 +82,17 @@ export function attachQueueHandlers(io: StampedeIo, deps: QueueHandlerDeps): voi
         const parsed = joinPayload.safeParse(payload);
         if (!parsed.success)
           return reply(
-            failure("invalid_request", "queue:join needs {eventId}, and takes {placeToken, admissionToken}"),
+            failure("invalid_request", "queue:join needs {eventId}, and takes {placeToken, admissionToken, challenge}"),
           );
         const wait = await limited(deps, socket);
         if (wait !== null) return reply(refused(rateLimited(wait, "joins")));
         const { eventId: _, ...proofs } = parsed.data;
+        await deps.joinChallenge?.check(
+          parsed.data.eventId,
+          socket.data.fanId,
+          socketAddress(deps, socket),
+          proofs.challenge,
+        );
         const outcome = await deps.waitingRoom.join(parsed.data.eventId, socket.data.fanId, proofs);
         if (outcome.kind === "not_found") return reply(failure("not_found", "no such event"));
         const eventId = parsed.data.eventId;

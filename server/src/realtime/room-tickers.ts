@@ -44,6 +44,7 @@ import {
 import type { AdmissionPlan, AdmissionSteering, RoomCounts } from "../services/waiting-room/steering.js";
 import { stockTotals, type StockCache } from "../services/waiting-room/stock-cache.js";
 import type { WaitingRoomService } from "../services/waiting-room/waiting-room-service.js";
+import { stockRoomWithClaims, type WaitlistService } from "../services/waiting-room/waitlist-service.js";
 
 const liveStatuses: readonly EventStatus[] = ["scheduled", "on_sale", "paused", "sold_out"];
 const presenceSweepEveryTicks = 4;
@@ -69,6 +70,8 @@ export interface TickerDeps {
   events?: Pick<EventsService, "onStatusChange" | "onAdmissionChange" | "onEdit">;
   /** Fair resale: tickets listed while sold out, offered to the line first and not held by anyone. */
   resaleOffers?: (eventId: string) => Promise<number>;
+  /** The waiting list after a sell-out: places kept while away, offers marked, open claims counted. */
+  waitlist?: Pick<WaitlistService, "keeps" | "offered" | "openClaims">;
   now?: Clock;
 }
 
@@ -207,7 +210,7 @@ export class RoomTickers {
     this.plans.set(event.id, plan);
     // Sold out, the line still moves for resold tickets offered to it first: one fan per ticket.
     const offers = event.status === "sold_out" && room.waiting > 0 ? await this.resaleOffers(event.id) : 0;
-    const stockRoom = offers > 0 ? Math.max(0, offers - room.activeCheckouts) : plan.stockRoom;
+    const stockRoom = offers > 0 ? Math.max(0, offers - room.activeCheckouts) : await this.withClaims(event, plan);
     const { admitted, snapshot } = await this.deps.store.admit(event.id, {
       nowMs,
       admitPerMinute: plan.admitPerMinute,
@@ -227,6 +230,23 @@ export class RoomTickers {
         this.deps.io.to(rooms.fan(fan.fanId)).emit("queue:admitted", pushed);
       }),
     );
+    // The fans are admitted whatever happens here; a list that cannot be marked only misses its offers' notices.
+    if (admitted.length > 0 && this.deps.waitlist)
+      await this.deps.waitlist
+        .offered(event.id, admitted)
+        .catch((err: unknown) => this.deps.logger.warn({ err, eventId: event.id }, "waiting-list offers unmarked"));
+  }
+
+  /** The plan's stock room, less the waiting list's open claims: one returned ticket, one fan offered
+   * it at a time (manual admission has no stock room of its own; auto's already counts them). */
+  private async withClaims(event: EventRecord, plan: AdmissionPlan): Promise<number | undefined> {
+    const claims = this.deps.waitlist ? await this.deps.waitlist.openClaims(event.id) : null;
+    if (claims === null) return plan.stockRoom;
+    const stock = await this.deps.stock.get(event).catch((err: unknown) => {
+      this.deps.logger.warn({ err, eventId: event.id }, "stock unread; the waiting list's line waits");
+      return null;
+    });
+    return stock ? stockRoomWithClaims(plan.stockRoom, stockTotals(stock).available, claims) : 0;
   }
 
   /** Unread (the database away), none: the line waits, as it would for any stock it cannot see. */
@@ -322,7 +342,13 @@ export class RoomTickers {
 
   private async sweepPresence(event: EventRecord, nowMs: number): Promise<void> {
     const due = await this.deps.store.dueAway(event.id, nowMs - this.deps.presenceGraceMs);
+    // A fan on the waiting list may close the page: their place is kept.
+    const kept = this.deps.waitlist ? await this.deps.waitlist.keeps(event.id, due) : new Set<string>();
     for (const fanId of due) {
+      if (kept.has(fanId)) {
+        await this.deps.store.markBack(event.id, fanId);
+        continue;
+      }
       const sockets = await this.deps.io.in(rooms.fan(fanId)).fetchSockets();
       if (sockets.some((s) => s.rooms.has(rooms.event(event.id)))) await this.deps.store.markBack(event.id, fanId);
       else await this.deps.store.leave(event.id, fanId);

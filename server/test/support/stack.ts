@@ -45,6 +45,8 @@ export async function startStack(
     ADMIN_PASSWORD: stackAdmin.password,
     SESSION_LIMIT_PER_IP_PER_MINUTE: "100000",
     JOIN_LIMIT_PER_IP_PER_MINUTE: "100000",
+    // Every fan of a test comes from 127.0.0.1: no browser check unless a test sets one for its event.
+    BOT_DEFENCE_DEFAULT_MODE: "off",
     SHUTDOWN_TIMEOUT_MS: "2000",
     // Without SMTP_URL the workers write order emails as .eml files: this stack's own folder, not the repo's.
     MAIL_DIR: path.join(tmpdir(), `stampede-mail-${redis.prefix}`),

@@ -4,12 +4,15 @@
 // join's proofs are here too: the server validates the REST body and queue:join with them.
 import { z } from "zod";
 import { admissionModes, queueModes } from "./events.js";
+import { challengePayloadCharsMax } from "./bot-defence.js";
 
 /** What a fan presents when joining again (`POST /api/events/:eventId/queue`, queue:join): the tokens
  * of its last entry (they count only if the room was rebuilt without the fan). */
 export const fanProofs = z.object({
   placeToken: z.string().max(64).optional(),
   admissionToken: z.string().max(2048).optional(),
+  /** A solved bot-defence challenge (the ALTCHA payload, base64 JSON): needed when the join answered challenge_required. */
+  challenge: z.string().max(challengePayloadCharsMax).optional(),
 });
 export type FanProofs = z.output<typeof fanProofs>;
 

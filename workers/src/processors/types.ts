@@ -11,6 +11,7 @@ import type { MailTransport } from "@stampede/server/adapters/mail/transport";
 import type { AccountLinksRepo } from "@stampede/server/adapters/postgres/account-links-repo";
 import type { AccountLinkPurpose } from "@stampede/shared/core/account-links";
 import type { ResaleNoticesRepo } from "@stampede/server/adapters/postgres/resale-notices-repo";
+import type { WaitlistRepo } from "@stampede/server/adapters/postgres/waitlist-repo";
 
 export interface ProcessorDeps {
   logger: Logger;
@@ -29,6 +30,9 @@ export interface ProcessorDeps {
     accountLinks: AccountLinksRepo;
     accountLinkUrl: (purpose: AccountLinkPurpose, linkId: string) => string;
     resaleNotices: ResaleNoticesRepo;
+    /** The waiting list's "a ticket came back for you" notices, and each event's page (where the claim is). */
+    waitlist: WaitlistRepo;
+    eventUrl: (eventId: string) => string;
     accountUrl: string;
     transport: MailTransport;
     from: string;

@@ -14,6 +14,7 @@ import { currentFan, requireFan } from "../guards/fan.js";
 import type { TokenService } from "../../services/fans/tokens.js";
 import type { LotteryRepo } from "../../adapters/postgres/lottery-repo.js";
 import type { WaitingRoomService } from "../../services/waiting-room/waiting-room-service.js";
+import type { JoinChallenge } from "../../services/waiting-room/join-challenge.js";
 
 const eventParams = z.object({ eventId: uuidParam });
 
@@ -22,6 +23,8 @@ export interface WaitingRoomRoutesDeps {
   lottery: LotteryRepo;
   tokens: TokenService;
   joinLimits: { perIp: RateLimit; perFan: RateLimit };
+  /** Bot defence: whether this join must bring a solved challenge (absent: none ever does). */
+  joinChallenge?: Pick<JoinChallenge, "check">;
 }
 
 export function waitingRoomRoutes(deps: WaitingRoomRoutesDeps, registry: OpenApiRegistry): Router {
@@ -51,6 +54,7 @@ function joinRoute(router: Router, registry: OpenApiRegistry, deps: WaitingRoomR
     body: fanProofs,
     responses: {
       200: { description: "the fan's entry and the room's status", schema: queueView },
+      403: { description: "challenge_required (bot defence raised: solve GET .../challenge) or challenge_failed" },
       429: { description: "rate_limited" },
     },
   } as const;
@@ -58,6 +62,7 @@ function joinRoute(router: Router, registry: OpenApiRegistry, deps: WaitingRoomR
     const fanId = currentFan(res);
     const wait = (await deps.joinLimits.perFan.take(fanId)) ?? (await deps.joinLimits.perIp.take(clientIp(req)));
     if (wait !== null) throw rateLimited(wait, "joins");
+    await deps.joinChallenge?.check(params.eventId, fanId, clientIp(req), body.challenge);
     const outcome = await deps.waitingRoom.join(params.eventId, fanId, body);
     if (outcome.kind === "not_found") throw notFound();
     const view = await deps.waitingRoom.view(params.eventId, fanId);

@@ -73,6 +73,7 @@ function processEnv(parts: Parts): Record<string, string> {
     ADMIN_PASSWORD: chaosAdmin.password,
     SESSION_LIMIT_PER_IP_PER_MINUTE: "1000000",
     JOIN_LIMIT_PER_IP_PER_MINUTE: "1000000",
+    BOT_DEFENCE_DEFAULT_MODE: "off",
     CONNECTIONS_PER_IP_MAX: "100000",
     SHUTDOWN_TIMEOUT_MS: "2000",
     IDEMPOTENCY_LEASE_SECONDS: "5",
