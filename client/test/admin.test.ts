@@ -151,7 +151,7 @@ describe("the admin dashboard", () => {
     expect(height).toBeLessThan(40); // one line, not a column of fragments
 
     await page.locator("#adm-rate").fill("999999999");
-    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("button", { name: "Save", exact: true }).click();
     await expectFieldError(page, "#adm-rate", "A whole number from 1 to 1,000,000.");
     expect(await pageWidth()).toBeLessThanOrEqual(390);
     await context.close();

@@ -4,7 +4,7 @@
 // shows the fan's place in line. The challenge's fetch is held until the step has been seen, so
 // no timing decides what the test sees.
 import { describe, expect, it } from "vitest";
-import { basicAuth, newSession } from "../../server/test/support/fans.js";
+import { basicAuth, newSession, waitFor } from "../../server/test/support/fans.js";
 import { createSale, fanPage, stackAdmin, useSite } from "./support.js";
 
 const opened = useSite();
@@ -29,6 +29,13 @@ describe("the browser check at the join", () => {
       headers: { authorization: `Bearer ${ahead.fanToken}` },
     });
     expect(first.status).toBe(200);
+    // Admitted (the room's next tick), so nobody is ahead of ours in line.
+    await waitFor("the fan ahead admitted", async () => {
+      const res = await fetch(`${site.url}/api/events/${sale.id}/queue`, {
+        headers: { authorization: `Bearer ${ahead.fanToken}` },
+      });
+      return ((await res.json()) as { entry?: { state?: string } }).entry?.state === "admitted";
+    });
     await setBotDefence(site.url, sale.id, "always");
 
     const { context, page } = await fanPage(browser);

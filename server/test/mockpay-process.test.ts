@@ -74,9 +74,9 @@ describe("MockPay in its own process", () => {
     expect(paid.status).toBe(200);
     const order = await orderReaches(server.url, answer.body.orderId, answer.body.orderToken, "paid");
     expect(order.tickets).toHaveLength(2);
-    // The shop's workers run the hold queues and the order, account and resale emails, not the
+    // The shop's workers run the hold queues, the order, account, resale and waiting-list emails, not the
     // webhook delivery: the webhook came from MockPay's process.
-    expect(workers.output()).toMatch(/workers running \(5 queues\)/);
+    expect(workers.output()).toMatch(/workers running \(6 queues\)/);
 
     const { orderId, orderToken, paymentUrl } = answer.body;
     const refund = await fetch(`${server.url}/api/admin/orders/${orderId}/refund`, {
