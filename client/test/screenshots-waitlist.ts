@@ -2,9 +2,8 @@
 // waitlist`): a sold-out sale, a signed-in fan first on the list, two more fans (API) after them, a
 // fourth fan's page with their number, then a refund: the first fan's page with the claim and their turn.
 import type { Browser, Page } from "playwright-core";
-import { admittedFan, completePayment, hold, orderReaches } from "../../server/test/support/checkout.js";
-import { basicAuth, newSession, waitFor } from "../../server/test/support/fans.js";
-import { createSale, signUpFan, stackAdmin } from "./support.js";
+import { basicAuth, newSession } from "../../server/test/support/fans.js";
+import { signUpFan, soldOutSale, stackAdmin } from "./support.js";
 
 const phone = { width: 390, height: 844 };
 
@@ -17,25 +16,6 @@ async function phonePage(browser: Browser): Promise<Page> {
     locale: "en-US",
   });
   return context.newPage();
-}
-
-/** A sold-out sale: its one ticket bought and paid through the API and MockPay. */
-async function soldOutSale(url: string) {
-  const sale = await createSale(url, {
-    name: "Spring Arena Tour — Extra Date",
-    classes: [{ code: "GA", name: "General Admission", priceCents: 2_500, capacity: 1, perOrderMax: 1 }],
-    perks: [],
-  });
-  const buyer = await admittedFan(url, sale.id);
-  const held = await hold(url, buyer, sale.id, [{ classId: sale.classes[0]!.id, quantity: 1 }]);
-  buyer.close();
-  await completePayment(url, held.body.paymentUrl, "succeeded");
-  const paid = await orderReaches(url, held.body.orderId, held.body.orderToken, "paid");
-  await waitFor("sold out", async () => {
-    const event = (await (await fetch(`${url}/api/events/${sale.id}`)).json()) as { status: string };
-    return event.status === "sold_out";
-  });
-  return { sale, orderId: paid.orderId };
 }
 
 async function joinOnPage(page: Page, url: string, eventId: string, number: number): Promise<void> {
@@ -55,7 +35,7 @@ async function shot(page: Page, path: string, name: string): Promise<void> {
 }
 
 export async function waitlistPages(browser: Browser, url: string, outDir: string): Promise<void> {
-  const { sale, orderId } = await soldOutSale(url);
+  const { sale, orderId } = await soldOutSale(url, "Spring Arena Tour — Extra Date", "General Admission", 2_500);
   const first = await phonePage(browser);
   await signUpFan(first, url, "maya@example.com", `/events/${sale.id}`);
   await joinOnPage(first, url, sale.id, 1);

@@ -9,7 +9,8 @@ import type { AdminRole } from "@stampede/shared/roles";
 import { createPool } from "../../server/src/adapters/postgres/pool.js";
 import { AdminUsers } from "../../server/src/services/admin/admin-users.js";
 import { AdminUsersRepo } from "../../server/src/adapters/postgres/admin-users-repo.js";
-import { basicAuth, createEvent } from "../../server/test/support/fans.js";
+import { basicAuth, createEvent, waitFor } from "../../server/test/support/fans.js";
+import { admittedFan, completePayment, hold, orderReaches } from "../../server/test/support/checkout.js";
 import { stackAdmin, startStack, type TestStack } from "../../server/test/support/stack.js";
 
 export { stackAdmin };
@@ -126,6 +127,25 @@ export async function createSale(url: string, options: SaleOptions = {}): Promis
       ...options.waitingRoom,
     },
   });
+}
+
+/** A sold-out sale: its one ticket (tier GA named `tierName`) bought and paid through the API and MockPay. */
+export async function soldOutSale(url: string, name: string, tierName: string, priceCents: number) {
+  const sale = await createSale(url, {
+    name,
+    classes: [{ code: "GA", name: tierName, priceCents, capacity: 1, perOrderMax: 1 }],
+    perks: [],
+  });
+  const buyer = await admittedFan(url, sale.id);
+  const held = await hold(url, buyer, sale.id, [{ classId: sale.classes[0]!.id, quantity: 1 }]);
+  buyer.close();
+  await completePayment(url, held.body.paymentUrl, "succeeded");
+  const paid = await orderReaches(url, held.body.orderId, held.body.orderToken, "paid");
+  await waitFor("sold out", async () => {
+    const event = (await (await fetch(`${url}/api/events/${sale.id}`)).json()) as { status: string };
+    return event.status === "sold_out";
+  });
+  return { sale, orderId: paid.orderId };
 }
 
 export interface ResaleSettings {

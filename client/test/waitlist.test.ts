@@ -5,9 +5,8 @@
 // The dashboard counts the list meanwhile.
 // Every wait is for what the page shows, never for a time.
 import { describe, expect, it } from "vitest";
-import { admittedFan, completePayment, hold, orderReaches } from "../../server/test/support/checkout.js";
-import { basicAuth, waitFor } from "../../server/test/support/fans.js";
-import { adminSignIn, createSale, fanPage, holdTickets, stackAdmin, useSite } from "./support.js";
+import { basicAuth } from "../../server/test/support/fans.js";
+import { adminSignIn, fanPage, holdTickets, soldOutSale, stackAdmin, useSite } from "./support.js";
 
 const opened = useSite();
 
@@ -15,20 +14,7 @@ describe("the waiting list", () => {
   it("joins the list of a sold-out sale, then claims the ticket that comes back", async () => {
     const { site, browser } = opened();
     const url = site.url;
-    const sale = await createSale(url, {
-      name: "Waiting List Night",
-      classes: [{ code: "GA", name: "General admission", priceCents: 4_500, capacity: 1, perOrderMax: 1 }],
-      perks: [],
-    });
-    const buyer = await admittedFan(url, sale.id);
-    const held = await hold(url, buyer, sale.id, [{ classId: sale.classes[0]!.id, quantity: 1 }]);
-    buyer.close();
-    await completePayment(url, held.body.paymentUrl, "succeeded");
-    const paid = await orderReaches(url, held.body.orderId, held.body.orderToken, "paid");
-    await waitFor("sold out", async () => {
-      const event = (await (await fetch(`${url}/api/events/${sale.id}`)).json()) as { status: string };
-      return event.status === "sold_out";
-    });
+    const { sale, orderId } = await soldOutSale(url, "Waiting List Night", "General admission", 4_500);
 
     const fan = await fanPage(browser);
     const errors: string[] = [];
@@ -46,7 +32,7 @@ describe("the waiting list", () => {
     await panel.getByText("1 waiting on the list · 0 claims open").waitFor({ timeout: 15_000 });
     await admin.context.close();
 
-    const refund = await fetch(`${url}/api/admin/orders/${paid.orderId}/refund`, {
+    const refund = await fetch(`${url}/api/admin/orders/${orderId}/refund`, {
       method: "POST",
       headers: {
         "content-type": "application/json",

@@ -86,15 +86,15 @@ async function start(config: Config): Promise<void> {
   }, logger);
 }
 
-/** Order, account and resale emails' dependencies; says at start where the messages go (the .eml folder, in development). */
+/** Order, account, resale and waiting-list emails' dependencies; says at start where the messages go (the .eml folder, in development). */
 function mailDeps(config: Config, pool: ProcessorDeps["pool"]): ProcessorDeps["mail"] {
   const transport = createMailTransport(config.mail);
   const tokens = new OrderTokens(config.secretKey);
   const linkTokens = new AccountLinkTokens(config.secretKey);
   console.log(
     config.mail.smtpUrl
-      ? `stampede workers: order, account and resale emails sent over ${transport.where}`
-      : `stampede workers: no SMTP_URL, order, account and resale emails written as .eml files to ${transport.where}`,
+      ? `stampede workers: order, account, resale and waiting-list emails sent over ${transport.where}`
+      : `stampede workers: no SMTP_URL, order, account, resale and waiting-list emails written as .eml files to ${transport.where}`,
   );
   return {
     emails: new OrderEmailsRepo(pool),

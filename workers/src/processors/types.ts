@@ -23,7 +23,7 @@ export interface ProcessorDeps {
   orders: OrdersRepo;
   /** Ends holds at expiry (void in the ledger, order expired, slot freed, fan told). */
   ending: HoldEnding;
-  /** Order, account and resale emails: the work lists, where messages go, the From, each order's page,
+  /** Order, account, resale and waiting-list emails: the work lists, where messages go, the From, each order's page,
    * each account link's address (with their tokens) and the account page (PUBLIC_URL/account). */
   mail: {
     emails: OrderEmailsRepo;
