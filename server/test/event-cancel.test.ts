@@ -2,7 +2,8 @@
 // workers processes: the sale closes at once (joins see it closed, holds are refused with
 // sale_not_open), the open hold ends, open pages are told by event:status, and the server refunds
 // every paid order through MockPay in the background — once each — with tickets void and stock
-// returned (the audit adds up); progress reaches done with matching counts. A second cancel is a
+// returned (the audit adds up); progress reaches done with matching counts — also for a sale of 200
+// paid orders, each refunded once and none left paid. A second cancel is a
 // 409 already_cancelled that changes nothing; bad input and no admin change nothing either. A
 // closed sale's event can still be cancelled, its paid order refunded.
 import { afterAll, afterEach, describe, expect, it } from "vitest";
@@ -27,11 +28,11 @@ afterEach(async () => {
   await expectAnswersMatchSchemas(served);
 });
 
-async function sale(name: string) {
+async function sale(name: string, capacity = 100) {
   const event = await createEvent(served.url, stackAdmin, {
     name,
     status: "on_sale",
-    classes: [{ code: "GA", name: "General", priceCents: 1_000, capacity: 100, perOrderMax: 4 }],
+    classes: [{ code: "GA", name: "General", priceCents: 1_000, capacity, perOrderMax: 4 }],
     waitingRoom: { admitPerMinute: 60_000, maxActiveCheckouts: 500, perFanMax: 4, holdSeconds: 600 },
   });
   return { id: event.id, ga: event.classes[0]!.id };
@@ -134,6 +135,42 @@ describe("cancelling an event", () => {
     const rows = await db().query("SELECT count(*)::int AS n FROM event_cancellations WHERE event_id = $1", [e.id]);
     expect(rows.rows[0].n).toBe(1);
   }, 120_000);
+
+  it("refunds 200 paid orders, each once, leaves none paid, and a second cancel changes nothing", async () => {
+    const e = await sale("Cancel a busy sale", 250);
+    const paid: Array<{ orderId: string; orderToken: string }> = [];
+    // Twenty fans at a time buy one ticket each, through the contract and MockPay.
+    for (let i = 0; i < 10; i++)
+      paid.push(...(await Promise.all(Array.from({ length: 20 }, () => paidOrder(e.id, e.ga, 1)))));
+    const res = await cancel(e.id, { reason: "Tour called off." });
+    expect([res.status, (await json(res)).paidOrders]).toEqual([202, 200]);
+    const done = await waitFor(
+      "cancellation done",
+      async () => {
+        const p = await progressOf(e.id);
+        return p.status === "done" ? p : null;
+      },
+      120_000,
+    );
+    expect(done).toMatchObject({ paidOrders: 200, refunded: 200, failed: 0 });
+    const ids = paid.map((o) => o.orderId);
+    const counts = async () =>
+      (
+        await db().query(
+          `SELECT (SELECT json_object_agg(status, n) FROM (SELECT status, count(*)::int AS n FROM orders
+                    WHERE id::text = ANY($1::text[]) GROUP BY status) o) AS orders,
+                  (SELECT count(*)::int FROM mockpay_sessions s JOIN mockpay_refunds r ON r.session_id = s.id
+                    WHERE s.order_id = ANY($1::text[])) AS refunds`,
+          [ids],
+        )
+      ).rows[0];
+    expect(await counts()).toEqual({ orders: { refunded: 200 }, refunds: 200 });
+    expect(await auditOk(served.url, e.id, basic)).toBe(true);
+    const again = await cancel(e.id, { reason: "Again." });
+    expect([again.status, (await json(again)).error.code]).toEqual([409, "already_cancelled"]);
+    expect(await progressOf(e.id)).toEqual(done);
+    expect(await counts()).toEqual({ orders: { refunded: 200 }, refunds: 200 });
+  }, 240_000);
 
   it("cancels an event whose sale is closed already, refunding its paid order", async () => {
     const e = await sale("Closed, then called off");
