@@ -5,7 +5,8 @@
 // code on the order page. The panel then counts the code used. Control: an unknown code is refused
 // by the server, not only the form.
 import { describe, expect, it } from "vitest";
-import { adminSignIn, createSale, fanPage, payOnMockPay, useSite } from "./support.js";
+import { basicAuth } from "../../server/test/support/fans.js";
+import { adminSignIn, createSale, fanPage, payOnMockPay, stackAdmin, useSite } from "./support.js";
 
 const opened = useSite();
 
@@ -26,6 +27,18 @@ describe("a presale", () => {
     const two = (n: number) => String(n).padStart(2, "0");
     const local = `${tomorrow.getFullYear()}-${two(tomorrow.getMonth() + 1)}-${two(tomorrow.getDate())}T18:00`;
     await panel.getByLabel(/Presale ends/).fill(local);
+    // An edit pushed to the dashboard replaces its event: the panel keeps what the admin typed.
+    const renamed = await fetch(`${url}/api/admin/events/${sale.id}`, {
+      method: "PATCH",
+      headers: {
+        "content-type": "application/json",
+        authorization: basicAuth(stackAdmin.username, stackAdmin.password),
+      },
+      body: JSON.stringify({ name: "Presale Night (fan club)" }),
+    });
+    expect(renamed.status).toBe(200);
+    await admin.page.getByRole("heading", { name: "Presale Night (fan club)", level: 1 }).waitFor({ timeout: 10_000 });
+    expect(await panel.getByLabel(/Presale ends/).inputValue()).toBe(local);
     await panel.getByRole("button", { name: "Save presale" }).click();
     await panel.getByText("Presale on: fans need a presale code to buy.").waitFor({ timeout: 10_000 });
     await panel.getByLabel("How many codes").fill("1");
