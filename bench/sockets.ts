@@ -4,7 +4,9 @@
 // past 3,000 sockets on the ticking node the server paces the frames out, to at most every 5 s).
 // With --nodes N the stack runs N server processes on one database and Redis and the sockets are
 // spread over them round-robin (lib/nodes.ts): the room ticks on one node and its frames reach the
-// sockets on the others through the Socket.IO Redis streams adapter.
+// sockets on the others through the Socket.IO Redis streams adapter. --redis cluster runs the stack
+// on a 3-master Redis Cluster started for the run; --adapter sharded uses the sharded Pub/Sub adapter
+// (SOCKET_IO_ADAPTER=sharded) instead of the streams one — the two are compared in bench/README.md.
 // Figures, overall: connect rate, delivery ratio (per tick inside the window — first and last
 // second left out — frames received ÷ connected sockets), push latency (receipt − the frame's
 // sentAtMs; one clock on one box); per node: sockets held, memory per socket (that node's /metrics
@@ -12,13 +14,15 @@
 // Every process's open-files limit here is the container's hard limit (20,000): a server node holds
 // at most ~19,900 sockets (40,000 need ≥ 3 nodes), a generator as many; prlimit is not permitted.
 //   npm run bench -- sockets [--sockets 10000] [--nodes 1] [--generators 4] [--seconds 20]
+//     [--redis single|cluster] [--adapter streams|sharded]
 import { calibrate } from "./lib/calibrate.js";
 import { runGenerators } from "./lib/child.js";
 import { split } from "./lib/merge.js";
 import { firstIndexes, sumPerNode } from "./lib/nodes.js";
 import { machineInfo, writeResult } from "./lib/result.js";
 import { delivery, kbPerSocket, memory, mergeTicks, nodeRows, type NodeMemory } from "./lib/socket-figures.js";
-import { benchEvent, numFlag, startBenchStack, type BenchStack } from "./lib/stack.js";
+import { benchEvent, flag, numFlag, startBenchStack, type BenchStack } from "./lib/stack.js";
+import { startRedisCluster } from "../server/test/support/redis-cluster.js";
 import { round, summarize } from "./lib/stats.js";
 import type { SocketGenResult } from "./gen/socket.js";
 
@@ -29,6 +33,8 @@ function configFrom(args: string[]) {
     generators: numFlag(args, "generators", 4),
     seconds: numFlag(args, "seconds", 20),
     connectParallel: numFlag(args, "connect-parallel", 100),
+    redis: flag(args, "redis") === "cluster" ? ("cluster" as const) : ("single" as const),
+    adapter: flag(args, "adapter") === "sharded" ? ("sharded" as const) : ("streams" as const),
   };
 }
 
@@ -123,7 +129,16 @@ export async function run(args: string[]): Promise<void> {
   const startedAt = new Date().toISOString();
   const env = machineInfo();
   const cal = await calibrate({ httpConcurrency: 200, sockets: 200, generators: config.generators });
-  const bench = await startBenchStack({ workers: false, nodes: config.nodes });
+  const cluster = config.redis === "cluster" ? await startRedisCluster() : null;
+  const bench = await startBenchStack({
+    workers: false,
+    nodes: config.nodes,
+    env: { SOCKET_IO_ADAPTER: config.adapter },
+    ...(cluster ? { redisUrl: cluster.url } : {}),
+  }).catch(async (err: unknown) => {
+    await cluster?.stop();
+    throw err;
+  });
   try {
     const run = await idleSockets(bench, config);
     const alive = bench.servers.map((s) => s.child.exitCode === null);
@@ -132,6 +147,7 @@ export async function run(args: string[]): Promise<void> {
       name: "sockets",
       title:
         `${config.sockets} idle waiting-room sockets on ${config.nodes} node(s), ` +
+        `${config.redis} Redis, ${config.adapter} adapter, ` +
         `${config.generators} generators, ${config.seconds} s of queue:status`,
       startedAt,
       env,
@@ -154,5 +170,6 @@ export async function run(args: string[]): Promise<void> {
     });
   } finally {
     await bench.close();
+    await cluster?.stop();
   }
 }

@@ -42,12 +42,14 @@ export interface BenchStackOptions {
   fdsMax?: number;
   /** Server processes on the same stack (database, Redis, prefix): 1 unless told. */
   nodes?: number;
+  /** Another Redis for the stack's keys (a Redis Cluster's `redis+cluster://…`). */
+  redisUrl?: string;
 }
 
 /** Starts the stack, `nodes` servers (one unless told), (unless told otherwise) one workers process,
  * and MockPay apart when asked. `BENCH_CPU_PROFILE_DIR=/tmp/prof` profiles each (see lib/cpu-profile.mjs). */
 export async function startBenchStack(opts: BenchStackOptions = {}): Promise<BenchStack> {
-  const stack = await startStack({ ...benchStackEnv, ...(opts.env ?? {}) });
+  const stack = await startStack({ ...benchStackEnv, ...(opts.env ?? {}) }, { redisUrl: opts.redisUrl });
   const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
   const preload = fileURLToPath(new URL("./cpu-profile.mjs", import.meta.url));
   const profiled: Record<string, string> = profileDir

@@ -75,6 +75,8 @@ const envSchema = z.object({
   CHALLENGE_HMAC_KEY: z.string().min(32).optional(),
   // The bot defence of events whose admin has not set one (load tests from one box turn it off).
   BOT_DEFENCE_DEFAULT_MODE: z.enum(botDefenceModes).default("auto"),
+  // The Socket.IO adapter between server nodes: Redis streams (with connection-state recovery) or sharded Pub/Sub.
+  SOCKET_IO_ADAPTER: z.enum(["streams", "sharded"]).default("streams"),
   MOCKPAY_DUPLICATE_RATE: rate,
   MOCKPAY_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
   MOCKPAY_REORDER: flag,
@@ -165,6 +167,8 @@ export interface Config {
   challengeHmacKey: string | null;
   /** The bot defence mode of events without settings of their own (BOT_DEFENCE_DEFAULT_MODE). */
   botDefenceDefaultMode: BotDefenceMode;
+  /** SOCKET_IO_ADAPTER: streams (default; keeps connection-state recovery) or sharded (Redis 7 sharded Pub/Sub). */
+  socketAdapter: "streams" | "sharded";
   logLevel: Env["LOG_LEVEL"];
   trustProxyHops: number;
   shutdownTimeoutMs: number;
@@ -303,6 +307,7 @@ function assembleConfig(e: Env, env: Record<string, string | undefined>, devDefa
     secretKey: e.SECRET_KEY ?? devSecrets.SECRET_KEY,
     challengeHmacKey: e.CHALLENGE_HMAC_KEY ?? null,
     botDefenceDefaultMode: e.BOT_DEFENCE_DEFAULT_MODE,
+    socketAdapter: e.SOCKET_IO_ADAPTER,
     logLevel: e.LOG_LEVEL,
     trustProxyHops: e.TRUST_PROXY_HOPS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

@@ -1,4 +1,5 @@
 // Composition root of a server process: config → adapters → app → listen; graceful shutdown.
+import { shardedAdapter } from "./realtime/sharded-adapter.js";
 import { createServer, type Server } from "node:http";
 import { fileURLToPath } from "node:url";
 import { closeRedis, createRedis, type Redis } from "./adapters/redis/connection.js";
@@ -124,6 +125,8 @@ async function start(config: Config): Promise<void> {
   const realtime = startRealtime(server, built, {
     redis: conns.redis,
     adapterRedis: createRedis(config.redisUrl, "stream"),
+    sharded:
+      config.socketAdapter === "sharded" ? await shardedAdapter(config.redisUrl, `${config.redisPrefix}:sio`) : null,
     eventsRedis: createRedis(config.redisUrl, "stream"),
     redisPrefix: config.redisPrefix,
     trustProxyHops: config.trustProxyHops,

@@ -2,7 +2,9 @@
 // moving between nodes keeps their number and still gets their admission, and when the node
 // leading an event's ticker dies another node takes over within two lease periods. On a single
 // Redis and on a Redis Cluster: the waiting room's scripts, the ticker lease and the Socket.IO
-// adapter (a fan's admission and the room's status frames reach sockets on the other node) on both.
+// adapter (a fan's admission and the room's status frames reach sockets on the other node) on both;
+// on the cluster with each Socket.IO adapter (SOCKET_IO_ADAPTER streams, the default, and sharded).
+import { closeRedis, createRedis, isCluster } from "../src/adapters/redis/connection.js";
 import { describe, expect, it } from "vitest";
 import { tickerLeaseMs } from "@stampede/shared/limits";
 import { createEvent, waitFor } from "./support/fans.js";
@@ -11,6 +13,11 @@ import { stackAdmin } from "./support/stack.js";
 import { useTwoNodes } from "./support/two-nodes.js";
 
 const backends = useRedisBackends();
+const setups = [
+  { ...backends[0]!, adapter: "streams" },
+  { ...backends[1]!, adapter: "streams" },
+  { ...backends[1]!, adapter: "sharded" },
+];
 
 const eventBody = (waitingRoom: Record<string, unknown>) => ({
   name: "Two nodes",
@@ -19,8 +26,23 @@ const eventBody = (waitingRoom: Record<string, unknown>) => ({
   waitingRoom,
 });
 
-describe.each(backends)("waiting room across two server processes on $name", (backend) => {
-  const nodes = useTwoNodes(backend);
+/** The sharded Pub/Sub channels of this stack's Socket.IO adapter, over every master. */
+async function shardChannels(url: string, prefix: string): Promise<number> {
+  const client = createRedis(url, "app");
+  try {
+    await client.ping(); // a cluster client knows its nodes once ready
+    const masters = isCluster(client) ? client.nodes("master") : [client];
+    const lists = await Promise.all(
+      masters.map((m) => m.call("PUBSUB", "SHARDCHANNELS", `${prefix}:sio#*`) as Promise<string[]>),
+    );
+    return lists.flat().length;
+  } finally {
+    await closeRedis(client);
+  }
+}
+
+describe.each(setups)("waiting room across two server processes on $name, $adapter adapter", (setup) => {
+  const nodes = useTwoNodes(setup, { SOCKET_IO_ADAPTER: setup.adapter });
 
   it("gives one FIFO order across both nodes and admits in that order", async () => {
     const event = await createEvent(
@@ -44,6 +66,9 @@ describe.each(backends)("waiting room across two server processes on $name", (ba
     // Both nodes' sockets got the room's status frames.
     expect(joined[0]!.fan.statuses.length).toBeGreaterThan(0);
     expect(joined[1]!.fan.statuses.length).toBeGreaterThan(0);
+    // The frames went through the adapter asked for: sharded Pub/Sub channels exist only with it.
+    const channels = await shardChannels(setup.url(), nodes.stack.redis.prefix);
+    expect(channels > 0).toBe(setup.adapter === "sharded");
   }, 45_000);
 
   it("keeps a fan's number when they move to the other node, and admits them there", async () => {

@@ -1,5 +1,6 @@
 // Starts the realtime side of a server node on its HTTP server: Socket.IO (rooms shared through
 // Redis), the waiting-room handlers and the per-event tickers. Returns one close() for shutdown.
+import type { ShardedAdapter } from "../realtime/sharded-adapter.js";
 import type { Server as HttpServer } from "node:http";
 import { healthPublishMs, tickerLeaseMs } from "@stampede/shared/limits";
 import type { App } from "../app.js";
@@ -19,6 +20,8 @@ export interface RealtimeDeps {
   redis: Redis;
   /** A dedicated blocking-read connection for the Socket.IO adapter; closed by close(). */
   adapterRedis: Redis;
+  /** SOCKET_IO_ADAPTER=sharded: the sharded Pub/Sub adapter (its own clients; closed by close()). */
+  sharded?: ShardedAdapter | null;
   /** A second blocking-read connection: the domain-event stream reader; closed by close(). */
   eventsRedis: Redis;
   redisPrefix: string;
@@ -82,7 +85,10 @@ function createTickers(app: App, io: StampedeIo, lease: Lease, deps: RealtimeDep
 }
 
 export function startRealtime(server: HttpServer, app: App, deps: RealtimeDeps): Realtime {
-  const io = createIo(server, { tokens: app.tokens, adapterRedis: deps.adapterRedis, redisPrefix: deps.redisPrefix });
+  const io = createIo(server, {
+    ...{ tokens: app.tokens, adapterRedis: deps.adapterRedis, redisPrefix: deps.redisPrefix },
+    sharded: deps.sharded ?? null,
+  });
   const wr = app.waitingRoom;
   attachQueueHandlers(io, {
     waitingRoom: wr.service,
@@ -139,6 +145,7 @@ export function startRealtime(server: HttpServer, app: App, deps: RealtimeDeps):
       io.engine.close();
       await Promise.allSettled([...io._nsps.values()].map((nsp) => nsp.adapter.close()));
       await closeRedis(deps.adapterRedis);
+      await deps.sharded?.close();
     },
   };
 }

@@ -10,6 +10,7 @@ import { fanCookieName, rooms, type ClientToServerEvents, type ServerToClientEve
 import { socketConnectTimeoutMs, socketRecoveryWindowMs } from "@stampede/shared/limits";
 import type { Redis } from "../adapters/redis/connection.js";
 import type { TokenService } from "../services/fans/tokens.js";
+import type { ShardedAdapter } from "./sharded-adapter.js";
 
 export interface SocketData {
   fanId: string;
@@ -26,6 +27,8 @@ export interface IoDeps {
   /** A dedicated connection (role "stream"): the adapter blocks on XREAD. */
   adapterRedis: Redis;
   redisPrefix: string;
+  /** SOCKET_IO_ADAPTER=sharded: the sharded Pub/Sub adapter instead of the streams one (no recovery). */
+  sharded?: ShardedAdapter | null;
 }
 
 function handshakeToken(socket: FanSocket): string | null {
@@ -51,13 +54,17 @@ export function createIo(httpServer: HttpServer, deps: IoDeps): StampedeIo {
     serveClient: false,
     // A connection that has not finished the handshake and fan auth by then is closed.
     connectTimeout: socketConnectTimeoutMs,
-    adapter: createAdapter(deps.adapterRedis, {
-      streamName: `${deps.redisPrefix}:socket.io`,
-      channelPrefix: `${deps.redisPrefix}:socket.io`,
-      sessionKeyPrefix: `${deps.redisPrefix}:sio:session:`,
-      onlyPlaintext: true,
-    }),
-    connectionStateRecovery: { maxDisconnectionDuration: socketRecoveryWindowMs, skipMiddlewares: false },
+    adapter:
+      deps.sharded?.adapter ??
+      createAdapter(deps.adapterRedis, {
+        streamName: `${deps.redisPrefix}:socket.io`,
+        channelPrefix: `${deps.redisPrefix}:socket.io`,
+        sessionKeyPrefix: `${deps.redisPrefix}:sio:session:`,
+        onlyPlaintext: true,
+      }),
+    ...(deps.sharded
+      ? {}
+      : { connectionStateRecovery: { maxDisconnectionDuration: socketRecoveryWindowMs, skipMiddlewares: false } }),
   });
   // An async middleware that throws would be an unhandled rejection (which ends the process):
   // a failure here refuses this one connection instead.

@@ -16,7 +16,7 @@ export interface TwoNodes {
 }
 
 /** Read the fields in hooks or tests: they are set in beforeAll. */
-export function useTwoNodes(backend: RedisBackend): TwoNodes {
+export function useTwoNodes(backend: RedisBackend, env: Record<string, string> = {}): TwoNodes {
   const fans: TestFan[] = [];
   const nodes = {
     async fanOn(node: RunningServer, session?: { fanId: string; fanToken: string }) {
@@ -26,7 +26,7 @@ export function useTwoNodes(backend: RedisBackend): TwoNodes {
     },
   } as TwoNodes;
   beforeAll(async () => {
-    nodes.stack = await startStack({}, { redisUrl: backend.url() });
+    nodes.stack = await startStack(env, { redisUrl: backend.url() });
     [nodes.a, nodes.b] = await Promise.all([nodes.stack.addServer(), nodes.stack.addServer()]);
   }, 120_000);
   afterAll(async () => {
