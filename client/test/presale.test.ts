@@ -22,7 +22,8 @@ describe("a presale", () => {
     await adminSignIn(admin.page, url);
     await admin.page.goto(`${url}/admin/events/${sale.id}`);
     const panel = admin.page.getByRole("region", { name: "Presale and codes" });
-    await panel.getByText("No presale").waitFor({ timeout: 10_000 });
+    // The panel has read the presale (its label says "no presale" too, before that).
+    await panel.getByText("No presale: anyone admitted can buy").waitFor({ timeout: 10_000 });
     const tomorrow = new Date(Date.now() + 86_400_000);
     const two = (n: number) => String(n).padStart(2, "0");
     const local = `${tomorrow.getFullYear()}-${two(tomorrow.getMonth() + 1)}-${two(tomorrow.getDate())}T18:00`;
