@@ -2,12 +2,13 @@
 // A presale lets only fans with a presale code hold; every code that cannot be used (unknown, for
 // another event, outside its window, a promo code during the presale, a presale code after it, a
 // promo for a tier not in the order, used up) is refused with its reason and changes nothing. A
-// code's uses are the ledger's: a cancelled hold gives its use back, a paid one keeps it, and an
-// n-use code raced by 3n fans sells exactly n orders (control: the same race with 3n uses sells
-// all 3n). A promo code's discount is what the fan pays. The admin's CSV lists every code.
+// code's uses are the ledger's: a cancelled hold gives its use back, a paid one keeps it until it is
+// refunded, and an n-use code raced by 3n fans sells exactly n orders (control: the same race with
+// 3n uses sells all 3n). A promo code's discount is what the fan pays. The admin's CSV lists every
+// code.
 import { afterEach, describe, expect, it } from "vitest";
 import { admittedFan, auditOk, completePayment, orderReaches, stockOf, type AdmittedFan } from "./support/checkout.js";
-import { basicAuth, createEvent } from "./support/fans.js";
+import { basicAuth, createEvent, waitFor } from "./support/fans.js";
 import { stackAdmin } from "./support/stack.js";
 import { useStack } from "./support/use-stack.js";
 import { expectAnswersMatchSchemas } from "./support/response-check.js";
@@ -123,6 +124,11 @@ describe("presale and promo codes", () => {
     await completePayment(served.url, again.body.paymentUrl, "succeeded");
     await orderReaches(served.url, again.body.orderId, again.body.orderToken, "paid");
     expect(await codeUses(eventId, presale!)).toEqual({ used: 1, held: 0 });
+    // Refunded, the order gives its code's use back with its tickets.
+    const refunded = await asAdmin("POST", `/api/admin/orders/${again.body.orderId}/refund`);
+    expect(refunded.status).toBe(200);
+    await orderReaches(served.url, again.body.orderId, again.body.orderToken, "refunded");
+    await waitFor("the code's use given back", async () => (await codeUses(eventId, presale!)).used === 0);
 
     // The presale over: anyone buys, and a presale code is told it is over.
     expect((await asAdmin("PUT", `/api/admin/events/${eventId}/presale`, { endsAt: null })).body.open).toBe(false);
@@ -143,7 +149,7 @@ describe("presale and promo codes", () => {
         .find((l) => l.startsWith(`${presale},`))
         ?.split(",")
         .slice(1, 5),
-    ).toEqual(["presale", "1", "1", "0"]);
+    ).toEqual(["presale", "1", "0", "0"]);
     expect(await auditOk(served.url, eventId, admin)).toBe(true);
     for (const f of [fan, second, third]) f.close();
   });

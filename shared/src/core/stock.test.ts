@@ -5,7 +5,7 @@ import { uuidv7 } from "../ids.js";
 import { isTransferSuccess } from "../ledger/types.js";
 import { accountId } from "./ledger-ids.js";
 import { createLedgerModel } from "../../test/ledger-model.js";
-import { planEventSetup, planHold, planPost, settleOutcome } from "./ledger-plans.js";
+import { holdOutcome, planCodeFunding, planEventSetup, planHold, planPost, settleOutcome } from "./ledger-plans.js";
 import { planReturn, tierInventory } from "./stock.js";
 
 describe("returns", () => {
@@ -58,5 +58,40 @@ describe("returns", () => {
     expect((await ledger.createTransfers(again().transfers)).slice(1).every((r) => isTransferSuccess(r.status))).toBe(
       true,
     );
+  });
+
+  it("give back the use of the code the order was placed with, once, in the same linked batch", async () => {
+    const ledger = createLedgerModel();
+    const tierId = uuidv7();
+    const codeId = uuidv7();
+    const setup = planEventSetup({ ledger: 7, tiers: [{ tierId, capacity: 10 }], perks: [] });
+    await ledger.createAccounts(setup.accounts);
+    await ledger.createTransfers(setup.transfers);
+    const funding = planCodeFunding(7, [{ codeId, uses: 1 }]);
+    await ledger.createAccounts(funding.accounts);
+    await ledger.createTransfers(funding.transfers);
+    const holdWithCode = async (fanId: string) => {
+      const hold = planHold({
+        ledger: 7,
+        holdId: uuidv7(),
+        fanId,
+        perFanMax: 3,
+        holdSeconds: 60,
+        codeId,
+        items: [{ tierId, quantity: 1 }],
+      });
+      await ledger.createAccounts(hold.accounts);
+      return { hold, outcome: holdOutcome(hold, await ledger.createTransfers(hold.transfers)) };
+    };
+    const first = await holdWithCode("fan-1");
+    await ledger.createTransfers(planPost(first.hold.hold));
+    expect((await holdWithCode("fan-2")).outcome).toEqual({ kind: "code_used_up" });
+    const orderId = uuidv7();
+    const giveBack = () => planReturn({ ledger: 7, orderId, fanId: "fan-1", items: [{ tierId, quantity: 1 }], codeId });
+    expect(settleOutcome(await ledger.createTransfers(giveBack()))).toEqual({ kind: "done", retried: false });
+    expect(settleOutcome(await ledger.createTransfers(giveBack()))).toEqual({ kind: "done", retried: true });
+    const [code] = await ledger.lookupAccounts([accountId("code", 7, codeId)]);
+    expect([code!.credits_posted, code!.debits_posted]).toEqual([2n, 1n]); // funded 1, given back 1; used 1
+    expect((await holdWithCode("fan-2")).outcome).toEqual({ kind: "placed", retried: false });
   });
 });

@@ -2,6 +2,7 @@
 // the inventory reading that accounts for it.
 //
 //   spent(tier) ──return q (posted)──▶ budget(tier)        allowance_used ──return q──▶ allowance(fan)
+//   code_used ──return 1──▶ code(id)      (the order was placed with a presale or promo code)
 //
 // A posted transfer can never be undone in TigerBeetle's model, so a refund is a new transfer
 // the other way. The budget's credits then exceed the capacity by what came back, so a tier is
@@ -21,9 +22,12 @@ export interface ReturnRequest {
   orderId: string;
   fanId: string;
   items: readonly { tierId: string; quantity: number }[];
+  /** The code the order was placed with: its use is given back too. */
+  codeId?: string | null;
 }
 
-/** One linked batch: every tier's tickets back to its budget and the fan's allowance restored. */
+/** One linked batch: every tier's tickets back to its budget, the fan's allowance restored, and
+ * the use of the order's code given back. */
 export function planReturn(req: ReturnRequest): Transfer[] {
   assert(req.items.length > 0, "a return needs at least one tier");
   const total = req.items.reduce((sum, i) => sum + BigInt(i.quantity), 0n);
@@ -51,6 +55,20 @@ export function planReturn(req: ReturnRequest): Transfer[] {
       user_data_128: ref,
     }),
   ];
+  if (req.codeId) {
+    transfers.push(
+      transfer({
+        id: childTransferId(req.orderId, "return/code"),
+        debit_account_id: accountId("code_used", req.ledger),
+        credit_account_id: accountId("code", req.ledger, req.codeId),
+        amount: 1n,
+        ledger: req.ledger,
+        code: returnTransferCode,
+        user_data_128: ref,
+      }),
+    );
+  }
+  transfers.forEach((t, i) => (t.flags = i < transfers.length - 1 ? TransferFlags.linked : TransferFlags.none));
   return transfers;
 }
 

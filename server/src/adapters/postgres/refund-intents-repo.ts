@@ -18,7 +18,7 @@ export interface RefundIntent {
 }
 
 /** What a refund returns to stock: the order's event, fan and items. */
-export type RefundedStock = Pick<OrderRecord, "eventId" | "fanId" | "items">;
+export type RefundedStock = Pick<OrderRecord, "eventId" | "fanId" | "items"> & { codeId: string | null };
 
 export class RefundIntentsRepo {
   constructor(private readonly pool: Pool) {}
@@ -77,10 +77,11 @@ export class RefundIntentsRepo {
     const { rows } = await this.pool.query<{
       event_id: string;
       fan_id: string;
+      code_id: string | null;
       items: OrderRecord["items"];
       resold: Array<{ class_id: string; n: number }>;
     }>(
-      `SELECT event_id, fan_id, items, (SELECT COALESCE(jsonb_agg(x), '[]') FROM (SELECT class_id, count(*)::int AS n
+      `SELECT event_id, fan_id, code_id, items, (SELECT COALESCE(jsonb_agg(x), '[]') FROM (SELECT class_id, count(*)::int AS n
          FROM tickets WHERE order_id = $1 AND resold_at IS NOT NULL GROUP BY 1) x) AS resold
        FROM orders WHERE id = $1`,
       [orderId],
@@ -92,6 +93,6 @@ export class RefundIntentsRepo {
     const items = order.items
       .map((i) => ({ ...i, quantity: i.quantity - (resold.get(i.classId) ?? 0) }))
       .filter((i) => i.quantity > 0);
-    return { eventId: order.event_id, fanId: order.fan_id, items };
+    return { eventId: order.event_id, fanId: order.fan_id, items, codeId: order.code_id };
   }
 }

@@ -90,7 +90,10 @@ export class AccessCodes {
     return records.map((r, i) => {
       const account = accounts.get(ids[i]!);
       const { eventId: _, ...rest } = r;
-      return { ...rest, used: Number(account?.debits_posted ?? 0n), held: Number(account?.debits_pending ?? 0n) };
+      // Uses given back (refunded orders) are credits beyond the funding: used = posted − given back.
+      const given = account ? account.credits_posted - BigInt(r.uses) : 0n;
+      const used = (account?.debits_posted ?? 0n) - (given > 0n ? given : 0n);
+      return { ...rest, used: Number(used), held: Number(account?.debits_pending ?? 0n) };
     });
   }
 

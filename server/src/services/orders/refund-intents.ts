@@ -111,6 +111,7 @@ export class RefundRunner {
       orderId,
       fanId: order.fanId,
       items: order.items.map((i) => ({ tierId: i.classId, quantity: i.quantity })),
+      codeId: order.codeId,
     });
     assertSettled(settleOutcome(await this.deps.ledger.createTransfers(plan)), "return");
   }
