@@ -8,6 +8,7 @@
 //   npx tsx client/test/screenshots.ts challenge only the bot defence's browser check and its panel
 //   npx tsx client/test/screenshots.ts waitlist  only the waiting list after a sell-out
 //   npx tsx client/test/screenshots.ts codes     only presale and promo codes
+//   npx tsx client/test/screenshots.ts operator  only the fairness audit, editing, a fan's refund, cancelling
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
@@ -27,6 +28,7 @@ import {
 } from "./support.js";
 import { waitlistPages } from "./screenshots-waitlist.js";
 import { codesPages } from "./screenshots-codes.js";
+import { operatorPages } from "./screenshots-operator.js";
 
 const outDir = fileURLToPath(new URL("../../docs/screenshots/", import.meta.url));
 const phone = { width: 390, height: 844 };
@@ -404,6 +406,9 @@ async function main(): Promise<void> {
     console.log("presale and codes…");
     await codesPages(browser, url, outDir);
 
+    console.log("the operator's sale…");
+    await operatorPages(browser, url, outDir);
+
     console.log("bot defence…");
     await botDefencePages(browser, url);
 
@@ -424,6 +429,7 @@ const parts: Record<string, (browser: Browser, url: string) => Promise<void>> = 
   challenge: botDefencePages,
   waitlist: (browser, url) => waitlistPages(browser, url, outDir),
   codes: (browser, url) => codesPages(browser, url, outDir),
+  operator: (browser, url) => operatorPages(browser, url, outDir),
 };
 const part = process.argv[2] === undefined ? undefined : parts[process.argv[2]];
 await (part ? only(part) : main());
