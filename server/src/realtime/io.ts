@@ -74,7 +74,8 @@ export function createIo(httpServer: HttpServer, deps: IoDeps): StampedeIo {
     );
   });
   io.on("connection", (socket) => {
-    void socket.join(rooms.fan(socket.data.fanId));
+    // A Pub/Sub adapter subscribes here, and may fail with Redis away: the fan's room is kept locally regardless.
+    void Promise.resolve(socket.join(rooms.fan(socket.data.fanId))).catch(() => {});
   });
   return io;
 }

@@ -121,7 +121,10 @@ export class RoomTickers {
       ];
       this.stopListening = () => stops.forEach((stop) => stop());
     }
-    void this.refreshLive();
+    // The first read at once (not after the first period); PostgreSQL away, the timer tries again.
+    this.running = this.refreshLive().catch((err: unknown) =>
+      this.deps.logger.warn({ err }, "ticker's first read of the live events failed"),
+    );
   }
 
   /** Tells the event's room (every node's sockets) at once, and stops or resumes admitting here
