@@ -8,14 +8,20 @@ import { createLedgerModel } from "../../test/ledger-model.js";
 import { holdOutcome, planCodeFunding, planEventSetup, planHold, planPost, settleOutcome } from "./ledger-plans.js";
 import { planReturn, tierInventory } from "./stock.js";
 
+/** The reference ledger with one event (ledger 7) of one tier of 10. */
+async function eventLedger() {
+  const ledger = createLedgerModel();
+  const tierId = uuidv7();
+  const setup = planEventSetup({ ledger: 7, tiers: [{ tierId, capacity: 10 }], perks: [] });
+  await ledger.createAccounts(setup.accounts);
+  await ledger.createTransfers(setup.transfers);
+  return { ledger, tierId };
+}
+
 describe("returns", () => {
   it("return sold tickets to the pool and restore the fan's allowance", async () => {
-    const ledger = createLedgerModel();
-    const tierId = uuidv7();
+    const { ledger, tierId } = await eventLedger();
     const fanId = uuidv7();
-    const setup = planEventSetup({ ledger: 7, tiers: [{ tierId, capacity: 10 }], perks: [] });
-    await ledger.createAccounts(setup.accounts);
-    await ledger.createTransfers(setup.transfers);
     const hold = planHold({
       ledger: 7,
       holdId: uuidv7(),
@@ -61,12 +67,8 @@ describe("returns", () => {
   });
 
   it("give back the use of the code the order was placed with, once, in the same linked batch", async () => {
-    const ledger = createLedgerModel();
-    const tierId = uuidv7();
+    const { ledger, tierId } = await eventLedger();
     const codeId = uuidv7();
-    const setup = planEventSetup({ ledger: 7, tiers: [{ tierId, capacity: 10 }], perks: [] });
-    await ledger.createAccounts(setup.accounts);
-    await ledger.createTransfers(setup.transfers);
     const funding = planCodeFunding(7, [{ codeId, uses: 1 }]);
     await ledger.createAccounts(funding.accounts);
     await ledger.createTransfers(funding.transfers);
